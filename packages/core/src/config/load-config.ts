@@ -1,0 +1,141 @@
+import { dirname, relative, resolve, sep } from "node:path";
+import { cosmiconfigSync } from "cosmiconfig";
+import picomatch from "picomatch";
+import { validateConfig, type ConfigError } from "./validate.js";
+import { registryFromEntry, registryFromPath, type RegistryContext, type RegistryEntry, type TrustContext } from "./registry.js";
+
+export type RuleSeverity = "off" | "warn" | "error" | 0 | 1 | 2;
+export type RuleSetting = RuleSeverity | [RuleSeverity, ...unknown[]];
+
+/** The config file's content after validation. */
+export interface EcrlintConfig {
+  files?: string[];
+  ignores?: string[];
+  registries?: RegistryEntry[];
+  trustedAccounts?: string[];
+  trustedOrgs?: string[];
+  rules?: Record<string, RuleSetting>;
+}
+
+export interface LoadedConfig {
+  config: EcrlintConfig;
+  /** Absolute path of the file it came from; undefined for ESLint settings. */
+  filePath: string | undefined;
+  /** Globs in the config are relative to this directory. */
+  baseDir: string;
+}
+
+export type ConfigResult = { ok: true; loaded: LoadedConfig | undefined } | { ok: false; error: ConfigError };
+
+export const CONFIG_MODULE_NAME = "ecrlint";
+
+const SEARCH_PLACES = [
+  "package.json",
+  ".ecrlintrc",
+  ".ecrlintrc.json",
+  ".ecrlintrc.yaml",
+  ".ecrlintrc.yml",
+  ".ecrlintrc.js",
+  ".ecrlintrc.cjs",
+  ".ecrlintrc.mjs",
+  "ecrlint.config.js",
+  "ecrlint.config.mjs",
+  "ecrlint.config.cjs",
+  "ecrlint.config.ts",
+];
+
+function describeLoadError(filePath: string | undefined, error: unknown): ConfigError {
+  const message = error instanceof Error ? error.message.split("\n")[0]! : String(error);
+  return { filePath, keyPath: "", message: `cannot read config: ${message}` };
+}
+
+function checked(raw: unknown, filePath: string | undefined, baseDir: string): ConfigResult {
+  const errors = validateConfig(raw, filePath);
+  if (errors.length > 0) return { ok: false, error: errors[0]! };
+  return { ok: true, loaded: { config: raw as EcrlintConfig, filePath, baseDir } };
+}
+
+/**
+ * Finds and validates the config that governs files in a directory. Results are cached per directory,
+ * so linting thousands of files searches the file system once per folder.
+ */
+export class ConfigLocator {
+  private readonly explorer;
+  private readonly byDirectory = new Map<string, ConfigResult>();
+  private readonly byFile = new Map<string, ConfigResult>();
+
+  constructor(private readonly stopDir?: string) {
+    this.explorer = cosmiconfigSync(CONFIG_MODULE_NAME, {
+      searchPlaces: SEARCH_PLACES,
+      ...(stopDir ? { stopDir } : {}),
+      searchStrategy: "global",
+    } as Parameters<typeof cosmiconfigSync>[1]);
+  }
+
+  /** The config found from `directory` upwards. */
+  forDirectory(directory: string): ConfigResult {
+    const dir = resolve(directory);
+    const cached = this.byDirectory.get(dir);
+    if (cached) return cached;
+    let result: ConfigResult;
+    try {
+      const found = this.explorer.search(dir);
+      result = found && !found.isEmpty ? checked(found.config, found.filepath, dirname(found.filepath)) : { ok: true, loaded: undefined };
+    } catch (error) {
+      const filePath = (error as { filepath?: string }).filepath;
+      result = { ok: false, error: describeLoadError(filePath, error) };
+    }
+    this.byDirectory.set(dir, result);
+    return result;
+  }
+
+  /** An explicit `--config` file. */
+  load(filePath: string): ConfigResult {
+    const abs = resolve(filePath);
+    const cached = this.byFile.get(abs);
+    if (cached) return cached;
+    let result: ConfigResult;
+    try {
+      const found = this.explorer.load(abs);
+      result = found ? checked(found.config ?? {}, abs, dirname(abs)) : { ok: true, loaded: undefined };
+    } catch (error) {
+      result = { ok: false, error: describeLoadError(abs, error) };
+    }
+    this.byFile.set(abs, result);
+    return result;
+  }
+}
+
+/** ESLint `settings.ecrlint` has the config's shape; its globs are relative to the working directory. */
+export function configFromSettings(settings: unknown, cwd: string): ConfigResult {
+  return checked(settings, undefined, cwd);
+}
+
+const matcherCache = new WeakMap<RegistryEntry, (path: string) => boolean>();
+
+function entryMatches(entry: RegistryEntry, relativePath: string): boolean {
+  let match = matcherCache.get(entry);
+  if (!match) {
+    match = picomatch(entry.files, { dot: true });
+    matcherCache.set(entry, match);
+  }
+  return match(relativePath);
+}
+
+/** The registry a file is deployed to: the first config entry whose globs match, else its path, else unknown. */
+export function registryForFile(filePath: string, loaded: LoadedConfig | undefined): RegistryContext {
+  const abs = resolve(filePath);
+  if (loaded?.config.registries) {
+    const rel = relative(loaded.baseDir, abs).split(sep).join("/");
+    for (const entry of loaded.config.registries) {
+      if (entryMatches(entry, rel)) return registryFromEntry(entry, loaded.filePath ? "config" : "settings", loaded.filePath);
+    }
+  }
+  const base = loaded?.baseDir;
+  const rel = base && abs.startsWith(base) ? relative(base, abs) : abs;
+  return registryFromPath(rel);
+}
+
+export function trustFromConfig(loaded: LoadedConfig | undefined): TrustContext {
+  return { accounts: loaded?.config.trustedAccounts ?? [], orgs: loaded?.config.trustedOrgs ?? [] };
+}

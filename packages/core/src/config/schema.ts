@@ -1,0 +1,66 @@
+/**
+ * JSON Schema of the ecrlint config (cosmiconfig module `ecrlint`). One schema for every front end: the ESLint
+ * plugin reads the registry keys, the runner all of them. The runner ships it as `@ecrlint/cli/schema/config.json`.
+ */
+export const configSchema = {
+  $schema: "http://json-schema.org/draft-07/schema#",
+  $id: "https://github.com/ecrlint/ecrlint/blob/main/packages/cli/schema/config.json",
+  title: "ecrlint configuration",
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    $schema: { type: "string" },
+    files: {
+      description: "Globs of the files the runner lints when no pattern is given.",
+      type: "array",
+      items: { type: "string", minLength: 1 },
+    },
+    ignores: {
+      description: "Globs the runner never lints (on top of .gitignore, node_modules and .git).",
+      type: "array",
+      items: { type: "string", minLength: 1 },
+    },
+    registries: {
+      description: "The registry each policy file is deployed to, chosen by the first entry whose files match.",
+      type: "array",
+      items: {
+        type: "object",
+        additionalProperties: false,
+        required: ["files"],
+        properties: {
+          files: { type: "array", minItems: 1, items: { type: "string", minLength: 1 }, description: "Globs relative to the config file." },
+          account: { type: "string", pattern: "^\\d{12}$", description: "The registry's 12-digit account id." },
+          region: { type: "string", pattern: "^[a-z]{2,4}(-[a-z]+)+-\\d+$", description: "The Region the policy is put into." },
+          partition: { enum: ["aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"] },
+          policyScope: { enum: ["V1", "V2"], description: "REGISTRY_POLICY_SCOPE of the account (default V2)." },
+          replicationSources: {
+            type: "array",
+            items: { type: "string", pattern: "^\\d{12}$" },
+            description: "Accounts that replicate into this registry.",
+          },
+          pullThroughCachePrefixes: {
+            type: "array",
+            items: { type: "string", minLength: 2, maxLength: 30 },
+            description: "ecrRepositoryPrefix of this registry's pull-through-cache rules.",
+          },
+        },
+      },
+    },
+    trustedAccounts: { type: "array", items: { type: "string", pattern: "^\\d{12}$" } },
+    trustedOrgs: { type: "array", items: { type: "string", pattern: "^o-[a-z0-9]{10,32}$" } },
+    rules: {
+      description: "Rule severities and options, by rule id without the @ecrlint/ prefix.",
+      type: "object",
+      additionalProperties: {
+        oneOf: [
+          { enum: ["off", "warn", "error", 0, 1, 2] },
+          {
+            type: "array",
+            minItems: 1,
+            items: [{ enum: ["off", "warn", "error", 0, 1, 2] }],
+          },
+        ],
+      },
+    },
+  },
+} as const;

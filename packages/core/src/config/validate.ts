@@ -1,0 +1,68 @@
+import { Ajv, type ErrorObject } from "ajv";
+import { configSchema } from "./schema.js";
+import { closest } from "../partitions.js";
+
+/** A config problem, naming the file and the key path (`registries[0].region`). */
+export interface ConfigError {
+  filePath: string | undefined;
+  keyPath: string;
+  message: string;
+}
+
+let validator: ReturnType<Ajv["compile"]> | undefined;
+
+function compiled() {
+  validator ??= new Ajv({ allErrors: true, strict: false }).compile(configSchema);
+  return validator;
+}
+
+/** `/registries/0/region` → `registries[0].region`. */
+export function keyPathOf(instancePath: string, extra?: string): string {
+  const parts = instancePath.split("/").slice(1).map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~"));
+  if (extra !== undefined) parts.push(extra);
+  let out = "";
+  for (const part of parts) out += /^\d+$/.test(part) ? `[${part}]` : out ? `.${part}` : part;
+  return out;
+}
+
+function describe(error: ErrorObject): { keyPath: string; message: string } {
+  switch (error.keyword) {
+    case "additionalProperties": {
+      const key = (error.params as { additionalProperty: string }).additionalProperty;
+      const parentSchema = error.parentSchema as { properties?: Record<string, unknown> } | undefined;
+      const known = Object.keys(parentSchema?.properties ?? {});
+      const hint = closest(key, known, 3, true);
+      return { keyPath: keyPathOf(error.instancePath, key), message: `unknown key${hint ? ` (did you mean "${hint}"?)` : ""}` };
+    }
+    case "required":
+      return {
+        keyPath: keyPathOf(error.instancePath, (error.params as { missingProperty: string }).missingProperty),
+        message: "is required",
+      };
+    case "pattern":
+      return { keyPath: keyPathOf(error.instancePath), message: `${JSON.stringify(error.data)} does not match ${(error.params as { pattern: string }).pattern}` };
+    case "enum":
+      return {
+        keyPath: keyPathOf(error.instancePath),
+        message: `${JSON.stringify(error.data)} must be one of ${(error.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(", ")}`,
+      };
+    default:
+      return { keyPath: keyPathOf(error.instancePath), message: error.message ?? "is invalid" };
+  }
+}
+
+/** Validates a config object; the first error is the one to show, the rest follow from it more often than not. */
+export function validateConfig(raw: unknown, filePath: string | undefined): ConfigError[] {
+  const validate = compiled();
+  if (validate(raw)) return [];
+  const errors = validate.errors ?? [];
+  // oneOf failures repeat the same complaint per branch: prefer the most specific (deepest) error.
+  const sorted = [...errors].sort((a, b) => b.instancePath.length - a.instancePath.length);
+  const picked = sorted.filter((e) => e.keyword !== "oneOf");
+  return (picked.length ? picked : sorted).map((e) => ({ filePath, ...describe(e) }));
+}
+
+export function formatConfigError(error: ConfigError): string {
+  const where = error.filePath ?? "ecrlint settings";
+  return `${where}: ${error.keyPath ? `${error.keyPath}: ` : ""}${error.message}`;
+}

@@ -1,0 +1,15 @@
+export * from "./parse.js";
+export * from "./wildcard.js";
+export * from "./arn.js";
+export * from "./partitions.js";
+export * from "./catalog.js";
+export * from "./model/policy.js";
+export * from "./model/other-kinds.js";
+export * from "./model/policy-file.js";
+export * from "./config/schema.js";
+export * from "./config/registry.js";
+export * from "./config/validate.js";
+export * from "./config/load-config.js";
+export * from "./rule.js";
+export * from "./run-rules.js";
+export { rules, ruleList } from "./rules/index.js";

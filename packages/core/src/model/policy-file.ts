@@ -1,0 +1,118 @@
+import { parseJsonText, rootExpression, syntaxForFile, type JsonProgram, type ParseProblem } from "../parse.js";
+import { readPolicyDocument, type PolicyDocument, findProperty, stringOf } from "./policy.js";
+import {
+  creationTemplateNode,
+  pullThroughCacheNodes,
+  readPullThroughCacheRule,
+  readReplicationConfiguration,
+  readRepositoryCreationTemplate,
+  replicationRoot,
+  type PullThroughCacheRule,
+  type ReplicationConfiguration,
+  type RepositoryCreationTemplate,
+} from "./other-kinds.js";
+import type { JsonExpression, JsonObject } from "../parse.js";
+
+/** REFERENCE §1: the kinds of file a monorepo keeps next to its infrastructure code. */
+export type FileKind =
+  | "registry-policy"
+  | "repository-policy"
+  | "replication-configuration"
+  | "pull-through-cache-rules"
+  | "repository-creation-template";
+
+export const FILE_KINDS: readonly FileKind[] = [
+  "registry-policy",
+  "repository-policy",
+  "replication-configuration",
+  "pull-through-cache-rules",
+  "repository-creation-template",
+];
+
+export interface PolicyFileBase {
+  ast: JsonProgram;
+  root: JsonExpression;
+}
+
+export type PolicyFile =
+  | (PolicyFileBase & { kind: "registry-policy" | "repository-policy"; policy: PolicyDocument })
+  | (PolicyFileBase & { kind: "replication-configuration"; replication: ReplicationConfiguration })
+  | (PolicyFileBase & { kind: "pull-through-cache-rules"; pullThroughCacheRules: PullThroughCacheRule[] })
+  | (PolicyFileBase & { kind: "repository-creation-template"; template: RepositoryCreationTemplate });
+
+const MARKERS = ["Statement", "ecrRepositoryPrefix", "destinations", "appliedFor"];
+
+/**
+ * Cheap test on the raw text, so that the thousands of package.json and tsconfig.json files in a monorepo are
+ * skipped before any AST is built. A false positive only costs a parse; a false negative would hide a policy.
+ */
+export function mightBeEcrFile(text: string): boolean {
+  for (const marker of MARKERS) if (text.includes(marker)) return true;
+  return false;
+}
+
+function mentionsEcr(policy: PolicyDocument): boolean {
+  for (const s of policy.statements) {
+    for (const el of [s.action, s.notAction]) {
+      for (const v of el?.values ?? []) if (/^ecr:|^\*$/i.test(v.value)) return true;
+    }
+    for (const el of [s.resource, s.notResource]) {
+      for (const v of el?.values ?? []) if (v.value.includes(":ecr:")) return true;
+    }
+  }
+  return false;
+}
+
+function hasNoReadableActions(policy: PolicyDocument): boolean {
+  return policy.statements.every((s) => (s.action?.values.length ?? 0) + (s.notAction?.values.length ?? 0) === 0);
+}
+
+/** A policy document is ours when it is about ECR, or is too broken to tell (a Statement that is a number). */
+function classifyPolicy(root: JsonObject): PolicyDocument | undefined {
+  if (!findProperty(root, "Statement")) return undefined;
+  const policy = readPolicyDocument(root);
+  if (!mentionsEcr(policy) && !hasNoReadableActions(policy)) return undefined;
+  return policy;
+}
+
+function policyKind(policy: PolicyDocument): "registry-policy" | "repository-policy" {
+  const hasResource = policy.statements.some((s) => s.resource !== undefined || s.notResource !== undefined);
+  if (hasResource) return "registry-policy";
+  // A repository policy has no Resource (ECR rejects one) and often the old 2008-10-17 Version.
+  return policy.statements.length > 0 || policy.version?.value === "2008-10-17" ? "repository-policy" : "registry-policy";
+}
+
+/** Builds the model of a parsed file, or undefined when the file is JSON that is not ours. */
+export function classifyAst(ast: JsonProgram): PolicyFile | undefined {
+  const root = rootExpression(ast);
+  if (!root) return undefined;
+  const ptc = pullThroughCacheNodes(root);
+  if (ptc) return { kind: "pull-through-cache-rules", ast, root, pullThroughCacheRules: ptc.map(readPullThroughCacheRule) };
+  if (root.type !== "JSONObjectExpression") return undefined;
+  const policy = classifyPolicy(root);
+  if (policy) return { kind: policyKind(policy), ast, root, policy };
+  const replication = replicationRoot(root);
+  if (replication) return { kind: "replication-configuration", ast, root, replication: readReplicationConfiguration(replication) };
+  const template = creationTemplateNode(root);
+  if (template) return { kind: "repository-creation-template", ast, root, template: readRepositoryCreationTemplate(template) };
+  return undefined;
+}
+
+export type LoadResult =
+  | { status: "ours"; file: PolicyFile }
+  | { status: "not-ours" }
+  | { status: "parse-error"; error: ParseProblem };
+
+/**
+ * Reads a file's text into the model. Text that cannot be ours is skipped before parsing;
+ * text that cannot be parsed is an error only when it might be ours.
+ */
+export function loadPolicyFile(text: string, filePath?: string): LoadResult {
+  if (!mightBeEcrFile(text)) return { status: "not-ours" };
+  const parsed = parseJsonText(text, syntaxForFile(filePath));
+  if (!parsed.ok) return { status: "parse-error", error: parsed.error };
+  const file = classifyAst(parsed.ast);
+  return file ? { status: "ours", file } : { status: "not-ours" };
+}
+
+export { stringOf };

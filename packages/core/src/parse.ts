@@ -1,0 +1,91 @@
+import { parseJSON, type AST } from "jsonc-eslint-parser";
+
+export type JsonProgram = AST.JSONProgram;
+export type JsonNode = AST.JSONNode;
+export type JsonExpression = AST.JSONExpression;
+export type JsonObject = AST.JSONObjectExpression;
+export type JsonArray = AST.JSONArrayExpression;
+export type JsonProperty = AST.JSONProperty;
+export type SourceLocation = AST.SourceLocation;
+
+/** A problem found while reading a file, located at 1-based line and column (ESLint's convention for messages). */
+export interface ParseProblem {
+  message: string;
+  line: number;
+  column: number;
+}
+
+export type ParseResult = { ok: true; ast: JsonProgram } | { ok: false; error: ParseProblem };
+
+export type JsonSyntax = "JSON" | "JSONC" | "JSON5";
+
+/** The JSON dialect implied by a file name: ESLint users lint `.jsonc` and `.json5` with the same parser. */
+export function syntaxForFile(filePath: string | undefined): JsonSyntax | undefined {
+  if (!filePath) return undefined;
+  if (filePath.endsWith(".json5")) return "JSON5";
+  if (filePath.endsWith(".jsonc")) return "JSONC";
+  // Plain `.json` policy files often carry comments in monorepos; accept them like ESLint's jsonc parser does.
+  return undefined;
+}
+
+/** Parses JSON, JSONC or JSON5 into the AST that ESLint sees with jsonc-eslint-parser. Never throws. */
+export function parseJsonText(text: string, syntax?: JsonSyntax): ParseResult {
+  try {
+    const ast = syntax ? parseJSON(text, { jsonSyntax: syntax }) : parseJSON(text);
+    return { ok: true, ast };
+  } catch (error) {
+    const e = error as { message?: string; lineNumber?: number; column?: number };
+    return {
+      ok: false,
+      error: {
+        message: `Parsing error: ${e.message ?? String(error)}`,
+        line: e.lineNumber ?? 1,
+        column: e.column ?? 1,
+      },
+    };
+  }
+}
+
+/** Key name of a property, whether written as an identifier, a string or a number (JSON5). */
+export function propertyName(property: JsonProperty): string {
+  const key = property.key;
+  if (key.type === "JSONIdentifier") return key.name;
+  return String(key.value);
+}
+
+/** The plain value of a JSON node (objects keep the last duplicate key, as JSON.parse does). */
+export function staticValue(node: JsonNode): unknown {
+  switch (node.type) {
+    case "JSONObjectExpression": {
+      const out: Record<string, unknown> = {};
+      for (const p of node.properties) out[propertyName(p)] = staticValue(p.value);
+      return out;
+    }
+    case "JSONArrayExpression":
+      return node.elements.map((e) => (e ? staticValue(e) : null));
+    case "JSONLiteral":
+      if (node.regex || node.bigint !== null) return node.raw;
+      return node.value;
+    case "JSONUnaryExpression": {
+      const v = staticValue(node.argument) as number;
+      return node.operator === "-" ? -v : v;
+    }
+    case "JSONIdentifier":
+      if (node.name === "Infinity") return Infinity;
+      if (node.name === "NaN") return NaN;
+      return undefined;
+    case "JSONTemplateLiteral":
+      return node.quasis[0]?.value.cooked;
+    case "JSONExpressionStatement":
+      return staticValue(node.expression);
+    case "Program":
+      return node.body[0] ? staticValue(node.body[0]) : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** The root expression of a parsed file. */
+export function rootExpression(ast: JsonProgram): JsonExpression | undefined {
+  return ast.body[0]?.expression;
+}

@@ -1,0 +1,118 @@
+import type { PolicyFile } from "./model/policy-file.js";
+import type { RegistryContext, TrustContext } from "./config/registry.js";
+import { formatMessage, type EcrRule, type ReportDescriptor, type TextEdit } from "./rule.js";
+
+export type Severity = 1 | 2;
+
+/** One finding, in ESLint's message shape (1-based line and column, end exclusive). */
+export interface LintMessage {
+  ruleId: string | null;
+  severity: Severity;
+  message: string;
+  messageId?: string;
+  line: number;
+  column: number;
+  endLine?: number;
+  endColumn?: number;
+  fatal?: boolean;
+  fix?: { range: [number, number]; text: string };
+  suggestions?: { desc: string; messageId: string; fix: { range: [number, number]; text: string } }[];
+}
+
+export interface ConfiguredRule {
+  rule: EcrRule<any>;
+  severity: Severity;
+  /** The options the user gave (merged over the rule's defaults). */
+  options: unknown;
+}
+
+export const RULE_PREFIX = "@ecrlint/";
+
+/** Merges user options over the defaults one level deep, as typescript-eslint's RuleCreator does. */
+export function mergeOptions<T>(defaults: T, user: unknown): T {
+  if (user === undefined || user === null || typeof user !== "object" || Array.isArray(user)) return defaults;
+  if (typeof defaults !== "object" || defaults === null) return user as T;
+  return { ...(defaults as object), ...(user as object) } as T;
+}
+
+/**
+ * Several edits of one fix become one replacement of the span they cover, as ESLint's fixer merges them.
+ */
+export function mergeEdits(text: string, edits: TextEdit[]): { range: [number, number]; text: string } | undefined {
+  if (edits.length === 0) return undefined;
+  const sorted = [...edits].sort((a, b) => a.range[0] - b.range[0]);
+  const start = sorted[0]!.range[0];
+  const end = Math.max(...sorted.map((e) => e.range[1]));
+  let out = "";
+  let pos = start;
+  for (const e of sorted) {
+    if (e.range[0] < pos) return undefined; // overlapping edits: no fix rather than a wrong one
+    out += text.slice(pos, e.range[0]) + e.text;
+    pos = e.range[1];
+  }
+  out += text.slice(pos, end);
+  return { range: [start, end], text: out };
+}
+
+export function toLintMessage(ruleId: string, rule: EcrRule<any>, severity: Severity, d: ReportDescriptor, text: string): LintMessage {
+  const loc = d.loc ?? d.node.loc;
+  const message: LintMessage = {
+    ruleId,
+    severity,
+    message: formatMessage(rule.meta.messages[d.messageId] ?? d.messageId, d.data),
+    messageId: d.messageId,
+    line: loc.start.line,
+    column: loc.start.column + 1,
+    endLine: loc.end.line,
+    endColumn: loc.end.column + 1,
+  };
+  const fix = d.fix ? mergeEdits(text, d.fix) : undefined;
+  if (fix && rule.meta.fixable) message.fix = fix;
+  if (d.suggest && rule.meta.hasSuggestions) {
+    const suggestions = d.suggest.flatMap((s) => {
+      const f = mergeEdits(text, s.edits);
+      return f ? [{ desc: formatMessage(rule.meta.messages[s.messageId] ?? s.messageId, s.data), messageId: s.messageId, fix: f }] : [];
+    });
+    if (suggestions.length) message.suggestions = suggestions;
+  }
+  return message;
+}
+
+export interface RunRulesInput {
+  file: PolicyFile;
+  text: string;
+  filePath: string;
+  registry: RegistryContext;
+  trust: TrustContext;
+  rules: ConfiguredRule[];
+}
+
+/** Runs each configured rule that reads this kind of file; a rule that throws becomes one fatal message, not a crash. */
+export function runRules(input: RunRulesInput): LintMessage[] {
+  const messages: LintMessage[] = [];
+  for (const { rule, severity, options } of input.rules) {
+    if (!rule.kinds.includes(input.file.kind)) continue;
+    const ruleId = RULE_PREFIX + rule.id;
+    try {
+      rule.check({
+        file: input.file,
+        text: input.text,
+        filePath: input.filePath,
+        registry: input.registry,
+        trust: input.trust,
+        options: mergeOptions(rule.defaultOptions, options),
+        report: (d) => messages.push(toLintMessage(ruleId, rule, severity, d, input.text)),
+      });
+    } catch (error) {
+      messages.push({
+        ruleId,
+        severity: 2,
+        fatal: true,
+        message: `Rule ${ruleId} failed on this file: ${error instanceof Error ? error.message : String(error)}`,
+        line: 1,
+        column: 1,
+      });
+    }
+  }
+  return messages.sort((a, b) => a.line - b.line || a.column - b.column);
+}
