@@ -13,3 +13,5 @@ export * from "./config/load-config.js";
 export * from "./rule.js";
 export * from "./run-rules.js";
 export { rules, ruleList } from "./rules/index.js";
+export * from "./rule-cases.js";
+export * from "./apply-fixes.js";

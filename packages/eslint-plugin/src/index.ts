@@ -1,1 +1,48 @@
-export {};
+import { readFileSync } from "node:fs";
+import * as jsoncParser from "jsonc-eslint-parser";
+import { ruleList, RULE_PREFIX } from "@ecrlint/core";
+import { toEslintRule } from "./to-eslint-rule.js";
+
+const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { name: string; version: string };
+
+export const rules = Object.fromEntries(ruleList.map((r) => [r.id, toEslintRule(r)]));
+
+export const POLICY_FILES = ["**/*.json", "**/*.jsonc", "**/*.json5"];
+
+type Severity = "error" | "warn" | "off";
+type FlatConfig = {
+  name: string;
+  files: string[];
+  plugins: Record<string, unknown>;
+  languageOptions: { parser: unknown };
+  rules: Record<string, Severity>;
+};
+
+function configFor(name: "recommended" | "strict"): FlatConfig[] {
+  const enabled = ruleList.filter((r) => name === "strict" || r.meta.docs.config === "recommended");
+  return [
+    {
+      name: `@ecrlint/${name}`,
+      files: POLICY_FILES,
+      plugins: {
+        // A getter, because the plugin object refers to these configs too.
+        get "@ecrlint"() {
+          return plugin;
+        },
+      },
+      languageOptions: { parser: jsoncParser },
+      rules: Object.fromEntries(enabled.map((r) => [RULE_PREFIX + r.id, "error" as Severity])),
+    },
+  ];
+}
+
+const plugin = {
+  meta: { name: pkg.name, version: pkg.version },
+  rules,
+  configs: {
+    recommended: configFor("recommended"),
+    strict: configFor("strict"),
+  },
+};
+
+export default plugin;

@@ -1,5 +1,6 @@
-import { dirname, relative, resolve, sep } from "node:path";
-import { cosmiconfigSync } from "cosmiconfig";
+import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
+import { createRequire } from "node:module";
+import { cosmiconfigSync, defaultLoadersSync } from "cosmiconfig";
 import picomatch from "picomatch";
 import { validateConfig, type ConfigError } from "./validate.js";
 import { registryFromEntry, registryFromPath, type RegistryContext, type RegistryEntry, type TrustContext } from "./registry.js";
@@ -44,6 +45,17 @@ const SEARCH_PLACES = [
   "ecrlint.config.ts",
 ];
 
+const requireConfig = createRequire(import.meta.url);
+
+/**
+ * ESLint rules run synchronously, so configs load synchronously too: Node 20.19+ `require`s ES modules
+ * (without top-level await), which covers `.mjs` and `.js` configs of `"type": "module"` packages.
+ */
+function loadModuleSync(filePath: string): unknown {
+  const mod = requireConfig(filePath) as { default?: unknown; __esModule?: boolean };
+  return mod && typeof mod === "object" && "default" in mod ? mod.default : mod;
+}
+
 function describeLoadError(filePath: string | undefined, error: unknown): ConfigError {
   const message = error instanceof Error ? error.message.split("\n")[0]! : String(error);
   return { filePath, keyPath: "", message: `cannot read config: ${message}` };
@@ -67,6 +79,7 @@ export class ConfigLocator {
   constructor(private readonly stopDir?: string) {
     this.explorer = cosmiconfigSync(CONFIG_MODULE_NAME, {
       searchPlaces: SEARCH_PLACES,
+      loaders: { ...defaultLoadersSync, ".js": loadModuleSync, ".mjs": loadModuleSync, ".cjs": loadModuleSync },
       ...(stopDir ? { stopDir } : {}),
       searchStrategy: "global",
     } as Parameters<typeof cosmiconfigSync>[1]);
@@ -111,15 +124,21 @@ export function configFromSettings(settings: unknown, cwd: string): ConfigResult
   return checked(settings, undefined, cwd);
 }
 
-const matcherCache = new WeakMap<RegistryEntry, (path: string) => boolean>();
+const matcherCache = new WeakMap<RegistryEntry, { relative: (path: string) => boolean; absolute: (path: string) => boolean }>();
 
-function entryMatches(entry: RegistryEntry, relativePath: string): boolean {
+/** Globs are relative to the config's directory; an absolute glob (`/srv/infra/**`) matches the absolute path. */
+function entryMatches(entry: RegistryEntry, relativePath: string, absolutePath: string): boolean {
   let match = matcherCache.get(entry);
   if (!match) {
-    match = picomatch(entry.files, { dot: true });
+    const absolute = entry.files.filter((g) => isAbsolute(g));
+    const relative = entry.files.filter((g) => !isAbsolute(g));
+    match = {
+      relative: relative.length ? picomatch(relative, { dot: true }) : () => false,
+      absolute: absolute.length ? picomatch(absolute.map((g) => g.split(sep).join("/")), { dot: true }) : () => false,
+    };
     matcherCache.set(entry, match);
   }
-  return match(relativePath);
+  return (!relativePath.startsWith("../") && match.relative(relativePath)) || match.absolute(absolutePath.split(sep).join("/"));
 }
 
 /** The registry a file is deployed to: the first config entry whose globs match, else its path, else unknown. */
@@ -128,7 +147,7 @@ export function registryForFile(filePath: string, loaded: LoadedConfig | undefin
   if (loaded?.config.registries) {
     const rel = relative(loaded.baseDir, abs).split(sep).join("/");
     for (const entry of loaded.config.registries) {
-      if (entryMatches(entry, rel)) return registryFromEntry(entry, loaded.filePath ? "config" : "settings", loaded.filePath);
+      if (entryMatches(entry, rel, abs)) return registryFromEntry(entry, loaded.filePath ? "config" : "settings", loaded.filePath);
     }
   }
   const base = loaded?.baseDir;

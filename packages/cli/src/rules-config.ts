@@ -1,0 +1,142 @@
+import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import {
+  closest,
+  mergeOptions,
+  RULE_PREFIX,
+  ruleList,
+  type ConfigError,
+  type ConfiguredRule,
+  type EcrRule,
+  type RuleMeta,
+  type RuleSetting,
+  type Severity,
+} from "@ecrlint/core";
+import { projectRuleList } from "./project-rules/index.js";
+import type { ProjectRule } from "./project-rule.js";
+
+/** Every rule the runner knows, single-file and cross-file, described alike. */
+export interface KnownRule {
+  id: string;
+  meta: RuleMeta;
+  defaultOptions: unknown;
+  single?: EcrRule<any>;
+  project?: ProjectRule<any, any>;
+}
+
+let known: Map<string, KnownRule> | undefined;
+
+export function knownRules(): Map<string, KnownRule> {
+  if (!known) {
+    known = new Map();
+    for (const r of ruleList) known.set(r.id, { id: r.id, meta: r.meta, defaultOptions: r.defaultOptions, single: r });
+    for (const r of projectRuleList) known.set(r.id, { id: r.id, meta: r.meta, defaultOptions: r.defaultOptions, project: r });
+  }
+  return known;
+}
+
+/** Whether an `eslint-disable` comment may name this rule id (`@ecrlint/<id>`); ids of other plugins and ESLint's core are not ours to judge. */
+export function isDirectiveRuleDefined(ruleId: string): boolean {
+  return !ruleId.startsWith(RULE_PREFIX) || knownRules().has(ruleId.slice(RULE_PREFIX.length));
+}
+
+const ajv = new Ajv({ allErrors: false, strict: false, useDefaults: false });
+const optionValidators = new Map<string, ValidateFunction>();
+
+function optionsValidator(rule: KnownRule): ValidateFunction {
+  let validate = optionValidators.get(rule.id);
+  if (!validate) {
+    const items = rule.meta.schema;
+    validate = ajv.compile({ type: "array", items, minItems: 0, maxItems: items.length });
+    optionValidators.set(rule.id, validate);
+  }
+  return validate;
+}
+
+export function severityOf(setting: RuleSetting): 0 | Severity {
+  const raw = Array.isArray(setting) ? setting[0] : setting;
+  if (raw === "error" || raw === 2) return 2;
+  if (raw === "warn" || raw === 1) return 1;
+  return 0;
+}
+
+function optionError(id: string, error: ErrorObject): { keyPath: string; message: string } {
+  const parts = error.instancePath.split("/").slice(1);
+  let keyPath = `rules.${id}`;
+  parts.forEach((part, i) => {
+    if (i === 0) keyPath += `[${Number(part) + 1}]`;
+    else keyPath += /^\d+$/.test(part) ? `[${part}]` : `.${part}`;
+  });
+  if (error.keyword === "additionalProperties") {
+    return { keyPath: `${keyPath}.${(error.params as { additionalProperty: string }).additionalProperty}`, message: "unknown option" };
+  }
+  if (error.keyword === "maxItems" && parts.length === 0) {
+    const max = (error.params as { limit: number }).limit;
+    return { keyPath: `${keyPath}[${max + 1}]`, message: max === 0 ? "this rule takes no options" : `this rule takes at most ${max} option${max === 1 ? "" : "s"}` };
+  }
+  return { keyPath, message: error.message ?? "is invalid" };
+}
+
+/** Unknown rule ids and options that break a rule's schema, as config errors naming the key path. */
+export function validateRuleSettings(rules: Record<string, RuleSetting> | undefined, filePath: string | undefined): ConfigError | undefined {
+  if (!rules) return undefined;
+  const all = knownRules();
+  for (const [id, setting] of Object.entries(rules)) {
+    const rule = all.get(id);
+    if (!rule) {
+      const bare = id.startsWith(RULE_PREFIX) ? id.slice(RULE_PREFIX.length) : undefined;
+      const hint = bare && all.has(bare) ? bare : closest(id, all.keys(), 4);
+      return { filePath, keyPath: `rules.${id}`, message: `unknown rule${hint ? ` (did you mean "${hint}"?)` : ""}` };
+    }
+    if (!Array.isArray(setting)) continue;
+    const validate = optionsValidator(rule);
+    if (!validate(setting.slice(1))) {
+      const first = validate.errors?.[0];
+      if (first) return { filePath, ...optionError(id, first) };
+    }
+  }
+  return undefined;
+}
+
+export interface ConfiguredProjectRule {
+  rule: ProjectRule<any, any>;
+  severity: Severity;
+  options: unknown;
+}
+
+export interface ResolvedRules {
+  single: ConfiguredRule[];
+  project: Map<string, ConfiguredProjectRule>;
+  /** Stable text of the effective settings, part of the cache key. */
+  signature: string;
+}
+
+/**
+ * The runner's default is the plugin's `recommended` config: every rule whose `meta.docs.config` is
+ * `recommended` at `error`, the `strict`-only rules off. Config `rules` and then API overrides are laid over it.
+ * With `quiet`, warn-level rules are not run at all, as ESLint's `--quiet` does.
+ */
+export function resolveRules(configRules: Record<string, RuleSetting> | undefined, overrides: Record<string, RuleSetting> | undefined, quiet: boolean): ResolvedRules {
+  const settings = new Map<string, RuleSetting>();
+  for (const rule of knownRules().values()) if (rule.meta.docs.config === "recommended") settings.set(rule.id, "error");
+  for (const source of [configRules, overrides]) {
+    for (const [id, setting] of Object.entries(source ?? {})) {
+      const previous = settings.get(id);
+      // ESLint keeps the earlier options when a later setting gives a severity only.
+      if (!Array.isArray(setting) && Array.isArray(previous)) settings.set(id, [setting, ...previous.slice(1)] as RuleSetting);
+      else settings.set(id, setting);
+    }
+  }
+  const single: ConfiguredRule[] = [];
+  const project = new Map<string, ConfiguredProjectRule>();
+  const parts: string[] = [];
+  for (const [id, setting] of [...settings].sort(([a], [b]) => a.localeCompare(b))) {
+    const rule = knownRules().get(id);
+    const severity = severityOf(setting);
+    if (!rule || severity === 0 || (quiet && severity === 1)) continue;
+    const options = Array.isArray(setting) ? setting[1] : undefined;
+    parts.push(`${id}=${severity}:${JSON.stringify(options ?? null)}`);
+    if (rule.single) single.push({ rule: rule.single, severity, options });
+    else if (rule.project) project.set(id, { rule: rule.project, severity, options: mergeOptions(rule.project.defaultOptions, options) });
+  }
+  return { single, project, signature: parts.join(";") };
+}

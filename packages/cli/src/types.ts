@@ -1,0 +1,72 @@
+import type { LintMessage, RuleMeta, RuleSetting } from "@ecrlint/core";
+
+/** Options of {@link lint}; the CLI builds them from argv. */
+export interface LintOptions {
+  /** Root of the run: patterns and `ignores` are relative to it and nothing outside it is read. Default `process.cwd()`. */
+  cwd?: string;
+  /** Files, directories or globs, as ESLint takes them; none means the config's `files`. */
+  patterns?: string[];
+  /** An explicit config file for every linted file, instead of the nearest one. */
+  configFile?: string;
+  /** Apply fixes and write the files (atomically). */
+  fix?: boolean;
+  /** Compute fixes and put the fixed text in `output`, writing nothing. */
+  fixDryRun?: boolean;
+  /** Report errors only (warn-level rules are not run). */
+  quiet?: boolean;
+  /** More warnings than this makes the run `errored`. */
+  maxWarnings?: number;
+  /** Only files changed against this git ref, plus the files a cross-file check ties to them. */
+  changedSince?: string;
+  /** `false` turns off `.gitignore` and the config's `ignores` (node_modules and .git stay skipped). */
+  ignore?: boolean;
+  /** Reuse results of unchanged files from a content-hash cache. */
+  cache?: boolean;
+  /** Cache file; default `<cwd>/node_modules/.cache/ecrlint/cache.json`. */
+  cacheLocation?: string;
+  /** Rule settings laid over every config's `rules` (ids without the `@ecrlint/` prefix). */
+  rules?: Record<string, RuleSetting>;
+  /** How many files are read at once. */
+  concurrency?: number;
+}
+
+/** A suppressed finding, in ESLint's shape. */
+export type SuppressedLintMessage = LintMessage & { suppressions: { kind: "directive"; justification: string }[] };
+
+/** One file's findings, in the shape of ESLint's `LintResult` so tools that read ESLint output read ours. */
+export interface LintResult {
+  filePath: string;
+  messages: LintMessage[];
+  suppressedMessages: SuppressedLintMessage[];
+  errorCount: number;
+  fatalErrorCount: number;
+  warningCount: number;
+  fixableErrorCount: number;
+  fixableWarningCount: number;
+  /** The text after fixes, when fixing changed it. */
+  output?: string;
+  /** The text, when there are findings and no `output` (as ESLint does). */
+  source?: string;
+  usedDeprecatedRules: { ruleId: string; replacedBy: string[] }[];
+}
+
+/** What formatters know about a rule: its meta plus the URL of its doc. */
+export interface RuleDescription {
+  meta: RuleMeta;
+  url: string;
+}
+
+export interface LintReport {
+  results: LintResult[];
+  /** Errors, or more warnings than `maxWarnings`: the CLI exits 1. */
+  errored: boolean;
+  errorCount: number;
+  warningCount: number;
+  /** The run's root (cwd) and the repository root that SARIF and GitHub paths are relative to. */
+  cwd: string;
+  rootDir: string;
+  /** Meta of every rule that reported, by full rule id (`@ecrlint/<id>`). */
+  rulesMeta: Record<string, RuleDescription>;
+  /** Files written by `fix`. */
+  fixedFiles: string[];
+}

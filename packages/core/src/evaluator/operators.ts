@@ -1,0 +1,248 @@
+import { matchResolved, resolvedEquals, type Resolved } from "./template.js";
+
+export type OperatorFamily = "string" | "numeric" | "date" | "bool" | "binary" | "ip" | "arn" | "null";
+
+/** A base condition operator, without its set prefix or IfExists suffix. */
+export interface BaseOperator {
+  name: string;
+  family: OperatorFamily;
+  /** Negated operators are true when the key is absent and require "no policy value matches". */
+  negated: boolean;
+  /** Whether `*` and `?` in policy values are wildcards. */
+  wildcards: boolean;
+  /** The positive test of one request value against one policy value; undefined when they cannot be compared. */
+  test(requestValue: string, policyValue: Resolved): boolean | undefined;
+}
+
+export function parseNumber(text: string): number | undefined {
+  return /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$/.test(text.trim()) ? Number(text) : undefined;
+}
+
+/** ISO 8601 or epoch seconds, as the IAM guide allows for Date operators; milliseconds since the epoch. */
+export function parseDate(text: string): number | undefined {
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  if (!/^\d{4}-\d{2}-\d{2}/.test(text)) return undefined;
+  const ms = Date.parse(text);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+export interface IpValue {
+  version: 4 | 6;
+  value: bigint;
+}
+
+export function parseIp(text: string): IpValue | undefined {
+  if (text.includes(".") && !text.includes(":")) {
+    const parts = text.split(".");
+    if (parts.length !== 4) return undefined;
+    let value = 0n;
+    for (const p of parts) {
+      if (!/^\d{1,3}$/.test(p) || Number(p) > 255) return undefined;
+      value = (value << 8n) | BigInt(Number(p));
+    }
+    return { version: 4, value };
+  }
+  if (!text.includes(":")) return undefined;
+  let head = text;
+  let tail4: bigint[] = [];
+  const lastColon = text.lastIndexOf(":");
+  if (text.slice(lastColon + 1).includes(".")) {
+    const v4 = parseIp(text.slice(lastColon + 1));
+    if (!v4) return undefined;
+    tail4 = [v4.value >> 16n, v4.value & 0xffffn];
+    head = text.slice(0, lastColon + 1) + "0";
+  }
+  const halves = head.split("::");
+  if (halves.length > 2) return undefined;
+  const group = (s: string) => (s === "" ? [] : s.split(":"));
+  const left = group(halves[0]!);
+  const right = halves.length === 2 ? group(halves[1]!) : [];
+  if (tail4.length) right.length ? right.pop() : left.pop();
+  const groups = [...left, ...right].map((g) => (/^[0-9a-fA-F]{1,4}$/.test(g) ? BigInt(parseInt(g, 16)) : -1n));
+  if (groups.includes(-1n)) return undefined;
+  const total = 8 - tail4.length;
+  let words: bigint[];
+  if (halves.length === 2) {
+    if (left.length + right.length > total - 1) return undefined;
+    words = [...groups.slice(0, left.length), ...Array<bigint>(total - left.length - right.length).fill(0n), ...groups.slice(left.length)];
+  } else {
+    if (groups.length !== total) return undefined;
+    words = groups;
+  }
+  let value = 0n;
+  for (const w of [...words, ...tail4]) value = (value << 16n) | w;
+  return { version: 6, value };
+}
+
+export interface CidrBlock {
+  version: 4 | 6;
+  first: bigint;
+  last: bigint;
+}
+
+export function parseCidr(text: string): CidrBlock | undefined {
+  const slash = text.indexOf("/");
+  const ip = parseIp(slash < 0 ? text : text.slice(0, slash));
+  if (!ip) return undefined;
+  const bits = ip.version === 4 ? 32 : 128;
+  let length = bits;
+  if (slash >= 0) {
+    const raw = text.slice(slash + 1);
+    if (!/^\d{1,3}$/.test(raw) || Number(raw) > bits) return undefined;
+    length = Number(raw);
+  }
+  const hostBits = BigInt(bits - length);
+  const first = (ip.value >> hostBits) << hostBits;
+  return { version: ip.version, first, last: first + (1n << hostBits) - 1n };
+}
+
+/** ArnLike and ArnEquals compare each of the six colon-delimited parts on its own (REFERENCE §6). */
+export function arnLike(value: string, pattern: Resolved): boolean {
+  const valueParts = splitArn(value);
+  const patternParts = splitResolvedArn(pattern);
+  if (!valueParts || !patternParts) return false;
+  for (let i = 0; i < 6; i++) if (!matchResolved(patternParts[i]!, valueParts[i]!, false)) return false;
+  return true;
+}
+
+function splitArn(text: string): string[] | undefined {
+  const parts = text.split(":");
+  if (parts.length < 6) return undefined;
+  return [...parts.slice(0, 5), parts.slice(5).join(":")];
+}
+
+function splitResolvedArn(pattern: Resolved): Resolved[] | undefined {
+  const parts = splitArn(pattern.text);
+  if (!parts) return undefined;
+  const out: Resolved[] = [];
+  let offset = 0;
+  for (const part of parts) {
+    const literalAt = pattern.literalAt?.filter((i) => i >= offset && i < offset + part.length).map((i) => i - offset);
+    out.push({ text: part, literalAt: literalAt && literalAt.length ? literalAt : undefined });
+    offset += part.length + 1;
+  }
+  return out;
+}
+
+const compareNumbers = (name: string, cmp: (request: number, policy: number) => boolean): BaseOperator => ({
+  name,
+  family: "numeric",
+  negated: name === "NumericNotEquals",
+  wildcards: false,
+  test(requestValue, policyValue) {
+    const r = parseNumber(requestValue);
+    const p = parseNumber(policyValue.text);
+    return r === undefined || p === undefined ? undefined : cmp(r, p);
+  },
+});
+
+const compareDates = (name: string, cmp: (request: number, policy: number) => boolean): BaseOperator => ({
+  name,
+  family: "date",
+  negated: name === "DateNotEquals",
+  wildcards: false,
+  test(requestValue, policyValue) {
+    const r = parseDate(requestValue);
+    const p = parseDate(policyValue.text);
+    return r === undefined || p === undefined ? undefined : cmp(r, p);
+  },
+});
+
+const ipTest = (requestValue: string, policyValue: Resolved): boolean | undefined => {
+  const ip = parseIp(requestValue);
+  const block = parseCidr(policyValue.text);
+  if (!ip || !block) return undefined;
+  return ip.version === block.version && ip.value >= block.first && ip.value <= block.last;
+};
+
+const stringOp = (name: string, negated: boolean, ignoreCase: boolean, like: boolean): BaseOperator => ({
+  name,
+  family: "string",
+  negated,
+  wildcards: like,
+  test: like ? (r, p) => matchResolved(p, r, ignoreCase) : (r, p) => resolvedEquals(p, r, ignoreCase),
+});
+
+const arnOp = (name: string, negated: boolean): BaseOperator => ({
+  name,
+  family: "arn",
+  negated,
+  wildcards: true,
+  // A value that is not an ARN is simply unlike the pattern, so the negated forms hold for it (REFERENCE §6 notes
+  // a simulator whose ArnNotLike turned false on a malformed ARN and so skipped a Deny).
+  test: (r, p) => arnLike(r, p),
+});
+
+const OPERATORS: BaseOperator[] = [
+  stringOp("StringEquals", false, false, false),
+  stringOp("StringNotEquals", true, false, false),
+  stringOp("StringEqualsIgnoreCase", false, true, false),
+  stringOp("StringNotEqualsIgnoreCase", true, true, false),
+  stringOp("StringLike", false, false, true),
+  stringOp("StringNotLike", true, false, true),
+  compareNumbers("NumericEquals", (r, p) => r === p),
+  compareNumbers("NumericNotEquals", (r, p) => r === p),
+  compareNumbers("NumericLessThan", (r, p) => r < p),
+  compareNumbers("NumericLessThanEquals", (r, p) => r <= p),
+  compareNumbers("NumericGreaterThan", (r, p) => r > p),
+  compareNumbers("NumericGreaterThanEquals", (r, p) => r >= p),
+  compareDates("DateEquals", (r, p) => r === p),
+  compareDates("DateNotEquals", (r, p) => r === p),
+  compareDates("DateLessThan", (r, p) => r < p),
+  compareDates("DateLessThanEquals", (r, p) => r <= p),
+  compareDates("DateGreaterThan", (r, p) => r > p),
+  compareDates("DateGreaterThanEquals", (r, p) => r >= p),
+  {
+    name: "Bool",
+    family: "bool",
+    negated: false,
+    wildcards: false,
+    test(r, p) {
+      const rv = r.toLowerCase();
+      const pv = p.text.toLowerCase();
+      if ((rv !== "true" && rv !== "false") || (pv !== "true" && pv !== "false")) return undefined;
+      return rv === pv;
+    },
+  },
+  { name: "BinaryEquals", family: "binary", negated: false, wildcards: false, test: (r, p) => r === p.text },
+  { name: "IpAddress", family: "ip", negated: false, wildcards: false, test: ipTest },
+  { name: "NotIpAddress", family: "ip", negated: true, wildcards: false, test: ipTest },
+  arnOp("ArnEquals", false),
+  arnOp("ArnLike", false),
+  arnOp("ArnNotEquals", true),
+  arnOp("ArnNotLike", true),
+  { name: "Null", family: "null", negated: false, wildcards: false, test: () => undefined },
+];
+
+const BY_NAME = new Map(OPERATORS.map((o) => [o.name.toLowerCase(), o]));
+
+export interface ParsedOperator {
+  base: BaseOperator;
+  set: "ForAnyValue" | "ForAllValues" | undefined;
+  ifExists: boolean;
+}
+
+/** `ForAnyValue:StringLikeIfExists` → its parts; undefined for an operator AWS does not have. */
+export function parseOperator(text: string): ParsedOperator | undefined {
+  let rest = text;
+  let set: ParsedOperator["set"];
+  const colon = rest.indexOf(":");
+  if (colon >= 0) {
+    const prefix = rest.slice(0, colon).toLowerCase();
+    if (prefix === "foranyvalue") set = "ForAnyValue";
+    else if (prefix === "forallvalues") set = "ForAllValues";
+    else return undefined;
+    rest = rest.slice(colon + 1);
+  }
+  let ifExists = false;
+  if (/ifexists$/i.test(rest)) {
+    ifExists = true;
+    rest = rest.slice(0, -"IfExists".length);
+  }
+  const base = BY_NAME.get(rest.toLowerCase());
+  if (!base) return undefined;
+  if (base.family === "null" && (ifExists || set)) return undefined;
+  return { base, set, ifExists };
+}
+
+export const OPERATOR_NAMES: readonly string[] = OPERATORS.map((o) => o.name);

@@ -1,0 +1,114 @@
+import { parseArn } from "../arn.js";
+import { defineRule, type TextEdit } from "../rule.js";
+import type { PolicyStatement, StringListElement } from "../model/policy.js";
+import { denyCancels, isGranted, statementCoversPrincipal } from "./grants.js";
+import { awsPrincipalValues, isAllow, policyOf, principalAccount, statementCoversAction } from "./util.js";
+import { actionMatches } from "../catalog.js";
+
+const REPLICATE = "ecr:ReplicateImage";
+const CREATE = "ecr:CreateRepository";
+const IMPORT = "ecr:BatchImportUpstreamImage";
+
+/** Adds `"ecr:ReplicateImage"` after the last action, copying the list's own separator so formatting is kept. */
+function addActionEdit(text: string, action: StringListElement): TextEdit | undefined {
+  const node = action.property.value;
+  if (!action.isList) {
+    const quote = text[node.range[0]] === "'" ? "'" : '"';
+    return { range: node.range, text: `[${text.slice(node.range[0], node.range[1])}, ${quote}${REPLICATE}${quote}]` };
+  }
+  if (node.type !== "JSONArrayExpression") return undefined;
+  const elements = node.elements.filter((e) => e !== null);
+  const last = elements[elements.length - 1];
+  if (!last) return { range: [node.range[0] + 1, node.range[0] + 1], text: `"${REPLICATE}"` };
+  let separator = ", ";
+  if (elements.length >= 2) {
+    separator = text.slice(elements[elements.length - 2]!.range[1], last.range[0]);
+  } else {
+    const before = text.slice(node.range[0] + 1, last.range[0]);
+    if (before.includes("\n")) separator = "," + before;
+  }
+  const quote = text[last.range[0]] === "'" ? "'" : '"';
+  return { range: [last.range[1], last.range[1]], text: `${separator}${quote}${REPLICATE}${quote}` };
+}
+
+function resourcesOf(s: PolicyStatement): string[] {
+  return s.resource?.values.map((v) => v.value) ?? [];
+}
+
+export const requireReplicateImage = defineRule({
+  id: "require-replicate-image",
+  meta: {
+    type: "problem",
+    docs: {
+      description: "Require a cross-account replication grant to allow ecr:ReplicateImage",
+      config: "recommended",
+      reference: "§2 (the policy must allow ecr:ReplicateImage to the source account; CreateRepository alone fails)",
+    },
+    messages: {
+      missingReplicateImage:
+        'Principal "{{principal}}" may create repositories here, the cross-account replication pattern, but is not allowed "ecr:ReplicateImage" on "{{resource}}": replication from account {{account}} fails.',
+      cancelledReplicateImage:
+        'Principal "{{principal}}" is allowed "ecr:ReplicateImage" on "{{resource}}", but the Deny statement on line {{denyLine}} cancels it: replication from account {{account}} fails.',
+      sourceNotAllowed:
+        'This registry is configured as a replication destination for account {{account}}, but no statement allows that account "ecr:ReplicateImage".',
+    },
+    schema: [],
+    fixable: "code",
+  },
+  kinds: ["registry-policy"],
+  defaultOptions: {},
+  check(context) {
+    const policy = policyOf(context.file);
+    if (!policy) return;
+    const { registry } = context;
+    for (const s of policy.statements) {
+      if (!isAllow(s) || !statementCoversAction(s, CREATE)) continue;
+      // CreateRepository with BatchImportUpstreamImage is the pull-through-cache pattern, not replication.
+      if (statementCoversAction(s, IMPORT)) continue;
+      const grantNode = s.action?.values.find((v) => actionMatches(v.value, CREATE))?.node ?? s.action?.property.value ?? s.notAction?.property.value;
+      if (!grantNode) continue;
+      for (const principal of awsPrincipalValues(s)) {
+        const account = principalAccount(principal.value);
+        if (!account) continue;
+        for (const resource of resourcesOf(s)) {
+          const arn = parseArn(resource);
+          const home = registry.account ?? (arn && /^\d{12}$/.test(arn.account) ? arn.account : undefined);
+          if (!home || home === account) continue;
+          const partition = arn?.partition ?? registry.partition ?? "aws";
+          const query = { principal: principal.value, action: REPLICATE, resource, partition };
+          if (isGranted(policy, query)) continue;
+          const deny = denyCancels(policy, query);
+          const data = { principal: principal.value, resource, account };
+          if (deny && policy.statements.some((t) => isAllow(t) && statementCoversPrincipal(t, principal.value, partition) && statementCoversAction(t, REPLICATE))) {
+            context.report({ node: grantNode, messageId: "cancelledReplicateImage", data: { ...data, denyLine: deny.node.loc.start.line } });
+            break;
+          }
+          const edit = !deny && s.action ? addActionEdit(context.text, s.action) : undefined;
+          context.report({ node: grantNode, messageId: "missingReplicateImage", data, ...(edit ? { fix: [edit] } : {}) });
+          // One report per principal: the fix grants every resource of the statement at once.
+          break;
+        }
+      }
+    }
+    const sources = registry.replicationSources ?? [];
+    if (sources.length === 0) return;
+    const partition = registry.partition ?? "aws";
+    const region = registry.region ?? "*";
+    const account = registry.account ?? "*";
+    for (const source of sources) {
+      const resource = `arn:${partition}:ecr:${region}:${account}:repository/*`;
+      const granted = policy.statements.some(
+        (s) =>
+          isAllow(s) &&
+          statementCoversPrincipal(s, source, partition) &&
+          statementCoversAction(s, REPLICATE) &&
+          (s.resource?.values.some((v) => {
+            const a = parseArn(v.value);
+            return v.value === "*" || (a !== undefined && (registry.region === undefined || a.region === registry.region || a.region === "*") && (registry.account === undefined || a.account === registry.account || a.account === "*"));
+          }) ?? !s.notResource?.values.some((v) => v.value === "*")),
+      );
+      if (granted && !denyCancels(policy, { principal: source, action: REPLICATE, resource, partition })) continue;
+      context.report({ node: policy.statementProperty?.key ?? policy.node, messageId: "sourceNotAllowed", data: { account: source } });
+    }
+  },
+});

@@ -1,0 +1,94 @@
+import { parseArn, arnSegmentOffsets, type Arn } from "../arn.js";
+import { actionMatches } from "../catalog.js";
+import type { JsonExpression, SourceLocation } from "../parse.js";
+import type { PolicyDocument, PolicyStatement, StringValue } from "../model/policy.js";
+import type { PolicyFile } from "../model/policy-file.js";
+import type { TextEdit } from "../rule.js";
+
+export function policyOf(file: PolicyFile): PolicyDocument | undefined {
+  return file.kind === "registry-policy" || file.kind === "repository-policy" ? file.policy : undefined;
+}
+
+export const isAllow = (s: PolicyStatement) => s.effect?.value === "Allow";
+export const isDeny = (s: PolicyStatement) => s.effect?.value === "Deny";
+
+/** Whether a statement's Action/NotAction covers an action (case-insensitive, wildcards). */
+export function statementCoversAction(s: PolicyStatement, action: string): boolean {
+  if (s.action) return s.action.values.some((v) => actionMatches(v.value, action));
+  if (s.notAction) return !s.notAction.values.some((v) => actionMatches(v.value, action));
+  return false;
+}
+
+/** The account an AWS principal value names: a 12-digit id or the account segment of an IAM/STS ARN. */
+export function principalAccount(value: string): string | undefined {
+  if (/^\d{12}$/.test(value)) return value;
+  const arn = parseArn(value);
+  if (arn && (arn.service === "iam" || arn.service === "sts") && /^\d{12}$/.test(arn.account)) return arn.account;
+  return undefined;
+}
+
+/** `123456789012` and `arn:aws:iam::123456789012:root` name the whole account (REFERENCE §6). */
+export function isAccountPrincipal(value: string): boolean {
+  if (/^\d{12}$/.test(value)) return true;
+  const arn = parseArn(value);
+  return arn !== undefined && arn.service === "iam" && arn.resource === "root";
+}
+
+export function awsPrincipalValues(s: PolicyStatement): StringValue[] {
+  return s.principal?.entries.filter((e) => e.type === "AWS").flatMap((e) => e.values) ?? [];
+}
+
+/** The location of characters [start, end) of a single-line string literal's value. */
+export function locInString(node: JsonExpression, start: number, end: number): SourceLocation | undefined {
+  if (node.type !== "JSONLiteral" || typeof node.value !== "string") return undefined;
+  // Offsets into the value map onto the source only when the literal has no escapes and sits on one line.
+  if (node.raw.length !== node.value.length + 2 || node.loc.start.line !== node.loc.end.line) return undefined;
+  const line = node.loc.start.line;
+  const column = node.loc.start.column + 1;
+  return { start: { line, column: column + start }, end: { line, column: column + end } };
+}
+
+/** An edit replacing characters [start, end) of a string literal's value, or undefined when they can't be mapped. */
+export function editInString(node: JsonExpression, start: number, end: number, text: string): TextEdit | undefined {
+  if (!locInString(node, start, end)) return undefined;
+  const base = node.range[0] + 1;
+  return { range: [base + start, base + end], text };
+}
+
+export interface ArnValue {
+  value: StringValue;
+  arn: Arn;
+  segments: NonNullable<ReturnType<typeof arnSegmentOffsets>>;
+  /** Where it sits: a Resource/NotResource entry, or the value of an `Arn*` condition operator. */
+  origin: "resource" | "condition";
+  statement: PolicyStatement;
+}
+
+const ARN_OPERATOR = /^(For(All|Any)Values:)?Arn(Not)?(Equals|Like)(IfExists)?$/i;
+
+/** Every ARN a policy names in Resource/NotResource and in Arn* conditions. */
+export function policyArns(policy: PolicyDocument): ArnValue[] {
+  const out: ArnValue[] = [];
+  const add = (value: StringValue, origin: ArnValue["origin"], statement: PolicyStatement) => {
+    const arn = parseArn(value.value);
+    const segments = arnSegmentOffsets(value.value);
+    if (arn && segments) out.push({ value, arn, segments, origin, statement });
+  };
+  for (const s of policy.statements) {
+    for (const el of [s.resource, s.notResource]) for (const v of el?.values ?? []) add(v, "resource", s);
+    for (const op of s.condition?.operators ?? []) {
+      if (!ARN_OPERATOR.test(op.operator)) continue;
+      for (const key of op.keys) for (const v of key.values) add(v, "condition", s);
+    }
+  }
+  return out;
+}
+
+/** The value found most often, when one value is found more often than every other. */
+export function strictMajority(values: string[]): string | undefined {
+  const counts = new Map<string, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  const sorted = [...counts.entries()].sort((a, b) => b[1] - a[1]);
+  if (sorted.length < 2) return sorted[0]?.[0];
+  return sorted[0]![1] > sorted[1]![1] ? sorted[0]![0] : undefined;
+}
