@@ -1,0 +1,45 @@
+import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { promisify } from "node:util";
+import { usageError } from "./errors.js";
+
+const run = promisify(execFile);
+
+async function git(cwd: string, args: string[]): Promise<string> {
+  const { stdout } = await run("git", args, { cwd, maxBuffer: 64 * 1024 * 1024 });
+  return stdout;
+}
+
+/**
+ * Files changed since `ref`, as absolute paths: compared with the merge base of `ref` and HEAD (what a pull request
+ * changes, not what `ref` gained meanwhile), including uncommitted and untracked files; deleted files are left out.
+ */
+export async function changedFiles(cwd: string, ref: string): Promise<Set<string>> {
+  let top: string;
+  try {
+    top = (await git(cwd, ["rev-parse", "--show-toplevel"])).trim();
+  } catch {
+    throw usageError(`--changed-since: ${cwd} is not inside a git repository`);
+  }
+  let base: string;
+  try {
+    await git(cwd, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]);
+    base = (await git(cwd, ["merge-base", ref, "HEAD"])).trim();
+  } catch {
+    throw usageError(`--changed-since: unknown git ref "${ref}"`);
+  }
+  const diff = await git(top, ["diff", "--name-only", "-z", "--no-renames", "--diff-filter=d", base, "--"]);
+  const untracked = await git(top, ["ls-files", "--others", "--exclude-standard", "-z"]);
+  const files = new Set<string>();
+  for (const name of `${diff}\0${untracked}`.split("\0")) if (name) files.add(resolve(top, name));
+  return files;
+}
+
+/** The repository root (the nearest folder with `.git`), for paths in SARIF and GitHub annotations. */
+export function repositoryRoot(cwd: string): string | undefined {
+  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, ".git"))) return dir;
+    if (dirname(dir) === dir) return undefined;
+  }
+}

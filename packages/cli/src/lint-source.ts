@@ -1,0 +1,87 @@
+import {
+  applyFixesOnce,
+  loadPolicyFile,
+  runRules,
+  RULE_PREFIX,
+  type FileKind,
+  type LintMessage,
+  type RegistryContext,
+  type TrustContext,
+} from "@ecrlint/core";
+import { applyDirectives, parseDirectives, type ParsedDirectives } from "./directives.js";
+import { isDirectiveRuleDefined, type ResolvedRules } from "./rules-config.js";
+
+/** Everything the runner keeps about one file's text; plain data, so it can be cached by content hash. */
+export type SourceOutcome =
+  | { status: "not-ours" }
+  | { status: "fatal"; message: LintMessage }
+  | {
+      status: "ours";
+      kind: FileKind;
+      /** Findings of the single-file rules, before directives. */
+      messages: LintMessage[];
+      directives: ParsedDirectives;
+      /** What each cross-file rule collected, by rule id. */
+      facts: Record<string, unknown>;
+    };
+
+export interface SourceContext {
+  filePath: string;
+  registry: RegistryContext;
+  trust: TrustContext;
+  rules: ResolvedRules;
+}
+
+/** Lints a file's text (without BOM) with the single-file rules and collects the cross-file facts. */
+export function lintSource(text: string, context: SourceContext): SourceOutcome {
+  const loaded = loadPolicyFile(text, context.filePath);
+  if (loaded.status === "not-ours") return { status: "not-ours" };
+  if (loaded.status === "parse-error") {
+    const { message, line, column } = loaded.error;
+    return { status: "fatal", message: { ruleId: null, fatal: true, severity: 2, message, line, column } };
+  }
+  const { file } = loaded;
+  const messages = runRules({ file, text, filePath: context.filePath, registry: context.registry, trust: context.trust, rules: context.rules.single });
+  const facts: Record<string, unknown> = {};
+  for (const [id, { rule }] of context.rules.project) {
+    if (!rule.kinds.includes(file.kind)) continue;
+    const collected = rule.collect(file);
+    if (collected !== undefined) facts[id] = collected;
+  }
+  return { status: "ours", kind: file.kind, messages, directives: parseDirectives(file.ast, isDirectiveRuleDefined), facts };
+}
+
+const MAX_FIX_PASSES = 10;
+
+export interface FixOutcome {
+  text: string;
+  /** The outcome for the final text. */
+  outcome: SourceOutcome;
+}
+
+/**
+ * Applies fixes in passes until nothing changes (at most 10, stopping on a circular fix), as `eslint --fix` does.
+ * Unused-directive removals are applied like ESLint's, except for directives that may silence a cross-file
+ * finding: those findings are only known once every file is read, so such a directive is never judged unused here.
+ */
+export function fixSource(text: string, first: SourceOutcome, context: SourceContext, errorsOnly: boolean): FixOutcome {
+  let current = text;
+  let outcome = first;
+  let twoBack: string | undefined;
+  const projectIds = new Set([...context.rules.project.keys()].map((id) => RULE_PREFIX + id));
+  for (let pass = 0; pass < MAX_FIX_PASSES && outcome.status === "ours"; pass++) {
+    const { messages } = applyDirectives(outcome.directives, outcome.messages, current, true);
+    const fixable = messages.filter((m) => {
+      if (!m.fix || (errorsOnly && m.severity !== 2)) return false;
+      if (m.ruleId !== null || projectIds.size === 0) return true;
+      const comment = outcome.status === "ours" ? outcome.directives.comments.find((c) => c.range[0] <= m.fix!.range[0] && m.fix!.range[1] <= c.range[1]) : undefined;
+      return comment !== undefined && comment.ruleIds.length > 0 && !comment.ruleIds.some((id) => projectIds.has(id));
+    });
+    const applied = applyFixesOnce(current, fixable);
+    if (!applied.fixed || applied.output === twoBack) break;
+    twoBack = current;
+    current = applied.output;
+    outcome = lintSource(current, context);
+  }
+  return { text: current, outcome };
+}

@@ -1,0 +1,405 @@
+import { parseArn } from "../arn.js";
+import { globMatch, matchResolved, type Lookup, type Resolved, type Template } from "./template.js";
+import { compilePolicy, type CompiledCondition, type CompiledPolicy, type CompiledStatement } from "./compile.js";
+import { describeCaller, isIamCaller, matchEntry, notPrincipalExempts, parseCaller, type Caller, type PrincipalLevel } from "./principal.js";
+import type { ConditionTrace, ContextValue, Decision, EvaluationRequest, EvaluationResult, PartTrace, StatementTrace } from "./types.js";
+
+/** A request read once: the caller parsed, the action lower-cased, context keys made case-insensitive. */
+export interface PreparedRequest {
+  request: EvaluationRequest;
+  caller: Caller;
+  action: string;
+  resource: string;
+  lookup: Lookup;
+  /** Context keys by lower-cased name, with the principal-derived keys added. */
+  context: ReadonlyMap<string, { name: string; value: ContextValue }>;
+}
+
+const callerCache = new Map<string, Caller | null>();
+
+function cachedCaller(text: string, partition: string): Caller | undefined {
+  const key = `${partition}\u0000${text}`;
+  let caller = callerCache.get(key);
+  if (caller === undefined) {
+    caller = parseCaller(text, partition) ?? null;
+    if (callerCache.size > 10_000) callerCache.clear();
+    callerCache.set(key, caller);
+  }
+  return caller ?? undefined;
+}
+
+function defaultPartition(policy: CompiledPolicy, resource: string): string {
+  if (resource.startsWith("arn:")) {
+    const end = resource.indexOf(":", 4);
+    if (end > 4) return resource.slice(4, end);
+  }
+  return policy.registry?.partition ?? "aws";
+}
+
+/**
+ * Principal-derived keys follow the principal, as AWS sets them on every signed request; a context that names
+ * them itself wins, so a test can pin them.
+ */
+export function prepareRequest(policy: CompiledPolicy, request: EvaluationRequest): PreparedRequest {
+  const caller = cachedCaller(request.principal, defaultPartition(policy, request.resource));
+  if (!caller) {
+    throw new TypeError(
+      `Cannot read the principal "${request.principal}": use an account id, an IAM or STS ARN, a service principal, "anonymous", or Service:/Federated:/CanonicalUser: followed by the value.`,
+    );
+  }
+  const context = new Map<string, { name: string; value: ContextValue }>();
+  if (request.context) for (const [name, value] of Object.entries(request.context)) context.set(name.toLowerCase(), { name, value });
+  if (caller.principalArn !== undefined && !context.has("aws:principalarn")) context.set("aws:principalarn", { name: "aws:PrincipalArn", value: caller.principalArn });
+  if (caller.account !== undefined && !context.has("aws:principalaccount")) context.set("aws:principalaccount", { name: "aws:PrincipalAccount", value: caller.account });
+  return {
+    request,
+    caller,
+    action: request.action.toLowerCase(),
+    resource: request.resource,
+    lookup: (key) => context.get(key)?.value,
+    context,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The decision alone: the hot path, no allocation beyond what matching needs.
+
+function principalLevel(statement: CompiledStatement, caller: Caller): PrincipalLevel {
+  const principal = statement.principal!;
+  if (principal.negated) return notPrincipalExempts(principal.entries, caller).exempt ? undefined : "specific";
+  let level: PrincipalLevel;
+  for (const entry of principal.entries) {
+    const l = matchEntry(entry, caller);
+    if (l === "specific") return l;
+    if (l) level = l;
+  }
+  return level;
+}
+
+function actionMatches(statement: CompiledStatement, action: string): boolean {
+  const { patterns, negated } = statement.action!;
+  let any = false;
+  for (const p of patterns) {
+    if (p === action || globMatch(p, action, false)) {
+      any = true;
+      break;
+    }
+  }
+  return any !== negated;
+}
+
+function patternMatches(template: Template, value: string, lookup: Lookup): boolean {
+  if (template.isStatic) return globMatch(template.source, value, false);
+  const r = template.resolve(lookup);
+  return r.ok && matchResolved(r.value, value, false);
+}
+
+function resourceMatches(statement: CompiledStatement, resource: string, lookup: Lookup): boolean {
+  const element = statement.resource;
+  if (!element) return true;
+  let any = false;
+  for (const t of element.patterns) {
+    if (patternMatches(t, resource, lookup)) {
+      any = true;
+      break;
+    }
+  }
+  if (!element.negated) return any;
+  // NotResource with an unresolvable variable: that pattern cannot exclude anything, as for Resource it cannot include.
+  return !any;
+}
+
+interface ValueOutcome {
+  matched: boolean;
+  unresolved: string[] | undefined;
+}
+
+function valueTest(condition: CompiledCondition, requestValue: string, lookup: Lookup): ValueOutcome {
+  const { base } = condition.operator!;
+  let unresolved: string[] | undefined;
+  if (base.negated) {
+    for (const t of condition.values) {
+      const r = t.resolve(lookup);
+      if (!r.ok) {
+        (unresolved ??= []).push(r.missing);
+        return { matched: false, unresolved };
+      }
+      const m = base.test(requestValue, r.value);
+      // Operands that cannot be compared (a non-number under NumericNotEquals) make the condition false, not true.
+      if (m !== false) return { matched: false, unresolved };
+    }
+    return { matched: true, unresolved };
+  }
+  for (const t of condition.values) {
+    const r = t.resolve(lookup);
+    if (!r.ok) {
+      (unresolved ??= []).push(r.missing);
+      continue;
+    }
+    if (base.test(requestValue, r.value) === true) return { matched: true, unresolved };
+  }
+  return { matched: false, unresolved };
+}
+
+export function conditionHolds(condition: CompiledCondition, lookup: Lookup): boolean {
+  const op = condition.operator;
+  if (!op) return false;
+  const value = lookup(condition.key);
+  if (op.base.family === "null") {
+    const want = value === undefined ? "true" : "false";
+    return condition.values.some((t) => t.source.toLowerCase() === want);
+  }
+  if (value === undefined) {
+    if (op.ifExists) return true;
+    if (op.set) return op.set === "ForAllValues";
+    return op.base.negated;
+  }
+  if (op.set) {
+    const values = typeof value === "string" ? [value] : value;
+    if (values.length === 0) return op.set === "ForAllValues";
+    if (op.set === "ForAnyValue") {
+      for (const v of values) if (valueTest(condition, v, lookup).matched) return true;
+      return false;
+    }
+    for (const v of values) if (!valueTest(condition, v, lookup).matched) return false;
+    return true;
+  }
+  // Without a set operator a multi-valued key never matches (confirmed by the IAM team; see the engine notes).
+  if (typeof value !== "string") return false;
+  return valueTest(condition, value, lookup).matched;
+}
+
+function statementLevel(statement: CompiledStatement, prepared: PreparedRequest): PrincipalLevel {
+  if (statement.defects.length) return undefined;
+  if (!actionMatches(statement, prepared.action)) return undefined;
+  const level = principalLevel(statement, prepared.caller);
+  if (!level) return undefined;
+  if (!resourceMatches(statement, prepared.resource, prepared.lookup)) return undefined;
+  for (const c of statement.conditions) if (!conditionHolds(c, prepared.lookup)) return undefined;
+  return level;
+}
+
+function resourceAccount(policy: CompiledPolicy, resource: string): string | undefined {
+  const arn = resource.startsWith("arn:") ? parseArn(resource) : undefined;
+  return arn?.account || policy.registry?.account;
+}
+
+interface Outcome {
+  decision: Decision;
+  needsIdentityAllow: boolean;
+}
+
+function decidePrepared(policy: CompiledPolicy, prepared: PreparedRequest): Outcome {
+  let allowLevel: PrincipalLevel;
+  for (const statement of policy.statements) {
+    const level = statementLevel(statement, prepared);
+    if (!level) continue;
+    if (statement.effect === "Deny") return { decision: "explicit-deny", needsIdentityAllow: false };
+    if (allowLevel !== "specific") allowLevel = level;
+  }
+  if (!allowLevel) return { decision: "implicit-deny", needsIdentityAllow: false };
+  const caller = prepared.caller;
+  let needs = false;
+  if (isIamCaller(caller)) {
+    const account = resourceAccount(policy, prepared.resource);
+    needs = allowLevel === "account" || account === undefined || account !== caller.account;
+  }
+  return { decision: "allow", needsIdentityAllow: needs };
+}
+
+function toCompiled(policy: unknown): CompiledPolicy {
+  return compilePolicy(policy);
+}
+
+/** The decision alone, for hot loops: no trace is built. */
+export function decide(policy: CompiledPolicy | unknown, request: EvaluationRequest): Decision {
+  const compiled = toCompiled(policy);
+  return decidePrepared(compiled, prepareRequest(compiled, request)).decision;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The explained evaluation: the same decisions, with reasons a person reads.
+
+const SEGMENTS = ["partition", "service", "Region", "account", "resource"] as const;
+
+function quote(values: readonly string[]): string {
+  return values.map((v) => `"${v}"`).join(", ");
+}
+
+/** Names the first ARN segment that differs, which is what a person needs to fix a near miss. */
+function describeArnMismatch(value: string, pattern: string): string | undefined {
+  const v = value.split(":");
+  const p = pattern.split(":");
+  if (v.length < 6 || p.length < 6 || v[0] !== "arn" || p[0] !== "arn") return undefined;
+  const vs = [...v.slice(1, 5), v.slice(5).join(":")];
+  const ps = [...p.slice(1, 5), p.slice(5).join(":")];
+  for (let i = 0; i < 5; i++) {
+    if (!globMatch(ps[i]!, vs[i]!, false)) return `${SEGMENTS[i]} ${vs[i] || "(empty)"} does not match ${ps[i] || "(empty)"}`;
+  }
+  return undefined;
+}
+
+function explainPrincipal(statement: CompiledStatement, caller: Caller): PartTrace & { level: PrincipalLevel } {
+  const principal = statement.principal;
+  if (!principal) return { matched: false, reason: "the statement has no Principal", level: undefined };
+  const who = describeCaller(caller);
+  if (principal.negated) {
+    const listed = quote(principal.entries.map((e) => e.source));
+    const { exempt, missingAccount } = notPrincipalExempts(principal.entries, caller);
+    if (exempt) return { matched: false, reason: `${who} is listed in NotPrincipal (${listed})`, level: undefined };
+    const hint = missingAccount ? ` (its account ${caller.account} is not listed, and AWS may check the account first)` : "";
+    return { matched: true, reason: `${who} is not exempted by NotPrincipal (${listed})${hint}`, level: "specific" };
+  }
+  let accountEntry: string | undefined;
+  for (const entry of principal.entries) {
+    const level = matchEntry(entry, caller);
+    if (level === "specific") {
+      const reason =
+        entry.kind === "any"
+          ? `Principal "*" matches ${who}`
+          : entry.kind === "named" && caller.kind === "session"
+            ? `${who} is a session of role "${entry.source}"`
+            : `${who} matches "${entry.source}"`;
+      return { matched: true, reason, matchedValue: entry.source, level };
+    }
+    if (level === "account") accountEntry = entry.source;
+  }
+  if (accountEntry) {
+    return {
+      matched: true,
+      reason: `${who} is in account ${caller.account}, named by "${accountEntry}" (the account's identity policies must allow too)`,
+      matchedValue: accountEntry,
+      level: "account",
+    };
+  }
+  const never = principal.entries.filter((e) => e.kind === "never");
+  const extra = never.length ? `; ${never.map((e) => (e.kind === "never" ? e.why : "")).join("; ")}` : "";
+  if (principal.entries.length === 0) return { matched: false, reason: "Principal names no principal", level: undefined };
+  return { matched: false, reason: `${who} is not ${quote(principal.entries.map((e) => e.source))}${extra}`, level: undefined };
+}
+
+function explainAction(statement: CompiledStatement, action: string): PartTrace {
+  const element = statement.action;
+  if (!element) return { matched: false, reason: "the statement has neither Action nor NotAction" };
+  const hit = element.patterns.findIndex((p) => p === action || globMatch(p, action, false));
+  const source = hit >= 0 ? element.sources[hit] : undefined;
+  if (!element.negated) {
+    return hit >= 0
+      ? { matched: true, reason: `${action} matches "${source}"`, matchedValue: source! }
+      : { matched: false, reason: `${action} is not ${quote(element.sources)}` };
+  }
+  return hit >= 0
+    ? { matched: false, reason: `${action} is excluded by NotAction "${source}"` }
+    : { matched: true, reason: `${action} is not excluded by NotAction (${quote(element.sources)})` };
+}
+
+function explainResource(statement: CompiledStatement, resource: string, lookup: Lookup): PartTrace {
+  const element = statement.resource;
+  if (!element) return { matched: true, reason: "no Resource: the policy applies to the resource it is attached to" };
+  const unresolved: string[] = [];
+  const resolved: string[] = [];
+  let hit: string | undefined;
+  for (const t of element.patterns) {
+    const r = t.resolve(lookup);
+    if (!r.ok) {
+      unresolved.push(`\${${r.missing}}`);
+      continue;
+    }
+    resolved.push(r.value.text);
+    if (hit === undefined && matchResolved(r.value, resource, false)) hit = t.source;
+  }
+  const missing = unresolved.length ? ` (no value for ${[...new Set(unresolved)].join(", ")})` : "";
+  if (!element.negated) {
+    if (hit !== undefined) return { matched: true, reason: `${resource} matches "${hit}"`, matchedValue: hit };
+    const near = resolved.length === 1 ? describeArnMismatch(resource, resolved[0]!) : undefined;
+    if (near) return { matched: false, reason: `${near}${missing}` };
+    return { matched: false, reason: `${resource} does not match ${quote(resolved.length ? resolved : element.patterns.map((t) => t.source))}${missing}` };
+  }
+  return hit !== undefined
+    ? { matched: false, reason: `${resource} is excluded by NotResource "${hit}"` }
+    : { matched: true, reason: `${resource} is not excluded by NotResource (${quote(element.patterns.map((t) => t.source))})${missing}` };
+}
+
+function showValue(value: ContextValue): string {
+  return typeof value === "string" ? `"${value}"` : `[${quote(value)}]`;
+}
+
+function explainCondition(condition: CompiledCondition, lookup: Lookup): ConditionTrace {
+  const base: Omit<ConditionTrace, "matched" | "reason"> = { operator: condition.operatorText, key: condition.keyText, policyValues: [] };
+  const unresolved = new Set<string>();
+  for (const t of condition.values) {
+    const r = t.resolve(lookup);
+    if (r.ok) base.policyValues.push(r.value.text);
+    else unresolved.add(r.missing);
+  }
+  const matched = conditionHolds(condition, lookup);
+  const value = lookup(condition.key);
+  if (value !== undefined) base.requestValue = value;
+  if (unresolved.size) base.unresolvedVariables = [...unresolved];
+  const op = condition.operator;
+  const finish = (reason: string): ConditionTrace => ({ ...base, matched, reason });
+  if (!op) return finish(`${condition.operatorText} is not a condition operator, so the condition never holds`);
+  const expected = quote(base.policyValues);
+  if (op.base.family === "null") {
+    return finish(value === undefined ? `${condition.keyText} is absent (Null ${expected})` : `${condition.keyText} is present (Null ${expected})`);
+  }
+  if (value === undefined) {
+    base.missingKey = true;
+    const why = op.ifExists
+      ? "IfExists holds when the key is absent"
+      : op.set === "ForAllValues"
+        ? "ForAllValues holds when the key is absent"
+        : op.set === "ForAnyValue"
+          ? "ForAnyValue fails when the key is absent"
+          : op.base.negated
+            ? `a negated operator holds when the key is absent`
+            : "the key is absent";
+    return finish(`${condition.keyText} is absent from the request: ${why}`);
+  }
+  const missing = unresolved.size ? `; no value for ${[...unresolved].map((v) => `\${${v}}`).join(", ")}` : "";
+  if (!op.set && typeof value !== "string") {
+    return finish(`${condition.keyText} is multi-valued ${showValue(value)}: without ForAnyValue/ForAllValues the condition never holds`);
+  }
+  if (op.set && typeof value !== "string" && value.length === 0) {
+    return finish(`${condition.keyText} is an empty list: ${op.set === "ForAllValues" ? "ForAllValues holds" : "ForAnyValue fails"}`);
+  }
+  const verb = matched ? "satisfies" : "does not satisfy";
+  return finish(`${condition.keyText} ${showValue(value)} ${verb} ${condition.operatorText} ${expected}${missing}`);
+}
+
+function explainStatement(statement: CompiledStatement, prepared: PreparedRequest): StatementTrace {
+  const principal = explainPrincipal(statement, prepared.caller);
+  const action = explainAction(statement, prepared.action);
+  const resource = explainResource(statement, prepared.resource, prepared.lookup);
+  const conditions = statement.conditions.map((c) => explainCondition(c, prepared.lookup));
+  const valid = statement.defects.length === 0;
+  const matched = valid && principal.matched && action.matched && resource.matched && conditions.every((c) => c.matched);
+  const trace: StatementTrace = {
+    index: statement.index,
+    effect: statement.effect,
+    matched,
+    principal: { matched: principal.matched, reason: principal.reason, ...(principal.matchedValue ? { matchedValue: principal.matchedValue } : {}) },
+    action,
+    resource,
+    conditions,
+  };
+  if (statement.sid !== undefined) trace.sid = statement.sid;
+  if (statement.line !== undefined) trace.line = statement.line;
+  if (principal.level === "account") trace.accountLevel = true;
+  if (!valid) trace.notes = [...statement.defects];
+  return trace;
+}
+
+/** Evaluates one concrete request and explains, statement by statement, why it is decided so (REFERENCE §6). */
+export function evaluateRequest(policy: CompiledPolicy | unknown, request: EvaluationRequest): EvaluationResult {
+  const compiled = toCompiled(policy);
+  const prepared = prepareRequest(compiled, request);
+  const outcome = decidePrepared(compiled, prepared);
+  const statements = compiled.statements.map((s) => explainStatement(s, prepared));
+  const denies = statements.filter((s) => s.matched && s.effect === "Deny");
+  const deciding = outcome.decision === "explicit-deny" ? denies : outcome.decision === "allow" ? statements.filter((s) => s.matched && s.effect === "Allow") : [];
+  return { decision: outcome.decision, needsIdentityAllow: outcome.needsIdentityAllow, deciding, statements, request };
+}
+
+export { decidePrepared };
+export type { Resolved };

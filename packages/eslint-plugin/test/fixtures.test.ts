@@ -1,0 +1,73 @@
+import { readFileSync } from "node:fs";
+import { join, relative, sep } from "node:path";
+import { describe, expect, it } from "vitest";
+import { ESLint as ESLint10 } from "eslint";
+import { ESLint as ESLint9 } from "eslint9";
+import { rulesDirectory } from "@ecrlint/core";
+import plugin from "../src/index.js";
+
+// fixtures/runner/ holds the runner's own trees (cross-file checks, bad input); the parity test covers them.
+const fixturesDir = join(rulesDirectory(), "..", "fixtures");
+const expected = JSON.parse(readFileSync(join(fixturesDir, "expected.json"), "utf8")) as {
+  recommended: Record<string, { ruleId: string | null; messageId?: string; line: number; column: number; endLine?: number; endColumn?: number }[]>;
+};
+
+type LintResult = { filePath: string; messages: { ruleId: string | null; messageId?: string; line: number; column: number; endLine?: number; endColumn?: number }[] };
+
+async function lintFixtures(ESLint: typeof ESLint10): Promise<Record<string, unknown[]>> {
+  const eslint = new ESLint({ cwd: fixturesDir, overrideConfigFile: true, overrideConfig: [{ ignores: ["runner/**"] }, ...plugin.configs.recommended] as never });
+  const results = (await eslint.lintFiles(["."])) as LintResult[];
+  const out: Record<string, unknown[]> = {};
+  for (const r of results) {
+    const key = relative(fixturesDir, r.filePath).split(sep).join("/");
+    if (key.endsWith(".ecrlintrc.json") || key === "expected.json" || key.endsWith(".cases.json")) continue;
+    out[key] = r.messages.map(({ ruleId, messageId, line, column, endLine, endColumn }) => ({
+      ruleId,
+      ...(messageId ? { messageId } : {}),
+      line,
+      column,
+      ...(endLine ? { endLine } : {}),
+      ...(endColumn ? { endColumn } : {}),
+    }));
+  }
+  return out;
+}
+
+for (const [version, ESLint] of [["10", ESLint10], ["9", ESLint9 as unknown as typeof ESLint10]] as const) {
+  describe(`ESLint ${version} with the recommended config over fixtures/`, () => {
+    it("reports exactly the expected findings, and nothing on files that are not policies", async () => {
+      expect(await lintFixtures(ESLint)).toEqual(expected.recommended);
+    });
+  });
+}
+
+describe("the issue's scenarios", () => {
+  const findings = (path: string) => expected.recommended[path]!.map((m) => `${m.ruleId}:${m.messageId ?? "fatal"}`);
+
+  it("the seed's replication and pull-through-cache policies are clean", () => {
+    expect(findings("replication/registry-policy.json")).toEqual([]);
+    expect(findings("pull-through-cache/registry-policy.json")).toEqual([]);
+  });
+
+  it("flags the seed's policy with a us-east-1 ARN under a us-west-2 registry", () => {
+    expect(findings("flagged/wrong-region.json")).toEqual(["@ecrlint/no-region-mismatch:regionMismatch"]);
+  });
+
+  it("flags duplicate Sids, a CreateRepository-only replication grant and a repository/* pull-through-cache grant", () => {
+    expect(findings("flagged/duplicate-sids.json")).toEqual(["@ecrlint/no-duplicate-sid:duplicateSid"]);
+    expect(findings("flagged/create-repository-only.json")).toEqual(["@ecrlint/require-replicate-image:missingReplicateImage"]);
+    expect(findings("flagged/pull-through-cache-every-repository.json")).toEqual(["@ecrlint/no-broad-pull-through-cache-scope:broadResource"]);
+  });
+
+  it("reads the registry of a multi-account layout from directory names", () => {
+    expect(findings("multi-account/infra/444455556666/us-west-2/registry-policy.json")).toEqual([]);
+    expect(findings("multi-account/infra/777788889999/eu-west-1/registry-policy.json")).toEqual([
+      "@ecrlint/no-region-mismatch:regionMismatch",
+      "@ecrlint/no-account-mismatch:accountMismatch",
+    ]);
+  });
+
+  it("reports malformed JSON as a parsing error, not a crash", () => {
+    expect(findings("malformed/syntax-error.json")).toEqual(["null:fatal"]);
+  });
+});
