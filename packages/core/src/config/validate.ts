@@ -12,7 +12,7 @@ export interface ConfigError {
 let validator: ReturnType<Ajv["compile"]> | undefined;
 
 function compiled() {
-  validator ??= new Ajv({ allErrors: true, strict: false }).compile(configSchema);
+  validator ??= new Ajv({ allErrors: true, strict: false, verbose: true }).compile(configSchema);
   return validator;
 }
 

