@@ -50,7 +50,7 @@ function byLocation(a: LintMessage, b: LintMessage): number {
 }
 
 /** Per-run view of the configs: each one found, validated and resolved once. */
-class Configs {
+export class Configs {
   private readonly locator: ConfigLocator;
   private readonly resolved = new Map<LoadedConfig | undefined, ResolvedRules>();
   private readonly ignoreMatchers = new Map<LoadedConfig, (path: string) => boolean>();

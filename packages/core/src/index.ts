@@ -15,3 +15,4 @@ export * from "./run-rules.js";
 export { rules, ruleList } from "./rules/index.js";
 export * from "./rule-cases.js";
 export * from "./apply-fixes.js";
+export * from "./evaluator/index.js";

@@ -3,7 +3,7 @@ import { hasLocation, relativePath, severityName, type Formatter } from "./share
 function escapeXml(text: string): string {
   return (
     text
-      // eslint-disable-next-line no-control-regex -- characters XML 1.0 cannot carry at all
+      // Control characters XML 1.0 cannot carry at all, even escaped.
       .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, "")
       .replace(/&/g, "&amp;")
       .replace(/</g, "&lt;")

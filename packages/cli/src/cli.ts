@@ -1,0 +1,188 @@
+import { resolve } from "node:path";
+import { Command, CommanderError, Option } from "commander";
+import { EcrlintError } from "./errors.js";
+import { writeFileAtomic } from "./fs-utils.js";
+import { FORMAT_NAMES, formatResults, type FormatName } from "./formatters/index.js";
+import { lint } from "./lint.js";
+import { calculateConfigForFile } from "./print-config.js";
+import type { LintOptions, LintReport } from "./types.js";
+import { VERSION } from "./version.js";
+
+export interface CliIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  cwd: string;
+  env: Record<string, string | undefined>;
+  /** Whether stdout is a terminal (colors by default). */
+  isTTY: boolean;
+}
+
+const SUBCOMMANDS = {
+  test: { module: "./commands/test.js", exportName: "runTestCommand" },
+  explain: { module: "./commands/explain.js", exportName: "runExplainCommand" },
+} as const;
+
+type SubcommandRunner = (argv: string[], io: { stdout(s: string): void; stderr(s: string): void; cwd: string }) => Promise<number>;
+
+const HELP_AFTER = `
+Commands:
+  ecrlint [lint] [patterns...]  lint policy files (the default command)
+  ecrlint test [options]        run policy test cases (see ecrlint test --help)
+  ecrlint explain [options]     explain a policy decision (see ecrlint explain --help)
+
+Exit codes:
+  0  no errors, and no more warnings than --max-warnings
+  1  lint errors, or too many warnings
+  2  usage, config or internal error (set DEBUG=ecrlint for a stack trace)
+
+Config: .ecrlintrc.json, ecrlint.config.js, "ecrlint" in package.json, ... (found from each file's folder)
+Schema: @ecrlint/cli/schema/config.json`;
+
+interface ParsedArgs {
+  patterns: string[];
+  config?: string;
+  format: FormatName;
+  outputFile?: string;
+  maxWarnings?: number;
+  quiet?: boolean;
+  fix?: boolean;
+  fixDryRun?: boolean;
+  changedSince?: string;
+  ignore: boolean;
+  printConfig?: string;
+  cache?: boolean;
+  cacheLocation?: string;
+  color?: boolean;
+}
+
+function parseMaxWarnings(value: string): number {
+  if (!/^\d+$/.test(value)) throw new EcrlintError("usage", `--max-warnings: expected a non-negative integer, got "${value}"`);
+  return Number(value);
+}
+
+function buildProgram(io: CliIo): Command {
+  const program = new Command("ecrlint");
+  program
+    .usage("[lint] [options] [patterns...]")
+    .description("Lint AWS ECR registry policies, replication and pull-through-cache files across a repository.")
+    .argument("[patterns...]", "files, directories or globs (default: the config's files, or **/*.json, **/*.jsonc, **/*.json5)")
+    .option("-c, --config <path>", "use this config file for every file instead of the nearest one")
+    .addOption(new Option("-f, --format <name>", "output format").choices(FORMAT_NAMES).default("stylish"))
+    .option("-o, --output-file <path>", "write the report to a file instead of stdout")
+    .option("--max-warnings <n>", "exit 1 when there are more warnings than this", parseMaxWarnings)
+    .option("--quiet", "report errors only")
+    .option("--fix", "apply fixes to the files (text edits that keep comments and formatting)")
+    .option("--fix-dry-run", "print the fixed text instead of writing it")
+    .option("--changed-since <git-ref>", "lint only files changed against this ref, plus the files cross-file checks tie to them")
+    .option("--no-ignore", "lint files that .gitignore or the config's ignores would skip")
+    .option("--print-config <file>", "print the resolved config and registry for a file, and lint nothing")
+    .option("--cache", "reuse results of unchanged files (cache in node_modules/.cache/ecrlint)")
+    .option("--cache-location <path>", "cache file to use with --cache")
+    .option("--color", "force colored output")
+    .option("--no-color", "disable colored output")
+    .version(VERSION, "-v, --version", "print the version")
+    .helpOption("-h, --help", "show this help")
+    .addHelpText("after", HELP_AFTER)
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.stdout(s),
+      writeErr: (s) => io.stderr(s),
+      outputError: () => undefined,
+    })
+    .action(() => undefined);
+  return program;
+}
+
+function colorEnabled(args: ParsedArgs, io: CliIo): boolean {
+  if (args.color !== undefined) return args.color;
+  if (io.env.NO_COLOR) return false;
+  if (io.env.FORCE_COLOR !== undefined) return io.env.FORCE_COLOR !== "0";
+  return io.isTTY;
+}
+
+function fixedTexts(report: LintReport): string {
+  const fixed = report.results.filter((r) => r.output !== undefined);
+  if (fixed.length === 1) return fixed[0]!.output!;
+  return fixed.map((r) => `==> ${r.filePath} <==\n${r.output!}`).join("\n");
+}
+
+async function runSubcommand(name: keyof typeof SUBCOMMANDS, argv: string[], io: CliIo): Promise<number> {
+  const { module, exportName } = SUBCOMMANDS[name];
+  let run: SubcommandRunner | undefined;
+  try {
+    run = ((await import(module)) as Record<string, SubcommandRunner>)[exportName];
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ERR_MODULE_NOT_FOUND") throw error;
+  }
+  if (!run) throw new EcrlintError("usage", `the "${name}" command is not available in this installation`);
+  return run(argv, { stdout: io.stdout, stderr: io.stderr, cwd: io.cwd });
+}
+
+function reportError(error: unknown, io: CliIo): number {
+  if (error instanceof EcrlintError) {
+    io.stderr(`ecrlint: ${error.message}\n`);
+  } else {
+    io.stderr(`ecrlint: internal error: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}\n`);
+  }
+  if (/(^|,)\s*ecrlint\b/.test(io.env.DEBUG ?? "") && error instanceof Error && error.stack) io.stderr(`${error.stack}\n`);
+  return 2;
+}
+
+/** The command line: argv in, text out, exit code back. Everything it does goes through `lint()` and the formatters. */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  try {
+    const [first, ...rest] = argv;
+    if (first === "test" || first === "explain") return await runSubcommand(first, rest, io);
+    const program = buildProgram(io);
+    try {
+      program.parse(first === "lint" ? rest : argv, { from: "user" });
+    } catch (error) {
+      if (error instanceof CommanderError) {
+        if (error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.code === "commander.help") return 0;
+        io.stderr(`ecrlint: ${error.message.replace(/^error: /, "")}\nRun "ecrlint --help" for usage.\n`);
+        return 2;
+      }
+      throw error;
+    }
+    const args = { ...program.opts(), patterns: program.args } as ParsedArgs;
+    const options: LintOptions = {
+      cwd: io.cwd,
+      patterns: args.patterns,
+      ignore: args.ignore,
+      ...(args.config !== undefined ? { configFile: args.config } : {}),
+      ...(args.quiet ? { quiet: true } : {}),
+      ...(args.fix ? { fix: true } : {}),
+      ...(args.fixDryRun ? { fixDryRun: true } : {}),
+      ...(args.maxWarnings !== undefined ? { maxWarnings: args.maxWarnings } : {}),
+      ...(args.changedSince !== undefined ? { changedSince: args.changedSince } : {}),
+      ...(args.cache ? { cache: true } : {}),
+      ...(args.cacheLocation !== undefined ? { cacheLocation: resolve(io.cwd, args.cacheLocation) } : {}),
+    };
+    if (args.printConfig !== undefined) {
+      io.stdout(`${JSON.stringify(await calculateConfigForFile(args.printConfig, options), null, 2)}\n`);
+      return 0;
+    }
+    const report = await lint(options);
+    const color = args.outputFile === undefined && colorEnabled(args, io);
+    let text = formatResults(args.format, report.results, { cwd: report.cwd, rootDir: report.rootDir, rulesMeta: report.rulesMeta, color });
+    // The json format carries the fixed text in each result's `output`, as ESLint's does; other formats print it first.
+    if (args.fixDryRun && args.format !== "json") text = fixedTexts(report) + text;
+    if (args.outputFile !== undefined) {
+      const target = resolve(io.cwd, args.outputFile);
+      try {
+        await writeFileAtomic(target, text);
+      } catch (error) {
+        throw new EcrlintError("io", `cannot write --output-file ${args.outputFile}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, target);
+      }
+    } else if (text) {
+      io.stdout(text);
+    }
+    if (args.maxWarnings !== undefined && report.warningCount > args.maxWarnings) {
+      io.stderr(`ecrlint found too many warnings (maximum: ${args.maxWarnings}).\n`);
+    }
+    return report.errored ? 1 : 0;
+  } catch (error) {
+    return reportError(error, io);
+  }
+}

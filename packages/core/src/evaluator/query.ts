@@ -1,0 +1,518 @@
+import { parseArn } from "../arn.js";
+import { findEcrAction } from "../catalog.js";
+import { PARTITIONS, partitionById } from "../partitions.js";
+import { compilePolicy, type CompiledCondition, type CompiledPolicy } from "./compile.js";
+import { decidePrepared, evaluateRequest, prepareRequest } from "./evaluate.js";
+import { parseCidr, parseDate, parseNumber, type OperatorFamily } from "./operators.js";
+import { parseCaller, type Caller, type PrincipalEntry } from "./principal.js";
+import type { Lookup, Template } from "./template.js";
+import type { ContextValue, Decision, EvaluationRequest, PolicyQuery, PrincipalScope, QueryResult, QueryWitness } from "./types.js";
+import { alt, classWitnesses, cls, DIGIT, lit, plus, repeat, seq, star, ANY_CHAR, type GlobSpec, type Shape } from "./witness.js";
+
+export interface QueryOptions {
+  /** Cap on concrete requests tried; beyond it the answer is inconclusive. */
+  maxEvaluations?: number;
+  /** Cap on product states explored per dimension by the class search. */
+  maxStates?: number;
+}
+
+const DERIVED = new Set(["aws:principalarn", "aws:principalaccount"]);
+const ALNUM = cls("repository-name character", (c) => (c >= "a" && c <= "z") || (c >= "0" && c <= "9"));
+const SEPARATOR = cls("separator", (c) => c === "." || c === "_" || c === "-");
+const NAME_COMPONENT = seq(plus(ALNUM), star(seq(SEPARATOR, plus(ALNUM))));
+// REFERENCE §5: components of [a-z0-9]+ joined by one of . _ -, separated by slashes.
+const REPOSITORY_NAME_SHAPE = seq(NAME_COMPONENT, star(seq(lit("/"), NAME_COMPONENT)));
+/** Two characters at least (REFERENCE §5), kept as a glob the witnesses must match. */
+const MIN_NAME_LENGTH: GlobSpec = { pattern: { text: "??*", literalAt: undefined }, ignoreCase: false, wildcards: true };
+const IAM_NAME_CHAR = cls("IAM name character", (c) => /^[A-Za-z0-9+=,.@_-]$/.test(c));
+const IAM_NAME = seq(star(alt(IAM_NAME_CHAR, lit("/"))), IAM_NAME_CHAR);
+const PRINCIPAL_NAME_SHAPE = alt(lit("root"), seq(lit("user/"), IAM_NAME), seq(lit("role/"), IAM_NAME));
+const ACCOUNT_SHAPE = repeat(DIGIT, 12);
+const ANY_VALUE = plus(ANY_CHAR);
+
+function literalGlob(text: string, ignoreCase = false): GlobSpec {
+  return { pattern: { text, literalAt: undefined }, ignoreCase, wildcards: false };
+}
+
+function hasWildcard(spec: GlobSpec): boolean {
+  if (!spec.wildcards) return false;
+  const literal = new Set(spec.pattern.literalAt ?? []);
+  for (let i = 0; i < spec.pattern.text.length; i++) {
+    const c = spec.pattern.text[i];
+    if ((c === "*" || c === "?") && !literal.has(i)) return true;
+  }
+  return false;
+}
+
+function sliceGlob(spec: GlobSpec, start: number, end: number): GlobSpec {
+  const literalAt = spec.pattern.literalAt?.filter((i) => i >= start && i < end).map((i) => i - start);
+  return { ...spec, arn: false, pattern: { text: spec.pattern.text.slice(start, end), literalAt: literalAt?.length ? literalAt : undefined } };
+}
+
+/** Splits a pattern on its first five colons; undefined when it has fewer. */
+function arnPartsOf(spec: GlobSpec): GlobSpec[] | undefined {
+  const text = spec.pattern.text;
+  const bounds: number[] = [];
+  let from = 0;
+  for (let i = 0; i < 5; i++) {
+    const at = text.indexOf(":", from);
+    if (at < 0) return undefined;
+    bounds.push(at);
+    from = at + 1;
+  }
+  const parts: GlobSpec[] = [];
+  let start = 0;
+  for (const b of bounds) {
+    parts.push(sliceGlob(spec, start, b));
+    start = b + 1;
+  }
+  parts.push(sliceGlob(spec, start, text.length));
+  return parts;
+}
+
+function globMatchesText(spec: GlobSpec, text: string): boolean {
+  const r = classWitnesses({ shape: lit(text), globs: [spec], maxStates: 10_000 });
+  return r.witnesses[0]?.matches[0] ?? false;
+}
+
+interface Gathered {
+  reasons: string[];
+}
+
+/** Globs that a condition compares a string key against, resolved with the values that are fixed. */
+function conditionGlobs(condition: CompiledCondition, lookup: Lookup): GlobSpec[] {
+  const op = condition.operator;
+  if (!op) return [];
+  const family = op.base.family;
+  const out: GlobSpec[] = [];
+  for (const t of condition.values) {
+    const r = t.resolve(lookup);
+    if (!r.ok) continue;
+    if (family === "string") out.push({ pattern: r.value, ignoreCase: /ignorecase/i.test(op.base.name), wildcards: op.base.wildcards });
+    else if (family === "arn") out.push({ pattern: r.value, ignoreCase: false, wildcards: true, arn: true });
+    else if (family === "binary") out.push(literalGlob(r.value.text));
+  }
+  if (family === "bool") out.push(literalGlob("true", true), literalGlob("false", true));
+  return out;
+}
+
+interface PrincipalSpace {
+  callers: Caller[];
+  complete: boolean;
+}
+
+const FRESH_FEDERATED = ["accounts.google.com", "graph.facebook.com", "www.amazon.com", "cognito-identity.amazonaws.com"];
+
+function principalSpace(policy: CompiledPolicy, query: PolicyQuery, given: Lookup, gathered: Gathered, literalAccounts: Set<string>, maxStates: number): PrincipalSpace {
+  const accountGlobs: GlobSpec[] = [];
+  const nameGlobs: GlobSpec[] = [literalGlob("root")];
+  const partitions = new Set<string>(["aws"]);
+  let allPartitions = false;
+  const services = new Set<string>();
+  const federated = new Set<string>();
+  const canonical = new Set<string>();
+  const sessionNames = new Set<string>(["ecrlint-session"]);
+  const extraCallers: Caller[] = [];
+  if (policy.registry?.partition) partitions.add(policy.registry.partition);
+  for (const a of literalAccounts) accountGlobs.push(literalGlob(a));
+
+  const addArnParts = (parts: GlobSpec[]) => {
+    const [, partition, service, region, account, name] = parts as [GlobSpec, GlobSpec, GlobSpec, GlobSpec, GlobSpec, GlobSpec];
+    if (!globMatchesText(service, "iam") || !globMatchesText(region, "")) return;
+    if (hasWildcard(partition)) allPartitions = true;
+    else partitions.add(partition.pattern.text);
+    accountGlobs.push(account);
+    nameGlobs.push(name);
+  };
+
+  const entries: PrincipalEntry[] = policy.statements.flatMap((s) => s.principal?.entries ?? []);
+  for (const e of entries) {
+    if (e.kind === "account") {
+      accountGlobs.push(literalGlob(e.account));
+      if (e.partition) partitions.add(e.partition);
+    } else if (e.kind === "named") {
+      accountGlobs.push(literalGlob(e.account));
+      partitions.add(e.partition);
+      nameGlobs.push(literalGlob(`${e.entity}/${e.name}`), { pattern: { text: `${e.entity}/*/${e.name}`, literalAt: [] }, ignoreCase: false, wildcards: true });
+    } else if (e.kind === "exact-arn") {
+      const caller = parseCaller(e.arn);
+      if (caller) extraCallers.push(caller);
+      const arn = parseArn(e.arn);
+      if (arn) {
+        accountGlobs.push(literalGlob(arn.account));
+        partitions.add(arn.partition);
+        const parts = arn.resource.split("/");
+        if (arn.service === "sts" && parts[0] === "assumed-role" && parts[2]) {
+          sessionNames.add(parts[2]);
+          nameGlobs.push(literalGlob(`role/${parts[1]}`));
+        }
+      }
+    } else if (e.kind === "value") {
+      (e.callerKind === "service" ? services : e.callerKind === "federated" ? federated : canonical).add(e.value);
+    }
+  }
+
+  const givenArn = given("aws:principalarn") !== undefined;
+  const givenAccount = given("aws:principalaccount") !== undefined;
+  for (const s of policy.statements) {
+    for (const c of s.conditions) {
+      if (!c.operator) continue;
+      const family = c.operator.base.family;
+      if (c.key === "aws:principalaccount" && !givenAccount) {
+        if (family === "string" || family === "binary" || family === "bool") accountGlobs.push(...conditionGlobs(c, given));
+        else if (family !== "null" && family !== "arn") gathered.reasons.push(`${c.operatorText} compares aws:PrincipalAccount in a way the search does not split into cases`);
+      }
+      if (c.key === "aws:principalarn" && !givenArn) {
+        if (family === "arn" || family === "string") {
+          for (const g of conditionGlobs(c, given)) {
+            if (g.wildcards && g.pattern.text === "*") continue;
+            const parts = arnPartsOf(g);
+            // A principal ARN has exactly five colons and none in its names, so a whole-string pattern with five
+            // colons compares part by part; with another count it can only match by letting `*` span parts.
+            const colons = g.pattern.text.split(":").length - 1;
+            if (family === "string" && colons !== 5) {
+              if (hasWildcard(g)) gathered.reasons.push(`the pattern "${g.pattern.text}" on aws:PrincipalArn spans ARN parts`);
+              continue;
+            }
+            if (parts) addArnParts(parts);
+          }
+        } else if (family !== "null") gathered.reasons.push(`${c.operatorText} compares aws:PrincipalArn in a way the search does not split into cases`);
+      }
+    }
+  }
+
+  const scope = query.principals;
+  for (const a of [...(scope?.accounts ?? []), ...(scope?.excludeAccounts ?? [])]) accountGlobs.push(literalGlob(a));
+  for (const p of scope?.excludePrincipals ?? []) {
+    const caller = parseCaller(p);
+    if (!caller) continue;
+    if (caller.account) accountGlobs.push(literalGlob(caller.account));
+    if (caller.partition) partitions.add(caller.partition);
+    if (caller.kind === "user" || caller.kind === "role") nameGlobs.push(literalGlob(caller.arn!.split(":").slice(5).join(":")));
+    if (caller.kind === "session") extraCallers.push(caller);
+    if (caller.kind === "service") services.add(caller.value!);
+    if (caller.kind === "federated") federated.add(caller.value!);
+    if (caller.kind === "canonical-user") canonical.add(caller.value!);
+  }
+
+  const accounts = classWitnesses({ shape: ACCOUNT_SHAPE, globs: accountGlobs, maxStates });
+  const names = classWitnesses({ shape: PRINCIPAL_NAME_SHAPE, globs: nameGlobs, maxStates });
+  const complete = accounts.complete && names.complete;
+  if (!complete) gathered.reasons.push("too many principal patterns to split into cases");
+
+  const partitionList = allPartitions ? PARTITIONS.map((p) => p.id) : [...partitions].filter((p) => partitionById(p));
+  const callers: Caller[] = [];
+  const push = (text: string, partition = "aws") => {
+    const caller = parseCaller(text, partition);
+    if (caller && !callers.some((c) => c.text === caller.text)) callers.push(caller);
+  };
+  for (const partition of partitionList) {
+    for (const account of accounts.witnesses) {
+      for (const name of names.witnesses) {
+        push(`arn:${partition}:iam::${account.value}:${name.value}`, partition);
+        if (name.value.startsWith("role/")) {
+          const roleName = name.value.slice(name.value.lastIndexOf("/") + 1);
+          for (const session of sessionNames) push(`arn:${partition}:sts::${account.value}:assumed-role/${roleName}/${session}`, partition);
+        }
+      }
+    }
+  }
+  for (const c of extraCallers) if (!callers.some((x) => x.text === c.text)) callers.push(c);
+  const fresh = (taken: Set<string>, options: string[]) => options.find((o) => !taken.has(o));
+  for (const s of [...services, fresh(services, ["ecrlint-probe.amazonaws.com", "ecrlint-probe-2.amazonaws.com"])!]) push(s.endsWith(".amazonaws.com") ? s : `Service:${s}`);
+  for (const f of [...federated, fresh(federated, [...FRESH_FEDERATED, "arn:aws:iam::000000000000:saml-provider/ecrlint"])!]) push(`Federated:${f}`);
+  for (const c of [...canonical, fresh(canonical, ["0".repeat(64), "1".repeat(64)])!]) push(`CanonicalUser:${c}`);
+  push("anonymous");
+  return { callers: callers.filter((c) => inScope(c, scope)), complete };
+}
+
+function inScope(caller: Caller, scope: PrincipalScope | undefined): boolean {
+  if (!scope) return true;
+  if (scope.kinds && !scope.kinds.includes(caller.kind)) return false;
+  if (scope.accounts && (caller.account === undefined || !scope.accounts.includes(caller.account))) return false;
+  if (scope.excludeAccounts && caller.account !== undefined && scope.excludeAccounts.includes(caller.account)) return false;
+  for (const p of scope.excludePrincipals ?? []) {
+    const other = parseCaller(p, caller.partition);
+    if (other && other.kind === caller.kind && (other.arn ?? other.value) === (caller.arn ?? caller.value)) return false;
+  }
+  return true;
+}
+
+function resourceShape(policy: CompiledPolicy): { shape: Shape; prefix?: string } {
+  const registry = policy.registry;
+  if (registry?.account && registry.region) {
+    const partition = registry.partition ?? "aws";
+    return { shape: REPOSITORY_NAME_SHAPE, prefix: `arn:${partition}:ecr:${registry.region}:${registry.account}:repository/` };
+  }
+  const partitions = registry?.partition ? PARTITIONS.filter((p) => p.id === registry.partition) : PARTITIONS;
+  return {
+    shape: alt(
+      ...partitions.map((p) => {
+        const regions = registry?.region ? [registry.region] : p.knownRegions;
+        return seq(
+          lit(`arn:${p.id}:ecr:`),
+          alt(...regions.map(lit)),
+          lit(":"),
+          registry?.account ? lit(registry.account) : ACCOUNT_SHAPE,
+          lit(":repository/"),
+          REPOSITORY_NAME_SHAPE,
+        );
+      }),
+    ),
+  };
+}
+
+interface ResourceSpace {
+  values: string[];
+  complete: boolean;
+}
+
+function resourceSpace(policy: CompiledPolicy, action: string, lookup: Lookup, maxStates: number): ResourceSpace {
+  const catalogAction = findEcrAction(action);
+  if (catalogAction && catalogAction.resourceTypes.length === 0) return { values: ["*"], complete: true };
+  const globs: GlobSpec[] = [];
+  for (const s of policy.statements) {
+    for (const t of s.resource?.patterns ?? []) {
+      const r = t.resolve(lookup);
+      if (r.ok) globs.push({ pattern: r.value, ignoreCase: false, wildcards: true });
+    }
+  }
+  if (!catalogAction) {
+    const r = classWitnesses({ shape: ANY_VALUE, globs, maxStates });
+    return { values: r.witnesses.map((w) => w.value), complete: r.complete };
+  }
+  const { shape, prefix } = resourceShape(policy);
+  const r = classWitnesses({ shape, ...(prefix ? { prefix } : {}), globs: [...globs, MIN_NAME_LENGTH], maxStates });
+  return { values: r.witnesses.filter((w) => w.matches[w.matches.length - 1]).map((w) => w.value), complete: r.complete };
+}
+
+type ContextChoice = ContextValue | undefined;
+
+function formatIp(version: 4 | 6, value: bigint): string {
+  if (version === 4) return [24n, 16n, 8n, 0n].map((s) => String((value >> s) & 255n)).join(".");
+  return Array.from({ length: 8 }, (_, i) => ((value >> BigInt(16 * (7 - i))) & 0xffffn).toString(16)).join(":");
+}
+
+function numericCases(literals: number[], format: (n: number) => string): string[] {
+  const sorted = [...new Set(literals)].sort((a, b) => a - b);
+  if (sorted.length === 0) return [format(0)];
+  const out = [format(sorted[0]! - 1)];
+  sorted.forEach((n, i) => {
+    out.push(format(n));
+    const next = sorted[i + 1];
+    out.push(format(next === undefined ? n + 1 : (n + next) / 2));
+  });
+  return out;
+}
+
+/** The values of one context key that tell every case of the policy apart. */
+function contextCases(key: string, conditions: CompiledCondition[], lookup: Lookup, gathered: Gathered, maxStates: number): ContextChoice[] {
+  const families = new Set<OperatorFamily>();
+  let setOperators = false;
+  for (const c of conditions) {
+    if (!c.operator) continue;
+    const f = c.operator.base.family;
+    families.add(f === "bool" || f === "binary" || f === "arn" ? "string" : f);
+    if (c.operator.set) setOperators = true;
+  }
+  families.delete("null");
+  if (families.size > 1) gathered.reasons.push(`${key} is compared by operators of different kinds (${[...families].join(", ")})`);
+  const values = new Set<string>();
+  const resolved = (c: CompiledCondition) => c.values.flatMap((t) => {
+    const r = t.resolve(lookup);
+    return r.ok ? [r.value.text] : [];
+  });
+  if (families.has("string")) {
+    const globs = conditions.flatMap((c) => (c.operator && c.operator.base.family !== "numeric" && c.operator.base.family !== "date" && c.operator.base.family !== "ip" ? conditionGlobs(c, lookup) : []));
+    const r = classWitnesses({ shape: ANY_VALUE, globs, maxStates });
+    if (!r.complete) gathered.reasons.push(`too many patterns on ${key} to split into cases`);
+    for (const w of r.witnesses) values.add(w.value);
+  }
+  if (families.has("numeric")) {
+    const nums = conditions.filter((c) => c.operator?.base.family === "numeric").flatMap(resolved).map(parseNumber).filter((n): n is number => n !== undefined);
+    for (const v of numericCases(nums, String)) values.add(v);
+    values.add("not-a-number");
+  }
+  if (families.has("date")) {
+    const dates = conditions.filter((c) => c.operator?.base.family === "date").flatMap(resolved).map(parseDate).filter((n): n is number => n !== undefined);
+    for (const v of numericCases(dates, (ms) => new Date(Math.round(ms)).toISOString())) values.add(v);
+    values.add("not-a-date");
+  }
+  if (families.has("ip")) {
+    let v4 = false;
+    let v6 = false;
+    for (const text of conditions.filter((c) => c.operator?.base.family === "ip").flatMap(resolved)) {
+      const block = parseCidr(text);
+      if (!block) continue;
+      const max = block.version === 4 ? (1n << 32n) - 1n : (1n << 128n) - 1n;
+      if (block.version === 4) v4 = true;
+      else v6 = true;
+      for (const v of [block.first - 1n, block.first, block.last, block.last + 1n]) if (v >= 0n && v <= max) values.add(formatIp(block.version, v));
+    }
+    if (!v4) values.add("198.51.100.7");
+    if (!v6) values.add("2001:db8:0:0:0:0:0:7");
+    values.add("not-an-ip");
+  }
+  if (values.size === 0) values.add("ecrlint-value");
+  const singles = [...values];
+  const choices: ContextChoice[] = [undefined, ...singles];
+  if (!setOperators) {
+    // Without a set operator every list behaves alike: the condition fails on it (and Null sees a present key).
+    choices.push([]);
+    return choices;
+  }
+  if (singles.length > 8) {
+    gathered.reasons.push(`${key} has ${singles.length} cases, too many to try every set of values`);
+    choices.push([], singles);
+    for (const s of singles) choices.push([s]);
+    return choices;
+  }
+  for (let mask = 0; mask < 1 << singles.length; mask++) choices.push(singles.filter((_, i) => mask & (1 << i)));
+  return choices;
+}
+
+function variableKeys(t: Template): string[] {
+  return (t.segments ?? []).flatMap((s) => (s.kind === "var" ? [s.key] : []));
+}
+
+function collectAccounts(text: string, into: Set<string>): void {
+  for (const m of text.matchAll(/(?<!\d)\d{12}(?!\d)/g)) into.add(m[0]);
+}
+
+/**
+ * Answers a request whose principal, resource or context is left out: is it allowed for some value, denied for
+ * every value? Values that matter are derived from the policy's own patterns (one per case they tell apart, see
+ * `classWitnesses`) plus fresh ones, so the answer is exact; where it cannot be, `status` is `inconclusive` with
+ * the reason. Witnesses are always real: each one was evaluated.
+ */
+export function queryPolicy(policy: CompiledPolicy | unknown, query: PolicyQuery, options: QueryOptions = {}): QueryResult {
+  const compiled = compilePolicy(policy);
+  const maxEvaluations = options.maxEvaluations ?? 200_000;
+  const maxStates = options.maxStates ?? 50_000;
+  const gathered: Gathered = { reasons: [] };
+  const givenContext = new Map<string, ContextValue>();
+  for (const [k, v] of Object.entries(query.context ?? {})) givenContext.set(k.toLowerCase(), v);
+  const given: Lookup = (k) => givenContext.get(k);
+
+  const quantified: string[] = [];
+  const principalOmitted = query.principal === undefined;
+  if (principalOmitted) quantified.push("principal");
+
+  // Context keys the query ranges over (with anyContext) and keys that follow a quantified principal.
+  const contextKeys = new Map<string, CompiledCondition[]>();
+  if (query.anyContext) {
+    for (const s of compiled.statements) {
+      for (const c of s.conditions) {
+        if (givenContext.has(c.key) || DERIVED.has(c.key)) continue;
+        contextKeys.set(c.key, [...(contextKeys.get(c.key) ?? []), c]);
+      }
+      const templates = [...(s.resource?.patterns ?? []), ...s.conditions.flatMap((c) => c.values)];
+      for (const t of templates) for (const k of variableKeys(t)) if (!givenContext.has(k) && !DERIVED.has(k) && !contextKeys.has(k)) contextKeys.set(k, []);
+    }
+  }
+  const quantifiedKeys = new Set(contextKeys.keys());
+  if (principalOmitted) for (const k of DERIVED) if (!givenContext.has(k)) quantifiedKeys.add(k);
+
+  // A pattern built from a quantified value compares two unknowns; the case split cannot cover that.
+  for (const s of compiled.statements) {
+    for (const t of s.resource?.patterns ?? []) {
+      for (const k of variableKeys(t)) if (quantifiedKeys.has(k) && k !== "aws:principalaccount") gathered.reasons.push(`Resource "${t.source}" uses \${${k}}, which the query ranges over`);
+    }
+    for (const c of s.conditions) {
+      for (const t of c.values) {
+        for (const k of variableKeys(t)) {
+          if (!quantifiedKeys.has(k)) continue;
+          const exact = c.operator && c.operator.base.family === "string" && !c.operator.base.wildcards;
+          if (quantifiedKeys.has(c.key) || !DERIVED.has(k) || !exact) gathered.reasons.push(`${c.operatorText} on ${c.keyText} compares with \${${k}}, which the query ranges over`);
+        }
+      }
+    }
+  }
+
+  const literalAccounts = new Set<string>();
+  if (compiled.registry?.account) literalAccounts.add(compiled.registry.account);
+  if (query.resource) collectAccounts(query.resource, literalAccounts);
+  for (const v of givenContext.values()) for (const x of typeof v === "string" ? [v] : v) collectAccounts(x, literalAccounts);
+  for (const s of compiled.statements) for (const t of s.resource?.patterns ?? []) collectAccounts(t.source, literalAccounts);
+
+  let callers: Caller[];
+  if (principalOmitted) {
+    callers = principalSpace(compiled, query, given, gathered, literalAccounts, maxStates).callers;
+  } else {
+    const caller = parseCaller(query.principal!);
+    if (!caller) throw new TypeError(`Cannot read the principal "${query.principal}".`);
+    callers = [caller];
+  }
+
+  const keyCases: [string, ContextChoice[]][] = [];
+  for (const [key, conditions] of contextKeys) {
+    keyCases.push([key, contextCases(key, conditions, given, gathered, maxStates)]);
+    quantified.push(conditions[0]?.keyText ?? key);
+  }
+
+  const resourceOmitted = query.resource === undefined;
+  const resourceDependsOnVariables = compiled.statements.some((s) => s.resource?.patterns.some((t) => !t.isStatic));
+  const resourceCache = new Map<string, ResourceSpace>();
+  if (resourceOmitted) {
+    const catalogAction = findEcrAction(query.action);
+    if (!(catalogAction && catalogAction.resourceTypes.length === 0)) quantified.push("resource");
+  }
+
+  const result: QueryResult = { status: "exact", evaluated: 0, quantified };
+  const found: Partial<Record<Decision, EvaluationRequest>> = {};
+  let capped = false;
+
+  const total = keyCases.reduce((n, [, c]) => n * c.length, 1);
+  if (total * callers.length > maxEvaluations) capped = true;
+  outer: for (const caller of callers) {
+    for (let index = 0; index < total; index++) {
+      const context: Record<string, ContextValue> = { ...(query.context ?? {}) };
+      let rest = index;
+      for (const [key, cases] of keyCases) {
+        const choice = cases[rest % cases.length];
+        rest = Math.floor(rest / cases.length);
+        if (choice !== undefined) context[key] = choice;
+      }
+      let resources: string[];
+      if (!resourceOmitted) resources = [query.resource!];
+      else {
+        const base: EvaluationRequest = { principal: caller.text, action: query.action, resource: "*", context };
+        const lookup = prepareRequest(compiled, base).lookup;
+        const cacheKey = resourceDependsOnVariables ? JSON.stringify([caller.principalArn, caller.account, context]) : "";
+        let space = resourceCache.get(cacheKey);
+        if (!space) {
+          space = resourceSpace(compiled, query.action, lookup, maxStates);
+          if (!space.complete) gathered.reasons.push("too many resource patterns to split into cases");
+          resourceCache.set(cacheKey, space);
+        }
+        resources = space.values;
+      }
+      for (const resource of resources) {
+        if (result.evaluated >= maxEvaluations) {
+          capped = true;
+          break outer;
+        }
+        result.evaluated++;
+        const request: EvaluationRequest = { principal: caller.text, action: query.action, resource, context };
+        if (Object.keys(context).length === 0) delete request.context;
+        const decision = decidePrepared(compiled, prepareRequest(compiled, request)).decision;
+        if (!found[decision]) found[decision] = request;
+        if (found.allow && found["implicit-deny"] && found["explicit-deny"]) break outer;
+      }
+    }
+  }
+  if (capped) gathered.reasons.push(`more than ${maxEvaluations} cases to try`);
+  const witness = (request: EvaluationRequest | undefined): QueryWitness | undefined => (request ? { request, result: evaluateRequest(compiled, request) } : undefined);
+  const allowed = witness(found.allow);
+  const implicitDeny = witness(found["implicit-deny"]);
+  const explicitDeny = witness(found["explicit-deny"]);
+  if (allowed) result.allowed = allowed;
+  if (implicitDeny) result.implicitDeny = implicitDeny;
+  if (explicitDeny) result.explicitDeny = explicitDeny;
+  const reasons = [...new Set(gathered.reasons)];
+  if (reasons.length) {
+    result.status = "inconclusive";
+    result.reason = reasons.join("; ");
+  }
+  return result;
+}
