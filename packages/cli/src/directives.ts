@@ -73,6 +73,7 @@ export function parseDirectives(ast: JsonProgram, isRuleDefined: (ruleId: string
     if (!directive || !DIRECTIVE_LABEL.test(directive.label)) continue;
     const { label } = directive;
     if (comment.type === "Line" && !LINE_COMMENT_LABEL.test(label)) continue;
+    if (!comment.loc || !comment.range) continue;
     const loc = { start: { ...comment.loc.start }, end: { ...comment.loc.end } };
     if (label === "eslint-disable-line" && loc.start.line !== loc.end.line) {
       parsed.problems.push({

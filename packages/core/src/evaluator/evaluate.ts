@@ -278,10 +278,11 @@ function explainPrincipal(statement: CompiledStatement, caller: Caller): PartTra
   return { matched: false, reason: `${who} is not ${quote(principal.entries.map((e) => e.source))}${extra}`, level: undefined };
 }
 
-function explainAction(statement: CompiledStatement, action: string): PartTrace {
+function explainAction(statement: CompiledStatement, action: string, shown: string): PartTrace {
   const element = statement.action;
   if (!element) return { matched: false, reason: "the statement has neither Action nor NotAction" };
   const hit = element.patterns.findIndex((p) => p === action || globMatch(p, action, false));
+  action = shown;
   const source = hit >= 0 ? element.sources[hit] : undefined;
   if (!element.negated) {
     return hit >= 0
@@ -369,7 +370,7 @@ function explainCondition(condition: CompiledCondition, lookup: Lookup): Conditi
 
 function explainStatement(statement: CompiledStatement, prepared: PreparedRequest): StatementTrace {
   const principal = explainPrincipal(statement, prepared.caller);
-  const action = explainAction(statement, prepared.action);
+  const action = explainAction(statement, prepared.action, prepared.request.action);
   const resource = explainResource(statement, prepared.resource, prepared.lookup);
   const conditions = statement.conditions.map((c) => explainCondition(c, prepared.lookup));
   const valid = statement.defects.length === 0;
