@@ -1,9 +1,10 @@
 import { lstat, realpath, stat } from "node:fs/promises";
-import { relative, resolve, sep } from "node:path";
-import { globby, isDynamicPattern, isGitIgnored } from "globby";
+import { readdirSync, readFileSync, type Dirent } from "node:fs";
+import { dirname, join, relative, resolve, sep } from "node:path";
+import ignore, { type Ignore } from "ignore";
 import picomatch from "picomatch";
-import { usageError } from "./errors.js";
-
+import { EcrlintError, usageError } from "./errors.js";
+import { repositoryRoot } from "./git.js";
 /** Never linted, whatever the config says: dependencies and git internals. */
 export const ALWAYS_IGNORED = ["**/node_modules/**", "**/.git/**"];
 
@@ -49,7 +50,7 @@ async function classify(root: string, pattern: string): Promise<Target> {
     if (info.isDirectory()) return { type: "directory", path: abs };
     return { type: "file", path: abs };
   } catch {
-    if (isDynamicPattern(pattern)) return { type: "glob", pattern };
+    if (picomatch.scan(pattern).isGlob) return { type: "glob", pattern };
     try {
       // A dangling or looping symlink exists but cannot be read: a read error names it, not "no files".
       await lstat(abs);
@@ -60,10 +61,100 @@ async function classify(root: string, pattern: string): Promise<Target> {
   }
 }
 
+interface GitignoreLayer {
+  dir: string;
+  rules: Ignore;
+}
+
+function gitignoreLayer(dir: string): GitignoreLayer | undefined {
+  let text: string;
+  try {
+    text = readFileSync(join(dir, ".gitignore"), "utf8");
+  } catch {
+    return undefined;
+  }
+  return { dir, rules: ignore().add(text) };
+}
+
 /**
- * Finds the files to lint. Directory walks respect `.gitignore`, skip node_modules and .git, and never follow a
- * symlink (so nothing outside the root is reached and link cycles cost nothing); a file named explicitly is
- * followed only when its real path stays inside the root.
+ * Git's rule: the deepest .gitignore that has a say wins, and a `!pattern` there re-includes. `relPaths[i]` is the
+ * path relative to `layers[i].dir`, built up while walking rather than computed with path.relative per entry.
+ */
+function gitIgnores(layers: GitignoreLayer[], relPaths: string[], isDirectory: boolean): boolean {
+  let ignored = false;
+  for (let i = 0; i < layers.length; i++) {
+    const verdict = layers[i]!.rules.test(isDirectory ? `${relPaths[i]}/` : relPaths[i]!);
+    if (verdict.ignored) ignored = true;
+    else if (verdict.unignored) ignored = false;
+  }
+  return ignored;
+}
+
+/**
+ * The .gitignore files of `dir` and the folders above it up to the repository root (or the run's root outside
+ * git), which all apply inside `dir`.
+ */
+function layersDownTo(dir: string, root: string, inside = dir): GitignoreLayer[] {
+  // The repository is the one that holds what is being walked (`inside`), which may be nested in another.
+  const top = repositoryRoot(inside) ?? root;
+  const chain: string[] = [];
+  for (let d = dir; isInside(top, d); d = dirname(d)) {
+    chain.unshift(d);
+    if (d === top) break;
+  }
+  return chain.flatMap((d) => gitignoreLayer(d) ?? []);
+}
+
+/**
+ * Walks a directory tree synchronously: on a monorepo of 20,000 JSON files a plain readdir walk with
+ * .gitignore pruning takes a third of a second, where globby with `gitignore: true` took ten times that.
+ * Ignored folders are never entered; symlinks are never followed. `accept` gets the path relative to `start`.
+ */
+function walkDirectory(start: string, root: string, useGitignore: boolean, accept: (path: string, relative: string) => boolean): string[] {
+  const out: string[] = [];
+  // For each active .gitignore: the path of the folder being walked, relative to that .gitignore's folder.
+  const visit = (dir: string, rel: string, layers: GitignoreLayer[], layerRels: string[]) => {
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch (error) {
+      throw new EcrlintError("io", `cannot read directory ${dir}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, dir);
+    }
+    if (useGitignore && entries.some((e) => e.name === ".gitignore" && e.isFile())) {
+      const layer = gitignoreLayer(dir);
+      if (layer) {
+        layers = [...layers, layer];
+        layerRels = [...layerRels, ""];
+      }
+    }
+    const childRels = new Array<string>(layers.length);
+    for (const entry of entries) {
+      const name = entry.name;
+      if (name === "node_modules" || name === ".git" || entry.isSymbolicLink()) continue;
+      const isDirectory = entry.isDirectory();
+      if (!isDirectory && !entry.isFile()) continue;
+      const path = `${dir}${sep}${name}`;
+      const childRel = rel ? `${rel}/${name}` : name;
+      // Most files of a monorepo are not JSON: the cheap glob test goes before the .gitignore rules.
+      if (!isDirectory && !accept(path, childRel)) continue;
+      if (layers.length > 0) {
+        for (let i = 0; i < layers.length; i++) childRels[i] = layerRels[i] ? `${layerRels[i]}/${name}` : name;
+        if (gitIgnores(layers, childRels, isDirectory)) continue;
+      }
+      if (isDirectory) visit(path, childRel, layers, [...childRels]);
+      else out.push(path);
+    }
+  };
+  const initial = useGitignore ? layersDownTo(dirname(start), root, start) : [];
+  visit(start, "", initial, initial.map((l) => toPosix(relative(l.dir, start))));
+  return out;
+}
+
+/**
+ * Finds the files to lint. Directories are walked respecting `.gitignore` (as git does, parent folders' files
+ * included), skipping node_modules and .git and never following a symlink, so nothing outside the root is reached
+ * and link cycles cost nothing. Globs go through globby with the same rules. A file named explicitly is followed
+ * only when its real path stays inside the root.
  */
 export async function discoverFiles(input: DiscoveryInput): Promise<Discovery> {
   const { root, base } = input;
@@ -72,24 +163,11 @@ export async function discoverFiles(input: DiscoveryInput): Promise<Discovery> {
   const ignoreMatch = input.useIgnores && input.ignores.length ? picomatch(input.ignores, { dot: true }) : undefined;
   const alwaysMatch = picomatch(ALWAYS_IGNORED, { dot: true });
   const configIgnored = (abs: string) => ignoreMatch !== undefined && ignoreMatch(toPosix(relative(base, abs)));
+  const filesMatch = picomatch(input.files, { dot: true });
   const found = new Set<string>();
   const ignoredExplicit: string[] = [];
   const outsideRoot: string[] = [];
-  const positionFree = input.files.every((f) => f.startsWith("**/"));
-  const filesMatch = picomatch(input.files, { dot: true });
 
-  const walk = async (cwd: string, globs: string[]) =>
-    globby(globs, {
-      cwd,
-      absolute: true,
-      dot: true,
-      onlyFiles: true,
-      followSymbolicLinks: false,
-      gitignore: input.useIgnores,
-      ignore: cwd === base && input.useIgnores ? [...ALWAYS_IGNORED, ...input.ignores] : ALWAYS_IGNORED,
-    });
-
-  let gitIgnored: ((path: string) => boolean) | undefined;
   for (const target of targets) {
     if (target.type === "file") {
       let real: string;
@@ -107,8 +185,8 @@ export async function discoverFiles(input: DiscoveryInput): Promise<Discovery> {
         continue;
       }
       if (input.useIgnores) {
-        gitIgnored ??= await isGitIgnored({ cwd: root });
-        if (configIgnored(target.path) || gitIgnored(target.path)) {
+        const layers = layersDownTo(dirname(target.path), root);
+        if (configIgnored(target.path) || gitIgnores(layers, layers.map((l) => toPosix(relative(l.dir, target.path))), false)) {
           ignoredExplicit.push(target.path);
           continue;
         }
@@ -119,14 +197,24 @@ export async function discoverFiles(input: DiscoveryInput): Promise<Discovery> {
         outsideRoot.push(target.path);
         continue;
       }
-      const cwd = positionFree ? target.path : base;
-      for (const file of await walk(cwd, input.files)) {
-        if (cwd !== target.path && !isInside(target.path, file)) continue;
-        if (!positionFree && !filesMatch(toPosix(relative(base, file)))) continue;
-        if (!configIgnored(file)) found.add(file);
-      }
+      // Globs of the config are relative to its folder; a --config outside the root is read against the root.
+      const fromBase = toPosix(relative(base, target.path));
+      const prefix = fromBase.startsWith("..") ? toPosix(relative(root, target.path)) : fromBase;
+      const accept = (file: string, rel: string) => filesMatch(prefix ? `${prefix}/${rel}` : rel) && !configIgnored(file);
+      for (const file of walkDirectory(target.path, root, input.useIgnores, accept)) found.add(file);
     } else {
-      for (const file of await walk(root, [target.pattern])) if (!configIgnored(file)) found.add(file);
+      // globby is loaded only for glob patterns: most runs walk directories and should not pay for its import.
+      const { globby } = await import("globby");
+      const files = await globby([target.pattern], {
+        cwd: root,
+        absolute: true,
+        dot: true,
+        onlyFiles: true,
+        followSymbolicLinks: false,
+        gitignore: input.useIgnores,
+        ignore: ALWAYS_IGNORED,
+      });
+      for (const file of files) if (!configIgnored(file)) found.add(file);
     }
   }
   return { files: [...found].sort(), ignoredExplicit, outsideRoot };

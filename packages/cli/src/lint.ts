@@ -1,4 +1,5 @@
-import { readFile, realpath } from "node:fs/promises";
+import { readFileSync } from "node:fs";
+import { realpath } from "node:fs/promises";
 import { dirname, relative, resolve } from "node:path";
 import picomatch from "picomatch";
 import {
@@ -16,7 +17,7 @@ import { ResultCache, defaultCacheLocation, hashText } from "./cache.js";
 import { applyDirectives } from "./directives.js";
 import { DEFAULT_FILES, discoverFiles, toPosix } from "./discover.js";
 import { configError, EcrlintError, usageError } from "./errors.js";
-import { mapLimit, writeFileAtomic } from "./fs-utils.js";
+import { writeFileAtomic } from "./fs-utils.js";
 import { changedFiles, repositoryRoot } from "./git.js";
 import { fixSource, lintSource, type SourceContext, type SourceOutcome } from "./lint-source.js";
 import type { ProjectFile, ProjectReport } from "./project-rule.js";
@@ -149,10 +150,12 @@ export function describeRules(): Record<string, RuleDescription> {
   return out;
 }
 
-async function readEntry(filePath: string, cwd: string, configs: Configs, options: LintOptions, cache: ResultCache | undefined): Promise<FileEntry | undefined> {
+function readEntry(filePath: string, cwd: string, configs: Configs, options: LintOptions, cache: ResultCache | undefined): FileEntry | undefined {
   let buffer: Buffer;
   try {
-    buffer = await readFile(filePath);
+    // Synchronous on purpose: for thousands of small files one readFileSync is several times faster than
+    // fs.promises.readFile (open, fstat, read and close each a trip through the thread pool).
+    buffer = readFileSync(filePath);
   } catch (error) {
     const e = error as NodeJS.ErrnoException;
     throw new EcrlintError("io", `cannot read ${relative(cwd, filePath) || filePath}: ${e.code ?? e.message}`, filePath);
@@ -315,8 +318,11 @@ export async function lint(options: LintOptions = {}): Promise<LintReport> {
   const fixing = options.fix || options.fixDryRun;
   const cache = options.cache && !fixing ? await ResultCache.open(options.cacheLocation ?? defaultCacheLocation(cwd), cacheVersion()) : undefined;
 
-  const read = await mapLimit(discovery.files, options.concurrency ?? 32, (filePath) => readEntry(filePath, cwd, configs, options, cache));
-  const entries = read.filter((e): e is FileEntry => e !== undefined);
+  const entries: FileEntry[] = [];
+  for (const filePath of discovery.files) {
+    const entry = readEntry(filePath, cwd, configs, options, cache);
+    if (entry) entries.push(entry);
+  }
   const project = runProjectRules(entries, cwd);
   const selected = selectFiles(entries, changed, project.ties);
 

@@ -26,8 +26,6 @@ export interface LintOptions {
   cacheLocation?: string;
   /** Rule settings laid over every config's `rules` (ids without the `@ecrlint/` prefix). */
   rules?: Record<string, RuleSetting>;
-  /** How many files are read at once. */
-  concurrency?: number;
 }
 
 /** A suppressed finding, in ESLint's shape. */

@@ -64,7 +64,8 @@ export function staticValue(node: JsonNode): unknown {
     case "JSONArrayExpression":
       return node.elements.map((e) => (e ? staticValue(e) : null));
     case "JSONLiteral":
-      if (node.regex || node.bigint !== null) return node.raw;
+      // The parser leaves `regex` and `bigint` undefined on plain literals, so test for a value, not for null.
+      if (node.regex || (node.bigint !== null && node.bigint !== undefined)) return node.raw;
       return node.value;
     case "JSONUnaryExpression": {
       const v = staticValue(node.argument) as number;

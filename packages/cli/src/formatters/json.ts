@@ -16,7 +16,10 @@ function message(m: AnyMessage): Record<string, unknown> {
   if (m.endLine !== undefined) out.endLine = m.endLine;
   if (m.endColumn !== undefined) out.endColumn = m.endColumn;
   if (m.fix) out.fix = m.fix;
-  if (m.suggestions) out.suggestions = m.suggestions.map((s) => ({ messageId: s.messageId, fix: s.fix, desc: s.desc }));
+  if (m.suggestions) out.suggestions = m.suggestions.map((s) => {
+      const data = (s as { data?: unknown }).data;
+      return data === undefined ? { messageId: s.messageId, fix: s.fix, desc: s.desc } : { messageId: s.messageId, data, fix: s.fix, desc: s.desc };
+    });
   if (m.suppressions) out.suppressions = m.suppressions;
   return out;
 }

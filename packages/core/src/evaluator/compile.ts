@@ -3,7 +3,7 @@ import { readPolicyDocument, type PolicyDocument } from "../model/policy.js";
 import type { RegistryContext } from "../config/registry.js";
 import { compilePrincipalEntry, type PrincipalEntry } from "./principal.js";
 import { parseOperator, type ParsedOperator } from "./operators.js";
-import { Template } from "./template.js";
+import { resourceTemplate, Template } from "./template.js";
 import type { CompileOptions } from "./types.js";
 
 export interface CompiledPrincipal {
@@ -132,7 +132,7 @@ function compileStatement(raw: unknown, index: number, line: number | undefined,
 
   let resource: CompiledResources | undefined;
   const resourceList = stringList(s.Resource) ?? stringList(s.NotResource);
-  if (resourceList) resource = { negated: s.Resource === undefined, patterns: resourceList.map((r) => new Template(r, variablesEnabled)) };
+  if (resourceList) resource = { negated: s.Resource === undefined, patterns: resourceList.map((r) => resourceTemplate(r, variablesEnabled)) };
 
   const conditions: CompiledCondition[] = [];
   if (typeof s.Condition === "object" && s.Condition !== null) {

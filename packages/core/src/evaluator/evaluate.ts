@@ -2,28 +2,38 @@ import { parseArn } from "../arn.js";
 import { globMatch, matchResolved, type Lookup, type Resolved, type Template } from "./template.js";
 import { compilePolicy, type CompiledCondition, type CompiledPolicy, type CompiledStatement } from "./compile.js";
 import { describeCaller, isIamCaller, matchEntry, notPrincipalExempts, parseCaller, type Caller, type PrincipalLevel } from "./principal.js";
-import type { ConditionTrace, ContextValue, Decision, EvaluationRequest, EvaluationResult, PartTrace, StatementTrace } from "./types.js";
+import type { ConditionTrace, ContextValue, Decision, EvaluationRequest, EvaluationResult, PartTrace, RequestContext, StatementTrace } from "./types.js";
 
-/** A request read once: the caller parsed, the action lower-cased, context keys made case-insensitive. */
+/** A request read once: the caller parsed, the action lower-cased, context keys looked up case-insensitively. */
 export interface PreparedRequest {
   request: EvaluationRequest;
   caller: Caller;
   action: string;
   resource: string;
   lookup: Lookup;
-  /** Context keys by lower-cased name, with the principal-derived keys added. */
-  context: ReadonlyMap<string, { name: string; value: ContextValue }>;
 }
 
-const callerCache = new Map<string, Caller | null>();
+const callerCache = new Map<string, Map<string, Caller | null>>();
 
-function cachedCaller(text: string, partition: string): Caller | undefined {
-  const key = `${partition}\u0000${text}`;
-  let caller = callerCache.get(key);
+function isAccountId(text: string): boolean {
+  if (text.length !== 12) return false;
+  for (let i = 0; i < 12; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
+/** A bare account id takes the resource's partition (it names the account in every partition). */
+function cachedCaller(policy: CompiledPolicy, text: string, resource: string): Caller | undefined {
+  const partition = isAccountId(text) ? defaultPartition(policy, resource) : "aws";
+  let byText = callerCache.get(partition);
+  if (!byText) callerCache.set(partition, (byText = new Map()));
+  let caller = byText.get(text);
   if (caller === undefined) {
     caller = parseCaller(text, partition) ?? null;
-    if (callerCache.size > 10_000) callerCache.clear();
-    callerCache.set(key, caller);
+    if (byText.size > 10_000) byText.clear();
+    byText.set(text, caller);
   }
   return caller ?? undefined;
 }
@@ -36,29 +46,37 @@ function defaultPartition(policy: CompiledPolicy, resource: string): string {
   return policy.registry?.partition ?? "aws";
 }
 
+/** Case-insensitive lookup without copying the context: contexts are small and most keys differ in length. */
+function contextValue(context: RequestContext | undefined, key: string): ContextValue | undefined {
+  if (!context) return undefined;
+  const exact = context[key];
+  if (exact !== undefined) return exact;
+  for (const name in context) {
+    if (name.length === key.length && name.toLowerCase() === key) return context[name];
+  }
+  return undefined;
+}
+
 /**
  * Principal-derived keys follow the principal, as AWS sets them on every signed request; a context that names
  * them itself wins, so a test can pin them.
  */
 export function prepareRequest(policy: CompiledPolicy, request: EvaluationRequest): PreparedRequest {
-  const caller = cachedCaller(request.principal, defaultPartition(policy, request.resource));
+  const caller = cachedCaller(policy, request.principal, request.resource);
   if (!caller) {
     throw new TypeError(
       `Cannot read the principal "${request.principal}": use an account id, an IAM or STS ARN, a service principal, "anonymous", or Service:/Federated:/CanonicalUser: followed by the value.`,
     );
   }
-  const context = new Map<string, { name: string; value: ContextValue }>();
-  if (request.context) for (const [name, value] of Object.entries(request.context)) context.set(name.toLowerCase(), { name, value });
-  if (caller.principalArn !== undefined && !context.has("aws:principalarn")) context.set("aws:principalarn", { name: "aws:PrincipalArn", value: caller.principalArn });
-  if (caller.account !== undefined && !context.has("aws:principalaccount")) context.set("aws:principalaccount", { name: "aws:PrincipalAccount", value: caller.account });
-  return {
-    request,
-    caller,
-    action: request.action.toLowerCase(),
-    resource: request.resource,
-    lookup: (key) => context.get(key)?.value,
-    context,
+  const context = request.context;
+  const lookup: Lookup = (key) => {
+    const value = contextValue(context, key);
+    if (value !== undefined) return value;
+    if (key === "aws:principalarn") return caller.principalArn;
+    if (key === "aws:principalaccount") return caller.account;
+    return undefined;
   };
+  return { request, caller, action: request.action.toLowerCase(), resource: request.resource, lookup };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -97,16 +115,21 @@ function patternMatches(template: Template, value: string, lookup: Lookup): bool
 function resourceMatches(statement: CompiledStatement, resource: string, lookup: Lookup): boolean {
   const element = statement.resource;
   if (!element) return true;
-  let any = false;
-  for (const t of element.patterns) {
-    if (patternMatches(t, resource, lookup)) {
-      any = true;
-      break;
-    }
+  if (!element.negated) {
+    for (const t of element.patterns) if (patternMatches(t, resource, lookup)) return true;
+    return false;
   }
-  if (!element.negated) return any;
-  // NotResource with an unresolvable variable: that pattern cannot exclude anything, as for Resource it cannot include.
-  return !any;
+  // Under NotResource a variable without a value leaves it unknown what is excluded; the IAM guide: "If AWS cannot
+  // resolve a variable this might cause the entire statement to be invalid". So the statement does not match.
+  for (const t of element.patterns) {
+    if (t.isStatic) {
+      if (globMatch(t.source, resource, false)) return false;
+      continue;
+    }
+    const r = t.resolve(lookup);
+    if (!r.ok || matchResolved(r.value, resource, false)) return false;
+  }
+  return true;
 }
 
 interface ValueOutcome {
@@ -184,6 +207,17 @@ function resourceAccount(policy: CompiledPolicy, resource: string): string | und
   return arn?.account || policy.registry?.account;
 }
 
+function decisionOnly(policy: CompiledPolicy, prepared: PreparedRequest): Decision {
+  let allowed = false;
+  for (const statement of policy.statements) {
+    if (statement.effect !== "Deny" && allowed) continue;
+    if (!statementLevel(statement, prepared)) continue;
+    if (statement.effect === "Deny") return "explicit-deny";
+    allowed = true;
+  }
+  return allowed ? "allow" : "implicit-deny";
+}
+
 interface Outcome {
   decision: Decision;
   needsIdentityAllow: boolean;
@@ -214,7 +248,7 @@ function toCompiled(policy: unknown): CompiledPolicy {
 /** The decision alone, for hot loops: no trace is built. */
 export function decide(policy: CompiledPolicy | unknown, request: EvaluationRequest): Decision {
   const compiled = toCompiled(policy);
-  return decidePrepared(compiled, prepareRequest(compiled, request)).decision;
+  return decisionOnly(compiled, prepareRequest(compiled, request));
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -234,7 +268,7 @@ function describeArnMismatch(value: string, pattern: string): string | undefined
   const vs = [...v.slice(1, 5), v.slice(5).join(":")];
   const ps = [...p.slice(1, 5), p.slice(5).join(":")];
   for (let i = 0; i < 5; i++) {
-    if (!globMatch(ps[i]!, vs[i]!, false)) return `${SEGMENTS[i]} ${vs[i] || "(empty)"} does not match ${ps[i] || "(empty)"}`;
+    if (!globMatch(ps[i]!, vs[i]!, false)) return `${i < 4 ? `${SEGMENTS[i]} ` : ""}${vs[i] || "(empty)"} does not match ${ps[i] || "(empty)"}`;
   }
   return undefined;
 }
@@ -267,7 +301,7 @@ function explainPrincipal(statement: CompiledStatement, caller: Caller): PartTra
   if (accountEntry) {
     return {
       matched: true,
-      reason: `${who} is in account ${caller.account}, named by "${accountEntry}" (the account's identity policies must allow too)`,
+      reason: `${caller.kind === "account" ? who : `${who} is in account ${caller.account}, which`} is named by "${accountEntry}" (a whole account: its identity policies must allow too)`,
       matchedValue: accountEntry,
       level: "account",
     };
@@ -316,9 +350,9 @@ function explainResource(statement: CompiledStatement, resource: string, lookup:
     if (near) return { matched: false, reason: `${near}${missing}` };
     return { matched: false, reason: `${resource} does not match ${quote(resolved.length ? resolved : element.patterns.map((t) => t.source))}${missing}` };
   }
-  return hit !== undefined
-    ? { matched: false, reason: `${resource} is excluded by NotResource "${hit}"` }
-    : { matched: true, reason: `${resource} is not excluded by NotResource (${quote(element.patterns.map((t) => t.source))})${missing}` };
+  if (hit !== undefined) return { matched: false, reason: `${resource} is excluded by NotResource "${hit}"` };
+  if (unresolved.length) return { matched: false, reason: `NotResource cannot be applied${missing}` };
+  return { matched: true, reason: `${resource} is not excluded by NotResource (${quote(element.patterns.map((t) => t.source))})` };
 }
 
 function showValue(value: ContextValue): string {
@@ -402,5 +436,5 @@ export function evaluateRequest(policy: CompiledPolicy | unknown, request: Evalu
   return { decision: outcome.decision, needsIdentityAllow: outcome.needsIdentityAllow, deciding, statements, request };
 }
 
-export { decidePrepared };
+export { decidePrepared, decisionOnly };
 export type { Resolved };

@@ -31,7 +31,20 @@ export interface IpValue {
   value: bigint;
 }
 
+const ipCache = new Map<string, IpValue | null>();
+
+/** Request values repeat across evaluations; parsing with BigInt is the costly part, so it is remembered. */
 export function parseIp(text: string): IpValue | undefined {
+  let cached = ipCache.get(text);
+  if (cached === undefined) {
+    cached = parseIpUncached(text) ?? null;
+    if (ipCache.size > 10_000) ipCache.clear();
+    ipCache.set(text, cached);
+  }
+  return cached ?? undefined;
+}
+
+function parseIpUncached(text: string): IpValue | undefined {
   if (text.includes(".") && !text.includes(":")) {
     const parts = text.split(".");
     if (parts.length !== 4) return undefined;
@@ -47,7 +60,7 @@ export function parseIp(text: string): IpValue | undefined {
   let tail4: bigint[] = [];
   const lastColon = text.lastIndexOf(":");
   if (text.slice(lastColon + 1).includes(".")) {
-    const v4 = parseIp(text.slice(lastColon + 1));
+    const v4 = parseIpUncached(text.slice(lastColon + 1));
     if (!v4) return undefined;
     tail4 = [v4.value >> 16n, v4.value & 0xffffn];
     head = text.slice(0, lastColon + 1) + "0";
@@ -80,7 +93,19 @@ export interface CidrBlock {
   last: bigint;
 }
 
+const cidrCache = new Map<string, CidrBlock | null>();
+
 export function parseCidr(text: string): CidrBlock | undefined {
+  let cached = cidrCache.get(text);
+  if (cached === undefined) {
+    cached = parseCidrUncached(text) ?? null;
+    if (cidrCache.size > 10_000) cidrCache.clear();
+    cidrCache.set(text, cached);
+  }
+  return cached ?? undefined;
+}
+
+function parseCidrUncached(text: string): CidrBlock | undefined {
   const slash = text.indexOf("/");
   const ip = parseIp(slash < 0 ? text : text.slice(0, slash));
   if (!ip) return undefined;

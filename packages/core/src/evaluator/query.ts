@@ -1,8 +1,8 @@
 import { parseArn } from "../arn.js";
 import { findEcrAction } from "../catalog.js";
-import { PARTITIONS, partitionById } from "../partitions.js";
+import { PARTITIONS, partitionById, partitionOfRegion } from "../partitions.js";
 import { compilePolicy, type CompiledCondition, type CompiledPolicy } from "./compile.js";
-import { decidePrepared, evaluateRequest, prepareRequest } from "./evaluate.js";
+import { decisionOnly, evaluateRequest, prepareRequest } from "./evaluate.js";
 import { parseCidr, parseDate, parseNumber, type OperatorFamily } from "./operators.js";
 import { parseCaller, type Caller, type PrincipalEntry } from "./principal.js";
 import type { Lookup, Template } from "./template.js";
@@ -22,8 +22,10 @@ const SEPARATOR = cls("separator", (c) => c === "." || c === "_" || c === "-");
 const NAME_COMPONENT = seq(plus(ALNUM), star(seq(SEPARATOR, plus(ALNUM))));
 // REFERENCE §5: components of [a-z0-9]+ joined by one of . _ -, separated by slashes.
 const REPOSITORY_NAME_SHAPE = seq(NAME_COMPONENT, star(seq(lit("/"), NAME_COMPONENT)));
-/** Two characters at least (REFERENCE §5), kept as a glob the witnesses must match. */
-const MIN_NAME_LENGTH: GlobSpec = { pattern: { text: "??*", literalAt: undefined }, ignoreCase: false, wildcards: true };
+/** Repository names have two characters at least (REFERENCE §5): a glob the witnesses must match. */
+function minNameLength(prefix: string | undefined): GlobSpec {
+  return { pattern: { text: `${prefix ?? "arn:*:ecr:*:*:repository/"}??*`, literalAt: undefined }, ignoreCase: false, wildcards: true };
+}
 const IAM_NAME_CHAR = cls("IAM name character", (c) => /^[A-Za-z0-9+=,.@_-]$/.test(c));
 const IAM_NAME = seq(star(alt(IAM_NAME_CHAR, lit("/"))), IAM_NAME_CHAR);
 const PRINCIPAL_NAME_SHAPE = alt(lit("root"), seq(lit("user/"), IAM_NAME), seq(lit("role/"), IAM_NAME));
@@ -105,7 +107,8 @@ const FRESH_FEDERATED = ["accounts.google.com", "graph.facebook.com", "www.amazo
 
 function principalSpace(policy: CompiledPolicy, query: PolicyQuery, given: Lookup, gathered: Gathered, literalAccounts: Set<string>, maxStates: number): PrincipalSpace {
   const accountGlobs: GlobSpec[] = [];
-  const nameGlobs: GlobSpec[] = [literalGlob("root")];
+  // Kinds are told apart even when no pattern does, so that a scope by kind finds its principals.
+  const nameGlobs: GlobSpec[] = [literalGlob("root"), { pattern: { text: "user/*", literalAt: undefined }, ignoreCase: false, wildcards: true }];
   const partitions = new Set<string>(["aws"]);
   let allPartitions = false;
   const services = new Set<string>();
@@ -238,17 +241,50 @@ function inScope(caller: Caller, scope: PrincipalScope | undefined): boolean {
   return true;
 }
 
-function resourceShape(policy: CompiledPolicy): { shape: Shape; prefix?: string } {
+/**
+ * Regions (and partitions) that no glob tells apart behave alike, so one stands for all. A glob tells them apart
+ * when a wildcard other than a whole `*` part can reach the Region part: inside that part, or, in a pattern with
+ * fewer than five colons, anywhere (its `*` may then span parts).
+ */
+function distinguishedSegments(globs: readonly GlobSpec[]): { regions: Set<string>; partitions: Set<string>; allRegions: boolean; allPartitions: boolean } {
+  const out = { regions: new Set<string>(), partitions: new Set<string>(), allRegions: false, allPartitions: false };
+  for (const g of globs) {
+    const text = g.pattern.text;
+    const parts = text.split(":");
+    if (parts.length >= 6) {
+      const [, partition, , region] = parts as [string, string, string, string];
+      if (hasWildcard({ ...g, pattern: { text: partition, literalAt: undefined } })) out.allPartitions ||= partition !== "*";
+      else out.partitions.add(partition);
+      if (hasWildcard({ ...g, pattern: { text: region, literalAt: undefined } })) out.allRegions ||= region !== "*";
+      else out.regions.add(region);
+    } else if (hasWildcard(g)) {
+      const wildOnlyAtEnd = parts[parts.length - 1] === "*" && !hasWildcard({ ...g, pattern: { text: parts.slice(0, -1).join(":"), literalAt: undefined } });
+      if (!wildOnlyAtEnd) {
+        out.allRegions = true;
+        out.allPartitions = true;
+      } else if (parts.length > 2) out.partitions.add(parts[1]!);
+    }
+  }
+  return out;
+}
+
+function resourceShape(policy: CompiledPolicy, globs: readonly GlobSpec[]): { shape: Shape; prefix?: string } {
   const registry = policy.registry;
   if (registry?.account && registry.region) {
     const partition = registry.partition ?? "aws";
     return { shape: REPOSITORY_NAME_SHAPE, prefix: `arn:${partition}:ecr:${registry.region}:${registry.account}:repository/` };
   }
-  const partitions = registry?.partition ? PARTITIONS.filter((p) => p.id === registry.partition) : PARTITIONS;
+  const seen = distinguishedSegments(globs);
+  const partitions = registry?.partition
+    ? PARTITIONS.filter((p) => p.id === registry.partition)
+    : seen.allPartitions
+      ? PARTITIONS
+      : PARTITIONS.filter((p) => p.id === "aws" || seen.partitions.has(p.id));
   return {
     shape: alt(
       ...partitions.map((p) => {
-        const regions = registry?.region ? [registry.region] : p.knownRegions;
+        const named = [...seen.regions].filter((r) => partitionOfRegion(r) === p.id);
+        const regions = registry?.region ? [registry.region] : seen.allRegions ? [...new Set([...p.knownRegions, ...named])] : [...new Set([p.knownRegions[0]!, ...named])];
         return seq(
           lit(`arn:${p.id}:ecr:`),
           alt(...regions.map(lit)),
@@ -281,8 +317,8 @@ function resourceSpace(policy: CompiledPolicy, action: string, lookup: Lookup, m
     const r = classWitnesses({ shape: ANY_VALUE, globs, maxStates });
     return { values: r.witnesses.map((w) => w.value), complete: r.complete };
   }
-  const { shape, prefix } = resourceShape(policy);
-  const r = classWitnesses({ shape, ...(prefix ? { prefix } : {}), globs: [...globs, MIN_NAME_LENGTH], maxStates });
+  const { shape, prefix } = resourceShape(policy, globs);
+  const r = classWitnesses({ shape, ...(prefix ? { prefix } : {}), globs: [...globs, minNameLength(prefix)], maxStates });
   return { values: r.witnesses.filter((w) => w.matches[w.matches.length - 1]).map((w) => w.value), complete: r.complete };
 }
 
@@ -446,8 +482,9 @@ export function queryPolicy(policy: CompiledPolicy | unknown, query: PolicyQuery
 
   const keyCases: [string, ContextChoice[]][] = [];
   for (const [key, conditions] of contextKeys) {
-    keyCases.push([key, contextCases(key, conditions, given, gathered, maxStates)]);
-    quantified.push(conditions[0]?.keyText ?? key);
+    const name = conditions[0]?.keyText ?? key;
+    keyCases.push([name, contextCases(name, conditions, given, gathered, maxStates)]);
+    quantified.push(name);
   }
 
   const resourceOmitted = query.resource === undefined;
@@ -495,7 +532,7 @@ export function queryPolicy(policy: CompiledPolicy | unknown, query: PolicyQuery
         result.evaluated++;
         const request: EvaluationRequest = { principal: caller.text, action: query.action, resource, context };
         if (Object.keys(context).length === 0) delete request.context;
-        const decision = decidePrepared(compiled, prepareRequest(compiled, request)).decision;
+        const decision = decisionOnly(compiled, prepareRequest(compiled, request));
         if (!found[decision]) found[decision] = request;
         if (found.allow && found["implicit-deny"] && found["explicit-deny"]) break outer;
       }

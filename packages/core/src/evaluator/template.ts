@@ -22,6 +22,19 @@ export type Resolution = { ok: true; value: Resolved } | { ok: false; missing: s
 
 const VARIABLE = /^\s*([^,'\s][^,']*?)\s*(?:,\s*'([^']*)')?\s*$/;
 
+/**
+ * In a Resource, variables are substituted only after the fifth colon: "You can't use a variable to replace parts of
+ * the ARN before the fifth colon, such as the service or account" (IAM User Guide, policy variables).
+ */
+export function resourceTemplate(source: string, variablesEnabled: boolean): Template {
+  let at = -1;
+  for (let i = 0; i < 5; i++) {
+    at = source.indexOf(":", at + 1);
+    if (at < 0) return new Template(source, variablesEnabled && !source.startsWith("arn:"), 0);
+  }
+  return new Template(source, variablesEnabled, at + 1);
+}
+
 export class Template {
   readonly source: string;
   /** Undefined when the text has no variable or escape: it is used as written. */
@@ -30,9 +43,11 @@ export class Template {
   readonly variables: readonly string[];
   private readonly plain: Resolved | undefined;
 
-  constructor(source: string, variablesEnabled: boolean) {
+  /** `literalPrefix`: how many leading characters are plain text whatever they hold. */
+  constructor(source: string, variablesEnabled: boolean, literalPrefix = 0) {
     this.source = source;
-    this.segments = variablesEnabled && source.includes("${") ? parseSegments(source) : undefined;
+    const tail = source.slice(literalPrefix);
+    this.segments = variablesEnabled && tail.includes("${") ? [{ kind: "text", text: source.slice(0, literalPrefix) } as Segment, ...parseSegments(tail)].filter((s) => s.kind !== "text" || s.text) : undefined;
     this.variables = (this.segments ?? []).flatMap((s) => (s.kind === "var" ? [s.name] : []));
     this.plain = this.segments ? undefined : { text: source, literalAt: undefined };
   }

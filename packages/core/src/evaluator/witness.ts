@@ -261,10 +261,10 @@ export function classWitnesses(options: WitnessOptions): WitnessResult {
   collect(options.shape);
   for (const c of shapeLiterals) if (!alphabet.includes(c)) alphabet.push(c);
 
-  let shapeSet = shapeClose(shape, [shape.start]);
+  const shapeSet = shapeClose(shape, [shape.start]);
   let globSets = globs.map((g) => (g.never ? [] : globClose(g, [0])));
+  // The prefix is outside the shape (which describes what follows it); only the globs read it.
   for (const ch of options.prefix ?? "") {
-    shapeSet = shapeStep(shape, shapeSet, ch);
     globSets = globs.map((g, i) => globStep(g, globSets[i]!, ch));
   }
 

@@ -11,7 +11,8 @@ import {
   type ReplicationConfiguration,
   type RepositoryCreationTemplate,
 } from "./other-kinds.js";
-import type { JsonExpression, JsonObject } from "../parse.js";
+import { propertyName, staticValue, type JsonExpression, type JsonObject, type JsonProperty } from "../parse.js";
+import { levenshtein } from "../partitions.js";
 
 /** REFERENCE §1: the kinds of file a monorepo keeps next to its infrastructure code. */
 export type FileKind =
@@ -40,7 +41,8 @@ export type PolicyFile =
   | (PolicyFileBase & { kind: "pull-through-cache-rules"; pullThroughCacheRules: PullThroughCacheRule[] })
   | (PolicyFileBase & { kind: "repository-creation-template"; template: RepositoryCreationTemplate });
 
-const MARKERS = ["Statement", "ecrRepositoryPrefix", "destinations", "appliedFor"];
+// "ecr:" catches a policy whose Statement key is misspelled (`Statment`) but whose actions or ARNs are ECR's.
+const MARKERS = ["Statement", "ecrRepositoryPrefix", "destinations", "appliedFor", "ecr:"];
 
 /**
  * Cheap test on the raw text, so that the thousands of package.json and tsconfig.json files in a monorepo are
@@ -67,9 +69,22 @@ function hasNoReadableActions(policy: PolicyDocument): boolean {
   return policy.statements.every((s) => (s.action?.values.length ?? 0) + (s.notAction?.values.length ?? 0) === 0);
 }
 
+/**
+ * A root key one or two edits from "Statement" (`Statment`, `statement`) whose value names ECR actions or ARNs.
+ * AWS rejects such a policy; reading it as ours (with no statements) lets valid-policy point at the typo instead
+ * of the file being skipped as foreign JSON.
+ */
+export function misspelledStatementProperty(root: JsonObject): JsonProperty | undefined {
+  return root.properties.find((p) => {
+    const name = propertyName(p);
+    if (name === "Statement" || levenshtein(name.toLowerCase(), "statement") > 2) return false;
+    return /"ecr:|:ecr:/i.test(JSON.stringify(staticValue(p.value)) ?? "");
+  });
+}
+
 /** A policy document is ours when it is about ECR, or is too broken to tell (a Statement that is a number). */
 function classifyPolicy(root: JsonObject): PolicyDocument | undefined {
-  if (!findProperty(root, "Statement")) return undefined;
+  if (!findProperty(root, "Statement")) return misspelledStatementProperty(root) ? readPolicyDocument(root) : undefined;
   const policy = readPolicyDocument(root);
   if (!mentionsEcr(policy) && !hasNoReadableActions(policy)) return undefined;
   return policy;

@@ -1,6 +1,6 @@
 import { parseArn, arnSegmentOffsets, type Arn } from "../arn.js";
 import { actionMatches } from "../catalog.js";
-import type { JsonExpression, SourceLocation } from "../parse.js";
+import { propertyName, type JsonExpression, type JsonNode, type JsonObject, type JsonProperty, type SourceLocation } from "../parse.js";
 import type { PolicyDocument, PolicyStatement, StringValue } from "../model/policy.js";
 import type { PolicyFile } from "../model/policy-file.js";
 import type { TextEdit } from "../rule.js";
@@ -91,4 +91,57 @@ export function strictMajority(values: string[]): string | undefined {
   const sorted = [...counts.entries()].sort((a, b) => b[1] - a[1]);
   if (sorted.length < 2) return sorted[0]?.[0];
   return sorted[0]![1] > sorted[1]![1] ? sorted[0]![0] : undefined;
+}
+
+/**
+ * Files named as repository policies (`repository-policy.json`, `app.repository-policy.json`, `repository_policy.json`).
+ * A repository policy with a Resource element reads like a registry policy, so the file name is what tells them apart.
+ */
+export function isRepositoryPolicyFileName(filePath: string): boolean {
+  const base = filePath.split(/[\\/]/).pop() ?? "";
+  return /(?:^|[^a-z0-9])repository[-_.]?policy(?:[^a-z0-9][^\\/]*)?\.json[c5]?$/i.test(base);
+}
+
+/** The kind of policy a file is deployed as: its classified kind, unless its name says it is a repository policy. */
+export function deployedPolicyKind(file: PolicyFile, filePath: string): "registry-policy" | "repository-policy" | undefined {
+  if (file.kind !== "registry-policy" && file.kind !== "repository-policy") return undefined;
+  return file.kind === "repository-policy" || isRepositoryPolicyFileName(filePath) ? "repository-policy" : "registry-policy";
+}
+
+/** The node an ajv `instancePath` (a JSON Pointer) points at; with duplicate keys, the last one, as JSON.parse keeps. */
+export function nodeAtPath(root: JsonNode, instancePath: string): JsonNode | undefined {
+  let node: JsonNode | undefined = root;
+  if (instancePath === "") return node;
+  for (const raw of instancePath.split("/").slice(1)) {
+    const segment = raw.replace(/~1/g, "/").replace(/~0/g, "~");
+    if (node?.type === "JSONObjectExpression") {
+      let found: JsonProperty | undefined;
+      for (const p of node.properties) if (propertyName(p) === segment) found = p;
+      node = found?.value;
+    } else if (node?.type === "JSONArrayExpression") {
+      node = /^\d+$/.test(segment) ? (node.elements[Number(segment)] ?? undefined) : undefined;
+    } else return undefined;
+  }
+  return node;
+}
+
+/** The first character of a node (the `{` of an object), so a report about a whole statement marks its start only. */
+export function headLoc(node: JsonNode): SourceLocation {
+  const { line, column } = node.loc.start;
+  return { start: { line, column }, end: { line, column: column + 1 } };
+}
+
+/** An edit renaming a property's key, quoted as JSON requires. */
+export function renameKeyEdit(property: JsonProperty, name: string): TextEdit {
+  return { range: property.key.range, text: JSON.stringify(name) };
+}
+
+/** An edit removing a property together with the comma that separates it from its neighbour. */
+export function removePropertyEdit(object: JsonObject, property: JsonProperty): TextEdit {
+  const index = object.properties.indexOf(property);
+  const previous = object.properties[index - 1];
+  const next = object.properties[index + 1];
+  if (previous) return { range: [previous.range[1], property.range[1]], text: "" };
+  if (next) return { range: [property.range[0], next.range[0]], text: "" };
+  return { range: property.range, text: "" };
 }

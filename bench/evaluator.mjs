@@ -1,0 +1,80 @@
+// Decisions per second of the compiled evaluator, against a baseline measured in the same run: a plain loop doing
+// the string comparisons a hand-written check of the same five statements would do. Run after `npm run build`:
+//   node bench/evaluator.mjs [seconds-per-case]
+import { compilePolicy, decide, evaluateRequest, queryPolicy } from "../packages/core/dist/index.js";
+
+const seconds = Number(process.argv[2] ?? 1);
+const REGISTRY = "444455556666";
+const policy = {
+  Version: "2012-10-17",
+  Statement: [
+    { Sid: "Replication", Effect: "Allow", Principal: { AWS: "arn:aws:iam::111122223333:root" }, Action: ["ecr:CreateRepository", "ecr:ReplicateImage"], Resource: `arn:aws:ecr:us-west-2:${REGISTRY}:repository/*` },
+    { Sid: "PullThroughCache", Effect: "Allow", Principal: { AWS: "arn:aws:iam::111122223333:role/ptc-puller" }, Action: ["ecr:CreateRepository", "ecr:BatchImportUpstreamImage"], Resource: `arn:aws:ecr:us-west-2:${REGISTRY}:repository/ecr-public/*` },
+    { Sid: "Pull", Effect: "Allow", Principal: { AWS: ["arn:aws:iam::555566667777:root", "arn:aws:iam::888899990000:root"] }, Action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"], Resource: `arn:aws:ecr:us-west-2:${REGISTRY}:repository/shared/*`, Condition: { StringEquals: { "aws:PrincipalOrgID": "o-abc123" } } },
+    { Sid: "DenyInsecure", Effect: "Deny", Principal: "*", Action: "ecr:*", Resource: "*", Condition: { Bool: { "aws:SecureTransport": "false" } } },
+    { Sid: "DenyOutsideNetwork", Effect: "Deny", Principal: "*", Action: "ecr:*", Resource: "*", Condition: { NotIpAddressIfExists: { "aws:SourceIp": ["10.0.0.0/8", "192.168.0.0/16"] } } },
+  ],
+};
+const compiled = compilePolicy(policy);
+
+const principals = ["111122223333", "arn:aws:sts::111122223333:assumed-role/ptc-puller/s", "arn:aws:iam::555566667777:role/ci", "arn:aws:iam::999900001111:user/x"];
+const actions = ["ecr:ReplicateImage", "ecr:CreateRepository", "ecr:BatchGetImage", "ecr:PutImage"];
+const resources = ["app", "ecr-public/nginx", "shared/base", "team/web"].map((n) => `arn:aws:ecr:us-west-2:${REGISTRY}:repository/${n}`);
+const contexts = [{ "aws:SecureTransport": "true", "aws:SourceIp": "10.1.2.3", "aws:PrincipalOrgID": "o-abc123" }, { "aws:SecureTransport": "true" }, { "aws:SecureTransport": "false", "aws:SourceIp": "8.8.8.8" }];
+const requests = [];
+for (let i = 0; i < 256; i++) {
+  requests.push({ principal: principals[i % 4], action: actions[(i >> 2) % 4], resource: resources[(i >> 4) % 4], context: contexts[i % 3] });
+}
+
+/** A hand-written check of the same statements: what the evaluator is compared with. */
+function baseline(r) {
+  const ctx = r.context;
+  if (ctx["aws:SecureTransport"] === "false") return "explicit-deny";
+  const ip = ctx["aws:SourceIp"];
+  // NotIpAddressIfExists holds when the key is absent, so the Deny applies then too.
+  if (ip === undefined || (!ip.startsWith("10.") && !ip.startsWith("192.168."))) return "explicit-deny";
+  const account = r.principal.startsWith("arn:") ? r.principal.split(":")[4] : r.principal;
+  const a = r.action.toLowerCase();
+  if (account === "111122223333" && (a === "ecr:createrepository" || a === "ecr:replicateimage") && r.resource.startsWith(`arn:aws:ecr:us-west-2:${REGISTRY}:repository/`)) return "allow";
+  if (r.principal.includes(":assumed-role/ptc-puller/") && (a === "ecr:createrepository" || a === "ecr:batchimportupstreamimage") && r.resource.startsWith(`arn:aws:ecr:us-west-2:${REGISTRY}:repository/ecr-public/`)) return "allow";
+  if ((account === "555566667777" || account === "888899990000") && (a === "ecr:batchgetimage" || a === "ecr:getdownloadurlforlayer") && r.resource.startsWith(`arn:aws:ecr:us-west-2:${REGISTRY}:repository/shared/`) && ctx["aws:PrincipalOrgID"] === "o-abc123") return "allow";
+  return "implicit-deny";
+}
+
+for (const r of requests) {
+  const ours = decide(compiled, r);
+  if (ours !== baseline(r)) throw new Error(`baseline disagrees on ${JSON.stringify(r)}: ${ours} vs ${baseline(r)}`);
+}
+
+function measure(fn) {
+  for (let i = 0; i < 20_000; i++) fn(requests[i & 255]);
+  let n = 0;
+  const end = performance.now() + seconds * 1000;
+  let sink = 0;
+  while (performance.now() < end) {
+    for (let i = 0; i < 4096; i++) sink += fn(requests[(n + i) & 255]).length;
+    n += 4096;
+  }
+  if (sink < 0) console.log(sink);
+  return n / seconds;
+}
+
+const rows = [
+  ["baseline: hand-written string checks", measure(baseline)],
+  ["decide(compiled, request)", measure((r) => decide(compiled, r))],
+  ["evaluateRequest(compiled, request) with trace", measure((r) => evaluateRequest(compiled, r).decision)],
+];
+const base = rows[0][1];
+const queryStart = performance.now();
+let queries = 0;
+while (performance.now() - queryStart < seconds * 1000) {
+  queryPolicy(compiled, { action: actions[queries % 4], context: contexts[0] });
+  queries++;
+}
+const qps = queries / ((performance.now() - queryStart) / 1000);
+
+const fmt = (n) => Math.round(n).toLocaleString("en-US").padStart(12);
+console.log(`5-statement policy, ${requests.length} distinct requests, ${seconds}s per case, node ${process.version}`);
+console.log(`${"case".padEnd(48)} ${"decisions/s".padStart(12)}  ratio to baseline`);
+for (const [name, rate] of rows) console.log(`${name.padEnd(48)} ${fmt(rate)}  ${(rate / base).toFixed(2)}`);
+console.log(`${"queryPolicy(principal and resource left out)".padEnd(48)} ${fmt(qps)}  (queries/s)`);

@@ -1,0 +1,56 @@
+import { Command, CommanderError, Option } from "commander";
+import { evaluatePolicy, formatExplanation, type TestRequest } from "@ecrlint/testing";
+
+interface CommandIo {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  cwd: string;
+}
+
+function collectContext(entry: string, previous: Record<string, string | string[]>): Record<string, string | string[]> {
+  const eq = entry.indexOf("=");
+  if (eq <= 0) throw new CommanderError(2, "ecrlint.context", `--context: expected key=value, got "${entry}"`);
+  const key = entry.slice(0, eq);
+  const value = entry.slice(eq + 1);
+  const existing = previous[key];
+  // Repeating a key makes it multi-valued, as aws:TagKeys is.
+  return { ...previous, [key]: existing === undefined ? value : [...(typeof existing === "string" ? [existing] : existing), value] };
+}
+
+/** `ecrlint explain <policy-file> --action A ...`: prints the decision and the trace of every statement. */
+export async function runExplainCommand(argv: string[], io: CommandIo): Promise<number> {
+  const program = new Command("ecrlint explain")
+    .description("Explain how a policy decides a request, statement by statement")
+    .argument("<policy-file>", "the policy file")
+    .requiredOption("-a, --action <action>", "the action, e.g. ecr:ReplicateImage")
+    .option("-p, --principal <principal>", "account id, IAM/STS ARN, service principal or anonymous (default: any)")
+    .option("-r, --resource <arn>", "repository ARN (default: any repository of the registry)")
+    .option("-c, --context <key=value>", "a context value; repeat for more keys or for a multi-valued key", collectContext, {})
+    .option("--any-context", "range over every context key not given")
+    .addOption(new Option("-f, --format <format>", "output format").choices(["text", "json"]).default("text"))
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+  try {
+    program.parse(argv, { from: "user" });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === "ecrlint.context") io.stderr(`${error.message}\n`);
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    throw error;
+  }
+  const [policyFile] = program.processedArgs as [string];
+  const options = program.opts<{ action: string; principal?: string; resource?: string; context: Record<string, string | string[]>; anyContext?: boolean; format: string }>();
+  const request: TestRequest = { context: options.context };
+  if (options.principal) request.principal = options.principal;
+  if (options.resource) request.resource = options.resource;
+  if (options.anyContext) request.anyContext = true;
+  try {
+    const evaluation = evaluatePolicy(policyFile, options.action, request, { baseDir: io.cwd });
+    io.stdout(options.format === "json" ? `${JSON.stringify(evaluation, null, 2)}\n` : formatExplanation(evaluation));
+    return 0;
+  } catch (error) {
+    io.stderr(`${(error as Error).message}\n`);
+    return 2;
+  }
+}

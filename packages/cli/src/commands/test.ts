@@ -1,0 +1,39 @@
+import { Command, CommanderError, Option } from "commander";
+import { formatCases, runCases, type CasesFormat } from "@ecrlint/testing";
+
+interface CommandIo {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  cwd: string;
+}
+
+const FORMATS: CasesFormat[] = ["stylish", "json", "junit"];
+
+/**
+ * `ecrlint test [patterns...]`: runs every case of the matching `*.cases.json` files.
+ * Exit 0 when all pass, 1 when a case fails, 2 when a cases file is invalid or the command is misused.
+ */
+export async function runTestCommand(argv: string[], io: CommandIo): Promise<number> {
+  const program = new Command("ecrlint test")
+    .description("Run the expected allows and denies of *.cases.json files")
+    .argument("[patterns...]", "cases files or globs", ["**/*.cases.json"])
+    .addOption(new Option("-f, --format <format>", "output format").choices(FORMATS).default("stylish"))
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+  try {
+    program.parse(argv, { from: "user" });
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    throw error;
+  }
+  const patterns = program.processedArgs[0] as string[];
+  const { format } = program.opts<{ format: CasesFormat }>();
+  const run = runCases(patterns, { cwd: io.cwd });
+  if (run.files.length === 0) {
+    io.stderr(`No cases files match ${patterns.map((p) => `"${p}"`).join(", ")}.\n`);
+    return 2;
+  }
+  io.stdout(formatCases(run, format));
+  if (run.invalid > 0) return 2;
+  return run.failed > 0 ? 1 : 0;
+}

@@ -1,0 +1,474 @@
+import { execFileSync } from "node:child_process";
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { binPath, copyFixture, packageDir, runBin, runnerFixtures, tempDir } from "./helpers.js";
+
+const version = (JSON.parse(readFileSync(join(packageDir, "package.json"), "utf8")) as { version: string }).version;
+
+function gitInit(dir: string): void {
+  const git = (...args: string[]) => execFileSync("git", args, { cwd: dir, stdio: "pipe" });
+  git("init", "-q", "-b", "main");
+  git("config", "user.email", "ci@example.com");
+  git("config", "user.name", "CI");
+  git("add", "-A");
+  git("commit", "-q", "-m", "base");
+}
+
+describe("stylish output and exit codes", () => {
+  it("reports errors and warnings of policy files only, exit 1", async () => {
+    const r = await runBin([], { cwd: join(runnerFixtures, "basic") });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toContain(`${join(runnerFixtures, "basic", "policies", "wrong-region.json")}\n  9:32  error  Region "us-east-1"`);
+    expect(r.stdout).toMatch(/13:14 {2}warning {2}Sid "ReplicationAccessCrossAccount" is already used .* @ecrlint\/no-duplicate-sid/);
+    expect(r.stdout).toContain("\u2716 2 problems (1 error, 1 warning)\n  1 error and 0 warnings potentially fixable with the `--fix` option.\n");
+    expect(r.stdout).not.toContain("package.json");
+    expect(r.stdout).not.toContain("tsconfig.json");
+    expect(r.stdout).not.toContain("\u001b[");
+  });
+
+  it("accepts the lint sub-command name and prints nothing for a clean file, exit 0", async () => {
+    const r = await runBin(["lint", "policies/registry-policy.json"], { cwd: join(runnerFixtures, "basic") });
+    expect(r).toEqual({ code: 0, stdout: "", stderr: "" });
+  });
+
+  it("--quiet reports errors only", async () => {
+    const r = await runBin(["--quiet"], { cwd: join(runnerFixtures, "basic") });
+    expect(r.code).toBe(1);
+    expect(r.stdout).not.toContain("  warning  ");
+    expect(r.stdout).toContain("\u2716 1 problem (1 error, 0 warnings)");
+  });
+
+  it("--max-warnings turns too many warnings into exit 1", async () => {
+    const cwd = join(runnerFixtures, "basic");
+    const over = await runBin(["policies/duplicate-sids.jsonc", "--max-warnings", "0"], { cwd });
+    expect(over.code).toBe(1);
+    expect(over.stderr).toBe("ecrlint found too many warnings (maximum: 0).\n");
+    const within = await runBin(["policies/duplicate-sids.jsonc", "--max-warnings", "1"], { cwd });
+    expect(within.code).toBe(0);
+    expect(within.stdout).toContain("1 problem (0 errors, 1 warning)");
+    const bad = await runBin(["--max-warnings", "many"], { cwd });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim().split("\n")[0]).toContain('--max-warnings: expected a non-negative integer, got "many"');
+  });
+
+  it("colors with --color or FORCE_COLOR and never with --no-color", async () => {
+    const cwd = join(runnerFixtures, "basic");
+    expect((await runBin(["--color"], { cwd })).stdout).toContain("\u001b[");
+    expect((await runBin([], { cwd, env: { FORCE_COLOR: "1" } })).stdout).toContain("\u001b[");
+    expect((await runBin(["--no-color"], { cwd, env: { FORCE_COLOR: "1" } })).stdout).not.toContain("\u001b[");
+  });
+
+  it("--version and --help", async () => {
+    const cwd = join(runnerFixtures, "basic");
+    expect(await runBin(["--version"], { cwd })).toEqual({ code: 0, stdout: `${version}\n`, stderr: "" });
+    const help = await runBin(["--help"], { cwd });
+    expect(help.code).toBe(0);
+    for (const flag of ["--config", "--format", "--output-file", "--max-warnings", "--quiet", "--fix", "--fix-dry-run", "--changed-since", "--no-ignore", "--print-config", "--cache", "--no-color", "--version", "--help"]) {
+      expect(help.stdout).toContain(flag);
+    }
+    expect(help.stdout).toContain("ecrlint test");
+    expect(help.stdout).toContain("ecrlint explain");
+    for (const format of ["stylish", "json", "sarif", "github", "junit"]) expect(help.stdout).toContain(`"${format}"`);
+  });
+
+  it("usage errors are one line on stderr and exit 2", async () => {
+    const cwd = join(runnerFixtures, "basic");
+    const unknown = await runBin(["--frobnicate"], { cwd });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stdout).toBe("");
+    expect(unknown.stderr.split("\n")[0]).toBe("ecrlint: unknown option '--frobnicate'");
+    const format = await runBin(["--format", "xml"], { cwd });
+    expect(format.code).toBe(2);
+    expect(format.stderr).toContain("'xml' is invalid");
+    const missing = await runBin(["no/such/dir"], { cwd });
+    expect(missing).toEqual({ code: 2, stdout: "", stderr: 'ecrlint: No files matching the pattern "no/such/dir" were found.\n' });
+  });
+});
+
+describe("formats", () => {
+  const cwd = join(runnerFixtures, "basic");
+
+  it("json has exactly the shape of ESLint's json formatter", async () => {
+    const r = await runBin(["--format", "json"], { cwd });
+    expect(r.code).toBe(1);
+    const results = JSON.parse(r.stdout) as Record<string, unknown>[];
+    expect(results.map((x) => x.filePath)).toEqual(
+      ["duplicate-sids.jsonc", "registry-policy.json", "wrong-region.json"].map((f) => join(cwd, "policies", f)),
+    );
+    const wrong = results[2]!;
+    expect(Object.keys(wrong)).toEqual([
+      "filePath",
+      "messages",
+      "suppressedMessages",
+      "errorCount",
+      "fatalErrorCount",
+      "warningCount",
+      "fixableErrorCount",
+      "fixableWarningCount",
+      "source",
+      "usedDeprecatedRules",
+    ]);
+    const [message] = wrong.messages as Record<string, unknown>[];
+    expect(Object.keys(message!)).toEqual(["ruleId", "severity", "message", "line", "column", "messageId", "endLine", "endColumn", "fix"]);
+    expect(message).toMatchObject({ ruleId: "@ecrlint/no-region-mismatch", severity: 2, line: 9, column: 32, endLine: 9, endColumn: 41 });
+    expect(wrong).toMatchObject({ errorCount: 1, warningCount: 0, fixableErrorCount: 1, fixableWarningCount: 0, fatalErrorCount: 0 });
+    expect(results[1]).toEqual({
+      filePath: join(cwd, "policies", "registry-policy.json"),
+      messages: [],
+      suppressedMessages: [],
+      errorCount: 0,
+      fatalErrorCount: 0,
+      warningCount: 0,
+      fixableErrorCount: 0,
+      fixableWarningCount: 0,
+      usedDeprecatedRules: [],
+    });
+  });
+
+  it("github prints workflow-command annotations relative to the repository root", async () => {
+    const dir = copyFixture("basic");
+    gitInit(dir);
+    const r = await runBin(["--format", "github"], { cwd: join(dir, "policies") });
+    expect(r.code).toBe(1);
+    expect(r.stdout.split("\n")).toEqual([
+      expect.stringMatching(/^::warning file=policies\/duplicate-sids\.jsonc,line=13,col=14,endLine=13,endColumn=45,title=@ecrlint\/no-duplicate-sid::Sid "ReplicationAccessCrossAccount" is already used/),
+      expect.stringMatching(/^::error file=policies\/wrong-region\.json,line=9,col=32,endLine=9,endColumn=41,title=@ecrlint\/no-region-mismatch::Region "us-east-1" does not match/),
+      "",
+    ]);
+  });
+
+  it("junit has one test case per file and one failure per finding", async () => {
+    const dir = copyFixture("basic");
+    const r = await runBin(["--format", "junit"], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stdout.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="ecrlint" tests="3" failures="2" errors="0">')).toBe(true);
+    expect(r.stdout.match(/<testcase /g)).toHaveLength(3);
+    expect(r.stdout).toContain('<testcase classname="ecrlint" name="policies/registry-policy.json" file="policies/registry-policy.json" />');
+    expect(r.stdout).toMatch(/<failure type="warning" message="Sid &quot;ReplicationAccessCrossAccount&quot; is already used[^"]*">policies\/duplicate-sids.jsonc:13:14 @ecrlint\/no-duplicate-sid\n/);
+    expect(r.stdout).toMatch(/<failure type="error" message="Region &quot;us-east-1&quot;[^"]*">policies\/wrong-region.json:9:32 @ecrlint\/no-region-mismatch\n/);
+    expect(r.stdout.trimEnd().endsWith("</testsuites>")).toBe(true);
+  });
+
+  it("--output-file writes the report and prints nothing", async () => {
+    const out = join(tempDir(), "reports", "ecrlint.sarif");
+    const r = await runBin(["--format", "sarif", "--output-file", out], { cwd });
+    expect(r).toEqual({ code: 1, stdout: "", stderr: "" });
+    const log = JSON.parse(readFileSync(out, "utf8")) as { version: string; runs: { results: unknown[] }[] };
+    expect(log.version).toBe("2.1.0");
+    expect(log.runs[0]!.results).toHaveLength(2);
+  });
+});
+
+describe("config errors", () => {
+  async function withConfig(config: string) {
+    const dir = copyFixture("basic");
+    writeFileSync(join(dir, ".ecrlintrc.json"), config);
+    return { dir, result: await runBin([], { cwd: dir }) };
+  }
+
+  it("an unknown key names the file and the key path, exit 2, no stack", async () => {
+    const { dir, result } = await withConfig('{ "registries": [{ "files": ["**"], "acount": "444455556666" }] }');
+    expect(result).toEqual({ code: 2, stdout: "", stderr: `ecrlint: ${join(dir, ".ecrlintrc.json")}: registries[0].acount: unknown key (did you mean "account"?)\n` });
+  });
+
+  it("an unknown rule id", async () => {
+    const { dir, result } = await withConfig('{ "rules": { "no-duplicate-sids": "warn" } }');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(`ecrlint: ${join(dir, ".ecrlintrc.json")}: rules.no-duplicate-sids: unknown rule (did you mean "no-duplicate-sid"?)\n`);
+  });
+
+  it("bad rule options, with the path inside the options", async () => {
+    const { dir, result } = await withConfig('{ "rules": { "replication-destination-allowed": ["error", { "ignoreAccounts": ["nope"] }] } }');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(`ecrlint: ${join(dir, ".ecrlintrc.json")}: rules.replication-destination-allowed[1].ignoreAccounts[0]: must match pattern "^\\d{12}$"\n`);
+    const extra = await withConfig('{ "rules": { "replication-destination-allowed": ["error", { "ignoreAcounts": [] }] } }');
+    expect(extra.result.stderr).toContain("rules.replication-destination-allowed[1].ignoreAcounts: unknown option");
+  });
+
+  it("a config that is not JSON, and DEBUG=ecrlint adds the stack", async () => {
+    const { dir, result } = await withConfig("{ registries: [ }");
+    expect(result.code).toBe(2);
+    expect(result.stderr.split("\n")).toHaveLength(2);
+    expect(result.stderr).toMatch(new RegExp(`^ecrlint: ${join(dir, ".ecrlintrc.json").replace(/[.]/g, "\\.")}: cannot read config: `));
+    const debug = await runBin([], { cwd: dir, env: { DEBUG: "ecrlint" } });
+    expect(debug.code).toBe(2);
+    expect(debug.stderr).toContain("    at ");
+  });
+
+  it("--config uses one file for everything; a missing one is exit 2", async () => {
+    const dir = copyFixture("basic");
+    writeFileSync(join(dir, "other.json"), JSON.stringify({ registries: [{ files: ["**"], account: "444455556666", region: "us-east-1" }] }));
+    const r = await runBin(["--config", "other.json", "--format", "json"], { cwd: dir });
+    const results = JSON.parse(r.stdout) as { filePath: string; errorCount: number; warningCount: number }[];
+    // With us-east-1 as the Region, the clean policy is now the wrong one, and no-duplicate-sid is back at error.
+    expect(results.find((x) => x.filePath.endsWith("wrong-region.json"))!.errorCount).toBe(0);
+    expect(results.find((x) => x.filePath.endsWith("registry-policy.json"))!.errorCount).toBe(1);
+    expect(results.find((x) => x.filePath.endsWith("duplicate-sids.jsonc"))!.errorCount).toBe(3);
+    const missing = await runBin(["--config", "nope.json"], { cwd: dir });
+    expect(missing).toEqual({ code: 2, stdout: "", stderr: `ecrlint: ${join(dir, "nope.json")}: config file not found\n` });
+  });
+});
+
+describe("bad input", () => {
+  it("a malformed policy is a fatal parse error like ESLint's; malformed JSON that is not ours is skipped", async () => {
+    const r = await runBin(["--format", "json"], { cwd: join(runnerFixtures, "malformed") });
+    expect(r.code).toBe(1);
+    const results = JSON.parse(r.stdout) as { filePath: string; messages: unknown[] }[];
+    expect(results.map((x) => x.filePath.split("/").pop())).toEqual(["broken-policy.json", "wrong-types.json"]);
+    expect(results[0]!.messages).toEqual([{ ruleId: null, fatal: true, severity: 2, message: "Parsing error: Unexpected token '\"Action\"'.", line: 7, column: 7 }]);
+  });
+
+  it("an unreadable file is exit 2 naming it", async () => {
+    const dir = copyFixture("basic");
+    const file = join(dir, "policies", "registry-policy.json");
+    chmodSync(file, 0o000);
+    const asRoot = process.getuid?.() === 0;
+    // root reads anything: run as nobody, who can read the rest of the copy.
+    if (asRoot) chmodSync(dir, 0o755);
+    const r = await runBin([], { cwd: dir, ...(asRoot ? { uid: 65534, gid: 65534 } : {}) });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toBe("ecrlint: cannot read policies/registry-policy.json: EACCES\n");
+  });
+
+  it("a symlink loop named on the command line is a read error, not a crash", async () => {
+    const dir = copyFixture("basic");
+    symlinkSync("loop.json", join(dir, "loop.json"));
+    const r = await runBin(["loop.json"], { cwd: dir });
+    expect(r).toEqual({ code: 2, stdout: "", stderr: "ecrlint: cannot read loop.json: ELOOP\n" });
+  });
+
+  it("binary files are skipped and huge files get a message instead of a parse", async () => {
+    const dir = copyFixture("basic");
+    writeFileSync(join(dir, "policies", "binary.json"), Buffer.concat([Buffer.from('{"Statement": ['), Buffer.from([0, 1, 2, 0xff, 0])]));
+    const big = `{"Version": "2012-10-17", "Statement": [], "Padding": "${"x".repeat(5 * 1024 * 1024)}"}`;
+    writeFileSync(join(dir, "policies", "huge.json"), big);
+    const r = await runBin(["policies", "--format", "json"], { cwd: dir });
+    const results = JSON.parse(r.stdout) as { filePath: string; messages: { message: string; severity: number }[] }[];
+    expect(results.some((x) => x.filePath.endsWith("binary.json"))).toBe(false);
+    const huge = results.find((x) => x.filePath.endsWith("huge.json"))!;
+    expect(huge.messages).toEqual([expect.objectContaining({ severity: 1, message: "File not linted: 5.0 MB is over the 5.0 MB limit for policy files." })]);
+  });
+});
+
+describe("discovery", () => {
+  const flagged = readFileSync(join(runnerFixtures, "basic", "policies", "wrong-region.json"), "utf8");
+
+  it("skips node_modules, .git, .gitignore'd and config-ignored files; --no-ignore lints the last two", async () => {
+    const dir = copyFixture("basic");
+    for (const sub of ["node_modules/pkg", ".git/objects", "generated", "vendor", "policies/generated"]) {
+      mkdirSync(join(dir, sub), { recursive: true });
+      writeFileSync(join(dir, sub, "policy.json"), flagged);
+    }
+    writeFileSync(join(dir, ".gitignore"), "generated/\n");
+    const config = JSON.parse(readFileSync(join(dir, ".ecrlintrc.json"), "utf8")) as Record<string, unknown>;
+    writeFileSync(join(dir, ".ecrlintrc.json"), JSON.stringify({ ...config, ignores: ["vendor/**"] }));
+    const files = async (...args: string[]) =>
+      (JSON.parse((await runBin(["--format", "json", ...args], { cwd: dir })).stdout) as { filePath: string }[]).map((x) => x.filePath.slice(dir.length + 1)).sort();
+    expect(await files()).toEqual(["policies/duplicate-sids.jsonc", "policies/registry-policy.json", "policies/wrong-region.json"]);
+    expect(await files("--no-ignore")).toEqual([
+      "generated/policy.json",
+      "policies/duplicate-sids.jsonc",
+      "policies/generated/policy.json",
+      "policies/registry-policy.json",
+      "policies/wrong-region.json",
+      "vendor/policy.json",
+    ]);
+  });
+
+  it("a file named on the command line but ignored gets ESLint's warning", async () => {
+    const dir = copyFixture("basic");
+    mkdirSync(join(dir, "generated"));
+    writeFileSync(join(dir, "generated", "policy.json"), flagged);
+    writeFileSync(join(dir, ".gitignore"), "generated/\n");
+    const r = await runBin(["generated/policy.json", "--format", "json"], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual([
+      expect.objectContaining({
+        filePath: join(dir, "generated", "policy.json"),
+        messages: [{ ruleId: null, fatal: false, severity: 1, message: 'File ignored because of a matching ignore pattern. Use "--no-ignore" to disable file ignore settings.' }],
+        warningCount: 1,
+      }),
+    ]);
+  });
+
+  it("follows no symlink out of the root", async () => {
+    const outside = tempDir();
+    writeFileSync(join(outside, "policy.json"), flagged);
+    const dir = copyFixture("basic");
+    symlinkSync(outside, join(dir, "policies", "linked-dir"));
+    symlinkSync(join(outside, "policy.json"), join(dir, "linked.json"));
+    const walk = await runBin(["--format", "json"], { cwd: dir });
+    expect(walk.stdout).not.toContain("linked");
+    const named = await runBin(["linked.json", "--format", "json"], { cwd: dir });
+    expect(named.code).toBe(0);
+    expect((JSON.parse(named.stdout) as { messages: { message: string }[] }[])[0]!.messages[0]!.message).toBe("File ignored because outside of base path.");
+  });
+
+  it("globs and directories as patterns", async () => {
+    const cwd = join(runnerFixtures, "basic");
+    const paths = async (...patterns: string[]) =>
+      (JSON.parse((await runBin(["--format", "json", ...patterns], { cwd })).stdout) as { filePath: string }[]).map((x) => x.filePath.slice(cwd.length + 1));
+    expect(await paths("policies/*.jsonc")).toEqual(["policies/duplicate-sids.jsonc"]);
+    expect(await paths("apps")).toEqual([]);
+    expect(await paths("policies", "policies/wrong-region.json")).toEqual(["policies/duplicate-sids.jsonc", "policies/registry-policy.json", "policies/wrong-region.json"]);
+  });
+});
+
+describe("--fix and --fix-dry-run", () => {
+  it("--fix rewrites only what the fixes change, atomically, and a second run changes nothing", async () => {
+    const dir = copyFixture("basic");
+    const file = join(dir, "policies", "wrong-region.json");
+    const before = readFileSync(file, "utf8");
+    const first = await runBin(["--fix"], { cwd: dir });
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain("\u2716 1 problem (0 errors, 1 warning)");
+    const after = readFileSync(file, "utf8");
+    expect(after).toBe(before.replace("arn:aws:ecr:us-east-1:", "arn:aws:ecr:us-west-2:"));
+    expect(readdirSync(join(dir, "policies")).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+    const second = await runBin(["--fix"], { cwd: dir });
+    expect(second.code).toBe(0);
+    expect(readFileSync(file, "utf8")).toBe(after);
+  });
+
+  it("--fix keeps comments and removes unused disable directives as ESLint does", async () => {
+    const dir = copyFixture("directives");
+    const r = await runBin(["--fix", "unused.jsonc", "disable-line.jsonc"], { cwd: dir });
+    expect(r.code).toBe(0);
+    const original = readFileSync(join(runnerFixtures, "directives", "unused.jsonc"), "utf8");
+    expect(readFileSync(join(dir, "unused.jsonc"), "utf8")).toBe(original.replace("// eslint-disable-next-line @ecrlint/no-duplicate-sid", " "));
+    expect(readFileSync(join(dir, "disable-line.jsonc"), "utf8")).toBe(readFileSync(join(runnerFixtures, "directives", "disable-line.jsonc"), "utf8"));
+  });
+
+  it("--fix-dry-run prints the fixed text and writes nothing", async () => {
+    const dir = copyFixture("basic");
+    const file = join(dir, "policies", "wrong-region.json");
+    const before = readFileSync(file, "utf8");
+    const r = await runBin(["--fix-dry-run", "policies/wrong-region.json"], { cwd: dir });
+    expect(r).toEqual({ code: 0, stdout: before.replace("us-east-1", "us-west-2"), stderr: "" });
+    expect(readFileSync(file, "utf8")).toBe(before);
+    const json = await runBin(["--fix-dry-run", "--format", "json", "policies/wrong-region.json"], { cwd: dir });
+    const [result] = JSON.parse(json.stdout) as { output: string; messages: unknown[]; source?: string }[];
+    expect(result!.output).toBe(before.replace("us-east-1", "us-west-2"));
+    expect(result!.messages).toEqual([]);
+    expect(result!.source).toBeUndefined();
+    expect(readFileSync(file, "utf8")).toBe(before);
+  });
+
+  it("--fix and --fix-dry-run together is a usage error", async () => {
+    const r = await runBin(["--fix", "--fix-dry-run"], { cwd: join(runnerFixtures, "basic") });
+    expect(r).toEqual({ code: 2, stdout: "", stderr: "ecrlint: --fix and --fix-dry-run cannot be used together\n" });
+  });
+});
+
+describe("eslint-disable comments", () => {
+  it("silences findings as ESLint does and reports unused and unknown directives", async () => {
+    const cwd = join(runnerFixtures, "directives");
+    const r = await runBin(["--format", "json"], { cwd });
+    const byName = new Map((JSON.parse(r.stdout) as { filePath: string; messages: { ruleId: string | null; message: string; severity: number }[]; suppressedMessages: { ruleId: string; suppressions: unknown[] }[] }[]).map((x) => [x.filePath.slice(cwd.length + 1), x]));
+    expect(byName.get("disable-line.jsonc")!.messages).toEqual([]);
+    expect(byName.get("disable-line.jsonc")!.suppressedMessages).toEqual([
+      expect.objectContaining({ ruleId: "@ecrlint/no-region-mismatch", suppressions: [{ kind: "directive", justification: "reviewed: a staging copy" }] }),
+    ]);
+    expect(byName.get("disable-block.jsonc")!.messages).toEqual([]);
+    expect(byName.get("disable-all.jsonc")!.messages).toEqual([]);
+    expect(byName.get("disable-next-line.json")!.messages.map((m) => m.message)).toEqual([
+      "Unused eslint-disable directive (no problems were reported from '@ecrlint/no-account-mismatch').",
+    ]);
+    expect(byName.get("unused.jsonc")!.messages).toEqual([
+      expect.objectContaining({ ruleId: null, severity: 1, message: "Unused eslint-disable directive (no problems were reported from '@ecrlint/no-duplicate-sid')." }),
+    ]);
+    expect(byName.get("unknown-rule.jsonc")!.messages).toEqual([
+      expect.objectContaining({ ruleId: "@ecrlint/no-such-rule", severity: 2, message: "Definition for rule '@ecrlint/no-such-rule' was not found." }),
+    ]);
+    expect(byName.get("enable-again.jsonc")!.messages.map((m) => m.ruleId)).toEqual([null, "@ecrlint/no-region-mismatch"]);
+    expect(byName.get("multi-line-directive.jsonc")!.messages.map((m) => m.message)).toContain("eslint-disable-line comment should not span multiple lines.");
+  });
+});
+
+describe("--changed-since", () => {
+  it("lints changed files plus the files a cross-file check ties to them", async () => {
+    const dir = copyFixture("cross-file");
+    gitInit(dir);
+    const policy = join(dir, "infra", "dest-b", "registry-policy.json");
+    writeFileSync(policy, readFileSync(policy, "utf8").replace('"Sid"', '"Sid" '));
+    const r = await runBin(["--changed-since", "main", "--format", "json"], { cwd: dir });
+    expect(r.code).toBe(1);
+    const results = JSON.parse(r.stdout) as { filePath: string; messages: { ruleId: string }[] }[];
+    expect(results.map((x) => x.filePath.slice(dir.length + 1))).toEqual(["infra/dest-b/registry-policy.json", "infra/source/replication-configuration.json"]);
+    expect(results[1]!.messages.map((m) => m.ruleId)).toEqual(["@ecrlint/replication-destination-allowed"]);
+
+    const outsideGit = copyFixture("cross-file");
+    expect(await runBin(["--changed-since", "HEAD"], { cwd: outsideGit })).toEqual({ code: 2, stdout: "", stderr: `ecrlint: --changed-since: ${outsideGit} is not inside a git repository\n` });
+    const clean = tempDir();
+    execFileSync("cp", ["-r", `${dir}/.`, clean]);
+    execFileSync("git", ["checkout", "-q", "--", "."], { cwd: clean });
+    const none = await runBin(["--changed-since", "main"], { cwd: clean });
+    expect(none).toEqual({ code: 0, stdout: "", stderr: "" });
+  });
+
+  it("an unknown ref is exit 2", async () => {
+    const dir = copyFixture("cross-file");
+    gitInit(dir);
+    const r = await runBin(["--changed-since", "origin/nope"], { cwd: dir });
+    expect(r).toEqual({ code: 2, stdout: "", stderr: 'ecrlint: --changed-since: unknown git ref "origin/nope"\n' });
+  });
+});
+
+describe("--print-config", () => {
+  it("prints the resolved config and registry of a file", async () => {
+    const cwd = join(runnerFixtures, "basic");
+    const r = await runBin(["--print-config", "policies/wrong-region.json"], { cwd });
+    expect(r.code).toBe(0);
+    const printed = JSON.parse(r.stdout) as Record<string, any>;
+    expect(printed.configFile).toBe(join(cwd, ".ecrlintrc.json"));
+    expect(printed.registry).toMatchObject({ account: "444455556666", region: "us-west-2", partition: "aws", source: "config" });
+    expect(printed.rules["@ecrlint/no-duplicate-sid"]).toEqual(["warn", {}]);
+    expect(printed.rules["@ecrlint/replication-destination-allowed"]).toEqual(["error", { ignoreAccounts: [] }]);
+    expect(printed.files).toEqual(["**/*.json", "**/*.jsonc", "**/*.json5"]);
+    const missing = await runBin(["--print-config", "nope.json"], { cwd });
+    expect(missing).toEqual({ code: 2, stdout: "", stderr: 'ecrlint: --print-config: no such file "nope.json"\n' });
+  });
+});
+
+describe("--cache", () => {
+  it("reuses results of unchanged files and drops them when the file or the config changes", async () => {
+    const dir = copyFixture("basic");
+    const cacheFile = join(dir, "node_modules", ".cache", "ecrlint", "cache.json");
+    const first = await runBin(["--cache", "--format", "json"], { cwd: dir });
+    expect(first.stdout).toBe((await runBin(["--format", "json"], { cwd: dir })).stdout);
+    expect(existsSync(cacheFile)).toBe(true);
+    // Plant a finding in the cache: if it shows up, the second run read the cache instead of linting.
+    const cache = JSON.parse(readFileSync(cacheFile, "utf8")) as { entries: Record<string, { outcome: { messages: unknown[] } }> };
+    const clean = join(dir, "policies", "registry-policy.json");
+    cache.entries[clean]!.outcome.messages.push({ ruleId: "@ecrlint/no-duplicate-sid", severity: 2, message: "planted", line: 1, column: 1 });
+    writeFileSync(cacheFile, JSON.stringify(cache));
+    const second = await runBin(["--cache", "--format", "json"], { cwd: dir });
+    expect(second.stdout).toContain("planted");
+    writeFileSync(join(dir, ".ecrlintrc.json"), readFileSync(join(dir, ".ecrlintrc.json"), "utf8").replace('"warn"', '"error"'));
+    const third = await runBin(["--cache", "--format", "json"], { cwd: dir });
+    expect(third.stdout).not.toContain("planted");
+    expect(third.stdout).not.toBe(first.stdout);
+    const without = await runBin(["--format", "json"], { cwd: dir });
+    expect(third.stdout).toBe(without.stdout);
+  });
+});
+
+describe("sub-commands", () => {
+  const built = (name: string) => existsSync(join(packageDir, "dist", "commands", `${name}.js`));
+  it.runIf(built("test"))("`ecrlint test --help` reaches the test command", async () => {
+    const r = await runBin(["test", "--help"], { cwd: join(runnerFixtures, "basic") });
+    expect(r.stderr).not.toContain("not available");
+    expect(r.code).not.toBe(null);
+  });
+  it.runIf(built("explain"))("`ecrlint explain --help` reaches the explain command", async () => {
+    const r = await runBin(["explain", "--help"], { cwd: join(runnerFixtures, "basic") });
+    expect(r.stderr).not.toContain("not available");
+    expect(r.code).not.toBe(null);
+  });
+  it("the binary is a one-line entry point", () => {
+    expect(readFileSync(binPath, "utf8").split("\n").filter((l) => l && !l.startsWith("#!") && !l.startsWith("import"))).toHaveLength(1);
+  });
+});

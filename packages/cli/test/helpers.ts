@@ -1,0 +1,56 @@
+import { spawn } from "node:child_process";
+import { cpSync, mkdtempSync, realpathSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll } from "vitest";
+
+export const packageDir = resolve(import.meta.dirname, "..");
+export const repoDir = resolve(packageDir, "../..");
+export const binPath = join(packageDir, "bin", "ecrlint.js");
+export const runnerFixtures = join(repoDir, "fixtures", "runner");
+
+export interface RunResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built `ecrlint` binary as a child process, as CI does. */
+export function runBin(args: string[], options: { cwd: string; env?: Record<string, string | undefined>; uid?: number; gid?: number }): Promise<RunResult> {
+  return new Promise((resolvePromise, reject) => {
+    const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined, DEBUG: undefined, ...options.env };
+    for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
+    const child = spawn(process.execPath, [binPath, ...args], {
+      cwd: options.cwd,
+      env: env as NodeJS.ProcessEnv,
+      stdio: ["ignore", "pipe", "pipe"],
+      ...(options.uid !== undefined ? { uid: options.uid, gid: options.gid ?? options.uid } : {}),
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => resolvePromise({ code, stdout, stderr }));
+  });
+}
+
+const temps: string[] = [];
+
+/** A fresh temporary directory, removed after the test file. */
+export function tempDir(prefix = "ecrlint-test-"): string {
+  const dir = realpathSync(mkdtempSync(join(tmpdir(), prefix)));
+  temps.push(dir);
+  return dir;
+}
+
+/** A copy of `fixtures/runner/<name>` to run in (tests that fix files or add ignored files never touch the fixtures). */
+export function copyFixture(name: string): string {
+  const dir = tempDir(`ecrlint-${name}-`);
+  cpSync(join(runnerFixtures, name), dir, { recursive: true });
+  return dir;
+}
+
+afterAll(() => {
+  for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true });
+});

@@ -1,0 +1,221 @@
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { Ajv, type ErrorObject } from "ajv";
+import picomatch from "picomatch";
+import { ConfigLocator, keyPathOf, parseJsonText, rootExpression, type ContextValue, type EvaluationRequest } from "@ecrlint/core";
+import { checkExpectation, evaluatePolicy, type Expectation, type PolicyEvaluation } from "./check.js";
+import type { RegistryOption } from "./policy.js";
+
+export interface PolicyCase {
+  name: string;
+  principal?: string;
+  action: string;
+  resource?: string;
+  context?: Record<string, ContextValue>;
+  anyContext?: boolean;
+  expect: Expectation;
+}
+
+/** The content of a `*.cases.json` file. */
+export interface CasesFile {
+  policy: string | Record<string, unknown>;
+  registry?: RegistryOption;
+  cases: PolicyCase[];
+}
+
+export interface CasesFileError {
+  file: string;
+  /** `cases[2].expect`; empty for the whole file. */
+  keyPath: string;
+  message: string;
+}
+
+export interface CaseResult {
+  name: string;
+  expect: Expectation;
+  pass: boolean;
+  decision: PolicyEvaluation["decision"];
+  /** 1-based line of the case in its file. */
+  line?: number;
+  message: string;
+  counterexample?: EvaluationRequest;
+  witness?: EvaluationRequest;
+}
+
+export interface CasesFileResult {
+  file: string;
+  policyName?: string;
+  cases: CaseResult[];
+  /** Set when the file is invalid: it then runs no case. */
+  error?: CasesFileError;
+}
+
+export interface CasesRun {
+  files: CasesFileResult[];
+  passed: number;
+  failed: number;
+  /** Files that could not be run. */
+  invalid: number;
+}
+
+const require = createRequire(import.meta.url);
+let validator: ReturnType<Ajv["compile"]> | undefined;
+
+function schemaValidator() {
+  validator ??= new Ajv({ allErrors: true, strict: false }).compile(require("../schema/cases.json") as object);
+  return validator;
+}
+
+function describeError(error: ErrorObject): { keyPath: string; message: string } {
+  const at = (extra?: string) => keyPathOf(error.instancePath, extra);
+  switch (error.keyword) {
+    case "additionalProperties":
+      return { keyPath: at((error.params as { additionalProperty: string }).additionalProperty), message: "unknown key" };
+    case "required":
+      return { keyPath: at((error.params as { missingProperty: string }).missingProperty), message: "is required" };
+    case "enum":
+      return { keyPath: at(), message: `must be one of ${(error.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(", ")}` };
+    case "oneOf": {
+      const description = (error.parentSchema as { description?: string } | undefined)?.description;
+      return { keyPath: at(), message: error.instancePath.startsWith("/policy") ? "must be a path to a policy file or a policy object" : `must be a string or a list of strings${description ? ` (${description})` : ""}` };
+    }
+    case "pattern":
+      return { keyPath: at(), message: error.instancePath.endsWith("/action") ? 'must be an action such as "ecr:ReplicateImage"' : error.instancePath.endsWith("/account") ? "must be a 12-digit account id" : `must match ${(error.params as { pattern: string }).pattern}` };
+    default:
+      return { keyPath: at(), message: error.message ?? "is invalid" };
+  }
+}
+
+/** Checks a cases file's content against the shipped schema; problems name the key path. */
+export function validateCasesFile(raw: unknown, file: string): CasesFileError[] {
+  const validate = schemaValidator();
+  if (validate(raw)) return [];
+  // A oneOf failure also reports each branch's complaint; the oneOf message alone says it better.
+  const errors = (validate.errors ?? []).filter((e) => !e.schemaPath.includes("/oneOf/"));
+  const seen = new Set<string>();
+  const out: CasesFileError[] = [];
+  for (const e of errors) {
+    const d = describeError(e);
+    const id = `${d.keyPath}\u0000${d.message}`;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    out.push({ file, ...d });
+  }
+  return out;
+}
+
+function caseLines(text: string): (number | undefined)[] {
+  const parsed = parseJsonText(text);
+  if (!parsed.ok) return [];
+  const root = rootExpression(parsed.ast);
+  if (root?.type !== "JSONObjectExpression") return [];
+  const cases = root.properties.find((p) => (p.key.type === "JSONLiteral" ? p.key.value : p.key.type === "JSONIdentifier" ? p.key.name : "") === "cases");
+  if (cases?.value.type !== "JSONArrayExpression") return [];
+  return cases.value.elements.map((e) => e?.loc.start.line);
+}
+
+export interface RunOptions {
+  /** Reports name files relative to this directory (default: the working directory). */
+  cwd?: string;
+  locator?: ConfigLocator;
+}
+
+/** Runs every case of one cases file. */
+export function runCasesFile(filePath: string, options: RunOptions = {}): CasesFileResult {
+  const cwd = resolve(options.cwd ?? process.cwd());
+  const abs = resolve(cwd, filePath);
+  const file = relative(cwd, abs) || abs;
+  const invalid = (keyPath: string, message: string): CasesFileResult => ({ file, cases: [], error: { file, keyPath, message } });
+  let text: string;
+  try {
+    text = readFileSync(abs, "utf8");
+  } catch (error) {
+    return invalid("", `cannot read the file: ${(error as Error).message}`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    return invalid("", `not valid JSON: ${(error as Error).message}`);
+  }
+  const errors = validateCasesFile(raw, file);
+  if (errors.length) return { file, cases: [], error: errors[0]! };
+  const content = raw as CasesFile;
+  const lines = caseLines(text);
+  const locator = options.locator ?? new ConfigLocator();
+  const loadOptions = { baseDir: dirname(abs), locator, ...(content.registry ? { registry: content.registry } : {}) };
+  let policyName: string | undefined;
+  const results: CaseResult[] = [];
+  for (const [i, c] of content.cases.entries()) {
+    let evaluation: PolicyEvaluation;
+    try {
+      evaluation = evaluatePolicy(content.policy, c.action, { ...c }, loadOptions);
+    } catch (error) {
+      const message = (error as Error).message;
+      // A policy that cannot be read makes the whole file invalid; a bad principal only fails its case.
+      if (/policy/i.test(message) && !/principal/i.test(message)) return invalid("policy", message);
+      return invalid(`cases[${i}].principal`, message);
+    }
+    policyName ??= evaluation.policyName === "inline policy" ? `${file} (inline policy)` : relative(cwd, resolve(evaluation.policyName));
+    const outcome = checkExpectation(evaluation, c.expect);
+    const result: CaseResult = { name: c.name, expect: c.expect, pass: outcome.pass, decision: evaluation.decision, message: outcome.message };
+    const line = lines[i];
+    if (line !== undefined) result.line = line;
+    if (outcome.counterexample) result.counterexample = outcome.counterexample;
+    if (evaluation.query?.allowed && c.expect === "allow") result.witness = evaluation.query.allowed.request;
+    results.push(result);
+  }
+  const out: CasesFileResult = { file, cases: results };
+  if (policyName) out.policyName = policyName;
+  return out;
+}
+
+const SKIPPED_DIRECTORIES = new Set(["node_modules", ".git", "dist", "coverage", ".turbo"]);
+
+/** Files under `cwd` matching the glob patterns (a pattern naming an existing file is taken as is), sorted. */
+export function findCasesFiles(patterns: readonly string[], directory = process.cwd()): string[] {
+  const cwd = resolve(directory);
+  const found = new Set<string>();
+  const globs: string[] = [];
+  for (const p of patterns) {
+    const abs = isAbsolute(p) ? p : resolve(cwd, p);
+    if (!picomatch.scan(p).isGlob && existsSync(abs) && statSync(abs).isFile()) found.add(abs);
+    else if (!picomatch.scan(p).isGlob && existsSync(abs) && statSync(abs).isDirectory()) globs.push(`${relative(cwd, abs).split(sep).join("/") || "."}/**/*.cases.json`.replace(/^\.\//, ""));
+    else globs.push(p.split(sep).join("/"));
+  }
+  if (globs.length) {
+    const match = picomatch(globs, { dot: false });
+    const walk = (dir: string) => {
+      let entries;
+      try {
+        entries = readdirSync(dir, { withFileTypes: true });
+      } catch {
+        return;
+      }
+      for (const entry of entries) {
+        const full = join(dir, entry.name);
+        if (entry.isDirectory()) {
+          if (!SKIPPED_DIRECTORIES.has(entry.name) && !entry.name.startsWith(".")) walk(full);
+        } else if (entry.isFile() && match(relative(cwd, full).split(sep).join("/"))) found.add(full);
+      }
+    };
+    walk(cwd);
+  }
+  return [...found].sort();
+}
+
+/** Finds and runs every cases file matching the patterns (default `**\/*.cases.json`). */
+export function runCases(patterns: readonly string[] = ["**/*.cases.json"], options: RunOptions = {}): CasesRun {
+  const cwd = resolve(options.cwd ?? process.cwd());
+  const locator = options.locator ?? new ConfigLocator();
+  const files = findCasesFiles(patterns.length ? patterns : ["**/*.cases.json"], cwd).map((f) => runCasesFile(f, { cwd, locator }));
+  let passed = 0;
+  let failed = 0;
+  let invalid = 0;
+  for (const f of files) {
+    if (f.error) invalid++;
+    for (const c of f.cases) c.pass ? passed++ : failed++;
+  }
+  return { files, passed, failed, invalid };
+}

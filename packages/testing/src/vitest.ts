@@ -1,0 +1,77 @@
+import { resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import { checkExpectation, evaluatePolicy, type Expectation, type TestRequest } from "./check.js";
+import { findCasesFiles, runCasesFile } from "./cases.js";
+import { denyExpectation, type DenyRequest } from "./index.js";
+import type { PolicyLike } from "./policy.js";
+
+export type { TestRequest, DenyRequest };
+
+/** The matchers `@ecrlint/testing/vitest` adds to `expect`. */
+export interface PolicyMatchers<R = unknown> {
+  /** The policy allows the action (for some principal and resource when they are left out). */
+  toAllow(action: string, request?: TestRequest): R;
+  /** The policy denies the action (for every principal and resource when they are left out). */
+  toDeny(action: string, request?: DenyRequest): R;
+}
+
+declare module "vitest" {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any, @typescript-eslint/no-empty-object-type
+  interface Matchers<T = any> extends PolicyMatchers<T> {}
+}
+
+interface MatcherState {
+  isNot: boolean;
+}
+
+function run(this: MatcherState, received: unknown, action: string, request: TestRequest, expected: Expectation) {
+  const evaluation = evaluatePolicy(received as PolicyLike, action, request);
+  const outcome = checkExpectation(evaluation, expected);
+  return {
+    pass: outcome.pass,
+    message: () => outcome.message,
+    actual: evaluation.decision,
+    expected,
+  };
+}
+
+expect.extend({
+  toAllow(this: MatcherState, received: unknown, action: string, request: TestRequest = {}) {
+    return run.call(this, received, action, request, "allow");
+  },
+  toDeny(this: MatcherState, received: unknown, action: string, request: DenyRequest = {}) {
+    const { decision, ...rest } = request;
+    return run.call(this, received, action, rest, denyExpectation(decision));
+  },
+});
+
+/**
+ * Turns every case of the matching cases files into a Vitest test: one `describe` per file, one `it` per case.
+ * An invalid file becomes one failing test that names the file and the key path.
+ */
+export function definePolicyTests(patterns: string | readonly string[] = ["**/*.cases.json"], options: { cwd?: string } = {}): void {
+  const cwd = resolve(options.cwd ?? process.cwd());
+  const files = findCasesFiles(typeof patterns === "string" ? [patterns] : patterns, cwd);
+  if (files.length === 0) {
+    it(`finds cases files for ${JSON.stringify(patterns)}`, () => {
+      throw new Error(`No cases file matches ${JSON.stringify(patterns)} under ${cwd}.`);
+    });
+    return;
+  }
+  for (const file of files) {
+    const result = runCasesFile(file, { cwd });
+    describe(result.file, () => {
+      if (result.error) {
+        it("is a valid cases file", () => {
+          throw new Error(`${result.file}${result.error!.keyPath ? ` ${result.error!.keyPath}` : ""}: ${result.error!.message}`);
+        });
+        return;
+      }
+      for (const c of result.cases) {
+        it(c.name, () => {
+          if (!c.pass) throw new Error(c.message);
+        });
+      }
+    });
+  }
+}
