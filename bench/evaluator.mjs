@@ -46,7 +46,12 @@ for (const r of requests) {
   if (ours !== baseline(r)) throw new Error(`baseline disagrees on ${JSON.stringify(r)}: ${ours} vs ${baseline(r)}`);
 }
 
+// Best of three runs: the machine may be busy, and the best run is the least disturbed one.
 function measure(fn) {
+  return Math.max(measureOnce(fn), measureOnce(fn), measureOnce(fn));
+}
+
+function measureOnce(fn) {
   for (let i = 0; i < 20_000; i++) fn(requests[i & 255]);
   let n = 0;
   const end = performance.now() + seconds * 1000;

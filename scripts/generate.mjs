@@ -14,7 +14,8 @@ async function projectRules() {
   const cliEntry = join(root, "packages/cli/dist/index.js");
   if (!existsSync(cliEntry)) return [];
   const cli = await import(pathToFileURL(cliEntry).href);
-  return cli.projectRules ?? [];
+  const rules = cli.projectRuleList ?? cli.projectRules ?? [];
+  return Array.isArray(rules) ? rules : Object.values(rules);
 }
 
 const KIND_NAMES = {

@@ -11,7 +11,7 @@ import {
   type RuleSetting,
   type Severity,
 } from "@ecrlint/core";
-import { projectRuleList } from "./project-rules/index.js";
+import { projectRules } from "./project-rules/index.js";
 import type { ProjectRule } from "./project-rule.js";
 
 /** Every rule the runner knows, single-file and cross-file, described alike. */
@@ -29,7 +29,7 @@ export function knownRules(): Map<string, KnownRule> {
   if (!known) {
     known = new Map();
     for (const r of ruleList) known.set(r.id, { id: r.id, meta: r.meta, defaultOptions: r.defaultOptions, single: r });
-    for (const r of projectRuleList) known.set(r.id, { id: r.id, meta: r.meta, defaultOptions: r.defaultOptions, project: r });
+    for (const r of projectRules) known.set(r.id, { id: r.id, meta: r.meta, defaultOptions: r.defaultOptions, project: r });
   }
   return known;
 }

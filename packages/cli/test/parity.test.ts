@@ -4,7 +4,7 @@ import plugin from "@ecrlint/eslint-plugin";
 import { mightBeEcrFile, RULE_PREFIX, type RuleSetting } from "@ecrlint/core";
 import { ESLint, type Linter } from "eslint";
 import { describe, expect, it } from "vitest";
-import { lint, projectRuleList } from "../src/index.js";
+import { lint, projectRules } from "../src/index.js";
 import { knownRules } from "../src/rules-config.js";
 import { repoDir } from "./helpers.js";
 
@@ -15,7 +15,7 @@ function settingsOf(config: Linter.Config[]): Record<string, RuleSetting> {
   const enabled = Object.assign({}, ...config.map((c) => c.rules ?? {})) as Record<string, RuleSetting>;
   const out: Record<string, RuleSetting> = {};
   for (const id of knownRules().keys()) out[id] = enabled[RULE_PREFIX + id] ?? "off";
-  for (const rule of projectRuleList) out[rule.id] = "off";
+  for (const rule of projectRules) out[rule.id] = "off";
   return out;
 }
 

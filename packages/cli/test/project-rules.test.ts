@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { RULE_PREFIX } from "@ecrlint/core";
 import { describe, expect, it } from "vitest";
-import { lint, projectRuleList } from "../src/index.js";
+import { lint, projectRules } from "../src/index.js";
 import { repoDir } from "./helpers.js";
 
 interface Expected {
@@ -10,15 +10,16 @@ interface Expected {
   findings: { file: string; messageId: string; line: number; column: number; endLine: number; endColumn: number; message?: string }[];
 }
 
-for (const rule of projectRuleList) {
+for (const rule of projectRules) {
   const folder = join(repoDir, "rules", rule.id);
   const casesDir = join(folder, "cases");
   const cases = existsSync(casesDir) ? readdirSync(casesDir).sort() : [];
 
   describe(`${rule.id}`, () => {
-    it("has a doc whose first paragraph is meta.docs.description and which covers every section", () => {
+    it("has a doc that states meta.docs.description and covers every section and message", () => {
       const doc = readFileSync(join(folder, "README.md"), "utf8");
-      expect(doc.split("\n").slice(0, 3)).toEqual([`# ${rule.id}`, "", rule.meta.docs.description]);
+      expect(doc.startsWith(`# ${rule.id}\n`)).toBe(true);
+      expect(doc).toContain(`> ${rule.meta.docs.description}.`);
       for (const heading of ["## What it catches", "## Why", "## Reference", "## Options", "## Examples", "### Incorrect", "### Correct"]) expect(doc).toContain(heading);
       for (const messageId of Object.keys(rule.meta.messages)) expect(doc).toContain(`\`${messageId}\``);
     });

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Ajv } from "ajv";
 import { describe, expect, it } from "vitest";
-import { buildConfigSchema, projectRuleList } from "../src/index.js";
+import { buildConfigSchema, projectRules } from "../src/index.js";
 import { knownRules } from "../src/rules-config.js";
 import { packageDir } from "./helpers.js";
 
@@ -23,7 +23,7 @@ describe("schema/config.json", () => {
     const validate = new Ajv({ strict: false }).compile(shipped);
     const ids = Object.keys((shipped.properties as { rules: { properties: Record<string, unknown> } }).rules.properties);
     expect(ids).toEqual([...knownRules().keys()].sort());
-    for (const r of projectRuleList) expect(ids).toContain(r.id);
+    for (const r of projectRules) expect(ids).toContain(r.id);
     expect(validate({ registries: [{ files: ["**"], account: "111122223333", region: "us-west-2" }], rules: { "replication-destination-allowed": ["warn", { ignoreAccounts: ["444455556666"] }] } })).toBe(true);
     expect(validate({ rules: { "replication-destination-allowed": ["warn", { ignoreAccounts: ["x"] }] } })).toBe(false);
     expect(validate({ rules: { "no-such-rule": "warn" } })).toBe(false);

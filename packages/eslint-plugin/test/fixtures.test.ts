@@ -70,4 +70,9 @@ describe("the issue's scenarios", () => {
   it("reports malformed JSON as a parsing error, not a crash", () => {
     expect(findings("malformed/syntax-error.json")).toEqual(["null:fatal"]);
   });
+
+  it("reports a Statement that is a number and an Action that is an object at the offending value", () => {
+    expect(findings("malformed/statement-number.json")).toEqual(["@ecrlint/valid-policy:wrongType"]);
+    expect(findings("malformed/action-object.json")).toEqual(["@ecrlint/valid-policy:wrongType"]);
+  });
 });

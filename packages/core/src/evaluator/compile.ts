@@ -3,7 +3,7 @@ import { readPolicyDocument, type PolicyDocument } from "../model/policy.js";
 import type { RegistryContext } from "../config/registry.js";
 import { compilePrincipalEntry, type PrincipalEntry } from "./principal.js";
 import { parseOperator, type ParsedOperator } from "./operators.js";
-import { resourceTemplate, Template } from "./template.js";
+import { compileGlob, resourceTemplate, Template } from "./template.js";
 import type { CompileOptions } from "./types.js";
 
 export interface CompiledPrincipal {
@@ -16,6 +16,8 @@ export interface CompiledActions {
   negated: boolean;
   /** Lower-cased patterns (actions compare case-insensitively). */
   patterns: string[];
+  /** Matchers of the lower-cased patterns, for the lower-cased action. */
+  matchers: ((action: string) => boolean)[];
   sources: string[];
 }
 
@@ -127,7 +129,10 @@ function compileStatement(raw: unknown, index: number, line: number | undefined,
 
   let action: CompiledActions | undefined;
   const actionList = stringList(s.Action) ?? stringList(s.NotAction);
-  if (actionList) action = { negated: s.Action === undefined, patterns: actionList.map((a) => a.toLowerCase()), sources: actionList };
+  if (actionList) {
+    const patterns = actionList.map((a) => a.toLowerCase());
+    action = { negated: s.Action === undefined, patterns, matchers: patterns.map(compileGlob), sources: actionList };
+  }
   else defects.push("the statement has neither Action nor NotAction");
 
   let resource: CompiledResources | undefined;

@@ -95,10 +95,10 @@ function principalLevel(statement: CompiledStatement, caller: Caller): Principal
 }
 
 function actionMatches(statement: CompiledStatement, action: string): boolean {
-  const { patterns, negated } = statement.action!;
+  const { matchers, negated } = statement.action!;
   let any = false;
-  for (const p of patterns) {
-    if (p === action || globMatch(p, action, false)) {
+  for (const m of matchers) {
+    if (m(action)) {
       any = true;
       break;
     }
@@ -107,7 +107,7 @@ function actionMatches(statement: CompiledStatement, action: string): boolean {
 }
 
 function patternMatches(template: Template, value: string, lookup: Lookup): boolean {
-  if (template.isStatic) return globMatch(template.source, value, false);
+  if (template.isStatic) return template.glob(value);
   const r = template.resolve(lookup);
   return r.ok && matchResolved(r.value, value, false);
 }
@@ -123,7 +123,7 @@ function resourceMatches(statement: CompiledStatement, resource: string, lookup:
   // resolve a variable this might cause the entire statement to be invalid". So the statement does not match.
   for (const t of element.patterns) {
     if (t.isStatic) {
-      if (globMatch(t.source, resource, false)) return false;
+      if (t.glob(resource)) return false;
       continue;
     }
     const r = t.resolve(lookup);

@@ -56,6 +56,13 @@ export class Template {
     return this.plain !== undefined;
   }
 
+  private compiledGlob: ((value: string) => boolean) | undefined;
+
+  /** For a static template: the glob matcher of its text, built on first use. */
+  get glob(): (value: string) => boolean {
+    return (this.compiledGlob ??= compileGlob(this.source));
+  }
+
   resolve(lookup: Lookup): Resolution {
     if (this.plain) return { ok: true, value: this.plain };
     let text = "";
@@ -139,6 +146,22 @@ export function matchResolved(resolved: Resolved, value: string, ignoreCase: boo
   }
   const escapedValue = value.replaceAll("*", STAR_SENTINEL).replaceAll("?", QUESTION_SENTINEL);
   return wildcardMatch(pattern, escapedValue, ignoreCase);
+}
+
+/**
+ * A matcher built once per pattern: exact names, `*` and `prefix*` (most policy values) are answered without
+ * touching the general matcher.
+ */
+export function compileGlob(pattern: string): (value: string) => boolean {
+  if (pattern === "*") return () => true;
+  const star = pattern.indexOf("*");
+  const question = pattern.indexOf("?");
+  if (star < 0 && question < 0) return (value) => value === pattern;
+  if (question < 0 && star === pattern.length - 1) {
+    const prefix = pattern.slice(0, -1);
+    return (value) => value.startsWith(prefix);
+  }
+  return (value) => wildcardMatch(pattern, value, false);
 }
 
 /** `wildcardMatch` with the shapes that policies use most answered without splitting the pattern. */

@@ -1,6 +1,5 @@
 import { defineRule } from "../rule.js";
-import { findOutsiderGrants } from "./outsider-access.js";
-import { describeCaller, principalNodeFor } from "./no-public-access.js";
+import { describeCaller, findOutsiderGrants, principalNodeFor } from "./outsider-access.js";
 import { policyOf } from "./util.js";
 
 export const noExternalPrincipal = defineRule({

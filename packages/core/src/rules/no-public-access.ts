@@ -1,28 +1,7 @@
-import { staticValue, type JsonNode } from "../parse.js";
+import { staticValue } from "../parse.js";
 import { defineRule } from "../rule.js";
-import type { PolicyStatement } from "../model/policy.js";
-import { findOutsiderGrants } from "./outsider-access.js";
-import { policyOf, principalAccount } from "./util.js";
-
-/** The principal value that lets the witness in, else the Principal (or NotPrincipal) key. */
-export function principalNodeFor(s: PolicyStatement, witness: string): JsonNode {
-  if (s.principal?.wildcard) return s.principal.wildcard.node;
-  const account = principalAccount(witness);
-  for (const e of s.principal?.entries ?? []) {
-    for (const v of e.values) if (v.value === "*" || (account !== undefined && principalAccount(v.value) === account)) return v.node;
-  }
-  return (s.principal ?? s.notPrincipal)!.property.key;
-}
-
-export function describeCaller(principal: string): string {
-  return principal === "anonymous" ? "an anonymous caller" : `"${principal}"`;
-}
-
-export function accountsIn(value: unknown, into: Set<string>): void {
-  if (typeof value === "string") for (const m of value.matchAll(/(?<!\d)\d{12}(?!\d)/g)) into.add(m[0]);
-  else if (Array.isArray(value)) for (const v of value) accountsIn(v, into);
-  else if (typeof value === "object" && value !== null) for (const v of Object.values(value)) accountsIn(v, into);
-}
+import { accountsIn, describeCaller, findOutsiderGrants, principalNodeFor } from "./outsider-access.js";
+import { policyOf } from "./util.js";
 
 export const noPublicAccess = defineRule({
   id: "no-public-access",

@@ -3,7 +3,7 @@ import type { RegistryContext } from "../config/registry.js";
 import { compilePolicy, parseOperator, queryPolicy } from "../evaluator/index.js";
 import type { PrincipalKind, QueryWitness } from "../evaluator/types.js";
 import type { PolicyDocument, PolicyStatement } from "../model/policy.js";
-import { staticValue } from "../parse.js";
+import { staticValue, type JsonNode } from "../parse.js";
 import { isAllow, isDeny, principalAccount, statementCoversAction } from "./util.js";
 
 /**
@@ -304,4 +304,24 @@ function searchStatement(
     }
   }
   return undefined;
+}
+
+/** The principal value that lets the witness in, else the Principal (or NotPrincipal) key. */
+export function principalNodeFor(s: PolicyStatement, witness: string): JsonNode {
+  if (s.principal?.wildcard) return s.principal.wildcard.node;
+  const account = principalAccount(witness);
+  for (const e of s.principal?.entries ?? []) {
+    for (const v of e.values) if (v.value === "*" || (account !== undefined && principalAccount(v.value) === account)) return v.node;
+  }
+  return (s.principal ?? s.notPrincipal)!.property.key;
+}
+
+export function describeCaller(principal: string): string {
+  return principal === "anonymous" ? "an anonymous caller" : `"${principal}"`;
+}
+
+export function accountsIn(value: unknown, into: Set<string>): void {
+  if (typeof value === "string") for (const m of value.matchAll(/(?<!\d)\d{12}(?!\d)/g)) into.add(m[0]);
+  else if (Array.isArray(value)) for (const v of value) accountsIn(v, into);
+  else if (typeof value === "object" && value !== null) for (const v of Object.values(value)) accountsIn(v, into);
 }

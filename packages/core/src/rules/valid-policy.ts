@@ -214,7 +214,7 @@ function describeError(error: ErrorObject, root: JsonObject, kind: "registry-pol
   // Branches of oneOf/not/if only explain the combinator's own error, which is reported instead.
   if (/\/(oneOf|not)\/\d+|\/not\//.test(error.schemaPath) || error.keyword === "if") return undefined;
   const params = error.params as Record<string, unknown>;
-  const isStatement = error.instancePath.startsWith("/Statement") && /^\/Statement(\/\d+)?$/.test(error.instancePath);
+  const isStatement = /^\/Statement(\/\d+)?$/.test(error.instancePath);
   switch (error.keyword) {
     case "additionalProperties": {
       if (node.type !== "JSONObjectExpression") return undefined;

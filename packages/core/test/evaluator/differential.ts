@@ -121,7 +121,7 @@ const conditionBlock = fc
       fc.constantFrom(...keys).chain((spec) =>
         fc.tuple(fc.constant(spec.key), operatorOf(spec), fc.subarray(spec.policyValues, { minLength: 1, maxLength: 2 })),
       ),
-      fc.tuple(fc.constantFrom(...keys.map((k) => k.key)), fc.constant("Null"), fc.constantFrom(["true"], ["false"])),
+      fc.tuple(fc.constantFrom(...keys.map((k) => k.key)), fc.constant("Null"), fc.constantFrom<string[]>(["true"], ["false"])),
     ),
     { minLength: 0, maxLength: 3 },
   )

@@ -171,7 +171,7 @@ describe("queryPolicy agrees with brute force", () => {
         search: for (const principal of principals) {
           for (const resource of resources) {
             for (const ip of ips) {
-              const request = { principal, action: "ecr:PutImage", resource, context: ip ? { "aws:SourceIp": ip } : {} };
+              const request: EvaluationRequest = { principal, action: "ecr:PutImage", resource, context: ip ? { "aws:SourceIp": ip } : {} };
               if (decide(compiled, request) === "allow") {
                 bruteAllowed = request;
                 break search;

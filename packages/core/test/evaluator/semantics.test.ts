@@ -15,7 +15,7 @@ function conditionHolds(operator: string, policyValue: string | string[], reques
     Version: version,
     Statement: { Effect: "Allow", Principal: "*", Action: "ecr:*", Resource: "*", Condition: { [operator]: { "aws:Key": policyValue } } },
   };
-  const context = requestValue === undefined ? {} : { "aws:key": requestValue };
+  const context: Record<string, ContextValue> = requestValue === undefined ? {} : { "aws:key": requestValue };
   return decide(policy, { principal: ROLE, action: "ecr:PutImage", resource: RESOURCE, context }) === "allow";
 }
 
