@@ -187,7 +187,8 @@ export function conditionHolds(condition: CompiledCondition, lookup: Lookup): bo
     for (const v of values) if (!valueTest(condition, v, lookup).matched) return false;
     return true;
   }
-  // Without a set operator a multi-valued key never matches (confirmed by the IAM team; see the engine notes).
+  // Without a set operator a multi-valued key never matches: single-valued operators compare one value, and the
+  // IAM guide tells to use ForAnyValue/ForAllValues with multivalued keys (the differential oracle agrees).
   if (typeof value !== "string") return false;
   return valueTest(condition, value, lookup).matched;
 }
