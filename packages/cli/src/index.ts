@@ -1,4 +1,5 @@
-export { lint, describeRules, ruleDocsUrl, MAX_FILE_BYTES } from "./lint.js";
+export { lint, describeRules, MAX_FILE_BYTES } from "./lint.js";
+export { ruleDocsUrl } from "@ecrlint/core";
 export { calculateConfigForFile, type ResolvedFileConfig } from "./print-config.js";
 export { formatters, formatResults, FORMAT_NAMES, type FormatName, type FormatterContext, type Formatter } from "./formatters/index.js";
 export { EcrlintError, type EcrlintErrorKind } from "./errors.js";

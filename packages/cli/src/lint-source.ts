@@ -1,12 +1,8 @@
 import {
   applyFixesOnce,
   loadPolicyFile,
-  mergeEdits,
-  mergeOptions,
   RULE_PREFIX,
-  toLintMessage,
-  type ConfiguredRule,
-  type PolicyFile,
+  runRules,
   type FileKind,
   type LintMessage,
   type RegistryContext,
@@ -36,49 +32,6 @@ export interface SourceContext {
   rules: ResolvedRules;
 }
 
-/**
- * core's `runRules`, plus the `data` of each suggestion, which ESLint 10 puts in its output: the runner's
- * findings must equal the plugin's field for field. (Once core's `toLintMessage` keeps suggestion data, this
- * becomes a call to `runRules`.)
- */
-function runFileRules(file: PolicyFile, text: string, context: SourceContext, rules: ConfiguredRule[]): LintMessage[] {
-  const messages: LintMessage[] = [];
-  for (const { rule, severity, options } of rules) {
-    if (!rule.kinds.includes(file.kind)) continue;
-    const ruleId = RULE_PREFIX + rule.id;
-    try {
-      rule.check({
-        file,
-        text,
-        filePath: context.filePath,
-        registry: context.registry,
-        trust: context.trust,
-        options: mergeOptions(rule.defaultOptions, options),
-        report: (d) => {
-          const message = toLintMessage(ruleId, rule, severity, d, text);
-          // toLintMessage keeps the suggestions whose edits merge, in order: pair them with their descriptors.
-          const kept = (d.suggest ?? []).filter((x) => mergeEdits(text, x.edits) !== undefined);
-          message.suggestions?.forEach((s, i) => {
-            const data = kept[i]?.data;
-            if (data) Object.assign(s, { data });
-          });
-          messages.push(message);
-        },
-      });
-    } catch (error) {
-      messages.push({
-        ruleId,
-        severity: 2,
-        fatal: true,
-        message: `Rule ${ruleId} failed on this file: ${error instanceof Error ? error.message : String(error)}`,
-        line: 1,
-        column: 1,
-      });
-    }
-  }
-  return messages.sort((a, b) => a.line - b.line || a.column - b.column);
-}
-
 /** Lints a file's text (without BOM) with the single-file rules and collects the cross-file facts. */
 export function lintSource(text: string, context: SourceContext): SourceOutcome {
   const loaded = loadPolicyFile(text, context.filePath);
@@ -88,7 +41,7 @@ export function lintSource(text: string, context: SourceContext): SourceOutcome 
     return { status: "fatal", message: { ruleId: null, fatal: true, severity: 2, message, line, column } };
   }
   const { file } = loaded;
-  const messages = runFileRules(file, text, context, context.rules.single);
+  const messages = runRules({ file, text, filePath: context.filePath, registry: context.registry, trust: context.trust, rules: context.rules.single });
   const facts: Record<string, unknown> = {};
   for (const [id, { rule }] of context.rules.project) {
     if (!rule.kinds.includes(file.kind)) continue;

@@ -8,6 +8,7 @@ import {
   mightBeEcrFile,
   registryForFile,
   RULE_PREFIX,
+  ruleDocsUrl,
   trustFromConfig,
   type ConfigResult,
   type LintMessage,
@@ -28,7 +29,6 @@ import { cacheVersion } from "./version.js";
 /** Nothing of ours comes near this (a registry policy is at most 10,240 characters); bigger files are not parsed. */
 export const MAX_FILE_BYTES = 5 * 1024 * 1024;
 
-export const ruleDocsUrl = (id: string) => `https://github.com/ecrlint/ecrlint/blob/main/rules/${id}/README.md`;
 
 interface FileEntry {
   filePath: string;

@@ -77,3 +77,8 @@ export function formatMessage(template: string, data: Record<string, string | nu
     return key in data ? String(data[key]) : whole;
   });
 }
+
+/** Where each rule's documentation lives: its folder's README, for every front end (ESLint docs.url, SARIF helpUri). */
+export function ruleDocsUrl(ruleId: string): string {
+  return `https://github.com/ecrlint/ecrlint/blob/main/rules/${ruleId}/README.md`;
+}

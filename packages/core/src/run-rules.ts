@@ -16,7 +16,7 @@ export interface LintMessage {
   endColumn?: number;
   fatal?: boolean;
   fix?: { range: [number, number]; text: string };
-  suggestions?: { desc: string; messageId: string; fix: { range: [number, number]; text: string } }[];
+  suggestions?: { desc: string; messageId: string; data?: Record<string, string | number>; fix: { range: [number, number]; text: string } }[];
 }
 
 export interface ConfiguredRule {
@@ -71,7 +71,8 @@ export function toLintMessage(ruleId: string, rule: EcrRule<any>, severity: Seve
   if (d.suggest && rule.meta.hasSuggestions) {
     const suggestions = d.suggest.flatMap((s) => {
       const f = mergeEdits(text, s.edits);
-      return f ? [{ desc: formatMessage(rule.meta.messages[s.messageId] ?? s.messageId, s.data), messageId: s.messageId, fix: f }] : [];
+      // ESLint 10 keeps a suggestion's data in its output; so does the runner, field for field.
+      return f ? [{ desc: formatMessage(rule.meta.messages[s.messageId] ?? s.messageId, s.data), messageId: s.messageId, ...(s.data ? { data: s.data } : {}), fix: f }] : [];
     });
     if (suggestions.length) message.suggestions = suggestions;
   }

@@ -1,4 +1,5 @@
 import { ESLintUtils } from "@typescript-eslint/utils";
+import { ruleDocsUrl } from "@ecrlint/core";
 
 export interface EcrlintDocs {
   description: string;
@@ -6,6 +7,5 @@ export interface EcrlintDocs {
   config: "recommended" | "strict";
 }
 
-export const ruleDocsUrl = (name: string) => `https://github.com/ecrlint/ecrlint/blob/main/rules/${name}/README.md`;
 
 export const createRule = ESLintUtils.RuleCreator<EcrlintDocs>(ruleDocsUrl);
