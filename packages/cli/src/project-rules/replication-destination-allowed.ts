@@ -1,6 +1,6 @@
-import { partitionOfRegion } from "@ecrlint/core";
+import { partitionOfRegion, staticValue } from "@ecrlint/core";
 import { defineProjectRule, spanOf, type ProjectFile, type Span } from "../project-rule.js";
-import { plainStatements, replicationGrant, type PlainStatement } from "./plain-policy.js";
+import { compiledPolicy, replicationGrant, type PolicyFacts } from "./replication-grant.js";
 
 interface Destination {
   region: string | undefined;
@@ -10,7 +10,7 @@ interface Destination {
 
 type Facts =
   | { kind: "replication"; rules: { filters: string[]; destinations: Destination[] }[] }
-  | { kind: "policy"; statements: PlainStatement[] };
+  | ({ kind: "policy" } & PolicyFacts);
 
 interface Options {
   /** Destination accounts whose registry policy is managed elsewhere, even if a file in the repository claims it. */
@@ -50,7 +50,12 @@ export const replicationDestinationAllowed = defineProjectRule<Facts, Options>({
   defaultOptions: { ignoreAccounts: [] },
 
   collect(file) {
-    if (file.kind === "registry-policy") return { kind: "policy", statements: plainStatements(file.policy) };
+    if (file.kind === "registry-policy") {
+      // Indexed by position in the Statement list, as the evaluator numbers statements.
+      const statementLines: number[] = [];
+      for (const s of file.policy.statements) statementLines[s.index] = s.node.loc.start.line;
+      return { kind: "policy", value: staticValue(file.policy.node), statementLines };
+    }
     if (file.kind !== "replication-configuration") return undefined;
     return {
       kind: "replication",
@@ -87,7 +92,7 @@ export const replicationDestinationAllowed = defineProjectRule<Facts, Options>({
             if (target.facts.kind !== "policy") continue;
             project.tie(source.filePath, target.filePath);
             for (const namePrefix of rule.filters.length ? rule.filters : [""]) {
-              const answer = replicationGrant(target.facts.statements, { sourceAccount, partition, account: d.registryId, region: d.region, namePrefix });
+              const answer = replicationGrant(compiledPolicy(target.facts), target.facts, { sourceAccount, partition, account: d.registryId, region: d.region, namePrefix });
               if (answer.granted) continue;
               const data = {
                 policyFile: target.relativePath,
