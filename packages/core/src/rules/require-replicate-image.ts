@@ -1,13 +1,16 @@
 import { parseArn } from "../arn.js";
 import { defineRule, type TextEdit } from "../rule.js";
 import type { PolicyStatement, StringListElement } from "../model/policy.js";
-import { denyCancels, isGranted, statementCoversPrincipal } from "./grants.js";
+import type { RegistryContext } from "../config/registry.js";
+import { compilePolicy, queryPolicy, type CompiledPolicy } from "../evaluator/index.js";
 import { awsPrincipalValues, isAllow, policyOf, principalAccount, statementCoversAction } from "./util.js";
 import { actionMatches } from "../catalog.js";
 
 const REPLICATE = "ecr:ReplicateImage";
 const CREATE = "ecr:CreateRepository";
 const IMPORT = "ecr:BatchImportUpstreamImage";
+/** A repository name no policy names on purpose: a grant that covers it covers the whole pattern. */
+const PROBE_NAME = "ecrlint-replication-probe";
 
 /** Adds `"ecr:ReplicateImage"` after the last action, copying the list's own separator so formatting is kept. */
 function addActionEdit(text: string, action: StringListElement): TextEdit | undefined {
@@ -31,8 +34,42 @@ function addActionEdit(text: string, action: StringListElement): TextEdit | unde
   return { range: [last.range[1], last.range[1]], text: `${separator}${quote}${REPLICATE}${quote}` };
 }
 
+
 function resourcesOf(s: PolicyStatement): string[] {
   return s.resource?.values.map((v) => v.value) ?? [];
+}
+
+/** A concrete repository ARN inside a Resource pattern (`repository/prod-*` → `repository/prod-ecrlint-…`). */
+function probeResource(pattern: string, registry: RegistryContext): string | undefined {
+  if (pattern === "*") {
+    if (!registry.account || !registry.region) return undefined;
+    return `arn:${registry.partition ?? "aws"}:ecr:${registry.region}:${registry.account}:repository/${PROBE_NAME}`;
+  }
+  const arn = parseArn(pattern);
+  if (!arn || arn.service !== "ecr" || !arn.resource.startsWith("repository/")) return undefined;
+  const concrete = (part: string, known: string | undefined) => (/[*?]/.test(part) ? known : part);
+  const region = concrete(arn.region, registry.region);
+  const account = concrete(arn.account, registry.account);
+  if (!region || !account || /[*?]/.test(arn.partition)) return undefined;
+  const name = arn.resource.slice("repository/".length).replace(/\*/g, PROBE_NAME).replace(/\?/g, "a");
+  return `arn:${arn.partition}:ecr:${region}:${account}:repository/${name}`;
+}
+
+type Grant = { status: "granted" } | { status: "missing" } | { status: "cancelled"; denyLine: number };
+
+/**
+ * Asks the evaluator whether `principal` may replicate into `resource`. Some request context allowing it is
+ * enough (a condition shows the author meant to grant), and a Deny cancels only when no context escapes it:
+ * the rule reports only replication that certainly fails.
+ */
+function replicateGrant(policy: CompiledPolicy, principal: string, resource: string | undefined): Grant {
+  const result = queryPolicy(policy, { principal, action: REPLICATE, ...(resource ? { resource } : {}), anyContext: true });
+  if (result.allowed || (result.status === "inconclusive" && !result.explicitDeny)) return { status: "granted" };
+  const denied = result.explicitDeny?.result;
+  if (denied && denied.statements.some((t) => t.effect === "Allow" && t.matched)) {
+    return { status: "cancelled", denyLine: denied.deciding[0]?.line ?? 1 };
+  }
+  return { status: "missing" };
 }
 
 export const requireReplicateImage = defineRule({
@@ -42,7 +79,7 @@ export const requireReplicateImage = defineRule({
     docs: {
       description: "Require a cross-account replication grant to allow ecr:ReplicateImage",
       config: "recommended",
-      reference: "§2 (the policy must allow ecr:ReplicateImage to the source account; CreateRepository alone fails)",
+      reference: "§2 (the policy must allow ecr:ReplicateImage to the source account; CreateRepository alone fails), §6 (evaluation)",
     },
     messages: {
       missingReplicateImage:
@@ -61,6 +98,8 @@ export const requireReplicateImage = defineRule({
     const policy = policyOf(context.file);
     if (!policy) return;
     const { registry } = context;
+    let compiled: CompiledPolicy | undefined;
+    const evaluator = (): CompiledPolicy => (compiled ??= compilePolicy(policy, { registry }));
     for (const s of policy.statements) {
       if (!isAllow(s) || !statementCoversAction(s, CREATE)) continue;
       // CreateRepository with BatchImportUpstreamImage is the pull-through-cache pattern, not replication.
@@ -74,40 +113,26 @@ export const requireReplicateImage = defineRule({
           const arn = parseArn(resource);
           const home = registry.account ?? (arn && /^\d{12}$/.test(arn.account) ? arn.account : undefined);
           if (!home || home === account) continue;
-          const partition = arn?.partition ?? registry.partition ?? "aws";
-          const query = { principal: principal.value, action: REPLICATE, resource, partition };
-          if (isGranted(policy, query)) continue;
-          const deny = denyCancels(policy, query);
+          const probe = probeResource(resource, registry);
+          if (!probe) continue;
+          const grant = replicateGrant(evaluator(), principal.value, probe);
+          if (grant.status === "granted") continue;
           const data = { principal: principal.value, resource, account };
-          if (deny && policy.statements.some((t) => isAllow(t) && statementCoversPrincipal(t, principal.value, partition) && statementCoversAction(t, REPLICATE))) {
-            context.report({ node: grantNode, messageId: "cancelledReplicateImage", data: { ...data, denyLine: deny.node.loc.start.line } });
-            break;
+          if (grant.status === "cancelled") {
+            context.report({ node: grantNode, messageId: "cancelledReplicateImage", data: { ...data, denyLine: grant.denyLine } });
+          } else {
+            const edit = s.action ? addActionEdit(context.text, s.action) : undefined;
+            context.report({ node: grantNode, messageId: "missingReplicateImage", data, ...(edit ? { fix: [edit] } : {}) });
           }
-          const edit = !deny && s.action ? addActionEdit(context.text, s.action) : undefined;
-          context.report({ node: grantNode, messageId: "missingReplicateImage", data, ...(edit ? { fix: [edit] } : {}) });
           // One report per principal: the fix grants every resource of the statement at once.
           break;
         }
       }
     }
-    const sources = registry.replicationSources ?? [];
-    if (sources.length === 0) return;
-    const partition = registry.partition ?? "aws";
-    const region = registry.region ?? "*";
-    const account = registry.account ?? "*";
-    for (const source of sources) {
-      const resource = `arn:${partition}:ecr:${region}:${account}:repository/*`;
-      const granted = policy.statements.some(
-        (s) =>
-          isAllow(s) &&
-          statementCoversPrincipal(s, source, partition) &&
-          statementCoversAction(s, REPLICATE) &&
-          (s.resource?.values.some((v) => {
-            const a = parseArn(v.value);
-            return v.value === "*" || (a !== undefined && (registry.region === undefined || a.region === registry.region || a.region === "*") && (registry.account === undefined || a.account === registry.account || a.account === "*"));
-          }) ?? !s.notResource?.values.some((v) => v.value === "*")),
-      );
-      if (granted && !denyCancels(policy, { principal: source, action: REPLICATE, resource, partition })) continue;
+    for (const source of registry.replicationSources ?? []) {
+      // With the registry's Region and account known, a probe repository; otherwise any repository of the policy.
+      const probe = registry.region && registry.account ? probeResource("*", registry) : undefined;
+      if (replicateGrant(evaluator(), source, probe).status === "granted") continue;
       context.report({ node: policy.statementProperty?.key ?? policy.node, messageId: "sourceNotAllowed", data: { account: source } });
     }
   },
