@@ -1,4 +1,4 @@
-import { parseJsonText, propertyName, rootExpression, type JsonNode } from "../parse.js";
+import { parseJsonText, rootExpression, staticValue } from "../parse.js";
 import { readPolicyDocument, type PolicyDocument } from "../model/policy.js";
 import type { RegistryContext } from "../config/registry.js";
 import { compilePrincipalEntry, type PrincipalEntry } from "./principal.js";
@@ -64,32 +64,6 @@ export interface CompiledPolicy {
 
 export function isCompiledPolicy(value: unknown): value is CompiledPolicy {
   return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[COMPILED] === true;
-}
-
-/** The plain value of a JSON node, as JSON.parse would give it (the last duplicate key wins). */
-function plainValue(node: JsonNode | null): unknown {
-  if (!node) return null;
-  switch (node.type) {
-    case "JSONObjectExpression": {
-      const out: Record<string, unknown> = {};
-      for (const p of node.properties) out[propertyName(p)] = plainValue(p.value);
-      return out;
-    }
-    case "JSONArrayExpression":
-      return node.elements.map((e) => plainValue(e));
-    case "JSONLiteral":
-      return node.value;
-    case "JSONUnaryExpression": {
-      const v = Number(plainValue(node.argument));
-      return node.operator === "-" ? -v : v;
-    }
-    case "JSONTemplateLiteral":
-      return node.quasis[0]?.value.cooked ?? "";
-    case "JSONIdentifier":
-      return node.name === "Infinity" ? Infinity : node.name === "NaN" ? NaN : undefined;
-    default:
-      return undefined;
-  }
 }
 
 function isPolicyDocument(value: unknown): value is PolicyDocument {
@@ -184,7 +158,7 @@ export function compilePolicy(input: unknown, options?: CompileOptions): Compile
     return compilePolicy(readPolicyDocument(root), options);
   }
   if (isPolicyDocument(input)) {
-    const json = plainValue(input.node);
+    const json = staticValue(input.node);
     const lines: (number | undefined)[] = [];
     const statementValue = (json as Record<string, unknown>).Statement;
     if (Array.isArray(statementValue)) {
