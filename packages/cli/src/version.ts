@@ -1,4 +1,6 @@
-import { readFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { createRequire } from "node:module";
 
 const require = createRequire(import.meta.url);
@@ -10,7 +12,34 @@ function versionOf(packageJsonPath: string): string {
 /** This package's version (what `--version` prints). */
 export const VERSION = versionOf(new URL("../package.json", import.meta.url).pathname);
 
-/** Results depend on the runner and on the rules in core: both versions key the cache. */
+/**
+ * The size and time of every built module of a package: a rebuilt runner or rule set (a local build, a patched
+ * install) changes it even when the version number does not, so stale cached findings are never served.
+ */
+function buildFingerprint(distDir: string): string {
+  const hash = createHash("sha256");
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.name.endsWith(".js")) {
+        const { size, mtimeMs } = statSync(path);
+        hash.update(`${path}:${size}:${mtimeMs}\n`);
+      }
+    }
+  };
+  try {
+    walk(distDir);
+  } catch {
+    return "unknown";
+  }
+  return hash.digest("hex").slice(0, 16);
+}
+
+/** Results depend on the runner and on the rules in core: both versions and builds key the cache. */
 export function cacheVersion(): string {
-  return `cli@${VERSION}+core@${versionOf(require.resolve("@ecrlint/core/package.json"))}`;
+  const corePackage = require.resolve("@ecrlint/core/package.json");
+  const cliDist = dirname(new URL(import.meta.url).pathname);
+  const build = buildFingerprint(join(dirname(corePackage), "dist")) + buildFingerprint(cliDist);
+  return `cli@${VERSION}+core@${versionOf(corePackage)}+${build}`;
 }

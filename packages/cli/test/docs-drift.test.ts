@@ -2,7 +2,8 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ruleList, rulesDirectory } from "@ecrlint/core";
+import { ruleFolders, ruleList, rulesDirectory } from "@ecrlint/core";
+import { projectRules } from "../src/index.js";
 
 const root = join(rulesDirectory(), "..");
 
@@ -22,6 +23,11 @@ describe("generated docs", () => {
       }
       if (!schema?.properties) expect(readme).toMatch(/## Options\s+None\./);
     }
+  });
+
+  it("every folder under rules/ belongs to a rule, single-file or cross-file, and every rule has one", () => {
+    const ids = [...ruleList.map((r) => r.id), ...projectRules.map((r) => r.id)].sort();
+    expect(ruleFolders()).toEqual(ids);
   });
 
   it("every rule README cites the REFERENCE", () => {

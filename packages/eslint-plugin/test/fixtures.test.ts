@@ -41,6 +41,15 @@ for (const [version, ESLint] of [["10", ESLint10], ["9", ESLint9 as unknown as t
   });
 }
 
+describe("the strict config", () => {
+  it("finds nothing in the seed's two example policies", async () => {
+    const eslint = new ESLint10({ cwd: fixturesDir, overrideConfigFile: true, overrideConfig: [...plugin.configs.strict] as never });
+    const results = await eslint.lintFiles(["replication/registry-policy.json", "pull-through-cache/registry-policy.json"]);
+    expect(results.map((r) => r.messages)).toEqual([[], []]);
+    expect(Object.keys(plugin.configs.strict[0]!.rules).length).toBeGreaterThan(Object.keys(plugin.configs.recommended[0]!.rules).length);
+  });
+});
+
 describe("the issue's scenarios", () => {
   const findings = (path: string) => expected.recommended[path]!.map((m) => `${m.ruleId}:${m.messageId ?? "fatal"}`);
 

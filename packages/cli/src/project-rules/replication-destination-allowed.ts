@@ -92,7 +92,9 @@ export const replicationDestinationAllowed = defineProjectRule<Facts, Options>({
             if (target.facts.kind !== "policy") continue;
             project.tie(source.filePath, target.filePath);
             for (const namePrefix of rule.filters.length ? rule.filters : [""]) {
-              const answer = replicationGrant(compiledPolicy(target.facts), target.facts, { sourceAccount, partition, account: d.registryId, region: d.region, namePrefix });
+              const policy = compiledPolicy(target.facts);
+              if (!policy) break;
+              const answer = replicationGrant(policy, target.facts, { sourceAccount, partition, account: d.registryId, region: d.region, namePrefix });
               if (answer.granted) continue;
               const data = {
                 policyFile: target.relativePath,

@@ -65,11 +65,14 @@ export function replicationGrant(policy: CompiledPolicy, facts: PolicyFacts, q: 
 
 const compiled = new WeakMap<PolicyFacts, CompiledPolicy>();
 
-export function compiledPolicy(facts: PolicyFacts): CompiledPolicy {
-  let policy = compiled.get(facts);
-  if (!policy) {
-    policy = compilePolicy(facts.value);
-    compiled.set(facts, policy);
+/** The destination's compiled policy, or undefined when its text is no policy object (nothing to check then). */
+export function compiledPolicy(facts: PolicyFacts): CompiledPolicy | undefined {
+  if (!compiled.has(facts)) {
+    try {
+      compiled.set(facts, compilePolicy(facts.value));
+    } catch {
+      return undefined;
+    }
   }
-  return policy;
+  return compiled.get(facts);
 }
