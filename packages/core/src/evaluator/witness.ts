@@ -187,7 +187,7 @@ function shapeStep(nfa: ShapeNfa, set: number[], ch: string): number[] {
   return next.size ? shapeClose(nfa, next) : [];
 }
 
-const PREFERRED = "xyzqkjwvbnmaeioulrstdghcfp0123456789-_./XYZQKJWVBNMAEIOULRSTDGHCFP";
+const PREFERRED = "xyzqkjwvbnmaeioulrstdghcfp9876543210-_./XYZQKJWVBNMAEIOULRSTDGHCFP";
 const UNIVERSE = (() => {
   const seen = new Set<string>();
   const out: string[] = [];
@@ -242,7 +242,9 @@ export function classWitnesses(options: WitnessOptions): WitnessResult {
     }
   }
   if (needColon) patternChars.add(":");
-  const alphabet: string[] = [...patternChars];
+  // Characters no glob names come first, so the witness of "matches none of the policy's values" reads as fresh
+  // (`999999999999`, not `444444444444` beside a policy's 444455556666).
+  const alphabet: string[] = [];
   const signatures = new Set<string>();
   for (const c of UNIVERSE) {
     if (patternChars.has(c) || patternChars.has(c.toLowerCase())) continue;
@@ -251,6 +253,7 @@ export function classWitnesses(options: WitnessOptions): WitnessResult {
     signatures.add(signature);
     alphabet.push(c);
   }
+  alphabet.push(...patternChars);
   // Literal characters of the shape (`arn:`, `:repository/`) must be reachable too.
   const shapeLiterals = new Set<string>();
   const collect = (s: Shape) => {
