@@ -45,6 +45,14 @@ describe("file kinds (REFERENCE §1)", () => {
     expect(file.kind).toBe("repository-policy");
   });
 
+  it("a repository policy by its file name, even with a Resource (which ECR rejects)", () => {
+    const text = JSON.stringify(registryPolicy);
+    const named = loadPolicyFile(text, "infra/app/repository-policy.json");
+    expect(named.status === "ours" && named.file.kind).toBe("repository-policy");
+    const plain = loadPolicyFile(text, "infra/app/registry-policy.json");
+    expect(plain.status === "ours" && plain.file.kind).toBe("registry-policy");
+  });
+
   it("a replication configuration, bare or wrapped", () => {
     const rules = [{ destinations: [{ region: "eu-west-1", registryId: "777788889999" }], repositoryFilters: [{ filter: "prod-", filterType: "PREFIX_MATCH" }] }];
     const bare = ours({ rules });

@@ -50,7 +50,7 @@ export function fileContext(context: MinimalContext): FileContext {
   const ast = context.sourceCode.ast as JsonProgram;
   const cached = byAst.get(ast);
   if (cached) return cached;
-  const file = ast.type === "Program" && Array.isArray(ast.body) && ast.body[0]?.type === "JSONExpressionStatement" ? classifyAst(ast) : undefined;
+  const file = ast.type === "Program" && Array.isArray(ast.body) && ast.body[0]?.type === "JSONExpressionStatement" ? classifyAst(ast, context.filename) : undefined;
   let result: FileContext;
   if (!file) {
     result = { file: undefined, registry: { source: "unknown" }, trust: { accounts: [], orgs: [] }, configError: undefined };

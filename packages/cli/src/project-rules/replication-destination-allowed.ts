@@ -1,4 +1,4 @@
-import { partitionOfRegion, staticValue } from "@ecrlint/core";
+import { partitionOfRegion, policyValue } from "@ecrlint/core";
 import { defineProjectRule, spanOf, type ProjectFile, type Span } from "../project-rule.js";
 import { compiledPolicy, replicationGrant, type PolicyFacts } from "./replication-grant.js";
 
@@ -54,7 +54,7 @@ export const replicationDestinationAllowed = defineProjectRule<Facts, Options>({
       // Indexed by position in the Statement list, as the evaluator numbers statements.
       const statementLines: number[] = [];
       for (const s of file.policy.statements) statementLines[s.index] = s.node.loc.start.line;
-      return { kind: "policy", value: staticValue(file.policy.node), statementLines };
+      return { kind: "policy", value: policyValue(file.policy), statementLines };
     }
     if (file.kind !== "replication-configuration") return undefined;
     return {

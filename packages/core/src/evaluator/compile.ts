@@ -1,5 +1,5 @@
 import { parseJsonText, rootExpression, staticValue } from "../parse.js";
-import { readPolicyDocument, type PolicyDocument } from "../model/policy.js";
+import { policyValue, readPolicyDocument, type PolicyDocument } from "../model/policy.js";
 import type { RegistryContext } from "../config/registry.js";
 import { compilePrincipalEntry, type PrincipalEntry } from "./principal.js";
 import { parseOperator, type ParsedOperator } from "./operators.js";
@@ -158,7 +158,7 @@ export function compilePolicy(input: unknown, options?: CompileOptions): Compile
     return compilePolicy(readPolicyDocument(root), options);
   }
   if (isPolicyDocument(input)) {
-    const json = staticValue(input.node);
+    const json = policyValue(input);
     const lines: (number | undefined)[] = [];
     const statementValue = (json as Record<string, unknown>).Statement;
     if (Array.isArray(statementValue)) {

@@ -90,22 +90,35 @@ function classifyPolicy(root: JsonObject): PolicyDocument | undefined {
   return policy;
 }
 
-function policyKind(policy: PolicyDocument): "registry-policy" | "repository-policy" {
+/**
+ * `repository-policy.json`, `app.repository-policy.jsonc`, `repository_policy.json`…: the name is the only way to
+ * tell a repository policy that (wrongly) has a Resource from a registry policy.
+ */
+export function isRepositoryPolicyFileName(filePath: string): boolean {
+  const base = filePath.split(/[\\/]/).pop() ?? "";
+  return /(?:^|[^a-z0-9])repository[-_.]?policy(?:[^a-z0-9][^\\/]*)?\.json[c5]?$/i.test(base);
+}
+
+function policyKind(policy: PolicyDocument, filePath: string | undefined): "registry-policy" | "repository-policy" {
+  if (filePath !== undefined && isRepositoryPolicyFileName(filePath)) return "repository-policy";
   const hasResource = policy.statements.some((s) => s.resource !== undefined || s.notResource !== undefined);
   if (hasResource) return "registry-policy";
   // A repository policy has no Resource (ECR rejects one) and often the old 2008-10-17 Version.
   return policy.statements.length > 0 || policy.version?.value === "2008-10-17" ? "repository-policy" : "registry-policy";
 }
 
-/** Builds the model of a parsed file, or undefined when the file is JSON that is not ours. */
-export function classifyAst(ast: JsonProgram): PolicyFile | undefined {
+/**
+ * Builds the model of a parsed file, or undefined when the file is JSON that is not ours. Every front end passes
+ * the file's path, so the kind (and so which rules run) is decided here alone.
+ */
+export function classifyAst(ast: JsonProgram, filePath?: string): PolicyFile | undefined {
   const root = rootExpression(ast);
   if (!root) return undefined;
   const ptc = pullThroughCacheNodes(root);
   if (ptc) return { kind: "pull-through-cache-rules", ast, root, pullThroughCacheRules: ptc.map(readPullThroughCacheRule) };
   if (root.type !== "JSONObjectExpression") return undefined;
   const policy = classifyPolicy(root);
-  if (policy) return { kind: policyKind(policy), ast, root, policy };
+  if (policy) return { kind: policyKind(policy, filePath), ast, root, policy };
   const replication = replicationRoot(root);
   if (replication) return { kind: "replication-configuration", ast, root, replication: readReplicationConfiguration(replication) };
   const template = creationTemplateNode(root);
@@ -126,7 +139,7 @@ export function loadPolicyFile(text: string, filePath?: string): LoadResult {
   if (!mightBeEcrFile(text)) return { status: "not-ours" };
   const parsed = parseJsonText(text, syntaxForFile(filePath));
   if (!parsed.ok) return { status: "parse-error", error: parsed.error };
-  const file = classifyAst(parsed.ast);
+  const file = classifyAst(parsed.ast, filePath);
   return file ? { status: "ours", file } : { status: "not-ours" };
 }
 

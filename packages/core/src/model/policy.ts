@@ -1,4 +1,4 @@
-import { propertyName, type JsonExpression, type JsonNode, type JsonObject, type JsonProperty } from "../parse.js";
+import { propertyName, staticValue, type JsonExpression, type JsonNode, type JsonObject, type JsonProperty } from "../parse.js";
 
 /** A string value in a policy, with the node it was read from. */
 export interface StringValue {
@@ -295,6 +295,14 @@ export function readPolicyDocument(node: JsonObject): PolicyDocument {
     statements,
     problems,
   };
+}
+
+const documentValues = new WeakMap<PolicyDocument, unknown>();
+
+/** The document as JSON.parse would give it, built once however many rules and queries read it. */
+export function policyValue(policy: PolicyDocument): unknown {
+  if (!documentValues.has(policy)) documentValues.set(policy, staticValue(policy.node));
+  return documentValues.get(policy);
 }
 
 export { findProperty };

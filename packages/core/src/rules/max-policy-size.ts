@@ -1,6 +1,6 @@
-import { staticValue } from "../parse.js";
+import { policyValue } from "../model/policy.js";
 import { defineRule } from "../rule.js";
-import { deployedPolicyKind, headLoc, policyOf } from "./util.js";
+import { headLoc, policyOf } from "./util.js";
 
 /** REFERENCE §1: `put-registry-policy` takes at most 10,240 characters of `policyText`. */
 const MAX_REGISTRY_POLICY_CHARACTERS = 10_240;
@@ -24,9 +24,9 @@ export const maxPolicySize = defineRule({
   check(context) {
     const policy = policyOf(context.file);
     // A file named as a repository policy is deployed with set-repository-policy, which this limit is not about.
-    if (!policy || deployedPolicyKind(context.file, context.filePath) !== "registry-policy") return;
+    if (!policy) return;
     // The smallest text that could be sent: if even that is too long, no formatting of the file can be deployed.
-    const size = JSON.stringify(staticValue(policy.node)).length;
+    const size = JSON.stringify(policyValue(policy)).length;
     if (size <= MAX_REGISTRY_POLICY_CHARACTERS) return;
     context.report({
       node: policy.node,

@@ -1,4 +1,4 @@
-import { staticValue } from "../parse.js";
+import { policyValue } from "../model/policy.js";
 import { defineRule } from "../rule.js";
 import { accountsIn, describeCaller, findOutsiderGrants, principalNodeFor } from "./outsider-access.js";
 import { policyOf } from "./util.js";
@@ -26,7 +26,7 @@ export const noPublicAccess = defineRule({
     // Every account the author wrote down or configured is someone in particular; the world is everyone else.
     const accounts = new Set<string>([...context.trust.accounts, ...(context.registry.replicationSources ?? [])]);
     if (context.registry.account) accounts.add(context.registry.account);
-    accountsIn(staticValue(policy.node), accounts);
+    accountsIn(policyValue(policy), accounts);
     for (const g of findOutsiderGrants(policy, context.registry, { accounts, orgs: new Set(), tryNamedValues: false })) {
       const { principal, action } = g.witness.request;
       context.report({ node: principalNodeFor(g.statement, principal), messageId: "publicAccess", data: { principal: describeCaller(principal), action } });

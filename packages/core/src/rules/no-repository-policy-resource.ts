@@ -1,5 +1,5 @@
 import { defineRule } from "../rule.js";
-import { isRepositoryPolicyFileName, policyOf, removePropertyEdit } from "./util.js";
+import { policyOf, removePropertyEdit } from "./util.js";
 
 export const noRepositoryPolicyResource = defineRule({
   id: "no-repository-policy-resource",
@@ -17,12 +17,12 @@ export const noRepositoryPolicyResource = defineRule({
     schema: [],
     hasSuggestions: true,
   },
-  kinds: ["registry-policy", "repository-policy"],
+  kinds: ["repository-policy"],
   defaultOptions: {},
   check(context) {
     const policy = policyOf(context.file);
-    // The classifier calls any policy with a Resource a registry policy; only the file's name can say otherwise.
-    if (!policy || !isRepositoryPolicyFileName(context.filePath)) return;
+    // Classified by content, a policy with a Resource is a registry policy: only its file name makes it one of these.
+    if (!policy) return;
     const name = context.filePath.split(/[\\/]/).pop() ?? context.filePath;
     for (const s of policy.statements) {
       for (const element of [s.resource, s.notResource]) {

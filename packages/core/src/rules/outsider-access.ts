@@ -2,8 +2,8 @@ import { ecrCatalog, type CatalogAction } from "../catalog.js";
 import type { RegistryContext } from "../config/registry.js";
 import { compilePolicy, parseOperator, queryPolicy } from "../evaluator/index.js";
 import type { PrincipalKind, QueryWitness } from "../evaluator/types.js";
-import type { PolicyDocument, PolicyStatement } from "../model/policy.js";
-import { staticValue, type JsonNode } from "../parse.js";
+import { policyValue, type PolicyDocument, type PolicyStatement } from "../model/policy.js";
+import type { JsonNode } from "../parse.js";
 import { isAllow, isDeny, principalAccount, statementCoversAction } from "./util.js";
 
 /**
@@ -250,7 +250,7 @@ function namesInsidersOnly(s: PolicyStatement, trust: OutsiderTrust): boolean {
  * anonymous caller) that the policy allows, if one exists. Deny statements are taken into account.
  */
 export function findOutsiderGrants(policy: PolicyDocument, registry: RegistryContext, trust: OutsiderTrust): OutsiderGrant[] {
-  const json = staticValue(policy.node) as Record<string, unknown>;
+  const json = policyValue(policy) as Record<string, unknown>;
   const raws = rawStatements(json);
   const taken = new Set<string>();
   allStrings(json, taken);

@@ -93,21 +93,6 @@ export function strictMajority(values: string[]): string | undefined {
   return sorted[0]![1] > sorted[1]![1] ? sorted[0]![0] : undefined;
 }
 
-/**
- * Files named as repository policies (`repository-policy.json`, `app.repository-policy.json`, `repository_policy.json`).
- * A repository policy with a Resource element reads like a registry policy, so the file name is what tells them apart.
- */
-export function isRepositoryPolicyFileName(filePath: string): boolean {
-  const base = filePath.split(/[\\/]/).pop() ?? "";
-  return /(?:^|[^a-z0-9])repository[-_.]?policy(?:[^a-z0-9][^\\/]*)?\.json[c5]?$/i.test(base);
-}
-
-/** The kind of policy a file is deployed as: its classified kind, unless its name says it is a repository policy. */
-export function deployedPolicyKind(file: PolicyFile, filePath: string): "registry-policy" | "repository-policy" | undefined {
-  if (file.kind !== "registry-policy" && file.kind !== "repository-policy") return undefined;
-  return file.kind === "repository-policy" || isRepositoryPolicyFileName(filePath) ? "repository-policy" : "registry-policy";
-}
-
 /** The node an ajv `instancePath` (a JSON Pointer) points at; with duplicate keys, the last one, as JSON.parse keeps. */
 export function nodeAtPath(root: JsonNode, instancePath: string): JsonNode | undefined {
   let node: JsonNode | undefined = root;

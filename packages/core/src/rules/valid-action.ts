@@ -3,7 +3,7 @@ import { closest } from "../partitions.js";
 import { hasWildcard, wildcardMatch } from "../wildcard.js";
 import { defineRule, type SuggestionDescriptor } from "../rule.js";
 import type { PolicyStatement, StringValue } from "../model/policy.js";
-import { deployedPolicyKind, editInString, policyOf } from "./util.js";
+import { editInString, policyOf } from "./util.js";
 
 /** REFERENCE §4: what a registry policy may hold while the account's REGISTRY_POLICY_SCOPE is V1. */
 const V1_ACTIONS = ["ecr:ReplicateImage", "ecr:BatchImportUpstreamImage", "ecr:CreateRepository"];
@@ -42,8 +42,8 @@ export const validAction = defineRule({
   defaultOptions: {},
   check(context) {
     const policy = policyOf(context.file);
-    const kind = deployedPolicyKind(context.file, context.filePath);
-    if (!policy || !kind) return;
+    if (!policy) return;
+    const kind = context.file.kind;
     const kindName = kind === "registry-policy" ? "registry policy" : "repository policy";
     const v1 = kind === "registry-policy" && context.registry.policyScope === "V1";
     const catalog = ecrCatalog();

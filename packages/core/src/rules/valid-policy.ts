@@ -1,8 +1,9 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import { closest } from "../partitions.js";
 import { propertyName, staticValue, type JsonNode, type JsonObject, type JsonProperty } from "../parse.js";
+import { policyValue } from "../model/policy.js";
 import { defineRule, type ReportDescriptor, type SuggestionDescriptor } from "../rule.js";
-import { deployedPolicyKind, headLoc, nodeAtPath, policyOf, renameKeyEdit } from "./util.js";
+import { headLoc, nodeAtPath, policyOf, renameKeyEdit } from "./util.js";
 
 const VERSIONS = ["2012-10-17", "2008-10-17"];
 const EFFECTS = ["Allow", "Deny"];
@@ -157,8 +158,8 @@ export const validPolicy = defineRule({
   defaultOptions: {},
   check(context) {
     const policy = policyOf(context.file);
-    const kind = deployedPolicyKind(context.file, context.filePath);
-    if (!policy || !kind) return;
+    if (!policy) return;
+    const kind = context.file.kind as "registry-policy" | "repository-policy";
     const root = policy.node;
     const reported = new Set<JsonNode>();
     const seen = new Set<string>();
@@ -171,7 +172,7 @@ export const validPolicy = defineRule({
     };
 
     const validate = validatorFor(kind);
-    if (!validate(staticValue(root))) {
+    if (!validate(policyValue(policy))) {
       for (const error of validate.errors ?? []) {
         const d = describeError(error, root, kind);
         if (d) report(d);

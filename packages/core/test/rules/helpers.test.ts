@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { loadPolicyFile, parseJsonText, rootExpression, type JsonNode, type JsonObject } from "../../src/index.js";
-import { isRepositoryPolicyFileName, nodeAtPath, removePropertyEdit } from "../../src/rules/util.js";
+import { isRepositoryPolicyFileName } from "../../src/model/policy-file.js";
+import { nodeAtPath, removePropertyEdit } from "../../src/rules/util.js";
 import { findOutsiderGrants } from "../../src/rules/outsider-access.js";
 
 function root(text: string): JsonObject {
