@@ -62,6 +62,11 @@ function parseRuleList(value: string): string[] {
   return ids;
 }
 
+/** An error covering a whole directive comment, as ESLint reports a malformed one. */
+function problemAt(loc: { start: { line: number; column: number }; end: { line: number; column: number } }, ruleId: string | null, message: string): LintMessage {
+  return { ruleId, message, line: loc.start.line, column: loc.start.column + 1, endLine: loc.end.line, endColumn: loc.end.column + 1, severity: 2 };
+}
+
 /**
  * Reads the directives of a parsed file. `isRuleDefined` plays the part of ESLint's rule map: a directive naming
  * an undefined rule is an error, as in ESLint.
@@ -76,15 +81,7 @@ export function parseDirectives(ast: JsonProgram, isRuleDefined: (ruleId: string
     if (!comment.loc || !comment.range) continue;
     const loc = { start: { ...comment.loc.start }, end: { ...comment.loc.end } };
     if (label === "eslint-disable-line" && loc.start.line !== loc.end.line) {
-      parsed.problems.push({
-        ruleId: null,
-        message: `${label} comment should not span multiple lines.`,
-        line: loc.start.line,
-        column: loc.start.column + 1,
-        endLine: loc.end.line,
-        endColumn: loc.end.column + 1,
-        severity: 2,
-      });
+      parsed.problems.push(problemAt(loc, null, `${label} comment should not span multiple lines.`));
       continue;
     }
     if (label !== "eslint-disable" && label !== "eslint-enable" && label !== "eslint-disable-line" && label !== "eslint-disable-next-line") {
@@ -96,15 +93,7 @@ export function parseDirectives(ast: JsonProgram, isRuleDefined: (ruleId: string
     parsed.comments.push({ value: directive.value, ruleIds, range: [comment.range[0], comment.range[1]], loc });
     for (const ruleId of ruleIds.length ? ruleIds : [null]) {
       if (ruleId !== null && !isRuleDefined(ruleId)) {
-        parsed.problems.push({
-          ruleId,
-          message: `Definition for rule '${ruleId}' was not found.`,
-          line: loc.start.line,
-          column: loc.start.column + 1,
-          endLine: loc.end.line,
-          endColumn: loc.end.column + 1,
-          severity: 2,
-        });
+        parsed.problems.push(problemAt(loc, ruleId, `Definition for rule '${ruleId}' was not found.`));
         continue;
       }
       const at = type === "disable-next-line" ? loc.end : loc.start;
