@@ -1,9 +1,9 @@
-import { ecrCatalog, type CatalogAction } from "../catalog.js";
-import type { RegistryContext } from "../config/registry.js";
-import { compilePolicy, parseOperator, queryPolicy } from "../evaluator/index.js";
-import type { PrincipalKind, QueryWitness } from "../evaluator/types.js";
-import { policyValue, type PolicyDocument, type PolicyStatement } from "../model/policy.js";
-import type { JsonNode } from "../parse.js";
+import { ecrCatalog, type CatalogAction } from "@ecrlint/core";
+import type { RegistryContext } from "@ecrlint/core";
+import { compilePolicy, parseOperator, queryPolicy } from "@ecrlint/core";
+import type { PrincipalKind, QueryWitness } from "@ecrlint/core";
+import { policyValue, type PolicyDocument, type PolicyStatement } from "@ecrlint/core";
+import type { JsonNode } from "@ecrlint/core";
 import { isAllow, isDeny, principalAccount, statementCoversAction } from "./util.js";
 
 /**

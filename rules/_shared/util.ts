@@ -1,9 +1,9 @@
-import { parseArn, arnSegmentOffsets, type Arn } from "../arn.js";
-import { actionMatches } from "../catalog.js";
-import { propertyName, type JsonExpression, type JsonNode, type JsonObject, type JsonProperty, type SourceLocation } from "../parse.js";
-import type { PolicyDocument, PolicyStatement, StringValue } from "../model/policy.js";
-import type { PolicyFile } from "../model/policy-file.js";
-import type { TextEdit } from "../rule.js";
+import { parseArn, arnSegmentOffsets, type Arn } from "@ecrlint/core";
+import { actionMatches } from "@ecrlint/core";
+import { propertyName, type JsonExpression, type JsonNode, type JsonObject, type JsonProperty, type SourceLocation } from "@ecrlint/core";
+import type { PolicyDocument, PolicyStatement, StringValue } from "@ecrlint/core";
+import type { PolicyFile } from "@ecrlint/core";
+import type { TextEdit } from "@ecrlint/core";
 
 export function policyOf(file: PolicyFile): PolicyDocument | undefined {
   return file.kind === "registry-policy" || file.kind === "repository-policy" ? file.policy : undefined;

@@ -1,6 +1,5 @@
-import { policyValue } from "../model/policy.js";
-import { defineRule } from "../rule.js";
-import { headLoc, policyOf } from "./util.js";
+import { defineRule, policyValue } from "@ecrlint/core";
+import { headLoc, policyOf } from "../_shared/util.js";
 
 /** REFERENCE §1: `put-registry-policy` takes at most 10,240 characters of `policyText`. */
 const MAX_REGISTRY_POLICY_CHARACTERS = 10_240;

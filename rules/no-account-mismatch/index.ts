@@ -1,6 +1,5 @@
-import { hasWildcard } from "../wildcard.js";
-import { defineRule } from "../rule.js";
-import { editInString, locInString, policyArns, policyOf, strictMajority, type ArnValue } from "./util.js";
+import { defineRule, hasWildcard } from "@ecrlint/core";
+import { editInString, locInString, policyArns, policyOf, strictMajority, type ArnValue } from "../_shared/util.js";
 
 export const noAccountMismatch = defineRule({
   id: "no-account-mismatch",

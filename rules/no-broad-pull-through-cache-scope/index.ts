@@ -1,9 +1,5 @@
-import { arnSegmentOffsets, parseArn } from "../arn.js";
-import { actionMatches } from "../catalog.js";
-import { hasWildcard } from "../wildcard.js";
-import { defineRule } from "../rule.js";
-import type { PolicyStatement, StringValue } from "../model/policy.js";
-import { isAccountPrincipal, isAllow, locInString, policyOf } from "./util.js";
+import { actionMatches, arnSegmentOffsets, defineRule, hasWildcard, parseArn, type PolicyStatement, type ReportDescriptor, type StringValue } from "@ecrlint/core";
+import { isAccountPrincipal, isAllow, locInString, policyOf } from "../_shared/util.js";
 
 const IMPORT = "ecr:BatchImportUpstreamImage";
 
@@ -80,7 +76,7 @@ export const noBroadPullThroughCacheScope = defineRule<Options>({
   },
 });
 
-function checkResource(v: StringValue, configured: string[], report: Parameters<typeof noBroadPullThroughCacheScope.check>[0]["report"]): void {
+function checkResource(v: StringValue, configured: string[], report: (descriptor: ReportDescriptor) => void): void {
   if (v.value === "*") {
     report({ node: v.node, messageId: "broadResource", data: { resource: v.value } });
     return;

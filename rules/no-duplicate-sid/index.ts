@@ -1,5 +1,5 @@
-import { defineRule } from "../rule.js";
-import { editInString, policyOf } from "./util.js";
+import { defineRule } from "@ecrlint/core";
+import { editInString, policyOf } from "../_shared/util.js";
 
 export const noDuplicateSid = defineRule({
   id: "no-duplicate-sid",

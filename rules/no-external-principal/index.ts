@@ -1,6 +1,6 @@
-import { defineRule } from "../rule.js";
-import { describeCaller, findOutsiderGrants, principalNodeFor } from "./outsider-access.js";
-import { policyOf } from "./util.js";
+import { defineRule } from "@ecrlint/core";
+import { describeCaller, findOutsiderGrants, principalNodeFor } from "../_shared/outsider-access.js";
+import { policyOf } from "../_shared/util.js";
 
 export const noExternalPrincipal = defineRule({
   id: "no-external-principal",

@@ -1,7 +1,7 @@
-import { policyValue } from "../model/policy.js";
-import { defineRule } from "../rule.js";
-import { accountsIn, describeCaller, findOutsiderGrants, principalNodeFor } from "./outsider-access.js";
-import { policyOf } from "./util.js";
+import { policyValue } from "@ecrlint/core";
+import { defineRule } from "@ecrlint/core";
+import { accountsIn, describeCaller, findOutsiderGrants, principalNodeFor } from "../_shared/outsider-access.js";
+import { policyOf } from "../_shared/util.js";
 
 export const noPublicAccess = defineRule({
   id: "no-public-access",

@@ -1,7 +1,5 @@
-import { hasWildcard } from "../wildcard.js";
-import { isPartition, isRegionInPartition, partitionOfRegion, regionStatus, suggestRegion } from "../partitions.js";
-import { defineRule, type TextEdit } from "../rule.js";
-import { editInString, locInString, policyArns, policyOf, strictMajority, type ArnValue } from "./util.js";
+import { defineRule, hasWildcard, isPartition, isRegionInPartition, partitionOfRegion, regionStatus, suggestRegion, type TextEdit } from "@ecrlint/core";
+import { editInString, locInString, policyArns, policyOf, strictMajority, type ArnValue } from "../_shared/util.js";
 
 export const noRegionMismatch = defineRule({
   id: "no-region-mismatch",

@@ -1,5 +1,5 @@
-import { defineRule } from "../rule.js";
-import { policyOf, removePropertyEdit } from "./util.js";
+import { defineRule } from "@ecrlint/core";
+import { policyOf, removePropertyEdit } from "../_shared/util.js";
 
 export const noRepositoryPolicyResource = defineRule({
   id: "no-repository-policy-resource",

@@ -1,5 +1,4 @@
-import { actionMatches, closest, parseArn } from "@ecrlint/core";
-import { defineProjectRule, spanOf, type ProjectFile, type Span } from "../project-rule.js";
+import { actionMatches, closest, defineRule, parseArn, type ProjectFile, type Span, spanOf } from "@ecrlint/core";
 
 type Facts =
   | { kind: "rules"; prefixes: string[] }
@@ -34,7 +33,7 @@ function coveredBy(names: { literal: string; exact: boolean }, prefix: string): 
   return names.literal.startsWith(`${prefix}/`);
 }
 
-export const pullThroughCachePrefixExists = defineProjectRule<Facts, Record<string, never>>({
+export const pullThroughCachePrefixExists = defineRule<Record<string, never>, Facts>({
   id: "pull-through-cache-prefix-exists",
   meta: {
     type: "problem",
@@ -54,46 +53,48 @@ export const pullThroughCachePrefixExists = defineProjectRule<Facts, Record<stri
   kinds: ["pull-through-cache-rules", "registry-policy"],
   defaultOptions: {},
 
-  collect(file) {
-    if (file.kind === "pull-through-cache-rules") {
-      return { kind: "rules", prefixes: file.pullThroughCacheRules.flatMap((r) => (r.prefix ? [r.prefix.value] : [])) };
-    }
-    if (file.kind !== "registry-policy") return undefined;
-    const resources: { value: string; loc: Span }[] = [];
-    for (const s of file.policy.statements) {
-      if (s.effect?.value !== "Allow" || !s.action?.values.some((a) => isPullThroughCacheAction(a.value))) continue;
-      for (const r of s.resource?.values ?? []) resources.push({ value: r.value, loc: spanOf(r.node) });
-    }
-    return { kind: "policy", resources };
-  },
-
-  check(project) {
-    const ruleFiles = new Map<string, File[]>();
-    for (const f of project.files) {
-      if (f.facts.kind !== "rules" || !f.registry.account || !f.registry.region) continue;
-      const key = `${f.registry.account}|${f.registry.region}`;
-      ruleFiles.set(key, [...(ruleFiles.get(key) ?? []), f]);
-    }
-    for (const policy of project.files) {
-      const { account, region, pullThroughCachePrefixes } = policy.registry;
-      if (policy.facts.kind !== "policy" || !account || !region) continue;
-      const files = ruleFiles.get(`${account}|${region}`) ?? [];
-      // Without rule files or configured prefixes nothing is known about the registry's rules: say nothing.
-      if (files.length === 0 && pullThroughCachePrefixes === undefined) continue;
-      for (const f of files) project.tie(policy.filePath, f.filePath);
-      const prefixes = [...new Set([...(pullThroughCachePrefixes ?? []), ...files.flatMap((f) => (f.facts.kind === "rules" ? f.facts.prefixes : []))])].sort();
-      for (const resource of policy.facts.resources) {
-        const names = scopedNames(resource.value);
-        if (!names || prefixes.some((p) => coveredBy(names, p))) continue;
-        const namespace = names.literal.split("/")[0]!;
-        const suggestion = closest(namespace, prefixes, 3);
-        const data = { namespace, account, region, prefixes: prefixes.length ? prefixes.map((p) => `"${p}"`).join(", ") : "none" };
-        project.report(
-          suggestion
-            ? { filePath: policy.filePath, messageId: "unknownNamespaceDidYouMean", loc: resource.loc, data: { ...data, suggestion } }
-            : { filePath: policy.filePath, messageId: "unknownNamespace", loc: resource.loc, data },
-        );
+  project: {
+    collect(file) {
+      if (file.kind === "pull-through-cache-rules") {
+        return { kind: "rules", prefixes: file.pullThroughCacheRules.flatMap((r) => (r.prefix ? [r.prefix.value] : [])) };
       }
-    }
+      if (file.kind !== "registry-policy") return undefined;
+      const resources: { value: string; loc: Span }[] = [];
+      for (const s of file.policy.statements) {
+        if (s.effect?.value !== "Allow" || !s.action?.values.some((a) => isPullThroughCacheAction(a.value))) continue;
+        for (const r of s.resource?.values ?? []) resources.push({ value: r.value, loc: spanOf(r.node) });
+      }
+      return { kind: "policy", resources };
+    },
+
+    check(project) {
+      const ruleFiles = new Map<string, File[]>();
+      for (const f of project.files) {
+        if (f.facts.kind !== "rules" || !f.registry.account || !f.registry.region) continue;
+        const key = `${f.registry.account}|${f.registry.region}`;
+        ruleFiles.set(key, [...(ruleFiles.get(key) ?? []), f]);
+      }
+      for (const policy of project.files) {
+        const { account, region, pullThroughCachePrefixes } = policy.registry;
+        if (policy.facts.kind !== "policy" || !account || !region) continue;
+        const files = ruleFiles.get(`${account}|${region}`) ?? [];
+        // Without rule files or configured prefixes nothing is known about the registry's rules: say nothing.
+        if (files.length === 0 && pullThroughCachePrefixes === undefined) continue;
+        for (const f of files) project.tie(policy.filePath, f.filePath);
+        const prefixes = [...new Set([...(pullThroughCachePrefixes ?? []), ...files.flatMap((f) => (f.facts.kind === "rules" ? f.facts.prefixes : []))])].sort();
+        for (const resource of policy.facts.resources) {
+          const names = scopedNames(resource.value);
+          if (!names || prefixes.some((p) => coveredBy(names, p))) continue;
+          const namespace = names.literal.split("/")[0]!;
+          const suggestion = closest(namespace, prefixes, 3);
+          const data = { namespace, account, region, prefixes: prefixes.length ? prefixes.map((p) => `"${p}"`).join(", ") : "none" };
+          project.report(
+            suggestion
+              ? { filePath: policy.filePath, messageId: "unknownNamespaceDidYouMean", loc: resource.loc, data: { ...data, suggestion } }
+              : { filePath: policy.filePath, messageId: "unknownNamespace", loc: resource.loc, data },
+          );
+        }
+      }
+    },
   },
 });

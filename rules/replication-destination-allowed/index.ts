@@ -1,6 +1,5 @@
-import { partitionOfRegion, policyValue } from "@ecrlint/core";
-import { defineProjectRule, spanOf, type ProjectFile, type Span } from "../project-rule.js";
-import { compiledPolicy, replicationGrant, type PolicyFacts } from "./replication-grant.js";
+import { defineRule, partitionOfRegion, policyValue, type ProjectFile, type Span, spanOf } from "@ecrlint/core";
+import { compiledPolicy, replicationGrant, type PolicyFacts } from "../_shared/replication-grant.js";
 
 interface Destination {
   region: string | undefined;
@@ -19,7 +18,7 @@ interface Options {
 
 type File = ProjectFile<Facts, Options>;
 
-export const replicationDestinationAllowed = defineProjectRule<Facts, Options>({
+export const replicationDestinationAllowed = defineRule<Options, Facts>({
   id: "replication-destination-allowed",
   meta: {
     type: "problem",
@@ -49,70 +48,72 @@ export const replicationDestinationAllowed = defineProjectRule<Facts, Options>({
   kinds: ["replication-configuration", "registry-policy"],
   defaultOptions: { ignoreAccounts: [] },
 
-  collect(file) {
-    if (file.kind === "registry-policy") {
-      // Indexed by position in the Statement list, as the evaluator numbers statements.
-      const statementLines: number[] = [];
-      for (const s of file.policy.statements) statementLines[s.index] = s.node.loc.start.line;
-      return { kind: "policy", value: policyValue(file.policy), statementLines };
-    }
-    if (file.kind !== "replication-configuration") return undefined;
-    return {
-      kind: "replication",
-      rules: file.replication.rules.map((rule) => ({
-        filters: rule.filters.flatMap((f) => (f.filter && (f.filterType?.value ?? "PREFIX_MATCH") === "PREFIX_MATCH" ? [f.filter.value] : [])),
-        destinations: rule.destinations.map((d) => ({ region: d.region?.value, registryId: d.registryId?.value, loc: spanOf(d.node) })),
-      })),
-    };
-  },
+  project: {
+    collect(file) {
+      if (file.kind === "registry-policy") {
+        // Indexed by position in the Statement list, as the evaluator numbers statements.
+        const statementLines: number[] = [];
+        for (const s of file.policy.statements) statementLines[s.index] = s.node.loc.start.line;
+        return { kind: "policy", value: policyValue(file.policy), statementLines };
+      }
+      if (file.kind !== "replication-configuration") return undefined;
+      return {
+        kind: "replication",
+        rules: file.replication.rules.map((rule) => ({
+          filters: rule.filters.flatMap((f) => (f.filter && (f.filterType?.value ?? "PREFIX_MATCH") === "PREFIX_MATCH" ? [f.filter.value] : [])),
+          destinations: rule.destinations.map((d) => ({ region: d.region?.value, registryId: d.registryId?.value, loc: spanOf(d.node) })),
+        })),
+      };
+    },
 
-  check(project) {
-    const policies = new Map<string, File[]>();
-    for (const f of project.files) {
-      if (f.facts.kind !== "policy" || !f.registry.account || !f.registry.region) continue;
-      const key = `${f.registry.account}|${f.registry.region}`;
-      policies.set(key, [...(policies.get(key) ?? []), f]);
-    }
-    for (const source of project.files) {
-      if (source.facts.kind !== "replication" || !source.registry.account) continue;
-      const sourceAccount = source.registry.account;
-      const sourcePartition = source.registry.partition;
-      for (const rule of source.facts.rules) {
-        for (const d of rule.destinations) {
-          if (!d.region || !d.registryId) continue;
-          const destinationPartition = partitionOfRegion(d.region);
-          if (sourcePartition && destinationPartition && destinationPartition !== sourcePartition) {
-            project.report({ filePath: source.filePath, messageId: "crossPartition", loc: d.loc, data: { region: d.region, destinationPartition, sourcePartition } });
-            continue;
-          }
-          // REFERENCE §2: replication inside one's own registry needs no registry policy.
-          if (d.registryId === sourceAccount || source.options.ignoreAccounts.includes(d.registryId)) continue;
-          const partition = destinationPartition ?? sourcePartition ?? "aws";
-          for (const target of policies.get(`${d.registryId}|${d.region}`) ?? []) {
-            if (target.facts.kind !== "policy") continue;
-            project.tie(source.filePath, target.filePath);
-            for (const namePrefix of rule.filters.length ? rule.filters : [""]) {
-              const policy = compiledPolicy(target.facts);
-              if (!policy) break;
-              const answer = replicationGrant(policy, target.facts, { sourceAccount, partition, account: d.registryId, region: d.region, namePrefix });
-              if (answer.granted) continue;
-              const data = {
-                policyFile: target.relativePath,
-                destinationAccount: d.registryId,
-                region: d.region,
-                sourceAccount,
-                repositories: `"repository/${namePrefix}*"`,
-              };
-              if (answer.denyLine !== undefined) {
-                project.report({ filePath: source.filePath, messageId: "deniedGrant", loc: d.loc, data: { ...data, denyLine: answer.denyLine } });
-              } else {
-                project.report({ filePath: source.filePath, messageId: "missingGrant", loc: d.loc, data });
+    check(project) {
+      const policies = new Map<string, File[]>();
+      for (const f of project.files) {
+        if (f.facts.kind !== "policy" || !f.registry.account || !f.registry.region) continue;
+        const key = `${f.registry.account}|${f.registry.region}`;
+        policies.set(key, [...(policies.get(key) ?? []), f]);
+      }
+      for (const source of project.files) {
+        if (source.facts.kind !== "replication" || !source.registry.account) continue;
+        const sourceAccount = source.registry.account;
+        const sourcePartition = source.registry.partition;
+        for (const rule of source.facts.rules) {
+          for (const d of rule.destinations) {
+            if (!d.region || !d.registryId) continue;
+            const destinationPartition = partitionOfRegion(d.region);
+            if (sourcePartition && destinationPartition && destinationPartition !== sourcePartition) {
+              project.report({ filePath: source.filePath, messageId: "crossPartition", loc: d.loc, data: { region: d.region, destinationPartition, sourcePartition } });
+              continue;
+            }
+            // REFERENCE §2: replication inside one's own registry needs no registry policy.
+            if (d.registryId === sourceAccount || source.options.ignoreAccounts.includes(d.registryId)) continue;
+            const partition = destinationPartition ?? sourcePartition ?? "aws";
+            for (const target of policies.get(`${d.registryId}|${d.region}`) ?? []) {
+              if (target.facts.kind !== "policy") continue;
+              project.tie(source.filePath, target.filePath);
+              for (const namePrefix of rule.filters.length ? rule.filters : [""]) {
+                const policy = compiledPolicy(target.facts);
+                if (!policy) break;
+                const answer = replicationGrant(policy, target.facts, { sourceAccount, partition, account: d.registryId, region: d.region, namePrefix });
+                if (answer.granted) continue;
+                const data = {
+                  policyFile: target.relativePath,
+                  destinationAccount: d.registryId,
+                  region: d.region,
+                  sourceAccount,
+                  repositories: `"repository/${namePrefix}*"`,
+                };
+                if (answer.denyLine !== undefined) {
+                  project.report({ filePath: source.filePath, messageId: "deniedGrant", loc: d.loc, data: { ...data, denyLine: answer.denyLine } });
+                } else {
+                  project.report({ filePath: source.filePath, messageId: "missingGrant", loc: d.loc, data });
+                }
+                break;
               }
-              break;
             }
           }
         }
       }
-    }
+    },
   },
 });

@@ -1,10 +1,10 @@
-import { parseArn } from "../arn.js";
-import { defineRule, type TextEdit } from "../rule.js";
-import type { PolicyStatement, StringListElement } from "../model/policy.js";
-import type { RegistryContext } from "../config/registry.js";
-import { compilePolicy, queryPolicy, type CompiledPolicy } from "../evaluator/index.js";
-import { awsPrincipalValues, isAllow, policyOf, principalAccount, statementCoversAction } from "./util.js";
-import { actionMatches } from "../catalog.js";
+import { parseArn } from "@ecrlint/core";
+import { defineRule, type TextEdit } from "@ecrlint/core";
+import type { PolicyStatement, StringListElement } from "@ecrlint/core";
+import type { RegistryContext } from "@ecrlint/core";
+import { compilePolicy, queryPolicy, type CompiledPolicy } from "@ecrlint/core";
+import { awsPrincipalValues, isAllow, policyOf, principalAccount, statementCoversAction } from "../_shared/util.js";
+import { actionMatches } from "@ecrlint/core";
 
 const REPLICATE = "ecr:ReplicateImage";
 const CREATE = "ecr:CreateRepository";

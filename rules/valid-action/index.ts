@@ -1,9 +1,5 @@
-import { actionMatches, ecrCatalog, expandActionPattern, findEcrAction, serviceCatalog } from "../catalog.js";
-import { closest } from "../partitions.js";
-import { hasWildcard, wildcardMatch } from "../wildcard.js";
-import { defineRule, type SuggestionDescriptor } from "../rule.js";
-import type { PolicyStatement, StringValue } from "../model/policy.js";
-import { editInString, policyOf } from "./util.js";
+import { actionMatches, closest, defineRule, ecrCatalog, expandActionPattern, findEcrAction, hasWildcard, type PolicyStatement, serviceCatalog, type StringValue, type SuggestionDescriptor, wildcardMatch } from "@ecrlint/core";
+import { editInString, policyOf } from "../_shared/util.js";
 
 /** REFERENCE §4: what a registry policy may hold while the account's REGISTRY_POLICY_SCOPE is V1. */
 const V1_ACTIONS = ["ecr:ReplicateImage", "ecr:BatchImportUpstreamImage", "ecr:CreateRepository"];

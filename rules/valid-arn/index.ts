@@ -1,9 +1,5 @@
-import { ACCOUNT_ID, REPOSITORY_NAME, arnSegmentOffsets } from "../arn.js";
-import { PARTITIONS, closest, isPartition } from "../partitions.js";
-import { hasWildcard } from "../wildcard.js";
-import { defineRule, type ReportDescriptor } from "../rule.js";
-import type { StringValue } from "../model/policy.js";
-import { editInString, locInString, policyOf } from "./util.js";
+import { ACCOUNT_ID, arnSegmentOffsets, closest, defineRule, hasWildcard, isPartition, PARTITIONS, type ReportDescriptor, REPOSITORY_NAME, type StringValue } from "@ecrlint/core";
+import { editInString, locInString, policyOf } from "../_shared/util.js";
 
 type Origin = "resource" | "principal" | "condition";
 

@@ -1,10 +1,10 @@
-import { OPERATOR_NAMES, parseOperator } from "../evaluator/index.js";
-import { parseCidr, parseDate, parseNumber } from "../evaluator/operators.js";
-import type { ConditionKeyBlock, ConditionOperatorBlock, PolicyStatement } from "../model/policy.js";
-import { closest } from "../partitions.js";
-import { defineRule, type SuggestionDescriptor } from "../rule.js";
-import { conditionKeySuggestions, findConditionKey, isMultiValued, type ConditionKeyInfo } from "./condition-keys.js";
-import { isAllow, policyOf, renameKeyEdit } from "./util.js";
+import { OPERATOR_NAMES, parseOperator } from "@ecrlint/core";
+import { parseCidr, parseDate, parseNumber } from "@ecrlint/core";
+import type { ConditionKeyBlock, ConditionOperatorBlock, PolicyStatement } from "@ecrlint/core";
+import { closest } from "@ecrlint/core";
+import { defineRule, type SuggestionDescriptor } from "@ecrlint/core";
+import { conditionKeySuggestions, findConditionKey, isMultiValued, type ConditionKeyInfo } from "../_shared/condition-keys.js";
+import { isAllow, policyOf, renameKeyEdit } from "../_shared/util.js";
 
 /** Every operator AWS accepts, as written in the IAM guide, for did-you-mean. */
 const ALL_OPERATORS: string[] = OPERATOR_NAMES.flatMap((base) => {

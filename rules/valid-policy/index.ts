@@ -1,9 +1,6 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
-import { closest } from "../partitions.js";
-import { propertyName, staticValue, type JsonNode, type JsonObject, type JsonProperty } from "../parse.js";
-import { policyValue } from "../model/policy.js";
-import { defineRule, type ReportDescriptor, type SuggestionDescriptor } from "../rule.js";
-import { headLoc, nodeAtPath, policyOf, renameKeyEdit } from "./util.js";
+import { closest, defineRule, type JsonNode, type JsonObject, type JsonProperty, policyValue, propertyName, type ReportDescriptor, staticValue, type SuggestionDescriptor } from "@ecrlint/core";
+import { headLoc, nodeAtPath, policyOf, renameKeyEdit } from "../_shared/util.js";
 
 const VERSIONS = ["2012-10-17", "2008-10-17"];
 const EFFECTS = ["Allow", "Deny"];

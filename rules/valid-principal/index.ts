@@ -1,9 +1,5 @@
-import { parseArn } from "../arn.js";
-import { PRINCIPAL_TYPES, type PrincipalElement, type StringValue } from "../model/policy.js";
-import { closest } from "../partitions.js";
-import { hasWildcard } from "../wildcard.js";
-import { defineRule, type ReportDescriptor } from "../rule.js";
-import { isAllow, policyOf, renameKeyEdit } from "./util.js";
+import { closest, defineRule, hasWildcard, parseArn, PRINCIPAL_TYPES, type PrincipalElement, type ReportDescriptor, type StringValue } from "@ecrlint/core";
+import { isAllow, policyOf, renameKeyEdit } from "../_shared/util.js";
 
 /** REFERENCE §6: the IAM and STS identities a resource policy can name (an assumed-role session matches its role). */
 const IAM_PRINCIPAL_RESOURCE = /^(root|user\/.+|role\/.+)$/;
