@@ -1,12 +1,15 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join, resolve, sep } from "node:path";
-import type { RegistryEntry } from "./config/registry.js";
+import type { RegistryEntry } from "@ecrlint/core";
 
 /**
- * Each rule keeps its doc and its cases in `rules/<id>/`: `cases.json` names real policy files under
- * `rules/<id>/cases/` with the findings expected of them. Rule tests, the ESLint tests and the docs all read
- * them through this module, so a case is written once.
+ * Each rule keeps its doc and its cases in `rules/<id>/`: `cases.json` names real files under `rules/<id>/cases/`
+ * with the findings expected of them. A single-file case names one `file`; a cross-file case lists its `files`,
+ * each with the registry it is deployed to, and each expected error names the `file` it is on. The case tests and
+ * the docs read them through this module, so a case is written once. Paths are relative to the rule's folder.
  */
+export type CaseRegistry = Omit<RegistryEntry, "files">;
+
 export interface ExpectedSuggestion {
   messageId: string;
   data?: Record<string, string | number>;
@@ -15,6 +18,8 @@ export interface ExpectedSuggestion {
 }
 
 export interface ExpectedError {
+  /** The file the finding is on (cross-file cases only). */
+  file?: string;
   messageId: string;
   data?: Record<string, string | number>;
   line: number;
@@ -24,16 +29,23 @@ export interface ExpectedError {
   suggestions?: ExpectedSuggestion[];
 }
 
+export interface CaseFile {
+  path: string;
+  registry?: CaseRegistry;
+}
+
 export interface RuleCase {
   name: string;
-  /** Path of the policy file, relative to the rule's folder. */
-  file: string;
-  /** The registry the file is deployed to (wrapped into `settings.ecrlint.registries`). */
-  registry?: Omit<RegistryEntry, "files">;
+  /** The policy file of a single-file case. */
+  file?: string;
+  /** The files of a cross-file case: a small repository. */
+  files?: CaseFile[];
+  /** The registry a single-file case's file is deployed to (wrapped into `settings.ecrlint.registries`). */
+  registry?: CaseRegistry;
   /** A whole ecrlint settings object, when `registry` is not enough (trusted accounts...). */
   settings?: Record<string, unknown>;
   options?: unknown[];
-  /** Shown in the rule's README (default: true for the first valid and first invalid case). */
+  /** Shown in the rule's README (default: true for the first two valid and first two invalid cases). */
   doc?: boolean;
 }
 
@@ -48,6 +60,7 @@ export interface RuleCases {
   invalid: InvalidRuleCase[];
 }
 
+/** A single-file case, read. */
 export interface LoadedRuleCase<C extends RuleCase> {
   ruleId: string;
   case: C;
@@ -60,46 +73,32 @@ export interface LoadedRuleCase<C extends RuleCase> {
   output?: string;
 }
 
-/** `rules/` at the repository root, found from this module's location (src or dist). */
-export function rulesDirectory(from = import.meta.dirname): string {
-  let dir = from;
-  for (let i = 0; i < 6; i++) {
-    const candidate = join(dir, "rules");
-    if (existsSync(join(candidate)) && existsSync(join(dir, "turbo.json"))) return candidate;
-    dir = resolve(dir, "..");
-  }
-  throw new Error("rules/ directory not found above " + from);
+/** `rules/`, the package these tests belong to. */
+export const rulesDir = resolve(import.meta.dirname, "..");
+
+export function ruleFolder(ruleId: string): string {
+  return join(rulesDir, ruleId);
 }
 
-export function ruleFolders(rulesDir = rulesDirectory()): string[] {
-  return readdirSync(rulesDir, { withFileTypes: true })
-    .filter((d) => d.isDirectory())
-    .map((d) => d.name)
-    .sort();
+export function readRuleCases(ruleId: string): RuleCases {
+  return JSON.parse(readFileSync(join(ruleFolder(ruleId), "cases.json"), "utf8")) as RuleCases;
 }
 
-export function settingsForCase(c: RuleCase, rulesDir = rulesDirectory()): Record<string, unknown> {
+export function settingsForCase(c: RuleCase): Record<string, unknown> {
   const settings: Record<string, unknown> = { ...(c.settings ?? {}) };
   // An absolute glob, so the case means the same whatever directory ESLint or the runner starts in.
   if (c.registry) settings.registries = [{ files: [`${rulesDir.split(sep).join("/")}/**`], ...c.registry }];
   return settings;
 }
 
-export function loadRuleCases(ruleId: string, rulesDir = rulesDirectory()): {
-  valid: LoadedRuleCase<RuleCase>[];
-  invalid: LoadedRuleCase<InvalidRuleCase>[];
-} {
-  const folder = join(rulesDir, ruleId);
-  const cases = JSON.parse(readFileSync(join(folder, "cases.json"), "utf8")) as RuleCases;
+/** The single-file cases of a rule, with their text, settings and expected outputs. */
+export function loadRuleCases(ruleId: string): { valid: LoadedRuleCase<RuleCase>[]; invalid: LoadedRuleCase<InvalidRuleCase>[] } {
+  const folder = ruleFolder(ruleId);
+  const cases = readRuleCases(ruleId);
   const load = <C extends RuleCase>(c: C): LoadedRuleCase<C> => {
+    if (!c.file) throw new Error(`rules/${ruleId}/cases.json: case "${c.name}" names no "file"`);
     const filePath = join(folder, c.file);
-    const loaded: LoadedRuleCase<C> = {
-      ruleId,
-      case: c,
-      filePath,
-      code: readFileSync(filePath, "utf8"),
-      ecrlintSettings: settingsForCase(c, rulesDir),
-    };
+    const loaded: LoadedRuleCase<C> = { ruleId, case: c, filePath, code: readFileSync(filePath, "utf8"), ecrlintSettings: settingsForCase(c) };
     const output = (c as Partial<InvalidRuleCase>).output;
     if (output) loaded.output = readFileSync(join(folder, output), "utf8");
     return loaded;

@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { loadPolicyFile, parseJsonText, rootExpression, type JsonNode, type JsonObject } from "../../src/index.js";
-import { isRepositoryPolicyFileName } from "../../src/model/policy-file.js";
-import { nodeAtPath, removePropertyEdit } from "../../src/rules/util.js";
-import { findOutsiderGrants } from "../../src/rules/outsider-access.js";
+import { loadPolicyFile, parseJsonText, rootExpression, type JsonNode, type JsonObject } from "@ecrlint/core";
+import { nodeAtPath, removePropertyEdit } from "../_shared/util.js";
+import { findOutsiderGrants } from "../_shared/outsider-access.js";
 
 function root(text: string): JsonObject {
   const parsed = parseJsonText(text);
@@ -24,15 +23,6 @@ describe("nodeAtPath", () => {
   });
 });
 
-describe("isRepositoryPolicyFileName", () => {
-  it.each(["repository-policy.json", "infra/app.repository-policy.json", "repository_policy.prod.jsonc", "RepositoryPolicy.json5"])("%s is a repository policy", (name) => {
-    expect(isRepositoryPolicyFileName(name)).toBe(true);
-  });
-  it.each(["registry-policy.json", "myrepository-policy.json", "repository-policy/registry-policy.json", "repository-policy.yaml"])("%s is not", (name) => {
-    expect(isRepositoryPolicyFileName(name)).toBe(false);
-  });
-});
-
 describe("removePropertyEdit", () => {
   const apply = (text: string, index: number) => {
     const object = root(text);
@@ -43,17 +33,6 @@ describe("removePropertyEdit", () => {
     expect(apply('{"a": 1, "b": 2, "c": 3}', 1)).toBe('{"a": 1, "c": 3}');
     expect(apply('{"a": 1, "b": 2}', 0)).toBe('{"b": 2}');
     expect(apply('{"a": 1}', 0)).toBe("{}");
-  });
-});
-
-describe("a misspelled Statement key", () => {
-  it("keeps an ECR policy in view, so that valid-policy can report the typo", () => {
-    const text = '{"Version": "2012-10-17", "Statment": [{"Effect": "Allow", "Action": "ecr:ReplicateImage"}]}';
-    expect(loadPolicyFile(text, "registry-policy.json").status).toBe("ours");
-  });
-  it("leaves other services' policies alone", () => {
-    const text = '{"Version": "2012-10-17", "Statment": [{"Effect": "Allow", "Action": "s3:GetObject"}]}';
-    expect(loadPolicyFile(text, "bucket-policy.json").status).toBe("not-ours");
   });
 });
 
