@@ -1,40 +1,37 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ruleFolders, ruleList, rulesDirectory } from "@ecrlint/core";
-import { projectRules } from "../src/index.js";
+import { ruleList } from "../index.js";
+import { ruleFolder, rulesDir } from "./rule-cases.js";
 
-const root = join(rulesDirectory(), "..");
+const root = join(rulesDir, "..");
 
-describe("generated docs", () => {
-  it("rule READMEs and the README rules table match the rules' meta and cases", () => {
-    // Lives in the CLI package because the table lists the runner's cross-file rules too (its build comes last).
+describe("generated files", () => {
+  it("rules/index.ts, the rule READMEs and the README rules table match the rule folders, meta and cases", () => {
     const run = () => execFileSync(process.execPath, [join(root, "scripts/generate.mjs"), "--check"], { encoding: "utf8", stdio: "pipe" });
     expect(run).not.toThrow();
   });
+});
 
-  it("every option of every rule has a heading in the rule's README", () => {
-    for (const rule of ruleList) {
-      const readme = readFileSync(join(root, "rules", rule.id, "README.md"), "utf8");
-      const schema = rule.meta.schema[0] as { properties?: Record<string, unknown> } | undefined;
-      for (const option of Object.keys(schema?.properties ?? {})) {
-        expect(readme, `rules/${rule.id}/README.md lacks "### \`${option}\`"`).toContain(`### \`${option}\``);
-      }
-      if (!schema?.properties) expect(readme).toMatch(/## Options\s+None\./);
-    }
+describe.each(ruleList.map((rule) => [rule.id, rule] as const))("rules/%s/README.md", (id, rule) => {
+  const readme = readFileSync(join(ruleFolder(id), "README.md"), "utf8");
+
+  it("is titled by the id, states meta.docs.description and has every section", () => {
+    expect(readme.startsWith(`# ${id}\n`)).toBe(true);
+    expect(readme).toContain(`> ${rule.meta.docs.description}.`);
+    for (const heading of ["## What it catches", "## Why", "## Options", "## Examples", "### Incorrect", "### Correct"]) expect(readme).toContain(heading);
   });
 
-  it("every folder under rules/ belongs to a rule, single-file or cross-file, and every rule has one", () => {
-    const ids = [...ruleList.map((r) => r.id), ...projectRules.map((r) => r.id)].sort();
-    expect(ruleFolders()).toEqual(ids);
+  it("cites the REFERENCE", () => {
+    expect(readme).toMatch(/REFERENCE §\d/);
   });
 
-  it("every rule README cites the REFERENCE", () => {
-    for (const rule of ruleList) {
-      const readme = readFileSync(join(root, "rules", rule.id, "README.md"), "utf8");
-      expect(readme).toMatch(/REFERENCE §\d/);
-      expect(existsSync(join(root, "rules", rule.id, "cases.json"))).toBe(true);
+  it("has a heading for every option", () => {
+    const schema = rule.meta.schema[0] as { properties?: Record<string, unknown> } | undefined;
+    for (const option of Object.keys(schema?.properties ?? {})) {
+      expect(readme, `rules/${id}/README.md lacks "### \`${option}\`"`).toContain(`### \`${option}\``);
     }
+    if (!schema?.properties) expect(readme).toMatch(/## Options\s+None\./);
   });
 });
