@@ -3,7 +3,7 @@ import { Command, CommanderError, Option } from "commander";
 import { EcrlintError } from "./errors.js";
 import { writeFileAtomic } from "./fs-utils.js";
 import { FORMAT_NAMES, formatResults, type FormatName } from "./formatters/index.js";
-import { lint } from "./lint.js";
+import { lint } from "./standalone.js";
 import { calculateConfigForFile } from "./print-config.js";
 import type { LintOptions, LintReport } from "./types.js";
 import { VERSION } from "./version.js";

@@ -1,10 +1,12 @@
-export { lint, describeRules, MAX_FILE_BYTES } from "./lint.js";
+export { lint } from "./standalone.js";
+export { describeRules } from "./rules-config.js";
+export { MAX_FILE_BYTES } from "./read-file.js";
 export { ruleDocsUrl } from "@ecrlint/core";
 export { calculateConfigForFile, type ResolvedFileConfig } from "./print-config.js";
 export { formatters, formatResults, FORMAT_NAMES, type FormatName, type FormatterContext, type Formatter } from "./formatters/index.js";
 export { EcrlintError, type EcrlintErrorKind } from "./errors.js";
-export { projectRules, projectRulesById } from "./project-rules/index.js";
-export type { ProjectRule, ProjectContext, ProjectFile, ProjectReport, Span } from "./project-rule.js";
+export { projectRules, projectRulesById, type ProjectRule } from "./project-rules.js";
+export type { ProjectContext, ProjectFile, ProjectReport, Span } from "@ecrlint/core";
 export { buildConfigSchema } from "./config-schema.js";
 export type { LintOptions, LintReport, LintResult, RuleDescription, SuppressedLintMessage } from "./types.js";
 export { VERSION } from "./version.js";

@@ -1,6 +1,6 @@
 import {
   applyFixesOnce,
-  loadPolicyFile,
+  parsePolicyFile,
   RULE_PREFIX,
   runRules,
   type FileKind,
@@ -32,9 +32,12 @@ export interface SourceContext {
   rules: ResolvedRules;
 }
 
-/** Lints a file's text (without BOM) with the single-file rules and collects the cross-file facts. */
+/**
+ * Lints a file's text (without BOM) with the single-file rules and collects the cross-file facts. The text has
+ * passed the marker test already (see read-file.ts), so it goes straight to the parser.
+ */
 export function lintSource(text: string, context: SourceContext): SourceOutcome {
-  const loaded = loadPolicyFile(text, context.filePath);
+  const loaded = parsePolicyFile(text, context.filePath);
   if (loaded.status === "not-ours") return { status: "not-ours" };
   if (loaded.status === "parse-error") {
     const { message, line, column } = loaded.error;
@@ -44,8 +47,8 @@ export function lintSource(text: string, context: SourceContext): SourceOutcome 
   const messages = runRules({ file, text, filePath: context.filePath, registry: context.registry, trust: context.trust, rules: context.rules.single });
   const facts: Record<string, unknown> = {};
   for (const [id, { rule }] of context.rules.project) {
-    if (!rule.kinds.includes(file.kind)) continue;
-    const collected = rule.collect(file);
+    if (!rule.project || !rule.kinds.includes(file.kind)) continue;
+    const collected = rule.project.collect(file);
     if (collected !== undefined) facts[id] = collected;
   }
   return { status: "ours", kind: file.kind, messages, directives: parseDirectives(file.ast, isDirectiveRuleDefined), facts };

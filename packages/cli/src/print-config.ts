@@ -4,7 +4,7 @@ import { existsSync } from "node:fs";
 import { registryForFile, RULE_PREFIX, trustFromConfig, type RegistryContext, type TrustContext } from "@ecrlint/core";
 import { DEFAULT_FILES } from "./discover.js";
 import { usageError } from "./errors.js";
-import { Configs } from "./lint.js";
+import { Configs } from "./configs.js";
 import type { LintOptions } from "./types.js";
 
 /** Everything that decides how one file is linted, for `--print-config`. */

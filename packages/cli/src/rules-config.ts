@@ -3,35 +3,29 @@ import {
   closest,
   mergeOptions,
   RULE_PREFIX,
-  ruleList,
+  ruleDocsUrl,
+  type AnyRule,
   type ConfigError,
   type ConfiguredRule,
-  type EcrRule,
-  type RuleMeta,
   type RuleSetting,
   type Severity,
 } from "@ecrlint/core";
-import { projectRules } from "./project-rules/index.js";
-import type { ProjectRule } from "./project-rule.js";
+import { ruleList } from "@ecrlint/rules";
+import type { RuleDescription } from "./types.js";
 
-/** Every rule the runner knows, single-file and cross-file, described alike. */
-export interface KnownRule {
-  id: string;
-  meta: RuleMeta;
-  defaultOptions: unknown;
-  single?: EcrRule<any>;
-  project?: ProjectRule<any, any>;
+let known: Map<string, AnyRule> | undefined;
+
+/** Every rule the runner knows, single-file and cross-file, by id. */
+export function knownRules(): Map<string, AnyRule> {
+  known ??= new Map(ruleList.map((rule) => [rule.id, rule]));
+  return known;
 }
 
-let known: Map<string, KnownRule> | undefined;
-
-export function knownRules(): Map<string, KnownRule> {
-  if (!known) {
-    known = new Map();
-    for (const r of ruleList) known.set(r.id, { id: r.id, meta: r.meta, defaultOptions: r.defaultOptions, single: r });
-    for (const r of projectRules) known.set(r.id, { id: r.id, meta: r.meta, defaultOptions: r.defaultOptions, project: r });
-  }
-  return known;
+/** The meta and doc URL of every rule, by full rule id (`@ecrlint/<id>`), for formatters. */
+export function describeRules(): Record<string, RuleDescription> {
+  const out: Record<string, RuleDescription> = {};
+  for (const rule of knownRules().values()) out[RULE_PREFIX + rule.id] = { meta: rule.meta, url: ruleDocsUrl(rule.id) };
+  return out;
 }
 
 /** Whether an `eslint-disable` comment may name this rule id (`@ecrlint/<id>`); ids of other plugins and ESLint's core are not ours to judge. */
@@ -42,7 +36,7 @@ export function isDirectiveRuleDefined(ruleId: string): boolean {
 const ajv = new Ajv({ allErrors: false, strict: false, useDefaults: false });
 const optionValidators = new Map<string, ValidateFunction>();
 
-function optionsValidator(rule: KnownRule): ValidateFunction {
+function optionsValidator(rule: AnyRule): ValidateFunction {
   let validate = optionValidators.get(rule.id);
   if (!validate) {
     const items = rule.meta.schema;
@@ -97,15 +91,11 @@ export function validateRuleSettings(rules: Record<string, RuleSetting> | undefi
   return undefined;
 }
 
-export interface ConfiguredProjectRule {
-  rule: ProjectRule<any, any>;
-  severity: Severity;
-  options: unknown;
-}
-
 export interface ResolvedRules {
+  /** The rules with a single-file part, with the options the config gave. */
   single: ConfiguredRule[];
-  project: Map<string, ConfiguredProjectRule>;
+  /** The rules with a project hook, by id, with their options merged over the defaults. */
+  project: Map<string, ConfiguredRule>;
   /** Stable text of the effective settings, part of the cache key. */
   signature: string;
 }
@@ -127,7 +117,7 @@ export function resolveRules(configRules: Record<string, RuleSetting> | undefine
     }
   }
   const single: ConfiguredRule[] = [];
-  const project = new Map<string, ConfiguredProjectRule>();
+  const project = new Map<string, ConfiguredRule>();
   const parts: string[] = [];
   for (const [id, setting] of [...settings].sort(([a], [b]) => a.localeCompare(b))) {
     const rule = knownRules().get(id);
@@ -135,8 +125,8 @@ export function resolveRules(configRules: Record<string, RuleSetting> | undefine
     if (!rule || severity === 0 || (quiet && severity === 1)) continue;
     const options = Array.isArray(setting) ? setting[1] : undefined;
     parts.push(`${id}=${severity}:${JSON.stringify(options ?? null)}`);
-    if (rule.single) single.push({ rule: rule.single, severity, options });
-    else if (rule.project) project.set(id, { rule: rule.project, severity, options: mergeOptions(rule.project.defaultOptions, options) });
+    if (rule.check) single.push({ rule, severity, options });
+    if (rule.project) project.set(id, { rule, severity, options: mergeOptions(rule.defaultOptions, options) });
   }
   return { single, project, signature: parts.join(";") };
 }

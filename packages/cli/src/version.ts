@@ -36,10 +36,11 @@ function buildFingerprint(distDir: string): string {
   return hash.digest("hex").slice(0, 16);
 }
 
-/** Results depend on the runner and on the rules in core: both versions and builds key the cache. */
+/** Results depend on the runner, on core and on the rules: their versions and builds key the cache. */
 export function cacheVersion(): string {
   const corePackage = require.resolve("@ecrlint/core/package.json");
+  const rulesPackage = require.resolve("@ecrlint/rules/package.json");
   const cliDist = dirname(new URL(import.meta.url).pathname);
-  const build = buildFingerprint(join(dirname(corePackage), "dist")) + buildFingerprint(cliDist);
-  return `cli@${VERSION}+core@${versionOf(corePackage)}+${build}`;
+  const build = buildFingerprint(join(dirname(corePackage), "dist")) + buildFingerprint(join(dirname(rulesPackage), "dist")) + buildFingerprint(cliDist);
+  return `cli@${VERSION}+core@${versionOf(corePackage)}+rules@${versionOf(rulesPackage)}+${build}`;
 }

@@ -9,9 +9,9 @@ const npm = process.platform === "win32" ? "npm.cmd" : "npm";
 describe("the published packages", () => {
   it("install from their tarballs and `npx ecrlint` lints a policy", { timeout: 120_000 }, () => {
     const packs = tempDir("ecrlint-pack-");
-    execFileSync(npm, ["pack", "-w", "@ecrlint/core", "-w", "@ecrlint/testing", "-w", "@ecrlint/cli", "--pack-destination", packs, "--silent"], { cwd: repoDir, stdio: "pipe" });
+    execFileSync(npm, ["pack", "-w", "@ecrlint/core", "-w", "@ecrlint/rules", "-w", "@ecrlint/testing", "-w", "@ecrlint/cli", "--pack-destination", packs, "--silent"], { cwd: repoDir, stdio: "pipe" });
     const tarballs = readdirSync(packs).filter((f) => f.endsWith(".tgz")).map((f) => join(packs, f));
-    expect(tarballs).toHaveLength(3);
+    expect(tarballs).toHaveLength(4);
 
     const project = tempDir("ecrlint-project-");
     writeFileSync(join(project, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }));

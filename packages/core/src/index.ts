@@ -12,7 +12,6 @@ export * from "./config/validate.js";
 export * from "./config/load-config.js";
 export * from "./rule.js";
 export * from "./run-rules.js";
-export { rules, ruleList } from "./rules/index.js";
-export * from "./rule-cases.js";
 export * from "./apply-fixes.js";
 export * from "./evaluator/index.js";
+export { parseCidr, parseDate, parseNumber } from "./evaluator/operators.js";

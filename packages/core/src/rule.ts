@@ -55,17 +55,77 @@ export interface RuleContext<Options> {
   report(descriptor: ReportDescriptor): void;
 }
 
-/** A rule written once against the policy model and run by every front end (ESLint plugin, runner). */
-export interface EcrRule<Options = Record<string, never>> {
+/** A place in a file, in ESLint's convention (1-based line and column, end exclusive). */
+export interface Span {
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+}
+
+export function spanOf(node: { loc: SourceLocation }): Span {
+  return { line: node.loc.start.line, column: node.loc.start.column + 1, endLine: node.loc.end.line, endColumn: node.loc.end.column + 1 };
+}
+
+/** One file as a cross-file rule sees it: what the rule collected from it, and where it is deployed. */
+export interface ProjectFile<Facts, Options> {
+  /** Absolute path. */
+  filePath: string;
+  /** Path relative to the run's root, for messages that name another file. */
+  relativePath: string;
+  kind: FileKind;
+  registry: RegistryContext;
+  facts: Facts;
+  /** The rule's options for this file (from the config that governs it), merged over the defaults. */
+  options: Options;
+}
+
+export interface ProjectReport {
+  filePath: string;
+  messageId: string;
+  data?: Record<string, string | number>;
+  loc: Span;
+}
+
+export interface ProjectContext<Facts, Options> {
+  files: ProjectFile<Facts, Options>[];
+  report(descriptor: ProjectReport): void;
+  /**
+   * Declares that the findings of `from` depend on `to` (a replication configuration on the registry policy of its
+   * destination). `--changed-since` re-checks both ends of every tie.
+   */
+  tie(from: string, to: string): void;
+}
+
+/**
+ * The project-level part of a rule that needs several files at once. Work is split in two so the per-file part can
+ * be cached by content: `collect` reads one file into plain JSON facts (no AST, no registry), `check` joins the
+ * facts of every file.
+ */
+export interface ProjectHook<Facts, Options> {
+  collect(file: PolicyFile): Facts | undefined;
+  check(project: ProjectContext<Facts, Options>): void;
+}
+
+/**
+ * A rule written once against the policy model and run by every front end (ESLint plugin, runner). `check` looks
+ * at one file; a cross-file rule has a `project` hook instead, which only the standalone runner calls (ESLint sees
+ * one file at a time). Config validation, SARIF and docs read the same `meta` for both.
+ */
+export interface EcrRule<Options = Record<string, never>, Facts = unknown> {
   id: string;
   meta: RuleMeta;
   /** The file kinds the rule reads; other files never reach it. */
   kinds: readonly FileKind[];
   defaultOptions: Options;
-  check(context: RuleContext<Options>): void;
+  check?(context: RuleContext<Options>): void;
+  project?: ProjectHook<Facts, Options>;
 }
 
-export function defineRule<Options>(rule: EcrRule<Options>): EcrRule<Options> {
+/** Any rule, whatever its options and facts: what rule lists hold. */
+export type AnyRule = EcrRule<any, any>;
+
+export function defineRule<Options, Facts = unknown>(rule: EcrRule<Options, Facts>): EcrRule<Options, Facts> {
   return rule;
 }
 

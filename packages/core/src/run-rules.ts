@@ -88,11 +88,11 @@ export interface RunRulesInput {
   rules: ConfiguredRule[];
 }
 
-/** Runs each configured rule that reads this kind of file; a rule that throws becomes one fatal message, not a crash. */
+/** Runs the single-file part of each configured rule that reads this kind of file; a rule that throws becomes one fatal message, not a crash. */
 export function runRules(input: RunRulesInput): LintMessage[] {
   const messages: LintMessage[] = [];
   for (const { rule, severity, options } of input.rules) {
-    if (!rule.kinds.includes(input.file.kind)) continue;
+    if (!rule.check || !rule.kinds.includes(input.file.kind)) continue;
     const ruleId = RULE_PREFIX + rule.id;
     try {
       rule.check({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { loadPolicyFile, mightBeEcrFile, type PolicyFile } from "../src/index.js";
+import { isRepositoryPolicyFileName, loadPolicyFile, mightBeEcrFile, parsePolicyFile, type PolicyFile } from "../src/index.js";
 
 function load(value: unknown | string, path = "x.json") {
   return loadPolicyFile(typeof value === "string" ? value : JSON.stringify(value, null, 2), path);
@@ -94,6 +94,12 @@ describe("file kinds (REFERENCE §1)", () => {
     expect(mightBeEcrFile('{"name": "x"}')).toBe(false);
     expect(load("\u0000\u0001binary").status).toBe("not-ours");
   });
+
+  it("parsePolicyFile leaves the marker test to its caller, which ran it already", () => {
+    expect(parsePolicyFile("{ broken", "x.json").status).toBe("parse-error");
+    expect(parsePolicyFile('{"name": "x"}', "package.json").status).toBe("not-ours");
+    expect(parsePolicyFile(JSON.stringify({ Version: "2012-10-17", Statement: [] }), "registry-policy.json").status).toBe("ours");
+  });
 });
 
 describe("bad input gives results, never exceptions", () => {
@@ -139,5 +145,25 @@ describe("bad input gives results, never exceptions", () => {
     const many = { Version: "2012-10-17", Statement: Array.from({ length: 5000 }, (_, i) => ({ Sid: `S${i}`, Effect: "Allow", Principal: "*", Action: "ecr:BatchGetImage", Resource: "*" })) };
     const file = ours(many);
     if (file.kind === "registry-policy") expect(file.policy.statements).toHaveLength(5000);
+  });
+});
+
+describe("isRepositoryPolicyFileName", () => {
+  it.each(["repository-policy.json", "infra/app.repository-policy.json", "repository_policy.prod.jsonc", "RepositoryPolicy.json5"])("%s is a repository policy", (name) => {
+    expect(isRepositoryPolicyFileName(name)).toBe(true);
+  });
+  it.each(["registry-policy.json", "myrepository-policy.json", "repository-policy/registry-policy.json", "repository-policy.yaml"])("%s is not", (name) => {
+    expect(isRepositoryPolicyFileName(name)).toBe(false);
+  });
+});
+
+describe("a misspelled Statement key", () => {
+  it("keeps an ECR policy in view, so that valid-policy can report the typo", () => {
+    const text = '{"Version": "2012-10-17", "Statment": [{"Effect": "Allow", "Action": "ecr:ReplicateImage"}]}';
+    expect(loadPolicyFile(text, "registry-policy.json").status).toBe("ours");
+  });
+  it("leaves other services' policies alone", () => {
+    const text = '{"Version": "2012-10-17", "Statment": [{"Effect": "Allow", "Action": "s3:GetObject"}]}';
+    expect(loadPolicyFile(text, "bucket-policy.json").status).toBe("not-ours");
   });
 });

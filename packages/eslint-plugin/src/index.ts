@@ -1,11 +1,15 @@
 import { readFileSync } from "node:fs";
 import * as jsoncParser from "jsonc-eslint-parser";
-import { ruleList, RULE_PREFIX } from "@ecrlint/core";
+import { RULE_PREFIX } from "@ecrlint/core";
+import { ruleList } from "@ecrlint/rules";
 import { toEslintRule } from "./to-eslint-rule.js";
 
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { name: string; version: string };
 
 export const rules = Object.fromEntries(ruleList.map((r) => [r.id, toEslintRule(r)]));
+
+/** The rules with a single-file part; the shared configs turn these on (cross-file rules need the runner). */
+const fileRules = ruleList.filter((r) => r.check !== undefined);
 
 export const POLICY_FILES = ["**/*.json", "**/*.jsonc", "**/*.json5"];
 
@@ -19,7 +23,7 @@ type FlatConfig = {
 };
 
 function configFor(name: "recommended" | "strict"): FlatConfig[] {
-  const enabled = ruleList.filter((r) => name === "strict" || r.meta.docs.config === "recommended");
+  const enabled = fileRules.filter((r) => name === "strict" || r.meta.docs.config === "recommended");
   return [
     {
       name: `@ecrlint/${name}`,

@@ -1,12 +1,17 @@
 import type { TSESLint } from "@typescript-eslint/utils";
-import { mergeOptions, type EcrRule } from "@ecrlint/core";
+import { mergeOptions, type AnyRule } from "@ecrlint/core";
 import { createRule } from "./create-rule.js";
 import { claimConfigErrorReport, fileContext } from "./file-context.js";
 
 const CONFIG_ERROR = "ecrlintConfigError";
 
-/** Wraps a core rule as an ESLint rule: the rule logic stays in core, ESLint only supplies the file and reports. */
-export function toEslintRule(rule: EcrRule<any>) {
+/**
+ * Wraps a rule as an ESLint rule: the rule logic stays in the rule, ESLint only supplies the file and reports.
+ * A rule without a single-file part (a cross-file rule, which needs the `ecrlint` runner) becomes a rule that
+ * reports nothing, so that configs and disable comments naming it work in ESLint too.
+ */
+export function toEslintRule(rule: AnyRule) {
+  const check = rule.check;
   return createRule<[Record<string, unknown>?], string>({
     name: rule.id,
     meta: {
@@ -20,7 +25,7 @@ export function toEslintRule(rule: EcrRule<any>) {
     defaultOptions: [rule.defaultOptions as Record<string, unknown>],
     create(context) {
       const sourceCode = context.sourceCode;
-      if (!(sourceCode.parserServices as { isJSON?: boolean } | undefined)?.isJSON) return {};
+      if (!check || !(sourceCode.parserServices as { isJSON?: boolean } | undefined)?.isJSON) return {};
       return {
         Program() {
           const fc = fileContext(context as never);
@@ -31,7 +36,7 @@ export function toEslintRule(rule: EcrRule<any>) {
             }
             return;
           }
-          rule.check({
+          check({
             file: fc.file,
             text: sourceCode.text,
             filePath: context.filename,

@@ -89,6 +89,16 @@ describe("the plugin in a real ESLint run", () => {
     expect(a.messages).toEqual([]);
   });
 
+  it("knows the runner-only cross-file rules, so a disable comment naming one is no error", async () => {
+    const root = tree({
+      ".ecrlintrc.json": JSON.stringify({ registries: [{ files: ["**"], account: "444455556666", region: "us-west-2" }] }),
+      "replication-configuration.jsonc": `{ "rules": [{ "destinations": [{ "region": "eu-west-1", "registryId": "777788889999" }] }] } // eslint-disable-line @ecrlint/replication-destination-allowed\n`,
+    });
+    const eslint = new ESLint({ cwd: root, overrideConfigFile: true, overrideConfig: [...plugin.configs.recommended, { linterOptions: { reportUnusedDisableDirectives: "off" } }] as never });
+    const [result] = await eslint.lintFiles(["replication-configuration.jsonc"]);
+    expect(result!.messages).toEqual([]);
+  });
+
   it("does nothing on files parsed by another parser", async () => {
     const root = tree({ "index.js": "export const x = 1;\n" });
     const eslint = new ESLint({

@@ -1,13 +1,12 @@
 import { readFileSync } from "node:fs";
-import { join, relative, sep } from "node:path";
+import { join, relative, resolve, sep } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ESLint as ESLint10 } from "eslint";
 import { ESLint as ESLint9 } from "eslint9";
-import { rulesDirectory } from "@ecrlint/core";
 import plugin from "../src/index.js";
 
 // fixtures/runner/ holds the runner's own trees (cross-file checks, bad input); the parity test covers them.
-const fixturesDir = join(rulesDirectory(), "..", "fixtures");
+const fixturesDir = resolve(import.meta.dirname, "../../../fixtures");
 const expected = JSON.parse(readFileSync(join(fixturesDir, "expected.json"), "utf8")) as {
   recommended: Record<string, { ruleId: string | null; messageId?: string; line: number; column: number; endLine?: number; endColumn?: number }[]>;
 };

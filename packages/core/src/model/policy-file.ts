@@ -137,6 +137,11 @@ export type LoadResult =
  */
 export function loadPolicyFile(text: string, filePath?: string): LoadResult {
   if (!mightBeEcrFile(text)) return { status: "not-ours" };
+  return parsePolicyFile(text, filePath);
+}
+
+/** {@link loadPolicyFile} for text that already passed {@link mightBeEcrFile}, so the marker test runs once per file. */
+export function parsePolicyFile(text: string, filePath?: string): LoadResult {
   const parsed = parseJsonText(text, syntaxForFile(filePath));
   if (!parsed.ok) return { status: "parse-error", error: parsed.error };
   const file = classifyAst(parsed.ast, filePath);

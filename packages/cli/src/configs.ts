@@ -1,0 +1,70 @@
+import { dirname, relative, resolve } from "node:path";
+import picomatch from "picomatch";
+import { ConfigLocator, type ConfigResult, type LoadedConfig } from "@ecrlint/core";
+import { toPosix } from "./discover.js";
+import { configError, EcrlintError } from "./errors.js";
+import { resolveRules, validateRuleSettings, type ResolvedRules } from "./rules-config.js";
+import type { LintOptions } from "./types.js";
+
+function unwrap(result: ConfigResult): LoadedConfig | undefined {
+  if (!result.ok) throw configError(result.error);
+  return result.loaded;
+}
+
+/** Per-run view of the configs: each one found, validated and resolved once. */
+export class Configs {
+  private readonly locator: ConfigLocator;
+  private readonly resolved = new Map<LoadedConfig | undefined, ResolvedRules>();
+  private readonly ignoreMatchers = new Map<LoadedConfig, (path: string) => boolean>();
+  readonly root: LoadedConfig | undefined;
+
+  constructor(
+    readonly cwd: string,
+    private readonly options: LintOptions,
+  ) {
+    this.locator = new ConfigLocator();
+    this.root = options.configFile ? this.explicit(resolve(cwd, options.configFile)) : this.checked(unwrap(this.locator.forDirectory(cwd)));
+    const overrideError = validateRuleSettings(options.rules, undefined);
+    if (overrideError) throw new EcrlintError("usage", `rules option: ${overrideError.keyPath}: ${overrideError.message}`);
+  }
+
+  private explicit(path: string): LoadedConfig | undefined {
+    const result = this.locator.load(path);
+    if (!result.ok && /ENOENT/.test(result.error.message)) throw new EcrlintError("config", `${path}: config file not found`, path);
+    return this.checked(unwrap(result));
+  }
+
+  private checked(loaded: LoadedConfig | undefined): LoadedConfig | undefined {
+    const error = validateRuleSettings(loaded?.config.rules, loaded?.filePath);
+    if (error) throw configError(error);
+    return loaded;
+  }
+
+  /** The config that governs a file: `--config` for all, else the nearest one. */
+  forFile(filePath: string): LoadedConfig | undefined {
+    if (this.options.configFile) return this.root;
+    const loaded = unwrap(this.locator.forDirectory(dirname(filePath)));
+    if (loaded !== this.root && !this.resolved.has(loaded)) this.checked(loaded);
+    return loaded;
+  }
+
+  rules(loaded: LoadedConfig | undefined): ResolvedRules {
+    let rules = this.resolved.get(loaded);
+    if (!rules) {
+      rules = resolveRules(loaded?.config.rules, this.options.rules, this.options.quiet ?? false);
+      this.resolved.set(loaded, rules);
+    }
+    return rules;
+  }
+
+  /** A nested config's own `ignores` (the root config's were applied while discovering). */
+  ignores(loaded: LoadedConfig | undefined, filePath: string): boolean {
+    if (!loaded || loaded === this.root || !loaded.config.ignores?.length) return false;
+    let match = this.ignoreMatchers.get(loaded);
+    if (!match) {
+      match = picomatch(loaded.config.ignores, { dot: true });
+      this.ignoreMatchers.set(loaded, match);
+    }
+    return match(toPosix(relative(loaded.baseDir, filePath)));
+  }
+}

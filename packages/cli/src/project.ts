@@ -1,0 +1,68 @@
+import { relative } from "node:path";
+import { formatMessage, RULE_PREFIX, type LintMessage, type ProjectFile, type ProjectReport } from "@ecrlint/core";
+import { toPosix } from "./discover.js";
+import { EcrlintError } from "./errors.js";
+import type { FileEntry } from "./read-file.js";
+import { knownRules } from "./rules-config.js";
+
+export interface ProjectOutcome {
+  /** Findings of the cross-file rules, by file. */
+  messages: Map<string, LintMessage[]>;
+  /** Files whose findings depend on each other, both ways (for `--changed-since`). */
+  ties: Map<string, Set<string>>;
+}
+
+/**
+ * Runs the project hook of every cross-file rule that some file's config turns on, over the facts each file
+ * yielded when it was read. A file takes part in a rule when its own config enables the rule, with its options.
+ */
+export function runProjectRules(entries: FileEntry[], cwd: string): ProjectOutcome {
+  const messages = new Map<string, LintMessage[]>();
+  const ties = new Map<string, Set<string>>();
+  const tie = (a: string, b: string) => {
+    if (!ties.has(a)) ties.set(a, new Set());
+    if (!ties.has(b)) ties.set(b, new Set());
+    ties.get(a)!.add(b);
+    ties.get(b)!.add(a);
+  };
+  const enabled = new Set<string>();
+  for (const e of entries) for (const id of e.context?.rules.project.keys() ?? []) enabled.add(id);
+  for (const id of [...enabled].sort()) {
+    const rule = knownRules().get(id)!;
+    const byPath = new Map<string, FileEntry>();
+    const files: ProjectFile<unknown, unknown>[] = [];
+    for (const e of entries) {
+      if (e.outcome.status !== "ours" || !e.context || !(id in e.outcome.facts)) continue;
+      const configured = e.context.rules.project.get(id)!;
+      byPath.set(e.filePath, e);
+      files.push({
+        filePath: e.filePath,
+        relativePath: toPosix(relative(cwd, e.filePath)),
+        kind: e.outcome.kind,
+        registry: e.context.registry,
+        facts: e.outcome.facts[id],
+        options: configured.options,
+      });
+    }
+    const report = (d: ProjectReport) => {
+      const entry = byPath.get(d.filePath);
+      const configured = entry?.context?.rules.project.get(id);
+      if (!configured) return;
+      const list = messages.get(d.filePath) ?? [];
+      list.push({
+        ruleId: RULE_PREFIX + id,
+        severity: configured.severity,
+        message: formatMessage(rule.meta.messages[d.messageId] ?? d.messageId, d.data),
+        messageId: d.messageId,
+        ...d.loc,
+      });
+      messages.set(d.filePath, list);
+    };
+    try {
+      rule.project!.check({ files, report, tie });
+    } catch (error) {
+      throw new EcrlintError("internal", `rule ${RULE_PREFIX}${id} failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  return { messages, ties };
+}

@@ -1,0 +1,101 @@
+import type { LintMessage } from "@ecrlint/core";
+import { applyDirectives } from "./directives.js";
+import { MAX_FILE_BYTES, type FileEntry } from "./read-file.js";
+import type { LintOptions, LintResult, SuppressedLintMessage } from "./types.js";
+
+function byLocation(a: LintMessage, b: LintMessage): number {
+  return a.line - b.line || a.column - b.column;
+}
+
+function emptyResult(filePath: string): LintResult {
+  return {
+    filePath,
+    messages: [],
+    suppressedMessages: [],
+    errorCount: 0,
+    fatalErrorCount: 0,
+    warningCount: 0,
+    fixableErrorCount: 0,
+    fixableWarningCount: 0,
+    usedDeprecatedRules: [],
+  };
+}
+
+function finishResult(result: LintResult, text: string | undefined): LintResult {
+  for (const m of result.messages) {
+    if (m.severity === 2) {
+      result.errorCount++;
+      if (m.fatal) result.fatalErrorCount++;
+      if (m.fix) result.fixableErrorCount++;
+    } else {
+      result.warningCount++;
+      if (m.fix) result.fixableWarningCount++;
+    }
+  }
+  if (result.output === undefined && text !== undefined && result.errorCount + result.warningCount > 0) result.source = text;
+  return result;
+}
+
+/** A file named on the command line that the run skips, reported as ESLint does. */
+export function warningResult(filePath: string, message: string): LintResult {
+  const result = emptyResult(filePath);
+  // ESLint's ignore warnings have no location; formatters treat a missing line as "the whole file".
+  result.messages.push({ ruleId: null, fatal: false, severity: 1, message } as unknown as LintMessage);
+  return finishResult(result, undefined);
+}
+
+/** The files to report: all, or with `--changed-since` the changed ones plus the files tied to them. */
+export function selectFiles(entries: FileEntry[], changed: Set<string> | undefined, ties: Map<string, Set<string>>): Set<string> {
+  if (!changed) return new Set(entries.map((e) => e.filePath));
+  const selected = new Set<string>();
+  for (const e of entries) {
+    if (!changed.has(e.filePath)) continue;
+    selected.add(e.filePath);
+    for (const other of ties.get(e.filePath) ?? []) selected.add(other);
+  }
+  return selected;
+}
+
+/** One file's result: its own findings and the cross-file ones, with directives applied, in ESLint's shape. */
+export function resultFor(entry: FileEntry, projectMessages: LintMessage[], options: LintOptions): LintResult {
+  const result = emptyResult(entry.filePath);
+  const bom = entry.bom ? "\uFEFF" : "";
+  const { outcome } = entry;
+  if (entry.output !== undefined) result.output = bom + entry.output;
+  const finalText = entry.output ?? entry.text;
+  if (outcome.status === "too-large") {
+    const mb = (n: number) => (n / 1024 / 1024).toFixed(1);
+    result.messages.push({
+      ruleId: null,
+      fatal: false,
+      severity: 1,
+      message: `File not linted: ${mb(outcome.bytes)} MB is over the ${mb(MAX_FILE_BYTES)} MB limit for policy files.`,
+      line: 1,
+      column: 1,
+    });
+  } else if (outcome.status === "fatal") {
+    result.messages.push(outcome.message);
+  } else if (outcome.status === "ours") {
+    const all = [...outcome.messages, ...projectMessages].sort(byLocation);
+    const applied = applyDirectives(outcome.directives, all, finalText, true);
+    result.messages = applied.messages;
+    result.suppressedMessages = applied.suppressed as SuppressedLintMessage[];
+  }
+  if (options.quiet) {
+    result.messages = result.messages.filter((m) => m.severity === 2);
+    result.suppressedMessages = result.suppressedMessages.filter((m) => m.severity === 2);
+  }
+  return finishResult(result, bom + finalText);
+}
+
+/** Results in path order, as ESLint reports them. */
+export function sortResults(results: LintResult[]): LintResult[] {
+  return results.sort((a, b) => (a.filePath < b.filePath ? -1 : a.filePath > b.filePath ? 1 : 0));
+}
+
+/** The run's totals, and whether they fail it (errors, or more warnings than `maxWarnings`). */
+export function summarize(results: LintResult[], options: LintOptions): { errored: boolean; errorCount: number; warningCount: number } {
+  const errorCount = results.reduce((n, r) => n + r.errorCount, 0);
+  const warningCount = results.reduce((n, r) => n + r.warningCount, 0);
+  return { errored: errorCount > 0 || (options.maxWarnings !== undefined && warningCount > options.maxWarnings), errorCount, warningCount };
+}

@@ -1,0 +1,101 @@
+import { realpath } from "node:fs/promises";
+import { relative, resolve } from "node:path";
+import { ResultCache, defaultCacheLocation } from "./cache.js";
+import { Configs } from "./configs.js";
+import { DEFAULT_FILES, discoverFiles } from "./discover.js";
+import { EcrlintError, usageError } from "./errors.js";
+import { writeFileAtomic } from "./fs-utils.js";
+import { changedFiles, repositoryRoot } from "./git.js";
+import { runProjectRules } from "./project.js";
+import { readFile, type FileEntry } from "./read-file.js";
+import { resultFor, selectFiles, sortResults, summarize, warningResult } from "./results.js";
+import { describeRules } from "./rules-config.js";
+import type { LintOptions, LintReport, LintResult } from "./types.js";
+import { cacheVersion } from "./version.js";
+
+async function runRoot(options: LintOptions): Promise<string> {
+  try {
+    return await realpath(resolve(options.cwd ?? process.cwd()));
+  } catch {
+    throw usageError(`the working directory ${options.cwd} does not exist`);
+  }
+}
+
+function checkOptions(options: LintOptions): void {
+  if (options.maxWarnings !== undefined && !(Number.isInteger(options.maxWarnings) && options.maxWarnings >= 0)) {
+    throw usageError("--max-warnings must be a non-negative integer");
+  }
+  if (options.fix && options.fixDryRun) throw usageError("--fix and --fix-dry-run cannot be used together");
+}
+
+async function writeFix(entry: FileEntry, result: LintResult, cwd: string): Promise<void> {
+  try {
+    await writeFileAtomic(entry.filePath, result.output!);
+  } catch (error) {
+    throw new EcrlintError("io", `cannot write ${relative(cwd, entry.filePath)}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, entry.filePath);
+  }
+}
+
+/**
+ * Lints the policy files of a repository: the programmatic API behind the `ecrlint` command. It prints nothing and
+ * never exits; problems that stop the run (bad config, bad pattern, unreadable file) reject with an EcrlintError.
+ *
+ * The pipeline: configs → files discovered → each file read and linted alone (read-file.ts) → cross-file rules
+ * over what the files yielded (project.ts) → the files to report and their results (results.ts).
+ */
+export async function lint(options: LintOptions = {}): Promise<LintReport> {
+  const cwd = await runRoot(options);
+  checkOptions(options);
+  const configs = new Configs(cwd, options);
+  const root = configs.root;
+  const discovery = await discoverFiles({
+    root: cwd,
+    patterns: options.patterns ?? [],
+    files: root?.config.files?.length ? root.config.files : DEFAULT_FILES,
+    ignores: root?.config.ignores ?? [],
+    base: root?.baseDir ?? cwd,
+    useIgnores: options.ignore !== false,
+  });
+  const changed = options.changedSince ? await changedFiles(cwd, options.changedSince) : undefined;
+  const fixing = options.fix || options.fixDryRun;
+  const cache = options.cache && !fixing ? await ResultCache.open(options.cacheLocation ?? defaultCacheLocation(cwd), cacheVersion()) : undefined;
+
+  const entries: FileEntry[] = [];
+  for (const filePath of discovery.files) {
+    const entry = readFile(filePath, configs, options, cache);
+    if (entry) entries.push(entry);
+  }
+  const project = runProjectRules(entries, cwd);
+  const selected = selectFiles(entries, changed, project.ties);
+
+  const results: LintResult[] = [];
+  const fixedFiles: string[] = [];
+  for (const entry of entries) {
+    if (!selected.has(entry.filePath) || entry.outcome.status === "not-ours") continue;
+    const result = resultFor(entry, project.messages.get(entry.filePath) ?? [], options);
+    if (options.fix && entry.output !== undefined) {
+      await writeFix(entry, result, cwd);
+      fixedFiles.push(entry.filePath);
+    }
+    results.push(result);
+  }
+  for (const filePath of discovery.ignoredExplicit) {
+    results.push(warningResult(filePath, 'File ignored because of a matching ignore pattern. Use "--no-ignore" to disable file ignore settings.'));
+  }
+  for (const filePath of discovery.outsideRoot) {
+    results.push(warningResult(filePath, "File ignored because outside of base path."));
+  }
+
+  if (cache) {
+    cache.retain(entries.map((e) => e.filePath));
+    await cache.save().catch(() => undefined);
+  }
+  return {
+    results: sortResults(results),
+    ...summarize(results, options),
+    cwd,
+    rootDir: repositoryRoot(cwd) ?? cwd,
+    rulesMeta: describeRules(),
+    fixedFiles,
+  };
+}

@@ -1,0 +1,132 @@
+import { parseArn, arnSegmentOffsets, type Arn } from "@ecrlint/core";
+import { actionMatches } from "@ecrlint/core";
+import { propertyName, type JsonExpression, type JsonNode, type JsonObject, type JsonProperty, type SourceLocation } from "@ecrlint/core";
+import type { PolicyDocument, PolicyStatement, StringValue } from "@ecrlint/core";
+import type { PolicyFile } from "@ecrlint/core";
+import type { TextEdit } from "@ecrlint/core";
+
+export function policyOf(file: PolicyFile): PolicyDocument | undefined {
+  return file.kind === "registry-policy" || file.kind === "repository-policy" ? file.policy : undefined;
+}
+
+export const isAllow = (s: PolicyStatement) => s.effect?.value === "Allow";
+export const isDeny = (s: PolicyStatement) => s.effect?.value === "Deny";
+
+/** Whether a statement's Action/NotAction covers an action (case-insensitive, wildcards). */
+export function statementCoversAction(s: PolicyStatement, action: string): boolean {
+  if (s.action) return s.action.values.some((v) => actionMatches(v.value, action));
+  if (s.notAction) return !s.notAction.values.some((v) => actionMatches(v.value, action));
+  return false;
+}
+
+/** The account an AWS principal value names: a 12-digit id or the account segment of an IAM/STS ARN. */
+export function principalAccount(value: string): string | undefined {
+  if (/^\d{12}$/.test(value)) return value;
+  const arn = parseArn(value);
+  if (arn && (arn.service === "iam" || arn.service === "sts") && /^\d{12}$/.test(arn.account)) return arn.account;
+  return undefined;
+}
+
+/** `123456789012` and `arn:aws:iam::123456789012:root` name the whole account (REFERENCE §6). */
+export function isAccountPrincipal(value: string): boolean {
+  if (/^\d{12}$/.test(value)) return true;
+  const arn = parseArn(value);
+  return arn !== undefined && arn.service === "iam" && arn.resource === "root";
+}
+
+export function awsPrincipalValues(s: PolicyStatement): StringValue[] {
+  return s.principal?.entries.filter((e) => e.type === "AWS").flatMap((e) => e.values) ?? [];
+}
+
+/** The location of characters [start, end) of a single-line string literal's value. */
+export function locInString(node: JsonExpression, start: number, end: number): SourceLocation | undefined {
+  if (node.type !== "JSONLiteral" || typeof node.value !== "string") return undefined;
+  // Offsets into the value map onto the source only when the literal has no escapes and sits on one line.
+  if (node.raw.length !== node.value.length + 2 || node.loc.start.line !== node.loc.end.line) return undefined;
+  const line = node.loc.start.line;
+  const column = node.loc.start.column + 1;
+  return { start: { line, column: column + start }, end: { line, column: column + end } };
+}
+
+/** An edit replacing characters [start, end) of a string literal's value, or undefined when they can't be mapped. */
+export function editInString(node: JsonExpression, start: number, end: number, text: string): TextEdit | undefined {
+  if (!locInString(node, start, end)) return undefined;
+  const base = node.range[0] + 1;
+  return { range: [base + start, base + end], text };
+}
+
+export interface ArnValue {
+  value: StringValue;
+  arn: Arn;
+  segments: NonNullable<ReturnType<typeof arnSegmentOffsets>>;
+  /** Where it sits: a Resource/NotResource entry, or the value of an `Arn*` condition operator. */
+  origin: "resource" | "condition";
+  statement: PolicyStatement;
+}
+
+const ARN_OPERATOR = /^(For(All|Any)Values:)?Arn(Not)?(Equals|Like)(IfExists)?$/i;
+
+/** Every ARN a policy names in Resource/NotResource and in Arn* conditions. */
+export function policyArns(policy: PolicyDocument): ArnValue[] {
+  const out: ArnValue[] = [];
+  const add = (value: StringValue, origin: ArnValue["origin"], statement: PolicyStatement) => {
+    const arn = parseArn(value.value);
+    const segments = arnSegmentOffsets(value.value);
+    if (arn && segments) out.push({ value, arn, segments, origin, statement });
+  };
+  for (const s of policy.statements) {
+    for (const el of [s.resource, s.notResource]) for (const v of el?.values ?? []) add(v, "resource", s);
+    for (const op of s.condition?.operators ?? []) {
+      if (!ARN_OPERATOR.test(op.operator)) continue;
+      for (const key of op.keys) for (const v of key.values) add(v, "condition", s);
+    }
+  }
+  return out;
+}
+
+/** The value found most often, when one value is found more often than every other. */
+export function strictMajority(values: string[]): string | undefined {
+  const counts = new Map<string, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  const sorted = [...counts.entries()].sort((a, b) => b[1] - a[1]);
+  if (sorted.length < 2) return sorted[0]?.[0];
+  return sorted[0]![1] > sorted[1]![1] ? sorted[0]![0] : undefined;
+}
+
+/** The node an ajv `instancePath` (a JSON Pointer) points at; with duplicate keys, the last one, as JSON.parse keeps. */
+export function nodeAtPath(root: JsonNode, instancePath: string): JsonNode | undefined {
+  let node: JsonNode | undefined = root;
+  if (instancePath === "") return node;
+  for (const raw of instancePath.split("/").slice(1)) {
+    const segment = raw.replace(/~1/g, "/").replace(/~0/g, "~");
+    if (node?.type === "JSONObjectExpression") {
+      let found: JsonProperty | undefined;
+      for (const p of node.properties) if (propertyName(p) === segment) found = p;
+      node = found?.value;
+    } else if (node?.type === "JSONArrayExpression") {
+      node = /^\d+$/.test(segment) ? (node.elements[Number(segment)] ?? undefined) : undefined;
+    } else return undefined;
+  }
+  return node;
+}
+
+/** The first character of a node (the `{` of an object), so a report about a whole statement marks its start only. */
+export function headLoc(node: JsonNode): SourceLocation {
+  const { line, column } = node.loc.start;
+  return { start: { line, column }, end: { line, column: column + 1 } };
+}
+
+/** An edit renaming a property's key, quoted as JSON requires. */
+export function renameKeyEdit(property: JsonProperty, name: string): TextEdit {
+  return { range: property.key.range, text: JSON.stringify(name) };
+}
+
+/** An edit removing a property together with the comma that separates it from its neighbour. */
+export function removePropertyEdit(object: JsonObject, property: JsonProperty): TextEdit {
+  const index = object.properties.indexOf(property);
+  const previous = object.properties[index - 1];
+  const next = object.properties[index + 1];
+  if (previous) return { range: [previous.range[1], property.range[1]], text: "" };
+  if (next) return { range: [property.range[0], next.range[0]], text: "" };
+  return { range: property.range, text: "" };
+}

@@ -1,0 +1,61 @@
+import { defineRule, hasWildcard } from "@ecrlint/core";
+import { editInString, locInString, policyArns, policyOf, strictMajority, type ArnValue } from "../_shared/util.js";
+
+export const noAccountMismatch = defineRule({
+  id: "no-account-mismatch",
+  meta: {
+    type: "problem",
+    docs: {
+      description: "Require repository ARNs in a registry policy to name the registry's own account",
+      config: "recommended",
+      reference: "§2 (the account must be the destination registry's own account), §5 (repository ARNs)",
+    },
+    messages: {
+      accountMismatch: 'Account "{{account}}" is not the registry\'s account "{{expected}}": a registry policy only governs its own repositories, so this statement never applies.',
+      wildcardAccount: 'Wildcard account "{{account}}" in a registry policy hides an account mismatch; name the registry\'s own account{{expected}}.',
+      accountDisagrees: 'Account "{{account}}" differs from "{{majority}}", which the other repository ARNs of this policy use.',
+    },
+    schema: [],
+    fixable: "code",
+  },
+  kinds: ["registry-policy"],
+  defaultOptions: {},
+  check(context) {
+    const policy = policyOf(context.file);
+    if (!policy) return;
+    const expected = context.registry.account;
+    const accountLoc = (a: ArnValue) => locInString(a.value.node, a.segments.account[0], a.segments.account[1]);
+    // Only ECR ARNs name this registry's repositories; an IAM ARN in a condition names a caller, legitimately elsewhere.
+    const repositoryArns = policyArns(policy).filter((a) => a.arn.service === "ecr" && a.arn.account !== "");
+    const concrete: ArnValue[] = [];
+    for (const a of repositoryArns) {
+      const { account } = a.arn;
+      if (hasWildcard(account)) {
+        if (a.origin === "resource") {
+          context.report({ node: a.value.node, loc: accountLoc(a), messageId: "wildcardAccount", data: { account, expected: expected ? ` "${expected}"` : "" } });
+        }
+        continue;
+      }
+      if (expected && account !== expected) {
+        const edit = editInString(a.value.node, a.segments.account[0], a.segments.account[1], expected);
+        context.report({
+          node: a.value.node,
+          loc: accountLoc(a),
+          messageId: "accountMismatch",
+          data: { account, expected },
+          ...(edit ? { fix: [edit] } : {}),
+        });
+        continue;
+      }
+      concrete.push(a);
+    }
+    if (expected) return;
+    const majority = strictMajority(concrete.map((a) => a.arn.account));
+    if (!majority) return;
+    for (const a of concrete) {
+      if (a.arn.account !== majority) {
+        context.report({ node: a.value.node, loc: accountLoc(a), messageId: "accountDisagrees", data: { account: a.arn.account, majority } });
+      }
+    }
+  },
+});

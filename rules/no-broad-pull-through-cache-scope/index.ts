@@ -1,0 +1,118 @@
+import { actionMatches, arnSegmentOffsets, defineRule, hasWildcard, parseArn, type PolicyStatement, type ReportDescriptor, type StringValue } from "@ecrlint/core";
+import { isAccountPrincipal, isAllow, locInString, policyOf } from "../_shared/util.js";
+
+const IMPORT = "ecr:BatchImportUpstreamImage";
+
+interface Options {
+  /** Namespaces (ecrRepositoryPrefix values) a statement may scope to, on top of the registry's configured ones. */
+  allowedPrefixes: string[];
+  /** Accept a whole account as principal (REFERENCE §3 asks for IAM entities). */
+  allowAccountPrincipal: boolean;
+}
+
+const isWholeServiceAction = (value: string) => value === "*" || value.toLowerCase() === "ecr:*";
+
+/** A pull-through-cache grant names BatchImportUpstreamImage itself (`ecr:*` alone is an admin grant, not this pattern). */
+function isPullThroughCacheGrant(s: PolicyStatement): boolean {
+  return isAllow(s) && (s.action?.values.some((v) => !isWholeServiceAction(v.value) && actionMatches(v.value, IMPORT)) ?? false);
+}
+
+export const noBroadPullThroughCacheScope = defineRule<Options>({
+  id: "no-broad-pull-through-cache-scope",
+  meta: {
+    type: "problem",
+    docs: {
+      description: "Require pull-through-cache grants to be scoped to one cache namespace and to IAM entities",
+      config: "recommended",
+      reference: "§3 (registry permissions scope pull through cache to a rule's namespace and to IAM entities)",
+    },
+    messages: {
+      broadResource: 'Resource "{{resource}}" lets this pull-through-cache grant create and import into every repository; scope it to a namespace such as "repository/ecr-public/*".',
+      noNamespace: 'Repository pattern "{{repository}}" has no "/" after the namespace, so it also matches repositories that merely start with "{{prefix}}"; write "{{prefix}}/*".',
+      wildcardRegistry: 'Wildcard {{segment}} "{{value}}" widens this pull-through-cache grant beyond one registry.',
+      unknownNamespace: 'Namespace "{{namespace}}" is not a pull-through-cache prefix of this registry ({{allowed}}).',
+      broadAction: 'Action "{{action}}" grants every ECR action along with the pull-through-cache actions; list ecr:CreateRepository and ecr:BatchImportUpstreamImage.',
+      broadPrincipal: 'Principal "*" lets anyone use this pull-through-cache rule; name IAM users or roles.',
+      accountPrincipal: 'Principal "{{principal}}" is a whole account; pull-through-cache permissions should name IAM users, groups or roles.',
+      notResource: '"NotResource" in a pull-through-cache grant covers every repository but the listed ones; use "Resource" with a namespace.',
+    },
+    schema: [
+      {
+        type: "object",
+        additionalProperties: false,
+        properties: {
+          allowedPrefixes: { type: "array", items: { type: "string", minLength: 2, maxLength: 30 } },
+          allowAccountPrincipal: { type: "boolean" },
+        },
+      },
+    ],
+  },
+  kinds: ["registry-policy"],
+  defaultOptions: { allowedPrefixes: [], allowAccountPrincipal: false },
+  check(context) {
+    const policy = policyOf(context.file);
+    if (!policy) return;
+    const configured = [...(context.registry.pullThroughCachePrefixes ?? []), ...context.options.allowedPrefixes];
+    for (const s of policy.statements) {
+      if (!isPullThroughCacheGrant(s)) continue;
+      for (const v of s.action?.values ?? []) {
+        if (isWholeServiceAction(v.value)) context.report({ node: v.node, messageId: "broadAction", data: { action: v.value } });
+      }
+      if (s.notResource) context.report({ node: s.notResource.property.key, messageId: "notResource" });
+      for (const v of s.resource?.values ?? []) checkResource(v, configured, context.report);
+      if (s.principal?.wildcard?.value === "*") {
+        context.report({ node: s.principal.wildcard.node, messageId: "broadPrincipal" });
+      }
+      for (const entry of s.principal?.entries ?? []) {
+        if (entry.type !== "AWS") continue;
+        for (const p of entry.values) {
+          if (p.value === "*") context.report({ node: p.node, messageId: "broadPrincipal" });
+          else if (!context.options.allowAccountPrincipal && isAccountPrincipal(p.value)) {
+            context.report({ node: p.node, messageId: "accountPrincipal", data: { principal: p.value } });
+          }
+        }
+      }
+    }
+  },
+});
+
+function checkResource(v: StringValue, configured: string[], report: (descriptor: ReportDescriptor) => void): void {
+  if (v.value === "*") {
+    report({ node: v.node, messageId: "broadResource", data: { resource: v.value } });
+    return;
+  }
+  const arn = parseArn(v.value);
+  const segments = arnSegmentOffsets(v.value);
+  if (!arn || !segments) return;
+  const offset = segments.resource[0];
+  for (const [segment, [start, end]] of [["Region", segments.region], ["account", segments.account]] as const) {
+    const value = v.value.slice(start, end);
+    if (hasWildcard(value)) {
+      report({ node: v.node, loc: locInString(v.node, start, end), messageId: "wildcardRegistry", data: { segment, value } });
+    }
+  }
+  if (!arn.resource.startsWith("repository/")) {
+    if (hasWildcard(arn.resource)) report({ node: v.node, messageId: "broadResource", data: { resource: v.value } });
+    return;
+  }
+  const repository = arn.resource.slice("repository/".length);
+  const loc = locInString(v.node, offset, v.value.length);
+  const slash = repository.indexOf("/");
+  const firstWildcard = repository.search(/[*?]/);
+  if (firstWildcard === 0) {
+    report({ node: v.node, loc, messageId: "broadResource", data: { resource: v.value } });
+    return;
+  }
+  if (slash < 0 || (firstWildcard >= 0 && firstWildcard < slash)) {
+    if (firstWildcard >= 0) {
+      const prefix = repository.slice(0, firstWildcard);
+      report({ node: v.node, loc, messageId: "noNamespace", data: { repository: arn.resource, prefix } });
+    }
+    return;
+  }
+  const namespace = repository.slice(0, slash);
+  if (configured.length > 0 && !configured.includes(namespace)) {
+    const nsLoc = locInString(v.node, offset + "repository/".length, offset + "repository/".length + namespace.length);
+    report({ node: v.node, loc: nsLoc, messageId: "unknownNamespace", data: { namespace, allowed: configured.join(", ") } });
+  }
+}

@@ -1,0 +1,48 @@
+import { defineRule } from "@ecrlint/core";
+import { editInString, policyOf } from "../_shared/util.js";
+
+export const noDuplicateSid = defineRule({
+  id: "no-duplicate-sid",
+  meta: {
+    type: "problem",
+    docs: {
+      description: "Disallow two statements of one policy sharing a Sid",
+      config: "recommended",
+      reference: "§6 Grammar: Sid unique within a policy",
+    },
+    messages: {
+      duplicateSid: 'Sid "{{sid}}" is already used by the statement on line {{firstLine}}; Sids must be unique within a policy.',
+      renameSid: 'Rename this Sid to "{{newSid}}".',
+    },
+    schema: [],
+    hasSuggestions: true,
+  },
+  kinds: ["registry-policy", "repository-policy"],
+  defaultOptions: {},
+  check(context) {
+    const policy = policyOf(context.file);
+    if (!policy) return;
+    const used = new Set(policy.statements.flatMap((s) => (s.sid ? [s.sid.value] : [])));
+    const firstLine = new Map<string, number>();
+    for (const statement of policy.statements) {
+      const sid = statement.sid;
+      if (!sid || sid.value === "") continue;
+      const first = firstLine.get(sid.value);
+      if (first === undefined) {
+        firstLine.set(sid.value, sid.node.loc.start.line);
+        continue;
+      }
+      let n = 2;
+      while (used.has(`${sid.value}${n}`)) n++;
+      const newSid = `${sid.value}${n}`;
+      used.add(newSid);
+      const edit = editInString(sid.node, 0, sid.value.length, newSid) ?? { range: sid.node.range, text: JSON.stringify(newSid) };
+      context.report({
+        node: sid.node,
+        messageId: "duplicateSid",
+        data: { sid: sid.value, firstLine: first },
+        suggest: [{ messageId: "renameSid", data: { newSid }, edits: [edit] }],
+      });
+    }
+  },
+});

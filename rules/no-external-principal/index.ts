@@ -1,0 +1,37 @@
+import { defineRule } from "@ecrlint/core";
+import { describeCaller, findOutsiderGrants, principalNodeFor } from "../_shared/outsider-access.js";
+import { policyOf } from "../_shared/util.js";
+
+export const noExternalPrincipal = defineRule({
+  id: "no-external-principal",
+  meta: {
+    type: "suggestion",
+    docs: {
+      description: "Disallow grants to principals outside the configured trusted accounts and organizations",
+      config: "strict",
+      reference: "§2 (cross-account grants), §6 (account principals, cross-account access, condition semantics)",
+    },
+    messages: {
+      externalPrincipal: "{{principal}} is outside the trusted accounts and organizations, and this statement allows it {{action}}{{context}}.",
+    },
+    schema: [],
+  },
+  kinds: ["registry-policy", "repository-policy"],
+  defaultOptions: {},
+  check(context) {
+    const policy = policyOf(context.file);
+    const { trust, registry } = context;
+    if (!policy || (trust.accounts.length === 0 && trust.orgs.length === 0)) return;
+    // The registry's own account and its configured replication sources are part of the setup, not outsiders.
+    const accounts = new Set<string>([...trust.accounts, ...(registry.replicationSources ?? [])]);
+    if (registry.account) accounts.add(registry.account);
+    for (const g of findOutsiderGrants(policy, registry, { accounts, orgs: new Set(trust.orgs), tryNamedValues: true })) {
+      const { principal, action } = g.witness.request;
+      context.report({
+        node: principalNodeFor(g.statement, principal),
+        messageId: "externalPrincipal",
+        data: { principal: describeCaller(principal), action, context: g.namedContext.length ? ` (with ${g.namedContext.join(", ")})` : "" },
+      });
+    }
+  },
+});

@@ -1,0 +1,40 @@
+import { defineRule } from "@ecrlint/core";
+import { policyOf, removePropertyEdit } from "../_shared/util.js";
+
+export const noRepositoryPolicyResource = defineRule({
+  id: "no-repository-policy-resource",
+  meta: {
+    type: "problem",
+    docs: {
+      description: "Disallow a Resource element in a repository policy",
+      config: "recommended",
+      reference: "§1 (a repository policy has no `Resource`: ECR rejects one)",
+    },
+    messages: {
+      resourceInRepositoryPolicy: '"{{element}}" in a repository policy: ECR rejects it, because a repository policy always applies to its own repository ({{how}}).',
+      removeElement: 'Remove "{{element}}".',
+    },
+    schema: [],
+    hasSuggestions: true,
+  },
+  kinds: ["repository-policy"],
+  defaultOptions: {},
+  check(context) {
+    const policy = policyOf(context.file);
+    // Classified by content, a policy with a Resource is a registry policy: only its file name makes it one of these.
+    if (!policy) return;
+    const name = context.filePath.split(/[\\/]/).pop() ?? context.filePath;
+    for (const s of policy.statements) {
+      for (const element of [s.resource, s.notResource]) {
+        if (!element) continue;
+        const label = element === s.resource ? "Resource" : "NotResource";
+        context.report({
+          node: element.property.key,
+          messageId: "resourceInRepositoryPolicy",
+          data: { element: label, how: `the file name "${name}" marks it as one` },
+          suggest: [{ messageId: "removeElement", data: { element: label }, edits: [removePropertyEdit(s.node, element.property)] }],
+        });
+      }
+    }
+  },
+});

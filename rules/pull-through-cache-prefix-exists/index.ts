@@ -1,0 +1,100 @@
+import { actionMatches, closest, defineRule, parseArn, type ProjectFile, type Span, spanOf } from "@ecrlint/core";
+
+type Facts =
+  | { kind: "rules"; prefixes: string[] }
+  | { kind: "policy"; resources: { value: string; loc: Span }[] };
+
+type File = ProjectFile<Facts, Record<string, never>>;
+
+const IMPORT = "ecr:BatchImportUpstreamImage";
+
+/** `ecr:*` and `*` grant everything: a statement is about pull through cache only when it names the import action. */
+function isPullThroughCacheAction(pattern: string): boolean {
+  return pattern !== "*" && pattern.toLowerCase() !== "ecr:*" && actionMatches(pattern, IMPORT);
+}
+
+/**
+ * The repository names a resource ARN scopes to, up to its first wildcard: `docker-hub/library/` for
+ * `repository/docker-hub/library/*`. Undefined when the ARN names no namespace we can judge (`repository/*`,
+ * `repository/ecr-*`), which other rules report as too broad.
+ */
+export function scopedNames(resource: string): { literal: string; exact: boolean } | undefined {
+  const arn = parseArn(resource);
+  if (!arn || arn.service !== "ecr" || !arn.resource.startsWith("repository/")) return undefined;
+  const name = arn.resource.slice("repository/".length);
+  const wildcard = name.search(/[*?]/);
+  const literal = wildcard < 0 ? name : name.slice(0, wildcard);
+  if (wildcard >= 0 && !literal.includes("/")) return undefined;
+  return { literal, exact: wildcard < 0 };
+}
+
+/** REFERENCE §3: a prefix always has `/` appended, so `ecr-public` covers `ecr-public/...` only. */
+function coveredBy(names: { literal: string; exact: boolean }, prefix: string): boolean {
+  return names.literal.startsWith(`${prefix}/`);
+}
+
+export const pullThroughCachePrefixExists = defineRule<Record<string, never>, Facts>({
+  id: "pull-through-cache-prefix-exists",
+  meta: {
+    type: "problem",
+    docs: {
+      description: "Require each pull-through-cache statement's namespace to match a pull-through-cache rule of its registry",
+      config: "recommended",
+      reference: "§3 (statements name one rule's namespace, its ecrRepositoryPrefix; a prefix always has / appended)",
+    },
+    messages: {
+      unknownNamespace:
+        'Namespace "{{namespace}}" matches no pull-through-cache rule of registry {{account}} in {{region}} (rule prefixes: {{prefixes}}): this statement grants nothing.',
+      unknownNamespaceDidYouMean:
+        'Namespace "{{namespace}}" matches no pull-through-cache rule of registry {{account}} in {{region}} (rule prefixes: {{prefixes}}). Did you mean "{{suggestion}}"?',
+    },
+    schema: [],
+  },
+  kinds: ["pull-through-cache-rules", "registry-policy"],
+  defaultOptions: {},
+
+  project: {
+    collect(file) {
+      if (file.kind === "pull-through-cache-rules") {
+        return { kind: "rules", prefixes: file.pullThroughCacheRules.flatMap((r) => (r.prefix ? [r.prefix.value] : [])) };
+      }
+      if (file.kind !== "registry-policy") return undefined;
+      const resources: { value: string; loc: Span }[] = [];
+      for (const s of file.policy.statements) {
+        if (s.effect?.value !== "Allow" || !s.action?.values.some((a) => isPullThroughCacheAction(a.value))) continue;
+        for (const r of s.resource?.values ?? []) resources.push({ value: r.value, loc: spanOf(r.node) });
+      }
+      return { kind: "policy", resources };
+    },
+
+    check(project) {
+      const ruleFiles = new Map<string, File[]>();
+      for (const f of project.files) {
+        if (f.facts.kind !== "rules" || !f.registry.account || !f.registry.region) continue;
+        const key = `${f.registry.account}|${f.registry.region}`;
+        ruleFiles.set(key, [...(ruleFiles.get(key) ?? []), f]);
+      }
+      for (const policy of project.files) {
+        const { account, region, pullThroughCachePrefixes } = policy.registry;
+        if (policy.facts.kind !== "policy" || !account || !region) continue;
+        const files = ruleFiles.get(`${account}|${region}`) ?? [];
+        // Without rule files or configured prefixes nothing is known about the registry's rules: say nothing.
+        if (files.length === 0 && pullThroughCachePrefixes === undefined) continue;
+        for (const f of files) project.tie(policy.filePath, f.filePath);
+        const prefixes = [...new Set([...(pullThroughCachePrefixes ?? []), ...files.flatMap((f) => (f.facts.kind === "rules" ? f.facts.prefixes : []))])].sort();
+        for (const resource of policy.facts.resources) {
+          const names = scopedNames(resource.value);
+          if (!names || prefixes.some((p) => coveredBy(names, p))) continue;
+          const namespace = names.literal.split("/")[0]!;
+          const suggestion = closest(namespace, prefixes, 3);
+          const data = { namespace, account, region, prefixes: prefixes.length ? prefixes.map((p) => `"${p}"`).join(", ") : "none" };
+          project.report(
+            suggestion
+              ? { filePath: policy.filePath, messageId: "unknownNamespaceDidYouMean", loc: resource.loc, data: { ...data, suggestion } }
+              : { filePath: policy.filePath, messageId: "unknownNamespace", loc: resource.loc, data },
+          );
+        }
+      }
+    },
+  },
+});

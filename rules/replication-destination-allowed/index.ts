@@ -1,0 +1,119 @@
+import { defineRule, partitionOfRegion, policyValue, type ProjectFile, type Span, spanOf } from "@ecrlint/core";
+import { compiledPolicy, replicationGrant, type PolicyFacts } from "../_shared/replication-grant.js";
+
+interface Destination {
+  region: string | undefined;
+  registryId: string | undefined;
+  loc: Span;
+}
+
+type Facts =
+  | { kind: "replication"; rules: { filters: string[]; destinations: Destination[] }[] }
+  | ({ kind: "policy" } & PolicyFacts);
+
+interface Options {
+  /** Destination accounts whose registry policy is managed elsewhere, even if a file in the repository claims it. */
+  ignoreAccounts: string[];
+}
+
+type File = ProjectFile<Facts, Options>;
+
+export const replicationDestinationAllowed = defineRule<Options, Facts>({
+  id: "replication-destination-allowed",
+  meta: {
+    type: "problem",
+    docs: {
+      description: "Require the registry policy of each cross-account replication destination in the repository to allow the source account",
+      config: "recommended",
+      reference: "§2 (the destination must allow ecr:ReplicateImage to the source account, in its own Region; never across partitions), §6 (evaluation)",
+    },
+    messages: {
+      missingGrant:
+        'The registry policy "{{policyFile}}" of destination {{destinationAccount}} in {{region}} does not allow account {{sourceAccount}} "ecr:ReplicateImage" on {{repositories}}: replication to this destination fails.',
+      deniedGrant:
+        'The registry policy "{{policyFile}}" of destination {{destinationAccount}} in {{region}} allows account {{sourceAccount}} "ecr:ReplicateImage" on {{repositories}}, but its Deny statement on line {{denyLine}} cancels it: replication to this destination fails.',
+      crossPartition:
+        'Destination Region "{{region}}" is in partition {{destinationPartition}}, but this registry is in {{sourcePartition}}: replication never crosses partitions.',
+    },
+    schema: [
+      {
+        type: "object",
+        additionalProperties: false,
+        properties: {
+          ignoreAccounts: { type: "array", items: { type: "string", pattern: "^\\d{12}$" }, uniqueItems: true },
+        },
+      },
+    ],
+  },
+  kinds: ["replication-configuration", "registry-policy"],
+  defaultOptions: { ignoreAccounts: [] },
+
+  project: {
+    collect(file) {
+      if (file.kind === "registry-policy") {
+        // Indexed by position in the Statement list, as the evaluator numbers statements.
+        const statementLines: number[] = [];
+        for (const s of file.policy.statements) statementLines[s.index] = s.node.loc.start.line;
+        return { kind: "policy", value: policyValue(file.policy), statementLines };
+      }
+      if (file.kind !== "replication-configuration") return undefined;
+      return {
+        kind: "replication",
+        rules: file.replication.rules.map((rule) => ({
+          filters: rule.filters.flatMap((f) => (f.filter && (f.filterType?.value ?? "PREFIX_MATCH") === "PREFIX_MATCH" ? [f.filter.value] : [])),
+          destinations: rule.destinations.map((d) => ({ region: d.region?.value, registryId: d.registryId?.value, loc: spanOf(d.node) })),
+        })),
+      };
+    },
+
+    check(project) {
+      const policies = new Map<string, File[]>();
+      for (const f of project.files) {
+        if (f.facts.kind !== "policy" || !f.registry.account || !f.registry.region) continue;
+        const key = `${f.registry.account}|${f.registry.region}`;
+        policies.set(key, [...(policies.get(key) ?? []), f]);
+      }
+      for (const source of project.files) {
+        if (source.facts.kind !== "replication" || !source.registry.account) continue;
+        const sourceAccount = source.registry.account;
+        const sourcePartition = source.registry.partition;
+        for (const rule of source.facts.rules) {
+          for (const d of rule.destinations) {
+            if (!d.region || !d.registryId) continue;
+            const destinationPartition = partitionOfRegion(d.region);
+            if (sourcePartition && destinationPartition && destinationPartition !== sourcePartition) {
+              project.report({ filePath: source.filePath, messageId: "crossPartition", loc: d.loc, data: { region: d.region, destinationPartition, sourcePartition } });
+              continue;
+            }
+            // REFERENCE §2: replication inside one's own registry needs no registry policy.
+            if (d.registryId === sourceAccount || source.options.ignoreAccounts.includes(d.registryId)) continue;
+            const partition = destinationPartition ?? sourcePartition ?? "aws";
+            for (const target of policies.get(`${d.registryId}|${d.region}`) ?? []) {
+              if (target.facts.kind !== "policy") continue;
+              project.tie(source.filePath, target.filePath);
+              for (const namePrefix of rule.filters.length ? rule.filters : [""]) {
+                const policy = compiledPolicy(target.facts);
+                if (!policy) break;
+                const answer = replicationGrant(policy, target.facts, { sourceAccount, partition, account: d.registryId, region: d.region, namePrefix });
+                if (answer.granted) continue;
+                const data = {
+                  policyFile: target.relativePath,
+                  destinationAccount: d.registryId,
+                  region: d.region,
+                  sourceAccount,
+                  repositories: `"repository/${namePrefix}*"`,
+                };
+                if (answer.denyLine !== undefined) {
+                  project.report({ filePath: source.filePath, messageId: "deniedGrant", loc: d.loc, data: { ...data, denyLine: answer.denyLine } });
+                } else {
+                  project.report({ filePath: source.filePath, messageId: "missingGrant", loc: d.loc, data });
+                }
+                break;
+              }
+            }
+          }
+        }
+      }
+    },
+  },
+});

@@ -1,0 +1,40 @@
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { ruleList } from "../index.js";
+import { ruleFolder, rulesDir } from "./rule-cases.js";
+
+const root = join(rulesDir, "..");
+
+describe("generated files", () => {
+  it("rules/index.ts, the rule READMEs and the README rules table match the rule folders, meta and cases", () => {
+    const run = () => execFileSync(process.execPath, [join(root, "scripts/generate.mjs"), "--check"], { encoding: "utf8", stdio: "pipe" });
+    expect(run).not.toThrow();
+  });
+});
+
+describe.each(ruleList.map((rule) => [rule.id, rule] as const))("rules/%s/README.md", (id, rule) => {
+  // Read in each test, so that a rule without a folder fails here rather than stopping the whole file.
+  const readme = () => readFileSync(join(ruleFolder(id), "README.md"), "utf8");
+
+  it("is titled by the id, states meta.docs.description and has every section", () => {
+    const text = readme();
+    expect(text.startsWith(`# ${id}\n`)).toBe(true);
+    expect(text).toContain(`> ${rule.meta.docs.description}.`);
+    for (const heading of ["## What it catches", "## Why", "## Options", "## Examples", "### Incorrect", "### Correct"]) expect(text).toContain(heading);
+  });
+
+  it("cites the REFERENCE", () => {
+    expect(readme()).toMatch(/REFERENCE §\d/);
+  });
+
+  it("has a heading for every option", () => {
+    const text = readme();
+    const schema = rule.meta.schema[0] as { properties?: Record<string, unknown> } | undefined;
+    for (const option of Object.keys(schema?.properties ?? {})) {
+      expect(text, `rules/${id}/README.md lacks "### \`${option}\`"`).toContain(`### \`${option}\``);
+    }
+    if (!schema?.properties) expect(text).toMatch(/## Options\s+None\./);
+  });
+});

@@ -1,0 +1,121 @@
+import { actionMatches, closest, defineRule, ecrCatalog, expandActionPattern, findEcrAction, hasWildcard, type PolicyStatement, serviceCatalog, type StringValue, type SuggestionDescriptor, wildcardMatch } from "@ecrlint/core";
+import { editInString, policyOf } from "../_shared/util.js";
+
+/** REFERENCE §4: what a registry policy may hold while the account's REGISTRY_POLICY_SCOPE is V1. */
+const V1_ACTIONS = ["ecr:ReplicateImage", "ecr:BatchImportUpstreamImage", "ecr:CreateRepository"];
+
+/** Whether some Resource of the statement can be the literal `*` that registry-level actions act on. */
+function canNameStar(s: PolicyStatement): boolean {
+  if (s.resource) return s.resource.values.some((v) => wildcardMatch(v.value, "*"));
+  if (s.notResource) return !s.notResource.values.some((v) => wildcardMatch(v.value, "*"));
+  // A repository policy has no Resource: it governs its own repository, never `*`.
+  return false;
+}
+
+export const validAction = defineRule({
+  id: "valid-action",
+  meta: {
+    type: "problem",
+    docs: {
+      description: "Require every action of a policy to be an ECR action that the policy can grant",
+      config: "recommended",
+      reference: "§4 (V1 registry policy scope), §5 (the ECR action catalog, actions that only apply to `*`), §6 (Action/NotAction matching)",
+    },
+    messages: {
+      invalidAction: '"{{action}}" is not an action: write "ecr:ActionName" (or "ecr:*").',
+      unknownService: '"{{service}}" is not an AWS service prefix{{hint}}.',
+      otherService: '"{{action}}" belongs to service "{{service}}"; an ECR {{kind}} only governs ECR actions, so it never applies here.',
+      unknownAction: '"{{action}}" is not an ECR action{{hint}}.',
+      noMatch: '"{{action}}" matches no ECR action.',
+      outsideV1Scope: '"{{action}}" is outside the V1 registry policy scope, which allows only {{allowed}}; ECR rejects the policy (or switch the account to the V2 scope).',
+      onlyStar: '"{{action}}" only acts on Resource "*", never on a repository, so this {{kind}} statement never applies to it; grant it in an identity policy.',
+      replaceAction: 'Replace with "{{action}}".',
+    },
+    schema: [],
+    hasSuggestions: true,
+  },
+  kinds: ["registry-policy", "repository-policy"],
+  defaultOptions: {},
+  check(context) {
+    const policy = policyOf(context.file);
+    if (!policy) return;
+    const kind = context.file.kind;
+    const kindName = kind === "registry-policy" ? "registry policy" : "repository policy";
+    const v1 = kind === "registry-policy" && context.registry.policyScope === "V1";
+    const catalog = ecrCatalog();
+
+    const checkValue = (v: StringValue, s: PolicyStatement, negated: boolean): void => {
+      const action = v.value;
+      if (action === "*") {
+        if (v1 && !negated) context.report({ node: v.node, messageId: "outsideV1Scope", data: { action, allowed: V1_ACTIONS.join(", ") } });
+        return;
+      }
+      const colon = action.indexOf(":");
+      if (colon <= 0) {
+        context.report({ node: v.node, messageId: "invalidAction", data: { action } });
+        return;
+      }
+      const service = action.slice(0, colon);
+      if (hasWildcard(service)) {
+        // `*:Get*` still has to name ECR actions to do anything here.
+        if (expandActionPattern(`ecr${action.slice(colon)}`).length === 0 || !wildcardMatch(service, "ecr", true)) {
+          context.report({ node: v.node, messageId: "noMatch", data: { action } });
+        }
+        return;
+      }
+      if (service.toLowerCase() !== "ecr") {
+        if (serviceCatalog(service)) {
+          context.report({ node: v.node, messageId: "otherService", data: { action, service, kind: kindName } });
+        } else {
+          const near = closest(service, ["ecr"], 2, true);
+          const suggest = near ? replaceSuggestion(v, `ecr${action.slice(colon)}`) : [];
+          context.report({
+            node: v.node,
+            messageId: "unknownService",
+            data: { service, hint: near ? ` (did you mean "${near}"?)` : "" },
+            ...(suggest.length ? { suggest } : {}),
+          });
+        }
+        return;
+      }
+      const matched = hasWildcard(action) ? expandActionPattern(action) : [findEcrAction(action)].filter((a) => a !== undefined);
+      if (matched.length === 0) {
+        if (hasWildcard(action)) {
+          context.report({ node: v.node, messageId: "noMatch", data: { action } });
+          return;
+        }
+        const near = closest(action, catalog.actions.map((a) => a.name), 3, true);
+        const suggest = near ? replaceSuggestion(v, near) : [];
+        context.report({
+          node: v.node,
+          messageId: "unknownAction",
+          data: { action, hint: near ? ` (did you mean "${near}"?)` : "" },
+          ...(suggest.length ? { suggest } : {}),
+        });
+        return;
+      }
+      if (negated) return;
+      if (v1) {
+        const outside = matched.filter((a) => !V1_ACTIONS.some((allowed) => actionMatches(allowed, a.name)));
+        if (outside.length > 0) {
+          context.report({ node: v.node, messageId: "outsideV1Scope", data: { action, allowed: V1_ACTIONS.join(", ") } });
+          return;
+        }
+      }
+      // A pattern such as ecr:* also covers repository actions; only a grant made entirely of `*`-only actions is dead.
+      if (matched.every((a) => a.resourceTypes.length === 0) && !canNameStar(s)) {
+        context.report({ node: v.node, messageId: "onlyStar", data: { action, kind: kindName } });
+      }
+    };
+
+    for (const s of policy.statements) {
+      for (const v of s.action?.values ?? []) checkValue(v, s, false);
+      for (const v of s.notAction?.values ?? []) checkValue(v, s, true);
+    }
+  },
+});
+
+function replaceSuggestion(v: StringValue, action: string): SuggestionDescriptor[] {
+  const edit = editInString(v.node, 0, v.value.length, action) ?? { range: v.node.range, text: JSON.stringify(action) };
+  return [{ messageId: "replaceAction", data: { action }, edits: [edit] }];
+}

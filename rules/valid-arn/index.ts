@@ -1,0 +1,161 @@
+import { ACCOUNT_ID, arnSegmentOffsets, closest, defineRule, hasWildcard, isPartition, PARTITIONS, type ReportDescriptor, REPOSITORY_NAME, type StringValue } from "@ecrlint/core";
+import { editInString, locInString, policyOf } from "../_shared/util.js";
+
+type Origin = "resource" | "principal" | "condition";
+
+const ARN_OPERATOR = /^(For(All|Any)Values:)?Arn(Not)?(Equals|Like)(IfExists)?$/i;
+const VARIABLE = /\$\{[^}]*\}/g;
+
+/** Policy variables (`${aws:username}`) stand for text that is not known here; they are checked as a wildcard would be. */
+const withoutVariables = (text: string) => text.replace(VARIABLE, "*");
+
+/** Whether a repository pattern with wildcards could still name a `repository/...` resource. */
+function couldBeRepository(resource: string): boolean {
+  const literal = resource.slice(0, resource.search(/[*?]/));
+  return "repository/".startsWith(literal) || literal.startsWith("repository/");
+}
+
+function repositoryNameProblem(name: string): string | undefined {
+  const pattern = withoutVariables(name);
+  if (hasWildcard(pattern)) {
+    const bad = pattern.replace(/[*?]/g, "").match(/[^a-z0-9._/-]/);
+    return bad ? `"${bad[0]}" cannot appear in a repository name (lowercase letters, digits, ".", "_", "-" and "/" only)` : undefined;
+  }
+  if (name.length < 2 || name.length > 256) return `a repository name has 2 to 256 characters, not ${name.length}`;
+  if (/[A-Z]/.test(name)) return "repository names are lowercase, and Resource matching is case-sensitive";
+  if (!REPOSITORY_NAME.test(name)) return 'each part must start and end with a letter or digit, with single ".", "_" or "-" between, parts joined by "/"';
+  return undefined;
+}
+
+export const validArn = defineRule({
+  id: "valid-arn",
+  meta: {
+    type: "problem",
+    docs: {
+      description: "Require ARNs in Resource, Principal and Arn conditions to be well-formed ECR repository and IAM ARNs",
+      config: "recommended",
+      reference: "§5 (repository ARN, repository names, 12-digit accounts, IAM ARNs have no Region), §6 (no wildcard in the service segment)",
+    },
+    messages: {
+      notAnArn: 'Resource "{{value}}" is neither "*" nor an ARN; write arn:PARTITION:ecr:REGION:ACCOUNT:repository/NAME.',
+      malformedArn: '"{{value}}" is not an ARN: an ARN has six colon-separated parts (arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE).',
+      unknownPartition: 'Unknown partition "{{partition}}"{{hint}}.',
+      wildcardService: 'Wildcard service "{{service}}": a Resource ARN cannot have a wildcard in its service segment, so it matches nothing.',
+      wrongService: 'Resource names service "{{service}}"; a registry policy only governs ECR repositories (arn:PARTITION:ecr:...), so this matches nothing.',
+      emptySegment: "This repository ARN has no {{segment}}, so it matches no repository.",
+      invalidAccount: 'Account "{{account}}" is not a 12-digit account id.',
+      wrongResourceType: 'ECR has one resource type, "repository/NAME"; "{{resource}}" is not one, so this matches nothing.',
+      invalidRepositoryName: 'Repository name "{{name}}" cannot exist: {{reason}}.',
+      iamRegion: 'IAM ARNs have no Region: "{{region}}" makes "{{value}}" name no principal; write arn:{{partition}}:{{service}}::{{account}}:{{resource}}.',
+      removeRegion: "Remove the Region.",
+    },
+    schema: [],
+    hasSuggestions: true,
+  },
+  kinds: ["registry-policy", "repository-policy"],
+  defaultOptions: {},
+  check(context) {
+    const policy = policyOf(context.file);
+    if (!policy) return;
+    const report = (d: ReportDescriptor) => context.report(d);
+
+    const check = (v: StringValue, origin: Origin) => {
+      const text = v.value;
+      if (origin === "resource" && text === "*") return;
+      if (!text.startsWith("arn:")) {
+        // A pattern can only match an ARN if the text before its first wildcard could begin one.
+        const literal = hasWildcard(text) ? text.slice(0, text.search(/[*?]/)) : text;
+        if (origin === "resource" && !("arn:".startsWith(literal) && literal !== text)) report({ node: v.node, messageId: "notAnArn", data: { value: text } });
+        return;
+      }
+      const segments = arnSegmentOffsets(text);
+      if (!segments) {
+        // `arn:aws:ecr:*` is a pattern whose `*` spans the remaining parts.
+        if (!hasWildcard(text)) report({ node: v.node, messageId: "malformedArn", data: { value: text } });
+        return;
+      }
+      const part = (range: [number, number]) => text.slice(range[0], range[1]);
+      const locOf = (range: [number, number]) => locInString(v.node, range[0], range[1]);
+      const partition = part(segments.partition);
+      const service = part(segments.service);
+      const region = part(segments.region);
+      const account = part(segments.account);
+      const resource = part(segments.resource);
+
+      const partitionPattern = withoutVariables(partition);
+      if (!hasWildcard(partitionPattern) && !isPartition(partition)) {
+        const near = closest(partition, PARTITIONS.map((p) => p.id), 2);
+        report({ node: v.node, loc: locOf(segments.partition), messageId: "unknownPartition", data: { partition, hint: near ? ` (did you mean "${near}"?)` : "" } });
+      }
+      const accountPattern = withoutVariables(account);
+      const accountOk = account === "" || hasWildcard(accountPattern) || ACCOUNT_ID.test(account);
+
+      if (origin === "resource") {
+        if (hasWildcard(service)) {
+          report({ node: v.node, loc: locOf(segments.service), messageId: "wildcardService", data: { service } });
+          return;
+        }
+        if (service !== "ecr") {
+          report({ node: v.node, loc: locOf(segments.service), messageId: "wrongService", data: { service } });
+          return;
+        }
+        for (const [segment, value, range] of [["Region", region, segments.region], ["account", account, segments.account]] as const) {
+          // An empty segment is marked by the two colons around it.
+          if (value === "") report({ node: v.node, loc: locOf([range[0] - 1, range[1] + 1]), messageId: "emptySegment", data: { segment } });
+        }
+        if (!accountOk) report({ node: v.node, loc: locOf(segments.account), messageId: "invalidAccount", data: { account } });
+        checkRepository(v, resource, segments.resource[0]);
+        return;
+      }
+
+      if (service === "iam" || service === "sts") {
+        if (region !== "") {
+          const edit = editInString(v.node, segments.region[0], segments.region[1], "");
+          report({
+            node: v.node,
+            loc: locOf(segments.region),
+            messageId: "iamRegion",
+            data: { region, value: text, partition, service, account, resource },
+            ...(edit ? { suggest: [{ messageId: "removeRegion", edits: [edit] }] } : {}),
+          });
+        }
+      }
+      if (!accountOk) report({ node: v.node, loc: locOf(segments.account), messageId: "invalidAccount", data: { account } });
+    };
+
+    const checkRepository = (v: StringValue, resource: string, offset: number) => {
+      const loc = locInString(v.node, offset, v.value.length);
+      const pattern = withoutVariables(resource);
+      if (!resource.startsWith("repository/")) {
+        if (!hasWildcard(pattern) || !couldBeRepository(pattern)) report({ node: v.node, loc, messageId: "wrongResourceType", data: { resource } });
+        return;
+      }
+      const name = resource.slice("repository/".length);
+      const reason = repositoryNameProblem(name);
+      if (reason) {
+        const nameLoc = locInString(v.node, offset + "repository/".length, v.value.length) ?? loc;
+        report({ node: v.node, loc: nameLoc, messageId: "invalidRepositoryName", data: { name, reason } });
+      }
+    };
+
+    for (const s of policy.statements) {
+      for (const el of [s.resource, s.notResource]) for (const v of el?.values ?? []) check(v, "resource");
+      for (const el of [s.principal, s.notPrincipal]) {
+        if (!el) continue;
+        for (const v of el.entries.filter((e) => e.type === "AWS").flatMap((e) => e.values)) check(v, "principal");
+      }
+      for (const op of s.condition?.operators ?? []) {
+        const arnOperator = ARN_OPERATOR.test(op.operator);
+        for (const key of op.keys) {
+          for (const v of key.values) {
+            if (arnOperator && !v.value.startsWith("arn:") && !hasWildcard(withoutVariables(v.value))) {
+              report({ node: v.node, messageId: "malformedArn", data: { value: v.value } });
+              continue;
+            }
+            if (v.value.startsWith("arn:")) check(v, "condition");
+          }
+        }
+      }
+    }
+  },
+});

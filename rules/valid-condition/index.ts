@@ -1,0 +1,155 @@
+import { OPERATOR_NAMES, parseOperator } from "@ecrlint/core";
+import { parseCidr, parseDate, parseNumber } from "@ecrlint/core";
+import type { ConditionKeyBlock, ConditionOperatorBlock, PolicyStatement } from "@ecrlint/core";
+import { closest } from "@ecrlint/core";
+import { defineRule, type SuggestionDescriptor } from "@ecrlint/core";
+import { conditionKeySuggestions, findConditionKey, isMultiValued, type ConditionKeyInfo } from "../_shared/condition-keys.js";
+import { isAllow, policyOf, renameKeyEdit } from "../_shared/util.js";
+
+/** Every operator AWS accepts, as written in the IAM guide, for did-you-mean. */
+const ALL_OPERATORS: string[] = OPERATOR_NAMES.flatMap((base) => {
+  if (base === "Null") return [base];
+  const forms = [base, `${base}IfExists`];
+  return [...forms, ...forms.map((f) => `ForAnyValue:${f}`), ...forms.map((f) => `ForAllValues:${f}`)];
+});
+
+const VARIABLE = /\$\{[^}]*\}/;
+
+/** The key types an operator family can compare; undefined when any type is accepted. */
+const FAMILY_KEY_TYPES: Partial<Record<string, string[]>> = {
+  numeric: ["Numeric"],
+  date: ["Date"],
+  ip: ["IPAddress"],
+  bool: ["Bool"],
+};
+
+/** The IAM guide lets aws:EpochTime be compared as a date or as a number. */
+const EITHER_DATE_OR_NUMBER = new Set(["aws:epochtime"]);
+
+function valueProblem(family: string, value: string): { messageId: string; expected?: string } | undefined {
+  switch (family) {
+    case "numeric":
+      return parseNumber(value) === undefined ? { messageId: "valueType", expected: "a number" } : undefined;
+    case "date":
+      return parseDate(value) === undefined ? { messageId: "valueType", expected: "a date (ISO 8601 such as 2026-01-31T00:00:00Z, or epoch seconds)" } : undefined;
+    case "bool":
+    case "null":
+      return /^(true|false)$/i.test(value) ? undefined : { messageId: "valueType", expected: "true or false" };
+    case "ip":
+      return parseCidr(value) === undefined ? { messageId: "invalidCidr" } : undefined;
+    case "binary":
+      return /^[A-Za-z0-9+/]*={0,2}$/.test(value) && value.length % 4 === 0 ? undefined : { messageId: "valueType", expected: "base64 text" };
+    default:
+      return undefined;
+  }
+}
+
+/** `"Null": {"key": "false"}` in the same statement closes the ForAllValues trap for that key. */
+function requiresPresence(s: PolicyStatement, key: string): boolean {
+  return (s.condition?.operators ?? []).some(
+    (op) => op.operator.toLowerCase() === "null" && op.keys.some((k) => k.key.toLowerCase() === key.toLowerCase() && k.values.length > 0 && k.values.every((v) => v.value.toLowerCase() === "false")),
+  );
+}
+
+/** REFERENCE §6: how a condition on a missing key comes out. */
+function holdsWhenAbsent(parsed: NonNullable<ReturnType<typeof parseOperator>>, k: ConditionKeyBlock): boolean {
+  if (parsed.base.family === "null") return k.values.every((v) => v.value.toLowerCase() === "true");
+  if (parsed.set) return parsed.set === "ForAllValues";
+  return parsed.ifExists || parsed.base.negated;
+}
+
+export const validCondition = defineRule({
+  id: "valid-condition",
+  meta: {
+    type: "problem",
+    docs: {
+      description: "Require condition operators, keys and values that AWS accepts and that mean what they seem to",
+      config: "recommended",
+      reference: "§6 (condition operators, key names, missing keys, ForAllValues under Allow, IfExists)",
+    },
+    messages: {
+      unknownOperator: 'Unknown condition operator "{{operator}}"{{hint}}; AWS rejects the policy.',
+      ifExistsOnNull: '"{{operator}}": Null takes no IfExists, it already tests whether the key exists; use "Null".',
+      renameOperator: 'Rename to "{{name}}".',
+      unknownKey: 'Condition key "{{key}}" is not a global key or an ECR key{{hint}}; no ECR request carries it, so the condition is {{outcome}}.',
+      renameKey: 'Rename to "{{name}}".',
+      operatorKeyMismatch: '"{{operator}}" compares {{family}} values, but "{{key}}" is a {{type}} key.',
+      valueType: 'Value "{{value}}" is not {{expected}}, so "{{operator}}" never matches it.',
+      invalidCidr: 'Value "{{value}}" is not an IP address or CIDR block (such as 203.0.113.0/24 or 2001:db8::/32).',
+      forAllValuesAllow: '"{{operator}}" under Allow is true when "{{key}}" is absent or empty, so this grants requests that carry no such key; add "Null": {"{{key}}": "false"} or use ForAnyValue.',
+      setOnSingleValued: '"{{operator}}" is for multivalued keys; "{{key}}" holds a single value, so use "{{plain}}".',
+    },
+    schema: [],
+    hasSuggestions: true,
+  },
+  kinds: ["registry-policy", "repository-policy"],
+  defaultOptions: {},
+  check(context) {
+    const policy = policyOf(context.file);
+    if (!policy) return;
+
+    const checkOperator = (s: PolicyStatement, op: ConditionOperatorBlock) => {
+      const parsed = parseOperator(op.operator);
+      if (!parsed) {
+        if (/^null\s*ifexists$/i.test(op.operator)) {
+          context.report({ node: op.property.key, messageId: "ifExistsOnNull", data: { operator: op.operator } });
+        } else {
+          const name = closest(op.operator, ALL_OPERATORS, 4, true);
+          // Renaming onto an operator the Condition already has would only trade this problem for a duplicate key.
+          const taken = (s.condition?.operators ?? []).some((o) => o.operator === name);
+          const suggest: SuggestionDescriptor[] = name && !taken ? [{ messageId: "renameOperator", data: { name }, edits: [renameKeyEdit(op.property, name)] }] : [];
+          context.report({
+            node: op.property.key,
+            messageId: "unknownOperator",
+            data: { operator: op.operator, hint: name ? ` (did you mean "${name}"?)` : "" },
+            ...(suggest.length ? { suggest } : {}),
+          });
+        }
+        for (const k of op.keys) checkKey(op, k, undefined);
+        return;
+      }
+      const family = parsed.base.family;
+      for (const k of op.keys) {
+        const info = checkKey(op, k, holdsWhenAbsent(parsed, k));
+        if (info) {
+          const allowed = FAMILY_KEY_TYPES[family];
+          const lower = k.key.toLowerCase();
+          const fits = !allowed || allowed.includes(info.type) || (EITHER_DATE_OR_NUMBER.has(lower) && (family === "numeric" || family === "date"));
+          if (!fits) {
+            context.report({ node: k.property.key, messageId: "operatorKeyMismatch", data: { operator: op.operator, family, key: k.key, type: info.type } });
+          }
+          if (parsed.set && !isMultiValued(info)) {
+            const plain = op.operator.slice(op.operator.indexOf(":") + 1);
+            context.report({ node: k.property.key, messageId: "setOnSingleValued", data: { operator: op.operator, key: k.key, plain } });
+          }
+        }
+        if (parsed.set === "ForAllValues" && isAllow(s) && !requiresPresence(s, k.key)) {
+          context.report({ node: k.property.key, messageId: "forAllValuesAllow", data: { operator: op.operator, key: k.key } });
+        }
+        for (const v of k.values) {
+          if (VARIABLE.test(v.value)) continue;
+          const problem = valueProblem(family, v.value);
+          if (problem) context.report({ node: v.node, messageId: problem.messageId, data: { value: v.value, operator: op.operator, ...(problem.expected ? { expected: problem.expected } : {}) } });
+        }
+      }
+    };
+
+    /** Reports an unknown key; `absentHolds` says whether the condition is true when the key is missing (REFERENCE §6). */
+    const checkKey = (op: ConditionOperatorBlock, k: ConditionKeyBlock, absentHolds: boolean | undefined): ConditionKeyInfo | undefined => {
+      const info = findConditionKey(k.key);
+      if (info) return info;
+      const name = closest(k.key, conditionKeySuggestions(k.key), 3, true);
+      const taken = op.keys.some((other) => other.key.toLowerCase() === name?.toLowerCase());
+      const outcome = absentHolds === undefined ? "meaningless" : absentHolds ? "always true" : "always false";
+      context.report({
+        node: k.property.key,
+        messageId: "unknownKey",
+        data: { key: k.key, hint: name ? ` (did you mean "${name}"?)` : "", outcome },
+        ...(name && !taken ? { suggest: [{ messageId: "renameKey", data: { name }, edits: [renameKeyEdit(k.property, name)] }] } : {}),
+      });
+      return undefined;
+    };
+
+    for (const s of policy.statements) for (const op of s.condition?.operators ?? []) checkOperator(s, op);
+  },
+});

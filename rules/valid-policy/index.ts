@@ -1,0 +1,285 @@
+import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import { closest, defineRule, type JsonNode, type JsonObject, type JsonProperty, policyValue, propertyName, type ReportDescriptor, staticValue, type SuggestionDescriptor } from "@ecrlint/core";
+import { headLoc, nodeAtPath, policyOf, renameKeyEdit } from "../_shared/util.js";
+
+const VERSIONS = ["2012-10-17", "2008-10-17"];
+const EFFECTS = ["Allow", "Deny"];
+
+const stringOrList = { type: ["string", "array"], items: { type: "string" }, minItems: 1 };
+const principal = {
+  type: ["string", "object"],
+  if: { type: "string" },
+  then: { const: "*" },
+  // Which keys a principal may have is valid-principal's concern; here only the shape of their values.
+  else: { minProperties: 1, additionalProperties: stringOrList },
+};
+const conditionValue = { type: ["string", "number", "boolean", "array"], items: { type: ["string", "number", "boolean"] }, minItems: 1 };
+const condition = {
+  type: "object",
+  minProperties: 1,
+  additionalProperties: { type: "object", minProperties: 1, additionalProperties: conditionValue },
+};
+
+/** Exactly one of two elements: ajv reports `oneOf` with the passing branches, from which the two cases are told apart. */
+const exactlyOne = (a: string, b: string) => ({ oneOf: [{ required: [a] }, { required: [b] }] });
+const notBoth = (a: string, b: string) => ({ not: { required: [a, b] } });
+
+/** REFERENCE §6 grammar. Repository policies carry no Resource (no-repository-policy-resource reports one). */
+function policySchema(kind: "registry-policy" | "repository-policy") {
+  const statement = {
+    type: "object",
+    properties: {
+      Sid: { type: "string" },
+      Effect: { enum: EFFECTS },
+      Principal: principal,
+      NotPrincipal: principal,
+      Action: stringOrList,
+      NotAction: stringOrList,
+      Resource: stringOrList,
+      NotResource: stringOrList,
+      Condition: condition,
+    },
+    additionalProperties: false,
+    required: ["Effect"],
+    allOf: [
+      exactlyOne("Principal", "NotPrincipal"),
+      exactlyOne("Action", "NotAction"),
+      kind === "registry-policy" ? exactlyOne("Resource", "NotResource") : notBoth("Resource", "NotResource"),
+    ],
+  };
+  return {
+    type: "object",
+    properties: {
+      Version: { enum: VERSIONS },
+      Id: { type: "string" },
+      Statement: {
+        type: ["object", "array"],
+        if: { type: "object" },
+        then: { $ref: "#/definitions/statement" },
+        else: { minItems: 1, items: { $ref: "#/definitions/statement" } },
+      },
+    },
+    additionalProperties: false,
+    required: ["Statement"],
+    definitions: { statement },
+  };
+}
+
+let validators: Record<"registry-policy" | "repository-policy", ValidateFunction> | undefined;
+
+function validatorFor(kind: "registry-policy" | "repository-policy"): ValidateFunction {
+  if (!validators) {
+    const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
+    validators = { "registry-policy": ajv.compile(policySchema("registry-policy")), "repository-policy": ajv.compile(policySchema("repository-policy")) };
+  }
+  return validators[kind];
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "an object";
+  return `a ${typeof value}`;
+}
+
+const EXPECTED: Record<string, string> = {
+  "string": "a string",
+  "string,array": "a string or a list of strings",
+  "string,object": '"*" or an object such as {"AWS": "..."}',
+  "object,array": "an object or a list of objects",
+  "object": "an object",
+  "string,number,boolean": "a string, number or boolean",
+  "string,number,boolean,array": "a string, number or boolean, or a list of them",
+};
+
+/** `/Statement/0/Action/1` → `Action` entry; keys name themselves, list entries their list. */
+function nameAt(instancePath: string): string {
+  const parts = instancePath.split("/").slice(1).map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~"));
+  const last = parts[parts.length - 1];
+  if (last === undefined) return "The policy";
+  if (/^\d+$/.test(last)) {
+    const parent = parts[parts.length - 2];
+    return parent === undefined ? "Each entry" : `Each entry of "${parent}"`;
+  }
+  return `"${last}"`;
+}
+
+function hasProperty(object: JsonNode | undefined, name: string): boolean {
+  return object?.type === "JSONObjectExpression" && object.properties.some((p) => propertyName(p) === name);
+}
+
+function lastProperty(object: JsonObject, name: string): JsonProperty | undefined {
+  let found: JsonProperty | undefined;
+  for (const p of object.properties) if (propertyName(p) === name) found = p;
+  return found;
+}
+
+/** Every object of the document, for duplicate keys at any depth. */
+function* objectsIn(node: JsonNode): Generator<JsonObject> {
+  if (node.type === "JSONObjectExpression") {
+    yield node;
+    for (const p of node.properties) yield* objectsIn(p.value);
+  } else if (node.type === "JSONArrayExpression") {
+    for (const e of node.elements) if (e) yield* objectsIn(e);
+  }
+}
+
+export const validPolicy = defineRule({
+  id: "valid-policy",
+  meta: {
+    type: "problem",
+    docs: {
+      description: "Require a registry or repository policy to follow the IAM policy grammar",
+      config: "recommended",
+      reference: "§6 Grammar (Version, Statement, Principal required in resource policies, Action xor NotAction, Resource xor NotResource)",
+    },
+    messages: {
+      unknownKey: 'Unknown key "{{key}}"{{hint}}; AWS rejects a policy with keys it does not know.',
+      renameKey: 'Rename "{{key}}" to "{{name}}".',
+      wrongType: "{{name}} must be {{expected}}, not {{actual}}.",
+      missingElement: "{{where}} has no {{element}}; {{why}}.",
+      bothElements: '"{{second}}" cannot be used together with "{{first}}" in one statement; keep one of them.',
+      emptyList: "{{name}} is an empty list; write at least one value.",
+      emptyObject: "{{name}} is an empty object.",
+      invalidVersion: 'Version "{{value}}" is not a policy language version{{hint}}; use "2012-10-17" (or the older "2008-10-17").',
+      invalidEffect: 'Effect "{{value}}" is neither "Allow" nor "Deny"{{hint}}.',
+      replaceValue: 'Replace with "{{value}}".',
+      principalString: 'A principal written as a string must be "*"; write {"AWS": "{{value}}"} or another principal key for "{{value}}".',
+      duplicateKey: '"{{key}}" appears again in this object (first on line {{firstLine}}); which one AWS keeps cannot be relied on, so keep one.',
+      unreadable: "{{message}}",
+    },
+    schema: [],
+    hasSuggestions: true,
+  },
+  kinds: ["registry-policy", "repository-policy"],
+  defaultOptions: {},
+  check(context) {
+    const policy = policyOf(context.file);
+    if (!policy) return;
+    const kind = context.file.kind as "registry-policy" | "repository-policy";
+    const root = policy.node;
+    const reported = new Set<JsonNode>();
+    const seen = new Set<string>();
+    const report = (d: ReportDescriptor) => {
+      const key = `${d.node.range[0]}:${d.node.range[1]}:${d.messageId}:${JSON.stringify(d.data ?? {})}`;
+      if (seen.has(key)) return;
+      seen.add(key);
+      reported.add(d.node);
+      context.report(d);
+    };
+
+    const validate = validatorFor(kind);
+    if (!validate(policyValue(policy))) {
+      for (const error of validate.errors ?? []) {
+        const d = describeError(error, root, kind);
+        if (d) report(d);
+      }
+    }
+
+    for (const object of objectsIn(root)) {
+      const firstLine = new Map<string, number>();
+      for (const p of object.properties) {
+        const name = propertyName(p);
+        const first = firstLine.get(name);
+        if (first === undefined) firstLine.set(name, p.loc.start.line);
+        else report({ node: p.key, messageId: "duplicateKey", data: { key: name, firstLine: first } });
+      }
+    }
+
+    // The model skips what it cannot read; anything the schema did not already point at is reported as the model says.
+    for (const problem of policy.problems) {
+      if (!reported.has(problem.node)) report({ node: problem.node, messageId: "unreadable", data: { message: problem.message } });
+    }
+  },
+});
+
+const KNOWN_KEYS: Record<string, string[]> = {
+  root: ["Version", "Id", "Statement"],
+  statement: ["Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction", "Resource", "NotResource", "Condition"],
+};
+
+const WHY: Record<string, string> = {
+  Principal: "a registry or repository policy must name who it applies to (Principal or NotPrincipal)",
+  Action: "every statement needs Action or NotAction",
+  Resource: "every statement of a registry policy needs Resource or NotResource",
+  Effect: 'every statement needs "Effect": "Allow" or "Deny"',
+  Statement: "a policy needs a Statement",
+};
+
+function describeError(error: ErrorObject, root: JsonObject, kind: "registry-policy" | "repository-policy"): ReportDescriptor | undefined {
+  const node = nodeAtPath(root, error.instancePath);
+  if (!node) return undefined;
+  // Branches of oneOf/not/if only explain the combinator's own error, which is reported instead.
+  if (/\/(oneOf|not)\/\d+|\/not\//.test(error.schemaPath) || error.keyword === "if") return undefined;
+  const params = error.params as Record<string, unknown>;
+  const isStatement = /^\/Statement(\/\d+)?$/.test(error.instancePath);
+  switch (error.keyword) {
+    case "additionalProperties": {
+      if (node.type !== "JSONObjectExpression") return undefined;
+      const key = String(params.additionalProperty);
+      const property = lastProperty(node, key);
+      if (!property) return undefined;
+      const known = error.instancePath === "" ? KNOWN_KEYS.root : isStatement ? KNOWN_KEYS.statement : undefined;
+      const name = known ? closest(key, known, 3, true) : undefined;
+      const suggest: SuggestionDescriptor[] = name && !hasProperty(node, name) ? [{ messageId: "renameKey", data: { key, name }, edits: [renameKeyEdit(property, name)] }] : [];
+      return { node: property.key, messageId: "unknownKey", data: { key, hint: name ? ` (did you mean "${name}"?)` : "" }, ...(suggest.length ? { suggest } : {}) };
+    }
+    case "type": {
+      const expected = EXPECTED[String(params.type)] ?? String(params.type);
+      return { node, messageId: "wrongType", data: { name: nameAt(error.instancePath), expected, actual: describeValue(staticValue(node)) } };
+    }
+    case "const": {
+      const value = staticValue(node);
+      if (typeof value !== "string") return undefined;
+      return { node, messageId: "principalString", data: { value } };
+    }
+    case "minItems":
+      return { node, messageId: "emptyList", data: { name: nameAt(error.instancePath) } };
+    case "minProperties":
+      return { node, messageId: "emptyObject", data: { name: nameAt(error.instancePath) } };
+    case "enum": {
+      const value = staticValue(node);
+      const isVersion = error.instancePath === "/Version";
+      const candidates = isVersion ? VERSIONS : EFFECTS;
+      const text = typeof value === "string" ? value : JSON.stringify(value);
+      const near = typeof value === "string" ? closest(value, candidates, 2, true) : undefined;
+      const suggest: SuggestionDescriptor[] = near ? [{ messageId: "replaceValue", data: { value: near }, edits: [{ range: node.range, text: JSON.stringify(near) }] }] : [];
+      return {
+        node,
+        messageId: isVersion ? "invalidVersion" : "invalidEffect",
+        data: { value: text, hint: near ? ` (did you mean "${near}"?)` : "" },
+        ...(suggest.length ? { suggest } : {}),
+      };
+    }
+    case "required": {
+      const element = String(params.missingProperty);
+      const where = isStatement ? "This statement" : "The policy";
+      return { node, loc: headLoc(node), messageId: "missingElement", data: { where, element: `"${element}"`, why: WHY[element] ?? "it is required" } };
+    }
+    case "oneOf": {
+      const branches = ((error.schema as { required: string[] }[]) ?? []).map((b) => b.required[0]!);
+      const [first, second] = branches as [string, string];
+      if (params.passingSchemas === null || params.passingSchemas === undefined) {
+        const why = WHY[first] ?? "it is required";
+        return { node, loc: headLoc(node), messageId: "missingElement", data: { where: "This statement", element: `"${first}" or "${second}"`, why } };
+      }
+      return bothElements(node, first, second);
+    }
+    case "not": {
+      const [first, second] = ((error.schema as { required: string[] }).required ?? []) as [string, string];
+      return kind === "repository-policy" ? bothElements(node, first, second) : undefined;
+    }
+    default:
+      return { node, messageId: "unreadable", data: { message: `${nameAt(error.instancePath)} ${error.message ?? "is invalid"}.` } };
+  }
+}
+
+function bothElements(node: JsonNode, first: string, second: string): ReportDescriptor | undefined {
+  if (node.type !== "JSONObjectExpression") return undefined;
+  const a = lastProperty(node, first);
+  const b = lastProperty(node, second);
+  if (!a || !b) return undefined;
+  const later = a.range[0] > b.range[0] ? a : b;
+  const earlier = later === a ? b : a;
+  return { node: later.key, messageId: "bothElements", data: { first: propertyName(earlier), second: propertyName(later) } };
+}
