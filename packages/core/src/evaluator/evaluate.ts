@@ -1,5 +1,6 @@
 import { parseArn } from "../arn.js";
-import { globMatch, matchResolved, type Lookup, type Resolved, type Template } from "./template.js";
+import { globMatch, matchResolved, Template, type Lookup, type Resolved } from "./template.js";
+import { parseOperator } from "./operators.js";
 import { compilePolicy, type CompiledCondition, type CompiledPolicy, type CompiledStatement } from "./compile.js";
 import { describeCaller, isIamCaller, matchEntry, notPrincipalExempts, parseCaller, type Caller, type PrincipalLevel } from "./principal.js";
 import type { ConditionTrace, ContextValue, Decision, EvaluationRequest, EvaluationResult, PartTrace, RequestContext, StatementTrace } from "./types.js";
@@ -191,6 +192,19 @@ export function conditionHolds(condition: CompiledCondition, lookup: Lookup): bo
   // IAM guide tells to use ForAnyValue/ForAllValues with multivalued keys (the differential oracle agrees).
   if (typeof value !== "string") return false;
   return valueTest(condition, value, lookup).matched;
+}
+
+const NO_CONTEXT: Lookup = () => undefined;
+
+/**
+ * How a condition comes out for a request without its key (REFERENCE §6), from the same code that decides
+ * requests; undefined for an operator AWS does not have.
+ */
+export function conditionHoldsWhenAbsent(operatorText: string, values: readonly string[]): boolean | undefined {
+  const operator = parseOperator(operatorText);
+  if (!operator) return undefined;
+  const condition: CompiledCondition = { operatorText, keyText: "", key: "", operator, values: values.map((v) => new Template(v, false)) };
+  return conditionHolds(condition, NO_CONTEXT);
 }
 
 function statementLevel(statement: CompiledStatement, prepared: PreparedRequest): PrincipalLevel {

@@ -1,9 +1,9 @@
 import { arnSegmentOffsets, parseArn } from "../arn.js";
-import { actionMatches } from "../catalog.js";
+import { actionMatches, isAccountPrincipal } from "../evaluator/index.js";
 import { hasWildcard } from "../wildcard.js";
 import { defineRule } from "../rule.js";
 import type { PolicyStatement, StringValue } from "../model/policy.js";
-import { isAccountPrincipal, isAllow, locInString, policyOf } from "./util.js";
+import { isAllow, locInString, policyOf } from "./util.js";
 
 const IMPORT = "ecr:BatchImportUpstreamImage";
 

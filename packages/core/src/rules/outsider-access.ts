@@ -1,10 +1,10 @@
 import { ecrCatalog, type CatalogAction } from "../catalog.js";
 import type { RegistryContext } from "../config/registry.js";
-import { compilePolicy, parseOperator, queryPolicy } from "../evaluator/index.js";
+import { compilePolicy, parseOperator, principalAccount, queryPolicy, statementCoversAction } from "../evaluator/index.js";
 import type { PrincipalKind, QueryWitness } from "../evaluator/types.js";
 import { policyValue, type PolicyDocument, type PolicyStatement } from "../model/policy.js";
 import type { JsonNode } from "../parse.js";
-import { isAllow, isDeny, principalAccount, statementCoversAction } from "./util.js";
+import { isAllow, isDeny } from "./util.js";
 
 /**
  * "Can someone outside the trusted set use this grant?" asked of the evaluator's quantified mode (`queryPolicy` with

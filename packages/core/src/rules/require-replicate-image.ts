@@ -2,9 +2,8 @@ import { parseArn } from "../arn.js";
 import { defineRule, type TextEdit } from "../rule.js";
 import type { PolicyStatement, StringListElement } from "../model/policy.js";
 import type { RegistryContext } from "../config/registry.js";
-import { compilePolicy, queryPolicy, type CompiledPolicy } from "../evaluator/index.js";
-import { awsPrincipalValues, isAllow, policyOf, principalAccount, statementCoversAction } from "./util.js";
-import { actionMatches } from "../catalog.js";
+import { actionMatches, compilePolicy, principalAccount, queryPolicy, statementCoversAction, type CompiledPolicy } from "../evaluator/index.js";
+import { awsPrincipalValues, isAllow, policyOf } from "./util.js";
 
 const REPLICATE = "ecr:ReplicateImage";
 const CREATE = "ecr:CreateRepository";

@@ -1,6 +1,7 @@
-import { actionMatches, ecrCatalog, expandActionPattern, findEcrAction, serviceCatalog } from "../catalog.js";
+import { ecrCatalog, findEcrAction, serviceCatalog } from "../catalog.js";
+import { actionMatches, expandActionPattern, resourcePatternMatches } from "../evaluator/index.js";
 import { closest } from "../partitions.js";
-import { hasWildcard, wildcardMatch } from "../wildcard.js";
+import { hasWildcard } from "../wildcard.js";
 import { defineRule, type SuggestionDescriptor } from "../rule.js";
 import type { PolicyStatement, StringValue } from "../model/policy.js";
 import { editInString, policyOf } from "./util.js";
@@ -10,8 +11,8 @@ const V1_ACTIONS = ["ecr:ReplicateImage", "ecr:BatchImportUpstreamImage", "ecr:C
 
 /** Whether some Resource of the statement can be the literal `*` that registry-level actions act on. */
 function canNameStar(s: PolicyStatement): boolean {
-  if (s.resource) return s.resource.values.some((v) => wildcardMatch(v.value, "*"));
-  if (s.notResource) return !s.notResource.values.some((v) => wildcardMatch(v.value, "*"));
+  if (s.resource) return s.resource.values.some((v) => resourcePatternMatches(v.value, "*"));
+  if (s.notResource) return !s.notResource.values.some((v) => resourcePatternMatches(v.value, "*"));
   // A repository policy has no Resource: it governs its own repository, never `*`.
   return false;
 }
@@ -62,7 +63,7 @@ export const validAction = defineRule({
       const service = action.slice(0, colon);
       if (hasWildcard(service)) {
         // `*:Get*` still has to name ECR actions to do anything here.
-        if (expandActionPattern(`ecr${action.slice(colon)}`).length === 0 || !wildcardMatch(service, "ecr", true)) {
+        if (!catalog.actions.some((a) => actionMatches(action, a.name))) {
           context.report({ node: v.node, messageId: "noMatch", data: { action } });
         }
         return;

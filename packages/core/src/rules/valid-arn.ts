@@ -1,4 +1,5 @@
 import { ACCOUNT_ID, REPOSITORY_NAME, arnSegmentOffsets } from "../arn.js";
+import { isArnOperator } from "../evaluator/index.js";
 import { PARTITIONS, closest, isPartition } from "../partitions.js";
 import { hasWildcard } from "../wildcard.js";
 import { defineRule, type ReportDescriptor } from "../rule.js";
@@ -7,7 +8,6 @@ import { editInString, locInString, policyOf } from "./util.js";
 
 type Origin = "resource" | "principal" | "condition";
 
-const ARN_OPERATOR = /^(For(All|Any)Values:)?Arn(Not)?(Equals|Like)(IfExists)?$/i;
 const VARIABLE = /\$\{[^}]*\}/g;
 
 /** Policy variables (`${aws:username}`) stand for text that is not known here; they are checked as a wildcard would be. */
@@ -149,7 +149,7 @@ export const validArn = defineRule({
         for (const v of el.entries.filter((e) => e.type === "AWS").flatMap((e) => e.values)) check(v, "principal");
       }
       for (const op of s.condition?.operators ?? []) {
-        const arnOperator = ARN_OPERATOR.test(op.operator);
+        const arnOperator = isArnOperator(op.operator);
         for (const key of op.keys) {
           for (const v of key.values) {
             if (arnOperator && !v.value.startsWith("arn:") && !hasWildcard(withoutVariables(v.value))) {

@@ -1,4 +1,4 @@
-import { OPERATOR_NAMES, parseOperator } from "../evaluator/index.js";
+import { conditionHoldsWhenAbsent, OPERATOR_NAMES, parseOperator } from "../evaluator/index.js";
 import { parseCidr, parseDate, parseNumber } from "../evaluator/operators.js";
 import type { ConditionKeyBlock, ConditionOperatorBlock, PolicyStatement } from "../model/policy.js";
 import { closest } from "../partitions.js";
@@ -44,18 +44,15 @@ function valueProblem(family: string, value: string): { messageId: string; expec
   }
 }
 
-/** `"Null": {"key": "false"}` in the same statement closes the ForAllValues trap for that key. */
-function requiresPresence(s: PolicyStatement, key: string): boolean {
-  return (s.condition?.operators ?? []).some(
-    (op) => op.operator.toLowerCase() === "null" && op.keys.some((k) => k.key.toLowerCase() === key.toLowerCase() && k.values.length > 0 && k.values.every((v) => v.value.toLowerCase() === "false")),
-  );
-}
+const holdsWhenAbsent = (op: ConditionOperatorBlock, k: ConditionKeyBlock) => conditionHoldsWhenAbsent(op.operator, k.values.map((v) => v.value));
 
-/** REFERENCE §6: how a condition on a missing key comes out. */
-function holdsWhenAbsent(parsed: NonNullable<ReturnType<typeof parseOperator>>, k: ConditionKeyBlock): boolean {
-  if (parsed.base.family === "null") return k.values.every((v) => v.value.toLowerCase() === "true");
-  if (parsed.set) return parsed.set === "ForAllValues";
-  return parsed.ifExists || parsed.base.negated;
+/**
+ * A condition of the same statement that fails when the key is absent (`"Null": {"key": "false"}`) closes the
+ * ForAllValues trap for that key.
+ */
+function requiresPresence(s: PolicyStatement, key: string): boolean {
+  const lower = key.toLowerCase();
+  return (s.condition?.operators ?? []).some((op) => op.keys.some((k) => k.key.toLowerCase() === lower && holdsWhenAbsent(op, k) === false));
 }
 
 export const validCondition = defineRule({
@@ -110,7 +107,7 @@ export const validCondition = defineRule({
       }
       const family = parsed.base.family;
       for (const k of op.keys) {
-        const info = checkKey(op, k, holdsWhenAbsent(parsed, k));
+        const info = checkKey(op, k, holdsWhenAbsent(op, k));
         if (info) {
           const allowed = FAMILY_KEY_TYPES[family];
           const lower = k.key.toLowerCase();
