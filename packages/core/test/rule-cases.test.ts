@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
   fixUntilStable,
+  formatMessage,
   loadPolicyFile,
   loadRuleCases,
   registryForFile,
@@ -67,6 +68,7 @@ for (const rule of ruleList) {
           c.case.errors.map(({ messageId, line, column, endLine, endColumn }) => ({ messageId, line, column, endLine, endColumn })),
         );
         for (const [i, e] of c.case.errors.entries()) {
+          if (e.data) expect(messages[i]!.message).toBe(formatMessage(rule.meta.messages[e.messageId]!, e.data));
           const got = messages[i]!.suggestions ?? [];
           expect(got.map((s) => s.messageId)).toEqual((e.suggestions ?? []).map((s) => s.messageId));
           for (const [j, s] of (e.suggestions ?? []).entries()) {

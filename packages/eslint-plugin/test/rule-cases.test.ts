@@ -34,6 +34,7 @@ for (const [version, RuleTester] of [["10", RuleTester10], ["9", RuleTester9]] a
           output: c.output ?? null,
           errors: c.case.errors.map((e) => ({
             messageId: e.messageId,
+            ...(e.data ? { data: e.data } : {}),
             line: e.line,
             column: e.column,
             endLine: e.endLine,

@@ -95,8 +95,10 @@ function principalLevel(statement: CompiledStatement, caller: Caller): Principal
   return level;
 }
 
-function actionMatches(statement: CompiledStatement, action: string): boolean {
-  const { matchers, negated } = statement.action!;
+/** Whether a statement's Action/NotAction covers a lower-cased action; a statement without either covers none. */
+export function coversAction(statement: CompiledStatement, action: string): boolean {
+  if (!statement.action) return false;
+  const { matchers, negated } = statement.action;
   let any = false;
   for (const m of matchers) {
     if (m(action)) {
@@ -165,6 +167,7 @@ function valueTest(condition: CompiledCondition, requestValue: string, lookup: L
   return { matched: false, unresolved };
 }
 
+/** Whether a condition holds for a request, read through `lookup` (REFERENCE §6). */
 export function conditionHolds(condition: CompiledCondition, lookup: Lookup): boolean {
   const op = condition.operator;
   if (!op) return false;
@@ -194,7 +197,8 @@ export function conditionHolds(condition: CompiledCondition, lookup: Lookup): bo
   return valueTest(condition, value, lookup).matched;
 }
 
-const NO_CONTEXT: Lookup = () => undefined;
+/** A request that carries no context key at all. */
+export const NO_CONTEXT: Lookup = () => undefined;
 
 /**
  * How a condition comes out for a request without its key (REFERENCE §6), from the same code that decides
@@ -209,7 +213,7 @@ export function conditionHoldsWhenAbsent(operatorText: string, values: readonly 
 
 function statementLevel(statement: CompiledStatement, prepared: PreparedRequest): PrincipalLevel {
   if (statement.defects.length) return undefined;
-  if (!actionMatches(statement, prepared.action)) return undefined;
+  if (!coversAction(statement, prepared.action)) return undefined;
   const level = principalLevel(statement, prepared.caller);
   if (!level) return undefined;
   if (!resourceMatches(statement, prepared.resource, prepared.lookup)) return undefined;

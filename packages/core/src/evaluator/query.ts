@@ -429,6 +429,9 @@ export function queryPolicy(policy: CompiledPolicy | unknown, query: PolicyQuery
   const givenContext = new Map<string, ContextValue>();
   for (const [k, v] of Object.entries(query.context ?? {})) givenContext.set(k.toLowerCase(), v);
   const given: Lookup = (k) => givenContext.get(k);
+  const absent = new Set((query.absent ?? []).map((k) => k.toLowerCase()));
+  // Absent keys are fixed like given ones: the search does not range over them.
+  const fixed = (k: string) => givenContext.has(k) || absent.has(k);
 
   const quantified: string[] = [];
   const principalOmitted = query.principal === undefined;
@@ -439,11 +442,11 @@ export function queryPolicy(policy: CompiledPolicy | unknown, query: PolicyQuery
   if (query.anyContext) {
     for (const s of compiled.statements) {
       for (const c of s.conditions) {
-        if (givenContext.has(c.key) || DERIVED.has(c.key)) continue;
+        if (fixed(c.key) || DERIVED.has(c.key)) continue;
         contextKeys.set(c.key, [...(contextKeys.get(c.key) ?? []), c]);
       }
       const templates = [...(s.resource?.patterns ?? []), ...s.conditions.flatMap((c) => c.values)];
-      for (const t of templates) for (const k of variableKeys(t)) if (!givenContext.has(k) && !DERIVED.has(k) && !contextKeys.has(k)) contextKeys.set(k, []);
+      for (const t of templates) for (const k of variableKeys(t)) if (!fixed(k) && !DERIVED.has(k) && !contextKeys.has(k)) contextKeys.set(k, []);
     }
   }
   const quantifiedKeys = new Set(contextKeys.keys());

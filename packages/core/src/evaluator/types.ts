@@ -29,6 +29,8 @@ export interface PolicyQuery {
   context?: RequestContext;
   /** Quantify over every context key the request does not give, instead of taking it as absent. */
   anyContext?: boolean;
+  /** Context keys the request does not carry, even under `anyContext`. */
+  absent?: readonly string[];
   /** Which principals count when `principal` is left out. */
   principals?: PrincipalScope;
 }
