@@ -1,4 +1,5 @@
-import { actionMatches, closest, parseArn } from "@ecrlint/core";
+import { closest, parseArn } from "@ecrlint/core";
+import { actionMatches } from "@ecrlint/core/evaluator";
 import { defineProjectRule, spanOf, type ProjectFile, type Span } from "../project-rule.js";
 
 type Facts =

@@ -31,6 +31,11 @@ export interface PolicyQuery {
   anyContext?: boolean;
   /** Context keys the request does not carry, even under `anyContext`. */
   absent?: readonly string[];
+  /**
+   * With `resource` left out: only repositories whose ARN starts with this, written up to `:repository/` and
+   * optionally the start of a name (`arn:aws:ecr:eu-west-1:444455556666:repository/prod-`).
+   */
+  resourcePrefix?: string;
   /** Which principals count when `principal` is left out. */
   principals?: PrincipalScope;
 }
