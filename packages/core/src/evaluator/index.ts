@@ -7,5 +7,6 @@ export { parseCaller, principalAccount, isAccountPrincipal, type Caller } from "
 export { parseOperator, isArnOperator, OPERATOR_NAMES } from "./operators.js";
 export { actionMatches, expandActionPattern, statementCoversAction, resourcePatternMatches } from "./match.js";
 export { wildcardMatch } from "./wildcard.js";
+export { formatTrace, explainResult, failedParts, describeRequest, joinWords, DECISION_WORDS, type TracedEvaluation } from "./trace-text.js";
 export { classWitnesses, type ClassWitness, type GlobSpec, type Shape } from "./witness.js";
 export type * from "./types.js";
