@@ -211,6 +211,15 @@ export function conditionHoldsWhenAbsent(operatorText: string, values: readonly 
   return conditionHolds(condition, NO_CONTEXT);
 }
 
+/**
+ * Whether a statement cannot match a request that lacks these condition keys (any case): one of its conditions on
+ * them fails without its key.
+ */
+export function failsWithoutKeys(statement: CompiledStatement, keys: Iterable<string>): boolean {
+  const absent = new Set([...keys].map((k) => k.toLowerCase()));
+  return statement.conditions.some((c) => absent.has(c.key) && !conditionHolds(c, NO_CONTEXT));
+}
+
 function statementLevel(statement: CompiledStatement, prepared: PreparedRequest): PrincipalLevel {
   if (statement.defects.length) return undefined;
   if (!coversAction(statement, prepared.action)) return undefined;

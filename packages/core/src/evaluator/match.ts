@@ -1,6 +1,7 @@
 import { ecrCatalog, serviceCatalog, type CatalogAction } from "../catalog.js";
 import type { PolicyStatement } from "../model/policy.js";
 import { wildcardMatch } from "./wildcard.js";
+import { ANY_CHAR, classWitnesses, star, type GlobSpec } from "./witness.js";
 
 /**
  * Matching of single policy values, for rules that reason about one element of one statement (which actions a
@@ -32,4 +33,16 @@ export function statementCoversAction(s: PolicyStatement, action: string): boole
 /** Whether a Resource pattern matches a resource (case-sensitive; `*` crosses `/` and `:`, REFERENCE §6). */
 export function resourcePatternMatches(pattern: string, resource: string): boolean {
   return wildcardMatch(pattern, resource);
+}
+
+const resourceGlob = (text: string): GlobSpec => ({ pattern: { text, literalAt: undefined }, ignoreCase: false, wildcards: true });
+
+/**
+ * Whether some resource matches both Resource patterns (`re*x` and `repository/*` do): can a pattern name a
+ * repository at all. When the search is cut short the answer is yes, so that no one is told a pattern is dead
+ * on a guess.
+ */
+export function resourcePatternsOverlap(a: string, b: string): boolean {
+  const r = classWitnesses({ shape: star(ANY_CHAR), globs: [resourceGlob(a), resourceGlob(b)], maxStates: 10_000 });
+  return !r.complete || r.witnesses.some((w) => w.matches.every(Boolean));
 }

@@ -1,6 +1,6 @@
 import { ecrCatalog, type CatalogAction } from "../catalog.js";
-import { withStatements, type CompiledCondition, type CompiledPolicy, type CompiledStatement } from "./compile.js";
-import { conditionHolds, coversAction, NO_CONTEXT } from "./evaluate.js";
+import { withStatements, type CompiledPolicy, type CompiledStatement } from "./compile.js";
+import { coversAction, failsWithoutKeys } from "./evaluate.js";
 import { principalAccount } from "./principal.js";
 import { queryPolicy } from "./query.js";
 import type { ContextValue, PrincipalKind, QueryWitness } from "./types.js";
@@ -210,11 +210,6 @@ function namesInsidersOnly(s: CompiledStatement, trust: Trust): boolean {
   });
 }
 
-/** A condition on a key left absent that then fails: the statement cannot match such a request. */
-function failsWithout(s: CompiledStatement, absent: ReadonlySet<string>): boolean {
-  return s.conditions.some((c: CompiledCondition) => absent.has(c.key) && !conditionHolds(c, NO_CONTEXT));
-}
-
 /**
  * For each Allow statement, a request by an outsider (a principal of an account outside `trustedAccounts`, or an
  * anonymous caller) that the statement allows and no Deny statement cancels, if one exists.
@@ -256,7 +251,7 @@ function searchGrant(
       context[key] = setting.value;
       if (setting.literal) namedContext.push(`${key} = ${typeof setting.value === "string" ? setting.value : setting.value.join(", ")}`);
     }
-    if (failsWithout(allow, absent)) continue;
+    if (failsWithoutKeys(allow, absent)) continue;
     for (const action of actions) {
       const result = queryPolicy(grant, { action: action.name, context, absent: [...absent], anyContext: true, principals });
       if (!result.allowed) continue;

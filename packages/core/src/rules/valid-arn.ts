@@ -1,5 +1,5 @@
 import { ACCOUNT_ID, REPOSITORY_NAME, arnSegmentOffsets } from "../arn.js";
-import { isArnOperator } from "../evaluator/index.js";
+import { isArnOperator, resourcePatternsOverlap } from "../evaluator/index.js";
 import { PARTITIONS, closest, isPartition } from "../partitions.js";
 import { hasWildcard } from "../wildcard.js";
 import { defineRule, type ReportDescriptor } from "../rule.js";
@@ -12,12 +12,6 @@ const VARIABLE = /\$\{[^}]*\}/g;
 
 /** Policy variables (`${aws:username}`) stand for text that is not known here; they are checked as a wildcard would be. */
 const withoutVariables = (text: string) => text.replace(VARIABLE, "*");
-
-/** Whether a repository pattern with wildcards could still name a `repository/...` resource. */
-function couldBeRepository(resource: string): boolean {
-  const literal = resource.slice(0, resource.search(/[*?]/));
-  return "repository/".startsWith(literal) || literal.startsWith("repository/");
-}
 
 function repositoryNameProblem(name: string): string | undefined {
   const pattern = withoutVariables(name);
@@ -67,9 +61,7 @@ export const validArn = defineRule({
       const text = v.value;
       if (origin === "resource" && text === "*") return;
       if (!text.startsWith("arn:")) {
-        // A pattern can only match an ARN if the text before its first wildcard could begin one.
-        const literal = hasWildcard(text) ? text.slice(0, text.search(/[*?]/)) : text;
-        if (origin === "resource" && !("arn:".startsWith(literal) && literal !== text)) report({ node: v.node, messageId: "notAnArn", data: { value: text } });
+        if (origin === "resource" && !resourcePatternsOverlap(text, "arn:*")) report({ node: v.node, messageId: "notAnArn", data: { value: text } });
         return;
       }
       const segments = arnSegmentOffsets(text);
@@ -131,7 +123,7 @@ export const validArn = defineRule({
       const loc = locInString(v.node, offset, v.value.length);
       const pattern = withoutVariables(resource);
       if (!resource.startsWith("repository/")) {
-        if (!hasWildcard(pattern) || !couldBeRepository(pattern)) report({ node: v.node, loc, messageId: "wrongResourceType", data: { resource } });
+        if (!resourcePatternsOverlap(pattern, "repository/*")) report({ node: v.node, loc, messageId: "wrongResourceType", data: { resource } });
         return;
       }
       const name = resource.slice("repository/".length);

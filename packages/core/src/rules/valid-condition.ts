@@ -1,4 +1,4 @@
-import { conditionHoldsWhenAbsent, OPERATOR_NAMES, parseOperator } from "../evaluator/index.js";
+import { compilePolicy, conditionHoldsWhenAbsent, failsWithoutKeys, OPERATOR_NAMES, parseOperator, type CompiledPolicy } from "../evaluator/index.js";
 import { parseCidr, parseDate, parseNumber } from "../evaluator/operators.js";
 import type { ConditionKeyBlock, ConditionOperatorBlock, PolicyStatement } from "../model/policy.js";
 import { closest } from "../partitions.js";
@@ -46,15 +46,6 @@ function valueProblem(family: string, value: string): { messageId: string; expec
 
 const holdsWhenAbsent = (op: ConditionOperatorBlock, k: ConditionKeyBlock) => conditionHoldsWhenAbsent(op.operator, k.values.map((v) => v.value));
 
-/**
- * A condition of the same statement that fails when the key is absent (`"Null": {"key": "false"}`) closes the
- * ForAllValues trap for that key.
- */
-function requiresPresence(s: PolicyStatement, key: string): boolean {
-  const lower = key.toLowerCase();
-  return (s.condition?.operators ?? []).some((op) => op.keys.some((k) => k.key.toLowerCase() === lower && holdsWhenAbsent(op, k) === false));
-}
-
 export const validCondition = defineRule({
   id: "valid-condition",
   meta: {
@@ -84,6 +75,12 @@ export const validCondition = defineRule({
   check(context) {
     const policy = policyOf(context.file);
     if (!policy) return;
+    let compiled: CompiledPolicy | undefined;
+    /** A condition of the same statement that fails without the key (`"Null": {"key": "false"}`) closes the ForAllValues trap. */
+    const requiresPresence = (s: PolicyStatement, key: string) => {
+      const statement = (compiled ??= compilePolicy(policy)).statements.find((c) => c.index === s.index);
+      return statement !== undefined && failsWithoutKeys(statement, [key]);
+    };
 
     const checkOperator = (s: PolicyStatement, op: ConditionOperatorBlock) => {
       const parsed = parseOperator(op.operator);
