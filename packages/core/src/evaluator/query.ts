@@ -331,6 +331,24 @@ function resourceSpace(policy: CompiledPolicy, action: string, resourcePrefix: s
   return { values: r.witnesses.filter((w) => w.matches[w.matches.length - 1]).map((w) => w.value), complete: r.complete };
 }
 
+/**
+ * The resource cases of a policy depend on the policy, the action and the prefix asked about, not on the principal:
+ * a project asks about one destination policy for many sources, so they are kept with the compiled policy.
+ */
+const resourceSpaces = new WeakMap<CompiledPolicy, Map<string, ResourceSpace>>();
+
+/** Resource cases depend on the action only through what it acts on: a repository, `*`, or (outside the catalog) anything. */
+function actsOn(action: string): "repository" | "star" | "anything" {
+  const catalogAction = findEcrAction(action);
+  return !catalogAction ? "anything" : catalogAction.resourceTypes.length ? "repository" : "star";
+}
+
+function resourceSpacesOf(policy: CompiledPolicy): Map<string, ResourceSpace> {
+  let spaces = resourceSpaces.get(policy);
+  if (!spaces) resourceSpaces.set(policy, (spaces = new Map()));
+  return spaces;
+}
+
 type ContextChoice = ContextValue | undefined;
 
 function formatIp(version: 4 | 6, value: bigint): string {
@@ -501,7 +519,8 @@ export function queryPolicy(policy: CompiledPolicy | unknown, query: PolicyQuery
 
   const resourceOmitted = query.resource === undefined;
   const resourceDependsOnVariables = compiled.statements.some((s) => s.resource?.patterns.some((t) => !t.isStatic));
-  const resourceCache = new Map<string, ResourceSpace>();
+  const resourceCache = resourceSpacesOf(compiled);
+  const spaceKey = `${actsOn(query.action)}\u0000${query.resourcePrefix ?? ""}\u0000${maxStates}\u0000`;
   if (resourceOmitted) {
     const catalogAction = findEcrAction(query.action);
     if (!(catalogAction && catalogAction.resourceTypes.length === 0)) quantified.push("resource");
@@ -527,13 +546,14 @@ export function queryPolicy(policy: CompiledPolicy | unknown, query: PolicyQuery
       else {
         const base: EvaluationRequest = { principal: caller.text, action: query.action, resource: "*", context };
         const lookup = prepareRequest(compiled, base).lookup;
-        const cacheKey = resourceDependsOnVariables ? JSON.stringify([caller.principalArn, caller.account, context]) : "";
+        const cacheKey = spaceKey + (resourceDependsOnVariables ? JSON.stringify([caller.principalArn, caller.account, context]) : "");
         let space = resourceCache.get(cacheKey);
         if (!space) {
           space = resourceSpace(compiled, query.action, query.resourcePrefix, lookup, maxStates);
-          if (!space.complete) gathered.reasons.push("too many resource patterns to split into cases");
+          if (resourceCache.size > 2_000) resourceCache.clear();
           resourceCache.set(cacheKey, space);
         }
+        if (!space.complete) gathered.reasons.push("too many resource patterns to split into cases");
         resources = space.values;
       }
       for (const resource of resources) {

@@ -55,6 +55,15 @@ function probeResource(pattern: string, destination: DestinationRegistry): strin
   return `arn:${arn.partition}:ecr:${region}:${account}:repository/${name}`;
 }
 
+/** The policy without its Deny statements, kept per policy so that repeated questions reuse its search cases. */
+const allowsOnly = new WeakMap<CompiledPolicy, CompiledPolicy>();
+
+function withoutDenies(policy: CompiledPolicy): CompiledPolicy {
+  let view = allowsOnly.get(policy);
+  if (!view) allowsOnly.set(policy, (view = withStatements(policy, (s) => s.effect !== "Deny")));
+  return view;
+}
+
 function replicationQuery(query: ReplicationGrantQuery): PolicyQuery | undefined {
   const base: PolicyQuery = { principal: query.source, action: REPLICATE, anyContext: true };
   const { repositories, destination } = query;
@@ -73,12 +82,24 @@ function replicationQuery(query: ReplicationGrantQuery): PolicyQuery | undefined
  * `cancelled` answer means replication certainly fails.
  */
 export function replicationGrant(policy: CompiledPolicy, query: ReplicationGrantQuery): ReplicationGrant {
+  // Many sources replicate into one destination: each question is answered once per compiled policy.
+  let answers = grants.get(policy);
+  if (!answers) grants.set(policy, (answers = new Map()));
+  const key = JSON.stringify([query.source, query.destination.partition, query.destination.account, query.destination.region, query.repositories]);
+  let answer = answers.get(key);
+  if (!answer) answers.set(key, (answer = decideGrant(policy, query)));
+  return answer;
+}
+
+const grants = new WeakMap<CompiledPolicy, Map<string, ReplicationGrant>>();
+
+function decideGrant(policy: CompiledPolicy, query: ReplicationGrantQuery): ReplicationGrant {
   const request = replicationQuery(query);
   if (!request) return { status: "undetermined" };
   const result = queryPolicy(policy, request);
   if (result.allowed || (result.status === "inconclusive" && !result.explicitDeny)) return { status: "granted" };
   // Which Deny stands in the way: ask the Allow statements alone, then see who decides that request.
-  const allowed = queryPolicy(withStatements(policy, (s) => s.effect !== "Deny"), request).allowed;
+  const allowed = queryPolicy(withoutDenies(policy), request).allowed;
   if (!allowed) return { status: "missing" };
   const decided = evaluateRequest(policy, allowed.request);
   const deny = decided.deciding[0];
