@@ -1,9 +1,5 @@
-import { parseArn, arnSegmentOffsets, type Arn } from "@ecrlint/core";
-import { actionMatches } from "@ecrlint/core";
-import { propertyName, type JsonExpression, type JsonNode, type JsonObject, type JsonProperty, type SourceLocation } from "@ecrlint/core";
-import type { PolicyDocument, PolicyStatement, StringValue } from "@ecrlint/core";
-import type { PolicyFile } from "@ecrlint/core";
-import type { TextEdit } from "@ecrlint/core";
+import { type Arn, arnSegmentOffsets, type JsonExpression, type JsonNode, type JsonObject, type JsonProperty, parseArn, type PolicyDocument, type PolicyFile, type PolicyStatement, propertyName, type SourceLocation, type StringValue, type TextEdit } from "@ecrlint/core";
+import { isArnOperator } from "@ecrlint/core/evaluator";
 
 export function policyOf(file: PolicyFile): PolicyDocument | undefined {
   return file.kind === "registry-policy" || file.kind === "repository-policy" ? file.policy : undefined;
@@ -11,28 +7,6 @@ export function policyOf(file: PolicyFile): PolicyDocument | undefined {
 
 export const isAllow = (s: PolicyStatement) => s.effect?.value === "Allow";
 export const isDeny = (s: PolicyStatement) => s.effect?.value === "Deny";
-
-/** Whether a statement's Action/NotAction covers an action (case-insensitive, wildcards). */
-export function statementCoversAction(s: PolicyStatement, action: string): boolean {
-  if (s.action) return s.action.values.some((v) => actionMatches(v.value, action));
-  if (s.notAction) return !s.notAction.values.some((v) => actionMatches(v.value, action));
-  return false;
-}
-
-/** The account an AWS principal value names: a 12-digit id or the account segment of an IAM/STS ARN. */
-export function principalAccount(value: string): string | undefined {
-  if (/^\d{12}$/.test(value)) return value;
-  const arn = parseArn(value);
-  if (arn && (arn.service === "iam" || arn.service === "sts") && /^\d{12}$/.test(arn.account)) return arn.account;
-  return undefined;
-}
-
-/** `123456789012` and `arn:aws:iam::123456789012:root` name the whole account (REFERENCE §6). */
-export function isAccountPrincipal(value: string): boolean {
-  if (/^\d{12}$/.test(value)) return true;
-  const arn = parseArn(value);
-  return arn !== undefined && arn.service === "iam" && arn.resource === "root";
-}
 
 export function awsPrincipalValues(s: PolicyStatement): StringValue[] {
   return s.principal?.entries.filter((e) => e.type === "AWS").flatMap((e) => e.values) ?? [];
@@ -64,8 +38,6 @@ export interface ArnValue {
   statement: PolicyStatement;
 }
 
-const ARN_OPERATOR = /^(For(All|Any)Values:)?Arn(Not)?(Equals|Like)(IfExists)?$/i;
-
 /** Every ARN a policy names in Resource/NotResource and in Arn* conditions. */
 export function policyArns(policy: PolicyDocument): ArnValue[] {
   const out: ArnValue[] = [];
@@ -77,7 +49,7 @@ export function policyArns(policy: PolicyDocument): ArnValue[] {
   for (const s of policy.statements) {
     for (const el of [s.resource, s.notResource]) for (const v of el?.values ?? []) add(v, "resource", s);
     for (const op of s.condition?.operators ?? []) {
-      if (!ARN_OPERATOR.test(op.operator)) continue;
+      if (!isArnOperator(op.operator)) continue;
       for (const key of op.keys) for (const v of key.values) add(v, "condition", s);
     }
   }

@@ -1,5 +1,6 @@
-import { actionMatches, arnSegmentOffsets, defineRule, hasWildcard, parseArn, type PolicyStatement, type ReportDescriptor, type StringValue } from "@ecrlint/core";
-import { isAccountPrincipal, isAllow, locInString, policyOf } from "../_shared/util.js";
+import { arnSegmentOffsets, defineRule, hasWildcard, parseArn, type PolicyStatement, type ReportDescriptor, type StringValue } from "@ecrlint/core";
+import { actionMatches, isAccountPrincipal } from "@ecrlint/core/evaluator";
+import { isAllow, locInString, policyOf } from "../_shared/util.js";
 
 const IMPORT = "ecr:BatchImportUpstreamImage";
 

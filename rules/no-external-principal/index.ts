@@ -1,5 +1,6 @@
+import { compilePolicy, findOutsiderAccess } from "@ecrlint/core/evaluator";
 import { defineRule } from "@ecrlint/core";
-import { describeCaller, findOutsiderGrants, principalNodeFor } from "../_shared/outsider-access.js";
+import { describeCaller, principalNodeFor } from "../_shared/outsider-access.js";
 import { policyOf } from "../_shared/util.js";
 
 export const noExternalPrincipal = defineRule({
@@ -25,12 +26,14 @@ export const noExternalPrincipal = defineRule({
     // The registry's own account and its configured replication sources are part of the setup, not outsiders.
     const accounts = new Set<string>([...trust.accounts, ...(registry.replicationSources ?? [])]);
     if (registry.account) accounts.add(registry.account);
-    for (const g of findOutsiderGrants(policy, registry, { accounts, orgs: new Set(trust.orgs), tryNamedValues: true })) {
-      const { principal, action } = g.witness.request;
+    const compiled = compilePolicy(policy, { registry });
+    for (const access of findOutsiderAccess(compiled, { trustedAccounts: accounts, trustedOrgs: trust.orgs, tryNamedValues: true })) {
+      const { principal, action } = access.witness.request;
+      const statement = policy.statements.find((s) => s.index === access.statement)!;
       context.report({
-        node: principalNodeFor(g.statement, principal),
+        node: principalNodeFor(statement, access.principalValue),
         messageId: "externalPrincipal",
-        data: { principal: describeCaller(principal), action, context: g.namedContext.length ? ` (with ${g.namedContext.join(", ")})` : "" },
+        data: { principal: describeCaller(principal), action, context: access.namedContext.length ? ` (with ${access.namedContext.join(", ")})` : "" },
       });
     }
   },

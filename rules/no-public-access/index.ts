@@ -1,6 +1,6 @@
-import { policyValue } from "@ecrlint/core";
+import { accountsNamedIn, compilePolicy, findOutsiderAccess } from "@ecrlint/core/evaluator";
 import { defineRule } from "@ecrlint/core";
-import { accountsIn, describeCaller, findOutsiderGrants, principalNodeFor } from "../_shared/outsider-access.js";
+import { describeCaller, principalNodeFor } from "../_shared/outsider-access.js";
 import { policyOf } from "../_shared/util.js";
 
 export const noPublicAccess = defineRule({
@@ -23,13 +23,14 @@ export const noPublicAccess = defineRule({
   check(context) {
     const policy = policyOf(context.file);
     if (!policy) return;
+    const compiled = compilePolicy(policy, { registry: context.registry });
     // Every account the author wrote down or configured is someone in particular; the world is everyone else.
-    const accounts = new Set<string>([...context.trust.accounts, ...(context.registry.replicationSources ?? [])]);
+    const accounts = new Set<string>([...context.trust.accounts, ...(context.registry.replicationSources ?? []), ...accountsNamedIn(compiled)]);
     if (context.registry.account) accounts.add(context.registry.account);
-    accountsIn(policyValue(policy), accounts);
-    for (const g of findOutsiderGrants(policy, context.registry, { accounts, orgs: new Set(), tryNamedValues: false })) {
-      const { principal, action } = g.witness.request;
-      context.report({ node: principalNodeFor(g.statement, principal), messageId: "publicAccess", data: { principal: describeCaller(principal), action } });
+    for (const access of findOutsiderAccess(compiled, { trustedAccounts: accounts })) {
+      const { principal, action } = access.witness.request;
+      const statement = policy.statements.find((s) => s.index === access.statement)!;
+      context.report({ node: principalNodeFor(statement, access.principalValue), messageId: "publicAccess", data: { principal: describeCaller(principal), action } });
     }
   },
 });

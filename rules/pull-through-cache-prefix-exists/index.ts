@@ -1,4 +1,5 @@
-import { actionMatches, closest, defineRule, parseArn, type ProjectFile, type Span, spanOf } from "@ecrlint/core";
+import { closest, defineRule, parseArn, type ProjectFile, type Span, spanOf } from "@ecrlint/core";
+import { actionMatches } from "@ecrlint/core/evaluator";
 
 type Facts =
   | { kind: "rules"; prefixes: string[] }

@@ -1,5 +1,6 @@
 import { defineRule, partitionOfRegion, policyValue, type ProjectFile, type Span, spanOf } from "@ecrlint/core";
-import { compiledPolicy, replicationGrant, type PolicyFacts } from "../_shared/replication-grant.js";
+import { replicationGrant } from "@ecrlint/core/evaluator";
+import { compiledPolicy, type PolicyFacts } from "../_shared/replication-grant.js";
 
 interface Destination {
   region: string | undefined;
@@ -94,8 +95,12 @@ export const replicationDestinationAllowed = defineRule<Options, Facts>({
               for (const namePrefix of rule.filters.length ? rule.filters : [""]) {
                 const policy = compiledPolicy(target.facts);
                 if (!policy) break;
-                const answer = replicationGrant(policy, target.facts, { sourceAccount, partition, account: d.registryId, region: d.region, namePrefix });
-                if (answer.granted) continue;
+                const answer = replicationGrant(policy, {
+                  source: `arn:${partition}:iam::${sourceAccount}:root`,
+                  destination: { partition, account: d.registryId, region: d.region },
+                  repositories: { prefix: namePrefix },
+                });
+                if (answer.status === "granted" || answer.status === "undetermined") continue;
                 const data = {
                   policyFile: target.relativePath,
                   destinationAccount: d.registryId,
@@ -103,8 +108,9 @@ export const replicationDestinationAllowed = defineRule<Options, Facts>({
                   sourceAccount,
                   repositories: `"repository/${namePrefix}*"`,
                 };
-                if (answer.denyLine !== undefined) {
-                  project.report({ filePath: source.filePath, messageId: "deniedGrant", loc: d.loc, data: { ...data, denyLine: answer.denyLine } });
+                const denyLine = answer.status === "cancelled" ? target.facts.statementLines[answer.deny.index] : undefined;
+                if (denyLine !== undefined) {
+                  project.report({ filePath: source.filePath, messageId: "deniedGrant", loc: d.loc, data: { ...data, denyLine } });
                 } else {
                   project.report({ filePath: source.filePath, messageId: "missingGrant", loc: d.loc, data });
                 }

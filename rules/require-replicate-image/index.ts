@@ -1,16 +1,10 @@
-import { parseArn } from "@ecrlint/core";
-import { defineRule, type TextEdit } from "@ecrlint/core";
-import type { PolicyStatement, StringListElement } from "@ecrlint/core";
-import type { RegistryContext } from "@ecrlint/core";
-import { compilePolicy, queryPolicy, type CompiledPolicy } from "@ecrlint/core";
-import { awsPrincipalValues, isAllow, policyOf, principalAccount, statementCoversAction } from "../_shared/util.js";
-import { actionMatches } from "@ecrlint/core";
+import { defineRule, parseArn, type PolicyStatement, type StringListElement, type TextEdit } from "@ecrlint/core";
+import { actionMatches, type CompiledPolicy, compilePolicy, principalAccount, replicationGrant, statementCoversAction } from "@ecrlint/core/evaluator";
+import { awsPrincipalValues, isAllow, policyOf } from "../_shared/util.js";
 
 const REPLICATE = "ecr:ReplicateImage";
 const CREATE = "ecr:CreateRepository";
 const IMPORT = "ecr:BatchImportUpstreamImage";
-/** A repository name no policy names on purpose: a grant that covers it covers the whole pattern. */
-const PROBE_NAME = "ecrlint-replication-probe";
 
 /** Adds `"ecr:ReplicateImage"` after the last action, copying the list's own separator so formatting is kept. */
 function addActionEdit(text: string, action: StringListElement): TextEdit | undefined {
@@ -37,39 +31,6 @@ function addActionEdit(text: string, action: StringListElement): TextEdit | unde
 
 function resourcesOf(s: PolicyStatement): string[] {
   return s.resource?.values.map((v) => v.value) ?? [];
-}
-
-/** A concrete repository ARN inside a Resource pattern (`repository/prod-*` → `repository/prod-ecrlint-…`). */
-function probeResource(pattern: string, registry: RegistryContext): string | undefined {
-  if (pattern === "*") {
-    if (!registry.account || !registry.region) return undefined;
-    return `arn:${registry.partition ?? "aws"}:ecr:${registry.region}:${registry.account}:repository/${PROBE_NAME}`;
-  }
-  const arn = parseArn(pattern);
-  if (!arn || arn.service !== "ecr" || !arn.resource.startsWith("repository/")) return undefined;
-  const concrete = (part: string, known: string | undefined) => (/[*?]/.test(part) ? known : part);
-  const region = concrete(arn.region, registry.region);
-  const account = concrete(arn.account, registry.account);
-  if (!region || !account || /[*?]/.test(arn.partition)) return undefined;
-  const name = arn.resource.slice("repository/".length).replace(/\*/g, PROBE_NAME).replace(/\?/g, "a");
-  return `arn:${arn.partition}:ecr:${region}:${account}:repository/${name}`;
-}
-
-type Grant = { status: "granted" } | { status: "missing" } | { status: "cancelled"; denyLine: number };
-
-/**
- * Asks the evaluator whether `principal` may replicate into `resource`. Some request context allowing it is
- * enough (a condition shows the author meant to grant), and a Deny cancels only when no context escapes it:
- * the rule reports only replication that certainly fails.
- */
-function replicateGrant(policy: CompiledPolicy, principal: string, resource: string | undefined): Grant {
-  const result = queryPolicy(policy, { principal, action: REPLICATE, ...(resource ? { resource } : {}), anyContext: true });
-  if (result.allowed || (result.status === "inconclusive" && !result.explicitDeny)) return { status: "granted" };
-  const denied = result.explicitDeny?.result;
-  if (denied && denied.statements.some((t) => t.effect === "Allow" && t.matched)) {
-    return { status: "cancelled", denyLine: denied.deciding[0]?.line ?? 1 };
-  }
-  return { status: "missing" };
 }
 
 export const requireReplicateImage = defineRule({
@@ -113,13 +74,11 @@ export const requireReplicateImage = defineRule({
           const arn = parseArn(resource);
           const home = registry.account ?? (arn && /^\d{12}$/.test(arn.account) ? arn.account : undefined);
           if (!home || home === account) continue;
-          const probe = probeResource(resource, registry);
-          if (!probe) continue;
-          const grant = replicateGrant(evaluator(), principal.value, probe);
-          if (grant.status === "granted") continue;
+          const grant = replicationGrant(evaluator(), { source: principal.value, destination: registry, repositories: { pattern: resource } });
+          if (grant.status === "granted" || grant.status === "undetermined") continue;
           const data = { principal: principal.value, resource, account };
           if (grant.status === "cancelled") {
-            context.report({ node: grantNode, messageId: "cancelledReplicateImage", data: { ...data, denyLine: grant.denyLine } });
+            context.report({ node: grantNode, messageId: "cancelledReplicateImage", data: { ...data, denyLine: grant.deny.line ?? 1 } });
           } else {
             const edit = s.action ? addActionEdit(context.text, s.action) : undefined;
             context.report({ node: grantNode, messageId: "missingReplicateImage", data, ...(edit ? { fix: [edit] } : {}) });
@@ -130,9 +89,9 @@ export const requireReplicateImage = defineRule({
       }
     }
     for (const source of registry.replicationSources ?? []) {
-      // With the registry's Region and account known, a probe repository; otherwise any repository of the policy.
-      const probe = registry.region && registry.account ? probeResource("*", registry) : undefined;
-      if (replicateGrant(evaluator(), source, probe).status === "granted") continue;
+      // With the registry's Region and account known, every repository; otherwise any repository of the policy.
+      const repositories = registry.region && registry.account ? { pattern: "*" } : { prefix: "" };
+      if (replicationGrant(evaluator(), { source, destination: registry, repositories }).status === "granted") continue;
       context.report({ node: policy.statementProperty?.key ?? policy.node, messageId: "sourceNotAllowed", data: { account: source } });
     }
   },

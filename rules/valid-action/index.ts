@@ -1,4 +1,5 @@
-import { actionMatches, closest, defineRule, ecrCatalog, expandActionPattern, findEcrAction, hasWildcard, type PolicyStatement, serviceCatalog, type StringValue, type SuggestionDescriptor, wildcardMatch } from "@ecrlint/core";
+import { closest, defineRule, ecrCatalog, findEcrAction, hasWildcard, type PolicyStatement, serviceCatalog, type StringValue, type SuggestionDescriptor } from "@ecrlint/core";
+import { actionMatches, expandActionPattern, resourcePatternMatches } from "@ecrlint/core/evaluator";
 import { editInString, policyOf } from "../_shared/util.js";
 
 /** REFERENCE §4: what a registry policy may hold while the account's REGISTRY_POLICY_SCOPE is V1. */
@@ -6,8 +7,8 @@ const V1_ACTIONS = ["ecr:ReplicateImage", "ecr:BatchImportUpstreamImage", "ecr:C
 
 /** Whether some Resource of the statement can be the literal `*` that registry-level actions act on. */
 function canNameStar(s: PolicyStatement): boolean {
-  if (s.resource) return s.resource.values.some((v) => wildcardMatch(v.value, "*"));
-  if (s.notResource) return !s.notResource.values.some((v) => wildcardMatch(v.value, "*"));
+  if (s.resource) return s.resource.values.some((v) => resourcePatternMatches(v.value, "*"));
+  if (s.notResource) return !s.notResource.values.some((v) => resourcePatternMatches(v.value, "*"));
   // A repository policy has no Resource: it governs its own repository, never `*`.
   return false;
 }
@@ -58,7 +59,7 @@ export const validAction = defineRule({
       const service = action.slice(0, colon);
       if (hasWildcard(service)) {
         // `*:Get*` still has to name ECR actions to do anything here.
-        if (expandActionPattern(`ecr${action.slice(colon)}`).length === 0 || !wildcardMatch(service, "ecr", true)) {
+        if (!catalog.actions.some((a) => actionMatches(action, a.name))) {
           context.report({ node: v.node, messageId: "noMatch", data: { action } });
         }
         return;

@@ -1,19 +1,13 @@
 import { ACCOUNT_ID, arnSegmentOffsets, closest, defineRule, hasWildcard, isPartition, PARTITIONS, type ReportDescriptor, REPOSITORY_NAME, type StringValue } from "@ecrlint/core";
+import { isArnOperator, resourcePatternsOverlap } from "@ecrlint/core/evaluator";
 import { editInString, locInString, policyOf } from "../_shared/util.js";
 
 type Origin = "resource" | "principal" | "condition";
 
-const ARN_OPERATOR = /^(For(All|Any)Values:)?Arn(Not)?(Equals|Like)(IfExists)?$/i;
 const VARIABLE = /\$\{[^}]*\}/g;
 
 /** Policy variables (`${aws:username}`) stand for text that is not known here; they are checked as a wildcard would be. */
 const withoutVariables = (text: string) => text.replace(VARIABLE, "*");
-
-/** Whether a repository pattern with wildcards could still name a `repository/...` resource. */
-function couldBeRepository(resource: string): boolean {
-  const literal = resource.slice(0, resource.search(/[*?]/));
-  return "repository/".startsWith(literal) || literal.startsWith("repository/");
-}
 
 function repositoryNameProblem(name: string): string | undefined {
   const pattern = withoutVariables(name);
@@ -63,9 +57,7 @@ export const validArn = defineRule({
       const text = v.value;
       if (origin === "resource" && text === "*") return;
       if (!text.startsWith("arn:")) {
-        // A pattern can only match an ARN if the text before its first wildcard could begin one.
-        const literal = hasWildcard(text) ? text.slice(0, text.search(/[*?]/)) : text;
-        if (origin === "resource" && !("arn:".startsWith(literal) && literal !== text)) report({ node: v.node, messageId: "notAnArn", data: { value: text } });
+        if (origin === "resource" && !resourcePatternsOverlap(text, "arn:*")) report({ node: v.node, messageId: "notAnArn", data: { value: text } });
         return;
       }
       const segments = arnSegmentOffsets(text);
@@ -127,7 +119,7 @@ export const validArn = defineRule({
       const loc = locInString(v.node, offset, v.value.length);
       const pattern = withoutVariables(resource);
       if (!resource.startsWith("repository/")) {
-        if (!hasWildcard(pattern) || !couldBeRepository(pattern)) report({ node: v.node, loc, messageId: "wrongResourceType", data: { resource } });
+        if (!resourcePatternsOverlap(pattern, "repository/*")) report({ node: v.node, loc, messageId: "wrongResourceType", data: { resource } });
         return;
       }
       const name = resource.slice("repository/".length);
@@ -145,7 +137,7 @@ export const validArn = defineRule({
         for (const v of el.entries.filter((e) => e.type === "AWS").flatMap((e) => e.values)) check(v, "principal");
       }
       for (const op of s.condition?.operators ?? []) {
-        const arnOperator = ARN_OPERATOR.test(op.operator);
+        const arnOperator = isArnOperator(op.operator);
         for (const key of op.keys) {
           for (const v of key.values) {
             if (arnOperator && !v.value.startsWith("arn:") && !hasWildcard(withoutVariables(v.value))) {

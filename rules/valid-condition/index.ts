@@ -1,9 +1,6 @@
-import { OPERATOR_NAMES, parseOperator } from "@ecrlint/core";
-import { parseCidr, parseDate, parseNumber } from "@ecrlint/core";
-import type { ConditionKeyBlock, ConditionOperatorBlock, PolicyStatement } from "@ecrlint/core";
-import { closest } from "@ecrlint/core";
-import { defineRule, type SuggestionDescriptor } from "@ecrlint/core";
-import { conditionKeySuggestions, findConditionKey, isMultiValued, type ConditionKeyInfo } from "../_shared/condition-keys.js";
+import { type CompiledPolicy, compilePolicy, conditionHoldsWhenAbsent, failsWithoutKeys, OPERATOR_NAMES, parseOperator } from "@ecrlint/core/evaluator";
+import { closest, type ConditionKeyBlock, type ConditionOperatorBlock, defineRule, parseCidr, parseDate, parseNumber, type PolicyStatement, type SuggestionDescriptor } from "@ecrlint/core";
+import { type ConditionKeyInfo, conditionKeySuggestions, findConditionKey, isMultiValued } from "../_shared/condition-keys.js";
 import { isAllow, policyOf, renameKeyEdit } from "../_shared/util.js";
 
 /** Every operator AWS accepts, as written in the IAM guide, for did-you-mean. */
@@ -44,19 +41,7 @@ function valueProblem(family: string, value: string): { messageId: string; expec
   }
 }
 
-/** `"Null": {"key": "false"}` in the same statement closes the ForAllValues trap for that key. */
-function requiresPresence(s: PolicyStatement, key: string): boolean {
-  return (s.condition?.operators ?? []).some(
-    (op) => op.operator.toLowerCase() === "null" && op.keys.some((k) => k.key.toLowerCase() === key.toLowerCase() && k.values.length > 0 && k.values.every((v) => v.value.toLowerCase() === "false")),
-  );
-}
-
-/** REFERENCE §6: how a condition on a missing key comes out. */
-function holdsWhenAbsent(parsed: NonNullable<ReturnType<typeof parseOperator>>, k: ConditionKeyBlock): boolean {
-  if (parsed.base.family === "null") return k.values.every((v) => v.value.toLowerCase() === "true");
-  if (parsed.set) return parsed.set === "ForAllValues";
-  return parsed.ifExists || parsed.base.negated;
-}
+const holdsWhenAbsent = (op: ConditionOperatorBlock, k: ConditionKeyBlock) => conditionHoldsWhenAbsent(op.operator, k.values.map((v) => v.value));
 
 export const validCondition = defineRule({
   id: "valid-condition",
@@ -87,6 +72,12 @@ export const validCondition = defineRule({
   check(context) {
     const policy = policyOf(context.file);
     if (!policy) return;
+    let compiled: CompiledPolicy | undefined;
+    /** A condition of the same statement that fails without the key (`"Null": {"key": "false"}`) closes the ForAllValues trap. */
+    const requiresPresence = (s: PolicyStatement, key: string) => {
+      const statement = (compiled ??= compilePolicy(policy)).statements.find((c) => c.index === s.index);
+      return statement !== undefined && failsWithoutKeys(statement, [key]);
+    };
 
     const checkOperator = (s: PolicyStatement, op: ConditionOperatorBlock) => {
       const parsed = parseOperator(op.operator);
@@ -110,7 +101,7 @@ export const validCondition = defineRule({
       }
       const family = parsed.base.family;
       for (const k of op.keys) {
-        const info = checkKey(op, k, holdsWhenAbsent(parsed, k));
+        const info = checkKey(op, k, holdsWhenAbsent(op, k));
         if (info) {
           const allowed = FAMILY_KEY_TYPES[family];
           const lower = k.key.toLowerCase();

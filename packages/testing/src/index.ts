@@ -2,7 +2,8 @@ import { AssertionError } from "node:assert";
 import { checkExpectation, evaluatePolicy, type Expectation, type PolicyEvaluation, type TestRequest } from "./check.js";
 import type { PolicyLike } from "./policy.js";
 
-export { evaluatePolicy, checkExpectation, explainResult, failedParts, formatExplanation, type Expectation, type PolicyEvaluation, type TestRequest, type CheckOutcome } from "./check.js";
+export { evaluatePolicy, checkExpectation, type Expectation, type PolicyEvaluation, type TestRequest, type CheckOutcome } from "./check.js";
+export { explainResult, failedParts, formatTrace as formatExplanation } from "@ecrlint/core/evaluator";
 export { loadPolicy, type PolicyLike, type LoadedPolicy, type LoadOptions, type RegistryOption } from "./policy.js";
 export { runCases, runCasesFile, validateCasesFile, findCasesFiles, type CaseResult, type CasesFileResult, type CasesRun, type CasesFile, type PolicyCase, type CasesFileError } from "./cases.js";
 export { formatCases, formatStylish, formatJson, formatJunit, type CasesFormat } from "./formatters.js";

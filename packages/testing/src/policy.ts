@@ -1,15 +1,7 @@
 import { readFileSync } from "node:fs";
 import { dirname, isAbsolute, relative, resolve } from "node:path";
-import {
-  compilePolicy,
-  ConfigLocator,
-  isCompiledPolicy,
-  loadPolicyFile,
-  registryForFile,
-  registryFromEntry,
-  type CompiledPolicy,
-  type RegistryContext,
-} from "@ecrlint/core";
+import { ConfigLocator, loadPolicyFile, registryForFile, registryFromEntry, type RegistryContext } from "@ecrlint/core";
+import { compilePolicy, isCompiledPolicy, type CompiledPolicy } from "@ecrlint/core/evaluator";
 
 /** A policy as tests name it: the JSON value, JSON text, a path to a policy file, or a compiled policy. */
 export type PolicyLike = string | object | CompiledPolicy;

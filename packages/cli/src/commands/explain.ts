@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from "commander";
-import { evaluatePolicy, formatExplanation, type TestRequest } from "@ecrlint/testing";
+import { formatTrace } from "@ecrlint/core/evaluator";
+import { evaluatePolicy, type TestRequest } from "@ecrlint/testing";
 
 interface CommandIo {
   stdout: (s: string) => void;
@@ -47,7 +48,7 @@ export async function runExplainCommand(argv: string[], io: CommandIo): Promise<
   if (options.anyContext) request.anyContext = true;
   try {
     const evaluation = evaluatePolicy(policyFile, options.action, request, { baseDir: io.cwd });
-    io.stdout(options.format === "json" ? `${JSON.stringify(evaluation, null, 2)}\n` : formatExplanation(evaluation));
+    io.stdout(options.format === "json" ? `${JSON.stringify(evaluation, null, 2)}\n` : formatTrace(evaluation));
     return 0;
   } catch (error) {
     io.stderr(`${(error as Error).message}\n`);

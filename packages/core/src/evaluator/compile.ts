@@ -1,5 +1,5 @@
-import { parseJsonText, rootExpression, staticValue } from "../parse.js";
-import { policyValue, readPolicyDocument, type PolicyDocument } from "../model/policy.js";
+import { parseJsonText, rootExpression } from "../parse.js";
+import { readPolicyDocument, type PolicyDocument, type PolicyStatement, type PrincipalElement, type StringListElement } from "../model/policy.js";
 import type { RegistryContext } from "../config/registry.js";
 import { compilePrincipalEntry, type PrincipalEntry } from "./principal.js";
 import { parseOperator, type ParsedOperator } from "./operators.js";
@@ -58,8 +58,8 @@ export interface CompiledPolicy {
   readonly variablesEnabled: boolean;
   readonly statements: readonly CompiledStatement[];
   readonly registry: RegistryContext | undefined;
-  /** The plain JSON value the policy was compiled from. */
-  readonly json: unknown;
+  /** The model the policy was compiled from. */
+  readonly document: PolicyDocument;
 }
 
 export function isCompiledPolicy(value: unknown): value is CompiledPolicy {
@@ -70,103 +70,116 @@ function isPolicyDocument(value: unknown): value is PolicyDocument {
   return typeof value === "object" && value !== null && "statements" in value && "node" in value && Array.isArray((value as PolicyDocument).statements);
 }
 
-function stringList(value: unknown): string[] | undefined {
-  if (typeof value === "string") return [value];
-  if (Array.isArray(value)) return value.filter((v): v is string => typeof v === "string");
-  return undefined;
-}
-
-function conditionValues(value: unknown): string[] {
-  const items = Array.isArray(value) ? value : [value];
-  return items.filter((v) => typeof v === "string" || typeof v === "number" || typeof v === "boolean").map(String);
-}
-
-function compilePrincipal(value: unknown, negated: boolean): CompiledPrincipal {
-  const entries: PrincipalEntry[] = [];
-  if (value === "*") entries.push({ kind: "any", source: "*", type: "*" });
-  else if (typeof value === "object" && value !== null && !Array.isArray(value)) {
-    for (const [type, raw] of Object.entries(value)) for (const v of stringList(raw) ?? []) entries.push(compilePrincipalEntry(type, v));
-  }
-  return { negated, entries };
-}
-
-function compileStatement(raw: unknown, index: number, line: number | undefined, variablesEnabled: boolean): CompiledStatement {
-  const s = (typeof raw === "object" && raw !== null ? raw : {}) as Record<string, unknown>;
-  const defects: string[] = [];
-  const effect = typeof s.Effect === "string" ? s.Effect : "";
-  if (effect !== "Allow" && effect !== "Deny") defects.push(effect ? `Effect "${effect}" is neither Allow nor Deny` : "the statement has no Effect");
-
-  let principal: CompiledPrincipal | undefined;
-  if (s.Principal !== undefined) principal = compilePrincipal(s.Principal, false);
-  else if (s.NotPrincipal !== undefined) principal = compilePrincipal(s.NotPrincipal, true);
-  else defects.push("the statement has no Principal (a resource policy needs one)");
-
-  let action: CompiledActions | undefined;
-  const actionList = stringList(s.Action) ?? stringList(s.NotAction);
-  if (actionList) {
-    const patterns = actionList.map((a) => a.toLowerCase());
-    action = { negated: s.Action === undefined, patterns, matchers: patterns.map(compileGlob), sources: actionList };
-  }
-  else defects.push("the statement has neither Action nor NotAction");
-
-  let resource: CompiledResources | undefined;
-  const resourceList = stringList(s.Resource) ?? stringList(s.NotResource);
-  if (resourceList) resource = { negated: s.Resource === undefined, patterns: resourceList.map((r) => resourceTemplate(r, variablesEnabled)) };
-
-  const conditions: CompiledCondition[] = [];
-  if (typeof s.Condition === "object" && s.Condition !== null) {
-    for (const [operatorText, block] of Object.entries(s.Condition)) {
-      const operator = parseOperator(operatorText);
-      if (typeof block !== "object" || block === null) continue;
-      for (const [keyText, values] of Object.entries(block)) {
-        conditions.push({
-          operatorText,
-          keyText,
-          key: keyText.toLowerCase(),
-          operator,
-          values: conditionValues(values).map((v) => new Template(v, variablesEnabled)),
-        });
-      }
-    }
-  }
-  return { index, sid: typeof s.Sid === "string" ? s.Sid : undefined, effect, line, principal, action, resource, conditions, defects };
-}
-
-function fromJson(json: unknown, lines: (number | undefined)[], options: CompileOptions | undefined): CompiledPolicy {
-  const doc = (typeof json === "object" && json !== null ? json : {}) as Record<string, unknown>;
-  const version = typeof doc.Version === "string" ? doc.Version : undefined;
-  const variablesEnabled = version === "2012-10-17";
-  const raw = Array.isArray(doc.Statement) ? doc.Statement : doc.Statement === undefined ? [] : [doc.Statement];
-  const statements = raw.map((s, i) => compileStatement(s, i, lines[i], variablesEnabled));
-  return Object.freeze({ [COMPILED]: true as const, version, variablesEnabled, statements, registry: options?.registry, json });
+/** An element written as a string or a list; one of another type (`"Action": 5`) counts as absent, as AWS rejects it. */
+function readable(element: StringListElement | undefined): StringListElement | undefined {
+  return element && (element.isList || element.values.length > 0) ? element : undefined;
 }
 
 /**
- * Compiles a policy once so that it can be evaluated many times. Accepts the JSON value, JSON text, the parsed
- * model (`PolicyDocument`, whose statement lines then appear in traces) or an already compiled policy.
+ * Entries by name where the last duplicate wins, in the order names first appear: what JSON.parse makes of
+ * `{"AWS": "a", "AWS": "b"}`, and so what AWS reads.
+ */
+function lastByName<T>(items: readonly T[], name: (item: T) => string): T[] {
+  const byName = new Map<string, T>();
+  for (const item of items) byName.set(name(item), item);
+  return [...byName.values()];
+}
+
+function compilePrincipal(element: PrincipalElement, negated: boolean): CompiledPrincipal {
+  const entries: PrincipalEntry[] = [];
+  if (element.wildcard?.value === "*") entries.push({ kind: "any", source: "*", type: "*" });
+  for (const entry of lastByName(element.entries, (e) => e.type)) for (const v of entry.values) entries.push(compilePrincipalEntry(entry.type, v.value));
+  return { negated, entries };
+}
+
+function compileConditions(statement: PolicyStatement, variablesEnabled: boolean): CompiledCondition[] {
+  const conditions: CompiledCondition[] = [];
+  for (const block of lastByName(statement.condition?.operators ?? [], (o) => o.operator)) {
+    const operator = parseOperator(block.operator);
+    for (const k of lastByName(block.keys, (key) => key.key)) {
+      conditions.push({
+        operatorText: block.operator,
+        keyText: k.key,
+        key: k.key.toLowerCase(),
+        operator,
+        values: k.values.map((v) => new Template(v.value, variablesEnabled)),
+      });
+    }
+  }
+  return conditions;
+}
+
+function compileStatement(s: PolicyStatement, line: number | undefined, variablesEnabled: boolean): CompiledStatement {
+  const defects: string[] = [];
+  const effect = s.effect?.value ?? "";
+  if (effect !== "Allow" && effect !== "Deny") defects.push(effect ? `Effect "${effect}" is neither Allow nor Deny` : "the statement has no Effect");
+
+  let principal: CompiledPrincipal | undefined;
+  if (s.principal) principal = compilePrincipal(s.principal, false);
+  else if (s.notPrincipal) principal = compilePrincipal(s.notPrincipal, true);
+  else defects.push("the statement has no Principal (a resource policy needs one)");
+
+  let action: CompiledActions | undefined;
+  const actionElement = readable(s.action) ?? readable(s.notAction);
+  if (actionElement) {
+    const sources = actionElement.values.map((v) => v.value);
+    const patterns = sources.map((a) => a.toLowerCase());
+    action = { negated: actionElement !== readable(s.action), patterns, matchers: patterns.map(compileGlob), sources };
+  } else defects.push("the statement has neither Action nor NotAction");
+
+  let resource: CompiledResources | undefined;
+  const resourceElement = readable(s.resource) ?? readable(s.notResource);
+  if (resourceElement) {
+    resource = { negated: resourceElement !== readable(s.resource), patterns: resourceElement.values.map((v) => resourceTemplate(v.value, variablesEnabled)) };
+  }
+
+  return { index: s.index, sid: s.sid?.value, effect, line, principal, action, resource, conditions: compileConditions(s, variablesEnabled), defects };
+}
+
+/** Models built from a plain value: their nodes sit in generated text, so their lines mean nothing to a reader. */
+const withoutLines = new WeakSet<PolicyDocument>();
+
+function compileDocument(document: PolicyDocument, registry: RegistryContext | undefined): CompiledPolicy {
+  const version = document.version?.value;
+  const variablesEnabled = version === "2012-10-17";
+  const lines = !withoutLines.has(document);
+  const statements = document.statements.map((s) => compileStatement(s, lines ? s.node.loc.start.line : undefined, variablesEnabled));
+  return Object.freeze({ [COMPILED]: true as const, version, variablesEnabled, statements, registry, document });
+}
+
+function documentFromText(text: string): PolicyDocument {
+  const parsed = parseJsonText(text);
+  if (!parsed.ok) throw new SyntaxError(`The policy is not valid JSON: ${parsed.error.message} (line ${parsed.error.line})`);
+  const root = rootExpression(parsed.ast);
+  if (root?.type !== "JSONObjectExpression") throw new TypeError("The policy must be a JSON object.");
+  return readPolicyDocument(root);
+}
+
+/** The model of a plain policy value (an object a test writes inline), so that every policy compiles one way. */
+function documentFromValue(value: unknown): PolicyDocument {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new TypeError("The policy must be a JSON object.");
+  const document = documentFromText(JSON.stringify(value));
+  withoutLines.add(document);
+  return document;
+}
+
+/**
+ * Compiles a policy once so that it can be evaluated many times. The evaluator reads the policy model
+ * (`PolicyDocument`, whose statement lines then appear in traces); JSON text and a plain JSON value are read into
+ * the model first. An already compiled policy is returned as is, or bound to another registry.
  */
 export function compilePolicy(input: unknown, options?: CompileOptions): CompiledPolicy {
   if (isCompiledPolicy(input)) {
     if (!options?.registry || options.registry === input.registry) return input;
-    return fromJson(input.json, input.statements.map((s) => s.line), options);
+    // Statements do not depend on the registry: only the binding changes.
+    return Object.freeze({ ...input, registry: options.registry });
   }
-  if (typeof input === "string") {
-    const parsed = parseJsonText(input);
-    if (!parsed.ok) throw new SyntaxError(`The policy is not valid JSON: ${parsed.error.message} (line ${parsed.error.line})`);
-    const root = rootExpression(parsed.ast);
-    if (root?.type !== "JSONObjectExpression") throw new TypeError("The policy must be a JSON object.");
-    return compilePolicy(readPolicyDocument(root), options);
-  }
-  if (isPolicyDocument(input)) {
-    const json = policyValue(input);
-    const lines: (number | undefined)[] = [];
-    const statementValue = (json as Record<string, unknown>).Statement;
-    if (Array.isArray(statementValue)) {
-      // The model skips non-object entries; map lines by each statement's own index.
-      for (const s of input.statements) lines[s.index] = s.node.loc.start.line;
-    } else if (input.statements[0]) lines[0] = input.statements[0].node.loc.start.line;
-    return fromJson(json, lines, options);
-  }
-  if (typeof input !== "object" || input === null || Array.isArray(input)) throw new TypeError("The policy must be a JSON object.");
-  return fromJson(input, [], options);
+  if (typeof input === "string") return compileDocument(documentFromText(input), options?.registry);
+  if (isPolicyDocument(input)) return compileDocument(input, options?.registry);
+  return compileDocument(documentFromValue(input), options?.registry);
+}
+
+/** The same policy with only some of its statements: a query about one grant asks it of that grant and the denies. */
+export function withStatements(policy: CompiledPolicy, keep: (statement: CompiledStatement) => boolean): CompiledPolicy {
+  return Object.freeze({ ...policy, statements: policy.statements.filter(keep) });
 }

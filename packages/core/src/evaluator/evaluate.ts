@@ -1,5 +1,6 @@
 import { parseArn } from "../arn.js";
-import { globMatch, matchResolved, type Lookup, type Resolved, type Template } from "./template.js";
+import { globMatch, matchResolved, Template, type Lookup, type Resolved } from "./template.js";
+import { parseOperator } from "./operators.js";
 import { compilePolicy, type CompiledCondition, type CompiledPolicy, type CompiledStatement } from "./compile.js";
 import { describeCaller, isIamCaller, matchEntry, notPrincipalExempts, parseCaller, type Caller, type PrincipalLevel } from "./principal.js";
 import type { ConditionTrace, ContextValue, Decision, EvaluationRequest, EvaluationResult, PartTrace, RequestContext, StatementTrace } from "./types.js";
@@ -94,8 +95,10 @@ function principalLevel(statement: CompiledStatement, caller: Caller): Principal
   return level;
 }
 
-function actionMatches(statement: CompiledStatement, action: string): boolean {
-  const { matchers, negated } = statement.action!;
+/** Whether a statement's Action/NotAction covers a lower-cased action; a statement without either covers none. */
+export function coversAction(statement: CompiledStatement, action: string): boolean {
+  if (!statement.action) return false;
+  const { matchers, negated } = statement.action;
   let any = false;
   for (const m of matchers) {
     if (m(action)) {
@@ -164,6 +167,7 @@ function valueTest(condition: CompiledCondition, requestValue: string, lookup: L
   return { matched: false, unresolved };
 }
 
+/** Whether a condition holds for a request, read through `lookup` (REFERENCE §6). */
 export function conditionHolds(condition: CompiledCondition, lookup: Lookup): boolean {
   const op = condition.operator;
   if (!op) return false;
@@ -193,9 +197,32 @@ export function conditionHolds(condition: CompiledCondition, lookup: Lookup): bo
   return valueTest(condition, value, lookup).matched;
 }
 
+/** A request that carries no context key at all. */
+export const NO_CONTEXT: Lookup = () => undefined;
+
+/**
+ * How a condition comes out for a request without its key (REFERENCE §6), from the same code that decides
+ * requests; undefined for an operator AWS does not have.
+ */
+export function conditionHoldsWhenAbsent(operatorText: string, values: readonly string[]): boolean | undefined {
+  const operator = parseOperator(operatorText);
+  if (!operator) return undefined;
+  const condition: CompiledCondition = { operatorText, keyText: "", key: "", operator, values: values.map((v) => new Template(v, false)) };
+  return conditionHolds(condition, NO_CONTEXT);
+}
+
+/**
+ * Whether a statement cannot match a request that lacks these condition keys (any case): one of its conditions on
+ * them fails without its key.
+ */
+export function failsWithoutKeys(statement: CompiledStatement, keys: Iterable<string>): boolean {
+  const absent = new Set([...keys].map((k) => k.toLowerCase()));
+  return statement.conditions.some((c) => absent.has(c.key) && !conditionHolds(c, NO_CONTEXT));
+}
+
 function statementLevel(statement: CompiledStatement, prepared: PreparedRequest): PrincipalLevel {
   if (statement.defects.length) return undefined;
-  if (!actionMatches(statement, prepared.action)) return undefined;
+  if (!coversAction(statement, prepared.action)) return undefined;
   const level = principalLevel(statement, prepared.caller);
   if (!level) return undefined;
   if (!resourceMatches(statement, prepared.resource, prepared.lookup)) return undefined;

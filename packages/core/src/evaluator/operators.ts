@@ -270,4 +270,9 @@ export function parseOperator(text: string): ParsedOperator | undefined {
   return { base, set, ifExists };
 }
 
+/** `ArnLike`, `ForAnyValue:ArnNotEqualsIfExists`…: operators whose values are ARNs. */
+export function isArnOperator(text: string): boolean {
+  return parseOperator(text)?.base.family === "arn";
+}
+
 export const OPERATOR_NAMES: readonly string[] = OPERATORS.map((o) => o.name);

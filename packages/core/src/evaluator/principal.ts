@@ -66,6 +66,21 @@ export function parseCaller(text: string, defaultPartition = "aws"): Caller | un
   return undefined;
 }
 
+/** The account an AWS principal value names: a 12-digit id or the account segment of an IAM/STS ARN. */
+export function principalAccount(value: string): string | undefined {
+  if (ACCOUNT_ID.test(value)) return value;
+  const arn = parseArn(value);
+  if (arn && (arn.service === "iam" || arn.service === "sts") && ACCOUNT_ID.test(arn.account)) return arn.account;
+  return undefined;
+}
+
+/** `123456789012` and `arn:aws:iam::123456789012:root` name the whole account (REFERENCE §6). */
+export function isAccountPrincipal(value: string): boolean {
+  if (ACCOUNT_ID.test(value)) return true;
+  const arn = parseArn(value);
+  return arn !== undefined && arn.service === "iam" && arn.resource === "root";
+}
+
 export function isIamCaller(caller: Caller): boolean {
   return caller.account !== undefined;
 }

@@ -22,9 +22,12 @@ const SEPARATOR = cls("separator", (c) => c === "." || c === "_" || c === "-");
 const NAME_COMPONENT = seq(plus(ALNUM), star(seq(SEPARATOR, plus(ALNUM))));
 // REFERENCE §5: components of [a-z0-9]+ joined by one of . _ -, separated by slashes.
 const REPOSITORY_NAME_SHAPE = seq(NAME_COMPONENT, star(seq(lit("/"), NAME_COMPONENT)));
+/** What may follow the start of a name (a PREFIX_MATCH filter such as `prod-`): nothing, or the rest of a name. */
+const NAME_REST_SHAPE = alt(lit(""), seq(star(alt(SEPARATOR, lit("/"))), REPOSITORY_NAME_SHAPE));
+const REPOSITORY_PART = ":repository/";
 /** Repository names have two characters at least (REFERENCE §5): a glob the witnesses must match. */
-function minNameLength(prefix: string | undefined): GlobSpec {
-  return { pattern: { text: `${prefix ?? "arn:*:ecr:*:*:repository/"}??*`, literalAt: undefined }, ignoreCase: false, wildcards: true };
+function minNameLength(base: string | undefined): GlobSpec {
+  return { pattern: { text: `${base ?? "arn:*:ecr:*:*:repository/"}??*`, literalAt: undefined }, ignoreCase: false, wildcards: true };
 }
 const IAM_NAME_CHAR = cls("IAM name character", (c) => /^[A-Za-z0-9+=,.@_-]$/.test(c));
 const IAM_NAME = seq(star(alt(IAM_NAME_CHAR, lit("/"))), IAM_NAME_CHAR);
@@ -268,11 +271,17 @@ function distinguishedSegments(globs: readonly GlobSpec[]): { regions: Set<strin
   return out;
 }
 
-function resourceShape(policy: CompiledPolicy, globs: readonly GlobSpec[]): { shape: Shape; prefix?: string } {
+function resourceShape(policy: CompiledPolicy, globs: readonly GlobSpec[], resourcePrefix: string | undefined): { shape: Shape; prefix?: string; base?: string } {
+  const at = resourcePrefix?.indexOf(REPOSITORY_PART) ?? -1;
+  if (resourcePrefix !== undefined && at >= 0) {
+    const base = resourcePrefix.slice(0, at + REPOSITORY_PART.length);
+    return { shape: resourcePrefix === base ? REPOSITORY_NAME_SHAPE : NAME_REST_SHAPE, prefix: resourcePrefix, base };
+  }
   const registry = policy.registry;
   if (registry?.account && registry.region) {
     const partition = registry.partition ?? "aws";
-    return { shape: REPOSITORY_NAME_SHAPE, prefix: `arn:${partition}:ecr:${registry.region}:${registry.account}:repository/` };
+    const base = `arn:${partition}:ecr:${registry.region}:${registry.account}${REPOSITORY_PART}`;
+    return { shape: REPOSITORY_NAME_SHAPE, prefix: base, base };
   }
   const seen = distinguishedSegments(globs);
   const partitions = registry?.partition
@@ -303,7 +312,7 @@ interface ResourceSpace {
   complete: boolean;
 }
 
-function resourceSpace(policy: CompiledPolicy, action: string, lookup: Lookup, maxStates: number): ResourceSpace {
+function resourceSpace(policy: CompiledPolicy, action: string, resourcePrefix: string | undefined, lookup: Lookup, maxStates: number): ResourceSpace {
   const catalogAction = findEcrAction(action);
   if (catalogAction && catalogAction.resourceTypes.length === 0) return { values: ["*"], complete: true };
   const globs: GlobSpec[] = [];
@@ -317,9 +326,27 @@ function resourceSpace(policy: CompiledPolicy, action: string, lookup: Lookup, m
     const r = classWitnesses({ shape: ANY_VALUE, globs, maxStates });
     return { values: r.witnesses.map((w) => w.value), complete: r.complete };
   }
-  const { shape, prefix } = resourceShape(policy, globs);
-  const r = classWitnesses({ shape, ...(prefix ? { prefix } : {}), globs: [...globs, minNameLength(prefix)], maxStates });
+  const { shape, prefix, base } = resourceShape(policy, globs, resourcePrefix);
+  const r = classWitnesses({ shape, ...(prefix ? { prefix } : {}), globs: [...globs, minNameLength(base)], maxStates });
   return { values: r.witnesses.filter((w) => w.matches[w.matches.length - 1]).map((w) => w.value), complete: r.complete };
+}
+
+/**
+ * The resource cases of a policy depend on the policy, the action and the prefix asked about, not on the principal:
+ * a project asks about one destination policy for many sources, so they are kept with the compiled policy.
+ */
+const resourceSpaces = new WeakMap<CompiledPolicy, Map<string, ResourceSpace>>();
+
+/** Resource cases depend on the action only through what it acts on: a repository, `*`, or (outside the catalog) anything. */
+function actsOn(action: string): "repository" | "star" | "anything" {
+  const catalogAction = findEcrAction(action);
+  return !catalogAction ? "anything" : catalogAction.resourceTypes.length ? "repository" : "star";
+}
+
+function resourceSpacesOf(policy: CompiledPolicy): Map<string, ResourceSpace> {
+  let spaces = resourceSpaces.get(policy);
+  if (!spaces) resourceSpaces.set(policy, (spaces = new Map()));
+  return spaces;
 }
 
 type ContextChoice = ContextValue | undefined;
@@ -429,6 +456,9 @@ export function queryPolicy(policy: CompiledPolicy | unknown, query: PolicyQuery
   const givenContext = new Map<string, ContextValue>();
   for (const [k, v] of Object.entries(query.context ?? {})) givenContext.set(k.toLowerCase(), v);
   const given: Lookup = (k) => givenContext.get(k);
+  const absent = new Set((query.absent ?? []).map((k) => k.toLowerCase()));
+  // Absent keys are fixed like given ones: the search does not range over them.
+  const fixed = (k: string) => givenContext.has(k) || absent.has(k);
 
   const quantified: string[] = [];
   const principalOmitted = query.principal === undefined;
@@ -439,11 +469,11 @@ export function queryPolicy(policy: CompiledPolicy | unknown, query: PolicyQuery
   if (query.anyContext) {
     for (const s of compiled.statements) {
       for (const c of s.conditions) {
-        if (givenContext.has(c.key) || DERIVED.has(c.key)) continue;
+        if (fixed(c.key) || DERIVED.has(c.key)) continue;
         contextKeys.set(c.key, [...(contextKeys.get(c.key) ?? []), c]);
       }
       const templates = [...(s.resource?.patterns ?? []), ...s.conditions.flatMap((c) => c.values)];
-      for (const t of templates) for (const k of variableKeys(t)) if (!givenContext.has(k) && !DERIVED.has(k) && !contextKeys.has(k)) contextKeys.set(k, []);
+      for (const t of templates) for (const k of variableKeys(t)) if (!fixed(k) && !DERIVED.has(k) && !contextKeys.has(k)) contextKeys.set(k, []);
     }
   }
   const quantifiedKeys = new Set(contextKeys.keys());
@@ -489,7 +519,8 @@ export function queryPolicy(policy: CompiledPolicy | unknown, query: PolicyQuery
 
   const resourceOmitted = query.resource === undefined;
   const resourceDependsOnVariables = compiled.statements.some((s) => s.resource?.patterns.some((t) => !t.isStatic));
-  const resourceCache = new Map<string, ResourceSpace>();
+  const resourceCache = resourceSpacesOf(compiled);
+  const spaceKey = `${actsOn(query.action)}\u0000${query.resourcePrefix ?? ""}\u0000${maxStates}\u0000`;
   if (resourceOmitted) {
     const catalogAction = findEcrAction(query.action);
     if (!(catalogAction && catalogAction.resourceTypes.length === 0)) quantified.push("resource");
@@ -515,13 +546,14 @@ export function queryPolicy(policy: CompiledPolicy | unknown, query: PolicyQuery
       else {
         const base: EvaluationRequest = { principal: caller.text, action: query.action, resource: "*", context };
         const lookup = prepareRequest(compiled, base).lookup;
-        const cacheKey = resourceDependsOnVariables ? JSON.stringify([caller.principalArn, caller.account, context]) : "";
+        const cacheKey = spaceKey + (resourceDependsOnVariables ? JSON.stringify([caller.principalArn, caller.account, context]) : "");
         let space = resourceCache.get(cacheKey);
         if (!space) {
-          space = resourceSpace(compiled, query.action, lookup, maxStates);
-          if (!space.complete) gathered.reasons.push("too many resource patterns to split into cases");
+          space = resourceSpace(compiled, query.action, query.resourcePrefix, lookup, maxStates);
+          if (resourceCache.size > 2_000) resourceCache.clear();
           resourceCache.set(cacheKey, space);
         }
+        if (!space.complete) gathered.reasons.push("too many resource patterns to split into cases");
         resources = space.values;
       }
       for (const resource of resources) {

@@ -1,4 +1,4 @@
-import { wildcardMatch } from "../wildcard.js";
+import { wildcardMatch } from "./wildcard.js";
 
 /**
  * A policy string that may hold policy variables (`${aws:username}`, `${aws:PrincipalTag/team, 'none'}`) and the

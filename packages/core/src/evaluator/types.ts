@@ -29,6 +29,13 @@ export interface PolicyQuery {
   context?: RequestContext;
   /** Quantify over every context key the request does not give, instead of taking it as absent. */
   anyContext?: boolean;
+  /** Context keys the request does not carry, even under `anyContext`. */
+  absent?: readonly string[];
+  /**
+   * With `resource` left out: only repositories whose ARN starts with this, written up to `:repository/` and
+   * optionally the start of a name (`arn:aws:ecr:eu-west-1:444455556666:repository/prod-`).
+   */
+  resourcePrefix?: string;
   /** Which principals count when `principal` is left out. */
   principals?: PrincipalScope;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { wildcardMatch } from "../src/wildcard.js";
+import { wildcardMatch } from "../../src/evaluator/wildcard.js";
 
 describe("wildcardMatch", () => {
   it.each([

@@ -1,0 +1,48 @@
+import { ecrCatalog, serviceCatalog, type CatalogAction } from "../catalog.js";
+import type { PolicyStatement } from "../model/policy.js";
+import { wildcardMatch } from "./wildcard.js";
+import { ANY_CHAR, classWitnesses, star, type GlobSpec } from "./witness.js";
+
+/**
+ * Matching of single policy values, for rules that reason about one element of one statement (which actions a
+ * grant names, whether a Resource can be `*`) rather than about a request.
+ */
+
+/** Whether an Action pattern covers an action name (both case-insensitive, REFERENCE §6). */
+export function actionMatches(pattern: string, action: string): boolean {
+  return wildcardMatch(pattern, action, true);
+}
+
+/** Actions of the catalog that an Action pattern (`ecr:Replicate*`, `*`) matches, case-insensitively. */
+export function expandActionPattern(pattern: string): CatalogAction[] {
+  const colon = pattern.indexOf(":");
+  if (pattern === "*") return ecrCatalog().actions;
+  if (colon < 0) return [];
+  const catalog = serviceCatalog(pattern.slice(0, colon));
+  if (!catalog) return [];
+  return catalog.actions.filter((a) => actionMatches(pattern, a.name));
+}
+
+/** Whether a statement's Action/NotAction covers an action (case-insensitive, wildcards). */
+export function statementCoversAction(s: PolicyStatement, action: string): boolean {
+  if (s.action) return s.action.values.some((v) => actionMatches(v.value, action));
+  if (s.notAction) return !s.notAction.values.some((v) => actionMatches(v.value, action));
+  return false;
+}
+
+/** Whether a Resource pattern matches a resource (case-sensitive; `*` crosses `/` and `:`, REFERENCE §6). */
+export function resourcePatternMatches(pattern: string, resource: string): boolean {
+  return wildcardMatch(pattern, resource);
+}
+
+const resourceGlob = (text: string): GlobSpec => ({ pattern: { text, literalAt: undefined }, ignoreCase: false, wildcards: true });
+
+/**
+ * Whether some resource matches both Resource patterns (`re*x` and `repository/*` do): can a pattern name a
+ * repository at all. When the search is cut short the answer is yes, so that no one is told a pattern is dead
+ * on a guess.
+ */
+export function resourcePatternsOverlap(a: string, b: string): boolean {
+  const r = classWitnesses({ shape: star(ANY_CHAR), globs: [resourceGlob(a), resourceGlob(b)], maxStates: 10_000 });
+  return !r.complete || r.witnesses.some((w) => w.matches.every(Boolean));
+}

@@ -1,0 +1,108 @@
+import { parseArn } from "../arn.js";
+import { withStatements, type CompiledPolicy } from "./compile.js";
+import { evaluateRequest } from "./evaluate.js";
+import { queryPolicy } from "./query.js";
+import type { PolicyQuery } from "./types.js";
+
+const REPLICATE = "ecr:ReplicateImage";
+/** A repository name no policy names on purpose: a grant that covers it covers the whole pattern. */
+const PROBE_NAME = "ecrlint-replication-probe";
+
+export interface DestinationRegistry {
+  partition?: string | undefined;
+  account?: string | undefined;
+  region?: string | undefined;
+}
+
+export interface ReplicationGrantQuery {
+  /**
+   * Who replicates, as a policy names it: the source account (`111122223333` or its root ARN), or an IAM
+   * principal of that account, which is then asked about as itself.
+   */
+  source: string;
+  /** The destination registry, the one whose policy this is; what is unknown is ranged over or taken from the pattern. */
+  destination: DestinationRegistry;
+  /**
+   * Which repositories replicate. `pattern`: every repository a Resource pattern names (`…:repository/prod-*`), asked
+   * of one repository inside it that no policy names on purpose. `prefix`: some repository whose name starts with
+   * the prefix (a PREFIX_MATCH filter; "" for every repository), searched exactly; a prefix other than "" needs
+   * the destination's account and Region.
+   */
+  repositories: { pattern: string } | { prefix: string };
+}
+
+export type ReplicationGrant =
+  | { status: "granted" }
+  | { status: "missing" }
+  /** An Allow covers the replication, and this Deny statement cancels it. */
+  | { status: "cancelled"; deny: { index: number; line: number | undefined } }
+  /** The pattern names no repository that can be asked about (a wildcard Region and no destination Region…). */
+  | { status: "undetermined" };
+
+/** A concrete repository ARN inside a Resource pattern (`repository/prod-*` → `repository/prod-ecrlint-…`). */
+function probeResource(pattern: string, destination: DestinationRegistry): string | undefined {
+  if (pattern === "*") {
+    if (!destination.account || !destination.region) return undefined;
+    return `arn:${destination.partition ?? "aws"}:ecr:${destination.region}:${destination.account}:repository/${PROBE_NAME}`;
+  }
+  const arn = parseArn(pattern);
+  if (!arn || arn.service !== "ecr" || !arn.resource.startsWith("repository/")) return undefined;
+  const concrete = (part: string, known: string | undefined) => (/[*?]/.test(part) ? known : part);
+  const region = concrete(arn.region, destination.region);
+  const account = concrete(arn.account, destination.account);
+  if (!region || !account || /[*?]/.test(arn.partition)) return undefined;
+  const name = arn.resource.slice("repository/".length).replace(/\*/g, PROBE_NAME).replace(/\?/g, "a");
+  return `arn:${arn.partition}:ecr:${region}:${account}:repository/${name}`;
+}
+
+/** The policy without its Deny statements, kept per policy so that repeated questions reuse its search cases. */
+const allowsOnly = new WeakMap<CompiledPolicy, CompiledPolicy>();
+
+function withoutDenies(policy: CompiledPolicy): CompiledPolicy {
+  let view = allowsOnly.get(policy);
+  if (!view) allowsOnly.set(policy, (view = withStatements(policy, (s) => s.effect !== "Deny")));
+  return view;
+}
+
+function replicationQuery(query: ReplicationGrantQuery): PolicyQuery | undefined {
+  const base: PolicyQuery = { principal: query.source, action: REPLICATE, anyContext: true };
+  const { repositories, destination } = query;
+  if ("pattern" in repositories) {
+    const resource = probeResource(repositories.pattern, destination);
+    return resource ? { ...base, resource } : undefined;
+  }
+  if (!destination.account || !destination.region) return base;
+  return { ...base, resourcePrefix: `arn:${destination.partition ?? "aws"}:ecr:${destination.region}:${destination.account}:repository/${repositories.prefix}` };
+}
+
+/**
+ * Whether the destination's policy lets the source replicate (REFERENCE §2: it must allow ecr:ReplicateImage to the
+ * source account, in the destination's own Region and account). Some request context allowing it is enough (a
+ * condition shows the author meant to grant), and a Deny cancels only when no context escapes it: a `missing` or
+ * `cancelled` answer means replication certainly fails.
+ */
+export function replicationGrant(policy: CompiledPolicy, query: ReplicationGrantQuery): ReplicationGrant {
+  // Many sources replicate into one destination: each question is answered once per compiled policy.
+  let answers = grants.get(policy);
+  if (!answers) grants.set(policy, (answers = new Map()));
+  const key = JSON.stringify([query.source, query.destination.partition, query.destination.account, query.destination.region, query.repositories]);
+  let answer = answers.get(key);
+  if (!answer) answers.set(key, (answer = decideGrant(policy, query)));
+  return answer;
+}
+
+const grants = new WeakMap<CompiledPolicy, Map<string, ReplicationGrant>>();
+
+function decideGrant(policy: CompiledPolicy, query: ReplicationGrantQuery): ReplicationGrant {
+  const request = replicationQuery(query);
+  if (!request) return { status: "undetermined" };
+  const result = queryPolicy(policy, request);
+  if (result.allowed || (result.status === "inconclusive" && !result.explicitDeny)) return { status: "granted" };
+  // Which Deny stands in the way: ask the Allow statements alone, then see who decides that request.
+  const allowed = queryPolicy(withoutDenies(policy), request).allowed;
+  if (!allowed) return { status: "missing" };
+  const decided = evaluateRequest(policy, allowed.request);
+  const deny = decided.deciding[0];
+  if (decided.decision === "allow" || !deny) return { status: "granted" };
+  return { status: "cancelled", deny: { index: deny.index, line: deny.line } };
+}
