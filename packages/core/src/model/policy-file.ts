@@ -77,7 +77,7 @@ function hasNoReadableActions(policy: PolicyDocument): boolean {
 export function misspelledStatementProperty(root: JsonObject): JsonProperty | undefined {
   return root.properties.find((p) => {
     const name = propertyName(p);
-    if (name === "Statement" || levenshtein(name.toLowerCase(), "statement") > 2) return false;
+    if (name === "Statement" || levenshtein(name.toLowerCase(), "statement", 2) > 2) return false;
     return /"ecr:|:ecr:/i.test(JSON.stringify(staticValue(p.value)) ?? "");
   });
 }
