@@ -1,7 +1,7 @@
 // Decisions per second of the compiled evaluator, against a baseline measured in the same run: a plain loop doing
 // the string comparisons a hand-written check of the same five statements would do. Run after `npm run build`:
 //   node bench/evaluator.mjs [seconds-per-case]
-import { compilePolicy, decide, evaluateRequest, queryPolicy } from "../packages/core/dist/index.js";
+import { compilePolicy, decide, evaluateRequest, queryPolicy } from "../packages/core/dist/evaluator/index.js";
 
 const seconds = Number(process.argv[2] ?? 1);
 const REGISTRY = "444455556666";

@@ -1,5 +1,5 @@
-import { type CompiledPolicy, compilePolicy, conditionHoldsWhenAbsent, failsWithoutKeys, OPERATOR_NAMES, parseOperator } from "@ecrlint/core/evaluator";
-import { closest, type ConditionKeyBlock, type ConditionOperatorBlock, defineRule, parseCidr, parseDate, parseNumber, type PolicyStatement, type SuggestionDescriptor } from "@ecrlint/core";
+import { type CompiledPolicy, compilePolicy, conditionHoldsWhenAbsent, failsWithoutKeys, OPERATOR_NAMES, parseCidr, parseDate, parseNumber, parseOperator } from "@ecrlint/core/evaluator";
+import { closest, type ConditionKeyBlock, type ConditionOperatorBlock, defineRule, type PolicyStatement, type SuggestionDescriptor } from "@ecrlint/core";
 import { type ConditionKeyInfo, conditionKeySuggestions, findConditionKey, isMultiValued } from "../_shared/condition-keys.js";
 import { isAllow, policyOf, renameKeyEdit } from "../_shared/util.js";
 

@@ -1,17 +1,74 @@
-export * from "./parse.js";
-export * from "./wildcard.js";
-export * from "./arn.js";
-export * from "./partitions.js";
-export * from "./catalog.js";
-export * from "./model/policy.js";
-export * from "./model/other-kinds.js";
-export * from "./model/policy-file.js";
-export * from "./config/schema.js";
-export * from "./config/registry.js";
-export * from "./config/validate.js";
-export * from "./config/load-config.js";
-export * from "./rule.js";
-export * from "./run-rules.js";
-export * from "./apply-fixes.js";
-export * from "./evaluator/index.js";
-export { parseCidr, parseDate, parseNumber } from "./evaluator/operators.js";
+// The public API of @ecrlint/core: the policy model, the config and the rule kit. The evaluator has its own entry,
+// `@ecrlint/core/evaluator`, so that a front end that only lints loads it when a rule asks.
+
+// Reading files into the model.
+export {
+  parseJsonText,
+  propertyName,
+  rootExpression,
+  staticValue,
+  type JsonExpression,
+  type JsonNode,
+  type JsonObject,
+  type JsonProgram,
+  type JsonProperty,
+  type ParseProblem,
+  type SourceLocation,
+} from "./parse.js";
+export { classifyAst, loadPolicyFile, mightBeEcrFile, parsePolicyFile, type FileKind, type LoadResult, type PolicyFile } from "./model/policy-file.js";
+export {
+  policyValue,
+  PRINCIPAL_TYPES,
+  type ConditionKeyBlock,
+  type ConditionOperatorBlock,
+  type PolicyDocument,
+  type PolicyStatement,
+  type PrincipalElement,
+  type StringListElement,
+  type StringValue,
+} from "./model/policy.js";
+export type { PullThroughCacheRule, ReplicationConfiguration, ReplicationDestination, ReplicationRule, RepositoryCreationTemplate } from "./model/other-kinds.js";
+
+// ARNs, partitions, Regions and the action catalog, as data.
+export { ACCOUNT_ID, arnSegmentOffsets, parseArn, REPOSITORY_NAME, type Arn } from "./arn.js";
+export { isPartition, isRegionInPartition, PARTITIONS, partitionOfRegion, regionStatus, suggestRegion } from "./partitions.js";
+export { closest } from "./did-you-mean.js";
+export { hasWildcard } from "./wildcard.js";
+export { ecrCatalog, findEcrAction, serviceCatalog, type CatalogAction } from "./catalog.js";
+
+// The config.
+export { configSchema } from "./config/schema.js";
+export { registryFromEntry, type RegistryContext, type RegistryEntry, type TrustContext } from "./config/registry.js";
+export { formatConfigError, keyPathOf, type ConfigError } from "./config/validate.js";
+export {
+  ConfigLocator,
+  configFromSettings,
+  registryForFile,
+  trustFromConfig,
+  type ConfigResult,
+  type EcrlintConfig,
+  type LoadedConfig,
+  type RuleSetting,
+} from "./config/load-config.js";
+
+// The rule kit.
+export {
+  defineRule,
+  formatMessage,
+  ruleDocsUrl,
+  spanOf,
+  type AnyRule,
+  type EcrRule,
+  type ProjectContext,
+  type ProjectFile,
+  type ProjectHook,
+  type ProjectReport,
+  type ReportDescriptor,
+  type RuleContext,
+  type RuleMeta,
+  type Span,
+  type SuggestionDescriptor,
+  type TextEdit,
+} from "./rule.js";
+export { mergeOptions, RULE_PREFIX, runRules, toLintMessage, type ConfiguredRule, type LintMessage, type Severity } from "./run-rules.js";
+export { applyFixesOnce, fixUntilStable, type FixOutcome } from "./apply-fixes.js";

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { arnSegmentOffsets, closest, expandActionPattern, findEcrAction, isRegionInPartition, parseArn, partitionOfRegion, regionStatus, suggestRegion, ecrCatalog } from "../src/index.js";
+import { arnSegmentOffsets, closest, findEcrAction, isRegionInPartition, parseArn, partitionOfRegion, regionStatus, suggestRegion, ecrCatalog } from "../src/index.js";
+import { expandActionPattern } from "../src/evaluator/index.js";
 
 describe("parseArn", () => {
   it("splits six parts and keeps colons in the resource", () => {

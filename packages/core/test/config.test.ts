@@ -2,7 +2,9 @@ import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigLocator, configFromSettings, formatConfigError, registryForFile, registryFromPath, trustFromConfig, validateConfig } from "../src/index.js";
+import { ConfigLocator, configFromSettings, formatConfigError, registryForFile, trustFromConfig } from "../src/index.js";
+import { registryFromPath } from "../src/config/registry.js";
+import { validateConfig } from "../src/config/validate.js";
 
 function tree(files: Record<string, string>): string {
   const root = mkdtempSync(join(tmpdir(), "ecrlint-config-"));

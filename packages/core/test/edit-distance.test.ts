@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { closest, levenshtein } from "../src/index.js";
+import { closest, levenshtein } from "../src/did-you-mean.js";
 
 /** The textbook table, for comparison. */
 function fullDistance(a: string, b: string): number {

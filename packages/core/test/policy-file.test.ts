@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { isRepositoryPolicyFileName, loadPolicyFile, mightBeEcrFile, parsePolicyFile, type PolicyFile } from "../src/index.js";
+import { isRepositoryPolicyFileName } from "../src/model/policy-file.js";
+import { loadPolicyFile, mightBeEcrFile, parsePolicyFile, type PolicyFile } from "../src/index.js";
 
 function load(value: unknown | string, path = "x.json") {
   return loadPolicyFile(typeof value === "string" ? value : JSON.stringify(value, null, 2), path);

@@ -3,7 +3,8 @@ import { createRequire } from "node:module";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { Ajv, type ErrorObject } from "ajv";
 import picomatch from "picomatch";
-import { ConfigLocator, keyPathOf, parseJsonText, rootExpression, type ContextValue, type EvaluationRequest } from "@ecrlint/core";
+import { ConfigLocator, keyPathOf, parseJsonText, rootExpression } from "@ecrlint/core";
+import type { ContextValue, EvaluationRequest } from "@ecrlint/core/evaluator";
 import { checkExpectation, evaluatePolicy, type Expectation, type PolicyEvaluation } from "./check.js";
 import type { RegistryOption } from "./policy.js";
 

@@ -1,6 +1,6 @@
 import { Ajv, type ErrorObject } from "ajv";
 import { configSchema } from "./schema.js";
-import { closest } from "../partitions.js";
+import { closest } from "../did-you-mean.js";
 
 /** A config problem, naming the file and the key path (`registries[0].region`). */
 export interface ConfigError {

@@ -12,7 +12,7 @@ import {
   type RepositoryCreationTemplate,
 } from "./other-kinds.js";
 import { propertyName, staticValue, type JsonExpression, type JsonObject, type JsonProperty } from "../parse.js";
-import { levenshtein } from "../partitions.js";
+import { levenshtein } from "../did-you-mean.js";
 
 /** REFERENCE §1: the kinds of file a monorepo keeps next to its infrastructure code. */
 export type FileKind =

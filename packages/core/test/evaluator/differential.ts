@@ -4,7 +4,7 @@
  */
 import fc from "fast-check";
 import { runSimulation } from "@cloud-copilot/iam-simulate";
-import { compilePolicy, decide, parseCaller, type Decision, type EvaluationRequest } from "../../src/index.js";
+import { compilePolicy, decide, parseCaller, type Decision, type EvaluationRequest } from "../../src/evaluator/index.js";
 import { matchEntry, notPrincipalExempts } from "../../src/evaluator/principal.js";
 import { parseArn } from "../../src/arn.js";
 

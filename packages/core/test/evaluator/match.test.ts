@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { actionMatches, compilePolicy, conditionHoldsWhenAbsent, failsWithoutKeys, isArnOperator, principalAccount, resourcePatternsOverlap } from "../../src/index.js";
+import { actionMatches, compilePolicy, conditionHoldsWhenAbsent, failsWithoutKeys, isArnOperator, principalAccount, resourcePatternsOverlap } from "../../src/evaluator/index.js";
 
 describe("matching of single policy values", () => {
   it("matches actions case-insensitively with wildcards", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { compilePolicy, decide, findOutsiderAccess, queryPolicy } from "../../src/index.js";
+import { compilePolicy, decide, findOutsiderAccess, queryPolicy } from "../../src/evaluator/index.js";
 
 const registry = { source: "config" as const, account: "444455556666", region: "us-west-2", partition: "aws" };
 const policyOf = (statements: unknown[]) => compilePolicy({ Version: "2012-10-17", Statement: statements }, { registry });

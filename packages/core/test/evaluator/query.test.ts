@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { compilePolicy, decide, queryPolicy, type EvaluationRequest, type RegistryContext } from "../../src/index.js";
+import { compilePolicy, decide, queryPolicy, type EvaluationRequest } from "../../src/evaluator/index.js";
+import { type RegistryContext } from "../../src/index.js";
 
 const SOURCE = "111122223333";
 const REGISTRY: RegistryContext = { source: "config", account: "444455556666", region: "us-west-2", partition: "aws" };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { compilePolicy, replicationGrant, type ReplicationGrantQuery } from "../../src/index.js";
+import { compilePolicy, replicationGrant, type ReplicationGrantQuery } from "../../src/evaluator/index.js";
 
 const SOURCE = "111122223333";
 const destination = { partition: "aws", account: "444455556666", region: "eu-west-1" };

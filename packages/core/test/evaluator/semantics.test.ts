@@ -3,7 +3,7 @@
  * present, absent, multi-valued, with IfExists and under both set operators; every principal form; the Not elements.
  */
 import { describe, expect, it } from "vitest";
-import { compilePolicy, decide, evaluateRequest, type ContextValue } from "../../src/index.js";
+import { compilePolicy, decide, evaluateRequest, type ContextValue } from "../../src/evaluator/index.js";
 
 const ACCOUNT = "111122223333";
 const REGISTRY = "444455556666";
