@@ -1,4 +1,4 @@
-import { ACCOUNT_ID, arnSegmentOffsets, closest, defineRule, hasWildcard, isPartition, PARTITIONS, type ReportDescriptor, REPOSITORY_NAME, type StringValue } from "@ecrlint/core";
+import { ACCOUNT_ID, arnSegmentOffsets, closest, missingArnSegments, defineRule, hasWildcard, isPartition, PARTITIONS, type ReportDescriptor, REPOSITORY_NAME, type StringValue } from "@ecrlint/core";
 import { isArnOperator, resourcePatternsOverlap } from "@ecrlint/core/evaluator";
 import { editInString, locInString, policyOf } from "../_shared/util.js";
 
@@ -8,6 +8,8 @@ const VARIABLE = /\$\{[^}]*\}/g;
 
 /** Policy variables (`${aws:username}`) stand for text that is not known here; they are checked as a wildcard would be. */
 const withoutVariables = (text: string) => text.replace(VARIABLE, "*");
+
+const joinSegments = (names: string[]) => (names.length === 1 ? `${names[0]} segment` : `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]} segments`);
 
 function repositoryNameProblem(name: string): string | undefined {
   const pattern = withoutVariables(name);
@@ -32,6 +34,7 @@ export const validArn = defineRule({
     },
     messages: {
       notAnArn: 'Resource "{{value}}" is neither "*" nor an ARN; write arn:PARTITION:ecr:REGION:ACCOUNT:repository/NAME.',
+      missingSegment: '"{{value}}" has no {{segments}}: an ARN has six colon-separated parts (arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE) and a wildcard in a later part never stands for a missing one, so this matches nothing (AWS accepts it all the same).',
       malformedArn: '"{{value}}" is not an ARN: an ARN has six colon-separated parts (arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE).',
       unknownPartition: 'Unknown partition "{{partition}}"{{hint}}.',
       wildcardService: 'Wildcard service "{{service}}": a Resource ARN cannot have a wildcard in its service segment, so it matches nothing.',
@@ -62,6 +65,12 @@ export const validArn = defineRule({
       }
       const segments = arnSegmentOffsets(text);
       if (!segments) {
+        // A resource part (`repository/*`) is always last: its wildcard never stands for a segment left out before it.
+        const missing = missingArnSegments(text);
+        if (missing) {
+          report({ node: v.node, messageId: "missingSegment", data: { value: text, segments: joinSegments(missing) } });
+          return;
+        }
         // `arn:aws:ecr:*` is a pattern whose `*` spans the remaining parts.
         if (!hasWildcard(text)) report({ node: v.node, messageId: "malformedArn", data: { value: text } });
         return;
