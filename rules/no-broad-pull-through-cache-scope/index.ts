@@ -1,6 +1,7 @@
 import { arnSegmentOffsets, defineRule, hasWildcard, parseArn, type PolicyStatement, type ReportDescriptor, type StringValue } from "@ecrlint/core";
 import { actionMatches, expandActionPattern, isAccountPrincipal } from "@ecrlint/core/evaluator";
 import { isAllow, locInString, policyOf } from "../_shared/util.js";
+import { DOCS } from "../_shared/docs.js";
 
 const IMPORT = "ecr:BatchImportUpstreamImage";
 
@@ -47,7 +48,9 @@ export const noBroadPullThroughCacheScope = defineRule<Options>({
     docs: {
       description: "Require pull-through-cache grants to be scoped to one cache namespace and to IAM entities",
       config: "recommended",
-      reference: "§3 (registry permissions scope pull through cache to a rule's namespace and to IAM entities)",
+      findingType: "security-warning",
+      accessAnalyzer: [],
+      sources: [DOCS.pullThroughCachePermissions, DOCS.pullThroughCacheIam, DOCS.action],
     },
     messages: {
       broadResource: 'Resource "{{resource}}" lets this pull-through-cache grant create and import into every repository; scope it to a namespace such as "repository/ecr-public/*".',

@@ -1,5 +1,6 @@
 import { defineRule } from "@ecrlint/core";
 import { editInString, policyOf } from "../_shared/util.js";
+import { check, DOCS } from "../_shared/docs.js";
 
 export const noDuplicateSid = defineRule({
   id: "no-duplicate-sid",
@@ -8,7 +9,9 @@ export const noDuplicateSid = defineRule({
     docs: {
       description: "Disallow two statements of one policy sharing a Sid",
       config: "recommended",
-      reference: "§6 Grammar: Sid unique within a policy",
+      findingType: "error",
+      accessAnalyzer: [check("error", "Unique Sids required")],
+      sources: [DOCS.sid],
     },
     messages: {
       duplicateSid: 'Sid "{{sid}}" is already used by the statement on line {{firstLine}}; Sids must be unique within a policy.',

@@ -1,6 +1,7 @@
 import { defineRule, partitionOfRegion, policyValue, type ProjectFile, type Span, spanOf } from "@ecrlint/core";
 import { replicationGrant } from "@ecrlint/core/evaluator";
 import { compiledPolicy, type PolicyFacts } from "../_shared/replication-grant.js";
+import { DOCS } from "../_shared/docs.js";
 
 interface Destination {
   region: string | undefined;
@@ -26,7 +27,9 @@ export const replicationDestinationAllowed = defineRule<Options, Facts>({
     docs: {
       description: "Require the registry policy of each cross-account replication destination in the repository to allow the source account",
       config: "recommended",
-      reference: "§2 (the destination must allow ecr:ReplicateImage to the source account, in its own Region; never across partitions), §6 (evaluation)",
+      findingType: "error",
+      accessAnalyzer: [],
+      sources: [DOCS.replicationPermissions, DOCS.replication, DOCS.putReplicationConfiguration],
     },
     messages: {
       missingGrant:

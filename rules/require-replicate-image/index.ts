@@ -1,6 +1,7 @@
 import { defineRule, parseArn, type PolicyStatement, type StringListElement, type TextEdit } from "@ecrlint/core";
 import { actionMatches, type CompiledPolicy, compilePolicy, principalAccount, replicationGrant, statementCoversAction } from "@ecrlint/core/evaluator";
 import { awsPrincipalValues, isAllow, policyOf } from "../_shared/util.js";
+import { DOCS } from "../_shared/docs.js";
 
 const REPLICATE = "ecr:ReplicateImage";
 const CREATE = "ecr:CreateRepository";
@@ -40,7 +41,9 @@ export const requireReplicateImage = defineRule({
     docs: {
       description: "Require a cross-account replication grant to allow ecr:ReplicateImage",
       config: "recommended",
-      reference: "§2 (the policy must allow ecr:ReplicateImage to the source account; CreateRepository alone fails), §6 (evaluation)",
+      findingType: "error",
+      accessAnalyzer: [],
+      sources: [DOCS.replicationPermissions, DOCS.replication],
     },
     messages: {
       missingReplicateImage:

@@ -1,6 +1,7 @@
 import { ACCOUNT_ID, arnSegmentOffsets, closest, missingArnSegments, defineRule, hasWildcard, isPartition, PARTITIONS, type ReportDescriptor, REPOSITORY_NAME, type StringValue } from "@ecrlint/core";
 import { isArnOperator, resourcePatternsOverlap } from "@ecrlint/core/evaluator";
 import { editInString, locInString, policyOf } from "../_shared/util.js";
+import { check, DOCS } from "../_shared/docs.js";
 
 type Origin = "resource" | "principal" | "condition";
 
@@ -30,7 +31,9 @@ export const validArn = defineRule({
     docs: {
       description: "Require ARNs in Resource, Principal and Arn conditions to be well-formed ECR repository and IAM ARNs",
       config: "recommended",
-      reference: "§5 (repository ARN, repository names, 12-digit accounts, IAM ARNs have no Region), §6 (no wildcard in the service segment)",
+      findingType: "error",
+      accessAnalyzer: [check("error", "Invalid ARN prefix"), check("error", "Invalid partition"), check("error", "Invalid service"), check("error", "Invalid ARN account"), check("error", "Invalid ARN resource"), check("error", "Missing ARN field"), check("error", "Missing ARN Region")],
+      sources: [DOCS.resource, DOCS.arns, DOCS.principal],
     },
     messages: {
       notAnArn: 'Resource "{{value}}" is neither "*" nor an ARN; write arn:PARTITION:ecr:REGION:ACCOUNT:repository/NAME.',

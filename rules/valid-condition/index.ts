@@ -2,6 +2,7 @@ import { type CompiledPolicy, compilePolicy, conditionHoldsWhenAbsent, failsWith
 import { closest, type ConditionKeyBlock, type ConditionOperatorBlock, defineRule, type PolicyStatement, type SuggestionDescriptor } from "@ecrlint/core";
 import { type ConditionKeyInfo, conditionKeySuggestions, findConditionKey, isMultiValued } from "../_shared/condition-keys.js";
 import { isAllow, policyOf, renameKeyEdit } from "../_shared/util.js";
+import { check, DOCS } from "../_shared/docs.js";
 
 /** Every operator AWS accepts, as written in the IAM guide, for did-you-mean. */
 const ALL_OPERATORS: string[] = OPERATOR_NAMES.flatMap((base) => {
@@ -50,7 +51,9 @@ export const validCondition = defineRule({
     docs: {
       description: "Require condition operators, keys and values that AWS accepts and that mean what they seem to",
       config: "recommended",
-      reference: "§6 (condition operators, key names, missing keys, ForAllValues under Allow, IfExists)",
+      findingType: "error",
+      accessAnalyzer: [check("error", "Invalid condition operator"), check("error", "Invalid global condition key"), check("error", "Invalid service condition key"), check("error", "Invalid condition data type"), check("error", "Null with if exists"), check("security-warning", "ForAllValues with single valued key")],
+      sources: [DOCS.conditionOperators, DOCS.globalKeys, DOCS.multivaluedKeys, DOCS.serviceAuthorization],
     },
     messages: {
       unknownOperator: 'Unknown condition operator "{{operator}}"{{hint}}; AWS rejects the policy.',

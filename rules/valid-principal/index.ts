@@ -1,5 +1,6 @@
 import { closest, defineRule, hasWildcard, parseArn, PRINCIPAL_TYPES, type PrincipalElement, type ReportDescriptor, type StringValue } from "@ecrlint/core";
 import { isAllow, policyOf, renameKeyEdit } from "../_shared/util.js";
+import { check, DOCS } from "../_shared/docs.js";
 
 /** REFERENCE §6: the IAM and STS identities a resource policy can name (an assumed-role session matches its role). */
 const IAM_PRINCIPAL_RESOURCE = /^(root|user\/.+|role\/.+)$/;
@@ -27,7 +28,9 @@ export const validPrincipal = defineRule({
     docs: {
       description: "Require principals to be accounts, IAM users or roles, service principals or \"*\", and flag Allow with NotPrincipal",
       config: "recommended",
-      reference: "§5 (12-digit accounts, IAM principal ARNs), §6 (principal forms, no partial wildcards, NotPrincipal with Allow)",
+      findingType: "error",
+      accessAnalyzer: [check("error", "Invalid principal format"), check("error", "Invalid principal key"), check("error", "Unsupported wildcard in principal"), check("error", "Invalid service principal format"), check("security-warning", "Allow with NotPrincipal")],
+      sources: [DOCS.principal, DOCS.notPrincipal, DOCS.arns],
     },
     messages: {
       unknownPrincipalKey: 'Unknown principal key "{{key}}"{{hint}}; a principal is keyed by AWS, Service, Federated or CanonicalUser.',

@@ -53,11 +53,16 @@ export {
 
 // The rule kit.
 export {
+  ACCESS_ANALYZER_CHECKS_URL,
   defineRule,
   formatMessage,
   ruleDocsUrl,
+  configSeverity,
   spanOf,
+  type AccessAnalyzerCheck,
   type AnyRule,
+  type DocSource,
+  type FindingType,
   type EcrRule,
   type ProjectContext,
   type ProjectFile,
