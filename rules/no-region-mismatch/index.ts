@@ -58,7 +58,8 @@ export const noRegionMismatch = defineRule({
       // A code one or two edits from a real Region is a typo even when it fits the naming pattern (`us-west-22`).
       const suggestion = status === "known" ? undefined : suggestRegion(region, isPartition(partition) ? partition : undefined);
       if (status === "unknown" || suggestion) {
-        const fix = isEcr && registry.region ? replaceRegion(a, registry.region) : undefined;
+        // A fix that would write the same text back is no fix.
+        const fix = isEcr && registry.region && registry.region !== region ? replaceRegion(a, registry.region) : undefined;
         context.report({
           node: a.value.node,
           loc: regionLoc(a),

@@ -1,6 +1,6 @@
 import { defineRule, partitionOfRegion, policyValue, type ProjectFile, type Span, spanOf } from "@ecrlint/core";
-import { replicationGrant } from "@ecrlint/core/evaluator";
-import { compiledPolicy, type PolicyFacts } from "../_shared/replication-grant.js";
+import { type CompiledPolicy, compilePolicy, replicationGrant } from "@ecrlint/core/evaluator";
+import { compiledPolicy, missingReplicateImageGrants, type PolicyFacts } from "../_shared/replication-grant.js";
 import { DOCS } from "../_shared/docs.js";
 
 interface Destination {
@@ -58,7 +58,10 @@ export const replicationDestinationAllowed = defineRule<Options, Facts>({
         // Indexed by position in the Statement list, as the evaluator numbers statements.
         const statementLines: number[] = [];
         for (const s of file.policy.statements) statementLines[s.index] = s.node.loc.start.line;
-        return { kind: "policy", value: policyValue(file.policy), statementLines };
+        // Read without a registry, as facts are: the statements' own ARNs say whose repositories they grant.
+        let compiled: CompiledPolicy | undefined;
+        const causes = missingReplicateImageGrants(file.policy, { source: "unknown" }, () => (compiled ??= compilePolicy(file.policy)));
+        return { kind: "policy", value: policyValue(file.policy), statementLines, causedSources: [...new Set(causes.map((c) => c.account))] };
       }
       if (file.kind !== "replication-configuration") return undefined;
       return {
@@ -95,6 +98,9 @@ export const replicationDestinationAllowed = defineRule<Options, Facts>({
             for (const target of policies.get(`${d.registryId}|${d.region}`) ?? []) {
               if (target.facts.kind !== "policy") continue;
               project.tie(source.filePath, target.filePath);
+              // One cause, one finding: require-replicate-image already reports it in the destination's own policy,
+              // at the statement that lacks the grant or, for a configured source, at the policy.
+              if (target.facts.causedSources?.includes(sourceAccount) || target.registry.replicationSources?.includes(sourceAccount)) continue;
               for (const namePrefix of rule.filters.length ? rule.filters : [""]) {
                 const policy = compiledPolicy(target.facts);
                 if (!policy) break;

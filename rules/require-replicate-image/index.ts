@@ -1,11 +1,8 @@
-import { defineRule, parseArn, type PolicyStatement, type StringListElement, type TextEdit } from "@ecrlint/core";
-import { actionMatches, type CompiledPolicy, compilePolicy, principalAccount, replicationGrant, statementCoversAction } from "@ecrlint/core/evaluator";
-import { awsPrincipalValues, isAllow, policyOf } from "../_shared/util.js";
+import { defineRule, type StringListElement, type TextEdit } from "@ecrlint/core";
+import { type CompiledPolicy, compilePolicy, replicationGrant } from "@ecrlint/core/evaluator";
+import { policyOf } from "../_shared/util.js";
 import { DOCS } from "../_shared/docs.js";
-
-const REPLICATE = "ecr:ReplicateImage";
-const CREATE = "ecr:CreateRepository";
-const IMPORT = "ecr:BatchImportUpstreamImage";
+import { missingReplicateImageGrants, REPLICATE } from "../_shared/replication-grant.js";
 
 /** Adds `"ecr:ReplicateImage"` after the last action, copying the list's own separator so formatting is kept. */
 function addActionEdit(text: string, action: StringListElement): TextEdit | undefined {
@@ -29,10 +26,6 @@ function addActionEdit(text: string, action: StringListElement): TextEdit | unde
   return { range: [last.range[1], last.range[1]], text: `${separator}${quote}${REPLICATE}${quote}` };
 }
 
-
-function resourcesOf(s: PolicyStatement): string[] {
-  return s.resource?.values.map((v) => v.value) ?? [];
-}
 
 export const requireReplicateImage = defineRule({
   id: "require-replicate-image",
@@ -64,34 +57,20 @@ export const requireReplicateImage = defineRule({
     const { registry } = context;
     let compiled: CompiledPolicy | undefined;
     const evaluator = (): CompiledPolicy => (compiled ??= compilePolicy(policy, { registry }));
-    for (const s of policy.statements) {
-      if (!isAllow(s) || !statementCoversAction(s, CREATE)) continue;
-      // CreateRepository with BatchImportUpstreamImage is the pull-through-cache pattern, not replication.
-      if (statementCoversAction(s, IMPORT)) continue;
-      const grantNode = s.action?.values.find((v) => actionMatches(v.value, CREATE))?.node ?? s.action?.property.value ?? s.notAction?.property.value;
-      if (!grantNode) continue;
-      for (const principal of awsPrincipalValues(s)) {
-        const account = principalAccount(principal.value);
-        if (!account) continue;
-        for (const resource of resourcesOf(s)) {
-          const arn = parseArn(resource);
-          const home = registry.account ?? (arn && /^\d{12}$/.test(arn.account) ? arn.account : undefined);
-          if (!home || home === account) continue;
-          const grant = replicationGrant(evaluator(), { source: principal.value, destination: registry, repositories: { pattern: resource } });
-          if (grant.status === "granted" || grant.status === "undetermined") continue;
-          const data = { principal: principal.value, resource, account };
-          if (grant.status === "cancelled") {
-            context.report({ node: grantNode, messageId: "cancelledReplicateImage", data: { ...data, denyLine: grant.deny.line ?? 1 } });
-          } else {
-            const edit = s.action ? addActionEdit(context.text, s.action) : undefined;
-            context.report({ node: grantNode, messageId: "missingReplicateImage", data, ...(edit ? { fix: [edit] } : {}) });
-          }
-          // One report per principal: the fix grants every resource of the statement at once.
-          break;
-        }
+    const reported = new Set<string>();
+    for (const cause of missingReplicateImageGrants(policy, registry, evaluator)) {
+      reported.add(cause.account);
+      const data = { principal: cause.principal.value, resource: cause.resource, account: cause.account };
+      if (cause.status === "cancelled") {
+        context.report({ node: cause.grantNode, messageId: "cancelledReplicateImage", data: { ...data, denyLine: cause.denyLine ?? 1 } });
+      } else {
+        const edit = cause.statement.action ? addActionEdit(context.text, cause.statement.action) : undefined;
+        context.report({ node: cause.grantNode, messageId: "missingReplicateImage", data, ...(edit ? { fix: [edit] } : {}) });
       }
     }
     for (const source of registry.replicationSources ?? []) {
+      // One cause, one finding: a statement above already says why this source fails.
+      if (reported.has(source)) continue;
       // With the registry's Region and account known, every repository; otherwise any repository of the policy.
       const repositories = registry.region && registry.account ? { pattern: "*" } : { prefix: "" };
       if (replicationGrant(evaluator(), { source, destination: registry, repositories }).status === "granted") continue;
