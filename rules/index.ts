@@ -9,6 +9,7 @@ import { noExternalPrincipal } from "./no-external-principal/index.js";
 import { noPublicAccess } from "./no-public-access/index.js";
 import { noRegionMismatch } from "./no-region-mismatch/index.js";
 import { noRepositoryPolicyResource } from "./no-repository-policy-resource/index.js";
+import { noUnsupportedConditionKey } from "./no-unsupported-condition-key/index.js";
 import { plainJson } from "./plain-json/index.js";
 import { pullThroughCachePrefixExists } from "./pull-through-cache-prefix-exists/index.js";
 import { replicationDestinationAllowed } from "./replication-destination-allowed/index.js";
@@ -19,7 +20,7 @@ import { validCondition } from "./valid-condition/index.js";
 import { validPolicy } from "./valid-policy/index.js";
 import { validPrincipal } from "./valid-principal/index.js";
 
-export { maxPolicySize, noAccountMismatch, noBroadPullThroughCacheScope, noDuplicateSid, noExternalPrincipal, noPublicAccess, noRegionMismatch, noRepositoryPolicyResource, plainJson, pullThroughCachePrefixExists, replicationDestinationAllowed, requireReplicateImage, validAction, validArn, validCondition, validPolicy, validPrincipal };
+export { maxPolicySize, noAccountMismatch, noBroadPullThroughCacheScope, noDuplicateSid, noExternalPrincipal, noPublicAccess, noRegionMismatch, noRepositoryPolicyResource, noUnsupportedConditionKey, plainJson, pullThroughCachePrefixExists, replicationDestinationAllowed, requireReplicateImage, validAction, validArn, validCondition, validPolicy, validPrincipal };
 
 /** Every rule, single-file and cross-file, in the order their ids sort. */
 export const ruleList: readonly AnyRule[] = [
@@ -31,6 +32,7 @@ export const ruleList: readonly AnyRule[] = [
   noPublicAccess,
   noRegionMismatch,
   noRepositoryPolicyResource,
+  noUnsupportedConditionKey,
   plainJson,
   pullThroughCachePrefixExists,
   replicationDestinationAllowed,

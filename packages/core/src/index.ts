@@ -34,7 +34,7 @@ export { ACCOUNT_ID, arnSegmentOffsets, missingArnSegments, parseArn, REPOSITORY
 export { isPartition, isRegionInPartition, PARTITIONS, partitionOfRegion, regionStatus, suggestRegion } from "./partitions.js";
 export { closest } from "./did-you-mean.js";
 export { hasWildcard } from "./wildcard.js";
-export { ecrCatalog, findEcrAction, serviceCatalog, type CatalogAction } from "./catalog.js";
+export { actionCarriesKey, ecrCatalog, findEcrAction, isActionScopedKey, serviceCatalog, type CatalogAction } from "./catalog.js";
 
 // The config.
 export { configSchema } from "./config/schema.js";
