@@ -17,10 +17,11 @@ import { requireReplicateImage } from "./require-replicate-image/index.js";
 import { validAction } from "./valid-action/index.js";
 import { validArn } from "./valid-arn/index.js";
 import { validCondition } from "./valid-condition/index.js";
+import { validNetworkCondition } from "./valid-network-condition/index.js";
 import { validPolicy } from "./valid-policy/index.js";
 import { validPrincipal } from "./valid-principal/index.js";
 
-export { maxPolicySize, noAccountMismatch, noBroadPullThroughCacheScope, noDuplicateSid, noExternalPrincipal, noPublicAccess, noRegionMismatch, noRepositoryPolicyResource, noUnsupportedConditionKey, plainJson, pullThroughCachePrefixExists, replicationDestinationAllowed, requireReplicateImage, validAction, validArn, validCondition, validPolicy, validPrincipal };
+export { maxPolicySize, noAccountMismatch, noBroadPullThroughCacheScope, noDuplicateSid, noExternalPrincipal, noPublicAccess, noRegionMismatch, noRepositoryPolicyResource, noUnsupportedConditionKey, plainJson, pullThroughCachePrefixExists, replicationDestinationAllowed, requireReplicateImage, validAction, validArn, validCondition, validNetworkCondition, validPolicy, validPrincipal };
 
 /** Every rule, single-file and cross-file, in the order their ids sort. */
 export const ruleList: readonly AnyRule[] = [
@@ -40,6 +41,7 @@ export const ruleList: readonly AnyRule[] = [
   validAction,
   validArn,
   validCondition,
+  validNetworkCondition,
   validPolicy,
   validPrincipal,
 ];

@@ -16,8 +16,8 @@ export const noUnsupportedConditionKey = defineRule({
     docs: {
       description: "Disallow condition keys that the statement's actions never carry, such as aws:RequestTag on ecr:BatchGetImage",
       config: "recommended",
-      findingType: "warning",
-      accessAnalyzer: [check("warning", "Unsupported action for condition key")],
+      findingType: "error",
+      accessAnalyzer: [check("error", "Unsupported action for condition key")],
       sources: [DOCS.serviceAuthorization, DOCS.conditionOperators],
     },
     messages: {
