@@ -9,6 +9,7 @@ import { noExternalPrincipal } from "./no-external-principal/index.js";
 import { noPublicAccess } from "./no-public-access/index.js";
 import { noRegionMismatch } from "./no-region-mismatch/index.js";
 import { noRepositoryPolicyResource } from "./no-repository-policy-resource/index.js";
+import { noUnguardedServicePrincipal } from "./no-unguarded-service-principal/index.js";
 import { noUnsupportedConditionKey } from "./no-unsupported-condition-key/index.js";
 import { plainJson } from "./plain-json/index.js";
 import { pullThroughCachePrefixExists } from "./pull-through-cache-prefix-exists/index.js";
@@ -21,7 +22,7 @@ import { validNetworkCondition } from "./valid-network-condition/index.js";
 import { validPolicy } from "./valid-policy/index.js";
 import { validPrincipal } from "./valid-principal/index.js";
 
-export { maxPolicySize, noAccountMismatch, noBroadPullThroughCacheScope, noDuplicateSid, noExternalPrincipal, noPublicAccess, noRegionMismatch, noRepositoryPolicyResource, noUnsupportedConditionKey, plainJson, pullThroughCachePrefixExists, replicationDestinationAllowed, requireReplicateImage, validAction, validArn, validCondition, validNetworkCondition, validPolicy, validPrincipal };
+export { maxPolicySize, noAccountMismatch, noBroadPullThroughCacheScope, noDuplicateSid, noExternalPrincipal, noPublicAccess, noRegionMismatch, noRepositoryPolicyResource, noUnguardedServicePrincipal, noUnsupportedConditionKey, plainJson, pullThroughCachePrefixExists, replicationDestinationAllowed, requireReplicateImage, validAction, validArn, validCondition, validNetworkCondition, validPolicy, validPrincipal };
 
 /** Every rule, single-file and cross-file, in the order their ids sort. */
 export const ruleList: readonly AnyRule[] = [
@@ -33,6 +34,7 @@ export const ruleList: readonly AnyRule[] = [
   noPublicAccess,
   noRegionMismatch,
   noRepositoryPolicyResource,
+  noUnguardedServicePrincipal,
   noUnsupportedConditionKey,
   plainJson,
   pullThroughCachePrefixExists,
