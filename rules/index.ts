@@ -11,6 +11,7 @@ import { noRegionMismatch } from "./no-region-mismatch/index.js";
 import { noRepositoryPolicyResource } from "./no-repository-policy-resource/index.js";
 import { noUnguardedServicePrincipal } from "./no-unguarded-service-principal/index.js";
 import { noUnsupportedConditionKey } from "./no-unsupported-condition-key/index.js";
+import { noWildcardInExactOperator } from "./no-wildcard-in-exact-operator/index.js";
 import { plainJson } from "./plain-json/index.js";
 import { pullThroughCachePrefixExists } from "./pull-through-cache-prefix-exists/index.js";
 import { replicationDestinationAllowed } from "./replication-destination-allowed/index.js";
@@ -22,7 +23,7 @@ import { validNetworkCondition } from "./valid-network-condition/index.js";
 import { validPolicy } from "./valid-policy/index.js";
 import { validPrincipal } from "./valid-principal/index.js";
 
-export { maxPolicySize, noAccountMismatch, noBroadPullThroughCacheScope, noDuplicateSid, noExternalPrincipal, noPublicAccess, noRegionMismatch, noRepositoryPolicyResource, noUnguardedServicePrincipal, noUnsupportedConditionKey, plainJson, pullThroughCachePrefixExists, replicationDestinationAllowed, requireReplicateImage, validAction, validArn, validCondition, validNetworkCondition, validPolicy, validPrincipal };
+export { maxPolicySize, noAccountMismatch, noBroadPullThroughCacheScope, noDuplicateSid, noExternalPrincipal, noPublicAccess, noRegionMismatch, noRepositoryPolicyResource, noUnguardedServicePrincipal, noUnsupportedConditionKey, noWildcardInExactOperator, plainJson, pullThroughCachePrefixExists, replicationDestinationAllowed, requireReplicateImage, validAction, validArn, validCondition, validNetworkCondition, validPolicy, validPrincipal };
 
 /** Every rule, single-file and cross-file, in the order their ids sort. */
 export const ruleList: readonly AnyRule[] = [
@@ -36,6 +37,7 @@ export const ruleList: readonly AnyRule[] = [
   noRepositoryPolicyResource,
   noUnguardedServicePrincipal,
   noUnsupportedConditionKey,
+  noWildcardInExactOperator,
   plainJson,
   pullThroughCachePrefixExists,
   replicationDestinationAllowed,
