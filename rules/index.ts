@@ -21,9 +21,10 @@ import { validArn } from "./valid-arn/index.js";
 import { validCondition } from "./valid-condition/index.js";
 import { validNetworkCondition } from "./valid-network-condition/index.js";
 import { validPolicy } from "./valid-policy/index.js";
+import { validPolicyVariable } from "./valid-policy-variable/index.js";
 import { validPrincipal } from "./valid-principal/index.js";
 
-export { maxPolicySize, noAccountMismatch, noBroadPullThroughCacheScope, noDuplicateSid, noExternalPrincipal, noPublicAccess, noRegionMismatch, noRepositoryPolicyResource, noUnguardedServicePrincipal, noUnsupportedConditionKey, noWildcardInExactOperator, plainJson, pullThroughCachePrefixExists, replicationDestinationAllowed, requireReplicateImage, validAction, validArn, validCondition, validNetworkCondition, validPolicy, validPrincipal };
+export { maxPolicySize, noAccountMismatch, noBroadPullThroughCacheScope, noDuplicateSid, noExternalPrincipal, noPublicAccess, noRegionMismatch, noRepositoryPolicyResource, noUnguardedServicePrincipal, noUnsupportedConditionKey, noWildcardInExactOperator, plainJson, pullThroughCachePrefixExists, replicationDestinationAllowed, requireReplicateImage, validAction, validArn, validCondition, validNetworkCondition, validPolicy, validPolicyVariable, validPrincipal };
 
 /** Every rule, single-file and cross-file, in the order their ids sort. */
 export const ruleList: readonly AnyRule[] = [
@@ -47,6 +48,7 @@ export const ruleList: readonly AnyRule[] = [
   validCondition,
   validNetworkCondition,
   validPolicy,
+  validPolicyVariable,
   validPrincipal,
 ];
 
