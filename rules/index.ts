@@ -19,12 +19,13 @@ import { requireReplicateImage } from "./require-replicate-image/index.js";
 import { validAction } from "./valid-action/index.js";
 import { validArn } from "./valid-arn/index.js";
 import { validCondition } from "./valid-condition/index.js";
+import { validConditionBlock } from "./valid-condition-block/index.js";
 import { validNetworkCondition } from "./valid-network-condition/index.js";
 import { validPolicy } from "./valid-policy/index.js";
 import { validPolicyVariable } from "./valid-policy-variable/index.js";
 import { validPrincipal } from "./valid-principal/index.js";
 
-export { maxPolicySize, noAccountMismatch, noBroadPullThroughCacheScope, noDuplicateSid, noExternalPrincipal, noPublicAccess, noRegionMismatch, noRepositoryPolicyResource, noUnguardedServicePrincipal, noUnsupportedConditionKey, noWildcardInExactOperator, plainJson, pullThroughCachePrefixExists, replicationDestinationAllowed, requireReplicateImage, validAction, validArn, validCondition, validNetworkCondition, validPolicy, validPolicyVariable, validPrincipal };
+export { maxPolicySize, noAccountMismatch, noBroadPullThroughCacheScope, noDuplicateSid, noExternalPrincipal, noPublicAccess, noRegionMismatch, noRepositoryPolicyResource, noUnguardedServicePrincipal, noUnsupportedConditionKey, noWildcardInExactOperator, plainJson, pullThroughCachePrefixExists, replicationDestinationAllowed, requireReplicateImage, validAction, validArn, validCondition, validConditionBlock, validNetworkCondition, validPolicy, validPolicyVariable, validPrincipal };
 
 /** Every rule, single-file and cross-file, in the order their ids sort. */
 export const ruleList: readonly AnyRule[] = [
@@ -46,6 +47,7 @@ export const ruleList: readonly AnyRule[] = [
   validAction,
   validArn,
   validCondition,
+  validConditionBlock,
   validNetworkCondition,
   validPolicy,
   validPolicyVariable,

@@ -58,6 +58,7 @@ export const validCondition = defineRule({
     messages: {
       unknownOperator: 'Unknown condition operator "{{operator}}"{{hint}}; AWS rejects the policy.',
       ifExistsOnNull: '"{{operator}}": Null takes no IfExists, it already tests whether the key exists; use "Null".',
+      nullWithQualifier: '"{{operator}}": Null tests whether a key is present at all and takes no ForAnyValue or ForAllValues; write "Null": { {{keys}} } to require the key ("true" to forbid it).',
       renameOperator: 'Rename to "{{name}}".',
       unknownKey: 'Condition key "{{key}}" is not a global key or an ECR key{{hint}}; no ECR request carries it, so the condition is {{outcome}}.',
       renameKey: 'Rename to "{{name}}".',
@@ -87,6 +88,8 @@ export const validCondition = defineRule({
       if (!parsed) {
         if (/^null\s*ifexists$/i.test(op.operator)) {
           context.report({ node: op.property.key, messageId: "ifExistsOnNull", data: { operator: op.operator } });
+        } else if (/^for(anyvalue|allvalues):null$/i.test(op.operator)) {
+          context.report({ node: op.property.key, messageId: "nullWithQualifier", data: { operator: op.operator, keys: op.keys.map((k) => `"${k.key}": "false"`).join(", ") } });
         } else {
           const name = closest(op.operator, ALL_OPERATORS, 4, true);
           // Renaming onto an operator the Condition already has would only trade this problem for a duplicate key.
