@@ -7,7 +7,7 @@ export const noDuplicateSid = defineRule({
   meta: {
     type: "problem",
     docs: {
-      description: "Disallow two statements of one policy sharing a Sid",
+      description: "Disallow two statements of one policy sharing a Sid, and empty Sids",
       config: "recommended",
       findingType: "error",
       accessAnalyzer: [check("error", "Unique Sids required")],
@@ -16,6 +16,7 @@ export const noDuplicateSid = defineRule({
     messages: {
       duplicateSid: 'Sid "{{sid}}" is already used by the statement on line {{firstLine}}; Sids must be unique within a policy.',
       renameSid: 'Rename this Sid to "{{newSid}}".',
+      emptySid: 'An empty Sid names nothing; give the statement a name, or leave "Sid" out (it is optional).',
     },
     schema: [],
     hasSuggestions: true,
@@ -29,7 +30,11 @@ export const noDuplicateSid = defineRule({
     const firstLine = new Map<string, number>();
     for (const statement of policy.statements) {
       const sid = statement.sid;
-      if (!sid || sid.value === "") continue;
+      if (!sid) continue;
+      if (sid.value === "") {
+        context.report({ node: sid.node, messageId: "emptySid" });
+        continue;
+      }
       const first = firstLine.get(sid.value);
       if (first === undefined) {
         firstLine.set(sid.value, sid.node.loc.start.line);

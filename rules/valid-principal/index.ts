@@ -40,6 +40,7 @@ export const validPrincipal = defineRule({
       groupPrincipal: '"{{value}}" is an IAM group, which cannot be a principal; name the group\'s users or a role.',
       invalidServicePrincipal: '"{{value}}" is not a service principal such as "replication.ecr.amazonaws.com".',
       invalidCanonicalUser: '"{{value}}" is not a canonical user id (64 hexadecimal characters).',
+      federatedPrincipal: '"{{value}}" is a Federated principal: an ECR policy cannot name web identity or SAML providers, so AWS rejects it; name the IAM role that federated users assume.',
       allowWithNotPrincipal: 'An Allow with "NotPrincipal" grants to everyone except the listed principals, anonymous callers included; name the principals in "Principal" instead.',
     },
     schema: [],
@@ -78,6 +79,10 @@ export const validPrincipal = defineRule({
       if (v.value === "*") return;
       if (hasWildcard(v.value)) {
         report({ node: v.node, messageId: "partialWildcard", data: { value: v.value, hint: "" } });
+        return;
+      }
+      if (type === "Federated") {
+        report({ node: v.node, messageId: "federatedPrincipal", data: { value: v.value } });
         return;
       }
       if (type === "Service" && !SERVICE_PRINCIPAL.test(v.value)) report({ node: v.node, messageId: "invalidServicePrincipal", data: { value: v.value } });
