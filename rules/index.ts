@@ -7,6 +7,7 @@ import { noBroadPullThroughCacheScope } from "./no-broad-pull-through-cache-scop
 import { noDuplicateSid } from "./no-duplicate-sid/index.js";
 import { noExternalPrincipal } from "./no-external-principal/index.js";
 import { noPublicAccess } from "./no-public-access/index.js";
+import { noRedundantEntry } from "./no-redundant-entry/index.js";
 import { noRegionMismatch } from "./no-region-mismatch/index.js";
 import { noRepositoryPolicyResource } from "./no-repository-policy-resource/index.js";
 import { noUnguardedServicePrincipal } from "./no-unguarded-service-principal/index.js";
@@ -25,7 +26,7 @@ import { validPolicy } from "./valid-policy/index.js";
 import { validPolicyVariable } from "./valid-policy-variable/index.js";
 import { validPrincipal } from "./valid-principal/index.js";
 
-export { maxPolicySize, noAccountMismatch, noBroadPullThroughCacheScope, noDuplicateSid, noExternalPrincipal, noPublicAccess, noRegionMismatch, noRepositoryPolicyResource, noUnguardedServicePrincipal, noUnsupportedConditionKey, noWildcardInExactOperator, plainJson, pullThroughCachePrefixExists, replicationDestinationAllowed, requireReplicateImage, validAction, validArn, validCondition, validConditionBlock, validNetworkCondition, validPolicy, validPolicyVariable, validPrincipal };
+export { maxPolicySize, noAccountMismatch, noBroadPullThroughCacheScope, noDuplicateSid, noExternalPrincipal, noPublicAccess, noRedundantEntry, noRegionMismatch, noRepositoryPolicyResource, noUnguardedServicePrincipal, noUnsupportedConditionKey, noWildcardInExactOperator, plainJson, pullThroughCachePrefixExists, replicationDestinationAllowed, requireReplicateImage, validAction, validArn, validCondition, validConditionBlock, validNetworkCondition, validPolicy, validPolicyVariable, validPrincipal };
 
 /** Every rule, single-file and cross-file, in the order their ids sort. */
 export const ruleList: readonly AnyRule[] = [
@@ -35,6 +36,7 @@ export const ruleList: readonly AnyRule[] = [
   noDuplicateSid,
   noExternalPrincipal,
   noPublicAccess,
+  noRedundantEntry,
   noRegionMismatch,
   noRepositoryPolicyResource,
   noUnguardedServicePrincipal,

@@ -5,7 +5,7 @@ export { replicationGrant, type ReplicationGrant, type ReplicationGrantQuery, ty
 export { findOutsiderAccess, accountsNamedIn, PINNING_KEYS, OUTSIDER_KINDS, type OutsiderQuery, type OutsiderAccess } from "./outsiders.js";
 export { parseCaller, principalAccount, isAccountPrincipal, type Caller } from "./principal.js";
 export { parseOperator, isArnOperator, OPERATOR_NAMES, cidrWithin, parseCidr, parseDate, parseNumber, privateRangeOf } from "./operators.js";
-export { actionMatches, expandActionPattern, statementCoversAction, resourcePatternMatches, resourcePatternsOverlap } from "./match.js";
+export { actionMatches, actionPatternCovers, expandActionPattern, statementCoversAction, resourcePatternCovers, resourcePatternMatches, resourcePatternsOverlap } from "./match.js";
 export { wildcardMatch } from "./wildcard.js";
 export { formatTrace, explainResult, failedParts, describeRequest, joinWords, DECISION_WORDS, type TracedEvaluation } from "./trace-text.js";
 export type * from "./types.js";
