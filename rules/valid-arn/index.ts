@@ -32,7 +32,7 @@ export const validArn = defineRule({
       description: "Require ARNs in Resource, Principal and Arn conditions to be well-formed ECR repository and IAM ARNs",
       config: "recommended",
       findingType: "error",
-      accessAnalyzer: [check("error", "Invalid ARN prefix"), check("error", "Invalid partition"), check("error", "Invalid service"), check("error", "Invalid ARN account"), check("error", "Invalid ARN resource"), check("error", "Missing ARN field"), check("error", "Missing ARN Region")],
+      accessAnalyzer: [check("error", "Invalid ARN prefix"), check("error", "Invalid ARN service case"), check("error", "Invalid partition"), check("error", "Invalid service"), check("error", "Invalid ARN account"), check("error", "Invalid ARN resource"), check("error", "Missing ARN field"), check("error", "Missing ARN Region")],
       sources: [DOCS.resource, DOCS.arns, DOCS.principal],
     },
     messages: {
@@ -41,6 +41,8 @@ export const validArn = defineRule({
       malformedArn: '"{{value}}" is not an ARN: an ARN has six colon-separated parts (arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE).',
       unknownPartition: 'Unknown partition "{{partition}}"{{hint}}.',
       wildcardService: 'Wildcard service "{{service}}": a Resource ARN cannot have a wildcard in its service segment, so it matches nothing.',
+      serviceCase: 'Service "{{service}}": ARNs compare case-sensitively and the service is "ecr", so this matches nothing; write it in lower case.',
+      lowerCaseService: 'Write "ecr".',
       wrongService: 'Resource names service "{{service}}"; a registry policy only governs ECR repositories (arn:PARTITION:ecr:...), so this matches nothing.',
       emptySegment: "This repository ARN has no {{segment}}, so it matches no repository.",
       invalidAccount: 'Account "{{account}}" is not a 12-digit account id.',
@@ -97,6 +99,11 @@ export const validArn = defineRule({
       if (origin === "resource") {
         if (hasWildcard(service)) {
           report({ node: v.node, loc: locOf(segments.service), messageId: "wildcardService", data: { service } });
+          return;
+        }
+        if (service !== "ecr" && service.toLowerCase() === "ecr") {
+          const edit = editInString(v.node, segments.service[0], segments.service[1], "ecr");
+          report({ node: v.node, loc: locOf(segments.service), messageId: "serviceCase", data: { service }, ...(edit ? { suggest: [{ messageId: "lowerCaseService", edits: [edit] }] } : {}) });
           return;
         }
         if (service !== "ecr") {

@@ -62,6 +62,7 @@ export const validCondition = defineRule({
       renameOperator: 'Rename to "{{name}}".',
       unknownKey: 'Condition key "{{key}}" is not a global key or an ECR key{{hint}}; no ECR request carries it, so the condition is {{outcome}}.',
       renameKey: 'Rename to "{{name}}".',
+      missingTagKey: 'Condition key "{{key}}" has no tag name, so no request carries it; write "{{write}}" with the tag it compares.',
       operatorKeyMismatch: '"{{operator}}" compares {{family}} values, but "{{key}}" is a {{type}} key.',
       valueType: 'Value "{{value}}" is not {{expected}}, so "{{operator}}" never matches it.',
       invalidCidr: 'Value "{{value}}" is not an IP address or CIDR block (such as 203.0.113.0/24 or 2001:db8::/32).',
@@ -135,6 +136,12 @@ export const validCondition = defineRule({
     const checkKey = (op: ConditionOperatorBlock, k: ConditionKeyBlock, absentHolds: boolean | undefined): ConditionKeyInfo | undefined => {
       const info = findConditionKey(k.key);
       if (info) return info;
+      // A tag key written without its tag name (`aws:RequestTag`, `ecr:ResourceTag/`) says what it lacks.
+      const tagKey = /^(aws:(RequestTag|ResourceTag|PrincipalTag)|ecr:ResourceTag)\/?$/i.exec(k.key);
+      if (tagKey) {
+        context.report({ node: k.property.key, messageId: "missingTagKey", data: { key: k.key, write: `${tagKey[1]}/<tag-key>` } });
+        return undefined;
+      }
       const name = closest(k.key, conditionKeySuggestions(k.key), 3, true);
       const taken = op.keys.some((other) => other.key.toLowerCase() === name?.toLowerCase());
       const outcome = absentHolds === undefined ? "meaningless" : absentHolds ? "always true" : "always false";
