@@ -1,7 +1,6 @@
 import { defineRule, hasWildcard, type SuggestionDescriptor } from "@ecrlint/core";
-import { parseOperator } from "@ecrlint/core/evaluator";
 import { DOCS } from "../_shared/docs.js";
-import { policyOf, renameKeyEdit } from "../_shared/util.js";
+import { conditionBlocks, policyOf, renameKeyEdit } from "../_shared/util.js";
 
 /** The operator that reads `*` and `?` as wildcards, for each one that reads them as themselves. */
 const LIKE_FORM: Record<string, string | undefined> = {
@@ -39,29 +38,26 @@ export const noWildcardInExactOperator = defineRule({
   check(context) {
     const policy = policyOf(context.file);
     if (!policy) return;
-    for (const s of policy.statements) {
-      const operators = s.condition?.operators ?? [];
-      for (const op of operators) {
-        const parsed = parseOperator(op.operator);
-        // The evaluator knows which operators read * and ? as wildcards.
-        if (!parsed || parsed.base.family !== "string" || parsed.base.wildcards) continue;
-        const exact = LIKE_FORM[parsed.base.name];
-        const likeBase = exact ?? (parsed.base.negated ? "StringNotLike" : "StringLike");
-        const like = `${parsed.set ? `${parsed.set}:` : ""}${likeBase}${parsed.ifExists ? "IfExists" : ""}`;
-        // Renaming onto an operator the Condition already has would leave two blocks under one name.
-        const taken = operators.some((o) => o.operator === like);
-        for (const k of op.keys) {
-          for (const v of k.values) {
-            const text = withoutEscapes(v.value);
-            if (!hasWildcard(text)) continue;
-            const suggest: SuggestionDescriptor[] = exact && !taken ? [{ messageId: "useLike", data: { like }, edits: [renameKeyEdit(op.property, like)] }] : [];
-            context.report({
-              node: v.node,
-              messageId: exact ? "literalWildcard" : "literalWildcardNoLike",
-              data: { operator: op.operator, value: v.value, wildcard: text.includes("*") ? "*" : "?", like },
-              ...(suggest.length ? { suggest } : {}),
-            });
-          }
+    for (const { statement, op, parsed } of conditionBlocks(policy)) {
+      const operators = statement.condition?.operators ?? [];
+      // The evaluator knows which operators read * and ? as wildcards.
+      if (!parsed || parsed.base.family !== "string" || parsed.base.wildcards) continue;
+      const exact = LIKE_FORM[parsed.base.name];
+      const likeBase = exact ?? (parsed.base.negated ? "StringNotLike" : "StringLike");
+      const like = `${parsed.set ? `${parsed.set}:` : ""}${likeBase}${parsed.ifExists ? "IfExists" : ""}`;
+      // Renaming onto an operator the Condition already has would leave two blocks under one name.
+      const taken = operators.some((o) => o.operator === like);
+      for (const k of op.keys) {
+        for (const v of k.values) {
+          const text = withoutEscapes(v.value);
+          if (!hasWildcard(text)) continue;
+          const suggest: SuggestionDescriptor[] = exact && !taken ? [{ messageId: "useLike", data: { like }, edits: [renameKeyEdit(op.property, like)] }] : [];
+          context.report({
+            node: v.node,
+            messageId: exact ? "literalWildcard" : "literalWildcardNoLike",
+            data: { operator: op.operator, value: v.value, wildcard: text.includes("*") ? "*" : "?", like },
+            ...(suggest.length ? { suggest } : {}),
+          });
         }
       }
     }

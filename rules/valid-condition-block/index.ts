@@ -1,7 +1,6 @@
 import { defineRule, hasWildcard, regionStatus, suggestRegion, type ConditionKeyBlock } from "@ecrlint/core";
-import { parseOperator } from "@ecrlint/core/evaluator";
 import { check, DOCS } from "../_shared/docs.js";
-import { policyOf } from "../_shared/util.js";
+import { conditionBlocks, policyOf } from "../_shared/util.js";
 
 /** The JSON type a condition value was written as (`"true"` and `true` differ). */
 function writtenType(node: ConditionKeyBlock["values"][number]["node"]): string {
@@ -41,34 +40,31 @@ export const validConditionBlock = defineRule({
   check(context) {
     const policy = policyOf(context.file);
     if (!policy) return;
-    for (const s of policy.statements) {
-      for (const op of s.condition?.operators ?? []) {
-        const parsed = parseOperator(op.operator);
-        const seen = new Map<string, ConditionKeyBlock>();
-        for (const k of op.keys) {
-          const lower = k.key.toLowerCase();
-          const first = seen.get(lower);
-          // Keys repeated exactly are valid-policy's duplicateKey.
-          if (first && first.key !== k.key) {
-            context.report({ node: k.property.key, messageId: "keyCase", data: { key: k.key, first: first.key, firstLine: first.property.loc.start.line } });
-          }
-          if (!first) seen.set(lower, k);
-          const types = [...new Set(k.values.map((v) => writtenType(v.node)))];
-          if (types.length > 1) context.report({ node: k.property.value, messageId: "mixedTypes", data: { key: k.key, types: types.sort().join(" and ") } });
-          if (!parsed) continue;
-          if (parsed.base.family === "bool" && k.values.length > 1) {
-            context.report({ node: k.property.value, messageId: "multipleBooleans", data: { key: k.key, count: k.values.length } });
-          }
-          if (lower === "aws:tagkeys" && !parsed.set && parsed.base.family !== "null") {
-            context.report({ node: op.property.key, messageId: "missingQualifier", data: { operator: op.operator } });
-          }
-          if (lower === "aws:requestedregion" && parsed.base.family === "string") {
-            for (const v of k.values) {
-              if (hasWildcard(v.value) || v.value.includes("${")) continue;
-              const status = regionStatus(v.value);
-              const near = status === "known" ? undefined : suggestRegion(v.value);
-              if (status === "unknown" || near) context.report({ node: v.node, messageId: "invalidRegion", data: { value: v.value, hint: near ? ` (did you mean "${near}"?)` : "" } });
-            }
+    for (const { op, parsed } of conditionBlocks(policy)) {
+      const seen = new Map<string, ConditionKeyBlock>();
+      for (const k of op.keys) {
+        const lower = k.key.toLowerCase();
+        const first = seen.get(lower);
+        // Keys repeated exactly are valid-policy's duplicateKey.
+        if (first && first.key !== k.key) {
+          context.report({ node: k.property.key, messageId: "keyCase", data: { key: k.key, first: first.key, firstLine: first.property.loc.start.line } });
+        }
+        if (!first) seen.set(lower, k);
+        const types = [...new Set(k.values.map((v) => writtenType(v.node)))];
+        if (types.length > 1) context.report({ node: k.property.value, messageId: "mixedTypes", data: { key: k.key, types: types.sort().join(" and ") } });
+        if (!parsed) continue;
+        if (parsed.base.family === "bool" && k.values.length > 1) {
+          context.report({ node: k.property.value, messageId: "multipleBooleans", data: { key: k.key, count: k.values.length } });
+        }
+        if (lower === "aws:tagkeys" && !parsed.set && parsed.base.family !== "null") {
+          context.report({ node: op.property.key, messageId: "missingQualifier", data: { operator: op.operator } });
+        }
+        if (lower === "aws:requestedregion" && parsed.base.family === "string") {
+          for (const v of k.values) {
+            if (hasWildcard(v.value) || v.value.includes("${")) continue;
+            const status = regionStatus(v.value);
+            const near = status === "known" ? undefined : suggestRegion(v.value);
+            if (status === "unknown" || near) context.report({ node: v.node, messageId: "invalidRegion", data: { value: v.value, hint: near ? ` (did you mean "${near}"?)` : "" } });
           }
         }
       }

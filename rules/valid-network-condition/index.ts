@@ -1,7 +1,7 @@
 import { defineRule, hasWildcard, type PolicyStatement } from "@ecrlint/core";
-import { parseOperator, privateRangeOf } from "@ecrlint/core/evaluator";
+import { privateRangeOf } from "@ecrlint/core/evaluator";
 import { check, DOCS } from "../_shared/docs.js";
-import { isDeny, policyOf } from "../_shared/util.js";
+import { conditionBlocks, isDeny, policyOf } from "../_shared/util.js";
 
 /** Endpoint and VPC ids: a prefix and 8 or 17 hexadecimal digits. */
 const NETWORK_IDS: Record<string, { prefix: string; pattern: RegExp }> = {
@@ -48,30 +48,27 @@ export const validNetworkCondition = defineRule({
   check(context) {
     const policy = policyOf(context.file);
     if (!policy) return;
-    for (const s of policy.statements) {
-      for (const op of s.condition?.operators ?? []) {
-        const parsed = parseOperator(op.operator);
-        for (const k of op.keys) {
-          const key = k.key.toLowerCase();
-          if (key === "aws:sourceip" && parsed?.base.family === "ip") {
-            for (const v of k.values) {
-              const range = privateRangeOf(v.value);
-              if (!range) continue;
-              const lockout = isDeny(s) && parsed.base.negated;
-              context.report({ node: v.node, messageId: lockout ? "privateNotIpAddress" : "privateSourceIp", data: { value: v.value, range, ...(lockout ? { operator: op.operator } : {}) } });
-            }
+    for (const { statement: s, op, parsed } of conditionBlocks(policy)) {
+      for (const k of op.keys) {
+        const key = k.key.toLowerCase();
+        if (key === "aws:sourceip" && parsed?.base.family === "ip") {
+          for (const v of k.values) {
+            const range = privateRangeOf(v.value);
+            if (!range) continue;
+            const lockout = isDeny(s) && parsed.base.negated;
+            context.report({ node: v.node, messageId: lockout ? "privateNotIpAddress" : "privateSourceIp", data: { value: v.value, range, ...(lockout ? { operator: op.operator } : {}) } });
           }
-          const id = NETWORK_IDS[key];
-          if (id && parsed?.base.family === "string") {
-            for (const v of k.values) {
-              // A pattern or a policy variable stands for ids not written here.
-              if (hasWildcard(v.value) || v.value.includes("${") || id.pattern.test(v.value)) continue;
-              context.report({ node: v.node, messageId: "malformedId", data: { value: v.value, what: key === "aws:sourcevpc" ? "VPC" : "VPC endpoint", prefix: id.prefix, key: k.key } });
-            }
+        }
+        const id = NETWORK_IDS[key];
+        if (id && parsed?.base.family === "string") {
+          for (const v of k.values) {
+            // A pattern or a policy variable stands for ids not written here.
+            if (hasWildcard(v.value) || v.value.includes("${") || id.pattern.test(v.value)) continue;
+            context.report({ node: v.node, messageId: "malformedId", data: { value: v.value, what: key === "aws:sourcevpc" ? "VPC" : "VPC endpoint", prefix: id.prefix, key: k.key } });
           }
-          if (key === "aws:vpcsourceip" && !keysOf(s).some((other) => VPC_KEYS.includes(other))) {
-            context.report({ node: k.property.key, messageId: "unpairedVpcSourceIp" });
-          }
+        }
+        if (key === "aws:vpcsourceip" && !keysOf(s).some((other) => VPC_KEYS.includes(other))) {
+          context.report({ node: k.property.key, messageId: "unpairedVpcSourceIp" });
         }
       }
     }
