@@ -13,7 +13,6 @@ interface Options {
 }
 
 const CREATE = "ecr:CreateRepository";
-const isWholeServiceAction = (value: string) => value === "*" || value.toLowerCase() === "ecr:*";
 
 /** The ECR actions an Action value grants beyond the two a pull-through-cache rule needs, when it grants the import. */
 function actionsBeyondPullThroughCache(value: string): number {
@@ -32,12 +31,14 @@ function namespaceOf(resource: string): string | undefined {
 }
 
 /**
- * A pull-through-cache grant names BatchImportUpstreamImage itself, or grants it through a wildcard (`ecr:*`) on a
- * pull-through-cache namespace; `ecr:*` on other repositories is an administrative grant, not this pattern.
+ * A pull-through-cache grant names BatchImportUpstreamImage itself, or grants it through a wildcard (`ecr:*`,
+ * `ecr:Batch*`) on a pull-through-cache namespace; such a wildcard on other repositories is a broader grant (an
+ * administrator's, a team's pulls), not this pattern.
  */
 function isPullThroughCacheGrant(s: PolicyStatement, namespaces: string[]): boolean {
   if (!isAllow(s) || !s.action?.values.some((v) => actionMatches(v.value, IMPORT))) return false;
-  if (s.action.values.some((v) => !isWholeServiceAction(v.value) && actionMatches(v.value, IMPORT))) return true;
+  // Named outright (or by a wildcard that grants nothing else): the statement is about pull through cache wherever it points.
+  if (s.action.values.some((v) => actionMatches(v.value, IMPORT) && actionsBeyondPullThroughCache(v.value) === 0)) return true;
   return s.resource?.values.some((v) => namespaces.includes(namespaceOf(v.value) ?? "")) ?? false;
 }
 

@@ -5,9 +5,9 @@ import { check, DOCS } from "../_shared/docs.js";
 
 type Origin = "resource" | "principal" | "condition";
 
-const VARIABLE = /\$\{[^}]*\}/g;
+const VARIABLE = /\$\{[^}]*(\}|$)/g;
 
-/** Policy variables (`${aws:username}`) stand for text that is not known here; they are checked as a wildcard would be. */
+/** Policy variables (`${aws:username}`) stand for text that is not known here; they are checked as a wildcard would be. An unclosed one is valid-policy-variable's finding, so it is read to the end. */
 const withoutVariables = (text: string) => text.replace(VARIABLE, "*");
 
 const joinSegments = (names: string[]) => (names.length === 1 ? `${names[0]} segment` : `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]} segments`);
