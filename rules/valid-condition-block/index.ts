@@ -28,7 +28,7 @@ export const validConditionBlock = defineRule({
     messages: {
       keyCase: '"{{key}}" repeats "{{first}}" (line {{firstLine}}) in another case: key names are case-insensitive, so AWS rejects the block; merge the values under one key.',
       mixedTypes: 'The values of "{{key}}" mix {{types}}; write them all as strings.',
-      multipleBooleans: '"{{key}}" takes one Boolean, not {{count}}: with both true and false the condition always holds; keep the one you mean.',
+      multipleBooleans: '"{{key}}" takes one Boolean, not {{count}}: with true and false together the condition always holds; keep the one you mean.',
       invalidRegion: '"{{value}}" is not a Region{{hint}}, so aws:RequestedRegion never equals it.',
       missingQualifier: 'aws:TagKeys holds a list of keys: write "ForAllValues:{{operator}}" (only these keys) or "ForAnyValue:{{operator}}" (at least one of them).',
     },
@@ -53,7 +53,8 @@ export const validConditionBlock = defineRule({
         const types = [...new Set(k.values.map((v) => writtenType(v.node)))];
         if (types.length > 1) context.report({ node: k.property.value, messageId: "mixedTypes", data: { key: k.key, types: types.sort().join(" and ") } });
         if (!parsed) continue;
-        if (parsed.base.family === "bool" && k.values.length > 1) {
+        // The same Boolean twice is only redundant (no-redundant-entry); true and false together always hold.
+        if (parsed.base.family === "bool" && new Set(k.values.map((v) => v.value.toLowerCase())).size > 1) {
           context.report({ node: k.property.value, messageId: "multipleBooleans", data: { key: k.key, count: k.values.length } });
         }
         if (lower === "aws:tagkeys" && !parsed.set && parsed.base.family !== "null") {
