@@ -133,7 +133,7 @@ export const validPolicy = defineRule({
       description: "Require a registry or repository policy to follow the IAM policy grammar",
       config: "recommended",
       findingType: "error",
-      accessAnalyzer: [check("error", "Json syntax error"), check("error", "Invalid policy element"), check("error", "Data type mismatch"), check("error", "Invalid version"), check("error", "Invalid effect"), check("error", "Missing action"), check("error", "Missing effect"), check("error", "Missing principal"), check("error", "Missing resource"), check("error", "Missing statement"), check("error", "Unsupported element combination")],
+      accessAnalyzer: [check("error", "Invalid policy element"), check("error", "Data type mismatch"), check("error", "Invalid version"), check("error", "Invalid effect"), check("error", "Missing action"), check("error", "Missing effect"), check("error", "Missing principal"), check("error", "Missing resource"), check("error", "Missing statement"), check("error", "Unsupported element combination")],
       sources: [DOCS.grammar, DOCS.version, DOCS.effect],
     },
     messages: {
