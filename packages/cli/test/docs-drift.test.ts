@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ruleFolders, ruleList, rulesDirectory } from "@ecrlint/core";
+import { ruleDocsUrl, ruleFolders, ruleList, rulesDirectory } from "@ecrlint/core";
 import { projectRules } from "../src/index.js";
 
 const root = join(rulesDirectory(), "..");
@@ -35,6 +35,16 @@ describe("generated docs", () => {
       const readme = readFileSync(join(root, "rules", rule.id, "README.md"), "utf8");
       expect(readme).toMatch(/REFERENCE §\d/);
       expect(existsSync(join(root, "rules", rule.id, "cases.json"))).toBe(true);
+    }
+  });
+
+  it("rule doc URLs are the rule READMEs in the repository every package.json declares", () => {
+    const pkg = JSON.parse(readFileSync(join(import.meta.dirname, "..", "package.json"), "utf8")) as { repository: { url: string } };
+    const home = pkg.repository.url.replace(/^git\+/, "").replace(/\.git$/, "");
+    for (const id of [...ruleList.map((r) => r.id), ...projectRules.map((r) => r.id)]) {
+      const url = ruleDocsUrl(id);
+      expect(url.startsWith(`${home}/blob/main/`), url).toBe(true);
+      expect(existsSync(join(root, url.slice(`${home}/blob/main/`.length))), url).toBe(true);
     }
   });
 });

@@ -1,21 +1,67 @@
 import { execFileSync } from "node:child_process";
-import { readdirSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
-import { repoDir, tempDir } from "./helpers.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { npm, publicWorkspaces, repoDir, runNpm, tempDir } from "./helpers.js";
 
-const npm = process.platform === "win32" ? "npm.cmd" : "npm";
+const project = tempDir("ecrlint-project-");
+const packs = join(project, "ecrlint-packs");
+let tarballs: string[] = [];
 
-describe("the published packages", () => {
-  it("install from their tarballs and `npx ecrlint` lints a policy", { timeout: 120_000 }, () => {
-    const packs = tempDir("ecrlint-pack-");
-    execFileSync(npm, ["pack", "-w", "@ecrlint/core", "-w", "@ecrlint/testing", "-w", "@ecrlint/cli", "--pack-destination", packs, "--silent"], { cwd: repoDir, stdio: "pipe" });
-    const tarballs = readdirSync(packs).filter((f) => f.endsWith(".tgz")).map((f) => join(packs, f));
-    expect(tarballs).toHaveLength(3);
+beforeAll(() => {
+  // The README's words: `npm run pack -- ../your-project/ecrlint-packs` in the clone.
+  runNpm(["run", "pack", "--", packs], repoDir);
+  tarballs = readdirSync(packs).filter((f) => f.endsWith(".tgz")).map((f) => join(packs, f));
+}, 120_000);
 
-    const project = tempDir("ecrlint-project-");
+function tarballFiles(tarball: string): string[] {
+  return execFileSync("tar", ["-tzf", tarball], { encoding: "utf8" }).split("\n").filter(Boolean).map((f) => f.replace(/^package\//, ""));
+}
+
+function tarballText(tarball: string, path: string): string {
+  return execFileSync("tar", ["-xzOf", tarball, `package/${path}`], { encoding: "utf8" });
+}
+
+describe("npm run pack", () => {
+  it("writes one tarball per public workspace package of the root `workspaces`", () => {
+    const expected = publicWorkspaces().map((w) => `${w.name.replace(/^@/, "").replace("/", "-")}-${w.version}.tgz`);
+    expect(tarballs.map((t) => t.slice(packs.length + 1)).sort()).toEqual(expected.sort());
+  });
+
+  it("each tarball is fit to publish: LICENSE, repository fields, nothing that points at unshipped files", () => {
+    const license = readFileSync(join(repoDir, "LICENSE"), "utf8");
+    for (const tarball of tarballs) {
+      const files = tarballFiles(tarball);
+      expect(tarballText(tarball, "LICENSE"), `${tarball} LICENSE`).toBe(license);
+      expect(files).toContain("README.md");
+      expect(files.filter((f) => f.endsWith(".tsbuildinfo") || f.endsWith(".map")), tarball).toEqual([]);
+      for (const file of files.filter((f) => /\.(c|m)?js$|\.d\.ts$/.test(f))) {
+        expect(tarballText(tarball, file), `${tarball} ${file}`).not.toMatch(/^\/\/# sourceMappingURL=/m);
+      }
+      const pkg = JSON.parse(tarballText(tarball, "package.json")) as { license: string; repository: { url: string; directory: string }; homepage: string; bugs: string };
+      expect(pkg.license).toBe("MIT");
+      expect(pkg.repository.url).toBe("git+https://github.com/ecrlint/ecrlint.git");
+      expect(pkg.homepage).toBe(`https://github.com/ecrlint/ecrlint/tree/main/${pkg.repository.directory}#readme`);
+      expect(pkg.bugs).toBe("https://github.com/ecrlint/ecrlint/issues");
+    }
+  });
+
+  it("publint --strict and are-the-types-wrong (offline, on the tarballs) pass", { timeout: 120_000 }, () => {
+    const bin = (name: string) => join(repoDir, "node_modules", ".bin", name);
+    // No network: attw reads the tarball alone, and a proxy that refuses every connection proves it.
+    const offline = { ...process.env, HTTPS_PROXY: "http://127.0.0.1:9", HTTP_PROXY: "http://127.0.0.1:9", npm_config_offline: "true" };
+    for (const tarball of tarballs) {
+      execFileSync(bin("publint"), ["run", "--strict", tarball], { cwd: project, stdio: "pipe", env: offline });
+      // ESM only (engines: Node 20.19+, where require() loads ES modules), so CommonJS resolution is not checked.
+      execFileSync(bin("attw"), [tarball, "--profile", "esm-only", "--format", "ascii"], { cwd: project, stdio: "pipe", env: offline });
+    }
+  });
+});
+
+describe("a project that installs the tarballs as the README says", () => {
+  it("`npx ecrlint` lints a policy", { timeout: 120_000 }, () => {
     writeFileSync(join(project, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }));
-    execFileSync(npm, ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error", ...tarballs], { cwd: project, stdio: "pipe" });
+    execFileSync("sh", ["-c", "npm i -D ./ecrlint-packs/ecrlint-*.tgz --prefer-offline --no-audit --no-fund --loglevel=error"], { cwd: project, stdio: "pipe" });
     writeFileSync(join(project, ".ecrlintrc.json"), JSON.stringify({ $schema: "./node_modules/@ecrlint/cli/schema/config.json", registries: [{ files: ["**"], account: "444455556666", region: "us-west-2" }] }));
     writeFileSync(
       join(project, "registry-policy.json"),
