@@ -35,7 +35,8 @@ Exit codes:
   1  lint errors, or too many warnings
   2  usage, config or internal error (set DEBUG=ecrlint for a stack trace)
 
-Config: .ecrlintrc.json, ecrlint.config.js, "ecrlint" in package.json, ... (found from each file's folder)
+Config: ecrlint.config.jsonc, .ecrlintrc.json, "ecrlint" in package.json, ... (found from each file's folder;
+        a file named like a config that ecrlint does not read is an error)
 Schema: @ecrlint/cli/schema/config.json`;
 
 interface ParsedArgs {

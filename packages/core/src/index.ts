@@ -10,6 +10,7 @@ export * from "./config/schema.js";
 export * from "./config/registry.js";
 export * from "./config/validate.js";
 export * from "./config/load-config.js";
+export * from "./config/file-names.js";
 export * from "./rule.js";
 export * from "./run-rules.js";
 export { rules, ruleList } from "./rules/index.js";

@@ -3,6 +3,7 @@ import { createRequire } from "node:module";
 import { cosmiconfigSync, defaultLoadersSync } from "cosmiconfig";
 import picomatch from "picomatch";
 import { validateConfig, type ConfigError } from "./validate.js";
+import { CONFIG_FILE_NAMES, configNameProblem, loadJsonc } from "./file-names.js";
 import { registryFromEntry, registryFromPath, type RegistryContext, type RegistryEntry, type TrustContext } from "./registry.js";
 
 export type RuleSeverity = "off" | "warn" | "error" | 0 | 1 | 2;
@@ -30,20 +31,6 @@ export type ConfigResult = { ok: true; loaded: LoadedConfig | undefined } | { ok
 
 export const CONFIG_MODULE_NAME = "ecrlint";
 
-const SEARCH_PLACES = [
-  "package.json",
-  ".ecrlintrc",
-  ".ecrlintrc.json",
-  ".ecrlintrc.yaml",
-  ".ecrlintrc.yml",
-  ".ecrlintrc.js",
-  ".ecrlintrc.cjs",
-  ".ecrlintrc.mjs",
-  "ecrlint.config.js",
-  "ecrlint.config.mjs",
-  "ecrlint.config.cjs",
-  "ecrlint.config.ts",
-];
 
 const requireConfig = createRequire(import.meta.url);
 
@@ -75,11 +62,12 @@ export class ConfigLocator {
   private readonly explorer;
   private readonly byDirectory = new Map<string, ConfigResult>();
   private readonly byFile = new Map<string, ConfigResult>();
+  private readonly nameProblems = new Map<string, ConfigError | undefined>();
 
   constructor(private readonly stopDir?: string) {
     this.explorer = cosmiconfigSync(CONFIG_MODULE_NAME, {
-      searchPlaces: SEARCH_PLACES,
-      loaders: { ...defaultLoadersSync, ".js": loadModuleSync, ".mjs": loadModuleSync, ".cjs": loadModuleSync },
+      searchPlaces: [...CONFIG_FILE_NAMES],
+      loaders: { ...defaultLoadersSync, ".js": loadModuleSync, ".mjs": loadModuleSync, ".cjs": loadModuleSync, ".jsonc": loadJsonc },
       ...(stopDir ? { stopDir } : {}),
       searchStrategy: "global",
     } as Parameters<typeof cosmiconfigSync>[1]);
@@ -93,13 +81,28 @@ export class ConfigLocator {
     let result: ConfigResult;
     try {
       const found = this.explorer.search(dir);
-      result = found && !found.isEmpty ? checked(found.config, found.filepath, dirname(found.filepath)) : { ok: true, loaded: undefined };
+      const problem = this.nameProblemUpTo(dir, found ? configDirectory(found.filepath) : undefined);
+      if (problem) result = { ok: false, error: problem };
+      else result = found && !found.isEmpty ? checked(found.config, found.filepath, configDirectory(found.filepath)) : { ok: true, loaded: undefined };
     } catch (error) {
       const filePath = (error as { filepath?: string }).filepath;
       result = { ok: false, error: describeLoadError(filePath, error) };
     }
     this.byDirectory.set(dir, result);
     return result;
+  }
+
+  /**
+   * A misnamed or second config in `dir` or a folder above it, up to the folder of the config found (beyond it,
+   * the nearer config wins anyway) or the stop directory.
+   */
+  private nameProblemUpTo(dir: string, configDir: string | undefined): ConfigError | undefined {
+    for (let current = dir; ; current = dirname(current)) {
+      if (!this.nameProblems.has(current)) this.nameProblems.set(current, configNameProblem(current));
+      const problem = this.nameProblems.get(current);
+      if (problem) return problem;
+      if (current === configDir || current === this.stopDir || dirname(current) === current) return undefined;
+    }
   }
 
   /** An explicit `--config` file. */
@@ -110,13 +113,19 @@ export class ConfigLocator {
     let result: ConfigResult;
     try {
       const found = this.explorer.load(abs);
-      result = found ? checked(found.config ?? {}, abs, dirname(abs)) : { ok: true, loaded: undefined };
+      result = found ? checked(found.config ?? {}, abs, configDirectory(abs)) : { ok: true, loaded: undefined };
     } catch (error) {
       result = { ok: false, error: describeLoadError(abs, error) };
     }
     this.byFile.set(abs, result);
     return result;
   }
+}
+
+/** The folder a config file governs: `.config/ecrlintrc.json` speaks for the folder that holds `.config`. */
+function configDirectory(filePath: string): string {
+  const dir = dirname(filePath);
+  return dir.endsWith(`${sep}.config`) ? dirname(dir) : dir;
 }
 
 /** ESLint `settings.ecrlint` has the config's shape; its globs are relative to the working directory. */
