@@ -1,10 +1,11 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Ajv } from "ajv";
 import { describe, expect, it } from "vitest";
+import { schemaId } from "@ecrlint/core";
 import { buildConfigSchema, projectRules } from "../src/index.js";
 import { knownRules } from "../src/rules-config.js";
-import { packageDir } from "./helpers.js";
+import { packageDir, publicWorkspaces, repoDir } from "./helpers.js";
 
 const shipped = JSON.parse(readFileSync(join(packageDir, "schema", "config.json"), "utf8")) as Record<string, unknown>;
 
@@ -28,5 +29,25 @@ describe("schema/config.json", () => {
     expect(validate({ rules: { "replication-destination-allowed": ["warn", { ignoreAccounts: ["x"] }] } })).toBe(false);
     expect(validate({ rules: { "no-such-rule": "warn" } })).toBe(false);
     expect(validate({ registry: [] })).toBe(false);
+  });
+});
+
+describe("the schemas of every package", () => {
+  it("are exported and have one kind of $id: the file's address in its published package", () => {
+    const ids: string[] = [];
+    for (const workspace of publicWorkspaces()) {
+      const dir = join(repoDir, workspace.location, "schema");
+      if (!existsSync(dir)) continue;
+      const pkg = JSON.parse(readFileSync(join(repoDir, workspace.location, "package.json"), "utf8")) as { exports: Record<string, unknown>; files: string[] };
+      for (const file of readdirSync(dir).filter((f) => f.endsWith(".json"))) {
+        const schema = JSON.parse(readFileSync(join(dir, file), "utf8")) as { $id: string; $schema: string };
+        expect(schema.$id).toBe(schemaId(workspace.name, `schema/${file}`));
+        expect(schema.$schema).toBe("http://json-schema.org/draft-07/schema#");
+        expect(pkg.exports[`./schema/${file}`]).toBe(`./schema/${file}`);
+        expect(pkg.files).toContain("schema");
+        ids.push(schema.$id);
+      }
+    }
+    expect(ids).toEqual(expect.arrayContaining([schemaId("@ecrlint/cli", "schema/config.json"), schemaId("@ecrlint/testing", "schema/cases.json"), schemaId("@ecrlint/eslint-plugin", "schema/settings.json")]));
   });
 });

@@ -1,11 +1,17 @@
 import { readFileSync } from "node:fs";
 import * as jsoncParser from "jsonc-eslint-parser";
-import { ruleList, RULE_PREFIX } from "@ecrlint/core";
+import { ruleList, RULE_PREFIX, type EcrlintConfig } from "@ecrlint/core";
 import { toEslintRule } from "./to-eslint-rule.js";
 
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { name: string; version: string };
 
 export const rules = Object.fromEntries(ruleList.map((r) => [r.id, toEslintRule(r)]));
+
+/**
+ * `settings.ecrlint` of an ESLint config (JSON Schema: `@ecrlint/eslint-plugin/schema/settings.json`), for
+ * `/** @type {import("@ecrlint/eslint-plugin").EcrlintSettings} *\/` in eslint.config.js.
+ */
+export type EcrlintSettings = Pick<EcrlintConfig, "registries" | "trustedAccounts" | "trustedOrgs">;
 
 export const POLICY_FILES = ["**/*.json", "**/*.jsonc", "**/*.json5"];
 

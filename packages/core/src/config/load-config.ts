@@ -2,7 +2,7 @@ import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
 import { createRequire } from "node:module";
 import { cosmiconfigSync, defaultLoadersSync } from "cosmiconfig";
 import picomatch from "picomatch";
-import { validateConfig, type ConfigError } from "./validate.js";
+import { validateConfig, validateSettings, type ConfigError } from "./validate.js";
 import { CONFIG_FILE_NAMES, configNameProblem, loadJsonc } from "./file-names.js";
 import { registryFromEntry, registryFromPath, type RegistryContext, type RegistryEntry, type TrustContext } from "./registry.js";
 
@@ -48,8 +48,8 @@ function describeLoadError(filePath: string | undefined, error: unknown): Config
   return { filePath, keyPath: "", message: `cannot read config: ${message}` };
 }
 
-function checked(raw: unknown, filePath: string | undefined, baseDir: string): ConfigResult {
-  const errors = validateConfig(raw, filePath);
+function checked(raw: unknown, filePath: string | undefined, baseDir: string, validate = validateConfig): ConfigResult {
+  const errors = validate(raw, filePath);
   if (errors.length > 0) return { ok: false, error: errors[0]! };
   return { ok: true, loaded: { config: raw as EcrlintConfig, filePath, baseDir } };
 }
@@ -130,7 +130,7 @@ function configDirectory(filePath: string): string {
 
 /** ESLint `settings.ecrlint` has the config's shape; its globs are relative to the working directory. */
 export function configFromSettings(settings: unknown, cwd: string): ConfigResult {
-  return checked(settings, undefined, cwd);
+  return checked(settings, undefined, cwd, validateSettings);
 }
 
 const matcherCache = new WeakMap<RegistryEntry, { relative: (path: string) => boolean; absolute: (path: string) => boolean }>();
