@@ -1,5 +1,7 @@
+import { resolve } from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import { formatCases, runCases, type CasesFormat } from "@ecrlint/testing";
+import { writeFileAtomic } from "../fs-utils.js";
 
 interface CommandIo {
   stdout: (s: string) => void;
@@ -18,6 +20,7 @@ export async function runTestCommand(argv: string[], io: CommandIo): Promise<num
     .description("Run the expected allows and denies of *.cases.json files")
     .argument("[patterns...]", "cases files or globs", ["**/*.cases.json"])
     .addOption(new Option("-f, --format <format>", "output format").choices(FORMATS).default("stylish"))
+    .option("-o, --output-file <path>", "write the report to a file instead of stdout (a JUnit file for CI, say)")
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   try {
@@ -27,13 +30,22 @@ export async function runTestCommand(argv: string[], io: CommandIo): Promise<num
     throw error;
   }
   const patterns = program.processedArgs[0] as string[];
-  const { format } = program.opts<{ format: CasesFormat }>();
+  const { format, outputFile } = program.opts<{ format: CasesFormat; outputFile?: string }>();
   const run = runCases(patterns, { cwd: io.cwd });
   if (run.files.length === 0) {
     io.stderr(`No cases files match ${patterns.map((p) => `"${p}"`).join(", ")}.\n`);
     return 2;
   }
-  io.stdout(formatCases(run, format));
+  const report = formatCases(run, format);
+  if (outputFile === undefined) io.stdout(report);
+  else {
+    try {
+      await writeFileAtomic(resolve(io.cwd, outputFile), report);
+    } catch (error) {
+      io.stderr(`ecrlint: cannot write --output-file ${outputFile}: ${(error as NodeJS.ErrnoException).code ?? String(error)}\n`);
+      return 2;
+    }
+  }
   if (run.invalid > 0) return 2;
   return run.failed > 0 ? 1 : 0;
 }
