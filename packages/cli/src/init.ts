@@ -220,7 +220,10 @@ export function renderConfig(proposal: InitProposal, schema: string): string {
     }
     lines.push("    {", body.join(",\n"), `    }${index < proposal.registries.length - 1 ? "," : ""}`);
   });
-  if (proposal.registries.length === 0) lines.push('    // No policy file names its registry: add one entry per registry, e.g. { "files": ["infra/prod/**"], "account": "444455556666", "region": "us-west-2" }');
+  if (proposal.registries.length === 0) {
+    const why = proposal.unplaced.length ? "No policy file names its registry" : "No policy file found yet";
+    lines.push(`    // ${why}: add one entry per registry, e.g. { "files": ["infra/prod/**"], "account": "444455556666", "region": "us-west-2" }`);
+  }
   lines.push("  ],");
   for (const u of proposal.unplaced) lines.push(`  // No folder name or ARN tells the registry of ${u.path} (${KIND_NAMES[u.kind]}): add an entry for it.`);
   for (const o of proposal.outsideDestinations) lines.push(`  // ${o.source} replicates to ${o.account} in ${o.region}, whose registry policy is not in this repository.`);

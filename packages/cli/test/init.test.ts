@@ -140,6 +140,15 @@ describe("ecrlint init (a child process, as users run it)", () => {
     expect(existsSync(join(nobody, "ecrlint.config.jsonc"))).toBe(false);
   });
 
+  it("in a repository without policy files, writes a config to fill in", async () => {
+    const dir = tempDir("ecrlint-init-");
+    const result = await runBin(["init", "--yes"], { cwd: dir });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("Found no policy file.");
+    expect(readFileSync(join(dir, "ecrlint.config.jsonc"), "utf8")).toContain("// No policy file found yet: add one entry per registry");
+    expect(readJsonc(join(dir, "ecrlint.config.jsonc"))).toEqual({ $schema: "https://unpkg.com/@ecrlint/cli/schema/config.json", registries: [], trustedAccounts: [] });
+  });
+
   it("is listed in --help", async () => {
     expect((await runBin(["--help"], { cwd: packageDir })).stdout).toContain("ecrlint init [--yes]");
     const help = await runBin(["init", "--help"], { cwd: packageDir });

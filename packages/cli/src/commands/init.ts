@@ -74,7 +74,8 @@ export async function runInitCommand(argv: string[], io: CommandIo): Promise<num
   const proposal = await proposeConfig(io.cwd);
   const text = renderConfig(proposal, schemaReference(io.cwd, installedSchema(io.cwd), configSchema.$id));
   const fileCount = proposal.registries.reduce((n, r) => n + r.files.length, 0) + proposal.unplaced.length;
-  io.stdout(`Found ${fileCount} policy file${fileCount === 1 ? "" : "s"} for ${proposal.registries.length} registr${proposal.registries.length === 1 ? "y" : "ies"}.\n\n${text}\n`);
+  const found = fileCount === 0 ? "Found no policy file" : `Found ${fileCount} policy file${fileCount === 1 ? "" : "s"} for ${proposal.registries.length} registr${proposal.registries.length === 1 ? "y" : "ies"}`;
+  io.stdout(`${found}.\n\n${text}\n`);
 
   if (!yes) {
     io.stdout(`Write ${INIT_CONFIG_FILE}? [Y/n] `);
