@@ -127,6 +127,9 @@ describe("config file names", () => {
     const locator = new ConfigLocator();
     expect(locator.forDirectory(join(root, "infra/reports")).ok).toBe(true);
     expect(locator.forDirectory(join(root, "infra")).ok).toBe(true);
+    // Outside the repository (above the folder holding .git), nothing is looked at.
+    const outside = tree({ "ecrlint.yaml": "registries: []\n", "repo/.git/HEAD": "ref: refs/heads/main\n", "repo/infra/p.json": "{}" });
+    expect(new ConfigLocator().forDirectory(join(outside, "repo/infra"))).toEqual({ ok: true, loaded: undefined });
   });
 
   it("reports two configs in one folder instead of choosing one silently", () => {

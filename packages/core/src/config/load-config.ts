@@ -1,4 +1,5 @@
-import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
+import { existsSync } from "node:fs";
+import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { createRequire } from "node:module";
 import { cosmiconfigSync, defaultLoadersSync } from "cosmiconfig";
 import picomatch from "picomatch";
@@ -30,7 +31,6 @@ export interface LoadedConfig {
 export type ConfigResult = { ok: true; loaded: LoadedConfig | undefined } | { ok: false; error: ConfigError };
 
 export const CONFIG_MODULE_NAME = "ecrlint";
-
 
 const requireConfig = createRequire(import.meta.url);
 
@@ -94,14 +94,14 @@ export class ConfigLocator {
 
   /**
    * A misnamed or second config in `dir` or a folder above it, up to the folder of the config found (beyond it,
-   * the nearer config wins anyway) or the stop directory.
+   * the nearer config wins anyway), the repository's root or the stop directory.
    */
   private nameProblemUpTo(dir: string, configDir: string | undefined): ConfigError | undefined {
     for (let current = dir; ; current = dirname(current)) {
       if (!this.nameProblems.has(current)) this.nameProblems.set(current, configNameProblem(current));
       const problem = this.nameProblems.get(current);
       if (problem) return problem;
-      if (current === configDir || current === this.stopDir || dirname(current) === current) return undefined;
+      if (current === configDir || current === this.stopDir || dirname(current) === current || existsSync(join(current, ".git"))) return undefined;
     }
   }
 
