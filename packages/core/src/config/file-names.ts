@@ -91,38 +91,57 @@ function hasPackageJsonConfig(path: string): boolean {
   }
 }
 
-function files(dir: string): Dirent[] {
+function entries(dir: string): Dirent[] {
   try {
-    return readdirSync(dir, { withFileTypes: true }).filter((e) => e.isFile() || e.isSymbolicLink());
+    return readdirSync(dir, { withFileTypes: true });
   } catch {
     return [];
   }
 }
 
+const isFile = (e: Dirent) => e.isFile() || e.isSymbolicLink();
+
+/** The configs of one folder, nearest-first as ecrlint reads them, and what is wrong with its config files. */
+export interface ConfigFolder {
+  /** Names relative to the folder (`.ecrlintrc.json`, `.config/ecrlintrc.yaml`, `package.json` with an "ecrlint" key). */
+  configs: string[];
+  /**
+   * A file named like an ecrlint config that ecrlint would silently pass over, or two configs that ecrlint would
+   * choose between without saying.
+   */
+  problem?: ConfigError;
+}
+
 /**
- * What is wrong with the config files of one folder: a file named like an ecrlint config that ecrlint would
- * silently pass over, or two configs that ecrlint would choose between without saying. Undefined when nothing is.
+ * Reads one folder's listing (and its `.config/`'s when there is one): a config search then costs one `readdir` per
+ * folder, where probing each of the two dozen names would cost two dozen failed reads.
  */
-export function configNameProblem(dir: string): ConfigError | undefined {
-  const read: string[] = [];
-  for (const [prefix, entries] of [["", files(dir)], [".config/", files(join(dir, ".config"))]] as const) {
+export function readConfigFolder(dir: string): ConfigFolder {
+  const configs: string[] = [];
+  const top = entries(dir);
+  const listings: [string, Dirent[]][] = [["", top.filter(isFile)]];
+  if (top.some((e) => e.name === ".config" && e.isDirectory())) listings.push([".config/", entries(join(dir, ".config")).filter(isFile)]);
+  for (const [prefix, entries] of listings) {
     const inConfigFolder = prefix !== "";
     for (const entry of entries) {
       const relative = prefix + entry.name;
       const path = join(dir, relative);
       if (CONFIG_FILE_NAMES.includes(relative)) {
-        if (relative !== "package.json" || hasPackageJsonConfig(path)) read.push(relative);
+        if (relative !== "package.json" || hasPackageJsonConfig(path)) configs.push(relative);
       } else if (looksLikeConfig(entry.name) && !isReport(path, entry.name)) {
-        return { filePath: path, keyPath: "", message: `ecrlint does not read this file: ${suggestion(entry.name, inConfigFolder)}` };
+        return { configs, problem: { filePath: path, keyPath: "", message: `ecrlint does not read this file: ${suggestion(entry.name, inConfigFolder)}` } };
       }
     }
   }
-  if (read.length < 2) return undefined;
-  read.sort((a, b) => CONFIG_FILE_NAMES.indexOf(a) - CONFIG_FILE_NAMES.indexOf(b));
-  const [used, ...others] = read;
+  configs.sort((a, b) => CONFIG_FILE_NAMES.indexOf(a) - CONFIG_FILE_NAMES.indexOf(b));
+  if (configs.length < 2) return { configs };
+  const [used, ...others] = configs;
   return {
-    filePath: join(dir, others[0]!),
-    keyPath: "",
-    message: `two ecrlint configs in one folder: ${read.map((n) => `\`${n}\``).join(", ")}; ecrlint would read \`${used}\` alone: merge them into one`,
+    configs,
+    problem: {
+      filePath: join(dir, others[0]!),
+      keyPath: "",
+      message: `two ecrlint configs in one folder: ${configs.map((n) => `\`${n}\``).join(", ")}; ecrlint would read \`${used}\` alone: merge them into one`,
+    },
   };
 }

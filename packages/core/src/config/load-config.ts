@@ -1,10 +1,11 @@
 import { existsSync } from "node:fs";
+import { homedir } from "node:os";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { createRequire } from "node:module";
 import { cosmiconfigSync, defaultLoadersSync } from "cosmiconfig";
 import picomatch from "picomatch";
 import { validateConfig, validateSettings, type ConfigError } from "./validate.js";
-import { CONFIG_FILE_NAMES, configNameProblem, loadJsonc } from "./file-names.js";
+import { CONFIG_FILE_NAMES, loadJsonc, readConfigFolder } from "./file-names.js";
 import { registryFromEntry, registryFromPath, type RegistryContext, type RegistryEntry, type TrustContext } from "./registry.js";
 
 export type RuleSeverity = "off" | "warn" | "error" | 0 | 1 | 2;
@@ -60,48 +61,69 @@ function checked(raw: unknown, filePath: string | undefined, baseDir: string, va
  */
 export class ConfigLocator {
   private readonly explorer;
+  private readonly top: string;
   private readonly byDirectory = new Map<string, ConfigResult>();
+  /** Above a repository's root, where misnamed files are none of its business. */
+  private readonly byDirectoryOutside = new Map<string, ConfigResult>();
   private readonly byFile = new Map<string, ConfigResult>();
-  private readonly nameProblems = new Map<string, ConfigError | undefined>();
 
   constructor(private readonly stopDir?: string) {
+    // cosmiconfig loads what the search finds, and finds the global config (~/.config/ecrlint) past the top.
     this.explorer = cosmiconfigSync(CONFIG_MODULE_NAME, {
       searchPlaces: [...CONFIG_FILE_NAMES],
       loaders: { ...defaultLoadersSync, ".js": loadModuleSync, ".mjs": loadModuleSync, ".cjs": loadModuleSync, ".jsonc": loadJsonc },
       ...(stopDir ? { stopDir } : {}),
       searchStrategy: "global",
     } as Parameters<typeof cosmiconfigSync>[1]);
+    // cosmiconfig's global search stops at the home directory when no stop directory is given.
+    this.top = resolve(stopDir ?? homedir());
   }
 
   /** The config found from `directory` upwards. */
   forDirectory(directory: string): ConfigResult {
-    const dir = resolve(directory);
-    const cached = this.byDirectory.get(dir);
-    if (cached) return cached;
-    let result: ConfigResult;
-    try {
-      const found = this.explorer.search(dir);
-      const problem = this.nameProblemUpTo(dir, found ? configDirectory(found.filepath) : undefined);
-      if (problem) result = { ok: false, error: problem };
-      else result = found && !found.isEmpty ? checked(found.config, found.filepath, configDirectory(found.filepath)) : { ok: true, loaded: undefined };
-    } catch (error) {
-      const filePath = (error as { filepath?: string }).filepath;
-      result = { ok: false, error: describeLoadError(filePath, error) };
-    }
-    this.byDirectory.set(dir, result);
-    return result;
+    return this.search(resolve(directory), true);
   }
 
   /**
-   * A misnamed or second config in `dir` or a folder above it, up to the folder of the config found (beyond it,
-   * the nearer config wins anyway), the repository's root or the stop directory.
+   * A folder's own config, else its parent's: one listing per folder (see readConfigFolder). A file named like a
+   * config that ecrlint does not read, or a second config, is an error inside the repository.
    */
-  private nameProblemUpTo(dir: string, configDir: string | undefined): ConfigError | undefined {
-    for (let current = dir; ; current = dirname(current)) {
-      if (!this.nameProblems.has(current)) this.nameProblems.set(current, configNameProblem(current));
-      const problem = this.nameProblems.get(current);
-      if (problem) return problem;
-      if (current === configDir || current === this.stopDir || dirname(current) === current || existsSync(join(current, ".git"))) return undefined;
+  private search(dir: string, insideRepository: boolean): ConfigResult {
+    const cache = insideRepository ? this.byDirectory : this.byDirectoryOutside;
+    const cached = cache.get(dir);
+    if (cached) return cached;
+    let result: ConfigResult | undefined;
+    const folder = readConfigFolder(dir);
+    if (folder.problem && insideRepository) result = { ok: false, error: folder.problem };
+    for (const name of folder.configs) {
+      result ??= this.loadFound(join(dir, name), dir);
+    }
+    if (!result) {
+      const parent = dirname(dir);
+      if (dir === this.top || parent === dir) result = this.globalConfig(dir);
+      else result = this.search(parent, insideRepository && !existsSync(join(dir, ".git")));
+    }
+    cache.set(dir, result);
+    return result;
+  }
+
+  /** A config file found by the search; undefined when it is empty, so the search goes on (as cosmiconfig's does). */
+  private loadFound(filePath: string, dir: string): ConfigResult | undefined {
+    try {
+      const found = this.explorer.load(filePath);
+      return found && !found.isEmpty ? checked(found.config, filePath, dir) : undefined;
+    } catch (error) {
+      return { ok: false, error: describeLoadError(filePath, error) };
+    }
+  }
+
+  /** At the top of the search: the global config, if the user keeps one. */
+  private globalConfig(dir: string): ConfigResult {
+    try {
+      const found = this.explorer.search(dir);
+      return found && !found.isEmpty ? checked(found.config, found.filepath, configDirectory(found.filepath)) : { ok: true, loaded: undefined };
+    } catch (error) {
+      return { ok: false, error: describeLoadError((error as { filepath?: string }).filepath, error) };
     }
   }
 
