@@ -84,6 +84,7 @@ export function copyFixture(name: string): string {
   return dir;
 }
 
+// A clone or a project with node_modules takes a while to remove on a busy machine.
 afterAll(() => {
   for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+}, 120_000);
