@@ -15,27 +15,32 @@ export interface CliIo {
   env: Record<string, string | undefined>;
   /** Whether stdout is a terminal (colors by default). */
   isTTY: boolean;
+  /** Where `ecrlint init` reads its one question's answer. */
+  stdin?: NodeJS.ReadableStream;
 }
 
 const SUBCOMMANDS = {
   test: { module: "./commands/test.js", exportName: "runTestCommand" },
   explain: { module: "./commands/explain.js", exportName: "runExplainCommand" },
+  init: { module: "./commands/init.js", exportName: "runInitCommand" },
 } as const;
 
-type SubcommandRunner = (argv: string[], io: { stdout(s: string): void; stderr(s: string): void; cwd: string }) => Promise<number>;
+type SubcommandRunner = (argv: string[], io: { stdout(s: string): void; stderr(s: string): void; cwd: string; stdin?: NodeJS.ReadableStream }) => Promise<number>;
 
 const HELP_AFTER = `
 Commands:
   ecrlint [lint] [patterns...]  lint policy files (the default command)
   ecrlint test [options]        run policy test cases (see ecrlint test --help)
   ecrlint explain [options]     explain a policy decision (see ecrlint explain --help)
+  ecrlint init [--yes]          write a starter config for the policy files found here
 
 Exit codes:
   0  no errors, and no more warnings than --max-warnings
   1  lint errors, or too many warnings
   2  usage, config or internal error (set DEBUG=ecrlint for a stack trace)
 
-Config: .ecrlintrc.json, ecrlint.config.js, "ecrlint" in package.json, ... (found from each file's folder)
+Config: ecrlint.config.jsonc, .ecrlintrc.json, "ecrlint" in package.json, ... (found from each file's folder;
+        a file named like a config that ecrlint does not read is an error)
 Schema: @ecrlint/cli/schema/config.json`;
 
 interface ParsedArgs {
@@ -116,7 +121,7 @@ async function runSubcommand(name: keyof typeof SUBCOMMANDS, argv: string[], io:
     if ((error as NodeJS.ErrnoException).code !== "ERR_MODULE_NOT_FOUND") throw error;
   }
   if (!run) throw new EcrlintError("usage", `the "${name}" command is not available in this installation`);
-  return run(argv, { stdout: io.stdout, stderr: io.stderr, cwd: io.cwd });
+  return run(argv, { stdout: io.stdout, stderr: io.stderr, cwd: io.cwd, ...(io.stdin ? { stdin: io.stdin } : {}) });
 }
 
 function reportError(error: unknown, io: CliIo): number {
@@ -133,7 +138,7 @@ function reportError(error: unknown, io: CliIo): number {
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   try {
     const [first, ...rest] = argv;
-    if (first === "test" || first === "explain") return await runSubcommand(first, rest, io);
+    if (first === "test" || first === "explain" || first === "init") return await runSubcommand(first, rest, io);
     const program = buildProgram(io);
     try {
       program.parse(first === "lint" ? rest : argv, { from: "user" });

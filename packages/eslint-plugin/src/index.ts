@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import * as jsoncParser from "jsonc-eslint-parser";
-import { configSeverity, RULE_PREFIX } from "@ecrlint/core";
+import { configSeverity, RULE_PREFIX, type EcrlintConfig } from "@ecrlint/core";
 import { ruleList } from "@ecrlint/rules";
 import { toEslintRule } from "./to-eslint-rule.js";
 
@@ -10,6 +10,12 @@ export const rules = Object.fromEntries(ruleList.map((r) => [r.id, toEslintRule(
 
 /** The rules with a single-file part; the shared configs turn these on (cross-file rules need the runner). */
 const fileRules = ruleList.filter((r) => r.check !== undefined);
+
+/**
+ * `settings.ecrlint` of an ESLint config (JSON Schema: `@ecrlint/eslint-plugin/schema/settings.json`), for
+ * `/** @type {import("@ecrlint/eslint-plugin").EcrlintSettings} *\/` in eslint.config.js.
+ */
+export type EcrlintSettings = Pick<EcrlintConfig, "registries" | "trustedAccounts" | "trustedOrgs">;
 
 export const POLICY_FILES = ["**/*.json", "**/*.jsonc", "**/*.json5"];
 
