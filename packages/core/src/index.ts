@@ -15,8 +15,43 @@ export {
   type ParseProblem,
   type SourceLocation,
 } from "./parse.js";
-export { classifyAst, loadPolicyFile, mightBeEcrFile, parsePolicyFile, type FileKind, type LoadResult, type PolicyFile } from "./model/policy-file.js";
 export {
+  classifyAst,
+  decidePolicyKind,
+  documentText,
+  hostEdit,
+  isIdentityPolicy,
+  loadPolicyFile,
+  mightBeEcrFile,
+  parseEcrFile,
+  parsePolicyFile,
+  readAst,
+  readEcrFile,
+  type DocumentHost,
+  type EcrDocument,
+  type FileReading,
+  type HostType,
+  type LoadResult,
+  type PolicyFile,
+  type ReadOptions,
+} from "./model/policy-file.js";
+export {
+  DECLARABLE_KINDS,
+  FILE_KINDS,
+  fileStem,
+  isRepositoryPolicyFileName,
+  POLICY_NAME_CONVENTIONS,
+  policyKindFromName,
+  type DeclaredKind,
+  type FileKind,
+  type KindDecision,
+  type KindReason,
+} from "./model/kinds.js";
+export { hostValue, isUnknownValue, plainJsonValues, type HostString, type ValueReader } from "./model/values.js";
+export { embeddingOf, escapeForString, locateInString, parseEmbeddedJson, type EmbeddedParse, type StringEmbedding } from "./embedded-json.js";
+export { cloudFormationValues, intrinsicName } from "./cloudformation.js";
+export {
+  hasUnknownValues,
   policyValue,
   PRINCIPAL_TYPES,
   type ConditionKeyBlock,
@@ -27,6 +62,7 @@ export {
   type StringListElement,
   type StringValue,
 } from "./model/policy.js";
+export { field } from "./model/other-kinds.js";
 export type { PullThroughCacheRule, ReplicationConfiguration, ReplicationDestination, ReplicationRule, RepositoryCreationTemplate } from "./model/other-kinds.js";
 
 // ARNs, partitions, Regions and the action catalog, as data.
@@ -38,15 +74,17 @@ export { ecrCatalog, findEcrAction, serviceCatalog, type CatalogAction } from ".
 
 // The config.
 export { configSchema } from "./config/schema.js";
-export { registryFromEntry, type RegistryContext, type RegistryEntry, type TrustContext } from "./config/registry.js";
-export { formatConfigError, keyPathOf, type ConfigError } from "./config/validate.js";
+export { registryFromEntry, registryFromPath, isRegistryKnown, type RegistryContext, type RegistryEntry, type TrustContext } from "./config/registry.js";
+export { formatConfigError, keyPathOf, validateConfig, type ConfigError } from "./config/validate.js";
 export {
   ConfigLocator,
   configFromSettings,
+  declaredKindForFile,
   registryForFile,
   trustFromConfig,
   type ConfigResult,
   type EcrlintConfig,
+  type KindEntry,
   type LoadedConfig,
   type RuleSetting,
 } from "./config/load-config.js";
