@@ -1,6 +1,6 @@
 import { partitionOfRegion } from "./partitions.js";
 import { propertyName, type JsonExpression, type JsonObject } from "./parse.js";
-import { markUnknown, type HostString, type ValueReader } from "./model/values.js";
+import { markUnknown, setValuePieces, type HostString, type ValuePiece, type ValueReader } from "./model/values.js";
 import type { RegistryContext } from "./config/registry.js";
 
 /**
@@ -94,9 +94,36 @@ export function cloudFormationValues(registry: RegistryContext | undefined): Val
         result = unknown(name);
     }
     if (result.unknown) markUnknown(node);
+    if (result.pieces) setValuePieces(node, result.pieces);
     return result;
   };
   return { language: "CloudFormation", string: read, isExpression: (node) => intrinsicName(node) !== undefined };
+}
+
+/** Builds a value piece by piece, remembering which characters were copied from which literal. */
+class Assembly {
+  value = "";
+  pieces: ValuePiece[] = [];
+  isUnknown = false;
+
+  literal(node: JsonExpression, from: number, to: number): void {
+    const text = (node as { value: string }).value.slice(from, to);
+    this.pieces.push({ start: this.value.length, end: this.value.length + text.length, literal: node, literalStart: from });
+    this.value += text;
+  }
+
+  computed(part: HostString, node?: JsonExpression): void {
+    if (part.unknown) this.isUnknown = true;
+    const offset = this.value.length;
+    if (node?.type === "JSONLiteral") this.pieces.push({ start: offset, end: offset + part.value.length, literal: node, literalStart: 0 });
+    else if (part.pieces) for (const p of part.pieces) this.pieces.push({ ...p, start: p.start + offset, end: p.end + offset });
+    else this.pieces.push({ start: offset, end: offset + part.value.length });
+    this.value += part.value;
+  }
+
+  result(): HostString {
+    return { value: this.value, unknown: this.isUnknown, pieces: this.pieces };
+  }
 }
 
 /** `Fn::Sub`: `"text ${Name} ${!Literal}"`, or `[text, {Name: value}]`. */
@@ -109,18 +136,25 @@ function substitute(arg: JsonExpression, read: (node: JsonExpression) => HostStr
     if (vars?.type === "JSONObjectExpression") variables = vars;
   }
   if (template?.type !== "JSONLiteral" || typeof template.value !== "string") return unknown("Fn::Sub");
-  let isUnknown = false;
-  const value = template.value.replace(/\$\{([^}]*)\}/g, (_whole, inner: string) => {
+  const out = new Assembly();
+  let last = 0;
+  for (const match of template.value.matchAll(/\$\{([^}]*)\}/g)) {
+    out.literal(template, last, match.index);
+    last = match.index + match[0].length;
+    const inner = match[1]!;
     // `${!Literal}` writes `${Literal}`: how a template keeps an IAM policy variable such as ${aws:username}.
-    if (inner.startsWith("!")) return `\${${inner.slice(1)}}`;
+    if (inner.startsWith("!")) {
+      out.computed({ value: `\${${inner.slice(1)}}`, unknown: false });
+      continue;
+    }
     const name = inner.trim();
     const variable = variables?.properties.find((p) => propertyName(p) === name);
-    const resolved = variable ? read(variable.value) : pseudoParameter(name, registry) !== undefined ? { value: pseudoParameter(name, registry)!, unknown: false } : undefined;
-    if (resolved && !resolved.unknown) return resolved.value;
-    isUnknown = true;
-    return `\${${name}}`;
-  });
-  return { value, unknown: isUnknown };
+    const pseudo = variable ? undefined : pseudoParameter(name, registry);
+    const resolved = variable ? read(variable.value) : pseudo !== undefined ? { value: pseudo, unknown: false } : undefined;
+    out.computed(resolved ?? unknown(name), variable?.value);
+  }
+  out.literal(template, last, template.value.length);
+  return out.result();
 }
 
 /** `Fn::Join`: `[delimiter, [parts]]`; a list that is itself a function call (`Fn::Split`, a list parameter) is unknown. */
@@ -128,15 +162,11 @@ function join(arg: JsonExpression, read: (node: JsonExpression) => HostString | 
   if (arg.type !== "JSONArrayExpression") return unknown("Fn::Join");
   const [delimiter, list] = arg.elements;
   if (delimiter?.type !== "JSONLiteral" || typeof delimiter.value !== "string" || list?.type !== "JSONArrayExpression") return unknown("Fn::Join");
-  let isUnknown = false;
-  const parts = list.elements.map((e) => {
+  const out = new Assembly();
+  list.elements.forEach((e, i) => {
+    if (i > 0) out.literal(delimiter, 0, delimiter.value.length);
     const part = e ? read(e) : undefined;
-    if (!part) {
-      isUnknown = true;
-      return "${Fn::Join}";
-    }
-    if (part.unknown) isUnknown = true;
-    return part.value;
+    out.computed(part ?? unknown("Fn::Join"), e ?? undefined);
   });
-  return { value: parts.join(delimiter.value), unknown: isUnknown };
+  return out.result();
 }

@@ -1,5 +1,6 @@
 import { parseJsonText, type JsonNode, type JsonProgram, type ParseProblem, type SourceLocation } from "./parse.js";
 import type { TextEdit } from "./rule.js";
+import { valuePieces } from "./model/values.js";
 import type { AST } from "jsonc-eslint-parser";
 
 type Position = AST.Position;
@@ -215,11 +216,21 @@ export function embeddingOf(node: JsonNode): StringEmbedding | undefined {
 }
 
 /**
- * The host range and location of characters [start, end) of a string literal's value: of a plain file, or of a
- * document written in a host string (through its offsets, so that host escapes are accounted for). Undefined when
- * the literal's own source has escapes or spans lines, where value offsets do not map onto source characters.
+ * The host range and location of characters [start, end) of a string value: of a literal in a plain file, of a
+ * literal of a document written in a host string (through its offsets, so that host escapes are accounted for), or
+ * of a value a host assembles (`Fn::Join`, `Fn::Sub`) when those characters were copied from one literal. Undefined
+ * when the literal's own source has escapes or spans lines, where value offsets do not map onto source characters,
+ * and for characters a host computes.
  */
 export function locateInString(node: JsonNode, start: number, end: number): { range: [number, number]; loc: SourceLocation } | undefined {
+  const pieces = valuePieces(node);
+  if (pieces) {
+    // An assembled value (`Fn::Join`, `Fn::Sub`): only characters copied from one written literal have a place.
+    const piece = pieces.find((p) => p.start <= start && end <= p.end && (end > start || p.end > start));
+    if (!piece?.literal) return undefined;
+    const offset = (piece.literalStart ?? 0) - piece.start;
+    return locateInString(piece.literal, start + offset, end + offset);
+  }
   if (node.type !== "JSONLiteral" || typeof node.value !== "string") return undefined;
   if (node.raw.length !== node.value.length + 2 || start < 0 || end < start || end > node.value.length) return undefined;
   const embedded = embeddedStrings.get(node);

@@ -4,6 +4,7 @@ import {
   hasUnknownValues,
   hostEdit,
   isUnknownValue,
+  locateInString,
   policyValue,
   readEcrFile,
   type FileReading,
@@ -240,6 +241,25 @@ describe("CloudFormation values", () => {
   it("a hard-coded Region inside Fn::Sub stays what it is", () => {
     const policy = firstPolicy(withResource({ "Fn::Sub": "arn:aws:ecr:us-east-1:${AWS::AccountId}:repository/*" }));
     expect(policy.statements[0]!.resource!.values[0]).toMatchObject({ value: "arn:aws:ecr:us-east-1:444455556666:repository/*" });
+  });
+
+  it("locates the characters of a hard-coded Region written inside Fn::Sub or Fn::Join, and nothing a template computes", () => {
+    for (const resource of [
+      { "Fn::Sub": "arn:${AWS::Partition}:ecr:us-east-1:${AWS::AccountId}:repository/*" },
+      { "Fn::Join": ["", ["arn:", { Ref: "AWS::Partition" }, ":ecr:us-east-1:", { Ref: "AWS::AccountId" }, ":repository/*"]] },
+      { "Fn::Join": [":", ["arn", { Ref: "AWS::Partition" }, "ecr", "us-east-1", { Ref: "AWS::AccountId" }, "repository/*"]] },
+    ]) {
+      const text = JSON.stringify(withResource(resource), null, 2);
+      const doc = documents(text, { registry })[0];
+      if (doc?.kind !== "registry-policy") throw new Error("no policy");
+      const value = doc.policy.statements[0]!.resource!.values[0]!;
+      expect(value.value).toBe("arn:aws:ecr:us-east-1:444455556666:repository/*");
+      const at = locateInString(value.node, 12, 21)!;
+      expect(text.slice(at.range[0], at.range[1])).toBe("us-east-1");
+      expect(text.split("\n")[at.loc.start.line - 1]!.slice(at.loc.start.column, at.loc.end.column)).toBe("us-east-1");
+      // The account comes from AWS::AccountId: it has no place of its own.
+      expect(locateInString(value.node, 22, 34)).toBeUndefined();
+    }
   });
 
   it("${!Literal} keeps an IAM policy variable", () => {

@@ -9,6 +9,32 @@ export interface HostString {
    * evaluator never judge such a value, and never guess what it will be.
    */
   unknown: boolean;
+  /** Where the value's characters are written, when the host assembles it from pieces (`Fn::Join`, `Fn::Sub`). */
+  pieces?: ValuePiece[];
+}
+
+/**
+ * Characters [start, end) of an assembled value, and the string literal they are copied from (starting at
+ * `literalStart` of its value), if any: how a finding about a hard-coded Region inside `Fn::Sub` or `Fn::Join`
+ * points at, and fixes, the characters that were written.
+ */
+export interface ValuePiece {
+  start: number;
+  end: number;
+  literal?: JsonExpression;
+  literalStart?: number;
+}
+
+const assembled = new WeakMap<JsonNode, ValuePiece[]>();
+
+/** Records how a host expression's value is assembled (see {@link ValuePiece}). */
+export function setValuePieces(node: JsonNode, pieces: ValuePiece[]): void {
+  assembled.set(node, pieces);
+}
+
+/** How a host expression's value is assembled, if it is. */
+export function valuePieces(node: JsonNode): ValuePiece[] | undefined {
+  return assembled.get(node);
 }
 
 /**
