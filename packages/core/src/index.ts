@@ -47,7 +47,7 @@ export {
   type KindDecision,
   type KindReason,
 } from "./model/kinds.js";
-export { hostValue, isUnknownValue, plainJsonValues, type HostString, type ValueReader } from "./model/values.js";
+export { hostValue, isUnknownValue, plainJsonValues, valuePieces, type HostString, type ValuePiece, type ValueReader } from "./model/values.js";
 export { embeddingOf, escapeForString, locateInString, parseEmbeddedJson, type EmbeddedParse, type StringEmbedding } from "./embedded-json.js";
 export { cloudFormationValues, intrinsicName } from "./cloudformation.js";
 export {
