@@ -1,5 +1,5 @@
 import { defineRule, hasWildcard, isPartition, isRegionInPartition, partitionOfRegion, regionStatus, suggestRegion, type TextEdit } from "@ecrlint/core";
-import { editInString, locInString, policyArns, policyOf, strictMajority, type ArnValue } from "../_shared/util.js";
+import { editInString, knownSegment, locInString, policyArns, policyOf, strictMajority, type ArnValue } from "../_shared/util.js";
 
 export const noRegionMismatch = defineRule({
   id: "no-region-mismatch",
@@ -47,7 +47,7 @@ export const noRegionMismatch = defineRule({
         }
         continue;
       }
-      if (!hasWildcard(partition) && isPartition(partition) && registry.partition && partition !== registry.partition) {
+      if (knownSegment(a, "partition") && !hasWildcard(partition) && isPartition(partition) && registry.partition && partition !== registry.partition) {
         context.report({ node: a.value.node, loc: partitionLoc(a), messageId: "partitionMismatch", data: { partition, expected: registry.partition } });
         continue;
       }
@@ -65,7 +65,7 @@ export const noRegionMismatch = defineRule({
         });
         continue;
       }
-      if (isPartition(partition) && !isRegionInPartition(region, partition)) {
+      if (knownSegment(a, "partition") && isPartition(partition) && !isRegionInPartition(region, partition)) {
         const home = partitionOfRegion(region);
         context.report({
           node: a.value.node,

@@ -53,7 +53,11 @@ function pseudoParameter(name: string, registry: RegistryContext | undefined): s
   }
 }
 
-const unknown = (name: string): HostString => ({ value: `\${${name}}`, unknown: true });
+/**
+ * An unknown value, written `${Name}` with `::` written `.` (`${AWS.Region}`, `${Repo.Arn}`), so that an ARN with an
+ * unknown part still splits into its segments at the colons.
+ */
+const unknown = (name: string): HostString => ({ value: `\${${name.replace(/::/g, ".")}}`, unknown: true });
 
 /**
  * Reads values of a CloudFormation template (JSON here; a YAML template's `!Sub` tags become the same

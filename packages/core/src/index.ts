@@ -53,6 +53,7 @@ export { cloudFormationValues, intrinsicName } from "./cloudformation.js";
 export {
   hasUnknownValues,
   policyValue,
+  statementsForFinding,
   PRINCIPAL_TYPES,
   type ConditionKeyBlock,
   type ConditionOperatorBlock,
@@ -108,5 +109,5 @@ export {
   type SuggestionDescriptor,
   type TextEdit,
 } from "./rule.js";
-export { mergeOptions, RULE_PREFIX, runRules, toLintMessage, type ConfiguredRule, type LintMessage, type Severity } from "./run-rules.js";
+export { mergeOptions, RULE_PREFIX, runRules, toHostReport, toLintMessage, type ConfiguredRule, type LintMessage, type Severity } from "./run-rules.js";
 export { applyFixesOnce, fixUntilStable, type FixOutcome } from "./apply-fixes.js";

@@ -211,7 +211,7 @@ describe("CloudFormation templates", () => {
     expect(replication.replication.rules[0]!.filters[0]!.filter?.value).toBe("prod");
     const unknownRegistry = documents(template).find((d) => d.kind === "replication-configuration");
     if (unknownRegistry?.kind !== "replication-configuration") throw new Error("no replication");
-    expect(unknownRegistry.replication.rules[0]!.destinations[0]!.registryId).toMatchObject({ value: "${AWS::AccountId}", unknown: true });
+    expect(unknownRegistry.replication.rules[0]!.destinations[0]!.registryId).toMatchObject({ value: "${AWS.AccountId}", unknown: true });
   });
 
   it("a template without ECR resources is not ours, even with IAM policies in it", () => {
@@ -270,8 +270,8 @@ describe("CloudFormation values", () => {
   it.each([
     ["a parameter", { Ref: "RepositoryArn" }, "${RepositoryArn}"],
     ["Fn::GetAtt", { "Fn::GetAtt": ["Repo", "Arn"] }, "${Repo.Arn}"],
-    ["Fn::ImportValue", { "Fn::ImportValue": "shared-repo-arn" }, "${Fn::ImportValue}"],
-    ["Fn::If", { "Fn::If": ["IsProd", "arn:aws:ecr:us-west-2:444455556666:repository/*", "*"] }, "${Fn::If}"],
+    ["Fn::ImportValue", { "Fn::ImportValue": "shared-repo-arn" }, "${Fn.ImportValue}"],
+    ["Fn::If", { "Fn::If": ["IsProd", "arn:aws:ecr:us-west-2:444455556666:repository/*", "*"] }, "${Fn.If}"],
     ["a Sub of a parameter", { "Fn::Sub": "arn:aws:ecr:${AWS::Region}:${AWS::AccountId}:repository/${Prefix}/*" }, "arn:aws:ecr:us-west-2:444455556666:repository/${Prefix}/*"],
   ])("%s is an unknown value, never guessed", (_name, resource, written) => {
     const policy = firstPolicy(withResource(resource));
@@ -285,7 +285,7 @@ describe("CloudFormation values", () => {
 
   it("pseudo parameters are unknown when the registry is", () => {
     const policy = firstPolicy(withResource({ "Fn::Sub": "arn:aws:ecr:${AWS::Region}:${AWS::AccountId}:repository/*" }), {});
-    expect(policy.statements[0]!.resource!.values[0]).toMatchObject({ value: "arn:aws:ecr:${AWS::Region}:${AWS::AccountId}:repository/*", unknown: true });
+    expect(policy.statements[0]!.resource!.values[0]).toMatchObject({ value: "arn:aws:ecr:${AWS.Region}:${AWS.AccountId}:repository/*", unknown: true });
   });
 
   it("a statement, a principal or a condition computed by the template is unknown, not malformed", () => {

@@ -105,6 +105,8 @@ export interface PolicyDocument {
    * expressions (`Fn::If`…), and every unknown value. Empty for a plain JSON policy.
    */
   unknownParts: JsonNode[];
+  /** Statements the host computes as a whole (`{"Fn::If": [...]}` in the Statement list): not read, effect unknown. */
+  computedStatements: JsonExpression[];
 }
 
 function findProperty(node: JsonObject, name: string): JsonProperty | undefined {
@@ -322,19 +324,24 @@ function readStatement(node: JsonObject, index: number, reading: Reading): Polic
 export function readPolicyDocument(node: JsonObject, values: ValueReader = plainJsonValues): PolicyDocument {
   const problems: ModelProblem[] = [];
   const reading: Reading = { values, problems, unknownParts: [] };
+  const computedStatements: JsonExpression[] = [];
   const statementProperty = findProperty(node, "Statement");
   const statements: PolicyStatement[] = [];
   if (statementProperty) {
     const value = statementProperty.value;
     if (unknownPart(value, reading)) {
       // The whole Statement list is computed by the host: nothing to read.
+      computedStatements.push(value);
     } else if (value.type === "JSONObjectExpression") {
       statements.push(readStatement(value, 0, reading));
     } else if (value.type === "JSONArrayExpression") {
       value.elements.forEach((element, i) => {
         if (!element) return;
         // A statement the host adds or leaves out (`Fn::If` with `AWS::NoValue`) is unknown, not malformed.
-        if (unknownPart(element, reading)) return;
+        if (unknownPart(element, reading)) {
+          computedStatements.push(element);
+          return;
+        }
         if (element.type !== "JSONObjectExpression") {
           problems.push({
             code: "statement-not-object",
@@ -362,6 +369,7 @@ export function readPolicyDocument(node: JsonObject, values: ValueReader = plain
     problems,
     values,
     unknownParts: reading.unknownParts,
+    computedStatements,
   };
 }
 
@@ -379,6 +387,30 @@ export function policyValue(policy: PolicyDocument): unknown {
 /** Whether some value of the policy is unknown (see {@link StringValue.unknown}). */
 export function hasUnknownValues(policy: PolicyDocument): boolean {
   return (policy.unknownParts?.length ?? 0) > 0;
+}
+
+/**
+ * What a finding about access may rest on when some values of the policy are unknown (CloudFormation parameters):
+ *
+ * - `"grants"`, for a finding that says something is allowed (public access, an outsider): Allow statements with
+ *   unknown values are left out, since they can only add access; when a Deny statement has unknown values, or a
+ *   whole statement (or its Effect) is computed, nothing is certain and the answer is undefined.
+ * - `"refusals"`, for a finding that says something is not allowed (a missing replication grant): Deny statements
+ *   with unknown values are left out, since they can only take access away; an unknown Allow leaves nothing certain.
+ *
+ * So an unknown value never causes a finding, and never hides one that holds whatever the value turns out to be.
+ * A policy without unknown values keeps every statement.
+ */
+export function statementsForFinding(policy: PolicyDocument, finding: "grants" | "refusals"): PolicyStatement[] | undefined {
+  if (!hasUnknownValues(policy)) return policy.statements;
+  if ((policy.computedStatements?.length ?? 0) > 0) return undefined;
+  const droppable = finding === "grants" ? "Allow" : "Deny";
+  const kept: PolicyStatement[] = [];
+  for (const s of policy.statements) {
+    if (!s.unknown) kept.push(s);
+    else if (s.effect?.unknown || s.effect?.value !== droppable) return undefined;
+  }
+  return kept;
 }
 
 export { findProperty };

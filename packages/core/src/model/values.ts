@@ -5,7 +5,8 @@ export interface HostString {
   value: string;
   /**
    * True when the value depends on something ecrlint cannot know (a template parameter, another resource's
-   * attribute, an imported value, a condition). `value` then shows the unknown parts as `${Name}`: rules and the
+   * attribute, an imported value, a condition). `value` then shows the unknown parts as `${Name}` (with `::` written
+   * `.`, so that ARN segments stay apart: `arn:aws:ecr:${AWS.Region}:…`): rules and the
    * evaluator never judge such a value, and never guess what it will be.
    */
   unknown: boolean;
