@@ -38,8 +38,9 @@ export const noRegionMismatch = defineRule({
     const consistent: ArnValue[] = [];
     for (const a of arns) {
       const { region, partition } = a.arn;
-      // IAM and other global ARNs have no Region: nothing to compare.
-      if (region === "") continue;
+      // IAM and other global ARNs have no Region: nothing to compare. An unknown Region (a CloudFormation
+      // parameter) is never judged; a hard-coded one always is.
+      if (region === "" || !knownSegment(a, "region")) continue;
       const isEcr = a.arn.service === "ecr";
       if (hasWildcard(region)) {
         if (context.file.kind === "registry-policy" && a.origin === "resource" && isEcr) {

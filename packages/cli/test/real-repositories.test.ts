@@ -197,3 +197,53 @@ describe("file kinds, explained", () => {
     expect(text[73]!.slice(258, 270)).toBe('\\"Resource\\"');
   });
 });
+
+/** A template whose ECR resources take unknown values everywhere a value can be. */
+function unknownsTemplate(): unknown {
+  const resource = (Type: string, Properties: unknown) => ({ Type, Properties });
+  const statement = (extra: Record<string, unknown>) => ({ Effect: "Allow", Principal: { AWS: "arn:aws:iam::111122223333:root" }, Action: ["ecr:CreateRepository", "ecr:ReplicateImage"], Resource: { "Fn::Sub": "arn:${AWS::Partition}:ecr:${AWS::Region}:${AWS::AccountId}:repository/*" }, ...extra });
+  const template = {
+    AWSTemplateFormatVersion: "2010-09-09",
+    Parameters: { SourceAccount: { Type: "String" }, Actions: { Type: "CommaDelimitedList" }, Prefix: { Type: "String" }, Region: { Type: "String" } },
+    Conditions: { IsProd: { "Fn::Equals": [{ Ref: "AWS::AccountId" }, "444455556666"] } },
+    Resources: {
+      Policy: resource("AWS::ECR::RegistryPolicy", {
+        PolicyText: {
+          Version: "2012-10-17",
+          Statement: [
+            statement({ Sid: { "Fn::Sub": "Replication${Prefix}" }, Principal: { AWS: { "Fn::Sub": "arn:${AWS::Partition}:iam::${SourceAccount}:root" } } }),
+            statement({ Sid: { "Fn::Sub": "Replication${Prefix}" }, Action: { Ref: "Actions" } }),
+            statement({ Resource: { "Fn::ImportValue": "shared-repositories" }, Principal: { "Fn::If": ["IsProd", { AWS: "111122223333" }, "*"] } }),
+            statement({ Resource: { "Fn::Sub": "arn:aws:ecr:${Region}:${AWS::AccountId}:repository/${Prefix}/*" }, Condition: { StringEquals: { "aws:PrincipalOrgID": { Ref: "OrgId" } } } }),
+            { "Fn::If": ["IsProd", { Effect: "Deny", Principal: "*", Action: "ecr:*", Resource: "*" }, { Ref: "AWS::NoValue" }] },
+            { Effect: "Allow", Principal: { AWS: { "Fn::GetAtt": ["BuildRole", "Arn"] } }, Action: ["ecr:CreateRepository", "ecr:BatchImportUpstreamImage"], Resource: { "Fn::Sub": "arn:aws:ecr:${AWS::Region}:${AWS::AccountId}:repository/${Prefix}/*" } },
+          ],
+        },
+      }),
+      Repo: resource("AWS::ECR::Repository", { RepositoryPolicyText: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: { Ref: "Reader" } }, Action: { Ref: "Actions" } }] } }),
+      Cache: { Type: "AWS::ECR::PullThroughCacheRule", Properties: { EcrRepositoryPrefix: { Ref: "Prefix" }, UpstreamRegistryUrl: "public.ecr.aws" } },
+      Replication: { Type: "AWS::ECR::ReplicationConfiguration", Properties: { ReplicationConfiguration: { Rules: [{ Destinations: [{ Region: { Ref: "Region" }, RegistryId: { Ref: "SourceAccount" } }] }] } } },
+      Template: { Type: "AWS::ECR::RepositoryCreationTemplate", Properties: { Prefix: { Ref: "Prefix" }, AppliedFor: { Ref: "Actions" }, CustomRoleArn: { "Fn::GetAtt": ["Role", "Arn"] }, ResourceTags: [{ Key: "a", Value: "b" }] } },
+    },
+  };
+  return template;
+}
+
+describe("unknown CloudFormation values, with every rule on", () => {
+  it("are never an error: parameters, Fn::GetAtt, Fn::ImportValue and Fn::If anywhere give no finding", async () => {
+    const dir = tree({ ".ecrlintrc.json": { ...config, registries: [{ files: ["**"], account: "444455556666", region: "us-west-2", replicationSources: ["111122223333"], pullThroughCachePrefixes: ["ecr-public"] }], trustedAccounts: ["111122223333"] }, "stack.template.json": unknownsTemplate() });
+    const { ruleList } = await import("@ecrlint/rules");
+    const rules = Object.fromEntries(ruleList.map((r) => [r.id, "error" as const]));
+    const report = await lint({ cwd: dir, rules });
+    expect(report.results.flatMap((r) => r.messages.map((m) => `${m.ruleId}: ${m.message}`))).toEqual([]);
+    expect(report.stats).toMatchObject({ policyFiles: 1, documents: 5 });
+  });
+
+  it("nor when the registry is unknown too: AWS::Region and AWS::AccountId are then unknown values as well", async () => {
+    const dir = tree({ "stack.template.json": unknownsTemplate() });
+    const { ruleList } = await import("@ecrlint/rules");
+    const report = await lint({ cwd: dir, rules: Object.fromEntries(ruleList.map((r) => [r.id, "error" as const])) });
+    expect(report.results.flatMap((r) => r.messages.map((m) => `${m.ruleId}: ${m.message}`))).toEqual([]);
+    expect(report.notices.map((n) => n.id)).toEqual(["unknown-registry"]);
+  });
+});
