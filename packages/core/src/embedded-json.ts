@@ -141,7 +141,7 @@ function makeEmbedding(literal: AST.JSONLiteral, text: string, offsets: number[]
       const inner = innerRange(edit.range);
       if (!inner) return undefined;
       const edited = text.slice(0, inner[0]) + edit.text + text.slice(inner[1]);
-      if (!parseJsonText(edited).ok) return undefined;
+      if (!parseJsonText(edited, "JSON").ok) return undefined;
       return { range: [edit.range[0], edit.range[1]], text: escapeForString(edit.text, quote) };
     },
   };
@@ -190,7 +190,8 @@ export function parseEmbeddedJson(literal: AST.JSONLiteral): EmbeddedParse | und
   if (!decoded) return undefined;
   const { text, offsets } = decoded;
   const embedding = makeEmbedding(literal, text, offsets);
-  const parsed = parseJsonText(text);
+  // What AWS reads from the string is strict JSON: no comments, no trailing commas.
+  const parsed = parseJsonText(text, "JSON");
   if (!parsed.ok) {
     // The parser's column is 1-based on the inner line; find that inner offset, then its host place.
     const lines = text.split("\n");
