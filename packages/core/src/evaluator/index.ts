@@ -1,6 +1,6 @@
 export { compilePolicy, isCompiledPolicy, type CompiledPolicy, type CompiledStatement, type CompiledCondition } from "./compile.js";
 export { evaluateRequest, decide, conditionHoldsWhenAbsent, failsWithoutKeys } from "./evaluate.js";
-export { queryPolicy, type QueryOptions } from "./query.js";
+export { queryPolicy, EmptyQueryError, type QueryOptions } from "./query.js";
 export { replicationGrant, type ReplicationGrant, type ReplicationGrantQuery, type DestinationRegistry } from "./replication.js";
 export { findOutsiderAccess, accountsNamedIn, PINNING_KEYS, OUTSIDER_KINDS, type OutsiderQuery, type OutsiderAccess } from "./outsiders.js";
 export { parseCaller, principalAccount, isAccountPrincipal, type Caller } from "./principal.js";
