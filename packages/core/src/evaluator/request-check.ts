@@ -2,7 +2,7 @@ import { ACCOUNT_ID, parseArn, REPOSITORY_NAME } from "../arn.js";
 import { ecrCatalog, findEcrAction } from "../catalog.js";
 import { conditionKeySuggestions, findConditionKey } from "../condition-keys.js";
 import { closest } from "../did-you-mean.js";
-import { isPartition, isRegionInPartition, partitionById, suggestRegion } from "../partitions.js";
+import { isPartition, isRegionInPartition, partitionById, regionStatus, suggestRegion } from "../partitions.js";
 import type { CompiledPolicy } from "./compile.js";
 import { parseCaller } from "./principal.js";
 import type { ContextValue } from "./types.js";
@@ -80,6 +80,11 @@ function checkResource(policy: CompiledPolicy, action: string, resource: string)
   if (!isRegionInPartition(arn.region, arn.partition)) {
     const suggestion = suggestRegion(arn.region, arn.partition) ?? partitionById(arn.partition)?.knownRegions[0];
     return problem(`names "${arn.region}", which is no Region of the partition ${arn.partition}${didYouMean(suggestion)}`);
+  }
+  if (regionStatus(arn.region) !== "known") {
+    // A Region of the partition's shape that does not exist today may be a new one (REFERENCE §5): a warning.
+    const suggestion = suggestRegion(arn.region, arn.partition);
+    return { key: "resource", severity: "warning", message: `Resource "${resource}" names "${arn.region}", which is not a Region of the partition ${arn.partition} today${didYouMean(suggestion)}.` };
   }
   if (!ACCOUNT_ID.test(arn.account)) return problem(`names the account "${arn.account}", which is not 12 digits`);
   const slash = arn.resource.indexOf("/");
