@@ -461,6 +461,84 @@ function collectAccounts(text: string, into: Set<string>): void {
   for (const m of text.matchAll(/(?<!\d)\d{12}(?!\d)/g)) into.add(m[0]);
 }
 
+interface EqualityPair {
+  key: string;
+  keyText: string;
+  variable: string;
+  variableText: string;
+  /** Values of (key, variable) that tell every case apart; undefined is absent. */
+  cases: ContextChoice[][];
+}
+
+const swapCase = (text: string) => [...text].map((c) => (c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase())).join("");
+
+/**
+ * Quantified keys compared only with each other, by string equality: `"StringEquals": {"aws:ResourceTag/team":
+ * "${aws:PrincipalTag/team}"}` with both keys open. Such a condition depends only on which of the two are present,
+ * whether they are equal (with or without case) and whether the key equals a fallback (`${…, 'none'}`), so a handful
+ * of value pairs covers every case exactly. A key used any other way is left to the general split (inconclusive).
+ */
+function equalityPairs(policy: CompiledPolicy, contextKeys: ReadonlyMap<string, CompiledCondition[]>): EqualityPair[] {
+  const uses = new Map<string, number>();
+  const count = (k: string) => uses.set(k, (uses.get(k) ?? 0) + 1);
+  for (const s of policy.statements) {
+    for (const c of s.conditions) {
+      count(c.key);
+      for (const t of c.values) for (const k of variableKeys(t)) count(k);
+    }
+    for (const t of s.resource?.patterns ?? []) for (const k of variableKeys(t)) count(k);
+  }
+  const found = new Map<string, { key: string; keyText: string; variable: string; variableText: string; fallbacks: Set<string>; conditions: number }>();
+  for (const s of policy.statements) {
+    for (const c of s.conditions) {
+      const op = c.operator;
+      const single = c.values.length > 0 && c.values.every((t) => t.segments?.length === 1 && t.segments[0]!.kind === "var");
+      if (!op || op.set || op.base.family !== "string" || op.base.wildcards || !single || !contextKeys.has(c.key)) continue;
+      const variables = new Set(c.values.map((t) => (t.segments![0] as { key: string }).key));
+      if (variables.size !== 1) continue;
+      const variable = [...variables][0]!;
+      if (variable === c.key || !contextKeys.has(variable) || DERIVED.has(variable)) continue;
+      const id = `${c.key}\u0000${variable}`;
+      const entry = found.get(id) ?? { key: c.key, keyText: c.keyText, variable, variableText: (c.values[0]!.segments![0] as { name: string }).name, fallbacks: new Set<string>(), conditions: 0 };
+      for (const t of c.values) {
+        const fallback = (t.segments![0] as { fallback: string | undefined }).fallback;
+        if (fallback !== undefined) entry.fallbacks.add(fallback);
+      }
+      entry.conditions++;
+      found.set(id, entry);
+    }
+  }
+  const pairs: EqualityPair[] = [];
+  const taken = new Set<string>();
+  for (const e of found.values()) {
+    // Each key of the pair must be used by these conditions only (as key and as variable respectively).
+    const keyUses = uses.get(e.key) ?? 0;
+    const variableUses = uses.get(e.variable) ?? 0;
+    if (keyUses !== e.conditions || variableUses !== e.conditions || taken.has(e.key) || taken.has(e.variable)) continue;
+    taken.add(e.key);
+    taken.add(e.variable);
+    const fallbacks = [...e.fallbacks];
+    let v = "ecrlint-a";
+    while (fallbacks.some((f) => f.toLowerCase() === v)) v += "a";
+    const w = `${v}-other`;
+    const keyValues: ContextChoice[] = [undefined, v, swapCase(v), ...fallbacks, ...fallbacks.map(swapCase)];
+    const variableValues: ContextChoice[] = [undefined, v, w];
+    const cases: ContextChoice[][] = [];
+    const seen = new Set<string>();
+    for (const a of keyValues) {
+      for (const b of variableValues) {
+        const id = JSON.stringify([a ?? null, b ?? null]);
+        if (!seen.has(id)) cases.push([a, b]);
+        seen.add(id);
+      }
+    }
+    // A multivalued request value never matches a single-valued operator: one list stands for every list.
+    cases.push([[], v]);
+    pairs.push({ key: e.key, keyText: e.keyText, variable: e.variable, variableText: e.variableText, cases });
+  }
+  return pairs;
+}
+
 /** A query that would evaluate no request at all: its answer would be vacuous, so it is refused. */
 export class EmptyQueryError extends RangeError {
   constructor(message: string) {
@@ -593,6 +671,11 @@ export function queryPolicy(policy: CompiledPolicy | unknown, query: PolicyQuery
   }
   if (perResourceKeys.size > 1) gathered.reasons.push(`Resource patterns use several quantified variables (${[...perResourceKeys.values()].map((n) => `\${${n}}`).join(", ")})`);
 
+  // Two quantified keys compared for equality only with each other are ranged over together (`equalityPairs`).
+  const pairs = equalityPairs(relevant, contextKeys);
+  const paired = new Set(pairs.flatMap((p) => [p.key, p.variable]));
+  for (const k of paired) contextKeys.delete(k);
+
   // A pattern built from a quantified value compares two unknowns; the case split cannot cover that.
   for (const s of relevant.statements) {
     for (const t of s.resource?.patterns ?? []) {
@@ -601,7 +684,7 @@ export function queryPolicy(policy: CompiledPolicy | unknown, query: PolicyQuery
     for (const c of s.conditions) {
       for (const t of c.values) {
         for (const k of variableKeys(t)) {
-          if (!quantifiedKeys.has(k)) continue;
+          if (!quantifiedKeys.has(k) || paired.has(k)) continue;
           const exact = c.operator && c.operator.base.family === "string" && !c.operator.base.wildcards;
           if (quantifiedKeys.has(c.key) || !DERIVED.has(k) || !exact) gathered.reasons.push(`${c.operatorText} on ${c.keyText} compares with \${${k}}, which the query ranges over`);
         }
@@ -629,6 +712,12 @@ export function queryPolicy(policy: CompiledPolicy | unknown, query: PolicyQuery
     quantified.push(name);
   }
   for (const name of perResourceKeys.values()) quantified.push(name);
+  // Every dimension of the context split: one key, or a pair of keys ranged over together.
+  const dimensions: { names: string[]; cases: ContextChoice[][] }[] = keyCases.map(([name, cases]) => ({ names: [name], cases: cases.map((c) => [c]) }));
+  for (const pair of pairs) {
+    dimensions.push({ names: [pair.keyText, pair.variableText], cases: pair.cases });
+    quantified.push(pair.keyText, pair.variableText);
+  }
 
   const resourceOmitted = query.resource === undefined;
   const resourceDependsOnVariables = relevant.statements.some((s) => s.resource?.patterns.some((t) => !t.isStatic));
@@ -644,16 +733,18 @@ export function queryPolicy(policy: CompiledPolicy | unknown, query: PolicyQuery
   const found: Partial<Record<Decision, EvaluationRequest>> = {};
   let capped = false;
 
-  const total = keyCases.reduce((n, [, c]) => n * c.length, 1);
+  const total = dimensions.reduce((n, d) => n * d.cases.length, 1);
   if (total * callers.length > maxEvaluations) capped = true;
   outer: for (const caller of callers) {
     for (let index = 0; index < total; index++) {
       const context: Record<string, ContextValue> = { ...(query.context ?? {}) };
       let rest = index;
-      for (const [key, cases] of keyCases) {
-        const choice = cases[rest % cases.length];
+      for (const { names, cases } of dimensions) {
+        const choice = cases[rest % cases.length]!;
         rest = Math.floor(rest / cases.length);
-        if (choice !== undefined) context[key] = choice;
+        names.forEach((name, i) => {
+          if (choice[i] !== undefined) context[name] = choice[i]!;
+        });
       }
       const lookup = prepareRequest(relevant, { principal: caller.text, action: query.action, resource: query.resource ?? "*", context }).lookup;
       let resources: string[];

@@ -3,6 +3,7 @@
  * the test name or beside it.
  */
 import { describe, expect, it } from "vitest";
+import fc from "fast-check";
 import { compilePolicy, decide, EmptyQueryError, evaluateRequest, parseDate, queryPolicy, type ContextValue } from "../../src/evaluator/index.js";
 import type { RegistryContext } from "../../src/index.js";
 
@@ -239,5 +240,45 @@ describe("relevance first: statements that cannot apply are set aside before any
       expect(result.allowed).toBeUndefined();
       expect(result.explicitDeny).toBeDefined();
     });
+  });
+});
+
+/**
+ * Two open keys compared with each other (`"StringEquals": {"aws:ResourceTag/team": "${aws:PrincipalTag/team}"}`,
+ * the attribute-based pattern of the IAM guide's "IAM tutorial: Define permissions to access AWS resources based on
+ * tags") are ranged over together, exactly: checked against brute force on a pool of concrete contexts.
+ */
+describe("two quantified keys compared for equality are ranged over together", () => {
+  const operators = ["StringEquals", "StringNotEquals", "StringEqualsIgnoreCase", "StringNotEqualsIgnoreCase", "StringEqualsIfExists", "StringNotEqualsIfExists"];
+  const values = ["${aws:PrincipalTag/team}", "${aws:PrincipalTag/team, 'none'}"];
+  const pool: (string | string[] | undefined)[] = [undefined, "x", "X", "y", "none", "NONE", []];
+  const statement = fc.record({ effect: fc.constantFrom("Allow", "Deny"), operator: fc.constantFrom(...operators), value: fc.constantFrom(...values) }).map((s) => ({
+    Effect: s.effect,
+    Principal: "*",
+    Action: "ecr:PutImage",
+    Resource: "*",
+    Condition: { [s.operator]: { "aws:ResourceTag/team": s.value } },
+  }));
+
+  it("finds an allowed context whenever brute force does, and says exact", () => {
+    fc.assert(
+      fc.property(fc.array(statement, { minLength: 1, maxLength: 3 }), (Statement) => {
+        const policy = compilePolicy({ Version: "2012-10-17", Statement }, { registry });
+        const result = queryPolicy(policy, { action: "ecr:PutImage", principal: ACCOUNT, resource: RESOURCE, anyContext: true });
+        expect(result.status).toBe("exact");
+        let brute = false;
+        for (const a of pool) {
+          for (const b of pool) {
+            const context: Record<string, ContextValue> = {};
+            if (a !== undefined) context["aws:ResourceTag/team"] = a;
+            if (b !== undefined) context["aws:PrincipalTag/team"] = b;
+            if (decide(policy, { principal: ACCOUNT, action: "ecr:PutImage", resource: RESOURCE, context }) === "allow") brute = true;
+          }
+        }
+        expect(result.allowed !== undefined).toBe(brute);
+        if (result.allowed) expect(decide(policy, result.allowed.request)).toBe("allow");
+      }),
+      { numRuns: 300, seed: 11 },
+    );
   });
 });
