@@ -2,7 +2,7 @@ import { ecrCatalog, type CatalogAction } from "../catalog.js";
 import { withStatements, type CompiledPolicy, type CompiledStatement } from "./compile.js";
 import { coversAction, failsWithoutKeys } from "./evaluate.js";
 import { parseCaller, principalAccount } from "./principal.js";
-import { queryPolicy } from "./query.js";
+import { EmptyQueryError, queryPolicy } from "./query.js";
 import type { ContextValue, PrincipalKind, QueryWitness } from "./types.js";
 
 /**
@@ -253,7 +253,14 @@ function searchGrant(
     }
     if (failsWithoutKeys(allow, absent)) continue;
     for (const action of actions) {
-      const result = queryPolicy(grant, { action: action.name, context, absent: [...absent], anyContext: true, principals });
+      let result;
+      try {
+        result = queryPolicy(grant, { action: action.name, context, absent: [...absent], anyContext: true, principals });
+      } catch (error) {
+        // Principal kinds that leave no outsider to try: no access to report.
+        if (error instanceof EmptyQueryError) continue;
+        throw error;
+      }
       if (!result.allowed) continue;
       const trace = result.allowed.result.statements.find((t) => t.index === allow.index);
       return { statement: allow.index, witness: result.allowed, principalValue: trace?.principal.matchedValue, namedContext };

@@ -282,3 +282,44 @@ describe("two quantified keys compared for equality are ranged over together", (
     );
   });
 });
+
+/**
+ * A Resource variable with its key left open, checked against brute force: every team value from a pool (absent
+ * included) against every repository of a pool. IAM User Guide, "IAM policy elements: Variables and tags": the value
+ * is substituted into the Resource as text; "If AWS cannot resolve a variable this might cause the entire statement
+ * to be invalid".
+ */
+describe("a Resource variable agrees with brute force", () => {
+  const base = `arn:aws:ecr:us-west-2:${REGISTRY}:repository/`;
+  const patterns = ["${aws:PrincipalTag/team}/*", "team-${aws:PrincipalTag/team}", "${aws:PrincipalTag/team}", "*/${aws:PrincipalTag/team}/*"];
+  const others = ["*", "prod/*", "a*", "x/y", "team-a"];
+  const teams = [undefined, "a", "b", "x", "prod", "team-a", "x/y", "a/b", "zz"];
+  const names = ["a/b", "b/c", "x/y", "prod/a", "team-a", "team-b", "a", "x", "zz", "q/x/y", "ab"];
+  const statement = fc.record({ effect: fc.constantFrom("Allow", "Allow", "Deny"), variable: fc.boolean(), pattern: fc.constantFrom(...patterns), other: fc.constantFrom(...others), not: fc.integer({ min: 0, max: 5 }) }).map((s) => ({
+    Effect: s.effect,
+    Principal: { AWS: REGISTRY },
+    Action: "ecr:PutImage",
+    [s.not === 0 ? "NotResource" : "Resource"]: base + (s.variable ? s.pattern : s.other),
+  }));
+  const policies = fc.array(statement, { minLength: 1, maxLength: 3 }).filter((st) => st.filter((s) => JSON.stringify(s).includes("${")).length <= 1);
+
+  it("finds an allowed repository and value whenever brute force does, exactly", () => {
+    fc.assert(
+      fc.property(policies, (Statement) => {
+        const policy = compilePolicy({ Version: "2012-10-17", Statement }, { registry });
+        const result = queryPolicy(policy, { action: "ecr:PutImage", principal: `arn:aws:iam::${REGISTRY}:role/dev`, anyContext: true });
+        expect(result.status).toBe("exact");
+        let brute: string | undefined;
+        for (const team of teams) {
+          for (const name of names) {
+            const request = { principal: `arn:aws:iam::${REGISTRY}:role/dev`, action: "ecr:PutImage", resource: base + name, context: team === undefined ? {} : { "aws:PrincipalTag/team": team } };
+            if (!brute && decide(policy, request) === "allow") brute = JSON.stringify(request);
+          }
+        }
+        if (brute) expect(result.allowed, brute).toBeDefined();
+        if (result.allowed) expect(decide(policy, result.allowed.request)).toBe("allow");
+      }),
+      { numRuns: 300, seed: 5 },
+    );
+  });
+});
