@@ -114,6 +114,17 @@ describe("no vacuous passes from the command line", () => {
     expect(stdout.trimEnd().split("\n").at(-1)).toBe("0 passed, 0 failed, 3 invalid files");
   });
 
+  it("a context key no ECR request carries is a warning beside the passing case, exit 0", async () => {
+    const dir = tempDir("ecrlint-cases-");
+    const policy = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "111122223333" }, Action: "ecr:PutImage", Resource: "arn:aws:ecr:us-west-2:444455556666:repository/*" }] };
+    const cases = [{ name: "push from the office", principal: "111122223333", action: "ecr:PutImage", context: { "aws:SourceIpp": "10.0.0.1" }, expect: "allow" }];
+    writeFileSync(join(dir, "w.cases.json"), JSON.stringify({ policy, cases }));
+    const { code, stdout } = await runBin(["test"], { cwd: dir });
+    expect(code).toBe(0);
+    expect(stdout).toContain('  ! push from the office (line 1): Context key "aws:SourceIpp" is neither a condition key of ECR requests nor one the policy uses, so it changes nothing (did you mean "aws:SourceIp"?).');
+    expect(stdout.trimEnd().split("\n").at(-1)).toBe("1 passed, 0 failed");
+  });
+
   it("explain refuses an action outside the catalog, with a did-you-mean, exit 2", async () => {
     const { code, stdout, stderr } = await runBin(["explain", "fixtures/replication/registry-policy.json", "-a", "ecr:ReplicateImages"], { cwd: repoDir });
     expect(code).toBe(2);
