@@ -312,7 +312,8 @@ describe("a Resource variable agrees with brute force", () => {
         let brute: string | undefined;
         for (const team of teams) {
           for (const name of names) {
-            const request = { principal: `arn:aws:iam::${REGISTRY}:role/dev`, action: "ecr:PutImage", resource: base + name, context: team === undefined ? {} : { "aws:PrincipalTag/team": team } };
+            const context: Record<string, ContextValue> = team === undefined ? {} : { "aws:PrincipalTag/team": team };
+            const request = { principal: `arn:aws:iam::${REGISTRY}:role/dev`, action: "ecr:PutImage", resource: base + name, context };
             if (!brute && decide(policy, request) === "allow") brute = JSON.stringify(request);
           }
         }
