@@ -409,6 +409,9 @@ function contextCases(key: string, conditions: CompiledCondition[], lookup: Look
     const r = classWitnesses({ shape: ANY_VALUE, globs, maxStates });
     if (!r.complete) gathered.reasons.push(`too many patterns on ${key} to split into cases`);
     for (const w of r.witnesses) values.add(w.value);
+    // The empty string is a value too (and an empty data set under ForAllValues/ForAnyValue): a case of its own
+    // where some pattern matches it (`""`, `*`).
+    if (globs.some((g) => globMatchesText(g, ""))) values.add("");
   }
   if (families.has("numeric")) {
     const nums = conditions.filter((c) => c.operator?.base.family === "numeric").flatMap(resolved).map(parseNumber).filter((n): n is number => n !== undefined);

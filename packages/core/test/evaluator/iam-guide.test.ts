@@ -324,3 +324,29 @@ describe("a Resource variable agrees with brute force", () => {
     );
   });
 });
+
+describe("the empty string is a context value of its own in quantified queries", () => {
+  it('finds the request whose tag is "" when only that is allowed', () => {
+    const policy = compilePolicy(
+      { Version: "2012-10-17", Statement: { Effect: "Allow", Principal: "*", Action: "ecr:PutImage", Resource: "*", Condition: { StringEquals: { "aws:PrincipalTag/team": "" } } } },
+      { registry },
+    );
+    const result = queryPolicy(policy, { action: "ecr:PutImage", principal: ACCOUNT, resource: RESOURCE, anyContext: true });
+    expect(result.status).toBe("exact");
+    expect(result.allowed?.request.context).toEqual({ "aws:PrincipalTag/team": "" });
+  });
+
+  it("treats it as an empty data set under ForAllValues: a Deny on every tag key but team lets it through", () => {
+    const policy = compilePolicy(
+      {
+        Version: "2012-10-17",
+        Statement: [
+          { Effect: "Allow", Principal: "*", Action: "ecr:TagResource", Resource: "*" },
+          { Effect: "Deny", Principal: "*", Action: "ecr:TagResource", Resource: "*", Condition: { "ForAnyValue:StringNotLike": { "aws:TagKeys": ["team", "*"] } } },
+        ],
+      },
+      { registry },
+    );
+    expect(decide(policy, { principal: ACCOUNT, action: "ecr:TagResource", resource: RESOURCE, context: { "aws:TagKeys": "" } })).toBe("allow");
+  });
+});
