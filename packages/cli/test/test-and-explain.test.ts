@@ -132,6 +132,14 @@ describe("no vacuous passes from the command line", () => {
     expect(stderr).toBe('"ecr:ReplicateImages" is not an action of the ECR catalog (did you mean "ecr:ReplicateImage"?).\n');
   });
 
+  it("explain says what a made-up witness principal stands for", async () => {
+    const dir = tempDir("ecrlint-explain-");
+    const policy = { Version: "2012-10-17", Statement: [{ Sid: "Open", Effect: "Allow", Principal: "*", Action: "ecr:BatchGetImage", Resource: "arn:aws:ecr:us-west-2:444455556666:repository/*" }] };
+    writeFileSync(join(dir, "registry-policy.json"), JSON.stringify(policy, null, 2));
+    const { stdout } = await runBin(["explain", "registry-policy.json", "-a", "ecr:BatchGetImage"], { cwd: dir });
+    expect(stdout).toMatch(/\n {10}\(arn:aws:iam::\d{12}:root stands for any account that neither the policy nor the question names\)\n/);
+  });
+
   it("explain warns about an unknown context key", async () => {
     const { code, stderr } = await runBin(
       ["explain", "fixtures/replication/registry-policy.json", "-a", "ecr:ReplicateImage", "-p", "111122223333", "-r", "arn:aws:ecr:us-west-2:444455556666:repository/app", "-c", "aws:SourceIpp=10.0.0.1"],

@@ -542,6 +542,19 @@ function equalityPairs(policy: CompiledPolicy, contextKeys: ReadonlyMap<string, 
   return pairs;
 }
 
+const KIND_WORDS: Partial<Record<Caller["kind"], string>> = { user: "IAM user", role: "IAM role", session: "role session", "federated-user": "federated user" };
+
+/** Every 12-digit account a policy's statements write down (principals, resources, condition values). */
+function accountsIn(policy: CompiledPolicy): Set<string> {
+  const out = new Set<string>();
+  for (const s of policy.statements) {
+    for (const e of s.principal?.entries ?? []) collectAccounts(e.source, out);
+    for (const t of s.resource?.patterns ?? []) collectAccounts(t.source, out);
+    for (const c of s.conditions) for (const t of c.values) collectAccounts(t.source, out);
+  }
+  return out;
+}
+
 /** A query that would evaluate no request at all: its answer would be vacuous, so it is refused. */
 export class EmptyQueryError extends RangeError {
   constructor(message: string) {
@@ -793,7 +806,17 @@ export function queryPolicy(policy: CompiledPolicy | unknown, query: PolicyQuery
     );
   }
   if (capped) gathered.reasons.push(`more than ${maxEvaluations} cases to try`);
-  const witness = (request: EvaluationRequest | undefined): QueryWitness | undefined => (request ? { request, result: evaluateRequest(compiled, request) } : undefined);
+  const named = new Set([...literalAccounts, ...accountsIn(compiled)]);
+  const witness = (request: EvaluationRequest | undefined): QueryWitness | undefined => {
+    if (!request) return undefined;
+    const found: QueryWitness = { request, result: evaluateRequest(compiled, request) };
+    const caller = principalOmitted ? callers.find((c) => c.text === request.principal) : undefined;
+    if (caller?.account !== undefined && !named.has(caller.account)) {
+      const unnamed = "an account that neither the policy nor the question names";
+      found.principalStandsFor = caller.kind === "account" ? `any ${unnamed.slice(3)}` : `any ${KIND_WORDS[caller.kind] ?? "principal"} of ${unnamed}`;
+    }
+    return found;
+  };
   const allowed = witness(found.allow);
   const implicitDeny = witness(found["implicit-deny"]);
   const explicitDeny = witness(found["explicit-deny"]);

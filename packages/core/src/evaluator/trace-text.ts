@@ -113,7 +113,12 @@ export function formatTrace(evaluation: TracedEvaluation): string {
   if (result?.decision === "allow" && result.needsIdentityAllow) decision += "; the caller's identity policy must allow it too";
   lines.push(`Decision: ${decision}`);
   if (!result) return `${lines.join("\n")}\n`;
-  if (evaluation.quantified.length) lines.push(`${evaluation.decision === "allow" ? "Witness" : "Example"}:  ${describeRequest(result.request, action)}`);
+  if (evaluation.quantified.length) {
+    lines.push(`${evaluation.decision === "allow" ? "Witness" : "Example"}:  ${describeRequest(result.request, action)}`);
+    const q = evaluation.query;
+    const shown = [q?.allowed, q?.implicitDeny, q?.explicitDeny].find((w) => w?.request === result.request);
+    if (shown?.principalStandsFor) lines.push(`          (${result.request.principal} stands for ${shown.principalStandsFor})`);
+  }
   lines.push("");
   for (const s of result.statements) {
     lines.push(`${mark(s.matched)} ${statementName(s)} ${s.effect || "(no Effect)"}${s.matched ? " — matches" : ""}`);
