@@ -1,6 +1,6 @@
-import { compileForFinding, findOutsiderAccess } from "@ecrlint/core/evaluator";
+import { compileForFinding, describeWitnessPrincipal, findOutsiderAccess } from "@ecrlint/core/evaluator";
 import { defineRule } from "@ecrlint/core";
-import { describeCaller, principalNodeFor } from "../_shared/outsider-access.js";
+import { principalNodeFor } from "../_shared/outsider-access.js";
 import { policyOf } from "../_shared/util.js";
 
 export const noExternalPrincipal = defineRule({
@@ -13,7 +13,7 @@ export const noExternalPrincipal = defineRule({
       reference: "§2 (cross-account grants), §6 (account principals, cross-account access, condition semantics)",
     },
     messages: {
-      externalPrincipal: "{{principal}} is outside the trusted accounts and organizations, and this statement allows it {{action}}{{context}}.",
+      externalPrincipal: "This statement allows {{action}}{{context}} to {{principal}}.",
     },
     schema: [],
   },
@@ -35,7 +35,7 @@ export const noExternalPrincipal = defineRule({
       context.report({
         node: principalNodeFor(statement, access.principalValue),
         messageId: "externalPrincipal",
-        data: { principal: describeCaller(principal), action, context: access.namedContext.length ? ` (with ${access.namedContext.join(", ")})` : "" },
+        data: { principal: describeWitnessPrincipal(compiled, principal, "outside the trusted accounts and organizations", "an account outside your organization"), action, context: access.namedContext.length ? ` (with ${access.namedContext.join(", ")})` : "" },
       });
     }
   },

@@ -72,6 +72,7 @@ export { isPartition, isRegionInPartition, PARTITIONS, partitionOfRegion, region
 export { closest } from "./did-you-mean.js";
 export { hasWildcard } from "./wildcard.js";
 export { ecrCatalog, findEcrAction, serviceCatalog, type CatalogAction } from "./catalog.js";
+export { conditionKeySuggestions, findConditionKey, isMultiValued, type ConditionKeyInfo } from "./condition-keys.js";
 
 // The config.
 export { configSchema, schemaId, settingsSchema } from "./config/schema.js";
