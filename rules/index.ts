@@ -25,8 +25,9 @@ import { validNetworkCondition } from "./valid-network-condition/index.js";
 import { validPolicy } from "./valid-policy/index.js";
 import { validPolicyVariable } from "./valid-policy-variable/index.js";
 import { validPrincipal } from "./valid-principal/index.js";
+import { validRepositoryCreationTemplate } from "./valid-repository-creation-template/index.js";
 
-export { maxPolicySize, noAccountMismatch, noBroadPullThroughCacheScope, noDuplicateSid, noExternalPrincipal, noPublicAccess, noRedundantEntry, noRegionMismatch, noRepositoryPolicyResource, noUnguardedServicePrincipal, noUnsupportedConditionKey, noWildcardInExactOperator, plainJson, pullThroughCachePrefixExists, replicationDestinationAllowed, requireReplicateImage, validAction, validArn, validCondition, validConditionBlock, validNetworkCondition, validPolicy, validPolicyVariable, validPrincipal };
+export { maxPolicySize, noAccountMismatch, noBroadPullThroughCacheScope, noDuplicateSid, noExternalPrincipal, noPublicAccess, noRedundantEntry, noRegionMismatch, noRepositoryPolicyResource, noUnguardedServicePrincipal, noUnsupportedConditionKey, noWildcardInExactOperator, plainJson, pullThroughCachePrefixExists, replicationDestinationAllowed, requireReplicateImage, validAction, validArn, validCondition, validConditionBlock, validNetworkCondition, validPolicy, validPolicyVariable, validPrincipal, validRepositoryCreationTemplate };
 
 /** Every rule, single-file and cross-file, in the order their ids sort. */
 export const ruleList: readonly AnyRule[] = [
@@ -54,6 +55,7 @@ export const ruleList: readonly AnyRule[] = [
   validPolicy,
   validPolicyVariable,
   validPrincipal,
+  validRepositoryCreationTemplate,
 ];
 
 export const rules: Readonly<Record<string, AnyRule>> = Object.fromEntries(ruleList.map((rule) => [rule.id, rule]));

@@ -37,6 +37,8 @@ export const DOCS = {
   pullThroughCachePermissions: ecr("Granting registry permissions for pull through cache", "registry-permissions-create-pullthroughcache.html"),
   pullThroughCacheIam: ecr("IAM permissions required to sync an upstream registry", "pull-through-cache-iam.html"),
   repositoryPolicies: ecr("Private repository policies in Amazon ECR", "repository-policies.html"),
+  creationTemplates: ecr("Templates to control repositories created during a pull through cache, create on push, or replication action", "repository-creation-templates.html"),
+  createRepositoryCreationTemplate: api("CreateRepositoryCreationTemplate"),
   putRegistryPolicy: api("PutRegistryPolicy"),
   setRepositoryPolicy: api("SetRepositoryPolicy"),
   putReplicationConfiguration: api("PutReplicationConfiguration"),

@@ -34,9 +34,12 @@ export function missingReplicateImageGrants(policy: PolicyDocument, registry: Re
     const grantNode = s.action?.values.find((v) => actionMatches(v.value, CREATE))?.node ?? s.action?.property.value ?? s.notAction?.property.value;
     if (!grantNode) continue;
     for (const principal of awsPrincipalValues(s)) {
+      // An unknown value (a template parameter) is never judged.
+      if (principal.unknown) continue;
       const account = principalAccount(principal.value);
       if (!account) continue;
       for (const v of s.resource?.values ?? []) {
+        if (v.unknown) continue;
         const resource = v.value;
         const arn = parseArn(resource);
         const home = registry.account ?? (arn && /^\d{12}$/.test(arn.account) ? arn.account : undefined);

@@ -1,4 +1,4 @@
-import { defineRule, policyValue } from "@ecrlint/core";
+import { defineRule, hasUnknownValues, policyValue } from "@ecrlint/core";
 import { headLoc, policyOf } from "../_shared/util.js";
 import { check, DOCS } from "../_shared/docs.js";
 
@@ -25,7 +25,8 @@ export const maxPolicySize = defineRule({
   defaultOptions: {},
   check(context) {
     const policy = policyOf(context.file);
-    if (!policy) return;
+    // With unknown values (CloudFormation parameters) the text that is sent is unknown too.
+    if (!policy || hasUnknownValues(policy)) return;
     const repository = context.file.kind === "repository-policy";
     // The smallest text that could be sent: if even that is too long, no formatting of the file can be deployed.
     const size = JSON.stringify(policyValue(policy)).length;

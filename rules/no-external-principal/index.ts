@@ -1,6 +1,6 @@
-import { compilePolicy, findOutsiderAccess } from "@ecrlint/core/evaluator";
+import { compileForFinding, describeWitnessPrincipal, findOutsiderAccess } from "@ecrlint/core/evaluator";
 import { defineRule } from "@ecrlint/core";
-import { describeCaller, principalNodeFor } from "../_shared/outsider-access.js";
+import { principalNodeFor } from "../_shared/outsider-access.js";
 import { policyOf } from "../_shared/util.js";
 import { DOCS } from "../_shared/docs.js";
 
@@ -16,7 +16,7 @@ export const noExternalPrincipal = defineRule({
       sources: [DOCS.principal, DOCS.evaluation, DOCS.replicationPermissions],
     },
     messages: {
-      externalPrincipal: "{{principal}} is outside the trusted accounts and organizations, and this statement allows it {{action}}{{context}}.",
+      externalPrincipal: "This statement allows {{action}}{{context}} to {{principal}}.",
     },
     schema: [],
   },
@@ -29,14 +29,16 @@ export const noExternalPrincipal = defineRule({
     // The registry's own account and its configured replication sources are part of the setup, not outsiders.
     const accounts = new Set<string>([...trust.accounts, ...(registry.replicationSources ?? [])]);
     if (registry.account) accounts.add(registry.account);
-    const compiled = compilePolicy(policy, { registry });
+    // A finding here says access is granted: with unknown values, only what holds whatever they are.
+    const compiled = compileForFinding(policy, "grants", { registry });
+    if (!compiled) return;
     for (const access of findOutsiderAccess(compiled, { trustedAccounts: accounts, trustedOrgs: trust.orgs, tryNamedValues: true })) {
       const { principal, action } = access.witness.request;
       const statement = policy.statements.find((s) => s.index === access.statement)!;
       context.report({
         node: principalNodeFor(statement, access.principalValue),
         messageId: "externalPrincipal",
-        data: { principal: describeCaller(principal), action, context: access.namedContext.length ? ` (with ${access.namedContext.join(", ")})` : "" },
+        data: { principal: describeWitnessPrincipal(compiled, principal, "outside the trusted accounts and organizations", "an account outside your organization"), action, context: access.namedContext.length ? ` (with ${access.namedContext.join(", ")})` : "" },
       });
     }
   },

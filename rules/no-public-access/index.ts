@@ -1,6 +1,6 @@
-import { accountsNamedIn, compilePolicy, findOutsiderAccess } from "@ecrlint/core/evaluator";
+import { accountsNamedIn, compileForFinding, describeWitnessPrincipal, findOutsiderAccess } from "@ecrlint/core/evaluator";
 import { defineRule } from "@ecrlint/core";
-import { describeCaller, principalNodeFor } from "../_shared/outsider-access.js";
+import { principalNodeFor } from "../_shared/outsider-access.js";
 import { policyOf } from "../_shared/util.js";
 import { DOCS } from "../_shared/docs.js";
 
@@ -17,7 +17,7 @@ export const noPublicAccess = defineRule({
     },
     messages: {
       publicAccess:
-        "Anyone can use this grant: {{principal}}, which neither this policy nor its registry names, is allowed {{action}}. Name the principals, or pin them with a condition such as aws:PrincipalOrgID, aws:PrincipalAccount or aws:SourceAccount.",
+        "Anyone can use this grant: it allows {{action}} to {{principal}}. Name the principals, or pin them with a condition such as aws:PrincipalOrgID, aws:PrincipalAccount or aws:SourceAccount.",
     },
     schema: [],
   },
@@ -26,14 +26,16 @@ export const noPublicAccess = defineRule({
   check(context) {
     const policy = policyOf(context.file);
     if (!policy) return;
-    const compiled = compilePolicy(policy, { registry: context.registry });
+    // A finding here says access is granted: with unknown values, only what holds whatever they are.
+    const compiled = compileForFinding(policy, "grants", { registry: context.registry });
+    if (!compiled) return;
     // Every account the author wrote down or configured is someone in particular; the world is everyone else.
     const accounts = new Set<string>([...context.trust.accounts, ...(context.registry.replicationSources ?? []), ...accountsNamedIn(compiled)]);
     if (context.registry.account) accounts.add(context.registry.account);
     for (const access of findOutsiderAccess(compiled, { trustedAccounts: accounts })) {
       const { principal, action } = access.witness.request;
       const statement = policy.statements.find((s) => s.index === access.statement)!;
-      context.report({ node: principalNodeFor(statement, access.principalValue), messageId: "publicAccess", data: { principal: describeCaller(principal), action } });
+      context.report({ node: principalNodeFor(statement, access.principalValue), messageId: "publicAccess", data: { principal: describeWitnessPrincipal(compiled, principal, "in an account that neither this policy nor its registry names", "a stranger's account"), action } });
     }
   },
 });

@@ -7,7 +7,9 @@ import { headLoc, policyOf } from "../_shared/util.js";
  * For each value that another of the list covers, the one that covers it. Of two values that cover each other
  * (equal, or equal but for case in actions) the later is the redundant one.
  */
-function coveredValues(values: StringValue[], covers: (outer: string, inner: string) => boolean): [StringValue, StringValue][] {
+function coveredValues(all: StringValue[], covers: (outer: string, inner: string) => boolean): [StringValue, StringValue][] {
+  // An unknown value (a template parameter) covers nothing and is covered by nothing that is known.
+  const values = all.filter((v) => !v.unknown);
   const out: [StringValue, StringValue][] = [];
   values.forEach((v, i) => {
     const by = values.find((o, j) => j !== i && covers(o.value, v.value) && (j < i || !covers(v.value, o.value)));
@@ -67,11 +69,14 @@ export const noRedundantEntry = defineRule({
     const statements = (policyValue(policy) as { Statement?: unknown }).Statement;
     const plain = Array.isArray(statements) ? statements : [statements];
     for (const s of policy.statements) {
-      const { Sid: _sid, ...rest } = (plain[s.index] ?? {}) as Record<string, unknown>;
-      const key = JSON.stringify(rest);
-      const line = seen.get(key);
-      if (line !== undefined) context.report({ node: s.node, loc: headLoc(s.node), messageId: "redundantStatement", data: { line } });
-      else seen.set(key, s.node.loc.start.line);
+      // A statement with unknown values is a different statement for each of them.
+      if (!s.unknown) {
+        const { Sid: _sid, ...rest } = (plain[s.index] ?? {}) as Record<string, unknown>;
+        const key = JSON.stringify(rest);
+        const line = seen.get(key);
+        if (line !== undefined) context.report({ node: s.node, loc: headLoc(s.node), messageId: "redundantStatement", data: { line } });
+        else seen.set(key, s.node.loc.start.line);
+      }
 
       for (const [v, by] of coveredValues(s.action?.values ?? [], actionPatternCovers)) {
         context.report({ node: v.node, messageId: "redundantAction", data: { value: v.value, by: by.value } });
@@ -87,6 +92,7 @@ export const noRedundantEntry = defineRule({
           }
           if (!ip) continue;
           for (const v of k.values) {
+            if (v.unknown) continue;
             const simple = simplerIpv4Block(v.value);
             if (simple) context.report({ node: v.node, messageId: "simplerCidr", data: { value: v.value, simple } });
           }

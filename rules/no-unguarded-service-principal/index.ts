@@ -32,7 +32,8 @@ export const noUnguardedServicePrincipal = defineRule({
     let compiled: CompiledPolicy | undefined;
     const account = context.registry.account ?? "ACCOUNT-ID";
     for (const s of policy.statements) {
-      if (!isAllow(s)) continue;
+      // A statement with unknown values (template parameters) may hold the guard in them: not judged.
+      if (!isAllow(s) || s.unknown) continue;
       const services = (s.principal?.entries ?? []).filter((e) => e.type === "Service").flatMap((e) => e.values);
       if (services.length === 0) continue;
       const statement = (compiled ??= compilePolicy(policy)).statements.find((c) => c.index === s.index);

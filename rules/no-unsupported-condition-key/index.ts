@@ -36,7 +36,8 @@ export const noUnsupportedConditionKey = defineRule({
     if (!policy) return;
     for (const s of policy.statements) {
       // NotAction names what is excluded: every other action may carry any key.
-      if (!s.action || !s.condition) continue;
+      // With an unknown action (a template parameter) the statement's actions are not all known: not judged.
+      if (!s.action || !s.condition || s.action.values.some((v) => v.unknown)) continue;
       const actions = [...new Map(s.action.values.flatMap((v) => expandActionPattern(v.value)).map((a) => [a.name, a])).values()];
       if (actions.length === 0) continue;
       for (const op of s.condition.operators) {

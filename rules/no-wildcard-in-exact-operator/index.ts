@@ -49,6 +49,7 @@ export const noWildcardInExactOperator = defineRule({
       const taken = operators.some((o) => o.operator === like);
       for (const k of op.keys) {
         for (const v of k.values) {
+          if (v.unknown) continue;
           const text = withoutEscapes(v.value);
           if (!hasWildcard(text)) continue;
           const suggest: SuggestionDescriptor[] = exact && !taken ? [{ messageId: "useLike", data: { like }, edits: [renameKeyEdit(op.property, like)] }] : [];

@@ -62,8 +62,9 @@ export const plainJson = defineRule<Options>({
   kinds: ["registry-policy", "repository-policy", "replication-configuration", "pull-through-cache-rules", "repository-creation-template"],
   defaultOptions: { allowComments: false },
   check(context) {
-    // A .jsonc or .json5 file says its dialect; only a .json file is sent to AWS as it is.
-    if (!/\.json$/i.test(context.filePath)) return;
+    // A .jsonc or .json5 file says its dialect; only a .json file is sent to AWS as it is. A document inside a host
+    // (a CloudFormation resource, CLI output) is not the file AWS reads, and several of them would repeat the finding.
+    if (!/\.json$/i.test(context.filePath) || context.file.host.path !== "" || context.file.host.embedding) return;
     const { ast } = context.file;
     const program = ast as typeof ast & { comments?: Token[]; tokens?: Token[] };
     if (!context.options.allowComments) {

@@ -1,5 +1,5 @@
-import { defineRule, partitionOfRegion, policyValue, type ProjectFile, type Span, spanOf } from "@ecrlint/core";
-import { type CompiledPolicy, compilePolicy, replicationGrant } from "@ecrlint/core/evaluator";
+import { defineRule, hostValue, partitionOfRegion, policyValue, statementsForFinding, type ProjectFile, type Span, spanOf, type StringValue } from "@ecrlint/core";
+import { compileForFinding, replicationGrant } from "@ecrlint/core/evaluator";
 import { compiledPolicy, missingReplicateImageGrants, type PolicyFacts } from "../_shared/replication-grant.js";
 import { DOCS } from "../_shared/docs.js";
 
@@ -19,6 +19,8 @@ interface Options {
 }
 
 type File = ProjectFile<Facts, Options>;
+
+const known = (v: StringValue | undefined): string | undefined => (v && !v.unknown ? v.value : undefined);
 
 export const replicationDestinationAllowed = defineRule<Options, Facts>({
   id: "replication-destination-allowed",
@@ -59,16 +61,17 @@ export const replicationDestinationAllowed = defineRule<Options, Facts>({
         const statementLines: number[] = [];
         for (const s of file.policy.statements) statementLines[s.index] = s.node.loc.start.line;
         // Read without a registry, as facts are: the statements' own ARNs say whose repositories they grant.
-        let compiled: CompiledPolicy | undefined;
-        const causes = missingReplicateImageGrants(file.policy, { source: "unknown" }, () => (compiled ??= compilePolicy(file.policy)));
+        const refusals = compileForFinding(file.policy, "refusals");
+        const causes = refusals ? missingReplicateImageGrants(file.policy, { source: "unknown" }, () => refusals) : [];
         return { kind: "policy", value: policyValue(file.policy), statementLines, causedSources: [...new Set(causes.map((c) => c.account))] };
       }
       if (file.kind !== "replication-configuration") return undefined;
       return {
         kind: "replication",
         rules: file.replication.rules.map((rule) => ({
-          filters: rule.filters.flatMap((f) => (f.filter && (f.filterType?.value ?? "PREFIX_MATCH") === "PREFIX_MATCH" ? [f.filter.value] : [])),
-          destinations: rule.destinations.map((d) => ({ region: d.region?.value, registryId: d.registryId?.value, loc: spanOf(d.node) })),
+          filters: rule.filters.flatMap((f) => (f.filter && !f.filter.unknown && (f.filterType?.value ?? "PREFIX_MATCH") === "PREFIX_MATCH" ? [f.filter.value] : [])),
+          // An unknown Region or account (a template parameter) is left out, which skips the destination.
+          destinations: rule.destinations.map((d) => ({ region: known(d.region), registryId: known(d.registryId), loc: spanOf(d.node) })),
         })),
       };
     },

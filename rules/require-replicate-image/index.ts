@@ -1,15 +1,22 @@
 import { defineRule, type StringListElement, type TextEdit } from "@ecrlint/core";
-import { type CompiledPolicy, compilePolicy, replicationGrant } from "@ecrlint/core/evaluator";
+import { type CompiledPolicy, compileForFinding, replicationGrant } from "@ecrlint/core/evaluator";
 import { policyOf } from "../_shared/util.js";
 import { DOCS } from "../_shared/docs.js";
 import { missingReplicateImageGrants, REPLICATE } from "../_shared/replication-grant.js";
 
-/** Adds `"ecr:ReplicateImage"` after the last action, copying the list's own separator so formatting is kept. */
-function addActionEdit(text: string, action: StringListElement): TextEdit | undefined {
+/**
+ * Adds `"ecr:ReplicateImage"` after the last action, copying the list's own separator so formatting is kept.
+ * `getText` gives the policy's own text (unescaped when the policy is written in a JSON string, like `policyText`).
+ */
+function addActionEdit(getText: (range: readonly [number, number]) => string, action: StringListElement): TextEdit | undefined {
   const node = action.property.value;
+  // An Action list a template computes (a parameter, Fn::If) is not edited.
+  if (action.values.some((v) => v.unknown) || (node.type !== "JSONLiteral" && node.type !== "JSONArrayExpression")) return undefined;
+  const text = (from: number, to: number) => getText([from, to]);
+  const quoteAt = (offset: number) => (text(offset, offset + 1) === "'" ? "'" : '"');
   if (!action.isList) {
-    const quote = text[node.range[0]] === "'" ? "'" : '"';
-    return { range: node.range, text: `[${text.slice(node.range[0], node.range[1])}, ${quote}${REPLICATE}${quote}]` };
+    const quote = quoteAt(node.range[0]);
+    return { range: node.range, text: `[${text(node.range[0], node.range[1])}, ${quote}${REPLICATE}${quote}]` };
   }
   if (node.type !== "JSONArrayExpression") return undefined;
   const elements = node.elements.filter((e) => e !== null);
@@ -17,12 +24,12 @@ function addActionEdit(text: string, action: StringListElement): TextEdit | unde
   if (!last) return { range: [node.range[0] + 1, node.range[0] + 1], text: `"${REPLICATE}"` };
   let separator = ", ";
   if (elements.length >= 2) {
-    separator = text.slice(elements[elements.length - 2]!.range[1], last.range[0]);
+    separator = text(elements[elements.length - 2]!.range[1], last.range[0]);
   } else {
-    const before = text.slice(node.range[0] + 1, last.range[0]);
+    const before = text(node.range[0] + 1, last.range[0]);
     if (before.includes("\n")) separator = "," + before;
   }
-  const quote = text[last.range[0]] === "'" ? "'" : '"';
+  const quote = quoteAt(last.range[0]);
   return { range: [last.range[1], last.range[1]], text: `${separator}${quote}${REPLICATE}${quote}` };
 }
 
@@ -52,11 +59,14 @@ export const requireReplicateImage = defineRule({
   kinds: ["registry-policy"],
   defaultOptions: {},
   check(context) {
+
     const policy = policyOf(context.file);
     if (!policy) return;
     const { registry } = context;
-    let compiled: CompiledPolicy | undefined;
-    const evaluator = (): CompiledPolicy => (compiled ??= compilePolicy(policy, { registry }));
+    // Every finding here says replication is refused: with unknown values, only what holds whatever they are.
+    const compiled = compileForFinding(policy, "refusals", { registry });
+    if (!compiled) return;
+    const evaluator = (): CompiledPolicy => compiled;
     const reported = new Set<string>();
     for (const cause of missingReplicateImageGrants(policy, registry, evaluator)) {
       reported.add(cause.account);
@@ -64,7 +74,7 @@ export const requireReplicateImage = defineRule({
       if (cause.status === "cancelled") {
         context.report({ node: cause.grantNode, messageId: "cancelledReplicateImage", data: { ...data, denyLine: cause.denyLine ?? 1 } });
       } else {
-        const edit = cause.statement.action ? addActionEdit(context.text, cause.statement.action) : undefined;
+        const edit = cause.statement.action ? addActionEdit(context.getText, cause.statement.action) : undefined;
         context.report({ node: cause.grantNode, messageId: "missingReplicateImage", data, ...(edit ? { fix: [edit] } : {}) });
       }
     }

@@ -50,7 +50,7 @@ export const validConditionBlock = defineRule({
           context.report({ node: k.property.key, messageId: "keyCase", data: { key: k.key, first: first.key, firstLine: first.property.loc.start.line } });
         }
         if (!first) seen.set(lower, k);
-        const types = [...new Set(k.values.map((v) => writtenType(v.node)))];
+        const types = [...new Set(k.values.filter((v) => !v.unknown).map((v) => writtenType(v.node)))];
         if (types.length > 1) context.report({ node: k.property.value, messageId: "mixedTypes", data: { key: k.key, types: types.sort().join(" and ") } });
         if (!parsed) continue;
         // The same Boolean twice is only redundant (no-redundant-entry); true and false together always hold.
@@ -62,7 +62,7 @@ export const validConditionBlock = defineRule({
         }
         if (lower === "aws:requestedregion" && parsed.base.family === "string") {
           for (const v of k.values) {
-            if (hasWildcard(v.value) || v.value.includes("${")) continue;
+            if (v.unknown || hasWildcard(v.value) || v.value.includes("${")) continue;
             const status = regionStatus(v.value);
             const near = status === "known" ? undefined : suggestRegion(v.value);
             if (status === "unknown" || near) context.report({ node: v.node, messageId: "invalidRegion", data: { value: v.value, hint: near ? ` (did you mean "${near}"?)` : "" } });

@@ -1,4 +1,4 @@
-import { type CompiledPolicy, compilePolicy, conditionHoldsWhenAbsent, failsWithoutKeys, OPERATOR_NAMES, parseCidr, parseDate, parseNumber, parseOperator } from "@ecrlint/core/evaluator";
+import { acceptsVariables, type CompiledPolicy, compilePolicy, conditionHoldsWhenAbsent, failsWithoutKeys, OPERATOR_NAMES, parseCidr, parseDate, parseNumber, parseOperator } from "@ecrlint/core/evaluator";
 import { closest, type ConditionKeyBlock, type ConditionOperatorBlock, defineRule, type PolicyStatement, type SuggestionDescriptor } from "@ecrlint/core";
 import { type ConditionKeyInfo, conditionKeySuggestions, findConditionKey, isMultiValued } from "../_shared/condition-keys.js";
 import { isAllow, policyOf, renameKeyEdit } from "../_shared/util.js";
@@ -20,6 +20,9 @@ const FAMILY_KEY_TYPES: Partial<Record<string, string[]>> = {
   ip: ["IPAddress"],
   bool: ["Bool"],
 };
+
+/** What a value of a typed operator must be, for messages. */
+const TYPED_VALUE: Partial<Record<string, string>> = { numeric: "number", date: "date", binary: "base-64 value", ip: "IP address or CIDR block" };
 
 /** The IAM guide lets aws:EpochTime be compared as a date or as a number. */
 const EITHER_DATE_OR_NUMBER = new Set(["aws:epochtime"]);
@@ -67,6 +70,8 @@ export const validCondition = defineRule({
       valueType: 'Value "{{value}}" is not {{expected}}, so "{{operator}}" never matches it.',
       invalidCidr: 'Value "{{value}}" is not an IP address or CIDR block (such as 203.0.113.0/24 or 2001:db8::/32).',
       forAllValuesAllow: '"{{operator}}" under Allow is true when "{{key}}" is absent or empty, so this grants requests that carry no such key; add "Null": {"{{key}}": "false"} or use ForAnyValue.',
+      variableInTypedOperator:
+        '"{{operator}}" takes no policy variables: "{{value}}" is compared as its literal text, which is no {{what}}, so the condition never matches.',
       setOnSingleValued: '"{{operator}}" is for multivalued keys; "{{key}}" holds a single value, so use "{{plain}}".',
     },
     schema: [],
@@ -121,10 +126,18 @@ export const validCondition = defineRule({
             context.report({ node: k.property.key, messageId: "setOnSingleValued", data: { operator: op.operator, key: k.key, plain } });
           }
         }
-        if (parsed.set === "ForAllValues" && isAllow(s) && !requiresPresence(s, k.key)) {
+        // With unknown values in the statement, another condition may well close the trap: not judged.
+        if (parsed.set === "ForAllValues" && isAllow(s) && !s.unknown && !requiresPresence(s, k.key)) {
           context.report({ node: k.property.key, messageId: "forAllValuesAllow", data: { operator: op.operator, key: k.key } });
         }
         for (const v of k.values) {
+          if (v.unknown) continue;
+          // IAM User Guide, condition operators: "You can not use a policy variable with the Numeric condition
+          // operator" (and the Date, Binary and IpAddress ones); the evaluator reads such a value as literal text.
+          if (VARIABLE.test(v.value) && !acceptsVariables(parsed)) {
+            context.report({ node: v.node, messageId: "variableInTypedOperator", data: { operator: op.operator, value: v.value, what: TYPED_VALUE[family] ?? "value of its type" } });
+            continue;
+          }
           if (VARIABLE.test(v.value)) continue;
           const problem = valueProblem(family, v.value);
           if (problem) context.report({ node: v.node, messageId: problem.messageId, data: { value: v.value, operator: op.operator, ...(problem.expected ? { expected: problem.expected } : {}) } });

@@ -53,6 +53,8 @@ export const validNetworkCondition = defineRule({
         const key = k.key.toLowerCase();
         if (key === "aws:sourceip" && parsed?.base.family === "ip") {
           for (const v of k.values) {
+            // An unknown value (a template parameter) is never judged.
+            if (v.unknown) continue;
             const range = privateRangeOf(v.value);
             if (!range) continue;
             const lockout = isDeny(s) && parsed.base.negated;
@@ -63,7 +65,7 @@ export const validNetworkCondition = defineRule({
         if (id && parsed?.base.family === "string") {
           for (const v of k.values) {
             // A pattern or a policy variable stands for ids not written here.
-            if (hasWildcard(v.value) || v.value.includes("${") || id.pattern.test(v.value)) continue;
+            if (v.unknown || hasWildcard(v.value) || v.value.includes("${") || id.pattern.test(v.value)) continue;
             context.report({ node: v.node, messageId: "malformedId", data: { value: v.value, what: key === "aws:sourcevpc" ? "VPC" : "VPC endpoint", prefix: id.prefix, key: k.key } });
           }
         }

@@ -75,7 +75,8 @@ export const validPolicyVariable = defineRule({
     }
     for (const { values, element } of where) {
       for (const v of values) {
-        if (!hasVariable(v.value)) continue;
+        // A CloudFormation value (Fn::Sub's ${Param}) is the template's, not a policy variable.
+        if (v.unknown || !hasVariable(v.value)) continue;
         const problem = variableProblem(v.value);
         if (problem) context.report({ node: v.node, ...problem });
         else if (element) context.report({ node: v.node, messageId: "unsupportedElement", data: { value: v.value, element } });

@@ -54,6 +54,7 @@ interface ParsedArgs {
   fixDryRun?: boolean;
   changedSince?: string;
   ignore: boolean;
+  warnIgnored: boolean;
   printConfig?: string;
   cache?: boolean;
   cacheLocation?: string;
@@ -80,6 +81,7 @@ function buildProgram(io: CliIo): Command {
     .option("--fix-dry-run", "print the fixed text instead of writing it")
     .option("--changed-since <git-ref>", "lint only files changed against this ref, plus the files cross-file checks tie to them")
     .option("--no-ignore", "lint files that .gitignore or the config's ignores would skip")
+    .option("--no-warn-ignored", "do not warn about files named on the command line that are skipped (ignored, or matched by no files glob)")
     .option("--print-config <file>", "print the resolved config and registry for a file, and lint nothing")
     .option("--cache", "reuse results of unchanged files (cache in node_modules/.cache/ecrlint)")
     .option("--cache-location <path>", "cache file to use with --cache")
@@ -155,6 +157,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       cwd: io.cwd,
       patterns: args.patterns,
       ignore: args.ignore,
+      ...(args.warnIgnored === false ? { warnIgnored: false } : {}),
       ...(args.config !== undefined ? { configFile: args.config } : {}),
       ...(args.quiet ? { quiet: true } : {}),
       ...(args.fix ? { fix: true } : {}),
@@ -170,7 +173,15 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     }
     const report = await lint(options);
     const color = args.outputFile === undefined && colorEnabled(args, io);
-    let text = formatResults(args.format, report.results, { cwd: report.cwd, rootDir: report.rootDir, rulesMeta: report.rulesMeta, color });
+    let text = formatResults(args.format, report.results, {
+      cwd: report.cwd,
+      rootDir: report.rootDir,
+      rulesMeta: report.rulesMeta,
+      color,
+      // The fixed texts of --fix-dry-run are printed first: a closing summary after them would end up in a redirected file.
+      ...(args.fixDryRun ? {} : { stats: report.stats }),
+      notices: report.notices,
+    });
     // The json format carries the fixed text in each result's `output`, as ESLint's does; other formats print it first.
     if (args.fixDryRun && args.format !== "json") text = fixedTexts(report) + text;
     if (args.outputFile !== undefined) {
@@ -183,6 +194,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     } else if (text) {
       io.stdout(text);
     }
+    // Said once per run, after the report (which stays machine-readable in every format).
+    for (const notice of report.notices) io.stderr(`ecrlint: ${[notice.message, ...notice.details].join("\n  ")}\n`);
     if (args.maxWarnings !== undefined && report.warningCount > args.maxWarnings) {
       io.stderr(`ecrlint found too many warnings (maximum: ${args.maxWarnings}).\n`);
     }

@@ -30,6 +30,11 @@ export interface Discovery {
   ignoredExplicit: string[];
   /** Files named on the command line that resolve outside the root. */
   outsideRoot: string[];
+  /**
+   * Files named on the command line that no `files` glob matches (`template.yaml`, `RUNBOOK.md` from lint-staged or
+   * `git diff --name-only`): ESLint warns that no configuration matches them, and so does the runner; none is parsed.
+   */
+  unmatchedExplicit: string[];
 }
 
 export function toPosix(path: string): string {
@@ -167,6 +172,12 @@ export async function discoverFiles(input: DiscoveryInput): Promise<Discovery> {
   const found = new Set<string>();
   const ignoredExplicit: string[] = [];
   const outsideRoot: string[] = [];
+  const unmatchedExplicit: string[] = [];
+  /** A path as the `files` globs see it: relative to the config's folder, or to the root for a --config outside it. */
+  const filesPath = (abs: string) => {
+    const fromBase = toPosix(relative(base, abs));
+    return fromBase.startsWith("..") ? toPosix(relative(root, abs)) : fromBase;
+  };
 
   for (const target of targets) {
     if (target.type === "file") {
@@ -191,15 +202,17 @@ export async function discoverFiles(input: DiscoveryInput): Promise<Discovery> {
           continue;
         }
       }
+      if (!filesMatch(filesPath(target.path))) {
+        unmatchedExplicit.push(target.path);
+        continue;
+      }
       found.add(target.path);
     } else if (target.type === "directory") {
       if (!isInside(root, target.path)) {
         outsideRoot.push(target.path);
         continue;
       }
-      // Globs of the config are relative to its folder; a --config outside the root is read against the root.
-      const fromBase = toPosix(relative(base, target.path));
-      const prefix = fromBase.startsWith("..") ? toPosix(relative(root, target.path)) : fromBase;
+      const prefix = filesPath(target.path);
       const accept = (file: string, rel: string) => filesMatch(prefix ? `${prefix}/${rel}` : rel) && !configIgnored(file);
       for (const file of walkDirectory(target.path, root, input.useIgnores, accept)) found.add(file);
     } else {
@@ -217,5 +230,5 @@ export async function discoverFiles(input: DiscoveryInput): Promise<Discovery> {
       for (const file of files) if (!configIgnored(file)) found.add(file);
     }
   }
-  return { files: [...found].sort(), ignoredExplicit, outsideRoot };
+  return { files: [...found].sort(), ignoredExplicit, outsideRoot, unmatchedExplicit };
 }

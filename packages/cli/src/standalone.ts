@@ -12,6 +12,7 @@ import { resultFor, selectFiles, sortResults, summarize, warningResult } from ".
 import { describeRules } from "./rules-config.js";
 import type { LintOptions, LintReport, LintResult } from "./types.js";
 import { cacheVersion } from "./version.js";
+import { runStats, unknownRegistryNotice } from "./notices.js";
 
 async function runRoot(options: LintOptions): Promise<string> {
   try {
@@ -44,6 +45,7 @@ async function writeFix(entry: FileEntry, result: LintResult, cwd: string): Prom
  * over what the files yielded (project.ts) → the files to report and their results (results.ts).
  */
 export async function lint(options: LintOptions = {}): Promise<LintReport> {
+  const startedAt = Date.now();
   const cwd = await runRoot(options);
   checkOptions(options);
   const configs = new Configs(cwd, options);
@@ -79,11 +81,17 @@ export async function lint(options: LintOptions = {}): Promise<LintReport> {
     }
     results.push(result);
   }
-  for (const filePath of discovery.ignoredExplicit) {
-    results.push(warningResult(filePath, 'File ignored because of a matching ignore pattern. Use "--no-ignore" to disable file ignore settings.'));
-  }
-  for (const filePath of discovery.outsideRoot) {
-    results.push(warningResult(filePath, "File ignored because outside of base path."));
+  // ESLint's warnings for files named on the command line that the run skips; `--no-warn-ignored` drops them.
+  if (options.warnIgnored !== false) {
+    for (const filePath of discovery.ignoredExplicit) {
+      results.push(warningResult(filePath, 'File ignored because of a matching ignore pattern. Use "--no-ignore" to disable file ignore settings.'));
+    }
+    for (const filePath of discovery.outsideRoot) {
+      results.push(warningResult(filePath, "File ignored because outside of base path."));
+    }
+    for (const filePath of discovery.unmatchedExplicit) {
+      results.push(warningResult(filePath, "File ignored because no matching configuration was supplied."));
+    }
   }
 
   if (cache) {
@@ -97,5 +105,7 @@ export async function lint(options: LintOptions = {}): Promise<LintReport> {
     rootDir: repositoryRoot(cwd) ?? cwd,
     rulesMeta: describeRules(),
     fixedFiles,
+    stats: runStats(entries, selected, discovery.files.length, startedAt),
+    notices: [unknownRegistryNotice(entries, cwd)].filter((n) => n !== undefined),
   };
 }

@@ -1,9 +1,10 @@
 import { dirname } from "node:path";
 import {
   ConfigLocator,
-  classifyAst,
   configFromSettings,
+  declaredKindForFile,
   formatConfigError,
+  readAst,
   registryForFile,
   trustFromConfig,
   type ConfigResult,
@@ -15,7 +16,11 @@ import {
 
 /** What every rule needs for one file; computed once per file however many rules run on it. */
 export interface FileContext {
-  file: PolicyFile | undefined;
+  /**
+   * The documents of the file, each linted as the kind it is: one for a policy file, several for a host (a
+   * CloudFormation template, CLI output); none for a file that is not ours (package.json, an identity policy).
+   */
+  documents: PolicyFile[];
   registry: RegistryContext;
   trust: TrustContext;
   /** A config problem, reported once per file instead of crashing ESLint. */
@@ -46,20 +51,28 @@ function configFor(context: MinimalContext): ConfigResult {
   return result;
 }
 
+const NOTHING: FileContext = Object.freeze({ documents: [], registry: { source: "unknown" }, trust: { accounts: [], orgs: [] }, configError: undefined }) as FileContext;
+
+/**
+ * Reads the file into its documents once, as the runner does: the config comes first, since it may declare the
+ * file's kind (`kinds`) and gives the registry that CloudFormation's `AWS::Region` and `AWS::AccountId` resolve to.
+ */
 export function fileContext(context: MinimalContext): FileContext {
   const ast = context.sourceCode.ast as JsonProgram;
   const cached = byAst.get(ast);
   if (cached) return cached;
-  const file = ast.type === "Program" && Array.isArray(ast.body) && ast.body[0]?.type === "JSONExpressionStatement" ? classifyAst(ast, context.filename) : undefined;
-  let result: FileContext;
-  if (!file) {
-    result = { file: undefined, registry: { source: "unknown" }, trust: { accounts: [], orgs: [] }, configError: undefined };
-  } else {
+  let result = NOTHING;
+  if (ast.type === "Program" && Array.isArray(ast.body) && ast.body[0]?.type === "JSONExpressionStatement") {
     const config = configFor(context);
     if (!config.ok) {
-      result = { file, registry: { source: "unknown" }, trust: { accounts: [], orgs: [] }, configError: formatConfigError(config.error) };
+      // A broken config is reported once, on a file that would be ours without it.
+      const reading = readAst(ast, { filePath: context.filename });
+      if (reading.status === "ours") result = { ...NOTHING, documents: reading.documents, configError: formatConfigError(config.error) };
     } else {
-      result = { file, registry: registryForFile(context.filename, config.loaded), trust: trustFromConfig(config.loaded), configError: undefined };
+      const registry = registryForFile(context.filename, config.loaded);
+      const declared = declaredKindForFile(context.filename, config.loaded);
+      const reading = readAst(ast, { filePath: context.filename, registry, ...(declared ? { declaredKind: declared.kind, declaredBy: declared.declaredBy } : {}) });
+      if (reading.status === "ours") result = { documents: reading.documents, registry, trust: trustFromConfig(config.loaded), configError: undefined };
     }
   }
   byAst.set(ast, result);

@@ -1,5 +1,5 @@
 import type { TSESLint } from "@typescript-eslint/utils";
-import { mergeOptions, type AnyRule } from "@ecrlint/core";
+import { documentText, mergeOptions, toHostReport, type AnyRule } from "@ecrlint/core";
 import { createRule } from "./create-rule.js";
 import { claimConfigErrorReport, fileContext } from "./file-context.js";
 
@@ -29,42 +29,49 @@ export function toEslintRule(rule: AnyRule) {
       return {
         Program() {
           const fc = fileContext(context as never);
-          if (!fc.file || !rule.kinds.includes(fc.file.kind)) return;
+          const documents = fc.documents.filter((d) => rule.kinds.includes(d.kind));
+          if (documents.length === 0) return;
           if (fc.configError) {
             if (claimConfigErrorReport(sourceCode.ast)) {
               context.report({ loc: { line: 1, column: 0 }, messageId: CONFIG_ERROR, data: { message: fc.configError } });
             }
             return;
           }
-          check({
-            file: fc.file,
-            text: sourceCode.text,
-            filePath: context.filename,
-            registry: fc.registry,
-            trust: fc.trust,
-            // RuleCreator merges defaults deeply; core's merge is shallow, so pass the raw option through core's merge.
-            options: mergeOptions(rule.defaultOptions, context.options[0]),
-            report(d) {
-              const loc = d.loc ?? d.node.loc;
-              context.report({
-                loc,
-                messageId: d.messageId,
-                ...(d.data ? { data: d.data } : {}),
-                ...(d.fix && rule.meta.fixable
-                  ? { fix: (fixer: TSESLint.RuleFixer) => d.fix!.map((e) => fixer.replaceTextRange(e.range, e.text)) }
-                  : {}),
-                ...(d.suggest && rule.meta.hasSuggestions
-                  ? {
-                      suggest: d.suggest.map((s) => ({
-                        messageId: s.messageId,
-                        ...(s.data ? { data: s.data } : {}),
-                        fix: (fixer: TSESLint.RuleFixer) => s.edits.map((e) => fixer.replaceTextRange(e.range, e.text)),
-                      })),
-                    }
-                  : {}),
-              } as never);
-            },
-          });
+          // Each document of the file as the kind it is; its nodes are in the file's coordinates already.
+          for (const file of documents) {
+            check({
+              file,
+              text: sourceCode.text,
+              getText: (range) => documentText(file, sourceCode.text, range),
+              filePath: context.filename,
+              registry: fc.registry,
+              trust: fc.trust,
+              // RuleCreator merges defaults deeply; core's merge is shallow, so pass the raw option through core's merge.
+              options: mergeOptions(rule.defaultOptions, context.options[0]),
+              report(descriptor) {
+                // Edits inside a JSON string (`policyText`) are escaped for it, or dropped when they cannot be.
+                const d = toHostReport(file, descriptor);
+                const loc = d.loc ?? d.node.loc;
+                context.report({
+                  loc,
+                  messageId: d.messageId,
+                  ...(d.data ? { data: d.data } : {}),
+                  ...(d.fix && rule.meta.fixable
+                    ? { fix: (fixer: TSESLint.RuleFixer) => d.fix!.map((e) => fixer.replaceTextRange(e.range, e.text)) }
+                    : {}),
+                  ...(d.suggest && rule.meta.hasSuggestions
+                    ? {
+                        suggest: d.suggest.map((s) => ({
+                          messageId: s.messageId,
+                          ...(s.data ? { data: s.data } : {}),
+                          fix: (fixer: TSESLint.RuleFixer) => s.edits.map((e) => fixer.replaceTextRange(e.range, e.text)),
+                        })),
+                      }
+                    : {}),
+                } as never);
+              },
+            });
+          }
         },
       };
     },

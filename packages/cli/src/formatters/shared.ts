@@ -1,6 +1,6 @@
 import { relative, sep } from "node:path";
 import type { LintMessage } from "@ecrlint/core";
-import type { LintResult, RuleDescription } from "../types.js";
+import type { LintResult, RuleDescription, RunNotice, RunStats } from "../types.js";
 
 /** What every formatter is given besides the results. Formatters are pure: same input, same text. */
 export interface FormatterContext {
@@ -10,6 +10,10 @@ export interface FormatterContext {
   rootDir: string;
   rulesMeta: Record<string, RuleDescription>;
   color: boolean;
+  /** What the run looked at: stylish closes a clean run with it, so that silence never reads as "not run". */
+  stats?: RunStats;
+  /** What the run says once beside the findings: SARIF carries them as tool notifications. */
+  notices?: RunNotice[];
 }
 
 export type Formatter = (results: LintResult[], context: FormatterContext) => string;

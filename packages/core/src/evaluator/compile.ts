@@ -1,5 +1,5 @@
 import { parseJsonText, rootExpression } from "../parse.js";
-import { readPolicyDocument, type PolicyDocument, type PolicyStatement, type PrincipalElement, type StringListElement } from "../model/policy.js";
+import { readPolicyDocument, statementsForFinding, type PolicyDocument, type PolicyStatement, type PrincipalElement, type StringListElement } from "../model/policy.js";
 import type { RegistryContext } from "../config/registry.js";
 import { compilePrincipalEntry, type PrincipalEntry } from "./principal.js";
 import { parseOperator, type ParsedOperator } from "./operators.js";
@@ -92,6 +92,17 @@ function compilePrincipal(element: PrincipalElement, negated: boolean): Compiled
   return { negated, entries };
 }
 
+/**
+ * Numeric, Date, Binary and IP address operators take no policy variables: their `${…}` is literal text, which is
+ * no number, date, base-64 value or address, so the value never matches. IAM User Guide, condition operators:
+ * "You can not use a policy variable with the Numeric condition operator" (and likewise for Date, Binary and
+ * IpAddress).
+ */
+export function acceptsVariables(operator: ParsedOperator | undefined): boolean {
+  const family = operator?.base.family;
+  return family !== "numeric" && family !== "date" && family !== "binary" && family !== "ip";
+}
+
 function compileConditions(statement: PolicyStatement, variablesEnabled: boolean): CompiledCondition[] {
   const conditions: CompiledCondition[] = [];
   for (const block of lastByName(statement.condition?.operators ?? [], (o) => o.operator)) {
@@ -102,7 +113,7 @@ function compileConditions(statement: PolicyStatement, variablesEnabled: boolean
         keyText: k.key,
         key: k.key.toLowerCase(),
         operator,
-        values: k.values.map((v) => new Template(v.value, variablesEnabled)),
+        values: k.values.map((v) => new Template(v.value, variablesEnabled && acceptsVariables(operator))),
       });
     }
   }
@@ -182,4 +193,19 @@ export function compilePolicy(input: unknown, options?: CompileOptions): Compile
 /** The same policy with only some of its statements: a query about one grant asks it of that grant and the denies. */
 export function withStatements(policy: CompiledPolicy, keep: (statement: CompiledStatement) => boolean): CompiledPolicy {
   return Object.freeze({ ...policy, statements: policy.statements.filter(keep) });
+}
+
+/**
+ * The policy compiled for a finding of one direction when some of its values are unknown (CloudFormation
+ * parameters): only the statements such a finding may rest on (see `statementsForFinding`), or undefined when none
+ * can be certain. Rules that report access (granted, or refused) ask this instead of `compilePolicy`, so that an
+ * unknown value is never judged.
+ */
+export function compileForFinding(policy: PolicyDocument, finding: "grants" | "refusals", options?: CompileOptions): CompiledPolicy | undefined {
+  const statements = statementsForFinding(policy, finding);
+  if (!statements) return undefined;
+  const compiled = compilePolicy(policy, options);
+  if (statements === policy.statements) return compiled;
+  const keep = new Set(statements.map((s) => s.index));
+  return withStatements(compiled, (s) => keep.has(s.index));
 }
