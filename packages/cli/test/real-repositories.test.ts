@@ -1,8 +1,8 @@
-import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { cpSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { lint } from "../src/index.js";
-import { repoDir, runBin, runnerFixtures, tempDir } from "./helpers.js";
+import { fileTree, repoDir, runBin, runnerFixtures, tempDir } from "./helpers.js";
 
 /**
  * Issue 9: what the first run in a real monorepo meets. IAM identity policies beside registry policies, policies
@@ -17,14 +17,7 @@ function copyRealWorld(): string {
   return dir;
 }
 
-function tree(files: Record<string, unknown>): string {
-  const dir = tempDir("ecrlint-tree-");
-  for (const [path, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), typeof content === "string" ? content : `${JSON.stringify(content, null, 2)}\n`);
-  }
-  return dir;
-}
+const tree = (files: Record<string, unknown>) => fileTree(files);
 
 const grant = (resource: string, actions = ["ecr:CreateRepository", "ecr:ReplicateImage"]) => ({
   Version: "2012-10-17",

@@ -54,6 +54,25 @@ describe("IAM identity policies", () => {
     expect(documents({ Statement: [...identityPolicy.Statement, grant()] }).map((d) => d.kind)).toEqual(["registry-policy"]);
   });
 
+  it.each(["principal", "Principals", "principals", "PRINCIPAL", "Pricipal", "notprincipal", "NotPrincipals"])(
+    "a statement with the misspelled key %s is a resource policy with a typo, not an identity policy",
+    (key) => {
+      const statement = { ...identityPolicy.Statement[0], [key]: { AWS: "arn:aws:iam::111122223333:root" } };
+      expect(documents({ Version: "2012-10-17", Statement: [statement] }).map((d) => d.kind)).toEqual(["registry-policy"]);
+    },
+  );
+
+  it("a statement without Resource or NotResource is no evidence of an identity policy (identity policies always have one)", () => {
+    const policy = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["ecr:BatchGetImage"] }] };
+    expect(documents(policy, { filePath: "repo-policy.json" }).map((d) => d.kind)).toEqual(["repository-policy"]);
+    expect(documents({ Statement: [...identityPolicy.Statement, policy.Statement[0]] }).map((d) => d.kind)).toEqual(["registry-policy"]);
+  });
+
+  it("a key far from Principal (Condition, Sid) does not stop a policy from being an identity policy", () => {
+    const statement = { ...identityPolicy.Statement[0], Sid: "Push", Condition: { StringEquals: { "aws:PrincipalTag/team": "ci" } } };
+    expect(read({ Version: "2012-10-17", Statement: [statement] }).status).toBe("not-ours");
+  });
+
   it("can be declared in the config, and anything declared a policy is read as one", () => {
     expect(read(registryPolicy, { declaredKind: "identity-policy", declaredBy: "/r/.ecrlintrc.json" })).toMatchObject({
       status: "not-ours",

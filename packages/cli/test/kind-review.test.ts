@@ -1,0 +1,36 @@
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { fileTree, runBin } from "./helpers.js";
+
+/** A review of file kinds and the unknown-registry notice: what a new user's files met, run through the real binary. */
+const tree = (files: Record<string, unknown>) => fileTree(files);
+
+interface Result {
+  filePath: string;
+  messages: { ruleId: string; message: string; line: number; column: number }[];
+}
+const resultsOf = (stdout: string) => JSON.parse(stdout) as Result[];
+
+describe("a misspelled Principal never makes a resource policy an identity policy", () => {
+  const pull = (key: string, extra: Record<string, unknown> = {}) => ({
+    Version: "2008-10-17",
+    Statement: [{ Sid: "Pull", Effect: "Allow", [key]: { AWS: "arn:aws:iam::111122223333:root" }, Action: ["ecr:BatchGetImage"], ...extra }],
+  });
+
+  it.each(["principal", "Principals", "principals", "NotPrincipals"])("repo-policy.json with %s and no Resource is linted, and valid-policy names the key", async (key) => {
+    const dir = tree({ "repo-policy.json": pull(key) });
+    const r = await runBin(["--format", "json"], { cwd: dir });
+    const [result] = resultsOf(r.stdout);
+    expect(result?.filePath).toBe(join(dir, "repo-policy.json"));
+    const unknown = result!.messages.find((m) => m.message.startsWith(`Unknown key "${key}"`));
+    expect(unknown).toMatchObject({ ruleId: "@ecrlint/valid-policy", line: 7, column: 7 });
+    expect(unknown!.message).toContain(key.startsWith("Not") ? '(did you mean "NotPrincipal"?)' : '(did you mean "Principal"?)');
+    expect(r.code).toBe(1);
+  });
+
+  it("a registry policy with a lowercase principal and a Resource is linted as a registry policy", async () => {
+    const dir = tree({ "ecr-policy.json": pull("principal", { Resource: "arn:aws:ecr:us-west-2:444455556666:repository/*" }) });
+    const printed = JSON.parse((await runBin(["--print-config", "ecr-policy.json"], { cwd: dir })).stdout) as { kind: { kind: string } };
+    expect(printed.kind.kind).toBe("registry-policy");
+  });
+});
