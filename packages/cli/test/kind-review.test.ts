@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { fileTree, runBin } from "./helpers.js";
@@ -32,5 +33,24 @@ describe("a misspelled Principal never makes a resource policy an identity polic
     const dir = tree({ "ecr-policy.json": pull("principal", { Resource: "arn:aws:ecr:us-west-2:444455556666:repository/*" }) });
     const printed = JSON.parse((await runBin(["--print-config", "ecr-policy.json"], { cwd: dir })).stdout) as { kind: { kind: string } };
     expect(printed.kind.kind).toBe("registry-policy");
+  });
+});
+
+const registryPolicy = (resource: string) => ({
+  Version: "2012-10-17",
+  Statement: [{ Sid: "Replicate", Effect: "Allow", Principal: { AWS: "arn:aws:iam::111122223333:root" }, Action: ["ecr:CreateRepository", "ecr:ReplicateImage"], Resource: resource }],
+});
+
+describe("folder names: a date stamp is not an account", () => {
+  it("snapshots-202406011230/ names no account: the file has no known registry, and init proposes none from the folder", async () => {
+    const dir = tree({ "snapshots-202406011230/registry-policy.json": registryPolicy("arn:aws:ecr:us-west-2:444455556666:repository/*") });
+    const r = await runBin([], { cwd: dir });
+    expect(r.stderr).toContain("1 policy file has no known registry");
+    const printed = JSON.parse((await runBin(["--print-config", "snapshots-202406011230/registry-policy.json"], { cwd: dir })).stdout) as { registry: { source: string; account?: string } };
+    expect(printed.registry).toMatchObject({ source: "unknown" });
+    expect((await runBin(["init", "--yes"], { cwd: dir })).code).toBe(0);
+    const written = readFileSync(join(dir, "ecrlint.config.jsonc"), "utf8");
+    expect(written).not.toMatch(/"account": "202406011230"/);
+    expect(written).toContain('"account": "444455556666"');
   });
 });
