@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { fileTree, runBin } from "./helpers.js";
@@ -52,5 +52,48 @@ describe("folder names: a date stamp is not an account", () => {
     const written = readFileSync(join(dir, "ecrlint.config.jsonc"), "utf8");
     expect(written).not.toMatch(/"account": "202406011230"/);
     expect(written).toContain('"account": "444455556666"');
+  });
+});
+
+describe("the unknown-registry notice proposes the files' own values, in the config that exists", () => {
+  const entryIn = (stderr: string) => JSON.parse(/\{"registries": \[.*?\]\}/.exec(stderr)![0]) as { registries: Record<string, unknown>[] };
+
+  it("proposes the account and Region the files' ARNs agree on, never a fixed example", async () => {
+    const dir = tree({
+      "infra/prod/registry-policy.json": registryPolicy("arn:aws:ecr:eu-central-1:777788889999:repository/*"),
+      "infra/dev/registry-policy.json": registryPolicy("arn:aws:ecr:eu-central-1:777788889999:repository/app-*"),
+    });
+    const r = await runBin([], { cwd: dir });
+    expect(r.stderr).toContain("2 policy files have no known registry");
+    expect(r.stderr).not.toContain("111122223333");
+    expect(entryIn(r.stderr)).toEqual({ registries: [{ files: ["infra/**"], account: "777788889999", region: "eu-central-1" }] });
+    expect(r.stderr).toContain("Declare it in an ecrlint config (.ecrlintrc.json)");
+  });
+
+  it("when the files disagree, proposes placeholders the config schema rejects, so pasting them can never rewrite ARNs", async () => {
+    const dir = tree({
+      "ecrlint.config.jsonc": "// ours\n{}\n",
+      "a/registry-policy.json": registryPolicy("arn:aws:ecr:us-east-1:777788889999:repository/*"),
+      "b/registry-policy.json": registryPolicy("arn:aws:ecr:us-west-2:777788889998:repository/*"),
+    });
+    const r = await runBin([], { cwd: dir });
+    expect(r.stderr).toContain("Declare it in ecrlint.config.jsonc:");
+    const proposed = entryIn(r.stderr);
+    expect(proposed).toEqual({ registries: [{ files: ["**"], account: "<account-id>", region: "<region>" }] });
+    // Pasted as it is, the config is refused and nothing is fixed.
+    writeFileSync(join(dir, "ecrlint.config.jsonc"), JSON.stringify(proposed));
+    const before = readFileSync(join(dir, "a/registry-policy.json"), "utf8");
+    const fixed = await runBin(["--fix"], { cwd: dir });
+    expect(fixed.code).toBe(2);
+    expect(fixed.stderr).toMatch(/account|region/);
+    expect(readFileSync(join(dir, "a/registry-policy.json"), "utf8")).toBe(before);
+  });
+
+  it("a Region from a folder name and no account still says the account is unknown, and proposes the ARNs' account", async () => {
+    const dir = tree({ "registries/prod-us-west-2/registry-policy.json": registryPolicy("arn:aws:ecr:us-west-2:777788889999:repository/*") });
+    const r = await runBin([], { cwd: dir });
+    expect(r.stderr).toContain("1 policy file has a Region from a folder name but no known account");
+    expect(r.stderr).not.toContain("no known registry");
+    expect(entryIn(r.stderr)).toEqual({ registries: [{ files: ["registries/prod-us-west-2/**"], account: "777788889999", region: "us-west-2" }] });
   });
 });

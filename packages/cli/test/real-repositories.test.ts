@@ -127,11 +127,14 @@ describe("never silently blind", () => {
     expect(notification!.locations).toHaveLength(2);
   });
 
-  it("reads a Region or an account inside folder names, and then has nothing to say", async () => {
+  it("reads a Region or an account inside folder names; a Region alone still says the account is unknown", async () => {
     const dir = tree({ "registries/prod-us-west-2/registry-policy.json": grant("arn:aws:ecr:us-east-1:444455556666:repository/*") });
     const r = await runBin(["--format", "json"], { cwd: dir });
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe("");
+    expect(r.stderr.match(/^ecrlint: /gm)).toHaveLength(1);
+    expect(r.stderr).toContain("ecrlint: 1 policy file has a Region from a folder name but no known account");
+    const both = tree({ "registries/444455556666-prod-us-west-2/registry-policy.json": grant("arn:aws:ecr:us-west-2:444455556666:repository/*") });
+    expect((await runBin([], { cwd: both })).stderr).toBe("");
     const [result] = JSON.parse(r.stdout) as { messages: { ruleId: string; message: string }[] }[];
     expect(result!.messages.map((m) => m.ruleId)).toEqual(["@ecrlint/no-region-mismatch"]);
     expect(result!.messages[0]!.message).toContain('the registry\'s Region "us-west-2"');
