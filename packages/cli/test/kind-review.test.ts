@@ -97,3 +97,26 @@ describe("the unknown-registry notice proposes the files' own values, in the con
     expect(entryIn(r.stderr)).toEqual({ registries: [{ files: ["registries/prod-us-west-2/**"], account: "777788889999", region: "us-west-2" }] });
   });
 });
+
+describe("file names that follow both conventions", () => {
+  const printKind = async (cwd: string, file: string) => (JSON.parse((await runBin(["--print-config", file], { cwd })).stdout) as { kind: Record<string, unknown> }).kind;
+
+  it("are not settled silently: the content decides and --print-config says the name was ambiguous", async () => {
+    const policy = registryPolicy("arn:aws:ecr:us-west-2:444455556666:repository/*");
+    const dir = tree({ "registry-policy-for-repo-policy.json": policy, "repo-policy.registry-policy.json": policy });
+    for (const file of ["registry-policy-for-repo-policy.json", "repo-policy.registry-policy.json"]) {
+      expect(await printKind(dir, file)).toMatchObject({ kind: "registry-policy", reason: "content", why: expect.stringContaining(`the file name "${file}" is ambiguous`) });
+    }
+    // Read as a registry policy, its Resource is not reported as a repository policy's.
+    const r = await runBin(["--format", "json"], { cwd: dir });
+    expect(resultsOf(r.stdout).flatMap((x) => x.messages.map((m) => m.ruleId))).not.toContain("@ecrlint/no-repository-policy-resource");
+  });
+
+  it("get-repository-policy output is a repository policy whatever the file name", async () => {
+    const output = { registryId: "444455556666", repositoryName: "web", policyText: JSON.stringify(registryPolicy("arn:aws:ecr:us-west-2:444455556666:repository/web")) };
+    const dir = tree({ "registry-policy.json": output });
+    expect(await printKind(dir, "registry-policy.json")).toMatchObject({ kind: "repository-policy", reason: "content" });
+    const r = await runBin(["--format", "json"], { cwd: dir });
+    expect(resultsOf(r.stdout).flatMap((x) => x.messages.map((m) => m.ruleId))).toContain("@ecrlint/no-repository-policy-resource");
+  });
+});

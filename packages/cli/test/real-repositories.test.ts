@@ -155,7 +155,7 @@ describe("file kinds, explained", () => {
     expect(await printKind(realWorld, "registry/ci-push-policy.json")).toMatchObject({ kind: "identity-policy", reason: "content", documents: [] });
     expect(await printKind(realWorld, "repos/web/repo-policy.json")).toMatchObject({ kind: "repository-policy", reason: "name" });
     expect(await printKind(realWorld, "registry/registry-policy.json")).toMatchObject({ kind: "registry-policy", reason: "name" });
-    expect(await printKind(realWorld, "aws-cli/get-repository-policy.json")).toMatchObject({ kind: "repository-policy", reason: "name", documents: [{ kind: "repository-policy", at: "policyText" }] });
+    expect(await printKind(realWorld, "aws-cli/get-repository-policy.json")).toMatchObject({ kind: "repository-policy", reason: "content", documents: [{ kind: "repository-policy", at: "policyText" }] });
     expect(await printKind(realWorld, "cdk.out/PlatformStack.template.json")).toEqual({
       kind: "cloudformation-template",
       reason: "content",

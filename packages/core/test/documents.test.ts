@@ -85,6 +85,23 @@ describe("IAM identity policies", () => {
 });
 
 describe("registry or repository policy: config, then name, then content", () => {
+  it.each(["registry-policy-for-repo-policy.json", "repo-policy.registry-policy.json"])("%s follows both conventions: the content decides, and says the name was ambiguous", (filePath) => {
+    expect(policyKindFromName(filePath)).toBeUndefined();
+    const [withResource] = documents(registryPolicy, { filePath });
+    expect(withResource?.decision).toMatchObject({ kind: "registry-policy", reason: "content", why: expect.stringContaining(`the file name "${filePath}" is ambiguous`) });
+    const [without] = documents(repositoryPolicy, { filePath });
+    expect(without?.decision).toMatchObject({ kind: "repository-policy", reason: "content", why: expect.stringMatching(/is ambiguous .*no statement has a Resource/) });
+  });
+
+  it("get-repository-policy output (it names a repositoryName) is a repository policy whatever the file name", () => {
+    const output = { registryId: "444455556666", repositoryName: "web", policyText: JSON.stringify(repositoryPolicy) };
+    for (const filePath of ["registry-policy.json", "out/registry_policy.json", "x.json"]) {
+      expect(summary(documents(output, { filePath }))).toEqual([["repository-policy", "aws-cli", "policyText", "content"]]);
+    }
+    const registryOutput = { registryId: "444455556666", policyText: JSON.stringify(registryPolicy) };
+    expect(read(registryOutput, { filePath: "repo-policy.registry-policy.json" })).toMatchObject({ status: "ours", decision: { kind: "registry-policy", reason: "content", why: expect.stringContaining("is ambiguous") } });
+  });
+
   it.each([
     ["repo-policy.json", "repository-policy"],
     ["repo_policy.json", "repository-policy"],

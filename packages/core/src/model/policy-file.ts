@@ -12,7 +12,7 @@ import {
 import { propertyName, staticValue, type JsonExpression, type JsonObject, type JsonProperty } from "../parse.js";
 import { levenshtein } from "../did-you-mean.js";
 import type { StringEmbedding } from "../embedded-json.js";
-import { policyKindFromName, type DeclaredKind, type KindDecision } from "./kinds.js";
+import { policyNameVerdict, type DeclaredKind, type KindDecision } from "./kinds.js";
 import { cloudFormationDocuments, cliDocuments, creationTemplateDocuments, declaredDocuments, policyDocumentOf } from "./hosts.js";
 import type { RegistryContext } from "../config/registry.js";
 import type { TextEdit } from "../rule.js";
@@ -150,13 +150,10 @@ export function policyKindFromContent(policy: PolicyDocument): { kind: "registry
 
 /** Config, then the file-name conventions, then the content: how a policy file's kind is decided. */
 export function decidePolicyKind(policy: PolicyDocument, filePath: string | undefined): KindDecision & { kind: "registry-policy" | "repository-policy" } {
-  const named = filePath === undefined ? undefined : policyKindFromName(filePath);
-  if (named) {
-    const base = filePath!.split(/[\\/]/).pop();
-    return { kind: named, reason: "name", why: `the file name "${base}" follows the ${named} naming convention` };
-  }
+  const byName = policyNameVerdict(filePath);
+  if (byName && "kind" in byName) return { kind: byName.kind, reason: "name", why: byName.why };
   const { kind, why } = policyKindFromContent(policy);
-  return { kind, reason: "content", why };
+  return { kind, reason: "content", why: byName ? `${byName.ambiguous}: ${why}` : why };
 }
 
 export interface ReadOptions {
