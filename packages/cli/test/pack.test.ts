@@ -246,5 +246,20 @@ describe("a project that installs the tarballs as the README says", () => {
     const accepted = git("commit", "-m", "'prod replication'");
     expect(accepted.code, accepted.out).toBe(0);
     expect(git("log", "--oneline").out.trim().split("\n")).toHaveLength(2);
+
+    // A staged cases file runs its access tests; a case that expects the wrong decision stops the commit.
+    const cases = join(project, "registries", "prod-us-west-2", "access.cases.json");
+    const write = (expect: string) =>
+      writeFileSync(cases, JSON.stringify({ policy: "./registry-policy.json", cases: [{ name: "outsiders cannot push", principal: "999988887777", action: "ecr:PutImage", expect }] }, null, 2));
+    write("allow");
+    git("add", "-A");
+    const wrong = git("commit", "-m", "'access test'");
+    expect(wrong.code).toBe(1);
+    expect(wrong.out).toContain("✗ outsiders cannot push");
+    write("deny");
+    git("add", "-A");
+    const right = git("commit", "-m", "'access test'");
+    expect(right.code, right.out).toBe(0);
+    expect(git("log", "--oneline").out.trim().split("\n")).toHaveLength(3);
   });
 });
