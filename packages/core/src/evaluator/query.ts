@@ -2,7 +2,7 @@ import { parseArn } from "../arn.js";
 import { findEcrAction } from "../catalog.js";
 import { PARTITIONS, partitionById, partitionOfRegion } from "../partitions.js";
 import { compilePolicy, withStatements, type CompiledCondition, type CompiledPolicy } from "./compile.js";
-import { conditionHolds, coversAction, decisionOnly, evaluateRequest, prepareRequest, principalLevel, resourceMatches } from "./evaluate.js";
+import { ALWAYS_PRESENT_KEYS, conditionHolds, coversAction, decisionOnly, evaluateRequest, prepareRequest, principalLevel, requestDefault, resourceMatches } from "./evaluate.js";
 import { parseCidr, parseDate, parseNumber, type OperatorFamily } from "./operators.js";
 import { parseCaller, type Caller, type PrincipalEntry } from "./principal.js";
 import { matchResolved, type Lookup, type Template } from "./template.js";
@@ -16,7 +16,7 @@ export interface QueryOptions {
   maxStates?: number;
 }
 
-const DERIVED = new Set(["aws:principalarn", "aws:principalaccount"]);
+const DERIVED = new Set(["aws:principalarn", "aws:principalaccount", "aws:principaltype"]);
 const ALNUM = cls("repository-name character", (c) => (c >= "a" && c <= "z") || (c >= "0" && c <= "9"));
 const SEPARATOR = cls("separator", (c) => c === "." || c === "_" || c === "-");
 const NAME_COMPONENT = seq(plus(ALNUM), star(seq(SEPARATOR, plus(ALNUM))));
@@ -440,7 +440,8 @@ function contextCases(key: string, conditions: CompiledCondition[], lookup: Look
   }
   if (values.size === 0) values.add("ecrlint-value");
   const singles = [...values];
-  const choices: ContextChoice[] = [undefined, ...singles];
+  // A key AWS includes in every request is never absent (IAM guide, global condition keys).
+  const choices: ContextChoice[] = ALWAYS_PRESENT_KEYS.has(key.toLowerCase()) ? [...singles] : [undefined, ...singles];
   if (!setOperators) {
     // Without a set operator every list behaves alike: the condition fails on it (and Null sees a present key).
     choices.push([]);
@@ -628,7 +629,8 @@ export function queryPolicy(policy: CompiledPolicy | unknown, query: PolicyQuery
   const gathered: Gathered = { reasons: [] };
   const givenContext = new Map<string, ContextValue>();
   for (const [k, v] of Object.entries(query.context ?? {})) givenContext.set(k.toLowerCase(), v);
-  const given: Lookup = (k) => givenContext.get(k);
+  // Keys in every request (aws:CurrentTime, aws:SecureTransport, ...) are never absent: their defaults stand in.
+  const given: Lookup = (k) => givenContext.get(k) ?? requestDefault(compiled, k, query.resource);
   const absent = new Set((query.absent ?? []).map((k) => k.toLowerCase()));
   // Absent keys are fixed like given ones: the search does not range over them.
   const fixed = (k: string) => givenContext.has(k) || absent.has(k);
