@@ -14,6 +14,11 @@ export interface QueryOptions {
   maxEvaluations?: number;
   /** Cap on product states explored per dimension by the class search. */
   maxStates?: number;
+  /**
+   * Search independent context keys per key (a sum of cases, not a product) when no condition compares two of
+   * them (default true); false tries every combination of every key's cases, for cross-checking.
+   */
+  factor?: boolean;
 }
 
 const DERIVED = new Set(["aws:principalarn", "aws:principalaccount", "aws:principaltype"]);
@@ -387,6 +392,29 @@ function numericCases(literals: number[], format: (n: number) => string): string
   return out;
 }
 
+/**
+ * The conditions of the statements that read each dimension of the context split, when every condition reads at
+ * most one (its key and the variables in its values): the keys of different dimensions are then independent, and
+ * a condition's truth depends on its own dimension only. Undefined when some condition compares two dimensions.
+ */
+function conditionsByDimension(policy: CompiledPolicy, dimensions: readonly { names: string[] }[]): CompiledCondition[][] | undefined {
+  const dimensionOf = new Map<string, number>();
+  dimensions.forEach(({ names }, d) => names.forEach((name) => dimensionOf.set(name.toLowerCase(), d)));
+  const out: CompiledCondition[][] = dimensions.map(() => []);
+  for (const s of policy.statements) {
+    for (const c of s.conditions) {
+      const read = new Set<number>();
+      for (const k of [c.key, ...c.values.flatMap(variableKeys)]) {
+        const d = dimensionOf.get(k.toLowerCase());
+        if (d !== undefined) read.add(d);
+      }
+      if (read.size > 1) return undefined;
+      for (const d of read) out[d]!.push(c);
+    }
+  }
+  return out;
+}
+
 /** The values of one context key that tell every case of the policy apart. */
 function contextCases(key: string, conditions: CompiledCondition[], lookup: Lookup, gathered: Gathered, maxStates: number): ContextChoice[] {
   const families = new Set<OperatorFamily>();
@@ -751,9 +779,67 @@ export function queryPolicy(policy: CompiledPolicy | unknown, query: PolicyQuery
   const found: Partial<Record<Decision, EvaluationRequest>> = {};
   let capped = false;
 
+  /** The repositories to try: the one given, else the resource space (cached under `cacheKey`). */
+  const resourcesFor = (lookup: Lookup, cacheKey: string): string[] => {
+    if (!resourceOmitted) return [query.resource!];
+    let space = resourceCache.get(cacheKey);
+    if (!space) {
+      space = resourceSpace(relevant, query.action, query.resourcePrefix, lookup, maxStates, wildcardKeys);
+      if (resourceCache.size > 2_000) resourceCache.clear();
+      resourceCache.set(cacheKey, space);
+    }
+    if (!space.complete) gathered.reasons.push("too many resource patterns to split into cases");
+    return space.values;
+  };
+
   const total = dimensions.reduce((n, d) => n * d.cases.length, 1);
-  if (total * callers.length > maxEvaluations) capped = true;
-  outer: for (const caller of callers) {
+  const factored = options.factor !== false && total > 1 && !resourceDependsOnVariables && perResourceKeys.size === 0 ? conditionsByDimension(relevant, dimensions) : undefined;
+  if (factored) {
+    // Each condition reads one dimension: the decision depends only on which conditions hold, so per caller and
+    // resource each dimension is reduced to its distinct truth vectors, and only their combinations are evaluated.
+    outerFactored: for (const caller of callers) {
+      const lookup = prepareRequest(relevant, { principal: caller.text, action: query.action, resource: query.resource ?? "*", ...(query.context ? { context: query.context } : {}) }).lookup;
+      for (const resource of resourcesFor(lookup, spaceKey)) {
+        const representatives = dimensions.map(({ names, cases }, d) => {
+          const byVector = new Map<string, ContextChoice[]>();
+          for (const choice of cases) {
+            const context: Record<string, ContextValue> = { ...(query.context ?? {}) };
+            names.forEach((name, i) => {
+              if (choice[i] !== undefined) context[name] = choice[i]!;
+            });
+            const lookup = prepareRequest(relevant, { principal: caller.text, action: query.action, resource, context }).lookup;
+            const vector = factored[d]!.map((c) => (conditionHolds(c, lookup) ? "1" : "0")).join("");
+            if (!byVector.has(vector)) byVector.set(vector, choice);
+          }
+          return [...byVector.values()];
+        });
+        const combinations = representatives.reduce((n, r) => n * r.length, 1);
+        for (let index = 0; index < combinations; index++) {
+          if (result.evaluated >= maxEvaluations) {
+            capped = true;
+            break outerFactored;
+          }
+          const context: Record<string, ContextValue> = { ...(query.context ?? {}) };
+          let rest = index;
+          dimensions.forEach(({ names }, d) => {
+            const choices = representatives[d]!;
+            const choice = choices[rest % choices.length]!;
+            rest = Math.floor(rest / choices.length);
+            names.forEach((name, i) => {
+              if (choice[i] !== undefined) context[name] = choice[i]!;
+            });
+          });
+          result.evaluated++;
+          const request: EvaluationRequest = { principal: caller.text, action: query.action, resource, context };
+          if (Object.keys(context).length === 0) delete request.context;
+          const decision = decisionOnly(relevant, prepareRequest(relevant, request));
+          if (!found[decision]) found[decision] = request;
+          if (found.allow && found["implicit-deny"] && found["explicit-deny"]) break outerFactored;
+        }
+      }
+    }
+  } else if (total * callers.length > maxEvaluations) capped = true;
+  if (!factored) outer: for (const caller of callers) {
     for (let index = 0; index < total; index++) {
       const context: Record<string, ContextValue> = { ...(query.context ?? {}) };
       let rest = index;
@@ -765,19 +851,7 @@ export function queryPolicy(policy: CompiledPolicy | unknown, query: PolicyQuery
         });
       }
       const lookup = prepareRequest(relevant, { principal: caller.text, action: query.action, resource: query.resource ?? "*", context }).lookup;
-      let resources: string[];
-      if (!resourceOmitted) resources = [query.resource!];
-      else {
-        const cacheKey = spaceKey + (resourceDependsOnVariables ? JSON.stringify([caller.principalArn, caller.account, context]) : "");
-        let space = resourceCache.get(cacheKey);
-        if (!space) {
-          space = resourceSpace(relevant, query.action, query.resourcePrefix, lookup, maxStates, wildcardKeys);
-          if (resourceCache.size > 2_000) resourceCache.clear();
-          resourceCache.set(cacheKey, space);
-        }
-        if (!space.complete) gathered.reasons.push("too many resource patterns to split into cases");
-        resources = space.values;
-      }
+      const resources = resourcesFor(lookup, spaceKey + (resourceDependsOnVariables ? JSON.stringify([caller.principalArn, caller.account, context]) : ""));
       for (const resource of resources) {
         // Keys used only in Resource patterns: every value that tells this resource's cases apart.
         let contexts: Record<string, ContextValue>[] = [context];
