@@ -146,5 +146,6 @@ describe("keys in every request are never absent (IAM guide, global condition ke
     expectDenied(keyed({ Bool: { "aws:SecureTransport": "true" } }), "ecr:BatchGetImage", request);
     expectDenied(keyed({ StringEquals: { "aws:PrincipalType": "AssumedRole" } }), "ecr:BatchGetImage", { ...request, principal: "arn:aws:sts::111122223333:assumed-role/ci/s" });
     expectDenied(keyed({ StringEquals: { "aws:RequestedRegion": "us-west-2" } }), "ecr:BatchGetImage", request);
+    expectDenied(keyed({ Bool: { "aws:PrincipalIsAWSService": "false" } }), "ecr:BatchGetImage", request);
   });
 });

@@ -78,7 +78,14 @@ export const ALWAYS_PRESENT_KEYS: ReadonlySet<string> = new Set([
   "aws:principalarn",
   "aws:principalaccount",
   "aws:principaltype",
+  "aws:principalisawsservice",
 ]);
+
+/** `aws:PrincipalIsAWSService`, in every signed request: `true` for a service principal, `false` for an IAM caller. */
+export function principalIsAwsService(caller: Caller): string | undefined {
+  if (caller.kind === "service") return "true";
+  return caller.account !== undefined ? "false" : undefined;
+}
 
 /** `aws:PrincipalType` as the IAM guide lists its values; undefined for callers it names no type for. */
 export function principalType(caller: Caller): string | undefined {
@@ -138,6 +145,7 @@ export function prepareRequest(policy: CompiledPolicy, request: EvaluationReques
     if (key === "aws:principalarn") return caller.principalArn;
     if (key === "aws:principalaccount") return caller.account;
     if (key === "aws:principaltype") return principalType(caller);
+    if (key === "aws:principalisawsservice") return principalIsAwsService(caller);
     return requestDefault(policy, key, request.resource);
   };
   return { request, caller, action: request.action.toLowerCase(), resource: request.resource, lookup };

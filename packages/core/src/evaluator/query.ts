@@ -21,7 +21,7 @@ export interface QueryOptions {
   factor?: boolean;
 }
 
-const DERIVED = new Set(["aws:principalarn", "aws:principalaccount", "aws:principaltype"]);
+const DERIVED = new Set(["aws:principalarn", "aws:principalaccount", "aws:principaltype", "aws:principalisawsservice"]);
 const ALNUM = cls("repository-name character", (c) => (c >= "a" && c <= "z") || (c >= "0" && c <= "9"));
 const SEPARATOR = cls("separator", (c) => c === "." || c === "_" || c === "-");
 const NAME_COMPONENT = seq(plus(ALNUM), star(seq(SEPARATOR, plus(ALNUM))));

@@ -258,6 +258,7 @@ function alwaysPresent(policy: unknown, request: Pair[1], context: Record<string
     "aws:EpochTime": String(Date.parse(DEFAULT_CURRENT_TIME) / 1000),
     "aws:SecureTransport": "true",
     "aws:RequestedRegion": parseArn(request.resource)?.region,
+    "aws:PrincipalIsAWSService": caller.kind === "service" ? "true" : caller.account !== undefined ? "false" : undefined,
     "aws:PrincipalType": { account: "Account", user: "User", session: "AssumedRole", "federated-user": "FederatedUser", anonymous: "Anonymous" }[caller.kind as string],
   };
   for (const [key, value] of Object.entries(defaults)) if (value && text.includes(key.toLowerCase()) && !has(key.toLowerCase())) context[key] = value;
