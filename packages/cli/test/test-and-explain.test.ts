@@ -216,6 +216,16 @@ describe("no vacuous passes from a registry, a resource or a caller the policy c
     expect(optedIn.code).toBe(0);
   });
 
+  it("explain --any-context answers a policy whose Allow and Deny read five independent keys exactly", async () => {
+    const dir = tempDir("ecrlint-explain-");
+    cpSync(join(repoDir, "bench/policies/11-timed-mfa-network.json"), join(dir, "registry-policy.json"));
+    const { code, stdout } = await runBin(["explain", "registry-policy.json", "-a", "ecr:ListImages", "--any-context"], { cwd: dir });
+    expect(code).toBe(0);
+    expect(stdout).not.toContain("inconclusive");
+    expect(stdout).toMatch(/Decision: allowed for some value; explicitly denied for some values/);
+    expect(stdout).toContain("Witness:  principal arn:aws:iam::111122223333:role/ci");
+  });
+
   it("explain refuses a resource outside the registry without --cross-registry, and a wildcard principal", async () => {
     const dir = tempDir("ecrlint-explain-");
     writeFileSync(join(dir, "registry-policy.json"), JSON.stringify(policy));

@@ -83,6 +83,7 @@ export function evaluatePolicy(policy: PolicyLike, action: string, request: Test
       context: request.context,
       principals: request.principals,
       crossRegistry: request.crossRegistry,
+      ...(request.anyContext !== undefined ? { anyContext: request.anyContext } : {}),
     }),
   ];
   const error = problems.find((p) => p.severity === "error");

@@ -103,6 +103,11 @@ describe("values of the wrong type are refused with the field's name", () => {
     expect(() => expectDenied(policy, "ecr:BatchGetImage", request as never)).toThrow(RequestValueError);
   });
 
+  it("a flag that is not a boolean", () => {
+    expect(() => expectDenied(policy, "ecr:BatchGetImage", { crossRegistry: "yes" } as never)).toThrow(/crossRegistry must be true or false, got string "yes"/);
+    expect(() => expectDenied(policy, "ecr:BatchGetImage", { anyContext: 1 } as never)).toThrow(/anyContext must be true or false, got number 1/);
+  });
+
   it("an action that is not a string", () => {
     expect(() => expectDenied(policy, 7 as never, {})).toThrow(/action must be a string/);
   });

@@ -39,6 +39,8 @@ export interface CheckedRequest {
   principals?: unknown;
   /** Accept a resource outside the policy's registry (another account or Region): off by default. */
   crossRegistry?: boolean | undefined;
+  /** Range over the context keys not given (checked for its type only). */
+  anyContext?: boolean | undefined;
 }
 
 /** The registry a test names, before it is read: account, Region, partition. */
@@ -115,6 +117,9 @@ function checkShapes(request: CheckedRequest): RequestProblem[] {
         if (!ok) problems.push({ key: `context.${key}`, severity: "error", message: `context["${key}"] must be a string or a list of strings (IAM compares text: write "5", not 5), got ${describeValue(value)}.` });
       }
     }
+  }
+  for (const key of ["anyContext", "crossRegistry"] as const) {
+    if (r[key] !== undefined && typeof r[key] !== "boolean") problems.push({ key: key === "anyContext" ? "context" : "resource", severity: "error", message: `${key} must be true or false, got ${describeValue(r[key])}.` });
   }
   if (r.principals !== undefined && (r.principals === null || typeof r.principals !== "object" || Array.isArray(r.principals))) {
     problems.push({ key: "principals", severity: "error", message: `principals must be an object (kinds, accounts, excludeAccounts, excludePrincipals), got ${describeValue(r.principals)}.` });
