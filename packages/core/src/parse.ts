@@ -55,7 +55,9 @@ export function propertyName(property: JsonProperty): string {
 
 /**
  * The plain value of a JSON node (objects keep the last duplicate key, as JSON.parse does). `substitute` lets a host
- * replace its own expressions (CloudFormation intrinsic functions) by the values they stand for.
+ * replace its own expressions (CloudFormation intrinsic functions) by the values they stand for. Objects have no
+ * prototype, so every key is data: `"__proto__"`, `"constructor"` and `"toString"` are own keys like any other,
+ * and a lookup of a key the document does not have is `undefined`, never something inherited.
  */
 export function staticValue(node: JsonNode, substitute?: (node: JsonNode) => { value: unknown } | undefined): unknown {
   const value = (n: JsonNode): unknown => staticValue(n, substitute);
@@ -63,7 +65,7 @@ export function staticValue(node: JsonNode, substitute?: (node: JsonNode) => { v
   if (replaced) return replaced.value;
   switch (node.type) {
     case "JSONObjectExpression": {
-      const out: Record<string, unknown> = {};
+      const out = Object.create(null) as Record<string, unknown>;
       for (const p of node.properties) out[propertyName(p)] = value(p.value);
       return out;
     }
