@@ -15,6 +15,7 @@ export {
   type ParseProblem,
   type SourceLocation,
 } from "./parse.js";
+export { decodeText, DEFAULT_MAX_TEXT_BYTES, encodeText, readTextFile, type ReadTextFileOptions, type TextEncodingName, type TextFileResult } from "./text-file.js";
 export {
   classifyAst,
   decidePolicyKind,
