@@ -46,6 +46,52 @@ export function parseJsonText(text: string, syntax?: JsonSyntax): ParseResult {
   }
 }
 
+/** 1-based line and column of a character offset. */
+export function positionAt(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  const end = Math.min(Math.max(offset, 0), text.length);
+  for (let i = 0; i < end; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return { line, column: end - lineStart + 1 };
+}
+
+/** JSON.parse's objects, rebuilt without a prototype (see {@link staticValue}). */
+function dataObjects(_key: string, value: unknown): unknown {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return value;
+  const out = Object.create(null) as Record<string, unknown>;
+  for (const key of Object.keys(value)) out[key] = (value as Record<string, unknown>)[key];
+  return out;
+}
+
+export type StrictJsonResult = { ok: true; value: unknown } | { ok: false; error: ParseProblem };
+
+/**
+ * Strict JSON, as config and cases files are written: JSON.parse decides what is valid, objects come back without
+ * a prototype, and a syntax error keeps its reason, line and column (`Expected property name or '}'`, 3:24).
+ */
+export function parseStrictJson(text: string): StrictJsonResult {
+  try {
+    return { ok: true, value: JSON.parse(text, dataObjects) as unknown };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const reason = message
+      .replace(/\s*\(line \d+ column \d+\)/, "")
+      .replace(/\s*in JSON at position \d+/, "")
+      .replace(/,\s*(?:\.\.\.)?".*" is not valid JSON$/s, "");
+    const at = /at position (\d+)/.exec(message);
+    if (at) return { ok: false, error: { message: reason, ...positionAt(text, Number(at[1])) } };
+    // V8 leaves the position out of "Unexpected token" messages; the JSON parser ESLint uses knows it.
+    const located = /end of JSON input/.test(message) ? undefined : parseJsonText(text, "JSON");
+    const where = located && !located.ok ? { line: located.error.line, column: located.error.column } : positionAt(text, text.length);
+    return { ok: false, error: { message: reason, ...where } };
+  }
+}
+
 /** Key name of a property, whether written as an identifier, a string or a number (JSON5). */
 export function propertyName(property: JsonProperty): string {
   const key = property.key;
