@@ -11,6 +11,8 @@ export type TextFileResult =
       bom: boolean;
       encoding: TextEncodingName;
       bytes: number;
+      /** With `truncate`, the file was longer than `maxBytes` and this is its beginning. */
+      truncated?: boolean;
     }
   | {
       ok: false;
@@ -18,11 +20,15 @@ export type TextFileResult =
       code: string;
       /** Says what is wrong in a few words, without the path: `not a regular file (a FIFO)`. */
       reason: string;
+      /** For `EFBIG`: the size (or, for a file that grew while read, the bytes read so far). */
+      bytes?: number;
     };
 
 export interface ReadTextFileOptions {
   /** Files over this many bytes are not read (default 5 MB). */
   maxBytes?: number;
+  /** Read the first `maxBytes` of a longer file instead of refusing it (enough to tell what a file is). */
+  truncate?: boolean;
 }
 
 export const DEFAULT_MAX_TEXT_BYTES = 5 * 1024 * 1024;
@@ -60,7 +66,7 @@ function notRegular(stats: Stats): TextFileResult {
 }
 
 function tooLarge(bytes: number, maxBytes: number, exact: boolean): TextFileResult {
-  return { ok: false, code: "EFBIG", reason: `${exact ? "" : "over "}${megabytes(bytes)}, over the ${megabytes(maxBytes)} limit` };
+  return { ok: false, code: "EFBIG", reason: `${exact ? "" : "over "}${megabytes(bytes)}, over the ${megabytes(maxBytes)} limit`, bytes };
 }
 
 /** UTF-8 with or without BOM, UTF-16 LE or BE with a BOM (Windows PowerShell 5 writes UTF-16 LE by default). */
@@ -103,7 +109,7 @@ export function readTextFile(path: string, options: ReadTextFileOptions = {}): T
     return failed(error);
   }
   if (!stats.isFile()) return notRegular(stats);
-  if (stats.size > maxBytes) return tooLarge(stats.size, maxBytes, true);
+  if (stats.size > maxBytes && !options.truncate) return tooLarge(stats.size, maxBytes, true);
   let fd: number;
   try {
     // Non-blocking, in case the path was swapped for a FIFO since: opening then returns at once.
@@ -124,7 +130,10 @@ export function readTextFile(path: string, options: ReadTextFileOptions = {}): T
       chunks.push(n === chunk.length ? chunk : chunk.subarray(0, n));
       total += n;
     }
-    if (total > maxBytes) return tooLarge(total, maxBytes, false);
+    if (total > maxBytes) {
+      if (!options.truncate) return tooLarge(total, maxBytes, false);
+      return { ok: true, ...decodeText(Buffer.concat(chunks, total).subarray(0, maxBytes)), bytes: maxBytes, truncated: true };
+    }
     return { ok: true, ...decodeText(Buffer.concat(chunks, total)), bytes: total };
   } catch (error) {
     return failed(error);
