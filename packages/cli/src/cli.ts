@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import { EcrlintError } from "./errors.js";
-import { writeFileAtomic } from "./fs-utils.js";
+import { describeWriteError, writeFileInPlace } from "./fs-utils.js";
 import { FORMAT_NAMES, formatResults, type FormatName } from "./formatters/index.js";
 import { lint } from "./standalone.js";
 import { calculateConfigForFile } from "./print-config.js";
@@ -187,9 +187,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (args.outputFile !== undefined) {
       const target = resolve(io.cwd, args.outputFile);
       try {
-        await writeFileAtomic(target, text);
+        await writeFileInPlace(target, text);
       } catch (error) {
-        throw new EcrlintError("io", `cannot write --output-file ${args.outputFile}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, target);
+        throw new EcrlintError("io", `cannot write --output-file ${args.outputFile}: ${describeWriteError(error)}`, target);
       }
     } else if (text) {
       io.stdout(text);
