@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
-import * as jsoncParser from "jsonc-eslint-parser";
 import { configSeverity, RULE_PREFIX, type EcrlintConfig } from "@ecrlint/core";
 import { ruleList } from "@ecrlint/rules";
+import { parser } from "./parser.js";
 import { toEslintRule } from "./to-eslint-rule.js";
 
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { name: string; version: string };
@@ -40,7 +40,8 @@ function configFor(name: "recommended" | "strict"): FlatConfig[] {
           return plugin;
         },
       },
-      languageOptions: { parser: jsoncParser },
+      // jsonc-eslint-parser, except that files over 5 MB are not parsed (see parser.ts).
+      languageOptions: { parser },
       // Access Analyzer's errors and security warnings are errors; its warnings and suggestions warn.
       rules: Object.fromEntries(enabled.map((r) => [RULE_PREFIX + r.id, configSeverity(r.meta) as Severity])),
     },

@@ -2,8 +2,11 @@ import type { TSESLint } from "@typescript-eslint/utils";
 import { documentText, mergeOptions, toHostReport, type AnyRule } from "@ecrlint/core";
 import { createRule } from "./create-rule.js";
 import { fileContext } from "./file-context.js";
+import { MAX_PARSED_CHARACTERS, type SkippedFile } from "./parser.js";
 
 const CONFIG_ERROR = "ecrlintConfigError";
+const NOT_LINTED = "ecrlintNotLinted";
+const megabytes = (n: number) => (n / 1024 / 1024).toFixed(1);
 
 /**
  * The rule that reports a broken ecrlint config (a look-alike `ecrlint.json`, a bad `settings.ecrlint` key), once per
@@ -24,7 +27,15 @@ export function toEslintRule(rule: AnyRule) {
     meta: {
       type: rule.meta.type,
       docs: { description: rule.meta.docs.description, config: rule.meta.docs.config, recommended: rule.meta.docs.config === "recommended" },
-      messages: { ...rule.meta.messages, ...(rule.id === CONFIG_ERROR_RULE ? { [CONFIG_ERROR]: "ecrlint config error: {{message}}" } : {}) },
+      messages: {
+        ...rule.meta.messages,
+        ...(rule.id === CONFIG_ERROR_RULE
+          ? {
+              [CONFIG_ERROR]: "ecrlint config error: {{message}}",
+              [NOT_LINTED]: "File not linted: {{size}} MB is over the {{limit}} MB limit for policy files.",
+            }
+          : {}),
+      },
       schema: rule.meta.schema as never,
       ...(rule.meta.fixable ? { fixable: rule.meta.fixable } : {}),
       ...(rule.meta.hasSuggestions ? { hasSuggestions: true } : {}),
@@ -32,9 +43,19 @@ export function toEslintRule(rule: AnyRule) {
     defaultOptions: [rule.defaultOptions as Record<string, unknown>],
     create(context) {
       const sourceCode = context.sourceCode;
-      if (!check || !(sourceCode.parserServices as { isJSON?: boolean } | undefined)?.isJSON) return {};
+      const services = sourceCode.parserServices as { isJSON?: boolean; ecrlintSkipped?: SkippedFile } | undefined;
+      if (!check || !services?.isJSON) return {};
       return {
         Program() {
+          // A file the parser did not parse (over 5 MB): said once, under the same rule as a config error.
+          const skipped = services.ecrlintSkipped;
+          if (skipped) {
+            if (rule.id === CONFIG_ERROR_RULE && skipped.mightBeOurs) {
+              const data = { size: megabytes(skipped.characters), limit: megabytes(MAX_PARSED_CHARACTERS) };
+              context.report({ loc: { line: 1, column: 0 }, messageId: NOT_LINTED, data });
+            }
+            return;
+          }
           const fc = fileContext(context as never);
           if (fc.configError) {
             if (rule.id === CONFIG_ERROR_RULE && fc.documents.length > 0) {

@@ -1,0 +1,36 @@
+import { Linter } from "eslint";
+import { describe, expect, it } from "vitest";
+import plugin from "../src/index.js";
+import { MAX_PARSED_CHARACTERS, parser } from "../src/parser.js";
+
+const config = [...plugin.configs.recommended] as Linter.Config[];
+const verify = (text: string) => new Linter({ configType: "flat", cwd: "/repo" }).verify(text, config, "/repo/infra/registry-policy.json");
+
+describe("the plugin's parser: jsonc-eslint-parser behind a size guard", () => {
+  it("a JSON file over the limit is not parsed: an empty Program, no finding when it is not ours", () => {
+    const text = `{"values": [${"1,".repeat(MAX_PARSED_CHARACTERS / 2)}0]}`;
+    const { ast, services } = parser.parseForESLint(text) as { ast: { body: unknown[]; range: number[] }; services: Record<string, unknown> };
+    expect(ast.body).toEqual([]);
+    expect(ast.range).toEqual([0, text.length]);
+    expect(services.ecrlintSkipped).toEqual({ characters: text.length, mightBeOurs: false });
+    expect(verify(text)).toEqual([]);
+  });
+
+  it("one that might be ours says, once, that it was not linted", () => {
+    const text = `{"Statement": [], "Padding": "${"x".repeat(MAX_PARSED_CHARACTERS)}"}`;
+    expect(verify(text).map((m) => [m.ruleId, m.message])).toEqual([["@ecrlint/max-policy-size", "File not linted: 5.0 MB is over the 5.0 MB limit for policy files."]]);
+  });
+
+  it("a policy in UTF-16, as ESLint decodes it (as UTF-8), is a parsing error that says what it is", () => {
+    const policy = '{"Statement": [{"Effect": "Allow", "Action": "ecr:*"}]}';
+    const asUtf8 = (bytes: Buffer) => new TextDecoder("utf-8").decode(bytes);
+    const withBom = asUtf8(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(policy, "utf16le")]));
+    const withoutBom = asUtf8(Buffer.from(policy, "utf16le"));
+    expect(verify(withBom).map((m) => m.message)).toEqual([
+      "Parsing error: This file is UTF-16; ESLint reads files as UTF-8. Save it as UTF-8, or lint it with the ecrlint runner, which reads UTF-16 with a BOM.",
+    ]);
+    expect(verify(withoutBom)[0]?.message).toMatch(/^Parsing error: This file is UTF-16 without a byte order mark;/);
+    // Binary that is not a policy gets jsonc-eslint-parser's own message.
+    expect(verify("\u0000\u0001")[0]?.message).not.toMatch(/UTF-16/);
+  });
+});
