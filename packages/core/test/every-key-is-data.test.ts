@@ -69,3 +69,16 @@ describe("a statement hidden under __proto__ is seen (issue 16, class 1)", () =>
     }
   });
 });
+
+describe("repeated keys where keys are data: the model keeps the last, as JSON.parse and the evaluator do", () => {
+  it("principal types, condition operators and condition keys", () => {
+    const text = `{"Statement": [{"Effect": "Allow", "Action": "ecr:*",
+      "Principal": {"AWS": "111122223333", "Service": "ecr.amazonaws.com", "AWS": "777788889999"},
+      "Condition": {"StringEquals": {"aws:SourceVpce": "a", "aws:SourceVpce": "b"}, "Bool": {"aws:SecureTransport": "true"}, "StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}}]}`;
+    const loaded = loadPolicyFile(text, "registry-policy.json");
+    if (loaded.status !== "ours" || !("policy" in loaded.file)) throw new Error("not read as a policy");
+    const [s] = loaded.file.policy.statements;
+    expect(s?.principal?.entries.map((e) => [e.type, e.values.map((v) => v.value)])).toEqual([["Service", ["ecr.amazonaws.com"]], ["AWS", ["777788889999"]]]);
+    expect(s?.condition?.operators.map((o) => [o.operator, o.keys.map((k) => k.key)])).toEqual([["Bool", ["aws:SecureTransport"]], ["StringEquals", ["aws:PrincipalOrgID"]]]);
+  });
+});
