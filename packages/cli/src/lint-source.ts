@@ -62,10 +62,11 @@ export function lintSource(text: string, context: SourceContext): SourceOutcome 
     return { status: "fatal", message: { ruleId: null, fatal: true, severity: 2, message, line, column } };
   }
   // Every rule runs on each document of the file as the kind it is; the findings are all the file's.
+  const read = context.declared ? { declaredKind: context.declared.kind, declaredBy: context.declared.declaredBy } : undefined;
   const messages: LintMessage[] = [];
   const documents: DocumentOutcome[] = [];
   for (const file of reading.documents) {
-    messages.push(...runRules({ file, text, filePath: context.filePath, registry: context.registry, trust: context.trust, rules: context.rules.single }));
+    messages.push(...runRules({ file, text, filePath: context.filePath, registry: context.registry, trust: context.trust, rules: context.rules.single, ...(read ? { read } : {}) }));
     const facts: Record<string, unknown> = {};
     for (const [id, { rule }] of context.rules.project) {
       if (!rule.project || !rule.kinds.includes(file.kind)) continue;

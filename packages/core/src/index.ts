@@ -4,6 +4,8 @@
 // Reading files into the model.
 export {
   parseJsonText,
+  parseStrictJson,
+  positionAt,
   propertyName,
   rootExpression,
   staticValue,
@@ -14,6 +16,7 @@ export {
   type JsonProperty,
   type ParseProblem,
   type SourceLocation,
+  type StrictJsonResult,
 } from "./parse.js";
 export { decodeText, DEFAULT_MAX_TEXT_BYTES, encodeText, readTextFile, type ReadTextFileOptions, type TextEncodingName, type TextFileResult } from "./text-file.js";
 export {
@@ -117,5 +120,7 @@ export {
   type SuggestionDescriptor,
   type TextEdit,
 } from "./rule.js";
-export { mergeOptions, RULE_PREFIX, runRules, toHostReport, toLintMessage, type ConfiguredRule, type LintMessage, type Severity } from "./run-rules.js";
+export {
+  checkWithEffectiveFixes,
+  type CheckInput, mergeOptions, RULE_PREFIX, runRules, toHostReport, toLintMessage, type ConfiguredRule, type LintMessage, type Severity } from "./run-rules.js";
 export { applyFixesOnce, fixUntilStable, type FixOutcome } from "./apply-fixes.js";

@@ -12,6 +12,7 @@ import {
   type PolicyFile,
   type RegistryContext,
   type TrustContext,
+  type DeclaredKind,
 } from "@ecrlint/core";
 
 /** What every rule needs for one file; computed once per file however many rules run on it. */
@@ -25,6 +26,8 @@ export interface FileContext {
   trust: TrustContext;
   /** A config problem, reported once per file instead of crashing ESLint. */
   configError: string | undefined;
+  /** The kind the config declares for the file, to read it again after a fix. */
+  read?: { declaredKind: DeclaredKind; declaredBy: string };
 }
 
 const byAst = new WeakMap<object, FileContext>();
@@ -71,7 +74,10 @@ export function fileContext(context: MinimalContext): FileContext {
       const registry = registryForFile(context.filename, config.loaded);
       const declared = declaredKindForFile(context.filename, config.loaded);
       const reading = readAst(ast, { filePath: context.filename, registry, ...(declared ? { declaredKind: declared.kind, declaredBy: declared.declaredBy } : {}) });
-      if (reading.status === "ours") result = { documents: reading.documents, registry, trust: trustFromConfig(config.loaded), configError: undefined };
+      if (reading.status === "ours") {
+        result = { documents: reading.documents, registry, trust: trustFromConfig(config.loaded), configError: undefined };
+        if (declared) result.read = { declaredKind: declared.kind, declaredBy: declared.declaredBy };
+      }
     }
   }
   byAst.set(ast, result);

@@ -1,5 +1,5 @@
 import type { TSESLint } from "@typescript-eslint/utils";
-import { documentText, mergeOptions, toHostReport, type AnyRule } from "@ecrlint/core";
+import { checkWithEffectiveFixes, mergeOptions, type AnyRule } from "@ecrlint/core";
 import { createRule } from "./create-rule.js";
 import { fileContext } from "./file-context.js";
 import { MAX_PARSED_CHARACTERS, type SkippedFile } from "./parser.js";
@@ -21,7 +21,7 @@ export const CONFIG_ERROR_RULE = "valid-policy";
  * reports nothing, so that configs and disable comments naming it work in ESLint too.
  */
 export function toEslintRule(rule: AnyRule) {
-  const check = rule.check;
+  const hasCheck = rule.check !== undefined;
   return createRule<[Record<string, unknown>?], string>({
     name: rule.id,
     meta: {
@@ -44,7 +44,7 @@ export function toEslintRule(rule: AnyRule) {
     create(context) {
       const sourceCode = context.sourceCode;
       const services = sourceCode.parserServices as { isJSON?: boolean; ecrlintSkipped?: SkippedFile } | undefined;
-      if (!check || !services?.isJSON) return {};
+      if (!hasCheck || !services?.isJSON) return {};
       return {
         Program() {
           // A file the parser did not parse (over 5 MB): said once, under the same rule as a config error.
@@ -67,38 +67,34 @@ export function toEslintRule(rule: AnyRule) {
           if (documents.length === 0) return;
           // Each document of the file as the kind it is; its nodes are in the file's coordinates already.
           for (const file of documents) {
-            check({
+            // Reports come on the file's coordinates; a fix that would change nothing the rule reports is dropped.
+            const reports = checkWithEffectiveFixes(rule, {
               file,
               text: sourceCode.text,
-              getText: (range) => documentText(file, sourceCode.text, range),
               filePath: context.filename,
               registry: fc.registry,
               trust: fc.trust,
               // RuleCreator merges defaults deeply; core's merge is shallow, so pass the raw option through core's merge.
               options: mergeOptions(rule.defaultOptions, context.options[0]),
-              report(descriptor) {
-                // Edits inside a JSON string (`policyText`) are escaped for it, or dropped when they cannot be.
-                const d = toHostReport(file, descriptor);
-                const loc = d.loc ?? d.node.loc;
-                context.report({
-                  loc,
-                  messageId: d.messageId,
-                  ...(d.data ? { data: d.data } : {}),
-                  ...(d.fix && rule.meta.fixable
-                    ? { fix: (fixer: TSESLint.RuleFixer) => d.fix!.map((e) => fixer.replaceTextRange(e.range, e.text)) }
-                    : {}),
-                  ...(d.suggest && rule.meta.hasSuggestions
-                    ? {
-                        suggest: d.suggest.map((s) => ({
-                          messageId: s.messageId,
-                          ...(s.data ? { data: s.data } : {}),
-                          fix: (fixer: TSESLint.RuleFixer) => s.edits.map((e) => fixer.replaceTextRange(e.range, e.text)),
-                        })),
-                      }
-                    : {}),
-                } as never);
-              },
+              ...(fc.read ? { read: fc.read } : {}),
             });
+            for (const d of reports) {
+              context.report({
+                loc: d.loc ?? d.node.loc,
+                messageId: d.messageId,
+                ...(d.data ? { data: d.data } : {}),
+                ...(d.fix && rule.meta.fixable ? { fix: (fixer: TSESLint.RuleFixer) => d.fix!.map((e) => fixer.replaceTextRange(e.range, e.text)) } : {}),
+                ...(d.suggest && rule.meta.hasSuggestions
+                  ? {
+                      suggest: d.suggest.map((s) => ({
+                        messageId: s.messageId,
+                        ...(s.data ? { data: s.data } : {}),
+                        fix: (fixer: TSESLint.RuleFixer) => s.edits.map((e) => fixer.replaceTextRange(e.range, e.text)),
+                      })),
+                    }
+                  : {}),
+              } as never);
+            }
           }
         },
       };
