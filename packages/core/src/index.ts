@@ -87,7 +87,9 @@ export {
   ConfigLocator,
   configFromSettings,
   declaredKindForFile,
+  MAX_CONFIG_BYTES,
   registryForFile,
+  repositoryRootOf,
   trustFromConfig,
   type ConfigResult,
   type EcrlintConfig,
@@ -122,5 +124,14 @@ export {
 } from "./rule.js";
 export {
   checkWithEffectiveFixes,
-  type CheckInput, mergeOptions, RULE_PREFIX, runRules, toHostReport, toLintMessage, type ConfiguredRule, type LintMessage, type Severity } from "./run-rules.js";
+  mergeOptions,
+  RULE_PREFIX,
+  runRules,
+  toHostReport,
+  toLintMessage,
+  type CheckInput,
+  type ConfiguredRule,
+  type LintMessage,
+  type Severity,
+} from "./run-rules.js";
 export { applyFixesOnce, fixUntilStable, type FixOutcome } from "./apply-fixes.js";

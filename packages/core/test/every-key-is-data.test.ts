@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { compilePolicy, loadPolicyFile, parseJsonText, policyValue, queryPolicy, rootExpression, staticValue } from "../src/index.js";
+import { compilePolicy, queryPolicy } from "../src/evaluator/index.js";
+import { loadPolicyFile, parseJsonText, policyValue, rootExpression, staticValue } from "../src/index.js";
 
 function valueOf(text: string): unknown {
   const parsed = parseJsonText(text);
