@@ -241,7 +241,7 @@ function searchGrant(
 ): OutsiderAccess | undefined {
   for (const combo of combos) {
     const absent = new Set<string>();
-    const context: Record<string, ContextValue> = {};
+    const context = Object.create(null) as Record<string, ContextValue>;
     const namedContext: string[] = [];
     for (const [key, setting] of combo) {
       if (setting.absent) {

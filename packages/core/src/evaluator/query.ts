@@ -380,14 +380,24 @@ function formatIp(version: 4 | 6, value: bigint): string {
   return Array.from({ length: 8 }, (_, i) => ((value >> BigInt(16 * (7 - i))) & 0xffffn).toString(16)).join(":");
 }
 
-function numericCases(literals: number[], format: (n: number) => string): string[] {
+/**
+ * A date case as a request would carry it: ISO 8601, or epoch seconds past the last instant a Date can print
+ * (year 275,760), where `toISOString` would throw.
+ */
+function formatDateCase(ms: number): string {
+  const date = new Date(Math.round(ms));
+  return Number.isNaN(date.getTime()) ? String(Math.max(0, Math.round(ms / 1000))) : date.toISOString();
+}
+
+/** Values below, at, between and above the literals, `step` apart from them (dates: a second, which epoch seconds can say). */
+function numericCases(literals: number[], format: (n: number) => string, step = 1): string[] {
   const sorted = [...new Set(literals)].sort((a, b) => a - b);
   if (sorted.length === 0) return [format(0)];
-  const out = [format(sorted[0]! - 1)];
+  const out = [format(sorted[0]! - step)];
   sorted.forEach((n, i) => {
     out.push(format(n));
     const next = sorted[i + 1];
-    out.push(format(next === undefined ? n + 1 : (n + next) / 2));
+    out.push(format(next === undefined ? n + step : (n + next) / 2));
   });
   return out;
 }
@@ -448,7 +458,7 @@ function contextCases(key: string, conditions: CompiledCondition[], lookup: Look
   }
   if (families.has("date")) {
     const dates = conditions.filter((c) => c.operator?.base.family === "date").flatMap(resolved).map(parseDate).filter((n): n is number => n !== undefined);
-    for (const v of numericCases(dates, (ms) => new Date(Math.round(ms)).toISOString())) values.add(v);
+    for (const v of numericCases(dates, formatDateCase, 1000)) values.add(v);
     values.add("not-a-date");
   }
   if (families.has("ip")) {
@@ -841,7 +851,8 @@ export function queryPolicy(policy: CompiledPolicy | unknown, query: PolicyQuery
   } else if (total * callers.length > maxEvaluations) capped = true;
   if (!factored) outer: for (const caller of callers) {
     for (let index = 0; index < total; index++) {
-      const context: Record<string, ContextValue> = { ...(query.context ?? {}) };
+      // Keys are data: "__proto__" from a policy is a key of the witness, not its prototype.
+      const context = Object.assign(Object.create(null) as Record<string, ContextValue>, query.context);
       let rest = index;
       for (const { names, cases } of dimensions) {
         const choice = cases[rest % cases.length]!;

@@ -1,6 +1,7 @@
 import { parseArn } from "../arn.js";
 import { withStatements, type CompiledPolicy } from "./compile.js";
 import { evaluateRequest } from "./evaluate.js";
+import { parseCaller } from "./principal.js";
 import { EmptyQueryError, queryPolicy } from "./query.js";
 import type { PolicyQuery } from "./types.js";
 
@@ -94,6 +95,8 @@ export function replicationGrant(policy: CompiledPolicy, query: ReplicationGrant
 const grants = new WeakMap<CompiledPolicy, Map<string, ReplicationGrant>>();
 
 function decideGrant(policy: CompiledPolicy, query: ReplicationGrantQuery): ReplicationGrant {
+  // A source no request can come from (an IAM group, a malformed ARN) cannot be asked about; valid-principal says why.
+  if (!parseCaller(query.source)) return { status: "undetermined" };
   const request = replicationQuery(query);
   if (!request) return { status: "undetermined" };
   let result;
