@@ -42,7 +42,8 @@ function isOutcome(v: unknown): v is SourceOutcome {
   if (!isObject(v)) return false;
   if (v.status === "not-ours") return true;
   if (v.status === "fatal") return isMessage(v.message);
-  if (v.status !== "ours" || typeof v.kind !== "string" || !Array.isArray(v.messages) || !v.messages.every(isMessage) || !isObject(v.facts)) return false;
+  if (v.status !== "ours" || !isObject(v.decision) || !Array.isArray(v.messages) || !v.messages.every(isMessage)) return false;
+  if (!Array.isArray(v.documents) || !v.documents.every((d) => isObject(d) && typeof d.kind === "string" && isObject(d.facts))) return false;
   const d = v.directives;
   return isObject(d) && Array.isArray(d.comments) && Array.isArray(d.directives) && Array.isArray(d.problems) && d.problems.every(isMessage);
 }
