@@ -13,7 +13,7 @@ function fileOf(text: string): PolicyFile {
 function appendingRule(appended: string) {
   return defineRule({
     id: "append-action",
-    meta: { type: "problem", docs: { description: "test", config: "recommended", reference: "" }, messages: { short: "short list" }, schema: [], fixable: "code" },
+    meta: { type: "problem", docs: { description: "test", config: "recommended", findingType: "error", accessAnalyzer: [], sources: [] }, messages: { short: "short list" }, schema: [], fixable: "code" },
     kinds: ["registry-policy", "repository-policy"],
     defaultOptions: {},
     check(context) {

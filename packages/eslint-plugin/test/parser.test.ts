@@ -18,7 +18,8 @@ describe("the plugin's parser: jsonc-eslint-parser behind a size guard", () => {
 
   it("one that might be ours says, once, that it was not linted", () => {
     const text = `{"Statement": [], "Padding": "${"x".repeat(MAX_PARSED_CHARACTERS)}"}`;
-    expect(verify(text).map((m) => [m.ruleId, m.message])).toEqual([["@ecrlint/max-policy-size", "File not linted: 5.0 MB is over the 5.0 MB limit for policy files."]]);
+    // Under valid-policy, the rule that reports whatever stops a file from being linted (as a config error).
+    expect(verify(text).map((m) => [m.ruleId, m.message])).toEqual([["@ecrlint/valid-policy", "File not linted: 5.0 MB is over the 5.0 MB limit for policy files."]]);
   });
 
   it("a policy in UTF-16, as ESLint decodes it (as UTF-8), is a parsing error that says what it is", () => {
