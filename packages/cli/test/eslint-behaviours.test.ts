@@ -1,0 +1,64 @@
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { runBin, tempDir } from "./helpers.js";
+
+/** A policy with a Region that its registry (us-west-2) does not have: one `no-region-mismatch` finding on line 9. */
+export const wrongRegion = `{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Sid": "ReplicationAccessCrossAccount",
+      "Effect": "Allow",
+      "Principal": { "AWS": "arn:aws:iam::111122223333:root" },
+      "Action": ["ecr:CreateRepository", "ecr:ReplicateImage"],
+      "Resource": "arn:aws:ecr:us-east-1:444455556666:repository/*"
+    }
+  ]
+}
+`;
+
+export const REGION = 'Region "us-east-1" does not match the registry\'s Region "us-west-2": this statement never applies to the registry it is deployed to.';
+
+export const config = JSON.stringify({ registries: [{ files: ["**"], account: "444455556666", region: "us-west-2" }] });
+
+/** Writes a tree of files into a fresh temporary directory. */
+export function tree(files: Record<string, string>, dir = tempDir()): string {
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), content);
+  }
+  return dir;
+}
+
+type JsonResult = { filePath: string; messages: { ruleId: string | null; message: string; severity: number }[]; output?: string };
+
+function parse(stdout: string): JsonResult[] {
+  return JSON.parse(stdout) as JsonResult[];
+}
+
+describe("directives of other plugins (1)", () => {
+  it("are neither judged nor removed; unknown @ecrlint/ ids are errors as in ESLint", async () => {
+    const casing = `/* eslint-disable jsonc/key-name-casing -- keys are PascalCase */\n${wrongRegion}`;
+    const mixed = wrongRegion.replace('"Resource"', '// eslint-disable-next-line jsonc/sort-keys, @ecrlint/no-duplicate-sid\n      "Resource"');
+    const bare = `/* eslint-disable */\n${wrongRegion.replace("us-east-1", "us-west-2")}`;
+    const unknown = wrongRegion.replace("us-east-1", "us-west-2").replace('"Version"', '// eslint-disable-next-line @ecrlint/no-such-rule\n  "Version"');
+    const dir = tree({ ".ecrlintrc.json": config, "casing.json": casing, "mixed.jsonc": mixed, "bare.json": bare, "unknown.json": unknown });
+    const r = await runBin(["--format", "json", "--max-warnings", "0"], { cwd: dir });
+    const byName = Object.fromEntries(parse(r.stdout).map((x) => [x.filePath.slice(dir.length + 1), x.messages.map((m) => m.message)]));
+    expect(byName).toEqual({
+      "bare.json": [],
+      "casing.json": [REGION],
+      "mixed.jsonc": [
+        "Unused eslint-disable directive (no problems were reported from '@ecrlint/no-duplicate-sid').",
+        REGION,
+      ],
+      "unknown.json": ["Definition for rule '@ecrlint/no-such-rule' was not found."],
+    });
+    const fixed = await runBin(["--fix"], { cwd: dir });
+    expect(fixed.code).toBe(1);
+    expect(readFileSync(join(dir, "casing.json"), "utf8")).toBe(casing.replace("us-east-1", "us-west-2"));
+    expect(readFileSync(join(dir, "bare.json"), "utf8")).toBe(bare);
+    expect(readFileSync(join(dir, "mixed.jsonc"), "utf8")).toBe(mixed.replace("jsonc/sort-keys, @ecrlint/no-duplicate-sid", "jsonc/sort-keys").replace("us-east-1", "us-west-2"));
+  });
+});
