@@ -1,5 +1,5 @@
 import { lstat, realpath, stat } from "node:fs/promises";
-import { readdirSync, readFileSync, type Dirent } from "node:fs";
+import { readdirSync, readFileSync, realpathSync, type Dirent } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import ignore, { type Ignore } from "ignore";
 import picomatch from "picomatch";
@@ -39,6 +39,14 @@ export function toPosix(path: string): string {
 export function isInside(root: string, path: string): boolean {
   const rel = relative(root, path);
   return rel === "" || (!rel.startsWith("..") && !rel.startsWith(sep) && !/^[a-zA-Z]:/.test(rel));
+}
+
+function insideReally(root: string, path: string): boolean {
+  try {
+    return isInside(root, realpathSync(path));
+  } catch {
+    return false;
+  }
 }
 
 type Target = { type: "file"; path: string } | { type: "directory"; path: string } | { type: "glob"; pattern: string };
@@ -193,7 +201,8 @@ export async function discoverFiles(input: DiscoveryInput): Promise<Discovery> {
       }
       found.add(target.path);
     } else if (target.type === "directory") {
-      if (!isInside(root, target.path)) {
+      // A folder reached through a symlink is walked only when its real path stays inside the root.
+      if (!isInside(root, target.path) || !isInside(root, await realpath(target.path))) {
         outsideRoot.push(target.path);
         continue;
       }
@@ -214,7 +223,8 @@ export async function discoverFiles(input: DiscoveryInput): Promise<Discovery> {
         gitignore: input.useIgnores,
         ignore: ALWAYS_IGNORED,
       });
-      for (const file of files) if (!configIgnored(file)) found.add(file);
+      // A glob's fixed part may pass through a symlinked folder: what lies outside the root is never read.
+      for (const file of files) if (!configIgnored(file) && insideReally(root, file)) found.add(file);
     }
   }
   return { files: [...found].sort(), ignoredExplicit, outsideRoot };

@@ -62,3 +62,22 @@ describe("directives of other plugins (1)", () => {
     expect(readFileSync(join(dir, "mixed.jsonc"), "utf8")).toBe(mixed.replace("jsonc/sort-keys, @ecrlint/no-duplicate-sid", "jsonc/sort-keys").replace("us-east-1", "us-west-2"));
   });
 });
+
+describe("symlinked folders (2)", () => {
+  it("named on the command line or crossed by a glob, are never followed out of the root, and --fix writes nothing there", async () => {
+    const outside = tree({ "registry-policy.json": wrongRegion, "nested/registry-policy.json": wrongRegion });
+    const dir = tree({ ".ecrlintrc.json": config, "own/registry-policy.json": wrongRegion.replace("us-east-1", "us-west-2") });
+    symlinkSync(outside, join(dir, "linked"));
+    symlinkSync(join(dir, "own"), join(dir, "alias"));
+    const r = await runBin(["--fix", "--format", "json", "linked", "linked/nested", "linked/*.json", "alias"], { cwd: dir });
+    expect(r.stderr).toBe("");
+    expect(parse(r.stdout).map((x) => [x.filePath.slice(dir.length + 1), x.messages.map((m) => m.message)])).toEqual([
+      ["alias/registry-policy.json", []],
+      ["linked", ["File ignored because outside of base path."]],
+      ["linked/nested", ["File ignored because outside of base path."]],
+    ]);
+    expect(readFileSync(join(outside, "registry-policy.json"), "utf8")).toBe(wrongRegion);
+    expect(readFileSync(join(outside, "nested/registry-policy.json"), "utf8")).toBe(wrongRegion);
+    expect(r.code).toBe(0);
+  });
+});
