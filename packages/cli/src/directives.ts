@@ -233,6 +233,12 @@ function applyGroup(problems: Problem[], directives: Applied[], parsed: ParsedDi
   return { problems, unused };
 }
 
+/** ESLint's `reportUnusedDisableDirectives`: how unused directives are reported (default `warn`). */
+export type UnusedDirectiveSeverity = "off" | "warn" | "error";
+
+/** Nothing to apply: what a file has with `--no-inline-config`. */
+export const NO_DIRECTIVES: ParsedDirectives = Object.freeze({ comments: [], directives: [], problems: [] }) as unknown as ParsedDirectives;
+
 export interface DirectiveOutcome {
   messages: LintMessage[];
   suppressed: (LintMessage & { suppressions: { kind: "directive"; justification: string }[] })[];
@@ -242,7 +248,7 @@ export interface DirectiveOutcome {
  * Splits findings into reported and suppressed ones and adds the unused-directive warnings.
  * `problems` must be sorted by location; `text` is the file's text without BOM.
  */
-export function applyDirectives(parsed: ParsedDirectives, problems: LintMessage[], text: string, reportUnused: boolean): DirectiveOutcome {
+export function applyDirectives(parsed: ParsedDirectives, problems: LintMessage[], text: string, reportUnused: UnusedDirectiveSeverity): DirectiveOutcome {
   const all: Problem[] = [...parsed.problems, ...problems].map((p) => ({ ...p })).sort(byLocation);
   const block: Applied[] = parsed.directives
     .filter((d) => d.type === "disable" || d.type === "enable")
@@ -266,7 +272,10 @@ export function applyDirectives(parsed: ParsedDirectives, problems: LintMessage[
     if (p.suppressions) suppressed.push(p as DirectiveOutcome["suppressed"][number]);
     else messages.push(p);
   }
-  if (reportUnused) messages.push(...blockResult.unused, ...lineResult.unused);
+  if (reportUnused !== "off") {
+    const severity = reportUnused === "error" ? 2 : 1;
+    for (const m of [...blockResult.unused, ...lineResult.unused]) messages.push({ ...m, severity });
+  }
   messages.sort(byLocation);
   return { messages, suppressed };
 }

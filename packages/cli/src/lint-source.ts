@@ -6,9 +6,11 @@ import {
   type FileKind,
   type LintMessage,
   type RegistryContext,
+  type RuleSetting,
   type TrustContext,
 } from "@ecrlint/core";
-import { applyDirectives, parseDirectives, type ParsedDirectives } from "./directives.js";
+import { applyDirectives, NO_DIRECTIVES, parseDirectives, type ParsedDirectives, type UnusedDirectiveSeverity } from "./directives.js";
+import { readInlineConfig } from "./inline-config.js";
 import { isDirectiveRuleDefined, type ResolvedRules } from "./rules-config.js";
 
 /** Everything the runner keeps about one file's text; plain data, so it can be cached by content hash. */
@@ -23,6 +25,8 @@ export type SourceOutcome =
       directives: ParsedDirectives;
       /** What each cross-file rule collected, by rule id. */
       facts: Record<string, unknown>;
+      /** The file's own `/* eslint *\/` rule settings (ids without prefix), laid over its config's. */
+      inline: Record<string, RuleSetting>;
     };
 
 export interface SourceContext {
@@ -30,6 +34,11 @@ export interface SourceContext {
   registry: RegistryContext;
   trust: TrustContext;
   rules: ResolvedRules;
+  /** The rules with a file's inline settings laid over the config's. */
+  rulesWith(inline: Record<string, RuleSetting>): ResolvedRules;
+  /** `false` for `--no-inline-config`: directives and `/* eslint *\/` comments are not read at all. */
+  inlineConfig: boolean;
+  unusedDirectives: UnusedDirectiveSeverity;
 }
 
 /**
@@ -44,14 +53,18 @@ export function lintSource(text: string, context: SourceContext): SourceOutcome 
     return { status: "fatal", message: { ruleId: null, fatal: true, severity: 2, message, line, column } };
   }
   const { file } = loaded;
-  const messages = runRules({ file, text, filePath: context.filePath, registry: context.registry, trust: context.trust, rules: context.rules.single });
+  const inline = context.inlineConfig ? readInlineConfig(file.ast) : { rules: {}, problems: [] };
+  const rules = Object.keys(inline.rules).length > 0 ? context.rulesWith(inline.rules) : context.rules;
+  const messages = runRules({ file, text, filePath: context.filePath, registry: context.registry, trust: context.trust, rules: rules.single });
   const facts: Record<string, unknown> = {};
-  for (const [id, { rule }] of context.rules.project) {
+  for (const [id, { rule }] of rules.project) {
     if (!rule.project || !rule.kinds.includes(file.kind)) continue;
     const collected = rule.project.collect(file);
     if (collected !== undefined) facts[id] = collected;
   }
-  return { status: "ours", kind: file.kind, messages, directives: parseDirectives(file.ast, isDirectiveRuleDefined), facts };
+  const directives = context.inlineConfig ? parseDirectives(file.ast, isDirectiveRuleDefined) : NO_DIRECTIVES;
+  if (inline.problems.length > 0) directives.problems.push(...inline.problems);
+  return { status: "ours", kind: file.kind, messages, directives, facts, inline: inline.rules };
 }
 
 const MAX_FIX_PASSES = 10;
@@ -73,7 +86,7 @@ export function fixSource(text: string, first: SourceOutcome, context: SourceCon
   let twoBack: string | undefined;
   const projectIds = new Set([...context.rules.project.keys()].map((id) => RULE_PREFIX + id));
   for (let pass = 0; pass < MAX_FIX_PASSES && outcome.status === "ours"; pass++) {
-    const { messages } = applyDirectives(outcome.directives, outcome.messages, current, true);
+    const { messages } = applyDirectives(outcome.directives, outcome.messages, current, context.unusedDirectives);
     const fixable = messages.filter((m) => {
       if (!m.fix || (errorsOnly && m.severity !== 2)) return false;
       if (m.ruleId !== null || projectIds.size === 0) return true;

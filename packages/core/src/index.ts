@@ -53,7 +53,9 @@ export {
 
 // The rule kit.
 export {
+  CONFIG_ERROR_MESSAGE_ID,
   defineRule,
+  eslintRuleMeta,
   formatMessage,
   ruleDocsUrl,
   spanOf,

@@ -1,9 +1,9 @@
 import type { TSESLint } from "@typescript-eslint/utils";
-import { mergeOptions, type AnyRule } from "@ecrlint/core";
+import { CONFIG_ERROR_MESSAGE_ID, eslintRuleMeta, mergeOptions, type AnyRule } from "@ecrlint/core";
 import { createRule } from "./create-rule.js";
 import { claimConfigErrorReport, fileContext } from "./file-context.js";
 
-const CONFIG_ERROR = "ecrlintConfigError";
+const CONFIG_ERROR = CONFIG_ERROR_MESSAGE_ID;
 
 /**
  * Wraps a rule as an ESLint rule: the rule logic stays in the rule, ESLint only supplies the file and reports.
@@ -14,14 +14,7 @@ export function toEslintRule(rule: AnyRule) {
   const check = rule.check;
   return createRule<[Record<string, unknown>?], string>({
     name: rule.id,
-    meta: {
-      type: rule.meta.type,
-      docs: { description: rule.meta.docs.description, config: rule.meta.docs.config, recommended: rule.meta.docs.config === "recommended" },
-      messages: { ...rule.meta.messages, [CONFIG_ERROR]: "ecrlint config error: {{message}}" },
-      schema: rule.meta.schema as never,
-      ...(rule.meta.fixable ? { fixable: rule.meta.fixable } : {}),
-      ...(rule.meta.hasSuggestions ? { hasSuggestions: true } : {}),
-    },
+    meta: eslintRuleMeta(rule) as never,
     defaultOptions: [rule.defaultOptions as Record<string, unknown>],
     create(context) {
       const sourceCode = context.sourceCode;
