@@ -1,14 +1,26 @@
 import type { TSESLint } from "@typescript-eslint/utils";
-import { CONFIG_ERROR_MESSAGE_ID, eslintRuleMeta, mergeOptions, type AnyRule } from "@ecrlint/core";
+import { CONFIG_ERROR_MESSAGE_ID, eslintRuleMeta, mergeOptions, type AnyRule, type Span } from "@ecrlint/core";
 import { createRule } from "./create-rule.js";
-import { claimConfigErrorReport, fileContext } from "./file-context.js";
+import { claimConfigErrorReport, fileContext, sourceKind, type FileContext } from "./file-context.js";
+import { checkProject } from "./project-files.js";
 
-const CONFIG_ERROR = CONFIG_ERROR_MESSAGE_ID;
+type Loc = { start: { line: number; column: number }; end: { line: number; column: number } };
+
+/** A location in ESLint's terms for the file's language: 0-based columns for the JavaScript language, 1-based for `@eslint/json`. */
+function eslintLoc(loc: Loc, fc: FileContext): Loc {
+  if (!fc.columnsFromOne) return loc;
+  return { start: { line: loc.start.line, column: loc.start.column + 1 }, end: { line: loc.end.line, column: loc.end.column + 1 } };
+}
+
+function spanLoc(span: Span, fc: FileContext): Loc {
+  const shift = fc.columnsFromOne ? 0 : 1;
+  return { start: { line: span.line, column: span.column - shift }, end: { line: span.endLine, column: span.endColumn - shift } };
+}
 
 /**
- * Wraps a rule as an ESLint rule: the rule logic stays in the rule, ESLint only supplies the file and reports.
- * A rule without a single-file part (a cross-file rule, which needs the `ecrlint` runner) becomes a rule that
- * reports nothing, so that configs and disable comments naming it work in ESLint too.
+ * Wraps a rule as an ESLint rule: the rule logic stays in the rule, ESLint only supplies the file and reports. The
+ * rules read `jsonc-eslint-parser`'s AST; under `@eslint/json` (`language: "json/json"`) they read a parse of the same
+ * text, so findings, locations and fixes are the same. A cross-file rule reads the project's other files from disk.
  */
 export function toEslintRule(rule: AnyRule) {
   const check = rule.check;
@@ -18,48 +30,56 @@ export function toEslintRule(rule: AnyRule) {
     defaultOptions: [rule.defaultOptions as Record<string, unknown>],
     create(context) {
       const sourceCode = context.sourceCode;
-      if (!check || !(sourceCode.parserServices as { isJSON?: boolean } | undefined)?.isJSON) return {};
-      return {
-        Program() {
-          const fc = fileContext(context as never);
-          if (!fc.file || !rule.kinds.includes(fc.file.kind)) return;
-          if (fc.configError) {
-            if (claimConfigErrorReport(sourceCode.ast)) {
-              context.report({ loc: { line: 1, column: 0 }, messageId: CONFIG_ERROR, data: { message: fc.configError } });
-            }
-            return;
+      const kind = sourceKind(sourceCode as never);
+      if (!kind || (!check && !rule.project)) return {};
+      // RuleCreator merges defaults deeply; core's merge is shallow, so pass the raw option through core's merge.
+      const options = () => mergeOptions(rule.defaultOptions, context.options[0]);
+      const visit = () => {
+        const fc = fileContext(context as never);
+        if (!fc.file || !rule.kinds.includes(fc.file.kind)) return;
+        if (fc.configError) {
+          if (claimConfigErrorReport(sourceCode.ast)) {
+            context.report({ loc: eslintLoc({ start: { line: 1, column: 0 }, end: { line: 1, column: 0 } }, fc).start, messageId: CONFIG_ERROR_MESSAGE_ID, data: { message: fc.configError } } as never);
           }
-          check({
-            file: fc.file,
-            text: sourceCode.text,
-            filePath: context.filename,
-            registry: fc.registry,
-            trust: fc.trust,
-            // RuleCreator merges defaults deeply; core's merge is shallow, so pass the raw option through core's merge.
-            options: mergeOptions(rule.defaultOptions, context.options[0]),
-            report(d) {
-              const loc = d.loc ?? d.node.loc;
-              context.report({
-                loc,
-                messageId: d.messageId,
-                ...(d.data ? { data: d.data } : {}),
-                ...(d.fix && rule.meta.fixable
-                  ? { fix: (fixer: TSESLint.RuleFixer) => d.fix!.map((e) => fixer.replaceTextRange(e.range, e.text)) }
-                  : {}),
-                ...(d.suggest && rule.meta.hasSuggestions
-                  ? {
-                      suggest: d.suggest.map((s) => ({
-                        messageId: s.messageId,
-                        ...(s.data ? { data: s.data } : {}),
-                        fix: (fixer: TSESLint.RuleFixer) => s.edits.map((e) => fixer.replaceTextRange(e.range, e.text)),
-                      })),
-                    }
-                  : {}),
-              } as never);
-            },
-          });
-        },
+          return;
+        }
+        if (!check) {
+          const current = { filePath: context.filename, file: fc.file, registry: fc.registry, options: options() };
+          for (const d of checkProject(rule, current, context as never)) {
+            context.report({ loc: spanLoc(d.loc, fc), messageId: d.messageId, ...(d.data ? { data: d.data } : {}) } as never);
+          }
+          return;
+        }
+        check({
+          file: fc.file,
+          text: sourceCode.text,
+          filePath: context.filename,
+          registry: fc.registry,
+          trust: fc.trust,
+          options: options(),
+          report(d) {
+            const loc = d.loc ?? d.node.loc;
+            context.report({
+              loc: eslintLoc(loc, fc),
+              messageId: d.messageId,
+              ...(d.data ? { data: d.data } : {}),
+              ...(d.fix && rule.meta.fixable
+                ? { fix: (fixer: TSESLint.RuleFixer) => d.fix!.map((e) => fixer.replaceTextRange(e.range, e.text)) }
+                : {}),
+              ...(d.suggest && rule.meta.hasSuggestions
+                ? {
+                    suggest: d.suggest.map((s) => ({
+                      messageId: s.messageId,
+                      ...(s.data ? { data: s.data } : {}),
+                      fix: (fixer: TSESLint.RuleFixer) => s.edits.map((e) => fixer.replaceTextRange(e.range, e.text)),
+                    })),
+                  }
+                : {}),
+            } as never);
+          },
+        });
       };
+      return kind === "json-language" ? { Document: visit } : { Program: visit };
     },
   });
 }

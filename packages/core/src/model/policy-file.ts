@@ -1,4 +1,4 @@
-import { parseJsonText, rootExpression, syntaxForFile, type JsonProgram, type ParseProblem } from "../parse.js";
+import { parseJsonText, rootExpression, type JsonProgram, type ParseProblem } from "../parse.js";
 import { readPolicyDocument, type PolicyDocument, findProperty, stringOf } from "./policy.js";
 import {
   creationTemplateNode,
@@ -142,7 +142,9 @@ export function loadPolicyFile(text: string, filePath?: string): LoadResult {
 
 /** {@link loadPolicyFile} for text that already passed {@link mightBeEcrFile}, so the marker test runs once per file. */
 export function parsePolicyFile(text: string, filePath?: string): LoadResult {
-  const parsed = parseJsonText(text, syntaxForFile(filePath));
+  // Every extension is read as leniently as ESLint reads it with the plugin's configs (jsonc-eslint-parser without a
+  // `jsonSyntax`): a trailing comma in a `.jsonc` file is not a parse error in one front end and fine in the other.
+  const parsed = parseJsonText(text);
   if (!parsed.ok) return { status: "parse-error", error: parsed.error };
   const file = classifyAst(parsed.ast, filePath);
   return file ? { status: "ours", file } : { status: "not-ours" };
