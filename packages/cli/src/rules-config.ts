@@ -45,7 +45,8 @@ function optionsValidator(rule: AnyRule): ValidateFunction {
   let validate = optionValidators.get(rule.id);
   if (!validate) {
     const items = rule.meta.schema;
-    validate = ajv.compile({ type: "array", items, minItems: 0, maxItems: items.length });
+    // A rule without options has an empty schema list, which JSON Schema cannot put in `items`.
+    validate = ajv.compile(items.length ? { type: "array", items, minItems: 0, maxItems: items.length } : { type: "array", maxItems: 0 });
     optionValidators.set(rule.id, validate);
   }
   return validate;

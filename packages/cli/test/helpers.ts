@@ -16,21 +16,22 @@ export interface RunResult {
 }
 
 /** Runs the built `ecrlint` binary as a child process, as CI does. */
-export function runBin(args: string[], options: { cwd: string; env?: Record<string, string | undefined>; uid?: number; gid?: number }): Promise<RunResult> {
+export function runBin(args: string[], options: { cwd: string; env?: Record<string, string | undefined>; uid?: number; gid?: number; input?: string }): Promise<RunResult> {
   return new Promise((resolvePromise, reject) => {
     const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined, DEBUG: undefined, ...options.env };
     for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
     const child = spawn(process.execPath, [binPath, ...args], {
       cwd: options.cwd,
       env: env as NodeJS.ProcessEnv,
-      stdio: ["ignore", "pipe", "pipe"],
+      stdio: [options.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
       ...(options.uid !== undefined ? { uid: options.uid, gid: options.gid ?? options.uid } : {}),
     });
     let stdout = "";
     let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.stdout!.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
     child.on("error", reject);
+    if (options.input !== undefined) child.stdin!.end(options.input);
     child.on("close", (code) => resolvePromise({ code, stdout, stderr }));
   });
 }
