@@ -2,18 +2,10 @@ import { execFileSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { binPath, copyFixture, packageDir, runBin, runnerFixtures, tempDir } from "./helpers.js";
+import { binPath, copyFixture, gitInit, packageDir, runBin, runnerFixtures, tempDir } from "./helpers.js";
 
 const version = (JSON.parse(readFileSync(join(packageDir, "package.json"), "utf8")) as { version: string }).version;
 
-function gitInit(dir: string): void {
-  const git = (...args: string[]) => execFileSync("git", args, { cwd: dir, stdio: "pipe" });
-  git("init", "-q", "-b", "main");
-  git("config", "user.email", "ci@example.com");
-  git("config", "user.name", "CI");
-  git("add", "-A");
-  git("commit", "-q", "-m", "base");
-}
 
 describe("stylish output and exit codes", () => {
   it("reports errors and warnings of policy files only, exit 1", async () => {

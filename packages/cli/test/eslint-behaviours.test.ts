@@ -5,7 +5,7 @@ import plugin from "@ecrlint/eslint-plugin";
 import { ESLint, type Linter } from "eslint";
 import type { Log } from "sarif";
 import { describe, expect, it } from "vitest";
-import { copyFixture, runBin, runnerFixtures, tempDir } from "./helpers.js";
+import { copyFixture, gitInit, runBin, runnerFixtures, tempDir } from "./helpers.js";
 
 /** A policy with a Region that its registry (us-west-2) does not have: one `no-region-mismatch` finding on line 9. */
 export const wrongRegion = `{
@@ -91,14 +91,6 @@ describe("symlinked folders (2)", () => {
   });
 });
 
-function gitInit(dir: string): void {
-  const git = (...args: string[]) => execFileSync("git", args, { cwd: dir, stdio: "pipe" });
-  git("init", "-q", "-b", "main");
-  git("config", "user.email", "ci@example.com");
-  git("config", "user.name", "CI");
-  git("add", "-A");
-  git("commit", "-q", "-m", "base");
-}
 
 /** ESLint 10 with the plugin's recommended config over a tree, for comparisons. */
 async function eslintResults(dir: string, patterns = ["."], extra: Linter.Config[] = []) {

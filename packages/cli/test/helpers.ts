@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { cpSync, mkdtempSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -55,3 +55,13 @@ export function copyFixture(name: string): string {
 afterAll(() => {
   for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
+
+/** Makes `dir` a git repository on branch main with everything in it committed. */
+export function gitInit(dir: string): void {
+  const git = (...args: string[]) => execFileSync("git", args, { cwd: dir, stdio: "pipe" });
+  git("init", "-q", "-b", "main");
+  git("config", "user.email", "ci@example.com");
+  git("config", "user.name", "CI");
+  git("add", "-A");
+  git("commit", "-q", "-m", "base");
+}
