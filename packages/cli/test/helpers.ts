@@ -65,3 +65,13 @@ export function gitInit(dir: string): void {
   git("add", "-A");
   git("commit", "-q", "-m", "base");
 }
+
+/**
+ * An unused-directive warning about a directive that names no rule, or only other plugins' rules: ESLint judges it
+ * with every plugin's findings in hand; the runner, which has only ours, leaves it alone.
+ */
+export function judgedByEslintOnly(m: { ruleId: string | null; message: string }): boolean {
+  if (m.ruleId !== null) return false;
+  const named = /^Unused eslint-(?:disable|enable) directive \((?:no problems were reported|no matching eslint-disable directives were found)(?: (?:from|for) (.*))?\)\.$/u.exec(m.message);
+  return named !== null && !(named[1] ?? "").includes("'@ecrlint/");
+}

@@ -6,7 +6,7 @@ import { ESLint, type Linter } from "eslint";
 import { describe, expect, it } from "vitest";
 import { lint } from "../src/index.js";
 import { knownRules } from "../src/rules-config.js";
-import { repoDir } from "./helpers.js";
+import { judgedByEslintOnly, repoDir } from "./helpers.js";
 
 const fixturesDir = join(repoDir, "fixtures");
 
@@ -16,16 +16,6 @@ function settingsOf(config: Linter.Config[]): Record<string, RuleSetting> {
   const out: Record<string, RuleSetting> = {};
   for (const id of knownRules().keys()) out[id] = enabled[RULE_PREFIX + id] ?? "off";
   return out;
-}
-
-/**
- * An unused-directive warning about a directive that names no rule, or only other plugins' rules: ESLint judges it
- * with every plugin's findings in hand; the runner, which has only ours, leaves it alone.
- */
-export function judgedByEslintOnly(m: { ruleId: string | null; message: string }): boolean {
-  if (m.ruleId !== null) return false;
-  const named = /^Unused eslint-(?:disable|enable) directive \((?:no problems were reported|no matching eslint-disable directives were found)(?: (?:from|for) (.*))?\)\.$/u.exec(m.message);
-  return named !== null && !(named[1] ?? "").includes("'@ecrlint/");
 }
 
 function normalize(messages: unknown[]): unknown[] {
