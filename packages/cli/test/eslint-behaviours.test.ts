@@ -5,22 +5,10 @@ import plugin from "@ecrlint/eslint-plugin";
 import { ESLint, type Linter } from "eslint";
 import type { Log } from "sarif";
 import { describe, expect, it } from "vitest";
-import { copyFixture, gitInit, runBin, runnerFixtures, tempDir } from "./helpers.js";
+import { copyFixture, gitInit, policyIn, runBin, runnerFixtures, tempDir } from "./helpers.js";
 
 /** A policy with a Region that its registry (us-west-2) does not have: one `no-region-mismatch` finding on line 9. */
-export const wrongRegion = `{
-  "Version": "2012-10-17",
-  "Statement": [
-    {
-      "Sid": "ReplicationAccessCrossAccount",
-      "Effect": "Allow",
-      "Principal": { "AWS": "arn:aws:iam::111122223333:root" },
-      "Action": ["ecr:CreateRepository", "ecr:ReplicateImage"],
-      "Resource": "arn:aws:ecr:us-east-1:444455556666:repository/*"
-    }
-  ]
-}
-`;
+export const wrongRegion = policyIn("us-east-1");
 
 export const REGION = 'Region "us-east-1" does not match the registry\'s Region "us-west-2": this statement never applies to the registry it is deployed to.';
 

@@ -75,3 +75,20 @@ export function judgedByEslintOnly(m: { ruleId: string | null; message: string }
   const named = /^Unused eslint-(?:disable|enable) directive \((?:no problems were reported|no matching eslint-disable directives were found)(?: (?:from|for) (.*))?\)\.$/u.exec(m.message);
   return named !== null && !(named[1] ?? "").includes("'@ecrlint/");
 }
+
+/** A registry policy whose only Resource names `region` (account 444455556666), formatted as users write it. */
+export function policyIn(region: string): string {
+  return `{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Sid": "ReplicationAccessCrossAccount",
+      "Effect": "Allow",
+      "Principal": { "AWS": "arn:aws:iam::111122223333:root" },
+      "Action": ["ecr:CreateRepository", "ecr:ReplicateImage"],
+      "Resource": "arn:aws:ecr:${region}:444455556666:repository/*"
+    }
+  ]
+}
+`;
+}

@@ -3,7 +3,7 @@ import { createRequire } from "node:module";
 import { dirname, join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
-import { judgedByEslintOnly, repoDir, runBin, tempDir, type RunResult } from "./helpers.js";
+import { judgedByEslintOnly, policyIn, repoDir, runBin, tempDir, type RunResult } from "./helpers.js";
 import { spawn } from "node:child_process";
 
 /**
@@ -16,19 +16,7 @@ const require = createRequire(import.meta.url);
 const url = (specifier: string) => pathToFileURL(require.resolve(specifier)).href;
 const ESLINT_BINS = { "ESLint 10": join(repoDir, "node_modules", "eslint", "bin", "eslint.js"), "ESLint 9": join(repoDir, "node_modules", "eslint9", "bin", "eslint.js") };
 
-const policy = (region: string, sid = "ReplicationAccessCrossAccount") => `{
-  "Version": "2012-10-17",
-  "Statement": [
-    {
-      "Sid": "${sid}",
-      "Effect": "Allow",
-      "Principal": { "AWS": "arn:aws:iam::111122223333:root" },
-      "Action": ["ecr:CreateRepository", "ecr:ReplicateImage"],
-      "Resource": "arn:aws:ecr:${region}:444455556666:repository/*"
-    }
-  ]
-}
-`;
+const policy = policyIn;
 
 const eslintConfig = `import ecrlint from ${JSON.stringify(url("@ecrlint/eslint-plugin"))};
 import jsonc from ${JSON.stringify(url("eslint-plugin-jsonc"))};
