@@ -49,6 +49,12 @@ export class Configs {
   }
 
   /** The rules for a file governed by `loaded`, with the file's own inline settings laid over them. */
+  /** Where the project around a file starts: the outermost config's folder inside the run's root, else the root. */
+  projectRoot(filePath: string): string {
+    if (this.options.configFile) return this.cwd;
+    return this.locator.outermostConfigDir(dirname(filePath), this.cwd) ?? this.cwd;
+  }
+
   rules(loaded: LoadedConfig | undefined, inline?: Record<string, RuleSetting>): ResolvedRules {
     if (inline && Object.keys(inline).length > 0) return resolveRules(loaded?.config.rules, this.options.rules, this.options.quiet ?? false, inline);
     let rules = this.resolved.get(loaded);

@@ -6,7 +6,7 @@ import { DEFAULT_FILES, discoverFiles, isIgnoredPath } from "./discover.js";
 import { EcrlintError, usageError } from "./errors.js";
 import { writeFileAtomic } from "./fs-utils.js";
 import { changedFiles, repositoryRoot } from "./git.js";
-import { runProjectRules } from "./project.js";
+import { runProjectRules, type ProjectOutcome } from "./project.js";
 import { readFile, type FileEntry } from "./read-file.js";
 import { emptyResult, resultFor, selectFiles, sortResults, summarize, warningResult } from "./results.js";
 import { describeRules } from "./rules-config.js";
@@ -52,14 +52,18 @@ function discover(options: LintOptions, configs: Configs, cwd: string, patterns:
 }
 
 /**
- * The rest of the repository, for cross-file rules when only some files were named (`ecrlint infra/replication.json`
+ * The rest of the project, for cross-file rules when only some files were named (`ecrlint infra/replication.json`
  * from lint-staged, or standard input): its files are read for their facts, never reported or fixed, so a named
- * file gets what a full run reports on it. Skipped when no named file takes part in a cross-file rule.
+ * file gets what a full run reports on it. The project around a file is the folder of the outermost config that
+ * governs it (the repository's, in a monorepo with one root config), else the working directory. Skipped when no
+ * named file takes part in a cross-file rule.
  */
 async function backgroundEntries(foreground: FileEntry[], options: LintOptions, configs: Configs, cwd: string): Promise<FileEntry[]> {
-  if (!foreground.some((e) => e.outcome.status === "ours" && Object.keys(e.outcome.facts).length > 0)) return [];
+  const roots = new Set<string>();
+  for (const e of foreground) if (e.outcome.status === "ours" && Object.keys(e.outcome.facts).length > 0) roots.add(configs.projectRoot(e.filePath));
+  if (roots.size === 0) return [];
   const named = new Set(foreground.map((e) => e.filePath));
-  const { files } = await discover({ ...options, errorOnUnmatchedPattern: false }, configs, cwd, []);
+  const { files } = await discover({ ...options, errorOnUnmatchedPattern: false }, configs, cwd, [...roots].map((root) => relative(cwd, root) || "."));
   const readOnly: LintOptions = { ...options, fix: false, fixDryRun: false };
   const out: FileEntry[] = [];
   for (const filePath of files) {
@@ -68,6 +72,28 @@ async function backgroundEntries(foreground: FileEntry[], options: LintOptions, 
     if (entry) out.push(entry);
   }
   return out;
+}
+
+/**
+ * Cross-file rules join the files of one project at a time: a tree with its own outermost config (an example, a
+ * fixture, a second repository checked out inside) is never joined with its neighbours, as in the ESLint plugin.
+ */
+function runProjects(entries: FileEntry[], configs: Configs, cwd: string): ProjectOutcome {
+  const groups = new Map<string, FileEntry[]>();
+  for (const e of entries) {
+    if (e.outcome.status !== "ours" || Object.keys(e.outcome.facts).length === 0) continue;
+    const root = configs.projectRoot(e.filePath);
+    const group = groups.get(root);
+    if (group) group.push(e);
+    else groups.set(root, [e]);
+  }
+  const outcome: ProjectOutcome = { messages: new Map(), ties: new Map() };
+  for (const group of groups.values()) {
+    const part = runProjectRules(group, cwd);
+    for (const [path, list] of part.messages) outcome.messages.set(path, list);
+    for (const [path, set] of part.ties) outcome.ties.set(path, set);
+  }
+  return outcome;
 }
 
 interface Run {
@@ -84,7 +110,7 @@ interface Run {
 async function finish(run: Run, options: LintOptions): Promise<LintReport> {
   const { cwd, entries, configs, cache } = run;
   const background = run.named ? await backgroundEntries(entries, options, configs, cwd) : [];
-  const project = runProjectRules([...entries, ...background], cwd);
+  const project = runProjects([...entries, ...background], configs, cwd);
   const changed = options.changedSince ? await changedFiles(cwd, options.changedSince) : undefined;
   const selected = selectFiles(entries, changed, project.ties);
 

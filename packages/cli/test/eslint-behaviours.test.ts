@@ -164,6 +164,29 @@ describe("cross-file rules for named files (10)", () => {
   });
 });
 
+describe("the project a cross-file rule reads", () => {
+  it("is the tree of the outermost config: the runner, named or not, and ESLint join the same files", async () => {
+    const grant = JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "Pull", Effect: "Allow", Principal: { AWS: "arn:aws:iam::777788889999:root" }, Action: "ecr:BatchGetImage", Resource: "*" }] });
+    const replication = JSON.stringify({ rules: [{ destinations: [{ region: "eu-west-1", registryId: "777788889999" }] }] });
+    const registries = (dest: string) => JSON.stringify({ registries: [{ files: ["source/**"], account: "444455556666", region: "us-west-2" }, { files: [`${dest}/**`], account: "777788889999", region: "eu-west-1" }] });
+    // One project with the source and its destination; a neighbouring tree with its own config holds another
+    // destination policy for the same registry, which is not this project's.
+    const dir = tree({
+      "app/.ecrlintrc.json": registries("destination"),
+      "app/source/replication-configuration.json": replication,
+      "app/destination/registry-policy.json": grant,
+      "sandbox/.ecrlintrc.json": registries("destination"),
+      "sandbox/destination/registry-policy.json": grant.replace("BatchGetImage", "ReplicateImage"),
+    });
+    const findings = (stdout: string) => parse(stdout).flatMap((x) => x.messages.map((m) => `${x.filePath.slice(dir.length + 1)} ${m.ruleId}`));
+    const expected = ["app/source/replication-configuration.json @ecrlint/replication-destination-allowed"];
+    expect(findings((await runBin(["--format", "json"], { cwd: dir })).stdout)).toEqual(expected);
+    expect(findings((await runBin(["--format", "json", "app/source/replication-configuration.json"], { cwd: dir })).stdout)).toEqual(expected);
+    const eslint = (await eslintResults(dir)).flatMap((x) => x.messages.map((m) => `${x.filePath.slice(dir.length + 1)} ${m.ruleId}`));
+    expect(eslint).toEqual(expected);
+  });
+});
+
 describe("--changed-since and config changes (11)", () => {
   it("re-checks every file whose config changed", async () => {
     const dir = tree({ ".ecrlintrc.json": config, "a/registry-policy.json": wrongRegion, "b/registry-policy.json": wrongRegion });

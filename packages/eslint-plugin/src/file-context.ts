@@ -85,6 +85,11 @@ export function configFor(context: Pick<MinimalContext, "cwd" | "settings">, fil
   return result;
 }
 
+/** Where the project around a file starts: the outermost ecrlint config's folder inside the working directory, else it. */
+export function projectRoot(filename: string, cwd: string): string {
+  return locator.outermostConfigDir(dirname(filename), cwd) ?? cwd;
+}
+
 /** The AST the rules read: ESLint's own for `jsonc-eslint-parser`, a parse of the same text for `@eslint/json`. */
 function policyAst(context: MinimalContext): JsonProgram | undefined {
   const ast = context.sourceCode.ast as JsonProgram;

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync, type Dirent } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { loadPolicyFile, registryForFile, type AnyRule, type FileKind, type PolicyFile, type ProjectFile, type ProjectReport, type RegistryContext } from "@ecrlint/core";
-import { configFor, type MinimalContext } from "./file-context.js";
+import { configFor, projectRoot, type MinimalContext } from "./file-context.js";
 
 /**
  * Cross-file rules in ESLint, which hands a rule one file at a time: the other files of the project are read from
@@ -92,7 +92,8 @@ export interface CurrentFile {
 
 /**
  * Runs a cross-file rule's project check over the current file (its text as ESLint has it, which may be unsaved)
- * and the policy files under the working directory, and returns what it reports on the current file.
+ * and the policy files of its project (under the outermost ecrlint config's folder inside the working directory, as
+ * the runner reads it), and returns what it reports on the current file.
  */
 export function checkProject(rule: AnyRule, current: CurrentFile, context: Pick<MinimalContext, "cwd" | "settings">): ProjectReport[] {
   const posix = (path: string) => relative(context.cwd, path).split(sep).join("/");
@@ -100,7 +101,7 @@ export function checkProject(rule: AnyRule, current: CurrentFile, context: Pick<
   const own = rule.project!.collect(current.file);
   if (own === undefined) return [];
   files.push({ filePath: current.filePath, relativePath: posix(current.filePath), kind: current.file.kind, registry: current.registry, facts: own, options: current.options });
-  for (const path of listFiles(context.cwd)) {
+  for (const path of listFiles(projectRoot(current.filePath, context.cwd))) {
     if (path === current.filePath) continue;
     const entry = readDiskFile(path);
     if (!entry?.kind || !rule.kinds.includes(entry.kind)) continue;
