@@ -1,7 +1,8 @@
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { ruleDocsUrl } from "@ecrlint/core";
 import { ruleList } from "../index.js";
 import { ruleFolder, rulesDir } from "./rule-cases.js";
 
@@ -11,6 +12,16 @@ describe("generated files", () => {
   it("rules/index.ts, the rule READMEs and the README rules table match the rule folders, meta and cases", () => {
     const run = () => execFileSync(process.execPath, [join(root, "scripts/generate.mjs"), "--check"], { encoding: "utf8", stdio: "pipe" });
     expect(run).not.toThrow();
+  });
+
+  it("rule doc URLs are the rule READMEs in the repository the package declares", () => {
+    const pkg = JSON.parse(readFileSync(join(rulesDir, "package.json"), "utf8")) as { repository: { url: string } };
+    const home = pkg.repository.url.replace(/^git\+/, "").replace(/\.git$/, "");
+    for (const rule of ruleList) {
+      const url = ruleDocsUrl(rule.id);
+      expect(url.startsWith(`${home}/blob/main/`), url).toBe(true);
+      expect(existsSync(join(root, url.slice(`${home}/blob/main/`.length))), url).toBe(true);
+    }
   });
 });
 

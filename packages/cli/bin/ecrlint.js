@@ -1,4 +1,4 @@
 #!/usr/bin/env node
 import { runCli } from "../dist/cli.js";
 
-process.exitCode = await runCli(process.argv.slice(2), { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s), cwd: process.cwd(), env: process.env, isTTY: process.stdout.isTTY === true });
+process.exitCode = await runCli(process.argv.slice(2), { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s), cwd: process.cwd(), env: process.env, isTTY: process.stdout.isTTY === true, stdin: process.stdin });

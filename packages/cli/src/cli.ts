@@ -17,29 +17,32 @@ export interface CliIo {
   env: Record<string, string | undefined>;
   /** Whether stdout is a terminal (colors by default). */
   isTTY: boolean;
-  /** The whole of standard input, for `--stdin`. */
-  readStdin?: () => Promise<string>;
+  /** Standard input: what `ecrlint init` reads its one question's answer from, and what `--stdin` lints. */
+  stdin?: NodeJS.ReadableStream;
 }
 
 const SUBCOMMANDS = {
   test: { module: "./commands/test.js", exportName: "runTestCommand" },
   explain: { module: "./commands/explain.js", exportName: "runExplainCommand" },
+  init: { module: "./commands/init.js", exportName: "runInitCommand" },
 } as const;
 
-type SubcommandRunner = (argv: string[], io: { stdout(s: string): void; stderr(s: string): void; cwd: string }) => Promise<number>;
+type SubcommandRunner = (argv: string[], io: { stdout(s: string): void; stderr(s: string): void; cwd: string; stdin?: NodeJS.ReadableStream }) => Promise<number>;
 
 const HELP_AFTER = `
 Commands:
   ecrlint [lint] [patterns...]  lint policy files (the default command)
   ecrlint test [options]        run policy test cases (see ecrlint test --help)
   ecrlint explain [options]     explain a policy decision (see ecrlint explain --help)
+  ecrlint init [--yes]          write a starter config for the policy files found here
 
 Exit codes:
   0  no errors, and no more warnings than --max-warnings
   1  lint errors, or too many warnings
   2  usage, config or internal error (set DEBUG=ecrlint for a stack trace)
 
-Config: .ecrlintrc.json, ecrlint.config.js, "ecrlint" in package.json, ... (found from each file's folder)
+Config: ecrlint.config.jsonc, .ecrlintrc.json, "ecrlint" in package.json, ... (found from each file's folder;
+        a file named like a config that ecrlint does not read is an error)
 Schema: @ecrlint/cli/schema/config.json`;
 
 interface ParsedArgs {
@@ -74,9 +77,9 @@ function parseSeverity(value: string): "off" | "warn" | "error" {
   return severity;
 }
 
-async function readProcessStdin(): Promise<string> {
+async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
   const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  for await (const chunk of stream) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk);
   return Buffer.concat(chunks).toString("utf8");
 }
 
@@ -142,7 +145,7 @@ async function runSubcommand(name: keyof typeof SUBCOMMANDS, argv: string[], io:
     if ((error as NodeJS.ErrnoException).code !== "ERR_MODULE_NOT_FOUND") throw error;
   }
   if (!run) throw new EcrlintError("usage", `the "${name}" command is not available in this installation`);
-  return run(argv, { stdout: io.stdout, stderr: io.stderr, cwd: io.cwd });
+  return run(argv, { stdout: io.stdout, stderr: io.stderr, cwd: io.cwd, ...(io.stdin ? { stdin: io.stdin } : {}) });
 }
 
 function reportError(error: unknown, io: CliIo): number {
@@ -159,7 +162,7 @@ function reportError(error: unknown, io: CliIo): number {
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   try {
     const [first, ...rest] = argv;
-    if (first === "test" || first === "explain") return await runSubcommand(first, rest, io);
+    if (first === "test" || first === "explain" || first === "init") return await runSubcommand(first, rest, io);
     const program = buildProgram(io);
     try {
       program.parse(first === "lint" ? rest : argv, { from: "user" });
@@ -203,7 +206,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const formatter = await loadFormatter(args.format, io.cwd);
     let report: LintReport;
     if (args.stdin) {
-      report = await lintText(await (io.readStdin ?? readProcessStdin)(), { ...options, ...(args.stdinFilename !== undefined ? { filePath: args.stdinFilename } : {}) });
+      report = await lintText(await readAll(io.stdin ?? process.stdin), { ...options, ...(args.stdinFilename !== undefined ? { filePath: args.stdinFilename } : {}) });
     } else {
       report = await lint(options);
     }

@@ -166,6 +166,13 @@ describe("config errors", () => {
     expect(result).toEqual({ code: 2, stdout: "", stderr: `ecrlint: ${join(dir, ".ecrlintrc.json")}: registries[0].acount: unknown key (did you mean "account"?)\n` });
   });
 
+  it("a file named like a config that ecrlint does not read, exit 2 with the name to use", async () => {
+    const dir = copyFixture("basic");
+    writeFileSync(join(dir, "policies", "ecrlint.config.yml"), "registries: []\n");
+    const result = await runBin([], { cwd: dir });
+    expect(result).toEqual({ code: 2, stdout: "", stderr: `ecrlint: ${join(dir, "policies", "ecrlint.config.yml")}: ecrlint does not read this file: rename it to \`.ecrlintrc.yml\`\n` });
+  });
+
   it("an unknown rule id", async () => {
     const { dir, result } = await withConfig('{ "rules": { "no-duplicate-sids": "warn" } }');
     expect(result.code).toBe(2);

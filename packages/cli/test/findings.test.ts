@@ -13,9 +13,10 @@ import { repoDir, runBin } from "./helpers.js";
  */
 type Findings = Record<string, unknown[]>;
 
+/** Each example is a project of its own (its own config, its own registries), so each is linted from its own folder. */
 const trees = [
-  { name: "fixtures", dir: join(repoDir, "fixtures"), eslintConfig: "plugin" as const },
-  { name: "examples", dir: join(repoDir, "examples"), eslintConfig: "own" as const },
+  { name: "fixtures", dir: join(repoDir, "fixtures"), projects: ["."], eslintConfig: "plugin" as const },
+  { name: "examples", dir: join(repoDir, "examples"), projects: ["platform-infra", "with-mistakes"], eslintConfig: "own" as const },
 ];
 
 const posix = (root: string, filePath: string) => relative(root, filePath).split(sep).join("/");
@@ -38,26 +39,34 @@ function byFile(root: string, results: { filePath: string; messages: unknown[]; 
   return out;
 }
 
-/** The built `ecrlint` binary with its defaults, as a user runs it in the tree. */
-async function runnerFindings(root: string): Promise<Findings> {
-  const run = await runBin(["--format", "json"], { cwd: root });
+/** The built `ecrlint` binary with its defaults, as a user runs it in the project. */
+async function runnerFindings(root: string, project: string): Promise<Findings> {
+  const run = await runBin(["--format", "json"], { cwd: join(root, project) });
   expect(run.stderr).toBe("");
   return byFile(root, JSON.parse(run.stdout) as { filePath: string; messages: unknown[]; suppressedMessages: unknown[] }[]);
 }
 
 /** The runner with every rule on, single-file and cross-file. */
-async function strictRunnerFindings(root: string): Promise<Findings> {
+async function strictRunnerFindings(root: string, project: string): Promise<Findings> {
   const rules = Object.fromEntries(Object.keys(describeRules()).map((id) => [id.slice("@ecrlint/".length), "error" as const]));
-  return byFile(root, (await lint({ cwd: root, rules })).results);
+  return byFile(root, (await lint({ cwd: join(root, project), rules })).results);
 }
 
-/** ESLint 10 with the plugin: the plugin's recommended config over fixtures/, the example's own eslint.config.js. */
-async function eslintFindings(root: string, config: "plugin" | "own"): Promise<Findings> {
+/** ESLint 10 with the plugin: the plugin's recommended config over fixtures/, each example's own eslint.config.js. */
+async function eslintFindings(root: string, project: string, config: "plugin" | "own"): Promise<Findings> {
+  const cwd = join(root, project);
   const eslint =
     config === "plugin"
-      ? new ESLint({ cwd: root, overrideConfigFile: true, overrideConfig: plugin.configs.recommended as Linter.Config[] })
-      : new ESLint({ cwd: join(root, "platform-infra") });
+      ? new ESLint({ cwd, overrideConfigFile: true, overrideConfig: plugin.configs.recommended as Linter.Config[] })
+      : new ESLint({ cwd });
   return byFile(root, await eslint.lintFiles(["."]));
+}
+
+/** The findings of every project of a tree, in one object keyed by path from the tree's root. */
+async function overProjects(projects: string[], find: (project: string) => Promise<Findings>): Promise<Findings> {
+  const out: Findings = {};
+  for (const project of projects) Object.assign(out, await find(project));
+  return Object.fromEntries(Object.entries(out).sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
 /** The expected files' style: objects and lists spread over lines down to each file's findings, one finding a line. */
@@ -87,15 +96,15 @@ for (const tree of trees) {
     const actual: Record<string, Findings> = {};
 
     it("the runner reports what expected.json records, by default and with every rule on", async () => {
-      actual.ecrlint = await runnerFindings(tree.dir);
-      actual.ecrlintStrict = await strictRunnerFindings(tree.dir);
+      actual.ecrlint = await overProjects(tree.projects, (p) => runnerFindings(tree.dir, p));
+      actual.ecrlintStrict = await overProjects(tree.projects, (p) => strictRunnerFindings(tree.dir, p));
       if (process.env.ECRLINT_UPDATE_EXPECTED) return;
       expect(actual.ecrlint).toEqual(expected.ecrlint);
       expect(actual.ecrlintStrict).toEqual(expected.ecrlintStrict);
     });
 
     it("ESLint with the plugin reports what expected.json records", async () => {
-      actual.eslint = await eslintFindings(tree.dir, tree.eslintConfig);
+      actual.eslint = await overProjects(tree.projects, (p) => eslintFindings(tree.dir, p, tree.eslintConfig));
       if (process.env.ECRLINT_UPDATE_EXPECTED) {
         writeFileSync(file, `${format({ ...expected, ...actual })}\n`);
         return;

@@ -8,6 +8,37 @@ export const packageDir = resolve(import.meta.dirname, "..");
 export const repoDir = resolve(packageDir, "../..");
 export const binPath = join(packageDir, "bin", "ecrlint.js");
 export const runnerFixtures = join(repoDir, "fixtures", "runner");
+export const npm = process.platform === "win32" ? "npm.cmd" : "npm";
+
+/**
+ * The environment of a command a user types: none of the variables of the test run's own turbo, npm script or
+ * Vitest. The cache of a `turbo run` started by a test is the checkout's own `.turbo/cache`: in a git worktree turbo
+ * would otherwise share the main checkout's.
+ */
+export function userEnv(extra: Record<string, string> = {}, checkout = repoDir): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (/^(TURBO_|npm_|NODE_OPTIONS$|VITEST|FORCE_COLOR$|NO_COLOR$|DEBUG$)/i.test(key)) continue;
+    env[key] = value;
+  }
+  return { ...env, TURBO_CACHE_DIR: join(checkout, ".turbo", "cache"), ...extra };
+}
+
+/** Runs npm as a user would in `cwd`; returns stdout, throws with stdout and stderr on a non-zero exit. */
+export function runNpm(args: string[], cwd: string, env: Record<string, string> = {}): string {
+  return execFileSync(npm, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], env: userEnv(env) });
+}
+
+export interface WorkspacePackage {
+  name: string;
+  version: string;
+  location: string;
+}
+
+/** The packages of the root `workspaces` that are published (not private), as npm resolves them. */
+export function publicWorkspaces(): WorkspacePackage[] {
+  return JSON.parse(runNpm(["query", ".workspace:not(:private)"], repoDir)) as WorkspacePackage[];
+}
 
 export interface RunResult {
   code: number | null;
@@ -23,15 +54,16 @@ export function runBin(args: string[], options: { cwd: string; env?: Record<stri
     const child = spawn(process.execPath, [binPath, ...args], {
       cwd: options.cwd,
       env: env as NodeJS.ProcessEnv,
-      stdio: [options.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
+      stdio: "pipe",
       ...(options.uid !== undefined ? { uid: options.uid, gid: options.gid ?? options.uid } : {}),
     });
     let stdout = "";
     let stderr = "";
-    child.stdout!.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    // Without input, stdin ends at once, as /dev/null does: nothing waits for an answer.
+    child.stdin.end(options.input ?? "");
     child.on("error", reject);
-    if (options.input !== undefined) child.stdin!.end(options.input);
     child.on("close", (code) => resolvePromise({ code, stdout, stderr }));
   });
 }
@@ -52,9 +84,10 @@ export function copyFixture(name: string): string {
   return dir;
 }
 
+// A clone or a project with node_modules takes a while to remove on a busy machine.
 afterAll(() => {
   for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+}, 120_000);
 
 /** Makes `dir` a git repository on branch main with everything in it committed. */
 export function gitInit(dir: string): void {

@@ -1,4 +1,4 @@
-import { cpSync, writeFileSync } from "node:fs";
+import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { repoDir, runBin, tempDir } from "./helpers.js";
@@ -52,6 +52,9 @@ describe("ecrlint test", () => {
     expect(junit.code).toBe(0);
     expect(junit.stdout).toMatch(/^<\?xml/);
     expect(junit.stdout).toContain("<testcase");
+    const toFile = await runBin(["test", "--format", "junit", "--output-file", "reports/ecrlint-test.xml"], { cwd: dir });
+    expect(toFile).toEqual({ code: 0, stdout: "", stderr: "" });
+    expect(readFileSync(join(dir, "reports", "ecrlint-test.xml"), "utf8")).toBe(junit.stdout);
   });
 
   it("names an invalid cases file and its key path, exit 2", async () => {

@@ -37,7 +37,8 @@ export { hasWildcard } from "./wildcard.js";
 export { ecrCatalog, findEcrAction, serviceCatalog, type CatalogAction } from "./catalog.js";
 
 // The config.
-export { configSchema } from "./config/schema.js";
+export { configSchema, schemaId, settingsSchema } from "./config/schema.js";
+export { CONFIG_FILE_NAMES } from "./config/file-names.js";
 export { registryFromEntry, type RegistryContext, type RegistryEntry, type TrustContext } from "./config/registry.js";
 export { formatConfigError, keyPathOf, type ConfigError } from "./config/validate.js";
 export {

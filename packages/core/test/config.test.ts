@@ -2,7 +2,7 @@ import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigLocator, configFromSettings, formatConfigError, registryForFile, trustFromConfig } from "../src/index.js";
+import { CONFIG_FILE_NAMES, ConfigLocator, configFromSettings, formatConfigError, registryForFile, trustFromConfig } from "../src/index.js";
 import { registryFromPath } from "../src/config/registry.js";
 import { validateConfig } from "../src/config/validate.js";
 
@@ -64,6 +64,85 @@ describe("ConfigLocator", () => {
     const root = tree({ "a/b/file.json": "{}" });
     const result = new ConfigLocator(root).forDirectory(join(root, "a/b"));
     expect(result).toEqual({ ok: true, loaded: undefined });
+  });
+});
+
+/** The config `{ registries: [registry] }` written in the language its file name asks for. */
+function configText(name: string): string {
+  const object = { registries: [registry] };
+  if (name === "package.json") return JSON.stringify({ name: "infra", ecrlint: object });
+  if (/\.(c?js|cts|ts)$/.test(name) && !name.endsWith(".mjs")) {
+    return name.endsWith("ts") ? `const config: object = ${JSON.stringify(object)};\nexport default config;\n` : `module.exports = ${JSON.stringify(object)};`;
+  }
+  if (name.endsWith(".mjs")) return `export default ${JSON.stringify(object)};`;
+  if (/\.ya?ml$/.test(name)) return "registries:\n  - files: ['infra/prod/**']\n    account: '444455556666'\n    region: us-west-2\n";
+  if (name.endsWith(".jsonc")) return `{\n  // where each policy is deployed\n  "registries": [${JSON.stringify(registry)},],\n}\n`;
+  return JSON.stringify(object);
+}
+
+describe("config file names", () => {
+  it("reads every name of cosmiconfig's defaults, .config/ecrlintrc* included, and ecrlint.config.json", () => {
+    for (const name of [".config/ecrlintrc", ".config/ecrlintrc.json", ".config/ecrlintrc.yaml", ".config/ecrlintrc.mjs", ".ecrlintrc.ts", "ecrlint.config.json", ".ecrlintrc.jsonc"]) {
+      expect(CONFIG_FILE_NAMES).toContain(name);
+    }
+  });
+
+  it.each(CONFIG_FILE_NAMES)("finds %s, with globs relative to the project folder", (name) => {
+    const root = tree({ [name]: configText(name), "infra/prod/registry-policy.json": "{}" });
+    const result = new ConfigLocator().forDirectory(join(root, "infra/prod"));
+    expect(result.ok ? result.loaded?.filePath : formatConfigError(result.error)).toBe(join(root, name));
+    if (!result.ok) return;
+    expect(registryForFile(join(root, "infra/prod/registry-policy.json"), result.loaded)).toMatchObject({ account: "444455556666", source: "config" });
+  });
+
+  it.each([
+    ["ecrlint.json", "rename it to `.ecrlintrc.json` or `ecrlint.config.json`"],
+    [".ecrlint.json", "rename it to `.ecrlintrc.json` or `ecrlint.config.json`"],
+    ["ecrlintrc.json", "rename it to `.ecrlintrc.json` or `ecrlint.config.json`"],
+    ["ecrlint.config.yml", "rename it to `.ecrlintrc.yml`"],
+    ["ecrlint.yaml", "rename it to `.ecrlintrc.yaml`"],
+    [".ecrlintrc.json5", "JSON5 is not read: rename it to `.ecrlintrc.jsonc` or `ecrlint.config.jsonc`"],
+    [".ecrlintrc.toml", "TOML is not read: rename it to `.ecrlintrc.yaml`"],
+    ["ecrlint.config.mts", "rename it to `.ecrlintrc.mjs` or `ecrlint.config.mjs`"],
+    [".ecrlint", "rename it to `.ecrlintrc`"],
+    [".config/ecrlint.json", "rename it to `ecrlintrc.json`"],
+    [".config/.ecrlintrc.yaml", "rename it to `ecrlintrc.yaml`"],
+    [".ecrlintignore", "ecrlint reads no ignore file: list the globs in the config's `ignores`"],
+  ])("reports %s, a name ecrlint does not read: %s", (name, hint) => {
+    const root = tree({ [`infra/${name}`]: configText(name), ".ecrlintrc.json": JSON.stringify({}), "infra/prod/p.json": "{}" });
+    const result = new ConfigLocator().forDirectory(join(root, "infra/prod"));
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(formatConfigError(result.error)).toContain(`${join(root, "infra", name)}: ecrlint does not read this file: ${hint}`);
+  });
+
+  it("leaves alone scripts, reports and caches named after ecrlint, and look-alikes above the config found", () => {
+    const root = tree({
+      "ecrlint.json": "{}",
+      "infra/.ecrlintrc.json": JSON.stringify({ registries: [registry] }),
+      "infra/ecrlint.js": "console.log('wrapper');",
+      "infra/ecrlint.sarif": "{}",
+      "infra/.ecrlintcache": "{}",
+      "infra/reports/ecrlint.json": "[]",
+      "infra/reports/p.json": "{}",
+    });
+    const locator = new ConfigLocator();
+    expect(locator.forDirectory(join(root, "infra/reports")).ok).toBe(true);
+    expect(locator.forDirectory(join(root, "infra")).ok).toBe(true);
+    // Outside the repository (above the folder holding .git), nothing is looked at.
+    const outside = tree({ "ecrlint.yaml": "registries: []\n", "repo/.git/HEAD": "ref: refs/heads/main\n", "repo/infra/p.json": "{}" });
+    expect(new ConfigLocator().forDirectory(join(outside, "repo/infra"))).toEqual({ ok: true, loaded: undefined });
+  });
+
+  it("reports two configs in one folder instead of choosing one silently", () => {
+    const root = tree({ "package.json": JSON.stringify({ name: "x", ecrlint: {} }), ".ecrlintrc.json": "{}" });
+    const result = new ConfigLocator().forDirectory(root);
+    expect(result.ok ? "" : formatConfigError(result.error)).toBe(
+      `${join(root, ".ecrlintrc.json")}: two ecrlint configs in one folder: \`package.json\`, \`.ecrlintrc.json\`; ecrlint would read \`package.json\` alone: merge them into one`,
+    );
+    // A package.json without an "ecrlint" key is no config.
+    const plain = tree({ "package.json": JSON.stringify({ name: "x" }), ".ecrlintrc.json": "{}" });
+    expect(new ConfigLocator().forDirectory(plain).ok).toBe(true);
   });
 });
 

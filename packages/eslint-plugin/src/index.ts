@@ -1,13 +1,19 @@
 import { readFileSync } from "node:fs";
 import type { ESLint, Linter, Rule } from "eslint";
 import * as jsoncParser from "jsonc-eslint-parser";
-import { RULE_PREFIX } from "@ecrlint/core";
+import { RULE_PREFIX, type EcrlintConfig } from "@ecrlint/core";
 import { ruleList } from "@ecrlint/rules";
 import { toEslintRule } from "./to-eslint-rule.js";
 
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { name: string; version: string };
 
 export const rules: Record<string, Rule.RuleModule> = Object.fromEntries(ruleList.map((r) => [r.id, toEslintRule(r) as unknown as Rule.RuleModule]));
+
+/**
+ * `settings.ecrlint` of an ESLint config (JSON Schema: `@ecrlint/eslint-plugin/schema/settings.json`), for
+ * `/** @type {import("@ecrlint/eslint-plugin").EcrlintSettings} *\/` in eslint.config.js.
+ */
+export type EcrlintSettings = Pick<EcrlintConfig, "registries" | "trustedAccounts" | "trustedOrgs">;
 
 export const POLICY_FILES = ["**/*.json", "**/*.jsonc", "**/*.json5"];
 

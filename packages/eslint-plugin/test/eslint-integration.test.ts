@@ -78,6 +78,14 @@ describe("the plugin in a real ESLint run", () => {
     expect(results.find((r) => r.filePath.endsWith("package.json"))!.messages).toEqual([]);
   });
 
+  it("reports a config file name ecrlint does not read, rather than linting without it", async () => {
+    const root = tree({ "ecrlint.json": JSON.stringify({ registries: [{ files: ["**"], region: "us-west-2" }] }), "registry-policy.json": policy("us-east-1") });
+    const results = await new ESLint({ cwd: root, overrideConfigFile: true, overrideConfig: [...plugin.configs.recommended] as never }).lintFiles(["registry-policy.json"]);
+    expect(results[0]!.messages.map((m) => m.message)).toEqual([
+      `ecrlint config error: ${join(root, "ecrlint.json")}: ecrlint does not read this file: rename it to \`.ecrlintrc.json\` or \`ecrlint.config.json\``,
+    ]);
+  });
+
   it("lints JSONC and JSON5 policies, and fixes them keeping comments", async () => {
     const root = tree({
       ".ecrlintrc.json": JSON.stringify({ registries: [{ files: ["**"], account: "444455556666", region: "us-west-2" }] }),

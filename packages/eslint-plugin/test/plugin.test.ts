@@ -1,7 +1,10 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { RULE_PREFIX } from "@ecrlint/core";
+import { Ajv } from "ajv";
+import { configFromSettings, formatConfigError, RULE_PREFIX, settingsSchema } from "@ecrlint/core";
 import { ruleList } from "@ecrlint/rules";
-import plugin from "../src/index.js";
+import plugin, { type EcrlintSettings } from "../src/index.js";
 
 // That the plugin defines a rule for every folder of rules/ is tested from disk in the rules package.
 describe("plugin", () => {
@@ -36,5 +39,27 @@ describe("plugin", () => {
   it("has meta for ESLint's cache and --print-config", () => {
     expect(plugin.meta.name).toBe("@ecrlint/eslint-plugin");
     expect(plugin.meta.version).toMatch(/^\d+\.\d+\.\d+/);
+  });
+});
+
+describe("schema/settings.json", () => {
+  const shipped = JSON.parse(readFileSync(join(import.meta.dirname, "..", "schema", "settings.json"), "utf8")) as Record<string, unknown>;
+
+  it("is what scripts/generate-schema.mjs writes from core (npm run generate)", () => {
+    const { $comment, ...schema } = shipped;
+    expect($comment).toMatch(/^Generated/);
+    expect(schema).toEqual(JSON.parse(JSON.stringify(settingsSchema)));
+  });
+
+  it("accepts what the plugin accepts, and rejects runner-only keys as the plugin does", () => {
+    const validate = new Ajv({ strict: false }).compile(shipped);
+    const settings: EcrlintSettings = { registries: [{ files: ["infra/prod/**"], account: "444455556666", region: "us-west-2" }], trustedAccounts: ["111122223333"] };
+    expect(validate(settings)).toBe(true);
+    expect(configFromSettings(settings, "/repo").ok).toBe(true);
+    for (const key of ["files", "ignores", "rules"]) {
+      expect(validate({ [key]: [] })).toBe(false);
+      const result = configFromSettings({ [key]: [] }, "/repo");
+      expect(result.ok ? "" : formatConfigError(result.error)).toBe(`ecrlint settings: ${key}: is read by the ecrlint runner only; in ESLint, the config's own \`${key}\` decide`);
+    }
   });
 });

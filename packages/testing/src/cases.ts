@@ -37,8 +37,9 @@ export interface CaseResult {
   expect: Expectation;
   pass: boolean;
   decision: PolicyEvaluation["decision"];
-  /** 1-based line of the case in its file. */
+  /** 1-based line and column of the case in its file. */
   line?: number;
+  column?: number;
   message: string;
   counterexample?: EvaluationRequest;
   witness?: EvaluationRequest;
@@ -106,14 +107,14 @@ export function validateCasesFile(raw: unknown, file: string): CasesFileError[] 
   return out;
 }
 
-function caseLines(text: string): (number | undefined)[] {
+function caseLines(text: string): ({ line: number; column: number } | undefined)[] {
   const parsed = parseJsonText(text);
   if (!parsed.ok) return [];
   const root = rootExpression(parsed.ast);
   if (root?.type !== "JSONObjectExpression") return [];
   const cases = root.properties.find((p) => (p.key.type === "JSONLiteral" ? p.key.value : p.key.type === "JSONIdentifier" ? p.key.name : "") === "cases");
   if (cases?.value.type !== "JSONArrayExpression") return [];
-  return cases.value.elements.map((e) => e?.loc.start.line);
+  return cases.value.elements.map((e) => (e ? { line: e.loc.start.line, column: e.loc.start.column + 1 } : undefined));
 }
 
 export interface RunOptions {
@@ -161,8 +162,8 @@ export function runCasesFile(filePath: string, options: RunOptions = {}): CasesF
     policyName ??= evaluation.policyName === "inline policy" ? `${file} (inline policy)` : relative(cwd, resolve(evaluation.policyName));
     const outcome = checkExpectation(evaluation, c.expect);
     const result: CaseResult = { name: c.name, expect: c.expect, pass: outcome.pass, decision: evaluation.decision, message: outcome.message };
-    const line = lines[i];
-    if (line !== undefined) result.line = line;
+    const at = lines[i];
+    if (at) Object.assign(result, at);
     if (outcome.counterexample) result.counterexample = outcome.counterexample;
     if (evaluation.query?.allowed && c.expect === "allow") result.witness = evaluation.query.allowed.request;
     results.push(result);

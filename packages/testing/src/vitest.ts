@@ -46,6 +46,16 @@ expect.extend({
 });
 
 /**
+ * An error whose one stack frame is a place in a cases file: Vitest then shows that line of the user's file,
+ * not the line of this package that threw.
+ */
+function errorAt(message: string, file: string, line = 1, column = 1): Error {
+  const error = new Error(message);
+  error.stack = `Error: ${message}\n    at ${file}:${line}:${column}`;
+  return error;
+}
+
+/**
  * Turns every case of the matching cases files into a Vitest test: one `describe` per file, one `it` per case.
  * An invalid file becomes one failing test that names the file and the key path.
  */
@@ -60,16 +70,17 @@ export function definePolicyTests(patterns: string | readonly string[] = ["**/*.
   }
   for (const file of files) {
     const result = runCasesFile(file, { cwd });
+    const path = resolve(cwd, result.file);
     describe(result.file, () => {
       if (result.error) {
         it("is a valid cases file", () => {
-          throw new Error(`${result.file}${result.error!.keyPath ? ` ${result.error!.keyPath}` : ""}: ${result.error!.message}`);
+          throw errorAt(`${result.file}${result.error!.keyPath ? ` ${result.error!.keyPath}` : ""}: ${result.error!.message}`, path);
         });
         return;
       }
       for (const c of result.cases) {
         it(c.name, () => {
-          if (!c.pass) throw new Error(c.message);
+          if (!c.pass) throw errorAt(c.message, path, c.line, c.column);
         });
       }
     });

@@ -1,8 +1,11 @@
-import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
+import { existsSync } from "node:fs";
+import { homedir } from "node:os";
+import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { createRequire } from "node:module";
 import { cosmiconfigSync, defaultLoadersSync } from "cosmiconfig";
 import picomatch from "picomatch";
-import { validateConfig, type ConfigError } from "./validate.js";
+import { validateConfig, validateSettings, type ConfigError } from "./validate.js";
+import { CONFIG_FILE_NAMES, loadJsonc, readConfigFolder } from "./file-names.js";
 import { registryFromEntry, registryFromPath, type RegistryContext, type RegistryEntry, type TrustContext } from "./registry.js";
 
 export type RuleSeverity = "off" | "warn" | "error" | 0 | 1 | 2;
@@ -30,21 +33,6 @@ export type ConfigResult = { ok: true; loaded: LoadedConfig | undefined } | { ok
 
 export const CONFIG_MODULE_NAME = "ecrlint";
 
-const SEARCH_PLACES = [
-  "package.json",
-  ".ecrlintrc",
-  ".ecrlintrc.json",
-  ".ecrlintrc.yaml",
-  ".ecrlintrc.yml",
-  ".ecrlintrc.js",
-  ".ecrlintrc.cjs",
-  ".ecrlintrc.mjs",
-  "ecrlint.config.js",
-  "ecrlint.config.mjs",
-  "ecrlint.config.cjs",
-  "ecrlint.config.ts",
-];
-
 const requireConfig = createRequire(import.meta.url);
 
 /**
@@ -61,8 +49,8 @@ function describeLoadError(filePath: string | undefined, error: unknown): Config
   return { filePath, keyPath: "", message: `cannot read config: ${message}` };
 }
 
-function checked(raw: unknown, filePath: string | undefined, baseDir: string): ConfigResult {
-  const errors = validateConfig(raw, filePath);
+function checked(raw: unknown, filePath: string | undefined, baseDir: string, validate = validateConfig): ConfigResult {
+  const errors = validate(raw, filePath);
   if (errors.length > 0) return { ok: false, error: errors[0]! };
   return { ok: true, loaded: { config: raw as EcrlintConfig, filePath, baseDir } };
 }
@@ -73,33 +61,70 @@ function checked(raw: unknown, filePath: string | undefined, baseDir: string): C
  */
 export class ConfigLocator {
   private readonly explorer;
+  private readonly top: string;
   private readonly byDirectory = new Map<string, ConfigResult>();
+  /** Above a repository's root, where misnamed files are none of its business. */
+  private readonly byDirectoryOutside = new Map<string, ConfigResult>();
   private readonly byFile = new Map<string, ConfigResult>();
 
   constructor(private readonly stopDir?: string) {
+    // cosmiconfig loads what the search finds, and finds the global config (~/.config/ecrlint) past the top.
     this.explorer = cosmiconfigSync(CONFIG_MODULE_NAME, {
-      searchPlaces: SEARCH_PLACES,
-      loaders: { ...defaultLoadersSync, ".js": loadModuleSync, ".mjs": loadModuleSync, ".cjs": loadModuleSync },
+      searchPlaces: [...CONFIG_FILE_NAMES],
+      loaders: { ...defaultLoadersSync, ".js": loadModuleSync, ".mjs": loadModuleSync, ".cjs": loadModuleSync, ".jsonc": loadJsonc },
       ...(stopDir ? { stopDir } : {}),
       searchStrategy: "global",
     } as Parameters<typeof cosmiconfigSync>[1]);
+    // cosmiconfig's global search stops at the home directory when no stop directory is given.
+    this.top = resolve(stopDir ?? homedir());
   }
 
   /** The config found from `directory` upwards. */
   forDirectory(directory: string): ConfigResult {
-    const dir = resolve(directory);
-    const cached = this.byDirectory.get(dir);
+    return this.search(resolve(directory), true);
+  }
+
+  /**
+   * A folder's own config, else its parent's: one listing per folder (see readConfigFolder). A file named like a
+   * config that ecrlint does not read, or a second config, is an error inside the repository.
+   */
+  private search(dir: string, insideRepository: boolean): ConfigResult {
+    const cache = insideRepository ? this.byDirectory : this.byDirectoryOutside;
+    const cached = cache.get(dir);
     if (cached) return cached;
-    let result: ConfigResult;
+    let result: ConfigResult | undefined;
+    const folder = readConfigFolder(dir);
+    if (folder.problem && insideRepository) result = { ok: false, error: folder.problem };
+    for (const name of folder.configs) {
+      result ??= this.loadFound(join(dir, name), dir);
+    }
+    if (!result) {
+      const parent = dirname(dir);
+      if (dir === this.top || parent === dir) result = this.globalConfig(dir);
+      else result = this.search(parent, insideRepository && !existsSync(join(dir, ".git")));
+    }
+    cache.set(dir, result);
+    return result;
+  }
+
+  /** A config file found by the search; undefined when it is empty, so the search goes on (as cosmiconfig's does). */
+  private loadFound(filePath: string, dir: string): ConfigResult | undefined {
+    try {
+      const found = this.explorer.load(filePath);
+      return found && !found.isEmpty ? checked(found.config, filePath, dir) : undefined;
+    } catch (error) {
+      return { ok: false, error: describeLoadError(filePath, error) };
+    }
+  }
+
+  /** At the top of the search: the global config, if the user keeps one. */
+  private globalConfig(dir: string): ConfigResult {
     try {
       const found = this.explorer.search(dir);
-      result = found && !found.isEmpty ? checked(found.config, found.filepath, dirname(found.filepath)) : { ok: true, loaded: undefined };
+      return found && !found.isEmpty ? checked(found.config, found.filepath, configDirectory(found.filepath)) : { ok: true, loaded: undefined };
     } catch (error) {
-      const filePath = (error as { filepath?: string }).filepath;
-      result = { ok: false, error: describeLoadError(filePath, error) };
+      return { ok: false, error: describeLoadError((error as { filepath?: string }).filepath, error) };
     }
-    this.byDirectory.set(dir, result);
-    return result;
   }
 
   /**
@@ -132,7 +157,7 @@ export class ConfigLocator {
     let result: ConfigResult;
     try {
       const found = this.explorer.load(abs);
-      result = found ? checked(found.config ?? {}, abs, dirname(abs)) : { ok: true, loaded: undefined };
+      result = found ? checked(found.config ?? {}, abs, configDirectory(abs)) : { ok: true, loaded: undefined };
     } catch (error) {
       result = { ok: false, error: describeLoadError(abs, error) };
     }
@@ -141,9 +166,15 @@ export class ConfigLocator {
   }
 }
 
+/** The folder a config file governs: `.config/ecrlintrc.json` speaks for the folder that holds `.config`. */
+function configDirectory(filePath: string): string {
+  const dir = dirname(filePath);
+  return dir.endsWith(`${sep}.config`) ? dirname(dir) : dir;
+}
+
 /** ESLint `settings.ecrlint` has the config's shape; its globs are relative to the working directory. */
 export function configFromSettings(settings: unknown, cwd: string): ConfigResult {
-  return checked(settings, undefined, cwd);
+  return checked(settings, undefined, cwd, validateSettings);
 }
 
 const matcherCache = new WeakMap<RegistryEntry, { relative: (path: string) => boolean; absolute: (path: string) => boolean }>();

@@ -1,10 +1,18 @@
 /**
+ * The `$id` of every schema ecrlint ships: the file's address in its published package (`$id` is an identity;
+ * a config may point `$schema` at the same file in node_modules to be checked offline).
+ */
+export function schemaId(packageName: string, path: string): string {
+  return `https://unpkg.com/${packageName}/${path}`;
+}
+
+/**
  * JSON Schema of the ecrlint config (cosmiconfig module `ecrlint`). One schema for every front end: the ESLint
  * plugin reads the registry keys, the runner all of them. The runner ships it as `@ecrlint/cli/schema/config.json`.
  */
 export const configSchema = {
   $schema: "http://json-schema.org/draft-07/schema#",
-  $id: "https://github.com/ecrlint/ecrlint/blob/main/packages/cli/schema/config.json",
+  $id: schemaId("@ecrlint/cli", "schema/config.json"),
   title: "ecrlint configuration",
   type: "object",
   additionalProperties: false,
@@ -62,5 +70,23 @@ export const configSchema = {
         ],
       },
     },
+  },
+} as const;
+
+/** Keys of the config that only the runner reads: in ESLint, its own `files`, `ignores` and `rules` decide. */
+export const RUNNER_ONLY_KEYS = ["files", "ignores", "rules"] as const;
+
+/** JSON Schema of `settings.ecrlint` in an ESLint config: the registry and trust keys of the config. */
+export const settingsSchema = {
+  $schema: configSchema.$schema,
+  $id: schemaId("@ecrlint/eslint-plugin", "schema/settings.json"),
+  title: "ecrlint settings in an ESLint config (settings.ecrlint)",
+  description: "Where each policy file is deployed and which accounts are trusted; globs are relative to ESLint's working directory.",
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    registries: configSchema.properties.registries,
+    trustedAccounts: configSchema.properties.trustedAccounts,
+    trustedOrgs: configSchema.properties.trustedOrgs,
   },
 } as const;

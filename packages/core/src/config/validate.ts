@@ -1,5 +1,5 @@
 import { Ajv, type ErrorObject } from "ajv";
-import { configSchema } from "./schema.js";
+import { configSchema, RUNNER_ONLY_KEYS, settingsSchema } from "./schema.js";
 import { closest } from "../did-you-mean.js";
 
 /** A config problem, naming the file and the key path (`registries[0].region`). */
@@ -9,10 +9,17 @@ export interface ConfigError {
   message: string;
 }
 
-let validator: ReturnType<Ajv["compile"]> | undefined;
+type Validator = ReturnType<Ajv["compile"]>;
+let ajv: Ajv | undefined;
+const validators = new Map<object, Validator>();
 
-function compiled() {
-  validator ??= new Ajv({ allErrors: true, strict: false, verbose: true }).compile(configSchema);
+function compiled(schema: object = configSchema): Validator {
+  let validator = validators.get(schema);
+  if (!validator) {
+    ajv ??= new Ajv({ allErrors: true, strict: false, verbose: true });
+    validator = ajv.compile(schema);
+    validators.set(schema, validator);
+  }
   return validator;
 }
 
@@ -53,7 +60,19 @@ function describe(error: ErrorObject): { keyPath: string; message: string } {
 
 /** Validates a config object; the first error is the one to show, the rest follow from it more often than not. */
 export function validateConfig(raw: unknown, filePath: string | undefined): ConfigError[] {
-  const validate = compiled();
+  return validateAgainst(compiled(), raw, filePath);
+}
+
+/** Validates ESLint's `settings.ecrlint`; a runner-only key says where it belongs instead of "unknown key". */
+export function validateSettings(raw: unknown): ConfigError[] {
+  return validateAgainst(compiled(settingsSchema), raw, undefined).map((error) =>
+    (RUNNER_ONLY_KEYS as readonly string[]).includes(error.keyPath)
+      ? { ...error, message: `is read by the ecrlint runner only; in ESLint, the config's own \`${error.keyPath}\` decide` }
+      : error,
+  );
+}
+
+function validateAgainst(validate: Validator, raw: unknown, filePath: string | undefined): ConfigError[] {
   if (validate(raw)) return [];
   const errors = validate.errors ?? [];
   // oneOf failures repeat the same complaint per branch: prefer the most specific (deepest) error.

@@ -1,0 +1,3 @@
+import ecrlint from "@ecrlint/eslint-plugin";
+
+export default [...ecrlint.configs.recommended];

@@ -1,0 +1,256 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parse as parseYaml } from "yaml";
+import { parseJsonText, staticValue } from "@ecrlint/core";
+import { binPath, packageDir, repoDir, tempDir, userEnv } from "./helpers.js";
+import { codeBlocks, runSteps, type Step } from "./workflow-steps.js";
+
+const readme = readFileSync(join(repoDir, "README.md"), "utf8");
+const version = (JSON.parse(readFileSync(join(packageDir, "package.json"), "utf8")) as { version: string }).version;
+
+function readmeBlock(lang: string, firstLine: string): string {
+  const block = codeBlocks(readme).find((b) => b.lang === lang && b.text.startsWith(firstLine));
+  if (!block) throw new Error(`README.md has no ${lang} block starting with ${firstLine}`);
+  return block.text;
+}
+
+function readJsonc(path: string): unknown {
+  const parsed = parseJsonText(readFileSync(path, "utf8"), "JSONC");
+  if (!parsed.ok) throw new Error(`${path}: ${parsed.error.message}`);
+  return staticValue(parsed.ast);
+}
+
+function git(cwd: string, ...args: string[]): string {
+  return execFileSync("git", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+}
+
+/** A repository of a team with ecrlint installed: a copy of an example, `node_modules/.bin/ecrlint`, one commit. */
+function teamRepository(example: string): string {
+  const dir = tempDir("ecrlint-team-");
+  cpSync(join(repoDir, "examples", example), dir, { recursive: true, filter: (source) => !/[\\/](node_modules|reports)$/.test(source) });
+  mkdirSync(join(dir, "node_modules", ".bin"), { recursive: true });
+  symlinkSync(binPath, join(dir, "node_modules", ".bin", "ecrlint"));
+  writeFileSync(join(dir, ".gitignore"), "node_modules/\nreports/\n*.sarif\n");
+  git(dir, "init", "-q", "-b", "main");
+  git(dir, "config", "user.email", "ci@example.com");
+  git(dir, "config", "user.name", "CI");
+  git(dir, "add", "-A");
+  git(dir, "commit", "-q", "-m", "base");
+  return dir;
+}
+
+/** The prod grant of the clean example, broken the way the example with mistakes breaks it. */
+function breakProdRegion(dir: string): string {
+  const path = join(dir, "registries", "prod-us-west-2", "registry-policy.json");
+  writeFileSync(path, readFileSync(path, "utf8").replace("arn:aws:ecr:us-west-2:", "arn:aws:ecr:us-east-1:"));
+  return path;
+}
+
+describe(".pre-commit-hooks.yaml", () => {
+  interface Hook {
+    id: string;
+    entry: string;
+    language: string;
+    types: string[];
+    pass_filenames?: boolean;
+    require_serial?: boolean;
+    additional_dependencies: string[];
+  }
+  const hooks = parseYaml(readFileSync(join(repoDir, ".pre-commit-hooks.yaml"), "utf8")) as Hook[];
+
+  it("declares ecrlint and ecrlint-test as node hooks on JSON files, installing this version of @ecrlint/cli", () => {
+    expect(hooks.map((h) => h.id)).toEqual(["ecrlint", "ecrlint-test"]);
+    for (const hook of hooks) {
+      expect(hook).toMatchObject({ language: "node", types: ["json"], require_serial: true, additional_dependencies: [`@ecrlint/cli@${version}`] });
+    }
+    // pre-commit installs a node hook's repository with `npm pack`: the root needs a name and a version.
+    const root = JSON.parse(readFileSync(join(repoDir, "package.json"), "utf8")) as { name?: string; version?: string };
+    expect(root.name && root.version).toBeTruthy();
+  });
+
+  it("each hook's entry, run on the staged files as pre-commit runs it, stops a broken policy and lets the fix through", () => {
+    const dir = teamRepository("platform-infra");
+    const env = userEnv({ PATH: `${join(dir, "node_modules", ".bin")}:${process.env.PATH}` });
+    const run = (hook: Hook) => {
+      // pre-commit's file list: the staged files, filtered by `types` (json: *.json).
+      const staged = git(dir, "diff", "--staged", "--name-only", "--no-ext-diff", "-z").split("\0").filter((f) => f.endsWith(".json"));
+      if (staged.length === 0) return undefined;
+      const [command, ...args] = hook.entry.split(" ");
+      return spawnSync(command!, [...args, ...(hook.pass_filenames === false ? [] : staged)], { cwd: dir, env, encoding: "utf8" });
+    };
+    const [lint, test] = hooks as [Hook, Hook];
+
+    breakProdRegion(dir);
+    writeFileSync(join(dir, "services", "api", "package.json"), JSON.stringify({ name: "api", version: "1.0.1", private: true }));
+    git(dir, "add", "-A");
+    const lintRun = run(lint)!;
+    expect(lintRun.status).toBe(1);
+    expect(lintRun.stdout).toContain("@ecrlint/no-region-mismatch");
+    expect(lintRun.stdout).not.toContain("package.json");
+    const testRun = run(test)!;
+    expect(testRun.status).toBe(1);
+    expect(testRun.stdout).toContain("✗ the build account replicates into prod");
+
+    git(dir, "checkout", "HEAD", "--", "registries");
+    git(dir, "add", "-A");
+    expect(run(lint)).toMatchObject({ status: 0, stdout: "" });
+    expect(run(test)).toMatchObject({ status: 0 });
+  });
+});
+
+describe("the GitHub Actions recipe in the README", () => {
+  const text = readmeBlock("yaml", "# .github/workflows/ecrlint.yml");
+  const workflow = parseYaml(text) as { permissions: Record<string, string>; on: Record<string, unknown>; jobs: { ecrlint: { steps: Step[] } } };
+  const steps = workflow.jobs.ecrlint.steps;
+
+  it("asks for what the SARIF upload needs, uploads even when the lint step fails, and annotates pull requests only", () => {
+    expect(workflow.permissions).toEqual({ contents: "read", actions: "read", "security-events": "write" });
+    expect(Object.keys(workflow.on)).toEqual(["push", "pull_request"]);
+    expect(steps[0]).toMatchObject({ uses: "actions/checkout@v4", with: { "fetch-depth": 0 } });
+    const upload = steps.find((s) => s.uses?.startsWith("github/codeql-action/upload-sarif@"))!;
+    expect(upload.if).toContain("always()");
+    const changed = steps.find((s) => s.run?.includes("--changed-since"))!;
+    expect(changed.if).toContain("github.event_name == 'pull_request'");
+  });
+
+  function runWorkflow(event: "push" | "pull_request") {
+    const dir = teamRepository("platform-infra");
+    git(dir, "update-ref", "refs/remotes/origin/main", "HEAD");
+    git(dir, "checkout", "-q", "-b", "feature");
+    breakProdRegion(dir);
+    git(dir, "commit", "-q", "-am", "prod replication in the wrong Region");
+    // `npm ci` installed ecrlint already (node_modules/.bin); every other step runs as written.
+    const runnable = steps.filter((s) => s.run !== "npm ci");
+    return runSteps(runnable, { cwd: dir, github: { event_name: event, base_ref: event === "pull_request" ? "main" : "" }, env: userEnv() });
+  }
+
+  it("on a pull request: the gate fails, the SARIF file is uploaded, the change is annotated, the access tests run", () => {
+    const [, , lint, upload, annotate, access] = runWorkflow("pull_request");
+    expect(lint).toMatchObject({ ran: true, code: 1 });
+    expect(upload).toMatchObject({ ran: true, with: { sarif_file: "ecrlint.sarif", category: "ecrlint" } });
+    expect(annotate).toMatchObject({ ran: true, code: 1 });
+    expect(annotate!.output).toMatch(/^::error file=registries\/prod-us-west-2\/registry-policy\.json,line=\d+/m);
+    expect(access).toMatchObject({ ran: true, code: 1 });
+  });
+
+  it("on a push: no annotation step", () => {
+    const [, , lint, upload, annotate, access] = runWorkflow("push");
+    expect([lint!.code, upload!.ran, annotate!.ran, access!.code]).toEqual([1, true, false, 1]);
+  });
+});
+
+describe("action.yml (the composite action)", () => {
+  const action = parseYaml(readFileSync(join(repoDir, "action.yml"), "utf8")) as {
+    name: string;
+    description: string;
+    inputs: Record<string, { description: string; default?: string }>;
+    outputs: Record<string, { value: string }>;
+    runs: { using: string; steps: Step[] };
+  };
+  const defaults = Object.fromEntries(Object.entries(action.inputs).map(([k, v]) => [k, v.default ?? ""]));
+
+  it("is a composite action whose run steps name a shell and whose expressions name declared inputs", () => {
+    expect(action.name).toBe("ecrlint");
+    expect(action.description).toBeTruthy();
+    expect(action.runs.using).toBe("composite");
+    for (const step of action.runs.steps) {
+      if (step.run) expect(step.shell, step.name).toBe("bash");
+      else expect(step.uses, step.name).toMatch(/^[\w-]+\/[\w/-]+@v\d+$/);
+    }
+    const referenced = [...JSON.stringify(action).matchAll(/inputs\.([\w-]+)/g)].map((m) => m[1]!);
+    for (const input of referenced) expect(Object.keys(action.inputs), input).toContain(input);
+    for (const [name, input] of Object.entries(action.inputs)) expect(input.description, name).toBeTruthy();
+    expect(action.outputs["sarif-file"]!.value).toBe("${{ steps.lint.outputs.sarif-file }}");
+  });
+
+  it("runs the gate, uploads the SARIF file even when it fails, and runs the access tests", () => {
+    const dir = teamRepository("with-mistakes");
+    const [check, lint, annotate, upload, access] = runSteps(action.runs.steps, { cwd: dir, github: { event_name: "push" }, inputs: defaults, env: userEnv() });
+    expect(check).toMatchObject({ ran: true, code: 0 });
+    expect(lint).toMatchObject({ ran: true, code: 1 });
+    expect(existsSync(join(dir, "ecrlint.sarif"))).toBe(true);
+    expect(annotate!.ran).toBe(false);
+    expect(upload).toMatchObject({ ran: true, with: { sarif_file: "./ecrlint.sarif", category: "ecrlint" } });
+    expect(access).toMatchObject({ ran: true, code: 1 });
+  });
+
+  it("says what to do when @ecrlint/cli is not installed", () => {
+    const dir = teamRepository("platform-infra");
+    rmSync(join(dir, "node_modules"), { recursive: true });
+    const [check, lint] = runSteps(action.runs.steps, { cwd: dir, github: { event_name: "push" }, inputs: defaults, env: userEnv() });
+    expect(check!.code).toBe(2);
+    expect(check!.output).toContain("::error title=ecrlint::@ecrlint/cli is not installed");
+    expect(lint!.ran).toBe(false);
+  });
+});
+
+describe("Turborepo and Nx tasks of examples/platform-infra", () => {
+  const example = join(repoDir, "examples", "platform-infra");
+  const pkg = JSON.parse(readFileSync(join(example, "package.json"), "utf8")) as {
+    scripts: Record<string, string>;
+    nx: { namedInputs: { ecrlint: string[] }; targets: Record<string, { cache: boolean; inputs: unknown[]; outputs: string[] }> };
+  };
+  const turbo = readJsonc(join(example, "turbo.json")) as { extends: string[]; tasks: Record<string, { inputs: string[]; outputs: string[] }> };
+
+  it("are the README's scripts, with the same inputs and outputs for Turborepo and Nx", () => {
+    const scripts = readmeBlock("json", '"ecrlint": ');
+    for (const name of ["ecrlint", "ecrlint:test"]) {
+      expect(scripts).toContain(`${JSON.stringify(name)}: ${JSON.stringify(pkg.scripts[name])}`);
+      const task = turbo.tasks[name]!;
+      const nx = pkg.nx.targets[name]!;
+      const fromTurbo = (glob: string): string => (glob.startsWith("!") ? `!${fromTurbo(glob.slice(1))}` : glob.startsWith("$TURBO_ROOT$/") ? glob.replace("$TURBO_ROOT$", "{workspaceRoot}") : `{projectRoot}/${glob}`);
+      expect(pkg.nx.namedInputs.ecrlint).toEqual(task.inputs.map(fromTurbo));
+      expect(nx.cache).toBe(true);
+      expect(nx.inputs).toEqual(["ecrlint", { externalDependencies: ["@ecrlint/cli"] }]);
+      expect(nx.outputs).toEqual(task.outputs.map(fromTurbo));
+      expect(task.inputs).toEqual(expect.arrayContaining(["**/*.json", "**/*.tf", "**/.ecrlintrc*", "$TURBO_ROOT$/.ecrlintrc*"]));
+    }
+  });
+
+  it("`turbo run` hits its cache the second time, restores the reports, and misses when a policy, IaC or config changes", { timeout: 120_000 }, () => {
+    // The example in a monorepo of its own, as a team has it: a root turbo.json and package.json, ecrlint installed.
+    const root = tempDir("ecrlint-turbo-");
+    cpSync(example, join(root, "infra"), { recursive: true, filter: (source) => !/[\\/](node_modules|reports)$/.test(source) });
+    writeFileSync(join(root, "package.json"), JSON.stringify({ name: "team", private: true, workspaces: ["infra"], packageManager: "npm@11.19.1" }));
+    writeFileSync(join(root, "turbo.json"), JSON.stringify({ $schema: "https://turborepo.com/schema.json", tasks: { build: { outputs: ["dist/**"] } } }));
+    writeFileSync(join(root, ".gitignore"), "node_modules/\n.turbo/\nreports/\n");
+    mkdirSync(join(root, "node_modules", ".bin"), { recursive: true });
+    symlinkSync(binPath, join(root, "node_modules", ".bin", "ecrlint"));
+    git(root, "init", "-q", "-b", "main");
+    git(root, "add", "-A");
+    git(root, "-c", "user.email=ci@example.com", "-c", "user.name=CI", "commit", "-q", "-m", "base");
+
+    const turboBin = join(repoDir, "node_modules", ".bin", "turbo");
+    const env = userEnv({ TURBO_TELEMETRY_DISABLED: "1", DO_NOT_TRACK: "1", NO_COLOR: "1" }, root);
+    const run = () => execFileSync(turboBin, ["run", "ecrlint", "ecrlint:test", "--output-logs=hash-only"], { cwd: root, env, encoding: "utf8" });
+    const hits = (output: string) => ["ecrlint-example-platform-infra:ecrlint:", "ecrlint-example-platform-infra:ecrlint:test:"].map((task) => new RegExp(`^${task} cache hit`, "m").test(output));
+
+    expect(hits(run())).toEqual([false, false]);
+    const sarif = readFileSync(join(root, "infra", "reports", "ecrlint.sarif"), "utf8");
+    const junit = readFileSync(join(root, "infra", "reports", "ecrlint-test.xml"), "utf8");
+    rmSync(join(root, "infra", "reports"), { recursive: true });
+    const second = run();
+    expect(hits(second)).toEqual([true, true]);
+    expect(second).toContain(">>> FULL TURBO");
+    expect(readFileSync(join(root, "infra", "reports", "ecrlint.sarif"), "utf8")).toBe(sarif);
+    expect(readFileSync(join(root, "infra", "reports", "ecrlint-test.xml"), "utf8")).toBe(junit);
+
+    writeFileSync(join(root, "infra", "README.md"), "not an input\n");
+    expect(hits(run())).toEqual([true, true]);
+    for (const change of ["infra/registries/prod-us-west-2/main.tf", "infra/registries/prod-us-west-2/registry-policy.json", ".ecrlintrc.json"]) {
+      writeFileSync(join(root, change), change.endsWith(".json") ? `${readFileSync(join(root, change), { encoding: "utf8", flag: "a+" }) || "{}"}\n` : "# ecr\n");
+      expect(hits(run()), change).toEqual([false, false]);
+    }
+  });
+});
+
+describe("VS Code", () => {
+  it("the example's .vscode/settings.json is the README's: the ESLint extension lints JSON with the flat config", () => {
+    const settings = readJsonc(join(repoDir, "examples", "platform-infra", ".vscode", "settings.json"));
+    const parsed = parseJsonText(readmeBlock("jsonc", '{\n  "eslint.useFlatConfig"'), "JSONC");
+    expect(parsed.ok && staticValue(parsed.ast)).toEqual(settings);
+    expect(settings).toEqual({ "eslint.useFlatConfig": true, "eslint.validate": ["json", "jsonc", "json5"] });
+  });
+});

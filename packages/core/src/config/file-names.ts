@@ -1,0 +1,147 @@
+import { readdirSync, readFileSync, type Dirent } from "node:fs";
+import { join } from "node:path";
+import { getDefaultSearchPlaces } from "cosmiconfig";
+import { parseJsonText, staticValue } from "../parse.js";
+import type { ConfigError } from "./validate.js";
+
+const MODULE = "ecrlint";
+
+/**
+ * The names ecrlint reads in each folder, in the order it looks for them: every name of cosmiconfig's defaults
+ * (`package.json#ecrlint`, `.ecrlintrc*`, `.config/ecrlintrc*`, `ecrlint.config.*`), `ecrlint.config.json`, and the
+ * JSON-with-comments names that `ecrlint init` writes (a starter config explains itself in comments).
+ */
+export const CONFIG_FILE_NAMES: readonly string[] = (() => {
+  const names = [...getDefaultSearchPlaces(MODULE)];
+  names.splice(names.indexOf(`.${MODULE}rc.json`) + 1, 0, `.${MODULE}rc.jsonc`);
+  names.splice(names.indexOf(`.config/${MODULE}rc.json`) + 1, 0, `.config/${MODULE}rc.jsonc`);
+  names.push(`${MODULE}.config.json`, `${MODULE}.config.jsonc`);
+  return names;
+})();
+
+/** Parses a `.jsonc` config (comments and trailing commas allowed); throws with the line, as cosmiconfig's loaders do. */
+export function loadJsonc(filePath: string, content: string): unknown {
+  const parsed = parseJsonText(content, "JSONC");
+  if (!parsed.ok) throw new Error(`${parsed.error.message} (line ${parsed.error.line}, column ${parsed.error.column})`);
+  return staticValue(parsed.ast);
+}
+
+/** `[.]ecrlint[rc][.config][.extension]`: the parts of a name that may be meant for a config. */
+const LOOK_ALIKE = /^(\.?)ecrlint(rc)?(\.config)?(?:\.([a-z0-9]+))?$/i;
+const DATA_EXTENSIONS = ["json", "jsonc", "json5", "yaml", "yml", "toml"];
+const CODE_EXTENSIONS = ["js", "cjs", "mjs", "ts", "cts", "mts"];
+
+/**
+ * A name someone may well have given an ecrlint config that ecrlint does not read: `ecrlint.json`, `.ecrlint.yaml`,
+ * `ecrlint.config.yml`, `ecrlintrc.json`, `.ecrlintrc.toml`, `.ecrlintignore`… Script names such as `ecrlint.js`
+ * and report names such as `ecrlint.sarif` are not configs.
+ */
+function looksLikeConfig(name: string): boolean {
+  if (/^\.ecrlintignore$/i.test(name)) return true;
+  const match = LOOK_ALIKE.exec(name);
+  if (!match) return false;
+  const [, dot, rc, config, extension] = match;
+  if (extension === undefined) return Boolean(dot || rc || config);
+  const ext = extension.toLowerCase();
+  if (DATA_EXTENSIONS.includes(ext)) return true;
+  return CODE_EXTENSIONS.includes(ext) && Boolean(dot || rc || config);
+}
+
+/** The names to rename a look-alike to, in the folder it is in (`.config/` holds `ecrlintrc.*` only). */
+function suggestion(name: string, inConfigFolder: boolean): string {
+  if (/^\.ecrlintignore$/i.test(name)) return "ecrlint reads no ignore file: list the globs in the config's `ignores` (it also skips what .gitignore skips)";
+  const ext = LOOK_ALIKE.exec(name)?.[4]?.toLowerCase();
+  const known = (n: string) => CONFIG_FILE_NAMES.includes(inConfigFolder ? `.config/${n}` : n);
+  const rename = (names: string[]) => `rename it to ${names.filter(known).slice(0, 2).map((n) => `\`${n}\``).join(" or ")}`;
+  const rc = inConfigFolder ? `${MODULE}rc` : `.${MODULE}rc`;
+  switch (ext) {
+    case "json":
+    case "jsonc":
+      return rename([`${rc}.${ext}`, `${MODULE}.config.${ext}`]);
+    case "json5":
+      return `JSON5 is not read: ${rename([`${rc}.jsonc`, `${MODULE}.config.jsonc`])}`;
+    case "toml":
+      return `TOML is not read: ${rename([`${rc}.yaml`])}`;
+    case "yaml":
+    case "yml":
+    case undefined:
+      return rename([ext ? `${rc}.${ext}` : rc]);
+    default:
+      return rename([`${rc}.${ext}`, `${MODULE}.config.${ext}`, `${rc}.mjs`, `${MODULE}.config.mjs`]);
+  }
+}
+
+/** A report written with `--format json --output-file ecrlint.json` is a list, never a config. */
+function isReport(path: string, name: string): boolean {
+  if (!/\.json[c5]?$/i.test(name)) return false;
+  try {
+    const parsed = parseJsonText(readFileSync(path, "utf8"), "JSONC");
+    return parsed.ok && Array.isArray(staticValue(parsed.ast));
+  } catch {
+    return false;
+  }
+}
+
+function hasPackageJsonConfig(path: string): boolean {
+  try {
+    const value = JSON.parse(readFileSync(path, "utf8")) as Record<string, unknown> | null;
+    return typeof value === "object" && value !== null && value[MODULE] !== undefined;
+  } catch {
+    return false;
+  }
+}
+
+function entries(dir: string): Dirent[] {
+  try {
+    return readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+}
+
+const isFile = (e: Dirent) => e.isFile() || e.isSymbolicLink();
+
+/** The configs of one folder, nearest-first as ecrlint reads them, and what is wrong with its config files. */
+export interface ConfigFolder {
+  /** Names relative to the folder (`.ecrlintrc.json`, `.config/ecrlintrc.yaml`, `package.json` with an "ecrlint" key). */
+  configs: string[];
+  /**
+   * A file named like an ecrlint config that ecrlint would silently pass over, or two configs that ecrlint would
+   * choose between without saying.
+   */
+  problem?: ConfigError;
+}
+
+/**
+ * Reads one folder's listing (and its `.config/`'s when there is one): a config search then costs one `readdir` per
+ * folder, where probing each of the two dozen names would cost two dozen failed reads.
+ */
+export function readConfigFolder(dir: string): ConfigFolder {
+  const configs: string[] = [];
+  const top = entries(dir);
+  const listings: [string, Dirent[]][] = [["", top.filter(isFile)]];
+  if (top.some((e) => e.name === ".config" && e.isDirectory())) listings.push([".config/", entries(join(dir, ".config")).filter(isFile)]);
+  for (const [prefix, entries] of listings) {
+    const inConfigFolder = prefix !== "";
+    for (const entry of entries) {
+      const relative = prefix + entry.name;
+      const path = join(dir, relative);
+      if (CONFIG_FILE_NAMES.includes(relative)) {
+        if (relative !== "package.json" || hasPackageJsonConfig(path)) configs.push(relative);
+      } else if (looksLikeConfig(entry.name) && !isReport(path, entry.name)) {
+        return { configs, problem: { filePath: path, keyPath: "", message: `ecrlint does not read this file: ${suggestion(entry.name, inConfigFolder)}` } };
+      }
+    }
+  }
+  configs.sort((a, b) => CONFIG_FILE_NAMES.indexOf(a) - CONFIG_FILE_NAMES.indexOf(b));
+  if (configs.length < 2) return { configs };
+  const [used, ...others] = configs;
+  return {
+    configs,
+    problem: {
+      filePath: join(dir, others[0]!),
+      keyPath: "",
+      message: `two ecrlint configs in one folder: ${configs.map((n) => `\`${n}\``).join(", ")}; ecrlint would read \`${used}\` alone: merge them into one`,
+    },
+  };
+}
