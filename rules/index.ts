@@ -17,8 +17,9 @@ import { validArn } from "./valid-arn/index.js";
 import { validCondition } from "./valid-condition/index.js";
 import { validPolicy } from "./valid-policy/index.js";
 import { validPrincipal } from "./valid-principal/index.js";
+import { validRepositoryCreationTemplate } from "./valid-repository-creation-template/index.js";
 
-export { maxPolicySize, noAccountMismatch, noBroadPullThroughCacheScope, noDuplicateSid, noExternalPrincipal, noPublicAccess, noRegionMismatch, noRepositoryPolicyResource, pullThroughCachePrefixExists, replicationDestinationAllowed, requireReplicateImage, validAction, validArn, validCondition, validPolicy, validPrincipal };
+export { maxPolicySize, noAccountMismatch, noBroadPullThroughCacheScope, noDuplicateSid, noExternalPrincipal, noPublicAccess, noRegionMismatch, noRepositoryPolicyResource, pullThroughCachePrefixExists, replicationDestinationAllowed, requireReplicateImage, validAction, validArn, validCondition, validPolicy, validPrincipal, validRepositoryCreationTemplate };
 
 /** Every rule, single-file and cross-file, in the order their ids sort. */
 export const ruleList: readonly AnyRule[] = [
@@ -38,6 +39,7 @@ export const ruleList: readonly AnyRule[] = [
   validCondition,
   validPolicy,
   validPrincipal,
+  validRepositoryCreationTemplate,
 ];
 
 export const rules: Readonly<Record<string, AnyRule>> = Object.fromEntries(ruleList.map((rule) => [rule.id, rule]));

@@ -1,4 +1,4 @@
-import { type Arn, arnSegmentOffsets, type JsonExpression, type JsonNode, type JsonObject, type JsonProperty, parseArn, type PolicyDocument, type PolicyFile, type PolicyStatement, propertyName, type SourceLocation, type StringValue, type TextEdit } from "@ecrlint/core";
+import { type Arn, arnSegmentOffsets, locateInString, type JsonExpression, type JsonNode, type JsonObject, type JsonProperty, parseArn, type PolicyDocument, type PolicyFile, type PolicyStatement, propertyName, type SourceLocation, type StringValue, type TextEdit } from "@ecrlint/core";
 import { isArnOperator } from "@ecrlint/core/evaluator";
 
 export function policyOf(file: PolicyFile): PolicyDocument | undefined {
@@ -12,21 +12,36 @@ export function awsPrincipalValues(s: PolicyStatement): StringValue[] {
   return s.principal?.entries.filter((e) => e.type === "AWS").flatMap((e) => e.values) ?? [];
 }
 
-/** The location of characters [start, end) of a single-line string literal's value. */
+/**
+ * The location of characters [start, end) of a string value: in a literal, in a literal of a policy written in a
+ * JSON string (`policyText`), or in the literal part of a value CloudFormation assembles (`Fn::Sub`, `Fn::Join`).
+ */
 export function locInString(node: JsonExpression, start: number, end: number): SourceLocation | undefined {
-  if (node.type !== "JSONLiteral" || typeof node.value !== "string") return undefined;
-  // Offsets into the value map onto the source only when the literal has no escapes and sits on one line.
-  if (node.raw.length !== node.value.length + 2 || node.loc.start.line !== node.loc.end.line) return undefined;
-  const line = node.loc.start.line;
-  const column = node.loc.start.column + 1;
-  return { start: { line, column: column + start }, end: { line, column: column + end } };
+  return locateInString(node, start, end)?.loc;
 }
 
-/** An edit replacing characters [start, end) of a string literal's value, or undefined when they can't be mapped. */
+/** An edit replacing characters [start, end) of a string value, or undefined when they can't be mapped. */
 export function editInString(node: JsonExpression, start: number, end: number, text: string): TextEdit | undefined {
-  if (!locInString(node, start, end)) return undefined;
-  const base = node.range[0] + 1;
-  return { range: [base + start, base + end], text };
+  const at = locateInString(node, start, end);
+  return at ? { range: at.range, text } : undefined;
+}
+
+/**
+ * Whether a segment of an ARN is known. A CloudFormation value may be known in part
+ * (`arn:aws:ecr:us-east-1:${AWS.AccountId}:repository/*` while the registry's account is unknown): its hard-coded
+ * Region is still judged, its unknown account never.
+ */
+export function knownSegment(a: ArnValue, segment: "partition" | "region" | "account" | "resource"): boolean {
+  return !(a.value.unknown && a.arn[segment].includes("${"));
+}
+
+/** A value the rule can judge: written out, or computed from what the registry answers (see `StringValue.unknown`). */
+export const isKnown = (v: StringValue): boolean => v.unknown !== true;
+
+/** The text of characters [start, end) of a value, when none of it is unknown (`${Param}` in a CloudFormation value). */
+export function knownPart(v: StringValue, start: number, end: number): string | undefined {
+  const part = v.value.slice(start, end);
+  return v.unknown && part.includes("${") ? undefined : part;
 }
 
 export interface ArnValue {

@@ -1,4 +1,4 @@
-import { defineRule, policyValue } from "@ecrlint/core";
+import { defineRule, hasUnknownValues, policyValue } from "@ecrlint/core";
 import { headLoc, policyOf } from "../_shared/util.js";
 
 /** REFERENCE §1: `put-registry-policy` takes at most 10,240 characters of `policyText`. */
@@ -23,7 +23,8 @@ export const maxPolicySize = defineRule({
   check(context) {
     const policy = policyOf(context.file);
     // A file named as a repository policy is deployed with set-repository-policy, which this limit is not about.
-    if (!policy) return;
+    // With unknown values (CloudFormation parameters) the text that is sent is unknown too.
+    if (!policy || hasUnknownValues(policy)) return;
     // The smallest text that could be sent: if even that is too long, no formatting of the file can be deployed.
     const size = JSON.stringify(policyValue(policy)).length;
     if (size <= MAX_REGISTRY_POLICY_CHARACTERS) return;

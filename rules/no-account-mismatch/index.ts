@@ -1,5 +1,5 @@
 import { defineRule, hasWildcard } from "@ecrlint/core";
-import { editInString, locInString, policyArns, policyOf, strictMajority, type ArnValue } from "../_shared/util.js";
+import { editInString, knownSegment, locInString, policyArns, policyOf, strictMajority, type ArnValue } from "../_shared/util.js";
 
 export const noAccountMismatch = defineRule({
   id: "no-account-mismatch",
@@ -26,7 +26,8 @@ export const noAccountMismatch = defineRule({
     const expected = context.registry.account;
     const accountLoc = (a: ArnValue) => locInString(a.value.node, a.segments.account[0], a.segments.account[1]);
     // Only ECR ARNs name this registry's repositories; an IAM ARN in a condition names a caller, legitimately elsewhere.
-    const repositoryArns = policyArns(policy).filter((a) => a.arn.service === "ecr" && a.arn.account !== "");
+    // An unknown account (a CloudFormation parameter) is never judged.
+    const repositoryArns = policyArns(policy).filter((a) => a.arn.service === "ecr" && a.arn.account !== "" && knownSegment(a, "account"));
     const concrete: ArnValue[] = [];
     for (const a of repositoryArns) {
       const { account } = a.arn;

@@ -67,6 +67,8 @@ export const noBroadPullThroughCacheScope = defineRule<Options>({
       for (const entry of s.principal?.entries ?? []) {
         if (entry.type !== "AWS") continue;
         for (const p of entry.values) {
+          // A principal from a template parameter or another resource is unknown: never judged.
+          if (p.unknown) continue;
           if (p.value === "*") context.report({ node: p.node, messageId: "broadPrincipal" });
           else if (!context.options.allowAccountPrincipal && isAccountPrincipal(p.value)) {
             context.report({ node: p.node, messageId: "accountPrincipal", data: { principal: p.value } });
@@ -93,10 +95,12 @@ function checkResource(v: StringValue, configured: string[], report: (descriptor
     }
   }
   if (!arn.resource.startsWith("repository/")) {
-    if (hasWildcard(arn.resource)) report({ node: v.node, messageId: "broadResource", data: { resource: v.value } });
+    if (hasWildcard(arn.resource) && !(v.unknown && arn.resource.includes("${"))) report({ node: v.node, messageId: "broadResource", data: { resource: v.value } });
     return;
   }
   const repository = arn.resource.slice("repository/".length);
+  // A repository pattern with an unknown part (`repository/${Prefix}/*`) cannot be judged.
+  if (v.unknown && repository.includes("${")) return;
   const loc = locInString(v.node, offset, v.value.length);
   const slash = repository.indexOf("/");
   const firstWildcard = repository.search(/[*?]/);

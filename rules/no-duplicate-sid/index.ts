@@ -26,7 +26,8 @@ export const noDuplicateSid = defineRule({
     const firstLine = new Map<string, number>();
     for (const statement of policy.statements) {
       const sid = statement.sid;
-      if (!sid || sid.value === "") continue;
+      // A Sid from a template parameter is unknown: never judged.
+      if (!sid || sid.value === "" || sid.unknown) continue;
       const first = firstLine.get(sid.value);
       if (first === undefined) {
         firstLine.set(sid.value, sid.node.loc.start.line);
@@ -36,12 +37,13 @@ export const noDuplicateSid = defineRule({
       while (used.has(`${sid.value}${n}`)) n++;
       const newSid = `${sid.value}${n}`;
       used.add(newSid);
-      const edit = editInString(sid.node, 0, sid.value.length, newSid) ?? { range: sid.node.range, text: JSON.stringify(newSid) };
+      // A Sid that a template computes (`Fn::Sub`) is not rewritten: the suggestion is for written Sids.
+      const edit = editInString(sid.node, 0, sid.value.length, newSid) ?? (sid.node.type === "JSONLiteral" ? { range: sid.node.range, text: JSON.stringify(newSid) } : undefined);
       context.report({
         node: sid.node,
         messageId: "duplicateSid",
         data: { sid: sid.value, firstLine: first },
-        suggest: [{ messageId: "renameSid", data: { newSid }, edits: [edit] }],
+        ...(edit ? { suggest: [{ messageId: "renameSid", data: { newSid }, edits: [edit] }] } : {}),
       });
     }
   },

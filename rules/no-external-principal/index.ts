@@ -1,4 +1,4 @@
-import { compilePolicy, findOutsiderAccess } from "@ecrlint/core/evaluator";
+import { compileForFinding, findOutsiderAccess } from "@ecrlint/core/evaluator";
 import { defineRule } from "@ecrlint/core";
 import { describeCaller, principalNodeFor } from "../_shared/outsider-access.js";
 import { policyOf } from "../_shared/util.js";
@@ -26,7 +26,9 @@ export const noExternalPrincipal = defineRule({
     // The registry's own account and its configured replication sources are part of the setup, not outsiders.
     const accounts = new Set<string>([...trust.accounts, ...(registry.replicationSources ?? [])]);
     if (registry.account) accounts.add(registry.account);
-    const compiled = compilePolicy(policy, { registry });
+    // A finding here says access is granted: with unknown values, only what holds whatever they are.
+    const compiled = compileForFinding(policy, "grants", { registry });
+    if (!compiled) return;
     for (const access of findOutsiderAccess(compiled, { trustedAccounts: accounts, trustedOrgs: trust.orgs, tryNamedValues: true })) {
       const { principal, action } = access.witness.request;
       const statement = policy.statements.find((s) => s.index === access.statement)!;

@@ -1,4 +1,4 @@
-import { accountsNamedIn, compilePolicy, findOutsiderAccess } from "@ecrlint/core/evaluator";
+import { accountsNamedIn, compileForFinding, findOutsiderAccess } from "@ecrlint/core/evaluator";
 import { defineRule } from "@ecrlint/core";
 import { describeCaller, principalNodeFor } from "../_shared/outsider-access.js";
 import { policyOf } from "../_shared/util.js";
@@ -23,7 +23,9 @@ export const noPublicAccess = defineRule({
   check(context) {
     const policy = policyOf(context.file);
     if (!policy) return;
-    const compiled = compilePolicy(policy, { registry: context.registry });
+    // A finding here says access is granted: with unknown values, only what holds whatever they are.
+    const compiled = compileForFinding(policy, "grants", { registry: context.registry });
+    if (!compiled) return;
     // Every account the author wrote down or configured is someone in particular; the world is everyone else.
     const accounts = new Set<string>([...context.trust.accounts, ...(context.registry.replicationSources ?? []), ...accountsNamedIn(compiled)]);
     if (context.registry.account) accounts.add(context.registry.account);

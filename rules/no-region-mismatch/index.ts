@@ -1,5 +1,5 @@
 import { defineRule, hasWildcard, isPartition, isRegionInPartition, partitionOfRegion, regionStatus, suggestRegion, type TextEdit } from "@ecrlint/core";
-import { editInString, locInString, policyArns, policyOf, strictMajority, type ArnValue } from "../_shared/util.js";
+import { editInString, knownSegment, locInString, policyArns, policyOf, strictMajority, type ArnValue } from "../_shared/util.js";
 
 export const noRegionMismatch = defineRule({
   id: "no-region-mismatch",
@@ -38,8 +38,9 @@ export const noRegionMismatch = defineRule({
     const consistent: ArnValue[] = [];
     for (const a of arns) {
       const { region, partition } = a.arn;
-      // IAM and other global ARNs have no Region: nothing to compare.
-      if (region === "") continue;
+      // IAM and other global ARNs have no Region: nothing to compare. An unknown Region (a CloudFormation
+      // parameter) is never judged; a hard-coded one always is.
+      if (region === "" || !knownSegment(a, "region")) continue;
       const isEcr = a.arn.service === "ecr";
       if (hasWildcard(region)) {
         if (context.file.kind === "registry-policy" && a.origin === "resource" && isEcr) {
@@ -47,7 +48,7 @@ export const noRegionMismatch = defineRule({
         }
         continue;
       }
-      if (!hasWildcard(partition) && isPartition(partition) && registry.partition && partition !== registry.partition) {
+      if (knownSegment(a, "partition") && !hasWildcard(partition) && isPartition(partition) && registry.partition && partition !== registry.partition) {
         context.report({ node: a.value.node, loc: partitionLoc(a), messageId: "partitionMismatch", data: { partition, expected: registry.partition } });
         continue;
       }
@@ -65,7 +66,7 @@ export const noRegionMismatch = defineRule({
         });
         continue;
       }
-      if (isPartition(partition) && !isRegionInPartition(region, partition)) {
+      if (knownSegment(a, "partition") && isPartition(partition) && !isRegionInPartition(region, partition)) {
         const home = partitionOfRegion(region);
         context.report({
           node: a.value.node,

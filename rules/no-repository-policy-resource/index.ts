@@ -23,7 +23,8 @@ export const noRepositoryPolicyResource = defineRule({
     const policy = policyOf(context.file);
     // Classified by content, a policy with a Resource is a registry policy: only its file name makes it one of these.
     if (!policy) return;
-    const name = context.filePath.split(/[\\/]/).pop() ?? context.filePath;
+    // Why the document is a repository policy: the config, its name, or its host (RepositoryPolicyText…).
+    const how = context.file.decision.why;
     for (const s of policy.statements) {
       for (const element of [s.resource, s.notResource]) {
         if (!element) continue;
@@ -31,7 +32,7 @@ export const noRepositoryPolicyResource = defineRule({
         context.report({
           node: element.property.key,
           messageId: "resourceInRepositoryPolicy",
-          data: { element: label, how: `the file name "${name}" marks it as one` },
+          data: { element: label, how },
           suggest: [{ messageId: "removeElement", data: { element: label }, edits: [removePropertyEdit(s.node, element.property)] }],
         });
       }

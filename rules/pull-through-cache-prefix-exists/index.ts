@@ -2,7 +2,8 @@ import { closest, defineRule, parseArn, type ProjectFile, type Span, spanOf } fr
 import { actionMatches } from "@ecrlint/core/evaluator";
 
 type Facts =
-  | { kind: "rules"; prefixes: string[] }
+  /** `complete` is false when some rule's prefix is unknown (a template parameter): then no namespace is judged. */
+  | { kind: "rules"; prefixes: string[]; complete: boolean }
   | { kind: "policy"; resources: { value: string; loc: Span }[] };
 
 type File = ProjectFile<Facts, Record<string, never>>;
@@ -57,13 +58,14 @@ export const pullThroughCachePrefixExists = defineRule<Record<string, never>, Fa
   project: {
     collect(file) {
       if (file.kind === "pull-through-cache-rules") {
-        return { kind: "rules", prefixes: file.pullThroughCacheRules.flatMap((r) => (r.prefix ? [r.prefix.value] : [])) };
+        const rules = file.pullThroughCacheRules;
+        return { kind: "rules", prefixes: rules.flatMap((r) => (r.prefix && !r.prefix.unknown ? [r.prefix.value] : [])), complete: rules.every((r) => !r.prefix?.unknown) };
       }
       if (file.kind !== "registry-policy") return undefined;
       const resources: { value: string; loc: Span }[] = [];
       for (const s of file.policy.statements) {
         if (s.effect?.value !== "Allow" || !s.action?.values.some((a) => isPullThroughCacheAction(a.value))) continue;
-        for (const r of s.resource?.values ?? []) resources.push({ value: r.value, loc: spanOf(r.node) });
+        for (const r of s.resource?.values ?? []) if (!r.unknown) resources.push({ value: r.value, loc: spanOf(r.node) });
       }
       return { kind: "policy", resources };
     },
@@ -81,6 +83,8 @@ export const pullThroughCachePrefixExists = defineRule<Record<string, never>, Fa
         const files = ruleFiles.get(`${account}|${region}`) ?? [];
         // Without rule files or configured prefixes nothing is known about the registry's rules: say nothing.
         if (files.length === 0 && pullThroughCachePrefixes === undefined) continue;
+        // A rule whose prefix is unknown could be the one a statement names.
+        if (files.some((f) => f.facts.kind === "rules" && !f.facts.complete)) continue;
         for (const f of files) project.tie(policy.filePath, f.filePath);
         const prefixes = [...new Set([...(pullThroughCachePrefixes ?? []), ...files.flatMap((f) => (f.facts.kind === "rules" ? f.facts.prefixes : []))])].sort();
         for (const resource of policy.facts.resources) {

@@ -1,4 +1,4 @@
-import { defineRule, partitionOfRegion, policyValue, type ProjectFile, type Span, spanOf } from "@ecrlint/core";
+import { defineRule, hostValue, partitionOfRegion, policyValue, statementsForFinding, type ProjectFile, type Span, spanOf, type StringValue } from "@ecrlint/core";
 import { replicationGrant } from "@ecrlint/core/evaluator";
 import { compiledPolicy, type PolicyFacts } from "../_shared/replication-grant.js";
 
@@ -18,6 +18,8 @@ interface Options {
 }
 
 type File = ProjectFile<Facts, Options>;
+
+const known = (v: StringValue | undefined): string | undefined => (v && !v.unknown ? v.value : undefined);
 
 export const replicationDestinationAllowed = defineRule<Options, Facts>({
   id: "replication-destination-allowed",
@@ -61,8 +63,9 @@ export const replicationDestinationAllowed = defineRule<Options, Facts>({
       return {
         kind: "replication",
         rules: file.replication.rules.map((rule) => ({
-          filters: rule.filters.flatMap((f) => (f.filter && (f.filterType?.value ?? "PREFIX_MATCH") === "PREFIX_MATCH" ? [f.filter.value] : [])),
-          destinations: rule.destinations.map((d) => ({ region: d.region?.value, registryId: d.registryId?.value, loc: spanOf(d.node) })),
+          filters: rule.filters.flatMap((f) => (f.filter && !f.filter.unknown && (f.filterType?.value ?? "PREFIX_MATCH") === "PREFIX_MATCH" ? [f.filter.value] : [])),
+          // An unknown Region or account (a template parameter) is left out, which skips the destination.
+          destinations: rule.destinations.map((d) => ({ region: known(d.region), registryId: known(d.registryId), loc: spanOf(d.node) })),
         })),
       };
     },

@@ -1,17 +1,24 @@
 import { defineRule, parseArn, type PolicyStatement, type StringListElement, type TextEdit } from "@ecrlint/core";
-import { actionMatches, type CompiledPolicy, compilePolicy, principalAccount, replicationGrant, statementCoversAction } from "@ecrlint/core/evaluator";
+import { actionMatches, type CompiledPolicy, compileForFinding, principalAccount, replicationGrant, statementCoversAction } from "@ecrlint/core/evaluator";
 import { awsPrincipalValues, isAllow, policyOf } from "../_shared/util.js";
 
 const REPLICATE = "ecr:ReplicateImage";
 const CREATE = "ecr:CreateRepository";
 const IMPORT = "ecr:BatchImportUpstreamImage";
 
-/** Adds `"ecr:ReplicateImage"` after the last action, copying the list's own separator so formatting is kept. */
-function addActionEdit(text: string, action: StringListElement): TextEdit | undefined {
+/**
+ * Adds `"ecr:ReplicateImage"` after the last action, copying the list's own separator so formatting is kept.
+ * `getText` gives the policy's own text (unescaped when the policy is written in a JSON string, like `policyText`).
+ */
+function addActionEdit(getText: (range: readonly [number, number]) => string, action: StringListElement): TextEdit | undefined {
   const node = action.property.value;
+  // An Action list a template computes (a parameter, Fn::If) is not edited.
+  if (action.values.some((v) => v.unknown) || (node.type !== "JSONLiteral" && node.type !== "JSONArrayExpression")) return undefined;
+  const text = (from: number, to: number) => getText([from, to]);
+  const quoteAt = (offset: number) => (text(offset, offset + 1) === "'" ? "'" : '"');
   if (!action.isList) {
-    const quote = text[node.range[0]] === "'" ? "'" : '"';
-    return { range: node.range, text: `[${text.slice(node.range[0], node.range[1])}, ${quote}${REPLICATE}${quote}]` };
+    const quote = quoteAt(node.range[0]);
+    return { range: node.range, text: `[${text(node.range[0], node.range[1])}, ${quote}${REPLICATE}${quote}]` };
   }
   if (node.type !== "JSONArrayExpression") return undefined;
   const elements = node.elements.filter((e) => e !== null);
@@ -19,18 +26,18 @@ function addActionEdit(text: string, action: StringListElement): TextEdit | unde
   if (!last) return { range: [node.range[0] + 1, node.range[0] + 1], text: `"${REPLICATE}"` };
   let separator = ", ";
   if (elements.length >= 2) {
-    separator = text.slice(elements[elements.length - 2]!.range[1], last.range[0]);
+    separator = text(elements[elements.length - 2]!.range[1], last.range[0]);
   } else {
-    const before = text.slice(node.range[0] + 1, last.range[0]);
+    const before = text(node.range[0] + 1, last.range[0]);
     if (before.includes("\n")) separator = "," + before;
   }
-  const quote = text[last.range[0]] === "'" ? "'" : '"';
+  const quote = quoteAt(last.range[0]);
   return { range: [last.range[1], last.range[1]], text: `${separator}${quote}${REPLICATE}${quote}` };
 }
 
 
 function resourcesOf(s: PolicyStatement): string[] {
-  return s.resource?.values.map((v) => v.value) ?? [];
+  return s.resource?.values.flatMap((v) => (v.unknown ? [] : [v.value])) ?? [];
 }
 
 export const requireReplicateImage = defineRule({
@@ -59,8 +66,10 @@ export const requireReplicateImage = defineRule({
     const policy = policyOf(context.file);
     if (!policy) return;
     const { registry } = context;
-    let compiled: CompiledPolicy | undefined;
-    const evaluator = (): CompiledPolicy => (compiled ??= compilePolicy(policy, { registry }));
+    // Every finding here says replication is refused: with unknown values, only what holds whatever they are.
+    const compiled = compileForFinding(policy, "refusals", { registry });
+    if (!compiled) return;
+    const evaluator = (): CompiledPolicy => compiled;
     for (const s of policy.statements) {
       if (!isAllow(s) || !statementCoversAction(s, CREATE)) continue;
       // CreateRepository with BatchImportUpstreamImage is the pull-through-cache pattern, not replication.
@@ -68,6 +77,7 @@ export const requireReplicateImage = defineRule({
       const grantNode = s.action?.values.find((v) => actionMatches(v.value, CREATE))?.node ?? s.action?.property.value ?? s.notAction?.property.value;
       if (!grantNode) continue;
       for (const principal of awsPrincipalValues(s)) {
+        if (principal.unknown) continue;
         const account = principalAccount(principal.value);
         if (!account) continue;
         for (const resource of resourcesOf(s)) {
@@ -80,7 +90,7 @@ export const requireReplicateImage = defineRule({
           if (grant.status === "cancelled") {
             context.report({ node: grantNode, messageId: "cancelledReplicateImage", data: { ...data, denyLine: grant.deny.line ?? 1 } });
           } else {
-            const edit = s.action ? addActionEdit(context.text, s.action) : undefined;
+            const edit = s.action ? addActionEdit(context.getText, s.action) : undefined;
             context.report({ node: grantNode, messageId: "missingReplicateImage", data, ...(edit ? { fix: [edit] } : {}) });
           }
           // One report per principal: the fix grants every resource of the statement at once.

@@ -123,7 +123,7 @@ function reportsOf(ruleId: string, policy: unknown): ReportDescriptor[] {
   if (loaded.status !== "ours") throw new Error(`not read as a policy: ${loaded.status}`);
   const rule = rules[ruleId]!;
   const reports: ReportDescriptor[] = [];
-  rule.check!({ file: loaded.file, text, filePath: "/repo/registry-policy.json", registry, trust, options: rule.defaultOptions, report: (d) => reports.push(d) });
+  rule.check!({ file: loaded.file, text, getText: (range) => text.slice(range[0], range[1]), filePath: "/repo/registry-policy.json", registry, trust, options: rule.defaultOptions, report: (d) => reports.push(d) });
   return reports;
 }
 

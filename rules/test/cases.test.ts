@@ -7,12 +7,15 @@ import { ESLint as ESLint10, RuleTester as RuleTester10 } from "eslint";
 import { ESLint as ESLint9, RuleTester as RuleTester9 } from "eslint9";
 import { lint } from "@ecrlint/cli";
 import {
+  documentText,
   fixUntilStable,
   formatMessage,
   loadPolicyFile,
   mergeOptions,
+  readEcrFile,
   RULE_PREFIX,
   registryForFile,
+  toHostReport,
   toLintMessage,
   trustFromConfig,
   type AnyRule,
@@ -30,23 +33,29 @@ import { loadRuleCases, readRuleCases, ruleFolder, rulesDir, settingsForCase, ty
 
 type Reported = LintMessage & { data?: Record<string, string | number> };
 
-/** Core alone: the rule's single-file check on the case's file, with the data it reported. */
+/**
+ * Core alone: the rule's single-file check on each document of the case's file (a host such as a CloudFormation
+ * template holds several) that is of a kind the rule reads, with the data it reported.
+ */
 function lintCase(rule: AnyRule, c: LoadedRuleCase<RuleCase>, text = c.code): Reported[] {
-  const loaded = loadPolicyFile(text, c.filePath);
-  if (loaded.status !== "ours") throw new Error(`${c.case.file} is not read as a policy file (${loaded.status})`);
-  // A file of a kind the rule does not read is a valid case: the rule must leave it alone.
-  if (!rule.kinds.includes(loaded.file.kind)) return [];
   const config = { config: c.ecrlintSettings, filePath: undefined, baseDir: rulesDir };
+  const registry = registryForFile(c.filePath, config);
+  const reading = readEcrFile(text, { filePath: c.filePath, registry });
+  if (reading.status !== "ours") throw new Error(`${c.case.file} is not read as a policy file (${reading.status})`);
   const reported: Reported[] = [];
-  rule.check!({
-    file: loaded.file,
-    text,
-    filePath: c.filePath,
-    registry: registryForFile(c.filePath, config),
-    trust: trustFromConfig(config),
-    options: mergeOptions(rule.defaultOptions, c.case.options?.[0]),
-    report: (d) => reported.push({ ...toLintMessage(RULE_PREFIX + rule.id, rule, 2, d, text), ...(d.data ? { data: d.data } : {}) }),
-  });
+  // A file of a kind the rule does not read is a valid case: the rule must leave it alone.
+  for (const file of reading.documents.filter((d) => rule.kinds.includes(d.kind))) {
+    rule.check!({
+      file,
+      text,
+      getText: (range) => documentText(file, text, range),
+      filePath: c.filePath,
+      registry,
+      trust: trustFromConfig(config),
+      options: mergeOptions(rule.defaultOptions, c.case.options?.[0]),
+      report: (d) => reported.push({ ...toLintMessage(RULE_PREFIX + rule.id, rule, 2, toHostReport(file, d), text), ...(d.data ? { data: d.data } : {}) }),
+    });
+  }
   return reported.sort((a, b) => a.line - b.line || a.column - b.column);
 }
 

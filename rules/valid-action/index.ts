@@ -7,6 +7,8 @@ const V1_ACTIONS = ["ecr:ReplicateImage", "ecr:BatchImportUpstreamImage", "ecr:C
 
 /** Whether some Resource of the statement can be the literal `*` that registry-level actions act on. */
 function canNameStar(s: PolicyStatement): boolean {
+  // A Resource a template computes could be anything: the action is not judged against it.
+  if ([...(s.resource?.values ?? []), ...(s.notResource?.values ?? [])].some((v) => v.unknown)) return true;
   if (s.resource) return s.resource.values.some((v) => resourcePatternMatches(v.value, "*"));
   if (s.notResource) return !s.notResource.values.some((v) => resourcePatternMatches(v.value, "*"));
   // A repository policy has no Resource: it governs its own repository, never `*`.
@@ -46,6 +48,8 @@ export const validAction = defineRule({
     const catalog = ecrCatalog();
 
     const checkValue = (v: StringValue, s: PolicyStatement, negated: boolean): void => {
+      // An action from a template parameter is unknown: never judged.
+      if (v.unknown) return;
       const action = v.value;
       if (action === "*") {
         if (v1 && !negated) context.report({ node: v.node, messageId: "outsideV1Scope", data: { action, allowed: V1_ACTIONS.join(", ") } });
@@ -117,6 +121,7 @@ export const validAction = defineRule({
 });
 
 function replaceSuggestion(v: StringValue, action: string): SuggestionDescriptor[] {
-  const edit = editInString(v.node, 0, v.value.length, action) ?? { range: v.node.range, text: JSON.stringify(action) };
-  return [{ messageId: "replaceAction", data: { action }, edits: [edit] }];
+  // A value a template computes (`Fn::Sub`) is not rewritten into a plain string.
+  const edit = editInString(v.node, 0, v.value.length, action) ?? (v.node.type === "JSONLiteral" ? { range: v.node.range, text: JSON.stringify(action) } : undefined);
+  return edit ? [{ messageId: "replaceAction", data: { action }, edits: [edit] }] : [];
 }

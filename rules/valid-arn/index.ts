@@ -54,6 +54,8 @@ export const validArn = defineRule({
     const report = (d: ReportDescriptor) => context.report(d);
 
     const check = (v: StringValue, origin: Origin) => {
+      // An ARN a template computes from unknown parts (a parameter, Fn::GetAtt) is never judged.
+      if (v.unknown) return;
       const text = v.value;
       if (origin === "resource" && text === "*") return;
       if (!text.startsWith("arn:")) {

@@ -114,11 +114,12 @@ export const validCondition = defineRule({
             context.report({ node: k.property.key, messageId: "setOnSingleValued", data: { operator: op.operator, key: k.key, plain } });
           }
         }
-        if (parsed.set === "ForAllValues" && isAllow(s) && !requiresPresence(s, k.key)) {
+        // With unknown values in the statement, another condition may well close the trap: not judged.
+        if (parsed.set === "ForAllValues" && isAllow(s) && !s.unknown && !requiresPresence(s, k.key)) {
           context.report({ node: k.property.key, messageId: "forAllValuesAllow", data: { operator: op.operator, key: k.key } });
         }
         for (const v of k.values) {
-          if (VARIABLE.test(v.value)) continue;
+          if (v.unknown || VARIABLE.test(v.value)) continue;
           const problem = valueProblem(family, v.value);
           if (problem) context.report({ node: v.node, messageId: problem.messageId, data: { value: v.value, operator: op.operator, ...(problem.expected ? { expected: problem.expected } : {}) } });
         }

@@ -1,5 +1,5 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
-import { closest, defineRule, type JsonNode, type JsonObject, type JsonProperty, policyValue, propertyName, type ReportDescriptor, staticValue, type SuggestionDescriptor } from "@ecrlint/core";
+import { closest, defineRule, isUnknownValue, type JsonNode, type JsonObject, type JsonProperty, policyValue, propertyName, type ReportDescriptor, staticValue, type SuggestionDescriptor } from "@ecrlint/core";
 import { headLoc, nodeAtPath, policyOf, renameKeyEdit } from "../_shared/util.js";
 
 const VERSIONS = ["2012-10-17", "2008-10-17"];
@@ -168,11 +168,19 @@ export const validPolicy = defineRule({
       context.report(d);
     };
 
+    // A policy written in a string that is not JSON (`"policyText": "{..."`) has only that to say about it.
+    const unparsable = policy.problems.find((p) => p.code === "unparsable-text");
+    if (unparsable) {
+      context.report({ node: unparsable.node, messageId: "unreadable", data: { message: unparsable.message } });
+      return;
+    }
+
     const validate = validatorFor(kind);
     if (!validate(policyValue(policy))) {
       for (const error of validate.errors ?? []) {
         const d = describeError(error, root, kind);
-        if (d) report(d);
+        // What a template computes (a statement or a principal from Fn::If) is unknown, not malformed.
+        if (d && !isUnknownValue(nodeAtPath(root, error.instancePath))) report(d);
       }
     }
 

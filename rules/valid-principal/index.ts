@@ -67,6 +67,8 @@ export const validPrincipal = defineRule({
     };
 
     const checkValue = (type: string, v: StringValue) => {
+      // A principal from a template parameter or Fn::GetAtt is unknown: never judged.
+      if (v.unknown) return;
       if (type === "AWS") {
         const problem = awsPrincipalProblem(v.value);
         if (problem) report({ node: v.node, ...problem });

@@ -56,6 +56,7 @@ interface ParsedArgs {
   fixDryRun?: boolean;
   changedSince?: string;
   ignore: boolean;
+  warnIgnored: boolean;
   printConfig?: string;
   cache?: boolean;
   cacheLocation?: string;
@@ -110,6 +111,7 @@ function buildProgram(io: CliIo): Command {
     .option("--no-error-on-unmatched-pattern", "do not fail when a pattern matches no file")
     .option("--changed-since <git-ref>", "lint only files changed against this ref, plus the files cross-file checks tie to them")
     .option("--no-ignore", "lint files that .gitignore or the config's ignores would skip")
+    .option("--no-warn-ignored", "do not warn about files named on the command line that are skipped (ignored, or matched by no files glob)")
     .option("--print-config <file>", "print the resolved config and registry for a file, and lint nothing")
     .option("--cache", "reuse results of unchanged files (cache in .ecrlintcache)")
     .option("--cache-location <path>", "cache file, or folder for it, with --cache (relative to the working directory)")
@@ -185,6 +187,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       cwd: io.cwd,
       patterns: args.patterns,
       ignore: args.ignore,
+      ...(args.warnIgnored === false ? { warnIgnored: false } : {}),
       ...(args.config !== undefined ? { configFile: args.config } : {}),
       ...(args.quiet ? { quiet: true } : {}),
       ...(args.fix ? { fix: true } : {}),
@@ -219,6 +222,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       rulesMeta: report.rulesMeta,
       color,
       ...(maxWarningsExceeded ? { maxWarningsExceeded } : {}),
+      stats: report.stats,
+      notices: report.notices,
     });
     if (args.outputFile !== undefined) {
       const target = resolve(io.cwd, args.outputFile);
@@ -231,6 +236,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       // ESLint prints the report with console.log: a newline after it, whatever the format.
       io.stdout(`${text}\n`);
     }
+    // Said once per run, after the report (which stays machine-readable in every format).
+    for (const notice of report.notices) io.stderr(`ecrlint: ${[notice.message, ...notice.details].join("\n  ")}\n`);
     if (maxWarningsExceeded) {
       io.stderr(`ecrlint found too many warnings (maximum: ${args.maxWarnings}).\n`);
     }

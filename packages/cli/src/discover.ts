@@ -32,6 +32,11 @@ export interface Discovery {
   ignoredExplicit: string[];
   /** Files named on the command line that resolve outside the root. */
   outsideRoot: string[];
+  /**
+   * Files named on the command line that no `files` glob matches (`template.yaml`, `RUNBOOK.md` from lint-staged or
+   * `git diff --name-only`): ESLint warns that no configuration matches them, and so does the runner; none is parsed.
+   */
+  unmatchedExplicit: string[];
 }
 
 export function toPosix(path: string): string {
@@ -217,6 +222,12 @@ export async function discoverFiles(input: DiscoveryInput): Promise<Discovery> {
   const found = new Set<string>();
   const ignoredExplicit: string[] = [];
   const outsideRoot: string[] = [];
+  const unmatchedExplicit: string[] = [];
+  /** A path as the `files` globs see it: relative to the config's folder, or to the root for a --config outside it. */
+  const filesPath = (abs: string) => {
+    const fromBase = toPosix(relative(base, abs));
+    return fromBase.startsWith("..") ? toPosix(relative(root, abs)) : fromBase;
+  };
 
   const unmatched = (pattern: string, allIgnored: () => boolean | Promise<boolean>) => {
     if (input.errorOnUnmatchedPattern === false) return;
@@ -246,6 +257,10 @@ export async function discoverFiles(input: DiscoveryInput): Promise<Discovery> {
         ignoredExplicit.push(target.path);
         continue;
       }
+      if (!filesMatch(filesPath(target.path))) {
+        unmatchedExplicit.push(target.path);
+        continue;
+      }
       found.add(target.path);
     } else if (target.type === "directory") {
       // A folder reached through a symlink is walked only when its real path stays inside the root.
@@ -253,9 +268,7 @@ export async function discoverFiles(input: DiscoveryInput): Promise<Discovery> {
         outsideRoot.push(target.path);
         continue;
       }
-      // Globs of the config are relative to its folder; a --config outside the root is read against the root.
-      const fromBase = toPosix(relative(base, target.path));
-      const prefix = fromBase.startsWith("..") ? toPosix(relative(root, target.path)) : fromBase;
+      const prefix = filesPath(target.path);
       const accept = (file: string, rel: string) => filesMatch(prefix ? `${prefix}/${rel}` : rel) && !configIgnored(file);
       const walked = walkDirectory(target.path, root, input.useIgnores, accept);
       for (const file of walked) found.add(file);
@@ -272,5 +285,5 @@ export async function discoverFiles(input: DiscoveryInput): Promise<Discovery> {
       if (kept.length === 0) await unmatched(target.pattern, async () => files.length > 0 || (input.useIgnores && (await search(false)).length > 0));
     }
   }
-  return { files: [...found].sort(), ignoredExplicit, outsideRoot };
+  return { files: [...found].sort(), ignoredExplicit, outsideRoot, unmatchedExplicit };
 }

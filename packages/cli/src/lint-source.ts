@@ -1,9 +1,12 @@
 import {
   applyFixesOnce,
-  parsePolicyFile,
+  parseEcrFile,
   RULE_PREFIX,
   runRules,
+  type DeclaredKind,
   type FileKind,
+  type HostType,
+  type KindDecision,
   type LintMessage,
   type RegistryContext,
   type RuleSetting,
@@ -15,25 +18,36 @@ import { isDirectiveRuleDefined, type ResolvedRules } from "./rules-config.js";
 
 /** Everything the runner keeps about one file's text; plain data, so it can be cached by content hash. */
 export type SourceOutcome =
-  | { status: "not-ours" }
+  | { status: "not-ours"; decision?: KindDecision }
   | { status: "fatal"; message: LintMessage }
   | {
       status: "ours";
-      kind: FileKind;
-      /** Findings of the single-file rules, before directives. */
+      /** What the file is, and why (a policy by its name, a CloudFormation template by its content…). */
+      decision: KindDecision;
+      /** Findings of the single-file rules on every document of the file, before directives. */
       messages: LintMessage[];
       directives: ParsedDirectives;
-      /** What each cross-file rule collected, by rule id. */
-      facts: Record<string, unknown>;
+      /** Each document of the file, with what each cross-file rule collected from it, by rule id. */
+      documents: DocumentOutcome[];
       /** The file's own `/* eslint *\/` rule settings (ids without prefix), laid over its config's. */
       inline: Record<string, RuleSetting>;
     };
+
+export interface DocumentOutcome {
+  kind: FileKind;
+  host: HostType;
+  /** Where the document sits in the file (`policyText`, `Resources.Repo.Properties.RepositoryPolicyText`); "" for the whole file. */
+  path: string;
+  facts: Record<string, unknown>;
+}
 
 export interface SourceContext {
   filePath: string;
   registry: RegistryContext;
   trust: TrustContext;
   rules: ResolvedRules;
+  /** The kind the config's `kinds` declares for the file, and the config that does. */
+  declared?: { kind: DeclaredKind; declaredBy: string } | undefined;
   /** The rules with a file's inline settings laid over the config's. */
   rulesWith(inline: Record<string, RuleSetting>): ResolvedRules;
   /** `false` for `--no-inline-config`: directives and `/* eslint *\/` comments are not read at all. */
@@ -46,25 +60,35 @@ export interface SourceContext {
  * passed the marker test already (see read-file.ts), so it goes straight to the parser.
  */
 export function lintSource(text: string, context: SourceContext): SourceOutcome {
-  const loaded = parsePolicyFile(text, context.filePath);
-  if (loaded.status === "not-ours") return { status: "not-ours" };
-  if (loaded.status === "parse-error") {
-    const { message, line, column } = loaded.error;
+  const reading = parseEcrFile(text, {
+    filePath: context.filePath,
+    registry: context.registry,
+    ...(context.declared ? { declaredKind: context.declared.kind, declaredBy: context.declared.declaredBy } : {}),
+  });
+  if (reading.status === "not-ours") return reading.decision ? { status: "not-ours", decision: reading.decision } : { status: "not-ours" };
+  if (reading.status === "parse-error") {
+    const { message, line, column } = reading.error;
     return { status: "fatal", message: { ruleId: null, fatal: true, severity: 2, message, line, column } };
   }
-  const { file } = loaded;
-  const inline = context.inlineConfig ? readInlineConfig(file.ast) : { rules: {}, problems: [] };
+  const inline = context.inlineConfig ? readInlineConfig(reading.ast) : { rules: {}, problems: [] };
   const rules = Object.keys(inline.rules).length > 0 ? context.rulesWith(inline.rules) : context.rules;
-  const messages = runRules({ file, text, filePath: context.filePath, registry: context.registry, trust: context.trust, rules: rules.single });
-  const facts: Record<string, unknown> = {};
-  for (const [id, { rule }] of rules.project) {
-    if (!rule.project || !rule.kinds.includes(file.kind)) continue;
-    const collected = rule.project.collect(file);
-    if (collected !== undefined) facts[id] = collected;
+  // Every rule runs on each document of the file as the kind it is; the findings are all the file's.
+  const messages: LintMessage[] = [];
+  const documents: DocumentOutcome[] = [];
+  for (const file of reading.documents) {
+    messages.push(...runRules({ file, text, filePath: context.filePath, registry: context.registry, trust: context.trust, rules: rules.single }));
+    const facts: Record<string, unknown> = {};
+    for (const [id, { rule }] of rules.project) {
+      if (!rule.project || !rule.kinds.includes(file.kind)) continue;
+      const collected = rule.project.collect(file);
+      if (collected !== undefined) facts[id] = collected;
+    }
+    documents.push({ kind: file.kind, host: file.host.type, path: file.host.path, facts });
   }
-  const directives = context.inlineConfig ? parseDirectives(file.ast, isDirectiveRuleDefined) : NO_DIRECTIVES;
+  messages.sort((a, b) => a.line - b.line || a.column - b.column);
+  const directives = context.inlineConfig ? parseDirectives(reading.ast, isDirectiveRuleDefined) : NO_DIRECTIVES;
   if (inline.problems.length > 0) directives.problems.push(...inline.problems);
-  return { status: "ours", kind: file.kind, messages, directives, facts, inline: inline.rules };
+  return { status: "ours", decision: reading.decision, messages, directives, documents, inline: inline.rules };
 }
 
 const MAX_FIX_PASSES = 10;

@@ -1,8 +1,18 @@
 import { realpath } from "node:fs/promises";
-import { resolve } from "node:path";
-import { existsSync } from "node:fs";
-import { registryForFile, RULE_PREFIX, trustFromConfig, type RegistryContext, type TrustContext } from "@ecrlint/core";
-import { DEFAULT_FILES } from "./discover.js";
+import { relative, resolve } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import {
+  declaredKindForFile,
+  readEcrFile,
+  registryForFile,
+  RULE_PREFIX,
+  trustFromConfig,
+  type KindDecision,
+  type RegistryContext,
+  type TrustContext,
+} from "@ecrlint/core";
+import picomatch from "picomatch";
+import { DEFAULT_FILES, toPosix } from "./discover.js";
 import { usageError } from "./errors.js";
 import { Configs } from "./configs.js";
 import type { LintOptions } from "./types.js";
@@ -16,8 +26,42 @@ export interface ResolvedFileConfig {
   ignores: string[];
   registry: RegistryContext;
   trust: TrustContext;
+  /**
+   * What the file is and why (`reason`: `config`, `name` or `content`), with its documents when it holds several
+   * (a CloudFormation template, CLI output); `kind` is null for a file that is not ours at all (package.json), and
+   * `identity-policy` for an IAM identity policy, which is never linted.
+   */
+  kind: FileKindReport;
   /** Every rule that runs on it, by full id, with its severity and its options merged over the defaults. */
   rules: Record<string, ["error" | "warn", unknown]>;
+}
+
+export interface FileKindReport {
+  kind: KindDecision["kind"] | null;
+  reason: KindDecision["reason"] | null;
+  why: string;
+  documents: { kind: string; at: string; reason: KindDecision["reason"]; why: string }[];
+}
+
+/** How the file is read, decided as in a run: the config's kinds, the name, the content. */
+function kindOf(filePath: string, matched: boolean, registry: RegistryContext, declared: ReturnType<typeof declaredKindForFile>): FileKindReport {
+  const notOurs = (why: string): FileKindReport => ({ kind: null, reason: null, why, documents: [] });
+  if (!matched) return notOurs("no files glob matches it: a run skips it (with a warning when it is named on the command line)");
+  let text: string;
+  try {
+    text = readFileSync(filePath, "utf8").replace(/^\uFEFF/, "");
+  } catch {
+    return notOurs("it cannot be read");
+  }
+  const reading = readEcrFile(text, { filePath, registry, ...(declared ? { declaredKind: declared.kind, declaredBy: declared.declaredBy } : {}) });
+  if (reading.status === "parse-error") return notOurs(`it might be ours but does not parse: ${reading.error.message}`);
+  if (reading.status === "not-ours") {
+    return reading.decision ? { ...reading.decision, documents: [] } : notOurs("nothing in it is an ECR policy, replication configuration, pull-through-cache rule or creation template");
+  }
+  return {
+    ...reading.decision,
+    documents: reading.documents.map((d) => ({ kind: d.kind, at: d.host.path || "(the whole file)", reason: d.decision.reason, why: d.decision.why })),
+  };
 }
 
 export async function calculateConfigForFile(filePath: string, options: Pick<LintOptions, "cwd" | "configFile" | "rules" | "quiet"> = {}): Promise<ResolvedFileConfig> {
@@ -33,13 +77,17 @@ export async function calculateConfigForFile(filePath: string, options: Pick<Lin
     ...[...resolved.project.values()].map((r) => ({ id: r.rule.id, severity: r.severity, options: r.options })),
   ].sort((a, b) => a.id.localeCompare(b.id));
   for (const e of entries) rules[RULE_PREFIX + e.id] = [e.severity === 2 ? "error" : "warn", e.options];
+  const registry = registryForFile(abs, loaded);
+  const files = configs.root?.config.files?.length ? configs.root.config.files : DEFAULT_FILES;
+  const matched = picomatch(files, { dot: true })(toPosix(relative(configs.root?.baseDir ?? cwd, abs)));
   return {
     filePath: abs,
     configFile: loaded?.filePath ?? null,
     files: configs.root?.config.files ?? DEFAULT_FILES,
     ignores: configs.root?.config.ignores ?? [],
-    registry: registryForFile(abs, loaded),
+    registry,
     trust: trustFromConfig(loaded),
+    kind: kindOf(abs, matched, registry, declaredKindForFile(abs, loaded)),
     rules,
   };
 }

@@ -32,17 +32,21 @@ export function runProjectRules(entries: FileEntry[], cwd: string): ProjectOutco
     const byPath = new Map<string, FileEntry>();
     const files: ProjectFile<unknown, unknown>[] = [];
     for (const e of entries) {
-      if (e.outcome.status !== "ours" || !e.context || !(id in e.outcome.facts)) continue;
-      const configured = e.context.rules.project.get(id)!;
-      byPath.set(e.filePath, e);
-      files.push({
-        filePath: e.filePath,
-        relativePath: toPosix(relative(cwd, e.filePath)),
-        kind: e.outcome.kind,
-        registry: e.context.registry,
-        facts: e.outcome.facts[id],
-        options: configured.options,
-      });
+      if (e.outcome.status !== "ours" || !e.context) continue;
+      // A file takes part once per document the rule collected from (a template may hold a policy and a rule).
+      for (const document of e.outcome.documents) {
+        if (!(id in document.facts)) continue;
+        const configured = e.context.rules.project.get(id)!;
+        byPath.set(e.filePath, e);
+        files.push({
+          filePath: e.filePath,
+          relativePath: toPosix(relative(cwd, e.filePath)),
+          kind: document.kind,
+          registry: e.context.registry,
+          facts: document.facts[id],
+          options: configured.options,
+        });
+      }
     }
     const report = (d: ProjectReport) => {
       const entry = byPath.get(d.filePath);

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { relative } from "node:path";
-import { mightBeEcrFile, registryForFile, trustFromConfig } from "@ecrlint/core";
+import { declaredKindForFile, mightBeEcrFile, registryForFile, trustFromConfig } from "@ecrlint/core";
 import { hashText, type ResultCache } from "./cache.js";
 import type { Configs } from "./configs.js";
 import { EcrlintError } from "./errors.js";
@@ -50,11 +50,13 @@ export function readFile(filePath: string, configs: Configs, options: LintOption
   if (options.ignore !== false && configs.ignores(loaded, filePath)) return undefined;
   if (buffer.length > MAX_FILE_BYTES) return { filePath, bom, text, outcome: { status: "too-large", bytes: buffer.length } };
   const rules = configs.rules(loaded);
+  const declared = declaredKindForFile(filePath, loaded);
   const context: SourceContext = {
     filePath,
     registry: registryForFile(filePath, loaded),
     trust: trustFromConfig(loaded),
     rules,
+    ...(declared ? { declared } : {}),
     rulesWith: (inline) => configs.rules(loaded, inline),
     inlineConfig: options.inlineConfig !== false,
     unusedDirectives: options.reportUnusedDisableDirectives ?? "warn",
@@ -62,7 +64,8 @@ export function readFile(filePath: string, configs: Configs, options: LintOption
   let outcome: SourceOutcome | undefined;
   let key: { content: string; settings: string } | undefined;
   if (cache) {
-    key = { content: hashText(text), settings: hashText(`${rules.signature}|${context.inlineConfig}|${JSON.stringify(context.registry)}|${JSON.stringify(context.trust)}`) };
+    const settings = `${rules.signature}|${context.inlineConfig}|${JSON.stringify(context.registry)}|${JSON.stringify(context.trust)}|${JSON.stringify(declared ?? null)}`;
+    key = { content: hashText(text), settings: hashText(settings) };
     outcome = cache.get(filePath, key.content, key.settings);
   }
   if (!outcome) {

@@ -12,6 +12,7 @@ import { emptyResult, resultFor, selectFiles, sortResults, summarize, warningRes
 import { describeRules } from "./rules-config.js";
 import type { LintOptions, LintReport, LintResult, LintTextOptions } from "./types.js";
 import { cacheVersion } from "./version.js";
+import { runStats, unknownRegistryNotice } from "./notices.js";
 
 async function runRoot(options: LintOptions): Promise<string> {
   try {
@@ -51,6 +52,11 @@ function discover(options: LintOptions, configs: Configs, cwd: string, patterns:
   });
 }
 
+/** Whether some document of the file yielded facts for a cross-file rule. */
+function hasFacts(e: FileEntry): boolean {
+  return e.outcome.status === "ours" && e.outcome.documents.some((d) => Object.keys(d.facts).length > 0);
+}
+
 /**
  * The rest of the project, for cross-file rules when only some files were named (`ecrlint infra/replication.json`
  * from lint-staged, or standard input): its files are read for their facts, never reported or fixed, so a named
@@ -60,7 +66,7 @@ function discover(options: LintOptions, configs: Configs, cwd: string, patterns:
  */
 async function backgroundEntries(foreground: FileEntry[], options: LintOptions, configs: Configs, cwd: string): Promise<FileEntry[]> {
   const roots = new Set<string>();
-  for (const e of foreground) if (e.outcome.status === "ours" && Object.keys(e.outcome.facts).length > 0) roots.add(configs.projectRoot(e.filePath));
+  for (const e of foreground) if (hasFacts(e)) roots.add(configs.projectRoot(e.filePath));
   if (roots.size === 0) return [];
   const named = new Set(foreground.map((e) => e.filePath));
   const { files } = await discover({ ...options, errorOnUnmatchedPattern: false }, configs, cwd, [...roots].map((root) => relative(cwd, root) || "."));
@@ -81,7 +87,7 @@ async function backgroundEntries(foreground: FileEntry[], options: LintOptions, 
 function runProjects(entries: FileEntry[], configs: Configs, cwd: string): ProjectOutcome {
   const groups = new Map<string, FileEntry[]>();
   for (const e of entries) {
-    if (e.outcome.status !== "ours" || Object.keys(e.outcome.facts).length === 0) continue;
+    if (!hasFacts(e)) continue;
     const root = configs.projectRoot(e.filePath);
     const group = groups.get(root);
     if (group) group.push(e);
@@ -105,6 +111,9 @@ interface Run {
   skipped: { filePath: string; message: string }[];
   named: boolean;
   cache: ResultCache | undefined;
+  /** How many files discovery found, and when the run began (for the summary line). */
+  discovered: number;
+  startedAt: number;
 }
 
 async function finish(run: Run, options: LintOptions): Promise<LintReport> {
@@ -125,7 +134,8 @@ async function finish(run: Run, options: LintOptions): Promise<LintReport> {
     }
     results.push(result);
   }
-  for (const { filePath, message } of run.skipped) results.push(warningResult(filePath, message));
+  // ESLint's warnings for files named on the command line that the run skips; `--no-warn-ignored` drops them.
+  if (options.warnIgnored !== false) for (const { filePath, message } of run.skipped) results.push(warningResult(filePath, message));
 
   if (cache) {
     cache.retain(entries.map((e) => e.filePath));
@@ -138,6 +148,8 @@ async function finish(run: Run, options: LintOptions): Promise<LintReport> {
     rootDir: repositoryRoot(cwd) ?? cwd,
     rulesMeta: describeRules(),
     fixedFiles,
+    stats: runStats(entries, selected, run.discovered, run.startedAt),
+    notices: [unknownRegistryNotice(entries, cwd)].filter((n) => n !== undefined),
   };
 }
 
@@ -149,6 +161,7 @@ async function finish(run: Run, options: LintOptions): Promise<LintReport> {
  * over what the files yielded (project.ts) → the files to report and their results (results.ts).
  */
 export async function lint(options: LintOptions = {}): Promise<LintReport> {
+  const startedAt = Date.now();
   const cwd = await runRoot(options);
   checkOptions(options);
   const configs = new Configs(cwd, options);
@@ -164,10 +177,11 @@ export async function lint(options: LintOptions = {}): Promise<LintReport> {
   const skipped = [
     ...discovery.ignoredExplicit.map((filePath) => ({ filePath, message: IGNORED_MESSAGE })),
     ...discovery.outsideRoot.map((filePath) => ({ filePath, message: "File ignored because outside of base path." })),
+    ...discovery.unmatchedExplicit.map((filePath) => ({ filePath, message: "File ignored because no matching configuration was supplied." })),
   ];
   // Named files and folders are a part of the repository: cross-file rules still see the whole of it.
   const named = patterns.length > 0 && !options.changedSince;
-  return finish({ cwd, configs, entries, skipped, named, cache }, options);
+  return finish({ cwd, configs, entries, skipped, named, cache, discovered: discovery.files.length, startedAt }, options);
 }
 
 /**
@@ -175,11 +189,12 @@ export async function lint(options: LintOptions = {}): Promise<LintReport> {
  * ignores are those of that path, and cross-file rules read the rest of the repository from disk.
  */
 export async function lintText(text: string, options: LintTextOptions = {}): Promise<LintReport> {
+  const startedAt = Date.now();
   const cwd = await runRoot(options);
   checkOptions(options);
   const configs = new Configs(cwd, options);
   const filePath = options.filePath !== undefined ? resolve(cwd, options.filePath) : undefined;
-  const run: Run = { cwd, configs, entries: [], skipped: [], named: true, cache: undefined };
+  const run: Run = { cwd, configs, entries: [], skipped: [], named: true, cache: undefined, discovered: 1, startedAt };
   if (filePath !== undefined && options.ignore !== false && isIgnoredPath(filePath, { root: cwd, ignores: configs.root?.config.ignores ?? [], base: configs.root?.baseDir ?? cwd, useIgnores: true })) {
     run.skipped.push({ filePath, message: IGNORED_MESSAGE });
     return finish(run, options);

@@ -32,6 +32,11 @@ export interface LintOptions {
   reportUnusedDisableDirectives?: "off" | "warn" | "error";
   /** `false` for `--no-error-on-unmatched-pattern`: a pattern that yields no file is skipped instead of failing the run. */
   errorOnUnmatchedPattern?: boolean;
+  /**
+   * `false` (`--no-warn-ignored`) drops the warnings about files named on the command line that the run skips: ignored
+   * ones, and ones no `files` glob matches (`template.yaml`, `RUNBOOK.md`), as ESLint's flag does.
+   */
+  warnIgnored?: boolean;
 }
 
 /** Options of {@link lintText}: those of `lint` and the path the text is linted as. */
@@ -81,4 +86,32 @@ export interface LintReport {
   rulesMeta: Record<string, RuleDescription>;
   /** Files written by `fix`. */
   fixedFiles: string[];
+  /** What the run looked at, for the closing summary line. */
+  stats: RunStats;
+  /** Things the run wants said once, beside the findings (stderr, or SARIF tool notifications). */
+  notices: RunNotice[];
+}
+
+export interface RunStats {
+  /** Files read as ECR documents (policies, CLI output, templates…), findings or not. */
+  policyFiles: number;
+  /** Documents in them (a CloudFormation template may hold several). */
+  documents: number;
+  /** Distinct registries (account and Region) the policy files are deployed to, as far as known. */
+  registries: number;
+  /** Files read and left alone: package.json, IAM identity policies, other services' policies… */
+  skippedFiles: number;
+  /** Wall time of the run, in milliseconds. */
+  durationMs: number;
+}
+
+export interface RunNotice {
+  /** `unknown-registry`: policy files whose registry neither a config nor their path names. */
+  id: "unknown-registry";
+  /** One line for a person. */
+  message: string;
+  /** Lines that follow it: what is and is not checked, how to fix it, the files. */
+  details: string[];
+  /** The files concerned, absolute. */
+  files: string[];
 }

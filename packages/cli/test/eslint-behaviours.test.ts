@@ -146,7 +146,8 @@ describe("patterns that match nothing (9)", () => {
       expect(ignored.code).toBe(2);
       expect(ignored.stderr.split("\n")[0]).toBe(`ecrlint: You are linting "${pattern}", but all of the files matching the glob pattern "${pattern}" are ignored.`);
     }
-    expect(await runBin(["--no-error-on-unmatched-pattern", "infra/**/*.json", "docs", "generated", "missing.json"], { cwd: dir })).toEqual({ code: 0, stdout: "", stderr: "" });
+    const skipped = await runBin(["--no-error-on-unmatched-pattern", "--format", "json", "infra/**/*.json", "docs", "generated", "missing.json"], { cwd: dir });
+    expect(skipped).toEqual({ code: 0, stdout: "[]\n", stderr: "" });
   });
 });
 
@@ -191,7 +192,7 @@ describe("--changed-since and config changes (11)", () => {
   it("re-checks every file whose config changed", async () => {
     const dir = tree({ ".ecrlintrc.json": config, "a/registry-policy.json": wrongRegion, "b/registry-policy.json": wrongRegion });
     gitInit(dir);
-    expect(await runBin(["--changed-since", "main"], { cwd: dir })).toEqual({ code: 0, stdout: "", stderr: "" });
+    expect(await runBin(["--changed-since", "main", "--format", "json"], { cwd: dir })).toEqual({ code: 0, stdout: "[]\n", stderr: "" });
     writeFileSync(join(dir, ".ecrlintrc.json"), JSON.stringify({ registries: [{ files: ["**"], account: "444455556666", region: "us-east-1" }] }));
     writeFileSync(join(dir, "a/registry-policy.json"), wrongRegion.replace("us-east-1", "eu-west-1"));
     const r = await runBin(["--changed-since", "main", "--format", "json"], { cwd: dir });
@@ -263,15 +264,15 @@ describe("flags with ESLint's names and meanings (15)", () => {
   it("--rule and the unused-directive flags", async () => {
     const unused = `// eslint-disable-next-line @ecrlint/no-duplicate-sid\n${wrongRegion.replace("us-east-1", "us-west-2")}`;
     const dir = tree({ ".ecrlintrc.json": config, "policy.json": wrongRegion, "unused.jsonc": unused });
-    const off = await runBin(["--rule", "@ecrlint/no-region-mismatch: off", "policy.json"], { cwd: dir });
-    expect(off).toEqual({ code: 0, stdout: "", stderr: "" });
+    const off = await runBin(["--rule", "@ecrlint/no-region-mismatch: off", "--format", "json", "policy.json"], { cwd: dir });
+    expect({ code: off.code, messages: parse(off.stdout)[0]!.messages }).toEqual({ code: 0, messages: [] });
     const warn = await runBin(["--rule", '{"@ecrlint/no-region-mismatch": ["warn"]}', "--format", "json", "policy.json"], { cwd: dir });
     expect(parse(warn.stdout)[0]!.messages.map((m) => m.severity)).toEqual([1]);
     const asError = await runBin(["--report-unused-disable-directives", "--format", "json", "unused.jsonc"], { cwd: dir });
     expect(asError.code).toBe(1);
     expect(parse(asError.stdout)[0]!.messages.map((m) => m.severity)).toEqual([2]);
-    const silenced = await runBin(["--report-unused-disable-directives-severity", "off", "unused.jsonc"], { cwd: dir });
-    expect(silenced).toEqual({ code: 0, stdout: "", stderr: "" });
+    const silenced = await runBin(["--report-unused-disable-directives-severity", "off", "--format", "json", "unused.jsonc"], { cwd: dir });
+    expect({ code: silenced.code, messages: parse(silenced.stdout)[0]!.messages }).toEqual({ code: 0, messages: [] });
     const both = await runBin(["--report-unused-disable-directives", "--report-unused-disable-directives-severity", "warn"], { cwd: dir });
     expect(both.code).toBe(2);
     const eslint = new ESLint({ cwd: dir, overrideConfigFile: true, overrideConfig: [...plugin.configs.recommended, { linterOptions: { reportUnusedDisableDirectives: "error" } }] });

@@ -15,9 +15,45 @@ export {
   type ParseProblem,
   type SourceLocation,
 } from "./parse.js";
-export { classifyAst, loadPolicyFile, mightBeEcrFile, parsePolicyFile, type FileKind, type LoadResult, type PolicyFile } from "./model/policy-file.js";
 export {
+  classifyAst,
+  decidePolicyKind,
+  documentText,
+  hostEdit,
+  isIdentityPolicy,
+  loadPolicyFile,
+  mightBeEcrFile,
+  parseEcrFile,
+  parsePolicyFile,
+  readAst,
+  readEcrFile,
+  type DocumentHost,
+  type EcrDocument,
+  type FileReading,
+  type HostType,
+  type LoadResult,
+  type PolicyFile,
+  type ReadOptions,
+} from "./model/policy-file.js";
+export {
+  DECLARABLE_KINDS,
+  FILE_KINDS,
+  fileStem,
+  isRepositoryPolicyFileName,
+  POLICY_NAME_CONVENTIONS,
+  policyKindFromName,
+  type DeclaredKind,
+  type FileKind,
+  type KindDecision,
+  type KindReason,
+} from "./model/kinds.js";
+export { hostValue, isUnknownValue, plainJsonValues, valuePieces, type HostString, type ValuePiece, type ValueReader } from "./model/values.js";
+export { embeddingOf, escapeForString, locateInString, parseEmbeddedJson, type EmbeddedParse, type StringEmbedding } from "./embedded-json.js";
+export { cloudFormationValues, intrinsicName } from "./cloudformation.js";
+export {
+  hasUnknownValues,
   policyValue,
+  statementsForFinding,
   PRINCIPAL_TYPES,
   type ConditionKeyBlock,
   type ConditionOperatorBlock,
@@ -27,6 +63,7 @@ export {
   type StringListElement,
   type StringValue,
 } from "./model/policy.js";
+export { field } from "./model/other-kinds.js";
 export type { PullThroughCacheRule, ReplicationConfiguration, ReplicationDestination, ReplicationRule, RepositoryCreationTemplate } from "./model/other-kinds.js";
 
 // ARNs, partitions, Regions and the action catalog, as data.
@@ -39,15 +76,17 @@ export { ecrCatalog, findEcrAction, serviceCatalog, type CatalogAction } from ".
 // The config.
 export { configSchema, schemaId, settingsSchema } from "./config/schema.js";
 export { CONFIG_FILE_NAMES } from "./config/file-names.js";
-export { registryFromEntry, type RegistryContext, type RegistryEntry, type TrustContext } from "./config/registry.js";
-export { formatConfigError, keyPathOf, type ConfigError } from "./config/validate.js";
+export { registryFromEntry, registryFromPath, isRegistryKnown, type RegistryContext, type RegistryEntry, type TrustContext } from "./config/registry.js";
+export { formatConfigError, keyPathOf, validateConfig, type ConfigError } from "./config/validate.js";
 export {
   ConfigLocator,
   configFromSettings,
+  declaredKindForFile,
   registryForFile,
   trustFromConfig,
   type ConfigResult,
   type EcrlintConfig,
+  type KindEntry,
   type LoadedConfig,
   type RuleSetting,
 } from "./config/load-config.js";
@@ -73,5 +112,5 @@ export {
   type SuggestionDescriptor,
   type TextEdit,
 } from "./rule.js";
-export { mergeOptions, RULE_PREFIX, runRules, toLintMessage, type ConfiguredRule, type LintMessage, type Severity } from "./run-rules.js";
+export { mergeOptions, RULE_PREFIX, runRules, toHostReport, toLintMessage, type ConfiguredRule, type LintMessage, type Severity } from "./run-rules.js";
 export { applyFixesOnce, fixUntilStable, type FixOutcome } from "./apply-fixes.js";

@@ -44,22 +44,28 @@ export function propertyName(property: JsonProperty): string {
   return String(key.value);
 }
 
-/** The plain value of a JSON node (objects keep the last duplicate key, as JSON.parse does). */
-export function staticValue(node: JsonNode): unknown {
+/**
+ * The plain value of a JSON node (objects keep the last duplicate key, as JSON.parse does). `substitute` lets a host
+ * replace its own expressions (CloudFormation intrinsic functions) by the values they stand for.
+ */
+export function staticValue(node: JsonNode, substitute?: (node: JsonNode) => { value: unknown } | undefined): unknown {
+  const value = (n: JsonNode): unknown => staticValue(n, substitute);
+  const replaced = substitute?.(node);
+  if (replaced) return replaced.value;
   switch (node.type) {
     case "JSONObjectExpression": {
       const out: Record<string, unknown> = {};
-      for (const p of node.properties) out[propertyName(p)] = staticValue(p.value);
+      for (const p of node.properties) out[propertyName(p)] = value(p.value);
       return out;
     }
     case "JSONArrayExpression":
-      return node.elements.map((e) => (e ? staticValue(e) : null));
+      return node.elements.map((e) => (e ? value(e) : null));
     case "JSONLiteral":
       // The parser leaves `regex` and `bigint` undefined on plain literals, so test for a value, not for null.
       if (node.regex || (node.bigint !== null && node.bigint !== undefined)) return node.raw;
       return node.value;
     case "JSONUnaryExpression": {
-      const v = staticValue(node.argument) as number;
+      const v = value(node.argument) as number;
       return node.operator === "-" ? -v : v;
     }
     case "JSONIdentifier":
@@ -69,9 +75,9 @@ export function staticValue(node: JsonNode): unknown {
     case "JSONTemplateLiteral":
       return node.quasis[0]?.value.cooked;
     case "JSONExpressionStatement":
-      return staticValue(node.expression);
+      return value(node.expression);
     case "Program":
-      return node.body[0] ? staticValue(node.body[0]) : undefined;
+      return node.body[0] ? value(node.body[0]) : undefined;
     default:
       return undefined;
   }

@@ -44,9 +44,19 @@ export interface RuleMeta {
 }
 
 export interface RuleContext<Options> {
+  /**
+   * The document the rule looks at: a whole policy file, or one document of a host file (the policy inside
+   * get-registry-policy output, a CloudFormation resource…). Its nodes are always in the host file's coordinates,
+   * so reports and edits use them as they are; the front ends escape edits that land inside a JSON string.
+   */
   file: PolicyFile;
-  /** The file's text, for fixes that keep its formatting. */
+  /** The host file's text. To build a fix from the document's own text, use {@link RuleContext.getText}. */
   text: string;
+  /**
+   * The document's own text for a range of its nodes (unescaped when the document is written in a JSON string of
+   * its host): what a fix copies, such as the separator of a list or the quote of a string.
+   */
+  getText(range: readonly [number, number]): string;
   filePath: string;
   registry: RegistryContext;
   /** `trustedAccounts` / `trustedOrgs` from the config (empty when not configured). */

@@ -1,4 +1,4 @@
-import type { PolicyFile } from "./model/policy-file.js";
+import { documentText, hostEdit, type PolicyFile } from "./model/policy-file.js";
 import type { RegistryContext, TrustContext } from "./config/registry.js";
 import { formatMessage, type EcrRule, type ReportDescriptor, type TextEdit } from "./rule.js";
 
@@ -54,6 +54,36 @@ export function mergeEdits(text: string, edits: TextEdit[]): { range: [number, n
   return { range: [start, end], text: out };
 }
 
+function hostEdits(file: PolicyFile, edits: TextEdit[]): TextEdit[] | undefined {
+  const out: TextEdit[] = [];
+  for (const edit of edits) {
+    const mapped = hostEdit(file, edit);
+    if (!mapped) return undefined;
+    out.push(mapped);
+  }
+  return out;
+}
+
+/**
+ * A rule's report as a report on the host file. Rules write edits in their document's own syntax; for a document
+ * written in a JSON string (`policyText`) each edit is escaped for that string. A fix that cannot be made safely
+ * (an edit across the string's bounds, or one that would leave the policy unreadable as JSON) is dropped and the
+ * finding stays; so is such a suggestion. Both front ends report through this.
+ */
+export function toHostReport(file: PolicyFile, d: ReportDescriptor): ReportDescriptor {
+  if (!file.host.embedding || (!d.fix && !d.suggest)) return d;
+  const { fix, suggest, ...rest } = d;
+  const out: ReportDescriptor = { ...rest };
+  const edits = fix ? hostEdits(file, fix) : undefined;
+  if (edits) out.fix = edits;
+  const suggestions = (suggest ?? []).flatMap((s) => {
+    const mapped = hostEdits(file, s.edits);
+    return mapped ? [{ ...s, edits: mapped }] : [];
+  });
+  if (suggestions.length) out.suggest = suggestions;
+  return out;
+}
+
 export function toLintMessage(ruleId: string, rule: EcrRule<any>, severity: Severity, d: ReportDescriptor, text: string): LintMessage {
   const loc = d.loc ?? d.node.loc;
   const message: LintMessage = {
@@ -80,7 +110,9 @@ export function toLintMessage(ruleId: string, rule: EcrRule<any>, severity: Seve
 }
 
 export interface RunRulesInput {
+  /** One document of the file (run once per document of a host file). */
   file: PolicyFile;
+  /** The host file's text. */
   text: string;
   filePath: string;
   registry: RegistryContext;
@@ -101,8 +133,9 @@ export function runRules(input: RunRulesInput): LintMessage[] {
         filePath: input.filePath,
         registry: input.registry,
         trust: input.trust,
+        getText: (range) => documentText(input.file, input.text, range),
         options: mergeOptions(rule.defaultOptions, options),
-        report: (d) => messages.push(toLintMessage(ruleId, rule, severity, d, input.text)),
+        report: (d) => messages.push(toLintMessage(ruleId, rule, severity, toHostReport(input.file, d), input.text)),
       });
     } catch (error) {
       messages.push({

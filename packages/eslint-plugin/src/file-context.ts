@@ -2,10 +2,11 @@ import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import {
   ConfigLocator,
-  classifyAst,
   configFromSettings,
+  declaredKindForFile,
   formatConfigError,
   parseJsonText,
+  readAst,
   registryForFile,
   trustFromConfig,
   type ConfigResult,
@@ -17,7 +18,11 @@ import {
 
 /** What every rule needs for one file; computed once per file however many rules run on it. */
 export interface FileContext {
-  file: PolicyFile | undefined;
+  /**
+   * The documents of the file, each linted as the kind it is: one for a policy file, several for a host (a
+   * CloudFormation template, CLI output); none for a file that is not ours (package.json, an identity policy).
+   */
+  documents: PolicyFile[];
   registry: RegistryContext;
   trust: TrustContext;
   /** A config problem, reported once per file instead of crashing ESLint. */
@@ -98,22 +103,30 @@ function policyAst(context: MinimalContext): JsonProgram | undefined {
   return parsed.ok ? parsed.ast : undefined;
 }
 
+const NOTHING: Omit<FileContext, "columnsFromOne"> = Object.freeze({ documents: [], registry: { source: "unknown" }, trust: { accounts: [], orgs: [] }, configError: undefined }) as Omit<FileContext, "columnsFromOne">;
+
+/**
+ * Reads the file into its documents once, as the runner does: the config comes first, since it may declare the
+ * file's kind (`kinds`) and gives the registry that CloudFormation's `AWS::Region` and `AWS::AccountId` resolve to.
+ */
 export function fileContext(context: MinimalContext): FileContext {
   const key = context.sourceCode.ast as object;
   const cached = byAst.get(key);
   if (cached) return cached;
   const ast = policyAst(context);
   const columnsFromOne = sourceKind(context.sourceCode) === "json-language";
-  const file = ast?.type === "Program" && Array.isArray(ast.body) && ast.body[0]?.type === "JSONExpressionStatement" ? classifyAst(ast, context.filename) : undefined;
-  let result: FileContext;
-  if (!file) {
-    result = { file: undefined, registry: { source: "unknown" }, trust: { accounts: [], orgs: [] }, configError: undefined, columnsFromOne };
-  } else {
+  let result: FileContext = { ...NOTHING, documents: [], columnsFromOne };
+  if (ast?.type === "Program" && Array.isArray(ast.body) && ast.body[0]?.type === "JSONExpressionStatement") {
     const config = configFor(context, context.filename);
     if (!config.ok) {
-      result = { file, registry: { source: "unknown" }, trust: { accounts: [], orgs: [] }, configError: formatConfigError(config.error), columnsFromOne };
+      // A broken config is reported once, on a file that would be ours without it.
+      const reading = readAst(ast, { filePath: context.filename });
+      if (reading.status === "ours") result = { ...result, documents: reading.documents, configError: formatConfigError(config.error) };
     } else {
-      result = { file, registry: registryForFile(context.filename, config.loaded), trust: trustFromConfig(config.loaded), configError: undefined, columnsFromOne };
+      const registry = registryForFile(context.filename, config.loaded);
+      const declared = declaredKindForFile(context.filename, config.loaded);
+      const reading = readAst(ast, { filePath: context.filename, registry, ...(declared ? { declaredKind: declared.kind, declaredBy: declared.declaredBy } : {}) });
+      if (reading.status === "ours") result = { documents: reading.documents, registry, trust: trustFromConfig(config.loaded), configError: undefined, columnsFromOne };
     }
   }
   byAst.set(key, result);

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, statSync, type Dirent } from "node:fs";
 import { join, relative, sep } from "node:path";
-import { loadPolicyFile, registryForFile, type AnyRule, type FileKind, type PolicyFile, type ProjectFile, type ProjectReport, type RegistryContext } from "@ecrlint/core";
+import { declaredKindForFile, readEcrFile, registryForFile, type AnyRule, type PolicyFile, type ProjectFile, type ProjectReport, type RegistryContext } from "@ecrlint/core";
 import { configFor, projectRoot, type MinimalContext } from "./file-context.js";
 
 /**
@@ -16,10 +16,9 @@ const POLICY_EXTENSION = /\.json[c5]?$/u;
 interface DiskFile {
   mtimeMs: number;
   size: number;
-  kind: FileKind | undefined;
-  /** What each cross-file rule collected, by rule id. */
-  facts: Map<string, unknown>;
-  file: PolicyFile | undefined;
+  registry: RegistryContext;
+  /** The file's documents (none when it is not ours), and what each cross-file rule collected from each, by rule id. */
+  documents: { file: PolicyFile; facts: Map<string, unknown> }[];
 }
 
 const listings = new Map<string, { at: number; paths: string[] }>();
@@ -49,7 +48,7 @@ function listFiles(root: string): string[] {
   return paths;
 }
 
-function readDiskFile(path: string): DiskFile | undefined {
+function readDiskFile(path: string, context: Pick<MinimalContext, "cwd" | "settings">): DiskFile | undefined {
   let info: { mtimeMs: number; size: number };
   try {
     info = statSync(path);
@@ -65,27 +64,27 @@ function readDiskFile(path: string): DiskFile | undefined {
     return undefined;
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const loaded = loadPolicyFile(text, path);
-  const file = loaded.status === "ours" ? loaded.file : undefined;
-  const entry: DiskFile = { mtimeMs: info.mtimeMs, size: info.size, kind: file?.kind, facts: new Map(), file };
+  // Read as the runner reads it: the registry and a kind the config declares come first.
+  const config = configFor(context, path);
+  const loaded = config.ok ? config.loaded : undefined;
+  const registry = registryForFile(path, loaded);
+  const declared = declaredKindForFile(path, loaded);
+  const reading = readEcrFile(text, { filePath: path, registry, ...(declared ? { declaredKind: declared.kind, declaredBy: declared.declaredBy } : {}) });
+  const documents = reading.status === "ours" ? reading.documents.map((file) => ({ file, facts: new Map<string, unknown>() })) : [];
+  const entry: DiskFile = { mtimeMs: info.mtimeMs, size: info.size, registry, documents };
   diskFiles.set(path, entry);
   return entry;
 }
 
-function factsOf(entry: DiskFile, rule: AnyRule): unknown {
-  if (!entry.file && !entry.facts.has(rule.id)) return undefined;
-  if (!entry.facts.has(rule.id)) entry.facts.set(rule.id, rule.kinds.includes(entry.kind!) ? rule.project!.collect(entry.file!) : undefined);
-  return entry.facts.get(rule.id);
-}
-
-function registryOf(context: Pick<MinimalContext, "cwd" | "settings">, path: string): RegistryContext {
-  const config = configFor(context, path);
-  return registryForFile(path, config.ok ? config.loaded : undefined);
+function factsOf(document: DiskFile["documents"][number], rule: AnyRule): unknown {
+  if (!document.facts.has(rule.id)) document.facts.set(rule.id, rule.kinds.includes(document.file.kind) ? rule.project!.collect(document.file) : undefined);
+  return document.facts.get(rule.id);
 }
 
 export interface CurrentFile {
   filePath: string;
-  file: PolicyFile;
+  /** The documents of the file that the rule reads. */
+  documents: PolicyFile[];
   registry: RegistryContext;
   options: unknown;
 }
@@ -98,16 +97,20 @@ export interface CurrentFile {
 export function checkProject(rule: AnyRule, current: CurrentFile, context: Pick<MinimalContext, "cwd" | "settings">): ProjectReport[] {
   const posix = (path: string) => relative(context.cwd, path).split(sep).join("/");
   const files: ProjectFile<unknown, unknown>[] = [];
-  const own = rule.project!.collect(current.file);
-  if (own === undefined) return [];
-  files.push({ filePath: current.filePath, relativePath: posix(current.filePath), kind: current.file.kind, registry: current.registry, facts: own, options: current.options });
+  // A file takes part once per document the rule collected from (a template may hold a policy and a rule).
+  for (const file of current.documents) {
+    const facts = rule.project!.collect(file);
+    if (facts !== undefined) files.push({ filePath: current.filePath, relativePath: posix(current.filePath), kind: file.kind, registry: current.registry, facts, options: current.options });
+  }
+  if (files.length === 0) return [];
   for (const path of listFiles(projectRoot(current.filePath, context.cwd))) {
     if (path === current.filePath) continue;
-    const entry = readDiskFile(path);
-    if (!entry?.kind || !rule.kinds.includes(entry.kind)) continue;
-    const facts = factsOf(entry, rule);
-    if (facts === undefined) continue;
-    files.push({ filePath: path, relativePath: posix(path), kind: entry.kind, registry: registryOf(context, path), facts, options: current.options });
+    const entry = readDiskFile(path, context);
+    for (const document of entry?.documents ?? []) {
+      const facts = factsOf(document, rule);
+      if (facts === undefined) continue;
+      files.push({ filePath: path, relativePath: posix(path), kind: document.file.kind, registry: entry!.registry, facts, options: current.options });
+    }
   }
   const reports: ProjectReport[] = [];
   rule.project!.check({ files, report: (d) => d.filePath === current.filePath && reports.push(d), tie: () => undefined });

@@ -1,5 +1,5 @@
 import type { TSESLint } from "@typescript-eslint/utils";
-import { CONFIG_ERROR_MESSAGE_ID, eslintRuleMeta, mergeOptions, type AnyRule, type Span } from "@ecrlint/core";
+import { CONFIG_ERROR_MESSAGE_ID, documentText, eslintRuleMeta, mergeOptions, toHostReport, type AnyRule, type Span } from "@ecrlint/core";
 import { createRule } from "./create-rule.js";
 import { claimConfigErrorReport, fileContext, sourceKind, type FileContext } from "./file-context.js";
 import { checkProject } from "./project-files.js";
@@ -36,7 +36,8 @@ export function toEslintRule(rule: AnyRule) {
       const options = () => mergeOptions(rule.defaultOptions, context.options[0]);
       const visit = () => {
         const fc = fileContext(context as never);
-        if (!fc.file || !rule.kinds.includes(fc.file.kind)) return;
+        const documents = fc.documents.filter((d) => rule.kinds.includes(d.kind));
+        if (documents.length === 0) return;
         if (fc.configError) {
           if (claimConfigErrorReport(sourceCode.ast)) {
             context.report({ loc: eslintLoc({ start: { line: 1, column: 0 }, end: { line: 1, column: 0 } }, fc).start, messageId: CONFIG_ERROR_MESSAGE_ID, data: { message: fc.configError } } as never);
@@ -44,40 +45,46 @@ export function toEslintRule(rule: AnyRule) {
           return;
         }
         if (!check) {
-          const current = { filePath: context.filename, file: fc.file, registry: fc.registry, options: options() };
+          const current = { filePath: context.filename, documents, registry: fc.registry, options: options() };
           for (const d of checkProject(rule, current, context as never)) {
             context.report({ loc: spanLoc(d.loc, fc), messageId: d.messageId, ...(d.data ? { data: d.data } : {}) } as never);
           }
           return;
         }
-        check({
-          file: fc.file,
-          text: sourceCode.text,
-          filePath: context.filename,
-          registry: fc.registry,
-          trust: fc.trust,
-          options: options(),
-          report(d) {
-            const loc = d.loc ?? d.node.loc;
-            context.report({
-              loc: eslintLoc(loc, fc),
-              messageId: d.messageId,
-              ...(d.data ? { data: d.data } : {}),
-              ...(d.fix && rule.meta.fixable
-                ? { fix: (fixer: TSESLint.RuleFixer) => d.fix!.map((e) => fixer.replaceTextRange(e.range, e.text)) }
-                : {}),
-              ...(d.suggest && rule.meta.hasSuggestions
-                ? {
-                    suggest: d.suggest.map((s) => ({
-                      messageId: s.messageId,
-                      ...(s.data ? { data: s.data } : {}),
-                      fix: (fixer: TSESLint.RuleFixer) => s.edits.map((e) => fixer.replaceTextRange(e.range, e.text)),
-                    })),
-                  }
-                : {}),
-            } as never);
-          },
-        });
+        // Each document of the file as the kind it is; its nodes are in the file's coordinates already.
+        for (const file of documents) {
+          check({
+            file,
+            text: sourceCode.text,
+            getText: (range) => documentText(file, sourceCode.text, range),
+            filePath: context.filename,
+            registry: fc.registry,
+            trust: fc.trust,
+            options: options(),
+            report(descriptor) {
+              // Edits inside a JSON string (`policyText`) are escaped for it, or dropped when they cannot be.
+              const d = toHostReport(file, descriptor);
+              const loc = d.loc ?? d.node.loc;
+              context.report({
+                loc: eslintLoc(loc, fc),
+                messageId: d.messageId,
+                ...(d.data ? { data: d.data } : {}),
+                ...(d.fix && rule.meta.fixable
+                  ? { fix: (fixer: TSESLint.RuleFixer) => d.fix!.map((e) => fixer.replaceTextRange(e.range, e.text)) }
+                  : {}),
+                ...(d.suggest && rule.meta.hasSuggestions
+                  ? {
+                      suggest: d.suggest.map((s) => ({
+                        messageId: s.messageId,
+                        ...(s.data ? { data: s.data } : {}),
+                        fix: (fixer: TSESLint.RuleFixer) => s.edits.map((e) => fixer.replaceTextRange(e.range, e.text)),
+                      })),
+                    }
+                  : {}),
+              } as never);
+            },
+          });
+        }
       };
       return kind === "json-language" ? { Document: visit } : { Program: visit };
     },

@@ -84,3 +84,59 @@ describe("the issue's scenarios", () => {
     expect(findings("malformed/action-object.json")).toEqual(["@ecrlint/valid-policy:wrongType"]);
   });
 });
+
+describe("real repositories (fixtures/real-world)", () => {
+  const findings = (path: string) => expected.recommended[path]!.map((m) => `${m.ruleId}:${m.messageId ?? "fatal"}@${m.line}:${m.column}`);
+
+  it("leaves the CI role's identity policy alone and lints the registry policy beside it", () => {
+    expect(expected.recommended["real-world/registry/ci-push-policy.json"]).toEqual([]);
+    expect(findings("real-world/registry/registry-policy.json")).toEqual([]);
+  });
+
+  it("reads repo-policy.json as a repository policy and registry-policy.json without Resource as a registry policy", () => {
+    expect(findings("real-world/repos/web/repo-policy.json")).toEqual(["@ecrlint/no-repository-policy-resource:resourceInRepositoryPolicy@14:7"]);
+    expect(findings("real-world/no-resource/registry-policy.json")).toEqual(["@ecrlint/valid-policy:missingElement@4:5"]);
+  });
+
+  it("finds what is wrong inside CLI output, at its place inside the policyText string", () => {
+    // With the wrong Region, no statement lets the configured source account replicate here either.
+    expect(findings("real-world/aws-cli/get-registry-policy.json")).toEqual([
+      "@ecrlint/require-replicate-image:sourceNotAllowed@3:58",
+      "@ecrlint/no-region-mismatch:regionMismatch@3:390",
+    ]);
+    const line = readFileSync(join(fixturesDir, "real-world/aws-cli/get-registry-policy.json"), "utf8").split("\n")[2]!;
+    expect(line.slice(389, 398)).toBe("us-east-1");
+    expect(findings("real-world/aws-cli/get-repository-policy.json")).toEqual(["@ecrlint/no-public-access:publicAccess@4:169"]);
+  });
+
+  it("lints creation templates and the repository policy each carries", () => {
+    expect(findings("real-world/creation-templates/docker-hub.json")).toEqual([
+      "@ecrlint/valid-repository-creation-template:invalidPrefix@2:13",
+      "@ecrlint/valid-repository-creation-template:invalidAppliedFor@6:5",
+      "@ecrlint/valid-repository-creation-template:customRoleRequired@9:23",
+      "@ecrlint/no-duplicate-sid:duplicateSid@12:261",
+      "@ecrlint/no-repository-policy-resource:resourceInRepositoryPolicy@12:398",
+    ]);
+    expect(findings("real-world/aws-cli/describe-repository-creation-templates.json")).toEqual(["@ecrlint/valid-repository-creation-template:customRoleRequired@9:13"]);
+  });
+
+  it("lints the ECR resources of a CloudFormation template and of cdk.out, judging nothing a parameter gives", () => {
+    expect(findings("real-world/cloudformation/ecr-stack.json")).toEqual([
+      "@ecrlint/no-region-mismatch:regionMismatch@63:55",
+      "@ecrlint/no-repository-policy-resource:resourceInRepositoryPolicy@74:259",
+    ]);
+    expect(findings("real-world/cdk.out/PlatformStack.template.json")).toEqual([
+      "@ecrlint/require-replicate-image:sourceNotAllowed@7:6",
+      "@ecrlint/no-region-mismatch:regionMismatch@36:17",
+      "@ecrlint/no-public-access:publicAccess@67:16",
+    ]);
+  });
+
+  it("eslint --fix inside a policyText writes an escaped edit: the policy still parses", async () => {
+    const filePath = join(fixturesDir, "real-world/aws-cli/get-registry-policy.json");
+    const eslint = new ESLint10({ cwd: fixturesDir, overrideConfigFile: true, overrideConfig: [...plugin.configs.recommended] as never, fix: true });
+    const [result] = await eslint.lintText(readFileSync(filePath, "utf8"), { filePath });
+    const policy = JSON.parse((JSON.parse(result!.output!) as { policyText: string }).policyText) as { Statement: { Resource: string }[] };
+    expect(policy.Statement[0]!.Resource).toBe("arn:aws:ecr:us-west-2:444455556666:repository/*");
+  });
+});

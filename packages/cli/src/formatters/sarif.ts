@@ -87,6 +87,14 @@ export const sarif: Formatter = (results, context) => {
       }
     }
   }
+  for (const notice of context.notices ?? []) {
+    notifications.push({
+      level: "note",
+      message: { text: [notice.message, ...notice.details].join(" ") },
+      descriptor: { id: notice.id },
+      locations: notice.files.map((filePath) => ({ physicalLocation: { artifactLocation: { uri: relativePath(context.rootDir, filePath), uriBaseId: SRCROOT } } })),
+    });
+  }
   const rootUri = pathToFileURL(context.rootDir).href.replace(/\/?$/, "/");
   const log: Log = {
     $schema: "https://json.schemastore.org/sarif-2.1.0.json",

@@ -1,6 +1,6 @@
 import { relative, sep } from "node:path";
 import type { LintMessage } from "@ecrlint/core";
-import type { LintResult, RuleDescription } from "../types.js";
+import type { LintResult, RuleDescription, RunNotice, RunStats } from "../types.js";
 
 /** What every formatter is given besides the results. Formatters are pure: same input, same text. */
 export interface FormatterContext {
@@ -12,6 +12,10 @@ export interface FormatterContext {
   color: boolean;
   /** Set when there were more warnings than `--max-warnings`, as ESLint gives it to formatters. */
   maxWarningsExceeded?: { maxWarnings: number; foundWarnings: number };
+  /** What the run looked at: stylish closes a clean run with it, so that silence never reads as "not run". */
+  stats?: RunStats;
+  /** What the run says once beside the findings: SARIF carries them as tool notifications. */
+  notices?: RunNotice[];
 }
 
 export type Formatter = (results: LintResult[], context: FormatterContext) => string;

@@ -1,5 +1,6 @@
 import { stripVTControlCharacters } from "node:util";
 import pc from "picocolors";
+import type { RunStats } from "../types.js";
 import type { Formatter } from "./shared.js";
 
 const pluralize = (word: string, count: number) => (count === 1 ? word : `${word}s`);
@@ -23,6 +24,19 @@ function table(rows: string[][], align: ("l" | "r")[]): string {
         .trimEnd(),
     )
     .join("\n");
+}
+
+const count = (n: number, word: string, plural = `${word}s`) => `${n} ${n === 1 ? word : plural}`;
+
+/**
+ * The line a clean run ends with: `no problems in 9 policy files (12 documents) of 2 registries; 431 other files
+ * skipped (0.31s)`. ESLint prints nothing when all is well; a linter that skips most files says what it did read.
+ */
+export function cleanSummary(stats: RunStats): string {
+  const documents = stats.documents !== stats.policyFiles ? ` (${count(stats.documents, "document")})` : "";
+  const registries = stats.registries === 0 ? "no known registry" : count(stats.registries, "registry", "registries");
+  const seconds = (stats.durationMs / 1000).toFixed(2);
+  return `No problems in ${count(stats.policyFiles, "policy file")}${documents} of ${registries}; ${count(stats.skippedFiles, "other file")} skipped (${seconds}s).`;
 }
 
 /** ESLint's `stylish` layout, so the report reads like the one every JavaScript developer knows. */
@@ -59,7 +73,8 @@ export const stylish: Formatter = (results, context) => {
       .join("\n")}\n\n`;
   }
   const total = errors + warnings;
-  if (total === 0) return "";
+  // One line, which the CLI ends as it ends every report (ESLint's console.log newline).
+  if (total === 0) return context.stats ? `${c.green("\u2714")} ${cleanSummary(context.stats)}` : "";
   output += `${summaryColor(
     c.bold(`\u2716 ${total}${pluralize(" problem", total)} (${errors}${pluralize(" error", errors)}, ${warnings}${pluralize(" warning", warnings)})`),
   )}\n`;

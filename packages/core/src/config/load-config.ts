@@ -7,15 +7,23 @@ import picomatch from "picomatch";
 import { validateConfig, validateSettings, type ConfigError } from "./validate.js";
 import { CONFIG_FILE_NAMES, loadJsonc, readConfigFolder } from "./file-names.js";
 import { registryFromEntry, registryFromPath, type RegistryContext, type RegistryEntry, type TrustContext } from "./registry.js";
+import type { DeclaredKind } from "../model/kinds.js";
 
 export type RuleSeverity = "off" | "warn" | "error" | 0 | 1 | 2;
 export type RuleSetting = RuleSeverity | [RuleSeverity, ...unknown[]];
+
+/** An entry of the config's `kinds`: the kind of the files its globs match. */
+export interface KindEntry {
+  files: string[];
+  kind: DeclaredKind;
+}
 
 /** The config file's content after validation. */
 export interface EcrlintConfig {
   files?: string[];
   ignores?: string[];
   registries?: RegistryEntry[];
+  kinds?: KindEntry[];
   trustedAccounts?: string[];
   trustedOrgs?: string[];
   rules?: Record<string, RuleSetting>;
@@ -177,10 +185,10 @@ export function configFromSettings(settings: unknown, cwd: string): ConfigResult
   return checked(settings, undefined, cwd, validateSettings);
 }
 
-const matcherCache = new WeakMap<RegistryEntry, { relative: (path: string) => boolean; absolute: (path: string) => boolean }>();
+const matcherCache = new WeakMap<{ files: string[] }, { relative: (path: string) => boolean; absolute: (path: string) => boolean }>();
 
 /** Globs are relative to the config's directory; an absolute glob (`/srv/infra/**`) matches the absolute path. */
-function entryMatches(entry: RegistryEntry, relativePath: string, absolutePath: string): boolean {
+function entryMatches(entry: { files: string[] }, relativePath: string, absolutePath: string): boolean {
   let match = matcherCache.get(entry);
   if (!match) {
     const absolute = entry.files.filter((g) => isAbsolute(g));
@@ -206,6 +214,17 @@ export function registryForFile(filePath: string, loaded: LoadedConfig | undefin
   const base = loaded?.baseDir;
   const rel = base && abs.startsWith(base) ? relative(base, abs) : abs;
   return registryFromPath(rel);
+}
+
+/** The kind the config declares for a file: the first `kinds` entry whose globs match, with the config that says it. */
+export function declaredKindForFile(filePath: string, loaded: LoadedConfig | undefined): { kind: DeclaredKind; declaredBy: string } | undefined {
+  if (!loaded?.config.kinds?.length) return undefined;
+  const abs = resolve(filePath);
+  const rel = relative(loaded.baseDir, abs).split(sep).join("/");
+  for (const entry of loaded.config.kinds) {
+    if (entryMatches(entry, rel, abs)) return { kind: entry.kind, declaredBy: loaded.filePath ?? "ecrlint settings" };
+  }
+  return undefined;
 }
 
 export function trustFromConfig(loaded: LoadedConfig | undefined): TrustContext {

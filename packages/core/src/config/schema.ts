@@ -54,6 +54,23 @@ export const configSchema = {
         },
       },
     },
+    kinds: {
+      description:
+        "What files are, by glob, when neither their name nor their content says it (a repository policy with a Resource, a registry policy named ecr-policy.json), or to leave IAM identity policies alone: the first entry whose files match wins.",
+      type: "array",
+      items: {
+        type: "object",
+        additionalProperties: false,
+        required: ["files", "kind"],
+        properties: {
+          files: { type: "array", minItems: 1, items: { type: "string", minLength: 1 }, description: "Globs relative to the config file." },
+          kind: {
+            enum: ["registry-policy", "repository-policy", "replication-configuration", "pull-through-cache-rules", "repository-creation-template", "identity-policy"],
+            description: "The kind of the matching files; identity-policy leaves them alone.",
+          },
+        },
+      },
+    },
     trustedAccounts: { type: "array", items: { type: "string", pattern: "^\\d{12}$" } },
     trustedOrgs: { type: "array", items: { type: "string", pattern: "^o-[a-z0-9]{10,32}$" } },
     rules: {

@@ -1,5 +1,5 @@
 import { parseJsonText, rootExpression } from "../parse.js";
-import { readPolicyDocument, type PolicyDocument, type PolicyStatement, type PrincipalElement, type StringListElement } from "../model/policy.js";
+import { readPolicyDocument, statementsForFinding, type PolicyDocument, type PolicyStatement, type PrincipalElement, type StringListElement } from "../model/policy.js";
 import type { RegistryContext } from "../config/registry.js";
 import { compilePrincipalEntry, type PrincipalEntry } from "./principal.js";
 import { parseOperator, type ParsedOperator } from "./operators.js";
@@ -182,4 +182,19 @@ export function compilePolicy(input: unknown, options?: CompileOptions): Compile
 /** The same policy with only some of its statements: a query about one grant asks it of that grant and the denies. */
 export function withStatements(policy: CompiledPolicy, keep: (statement: CompiledStatement) => boolean): CompiledPolicy {
   return Object.freeze({ ...policy, statements: policy.statements.filter(keep) });
+}
+
+/**
+ * The policy compiled for a finding of one direction when some of its values are unknown (CloudFormation
+ * parameters): only the statements such a finding may rest on (see `statementsForFinding`), or undefined when none
+ * can be certain. Rules that report access (granted, or refused) ask this instead of `compilePolicy`, so that an
+ * unknown value is never judged.
+ */
+export function compileForFinding(policy: PolicyDocument, finding: "grants" | "refusals", options?: CompileOptions): CompiledPolicy | undefined {
+  const statements = statementsForFinding(policy, finding);
+  if (!statements) return undefined;
+  const compiled = compilePolicy(policy, options);
+  if (statements === policy.statements) return compiled;
+  const keep = new Set(statements.map((s) => s.index));
+  return withStatements(compiled, (s) => keep.has(s.index));
 }

@@ -1,4 +1,4 @@
-export { compilePolicy, isCompiledPolicy, type CompiledPolicy, type CompiledStatement, type CompiledCondition } from "./compile.js";
+export { compileForFinding, compilePolicy, isCompiledPolicy, type CompiledPolicy, type CompiledStatement, type CompiledCondition } from "./compile.js";
 export { evaluateRequest, decide, conditionHoldsWhenAbsent, failsWithoutKeys } from "./evaluate.js";
 export { queryPolicy, type QueryOptions } from "./query.js";
 export { replicationGrant, type ReplicationGrant, type ReplicationGrantQuery, type DestinationRegistry } from "./replication.js";

@@ -1,5 +1,6 @@
 import { propertyName, type JsonExpression, type JsonObject, type JsonProperty } from "../parse.js";
-import { findProperty, stringOf, type StringValue } from "./policy.js";
+import { findProperty, type StringValue } from "./policy.js";
+import { plainJsonValues, type ValueReader } from "./values.js";
 
 export interface ReplicationDestination {
   node: JsonObject;
@@ -28,15 +29,35 @@ export interface PullThroughCacheRule {
 export interface RepositoryCreationTemplate {
   node: JsonObject;
   prefix: StringValue | undefined;
+  /** The `appliedFor` property (a list is expected). */
+  appliedForProperty: JsonProperty | undefined;
   appliedFor: StringValue[];
+  /** The policy as a string, when written as one (the API's type); its document is read separately. */
   repositoryPolicy: StringValue | undefined;
+  repositoryPolicyProperty: JsonProperty | undefined;
+  /** `resourceTags` (a list of `{Key, Value}`), when present. */
+  resourceTags: JsonProperty | undefined;
+  /** `encryptionConfiguration.encryptionType` (`AES256`, `KMS`, `KMS_DSSE`). */
+  encryptionType: StringValue | undefined;
+  encryptionConfiguration: JsonProperty | undefined;
+  customRoleArn: StringValue | undefined;
+  customRoleArnProperty: JsonProperty | undefined;
 }
 
-function str(node: JsonObject, name: string): StringValue | undefined {
-  const p = findProperty(node, name);
+/**
+ * A property by its API name (`ecrRepositoryPrefix`) or its CloudFormation name (`EcrRepositoryPrefix`): the ECR API
+ * and the CLI write camelCase, CloudFormation PascalCase, and the two shapes are otherwise the same.
+ */
+export function field(node: JsonObject, name: string): JsonProperty | undefined {
+  return findProperty(node, name) ?? findProperty(node, name[0]!.toUpperCase() + name.slice(1));
+}
+
+function str(node: JsonObject, name: string, values: ValueReader = plainJsonValues): StringValue | undefined {
+  const p = field(node, name);
   if (!p) return undefined;
-  const value = stringOf(p.value);
-  return value === undefined ? undefined : { value, node: p.value };
+  const read = values.string(p.value);
+  if (!read) return undefined;
+  return read.unknown ? { value: read.value, node: p.value, unknown: true } : { value: read.value, node: p.value };
 }
 
 function objects(value: JsonExpression | undefined): JsonObject[] {
@@ -44,39 +65,41 @@ function objects(value: JsonExpression | undefined): JsonObject[] {
   return value.elements.filter((e): e is JsonObject => e?.type === "JSONObjectExpression");
 }
 
-/** `{"rules": [...]}`, or the same wrapped in `replicationConfiguration` (describe-registry output). */
+/**
+ * `{"rules": [...]}`, or the same wrapped in `replicationConfiguration` (describe-registry and
+ * get-replication-configuration output; CloudFormation's `ReplicationConfiguration` property).
+ */
 export function replicationRoot(root: JsonObject): JsonObject | undefined {
-  const wrapped = findProperty(root, "replicationConfiguration");
+  const wrapped = field(root, "replicationConfiguration");
   const node = wrapped?.value.type === "JSONObjectExpression" ? wrapped.value : root;
-  const rules = findProperty(node, "rules");
+  const rules = field(node, "rules");
   if (!rules || rules.value.type !== "JSONArrayExpression") return undefined;
-  const looksLikeReplication = objects(rules.value).some((r) => findProperty(r, "destinations") !== undefined);
+  const looksLikeReplication = objects(rules.value).some((r) => field(r, "destinations") !== undefined);
   return looksLikeReplication ? node : undefined;
 }
 
-export function readReplicationConfiguration(node: JsonObject): ReplicationConfiguration {
-  const rulesProp = findProperty(node, "rules");
+export function readReplicationConfiguration(node: JsonObject, values: ValueReader = plainJsonValues): ReplicationConfiguration {
+  const rulesProp = field(node, "rules");
   return {
     node,
     rules: objects(rulesProp?.value).map((rule) => ({
       node: rule,
-      destinations: objects(findProperty(rule, "destinations")?.value).map((d) => ({
+      destinations: objects(field(rule, "destinations")?.value).map((d) => ({
         node: d,
-        region: str(d, "region"),
-        registryId: str(d, "registryId"),
+        region: str(d, "region", values),
+        registryId: str(d, "registryId", values),
       })),
-      filters: objects(findProperty(rule, "repositoryFilters")?.value).map((f) => ({
+      filters: objects(field(rule, "repositoryFilters")?.value).map((f) => ({
         node: f,
-        filter: str(f, "filter"),
-        filterType: str(f, "filterType"),
+        filter: str(f, "filter", values),
+        filterType: str(f, "filterType", values),
       })),
     })),
   };
 }
 
 function isPullThroughCacheRule(node: JsonObject): boolean {
-  return findProperty(node, "ecrRepositoryPrefix") !== undefined &&
-    (findProperty(node, "upstreamRegistryUrl") !== undefined || findProperty(node, "upstreamRegistry") !== undefined);
+  return field(node, "ecrRepositoryPrefix") !== undefined && (field(node, "upstreamRegistryUrl") !== undefined || field(node, "upstreamRegistry") !== undefined);
 }
 
 /** A single rule, a list of rules, or `{"pullThroughCacheRules": [...]}` (describe output). */
@@ -92,36 +115,54 @@ export function pullThroughCacheNodes(root: JsonExpression): JsonObject[] | unde
   return undefined;
 }
 
-export function readPullThroughCacheRule(node: JsonObject): PullThroughCacheRule {
+export function readPullThroughCacheRule(node: JsonObject, values: ValueReader = plainJsonValues): PullThroughCacheRule {
   return {
     node,
-    prefix: str(node, "ecrRepositoryPrefix"),
-    upstreamRegistryUrl: str(node, "upstreamRegistryUrl"),
-    upstreamRegistry: str(node, "upstreamRegistry"),
+    prefix: str(node, "ecrRepositoryPrefix", values),
+    upstreamRegistryUrl: str(node, "upstreamRegistryUrl", values),
+    upstreamRegistry: str(node, "upstreamRegistry", values),
   };
 }
 
-function isCreationTemplate(node: JsonObject): boolean {
-  const applied = findProperty(node, "appliedFor");
-  return applied !== undefined && findProperty(node, "prefix") !== undefined;
+export function isCreationTemplate(node: JsonObject): boolean {
+  return field(node, "appliedFor") !== undefined && field(node, "prefix") !== undefined;
 }
 
+/** A template, or the same wrapped in `repositoryCreationTemplate` (create and update output). */
 export function creationTemplateNode(root: JsonObject): JsonObject | undefined {
   if (isCreationTemplate(root)) return root;
-  const wrapped = findProperty(root, "repositoryCreationTemplate");
+  const wrapped = field(root, "repositoryCreationTemplate");
   return wrapped?.value.type === "JSONObjectExpression" && isCreationTemplate(wrapped.value) ? wrapped.value : undefined;
 }
 
-export function readRepositoryCreationTemplate(node: JsonObject): RepositoryCreationTemplate {
-  const applied = findProperty(node, "appliedFor")?.value;
+export function readRepositoryCreationTemplate(node: JsonObject, values: ValueReader = plainJsonValues): RepositoryCreationTemplate {
+  const appliedForProperty = field(node, "appliedFor");
+  const applied = appliedForProperty?.value;
   const appliedFor: StringValue[] = [];
+  const read = (e: JsonExpression) => {
+    const v = values.string(e);
+    if (v) appliedFor.push(v.unknown ? { value: v.value, node: e, unknown: true } : { value: v.value, node: e });
+  };
   if (applied?.type === "JSONArrayExpression") {
-    for (const e of applied.elements) {
-      const v = e ? stringOf(e) : undefined;
-      if (e && v !== undefined) appliedFor.push({ value: v, node: e });
-    }
-  }
-  return { node, prefix: str(node, "prefix"), appliedFor, repositoryPolicy: str(node, "repositoryPolicy") };
+    for (const e of applied.elements) if (e) read(e);
+  } else if (applied && values.isExpression(applied)) read(applied);
+  const encryptionConfiguration = field(node, "encryptionConfiguration");
+  const encryption = encryptionConfiguration?.value.type === "JSONObjectExpression" ? encryptionConfiguration.value : undefined;
+  const customRoleArnProperty = field(node, "customRoleArn");
+  const repositoryPolicyProperty = field(node, "repositoryPolicy");
+  return {
+    node,
+    prefix: str(node, "prefix", values),
+    appliedForProperty,
+    appliedFor,
+    repositoryPolicy: str(node, "repositoryPolicy", values),
+    repositoryPolicyProperty,
+    resourceTags: field(node, "resourceTags"),
+    encryptionType: encryption ? str(encryption, "encryptionType", values) : undefined,
+    encryptionConfiguration,
+    customRoleArn: str(node, "customRoleArn", values),
+    customRoleArnProperty,
+  };
 }
 
 export function propertyNames(node: JsonObject): string[] {

@@ -1,11 +1,9 @@
 import { parseJsonText, rootExpression, type JsonProgram, type ParseProblem } from "../parse.js";
 import { readPolicyDocument, type PolicyDocument, findProperty, stringOf } from "./policy.js";
 import {
-  creationTemplateNode,
   pullThroughCacheNodes,
   readPullThroughCacheRule,
   readReplicationConfiguration,
-  readRepositoryCreationTemplate,
   replicationRoot,
   type PullThroughCacheRule,
   type ReplicationConfiguration,
@@ -13,36 +11,61 @@ import {
 } from "./other-kinds.js";
 import { propertyName, staticValue, type JsonExpression, type JsonObject, type JsonProperty } from "../parse.js";
 import { levenshtein } from "../did-you-mean.js";
+import type { StringEmbedding } from "../embedded-json.js";
+import { policyKindFromName, type DeclaredKind, type KindDecision } from "./kinds.js";
+import { cloudFormationDocuments, cliDocuments, creationTemplateDocuments, declaredDocuments, policyDocumentOf } from "./hosts.js";
+import type { RegistryContext } from "../config/registry.js";
+import type { TextEdit } from "../rule.js";
 
-/** REFERENCE §1: the kinds of file a monorepo keeps next to its infrastructure code. */
-export type FileKind =
-  | "registry-policy"
-  | "repository-policy"
-  | "replication-configuration"
-  | "pull-through-cache-rules"
-  | "repository-creation-template";
+export type { FileKind } from "./kinds.js";
+// Kept here too for the modules that imported it from this one.
+export { isRepositoryPolicyFileName } from "./kinds.js";
 
-export const FILE_KINDS: readonly FileKind[] = [
-  "registry-policy",
-  "repository-policy",
-  "replication-configuration",
-  "pull-through-cache-rules",
-  "repository-creation-template",
-];
+/**
+ * The format of the file a document was read from. `file`: the document is the whole file. `aws-cli`: the JSON of
+ * the ECR API and CLI (get-registry-policy output with its `policyText`, creation templates with their
+ * `repositoryPolicy`, describe outputs). `cloudformation`: a CloudFormation template (`cdk.out/*.template.json`
+ * included). YAML templates and Terraform are hosts of the same kind: they give JSON-shaped nodes with host
+ * locations and a value reader, and the rules do not change.
+ */
+export type HostType = "file" | "aws-cli" | "cloudformation";
 
-export interface PolicyFileBase {
-  ast: JsonProgram;
-  root: JsonExpression;
+/** Where a document sits in its host file. */
+export interface DocumentHost {
+  type: HostType;
+  /** The property path of the document in its host (`Resources.Repo.Properties.RepositoryPolicyText`); "" for the whole file. */
+  path: string;
+  /** Set when the document is written as a JSON string of the host: its nodes were moved to host coordinates. */
+  embedding?: StringEmbedding;
 }
 
+export interface PolicyFileBase {
+  /**
+   * The tree the document's nodes belong to: the host file's, or, for a document written in a JSON string, its own
+   * tree moved onto host coordinates (so `range` and `loc` are always places in the host file).
+   */
+  ast: JsonProgram;
+  root: JsonExpression;
+  host: DocumentHost;
+  /** How the document's kind was decided. */
+  decision: KindDecision;
+}
+
+/**
+ * One document of a file: what every rule runs on, as the kind it is. A plain policy file is one document; a host
+ * (a CloudFormation template, CLI output, a creation template with its `repositoryPolicy`) yields several.
+ */
 export type PolicyFile =
   | (PolicyFileBase & { kind: "registry-policy" | "repository-policy"; policy: PolicyDocument })
   | (PolicyFileBase & { kind: "replication-configuration"; replication: ReplicationConfiguration })
   | (PolicyFileBase & { kind: "pull-through-cache-rules"; pullThroughCacheRules: PullThroughCacheRule[] })
   | (PolicyFileBase & { kind: "repository-creation-template"; template: RepositoryCreationTemplate });
 
+/** A document of a host file (the same type as {@link PolicyFile}, by the name the host readers use). */
+export type EcrDocument = PolicyFile;
+
 // "ecr:" catches a policy whose Statement key is misspelled (`Statment`) but whose actions or ARNs are ECR's.
-const MARKERS = ["Statement", "ecrRepositoryPrefix", "destinations", "appliedFor", "ecr:"];
+const MARKERS = ["Statement", "ecrRepositoryPrefix", "EcrRepositoryPrefix", "destinations", "Destinations", "appliedFor", "AppliedFor", "ecr:", "AWS::ECR::", "policyText"];
 
 /**
  * Cheap test on the raw text, so that the thousands of package.json and tsconfig.json files in a monorepo are
@@ -70,6 +93,14 @@ function hasNoReadableActions(policy: PolicyDocument): boolean {
 }
 
 /**
+ * An IAM identity policy (attached to a user or a role) names no principal: it is not a registry or repository
+ * policy, whatever its actions, and is left alone like package.json (never reported, never fixed).
+ */
+export function isIdentityPolicy(policy: PolicyDocument): boolean {
+  return policy.statements.length > 0 && policy.statements.every((s) => s.principal === undefined && s.notPrincipal === undefined);
+}
+
+/**
  * A root key one or two edits from "Statement" (`Statment`, `statement`) whose value names ECR actions or ARNs.
  * AWS rejects such a policy; reading it as ours (with no statements) lets valid-policy point at the typo instead
  * of the file being skipped as foreign JSON.
@@ -83,47 +114,137 @@ export function misspelledStatementProperty(root: JsonObject): JsonProperty | un
 }
 
 /** A policy document is ours when it is about ECR, or is too broken to tell (a Statement that is a number). */
-function classifyPolicy(root: JsonObject): PolicyDocument | undefined {
+function ecrPolicy(root: JsonObject): PolicyDocument | undefined {
   if (!findProperty(root, "Statement")) return misspelledStatementProperty(root) ? readPolicyDocument(root) : undefined;
   const policy = readPolicyDocument(root);
   if (!mentionsEcr(policy) && !hasNoReadableActions(policy)) return undefined;
   return policy;
 }
 
-/**
- * `repository-policy.json`, `app.repository-policy.jsonc`, `repository_policy.json`…: the name is the only way to
- * tell a repository policy that (wrongly) has a Resource from a registry policy.
- */
-export function isRepositoryPolicyFileName(filePath: string): boolean {
-  const base = filePath.split(/[\\/]/).pop() ?? "";
-  return /(?:^|[^a-z0-9])repository[-_.]?policy(?:[^a-z0-9][^\\/]*)?\.json[c5]?$/i.test(base);
-}
-
-function policyKind(policy: PolicyDocument, filePath: string | undefined): "registry-policy" | "repository-policy" {
-  if (filePath !== undefined && isRepositoryPolicyFileName(filePath)) return "repository-policy";
+/** Registry or repository policy from the content alone: a repository policy has no Resource (ECR rejects one). */
+export function policyKindFromContent(policy: PolicyDocument): { kind: "registry-policy" | "repository-policy"; why: string } {
   const hasResource = policy.statements.some((s) => s.resource !== undefined || s.notResource !== undefined);
-  if (hasResource) return "registry-policy";
-  // A repository policy has no Resource (ECR rejects one) and often the old 2008-10-17 Version.
-  return policy.statements.length > 0 || policy.version?.value === "2008-10-17" ? "repository-policy" : "registry-policy";
+  if (hasResource) return { kind: "registry-policy", why: "its statements have a Resource, which a repository policy cannot have" };
+  if (policy.statements.length > 0) return { kind: "repository-policy", why: "no statement has a Resource, as in a repository policy" };
+  if (policy.version?.value === "2008-10-17") return { kind: "repository-policy", why: 'it has no statements and Version "2008-10-17", as repository policies often do' };
+  return { kind: "registry-policy", why: "it has no readable statements; read as a registry policy" };
+}
+
+/** Config, then the file-name conventions, then the content: how a policy file's kind is decided. */
+export function decidePolicyKind(policy: PolicyDocument, filePath: string | undefined): KindDecision & { kind: "registry-policy" | "repository-policy" } {
+  const named = filePath === undefined ? undefined : policyKindFromName(filePath);
+  if (named) {
+    const base = filePath!.split(/[\\/]/).pop();
+    return { kind: named, reason: "name", why: `the file name "${base}" follows the ${named} naming convention` };
+  }
+  const { kind, why } = policyKindFromContent(policy);
+  return { kind, reason: "content", why };
+}
+
+export interface ReadOptions {
+  /** The file's path: its name may declare the kind, and it is used in messages. */
+  filePath?: string;
+  /** The kind the config's `kinds` declares for the file, if any. */
+  declaredKind?: DeclaredKind;
+  /** The config file that declared it, for the explanation. */
+  declaredBy?: string;
+  /**
+   * The registry the file is deployed to: CloudFormation's `AWS::Region`, `AWS::AccountId` and `AWS::Partition`
+   * resolve to it. Unknown when left out (such references are then unknown values).
+   */
+  registry?: RegistryContext;
+}
+
+/** What a file is: its documents, or why it is not ours. */
+export type FileReading =
+  | { status: "ours"; ast: JsonProgram; decision: KindDecision; documents: PolicyFile[] }
+  | { status: "not-ours"; decision?: KindDecision }
+  | { status: "parse-error"; error: ParseProblem };
+
+const NOT_OURS: FileReading = Object.freeze({ status: "not-ours" }) as FileReading;
+
+function ours(ast: JsonProgram, documents: PolicyFile[], decision?: KindDecision): FileReading {
+  if (documents.length === 0) return decision ? { status: "not-ours", decision } : NOT_OURS;
+  return { status: "ours", ast, decision: decision ?? documents[0]!.decision, documents };
+}
+
+const wholeFile = (): DocumentHost => ({ type: "file", path: "" });
+
+/**
+ * Reads a parsed file into its documents. The kind of each is decided here alone, once, for every front end:
+ *
+ * 1. the config's `kinds` (`identity-policy` skips the file);
+ * 2. hosts, by content: a CloudFormation template (`Resources` with `AWS::ECR::*` types), ECR CLI/API JSON
+ *    (`policyText`, `repositoryCreationTemplates`, a creation template's `repositoryPolicy`);
+ * 3. a policy document: an IAM identity policy (no statement has a Principal or NotPrincipal) is skipped; then
+ *    registry or repository policy by the file-name conventions, then by content;
+ * 4. replication configurations, pull-through-cache rules and creation templates by their keys.
+ */
+export function readAst(ast: JsonProgram, options: ReadOptions = {}): FileReading {
+  const root = rootExpression(ast);
+  if (!root) return NOT_OURS;
+  const { declaredKind } = options;
+  if (declaredKind === "identity-policy") {
+    return { status: "not-ours", decision: { kind: "identity-policy", reason: "config", why: `the "kinds" of ${options.declaredBy ?? "the config"} declare it an identity policy` } };
+  }
+  if (declaredKind) {
+    const decision: KindDecision = { kind: declaredKind, reason: "config", why: `the "kinds" of ${options.declaredBy ?? "the config"} declare it a ${declaredKind}` };
+    return ours(ast, declaredDocuments(ast, root, declaredKind, decision), decision);
+  }
+  const ptc = pullThroughCacheNodes(root);
+  if (ptc) {
+    const decision: KindDecision = { kind: "pull-through-cache-rules", reason: "content", why: "it has ecrRepositoryPrefix and an upstream registry" };
+    return ours(ast, [{ kind: "pull-through-cache-rules", ast, root, host: wholeFile(), decision, pullThroughCacheRules: ptc.map((n) => readPullThroughCacheRule(n)) }]);
+  }
+  if (root.type !== "JSONObjectExpression") return NOT_OURS;
+
+  const template = cloudFormationDocuments(ast, root, options.registry);
+  if (template) return ours(ast, template.documents, template.decision);
+  const cli = cliDocuments(ast, root, options.filePath);
+  if (cli) return ours(ast, cli.documents, cli.decision);
+
+  const policy = ecrPolicy(root);
+  if (policy) {
+    if (isIdentityPolicy(policy)) {
+      return {
+        status: "not-ours",
+        decision: { kind: "identity-policy", reason: "content", why: "no statement has a Principal or NotPrincipal: an IAM identity policy, which ecrlint leaves alone" },
+      };
+    }
+    const decision = decidePolicyKind(policy, options.filePath);
+    return ours(ast, [policyDocumentOf(ast, root, policy, decision.kind, wholeFile(), decision)]);
+  }
+  const replication = replicationRoot(root);
+  if (replication) {
+    const decision: KindDecision = { kind: "replication-configuration", reason: "content", why: "it has replication rules with destinations" };
+    return ours(ast, [{ kind: "replication-configuration", ast, root, host: wholeFile(), decision, replication: readReplicationConfiguration(replication) }]);
+  }
+  const templates = creationTemplateDocuments(ast, root);
+  if (templates) return ours(ast, templates);
+  return NOT_OURS;
 }
 
 /**
- * Builds the model of a parsed file, or undefined when the file is JSON that is not ours. Every front end passes
- * the file's path, so the kind (and so which rules run) is decided here alone.
+ * Reads a file's text into its documents. Text that cannot be ours is skipped before parsing; text that cannot be
+ * parsed is an error only when it might be ours.
  */
+export function readEcrFile(text: string, options: ReadOptions = {}): FileReading {
+  return mightBeEcrFile(text) ? parseEcrFile(text, options) : NOT_OURS;
+}
+
+/** {@link readEcrFile} for text that already passed {@link mightBeEcrFile}, so the marker test runs once per file. */
+export function parseEcrFile(text: string, options: ReadOptions = {}): FileReading {
+  // Every extension is read as leniently as ESLint reads it with the plugin's configs (jsonc-eslint-parser without a
+  // `jsonSyntax`): a trailing comma in a `.jsonc` file is not a parse error in one front end and fine in the other.
+  const parsed = parseJsonText(text);
+  if (!parsed.ok) return { status: "parse-error", error: parsed.error };
+  return readAst(parsed.ast, options);
+}
+
+/** The first document of a parsed file, or undefined when the file is not ours (see {@link readAst}). */
 export function classifyAst(ast: JsonProgram, filePath?: string): PolicyFile | undefined {
-  const root = rootExpression(ast);
-  if (!root) return undefined;
-  const ptc = pullThroughCacheNodes(root);
-  if (ptc) return { kind: "pull-through-cache-rules", ast, root, pullThroughCacheRules: ptc.map(readPullThroughCacheRule) };
-  if (root.type !== "JSONObjectExpression") return undefined;
-  const policy = classifyPolicy(root);
-  if (policy) return { kind: policyKind(policy, filePath), ast, root, policy };
-  const replication = replicationRoot(root);
-  if (replication) return { kind: "replication-configuration", ast, root, replication: readReplicationConfiguration(replication) };
-  const template = creationTemplateNode(root);
-  if (template) return { kind: "repository-creation-template", ast, root, template: readRepositoryCreationTemplate(template) };
-  return undefined;
+  const reading = readAst(ast, filePath === undefined ? {} : { filePath });
+  return reading.status === "ours" ? reading.documents[0] : undefined;
 }
 
 export type LoadResult =
@@ -131,23 +252,43 @@ export type LoadResult =
   | { status: "not-ours" }
   | { status: "parse-error"; error: ParseProblem };
 
-/**
- * Reads a file's text into the model. Text that cannot be ours is skipped before parsing;
- * text that cannot be parsed is an error only when it might be ours.
- */
-export function loadPolicyFile(text: string, filePath?: string): LoadResult {
-  if (!mightBeEcrFile(text)) return { status: "not-ours" };
-  return parsePolicyFile(text, filePath);
+/** Reads a file's first document (for one-policy APIs such as `expectAllowed`; see {@link readEcrFile}). */
+export function loadPolicyFile(text: string, filePath?: string, options: Omit<ReadOptions, "filePath"> = {}): LoadResult {
+  return firstDocument(readEcrFile(text, { ...options, ...(filePath === undefined ? {} : { filePath }) }));
 }
 
 /** {@link loadPolicyFile} for text that already passed {@link mightBeEcrFile}, so the marker test runs once per file. */
-export function parsePolicyFile(text: string, filePath?: string): LoadResult {
-  // Every extension is read as leniently as ESLint reads it with the plugin's configs (jsonc-eslint-parser without a
-  // `jsonSyntax`): a trailing comma in a `.jsonc` file is not a parse error in one front end and fine in the other.
-  const parsed = parseJsonText(text);
-  if (!parsed.ok) return { status: "parse-error", error: parsed.error };
-  const file = classifyAst(parsed.ast, filePath);
-  return file ? { status: "ours", file } : { status: "not-ours" };
+export function parsePolicyFile(text: string, filePath?: string, options: Omit<ReadOptions, "filePath"> = {}): LoadResult {
+  return firstDocument(parseEcrFile(text, { ...options, ...(filePath === undefined ? {} : { filePath }) }));
+}
+
+function firstDocument(reading: FileReading): LoadResult {
+  if (reading.status === "ours") return { status: "ours", file: reading.documents[0]! };
+  if (reading.status === "parse-error") return reading;
+  return { status: "not-ours" };
 }
 
 export { stringOf };
+
+/**
+ * A rule's edit as an edit of the host file. For a document written in a JSON string the replacement text is
+ * escaped for that string, and an edit that would leave the string unreadable as JSON is dropped (undefined); for
+ * any other document the edit is the host's own.
+ */
+export function hostEdit(document: PolicyFile, edit: TextEdit): TextEdit | undefined {
+  const embedding = document.host.embedding;
+  if (!embedding) return edit;
+  const [start, end] = embedding.literal.range;
+  if (edit.range[0] <= start || edit.range[1] >= end) return undefined;
+  return embedding.hostEdit(edit);
+}
+
+/**
+ * The document's own text for a range of its nodes: what a rule slices to build a fix (a separator, a quote). For a
+ * document written in a JSON string, the unescaped inner text; otherwise the host text itself.
+ */
+export function documentText(document: PolicyFile, hostText: string, range: readonly [number, number]): string {
+  const embedding = document.host.embedding;
+  if (!embedding) return hostText.slice(range[0], range[1]);
+  return embedding.innerText(range) ?? hostText.slice(range[0], range[1]);
+}

@@ -1,9 +1,17 @@
-import { propertyName, staticValue, type JsonExpression, type JsonNode, type JsonObject, type JsonProperty } from "../parse.js";
+import { propertyName, type JsonExpression, type JsonNode, type JsonObject, type JsonProperty } from "../parse.js";
+import { hostValue, markUnknown, plainJsonValues, type ValueReader } from "./values.js";
 
 /** A string value in a policy, with the node it was read from. */
 export interface StringValue {
   value: string;
   node: JsonExpression;
+  /**
+   * Set when the host computes the value from something ecrlint cannot know (a CloudFormation parameter,
+   * `Fn::GetAtt`…; see `HostString`). Rules never judge an unknown value and the evaluator never guesses it.
+   * A host expression whose value is known (`Fn::Sub` of `AWS::Region`) is not unknown; its `node` is then the
+   * expression, not a string literal, so no rule edits it.
+   */
+  unknown?: true;
 }
 
 /** An element whose value is a string or a list of strings (Action, Resource, principal values, condition values). */
@@ -65,6 +73,8 @@ export interface PolicyStatement {
   condition: ConditionElement | undefined;
   /** Every property of the statement by its key as written, for grammar checks. */
   properties: JsonProperty[];
+  /** True when some value of the statement is unknown (see {@link StringValue.unknown}): it cannot be fully judged. */
+  unknown: boolean;
 }
 
 /** A grammar problem found while building the model: the model skips what it cannot read and says why. */
@@ -74,7 +84,8 @@ export interface ModelProblem {
     | "statement-not-object"
     | "statement-wrong-type"
     | "wrong-type"
-    | "element-wrong-type";
+    | "element-wrong-type"
+    | "unparsable-text";
   message: string;
   node: JsonNode;
 }
@@ -87,6 +98,15 @@ export interface PolicyDocument {
   statementProperty: JsonProperty | undefined;
   statements: PolicyStatement[];
   problems: ModelProblem[];
+  /** How the host writes values (plain JSON, CloudFormation intrinsic functions). */
+  values: ValueReader;
+  /**
+   * Parts of the policy whose value cannot be known: statements, principals or conditions written as host
+   * expressions (`Fn::If`…), and every unknown value. Empty for a plain JSON policy.
+   */
+  unknownParts: JsonNode[];
+  /** Statements the host computes as a whole (`{"Fn::If": [...]}` in the Statement list): not read, effect unknown. */
+  computedStatements: JsonExpression[];
 }
 
 function findProperty(node: JsonObject, name: string): JsonProperty | undefined {
@@ -100,6 +120,30 @@ export function stringOf(node: JsonExpression): string | undefined {
   if (node.type === "JSONLiteral" && typeof node.value === "string") return node.value;
   if (node.type === "JSONTemplateLiteral") return node.quasis[0]?.value.cooked ?? undefined;
   return undefined;
+}
+
+/** What one policy is read with: its host's values, and where unknown parts are collected. */
+interface Reading {
+  values: ValueReader;
+  problems: ModelProblem[];
+  unknownParts: JsonNode[];
+}
+
+/** A string through the host's reader, as a model value; unknown values are collected. */
+function stringValue(node: JsonExpression, reading: Reading): StringValue | undefined {
+  const read = reading.values.string(node);
+  if (!read) return undefined;
+  if (!read.unknown) return { value: read.value, node };
+  reading.unknownParts.push(node);
+  return { value: read.value, node, unknown: true };
+}
+
+/** A part the host computes as a whole (a principal from `Fn::If`): unknown, and not read further. */
+function unknownPart(node: JsonExpression, reading: Reading): boolean {
+  if (!reading.values.isExpression(node)) return false;
+  markUnknown(node);
+  reading.unknownParts.push(node);
+  return true;
 }
 
 function describeType(node: JsonExpression): string {
@@ -116,25 +160,27 @@ function describeType(node: JsonExpression): string {
   }
 }
 
-function readString(property: JsonProperty | undefined, problems: ModelProblem[]): StringValue | undefined {
+function readString(property: JsonProperty | undefined, reading: Reading): StringValue | undefined {
   if (!property) return undefined;
-  const value = stringOf(property.value);
+  const value = stringValue(property.value, reading);
   if (value === undefined) {
-    problems.push({
+    reading.problems.push({
       code: "wrong-type",
       message: `"${propertyName(property)}" must be a string, not ${describeType(property.value)}.`,
       node: property.value,
     });
     return undefined;
   }
-  return { value, node: property.value };
+  return value;
 }
 
-function readStringList(property: JsonProperty | undefined, problems: ModelProblem[]): StringListElement | undefined {
+function readStringList(property: JsonProperty | undefined, reading: Reading): StringListElement | undefined {
   if (!property) return undefined;
+  const { problems } = reading;
   const node = property.value;
-  const single = stringOf(node);
-  if (single !== undefined) return { property, isList: false, values: [{ value: single, node }] };
+  // A host expression in a list's place (a list parameter, Fn::If) is one unknown value standing for the list.
+  const single = stringValue(node, reading);
+  if (single !== undefined) return { property, isList: reading.values.isExpression(node), values: [single] };
   if (node.type !== "JSONArrayExpression") {
     problems.push({
       code: "element-wrong-type",
@@ -146,7 +192,7 @@ function readStringList(property: JsonProperty | undefined, problems: ModelProbl
   const values: StringValue[] = [];
   for (const element of node.elements) {
     if (!element) continue;
-    const value = stringOf(element);
+    const value = stringValue(element, reading);
     if (value === undefined) {
       problems.push({
         code: "element-wrong-type",
@@ -155,16 +201,19 @@ function readStringList(property: JsonProperty | undefined, problems: ModelProbl
       });
       continue;
     }
-    values.push({ value, node: element });
+    values.push(value);
   }
   return { property, isList: true, values };
 }
 
-function readPrincipal(property: JsonProperty | undefined, problems: ModelProblem[]): PrincipalElement | undefined {
+function readPrincipal(property: JsonProperty | undefined, reading: Reading): PrincipalElement | undefined {
   if (!property) return undefined;
+  const { problems } = reading;
   const node = property.value;
-  const single = stringOf(node);
-  if (single !== undefined) {
+  if (unknownPart(node, reading)) return { property, wildcard: undefined, entries: [] };
+  const singleValue = stringValue(node, reading);
+  const single = singleValue?.value;
+  if (singleValue !== undefined && single !== undefined) {
     if (single !== "*") {
       problems.push({
         code: "element-wrong-type",
@@ -172,7 +221,7 @@ function readPrincipal(property: JsonProperty | undefined, problems: ModelProble
         node,
       });
     }
-    return { property, wildcard: { value: single, node }, entries: [] };
+    return { property, wildcard: singleValue, entries: [] };
   }
   if (node.type !== "JSONObjectExpression") {
     problems.push({
@@ -184,15 +233,17 @@ function readPrincipal(property: JsonProperty | undefined, problems: ModelProble
   }
   const entries: PrincipalEntry[] = [];
   for (const p of node.properties) {
-    const list = readStringList(p, problems);
+    const list = readStringList(p, reading);
     entries.push({ type: propertyName(p), property: p, values: list?.values ?? [] });
   }
   return { property, wildcard: undefined, entries };
 }
 
-function readCondition(property: JsonProperty | undefined, problems: ModelProblem[]): ConditionElement | undefined {
+function readCondition(property: JsonProperty | undefined, reading: Reading): ConditionElement | undefined {
   if (!property) return undefined;
+  const { problems } = reading;
   const node = property.value;
+  if (unknownPart(node, reading)) return { property, operators: [] };
   if (node.type !== "JSONObjectExpression") {
     problems.push({
       code: "element-wrong-type",
@@ -205,6 +256,7 @@ function readCondition(property: JsonProperty | undefined, problems: ModelProble
   for (const opProp of node.properties) {
     const block: ConditionOperatorBlock = { operator: propertyName(opProp), property: opProp, keys: [] };
     operators.push(block);
+    if (unknownPart(opProp.value, reading)) continue;
     if (opProp.value.type !== "JSONObjectExpression") {
       problems.push({
         code: "element-wrong-type",
@@ -218,9 +270,13 @@ function readCondition(property: JsonProperty | undefined, problems: ModelProble
       block.keys.push(keyBlock);
       const raw = keyProp.value;
       const items = raw.type === "JSONArrayExpression" ? raw.elements : [raw];
+      // A list of values from a list parameter or Fn::If is one unknown value (handled below).
       for (const item of items) {
         if (!item) continue;
-        if (item.type === "JSONLiteral" && (typeof item.value === "string" || typeof item.value === "number" || typeof item.value === "boolean")) {
+        const hosted = reading.values.isExpression(item) ? stringValue(item, reading) : undefined;
+        if (hosted) {
+          keyBlock.values.push(hosted);
+        } else if (item.type === "JSONLiteral" && (typeof item.value === "string" || typeof item.value === "number" || typeof item.value === "boolean")) {
           keyBlock.values.push({ value: String(item.value), node: item });
         } else if (item.type === "JSONUnaryExpression" || item.type === "JSONTemplateLiteral") {
           const text = item.type === "JSONTemplateLiteral" ? stringOf(item) : item.operator === "-" ? `-${String((item.argument as { value?: unknown }).value)}` : String((item.argument as { value?: unknown }).value);
@@ -239,36 +295,53 @@ function readCondition(property: JsonProperty | undefined, problems: ModelProble
   return { property, operators };
 }
 
-function readStatement(node: JsonObject, index: number, problems: ModelProblem[]): PolicyStatement {
+function readStatement(node: JsonObject, index: number, reading: Reading): PolicyStatement {
   const get = (name: string) => findProperty(node, name);
-  return {
+  const unknownBefore = reading.unknownParts.length;
+  const statement: PolicyStatement = {
     index,
     node,
-    sid: readString(get("Sid"), problems),
-    effect: readString(get("Effect"), problems),
-    principal: readPrincipal(get("Principal"), problems),
-    notPrincipal: readPrincipal(get("NotPrincipal"), problems),
-    action: readStringList(get("Action"), problems),
-    notAction: readStringList(get("NotAction"), problems),
-    resource: readStringList(get("Resource"), problems),
-    notResource: readStringList(get("NotResource"), problems),
-    condition: readCondition(get("Condition"), problems),
+    sid: readString(get("Sid"), reading),
+    effect: readString(get("Effect"), reading),
+    principal: readPrincipal(get("Principal"), reading),
+    notPrincipal: readPrincipal(get("NotPrincipal"), reading),
+    action: readStringList(get("Action"), reading),
+    notAction: readStringList(get("NotAction"), reading),
+    resource: readStringList(get("Resource"), reading),
+    notResource: readStringList(get("NotResource"), reading),
+    condition: readCondition(get("Condition"), reading),
     properties: node.properties,
+    unknown: false,
   };
+  statement.unknown = reading.unknownParts.length > unknownBefore;
+  return statement;
 }
 
-/** Builds the policy model from a document's root object. Unreadable parts are skipped and returned as problems. */
-export function readPolicyDocument(node: JsonObject): PolicyDocument {
+/**
+ * Builds the policy model from a document's root object. Unreadable parts are skipped and returned as problems.
+ * `values` is how the host writes strings (plain JSON by default; CloudFormation intrinsic functions).
+ */
+export function readPolicyDocument(node: JsonObject, values: ValueReader = plainJsonValues): PolicyDocument {
   const problems: ModelProblem[] = [];
+  const reading: Reading = { values, problems, unknownParts: [] };
+  const computedStatements: JsonExpression[] = [];
   const statementProperty = findProperty(node, "Statement");
   const statements: PolicyStatement[] = [];
   if (statementProperty) {
     const value = statementProperty.value;
-    if (value.type === "JSONObjectExpression") {
-      statements.push(readStatement(value, 0, problems));
+    if (unknownPart(value, reading)) {
+      // The whole Statement list is computed by the host: nothing to read.
+      computedStatements.push(value);
+    } else if (value.type === "JSONObjectExpression") {
+      statements.push(readStatement(value, 0, reading));
     } else if (value.type === "JSONArrayExpression") {
       value.elements.forEach((element, i) => {
         if (!element) return;
+        // A statement the host adds or leaves out (`Fn::If` with `AWS::NoValue`) is unknown, not malformed.
+        if (unknownPart(element, reading)) {
+          computedStatements.push(element);
+          return;
+        }
         if (element.type !== "JSONObjectExpression") {
           problems.push({
             code: "statement-not-object",
@@ -277,7 +350,7 @@ export function readPolicyDocument(node: JsonObject): PolicyDocument {
           });
           return;
         }
-        statements.push(readStatement(element, i, problems));
+        statements.push(readStatement(element, i, reading));
       });
     } else {
       problems.push({
@@ -289,20 +362,55 @@ export function readPolicyDocument(node: JsonObject): PolicyDocument {
   }
   return {
     node,
-    version: readString(findProperty(node, "Version"), problems),
-    id: readString(findProperty(node, "Id"), problems),
+    version: readString(findProperty(node, "Version"), reading),
+    id: readString(findProperty(node, "Id"), reading),
     statementProperty,
     statements,
     problems,
+    values,
+    unknownParts: reading.unknownParts,
+    computedStatements,
   };
 }
 
 const documentValues = new WeakMap<PolicyDocument, unknown>();
 
-/** The document as JSON.parse would give it, built once however many rules and queries read it. */
+/**
+ * The document as JSON.parse would give it (host expressions replaced by the strings they stand for, unknown parts
+ * written `${Name}`), built once however many rules and queries read it.
+ */
 export function policyValue(policy: PolicyDocument): unknown {
-  if (!documentValues.has(policy)) documentValues.set(policy, staticValue(policy.node));
+  if (!documentValues.has(policy)) documentValues.set(policy, hostValue(policy.node, policy.values ?? plainJsonValues));
   return documentValues.get(policy);
+}
+
+/** Whether some value of the policy is unknown (see {@link StringValue.unknown}). */
+export function hasUnknownValues(policy: PolicyDocument): boolean {
+  return (policy.unknownParts?.length ?? 0) > 0;
+}
+
+/**
+ * What a finding about access may rest on when some values of the policy are unknown (CloudFormation parameters):
+ *
+ * - `"grants"`, for a finding that says something is allowed (public access, an outsider): Allow statements with
+ *   unknown values are left out, since they can only add access; when a Deny statement has unknown values, or a
+ *   whole statement (or its Effect) is computed, nothing is certain and the answer is undefined.
+ * - `"refusals"`, for a finding that says something is not allowed (a missing replication grant): Deny statements
+ *   with unknown values are left out, since they can only take access away; an unknown Allow leaves nothing certain.
+ *
+ * So an unknown value never causes a finding, and never hides one that holds whatever the value turns out to be.
+ * A policy without unknown values keeps every statement.
+ */
+export function statementsForFinding(policy: PolicyDocument, finding: "grants" | "refusals"): PolicyStatement[] | undefined {
+  if (!hasUnknownValues(policy)) return policy.statements;
+  if ((policy.computedStatements?.length ?? 0) > 0) return undefined;
+  const droppable = finding === "grants" ? "Allow" : "Deny";
+  const kept: PolicyStatement[] = [];
+  for (const s of policy.statements) {
+    if (!s.unknown) kept.push(s);
+    else if (s.effect?.unknown || s.effect?.value !== droppable) return undefined;
+  }
+  return kept;
 }
 
 export { findProperty };

@@ -1,0 +1,260 @@
+import { parseJsonText, type JsonNode, type JsonProgram, type ParseProblem, type SourceLocation } from "./parse.js";
+import type { TextEdit } from "./rule.js";
+import { valuePieces } from "./model/values.js";
+import type { AST } from "jsonc-eslint-parser";
+
+type Position = AST.Position;
+
+/**
+ * A JSON document written inside a string of its host (`"policyText": "{\"Version\": …}"`).
+ *
+ * The inner text is parsed with the same parser as any policy file, then every node's `range` and `loc` are moved
+ * to the host file through `offsets`, so the model and the rules work on it unchanged and every finding points at
+ * the exact characters of the host file, escapes accounted for. What cannot be moved that way is the text of a fix:
+ * a rule writes replacement text in the inner document's syntax, which {@link StringEmbedding.hostEdit} escapes for
+ * the host string, and {@link StringEmbedding.innerText} gives back the inner text of a host range.
+ */
+export interface StringEmbedding {
+  /** The host string literal the document was read from. */
+  literal: AST.JSONLiteral;
+  /** The decoded string: the document's own text. */
+  text: string;
+  /** `offsets[i]` is the host offset where inner character i is written; `offsets[text.length]` is the closing quote. */
+  offsets: number[];
+  /** The inner text of a host range, or undefined when a boundary falls inside an escape sequence. */
+  innerText(range: readonly [number, number]): string | undefined;
+  /**
+   * A rule's edit (host range, inner-syntax text) as an edit of the host file: the text escaped for the host string.
+   * Undefined when the range does not fall on character boundaries of the string, or when the document would no
+   * longer parse after the edit (a fix must never leave `policyText` unreadable).
+   */
+  hostEdit(edit: TextEdit): TextEdit | undefined;
+}
+
+export type EmbeddedParse =
+  | { ok: true; ast: JsonProgram; embedding: StringEmbedding }
+  | { ok: false; error: ParseProblem & { loc: SourceLocation; range: [number, number] }; embedding: StringEmbedding };
+
+const SIMPLE_ESCAPES: Record<string, string> = { '"': '"', "'": "'", "\\": "\\", "/": "/", b: "\b", f: "\f", n: "\n", r: "\r", t: "\t", v: "\v", "0": "\0" };
+
+/**
+ * Decodes a string literal's raw source (quotes included) and records, for each decoded UTF-16 unit, the offset of
+ * its source. Covers JSON's escapes and JSON5's (`\'`, `\xHH`, `\v`, `\0`, line continuations). Undefined when
+ * the decoding disagrees with the parser's value, so that a document is never placed on guessed offsets.
+ */
+function decodeWithOffsets(literal: AST.JSONLiteral): { text: string; offsets: number[] } | undefined {
+  const raw = literal.raw;
+  const base = literal.range[0];
+  const offsets: number[] = [];
+  let text = "";
+  let i = 1;
+  const end = raw.length - 1;
+  while (i < end) {
+    const ch = raw[i]!;
+    if (ch !== "\\") {
+      offsets.push(base + i);
+      text += ch;
+      i++;
+      continue;
+    }
+    const next = raw[i + 1];
+    if (next === undefined) return undefined;
+    if (next === "u") {
+      const hex = raw.slice(i + 2, i + 6);
+      if (!/^[0-9a-fA-F]{4}$/.test(hex)) return undefined;
+      offsets.push(base + i);
+      text += String.fromCharCode(parseInt(hex, 16));
+      i += 6;
+    } else if (next === "x") {
+      const hex = raw.slice(i + 2, i + 4);
+      if (!/^[0-9a-fA-F]{2}$/.test(hex)) return undefined;
+      offsets.push(base + i);
+      text += String.fromCharCode(parseInt(hex, 16));
+      i += 4;
+    } else if (next === "\r" || next === "\n" || next === "\u2028" || next === "\u2029") {
+      // A JSON5 line continuation writes nothing.
+      i += next === "\r" && raw[i + 2] === "\n" ? 3 : 2;
+    } else {
+      offsets.push(base + i);
+      text += SIMPLE_ESCAPES[next] ?? next;
+      i += 2;
+    }
+  }
+  offsets.push(base + end);
+  return text === literal.value ? { text, offsets } : undefined;
+}
+
+/** The host position of an offset inside the literal (which spans several lines only through JSON5 continuations). */
+function positionInLiteral(literal: AST.JSONLiteral, offset: number): Position {
+  let { line, column } = literal.loc.start;
+  if (literal.loc.end.line === line) return { line, column: column + offset - literal.range[0] };
+  const upTo = offset - literal.range[0];
+  for (let i = 0; i < upTo; i++) {
+    const ch = literal.raw[i];
+    if (ch === "\n" || ch === "\u2028" || ch === "\u2029" || (ch === "\r" && literal.raw[i + 1] !== "\n")) {
+      line++;
+      column = 0;
+    } else column++;
+  }
+  return { line, column };
+}
+
+/** Index of `offset` in the sorted offsets, or -1 when it is not the start of a character. */
+function indexOfOffset(offsets: number[], offset: number): number {
+  let lo = 0;
+  let hi = offsets.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const v = offsets[mid]!;
+    if (v === offset) {
+      // Line continuations write nothing, so two characters never share an offset; the first is the one.
+      return mid;
+    }
+    if (v < offset) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
+/** Escapes text for a string literal quoted with `quote`, as JSON.stringify would (plus `\'` in single quotes). */
+export function escapeForString(text: string, quote: string): string {
+  const body = JSON.stringify(text).slice(1, -1);
+  return quote === "'" ? body.replace(/\\"/g, '"').replace(/'/g, "\\'") : body;
+}
+
+function makeEmbedding(literal: AST.JSONLiteral, text: string, offsets: number[]): StringEmbedding {
+  const quote = literal.raw[0] ?? '"';
+  const innerRange = (range: readonly [number, number]): [number, number] | undefined => {
+    const start = indexOfOffset(offsets, range[0]);
+    const end = indexOfOffset(offsets, range[1]);
+    return start < 0 || end < start ? undefined : [start, end];
+  };
+  return {
+    literal,
+    text,
+    offsets,
+    innerText(range) {
+      const inner = innerRange(range);
+      return inner ? text.slice(inner[0], inner[1]) : undefined;
+    },
+    hostEdit(edit) {
+      const inner = innerRange(edit.range);
+      if (!inner) return undefined;
+      const edited = text.slice(0, inner[0]) + edit.text + text.slice(inner[1]);
+      if (!parseJsonText(edited, "JSON").ok) return undefined;
+      return { range: [edit.range[0], edit.range[1]], text: escapeForString(edit.text, quote) };
+    },
+  };
+}
+
+const SKIPPED_KEYS = new Set(["parent", "loc", "range", "start", "end"]);
+
+/** The string literals of embedded documents: where their inner source started, and the host string around them. */
+const embeddedStrings = new WeakMap<object, { innerStart: number; embedding: StringEmbedding }>();
+
+/** Moves every node, token and comment of an inner AST onto host offsets and host lines. */
+function moveToHost(ast: JsonProgram, embedding: StringEmbedding): void {
+  const { literal, offsets } = embedding;
+  const seen = new Set<object>();
+  const move = (node: { type?: string; value?: unknown; range?: [number, number]; loc?: SourceLocation; start?: number; end?: number }) => {
+    if (seen.has(node) || !node.range) return;
+    seen.add(node);
+    if (node.type === "JSONLiteral" && typeof node.value === "string") embeddedStrings.set(node, { innerStart: node.range[0], embedding });
+    const start = offsets[node.range[0]] ?? offsets[offsets.length - 1]!;
+    const end = offsets[node.range[1]] ?? offsets[offsets.length - 1]!;
+    node.range = [start, end];
+    if ("start" in node) node.start = start;
+    if ("end" in node) node.end = end;
+    node.loc = { start: positionInLiteral(literal, start), end: positionInLiteral(literal, end) };
+  };
+  const visit = (value: unknown) => {
+    if (Array.isArray(value)) {
+      for (const v of value) visit(v);
+      return;
+    }
+    if (typeof value !== "object" || value === null || seen.has(value)) return;
+    const node = value as Record<string, unknown>;
+    for (const [key, child] of Object.entries(node)) if (!SKIPPED_KEYS.has(key)) visit(child);
+    move(node);
+  };
+  visit(ast);
+}
+
+/**
+ * Parses the JSON document written in a host string literal, in host coordinates (see {@link StringEmbedding}).
+ * Undefined when the literal is not a string whose source can be mapped character by character.
+ */
+export function parseEmbeddedJson(literal: AST.JSONLiteral): EmbeddedParse | undefined {
+  if (typeof literal.value !== "string") return undefined;
+  const decoded = decodeWithOffsets(literal);
+  if (!decoded) return undefined;
+  const { text, offsets } = decoded;
+  const embedding = makeEmbedding(literal, text, offsets);
+  // What AWS reads from the string is strict JSON: no comments, no trailing commas.
+  const parsed = parseJsonText(text, "JSON");
+  if (!parsed.ok) {
+    // The parser's column is 1-based on the inner line; find that inner offset, then its host place.
+    const lines = text.split("\n");
+    let innerOffset = 0;
+    for (let l = 0; l < parsed.error.line - 1 && l < lines.length; l++) innerOffset += lines[l]!.length + 1;
+    innerOffset = Math.min(innerOffset + Math.max(parsed.error.column - 1, 0), text.length);
+    const start = offsets[innerOffset]!;
+    const end = offsets[Math.min(innerOffset + 1, text.length)]!;
+    const loc = { start: positionInLiteral(literal, start), end: positionInLiteral(literal, end === start ? end + 1 : end) };
+    return {
+      ok: false,
+      embedding,
+      error: { message: parsed.error.message, line: loc.start.line, column: loc.start.column + 1, loc, range: [start, end] },
+    };
+  }
+  moveToHost(parsed.ast, embedding);
+  return { ok: true, ast: parsed.ast, embedding };
+}
+
+/** The embedding a node of an embedded document was read from, if it was. */
+export function embeddingOf(node: JsonNode): StringEmbedding | undefined {
+  return embeddedStrings.get(node)?.embedding;
+}
+
+/**
+ * The host range and location of characters [start, end) of a string value: of a literal in a plain file, of a
+ * literal of a document written in a host string (through its offsets, so that host escapes are accounted for), or
+ * of a value a host assembles (`Fn::Join`, `Fn::Sub`) when those characters were copied from one literal. Undefined
+ * when the literal's own source has escapes or spans lines, where value offsets do not map onto source characters,
+ * and for characters a host computes.
+ */
+export function locateInString(node: JsonNode, start: number, end: number): { range: [number, number]; loc: SourceLocation } | undefined {
+  const pieces = valuePieces(node);
+  if (pieces) {
+    // An assembled value (`Fn::Join`, `Fn::Sub`): only characters copied from one written literal have a place.
+    const piece = pieces.find((p) => p.start <= start && end <= p.end && (end > start || p.end > start));
+    if (!piece?.literal) return undefined;
+    const offset = (piece.literalStart ?? 0) - piece.start;
+    return locateInString(piece.literal, start + offset, end + offset);
+  }
+  if (node.type !== "JSONLiteral" || typeof node.value !== "string") return undefined;
+  if (node.raw.length !== node.value.length + 2 || start < 0 || end < start || end > node.value.length) return undefined;
+  const embedded = embeddedStrings.get(node);
+  if (embedded) {
+    const { innerStart, embedding } = embedded;
+    const from = embedding.offsets[innerStart + 1 + start]!;
+    const to = embedding.offsets[innerStart + 1 + end]!;
+    return { range: [from, to], loc: { start: positionInLiteral(embedding.literal, from), end: positionInLiteral(embedding.literal, to) } };
+  }
+  if (node.loc.start.line !== node.loc.end.line) return undefined;
+  const line = node.loc.start.line;
+  const column = node.loc.start.column + 1;
+  const base = node.range[0] + 1;
+  return { range: [base + start, base + end], loc: { start: { line, column: column + start }, end: { line, column: column + end } } };
+}
+
+/** Every node of a tree, for tests and for checks that want to see all of an embedded document. */
+export function* walkNodes(node: JsonNode): Generator<JsonNode> {
+  yield node;
+  for (const [key, child] of Object.entries(node)) {
+    if (SKIPPED_KEYS.has(key)) continue;
+    if (Array.isArray(child)) {
+      for (const c of child) if (c && typeof c === "object" && "type" in c) yield* walkNodes(c as JsonNode);
+    } else if (child && typeof child === "object" && "type" in child) yield* walkNodes(child as JsonNode);
+  }
+}

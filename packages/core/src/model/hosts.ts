@@ -1,0 +1,224 @@
+import type { AST } from "jsonc-eslint-parser";
+import { propertyName, rootExpression, type JsonExpression, type JsonObject, type JsonProgram, type JsonProperty } from "../parse.js";
+import { parseEmbeddedJson } from "../embedded-json.js";
+import { cloudFormationValues } from "../cloudformation.js";
+import type { RegistryContext } from "../config/registry.js";
+import { readPolicyDocument, type PolicyDocument } from "./policy.js";
+import {
+  creationTemplateNode,
+  field,
+  isCreationTemplate,
+  pullThroughCacheNodes,
+  readPullThroughCacheRule,
+  readReplicationConfiguration,
+  readRepositoryCreationTemplate,
+  replicationRoot,
+} from "./other-kinds.js";
+import { plainJsonValues, type ValueReader } from "./values.js";
+import { policyKindFromName, type DeclaredKind, type KindDecision } from "./kinds.js";
+import type { DocumentHost, PolicyFile } from "./policy-file.js";
+
+type PolicyKind = "registry-policy" | "repository-policy";
+
+/** Builds a policy document of a given kind from an already read model. */
+export function policyDocumentOf(ast: JsonProgram, root: JsonObject, policy: PolicyDocument, kind: PolicyKind, host: DocumentHost, decision: KindDecision): PolicyFile {
+  return { kind, ast, root, policy, host, decision };
+}
+
+/**
+ * A stand-in for a policy whose text is not JSON (`"policyText": "{\"Version\": "`): an empty document located at
+ * the host string, whose one model problem (`unparsable-text`) sits where the parser stopped. valid-policy reports
+ * it, in the runner and in ESLint alike, and no other rule finds anything in it.
+ */
+function unreadablePolicy(ast: JsonProgram, literal: AST.JSONLiteral, kind: PolicyKind, host: DocumentHost, decision: KindDecision, message: string, at: { range: [number, number]; loc: AST.SourceLocation }): PolicyFile {
+  const node = { type: "JSONObjectExpression", properties: [], range: literal.range, loc: literal.loc, parent: literal.parent } as unknown as JsonObject;
+  const policy = readPolicyDocument(node);
+  const marker = { type: "JSONLiteral", value: null, raw: "", range: at.range, loc: at.loc, parent: literal } as unknown as JsonExpression;
+  policy.problems.push({ code: "unparsable-text", message, node: marker });
+  return { kind, ast, root: node, policy, host, decision };
+}
+
+/**
+ * The policy of a host property: a JSON object (read in place, with the host's values), or a JSON string (parsed
+ * and moved onto host coordinates). A host expression (`{"Fn::If": …}`) gives no document: its policy is unknown.
+ */
+function policyAt(ast: JsonProgram, property: JsonProperty, kind: PolicyKind, host: DocumentHost, decision: KindDecision, values: ValueReader): PolicyFile | undefined {
+  const value = property.value;
+  const label = `"${propertyName(property)}"`;
+  if (value.type === "JSONObjectExpression") {
+    if (values.isExpression(value)) return undefined;
+    return policyDocumentOf(ast, value, readPolicyDocument(value, values), kind, host, decision);
+  }
+  if (value.type !== "JSONLiteral" || typeof value.value !== "string") return undefined;
+  const parsed = parseEmbeddedJson(value);
+  if (!parsed) return unreadablePolicy(ast, value, kind, host, decision, `${label} cannot be read as a JSON string.`, value);
+  const embedded: DocumentHost = { ...host, embedding: parsed.embedding };
+  if (!parsed.ok) {
+    const reason = parsed.error.message.replace(/^Parsing error: /, "");
+    return unreadablePolicy(ast, value, kind, embedded, decision, `${label} is not valid JSON: ${reason}`, parsed.error);
+  }
+  const root = rootExpression(parsed.ast);
+  if (root?.type !== "JSONObjectExpression") {
+    return unreadablePolicy(ast, value, kind, embedded, decision, `${label} must hold a policy: a JSON object with a "Statement".`, value);
+  }
+  return policyDocumentOf(parsed.ast, root, readPolicyDocument(root), kind, embedded, decision);
+}
+
+/** A creation template and the repository policy it carries (`repositoryPolicy`), linted as a repository policy. */
+export function creationTemplateDocuments(ast: JsonProgram, root: JsonObject): PolicyFile[] | undefined {
+  const node = creationTemplateNode(root);
+  if (!node) return undefined;
+  const host: DocumentHost = { type: node === root ? "file" : "aws-cli", path: node === root ? "" : "repositoryCreationTemplate" };
+  return templateDocuments(ast, node, host, plainJsonValues, { kind: "repository-creation-template", reason: "content", why: "it has a prefix and appliedFor" });
+}
+
+function templateDocuments(ast: JsonProgram, node: JsonObject, host: DocumentHost, values: ValueReader, decision: KindDecision): PolicyFile[] {
+  const template = readRepositoryCreationTemplate(node, values);
+  const documents: PolicyFile[] = [{ kind: "repository-creation-template", ast, root: node, host, decision, template }];
+  if (template.repositoryPolicyProperty) {
+    const path = join(host.path, propertyName(template.repositoryPolicyProperty));
+    const policyDecision: KindDecision = { kind: "repository-policy", reason: "content", why: `the ${path || "repositoryPolicy"} of a repository creation template` };
+    const policy = policyAt(ast, template.repositoryPolicyProperty, "repository-policy", { type: host.type, path }, policyDecision, values);
+    if (policy) documents.push(policy);
+  }
+  return documents;
+}
+
+const join = (path: string, key: string | number) => (typeof key === "number" ? `${path}[${key}]` : path ? `${path}.${key}` : key);
+
+/**
+ * get-registry-policy and get-repository-policy output (`registryId`, `policyText`, and `repositoryName` for a
+ * repository), and the put/set input of the same shape (`--cli-input-json`). The `policyText` is a registry policy
+ * unless the config or the file name declares a repository policy, or the document names a `repositoryName`.
+ */
+function policyTextDocuments(ast: JsonProgram, root: JsonObject, filePath: string | undefined, declared?: KindDecision): { documents: PolicyFile[]; decision: KindDecision } | undefined {
+  const policyText = field(root, "policyText");
+  if (!policyText) return undefined;
+  const value = policyText.value;
+  if (value.type !== "JSONObjectExpression" && !(value.type === "JSONLiteral" && typeof value.value === "string")) return undefined;
+  let decision: KindDecision;
+  const named = filePath === undefined ? undefined : policyKindFromName(filePath);
+  if (declared) decision = declared;
+  else if (named) decision = { kind: named, reason: "name", why: `the file name "${filePath!.split(/[\\/]/).pop()}" follows the ${named} naming convention` };
+  else if (field(root, "repositoryName")) decision = { kind: "repository-policy", reason: "content", why: "get-repository-policy output: a policyText with its repositoryName" };
+  else decision = { kind: "registry-policy", reason: "content", why: "get-registry-policy output: a policyText without a repositoryName" };
+  const document = policyAt(ast, policyText, decision.kind as PolicyKind, { type: "aws-cli", path: propertyName(policyText) }, decision, plainJsonValues);
+  return { documents: document ? [document] : [], decision };
+}
+
+/**
+ * ECR CLI and API JSON that wraps documents: a `policyText` (see {@link policyTextDocuments}) and
+ * describe-repository-creation-templates output (`repositoryCreationTemplates`, each template with its policy).
+ */
+export function cliDocuments(ast: JsonProgram, root: JsonObject, filePath: string | undefined): { documents: PolicyFile[]; decision: KindDecision } | undefined {
+  const withPolicy = policyTextDocuments(ast, root, filePath);
+  if (withPolicy) return withPolicy;
+  const list = field(root, "repositoryCreationTemplates");
+  if (list?.value.type === "JSONArrayExpression") {
+    const documents: PolicyFile[] = [];
+    list.value.elements.forEach((element, i) => {
+      if (element?.type !== "JSONObjectExpression" || !isCreationTemplate(element)) return;
+      const decision: KindDecision = { kind: "repository-creation-template", reason: "content", why: "an entry of describe-repository-creation-templates output" };
+      documents.push(...templateDocuments(ast, element, { type: "aws-cli", path: join(propertyName(list), i) }, plainJsonValues, decision));
+    });
+    return { documents, decision: { kind: "aws-cli-output", reason: "content", why: "describe-repository-creation-templates output" } };
+  }
+  return undefined;
+}
+
+/** The resource types ecrlint reads, with the property that holds each document. */
+const ECR_TYPES = ["AWS::ECR::RegistryPolicy", "AWS::ECR::Repository", "AWS::ECR::ReplicationConfiguration", "AWS::ECR::PullThroughCacheRule", "AWS::ECR::RepositoryCreationTemplate"];
+
+/**
+ * A CloudFormation template (JSON; `cdk synth` writes these to `cdk.out/*.template.json`): one document per ECR
+ * resource. `AWS::ECR::RegistryPolicy` `PolicyText` is a registry policy, `AWS::ECR::Repository`
+ * `RepositoryPolicyText` a repository policy (each an object or a JSON string), `AWS::ECR::ReplicationConfiguration`
+ * `ReplicationConfiguration` a replication configuration, `AWS::ECR::PullThroughCacheRule` a pull-through-cache rule,
+ * `AWS::ECR::RepositoryCreationTemplate` a creation template (with its `RepositoryPolicy`). Values go through
+ * {@link cloudFormationValues}. Undefined when the file is not a template; a template with no ECR resource is not ours.
+ */
+export function cloudFormationDocuments(ast: JsonProgram, root: JsonObject, registry: RegistryContext | undefined): { documents: PolicyFile[]; decision: KindDecision } | undefined {
+  const resources = field(root, "Resources");
+  if (resources?.value.type !== "JSONObjectExpression") return undefined;
+  const values = cloudFormationValues(registry);
+  const documents: PolicyFile[] = [];
+  let count = 0;
+  for (const resource of resources.value.properties) {
+    if (resource.value.type !== "JSONObjectExpression") continue;
+    const typeProperty = field(resource.value, "Type");
+    const type = typeProperty?.value.type === "JSONLiteral" ? typeProperty.value.value : undefined;
+    if (typeof type !== "string" || !ECR_TYPES.includes(type)) continue;
+    count++;
+    const properties = field(resource.value, "Properties");
+    if (properties?.value.type !== "JSONObjectExpression") continue;
+    const props = properties.value;
+    const id = propertyName(resource);
+    const base = `Resources.${id}.Properties`;
+    const decision = (kind: KindDecision["kind"], what: string): KindDecision => ({ kind, reason: "content", why: `${what} of ${type} "${id}"` });
+    switch (type) {
+      case "AWS::ECR::RegistryPolicy":
+      case "AWS::ECR::Repository": {
+        const name = type === "AWS::ECR::RegistryPolicy" ? "PolicyText" : "RepositoryPolicyText";
+        const kind: PolicyKind = type === "AWS::ECR::RegistryPolicy" ? "registry-policy" : "repository-policy";
+        const property = field(props, name);
+        if (!property) break;
+        const document = policyAt(ast, property, kind, { type: "cloudformation", path: `${base}.${name}` }, decision(kind, `the ${name}`), values);
+        if (document) documents.push(document);
+        break;
+      }
+      case "AWS::ECR::ReplicationConfiguration": {
+        const property = field(props, "ReplicationConfiguration");
+        if (property?.value.type !== "JSONObjectExpression" || values.isExpression(property.value)) break;
+        const node = property.value;
+        documents.push({
+          kind: "replication-configuration",
+          ast,
+          root: node,
+          host: { type: "cloudformation", path: `${base}.ReplicationConfiguration` },
+          decision: decision("replication-configuration", "the ReplicationConfiguration"),
+          replication: readReplicationConfiguration(node, values),
+        });
+        break;
+      }
+      case "AWS::ECR::PullThroughCacheRule":
+        documents.push({
+          kind: "pull-through-cache-rules",
+          ast,
+          root: props,
+          host: { type: "cloudformation", path: base },
+          decision: decision("pull-through-cache-rules", "the Properties"),
+          pullThroughCacheRules: [readPullThroughCacheRule(props, values)],
+        });
+        break;
+      case "AWS::ECR::RepositoryCreationTemplate":
+        documents.push(...templateDocuments(ast, props, { type: "cloudformation", path: base }, values, decision("repository-creation-template", "the Properties")));
+        break;
+    }
+  }
+  return {
+    documents,
+    decision: { kind: "cloudformation-template", reason: "content", why: `a CloudFormation template with ${count} AWS::ECR resource${count === 1 ? "" : "s"}` },
+  };
+}
+
+/** A file whose kind the config declares: read as that kind, whatever its content suggests. */
+export function declaredDocuments(ast: JsonProgram, root: JsonExpression, kind: Exclude<DeclaredKind, "identity-policy">, decision: KindDecision): PolicyFile[] {
+  const host: DocumentHost = { type: "file", path: "" };
+  if (kind === "pull-through-cache-rules") {
+    const nodes = pullThroughCacheNodes(root) ?? (root.type === "JSONObjectExpression" ? [root] : []);
+    return nodes.length ? [{ kind, ast, root, host, decision, pullThroughCacheRules: nodes.map((n) => readPullThroughCacheRule(n)) }] : [];
+  }
+  if (root.type !== "JSONObjectExpression") return [];
+  switch (kind) {
+    case "registry-policy":
+    case "repository-policy": {
+      const cli = policyTextDocuments(ast, root, undefined, decision);
+      if (cli) return cli.documents;
+      return [policyDocumentOf(ast, root, readPolicyDocument(root), kind, host, decision)];
+    }
+    case "replication-configuration":
+      return [{ kind, ast, root, host, decision, replication: readReplicationConfiguration(replicationRoot(root) ?? root) }];
+    case "repository-creation-template":
+      return templateDocuments(ast, creationTemplateNode(root) ?? root, host, plainJsonValues, decision);
+  }
+}

@@ -1,0 +1,78 @@
+/** REFERENCE §1: the kinds of file a monorepo keeps next to its infrastructure code. */
+export type FileKind =
+  | "registry-policy"
+  | "repository-policy"
+  | "replication-configuration"
+  | "pull-through-cache-rules"
+  | "repository-creation-template";
+
+export const FILE_KINDS: readonly FileKind[] = [
+  "registry-policy",
+  "repository-policy",
+  "replication-configuration",
+  "pull-through-cache-rules",
+  "repository-creation-template",
+];
+
+/**
+ * What the config's `kinds` key may declare: one of the file kinds, or `identity-policy` for IAM identity policies
+ * (attached to users and roles) that ecrlint must leave alone whatever they contain.
+ */
+export type DeclaredKind = FileKind | "identity-policy";
+
+export const DECLARABLE_KINDS: readonly DeclaredKind[] = [...FILE_KINDS, "identity-policy"];
+
+/** Where a kind came from, in the order it is decided: the config, the file's name, or what the file contains. */
+export type KindReason = "config" | "name" | "content";
+
+/**
+ * How a file or a document was recognised, so that `--print-config FILE` can say it: the kind, the reason, and one
+ * sentence for a person (`the file name "repo-policy.json" follows the repository-policy convention`).
+ */
+export interface KindDecision {
+  /** A document kind, `identity-policy` (skipped), or the host of embedded documents. */
+  kind: DeclaredKind | "cloudformation-template" | "aws-cli-output";
+  reason: KindReason;
+  why: string;
+}
+
+/**
+ * File-name conventions for registry and repository policies, checked on the file's base name without its
+ * extension, between separators (start or end of name, `.`, `-`, `_`, or any other non-alphanumeric character):
+ *
+ * | kind | names |
+ * | --- | --- |
+ * | repository-policy | `repository-policy`, `repository_policy`, `repositorypolicy`, `RepositoryPolicy`, `repo-policy`, `repo_policy`, `repopolicy`, and names that contain them: `api.repository-policy.json`, `repo-policy.prod.json` |
+ * | registry-policy | `registry-policy`, `registry_policy`, `registrypolicy`, `RegistryPolicy`, and names that contain them: `prod.registry-policy.json` |
+ *
+ * A name only settles registry against repository policy (and that the file is ours: a policy file named this way
+ * is read even if no statement has a Principal, so that the missing Principal is reported); what the file is at all
+ * (a policy, a replication configuration…) is read from its content.
+ */
+export const POLICY_NAME_CONVENTIONS: readonly { kind: "registry-policy" | "repository-policy"; pattern: RegExp }[] = [
+  { kind: "repository-policy", pattern: /(?:^|[^a-z0-9])(?:repository|repo)[-_]?policy(?:$|[^a-z0-9])/i },
+  { kind: "registry-policy", pattern: /(?:^|[^a-z0-9])registry[-_]?policy(?:$|[^a-z0-9])/i },
+];
+
+/** The file's base name without its last extension (`app.repository-policy.json` → `app.repository-policy`). */
+export function fileStem(filePath: string): string {
+  const base = filePath.split(/[\\/]/).pop() ?? "";
+  const dot = base.lastIndexOf(".");
+  return dot > 0 ? base.slice(0, dot) : base;
+}
+
+/** The policy kind a file name declares by convention, if any (see {@link POLICY_NAME_CONVENTIONS}). */
+export function policyKindFromName(filePath: string): "registry-policy" | "repository-policy" | undefined {
+  const stem = fileStem(filePath);
+  for (const convention of POLICY_NAME_CONVENTIONS) if (convention.pattern.test(stem)) return convention.kind;
+  return undefined;
+}
+
+/**
+ * A JSON file (`.json`, `.jsonc`, `.json5`) named as a repository policy: `repository-policy.json`,
+ * `app.repository-policy.jsonc`, `repo_policy.json`… The name is the only way to tell a repository policy that
+ * (wrongly) has a Resource from a registry policy.
+ */
+export function isRepositoryPolicyFileName(filePath: string): boolean {
+  return /\.json[c5]?$/i.test(filePath) && policyKindFromName(filePath) === "repository-policy";
+}

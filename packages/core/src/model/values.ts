@@ -1,0 +1,88 @@
+import { staticValue, type JsonExpression, type JsonNode } from "../parse.js";
+
+/** A string as the host file gives it: written out, or computed by the host's own language (CloudFormation). */
+export interface HostString {
+  value: string;
+  /**
+   * True when the value depends on something ecrlint cannot know (a template parameter, another resource's
+   * attribute, an imported value, a condition). `value` then shows the unknown parts as `${Name}` (with `::` written
+   * `.`, so that ARN segments stay apart: `arn:aws:ecr:${AWS.Region}:…`): rules and the
+   * evaluator never judge such a value, and never guess what it will be.
+   */
+  unknown: boolean;
+  /** Where the value's characters are written, when the host assembles it from pieces (`Fn::Join`, `Fn::Sub`). */
+  pieces?: ValuePiece[];
+}
+
+/**
+ * Characters [start, end) of an assembled value, and the string literal they are copied from (starting at
+ * `literalStart` of its value), if any: how a finding about a hard-coded Region inside `Fn::Sub` or `Fn::Join`
+ * points at, and fixes, the characters that were written.
+ */
+export interface ValuePiece {
+  start: number;
+  end: number;
+  literal?: JsonExpression;
+  literalStart?: number;
+}
+
+const assembled = new WeakMap<JsonNode, ValuePiece[]>();
+
+/** Records how a host expression's value is assembled (see {@link ValuePiece}). */
+export function setValuePieces(node: JsonNode, pieces: ValuePiece[]): void {
+  assembled.set(node, pieces);
+}
+
+/** How a host expression's value is assembled, if it is. */
+export function valuePieces(node: JsonNode): ValuePiece[] | undefined {
+  return assembled.get(node);
+}
+
+/**
+ * How a host writes values. The policy model reads every string through one, so that the rules see policies the same
+ * way whether they come from a plain JSON file, a CloudFormation template (intrinsic functions), or, later, YAML or
+ * Terraform (interpolations): a host only has to say which nodes are its own expressions and what they stand for.
+ */
+export interface ValueReader {
+  /** For messages and `--print-config`: `JSON`, `CloudFormation`. */
+  readonly language: string;
+  /** The string a node stands for, or undefined when it is neither a string nor a host expression. */
+  string(node: JsonExpression): HostString | undefined;
+  /** True when the node is an expression of the host's language (an intrinsic function) rather than plain JSON. */
+  isExpression(node: JsonExpression): boolean;
+}
+
+const unknownNodes = new WeakSet<JsonNode>();
+
+/** Records that a node's value cannot be known (see {@link HostString.unknown}). */
+export function markUnknown(node: JsonNode): void {
+  unknownNodes.add(node);
+}
+
+/**
+ * Whether a node of a policy holds a value ecrlint cannot know (a CloudFormation parameter, `Fn::GetAtt`…), or sits
+ * inside one. Rules skip such values: an unknown value is never an error and is never guessed.
+ */
+export function isUnknownValue(node: JsonNode | undefined): boolean {
+  for (let n: JsonNode | undefined = node; n; n = (n as { parent?: JsonNode }).parent) if (unknownNodes.has(n)) return true;
+  return false;
+}
+
+/** Plain JSON: only string literals are strings (JSON5 template literals included). */
+export const plainJsonValues: ValueReader = {
+  language: "JSON",
+  string(node) {
+    if (node.type === "JSONLiteral" && typeof node.value === "string") return { value: node.value, unknown: false };
+    if (node.type === "JSONTemplateLiteral") return { value: node.quasis[0]?.value.cooked ?? "", unknown: false };
+    return undefined;
+  },
+  isExpression: () => false,
+};
+
+/**
+ * The plain value of a node as the host will send it: host expressions replaced by the strings they stand for
+ * (unknown parts as `${Name}`). For plain JSON this is what JSON.parse gives.
+ */
+export function hostValue(node: JsonNode, reader: ValueReader): unknown {
+  return staticValue(node, (n) => (n.type === "JSONObjectExpression" && reader.isExpression(n) ? { value: reader.string(n)?.value } : undefined));
+}

@@ -1,0 +1,130 @@
+import { describe, expect, it } from "vitest";
+import fc from "fast-check";
+import { escapeForString, locateInString, parseEmbeddedJson, parseJsonText, rootExpression, type JsonNode, type JsonObject } from "../src/index.js";
+import { walkNodes } from "../src/embedded-json.js";
+import type { AST } from "jsonc-eslint-parser";
+
+/** The host file `{"policyText": <string>}` written with a given raw string literal, and that literal's node. */
+function host(rawLiteral: string) {
+  const text = `{\n  "registryId": "444455556666",\n  "policyText": ${rawLiteral}\n}\n`;
+  const parsed = parseJsonText(text, "JSON5");
+  if (!parsed.ok) throw new Error(parsed.error.message);
+  const root = rootExpression(parsed.ast) as JsonObject;
+  return { text, literal: root.properties[1]!.value as AST.JSONLiteral };
+}
+
+const slice = (text: string, node: { range: [number, number] }) => text.slice(node.range[0], node.range[1]);
+
+/** The host text under a location (single-line locations, 0-based columns). */
+function textAtLoc(text: string, loc: AST.SourceLocation): string {
+  const lines = text.split("\n");
+  if (loc.start.line !== loc.end.line) throw new Error("multi-line");
+  return lines[loc.start.line - 1]!.slice(loc.start.column, loc.end.column);
+}
+
+describe("a policy written in a JSON string", () => {
+  const policy = '{"Statement": [{"Sid": "caf\u00e9 \\"x\\"", "Resource": "arn:aws:ecr:us-east-1:444455556666:repository/*"}]}';
+
+  it("is parsed with every node moved to the host's offsets and lines, escapes accounted for", () => {
+    const { text, literal } = host(JSON.stringify(policy));
+    const parsed = parseEmbeddedJson(literal);
+    if (!parsed?.ok) throw new Error("not parsed");
+    const root = rootExpression(parsed.ast) as JsonObject;
+    const statement = (root.properties[0]!.value as AST.JSONArrayExpression).elements[0] as JsonObject;
+    const sid = statement.properties[0]!.value as AST.JSONLiteral;
+    const resource = statement.properties[1]!.value as AST.JSONLiteral;
+    expect(sid.value).toBe('café "x"');
+    expect(slice(text, sid)).toBe('\\"café \\\\\\"x\\\\\\"\\"');
+    expect(slice(text, resource)).toBe('\\"arn:aws:ecr:us-east-1:444455556666:repository/*\\"');
+    expect(textAtLoc(text, resource.loc)).toBe(slice(text, resource));
+    expect(resource.loc.start.line).toBe(3);
+    expect(slice(text, root)).toBe(text.slice(literal.range[0] + 1, literal.range[1] - 1));
+    expect(parsed.embedding.innerText(sid.range)).toBe('"café \\"x\\""');
+  });
+
+  it("locates characters of a value inside the host string (an ARN's Region)", () => {
+    const { text, literal } = host(JSON.stringify(policy));
+    const parsed = parseEmbeddedJson(literal);
+    if (!parsed?.ok) throw new Error("not parsed");
+    const resource = [...walkNodes(parsed.ast)].find((n): n is AST.JSONLiteral => n.type === "JSONLiteral" && String(n.value).startsWith("arn:"))!;
+    const at = locateInString(resource, 12, 21)!;
+    expect(text.slice(at.range[0], at.range[1])).toBe("us-east-1");
+    expect(textAtLoc(text, at.loc)).toBe("us-east-1");
+  });
+
+  it("reads JSON5 hosts: single quotes, \\x escapes and line continuations", () => {
+    const raw = "'{\"Statement\": \\\n[{\"Sid\": \"\\x41\\u0042\"}]}'";
+    const { text, literal } = host(raw);
+    const parsed = parseEmbeddedJson(literal);
+    if (!parsed?.ok) throw new Error("not parsed");
+    const sid = [...walkNodes(parsed.ast)].find((n): n is AST.JSONLiteral => n.type === "JSONLiteral" && n.value === "AB")!;
+    expect(slice(text, sid)).toBe('"\\x41\\u0042"');
+    expect(sid.loc.start.line).toBe(4);
+    expect(textAtLoc(text, sid.loc)).toBe('"\\x41\\u0042"');
+  });
+
+  it("maps every node onto host text that decodes to the node's own text (property)", () => {
+    const value = fc.letrec((tie) => ({
+      leaf: fc.oneof(fc.string({ unit: "binary" }), fc.integer(), fc.boolean(), fc.constant(null)),
+      node: fc.oneof({ depthSize: "small" }, tie("leaf"), fc.array(tie("node"), { maxLength: 3 }), fc.dictionary(fc.string({ maxLength: 5 }), tie("node"), { maxKeys: 3 })),
+    })).node;
+    fc.assert(
+      fc.property(fc.dictionary(fc.string({ maxLength: 5 }), value, { maxKeys: 4 }), fc.boolean(), (doc, pretty) => {
+        const inner = JSON.stringify(doc, null, pretty ? 2 : undefined);
+        const { text, literal } = host(JSON.stringify(inner));
+        const parsed = parseEmbeddedJson(literal);
+        if (!parsed?.ok) return false;
+        for (const node of walkNodes(parsed.ast)) {
+          const hostSlice = slice(text, node as { range: [number, number] });
+          const decoded = JSON.parse(`"${hostSlice}"`) as string;
+          if (decoded !== parsed.embedding.innerText(node.range)) return false;
+          if (node.type === "JSONLiteral" && JSON.stringify(JSON.parse(decoded)) !== JSON.stringify(node.value)) return false;
+        }
+        return true;
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("turns a rule's edit into an escaped edit of the host, and the host still holds a parseable policy", () => {
+    const { text, literal } = host(JSON.stringify(policy));
+    const parsed = parseEmbeddedJson(literal);
+    if (!parsed?.ok) throw new Error("not parsed");
+    const sid = [...walkNodes(parsed.ast)].find((n): n is AST.JSONLiteral => n.type === "JSONLiteral" && n.value === 'café "x"')!;
+    const edit = parsed.embedding.hostEdit({ range: sid.range, text: JSON.stringify('new "sid" \\ ü') })!;
+    const fixed = text.slice(0, edit.range[0]) + edit.text + text.slice(edit.range[1]);
+    const policyText = (JSON.parse(fixed) as { policyText: string }).policyText;
+    expect((JSON.parse(policyText) as { Statement: { Sid: string }[] }).Statement[0]!.Sid).toBe('new "sid" \\ ü');
+  });
+
+  it("drops an edit that would leave the policy unreadable, or that cuts an escape sequence", () => {
+    const { literal } = host(JSON.stringify(policy));
+    const parsed = parseEmbeddedJson(literal);
+    if (!parsed?.ok) throw new Error("not parsed");
+    const root = rootExpression(parsed.ast)!;
+    expect(parsed.embedding.hostEdit({ range: [root.range[0], root.range[0] + 1], text: "[" })).toBeUndefined();
+    // One character into `\"`: not a character boundary of the decoded text.
+    const quote = (root as JsonObject).properties[0]!.key;
+    expect(parsed.embedding.hostEdit({ range: [quote.range[0] + 1, quote.range[0] + 2], text: "x" })).toBeUndefined();
+  });
+
+  it("escapes for single-quoted JSON5 strings", () => {
+    expect(escapeForString(`it's "x"`, "'")).toBe(`it\\'s "x"`);
+    expect(escapeForString(`it's "x"`, '"')).toBe(`it's \\"x\\"`);
+  });
+
+  it("reports text that is not JSON at its place in the host", () => {
+    const { text, literal } = host(JSON.stringify('{"Statement": [{"Effect": "Allow",}]'));
+    const parsed = parseEmbeddedJson(literal);
+    expect(parsed?.ok).toBe(false);
+    if (!parsed || parsed.ok) return;
+    expect(parsed.error.loc.start.line).toBe(3);
+    expect(text.slice(literal.range[0], parsed.error.range[0]).length).toBeGreaterThan(1);
+  });
+
+  it("gives nothing for a string it cannot map", () => {
+    const node = { type: "JSONLiteral", value: 5, raw: "5", range: [0, 1] } as unknown as AST.JSONLiteral;
+    expect(parseEmbeddedJson(node)).toBeUndefined();
+    expect(locateInString(node as unknown as JsonNode, 0, 1)).toBeUndefined();
+  });
+});
