@@ -1,9 +1,11 @@
 // Decisions per second of the compiled evaluator, against a baseline measured in the same run: a plain loop doing
 // the string comparisons a hand-written check of the same five statements would do. Run after `npm run build`:
 //   node bench/evaluator.mjs [seconds-per-case]
+import { readdirSync, readFileSync } from "node:fs";
 import { compilePolicy, decide, evaluateRequest, queryPolicy } from "../packages/core/dist/evaluator/index.js";
 
-const seconds = Number(process.argv[2] ?? 1);
+const onlyInconclusive = process.argv.includes("--inconclusive");
+const seconds = Number(process.argv.filter((a) => !a.startsWith("--"))[2] ?? 1);
 const REGISTRY = "444455556666";
 const policy = {
   Version: "2012-10-17",
@@ -64,22 +66,62 @@ function measureOnce(fn) {
   return n / seconds;
 }
 
-const rows = [
-  ["baseline: hand-written string checks", measure(baseline)],
-  ["decide(compiled, request)", measure((r) => decide(compiled, r))],
-  ["evaluateRequest(compiled, request) with trace", measure((r) => evaluateRequest(compiled, r).decision)],
-];
-const base = rows[0][1];
-const queryStart = performance.now();
-let queries = 0;
-while (performance.now() - queryStart < seconds * 1000) {
-  queryPolicy(compiled, { action: actions[queries % 4], context: contexts[0] });
-  queries++;
-}
-const qps = queries / ((performance.now() - queryStart) / 1000);
+if (!onlyInconclusive) {
+  const rows = [
+    ["baseline: hand-written string checks", measure(baseline)],
+    ["decide(compiled, request)", measure((r) => decide(compiled, r))],
+    ["evaluateRequest(compiled, request) with trace", measure((r) => evaluateRequest(compiled, r).decision)],
+  ];
+  const base = rows[0][1];
+  const queryStart = performance.now();
+  let queries = 0;
+  while (performance.now() - queryStart < seconds * 1000) {
+    queryPolicy(compiled, { action: actions[queries % 4], context: contexts[0] });
+    queries++;
+  }
+  const qps = queries / ((performance.now() - queryStart) / 1000);
 
-const fmt = (n) => Math.round(n).toLocaleString("en-US").padStart(12);
-console.log(`5-statement policy, ${requests.length} distinct requests, ${seconds}s per case, node ${process.version}`);
-console.log(`${"case".padEnd(48)} ${"decisions/s".padStart(12)}  ratio to baseline`);
-for (const [name, rate] of rows) console.log(`${name.padEnd(48)} ${fmt(rate)}  ${(rate / base).toFixed(2)}`);
-console.log(`${"queryPolicy(principal and resource left out)".padEnd(48)} ${fmt(qps)}  (queries/s)`);
+  const fmt = (n) => Math.round(n).toLocaleString("en-US").padStart(12);
+  console.log(`5-statement policy, ${requests.length} distinct requests, ${seconds}s per case, node ${process.version}`);
+  console.log(`${"case".padEnd(48)} ${"decisions/s".padStart(12)}  ratio to baseline`);
+  for (const [name, rate] of rows) console.log(`${name.padEnd(48)} ${fmt(rate)}  ${(rate / base).toFixed(2)}`);
+  console.log(`${"queryPolicy(principal and resource left out)".padEnd(48)} ${fmt(qps)}  (queries/s)`);
+}
+
+/**
+ * How often a quantified question comes back inconclusive, on the registry policies under bench/policies (written
+ * after real ones: replication, pull through cache, organization pulls, team prefixes, CI roles, break-glass…):
+ * every question "some principal / this principal, some repository, any context: is the action allowed?".
+ */
+function inconclusiveRate() {
+  const dir = new URL("./policies/", import.meta.url);
+  const registry = { source: "config", account: REGISTRY, region: "us-west-2", partition: "aws" };
+  const askedActions = [
+    "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:PutImage", "ecr:InitiateLayerUpload", "ecr:DeleteRepository",
+    "ecr:BatchDeleteImage", "ecr:CreateRepository", "ecr:ReplicateImage", "ecr:BatchImportUpstreamImage", "ecr:TagResource",
+    "ecr:SetRepositoryPolicy", "ecr:DescribeImages", "ecr:PutLifecyclePolicy", "ecr:StartImageScan", "ecr:GetAuthorizationToken", "ecr:PutRegistryPolicy",
+  ];
+  const askedPrincipals = [undefined, REGISTRY, `arn:aws:iam::${REGISTRY}:role/ci-build`, `arn:aws:sts::${REGISTRY}:assumed-role/platform/deploy`, "111122223333"];
+  let asked = 0;
+  let inconclusive = 0;
+  const reasons = new Map();
+  for (const file of readdirSync(dir).filter((f) => f.endsWith(".json")).sort()) {
+    const compiled = compilePolicy(readFileSync(new URL(file, dir), "utf8"), { registry });
+    for (const action of askedActions) {
+      for (const principal of askedPrincipals) {
+        const result = queryPolicy(compiled, { action, anyContext: true, ...(principal ? { principal } : {}) });
+        asked++;
+        if (result.status === "inconclusive") {
+          inconclusive++;
+          const key = `${file}: ${result.reason}`;
+          reasons.set(key, (reasons.get(key) ?? 0) + 1);
+        }
+      }
+    }
+  }
+  return { asked, inconclusive, reasons };
+}
+
+const rate = inconclusiveRate();
+console.log(`${"queryPolicy anyContext on bench/policies".padEnd(48)} ${`${rate.inconclusive}/${rate.asked}`.padStart(12)}  inconclusive (${((100 * rate.inconclusive) / rate.asked).toFixed(1)}%)`);
+if (process.env.BENCH_REASONS) for (const [reason, n] of rate.reasons) console.log(`  ${n} × ${reason}`);

@@ -6,7 +6,3 @@ export function principalNodeFor(s: PolicyStatement, principalValue: string | un
   for (const e of s.principal?.entries ?? []) for (const v of e.values) if (v.value === principalValue) return v.node;
   return (s.principal ?? s.notPrincipal)!.property.key;
 }
-
-export function describeCaller(principal: string): string {
-  return principal === "anonymous" ? "an anonymous caller" : `"${principal}"`;
-}

@@ -1,7 +1,8 @@
-import { compileForFinding, findOutsiderAccess } from "@ecrlint/core/evaluator";
+import { compileForFinding, describeWitnessPrincipal, findOutsiderAccess } from "@ecrlint/core/evaluator";
 import { defineRule } from "@ecrlint/core";
-import { describeCaller, principalNodeFor } from "../_shared/outsider-access.js";
+import { principalNodeFor } from "../_shared/outsider-access.js";
 import { policyOf } from "../_shared/util.js";
+import { DOCS } from "../_shared/docs.js";
 
 export const noExternalPrincipal = defineRule({
   id: "no-external-principal",
@@ -10,10 +11,12 @@ export const noExternalPrincipal = defineRule({
     docs: {
       description: "Disallow grants to principals outside the configured trusted accounts and organizations",
       config: "strict",
-      reference: "§2 (cross-account grants), §6 (account principals, cross-account access, condition semantics)",
+      findingType: "security-warning",
+      accessAnalyzer: [],
+      sources: [DOCS.principal, DOCS.evaluation, DOCS.replicationPermissions],
     },
     messages: {
-      externalPrincipal: "{{principal}} is outside the trusted accounts and organizations, and this statement allows it {{action}}{{context}}.",
+      externalPrincipal: "This statement allows {{action}}{{context}} to {{principal}}.",
     },
     schema: [],
   },
@@ -35,7 +38,7 @@ export const noExternalPrincipal = defineRule({
       context.report({
         node: principalNodeFor(statement, access.principalValue),
         messageId: "externalPrincipal",
-        data: { principal: describeCaller(principal), action, context: access.namedContext.length ? ` (with ${access.namedContext.join(", ")})` : "" },
+        data: { principal: describeWitnessPrincipal(compiled, principal, "outside the trusted accounts and organizations", "an account outside your organization"), action, context: access.namedContext.length ? ` (with ${access.namedContext.join(", ")})` : "" },
       });
     }
   },

@@ -1,7 +1,8 @@
-import { accountsNamedIn, compileForFinding, findOutsiderAccess } from "@ecrlint/core/evaluator";
+import { accountsNamedIn, compileForFinding, describeWitnessPrincipal, findOutsiderAccess } from "@ecrlint/core/evaluator";
 import { defineRule } from "@ecrlint/core";
-import { describeCaller, principalNodeFor } from "../_shared/outsider-access.js";
+import { principalNodeFor } from "../_shared/outsider-access.js";
 import { policyOf } from "../_shared/util.js";
+import { DOCS } from "../_shared/docs.js";
 
 export const noPublicAccess = defineRule({
   id: "no-public-access",
@@ -10,11 +11,13 @@ export const noPublicAccess = defineRule({
     docs: {
       description: "Disallow an Allow that any principal in the world can use",
       config: "recommended",
-      reference: "§6 (principal \"*\" includes anonymous callers, NotPrincipal, missing condition keys, IfExists, ForAllValues)",
+      findingType: "security-warning",
+      accessAnalyzer: [],
+      sources: [DOCS.principal, DOCS.evaluation, DOCS.conditionOperators],
     },
     messages: {
       publicAccess:
-        "Anyone can use this grant: {{principal}}, which neither this policy nor its registry names, is allowed {{action}}. Name the principals, or pin them with a condition such as aws:PrincipalOrgID, aws:PrincipalAccount or aws:SourceAccount.",
+        "Anyone can use this grant: it allows {{action}} to {{principal}}. Name the principals, or pin them with a condition such as aws:PrincipalOrgID, aws:PrincipalAccount or aws:SourceAccount.",
     },
     schema: [],
   },
@@ -32,7 +35,7 @@ export const noPublicAccess = defineRule({
     for (const access of findOutsiderAccess(compiled, { trustedAccounts: accounts })) {
       const { principal, action } = access.witness.request;
       const statement = policy.statements.find((s) => s.index === access.statement)!;
-      context.report({ node: principalNodeFor(statement, access.principalValue), messageId: "publicAccess", data: { principal: describeCaller(principal), action } });
+      context.report({ node: principalNodeFor(statement, access.principalValue), messageId: "publicAccess", data: { principal: describeWitnessPrincipal(compiled, principal, "in an account that neither this policy nor its registry names", "a stranger's account"), action } });
     }
   },
 });

@@ -1,6 +1,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import {
   closest,
+  configSeverity,
   eslintRuleMeta,
   mergeOptions,
   RULE_PREFIX,
@@ -108,9 +109,8 @@ export interface ResolvedRules {
 
 /**
  * The runner's default is the plugin's `recommended` config: every rule whose `meta.docs.config` is
- * `recommended` at `error`, the `strict`-only rules off. Config `rules` and then API overrides are laid over it.
- * A file's inline `eslint` comment settings go last, as in ESLint. With `quiet`, warn-level rules are not run at all,
- * as ESLint's `--quiet` does.
+ * `recommended`, at the level its Access Analyzer finding type gives it (`configSeverity`), the `strict`-only rules off. Config `rules` and then API overrides are laid over it.
+ * A file's inline `eslint` comment settings go last, as in ESLint. With `quiet`, warn-level rules are not run at all, as ESLint's `--quiet` does.
  */
 export function resolveRules(
   configRules: Record<string, RuleSetting> | undefined,
@@ -119,7 +119,7 @@ export function resolveRules(
   inline?: Record<string, RuleSetting>,
 ): ResolvedRules {
   const settings = new Map<string, RuleSetting>();
-  for (const rule of knownRules().values()) if (rule.meta.docs.config === "recommended") settings.set(rule.id, "error");
+  for (const rule of knownRules().values()) if (rule.meta.docs.config === "recommended") settings.set(rule.id, configSeverity(rule.meta));
   for (const source of [configRules, overrides, inline]) {
     for (const [id, setting] of Object.entries(source ?? {})) {
       const previous = settings.get(id);

@@ -1,7 +1,7 @@
 import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { repoDir, runBin, tempDir } from "./helpers.js";
+import { packageDir, repoDir, runBin, tempDir } from "./helpers.js";
 
 const failingCases = join(repoDir, "packages/testing/test/fixtures/failing.json");
 
@@ -96,5 +96,89 @@ describe("ecrlint explain", () => {
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain("nope.json");
     expect(missing.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe("no vacuous passes from the command line", () => {
+  it("a cases file with an unknown action, a non-ECR action or a malformed resource exits 2 naming the case and the key", async () => {
+    const dir = tempDir("ecrlint-cases-");
+    const policy = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "111122223333" }, Action: "ecr:PutImage", Resource: "arn:aws:ecr:us-west-2:444455556666:repository/*" }] };
+    const cases = [
+      { name: "push typo", action: "ecr:PutImagee", expect: "deny" },
+      { name: "s3 read", action: "s3:GetObject", expect: "deny" },
+      { name: "bad resource", action: "ecr:PutImage", resource: "arn:aws:ecr:us-west-2:444455556666:repositry/app", expect: "deny" },
+    ];
+    for (const [i, c] of cases.entries()) writeFileSync(join(dir, `c${i}.cases.json`), JSON.stringify({ policy, cases: [c] }));
+    const { code, stdout } = await runBin(["test"], { cwd: dir });
+    expect(code).toBe(2);
+    expect(stdout).toContain('c0.cases.json cases[0].action: case "push typo": "ecr:PutImagee" is not an action of the ECR catalog (did you mean "ecr:PutImage"?).');
+    expect(stdout).toContain('c1.cases.json cases[0].action: case "s3 read": "s3:GetObject" is not an ECR action');
+    expect(stdout).toContain('c2.cases.json cases[0].resource: case "bad resource": Resource "arn:aws:ecr:us-west-2:444455556666:repositry/app" names the resource type "repositry", not repository (did you mean "repository"?).');
+    expect(stdout.trimEnd().split("\n").at(-1)).toBe("0 passed, 0 failed, 3 invalid files");
+  });
+
+  it("a context key no ECR request carries is a warning beside the passing case, exit 0", async () => {
+    const dir = tempDir("ecrlint-cases-");
+    const policy = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "111122223333" }, Action: "ecr:PutImage", Resource: "arn:aws:ecr:us-west-2:444455556666:repository/*" }] };
+    const cases = [{ name: "push from the office", principal: "111122223333", action: "ecr:PutImage", context: { "aws:SourceIpp": "10.0.0.1" }, expect: "allow" }];
+    writeFileSync(join(dir, "w.cases.json"), JSON.stringify({ policy, cases }));
+    const { code, stdout } = await runBin(["test"], { cwd: dir });
+    expect(code).toBe(0);
+    expect(stdout).toContain('  ! push from the office (line 1): Context key "aws:SourceIpp" is neither a condition key of ECR requests nor one the policy uses, so it changes nothing (did you mean "aws:SourceIp"?).');
+    expect(stdout.trimEnd().split("\n").at(-1)).toBe("1 passed, 0 failed");
+  });
+
+  it("explain refuses an action outside the catalog, with a did-you-mean, exit 2", async () => {
+    const { code, stdout, stderr } = await runBin(["explain", "fixtures/replication/registry-policy.json", "-a", "ecr:ReplicateImages"], { cwd: repoDir });
+    expect(code).toBe(2);
+    expect(stdout).toBe("");
+    expect(stderr).toBe('"ecr:ReplicateImages" is not an action of the ECR catalog (did you mean "ecr:ReplicateImage"?).\n');
+  });
+
+  it("explain says what a made-up witness principal stands for", async () => {
+    const dir = tempDir("ecrlint-explain-");
+    const policy = { Version: "2012-10-17", Statement: [{ Sid: "Open", Effect: "Allow", Principal: "*", Action: "ecr:BatchGetImage", Resource: "arn:aws:ecr:us-west-2:444455556666:repository/*" }] };
+    writeFileSync(join(dir, "registry-policy.json"), JSON.stringify(policy, null, 2));
+    const { stdout } = await runBin(["explain", "registry-policy.json", "-a", "ecr:BatchGetImage"], { cwd: dir });
+    expect(stdout).toMatch(/\n {10}\(arn:aws:iam::\d{12}:root stands for any account that neither the policy nor the question names\)\n/);
+  });
+
+  it("explain warns about an unknown context key", async () => {
+    const { code, stderr } = await runBin(
+      ["explain", "fixtures/replication/registry-policy.json", "-a", "ecr:ReplicateImage", "-p", "111122223333", "-r", "arn:aws:ecr:us-west-2:444455556666:repository/app", "-c", "aws:SourceIpp=10.0.0.1"],
+      { cwd: repoDir },
+    );
+    expect(code).toBe(0);
+    expect(stderr).toContain('warning: Context key "aws:SourceIpp" is neither a condition key of ECR requests nor one the policy uses, so it changes nothing (did you mean "aws:SourceIp"?).');
+  });
+
+  it('explain says "explicitly denied for some values" when a Deny covers only some of them', async () => {
+    const dir = tempDir("ecrlint-explain-");
+    const policy = {
+      Version: "2012-10-17",
+      Statement: [
+        { Sid: "Pull", Effect: "Allow", Principal: { AWS: "111122223333" }, Action: "ecr:BatchGetImage", Resource: "arn:aws:ecr:us-west-2:444455556666:repository/public/*" },
+        { Sid: "NoSecrets", Effect: "Deny", Principal: "*", Action: "ecr:BatchGetImage", Resource: "arn:aws:ecr:us-west-2:444455556666:repository/secret/*" },
+      ],
+    };
+    writeFileSync(join(dir, "registry-policy.json"), JSON.stringify(policy, null, 2));
+    const allowed = await runBin(["explain", "registry-policy.json", "-a", "ecr:BatchGetImage", "-p", "111122223333"], { cwd: dir });
+    expect(allowed.stdout).toContain("Decision: allowed for some value; explicitly denied for some values");
+    const denied = await runBin(["explain", "registry-policy.json", "-a", "ecr:BatchGetImage", "-p", "222233334444"], { cwd: dir });
+    expect(denied.stdout).toContain("Decision: denied for every value: explicitly denied for some values, implicitly denied (no statement allows them) for the others");
+  });
+});
+
+// IAM User Guide, condition operators: date values are "one of the W3C implementations of the ISO 8601 date formats or
+// in epoch (UNIX) time"; a value without a zone is read as UTC, never in the machine's time zone.
+describe("dates do not depend on the machine's time zone", () => {
+  it("a cases file gives the same answers under TZ=UTC and TZ=Asia/Kolkata", async () => {
+    const cases = join(packageDir, "test/fixtures/dates.cases.json");
+    const utc = await runBin(["test", cases, "--format", "json"], { cwd: repoDir, env: { TZ: "UTC" } });
+    const kolkata = await runBin(["test", cases, "--format", "json"], { cwd: repoDir, env: { TZ: "Asia/Kolkata" } });
+    expect(utc.code).toBe(0);
+    expect(kolkata.code).toBe(0);
+    expect(kolkata.stdout).toBe(utc.stdout);
+    expect(JSON.parse(utc.stdout)).toMatchObject({ passed: 6, failed: 0, invalid: 0 });
   });
 });

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import type { ESLint, Linter, Rule } from "eslint";
 import * as jsoncParser from "jsonc-eslint-parser";
-import { RULE_PREFIX, type EcrlintConfig } from "@ecrlint/core";
+import { configSeverity, RULE_PREFIX, type EcrlintConfig } from "@ecrlint/core";
 import { ruleList } from "@ecrlint/rules";
 import { toEslintRule } from "./to-eslint-rule.js";
 
@@ -21,7 +21,8 @@ type ConfigName = "recommended" | "strict";
 
 function enabledRules(name: ConfigName): Linter.RulesRecord {
   const enabled = ruleList.filter((r) => name === "strict" || r.meta.docs.config === "recommended");
-  return Object.fromEntries(enabled.map((r) => [RULE_PREFIX + r.id, "error" as const]));
+  // Access Analyzer's errors and security warnings are errors; its warnings and suggestions warn.
+  return Object.fromEntries(enabled.map((r) => [RULE_PREFIX + r.id, configSeverity(r.meta) as Linter.RuleSeverity]));
 }
 
 /** The plugin's configs: `jsonc-eslint-parser` on the policy file extensions, and the rules. */

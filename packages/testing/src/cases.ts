@@ -4,7 +4,7 @@ import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { Ajv, type ErrorObject } from "ajv";
 import picomatch from "picomatch";
 import { ConfigLocator, keyPathOf, parseJsonText, rootExpression } from "@ecrlint/core";
-import type { ContextValue, EvaluationRequest } from "@ecrlint/core/evaluator";
+import { RequestValueError, type ContextValue, type EvaluationRequest } from "@ecrlint/core/evaluator";
 import { checkExpectation, evaluatePolicy, type Expectation, type PolicyEvaluation } from "./check.js";
 import type { RegistryOption } from "./policy.js";
 
@@ -43,6 +43,8 @@ export interface CaseResult {
   message: string;
   counterexample?: EvaluationRequest;
   witness?: EvaluationRequest;
+  /** Context keys that no ECR request carries and the policy does not use, with a did-you-mean. */
+  warnings?: string[];
 }
 
 export interface CasesFileResult {
@@ -155,6 +157,8 @@ export function runCasesFile(filePath: string, options: RunOptions = {}): CasesF
       evaluation = evaluatePolicy(content.policy, c.action, { ...c }, loadOptions);
     } catch (error) {
       const message = (error as Error).message;
+      // A misspelled action, resource or principal would make the case pass vacuously: the file is invalid.
+      if (error instanceof RequestValueError) return invalid(`cases[${i}].${error.key}`, `case "${c.name}": ${message}`);
       // A policy that cannot be read makes the whole file invalid; a bad principal only fails its case.
       if (/policy/i.test(message) && !/principal/i.test(message)) return invalid("policy", message);
       return invalid(`cases[${i}].principal`, message);
@@ -165,6 +169,7 @@ export function runCasesFile(filePath: string, options: RunOptions = {}): CasesF
     const at = lines[i];
     if (at) Object.assign(result, at);
     if (outcome.counterexample) result.counterexample = outcome.counterexample;
+    if (evaluation.warnings) result.warnings = evaluation.warnings;
     if (evaluation.query?.allowed && c.expect === "allow") result.witness = evaluation.query.allowed.request;
     results.push(result);
   }

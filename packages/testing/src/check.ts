@@ -1,5 +1,7 @@
 import {
+  checkRequest,
   DECISION_WORDS,
+  RequestValueError,
   describeRequest,
   evaluateRequest,
   explainResult,
@@ -45,6 +47,8 @@ export interface PolicyEvaluation {
   result?: EvaluationResult;
   query?: QueryResult;
   reason?: string;
+  /** What the request names that no ECR request carries (an unknown context key), with a did-you-mean. */
+  warnings?: string[];
 }
 
 export interface CheckOutcome {
@@ -57,7 +61,12 @@ export interface CheckOutcome {
 /** Evaluates an action against a policy, quantifying over what the request leaves out. */
 export function evaluatePolicy(policy: PolicyLike, action: string, request: TestRequest = {}, options: LoadOptions = {}): PolicyEvaluation {
   const loaded = loadPolicy(policy, { ...options, ...(request.registry ? { registry: request.registry } : {}) });
-  const base = { policyName: loaded.name, action, request };
+  // A misspelled action or resource would make every deny pass: such a request is refused, not evaluated.
+  const problems = checkRequest(loaded.compiled, { action, principal: request.principal, resource: request.resource, context: request.context });
+  const error = problems.find((p) => p.severity === "error");
+  if (error) throw new RequestValueError(error);
+  const warnings = problems.map((p) => p.message);
+  const base = { policyName: loaded.name, action, request, ...(warnings.length ? { warnings } : {}) };
   if (request.principal !== undefined && request.resource !== undefined && !request.anyContext) {
     const concrete: EvaluationRequest = { principal: request.principal, action, resource: request.resource, ...(request.context ? { context: request.context } : {}) };
     const result = evaluateRequest(loaded.compiled, concrete);

@@ -18,10 +18,13 @@ export function formatStylish(run: CasesRun): string {
       continue;
     }
     const failures = f.cases.filter((c) => !c.pass);
-    if (!failures.length) continue;
+    const warned = f.cases.filter((c) => c.pass && c.warnings?.length);
+    if (!failures.length && !warned.length) continue;
     out.push(f.file);
+    for (const c of warned) for (const w of c.warnings!) out.push(`  ! ${c.name}${c.line !== undefined ? ` (line ${c.line})` : ""}: ${w}`);
     for (const c of failures) {
       out.push(`  ✗ ${c.name}${c.line !== undefined ? ` (line ${c.line})` : ""}`);
+      for (const w of c.warnings ?? []) out.push(`    ! ${w}`);
       out.push(indent(c.message, "    "));
     }
     out.push("");

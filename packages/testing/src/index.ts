@@ -19,6 +19,7 @@ export function denyExpectation(decision: DenyRequest["decision"]): Expectation 
 
 function assertExpectation(policy: PolicyLike, action: string, request: TestRequest, expected: Expectation, caller: (...args: never[]) => unknown): PolicyEvaluation {
   const evaluation = evaluatePolicy(policy, action, request);
+  for (const warning of evaluation.warnings ?? []) process.emitWarning(warning, { type: "EcrlintWarning", code: "ECRLINT_CONTEXT_KEY" });
   const outcome = checkExpectation(evaluation, expected);
   if (!outcome.pass) {
     throw new AssertionError({ message: outcome.message, actual: evaluation.decision, expected, operator: expected === "allow" ? "expectAllowed" : "expectDenied", stackStartFn: caller });

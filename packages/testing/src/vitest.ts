@@ -26,6 +26,7 @@ interface MatcherState {
 
 function run(this: MatcherState, received: unknown, action: string, request: TestRequest, expected: Expectation) {
   const evaluation = evaluatePolicy(received as PolicyLike, action, request);
+  for (const warning of evaluation.warnings ?? []) process.emitWarning(warning, { type: "EcrlintWarning", code: "ECRLINT_CONTEXT_KEY" });
   const outcome = checkExpectation(evaluation, expected);
   return {
     pass: outcome.pass,

@@ -55,7 +55,7 @@ describe("expectAllowed / expectDenied", () => {
   it("reports an inconclusive search instead of guessing", () => {
     const policy = {
       Version: "2012-10-17",
-      Statement: { Effect: "Allow", Principal: "*", Action: "ecr:*", Resource: "*", Condition: { StringEquals: { "aws:PrincipalTag/team": "${aws:ResourceTag/team}" } } },
+      Statement: { Effect: "Allow", Principal: "*", Action: "ecr:*", Resource: "*", Condition: { StringLike: { "aws:PrincipalTag/team": "${aws:ResourceTag/team}-*" } } },
     };
     const request = { principal: "111122223333", resource: "arn:aws:ecr:us-west-2:444455556666:repository/app", anyContext: true };
     const evaluation = evaluatePolicy(policy, "ecr:PutImage", request);
@@ -63,7 +63,7 @@ describe("expectAllowed / expectDenied", () => {
     expect(evaluation.reason).toContain("${aws:resourcetag/team}");
     expect(failureOf(() => expectDenied(policy, "ecr:PutImage", request))).toContain("inconclusive: ");
     // A witness, once found, is certain even where the search as a whole is not exact.
-    const given = { ...request, context: { "aws:ResourceTag/team": "blue", "aws:PrincipalTag/team": "blue" } };
+    const given = { ...request, context: { "aws:ResourceTag/team": "blue", "aws:PrincipalTag/team": "blue-x" } };
     expect(expectAllowed(policy, "ecr:PutImage", given).decision).toBe("allow");
   });
 });

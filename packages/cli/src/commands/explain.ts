@@ -48,6 +48,7 @@ export async function runExplainCommand(argv: string[], io: CommandIo): Promise<
   if (options.anyContext) request.anyContext = true;
   try {
     const evaluation = evaluatePolicy(policyFile, options.action, request, { baseDir: io.cwd });
+    for (const warning of evaluation.warnings ?? []) io.stderr(`warning: ${warning}\n`);
     io.stdout(options.format === "json" ? `${JSON.stringify(evaluation, null, 2)}\n` : formatTrace(evaluation));
     return 0;
   } catch (error) {

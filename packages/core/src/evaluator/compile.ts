@@ -92,6 +92,17 @@ function compilePrincipal(element: PrincipalElement, negated: boolean): Compiled
   return { negated, entries };
 }
 
+/**
+ * Numeric, Date, Binary and IP address operators take no policy variables: their `${…}` is literal text, which is
+ * no number, date, base-64 value or address, so the value never matches. IAM User Guide, condition operators:
+ * "You can not use a policy variable with the Numeric condition operator" (and likewise for Date, Binary and
+ * IpAddress).
+ */
+export function acceptsVariables(operator: ParsedOperator | undefined): boolean {
+  const family = operator?.base.family;
+  return family !== "numeric" && family !== "date" && family !== "binary" && family !== "ip";
+}
+
 function compileConditions(statement: PolicyStatement, variablesEnabled: boolean): CompiledCondition[] {
   const conditions: CompiledCondition[] = [];
   for (const block of lastByName(statement.condition?.operators ?? [], (o) => o.operator)) {
@@ -102,7 +113,7 @@ function compileConditions(statement: PolicyStatement, variablesEnabled: boolean
         keyText: k.key,
         key: k.key.toLowerCase(),
         operator,
-        values: k.values.map((v) => new Template(v.value, variablesEnabled)),
+        values: k.values.map((v) => new Template(v.value, variablesEnabled && acceptsVariables(operator))),
       });
     }
   }

@@ -83,7 +83,7 @@ export function prepareRequest(policy: CompiledPolicy, request: EvaluationReques
 // ---------------------------------------------------------------------------------------------------------------
 // The decision alone: the hot path, no allocation beyond what matching needs.
 
-function principalLevel(statement: CompiledStatement, caller: Caller): PrincipalLevel {
+export function principalLevel(statement: CompiledStatement, caller: Caller): PrincipalLevel {
   const principal = statement.principal!;
   if (principal.negated) return notPrincipalExempts(principal.entries, caller).exempt ? undefined : "specific";
   let level: PrincipalLevel;
@@ -115,7 +115,7 @@ function patternMatches(template: Template, value: string, lookup: Lookup): bool
   return r.ok && matchResolved(r.value, value, false);
 }
 
-function resourceMatches(statement: CompiledStatement, resource: string, lookup: Lookup): boolean {
+export function resourceMatches(statement: CompiledStatement, resource: string, lookup: Lookup): boolean {
   const element = statement.resource;
   if (!element) return true;
   if (!element.negated) {
@@ -182,7 +182,9 @@ export function conditionHolds(condition: CompiledCondition, lookup: Lookup): bo
     return op.base.negated;
   }
   if (op.set) {
-    const values = typeof value === "string" ? [value] : value;
+    // An empty string is an empty data set. IAM User Guide, single-valued vs. multivalued context keys: ForAllValues
+    // "also returns true if the context key in the request resolves to an empty data set, such as an empty string".
+    const values = typeof value === "string" ? (value === "" ? [] : [value]) : value;
     if (values.length === 0) return op.set === "ForAllValues";
     if (op.set === "ForAnyValue") {
       for (const v of values) if (valueTest(condition, v, lookup).matched) return true;
@@ -284,6 +286,10 @@ export function decide(policy: CompiledPolicy | unknown, request: EvaluationRequ
 
 const SEGMENTS = ["partition", "service", "Region", "account", "resource"] as const;
 
+function joinList(words: readonly string[]): string {
+  return words.length < 2 ? words.join("") : `${words.slice(0, -1).join(", ")} and ${words[words.length - 1]}`;
+}
+
 function quote(values: readonly string[]): string {
   return values.map((v) => `"${v}"`).join(", ");
 }
@@ -307,9 +313,9 @@ function explainPrincipal(statement: CompiledStatement, caller: Caller): PartTra
   const who = describeCaller(caller);
   if (principal.negated) {
     const listed = quote(principal.entries.map((e) => e.source));
-    const { exempt, missingAccount } = notPrincipalExempts(principal.entries, caller);
+    const { exempt, missing } = notPrincipalExempts(principal.entries, caller);
     if (exempt) return { matched: false, reason: `${who} is listed in NotPrincipal (${listed})`, level: undefined };
-    const hint = missingAccount ? ` (its account ${caller.account} is not listed, and AWS may check the account first)` : "";
+    const hint = missing.length ? ` (${joinList(missing)} ${missing.length === 1 ? "is" : "are"} not listed, and AWS may check each on its own)` : "";
     return { matched: true, reason: `${who} is not exempted by NotPrincipal (${listed})${hint}`, level: "specific" };
   }
   let accountEntry: string | undefined;
@@ -423,8 +429,8 @@ function explainCondition(condition: CompiledCondition, lookup: Lookup): Conditi
   if (!op.set && typeof value !== "string") {
     return finish(`${condition.keyText} is multi-valued ${showValue(value)}: without ForAnyValue/ForAllValues the condition never holds`);
   }
-  if (op.set && typeof value !== "string" && value.length === 0) {
-    return finish(`${condition.keyText} is an empty list: ${op.set === "ForAllValues" ? "ForAllValues holds" : "ForAnyValue fails"}`);
+  if (op.set && value.length === 0) {
+    return finish(`${condition.keyText} is ${typeof value === "string" ? "an empty string" : "an empty list"}, an empty data set: ${op.set === "ForAllValues" ? "ForAllValues holds" : "ForAnyValue fails"}`);
   }
   const verb = matched ? "satisfies" : "does not satisfy";
   return finish(`${condition.keyText} ${showValue(value)} ${verb} ${condition.operatorText} ${expected}${missing}`);

@@ -1,11 +1,12 @@
-export { compileForFinding, compilePolicy, isCompiledPolicy, type CompiledPolicy, type CompiledStatement, type CompiledCondition } from "./compile.js";
+export { acceptsVariables, compileForFinding, compilePolicy, isCompiledPolicy, type CompiledPolicy, type CompiledStatement, type CompiledCondition } from "./compile.js";
 export { evaluateRequest, decide, conditionHoldsWhenAbsent, failsWithoutKeys } from "./evaluate.js";
-export { queryPolicy, type QueryOptions } from "./query.js";
+export { queryPolicy, EmptyQueryError, type QueryOptions } from "./query.js";
 export { replicationGrant, type ReplicationGrant, type ReplicationGrantQuery, type DestinationRegistry } from "./replication.js";
-export { findOutsiderAccess, accountsNamedIn, PINNING_KEYS, OUTSIDER_KINDS, type OutsiderQuery, type OutsiderAccess } from "./outsiders.js";
+export { findOutsiderAccess, accountsNamedIn, describeWitnessPrincipal, PINNING_KEYS, OUTSIDER_KINDS, type OutsiderQuery, type OutsiderAccess } from "./outsiders.js";
 export { parseCaller, principalAccount, isAccountPrincipal, type Caller } from "./principal.js";
-export { parseOperator, isArnOperator, OPERATOR_NAMES, parseCidr, parseDate, parseNumber } from "./operators.js";
-export { actionMatches, expandActionPattern, statementCoversAction, resourcePatternMatches, resourcePatternsOverlap } from "./match.js";
+export { parseOperator, isArnOperator, OPERATOR_NAMES, cidrWithin, parseCidr, parseDate, parseNumber, privateRangeOf } from "./operators.js";
+export { actionMatches, actionPatternCovers, expandActionPattern, statementCoversAction, resourcePatternCovers, resourcePatternMatches, resourcePatternsOverlap } from "./match.js";
 export { wildcardMatch } from "./wildcard.js";
 export { formatTrace, explainResult, failedParts, describeRequest, joinWords, DECISION_WORDS, type TracedEvaluation } from "./trace-text.js";
 export type * from "./types.js";
+export { checkRequest, RequestValueError, type RequestProblem, type CheckedRequest } from "./request-check.js";

@@ -18,12 +18,44 @@ export function parseNumber(text: string): number | undefined {
   return /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$/.test(text.trim()) ? Number(text) : undefined;
 }
 
-/** ISO 8601 or epoch seconds, as the IAM guide allows for Date operators; milliseconds since the epoch. */
+const W3C_DATE = /^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(Z|[+-]\d{2}:\d{2})?)?)?)?$/;
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return [4, 6, 9, 11].includes(month) ? 30 : 31;
+}
+
+/**
+ * A date as the Date operators read it, in milliseconds since the epoch; undefined when it is none. IAM User Guide,
+ * condition operators: "You must specify date/time values with one of the W3C implementations of the ISO 8601 date
+ * formats or in epoch (UNIX) time." The W3C profile (www.w3.org/TR/NOTE-datetime) is `YYYY`, `YYYY-MM`,
+ * `YYYY-MM-DD`, then `Thh:mm`, `:ss` and `.s` with a zone (`Z`, `+hh:mm`). A value without a zone is read as UTC,
+ * never in the time zone of the machine that runs the check; an impossible date (`2024-02-30`) is no date; four
+ * digits are a year, never the epoch second 2024.
+ */
 export function parseDate(text: string): number | undefined {
-  if (/^\d+$/.test(text)) return Number(text) * 1000;
-  if (!/^\d{4}-\d{2}-\d{2}/.test(text)) return undefined;
-  const ms = Date.parse(text);
-  return Number.isNaN(ms) ? undefined : ms;
+  if (/^\d+$/.test(text) && text.length !== 4) return Number(text) * 1000;
+  const m = W3C_DATE.exec(text);
+  if (!m) return undefined;
+  const [, y, mo, d, h, mi, sec, fraction, zone] = m;
+  const year = Number(y);
+  const month = mo === undefined ? 1 : Number(mo);
+  const day = d === undefined ? 1 : Number(d);
+  const hour = h === undefined ? 0 : Number(h);
+  const minute = mi === undefined ? 0 : Number(mi);
+  const second = sec === undefined ? 0 : Number(sec);
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59 || second > 59) return undefined;
+  let offset = 0;
+  if (zone && zone !== "Z") {
+    const zh = Number(zone.slice(1, 3));
+    const zm = Number(zone.slice(4, 6));
+    if (zh > 23 || zm > 59) return undefined;
+    offset = (zone[0] === "-" ? -1 : 1) * (zh * 60 + zm);
+  }
+  const utc = Date.UTC(year, month - 1, day, hour, minute, second) + (fraction ? Math.floor(Number(`0.${fraction}`) * 1000) : 0);
+  // Date.UTC reads years 0-99 as 1900-1999; a four-digit year is meant as written.
+  const fixed = year < 100 ? new Date(utc).setUTCFullYear(year) : utc;
+  return fixed - offset * 60_000;
 }
 
 export interface IpValue {
@@ -198,6 +230,10 @@ const arnOp = (name: string, negated: boolean): BaseOperator => ({
   test: (r, p) => arnLike(r, p),
 });
 
+function isBase64(text: string): boolean {
+  return text.length % 4 === 0 && /^[A-Za-z0-9+/]*={0,2}$/.test(text);
+}
+
 const OPERATORS: BaseOperator[] = [
   stringOp("StringEquals", false, false, false),
   stringOp("StringNotEquals", true, false, false),
@@ -229,7 +265,8 @@ const OPERATORS: BaseOperator[] = [
       return rv === pv;
     },
   },
-  { name: "BinaryEquals", family: "binary", negated: false, wildcards: false, test: (r, p) => r === p.text },
+  // A policy value that is not base-64 (such as the literal text of a policy variable) encodes no bytes to compare.
+  { name: "BinaryEquals", family: "binary", negated: false, wildcards: false, test: (r, p) => (isBase64(p.text) ? r === p.text : undefined) },
   { name: "IpAddress", family: "ip", negated: false, wildcards: false, test: ipTest },
   { name: "NotIpAddress", family: "ip", negated: true, wildcards: false, test: ipTest },
   arnOp("ArnEquals", false),
@@ -276,3 +313,21 @@ export function isArnOperator(text: string): boolean {
 }
 
 export const OPERATOR_NAMES: readonly string[] = OPERATORS.map((o) => o.name);
+
+/** Whether every address of `inner` is in `outer`. */
+export function cidrWithin(inner: CidrBlock, outer: CidrBlock): boolean {
+  return inner.version === outer.version && inner.first >= outer.first && inner.last <= outer.last;
+}
+
+/**
+ * Address ranges that never reach AWS as a public source address: private (RFC 1918, RFC 4193), loopback and
+ * link-local. A request from them arrives through a VPC endpoint, which carries aws:VpcSourceIp, not aws:SourceIp.
+ */
+const PRIVATE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "127.0.0.0/8", "169.254.0.0/16", "fc00::/7", "fe80::/10", "::1/128"];
+
+/** The private range a CIDR value lies in, or undefined for a public (or unreadable) one. */
+export function privateRangeOf(text: string): string | undefined {
+  const block = parseCidr(text);
+  if (!block) return undefined;
+  return PRIVATE_RANGES.find((range) => cidrWithin(block, parseCidr(range)!));
+}

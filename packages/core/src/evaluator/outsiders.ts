@@ -1,8 +1,8 @@
 import { ecrCatalog, type CatalogAction } from "../catalog.js";
 import { withStatements, type CompiledPolicy, type CompiledStatement } from "./compile.js";
 import { coversAction, failsWithoutKeys } from "./evaluate.js";
-import { principalAccount } from "./principal.js";
-import { queryPolicy } from "./query.js";
+import { parseCaller, principalAccount } from "./principal.js";
+import { EmptyQueryError, queryPolicy } from "./query.js";
 import type { ContextValue, PrincipalKind, QueryWitness } from "./types.js";
 
 /**
@@ -253,11 +253,42 @@ function searchGrant(
     }
     if (failsWithoutKeys(allow, absent)) continue;
     for (const action of actions) {
-      const result = queryPolicy(grant, { action: action.name, context, absent: [...absent], anyContext: true, principals });
+      let result;
+      try {
+        result = queryPolicy(grant, { action: action.name, context, absent: [...absent], anyContext: true, principals });
+      } catch (error) {
+        // Principal kinds that leave no outsider to try: no access to report.
+        if (error instanceof EmptyQueryError) continue;
+        throw error;
+      }
       if (!result.allowed) continue;
       const trace = result.allowed.result.statements.find((t) => t.index === allow.index);
       return { statement: allow.index, witness: result.allowed, principalValue: trace?.principal.matchedValue, namedContext };
     }
   }
   return undefined;
+}
+
+const KIND_WORDS: Partial<Record<PrincipalKind, string>> = {
+  account: "an account",
+  user: "an IAM user",
+  role: "an IAM role",
+  session: "a role session",
+  "federated-user": "a federated user",
+};
+
+/**
+ * A witness principal named for what it stands for. The search makes up accounts no one wrote down
+ * (`999999999999`); printed as such they read like a real account, so the witness is described instead:
+ * "any principal outside the trusted accounts and organizations, e.g. an account outside your organization".
+ * A principal of an account the policy itself names (an untrusted account it lists) is shown as written, since it
+ * is real. `outside` says what the witness is outside of; `account` how such an account reads in the example.
+ */
+export function describeWitnessPrincipal(policy: CompiledPolicy, principal: string, outside: string, account: string): string {
+  const caller = parseCaller(principal);
+  if (!caller || caller.kind === "anonymous") return caller ? "an anonymous caller" : `"${principal}"`;
+  if (caller.account === undefined) return `"${principal}"`;
+  if (accountsNamedIn(policy).has(caller.account)) return `"${principal}" (${outside})`;
+  const kind = KIND_WORDS[caller.kind];
+  return `any principal ${outside}, e.g. ${caller.kind === "account" || !kind ? account : `${kind} of ${account}`}`;
 }

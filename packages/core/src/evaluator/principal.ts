@@ -142,16 +142,25 @@ export function matchEntry(entry: PrincipalEntry, caller: Caller): PrincipalLeve
 
 /**
  * NotPrincipal exempts a caller only when every identity AWS may check for it is listed: the account, then the
- * user or role (a session is covered by its role or its own ARN). The IAM guide's NotPrincipal page: "you must also
- * specify the account ARN of the not-denied principal… AWS might verify the account first and then the user".
+ * user or role, then (for an assumed-role session) the session itself. IAM User Guide, NotPrincipal: "If an
+ * assumed-role user (someone who is using a role) is being evaluated, AWS might validate the account first, then the
+ * role, and then the assumed-role user", and "When you specify an assumed-role session in a NotPrincipal element,
+ * you cannot use a wildcard (*) to mean "all sessions". Principals must always name a specific session."
+ * `missing` names, for a person, what is not listed.
  */
-export function notPrincipalExempts(entries: readonly PrincipalEntry[], caller: Caller): { exempt: boolean; missingAccount: boolean } {
-  if (entries.some((e) => e.kind === "any")) return { exempt: true, missingAccount: false };
-  if (caller.kind === "anonymous") return { exempt: false, missingAccount: false };
-  if (!isIamCaller(caller)) return { exempt: entries.some((e) => matchEntry(e, caller) === "specific"), missingAccount: false };
-  const accountListed = entries.some((e) => matchEntry(e, caller) === "account");
-  const entityListed = caller.kind === "account" || entries.some((e) => e.kind !== "account" && matchEntry(e, caller) === "specific");
-  return { exempt: accountListed && entityListed, missingAccount: entityListed && !accountListed };
+export function notPrincipalExempts(entries: readonly PrincipalEntry[], caller: Caller): { exempt: boolean; missing: string[] } {
+  if (entries.some((e) => e.kind === "any")) return { exempt: true, missing: [] };
+  if (caller.kind === "anonymous") return { exempt: false, missing: [] };
+  if (!isIamCaller(caller)) return { exempt: entries.some((e) => matchEntry(e, caller) === "specific"), missing: [] };
+  const missing: string[] = [];
+  if (!entries.some((e) => matchEntry(e, caller) === "account")) missing.push(`its account ${caller.account}`);
+  if (caller.kind === "session") {
+    if (!entries.some((e) => e.kind === "named" && matchEntry(e, caller) === "specific")) missing.push(`its role ${caller.principalArn}`);
+    if (!entries.some((e) => e.kind === "exact-arn" && e.arn === caller.arn)) missing.push("the session itself");
+  } else if (caller.kind !== "account" && !entries.some((e) => e.kind !== "account" && matchEntry(e, caller) === "specific")) {
+    missing.push(caller.kind === "federated-user" ? "the federated user itself" : `the ${caller.kind} itself`);
+  }
+  return { exempt: missing.length === 0, missing };
 }
 
 export function describeCaller(caller: Caller): string {

@@ -1,11 +1,11 @@
 import { parseArn } from "../arn.js";
 import { findEcrAction } from "../catalog.js";
 import { PARTITIONS, partitionById, partitionOfRegion } from "../partitions.js";
-import { compilePolicy, type CompiledCondition, type CompiledPolicy } from "./compile.js";
-import { decisionOnly, evaluateRequest, prepareRequest } from "./evaluate.js";
+import { compilePolicy, withStatements, type CompiledCondition, type CompiledPolicy } from "./compile.js";
+import { conditionHolds, coversAction, decisionOnly, evaluateRequest, prepareRequest, principalLevel, resourceMatches } from "./evaluate.js";
 import { parseCidr, parseDate, parseNumber, type OperatorFamily } from "./operators.js";
 import { parseCaller, type Caller, type PrincipalEntry } from "./principal.js";
-import type { Lookup, Template } from "./template.js";
+import { matchResolved, type Lookup, type Template } from "./template.js";
 import type { ContextValue, Decision, EvaluationRequest, PolicyQuery, PrincipalScope, QueryResult, QueryWitness } from "./types.js";
 import { alt, classWitnesses, cls, DIGIT, lit, plus, repeat, seq, star, ANY_CHAR, type GlobSpec, type Shape } from "./witness.js";
 
@@ -31,7 +31,13 @@ function minNameLength(base: string | undefined): GlobSpec {
 }
 const IAM_NAME_CHAR = cls("IAM name character", (c) => /^[A-Za-z0-9+=,.@_-]$/.test(c));
 const IAM_NAME = seq(star(alt(IAM_NAME_CHAR, lit("/"))), IAM_NAME_CHAR);
-const PRINCIPAL_NAME_SHAPE = alt(lit("root"), seq(lit("user/"), IAM_NAME), seq(lit("role/"), IAM_NAME));
+const FEDERATED_NAME_CHAR = cls("federated user name character", (c) => /^[A-Za-z0-9+=,.@_-]$/.test(c));
+/**
+ * The resource part of every principal ARN a policy can tell apart: the account root, users and roles (with and
+ * without paths), and federated users (`arn:aws:sts::…:federated-user/bob`); sessions follow their roles.
+ */
+const PRINCIPAL_NAME_SHAPE = alt(lit("root"), seq(lit("user/"), IAM_NAME), seq(lit("role/"), IAM_NAME), seq(lit("federated-user/"), plus(FEDERATED_NAME_CHAR)));
+const FEDERATED_USER = "federated-user/";
 const ACCOUNT_SHAPE = repeat(DIGIT, 12);
 const ANY_VALUE = plus(ANY_CHAR);
 
@@ -111,7 +117,8 @@ const FRESH_FEDERATED = ["accounts.google.com", "graph.facebook.com", "www.amazo
 function principalSpace(policy: CompiledPolicy, query: PolicyQuery, given: Lookup, gathered: Gathered, literalAccounts: Set<string>, maxStates: number): PrincipalSpace {
   const accountGlobs: GlobSpec[] = [];
   // Kinds are told apart even when no pattern does, so that a scope by kind finds its principals.
-  const nameGlobs: GlobSpec[] = [literalGlob("root"), { pattern: { text: "user/*", literalAt: undefined }, ignoreCase: false, wildcards: true }];
+  const kindGlob = (text: string): GlobSpec => ({ pattern: { text, literalAt: undefined }, ignoreCase: false, wildcards: true });
+  const nameGlobs: GlobSpec[] = [literalGlob("root"), kindGlob("user/*"), kindGlob("role/*"), kindGlob(`${FEDERATED_USER}*`)];
   const partitions = new Set<string>(["aws"]);
   let allPartitions = false;
   const services = new Set<string>();
@@ -124,7 +131,8 @@ function principalSpace(policy: CompiledPolicy, query: PolicyQuery, given: Looku
 
   const addArnParts = (parts: GlobSpec[]) => {
     const [, partition, service, region, account, name] = parts as [GlobSpec, GlobSpec, GlobSpec, GlobSpec, GlobSpec, GlobSpec];
-    if (!globMatchesText(service, "iam") || !globMatchesText(region, "")) return;
+    // IAM users and roles are iam ARNs; federated users are sts ARNs (a session's aws:PrincipalArn is its role's).
+    if ((!globMatchesText(service, "iam") && !globMatchesText(service, "sts")) || !globMatchesText(region, "")) return;
     if (hasWildcard(partition)) allPartitions = true;
     else partitions.add(partition.pattern.text);
     accountGlobs.push(account);
@@ -152,6 +160,7 @@ function principalSpace(policy: CompiledPolicy, query: PolicyQuery, given: Looku
           sessionNames.add(parts[2]);
           nameGlobs.push(literalGlob(`role/${parts[1]}`));
         }
+        if (arn.service === "sts" && parts[0] === "federated-user") nameGlobs.push(literalGlob(arn.resource));
       }
     } else if (e.kind === "value") {
       (e.callerKind === "service" ? services : e.callerKind === "federated" ? federated : canonical).add(e.value);
@@ -196,6 +205,7 @@ function principalSpace(policy: CompiledPolicy, query: PolicyQuery, given: Looku
     if (caller.partition) partitions.add(caller.partition);
     if (caller.kind === "user" || caller.kind === "role") nameGlobs.push(literalGlob(caller.arn!.split(":").slice(5).join(":")));
     if (caller.kind === "session") extraCallers.push(caller);
+    if (caller.kind === "federated-user") nameGlobs.push(literalGlob(caller.arn!.split(":").slice(5).join(":")));
     if (caller.kind === "service") services.add(caller.value!);
     if (caller.kind === "federated") federated.add(caller.value!);
     if (caller.kind === "canonical-user") canonical.add(caller.value!);
@@ -215,6 +225,10 @@ function principalSpace(policy: CompiledPolicy, query: PolicyQuery, given: Looku
   for (const partition of partitionList) {
     for (const account of accounts.witnesses) {
       for (const name of names.witnesses) {
+        if (name.value.startsWith(FEDERATED_USER)) {
+          push(`arn:${partition}:sts::${account.value}:${name.value}`, partition);
+          continue;
+        }
         push(`arn:${partition}:iam::${account.value}:${name.value}`, partition);
         if (name.value.startsWith("role/")) {
           const roleName = name.value.slice(name.value.lastIndexOf("/") + 1);
@@ -312,13 +326,18 @@ interface ResourceSpace {
   complete: boolean;
 }
 
-function resourceSpace(policy: CompiledPolicy, action: string, resourcePrefix: string | undefined, lookup: Lookup, maxStates: number): ResourceSpace {
+/**
+ * `wildcardKeys`: quantified keys that Resource patterns use. A pattern with one of them stands for every value
+ * the key can take, so it joins the split as if the variable were `*` (IAM User Guide, policy variables: the value
+ * is substituted as literal text, so the repositories some value lets in are those `*` matches there).
+ */
+function resourceSpace(policy: CompiledPolicy, action: string, resourcePrefix: string | undefined, lookup: Lookup, maxStates: number, wildcardKeys?: ReadonlySet<string>): ResourceSpace {
   const catalogAction = findEcrAction(action);
   if (catalogAction && catalogAction.resourceTypes.length === 0) return { values: ["*"], complete: true };
   const globs: GlobSpec[] = [];
   for (const s of policy.statements) {
     for (const t of s.resource?.patterns ?? []) {
-      const r = t.resolve(lookup);
+      const r = t.resolve(lookup, wildcardKeys);
       if (r.ok) globs.push({ pattern: r.value, ignoreCase: false, wildcards: true });
     }
   }
@@ -390,6 +409,9 @@ function contextCases(key: string, conditions: CompiledCondition[], lookup: Look
     const r = classWitnesses({ shape: ANY_VALUE, globs, maxStates });
     if (!r.complete) gathered.reasons.push(`too many patterns on ${key} to split into cases`);
     for (const w of r.witnesses) values.add(w.value);
+    // The empty string is a value too (and an empty data set under ForAllValues/ForAnyValue): a case of its own
+    // where some pattern matches it (`""`, `*`).
+    if (globs.some((g) => globMatchesText(g, ""))) values.add("");
   }
   if (families.has("numeric")) {
     const nums = conditions.filter((c) => c.operator?.base.family === "numeric").flatMap(resolved).map(parseNumber).filter((n): n is number => n !== undefined);
@@ -442,11 +464,162 @@ function collectAccounts(text: string, into: Set<string>): void {
   for (const m of text.matchAll(/(?<!\d)\d{12}(?!\d)/g)) into.add(m[0]);
 }
 
+interface EqualityPair {
+  key: string;
+  keyText: string;
+  variable: string;
+  variableText: string;
+  /** Values of (key, variable) that tell every case apart; undefined is absent. */
+  cases: ContextChoice[][];
+}
+
+const swapCase = (text: string) => [...text].map((c) => (c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase())).join("");
+
+/**
+ * Quantified keys compared only with each other, by string equality: `"StringEquals": {"aws:ResourceTag/team":
+ * "${aws:PrincipalTag/team}"}` with both keys open. Such a condition depends only on which of the two are present,
+ * whether they are equal (with or without case) and whether the key equals a fallback (`${…, 'none'}`), so a handful
+ * of value pairs covers every case exactly. A key used any other way is left to the general split (inconclusive).
+ */
+function equalityPairs(policy: CompiledPolicy, contextKeys: ReadonlyMap<string, CompiledCondition[]>): EqualityPair[] {
+  const uses = new Map<string, number>();
+  const count = (k: string) => uses.set(k, (uses.get(k) ?? 0) + 1);
+  for (const s of policy.statements) {
+    for (const c of s.conditions) {
+      count(c.key);
+      for (const t of c.values) for (const k of variableKeys(t)) count(k);
+    }
+    for (const t of s.resource?.patterns ?? []) for (const k of variableKeys(t)) count(k);
+  }
+  const found = new Map<string, { key: string; keyText: string; variable: string; variableText: string; fallbacks: Set<string>; conditions: number }>();
+  for (const s of policy.statements) {
+    for (const c of s.conditions) {
+      const op = c.operator;
+      const single = c.values.length > 0 && c.values.every((t) => t.segments?.length === 1 && t.segments[0]!.kind === "var");
+      if (!op || op.set || op.base.family !== "string" || op.base.wildcards || !single || !contextKeys.has(c.key)) continue;
+      const variables = new Set(c.values.map((t) => (t.segments![0] as { key: string }).key));
+      if (variables.size !== 1) continue;
+      const variable = [...variables][0]!;
+      if (variable === c.key || !contextKeys.has(variable) || DERIVED.has(variable)) continue;
+      const id = `${c.key}\u0000${variable}`;
+      const entry = found.get(id) ?? { key: c.key, keyText: c.keyText, variable, variableText: (c.values[0]!.segments![0] as { name: string }).name, fallbacks: new Set<string>(), conditions: 0 };
+      for (const t of c.values) {
+        const fallback = (t.segments![0] as { fallback: string | undefined }).fallback;
+        if (fallback !== undefined) entry.fallbacks.add(fallback);
+      }
+      entry.conditions++;
+      found.set(id, entry);
+    }
+  }
+  const pairs: EqualityPair[] = [];
+  const taken = new Set<string>();
+  for (const e of found.values()) {
+    // Each key of the pair must be used by these conditions only (as key and as variable respectively).
+    const keyUses = uses.get(e.key) ?? 0;
+    const variableUses = uses.get(e.variable) ?? 0;
+    if (keyUses !== e.conditions || variableUses !== e.conditions || taken.has(e.key) || taken.has(e.variable)) continue;
+    taken.add(e.key);
+    taken.add(e.variable);
+    const fallbacks = [...e.fallbacks];
+    let v = "ecrlint-a";
+    while (fallbacks.some((f) => f.toLowerCase() === v)) v += "a";
+    const w = `${v}-other`;
+    const keyValues: ContextChoice[] = [undefined, v, swapCase(v), ...fallbacks, ...fallbacks.map(swapCase)];
+    const variableValues: ContextChoice[] = [undefined, v, w];
+    const cases: ContextChoice[][] = [];
+    const seen = new Set<string>();
+    for (const a of keyValues) {
+      for (const b of variableValues) {
+        const id = JSON.stringify([a ?? null, b ?? null]);
+        if (!seen.has(id)) cases.push([a, b]);
+        seen.add(id);
+      }
+    }
+    // A multivalued request value never matches a single-valued operator: one list stands for every list.
+    cases.push([[], v]);
+    pairs.push({ key: e.key, keyText: e.keyText, variable: e.variable, variableText: e.variableText, cases });
+  }
+  return pairs;
+}
+
+const KIND_WORDS: Partial<Record<Caller["kind"], string>> = { user: "IAM user", role: "IAM role", session: "role session", "federated-user": "federated user" };
+
+/** Every 12-digit account a policy's statements write down (principals, resources, condition values). */
+function accountsIn(policy: CompiledPolicy): Set<string> {
+  const out = new Set<string>();
+  for (const s of policy.statements) {
+    for (const e of s.principal?.entries ?? []) collectAccounts(e.source, out);
+    for (const t of s.resource?.patterns ?? []) collectAccounts(t.source, out);
+    for (const c of s.conditions) for (const t of c.values) collectAccounts(t.source, out);
+  }
+  return out;
+}
+
+/** A query that would evaluate no request at all: its answer would be vacuous, so it is refused. */
+export class EmptyQueryError extends RangeError {
+  constructor(message: string) {
+    super(message);
+    this.name = "EmptyQueryError";
+  }
+}
+
+/**
+ * The statements that can match some request of the query: the others (another action, another principal, a
+ * Resource that cannot name the given resource, a condition the fixed context already fails) are set aside before
+ * anything is quantified, so that what they compare never makes the search larger or inexact.
+ */
+function relevantStatements(policy: CompiledPolicy, query: PolicyQuery, fixedLookup: Lookup, isFixed: (key: string) => boolean): CompiledPolicy {
+  const action = query.action.toLowerCase();
+  const caller = query.principal !== undefined ? prepareRequest(policy, { principal: query.principal, action: query.action, resource: query.resource ?? query.resourcePrefix ?? "*" }).caller : undefined;
+  const decided = (c: CompiledCondition) => isFixed(c.key) && c.values.every((t) => variableKeys(t).every(isFixed));
+  return withStatements(policy, (s) => {
+    if (s.defects.length || !coversAction(s, action)) return false;
+    if (caller && !principalLevel(s, caller)) return false;
+    if (query.resource !== undefined && s.resource?.patterns.every((t) => t.isStatic) && !resourceMatches(s, query.resource, fixedLookup)) return false;
+    for (const c of s.conditions) if (decided(c) && !conditionHolds(c, fixedLookup)) return false;
+    return true;
+  });
+}
+
+/** A value no substring of `text` equals: a key present with it lets no Resource pattern built from it match. */
+function valueOutside(text: string): string {
+  let value = "ecrlint-other-value";
+  while (text.includes(value)) value += "-x";
+  return value;
+}
+
+/**
+ * The values of a key used only in Resource patterns that tell every case apart for one resource: absent, a value
+ * no pattern can use, and each part of the resource that some pattern, given it, matches (a value is substituted
+ * as literal text, so only a part of the resource itself can make a pattern match it).
+ */
+function resourceVariableCases(policy: CompiledPolicy, key: string, resource: string, lookup: Lookup): (string | undefined)[] {
+  const cases: (string | undefined)[] = [undefined, valueOutside(resource)];
+  const templates = policy.statements.flatMap((s) => (s.resource?.patterns ?? []).filter((t) => variableKeys(t).includes(key)));
+  const tail = resource.split(":").slice(5).join(":");
+  const seen = new Set<string>();
+  for (let i = 0; i < tail.length; i++) {
+    for (let j = i; j <= tail.length; j++) {
+      const value = tail.slice(i, j);
+      if (seen.has(value)) continue;
+      seen.add(value);
+      const withValue: Lookup = (k) => (k === key ? value : lookup(k));
+      if (templates.some((t) => {
+        const r = t.resolve(withValue);
+        return r.ok && matchResolved(r.value, resource, false);
+      })) cases.push(value);
+    }
+  }
+  return cases;
+}
+
 /**
  * Answers a request whose principal, resource or context is left out: is it allowed for some value, denied for
- * every value? Values that matter are derived from the policy's own patterns (one per case they tell apart, see
- * `classWitnesses`) plus fresh ones, so the answer is exact; where it cannot be, `status` is `inconclusive` with
- * the reason. Witnesses are always real: each one was evaluated.
+ * every value? Statements that cannot apply are set aside first; values that matter are derived from the remaining
+ * statements' own patterns (one per case they tell apart, see `classWitnesses`) plus fresh ones, so the answer is
+ * exact; where it cannot be, `status` is `inconclusive` with the reason. Witnesses are always real: each one was
+ * evaluated. A query that would evaluate no request (a principal scope that no principal fits) throws
+ * `EmptyQueryError`: nothing evaluated proves nothing.
  */
 export function queryPolicy(policy: CompiledPolicy | unknown, query: PolicyQuery, options: QueryOptions = {}): QueryResult {
   const compiled = compilePolicy(policy);
@@ -459,15 +632,39 @@ export function queryPolicy(policy: CompiledPolicy | unknown, query: PolicyQuery
   const absent = new Set((query.absent ?? []).map((k) => k.toLowerCase()));
   // Absent keys are fixed like given ones: the search does not range over them.
   const fixed = (k: string) => givenContext.has(k) || absent.has(k);
+  const principalOmitted = query.principal === undefined;
+
+  // What the query fixes, to set aside the statements it already decides: a given principal fixes the keys derived
+  // from it, and without anyContext every key the request does not give is absent.
+  const fixedPrincipal = principalOmitted ? undefined : prepareRequest(compiled, { principal: query.principal!, action: query.action, resource: query.resource ?? query.resourcePrefix ?? "*", ...(query.context ? { context: query.context } : {}) });
+  const fixedLookup: Lookup = fixedPrincipal ? fixedPrincipal.lookup : given;
+  const isFixed = (k: string) => fixed(k) || (DERIVED.has(k) ? !principalOmitted : !query.anyContext);
+  const relevant = relevantStatements(compiled, query, fixedLookup, isFixed);
 
   const quantified: string[] = [];
-  const principalOmitted = query.principal === undefined;
   if (principalOmitted) quantified.push("principal");
 
   // Context keys the query ranges over (with anyContext) and keys that follow a quantified principal.
   const contextKeys = new Map<string, CompiledCondition[]>();
+  const conditionKeys = new Set<string>();
+  const conditionVariables = new Set<string>();
+  const resourceVariables = new Map<string, { name: string; uses: number }>();
+  for (const s of relevant.statements) {
+    for (const c of s.conditions) {
+      conditionKeys.add(c.key);
+      for (const t of c.values) for (const k of variableKeys(t)) conditionVariables.add(k);
+    }
+    for (const t of s.resource?.patterns ?? []) {
+      for (const segment of t.segments ?? []) {
+        if (segment.kind !== "var") continue;
+        const entry = resourceVariables.get(segment.key) ?? { name: segment.name, uses: 0 };
+        entry.uses++;
+        resourceVariables.set(segment.key, entry);
+      }
+    }
+  }
   if (query.anyContext) {
-    for (const s of compiled.statements) {
+    for (const s of relevant.statements) {
       for (const c of s.conditions) {
         if (fixed(c.key) || DERIVED.has(c.key)) continue;
         contextKeys.set(c.key, [...(contextKeys.get(c.key) ?? []), c]);
@@ -479,15 +676,31 @@ export function queryPolicy(policy: CompiledPolicy | unknown, query: PolicyQuery
   const quantifiedKeys = new Set(contextKeys.keys());
   if (principalOmitted) for (const k of DERIVED) if (!givenContext.has(k)) quantifiedKeys.add(k);
 
+  // A key used only in Resource patterns is ranged over per resource (`resourceVariableCases`), exactly when it
+  // appears once: the resource split then tells apart the repositories some value of it lets in.
+  const perResourceKeys = new Map<string, string>();
+  for (const [k, { name, uses }] of resourceVariables) {
+    if (!contextKeys.has(k) || conditionKeys.has(k) || conditionVariables.has(k)) continue;
+    perResourceKeys.set(k, contextKeys.get(k)![0]?.keyText ?? name);
+    contextKeys.delete(k);
+    if (uses > 1) gathered.reasons.push(`\${${name}} appears in more than one Resource pattern, so the repositories its values let in are not split exactly`);
+  }
+  if (perResourceKeys.size > 1) gathered.reasons.push(`Resource patterns use several quantified variables (${[...perResourceKeys.values()].map((n) => `\${${n}}`).join(", ")})`);
+
+  // Two quantified keys compared for equality only with each other are ranged over together (`equalityPairs`).
+  const pairs = equalityPairs(relevant, contextKeys);
+  const paired = new Set(pairs.flatMap((p) => [p.key, p.variable]));
+  for (const k of paired) contextKeys.delete(k);
+
   // A pattern built from a quantified value compares two unknowns; the case split cannot cover that.
-  for (const s of compiled.statements) {
+  for (const s of relevant.statements) {
     for (const t of s.resource?.patterns ?? []) {
-      for (const k of variableKeys(t)) if (quantifiedKeys.has(k) && k !== "aws:principalaccount") gathered.reasons.push(`Resource "${t.source}" uses \${${k}}, which the query ranges over`);
+      for (const k of variableKeys(t)) if (quantifiedKeys.has(k) && !perResourceKeys.has(k) && !DERIVED.has(k)) gathered.reasons.push(`Resource "${t.source}" uses \${${k}}, which a condition also compares`);
     }
     for (const c of s.conditions) {
       for (const t of c.values) {
         for (const k of variableKeys(t)) {
-          if (!quantifiedKeys.has(k)) continue;
+          if (!quantifiedKeys.has(k) || paired.has(k)) continue;
           const exact = c.operator && c.operator.base.family === "string" && !c.operator.base.wildcards;
           if (quantifiedKeys.has(c.key) || !DERIVED.has(k) || !exact) gathered.reasons.push(`${c.operatorText} on ${c.keyText} compares with \${${k}}, which the query ranges over`);
         }
@@ -499,28 +712,34 @@ export function queryPolicy(policy: CompiledPolicy | unknown, query: PolicyQuery
   if (compiled.registry?.account) literalAccounts.add(compiled.registry.account);
   if (query.resource) collectAccounts(query.resource, literalAccounts);
   for (const v of givenContext.values()) for (const x of typeof v === "string" ? [v] : v) collectAccounts(x, literalAccounts);
-  for (const s of compiled.statements) for (const t of s.resource?.patterns ?? []) collectAccounts(t.source, literalAccounts);
+  for (const s of relevant.statements) for (const t of s.resource?.patterns ?? []) collectAccounts(t.source, literalAccounts);
 
   let callers: Caller[];
   if (principalOmitted) {
-    callers = principalSpace(compiled, query, given, gathered, literalAccounts, maxStates).callers;
+    callers = principalSpace(relevant, query, given, gathered, literalAccounts, maxStates).callers;
   } else {
-    const caller = parseCaller(query.principal!);
-    if (!caller) throw new TypeError(`Cannot read the principal "${query.principal}".`);
-    callers = [caller];
+    callers = [fixedPrincipal!.caller];
   }
 
   const keyCases: [string, ContextChoice[]][] = [];
   for (const [key, conditions] of contextKeys) {
-    const name = conditions[0]?.keyText ?? key;
+    const name = conditions[0]?.keyText ?? resourceVariables.get(key)?.name ?? key;
     keyCases.push([name, contextCases(name, conditions, given, gathered, maxStates)]);
     quantified.push(name);
   }
+  for (const name of perResourceKeys.values()) quantified.push(name);
+  // Every dimension of the context split: one key, or a pair of keys ranged over together.
+  const dimensions: { names: string[]; cases: ContextChoice[][] }[] = keyCases.map(([name, cases]) => ({ names: [name], cases: cases.map((c) => [c]) }));
+  for (const pair of pairs) {
+    dimensions.push({ names: [pair.keyText, pair.variableText], cases: pair.cases });
+    quantified.push(pair.keyText, pair.variableText);
+  }
 
   const resourceOmitted = query.resource === undefined;
-  const resourceDependsOnVariables = compiled.statements.some((s) => s.resource?.patterns.some((t) => !t.isStatic));
+  const resourceDependsOnVariables = relevant.statements.some((s) => s.resource?.patterns.some((t) => !t.isStatic));
   const resourceCache = resourceSpacesOf(compiled);
-  const spaceKey = `${actsOn(query.action)}\u0000${query.resourcePrefix ?? ""}\u0000${maxStates}\u0000`;
+  const wildcardKeys = new Set(perResourceKeys.keys());
+  const spaceKey = `${actsOn(query.action)}\u0000${query.resourcePrefix ?? ""}\u0000${maxStates}\u0000${relevant.statements.map((s) => s.index).join(",")}\u0000${[...wildcardKeys].join(",")}\u0000`;
   if (resourceOmitted) {
     const catalogAction = findEcrAction(query.action);
     if (!(catalogAction && catalogAction.resourceTypes.length === 0)) quantified.push("resource");
@@ -530,26 +749,27 @@ export function queryPolicy(policy: CompiledPolicy | unknown, query: PolicyQuery
   const found: Partial<Record<Decision, EvaluationRequest>> = {};
   let capped = false;
 
-  const total = keyCases.reduce((n, [, c]) => n * c.length, 1);
+  const total = dimensions.reduce((n, d) => n * d.cases.length, 1);
   if (total * callers.length > maxEvaluations) capped = true;
   outer: for (const caller of callers) {
     for (let index = 0; index < total; index++) {
       const context: Record<string, ContextValue> = { ...(query.context ?? {}) };
       let rest = index;
-      for (const [key, cases] of keyCases) {
-        const choice = cases[rest % cases.length];
+      for (const { names, cases } of dimensions) {
+        const choice = cases[rest % cases.length]!;
         rest = Math.floor(rest / cases.length);
-        if (choice !== undefined) context[key] = choice;
+        names.forEach((name, i) => {
+          if (choice[i] !== undefined) context[name] = choice[i]!;
+        });
       }
+      const lookup = prepareRequest(relevant, { principal: caller.text, action: query.action, resource: query.resource ?? "*", context }).lookup;
       let resources: string[];
       if (!resourceOmitted) resources = [query.resource!];
       else {
-        const base: EvaluationRequest = { principal: caller.text, action: query.action, resource: "*", context };
-        const lookup = prepareRequest(compiled, base).lookup;
         const cacheKey = spaceKey + (resourceDependsOnVariables ? JSON.stringify([caller.principalArn, caller.account, context]) : "");
         let space = resourceCache.get(cacheKey);
         if (!space) {
-          space = resourceSpace(compiled, query.action, query.resourcePrefix, lookup, maxStates);
+          space = resourceSpace(relevant, query.action, query.resourcePrefix, lookup, maxStates, wildcardKeys);
           if (resourceCache.size > 2_000) resourceCache.clear();
           resourceCache.set(cacheKey, space);
         }
@@ -557,21 +777,46 @@ export function queryPolicy(policy: CompiledPolicy | unknown, query: PolicyQuery
         resources = space.values;
       }
       for (const resource of resources) {
-        if (result.evaluated >= maxEvaluations) {
-          capped = true;
-          break outer;
+        // Keys used only in Resource patterns: every value that tells this resource's cases apart.
+        let contexts: Record<string, ContextValue>[] = [context];
+        for (const [key, name] of perResourceKeys) {
+          const cases = resourceVariableCases(relevant, key, resource, lookup);
+          contexts = contexts.flatMap((c) => cases.map((v) => (v === undefined ? c : { ...c, [name]: v })));
         }
-        result.evaluated++;
-        const request: EvaluationRequest = { principal: caller.text, action: query.action, resource, context };
-        if (Object.keys(context).length === 0) delete request.context;
-        const decision = decisionOnly(compiled, prepareRequest(compiled, request));
-        if (!found[decision]) found[decision] = request;
-        if (found.allow && found["implicit-deny"] && found["explicit-deny"]) break outer;
+        for (const requestContext of contexts) {
+          if (result.evaluated >= maxEvaluations) {
+            capped = true;
+            break outer;
+          }
+          result.evaluated++;
+          const request: EvaluationRequest = { principal: caller.text, action: query.action, resource, context: requestContext };
+          if (Object.keys(requestContext).length === 0) delete request.context;
+          const decision = decisionOnly(relevant, prepareRequest(relevant, request));
+          if (!found[decision]) found[decision] = request;
+          if (found.allow && found["implicit-deny"] && found["explicit-deny"]) break outer;
+        }
       }
     }
   }
+  if (result.evaluated === 0 && !capped) {
+    throw new EmptyQueryError(
+      callers.length === 0
+        ? `No principal fits the principal scope ${JSON.stringify(query.principals ?? {})}, so the query would evaluate no request: an answer would prove nothing.`
+        : `No repository fits ${query.resourcePrefix ? `the prefix "${query.resourcePrefix}"` : "the query"}, so the query would evaluate no request: an answer would prove nothing.`,
+    );
+  }
   if (capped) gathered.reasons.push(`more than ${maxEvaluations} cases to try`);
-  const witness = (request: EvaluationRequest | undefined): QueryWitness | undefined => (request ? { request, result: evaluateRequest(compiled, request) } : undefined);
+  const named = new Set([...literalAccounts, ...accountsIn(compiled)]);
+  const witness = (request: EvaluationRequest | undefined): QueryWitness | undefined => {
+    if (!request) return undefined;
+    const found: QueryWitness = { request, result: evaluateRequest(compiled, request) };
+    const caller = principalOmitted ? callers.find((c) => c.text === request.principal) : undefined;
+    if (caller?.account !== undefined && !named.has(caller.account)) {
+      const unnamed = "an account that neither the policy nor the question names";
+      found.principalStandsFor = caller.kind === "account" ? `any ${unnamed.slice(3)}` : `any ${KIND_WORDS[caller.kind] ?? "principal"} of ${unnamed}`;
+    }
+    return found;
+  };
   const allowed = witness(found.allow);
   const implicitDeny = witness(found["implicit-deny"]);
   const explicitDeny = witness(found["explicit-deny"]);

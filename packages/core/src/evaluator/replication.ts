@@ -1,7 +1,7 @@
 import { parseArn } from "../arn.js";
 import { withStatements, type CompiledPolicy } from "./compile.js";
 import { evaluateRequest } from "./evaluate.js";
-import { queryPolicy } from "./query.js";
+import { EmptyQueryError, queryPolicy } from "./query.js";
 import type { PolicyQuery } from "./types.js";
 
 const REPLICATE = "ecr:ReplicateImage";
@@ -96,7 +96,14 @@ const grants = new WeakMap<CompiledPolicy, Map<string, ReplicationGrant>>();
 function decideGrant(policy: CompiledPolicy, query: ReplicationGrantQuery): ReplicationGrant {
   const request = replicationQuery(query);
   if (!request) return { status: "undetermined" };
-  const result = queryPolicy(policy, request);
+  let result;
+  try {
+    result = queryPolicy(policy, request);
+  } catch (error) {
+    // A prefix that no repository name can start with leaves nothing to ask about.
+    if (error instanceof EmptyQueryError) return { status: "undetermined" };
+    throw error;
+  }
   if (result.allowed || (result.status === "inconclusive" && !result.explicitDeny)) return { status: "granted" };
   // Which Deny stands in the way: ask the Allow statements alone, then see who decides that request.
   const allowed = queryPolicy(withoutDenies(policy), request).allowed;

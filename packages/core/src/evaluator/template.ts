@@ -63,7 +63,11 @@ export class Template {
     return (this.compiledGlob ??= compileGlob(this.source));
   }
 
-  resolve(lookup: Lookup): Resolution {
+  /**
+   * The value with each variable replaced by the value its key has. A key in `wildcardKeys` becomes an unmarked `*`
+   * instead: the pattern then stands for every value the key can take (a quantified query splits resources so).
+   */
+  resolve(lookup: Lookup, wildcardKeys?: ReadonlySet<string>): Resolution {
     if (this.plain) return { ok: true, value: this.plain };
     let text = "";
     let literalAt: number[] | undefined;
@@ -79,6 +83,8 @@ export class Template {
       } else if (segment.kind === "literal") {
         markLiterals(segment.char);
         text += segment.char;
+      } else if (wildcardKeys?.has(segment.key)) {
+        text += "*";
       } else {
         const raw = lookup(segment.key);
         // A multi-valued key cannot stand in for one string; AWS treats it like a missing key.

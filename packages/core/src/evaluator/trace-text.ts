@@ -98,17 +98,27 @@ export function formatTrace(evaluation: TracedEvaluation): string {
   const result = evaluation.result;
   let decision = DECISION_WORDS[evaluation.decision];
   if (evaluation.quantified.length) {
+    const q = evaluation.query;
+    // Denied for every value, explicitly for some of them: both kinds of deny were found.
+    const mixed = q?.explicitDeny && q.implicitDeny;
     decision =
       evaluation.decision === "allow"
-        ? "allowed for some value"
+        ? `allowed for some value${q?.explicitDeny ? "; explicitly denied for some values" : ""}`
         : evaluation.decision === "inconclusive"
           ? "no allowed value found, but the search was not exact"
-          : `${DECISION_WORDS[evaluation.decision]} for every value`;
+          : mixed
+            ? "denied for every value: explicitly denied for some values, implicitly denied (no statement allows them) for the others"
+            : `${DECISION_WORDS[evaluation.decision]} for every value`;
   }
   if (result?.decision === "allow" && result.needsIdentityAllow) decision += "; the caller's identity policy must allow it too";
   lines.push(`Decision: ${decision}`);
   if (!result) return `${lines.join("\n")}\n`;
-  if (evaluation.quantified.length) lines.push(`${evaluation.decision === "allow" ? "Witness" : "Example"}:  ${describeRequest(result.request, action)}`);
+  if (evaluation.quantified.length) {
+    lines.push(`${evaluation.decision === "allow" ? "Witness" : "Example"}:  ${describeRequest(result.request, action)}`);
+    const q = evaluation.query;
+    const shown = [q?.allowed, q?.implicitDeny, q?.explicitDeny].find((w) => w?.request === result.request);
+    if (shown?.principalStandsFor) lines.push(`          (${result.request.principal} stands for ${shown.principalStandsFor})`);
+  }
   lines.push("");
   for (const s of result.statements) {
     lines.push(`${mark(s.matched)} ${statementName(s)} ${s.effect || "(no Effect)"}${s.matched ? " — matches" : ""}`);

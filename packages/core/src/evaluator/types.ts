@@ -122,6 +122,11 @@ export interface EvaluationResult {
 export interface QueryWitness {
   request: EvaluationRequest;
   result: EvaluationResult;
+  /**
+   * When the principal was quantified and its account is made up (named by neither the policy, its registry nor
+   * the query): what the principal stands for, so that no one takes `999999999999` for a real account.
+   */
+  principalStandsFor?: string;
 }
 
 export interface QueryResult {

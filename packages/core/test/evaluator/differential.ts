@@ -4,7 +4,7 @@
  */
 import fc from "fast-check";
 import { runSimulation } from "@cloud-copilot/iam-simulate";
-import { compilePolicy, decide, parseCaller, type Decision, type EvaluationRequest } from "../../src/evaluator/index.js";
+import { compilePolicy, decide, parseCaller, parseDate, type Decision, type EvaluationRequest } from "../../src/evaluator/index.js";
 import { matchEntry, notPrincipalExempts } from "../../src/evaluator/principal.js";
 import { parseArn } from "../../src/arn.js";
 
@@ -19,6 +19,7 @@ const principalValues = [
   `arn:aws:iam::${SOURCE}:user/alice`,
   `arn:aws:iam::${DEST}:role/admin`,
   `arn:aws:sts::${SOURCE}:assumed-role/replicator/build-7`,
+  `arn:aws:sts::${SOURCE}:federated-user/bob`,
   OTHER,
 ];
 const servicePrincipals = ["ecr.amazonaws.com", "replication.ecr.amazonaws.com"];
@@ -26,7 +27,7 @@ const servicePrincipals = ["ecr.amazonaws.com", "replication.ecr.amazonaws.com"]
 const principalElement = fc.oneof(
   { weight: 1, arbitrary: fc.constant<unknown>("*") },
   { weight: 1, arbitrary: fc.constant<unknown>({ AWS: "*" }) },
-  { weight: 6, arbitrary: fc.subarray(principalValues, { minLength: 1, maxLength: 3 }).map((v) => ({ AWS: v.length === 1 ? v[0] : v })) },
+  { weight: 6, arbitrary: fc.subarray(principalValues, { minLength: 1, maxLength: 4 }).map((v) => ({ AWS: v.length === 1 ? v[0] : v })) },
   { weight: 2, arbitrary: fc.constantFrom(...servicePrincipals).map((s) => ({ Service: s })) },
   {
     weight: 1,
@@ -68,20 +69,20 @@ const keys: KeySpec[] = [
   {
     key: "aws:SourceIp",
     operators: ["IpAddress", "NotIpAddress"],
-    policyValues: ["10.0.0.0/8", "10.1.2.3/32", "192.168.0.0/16", "2001:db8::/32", "0.0.0.0/0"],
+    policyValues: ["10.0.0.0/8", "10.1.2.3/32", "192.168.0.0/16", "2001:db8::/32", "0.0.0.0/0", "${aws:PrincipalTag/cidr}"],
     requestValues: ["10.1.2.3", "10.255.0.1", "192.168.4.4", "172.16.0.1", "2001:db8::1", "2001:db9::1"],
   },
   {
     key: "aws:MultiFactorAuthAge",
     operators: ["NumericEquals", "NumericNotEquals", "NumericLessThan", "NumericLessThanEquals", "NumericGreaterThan", "NumericGreaterThanEquals"],
-    policyValues: ["3600", "0", "7200", "3600.5"],
+    policyValues: ["3600", "0", "7200", "3600.5", "${aws:PrincipalTag/age}"],
     requestValues: ["3600", "100", "7200", "99999", "3600.5"],
   },
   {
     key: "aws:TokenIssueTime",
     operators: ["DateEquals", "DateNotEquals", "DateLessThan", "DateLessThanEquals", "DateGreaterThan", "DateGreaterThanEquals"],
-    policyValues: ["2024-01-01T00:00:00Z", "2025-06-30T12:00:00Z"],
-    requestValues: ["2024-01-01T00:00:00Z", "2023-05-05T00:00:00Z", "2025-06-30T12:00:00Z", "2026-01-01T00:00:00Z"],
+    policyValues: ["2024-01-01T00:00:00Z", "2025-06-30T12:00:00Z", "2024", "2024-06", "2024-06-01", "2024-06-01T10:00Z", "2024-06-01T10:00:00+05:30", "1717236000", "${aws:PrincipalTag/until}"],
+    requestValues: ["2024-01-01T00:00:00Z", "2023-05-05T00:00:00Z", "2025-06-30T12:00:00Z", "2026-01-01T00:00:00Z", "2024-06-01T04:30:00Z", "1717236000", "2024-06-01T10:00:00.000Z"],
   },
   { key: "aws:SecureTransport", operators: ["Bool"], policyValues: ["true", "false"], requestValues: ["true", "false", "TRUE"] },
   {
@@ -163,6 +164,7 @@ const requestPrincipals = [
   `arn:aws:sts::${SOURCE}:assumed-role/other/build-8`,
   `arn:aws:iam::${SOURCE}:user/alice`,
   `arn:aws:iam::${SOURCE}:user/bob`,
+  `arn:aws:sts::${SOURCE}:federated-user/bob`,
   `arn:aws:iam::${DEST}:role/admin`,
   `arn:aws:iam::${OTHER}:role/replicator`,
   "ecr.amazonaws.com",
@@ -190,6 +192,8 @@ const contextArbitrary = fc
       context[spec.key] = spec.requestValues[picks[i]! % spec.requestValues.length]!;
     });
     if (env) context["aws:PrincipalTag/env"] = env;
+    // Values a typed operator would compare if it substituted variables (it must not: IAM User Guide).
+    if (env === "blue") Object.assign(context, { "aws:PrincipalTag/cidr": "10.0.0.0/8", "aws:PrincipalTag/age": "3600", "aws:PrincipalTag/until": "2025-01-01T00:00:00Z" });
     return context;
   });
 
@@ -248,6 +252,14 @@ export function ours(policy: unknown, request: Pair[1]): Decision {
   return decide(compilePolicy(policy), { ...request, context });
 }
 
+/** How the simulator reads a date value (its `parseDate`), to tell when a disagreement comes from reading it. */
+function simulatorDate(value: string): number | undefined {
+  const integer = parseInt(value, 10);
+  if (!Number.isNaN(integer) && integer.toString() === value) return integer;
+  const parsed = Date.parse(value);
+  return Number.isNaN(parsed) ? undefined : parsed;
+}
+
 /**
  * Disagreements where the IAM documentation shows our answer is right, each with the passage. Returns undefined
  * for a disagreement that is not explained (a bug on one side to fix).
@@ -262,8 +274,9 @@ export function documentedDifference(policy: Pair[0], request: Pair[1]): string 
       return (
         "NotPrincipal: the simulator exempts a caller when any listed entry covers it (an account entry covers the whole account). " +
         "IAM User Guide, NotPrincipal: \"When you use NotPrincipal, you must also specify the account ARN of the not-denied principal. " +
-        "Otherwise, the policy might deny access to the entire account containing the principal… AWS might verify the account first and then the user.\" " +
-        "We exempt only a caller whose account and own identity are both listed."
+        "Otherwise, the policy might deny access to the entire account containing the principal… If an assumed-role user (someone who is using a role) " +
+        "is being evaluated, AWS might validate the account first, then the role, and then the assumed-role user\", and \"Principals must always name a " +
+        "specific session\". We exempt only a caller whose account and own identity (for a session: its role and the session) are all listed."
       );
     }
   }
@@ -293,6 +306,17 @@ export function documentedDifference(policy: Pair[0], request: Pair[1]): string 
           "IAM User Guide, condition operators: \"...IfExists… If the key is not present, evaluate the condition element as true.\""
         );
       }
+      if (c.operator.base.family === "date" && value !== undefined) {
+        const values = [...c.values.map((t) => t.source), ...(typeof value === "string" ? [value] : value)];
+        if (values.some((v) => simulatorDate(v) !== parseDate(v))) {
+          return (
+            "Date values: the simulator reads an all-digit value as milliseconds since the epoch (so `2024` is 2.024 seconds after 1970, " +
+            "and epoch seconds are read a thousand times too small) and a value without a zone in the machine's time zone. IAM User Guide, " +
+            "condition operators: \"You must specify date/time values with one of the W3C implementations of the ISO 8601 date formats or in epoch " +
+            "(UNIX) time\": `2024` is the year (W3C `YYYY`), epoch time counts seconds, and we read a value without a zone as UTC."
+          );
+        }
+      }
       if (c.operator.base.family === "ip" && value !== undefined && c.values.some((t) => t.source.endsWith("/0"))) {
         return "IpAddress/NotIpAddress with a /0 block: the simulator masks with `-1 << 32`, which is -1 in JavaScript, so 0.0.0.0/0 contains only 0.0.0.0. A /0 block holds every address (RFC 4632 §3.1: the prefix length is the number of leading bits that must match).";
       }
@@ -306,3 +330,12 @@ export function documentedDifference(policy: Pair[0], request: Pair[1]): string 
   }
   return undefined;
 }
+
+/** The constructions the generator must keep producing, so that agreement on them means something. */
+export const COVERAGE: Record<string, (policy: Pair[0], request: Pair[1]) => boolean> = {
+  "a policy variable in a Numeric, Date or IP address operator": (policy) =>
+    policy.Version === "2012-10-17" && /"((Not)?IpAddress|Numeric|Date)[A-Za-z]*":\{[^}]*\$\{/.test(JSON.stringify(policy).replace(/"(ForAnyValue|ForAllValues):/g, '"')),
+  "NotPrincipal with an assumed-role session as the caller": (policy, request) => JSON.stringify(policy).includes('"NotPrincipal"') && request.principal.includes(":assumed-role/"),
+  "a W3C date short of a full timestamp, or epoch seconds": (policy) => /"Date[A-Za-z]*":\{[^}]*"(\d{4}(-\d{2}){0,2}|\d{10})"/.test(JSON.stringify(policy).replace(/"(ForAnyValue|ForAllValues):/g, '"')),
+  "a federated user, in the policy or as the caller": (policy, request) => JSON.stringify(policy).includes(":federated-user/") || request.principal.includes(":federated-user/"),
+};

@@ -104,10 +104,10 @@ describe("queryPolicy: quantified principal and resource", () => {
     expect(keys.every((k) => k === "team" || k === "env")).toBe(true);
   });
 
-  it("says inconclusive, with the reason, when a pattern compares two quantified values", () => {
+  it("says inconclusive, with the reason, when a pattern (not an equality) compares two quantified values", () => {
     const policy = compilePolicy({
       Version: "2012-10-17",
-      Statement: [{ Effect: "Allow", Principal: "*", Action: "ecr:*", Resource: "*", Condition: { StringEquals: { "aws:PrincipalTag/team": "${aws:ResourceTag/team}" } } }],
+      Statement: [{ Effect: "Allow", Principal: "*", Action: "ecr:*", Resource: "*", Condition: { StringLike: { "aws:PrincipalTag/team": "${aws:ResourceTag/team}-*" } } }],
     });
     const result = queryPolicy(policy, { principal: SOURCE, action: "ecr:PutImage", resource: "arn:aws:ecr:us-west-2:444455556666:repository/app", anyContext: true });
     expect(result.status).toBe("inconclusive");

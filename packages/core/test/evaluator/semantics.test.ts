@@ -269,7 +269,8 @@ describe("principals (REFERENCE §6)", () => {
       [[bob], bob, "explicit-deny"],
       [[ACCOUNT], alice, "explicit-deny"],
       [[ACCOUNT], ACCOUNT, "allow"],
-      [[ROLE, ACCOUNT], `arn:aws:sts::${ACCOUNT}:assumed-role/replicator/s1`, "allow"],
+      [[ROLE, ACCOUNT], `arn:aws:sts::${ACCOUNT}:assumed-role/replicator/s1`, "explicit-deny"],
+      [[ROLE, ACCOUNT, `arn:aws:sts::${ACCOUNT}:assumed-role/replicator/s1`], `arn:aws:sts::${ACCOUNT}:assumed-role/replicator/s1`, "allow"],
       [[ROLE, ACCOUNT], "anonymous", "explicit-deny"],
       [["*"], alice, "allow"],
     ] as const)("NotPrincipal %j, caller %s → %s", (listed, caller, expected) => {
