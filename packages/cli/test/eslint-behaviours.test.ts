@@ -12,7 +12,10 @@ export const wrongRegion = policyIn("us-east-1");
 
 export const REGION = 'Region "us-east-1" does not match the registry\'s Region "us-west-2": this statement never applies to the registry it is deployed to.';
 
-export const config = JSON.stringify({ registries: [{ files: ["**"], account: "444455556666", region: "us-west-2" }] });
+/** The registry of every file; comments in `.json` files are what these tests are about, so plain-json is off. */
+export const config = JSON.stringify({ registries: [{ files: ["**"], account: "444455556666", region: "us-west-2" }], rules: { "plain-json": "off" } });
+
+const PLAIN_JSON_OFF: Linter.Config = { rules: { "@ecrlint/plain-json": "off" } };
 
 /** Writes a tree of files into a fresh temporary directory. */
 export function tree(files: Record<string, string>, dir = tempDir()): string {
@@ -82,7 +85,7 @@ describe("symlinked folders (2)", () => {
 
 /** ESLint 10 with the plugin's recommended config over a tree, for comparisons. */
 async function eslintResults(dir: string, patterns = ["."], extra: Linter.Config[] = []) {
-  const eslint = new ESLint({ cwd: dir, overrideConfigFile: true, overrideConfig: [...plugin.configs.recommended, ...extra] });
+  const eslint = new ESLint({ cwd: dir, overrideConfigFile: true, overrideConfig: [...plugin.configs.recommended, PLAIN_JSON_OFF, ...extra] });
   return eslint.lintFiles(patterns);
 }
 
@@ -127,7 +130,7 @@ describe("inline config comments (8)", () => {
       if (result.filePath.endsWith("unknown.json")) expect(result.messages).toEqual([]);
       else expect(result.messages.map((m) => m.message)).toEqual([REGION]);
     }
-    const noInline = new ESLint({ cwd: dir, overrideConfigFile: true, overrideConfig: plugin.configs.recommended, allowInlineConfig: false });
+    const noInline = new ESLint({ cwd: dir, overrideConfigFile: true, overrideConfig: [...plugin.configs.recommended, PLAIN_JSON_OFF], allowInlineConfig: false });
     const eslintIgnored = Object.fromEntries((await noInline.lintFiles(["*.json"])).map((x) => [x.filePath, x.messages.map((m) => m.message)]));
     for (const result of parse(ignored.stdout)) expect(result.messages.map((m) => m.message)).toEqual(eslintIgnored[result.filePath]);
   });

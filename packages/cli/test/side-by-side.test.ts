@@ -28,6 +28,7 @@ export default [
   ...jsonc.configs["flat/base"].map((config) => ({ ...config, ignores: ["json-language/**"] })),
   { files: ["infra/**"], ignores: ["infra/mixed.jsonc"], rules: { "jsonc/key-name-casing": ["error", { camelCase: true, PascalCase: false }] } },
   { files: ["infra/**"], rules: { "jsonc/no-useless-escape": "error" } },
+  { rules: { "@ecrlint/plain-json": "off" } },
   { files: ["json-language/**/*.json"], language: "json/json", plugins: { json } },
   ...ecrlint.configs["recommended-json-language"].map((config) => ({ ...config, files: ["json-language/**/*.json"] })),
 ];
@@ -47,7 +48,7 @@ function makeTree(): { dir: string; outside: string } {
   const dir = tempDir("ecrlint-side-by-side-");
   write(dir, {
     "eslint.config.mjs": eslintConfig,
-    ".ecrlintrc.json": JSON.stringify({ registries: [{ files: ["**"], account: "444455556666", region: "us-west-2" }] }),
+    ".ecrlintrc.json": JSON.stringify({ registries: [{ files: ["**"], account: "444455556666", region: "us-west-2" }], rules: { "plain-json": "off" } }),
     "infra/other-plugin.json": `/* eslint-disable jsonc/key-name-casing -- keys are PascalCase */\n${policy("us-east-1")}`,
     "infra/mixed.jsonc": policy("us-east-1")
       .replace("repository/*", "repository\\/*")
