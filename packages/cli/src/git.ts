@@ -22,12 +22,24 @@ export async function changedFiles(cwd: string, ref: string): Promise<Set<string
   } catch {
     throw usageError(`--changed-since: ${cwd} is not inside a git repository`);
   }
-  let base: string;
+  const shallow = async () => (await git(cwd, ["rev-parse", "--is-shallow-repository"]).catch(() => "false")).trim() === "true";
   try {
     await git(cwd, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]);
+  } catch {
+    if (await shallow()) {
+      throw usageError(`--changed-since: unknown git ref "${ref}" in this shallow clone; fetch it first (git fetch origin ${ref.replace(/^origin\//u, "")}), or check out with full history (actions/checkout fetch-depth: 0)`);
+    }
+    throw usageError(`--changed-since: unknown git ref "${ref}"`);
+  }
+  let base: string;
+  try {
     base = (await git(cwd, ["merge-base", ref, "HEAD"])).trim();
   } catch {
-    throw usageError(`--changed-since: unknown git ref "${ref}"`);
+    // The ref is there but not the history that joins it to HEAD: CI checked out a shallow clone.
+    const hint = (await shallow())
+      ? "this is a shallow clone; fetch more history (git fetch --unshallow, or git fetch --deepen=<n>; actions/checkout fetch-depth: 0)"
+      : "the histories are unrelated";
+    throw usageError(`--changed-since: the merge base of "${ref}" and HEAD is missing: ${hint}`);
   }
   const diff = await git(top, ["diff", "--name-only", "-z", "--no-renames", "--diff-filter=d", base, "--"]);
   const untracked = await git(top, ["ls-files", "--others", "--exclude-standard", "-z"]);

@@ -13,12 +13,12 @@ export const MAX_FILE_BYTES = 5 * 1024 * 1024;
 /** One file the run reads: its text, how it was linted alone, and its text after fixes. */
 export interface FileEntry {
   filePath: string;
+  /** The config file that governs it (a change to it changes the file's results). */
+  configFile?: string;
   bom: boolean;
   /** The text as read, without BOM. */
   text: string;
   context?: SourceContext;
-  /** The config file that governs the file, when one does (absolute). */
-  configFile?: string;
   outcome: SourceOutcome | { status: "too-large"; bytes: number };
   /** The text after fixes, when fixing changed it. */
   output?: string;
@@ -40,8 +40,7 @@ function readBuffer(filePath: string, cwd: string): Buffer {
  * that is not ours or that a nested config ignores. The text's marker test runs here, once: the parser behind
  * `lintSource` trusts it. An unchanged file's outcome comes from the cache.
  */
-export function readFile(filePath: string, configs: Configs, options: LintOptions, cache: ResultCache | undefined): FileEntry | undefined {
-  const buffer = readBuffer(filePath, configs.cwd);
+export function readFile(filePath: string, configs: Configs, options: LintOptions, cache: ResultCache | undefined, buffer = readBuffer(filePath, configs.cwd)): FileEntry | undefined {
   let text = buffer.toString("utf8");
   // Cheap tests first: most JSON in a monorepo is not ours and never reaches a config lookup or a parser.
   if (!mightBeEcrFile(text) || text.includes("\u0000")) return undefined;
@@ -52,17 +51,29 @@ export function readFile(filePath: string, configs: Configs, options: LintOption
   if (buffer.length > MAX_FILE_BYTES) return { filePath, bom, text, outcome: { status: "too-large", bytes: buffer.length } };
   const rules = configs.rules(loaded);
   const declared = declaredKindForFile(filePath, loaded);
-  const context: SourceContext = { filePath, registry: registryForFile(filePath, loaded), trust: trustFromConfig(loaded), rules, ...(declared ? { declared } : {}) };
+  const context: SourceContext = {
+    filePath,
+    registry: registryForFile(filePath, loaded),
+    trust: trustFromConfig(loaded),
+    rules,
+    ...(declared ? { declared } : {}),
+    rulesWith: (inline) => configs.rules(loaded, inline),
+    inlineConfig: options.inlineConfig !== false,
+    unusedDirectives: options.reportUnusedDisableDirectives ?? "warn",
+  };
   let outcome: SourceOutcome | undefined;
   let key: { content: string; settings: string } | undefined;
   if (cache) {
-    key = { content: hashText(text), settings: hashText(`${rules.signature}|${JSON.stringify(context.registry)}|${JSON.stringify(context.trust)}|${JSON.stringify(declared ?? null)}`) };
+    const settings = `${rules.signature}|${context.inlineConfig}|${JSON.stringify(context.registry)}|${JSON.stringify(context.trust)}|${JSON.stringify(declared ?? null)}`;
+    key = { content: hashText(text), settings: hashText(settings) };
     outcome = cache.get(filePath, key.content, key.settings);
   }
   if (!outcome) {
     outcome = lintSource(text, context);
     if (cache && key) cache.set(filePath, key.content, key.settings, outcome);
   }
+  // A file's `/* eslint */` settings decide which cross-file rules it takes part in, too.
+  if (outcome.status === "ours" && Object.keys(outcome.inline ?? {}).length > 0) context.rules = context.rulesWith(outcome.inline);
   const entry: FileEntry = { filePath, bom, text, context, outcome, ...(loaded?.filePath ? { configFile: loaded.filePath } : {}) };
   if ((options.fix || options.fixDryRun) && outcome.status === "ours") {
     const fixed = fixSource(text, outcome, context, options.quiet ?? false);

@@ -95,7 +95,9 @@ export {
 // The rule kit.
 export {
   ACCESS_ANALYZER_CHECKS_URL,
+  CONFIG_ERROR_MESSAGE_ID,
   defineRule,
+  eslintRuleMeta,
   formatMessage,
   ruleDocsUrl,
   configSeverity,
