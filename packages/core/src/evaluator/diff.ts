@@ -3,7 +3,8 @@ import { ecrCatalog, type CatalogAction } from "../catalog.js";
 import type { RegistryContext } from "../config/registry.js";
 import { compilePolicy, type CompiledPolicy, type CompiledStatement } from "./compile.js";
 import { coversAction, evaluateRequest } from "./evaluate.js";
-import { parseCaller, type PrincipalEntry } from "./principal.js";
+import { resourcePatternsOverlap } from "./match.js";
+import { parseCaller, principalAccount, type PrincipalEntry } from "./principal.js";
 import { EmptyQueryError, queryPolicy } from "./query.js";
 import type { Decision, EvaluationRequest } from "./types.js";
 
@@ -211,6 +212,39 @@ function actionClasses(grant: CompiledStatement, others: readonly CompiledStatem
   return [...classes.values()];
 }
 
+function entryAccount(e: PrincipalEntry): string | undefined {
+  if (e.kind === "account" || e.kind === "named") return e.account;
+  if (e.kind === "exact-arn") return principalAccount(e.arn);
+  return undefined;
+}
+
+/** Whether some caller can match both Principal entries; yes when unsure. */
+function entriesOverlap(a: PrincipalEntry, b: PrincipalEntry): boolean {
+  if (a.kind === "any" || b.kind === "any") return true;
+  if (a.kind === "never" || b.kind === "never") return false;
+  if (a.kind === "value" || b.kind === "value") return a.kind === "value" && b.kind === "value" && a.value.toLowerCase() === b.value.toLowerCase();
+  if (a.kind === "named" && b.kind === "named") return a.account === b.account && a.entity === b.entity && a.name === b.name;
+  const x = entryAccount(a);
+  const y = entryAccount(b);
+  return x === undefined || y === undefined || x === y;
+}
+
+/**
+ * Whether a statement can match a request the grant matches, judged on Principal and Resource alone; yes when
+ * unsure. A statement that cannot is left out of the grant's search: it changes none of its answers, and only
+ * multiplies the cases.
+ */
+function mayOverlap(grant: CompiledStatement, other: CompiledStatement): boolean {
+  if (grant.principal && other.principal && !grant.principal.negated && !other.principal.negated) {
+    if (!grant.principal.entries.some((a) => other.principal!.entries.some((b) => entriesOverlap(a, b)))) return false;
+  }
+  const patterns = (s: CompiledStatement) => (s.resource && !s.resource.negated ? s.resource.patterns.map((t) => t.source) : undefined);
+  const mine = patterns(grant);
+  const theirs = patterns(other);
+  if (mine && theirs && !mine.some((a) => theirs.some((b) => a.includes("${") || b.includes("${") || resourcePatternsOverlap(a, b)))) return false;
+  return true;
+}
+
 function withOwnStatements(policy: CompiledPolicy, statements: CompiledStatement[]): CompiledPolicy {
   return Object.freeze({ ...policy, statements });
 }
@@ -300,8 +334,9 @@ function changes(change: "gain" | "loss", from: Side, to: Side, options: AccessD
 
   for (const { grant, statement, against, deny } of grants) {
     for (const { statement: part, entry, pattern } of splitGrant(grant)) {
-      const policy = withOwnStatements(to.policy, [part, ...against]);
-      for (const actions of actionClasses(part, against)) {
+      const others = against.filter((s) => mayOverlap(part, s));
+      const policy = withOwnStatements(to.policy, [part, ...others]);
+      for (const actions of actionClasses(part, others)) {
         let result;
         try {
           result = queryPolicy(policy, { action: actions[0]!.name, anyContext: true }, options.maxEvaluations !== undefined ? { maxEvaluations: options.maxEvaluations } : {});

@@ -121,6 +121,28 @@ describe("diffAccess on paired policies", () => {
   });
 });
 
+describe("diffAccess among many statements", () => {
+  it("searches each change against the statements it can meet, and stays exact", () => {
+    const teams = Array.from({ length: 12 }, (_, i) => ({
+      Sid: `Team${i}`,
+      Effect: "Allow",
+      Principal: { AWS: `arn:aws:iam::5555666677${String(i).padStart(2, "0")}:role/deploy` },
+      Action: [...PULL, "ecr:PutImage"],
+      Resource: repo(`team${i}/*`),
+      Condition: { StringEquals: { "aws:SourceVpc": `vpc-team${i}` } },
+    }));
+    const before = policy(...teams);
+    const after = policy(...teams.map((t, i) => (i === 3 ? { ...t, Condition: undefined } : i === 7 ? { ...t, Principal: { AWS: "555566667707" } } : t)));
+    const result = diff(before, after);
+    expect(result.status).toBe("exact");
+    expect(result.gained.map((r) => [r.principal.text, r.repositories.text, r.condition])).toEqual([
+      ["arn:aws:iam::555566667703:role/deploy", "repositories starting with team3/", "StringEquals aws:SourceVpc vpc-team3 no longer required"],
+      ["account 555566667707", "repositories starting with team7/", "when StringEquals aws:SourceVpc vpc-team7"],
+    ]);
+    expect(result.lost).toEqual([]);
+  });
+});
+
 describe("describeActions", () => {
   it("collapses whole groups and lists the rest", () => {
     expect(describeActions(["ecr:PutImage", "ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:DescribeImages"]).text).toBe("all push actions, ecr:DescribeImages");
