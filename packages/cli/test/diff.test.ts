@@ -106,6 +106,27 @@ describe("ecrlint diff", () => {
     expect(result!.locations[0]!.physicalLocation).toEqual({ artifactLocation: { uri: "registry-policy.json" }, region: { startLine: line - 1 } });
   });
 
+  it("reads policies in CloudFormation templates, and compares a new or deleted policy with an empty one", { timeout: 120_000 }, async () => {
+    const dir = repository();
+    const template = (statements: unknown[]) =>
+      `${JSON.stringify({ AWSTemplateFormatVersion: "2010-09-09", Resources: { Registry: { Type: "AWS::ECR::RegistryPolicy", Properties: { PolicyText: { Version: "2012-10-17", Statement: statements } } } } }, null, 2)}\n`;
+    writeFileSync(join(dir, "template.json"), template([vpcPull]));
+    git(dir, "add", "-A");
+    git(dir, "commit", "-q", "-m", "template");
+    writeFileSync(join(dir, "template.json"), template([vpcPull, { Sid: "Public", Effect: "Allow", Principal: "*", Action: PULL, Resource: repo("public-*") }]));
+    rmSync(join(dir, "registry-policy-output.json"));
+    writeFileSync(join(dir, "new-policy.json"), policy(replication));
+    const run = await runBin(["diff", "HEAD", "--format", "json", "--fail-on", "new-public"], { cwd: dir });
+    expect(run.code).toBe(1);
+    const report = JSON.parse(run.stdout) as DiffReport;
+    const byPath = Object.fromEntries(report.files.map((f) => [f.path, f.documents]));
+    expect(Object.keys(byPath)).toEqual(["new-policy.json", "registry-policy-output.json", "template.json"]);
+    expect(byPath["template.json"]![0]).toMatchObject({ path: "Resources.Registry.Properties.PolicyText", gained: [{ principal: { text: "anyone" }, public: true, repositories: { text: "repositories starting with public-" } }], lost: [] });
+    expect(byPath["registry-policy-output.json"]![0]!.lost.map((r) => r.principal.text)).toEqual(["arn:aws:iam::777788889999:role/ci"]);
+    expect(byPath["new-policy.json"]![0]!.gained.map((r) => [r.principal.text, r.actions.names])).toEqual([["account 111122223333", ["ecr:CreateRepository", "ecr:ReplicateImage"]]]);
+    expect(report.failed).toEqual(["new-public"]);
+  });
+
   it("says so when no policy changed access", { timeout: 60_000 }, async () => {
     const dir = repository();
     writeFileSync(join(dir, "registry-policy.json"), policy({ ...replication, Sid: "Renamed" }, vpcPull));
