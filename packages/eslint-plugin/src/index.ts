@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import * as jsoncParser from "jsonc-eslint-parser";
-import { RULE_PREFIX, type EcrlintConfig } from "@ecrlint/core";
+import { configSeverity, RULE_PREFIX, type EcrlintConfig } from "@ecrlint/core";
 import { ruleList } from "@ecrlint/rules";
 import { toEslintRule } from "./to-eslint-rule.js";
 
@@ -41,7 +41,8 @@ function configFor(name: "recommended" | "strict"): FlatConfig[] {
         },
       },
       languageOptions: { parser: jsoncParser },
-      rules: Object.fromEntries(enabled.map((r) => [RULE_PREFIX + r.id, "error" as Severity])),
+      // Access Analyzer's errors and security warnings are errors; its warnings and suggestions warn.
+      rules: Object.fromEntries(enabled.map((r) => [RULE_PREFIX + r.id, configSeverity(r.meta) as Severity])),
     },
   ];
 }
