@@ -73,7 +73,7 @@ export interface AccessChange {
   after: Decision;
   /** Anyone, anonymous callers included (a Principal "*" with no organization condition). */
   public: boolean;
-  /** The witness principal is of another account than the repository (or of none). */
+  /** Anyone, or a principal of another account than the registry's (the witness repository's when unknown). */
   external: boolean;
   /** The row holds ecr:ReplicateImage. */
   replication: boolean;
@@ -297,12 +297,16 @@ function conditionChange(change: "gain" | "loss", grant: CompiledStatement, othe
   return parts.join("; ");
 }
 
-function isExternal(request: EvaluationRequest): boolean {
-  const caller = parseCaller(request.principal);
-  if (!caller) return true;
-  if (caller.kind === "service") return false;
-  const owner = parseArn(request.resource)?.account;
-  return caller.account === undefined || owner === undefined || caller.account !== owner;
+/**
+ * Whether the row lets in a principal of another account than the repository's: anyone does; otherwise the
+ * principal's account (the witness's, for an organization) against the registry's (the witness repository's).
+ */
+function isExternal(principal: AccessPrincipal, request: EvaluationRequest, registry: RegistryContext | undefined): boolean {
+  if (principal.kind === "anyone") return true;
+  if (principal.kind === "service") return false;
+  const owner = registry?.account ?? parseArn(request.resource)?.account;
+  const account = principal.account ?? parseCaller(request.principal)?.account;
+  return account === undefined || owner === undefined || account !== owner;
 }
 
 /**
@@ -367,7 +371,7 @@ function changes(change: "gain" | "loss", from: Side, to: Side, options: AccessD
           before: change === "gain" ? onFrom : onTo,
           after: change === "gain" ? onTo : onFrom,
           public: principal.kind === "anyone",
-          external: isExternal(witness),
+          external: isExternal(principal, witness, to.policy.registry),
           replication: actions.some((a) => a.name === "ecr:ReplicateImage"),
           statement: ref(statement),
         });

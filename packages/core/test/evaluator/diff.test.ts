@@ -121,6 +121,20 @@ describe("diffAccess on paired policies", () => {
   });
 });
 
+describe("diffAccess on a repository policy (no Resource) with no registry known", () => {
+  it("names a Principal * as anyone, public and external, on every repository", () => {
+    const before = { Version: "2008-10-17", Statement: [{ Sid: "Pull", Effect: "Allow", Principal: { AWS: ROLE }, Action: "ecr:BatchGetImage" }] };
+    const after = { Version: "2008-10-17", Statement: [{ Sid: "Pull", Effect: "Allow", Principal: "*", Action: ["ecr:BatchGetImage", "ecr:PutImage"] }] };
+    const result = diffAccess(before, after);
+    expect(result.status).toBe("exact");
+    expect(result.gained.map((r) => [r.principal.text, r.actions.text, r.repositories.text, r.public, r.external])).toEqual([["anyone", "ecr:BatchGetImage, ecr:PutImage", "every repository", true, true]]);
+    for (const row of result.gained) {
+      expect(evaluateRequest(compilePolicy(after), row.witness).decision).toBe("allow");
+      expect(evaluateRequest(compilePolicy(before), row.witness).decision).not.toBe("allow");
+    }
+  });
+});
+
 describe("diffAccess among many statements", () => {
   it("searches each change against the statements it can meet, and stays exact", () => {
     const teams = Array.from({ length: 12 }, (_, i) => ({
