@@ -28,6 +28,8 @@ export interface DiffDocument {
 export interface DiffFile {
   /** From the working directory, with slashes. */
   path: string;
+  /** From the repository root, with slashes (SARIF locations). */
+  repositoryPath: string;
   documents: DiffDocument[];
 }
 
@@ -101,7 +103,7 @@ function diffFile(file: ChangedFile, cwd: string, registry: RegistryContext): Di
     const withExplain = (row: AccessChange): DiffRow => ({ ...row, explain: explainCommand(path, row) });
     documents.push({ path: place, kind: (now ?? old)!.kind, status: diff.status, summary: summarizeAccessDiff(diff), gained: diff.gained.map(withExplain), lost: diff.lost.map(withExplain), inconclusive: diff.inconclusive });
   }
-  return { path, documents };
+  return { path, repositoryPath: file.repoPath, documents };
 }
 
 /** The gates a report trips. */

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { Ajv } from "ajv";
 import { describe, expect, it } from "vitest";
 import type { DiffReport, DiffRow } from "../src/diff-report.js";
-import { packageDir, runBin, tempDir } from "./helpers.js";
+import { packageDir, runBin, sarifValidator, tempDir } from "./helpers.js";
 
 const REGISTRY = { account: "444455556666", region: "us-west-2" };
 const repo = (name: string) => `arn:aws:ecr:us-west-2:444455556666:repository/${name}`;
@@ -99,11 +99,14 @@ describe("ecrlint diff", () => {
     expect((await runBin(["diff", "main"], { cwd: dir })).code).toBe(2);
     writeFileSync(join(dir, "ecrlint.config.json"), JSON.stringify({ registries: [{ files: ["**"], ...REGISTRY }] }));
 
-    const sarif = JSON.parse((await runBin(["diff", "main", "--format", "sarif"], { cwd: dir })).stdout) as { runs: { results: { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[] }[] }[] };
+    const sarifText = (await runBin(["diff", "main", "--format", "sarif"], { cwd: dir })).stdout;
+    const validateSarif = sarifValidator();
+    expect(validateSarif(JSON.parse(sarifText)), JSON.stringify(validateSarif.errors)).toBe(true);
+    const sarif = JSON.parse(sarifText) as { runs: { results: { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[] }[] }[] };
     const [result] = sarif.runs[0]!.results;
     expect(result!.ruleId).toBe("new-external-access");
     const line = readFileSync(join(dir, "registry-policy.json"), "utf8").split("\n").findIndex((l) => l.includes('"Sid": "Pull"')) + 1;
-    expect(result!.locations[0]!.physicalLocation).toEqual({ artifactLocation: { uri: "registry-policy.json" }, region: { startLine: line - 1 } });
+    expect(result!.locations[0]!.physicalLocation).toEqual({ artifactLocation: { uri: "registry-policy.json", uriBaseId: "%SRCROOT%" }, region: { startLine: line - 1 } });
   });
 
   it("reads policies in CloudFormation templates, and compares a new or deleted policy with an empty one", { timeout: 120_000 }, async () => {

@@ -86,7 +86,7 @@ export function diffSarif(report: DiffReport): string {
           ruleIndex,
           level: "warning",
           message: { text: `${row.principal.text} gains ${row.actions.text} on ${row.repositories.text} (${row.condition}). Witness: ${row.explain}` },
-          locations: [{ physicalLocation: { artifactLocation: { uri: file.path }, ...(row.statement.line ? { region: { startLine: row.statement.line } } : {}) } }],
+          locations: [{ physicalLocation: { artifactLocation: { uri: file.repositoryPath, uriBaseId: "%SRCROOT%" }, ...(row.statement.line ? { region: { startLine: row.statement.line } } : {}) } }],
         });
       }
     }
