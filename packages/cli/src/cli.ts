@@ -25,6 +25,7 @@ const SUBCOMMANDS = {
   test: { module: "./commands/test.js", exportName: "runTestCommand" },
   explain: { module: "./commands/explain.js", exportName: "runExplainCommand" },
   init: { module: "./commands/init.js", exportName: "runInitCommand" },
+  diff: { module: "./commands/diff.js", exportName: "runDiffCommand" },
 } as const;
 
 type SubcommandRunner = (argv: string[], io: { stdout(s: string): void; stderr(s: string): void; cwd: string; stdin?: NodeJS.ReadableStream }) => Promise<number>;
@@ -35,6 +36,7 @@ Commands:
   ecrlint test [options]        run policy test cases (see ecrlint test --help)
   ecrlint explain [options]     explain a policy decision (see ecrlint explain --help)
   ecrlint init [--yes]          write a starter config for the policy files found here
+  ecrlint diff <base-ref>       review the access a change gains and loses (see ecrlint diff --help)
 
 Exit codes:
   0  no errors, and no more warnings than --max-warnings
@@ -164,7 +166,7 @@ function reportError(error: unknown, io: CliIo): number {
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   try {
     const [first, ...rest] = argv;
-    if (first === "test" || first === "explain" || first === "init") return await runSubcommand(first, rest, io);
+    if (first === "test" || first === "explain" || first === "init" || first === "diff") return await runSubcommand(first, rest, io);
     const program = buildProgram(io);
     try {
       program.parse(first === "lint" ? rest : argv, { from: "user" });

@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { usageError } from "./errors.js";
@@ -54,4 +54,51 @@ export function repositoryRoot(cwd: string): string | undefined {
     if (existsSync(join(dir, ".git"))) return dir;
     if (dirname(dir) === dir) return undefined;
   }
+}
+
+/** A file changed between a ref and the working tree, with its text at the ref (undefined when it is new there). */
+export interface ChangedFile {
+  /** Absolute path in the working tree. */
+  filePath: string;
+  /** Path from the repository root, with slashes. */
+  repoPath: string;
+  before: string | undefined;
+  /** Undefined when the file was deleted. */
+  after: string | undefined;
+}
+
+/**
+ * Files changed between the merge base of `ref` and HEAD and the working tree (uncommitted and untracked files
+ * included, deleted files too), with their text on both sides.
+ */
+export async function filesChangedSince(cwd: string, ref: string): Promise<{ top: string; base: string; files: ChangedFile[] }> {
+  let top: string;
+  try {
+    top = (await git(cwd, ["rev-parse", "--show-toplevel"])).trim();
+  } catch {
+    throw usageError(`diff: ${cwd} is not inside a git repository`);
+  }
+  let base: string;
+  try {
+    await git(cwd, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]);
+    base = (await git(cwd, ["merge-base", ref, "HEAD"])).trim();
+  } catch {
+    throw usageError(`diff: unknown git ref "${ref}"`);
+  }
+  const diff = await git(top, ["diff", "--name-only", "-z", "--no-renames", base, "--"]);
+  const untracked = await git(top, ["ls-files", "--others", "--exclude-standard", "-z"]);
+  const names = new Set(`${diff}\0${untracked}`.split("\0").filter(Boolean));
+  const files: ChangedFile[] = [];
+  for (const repoPath of [...names].sort()) {
+    const filePath = resolve(top, repoPath);
+    let before: string | undefined;
+    try {
+      before = await git(top, ["show", `${base}:${repoPath}`]);
+    } catch {
+      before = undefined;
+    }
+    const after = existsSync(filePath) ? readFileSync(filePath, "utf8") : undefined;
+    files.push({ filePath, repoPath, before, after });
+  }
+  return { top, base, files };
 }

@@ -1,7 +1,9 @@
 import { execFileSync, spawn } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
+import AjvDraft04Module from "ajv-draft-04";
 import { afterAll } from "vitest";
 
 export const packageDir = resolve(import.meta.dirname, "..");
@@ -134,4 +136,15 @@ export function policyIn(region: string): string {
   ]
 }
 `;
+
+const require = createRequire(import.meta.url);
+// A CommonJS package whose default export is the class; under NodeNext typing it arrives as the module namespace.
+const AjvDraft04 = ((AjvDraft04Module as unknown as { default?: unknown }).default ?? AjvDraft04Module) as unknown as typeof import("ajv").Ajv;
+// The SARIF 2.1.0 JSON schema as published with the standard (rtm.5, draft-04), shipped by Microsoft's jest-sarif.
+const sarifSchemaPath = join(require.resolve("@microsoft/jest-sarif").replace(/lib[\\/].*$/, ""), "lib", "schemas", "sarif-2.1.0-rtm.5.json");
+
+/** A validator of the official SARIF 2.1.0 schema. */
+export function sarifValidator() {
+  const ajv = new AjvDraft04({ allErrors: true, strict: false, validateFormats: false, unicodeRegExp: false });
+  return ajv.compile(JSON.parse(readFileSync(sarifSchemaPath, "utf8")) as object);
 }

@@ -87,6 +87,7 @@ export {
   trustFromConfig,
   type ConfigResult,
   type EcrlintConfig,
+  type DiffFailOn,
   type KindEntry,
   type LoadedConfig,
   type RuleSetting,

@@ -71,5 +71,8 @@ describe("schema/settings.json", () => {
       const result = configFromSettings({ [key]: [] }, "/repo");
       expect(result.ok ? "" : formatConfigError(result.error)).toBe(`ecrlint settings: ${key}: is read by the ecrlint runner only; in ESLint, the config's own \`${key}\` decide`);
     }
+    expect(validate({ diff: { failOn: ["any-gain"] } })).toBe(false);
+    const diff = configFromSettings({ diff: { failOn: ["any-gain"] } }, "/repo");
+    expect(diff.ok ? "" : formatConfigError(diff.error)).toBe("ecrlint settings: diff: is read by `ecrlint diff` only");
   });
 });

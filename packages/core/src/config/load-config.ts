@@ -27,7 +27,11 @@ export interface EcrlintConfig {
   trustedAccounts?: string[];
   trustedOrgs?: string[];
   rules?: Record<string, RuleSetting>;
+  diff?: { failOn?: DiffFailOn[] };
 }
+
+/** What `ecrlint diff --fail-on` and the config's `diff.failOn` gate on. */
+export type DiffFailOn = "new-public" | "new-external" | "lost-replication" | "any-gain";
 
 export interface LoadedConfig {
   config: EcrlintConfig;
