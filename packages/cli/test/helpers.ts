@@ -136,6 +136,7 @@ export function policyIn(region: string): string {
   ]
 }
 `;
+}
 
 const require = createRequire(import.meta.url);
 // A CommonJS package whose default export is the class; under NodeNext typing it arrives as the module namespace.

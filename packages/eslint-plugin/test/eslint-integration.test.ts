@@ -91,7 +91,7 @@ describe("the plugin in a real ESLint run", () => {
     const root = tree({ "ecrlint.json": "{}", "registry-policy.json": policy("us-east-1"), "replication.json": replication });
     // valid-policy last in the rules, and the only rule that reads a replication configuration first.
     const rules = { "@ecrlint/replication-destination-allowed": "error", "@ecrlint/no-region-mismatch": "error", "@ecrlint/valid-policy": "error" };
-    const withOrder = [{ files: ["**/*.json"], plugins: { "@ecrlint": plugin }, languageOptions: { parser: plugin.configs.recommended[0]!.languageOptions.parser }, rules }];
+    const withOrder = [{ files: ["**/*.json"], plugins: { "@ecrlint": plugin }, languageOptions: { parser: plugin.configs.recommended[0]!.languageOptions!.parser }, rules }];
     for (const config of [[...plugin.configs.recommended], withOrder]) {
       const results = await new ESLint({ cwd: root, overrideConfigFile: true, overrideConfig: config as never }).lintFiles(["registry-policy.json", "replication.json"]);
       for (const result of results) {
