@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
-import { join } from "node:path";
+import { lstatSync } from "node:fs";
+import { join, normalize, resolve, sep } from "node:path";
 import { writeFileAtomic } from "./fs-utils.js";
 import type { SourceOutcome } from "./lint-source.js";
 
@@ -23,8 +24,26 @@ export function hashText(text: string): string {
   return createHash("sha1").update(text).digest("hex");
 }
 
+/** ESLint's `.eslintcache`, ours: in the working directory, never a `node_modules/.cache` wherever the run starts. */
 export function defaultCacheLocation(cwd: string): string {
-  return join(cwd, "node_modules", ".cache", "ecrlint", "cache.json");
+  return join(cwd, ".ecrlintcache");
+}
+
+/**
+ * ESLint's reading of `--cache-location`: relative to the working directory; an existing folder, or a path ending
+ * in a separator, holds a file named after the working directory (`.cache_<hash>`); anything else is the file.
+ */
+export function cacheFileFor(location: string, cwd: string): string {
+  const normalized = normalize(location);
+  const resolved = resolve(cwd, normalized);
+  const asFolder = () => join(resolved, `.cache_${hashText(cwd).slice(0, 12)}`);
+  if (normalized.endsWith(sep)) return asFolder();
+  try {
+    if (lstatSync(resolved).isDirectory()) return asFolder();
+  } catch {
+    // Not there yet: a file.
+  }
+  return resolved;
 }
 
 function entryCheck(version: string, filePath: string, content: string, settings: string, outcome: unknown): string {

@@ -1,4 +1,4 @@
-import { declaredKindForFile, mightBeEcrFile, readTextFile, registryForFile, trustFromConfig, type TextEncodingName } from "@ecrlint/core";
+import { decodeText, declaredKindForFile, mightBeEcrFile, readTextFile, registryForFile, trustFromConfig, type TextEncodingName, type TextFileResult } from "@ecrlint/core";
 import { hashText, type ResultCache } from "./cache.js";
 import type { Configs } from "./configs.js";
 import { fixSource, lintSource, type SourceContext, type SourceOutcome } from "./lint-source.js";
@@ -23,14 +23,14 @@ export interface Unlinted {
 /** One file the run reads: its text, how it was linted alone, and its text after fixes. */
 export interface FileEntry {
   filePath: string;
+  /** The config file that governs it (a change to it changes the file's results). */
+  configFile?: string;
   bom: boolean;
   /** How the file is encoded, so that a fix is written back the same way. */
   encoding: TextEncodingName;
   /** The text as read, without BOM. */
   text: string;
   context?: SourceContext;
-  /** The config file that governs the file, when one does (absolute). */
-  configFile?: string;
   outcome: SourceOutcome | { status: "too-large"; bytes: number } | Unlinted;
   /** The text after fixes, when fixing changed it. */
   output?: string;
@@ -48,16 +48,22 @@ function nulBytes(filePath: string, text: string): FileEntry | undefined {
   return notLinted(filePath, 1, "File not linted: it holds NUL bytes (UTF-16 without a byte order mark?); save it as UTF-8, or as UTF-16 with a BOM.");
 }
 
+/** A text given rather than read (standard input), decoded as a file would be. */
+function fromBuffer(buffer: Buffer, maxBytes: number): TextFileResult {
+  if (buffer.length > maxBytes) return { ok: false, code: "EFBIG", reason: "over the size limit", bytes: buffer.length };
+  return { ok: true, ...decodeText(buffer), bytes: buffer.length };
+}
+
 /**
  * Reads one file and lints it alone (single-file rules, cross-file facts, fixes), or returns undefined for a file
  * that is not ours or that a nested config ignores. The text's marker test runs here, once: the parser behind
  * `lintSource` trusts it. An unchanged file's outcome comes from the cache.
  */
-export function readFile(filePath: string, configs: Configs, options: LintOptions, cache: ResultCache | undefined): FileEntry | undefined {
+export function readFile(filePath: string, configs: Configs, options: LintOptions, cache: ResultCache | undefined, given?: Buffer): FileEntry | undefined {
   // Only a regular file is read, its size checked first: a FIFO or a device is this file's error, not a hang.
-  const read = readTextFile(filePath, { maxBytes: MAX_FILE_BYTES });
+  const read = given ? fromBuffer(given, MAX_FILE_BYTES) : readTextFile(filePath, { maxBytes: MAX_FILE_BYTES });
   if (!read.ok && read.code !== "EFBIG") return notLinted(filePath, 2, `File not read: ${read.reason}.`);
-  const sniffed = read.ok ? read : readTextFile(filePath, { maxBytes: SNIFF_BYTES, truncate: true });
+  const sniffed = read.ok ? read : given ? fromBuffer(given.subarray(0, SNIFF_BYTES), SNIFF_BYTES) : readTextFile(filePath, { maxBytes: SNIFF_BYTES, truncate: true });
   if (!sniffed.ok) return notLinted(filePath, 2, `File not read: ${sniffed.reason}.`);
   const { text, bom, encoding } = sniffed;
   // Cheap tests first: most JSON in a monorepo is not ours and never reaches a config lookup or a parser.
@@ -68,17 +74,29 @@ export function readFile(filePath: string, configs: Configs, options: LintOption
   if (!read.ok) return { filePath, bom, encoding, text: "", outcome: { status: "too-large", bytes: read.bytes ?? MAX_FILE_BYTES + 1 } };
   const rules = configs.rules(loaded);
   const declared = declaredKindForFile(filePath, loaded);
-  const context: SourceContext = { filePath, registry: registryForFile(filePath, loaded), trust: trustFromConfig(loaded), rules, ...(declared ? { declared } : {}) };
+  const context: SourceContext = {
+    filePath,
+    registry: registryForFile(filePath, loaded),
+    trust: trustFromConfig(loaded),
+    rules,
+    ...(declared ? { declared } : {}),
+    rulesWith: (inline) => configs.rules(loaded, inline),
+    inlineConfig: options.inlineConfig !== false,
+    unusedDirectives: options.reportUnusedDisableDirectives ?? "warn",
+  };
   let outcome: SourceOutcome | undefined;
   let key: { content: string; settings: string } | undefined;
   if (cache) {
-    key = { content: hashText(text), settings: hashText(`${rules.signature}|${JSON.stringify(context.registry)}|${JSON.stringify(context.trust)}|${JSON.stringify(declared ?? null)}`) };
+    const settings = `${rules.signature}|${context.inlineConfig}|${JSON.stringify(context.registry)}|${JSON.stringify(context.trust)}|${JSON.stringify(declared ?? null)}`;
+    key = { content: hashText(text), settings: hashText(settings) };
     outcome = cache.get(filePath, key.content, key.settings);
   }
   if (!outcome) {
     outcome = lintSource(text, context);
     if (cache && key) cache.set(filePath, key.content, key.settings, outcome);
   }
+  // A file's `/* eslint */` settings decide which cross-file rules it takes part in, too.
+  if (outcome.status === "ours" && Object.keys(outcome.inline ?? {}).length > 0) context.rules = context.rulesWith(outcome.inline);
   const entry: FileEntry = { filePath, bom, encoding, text, context, outcome, ...(loaded?.filePath ? { configFile: loaded.filePath } : {}) };
   if ((options.fix || options.fixDryRun) && outcome.status === "ours") {
     const fixed = fixSource(text, outcome, context, options.quiet ?? false);

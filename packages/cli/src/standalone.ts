@@ -1,17 +1,17 @@
 import { realpath } from "node:fs/promises";
-import { resolve } from "node:path";
+import { relative, resolve } from "node:path";
 import { encodeText, type LintMessage } from "@ecrlint/core";
 import { ResultCache, defaultCacheLocation } from "./cache.js";
 import { Configs } from "./configs.js";
-import { DEFAULT_FILES, discoverFiles } from "./discover.js";
+import { DEFAULT_FILES, discoverFiles, isIgnoredPath } from "./discover.js";
 import { usageError } from "./errors.js";
 import { describeWriteError, writeFileInPlace } from "./fs-utils.js";
 import { changedFiles, repositoryRoot } from "./git.js";
-import { runProjectRules } from "./project.js";
+import { runProjectRules, type ProjectOutcome } from "./project.js";
 import { readFile, type FileEntry } from "./read-file.js";
-import { resultFor, selectFiles, sortResults, summarize, warningResult } from "./results.js";
+import { emptyResult, resultFor, selectFiles, sortResults, summarize, warningResult } from "./results.js";
 import { describeRules } from "./rules-config.js";
-import type { LintOptions, LintReport, LintResult } from "./types.js";
+import type { LintOptions, LintReport, LintResult, LintTextOptions } from "./types.js";
 import { cacheVersion } from "./version.js";
 import { runStats, unknownRegistryNotice } from "./notices.js";
 
@@ -53,37 +53,92 @@ function unwrittenResult(entry: FileEntry, projectMessages: LintMessage[], optio
   return result;
 }
 
-/**
- * Lints the policy files of a repository: the programmatic API behind the `ecrlint` command. It prints nothing and
- * never exits; problems that stop the run (bad config, bad pattern, unreadable file) reject with an EcrlintError.
- *
- * The pipeline: configs → files discovered → each file read and linted alone (read-file.ts) → cross-file rules
- * over what the files yielded (project.ts) → the files to report and their results (results.ts).
- */
-export async function lint(options: LintOptions = {}): Promise<LintReport> {
-  const startedAt = Date.now();
-  const cwd = await runRoot(options);
-  checkOptions(options);
-  const configs = new Configs(cwd, options);
+const IGNORED_MESSAGE = 'File ignored because of a matching ignore pattern. Use "--no-ignore" to disable file ignore settings.';
+
+function discover(options: LintOptions, configs: Configs, cwd: string, patterns: string[]) {
   const root = configs.root;
-  const discovery = await discoverFiles({
+  return discoverFiles({
     root: cwd,
-    patterns: options.patterns ?? [],
+    patterns,
     files: root?.config.files?.length ? root.config.files : DEFAULT_FILES,
     ignores: root?.config.ignores ?? [],
     base: root?.baseDir ?? cwd,
     useIgnores: options.ignore !== false,
+    ...(options.errorOnUnmatchedPattern === false ? { errorOnUnmatchedPattern: false } : {}),
   });
-  const changed = options.changedSince ? await changedFiles(cwd, options.changedSince) : undefined;
-  const fixing = options.fix || options.fixDryRun;
-  const cache = options.cache && !fixing ? await ResultCache.open(options.cacheLocation ?? defaultCacheLocation(cwd), cacheVersion()) : undefined;
+}
 
-  const entries: FileEntry[] = [];
-  for (const filePath of discovery.files) {
-    const entry = readFile(filePath, configs, options, cache);
-    if (entry) entries.push(entry);
+/** Whether some document of the file yielded facts for a cross-file rule. */
+function hasFacts(e: FileEntry): boolean {
+  return e.outcome.status === "ours" && e.outcome.documents.some((d) => Object.keys(d.facts).length > 0);
+}
+
+/**
+ * The rest of the project, for cross-file rules when only some files were named (`ecrlint infra/replication.json`
+ * from lint-staged, or standard input): its files are read for their facts, never reported or fixed, so a named
+ * file gets what a full run reports on it. The project around a file is the folder of the outermost config that
+ * governs it (the repository's, in a monorepo with one root config), else the working directory. Skipped when no
+ * named file takes part in a cross-file rule.
+ */
+async function backgroundEntries(foreground: FileEntry[], options: LintOptions, configs: Configs, cwd: string): Promise<FileEntry[]> {
+  const roots = new Set<string>();
+  for (const e of foreground) if (hasFacts(e)) roots.add(configs.projectRoot(e.filePath));
+  if (roots.size === 0) return [];
+  const named = new Set(foreground.map((e) => e.filePath));
+  const { files } = await discover({ ...options, errorOnUnmatchedPattern: false }, configs, cwd, [...roots].map((root) => relative(cwd, root) || "."));
+  const readOnly: LintOptions = { ...options, fix: false, fixDryRun: false };
+  const out: FileEntry[] = [];
+  for (const filePath of files) {
+    if (named.has(filePath)) continue;
+    const entry = readFile(filePath, configs, readOnly, undefined);
+    if (entry) out.push(entry);
   }
-  const project = runProjectRules(entries, cwd);
+  return out;
+}
+
+/**
+ * Cross-file rules join the files of one project at a time: a tree with its own outermost config (an example, a
+ * fixture, a second repository checked out inside) is never joined with its neighbours, as in the ESLint plugin.
+ */
+function runProjects(entries: FileEntry[], configs: Configs, cwd: string): ProjectOutcome {
+  const groups = new Map<string, FileEntry[]>();
+  for (const e of entries) {
+    if (!hasFacts(e)) continue;
+    const root = configs.projectRoot(e.filePath);
+    const group = groups.get(root);
+    if (group) group.push(e);
+    else groups.set(root, [e]);
+  }
+  const outcome: ProjectOutcome = { messages: new Map(), ties: new Map() };
+  for (const group of groups.values()) {
+    const part = runProjectRules(group, cwd);
+    for (const [path, list] of part.messages) outcome.messages.set(path, list);
+    for (const [path, set] of part.ties) outcome.ties.set(path, set);
+  }
+  return outcome;
+}
+
+interface Run {
+  cwd: string;
+  configs: Configs;
+  /** The files to report, read. */
+  entries: FileEntry[];
+  /** Files named on the command line that the run skips, with ESLint's warning. */
+  skipped: { filePath: string; message: string }[];
+  /** Things that look like policy files but were not read (a FIFO, a broken symlink, a link out of the root). */
+  unread: { filePath: string; reason: string }[];
+  named: boolean;
+  cache: ResultCache | undefined;
+  /** How many files discovery found, and when the run began (for the summary line). */
+  discovered: number;
+  startedAt: number;
+}
+
+async function finish(run: Run, options: LintOptions): Promise<LintReport> {
+  const { cwd, entries, configs, cache } = run;
+  const background = run.named ? await backgroundEntries(entries, options, configs, cwd) : [];
+  const project = runProjects([...entries, ...background], configs, cwd);
+  const changed = options.changedSince ? await changedFiles(cwd, options.changedSince) : undefined;
   const selected = selectFiles(entries, changed, project.ties);
 
   const results: LintResult[] = [];
@@ -97,20 +152,8 @@ export async function lint(options: LintOptions = {}): Promise<LintReport> {
     results.push(unwritten === undefined ? resultFor(entry, projectMessages, options) : unwrittenResult(entry, projectMessages, options, unwritten));
   }
   // ESLint's warnings for files named on the command line that the run skips; `--no-warn-ignored` drops them.
-  if (options.warnIgnored !== false) {
-    for (const filePath of discovery.ignoredExplicit) {
-      results.push(warningResult(filePath, 'File ignored because of a matching ignore pattern. Use "--no-ignore" to disable file ignore settings.'));
-    }
-    for (const filePath of discovery.outsideRoot) {
-      results.push(warningResult(filePath, "File ignored because outside of base path."));
-    }
-    for (const filePath of discovery.unmatchedExplicit) {
-      results.push(warningResult(filePath, "File ignored because no matching configuration was supplied."));
-    }
-  }
-  for (const { filePath, reason } of discovery.skipped) {
-    results.push(warningResult(filePath, `File not linted: ${reason}.`));
-  }
+  if (options.warnIgnored !== false) for (const { filePath, message } of run.skipped) results.push(warningResult(filePath, message));
+  for (const { filePath, reason } of run.unread) results.push(warningResult(filePath, `File not linted: ${reason}.`));
 
   if (cache) {
     cache.retain(entries.map((e) => e.filePath));
@@ -123,7 +166,68 @@ export async function lint(options: LintOptions = {}): Promise<LintReport> {
     rootDir: repositoryRoot(cwd) ?? cwd,
     rulesMeta: describeRules(),
     fixedFiles,
-    stats: runStats(entries, selected, discovery.files.length, startedAt),
+    stats: runStats(entries, selected, run.discovered, run.startedAt),
     notices: [unknownRegistryNotice(entries, cwd)].filter((n) => n !== undefined),
   };
+}
+
+/**
+ * Lints the policy files of a repository: the programmatic API behind the `ecrlint` command. It prints nothing and
+ * never exits; problems that stop the run (bad config, bad pattern, unreadable file) reject with an EcrlintError.
+ *
+ * The pipeline: configs → files discovered → each file read and linted alone (read-file.ts) → cross-file rules
+ * over what the files yielded (project.ts) → the files to report and their results (results.ts).
+ */
+export async function lint(options: LintOptions = {}): Promise<LintReport> {
+  const startedAt = Date.now();
+  const cwd = await runRoot(options);
+  checkOptions(options);
+  const configs = new Configs(cwd, options);
+  const patterns = options.patterns ?? [];
+  const discovery = await discover(options, configs, cwd, patterns);
+  const fixing = options.fix || options.fixDryRun;
+  const cache = options.cache && !fixing ? await ResultCache.open(options.cacheLocation ?? defaultCacheLocation(cwd), cacheVersion()) : undefined;
+  const entries: FileEntry[] = [];
+  for (const filePath of discovery.files) {
+    const entry = readFile(filePath, configs, options, cache);
+    if (entry) entries.push(entry);
+  }
+  const skipped = [
+    ...discovery.ignoredExplicit.map((filePath) => ({ filePath, message: IGNORED_MESSAGE })),
+    ...discovery.outsideRoot.map((filePath) => ({ filePath, message: "File ignored because outside of base path." })),
+    ...discovery.unmatchedExplicit.map((filePath) => ({ filePath, message: "File ignored because no matching configuration was supplied." })),
+  ];
+  // Named files and folders are a part of the repository: cross-file rules still see the whole of it.
+  const named = patterns.length > 0 && !options.changedSince;
+  const unread = discovery.skipped;
+  return finish({ cwd, configs, entries, skipped, unread, named, cache, discovered: discovery.files.length, startedAt }, options);
+}
+
+/**
+ * Lints a text as if it were the file `filePath` (ESLint's `lintText`, behind `--stdin`): its config, registry and
+ * ignores are those of that path, and cross-file rules read the rest of the repository from disk.
+ */
+export async function lintText(text: string, options: LintTextOptions = {}): Promise<LintReport> {
+  const startedAt = Date.now();
+  const cwd = await runRoot(options);
+  checkOptions(options);
+  const configs = new Configs(cwd, options);
+  const filePath = options.filePath !== undefined ? resolve(cwd, options.filePath) : undefined;
+  const run: Run = { cwd, configs, entries: [], skipped: [], unread: [], named: true, cache: undefined, discovered: 1, startedAt };
+  if (filePath !== undefined && options.ignore !== false && isIgnoredPath(filePath, { root: cwd, ignores: configs.root?.config.ignores ?? [], base: configs.root?.baseDir ?? cwd, useIgnores: true })) {
+    run.skipped.push({ filePath, message: IGNORED_MESSAGE });
+    return finish(run, options);
+  }
+  const path = filePath ?? resolve(cwd, "__placeholder__.json");
+  const entry = readFile(path, configs, options, undefined, Buffer.from(text, "utf8"));
+  const shown = filePath ?? "<text>";
+  if (!entry || entry.outcome.status === "not-ours") {
+    const report = await finish(run, options);
+    report.results.push(emptyResult(shown));
+    return report;
+  }
+  run.entries.push(entry);
+  const report = await finish(run, options);
+  if (filePath === undefined) for (const r of report.results) r.filePath = shown;
+  return report;
 }

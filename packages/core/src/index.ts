@@ -93,6 +93,7 @@ export {
   trustFromConfig,
   type ConfigResult,
   type EcrlintConfig,
+  type DiffFailOn,
   type KindEntry,
   type LoadedConfig,
   type RuleSetting,
@@ -101,7 +102,10 @@ export {
 // The rule kit.
 export {
   ACCESS_ANALYZER_CHECKS_URL,
+  CONFIG_ERROR_MESSAGE_ID,
+  NOT_LINTED_MESSAGE_ID,
   defineRule,
+  eslintRuleMeta,
   formatMessage,
   ruleDocsUrl,
   configSeverity,

@@ -19,15 +19,6 @@ export type ParseResult = { ok: true; ast: JsonProgram } | { ok: false; error: P
 
 export type JsonSyntax = "JSON" | "JSONC" | "JSON5";
 
-/** The JSON dialect implied by a file name: ESLint users lint `.jsonc` and `.json5` with the same parser. */
-export function syntaxForFile(filePath: string | undefined): JsonSyntax | undefined {
-  if (!filePath) return undefined;
-  if (filePath.endsWith(".json5")) return "JSON5";
-  if (filePath.endsWith(".jsonc")) return "JSONC";
-  // Plain `.json` policy files often carry comments in monorepos; accept them like ESLint's jsonc parser does.
-  return undefined;
-}
-
 /** Parses JSON, JSONC or JSON5 into the AST that ESLint sees with jsonc-eslint-parser. Never throws. */
 export function parseJsonText(text: string, syntax?: JsonSyntax): ParseResult {
   try {

@@ -1,9 +1,11 @@
-import { dirname } from "node:path";
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
 import {
   ConfigLocator,
   configFromSettings,
   declaredKindForFile,
   formatConfigError,
+  parseJsonText,
   readAst,
   registryForFile,
   trustFromConfig,
@@ -28,59 +30,111 @@ export interface FileContext {
   configError: string | undefined;
   /** The kind the config declares for the file, to read it again after a fix. */
   read?: { declaredKind: DeclaredKind; declaredBy: string };
+  /**
+   * Whether ESLint's locations for this file count columns from 1: `@eslint/json`'s language does, the JavaScript
+   * language that `jsonc-eslint-parser` plugs into counts from 0.
+   */
+  columnsFromOne: boolean;
 }
 
 const byAst = new WeakMap<object, FileContext>();
 const locator = new ConfigLocator();
 const settingsCache = new Map<string, ConfigResult>();
+const configDirCache = new Map<string, string | undefined>();
 
-interface MinimalContext {
+export interface MinimalContext {
   filename: string;
   cwd: string;
   settings: Record<string, unknown>;
-  sourceCode: { ast: unknown };
+  sourceCode: { ast: unknown; text: string; parserServices?: unknown };
 }
 
-function configFor(context: MinimalContext): ConfigResult {
+/** The ESLint languages whose files the rules read: `jsonc-eslint-parser`'s AST, or `@eslint/json`'s (a `Document`). */
+export function sourceKind(sourceCode: MinimalContext["sourceCode"]): "jsonc" | "json-language" | undefined {
+  if ((sourceCode.parserServices as { isJSON?: boolean } | undefined)?.isJSON) return "jsonc";
+  if ((sourceCode.ast as { type?: string } | undefined)?.type === "Document") return "json-language";
+  return undefined;
+}
+
+const ESLINT_CONFIG_FILES = ["eslint.config.js", "eslint.config.mjs", "eslint.config.cjs", "eslint.config.ts", "eslint.config.mts", "eslint.config.cts"];
+
+/**
+ * The directory of the ESLint config file that governs a file: the nearest `eslint.config.*` from the file's folder
+ * upwards (ESLint 10's lookup, and ESLint 9's in the usual one-config repository), else the working directory.
+ * `settings.ecrlint` globs are relative to it, as ESLint's own `files` are.
+ */
+function eslintConfigDir(filename: string, cwd: string): string {
+  const start = dirname(filename);
+  if (configDirCache.has(start)) return configDirCache.get(start) ?? cwd;
+  let found: string | undefined;
+  for (let dir = start; ; dir = dirname(dir)) {
+    if (ESLINT_CONFIG_FILES.some((name) => existsSync(join(dir, name)))) {
+      found = dir;
+      break;
+    }
+    if (dirname(dir) === dir) break;
+  }
+  configDirCache.set(start, found);
+  return found ?? cwd;
+}
+
+/** The ecrlint config for a file: `settings.ecrlint` when set, else the ecrlint config file found above it. */
+export function configFor(context: Pick<MinimalContext, "cwd" | "settings">, filename: string): ConfigResult {
   const settings = context.settings["ecrlint"];
-  if (settings === undefined) return locator.forDirectory(dirname(context.filename));
-  const key = `${context.cwd}\0${JSON.stringify(settings)}`;
+  if (settings === undefined) return locator.forDirectory(dirname(filename));
+  const baseDir = eslintConfigDir(filename, context.cwd);
+  const key = `${baseDir}\0${JSON.stringify(settings)}`;
   let result = settingsCache.get(key);
   if (!result) {
-    result = configFromSettings(settings, context.cwd);
+    result = configFromSettings(settings, baseDir);
     settingsCache.set(key, result);
   }
   return result;
 }
 
-const NOTHING: FileContext = Object.freeze({ documents: [], registry: { source: "unknown" }, trust: { accounts: [], orgs: [] }, configError: undefined }) as FileContext;
+/** Where the project around a file starts: the outermost ecrlint config's folder inside the working directory, else it. */
+export function projectRoot(filename: string, cwd: string): string {
+  return locator.outermostConfigDir(dirname(filename), cwd) ?? cwd;
+}
+
+/** The AST the rules read: ESLint's own for `jsonc-eslint-parser`, a parse of the same text for `@eslint/json`. */
+function policyAst(context: MinimalContext): JsonProgram | undefined {
+  const ast = context.sourceCode.ast as JsonProgram;
+  if (sourceKind(context.sourceCode) !== "json-language") return ast;
+  const parsed = parseJsonText(context.sourceCode.text);
+  return parsed.ok ? parsed.ast : undefined;
+}
+
+const NOTHING: Omit<FileContext, "columnsFromOne"> = Object.freeze({ documents: [], registry: { source: "unknown" }, trust: { accounts: [], orgs: [] }, configError: undefined }) as Omit<FileContext, "columnsFromOne">;
 
 /**
  * Reads the file into its documents once, as the runner does: the config comes first, since it may declare the
  * file's kind (`kinds`) and gives the registry that CloudFormation's `AWS::Region` and `AWS::AccountId` resolve to.
  */
 export function fileContext(context: MinimalContext): FileContext {
-  const ast = context.sourceCode.ast as JsonProgram;
-  const cached = byAst.get(ast);
+  const key = context.sourceCode.ast as object;
+  const cached = byAst.get(key);
   if (cached) return cached;
-  let result = NOTHING;
-  if (ast.type === "Program" && Array.isArray(ast.body) && ast.body[0]?.type === "JSONExpressionStatement") {
-    const config = configFor(context);
+  const ast = policyAst(context);
+  const columnsFromOne = sourceKind(context.sourceCode) === "json-language";
+  let result: FileContext = { ...NOTHING, documents: [], columnsFromOne };
+  if (ast?.type === "Program" && Array.isArray(ast.body) && ast.body[0]?.type === "JSONExpressionStatement") {
+    const config = configFor(context, context.filename);
     if (!config.ok) {
       // A broken config is reported once, on a file that would be ours without it.
       const reading = readAst(ast, { filePath: context.filename });
-      if (reading.status === "ours") result = { ...NOTHING, documents: reading.documents, configError: formatConfigError(config.error) };
+      if (reading.status === "ours") result = { ...result, documents: reading.documents, configError: formatConfigError(config.error) };
     } else {
       const registry = registryForFile(context.filename, config.loaded);
       const declared = declaredKindForFile(context.filename, config.loaded);
       const reading = readAst(ast, { filePath: context.filename, registry, ...(declared ? { declaredKind: declared.kind, declaredBy: declared.declaredBy } : {}) });
       if (reading.status === "ours") {
-        result = { documents: reading.documents, registry, trust: trustFromConfig(config.loaded), configError: undefined };
+        result = { documents: reading.documents, registry, trust: trustFromConfig(config.loaded), configError: undefined, columnsFromOne };
         if (declared) result.read = { declaredKind: declared.kind, declaredBy: declared.declaredBy };
       }
     }
   }
-  byAst.set(ast, result);
+  byAst.set(key, result);
   return result;
 }
 

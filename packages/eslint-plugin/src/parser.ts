@@ -15,6 +15,11 @@ export interface SkippedFile {
   mightBeOurs: boolean;
 }
 
+/** A text over the limit, as the rules are told of it; undefined for one within the limit. */
+export function tooLarge(code: string): SkippedFile | undefined {
+  return code.length > MAX_PARSED_CHARACTERS ? { characters: code.length, mightBeOurs: mightBeEcrFile(code) } : undefined;
+}
+
 /** A Program with nothing in it that still spans the whole text, as ESLint expects of any AST. */
 function emptyProgram(code: string) {
   let lines = 1;
@@ -62,7 +67,7 @@ export const parser = {
       if (utf16) throw parsingError(utf16);
       return jsonc.parseForESLint(code, options);
     }
-    const skipped: SkippedFile = { characters: code.length, mightBeOurs: mightBeEcrFile(code) };
+    const skipped = tooLarge(code);
     return { ast: emptyProgram(code), visitorKeys: jsonc.VisitorKeys, services: { isJSON: true, ecrlintSkipped: skipped } };
   },
 };

@@ -46,7 +46,7 @@ describe("the strict config", () => {
     const eslint = new ESLint10({ cwd: fixturesDir, overrideConfigFile: true, overrideConfig: [...plugin.configs.strict] as never });
     const results = await eslint.lintFiles(["replication/registry-policy.json", "pull-through-cache/registry-policy.json"]);
     expect(results.map((r) => r.messages)).toEqual([[], []]);
-    expect(Object.keys(plugin.configs.strict[0]!.rules).length).toBeGreaterThan(Object.keys(plugin.configs.recommended[0]!.rules).length);
+    expect(Object.keys(plugin.configs.strict[0]!.rules!).length).toBeGreaterThan(Object.keys(plugin.configs.recommended[0]!.rules!).length);
   });
 });
 

@@ -1,3 +1,4 @@
+import json from "@eslint/json";
 import { Linter } from "eslint";
 import { describe, expect, it } from "vitest";
 import plugin from "../src/index.js";
@@ -5,6 +6,8 @@ import { MAX_PARSED_CHARACTERS, parser } from "../src/parser.js";
 
 const config = [...plugin.configs.recommended] as Linter.Config[];
 const verify = (text: string) => new Linter({ configType: "flat", cwd: "/repo" }).verify(text, config, "/repo/infra/registry-policy.json");
+const jsonLanguage = [{ files: ["**/*.json"], language: "json/json", plugins: { json } }, ...plugin.configs["recommended-json-language"]] as Linter.Config[];
+const verifyJsonLanguage = (text: string) => new Linter({ configType: "flat", cwd: "/repo" }).verify(text, jsonLanguage, "/repo/infra/registry-policy.json");
 
 describe("the plugin's parser: jsonc-eslint-parser behind a size guard", () => {
   it("a JSON file over the limit is not parsed: an empty Program, no finding when it is not ours", () => {
@@ -33,5 +36,15 @@ describe("the plugin's parser: jsonc-eslint-parser behind a size guard", () => {
     expect(verify(withoutBom)[0]?.message).toMatch(/^Parsing error: This file is UTF-16 without a byte order mark;/);
     // Binary that is not a policy gets jsonc-eslint-parser's own message.
     expect(verify("\u0000\u0001")[0]?.message).not.toMatch(/UTF-16/);
+  });
+
+  it("under @eslint/json the rules' own parse of a file over the limit is skipped the same way", () => {
+    // Long strings, not many values: @eslint/json's own AST of millions of numbers takes gigabytes before any rule runs.
+    const notOurs = `{"values": "${"x".repeat(MAX_PARSED_CHARACTERS)}"}`;
+    expect(verifyJsonLanguage(notOurs)).toEqual([]);
+    const oursLike = `{"Statement": [], "Padding": "${"x".repeat(MAX_PARSED_CHARACTERS)}"}`;
+    expect(verifyJsonLanguage(oursLike).map((m) => [m.ruleId, m.message, m.line, m.column])).toEqual([
+      ["@ecrlint/valid-policy", "File not linted: 5.0 MB is over the 5.0 MB limit for policy files.", 1, 1],
+    ]);
   });
 });

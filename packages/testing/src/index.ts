@@ -43,3 +43,4 @@ export function expectDenied(policy: PolicyLike, action: string, request: DenyRe
   const { decision, ...rest } = request;
   return assertExpectation(policy, action, rest, denyExpectation(decision), expectDenied);
 }
+export { checkGrantsNoMoreThan, checkGrantsExactly, type ExpectedAccess, type GrantOptions, type GrantExactlyOptions, type GrantOutcome } from "./access-diff.js";

@@ -103,7 +103,7 @@ function decode(bytes: Buffer): string {
 
 /** Primes the cache with a real run, then damages it: every entry hides its findings, or has the wrong shape. */
 async function damageCache(dir: string, how: "hide-findings" | "wrong-shape" | "not-json"): Promise<void> {
-  const cacheFile = join(dir, "node_modules", ".cache", "ecrlint", "cache.json");
+  const cacheFile = join(dir, ".ecrlintcache");
   await lint({ cwd: dir, cache: true });
   if (how === "not-json") return writeFileSync(cacheFile, '{"version": ');
   const cache = JSON.parse(readFileSync(cacheFile, "utf8")) as { entries: Record<string, { outcome: Record<string, unknown> }> };

@@ -27,7 +27,11 @@ export interface EcrlintConfig {
   trustedAccounts?: string[];
   trustedOrgs?: string[];
   rules?: Record<string, RuleSetting>;
+  diff?: { failOn?: DiffFailOn[] };
 }
+
+/** What `ecrlint diff --fail-on` and the config's `diff.failOn` gate on. */
+export type DiffFailOn = "new-public" | "new-external" | "lost-replication" | "any-gain";
 
 export interface LoadedConfig {
   config: EcrlintConfig;
@@ -146,6 +150,28 @@ export class ConfigLocator {
       if (!filepath && (code === "EACCES" || code === "EPERM" || code === "ENOTDIR")) return { ok: true, loaded: undefined };
       return { ok: false, error: describeLoadError(filepath, error) };
     }
+  }
+
+  /**
+   * The folder of the outermost config file that governs `directory` from within `top` (a monorepo's root config,
+   * not a nested one), or undefined when none does: the extent of the project that cross-file rules read around a
+   * file, so a tree with its own config (an example, a fixture) is a project of its own.
+   */
+  outermostConfigDir(directory: string, top: string): string | undefined {
+    const inside = (dir: string) => {
+      const rel = relative(top, dir);
+      return rel === "" || (!rel.startsWith("..") && !isAbsolute(rel));
+    };
+    let found: string | undefined;
+    for (let dir = resolve(directory); inside(dir); ) {
+      const result = this.forDirectory(dir);
+      const loaded = result.ok ? result.loaded : undefined;
+      if (!loaded?.filePath || !inside(loaded.baseDir)) break;
+      found = loaded.baseDir;
+      if (loaded.baseDir === resolve(top)) break;
+      dir = dirname(loaded.baseDir);
+    }
+    return found;
   }
 
   /** An explicit `--config` file. */

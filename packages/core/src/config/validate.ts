@@ -96,7 +96,7 @@ export function validateConfig(raw: unknown, filePath: string | undefined): Conf
 export function validateSettings(raw: unknown): ConfigError[] {
   return validateAgainst(compiled(settingsSchema), raw, undefined).map((error) =>
     (RUNNER_ONLY_KEYS as readonly string[]).includes(error.keyPath)
-      ? { ...error, message: `is read by the ecrlint runner only; in ESLint, the config's own \`${error.keyPath}\` decide` }
+      ? { ...error, message: error.keyPath === "diff" ? "is read by `ecrlint diff` only" : `is read by the ecrlint runner only; in ESLint, the config's own \`${error.keyPath}\` decide` }
       : error,
   );
 }

@@ -1,4 +1,4 @@
-import { parseJsonText, rootExpression, syntaxForFile, type JsonProgram, type ParseProblem } from "../parse.js";
+import { parseJsonText, rootExpression, type JsonProgram, type ParseProblem } from "../parse.js";
 import { readPolicyDocument, type PolicyDocument, findProperty, stringOf } from "./policy.js";
 import {
   pullThroughCacheNodes,
@@ -250,7 +250,9 @@ export function readEcrFile(text: string, options: ReadOptions = {}): FileReadin
 
 /** {@link readEcrFile} for text that already passed {@link mightBeEcrFile}, so the marker test runs once per file. */
 export function parseEcrFile(text: string, options: ReadOptions = {}): FileReading {
-  const parsed = parseJsonText(text, syntaxForFile(options.filePath));
+  // Every extension is read as leniently as ESLint reads it with the plugin's configs (jsonc-eslint-parser without a
+  // `jsonSyntax`): a trailing comma in a `.jsonc` file is not a parse error in one front end and fine in the other.
+  const parsed = parseJsonText(text);
   if (!parsed.ok) return { status: "parse-error", error: parsed.error };
   return readAst(parsed.ast, options);
 }
