@@ -21,4 +21,4 @@ export { wildcardMatch } from "./wildcard.js";
 export { formatTrace, explainResult, failedParts, describeRequest, joinWords, DECISION_WORDS, type TracedEvaluation } from "./trace-text.js";
 export type * from "./types.js";
 export { checkRequest, checkRegistry, RequestValueError, type RequestProblem, type CheckedRequest, type RegistryFields } from "./request-check.js";
-export { diffAccess, summarizeAccessDiff, describeActions, statementKey, ACTION_GROUPS, type AccessDiff, type AccessDiffOptions, type AccessChange, type AccessPrincipal, type AccessActions, type AccessRepositories, type InconclusiveChange, type StatementRef } from "./diff.js";
+export { diffAccess, DEFAULT_DIFF_STEPS, summarizeAccessDiff, describeActions, statementKey, ACTION_GROUPS, type AccessDiff, type AccessDiffOptions, type AccessChange, type AccessPrincipal, type AccessActions, type AccessRepositories, type InconclusiveChange, type StatementRef } from "./diff.js";
