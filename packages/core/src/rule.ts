@@ -186,7 +186,7 @@ export function ruleDocsUrl(ruleId: string): string {
 /** The message a front end reports when a file's ecrlint config is broken. */
 export const CONFIG_ERROR_MESSAGE_ID = "ecrlintConfigError";
 
-/** The message the ESLint plugin reports on a file that might be ours but is too large to parse. */
+/** The message the ESLint plugin reports on a file that might be ours but that the rules cannot read (too large, say). */
 export const NOT_LINTED_MESSAGE_ID = "ecrlintNotLinted";
 
 /**
@@ -200,7 +200,7 @@ export function eslintRuleMeta(rule: EcrRule<any, any>) {
     messages: {
       ...rule.meta.messages,
       [CONFIG_ERROR_MESSAGE_ID]: "ecrlint config error: {{message}}",
-      [NOT_LINTED_MESSAGE_ID]: "File not linted: {{size}} MB is over the {{limit}} MB limit for policy files.",
+      [NOT_LINTED_MESSAGE_ID]: "File not linted: {{reason}}.",
     },
     schema: rule.meta.schema,
     ...(rule.meta.fixable ? { fixable: rule.meta.fixable } : {}),

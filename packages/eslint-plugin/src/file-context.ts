@@ -5,6 +5,7 @@ import {
   configFromSettings,
   declaredKindForFile,
   formatConfigError,
+  mightBeEcrFile,
   parseJsonText,
   readAst,
   registryForFile,
@@ -35,6 +36,11 @@ export interface FileContext {
    * language that `jsonc-eslint-parser` plugs into counts from 0.
    */
   columnsFromOne: boolean;
+  /**
+   * Under `@eslint/json`: the language read the file but the rules' parse of it (jsonc-eslint-parser's, as the
+   * runner's) failed, on a text that might be ours (a repeated `__proto__` key). Said, never skipped in silence.
+   */
+  unread?: { message: string; line: number; column: number };
 }
 
 const byAst = new WeakMap<object, FileContext>();
@@ -98,11 +104,13 @@ export function projectRoot(filename: string, cwd: string): string {
 }
 
 /** The AST the rules read: ESLint's own for `jsonc-eslint-parser`, a parse of the same text for `@eslint/json`. */
-function policyAst(context: MinimalContext): JsonProgram | undefined {
+function policyAst(context: MinimalContext): { ast: JsonProgram } | { ast: undefined; unread?: FileContext["unread"] } {
   const ast = context.sourceCode.ast as JsonProgram;
-  if (sourceKind(context.sourceCode) !== "json-language") return ast;
-  const parsed = parseJsonText(context.sourceCode.text);
-  return parsed.ok ? parsed.ast : undefined;
+  if (sourceKind(context.sourceCode) !== "json-language") return { ast };
+  const text = context.sourceCode.text;
+  const parsed = parseJsonText(text);
+  if (parsed.ok) return { ast: parsed.ast };
+  return { ast: undefined, ...(mightBeEcrFile(text) ? { unread: parsed.error } : {}) };
 }
 
 const NOTHING: Omit<FileContext, "columnsFromOne"> = Object.freeze({ documents: [], registry: { source: "unknown" }, trust: { accounts: [], orgs: [] }, configError: undefined }) as Omit<FileContext, "columnsFromOne">;
@@ -115,9 +123,9 @@ export function fileContext(context: MinimalContext): FileContext {
   const key = context.sourceCode.ast as object;
   const cached = byAst.get(key);
   if (cached) return cached;
-  const ast = policyAst(context);
+  const { ast, ...read } = policyAst(context);
   const columnsFromOne = sourceKind(context.sourceCode) === "json-language";
-  let result: FileContext = { ...NOTHING, documents: [], columnsFromOne };
+  let result: FileContext = { ...NOTHING, documents: [], columnsFromOne, ...("unread" in read && read.unread ? { unread: read.unread } : {}) };
   if (ast?.type === "Program" && Array.isArray(ast.body) && ast.body[0]?.type === "JSONExpressionStatement") {
     const config = configFor(context, context.filename);
     if (!config.ok) {

@@ -50,13 +50,20 @@ export function toEslintRule(rule: AnyRule) {
         const skipped = (sourceCode.parserServices as { ecrlintSkipped?: SkippedFile } | undefined)?.ecrlintSkipped ?? (kind === "json-language" ? tooLarge(sourceCode.text) : undefined);
         if (skipped) {
           if (rule.id === CONFIG_ERROR_RULE && skipped.mightBeOurs) {
-            const data = { size: megabytes(skipped.characters), limit: megabytes(MAX_PARSED_CHARACTERS) };
+            const data = { reason: `${megabytes(skipped.characters)} MB is over the ${megabytes(MAX_PARSED_CHARACTERS)} MB limit for policy files` };
             // Column 1 of line 1 in either language's terms (`@eslint/json` counts columns from 1).
             context.report({ loc: { line: 1, column: kind === "json-language" ? 1 : 0 }, messageId: NOT_LINTED_MESSAGE_ID, data } as never);
           }
           return;
         }
         const fc = fileContext(context as never);
+        if (fc.unread) {
+          if (rule.id === CONFIG_ERROR_RULE) {
+            const { message, line, column } = fc.unread;
+            context.report({ loc: { line, column }, messageId: NOT_LINTED_MESSAGE_ID, data: { reason: message.replace(/\.$/u, "") } } as never);
+          }
+          return;
+        }
         if (fc.configError) {
           if (rule.id === CONFIG_ERROR_RULE && fc.documents.length > 0) {
             context.report({ loc: eslintLoc({ start: { line: 1, column: 0 }, end: { line: 1, column: 0 } }, fc).start, messageId: CONFIG_ERROR_MESSAGE_ID, data: { message: fc.configError } } as never);

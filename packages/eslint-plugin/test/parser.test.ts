@@ -47,4 +47,13 @@ describe("the plugin's parser: jsonc-eslint-parser behind a size guard", () => {
       ["@ecrlint/valid-policy", "File not linted: 5.0 MB is over the 5.0 MB limit for policy files.", 1, 1],
     ]);
   });
+
+  it("under @eslint/json a policy the rules cannot parse (a repeated __proto__ key) is said, not skipped", () => {
+    const text = '{\n  "Statement": [],\n  "__proto__": 1,\n  "__proto__": 2\n}\n';
+    expect(verifyJsonLanguage(text).map((m) => [m.ruleId, m.message, m.line, m.column])).toEqual([
+      ["@ecrlint/valid-policy", "File not linted: Parsing error: Redefinition of __proto__ property.", 4, 3],
+    ]);
+    // The same text under jsonc-eslint-parser is ESLint's parsing error, at the same place.
+    expect(verify(text).map((m) => [m.message, m.line, m.column])).toEqual([["Parsing error: Redefinition of __proto__ property", 4, 3]]);
+  });
 });

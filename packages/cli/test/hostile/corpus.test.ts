@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import plugin from "@ecrlint/eslint-plugin";
+import json from "@eslint/json";
 import { ESLint, type Linter } from "eslint";
 import { describe, expect, it } from "vitest";
 import { lint, projectRules, type LintOptions } from "../../src/index.js";
@@ -100,6 +101,14 @@ for (const entry of corpus) {
         const results = await eslint.lintFiles(eslintPatterns(entry));
         expect(findingsByFile(cwd, results)).toEqual(eslintExpectation(entry));
         for (const path of entry.absent ?? []) expect(existsSync(join(dir, path)), path).toBe(false);
+      });
+
+      it.skipIf(entry.uid !== undefined)("ESLint with @eslint/json's language: no rule crash, the same findings", async () => {
+        const dir = await materialize(entry);
+        const cwd = entryCwd(entry, dir);
+        const overrideConfig = [{ files: ["**/*.json"], language: "json/json", plugins: { json } }, ...plugin.configs["recommended-json-language"]] as Linter.Config[];
+        const results = await new ESLint({ cwd, overrideConfigFile: true, overrideConfig }).lintFiles(eslintPatterns(entry));
+        expect(findingsByFile(cwd, results)).toEqual(entry.eslintJsonLanguage?.findings ?? eslintExpectation(entry));
       });
     }
 

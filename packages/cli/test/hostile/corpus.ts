@@ -65,6 +65,11 @@ export interface CorpusEntry {
   lint?: LintExpectation;
   /** ESLint with the recommended config over the same files: `"as lint"`, or its own findings. */
   eslint?: "as lint" | { findings: Record<string, Finding[]> };
+  /**
+   * ESLint with `@eslint/json`'s language (`recommended-json-language`), when it differs from `eslint`: that language
+   * parses strict JSON itself, and its parse errors are its own.
+   */
+  eslintJsonLanguage?: { findings: Record<string, Finding[]> };
   explain?: CommandExpectation;
   test?: CommandExpectation;
   /** Files that must not exist after every command has run (proof that something was not executed). */
