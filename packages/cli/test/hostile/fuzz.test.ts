@@ -1,9 +1,12 @@
 import fc from "fast-check";
 import plugin from "@ecrlint/eslint-plugin";
+import json from "@eslint/json";
 import { applyFixesOnce, fixUntilStable, loadPolicyFile, runRules, type LintMessage, type RegistryContext } from "@ecrlint/core";
 import {
   compilePolicy,
   DEFAULT_ANALYSIS_STEPS,
+  DEFAULT_DIFF_STEPS,
+  diffAccess,
   evaluateRequest,
   queryPolicy,
   searchOutsiderAccess,
@@ -67,13 +70,15 @@ describe("fuzz: hostile policies through every rule, query and formatter", () =>
   // The timeout only keeps a long FUZZ_RUNS from being cut off; nothing here is timed.
   it(`${RUNS} seeded inputs: no exception, and the text, JSON.parse and model paths agree`, { timeout: Math.max(60_000, RUNS * 300) }, () => {
     const failures: Failure[] = [];
-    const stats = { inputs: 0, ours: 0, parseErrors: 0, compared: 0, maxSteps: 0, tooComplex: 0 };
+    const stats = { inputs: 0, ours: 0, parseErrors: 0, compared: 0, maxSteps: 0, maxDiffSteps: 0, tooComplex: 0 };
     const withinBudget = (steps: number | undefined, limit: number) => {
-      stats.maxSteps = Math.max(stats.maxSteps, steps ?? 0);
+      if (limit === DEFAULT_DIFF_STEPS) stats.maxDiffSteps = Math.max(stats.maxDiffSteps, steps ?? 0);
+      else stats.maxSteps = Math.max(stats.maxSteps, steps ?? 0);
       expect(steps ?? 0, "steps spent").toBeLessThanOrEqual(limit + 1);
     };
     const linter = new Linter({ configType: "flat", cwd: "/repo" });
     const eslintConfig = [...plugin.configs.strict] as Linter.Config[];
+    const jsonLanguageConfig = [{ files: ["**/*.json"], language: "json/json", plugins: { json } }, ...plugin.configs["strict-json-language"]] as Linter.Config[];
     const rulesMeta = describeRules();
 
     const attempt = (stage: string, text: string, run: () => void) => {
@@ -116,6 +121,8 @@ describe("fuzz: hostile policies through every rule, query and formatter", () =>
           attempt("eslint", text, () => {
             const messages = linter.verify(text, eslintConfig, filePath);
             expect(messages.filter((m) => m.ruleId === null && !m.fatal)).toEqual([]);
+            const underJsonLanguage = linter.verify(text, jsonLanguageConfig, filePath);
+            expect(underJsonLanguage.filter((m) => m.ruleId === null && !m.fatal)).toEqual([]);
           });
         }
         attempt("fix", text, () => {
@@ -147,6 +154,15 @@ describe("fuzz: hostile policies through every rule, query and formatter", () =>
           withinBudget(budget.steps, DEFAULT_ANALYSIS_STEPS);
           if (search.tooComplex.length) stats.tooComplex++;
         });
+        attempt("diff", text, () => {
+          // Against no statement at all, both ways: every Allow is a gain one way and a loss the other.
+          const empty = { Version: "2012-10-17", Statement: [] };
+          for (const [before, after] of [[empty, value], [value, empty]]) {
+            const budget = new WorkBudget(DEFAULT_DIFF_STEPS);
+            diffAccess(before, after, registry.source === "config" ? { registry, budget } : { budget });
+            withinBudget(budget.steps, DEFAULT_DIFF_STEPS);
+          }
+        });
         for (const r of requests) {
           const req = toRequest(r);
           attempt("evaluate", text, () => {
@@ -168,7 +184,7 @@ describe("fuzz: hostile policies through every rule, query and formatter", () =>
       { seed: SEED, numRuns: RUNS },
     );
 
-    const summary = `fuzz: ${stats.inputs} inputs (${stats.ours} read as ours, ${stats.parseErrors} parsing errors), ${stats.compared} decisions compared, ${failures.length} failures, at most ${stats.maxSteps} steps in one analysis (budget ${DEFAULT_ANALYSIS_STEPS}), ${stats.tooComplex} too complex`;
+    const summary = `fuzz: ${stats.inputs} inputs (${stats.ours} read as ours, ${stats.parseErrors} parsing errors), ${stats.compared} decisions compared, ${failures.length} failures, at most ${stats.maxSteps} steps in one analysis (budget ${DEFAULT_ANALYSIS_STEPS}) and ${stats.maxDiffSteps} in one diff (budget ${DEFAULT_DIFF_STEPS}), ${stats.tooComplex} too complex`;
     if (process.env.FUZZ_RUNS) {
       console.info(summary);
       const kinds = new Map<string, number>();
