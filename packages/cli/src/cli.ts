@@ -1,12 +1,14 @@
 import { resolve } from "node:path";
 import { Command, CommanderError, Option } from "commander";
+import { decodeText } from "@ecrlint/core";
 import { cacheFileFor } from "./cache.js";
 import { EcrlintError } from "./errors.js";
-import { writeFileAtomic } from "./fs-utils.js";
+import { describeWriteError, writeFileInPlace } from "./fs-utils.js";
 import { loadFormatter } from "./formatters/index.js";
 import { parseRuleOption } from "./inline-config.js";
 import { lint, lintText } from "./standalone.js";
 import { calculateConfigForFile } from "./print-config.js";
+import { MAX_FILE_BYTES } from "./read-file.js";
 import type { LintOptions, LintReport } from "./types.js";
 import { VERSION } from "./version.js";
 
@@ -80,10 +82,20 @@ function parseSeverity(value: string): "off" | "warn" | "error" {
   return severity;
 }
 
+/**
+ * Standard input, decoded as a file is (UTF-8, or UTF-16 with a BOM). Reading stops one byte past the size limit
+ * (`< /dev/zero` never ends): the text is then over the limit, and said to be, as a file that size is.
+ */
 async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
   const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk);
-  return Buffer.concat(chunks).toString("utf8");
+  let bytes = 0;
+  for await (const chunk of stream) {
+    const buffer = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
+    chunks.push(buffer);
+    bytes += buffer.length;
+    if (bytes > MAX_FILE_BYTES) break;
+  }
+  return decodeText(Buffer.concat(chunks)).text;
 }
 
 function parseMaxWarnings(value: string): number {
@@ -230,9 +242,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (args.outputFile !== undefined) {
       const target = resolve(io.cwd, args.outputFile);
       try {
-        await writeFileAtomic(target, text);
+        await writeFileInPlace(target, text);
       } catch (error) {
-        throw new EcrlintError("io", `cannot write --output-file ${args.outputFile}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, target);
+        throw new EcrlintError("io", `cannot write --output-file ${args.outputFile}: ${describeWriteError(error)}`, target);
       }
     } else if (text) {
       // ESLint prints the report with console.log: a newline after it, whatever the format.

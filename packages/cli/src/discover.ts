@@ -1,5 +1,5 @@
 import { lstat, realpath, stat } from "node:fs/promises";
-import { readdirSync, readFileSync, realpathSync, statSync, type Dirent } from "node:fs";
+import { lstatSync, readdirSync, readFileSync, realpathSync, statSync, type Dirent, type Stats } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import ignore, { type Ignore } from "ignore";
 import picomatch from "picomatch";
@@ -30,13 +30,15 @@ export interface Discovery {
   files: string[];
   /** Files named on the command line that an ignore pattern hides (ESLint warns about them). */
   ignoredExplicit: string[];
-  /** Files named on the command line that resolve outside the root. */
+  /** Files named on the command line, or symlinks found in a folder, that resolve outside the root. */
   outsideRoot: string[];
   /**
    * Files named on the command line that no `files` glob matches (`template.yaml`, `RUNBOOK.md` from lint-staged or
    * `git diff --name-only`): ESLint warns that no configuration matches them, and so does the runner; none is parsed.
    */
   unmatchedExplicit: string[];
+  /** Things that match the file globs but are not linted, each with the reason (a FIFO, a broken symlink). */
+  skipped: { filePath: string; reason: string }[];
 }
 
 export function toPosix(path: string): string {
@@ -150,13 +152,22 @@ function layersDownTo(dir: string, root: string, inside = dir): GitignoreLayer[]
   return [...(exclude ? [exclude] : []), ...chain.flatMap((d) => gitignoreLayer(d) ?? [])];
 }
 
+interface Walked {
+  files: string[];
+  /** Symlinks whose names match: followed afterwards, when they stay inside the root. */
+  links: string[];
+  /** Entries whose names match but that are neither files nor folders (FIFOs, sockets, devices). */
+  special: string[];
+}
+
 /**
  * Walks a directory tree synchronously: on a monorepo of 20,000 JSON files a plain readdir walk with
  * .gitignore pruning takes a third of a second, where globby with `gitignore: true` took ten times that.
- * Ignored folders are never entered; symlinks are never followed. `accept` gets the path relative to `start`.
+ * Ignored folders are never entered; symlinked folders are never followed (no cycles, nothing outside the root).
+ * `accept` gets the path relative to `start`.
  */
-function walkDirectory(start: string, root: string, useGitignore: boolean, accept: (path: string, relative: string) => boolean): string[] {
-  const out: string[] = [];
+function walkDirectory(start: string, root: string, useGitignore: boolean, accept: (path: string, relative: string) => boolean): Walked {
+  const out: Walked = { files: [], links: [], special: [] };
   // For each active .gitignore: the path of the folder being walked, relative to that .gitignore's folder.
   const visit = (dir: string, rel: string, layers: GitignoreLayer[], layerRels: string[]) => {
     let entries: Dirent[];
@@ -175,9 +186,8 @@ function walkDirectory(start: string, root: string, useGitignore: boolean, accep
     const childRels = new Array<string>(layers.length);
     for (const entry of entries) {
       const name = entry.name;
-      if (name === "node_modules" || name === ".git" || entry.isSymbolicLink()) continue;
+      if (name === "node_modules" || name === ".git") continue;
       const isDirectory = entry.isDirectory();
-      if (!isDirectory && !entry.isFile()) continue;
       const path = `${dir}${sep}${name}`;
       const childRel = rel ? `${rel}/${name}` : name;
       // Most files of a monorepo are not JSON: the cheap glob test goes before the .gitignore rules.
@@ -187,12 +197,48 @@ function walkDirectory(start: string, root: string, useGitignore: boolean, accep
         if (gitIgnores(layers, childRels, isDirectory)) continue;
       }
       if (isDirectory) visit(path, childRel, layers, [...childRels]);
-      else out.push(path);
+      else if (entry.isFile()) out.files.push(path);
+      else if (entry.isSymbolicLink()) out.links.push(path);
+      else out.special.push(path);
     }
   };
   const initial = useGitignore ? layersDownTo(dirname(start), root, start) : [];
   visit(start, "", initial, initial.map((l) => toPosix(relative(l.dir, start))));
   return out;
+}
+
+function describeSpecial(path: string): string {
+  const info = lstatSync(path, { throwIfNoEntry: false });
+  return info ? kindOf(info) : "not a regular file";
+}
+
+function kindOf(info: Stats): string {
+  if (info.isFIFO()) return "a FIFO";
+  if (info.isSocket()) return "a socket";
+  if (info.isCharacterDevice() || info.isBlockDevice()) return "a device";
+  return "not a regular file";
+}
+
+/**
+ * A symlinked file is linted under its own path when its target is a regular file inside the root (as ESLint lints
+ * it) and not already linted under the target's path; anything else it could be is said, never skipped in silence.
+ */
+function followLinks(links: string[], root: string, found: Set<string>, discovery: Discovery): void {
+  for (const link of links) {
+    let real: string;
+    let info: Stats;
+    try {
+      real = realpathSync(link);
+      info = statSync(real);
+    } catch (error) {
+      discovery.skipped.push({ filePath: link, reason: `a symbolic link that leads nowhere (${(error as NodeJS.ErrnoException).code ?? "unreadable"})` });
+      continue;
+    }
+    if (!isInside(root, real)) discovery.outsideRoot.push(link);
+    else if (info.isDirectory()) continue;
+    else if (!info.isFile()) discovery.skipped.push({ filePath: link, reason: `a symbolic link to ${kindOf(info)}` });
+    else if (!found.has(real)) found.add(link);
+  }
 }
 
 /** Whether a file named explicitly (or standard input's file name) is ignored: node_modules, .git, the config's `ignores`, git's rules. */
@@ -220,9 +266,9 @@ export async function discoverFiles(input: DiscoveryInput): Promise<Discovery> {
   const configIgnored = (abs: string) => ignoreMatch !== undefined && ignoreMatch(toPosix(relative(base, abs)));
   const filesMatch = picomatch(input.files, { dot: true });
   const found = new Set<string>();
-  const ignoredExplicit: string[] = [];
-  const outsideRoot: string[] = [];
-  const unmatchedExplicit: string[] = [];
+  const discovery: Discovery = { files: [], ignoredExplicit: [], outsideRoot: [], unmatchedExplicit: [], skipped: [] };
+  const { ignoredExplicit, outsideRoot, unmatchedExplicit } = discovery;
+  const links: string[] = [];
   /** A path as the `files` globs see it: relative to the config's folder, or to the root for a --config outside it. */
   const filesPath = (abs: string) => {
     const fromBase = toPosix(relative(base, abs));
@@ -271,19 +317,35 @@ export async function discoverFiles(input: DiscoveryInput): Promise<Discovery> {
       const prefix = filesPath(target.path);
       const accept = (file: string, rel: string) => filesMatch(prefix ? `${prefix}/${rel}` : rel) && !configIgnored(file);
       const walked = walkDirectory(target.path, root, input.useIgnores, accept);
-      for (const file of walked) found.add(file);
-      if (walked.length === 0) await unmatched(target.pattern, () => walkDirectory(target.path, root, false, (_file, rel) => filesMatch(prefix ? `${prefix}/${rel}` : rel)).length > 0);
+      for (const file of walked.files) found.add(file);
+      links.push(...walked.links);
+      for (const path of walked.special) discovery.skipped.push({ filePath: path, reason: describeSpecial(path) });
+      if (walked.files.length + walked.links.length + walked.special.length === 0) {
+        await unmatched(target.pattern, () => walkDirectory(target.path, root, false, (_file, rel) => filesMatch(prefix ? `${prefix}/${rel}` : rel)).files.length > 0);
+      }
     } else {
       // globby is loaded only for glob patterns: most runs walk directories and should not pay for its import.
       const { globby } = await import("globby");
-      const search = (gitignore: boolean) =>
-        globby([target.pattern], { cwd: root, absolute: true, dot: true, onlyFiles: true, followSymbolicLinks: false, gitignore, ignore: ALWAYS_IGNORED });
+      // Not onlyFiles: that drops symlinks to files (and FIFOs) without a word; they are sorted out below.
+      const search = async (gitignore: boolean) =>
+        (
+          await globby([target.pattern], { cwd: root, absolute: true, dot: true, onlyFiles: false, markDirectories: true, followSymbolicLinks: false, gitignore, ignore: ALWAYS_IGNORED })
+        ).filter((file) => !file.endsWith("/"));
       const files = await search(input.useIgnores);
       // A glob's fixed part may pass through a symlinked folder: what lies outside the root is never read.
-      const kept = files.filter((file) => !configIgnored(file) && !excluded(file) && insideReally(root, file));
-      for (const file of kept) found.add(file);
+      const kept = files.filter((file) => !configIgnored(file) && !excluded(file) && insideReally(root, dirname(file)));
+      for (const file of kept) {
+        const info = lstatSync(file, { throwIfNoEntry: false });
+        if (!info) continue;
+        if (info.isSymbolicLink()) links.push(file);
+        else if (info.isFile()) found.add(file);
+        else discovery.skipped.push({ filePath: file, reason: kindOf(info) });
+      }
       if (kept.length === 0) await unmatched(target.pattern, async () => files.length > 0 || (input.useIgnores && (await search(false)).length > 0));
     }
   }
-  return { files: [...found].sort(), ignoredExplicit, outsideRoot, unmatchedExplicit };
+  // Links last, so that a link to a file linted under its own path is not linted twice.
+  followLinks([...new Set(links)], root, found, discovery);
+  discovery.files = [...found].sort();
+  return discovery;
 }

@@ -73,10 +73,11 @@ export function lintSource(text: string, context: SourceContext): SourceOutcome 
   const inline = context.inlineConfig ? readInlineConfig(reading.ast) : { rules: {}, problems: [] };
   const rules = Object.keys(inline.rules).length > 0 ? context.rulesWith(inline.rules) : context.rules;
   // Every rule runs on each document of the file as the kind it is; the findings are all the file's.
+  const read = context.declared ? { declaredKind: context.declared.kind, declaredBy: context.declared.declaredBy } : undefined;
   const messages: LintMessage[] = [];
   const documents: DocumentOutcome[] = [];
   for (const file of reading.documents) {
-    messages.push(...runRules({ file, text, filePath: context.filePath, registry: context.registry, trust: context.trust, rules: rules.single }));
+    messages.push(...runRules({ file, text, filePath: context.filePath, registry: context.registry, trust: context.trust, rules: rules.single, ...(read ? { read } : {}) }));
     const facts: Record<string, unknown> = {};
     for (const [id, { rule }] of rules.project) {
       if (!rule.project || !rule.kinds.includes(file.kind)) continue;

@@ -1,14 +1,24 @@
-import { readFileSync } from "node:fs";
-import { relative } from "node:path";
-import { declaredKindForFile, mightBeEcrFile, registryForFile, trustFromConfig } from "@ecrlint/core";
+import { decodeText, declaredKindForFile, mightBeEcrFile, readTextFile, registryForFile, trustFromConfig, type TextEncodingName, type TextFileResult } from "@ecrlint/core";
 import { hashText, type ResultCache } from "./cache.js";
 import type { Configs } from "./configs.js";
-import { EcrlintError } from "./errors.js";
 import { fixSource, lintSource, type SourceContext, type SourceOutcome } from "./lint-source.js";
 import type { LintOptions } from "./types.js";
 
 /** Nothing of ours comes near this (a registry policy is at most 10,240 characters); bigger files are not parsed. */
 export const MAX_FILE_BYTES = 5 * 1024 * 1024;
+
+/** How much of a file over the limit is read to tell whether it might be ours. */
+const SNIFF_BYTES = 64 * 1024;
+
+/**
+ * A file the run could not lint, with the one line that says why: an error when it was named or found and then could
+ * not be read (deleted since, no permission, not a regular file), a warning when it was skipped but looks like ours.
+ */
+export interface Unlinted {
+  status: "not-linted";
+  severity: 1 | 2;
+  message: string;
+}
 
 /** One file the run reads: its text, how it was linted alone, and its text after fixes. */
 export interface FileEntry {
@@ -16,23 +26,32 @@ export interface FileEntry {
   /** The config file that governs it (a change to it changes the file's results). */
   configFile?: string;
   bom: boolean;
+  /** How the file is encoded, so that a fix is written back the same way. */
+  encoding: TextEncodingName;
   /** The text as read, without BOM. */
   text: string;
   context?: SourceContext;
-  outcome: SourceOutcome | { status: "too-large"; bytes: number };
+  outcome: SourceOutcome | { status: "too-large"; bytes: number } | Unlinted;
   /** The text after fixes, when fixing changed it. */
   output?: string;
+  /** With `output`: the outcome of the text as read, reported instead when the fixed text cannot be written. */
+  unfixed?: SourceOutcome;
 }
 
-function readBuffer(filePath: string, cwd: string): Buffer {
-  try {
-    // Synchronous on purpose: for thousands of small files one readFileSync is several times faster than
-    // fs.promises.readFile (open, fstat, read and close each a trip through the thread pool).
-    return readFileSync(filePath);
-  } catch (error) {
-    const e = error as NodeJS.ErrnoException;
-    throw new EcrlintError("io", `cannot read ${relative(cwd, filePath) || filePath}: ${e.code ?? e.message}`, filePath);
-  }
+export function notLinted(filePath: string, severity: 1 | 2, message: string): FileEntry {
+  return { filePath, bom: false, encoding: "utf8", text: "", outcome: { status: "not-linted", severity, message } };
+}
+
+/** NUL bytes: binary, or UTF-16 without a byte order mark, which reads as ours once the NULs are gone. */
+function nulBytes(filePath: string, text: string): FileEntry | undefined {
+  if (!mightBeEcrFile(text.replaceAll("\u0000", ""))) return undefined;
+  return notLinted(filePath, 1, "File not linted: it holds NUL bytes (UTF-16 without a byte order mark?); save it as UTF-8, or as UTF-16 with a BOM.");
+}
+
+/** A text given rather than read (standard input), decoded as a file would be. */
+function fromBuffer(buffer: Buffer, maxBytes: number): TextFileResult {
+  if (buffer.length > maxBytes) return { ok: false, code: "EFBIG", reason: "over the size limit", bytes: buffer.length };
+  return { ok: true, ...decodeText(buffer), bytes: buffer.length };
 }
 
 /**
@@ -40,15 +59,19 @@ function readBuffer(filePath: string, cwd: string): Buffer {
  * that is not ours or that a nested config ignores. The text's marker test runs here, once: the parser behind
  * `lintSource` trusts it. An unchanged file's outcome comes from the cache.
  */
-export function readFile(filePath: string, configs: Configs, options: LintOptions, cache: ResultCache | undefined, buffer = readBuffer(filePath, configs.cwd)): FileEntry | undefined {
-  let text = buffer.toString("utf8");
+export function readFile(filePath: string, configs: Configs, options: LintOptions, cache: ResultCache | undefined, given?: Buffer): FileEntry | undefined {
+  // Only a regular file is read, its size checked first: a FIFO or a device is this file's error, not a hang.
+  const read = given ? fromBuffer(given, MAX_FILE_BYTES) : readTextFile(filePath, { maxBytes: MAX_FILE_BYTES });
+  if (!read.ok && read.code !== "EFBIG") return notLinted(filePath, 2, `File not read: ${read.reason}.`);
+  const sniffed = read.ok ? read : given ? fromBuffer(given.subarray(0, SNIFF_BYTES), SNIFF_BYTES) : readTextFile(filePath, { maxBytes: SNIFF_BYTES, truncate: true });
+  if (!sniffed.ok) return notLinted(filePath, 2, `File not read: ${sniffed.reason}.`);
+  const { text, bom, encoding } = sniffed;
   // Cheap tests first: most JSON in a monorepo is not ours and never reaches a config lookup or a parser.
-  if (!mightBeEcrFile(text) || text.includes("\u0000")) return undefined;
-  const bom = text.charCodeAt(0) === 0xfeff;
-  if (bom) text = text.slice(1);
+  if (text.includes("\u0000")) return nulBytes(filePath, text);
+  if (!mightBeEcrFile(text)) return undefined;
   const loaded = configs.forFile(filePath);
   if (options.ignore !== false && configs.ignores(loaded, filePath)) return undefined;
-  if (buffer.length > MAX_FILE_BYTES) return { filePath, bom, text, outcome: { status: "too-large", bytes: buffer.length } };
+  if (!read.ok) return { filePath, bom, encoding, text: "", outcome: { status: "too-large", bytes: read.bytes ?? MAX_FILE_BYTES + 1 } };
   const rules = configs.rules(loaded);
   const declared = declaredKindForFile(filePath, loaded);
   const context: SourceContext = {
@@ -74,11 +97,12 @@ export function readFile(filePath: string, configs: Configs, options: LintOption
   }
   // A file's `/* eslint */` settings decide which cross-file rules it takes part in, too.
   if (outcome.status === "ours" && Object.keys(outcome.inline ?? {}).length > 0) context.rules = context.rulesWith(outcome.inline);
-  const entry: FileEntry = { filePath, bom, text, context, outcome, ...(loaded?.filePath ? { configFile: loaded.filePath } : {}) };
+  const entry: FileEntry = { filePath, bom, encoding, text, context, outcome, ...(loaded?.filePath ? { configFile: loaded.filePath } : {}) };
   if ((options.fix || options.fixDryRun) && outcome.status === "ours") {
     const fixed = fixSource(text, outcome, context, options.quiet ?? false);
     if (fixed.text !== text) {
       entry.output = fixed.text;
+      entry.unfixed = outcome;
       entry.outcome = fixed.outcome;
     }
   }

@@ -76,6 +76,8 @@ export function resultFor(entry: FileEntry, projectMessages: LintMessage[], opti
       line: 1,
       column: 1,
     });
+  } else if (outcome.status === "not-linted") {
+    result.messages.push({ ruleId: null, fatal: outcome.severity === 2, severity: outcome.severity, message: outcome.message, line: 1, column: 1 });
   } else if (outcome.status === "fatal") {
     result.messages.push(outcome.message);
   } else if (outcome.status === "ours") {
@@ -88,7 +90,7 @@ export function resultFor(entry: FileEntry, projectMessages: LintMessage[], opti
     result.messages = result.messages.filter((m) => m.severity === 2);
     result.suppressedMessages = result.suppressedMessages.filter((m) => m.severity === 2);
   }
-  return finishResult(result, bom + finalText);
+  return finishResult(result, outcome.status === "not-linted" ? undefined : bom + finalText);
 }
 
 /** Results in path order, as ESLint reports them. */

@@ -1,10 +1,11 @@
 import { realpath } from "node:fs/promises";
 import { relative, resolve } from "node:path";
+import { encodeText, type LintMessage } from "@ecrlint/core";
 import { ResultCache, defaultCacheLocation } from "./cache.js";
 import { Configs } from "./configs.js";
 import { DEFAULT_FILES, discoverFiles, isIgnoredPath } from "./discover.js";
-import { EcrlintError, usageError } from "./errors.js";
-import { writeFileAtomic } from "./fs-utils.js";
+import { usageError } from "./errors.js";
+import { describeWriteError, writeFileInPlace } from "./fs-utils.js";
 import { changedFiles, repositoryRoot } from "./git.js";
 import { runProjectRules, type ProjectOutcome } from "./project.js";
 import { readFile, type FileEntry } from "./read-file.js";
@@ -29,12 +30,27 @@ function checkOptions(options: LintOptions): void {
   if (options.fix && options.fixDryRun) throw usageError("--fix and --fix-dry-run cannot be used together");
 }
 
-async function writeFix(entry: FileEntry, result: LintResult, cwd: string): Promise<void> {
+/**
+ * Writes one file's fixes as ESLint does: in place, through symlinks, keeping owner, mode, hard links and encoding.
+ * Returns why the file could not be written, if it could not.
+ */
+async function writeFix(entry: FileEntry): Promise<string | undefined> {
   try {
-    await writeFileAtomic(entry.filePath, result.output!);
+    await writeFileInPlace(entry.filePath, encodeText(entry.output!, entry.encoding, entry.bom));
+    return undefined;
   } catch (error) {
-    throw new EcrlintError("io", `cannot write ${relative(cwd, entry.filePath)}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, entry.filePath);
+    return describeWriteError(error);
   }
+}
+
+/** A file whose fixes could not be written: its findings as it still is, and the write error, first. */
+function unwrittenResult(entry: FileEntry, projectMessages: LintMessage[], options: LintOptions, why: string): LintResult {
+  const { output: _output, unfixed, ...rest } = entry;
+  const result = resultFor({ ...rest, outcome: unfixed ?? entry.outcome }, projectMessages, options);
+  result.messages.unshift({ ruleId: null, fatal: true, severity: 2, message: `File not written: ${why}. Its fixes were not applied.`, line: 1, column: 1 });
+  result.errorCount++;
+  result.fatalErrorCount++;
+  return result;
 }
 
 const IGNORED_MESSAGE = 'File ignored because of a matching ignore pattern. Use "--no-ignore" to disable file ignore settings.';
@@ -109,6 +125,8 @@ interface Run {
   entries: FileEntry[];
   /** Files named on the command line that the run skips, with ESLint's warning. */
   skipped: { filePath: string; message: string }[];
+  /** Things that look like policy files but were not read (a FIFO, a broken symlink, a link out of the root). */
+  unread: { filePath: string; reason: string }[];
   named: boolean;
   cache: ResultCache | undefined;
   /** How many files discovery found, and when the run began (for the summary line). */
@@ -127,15 +145,15 @@ async function finish(run: Run, options: LintOptions): Promise<LintReport> {
   const fixedFiles: string[] = [];
   for (const entry of entries) {
     if (!selected.has(entry.filePath) || entry.outcome.status === "not-ours") continue;
-    const result = resultFor(entry, project.messages.get(entry.filePath) ?? [], options);
-    if (options.fix && entry.output !== undefined) {
-      await writeFix(entry, result, cwd);
-      fixedFiles.push(entry.filePath);
-    }
-    results.push(result);
+    const projectMessages = project.messages.get(entry.filePath) ?? [];
+    // A file that cannot be written is that file's error; the run goes on and fixes the others.
+    const unwritten = options.fix && entry.output !== undefined ? await writeFix(entry) : undefined;
+    if (options.fix && entry.output !== undefined && unwritten === undefined) fixedFiles.push(entry.filePath);
+    results.push(unwritten === undefined ? resultFor(entry, projectMessages, options) : unwrittenResult(entry, projectMessages, options, unwritten));
   }
   // ESLint's warnings for files named on the command line that the run skips; `--no-warn-ignored` drops them.
   if (options.warnIgnored !== false) for (const { filePath, message } of run.skipped) results.push(warningResult(filePath, message));
+  for (const { filePath, reason } of run.unread) results.push(warningResult(filePath, `File not linted: ${reason}.`));
 
   if (cache) {
     cache.retain(entries.map((e) => e.filePath));
@@ -181,7 +199,8 @@ export async function lint(options: LintOptions = {}): Promise<LintReport> {
   ];
   // Named files and folders are a part of the repository: cross-file rules still see the whole of it.
   const named = patterns.length > 0 && !options.changedSince;
-  return finish({ cwd, configs, entries, skipped, named, cache, discovered: discovery.files.length, startedAt }, options);
+  const unread = discovery.skipped;
+  return finish({ cwd, configs, entries, skipped, unread, named, cache, discovered: discovery.files.length, startedAt }, options);
 }
 
 /**
@@ -194,7 +213,7 @@ export async function lintText(text: string, options: LintTextOptions = {}): Pro
   checkOptions(options);
   const configs = new Configs(cwd, options);
   const filePath = options.filePath !== undefined ? resolve(cwd, options.filePath) : undefined;
-  const run: Run = { cwd, configs, entries: [], skipped: [], named: true, cache: undefined, discovered: 1, startedAt };
+  const run: Run = { cwd, configs, entries: [], skipped: [], unread: [], named: true, cache: undefined, discovered: 1, startedAt };
   if (filePath !== undefined && options.ignore !== false && isIgnoredPath(filePath, { root: cwd, ignores: configs.root?.config.ignores ?? [], base: configs.root?.baseDir ?? cwd, useIgnores: true })) {
     run.skipped.push({ filePath, message: IGNORED_MESSAGE });
     return finish(run, options);

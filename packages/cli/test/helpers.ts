@@ -48,12 +48,14 @@ export interface RunResult {
   stderr: string;
 }
 
-/** Runs the built `ecrlint` binary as a child process, as CI does. */
-export function runBin(args: string[], options: { cwd: string; env?: Record<string, string | undefined>; uid?: number; gid?: number; input?: string }): Promise<RunResult> {
+type RunOptions = { cwd: string; env?: Record<string, string | undefined>; uid?: number; gid?: number; input?: string };
+
+/** Runs Node with these arguments as a child process; the environment loses color and debug settings. */
+export function runNode(nodeArgs: string[], options: RunOptions): Promise<RunResult> {
   return new Promise((resolvePromise, reject) => {
     const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined, DEBUG: undefined, ...options.env };
     for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
-    const child = spawn(process.execPath, [binPath, ...args], {
+    const child = spawn(process.execPath, nodeArgs, {
       cwd: options.cwd,
       env: env as NodeJS.ProcessEnv,
       stdio: "pipe",
@@ -68,6 +70,11 @@ export function runBin(args: string[], options: { cwd: string; env?: Record<stri
     child.on("error", reject);
     child.on("close", (code) => resolvePromise({ code, stdout, stderr }));
   });
+}
+
+/** Runs the built `ecrlint` binary as a child process, as CI does. */
+export function runBin(args: string[], options: RunOptions): Promise<RunResult> {
+  return runNode([binPath, ...args], options);
 }
 
 const temps: string[] = [];

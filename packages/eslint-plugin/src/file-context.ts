@@ -5,6 +5,7 @@ import {
   configFromSettings,
   declaredKindForFile,
   formatConfigError,
+  mightBeEcrFile,
   parseJsonText,
   readAst,
   registryForFile,
@@ -14,6 +15,7 @@ import {
   type PolicyFile,
   type RegistryContext,
   type TrustContext,
+  type DeclaredKind,
 } from "@ecrlint/core";
 
 /** What every rule needs for one file; computed once per file however many rules run on it. */
@@ -27,11 +29,18 @@ export interface FileContext {
   trust: TrustContext;
   /** A config problem, reported once per file instead of crashing ESLint. */
   configError: string | undefined;
+  /** The kind the config declares for the file, to read it again after a fix. */
+  read?: { declaredKind: DeclaredKind; declaredBy: string };
   /**
    * Whether ESLint's locations for this file count columns from 1: `@eslint/json`'s language does, the JavaScript
    * language that `jsonc-eslint-parser` plugs into counts from 0.
    */
   columnsFromOne: boolean;
+  /**
+   * Under `@eslint/json`: the language read the file but the rules' parse of it (jsonc-eslint-parser's, as the
+   * runner's) failed, on a text that might be ours (a repeated `__proto__` key). Said, never skipped in silence.
+   */
+  unread?: { message: string; line: number; column: number };
 }
 
 const byAst = new WeakMap<object, FileContext>();
@@ -95,11 +104,13 @@ export function projectRoot(filename: string, cwd: string): string {
 }
 
 /** The AST the rules read: ESLint's own for `jsonc-eslint-parser`, a parse of the same text for `@eslint/json`. */
-function policyAst(context: MinimalContext): JsonProgram | undefined {
+function policyAst(context: MinimalContext): { ast: JsonProgram } | { ast: undefined; unread?: FileContext["unread"] } {
   const ast = context.sourceCode.ast as JsonProgram;
-  if (sourceKind(context.sourceCode) !== "json-language") return ast;
-  const parsed = parseJsonText(context.sourceCode.text);
-  return parsed.ok ? parsed.ast : undefined;
+  if (sourceKind(context.sourceCode) !== "json-language") return { ast };
+  const text = context.sourceCode.text;
+  const parsed = parseJsonText(text);
+  if (parsed.ok) return { ast: parsed.ast };
+  return { ast: undefined, ...(mightBeEcrFile(text) ? { unread: parsed.error } : {}) };
 }
 
 const NOTHING: Omit<FileContext, "columnsFromOne"> = Object.freeze({ documents: [], registry: { source: "unknown" }, trust: { accounts: [], orgs: [] }, configError: undefined }) as Omit<FileContext, "columnsFromOne">;
@@ -112,9 +123,9 @@ export function fileContext(context: MinimalContext): FileContext {
   const key = context.sourceCode.ast as object;
   const cached = byAst.get(key);
   if (cached) return cached;
-  const ast = policyAst(context);
+  const { ast, ...read } = policyAst(context);
   const columnsFromOne = sourceKind(context.sourceCode) === "json-language";
-  let result: FileContext = { ...NOTHING, documents: [], columnsFromOne };
+  let result: FileContext = { ...NOTHING, documents: [], columnsFromOne, ...("unread" in read && read.unread ? { unread: read.unread } : {}) };
   if (ast?.type === "Program" && Array.isArray(ast.body) && ast.body[0]?.type === "JSONExpressionStatement") {
     const config = configFor(context, context.filename);
     if (!config.ok) {
@@ -125,7 +136,10 @@ export function fileContext(context: MinimalContext): FileContext {
       const registry = registryForFile(context.filename, config.loaded);
       const declared = declaredKindForFile(context.filename, config.loaded);
       const reading = readAst(ast, { filePath: context.filename, registry, ...(declared ? { declaredKind: declared.kind, declaredBy: declared.declaredBy } : {}) });
-      if (reading.status === "ours") result = { documents: reading.documents, registry, trust: trustFromConfig(config.loaded), configError: undefined, columnsFromOne };
+      if (reading.status === "ours") {
+        result = { documents: reading.documents, registry, trust: trustFromConfig(config.loaded), configError: undefined, columnsFromOne };
+        if (declared) result.read = { declaredKind: declared.kind, declaredBy: declared.declaredBy };
+      }
     }
   }
   byAst.set(key, result);

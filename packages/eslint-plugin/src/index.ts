@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import type { ESLint, Linter, Rule } from "eslint";
-import * as jsoncParser from "jsonc-eslint-parser";
 import { configSeverity, RULE_PREFIX, type EcrlintConfig } from "@ecrlint/core";
 import { ruleList } from "@ecrlint/rules";
+import { parser } from "./parser.js";
 import { toEslintRule } from "./to-eslint-rule.js";
 
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { name: string; version: string };
@@ -37,7 +37,8 @@ function configFor(name: ConfigName): Linter.Config[] {
           return plugin;
         },
       },
-      languageOptions: { parser: jsoncParser as Linter.Parser },
+      // jsonc-eslint-parser, except that files over 5 MB are not parsed (see parser.ts).
+      languageOptions: { parser: parser as Linter.Parser },
       rules: enabledRules(name),
     },
   ];

@@ -1,7 +1,8 @@
-import { readdirSync, readFileSync, statSync, type Dirent } from "node:fs";
+import { readdirSync, statSync, type Dirent } from "node:fs";
 import { join, relative, sep } from "node:path";
-import { declaredKindForFile, readEcrFile, registryForFile, type AnyRule, type PolicyFile, type ProjectFile, type ProjectReport, type RegistryContext } from "@ecrlint/core";
+import { declaredKindForFile, readEcrFile, readTextFile, registryForFile, type AnyRule, type PolicyFile, type ProjectFile, type ProjectReport, type RegistryContext } from "@ecrlint/core";
 import { configFor, projectRoot, type MinimalContext } from "./file-context.js";
+import { MAX_PARSED_CHARACTERS } from "./parser.js";
 
 /**
  * Cross-file rules in ESLint, which hands a rule one file at a time: the other files of the project are read from
@@ -57,13 +58,11 @@ function readDiskFile(path: string, context: Pick<MinimalContext, "cwd" | "setti
   }
   const cached = diskFiles.get(path);
   if (cached && cached.mtimeMs === info.mtimeMs && cached.size === info.size) return cached;
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch {
-    return undefined;
-  }
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  // Only a regular file, its size checked first, as the runner reads it: a 50 MB data file in the project is not
+  // parsed for every policy file ESLint lints, and a FIFO put there since the listing does not hang the run.
+  const read = readTextFile(path, { maxBytes: MAX_PARSED_CHARACTERS });
+  if (!read.ok) return undefined;
+  const text = read.text;
   // Read as the runner reads it: the registry and a kind the config declares come first.
   const config = configFor(context, path);
   const loaded = config.ok ? config.loaded : undefined;

@@ -1,8 +1,11 @@
 import type { TSESLint } from "@typescript-eslint/utils";
-import { CONFIG_ERROR_MESSAGE_ID, documentText, eslintRuleMeta, mergeOptions, toHostReport, type AnyRule, type Span } from "@ecrlint/core";
+import { checkWithEffectiveFixes, CONFIG_ERROR_MESSAGE_ID, eslintRuleMeta, mergeOptions, NOT_LINTED_MESSAGE_ID, type AnyRule, type Span } from "@ecrlint/core";
 import { createRule } from "./create-rule.js";
 import { fileContext, sourceKind, type FileContext } from "./file-context.js";
+import { MAX_PARSED_CHARACTERS, tooLarge, type SkippedFile } from "./parser.js";
 import { checkProject } from "./project-files.js";
+
+const megabytes = (n: number) => (n / 1024 / 1024).toFixed(1);
 
 type Loc = { start: { line: number; column: number }; end: { line: number; column: number } };
 
@@ -42,7 +45,25 @@ export function toEslintRule(rule: AnyRule) {
       // RuleCreator merges defaults deeply; core's merge is shallow, so pass the raw option through core's merge.
       const options = () => mergeOptions(rule.defaultOptions, context.options[0]);
       const visit = () => {
+        // A file the parser did not parse (over 5 MB): said once, under the same rule as a config error. Under
+        // `@eslint/json` the language has parsed it already; the rules' own parse of it is skipped the same way.
+        const skipped = (sourceCode.parserServices as { ecrlintSkipped?: SkippedFile } | undefined)?.ecrlintSkipped ?? (kind === "json-language" ? tooLarge(sourceCode.text) : undefined);
+        if (skipped) {
+          if (rule.id === CONFIG_ERROR_RULE && skipped.mightBeOurs) {
+            const data = { reason: `${megabytes(skipped.characters)} MB is over the ${megabytes(MAX_PARSED_CHARACTERS)} MB limit for policy files` };
+            // Column 1 of line 1 in either language's terms (`@eslint/json` counts columns from 1).
+            context.report({ loc: { line: 1, column: kind === "json-language" ? 1 : 0 }, messageId: NOT_LINTED_MESSAGE_ID, data } as never);
+          }
+          return;
+        }
         const fc = fileContext(context as never);
+        if (fc.unread) {
+          if (rule.id === CONFIG_ERROR_RULE) {
+            const { message, line, column } = fc.unread;
+            context.report({ loc: { line, column }, messageId: NOT_LINTED_MESSAGE_ID, data: { reason: message.replace(/\.$/u, "") } } as never);
+          }
+          return;
+        }
         if (fc.configError) {
           if (rule.id === CONFIG_ERROR_RULE && fc.documents.length > 0) {
             context.report({ loc: eslintLoc({ start: { line: 1, column: 0 }, end: { line: 1, column: 0 } }, fc).start, messageId: CONFIG_ERROR_MESSAGE_ID, data: { message: fc.configError } } as never);
@@ -60,37 +81,35 @@ export function toEslintRule(rule: AnyRule) {
         }
         // Each document of the file as the kind it is; its nodes are in the file's coordinates already.
         for (const file of documents) {
-          check({
+          // Reports come on the host file's coordinates (edits in a `policyText` string escaped for it); a fix that
+          // would change nothing the rule reports is dropped.
+          const reports = checkWithEffectiveFixes(rule, {
             file,
             text: sourceCode.text,
-            getText: (range) => documentText(file, sourceCode.text, range),
             filePath: context.filename,
             registry: fc.registry,
             trust: fc.trust,
             options: options(),
-            report(descriptor) {
-              // Edits inside a JSON string (`policyText`) are escaped for it, or dropped when they cannot be.
-              const d = toHostReport(file, descriptor);
-              const loc = d.loc ?? d.node.loc;
-              context.report({
-                loc: eslintLoc(loc, fc),
-                messageId: d.messageId,
-                ...(d.data ? { data: d.data } : {}),
-                ...(d.fix && rule.meta.fixable
-                  ? { fix: (fixer: TSESLint.RuleFixer) => d.fix!.map((e) => fixer.replaceTextRange(e.range, e.text)) }
-                  : {}),
-                ...(d.suggest && rule.meta.hasSuggestions
-                  ? {
-                      suggest: d.suggest.map((s) => ({
-                        messageId: s.messageId,
-                        ...(s.data ? { data: s.data } : {}),
-                        fix: (fixer: TSESLint.RuleFixer) => s.edits.map((e) => fixer.replaceTextRange(e.range, e.text)),
-                      })),
-                    }
-                  : {}),
-              } as never);
-            },
+            ...(fc.read ? { read: fc.read } : {}),
           });
+          for (const d of reports) {
+            const loc = d.loc ?? d.node.loc;
+            context.report({
+              loc: eslintLoc(loc, fc),
+              messageId: d.messageId,
+              ...(d.data ? { data: d.data } : {}),
+              ...(d.fix && rule.meta.fixable ? { fix: (fixer: TSESLint.RuleFixer) => d.fix!.map((e) => fixer.replaceTextRange(e.range, e.text)) } : {}),
+              ...(d.suggest && rule.meta.hasSuggestions
+                ? {
+                    suggest: d.suggest.map((s) => ({
+                      messageId: s.messageId,
+                      ...(s.data ? { data: s.data } : {}),
+                      fix: (fixer: TSESLint.RuleFixer) => s.edits.map((e) => fixer.replaceTextRange(e.range, e.text)),
+                    })),
+                  }
+                : {}),
+            } as never);
+          }
         }
       };
       return kind === "json-language" ? { Document: visit } : { Program: visit };

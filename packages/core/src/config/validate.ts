@@ -8,6 +8,9 @@ export interface ConfigError {
   filePath: string | undefined;
   keyPath: string;
   message: string;
+  /** 1-based position of a syntax error in the file. */
+  line?: number;
+  column?: number;
 }
 
 type Validator = ReturnType<Ajv["compile"]>;
@@ -108,6 +111,6 @@ function validateAgainst(validate: Validator, raw: unknown, filePath: string | u
 }
 
 export function formatConfigError(error: ConfigError): string {
-  const where = error.filePath ?? "ecrlint settings";
+  const where = `${error.filePath ?? "ecrlint settings"}${error.line !== undefined ? `:${error.line}:${error.column ?? 1}` : ""}`;
   return `${where}: ${error.keyPath ? `${error.keyPath}: ` : ""}${error.message}`;
 }

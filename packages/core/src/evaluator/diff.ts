@@ -5,6 +5,7 @@ import { compilePolicy, type CompiledPolicy, type CompiledStatement } from "./co
 import { coversAction, evaluateRequest } from "./evaluate.js";
 import { resourcePatternsOverlap } from "./match.js";
 import { parseCaller, principalAccount, type PrincipalEntry } from "./principal.js";
+import { DEFAULT_ANALYSIS_STEPS, TOO_COMPLEX, WorkBudget } from "./budget.js";
 import { EmptyQueryError, queryPolicy } from "./query.js";
 import type { Decision, EvaluationRequest } from "./types.js";
 
@@ -25,7 +26,15 @@ export interface AccessDiffOptions {
   registry?: RegistryContext | undefined;
   /** Cap on concrete requests per search (see `QueryOptions.maxEvaluations`). */
   maxEvaluations?: number;
+  /**
+   * Work allowed for the whole diff, in steps (default {@link DEFAULT_DIFF_STEPS}): every search of the gains and
+   * the losses draws on it. When it runs out the rest is one inconclusive part, `too complex to analyse`.
+   */
+  budget?: WorkBudget;
 }
+
+/** Steps for one diff of two versions: four times one rule's question, since a diff asks many. */
+export const DEFAULT_DIFF_STEPS = 4 * DEFAULT_ANALYSIS_STEPS;
 
 /** Who a row is about. */
 export interface AccessPrincipal {
@@ -309,12 +318,17 @@ function isExternal(principal: AccessPrincipal, request: EvaluationRequest, regi
   return account === undefined || owner === undefined || account !== owner;
 }
 
+function tooComplex(change: "gain" | "loss", statement: CompiledStatement, budget: WorkBudget): InconclusiveChange {
+  const rest = change === "gain" ? "gains" : "losses";
+  return { change, statement: ref(statement), reason: `${TOO_COMPLEX} (over ${budget.limit.toLocaleString("en-US")} steps): the rest of the ${rest} is not searched` };
+}
+
 /**
  * Requests `to` allows that `from` does not: every changed Allow of `to`, searched against `from`'s Allow
  * statements turned into Denies and `to`'s Denies; then `from`'s Denies that `to` no longer has, intersected with
  * `to`'s Allows.
  */
-function changes(change: "gain" | "loss", from: Side, to: Side, options: AccessDiffOptions): { rows: AccessChange[]; inconclusive: InconclusiveChange[] } {
+function changes(change: "gain" | "loss", from: Side, to: Side, options: AccessDiffOptions, budget: WorkBudget): { rows: AccessChange[]; inconclusive: InconclusiveChange[] } {
   const rows: AccessChange[] = [];
   const inconclusive: InconclusiveChange[] = [];
   const fromAllowKeys = new Set(from.allows.map(statementKey));
@@ -336,19 +350,28 @@ function changes(change: "gain" | "loss", from: Side, to: Side, options: AccessD
     }
   }
 
-  for (const { grant, statement, against, deny } of grants) {
+  search: for (const { grant, statement, against, deny } of grants) {
     for (const { statement: part, entry, pattern } of splitGrant(grant)) {
       const others = against.filter((s) => mayOverlap(part, s));
       const policy = withOwnStatements(to.policy, [part, ...others]);
       for (const actions of actionClasses(part, others)) {
+        if (budget.exhausted) {
+          inconclusive.push(tooComplex(change, statement, budget));
+          break search;
+        }
         let result;
         try {
-          result = queryPolicy(policy, { action: actions[0]!.name, anyContext: true }, options.maxEvaluations !== undefined ? { maxEvaluations: options.maxEvaluations } : {});
+          result = queryPolicy(policy, { action: actions[0]!.name, anyContext: true }, { budget, ...(options.maxEvaluations !== undefined ? { maxEvaluations: options.maxEvaluations } : {}) });
         } catch (error) {
           if (error instanceof EmptyQueryError) continue;
           throw error;
         }
         if (!result.allowed) {
+          // Out of budget: said once for the rest of the search, not once per query left.
+          if (budget.exhausted) {
+            inconclusive.push(tooComplex(change, statement, budget));
+            break search;
+          }
           if (result.status === "inconclusive") inconclusive.push({ change, statement: ref(statement), reason: result.reason ?? "the search could not cover every case" });
           continue;
         }
@@ -406,8 +429,9 @@ export function diffAccess(before: CompiledPolicy | unknown, after: CompiledPoli
   const compile = (p: unknown) => compilePolicy(p, options.registry ? { registry: options.registry } : undefined);
   const old = sideOf(compile(before));
   const now = sideOf(compile(after));
-  const gains = changes("gain", old, now, options);
-  const losses = changes("loss", now, old, options);
+  const budget = options.budget ?? new WorkBudget(DEFAULT_DIFF_STEPS);
+  const gains = changes("gain", old, now, options, budget);
+  const losses = changes("loss", now, old, options, budget);
   const inconclusive = [...gains.inconclusive, ...losses.inconclusive];
   return { status: inconclusive.length ? "inconclusive" : "exact", gained: gains.rows, lost: losses.rows, inconclusive };
 }
