@@ -279,6 +279,19 @@ function policyDocument(p, ctx, { repositoryPolicy, defective }) {
   return policy;
 }
 
+/**
+ * A registry (or repository) policy of exactly `statements` statements in the shapes the trees hold, without
+ * defects, for the evaluator's benchmark. Deterministic for a seed.
+ */
+export function samplePolicy({ seed = 1, statements, repositoryPolicy = false, account = ACCOUNTS[1], region = REGIONS[0] }) {
+  const p = picker(rng(seed));
+  const ctx = { account, region };
+  return { Version: "2012-10-17", Statement: Array.from({ length: statements }, (_, i) => statement(p, ctx, i + 1, { repositoryPolicy })) };
+}
+
+/** The accounts, Regions, teams and action groups the trees use, for requests against their policies. */
+export const VOCABULARY = { ACCOUNTS, REGIONS, TEAMS, PARTNERS, ORG_ID, PULL, PUSH, READ, ADMIN, UPSTREAMS };
+
 /** JSON as people and tools write it: two-space indent mostly, some minified, some four-space. */
 function json(p, value) {
   const style = p.int(10);
