@@ -252,7 +252,9 @@ function inconclusiveRate(policies) {
   let inconclusive = 0;
   const reasons = new Map();
   const start = performance.now();
+  let policiesWithInconclusive = 0;
   for (const [name, policy] of policies) {
+    const before = inconclusive;
     const compiled = compilePolicy(policy, { registry });
     for (const action of askedActions) {
       for (const principal of askedPrincipals) {
@@ -265,8 +267,9 @@ function inconclusiveRate(policies) {
         }
       }
     }
+    if (inconclusive > before) policiesWithInconclusive++;
   }
-  return { policies: policies.length, asked, inconclusive, ms: performance.now() - start, reasons: Object.fromEntries(reasons) };
+  return { policies: policies.length, policiesWithInconclusive, asked, inconclusive, ms: performance.now() - start, reasons: Object.fromEntries(reasons) };
 }
 
 /** The registry policies under bench/policies, written after real ones (replication, pull through cache, break-glass…). */
@@ -283,7 +286,7 @@ function generated() {
   });
 }
 
-const fmtRate = (r) => `${r.inconclusive}/${r.asked}`.padStart(12) + `  inconclusive (${((100 * r.inconclusive) / r.asked).toFixed(1)}%), ${(r.ms / r.asked).toFixed(2)} ms per query`;
+const fmtRate = (r) => `${r.inconclusive}/${r.asked}`.padStart(12) + `  inconclusive (${((100 * r.inconclusive) / r.asked).toFixed(1)}%; ${r.policiesWithInconclusive} of ${r.policies} policies), ${(r.ms / r.asked).toFixed(2)} ms per query`;
 out.inconclusive = { handWritten: inconclusiveRate(handWritten()) };
 print(`${"queryPolicy anyContext on bench/policies".padEnd(48)} ${fmtRate(out.inconclusive.handWritten)}`);
 out.inconclusive.generated = inconclusiveRate(generated());

@@ -329,7 +329,7 @@ function evaluatorSection() {
     lines.push("");
     lines.push(`Against a hand-written check of a 5-statement policy: ${e.baseline.rows.map((r) => `${r.name} ${fmt(r.rate)}/s`).join("; ")}; queryPolicy ${fmt(e.baseline.queriesPerSecond)} queries/s.`);
   }
-  const rate = (r) => `${r.inconclusive} of ${fmt(r.asked)} (${((100 * r.inconclusive) / r.asked).toFixed(1)}%), ${(r.ms / r.asked).toFixed(2)} ms per query`;
+  const rate = (r) => `${r.inconclusive} of ${fmt(r.asked)} (${((100 * r.inconclusive) / r.asked).toFixed(1)}%; at least one in ${r.policiesWithInconclusive} of the ${r.policies} policies), ${(r.ms / r.asked).toFixed(2)} ms per query`;
   lines.push("");
   lines.push(`Quantified queries (\`queryPolicy\`, any context; 17 actions × 5 principals per policy) inconclusive: on the ${e.inconclusive.handWritten.policies} hand-written policies of bench/policies ${rate(e.inconclusive.handWritten)}; on ${e.inconclusive.generated.policies} generated policies of 1-20 statements ${rate(e.inconclusive.generated)}.`);
   const reasons = Object.entries(e.inconclusive.generated.reasons)
