@@ -2,7 +2,7 @@
 // half, and then 2%, of the files are ECR files, each row measured side by side in the same rounds: the floor
 // (walk + read + JSON.parse), ecrlint cold, warm --cache, warm with one file changed, ESLint with the plugin, one
 // file against `node -e 0`; peak RSS, the slowest file and each rule's share of the time (ECRLINT_TIMING, ESLint's
-// TIMING). Then the evaluator (bench/evaluator.mjs, against iam-simulate) and the hostile files (bench/hostile.mjs).
+// TIMING; the slowest files again alone, bench/slowest.mjs). Then the evaluator (bench/evaluator.mjs, against iam-simulate) and the hostile files (bench/hostile.mjs).
 // Writes bench/results.md after each tree. Asserts nothing about time: the targets are printed beside the figures.
 //
 // Environment (defaults: the full set the performance issue asks for):
@@ -176,6 +176,13 @@ function measureTree(files, share) {
   const timed = runOnce([ecrlint, "--format", "json", "-o", out("timed")], cwd, { ECRLINT_TIMING: "all" });
   const ruleRows = timingTable(timed.stderr, "Rule ").map(([id, ms, share]) => ({ id, ms: Number(ms), share }));
   const fileRows = timingTable(timed.stderr, "File ").map(([path, ms]) => ({ path, ms: Number(ms) }));
+  // The slowest files again, each alone in a warm process: their own cost, without the loading a tree run pays first.
+  const alone = fileRows.length ? spawnSync(node, [join(here, "slowest.mjs"), cwd, String(ROUNDS), ...fileRows.slice(0, 3).map((f) => f.path)], { cwd: repo, encoding: "utf8" }) : undefined;
+  try {
+    for (const { file, ms } of JSON.parse(alone?.stdout ?? "[]")) fileRows.find((f) => f.path === file).alone = median(ms);
+  } catch {
+    results.notes.push(`bench/slowest.mjs failed on ${files} files: ${(alone?.stderr ?? "").trim().split("\n").pop()}`);
+  }
   let crossFileOne;
   if (registryPolicy) {
     log(`${files} files, ${share}%: one registry policy named alone ...`);
@@ -242,7 +249,10 @@ function treeSection(t) {
   if (t.rows.oneFile.ms.length) facts.push(`one repository policy over Node's start-up: **${seconds(median(t.rows.oneFile.ms) - median(t.rows.node.ms))}** (\`${t.repositoryPolicy}\`)`);
   if (t.crossFileOne) facts.push(`one registry policy named alone (cross-file rules read the rest of the project; 1 run): ${seconds(t.crossFileOne.ms)}, ${mb(t.crossFileOne.rss)}`);
   facts.push(`first run with --cache (writing it): ${seconds(t.primeWarmMs)}`);
-  if (t.slowest.length) facts.push(`slowest files (parse, rules and facts, from ECRLINT_TIMING): ${t.slowest.map((f) => `\`${f.path}\` ${f.ms.toFixed(0)} ms`).join(", ")}`);
+  if (t.slowest.length) {
+    const alone = (f) => (f.alone === undefined ? "" : `, alone in a warm process ${f.alone.toFixed(0)} ms`);
+    facts.push(`slowest files (parse, rules and facts in the cold run, from ECRLINT_TIMING): ${t.slowest.map((f) => `\`${f.path}\` ${f.ms.toFixed(0)} ms${alone(f)}`).join("; ")}`);
+  }
   lines.push(...facts.map((f) => `- ${f}`));
   if (t.ruleRows.length) {
     const total = t.ruleRows.reduce((n, r) => n + r.ms, 0);
