@@ -143,6 +143,46 @@ function simulatorRequests() {
   return out;
 }
 
+const list = (v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+/** A value a pattern matches (its wildcards filled in), or the pattern itself. */
+const instance = (pattern) => pattern.replaceAll("*", "x1").replaceAll("?", "y");
+
+/**
+ * Requests aimed at each statement of the policy, so that both engines meet allows and explicit denies and not only
+ * requests nothing matches: the statement's own principal (a role of the account for "*", a service for a service),
+ * action and resource, with its conditions' keys set to values they name, then the same without a context, from a
+ * stranger, and with a key's value changed.
+ */
+function statementRequests(policy) {
+  const out = [];
+  // Values under which the policy's Deny statements do not apply: a Not… operator given its own value, a Bool
+  // its other value, any other key a value it does not name.
+  const spared = {};
+  for (const s of policy.Statement.filter((x) => x.Effect === "Deny")) {
+    for (const [operator, block] of Object.entries(s.Condition ?? {})) {
+      for (const [key, value] of Object.entries(block)) {
+        if (operator.startsWith("Bool")) spared[key] = list(value)[0] === "true" ? "false" : "true";
+        else if (/^(String|Ip|Arn)?Not|^NotIp/.test(operator)) spared[key] = instance(list(value)[0]);
+        else spared[key] = key === "aws:TagKeys" ? ["unrelated"] : "unrelated";
+      }
+    }
+  }
+  for (const s of policy.Statement) {
+    const principal = s.Principal === "*" || list(s.Principal?.AWS).includes("*") ? `arn:aws:iam::${REGISTRY}:role/ci-main` : list(s.Principal?.AWS)[0] ?? list(s.Principal?.Service)[0];
+    const action = list(s.Action)[0] === "ecr:*" ? "ecr:PutImage" : list(s.Action)[0];
+    const resource = s.Resource === "*" || s.Resource === undefined ? `arn:aws:ecr:us-west-2:${REGISTRY}:repository/app` : instance(list(s.Resource)[0]);
+    const context = s.Effect === "Allow" ? { ...spared } : {};
+    for (const block of Object.values(s.Condition ?? {})) for (const [key, value] of Object.entries(block)) context[key] = key === "aws:TagKeys" || key === "aws:PrincipalOrgPaths" ? list(value).map(instance) : instance(list(value)[0]);
+    const caller = principal.startsWith("arn:aws:iam::") && principal.endsWith(":root") ? principal.split(":")[4] : principal;
+    out.push({ principal: caller, action, resource, context });
+    out.push({ principal: caller, action, resource, context: {} });
+    out.push({ principal: "arn:aws:iam::999900001111:role/stranger", action, resource, context });
+    const [first] = Object.keys(context);
+    if (first) out.push({ principal: caller, action, resource, context: { ...context, [first]: Array.isArray(context[first]) ? ["other"] : "other" } });
+  }
+  return out;
+}
+
 /**
  * The request as both engines get it, as the differential test builds it (packages/core/test/evaluator): the
  * principal's own keys (aws:PrincipalArn, aws:PrincipalAccount) and the keys AWS puts in every request that the
@@ -202,12 +242,12 @@ async function simulate(policy, request) {
  * every time (as the simulator, which takes policy JSON, does).
  */
 async function againstSimulator() {
-  const requests = simulatorRequests();
+  const grid = simulatorRequests();
   const rows = [];
   for (const statements of [1, 5, 50]) {
     const policy = samplePolicy({ seed: statements, statements, account: REGISTRY, region: "us-west-2" });
     const text = JSON.stringify(policy).toLowerCase();
-    const full = requests.map((r) => fullRequest(text, r));
+    const full = [...statementRequests(policy), ...grid].map((r) => fullRequest(text, r));
     const compiledPolicy = compilePolicy(policy);
     const disagreements = [];
     const errors = new Map();

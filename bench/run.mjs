@@ -11,6 +11,7 @@
 //   BENCH_ESLINT_MAX=10k     largest tree ESLint runs on           BENCH_ESLINT_ROUNDS=BENCH_ROUNDS
 //   BENCH_IAC=0              share of files that are Terraform / CloudFormation YAML (BENCH_TF=1 is 0.1)
 //   BENCH_PARTS=trees,evaluator,hostile       BENCH_EVALUATOR_SECONDS=1
+//   (without trees, the tree sections of the results file already there are kept)
 //   BENCH_OUTPUT=bench/results.md
 // A quick look: BENCH_SIZES=1k BENCH_SHARES=50 BENCH_ROUNDS=1 BENCH_PARTS=trees npm run bench
 import { execFileSync, spawnSync } from "node:child_process";
@@ -367,23 +368,9 @@ function hostileSection() {
   return `${lines.join("\n")}\n`;
 }
 
-function render() {
-  const commit = (() => {
-    try {
-      return execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: repo, encoding: "utf8" }).trim();
-    } catch {
-      return "unknown";
-    }
-  })();
-  const la = (l) => (l ? l.map((x) => x.toFixed(2)).join(", ") : "–");
-  const parts = [
-    "# Benchmark results",
-    "",
-    `Written by \`npm run bench\` (bench/run.mjs) on ${started.toISOString().slice(0, 16).replace("T", " ")} UTC at commit ${commit}: node ${process.version}, ${availableParallelism()} CPUs, ` +
-      `load average (1, 5, 15 min) ${la(load.before)} at the start and ${la(load.after ?? loadavg())} at the end. ${ROUNDS} round${ROUNDS === 1 ? "" : "s"} per row, the rows of a round run one after another, so ` +
-      `each row meets the same load; medians, with the fastest and slowest run as the spread. Trees from bench/generate-tree.mjs, seed ${SEED}${IAC ? `, ${IAC * 100}% Terraform / CloudFormation YAML` : ""}.`,
-    "",
-    ...results.notes.map((n) => `> ${n}\n`),
+/** The tree sections: the summary, the targets, each tree, and where rule time goes. */
+function treeParts() {
+  return [
     "## Trees",
     "",
     "Ratios in brackets are to the floor of the same tree (ESLint's to ecrlint cold). Peak RSS is the largest resident set (`/usr/bin/time -v`).",
@@ -402,7 +389,45 @@ function render() {
     ruleShareTable(),
     "",
   ];
-  if (PARTS.has("evaluator")) parts.push("## Evaluator", "", "Decisions per second on the same requests to generated registry policies, and the decisions of both engines compared (`bench/evaluator.mjs`).", "", evaluatorSection());
+}
+
+/**
+ * Without the trees part (BENCH_PARTS=evaluator,hostile), the tree sections of the results file already there are
+ * kept, with the line that says which run measured them.
+ */
+const previous = (() => {
+  if (PARTS.has("trees") || !existsSync(OUTPUT)) return undefined;
+  const text = readFileSync(OUTPUT, "utf8");
+  const start = text.indexOf("## Trees");
+  const end = text.search(/^## (Evaluator|Hostile files)/m);
+  const written = /^Written by .*$/m.exec(text);
+  return start < 0 || !written ? undefined : { trees: text.slice(start, end < 0 ? undefined : end).trim(), written: written[0] };
+})();
+
+function render() {
+  const commit = (() => {
+    try {
+      return execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: repo, encoding: "utf8" }).trim();
+    } catch {
+      return "unknown";
+    }
+  })();
+  const la = (l) => (l ? l.map((x) => x.toFixed(2)).join(", ") : "–");
+  const parts = [
+    "# Benchmark results",
+    "",
+    `Written by \`npm run bench\` (bench/run.mjs) on ${started.toISOString().slice(0, 16).replace("T", " ")} UTC at commit ${commit}: node ${process.version}, ${availableParallelism()} CPUs, ` +
+      `load average (1, 5, 15 min) ${la(load.before)} at the start and ${la(load.after ?? loadavg())} at the end. ${ROUNDS} round${ROUNDS === 1 ? "" : "s"} per row, the rows of a round run one after another, so ` +
+      `each row meets the same load; medians, with the fastest and slowest run as the spread. Trees from bench/generate-tree.mjs, seed ${SEED}${IAC ? `, ${IAC * 100}% Terraform / CloudFormation YAML` : ""}.`,
+    "",
+    ...results.notes.map((n) => `> ${n}\n`),
+  ];
+  if (previous) {
+    parts.push(`The tree sections are kept from the previous run. ${previous.written.replace(/^Written by/, "It was written by")}`, "", previous.trees, "");
+  } else {
+    parts.push(...treeParts());
+  }
+  if (PARTS.has("evaluator")) parts.push("## Evaluator", "", "Decisions per second on the same requests to generated registry policies (requests aimed at each statement, with and without the values its conditions name, from a stranger, plus a grid of callers, actions, repositories and contexts), and the decisions of both engines compared (`bench/evaluator.mjs`).", "", evaluatorSection());
   if (PARTS.has("hostile")) parts.push("## Hostile files", "", "Each file linted alone by `lint()` with every rule on, in a fresh folder (`bench/hostile.mjs`).", "", hostileSection());
   return `${parts.join("\n")}`.replace(/\n{3,}/g, "\n\n");
 }
