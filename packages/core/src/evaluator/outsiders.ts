@@ -27,7 +27,7 @@ import { alt, ANY_CHAR, classWitnesses, cls, DIGIT, lit, plus, repeat, seq, star
  * listed as `tooComplex` or `inconclusive`: silence means checked and fine.
  */
 
-type PinningKind = "account" | "org" | "org-paths" | "arn" | "opaque" | "absent-only" | "false";
+type PinningKind = "account" | "org" | "org-paths" | "arn" | "userid" | "vpc" | "vpce" | "absent-only" | "false";
 
 /** Condition keys (lower-cased) that describe where a caller comes from, by the shape of their values. */
 export const PINNING_KEYS: ReadonlyMap<string, PinningKind> = new Map<string, PinningKind>([
@@ -38,9 +38,9 @@ export const PINNING_KEYS: ReadonlyMap<string, PinningKind> = new Map<string, Pi
   ["aws:sourcearn", "arn"],
   ["aws:sourceorgid", "org"],
   ["aws:sourceorgpaths", "org-paths"],
-  ["aws:userid", "opaque"],
-  ["aws:sourcevpc", "opaque"],
-  ["aws:sourcevpce", "opaque"],
+  ["aws:userid", "userid"],
+  ["aws:sourcevpc", "vpc"],
+  ["aws:sourcevpce", "vpce"],
   ["aws:vpceaccount", "account"],
   ["aws:vpceorgid", "org"],
   ["aws:vpceorgpaths", "org-paths"],
@@ -158,6 +158,9 @@ function untrustedNamedValues(kind: PinningKind, values: string[], trust: Trust)
 }
 
 const LOWER_ALNUM = cls("lower-case letter or digit", (c) => (c >= "a" && c <= "z") || (c >= "0" && c <= "9"));
+const HEX = cls("hexadecimal digit", (c) => (c >= "a" && c <= "f") || (c >= "0" && c <= "9"));
+const UPPER_ALNUM = cls("upper-case letter or digit", (c) => (c >= "A" && c <= "Z") || (c >= "0" && c <= "9"));
+const SESSION_CHAR = cls("session name character", (c) => /^[\w+=,.@-]$/.test(c));
 const ARN_WORD = cls("ARN service or Region character", (c) => (c >= "a" && c <= "z") || (c >= "0" && c <= "9") || c === "-");
 /** `min` to `max` items. */
 const between = (item: Shape, min: number, max: number): Shape => {
@@ -172,11 +175,29 @@ const ORG_ID = seq(lit("o-"), between(LOWER_ALNUM, 10, 32));
 const ORG_PATH = seq(ORG_ID, lit("/r-"), between(LOWER_ALNUM, 4, 32), lit("/"), star(seq(lit("ou-"), plus(LOWER_ALNUM), lit("-"), plus(LOWER_ALNUM), lit("/"))));
 // The ARN of a resource some account owns (IAM User Guide, ARN format): partition, service, Region, account, resource.
 const OWNED_ARN = seq(lit("arn:"), alt(...PARTITIONS.map((p) => lit(p.id))), lit(":"), plus(ARN_WORD), lit(":"), star(ARN_WORD), lit(":"), ACCOUNT_ID, lit(":"), plus(ANY_CHAR));
-const SHAPES: Partial<Record<PinningKind, Shape>> = { account: ACCOUNT_ID, org: ORG_ID, "org-paths": ORG_PATH, arn: OWNED_ARN };
+// IAM User Guide, policy variables (the values of aws:userid): a user's unique id (AIDA…), a role's unique id and the
+// session name (AROA…:name), an account id for its root user, or the account id and name of a federated user.
+const UNIQUE_ID = seq(cls("upper-case letter", (c) => c >= "A" && c <= "Z"), between(UPPER_ALNUM, 15, 31));
+const USER_ID = seq(alt(UNIQUE_ID, ACCOUNT_ID), alt(lit(""), seq(lit(":"), plus(SESSION_CHAR))));
+// EC2 ids: the prefix and 8 or 17 hexadecimal digits.
+const SHAPES: Partial<Record<PinningKind, Shape>> = {
+  account: ACCOUNT_ID,
+  org: ORG_ID,
+  "org-paths": ORG_PATH,
+  arn: OWNED_ARN,
+  userid: USER_ID,
+  vpc: seq(lit("vpc-"), between(HEX, 8, 17)),
+  vpce: seq(lit("vpce-"), between(HEX, 8, 17)),
+};
 
-/** Globs that every value of an insider of this kind matches. */
-function insiderGlobs(kind: PinningKind, accounts: Iterable<string>, orgs: Iterable<string>): GlobSpec[] {
+/**
+ * Globs that every value of an insider of this kind matches: trusted accounts and organizations, and for keys whose
+ * values name no account (VPCs, endpoints, unique ids) the values the policy writes out, which are someone in
+ * particular (an aws:userid of `AROAEXAMPLEID:*` is every session of one role).
+ */
+function insiderGlobs(kind: PinningKind, accounts: Iterable<string>, orgs: Iterable<string>, conditions: readonly CompiledCondition[]): GlobSpec[] {
   const glob = (text: string, wildcards: boolean, arn = false): GlobSpec => ({ pattern: { text, literalAt: undefined }, ignoreCase: false, wildcards, arn });
+  const written = conditions.flatMap((c) => c.values.map((t) => t.source)).filter((v) => !hasPattern(v));
   switch (kind) {
     case "account":
       return [...accounts].map((a) => glob(a, false));
@@ -186,6 +207,13 @@ function insiderGlobs(kind: PinningKind, accounts: Iterable<string>, orgs: Itera
       return [...orgs].map((o) => glob(`${o}/*`, true));
     case "arn":
       return [...accounts].map((a) => glob(`arn:*:*:*:${a}:*`, true, true));
+    case "userid": {
+      const ids = new Set([...accounts, ...conditions.flatMap((c) => c.values.map((t) => t.source.split(":")[0]!)).filter((id) => id && !hasPattern(id))]);
+      return [...ids].flatMap((id) => [glob(id, false), glob(`${id}:*`, true)]);
+    }
+    case "vpc":
+    case "vpce":
+      return written.map((v) => glob(v, false));
     default:
       return [];
   }
@@ -296,7 +324,7 @@ function settingsFor(statements: readonly CompiledStatement[], trust: Trust, tak
       settings.push({ absent: true });
       if (kind !== "absent-only") {
         settings.push({ absent: false, value: freshValue(kind, taken) });
-        settings.push(...patternValues(kind, conditions, insiderGlobs(kind, trust.accounts, insiderOrgs), budget, reasons, keyText));
+        settings.push(...patternValues(kind, conditions, insiderGlobs(kind, trust.accounts, insiderOrgs, conditions), budget, reasons, keyText));
         if (trust.tryNamedValues) {
           const values = conditions.flatMap((c) => c.values.map((t) => t.source));
           for (const v of untrustedNamedValues(kind, values, trust)) settings.push({ absent: false, value: v, shown: `${keyText} = ${typeof v === "string" ? v : v.join(", ")}` });

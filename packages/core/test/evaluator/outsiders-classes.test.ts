@@ -124,6 +124,29 @@ describe("wildcard values of pinning keys admit outsiders whose values match the
   });
 });
 
+describe("wildcard values of keys that name no account admit the ids no one wrote down", () => {
+  it.each([
+    ["aws:SourceVpce", "vpce-*"],
+    ["aws:SourceVpc", "vpc-0abc*"],
+    ["aws:userid", "AROA*"],
+    ["aws:userid", "*:alice"],
+  ])("StringLike %s %s lets an outsider in", (key, value) => {
+    const statements = [when("StringLike", key, value)];
+    const result = search(statements);
+    expect(result.found.map((f) => f.statement)).toEqual([0]);
+    expect(result.found[0]!.namedContext).toEqual([expect.stringContaining(`which "${value}" matches`)]);
+    expectWitnessesAllowed(statements, result.found);
+  });
+
+  it.each([
+    ["aws:SourceVpce", "vpce-1a2b3c4d"],
+    ["aws:userid", "AROAEXAMPLEID12345678:*"],
+    ["aws:userid", `${REGISTRY}:*`],
+  ])("StringLike %s %s names someone in particular", (key, value) => {
+    expect(search([when("StringLike", key, value)])).toEqual({ found: [], tooComplex: [], inconclusive: [] });
+  });
+});
+
 describe("organization ids compare as AWS compares them", () => {
   it("StringEqualsIgnoreCase on the trusted organization written in capitals admits only that organization", () => {
     expect(external([when("StringEqualsIgnoreCase", "aws:PrincipalOrgID", "O-A1B2C3D4E5")], ["o-a1b2c3d4e5"])).toEqual({ found: [], tooComplex: [], inconclusive: [] });
