@@ -179,13 +179,13 @@ const OWNED_ARN = seq(lit("arn:"), alt(...PARTITIONS.map((p) => lit(p.id))), lit
 // session name (AROA…:name), an account id for its root user, or the account id and name of a federated user.
 const UNIQUE_ID = seq(cls("upper-case letter", (c) => c >= "A" && c <= "Z"), between(UPPER_ALNUM, 15, 31));
 const USER_ID = seq(alt(UNIQUE_ID, ACCOUNT_ID), alt(lit(""), seq(lit(":"), plus(SESSION_CHAR))));
-// EC2 ids: the prefix and 8 or 17 hexadecimal digits.
 const SHAPES: Partial<Record<PinningKind, Shape>> = {
   account: ACCOUNT_ID,
   org: ORG_ID,
   "org-paths": ORG_PATH,
   arn: OWNED_ARN,
   userid: USER_ID,
+  // EC2 ids: the prefix and 8 or 17 hexadecimal digits.
   vpc: seq(lit("vpc-"), between(HEX, 8, 17)),
   vpce: seq(lit("vpce-"), between(HEX, 8, 17)),
 };
@@ -197,7 +197,8 @@ const SHAPES: Partial<Record<PinningKind, Shape>> = {
  */
 function insiderGlobs(kind: PinningKind, accounts: Iterable<string>, orgs: Iterable<string>, conditions: readonly CompiledCondition[]): GlobSpec[] {
   const glob = (text: string, wildcards: boolean, arn = false): GlobSpec => ({ pattern: { text, literalAt: undefined }, ignoreCase: false, wildcards, arn });
-  const written = conditions.flatMap((c) => c.values.map((t) => t.source)).filter((v) => !hasPattern(v));
+  // Values (or, for aws:userid, the unique ids before the session name) written without a wildcard.
+  const written = (part: (v: string) => string = (v) => v) => conditions.flatMap((c) => c.values.map((t) => part(t.source))).filter((v) => v && !hasPattern(v));
   switch (kind) {
     case "account":
       return [...accounts].map((a) => glob(a, false));
@@ -208,12 +209,12 @@ function insiderGlobs(kind: PinningKind, accounts: Iterable<string>, orgs: Itera
     case "arn":
       return [...accounts].map((a) => glob(`arn:*:*:*:${a}:*`, true, true));
     case "userid": {
-      const ids = new Set([...accounts, ...conditions.flatMap((c) => c.values.map((t) => t.source.split(":")[0]!)).filter((id) => id && !hasPattern(id))]);
+      const ids = new Set([...accounts, ...written((v) => v.split(":")[0]!)]);
       return [...ids].flatMap((id) => [glob(id, false), glob(`${id}:*`, true)]);
     }
     case "vpc":
     case "vpce":
-      return written.map((v) => glob(v, false));
+      return written().map((v) => glob(v, false));
     default:
       return [];
   }
@@ -224,16 +225,17 @@ const isWildcard = (g: GlobSpec) => g.wildcards && [...g.pattern.text].some((c, 
 /**
  * Values of a pinning key that some wildcard pattern of the policy matches, that equal none of its exact values and
  * that belong to no insider: one per class of values the conditions tell apart (`classWitnesses`), within the shape
- * such values have. Under StringLike and ArnLike (and ArnEquals, which matches as ArnLike does) `*` and `?` are
- * wildcards (IAM User Guide, condition operators), so `11112222333?` admits ten accounts, and every one of them that
- * is not trusted is an outsider's.
+ * such values have. IAM User Guide, condition operators: StringLike matches case-sensitively with `*` and `?`
+ * anywhere in the value, ArnLike (and ArnEquals, which matches alike) per colon-delimited part with the same
+ * wildcards, and the IgnoreCase operators ignore case (`conditionGlobs` reads them so). So `11112222333?` admits ten
+ * accounts, and every one of them that is not trusted is an outsider's. Incomplete (too many patterns): `reasons`.
  */
 function patternValues(kind: PinningKind, conditions: readonly CompiledCondition[], insiders: GlobSpec[], budget: WorkBudget, reasons: string[], keyText: string): Setting[] {
   const shape = SHAPES[kind];
   if (!shape) return [];
   const globs = conditions.flatMap((c) => conditionGlobs(c, NO_CONTEXT));
   if (!globs.some(isWildcard)) return [];
-  const result = classWitnesses({ shape, globs: [...globs, ...insiders], budget, maxStates: 20_000 });
+  const result = classWitnesses({ shape, globs: [...globs, ...insiders], budget });
   if (!result.complete && !result.exhausted) reasons.push(`too many patterns on ${keyText} to split into cases`);
   const out: Setting[] = [];
   for (const w of result.witnesses) {
