@@ -1,14 +1,14 @@
 // Decisions per second of the compiled evaluator, against a baseline measured in the same run (a plain loop doing
 // the string comparisons a hand-written check of the same five statements would do) and against
 // @cloud-copilot/iam-simulate on the same requests to policies of 1, 5 and 50 statements, with the decisions of
-// both compared; how often quantified queries come back inconclusive on realistic policies; the cost of one access
-// review. Run after `npm run build`:
+// both compared; how often quantified queries come back inconclusive on realistic policies (the access review of a
+// change is bench/diff.mjs). Run after `npm run build`:
 //   node bench/evaluator.mjs [seconds-per-case] [--json] [--inconclusive]
 // --json prints one JSON object instead of the tables (what bench/run.mjs reads for bench/results.md).
 import { readdirSync, readFileSync } from "node:fs";
 import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { parseArn } from "../packages/core/dist/arn.js";
-import { compilePolicy, decide, DEFAULT_CURRENT_TIME, diffAccess, evaluateRequest, parseCaller, queryPolicy } from "../packages/core/dist/evaluator/index.js";
+import { compilePolicy, decide, DEFAULT_CURRENT_TIME, evaluateRequest, parseCaller, queryPolicy } from "../packages/core/dist/evaluator/index.js";
 import { samplePolicy, VOCABULARY } from "./generate-tree.mjs";
 
 const onlyInconclusive = process.argv.includes("--inconclusive");
@@ -342,58 +342,6 @@ if (!onlyInconclusive) {
     for (const d of r.disagreements.slice(0, 5)) print(`    ours ${d.ours}, theirs ${d.theirs}: ${JSON.stringify(d.request)}`);
     for (const [error, n] of Object.entries(r.simulatorErrors)) print(`    ${n} × simulator error: ${error}`);
   }
-}
-
-/**
- * The access review of one change: two versions of a 20-statement registry policy (teams, CI roles, partners,
- * replication, an organization pull, denies), the second with five edits a pull request makes: a Sid renamed, a
- * condition removed, a Region fixed, ecr:ReplicateImage dropped, a principal widened from a role to its account.
- */
-function twentyStatements() {
-  const repo = (name, region = "us-west-2") => `arn:aws:ecr:${region}:${REGISTRY}:repository/${name}`;
-  const PULL = ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"];
-  const PUSH = ["ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:PutImage", ...PULL];
-  const statements = [
-    { Sid: "Replication", Effect: "Allow", Principal: { AWS: "arn:aws:iam::111122223333:root" }, Action: ["ecr:CreateRepository", "ecr:ReplicateImage"], Resource: repo("*") },
-    { Sid: "OrgPull", Effect: "Allow", Principal: "*", Action: PULL, Resource: repo("shared/*"), Condition: { StringEquals: { "aws:PrincipalOrgID": "o-a1b2c3d4e5" } } },
-    { Sid: "DeadRegion", Effect: "Allow", Principal: { AWS: "arn:aws:iam::222233334444:role/mirror" }, Action: PULL, Resource: repo("mirror/*", "us-east-1") },
-    { Sid: "DenyInsecure", Effect: "Deny", Principal: "*", Action: "ecr:*", Resource: "*", Condition: { Bool: { "aws:SecureTransport": "false" } } },
-    { Sid: "DenyDeleteProd", Effect: "Deny", Principal: "*", Action: ["ecr:DeleteRepository", "ecr:BatchDeleteImage"], Resource: repo("prod/*") },
-  ];
-  for (let i = 0; statements.length < 20; i++) {
-    const team = `team${i}`;
-    statements.push(
-      i % 3 === 0
-        ? { Sid: `Push${team}`, Effect: "Allow", Principal: { AWS: `arn:aws:iam::${REGISTRY}:role/${team}-ci` }, Action: PUSH, Resource: repo(`${team}/*`), Condition: { StringEquals: { "aws:SourceVpc": `vpc-${team}` } } }
-        : i % 3 === 1
-          ? { Sid: `Pull${team}`, Effect: "Allow", Principal: { AWS: `arn:aws:iam::5555666677${String(i).padStart(2, "0")}:role/deploy` }, Action: PULL, Resource: repo(`${team}/*`) }
-          : { Sid: `Read${team}`, Effect: "Allow", Principal: { AWS: `arn:aws:iam::${REGISTRY}:role/${team}-dev` }, Action: ["ecr:DescribeImages", "ecr:ListImages", ...PULL], Resource: repo(`${team}/*`) },
-    );
-  }
-  const before = { Version: "2012-10-17", Statement: statements };
-  const after = structuredClone(before);
-  after.Statement[5].Sid = "PushTeam0Renamed";
-  delete after.Statement[5].Condition;
-  after.Statement[2].Resource = repo("mirror/*");
-  after.Statement[0].Action = ["ecr:CreateRepository"];
-  after.Statement[6].Principal = { AWS: "555566667701" };
-  return { before, after };
-}
-
-{
-  const registry = { source: "config", account: REGISTRY, region: "us-west-2", partition: "aws" };
-  const { before, after } = twentyStatements();
-  const times = [];
-  let diff;
-  for (let i = 0; i < 5; i++) {
-    const start = performance.now();
-    diff = diffAccess(compilePolicy(before, { registry }), compilePolicy(after, { registry }), { registry });
-    times.push(performance.now() - start);
-  }
-  times.sort((a, b) => a - b);
-  const median = times[2];
-  out.diffAccess = { ms: median, gained: diff.gained.length, lost: diff.lost.length, inconclusive: diff.inconclusive.length, status: diff.status };
-  print(`${"diffAccess(two 20-statement policies)".padEnd(48)} ${`${median.toFixed(0)} ms`.padStart(12)}  median of 5; ${diff.gained.length} gained, ${diff.lost.length} lost, ${diff.inconclusive.length} inconclusive (${diff.status})`);
 }
 
 if (asJson) process.stdout.write(`${JSON.stringify(out)}\n`);

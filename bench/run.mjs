@@ -2,7 +2,8 @@
 // half, and then 2%, of the files are ECR files, each row measured side by side in the same rounds: the floor
 // (walk + read + JSON.parse), ecrlint cold, warm --cache, warm with one file changed, ESLint with the plugin, one
 // file against `node -e 0`; peak RSS, the slowest file and each rule's share of the time (ECRLINT_TIMING, ESLint's
-// TIMING; the slowest files again alone, bench/slowest.mjs). Then the evaluator (bench/evaluator.mjs, against iam-simulate) and the hostile files (bench/hostile.mjs).
+// TIMING; the slowest files again alone, bench/slowest.mjs). Then the evaluator (bench/evaluator.mjs, against
+// iam-simulate) and the hostile files (bench/hostile.mjs); `npm run bench` then runs bench/diff.mjs.
 // Writes bench/results.md after each tree. Asserts nothing about time: the targets are printed beside the figures.
 //
 // Environment (defaults: the full set the performance issue asks for):
@@ -355,7 +356,6 @@ function evaluatorSection() {
     .map(([k, n]) => [k.replace(/^[^:]*: /, ""), n])
     .reduce((m, [k, n]) => m.set(k, (m.get(k) ?? 0) + n), new Map());
   for (const [reason, n] of [...reasons].sort((a, b) => b[1] - a[1]).slice(0, 3)) lines.push(`- ${n} × ${reason}`);
-  if (e.diffAccess) lines.push(`\n\`diffAccess\` of two 20-statement policies: ${e.diffAccess.ms.toFixed(0)} ms (median of 5; ${e.diffAccess.status}).`);
   return `${lines.join("\n")}\n`;
 }
 
