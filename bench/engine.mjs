@@ -99,13 +99,24 @@ const trust = { accounts: [HOME, "123456789012"], orgs: ["o-abc123"] };
 const configured = Object.values(rules).map((rule) => ({ rule, severity: 2, options: undefined }));
 const crossFile = Object.values(rules).filter((rule) => rule.project);
 
+const ruleTime = new Map();
+
 function lintOne(file) {
   const reading = parseEcrFile(file.text, { filePath: file.name, registry });
   if (reading.status !== "ours") throw new Error(`${file.name} is not read as a policy`);
   const messages = [];
   for (const doc of reading.documents) {
-    messages.push(...runRules({ file: doc, text: file.text, filePath: file.name, registry, trust, rules: configured }));
-    for (const rule of crossFile) if (rule.kinds.includes(doc.kind)) messages.push(JSON.stringify(rule.project.collect(doc) ?? null));
+    for (const configuredRule of configured) {
+      const t0 = performance.now();
+      messages.push(...runRules({ file: doc, text: file.text, filePath: file.name, registry, trust, rules: [configuredRule] }));
+      ruleTime.set(configuredRule.rule.id, (ruleTime.get(configuredRule.rule.id) ?? 0) + performance.now() - t0);
+    }
+    for (const rule of crossFile) {
+      if (!rule.kinds.includes(doc.kind)) continue;
+      const t0 = performance.now();
+      messages.push(JSON.stringify(rule.project.collect(doc) ?? null));
+      ruleTime.set(`${rule.id} (collect)`, (ruleTime.get(`${rule.id} (collect)`) ?? 0) + performance.now() - t0);
+    }
   }
   return messages.map((m) => (typeof m === "string" ? m : `${m.ruleId} ${m.line}:${m.column} ${m.message}`));
 }
@@ -113,7 +124,8 @@ function lintOne(file) {
 function round(label) {
   const times = [];
   const findings = [];
-  const before = evaluator.queryStats?.();
+  ruleTime.clear();
+  const before = evaluator.analysisCounts?.();
   const start = performance.now();
   for (const file of files) {
     const t0 = performance.now();
@@ -121,19 +133,25 @@ function round(label) {
     times.push({ name: file.name, ms: performance.now() - t0 });
   }
   const total = performance.now() - start;
-  const after = evaluator.queryStats?.();
+  const after = evaluator.analysisCounts?.();
   const sorted = [...times].sort((a, b) => a.ms - b.ms);
   const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))].ms.toFixed(2);
   const slowest = sorted.slice(-3).reverse().map((t) => `${t.name} ${t.ms.toFixed(1)} ms`).join(", ");
   const large = times.filter((t) => t.name.startsWith("large/"));
   console.log(`${label}: ${files.length} files in ${(total / 1000).toFixed(2)} s, ${(total / files.length).toFixed(2)} ms per file (median ${at(0.5)}, p99 ${at(0.99)}); slowest: ${slowest}`);
   console.log(`  large policies: max ${Math.max(...large.map((t) => t.ms)).toFixed(1)} ms, mean ${(large.reduce((n, t) => n + t.ms, 0) / large.length).toFixed(1)} ms`);
+  const ruleTotal = [...ruleTime.values()].reduce((n, t) => n + t, 0);
+  const shares = [...ruleTime].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([id, t]) => `${id} ${((t / ruleTotal) * 100).toFixed(0)}%`);
+  console.log(`  rule time: ${shares.join(", ")}`);
   if (before && after) {
-    console.log(`  quantified queries: ${after.asked - before.asked} asked, ${after.run - before.run} run; class searches: ${after.searchesAsked - before.searchesAsked} asked, ${after.searchesRun - before.searchesRun} run`);
+    const { queries: q0, searches: s0 } = before;
+    const { queries: q1, searches: s1 } = after;
+    console.log(`  quantified queries: ${q1.asked - q0.asked} asked, ${q1.run - q0.run} run; class searches: ${s1.asked - s0.asked} asked, ${s1.run - s0.run} run`);
   }
   return findings;
 }
 
+if (process.env.ENGINE_DUMP) { const { mkdirSync } = await import("node:fs"); for (const f of files) { mkdirSync(`${process.env.ENGINE_DUMP}/${f.name.split("/")[0]}`, { recursive: true }); writeFileSync(`${process.env.ENGINE_DUMP}/${f.name}`, f.text); } process.exit(0); }
 const first = round("cold");
 const second = round("again");
 const differ = first.findIndex((f, i) => f !== second[i]);

@@ -8,7 +8,8 @@ import { parseCaller, type Caller, type PrincipalEntry } from "./principal.js";
 import { matchResolved, type Lookup, type Template } from "./template.js";
 import type { ContextValue, Decision, EvaluationRequest, PolicyQuery, PrincipalScope, QueryResult, QueryWitness } from "./types.js";
 import { DEFAULT_ANALYSIS_STEPS, TOO_COMPLEX, WorkBudget } from "./budget.js";
-import { alt, classWitnesses, cls, DIGIT, lit, plus, repeat, seq, star, ANY_CHAR, type GlobSpec, type Shape } from "./witness.js";
+import { policyKey } from "./policy-key.js";
+import { alt, classWitnesses, forgetSearches, keptSearchCounts, cls, DIGIT, lit, plus, repeat, seq, star, ANY_CHAR, type GlobSpec, type Shape } from "./witness.js";
 
 export interface QueryOptions {
   /** Cap on concrete requests tried; beyond it the answer is inconclusive. */
@@ -341,6 +342,8 @@ function resourceShape(policy: CompiledPolicy, globs: readonly GlobSpec[], resou
 interface ResourceSpace {
   values: string[];
   complete: boolean;
+  /** Steps its search spent. */
+  cost: number;
 }
 
 /**
@@ -350,7 +353,7 @@ interface ResourceSpace {
  */
 function resourceSpace(policy: CompiledPolicy, action: string, resourcePrefix: string | undefined, lookup: Lookup, limits: SearchLimits, wildcardKeys?: ReadonlySet<string>): ResourceSpace {
   const catalogAction = findEcrAction(action);
-  if (catalogAction && catalogAction.resourceTypes.length === 0) return { values: ["*"], complete: true };
+  if (catalogAction && catalogAction.resourceTypes.length === 0) return { values: ["*"], complete: true, cost: 0 };
   const globs: GlobSpec[] = [];
   for (const s of policy.statements) {
     for (const t of s.resource?.patterns ?? []) {
@@ -360,11 +363,11 @@ function resourceSpace(policy: CompiledPolicy, action: string, resourcePrefix: s
   }
   if (!catalogAction) {
     const r = classWitnesses({ shape: ANY_VALUE, globs, ...limits });
-    return { values: r.witnesses.map((w) => w.value), complete: r.complete };
+    return { values: r.witnesses.map((w) => w.value), complete: r.complete, cost: 0 };
   }
   const { shape, prefix, base } = resourceShape(policy, globs, resourcePrefix);
   const r = classWitnesses({ shape, ...(prefix ? { prefix } : {}), globs: [...globs, minNameLength(base)], ...limits });
-  return { values: r.witnesses.filter((w) => w.matches[w.matches.length - 1]).map((w) => w.value), complete: r.complete };
+  return { values: r.witnesses.filter((w) => w.matches[w.matches.length - 1]).map((w) => w.value), complete: r.complete, cost: 0 };
 }
 
 /**
@@ -687,12 +690,112 @@ function resourceVariableCases(policy: CompiledPolicy, key: string, resource: st
  * exact; where it cannot be, `status` is `inconclusive` with the reason. Witnesses are always real: each one was
  * evaluated. A query that would evaluate no request (a principal scope that no principal fits) throws
  * `EmptyQueryError`: nothing evaluated proves nothing.
+ *
+ * The answer depends only on the policy's content, its registry and the query, so a query asked again (by another
+ * rule, for another statement, about another copy of the same policy) is answered from the first one, and charged
+ * the steps it would spend: see `answerKept`. A query that ran out of budget is not kept.
  */
 export function queryPolicy(policy: CompiledPolicy | unknown, query: PolicyQuery, options: QueryOptions = {}): QueryResult {
   const compiled = compilePolicy(policy);
+  const budget = options.budget ?? new WorkBudget(DEFAULT_ANALYSIS_STEPS);
+  const key = `${policyKey(compiled)}\u0001${options.maxEvaluations ?? 200_000}\u0001${options.maxStates ?? 50_000}\u0001${options.factor !== false}\u0001${JSON.stringify(query)}`;
+  queryCounts.asked++;
+  const kept = keptQueries.get(key);
+  const answer = kept && answerKept(compiled, kept, budget);
+  if (answer) return answer;
+  queryCounts.run++;
+  const spaces: SpaceUse = { used: new Map(), computedCost: 0 };
+  const before = budget.steps;
+  let outcome: KeptQuery["outcome"];
+  try {
+    outcome = { found: runQuery(compiled, query, { ...options, budget }, spaces) };
+  } catch (error) {
+    if (!(error instanceof EmptyQueryError) || budget.exhausted) throw error;
+    outcome = { empty: error.message };
+  }
+  if (!budget.exhausted) {
+    if (keptQueries.size >= KEPT_QUERIES) keptQueries.clear();
+    keptQueries.set(key, { outcome, ownCost: budget.steps - before - spaces.computedCost, spaces: spaces.used });
+  }
+  if ("empty" in outcome) throw new EmptyQueryError(outcome.empty);
+  return resultOf(compiled, outcome.found);
+}
+
+/** Queries asked and run since the process started. */
+const queryCounts = { asked: 0, run: 0 };
+
+/**
+ * How much of the quantified work was shared: queries and class searches asked, run (the others were answered
+ * from a kept one), and kept now. For benchmarks and the tests that hold the rules to one analysis per policy.
+ */
+export function analysisCounts(): { queries: { asked: number; run: number; kept: number }; searches: { asked: number; run: number; kept: number } } {
+  return { queries: { ...queryCounts, kept: keptQueries.size }, searches: keptSearchCounts() };
+}
+
+/** Drops every kept answer (queries and class searches), so that the next ones are worked out afresh. */
+export function forgetKeptAnswers(): void {
+  keptQueries.clear();
+  forgetSearches();
+}
+
+/** The resource spaces a query used, and the steps it spent computing those it did not find with its policy. */
+interface SpaceUse {
+  used: Map<string, ResourceSpace>;
+  computedCost: number;
+}
+
+/** A query's answer without the evaluations of its witnesses, which name statement lines of one copy of the policy. */
+interface FoundRequests {
+  result: Omit<QueryResult, "allowed" | "implicitDeny" | "explicitDeny">;
+  witnesses: Partial<Record<"allowed" | "implicitDeny" | "explicitDeny", { request: EvaluationRequest; principalStandsFor?: string }>>;
+}
+
+interface KeptQuery {
+  outcome: { found: FoundRequests } | { empty: string };
+  /** Steps spent outside the resource spaces' searches. */
+  ownCost: number;
+  spaces: Map<string, ResourceSpace>;
+}
+
+const keptQueries = new Map<string, KeptQuery>();
+const KEPT_QUERIES = 10_000;
+
+/**
+ * A kept answer, charged to `budget` what running the query on `compiled` would spend: its own steps, and the
+ * search of each resource space it used that this compiled policy has not computed yet (a policy keeps its
+ * spaces, so the second query needing one gets it free, as when it runs). Undefined, with nothing charged, when
+ * the run would not fit in the budget: the query then runs, to stop where it would stop.
+ */
+function answerKept(compiled: CompiledPolicy, kept: KeptQuery, budget: WorkBudget): QueryResult | undefined {
+  const own = resourceSpacesOf(compiled);
+  // Past this size a policy's spaces are dropped mid-run; rather than follow that, run the query.
+  if (own.size + kept.spaces.size > 2_000) return undefined;
+  let charge = kept.ownCost;
+  for (const [k, space] of kept.spaces) if (!own.has(k)) charge += space.cost;
+  if (budget.exhausted || budget.steps + charge > budget.limit) return undefined;
+  budget.spend(charge);
+  for (const [k, space] of kept.spaces) if (!own.has(k)) own.set(k, space);
+  if ("empty" in kept.outcome) throw new EmptyQueryError(kept.outcome.empty);
+  return resultOf(compiled, { ...kept.outcome.found, result: { ...kept.outcome.found.result, steps: charge } });
+}
+
+/** The answer with its witnesses evaluated against this copy of the policy, when they are read. */
+function resultOf(compiled: CompiledPolicy, found: FoundRequests): QueryResult {
+  const result: QueryResult = { ...found.result, quantified: [...found.result.quantified] };
+  for (const [name, w] of Object.entries(found.witnesses)) {
+    let evaluated: QueryWitness["result"] | undefined;
+    const witness = { request: w.request } as QueryWitness;
+    Object.defineProperty(witness, "result", { enumerable: true, configurable: true, get: () => (evaluated ??= evaluateRequest(compiled, w.request)) });
+    if (w.principalStandsFor !== undefined) witness.principalStandsFor = w.principalStandsFor;
+    result[name as "allowed"] = witness;
+  }
+  return result;
+}
+
+function runQuery(compiled: CompiledPolicy, query: PolicyQuery, options: QueryOptions & { budget: WorkBudget }, spaces: SpaceUse): FoundRequests {
   const maxEvaluations = options.maxEvaluations ?? 200_000;
   const maxStates = options.maxStates ?? 50_000;
-  const budget = options.budget ?? new WorkBudget(DEFAULT_ANALYSIS_STEPS);
+  const budget = options.budget;
   const stepsBefore = budget.steps;
   const limits: SearchLimits = { maxStates, budget };
   const gathered: Gathered = { reasons: [] };
@@ -825,10 +928,14 @@ export function queryPolicy(policy: CompiledPolicy | unknown, query: PolicyQuery
     if (!resourceOmitted) return [query.resource!];
     let space = resourceCache.get(cacheKey);
     if (!space) {
+      const before = budget.steps;
       space = resourceSpace(relevant, query.action, query.resourcePrefix, lookup, limits, wildcardKeys);
+      space.cost = budget.steps - before;
+      spaces.computedCost += space.cost;
       if (resourceCache.size > 2_000) resourceCache.clear();
       resourceCache.set(cacheKey, space);
     }
+    if (!spaces.used.has(cacheKey)) spaces.used.set(cacheKey, space);
     if (!space.complete) gathered.reasons.push("too many resource patterns to split into cases");
     return space.values;
   };
@@ -936,26 +1043,24 @@ export function queryPolicy(policy: CompiledPolicy | unknown, query: PolicyQuery
     gathered.reasons.unshift(`${TOO_COMPLEX} (over ${budget.limit.toLocaleString("en-US")} steps)`);
   }
   const named = new Set([...literalAccounts, ...accountsIn(compiled)]);
-  const witness = (request: EvaluationRequest | undefined): QueryWitness | undefined => {
-    if (!request) return undefined;
-    const found: QueryWitness = { request, result: evaluateRequest(compiled, request) };
+  const witnesses: FoundRequests["witnesses"] = {};
+  const witness = (name: keyof FoundRequests["witnesses"], request: EvaluationRequest | undefined) => {
+    if (!request) return;
+    const found: { request: EvaluationRequest; principalStandsFor?: string } = { request };
     const caller = principalOmitted ? callers.find((c) => c.text === request.principal) : undefined;
     if (caller?.account !== undefined && !named.has(caller.account)) {
       const unnamed = "an account that neither the policy nor the question names";
       found.principalStandsFor = caller.kind === "account" ? `any ${unnamed.slice(3)}` : `any ${KIND_WORDS[caller.kind] ?? "principal"} of ${unnamed}`;
     }
-    return found;
+    witnesses[name] = found;
   };
-  const allowed = witness(found.allow);
-  const implicitDeny = witness(found["implicit-deny"]);
-  const explicitDeny = witness(found["explicit-deny"]);
-  if (allowed) result.allowed = allowed;
-  if (implicitDeny) result.implicitDeny = implicitDeny;
-  if (explicitDeny) result.explicitDeny = explicitDeny;
+  witness("allowed", found.allow);
+  witness("implicitDeny", found["implicit-deny"]);
+  witness("explicitDeny", found["explicit-deny"]);
   const reasons = [...new Set(gathered.reasons)];
   if (reasons.length) {
     result.status = "inconclusive";
     result.reason = reasons.join("; ");
   }
-  return result;
+  return { result, witnesses };
 }

@@ -372,8 +372,17 @@ export interface WitnessResult {
   exhausted?: boolean;
 }
 
-/** Searches run and asked for, since the process started (for benchmarks and the tests that show sharing). */
-export const searchCounts = { asked: 0, run: 0 };
+/** Searches asked for and run since the process started. */
+const searchCounts = { asked: 0, run: 0 };
+
+export function keptSearchCounts(): { asked: number; run: number; kept: number } {
+  return { ...searchCounts, kept: searches.size };
+}
+
+/** Drops the kept searches (the automata stay: they are the same whoever asks). */
+export function forgetSearches(): void {
+  searches.clear();
+}
 
 interface KeptSearch {
   result: WitnessResult;
