@@ -118,7 +118,7 @@ function lintOne(file) {
       ruleTime.set(`${rule.id} (collect)`, (ruleTime.get(`${rule.id} (collect)`) ?? 0) + performance.now() - t0);
     }
   }
-  return messages.map((m) => (typeof m === "string" ? m : `${m.ruleId} ${m.line}:${m.column} ${m.message}`));
+  return messages.map((m) => (typeof m === "string" ? m : `${m.ruleId} ${m.line}:${m.column} ${m.message}`)).sort();
 }
 
 function round(label) {
@@ -161,8 +161,10 @@ if (differ >= 0) {
 }
 if (findingsFile && existsSync(findingsFile)) {
   const pinned = JSON.parse(readFileSync(findingsFile, "utf8"));
+  for (const name of Object.keys(pinned)) pinned[name] = pinned[name].split("\n").sort().join("\n");
   const changed = files.filter((f, i) => pinned[f.name] !== first[i]).map((f) => f.name);
   console.log(changed.length ? `findings changed in ${changed.length} files: ${changed.slice(0, 5).join(", ")}` : `findings identical to ${findingsFile}`);
+  if (changed.length && process.env.ENGINE_SHOW) { const i = files.findIndex((f) => f.name === changed[0]); const a = pinned[changed[0]].split("\n"), b = first[i].split("\n"); console.log("was:", a.filter((l) => !b.includes(l)).join("\n"), "\nnow:", b.filter((l) => !a.includes(l)).join("\n")); }
   if (changed.length) process.exitCode = 1;
 } else if (findingsFile) writeFileSync(findingsFile, JSON.stringify(Object.fromEntries(files.map((f, i) => [f.name, first[i]]))));
 const flagged = first.filter((f) => f.length > 0).length;

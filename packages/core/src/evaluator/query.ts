@@ -9,7 +9,7 @@ import { matchResolved, type Lookup, type Template } from "./template.js";
 import type { ContextValue, Decision, EvaluationRequest, PolicyQuery, PrincipalScope, QueryResult, QueryWitness } from "./types.js";
 import { DEFAULT_ANALYSIS_STEPS, TOO_COMPLEX, WorkBudget } from "./budget.js";
 import { policyKey } from "./policy-key.js";
-import { alt, classWitnesses, forgetSearches, keptSearchCounts, cls, DIGIT, lit, plus, repeat, seq, star, ANY_CHAR, type GlobSpec, type Shape } from "./witness.js";
+import { alt, classWitnesses, forgetSearches, keptSearchCounts, cls, type ClassWitness, DIGIT, lit, plus, repeat, seq, star, ANY_CHAR, type GlobSpec, type Shape } from "./witness.js";
 
 export interface QueryOptions {
   /** Cap on concrete requests tried; beyond it the answer is inconclusive. */
@@ -371,6 +371,48 @@ function resourceSpace(policy: CompiledPolicy, action: string, resourcePrefix: s
 }
 
 /**
+ * The repositories under `base` (`arn:aws:ecr:eu-west-1:444455556666:repository/`) that the policy's Resource
+ * patterns and `patterns` tell apart: one per class, with the patterns it matches. A pattern is asked about through
+ * the repository of it that the policy names least (`probeOf`), so that a grant or Deny of part of it
+ * (`repository/prod-a*` inside `repository/prod-*`) does not stand for all of it. `undefined` when the search was
+ * cut short (then `exhausted` says whether the budget ran out).
+ */
+export function repositoryClasses(policy: CompiledPolicy, base: string, patterns: readonly string[], budget: WorkBudget): { classes?: RepositoryClasses; exhausted?: boolean } {
+  const texts: string[] = [];
+  const seen = new Set<string>();
+  const add = (text: string) => {
+    if (!seen.has(text)) texts.push(text);
+    seen.add(text);
+  };
+  for (const s of policy.statements) for (const t of s.resource?.patterns ?? []) if (t.isStatic) add(t.source);
+  const named = texts.length;
+  for (const p of patterns) add(p);
+  const globs = texts.map((text): GlobSpec => ({ pattern: { text, literalAt: undefined }, ignoreCase: false, wildcards: true }));
+  const r = classWitnesses({ shape: REPOSITORY_NAME_SHAPE, prefix: base, globs: [...globs, minNameLength(base)], maxStates: 50_000, budget });
+  if (!r.complete) return r.exhausted ? { exhausted: true } : {};
+  return { classes: { texts, named, witnesses: r.witnesses.filter((w) => w.matches[w.matches.length - 1]) } };
+}
+
+export interface RepositoryClasses {
+  /** The patterns told apart: the policy's own first (`named` of them), then the others asked about. */
+  texts: string[];
+  named: number;
+  witnesses: ClassWitness[];
+}
+
+/** The repository of `pattern` (one of `classes.texts`) that matches the fewest other patterns of the policy. */
+export function probeOf(classes: RepositoryClasses, pattern: string): string | undefined {
+  const at = classes.texts.indexOf(pattern);
+  let best: { value: string; named: number } | undefined;
+  for (const w of classes.witnesses) {
+    if (!w.matches[at]) continue;
+    const named = w.matches.filter((m, i) => m && i !== at && i < classes.named).length;
+    if (!best || named < best.named) best = { value: w.value, named };
+  }
+  return best?.value;
+}
+
+/**
  * The resource cases of a policy depend on the policy, the action and the prefix asked about, not on the principal:
  * a project asks about one destination policy for many sources, so they are kept with the compiled policy.
  */
@@ -614,9 +656,14 @@ function equalityPairs(policy: CompiledPolicy, contextKeys: ReadonlyMap<string, 
 
 const KIND_WORDS: Partial<Record<Caller["kind"], string>> = { user: "IAM user", role: "IAM role", session: "role session", "federated-user": "federated user" };
 
+const accountsByPolicy = new WeakMap<CompiledPolicy, Set<string>>();
+
 /** Every 12-digit account a policy's statements write down (principals, resources, condition values). */
 function accountsIn(policy: CompiledPolicy): Set<string> {
-  const out = new Set<string>();
+  let out = accountsByPolicy.get(policy);
+  if (out) return out;
+  out = new Set<string>();
+  accountsByPolicy.set(policy, out);
   for (const s of policy.statements) {
     for (const e of s.principal?.entries ?? []) collectAccounts(e.source, out);
     for (const t of s.resource?.patterns ?? []) collectAccounts(t.source, out);
@@ -698,7 +745,9 @@ function resourceVariableCases(policy: CompiledPolicy, key: string, resource: st
 export function queryPolicy(policy: CompiledPolicy | unknown, query: PolicyQuery, options: QueryOptions = {}): QueryResult {
   const compiled = compilePolicy(policy);
   const budget = options.budget ?? new WorkBudget(DEFAULT_ANALYSIS_STEPS);
-  const key = `${policyKey(compiled)}\u0001${options.maxEvaluations ?? 200_000}\u0001${options.maxStates ?? 50_000}\u0001${options.factor !== false}\u0001${JSON.stringify(query)}`;
+  const prepared = prepareQuery(compiled, query);
+  // The statements no request of the query can match change nothing in its answer: they are not part of its key.
+  const key = `${policyKey(prepared.relevant)}\u0001${options.maxEvaluations ?? 200_000}\u0001${options.maxStates ?? 50_000}\u0001${options.factor !== false}\u0001${JSON.stringify(query)}`;
   queryCounts.asked++;
   const kept = keptQueries.get(key);
   const answer = kept && answerKept(compiled, kept, budget);
@@ -708,7 +757,7 @@ export function queryPolicy(policy: CompiledPolicy | unknown, query: PolicyQuery
   const before = budget.steps;
   let outcome: KeptQuery["outcome"];
   try {
-    outcome = { found: runQuery(compiled, query, { ...options, budget }, spaces) };
+    outcome = { found: runQuery(compiled, query, prepared, { ...options, budget }, spaces) };
   } catch (error) {
     if (!(error instanceof EmptyQueryError) || budget.exhausted) throw error;
     outcome = { empty: error.message };
@@ -747,7 +796,10 @@ interface SpaceUse {
 /** A query's answer without the evaluations of its witnesses, which name statement lines of one copy of the policy. */
 interface FoundRequests {
   result: Omit<QueryResult, "allowed" | "implicitDeny" | "explicitDeny">;
-  witnesses: Partial<Record<"allowed" | "implicitDeny" | "explicitDeny", { request: EvaluationRequest; principalStandsFor?: string }>>;
+  /** Each witness's request, and its quantified principal's account. */
+  witnesses: Partial<Record<"allowed" | "implicitDeny" | "explicitDeny", { request: EvaluationRequest; caller?: { account: string; kind: Caller["kind"] } }>>;
+  /** Accounts the query and the statements it considered name. */
+  literalAccounts: string[];
 }
 
 interface KeptQuery {
@@ -779,26 +831,38 @@ function answerKept(compiled: CompiledPolicy, kept: KeptQuery, budget: WorkBudge
   return resultOf(compiled, { ...kept.outcome.found, result: { ...kept.outcome.found.result, steps: charge } });
 }
 
-/** The answer with its witnesses evaluated against this copy of the policy, when they are read. */
+/**
+ * The answer with its witnesses evaluated against this copy of the policy, when they are read, and their made-up
+ * principals described against every account it names.
+ */
 function resultOf(compiled: CompiledPolicy, found: FoundRequests): QueryResult {
   const result: QueryResult = { ...found.result, quantified: [...found.result.quantified] };
+  let named: Set<string> | undefined;
   for (const [name, w] of Object.entries(found.witnesses)) {
     let evaluated: QueryWitness["result"] | undefined;
     const witness = { request: w.request } as QueryWitness;
     Object.defineProperty(witness, "result", { enumerable: true, configurable: true, get: () => (evaluated ??= evaluateRequest(compiled, w.request)) });
-    if (w.principalStandsFor !== undefined) witness.principalStandsFor = w.principalStandsFor;
+    named ??= new Set([...found.literalAccounts, ...accountsIn(compiled)]);
+    if (w.caller && !named.has(w.caller.account)) {
+      const unnamed = "an account that neither the policy nor the question names";
+      witness.principalStandsFor = w.caller.kind === "account" ? `any ${unnamed.slice(3)}` : `any ${KIND_WORDS[w.caller.kind] ?? "principal"} of ${unnamed}`;
+    }
     result[name as "allowed"] = witness;
   }
   return result;
 }
 
-function runQuery(compiled: CompiledPolicy, query: PolicyQuery, options: QueryOptions & { budget: WorkBudget }, spaces: SpaceUse): FoundRequests {
-  const maxEvaluations = options.maxEvaluations ?? 200_000;
-  const maxStates = options.maxStates ?? 50_000;
-  const budget = options.budget;
-  const stepsBefore = budget.steps;
-  const limits: SearchLimits = { maxStates, budget };
-  const gathered: Gathered = { reasons: [] };
+/** What a query fixes, and the statements left that some request of it can match. */
+interface PreparedQuery {
+  givenContext: Map<string, ContextValue>;
+  given: Lookup;
+  fixed: (key: string) => boolean;
+  principalOmitted: boolean;
+  fixedPrincipal: ReturnType<typeof prepareRequest> | undefined;
+  relevant: CompiledPolicy;
+}
+
+function prepareQuery(compiled: CompiledPolicy, query: PolicyQuery): PreparedQuery {
   const givenContext = new Map<string, ContextValue>();
   for (const [k, v] of Object.entries(query.context ?? {})) givenContext.set(k.toLowerCase(), v);
   // Keys in every request (aws:CurrentTime, aws:SecureTransport, ...) are never absent: their defaults stand in.
@@ -813,7 +877,17 @@ function runQuery(compiled: CompiledPolicy, query: PolicyQuery, options: QueryOp
   const fixedPrincipal = principalOmitted ? undefined : prepareRequest(compiled, { principal: query.principal!, action: query.action, resource: query.resource ?? query.resourcePrefix ?? "*", ...(query.context ? { context: query.context } : {}) });
   const fixedLookup: Lookup = fixedPrincipal ? fixedPrincipal.lookup : given;
   const isFixed = (k: string) => fixed(k) || (DERIVED.has(k) ? !principalOmitted : !query.anyContext);
-  const relevant = relevantStatements(compiled, query, fixedLookup, isFixed);
+  return { givenContext, given, fixed, principalOmitted, fixedPrincipal, relevant: relevantStatements(compiled, query, fixedLookup, isFixed) };
+}
+
+function runQuery(compiled: CompiledPolicy, query: PolicyQuery, prepared: PreparedQuery, options: QueryOptions & { budget: WorkBudget }, spaces: SpaceUse): FoundRequests {
+  const maxEvaluations = options.maxEvaluations ?? 200_000;
+  const maxStates = options.maxStates ?? 50_000;
+  const budget = options.budget;
+  const stepsBefore = budget.steps;
+  const limits: SearchLimits = { maxStates, budget };
+  const gathered: Gathered = { reasons: [] };
+  const { givenContext, given, fixed, principalOmitted, fixedPrincipal, relevant } = prepared;
 
   const quantified: string[] = [];
   if (principalOmitted) quantified.push("principal");
@@ -1042,17 +1116,11 @@ function runQuery(compiled: CompiledPolicy, query: PolicyQuery, options: QueryOp
     // Whatever else was cut short, this is the reason that matters: the search did not run to its end.
     gathered.reasons.unshift(`${TOO_COMPLEX} (over ${budget.limit.toLocaleString("en-US")} steps)`);
   }
-  const named = new Set([...literalAccounts, ...accountsIn(compiled)]);
   const witnesses: FoundRequests["witnesses"] = {};
   const witness = (name: keyof FoundRequests["witnesses"], request: EvaluationRequest | undefined) => {
     if (!request) return;
-    const found: { request: EvaluationRequest; principalStandsFor?: string } = { request };
     const caller = principalOmitted ? callers.find((c) => c.text === request.principal) : undefined;
-    if (caller?.account !== undefined && !named.has(caller.account)) {
-      const unnamed = "an account that neither the policy nor the question names";
-      found.principalStandsFor = caller.kind === "account" ? `any ${unnamed.slice(3)}` : `any ${KIND_WORDS[caller.kind] ?? "principal"} of ${unnamed}`;
-    }
-    witnesses[name] = found;
+    witnesses[name] = { request, ...(caller?.account !== undefined ? { caller: { account: caller.account, kind: caller.kind } } : {}) };
   };
   witness("allowed", found.allow);
   witness("implicitDeny", found["implicit-deny"]);
@@ -1062,5 +1130,5 @@ function runQuery(compiled: CompiledPolicy, query: PolicyQuery, options: QueryOp
     result.status = "inconclusive";
     result.reason = reasons.join("; ");
   }
-  return { result, witnesses };
+  return { result, witnesses, literalAccounts: [...literalAccounts] };
 }

@@ -3,12 +3,10 @@ import { withStatements, type CompiledPolicy } from "./compile.js";
 import { evaluateRequest } from "./evaluate.js";
 import { DEFAULT_ANALYSIS_STEPS, WorkBudget } from "./budget.js";
 import { parseCaller } from "./principal.js";
-import { EmptyQueryError, queryPolicy } from "./query.js";
+import { EmptyQueryError, probeOf, queryPolicy, repositoryClasses, type RepositoryClasses } from "./query.js";
 import type { PolicyQuery } from "./types.js";
 
 const REPLICATE = "ecr:ReplicateImage";
-/** A repository name no policy names on purpose: a grant that covers it covers the whole pattern. */
-const PROBE_NAME = "ecrlint-replication-probe";
 
 export interface DestinationRegistry {
   partition?: string | undefined;
@@ -26,7 +24,7 @@ export interface ReplicationGrantQuery {
   destination: DestinationRegistry;
   /**
    * Which repositories replicate. `pattern`: every repository a Resource pattern names (`…:repository/prod-*`), asked
-   * of one repository inside it that no policy names on purpose. `prefix`: some repository whose name starts with
+   * of the repository inside it that the policy names least (see `repositoryProbe`). `prefix`: some repository whose name starts with
    * the prefix (a PREFIX_MATCH filter; "" for every repository), searched exactly; a prefix other than "" needs
    * the destination's account and Region.
    */
@@ -45,11 +43,15 @@ export type ReplicationGrant =
   /** The work budget ran out before an answer: too complex to analyse. */
   | { status: "too-complex" };
 
-/** A concrete repository ARN inside a Resource pattern (`repository/prod-*` → `repository/prod-ecrlint-…`). */
-function probeResource(pattern: string, destination: DestinationRegistry): string | undefined {
+/**
+ * Where the repositories of a Resource pattern live: `arn:PARTITION:ecr:REGION:ACCOUNT:repository/`, with a
+ * wildcard Region or account taken from the destination; undefined when that leaves one unknown, or the pattern
+ * names no repository.
+ */
+function repositoryBase(pattern: string, destination: DestinationRegistry): string | undefined {
   if (pattern === "*") {
     if (!destination.account || !destination.region) return undefined;
-    return `arn:${destination.partition ?? "aws"}:ecr:${destination.region}:${destination.account}:repository/${PROBE_NAME}`;
+    return `arn:${destination.partition ?? "aws"}:ecr:${destination.region}:${destination.account}:repository/`;
   }
   const arn = parseArn(pattern);
   if (!arn || arn.service !== "ecr" || !arn.resource.startsWith("repository/")) return undefined;
@@ -57,8 +59,38 @@ function probeResource(pattern: string, destination: DestinationRegistry): strin
   const region = concrete(arn.region, destination.region);
   const account = concrete(arn.account, destination.account);
   if (!region || !account || /[*?]/.test(arn.partition)) return undefined;
-  const name = arn.resource.slice("repository/".length).replace(/\*/g, PROBE_NAME).replace(/\?/g, "a");
-  return `arn:${arn.partition}:ecr:${region}:${account}:repository/${name}`;
+  return `arn:${arn.partition}:ecr:${region}:${account}:repository/`;
+}
+
+/**
+ * The repository classes of a policy under each base, kept with the compiled policy: every pattern and source asks
+ * about the same repositories, so the search is done (and charged) once per base. A pattern the policy does not
+ * write (`*` for a configured source) is added to its own search.
+ */
+const classesByPolicy = new WeakMap<CompiledPolicy, Map<string, RepositoryClasses | undefined>>();
+
+/** The repository to ask about for a pattern; "too-complex" when the budget ran out first. */
+function probeFor(policy: CompiledPolicy, pattern: string, destination: DestinationRegistry, budget: WorkBudget): string | undefined | "too-complex" {
+  const base = repositoryBase(pattern, destination);
+  if (!base) return undefined;
+  let kept = classesByPolicy.get(policy);
+  if (!kept) classesByPolicy.set(policy, (kept = new Map()));
+  const written = policy.statements.some((s) => s.resource?.patterns.some((t) => t.isStatic && t.source === pattern));
+  const key = written ? base : `${base}\u0000${pattern}`;
+  if (!kept.has(key)) {
+    const found = repositoryClasses(policy, base, written ? [] : [pattern], budget);
+    if (found.exhausted) return "too-complex";
+    kept.set(key, found.classes);
+  }
+  const classes = kept.get(key);
+  // A search stopped by its cap on states: the pattern with its wildcards filled in stands for it.
+  return classes ? probeOf(classes, pattern) : fallbackProbe(base, pattern);
+}
+
+/** `repository/prod-*` → `repository/prod-ecrlint-replication-probe`: a repository of the pattern no policy names on purpose. */
+function fallbackProbe(base: string, pattern: string): string {
+  const name = pattern === "*" ? "*" : pattern.slice(pattern.indexOf(":repository/") + ":repository/".length);
+  return base + name.replace(/\*/g, "ecrlint-replication-probe").replace(/\?/g, "a");
 }
 
 /** The policy without its Deny statements, kept per policy so that repeated questions reuse its search cases. */
@@ -70,12 +102,12 @@ function withoutDenies(policy: CompiledPolicy): CompiledPolicy {
   return view;
 }
 
-function replicationQuery(query: ReplicationGrantQuery): PolicyQuery | undefined {
+function replicationQuery(policy: CompiledPolicy, query: ReplicationGrantQuery, budget: WorkBudget): PolicyQuery | undefined | "too-complex" {
   const base: PolicyQuery = { principal: query.source, action: REPLICATE, anyContext: true };
   const { repositories, destination } = query;
   if ("pattern" in repositories) {
-    const resource = probeResource(repositories.pattern, destination);
-    return resource ? { ...base, resource } : undefined;
+    const resource = probeFor(policy, repositories.pattern, destination, budget);
+    return resource === undefined || resource === "too-complex" ? resource : { ...base, resource };
   }
   if (!destination.account || !destination.region) return base;
   return { ...base, resourcePrefix: `arn:${destination.partition ?? "aws"}:ecr:${destination.region}:${destination.account}:repository/${repositories.prefix}` };
@@ -91,20 +123,21 @@ export function replicationGrant(policy: CompiledPolicy, query: ReplicationGrant
   // Many sources replicate into one destination: each question is answered once per compiled policy.
   let answers = grants.get(policy);
   if (!answers) grants.set(policy, (answers = new Map()));
+  const budget = query.budget ?? new WorkBudget(DEFAULT_ANALYSIS_STEPS);
   // One query per distinct probe: two patterns that name the same repository to ask about share the answer.
-  const request = parseCaller(query.source) ? replicationQuery(query) : undefined;
+  const request = parseCaller(query.source) ? replicationQuery(policy, query, budget) : undefined;
+  if (request === "too-complex") return { status: "too-complex" };
   const key = JSON.stringify(request ?? [query.source, query.destination, query.repositories]);
   let answer = answers.get(key);
-  if (!answer) answers.set(key, (answer = decideGrant(policy, query, request)));
+  if (!answer) answers.set(key, (answer = decideGrant(policy, budget, request)));
   return answer;
 }
 
 const grants = new WeakMap<CompiledPolicy, Map<string, ReplicationGrant>>();
 
-function decideGrant(policy: CompiledPolicy, query: ReplicationGrantQuery, request: PolicyQuery | undefined): ReplicationGrant {
+function decideGrant(policy: CompiledPolicy, budget: WorkBudget, request: PolicyQuery | undefined): ReplicationGrant {
   // A source no request can come from (an IAM group, a malformed ARN) cannot be asked about; valid-principal says why.
   if (!request) return { status: "undetermined" };
-  const budget = query.budget ?? new WorkBudget(DEFAULT_ANALYSIS_STEPS);
   let result;
   try {
     result = queryPolicy(policy, request, { budget });
