@@ -7,6 +7,7 @@ import type { CompiledPolicy, CompiledStatement } from "./compile.js";
  */
 const statementKeys = new WeakMap<CompiledStatement, string>();
 const policyKeys = new WeakMap<CompiledPolicy, string>();
+const keysWithoutRegistry = new WeakMap<CompiledPolicy, string>();
 /** Keys are long (a policy may be 10 KB); each distinct one gets a short id, which is what callers key on. */
 const ids = new Map<string, string>();
 const MAX_IDS = 50_000;
@@ -30,19 +31,21 @@ function statementKey(s: CompiledStatement): string {
   return key;
 }
 
-/** A short id of the policy's content, its registry included (it decides the repositories a query ranges over). */
-export function policyKey(policy: CompiledPolicy): string {
-  let id = policyKeys.get(policy);
+/**
+ * A short id of the policy's content, with its registry (which decides the repositories and principals a query
+ * ranges over and the defaults of a request) unless `withRegistry` is false.
+ */
+export function policyKey(policy: CompiledPolicy, withRegistry = true): string {
+  const kept = (withRegistry ? policyKeys : keysWithoutRegistry).get(policy);
+  if (kept !== undefined) return kept;
+  const { source: _source, configFile: _configFile, ...registry } = (withRegistry && policy.registry) || { source: "unknown" };
+  const key = `${policy.variablesEnabled}\u0000${JSON.stringify(registry)}\u0000${policy.statements.map(statementKey).join("\u0000")}`;
+  let id = ids.get(key);
   if (id === undefined) {
-    const { source: _source, configFile: _configFile, ...registry } = policy.registry ?? { source: "unknown" };
-    const key = `${policy.variablesEnabled}\u0000${JSON.stringify(registry)}\u0000${policy.statements.map(statementKey).join("\u0000")}`;
-    id = ids.get(key);
-    if (id === undefined) {
-      if (ids.size >= MAX_IDS) ids.clear();
-      id = `p${++issued}`;
-      ids.set(key, id);
-    }
-    policyKeys.set(policy, id);
+    if (ids.size >= MAX_IDS) ids.clear();
+    id = `p${++issued}`;
+    ids.set(key, id);
   }
+  (withRegistry ? policyKeys : keysWithoutRegistry).set(policy, id);
   return id;
 }

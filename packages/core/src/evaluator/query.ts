@@ -371,20 +371,22 @@ function resourceSpace(policy: CompiledPolicy, action: string, resourcePrefix: s
 }
 
 /**
- * The repositories under `base` (`arn:aws:ecr:eu-west-1:444455556666:repository/`) that the policy's Resource
- * patterns and `patterns` tell apart: one per class, with the patterns it matches. A pattern is asked about through
+ * The repositories under `base` (`arn:aws:ecr:eu-west-1:444455556666:repository/`) that the Resource patterns of
+ * the policy's statements about `action` and `patterns` tell apart: one per class, with the patterns it matches. A pattern is asked about through
  * the repository of it that the policy names least (`probeOf`), so that a grant or Deny of part of it
  * (`repository/prod-a*` inside `repository/prod-*`) does not stand for all of it. `undefined` when the search was
  * cut short (then `exhausted` says whether the budget ran out).
  */
-export function repositoryClasses(policy: CompiledPolicy, base: string, patterns: readonly string[], budget: WorkBudget): { classes?: RepositoryClasses; exhausted?: boolean } {
+export function repositoryClasses(policy: CompiledPolicy, action: string, base: string, patterns: readonly string[], budget: WorkBudget): { classes?: RepositoryClasses; exhausted?: boolean } {
   const texts: string[] = [];
   const seen = new Set<string>();
   const add = (text: string) => {
     if (!seen.has(text)) texts.push(text);
     seen.add(text);
   };
-  for (const s of policy.statements) for (const t of s.resource?.patterns ?? []) if (t.isStatic) add(t.source);
+  // Only the statements about the action decide its requests: the others' patterns need not be told apart.
+  const lower = action.toLowerCase();
+  for (const s of policy.statements) if (!s.defects.length && coversAction(s, lower)) for (const t of s.resource?.patterns ?? []) if (t.isStatic) add(t.source);
   const named = texts.length;
   for (const p of patterns) add(p);
   const globs = texts.map((text): GlobSpec => ({ pattern: { text, literalAt: undefined }, ignoreCase: false, wildcards: true }));
@@ -747,7 +749,9 @@ export function queryPolicy(policy: CompiledPolicy | unknown, query: PolicyQuery
   const budget = options.budget ?? new WorkBudget(DEFAULT_ANALYSIS_STEPS);
   const prepared = prepareQuery(compiled, query);
   // The statements no request of the query can match change nothing in its answer: they are not part of its key.
-  const key = `${policyKey(prepared.relevant)}\u0001${options.maxEvaluations ?? 200_000}\u0001${options.maxStates ?? 50_000}\u0001${options.factor !== false}\u0001${JSON.stringify(query)}`;
+  // Nor is the registry when the request names its principal and a whole repository ARN, which then give the
+  // partition, Region and account the registry would otherwise stand in for.
+  const key = `${policyKey(prepared.relevant, !(query.principal !== undefined && query.resource !== undefined && fullArn(query.resource)))}\u0001${options.maxEvaluations ?? 200_000}\u0001${options.maxStates ?? 50_000}\u0001${options.factor !== false}\u0001${JSON.stringify(query)}`;
   queryCounts.asked++;
   const kept = keptQueries.get(key);
   const answer = kept && answerKept(compiled, kept, budget);
@@ -768,6 +772,12 @@ export function queryPolicy(policy: CompiledPolicy | unknown, query: PolicyQuery
   }
   if ("empty" in outcome) throw new EmptyQueryError(outcome.empty);
   return resultOf(compiled, outcome.found);
+}
+
+/** An ARN with its partition, Region and account written out. */
+function fullArn(text: string): boolean {
+  const arn = parseArn(text);
+  return !!arn && !!arn.partition && !!arn.region && !!arn.account;
 }
 
 /** Queries asked and run since the process started. */

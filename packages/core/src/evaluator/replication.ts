@@ -1,12 +1,13 @@
 import { parseArn } from "../arn.js";
 import { withStatements, type CompiledPolicy } from "./compile.js";
-import { evaluateRequest } from "./evaluate.js";
+import { coversAction, evaluateRequest } from "./evaluate.js";
 import { DEFAULT_ANALYSIS_STEPS, WorkBudget } from "./budget.js";
 import { parseCaller } from "./principal.js";
 import { EmptyQueryError, probeOf, queryPolicy, repositoryClasses, type RepositoryClasses } from "./query.js";
 import type { PolicyQuery } from "./types.js";
 
 const REPLICATE = "ecr:ReplicateImage";
+const REPLICATE_LOWER = REPLICATE.toLowerCase();
 
 export interface DestinationRegistry {
   partition?: string | undefined;
@@ -75,10 +76,10 @@ function probeFor(policy: CompiledPolicy, pattern: string, destination: Destinat
   if (!base) return undefined;
   let kept = classesByPolicy.get(policy);
   if (!kept) classesByPolicy.set(policy, (kept = new Map()));
-  const written = policy.statements.some((s) => s.resource?.patterns.some((t) => t.isStatic && t.source === pattern));
+  const written = policy.statements.some((s) => !s.defects.length && coversAction(s, REPLICATE_LOWER) && s.resource?.patterns.some((t) => t.isStatic && t.source === pattern));
   const key = written ? base : `${base}\u0000${pattern}`;
   if (!kept.has(key)) {
-    const found = repositoryClasses(policy, base, written ? [] : [pattern], budget);
+    const found = repositoryClasses(policy, REPLICATE, base, written ? [] : [pattern], budget);
     if (found.exhausted) return "too-complex";
     kept.set(key, found.classes);
   }
