@@ -1,6 +1,7 @@
 import { parseArn } from "../arn.js";
 import { withStatements, type CompiledPolicy } from "./compile.js";
 import { coversAction, evaluateRequest } from "./evaluate.js";
+import { resourcePatternCovers, resourcePatternMatches } from "./match.js";
 import { DEFAULT_ANALYSIS_STEPS, WorkBudget } from "./budget.js";
 import { parseCaller } from "./principal.js";
 import { EmptyQueryError, probeOf, queryPolicy, repositoryClasses, type RepositoryClasses } from "./query.js";
@@ -8,6 +9,7 @@ import type { PolicyQuery } from "./types.js";
 
 const REPLICATE = "ecr:ReplicateImage";
 const REPLICATE_LOWER = REPLICATE.toLowerCase();
+const REPOSITORY_PART = ":repository/";
 
 export interface DestinationRegistry {
   partition?: string | undefined;
@@ -63,6 +65,26 @@ function repositoryBase(pattern: string, destination: DestinationRegistry): stri
   return `arn:${arn.partition}:ecr:${region}:${account}:repository/`;
 }
 
+/** The Resource patterns of the statements about ReplicateImage, the only ones that decide its requests. */
+const replicationPatterns = new WeakMap<CompiledPolicy, string[]>();
+
+function patternsAboutReplication(policy: CompiledPolicy): string[] {
+  let patterns = replicationPatterns.get(policy);
+  if (!patterns) {
+    const about = policy.statements.filter((s) => !s.defects.length && coversAction(s, REPLICATE_LOWER));
+    patterns = [...new Set(about.flatMap((s) => (s.resource?.patterns ?? []).filter((t) => t.isStatic).map((t) => t.source)))];
+    replicationPatterns.set(policy, patterns);
+  }
+  return patterns;
+}
+
+/** Names to fill a pattern's `*` with, then its `?`: the first that no narrower pattern of the policy names is asked about. */
+const FILLERS: readonly [string, string][] = [
+  ["ecrlint-replication-probe", "a"],
+  ["x9", "x"],
+  ["zq-7", "q"],
+];
+
 /**
  * The repository classes of a policy under each base, kept with the compiled policy: every pattern and source asks
  * about the same repositories, so the search is done (and charged) once per base. A pattern the policy does not
@@ -70,13 +92,24 @@ function repositoryBase(pattern: string, destination: DestinationRegistry): stri
  */
 const classesByPolicy = new WeakMap<CompiledPolicy, Map<string, RepositoryClasses | undefined>>();
 
-/** The repository to ask about for a pattern; "too-complex" when the budget ran out first. */
+/**
+ * The repository to ask about for a pattern: one inside it that the policy names least, so that a grant or Deny of
+ * part of the pattern does not stand for all of it; "too-complex" when the budget ran out first. A filled-in
+ * pattern that only patterns covering the whole of it match is such a repository; when none of a few is, the
+ * class search (`repositoryClasses`) finds one.
+ */
 function probeFor(policy: CompiledPolicy, pattern: string, destination: DestinationRegistry, budget: WorkBudget): string | undefined | "too-complex" {
   const base = repositoryBase(pattern, destination);
   if (!base) return undefined;
+  const whole = base + (pattern === "*" ? "*" : pattern.slice(pattern.indexOf(REPOSITORY_PART) + REPOSITORY_PART.length));
+  const patterns = patternsAboutReplication(policy);
+  for (const [star, one] of FILLERS) {
+    const probe = whole.replace(/\*/g, star).replace(/\?/g, one);
+    if (patterns.every((p) => !resourcePatternMatches(p, probe) || resourcePatternCovers(p, whole))) return probe;
+  }
   let kept = classesByPolicy.get(policy);
   if (!kept) classesByPolicy.set(policy, (kept = new Map()));
-  const written = policy.statements.some((s) => !s.defects.length && coversAction(s, REPLICATE_LOWER) && s.resource?.patterns.some((t) => t.isStatic && t.source === pattern));
+  const written = patterns.includes(pattern);
   const key = written ? base : `${base}\u0000${pattern}`;
   if (!kept.has(key)) {
     const found = repositoryClasses(policy, REPLICATE, base, written ? [] : [pattern], budget);
@@ -84,14 +117,8 @@ function probeFor(policy: CompiledPolicy, pattern: string, destination: Destinat
     kept.set(key, found.classes);
   }
   const classes = kept.get(key);
-  // A search stopped by its cap on states: the pattern with its wildcards filled in stands for it.
-  return classes ? probeOf(classes, pattern) : fallbackProbe(base, pattern);
-}
-
-/** `repository/prod-*` → `repository/prod-ecrlint-replication-probe`: a repository of the pattern no policy names on purpose. */
-function fallbackProbe(base: string, pattern: string): string {
-  const name = pattern === "*" ? "*" : pattern.slice(pattern.indexOf(":repository/") + ":repository/".length);
-  return base + name.replace(/\*/g, "ecrlint-replication-probe").replace(/\?/g, "a");
+  // A search stopped by its cap on states: the first filled-in pattern stands for it.
+  return classes ? probeOf(classes, pattern) : whole.replace(/\*/g, FILLERS[0]![0]).replace(/\?/g, FILLERS[0]![1]);
 }
 
 /** The policy without its Deny statements, kept per policy so that repeated questions reuse its search cases. */

@@ -179,9 +179,16 @@ describe("replication asks about the repository of a pattern that the policy nam
     expect(grant([createOnly, allow(repo("*"))], repo("prod-*"))).toBe("granted");
   });
 
+  it("finds that repository by a class search when every filled-in pattern is named by a narrower one", () => {
+    const partial = ["prod-e*", "prod-x*", "prod-z*"].map((name) => deny(repo(name)));
+    expect(grant([allow(repo("prod-*")), ...partial], repo("prod-*"))).toBe("granted");
+    expect(grant([allow(repo("app-?")), deny(repo("app-a")), deny(repo("app-x")), deny(repo("app-q"))], repo("app-?"))).toBe("granted");
+  });
+
   it("one class search per policy and destination, however many patterns its statements list", () => {
-    const resources = Array.from({ length: 30 }, (_, i) => repo(`team-${i}/*`));
-    const compiled = compilePolicy({ Version: "2012-10-17", Statement: [allow(resources)] }, { registry: REGISTRY });
+    const resources = Array.from({ length: 8 }, (_, i) => repo(`team-${i}/*`));
+    const partial = ["team-*/e*", "team-*/x*", "team-*/z*"].map((name) => deny(repo(name)));
+    const compiled = compilePolicy({ Version: "2012-10-17", Statement: [allow(resources), ...partial] }, { registry: REGISTRY });
     forgetKeptAnswers();
     const before = analysisCounts().searches;
     for (const pattern of resources) expect(replicationGrant(compiled, { source: "111122223333", destination: REGISTRY, repositories: { pattern } }).status).toBe("granted");
