@@ -8,6 +8,7 @@ import { parseCaller, type Caller, type PrincipalEntry } from "./principal.js";
 import { matchResolved, type Lookup, type Template } from "./template.js";
 import type { ContextValue, Decision, EvaluationRequest, PolicyQuery, PrincipalScope, QueryResult, QueryWitness } from "./types.js";
 import { DEFAULT_ANALYSIS_STEPS, TOO_COMPLEX, WorkBudget } from "./budget.js";
+import { KeptMap } from "./kept-map.js";
 import { policyKey } from "./policy-key.js";
 import { alt, classWitnesses, forgetSearches, keptSearchCounts, cls, type ClassWitness, DIGIT, lit, plus, repeat, seq, star, ANY_CHAR, type GlobSpec, type Shape } from "./witness.js";
 
@@ -766,10 +767,7 @@ export function queryPolicy(policy: CompiledPolicy | unknown, query: PolicyQuery
     if (!(error instanceof EmptyQueryError) || budget.exhausted) throw error;
     outcome = { empty: error.message };
   }
-  if (!budget.exhausted) {
-    if (keptQueries.size >= KEPT_QUERIES) keptQueries.clear();
-    keptQueries.set(key, { outcome, ownCost: budget.steps - before - spaces.computedCost, spaces: spaces.used });
-  }
+  if (!budget.exhausted) keptQueries.set(key, { outcome, ownCost: budget.steps - before - spaces.computedCost, spaces: spaces.used });
   if ("empty" in outcome) throw new EmptyQueryError(outcome.empty);
   return resultOf(compiled, outcome.found);
 }
@@ -819,8 +817,7 @@ interface KeptQuery {
   spaces: Map<string, ResourceSpace>;
 }
 
-const keptQueries = new Map<string, KeptQuery>();
-const KEPT_QUERIES = 10_000;
+const keptQueries = new KeptMap<KeptQuery>(4_000);
 
 /**
  * A kept answer, charged to `budget` what running the query on `compiled` would spend: its own steps, and the

@@ -1,4 +1,5 @@
 import { DEFAULT_SEARCH_STEPS, WorkBudget } from "./budget.js";
+import { KeptMap } from "./kept-map.js";
 import type { Resolved } from "./template.js";
 
 /**
@@ -76,16 +77,21 @@ interface GlobSets {
   /** Whether each set holds the accepting position (the whole glob read). */
   accepts: boolean[];
   ids: Map<string, number>;
-  /** `set * CHAR_SLOTS + character slot` → next set. */
-  next: Map<number, number>;
+  /** Per set, per character slot (`slotOf`): the next set. */
+  next: number[][];
 }
 
-/** Characters are numbered per automaton; this bounds the numbers so that (set, character) packs in one number. */
-const CHAR_SLOTS = 1 << 16;
+/** Characters numbered once for every automaton, so that transitions are kept in arrays. */
+const slots = new Map<string, number>();
+
+function slotOf(ch: string): number {
+  let slot = slots.get(ch);
+  if (slot === undefined) slots.set(ch, (slot = slots.size));
+  return slot;
+}
 
 interface CompiledGlob extends GlobAutomaton {
   sets: GlobSets;
-  slots: Map<string, number>;
 }
 
 /** The positions reached from `positions` (ascending) by following stars, ascending and without repeats. */
@@ -113,16 +119,15 @@ function internGlobSet(a: CompiledGlob, positions: number[]): number {
     id = a.sets.sets.length;
     a.sets.sets.push(positions);
     a.sets.accepts.push(positions[positions.length - 1] === a.tokens.length);
+    a.sets.next.push([]);
     a.sets.ids.set(key, id);
   }
   return id;
 }
 
-function globStep(a: CompiledGlob, set: number, ch: string): number {
-  let slot = a.slots.get(ch);
-  if (slot === undefined) a.slots.set(ch, (slot = a.slots.size));
-  const memo = set * CHAR_SLOTS + slot;
-  const known = a.sets.next.get(memo);
+function globStep(a: CompiledGlob, set: number, ch: string, slot: number): number {
+  const row = a.sets.next[set]!;
+  const known = row[slot];
   if (known !== undefined) return known;
   const positions = a.sets.sets[set]!;
   const next: number[] = [];
@@ -139,7 +144,7 @@ function globStep(a: CompiledGlob, set: number, ch: string): number {
     }
   }
   const id = internGlobSet(a, globClose(a, next));
-  a.sets.next.set(memo, id);
+  row[slot] = id;
   return id;
 }
 
@@ -154,7 +159,7 @@ function globKey(spec: GlobSpec): string {
 function compileGlobSpec(spec: GlobSpec, key: string): CompiledGlob {
   let a = globCache.get(key);
   if (a) return a;
-  a = { ...tokenize(spec), sets: { sets: [], accepts: [], ids: new Map(), next: new Map() }, slots: new Map() };
+  a = { ...tokenize(spec), sets: { sets: [], accepts: [], ids: new Map(), next: [] } };
   if (globCache.size >= GLOB_CACHE_SIZE) globCache.clear();
   globCache.set(key, a);
   return a;
@@ -170,14 +175,14 @@ interface ShapeNfa {
   sets: number[][];
   accepts: boolean[];
   ids: Map<string, number>;
-  next: Map<number, number>;
-  slots: Map<string, number>;
+  /** Per set, per character slot: the next set, -1 for none. */
+  next: number[][];
   /** Characters the shape writes literally (`arn:`, `:repository/`): the search must be able to write them. */
   literals: string[];
 }
 
 function buildShape(shape: Shape): ShapeNfa {
-  const nfa: ShapeNfa = { start: 0, accept: 0, eps: [], edges: [], classes: [], sets: [], accepts: [], ids: new Map(), next: new Map(), slots: new Map(), literals: [] };
+  const nfa: ShapeNfa = { start: 0, accept: 0, eps: [], edges: [], classes: [], sets: [], accepts: [], ids: new Map(), next: [], literals: [] };
   const literals = new Set<string>();
   const state = () => {
     nfa.eps.push([]);
@@ -262,22 +267,21 @@ function shapeClose(nfa: ShapeNfa, set: Iterable<number>): number {
     id = nfa.sets.length;
     nfa.sets.push(states);
     nfa.accepts.push(out.has(nfa.accept));
+    nfa.next.push([]);
     nfa.ids.set(key, id);
   }
   return id;
 }
 
 /** The state set after `ch`, or -1 when the shape allows no such string. */
-function shapeStep(nfa: ShapeNfa, set: number, ch: string): number {
-  let slot = nfa.slots.get(ch);
-  if (slot === undefined) nfa.slots.set(ch, (slot = nfa.slots.size));
-  const memo = set * CHAR_SLOTS + slot;
-  const known = nfa.next.get(memo);
+function shapeStep(nfa: ShapeNfa, set: number, ch: string, slot: number): number {
+  const row = nfa.next[set]!;
+  const known = row[slot];
   if (known !== undefined) return known;
   const next = new Set<number>();
   for (const s of nfa.sets[set]!) for (const e of nfa.edges[s]!) if (e.test(ch)) next.add(e.to);
   const id = next.size ? shapeClose(nfa, next) : -1;
-  nfa.next.set(memo, id);
+  row[slot] = id;
   return id;
 }
 
@@ -391,8 +395,7 @@ interface KeptSearch {
 }
 
 /** Finished searches by their inputs. Bounded: a run over many files asks many different ones. */
-const searches = new Map<string, KeptSearch>();
-const SEARCH_CACHE_SIZE = 20_000;
+const searches = new KeptMap<KeptSearch>(10_000);
 
 /**
  * One shortest value per class of values that the globs tell apart.
@@ -416,10 +419,7 @@ export function classWitnesses(options: WitnessOptions): WitnessResult {
   searchCounts.run++;
   const before = budget.steps;
   const result = search(options, globKeys, maxStates, budget);
-  if (!result.exhausted) {
-    if (searches.size >= SEARCH_CACHE_SIZE) searches.clear();
-    searches.set(key, { result, cost: budget.steps - before });
-  }
+  if (!result.exhausted) searches.set(key, { result, cost: budget.steps - before });
   return result;
 }
 
@@ -458,12 +458,14 @@ function search(options: WitnessOptions, globKeys: readonly string[], maxStates:
   let globSets = globs.map((g) => internGlobSet(g, g.never ? [] : globClose(g, [0])));
   // The prefix is outside the shape (which describes what follows it); only the globs read it.
   for (const ch of options.prefix ?? "") {
-    globSets = globs.map((g, i) => globStep(g, globSets[i]!, ch));
+    const slot = slotOf(ch);
+    globSets = globs.map((g, i) => globStep(g, globSets[i]!, ch, slot));
   }
+  const alphabetSlots = alphabet.map(slotOf);
 
   const witnesses = new Map<string, ClassWitness>();
   const seen = new Set<string>();
-  const key = (s: number, g: number[]) => `${s}|${g.join(",")}`;
+  const key = (s: number, g: number[]) => `${s}|${g.map((x) => `${x},`).join("")}`;
   let queue: { shape: number; globs: number[]; path: string }[] = shape.sets[shapeSet]!.length ? [{ shape: shapeSet, globs: globSets, path: "" }] : [];
   seen.add(key(shapeSet, globSets));
   let complete = true;
@@ -485,11 +487,17 @@ function search(options: WitnessOptions, globKeys: readonly string[], maxStates:
         const id = matches.map((m) => (m ? "1" : "0")).join("");
         if (!witnesses.has(id)) witnesses.set(id, { value: (options.prefix ?? "") + node.path, matches });
       }
-      for (const ch of alphabet) {
-        const s = shapeStep(shape, node.shape, ch);
+      for (let c = 0; c < alphabet.length; c++) {
+        const ch = alphabet[c]!;
+        const slot = alphabetSlots[c]!;
+        const s = shapeStep(shape, node.shape, ch, slot);
         if (s < 0) continue;
-        const g = globs.map((a, i) => globStep(a, node.globs[i]!, ch));
-        const k = key(s, g);
+        const g = new Array<number>(globs.length);
+        let k = `${s}|`;
+        for (let i = 0; i < globs.length; i++) {
+          g[i] = globStep(globs[i]!, node.globs[i]!, ch, slot);
+          k += `${g[i]},`;
+        }
         if (seen.has(k)) continue;
         if (seen.size >= maxStates) {
           complete = false;
