@@ -237,9 +237,13 @@ function principalSpace(policy: CompiledPolicy, query: PolicyQuery, given: Looku
 
   const partitionList = allPartitions ? PARTITIONS.map((p) => p.id) : [...partitions].filter((p) => partitionById(p));
   const callers: Caller[] = [];
+  const texts = new Set<string>();
   const push = (text: string, partition = "aws") => {
     const caller = parseCaller(text, partition);
-    if (caller && !callers.some((c) => c.text === caller.text)) callers.push(caller);
+    if (caller && !texts.has(caller.text)) {
+      texts.add(caller.text);
+      callers.push(caller);
+    }
   };
   for (const partition of partitionList) {
     for (const account of accounts.witnesses) {
@@ -256,7 +260,11 @@ function principalSpace(policy: CompiledPolicy, query: PolicyQuery, given: Looku
       }
     }
   }
-  for (const c of extraCallers) if (!callers.some((x) => x.text === c.text)) callers.push(c);
+  for (const c of extraCallers) {
+    if (texts.has(c.text)) continue;
+    texts.add(c.text);
+    callers.push(c);
+  }
   const fresh = (taken: Set<string>, options: string[]) => options.find((o) => !taken.has(o));
   for (const s of [...services, fresh(services, ["ecrlint-probe.amazonaws.com", "ecrlint-probe-2.amazonaws.com"])!]) push(s.endsWith(".amazonaws.com") ? s : `Service:${s}`);
   for (const f of [...federated, fresh(federated, [...FRESH_FEDERATED, "arn:aws:iam::000000000000:saml-provider/ecrlint"])!]) push(`Federated:${f}`);
