@@ -351,7 +351,7 @@ function resourceShape(policy: CompiledPolicy, globs: readonly GlobSpec[], resou
 interface ResourceSpace {
   values: string[];
   complete: boolean;
-  /** Steps its search spent. */
+  /** Steps its search spent (set by the query that computed it). */
   cost: number;
 }
 
@@ -381,10 +381,10 @@ function resourceSpace(policy: CompiledPolicy, action: string, resourcePrefix: s
 
 /**
  * The repositories under `base` (`arn:aws:ecr:eu-west-1:444455556666:repository/`) that the Resource patterns of
- * the policy's statements about `action` and `patterns` tell apart: one per class, with the patterns it matches. A pattern is asked about through
- * the repository of it that the policy names least (`probeOf`), so that a grant or Deny of part of it
- * (`repository/prod-a*` inside `repository/prod-*`) does not stand for all of it. `undefined` when the search was
- * cut short (then `exhausted` says whether the budget ran out).
+ * the policy's statements about `action` and `patterns` tell apart: one per class, with the patterns it matches.
+ * A pattern is asked about through the repository of it that the policy names least (`probeOf`), so that a grant
+ * or Deny of part of it (`repository/prod-a*` inside `repository/prod-*`) does not stand for all of it. No classes
+ * when the search was cut short (then `exhausted` says whether the budget ran out).
  */
 export function repositoryClasses(policy: CompiledPolicy, action: string, base: string, patterns: readonly string[], budget: WorkBudget): { classes?: RepositoryClasses; exhausted?: boolean } {
   const texts: string[] = [];

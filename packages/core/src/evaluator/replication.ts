@@ -26,10 +26,10 @@ export interface ReplicationGrantQuery {
   /** The destination registry, the one whose policy this is; what is unknown is ranged over or taken from the pattern. */
   destination: DestinationRegistry;
   /**
-   * Which repositories replicate. `pattern`: every repository a Resource pattern names (`…:repository/prod-*`), asked
-   * of the repository inside it that the policy names least (see `repositoryProbe`). `prefix`: some repository whose name starts with
-   * the prefix (a PREFIX_MATCH filter; "" for every repository), searched exactly; a prefix other than "" needs
-   * the destination's account and Region.
+   * Which repositories replicate. `pattern`: every repository a Resource pattern names (`…:repository/prod-*`),
+   * asked of a repository inside it that no narrower pattern of the policy names (see `probeFor`). `prefix`: some
+   * repository whose name starts with the prefix (a PREFIX_MATCH filter; "" for every repository), searched
+   * exactly; a prefix other than "" needs the destination's account and Region.
    */
   repositories: { pattern: string } | { prefix: string };
   /** Work allowed for this question (default: `DEFAULT_ANALYSIS_STEPS`). */
