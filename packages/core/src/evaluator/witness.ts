@@ -293,10 +293,17 @@ const shapeByObject = new WeakMap<Shape, ShapeNfa>();
 const shapeByKey = new Map<string, ShapeNfa>();
 const shapeKeys = new WeakMap<Shape, string>();
 
-/**
- * A shape's structure as text. A character class is named by its `name`: two classes of one name must test alike
- * (they do: every class is a constant of this module's callers).
- */
+/** Character classes by their test function: two classes are alike when they test with the same function. */
+const testIds = new WeakMap<(c: string) => boolean, number>();
+let nextTestId = 0;
+
+function testId(test: (c: string) => boolean): number {
+  let id = testIds.get(test);
+  if (id === undefined) testIds.set(test, (id = nextTestId++));
+  return id;
+}
+
+/** A shape's structure as text; a character class is its name and its test function's number. */
 function shapeKey(shape: Shape): string {
   let key = shapeKeys.get(shape);
   if (key !== undefined) return key;
@@ -305,7 +312,7 @@ function shapeKey(shape: Shape): string {
       key = JSON.stringify(shape.s);
       break;
     case "cls":
-      key = `<${shape.name}>`;
+      key = `<${shape.name}#${testId(shape.test)}>`;
       break;
     case "seq":
     case "alt":
