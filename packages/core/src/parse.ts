@@ -59,6 +59,48 @@ function dataObjects(_key: string, value: unknown): unknown {
   return out;
 }
 
+/** A key written twice in one object: the second one is where the problem is. */
+export interface DuplicateKey {
+  key: string;
+  first: { line: number; column: number };
+  second: { line: number; column: number };
+}
+
+/**
+ * The first key written twice in one object, in source order, or undefined. JSON.parse keeps the last value in
+ * silence, so a config or cases file that repeats a key would quietly lose the first one. Walks without recursion,
+ * so any nesting depth is safe.
+ */
+export function findDuplicateKey(root: JsonNode): DuplicateKey | undefined {
+  const stack: JsonNode[] = [root];
+  let found: DuplicateKey | undefined;
+  const before = (a: DuplicateKey["second"], b: DuplicateKey["second"]) => a.line < b.line || (a.line === b.line && a.column < b.column);
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (node.type === "Program") {
+      stack.push(node.body[0]!.expression);
+    } else if (node.type === "JSONExpressionStatement") {
+      stack.push(node.expression);
+    } else if (node.type === "JSONObjectExpression") {
+      const seen = new Map<string, JsonProperty>();
+      for (const p of node.properties) {
+        const name = propertyName(p);
+        const first = seen.get(name);
+        if (first) {
+          const at = { line: p.key.loc.start.line, column: p.key.loc.start.column + 1 };
+          if (!found || before(at, found.second)) found = { key: name, first: { line: first.key.loc.start.line, column: first.key.loc.start.column + 1 }, second: at };
+        } else {
+          seen.set(name, p);
+        }
+        stack.push(p.value);
+      }
+    } else if (node.type === "JSONArrayExpression") {
+      for (const e of node.elements) if (e) stack.push(e);
+    }
+  }
+  return found;
+}
+
 export type StrictJsonResult = { ok: true; value: unknown } | { ok: false; error: ParseProblem };
 
 /**
