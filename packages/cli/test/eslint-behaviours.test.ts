@@ -206,6 +206,56 @@ describe("--changed-since and config changes (11)", () => {
   });
 });
 
+describe("--changed-since and configs that are gone", () => {
+  /** A copy of examples/with-mistakes as its own repository, everything committed. */
+  function withMistakes(): string {
+    const dir = tempDir();
+    execFileSync("cp", ["-r", `${join(runnerFixtures, "..", "..", "examples", "with-mistakes")}/.`, dir]);
+    execFileSync("rm", ["-rf", join(dir, "node_modules")]);
+    gitInit(dir);
+    return dir;
+  }
+  const summary = (stdout: string, dir: string) => parse(stdout).map((x) => [x.filePath.slice(dir.length + 1), x.messages.map((m) => m.message)]);
+
+  it("a deleted config re-checks every file it governed: the same findings as a full run", async () => {
+    const dir = withMistakes();
+    execFileSync("mv", [join(dir, "ecrlint.config.jsonc"), join(tempDir(), "kept.jsonc")]);
+    const full = await runBin(["--format", "json"], { cwd: dir });
+    const changed = await runBin(["--changed-since", "HEAD", "--format", "json"], { cwd: dir });
+    expect(parse(full.stdout).reduce((n, r) => n + r.messages.filter((m) => m.severity === 2).length, 0)).toBe(6);
+    expect({ code: changed.code, files: summary(changed.stdout, dir) }).toEqual({ code: full.code, files: summary(full.stdout, dir) });
+  });
+
+  it("a config renamed away (git mv into a subfolder) re-checks the files it no longer governs", async () => {
+    const dir = withMistakes();
+    mkdirSync(join(dir, "elsewhere"));
+    execFileSync("git", ["mv", "ecrlint.config.jsonc", "elsewhere/ecrlint.config.jsonc"], { cwd: dir });
+    const full = await runBin(["--format", "json"], { cwd: dir });
+    const changed = await runBin(["--changed-since", "HEAD", "--format", "json"], { cwd: dir });
+    expect(summary(changed.stdout, dir)).toEqual(summary(full.stdout, dir));
+    expect(summary(changed.stdout, dir)).toHaveLength(5);
+  });
+
+  it("a package.json that loses its ecrlint key counts; one that never had one does not", async () => {
+    const pkg = (extra: object) => JSON.stringify({ name: "x", version: "1.0.0", ...extra });
+    const dir = tree({ ".ecrlintrc.json": config, "a/package.json": pkg({ ecrlint: JSON.parse(config) as object }), "a/registry-policy.json": wrongRegion, "b/package.json": pkg({}), "b/registry-policy.json": wrongRegion });
+    gitInit(dir);
+    writeFileSync(join(dir, "b/package.json"), pkg({ version: "1.0.1" }));
+    expect(await runBin(["--changed-since", "main", "--format", "json"], { cwd: dir })).toEqual({ code: 0, stdout: "[]\n", stderr: "" });
+    writeFileSync(join(dir, "a/package.json"), pkg({}));
+    const r = await runBin(["--changed-since", "main", "--format", "json"], { cwd: dir });
+    expect(parse(r.stdout).map((x) => x.filePath.slice(dir.length + 1))).toEqual(["a/registry-policy.json"]);
+  });
+
+  it("a deleted nested config re-checks its folder only, and a file under a nearer config is left alone", async () => {
+    const dir = tree({ ".ecrlintrc.json": config, "a/.ecrlintrc.json": config, "a/registry-policy.json": wrongRegion, "a/b/.ecrlintrc.json": config, "a/b/registry-policy.json": wrongRegion, "c/registry-policy.json": wrongRegion });
+    gitInit(dir);
+    execFileSync("git", ["rm", "-q", "a/.ecrlintrc.json"], { cwd: dir });
+    const r = await runBin(["--changed-since", "main", "--format", "json"], { cwd: dir });
+    expect(parse(r.stdout).map((x) => x.filePath.slice(dir.length + 1))).toEqual(["a/registry-policy.json"]);
+  });
+});
+
 describe("--fix-dry-run with every format (12)", () => {
   it("writes a valid report and nothing else; the fixed text is the json output", async () => {
     const dir = copyFixture("basic");
@@ -349,6 +399,12 @@ describe("git (16)", () => {
     const r = await runBin(["--changed-since", "origin/main"], { cwd: clone });
     expect(r.code).toBe(2);
     expect(r.stderr).toBe('ecrlint: --changed-since: the merge base of "origin/main" and HEAD is missing: this is a shallow clone; fetch more history (git fetch --unshallow, or git fetch --deepen=<n>; actions/checkout fetch-depth: 0)\n');
+    // A ref the clone lacks: a commit relative to HEAD needs more history, a branch can be fetched by name.
+    const hint = "or check out with full history (actions/checkout fetch-depth: 0)";
+    expect(await runBin(["--changed-since", "HEAD~3"], { cwd: clone })).toEqual({ code: 2, stdout: "", stderr: `ecrlint: --changed-since: unknown git ref "HEAD~3" in this shallow clone; fetch more history (git fetch --deepen=3, or git fetch --unshallow), ${hint}\n` });
+    expect((await runBin(["--changed-since", "HEAD^^"], { cwd: clone })).stderr).toContain("git fetch --deepen=2,");
+    expect((await runBin(["--changed-since", "0123abcd"], { cwd: clone })).stderr).toContain("; fetch more history (git fetch --unshallow), ");
+    expect((await runBin(["--changed-since", "origin/release"], { cwd: clone })).stderr).toBe(`ecrlint: --changed-since: unknown git ref "origin/release" in this shallow clone; fetch it first (git fetch origin release), ${hint}\n`);
   });
 });
 
