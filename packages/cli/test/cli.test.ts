@@ -303,7 +303,7 @@ describe("discovery", () => {
     expect(JSON.parse(r.stdout)).toEqual([
       expect.objectContaining({
         filePath: join(dir, "generated", "policy.json"),
-        messages: [{ ruleId: null, fatal: false, severity: 1, message: 'File ignored because of a matching ignore pattern. Use "--no-ignore" to disable file ignore settings.' }],
+        messages: [{ ruleId: null, fatal: false, severity: 1, message: 'File ignored because of a matching ignore pattern. Use "--no-ignore" to disable file ignore settings or use "--no-warn-ignored" to suppress this warning.' }],
         warningCount: 1,
       }),
     ]);

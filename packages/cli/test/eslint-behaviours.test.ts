@@ -5,7 +5,7 @@ import plugin from "@ecrlint/eslint-plugin";
 import { ESLint, type Linter } from "eslint";
 import type { Log } from "sarif";
 import { describe, expect, it } from "vitest";
-import { copyFixture, gitInit, policyIn, runBin, runnerFixtures, tempDir } from "./helpers.js";
+import { copyFixture, gitInit, policyIn, runBin, runNode, runnerFixtures, tempDir } from "./helpers.js";
 
 /** A policy with a Region that its registry (us-west-2) does not have: one `no-region-mismatch` finding on line 9. */
 export const wrongRegion = policyIn("us-east-1");
@@ -405,6 +405,34 @@ describe("git (16)", () => {
     expect((await runBin(["--changed-since", "HEAD^^"], { cwd: clone })).stderr).toContain("git fetch --deepen=2,");
     expect((await runBin(["--changed-since", "0123abcd"], { cwd: clone })).stderr).toContain("; fetch more history (git fetch --unshallow), ");
     expect((await runBin(["--changed-since", "origin/release"], { cwd: clone })).stderr).toBe(`ecrlint: --changed-since: unknown git ref "origin/release" in this shallow clone; fetch it first (git fetch origin release), ${hint}\n`);
+  });
+});
+
+describe("ignored files named on the command line, byte for byte as ESLint 10 prints them", () => {
+  it("json and stylish, for an ignore pattern, node_modules and standard input", async () => {
+    const policy = '{"Version":"2012-10-17","Statement":[]}';
+    const dir = tree({ "ign/p.json": policy, "node_modules/x/p.json": policy, ".ecrlintrc.json": '{"ignores":["ign/**"]}', "eslint.config.mjs": 'export default [{ ignores: ["ign/**"] }];\n' });
+    gitInit(dir);
+    const eslint10 = join(runnerFixtures, "..", "..", "node_modules", "eslint", "bin", "eslint.js");
+    const eslint = (args: string[], input?: string) => runNode([eslint10, ...args], { cwd: dir, ...(input !== undefined ? { input } : {}) });
+    for (const args of [["-f", "json", "ign/p.json", "node_modules/x/p.json"], ["ign/p.json", "node_modules/x/p.json"]]) {
+      const theirs = await eslint(args);
+      expect(theirs.stdout).toMatch(/or use \\?"--no-warn-ignored\\?" to suppress this warning/);
+      expect(await runBin(args, { cwd: dir })).toEqual(theirs);
+    }
+    const stdin = ["-f", "json", "--stdin", "--stdin-filename", "ign/q.json"];
+    expect(await runBin(stdin, { cwd: dir, input: policy })).toEqual(await eslint(stdin, policy));
+  });
+});
+
+describe("standard input without a file name", () => {
+  it("is <text> everywhere, the notices included, as ESLint calls it", async () => {
+    const dir = tree({ "README.md": "policies come on standard input\n" });
+    gitInit(dir);
+    const r = await runBin(["--stdin", "--format", "json"], { cwd: dir, input: wrongRegion });
+    expect((JSON.parse(r.stdout) as JsonResult[]).map((x) => x.filePath)).toEqual(["<text>"]);
+    expect(r.stderr).toMatch(/\n {2}Files: <text>\.\n$/);
+    expect(r.stderr).not.toContain("placeholder");
   });
 });
 
