@@ -156,6 +156,20 @@ describe("formats", () => {
     expect(log.version).toBe("2.1.0");
     expect(log.runs[0]!.results).toHaveLength(2);
   });
+
+  it("--output-file takes /dev/stdout, /dev/null and a named pipe, as ESLint does, and creates nothing under /proc", async () => {
+    // Through a shell pipe, as a user types it: the report arrives on the pipe, byte for byte what stdout would get.
+    const direct = await runBin(["--format", "json"], { cwd });
+    const piped = execFileSync("sh", ["-c", `"${process.execPath}" "${binPath}" --format json --output-file /dev/stdout | cat; exit 0`], { cwd, encoding: "utf8" });
+    expect(piped).toBe(direct.stdout.replace(/\n$/, ""));
+    expect(await runBin(["--output-file", "/dev/null"], { cwd })).toEqual({ code: 1, stdout: "", stderr: "" });
+    const fifo = join(tempDir(), "report.fifo");
+    execFileSync("mkfifo", [fifo]);
+    const reader = execFileSync("sh", ["-c", `cat "${fifo}" & "${process.execPath}" "${binPath}" --format json --output-file "${fifo}"; wait`], { cwd, encoding: "utf8" });
+    expect(reader).toBe(direct.stdout.replace(/\n$/, ""));
+    const proc = await runBin(["--output-file", "/proc/nope/x"], { cwd });
+    expect(proc).toEqual({ code: 2, stdout: "", stderr: "ecrlint: cannot write --output-file /proc/nope/x: no such directory (ENOENT)\n" });
+  });
 });
 
 describe("config errors", () => {
