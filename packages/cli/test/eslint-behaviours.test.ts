@@ -314,6 +314,17 @@ describe("flags with ESLint's names and meanings (15)", () => {
     });
   });
 
+  it("--rule leaves ESLint's core rules and other plugins' rules to ESLint, and still catches a misspelled ecrlint rule", async () => {
+    const dir = tree({ ".ecrlintrc.json": config, "policy.json": wrongRegion });
+    const plain = await runBin(["--format", "json", "policy.json"], { cwd: dir });
+    for (const setting of ["semi: off", "semi: error", 'jsonc/indent: ["error", 2]', "no-console: warn"]) {
+      const r = await runBin(["--rule", setting, "--format", "json", "policy.json"], { cwd: dir });
+      expect({ setting, code: r.code, stdout: r.stdout, stderr: r.stderr }).toEqual({ setting, code: plain.code, stdout: plain.stdout, stderr: "" });
+    }
+    expect(await runBin(["--rule", "no-region-mismatchh: off", "policy.json"], { cwd: dir })).toEqual({ code: 2, stdout: "", stderr: 'ecrlint: rules option: rules.no-region-mismatchh: unknown rule (did you mean "no-region-mismatch"?)\n' });
+    expect((await runBin(["--rule", "@ecrlint/nope: off", "policy.json"], { cwd: dir })).code).toBe(2);
+  });
+
   it("--rule and the unused-directive flags", async () => {
     const unused = `// eslint-disable-next-line @ecrlint/no-duplicate-sid\n${wrongRegion.replace("us-east-1", "us-west-2")}`;
     const dir = tree({ ".ecrlintrc.json": config, "policy.json": wrongRegion, "unused.jsonc": unused });
