@@ -28,7 +28,7 @@ export async function makeDirectories(dir: string): Promise<void> {
  * device or a FIFO: a report may go to `/dev/stdout`, `/dev/null` or a named pipe, as ESLint's `--output-file`
  * allows; a fix never does.
  */
-export async function writeFileInPlace(path: string, content: string | Buffer, { devices = false }: { devices?: boolean } = {}): Promise<void> {
+export async function writeFileInPlace(path: string, content: string | Uint8Array, { devices = false }: { devices?: boolean } = {}): Promise<void> {
   try {
     const info = await stat(path);
     if (devices && (info.isCharacterDevice() || info.isFIFO())) {

@@ -20,7 +20,7 @@ export interface ConfigLookup {
  * (`process.argv[1]` is its bin), and `ESLINT_FLAGS`. Anything else (an editor's language server, the Node API)
  * has no command line to read: the lookup ESLint makes without `-c` is assumed.
  */
-export function configLookupOf(argv: readonly string[] = process.argv, env: NodeJS.ProcessEnv = process.env): ConfigLookup {
+export function configLookupOf(argv: readonly string[] = process.argv, env: Readonly<Record<string, string | undefined>> = process.env): ConfigLookup {
   const flags = (env["ESLINT_FLAGS"] ?? "").split(",").map((f) => f.trim());
   const lookup: ConfigLookup = { overridden: false, fromFileFlag: false };
   const script = argv[1] ?? "";
