@@ -1,5 +1,5 @@
 import { basename, dirname, sep } from "node:path";
-import type { LintMessage } from "@ecrlint/core";
+import { FILE_PROBLEM_RULE, NOT_LINTED_MESSAGE_ID, RULE_PREFIX, type LintMessage } from "@ecrlint/core";
 import { applyDirectives } from "./directives.js";
 import type { Changes } from "./git.js";
 import { MAX_FILE_BYTES, type FileEntry } from "./read-file.js";
@@ -92,14 +92,17 @@ export function resultFor(entry: FileEntry, projectMessages: LintMessage[], opti
   const finalText = entry.output ?? entry.text;
   if (outcome.status === "too-large") {
     const mb = (n: number) => (n / 1024 / 1024).toFixed(1);
-    result.messages.push({
-      ruleId: null,
-      fatal: false,
-      severity: 1,
-      message: `File not linted: ${mb(outcome.bytes)} MB is over the ${mb(MAX_FILE_BYTES)} MB limit for policy files.`,
-      line: 1,
-      column: 1,
-    });
+    const { severity } = outcome;
+    if (severity !== 0) {
+      result.messages.push({
+        ruleId: RULE_PREFIX + FILE_PROBLEM_RULE,
+        severity,
+        message: `File not linted: ${mb(outcome.bytes)} MB is over the ${mb(MAX_FILE_BYTES)} MB limit for policy files.`,
+        line: 1,
+        column: 1,
+        messageId: NOT_LINTED_MESSAGE_ID,
+      });
+    }
   } else if (outcome.status === "not-linted") {
     result.messages.push({ ruleId: null, fatal: outcome.severity === 2, severity: outcome.severity, message: outcome.message, line: 1, column: 1 });
   } else if (outcome.status === "fatal") {

@@ -104,6 +104,7 @@ export {
   ACCESS_ANALYZER_CHECKS_URL,
   CONFIG_ERROR_MESSAGE_ID,
   NOT_LINTED_MESSAGE_ID,
+  FILE_PROBLEM_RULE,
   defineRule,
   eslintRuleMeta,
   formatMessage,
