@@ -1,6 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { pathToFileURL } from "node:url";
 import plugin from "@ecrlint/eslint-plugin";
 import { ESLint, type Linter } from "eslint";
 import type { Log } from "sarif";
@@ -444,6 +445,29 @@ describe("standard input without a file name", () => {
     expect((JSON.parse(r.stdout) as JsonResult[]).map((x) => x.filePath)).toEqual(["<text>"]);
     expect(r.stderr).toMatch(/\n {2}Files: <text>\.\n$/);
     expect(r.stderr).not.toContain("placeholder");
+  });
+});
+
+describe("files nested too deep", () => {
+  it("get the same parsing error, at the same place, from the runner and ESLint 9 and 10, whatever else is in the run", async () => {
+    const pluginUrl = JSON.stringify(pathToFileURL(join(runnerFixtures, "..", "..", "packages", "eslint-plugin", "dist", "index.js")).href);
+    const deep = (n: number) => `{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage", "Resource": "*",\n "Condition": {"StringEquals": {"aws:SourceVpc": ${"[".repeat(n)}${"]".repeat(n)}}}}]}`;
+    const files: Record<string, string> = { ".ecrlintrc.json": config, "eslint.config.mjs": `import ecrlint from ${pluginUrl};\nexport default [...ecrlint.configs.recommended];\n` };
+    for (const n of [300, 1000, 100_000]) files[`d${n}/registry-policy.json`] = deep(n);
+    for (const n of [1, 2, 3]) files[`other${n}/registry-policy.json`] = wrongRegion;
+    const dir = tree(files);
+    gitInit(dir);
+    const expected = { ruleId: null, fatal: true, severity: 2, message: "Parsing error: Arrays and objects nest deeper than 256 levels here; the file is not parsed.", line: 2, column: 301 };
+    const eslintBins = { "ESLint 10": join(runnerFixtures, "..", "..", "node_modules", "eslint", "bin", "eslint.js"), "ESLint 9": join(runnerFixtures, "..", "..", "node_modules", "eslint9", "bin", "eslint.js") };
+    const deepOnes = (stdout: string) => parse(stdout).filter((r) => /\/d\d+\//.test(r.filePath)).map((r) => [r.filePath.slice(dir.length + 1), r.messages]);
+    const want = [300, 1000, 100_000].map((n) => [`d${n}/registry-policy.json`, [expected]]).sort();
+    for (const args of [["."], ["d300", "d1000", "d100000"], ["d100000/registry-policy.json", "d300", "d1000"]]) {
+      expect(deepOnes((await runBin(["--format", "json", ...args], { cwd: dir })).stdout).sort()).toEqual(want);
+      for (const [name, bin] of Object.entries(eslintBins)) {
+        const r = await runNode([bin, "--format", "json", ...args], { cwd: dir });
+        expect({ name, files: deepOnes(r.stdout).map(([f, m]) => [f, (m as object[]).map((x) => ({ ...x, nodeType: undefined }))]).sort() }).toEqual({ name, files: want.map(([f, m]) => [f, (m as object[]).map((x) => ({ ...x, nodeType: undefined }))]) });
+      }
+    }
   });
 });
 

@@ -5,6 +5,9 @@
 export {
   parseJsonText,
   parseStrictJson,
+  nestingTooDeep,
+  NESTING_TOO_DEEP,
+  MAX_NESTING_DEPTH,
   positionAt,
   propertyName,
   rootExpression,
