@@ -1,6 +1,8 @@
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
-import { fileTree, gitInit, runBin } from "./helpers.js";
+import { fileTree, gitInit, repoDir, runBin, runNode } from "./helpers.js";
 
 const policy = { Version: "2012-10-17", Statement: [{ Sid: "Pull", Effect: "Allow", Principal: { AWS: "arn:aws:iam::111122223333:root" }, Action: "ecr:BatchGetImage" }] };
 
@@ -28,6 +30,17 @@ describe("every config format keeps the reason and the position of what is wrong
   it.each(broken)("%s", async (name, text, expected) => {
     const { dir, result } = await lintWith(name, text);
     expect(result).toEqual({ code: 2, stdout: "", stderr: `ecrlint: ${join(dir, name)}:${expected}\n` });
+  });
+
+  it("ESLint with the plugin says the same of a broken package.json, rather than crashing as it loads the plugin", async () => {
+    const dir = fileTree({ "package.json": '{"name":"x",\n "ecrlint":{"trustedAccounts":["111122223333",]}}', "policy.json": policy });
+    writeFileSync(join(dir, "eslint.config.mjs"), `import ecrlint from ${JSON.stringify(pathToFileURL(join(repoDir, "packages", "eslint-plugin", "dist", "index.js")).href)};\nexport default [...ecrlint.configs.recommended];\n`);
+    gitInit(dir);
+    const r = await runNode([join(repoDir, "node_modules", "eslint", "bin", "eslint.js"), "--format", "json", "policy.json"], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect((JSON.parse(r.stdout) as { messages: { message: string }[] }[])[0]!.messages.map((m) => m.message)).toEqual([
+      `ecrlint config error: ${join(dir, "package.json")}:2:46: cannot read config: invalid JSON: Unexpected token ']'`,
+    ]);
   });
 
   it("a broken package.json that says nothing of ecrlint is not ours: the run goes on", async () => {
