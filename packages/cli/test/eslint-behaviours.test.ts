@@ -471,6 +471,29 @@ describe("files nested too deep", () => {
   });
 });
 
+describe("--cache and the rules that read other files", () => {
+  it("ESLint's cache keeps a cross-file finding after the other file is fixed, as the plugin README says; the runner's does not", async () => {
+    const dir = copyFixture("cross-file");
+    const pluginUrl = JSON.stringify(pathToFileURL(join(runnerFixtures, "..", "..", "packages", "eslint-plugin", "dist", "index.js")).href);
+    writeFileSync(join(dir, "eslint.config.mjs"), `import ecrlint from ${pluginUrl};\nexport default [...ecrlint.configs.recommended];\n`);
+    gitInit(dir);
+    const eslint10 = join(runnerFixtures, "..", "..", "node_modules", "eslint", "bin", "eslint.js");
+    const source = "infra/source/replication-configuration.json";
+    const crossFile = (stdout: string) => parse(stdout).filter((r) => r.filePath.endsWith(source)).flatMap((r) => r.messages.map((m) => m.ruleId));
+    const eslint = async () => crossFile((await runNode([eslint10, "--cache", "--format", "json", "infra"], { cwd: dir })).stdout);
+    const ecrlint = async () => crossFile((await runBin(["--cache", "--format", "json"], { cwd: dir })).stdout);
+    expect(await eslint()).toEqual(["@ecrlint/replication-destination-allowed"]);
+    expect(await ecrlint()).toEqual(["@ecrlint/replication-destination-allowed"]);
+    // The destination now allows the source: the finding on the replication configuration is stale.
+    const dest = join(dir, "infra/dest-b/registry-policy.json");
+    writeFileSync(dest, readFileSync(dest, "utf8").replace('"ecr:BatchGetImage"', '"ecr:CreateRepository", "ecr:ReplicateImage"'));
+    expect(await eslint()).toEqual(["@ecrlint/replication-destination-allowed"]);
+    expect(await ecrlint()).toEqual([]);
+    // Without --cache ESLint sees it too.
+    expect(crossFile((await runNode([eslint10, "--format", "json", "infra"], { cwd: dir })).stdout)).toEqual([]);
+  });
+});
+
 describe("the json format (17)", () => {
   it("is byte for byte what ESLint's json formatter writes for the same results, with its trailing newline", async () => {
     const dir = copyFixture("directives");
