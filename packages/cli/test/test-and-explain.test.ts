@@ -220,7 +220,16 @@ describe("dates do not depend on the machine's time zone", () => {
     expect(utc.code).toBe(0);
     expect(kolkata.code).toBe(0);
     expect(kolkata.stdout).toBe(utc.stdout);
-    expect(JSON.parse(utc.stdout)).toMatchObject({ passed: 6, failed: 0, invalid: 0 });
+    expect(JSON.parse(utc.stdout)).toMatchObject({ passed: 5, failed: 0, invalid: 0 });
+    // An impossible date in a request is refused (a test of it would test nothing), whatever the time zone.
+    const impossible = join(tempDir("ecrlint-cases-"), "impossible.cases.json");
+    const content = JSON.parse(readFileSync(cases, "utf8")) as { policy: object; cases: object[] };
+    writeFileSync(impossible, JSON.stringify({ policy: content.policy, cases: [{ name: "30 February", principal: "111122223333", action: "ecr:PutImage", resource: "arn:aws:ecr:us-west-2:444455556666:repository/app", context: { "aws:CurrentTime": "2024-02-30T00:00:00Z" }, expect: "implicit-deny" }] }));
+    for (const TZ of ["UTC", "Asia/Kolkata"]) {
+      const r = await runBin(["test", impossible], { cwd: repoDir, env: { TZ } });
+      expect(r.code).toBe(2);
+      expect(r.stdout).toContain('Context key "aws:CurrentTime" takes an ISO 8601 date (2024-05-01, 2024-05-01T12:00:00Z) or epoch seconds (1714564800); "2024-02-30T00:00:00Z" is not one.');
+    }
   });
 });
 
