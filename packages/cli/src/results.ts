@@ -1,5 +1,6 @@
 import { basename, dirname, sep } from "node:path";
-import { FILE_PROBLEM_RULE, NOT_LINTED_MESSAGE_ID, RULE_PREFIX, type LintMessage } from "@ecrlint/core";
+import { FILE_PROBLEM_RULE, NOT_LINTED_MESSAGE_ID, RULE_PREFIX, type LintMessage, type ProjectRelation } from "@ecrlint/core";
+import { applyRelations } from "./project.js";
 import { applyDirectives } from "./directives.js";
 import type { Changes } from "./git.js";
 import { MAX_FILE_BYTES, type FileEntry } from "./read-file.js";
@@ -84,7 +85,7 @@ export function selectFiles(entries: FileEntry[], changes: Changes | undefined, 
 }
 
 /** One file's result: its own findings and the cross-file ones, with directives applied, in ESLint's shape. */
-export function resultFor(entry: FileEntry, projectMessages: LintMessage[], options: LintOptions): LintResult {
+export function resultFor(entry: FileEntry, projectMessages: LintMessage[], options: LintOptions, relations: readonly ProjectRelation[] = []): LintResult {
   const result = emptyResult(entry.filePath);
   const bom = entry.bom ? "\uFEFF" : "";
   const { outcome } = entry;
@@ -108,7 +109,7 @@ export function resultFor(entry: FileEntry, projectMessages: LintMessage[], opti
   } else if (outcome.status === "fatal") {
     result.messages.push(outcome.message);
   } else if (outcome.status === "ours") {
-    const all = [...outcome.messages, ...projectMessages].sort(byLocation);
+    const all = applyRelations([...outcome.messages, ...projectMessages], relations).sort(byLocation);
     const applied = applyDirectives(outcome.directives, all, finalText, entry.context?.unusedDirectives ?? "warn");
     result.messages = applied.messages;
     result.suppressedMessages = applied.suppressed as SuppressedLintMessage[];
