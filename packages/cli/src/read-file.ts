@@ -1,7 +1,9 @@
-import { decodeText, declaredKindForFile, mightBeEcrFile, readTextFile, registryForFile, trustFromConfig, type TextEncodingName, type TextFileResult } from "@ecrlint/core";
-import { hashText, type ResultCache } from "./cache.js";
+import { statSync } from "node:fs";
+import { decodeText, declaredKindForFile, mightBeEcrFile, readTextFile, registryForFile, trustFromConfig, type LoadedConfig, type TextEncodingName, type TextFileResult } from "@ecrlint/core";
+import { fileStamp, hashText, type ResultCache } from "./cache.js";
 import type { Configs } from "./configs.js";
 import { fixSource, lintSource, type SourceContext, type SourceOutcome } from "./lint-source.js";
+import { arnRegistries, registryIncomplete } from "./notices.js";
 import type { LintOptions } from "./types.js";
 
 /** Nothing of ours comes near this (a registry policy is at most 10,240 characters); bigger files are not parsed. */
@@ -28,8 +30,14 @@ export interface FileEntry {
   bom: boolean;
   /** How the file is encoded, so that a fix is written back the same way. */
   encoding: TextEncodingName;
-  /** The text as read, without BOM. */
-  text: string;
+  /**
+   * The text as read, without BOM, kept only where the end of the run needs it: a given text (standard input), a
+   * file with directive comments (unused ones are removed by range). Otherwise the file is read again, checked
+   * against `content`, when a formatter asks for a result's `source`: a run does not hold every file's text.
+   */
+  text?: string;
+  /** Hash of the text as read (see {@link hashText}). */
+  content?: string;
   context?: SourceContext;
   outcome: SourceOutcome | { status: "too-large"; bytes: number } | Unlinted;
   /** The text after fixes, when fixing changed it. */
@@ -54,24 +62,23 @@ function fromBuffer(buffer: Buffer, maxBytes: number): TextFileResult {
   return { ok: true, ...decodeText(buffer), bytes: buffer.length };
 }
 
-/**
- * Reads one file and lints it alone (single-file rules, cross-file facts, fixes), or returns undefined for a file
- * that is not ours or that a nested config ignores. The text's marker test runs here, once: the parser behind
- * `lintSource` trusts it. An unchanged file's outcome comes from the cache.
- */
-export function readFile(filePath: string, configs: Configs, options: LintOptions, cache: ResultCache | undefined, given?: Buffer): FileEntry | undefined {
-  // Only a regular file is read, its size checked first: a FIFO or a device is this file's error, not a hang.
-  const read = given ? fromBuffer(given, MAX_FILE_BYTES) : readTextFile(filePath, { maxBytes: MAX_FILE_BYTES });
-  if (!read.ok && read.code !== "EFBIG") return notLinted(filePath, 2, `File not read: ${read.reason}.`);
-  const sniffed = read.ok ? read : given ? fromBuffer(given.subarray(0, SNIFF_BYTES), SNIFF_BYTES) : readTextFile(filePath, { maxBytes: SNIFF_BYTES, truncate: true });
-  if (!sniffed.ok) return notLinted(filePath, 2, `File not read: ${sniffed.reason}.`);
-  const { text, bom, encoding } = sniffed;
-  // Cheap tests first: most JSON in a monorepo is not ours and never reaches a config lookup or a parser.
-  if (text.includes("\u0000")) return nulBytes(filePath, text);
-  if (!mightBeEcrFile(text)) return undefined;
-  const loaded = configs.forFile(filePath);
-  if (options.ignore !== false && configs.ignores(loaded, filePath)) return undefined;
-  if (!read.ok) return { filePath, bom, encoding, text: "", outcome: { status: "too-large", bytes: read.bytes ?? MAX_FILE_BYTES + 1 } };
+/** The settings part of a cache key that says "not ours by the marker test": no config can make such a file ours. */
+const NOT_OURS_BY_MARKER = "marker";
+
+/** A text that is lost on reading it again (standard input) or that directives will cut (see {@link FileEntry.text}). */
+function keepText(outcome: FileEntry["outcome"], given: boolean): boolean {
+  return given || (outcome.status === "ours" && outcome.directives.comments.length > 0);
+}
+
+/** How the file was linted alone: a config lookup, and the rules run unless the cache has the outcome. */
+interface Linting {
+  loaded: LoadedConfig | undefined;
+  context: SourceContext;
+  /** The cache's settings hash for the file. */
+  settings: string | undefined;
+}
+
+function sourceContext(filePath: string, loaded: LoadedConfig | undefined, configs: Configs, options: LintOptions, cache: ResultCache | undefined): Linting {
   const rules = configs.rules(loaded);
   const declared = declaredKindForFile(filePath, loaded);
   const context: SourceContext = {
@@ -84,27 +91,88 @@ export function readFile(filePath: string, configs: Configs, options: LintOption
     inlineConfig: options.inlineConfig !== false,
     unusedDirectives: options.reportUnusedDisableDirectives ?? "warn",
   };
-  let outcome: SourceOutcome | undefined;
-  let key: { content: string; settings: string } | undefined;
-  if (cache) {
-    const settings = `${rules.signature}|${context.inlineConfig}|${JSON.stringify(context.registry)}|${JSON.stringify(context.trust)}|${JSON.stringify(declared ?? null)}`;
-    key = { content: hashText(text), settings: hashText(settings) };
-    outcome = cache.get(filePath, key.content, key.settings);
-  }
-  if (!outcome) {
-    outcome = lintSource(text, context);
-    if (cache && key) cache.set(filePath, key.content, key.settings, outcome);
-  }
+  const settings = cache
+    ? hashText(`${rules.signature}|${context.inlineConfig}|${JSON.stringify(context.registry)}|${JSON.stringify(context.trust)}|${JSON.stringify(declared ?? null)}`)
+    : undefined;
+  return { loaded, context, settings };
+}
+
+function entryFor(filePath: string, linting: Linting, outcome: SourceOutcome, read: { bom: boolean; encoding: TextEncodingName; content: string }): FileEntry {
+  const { context, loaded } = linting;
   // A file's `/* eslint */` settings decide which cross-file rules it takes part in, too.
   if (outcome.status === "ours" && Object.keys(outcome.inline ?? {}).length > 0) context.rules = context.rulesWith(outcome.inline);
-  const entry: FileEntry = { filePath, bom, encoding, text, context, outcome, ...(loaded?.filePath ? { configFile: loaded.filePath } : {}) };
+  return { filePath, bom: read.bom, encoding: read.encoding, content: read.content, context, outcome, ...(loaded?.filePath ? { configFile: loaded.filePath } : {}) };
+}
+
+/**
+ * An unchanged file's entry from the cache without reading it: its `stat` stamp is the recorded one. Undefined
+ * when the file must be read (changed, or its config changed); `null` for a file that is not ours.
+ */
+function fromCache(filePath: string, configs: Configs, options: LintOptions, cache: ResultCache, stamp: string): FileEntry | null | undefined {
+  const content = cache.unchanged(filePath, stamp);
+  if (content === undefined) return undefined;
+  if (cache.get(filePath, content, NOT_OURS_BY_MARKER)) return null;
+  const loaded = configs.forFile(filePath);
+  if (options.ignore !== false && configs.ignores(loaded, filePath)) return null;
+  const linting = sourceContext(filePath, loaded, configs, options, cache);
+  const outcome = cache.get(filePath, content, linting.settings!);
+  if (!outcome || keepText(outcome, false)) return undefined;
+  // BOM and encoding matter to fixes only, and a fixing run has no cache.
+  return entryFor(filePath, linting, outcome, { bom: false, encoding: "utf8", content });
+}
+
+/**
+ * Reads one file and lints it alone (single-file rules, cross-file facts, fixes), or returns undefined for a file
+ * that is not ours or that a nested config ignores. The text's marker test runs here, once: the parser behind
+ * `lintSource` trusts it. An unchanged file's outcome comes from the cache.
+ */
+export function readFile(filePath: string, configs: Configs, options: LintOptions, cache: ResultCache | undefined, given?: Buffer): FileEntry | undefined {
+  let stamp: string | undefined;
+  if (cache && !given) {
+    const info = statSync(filePath, { throwIfNoEntry: false });
+    if (info?.isFile()) {
+      stamp = fileStamp(info);
+      const cached = fromCache(filePath, configs, options, cache, stamp);
+      if (cached !== undefined) return cached ?? undefined;
+    }
+  }
+  // Only a regular file is read, its size checked first: a FIFO or a device is this file's error, not a hang.
+  const read = given ? fromBuffer(given, MAX_FILE_BYTES) : readTextFile(filePath, { maxBytes: MAX_FILE_BYTES });
+  if (!read.ok && read.code !== "EFBIG") return notLinted(filePath, 2, `File not read: ${read.reason}.`);
+  const sniffed = read.ok ? read : given ? fromBuffer(given.subarray(0, SNIFF_BYTES), SNIFF_BYTES) : readTextFile(filePath, { maxBytes: SNIFF_BYTES, truncate: true });
+  if (!sniffed.ok) return notLinted(filePath, 2, `File not read: ${sniffed.reason}.`);
+  const { text, bom, encoding } = sniffed;
+  // Cheap tests first: most JSON in a monorepo is not ours and never reaches a config lookup or a parser.
+  if (text.includes("\u0000")) return nulBytes(filePath, text);
+  const content = hashText(text);
+  if (!mightBeEcrFile(text)) {
+    if (cache && stamp && read.ok) cache.set(filePath, stamp, content, NOT_OURS_BY_MARKER, { status: "not-ours" });
+    return undefined;
+  }
+  const loaded = configs.forFile(filePath);
+  if (options.ignore !== false && configs.ignores(loaded, filePath)) return undefined;
+  if (!read.ok) return { filePath, bom, encoding, text: "", outcome: { status: "too-large", bytes: read.bytes ?? MAX_FILE_BYTES + 1 } };
+  const linting = sourceContext(filePath, loaded, configs, options, cache);
+  let outcome = cache ? cache.get(filePath, content, linting.settings!) : undefined;
+  if (!outcome) {
+    outcome = lintSource(text, linting.context);
+    // What the unknown-registry notice needs of the text, kept with the outcome (the text itself is not kept).
+    if (outcome.status === "ours" && registryIncomplete(linting.context.registry)) outcome.arns = arnRegistries(text);
+    if (cache && stamp) cache.set(filePath, stamp, content, linting.settings!, outcome);
+  } else if (stamp && cache!.unchanged(filePath, stamp) === undefined) {
+    // The same text under a new stamp (a checkout touched it): recorded, so that the next run need not read it.
+    cache!.set(filePath, stamp, content, linting.settings!, outcome);
+  }
+  const entry = entryFor(filePath, linting, outcome, { bom, encoding, content });
   if ((options.fix || options.fixDryRun) && outcome.status === "ours") {
-    const fixed = fixSource(text, outcome, context, options.quiet ?? false);
+    const fixed = fixSource(text, outcome, linting.context, options.quiet ?? false);
     if (fixed.text !== text) {
       entry.output = fixed.text;
       entry.unfixed = outcome;
       entry.outcome = fixed.outcome;
+      if (fixed.outcome.status === "ours" && outcome.arns) fixed.outcome.arns = arnRegistries(fixed.text);
     }
   }
+  if (keepText(entry.outcome, given !== undefined) || entry.output !== undefined) entry.text = text;
   return entry;
 }

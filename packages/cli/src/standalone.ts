@@ -155,10 +155,7 @@ async function finish(run: Run, options: LintOptions): Promise<LintReport> {
   if (options.warnIgnored !== false) for (const { filePath, message } of run.skipped) results.push(warningResult(filePath, message));
   for (const { filePath, reason } of run.unread) results.push(warningResult(filePath, `File not linted: ${reason}.`));
 
-  if (cache) {
-    cache.retain(entries.map((e) => e.filePath));
-    await cache.save().catch(() => undefined);
-  }
+  cache?.save();
   return {
     results: sortResults(results),
     ...summarize(results, options),
@@ -188,9 +185,14 @@ export async function lint(options: LintOptions = {}): Promise<LintReport> {
   const fixing = options.fix || options.fixDryRun;
   const cache = options.cache && !fixing ? await ResultCache.open(options.cacheLocation ?? defaultCacheLocation(cwd), cacheVersion()) : undefined;
   const entries: FileEntry[] = [];
-  for (const filePath of discovery.files) {
-    const entry = readFile(filePath, configs, options, cache);
-    if (entry) entries.push(entry);
+  try {
+    for (const filePath of discovery.files) {
+      const entry = readFile(filePath, configs, options, cache);
+      if (entry) entries.push(entry);
+    }
+  } catch (error) {
+    cache?.close();
+    throw error;
   }
   const skipped = [
     ...discovery.ignoredExplicit.map((filePath) => ({ filePath, message: IGNORED_MESSAGE })),
