@@ -45,6 +45,10 @@ Exit codes:
   1  lint errors, or too many warnings
   2  usage, config or internal error (set DEBUG=ecrlint for a stack trace)
 
+Environment:
+  ECRLINT_WORKERS=<n>  worker threads that run the rules (default: one per core on runs of 64 files or more;
+                       0 runs everything in one thread, for debugging)
+
 Config: ecrlint.config.jsonc, .ecrlintrc.json, "ecrlint" in package.json, ... (found from each file's folder;
         a file named like a config that ecrlint does not read is an error)
 Schema: @ecrlint/cli/schema/config.json`;
@@ -96,6 +100,13 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
     if (bytes > MAX_FILE_BYTES) break;
   }
   return decodeText(Buffer.concat(chunks)).text;
+}
+
+/** `ECRLINT_WORKERS`: how many worker threads run the rules (0 or 1: none, everything in one thread). */
+function parseWorkers(value: string | undefined): number | undefined {
+  if (value === undefined || value === "") return undefined;
+  if (!/^\d+$/.test(value)) throw new EcrlintError("usage", `ECRLINT_WORKERS: expected a number of worker threads (0 for none), got "${value}"`);
+  return Number(value);
 }
 
 function parseMaxWarnings(value: string): number {
@@ -197,8 +208,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (args.stdin && args.fix) throw new EcrlintError("usage", "The --fix option is not available for piped-in code; use --fix-dry-run instead.");
     const rules = Object.assign({}, ...args.rule.map(parseRuleOption)) as LintOptions["rules"];
     const unusedDirectives = args.reportUnusedDisableDirectives ? "error" : args.reportUnusedDisableDirectivesSeverity;
+    const workers = parseWorkers(io.env.ECRLINT_WORKERS);
     const options: LintOptions = {
       cwd: io.cwd,
+      ...(workers !== undefined ? { workers } : {}),
       patterns: args.patterns,
       ignore: args.ignore,
       ...(args.warnIgnored === false ? { warnIgnored: false } : {}),

@@ -71,14 +71,14 @@ function keepText(outcome: FileEntry["outcome"], given: boolean): boolean {
 }
 
 /** How the file was linted alone: a config lookup, and the rules run unless the cache has the outcome. */
-interface Linting {
+export interface Linting {
   loaded: LoadedConfig | undefined;
   context: SourceContext;
   /** The cache's settings hash for the file. */
   settings: string | undefined;
 }
 
-function sourceContext(filePath: string, loaded: LoadedConfig | undefined, configs: Configs, options: LintOptions, cache: ResultCache | undefined): Linting {
+export function sourceContext(filePath: string, loaded: LoadedConfig | undefined, configs: Configs, options: LintOptions, cache: ResultCache | undefined): Linting {
   const rules = configs.rules(loaded);
   const declared = declaredKindForFile(filePath, loaded);
   const context: SourceContext = {
@@ -121,58 +121,103 @@ function fromCache(filePath: string, configs: Configs, options: LintOptions, cac
   return entryFor(filePath, linting, outcome, { bom: false, encoding: "utf8", content });
 }
 
+/** A file read and found ours, whose rules are still to run: in this thread, or in a worker (see pool.ts). */
+export interface LintJob {
+  filePath: string;
+  text: string;
+  bom: boolean;
+  encoding: TextEncodingName;
+  content: string;
+  stamp: string | undefined;
+  linting: Linting;
+  given: boolean;
+}
+
+/** What running the rules on a job's text gives: its outcome and, when fixing changed the text, the fixed one. */
+export interface JobResult {
+  outcome: SourceOutcome;
+  output?: string;
+  /** With `output`: the outcome of the text as read. */
+  unfixed?: SourceOutcome;
+}
+
 /**
- * Reads one file and lints it alone (single-file rules, cross-file facts, fixes), or returns undefined for a file
- * that is not ours or that a nested config ignores. The text's marker test runs here, once: the parser behind
- * `lintSource` trusts it. An unchanged file's outcome comes from the cache.
+ * Runs the rules on a file's text (single-file rules, cross-file facts, then fixes when fixing): the part of a
+ * run that a worker takes over. Everything it needs is the text and the file's context.
  */
-export function readFile(filePath: string, configs: Configs, options: LintOptions, cache: ResultCache | undefined, given?: Buffer): FileEntry | undefined {
+export function runRulesOn(text: string, context: SourceContext, options: Pick<LintOptions, "fix" | "fixDryRun" | "quiet">): JobResult {
+  const outcome = lintSource(text, context);
+  // What the unknown-registry notice needs of the text, kept with the outcome (the text itself is not kept).
+  const incomplete = registryIncomplete(context.registry);
+  if (outcome.status === "ours" && incomplete) outcome.arns = arnRegistries(text);
+  if (!(options.fix || options.fixDryRun) || outcome.status !== "ours") return { outcome };
+  const fixed = fixSource(text, outcome, context, options.quiet ?? false);
+  if (fixed.text === text) return { outcome };
+  if (fixed.outcome.status === "ours" && incomplete) fixed.outcome.arns = arnRegistries(fixed.text);
+  return { outcome: fixed.outcome, output: fixed.text, unfixed: outcome };
+}
+
+/** A job's entry once its rules have run; a fresh outcome goes into the cache. */
+export function completeJob(job: LintJob, result: JobResult, cache: ResultCache | undefined): FileEntry {
+  const { outcome } = result;
+  if (cache && job.stamp) cache.set(job.filePath, job.stamp, job.content, job.linting.settings!, result.unfixed ?? outcome);
+  const entry = entryFor(job.filePath, job.linting, outcome, job);
+  if (result.output !== undefined) {
+    entry.output = result.output;
+    entry.unfixed = result.unfixed!;
+  }
+  if (keepText(entry.outcome, job.given) || entry.output !== undefined) entry.text = job.text;
+  return entry;
+}
+
+/**
+ * Reads one file up to the point where its rules would run: the entry when there is nothing to run (not ours,
+ * unreadable, too large, or its outcome in the cache), else the job. The text's marker test runs here, once: the
+ * parser behind `lintSource` trusts it.
+ */
+export function prepareFile(filePath: string, configs: Configs, options: LintOptions, cache: ResultCache | undefined, given?: Buffer): { entry: FileEntry | undefined } | { job: LintJob } {
   let stamp: string | undefined;
   if (cache && !given) {
     const info = statSync(filePath, { throwIfNoEntry: false });
     if (info?.isFile()) {
       stamp = fileStamp(info);
       const cached = fromCache(filePath, configs, options, cache, stamp);
-      if (cached !== undefined) return cached ?? undefined;
+      if (cached !== undefined) return { entry: cached ?? undefined };
     }
   }
   // Only a regular file is read, its size checked first: a FIFO or a device is this file's error, not a hang.
   const read = given ? fromBuffer(given, MAX_FILE_BYTES) : readTextFile(filePath, { maxBytes: MAX_FILE_BYTES });
-  if (!read.ok && read.code !== "EFBIG") return notLinted(filePath, 2, `File not read: ${read.reason}.`);
+  if (!read.ok && read.code !== "EFBIG") return { entry: notLinted(filePath, 2, `File not read: ${read.reason}.`) };
   const sniffed = read.ok ? read : given ? fromBuffer(given.subarray(0, SNIFF_BYTES), SNIFF_BYTES) : readTextFile(filePath, { maxBytes: SNIFF_BYTES, truncate: true });
-  if (!sniffed.ok) return notLinted(filePath, 2, `File not read: ${sniffed.reason}.`);
+  if (!sniffed.ok) return { entry: notLinted(filePath, 2, `File not read: ${sniffed.reason}.`) };
   const { text, bom, encoding } = sniffed;
   // Cheap tests first: most JSON in a monorepo is not ours and never reaches a config lookup or a parser.
-  if (text.includes("\u0000")) return nulBytes(filePath, text);
+  if (text.includes("\u0000")) return { entry: nulBytes(filePath, text) };
   const content = hashText(text);
   if (!mightBeEcrFile(text)) {
     if (cache && stamp && read.ok) cache.set(filePath, stamp, content, NOT_OURS_BY_MARKER, { status: "not-ours" });
-    return undefined;
+    return { entry: undefined };
   }
   const loaded = configs.forFile(filePath);
-  if (options.ignore !== false && configs.ignores(loaded, filePath)) return undefined;
-  if (!read.ok) return { filePath, bom, encoding, text: "", outcome: { status: "too-large", bytes: read.bytes ?? MAX_FILE_BYTES + 1 } };
+  if (options.ignore !== false && configs.ignores(loaded, filePath)) return { entry: undefined };
+  if (!read.ok) return { entry: { filePath, bom, encoding, text: "", outcome: { status: "too-large", bytes: read.bytes ?? MAX_FILE_BYTES + 1 } } };
   const linting = sourceContext(filePath, loaded, configs, options, cache);
-  let outcome = cache ? cache.get(filePath, content, linting.settings!) : undefined;
-  if (!outcome) {
-    outcome = lintSource(text, linting.context);
-    // What the unknown-registry notice needs of the text, kept with the outcome (the text itself is not kept).
-    if (outcome.status === "ours" && registryIncomplete(linting.context.registry)) outcome.arns = arnRegistries(text);
-    if (cache && stamp) cache.set(filePath, stamp, content, linting.settings!, outcome);
-  } else if (stamp && cache!.unchanged(filePath, stamp) === undefined) {
+  const cached = cache?.get(filePath, content, linting.settings!);
+  if (cached) {
     // The same text under a new stamp (a checkout touched it): recorded, so that the next run need not read it.
-    cache!.set(filePath, stamp, content, linting.settings!, outcome);
+    if (stamp && cache!.unchanged(filePath, stamp) === undefined) cache!.set(filePath, stamp, content, linting.settings!, cached);
+    return { entry: completeJob({ filePath, text, bom, encoding, content, stamp: undefined, linting, given: given !== undefined }, { outcome: cached }, undefined) };
   }
-  const entry = entryFor(filePath, linting, outcome, { bom, encoding, content });
-  if ((options.fix || options.fixDryRun) && outcome.status === "ours") {
-    const fixed = fixSource(text, outcome, linting.context, options.quiet ?? false);
-    if (fixed.text !== text) {
-      entry.output = fixed.text;
-      entry.unfixed = outcome;
-      entry.outcome = fixed.outcome;
-      if (fixed.outcome.status === "ours" && outcome.arns) fixed.outcome.arns = arnRegistries(fixed.text);
-    }
-  }
-  if (keepText(entry.outcome, given !== undefined) || entry.output !== undefined) entry.text = text;
-  return entry;
+  return { job: { filePath, text, bom, encoding, content, stamp, linting, given: given !== undefined } };
+}
+
+/**
+ * Reads one file and lints it alone (single-file rules, cross-file facts, fixes), or returns undefined for a file
+ * that is not ours or that a nested config ignores. An unchanged file's outcome comes from the cache.
+ */
+export function readFile(filePath: string, configs: Configs, options: LintOptions, cache: ResultCache | undefined, given?: Buffer): FileEntry | undefined {
+  const prepared = prepareFile(filePath, configs, options, cache, given);
+  if ("entry" in prepared) return prepared.entry;
+  const { job } = prepared;
+  return completeJob(job, runRulesOn(job.text, job.linting.context, options), cache);
 }

@@ -8,7 +8,8 @@ import { usageError } from "./errors.js";
 import { describeWriteError, writeFileInPlace } from "./fs-utils.js";
 import { changedFiles, repositoryRoot } from "./git.js";
 import { runProjectRules, type ProjectOutcome } from "./project.js";
-import { readFile, type FileEntry } from "./read-file.js";
+import { LintPool, poolSize } from "./pool.js";
+import { completeJob, prepareFile, readFile, runRulesOn, type FileEntry, type LintJob } from "./read-file.js";
 import { emptyResult, resultFor, selectFiles, sortResults, summarize, warningResult } from "./results.js";
 import { describeRules } from "./rules-config.js";
 import type { LintOptions, LintReport, LintResult, LintTextOptions } from "./types.js";
@@ -169,6 +170,49 @@ async function finish(run: Run, options: LintOptions): Promise<LintReport> {
 }
 
 /**
+ * Reads and lints the files, in their order. Files whose rules must run wait in this thread until there are enough
+ * of them for a worker pool to pay (pool.ts); from then on they go to the pool as they are read, a few at a time,
+ * so that no more than a handful of texts are held at once. Either way the entries come back in the files' order.
+ */
+async function readAll(files: string[], configs: Configs, options: LintOptions, cache: ResultCache | undefined, cwd: string): Promise<FileEntry[]> {
+  const slots: (FileEntry | undefined)[] = new Array(files.length);
+  const pending: { index: number; job: LintJob }[] = [];
+  let pool: LintPool | undefined;
+  let failure: Error | undefined;
+  // A rule that throws in a worker fails the run as it would in this thread.
+  const send = (index: number, job: LintJob) =>
+    pool!.submit({ id: index, filePath: job.filePath, text: job.text }, (reply) => {
+      if ("error" in reply) failure ??= new Error(reply.error);
+      else slots[index] = completeJob(job, reply.result, cache);
+    });
+  try {
+    for (let index = 0; index < files.length; index++) {
+      const prepared = prepareFile(files[index]!, configs, options, cache);
+      if ("entry" in prepared) {
+        slots[index] = prepared.entry;
+        continue;
+      }
+      if (pool) {
+        await send(index, prepared.job);
+        continue;
+      }
+      pending.push({ index, job: prepared.job });
+      const size = poolSize(options, pending.length);
+      if (size > 0) {
+        pool = new LintPool(size, { cwd, options });
+        for (const { index: i, job } of pending.splice(0)) await send(i, job);
+      }
+    }
+    for (const { index, job } of pending) slots[index] = completeJob(job, runRulesOn(job.text, job.linting.context, options), cache);
+    await pool?.drain();
+    if (failure) throw failure;
+  } finally {
+    await pool?.close();
+  }
+  return slots.filter((entry) => entry !== undefined);
+}
+
+/**
  * Lints the policy files of a repository: the programmatic API behind the `ecrlint` command. It prints nothing and
  * never exits; problems that stop the run (bad config, bad pattern, unreadable file) reject with an EcrlintError.
  *
@@ -184,12 +228,9 @@ export async function lint(options: LintOptions = {}): Promise<LintReport> {
   const discovery = await discover(options, configs, cwd, patterns);
   const fixing = options.fix || options.fixDryRun;
   const cache = options.cache && !fixing ? await ResultCache.open(options.cacheLocation ?? defaultCacheLocation(cwd), cacheVersion()) : undefined;
-  const entries: FileEntry[] = [];
+  let entries: FileEntry[];
   try {
-    for (const filePath of discovery.files) {
-      const entry = readFile(filePath, configs, options, cache);
-      if (entry) entries.push(entry);
-    }
+    entries = await readAll(discovery.files, configs, options, cache, cwd);
   } catch (error) {
     cache?.close();
     throw error;
