@@ -4,10 +4,9 @@ import { decodeText } from "@ecrlint/core";
 import { cacheFileFor } from "./cache.js";
 import { EcrlintError } from "./errors.js";
 import { describeWriteError, writeFileInPlace } from "./fs-utils.js";
-import { loadFormatter } from "./formatters/index.js";
+import { loadFormatter } from "./formatters/load.js";
 import { parseRuleOption } from "./inline-config.js";
 import { lint, lintText } from "./standalone.js";
-import { calculateConfigForFile } from "./print-config.js";
 import { MAX_FILE_BYTES } from "./read-file.js";
 import type { LintOptions, LintReport } from "./types.js";
 import { VERSION } from "./version.js";
@@ -229,6 +228,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       ...(unusedDirectives !== undefined ? { reportUnusedDisableDirectives: unusedDirectives } : {}),
     };
     if (args.printConfig !== undefined) {
+      const { calculateConfigForFile } = await import("./print-config.js");
       io.stdout(`${JSON.stringify(await calculateConfigForFile(args.printConfig, options), null, 2)}\n`);
       return 0;
     }

@@ -11,6 +11,13 @@ import type { LintOptions } from "./types.js";
  */
 export const POOL_THRESHOLD = 64;
 
+/**
+ * A worker's old generation, in MB: far above what linting one file holds (a 5 MB file included), low enough that
+ * the workers' garbage does not double the run's memory. A worker that needs more dies, and its files are linted
+ * in the main thread.
+ */
+const WORKER_OLD_SPACE_MB = 96;
+
 /** Jobs handed to one worker and not yet answered: enough to keep it busy, few enough that texts do not pile up. */
 const IN_FLIGHT_PER_WORKER = 8;
 
@@ -21,7 +28,7 @@ export interface WorkerJob {
   text: string;
 }
 
-export type WorkerReply = { id: number; result: JobResult } | { id: number; error: string };
+export type WorkerReply = { id: number; result: JobResult } | { id: number; error: string } | { id: number; lost: true };
 
 /** What every worker is started with: the run's root and options, from which it finds the same configs. */
 export interface WorkerSetup {
@@ -45,43 +52,44 @@ export function poolSize(options: LintOptions, jobs: number): number {
 
 interface Slot {
   worker: Worker;
-  busy: number;
+  /** The jobs it holds, and who waits for each. */
+  jobs: Map<number, (reply: WorkerReply) => void>;
 }
 
 /**
  * Workers that run the rules on files' texts (read-file.ts `runRulesOn`), each with its own configs. Answers come
  * back in any order; the caller puts them in place by id, so a pooled run reports exactly what a serial one does.
+ * A worker that dies (out of its memory on a huge file) hands its jobs back as `lost`: the caller lints them in
+ * its own thread, and the run goes on with the other workers.
  */
 export class LintPool {
-  private readonly slots: Slot[] = [];
-  private readonly waiting = new Map<number, (reply: WorkerReply) => void>();
+  private slots: Slot[] = [];
   private room: (() => void) | undefined;
-  private failure: Error | undefined;
   private closing = false;
 
   constructor(size: number, setup: WorkerSetup) {
     for (let i = 0; i < size; i++) {
-      const worker = new Worker(workerScript, { workerData: setup });
-      const slot: Slot = { worker, busy: 0 };
+      // A worker holds one file at a time: small heap limits keep its garbage, and the process's memory, low.
+      const worker = new Worker(workerScript, { workerData: setup, resourceLimits: { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: WORKER_OLD_SPACE_MB } });
+      const slot: Slot = { worker, jobs: new Map() };
       worker.on("message", (reply: WorkerReply) => {
-        slot.busy--;
-        const done = this.waiting.get(reply.id);
-        this.waiting.delete(reply.id);
+        const done = slot.jobs.get(reply.id);
+        slot.jobs.delete(reply.id);
         done?.(reply);
         this.wake();
       });
-      worker.on("error", (error) => this.fail(error));
-      worker.on("exit", (code) => {
-        if (!this.closing && (code !== 0 || slot.busy > 0)) this.fail(new Error(`a lint worker stopped (exit code ${code})`));
-      });
+      worker.on("error", () => this.lose(slot));
+      worker.on("exit", () => this.lose(slot));
       this.slots.push(slot);
     }
   }
 
-  private fail(error: Error): void {
-    this.failure ??= error;
-    for (const done of this.waiting.values()) done({ id: -1, error: error.message });
-    this.waiting.clear();
+  private lose(slot: Slot): void {
+    if (this.closing || !this.slots.includes(slot)) return;
+    this.slots = this.slots.filter((s) => s !== slot);
+    for (const [id, done] of slot.jobs) done({ id, lost: true });
+    slot.jobs.clear();
+    void slot.worker.terminate();
     this.wake();
   }
 
@@ -91,16 +99,18 @@ export class LintPool {
     room?.();
   }
 
-  /** Hands a job to the least busy worker, first waiting for room; `done` gets its answer. */
-  async submit(job: WorkerJob, done: (reply: WorkerReply) => void): Promise<void> {
+  /**
+   * Hands a job to the least busy worker, first waiting for room; `done` gets its answer. False when no worker is
+   * left: the caller runs the job itself.
+   */
+  async submit(job: WorkerJob, done: (reply: WorkerReply) => void): Promise<boolean> {
     for (;;) {
-      if (this.failure) throw this.failure;
-      const slot = this.slots.reduce((a, b) => (b.busy < a.busy ? b : a));
-      if (slot.busy < IN_FLIGHT_PER_WORKER) {
-        slot.busy++;
-        this.waiting.set(job.id, done);
+      if (this.slots.length === 0) return false;
+      const slot = this.slots.reduce((a, b) => (b.jobs.size < a.jobs.size ? b : a));
+      if (slot.jobs.size < IN_FLIGHT_PER_WORKER) {
+        slot.jobs.set(job.id, done);
         slot.worker.postMessage(job);
-        return;
+        return true;
       }
       await new Promise<void>((resolve) => (this.room = resolve));
     }
@@ -108,8 +118,7 @@ export class LintPool {
 
   /** Waits for every answer. */
   async drain(): Promise<void> {
-    while (this.waiting.size > 0 && !this.failure) await new Promise<void>((resolve) => (this.room = resolve));
-    if (this.failure) throw this.failure;
+    while (this.slots.some((slot) => slot.jobs.size > 0)) await new Promise<void>((resolve) => (this.room = resolve));
   }
 
   async close(): Promise<void> {

@@ -99,6 +99,7 @@ export function sourceContext(filePath: string, loaded: LoadedConfig | undefined
 
 function entryFor(filePath: string, linting: Linting, outcome: SourceOutcome, read: { bom: boolean; encoding: TextEncodingName; content: string }): FileEntry {
   const { context, loaded } = linting;
+  intern(outcome);
   // A file's `/* eslint */` settings decide which cross-file rules it takes part in, too.
   if (outcome.status === "ours" && Object.keys(outcome.inline ?? {}).length > 0) context.rules = context.rulesWith(outcome.inline);
   return { filePath, bom: read.bom, encoding: read.encoding, content: read.content, context, outcome, ...(loaded?.filePath ? { configFile: loaded.filePath } : {}) };
@@ -155,6 +156,28 @@ export function runRulesOn(text: string, context: SourceContext, options: Pick<L
   if (fixed.text === text) return { outcome };
   if (fixed.outcome.status === "ours" && incomplete) fixed.outcome.arns = arnRegistries(fixed.text);
   return { outcome: fixed.outcome, output: fixed.text, unfixed: outcome };
+}
+
+/** Short strings every file repeats (rule ids, message ids, kinds, reasons), one copy each for the whole run. */
+const interned = new Map<string, string>();
+const MAX_INTERNED = 100_000;
+
+/**
+ * Replaces, in place, every short string of an outcome (copied out of a worker, out of this thread's parser, or
+ * parsed from the cache) by its one shared copy: 25,000 files' outcomes repeat the same few hundred strings.
+ */
+function intern<T>(value: T): T {
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) value[i] = intern(value[i]);
+  } else if (typeof value === "object" && value !== null) {
+    const record = value as Record<string, unknown>;
+    for (const key of Object.keys(record)) record[key] = intern(record[key]);
+  } else if (typeof value === "string" && value.length <= 64) {
+    const known = interned.get(value);
+    if (known !== undefined) return known as T;
+    if (interned.size < MAX_INTERNED) interned.set(value, value);
+  }
+  return value;
 }
 
 /** A job's entry once its rules have run; a fresh outcome goes into the cache. */
@@ -218,6 +241,13 @@ export function prepareFile(filePath: string, configs: Configs, options: LintOpt
 export function readFile(filePath: string, configs: Configs, options: LintOptions, cache: ResultCache | undefined, given?: Buffer): FileEntry | undefined {
   const prepared = prepareFile(filePath, configs, options, cache, given);
   if ("entry" in prepared) return prepared.entry;
-  const { job } = prepared;
-  return completeJob(job, runRulesOn(job.text, job.linting.context, options), cache);
+  return completeJob(prepared.job, lintHere(prepared.job, options), cache);
+}
+
+/**
+ * Runs a job's rules in this thread. The outcome is copied as a worker's answer is: strings the parser sliced out
+ * of the text (values in messages and facts) would otherwise keep each file's whole text alive until the run ends.
+ */
+export function lintHere(job: LintJob, options: LintOptions): JobResult {
+  return structuredClone(runRulesOn(job.text, job.linting.context, options));
 }

@@ -9,7 +9,7 @@ import { describeWriteError, writeFileInPlace } from "./fs-utils.js";
 import { changedFiles, repositoryRoot } from "./git.js";
 import { runProjectRules, type ProjectOutcome } from "./project.js";
 import { LintPool, poolSize } from "./pool.js";
-import { completeJob, prepareFile, readFile, runRulesOn, type FileEntry, type LintJob } from "./read-file.js";
+import { completeJob, lintHere, prepareFile, readFile, type FileEntry, type LintJob } from "./read-file.js";
 import { emptyResult, resultFor, selectFiles, sortResults, summarize, warningResult } from "./results.js";
 import { describeRules } from "./rules-config.js";
 import type { LintOptions, LintReport, LintResult, LintTextOptions } from "./types.js";
@@ -179,12 +179,16 @@ async function readAll(files: string[], configs: Configs, options: LintOptions, 
   const pending: { index: number; job: LintJob }[] = [];
   let pool: LintPool | undefined;
   let failure: Error | undefined;
+  const lost: { index: number; job: LintJob }[] = [];
   // A rule that throws in a worker fails the run as it would in this thread.
-  const send = (index: number, job: LintJob) =>
-    pool!.submit({ id: index, filePath: job.filePath, text: job.text }, (reply) => {
+  const send = async (index: number, job: LintJob) => {
+    const sent = await pool!.submit({ id: index, filePath: job.filePath, text: job.text }, (reply) => {
       if ("error" in reply) failure ??= new Error(reply.error);
+      else if ("lost" in reply) lost.push({ index, job });
       else slots[index] = completeJob(job, reply.result, cache);
     });
+    if (!sent) lost.push({ index, job });
+  };
   try {
     for (let index = 0; index < files.length; index++) {
       const prepared = prepareFile(files[index]!, configs, options, cache);
@@ -203,9 +207,9 @@ async function readAll(files: string[], configs: Configs, options: LintOptions, 
         for (const { index: i, job } of pending.splice(0)) await send(i, job);
       }
     }
-    for (const { index, job } of pending) slots[index] = completeJob(job, runRulesOn(job.text, job.linting.context, options), cache);
     await pool?.drain();
     if (failure) throw failure;
+    for (const { index, job } of [...pending, ...lost]) slots[index] = completeJob(job, lintHere(job, options), cache);
   } finally {
     await pool?.close();
   }
