@@ -44,10 +44,8 @@ const workerScript = fileURLToPath(new URL("./lint-worker.js", import.meta.url))
  * TypeScript sources).
  */
 export function poolSize(options: LintOptions, jobs: number): number {
-  if (!existsSync(workerScript)) return 0;
-  if (options.workers !== undefined) return options.workers > 1 ? options.workers : 0;
-  const cores = availableParallelism();
-  return jobs >= POOL_THRESHOLD && cores > 1 ? cores : 0;
+  const size = options.workers ?? (jobs >= POOL_THRESHOLD ? availableParallelism() : 0);
+  return size > 1 && existsSync(workerScript) ? size : 0;
 }
 
 interface Slot {
@@ -70,7 +68,7 @@ export class LintPool {
   constructor(size: number, setup: WorkerSetup) {
     for (let i = 0; i < size; i++) {
       // A worker holds one file at a time: small heap limits keep its garbage, and the process's memory, low.
-      const worker = new Worker(workerScript, { workerData: setup, resourceLimits: { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: WORKER_OLD_SPACE_MB } });
+      const worker = new Worker(workerScript, { workerData: setup, resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: WORKER_OLD_SPACE_MB } });
       const slot: Slot = { worker, jobs: new Map() };
       worker.on("message", (reply: WorkerReply) => {
         const done = slot.jobs.get(reply.id);
