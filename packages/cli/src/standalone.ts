@@ -29,6 +29,7 @@ function checkOptions(options: LintOptions): void {
     throw usageError("--max-warnings must be a non-negative integer");
   }
   if (options.fix && options.fixDryRun) throw usageError("--fix and --fix-dry-run cannot be used together");
+  if (options.workers !== undefined && !(Number.isInteger(options.workers) && options.workers >= 0)) throw usageError("workers must be a non-negative integer");
 }
 
 /**
