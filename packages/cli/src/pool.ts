@@ -16,7 +16,7 @@ export const POOL_THRESHOLD = 64;
  * the workers' garbage does not double the run's memory. A worker that needs more dies, and its files are linted
  * in the main thread.
  */
-const WORKER_OLD_SPACE_MB = 96;
+const WORKER_OLD_SPACE_MB = 64;
 
 /** Jobs handed to one worker and not yet answered: enough to keep it busy, few enough that texts do not pile up. */
 const IN_FLIGHT_PER_WORKER = 8;

@@ -158,12 +158,14 @@ export function runRulesOn(text: string, context: SourceContext, options: Pick<L
   return { outcome: fixed.outcome, output: fixed.text, unfixed: outcome };
 }
 
-/** Short strings every file repeats (rule ids, message ids, kinds, reasons), one copy each for the whole run. */
+/** Strings every file repeats (rule ids, message ids, kinds, reasons, messages), one copy each for the whole run. */
 const interned = new Map<string, string>();
 const MAX_INTERNED = 100_000;
+/** Messages are repeated too ("Resource" in a repository policy…), and are the longest strings an outcome holds. */
+const MAX_INTERNED_LENGTH = 256;
 
 /**
- * Replaces, in place, every short string of an outcome (copied out of a worker, out of this thread's parser, or
+ * Replaces, in place, every string of an outcome (copied out of a worker, out of this thread's parser, or
  * parsed from the cache) by its one shared copy: 25,000 files' outcomes repeat the same few hundred strings.
  */
 function intern<T>(value: T): T {
@@ -172,7 +174,7 @@ function intern<T>(value: T): T {
   } else if (typeof value === "object" && value !== null) {
     const record = value as Record<string, unknown>;
     for (const key of Object.keys(record)) record[key] = intern(record[key]);
-  } else if (typeof value === "string" && value.length <= 64) {
+  } else if (typeof value === "string" && value.length <= MAX_INTERNED_LENGTH) {
     const known = interned.get(value);
     if (known !== undefined) return known as T;
     if (interned.size < MAX_INTERNED) interned.set(value, value);

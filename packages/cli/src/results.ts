@@ -23,8 +23,9 @@ export function emptyResult(filePath: string): LintResult {
 }
 
 /**
- * A result's `source` when the run did not keep the text: the file read again when a formatter asks (most never
- * do), and only if it is still the text that was linted; kept once read.
+ * A result's `source` when the run did not keep the text: the file read again each time a formatter asks (most
+ * never do), and only if it is still the text that was linted. Not kept once read: a run over 25,000 files would
+ * otherwise end up holding every text with findings.
  */
 function sourceFromDisk(result: LintResult, entry: FileEntry): void {
   Object.defineProperty(result, "source", {
@@ -32,9 +33,7 @@ function sourceFromDisk(result: LintResult, entry: FileEntry): void {
     configurable: true,
     get() {
       const read = readTextFile(entry.filePath, { maxBytes: MAX_FILE_BYTES });
-      const source = read.ok && hashText(read.text) === entry.content ? (read.bom ? "\uFEFF" : "") + read.text : undefined;
-      Object.defineProperty(result, "source", { enumerable: true, configurable: true, writable: true, value: source });
-      return source;
+      return read.ok && hashText(read.text) === entry.content ? (read.bom ? "\uFEFF" : "") + read.text : undefined;
     },
   });
 }

@@ -143,9 +143,17 @@ async function finish(run: Run, options: LintOptions): Promise<LintReport> {
   const changed = options.changedSince ? await changedFiles(cwd, options.changedSince) : undefined;
   const selected = selectFiles(entries, changed, project.ties);
 
+  // What the summary and the notice need of the entries, before the entries are let go one by one below.
+  const stats = runStats(entries, selected, run.discovered, run.startedAt);
+  const notices = [unknownRegistryNotice(entries, cwd)].filter((n) => n !== undefined);
   const results: LintResult[] = [];
   const fixedFiles: string[] = [];
-  for (const entry of entries) {
+  // A result copies its file's findings: each entry is dropped once its result is made, so that a run over 25,000
+  // files never holds both.
+  const remaining: (FileEntry | undefined)[] = entries;
+  for (let i = 0; i < remaining.length; i++) {
+    const entry = remaining[i]!;
+    remaining[i] = undefined;
     if (!selected.has(entry.filePath) || entry.outcome.status === "not-ours") continue;
     const projectMessages = project.messages.get(entry.filePath) ?? [];
     // A file that cannot be written is that file's error; the run goes on and fixes the others.
@@ -165,8 +173,8 @@ async function finish(run: Run, options: LintOptions): Promise<LintReport> {
     rootDir: repositoryRoot(cwd) ?? cwd,
     rulesMeta: describeRules(),
     fixedFiles,
-    stats: runStats(entries, selected, run.discovered, run.startedAt),
-    notices: [unknownRegistryNotice(entries, cwd)].filter((n) => n !== undefined),
+    stats,
+    notices,
   };
 }
 
