@@ -42,7 +42,7 @@ export function readFile(filePath: string, configs: Configs, options: LintOption
   const buffer = readBuffer(filePath, configs.cwd);
   let text = buffer.toString("utf8");
   // Cheap tests first: most JSON in a monorepo is not ours and never reaches a config lookup or a parser.
-  if (!mightBeEcrFile(text) || text.includes("\u0000")) return undefined;
+  if (!mightBeEcrFile(text, filePath) || text.includes("\u0000")) return undefined;
   const bom = text.charCodeAt(0) === 0xfeff;
   if (bom) text = text.slice(1);
   const loaded = configs.forFile(filePath);

@@ -22,7 +22,7 @@ const trees = [
 const posix = (root: string, filePath: string) => relative(root, filePath).split(sep).join("/");
 
 /** Policy-like files only, without the expected files themselves. */
-const recorded = (path: string) => /\.json[c5]?$/.test(path) && !path.endsWith("expected.json");
+const recorded = (path: string) => /\.(?:json[c5]?|ya?ml|template|tf)$/.test(path) && !path.endsWith("expected.json");
 
 /** One finding per entry; suppressed findings follow the file's reported ones and carry their `suppressions`. */
 function byFile(root: string, results: { filePath: string; messages: unknown[]; suppressedMessages: unknown[] }[]): Findings {

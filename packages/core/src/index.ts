@@ -27,6 +27,8 @@ export {
   parsePolicyFile,
   readAst,
   readEcrFile,
+  readYamlAst,
+  readYamlTemplate,
   type DocumentHost,
   type EcrDocument,
   type FileReading,
@@ -50,6 +52,8 @@ export {
 export { hostValue, isUnknownValue, plainJsonValues, valuePieces, type HostString, type ValuePiece, type ValueReader } from "./model/values.js";
 export { embeddingOf, escapeForString, locateInString, parseEmbeddedJson, type EmbeddedParse, type StringEmbedding } from "./embedded-json.js";
 export { cloudFormationValues, intrinsicName } from "./cloudformation.js";
+export { isYamlFile, parseYamlText } from "./yaml.js";
+export { foreignHost, type ForeignHost } from "./model/values.js";
 export {
   hasUnknownValues,
   policyValue,

@@ -5,6 +5,8 @@ import {
   declaredKindForFile,
   formatConfigError,
   readAst,
+  readYamlAst,
+  foreignHost,
   registryForFile,
   trustFromConfig,
   type ConfigResult,
@@ -66,12 +68,13 @@ export function fileContext(context: MinimalContext): FileContext {
     const config = configFor(context);
     if (!config.ok) {
       // A broken config is reported once, on a file that would be ours without it.
-      const reading = readAst(ast, { filePath: context.filename });
+      const reading = (foreignHost(ast)?.syntax === "yaml" ? readYamlAst : readAst)(ast, { filePath: context.filename });
       if (reading.status === "ours") result = { ...NOTHING, documents: reading.documents, configError: formatConfigError(config.error) };
     } else {
       const registry = registryForFile(context.filename, config.loaded);
       const declared = declaredKindForFile(context.filename, config.loaded);
-      const reading = readAst(ast, { filePath: context.filename, registry, ...(declared ? { declaredKind: declared.kind, declaredBy: declared.declaredBy } : {}) });
+      const read = foreignHost(ast)?.syntax === "yaml" ? readYamlAst : readAst;
+      const reading = read(ast, { filePath: context.filename, registry, ...(declared ? { declaredKind: declared.kind, declaredBy: declared.declaredBy } : {}) });
       if (reading.status === "ours") result = { documents: reading.documents, registry, trust: trustFromConfig(config.loaded), configError: undefined };
     }
   }

@@ -3,6 +3,7 @@ import * as jsoncParser from "jsonc-eslint-parser";
 import { RULE_PREFIX, type EcrlintConfig } from "@ecrlint/core";
 import { ruleList } from "@ecrlint/rules";
 import { toEslintRule } from "./to-eslint-rule.js";
+import { yamlParser } from "./yaml-parser.js";
 
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { name: string; version: string };
 
@@ -19,6 +20,11 @@ export type EcrlintSettings = Pick<EcrlintConfig, "registries" | "trustedAccount
 
 export const POLICY_FILES = ["**/*.json", "**/*.jsonc", "**/*.json5"];
 
+/** CloudFormation YAML templates (read by content: only templates with `AWS::ECR::*` resources are linted). */
+export const YAML_TEMPLATE_FILES = ["**/*.yaml", "**/*.yml", "**/*.template"];
+
+export { yamlParser };
+
 type Severity = "error" | "warn" | "off";
 type FlatConfig = {
   name: string;
@@ -30,19 +36,16 @@ type FlatConfig = {
 
 function configFor(name: "recommended" | "strict"): FlatConfig[] {
   const enabled = fileRules.filter((r) => name === "strict" || r.meta.docs.config === "recommended");
-  return [
-    {
-      name: `@ecrlint/${name}`,
-      files: POLICY_FILES,
-      plugins: {
-        // A getter, because the plugin object refers to these configs too.
-        get "@ecrlint"() {
-          return plugin;
-        },
-      },
-      languageOptions: { parser: jsoncParser },
-      rules: Object.fromEntries(enabled.map((r) => [RULE_PREFIX + r.id, "error" as Severity])),
+  const rules = Object.fromEntries(enabled.map((r) => [RULE_PREFIX + r.id, "error" as Severity]));
+  const plugins = {
+    // A getter, because the plugin object refers to these configs too.
+    get "@ecrlint"() {
+      return plugin;
     },
+  };
+  return [
+    { name: `@ecrlint/${name}`, files: POLICY_FILES, plugins, languageOptions: { parser: jsoncParser }, rules },
+    { name: `@ecrlint/${name}/cloudformation-yaml`, files: YAML_TEMPLATE_FILES, plugins, languageOptions: { parser: yamlParser }, rules },
   ];
 }
 

@@ -25,7 +25,8 @@ export function toEslintRule(rule: AnyRule) {
     defaultOptions: [rule.defaultOptions as Record<string, unknown>],
     create(context) {
       const sourceCode = context.sourceCode;
-      if (!check || !(sourceCode.parserServices as { isJSON?: boolean } | undefined)?.isJSON) return {};
+      const services = sourceCode.parserServices as { isJSON?: boolean; isYAML?: boolean } | undefined;
+      if (!check || !(services?.isJSON || services?.isYAML)) return {};
       return {
         Program() {
           const fc = fileContext(context as never);

@@ -14,7 +14,7 @@ import {
   readRepositoryCreationTemplate,
   replicationRoot,
 } from "./other-kinds.js";
-import { plainJsonValues, type ValueReader } from "./values.js";
+import { foreignHost, plainJsonValues, type ValueReader } from "./values.js";
 import { policyKindFromName, type DeclaredKind, type KindDecision } from "./kinds.js";
 import type { DocumentHost, PolicyFile } from "./policy-file.js";
 
@@ -51,6 +51,8 @@ function policyAt(ast: JsonProgram, property: JsonProperty, kind: PolicyKind, ho
   }
   if (value.type !== "JSONLiteral" || typeof value.value !== "string") return undefined;
   const parsed = parseEmbeddedJson(value);
+  // A YAML or HCL string whose characters cannot be placed (a folded scalar, escapes) is not judged.
+  if (!parsed && foreignHost(ast)) return undefined;
   if (!parsed) return unreadablePolicy(ast, value, kind, host, decision, `${label} cannot be read as a JSON string.`, value);
   const embedded: DocumentHost = { ...host, embedding: parsed.embedding };
   if (!parsed.ok) {
