@@ -1,3 +1,4 @@
+import { isTerraformFile, loadTerraformParser } from "@ecrlint/core";
 import { realpath } from "node:fs/promises";
 import { relative, resolve } from "node:path";
 import { ResultCache, defaultCacheLocation } from "./cache.js";
@@ -62,6 +63,8 @@ export async function lint(options: LintOptions = {}): Promise<LintReport> {
   const fixing = options.fix || options.fixDryRun;
   const cache = options.cache && !fixing ? await ResultCache.open(options.cacheLocation ?? defaultCacheLocation(cwd), cacheVersion()) : undefined;
 
+  // The HCL grammar is WebAssembly, loaded once and only when a Terraform file is to be read.
+  if (discovery.files.some((f) => isTerraformFile(f))) await loadTerraformParser();
   const entries: FileEntry[] = [];
   for (const filePath of discovery.files) {
     const entry = readFile(filePath, configs, options, cache);

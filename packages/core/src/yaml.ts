@@ -30,7 +30,7 @@ const SHORT_FORMS: Record<string, string> = {
 };
 
 /** Line starts of a text, to turn offsets into ESTree positions (1-based lines, 0-based columns). */
-function lineIndex(text: string): (offset: number) => { line: number; column: number } {
+export function lineIndex(text: string): (offset: number) => { line: number; column: number } {
   const starts = [0];
   for (let i = 0; i < text.length; i++) if (text[i] === "\n") starts.push(i + 1);
   return (offset) => {

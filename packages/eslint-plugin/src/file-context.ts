@@ -4,9 +4,9 @@ import {
   configFromSettings,
   declaredKindForFile,
   formatConfigError,
-  readAst,
-  readYamlAst,
   foreignHost,
+  readTerraform,
+  readAnyAst,
   registryForFile,
   trustFromConfig,
   type ConfigResult,
@@ -38,7 +38,7 @@ interface MinimalContext {
   filename: string;
   cwd: string;
   settings: Record<string, unknown>;
-  sourceCode: { ast: unknown };
+  sourceCode: { ast: unknown; text: string };
 }
 
 function configFor(context: MinimalContext): ConfigResult {
@@ -68,12 +68,13 @@ export function fileContext(context: MinimalContext): FileContext {
     const config = configFor(context);
     if (!config.ok) {
       // A broken config is reported once, on a file that would be ours without it.
-      const reading = (foreignHost(ast)?.syntax === "yaml" ? readYamlAst : readAst)(ast, { filePath: context.filename });
+      const reading = readAnyAst(ast, { filePath: context.filename });
       if (reading.status === "ours") result = { ...NOTHING, documents: reading.documents, configError: formatConfigError(config.error) };
     } else {
       const registry = registryForFile(context.filename, config.loaded);
       const declared = declaredKindForFile(context.filename, config.loaded);
-      const read = foreignHost(ast)?.syntax === "yaml" ? readYamlAst : readAst;
+      // Terraform's data sources resolve to the registry while the file is read, so it is read again with it.
+      const read = foreignHost(ast)?.syntax === "hcl" ? (_: unknown, o: Parameters<typeof readTerraform>[1]) => readTerraform(context.sourceCode.text, o) : readAnyAst;
       const reading = read(ast, { filePath: context.filename, registry, ...(declared ? { declaredKind: declared.kind, declaredBy: declared.declaredBy } : {}) });
       if (reading.status === "ours") result = { documents: reading.documents, registry, trust: trustFromConfig(config.loaded), configError: undefined };
     }

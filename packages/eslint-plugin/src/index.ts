@@ -4,6 +4,7 @@ import { RULE_PREFIX, type EcrlintConfig } from "@ecrlint/core";
 import { ruleList } from "@ecrlint/rules";
 import { toEslintRule } from "./to-eslint-rule.js";
 import { yamlParser } from "./yaml-parser.js";
+import { terraformParser } from "./terraform-parser.js";
 
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { name: string; version: string };
 
@@ -23,7 +24,10 @@ export const POLICY_FILES = ["**/*.json", "**/*.jsonc", "**/*.json5"];
 /** CloudFormation YAML templates (read by content: only templates with `AWS::ECR::*` resources are linted). */
 export const YAML_TEMPLATE_FILES = ["**/*.yaml", "**/*.yml", "**/*.template"];
 
-export { yamlParser };
+/** Terraform files (read by content: only `aws_ecr_*` resources are linted). */
+export const TERRAFORM_FILES = ["**/*.tf"];
+
+export { terraformParser, yamlParser };
 
 type Severity = "error" | "warn" | "off";
 type FlatConfig = {
@@ -46,6 +50,7 @@ function configFor(name: "recommended" | "strict"): FlatConfig[] {
   return [
     { name: `@ecrlint/${name}`, files: POLICY_FILES, plugins, languageOptions: { parser: jsoncParser }, rules },
     { name: `@ecrlint/${name}/cloudformation-yaml`, files: YAML_TEMPLATE_FILES, plugins, languageOptions: { parser: yamlParser }, rules },
+    { name: `@ecrlint/${name}/terraform`, files: TERRAFORM_FILES, plugins, languageOptions: { parser: terraformParser }, rules },
   ];
 }
 

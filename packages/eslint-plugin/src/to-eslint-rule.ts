@@ -25,8 +25,8 @@ export function toEslintRule(rule: AnyRule) {
     defaultOptions: [rule.defaultOptions as Record<string, unknown>],
     create(context) {
       const sourceCode = context.sourceCode;
-      const services = sourceCode.parserServices as { isJSON?: boolean; isYAML?: boolean } | undefined;
-      if (!check || !(services?.isJSON || services?.isYAML)) return {};
+      const services = sourceCode.parserServices as { isJSON?: boolean; isYAML?: boolean; isTerraform?: boolean } | undefined;
+      if (!check || !(services?.isJSON || services?.isYAML || services?.isTerraform)) return {};
       return {
         Program() {
           const fc = fileContext(context as never);

@@ -1,6 +1,7 @@
 import type { AST } from "jsonc-eslint-parser";
 import { propertyName, rootExpression, type JsonExpression, type JsonObject, type JsonProgram, type JsonProperty } from "../parse.js";
-import { parseEmbeddedJson } from "../embedded-json.js";
+import { parseEmbeddedJson, walkNodes } from "../embedded-json.js";
+import { terraformValues, type TerraformBlock } from "../terraform.js";
 import { cloudFormationValues } from "../cloudformation.js";
 import type { RegistryContext } from "../config/registry.js";
 import { readPolicyDocument, type PolicyDocument } from "./policy.js";
@@ -14,7 +15,7 @@ import {
   readRepositoryCreationTemplate,
   replicationRoot,
 } from "./other-kinds.js";
-import { foreignHost, plainJsonValues, type ValueReader } from "./values.js";
+import { foreignHost, isUnknownValue, markUnknown, plainJsonValues, type ValueReader } from "./values.js";
 import { policyKindFromName, type DeclaredKind, type KindDecision } from "./kinds.js";
 import type { DocumentHost, PolicyFile } from "./policy-file.js";
 
@@ -50,7 +51,16 @@ function policyAt(ast: JsonProgram, property: JsonProperty, kind: PolicyKind, ho
     return policyDocumentOf(ast, value, readPolicyDocument(value, values), kind, host, decision);
   }
   if (value.type !== "JSONLiteral" || typeof value.value !== "string") return undefined;
+  if (isUnknownValue(value)) return undefined;
   const parsed = parseEmbeddedJson(value);
+  const foreign = foreignHost(ast);
+  if (parsed?.ok && foreign?.unknownRanges?.length) {
+    // Characters an interpolation computes are unknown in the document too.
+    for (const node of walkNodes(parsed.ast)) {
+      if (node.type !== "JSONLiteral" || typeof node.value !== "string") continue;
+      if (foreign.unknownRanges.some(([s, e]) => node.range[0] < e && s < node.range[1])) markUnknown(node);
+    }
+  }
   // A YAML or HCL string whose characters cannot be placed (a folded scalar, escapes) is not judged.
   if (!parsed && foreignHost(ast)) return undefined;
   if (!parsed) return unreadablePolicy(ast, value, kind, host, decision, `${label} cannot be read as a JSON string.`, value);
@@ -223,4 +233,78 @@ export function declaredDocuments(ast: JsonProgram, root: JsonExpression, kind: 
     case "repository-creation-template":
       return templateDocuments(ast, creationTemplateNode(root) ?? root, host, plainJsonValues, decision);
   }
+}
+
+/** A copy of a Terraform object with its keys renamed to the API's (`registry_id` → `registryId`), at the same places. */
+function renamed(node: JsonExpression | undefined, names: Record<string, string>, nested: Record<string, (item: JsonObject) => JsonObject> = {}): JsonObject | undefined {
+  if (node?.type !== "JSONObjectExpression") return undefined;
+  const properties = node.properties.flatMap((p) => {
+    const name = propertyName(p);
+    const to = names[name];
+    if (!to) return [];
+    const key = { ...p.key, value: to } as JsonProperty["key"];
+    let value = p.value;
+    const inner = nested[name];
+    if (inner && value.type === "JSONArrayExpression") {
+      value = { ...value, elements: value.elements.map((e) => (e?.type === "JSONObjectExpression" ? inner(e) : e)) } as JsonExpression;
+    }
+    return [{ ...p, key, value } as JsonProperty];
+  });
+  return { ...node, properties } as JsonObject;
+}
+
+const TERRAFORM_POLICIES: Record<string, PolicyKind> = { aws_ecr_registry_policy: "registry-policy", aws_ecr_repository_policy: "repository-policy" };
+
+/**
+ * The documents of a Terraform module file: `aws_ecr_registry_policy` and `aws_ecr_repository_policy` (`policy`:
+ * `jsonencode({…})`, a heredoc or a quoted JSON string), `aws_ecr_replication_configuration`,
+ * `aws_ecr_pull_through_cache_rule` and `aws_ecr_repository_creation_template` (with its `repository_policy`),
+ * each read with the API's names at the places Terraform writes them. A policy given by a reference or a function
+ * other than `jsonencode` gives no document: its value is unknown.
+ */
+export function terraformDocuments(ast: JsonProgram, blocks: TerraformBlock[]): { documents: PolicyFile[]; decision: KindDecision } {
+  const documents: PolicyFile[] = [];
+  let count = 0;
+  for (const block of blocks) {
+    if (block.kind !== "resource") continue;
+    count++;
+    const base = `resource.${block.type}.${block.name}`;
+    const host = (path: string): DocumentHost => ({ type: "terraform", path: path ? `${base}.${path}` : base });
+    const decision = (kind: KindDecision["kind"], what: string): KindDecision => ({ kind, reason: "content", why: `${what} of ${block.type} "${block.name}"` });
+    const field = (name: string) => block.body.properties.find((p) => propertyName(p) === name);
+    const policyKind = TERRAFORM_POLICIES[block.type];
+    if (policyKind) {
+      const property = field("policy");
+      const document = property && policyAt(ast, property, policyKind, host("policy"), decision(policyKind, "the policy"), terraformValues);
+      if (document) documents.push(document);
+      continue;
+    }
+    switch (block.type) {
+      case "aws_ecr_replication_configuration": {
+        const configuration = field("replication_configuration")?.value;
+        const first = configuration?.type === "JSONArrayExpression" ? configuration.elements[0] : undefined;
+        const node = renamed(first ?? undefined, { rule: "rules" }, {
+          rule: (rule) =>
+            renamed(rule, { destination: "destinations", repository_filter: "repositoryFilters" }, {
+              destination: (d) => renamed(d, { region: "region", registry_id: "registryId" })!,
+              repository_filter: (f) => renamed(f, { filter: "filter", filter_type: "filterType" })!,
+            })!,
+        });
+        if (!node) break;
+        documents.push({ kind: "replication-configuration", ast, root: node, host: host("replication_configuration"), decision: decision("replication-configuration", "the replication_configuration"), replication: readReplicationConfiguration(node, terraformValues) });
+        break;
+      }
+      case "aws_ecr_pull_through_cache_rule": {
+        const node = renamed(block.body, { ecr_repository_prefix: "ecrRepositoryPrefix", upstream_registry_url: "upstreamRegistryUrl" })!;
+        documents.push({ kind: "pull-through-cache-rules", ast, root: node, host: host(""), decision: decision("pull-through-cache-rules", "the arguments"), pullThroughCacheRules: [readPullThroughCacheRule(node, terraformValues)] });
+        break;
+      }
+      case "aws_ecr_repository_creation_template": {
+        const node = renamed(block.body, { prefix: "prefix", applied_for: "appliedFor", repository_policy: "repositoryPolicy", custom_role_arn: "customRoleArn", resource_tags: "resourceTags", description: "description" })!;
+        documents.push(...templateDocuments(ast, node, host(""), terraformValues, decision("repository-creation-template", "the arguments")));
+        break;
+      }
+    }
+  }
+  return { documents, decision: { kind: "terraform-module", reason: "content", why: `a Terraform file with ${count} aws_ecr resource${count === 1 ? "" : "s"}` } };
 }

@@ -13,11 +13,13 @@ import { propertyName, staticValue, type JsonExpression, type JsonObject, type J
 import { levenshtein } from "../did-you-mean.js";
 import type { StringEmbedding } from "../embedded-json.js";
 import { policyKindFromName, type DeclaredKind, type KindDecision } from "./kinds.js";
+import { terraformDocuments } from "./hosts.js";
 import { cloudFormationDocuments, cliDocuments, creationTemplateDocuments, declaredDocuments, policyDocumentOf } from "./hosts.js";
 import type { RegistryContext } from "../config/registry.js";
 import type { TextEdit } from "../rule.js";
 import { foreignHost, type ForeignHost } from "./values.js";
 import { isYamlFile, parseYamlText } from "../yaml.js";
+import { isTerraformFile, parseTerraformText, terraformBlocksOf } from "../terraform.js";
 
 export type { FileKind } from "./kinds.js";
 // Kept here too for the modules that imported it from this one.
@@ -30,7 +32,7 @@ export { isRepositoryPolicyFileName } from "./kinds.js";
  * included). YAML templates and Terraform are hosts of the same kind: they give JSON-shaped nodes with host
  * locations and a value reader, and the rules do not change.
  */
-export type HostType = "file" | "aws-cli" | "cloudformation";
+export type HostType = "file" | "aws-cli" | "cloudformation" | "terraform";
 
 /** Where a document sits in its host file. */
 export interface DocumentHost {
@@ -242,6 +244,7 @@ export function readEcrFile(text: string, options: ReadOptions = {}): FileReadin
 /** {@link readEcrFile} for text that already passed {@link mightBeEcrFile}, so the marker test runs once per file. */
 export function parseEcrFile(text: string, options: ReadOptions = {}): FileReading {
   if (isYamlFile(options.filePath, text)) return readYamlTemplate(text, options);
+  if (isTerraformFile(options.filePath)) return readTerraform(text, options);
   const parsed = parseJsonText(text, syntaxForFile(options.filePath));
   if (!parsed.ok) return { status: "parse-error", error: parsed.error };
   return readAst(parsed.ast, options);
@@ -256,6 +259,29 @@ export function readYamlTemplate(text: string, options: ReadOptions = {}): FileR
   const parsed = parseYamlText(text);
   if (!parsed.ok) return text.includes("AWS::ECR::") ? { status: "parse-error", error: parsed.error } : NOT_OURS;
   return readYamlAst(parsed.ast, options);
+}
+
+/** A Terraform `.tf` file: its `aws_ecr_*` resources (the HCL parser must be loaded: `loadTerraformParser`). */
+export function readTerraform(text: string, options: ReadOptions = {}): FileReading {
+  const parsed = parseTerraformText(text, options.registry);
+  if (!parsed.ok) return { status: "parse-error", error: parsed.error };
+  return readTerraformAst(parsed.ast);
+}
+
+/** {@link readTerraform} for a tree already read (the ESLint front end). */
+export function readTerraformAst(ast: JsonProgram): FileReading {
+  const blocks = terraformBlocksOf(ast);
+  if (!blocks) return NOT_OURS;
+  const { documents, decision } = terraformDocuments(ast, blocks);
+  return ours(ast, documents, decision);
+}
+
+/** Reads a tree of any host syntax: JSON, a YAML template or a Terraform file. */
+export function readAnyAst(ast: JsonProgram, options: ReadOptions = {}): FileReading {
+  const syntax = foreignHost(ast)?.syntax;
+  if (syntax === "yaml") return readYamlAst(ast, options);
+  if (syntax === "hcl") return readTerraformAst(ast);
+  return readAst(ast, options);
 }
 
 /** {@link readYamlTemplate} for a tree already read (the ESLint front end). */

@@ -130,6 +130,8 @@ export interface ForeignHost {
   syntax: "yaml" | "hcl";
   /** Each verbatim string: its value, where the value is written, and the whole scalar (quotes included). */
   strings: { value: string; start: number; end: number; outer: [number, number]; style: VerbatimString["style"] }[];
+  /** Host ranges of interpolations whose value is unknown: a document parsed from a string over them is unknown there. */
+  unknownRanges?: [number, number][];
 }
 
 const foreignHosts = new WeakMap<object, ForeignHost>();

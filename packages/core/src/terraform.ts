@@ -1,0 +1,319 @@
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { Language, Parser, type Node as TsNode } from "web-tree-sitter";
+import { partitionOfRegion } from "./partitions.js";
+import type { JsonExpression, JsonNode, JsonObject, JsonProgram, JsonProperty, ParseResult, SourceLocation } from "./parse.js";
+import { markUnknown, setForeignHost, setStringOffsets, setValuePieces, setVerbatimString, type ForeignHost, type HostString, type ValuePiece, type ValueReader } from "./model/values.js";
+import { isUnknownValue } from "./model/values.js";
+import { lineIndex, setParents } from "./yaml.js";
+import type { RegistryContext } from "./config/registry.js";
+
+let parser: Parser | undefined;
+
+const blocksByProgram = new WeakMap<object, TerraformBlock[]>();
+
+/** The blocks of a tree {@link parseTerraformText} gave (what the ESLint front end reads documents from). */
+export function terraformBlocksOf(ast: object): TerraformBlock[] | undefined {
+  return blocksByProgram.get(ast);
+}
+
+/**
+ * Loads the HCL grammar (tree-sitter, compiled to WebAssembly: no native build). Parsing is synchronous once this
+ * has resolved; the runner awaits it before reading the first `.tf` file, the ESLint entry at import.
+ */
+export async function loadTerraformParser(): Promise<void> {
+  if (parser) return;
+  await Parser.init();
+  const language = await Language.load(readFileSync(fileURLToPath(new URL("../wasm/tree-sitter-hcl.wasm", import.meta.url))));
+  const p = new Parser();
+  p.setLanguage(language);
+  parser = p;
+}
+
+export function isTerraformParserLoaded(): boolean {
+  return parser !== undefined;
+}
+
+/** `.tf` files (HCL2). */
+export function isTerraformFile(filePath: string | undefined): boolean {
+  return filePath !== undefined && /\.tf$/i.test(filePath);
+}
+
+/** The data sources whose attributes are the module's registry: the Region, the account and the partition. */
+function dataSourceValue(reference: string, registry: RegistryContext | undefined): string | undefined {
+  const m = /^data\.(aws_region|aws_caller_identity|aws_partition)\.[A-Za-z_][\w-]*\.(name|region|account_id|partition|dns_suffix)$/.exec(reference.replace(/\s+/g, ""));
+  if (!m) return undefined;
+  const partition = registry?.partition ?? (registry?.region ? partitionOfRegion(registry.region) : undefined);
+  if (m[1] === "aws_region" && (m[2] === "name" || m[2] === "region")) return registry?.region;
+  if (m[1] === "aws_caller_identity" && m[2] === "account_id") return registry?.account;
+  if (m[1] === "aws_partition" && m[2] === "partition") return partition;
+  if (m[1] === "aws_partition" && m[2] === "dns_suffix") return partition === undefined ? undefined : partition === "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com";
+  return undefined;
+}
+
+const HCL_ESCAPES: Record<string, string> = { n: "\n", r: "\r", t: "\t", '"': '"', "\\": "\\" };
+
+/** A Terraform file read into JSON-shaped nodes, with what the document readers need. */
+export interface TerraformTree {
+  ast: JsonProgram;
+  /** `resource "aws_ecr_*"` and `data "aws_iam_policy_document"` blocks, in order. */
+  blocks: TerraformBlock[];
+}
+
+export interface TerraformBlock {
+  kind: "resource" | "data";
+  type: string;
+  name: string;
+  /** The block's attributes and nested blocks (as lists of objects), keyed by their Terraform names. */
+  body: JsonObject;
+}
+
+/**
+ * Parses HCL2 into JSON-shaped nodes in the file's coordinates: objects and tuples of `jsonencode`, strings
+ * (quoted and heredoc) with their interpolations, and the attributes and nested blocks of each block. A reference
+ * to `data.aws_region.*.name`/`.region`, `data.aws_caller_identity.*.account_id` or `data.aws_partition.*.partition`
+ * is the registry's value; every other expression (variables, locals, module outputs, resources, functions other
+ * than `jsonencode`, conditionals, `for`) is an unknown value. A variable's default is not used: `-var`, tfvars and
+ * the module's callers override it, so it does not say what is deployed. Never throws.
+ */
+export function parseTerraformText(text: string, registry: RegistryContext | undefined): ParseResult & { tree?: TerraformTree } {
+  if (!parser) return { ok: false, error: { message: "Parsing error: the HCL parser is not loaded (loadTerraformParser)", line: 1, column: 1 } };
+  const tree = parser.parse(text);
+  if (!tree) return { ok: false, error: { message: "Parsing error: HCL could not be read", line: 1, column: 1 } };
+  const root = tree.rootNode;
+  const position = lineIndex(text);
+  const loc = (start: number, end: number): SourceLocation => ({ start: position(start), end: position(end) });
+  if (root.hasError) {
+    const error = findError(root);
+    const at = position(error?.startIndex ?? 0);
+    tree.delete();
+    return { ok: false, error: { message: `Parsing error: HCL syntax error near "${text.slice(error?.startIndex ?? 0, (error?.startIndex ?? 0) + 20).split("\n")[0]}"`, line: at.line, column: at.column + 1 } };
+  }
+  const strings: ForeignHost["strings"] = [];
+  const unknownRanges: [number, number][] = [];
+  const literal = (value: unknown, start: number, end: number): JsonExpression =>
+    ({ type: "JSONLiteral", value, raw: text.slice(start, end), range: [start, end], loc: loc(start, end) }) as unknown as JsonExpression;
+  const unknownOf = (node: TsNode): JsonExpression => {
+    const out = literal(`\${${node.text.replace(/\s+/g, " ")}}`, node.startIndex, node.endIndex);
+    markUnknown(out);
+    unknownRanges.push([node.startIndex, node.endIndex]);
+    return out;
+  };
+  const property = (key: JsonExpression, value: JsonExpression, start = key.range[0], end = value.range[1]): JsonProperty =>
+    ({ type: "JSONProperty", key, value, kind: "init", computed: false, method: false, shorthand: false, range: [start, end], loc: loc(start, end) }) as unknown as JsonProperty;
+  const object = (properties: JsonProperty[], start: number, end: number): JsonObject =>
+    ({ type: "JSONObjectExpression", properties, range: [start, end], loc: loc(start, end) }) as unknown as JsonObject;
+  const array = (elements: JsonExpression[], start: number, end: number): JsonExpression =>
+    ({ type: "JSONArrayExpression", elements, range: [start, end], loc: loc(start, end) }) as unknown as JsonExpression;
+
+  /** A quoted or heredoc template: its value, each character's offset, and the verbatim runs. */
+  const template = (node: TsNode, contentStart: number, contentEnd: number, escapes: boolean): JsonExpression => {
+    const interpolations = node.namedChildren.filter((c): c is TsNode => c !== null && (c.type === "template_interpolation" || c.type === "template_directive"));
+    let value = "";
+    const offsets: number[] = [];
+    const pieces: ValuePiece[] = [];
+    let unknown = false;
+    let runStart = -1;
+    let runValueStart = 0;
+    let runVerbatim = true;
+    const closeRun = (at: number) => {
+      if (runStart < 0) return;
+      const runValue = value.slice(runValueStart);
+      const piece: ValuePiece = { start: runValueStart, end: value.length };
+      if (runVerbatim && !runValue.includes("\n") && runValue.length > 0) {
+        const run = literal(runValue, runStart, at);
+        setVerbatimString(run, { start: runStart, style: "hcl-quoted" });
+        if (escapes) strings.push({ value: runValue, start: runStart, end: at, outer: [runStart, at], style: "hcl-quoted" });
+        piece.literal = run;
+        piece.literalStart = 0;
+      }
+      pieces.push(piece);
+      runStart = -1;
+    };
+    let i = contentStart;
+    while (i < contentEnd) {
+      const interpolation = interpolations.find((n) => n.startIndex === i);
+      if (interpolation) {
+        closeRun(i);
+        const inner = interpolation.namedChildren.find((c) => c?.type === "expression");
+        const resolved = interpolation.type === "template_interpolation" && inner ? dataSourceValue(inner.text, registry) : undefined;
+        const part = resolved ?? `\${${(inner?.text ?? interpolation.text).replace(/\s+/g, " ")}}`;
+        if (resolved === undefined) {
+          unknown = true;
+          unknownRanges.push([interpolation.startIndex, interpolation.endIndex]);
+        }
+        pieces.push({ start: value.length, end: value.length + part.length });
+        for (let k = 0; k < part.length; k++) offsets.push(interpolation.startIndex);
+        value += part;
+        i = interpolation.endIndex;
+        continue;
+      }
+      if (runStart < 0) {
+        runStart = i;
+        runValueStart = value.length;
+        runVerbatim = true;
+      }
+      const ch = text[i]!;
+      if ((ch === "$" || ch === "%") && text[i + 1] === ch && text[i + 2] === "{") {
+        offsets.push(i, i + 2);
+        value += `${ch}{`;
+        runVerbatim = false;
+        i += 3;
+      } else if (escapes && ch === "\\") {
+        const next = text[i + 1] ?? "";
+        runVerbatim = false;
+        if (next === "u" || next === "U") {
+          const digits = next === "u" ? 4 : 8;
+          const code = parseInt(text.slice(i + 2, i + 2 + digits), 16);
+          const decoded = Number.isFinite(code) ? String.fromCodePoint(code) : "";
+          for (let k = 0; k < decoded.length; k++) offsets.push(i);
+          value += decoded;
+          i += 2 + digits;
+        } else {
+          offsets.push(i);
+          value += HCL_ESCAPES[next] ?? next;
+          i += 2;
+        }
+      } else {
+        offsets.push(i);
+        value += ch;
+        i++;
+      }
+    }
+    closeRun(i);
+    offsets.push(contentEnd);
+    const out = literal(value, node.startIndex, node.endIndex);
+    if (unknown) markUnknown(out);
+    setStringOffsets(out, { text: value, offsets });
+    const only = pieces.length === 1 ? pieces[0]!.literal : undefined;
+    if (only && escapes) {
+      setVerbatimString(out, { start: contentStart, style: "hcl-quoted" });
+      const last = strings[strings.length - 1]!;
+      last.outer = [node.startIndex, node.endIndex];
+    } else if (pieces.length > 1 || unknown) setValuePieces(out, pieces);
+    return out;
+  };
+
+  const convert = (node: TsNode | null | undefined): JsonExpression => {
+    if (!node) return literal(null, 0, 0);
+    switch (node.type) {
+      case "expression":
+      case "literal_value":
+      case "collection_value":
+      case "template_expr":
+        return node.namedChildCount === 1 ? convert(node.namedChild(0)) : unknownOf(node);
+      case "numeric_lit":
+        return literal(Number(node.text), node.startIndex, node.endIndex);
+      case "bool_lit":
+        return literal(node.text === "true", node.startIndex, node.endIndex);
+      case "null_lit":
+        return literal(null, node.startIndex, node.endIndex);
+      case "string_lit":
+      case "quoted_template":
+        return template(node, node.startIndex + 1, node.endIndex - 1, true);
+      case "heredoc_template": {
+        const start = text.indexOf("\n", node.startIndex) + 1;
+        const closing = node.namedChildren.filter((c) => c?.type === "heredoc_identifier").pop();
+        const end = closing ? text.lastIndexOf("\n", closing.startIndex) + 1 : node.endIndex;
+        // `<<-` strips indentation, which moves characters off their columns: such a heredoc is read, never fixed.
+        return template(node, start, Math.max(start, end), false);
+      }
+      case "object": {
+        const properties = node.namedChildren
+          .filter((c): c is TsNode => c?.type === "object_elem")
+          .map((elem) => {
+            const [keyNode, valueNode] = elem.namedChildren.filter((c): c is TsNode => c?.type === "expression");
+            const keyText = keyNode?.namedChild(0)?.type === "variable_expr" ? keyNode.text : undefined;
+            const key = keyText !== undefined ? literal(keyText, keyNode!.startIndex, keyNode!.endIndex) : convert(keyNode);
+            return property(key, convert(valueNode));
+          });
+        return object(properties, node.startIndex, node.endIndex);
+      }
+      case "tuple":
+        return array(
+          node.namedChildren.filter((c): c is TsNode => c?.type === "expression").map(convert),
+          node.startIndex,
+          node.endIndex,
+        );
+      case "function_call": {
+        const name = node.namedChild(0)?.text;
+        const args = node.namedChildren.find((c) => c?.type === "function_arguments");
+        const first = args?.namedChildren.find((c) => c?.type === "expression");
+        if (name === "jsonencode" && first) return convert(first);
+        const out = unknownOf(node);
+        (out as unknown as { call?: { name: string; args: JsonExpression[] } }).call = {
+          name: name ?? "",
+          args: (args?.namedChildren ?? []).filter((c): c is TsNode => c?.type === "expression").map(convert),
+        };
+        return out;
+      }
+      default:
+        return unknownOf(node);
+    }
+  };
+
+  /** A block's body: attributes as properties, nested blocks as lists of objects under their type. */
+  const body = (node: TsNode | undefined, start: number, end: number): JsonObject => {
+    const properties: JsonProperty[] = [];
+    const nested = new Map<string, { key: JsonExpression; items: JsonExpression[] }>();
+    for (const child of node?.namedChildren ?? []) {
+      if (child?.type === "attribute") {
+        const id = child.namedChild(0)!;
+        properties.push(property(literal(id.text, id.startIndex, id.endIndex), convert(child.namedChildren.find((c) => c?.type === "expression"))));
+      } else if (child?.type === "block") {
+        const id = child.namedChild(0)!;
+        const inner = child.namedChildren.find((c) => c?.type === "body") ?? undefined;
+        const item = body(inner, child.startIndex, child.endIndex);
+        const entry = nested.get(id.text) ?? { key: literal(id.text, id.startIndex, id.endIndex), items: [] };
+        entry.items.push(item);
+        nested.set(id.text, entry);
+      }
+    }
+    for (const { key, items } of nested.values()) properties.push(property(key, array(items, items[0]!.range[0], items[items.length - 1]!.range[1])));
+    properties.sort((a, b) => a.range[0] - b.range[0]);
+    return object(properties, start, end);
+  };
+
+  const blocks: TerraformBlock[] = [];
+  const topBody = root.namedChildren.find((c) => c?.type === "body");
+  const bodies: JsonProperty[] = [];
+  for (const block of topBody?.namedChildren ?? []) {
+    if (block?.type !== "block") continue;
+    const kind = block.namedChild(0)?.text;
+    if (kind !== "resource" && kind !== "data") continue;
+    const labels = block.namedChildren.filter((c): c is TsNode => c?.type === "string_lit").map((c) => c.text.slice(1, -1));
+    const [type, name] = labels;
+    if (!type || !name || !(type.startsWith("aws_ecr_") || type === "aws_iam_policy_document")) continue;
+    const inner = block.namedChildren.find((c) => c?.type === "body") ?? undefined;
+    const converted = body(inner, block.startIndex, block.endIndex);
+    blocks.push({ kind, type, name, body: converted });
+    const id = block.namedChild(0)!;
+    bodies.push(property(literal(`${kind}.${type}.${name}`, id.startIndex, id.endIndex), converted, block.startIndex, block.endIndex));
+  }
+  tree.delete();
+  const expression = object(bodies, 0, text.length);
+  const statement = { type: "JSONExpressionStatement", expression, range: expression.range, loc: expression.loc };
+  const program = { type: "Program", body: [statement], comments: [], tokens: [], range: [0, text.length], loc: loc(0, text.length) } as unknown as JsonProgram;
+  setParents(program as unknown as JsonNode, undefined);
+  setForeignHost(program, { syntax: "hcl", strings, unknownRanges });
+  blocksByProgram.set(program, blocks);
+  return { ok: true, ast: program, tree: { ast: program, blocks } };
+}
+
+function findError(node: TsNode): TsNode | undefined {
+  if (node.type === "ERROR" || node.isMissing) return node;
+  for (const child of node.children) {
+    if (child && (child.hasError || child.type === "ERROR" || child.isMissing)) return findError(child) ?? child;
+  }
+  return undefined;
+}
+
+/** Terraform values: strings are what the converter assembled; unknown parts were marked while converting. */
+export const terraformValues: ValueReader = {
+  language: "Terraform",
+  string(node: JsonExpression): HostString | undefined {
+    if (node.type === "JSONLiteral" && typeof node.value === "string") return { value: node.value, unknown: isUnknownValue(node) };
+    return undefined;
+  },
+  isExpression: () => false,
+};
