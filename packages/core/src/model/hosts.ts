@@ -2,6 +2,8 @@ import type { AST } from "jsonc-eslint-parser";
 import { propertyName, rootExpression, type JsonExpression, type JsonObject, type JsonProgram, type JsonProperty } from "../parse.js";
 import { parseEmbeddedJson, walkNodes } from "../embedded-json.js";
 import { terraformValues, type TerraformBlock } from "../terraform.js";
+import { setParents } from "../yaml.js";
+import type { JsonNode } from "../parse.js";
 import { cloudFormationValues } from "../cloudformation.js";
 import type { RegistryContext } from "../config/registry.js";
 import { readPolicyDocument, type PolicyDocument } from "./policy.js";
@@ -274,7 +276,7 @@ export function terraformDocuments(ast: JsonProgram, blocks: TerraformBlock[]): 
     const field = (name: string) => block.body.properties.find((p) => propertyName(p) === name);
     const policyKind = TERRAFORM_POLICIES[block.type];
     if (policyKind) {
-      const property = field("policy");
+      const property = policyDocumentReference(field("policy"), blocks) ?? field("policy");
       const document = property && policyAt(ast, property, policyKind, host("policy"), decision(policyKind, "the policy"), terraformValues);
       if (document) documents.push(document);
       continue;
@@ -300,11 +302,85 @@ export function terraformDocuments(ast: JsonProgram, blocks: TerraformBlock[]): 
         break;
       }
       case "aws_ecr_repository_creation_template": {
-        const node = renamed(block.body, { prefix: "prefix", applied_for: "appliedFor", repository_policy: "repositoryPolicy", custom_role_arn: "customRoleArn", resource_tags: "resourceTags", description: "description" })!;
+        const withPolicy = { ...block.body, properties: block.body.properties.map((p) => (propertyName(p) === "repository_policy" ? (policyDocumentReference(p, blocks) ?? p) : p)) } as JsonObject;
+        const node = renamed(withPolicy, { prefix: "prefix", applied_for: "appliedFor", repository_policy: "repositoryPolicy", custom_role_arn: "customRoleArn", resource_tags: "resourceTags", description: "description" })!;
         documents.push(...templateDocuments(ast, node, host(""), terraformValues, decision("repository-creation-template", "the arguments")));
         break;
       }
     }
   }
   return { documents, decision: { kind: "terraform-module", reason: "content", why: `a Terraform file with ${count} aws_ecr resource${count === 1 ? "" : "s"}` } };
+}
+
+/** A node of a synthesised policy, placed on the Terraform node it stands for. */
+function synthetic<T extends JsonNode>(node: Record<string, unknown>, at: { range: [number, number]; loc: JsonNode["loc"] }): T {
+  return { ...node, range: at.range, loc: at.loc } as unknown as T;
+}
+
+/**
+ * `policy = data.aws_iam_policy_document.<name>.json`: the policy that data source builds, as a policy object whose
+ * nodes are the data block's own (`statement` → Statement, `actions` → Action, `principals { type, identifiers }` →
+ * Principal, `condition { test, variable, values }` → Condition), so findings point into the data block. A missing
+ * `effect` is Allow, as Terraform writes it. Undefined for any other value.
+ */
+function policyDocumentReference(property: JsonProperty | undefined, blocks: TerraformBlock[]): JsonProperty | undefined {
+  const value = property?.value;
+  if (!property || value?.type !== "JSONLiteral" || typeof value.value !== "string") return undefined;
+  const m = /^\$\{data\.aws_iam_policy_document\.([\w-]+)\.json\}$/.exec(value.value);
+  const data = m && blocks.find((b) => b.kind === "data" && b.type === "aws_iam_policy_document" && b.name === m[1]);
+  // Documents merged from others, or statements written by `dynamic` blocks, are not all written here: unknown.
+  if (!data || data.body.properties.some((p) => ["source_policy_documents", "override_policy_documents", "source_json", "override_json", "dynamic"].includes(propertyName(p)))) return undefined;
+  const list = (p: JsonProperty | undefined) => (p?.value.type === "JSONArrayExpression" ? p.value.elements.filter((e): e is JsonObject => e?.type === "JSONObjectExpression") : []);
+  const of = (o: JsonObject, name: string) => o.properties.find((p) => propertyName(p) === name);
+  const prop = (name: string, key: JsonNode, v: JsonExpression): JsonProperty => {
+    const k = synthetic<JsonExpression>({ type: "JSONLiteral", value: name, raw: JSON.stringify(name) }, key as never);
+    return synthetic<JsonProperty>({ type: "JSONProperty", key: k, value: v, kind: "init", computed: false, method: false, shorthand: false }, { range: [key.range[0], v.range[1] > key.range[0] ? v.range[1] : key.range[1]], loc: { start: key.loc.start, end: v.range[1] > key.range[0] ? v.loc.end : key.loc.end } });
+  };
+  const object = (properties: JsonProperty[], at: JsonNode) => synthetic<JsonObject>({ type: "JSONObjectExpression", properties }, at as never);
+  const renames: Record<string, string> = { sid: "Sid", effect: "Effect", actions: "Action", not_actions: "NotAction", resources: "Resource", not_resources: "NotResource" };
+  const statementsProperty = of(data.body, "statement");
+  const statements = list(statementsProperty).map((st) => {
+    const properties: JsonProperty[] = [];
+    for (const p of st.properties) {
+      const name = propertyName(p);
+      if (renames[name]) properties.push(prop(renames[name]!, p.key, p.value));
+    }
+    if (!of(st, "effect")) properties.push(prop("Effect", st, synthetic<JsonExpression>({ type: "JSONLiteral", value: "Allow", raw: '"Allow"' }, st as never)));
+    for (const [block, key] of [["principals", "Principal"], ["not_principals", "NotPrincipal"]] as const) {
+      const principals = of(st, block);
+      if (!principals) continue;
+      const entries = list(principals).map((pr) => {
+        const type = of(pr, "type")?.value;
+        const identifiers = of(pr, "identifiers");
+        const typeName = type?.type === "JSONLiteral" ? String(type.value) : "";
+        return prop(typeName, type ?? pr, identifiers?.value ?? synthetic<JsonExpression>({ type: "JSONArrayExpression", elements: [] }, pr as never));
+      });
+      const everyone = entries.length === 1 && propertyName(entries[0]!) === "*";
+      const principalValue = everyone ? entries[0]!.value : object(entries, principals.value);
+      properties.push(prop(key, principals.key, principalValue));
+    }
+    const conditions = of(st, "condition");
+    if (conditions) {
+      const byTest = new Map<string, JsonProperty[]>();
+      const testKeys = new Map<string, JsonNode>();
+      for (const c of list(conditions)) {
+        const test = of(c, "test")?.value;
+        const variable = of(c, "variable")?.value;
+        const values = of(c, "values")?.value;
+        if (test?.type !== "JSONLiteral" || variable?.type !== "JSONLiteral" || !values) continue;
+        const t = String(test.value);
+        byTest.set(t, [...(byTest.get(t) ?? []), prop(String(variable.value), variable, values)]);
+        if (!testKeys.has(t)) testKeys.set(t, test);
+      }
+      const entries = [...byTest].map(([t, vars]) => prop(t, testKeys.get(t)!, object(vars, testKeys.get(t)!)));
+      properties.push(prop("Condition", conditions.key, object(entries, conditions.value)));
+    }
+    properties.sort((a, b) => a.range[0] - b.range[0]);
+    return object(properties, st);
+  });
+  const statementArray = synthetic<JsonExpression>({ type: "JSONArrayExpression", elements: statements }, (statementsProperty?.value ?? data.body) as never);
+  const version = of(data.body, "version");
+  const root = object([...(version ? [prop("Version", version.key, version.value)] : []), ...(statementsProperty ? [prop("Statement", statementsProperty.key, statementArray)] : [])], data.body);
+  setParents(root, property.parent as JsonNode);
+  return { ...property, value: root } as JsonProperty;
 }
