@@ -317,3 +317,65 @@ export const terraformValues: ValueReader = {
   },
   isExpression: () => false,
 };
+
+/** `.tf.json` files (Terraform's JSON syntax, which `cdktf synth` writes). */
+export function isTerraformJsonFile(filePath: string | undefined): boolean {
+  return filePath !== undefined && /\.tf\.json$/i.test(filePath);
+}
+
+/** Nested blocks that Terraform's JSON syntax lets a file write as one object instead of a list of them. */
+const JSON_BLOCKS = new Set(["replication_configuration", "rule", "destination", "repository_filter", "statement", "principals", "not_principals", "condition"]);
+
+/**
+ * The `resource` and `data` blocks of a `.tf.json` file, read from the JSON tree in place: a string with `${…}` is a
+ * template whose data-source references resolve to the registry and whose other parts are unknown (the node's value
+ * becomes what the template stands for); a nested block written as one object is read as a list of one.
+ */
+export function terraformJsonBlocks(ast: JsonProgram, registry: RegistryContext | undefined): TerraformBlock[] {
+  const root = ast.body[0]?.expression;
+  const blocks: TerraformBlock[] = [];
+  if (root?.type !== "JSONObjectExpression") return blocks;
+  const name = (p: JsonProperty) => (p.key.type === "JSONIdentifier" ? p.key.name : String(p.key.value));
+  const resolve = (node: JsonNode) => {
+    if (node.type === "JSONLiteral" && typeof node.value === "string" && node.value.includes("${")) {
+      let unknown = false;
+      const value = node.value.replace(/\$\$\{/g, "\u0000").replace(/\$\{([^}]*)\}/g, (whole, inner: string) => {
+        const known = dataSourceValue(inner.trim(), registry);
+        if (known === undefined) unknown = true;
+        return known ?? whole;
+      });
+      (node as { value: unknown }).value = value.replace(/\u0000/g, "${");
+      if (unknown) markUnknown(node);
+      return;
+    }
+    if (node.type === "JSONObjectExpression") {
+      for (const p of node.properties) {
+        resolve(p.value);
+        if (JSON_BLOCKS.has(name(p)) && p.value.type === "JSONObjectExpression") {
+          const item = p.value;
+          const list = { type: "JSONArrayExpression", elements: [item], range: item.range, loc: item.loc, parent: p } as unknown as JsonExpression;
+          (item as { parent?: unknown }).parent = list;
+          (p as { value: JsonExpression }).value = list;
+        }
+      }
+    } else if (node.type === "JSONArrayExpression") for (const e of node.elements) if (e) resolve(e);
+  };
+  for (const section of root.properties) {
+    const kind = name(section);
+    if ((kind !== "resource" && kind !== "data") || section.value.type !== "JSONObjectExpression") continue;
+    for (const typeProperty of section.value.properties) {
+      const type = name(typeProperty);
+      if (!(type.startsWith("aws_ecr_") || type === "aws_iam_policy_document") || typeProperty.value.type !== "JSONObjectExpression") continue;
+      for (const instance of typeProperty.value.properties) {
+        const bodies = instance.value.type === "JSONArrayExpression" ? instance.value.elements : [instance.value];
+        for (const body of bodies) {
+          if (body?.type !== "JSONObjectExpression") continue;
+          resolve(body);
+          blocks.push({ kind, type, name: name(instance), body });
+        }
+      }
+    }
+  }
+  setForeignHost(ast, { syntax: "hcl", strings: [] });
+  return blocks;
+}

@@ -19,7 +19,7 @@ import type { RegistryContext } from "../config/registry.js";
 import type { TextEdit } from "../rule.js";
 import { foreignHost, type ForeignHost } from "./values.js";
 import { isYamlFile, parseYamlText } from "../yaml.js";
-import { isTerraformFile, parseTerraformText, terraformBlocksOf } from "../terraform.js";
+import { isTerraformFile, isTerraformJsonFile, parseTerraformText, terraformBlocksOf, terraformJsonBlocks } from "../terraform.js";
 
 export type { FileKind } from "./kinds.js";
 // Kept here too for the modules that imported it from this one.
@@ -245,6 +245,11 @@ export function readEcrFile(text: string, options: ReadOptions = {}): FileReadin
 export function parseEcrFile(text: string, options: ReadOptions = {}): FileReading {
   if (isYamlFile(options.filePath, text)) return readYamlTemplate(text, options);
   if (isTerraformFile(options.filePath)) return readTerraform(text, options);
+  if (isTerraformJsonFile(options.filePath)) {
+    const parsed = parseJsonText(text, "JSON");
+    if (!parsed.ok) return { status: "parse-error", error: parsed.error };
+    return readTerraformJsonAst(parsed.ast, options);
+  }
   const parsed = parseJsonText(text, syntaxForFile(options.filePath));
   if (!parsed.ok) return { status: "parse-error", error: parsed.error };
   return readAst(parsed.ast, options);
@@ -276,8 +281,15 @@ export function readTerraformAst(ast: JsonProgram): FileReading {
   return ours(ast, documents, decision);
 }
 
+/** A `.tf.json` file read by the JSON parser: its `aws_ecr_*` resources, as for a `.tf` file. */
+export function readTerraformJsonAst(ast: JsonProgram, options: ReadOptions = {}): FileReading {
+  const { documents, decision } = terraformDocuments(ast, terraformJsonBlocks(ast, options.registry));
+  return ours(ast, documents, decision);
+}
+
 /** Reads a tree of any host syntax: JSON, a YAML template or a Terraform file. */
 export function readAnyAst(ast: JsonProgram, options: ReadOptions = {}): FileReading {
+  if (isTerraformJsonFile(options.filePath)) return readTerraformJsonAst(ast, options);
   const syntax = foreignHost(ast)?.syntax;
   if (syntax === "yaml") return readYamlAst(ast, options);
   if (syntax === "hcl") return readTerraformAst(ast);
