@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { relative } from "node:path";
-import { declaredKindForFile, mightBeEcrFile, registryForFile, trustFromConfig } from "@ecrlint/core";
+import { declaredKindForFile, mightBeEcrFile, registryForFile, trustFromConfig, type TerraformFileReference } from "@ecrlint/core";
 import { hashText, type ResultCache } from "./cache.js";
 import type { Configs } from "./configs.js";
 import { EcrlintError } from "./errors.js";
@@ -38,7 +38,7 @@ function readBuffer(filePath: string, cwd: string): Buffer {
  * that is not ours or that a nested config ignores. The text's marker test runs here, once: the parser behind
  * `lintSource` trusts it. An unchanged file's outcome comes from the cache.
  */
-export function readFile(filePath: string, configs: Configs, options: LintOptions, cache: ResultCache | undefined): FileEntry | undefined {
+export function readFile(filePath: string, configs: Configs, options: LintOptions, cache: ResultCache | undefined, referenced?: ReadonlyMap<string, TerraformFileReference>): FileEntry | undefined {
   const buffer = readBuffer(filePath, configs.cwd);
   let text = buffer.toString("utf8");
   // Cheap tests first: most JSON in a monorepo is not ours and never reaches a config lookup or a parser.
@@ -49,7 +49,10 @@ export function readFile(filePath: string, configs: Configs, options: LintOption
   if (options.ignore !== false && configs.ignores(loaded, filePath)) return undefined;
   if (buffer.length > MAX_FILE_BYTES) return { filePath, bom, text, outcome: { status: "too-large", bytes: buffer.length } };
   const rules = configs.rules(loaded);
-  const declared = declaredKindForFile(filePath, loaded);
+  // The config's kinds first; then a policy file that Terraform reads with file() is the kind of that resource.
+  const reference = referenced?.get(filePath);
+  if (reference?.template && /[$%]\{/.test(text)) return undefined;
+  const declared = declaredKindForFile(filePath, loaded) ?? (reference ? { kind: reference.kind, declaredBy: reference.from } : undefined);
   const context: SourceContext = { filePath, registry: registryForFile(filePath, loaded), trust: trustFromConfig(loaded), rules, ...(declared ? { declared } : {}) };
   let outcome: SourceOutcome | undefined;
   let key: { content: string; settings: string } | undefined;

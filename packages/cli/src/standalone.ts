@@ -1,6 +1,7 @@
-import { isTerraformFile, loadTerraformParser } from "@ecrlint/core";
+import { existsSync, readFileSync } from "node:fs";
+import { isTerraformFile, loadTerraformParser, terraformFileReferences, type TerraformFileReference } from "@ecrlint/core";
 import { realpath } from "node:fs/promises";
-import { relative, resolve } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { ResultCache, defaultCacheLocation } from "./cache.js";
 import { Configs } from "./configs.js";
 import { DEFAULT_FILES, discoverFiles } from "./discover.js";
@@ -64,10 +65,20 @@ export async function lint(options: LintOptions = {}): Promise<LintReport> {
   const cache = options.cache && !fixing ? await ResultCache.open(options.cacheLocation ?? defaultCacheLocation(cwd), cacheVersion()) : undefined;
 
   // The HCL grammar is WebAssembly, loaded once and only when a Terraform file is to be read.
-  if (discovery.files.some((f) => isTerraformFile(f))) await loadTerraformParser();
+  const referenced = new Map<string, TerraformFileReference>();
+  if (discovery.files.some((f) => isTerraformFile(f))) {
+    await loadTerraformParser();
+    for (const f of discovery.files.filter((x) => isTerraformFile(x))) {
+      const text = readFileSync(f, "utf8");
+      if (!text.includes("aws_ecr_")) continue;
+      for (const reference of terraformFileReferences(text, relative(cwd, f), (d, p) => join(cwd, d, p), dirname)) if (existsSync(reference.path)) referenced.set(reference.path, reference);
+    }
+  }
+  // A policy file read with file() is linted even when its name is not one the run discovers (`policy.json.tpl`).
+  const files = [...new Set([...discovery.files, ...[...referenced.keys()].filter((p) => !relative(cwd, p).startsWith(".."))])].sort();
   const entries: FileEntry[] = [];
-  for (const filePath of discovery.files) {
-    const entry = readFile(filePath, configs, options, cache);
+  for (const filePath of files) {
+    const entry = readFile(filePath, configs, options, cache, referenced);
     if (entry) entries.push(entry);
   }
   const project = runProjectRules(entries, cwd);

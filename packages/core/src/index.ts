@@ -56,7 +56,15 @@ export { hostValue, isUnknownValue, plainJsonValues, valuePieces, type HostStrin
 export { embeddingOf, escapeForString, locateInString, parseEmbeddedJson, type EmbeddedParse, type StringEmbedding } from "./embedded-json.js";
 export { cloudFormationValues, intrinsicName } from "./cloudformation.js";
 export { isYamlFile, parseYamlText } from "./yaml.js";
-export { isTerraformFile, isTerraformParserLoaded, loadTerraformParser, parseTerraformText, terraformValues } from "./terraform.js";
+export {
+  isTerraformFile,
+  isTerraformParserLoaded,
+  loadTerraformParser,
+  parseTerraformText,
+  terraformFileReferences,
+  terraformValues,
+  type TerraformFileReference,
+} from "./terraform.js";
 export { foreignHost, type ForeignHost } from "./model/values.js";
 export {
   hasUnknownValues,

@@ -379,3 +379,44 @@ export function terraformJsonBlocks(ast: JsonProgram, registry: RegistryContext 
   setForeignHost(ast, { syntax: "hcl", strings: [] });
   return blocks;
 }
+
+/** A policy file that a Terraform resource reads with `file()` or `templatefile()`. */
+export interface TerraformFileReference {
+  /** Absolute path of the referenced file. */
+  path: string;
+  kind: "registry-policy" | "repository-policy";
+  /** The `.tf` file and resource that reference it, for `--print-config`. */
+  from: string;
+  /** True for `templatefile()`: the file is a template, linted only when it has no `${…}` or `%{…}` of its own. */
+  template: boolean;
+}
+
+const POLICY_ARGUMENTS: Record<string, { argument: string; kind: "registry-policy" | "repository-policy" }> = {
+  aws_ecr_registry_policy: { argument: "policy", kind: "registry-policy" },
+  aws_ecr_repository_policy: { argument: "policy", kind: "repository-policy" },
+  aws_ecr_repository_creation_template: { argument: "repository_policy", kind: "repository-policy" },
+};
+
+/**
+ * The policy files a `.tf` file's ECR resources read: `policy = file("${path.module}/registry-policy.json")` or
+ * `templatefile(…)`, with the path resolved from the module's directory (`path.module`, or a relative path). A path
+ * built from anything else (a variable) is unknown and not followed.
+ */
+export function terraformFileReferences(text: string, filePath: string, join: (dir: string, path: string) => string, dirname: (path: string) => string): TerraformFileReference[] {
+  if (!parser || !/\b(?:template)?file\s*\(/.test(text)) return [];
+  const parsed = parseTerraformText(text, undefined);
+  if (!parsed.ok || !parsed.tree) return [];
+  const out: TerraformFileReference[] = [];
+  for (const block of parsed.tree.blocks) {
+    const spec = block.kind === "resource" ? POLICY_ARGUMENTS[block.type] : undefined;
+    const property = spec && block.body.properties.find((p) => p.key.type === "JSONLiteral" && p.key.value === spec.argument);
+    const call = (property?.value as { call?: { name: string; args: JsonExpression[] } } | undefined)?.call;
+    if (!spec || !call || (call.name !== "file" && call.name !== "templatefile")) continue;
+    const arg = call.args[0];
+    if (arg?.type !== "JSONLiteral" || typeof arg.value !== "string") continue;
+    const path = arg.value.replace(/^\$\{path\.module\}\/?/, "");
+    if (path.includes("${")) continue;
+    out.push({ path: join(dirname(filePath), path), kind: spec.kind, from: `${block.type}.${block.name} in ${filePath}`, template: call.name === "templatefile" });
+  }
+  return out;
+}
