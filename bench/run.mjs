@@ -8,11 +8,13 @@ import { fileURLToPath } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, "..");
-const tree = join(here, ".tree");
+// BENCH_TF=1: a tenth of the files are Terraform (`.tf`), a tenth of those with aws_ecr_ resources.
+const TF = process.env.BENCH_TF === "1";
+const tree = join(here, TF ? ".tree-tf" : ".tree");
 const TOTAL = Number(process.env.BENCH_FILES ?? 20_000);
 const POLICIES = Number(process.env.BENCH_POLICIES ?? 400);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
-const SHAPE = `v1:${TOTAL}:${POLICIES}`;
+const SHAPE = `v2:${TOTAL}:${POLICIES}:${TF ? "tf" : "json"}`;
 
 /** A small deterministic generator, so every run lints the same tree. */
 function rng(seed) {
@@ -73,6 +75,14 @@ function generate() {
     writeFileSync(join(dir, "tsconfig.json"), `{\n  // generated\n  "extends": "../../tsconfig.base.json",\n  "compilerOptions": { "outDir": "dist", "rootDir": "src" },\n  "include": ["src"]\n}\n`);
     writeFileSync(join(dir, "src", "fixture.json"), JSON.stringify({ items: Array.from({ length: 30 }, (_, k) => ({ id: k, label: `item ${k}`, enabled: k % 2 === 0 })) }));
     written += 3;
+    if (TF && p % 3 === 0 && written < TOTAL) {
+      const ecr = (p / 3) % 10 === 0;
+      const resource = ecr
+        ? `resource "aws_ecr_registry_policy" "this" {\n  policy = jsonencode({\n    Version = "2012-10-17"\n    Statement = [{\n      Sid       = "Pull"\n      Effect    = "Allow"\n      Principal = { AWS = "arn:aws:iam::111122223333:root" }\n      Action    = ["ecr:BatchGetImage"]\n      Resource  = "arn:aws:ecr:\${data.aws_region.current.name}:\${data.aws_caller_identity.current.account_id}:repository/*"\n    }]\n  })\n}\n`
+        : `resource "aws_s3_bucket" "b${p}" {\n  bucket = "bench-${p}"\n  tags   = { team = "t${p % 7}" }\n}\n`;
+      writeFileSync(join(dir, "main.tf"), `variable "name" {\n  type = string\n}\n\n${resource}`);
+      written++;
+    }
   }
   // A repository of its own, so that the runner's .gitignore handling stops here and not at ecrlint's own root.
   execFileSync("git", ["init", "-q"], { cwd: tree });
@@ -119,6 +129,6 @@ const eslintMs = rows[3].ms;
 const table = [["", "median ms", "x baseline", "eslint / this", "findings"]];
 for (const r of rows) table.push([r.label, r.ms.toFixed(0), (r.ms / base).toFixed(2), (eslintMs / r.ms).toFixed(1), String(findings(r.output))]);
 const widths = table[0].map((_, i) => Math.max(...table.map((row) => row[i].length)));
-process.stdout.write(`\n${TOTAL} files (${POLICIES} policy files), median of ${RUNS} runs, node ${process.version}\n\n`);
+process.stdout.write(`\n${TOTAL} files (${POLICIES} policy files${TF ? ", a tenth of all files .tf" : ""}), median of ${RUNS} runs, node ${process.version}\n\n`);
 for (const row of table) process.stdout.write(`${row.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ")}\n`);
 process.stdout.write(`\ntargets: ecrlint within 2.00x of the baseline, eslint / ecrlint at least 5\n`);
