@@ -16,7 +16,7 @@ type Findings = Record<string, unknown[]>;
 /** Each example is a project of its own (its own config, its own registries), so each is linted from its own folder. */
 const trees = [
   { name: "fixtures", dir: join(repoDir, "fixtures"), projects: ["."], eslintConfig: "plugin" as const },
-  { name: "examples", dir: join(repoDir, "examples"), projects: ["platform-infra", "with-mistakes"], eslintConfig: "own" as const },
+  { name: "examples", dir: join(repoDir, "examples"), projects: ["iac", "platform-infra", "with-mistakes"], eslintConfig: "own" as const },
 ];
 
 const posix = (root: string, filePath: string) => relative(root, filePath).split(sep).join("/");
