@@ -7,19 +7,27 @@ import { noBroadPullThroughCacheScope } from "./no-broad-pull-through-cache-scop
 import { noDuplicateSid } from "./no-duplicate-sid/index.js";
 import { noExternalPrincipal } from "./no-external-principal/index.js";
 import { noPublicAccess } from "./no-public-access/index.js";
+import { noRedundantEntry } from "./no-redundant-entry/index.js";
 import { noRegionMismatch } from "./no-region-mismatch/index.js";
 import { noRepositoryPolicyResource } from "./no-repository-policy-resource/index.js";
+import { noUnguardedServicePrincipal } from "./no-unguarded-service-principal/index.js";
+import { noUnsupportedConditionKey } from "./no-unsupported-condition-key/index.js";
+import { noWildcardInExactOperator } from "./no-wildcard-in-exact-operator/index.js";
+import { plainJson } from "./plain-json/index.js";
 import { pullThroughCachePrefixExists } from "./pull-through-cache-prefix-exists/index.js";
 import { replicationDestinationAllowed } from "./replication-destination-allowed/index.js";
 import { requireReplicateImage } from "./require-replicate-image/index.js";
 import { validAction } from "./valid-action/index.js";
 import { validArn } from "./valid-arn/index.js";
 import { validCondition } from "./valid-condition/index.js";
+import { validConditionBlock } from "./valid-condition-block/index.js";
+import { validNetworkCondition } from "./valid-network-condition/index.js";
 import { validPolicy } from "./valid-policy/index.js";
+import { validPolicyVariable } from "./valid-policy-variable/index.js";
 import { validPrincipal } from "./valid-principal/index.js";
 import { validRepositoryCreationTemplate } from "./valid-repository-creation-template/index.js";
 
-export { maxPolicySize, noAccountMismatch, noBroadPullThroughCacheScope, noDuplicateSid, noExternalPrincipal, noPublicAccess, noRegionMismatch, noRepositoryPolicyResource, pullThroughCachePrefixExists, replicationDestinationAllowed, requireReplicateImage, validAction, validArn, validCondition, validPolicy, validPrincipal, validRepositoryCreationTemplate };
+export { maxPolicySize, noAccountMismatch, noBroadPullThroughCacheScope, noDuplicateSid, noExternalPrincipal, noPublicAccess, noRedundantEntry, noRegionMismatch, noRepositoryPolicyResource, noUnguardedServicePrincipal, noUnsupportedConditionKey, noWildcardInExactOperator, plainJson, pullThroughCachePrefixExists, replicationDestinationAllowed, requireReplicateImage, validAction, validArn, validCondition, validConditionBlock, validNetworkCondition, validPolicy, validPolicyVariable, validPrincipal, validRepositoryCreationTemplate };
 
 /** Every rule, single-file and cross-file, in the order their ids sort. */
 export const ruleList: readonly AnyRule[] = [
@@ -29,15 +37,23 @@ export const ruleList: readonly AnyRule[] = [
   noDuplicateSid,
   noExternalPrincipal,
   noPublicAccess,
+  noRedundantEntry,
   noRegionMismatch,
   noRepositoryPolicyResource,
+  noUnguardedServicePrincipal,
+  noUnsupportedConditionKey,
+  noWildcardInExactOperator,
+  plainJson,
   pullThroughCachePrefixExists,
   replicationDestinationAllowed,
   requireReplicateImage,
   validAction,
   validArn,
   validCondition,
+  validConditionBlock,
+  validNetworkCondition,
   validPolicy,
+  validPolicyVariable,
   validPrincipal,
   validRepositoryCreationTemplate,
 ];

@@ -26,7 +26,7 @@ if (writeIndex(rulesDir, { check })) changed.push(join(rulesDir, "index.ts"));
 if (process.argv.includes("--index")) finish();
 
 const { ruleList } = await import(pathToFileURL(join(rulesDir, "dist/index.js")).href);
-const { formatMessage } = await import(pathToFileURL(join(root, "packages/core/dist/index.js")).href);
+const { ACCESS_ANALYZER_CHECKS_URL, configSeverity, formatMessage } = await import(pathToFileURL(join(root, "packages/core/dist/index.js")).href);
 
 const KIND_NAMES = {
   "registry-policy": "registry policy",
@@ -53,16 +53,28 @@ function replaceBetween(text, name, content, file) {
   return text.slice(0, a + begin.length) + "\n" + GENERATED + "\n" + content.trim() + "\n" + text.slice(b);
 }
 
+/** Access Analyzer's names for its finding types, as its check reference heads each check. */
+const FINDING_TYPES = { error: "Error", "security-warning": "Security warning", warning: "Warning", suggestion: "Suggestion" };
+
+/** The Access Analyzer checks a rule covers, each as its check reference titles it. */
+function accessAnalyzerChecks(rule, link) {
+  const checks = rule.meta.docs.accessAnalyzer.map((c) => `${FINDING_TYPES[c.type]} – ${c.check}`);
+  if (!checks.length) return "none (Access Analyzer does not know the registry or ECR's own rules)";
+  return link ? `[${checks.join("; ")}](${ACCESS_ANALYZER_CHECKS_URL})` : checks.join("; ");
+}
+
 function header(rule) {
   const kinds = (rule.kinds ?? []).map((k) => KIND_NAMES[k] ?? k).join(", ");
+  const { docs } = rule.meta;
   return [
-    `> ${rule.meta.docs.description}.`,
+    `> ${docs.description}.`,
     ">",
-    `> - Config: \`${rule.meta.docs.config}\`${rule.meta.docs.config === "recommended" ? " (and `strict`)" : ""}`,
+    `> - Config: \`${docs.config}\`${docs.config === "recommended" ? " (and `strict`)" : ""}, at \`${configSeverity(rule.meta)}\` (${FINDING_TYPES[docs.findingType].toLowerCase()} in Access Analyzer's terms)`,
+    `> - Access Analyzer checks: ${accessAnalyzerChecks(rule, true)}`,
     `> - Fixable: ${rule.meta.fixable ? "yes (`--fix`)" : "no"} · Suggestions: ${rule.meta.hasSuggestions ? "yes" : "no"}`,
     `> - Runs in: ${rule.check ? SCOPES.file : SCOPES.project}`,
     kinds ? `> - Reads: ${kinds}` : "",
-    `> - Relies on: REFERENCE ${rule.meta.docs.reference}`,
+    `> - Sources: ${docs.sources.map((d) => `[${d.title}](${d.url})`).join(" · ")}`,
   ].filter(Boolean).join("\n");
 }
 
@@ -121,11 +133,16 @@ for (const rule of ruleList) {
 }
 
 const rows = ruleList.map((rule) => {
-  const cfg = rule.meta.docs.config === "recommended" ? "✅ recommended, strict" : "strict";
+  const cfg = `${rule.meta.docs.config === "recommended" ? "✅ recommended, strict" : "strict"} (${configSeverity(rule.meta)})`;
   const where = rule.check ? "ESLint + `ecrlint`" : "`ecrlint`";
-  return `| [\`${rule.id}\`](rules/${rule.id}/README.md) | ${rule.meta.docs.description} | ${cfg} | ${rule.meta.fixable ? "🔧" : ""}${rule.meta.hasSuggestions ? "💡" : ""} | ${where} |`;
+  const checks = rule.meta.docs.accessAnalyzer.length ? accessAnalyzerChecks(rule, false) : "—";
+  return `| [\`${rule.id}\`](rules/${rule.id}/README.md) | ${rule.meta.docs.description} | ${cfg} | ${checks} | ${rule.meta.fixable ? "🔧" : ""}${rule.meta.hasSuggestions ? "💡" : ""} | ${where} |`;
 });
-const table = ["| Rule | What it catches | Config | Fix | Runs in |", "| --- | --- | --- | --- | --- |", ...rows].join("\n");
+const table = [
+  "| Rule | What it catches | Config (level) | Access Analyzer check | Fix | Runs in |",
+  "| --- | --- | --- | --- | --- | --- |",
+  ...rows,
+].join("\n");
 const readme = join(root, "README.md");
 write(readme, replaceBetween(readFileSync(readme, "utf8"), "rules table", table, readme));
 

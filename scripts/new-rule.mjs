@@ -28,6 +28,7 @@ const folder = join(rulesDir, id);
 if (existsSync(folder)) fail(`${relative(process.cwd(), folder) || folder} already exists`);
 
 const rule = `import { defineRule } from "@ecrlint/core";
+import { check, DOCS } from "../_shared/docs.js";
 import { policyOf } from "../_shared/util.js";
 
 export const ${exportName(id)} = defineRule({
@@ -37,7 +38,12 @@ export const ${exportName(id)} = defineRule({
     docs: {
       description: "TODO: say what the rule requires, in one sentence without a final period",
       config: "strict",
-      reference: "TODO: the REFERENCE section the rule relies on (§N and what it says)",
+      // TODO: Access Analyzer's finding type for what the rule reports (error, security-warning, warning, suggestion).
+      findingType: "warning",
+      // TODO: the Access Analyzer checks it covers, titled as in its check reference; [] when it knows nothing like it.
+      accessAnalyzer: [check("warning", "TODO")],
+      // TODO: the passages of the IAM or ECR documentation it relies on (add a page to _shared/docs.ts if needed).
+      sources: [DOCS.grammar],
     },
     messages: {
       TODO: "TODO: the message, with {{placeholders}} filled from the report's data.",
@@ -66,7 +72,7 @@ TODO
 
 ## Why
 
-TODO (cite the REFERENCE §N this relies on)
+TODO (quote the IAM or ECR documentation this relies on, and name the Access Analyzer check)
 
 ## Options
 

@@ -1,9 +1,73 @@
-import { compilePolicy, type CompiledPolicy } from "@ecrlint/core/evaluator";
+import { type JsonNode, parseArn, type PolicyDocument, type PolicyStatement, type RegistryContext, type StringValue } from "@ecrlint/core";
+import { actionMatches, compilePolicy, type CompiledPolicy, principalAccount, replicationGrant, statementCoversAction } from "@ecrlint/core/evaluator";
+import { awsPrincipalValues, isAllow } from "./util.js";
+
+const REPLICATE = "ecr:ReplicateImage";
+const CREATE = "ecr:CreateRepository";
+const IMPORT = "ecr:BatchImportUpstreamImage";
+
+/** A statement that lets another account create repositories here, the replication pattern, without a usable ReplicateImage. */
+export interface MissingReplicateImage {
+  statement: PolicyStatement;
+  /** Where the grant is written (the CreateRepository action). */
+  grantNode: JsonNode;
+  principal: StringValue;
+  resource: string;
+  account: string;
+  /** `missing`: never allowed; `cancelled`: allowed, but the Deny of that statement index cancels it. */
+  status: "missing" | "cancelled";
+  denyIndex?: number;
+  denyLine?: number;
+}
+
+/**
+ * The cause of a failing cross-account replication as the destination's policy shows it: one entry per statement
+ * and principal. require-replicate-image reports these, and the rules that see the same failure from elsewhere (the
+ * registry's configured sources, a replication configuration in another file) stay silent for these accounts.
+ */
+export function missingReplicateImageGrants(policy: PolicyDocument, registry: RegistryContext, compiled: () => CompiledPolicy): MissingReplicateImage[] {
+  const out: MissingReplicateImage[] = [];
+  for (const s of policy.statements) {
+    if (!isAllow(s) || !statementCoversAction(s, CREATE)) continue;
+    // CreateRepository with BatchImportUpstreamImage is the pull-through-cache pattern, not replication.
+    if (statementCoversAction(s, IMPORT)) continue;
+    const grantNode = s.action?.values.find((v) => actionMatches(v.value, CREATE))?.node ?? s.action?.property.value ?? s.notAction?.property.value;
+    if (!grantNode) continue;
+    for (const principal of awsPrincipalValues(s)) {
+      // An unknown value (a template parameter) is never judged.
+      if (principal.unknown) continue;
+      const account = principalAccount(principal.value);
+      if (!account) continue;
+      for (const v of s.resource?.values ?? []) {
+        if (v.unknown) continue;
+        const resource = v.value;
+        const arn = parseArn(resource);
+        const home = registry.account ?? (arn && /^\d{12}$/.test(arn.account) ? arn.account : undefined);
+        if (!home || home === account) continue;
+        const grant = replicationGrant(compiled(), { source: principal.value, destination: registry, repositories: { pattern: resource } });
+        if (grant.status === "granted" || grant.status === "undetermined") continue;
+        const cause: MissingReplicateImage = { statement: s, grantNode, principal, resource, account, status: grant.status === "cancelled" ? "cancelled" : "missing" };
+        if (grant.status === "cancelled") {
+          cause.denyIndex = grant.deny.index;
+          cause.denyLine = grant.deny.line ?? 1;
+        }
+        out.push(cause);
+        // One cause per principal and statement: a fix grants every resource of the statement at once.
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+export { REPLICATE };
 
 /** The destination policy as cached facts: its JSON value and the line of each statement, for messages. */
 export interface PolicyFacts {
   value: unknown;
   statementLines: number[];
+  /** Source accounts whose failing grant the policy itself shows (require-replicate-image reports them there). */
+  causedSources?: string[];
 }
 
 const compiled = new WeakMap<PolicyFacts, CompiledPolicy>();

@@ -1,5 +1,5 @@
-import { type Arn, arnSegmentOffsets, locateInString, type JsonExpression, type JsonNode, type JsonObject, type JsonProperty, parseArn, type PolicyDocument, type PolicyFile, type PolicyStatement, propertyName, type SourceLocation, type StringValue, type TextEdit } from "@ecrlint/core";
-import { isArnOperator } from "@ecrlint/core/evaluator";
+import { type Arn, arnSegmentOffsets, type ConditionOperatorBlock, locateInString, type JsonExpression, type JsonNode, type JsonObject, type JsonProperty, parseArn, type PolicyDocument, type PolicyFile, type PolicyStatement, propertyName, type SourceLocation, type StringValue, type TextEdit } from "@ecrlint/core";
+import { isArnOperator, parseOperator } from "@ecrlint/core/evaluator";
 
 export function policyOf(file: PolicyFile): PolicyDocument | undefined {
   return file.kind === "registry-policy" || file.kind === "repository-policy" ? file.policy : undefined;
@@ -116,4 +116,18 @@ export function removePropertyEdit(object: JsonObject, property: JsonProperty): 
   if (previous) return { range: [previous.range[1], property.range[1]], text: "" };
   if (next) return { range: [property.range[0], next.range[0]], text: "" };
   return { range: property.range, text: "" };
+}
+
+export interface ConditionBlock {
+  statement: PolicyStatement;
+  op: ConditionOperatorBlock;
+  /** The operator's parts as the evaluator reads them; undefined for an operator AWS does not have (valid-condition's concern). */
+  parsed: ReturnType<typeof parseOperator>;
+}
+
+/** Every condition operator block of a policy, with its statement and its parsed operator. */
+export function* conditionBlocks(policy: PolicyDocument): Generator<ConditionBlock> {
+  for (const statement of policy.statements) {
+    for (const op of statement.condition?.operators ?? []) yield { statement, op, parsed: parseOperator(op.operator) };
+  }
 }

@@ -1,5 +1,6 @@
 import { defineRule, hasWildcard } from "@ecrlint/core";
 import { editInString, knownSegment, locInString, policyArns, policyOf, strictMajority, type ArnValue } from "../_shared/util.js";
+import { DOCS } from "../_shared/docs.js";
 
 export const noAccountMismatch = defineRule({
   id: "no-account-mismatch",
@@ -8,7 +9,9 @@ export const noAccountMismatch = defineRule({
     docs: {
       description: "Require repository ARNs in a registry policy to name the registry's own account",
       config: "recommended",
-      reference: "§2 (the account must be the destination registry's own account), §5 (repository ARNs)",
+      findingType: "error",
+      accessAnalyzer: [],
+      sources: [DOCS.resource, DOCS.arns, DOCS.replicationPermissions],
     },
     messages: {
       accountMismatch: 'Account "{{account}}" is not the registry\'s account "{{expected}}": a registry policy only governs its own repositories, so this statement never applies.',

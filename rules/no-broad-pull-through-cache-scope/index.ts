@@ -1,6 +1,7 @@
 import { arnSegmentOffsets, defineRule, hasWildcard, parseArn, type PolicyStatement, type ReportDescriptor, type StringValue } from "@ecrlint/core";
-import { actionMatches, isAccountPrincipal } from "@ecrlint/core/evaluator";
+import { actionMatches, expandActionPattern, isAccountPrincipal } from "@ecrlint/core/evaluator";
 import { isAllow, locInString, policyOf } from "../_shared/util.js";
+import { DOCS } from "../_shared/docs.js";
 
 const IMPORT = "ecr:BatchImportUpstreamImage";
 
@@ -11,11 +12,34 @@ interface Options {
   allowAccountPrincipal: boolean;
 }
 
-const isWholeServiceAction = (value: string) => value === "*" || value.toLowerCase() === "ecr:*";
+const CREATE = "ecr:CreateRepository";
 
-/** A pull-through-cache grant names BatchImportUpstreamImage itself (`ecr:*` alone is an admin grant, not this pattern). */
-function isPullThroughCacheGrant(s: PolicyStatement): boolean {
-  return isAllow(s) && (s.action?.values.some((v) => !isWholeServiceAction(v.value) && actionMatches(v.value, IMPORT)) ?? false);
+/** The ECR actions an Action value grants beyond the two a pull-through-cache rule needs, when it grants the import. */
+function actionsBeyondPullThroughCache(value: string): number {
+  if (!actionMatches(value, IMPORT)) return 0;
+  return expandActionPattern(value).filter((a) => !actionMatches(IMPORT, a.name) && !actionMatches(CREATE, a.name)).length;
+}
+
+/** The namespace a repository ARN pattern is confined to (`ecr-public` in `repository/ecr-public/*`), if any. */
+function namespaceOf(resource: string): string | undefined {
+  const arn = parseArn(resource);
+  if (!arn?.resource.startsWith("repository/")) return undefined;
+  const repository = arn.resource.slice("repository/".length);
+  const slash = repository.indexOf("/");
+  const firstWildcard = repository.search(/[*?]/);
+  return slash > 0 && (firstWildcard < 0 || firstWildcard > slash) ? repository.slice(0, slash) : undefined;
+}
+
+/**
+ * A pull-through-cache grant names BatchImportUpstreamImage itself, or grants it through a wildcard (`ecr:*`,
+ * `ecr:Batch*`) on a pull-through-cache namespace; such a wildcard on other repositories is a broader grant (an
+ * administrator's, a team's pulls), not this pattern.
+ */
+function isPullThroughCacheGrant(s: PolicyStatement, namespaces: string[]): boolean {
+  if (!isAllow(s) || !s.action?.values.some((v) => actionMatches(v.value, IMPORT))) return false;
+  // Named outright (or by a wildcard that grants nothing else): the statement is about pull through cache wherever it points.
+  if (s.action.values.some((v) => actionMatches(v.value, IMPORT) && actionsBeyondPullThroughCache(v.value) === 0)) return true;
+  return s.resource?.values.some((v) => namespaces.includes(namespaceOf(v.value) ?? "")) ?? false;
 }
 
 export const noBroadPullThroughCacheScope = defineRule<Options>({
@@ -25,14 +49,16 @@ export const noBroadPullThroughCacheScope = defineRule<Options>({
     docs: {
       description: "Require pull-through-cache grants to be scoped to one cache namespace and to IAM entities",
       config: "recommended",
-      reference: "§3 (registry permissions scope pull through cache to a rule's namespace and to IAM entities)",
+      findingType: "security-warning",
+      accessAnalyzer: [],
+      sources: [DOCS.pullThroughCachePermissions, DOCS.pullThroughCacheIam, DOCS.action],
     },
     messages: {
       broadResource: 'Resource "{{resource}}" lets this pull-through-cache grant create and import into every repository; scope it to a namespace such as "repository/ecr-public/*".',
       noNamespace: 'Repository pattern "{{repository}}" has no "/" after the namespace, so it also matches repositories that merely start with "{{prefix}}"; write "{{prefix}}/*".',
       wildcardRegistry: 'Wildcard {{segment}} "{{value}}" widens this pull-through-cache grant beyond one registry.',
       unknownNamespace: 'Namespace "{{namespace}}" is not a pull-through-cache prefix of this registry ({{allowed}}).',
-      broadAction: 'Action "{{action}}" grants every ECR action along with the pull-through-cache actions; list ecr:CreateRepository and ecr:BatchImportUpstreamImage.',
+      broadAction: 'Action "{{action}}" grants {{count}} more ECR actions along with the pull-through-cache ones, as broad as Resource "*"; list ecr:CreateRepository and ecr:BatchImportUpstreamImage.',
       broadPrincipal: 'Principal "*" lets anyone use this pull-through-cache rule; name IAM users or roles.',
       accountPrincipal: 'Principal "{{principal}}" is a whole account; pull-through-cache permissions should name IAM users, groups or roles.',
       notResource: '"NotResource" in a pull-through-cache grant covers every repository but the listed ones; use "Resource" with a namespace.',
@@ -55,9 +81,10 @@ export const noBroadPullThroughCacheScope = defineRule<Options>({
     if (!policy) return;
     const configured = [...(context.registry.pullThroughCachePrefixes ?? []), ...context.options.allowedPrefixes];
     for (const s of policy.statements) {
-      if (!isPullThroughCacheGrant(s)) continue;
+      if (!isPullThroughCacheGrant(s, configured)) continue;
       for (const v of s.action?.values ?? []) {
-        if (isWholeServiceAction(v.value)) context.report({ node: v.node, messageId: "broadAction", data: { action: v.value } });
+        const count = actionsBeyondPullThroughCache(v.value);
+        if (count > 0) context.report({ node: v.node, messageId: "broadAction", data: { action: v.value, count } });
       }
       if (s.notResource) context.report({ node: s.notResource.property.key, messageId: "notResource" });
       for (const v of s.resource?.values ?? []) checkResource(v, configured, context.report);

@@ -1,18 +1,22 @@
 import { defineRule } from "@ecrlint/core";
 import { editInString, policyOf } from "../_shared/util.js";
+import { check, DOCS } from "../_shared/docs.js";
 
 export const noDuplicateSid = defineRule({
   id: "no-duplicate-sid",
   meta: {
     type: "problem",
     docs: {
-      description: "Disallow two statements of one policy sharing a Sid",
+      description: "Disallow two statements of one policy sharing a Sid, and empty Sids",
       config: "recommended",
-      reference: "§6 Grammar: Sid unique within a policy",
+      findingType: "error",
+      accessAnalyzer: [check("error", "Unique Sids required")],
+      sources: [DOCS.sid],
     },
     messages: {
       duplicateSid: 'Sid "{{sid}}" is already used by the statement on line {{firstLine}}; Sids must be unique within a policy.',
       renameSid: 'Rename this Sid to "{{newSid}}".',
+      emptySid: 'An empty Sid names nothing; give the statement a name, or leave "Sid" out (it is optional).',
     },
     schema: [],
     hasSuggestions: true,
@@ -27,7 +31,11 @@ export const noDuplicateSid = defineRule({
     for (const statement of policy.statements) {
       const sid = statement.sid;
       // A Sid from a template parameter is unknown: never judged.
-      if (!sid || sid.value === "" || sid.unknown) continue;
+      if (!sid || sid.unknown) continue;
+      if (sid.value === "") {
+        context.report({ node: sid.node, messageId: "emptySid" });
+        continue;
+      }
       const first = firstLine.get(sid.value);
       if (first === undefined) {
         firstLine.set(sid.value, sid.node.loc.start.line);

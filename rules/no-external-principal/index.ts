@@ -2,6 +2,7 @@ import { compileForFinding, describeWitnessPrincipal, findOutsiderAccess } from 
 import { defineRule } from "@ecrlint/core";
 import { principalNodeFor } from "../_shared/outsider-access.js";
 import { policyOf } from "../_shared/util.js";
+import { DOCS } from "../_shared/docs.js";
 
 export const noExternalPrincipal = defineRule({
   id: "no-external-principal",
@@ -10,7 +11,9 @@ export const noExternalPrincipal = defineRule({
     docs: {
       description: "Disallow grants to principals outside the configured trusted accounts and organizations",
       config: "strict",
-      reference: "§2 (cross-account grants), §6 (account principals, cross-account access, condition semantics)",
+      findingType: "security-warning",
+      accessAnalyzer: [],
+      sources: [DOCS.principal, DOCS.evaluation, DOCS.replicationPermissions],
     },
     messages: {
       externalPrincipal: "This statement allows {{action}}{{context}} to {{principal}}.",

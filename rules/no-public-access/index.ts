@@ -2,6 +2,7 @@ import { accountsNamedIn, compileForFinding, describeWitnessPrincipal, findOutsi
 import { defineRule } from "@ecrlint/core";
 import { principalNodeFor } from "../_shared/outsider-access.js";
 import { policyOf } from "../_shared/util.js";
+import { DOCS } from "../_shared/docs.js";
 
 export const noPublicAccess = defineRule({
   id: "no-public-access",
@@ -10,7 +11,9 @@ export const noPublicAccess = defineRule({
     docs: {
       description: "Disallow an Allow that any principal in the world can use",
       config: "recommended",
-      reference: "§6 (principal \"*\" includes anonymous callers, NotPrincipal, missing condition keys, IfExists, ForAllValues)",
+      findingType: "security-warning",
+      accessAnalyzer: [],
+      sources: [DOCS.principal, DOCS.evaluation, DOCS.conditionOperators],
     },
     messages: {
       publicAccess:

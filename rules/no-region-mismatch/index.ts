@@ -1,5 +1,6 @@
 import { defineRule, hasWildcard, isPartition, isRegionInPartition, partitionOfRegion, regionStatus, suggestRegion, type TextEdit } from "@ecrlint/core";
 import { editInString, knownSegment, locInString, policyArns, policyOf, strictMajority, type ArnValue } from "../_shared/util.js";
+import { check, DOCS } from "../_shared/docs.js";
 
 export const noRegionMismatch = defineRule({
   id: "no-region-mismatch",
@@ -8,7 +9,9 @@ export const noRegionMismatch = defineRule({
     docs: {
       description: "Require ARNs in a policy to name the Region and partition of the registry it is deployed to",
       config: "recommended",
-      reference: "§2 (the Region in the resource ARN must be the Region the policy is put into), §5 (partitions and Regions)",
+      findingType: "error",
+      accessAnalyzer: [check("error", "Invalid Region"), check("error", "Invalid ARN Region")],
+      sources: [DOCS.resource, DOCS.arns, DOCS.regions, DOCS.replicationPermissions],
     },
     messages: {
       regionMismatch: 'Region "{{region}}" does not match the registry\'s Region "{{expected}}": this statement never applies to the registry it is deployed to.',
@@ -56,7 +59,8 @@ export const noRegionMismatch = defineRule({
       // A code one or two edits from a real Region is a typo even when it fits the naming pattern (`us-west-22`).
       const suggestion = status === "known" ? undefined : suggestRegion(region, isPartition(partition) ? partition : undefined);
       if (status === "unknown" || suggestion) {
-        const fix = isEcr && registry.region ? replaceRegion(a, registry.region) : undefined;
+        // A fix that would write the same text back is no fix.
+        const fix = isEcr && registry.region && registry.region !== region ? replaceRegion(a, registry.region) : undefined;
         context.report({
           node: a.value.node,
           loc: regionLoc(a),

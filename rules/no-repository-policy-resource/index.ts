@@ -1,5 +1,6 @@
 import { defineRule } from "@ecrlint/core";
 import { policyOf, removePropertyEdit } from "../_shared/util.js";
+import { DOCS } from "../_shared/docs.js";
 
 export const noRepositoryPolicyResource = defineRule({
   id: "no-repository-policy-resource",
@@ -8,7 +9,9 @@ export const noRepositoryPolicyResource = defineRule({
     docs: {
       description: "Disallow a Resource element in a repository policy",
       config: "recommended",
-      reference: "§1 (a repository policy has no `Resource`: ECR rejects one)",
+      findingType: "error",
+      accessAnalyzer: [],
+      sources: [DOCS.repositoryPolicies, DOCS.setRepositoryPolicy],
     },
     messages: {
       resourceInRepositoryPolicy: '"{{element}}" in a repository policy: ECR rejects it, because a repository policy always applies to its own repository ({{how}}).',

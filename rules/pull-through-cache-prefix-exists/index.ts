@@ -1,5 +1,6 @@
 import { closest, defineRule, parseArn, type ProjectFile, type Span, spanOf } from "@ecrlint/core";
 import { actionMatches } from "@ecrlint/core/evaluator";
+import { DOCS } from "../_shared/docs.js";
 
 type Facts =
   /** `complete` is false when some rule's prefix is unknown (a template parameter): then no namespace is judged. */
@@ -42,7 +43,9 @@ export const pullThroughCachePrefixExists = defineRule<Record<string, never>, Fa
     docs: {
       description: "Require each pull-through-cache statement's namespace to match a pull-through-cache rule of its registry",
       config: "recommended",
-      reference: "§3 (statements name one rule's namespace, its ecrRepositoryPrefix; a prefix always has / appended)",
+      findingType: "error",
+      accessAnalyzer: [],
+      sources: [DOCS.pullThroughCachePermissions, DOCS.createPullThroughCacheRule],
     },
     messages: {
       unknownNamespace:

@@ -1,6 +1,7 @@
 import { defineRule, hostValue, partitionOfRegion, policyValue, statementsForFinding, type ProjectFile, type Span, spanOf, type StringValue } from "@ecrlint/core";
-import { replicationGrant } from "@ecrlint/core/evaluator";
-import { compiledPolicy, type PolicyFacts } from "../_shared/replication-grant.js";
+import { compileForFinding, replicationGrant } from "@ecrlint/core/evaluator";
+import { compiledPolicy, missingReplicateImageGrants, type PolicyFacts } from "../_shared/replication-grant.js";
+import { DOCS } from "../_shared/docs.js";
 
 interface Destination {
   region: string | undefined;
@@ -28,7 +29,9 @@ export const replicationDestinationAllowed = defineRule<Options, Facts>({
     docs: {
       description: "Require the registry policy of each cross-account replication destination in the repository to allow the source account",
       config: "recommended",
-      reference: "§2 (the destination must allow ecr:ReplicateImage to the source account, in its own Region; never across partitions), §6 (evaluation)",
+      findingType: "error",
+      accessAnalyzer: [],
+      sources: [DOCS.replicationPermissions, DOCS.replication, DOCS.putReplicationConfiguration],
     },
     messages: {
       missingGrant:
@@ -57,7 +60,10 @@ export const replicationDestinationAllowed = defineRule<Options, Facts>({
         // Indexed by position in the Statement list, as the evaluator numbers statements.
         const statementLines: number[] = [];
         for (const s of file.policy.statements) statementLines[s.index] = s.node.loc.start.line;
-        return { kind: "policy", value: policyValue(file.policy), statementLines };
+        // Read without a registry, as facts are: the statements' own ARNs say whose repositories they grant.
+        const refusals = compileForFinding(file.policy, "refusals");
+        const causes = refusals ? missingReplicateImageGrants(file.policy, { source: "unknown" }, () => refusals) : [];
+        return { kind: "policy", value: policyValue(file.policy), statementLines, causedSources: [...new Set(causes.map((c) => c.account))] };
       }
       if (file.kind !== "replication-configuration") return undefined;
       return {
@@ -95,6 +101,9 @@ export const replicationDestinationAllowed = defineRule<Options, Facts>({
             for (const target of policies.get(`${d.registryId}|${d.region}`) ?? []) {
               if (target.facts.kind !== "policy") continue;
               project.tie(source.filePath, target.filePath);
+              // One cause, one finding: require-replicate-image already reports it in the destination's own policy,
+              // at the statement that lacks the grant or, for a configured source, at the policy.
+              if (target.facts.causedSources?.includes(sourceAccount) || target.registry.replicationSources?.includes(sourceAccount)) continue;
               for (const namePrefix of rule.filters.length ? rule.filters : [""]) {
                 const policy = compiledPolicy(target.facts);
                 if (!policy) break;

@@ -1,10 +1,8 @@
-import { defineRule, parseArn, type PolicyStatement, type StringListElement, type TextEdit } from "@ecrlint/core";
-import { actionMatches, type CompiledPolicy, compileForFinding, principalAccount, replicationGrant, statementCoversAction } from "@ecrlint/core/evaluator";
-import { awsPrincipalValues, isAllow, policyOf } from "../_shared/util.js";
-
-const REPLICATE = "ecr:ReplicateImage";
-const CREATE = "ecr:CreateRepository";
-const IMPORT = "ecr:BatchImportUpstreamImage";
+import { defineRule, type StringListElement, type TextEdit } from "@ecrlint/core";
+import { type CompiledPolicy, compileForFinding, replicationGrant } from "@ecrlint/core/evaluator";
+import { policyOf } from "../_shared/util.js";
+import { DOCS } from "../_shared/docs.js";
+import { missingReplicateImageGrants, REPLICATE } from "../_shared/replication-grant.js";
 
 /**
  * Adds `"ecr:ReplicateImage"` after the last action, copying the list's own separator so formatting is kept.
@@ -36,10 +34,6 @@ function addActionEdit(getText: (range: readonly [number, number]) => string, ac
 }
 
 
-function resourcesOf(s: PolicyStatement): string[] {
-  return s.resource?.values.flatMap((v) => (v.unknown ? [] : [v.value])) ?? [];
-}
-
 export const requireReplicateImage = defineRule({
   id: "require-replicate-image",
   meta: {
@@ -47,7 +41,9 @@ export const requireReplicateImage = defineRule({
     docs: {
       description: "Require a cross-account replication grant to allow ecr:ReplicateImage",
       config: "recommended",
-      reference: "§2 (the policy must allow ecr:ReplicateImage to the source account; CreateRepository alone fails), §6 (evaluation)",
+      findingType: "error",
+      accessAnalyzer: [],
+      sources: [DOCS.replicationPermissions, DOCS.replication],
     },
     messages: {
       missingReplicateImage:
@@ -63,6 +59,7 @@ export const requireReplicateImage = defineRule({
   kinds: ["registry-policy"],
   defaultOptions: {},
   check(context) {
+
     const policy = policyOf(context.file);
     if (!policy) return;
     const { registry } = context;
@@ -70,35 +67,20 @@ export const requireReplicateImage = defineRule({
     const compiled = compileForFinding(policy, "refusals", { registry });
     if (!compiled) return;
     const evaluator = (): CompiledPolicy => compiled;
-    for (const s of policy.statements) {
-      if (!isAllow(s) || !statementCoversAction(s, CREATE)) continue;
-      // CreateRepository with BatchImportUpstreamImage is the pull-through-cache pattern, not replication.
-      if (statementCoversAction(s, IMPORT)) continue;
-      const grantNode = s.action?.values.find((v) => actionMatches(v.value, CREATE))?.node ?? s.action?.property.value ?? s.notAction?.property.value;
-      if (!grantNode) continue;
-      for (const principal of awsPrincipalValues(s)) {
-        if (principal.unknown) continue;
-        const account = principalAccount(principal.value);
-        if (!account) continue;
-        for (const resource of resourcesOf(s)) {
-          const arn = parseArn(resource);
-          const home = registry.account ?? (arn && /^\d{12}$/.test(arn.account) ? arn.account : undefined);
-          if (!home || home === account) continue;
-          const grant = replicationGrant(evaluator(), { source: principal.value, destination: registry, repositories: { pattern: resource } });
-          if (grant.status === "granted" || grant.status === "undetermined") continue;
-          const data = { principal: principal.value, resource, account };
-          if (grant.status === "cancelled") {
-            context.report({ node: grantNode, messageId: "cancelledReplicateImage", data: { ...data, denyLine: grant.deny.line ?? 1 } });
-          } else {
-            const edit = s.action ? addActionEdit(context.getText, s.action) : undefined;
-            context.report({ node: grantNode, messageId: "missingReplicateImage", data, ...(edit ? { fix: [edit] } : {}) });
-          }
-          // One report per principal: the fix grants every resource of the statement at once.
-          break;
-        }
+    const reported = new Set<string>();
+    for (const cause of missingReplicateImageGrants(policy, registry, evaluator)) {
+      reported.add(cause.account);
+      const data = { principal: cause.principal.value, resource: cause.resource, account: cause.account };
+      if (cause.status === "cancelled") {
+        context.report({ node: cause.grantNode, messageId: "cancelledReplicateImage", data: { ...data, denyLine: cause.denyLine ?? 1 } });
+      } else {
+        const edit = cause.statement.action ? addActionEdit(context.getText, cause.statement.action) : undefined;
+        context.report({ node: cause.grantNode, messageId: "missingReplicateImage", data, ...(edit ? { fix: [edit] } : {}) });
       }
     }
     for (const source of registry.replicationSources ?? []) {
+      // One cause, one finding: a statement above already says why this source fails.
+      if (reported.has(source)) continue;
       // With the registry's Region and account known, every repository; otherwise any repository of the policy.
       const repositories = registry.region && registry.account ? { pattern: "*" } : { prefix: "" };
       if (replicationGrant(evaluator(), { source, destination: registry, repositories }).status === "granted") continue;

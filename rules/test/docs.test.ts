@@ -36,8 +36,12 @@ describe.each(ruleList.map((rule) => [rule.id, rule] as const))("rules/%s/README
     for (const heading of ["## What it catches", "## Why", "## Options", "## Examples", "### Incorrect", "### Correct"]) expect(text).toContain(heading);
   });
 
-  it("cites the REFERENCE", () => {
-    expect(readme()).toMatch(/REFERENCE §\d/);
+  it("cites the IAM or ECR documentation in its own words, never the project's notes", () => {
+    const text = readme();
+    const written = text.replace(/<!-- begin header -->[\s\S]*?<!-- end header -->/, "");
+    expect(written).toMatch(/\]\(https:\/\/docs\.aws\.amazon\.com\//);
+    expect(text).not.toMatch(/REFERENCE/);
+    expect(rule.meta.docs.sources.length).toBeGreaterThan(0);
   });
 
   it("has a heading for every option", () => {

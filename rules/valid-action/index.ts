@@ -1,6 +1,7 @@
 import { closest, defineRule, ecrCatalog, findEcrAction, hasWildcard, type PolicyStatement, serviceCatalog, type StringValue, type SuggestionDescriptor } from "@ecrlint/core";
 import { actionMatches, expandActionPattern, resourcePatternMatches } from "@ecrlint/core/evaluator";
 import { editInString, policyOf } from "../_shared/util.js";
+import { check, DOCS } from "../_shared/docs.js";
 
 /** REFERENCE §4: what a registry policy may hold while the account's REGISTRY_POLICY_SCOPE is V1. */
 const V1_ACTIONS = ["ecr:ReplicateImage", "ecr:BatchImportUpstreamImage", "ecr:CreateRepository"];
@@ -22,7 +23,9 @@ export const validAction = defineRule({
     docs: {
       description: "Require every action of a policy to be an ECR action that the policy can grant",
       config: "recommended",
-      reference: "§4 (V1 registry policy scope), §5 (the ECR action catalog, actions that only apply to `*`), §6 (Action/NotAction matching)",
+      findingType: "error",
+      accessAnalyzer: [check("error", "Invalid action"), check("error", "Invalid service in action"), check("error", "Unsupported action in policy")],
+      sources: [DOCS.action, DOCS.serviceAuthorization, DOCS.registryPermissions],
     },
     messages: {
       invalidAction: '"{{action}}" is not an action: write "ecr:ActionName" (or "ecr:*").',
@@ -51,6 +54,8 @@ export const validAction = defineRule({
       // An action from a template parameter is unknown: never judged.
       if (v.unknown) return;
       const action = v.value;
+      // A policy variable in Action is literal text there: valid-policy-variable reports it, once.
+      if (action.includes("${")) return;
       if (action === "*") {
         if (v1 && !negated) context.report({ node: v.node, messageId: "outsideV1Scope", data: { action, allowed: V1_ACTIONS.join(", ") } });
         return;

@@ -1,13 +1,16 @@
-import { ACCOUNT_ID, arnSegmentOffsets, closest, defineRule, hasWildcard, isPartition, PARTITIONS, type ReportDescriptor, REPOSITORY_NAME, type StringValue } from "@ecrlint/core";
+import { ACCOUNT_ID, arnSegmentOffsets, closest, missingArnSegments, defineRule, hasWildcard, isPartition, PARTITIONS, type ReportDescriptor, REPOSITORY_NAME, type StringValue } from "@ecrlint/core";
 import { isArnOperator, resourcePatternsOverlap } from "@ecrlint/core/evaluator";
 import { editInString, locInString, policyOf } from "../_shared/util.js";
+import { check, DOCS } from "../_shared/docs.js";
 
 type Origin = "resource" | "principal" | "condition";
 
-const VARIABLE = /\$\{[^}]*\}/g;
+const VARIABLE = /\$\{[^}]*(\}|$)/g;
 
-/** Policy variables (`${aws:username}`) stand for text that is not known here; they are checked as a wildcard would be. */
+/** Policy variables (`${aws:username}`) stand for text that is not known here; they are checked as a wildcard would be. An unclosed one is valid-policy-variable's finding, so it is read to the end. */
 const withoutVariables = (text: string) => text.replace(VARIABLE, "*");
+
+const joinSegments = (names: string[]) => (names.length === 1 ? `${names[0]} segment` : `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]} segments`);
 
 function repositoryNameProblem(name: string): string | undefined {
   const pattern = withoutVariables(name);
@@ -28,13 +31,18 @@ export const validArn = defineRule({
     docs: {
       description: "Require ARNs in Resource, Principal and Arn conditions to be well-formed ECR repository and IAM ARNs",
       config: "recommended",
-      reference: "§5 (repository ARN, repository names, 12-digit accounts, IAM ARNs have no Region), §6 (no wildcard in the service segment)",
+      findingType: "error",
+      accessAnalyzer: [check("error", "Invalid ARN prefix"), check("error", "Invalid ARN service case"), check("error", "Invalid partition"), check("error", "Invalid service"), check("error", "Invalid ARN account"), check("error", "Invalid ARN resource"), check("error", "Missing ARN field"), check("error", "Missing ARN Region")],
+      sources: [DOCS.resource, DOCS.arns, DOCS.principal],
     },
     messages: {
       notAnArn: 'Resource "{{value}}" is neither "*" nor an ARN; write arn:PARTITION:ecr:REGION:ACCOUNT:repository/NAME.',
+      missingSegment: '"{{value}}" has no {{segments}}: an ARN has six colon-separated parts (arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE) and a wildcard in a later part never stands for a missing one, so this matches nothing (AWS accepts it all the same).',
       malformedArn: '"{{value}}" is not an ARN: an ARN has six colon-separated parts (arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE).',
       unknownPartition: 'Unknown partition "{{partition}}"{{hint}}.',
       wildcardService: 'Wildcard service "{{service}}": a Resource ARN cannot have a wildcard in its service segment, so it matches nothing.',
+      serviceCase: 'Service "{{service}}": ARNs compare case-sensitively and the service is "ecr", so this matches nothing; write it in lower case.',
+      lowerCaseService: 'Write "ecr".',
       wrongService: 'Resource names service "{{service}}"; a registry policy only governs ECR repositories (arn:PARTITION:ecr:...), so this matches nothing.',
       emptySegment: "This repository ARN has no {{segment}}, so it matches no repository.",
       invalidAccount: 'Account "{{account}}" is not a 12-digit account id.',
@@ -64,6 +72,12 @@ export const validArn = defineRule({
       }
       const segments = arnSegmentOffsets(text);
       if (!segments) {
+        // A resource part (`repository/*`) is always last: its wildcard never stands for a segment left out before it.
+        const missing = missingArnSegments(text);
+        if (missing) {
+          report({ node: v.node, messageId: "missingSegment", data: { value: text, segments: joinSegments(missing) } });
+          return;
+        }
         // `arn:aws:ecr:*` is a pattern whose `*` spans the remaining parts.
         if (!hasWildcard(text)) report({ node: v.node, messageId: "malformedArn", data: { value: text } });
         return;
@@ -87,6 +101,11 @@ export const validArn = defineRule({
       if (origin === "resource") {
         if (hasWildcard(service)) {
           report({ node: v.node, loc: locOf(segments.service), messageId: "wildcardService", data: { service } });
+          return;
+        }
+        if (service !== "ecr" && service.toLowerCase() === "ecr") {
+          const edit = editInString(v.node, segments.service[0], segments.service[1], "ecr");
+          report({ node: v.node, loc: locOf(segments.service), messageId: "serviceCase", data: { service }, ...(edit ? { suggest: [{ messageId: "lowerCaseService", edits: [edit] }] } : {}) });
           return;
         }
         if (service !== "ecr") {

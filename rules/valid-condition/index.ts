@@ -2,6 +2,7 @@ import { acceptsVariables, type CompiledPolicy, compilePolicy, conditionHoldsWhe
 import { closest, type ConditionKeyBlock, type ConditionOperatorBlock, defineRule, type PolicyStatement, type SuggestionDescriptor } from "@ecrlint/core";
 import { type ConditionKeyInfo, conditionKeySuggestions, findConditionKey, isMultiValued } from "../_shared/condition-keys.js";
 import { isAllow, policyOf, renameKeyEdit } from "../_shared/util.js";
+import { check, DOCS } from "../_shared/docs.js";
 
 /** Every operator AWS accepts, as written in the IAM guide, for did-you-mean. */
 const ALL_OPERATORS: string[] = OPERATOR_NAMES.flatMap((base) => {
@@ -53,14 +54,18 @@ export const validCondition = defineRule({
     docs: {
       description: "Require condition operators, keys and values that AWS accepts and that mean what they seem to",
       config: "recommended",
-      reference: "§6 (condition operators, key names, missing keys, ForAllValues under Allow, IfExists)",
+      findingType: "error",
+      accessAnalyzer: [check("error", "Invalid condition operator"), check("error", "Invalid global condition key"), check("error", "Invalid service condition key"), check("error", "Invalid condition data type"), check("error", "Null with if exists"), check("security-warning", "ForAllValues with single valued key")],
+      sources: [DOCS.conditionOperators, DOCS.globalKeys, DOCS.multivaluedKeys, DOCS.serviceAuthorization],
     },
     messages: {
       unknownOperator: 'Unknown condition operator "{{operator}}"{{hint}}; AWS rejects the policy.',
       ifExistsOnNull: '"{{operator}}": Null takes no IfExists, it already tests whether the key exists; use "Null".',
+      nullWithQualifier: '"{{operator}}": Null tests whether a key is present at all and takes no ForAnyValue or ForAllValues; write "Null": { {{keys}} } to require the key ("true" to forbid it).',
       renameOperator: 'Rename to "{{name}}".',
       unknownKey: 'Condition key "{{key}}" is not a global key or an ECR key{{hint}}; no ECR request carries it, so the condition is {{outcome}}.',
       renameKey: 'Rename to "{{name}}".',
+      missingTagKey: 'Condition key "{{key}}" has no tag name, so no request carries it; write "{{write}}" with the tag it compares.',
       operatorKeyMismatch: '"{{operator}}" compares {{family}} values, but "{{key}}" is a {{type}} key.',
       valueType: 'Value "{{value}}" is not {{expected}}, so "{{operator}}" never matches it.',
       invalidCidr: 'Value "{{value}}" is not an IP address or CIDR block (such as 203.0.113.0/24 or 2001:db8::/32).',
@@ -89,6 +94,8 @@ export const validCondition = defineRule({
       if (!parsed) {
         if (/^null\s*ifexists$/i.test(op.operator)) {
           context.report({ node: op.property.key, messageId: "ifExistsOnNull", data: { operator: op.operator } });
+        } else if (/^for(anyvalue|allvalues):null$/i.test(op.operator)) {
+          context.report({ node: op.property.key, messageId: "nullWithQualifier", data: { operator: op.operator, keys: op.keys.map((k) => `"${k.key}": "false"`).join(", ") } });
         } else {
           const name = closest(op.operator, ALL_OPERATORS, 4, true);
           // Renaming onto an operator the Condition already has would only trade this problem for a duplicate key.
@@ -142,6 +149,12 @@ export const validCondition = defineRule({
     const checkKey = (op: ConditionOperatorBlock, k: ConditionKeyBlock, absentHolds: boolean | undefined): ConditionKeyInfo | undefined => {
       const info = findConditionKey(k.key);
       if (info) return info;
+      // A tag key written without its tag name (`aws:RequestTag`, `ecr:ResourceTag/`) says what it lacks.
+      const tagKey = /^(aws:(RequestTag|ResourceTag|PrincipalTag)|ecr:ResourceTag)\/?$/i.exec(k.key);
+      if (tagKey) {
+        context.report({ node: k.property.key, messageId: "missingTagKey", data: { key: k.key, write: `${tagKey[1]}/<tag-key>` } });
+        return undefined;
+      }
       const name = closest(k.key, conditionKeySuggestions(k.key), 3, true);
       const taken = op.keys.some((other) => other.key.toLowerCase() === name?.toLowerCase());
       const outcome = absentHolds === undefined ? "meaningless" : absentHolds ? "always true" : "always false";

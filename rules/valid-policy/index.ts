@@ -1,6 +1,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import { closest, defineRule, isUnknownValue, type JsonNode, type JsonObject, type JsonProperty, policyValue, propertyName, type ReportDescriptor, staticValue, type SuggestionDescriptor } from "@ecrlint/core";
 import { headLoc, nodeAtPath, policyOf, renameKeyEdit } from "../_shared/util.js";
+import { check, DOCS } from "../_shared/docs.js";
 
 const VERSIONS = ["2012-10-17", "2008-10-17"];
 const EFFECTS = ["Allow", "Deny"];
@@ -131,7 +132,9 @@ export const validPolicy = defineRule({
     docs: {
       description: "Require a registry or repository policy to follow the IAM policy grammar",
       config: "recommended",
-      reference: "§6 Grammar (Version, Statement, Principal required in resource policies, Action xor NotAction, Resource xor NotResource)",
+      findingType: "error",
+      accessAnalyzer: [check("error", "Invalid policy element"), check("error", "Data type mismatch"), check("error", "Invalid version"), check("error", "Invalid effect"), check("error", "Missing action"), check("error", "Missing effect"), check("error", "Missing principal"), check("error", "Missing resource"), check("error", "Missing statement"), check("error", "Unsupported element combination")],
+      sources: [DOCS.grammar, DOCS.version, DOCS.effect],
     },
     messages: {
       unknownKey: 'Unknown key "{{key}}"{{hint}}; AWS rejects a policy with keys it does not know.',

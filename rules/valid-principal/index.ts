@@ -1,5 +1,6 @@
 import { closest, defineRule, hasWildcard, parseArn, PRINCIPAL_TYPES, type PrincipalElement, type ReportDescriptor, type StringValue } from "@ecrlint/core";
 import { isAllow, policyOf, renameKeyEdit } from "../_shared/util.js";
+import { check, DOCS } from "../_shared/docs.js";
 
 /** REFERENCE §6: the IAM and STS identities a resource policy can name (an assumed-role session matches its role). */
 const IAM_PRINCIPAL_RESOURCE = /^(root|user\/.+|role\/.+)$/;
@@ -27,7 +28,9 @@ export const validPrincipal = defineRule({
     docs: {
       description: "Require principals to be accounts, IAM users or roles, service principals or \"*\", and flag Allow with NotPrincipal",
       config: "recommended",
-      reference: "§5 (12-digit accounts, IAM principal ARNs), §6 (principal forms, no partial wildcards, NotPrincipal with Allow)",
+      findingType: "error",
+      accessAnalyzer: [check("error", "Invalid principal format"), check("error", "Invalid principal key"), check("error", "Unsupported wildcard in principal"), check("error", "Invalid service principal format"), check("security-warning", "Allow with NotPrincipal")],
+      sources: [DOCS.principal, DOCS.notPrincipal, DOCS.arns],
     },
     messages: {
       unknownPrincipalKey: 'Unknown principal key "{{key}}"{{hint}}; a principal is keyed by AWS, Service, Federated or CanonicalUser.',
@@ -37,6 +40,7 @@ export const validPrincipal = defineRule({
       groupPrincipal: '"{{value}}" is an IAM group, which cannot be a principal; name the group\'s users or a role.',
       invalidServicePrincipal: '"{{value}}" is not a service principal such as "replication.ecr.amazonaws.com".',
       invalidCanonicalUser: '"{{value}}" is not a canonical user id (64 hexadecimal characters).',
+      federatedPrincipal: '"{{value}}" is a Federated principal: an ECR policy cannot name web identity or SAML providers, so AWS rejects it; name the IAM role that federated users assume.',
       allowWithNotPrincipal: 'An Allow with "NotPrincipal" grants to everyone except the listed principals, anonymous callers included; name the principals in "Principal" instead.',
     },
     schema: [],
@@ -77,6 +81,10 @@ export const validPrincipal = defineRule({
       if (v.value === "*") return;
       if (hasWildcard(v.value)) {
         report({ node: v.node, messageId: "partialWildcard", data: { value: v.value, hint: "" } });
+        return;
+      }
+      if (type === "Federated") {
+        report({ node: v.node, messageId: "federatedPrincipal", data: { value: v.value } });
         return;
       }
       if (type === "Service" && !SERVICE_PRINCIPAL.test(v.value)) report({ node: v.node, messageId: "invalidServicePrincipal", data: { value: v.value } });

@@ -1,6 +1,7 @@
 import { closest, defineRule, parseArn, type JsonNode, type StringValue } from "@ecrlint/core";
+import { DOCS } from "../_shared/docs.js";
 
-/** The `appliedFor` values of a repository creation template (REFERENCE §1). */
+/** The `appliedFor` values of a repository creation template (CreateRepositoryCreationTemplate). */
 const APPLIED_FOR = ["REPLICATION", "PULL_THROUGH_CACHE", "CREATE_ON_PUSH"];
 /** Repositories that ECR creates on its own (for a replication or a pull-through-cache rule), not on a caller's push. */
 const CREATED_BY_ECR = new Set(["REPLICATION", "PULL_THROUGH_CACHE"]);
@@ -18,7 +19,9 @@ export const validRepositoryCreationTemplate = defineRule({
     docs: {
       description: "Require repository creation templates that ECR can apply: a valid prefix and appliedFor, and a custom role for tags or KMS encryption",
       config: "recommended",
-      reference: "§1 (repository creation templates: `prefix` or `ROOT`, `appliedFor`, `repositoryPolicy`)",
+      findingType: "error",
+      accessAnalyzer: [],
+      sources: [DOCS.creationTemplates, DOCS.createRepositoryCreationTemplate],
     },
     messages: {
       customRoleRequired:

@@ -1,6 +1,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import {
   closest,
+  configSeverity,
   mergeOptions,
   RULE_PREFIX,
   ruleDocsUrl,
@@ -102,12 +103,12 @@ export interface ResolvedRules {
 
 /**
  * The runner's default is the plugin's `recommended` config: every rule whose `meta.docs.config` is
- * `recommended` at `error`, the `strict`-only rules off. Config `rules` and then API overrides are laid over it.
+ * `recommended`, at the level its Access Analyzer finding type gives it (`configSeverity`), the `strict`-only rules off. Config `rules` and then API overrides are laid over it.
  * With `quiet`, warn-level rules are not run at all, as ESLint's `--quiet` does.
  */
 export function resolveRules(configRules: Record<string, RuleSetting> | undefined, overrides: Record<string, RuleSetting> | undefined, quiet: boolean): ResolvedRules {
   const settings = new Map<string, RuleSetting>();
-  for (const rule of knownRules().values()) if (rule.meta.docs.config === "recommended") settings.set(rule.id, "error");
+  for (const rule of knownRules().values()) if (rule.meta.docs.config === "recommended") settings.set(rule.id, configSeverity(rule.meta));
   for (const source of [configRules, overrides]) {
     for (const [id, setting] of Object.entries(source ?? {})) {
       const previous = settings.get(id);

@@ -176,6 +176,13 @@ describe("config errors", () => {
     expect(result).toEqual({ code: 2, stdout: "", stderr: `ecrlint: ${join(dir, ".ecrlintrc.json")}: registries[0].acount: unknown key (did you mean "account"?)\n` });
   });
 
+  it("a misspelled Region is exit 2 with a did-you-mean, before --fix could write it into the policies", async () => {
+    const { dir, result } = await withConfig('{ "registries": [{ "files": ["**"], "region": "us-wset-2" }] }');
+    expect(result).toEqual({ code: 2, stdout: "", stderr: `ecrlint: ${join(dir, ".ecrlintrc.json")}: registries[0].region: "us-wset-2" is not a Region (did you mean "us-west-2"?)\n` });
+    const fixed = await runBin(["--fix"], { cwd: dir });
+    expect(fixed.code).toBe(2);
+  });
+
   it("a file named like a config that ecrlint does not read, exit 2 with the name to use", async () => {
     const dir = copyFixture("basic");
     writeFileSync(join(dir, "policies", "ecrlint.config.yml"), "registries: []\n");
@@ -384,7 +391,9 @@ describe("eslint-disable comments", () => {
     ]);
     expect(byName.get("disable-block.jsonc")!.messages).toEqual([]);
     expect(byName.get("disable-all.jsonc")!.messages).toEqual([]);
-    expect(byName.get("disable-next-line.json")!.messages.map((m) => m.message)).toEqual([
+    // A comment in a .json file is itself a finding (plain-json): AWS would reject the file as written.
+    expect(byName.get("disable-next-line.json")!.messages.map((m) => m.ruleId ?? m.message)).toEqual([
+      "@ecrlint/plain-json",
       "Unused eslint-disable directive (no problems were reported from '@ecrlint/no-account-mismatch').",
     ]);
     expect(byName.get("unused.jsonc")!.messages).toEqual([

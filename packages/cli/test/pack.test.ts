@@ -126,8 +126,9 @@ describe("a project that installs the tarballs as the README says", () => {
     const { lint, test } = lines();
     expect(lint.code).toBe(1);
     expect(lint.out).toContain("@ecrlint/no-region-mismatch");
-    expect(lint.out).toContain("@ecrlint/replication-destination-allowed");
-    expect(lint.out).toContain("✖ 12 problems (12 errors, 0 warnings)");
+    // Each refused replication is reported once, in the destination's own policy (not again from the source's file).
+    expect(lint.out).toContain("@ecrlint/require-replicate-image");
+    expect(lint.out).toContain("✖ 9 problems (9 errors, 0 warnings)");
     expect(test.code).toBe(1);
     expect(test.out).toContain("✗ the build account replicates prod images into prod");
     expect(sh("npx ecrlint --version", project).out.trim()).toMatch(/^\d+\.\d+\.\d+$/);

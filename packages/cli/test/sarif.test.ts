@@ -34,6 +34,8 @@ describe("sarif", () => {
     const rule = run.tool.driver.rules!.find((x) => x.id === "@ecrlint/replication-destination-allowed")!;
     expect(rule.shortDescription!.text).toMatch(/^Require the registry policy of each cross-account replication destination/);
     expect(rule.helpUri).toBe("https://github.com/ecrlint/ecrlint/blob/main/rules/replication-destination-allowed/README.md");
+    const arn = run.tool.driver.rules!.find((x) => x.id === "@ecrlint/valid-arn")!;
+    expect(arn.properties).toMatchObject({ tags: ["recommended", "error"], accessAnalyzerChecks: expect.arrayContaining(["Missing ARN field"]) });
     const region = run.results!.find((x) => x.ruleId === "@ecrlint/no-region-mismatch")!;
     expect(region.level).toBe("error");
     expect(run.tool.driver.rules![region.ruleIndex!]!.id).toBe("@ecrlint/no-region-mismatch");

@@ -77,3 +77,46 @@ export function findEcrAction(name: string): CatalogAction | undefined {
   const lower = name.toLowerCase();
   return ecrCatalog().actions.find((a) => a.name.toLowerCase() === lower);
 }
+
+const resourceKeyCache = new Map<string, Map<string, string[]>>();
+
+/** The condition keys of each resource type of a service (`repository` → `aws:ResourceTag/${TagKey}`...). */
+function resourceTypeKeys(service: string): Map<string, string[]> {
+  let keys = resourceKeyCache.get(service);
+  if (!keys) {
+    keys = new Map();
+    try {
+      const raw = JSON.parse(readFileSync(join(iamDataDir(), "resourceTypes", `${service}.json`), "utf8")) as Record<string, { key: string; conditionKeys: string[] }>;
+      for (const r of Object.values(raw)) keys.set(r.key, r.conditionKeys);
+    } catch {
+      // A service without resource types has no resource keys.
+    }
+    resourceKeyCache.set(service, keys);
+  }
+  return keys;
+}
+
+/** Whether a key written in a policy is the reference's key, whose `${TagKey}` part stands for any tag name. */
+function sameKey(written: string, reference: string): boolean {
+  const w = written.toLowerCase();
+  const r = reference.toLowerCase();
+  const variable = r.indexOf("/${");
+  if (variable < 0) return w === r;
+  return w.startsWith(r.slice(0, variable + 1)) && w.length > variable + 1;
+}
+
+/**
+ * Whether a key is one that only some ECR actions carry (tags in the request or on the repository, the account
+ * setting), as opposed to a global key that any request may carry. Undefined reads as "not scoped".
+ */
+export function isActionScopedKey(key: string): boolean {
+  return ecrCatalog().conditionKeys.some((k) => sameKey(key, k));
+}
+
+/** Whether requests for an ECR action carry a condition key: the action's own keys, and those of its resource types. */
+export function actionCarriesKey(action: CatalogAction, key: string): boolean {
+  if (action.conditionKeys.some((k) => sameKey(key, k))) return true;
+  const service = action.name.slice(0, action.name.indexOf(":"));
+  const byType = resourceTypeKeys(service);
+  return action.resourceTypes.some((t) => (byType.get(t) ?? []).some((k) => sameKey(key, k)));
+}

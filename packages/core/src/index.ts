@@ -83,11 +83,11 @@ export { field } from "./model/other-kinds.js";
 export type { PullThroughCacheRule, ReplicationConfiguration, ReplicationDestination, ReplicationRule, RepositoryCreationTemplate } from "./model/other-kinds.js";
 
 // ARNs, partitions, Regions and the action catalog, as data.
-export { ACCOUNT_ID, arnSegmentOffsets, parseArn, REPOSITORY_NAME, type Arn } from "./arn.js";
+export { ACCOUNT_ID, arnSegmentOffsets, missingArnSegments, parseArn, REPOSITORY_NAME, type Arn, type MiddleSegment } from "./arn.js";
 export { isPartition, isRegionInPartition, PARTITIONS, partitionOfRegion, regionStatus, suggestRegion } from "./partitions.js";
 export { closest } from "./did-you-mean.js";
 export { hasWildcard } from "./wildcard.js";
-export { ecrCatalog, findEcrAction, serviceCatalog, type CatalogAction } from "./catalog.js";
+export { actionCarriesKey, ecrCatalog, findEcrAction, isActionScopedKey, serviceCatalog, type CatalogAction } from "./catalog.js";
 export { conditionKeySuggestions, findConditionKey, isMultiValued, type ConditionKeyInfo } from "./condition-keys.js";
 
 // The config.
@@ -110,11 +110,16 @@ export {
 
 // The rule kit.
 export {
+  ACCESS_ANALYZER_CHECKS_URL,
   defineRule,
   formatMessage,
   ruleDocsUrl,
+  configSeverity,
   spanOf,
+  type AccessAnalyzerCheck,
   type AnyRule,
+  type DocSource,
+  type FindingType,
   type EcrRule,
   type ProjectContext,
   type ProjectFile,

@@ -27,14 +27,36 @@ export interface ReportDescriptor {
 
 export type RuleConfigName = "recommended" | "strict";
 
+/**
+ * IAM Access Analyzer's finding types (ERROR, SECURITY_WARNING, WARNING, SUGGESTION). A rule takes the type of the
+ * checks it covers, and the type sets the level the shared configs give it (`configSeverity`).
+ */
+export type FindingType = "error" | "security-warning" | "warning" | "suggestion";
+
+/** A passage of the AWS documentation a rule relies on. */
+export interface DocSource {
+  title: string;
+  url: string;
+}
+
+/** An IAM Access Analyzer policy check, by its title in the check reference (`Missing ARN field`). */
+export interface AccessAnalyzerCheck {
+  type: FindingType;
+  check: string;
+}
+
 export interface RuleMeta {
   type: "problem" | "suggestion" | "layout";
   docs: {
     description: string;
     /** The lowest shared config that turns the rule on (`strict` includes `recommended`). */
     config: RuleConfigName;
-    /** The REFERENCE section the rule relies on, for its doc. */
-    reference: string;
+    /** What Access Analyzer would call the rule's findings; sets the rule's level in the shared configs. */
+    findingType: FindingType;
+    /** The Access Analyzer checks the rule covers; empty for what Access Analyzer does not know (the registry, ECR's own rules). */
+    accessAnalyzer: AccessAnalyzerCheck[];
+    /** The passages of the IAM and ECR documentation the rule relies on, for its doc. */
+    sources: DocSource[];
   };
   messages: Record<string, string>;
   /** JSON Schema of the options list, as ESLint takes it. */
@@ -138,6 +160,14 @@ export type AnyRule = EcrRule<any, any>;
 export function defineRule<Options, Facts = unknown>(rule: EcrRule<Options, Facts>): EcrRule<Options, Facts> {
   return rule;
 }
+
+/** The level a shared config gives a rule: errors and security warnings fail a run, warnings and suggestions warn. */
+export function configSeverity(meta: RuleMeta): "error" | "warn" {
+  return meta.docs.findingType === "error" || meta.docs.findingType === "security-warning" ? "error" : "warn";
+}
+
+/** Where Access Analyzer's policy checks are described. */
+export const ACCESS_ANALYZER_CHECKS_URL = "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html";
 
 /** ESLint's message interpolation (`{{ name }}`), so every front end prints the same text. */
 export function formatMessage(template: string, data: Record<string, string | number> | undefined): string {

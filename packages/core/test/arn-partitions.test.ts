@@ -1,6 +1,23 @@
 import { describe, expect, it } from "vitest";
-import { arnSegmentOffsets, closest, findEcrAction, isRegionInPartition, parseArn, partitionOfRegion, regionStatus, suggestRegion, ecrCatalog } from "../src/index.js";
+import { arnSegmentOffsets, closest, missingArnSegments, findEcrAction, isRegionInPartition, parseArn, partitionOfRegion, regionStatus, suggestRegion, ecrCatalog } from "../src/index.js";
 import { expandActionPattern } from "../src/evaluator/index.js";
+
+describe("missingArnSegments", () => {
+  it("names the segments a resource part cannot stand for", () => {
+    expect(missingArnSegments("arn:aws:us-east-2:444455556666:repository/*")).toEqual(["service"]);
+    expect(missingArnSegments("arn:aws:ecr:444455556666:repository/*")).toEqual(["Region"]);
+    expect(missingArnSegments("arn:aws:ecr:us-east-2:repository/*")).toEqual(["account"]);
+    expect(missingArnSegments("arn:aws:ecr:repository/app")).toEqual(["Region", "account"]);
+    expect(missingArnSegments("arn:aws:iam:111122223333:role/ci")).toEqual(["Region"]);
+  });
+
+  it("leaves complete ARNs and patterns whose closing wildcard may go on alone", () => {
+    expect(missingArnSegments("arn:aws:ecr:us-east-2:444455556666:repository/*")).toBeUndefined();
+    expect(missingArnSegments("arn:aws:ecr:*")).toBeUndefined();
+    expect(missingArnSegments("arn:aws:ecr:us-east-2:4444*")).toBeUndefined();
+    expect(missingArnSegments("repository/*")).toBeUndefined();
+  });
+});
 
 describe("parseArn", () => {
   it("splits six parts and keeps colons in the resource", () => {

@@ -154,10 +154,17 @@ describe("validateConfig", () => {
     [{ trustedOrgs: ["org-1"] }, "trustedOrgs[0]", /does not match/],
     [{ registires: [] }, "registires", /did you mean "registries"/],
     [{ rules: { "no-duplicate-sid": "loud" } }, "rules.no-duplicate-sid", /.+/],
+    [{ registries: [{ files: ["**"], region: "us-wset-2" }] }, "registries[0].region", /^"us-wset-2" is not a Region \(did you mean "us-west-2"\?\)$/],
+    [{ registries: [{ files: ["**"], region: "us-west-22" }] }, "registries[0].region", /did you mean "us-west-2"/],
+    [{ registries: [{ files: ["**"], region: "cn-north-1", partition: "aws" }] }, "registries[0].region", /not a Region of partition "aws"; it belongs to "aws-cn"/],
   ])("%j → %s", (config, keyPath, message) => {
     const [error] = validateConfig(config, "/repo/.ecrlintrc.json");
     expect(error?.keyPath).toBe(keyPath);
     expect(error?.message).toMatch(message);
+  });
+
+  it("accepts a Region that fits its partition's pattern and is near no known one (a new Region)", () => {
+    expect(validateConfig({ registries: [{ files: ["**"], region: "ap-southwest-9" }] }, undefined)).toEqual([]);
   });
 
   it("accepts the documented shape", () => {

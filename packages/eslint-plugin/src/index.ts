@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import * as jsoncParser from "jsonc-eslint-parser";
-import { RULE_PREFIX, type EcrlintConfig } from "@ecrlint/core";
+import { configSeverity, RULE_PREFIX, type EcrlintConfig } from "@ecrlint/core";
 import { ruleList } from "@ecrlint/rules";
 import { toEslintRule } from "./to-eslint-rule.js";
 import { yamlParser } from "./yaml-parser.js";
@@ -40,7 +40,8 @@ type FlatConfig = {
 
 function configFor(name: "recommended" | "strict"): FlatConfig[] {
   const enabled = fileRules.filter((r) => name === "strict" || r.meta.docs.config === "recommended");
-  const rules = Object.fromEntries(enabled.map((r) => [RULE_PREFIX + r.id, "error" as Severity]));
+  // Access Analyzer's errors and security warnings are errors; its warnings and suggestions warn.
+  const rules = Object.fromEntries(enabled.map((r) => [RULE_PREFIX + r.id, configSeverity(r.meta) as Severity]));
   const plugins = {
     // A getter, because the plugin object refers to these configs too.
     get "@ecrlint"() {

@@ -25,6 +25,16 @@ describe("plugin", () => {
     expect(Object.keys(strict).sort()).toEqual(fileRules.map((r) => RULE_PREFIX + r.id).sort());
   });
 
+  it("gives each rule the level of its Access Analyzer finding type: errors and security warnings error, the rest warn", () => {
+    const strict = plugin.configs.strict[0]!.rules;
+    for (const rule of ruleList.filter((r) => r.check !== undefined)) {
+      const expected = rule.meta.docs.findingType === "error" || rule.meta.docs.findingType === "security-warning" ? "error" : "warn";
+      expect(strict[RULE_PREFIX + rule.id], rule.id).toBe(expected);
+    }
+    expect(strict[`${RULE_PREFIX}no-redundant-entry`]).toBe("warn");
+    expect(plugin.configs.recommended[0]!.rules[`${RULE_PREFIX}no-redundant-entry`]).toBeUndefined();
+  });
+
   it("defines the cross-file rules with their meta, reporting nothing, so a disable comment naming one works", () => {
     const crossFile = ruleList.filter((r) => r.check === undefined);
     expect(crossFile.map((r) => r.id)).toContain("replication-destination-allowed");

@@ -20,7 +20,12 @@ export const sarif: Formatter = (results, context) => {
       shortDescription: { text: meta.docs.description },
       helpUri: url,
       help: { text: `${meta.docs.description}. See ${url}` },
-      properties: { category: meta.type, tags: [meta.docs.config] },
+      // Code scanning shows tags; the Access Analyzer checks let a reviewer match findings to the ones they know.
+      properties: {
+        category: meta.type,
+        tags: [meta.docs.config, meta.docs.findingType],
+        ...(meta.docs.accessAnalyzer.length ? { accessAnalyzerChecks: meta.docs.accessAnalyzer.map((c) => c.check) } : {}),
+      },
     };
   });
   const ruleIndex = new Map(ruleIds.map((id, i) => [id, i]));

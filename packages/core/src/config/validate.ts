@@ -1,6 +1,7 @@
 import { Ajv, type ErrorObject } from "ajv";
 import { configSchema, RUNNER_ONLY_KEYS, settingsSchema } from "./schema.js";
 import { closest } from "../did-you-mean.js";
+import { isRegionInPartition, partitionOfRegion, regionStatus, suggestRegion } from "../partitions.js";
 
 /** A config problem, naming the file and the key path (`registries[0].region`). */
 export interface ConfigError {
@@ -58,6 +59,31 @@ function describe(error: ErrorObject): { keyPath: string; message: string } {
   }
 }
 
+/**
+ * What the schema's Region pattern lets through: a Region that is a typo of a known one (`us-wset-2`), or one outside
+ * the entry's partition. Rules trust the config's Region (no-region-mismatch rewrites ARNs to it), so a typo here
+ * would be written into correct policies.
+ */
+function registryValueErrors(raw: unknown, filePath: string | undefined): ConfigError[] {
+  const registries = (raw as { registries?: unknown }).registries;
+  if (!Array.isArray(registries)) return [];
+  const errors: ConfigError[] = [];
+  registries.forEach((entry: { region?: unknown; partition?: unknown }, i) => {
+    const region = entry.region;
+    if (typeof region !== "string") return;
+    const partition = typeof entry.partition === "string" ? entry.partition : undefined;
+    const status = regionStatus(region);
+    const near = status === "known" ? undefined : suggestRegion(region, partition);
+    if (status === "unknown" || near) {
+      errors.push({ filePath, keyPath: `registries[${i}].region`, message: `${JSON.stringify(region)} is not a Region${near ? ` (did you mean "${near}"?)` : ""}` });
+    } else if (partition && !isRegionInPartition(region, partition)) {
+      const home = partitionOfRegion(region);
+      errors.push({ filePath, keyPath: `registries[${i}].region`, message: `${JSON.stringify(region)} is not a Region of partition "${partition}"${home ? `; it belongs to "${home}"` : ""}` });
+    }
+  });
+  return errors;
+}
+
 /** Validates a config object; the first error is the one to show, the rest follow from it more often than not. */
 export function validateConfig(raw: unknown, filePath: string | undefined): ConfigError[] {
   return validateAgainst(compiled(), raw, filePath);
@@ -73,7 +99,7 @@ export function validateSettings(raw: unknown): ConfigError[] {
 }
 
 function validateAgainst(validate: Validator, raw: unknown, filePath: string | undefined): ConfigError[] {
-  if (validate(raw)) return [];
+  if (validate(raw)) return registryValueErrors(raw, filePath);
   const errors = validate.errors ?? [];
   // oneOf failures repeat the same complaint per branch: prefer the most specific (deepest) error.
   const sorted = [...errors].sort((a, b) => b.instancePath.length - a.instancePath.length);

@@ -46,3 +46,20 @@ export function resourcePatternsOverlap(a: string, b: string): boolean {
   const r = classWitnesses({ shape: star(ANY_CHAR), globs: [resourceGlob(a), resourceGlob(b)], maxStates: 10_000 });
   return !r.complete || r.witnesses.some((w) => w.matches.every(Boolean));
 }
+
+/**
+ * Whether every resource the `inner` pattern matches is matched by `outer` too (`repository/*` covers
+ * `repository/team-*`). Answered only where it is certain: equal patterns, or an `outer` that is a literal prefix
+ * ending in one `*` (which matches any rest, wildcards in `inner` included); otherwise false.
+ */
+export function resourcePatternCovers(outer: string, inner: string): boolean {
+  if (outer === inner) return true;
+  const prefix = outer.slice(0, -1);
+  return outer.endsWith("*") && !/[*?]/.test(prefix) && inner.startsWith(prefix);
+}
+
+/** Whether every action the `inner` Action pattern matches is matched by `outer` (both expanded over the catalog). */
+export function actionPatternCovers(outer: string, inner: string): boolean {
+  const covered = expandActionPattern(inner);
+  return covered.length > 0 && covered.every((a) => actionMatches(outer, a.name));
+}

@@ -313,3 +313,21 @@ export function isArnOperator(text: string): boolean {
 }
 
 export const OPERATOR_NAMES: readonly string[] = OPERATORS.map((o) => o.name);
+
+/** Whether every address of `inner` is in `outer`. */
+export function cidrWithin(inner: CidrBlock, outer: CidrBlock): boolean {
+  return inner.version === outer.version && inner.first >= outer.first && inner.last <= outer.last;
+}
+
+/**
+ * Address ranges that never reach AWS as a public source address: private (RFC 1918, RFC 4193), loopback and
+ * link-local. A request from them arrives through a VPC endpoint, which carries aws:VpcSourceIp, not aws:SourceIp.
+ */
+const PRIVATE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "127.0.0.0/8", "169.254.0.0/16", "fc00::/7", "fe80::/10", "::1/128"];
+
+/** The private range a CIDR value lies in, or undefined for a public (or unreadable) one. */
+export function privateRangeOf(text: string): string | undefined {
+  const block = parseCidr(text);
+  if (!block) return undefined;
+  return PRIVATE_RANGES.find((range) => cidrWithin(block, parseCidr(range)!));
+}
