@@ -82,7 +82,6 @@ describe("the same policy in JSON, CloudFormation YAML and Terraform", () => {
       findings[name] = report.results.flatMap((r) => r.messages.map((m) => `${m.ruleId}/${m.messageId}: ${lines[m.line - 1]!.slice(m.column - 1, m.endLine === m.line ? m.endColumn! - 1 : undefined)}`));
     }
     expect(findings["registry-policy.json"]).toEqual([
-      '@ecrlint/require-replicate-image/sourceNotAllowed: "Statement"',
       '@ecrlint/require-replicate-image/missingReplicateImage: "ecr:CreateRepository"',
       '@ecrlint/valid-principal/partialWildcard: "arn:aws:iam::111122223333:*"',
       '@ecrlint/no-region-mismatch/regionMismatch: us-east-1',

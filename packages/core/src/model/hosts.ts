@@ -379,8 +379,10 @@ function policyDocumentReference(property: JsonProperty | undefined, blocks: Ter
     return object(properties, st);
   });
   const statementArray = synthetic<JsonExpression>({ type: "JSONArrayExpression", elements: statements }, (statementsProperty?.value ?? data.body) as never);
+  // Terraform writes "Version": "2012-10-17" when the data source sets no `version`.
   const version = of(data.body, "version");
-  const root = object([...(version ? [prop("Version", version.key, version.value)] : []), ...(statementsProperty ? [prop("Statement", statementsProperty.key, statementArray)] : [])], data.body);
+  const versionProperty = version ? prop("Version", version.key, version.value) : prop("Version", data.body, synthetic<JsonExpression>({ type: "JSONLiteral", value: "2012-10-17", raw: '"2012-10-17"' }, data.body as never));
+  const root = object([versionProperty, ...(statementsProperty ? [prop("Statement", statementsProperty.key, statementArray)] : [])], data.body);
   setParents(root, property.parent as JsonNode);
   return { ...property, value: root } as JsonProperty;
 }
