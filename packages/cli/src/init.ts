@@ -187,10 +187,12 @@ function said(evidence: Evidence): string {
  * The starter config as JSONC: data rather than code (nothing runs when CI reads it, ESLint loads it synchronously),
  * checked and completed by editors through `$schema`, and commented so a reviewer knows what to verify.
  */
-export function renderConfig(proposal: InitProposal, schema: string): string {
+export function renderConfig(proposal: InitProposal, schema: string | undefined): string {
   const lines = [
     "{",
-    `  "$schema": ${JSON.stringify(schema)},`,
+    schema === undefined
+      ? `  // No @ecrlint/cli in node_modules: once it is installed, add "$schema": "./node_modules/@ecrlint/cli/schema/config.json"\n  // (the path from this file) for editors to check and complete this file.`
+      : `  "$schema": ${JSON.stringify(schema)},`,
     "  // Written by `ecrlint init` from the policy files of this repository. Check each registry: its account and",
     "  // Region must be where the files are deployed (`aws ecr put-registry-policy --region ...`), since most checks",
     "  // compare a policy's ARNs and principals with them. `files` globs are relative to this file; the first match wins.",
@@ -237,9 +239,12 @@ export function renderConfig(proposal: InitProposal, schema: string): string {
   return lines.join("\n");
 }
 
-/** The `$schema` of a config written in `dir`: the installed schema when there is one (offline, the same version). */
-export function schemaReference(dir: string, installed: string | undefined, id: string): string {
-  if (!installed) return id;
+/**
+ * The `$schema` of a config written in `dir`: the installed schema (offline, the same version), or none when
+ * @ecrlint/cli is not installed (its published address resolves only once the package is on the registry).
+ */
+export function schemaReference(dir: string, installed: string | undefined): string | undefined {
+  if (!installed) return undefined;
   const rel = toPosix(relative(dir, installed));
   return rel.startsWith(".") ? rel : `./${rel}`;
 }

@@ -136,7 +136,9 @@ describe("a project that installs the tarballs as the README says", () => {
 
   it("ESLint with the plugin, set up with the lines init printed, reports the single-file findings", () => {
     const { init } = lines();
-    const advice = init.out.slice(init.out.indexOf("ESLint: no eslint.config.js here"));
+    // The project is `"type": "module"`: init proposes eslint.config.js.
+    const advice = init.out.slice(init.out.indexOf("ESLint: no ESLint config here"));
+    expect(advice.split("\n")[0]).toContain("create eslint.config.js with:");
     const config = advice.split("\n").slice(1, 3).map((l) => l.trim());
     expect(config).toEqual(['import ecrlint from "@ecrlint/eslint-plugin";', "export default [...ecrlint.configs.recommended];"]);
     writeFileSync(join(project, "eslint.config.js"), `${config.join("\n")}\n`);
@@ -146,6 +148,25 @@ describe("a project that installs the tarballs as the README says", () => {
     const ecrlint = (JSON.parse(sh("npx ecrlint --format json", project).out) as { messages: { ruleId: string }[] }[]).flatMap((r) => r.messages.map((m) => m.ruleId));
     const crossFile = ["@ecrlint/replication-destination-allowed", "@ecrlint/pull-through-cache-prefix-exists"];
     expect(found.sort()).toEqual(ecrlint.filter((id) => !crossFile.includes(id)).sort());
+  });
+
+  it("in a CommonJS project (`npm init -y`), the config init proposes loads in real ESLint", () => {
+    const cjs = join(project, "commonjs-project");
+    cpSync(join(project, "registries"), join(cjs, "registries"), { recursive: true });
+    writeFileSync(join(cjs, "package.json"), `${JSON.stringify({ name: "commonjs-project", version: "1.0.0", type: "commonjs" }, null, 2)}\n`);
+    const init = sh("npx ecrlint init --yes", cjs);
+    expect(init.code, init.out).toBe(0);
+    const advice = init.out.slice(init.out.indexOf("ESLint: no ESLint config here"));
+    const file = /create (eslint\.config\.\w+) with:/.exec(advice)![1]!;
+    expect(file).toBe("eslint.config.mjs");
+    writeFileSync(join(cjs, file), `${advice.split("\n").slice(1, 3).map((l) => l.trim()).join("\n")}\n`);
+    const eslint = sh("npx eslint --format json .", cjs);
+    expect(eslint.out).not.toContain("Cannot use import statement outside a module");
+    expect(eslint.code, eslint.out).toBe(1);
+    const found = (JSON.parse(eslint.out) as { messages: { ruleId: string }[] }[]).flatMap((r) => r.messages.map((m) => m.ruleId));
+    expect(found).toContain("@ecrlint/no-region-mismatch");
+    // The README's snippet is the same file.
+    expect(readme).toContain(`// ${file}\nimport ecrlint from "@ecrlint/eslint-plugin";`);
   });
 
   it("Vitest: the matchers work and type-check with the README's setup file alone; failures point at the user's files", { timeout: 120_000 }, () => {
@@ -225,5 +246,20 @@ describe("a project that installs the tarballs as the README says", () => {
     const accepted = git("commit", "-m", "'prod replication'");
     expect(accepted.code, accepted.out).toBe(0);
     expect(git("log", "--oneline").out.trim().split("\n")).toHaveLength(2);
+
+    // A staged cases file runs its access tests; a case that expects the wrong decision stops the commit.
+    const cases = join(project, "registries", "prod-us-west-2", "access.cases.json");
+    const write = (expect: string) =>
+      writeFileSync(cases, JSON.stringify({ policy: "./registry-policy.json", cases: [{ name: "outsiders cannot push", principal: "999988887777", action: "ecr:PutImage", expect }] }, null, 2));
+    write("allow");
+    git("add", "-A");
+    const wrong = git("commit", "-m", "'access test'");
+    expect(wrong.code).toBe(1);
+    expect(wrong.out).toContain("✗ outsiders cannot push");
+    write("deny");
+    git("add", "-A");
+    const right = git("commit", "-m", "'access test'");
+    expect(right.code, right.out).toBe(0);
+    expect(git("log", "--oneline").out.trim().split("\n")).toHaveLength(3);
   });
 });

@@ -48,16 +48,78 @@ function breakProdRegion(dir: string): string {
   return path;
 }
 
+interface Hook {
+  id: string;
+  entry: string;
+  language: string;
+  types?: string[];
+  files?: string;
+  pass_filenames?: boolean;
+  require_serial?: boolean;
+  additional_dependencies?: string[];
+}
+
+/**
+ * Runs a hook as pre-commit does: the staged files filtered by `types` (json: *.json) and `files`, nothing when none
+ * is left, else the entry (split on spaces) with the files appended unless `pass_filenames: false`.
+ */
+function runHook(dir: string, hook: Hook, env: NodeJS.ProcessEnv) {
+  const staged = git(dir, "diff", "--staged", "--name-only", "--no-ext-diff", "-z")
+    .split("\0")
+    .filter(Boolean)
+    .filter((f) => !hook.types?.includes("json") || f.endsWith(".json"))
+    .filter((f) => hook.files === undefined || new RegExp(hook.files).test(f));
+  if (staged.length === 0) return undefined;
+  const [command, ...args] = hook.entry.split(" ");
+  return spawnSync(command!, [...args, ...(hook.pass_filenames === false ? [] : staged)], { cwd: dir, env, encoding: "utf8" });
+}
+
+/** Rewrites a file with one more newline at its end: a change to stage. */
+function touch(path: string): void {
+  writeFileSync(path, `${readFileSync(path, "utf8")}\n`);
+}
+
+/** The lint and access-test hooks through a commit: a broken policy, a staged cases file, the fix, a repository without cases. */
+function exerciseHooks([lint, test]: [Hook, Hook]): void {
+  const dir = teamRepository("platform-infra");
+  const env = userEnv({ PATH: `${join(dir, "node_modules", ".bin")}:${process.env.PATH}` });
+
+  breakProdRegion(dir);
+  writeFileSync(join(dir, "services", "api", "package.json"), JSON.stringify({ name: "api", version: "1.0.1", private: true }));
+  git(dir, "add", "-A");
+  const lintRun = runHook(dir, lint, env)!;
+  expect(lintRun.status).toBe(1);
+  expect(lintRun.stdout).toContain("@ecrlint/no-region-mismatch");
+  expect(lintRun.stdout).not.toContain("package.json");
+  // No cases file staged: the access-test hook does not run (CI runs every case).
+  expect(runHook(dir, test, env)).toBeUndefined();
+  touch(join(dir, "registries", "prod-us-west-2", "registry-policy.cases.json"));
+  git(dir, "add", "-A");
+  const testRun = runHook(dir, test, env)!;
+  expect(testRun.status).toBe(1);
+  expect(testRun.stdout).toContain("✗ the build account replicates into prod");
+
+  git(dir, "checkout", "HEAD", "--", "registries");
+  git(dir, "add", "-A");
+  const passed = runHook(dir, lint, env)!;
+  expect(passed.status).toBe(0);
+  expect(passed.stdout).toMatch(/^✔ No problems in \d+ policy files?/);
+  touch(join(dir, "registries", "prod-us-west-2", "registry-policy.cases.json"));
+  git(dir, "add", "-A");
+  expect(runHook(dir, test, env)).toMatchObject({ status: 0 });
+
+  // A repository with no cases file at all: staged JSON never blocks the commit, and `ecrlint test` alone is exit 0.
+  for (const f of ["registries/build-us-east-1/registry-policy.cases.json", "registries/prod-us-west-2/registry-policy.cases.json"]) git(dir, "rm", "-qf", f);
+  git(dir, "commit", "-q", "-m", "no access tests");
+  touch(join(dir, "registries", "prod-us-west-2", "registry-policy.json"));
+  git(dir, "add", "-A");
+  expect(runHook(dir, lint, env)).toMatchObject({ status: 0 });
+  expect(runHook(dir, test, env)).toBeUndefined();
+  expect(runHook(dir, { ...test, files: undefined }, env)).toMatchObject({ status: 0 });
+  expect(spawnSync("ecrlint", ["test"], { cwd: dir, env, encoding: "utf8" })).toMatchObject({ status: 0, stdout: "" });
+}
+
 describe(".pre-commit-hooks.yaml", () => {
-  interface Hook {
-    id: string;
-    entry: string;
-    language: string;
-    types: string[];
-    pass_filenames?: boolean;
-    require_serial?: boolean;
-    additional_dependencies: string[];
-  }
   const hooks = parseYaml(readFileSync(join(repoDir, ".pre-commit-hooks.yaml"), "utf8")) as Hook[];
 
   it("declares ecrlint and ecrlint-test as node hooks on JSON files, installing this version of @ecrlint/cli", () => {
@@ -65,40 +127,36 @@ describe(".pre-commit-hooks.yaml", () => {
     for (const hook of hooks) {
       expect(hook).toMatchObject({ language: "node", types: ["json"], require_serial: true, additional_dependencies: [`@ecrlint/cli@${version}`] });
     }
+    // The access tests get the staged cases files only.
+    expect(hooks[1]).toMatchObject({ entry: "ecrlint test", files: "\\.cases\\.json$" });
+    expect(hooks[1]!.pass_filenames).toBeUndefined();
     // pre-commit installs a node hook's repository with `npm pack`: the root needs a name and a version.
     const root = JSON.parse(readFileSync(join(repoDir, "package.json"), "utf8")) as { name?: string; version?: string };
     expect(root.name && root.version).toBeTruthy();
   });
 
-  it("each hook's entry, run on the staged files as pre-commit runs it, stops a broken policy and lets the fix through", () => {
-    const dir = teamRepository("platform-infra");
-    const env = userEnv({ PATH: `${join(dir, "node_modules", ".bin")}:${process.env.PATH}` });
-    const run = (hook: Hook) => {
-      // pre-commit's file list: the staged files, filtered by `types` (json: *.json).
-      const staged = git(dir, "diff", "--staged", "--name-only", "--no-ext-diff", "-z").split("\0").filter((f) => f.endsWith(".json"));
-      if (staged.length === 0) return undefined;
-      const [command, ...args] = hook.entry.split(" ");
-      return spawnSync(command!, [...args, ...(hook.pass_filenames === false ? [] : staged)], { cwd: dir, env, encoding: "utf8" });
-    };
-    const [lint, test] = hooks as [Hook, Hook];
+  it("each hook's entry, run on the staged files as pre-commit runs it, stops a broken policy and lets the fix through", { timeout: 60_000 }, () => {
+    exerciseHooks(hooks as [Hook, Hook]);
+  });
+});
 
-    breakProdRegion(dir);
-    writeFileSync(join(dir, "services", "api", "package.json"), JSON.stringify({ name: "api", version: "1.0.1", private: true }));
-    git(dir, "add", "-A");
-    const lintRun = run(lint)!;
-    expect(lintRun.status).toBe(1);
-    expect(lintRun.stdout).toContain("@ecrlint/no-region-mismatch");
-    expect(lintRun.stdout).not.toContain("package.json");
-    const testRun = run(test)!;
-    expect(testRun.status).toBe(1);
-    expect(testRun.stdout).toContain("✗ the build account replicates into prod");
+describe("the README's local pre-commit hooks (before the release)", () => {
+  const config = parseYaml(readmeBlock("yaml", "# .pre-commit-config.yaml (until")) as { repos: { repo: string; hooks: Hook[] }[] };
 
-    git(dir, "checkout", "HEAD", "--", "registries");
-    git(dir, "add", "-A");
-    const passed = run(lint)!;
-    expect(passed.status).toBe(0);
-    expect(passed.stdout).toMatch(/^✔ No problems in \d+ policy files?/);
-    expect(run(test)).toMatchObject({ status: 0 });
+  it("are the published hooks run with the ecrlint of node_modules", () => {
+    expect(config.repos).toHaveLength(1);
+    expect(config.repos[0]!.repo).toBe("local");
+    const local = config.repos[0]!.hooks;
+    const published = parseYaml(readFileSync(join(repoDir, ".pre-commit-hooks.yaml"), "utf8")) as Hook[];
+    expect(local.map((h) => h.id)).toEqual(published.map((h) => h.id));
+    for (const [i, hook] of local.entries()) {
+      const { additional_dependencies: _, language: __, description: ___, entry, ...rest } = published[i] as Hook & { description: string };
+      expect(hook).toMatchObject({ ...rest, language: "system", entry: `npx --no-install ${entry}` });
+    }
+  });
+
+  it("each entry, run on the staged files as pre-commit runs it, stops a broken policy and lets the fix through", { timeout: 60_000 }, () => {
+    exerciseHooks(config.repos[0]!.hooks as [Hook, Hook]);
   });
 });
 
@@ -135,6 +193,14 @@ describe("the GitHub Actions recipe in the README", () => {
     expect(annotate).toMatchObject({ ran: true, code: 1 });
     expect(annotate!.output).toMatch(/^::error file=registries\/prod-us-west-2\/registry-policy\.json,line=\d+/m);
     expect(access).toMatchObject({ ran: true, code: 1 });
+  });
+
+  it("in a repository without cases files, the access-test step passes", () => {
+    const dir = teamRepository("platform-infra");
+    for (const f of ["registries/build-us-east-1/registry-policy.cases.json", "registries/prod-us-west-2/registry-policy.cases.json"]) rmSync(join(dir, f));
+    const access = steps.find((s) => s.run === "npx ecrlint test")!;
+    const [run] = runSteps([access], { cwd: dir, github: { event_name: "push" }, env: userEnv() });
+    expect(run).toMatchObject({ ran: true, code: 0 });
   });
 
   it("on a push: no annotation step", () => {
@@ -176,6 +242,33 @@ describe("action.yml (the composite action)", () => {
     expect(annotate!.ran).toBe(false);
     expect(upload).toMatchObject({ ran: true, with: { sarif_file: "./ecrlint.sarif", category: "ecrlint" } });
     expect(access).toMatchObject({ ran: true, code: 1 });
+  });
+
+  it("an absolute sarif-file is the output as it is, and uploaded; a relative one is under working-directory", () => {
+    const dir = teamRepository("with-mistakes");
+    const outside = join(tempDir("ecrlint-sarif-"), "reports", "ecrlint.sarif");
+    mkdirSync(join(outside, ".."), { recursive: true });
+    const [, lint, , upload] = runSteps(action.runs.steps, { cwd: dir, github: { event_name: "push" }, inputs: { ...defaults, "sarif-file": outside, test: "false" }, env: userEnv() });
+    expect(lint).toMatchObject({ ran: true, code: 1 });
+    expect(existsSync(outside)).toBe(true);
+    expect(upload).toMatchObject({ ran: true, with: { sarif_file: outside } });
+
+    mkdirSync(join(dir, "infra"));
+    cpSync(join(dir, "registries"), join(dir, "infra", "registries"), { recursive: true });
+    cpSync(join(dir, "ecrlint.config.jsonc"), join(dir, "infra", "ecrlint.config.jsonc"));
+    const [, nested, , nestedUpload] = runSteps(action.runs.steps, { cwd: dir, github: { event_name: "push" }, inputs: { ...defaults, "working-directory": "infra/", "sarif-file": "out/ecrlint.sarif", test: "false" }, env: userEnv() });
+    expect(nested).toMatchObject({ ran: true, code: 1 });
+    expect(existsSync(join(dir, "infra", "out", "ecrlint.sarif"))).toBe(true);
+    expect(nestedUpload).toMatchObject({ ran: true, with: { sarif_file: "infra/out/ecrlint.sarif" } });
+  });
+
+  it("with the default test input, a repository without cases files passes the access-test step", () => {
+    const dir = teamRepository("platform-infra");
+    for (const f of ["registries/build-us-east-1/registry-policy.cases.json", "registries/prod-us-west-2/registry-policy.cases.json"]) rmSync(join(dir, f));
+    const [, lint, , , access] = runSteps(action.runs.steps, { cwd: dir, github: { event_name: "push" }, inputs: defaults, env: userEnv() });
+    expect(lint).toMatchObject({ ran: true, code: 0 });
+    expect(access).toMatchObject({ ran: true, code: 0 });
+    expect(access!.output).toContain("no access tests to run");
   });
 
   it("says what to do when @ecrlint/cli is not installed", () => {

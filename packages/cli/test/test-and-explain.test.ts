@@ -57,6 +57,33 @@ describe("ecrlint test", () => {
     expect(readFileSync(join(dir, "reports", "ecrlint-test.xml"), "utf8")).toBe(junit.stdout);
   });
 
+  it("unmatched patterns: a notice and exit 0 with no pattern or only other files, exit 2 for a named pattern unless allowed", async () => {
+    const empty = tempDir("ecrlint-no-cases-");
+    writeFileSync(join(empty, "registry-policy.json"), readFileSync(join(repoDir, "fixtures/replication/registry-policy.json")));
+    const notice = /^ecrlint test: no \*\.cases\.json files .*; no access tests to run\.\n$/;
+    const byDefault = await runBin(["test"], { cwd: empty });
+    expect(byDefault).toMatchObject({ code: 0, stdout: "" });
+    expect(byDefault.stderr).toMatch(notice);
+    // What a hook passes: staged files, none of them a cases file.
+    const staged = await runBin(["test", "registry-policy.json"], { cwd: empty });
+    expect(staged).toMatchObject({ code: 0, stdout: "" });
+    expect(staged.stderr).toMatch(notice);
+    const named = await runBin(["test", "tests/**/*.cases.json"], { cwd: empty });
+    expect(named).toEqual({ code: 2, stdout: "", stderr: 'No cases files match "tests/**/*.cases.json" (--no-error-on-unmatched-pattern to allow it).\n' });
+    const allowed = await runBin(["test", "--no-error-on-unmatched-pattern", "tests/**/*.cases.json"], { cwd: empty });
+    expect(allowed).toMatchObject({ code: 0, stdout: "" });
+    expect(allowed.stderr).toMatch(notice);
+    // A JUnit report is still written, empty, for CI steps and task caches that expect the file.
+    const junit = await runBin(["test", "--format", "junit", "--output-file", "ecrlint-test.xml"], { cwd: empty });
+    expect(junit.code).toBe(0);
+    expect(readFileSync(join(empty, "ecrlint-test.xml"), "utf8")).toMatch(/^<\?xml/);
+    // Other files next to a cases file: the cases file runs, the others are left out.
+    const dir = casesTree();
+    const mixed = await runBin(["test", "registry-policy.json", "registry-policy.cases.json"], { cwd: dir });
+    expect(mixed.code).toBe(0);
+    expect(mixed.stdout.trimEnd().split("\n").at(-1)).toMatch(/^[1-9]\d* passed, 0 failed$/);
+  });
+
   it("names an invalid cases file and its key path, exit 2", async () => {
     const dir = tempDir("ecrlint-cases-");
     writeFileSync(join(dir, "bad.cases.json"), JSON.stringify({ policy: { Version: "2012-10-17", Statement: [] }, cases: [{ name: "x", action: "ecr:ReplicateImage", expect: "maybe" }] }));

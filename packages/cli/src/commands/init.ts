@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { dirname, join } from "node:path";
-import { CONFIG_FILE_NAMES, configSchema } from "@ecrlint/core";
+import { CONFIG_FILE_NAMES } from "@ecrlint/core";
 import { proposeConfig, renderConfig, schemaReference } from "../init.js";
 import { parseOrExit, subcommand, type CommandIo } from "./program.js";
 
@@ -44,13 +44,37 @@ function readAnswer(stdin: NodeJS.ReadableStream): Promise<string | undefined> {
   });
 }
 
-function eslintAdvice(dir: string): string {
-  const existing = ESLINT_CONFIGS.find((name) => existsSync(join(dir, name)));
-  const importLine = existing?.endsWith(".cjs") || existing?.endsWith(".cts") ? 'const ecrlint = require("@ecrlint/eslint-plugin").default;' : 'import ecrlint from "@ecrlint/eslint-plugin";';
-  if (existing) {
-    return `ESLint: add this line to the array ${existing} exports (with \`${importLine}\` at the top):\n  ...ecrlint.configs.recommended,\n`;
+/** Whether `.js` files in `dir` are ES modules: the `type` of the nearest package.json (CommonJS when none says). */
+export function isEsmProject(dir: string): boolean {
+  for (let current = dir; ; current = dirname(current)) {
+    const path = join(current, "package.json");
+    if (existsSync(path)) {
+      try {
+        return (JSON.parse(readFileSync(path, "utf8")) as { type?: unknown }).type === "module";
+      } catch {
+        return false;
+      }
+    }
+    if (dirname(current) === current) return false;
   }
-  return `ESLint: no eslint.config.js here; to see findings in the editor and in \`eslint .\`, create it with:\n  ${importLine}\n  export default [...ecrlint.configs.recommended];\n`;
+}
+
+/**
+ * The lines to add to ESLint's config. A config written as ESM (`.mjs`, `.mts`, or `.js`/`.ts` in a
+ * `"type": "module"` project) imports the plugin; a CommonJS one requires it. With no config yet, the new file is
+ * `eslint.config.js` in an ESM project and `eslint.config.mjs` otherwise (`npm init` writes `"type": "commonjs"`).
+ */
+export function eslintAdvice(dir: string): string {
+  const existing = ESLINT_CONFIGS.find((name) => existsSync(join(dir, name)));
+  const esm = isEsmProject(dir);
+  const importLine = 'import ecrlint from "@ecrlint/eslint-plugin";';
+  if (existing) {
+    const commonJs = /\.c[jt]s$/.test(existing) || (/\.[jt]s$/.test(existing) && !esm);
+    const line = commonJs ? 'const ecrlint = require("@ecrlint/eslint-plugin").default;' : importLine;
+    return `ESLint: add this line to the array ${existing} exports (with \`${line}\` at the top):\n  ...ecrlint.configs.recommended,\n`;
+  }
+  const file = esm ? "eslint.config.js" : "eslint.config.mjs";
+  return `ESLint: no ESLint config here; to see findings in the editor and in \`eslint .\`, create ${file} with:\n  ${importLine}\n  export default [...ecrlint.configs.recommended];\n`;
 }
 
 /**
@@ -72,7 +96,7 @@ export async function runInitCommand(argv: string[], io: CommandIo): Promise<num
   }
   const target = join(io.cwd, INIT_CONFIG_FILE);
   const proposal = await proposeConfig(io.cwd);
-  const text = renderConfig(proposal, schemaReference(io.cwd, installedSchema(io.cwd), configSchema.$id));
+  const text = renderConfig(proposal, schemaReference(io.cwd, installedSchema(io.cwd)));
   const fileCount = proposal.registries.reduce((n, r) => n + r.files.length, 0) + proposal.unplaced.length;
   const found = fileCount === 0 ? "Found no policy file" : `Found ${fileCount} policy file${fileCount === 1 ? "" : "s"} for ${proposal.registries.length} registr${proposal.registries.length === 1 ? "y" : "ies"}`;
   io.stdout(`${found}.\n\n${text}\n`);

@@ -26,48 +26,63 @@ export function loadJsonc(filePath: string, content: string): unknown {
   return staticValue(parsed.ast);
 }
 
-/** `[.]ecrlint[rc][.config][.extension]`: the parts of a name that may be meant for a config. */
-const LOOK_ALIKE = /^(\.?)ecrlint(rc)?(\.config)?(?:\.([a-z0-9]+))?$/i;
+/**
+ * `[.]ecrlint[rc][.config|-config|_config][.qualifier…][.extension]`: the parts of a name that may be meant for a
+ * config. A qualifier (`.local`, `-dev`) counts only after `rc` or `config`: `ecrlint-test.json` is a report.
+ */
+const LOOK_ALIKE = /^(\.?)ecrlint(rc)?([._-]config)?((?:[._-][a-z0-9]+)*?)(?:\.([a-z0-9]+))?$/i;
 const DATA_EXTENSIONS = ["json", "jsonc", "json5", "yaml", "yml", "toml"];
 const CODE_EXTENSIONS = ["js", "cjs", "mjs", "ts", "cts", "mts"];
 
 /**
  * A name someone may well have given an ecrlint config that ecrlint does not read: `ecrlint.json`, `.ecrlint.yaml`,
- * `ecrlint.config.yml`, `ecrlintrc.json`, `.ecrlintrc.toml`, `.ecrlintignore`… Script names such as `ecrlint.js`
- * and report names such as `ecrlint.sarif` are not configs.
+ * `ecrlint.config.yml`, `ecrlint-config.json`, `ecrlintrc.json`, `.ecrlintrc.toml`, `.ecrlintrc.local.json`,
+ * `.ecrlintignore`… Script names such as `ecrlint.js` and report names such as `ecrlint.sarif` are not configs.
  */
 function looksLikeConfig(name: string): boolean {
   if (/^\.ecrlintignore$/i.test(name)) return true;
   const match = LOOK_ALIKE.exec(name);
   if (!match) return false;
-  const [, dot, rc, config, extension] = match;
+  const [, dot, rc, config, qualifier, extension] = match;
+  if (qualifier && !rc && !config) return false;
   if (extension === undefined) return Boolean(dot || rc || config);
   const ext = extension.toLowerCase();
   if (DATA_EXTENSIONS.includes(ext)) return true;
   return CODE_EXTENSIONS.includes(ext) && Boolean(dot || rc || config);
 }
 
-/** The names to rename a look-alike to, in the folder it is in (`.config/` holds `ecrlintrc.*` only). */
+/**
+ * The names to rename a look-alike to, in the folder it is in (`.config/` holds `ecrlintrc.*` only): the nearest
+ * names ecrlint reads, in the form of the original first (`ecrlint.config.cts` → `ecrlint.config.ts`).
+ */
 function suggestion(name: string, inConfigFolder: boolean): string {
   if (/^\.ecrlintignore$/i.test(name)) return "ecrlint reads no ignore file: list the globs in the config's `ignores` (it also skips what .gitignore skips)";
-  const ext = LOOK_ALIKE.exec(name)?.[4]?.toLowerCase();
+  const match = LOOK_ALIKE.exec(name);
+  const ext = match?.[5]?.toLowerCase();
+  const configForm = Boolean(match?.[3]);
   const known = (n: string) => CONFIG_FILE_NAMES.includes(inConfigFolder ? `.config/${n}` : n);
-  const rename = (names: string[]) => `rename it to ${names.filter(known).slice(0, 2).map((n) => `\`${n}\``).join(" or ")}`;
   const rc = inConfigFolder ? `${MODULE}rc` : `.${MODULE}rc`;
+  const both = (e: string) => (configForm ? [`${MODULE}.config.${e}`, `${rc}.${e}`] : [`${rc}.${e}`, `${MODULE}.config.${e}`]);
+  const rename = (names: string[]) => `rename it to ${[...new Set(names.filter(known))].slice(0, 2).map((n) => `\`${n}\``).join(" or ")}`;
+  const local = match?.[4] ? ` (ecrlint reads one config per folder, with no \`${match[4]}\` variant)` : "";
   switch (ext) {
     case "json":
     case "jsonc":
-      return rename([`${rc}.${ext}`, `${MODULE}.config.${ext}`]);
+      return rename(both(ext)) + local;
     case "json5":
-      return `JSON5 is not read: ${rename([`${rc}.jsonc`, `${MODULE}.config.jsonc`])}`;
+      return `JSON5 is not read: ${rename(both("jsonc"))}${local}`;
     case "toml":
-      return `TOML is not read: ${rename([`${rc}.yaml`])}`;
+      return `TOML is not read: ${rename([`${rc}.yaml`])}${local}`;
     case "yaml":
     case "yml":
     case undefined:
-      return rename([ext ? `${rc}.${ext}` : rc]);
+      return rename([ext ? `${rc}.${ext}` : rc]) + local;
+    case "cts":
+      return rename([...both("ts"), ...both("cjs")]) + local;
+    case "mts":
+      return rename([...both("ts"), ...both("mjs")]) + local;
     default:
-      return rename([`${rc}.${ext}`, `${MODULE}.config.${ext}`, `${rc}.mjs`, `${MODULE}.config.mjs`]);
+      return rename([...both(ext), ...both("mjs")]) + local;
   }
 }
 
