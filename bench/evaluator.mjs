@@ -99,7 +99,7 @@ function inconclusiveRate() {
   const askedActions = [
     "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:PutImage", "ecr:InitiateLayerUpload", "ecr:DeleteRepository",
     "ecr:BatchDeleteImage", "ecr:CreateRepository", "ecr:ReplicateImage", "ecr:BatchImportUpstreamImage", "ecr:TagResource",
-    "ecr:SetRepositoryPolicy", "ecr:DescribeImages", "ecr:PutLifecyclePolicy", "ecr:StartImageScan", "ecr:GetAuthorizationToken", "ecr:PutRegistryPolicy",
+    "ecr:SetRepositoryPolicy", "ecr:DescribeImages", "ecr:PutLifecyclePolicy", "ecr:StartImageScan", "ecr:GetAuthorizationToken", "ecr:PutRegistryPolicy", "ecr:ListImages",
   ];
   const askedPrincipals = [undefined, REGISTRY, `arn:aws:iam::${REGISTRY}:role/ci-build`, `arn:aws:sts::${REGISTRY}:assumed-role/platform/deploy`, "111122223333"];
   let asked = 0;

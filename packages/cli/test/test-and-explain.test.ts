@@ -30,7 +30,7 @@ describe("ecrlint test", () => {
         policy: "./registry-policy.json",
         registry: { account: "444455556666", region: "us-west-2" },
         cases: [
-          { name: "wrong Region", principal: "111122223333", action: "ecr:ReplicateImage", resource: "arn:aws:ecr:us-east-1:444455556666:repository/app", expect: "allow" },
+          { name: "wrong Region", principal: "111122223333", action: "ecr:ReplicateImage", resource: "arn:aws:ecr:us-east-1:444455556666:repository/app", crossRegistry: true, expect: "allow" },
         ],
       }),
     );
@@ -107,7 +107,7 @@ describe("ecrlint explain", () => {
 
   it("explains a near miss: the Region that does not match", async () => {
     const { code, stdout } = await runBin(
-      ["explain", "fixtures/replication/registry-policy.json", "--action", "ecr:ReplicateImage", "--principal", "111122223333", "--resource", "arn:aws:ecr:us-east-1:444455556666:repository/app", "--context", "aws:SourceIp=10.0.0.1"],
+      ["explain", "fixtures/replication/registry-policy.json", "--action", "ecr:ReplicateImage", "--principal", "111122223333", "--resource", "arn:aws:ecr:us-east-1:444455556666:repository/app", "--cross-registry", "--context", "aws:SourceIp=10.0.0.1"],
       { cwd: repoDir },
     );
     expect(code).toBe(0);
@@ -207,5 +207,60 @@ describe("dates do not depend on the machine's time zone", () => {
     expect(kolkata.code).toBe(0);
     expect(kolkata.stdout).toBe(utc.stdout);
     expect(JSON.parse(utc.stdout)).toMatchObject({ passed: 6, failed: 0, invalid: 0 });
+  });
+});
+
+describe("no vacuous passes from a registry, a resource or a caller the policy cannot be asked about", () => {
+  const policy = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "111122223333" }, Action: "ecr:PutImage", Resource: "arn:aws:ecr:us-west-2:444455556666:repository/*" }] };
+
+  it("a cases file with a registry that is not one exits 2 naming the key", async () => {
+    const dir = tempDir("ecrlint-cases-");
+    const registries = [{ region: "us-wst-2" }, { partition: "aws-cn", region: "us-west-2" }, { partition: "aws", region: "cn-north-1" }, { region: "mars-1" }, { account: "abc" }];
+    for (const [i, registry] of registries.entries()) {
+      writeFileSync(join(dir, `r${i}.cases.json`), JSON.stringify({ policy, registry, cases: [{ name: "outsider", principal: "999999999999", action: "ecr:PutImage", expect: "deny" }] }));
+    }
+    const { code, stdout } = await runBin(["test"], { cwd: dir });
+    expect(code).toBe(2);
+    expect(stdout).toContain('r0.cases.json registry.region: "us-wst-2" is not a Region (did you mean "us-west-2"?)');
+    expect(stdout).toContain('r1.cases.json registry.region: "us-west-2" is no Region of the partition aws-cn (it is in aws)');
+    expect(stdout).toContain('r2.cases.json registry.region: "cn-north-1" is no Region of the partition aws (it is in aws-cn)');
+    expect(stdout).toContain('r3.cases.json registry.region: "mars-1" is not a Region of any partition');
+    expect(stdout).toContain("r4.cases.json registry.account: must be a 12-digit account id");
+    expect(stdout.trimEnd().split("\n").at(-1)).toBe("0 passed, 0 failed, 5 invalid files");
+  });
+
+  it("a case with a resource outside the registry, or a wildcard principal, exits 2 naming the case and key; crossRegistry opts in", async () => {
+    const dir = tempDir("ecrlint-cases-");
+    const resource = "arn:aws:ecr:us-east-1:444455556666:repository/app";
+    writeFileSync(join(dir, "a.cases.json"), JSON.stringify({ policy, cases: [{ name: "other Region", principal: "999999999999", action: "ecr:PutImage", resource, expect: "deny" }] }));
+    writeFileSync(join(dir, "b.cases.json"), JSON.stringify({ policy, cases: [{ name: "any c role", principal: "arn:aws:iam::111122223333:role/c*", action: "ecr:PutImage", expect: "deny" }] }));
+    const { code, stdout } = await runBin(["test"], { cwd: dir });
+    expect(code).toBe(2);
+    expect(stdout).toContain(`a.cases.json cases[0].resource: case "other Region": Resource "${resource}" is in the Region us-east-1, outside the policy's registry (444455556666 in us-west-2)`);
+    expect(stdout).toContain('b.cases.json cases[0].principal: case "any c role": The principal "arn:aws:iam::111122223333:role/c*" is a pattern');
+    writeFileSync(join(dir, "a.cases.json"), JSON.stringify({ policy, cases: [{ name: "other Region", principal: "999999999999", action: "ecr:PutImage", resource, crossRegistry: true, expect: "deny" }] }));
+    const optedIn = await runBin(["test", "a.cases.json"], { cwd: dir });
+    expect(optedIn.code).toBe(0);
+  });
+
+  it("explain --any-context answers a policy whose Allow and Deny read five independent keys exactly", async () => {
+    const dir = tempDir("ecrlint-explain-");
+    cpSync(join(repoDir, "bench/policies/11-timed-mfa-network.json"), join(dir, "registry-policy.json"));
+    const { code, stdout } = await runBin(["explain", "registry-policy.json", "-a", "ecr:ListImages", "--any-context"], { cwd: dir });
+    expect(code).toBe(0);
+    expect(stdout).not.toContain("inconclusive");
+    expect(stdout).toMatch(/Decision: allowed for some value; explicitly denied for some values/);
+    expect(stdout).toContain("Witness:  principal arn:aws:iam::111122223333:role/ci");
+  });
+
+  it("explain refuses a resource outside the registry without --cross-registry, and a wildcard principal", async () => {
+    const dir = tempDir("ecrlint-explain-");
+    writeFileSync(join(dir, "registry-policy.json"), JSON.stringify(policy));
+    const other = await runBin(["explain", "registry-policy.json", "-a", "ecr:PutImage", "-p", "111122223333", "-r", "arn:aws:ecr:us-west-2:999999999999:repository/app"], { cwd: dir });
+    expect(other.code).toBe(2);
+    expect(other.stderr).toContain("is in the account 999999999999, outside the policy's registry");
+    const wildcard = await runBin(["explain", "registry-policy.json", "-a", "ecr:PutImage", "-p", "arn:aws:iam::111122223333:role/*"], { cwd: dir });
+    expect(wildcard.code).toBe(2);
+    expect(wildcard.stderr).toContain('leave "principal" out and narrow the callers with "principals"');
   });
 });

@@ -4,7 +4,7 @@ import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { Ajv, type ErrorObject } from "ajv";
 import picomatch from "picomatch";
 import { ConfigLocator, keyPathOf, parseJsonText, rootExpression } from "@ecrlint/core";
-import { RequestValueError, type ContextValue, type EvaluationRequest } from "@ecrlint/core/evaluator";
+import { checkRegistry, RequestValueError, type ContextValue, type EvaluationRequest } from "@ecrlint/core/evaluator";
 import { checkExpectation, evaluatePolicy, type Expectation, type PolicyEvaluation } from "./check.js";
 import type { RegistryOption } from "./policy.js";
 
@@ -15,6 +15,8 @@ export interface PolicyCase {
   resource?: string;
   context?: Record<string, ContextValue>;
   anyContext?: boolean;
+  /** Accept a resource outside the policy's registry (see `TestRequest.crossRegistry`). */
+  crossRegistry?: boolean;
   expect: Expectation;
 }
 
@@ -146,6 +148,9 @@ export function runCasesFile(filePath: string, options: RunOptions = {}): CasesF
   const errors = validateCasesFile(raw, file);
   if (errors.length) return { file, cases: [], error: errors[0]! };
   const content = raw as CasesFile;
+  // A Region or account that is not the policy's would make every deny case pass: the file is invalid.
+  const registryError = checkRegistry(content.registry).find((p) => p.severity === "error");
+  if (registryError) return invalid(registryError.key, registryError.message.replace(/^registry\.\w+: /, ""));
   const lines = caseLines(text);
   const locator = options.locator ?? new ConfigLocator();
   const loadOptions = { baseDir: dirname(abs), locator, ...(content.registry ? { registry: content.registry } : {}) };

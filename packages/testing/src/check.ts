@@ -1,4 +1,5 @@
 import {
+  checkRegistry,
   checkRequest,
   DECISION_WORDS,
   RequestValueError,
@@ -27,6 +28,11 @@ export interface TestRequest {
   principals?: PrincipalScope;
   /** The registry the policy is deployed to (else the ecrlint config decides, for a policy file). */
   registry?: RegistryOption;
+  /**
+   * Ask about a `resource` outside the policy's registry (another account or Region than the registry given or
+   * inferred). Off by default: the policy never governs such a repository, so a deny of it tests nothing.
+   */
+  crossRegistry?: boolean;
 }
 
 export type Expectation = "allow" | "deny" | "explicit-deny" | "implicit-deny";
@@ -60,9 +66,26 @@ export interface CheckOutcome {
 
 /** Evaluates an action against a policy, quantifying over what the request leaves out. */
 export function evaluatePolicy(policy: PolicyLike, action: string, request: TestRequest = {}, options: LoadOptions = {}): PolicyEvaluation {
+  if (request === null || typeof request !== "object" || Array.isArray(request)) throw new TypeError(`The request must be an object (principal, resource, context, ...), got ${request === null ? "null" : typeof request}.`);
+  // A misspelled Region or account in the registry would put every repository out of the policy's reach.
+  const registryOption = request.registry ?? (options.registry && !("source" in options.registry) ? options.registry : undefined);
+  const registryProblems = checkRegistry(registryOption);
+  const registryError = registryProblems.find((p) => p.severity === "error");
+  if (registryError) throw new RequestValueError(registryError);
   const loaded = loadPolicy(policy, { ...options, ...(request.registry ? { registry: request.registry } : {}) });
   // A misspelled action or resource would make every deny pass: such a request is refused, not evaluated.
-  const problems = checkRequest(loaded.compiled, { action, principal: request.principal, resource: request.resource, context: request.context });
+  const problems = [
+    ...registryProblems,
+    ...checkRequest(loaded.compiled, {
+      action,
+      principal: request.principal,
+      resource: request.resource,
+      context: request.context,
+      principals: request.principals,
+      crossRegistry: request.crossRegistry,
+      ...(request.anyContext !== undefined ? { anyContext: request.anyContext } : {}),
+    }),
+  ];
   const error = problems.find((p) => p.severity === "error");
   if (error) throw new RequestValueError(error);
   const warnings = problems.map((p) => p.message);

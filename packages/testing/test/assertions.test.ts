@@ -36,7 +36,7 @@ describe("expectAllowed / expectDenied", () => {
   });
 
   it("explains a failed allow by the near-miss statement, part and reason", () => {
-    const message = failureOf(() => expectAllowed(POLICY, "ecr:ReplicateImage", { principal: "111122223333", resource: "arn:aws:ecr:us-east-1:444455556666:repository/app", registry }));
+    const message = failureOf(() => expectAllowed(POLICY, "ecr:ReplicateImage", { principal: "111122223333", resource: "arn:aws:ecr:us-east-1:444455556666:repository/app", registry, crossRegistry: true }));
     expect(message).toContain('"ReplicationAccessCrossAccount" (line 4): resource: Region us-east-1 does not match us-west-2');
     expect(message).toMatchSnapshot();
   });

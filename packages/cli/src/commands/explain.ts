@@ -28,6 +28,7 @@ export async function runExplainCommand(argv: string[], io: CommandIo): Promise<
     .option("-r, --resource <arn>", "repository ARN (default: any repository of the registry)")
     .option("-c, --context <key=value>", "a context value; repeat for more keys or for a multi-valued key", collectContext, {})
     .option("--any-context", "range over every context key not given")
+    .option("--cross-registry", "accept a --resource outside the policy's registry (another account or Region)")
     .addOption(new Option("-f, --format <format>", "output format").choices(["text", "json"]).default("text"))
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
@@ -41,11 +42,12 @@ export async function runExplainCommand(argv: string[], io: CommandIo): Promise<
     throw error;
   }
   const [policyFile] = program.processedArgs as [string];
-  const options = program.opts<{ action: string; principal?: string; resource?: string; context: Record<string, string | string[]>; anyContext?: boolean; format: string }>();
+  const options = program.opts<{ action: string; principal?: string; resource?: string; context: Record<string, string | string[]>; anyContext?: boolean; crossRegistry?: boolean; format: string }>();
   const request: TestRequest = { context: options.context };
   if (options.principal) request.principal = options.principal;
   if (options.resource) request.resource = options.resource;
   if (options.anyContext) request.anyContext = true;
+  if (options.crossRegistry) request.crossRegistry = true;
   try {
     const evaluation = evaluatePolicy(policyFile, options.action, request, { baseDir: io.cwd });
     for (const warning of evaluation.warnings ?? []) io.stderr(`warning: ${warning}\n`);

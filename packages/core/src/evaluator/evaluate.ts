@@ -59,6 +59,75 @@ function contextValue(context: RequestContext | undefined, key: string): Context
 }
 
 /**
+ * The instant every request is taken to happen at when the test does not give `aws:CurrentTime` or
+ * `aws:EpochTime`: AWS includes both in every request, so they are never absent. Fixed, so answers do not change
+ * with the day a test runs; give the key in the context to test another instant.
+ */
+export const DEFAULT_CURRENT_TIME = "2025-01-01T00:00:00Z";
+const DEFAULT_EPOCH_TIME = String(Date.parse(DEFAULT_CURRENT_TIME) / 1000);
+
+/**
+ * Keys the IAM guide says are in the request context of every request, whatever the principal: never absent.
+ * `aws:PrincipalArn`, `aws:PrincipalAccount` and `aws:PrincipalType` follow the principal (`prepareRequest`).
+ */
+export const ALWAYS_PRESENT_KEYS: ReadonlySet<string> = new Set([
+  "aws:currenttime",
+  "aws:epochtime",
+  "aws:securetransport",
+  "aws:requestedregion",
+  "aws:principalarn",
+  "aws:principalaccount",
+  "aws:principaltype",
+  "aws:principalisawsservice",
+]);
+
+/** `aws:PrincipalIsAWSService`, in every signed request: `true` for a service principal, `false` for an IAM caller. */
+export function principalIsAwsService(caller: Caller): string | undefined {
+  if (caller.kind === "service") return "true";
+  return caller.account !== undefined ? "false" : undefined;
+}
+
+/** `aws:PrincipalType` as the IAM guide lists its values; undefined for callers it names no type for. */
+export function principalType(caller: Caller): string | undefined {
+  switch (caller.kind) {
+    case "account":
+      return "Account";
+    case "user":
+      return "User";
+    case "session":
+      return "AssumedRole";
+    case "federated-user":
+      return "FederatedUser";
+    case "anonymous":
+      return "Anonymous";
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * The value of an always-present key that does not follow the principal: the fixed instant for the time keys,
+ * `true` for aws:SecureTransport (the ECR API is HTTPS only), the resource's Region (else the registry's) for
+ * aws:RequestedRegion. Undefined for every other key.
+ */
+export function requestDefault(policy: CompiledPolicy, key: string, resource: string | undefined): string | undefined {
+  switch (key) {
+    case "aws:currenttime":
+      return DEFAULT_CURRENT_TIME;
+    case "aws:epochtime":
+      return DEFAULT_EPOCH_TIME;
+    case "aws:securetransport":
+      return "true";
+    case "aws:requestedregion": {
+      const region = resource?.startsWith("arn:") ? parseArn(resource)?.region : undefined;
+      return region || policy.registry?.region || undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/**
  * Principal-derived keys follow the principal, as AWS sets them on every signed request; a context that names
  * them itself wins, so a test can pin them.
  */
@@ -75,7 +144,9 @@ export function prepareRequest(policy: CompiledPolicy, request: EvaluationReques
     if (value !== undefined) return value;
     if (key === "aws:principalarn") return caller.principalArn;
     if (key === "aws:principalaccount") return caller.account;
-    return undefined;
+    if (key === "aws:principaltype") return principalType(caller);
+    if (key === "aws:principalisawsservice") return principalIsAwsService(caller);
+    return requestDefault(policy, key, request.resource);
   };
   return { request, caller, action: request.action.toLowerCase(), resource: request.resource, lookup };
 }

@@ -1,5 +1,5 @@
 export { acceptsVariables, compileForFinding, compilePolicy, isCompiledPolicy, type CompiledPolicy, type CompiledStatement, type CompiledCondition } from "./compile.js";
-export { evaluateRequest, decide, conditionHoldsWhenAbsent, failsWithoutKeys } from "./evaluate.js";
+export { evaluateRequest, decide, conditionHoldsWhenAbsent, failsWithoutKeys, ALWAYS_PRESENT_KEYS, DEFAULT_CURRENT_TIME } from "./evaluate.js";
 export { queryPolicy, EmptyQueryError, type QueryOptions } from "./query.js";
 export { replicationGrant, type ReplicationGrant, type ReplicationGrantQuery, type DestinationRegistry } from "./replication.js";
 export { findOutsiderAccess, accountsNamedIn, describeWitnessPrincipal, PINNING_KEYS, OUTSIDER_KINDS, type OutsiderQuery, type OutsiderAccess } from "./outsiders.js";
@@ -9,4 +9,4 @@ export { actionMatches, actionPatternCovers, expandActionPattern, statementCover
 export { wildcardMatch } from "./wildcard.js";
 export { formatTrace, explainResult, failedParts, describeRequest, joinWords, DECISION_WORDS, type TracedEvaluation } from "./trace-text.js";
 export type * from "./types.js";
-export { checkRequest, RequestValueError, type RequestProblem, type CheckedRequest } from "./request-check.js";
+export { checkRequest, checkRegistry, RequestValueError, type RequestProblem, type CheckedRequest, type RegistryFields } from "./request-check.js";

@@ -2,7 +2,7 @@ import { parseArn } from "../arn.js";
 import { findEcrAction } from "../catalog.js";
 import { PARTITIONS, partitionById, partitionOfRegion } from "../partitions.js";
 import { compilePolicy, withStatements, type CompiledCondition, type CompiledPolicy } from "./compile.js";
-import { conditionHolds, coversAction, decisionOnly, evaluateRequest, prepareRequest, principalLevel, resourceMatches } from "./evaluate.js";
+import { ALWAYS_PRESENT_KEYS, conditionHolds, coversAction, decisionOnly, evaluateRequest, prepareRequest, principalLevel, requestDefault, resourceMatches } from "./evaluate.js";
 import { parseCidr, parseDate, parseNumber, type OperatorFamily } from "./operators.js";
 import { parseCaller, type Caller, type PrincipalEntry } from "./principal.js";
 import { matchResolved, type Lookup, type Template } from "./template.js";
@@ -14,9 +14,14 @@ export interface QueryOptions {
   maxEvaluations?: number;
   /** Cap on product states explored per dimension by the class search. */
   maxStates?: number;
+  /**
+   * Search independent context keys per key (a sum of cases, not a product) when no condition compares two of
+   * them (default true); false tries every combination of every key's cases, for cross-checking.
+   */
+  factor?: boolean;
 }
 
-const DERIVED = new Set(["aws:principalarn", "aws:principalaccount"]);
+const DERIVED = new Set(["aws:principalarn", "aws:principalaccount", "aws:principaltype", "aws:principalisawsservice"]);
 const ALNUM = cls("repository-name character", (c) => (c >= "a" && c <= "z") || (c >= "0" && c <= "9"));
 const SEPARATOR = cls("separator", (c) => c === "." || c === "_" || c === "-");
 const NAME_COMPONENT = seq(plus(ALNUM), star(seq(SEPARATOR, plus(ALNUM))));
@@ -387,6 +392,29 @@ function numericCases(literals: number[], format: (n: number) => string): string
   return out;
 }
 
+/**
+ * The conditions of the statements that read each dimension of the context split, when every condition reads at
+ * most one (its key and the variables in its values): the keys of different dimensions are then independent, and
+ * a condition's truth depends on its own dimension only. Undefined when some condition compares two dimensions.
+ */
+function conditionsByDimension(policy: CompiledPolicy, dimensions: readonly { names: string[] }[]): CompiledCondition[][] | undefined {
+  const dimensionOf = new Map<string, number>();
+  dimensions.forEach(({ names }, d) => names.forEach((name) => dimensionOf.set(name.toLowerCase(), d)));
+  const out: CompiledCondition[][] = dimensions.map(() => []);
+  for (const s of policy.statements) {
+    for (const c of s.conditions) {
+      const read = new Set<number>();
+      for (const k of [c.key, ...c.values.flatMap(variableKeys)]) {
+        const d = dimensionOf.get(k.toLowerCase());
+        if (d !== undefined) read.add(d);
+      }
+      if (read.size > 1) return undefined;
+      for (const d of read) out[d]!.push(c);
+    }
+  }
+  return out;
+}
+
 /** The values of one context key that tell every case of the policy apart. */
 function contextCases(key: string, conditions: CompiledCondition[], lookup: Lookup, gathered: Gathered, maxStates: number): ContextChoice[] {
   const families = new Set<OperatorFamily>();
@@ -440,7 +468,8 @@ function contextCases(key: string, conditions: CompiledCondition[], lookup: Look
   }
   if (values.size === 0) values.add("ecrlint-value");
   const singles = [...values];
-  const choices: ContextChoice[] = [undefined, ...singles];
+  // A key AWS includes in every request is never absent (IAM guide, global condition keys).
+  const choices: ContextChoice[] = ALWAYS_PRESENT_KEYS.has(key.toLowerCase()) ? [...singles] : [undefined, ...singles];
   if (!setOperators) {
     // Without a set operator every list behaves alike: the condition fails on it (and Null sees a present key).
     choices.push([]);
@@ -628,7 +657,8 @@ export function queryPolicy(policy: CompiledPolicy | unknown, query: PolicyQuery
   const gathered: Gathered = { reasons: [] };
   const givenContext = new Map<string, ContextValue>();
   for (const [k, v] of Object.entries(query.context ?? {})) givenContext.set(k.toLowerCase(), v);
-  const given: Lookup = (k) => givenContext.get(k);
+  // Keys in every request (aws:CurrentTime, aws:SecureTransport, ...) are never absent: their defaults stand in.
+  const given: Lookup = (k) => givenContext.get(k) ?? requestDefault(compiled, k, query.resource);
   const absent = new Set((query.absent ?? []).map((k) => k.toLowerCase()));
   // Absent keys are fixed like given ones: the search does not range over them.
   const fixed = (k: string) => givenContext.has(k) || absent.has(k);
@@ -749,9 +779,67 @@ export function queryPolicy(policy: CompiledPolicy | unknown, query: PolicyQuery
   const found: Partial<Record<Decision, EvaluationRequest>> = {};
   let capped = false;
 
+  /** The repositories to try: the one given, else the resource space (cached under `cacheKey`). */
+  const resourcesFor = (lookup: Lookup, cacheKey: string): string[] => {
+    if (!resourceOmitted) return [query.resource!];
+    let space = resourceCache.get(cacheKey);
+    if (!space) {
+      space = resourceSpace(relevant, query.action, query.resourcePrefix, lookup, maxStates, wildcardKeys);
+      if (resourceCache.size > 2_000) resourceCache.clear();
+      resourceCache.set(cacheKey, space);
+    }
+    if (!space.complete) gathered.reasons.push("too many resource patterns to split into cases");
+    return space.values;
+  };
+
   const total = dimensions.reduce((n, d) => n * d.cases.length, 1);
-  if (total * callers.length > maxEvaluations) capped = true;
-  outer: for (const caller of callers) {
+  const factored = options.factor !== false && total > 1 && !resourceDependsOnVariables && perResourceKeys.size === 0 ? conditionsByDimension(relevant, dimensions) : undefined;
+  if (factored) {
+    // Each condition reads one dimension: the decision depends only on which conditions hold, so per caller and
+    // resource each dimension is reduced to its distinct truth vectors, and only their combinations are evaluated.
+    outerFactored: for (const caller of callers) {
+      const lookup = prepareRequest(relevant, { principal: caller.text, action: query.action, resource: query.resource ?? "*", ...(query.context ? { context: query.context } : {}) }).lookup;
+      for (const resource of resourcesFor(lookup, spaceKey)) {
+        const representatives = dimensions.map(({ names, cases }, d) => {
+          const byVector = new Map<string, ContextChoice[]>();
+          for (const choice of cases) {
+            const context: Record<string, ContextValue> = { ...(query.context ?? {}) };
+            names.forEach((name, i) => {
+              if (choice[i] !== undefined) context[name] = choice[i]!;
+            });
+            const lookup = prepareRequest(relevant, { principal: caller.text, action: query.action, resource, context }).lookup;
+            const vector = factored[d]!.map((c) => (conditionHolds(c, lookup) ? "1" : "0")).join("");
+            if (!byVector.has(vector)) byVector.set(vector, choice);
+          }
+          return [...byVector.values()];
+        });
+        const combinations = representatives.reduce((n, r) => n * r.length, 1);
+        for (let index = 0; index < combinations; index++) {
+          if (result.evaluated >= maxEvaluations) {
+            capped = true;
+            break outerFactored;
+          }
+          const context: Record<string, ContextValue> = { ...(query.context ?? {}) };
+          let rest = index;
+          dimensions.forEach(({ names }, d) => {
+            const choices = representatives[d]!;
+            const choice = choices[rest % choices.length]!;
+            rest = Math.floor(rest / choices.length);
+            names.forEach((name, i) => {
+              if (choice[i] !== undefined) context[name] = choice[i]!;
+            });
+          });
+          result.evaluated++;
+          const request: EvaluationRequest = { principal: caller.text, action: query.action, resource, context };
+          if (Object.keys(context).length === 0) delete request.context;
+          const decision = decisionOnly(relevant, prepareRequest(relevant, request));
+          if (!found[decision]) found[decision] = request;
+          if (found.allow && found["implicit-deny"] && found["explicit-deny"]) break outerFactored;
+        }
+      }
+    }
+  } else if (total * callers.length > maxEvaluations) capped = true;
+  if (!factored) outer: for (const caller of callers) {
     for (let index = 0; index < total; index++) {
       const context: Record<string, ContextValue> = { ...(query.context ?? {}) };
       let rest = index;
@@ -763,19 +851,7 @@ export function queryPolicy(policy: CompiledPolicy | unknown, query: PolicyQuery
         });
       }
       const lookup = prepareRequest(relevant, { principal: caller.text, action: query.action, resource: query.resource ?? "*", context }).lookup;
-      let resources: string[];
-      if (!resourceOmitted) resources = [query.resource!];
-      else {
-        const cacheKey = spaceKey + (resourceDependsOnVariables ? JSON.stringify([caller.principalArn, caller.account, context]) : "");
-        let space = resourceCache.get(cacheKey);
-        if (!space) {
-          space = resourceSpace(relevant, query.action, query.resourcePrefix, lookup, maxStates, wildcardKeys);
-          if (resourceCache.size > 2_000) resourceCache.clear();
-          resourceCache.set(cacheKey, space);
-        }
-        if (!space.complete) gathered.reasons.push("too many resource patterns to split into cases");
-        resources = space.values;
-      }
+      const resources = resourcesFor(lookup, spaceKey + (resourceDependsOnVariables ? JSON.stringify([caller.principalArn, caller.account, context]) : ""));
       for (const resource of resources) {
         // Keys used only in Resource patterns: every value that tells this resource's cases apart.
         let contexts: Record<string, ContextValue>[] = [context];

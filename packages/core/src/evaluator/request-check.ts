@@ -2,7 +2,8 @@ import { ACCOUNT_ID, parseArn, REPOSITORY_NAME } from "../arn.js";
 import { ecrCatalog, findEcrAction } from "../catalog.js";
 import { conditionKeySuggestions, findConditionKey } from "../condition-keys.js";
 import { closest } from "../did-you-mean.js";
-import { isPartition, isRegionInPartition, partitionById, regionStatus, suggestRegion } from "../partitions.js";
+import { isPartition, isRegionInPartition, PARTITIONS, partitionById, partitionOfRegion, regionStatus, suggestRegion } from "../partitions.js";
+import { hasWildcard } from "../wildcard.js";
 import type { CompiledPolicy } from "./compile.js";
 import { parseCaller } from "./principal.js";
 import type { ContextValue } from "./types.js";
@@ -14,7 +15,7 @@ import type { ContextValue } from "./types.js";
 
 export interface RequestProblem {
   /** What the problem is about: `action`, `resource`, `principal`, or `context` followed by the key. */
-  key: "action" | "resource" | "principal" | `context.${string}`;
+  key: "action" | "resource" | "principal" | "principals" | "context" | `context.${string}` | `registry.${string}` | "registry";
   severity: "error" | "warning";
   message: string;
 }
@@ -34,6 +35,96 @@ export interface CheckedRequest {
   principal?: string | undefined;
   resource?: string | undefined;
   context?: Readonly<Record<string, ContextValue>> | undefined;
+  /** The principal scope of a quantified request: refused together with `principal`. */
+  principals?: unknown;
+  /** Accept a resource outside the policy's registry (another account or Region): off by default. */
+  crossRegistry?: boolean | undefined;
+  /** Range over the context keys not given (checked for its type only). */
+  anyContext?: boolean | undefined;
+}
+
+/** The registry a test names, before it is read: account, Region, partition. */
+export interface RegistryFields {
+  account?: unknown;
+  region?: unknown;
+  partition?: unknown;
+}
+
+const PARTITION_IDS = PARTITIONS.map((p) => p.id);
+
+/**
+ * Problems of the registry a test names (cases files' `registry`, the helpers' `registry` option). A wrong account
+ * or Region would put every repository outside the policy's reach, and every Deny expectation would pass: errors
+ * for an account that is not 12 digits, an unknown partition, a Region that is no Region of its partition (with a
+ * did-you-mean); a warning for a Region that fits its partition's shape but is not known today (maybe a new one).
+ */
+export function checkRegistry(registry: unknown): RequestProblem[] {
+  const problems: RequestProblem[] = [];
+  if (registry === undefined) return problems;
+  if (registry === null || typeof registry !== "object" || Array.isArray(registry)) {
+    return [{ key: "registry", severity: "error", message: `registry must be an object with account, region and partition, got ${describeValue(registry)}.` }];
+  }
+  const { account, region, partition } = registry as RegistryFields;
+  const error = (key: "account" | "region" | "partition", message: string) => problems.push({ key: `registry.${key}`, severity: "error", message: `registry.${key}: ${message}` });
+  for (const [key, value] of [["account", account], ["region", region], ["partition", partition]] as const) {
+    if (value !== undefined && typeof value !== "string") error(key, `must be a string, got ${describeValue(value)}`);
+  }
+  if (problems.length) return problems;
+  if (typeof account === "string" && !ACCOUNT_ID.test(account)) error("account", `"${account}" is not an account id (12 digits)`);
+  if (typeof partition === "string" && !isPartition(partition)) {
+    error("partition", `"${partition}" is not a partition${didYouMean(closest(partition, PARTITION_IDS, 3))} (one of ${PARTITION_IDS.join(", ")})`);
+    return problems;
+  }
+  if (typeof region === "string") {
+    const inPartition = typeof partition === "string" ? partition : partitionOfRegion(region);
+    const suggestion = suggestRegion(region, inPartition);
+    if (typeof partition === "string" && !isRegionInPartition(region, partition)) {
+      const other = partitionOfRegion(region);
+      error("region", `"${region}" is no Region of the partition ${partition}${other && regionStatus(region) === "known" ? ` (it is in ${other})` : ""}${didYouMean(suggestion ?? partitionById(partition)?.knownRegions[0])}`);
+    } else if (regionStatus(region) === "unknown") {
+      error("region", `"${region}" is not a Region of any partition${didYouMean(suggestRegion(region))}`);
+    } else if (regionStatus(region) !== "known") {
+      // Close to a known Region: a typo. Otherwise it fits the partition's shape and may be a new Region.
+      if (suggestion) error("region", `"${region}" is not a Region${didYouMean(suggestion)}`);
+      else problems.push({ key: "registry.region", severity: "warning", message: `registry.region: "${region}" is not a Region of the partition ${inPartition} today.` });
+    }
+  }
+  return problems;
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  if (typeof value === "object") return `an object (${JSON.stringify(value).slice(0, 60)})`;
+  return `${typeof value} ${JSON.stringify(value)}`;
+}
+
+/** Problems of the shape of a request written in JavaScript: each field has the type the evaluator reads. */
+function checkShapes(request: CheckedRequest): RequestProblem[] {
+  const problems: RequestProblem[] = [];
+  const r = request as unknown as Record<string, unknown>;
+  if (typeof r.action !== "string") problems.push({ key: "action", severity: "error", message: `action must be a string such as "ecr:BatchGetImage", got ${describeValue(r.action)}.` });
+  if (r.principal !== undefined && typeof r.principal !== "string") {
+    problems.push({ key: "principal", severity: "error", message: `principal must be a string (an account id, an IAM or STS ARN, a service principal or "anonymous"), got ${describeValue(r.principal)}.` });
+  }
+  if (r.resource !== undefined && typeof r.resource !== "string") problems.push({ key: "resource", severity: "error", message: `resource must be a repository ARN string, got ${describeValue(r.resource)}.` });
+  if (r.context !== undefined) {
+    if (r.context === null || typeof r.context !== "object" || Array.isArray(r.context)) {
+      problems.push({ key: "context", severity: "error", message: `context must be an object of key to string or list of strings, got ${describeValue(r.context)}.` });
+    } else {
+      for (const [key, value] of Object.entries(r.context)) {
+        const ok = typeof value === "string" || (Array.isArray(value) && value.every((v) => typeof v === "string"));
+        if (!ok) problems.push({ key: `context.${key}`, severity: "error", message: `context["${key}"] must be a string or a list of strings (IAM compares text: write "5", not 5), got ${describeValue(value)}.` });
+      }
+    }
+  }
+  for (const key of ["anyContext", "crossRegistry"] as const) {
+    if (r[key] !== undefined && typeof r[key] !== "boolean") problems.push({ key: key === "anyContext" ? "context" : "resource", severity: "error", message: `${key} must be true or false, got ${describeValue(r[key])}.` });
+  }
+  if (r.principals !== undefined && (r.principals === null || typeof r.principals !== "object" || Array.isArray(r.principals))) {
+    problems.push({ key: "principals", severity: "error", message: `principals must be an object (kinds, accounts, excludeAccounts, excludePrincipals), got ${describeValue(r.principals)}.` });
+  }
+  return problems;
 }
 
 const didYouMean = (name: string | undefined) => (name ? ` (did you mean "${name}"?)` : "");
@@ -97,6 +188,43 @@ function checkResource(policy: CompiledPolicy, action: string, resource: string)
   return undefined;
 }
 
+/** One value of an ARN field across the policy's Resource ARNs, when they all name the same one without a wildcard. */
+function namedByResources(policy: CompiledPolicy, field: "account" | "region"): string | undefined {
+  const named = new Set<string>();
+  for (const s of policy.statements) {
+    if (s.resource?.negated) return undefined;
+    for (const t of s.resource?.patterns ?? []) {
+      const arn = parseArn(t.source);
+      if (!arn || arn.service !== "ecr") continue;
+      const value = arn[field];
+      if (!value || hasWildcard(value) || value.includes("${")) return undefined;
+      named.add(value);
+    }
+  }
+  return named.size === 1 ? [...named][0] : undefined;
+}
+
+/**
+ * A resource in another account or Region than the policy's registry (given, inferred from the configuration or
+ * the file's path, else the one the policy's own Resource ARNs name): the policy can never govern it, so a Deny
+ * expectation about it tests nothing.
+ */
+function checkRegistryOfResource(policy: CompiledPolicy, resource: string): RequestProblem | undefined {
+  const arn = parseArn(resource);
+  if (!arn) return undefined;
+  const account = policy.registry?.account ?? namedByResources(policy, "account");
+  const region = policy.registry?.region ?? namedByResources(policy, "region");
+  const registry = `${account ?? "any account"} in ${region ?? "any Region"}`;
+  const optIn = 'set "crossRegistry": true to ask about it anyway';
+  if (account && arn.account !== account) {
+    return { key: "resource", severity: "error", message: `Resource "${resource}" is in the account ${arn.account}, outside the policy's registry (${registry}): the policy never governs it, so a deny tests nothing; ${optIn}.` };
+  }
+  if (region && arn.region !== region) {
+    return { key: "resource", severity: "error", message: `Resource "${resource}" is in the Region ${arn.region}, outside the policy's registry (${registry}): the policy never governs it, so a deny tests nothing; ${optIn}.` };
+  }
+  return undefined;
+}
+
 /** Keys the policy itself compares or substitutes, as written. */
 function policyKeys(policy: CompiledPolicy): Map<string, string> {
   const keys = new Map<string, string>();
@@ -115,10 +243,24 @@ function policyKeys(policy: CompiledPolicy): Map<string, string> {
  * principal; a warning for a context key that neither AWS nor the policy knows, with a did-you-mean.
  */
 export function checkRequest(policy: CompiledPolicy, request: CheckedRequest): RequestProblem[] {
-  const problems: RequestProblem[] = [];
+  const problems: RequestProblem[] = checkShapes(request);
+  if (problems.length) return problems;
   const action = checkAction(request.action);
   if (action) problems.push(action);
-  if (request.principal !== undefined && !parseCaller(request.principal)) {
+  if (request.principal !== undefined && request.principals !== undefined) {
+    problems.push({
+      key: "principals",
+      severity: "error",
+      message: `Give either "principal" (one caller) or "principals" (a scope of callers the request ranges over), not both: with a principal, the scope would be ignored.`,
+    });
+  }
+  if (request.principal !== undefined && hasWildcard(request.principal)) {
+    problems.push({
+      key: "principal",
+      severity: "error",
+      message: `The principal "${request.principal}" is a pattern, but a request has one concrete caller. To ask about every caller it stands for, leave "principal" out and narrow the callers with "principals" (kinds, accounts, excludeAccounts, excludePrincipals).`,
+    });
+  } else if (request.principal !== undefined && !parseCaller(request.principal)) {
     problems.push({
       key: "principal",
       severity: "error",
@@ -126,7 +268,7 @@ export function checkRequest(policy: CompiledPolicy, request: CheckedRequest): R
     });
   }
   if (request.resource !== undefined && !action) {
-    const resource = checkResource(policy, request.action, request.resource);
+    const resource = checkResource(policy, request.action, request.resource) ?? (request.crossRegistry || request.resource === "*" ? undefined : checkRegistryOfResource(policy, request.resource));
     if (resource) problems.push(resource);
   }
   const known = policyKeys(policy);

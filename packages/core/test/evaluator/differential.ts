@@ -4,7 +4,7 @@
  */
 import fc from "fast-check";
 import { runSimulation } from "@cloud-copilot/iam-simulate";
-import { compilePolicy, decide, parseCaller, parseDate, type Decision, type EvaluationRequest } from "../../src/evaluator/index.js";
+import { compilePolicy, decide, DEFAULT_CURRENT_TIME, parseCaller, parseDate, type Decision, type EvaluationRequest } from "../../src/evaluator/index.js";
 import { matchEntry, notPrincipalExempts } from "../../src/evaluator/principal.js";
 import { parseArn } from "../../src/arn.js";
 
@@ -213,6 +213,7 @@ export async function simulate(policy: unknown, request: Pair[1]): Promise<Decis
   // Both engines get the principal-derived keys explicitly, so that the comparison is about evaluation alone.
   if (caller.principalArn) context["aws:PrincipalArn"] = caller.principalArn;
   if (caller.account) context["aws:PrincipalAccount"] = caller.account;
+  alwaysPresent(policy, request, context);
   const result = await runSimulation(
     {
       request: {
@@ -244,11 +245,31 @@ export async function simulate(policy: unknown, request: Pair[1]): Promise<Decis
   }
 }
 
+/**
+ * Keys AWS puts in every request that the policy uses, filled in for both engines as ours defaults them (the
+ * simulator would take them as absent), so that the comparison is about evaluation alone.
+ */
+function alwaysPresent(policy: unknown, request: Pair[1], context: Record<string, string | string[]>): void {
+  const text = JSON.stringify(policy).toLowerCase();
+  const has = (key: string) => Object.keys(context).some((k) => k.toLowerCase() === key);
+  const caller = parseCaller(request.principal)!;
+  const defaults: Record<string, string | undefined> = {
+    "aws:CurrentTime": DEFAULT_CURRENT_TIME,
+    "aws:EpochTime": String(Date.parse(DEFAULT_CURRENT_TIME) / 1000),
+    "aws:SecureTransport": "true",
+    "aws:RequestedRegion": parseArn(request.resource)?.region,
+    "aws:PrincipalIsAWSService": caller.kind === "service" ? "true" : caller.account !== undefined ? "false" : undefined,
+    "aws:PrincipalType": { account: "Account", user: "User", session: "AssumedRole", "federated-user": "FederatedUser", anonymous: "Anonymous" }[caller.kind as string],
+  };
+  for (const [key, value] of Object.entries(defaults)) if (value && text.includes(key.toLowerCase()) && !has(key.toLowerCase())) context[key] = value;
+}
+
 export function ours(policy: unknown, request: Pair[1]): Decision {
   const caller = parseCaller(request.principal)!;
   const context: Record<string, string | string[]> = { ...request.context };
   if (caller.principalArn) context["aws:PrincipalArn"] = caller.principalArn;
   if (caller.account) context["aws:PrincipalAccount"] = caller.account;
+  alwaysPresent(policy, request, context);
   return decide(compilePolicy(policy), { ...request, context });
 }
 

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { compilePolicy, decide, queryPolicy, type EvaluationRequest } from "../../src/evaluator/index.js";
@@ -185,6 +186,62 @@ describe("queryPolicy agrees with brute force", () => {
         if (bruteAllowed) expect(result.allowed, `brute force found ${JSON.stringify(bruteAllowed)}`).toBeDefined();
       }),
       { numRuns: 300, seed: 7 },
+    );
+  });
+});
+
+describe("queryPolicy searches independent context keys one at a time", () => {
+  // Keys in different conditions are independent unless a condition compares them: the decision depends only on
+  // which conditions hold, so each key contributes its distinct outcomes and the case count is a sum, not a product.
+  const timed = JSON.parse(readFileSync(new URL("../../../../bench/policies/11-timed-mfa-network.json", import.meta.url), "utf8")) as unknown;
+
+  it("answers a 2-statement policy with five ranged keys exactly (it was over 200000 cases)", () => {
+    const result = queryPolicy(timed, { action: "ecr:ListImages", anyContext: true });
+    expect(result.status).toBe("exact");
+    expect(result.allowed?.request.principal).toBe("arn:aws:iam::111122223333:role/ci");
+    expect(decide(timed, result.allowed!.request)).toBe("allow");
+    expect(decide(timed, result.explicitDeny!.request)).toBe("explicit-deny");
+    expect(result.evaluated).toBeLessThan(20_000);
+    // Asked of every principal it is not denied (role/ci is allowed) and the Deny can be escaped.
+    expect(queryPolicy(timed, { action: "ecr:ListImages", principal: "arn:aws:iam::111122223333:role/ci", anyContext: true }).allowed).toBeDefined();
+    expect(queryPolicy(timed, { action: "ecr:ListImages", principal: "arn:aws:iam::111122223333:role/other", anyContext: true }).allowed).toBeUndefined();
+  });
+
+  const keyCondition = fc.oneof(
+    fc.constantFrom("IpAddress", "NotIpAddress", "NotIpAddressIfExists").map((op) => [op, "aws:SourceIp", "10.0.0.0/8"] as const),
+    fc.constantFrom("Bool", "BoolIfExists").map((op) => [op, "aws:ViaAWSService", "false"] as const),
+    fc.constantFrom("NumericLessThan", "NumericGreaterThanEquals").map((op) => [op, "aws:MultiFactorAuthAge", "3600"] as const),
+    fc.constantFrom("ForAnyValue:StringLike", "ForAllValues:StringEquals", "StringLike").map((op) => [op, "aws:TagKeys", ["a*", "b"]] as const),
+    fc.constantFrom("DateGreaterThan", "DateLessThan").map((op) => [op, "aws:CurrentTime", "2024-01-01T00:00:00Z"] as const),
+    fc.constantFrom("Null").map((op) => [op, "aws:SourceVpce", "true"] as const),
+  );
+  const statement = fc.record({
+    Effect: fc.constantFrom("Allow", "Deny"),
+    Principal: fc.constantFrom<unknown>("*", { AWS: SOURCE }, { AWS: `arn:aws:iam::${SOURCE}:role/ci` }),
+    conditions: fc.array(keyCondition, { maxLength: 3 }),
+  }).map(({ Effect, Principal, conditions }) => {
+    const Condition: Record<string, Record<string, unknown>> = {};
+    for (const [op, key, value] of conditions) (Condition[op] ??= {})[key] = value;
+    return { Effect, Principal, Action: "ecr:*", Resource: "*", ...(conditions.length ? { Condition } : {}) };
+  });
+  const policies = fc.array(statement, { minLength: 1, maxLength: 4 }).map((Statement) => ({ Version: "2012-10-17", Statement }));
+
+  it("finds the same decisions as trying every combination, on 150 random policies", () => {
+    fc.assert(
+      fc.property(policies, (policy) => {
+        const compiled = compilePolicy(policy, { registry: REGISTRY });
+        const query = { action: "ecr:PutImage", principal: `arn:aws:iam::${SOURCE}:role/ci`, resource: "arn:aws:ecr:us-west-2:444455556666:repository/app", anyContext: true };
+        const factored = queryPolicy(compiled, query);
+        const product = queryPolicy(compiled, query, { factor: false, maxEvaluations: 5_000_000 });
+        expect(factored.status).toBe(product.status);
+        expect(Boolean(factored.allowed)).toBe(Boolean(product.allowed));
+        expect(Boolean(factored.implicitDeny)).toBe(Boolean(product.implicitDeny));
+        expect(Boolean(factored.explicitDeny)).toBe(Boolean(product.explicitDeny));
+        for (const [w, d] of [[factored.allowed, "allow"], [factored.implicitDeny, "implicit-deny"], [factored.explicitDeny, "explicit-deny"]] as const) {
+          if (w) expect(decide(compiled, w.request)).toBe(d);
+        }
+      }),
+      { numRuns: 150, seed: 11 },
     );
   });
 });
