@@ -72,6 +72,29 @@ export function policyArns(policy: PolicyDocument): ArnValue[] {
 }
 
 /** The value found most often, when one value is found more often than every other. */
+/**
+ * How the values one policy should agree on (its accounts, its Regions) disagree, with no registry to compare them
+ * with: each value that most do not use, with the value most use; or, when no value is used by most (a 1:1 split,
+ * a tie), every value, with the others it cannot be told from. Nothing when they agree.
+ */
+export function disagreements(values: string[]): Map<string, { majority: string } | { others: string[] }> {
+  const out = new Map<string, { majority: string } | { others: string[] }>();
+  const distinct = [...new Set(values)].sort();
+  if (distinct.length < 2) return out;
+  const majority = strictMajority(values);
+  for (const value of distinct) {
+    if (value === majority) continue;
+    out.set(value, majority ? { majority } : { others: distinct.filter((v) => v !== value) });
+  }
+  return out;
+}
+
+/** Quoted and joined for a message: `"a"`, `"a" and "b"`, `"a", "b" and "c"`. */
+export function quotedList(values: string[]): string {
+  const quoted = values.map((v) => `"${v}"`);
+  return quoted.length < 2 ? (quoted[0] ?? "") : `${quoted.slice(0, -1).join(", ")} and ${quoted[quoted.length - 1]}`;
+}
+
 export function strictMajority(values: string[]): string | undefined {
   const counts = new Map<string, number>();
   for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);

@@ -1,5 +1,5 @@
 import { defineRule, hasWildcard } from "@ecrlint/core";
-import { editInString, knownSegment, locInString, policyArns, policyOf, strictMajority, type ArnValue } from "../_shared/util.js";
+import { disagreements, editInString, knownSegment, locInString, policyArns, policyOf, quotedList, type ArnValue } from "../_shared/util.js";
 import { DOCS } from "../_shared/docs.js";
 
 export const noAccountMismatch = defineRule({
@@ -17,6 +17,8 @@ export const noAccountMismatch = defineRule({
       accountMismatch: 'Account "{{account}}" is not the registry\'s account "{{expected}}": a registry policy only governs its own repositories, so this statement never applies.',
       wildcardAccount: 'Wildcard account "{{account}}" in a registry policy hides an account mismatch; name the registry\'s own account{{expected}}.',
       accountDisagrees: 'Account "{{account}}" differs from "{{majority}}", which the other repository ARNs of this policy use.',
+      accountAmbiguous:
+        'Account "{{account}}" differs from {{others}}, which other repository ARNs of this policy use as often, and the registry\'s account is unknown: a registry policy governs only its own account\'s repositories, so some of these statements never apply. Name one account, or declare the registry\'s.',
     },
     schema: [],
     fixable: "code",
@@ -54,12 +56,14 @@ export const noAccountMismatch = defineRule({
       concrete.push(a);
     }
     if (expected) return;
-    const majority = strictMajority(concrete.map((a) => a.arn.account));
-    if (!majority) return;
+    // With no registry to compare with, the accounts of one policy must agree: the minority is the likely mistake,
+    // and when none is used by most (a 1:1 split) each is reported, since either may be the wrong one.
+    const disagreeing = disagreements(concrete.map((a) => a.arn.account));
     for (const a of concrete) {
-      if (a.arn.account !== majority) {
-        context.report({ node: a.value.node, loc: accountLoc(a), messageId: "accountDisagrees", data: { account: a.arn.account, majority } });
-      }
+      const d = disagreeing.get(a.arn.account);
+      if (!d) continue;
+      if ("majority" in d) context.report({ node: a.value.node, loc: accountLoc(a), messageId: "accountDisagrees", data: { account: a.arn.account, majority: d.majority } });
+      else context.report({ node: a.value.node, loc: accountLoc(a), messageId: "accountAmbiguous", data: { account: a.arn.account, others: quotedList(d.others) } });
     }
   },
 });

@@ -1,5 +1,5 @@
 import { defineRule, hasWildcard, isPartition, isRegionInPartition, partitionOfRegion, regionStatus, suggestRegion, type TextEdit } from "@ecrlint/core";
-import { editInString, knownSegment, locInString, policyArns, policyOf, strictMajority, type ArnValue } from "../_shared/util.js";
+import { disagreements, editInString, knownSegment, locInString, policyArns, policyOf, quotedList, type ArnValue } from "../_shared/util.js";
 import { check, DOCS } from "../_shared/docs.js";
 
 export const noRegionMismatch = defineRule({
@@ -21,6 +21,8 @@ export const noRegionMismatch = defineRule({
       unlistedRegion: 'Region "{{region}}" fits the {{partition}} naming pattern but is not a Region known today; check its spelling.',
       wildcardRegion: 'Wildcard Region "{{region}}" in a registry policy hides a Region mismatch; name the registry\'s Region.',
       regionDisagrees: 'Region "{{region}}" differs from "{{majority}}", which the other ARNs of this policy use.',
+      regionAmbiguous:
+        'Region "{{region}}" differs from {{others}}, which other ARNs of this policy use as often, and the registry\'s Region is unknown: a policy names the Region it is put into, so some of these ARNs are wrong. Name one Region, or declare the registry\'s.',
     },
     schema: [],
     fixable: "code",
@@ -101,12 +103,14 @@ export const noRegionMismatch = defineRule({
       consistent.push(a);
     }
     if (registry.region) return;
-    // Without a known registry, the ARNs of one policy must still agree: the minority is the likely mistake.
-    const majority = strictMajority(consistent.map((a) => a.arn.region));
-    if (!majority) return;
+    // Without a known registry, the ARNs of one policy must still agree: the minority is the likely mistake, and when
+    // none is used by most (a 1:1 split) each is reported, since either may be the wrong one.
+    const disagreeing = disagreements(consistent.map((a) => a.arn.region));
     for (const a of consistent) {
-      if (a.arn.region === majority) continue;
-      context.report({ node: a.value.node, loc: regionLoc(a), messageId: "regionDisagrees", data: { region: a.arn.region, majority } });
+      const d = disagreeing.get(a.arn.region);
+      if (!d) continue;
+      if ("majority" in d) context.report({ node: a.value.node, loc: regionLoc(a), messageId: "regionDisagrees", data: { region: a.arn.region, majority: d.majority } });
+      else context.report({ node: a.value.node, loc: regionLoc(a), messageId: "regionAmbiguous", data: { region: a.arn.region, others: quotedList(d.others) } });
     }
   },
 });

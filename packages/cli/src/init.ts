@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { relative } from "node:path";
-import { loadPolicyFile, parseArn, regionStatus, type FileKind, type PolicyFile } from "@ecrlint/core";
+import { accountInFolderName, loadPolicyFile, parseArn, regionStatus, type FileKind, type PolicyFile } from "@ecrlint/core";
 import { DEFAULT_FILES, discoverFiles, toPosix } from "./discover.js";
 
 /** Where one of a registry's facts came from, said in the config's comments so a reviewer can check it. */
@@ -32,17 +32,17 @@ export interface InitProposal {
   outsideDestinations: { account: string; region: string; source: string }[];
 }
 
-const ACCOUNT = /^\d{12}$/;
-
 /**
  * The account and Region a folder name states: `444455556666`, `us-west-2`, `prod-us-west-2`,
- * `444455556666-prod`, `us-gov-west-1_shared`. A Region is the longest run of `-`/`_`/`.`-separated words that
+ * `444455556666-prod`, `us-gov-west-1_shared`. An account as the runner reads it (`accountInFolderName`: a
+ * 12-digit token that is not a date stamp, so `snapshots-202406011230` names none). A Region is the longest run of `-`/`_`/`.`-separated words that
  * is a Region of some partition.
  */
 export function registryFromFolderName(name: string): { account?: string; region?: string } {
   const words = name.toLowerCase().split(/[-_.]/);
   const out: { account?: string; region?: string } = {};
-  for (const word of words) if (ACCOUNT.test(word)) out.account = word;
+  const account = accountInFolderName(name);
+  if (account) out.account = account;
   for (let start = 0; start < words.length && !out.region; start++) {
     for (let end = Math.min(words.length, start + 5); end > start + 2; end--) {
       const candidate = words.slice(start, end).join("-");

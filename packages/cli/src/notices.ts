@@ -1,4 +1,4 @@
-import { dirname, relative } from "node:path";
+import { basename, dirname, relative } from "node:path";
 import { toPosix } from "./discover.js";
 import type { FileEntry } from "./read-file.js";
 import type { RunNotice, RunStats } from "./types.js";
@@ -14,25 +14,89 @@ function commonGlob(files: string[], cwd: string): string {
 }
 
 /**
- * Never silently blind: when policy files have no known registry, the checks that compare a policy with the registry
- * it is deployed to cannot run, and a clean report would read as "all is well". The run says so once, with how many
- * files, what is not checked, and how to declare the registry.
+ * Placeholders the notice proposes when the files do not say the value: the config schema rejects them (an account is
+ * 12 digits, a Region lowercase words and a number), so a pasted entry can never be applied as it is.
+ */
+export const ACCOUNT_PLACEHOLDER = "<account-id>";
+export const REGION_PLACEHOLDER = "<region>";
+
+/** The concrete accounts and Regions a file's ECR ARNs name (wildcards and CloudFormation expressions say nothing). */
+function arnRegistries(text: string): { accounts: Set<string>; regions: Set<string> } {
+  const accounts = new Set<string>();
+  const regions = new Set<string>();
+  for (const m of text.matchAll(/arn:aws[a-z-]*:ecr:([^:"\s\\]*):([^:"\s\\]*):/g)) {
+    if (/^[a-z]{2,4}(-[a-z]+)+-\d+$/.test(m[1]!)) regions.add(m[1]!);
+    if (/^\d{12}$/.test(m[2]!)) accounts.add(m[2]!);
+  }
+  return { accounts, regions };
+}
+
+/** The one value every file agrees on (its registry's where known, else its ARNs'), if there is exactly one. */
+function agreed(entries: FileEntry[], known: (e: FileEntry) => string | undefined, fromArns: (e: FileEntry) => Set<string>): string | undefined {
+  const values = new Set<string>();
+  for (const e of entries) {
+    const value = known(e);
+    if (value) values.add(value);
+    else for (const v of fromArns(e)) values.add(v);
+  }
+  return values.size === 1 ? [...values][0] : undefined;
+}
+
+/** Where to declare the registry: the config file that already governs the files, else a new `.ecrlintrc.json`. */
+function configTarget(entries: FileEntry[], cwd: string): string {
+  const configFile = entries.find((e) => e.configFile)?.configFile;
+  if (!configFile) return "an ecrlint config (.ecrlintrc.json)";
+  const rel = toPosix(relative(cwd, configFile)) || basename(configFile);
+  return basename(configFile) === "package.json" ? `the "ecrlint" key of ${rel}` : rel;
+}
+
+const files = (n: number, verb: [string, string]) => `${n} policy file${n === 1 ? ` ${verb[0]}` : `s ${verb[1]}`}`;
+
+/**
+ * Never silently blind: when policy files have no known registry, or a registry known only in part (a Region from a
+ * folder name, no account), the checks that compare a policy with the registry it is deployed to cannot fully run,
+ * and a clean report would read as "all is well". The run says so once, with how many files, what is not checked,
+ * and how to declare the registry: an entry whose values are those the files' own ARNs agree on, else placeholders
+ * the config schema rejects, in the config file that already exists.
  */
 export function unknownRegistryNotice(entries: FileEntry[], cwd: string): RunNotice | undefined {
-  const files = entries.filter((e) => e.outcome.status === "ours" && e.context?.registry.source === "unknown").map((e) => e.filePath);
-  if (files.length === 0) return undefined;
-  const n = files.length;
-  const listed = files.slice(0, MAX_LISTED_FILES).map((f) => toPosix(relative(cwd, f)));
+  const ours = entries.filter((e) => e.outcome.status === "ours" && e.context);
+  const unknown = ours.filter((e) => e.context!.registry.source === "unknown");
+  // A registry the config declares without an account or a Region is the user's choice; one read from folder names is not.
+  const fromPath = ours.filter((e) => e.context!.registry.source === "path");
+  const noAccount = fromPath.filter((e) => !e.context!.registry.account);
+  const noRegion = fromPath.filter((e) => !e.context!.registry.region);
+  const concerned = ours.filter((e) => unknown.includes(e) || noAccount.includes(e) || noRegion.includes(e));
+  if (concerned.length === 0) return undefined;
+  const paths = concerned.map((e) => e.filePath);
+  const n = paths.length;
+  const listed = paths.slice(0, MAX_LISTED_FILES).map((f) => toPosix(relative(cwd, f)));
   const more = n > MAX_LISTED_FILES ? ` and ${n - MAX_LISTED_FILES} more` : "";
+
+  const sentences: string[] = [];
+  if (unknown.length) sentences.push(`${files(unknown.length, ["has", "have"])} no known registry, so Regions and accounts are only compared with each other inside each file.`);
+  if (noAccount.length) sentences.push(`${files(noAccount.length, ["has", "have"])} a Region from a folder name but no known account, so accounts are only compared with each other inside each file.`);
+  if (noRegion.length) sentences.push(`${files(noRegion.length, ["has", "have"])} an account from a folder name but no known Region, so Regions are only compared with each other inside each file.`);
+
+  const arns = new Map(concerned.map((e) => [e, arnRegistries(e.text)]));
+  const account = agreed(concerned, (e) => e.context!.registry.account, (e) => arns.get(e)!.accounts);
+  const region = agreed(concerned, (e) => e.context!.registry.region, (e) => arns.get(e)!.regions);
+  const entry = `{"files": ["${commonGlob(paths, cwd)}"], "account": "${account ?? ACCOUNT_PLACEHOLDER}", "region": "${region ?? REGION_PLACEHOLDER}"}`;
+  const placeholders = [account ? "" : `"${ACCOUNT_PLACEHOLDER}"`, region ? "" : `"${REGION_PLACEHOLDER}"`].filter(Boolean);
+  const inferred = [account ? "account" : "", region ? "Region" : ""].filter(Boolean);
+  const provenance = [
+    inferred.length ? `the ${inferred.join(" and ")} ${inferred.length === 1 ? "is" : "are"} what the files' folders and ARNs agree on: check ${inferred.length === 1 ? "it" : "them"} before pasting` : "",
+    placeholders.length ? `replace ${placeholders.join(" and ")} with the registry's (the files do not agree on one)` : "",
+  ].filter(Boolean);
   return {
     id: "unknown-registry",
-    message: `${n} policy file${n === 1 ? " has" : "s have"} no known registry, so Regions and accounts are only compared with each other inside each file.`,
+    message: sentences.join(" "),
     details: [
       "Not checked without one: that ARNs name the registry's own Region, partition and account, the replication sources and pull-through-cache prefixes of the registry, and the cross-file checks between registries; CloudFormation's AWS::Region and AWS::AccountId stay unknown.",
-      `Declare it in an ecrlint config (.ecrlintrc.json): {"registries": [{"files": ["${commonGlob(files, cwd)}"], "account": "111122223333", "region": "us-west-2"}]}, or keep the files in a folder named by the Region or the account (prod-us-west-2/, 444455556666/).`,
+      `Declare it in ${configTarget(concerned, cwd)}: {"registries": [${entry}]} (${provenance.join("; ")}), or keep the files in a folder named by the Region or the account (prod-us-west-2/, 444455556666/).`,
       `Files: ${listed.join(", ")}${more}.`,
     ],
-    files,
+    files: paths,
   };
 }
 

@@ -17,6 +17,8 @@ export interface FileEntry {
   /** The text as read, without BOM. */
   text: string;
   context?: SourceContext;
+  /** The config file that governs the file, when one does (absolute). */
+  configFile?: string;
   outcome: SourceOutcome | { status: "too-large"; bytes: number };
   /** The text after fixes, when fixing changed it. */
   output?: string;
@@ -64,7 +66,7 @@ export function readFile(filePath: string, configs: Configs, options: LintOption
     outcome = lintSource(text, context);
     if (cache && key) cache.set(filePath, key.content, key.settings, outcome);
   }
-  const entry: FileEntry = { filePath, bom, text, context, outcome };
+  const entry: FileEntry = { filePath, bom, text, context, outcome, ...(loaded?.filePath ? { configFile: loaded.filePath } : {}) };
   if ((options.fix || options.fixDryRun) && outcome.status === "ours") {
     const fixed = fixSource(text, outcome, context, options.quiet ?? false);
     if (fixed.text !== text) {

@@ -1,7 +1,7 @@
 import { execFileSync, spawn } from "node:child_process";
-import { cpSync, mkdtempSync, realpathSync, rmSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { afterAll } from "vitest";
 
 export const packageDir = resolve(import.meta.dirname, "..");
@@ -74,6 +74,16 @@ const temps: string[] = [];
 export function tempDir(prefix = "ecrlint-test-"): string {
   const dir = realpathSync(mkdtempSync(join(tmpdir(), prefix)));
   temps.push(dir);
+  return dir;
+}
+
+/** A temporary directory holding the given files: text as it is, any other value as formatted JSON. */
+export function fileTree(files: Record<string, unknown>, prefix = "ecrlint-tree-"): string {
+  const dir = tempDir(prefix);
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), typeof content === "string" ? content : `${JSON.stringify(content, null, 2)}\n`);
+  }
   return dir;
 }
 

@@ -46,6 +46,13 @@ describe("registryFromFolderName", () => {
     ["prod", {}],
     ["build-2", {}],
     ["12345", {}],
+    // Date and time stamps are not accounts, inside a longer name; a folder that is 12 digits is.
+    ["snapshots-202406011230", {}],
+    ["backup_20240601_x", {}],
+    ["20240601abcd-202406019999", {}],
+    ["export-010620241230", {}],
+    ["202406011230", { account: "202406011230" }],
+    ["snapshots-202406011230-444455556666", { account: "444455556666" }],
   ])("%s → %j", (name, expected) => {
     expect(registryFromFolderName(name)).toEqual(expected);
   });

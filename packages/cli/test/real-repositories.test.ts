@@ -1,8 +1,8 @@
-import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { cpSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { lint } from "../src/index.js";
-import { repoDir, runBin, runnerFixtures, tempDir } from "./helpers.js";
+import { fileTree, repoDir, runBin, runnerFixtures, tempDir } from "./helpers.js";
 
 /**
  * Issue 9: what the first run in a real monorepo meets. IAM identity policies beside registry policies, policies
@@ -17,14 +17,7 @@ function copyRealWorld(): string {
   return dir;
 }
 
-function tree(files: Record<string, unknown>): string {
-  const dir = tempDir("ecrlint-tree-");
-  for (const [path, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), typeof content === "string" ? content : `${JSON.stringify(content, null, 2)}\n`);
-  }
-  return dir;
-}
+const tree = (files: Record<string, unknown>) => fileTree(files);
 
 const grant = (resource: string, actions = ["ecr:CreateRepository", "ecr:ReplicateImage"]) => ({
   Version: "2012-10-17",
@@ -133,11 +126,14 @@ describe("never silently blind", () => {
     expect(notification!.locations).toHaveLength(2);
   });
 
-  it("reads a Region or an account inside folder names, and then has nothing to say", async () => {
+  it("reads a Region or an account inside folder names; a Region alone still says the account is unknown", async () => {
     const dir = tree({ "registries/prod-us-west-2/registry-policy.json": grant("arn:aws:ecr:us-east-1:444455556666:repository/*") });
     const r = await runBin(["--format", "json"], { cwd: dir });
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe("");
+    expect(r.stderr.match(/^ecrlint: /gm)).toHaveLength(1);
+    expect(r.stderr).toContain("ecrlint: 1 policy file has a Region from a folder name but no known account");
+    const both = tree({ "registries/444455556666-prod-us-west-2/registry-policy.json": grant("arn:aws:ecr:us-west-2:444455556666:repository/*") });
+    expect((await runBin([], { cwd: both })).stderr).toBe("");
     const [result] = JSON.parse(r.stdout) as { messages: { ruleId: string; message: string }[] }[];
     expect(result!.messages.map((m) => m.ruleId)).toEqual(["@ecrlint/no-region-mismatch"]);
     expect(result!.messages[0]!.message).toContain('the registry\'s Region "us-west-2"');
@@ -158,7 +154,7 @@ describe("file kinds, explained", () => {
     expect(await printKind(realWorld, "registry/ci-push-policy.json")).toMatchObject({ kind: "identity-policy", reason: "content", documents: [] });
     expect(await printKind(realWorld, "repos/web/repo-policy.json")).toMatchObject({ kind: "repository-policy", reason: "name" });
     expect(await printKind(realWorld, "registry/registry-policy.json")).toMatchObject({ kind: "registry-policy", reason: "name" });
-    expect(await printKind(realWorld, "aws-cli/get-repository-policy.json")).toMatchObject({ kind: "repository-policy", reason: "name", documents: [{ kind: "repository-policy", at: "policyText" }] });
+    expect(await printKind(realWorld, "aws-cli/get-repository-policy.json")).toMatchObject({ kind: "repository-policy", reason: "content", documents: [{ kind: "repository-policy", at: "policyText" }] });
     expect(await printKind(realWorld, "cdk.out/PlatformStack.template.json")).toEqual({
       kind: "cloudformation-template",
       reason: "content",

@@ -93,7 +93,7 @@ export { conditionKeySuggestions, findConditionKey, isMultiValued, type Conditio
 // The config.
 export { configSchema, schemaId, settingsSchema } from "./config/schema.js";
 export { CONFIG_FILE_NAMES } from "./config/file-names.js";
-export { registryFromEntry, registryFromPath, isRegistryKnown, type RegistryContext, type RegistryEntry, type TrustContext } from "./config/registry.js";
+export { accountInFolderName, isDateLikeToken, registryFromEntry, registryFromPath, isRegistryKnown, type RegistryContext, type RegistryEntry, type TrustContext } from "./config/registry.js";
 export { formatConfigError, keyPathOf, validateConfig, type ConfigError } from "./config/validate.js";
 export {
   ConfigLocator,

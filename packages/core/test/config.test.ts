@@ -218,6 +218,12 @@ describe("registry from settings and paths", () => {
     });
     expect(registryFromPath("infra/cn-north-1/p.json")).toMatchObject({ region: "cn-north-1", partition: "aws-cn" });
     expect(registryFromPath("infra/prod/p.json").source).toBe("unknown");
+    // A date or time stamp inside a folder name is not an account; a folder that is 12 digits is one.
+    expect(registryFromPath("snapshots-202406011230/registry-policy.json").source).toBe("unknown");
+    expect(registryFromPath("infra/backup-20240601000000/us-west-2/p.json")).toMatchObject({ region: "us-west-2" });
+    expect(registryFromPath("infra/backup-20240601000000/us-west-2/p.json").account).toBeUndefined();
+    expect(registryFromPath("snapshots-202406011230/444455556666-prod/p.json")).toMatchObject({ account: "444455556666" });
+    expect(registryFromPath("202406011230/p.json")).toMatchObject({ account: "202406011230" });
     // The file name itself is not a directory.
     expect(registryFromPath("infra/us-west-2.json").source).toBe("unknown");
   });

@@ -54,6 +54,25 @@ describe("IAM identity policies", () => {
     expect(documents({ Statement: [...identityPolicy.Statement, grant()] }).map((d) => d.kind)).toEqual(["registry-policy"]);
   });
 
+  it.each(["principal", "Principals", "principals", "PRINCIPAL", "Pricipal", "notprincipal", "NotPrincipals"])(
+    "a statement with the misspelled key %s is a resource policy with a typo, not an identity policy",
+    (key) => {
+      const statement = { ...identityPolicy.Statement[0], [key]: { AWS: "arn:aws:iam::111122223333:root" } };
+      expect(documents({ Version: "2012-10-17", Statement: [statement] }).map((d) => d.kind)).toEqual(["registry-policy"]);
+    },
+  );
+
+  it("a statement without Resource or NotResource is no evidence of an identity policy (identity policies always have one)", () => {
+    const policy = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["ecr:BatchGetImage"] }] };
+    expect(documents(policy, { filePath: "repo-policy.json" }).map((d) => d.kind)).toEqual(["repository-policy"]);
+    expect(documents({ Statement: [...identityPolicy.Statement, policy.Statement[0]] }).map((d) => d.kind)).toEqual(["registry-policy"]);
+  });
+
+  it("a key far from Principal (Condition, Sid) does not stop a policy from being an identity policy", () => {
+    const statement = { ...identityPolicy.Statement[0], Sid: "Push", Condition: { StringEquals: { "aws:PrincipalTag/team": "ci" } } };
+    expect(read({ Version: "2012-10-17", Statement: [statement] }).status).toBe("not-ours");
+  });
+
   it("can be declared in the config, and anything declared a policy is read as one", () => {
     expect(read(registryPolicy, { declaredKind: "identity-policy", declaredBy: "/r/.ecrlintrc.json" })).toMatchObject({
       status: "not-ours",
@@ -66,6 +85,23 @@ describe("IAM identity policies", () => {
 });
 
 describe("registry or repository policy: config, then name, then content", () => {
+  it.each(["registry-policy-for-repo-policy.json", "repo-policy.registry-policy.json"])("%s follows both conventions: the content decides, and says the name was ambiguous", (filePath) => {
+    expect(policyKindFromName(filePath)).toBeUndefined();
+    const [withResource] = documents(registryPolicy, { filePath });
+    expect(withResource?.decision).toMatchObject({ kind: "registry-policy", reason: "content", why: expect.stringContaining(`the file name "${filePath}" is ambiguous`) });
+    const [without] = documents(repositoryPolicy, { filePath });
+    expect(without?.decision).toMatchObject({ kind: "repository-policy", reason: "content", why: expect.stringMatching(/is ambiguous .*no statement has a Resource/) });
+  });
+
+  it("get-repository-policy output (it names a repositoryName) is a repository policy whatever the file name", () => {
+    const output = { registryId: "444455556666", repositoryName: "web", policyText: JSON.stringify(repositoryPolicy) };
+    for (const filePath of ["registry-policy.json", "out/registry_policy.json", "x.json"]) {
+      expect(summary(documents(output, { filePath }))).toEqual([["repository-policy", "aws-cli", "policyText", "content"]]);
+    }
+    const registryOutput = { registryId: "444455556666", policyText: JSON.stringify(registryPolicy) };
+    expect(read(registryOutput, { filePath: "repo-policy.registry-policy.json" })).toMatchObject({ status: "ours", decision: { kind: "registry-policy", reason: "content", why: expect.stringContaining("is ambiguous") } });
+  });
+
   it.each([
     ["repo-policy.json", "repository-policy"],
     ["repo_policy.json", "repository-policy"],

@@ -30,7 +30,6 @@ export interface FileContext {
 }
 
 const byAst = new WeakMap<object, FileContext>();
-const reportedConfigError = new WeakSet<object>();
 const locator = new ConfigLocator();
 const settingsCache = new Map<string, ConfigResult>();
 
@@ -83,9 +82,3 @@ export function fileContext(context: MinimalContext): FileContext {
   return result;
 }
 
-/** True for the first rule that asks, so a config error shows once per file. */
-export function claimConfigErrorReport(ast: object): boolean {
-  if (reportedConfigError.has(ast)) return false;
-  reportedConfigError.add(ast);
-  return true;
-}

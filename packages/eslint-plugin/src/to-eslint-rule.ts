@@ -1,9 +1,16 @@
 import type { TSESLint } from "@typescript-eslint/utils";
 import { documentText, mergeOptions, toHostReport, type AnyRule } from "@ecrlint/core";
 import { createRule } from "./create-rule.js";
-import { claimConfigErrorReport, fileContext } from "./file-context.js";
+import { fileContext } from "./file-context.js";
 
 const CONFIG_ERROR = "ecrlintConfigError";
+
+/**
+ * The rule that reports a broken ecrlint config (a look-alike `ecrlint.json`, a bad `settings.ecrlint` key), once per
+ * file that would be ours, whatever the file's kind: always this rule, so the report does not depend on which rule
+ * ESLint happens to run first. The other rules report nothing on such a file, since its registry is unknown.
+ */
+export const CONFIG_ERROR_RULE = "valid-policy";
 
 /**
  * Wraps a rule as an ESLint rule: the rule logic stays in the rule, ESLint only supplies the file and reports.
@@ -17,7 +24,7 @@ export function toEslintRule(rule: AnyRule) {
     meta: {
       type: rule.meta.type,
       docs: { description: rule.meta.docs.description, config: rule.meta.docs.config, recommended: rule.meta.docs.config === "recommended" },
-      messages: { ...rule.meta.messages, [CONFIG_ERROR]: "ecrlint config error: {{message}}" },
+      messages: { ...rule.meta.messages, ...(rule.id === CONFIG_ERROR_RULE ? { [CONFIG_ERROR]: "ecrlint config error: {{message}}" } : {}) },
       schema: rule.meta.schema as never,
       ...(rule.meta.fixable ? { fixable: rule.meta.fixable } : {}),
       ...(rule.meta.hasSuggestions ? { hasSuggestions: true } : {}),
@@ -30,14 +37,14 @@ export function toEslintRule(rule: AnyRule) {
       return {
         Program() {
           const fc = fileContext(context as never);
-          const documents = fc.documents.filter((d) => rule.kinds.includes(d.kind));
-          if (documents.length === 0) return;
           if (fc.configError) {
-            if (claimConfigErrorReport(sourceCode.ast)) {
+            if (rule.id === CONFIG_ERROR_RULE && fc.documents.length > 0) {
               context.report({ loc: { line: 1, column: 0 }, messageId: CONFIG_ERROR, data: { message: fc.configError } });
             }
             return;
           }
+          const documents = fc.documents.filter((d) => rule.kinds.includes(d.kind));
+          if (documents.length === 0) return;
           // Each document of the file as the kind it is; its nodes are in the file's coordinates already.
           for (const file of documents) {
             check({

@@ -82,6 +82,23 @@ describe("the plugin in a real ESLint run", () => {
     ]);
   });
 
+  it("reports a config error once per file under @ecrlint/valid-policy, whichever rule runs first and whatever the file's kind", async () => {
+    const replication = JSON.stringify({ rules: [{ destinations: [{ region: "us-east-1", registryId: "444455556666" }] }] });
+    const root = tree({ "ecrlint.json": "{}", "registry-policy.json": policy("us-east-1"), "replication.json": replication });
+    // valid-policy last in the rules, and the only rule that reads a replication configuration first.
+    const rules = { "@ecrlint/replication-destination-allowed": "error", "@ecrlint/no-region-mismatch": "error", "@ecrlint/valid-policy": "error" };
+    const withOrder = [{ files: ["**/*.json"], plugins: { "@ecrlint": plugin }, languageOptions: { parser: plugin.configs.recommended[0]!.languageOptions.parser }, rules }];
+    for (const config of [[...plugin.configs.recommended], withOrder]) {
+      const results = await new ESLint({ cwd: root, overrideConfigFile: true, overrideConfig: config as never }).lintFiles(["registry-policy.json", "replication.json"]);
+      for (const result of results) {
+        expect(result.messages.map((m) => [m.ruleId, m.messageId, m.line, m.column])).toEqual([["@ecrlint/valid-policy", "ecrlintConfigError", 1, 1]]);
+      }
+    }
+    const settings = tree({ "registry-policy.json": policy("us-east-1") });
+    const bad = await lint(settings, [{ settings: { ecrlint: { trustedAcounts: ["111122223333"] } } }]);
+    expect(bad).toEqual({ "registry-policy.json": ["@ecrlint/valid-policy:ecrlintConfigError"] });
+  });
+
   it("lints JSONC and JSON5 policies, and fixes them keeping comments", async () => {
     const root = tree({
       ".ecrlintrc.json": JSON.stringify({ registries: [{ files: ["**"], account: "444455556666", region: "us-west-2" }] }),

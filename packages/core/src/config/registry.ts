@@ -60,10 +60,30 @@ function regionInName(name: string): string | undefined {
   return found;
 }
 
-/** A 12-digit account written inside a folder name (`444455556666-prod`, `prod_444455556666`). */
-function accountInName(name: string): string | undefined {
-  const matches = name.match(/(?<![0-9])[0-9]{12}(?![0-9])/g);
-  return matches?.[matches.length - 1];
+/**
+ * Twelve digits that read as a date or time stamp: a year from 1970 to 2099, then a month and a day
+ * (`20240601…`, `202406011230`), or a day and a month then the year (`010620241230`). Snapshot and backup folders are
+ * named so (`snapshots-202406011230`); such a token inside a longer folder name is never read as an account.
+ */
+export function isDateLikeToken(token: string): boolean {
+  const n = (from: number, to: number) => Number(token.slice(from, to));
+  const day = (d: number) => d >= 1 && d <= 31;
+  const month = (m: number) => m >= 1 && m <= 12;
+  const year = (y: number) => y >= 1970 && y <= 2099;
+  if (year(n(0, 4)) && month(n(4, 6)) && day(n(6, 8))) return true;
+  return day(n(0, 2)) && month(n(2, 4)) && year(n(4, 8)) && n(8, 10) <= 23 && n(10, 12) <= 59;
+}
+
+/**
+ * The account a folder name states: the whole name when it is 12 digits (`444455556666`), or the last 12-digit token
+ * between separators (start or end of the name, or any character that is not a letter or digit) that is not
+ * date-like (`444455556666-prod`, `prod_444455556666`; not `snapshots-202406011230`, see {@link isDateLikeToken}).
+ * Digits glued to letters (`build202406011230`) are not a token.
+ */
+export function accountInFolderName(name: string): string | undefined {
+  if (/^\d{12}$/.test(name)) return name;
+  const tokens = name.split(/[^A-Za-z0-9]+/).filter((t) => /^\d{12}$/.test(t) && !isDateLikeToken(t));
+  return tokens[tokens.length - 1];
 }
 
 /**
@@ -72,7 +92,8 @@ function accountInName(name: string): string | undefined {
  * - A folder named exactly a Region or a 12-digit account: `infra/444455556666/us-west-2/registry-policy.json`.
  * - A Region or an account inside a folder name, between separators: `registries/prod-us-west-2/`,
  *   `accounts/444455556666-prod/`. Inside a longer name only Regions of the known list count (so `team-eu-build-2`
- *   is not read as a Region); an account is any 12 digits not part of a longer number.
+ *   is not read as a Region); an account is a 12-digit token between separators that is not a date or time stamp
+ *   (`snapshots-202406011230/` names no account; see {@link accountInFolderName}).
  *
  * The deepest folder that names a Region or an account wins for each.
  */
@@ -84,7 +105,7 @@ export function registryFromPath(filePath: string): RegistryContext {
     if (/^\d{12}$/.test(dir)) account = dir;
     else if (regionStatus(dir) !== "unknown") region = dir;
     else {
-      account = accountInName(dir) ?? account;
+      account = accountInFolderName(dir) ?? account;
       region = regionInName(dir) ?? region;
     }
   }

@@ -18,7 +18,7 @@ import {
   replicationRoot,
 } from "./other-kinds.js";
 import { foreignHost, isUnknownValue, markUnknown, plainJsonValues, type ValueReader } from "./values.js";
-import { policyKindFromName, type DeclaredKind, type KindDecision } from "./kinds.js";
+import { policyNameVerdict, type DeclaredKind, type KindDecision } from "./kinds.js";
 import type { DocumentHost, PolicyFile } from "./policy-file.js";
 
 type PolicyKind = "registry-policy" | "repository-policy";
@@ -103,7 +103,8 @@ const join = (path: string, key: string | number) => (typeof key === "number" ? 
 /**
  * get-registry-policy and get-repository-policy output (`registryId`, `policyText`, and `repositoryName` for a
  * repository), and the put/set input of the same shape (`--cli-input-json`). The `policyText` is a registry policy
- * unless the config or the file name declares a repository policy, or the document names a `repositoryName`.
+ * unless the config declares otherwise, the document names a `repositoryName` (a repository policy, whatever the
+ * file name), or the file name declares a repository policy.
  */
 function policyTextDocuments(ast: JsonProgram, root: JsonObject, filePath: string | undefined, declared?: KindDecision): { documents: PolicyFile[]; decision: KindDecision } | undefined {
   const policyText = field(root, "policyText");
@@ -111,11 +112,13 @@ function policyTextDocuments(ast: JsonProgram, root: JsonObject, filePath: strin
   const value = policyText.value;
   if (value.type !== "JSONObjectExpression" && !(value.type === "JSONLiteral" && typeof value.value === "string")) return undefined;
   let decision: KindDecision;
-  const named = filePath === undefined ? undefined : policyKindFromName(filePath);
+  const byName = policyNameVerdict(filePath);
+  // A repositoryName says what the policy is whatever the file is called (a get-repository-policy output saved as
+  // registry-policy.json is still a repository's policy); without one, an unambiguous name decides, then the default.
   if (declared) decision = declared;
-  else if (named) decision = { kind: named, reason: "name", why: `the file name "${filePath!.split(/[\\/]/).pop()}" follows the ${named} naming convention` };
   else if (field(root, "repositoryName")) decision = { kind: "repository-policy", reason: "content", why: "get-repository-policy output: a policyText with its repositoryName" };
-  else decision = { kind: "registry-policy", reason: "content", why: "get-registry-policy output: a policyText without a repositoryName" };
+  else if (byName && "kind" in byName) decision = { kind: byName.kind, reason: "name", why: byName.why };
+  else decision = { kind: "registry-policy", reason: "content", why: `${byName ? `${byName.ambiguous}: ` : ""}get-registry-policy output: a policyText without a repositoryName` };
   const document = policyAt(ast, policyText, decision.kind as PolicyKind, { type: "aws-cli", path: propertyName(policyText) }, decision, plainJsonValues);
   return { documents: document ? [document] : [], decision };
 }

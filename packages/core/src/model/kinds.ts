@@ -45,7 +45,8 @@ export interface KindDecision {
  * | repository-policy | `repository-policy`, `repository_policy`, `repositorypolicy`, `RepositoryPolicy`, `repo-policy`, `repo_policy`, `repopolicy`, and names that contain them: `api.repository-policy.json`, `repo-policy.prod.json` |
  * | registry-policy | `registry-policy`, `registry_policy`, `registrypolicy`, `RegistryPolicy`, and names that contain them: `prod.registry-policy.json` |
  *
- * A name only settles registry against repository policy (and that the file is ours: a policy file named this way
+ * A name that follows both conventions (`registry-policy-for-repo-policy.json`) settles nothing: the content decides,
+ * and the decision says the name was ambiguous. A name only settles registry against repository policy (and that the file is ours: a policy file named this way
  * is read even if no statement has a Principal, so that the missing Principal is reported); what the file is at all
  * (a policy, a replication configuration…) is read from its content.
  */
@@ -61,10 +62,32 @@ export function fileStem(filePath: string): string {
   return dot > 0 ? base.slice(0, dot) : base;
 }
 
-/** The policy kind a file name declares by convention, if any (see {@link POLICY_NAME_CONVENTIONS}). */
-export function policyKindFromName(filePath: string): "registry-policy" | "repository-policy" | undefined {
+/** Every policy kind whose convention a file name follows (see {@link POLICY_NAME_CONVENTIONS}). */
+function namedPolicyKinds(filePath: string): ("registry-policy" | "repository-policy")[] {
   const stem = fileStem(filePath);
-  for (const convention of POLICY_NAME_CONVENTIONS) if (convention.pattern.test(stem)) return convention.kind;
+  return POLICY_NAME_CONVENTIONS.filter((c) => c.pattern.test(stem)).map((c) => c.kind);
+}
+
+/**
+ * The policy kind a file name declares by convention, if any (see {@link POLICY_NAME_CONVENTIONS}). A name that
+ * follows both conventions (`registry-policy-for-repo-policy.json`, `repo-policy.registry-policy.json`) declares
+ * nothing: the content decides, and the decision says the name was ambiguous ({@link policyNameVerdict}).
+ */
+export function policyKindFromName(filePath: string): "registry-policy" | "repository-policy" | undefined {
+  const kinds = namedPolicyKinds(filePath);
+  return kinds.length === 1 ? kinds[0] : undefined;
+}
+
+/**
+ * What a file name says of a policy's kind, for a {@link KindDecision}: the kind and why, or that the name follows
+ * both conventions (a sentence to put before the content's reason), or nothing.
+ */
+export function policyNameVerdict(filePath: string | undefined): { kind: "registry-policy" | "repository-policy"; why: string } | { ambiguous: string } | undefined {
+  if (filePath === undefined) return undefined;
+  const base = filePath.split(/[\\/]/).pop();
+  const kinds = namedPolicyKinds(filePath);
+  if (kinds.length === 1) return { kind: kinds[0]!, why: `the file name "${base}" follows the ${kinds[0]} naming convention` };
+  if (kinds.length > 1) return { ambiguous: `the file name "${base}" is ambiguous (it follows both the ${kinds.join(" and the ")} naming conventions), so the content decides` };
   return undefined;
 }
 

@@ -12,7 +12,7 @@ import {
 import { propertyName, staticValue, type JsonExpression, type JsonObject, type JsonProperty } from "../parse.js";
 import { levenshtein } from "../did-you-mean.js";
 import type { StringEmbedding } from "../embedded-json.js";
-import { policyKindFromName, type DeclaredKind, type KindDecision } from "./kinds.js";
+import { policyNameVerdict, type DeclaredKind, type KindDecision } from "./kinds.js";
 import { terraformDocuments } from "./hosts.js";
 import { cloudFormationDocuments, cliDocuments, creationTemplateDocuments, declaredDocuments, policyDocumentOf } from "./hosts.js";
 import type { RegistryContext } from "../config/registry.js";
@@ -101,12 +101,30 @@ function hasNoReadableActions(policy: PolicyDocument): boolean {
   return policy.statements.every((s) => (s.action?.values.length ?? 0) + (s.notAction?.values.length ?? 0) === 0);
 }
 
+/** A statement key that is, or may be meant as, Principal or NotPrincipal: one or two edits from either, in any case. */
+function principalLikeKey(name: string): boolean {
+  const lower = name.toLowerCase();
+  return levenshtein(lower, "principal", 2) <= 2 || levenshtein(lower, "notprincipal", 2) <= 2;
+}
+
 /**
  * An IAM identity policy (attached to a user or a role) names no principal: it is not a registry or repository
  * policy, whatever its actions, and is left alone like package.json (never reported, never fixed).
+ *
+ * It is recognised only when it really looks like one, since skipping a resource policy hides every defect in it:
+ * every statement has a Resource or NotResource (an identity policy always does), and no statement has a key that
+ * is, or is one or two edits from, `Principal` or `NotPrincipal` in any case (`principal`, `Principals`,
+ * `NotPrincipals`): such a policy is a resource policy with a misspelled key, which valid-policy reports.
  */
 export function isIdentityPolicy(policy: PolicyDocument): boolean {
-  return policy.statements.length > 0 && policy.statements.every((s) => s.principal === undefined && s.notPrincipal === undefined);
+  if (policy.statements.length === 0) return false;
+  return policy.statements.every(
+    (s) =>
+      s.principal === undefined &&
+      s.notPrincipal === undefined &&
+      (s.resource !== undefined || s.notResource !== undefined) &&
+      !s.node.properties.some((p) => principalLikeKey(propertyName(p))),
+  );
 }
 
 /**
@@ -141,13 +159,10 @@ export function policyKindFromContent(policy: PolicyDocument): { kind: "registry
 
 /** Config, then the file-name conventions, then the content: how a policy file's kind is decided. */
 export function decidePolicyKind(policy: PolicyDocument, filePath: string | undefined): KindDecision & { kind: "registry-policy" | "repository-policy" } {
-  const named = filePath === undefined ? undefined : policyKindFromName(filePath);
-  if (named) {
-    const base = filePath!.split(/[\\/]/).pop();
-    return { kind: named, reason: "name", why: `the file name "${base}" follows the ${named} naming convention` };
-  }
+  const byName = policyNameVerdict(filePath);
+  if (byName && "kind" in byName) return { kind: byName.kind, reason: "name", why: byName.why };
   const { kind, why } = policyKindFromContent(policy);
-  return { kind, reason: "content", why };
+  return { kind, reason: "content", why: byName ? `${byName.ambiguous}: ${why}` : why };
 }
 
 export interface ReadOptions {
@@ -185,7 +200,8 @@ const wholeFile = (): DocumentHost => ({ type: "file", path: "" });
  * 1. the config's `kinds` (`identity-policy` skips the file);
  * 2. hosts, by content: a CloudFormation template (`Resources` with `AWS::ECR::*` types), ECR CLI/API JSON
  *    (`policyText`, `repositoryCreationTemplates`, a creation template's `repositoryPolicy`);
- * 3. a policy document: an IAM identity policy (no statement has a Principal or NotPrincipal) is skipped; then
+ * 3. a policy document: an IAM identity policy (see {@link isIdentityPolicy}: no statement has a Principal,
+ *    NotPrincipal or a key one or two edits from them, and every statement has a Resource) is skipped; then
  *    registry or repository policy by the file-name conventions, then by content;
  * 4. replication configurations, pull-through-cache rules and creation templates by their keys.
  */
@@ -217,7 +233,7 @@ export function readAst(ast: JsonProgram, options: ReadOptions = {}): FileReadin
     if (isIdentityPolicy(policy)) {
       return {
         status: "not-ours",
-        decision: { kind: "identity-policy", reason: "content", why: "no statement has a Principal or NotPrincipal: an IAM identity policy, which ecrlint leaves alone" },
+        decision: { kind: "identity-policy", reason: "content", why: "no statement has a Principal or NotPrincipal (nor a key like them), and every statement has a Resource: an IAM identity policy, which ecrlint leaves alone" },
       };
     }
     const decision = decidePolicyKind(policy, options.filePath);
