@@ -1,5 +1,5 @@
 import { type JsonNode, parseArn, type PolicyDocument, type PolicyStatement, type RegistryContext, type StringValue } from "@ecrlint/core";
-import { actionMatches, compilePolicy, type CompiledPolicy, principalAccount, replicationGrant, statementCoversAction } from "@ecrlint/core/evaluator";
+import { actionMatches, compilePolicy, type CompiledPolicy, principalAccount, replicationGrant, statementCoversAction, type WorkBudget } from "@ecrlint/core/evaluator";
 import { awsPrincipalValues, isAllow } from "./util.js";
 
 const REPLICATE = "ecr:ReplicateImage";
@@ -14,8 +14,11 @@ export interface MissingReplicateImage {
   principal: StringValue;
   resource: string;
   account: string;
-  /** `missing`: never allowed; `cancelled`: allowed, but the Deny of that statement index cancels it. */
-  status: "missing" | "cancelled";
+  /**
+   * `missing`: never allowed; `cancelled`: allowed, but the Deny of that statement index cancels it; `too-complex`:
+   * the question ran out of its work budget, so the answer is not known.
+   */
+  status: "missing" | "cancelled" | "too-complex";
   denyIndex?: number;
   denyLine?: number;
 }
@@ -25,7 +28,7 @@ export interface MissingReplicateImage {
  * and principal. require-replicate-image reports these, and the rules that see the same failure from elsewhere (the
  * registry's configured sources, a replication configuration in another file) stay silent for these accounts.
  */
-export function missingReplicateImageGrants(policy: PolicyDocument, registry: RegistryContext, compiled: () => CompiledPolicy): MissingReplicateImage[] {
+export function missingReplicateImageGrants(policy: PolicyDocument, registry: RegistryContext, compiled: () => CompiledPolicy, budget?: WorkBudget): MissingReplicateImage[] {
   const out: MissingReplicateImage[] = [];
   for (const s of policy.statements) {
     if (!isAllow(s) || !statementCoversAction(s, CREATE)) continue;
@@ -44,9 +47,11 @@ export function missingReplicateImageGrants(policy: PolicyDocument, registry: Re
         const arn = parseArn(resource);
         const home = registry.account ?? (arn && /^\d{12}$/.test(arn.account) ? arn.account : undefined);
         if (!home || home === account) continue;
-        const grant = replicationGrant(compiled(), { source: principal.value, destination: registry, repositories: { pattern: resource } });
+        // Once the budget is spent the questions stop: the first too-complex answer already says so.
+        if (budget?.exhausted) continue;
+        const grant = replicationGrant(compiled(), { source: principal.value, destination: registry, repositories: { pattern: resource }, ...(budget ? { budget } : {}) });
         if (grant.status === "granted" || grant.status === "undetermined") continue;
-        const cause: MissingReplicateImage = { statement: s, grantNode, principal, resource, account, status: grant.status === "cancelled" ? "cancelled" : "missing" };
+        const cause: MissingReplicateImage = { statement: s, grantNode, principal, resource, account, status: grant.status === "cancelled" || grant.status === "too-complex" ? grant.status : "missing" };
         if (grant.status === "cancelled") {
           cause.denyIndex = grant.deny.index;
           cause.denyLine = grant.deny.line ?? 1;

@@ -1,6 +1,6 @@
-import { compileForFinding, describeWitnessPrincipal, findOutsiderAccess } from "@ecrlint/core/evaluator";
+import { compileForFinding, DEFAULT_ANALYSIS_STEPS, describeWitnessPrincipal, searchOutsiderAccess, WorkBudget } from "@ecrlint/core/evaluator";
 import { defineRule } from "@ecrlint/core";
-import { principalNodeFor } from "../_shared/outsider-access.js";
+import { principalNodeFor, reportTooComplex } from "../_shared/outsider-access.js";
 import { policyOf } from "../_shared/util.js";
 import { DOCS } from "../_shared/docs.js";
 
@@ -17,6 +17,7 @@ export const noExternalPrincipal = defineRule({
     },
     messages: {
       externalPrincipal: "This statement allows {{action}}{{context}} to {{principal}}.",
+      tooComplex: "Inconclusive: this statement is too complex to analyse (the search ran out of its {{steps}} steps), so whether it lets in principals outside the trusted accounts and organizations is not known. Simplify its wildcards or split the policy.",
     },
     schema: [],
   },
@@ -32,7 +33,9 @@ export const noExternalPrincipal = defineRule({
     // A finding here says access is granted: with unknown values, only what holds whatever they are.
     const compiled = compileForFinding(policy, "grants", { registry });
     if (!compiled) return;
-    for (const access of findOutsiderAccess(compiled, { trustedAccounts: accounts, trustedOrgs: trust.orgs, tryNamedValues: true })) {
+    const budget = new WorkBudget(DEFAULT_ANALYSIS_STEPS);
+    const search = searchOutsiderAccess(compiled, { trustedAccounts: accounts, trustedOrgs: trust.orgs, tryNamedValues: true, budget });
+    for (const access of search.found) {
       const { principal, action } = access.witness.request;
       const statement = policy.statements.find((s) => s.index === access.statement)!;
       context.report({
@@ -41,5 +44,6 @@ export const noExternalPrincipal = defineRule({
         data: { principal: describeWitnessPrincipal(compiled, principal, "outside the trusted accounts and organizations", "an account outside your organization"), action, context: access.namedContext.length ? ` (with ${access.namedContext.join(", ")})` : "" },
       });
     }
+    reportTooComplex(context, policy, search.tooComplex, budget);
   },
 });

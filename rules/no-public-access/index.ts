@@ -1,6 +1,6 @@
-import { accountsNamedIn, compileForFinding, describeWitnessPrincipal, findOutsiderAccess } from "@ecrlint/core/evaluator";
+import { accountsNamedIn, compileForFinding, DEFAULT_ANALYSIS_STEPS, describeWitnessPrincipal, searchOutsiderAccess, WorkBudget } from "@ecrlint/core/evaluator";
 import { defineRule } from "@ecrlint/core";
-import { principalNodeFor } from "../_shared/outsider-access.js";
+import { principalNodeFor, reportTooComplex } from "../_shared/outsider-access.js";
 import { policyOf } from "../_shared/util.js";
 import { DOCS } from "../_shared/docs.js";
 
@@ -18,6 +18,7 @@ export const noPublicAccess = defineRule({
     messages: {
       publicAccess:
         "Anyone can use this grant: it allows {{action}} to {{principal}}. Name the principals, or pin them with a condition such as aws:PrincipalOrgID, aws:PrincipalAccount or aws:SourceAccount.",
+      tooComplex: "Inconclusive: this statement is too complex to analyse (the search ran out of its {{steps}} steps), so whether anyone in the world can use it is not known. Simplify its wildcards or split the policy.",
     },
     schema: [],
   },
@@ -32,10 +33,13 @@ export const noPublicAccess = defineRule({
     // Every account the author wrote down or configured is someone in particular; the world is everyone else.
     const accounts = new Set<string>([...context.trust.accounts, ...(context.registry.replicationSources ?? []), ...accountsNamedIn(compiled)]);
     if (context.registry.account) accounts.add(context.registry.account);
-    for (const access of findOutsiderAccess(compiled, { trustedAccounts: accounts })) {
+    const budget = new WorkBudget(DEFAULT_ANALYSIS_STEPS);
+    const search = searchOutsiderAccess(compiled, { trustedAccounts: accounts, budget });
+    for (const access of search.found) {
       const { principal, action } = access.witness.request;
       const statement = policy.statements.find((s) => s.index === access.statement)!;
       context.report({ node: principalNodeFor(statement, access.principalValue), messageId: "publicAccess", data: { principal: describeWitnessPrincipal(compiled, principal, "in an account that neither this policy nor its registry names", "a stranger's account"), action } });
     }
+    reportTooComplex(context, policy, search.tooComplex, budget);
   },
 });

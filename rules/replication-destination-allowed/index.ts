@@ -1,5 +1,5 @@
 import { defineRule, hostValue, partitionOfRegion, policyValue, statementsForFinding, type ProjectFile, type Span, spanOf, type StringValue } from "@ecrlint/core";
-import { compileForFinding, replicationGrant } from "@ecrlint/core/evaluator";
+import { compileForFinding, DEFAULT_ANALYSIS_STEPS, replicationGrant, WorkBudget } from "@ecrlint/core/evaluator";
 import { compiledPolicy, missingReplicateImageGrants, type PolicyFacts } from "../_shared/replication-grant.js";
 import { DOCS } from "../_shared/docs.js";
 
@@ -38,6 +38,8 @@ export const replicationDestinationAllowed = defineRule<Options, Facts>({
         'The registry policy "{{policyFile}}" of destination {{destinationAccount}} in {{region}} does not allow account {{sourceAccount}} "ecr:ReplicateImage" on {{repositories}}: replication to this destination fails.',
       deniedGrant:
         'The registry policy "{{policyFile}}" of destination {{destinationAccount}} in {{region}} allows account {{sourceAccount}} "ecr:ReplicateImage" on {{repositories}}, but its Deny statement on line {{denyLine}} cancels it: replication to this destination fails.',
+      tooComplex:
+        'Inconclusive: the registry policy "{{policyFile}}" of destination {{destinationAccount}} in {{region}} is too complex to analyse (the search ran out of its {{steps}} steps), so whether it lets account {{sourceAccount}} replicate is not known.',
       crossPartition:
         'Destination Region "{{region}}" is in partition {{destinationPartition}}, but this registry is in {{sourcePartition}}: replication never crosses partitions.',
     },
@@ -63,7 +65,8 @@ export const replicationDestinationAllowed = defineRule<Options, Facts>({
         // Read without a registry, as facts are: the statements' own ARNs say whose repositories they grant.
         const refusals = compileForFinding(file.policy, "refusals");
         const causes = refusals ? missingReplicateImageGrants(file.policy, { source: "unknown" }, () => refusals) : [];
-        return { kind: "policy", value: policyValue(file.policy), statementLines, causedSources: [...new Set(causes.map((c) => c.account))] };
+        const caused = causes.filter((c) => c.status !== "too-complex").map((c) => c.account);
+        return { kind: "policy", value: policyValue(file.policy), statementLines, causedSources: [...new Set(caused)] };
       }
       if (file.kind !== "replication-configuration") return undefined;
       return {
@@ -77,6 +80,9 @@ export const replicationDestinationAllowed = defineRule<Options, Facts>({
     },
 
     check(project) {
+      // One budget per destination policy, shared by every source that replicates into it.
+      const budgets = new Map<unknown, WorkBudget>();
+      const budgetFor = (policy: unknown) => budgets.get(policy) ?? budgets.set(policy, new WorkBudget(DEFAULT_ANALYSIS_STEPS)).get(policy)!;
       const policies = new Map<string, File[]>();
       for (const f of project.files) {
         if (f.facts.kind !== "policy" || !f.registry.account || !f.registry.region) continue;
@@ -107,10 +113,12 @@ export const replicationDestinationAllowed = defineRule<Options, Facts>({
               for (const namePrefix of rule.filters.length ? rule.filters : [""]) {
                 const policy = compiledPolicy(target.facts);
                 if (!policy) break;
+                const budget = budgetFor(policy);
                 const answer = replicationGrant(policy, {
                   source: `arn:${partition}:iam::${sourceAccount}:root`,
                   destination: { partition, account: d.registryId, region: d.region },
                   repositories: { prefix: namePrefix },
+                  budget,
                 });
                 if (answer.status === "granted" || answer.status === "undetermined") continue;
                 const data = {
@@ -120,6 +128,11 @@ export const replicationDestinationAllowed = defineRule<Options, Facts>({
                   sourceAccount,
                   repositories: `"repository/${namePrefix}*"`,
                 };
+                if (answer.status === "too-complex") {
+                  const { repositories: _all, ...about } = data;
+                  project.report({ filePath: source.filePath, messageId: "tooComplex", loc: d.loc, data: { ...about, steps: budget.limit.toLocaleString("en-US") } });
+                  break;
+                }
                 const denyLine = answer.status === "cancelled" ? target.facts.statementLines[answer.deny.index] : undefined;
                 if (denyLine !== undefined) {
                   project.report({ filePath: source.filePath, messageId: "deniedGrant", loc: d.loc, data: { ...data, denyLine } });

@@ -1,5 +1,5 @@
-import { defineRule, type StringListElement, type TextEdit } from "@ecrlint/core";
-import { type CompiledPolicy, compileForFinding, replicationGrant } from "@ecrlint/core/evaluator";
+import { defineRule, type JsonNode, type StringListElement, type TextEdit } from "@ecrlint/core";
+import { type CompiledPolicy, compileForFinding, DEFAULT_ANALYSIS_STEPS, replicationGrant, WorkBudget } from "@ecrlint/core/evaluator";
 import { policyOf } from "../_shared/util.js";
 import { DOCS } from "../_shared/docs.js";
 import { missingReplicateImageGrants, REPLICATE } from "../_shared/replication-grant.js";
@@ -52,6 +52,8 @@ export const requireReplicateImage = defineRule({
         'Principal "{{principal}}" is allowed "ecr:ReplicateImage" on "{{resource}}", but the Deny statement on line {{denyLine}} cancels it: replication from account {{account}} fails.',
       sourceNotAllowed:
         'This registry is configured as a replication destination for account {{account}}, but no statement allows that account "ecr:ReplicateImage".',
+      tooComplex:
+        'Inconclusive: this policy is too complex to analyse (the search ran out of its {{steps}} steps), so whether account {{account}} may replicate here is not known. Simplify its wildcards or split it into smaller statements.',
     },
     schema: [],
     fixable: "code",
@@ -67,9 +69,20 @@ export const requireReplicateImage = defineRule({
     const compiled = compileForFinding(policy, "refusals", { registry });
     if (!compiled) return;
     const evaluator = (): CompiledPolicy => compiled;
+    // Every question about this file shares one budget; once it is spent the rule says so, once, and stops asking.
+    const budget = new WorkBudget(DEFAULT_ANALYSIS_STEPS);
+    let tooComplexReported = false;
+    const tooComplex = (node: JsonNode, account: string) => {
+      if (!tooComplexReported) context.report({ node, messageId: "tooComplex", data: { steps: budget.limit.toLocaleString("en-US"), account } });
+      tooComplexReported = true;
+    };
     const reported = new Set<string>();
-    for (const cause of missingReplicateImageGrants(policy, registry, evaluator)) {
+    for (const cause of missingReplicateImageGrants(policy, registry, evaluator, budget)) {
       reported.add(cause.account);
+      if (cause.status === "too-complex") {
+        tooComplex(cause.grantNode, cause.account);
+        continue;
+      }
       const data = { principal: cause.principal.value, resource: cause.resource, account: cause.account };
       if (cause.status === "cancelled") {
         context.report({ node: cause.grantNode, messageId: "cancelledReplicateImage", data: { ...data, denyLine: cause.denyLine ?? 1 } });
@@ -83,8 +96,11 @@ export const requireReplicateImage = defineRule({
       if (reported.has(source)) continue;
       // With the registry's Region and account known, every repository; otherwise any repository of the policy.
       const repositories = registry.region && registry.account ? { pattern: "*" } : { prefix: "" };
-      if (replicationGrant(evaluator(), { source, destination: registry, repositories }).status === "granted") continue;
-      context.report({ node: policy.statementProperty?.key ?? policy.node, messageId: "sourceNotAllowed", data: { account: source } });
+      const node = policy.statementProperty?.key ?? policy.node;
+      const status = budget.exhausted ? "too-complex" : replicationGrant(evaluator(), { source, destination: registry, repositories, budget }).status;
+      if (status === "granted") continue;
+      if (status === "too-complex") tooComplex(node, source);
+      else context.report({ node, messageId: "sourceNotAllowed", data: { account: source } });
     }
   },
 });

@@ -1,10 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative, sep } from "node:path";
+import { dirname, join, relative, sep } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import * as jsoncParser from "jsonc-eslint-parser";
-import { RuleTester as RuleTester10 } from "eslint";
-import { RuleTester as RuleTester9 } from "eslint9";
+import { ESLint as ESLint10, RuleTester as RuleTester10 } from "eslint";
+import { ESLint as ESLint9, RuleTester as RuleTester9 } from "eslint9";
 import { lint } from "@ecrlint/cli";
 import {
   documentText,
@@ -27,7 +27,8 @@ import { loadRuleCases, readRuleCases, ruleFolder, rulesDir, settingsForCase, ty
 
 /**
  * Every case of every rule's cases.json: a single-file rule through core and through real ESLint 9 and 10, a
- * cross-file rule through the runner's project pipeline. Expected errors pin messageId, data and full location.
+ * cross-file rule through the runner's project pipeline and through ESLint 9 and 10 (which read the case's other files
+ * from disk). Expected errors pin messageId, data and full location.
  */
 
 type Reported = LintMessage & { data?: Record<string, string | number> };
@@ -88,6 +89,11 @@ function checkInCore(rule: AnyRule): void {
 const testers = [
   ["10", RuleTester10],
   ["9", RuleTester9 as unknown as typeof RuleTester10],
+] as const;
+
+const engines = [
+  ["10", ESLint10],
+  ["9", ESLint9 as unknown as typeof ESLint10],
 ] as const;
 
 for (const [, RuleTester] of testers) {
@@ -172,23 +178,46 @@ function checkInRunner(rule: AnyRule): void {
   }
 }
 
-/** ESLint defines a cross-file rule so configs and directives may name it, but it reports nothing there. */
-function checkSilentInEslint(rule: AnyRule): void {
+/**
+ * ESLint over a cross-file case: the case's files alone in a folder (the plugin reads the other files under the
+ * working directory from disk), each in its registry, with only this rule on. Same findings as the runner.
+ */
+async function eslintProjectCase(Engine: typeof ESLint10, rule: AnyRule, c: RuleCase) {
+  const folder = ruleFolder(rule.id);
+  const dir = realpathSync(mkdtempSync(join(tmpdir(), "ecrlint-eslint-case-")));
+  temps.push(dir);
+  for (const f of c.files ?? []) {
+    mkdirSync(dirname(join(dir, f.path)), { recursive: true });
+    copyFileSync(join(folder, f.path), join(dir, f.path));
+  }
+  const registries = (c.files ?? []).flatMap((f) => (f.registry ? [{ files: [join(dir, f.path).split(sep).join("/")], ...f.registry }] : []));
+  const config = {
+    files: ["**/*.json", "**/*.jsonc", "**/*.json5"],
+    plugins: { "@ecrlint": plugin },
+    languageOptions: { parser: jsoncParser },
+    settings: { ecrlint: { ...c.settings, registries } },
+    rules: { [RULE_PREFIX + rule.id]: ["error", ...(c.options ?? [])] },
+  };
+  const eslint = new Engine({ cwd: dir, overrideConfigFile: true, overrideConfig: [config] as never });
+  const results = await eslint.lintFiles((c.files ?? []).map((f) => f.path));
+  return results
+    .sort((a, b) => (a.filePath < b.filePath ? -1 : 1))
+    .flatMap((r) => r.messages.map((m) => finding(relative(dir, r.filePath).split(sep).join("/"), m as LintMessage)));
+}
+
+function checkProjectInEslint(rule: AnyRule): void {
   const cases = readRuleCases(rule.id);
-  const files = [...cases.valid, ...cases.invalid].flatMap((c) => (c.files ?? []).map((f) => ({ name: `${c.name}: ${f.path}`, path: f.path, c })));
-  for (const [version, RuleTester] of testers) {
-    describe(`ESLint ${version}`, () => {
-      new RuleTester({ languageOptions: { parser: jsoncParser } } as never).run(rule.id, plugin.rules[rule.id] as never, {
-        valid: files.map(({ name, path, c }) => ({
-          name,
-          code: readFileSync(join(ruleFolder(rule.id), path), "utf8"),
-          filename: join(ruleFolder(rule.id), path),
-          settings: { ecrlint: settingsForCase(c) },
-          ...(c.options ? { options: c.options } : {}),
-        })),
-        invalid: [],
-      } as never);
-    });
+  for (const [version, Engine] of engines) {
+    for (const c of cases.valid) {
+      it(`ESLint ${version}, valid: ${c.name}`, async () => {
+        expect(await eslintProjectCase(Engine, rule, c)).toEqual([]);
+      });
+    }
+    for (const c of cases.invalid) {
+      it(`ESLint ${version}, invalid: ${c.name}`, async () => {
+        expect(await eslintProjectCase(Engine, rule, c)).toEqual(await lintProjectCase(rule, c));
+      });
+    }
   }
 }
 
@@ -211,7 +240,7 @@ for (const rule of ruleList) {
     }
     if (rule.project) {
       checkInRunner(rule);
-      checkSilentInEslint(rule);
+      checkProjectInEslint(rule);
     }
   });
 }

@@ -3,11 +3,11 @@ import { privateRangeOf } from "@ecrlint/core/evaluator";
 import { check, DOCS } from "../_shared/docs.js";
 import { conditionBlocks, isDeny, policyOf } from "../_shared/util.js";
 
-/** Endpoint and VPC ids: a prefix and 8 or 17 hexadecimal digits. */
-const NETWORK_IDS: Record<string, { prefix: string; pattern: RegExp }> = {
-  "aws:sourcevpc": { prefix: "vpc-", pattern: /^vpc-([0-9a-f]{8}|[0-9a-f]{17})$/ },
-  "aws:sourcevpce": { prefix: "vpce-", pattern: /^vpce-([0-9a-f]{8}|[0-9a-f]{17})$/ },
-};
+/** Endpoint and VPC ids: a prefix and 8 or 17 hexadecimal digits. A map, since the keys looked up come from policies. */
+const NETWORK_IDS = new Map<string, { prefix: string; pattern: RegExp }>([
+  ["aws:sourcevpc", { prefix: "vpc-", pattern: /^vpc-([0-9a-f]{8}|[0-9a-f]{17})$/ }],
+  ["aws:sourcevpce", { prefix: "vpce-", pattern: /^vpce-([0-9a-f]{8}|[0-9a-f]{17})$/ }],
+]);
 
 /** Keys that say which VPC a private address belongs to; aws:VpcSourceIp means nothing without one of them. */
 const VPC_KEYS = ["aws:sourcevpc", "aws:sourcevpce"];
@@ -61,7 +61,7 @@ export const validNetworkCondition = defineRule({
             context.report({ node: v.node, messageId: lockout ? "privateNotIpAddress" : "privateSourceIp", data: { value: v.value, range, ...(lockout ? { operator: op.operator } : {}) } });
           }
         }
-        const id = NETWORK_IDS[key];
+        const id = NETWORK_IDS.get(key);
         if (id && parsed?.base.family === "string") {
           for (const v of k.values) {
             // A pattern or a policy variable stands for ids not written here.

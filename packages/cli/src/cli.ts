@@ -1,10 +1,14 @@
 import { resolve } from "node:path";
 import { Command, CommanderError, Option } from "commander";
+import { decodeText } from "@ecrlint/core";
+import { cacheFileFor } from "./cache.js";
 import { EcrlintError } from "./errors.js";
-import { writeFileAtomic } from "./fs-utils.js";
-import { FORMAT_NAMES, formatResults, type FormatName } from "./formatters/index.js";
-import { lint } from "./standalone.js";
+import { describeWriteError, writeFileInPlace } from "./fs-utils.js";
+import { loadFormatter } from "./formatters/index.js";
+import { parseRuleOption } from "./inline-config.js";
+import { lint, lintText } from "./standalone.js";
 import { calculateConfigForFile } from "./print-config.js";
+import { MAX_FILE_BYTES } from "./read-file.js";
 import type { LintOptions, LintReport } from "./types.js";
 import { VERSION } from "./version.js";
 
@@ -15,7 +19,7 @@ export interface CliIo {
   env: Record<string, string | undefined>;
   /** Whether stdout is a terminal (colors by default). */
   isTTY: boolean;
-  /** Where `ecrlint init` reads its one question's answer. */
+  /** Standard input: what `ecrlint init` reads its one question's answer from, and what `--stdin` lints. */
   stdin?: NodeJS.ReadableStream;
 }
 
@@ -23,6 +27,7 @@ const SUBCOMMANDS = {
   test: { module: "./commands/test.js", exportName: "runTestCommand" },
   explain: { module: "./commands/explain.js", exportName: "runExplainCommand" },
   init: { module: "./commands/init.js", exportName: "runInitCommand" },
+  diff: { module: "./commands/diff.js", exportName: "runDiffCommand" },
 } as const;
 
 type SubcommandRunner = (argv: string[], io: { stdout(s: string): void; stderr(s: string): void; cwd: string; stdin?: NodeJS.ReadableStream }) => Promise<number>;
@@ -33,6 +38,7 @@ Commands:
   ecrlint test [options]        run policy test cases (see ecrlint test --help)
   ecrlint explain [options]     explain a policy decision (see ecrlint explain --help)
   ecrlint init [--yes]          write a starter config for the policy files found here
+  ecrlint diff <base-ref>       review the access a change gains and loses (see ecrlint diff --help)
 
 Exit codes:
   0  no errors, and no more warnings than --max-warnings
@@ -46,7 +52,7 @@ Schema: @ecrlint/cli/schema/config.json`;
 interface ParsedArgs {
   patterns: string[];
   config?: string;
-  format: FormatName;
+  format: string;
   outputFile?: string;
   maxWarnings?: number;
   quiet?: boolean;
@@ -59,6 +65,37 @@ interface ParsedArgs {
   cache?: boolean;
   cacheLocation?: string;
   color?: boolean;
+  stdin?: boolean;
+  stdinFilename?: string;
+  rule: string[];
+  inlineConfig: boolean;
+  errorOnUnmatchedPattern: boolean;
+  reportUnusedDisableDirectives?: boolean;
+  reportUnusedDisableDirectivesSeverity?: "off" | "warn" | "error";
+}
+
+const SEVERITY_NAMES: Record<string, "off" | "warn" | "error"> = { off: "off", warn: "warn", error: "error", "0": "off", "1": "warn", "2": "error" };
+
+function parseSeverity(value: string): "off" | "warn" | "error" {
+  const severity = SEVERITY_NAMES[value];
+  if (!severity) throw new EcrlintError("usage", `--report-unused-disable-directives-severity: expected off, warn, error, 0, 1 or 2, got "${value}"`);
+  return severity;
+}
+
+/**
+ * Standard input, decoded as a file is (UTF-8, or UTF-16 with a BOM). Reading stops one byte past the size limit
+ * (`< /dev/zero` never ends): the text is then over the limit, and said to be, as a file that size is.
+ */
+async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  let bytes = 0;
+  for await (const chunk of stream) {
+    const buffer = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
+    chunks.push(buffer);
+    bytes += buffer.length;
+    if (bytes > MAX_FILE_BYTES) break;
+  }
+  return decodeText(Buffer.concat(chunks)).text;
 }
 
 function parseMaxWarnings(value: string): number {
@@ -73,18 +110,25 @@ function buildProgram(io: CliIo): Command {
     .description("Lint AWS ECR registry policies, replication and pull-through-cache files across a repository.")
     .argument("[patterns...]", "files, directories or globs (default: the config's files, or **/*.json, **/*.jsonc, **/*.json5)")
     .option("-c, --config <path>", "use this config file for every file instead of the nearest one")
-    .addOption(new Option("-f, --format <name>", "output format").choices(FORMAT_NAMES).default("stylish"))
+    .option("-f, --format <name>", "output format: stylish, json, json-with-metadata, sarif, github, junit, or a path to a formatter module", "stylish")
     .option("-o, --output-file <path>", "write the report to a file instead of stdout")
     .option("--max-warnings <n>", "exit 1 when there are more warnings than this", parseMaxWarnings)
     .option("--quiet", "report errors only")
     .option("--fix", "apply fixes to the files (text edits that keep comments and formatting)")
-    .option("--fix-dry-run", "print the fixed text instead of writing it")
+    .option("--fix-dry-run", "apply fixes without writing them (with --format json, the fixed text is each result's output)")
+    .option("--rule <rules>", 'a rule setting laid over the config, as ESLint takes it ("@ecrlint/no-duplicate-sid: off")', (v: string, all: string[]) => [...all, v], [] as string[])
+    .option("--stdin", "lint the text on standard input")
+    .option("--stdin-filename <path>", "the file name to lint the standard input as (config, registry, ignores)")
+    .option("--no-inline-config", "ignore eslint-disable and /* eslint */ comments")
+    .option("--report-unused-disable-directives", "report unused eslint-disable and eslint-enable directives as errors")
+    .option("--report-unused-disable-directives-severity <level>", "severity of unused directives: off, warn (default) or error", parseSeverity)
+    .option("--no-error-on-unmatched-pattern", "do not fail when a pattern matches no file")
     .option("--changed-since <git-ref>", "lint only files changed against this ref, plus the files cross-file checks tie to them")
     .option("--no-ignore", "lint files that .gitignore or the config's ignores would skip")
     .option("--no-warn-ignored", "do not warn about files named on the command line that are skipped (ignored, or matched by no files glob)")
     .option("--print-config <file>", "print the resolved config and registry for a file, and lint nothing")
-    .option("--cache", "reuse results of unchanged files (cache in node_modules/.cache/ecrlint)")
-    .option("--cache-location <path>", "cache file to use with --cache")
+    .option("--cache", "reuse results of unchanged files (cache in .ecrlintcache)")
+    .option("--cache-location <path>", "cache file, or folder for it, with --cache (relative to the working directory)")
     .option("--color", "force colored output")
     .option("--no-color", "disable colored output")
     .version(VERSION, "-v, --version", "print the version")
@@ -106,12 +150,6 @@ function colorEnabled(args: ParsedArgs, io: CliIo): boolean {
   if (io.env.NO_COLOR) return false;
   if (io.env.FORCE_COLOR !== undefined) return io.env.FORCE_COLOR !== "0";
   return io.isTTY;
-}
-
-function fixedTexts(report: LintReport): string {
-  const fixed = report.results.filter((r) => r.output !== undefined);
-  if (fixed.length === 1) return fixed[0]!.output!;
-  return fixed.map((r) => `==> ${r.filePath} <==\n${r.output!}`).join("\n");
 }
 
 async function runSubcommand(name: keyof typeof SUBCOMMANDS, argv: string[], io: CliIo): Promise<number> {
@@ -140,7 +178,7 @@ function reportError(error: unknown, io: CliIo): number {
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   try {
     const [first, ...rest] = argv;
-    if (first === "test" || first === "explain" || first === "init") return await runSubcommand(first, rest, io);
+    if (first === "test" || first === "explain" || first === "init" || first === "diff") return await runSubcommand(first, rest, io);
     const program = buildProgram(io);
     try {
       program.parse(first === "lint" ? rest : argv, { from: "user" });
@@ -153,6 +191,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       throw error;
     }
     const args = { ...program.opts(), patterns: program.args } as ParsedArgs;
+    if (args.reportUnusedDisableDirectives && args.reportUnusedDisableDirectivesSeverity !== undefined) {
+      throw new EcrlintError("usage", "The --report-unused-disable-directives option and the --report-unused-disable-directives-severity option cannot be used together.");
+    }
+    if (args.stdin && args.fix) throw new EcrlintError("usage", "The --fix option is not available for piped-in code; use --fix-dry-run instead.");
+    const rules = Object.assign({}, ...args.rule.map(parseRuleOption)) as LintOptions["rules"];
+    const unusedDirectives = args.reportUnusedDisableDirectives ? "error" : args.reportUnusedDisableDirectivesSeverity;
     const options: LintOptions = {
       cwd: io.cwd,
       patterns: args.patterns,
@@ -165,38 +209,50 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       ...(args.maxWarnings !== undefined ? { maxWarnings: args.maxWarnings } : {}),
       ...(args.changedSince !== undefined ? { changedSince: args.changedSince } : {}),
       ...(args.cache ? { cache: true } : {}),
-      ...(args.cacheLocation !== undefined ? { cacheLocation: resolve(io.cwd, args.cacheLocation) } : {}),
+      ...(args.cacheLocation !== undefined ? { cacheLocation: cacheFileFor(args.cacheLocation, io.cwd) } : {}),
+      ...(args.rule.length ? { rules } : {}),
+      ...(args.inlineConfig === false ? { inlineConfig: false } : {}),
+      ...(args.errorOnUnmatchedPattern === false ? { errorOnUnmatchedPattern: false } : {}),
+      ...(unusedDirectives !== undefined ? { reportUnusedDisableDirectives: unusedDirectives } : {}),
     };
     if (args.printConfig !== undefined) {
       io.stdout(`${JSON.stringify(await calculateConfigForFile(args.printConfig, options), null, 2)}\n`);
       return 0;
     }
-    const report = await lint(options);
+    // The formatter is loaded before linting, as ESLint does, so a bad --format fails fast.
+    const formatter = await loadFormatter(args.format, io.cwd);
+    let report: LintReport;
+    if (args.stdin) {
+      report = await lintText(await readAll(io.stdin ?? process.stdin), { ...options, ...(args.stdinFilename !== undefined ? { filePath: args.stdinFilename } : {}) });
+    } else {
+      report = await lint(options);
+    }
     const color = args.outputFile === undefined && colorEnabled(args, io);
-    let text = formatResults(args.format, report.results, {
+    const maxWarningsExceeded =
+      args.maxWarnings !== undefined && report.warningCount > args.maxWarnings ? { maxWarnings: args.maxWarnings, foundWarnings: report.warningCount } : undefined;
+    const text = await formatter(report.results, {
       cwd: report.cwd,
       rootDir: report.rootDir,
       rulesMeta: report.rulesMeta,
       color,
-      // The fixed texts of --fix-dry-run are printed first: a closing summary after them would end up in a redirected file.
-      ...(args.fixDryRun ? {} : { stats: report.stats }),
+      ...(maxWarningsExceeded ? { maxWarningsExceeded } : {}),
+      stats: report.stats,
       notices: report.notices,
     });
-    // The json format carries the fixed text in each result's `output`, as ESLint's does; other formats print it first.
-    if (args.fixDryRun && args.format !== "json") text = fixedTexts(report) + text;
     if (args.outputFile !== undefined) {
       const target = resolve(io.cwd, args.outputFile);
       try {
-        await writeFileAtomic(target, text);
+        await writeFileInPlace(target, text);
       } catch (error) {
-        throw new EcrlintError("io", `cannot write --output-file ${args.outputFile}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, target);
+        throw new EcrlintError("io", `cannot write --output-file ${args.outputFile}: ${describeWriteError(error)}`, target);
       }
     } else if (text) {
-      io.stdout(text);
+      // ESLint prints the report with console.log: a newline after it, whatever the format.
+      io.stdout(`${text}\n`);
     }
     // Said once per run, after the report (which stays machine-readable in every format).
     for (const notice of report.notices) io.stderr(`ecrlint: ${[notice.message, ...notice.details].join("\n  ")}\n`);
-    if (args.maxWarnings !== undefined && report.warningCount > args.maxWarnings) {
+    if (maxWarningsExceeded) {
       io.stderr(`ecrlint found too many warnings (maximum: ${args.maxWarnings}).\n`);
     }
     return report.errored ? 1 : 0;

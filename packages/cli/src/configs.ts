@@ -1,6 +1,6 @@
 import { dirname, relative, resolve } from "node:path";
 import picomatch from "picomatch";
-import { ConfigLocator, type ConfigResult, type LoadedConfig } from "@ecrlint/core";
+import { ConfigLocator, type ConfigResult, type LoadedConfig, type RuleSetting } from "@ecrlint/core";
 import { toPosix } from "./discover.js";
 import { configError, EcrlintError } from "./errors.js";
 import { resolveRules, validateRuleSettings, type ResolvedRules } from "./rules-config.js";
@@ -48,7 +48,15 @@ export class Configs {
     return loaded;
   }
 
-  rules(loaded: LoadedConfig | undefined): ResolvedRules {
+  /** The rules for a file governed by `loaded`, with the file's own inline settings laid over them. */
+  /** Where the project around a file starts: the outermost config's folder inside the run's root, else the root. */
+  projectRoot(filePath: string): string {
+    if (this.options.configFile) return this.cwd;
+    return this.locator.outermostConfigDir(dirname(filePath), this.cwd) ?? this.cwd;
+  }
+
+  rules(loaded: LoadedConfig | undefined, inline?: Record<string, RuleSetting>): ResolvedRules {
+    if (inline && Object.keys(inline).length > 0) return resolveRules(loaded?.config.rules, this.options.rules, this.options.quiet ?? false, inline);
     let rules = this.resolved.get(loaded);
     if (!rules) {
       rules = resolveRules(loaded?.config.rules, this.options.rules, this.options.quiet ?? false);

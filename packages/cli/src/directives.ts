@@ -1,10 +1,13 @@
-import type { JsonProgram, LintMessage } from "@ecrlint/core";
+import { RULE_PREFIX, type JsonProgram, type LintMessage } from "@ecrlint/core";
 
 /**
  * `eslint-disable` comments, honoured exactly as ESLint honours them, so that a finding silenced for ESLint stays
  * silenced in CI. The algorithm follows ESLint's `apply-disable-directives`: block directives are applied first,
  * then line directives (each `disable-line` / `disable-next-line` becomes a disable/enable pair), and unused
  * directives are reported as warnings with a removal fix, ESLint's default `reportUnusedDisableDirectives: "warn"`.
+ * Only what names our rules is judged: another plugin's rule ids (`jsonc/key-name-casing`) are left to ESLint, and a
+ * directive naming no rule silences our findings but is never called unused, since another plugin's findings may
+ * use it. A fix never removes anything but our own rule ids.
  * Everything here is plain data, so parsed directives can be kept in the cache with a file's findings.
  */
 
@@ -92,6 +95,7 @@ export function parseDirectives(ast: JsonProgram, isRuleDefined: (ruleId: string
     const index = parsed.comments.length;
     parsed.comments.push({ value: directive.value, ruleIds, range: [comment.range[0], comment.range[1]], loc });
     for (const ruleId of ruleIds.length ? ruleIds : [null]) {
+      if (ruleId !== null && !ruleId.startsWith(RULE_PREFIX)) continue;
       if (ruleId !== null && !isRuleDefined(ruleId)) {
         parsed.problems.push(problemAt(loc, ruleId, `Definition for rule '${ruleId}' was not found.`));
         continue;
@@ -202,8 +206,9 @@ function applyGroup(problems: Problem[], directives: Applied[], parsed: ParsedDi
       usedDisables.add(active.at(-1)!);
     }
   }
-  const unusedDisables = directives.filter((d) => d.type === "disable" && !usedDisables.has(d));
-  const enables = new Set(directives.filter((d) => d.source.type === "enable"));
+  // A directive naming no rule may be used by another plugin's findings, which the runner never sees.
+  const unusedDisables = directives.filter((d) => d.type === "disable" && d.ruleId !== null && !usedDisables.has(d));
+  const enables = new Set(directives.filter((d) => d.source.type === "enable" && d.ruleId !== null));
   if (enables.size > 0) for (const d of usedEnables(directives)) enables.delete(d);
   const unused = [...removals(unusedDisables, parsed, text), ...removals([...enables], parsed, text)].map(({ description, fix, source }) => {
     const comment = parsed.comments[source.comment]!;
@@ -228,6 +233,12 @@ function applyGroup(problems: Problem[], directives: Applied[], parsed: ParsedDi
   return { problems, unused };
 }
 
+/** ESLint's `reportUnusedDisableDirectives`: how unused directives are reported (default `warn`). */
+export type UnusedDirectiveSeverity = "off" | "warn" | "error";
+
+/** Nothing to apply: what a file has with `--no-inline-config`. */
+export const NO_DIRECTIVES: ParsedDirectives = Object.freeze({ comments: [], directives: [], problems: [] }) as unknown as ParsedDirectives;
+
 export interface DirectiveOutcome {
   messages: LintMessage[];
   suppressed: (LintMessage & { suppressions: { kind: "directive"; justification: string }[] })[];
@@ -237,7 +248,7 @@ export interface DirectiveOutcome {
  * Splits findings into reported and suppressed ones and adds the unused-directive warnings.
  * `problems` must be sorted by location; `text` is the file's text without BOM.
  */
-export function applyDirectives(parsed: ParsedDirectives, problems: LintMessage[], text: string, reportUnused: boolean): DirectiveOutcome {
+export function applyDirectives(parsed: ParsedDirectives, problems: LintMessage[], text: string, reportUnused: UnusedDirectiveSeverity): DirectiveOutcome {
   const all: Problem[] = [...parsed.problems, ...problems].map((p) => ({ ...p })).sort(byLocation);
   const block: Applied[] = parsed.directives
     .filter((d) => d.type === "disable" || d.type === "enable")
@@ -261,7 +272,10 @@ export function applyDirectives(parsed: ParsedDirectives, problems: LintMessage[
     if (p.suppressions) suppressed.push(p as DirectiveOutcome["suppressed"][number]);
     else messages.push(p);
   }
-  if (reportUnused) messages.push(...blockResult.unused, ...lineResult.unused);
+  if (reportUnused !== "off") {
+    const severity = reportUnused === "error" ? 2 : 1;
+    for (const m of [...blockResult.unused, ...lineResult.unused]) messages.push({ ...m, severity });
+  }
   messages.sort(byLocation);
   return { messages, suppressed };
 }

@@ -1,5 +1,5 @@
 import { lstat, realpath, stat } from "node:fs/promises";
-import { readdirSync, readFileSync, type Dirent } from "node:fs";
+import { lstatSync, readdirSync, readFileSync, realpathSync, statSync, type Dirent, type Stats } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import ignore, { type Ignore } from "ignore";
 import picomatch from "picomatch";
@@ -21,6 +21,8 @@ export interface DiscoveryInput {
   base: string;
   /** `false` for `--no-ignore`. */
   useIgnores: boolean;
+  /** `false` for `--no-error-on-unmatched-pattern`: a pattern that yields no file is skipped instead of an error. */
+  errorOnUnmatchedPattern?: boolean;
 }
 
 export interface Discovery {
@@ -28,13 +30,15 @@ export interface Discovery {
   files: string[];
   /** Files named on the command line that an ignore pattern hides (ESLint warns about them). */
   ignoredExplicit: string[];
-  /** Files named on the command line that resolve outside the root. */
+  /** Files named on the command line, or symlinks found in a folder, that resolve outside the root. */
   outsideRoot: string[];
   /**
    * Files named on the command line that no `files` glob matches (`template.yaml`, `RUNBOOK.md` from lint-staged or
    * `git diff --name-only`): ESLint warns that no configuration matches them, and so does the runner; none is parsed.
    */
   unmatchedExplicit: string[];
+  /** Things that match the file globs but are not linted, each with the reason (a FIFO, a broken symlink). */
+  skipped: { filePath: string; reason: string }[];
 }
 
 export function toPosix(path: string): string {
@@ -46,24 +50,41 @@ export function isInside(root: string, path: string): boolean {
   return rel === "" || (!rel.startsWith("..") && !rel.startsWith(sep) && !/^[a-zA-Z]:/.test(rel));
 }
 
-type Target = { type: "file"; path: string } | { type: "directory"; path: string } | { type: "glob"; pattern: string };
+function insideReally(root: string, path: string): boolean {
+  try {
+    return isInside(root, realpathSync(path));
+  } catch {
+    return false;
+  }
+}
+
+type Target = { pattern: string } & ({ type: "file"; path: string } | { type: "directory"; path: string } | { type: "glob" } | { type: "missing" });
 
 async function classify(root: string, pattern: string): Promise<Target> {
   const abs = resolve(root, pattern);
   try {
     const info = await stat(abs);
-    if (info.isDirectory()) return { type: "directory", path: abs };
-    return { type: "file", path: abs };
+    if (info.isDirectory()) return { pattern, type: "directory", path: abs };
+    return { pattern, type: "file", path: abs };
   } catch {
-    if (picomatch.scan(pattern).isGlob) return { type: "glob", pattern };
+    if (picomatch.scan(pattern).isGlob) return { pattern, type: "glob" };
     try {
       // A dangling or looping symlink exists but cannot be read: a read error names it, not "no files".
       await lstat(abs);
-      return { type: "file", path: abs };
+      return { pattern, type: "file", path: abs };
     } catch {
-      throw usageError(`No files matching the pattern "${pattern}" were found.`);
+      return { pattern, type: "missing" };
     }
   }
+}
+
+/** ESLint's errors for a pattern that yields no file to lint (its CLI prints these texts). */
+function unmatchedPattern(pattern: string, allIgnored: boolean): EcrlintError {
+  return usageError(
+    allIgnored
+      ? `You are linting "${pattern}", but all of the files matching the glob pattern "${pattern}" are ignored.\n\nIf you don't want to lint these files, remove the pattern "${pattern}" from the list of arguments passed to ecrlint.\n\nIf you do want to lint these files, explicitly list one or more of the files from this glob that you'd like to lint to see more details about why they are ignored.`
+      : `No files matching the pattern "${pattern}" were found.\nPlease check for typing mistakes in the pattern.`,
+  );
 }
 
 interface GitignoreLayer {
@@ -71,14 +92,34 @@ interface GitignoreLayer {
   rules: Ignore;
 }
 
-function gitignoreLayer(dir: string): GitignoreLayer | undefined {
+function gitignoreLayer(dir: string, file = join(dir, ".gitignore")): GitignoreLayer | undefined {
   let text: string;
   try {
-    text = readFileSync(join(dir, ".gitignore"), "utf8");
+    text = readFileSync(file, "utf8");
   } catch {
     return undefined;
   }
   return { dir, rules: ignore().add(text) };
+}
+
+/** The repository's `info/exclude` (in the common git directory, for a linked worktree too), as a layer at its top. */
+function excludeLayer(top: string): GitignoreLayer | undefined {
+  let gitDir = join(top, ".git");
+  try {
+    if (!statSync(gitDir).isDirectory()) {
+      const pointer = /^gitdir:\s*(.+?)\s*$/mu.exec(readFileSync(gitDir, "utf8"));
+      if (!pointer) return undefined;
+      gitDir = resolve(top, pointer[1]!);
+      try {
+        gitDir = resolve(gitDir, readFileSync(join(gitDir, "commondir"), "utf8").trim());
+      } catch {
+        // Not a linked worktree: the pointed-to directory is the git directory.
+      }
+    }
+  } catch {
+    return undefined;
+  }
+  return gitignoreLayer(top, join(gitDir, "info", "exclude"));
 }
 
 /**
@@ -97,7 +138,7 @@ function gitIgnores(layers: GitignoreLayer[], relPaths: string[], isDirectory: b
 
 /**
  * The .gitignore files of `dir` and the folders above it up to the repository root (or the run's root outside
- * git), which all apply inside `dir`.
+ * git), which all apply inside `dir`, after the repository's `info/exclude`, which git reads first.
  */
 function layersDownTo(dir: string, root: string, inside = dir): GitignoreLayer[] {
   // The repository is the one that holds what is being walked (`inside`), which may be nested in another.
@@ -107,16 +148,26 @@ function layersDownTo(dir: string, root: string, inside = dir): GitignoreLayer[]
     chain.unshift(d);
     if (d === top) break;
   }
-  return chain.flatMap((d) => gitignoreLayer(d) ?? []);
+  const exclude = repositoryRoot(inside) !== undefined ? excludeLayer(top) : undefined;
+  return [...(exclude ? [exclude] : []), ...chain.flatMap((d) => gitignoreLayer(d) ?? [])];
+}
+
+interface Walked {
+  files: string[];
+  /** Symlinks whose names match: followed afterwards, when they stay inside the root. */
+  links: string[];
+  /** Entries whose names match but that are neither files nor folders (FIFOs, sockets, devices). */
+  special: string[];
 }
 
 /**
  * Walks a directory tree synchronously: on a monorepo of 20,000 JSON files a plain readdir walk with
  * .gitignore pruning takes a third of a second, where globby with `gitignore: true` took ten times that.
- * Ignored folders are never entered; symlinks are never followed. `accept` gets the path relative to `start`.
+ * Ignored folders are never entered; symlinked folders are never followed (no cycles, nothing outside the root).
+ * `accept` gets the path relative to `start`.
  */
-function walkDirectory(start: string, root: string, useGitignore: boolean, accept: (path: string, relative: string) => boolean): string[] {
-  const out: string[] = [];
+function walkDirectory(start: string, root: string, useGitignore: boolean, accept: (path: string, relative: string) => boolean): Walked {
+  const out: Walked = { files: [], links: [], special: [] };
   // For each active .gitignore: the path of the folder being walked, relative to that .gitignore's folder.
   const visit = (dir: string, rel: string, layers: GitignoreLayer[], layerRels: string[]) => {
     let entries: Dirent[];
@@ -135,9 +186,8 @@ function walkDirectory(start: string, root: string, useGitignore: boolean, accep
     const childRels = new Array<string>(layers.length);
     for (const entry of entries) {
       const name = entry.name;
-      if (name === "node_modules" || name === ".git" || entry.isSymbolicLink()) continue;
+      if (name === "node_modules" || name === ".git") continue;
       const isDirectory = entry.isDirectory();
-      if (!isDirectory && !entry.isFile()) continue;
       const path = `${dir}${sep}${name}`;
       const childRel = rel ? `${rel}/${name}` : name;
       // Most files of a monorepo are not JSON: the cheap glob test goes before the .gitignore rules.
@@ -147,12 +197,58 @@ function walkDirectory(start: string, root: string, useGitignore: boolean, accep
         if (gitIgnores(layers, childRels, isDirectory)) continue;
       }
       if (isDirectory) visit(path, childRel, layers, [...childRels]);
-      else out.push(path);
+      else if (entry.isFile()) out.files.push(path);
+      else if (entry.isSymbolicLink()) out.links.push(path);
+      else out.special.push(path);
     }
   };
   const initial = useGitignore ? layersDownTo(dirname(start), root, start) : [];
   visit(start, "", initial, initial.map((l) => toPosix(relative(l.dir, start))));
   return out;
+}
+
+function describeSpecial(path: string): string {
+  const info = lstatSync(path, { throwIfNoEntry: false });
+  return info ? kindOf(info) : "not a regular file";
+}
+
+function kindOf(info: Stats): string {
+  if (info.isFIFO()) return "a FIFO";
+  if (info.isSocket()) return "a socket";
+  if (info.isCharacterDevice() || info.isBlockDevice()) return "a device";
+  return "not a regular file";
+}
+
+/**
+ * A symlinked file is linted under its own path when its target is a regular file inside the root (as ESLint lints
+ * it) and not already linted under the target's path; anything else it could be is said, never skipped in silence.
+ */
+function followLinks(links: string[], root: string, found: Set<string>, discovery: Discovery): void {
+  for (const link of links) {
+    let real: string;
+    let info: Stats;
+    try {
+      real = realpathSync(link);
+      info = statSync(real);
+    } catch (error) {
+      discovery.skipped.push({ filePath: link, reason: `a symbolic link that leads nowhere (${(error as NodeJS.ErrnoException).code ?? "unreadable"})` });
+      continue;
+    }
+    if (!isInside(root, real)) discovery.outsideRoot.push(link);
+    else if (info.isDirectory()) continue;
+    else if (!info.isFile()) discovery.skipped.push({ filePath: link, reason: `a symbolic link to ${kindOf(info)}` });
+    else if (!found.has(real)) found.add(link);
+  }
+}
+
+/** Whether a file named explicitly (or standard input's file name) is ignored: node_modules, .git, the config's `ignores`, git's rules. */
+export function isIgnoredPath(filePath: string, input: Pick<DiscoveryInput, "root" | "ignores" | "base" | "useIgnores">): boolean {
+  const { root } = input;
+  if (picomatch(ALWAYS_IGNORED, { dot: true })(toPosix(relative(root, filePath)))) return true;
+  if (!input.useIgnores) return false;
+  if (input.ignores.length && picomatch(input.ignores, { dot: true })(toPosix(relative(input.base, filePath)))) return true;
+  const layers = layersDownTo(dirname(filePath), root);
+  return gitIgnores(layers, layers.map((l) => toPosix(relative(l.dir, filePath))), false);
 }
 
 /**
@@ -170,17 +266,29 @@ export async function discoverFiles(input: DiscoveryInput): Promise<Discovery> {
   const configIgnored = (abs: string) => ignoreMatch !== undefined && ignoreMatch(toPosix(relative(base, abs)));
   const filesMatch = picomatch(input.files, { dot: true });
   const found = new Set<string>();
-  const ignoredExplicit: string[] = [];
-  const outsideRoot: string[] = [];
-  const unmatchedExplicit: string[] = [];
+  const discovery: Discovery = { files: [], ignoredExplicit: [], outsideRoot: [], unmatchedExplicit: [], skipped: [] };
+  const { ignoredExplicit, outsideRoot, unmatchedExplicit } = discovery;
+  const links: string[] = [];
   /** A path as the `files` globs see it: relative to the config's folder, or to the root for a --config outside it. */
   const filesPath = (abs: string) => {
     const fromBase = toPosix(relative(base, abs));
     return fromBase.startsWith("..") ? toPosix(relative(root, abs)) : fromBase;
   };
 
+  const unmatched = (pattern: string, allIgnored: () => boolean | Promise<boolean>) => {
+    if (input.errorOnUnmatchedPattern === false) return;
+    return Promise.resolve(allIgnored()).then((ignored) => {
+      throw unmatchedPattern(pattern, ignored);
+    });
+  };
+  const top = repositoryRoot(root);
+  const infoExclude = input.useIgnores && top ? excludeLayer(top) : undefined;
+  const excluded = (abs: string) => infoExclude !== undefined && isInside(top!, abs) && infoExclude.rules.ignores(toPosix(relative(top!, abs)));
+
   for (const target of targets) {
-    if (target.type === "file") {
+    if (target.type === "missing") {
+      await unmatched(target.pattern, () => false);
+    } else if (target.type === "file") {
       let real: string;
       try {
         real = await realpath(target.path);
@@ -191,16 +299,9 @@ export async function discoverFiles(input: DiscoveryInput): Promise<Discovery> {
         outsideRoot.push(target.path);
         continue;
       }
-      if (alwaysMatch(toPosix(relative(root, target.path)))) {
+      if (isIgnoredPath(target.path, input)) {
         ignoredExplicit.push(target.path);
         continue;
-      }
-      if (input.useIgnores) {
-        const layers = layersDownTo(dirname(target.path), root);
-        if (configIgnored(target.path) || gitIgnores(layers, layers.map((l) => toPosix(relative(l.dir, target.path))), false)) {
-          ignoredExplicit.push(target.path);
-          continue;
-        }
       }
       if (!filesMatch(filesPath(target.path))) {
         unmatchedExplicit.push(target.path);
@@ -208,27 +309,43 @@ export async function discoverFiles(input: DiscoveryInput): Promise<Discovery> {
       }
       found.add(target.path);
     } else if (target.type === "directory") {
-      if (!isInside(root, target.path)) {
+      // A folder reached through a symlink is walked only when its real path stays inside the root.
+      if (!isInside(root, target.path) || !isInside(root, await realpath(target.path))) {
         outsideRoot.push(target.path);
         continue;
       }
       const prefix = filesPath(target.path);
       const accept = (file: string, rel: string) => filesMatch(prefix ? `${prefix}/${rel}` : rel) && !configIgnored(file);
-      for (const file of walkDirectory(target.path, root, input.useIgnores, accept)) found.add(file);
+      const walked = walkDirectory(target.path, root, input.useIgnores, accept);
+      for (const file of walked.files) found.add(file);
+      links.push(...walked.links);
+      for (const path of walked.special) discovery.skipped.push({ filePath: path, reason: describeSpecial(path) });
+      if (walked.files.length + walked.links.length + walked.special.length === 0) {
+        await unmatched(target.pattern, () => walkDirectory(target.path, root, false, (_file, rel) => filesMatch(prefix ? `${prefix}/${rel}` : rel)).files.length > 0);
+      }
     } else {
       // globby is loaded only for glob patterns: most runs walk directories and should not pay for its import.
       const { globby } = await import("globby");
-      const files = await globby([target.pattern], {
-        cwd: root,
-        absolute: true,
-        dot: true,
-        onlyFiles: true,
-        followSymbolicLinks: false,
-        gitignore: input.useIgnores,
-        ignore: ALWAYS_IGNORED,
-      });
-      for (const file of files) if (!configIgnored(file)) found.add(file);
+      // Not onlyFiles: that drops symlinks to files (and FIFOs) without a word; they are sorted out below.
+      const search = async (gitignore: boolean) =>
+        (
+          await globby([target.pattern], { cwd: root, absolute: true, dot: true, onlyFiles: false, markDirectories: true, followSymbolicLinks: false, gitignore, ignore: ALWAYS_IGNORED })
+        ).filter((file) => !file.endsWith("/"));
+      const files = await search(input.useIgnores);
+      // A glob's fixed part may pass through a symlinked folder: what lies outside the root is never read.
+      const kept = files.filter((file) => !configIgnored(file) && !excluded(file) && insideReally(root, dirname(file)));
+      for (const file of kept) {
+        const info = lstatSync(file, { throwIfNoEntry: false });
+        if (!info) continue;
+        if (info.isSymbolicLink()) links.push(file);
+        else if (info.isFile()) found.add(file);
+        else discovery.skipped.push({ filePath: file, reason: kindOf(info) });
+      }
+      if (kept.length === 0) await unmatched(target.pattern, async () => files.length > 0 || (input.useIgnores && (await search(false)).length > 0));
     }
   }
-  return { files: [...found].sort(), ignoredExplicit, outsideRoot, unmatchedExplicit };
+  // Links last, so that a link to a file linted under its own path is not linted twice.
+  followLinks([...new Set(links)], root, found, discovery);
+  discovery.files = [...found].sort();
+  return discovery;
 }

@@ -1,14 +1,50 @@
 import { randomBytes } from "node:crypto";
-import { chmod, rename, stat, unlink, writeFile, mkdir } from "node:fs/promises";
+import { chmod, mkdir, rename, stat, unlink, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 
 /**
+ * Creates a directory and its missing parents one level at a time. Node's `mkdir(…, { recursive: true })` spins
+ * forever under /proc (`--output-file /proc/nope/x`); this makes at most one attempt per path segment.
+ */
+export async function makeDirectories(dir: string): Promise<void> {
+  const missing: string[] = [];
+  for (let d = dir; ; d = dirname(d)) {
+    try {
+      if ((await stat(d)).isDirectory()) break;
+      throw Object.assign(new Error(`${d} is not a directory`), { code: "ENOTDIR" });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    }
+    missing.push(d);
+    if (dirname(d) === d) break;
+  }
+  for (const d of missing.reverse()) await mkdir(d);
+}
+
+/**
+ * Writes a file where it is, as ESLint's `--fix` does: through a symlink to its target, into the same inode, so
+ * the owner, the mode and every hard link stay as they were; a file the user may not write fails with EACCES
+ * instead of being replaced. Only a regular file (or a new one) is written.
+ */
+export async function writeFileInPlace(path: string, content: string | Buffer): Promise<void> {
+  try {
+    const info = await stat(path);
+    if (!info.isFile()) throw Object.assign(new Error(`${path} is not a regular file`), { code: "ENOTREG" });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    await makeDirectories(dirname(path));
+  }
+  await writeFile(path, content);
+}
+
+/**
  * Writes through a temporary file in the same directory and a rename, so a crash or a full disk never leaves a
- * half-written policy behind; the file keeps its permissions.
+ * half-written file behind; the file keeps its permissions. For the runner's own files (the cache), never for
+ * the user's: a rename replaces a symlink and breaks hard links.
  */
 export async function writeFileAtomic(path: string, content: string): Promise<void> {
   const dir = dirname(path);
-  await mkdir(dir, { recursive: true });
+  await makeDirectories(dir);
   const temp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
   let mode: number | undefined;
   try {
@@ -24,4 +60,21 @@ export async function writeFileAtomic(path: string, content: string): Promise<vo
     await unlink(temp).catch(() => undefined);
     throw error;
   }
+}
+
+/** Words for a failed write: `permission denied (EACCES)`. */
+export function describeWriteError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const words: Record<string, string> = {
+    EACCES: "permission denied",
+    EPERM: "permission denied",
+    EROFS: "read-only file system",
+    ENOSPC: "no space left on the device",
+    ENOENT: "no such directory",
+    ENOTDIR: "a part of the path is not a directory",
+    EISDIR: "it is a directory",
+    ENOTREG: "not a regular file",
+  };
+  if (code) return words[code] ? `${words[code]} (${code})` : code;
+  return error instanceof Error ? error.message : String(error);
 }

@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { usageError } from "./errors.js";
@@ -22,12 +22,24 @@ export async function changedFiles(cwd: string, ref: string): Promise<Set<string
   } catch {
     throw usageError(`--changed-since: ${cwd} is not inside a git repository`);
   }
-  let base: string;
+  const shallow = async () => (await git(cwd, ["rev-parse", "--is-shallow-repository"]).catch(() => "false")).trim() === "true";
   try {
     await git(cwd, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]);
+  } catch {
+    if (await shallow()) {
+      throw usageError(`--changed-since: unknown git ref "${ref}" in this shallow clone; fetch it first (git fetch origin ${ref.replace(/^origin\//u, "")}), or check out with full history (actions/checkout fetch-depth: 0)`);
+    }
+    throw usageError(`--changed-since: unknown git ref "${ref}"`);
+  }
+  let base: string;
+  try {
     base = (await git(cwd, ["merge-base", ref, "HEAD"])).trim();
   } catch {
-    throw usageError(`--changed-since: unknown git ref "${ref}"`);
+    // The ref is there but not the history that joins it to HEAD: CI checked out a shallow clone.
+    const hint = (await shallow())
+      ? "this is a shallow clone; fetch more history (git fetch --unshallow, or git fetch --deepen=<n>; actions/checkout fetch-depth: 0)"
+      : "the histories are unrelated";
+    throw usageError(`--changed-since: the merge base of "${ref}" and HEAD is missing: ${hint}`);
   }
   const diff = await git(top, ["diff", "--name-only", "-z", "--no-renames", "--diff-filter=d", base, "--"]);
   const untracked = await git(top, ["ls-files", "--others", "--exclude-standard", "-z"]);
@@ -42,4 +54,51 @@ export function repositoryRoot(cwd: string): string | undefined {
     if (existsSync(join(dir, ".git"))) return dir;
     if (dirname(dir) === dir) return undefined;
   }
+}
+
+/** A file changed between a ref and the working tree, with its text at the ref (undefined when it is new there). */
+export interface ChangedFile {
+  /** Absolute path in the working tree. */
+  filePath: string;
+  /** Path from the repository root, with slashes. */
+  repoPath: string;
+  before: string | undefined;
+  /** Undefined when the file was deleted. */
+  after: string | undefined;
+}
+
+/**
+ * Files changed between the merge base of `ref` and HEAD and the working tree (uncommitted and untracked files
+ * included, deleted files too), with their text on both sides.
+ */
+export async function filesChangedSince(cwd: string, ref: string): Promise<{ top: string; base: string; files: ChangedFile[] }> {
+  let top: string;
+  try {
+    top = (await git(cwd, ["rev-parse", "--show-toplevel"])).trim();
+  } catch {
+    throw usageError(`diff: ${cwd} is not inside a git repository`);
+  }
+  let base: string;
+  try {
+    await git(cwd, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]);
+    base = (await git(cwd, ["merge-base", ref, "HEAD"])).trim();
+  } catch {
+    throw usageError(`diff: unknown git ref "${ref}"`);
+  }
+  const diff = await git(top, ["diff", "--name-only", "-z", "--no-renames", base, "--"]);
+  const untracked = await git(top, ["ls-files", "--others", "--exclude-standard", "-z"]);
+  const names = new Set(`${diff}\0${untracked}`.split("\0").filter(Boolean));
+  const files: ChangedFile[] = [];
+  for (const repoPath of [...names].sort()) {
+    const filePath = resolve(top, repoPath);
+    let before: string | undefined;
+    try {
+      before = await git(top, ["show", `${base}:${repoPath}`]);
+    } catch {
+      before = undefined;
+    }
+    const after = existsSync(filePath) ? readFileSync(filePath, "utf8") : undefined;
+    files.push({ filePath, repoPath, before, after });
+  }
+  return { top, base, files };
 }

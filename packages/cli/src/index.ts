@@ -1,4 +1,4 @@
-export { lint } from "./standalone.js";
+export { lint, lintText } from "./standalone.js";
 export { describeRules } from "./rules-config.js";
 export { MAX_FILE_BYTES } from "./read-file.js";
 export { ruleDocsUrl } from "@ecrlint/core";
@@ -8,5 +8,5 @@ export { EcrlintError, type EcrlintErrorKind } from "./errors.js";
 export { projectRules, projectRulesById, type ProjectRule } from "./project-rules.js";
 export type { ProjectContext, ProjectFile, ProjectReport, Span } from "@ecrlint/core";
 export { buildConfigSchema } from "./config-schema.js";
-export type { LintOptions, LintReport, LintResult, RuleDescription, SuppressedLintMessage } from "./types.js";
+export type { LintOptions, LintReport, LintResult, LintTextOptions, RuleDescription, SuppressedLintMessage } from "./types.js";
 export { VERSION } from "./version.js";

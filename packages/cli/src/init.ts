@@ -108,7 +108,7 @@ function place(path: string, file: PolicyFile): Placed {
  * replication sources from replication configurations; pull-through-cache prefixes from the rules.
  */
 export async function proposeConfig(root: string): Promise<InitProposal> {
-  const { files } = await discoverFiles({ root, patterns: [], files: DEFAULT_FILES, ignores: [], base: root, useIgnores: true });
+  const { files } = await discoverFiles({ root, patterns: [], files: DEFAULT_FILES, ignores: [], base: root, useIgnores: true, errorOnUnmatchedPattern: false });
   const placed: Placed[] = [];
   for (const abs of files) {
     let text: string;

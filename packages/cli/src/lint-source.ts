@@ -9,9 +9,11 @@ import {
   type KindDecision,
   type LintMessage,
   type RegistryContext,
+  type RuleSetting,
   type TrustContext,
 } from "@ecrlint/core";
-import { applyDirectives, parseDirectives, type ParsedDirectives } from "./directives.js";
+import { applyDirectives, NO_DIRECTIVES, parseDirectives, type ParsedDirectives, type UnusedDirectiveSeverity } from "./directives.js";
+import { readInlineConfig } from "./inline-config.js";
 import { isDirectiveRuleDefined, type ResolvedRules } from "./rules-config.js";
 
 /** Everything the runner keeps about one file's text; plain data, so it can be cached by content hash. */
@@ -27,6 +29,8 @@ export type SourceOutcome =
       directives: ParsedDirectives;
       /** Each document of the file, with what each cross-file rule collected from it, by rule id. */
       documents: DocumentOutcome[];
+      /** The file's own `/* eslint *\/` rule settings (ids without prefix), laid over its config's. */
+      inline: Record<string, RuleSetting>;
     };
 
 export interface DocumentOutcome {
@@ -44,6 +48,11 @@ export interface SourceContext {
   rules: ResolvedRules;
   /** The kind the config's `kinds` declares for the file, and the config that does. */
   declared?: { kind: DeclaredKind; declaredBy: string } | undefined;
+  /** The rules with a file's inline settings laid over the config's. */
+  rulesWith(inline: Record<string, RuleSetting>): ResolvedRules;
+  /** `false` for `--no-inline-config`: directives and `/* eslint *\/` comments are not read at all. */
+  inlineConfig: boolean;
+  unusedDirectives: UnusedDirectiveSeverity;
 }
 
 /**
@@ -61,13 +70,16 @@ export function lintSource(text: string, context: SourceContext): SourceOutcome 
     const { message, line, column } = reading.error;
     return { status: "fatal", message: { ruleId: null, fatal: true, severity: 2, message, line, column } };
   }
+  const inline = context.inlineConfig ? readInlineConfig(reading.ast) : { rules: {}, problems: [] };
+  const rules = Object.keys(inline.rules).length > 0 ? context.rulesWith(inline.rules) : context.rules;
   // Every rule runs on each document of the file as the kind it is; the findings are all the file's.
+  const read = context.declared ? { declaredKind: context.declared.kind, declaredBy: context.declared.declaredBy } : undefined;
   const messages: LintMessage[] = [];
   const documents: DocumentOutcome[] = [];
   for (const file of reading.documents) {
-    messages.push(...runRules({ file, text, filePath: context.filePath, registry: context.registry, trust: context.trust, rules: context.rules.single }));
+    messages.push(...runRules({ file, text, filePath: context.filePath, registry: context.registry, trust: context.trust, rules: rules.single, ...(read ? { read } : {}) }));
     const facts: Record<string, unknown> = {};
-    for (const [id, { rule }] of context.rules.project) {
+    for (const [id, { rule }] of rules.project) {
       if (!rule.project || !rule.kinds.includes(file.kind)) continue;
       const collected = rule.project.collect(file);
       if (collected !== undefined) facts[id] = collected;
@@ -75,7 +87,9 @@ export function lintSource(text: string, context: SourceContext): SourceOutcome 
     documents.push({ kind: file.kind, host: file.host.type, path: file.host.path, facts });
   }
   messages.sort((a, b) => a.line - b.line || a.column - b.column);
-  return { status: "ours", decision: reading.decision, messages, directives: parseDirectives(reading.ast, isDirectiveRuleDefined), documents };
+  const directives = context.inlineConfig ? parseDirectives(reading.ast, isDirectiveRuleDefined) : NO_DIRECTIVES;
+  if (inline.problems.length > 0) directives.problems.push(...inline.problems);
+  return { status: "ours", decision: reading.decision, messages, directives, documents, inline: inline.rules };
 }
 
 const MAX_FIX_PASSES = 10;
@@ -97,7 +111,7 @@ export function fixSource(text: string, first: SourceOutcome, context: SourceCon
   let twoBack: string | undefined;
   const projectIds = new Set([...context.rules.project.keys()].map((id) => RULE_PREFIX + id));
   for (let pass = 0; pass < MAX_FIX_PASSES && outcome.status === "ours"; pass++) {
-    const { messages } = applyDirectives(outcome.directives, outcome.messages, current, true);
+    const { messages } = applyDirectives(outcome.directives, outcome.messages, current, context.unusedDirectives);
     const fixable = messages.filter((m) => {
       if (!m.fix || (errorsOnly && m.severity !== 2)) return false;
       if (m.ruleId !== null || projectIds.size === 0) return true;

@@ -1,38 +1,65 @@
-import { readFileSync } from "node:fs";
-import { relative } from "node:path";
-import { declaredKindForFile, mightBeEcrFile, registryForFile, trustFromConfig, type TerraformFileReference } from "@ecrlint/core";
+import { decodeText, declaredKindForFile, mightBeEcrFile, readTextFile, registryForFile, trustFromConfig, type TerraformFileReference, type TextEncodingName, type TextFileResult } from "@ecrlint/core";
 import { hashText, type ResultCache } from "./cache.js";
 import type { Configs } from "./configs.js";
-import { EcrlintError } from "./errors.js";
 import { fixSource, lintSource, type SourceContext, type SourceOutcome } from "./lint-source.js";
 import type { LintOptions } from "./types.js";
 
 /** Nothing of ours comes near this (a registry policy is at most 10,240 characters); bigger files are not parsed. */
 export const MAX_FILE_BYTES = 5 * 1024 * 1024;
 
+/** How much of a file over the limit is read to tell whether it might be ours. */
+const SNIFF_BYTES = 64 * 1024;
+
+/**
+ * A file the run could not lint, with the one line that says why: an error when it was named or found and then could
+ * not be read (deleted since, no permission, not a regular file), a warning when it was skipped but looks like ours.
+ */
+export interface Unlinted {
+  status: "not-linted";
+  severity: 1 | 2;
+  message: string;
+}
+
 /** One file the run reads: its text, how it was linted alone, and its text after fixes. */
 export interface FileEntry {
   filePath: string;
+  /** The config file that governs it (a change to it changes the file's results). */
+  configFile?: string;
   bom: boolean;
+  /** How the file is encoded, so that a fix is written back the same way. */
+  encoding: TextEncodingName;
   /** The text as read, without BOM. */
   text: string;
   context?: SourceContext;
-  /** The config file that governs the file, when one does (absolute). */
-  configFile?: string;
-  outcome: SourceOutcome | { status: "too-large"; bytes: number };
+  outcome: SourceOutcome | { status: "too-large"; bytes: number } | Unlinted;
   /** The text after fixes, when fixing changed it. */
   output?: string;
+  /** With `output`: the outcome of the text as read, reported instead when the fixed text cannot be written. */
+  unfixed?: SourceOutcome;
 }
 
-function readBuffer(filePath: string, cwd: string): Buffer {
-  try {
-    // Synchronous on purpose: for thousands of small files one readFileSync is several times faster than
-    // fs.promises.readFile (open, fstat, read and close each a trip through the thread pool).
-    return readFileSync(filePath);
-  } catch (error) {
-    const e = error as NodeJS.ErrnoException;
-    throw new EcrlintError("io", `cannot read ${relative(cwd, filePath) || filePath}: ${e.code ?? e.message}`, filePath);
-  }
+export function notLinted(filePath: string, severity: 1 | 2, message: string): FileEntry {
+  return { filePath, bom: false, encoding: "utf8", text: "", outcome: { status: "not-linted", severity, message } };
+}
+
+/** NUL bytes: binary, or UTF-16 without a byte order mark, which reads as ours once the NULs are gone. */
+function nulBytes(filePath: string, text: string): FileEntry | undefined {
+  if (!mightBeEcrFile(text.replaceAll("\u0000", ""), filePath)) return undefined;
+  return notLinted(filePath, 1, "File not linted: it holds NUL bytes (UTF-16 without a byte order mark?); save it as UTF-8, or as UTF-16 with a BOM.");
+}
+
+/** A text given rather than read (standard input), decoded as a file would be. */
+function fromBuffer(buffer: Buffer, maxBytes: number): TextFileResult {
+  if (buffer.length > maxBytes) return { ok: false, code: "EFBIG", reason: "over the size limit", bytes: buffer.length };
+  return { ok: true, ...decodeText(buffer), bytes: buffer.length };
+}
+
+/** What a caller knows about a file beyond its path. */
+export interface ReadExtras {
+  /** The file's bytes, given rather than read (standard input). */
+  given?: Buffer;
+  /** Policy files that Terraform reads with `file()`/`templatefile()`, by absolute path, with the kind they are. */
+  referenced?: ReadonlyMap<string, TerraformFileReference>;
 }
 
 /**
@@ -40,37 +67,54 @@ function readBuffer(filePath: string, cwd: string): Buffer {
  * that is not ours or that a nested config ignores. The text's marker test runs here, once: the parser behind
  * `lintSource` trusts it. An unchanged file's outcome comes from the cache.
  */
-export function readFile(filePath: string, configs: Configs, options: LintOptions, cache: ResultCache | undefined, referenced?: ReadonlyMap<string, TerraformFileReference>): FileEntry | undefined {
-  const buffer = readBuffer(filePath, configs.cwd);
-  let text = buffer.toString("utf8");
+export function readFile(filePath: string, configs: Configs, options: LintOptions, cache: ResultCache | undefined, extra: ReadExtras = {}): FileEntry | undefined {
+  const { given, referenced } = extra;
+  // Only a regular file is read, its size checked first: a FIFO or a device is this file's error, not a hang.
+  const read = given ? fromBuffer(given, MAX_FILE_BYTES) : readTextFile(filePath, { maxBytes: MAX_FILE_BYTES });
+  if (!read.ok && read.code !== "EFBIG") return notLinted(filePath, 2, `File not read: ${read.reason}.`);
+  const sniffed = read.ok ? read : given ? fromBuffer(given.subarray(0, SNIFF_BYTES), SNIFF_BYTES) : readTextFile(filePath, { maxBytes: SNIFF_BYTES, truncate: true });
+  if (!sniffed.ok) return notLinted(filePath, 2, `File not read: ${sniffed.reason}.`);
+  const { text, bom, encoding } = sniffed;
   // Cheap tests first: most JSON in a monorepo is not ours and never reaches a config lookup or a parser.
-  if (!mightBeEcrFile(text, filePath) || text.includes("\u0000")) return undefined;
-  const bom = text.charCodeAt(0) === 0xfeff;
-  if (bom) text = text.slice(1);
+  if (text.includes("\u0000")) return nulBytes(filePath, text);
+  if (!mightBeEcrFile(text, filePath)) return undefined;
   const loaded = configs.forFile(filePath);
   if (options.ignore !== false && configs.ignores(loaded, filePath)) return undefined;
-  if (buffer.length > MAX_FILE_BYTES) return { filePath, bom, text, outcome: { status: "too-large", bytes: buffer.length } };
+  if (!read.ok) return { filePath, bom, encoding, text: "", outcome: { status: "too-large", bytes: read.bytes ?? MAX_FILE_BYTES + 1 } };
   const rules = configs.rules(loaded);
   // The config's kinds first; then a policy file that Terraform reads with file() is the kind of that resource.
   const reference = referenced?.get(filePath);
   if (reference?.template && /[$%]\{/.test(text)) return undefined;
   const declared = declaredKindForFile(filePath, loaded) ?? (reference ? { kind: reference.kind, declaredBy: reference.from } : undefined);
-  const context: SourceContext = { filePath, registry: registryForFile(filePath, loaded), trust: trustFromConfig(loaded), rules, ...(declared ? { declared } : {}) };
+  const context: SourceContext = {
+    filePath,
+    registry: registryForFile(filePath, loaded),
+    trust: trustFromConfig(loaded),
+    rules,
+    ...(declared ? { declared } : {}),
+    rulesWith: (inline) => configs.rules(loaded, inline),
+    inlineConfig: options.inlineConfig !== false,
+    unusedDirectives: options.reportUnusedDisableDirectives ?? "warn",
+  };
   let outcome: SourceOutcome | undefined;
   let key: { content: string; settings: string } | undefined;
   if (cache) {
-    key = { content: hashText(text), settings: hashText(`${rules.signature}|${JSON.stringify(context.registry)}|${JSON.stringify(context.trust)}|${JSON.stringify(declared ?? null)}`) };
+    const settings = `${rules.signature}|${context.inlineConfig}|${JSON.stringify(context.registry)}|${JSON.stringify(context.trust)}|${JSON.stringify(declared ?? null)}`;
+    key = { content: hashText(text), settings: hashText(settings) };
     outcome = cache.get(filePath, key.content, key.settings);
   }
   if (!outcome) {
     outcome = lintSource(text, context);
     if (cache && key) cache.set(filePath, key.content, key.settings, outcome);
   }
-  const entry: FileEntry = { filePath, bom, text, context, outcome, ...(loaded?.filePath ? { configFile: loaded.filePath } : {}) };
+  // A file's `/* eslint */` settings decide which cross-file rules it takes part in, too.
+  if (outcome.status === "ours" && Object.keys(outcome.inline ?? {}).length > 0) context.rules = context.rulesWith(outcome.inline);
+  const entry: FileEntry = { filePath, bom, encoding, text, context, outcome, ...(loaded?.filePath ? { configFile: loaded.filePath } : {}) };
   if ((options.fix || options.fixDryRun) && outcome.status === "ours") {
     const fixed = fixSource(text, outcome, context, options.quiet ?? false);
     if (fixed.text !== text) {
       entry.output = fixed.text;
+      entry.unfixed = outcome;
       entry.outcome = fixed.outcome;
     }
   }

@@ -7,7 +7,7 @@ function byLocation(a: LintMessage, b: LintMessage): number {
   return a.line - b.line || a.column - b.column;
 }
 
-function emptyResult(filePath: string): LintResult {
+export function emptyResult(filePath: string): LintResult {
   return {
     filePath,
     messages: [],
@@ -44,12 +44,15 @@ export function warningResult(filePath: string, message: string): LintResult {
   return finishResult(result, undefined);
 }
 
-/** The files to report: all, or with `--changed-since` the changed ones plus the files tied to them. */
+/**
+ * The files to report: all, or with `--changed-since` the changed ones, the ones whose config file changed, and
+ * the files tied to them.
+ */
 export function selectFiles(entries: FileEntry[], changed: Set<string> | undefined, ties: Map<string, Set<string>>): Set<string> {
   if (!changed) return new Set(entries.map((e) => e.filePath));
   const selected = new Set<string>();
   for (const e of entries) {
-    if (!changed.has(e.filePath)) continue;
+    if (!changed.has(e.filePath) && !(e.configFile !== undefined && changed.has(e.configFile))) continue;
     selected.add(e.filePath);
     for (const other of ties.get(e.filePath) ?? []) selected.add(other);
   }
@@ -73,11 +76,13 @@ export function resultFor(entry: FileEntry, projectMessages: LintMessage[], opti
       line: 1,
       column: 1,
     });
+  } else if (outcome.status === "not-linted") {
+    result.messages.push({ ruleId: null, fatal: outcome.severity === 2, severity: outcome.severity, message: outcome.message, line: 1, column: 1 });
   } else if (outcome.status === "fatal") {
     result.messages.push(outcome.message);
   } else if (outcome.status === "ours") {
     const all = [...outcome.messages, ...projectMessages].sort(byLocation);
-    const applied = applyDirectives(outcome.directives, all, finalText, true);
+    const applied = applyDirectives(outcome.directives, all, finalText, entry.context?.unusedDirectives ?? "warn");
     result.messages = applied.messages;
     result.suppressedMessages = applied.suppressed as SuppressedLintMessage[];
   }
@@ -85,7 +90,7 @@ export function resultFor(entry: FileEntry, projectMessages: LintMessage[], opti
     result.messages = result.messages.filter((m) => m.severity === 2);
     result.suppressedMessages = result.suppressedMessages.filter((m) => m.severity === 2);
   }
-  return finishResult(result, bom + finalText);
+  return finishResult(result, outcome.status === "not-linted" ? undefined : bom + finalText);
 }
 
 /** Results in path order, as ESLint reports them. */

@@ -2,6 +2,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import {
   closest,
   configSeverity,
+  eslintRuleMeta,
   mergeOptions,
   RULE_PREFIX,
   ruleDocsUrl,
@@ -25,7 +26,11 @@ export function knownRules(): Map<string, AnyRule> {
 /** The meta and doc URL of every rule, by full rule id (`@ecrlint/<id>`), for formatters. */
 export function describeRules(): Record<string, RuleDescription> {
   const out: Record<string, RuleDescription> = {};
-  for (const rule of knownRules().values()) out[RULE_PREFIX + rule.id] = { meta: rule.meta, url: ruleDocsUrl(rule.id) };
+  for (const rule of knownRules().values()) {
+    const url = ruleDocsUrl(rule.id);
+    const eslintMeta = eslintRuleMeta(rule);
+    out[RULE_PREFIX + rule.id] = { meta: rule.meta, url, eslintMeta: { ...eslintMeta, docs: { ...eslintMeta.docs, url } } };
+  }
   return out;
 }
 
@@ -41,7 +46,8 @@ function optionsValidator(rule: AnyRule): ValidateFunction {
   let validate = optionValidators.get(rule.id);
   if (!validate) {
     const items = rule.meta.schema;
-    validate = ajv.compile({ type: "array", items, minItems: 0, maxItems: items.length });
+    // A rule without options has an empty schema list, which JSON Schema cannot put in `items`.
+    validate = ajv.compile(items.length ? { type: "array", items, minItems: 0, maxItems: items.length } : { type: "array", maxItems: 0 });
     optionValidators.set(rule.id, validate);
   }
   return validate;
@@ -104,12 +110,17 @@ export interface ResolvedRules {
 /**
  * The runner's default is the plugin's `recommended` config: every rule whose `meta.docs.config` is
  * `recommended`, at the level its Access Analyzer finding type gives it (`configSeverity`), the `strict`-only rules off. Config `rules` and then API overrides are laid over it.
- * With `quiet`, warn-level rules are not run at all, as ESLint's `--quiet` does.
+ * A file's inline `eslint` comment settings go last, as in ESLint. With `quiet`, warn-level rules are not run at all, as ESLint's `--quiet` does.
  */
-export function resolveRules(configRules: Record<string, RuleSetting> | undefined, overrides: Record<string, RuleSetting> | undefined, quiet: boolean): ResolvedRules {
+export function resolveRules(
+  configRules: Record<string, RuleSetting> | undefined,
+  overrides: Record<string, RuleSetting> | undefined,
+  quiet: boolean,
+  inline?: Record<string, RuleSetting>,
+): ResolvedRules {
   const settings = new Map<string, RuleSetting>();
   for (const rule of knownRules().values()) if (rule.meta.docs.config === "recommended") settings.set(rule.id, configSeverity(rule.meta));
-  for (const source of [configRules, overrides]) {
+  for (const source of [configRules, overrides, inline]) {
     for (const [id, setting] of Object.entries(source ?? {})) {
       const previous = settings.get(id);
       // ESLint keeps the earlier options when a later setting gives a severity only.

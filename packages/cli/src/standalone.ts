@@ -1,18 +1,18 @@
-import { existsSync, readFileSync } from "node:fs";
-import { isTerraformFile, loadTerraformParser, terraformFileReferences, type TerraformFileReference } from "@ecrlint/core";
 import { realpath } from "node:fs/promises";
-import { dirname, join, relative, resolve } from "node:path";
+import { relative, resolve } from "node:path";
+import { encodeText, type LintMessage } from "@ecrlint/core";
 import { ResultCache, defaultCacheLocation } from "./cache.js";
 import { Configs } from "./configs.js";
-import { DEFAULT_FILES, discoverFiles } from "./discover.js";
-import { EcrlintError, usageError } from "./errors.js";
-import { writeFileAtomic } from "./fs-utils.js";
+import { DEFAULT_FILES, discoverFiles, isIgnoredPath } from "./discover.js";
+import { usageError } from "./errors.js";
+import { describeWriteError, writeFileInPlace } from "./fs-utils.js";
 import { changedFiles, repositoryRoot } from "./git.js";
-import { runProjectRules } from "./project.js";
+import { runProjectRules, type ProjectOutcome } from "./project.js";
 import { readFile, type FileEntry } from "./read-file.js";
-import { resultFor, selectFiles, sortResults, summarize, warningResult } from "./results.js";
+import { prepareTerraform, terraformReferences } from "./terraform-references.js";
+import { emptyResult, resultFor, selectFiles, sortResults, summarize, warningResult } from "./results.js";
 import { describeRules } from "./rules-config.js";
-import type { LintOptions, LintReport, LintResult } from "./types.js";
+import type { LintOptions, LintReport, LintResult, LintTextOptions } from "./types.js";
 import { cacheVersion } from "./version.js";
 import { runStats, unknownRegistryNotice } from "./notices.js";
 
@@ -31,12 +31,155 @@ function checkOptions(options: LintOptions): void {
   if (options.fix && options.fixDryRun) throw usageError("--fix and --fix-dry-run cannot be used together");
 }
 
-async function writeFix(entry: FileEntry, result: LintResult, cwd: string): Promise<void> {
+/**
+ * Writes one file's fixes as ESLint does: in place, through symlinks, keeping owner, mode, hard links and encoding.
+ * Returns why the file could not be written, if it could not.
+ */
+async function writeFix(entry: FileEntry): Promise<string | undefined> {
   try {
-    await writeFileAtomic(entry.filePath, result.output!);
+    await writeFileInPlace(entry.filePath, encodeText(entry.output!, entry.encoding, entry.bom));
+    return undefined;
   } catch (error) {
-    throw new EcrlintError("io", `cannot write ${relative(cwd, entry.filePath)}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, entry.filePath);
+    return describeWriteError(error);
   }
+}
+
+/** A file whose fixes could not be written: its findings as it still is, and the write error, first. */
+function unwrittenResult(entry: FileEntry, projectMessages: LintMessage[], options: LintOptions, why: string): LintResult {
+  const { output: _output, unfixed, ...rest } = entry;
+  const result = resultFor({ ...rest, outcome: unfixed ?? entry.outcome }, projectMessages, options);
+  result.messages.unshift({ ruleId: null, fatal: true, severity: 2, message: `File not written: ${why}. Its fixes were not applied.`, line: 1, column: 1 });
+  result.errorCount++;
+  result.fatalErrorCount++;
+  return result;
+}
+
+const IGNORED_MESSAGE = 'File ignored because of a matching ignore pattern. Use "--no-ignore" to disable file ignore settings.';
+
+function discover(options: LintOptions, configs: Configs, cwd: string, patterns: string[]) {
+  const root = configs.root;
+  return discoverFiles({
+    root: cwd,
+    patterns,
+    files: root?.config.files?.length ? root.config.files : DEFAULT_FILES,
+    ignores: root?.config.ignores ?? [],
+    base: root?.baseDir ?? cwd,
+    useIgnores: options.ignore !== false,
+    ...(options.errorOnUnmatchedPattern === false ? { errorOnUnmatchedPattern: false } : {}),
+  });
+}
+
+/** Whether some document of the file yielded facts for a cross-file rule. */
+function hasFacts(e: FileEntry): boolean {
+  return e.outcome.status === "ours" && e.outcome.documents.some((d) => Object.keys(d.facts).length > 0);
+}
+
+/**
+ * The rest of the project, for cross-file rules when only some files were named (`ecrlint infra/replication.json`
+ * from lint-staged, or standard input): its files are read for their facts, never reported or fixed, so a named
+ * file gets what a full run reports on it. The project around a file is the folder of the outermost config that
+ * governs it (the repository's, in a monorepo with one root config), else the working directory. Skipped when no
+ * named file takes part in a cross-file rule.
+ */
+async function backgroundEntries(foreground: FileEntry[], options: LintOptions, configs: Configs, cwd: string): Promise<FileEntry[]> {
+  const roots = new Set<string>();
+  for (const e of foreground) if (hasFacts(e)) roots.add(configs.projectRoot(e.filePath));
+  if (roots.size === 0) return [];
+  const named = new Set(foreground.map((e) => e.filePath));
+  const { files } = await discover({ ...options, errorOnUnmatchedPattern: false }, configs, cwd, [...roots].map((root) => relative(cwd, root) || "."));
+  const readOnly: LintOptions = { ...options, fix: false, fixDryRun: false };
+  await prepareTerraform(files);
+  const out: FileEntry[] = [];
+  for (const filePath of files) {
+    if (named.has(filePath)) continue;
+    const entry = readFile(filePath, configs, readOnly, undefined);
+    if (entry) out.push(entry);
+  }
+  return out;
+}
+
+/**
+ * Cross-file rules join the files of one project at a time: a tree with its own outermost config (an example, a
+ * fixture, a second repository checked out inside) is never joined with its neighbours, as in the ESLint plugin.
+ */
+function runProjects(entries: FileEntry[], configs: Configs, cwd: string): ProjectOutcome {
+  const groups = new Map<string, FileEntry[]>();
+  for (const e of entries) {
+    if (!hasFacts(e)) continue;
+    const root = configs.projectRoot(e.filePath);
+    const group = groups.get(root);
+    if (group) group.push(e);
+    else groups.set(root, [e]);
+  }
+  const outcome: ProjectOutcome = { messages: new Map(), ties: new Map() };
+  for (const group of groups.values()) {
+    const part = runProjectRules(group, cwd);
+    for (const [path, list] of part.messages) outcome.messages.set(path, list);
+    for (const [path, set] of part.ties) outcome.ties.set(path, set);
+  }
+  return outcome;
+}
+
+interface Run {
+  cwd: string;
+  configs: Configs;
+  /** The files to report, read. */
+  entries: FileEntry[];
+  /** Files named on the command line that the run skips, with ESLint's warning. */
+  skipped: { filePath: string; message: string }[];
+  /** Things that look like policy files but were not read (a FIFO, a broken symlink, a link out of the root). */
+  unread: { filePath: string; reason: string }[];
+  named: boolean;
+  cache: ResultCache | undefined;
+  /** How many files discovery found, and when the run began (for the summary line). */
+  discovered: number;
+  startedAt: number;
+  /** Files re-checked together under `--changed-since` beyond the cross-file rules' ties (Terraform and the files it reads). */
+  ties?: Map<string, Set<string>>;
+}
+
+function mergeTies(a: Map<string, Set<string>>, b: Map<string, Set<string>> | undefined): Map<string, Set<string>> {
+  if (!b) return a;
+  const out = new Map([...a].map(([k, v]) => [k, new Set(v)]));
+  for (const [k, v] of b) for (const other of v) (out.get(k) ?? out.set(k, new Set()).get(k)!).add(other);
+  return out;
+}
+
+async function finish(run: Run, options: LintOptions): Promise<LintReport> {
+  const { cwd, entries, configs, cache } = run;
+  const background = run.named ? await backgroundEntries(entries, options, configs, cwd) : [];
+  const project = runProjects([...entries, ...background], configs, cwd);
+  const changed = options.changedSince ? await changedFiles(cwd, options.changedSince) : undefined;
+  const selected = selectFiles(entries, changed, mergeTies(project.ties, run.ties));
+
+  const results: LintResult[] = [];
+  const fixedFiles: string[] = [];
+  for (const entry of entries) {
+    if (!selected.has(entry.filePath) || entry.outcome.status === "not-ours") continue;
+    const projectMessages = project.messages.get(entry.filePath) ?? [];
+    // A file that cannot be written is that file's error; the run goes on and fixes the others.
+    const unwritten = options.fix && entry.output !== undefined ? await writeFix(entry) : undefined;
+    if (options.fix && entry.output !== undefined && unwritten === undefined) fixedFiles.push(entry.filePath);
+    results.push(unwritten === undefined ? resultFor(entry, projectMessages, options) : unwrittenResult(entry, projectMessages, options, unwritten));
+  }
+  // ESLint's warnings for files named on the command line that the run skips; `--no-warn-ignored` drops them.
+  if (options.warnIgnored !== false) for (const { filePath, message } of run.skipped) results.push(warningResult(filePath, message));
+  for (const { filePath, reason } of run.unread) results.push(warningResult(filePath, `File not linted: ${reason}.`));
+
+  if (cache) {
+    cache.retain(entries.map((e) => e.filePath));
+    await cache.save().catch(() => undefined);
+  }
+  return {
+    results: sortResults(results),
+    ...summarize(results, options),
+    cwd,
+    rootDir: repositoryRoot(cwd) ?? cwd,
+    rulesMeta: describeRules(),
+    fixedFiles,
+    stats: runStats(entries, selected, run.discovered, run.startedAt),
+    notices: [unknownRegistryNotice(entries, cwd)].filter((n) => n !== undefined),
+  };
 }
 
 /**
@@ -51,75 +194,55 @@ export async function lint(options: LintOptions = {}): Promise<LintReport> {
   const cwd = await runRoot(options);
   checkOptions(options);
   const configs = new Configs(cwd, options);
-  const root = configs.root;
-  const discovery = await discoverFiles({
-    root: cwd,
-    patterns: options.patterns ?? [],
-    files: root?.config.files?.length ? root.config.files : DEFAULT_FILES,
-    ignores: root?.config.ignores ?? [],
-    base: root?.baseDir ?? cwd,
-    useIgnores: options.ignore !== false,
-  });
-  const changed = options.changedSince ? await changedFiles(cwd, options.changedSince) : undefined;
+  const patterns = options.patterns ?? [];
+  const discovery = await discover(options, configs, cwd, patterns);
   const fixing = options.fix || options.fixDryRun;
   const cache = options.cache && !fixing ? await ResultCache.open(options.cacheLocation ?? defaultCacheLocation(cwd), cacheVersion()) : undefined;
-
-  // The HCL grammar is WebAssembly, loaded once and only when a Terraform file is to be read.
-  const referenced = new Map<string, TerraformFileReference>();
-  if (discovery.files.some((f) => isTerraformFile(f))) {
-    await loadTerraformParser();
-    for (const f of discovery.files.filter((x) => isTerraformFile(x))) {
-      const text = readFileSync(f, "utf8");
-      if (!text.includes("aws_ecr_")) continue;
-      for (const reference of terraformFileReferences(text, relative(cwd, f), (d, p) => join(cwd, d, p), dirname)) if (existsSync(reference.path)) referenced.set(reference.path, reference);
-    }
-  }
   // A policy file read with file() is linted even when its name is not one the run discovers (`policy.json.tpl`).
-  const files = [...new Set([...discovery.files, ...[...referenced.keys()].filter((p) => !relative(cwd, p).startsWith(".."))])].sort();
+  const terraform = await terraformReferences(discovery.files, cwd);
+  const files = [...new Set([...discovery.files, ...[...terraform.referenced.keys()].filter((p) => !relative(cwd, p).startsWith(".."))])].sort();
   const entries: FileEntry[] = [];
   for (const filePath of files) {
-    const entry = readFile(filePath, configs, options, cache, referenced);
+    const entry = readFile(filePath, configs, options, cache, { referenced: terraform.referenced });
     if (entry) entries.push(entry);
   }
-  const project = runProjectRules(entries, cwd);
-  const selected = selectFiles(entries, changed, project.ties);
+  const skipped = [
+    ...discovery.ignoredExplicit.map((filePath) => ({ filePath, message: IGNORED_MESSAGE })),
+    ...discovery.outsideRoot.map((filePath) => ({ filePath, message: "File ignored because outside of base path." })),
+    ...discovery.unmatchedExplicit.map((filePath) => ({ filePath, message: "File ignored because no matching configuration was supplied." })),
+  ];
+  // Named files and folders are a part of the repository: cross-file rules still see the whole of it.
+  const named = patterns.length > 0 && !options.changedSince;
+  const unread = discovery.skipped;
+  return finish({ cwd, configs, entries, skipped, unread, named, cache, discovered: discovery.files.length, startedAt, ties: terraform.ties }, options);
+}
 
-  const results: LintResult[] = [];
-  const fixedFiles: string[] = [];
-  for (const entry of entries) {
-    if (!selected.has(entry.filePath) || entry.outcome.status === "not-ours") continue;
-    const result = resultFor(entry, project.messages.get(entry.filePath) ?? [], options);
-    if (options.fix && entry.output !== undefined) {
-      await writeFix(entry, result, cwd);
-      fixedFiles.push(entry.filePath);
-    }
-    results.push(result);
+/**
+ * Lints a text as if it were the file `filePath` (ESLint's `lintText`, behind `--stdin`): its config, registry and
+ * ignores are those of that path, and cross-file rules read the rest of the repository from disk.
+ */
+export async function lintText(text: string, options: LintTextOptions = {}): Promise<LintReport> {
+  const startedAt = Date.now();
+  const cwd = await runRoot(options);
+  checkOptions(options);
+  const configs = new Configs(cwd, options);
+  const filePath = options.filePath !== undefined ? resolve(cwd, options.filePath) : undefined;
+  const run: Run = { cwd, configs, entries: [], skipped: [], unread: [], named: true, cache: undefined, discovered: 1, startedAt };
+  if (filePath !== undefined && options.ignore !== false && isIgnoredPath(filePath, { root: cwd, ignores: configs.root?.config.ignores ?? [], base: configs.root?.baseDir ?? cwd, useIgnores: true })) {
+    run.skipped.push({ filePath, message: IGNORED_MESSAGE });
+    return finish(run, options);
   }
-  // ESLint's warnings for files named on the command line that the run skips; `--no-warn-ignored` drops them.
-  if (options.warnIgnored !== false) {
-    for (const filePath of discovery.ignoredExplicit) {
-      results.push(warningResult(filePath, 'File ignored because of a matching ignore pattern. Use "--no-ignore" to disable file ignore settings.'));
-    }
-    for (const filePath of discovery.outsideRoot) {
-      results.push(warningResult(filePath, "File ignored because outside of base path."));
-    }
-    for (const filePath of discovery.unmatchedExplicit) {
-      results.push(warningResult(filePath, "File ignored because no matching configuration was supplied."));
-    }
+  const path = filePath ?? resolve(cwd, "__placeholder__.json");
+  await prepareTerraform([path]);
+  const entry = readFile(path, configs, options, undefined, { given: Buffer.from(text, "utf8") });
+  const shown = filePath ?? "<text>";
+  if (!entry || entry.outcome.status === "not-ours") {
+    const report = await finish(run, options);
+    report.results.push(emptyResult(shown));
+    return report;
   }
-
-  if (cache) {
-    cache.retain(entries.map((e) => e.filePath));
-    await cache.save().catch(() => undefined);
-  }
-  return {
-    results: sortResults(results),
-    ...summarize(results, options),
-    cwd,
-    rootDir: repositoryRoot(cwd) ?? cwd,
-    rulesMeta: describeRules(),
-    fixedFiles,
-    stats: runStats(entries, selected, discovery.files.length, startedAt),
-    notices: [unknownRegistryNotice(entries, cwd)].filter((n) => n !== undefined),
-  };
+  run.entries.push(entry);
+  const report = await finish(run, options);
+  if (filePath === undefined) for (const r of report.results) r.filePath = shown;
+  return report;
 }

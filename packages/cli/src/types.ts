@@ -22,15 +22,27 @@ export interface LintOptions {
   ignore?: boolean;
   /** Reuse results of unchanged files from a content-hash cache. */
   cache?: boolean;
-  /** Cache file; default `<cwd>/node_modules/.cache/ecrlint/cache.json`. */
+  /** Cache file; default `<cwd>/.ecrlintcache` (the CLI reads `--cache-location` as ESLint does: a folder or a file). */
   cacheLocation?: string;
   /** Rule settings laid over every config's `rules` (ids without the `@ecrlint/` prefix). */
   rules?: Record<string, RuleSetting>;
+  /** `false` for `--no-inline-config`: `eslint-disable` and `/* eslint *\/` comments are not read. */
+  inlineConfig?: boolean;
+  /** How unused `eslint-disable` / `eslint-enable` directives are reported; default `warn`, as in ESLint. */
+  reportUnusedDisableDirectives?: "off" | "warn" | "error";
+  /** `false` for `--no-error-on-unmatched-pattern`: a pattern that yields no file is skipped instead of failing the run. */
+  errorOnUnmatchedPattern?: boolean;
   /**
    * `false` (`--no-warn-ignored`) drops the warnings about files named on the command line that the run skips: ignored
    * ones, and ones no `files` glob matches (`template.yaml`, `RUNBOOK.md`), as ESLint's flag does.
    */
   warnIgnored?: boolean;
+}
+
+/** Options of {@link lintText}: those of `lint` and the path the text is linted as. */
+export interface LintTextOptions extends Omit<LintOptions, "patterns" | "fix" | "changedSince"> {
+  /** The text's file name, for its config, registry and ignores (relative to `cwd`); the result says `<text>` without one. */
+  filePath?: string;
 }
 
 /** A suppressed finding, in ESLint's shape. */
@@ -57,6 +69,8 @@ export interface LintResult {
 export interface RuleDescription {
   meta: RuleMeta;
   url: string;
+  /** The meta ESLint holds for the rule, with `docs.url` (what `json-with-metadata` prints). */
+  eslintMeta: Record<string, unknown>;
 }
 
 export interface LintReport {

@@ -1,7 +1,9 @@
 import { execFileSync, spawn } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
+import AjvDraft04Module from "ajv-draft-04";
 import { afterAll } from "vitest";
 
 export const packageDir = resolve(import.meta.dirname, "..");
@@ -46,12 +48,14 @@ export interface RunResult {
   stderr: string;
 }
 
-/** Runs the built `ecrlint` binary as a child process, as CI does. */
-export function runBin(args: string[], options: { cwd: string; env?: Record<string, string | undefined>; uid?: number; gid?: number; input?: string }): Promise<RunResult> {
+type RunOptions = { cwd: string; env?: Record<string, string | undefined>; uid?: number; gid?: number; input?: string };
+
+/** Runs Node with these arguments as a child process; the environment loses color and debug settings. */
+export function runNode(nodeArgs: string[], options: RunOptions): Promise<RunResult> {
   return new Promise((resolvePromise, reject) => {
     const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined, DEBUG: undefined, ...options.env };
     for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
-    const child = spawn(process.execPath, [binPath, ...args], {
+    const child = spawn(process.execPath, nodeArgs, {
       cwd: options.cwd,
       env: env as NodeJS.ProcessEnv,
       stdio: "pipe",
@@ -66,6 +70,11 @@ export function runBin(args: string[], options: { cwd: string; env?: Record<stri
     child.on("error", reject);
     child.on("close", (code) => resolvePromise({ code, stdout, stderr }));
   });
+}
+
+/** Runs the built `ecrlint` binary as a child process, as CI does. */
+export function runBin(args: string[], options: RunOptions): Promise<RunResult> {
+  return runNode([binPath, ...args], options);
 }
 
 const temps: string[] = [];
@@ -98,3 +107,52 @@ export function copyFixture(name: string): string {
 afterAll(() => {
   for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true });
 }, 120_000);
+
+/** Makes `dir` a git repository on branch main with everything in it committed. */
+export function gitInit(dir: string): void {
+  const git = (...args: string[]) => execFileSync("git", args, { cwd: dir, stdio: "pipe" });
+  git("init", "-q", "-b", "main");
+  git("config", "user.email", "ci@example.com");
+  git("config", "user.name", "CI");
+  git("add", "-A");
+  git("commit", "-q", "-m", "base");
+}
+
+/**
+ * An unused-directive warning about a directive that names no rule, or only other plugins' rules: ESLint judges it
+ * with every plugin's findings in hand; the runner, which has only ours, leaves it alone.
+ */
+export function judgedByEslintOnly(m: { ruleId: string | null; message: string }): boolean {
+  if (m.ruleId !== null) return false;
+  const named = /^Unused eslint-(?:disable|enable) directive \((?:no problems were reported|no matching eslint-disable directives were found)(?: (?:from|for) (.*))?\)\.$/u.exec(m.message);
+  return named !== null && !(named[1] ?? "").includes("'@ecrlint/");
+}
+
+/** A registry policy whose only Resource names `region` (account 444455556666), formatted as users write it. */
+export function policyIn(region: string): string {
+  return `{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Sid": "ReplicationAccessCrossAccount",
+      "Effect": "Allow",
+      "Principal": { "AWS": "arn:aws:iam::111122223333:root" },
+      "Action": ["ecr:CreateRepository", "ecr:ReplicateImage"],
+      "Resource": "arn:aws:ecr:${region}:444455556666:repository/*"
+    }
+  ]
+}
+`;
+}
+
+const require = createRequire(import.meta.url);
+// A CommonJS package whose default export is the class; under NodeNext typing it arrives as the module namespace.
+const AjvDraft04 = ((AjvDraft04Module as unknown as { default?: unknown }).default ?? AjvDraft04Module) as unknown as typeof import("ajv").Ajv;
+// The SARIF 2.1.0 JSON schema as published with the standard (rtm.5, draft-04), shipped by Microsoft's jest-sarif.
+const sarifSchemaPath = join(require.resolve("@microsoft/jest-sarif").replace(/lib[\\/].*$/, ""), "lib", "schemas", "sarif-2.1.0-rtm.5.json");
+
+/** A validator of the official SARIF 2.1.0 schema. */
+export function sarifValidator() {
+  const ajv = new AjvDraft04({ allErrors: true, strict: false, validateFormats: false, unicodeRegExp: false });
+  return ajv.compile(JSON.parse(readFileSync(sarifSchemaPath, "utf8")) as object);
+}

@@ -134,7 +134,7 @@ describe("a project that installs the tarballs as the README says", () => {
     expect(sh("npx ecrlint --version", project).out.trim()).toMatch(/^\d+\.\d+\.\d+$/);
   });
 
-  it("ESLint with the plugin, set up with the lines init printed, reports the single-file findings", () => {
+  it("ESLint with the plugin, set up with the lines init printed, reports what ecrlint reports, cross-file findings included", () => {
     const { init } = lines();
     // The project is `"type": "module"`: init proposes eslint.config.js.
     const advice = init.out.slice(init.out.indexOf("ESLint: no ESLint config here"));
@@ -146,8 +146,7 @@ describe("a project that installs the tarballs as the README says", () => {
     expect(eslint.code).toBe(1);
     const found = (JSON.parse(eslint.out) as { messages: { ruleId: string }[] }[]).flatMap((r) => r.messages.map((m) => m.ruleId));
     const ecrlint = (JSON.parse(sh("npx ecrlint --format json", project).out) as { messages: { ruleId: string }[] }[]).flatMap((r) => r.messages.map((m) => m.ruleId));
-    const crossFile = ["@ecrlint/replication-destination-allowed", "@ecrlint/pull-through-cache-prefix-exists"];
-    expect(found.sort()).toEqual(ecrlint.filter((id) => !crossFile.includes(id)).sort());
+    expect(found.sort()).toEqual(ecrlint.sort());
   });
 
   it("in a CommonJS project (`npm init -y`), the config init proposes loads in real ESLint", () => {

@@ -187,8 +187,11 @@ describe("the GitHub Actions recipe in the README", () => {
   }
 
   it("on a pull request: the gate fails, the SARIF file is uploaded, the change is annotated, the access tests run", () => {
-    const [, , lint, upload, annotate, access] = runWorkflow("pull_request");
+    const [, , lint, upload, annotate, access, review] = runWorkflow("pull_request");
     expect(lint).toMatchObject({ ran: true, code: 1 });
+    // The prod grant moved to another Region: the replication it granted stops, and the job summary says so.
+    expect(review).toMatchObject({ ran: true, code: 0 });
+    expect(review!.summary).toMatch(/^### ecrlint access review\n\n\*\*.*replication from \d{12} stops/);
     expect(upload).toMatchObject({ ran: true, with: { sarif_file: "ecrlint.sarif", category: "ecrlint" } });
     expect(annotate).toMatchObject({ ran: true, code: 1 });
     expect(annotate!.output).toMatch(/^::error file=registries\/prod-us-west-2\/registry-policy\.json,line=\d+/m);
@@ -204,8 +207,8 @@ describe("the GitHub Actions recipe in the README", () => {
   });
 
   it("on a push: no annotation step", () => {
-    const [, , lint, upload, annotate, access] = runWorkflow("push");
-    expect([lint!.code, upload!.ran, annotate!.ran, access!.code]).toEqual([1, true, false, 1]);
+    const [, , lint, upload, annotate, access, review] = runWorkflow("push");
+    expect([lint!.code, upload!.ran, annotate!.ran, access!.code, review!.ran]).toEqual([1, true, false, 1, false]);
   });
 });
 

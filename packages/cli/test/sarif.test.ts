@@ -1,22 +1,9 @@
 import { execFileSync } from "node:child_process";
 import { copyFileSync, mkdirSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { join } from "node:path";
-import AjvDraft04Module from "ajv-draft-04";
 import type { Log } from "sarif";
 import { describe, expect, it } from "vitest";
-import { copyFixture, runBin, runnerFixtures } from "./helpers.js";
-
-const require = createRequire(import.meta.url);
-// A CommonJS package whose default export is the class; under NodeNext typing it arrives as the module namespace.
-const AjvDraft04 = ((AjvDraft04Module as unknown as { default?: unknown }).default ?? AjvDraft04Module) as unknown as typeof import("ajv").Ajv;
-// The SARIF 2.1.0 JSON schema as published with the standard (rtm.5, draft-04), shipped by Microsoft's jest-sarif.
-const schemaPath = join(require.resolve("@microsoft/jest-sarif").replace(/lib[\\/].*$/, ""), "lib", "schemas", "sarif-2.1.0-rtm.5.json");
-
-function validator() {
-  const ajv = new AjvDraft04({ allErrors: true, strict: false, validateFormats: false, unicodeRegExp: false });
-  return ajv.compile(JSON.parse(readFileSync(schemaPath, "utf8")) as object);
-}
+import { copyFixture, runBin, runnerFixtures, sarifValidator as validator } from "./helpers.js";
 
 describe("sarif", () => {
   it("passes the official SARIF 2.1.0 schema, with rule metadata and paths relative to the repository root", async () => {

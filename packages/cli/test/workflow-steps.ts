@@ -7,7 +7,7 @@ import { join, resolve } from "node:path";
  * Runs the steps of a GitHub Actions job or composite action the way the runner does, as far as these recipes need:
  * `${{ }}` expressions (contexts `github`, `inputs`, `steps`; `always()`, `cancelled()`, `success()`, `failure()`,
  * `hashFiles()`; `==`, `!=`, `&&`, `||`, `!`), `if`, `env`, `working-directory`, step outputs through
- * `$GITHUB_OUTPUT`, and `run` scripts in bash with `-eo pipefail`. Steps that `uses:` an action are recorded, not run.
+ * `$GITHUB_OUTPUT`, the job summary through `$GITHUB_STEP_SUMMARY`, and `run` scripts in bash with `-eo pipefail`. Steps that `uses:` an action are recorded, not run.
  */
 export interface Step {
   name?: string;
@@ -26,6 +26,8 @@ export interface StepRun {
   ran: boolean;
   code?: number;
   output?: string;
+  /** What the step appended to `$GITHUB_STEP_SUMMARY`. */
+  summary?: string;
   /** A `uses:` step's `with`, its expressions expanded. */
   with?: Record<string, string>;
 }
@@ -80,7 +82,9 @@ export function runSteps(steps: Step[], job: JobContext): StepRun[] {
     const cwd = resolve(job.cwd, expand(step["working-directory"] ?? ".", context, job.cwd, failed));
     const outputFile = join(outputs, `output-${runs.length}`);
     writeFileSync(outputFile, "");
-    const env: NodeJS.ProcessEnv = { ...(job.env ?? process.env), GITHUB_OUTPUT: outputFile, GITHUB_EVENT_NAME: job.github.event_name ?? "" };
+    const summaryFile = join(outputs, `summary-${runs.length}`);
+    writeFileSync(summaryFile, "");
+    const env: NodeJS.ProcessEnv = { ...(job.env ?? process.env), GITHUB_OUTPUT: outputFile, GITHUB_STEP_SUMMARY: summaryFile, GITHUB_EVENT_NAME: job.github.event_name ?? "" };
     for (const [key, value] of Object.entries(step.env ?? {})) env[key] = expand(String(value), context, job.cwd, failed);
     const result = spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", expand(step.run ?? "", context, job.cwd, failed)], { cwd, env, encoding: "utf8" });
     const stepOutputs = Object.fromEntries(
@@ -91,7 +95,8 @@ export function runSteps(steps: Step[], job: JobContext): StepRun[] {
     );
     if (step.id) (context.steps as Record<string, unknown>)[step.id] = { outputs: stepOutputs, outcome: result.status === 0 ? "success" : "failure" };
     if (result.status !== 0) failed = true;
-    runs.push({ step, ran: true, code: result.status ?? -1, output: result.stdout + result.stderr });
+    const summary = readFileSync(summaryFile, "utf8");
+    runs.push({ step, ran: true, code: result.status ?? -1, output: result.stdout + result.stderr, ...(summary ? { summary } : {}) });
   }
   rmSync(outputs, { recursive: true, force: true });
   return runs;

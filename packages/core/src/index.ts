@@ -4,6 +4,8 @@
 // Reading files into the model.
 export {
   parseJsonText,
+  parseStrictJson,
+  positionAt,
   propertyName,
   rootExpression,
   staticValue,
@@ -14,7 +16,9 @@ export {
   type JsonProperty,
   type ParseProblem,
   type SourceLocation,
+  type StrictJsonResult,
 } from "./parse.js";
+export { decodeText, DEFAULT_MAX_TEXT_BYTES, encodeText, readTextFile, type ReadTextFileOptions, type TextEncodingName, type TextFileResult } from "./text-file.js";
 export {
   classifyAst,
   decidePolicyKind,
@@ -99,10 +103,13 @@ export {
   ConfigLocator,
   configFromSettings,
   declaredKindForFile,
+  MAX_CONFIG_BYTES,
   registryForFile,
+  repositoryRootOf,
   trustFromConfig,
   type ConfigResult,
   type EcrlintConfig,
+  type DiffFailOn,
   type KindEntry,
   type LoadedConfig,
   type RuleSetting,
@@ -111,7 +118,10 @@ export {
 // The rule kit.
 export {
   ACCESS_ANALYZER_CHECKS_URL,
+  CONFIG_ERROR_MESSAGE_ID,
+  NOT_LINTED_MESSAGE_ID,
   defineRule,
+  eslintRuleMeta,
   formatMessage,
   ruleDocsUrl,
   configSeverity,
@@ -132,5 +142,16 @@ export {
   type SuggestionDescriptor,
   type TextEdit,
 } from "./rule.js";
-export { mergeOptions, RULE_PREFIX, runRules, toHostReport, toLintMessage, type ConfiguredRule, type LintMessage, type Severity } from "./run-rules.js";
+export {
+  checkWithEffectiveFixes,
+  mergeOptions,
+  RULE_PREFIX,
+  runRules,
+  toHostReport,
+  toLintMessage,
+  type CheckInput,
+  type ConfiguredRule,
+  type LintMessage,
+  type Severity,
+} from "./run-rules.js";
 export { applyFixesOnce, fixUntilStable, type FixOutcome } from "./apply-fixes.js";

@@ -19,15 +19,6 @@ export type ParseResult = { ok: true; ast: JsonProgram } | { ok: false; error: P
 
 export type JsonSyntax = "JSON" | "JSONC" | "JSON5";
 
-/** The JSON dialect implied by a file name: ESLint users lint `.jsonc` and `.json5` with the same parser. */
-export function syntaxForFile(filePath: string | undefined): JsonSyntax | undefined {
-  if (!filePath) return undefined;
-  if (filePath.endsWith(".json5")) return "JSON5";
-  if (filePath.endsWith(".jsonc")) return "JSONC";
-  // Plain `.json` policy files often carry comments in monorepos; accept them like ESLint's jsonc parser does.
-  return undefined;
-}
-
 /** Parses JSON, JSONC or JSON5 into the AST that ESLint sees with jsonc-eslint-parser. Never throws. */
 export function parseJsonText(text: string, syntax?: JsonSyntax): ParseResult {
   try {
@@ -46,6 +37,52 @@ export function parseJsonText(text: string, syntax?: JsonSyntax): ParseResult {
   }
 }
 
+/** 1-based line and column of a character offset. */
+export function positionAt(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  const end = Math.min(Math.max(offset, 0), text.length);
+  for (let i = 0; i < end; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return { line, column: end - lineStart + 1 };
+}
+
+/** JSON.parse's objects, rebuilt without a prototype (see {@link staticValue}). */
+function dataObjects(_key: string, value: unknown): unknown {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return value;
+  const out = Object.create(null) as Record<string, unknown>;
+  for (const key of Object.keys(value)) out[key] = (value as Record<string, unknown>)[key];
+  return out;
+}
+
+export type StrictJsonResult = { ok: true; value: unknown } | { ok: false; error: ParseProblem };
+
+/**
+ * Strict JSON, as config and cases files are written: JSON.parse decides what is valid, objects come back without
+ * a prototype, and a syntax error keeps its reason, line and column (`Expected property name or '}'`, 3:24).
+ */
+export function parseStrictJson(text: string): StrictJsonResult {
+  try {
+    return { ok: true, value: JSON.parse(text, dataObjects) as unknown };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const reason = message
+      .replace(/\s*\(line \d+ column \d+\)/, "")
+      .replace(/\s*in JSON at position \d+/, "")
+      .replace(/,\s*(?:\.\.\.)?".*" is not valid JSON$/s, "");
+    const at = /at position (\d+)/.exec(message);
+    if (at) return { ok: false, error: { message: reason, ...positionAt(text, Number(at[1])) } };
+    // V8 leaves the position out of "Unexpected token" messages; the JSON parser ESLint uses knows it.
+    const located = /end of JSON input/.test(message) ? undefined : parseJsonText(text, "JSON");
+    const where = located && !located.ok ? { line: located.error.line, column: located.error.column } : positionAt(text, text.length);
+    return { ok: false, error: { message: reason, ...where } };
+  }
+}
+
 /** Key name of a property, whether written as an identifier, a string or a number (JSON5). */
 export function propertyName(property: JsonProperty): string {
   const key = property.key;
@@ -55,7 +92,9 @@ export function propertyName(property: JsonProperty): string {
 
 /**
  * The plain value of a JSON node (objects keep the last duplicate key, as JSON.parse does). `substitute` lets a host
- * replace its own expressions (CloudFormation intrinsic functions) by the values they stand for.
+ * replace its own expressions (CloudFormation intrinsic functions) by the values they stand for. Objects have no
+ * prototype, so every key is data: `"__proto__"`, `"constructor"` and `"toString"` are own keys like any other,
+ * and a lookup of a key the document does not have is `undefined`, never something inherited.
  */
 export function staticValue(node: JsonNode, substitute?: (node: JsonNode) => { value: unknown } | undefined): unknown {
   const value = (n: JsonNode): unknown => staticValue(n, substitute);
@@ -63,7 +102,7 @@ export function staticValue(node: JsonNode, substitute?: (node: JsonNode) => { v
   if (replaced) return replaced.value;
   switch (node.type) {
     case "JSONObjectExpression": {
-      const out: Record<string, unknown> = {};
+      const out = Object.create(null) as Record<string, unknown>;
       for (const p of node.properties) out[propertyName(p)] = value(p.value);
       return out;
     }

@@ -182,3 +182,28 @@ export function formatMessage(template: string, data: Record<string, string | nu
 export function ruleDocsUrl(ruleId: string): string {
   return `https://github.com/ecrlint/ecrlint/blob/main/rules/${ruleId}/README.md`;
 }
+
+/** The message a front end reports when a file's ecrlint config is broken. */
+export const CONFIG_ERROR_MESSAGE_ID = "ecrlintConfigError";
+
+/** The message the ESLint plugin reports on a file that might be ours but that the rules cannot read (too large, say). */
+export const NOT_LINTED_MESSAGE_ID = "ecrlintNotLinted";
+
+/**
+ * A rule's meta as ESLint holds it (before `docs.url` is added): what the plugin registers and what the runner's
+ * `json-with-metadata` format prints, key for key.
+ */
+export function eslintRuleMeta(rule: EcrRule<any, any>) {
+  return {
+    type: rule.meta.type,
+    docs: { description: rule.meta.docs.description, config: rule.meta.docs.config, recommended: rule.meta.docs.config === "recommended" },
+    messages: {
+      ...rule.meta.messages,
+      [CONFIG_ERROR_MESSAGE_ID]: "ecrlint config error: {{message}}",
+      [NOT_LINTED_MESSAGE_ID]: "File not linted: {{reason}}.",
+    },
+    schema: rule.meta.schema,
+    ...(rule.meta.fixable ? { fixable: rule.meta.fixable } : {}),
+    ...(rule.meta.hasSuggestions ? { hasSuggestions: true } : {}),
+  };
+}

@@ -1,7 +1,7 @@
 import { foreignHost } from "./model/values.js";
-import { documentText, hostEdit, type PolicyFile } from "./model/policy-file.js";
+import { documentText, hostEdit, parseEcrFile, type PolicyFile, type ReadOptions } from "./model/policy-file.js";
 import type { RegistryContext, TrustContext } from "./config/registry.js";
-import { formatMessage, type EcrRule, type ReportDescriptor, type TextEdit } from "./rule.js";
+import { formatMessage, type EcrRule, type ReportDescriptor, type RuleContext, type TextEdit } from "./rule.js";
 
 export type Severity = 1 | 2;
 
@@ -110,6 +110,48 @@ export function toLintMessage(ruleId: string, rule: EcrRule<any>, severity: Seve
   return message;
 }
 
+/** What a rule's check needs besides `report` and `getText`, and how its file is read again after a fix. */
+export type CheckInput<Options = unknown> = Omit<RuleContext<Options>, "report" | "getText"> & {
+  /** How the file was read (the kind its config declares); the file path and registry are added. */
+  read?: Omit<ReadOptions, "filePath" | "registry">;
+};
+
+function signatures(reports: ReportDescriptor[]): string {
+  return reports
+    .map((d) => `${d.messageId}\u0000${JSON.stringify(d.data ?? {})}`)
+    .sort()
+    .join("\u0001");
+}
+
+/**
+ * Runs a rule's single-file check on one document and returns its reports on the host file, keeping a fix only
+ * when applying it changes what the rule reports on the document. A fix that leaves the same reports behind (with
+ * repeated keys, say, the rule and the fix could read different duplicates) would otherwise be applied on every
+ * pass, forever. Costs one parse and one check per fix offered.
+ */
+export function checkWithEffectiveFixes<Options>(rule: EcrRule<Options, unknown>, input: CheckInput<Options>): ReportDescriptor[] {
+  const { read, ...context } = input;
+  const run = (file: PolicyFile, text: string): ReportDescriptor[] => {
+    const reports: ReportDescriptor[] = [];
+    rule.check!({ ...context, file, text, getText: (range) => documentText(file, text, range), report: (d) => reports.push(toHostReport(file, d)) });
+    return reports;
+  };
+  const reports = run(input.file, input.text);
+  if (!rule.meta.fixable || !reports.some((d) => d.fix)) return reports;
+  const before = signatures(reports);
+  return reports.map((d) => {
+    const edit = d.fix ? mergeEdits(input.text, d.fix) : undefined;
+    if (!edit) return d;
+    const fixedText = input.text.slice(0, edit.range[0]) + edit.text + input.text.slice(edit.range[1]);
+    const reading = parseEcrFile(fixedText, { ...read, filePath: input.filePath, registry: input.registry });
+    const again = reading.status === "ours" ? reading.documents.find((doc) => doc.host.path === input.file.host.path && doc.kind === input.file.kind) : undefined;
+    // A fix after which the document is gone or another kind changes everything; the rules' tests keep that rare.
+    if (!again || signatures(run(again, fixedText)) !== before) return d;
+    const { fix: _unproductive, ...rest } = d;
+    return rest;
+  });
+}
+
 export interface RunRulesInput {
   /** One document of the file (run once per document of a host file). */
   file: PolicyFile;
@@ -119,6 +161,8 @@ export interface RunRulesInput {
   registry: RegistryContext;
   trust: TrustContext;
   rules: ConfiguredRule[];
+  /** How the file was read (the kind its config declares), to read it again after a fix. */
+  read?: Omit<ReadOptions, "filePath" | "registry">;
 }
 
 /** Runs the single-file part of each configured rule that reads this kind of file; a rule that throws becomes one fatal message, not a crash. */
@@ -128,16 +172,9 @@ export function runRules(input: RunRulesInput): LintMessage[] {
     if (!rule.check || !rule.kinds.includes(input.file.kind)) continue;
     const ruleId = RULE_PREFIX + rule.id;
     try {
-      rule.check({
-        file: input.file,
-        text: input.text,
-        filePath: input.filePath,
-        registry: input.registry,
-        trust: input.trust,
-        getText: (range) => documentText(input.file, input.text, range),
-        options: mergeOptions(rule.defaultOptions, options),
-        report: (d) => messages.push(toLintMessage(ruleId, rule, severity, toHostReport(input.file, d), input.text)),
-      });
+      const { file, text, filePath, registry, trust, read } = input;
+      const reports = checkWithEffectiveFixes(rule, { file, text, filePath, registry, trust, options: mergeOptions(rule.defaultOptions, options), ...(read ? { read } : {}) });
+      for (const d of reports) messages.push(toLintMessage(ruleId, rule, severity, d, text));
     } catch (error) {
       messages.push({
         ruleId,

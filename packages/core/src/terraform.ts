@@ -1,37 +1,18 @@
-import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import { Language, Parser, type Node as TsNode } from "web-tree-sitter";
 import { partitionOfRegion } from "./partitions.js";
 import type { JsonExpression, JsonNode, JsonObject, JsonProgram, JsonProperty, ParseResult, SourceLocation } from "./parse.js";
 import { markUnknown, setForeignHost, setStringOffsets, setValuePieces, setVerbatimString, type ForeignHost, type HostString, type ValuePiece, type ValueReader } from "./model/values.js";
 import { isUnknownValue } from "./model/values.js";
 import { lineIndex, setParents } from "./yaml.js";
 import type { RegistryContext } from "./config/registry.js";
+import { readHclTree, type CstNode as TsNode } from "./terraform-cst.js";
 
-let parser: Parser | undefined;
+export { isTerraformParserLoaded, loadTerraformParser } from "./terraform-cst.js";
 
 const blocksByProgram = new WeakMap<object, TerraformBlock[]>();
 
 /** The blocks of a tree {@link parseTerraformText} gave (what the ESLint front end reads documents from). */
 export function terraformBlocksOf(ast: object): TerraformBlock[] | undefined {
   return blocksByProgram.get(ast);
-}
-
-/**
- * Loads the HCL grammar (tree-sitter, compiled to WebAssembly: no native build). Parsing is synchronous once this
- * has resolved; the runner awaits it before reading the first `.tf` file, the ESLint entry at import.
- */
-export async function loadTerraformParser(): Promise<void> {
-  if (parser) return;
-  await Parser.init();
-  const language = await Language.load(readFileSync(fileURLToPath(new URL("../wasm/tree-sitter-hcl.wasm", import.meta.url))));
-  const p = new Parser();
-  p.setLanguage(language);
-  parser = p;
-}
-
-export function isTerraformParserLoaded(): boolean {
-  return parser !== undefined;
 }
 
 /** `.tf` files (HCL2). */
@@ -77,16 +58,13 @@ export interface TerraformBlock {
  * the module's callers override it, so it does not say what is deployed. Never throws.
  */
 export function parseTerraformText(text: string, registry: RegistryContext | undefined): ParseResult & { tree?: TerraformTree } {
-  if (!parser) return { ok: false, error: { message: "Parsing error: the HCL parser is not loaded (loadTerraformParser)", line: 1, column: 1 } };
-  const tree = parser.parse(text);
-  if (!tree) return { ok: false, error: { message: "Parsing error: HCL could not be read", line: 1, column: 1 } };
-  const root = tree.rootNode;
+  const root = readHclTree(text);
+  if (typeof root === "string") return { ok: false, error: { message: `Parsing error: ${root}`, line: 1, column: 1 } };
   const position = lineIndex(text);
   const loc = (start: number, end: number): SourceLocation => ({ start: position(start), end: position(end) });
   if (root.hasError) {
     const error = findError(root);
     const at = position(error?.startIndex ?? 0);
-    tree.delete();
     return { ok: false, error: { message: `Parsing error: HCL syntax error near "${text.slice(error?.startIndex ?? 0, (error?.startIndex ?? 0) + 20).split("\n")[0]}"`, line: at.line, column: at.column + 1 } };
   }
   const strings: ForeignHost["strings"] = [];
@@ -290,7 +268,6 @@ export function parseTerraformText(text: string, registry: RegistryContext | und
     const id = block.namedChild(0)!;
     bodies.push(property(literal(`${kind}.${type}.${name}`, id.startIndex, id.endIndex), converted, block.startIndex, block.endIndex));
   }
-  tree.delete();
   const expression = object(bodies, 0, text.length);
   const statement = { type: "JSONExpressionStatement", expression, range: expression.range, loc: expression.loc };
   const program = { type: "Program", body: [statement], comments: [], tokens: [], range: [0, text.length], loc: loc(0, text.length) } as unknown as JsonProgram;
@@ -403,7 +380,7 @@ const POLICY_ARGUMENTS: Record<string, { argument: string; kind: "registry-polic
  * built from anything else (a variable) is unknown and not followed.
  */
 export function terraformFileReferences(text: string, filePath: string, join: (dir: string, path: string) => string, dirname: (path: string) => string): TerraformFileReference[] {
-  if (!parser || !/\b(?:template)?file\s*\(/.test(text)) return [];
+  if (!/\b(?:template)?file\s*\(/.test(text)) return [];
   const parsed = parseTerraformText(text, undefined);
   if (!parsed.ok || !parsed.tree) return [];
   const out: TerraformFileReference[] = [];

@@ -1,12 +1,15 @@
-import { dirname } from "node:path";
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
 import {
   ConfigLocator,
   configFromSettings,
   declaredKindForFile,
   formatConfigError,
   foreignHost,
-  readTerraform,
+  mightBeEcrFile,
+  parseJsonText,
   readAnyAst,
+  readTerraform,
   registryForFile,
   trustFromConfig,
   type ConfigResult,
@@ -14,6 +17,7 @@ import {
   type PolicyFile,
   type RegistryContext,
   type TrustContext,
+  type DeclaredKind,
 } from "@ecrlint/core";
 
 /** What every rule needs for one file; computed once per file however many rules run on it. */
@@ -27,58 +31,123 @@ export interface FileContext {
   trust: TrustContext;
   /** A config problem, reported once per file instead of crashing ESLint. */
   configError: string | undefined;
+  /** The kind the config declares for the file, to read it again after a fix. */
+  read?: { declaredKind: DeclaredKind; declaredBy: string };
+  /**
+   * Whether ESLint's locations for this file count columns from 1: `@eslint/json`'s language does, the JavaScript
+   * language that `jsonc-eslint-parser` plugs into counts from 0.
+   */
+  columnsFromOne: boolean;
+  /**
+   * Under `@eslint/json`: the language read the file but the rules' parse of it (jsonc-eslint-parser's, as the
+   * runner's) failed, on a text that might be ours (a repeated `__proto__` key). Said, never skipped in silence.
+   */
+  unread?: { message: string; line: number; column: number };
 }
 
 const byAst = new WeakMap<object, FileContext>();
 const locator = new ConfigLocator();
 const settingsCache = new Map<string, ConfigResult>();
+const configDirCache = new Map<string, string | undefined>();
 
-interface MinimalContext {
+export interface MinimalContext {
   filename: string;
   cwd: string;
   settings: Record<string, unknown>;
-  sourceCode: { ast: unknown; text: string };
+  sourceCode: { ast: unknown; text: string; parserServices?: unknown };
 }
 
-function configFor(context: MinimalContext): ConfigResult {
+/** The ESLint languages whose files the rules read: `jsonc-eslint-parser`'s AST, or `@eslint/json`'s (a `Document`). */
+export function sourceKind(sourceCode: MinimalContext["sourceCode"]): "jsonc" | "json-language" | undefined {
+  const services = sourceCode.parserServices as { isJSON?: boolean; isYAML?: boolean; isTerraform?: boolean } | undefined;
+  if (services?.isJSON || services?.isYAML || services?.isTerraform) return "jsonc";
+  if ((sourceCode.ast as { type?: string } | undefined)?.type === "Document") return "json-language";
+  return undefined;
+}
+
+const ESLINT_CONFIG_FILES = ["eslint.config.js", "eslint.config.mjs", "eslint.config.cjs", "eslint.config.ts", "eslint.config.mts", "eslint.config.cts"];
+
+/**
+ * The directory of the ESLint config file that governs a file: the nearest `eslint.config.*` from the file's folder
+ * upwards (ESLint 10's lookup, and ESLint 9's in the usual one-config repository), else the working directory.
+ * `settings.ecrlint` globs are relative to it, as ESLint's own `files` are.
+ */
+function eslintConfigDir(filename: string, cwd: string): string {
+  const start = dirname(filename);
+  if (configDirCache.has(start)) return configDirCache.get(start) ?? cwd;
+  let found: string | undefined;
+  for (let dir = start; ; dir = dirname(dir)) {
+    if (ESLINT_CONFIG_FILES.some((name) => existsSync(join(dir, name)))) {
+      found = dir;
+      break;
+    }
+    if (dirname(dir) === dir) break;
+  }
+  configDirCache.set(start, found);
+  return found ?? cwd;
+}
+
+/** The ecrlint config for a file: `settings.ecrlint` when set, else the ecrlint config file found above it. */
+export function configFor(context: Pick<MinimalContext, "cwd" | "settings">, filename: string): ConfigResult {
   const settings = context.settings["ecrlint"];
-  if (settings === undefined) return locator.forDirectory(dirname(context.filename));
-  const key = `${context.cwd}\0${JSON.stringify(settings)}`;
+  if (settings === undefined) return locator.forDirectory(dirname(filename));
+  const baseDir = eslintConfigDir(filename, context.cwd);
+  const key = `${baseDir}\0${JSON.stringify(settings)}`;
   let result = settingsCache.get(key);
   if (!result) {
-    result = configFromSettings(settings, context.cwd);
+    result = configFromSettings(settings, baseDir);
     settingsCache.set(key, result);
   }
   return result;
 }
 
-const NOTHING: FileContext = Object.freeze({ documents: [], registry: { source: "unknown" }, trust: { accounts: [], orgs: [] }, configError: undefined }) as FileContext;
+/** Where the project around a file starts: the outermost ecrlint config's folder inside the working directory, else it. */
+export function projectRoot(filename: string, cwd: string): string {
+  return locator.outermostConfigDir(dirname(filename), cwd) ?? cwd;
+}
+
+/** The AST the rules read: ESLint's own for `jsonc-eslint-parser`, a parse of the same text for `@eslint/json`. */
+function policyAst(context: MinimalContext): { ast: JsonProgram } | { ast: undefined; unread?: FileContext["unread"] } {
+  const ast = context.sourceCode.ast as JsonProgram;
+  if (sourceKind(context.sourceCode) !== "json-language") return { ast };
+  const text = context.sourceCode.text;
+  const parsed = parseJsonText(text);
+  if (parsed.ok) return { ast: parsed.ast };
+  return { ast: undefined, ...(mightBeEcrFile(text) ? { unread: parsed.error } : {}) };
+}
+
+const NOTHING: Omit<FileContext, "columnsFromOne"> = Object.freeze({ documents: [], registry: { source: "unknown" }, trust: { accounts: [], orgs: [] }, configError: undefined }) as Omit<FileContext, "columnsFromOne">;
 
 /**
  * Reads the file into its documents once, as the runner does: the config comes first, since it may declare the
  * file's kind (`kinds`) and gives the registry that CloudFormation's `AWS::Region` and `AWS::AccountId` resolve to.
  */
 export function fileContext(context: MinimalContext): FileContext {
-  const ast = context.sourceCode.ast as JsonProgram;
-  const cached = byAst.get(ast);
+  const key = context.sourceCode.ast as object;
+  const cached = byAst.get(key);
   if (cached) return cached;
-  let result = NOTHING;
-  if (ast.type === "Program" && Array.isArray(ast.body) && ast.body[0]?.type === "JSONExpressionStatement") {
-    const config = configFor(context);
+  const { ast, ...read } = policyAst(context);
+  const columnsFromOne = sourceKind(context.sourceCode) === "json-language";
+  let result: FileContext = { ...NOTHING, documents: [], columnsFromOne, ...("unread" in read && read.unread ? { unread: read.unread } : {}) };
+  if (ast?.type === "Program" && Array.isArray(ast.body) && ast.body[0]?.type === "JSONExpressionStatement") {
+    const config = configFor(context, context.filename);
     if (!config.ok) {
       // A broken config is reported once, on a file that would be ours without it.
       const reading = readAnyAst(ast, { filePath: context.filename });
-      if (reading.status === "ours") result = { ...NOTHING, documents: reading.documents, configError: formatConfigError(config.error) };
+      if (reading.status === "ours") result = { ...result, documents: reading.documents, configError: formatConfigError(config.error) };
     } else {
       const registry = registryForFile(context.filename, config.loaded);
       const declared = declaredKindForFile(context.filename, config.loaded);
       // Terraform's data sources resolve to the registry while the file is read, so it is read again with it.
       const read = foreignHost(ast)?.syntax === "hcl" ? (_: unknown, o: Parameters<typeof readTerraform>[1]) => readTerraform(context.sourceCode.text, o) : readAnyAst;
       const reading = read(ast, { filePath: context.filename, registry, ...(declared ? { declaredKind: declared.kind, declaredBy: declared.declaredBy } : {}) });
-      if (reading.status === "ours") result = { documents: reading.documents, registry, trust: trustFromConfig(config.loaded), configError: undefined };
+      if (reading.status === "ours") {
+        result = { documents: reading.documents, registry, trust: trustFromConfig(config.loaded), configError: undefined, columnsFromOne };
+        if (declared) result.read = { declaredKind: declared.kind, declaredBy: declared.declaredBy };
+      }
     }
   }
-  byAst.set(ast, result);
+  byAst.set(key, result);
   return result;
 }
 

@@ -1,17 +1,15 @@
 import { readFileSync } from "node:fs";
-import * as jsoncParser from "jsonc-eslint-parser";
+import type { ESLint, Linter, Rule } from "eslint";
 import { configSeverity, RULE_PREFIX, type EcrlintConfig } from "@ecrlint/core";
 import { ruleList } from "@ecrlint/rules";
+import { parser } from "./parser.js";
 import { toEslintRule } from "./to-eslint-rule.js";
 import { yamlParser } from "./yaml-parser.js";
 import { terraformParser } from "./terraform-parser.js";
 
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { name: string; version: string };
 
-export const rules = Object.fromEntries(ruleList.map((r) => [r.id, toEslintRule(r)]));
-
-/** The rules with a single-file part; the shared configs turn these on (cross-file rules need the runner). */
-const fileRules = ruleList.filter((r) => r.check !== undefined);
+export const rules: Record<string, Rule.RuleModule> = Object.fromEntries(ruleList.map((r) => [r.id, toEslintRule(r) as unknown as Rule.RuleModule]));
 
 /**
  * `settings.ecrlint` of an ESLint config (JSON Schema: `@ecrlint/eslint-plugin/schema/settings.json`), for
@@ -29,39 +27,58 @@ export const TERRAFORM_FILES = ["**/*.tf"];
 
 export { terraformParser, yamlParser };
 
-type Severity = "error" | "warn" | "off";
-type FlatConfig = {
-  name: string;
-  files: string[];
-  plugins: Record<string, unknown>;
-  languageOptions: { parser: unknown };
-  rules: Record<string, Severity>;
-};
+type ConfigName = "recommended" | "strict";
 
-function configFor(name: "recommended" | "strict"): FlatConfig[] {
-  const enabled = fileRules.filter((r) => name === "strict" || r.meta.docs.config === "recommended");
+function enabledRules(name: ConfigName): Linter.RulesRecord {
+  const enabled = ruleList.filter((r) => name === "strict" || r.meta.docs.config === "recommended");
   // Access Analyzer's errors and security warnings are errors; its warnings and suggestions warn.
-  const rules = Object.fromEntries(enabled.map((r) => [RULE_PREFIX + r.id, configSeverity(r.meta) as Severity]));
+  return Object.fromEntries(enabled.map((r) => [RULE_PREFIX + r.id, configSeverity(r.meta) as Linter.RuleSeverity]));
+}
+
+/** The plugin's configs: a parser per host syntax on its file extensions, and the same rules for each. */
+function configFor(name: ConfigName): Linter.Config[] {
   const plugins = {
     // A getter, because the plugin object refers to these configs too.
     get "@ecrlint"() {
       return plugin;
     },
   };
+  const rules = enabledRules(name);
   return [
-    { name: `@ecrlint/${name}`, files: POLICY_FILES, plugins, languageOptions: { parser: jsoncParser }, rules },
-    { name: `@ecrlint/${name}/cloudformation-yaml`, files: YAML_TEMPLATE_FILES, plugins, languageOptions: { parser: yamlParser }, rules },
-    { name: `@ecrlint/${name}/terraform`, files: TERRAFORM_FILES, plugins, languageOptions: { parser: terraformParser }, rules },
+    // jsonc-eslint-parser, except that files over 5 MB are not parsed (see parser.ts).
+    { name: `@ecrlint/${name}`, files: POLICY_FILES, plugins, languageOptions: { parser: parser as Linter.Parser }, rules },
+    { name: `@ecrlint/${name}/cloudformation-yaml`, files: YAML_TEMPLATE_FILES, plugins, languageOptions: { parser: yamlParser as Linter.Parser }, rules },
+    { name: `@ecrlint/${name}/terraform`, files: TERRAFORM_FILES, plugins, languageOptions: { parser: terraformParser as Linter.Parser }, rules },
   ];
 }
 
-const plugin = {
-  meta: { name: pkg.name, version: pkg.version },
-  rules,
-  configs: {
-    recommended: configFor("recommended"),
-    strict: configFor("strict"),
-  },
-};
+/**
+ * The same rules for files that ESLint's own JSON language (`@eslint/json`, `language: "json/json"`) reads: no parser
+ * and no `files`, so they apply wherever the user's config sets that language.
+ */
+function jsonLanguageConfigFor(name: ConfigName): Linter.Config[] {
+  return [
+    {
+      name: `@ecrlint/${name}-json-language`,
+      plugins: {
+        get "@ecrlint"() {
+          return plugin;
+        },
+      },
+      rules: enabledRules(name),
+    },
+  ];
+}
+
+export const configs = {
+  recommended: configFor("recommended"),
+  strict: configFor("strict"),
+  "recommended-json-language": jsonLanguageConfigFor("recommended"),
+  "strict-json-language": jsonLanguageConfigFor("strict"),
+} satisfies Record<string, Linter.Config[]>;
+
+export const meta = { name: pkg.name, version: pkg.version };
+
+const plugin = { meta, rules, configs } satisfies ESLint.Plugin;
 
 export default plugin;

@@ -1,8 +1,9 @@
 import { VisitorKeys } from "jsonc-eslint-parser";
 import { loadTerraformParser, parseTerraformText } from "@ecrlint/core";
 
-// The HCL grammar is WebAssembly: loaded once, when this module is imported, so that parsing stays synchronous.
-await loadTerraformParser();
+// The HCL grammar is WebAssembly, which loads asynchronously: it starts loading when the plugin is imported (no
+// top-level await, so that require() of the plugin works), and a file parsed before it is ready is read in a worker.
+loadTerraformParser().catch(() => undefined);
 
 /**
  * An ESLint parser for Terraform `.tf` files: the tree-sitter HCL grammar reads the file, and the plugin's rules see

@@ -1,8 +1,12 @@
-import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, mkdirSync, realpathSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import json from "@eslint/json";
 import { describe, expect, it } from "vitest";
-import { ESLint } from "eslint";
+import { ESLint, type Linter } from "eslint";
+import { ESLint as ESLint9 } from "eslint9";
 import plugin from "../src/index.js";
 
 const policy = (region: string) =>
@@ -24,7 +28,7 @@ const policy = (region: string) =>
   );
 
 function tree(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), "ecrlint-eslint-"));
+  const root = realpathSync(mkdtempSync(join(tmpdir(), "ecrlint-eslint-")));
   for (const [path, content] of Object.entries(files)) {
     mkdirSync(join(root, path, ".."), { recursive: true });
     writeFileSync(join(root, path), content);
@@ -87,7 +91,7 @@ describe("the plugin in a real ESLint run", () => {
     const root = tree({ "ecrlint.json": "{}", "registry-policy.json": policy("us-east-1"), "replication.json": replication });
     // valid-policy last in the rules, and the only rule that reads a replication configuration first.
     const rules = { "@ecrlint/replication-destination-allowed": "error", "@ecrlint/no-region-mismatch": "error", "@ecrlint/valid-policy": "error" };
-    const withOrder = [{ files: ["**/*.json"], plugins: { "@ecrlint": plugin }, languageOptions: { parser: plugin.configs.recommended[0]!.languageOptions.parser }, rules }];
+    const withOrder = [{ files: ["**/*.json"], plugins: { "@ecrlint": plugin }, languageOptions: { parser: plugin.configs.recommended[0]!.languageOptions!.parser }, rules }];
     for (const config of [[...plugin.configs.recommended], withOrder]) {
       const results = await new ESLint({ cwd: root, overrideConfigFile: true, overrideConfig: config as never }).lintFiles(["registry-policy.json", "replication.json"]);
       for (const result of results) {
@@ -114,7 +118,7 @@ describe("the plugin in a real ESLint run", () => {
     expect(a.messages).toEqual([]);
   });
 
-  it("knows the runner-only cross-file rules, so a disable comment naming one is no error", async () => {
+  it("knows the cross-file rules, so a disable comment naming one is no error", async () => {
     const root = tree({
       ".ecrlintrc.json": JSON.stringify({ registries: [{ files: ["**"], account: "444455556666", region: "us-west-2" }] }),
       "replication-configuration.jsonc": `{ "rules": [{ "destinations": [{ "region": "eu-west-1", "registryId": "777788889999" }] }] } // eslint-disable-line @ecrlint/replication-destination-allowed\n`,
@@ -133,5 +137,95 @@ describe("the plugin in a real ESLint run", () => {
     });
     const [result] = await eslint.lintFiles(["index.js"]);
     expect(result!.messages).toEqual([]);
+  });
+});
+
+const packageDir = resolve(import.meta.dirname, "..");
+const versions = [
+  ["10", ESLint],
+  ["9", ESLint9 as unknown as typeof ESLint],
+] as const;
+
+const wrongRegionPolicy = `{
+  "Version": "2012-10-17",
+  "Statement": [
+    { "Sid": "A", "Effect": "Allow", "Principal": { "AWS": "arn:aws:iam::111122223333:root" }, "Action": "ecr:ReplicateImage", "Resource": "arn:aws:ecr:us-east-1:444455556666:repository/*" },
+    { "Sid": "A", "Effect": "Allow", "Principal": { "AWS": "arn:aws:iam::111122223333:root" }, "Action": "ecr:CreateRepository", "Resource": "arn:aws:ecr:us-west-2:444455556666:repository/*" }
+  ]
+}
+`;
+
+const replication = `{
+  "rules": [
+    { "destinations": [{ "region": "eu-west-1", "registryId": "777788889999" }] }
+  ]
+}
+`;
+
+const destinationPolicy = JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "Pull", Effect: "Allow", Principal: { AWS: "arn:aws:iam::777788889999:root" }, Action: "ecr:BatchGetImage", Resource: "*" }] }, null, 2);
+
+const multiAccount = JSON.stringify({
+  registries: [
+    { files: ["source/**"], account: "444455556666", region: "us-west-2" },
+    { files: ["destination/**"], account: "777788889999", region: "eu-west-1" },
+  ],
+});
+
+type Finding = Pick<Linter.LintMessage, "ruleId" | "messageId" | "line" | "column" | "endLine" | "endColumn" | "fix">;
+const finding = ({ ruleId, messageId, line, column, endLine, endColumn, fix }: Linter.LintMessage): Finding => ({ ruleId, messageId, line, column, endLine, endColumn, fix });
+
+describe.each(versions)("ESLint %s: @eslint/json's language (3)", (_version, Engine) => {
+  it("runs every rule on its AST with the same findings, locations and fixes as with jsonc-eslint-parser", async () => {
+    const root = tree({ ".ecrlintrc.json": JSON.stringify({ registries: [{ files: ["**"], account: "444455556666", region: "us-west-2" }] }), "registry-policy.json": wrongRegionPolicy });
+    const jsonLanguage: Linter.Config[] = [{ files: ["**/*.json"], language: "json/json", plugins: { json } }, ...plugin.configs["recommended-json-language"]];
+    const run = async (config: Linter.Config[], fix: boolean) => {
+      const [result] = await new Engine({ cwd: root, fix, overrideConfigFile: true, overrideConfig: config }).lintFiles(["registry-policy.json"]);
+      return { messages: result!.messages.map(finding), output: result!.output };
+    };
+    const viaJsonc = await run(plugin.configs.recommended, false);
+    expect(viaJsonc.messages.map((m) => m.ruleId)).toEqual(["@ecrlint/no-region-mismatch", "@ecrlint/no-duplicate-sid", "@ecrlint/require-replicate-image"]);
+    expect(await run(jsonLanguage, false)).toEqual(viaJsonc);
+    expect((await run(jsonLanguage, true)).output).toBe((await run(plugin.configs.recommended, true)).output);
+  });
+});
+
+describe.each(versions)("ESLint %s: cross-file rules (4)", (_version, Engine) => {
+  it("read the other policy files from disk and report what the runner reports", async () => {
+    const root = tree({ ".ecrlintrc.json": multiAccount, "source/replication-configuration.json": replication, "destination/registry-policy.json": destinationPolicy });
+    const results = await new Engine({ cwd: root, overrideConfigFile: true, overrideConfig: plugin.configs.recommended }).lintFiles(["."]);
+    const source = results.find((r) => r.filePath.endsWith("replication-configuration.json"))!;
+    expect(source.messages.map(finding)).toEqual([
+      { ruleId: "@ecrlint/replication-destination-allowed", messageId: "missingGrant", line: 3, column: 24, endLine: 3, endColumn: 79, fix: undefined },
+    ]);
+    expect(source.messages[0]!.message).toContain('"destination/registry-policy.json"');
+    // Under @eslint/json the same finding has the same place.
+    const jsonLanguage: Linter.Config[] = [{ files: ["**/*.json"], language: "json/json", plugins: { json } }, ...plugin.configs["recommended-json-language"]];
+    const [viaJson] = await new Engine({ cwd: root, overrideConfigFile: true, overrideConfig: jsonLanguage }).lintFiles(["source/replication-configuration.json"]);
+    expect(viaJson!.messages.map(finding)).toEqual(source.messages.map(finding));
+  });
+});
+
+describe("settings.ecrlint globs (5)", () => {
+  it("are relative to the ESLint config file's folder, so cd infra && eslint . keeps the registry", async () => {
+    const pluginUrl = pathToFileURL(join(packageDir, "dist", "index.js")).href;
+    const root = tree({
+      "eslint.config.mjs": `import ecrlint from ${JSON.stringify(pluginUrl)};
+export default [...ecrlint.configs.recommended, { settings: { ecrlint: { registries: [{ files: ["infra/prod/**"], account: "444455556666", region: "us-west-2" }] } } }];
+`,
+      "infra/prod/registry-policy.json": policy("us-east-1"),
+    });
+    for (const [, Engine] of versions) {
+      const results = await new Engine({ cwd: join(root, "infra") }).lintFiles(["."]);
+      expect(results.map((r) => r.messages.map((m) => m.messageId))).toEqual([["regionMismatch"]]);
+    }
+  });
+});
+
+describe("CommonJS and types (6)", () => {
+  it("require() gives the configs, rules and meta by name", () => {
+    const script = 'const p = require("@ecrlint/eslint-plugin"); console.log(JSON.stringify([Array.isArray(p.configs.recommended), typeof p.rules["no-duplicate-sid"].create, p.meta.name, p.default === undefined || p.default.configs === p.configs]))';
+    const out = execFileSync(process.execPath, ["-e", script], { cwd: packageDir, encoding: "utf8" });
+    expect(JSON.parse(out)).toEqual([true, "function", "@ecrlint/eslint-plugin", true]);
+    // The TypeScript side is test/config-types.ts, which `tsc -p tsconfig.test.json` checks before the tests run.
   });
 });

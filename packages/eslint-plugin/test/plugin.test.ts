@@ -10,38 +10,39 @@ import plugin, { type EcrlintSettings } from "../src/index.js";
 describe("plugin", () => {
   it("points every rule's docs.url at its README", () => {
     for (const [id, rule] of Object.entries(plugin.rules)) {
-      const url = (rule.meta.docs as { url?: string }).url;
+      const url = (rule.meta!.docs as { url?: string }).url;
       expect(url).toBe(`https://github.com/ecrlint/ecrlint/blob/main/rules/${id}/README.md`);
     }
   });
 
-  it("recommended turns on the recommended single-file rules; strict turns on all single-file rules", () => {
-    const fileRules = ruleList.filter((r) => r.check !== undefined);
-    const recommended = plugin.configs.recommended[0]!.rules;
-    const strict = plugin.configs.strict[0]!.rules;
+  it("recommended turns on the recommended rules, cross-file ones included; strict turns on every rule", () => {
+    const recommended = plugin.configs.recommended[0]!.rules!;
+    const strict = plugin.configs.strict[0]!.rules!;
     expect(Object.keys(recommended).sort()).toEqual(
-      fileRules.filter((r) => r.meta.docs.config === "recommended").map((r) => RULE_PREFIX + r.id).sort(),
+      ruleList.filter((r) => r.meta.docs.config === "recommended").map((r) => RULE_PREFIX + r.id).sort(),
     );
-    expect(Object.keys(strict).sort()).toEqual(fileRules.map((r) => RULE_PREFIX + r.id).sort());
+    expect(Object.keys(strict).sort()).toEqual(ruleList.map((r) => RULE_PREFIX + r.id).sort());
+    expect(plugin.configs["recommended-json-language"][0]!.rules).toEqual(recommended);
+    expect(plugin.configs["strict-json-language"][0]!.rules).toEqual(strict);
   });
 
   it("gives each rule the level of its Access Analyzer finding type: errors and security warnings error, the rest warn", () => {
-    const strict = plugin.configs.strict[0]!.rules;
+    const strict = plugin.configs.strict[0]!.rules!;
     for (const rule of ruleList.filter((r) => r.check !== undefined)) {
       const expected = rule.meta.docs.findingType === "error" || rule.meta.docs.findingType === "security-warning" ? "error" : "warn";
       expect(strict[RULE_PREFIX + rule.id], rule.id).toBe(expected);
     }
     expect(strict[`${RULE_PREFIX}no-redundant-entry`]).toBe("warn");
-    expect(plugin.configs.recommended[0]!.rules[`${RULE_PREFIX}no-redundant-entry`]).toBeUndefined();
+    expect(plugin.configs.recommended[0]!.rules![`${RULE_PREFIX}no-redundant-entry`]).toBeUndefined();
   });
 
-  it("defines the cross-file rules with their meta, reporting nothing, so a disable comment naming one works", () => {
+  it("defines the cross-file rules with their meta; outside JSON they do nothing", () => {
     const crossFile = ruleList.filter((r) => r.check === undefined);
     expect(crossFile.map((r) => r.id)).toContain("replication-destination-allowed");
     for (const rule of crossFile) {
       const eslintRule = plugin.rules[rule.id]!;
-      expect(eslintRule.meta.schema).toEqual(rule.meta.schema);
-      expect(eslintRule.create({ options: [], sourceCode: { parserServices: { isJSON: true } } } as never)).toEqual({});
+      expect(eslintRule.meta!.schema).toEqual(rule.meta.schema);
+      expect(eslintRule.create({ options: [], sourceCode: { ast: { type: "Program" } } } as never)).toEqual({});
     }
   });
 
@@ -70,5 +71,8 @@ describe("schema/settings.json", () => {
       const result = configFromSettings({ [key]: [] }, "/repo");
       expect(result.ok ? "" : formatConfigError(result.error)).toBe(`ecrlint settings: ${key}: is read by the ecrlint runner only; in ESLint, the config's own \`${key}\` decide`);
     }
+    expect(validate({ diff: { failOn: ["any-gain"] } })).toBe(false);
+    const diff = configFromSettings({ diff: { failOn: ["any-gain"] } }, "/repo");
+    expect(diff.ok ? "" : formatConfigError(diff.error)).toBe("ecrlint settings: diff: is read by `ecrlint diff` only");
   });
 });

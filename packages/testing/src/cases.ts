@@ -1,12 +1,12 @@
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { Ajv, type ErrorObject } from "ajv";
 import picomatch from "picomatch";
-import { ConfigLocator, keyPathOf, parseJsonText, rootExpression } from "@ecrlint/core";
+import { ConfigLocator, keyPathOf, parseJsonText, parseStrictJson, readTextFile, rootExpression } from "@ecrlint/core";
 import { checkRegistry, RequestValueError, type ContextValue, type EvaluationRequest } from "@ecrlint/core/evaluator";
 import { checkExpectation, evaluatePolicy, type Expectation, type PolicyEvaluation } from "./check.js";
-import type { RegistryOption } from "./policy.js";
+import { PolicyLoadError, type RegistryOption } from "./policy.js";
 
 export interface PolicyCase {
   name: string;
@@ -133,18 +133,14 @@ export function runCasesFile(filePath: string, options: RunOptions = {}): CasesF
   const abs = resolve(cwd, filePath);
   const file = relative(cwd, abs) || abs;
   const invalid = (keyPath: string, message: string): CasesFileResult => ({ file, cases: [], error: { file, keyPath, message } });
-  let text: string;
-  try {
-    text = readFileSync(abs, "utf8");
-  } catch (error) {
-    return invalid("", `cannot read the file: ${(error as Error).message}`);
-  }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (error) {
-    return invalid("", `not valid JSON: ${(error as Error).message}`);
-  }
+  // Only a regular file is read, its size checked first; UTF-16 with a BOM is read as PowerShell writes it.
+  const read = readTextFile(abs);
+  if (!read.ok) return invalid("", `cannot read the file: ${read.reason}`);
+  const { text } = read;
+  // Objects without a prototype: "__proto__" in a case or an inline policy is a key like any other.
+  const parsed = parseStrictJson(text);
+  if (!parsed.ok) return invalid("", `not valid JSON: ${parsed.error.message} (line ${parsed.error.line}, column ${parsed.error.column})`);
+  const raw = parsed.value;
   const errors = validateCasesFile(raw, file);
   if (errors.length) return { file, cases: [], error: errors[0]! };
   const content = raw as CasesFile;
@@ -161,12 +157,12 @@ export function runCasesFile(filePath: string, options: RunOptions = {}): CasesF
     try {
       evaluation = evaluatePolicy(content.policy, c.action, { ...c }, loadOptions);
     } catch (error) {
-      const message = (error as Error).message;
+      const message = error instanceof Error ? error.message : String(error);
       // A misspelled action, resource or principal would make the case pass vacuously: the file is invalid.
       if (error instanceof RequestValueError) return invalid(`cases[${i}].${error.key}`, `case "${c.name}": ${message}`);
-      // A policy that cannot be read makes the whole file invalid; a bad principal only fails its case.
-      if (/policy/i.test(message) && !/principal/i.test(message)) return invalid("policy", message);
-      return invalid(`cases[${i}].principal`, message);
+      // The policy (or the config that governs it) makes the whole file unusable; anything else is this case's.
+      if (error instanceof PolicyLoadError) return invalid(error.part === "policy" ? "policy" : "", message);
+      return invalid(`cases[${i}]`, `cannot evaluate this case: ${message}`);
     }
     policyName ??= evaluation.policyName === "inline policy" ? `${file} (inline policy)` : relative(cwd, resolve(evaluation.policyName));
     const outcome = checkExpectation(evaluation, c.expect);
@@ -192,8 +188,10 @@ export function findCasesFiles(patterns: readonly string[], directory = process.
   const globs: string[] = [];
   for (const p of patterns) {
     const abs = isAbsolute(p) ? p : resolve(cwd, p);
-    if (!picomatch.scan(p).isGlob && existsSync(abs) && statSync(abs).isFile()) found.add(abs);
-    else if (!picomatch.scan(p).isGlob && existsSync(abs) && statSync(abs).isDirectory()) globs.push(`${relative(cwd, abs).split(sep).join("/") || "."}/**/*.cases.json`.replace(/^\.\//, ""));
+    const named = !picomatch.scan(p).isGlob && existsSync(abs) ? statSync(abs) : undefined;
+    // A named path that is not a directory is run as is: a FIFO or a device is then that file's error, not "no match".
+    if (named && !named.isDirectory()) found.add(abs);
+    else if (named?.isDirectory()) globs.push(`${relative(cwd, abs).split(sep).join("/") || "."}/**/*.cases.json`.replace(/^\.\//, ""));
     else globs.push(p.split(sep).join("/"));
   }
   if (globs.length) {

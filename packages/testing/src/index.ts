@@ -4,7 +4,7 @@ import type { PolicyLike } from "./policy.js";
 
 export { evaluatePolicy, checkExpectation, type Expectation, type PolicyEvaluation, type TestRequest, type CheckOutcome } from "./check.js";
 export { explainResult, failedParts, formatTrace as formatExplanation } from "@ecrlint/core/evaluator";
-export { loadPolicy, type PolicyLike, type LoadedPolicy, type LoadOptions, type RegistryOption } from "./policy.js";
+export { loadPolicy, PolicyLoadError, type PolicyLike, type LoadedPolicy, type LoadOptions, type RegistryOption } from "./policy.js";
 export { runCases, runCasesFile, validateCasesFile, findCasesFiles, type CaseResult, type CasesFileResult, type CasesRun, type CasesFile, type PolicyCase, type CasesFileError } from "./cases.js";
 export { formatCases, formatStylish, formatJson, formatJunit, type CasesFormat } from "./formatters.js";
 
@@ -43,3 +43,4 @@ export function expectDenied(policy: PolicyLike, action: string, request: DenyRe
   const { decision, ...rest } = request;
   return assertExpectation(policy, action, rest, denyExpectation(decision), expectDenied);
 }
+export { checkGrantsNoMoreThan, checkGrantsExactly, type ExpectedAccess, type GrantOptions, type GrantExactlyOptions, type GrantOutcome } from "./access-diff.js";

@@ -4,8 +4,9 @@ import { checkExpectation, evaluatePolicy, type Expectation, type TestRequest } 
 import { findCasesFiles, runCasesFile } from "./cases.js";
 import { denyExpectation, type DenyRequest } from "./index.js";
 import type { PolicyLike } from "./policy.js";
+import { checkGrantsExactly, checkGrantsNoMoreThan, type GrantExactlyOptions, type GrantOptions, type GrantOutcome } from "./access-diff.js";
 
-export type { TestRequest, DenyRequest };
+export type { TestRequest, DenyRequest, GrantOptions, GrantExactlyOptions };
 
 /** The matchers `@ecrlint/testing/vitest` adds to `expect`. */
 export interface PolicyMatchers<R = unknown> {
@@ -13,6 +14,10 @@ export interface PolicyMatchers<R = unknown> {
   toAllow(action: string, request?: TestRequest): R;
   /** The policy denies the action (for every principal and resource when they are left out). */
   toDeny(action: string, request?: DenyRequest): R;
+  /** The policy (the new version) grants nothing that `before` does not; access it removes is fine. */
+  toGrantNoMoreThan(before: PolicyLike, options?: GrantOptions): R;
+  /** The policy grants what `before` does, plus exactly `plus` and minus exactly `minus`. */
+  toGrantExactly(before: PolicyLike, options?: GrantExactlyOptions): R;
 }
 
 declare module "vitest" {
@@ -36,7 +41,17 @@ function run(this: MatcherState, received: unknown, action: string, request: Tes
   };
 }
 
+function grantResult(outcome: GrantOutcome) {
+  return { pass: outcome.pass, message: () => outcome.message, actual: outcome.diff.gained.length + outcome.diff.lost.length, expected: 0 };
+}
+
 expect.extend({
+  toGrantNoMoreThan(this: MatcherState, received: unknown, before: PolicyLike, options: GrantOptions = {}) {
+    return grantResult(checkGrantsNoMoreThan(received as PolicyLike, before, options));
+  },
+  toGrantExactly(this: MatcherState, received: unknown, before: PolicyLike, options: GrantExactlyOptions = {}) {
+    return grantResult(checkGrantsExactly(received as PolicyLike, before, options));
+  },
   toAllow(this: MatcherState, received: unknown, action: string, request: TestRequest = {}) {
     return run.call(this, received, action, request, "allow");
   },

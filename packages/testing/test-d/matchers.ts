@@ -24,3 +24,8 @@ expectDenied("policy.json", "ecr:PutImage", { decision: "explicit" });
 // @ts-expect-error principal is a string
 expectDenied("policy.json", "ecr:PutImage", { principal: 111122223333 });
 void decision;
+
+expect({ Version: "2012-10-17", Statement: [] }).toGrantNoMoreThan("base-policy.json", { registry: { account: "444455556666", region: "us-west-2" } });
+expect("policy.json").toGrantExactly("base-policy.json", { plus: [{ principal: "111122223333", actions: ["ecr:BatchGetImage"] }], minus: [{ repositories: "*" }] });
+// @ts-expect-error plus lists expected access, not strings
+expect("policy.json").toGrantExactly("base-policy.json", { plus: ["111122223333"] });

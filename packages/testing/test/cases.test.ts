@@ -4,7 +4,8 @@ import { definePolicyTests } from "../src/vitest.js";
 
 describe("cases files", () => {
   it("runs the repository's fixtures", () => {
-    const run = runCases(["fixtures/**/*.cases.json"], { cwd: "../.." });
+    // One level down only: fixtures/hostile/ holds cases files that are invalid on purpose (the hostile corpus).
+    const run = runCases(["fixtures/*/*.cases.json"], { cwd: "../.." });
     expect(run.files.map((f) => f.file)).toEqual(["fixtures/pull-through-cache/registry-policy.cases.json", "fixtures/replication/registry-policy.cases.json"]);
     expect(run).toMatchObject({ failed: 0, invalid: 0 });
     expect(run.passed).toBeGreaterThan(10);
@@ -41,5 +42,5 @@ describe("cases files", () => {
 });
 
 describe("definePolicyTests", () => {
-  definePolicyTests(["fixtures/**/*.cases.json", "test/fixtures/inline.cases.json"], { cwd: "../.." });
+  definePolicyTests(["fixtures/*/*.cases.json", "test/fixtures/inline.cases.json"], { cwd: "../.." });
 });

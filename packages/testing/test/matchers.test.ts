@@ -28,3 +28,34 @@ describe("toAllow / toDeny (registered by setupFiles)", () => {
     expect(() => expect(POLICY).not.toAllow("ecr:CreateRepository", { principal: PULLER, registry })).toThrowErrorMatchingSnapshot();
   });
 });
+
+describe("toGrantNoMoreThan / toGrantExactly", () => {
+  const repo = "arn:aws:ecr:us-west-2:444455556666:repository/*";
+  const ci = "arn:aws:iam::111122223333:role/ci";
+  const pull = { Sid: "Pull", Effect: "Allow", Principal: { AWS: ci }, Action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"], Resource: repo };
+  const policy = (...statements: unknown[]) => ({ Version: "2012-10-17", Statement: statements });
+  const options = { registry: { account: "444455556666", region: "us-west-2" } };
+  const before = policy(pull);
+  const renamed = policy({ ...pull, Sid: "PullForCi" });
+  const widened = policy({ ...pull, Principal: { AWS: "111122223333" } });
+  const narrowed = policy({ ...pull, Action: "ecr:BatchGetImage" });
+
+  it("pass", () => {
+    expect(renamed).toGrantNoMoreThan(before, options);
+    expect(narrowed).toGrantNoMoreThan(before, options);
+    expect(renamed).toGrantExactly(before, options);
+    expect(widened).toGrantExactly(before, { ...options, plus: [{ principal: "111122223333", actions: pull.Action }] });
+    expect(narrowed).toGrantExactly(before, { ...options, minus: [{ principal: ci, actions: ["ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"], repositories: repo }] });
+  });
+
+  it("negate with .not", () => {
+    expect(widened).not.toGrantNoMoreThan(before, options);
+    expect(narrowed).not.toGrantExactly(before, options);
+  });
+
+  it("fail with a message pinned by snapshot", () => {
+    expect(() => expect(widened).toGrantNoMoreThan(before, options)).toThrowErrorMatchingSnapshot();
+    expect(() => expect(widened).toGrantExactly(before, { ...options, plus: [{ principal: "*" }] })).toThrowErrorMatchingSnapshot();
+    expect(() => expect(renamed).not.toGrantNoMoreThan(before, options)).toThrowErrorMatchingSnapshot();
+  });
+});

@@ -13,9 +13,12 @@ function collectContext(entry: string, previous: Record<string, string | string[
   if (eq <= 0) throw new CommanderError(2, "ecrlint.context", `--context: expected key=value, got "${entry}"`);
   const key = entry.slice(0, eq);
   const value = entry.slice(eq + 1);
-  const existing = previous[key];
+  // Keys are data: "constructor" or "__proto__" is a key given on the command line, never something inherited.
+  const existing = Object.hasOwn(previous, key) ? previous[key] : undefined;
+  const next = Object.assign(Object.create(null) as Record<string, string | string[]>, previous);
   // Repeating a key makes it multi-valued, as aws:TagKeys is.
-  return { ...previous, [key]: existing === undefined ? value : [...(typeof existing === "string" ? [existing] : existing), value] };
+  next[key] = existing === undefined ? value : [...(typeof existing === "string" ? [existing] : existing), value];
+  return next;
 }
 
 /** `ecrlint explain <policy-file> --action A ...`: prints the decision and the trace of every statement. */

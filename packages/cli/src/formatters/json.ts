@@ -1,30 +1,54 @@
 import type { LintMessage } from "@ecrlint/core";
 import type { LintResult } from "../types.js";
-import type { Formatter } from "./shared.js";
+import { eslintRulesMeta, type Formatter } from "./shared.js";
 
 type AnyMessage = LintMessage & { suppressions?: unknown };
 
-/** ESLint's key order, so a diff against `eslint --format json` shows only real differences. */
+function suggestion(s: NonNullable<LintMessage["suggestions"]>[number]): Record<string, unknown> {
+  const data = (s as { data?: unknown }).data;
+  return data === undefined ? { messageId: s.messageId, fix: s.fix, desc: s.desc } : { messageId: s.messageId, data, fix: s.fix, desc: s.desc };
+}
+
+/**
+ * ESLint's key order, which differs by where a message comes from: a rule's report, a parse error or ignored file
+ * (`fatal` set), or ESLint itself (a directive or inline config problem: no `messageId`, severity after the place).
+ */
 function message(m: AnyMessage): Record<string, unknown> {
   const out: Record<string, unknown> = { ruleId: m.ruleId };
+  const fromLinter = m.fatal === undefined && m.messageId === undefined;
   if (m.fatal !== undefined) out.fatal = m.fatal;
-  out.severity = m.severity;
+  if (!fromLinter) out.severity = m.severity;
   out.message = m.message;
   if (m.line !== undefined) out.line = m.line;
   if (m.column !== undefined) out.column = m.column;
   if (m.messageId !== undefined) out.messageId = m.messageId;
   if (m.endLine !== undefined) out.endLine = m.endLine;
   if (m.endColumn !== undefined) out.endColumn = m.endColumn;
+  if (fromLinter) out.severity = m.severity;
   if (m.fix) out.fix = m.fix;
-  if (m.suggestions) out.suggestions = m.suggestions.map((s) => {
-      const data = (s as { data?: unknown }).data;
-      return data === undefined ? { messageId: s.messageId, fix: s.fix, desc: s.desc } : { messageId: s.messageId, data, fix: s.fix, desc: s.desc };
-    });
+  if (m.suggestions) out.suggestions = m.suggestions.map(suggestion);
   if (m.suppressions) out.suppressions = m.suppressions;
   return out;
 }
 
+/** A file named on the command line and skipped: ESLint's ignore result has its own key order and no `usedDeprecatedRules`. */
+function isIgnoreResult(r: LintResult): boolean {
+  return r.messages.length === 1 && r.messages[0]!.line === undefined && r.messages[0]!.fatal === false;
+}
+
 export function toEslintResult(r: LintResult): Record<string, unknown> {
+  if (isIgnoreResult(r)) {
+    return {
+      filePath: r.filePath,
+      messages: r.messages.map(message),
+      suppressedMessages: [],
+      errorCount: r.errorCount,
+      warningCount: r.warningCount,
+      fatalErrorCount: r.fatalErrorCount,
+      fixableErrorCount: r.fixableErrorCount,
+      fixableWarningCount: r.fixableWarningCount,
+    };
+  }
   const out: Record<string, unknown> = {
     filePath: r.filePath,
     messages: r.messages.map(message),
@@ -41,5 +65,19 @@ export function toEslintResult(r: LintResult): Record<string, unknown> {
   return out;
 }
 
-/** Exactly ESLint's `json` formatter: the results array, one line. */
+/** Exactly ESLint's `json` formatter: the results array, one line (the CLI ends it with a newline on stdout, as ESLint does). */
 export const json: Formatter = (results) => JSON.stringify(results.map(toEslintResult));
+
+/**
+ * ESLint's `json-with-metadata`: the results and `{ maxWarningsExceeded?, cwd, rulesMeta }`, where `rulesMeta` holds
+ * the ESLint meta of each rule that reported.
+ */
+export const jsonWithMetadata: Formatter = (results, context) =>
+  JSON.stringify({
+    results: results.map(toEslintResult),
+    metadata: {
+      ...(context.maxWarningsExceeded ? { maxWarningsExceeded: context.maxWarningsExceeded } : {}),
+      cwd: context.cwd,
+      rulesMeta: eslintRulesMeta(results, context),
+    },
+  });

@@ -1,14 +1,23 @@
+import { createHash } from "node:crypto";
 import { pathToFileURL } from "node:url";
+import type { LintMessage } from "@ecrlint/core";
+import type { SuppressedLintMessage } from "../types.js";
 import type { Log, Notification, ReportingDescriptor, Result } from "sarif";
 import { VERSION } from "../version.js";
 import { hasLocation, relativePath, severityName, type Formatter } from "./shared.js";
 
 const SRCROOT = "%SRCROOT%";
 
+/** A relative path as a URI reference: each segment percent-encoded (a space is `%20`), `/` kept. */
+function encodeUri(path: string): string {
+  return path.split("/").map(encodeURIComponent).join("/");
+}
+
 /**
  * SARIF 2.1.0 for code-scanning tools. Findings of rules become results; messages that belong to no rule (a file
  * that does not parse, an unused eslint-disable comment) become tool notifications, as ESLint's SARIF formatter
- * does, since code scanning needs a rule for every result. Paths are relative to the repository root.
+ * does, since code scanning needs a rule for every result. Paths are relative to the repository root. Suppressed
+ * findings are results with `suppressions`; a fatal parse error makes the run not `executionSuccessful`.
  */
 export const sarif: Formatter = (results, context) => {
   const ruleIds = Object.keys(context.rulesMeta).sort();
@@ -32,11 +41,15 @@ export const sarif: Formatter = (results, context) => {
   const artifacts: NonNullable<Log["runs"][number]["artifacts"]> = [];
   const sarifResults: Result[] = [];
   const notifications: Notification[] = [];
+  let fatal = false;
   for (const result of results) {
-    const uri = relativePath(context.rootDir, result.filePath);
+    const uri = encodeUri(relativePath(context.rootDir, result.filePath));
     const index = artifacts.length;
     artifacts.push({ location: { uri, uriBaseId: SRCROOT } });
-    for (const m of result.messages) {
+    const seen = new Map<string, number>();
+    const suppressed = new Set<LintMessage>(result.suppressedMessages);
+    for (const m of [...result.messages, ...result.suppressedMessages]) {
+      if (m.fatal) fatal = true;
       const physicalLocation = {
         artifactLocation: { uri, uriBaseId: SRCROOT, index },
         ...(hasLocation(m)
@@ -53,8 +66,23 @@ export const sarif: Formatter = (results, context) => {
       const level = severityName(m);
       const known = m.ruleId !== null ? ruleIndex.get(m.ruleId) : undefined;
       if (m.ruleId !== null && known !== undefined) {
-        sarifResults.push({ ruleId: m.ruleId, ruleIndex: known, level, message: { text: m.message }, locations: [{ physicalLocation }] });
-      } else {
+        // Stable across runs and line moves: the rule, the file, the message, and which of its equal findings it is.
+        const identity = `${m.ruleId}\0${uri}\0${m.message}`;
+        const occurrence = (seen.get(identity) ?? 0) + 1;
+        seen.set(identity, occurrence);
+        const fingerprint = createHash("sha256").update(`${identity}\0${occurrence}`).digest("hex");
+        sarifResults.push({
+          ruleId: m.ruleId,
+          ruleIndex: known,
+          level,
+          message: { text: m.message },
+          locations: [{ physicalLocation }],
+          partialFingerprints: { "ecrlint/v1": fingerprint },
+          ...(suppressed.has(m)
+            ? { suppressions: (m as SuppressedLintMessage).suppressions.map((x) => ({ kind: "inSource" as const, ...(x.justification ? { justification: x.justification } : {}) })) }
+            : {}),
+        });
+      } else if (!suppressed.has(m)) {
         notifications.push({
           level,
           message: { text: m.ruleId ? `${m.ruleId}: ${m.message}` : m.message },
@@ -82,7 +110,8 @@ export const sarif: Formatter = (results, context) => {
         originalUriBaseIds: { [SRCROOT]: { uri: rootUri } },
         artifacts,
         results: sarifResults,
-        invocations: [{ executionSuccessful: true, toolExecutionNotifications: notifications }],
+        // A file that could not be parsed was not checked: the run did not fully succeed.
+        invocations: [{ executionSuccessful: !fatal, toolExecutionNotifications: notifications }],
         columnKind: "utf16CodeUnits",
       },
     ],

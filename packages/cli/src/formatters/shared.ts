@@ -10,6 +10,8 @@ export interface FormatterContext {
   rootDir: string;
   rulesMeta: Record<string, RuleDescription>;
   color: boolean;
+  /** Set when there were more warnings than `--max-warnings`, as ESLint gives it to formatters. */
+  maxWarningsExceeded?: { maxWarnings: number; foundWarnings: number };
   /** What the run looked at: stylish closes a clean run with it, so that silence never reads as "not run". */
   stats?: RunStats;
   /** What the run says once beside the findings: SARIF carries them as tool notifications. */
@@ -30,4 +32,16 @@ export function hasLocation(m: LintMessage): boolean {
 
 export function severityName(m: LintMessage): "error" | "warning" {
   return m.fatal || m.severity === 2 ? "error" : "warning";
+}
+
+/** ESLint's `rulesMeta` for formatters: the ESLint meta of each rule that reported in `results`. */
+export function eslintRulesMeta(results: LintResult[], context: FormatterContext): Record<string, unknown> {
+  const rulesMeta: Record<string, unknown> = {};
+  for (const r of results) {
+    for (const m of [...r.messages, ...r.suppressedMessages]) {
+      const described = m.ruleId ? context.rulesMeta[m.ruleId] : undefined;
+      if (m.ruleId && described && !(m.ruleId in rulesMeta)) rulesMeta[m.ruleId] = described.eslintMeta;
+    }
+  }
+  return rulesMeta;
 }

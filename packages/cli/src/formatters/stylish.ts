@@ -73,7 +73,8 @@ export const stylish: Formatter = (results, context) => {
       .join("\n")}\n\n`;
   }
   const total = errors + warnings;
-  if (total === 0) return context.stats ? `${c.green("\u2714")} ${cleanSummary(context.stats)}\n` : "";
+  // One line, which the CLI ends as it ends every report (ESLint's console.log newline).
+  if (total === 0) return context.stats ? `${c.green("\u2714")} ${cleanSummary(context.stats)}` : "";
   output += `${summaryColor(
     c.bold(`\u2716 ${total}${pluralize(" problem", total)} (${errors}${pluralize(" error", errors)}, ${warnings}${pluralize(" warning", warnings)})`),
   )}\n`;

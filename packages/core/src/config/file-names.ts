@@ -1,7 +1,8 @@
-import { readdirSync, readFileSync, type Dirent } from "node:fs";
+import { readdirSync, type Dirent } from "node:fs";
 import { join } from "node:path";
 import { getDefaultSearchPlaces } from "cosmiconfig";
 import { parseJsonText, staticValue } from "../parse.js";
+import { readTextFile } from "../text-file.js";
 import type { ConfigError } from "./validate.js";
 
 const MODULE = "ecrlint";
@@ -18,13 +19,6 @@ export const CONFIG_FILE_NAMES: readonly string[] = (() => {
   names.push(`${MODULE}.config.json`, `${MODULE}.config.jsonc`);
   return names;
 })();
-
-/** Parses a `.jsonc` config (comments and trailing commas allowed); throws with the line, as cosmiconfig's loaders do. */
-export function loadJsonc(filePath: string, content: string): unknown {
-  const parsed = parseJsonText(content, "JSONC");
-  if (!parsed.ok) throw new Error(`${parsed.error.message} (line ${parsed.error.line}, column ${parsed.error.column})`);
-  return staticValue(parsed.ast);
-}
 
 /**
  * `[.]ecrlint[rc][.config|-config|_config][.qualifier…][.extension]`: the parts of a name that may be meant for a
@@ -90,8 +84,9 @@ function suggestion(name: string, inConfigFolder: boolean): string {
 function isReport(path: string, name: string): boolean {
   if (!/\.json[c5]?$/i.test(name)) return false;
   try {
-    const parsed = parseJsonText(readFileSync(path, "utf8"), "JSONC");
-    return parsed.ok && Array.isArray(staticValue(parsed.ast));
+    const read = readTextFile(path, { maxBytes: 1024 * 1024 });
+    const parsed = read.ok ? parseJsonText(read.text, "JSONC") : undefined;
+    return parsed?.ok === true && Array.isArray(staticValue(parsed.ast));
   } catch {
     return false;
   }
@@ -99,8 +94,17 @@ function isReport(path: string, name: string): boolean {
 
 function hasPackageJsonConfig(path: string): boolean {
   try {
-    const value = JSON.parse(readFileSync(path, "utf8")) as Record<string, unknown> | null;
-    return typeof value === "object" && value !== null && value[MODULE] !== undefined;
+    // Only a regular file is read (a package.json linked to /dev/zero never ends); a broken one is read by the
+    // loader, which says what is wrong when it mentions ecrlint.
+    const read = readTextFile(path, { maxBytes: 1024 * 1024 });
+    if (!read.ok) return false;
+    if (!/"ecrlint"/.test(read.text)) return false;
+    try {
+      const value = JSON.parse(read.text) as Record<string, unknown> | null;
+      return typeof value === "object" && value !== null && Object.hasOwn(value, MODULE);
+    } catch {
+      return true;
+    }
   } catch {
     return false;
   }
@@ -115,6 +119,12 @@ function entries(dir: string): Dirent[] {
 }
 
 const isFile = (e: Dirent) => e.isFile() || e.isSymbolicLink();
+
+/** A FIFO, socket or device under a config's name: reported, never opened (reading a FIFO waits forever). */
+function notRegular(dir: string, listing: Dirent[], prefix: string): ConfigError | undefined {
+  const special = listing.find((e) => !isFile(e) && !e.isDirectory() && CONFIG_FILE_NAMES.includes(prefix + e.name));
+  return special ? { filePath: join(dir, prefix + special.name), keyPath: "", message: "cannot read config: not a regular file" } : undefined;
+}
 
 /** The configs of one folder, nearest-first as ecrlint reads them, and what is wrong with its config files. */
 export interface ConfigFolder {
@@ -135,7 +145,10 @@ export function readConfigFolder(dir: string): ConfigFolder {
   const configs: string[] = [];
   const top = entries(dir);
   const listings: [string, Dirent[]][] = [["", top.filter(isFile)]];
-  if (top.some((e) => e.name === ".config" && e.isDirectory())) listings.push([".config/", entries(join(dir, ".config")).filter(isFile)]);
+  const inner = top.some((e) => e.name === ".config" && e.isDirectory()) ? entries(join(dir, ".config")) : [];
+  if (inner.length) listings.push([".config/", inner.filter(isFile)]);
+  const special = notRegular(dir, top, "") ?? notRegular(dir, inner, ".config/");
+  if (special) return { configs, problem: special };
   for (const [prefix, entries] of listings) {
     const inConfigFolder = prefix !== "";
     for (const entry of entries) {

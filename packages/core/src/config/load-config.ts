@@ -1,11 +1,11 @@
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
-import { createRequire } from "node:module";
-import { cosmiconfigSync, defaultLoadersSync } from "cosmiconfig";
+import { cosmiconfigSync } from "cosmiconfig";
 import picomatch from "picomatch";
 import { validateConfig, validateSettings, type ConfigError } from "./validate.js";
-import { CONFIG_FILE_NAMES, loadJsonc, readConfigFolder } from "./file-names.js";
+import { CONFIG_FILE_NAMES, readConfigFolder } from "./file-names.js";
+import { ConfigReadError, describeLoadError, describeThrown, LOADERS, MAX_CONFIG_BYTES, plainData } from "./loaders.js";
 import { registryFromEntry, registryFromPath, type RegistryContext, type RegistryEntry, type TrustContext } from "./registry.js";
 import type { DeclaredKind } from "../model/kinds.js";
 
@@ -27,7 +27,11 @@ export interface EcrlintConfig {
   trustedAccounts?: string[];
   trustedOrgs?: string[];
   rules?: Record<string, RuleSetting>;
+  diff?: { failOn?: DiffFailOn[] };
 }
+
+/** What `ecrlint diff --fail-on` and the config's `diff.failOn` gate on. */
+export type DiffFailOn = "new-public" | "new-external" | "lost-replication" | "any-gain";
 
 export interface LoadedConfig {
   config: EcrlintConfig;
@@ -41,26 +45,36 @@ export type ConfigResult = { ok: true; loaded: LoadedConfig | undefined } | { ok
 
 export const CONFIG_MODULE_NAME = "ecrlint";
 
-const requireConfig = createRequire(import.meta.url);
-
-/**
- * ESLint rules run synchronously, so configs load synchronously too: Node 20.19+ `require`s ES modules
- * (without top-level await), which covers `.mjs` and `.js` configs of `"type": "module"` packages.
- */
-function loadModuleSync(filePath: string): unknown {
-  const mod = requireConfig(filePath) as { default?: unknown; __esModule?: boolean };
-  return mod && typeof mod === "object" && "default" in mod ? mod.default : mod;
-}
-
-function describeLoadError(filePath: string | undefined, error: unknown): ConfigError {
-  const message = error instanceof Error ? error.message.split("\n")[0]! : String(error);
-  return { filePath, keyPath: "", message: `cannot read config: ${message}` };
-}
+export { MAX_CONFIG_BYTES } from "./loaders.js";
 
 function checked(raw: unknown, filePath: string | undefined, baseDir: string, validate = validateConfig): ConfigResult {
-  const errors = validate(raw, filePath);
+  let data: unknown;
+  try {
+    data = plainData(raw);
+  } catch (error) {
+    return { ok: false, error: { filePath, keyPath: "", message: `the config must be plain data (objects, lists, strings, numbers): ${describeThrown(error)}` } };
+  }
+  const errors = validate(data, filePath);
   if (errors.length > 0) return { ok: false, error: errors[0]! };
-  return { ok: true, loaded: { config: raw as EcrlintConfig, filePath, baseDir } };
+  return { ok: true, loaded: { config: data as EcrlintConfig, filePath, baseDir } };
+}
+
+/** Only a regular file of config size is handed to a loader: a FIFO or /dev/zero named as a config is its error. */
+function checkConfigFile(filePath: string): void {
+  const stats = statSync(filePath);
+  if (!stats.isFile()) throw new ConfigReadError("not a regular file");
+  if (stats.size > MAX_CONFIG_BYTES) throw new ConfigReadError(`${stats.size} bytes is over the ${MAX_CONFIG_BYTES}-byte limit for a config file`);
+}
+
+/**
+ * The nearest folder holding `.git` (a directory, or a file in worktrees and submodules): config search stops there,
+ * so a config above the repository (in a shared parent folder, in /tmp) is never loaded, let alone executed.
+ */
+export function repositoryRootOf(directory: string): string | undefined {
+  for (let dir = resolve(directory); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, ".git"))) return dir;
+    if (dirname(dir) === dir) return undefined;
+  }
 }
 
 /**
@@ -71,15 +85,13 @@ export class ConfigLocator {
   private readonly explorer;
   private readonly top: string;
   private readonly byDirectory = new Map<string, ConfigResult>();
-  /** Above a repository's root, where misnamed files are none of its business. */
-  private readonly byDirectoryOutside = new Map<string, ConfigResult>();
   private readonly byFile = new Map<string, ConfigResult>();
 
   constructor(private readonly stopDir?: string) {
     // cosmiconfig loads what the search finds, and finds the global config (~/.config/ecrlint) past the top.
     this.explorer = cosmiconfigSync(CONFIG_MODULE_NAME, {
       searchPlaces: [...CONFIG_FILE_NAMES],
-      loaders: { ...defaultLoadersSync, ".js": loadModuleSync, ".mjs": loadModuleSync, ".cjs": loadModuleSync, ".jsonc": loadJsonc },
+      loaders: LOADERS,
       ...(stopDir ? { stopDir } : {}),
       searchStrategy: "global",
     } as Parameters<typeof cosmiconfigSync>[1]);
@@ -89,35 +101,37 @@ export class ConfigLocator {
 
   /** The config found from `directory` upwards. */
   forDirectory(directory: string): ConfigResult {
-    return this.search(resolve(directory), true);
+    return this.search(resolve(directory));
   }
 
   /**
    * A folder's own config, else its parent's: one listing per folder (see readConfigFolder). A file named like a
-   * config that ecrlint does not read, or a second config, is an error inside the repository.
+   * config that ecrlint does not read, or a second config, is an error. The search stops at the repository root:
+   * nothing above a repository is its config (an `ecrlint.config.mjs` in a shared parent folder would run).
    */
-  private search(dir: string, insideRepository: boolean): ConfigResult {
-    const cache = insideRepository ? this.byDirectory : this.byDirectoryOutside;
-    const cached = cache.get(dir);
+  private search(dir: string): ConfigResult {
+    const cached = this.byDirectory.get(dir);
     if (cached) return cached;
     let result: ConfigResult | undefined;
     const folder = readConfigFolder(dir);
-    if (folder.problem && insideRepository) result = { ok: false, error: folder.problem };
+    if (folder.problem) result = { ok: false, error: folder.problem };
     for (const name of folder.configs) {
       result ??= this.loadFound(join(dir, name), dir);
     }
     if (!result) {
       const parent = dirname(dir);
-      if (dir === this.top || parent === dir) result = this.globalConfig(dir);
-      else result = this.search(parent, insideRepository && !existsSync(join(dir, ".git")));
+      if (existsSync(join(dir, ".git"))) result = { ok: true, loaded: undefined };
+      else if (dir === this.top || parent === dir) result = this.globalConfig(dir);
+      else result = this.search(parent);
     }
-    cache.set(dir, result);
+    this.byDirectory.set(dir, result);
     return result;
   }
 
   /** A config file found by the search; undefined when it is empty, so the search goes on (as cosmiconfig's does). */
   private loadFound(filePath: string, dir: string): ConfigResult | undefined {
     try {
+      checkConfigFile(filePath);
       const found = this.explorer.load(filePath);
       return found && !found.isEmpty ? checked(found.config, filePath, dir) : undefined;
     } catch (error) {
@@ -131,8 +145,33 @@ export class ConfigLocator {
       const found = this.explorer.search(dir);
       return found && !found.isEmpty ? checked(found.config, found.filepath, configDirectory(found.filepath)) : { ok: true, loaded: undefined };
     } catch (error) {
-      return { ok: false, error: describeLoadError((error as { filepath?: string }).filepath, error) };
+      const { filepath, code } = (error ?? {}) as { filepath?: string; code?: string };
+      // A home folder the user may not read (a run as another user that kept HOME) has no config for them.
+      if (!filepath && (code === "EACCES" || code === "EPERM" || code === "ENOTDIR")) return { ok: true, loaded: undefined };
+      return { ok: false, error: describeLoadError(filepath, error) };
     }
+  }
+
+  /**
+   * The folder of the outermost config file that governs `directory` from within `top` (a monorepo's root config,
+   * not a nested one), or undefined when none does: the extent of the project that cross-file rules read around a
+   * file, so a tree with its own config (an example, a fixture) is a project of its own.
+   */
+  outermostConfigDir(directory: string, top: string): string | undefined {
+    const inside = (dir: string) => {
+      const rel = relative(top, dir);
+      return rel === "" || (!rel.startsWith("..") && !isAbsolute(rel));
+    };
+    let found: string | undefined;
+    for (let dir = resolve(directory); inside(dir); ) {
+      const result = this.forDirectory(dir);
+      const loaded = result.ok ? result.loaded : undefined;
+      if (!loaded?.filePath || !inside(loaded.baseDir)) break;
+      found = loaded.baseDir;
+      if (loaded.baseDir === resolve(top)) break;
+      dir = dirname(loaded.baseDir);
+    }
+    return found;
   }
 
   /** An explicit `--config` file. */
@@ -142,10 +181,12 @@ export class ConfigLocator {
     if (cached) return cached;
     let result: ConfigResult;
     try {
+      checkConfigFile(abs);
       const found = this.explorer.load(abs);
       result = found ? checked(found.config ?? {}, abs, configDirectory(abs)) : { ok: true, loaded: undefined };
     } catch (error) {
-      result = { ok: false, error: describeLoadError(abs, error) };
+      const missing = (error as NodeJS.ErrnoException | null)?.code === "ENOENT";
+      result = { ok: false, error: describeLoadError(abs, missing ? new ConfigReadError("ENOENT: no such file") : error) };
     }
     this.byFile.set(abs, result);
     return result;

@@ -73,6 +73,19 @@ export const configSchema = {
     },
     trustedAccounts: { type: "array", items: { type: "string", pattern: "^\\d{12}$" } },
     trustedOrgs: { type: "array", items: { type: "string", pattern: "^o-[a-z0-9]{10,32}$" } },
+    diff: {
+      description: "Settings of `ecrlint diff`, the access review of a change.",
+      type: "object",
+      additionalProperties: false,
+      properties: {
+        failOn: {
+          description: "Exit 1 when the change grants public access (new-public), access to another account (new-external), any access (any-gain), or stops a replication (lost-replication).",
+          type: "array",
+          items: { enum: ["new-public", "new-external", "lost-replication", "any-gain"] },
+          uniqueItems: true,
+        },
+      },
+    },
     rules: {
       description: "Rule severities and options, by rule id without the @ecrlint/ prefix.",
       type: "object",
@@ -91,7 +104,7 @@ export const configSchema = {
 } as const;
 
 /** Keys of the config that only the runner reads: in ESLint, its own `files`, `ignores` and `rules` decide. */
-export const RUNNER_ONLY_KEYS = ["files", "ignores", "rules"] as const;
+export const RUNNER_ONLY_KEYS = ["files", "ignores", "rules", "diff"] as const;
 
 /** JSON Schema of `settings.ecrlint` in an ESLint config: the registry and trust keys of the config. */
 export const settingsSchema = {

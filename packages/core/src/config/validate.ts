@@ -8,6 +8,9 @@ export interface ConfigError {
   filePath: string | undefined;
   keyPath: string;
   message: string;
+  /** 1-based position of a syntax error in the file. */
+  line?: number;
+  column?: number;
 }
 
 type Validator = ReturnType<Ajv["compile"]>;
@@ -93,7 +96,7 @@ export function validateConfig(raw: unknown, filePath: string | undefined): Conf
 export function validateSettings(raw: unknown): ConfigError[] {
   return validateAgainst(compiled(settingsSchema), raw, undefined).map((error) =>
     (RUNNER_ONLY_KEYS as readonly string[]).includes(error.keyPath)
-      ? { ...error, message: `is read by the ecrlint runner only; in ESLint, the config's own \`${error.keyPath}\` decide` }
+      ? { ...error, message: error.keyPath === "diff" ? "is read by `ecrlint diff` only" : `is read by the ecrlint runner only; in ESLint, the config's own \`${error.keyPath}\` decide` }
       : error,
   );
 }
@@ -108,6 +111,6 @@ function validateAgainst(validate: Validator, raw: unknown, filePath: string | u
 }
 
 export function formatConfigError(error: ConfigError): string {
-  const where = error.filePath ?? "ecrlint settings";
+  const where = `${error.filePath ?? "ecrlint settings"}${error.line !== undefined ? `:${error.line}:${error.column ?? 1}` : ""}`;
   return `${where}: ${error.keyPath ? `${error.keyPath}: ` : ""}${error.message}`;
 }

@@ -48,12 +48,29 @@ function defaultPartition(policy: CompiledPolicy, resource: string): string {
 }
 
 /** Case-insensitive lookup without copying the context: contexts are small and most keys differ in length. */
+/**
+ * A request value as conditions compare it: a string or a list of strings. Callers from JavaScript may pass numbers
+ * or booleans (read as their text); anything else is no value at all, never an object a condition would choke on.
+ */
+function asContextValue(value: unknown): ContextValue | undefined {
+  if (typeof value === "string") return value;
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  if (!Array.isArray(value)) return undefined;
+  return value.flatMap((v) => (typeof v === "string" ? [v] : typeof v === "number" || typeof v === "boolean" ? [String(v)] : []));
+}
+
+/**
+ * The request's value for a key (already lower-cased). Only the context's own keys count: a condition key named
+ * "constructor" or "__proto__" is absent unless the request gives it, never what every JavaScript object inherits.
+ */
 function contextValue(context: RequestContext | undefined, key: string): ContextValue | undefined {
   if (!context) return undefined;
-  const exact = context[key];
-  if (exact !== undefined) return exact;
-  for (const name in context) {
-    if (name.length === key.length && name.toLowerCase() === key) return context[name];
+  if (Object.hasOwn(context, key)) {
+    const exact = asContextValue(context[key]);
+    if (exact !== undefined) return exact;
+  }
+  for (const name of Object.keys(context)) {
+    if (name.length === key.length && name.toLowerCase() === key) return asContextValue(context[name]);
   }
   return undefined;
 }

@@ -1,6 +1,7 @@
 import { ecrCatalog, type CatalogAction } from "../catalog.js";
 import { withStatements, type CompiledPolicy, type CompiledStatement } from "./compile.js";
 import { coversAction, failsWithoutKeys } from "./evaluate.js";
+import { DEFAULT_ANALYSIS_STEPS, WorkBudget } from "./budget.js";
 import { parseCaller, principalAccount } from "./principal.js";
 import { EmptyQueryError, queryPolicy } from "./query.js";
 import type { ContextValue, PrincipalKind, QueryWitness } from "./types.js";
@@ -55,6 +56,14 @@ export interface OutsiderQuery {
   tryNamedValues?: boolean;
   /** Callers an outsider can be (default: `OUTSIDER_KINDS`). */
   principalKinds?: readonly PrincipalKind[];
+  /** Work allowed for the whole search, every statement together (default: `DEFAULT_ANALYSIS_STEPS`). */
+  budget?: WorkBudget;
+}
+
+export interface OutsiderSearch {
+  found: OutsiderAccess[];
+  /** Allow statements (indexes) the search could not judge: the budget ran out first. Too complex to analyse. */
+  tooComplex: number[];
 }
 
 export interface OutsiderAccess {
@@ -212,24 +221,36 @@ function namesInsidersOnly(s: CompiledStatement, trust: Trust): boolean {
 
 /**
  * For each Allow statement, a request by an outsider (a principal of an account outside `trustedAccounts`, or an
- * anonymous caller) that the statement allows and no Deny statement cancels, if one exists.
+ * anonymous caller) that the statement allows and no Deny statement cancels, if one exists. The search of every
+ * statement shares one work budget; statements it could not judge in that budget are listed as too complex.
  */
-export function findOutsiderAccess(policy: CompiledPolicy, query: OutsiderQuery): OutsiderAccess[] {
+export function searchOutsiderAccess(policy: CompiledPolicy, query: OutsiderQuery): OutsiderSearch {
   const trust: Trust = { accounts: new Set(query.trustedAccounts), orgs: new Set(query.trustedOrgs ?? []), tryNamedValues: query.tryNamedValues ?? false };
   const kinds = query.principalKinds ?? OUTSIDER_KINDS;
+  const budget = query.budget ?? new WorkBudget(DEFAULT_ANALYSIS_STEPS);
   const taken = policyStrings(policy);
   const denies = policy.statements.filter((s) => s.effect === "Deny");
-  const found: OutsiderAccess[] = [];
+  const search: OutsiderSearch = { found: [], tooComplex: [] };
   for (const allow of policy.statements) {
     if (allow.effect !== "Allow" || allow.defects.length > 0 || namesInsidersOnly(allow, trust)) continue;
+    if (budget.exhausted) {
+      search.tooComplex.push(allow.index);
+      continue;
+    }
     const combos = settingsFor([allow, ...denies], trust, taken);
     if (!combos) continue;
     const grant = withStatements(policy, (s) => s === allow || s.effect === "Deny");
     const actions = actionClasses(allow, denies);
-    const access = searchGrant(grant, allow, actions, combos, { kinds, excludeAccounts: [...trust.accounts] });
-    if (access) found.push(access);
+    const access = searchGrant(grant, allow, actions, combos, { kinds, excludeAccounts: [...trust.accounts] }, budget);
+    if (access) search.found.push(access);
+    else if (budget.exhausted) search.tooComplex.push(allow.index);
   }
-  return found;
+  return search;
+}
+
+/** The outsider access {@link searchOutsiderAccess} finds, without the statements it could not judge. */
+export function findOutsiderAccess(policy: CompiledPolicy, query: OutsiderQuery): OutsiderAccess[] {
+  return searchOutsiderAccess(policy, query).found;
 }
 
 function searchGrant(
@@ -238,10 +259,11 @@ function searchGrant(
   actions: CatalogAction[],
   combos: Map<string, Setting>[],
   principals: { kinds: readonly PrincipalKind[]; excludeAccounts: string[] },
+  budget: WorkBudget,
 ): OutsiderAccess | undefined {
   for (const combo of combos) {
     const absent = new Set<string>();
-    const context: Record<string, ContextValue> = {};
+    const context = Object.create(null) as Record<string, ContextValue>;
     const namedContext: string[] = [];
     for (const [key, setting] of combo) {
       if (setting.absent) {
@@ -255,12 +277,13 @@ function searchGrant(
     for (const action of actions) {
       let result;
       try {
-        result = queryPolicy(grant, { action: action.name, context, absent: [...absent], anyContext: true, principals });
+        result = queryPolicy(grant, { action: action.name, context, absent: [...absent], anyContext: true, principals }, { budget });
       } catch (error) {
         // Principal kinds that leave no outsider to try: no access to report.
         if (error instanceof EmptyQueryError) continue;
         throw error;
       }
+      if (!result.allowed && budget.exhausted) return undefined;
       if (!result.allowed) continue;
       const trace = result.allowed.result.statements.find((t) => t.index === allow.index);
       return { statement: allow.index, witness: result.allowed, principalValue: trace?.principal.matchedValue, namedContext };

@@ -7,6 +7,7 @@ import { parseCidr, parseDate, parseNumber, type OperatorFamily } from "./operat
 import { parseCaller, type Caller, type PrincipalEntry } from "./principal.js";
 import { matchResolved, type Lookup, type Template } from "./template.js";
 import type { ContextValue, Decision, EvaluationRequest, PolicyQuery, PrincipalScope, QueryResult, QueryWitness } from "./types.js";
+import { DEFAULT_ANALYSIS_STEPS, TOO_COMPLEX, WorkBudget } from "./budget.js";
 import { alt, classWitnesses, cls, DIGIT, lit, plus, repeat, seq, star, ANY_CHAR, type GlobSpec, type Shape } from "./witness.js";
 
 export interface QueryOptions {
@@ -19,6 +20,17 @@ export interface QueryOptions {
    * them (default true); false tries every combination of every key's cases, for cross-checking.
    */
   factor?: boolean;
+  /**
+   * Work allowed, in steps: share one budget between the queries of one analysis (default: a budget of
+   * `DEFAULT_ANALYSIS_STEPS` for this query alone). When it runs out the answer is inconclusive, too complex.
+   */
+  budget?: WorkBudget;
+}
+
+/** What bounds every class search of one query. */
+interface SearchLimits {
+  maxStates: number;
+  budget: WorkBudget;
 }
 
 const DERIVED = new Set(["aws:principalarn", "aws:principalaccount", "aws:principaltype", "aws:principalisawsservice"]);
@@ -119,7 +131,7 @@ interface PrincipalSpace {
 
 const FRESH_FEDERATED = ["accounts.google.com", "graph.facebook.com", "www.amazon.com", "cognito-identity.amazonaws.com"];
 
-function principalSpace(policy: CompiledPolicy, query: PolicyQuery, given: Lookup, gathered: Gathered, literalAccounts: Set<string>, maxStates: number): PrincipalSpace {
+function principalSpace(policy: CompiledPolicy, query: PolicyQuery, given: Lookup, gathered: Gathered, literalAccounts: Set<string>, limits: SearchLimits): PrincipalSpace {
   const accountGlobs: GlobSpec[] = [];
   // Kinds are told apart even when no pattern does, so that a scope by kind finds its principals.
   const kindGlob = (text: string): GlobSpec => ({ pattern: { text, literalAt: undefined }, ignoreCase: false, wildcards: true });
@@ -216,8 +228,8 @@ function principalSpace(policy: CompiledPolicy, query: PolicyQuery, given: Looku
     if (caller.kind === "canonical-user") canonical.add(caller.value!);
   }
 
-  const accounts = classWitnesses({ shape: ACCOUNT_SHAPE, globs: accountGlobs, maxStates });
-  const names = classWitnesses({ shape: PRINCIPAL_NAME_SHAPE, globs: nameGlobs, maxStates });
+  const accounts = classWitnesses({ shape: ACCOUNT_SHAPE, globs: accountGlobs, ...limits });
+  const names = classWitnesses({ shape: PRINCIPAL_NAME_SHAPE, globs: nameGlobs, ...limits });
   const complete = accounts.complete && names.complete;
   if (!complete) gathered.reasons.push("too many principal patterns to split into cases");
 
@@ -336,7 +348,7 @@ interface ResourceSpace {
  * the key can take, so it joins the split as if the variable were `*` (IAM User Guide, policy variables: the value
  * is substituted as literal text, so the repositories some value lets in are those `*` matches there).
  */
-function resourceSpace(policy: CompiledPolicy, action: string, resourcePrefix: string | undefined, lookup: Lookup, maxStates: number, wildcardKeys?: ReadonlySet<string>): ResourceSpace {
+function resourceSpace(policy: CompiledPolicy, action: string, resourcePrefix: string | undefined, lookup: Lookup, limits: SearchLimits, wildcardKeys?: ReadonlySet<string>): ResourceSpace {
   const catalogAction = findEcrAction(action);
   if (catalogAction && catalogAction.resourceTypes.length === 0) return { values: ["*"], complete: true };
   const globs: GlobSpec[] = [];
@@ -347,11 +359,11 @@ function resourceSpace(policy: CompiledPolicy, action: string, resourcePrefix: s
     }
   }
   if (!catalogAction) {
-    const r = classWitnesses({ shape: ANY_VALUE, globs, maxStates });
+    const r = classWitnesses({ shape: ANY_VALUE, globs, ...limits });
     return { values: r.witnesses.map((w) => w.value), complete: r.complete };
   }
   const { shape, prefix, base } = resourceShape(policy, globs, resourcePrefix);
-  const r = classWitnesses({ shape, ...(prefix ? { prefix } : {}), globs: [...globs, minNameLength(base)], maxStates });
+  const r = classWitnesses({ shape, ...(prefix ? { prefix } : {}), globs: [...globs, minNameLength(base)], ...limits });
   return { values: r.witnesses.filter((w) => w.matches[w.matches.length - 1]).map((w) => w.value), complete: r.complete };
 }
 
@@ -380,14 +392,40 @@ function formatIp(version: 4 | 6, value: bigint): string {
   return Array.from({ length: 8 }, (_, i) => ((value >> BigInt(16 * (7 - i))) & 0xffffn).toString(16)).join(":");
 }
 
-function numericCases(literals: number[], format: (n: number) => string): string[] {
+/**
+ * A date case as a request would carry it: ISO 8601, or epoch seconds past the last instant a Date can print
+ * (year 275,760), where `toISOString` would throw.
+ */
+function formatDateCase(ms: number): string {
+  const date = new Date(Math.round(ms));
+  return Number.isNaN(date.getTime()) ? String(Math.max(0, Math.round(ms / 1000))) : date.toISOString();
+}
+
+/** Values below, at, between and above the literals, `step` apart from them (dates: a second, which epoch seconds can say). */
+/** What one evaluation of a request costs: each statement's principal, action, resource and condition values. */
+const evaluationCost = new WeakMap<CompiledPolicy, number>();
+
+function evaluationSteps(policy: CompiledPolicy): number {
+  let steps = evaluationCost.get(policy);
+  if (steps === undefined) {
+    steps = 1;
+    for (const s of policy.statements) {
+      steps += 1 + (s.principal?.entries.length ?? 0) + (s.action?.patterns.length ?? 0) + (s.resource?.patterns.length ?? 0);
+      for (const c of s.conditions) steps += 1 + c.values.length;
+    }
+    evaluationCost.set(policy, steps);
+  }
+  return steps;
+}
+
+function numericCases(literals: number[], format: (n: number) => string, step = 1): string[] {
   const sorted = [...new Set(literals)].sort((a, b) => a - b);
   if (sorted.length === 0) return [format(0)];
-  const out = [format(sorted[0]! - 1)];
+  const out = [format(sorted[0]! - step)];
   sorted.forEach((n, i) => {
     out.push(format(n));
     const next = sorted[i + 1];
-    out.push(format(next === undefined ? n + 1 : (n + next) / 2));
+    out.push(format(next === undefined ? n + step : (n + next) / 2));
   });
   return out;
 }
@@ -416,7 +454,7 @@ function conditionsByDimension(policy: CompiledPolicy, dimensions: readonly { na
 }
 
 /** The values of one context key that tell every case of the policy apart. */
-function contextCases(key: string, conditions: CompiledCondition[], lookup: Lookup, gathered: Gathered, maxStates: number): ContextChoice[] {
+function contextCases(key: string, conditions: CompiledCondition[], lookup: Lookup, gathered: Gathered, limits: SearchLimits): ContextChoice[] {
   const families = new Set<OperatorFamily>();
   let setOperators = false;
   for (const c of conditions) {
@@ -434,7 +472,7 @@ function contextCases(key: string, conditions: CompiledCondition[], lookup: Look
   });
   if (families.has("string")) {
     const globs = conditions.flatMap((c) => (c.operator && c.operator.base.family !== "numeric" && c.operator.base.family !== "date" && c.operator.base.family !== "ip" ? conditionGlobs(c, lookup) : []));
-    const r = classWitnesses({ shape: ANY_VALUE, globs, maxStates });
+    const r = classWitnesses({ shape: ANY_VALUE, globs, ...limits });
     if (!r.complete) gathered.reasons.push(`too many patterns on ${key} to split into cases`);
     for (const w of r.witnesses) values.add(w.value);
     // The empty string is a value too (and an empty data set under ForAllValues/ForAnyValue): a case of its own
@@ -448,7 +486,7 @@ function contextCases(key: string, conditions: CompiledCondition[], lookup: Look
   }
   if (families.has("date")) {
     const dates = conditions.filter((c) => c.operator?.base.family === "date").flatMap(resolved).map(parseDate).filter((n): n is number => n !== undefined);
-    for (const v of numericCases(dates, (ms) => new Date(Math.round(ms)).toISOString())) values.add(v);
+    for (const v of numericCases(dates, formatDateCase, 1000)) values.add(v);
     values.add("not-a-date");
   }
   if (families.has("ip")) {
@@ -654,6 +692,9 @@ export function queryPolicy(policy: CompiledPolicy | unknown, query: PolicyQuery
   const compiled = compilePolicy(policy);
   const maxEvaluations = options.maxEvaluations ?? 200_000;
   const maxStates = options.maxStates ?? 50_000;
+  const budget = options.budget ?? new WorkBudget(DEFAULT_ANALYSIS_STEPS);
+  const stepsBefore = budget.steps;
+  const limits: SearchLimits = { maxStates, budget };
   const gathered: Gathered = { reasons: [] };
   const givenContext = new Map<string, ContextValue>();
   for (const [k, v] of Object.entries(query.context ?? {})) givenContext.set(k.toLowerCase(), v);
@@ -746,7 +787,7 @@ export function queryPolicy(policy: CompiledPolicy | unknown, query: PolicyQuery
 
   let callers: Caller[];
   if (principalOmitted) {
-    callers = principalSpace(relevant, query, given, gathered, literalAccounts, maxStates).callers;
+    callers = principalSpace(relevant, query, given, gathered, literalAccounts, limits).callers;
   } else {
     callers = [fixedPrincipal!.caller];
   }
@@ -754,7 +795,7 @@ export function queryPolicy(policy: CompiledPolicy | unknown, query: PolicyQuery
   const keyCases: [string, ContextChoice[]][] = [];
   for (const [key, conditions] of contextKeys) {
     const name = conditions[0]?.keyText ?? resourceVariables.get(key)?.name ?? key;
-    keyCases.push([name, contextCases(name, conditions, given, gathered, maxStates)]);
+    keyCases.push([name, contextCases(name, conditions, given, gathered, limits)]);
     quantified.push(name);
   }
   for (const name of perResourceKeys.values()) quantified.push(name);
@@ -784,7 +825,7 @@ export function queryPolicy(policy: CompiledPolicy | unknown, query: PolicyQuery
     if (!resourceOmitted) return [query.resource!];
     let space = resourceCache.get(cacheKey);
     if (!space) {
-      space = resourceSpace(relevant, query.action, query.resourcePrefix, lookup, maxStates, wildcardKeys);
+      space = resourceSpace(relevant, query.action, query.resourcePrefix, lookup, limits, wildcardKeys);
       if (resourceCache.size > 2_000) resourceCache.clear();
       resourceCache.set(cacheKey, space);
     }
@@ -803,7 +844,9 @@ export function queryPolicy(policy: CompiledPolicy | unknown, query: PolicyQuery
         const representatives = dimensions.map(({ names, cases }, d) => {
           const byVector = new Map<string, ContextChoice[]>();
           for (const choice of cases) {
-            const context: Record<string, ContextValue> = { ...(query.context ?? {}) };
+            if (!budget.spend(1 + factored[d]!.length)) break;
+            // Keys are data: "__proto__" from a policy is a key of the request, not its prototype.
+            const context = Object.assign(Object.create(null) as Record<string, ContextValue>, query.context);
             names.forEach((name, i) => {
               if (choice[i] !== undefined) context[name] = choice[i]!;
             });
@@ -819,7 +862,8 @@ export function queryPolicy(policy: CompiledPolicy | unknown, query: PolicyQuery
             capped = true;
             break outerFactored;
           }
-          const context: Record<string, ContextValue> = { ...(query.context ?? {}) };
+          if (!budget.spend(evaluationSteps(relevant))) break outerFactored;
+          const context = Object.assign(Object.create(null) as Record<string, ContextValue>, query.context);
           let rest = index;
           dimensions.forEach(({ names }, d) => {
             const choices = representatives[d]!;
@@ -841,7 +885,8 @@ export function queryPolicy(policy: CompiledPolicy | unknown, query: PolicyQuery
   } else if (total * callers.length > maxEvaluations) capped = true;
   if (!factored) outer: for (const caller of callers) {
     for (let index = 0; index < total; index++) {
-      const context: Record<string, ContextValue> = { ...(query.context ?? {}) };
+      // Keys are data: "__proto__" from a policy is a key of the witness, not its prototype.
+      const context = Object.assign(Object.create(null) as Record<string, ContextValue>, query.context);
       let rest = index;
       for (const { names, cases } of dimensions) {
         const choice = cases[rest % cases.length]!;
@@ -864,6 +909,7 @@ export function queryPolicy(policy: CompiledPolicy | unknown, query: PolicyQuery
             capped = true;
             break outer;
           }
+          if (!budget.spend(evaluationSteps(relevant))) break outer;
           result.evaluated++;
           const request: EvaluationRequest = { principal: caller.text, action: query.action, resource, context: requestContext };
           if (Object.keys(requestContext).length === 0) delete request.context;
@@ -874,7 +920,8 @@ export function queryPolicy(policy: CompiledPolicy | unknown, query: PolicyQuery
       }
     }
   }
-  if (result.evaluated === 0 && !capped) {
+  // Nothing evaluated proves nothing, unless the search was cut short: then the answer is inconclusive, with why.
+  if (result.evaluated === 0 && !capped && !budget.exhausted && gathered.reasons.length === 0) {
     throw new EmptyQueryError(
       callers.length === 0
         ? `No principal fits the principal scope ${JSON.stringify(query.principals ?? {})}, so the query would evaluate no request: an answer would prove nothing.`
@@ -882,6 +929,12 @@ export function queryPolicy(policy: CompiledPolicy | unknown, query: PolicyQuery
     );
   }
   if (capped) gathered.reasons.push(`more than ${maxEvaluations} cases to try`);
+  result.steps = budget.steps - stepsBefore;
+  if (budget.exhausted) {
+    result.tooComplex = true;
+    // Whatever else was cut short, this is the reason that matters: the search did not run to its end.
+    gathered.reasons.unshift(`${TOO_COMPLEX} (over ${budget.limit.toLocaleString("en-US")} steps)`);
+  }
   const named = new Set([...literalAccounts, ...accountsIn(compiled)]);
   const witness = (request: EvaluationRequest | undefined): QueryWitness | undefined => {
     if (!request) return undefined;

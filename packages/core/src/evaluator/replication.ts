@@ -1,6 +1,8 @@
 import { parseArn } from "../arn.js";
 import { withStatements, type CompiledPolicy } from "./compile.js";
 import { evaluateRequest } from "./evaluate.js";
+import { DEFAULT_ANALYSIS_STEPS, WorkBudget } from "./budget.js";
+import { parseCaller } from "./principal.js";
 import { EmptyQueryError, queryPolicy } from "./query.js";
 import type { PolicyQuery } from "./types.js";
 
@@ -29,6 +31,8 @@ export interface ReplicationGrantQuery {
    * the destination's account and Region.
    */
   repositories: { pattern: string } | { prefix: string };
+  /** Work allowed for this question (default: `DEFAULT_ANALYSIS_STEPS`). */
+  budget?: WorkBudget;
 }
 
 export type ReplicationGrant =
@@ -37,7 +41,9 @@ export type ReplicationGrant =
   /** An Allow covers the replication, and this Deny statement cancels it. */
   | { status: "cancelled"; deny: { index: number; line: number | undefined } }
   /** The pattern names no repository that can be asked about (a wildcard Region and no destination Region…). */
-  | { status: "undetermined" };
+  | { status: "undetermined" }
+  /** The work budget ran out before an answer: too complex to analyse. */
+  | { status: "too-complex" };
 
 /** A concrete repository ARN inside a Resource pattern (`repository/prod-*` → `repository/prod-ecrlint-…`). */
 function probeResource(pattern: string, destination: DestinationRegistry): string | undefined {
@@ -85,28 +91,35 @@ export function replicationGrant(policy: CompiledPolicy, query: ReplicationGrant
   // Many sources replicate into one destination: each question is answered once per compiled policy.
   let answers = grants.get(policy);
   if (!answers) grants.set(policy, (answers = new Map()));
-  const key = JSON.stringify([query.source, query.destination.partition, query.destination.account, query.destination.region, query.repositories]);
+  // One query per distinct probe: two patterns that name the same repository to ask about share the answer.
+  const request = parseCaller(query.source) ? replicationQuery(query) : undefined;
+  const key = JSON.stringify(request ?? [query.source, query.destination, query.repositories]);
   let answer = answers.get(key);
-  if (!answer) answers.set(key, (answer = decideGrant(policy, query)));
+  if (!answer) answers.set(key, (answer = decideGrant(policy, query, request)));
   return answer;
 }
 
 const grants = new WeakMap<CompiledPolicy, Map<string, ReplicationGrant>>();
 
-function decideGrant(policy: CompiledPolicy, query: ReplicationGrantQuery): ReplicationGrant {
-  const request = replicationQuery(query);
+function decideGrant(policy: CompiledPolicy, query: ReplicationGrantQuery, request: PolicyQuery | undefined): ReplicationGrant {
+  // A source no request can come from (an IAM group, a malformed ARN) cannot be asked about; valid-principal says why.
   if (!request) return { status: "undetermined" };
+  const budget = query.budget ?? new WorkBudget(DEFAULT_ANALYSIS_STEPS);
   let result;
   try {
-    result = queryPolicy(policy, request);
+    result = queryPolicy(policy, request, { budget });
   } catch (error) {
     // A prefix that no repository name can start with leaves nothing to ask about.
     if (error instanceof EmptyQueryError) return { status: "undetermined" };
     throw error;
   }
-  if (result.allowed || (result.status === "inconclusive" && !result.explicitDeny)) return { status: "granted" };
+  if (result.allowed) return { status: "granted" };
+  if (result.tooComplex) return { status: "too-complex" };
+  if (result.status === "inconclusive" && !result.explicitDeny) return { status: "granted" };
   // Which Deny stands in the way: ask the Allow statements alone, then see who decides that request.
-  const allowed = queryPolicy(withoutDenies(policy), request).allowed;
+  const withoutDeny = queryPolicy(withoutDenies(policy), request, { budget });
+  if (!withoutDeny.allowed && withoutDeny.tooComplex) return { status: "too-complex" };
+  const allowed = withoutDeny.allowed;
   if (!allowed) return { status: "missing" };
   const decided = evaluateRequest(policy, allowed.request);
   const deny = decided.deciding[0];

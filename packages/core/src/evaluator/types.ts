@@ -144,6 +144,10 @@ export interface QueryResult {
   explicitDeny?: QueryWitness;
   /** How many concrete requests were evaluated. */
   evaluated: number;
+  /** Work spent, in steps (see `WorkBudget`). */
+  steps?: number;
+  /** The work budget ran out: the answer is inconclusive because the policy is too complex to analyse. */
+  tooComplex?: boolean;
   /** What was quantified over (`principal`, `resource`, context keys). */
   quantified: string[];
 }

@@ -1,3 +1,4 @@
+import { DEFAULT_SEARCH_STEPS, WorkBudget } from "./budget.js";
 import type { Resolved } from "./template.js";
 
 /**
@@ -204,6 +205,9 @@ const UNIVERSE = (() => {
   return out;
 })();
 
+/** Steps one transition of the class search counts for, against one statement part of an evaluation. */
+const SEARCH_STEP_WEIGHT = 4;
+
 export interface ClassWitness {
   value: string;
   /** Which globs the value matches, in the order given. */
@@ -217,11 +221,15 @@ export interface WitnessOptions {
   globs: readonly GlobSpec[];
   /** Cap on explored product states; when reached the answer is marked incomplete. */
   maxStates?: number;
+  /** Work allowed, shared with the caller's other searches (default: `DEFAULT_SEARCH_STEPS` of its own). */
+  budget?: WorkBudget;
 }
 
 export interface WitnessResult {
   witnesses: ClassWitness[];
   complete: boolean;
+  /** The search stopped because the budget ran out. */
+  exhausted?: boolean;
 }
 
 /** One shortest value per class of values that the globs tell apart. */
@@ -229,6 +237,7 @@ export function classWitnesses(options: WitnessOptions): WitnessResult {
   const shape = buildShape(options.shape);
   const globs = options.globs.map(tokenize);
   const maxStates = options.maxStates ?? 50_000;
+  const budget = options.budget ?? new WorkBudget(DEFAULT_SEARCH_STEPS);
 
   // Characters outside every glob only differ by the shape's classes, so one representative per class pattern is enough.
   const patternChars = new Set<string>();
@@ -277,9 +286,19 @@ export function classWitnesses(options: WitnessOptions): WitnessResult {
   let queue: { shape: number[]; globs: number[][]; path: string }[] = shapeSet.length ? [{ shape: shapeSet, globs: globSets, path: "" }] : [];
   seen.add(key(shapeSet, globSets));
   let complete = true;
-  while (queue.length) {
+  let exhausted = false;
+  search: while (queue.length) {
     const nextQueue: typeof queue = [];
     for (const node of queue) {
+      // Each node steps the shape's state set and every glob's through every character of the alphabet; a transition
+      // (new sets, sorted, keyed, remembered) costs several times an evaluation step.
+      let work = alphabet.length * (1 + node.shape.length);
+      for (const set of node.globs) work += alphabet.length * set.length;
+      if (!budget.spend(work * SEARCH_STEP_WEIGHT)) {
+        complete = false;
+        exhausted = true;
+        break search;
+      }
       if (node.shape.includes(shape.accept)) {
         const matches = globs.map((g, i) => node.globs[i]!.includes(g.tokens.length));
         const id = matches.map((m) => (m ? "1" : "0")).join("");
@@ -301,5 +320,5 @@ export function classWitnesses(options: WitnessOptions): WitnessResult {
     }
     queue = nextQueue;
   }
-  return { witnesses: [...witnesses.values()], complete };
+  return { witnesses: [...witnesses.values()], complete, ...(exhausted ? { exhausted } : {}) };
 }

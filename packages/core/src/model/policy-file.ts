@@ -1,4 +1,4 @@
-import { parseJsonText, rootExpression, syntaxForFile, type JsonProgram, type ParseProblem } from "../parse.js";
+import { parseJsonText, rootExpression, type JsonProgram, type ParseProblem } from "../parse.js";
 import { readPolicyDocument, type PolicyDocument, findProperty, stringOf } from "./policy.js";
 import {
   pullThroughCacheNodes,
@@ -261,13 +261,11 @@ export function readEcrFile(text: string, options: ReadOptions = {}): FileReadin
 export function parseEcrFile(text: string, options: ReadOptions = {}): FileReading {
   if (isYamlFile(options.filePath, text)) return readYamlTemplate(text, options);
   if (isTerraformFile(options.filePath)) return readTerraform(text, options);
-  if (isTerraformJsonFile(options.filePath)) {
-    const parsed = parseJsonText(text, "JSON");
-    if (!parsed.ok) return { status: "parse-error", error: parsed.error };
-    return readTerraformJsonAst(parsed.ast, options);
-  }
-  const parsed = parseJsonText(text, syntaxForFile(options.filePath));
+  // Every extension is read as leniently as ESLint reads it with the plugin's configs (jsonc-eslint-parser without a
+  // `jsonSyntax`): a trailing comma in a `.jsonc` file is not a parse error in one front end and fine in the other.
+  const parsed = parseJsonText(text);
   if (!parsed.ok) return { status: "parse-error", error: parsed.error };
+  if (isTerraformJsonFile(options.filePath)) return readTerraformJsonAst(parsed.ast, options);
   return readAst(parsed.ast, options);
 }
 

@@ -116,6 +116,21 @@ function findProperty(node: JsonObject, name: string): JsonProperty | undefined 
   return found;
 }
 
+/**
+ * The properties of an object whose keys are data (principal types, condition operators, condition keys), one per
+ * key: the last of duplicates, as JSON.parse and so the evaluator keep it. Reading the first as well made a rule
+ * report a principal the evaluator never sees, and offer a fix that could never satisfy it.
+ */
+function lastOfEachKey(node: JsonObject): JsonProperty[] {
+  const last = new Map<string, JsonProperty>();
+  for (const p of node.properties) {
+    const name = propertyName(p);
+    last.delete(name);
+    last.set(name, p);
+  }
+  return [...last.values()].sort((a, b) => a.range[0] - b.range[0]);
+}
+
 export function stringOf(node: JsonExpression): string | undefined {
   if (node.type === "JSONLiteral" && typeof node.value === "string") return node.value;
   if (node.type === "JSONTemplateLiteral") return node.quasis[0]?.value.cooked ?? undefined;
@@ -232,7 +247,7 @@ function readPrincipal(property: JsonProperty | undefined, reading: Reading): Pr
     return { property, wildcard: undefined, entries: [] };
   }
   const entries: PrincipalEntry[] = [];
-  for (const p of node.properties) {
+  for (const p of lastOfEachKey(node)) {
     const list = readStringList(p, reading);
     entries.push({ type: propertyName(p), property: p, values: list?.values ?? [] });
   }
@@ -253,7 +268,7 @@ function readCondition(property: JsonProperty | undefined, reading: Reading): Co
     return { property, operators: [] };
   }
   const operators: ConditionOperatorBlock[] = [];
-  for (const opProp of node.properties) {
+  for (const opProp of lastOfEachKey(node)) {
     const block: ConditionOperatorBlock = { operator: propertyName(opProp), property: opProp, keys: [] };
     operators.push(block);
     if (unknownPart(opProp.value, reading)) continue;
@@ -265,7 +280,7 @@ function readCondition(property: JsonProperty | undefined, reading: Reading): Co
       });
       continue;
     }
-    for (const keyProp of opProp.value.properties) {
+    for (const keyProp of lastOfEachKey(opProp.value)) {
       const keyBlock: ConditionKeyBlock = { key: propertyName(keyProp), property: keyProp, values: [], invalidValues: [] };
       block.keys.push(keyBlock);
       const raw = keyProp.value;

@@ -1,0 +1,164 @@
+import { relative } from "node:path";
+import { ConfigLocator, readEcrFile, registryForFile, type ConfigResult, type DiffFailOn, type LoadedConfig, type PolicyFile, type RegistryContext } from "@ecrlint/core";
+import { compilePolicy, diffAccess, summarizeAccessDiff, type AccessChange, type AccessDiff, type InconclusiveChange } from "@ecrlint/core/evaluator";
+import picomatch from "picomatch";
+import { toPosix } from "./discover.js";
+import { configError, EcrlintError } from "./errors.js";
+import { filesChangedSince, type ChangedFile } from "./git.js";
+
+export const FAIL_ON_NAMES: readonly DiffFailOn[] = ["new-public", "new-external", "lost-replication", "any-gain"];
+
+/** A row as the report carries it: the engine's row and the command that reproduces its witness. */
+export interface DiffRow extends AccessChange {
+  /** `ecrlint explain <file> …`: the witness on the working tree's version (on the base, run it on `git show <base>:<file>`). */
+  explain: string;
+}
+
+export interface DiffDocument {
+  /** Where the policy sits in its file: "" for the whole file, else the host's property path. */
+  path: string;
+  kind: string;
+  status: AccessDiff["status"];
+  summary: string;
+  gained: DiffRow[];
+  lost: DiffRow[];
+  inconclusive: InconclusiveChange[];
+}
+
+export interface DiffFile {
+  /** From the working directory, with slashes. */
+  path: string;
+  /** From the repository root, with slashes (SARIF locations). */
+  repositoryPath: string;
+  documents: DiffDocument[];
+}
+
+/** The report `ecrlint diff` prints; its JSON form is described by `@ecrlint/cli/schema/diff.json`. */
+export interface DiffReport {
+  schemaVersion: 1;
+  base: string;
+  baseCommit: string;
+  summary: string;
+  status: AccessDiff["status"];
+  files: DiffFile[];
+  failOn: DiffFailOn[];
+  /** The gates of `failOn` that the change trips. */
+  failed: DiffFailOn[];
+}
+
+export interface DiffOptions {
+  cwd: string;
+  base: string;
+  patterns?: string[];
+  configFile?: string;
+  failOn?: DiffFailOn[];
+}
+
+type PolicyDocumentFile = Extract<PolicyFile, { kind: "registry-policy" | "repository-policy" }>;
+
+const EMPTY_POLICY = { Version: "2012-10-17", Statement: [] };
+
+function unwrap(result: ConfigResult): LoadedConfig | undefined {
+  if (!result.ok) throw configError(result.error);
+  return result.loaded;
+}
+
+function policies(text: string | undefined, filePath: string, registry: RegistryContext): PolicyDocumentFile[] {
+  if (text === undefined) return [];
+  const reading = readEcrFile(text.replace(/^\uFEFF/, ""), { filePath, registry });
+  if (reading.status !== "ours") return [];
+  return reading.documents.filter((d): d is PolicyDocumentFile => d.kind === "registry-policy" || d.kind === "repository-policy");
+}
+
+function quote(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The explain command line of a witness. */
+export function explainCommand(file: string, row: AccessChange): string {
+  const args = ["ecrlint", "explain", file, "--action", row.witness.action, "--principal", row.witness.principal, "--resource", row.witness.resource];
+  for (const [key, value] of Object.entries(row.witness.context ?? {})) for (const v of typeof value === "string" ? [value] : value) args.push("--context", `${key}=${v}`);
+  return args.map(quote).join(" ");
+}
+
+function matcher(patterns: string[] | undefined): (path: string) => boolean {
+  if (!patterns?.length) return () => true;
+  const globs = picomatch(patterns, { dot: true });
+  const folders = patterns.map((p) => toPosix(p).replace(/\/+$/, ""));
+  return (path) => globs(path) || folders.some((f) => f === "." || path === f || path.startsWith(`${f}/`));
+}
+
+function diffFile(file: ChangedFile, cwd: string, registry: RegistryContext): DiffFile | undefined {
+  const before = policies(file.before, file.filePath, registry);
+  const after = policies(file.after, file.filePath, registry);
+  if (!before.length && !after.length) return undefined;
+  const path = toPosix(relative(cwd, file.filePath));
+  const documents: DiffDocument[] = [];
+  // Documents pair by their place in the host; a policy only on one side is compared with an empty one.
+  const places = [...new Set([...before, ...after].map((d) => d.host.path))];
+  for (const place of places) {
+    const old = before.find((d) => d.host.path === place);
+    const now = after.find((d) => d.host.path === place);
+    const diff = diffAccess(old ? compilePolicy(old.policy, { registry }) : compilePolicy(EMPTY_POLICY, { registry }), now ? compilePolicy(now.policy, { registry }) : compilePolicy(EMPTY_POLICY, { registry }), { registry });
+    const withExplain = (row: AccessChange): DiffRow => ({ ...row, explain: explainCommand(path, row) });
+    documents.push({ path: place, kind: (now ?? old)!.kind, status: diff.status, summary: summarizeAccessDiff(diff), gained: diff.gained.map(withExplain), lost: diff.lost.map(withExplain), inconclusive: diff.inconclusive });
+  }
+  return { path, repositoryPath: file.repoPath, documents };
+}
+
+/** The gates a report trips. */
+export function trippedGates(files: readonly DiffFile[], failOn: readonly DiffFailOn[]): DiffFailOn[] {
+  const gained = files.flatMap((f) => f.documents.flatMap((d) => d.gained));
+  const lost = files.flatMap((f) => f.documents.flatMap((d) => d.lost));
+  const tripped: Record<DiffFailOn, boolean> = {
+    "new-public": gained.some((r) => r.public),
+    "new-external": gained.some((r) => r.external),
+    "lost-replication": lost.some((r) => r.replication),
+    "any-gain": gained.length > 0,
+  };
+  return failOn.filter((gate) => tripped[gate]);
+}
+
+/** One summary for the whole change, from every document's rows. */
+export function summarizeReport(files: readonly DiffFile[]): string {
+  const documents = files.flatMap((f) => f.documents);
+  const all: AccessDiff = {
+    status: documents.every((d) => d.status === "exact") ? "exact" : "inconclusive",
+    gained: documents.flatMap((d) => d.gained),
+    lost: documents.flatMap((d) => d.lost),
+    inconclusive: documents.flatMap((d) => d.inconclusive),
+  };
+  return summarizeAccessDiff(all);
+}
+
+/** Reads every policy changed since `base` on both sides and diffs its access. */
+export async function diffSince(options: DiffOptions): Promise<DiffReport> {
+  const locator = new ConfigLocator();
+  let root: LoadedConfig | undefined;
+  if (options.configFile) {
+    const result = locator.load(options.configFile);
+    if (!result.ok && /ENOENT/.test(result.error.message)) throw new EcrlintError("config", `${options.configFile}: config file not found`, options.configFile);
+    root = unwrap(result);
+  } else root = unwrap(locator.forDirectory(options.cwd));
+  const changed = await filesChangedSince(options.cwd, options.base);
+  const wanted = matcher(options.patterns);
+  const files: DiffFile[] = [];
+  for (const file of changed.files) {
+    const path = toPosix(relative(options.cwd, file.filePath));
+    if (path.startsWith("../") || !wanted(path)) continue;
+    const loaded = options.configFile ? root : unwrap(locator.forDirectory(file.filePath.slice(0, file.filePath.lastIndexOf("/")) || "/"));
+    const diffed = diffFile(file, options.cwd, registryForFile(file.filePath, loaded));
+    if (diffed && diffed.documents.some((d) => d.gained.length || d.lost.length || d.inconclusive.length)) files.push(diffed);
+  }
+  const failOn = options.failOn ?? root?.config.diff?.failOn ?? [];
+  return {
+    schemaVersion: 1,
+    base: options.base,
+    baseCommit: changed.base,
+    summary: summarizeReport(files),
+    status: files.every((f) => f.documents.every((d) => d.status === "exact")) ? "exact" : "inconclusive",
+    files,
+    failOn,
+    failed: trippedGates(files, failOn),
+  };
+}

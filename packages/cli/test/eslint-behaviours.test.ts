@@ -1,0 +1,368 @@
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import plugin from "@ecrlint/eslint-plugin";
+import { ESLint, type Linter } from "eslint";
+import type { Log } from "sarif";
+import { describe, expect, it } from "vitest";
+import { copyFixture, gitInit, policyIn, runBin, runnerFixtures, tempDir } from "./helpers.js";
+
+/** A policy with a Region that its registry (us-west-2) does not have: one `no-region-mismatch` finding on line 9. */
+export const wrongRegion = policyIn("us-east-1");
+
+export const REGION = 'Region "us-east-1" does not match the registry\'s Region "us-west-2": this statement never applies to the registry it is deployed to.';
+
+/** The registry of every file; comments in `.json` files are what these tests are about, so plain-json is off. */
+export const config = JSON.stringify({ registries: [{ files: ["**"], account: "444455556666", region: "us-west-2" }], rules: { "plain-json": "off" } });
+
+const PLAIN_JSON_OFF: Linter.Config = { rules: { "@ecrlint/plain-json": "off" } };
+
+/** Writes a tree of files into a fresh temporary directory. */
+export function tree(files: Record<string, string>, dir = tempDir()): string {
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), content);
+  }
+  return dir;
+}
+
+type JsonResult = { filePath: string; messages: { ruleId: string | null; message: string; severity: number }[]; output?: string };
+
+function parse(stdout: string): JsonResult[] {
+  return JSON.parse(stdout) as JsonResult[];
+}
+
+describe("directives of other plugins (1)", () => {
+  it("are neither judged nor removed; unknown @ecrlint/ ids are errors as in ESLint", async () => {
+    const casing = `/* eslint-disable jsonc/key-name-casing -- keys are PascalCase */\n${wrongRegion}`;
+    const mixed = wrongRegion.replace('"Resource"', '// eslint-disable-next-line jsonc/sort-keys, @ecrlint/no-duplicate-sid\n      "Resource"');
+    const bare = `/* eslint-disable */\n${wrongRegion.replace("us-east-1", "us-west-2")}`;
+    const unknown = wrongRegion.replace("us-east-1", "us-west-2").replace('"Version"', '// eslint-disable-next-line @ecrlint/no-such-rule\n  "Version"');
+    const dir = tree({ ".ecrlintrc.json": config, "casing.json": casing, "mixed.jsonc": mixed, "bare.json": bare, "unknown.json": unknown });
+    const r = await runBin(["--format", "json", "--max-warnings", "0"], { cwd: dir });
+    const byName = Object.fromEntries(parse(r.stdout).map((x) => [x.filePath.slice(dir.length + 1), x.messages.map((m) => m.message)]));
+    expect(byName).toEqual({
+      "bare.json": [],
+      "casing.json": [REGION],
+      "mixed.jsonc": [
+        "Unused eslint-disable directive (no problems were reported from '@ecrlint/no-duplicate-sid').",
+        REGION,
+      ],
+      "unknown.json": ["Definition for rule '@ecrlint/no-such-rule' was not found."],
+    });
+    const fixed = await runBin(["--fix"], { cwd: dir });
+    expect(fixed.code).toBe(1);
+    expect(readFileSync(join(dir, "casing.json"), "utf8")).toBe(casing.replace("us-east-1", "us-west-2"));
+    expect(readFileSync(join(dir, "bare.json"), "utf8")).toBe(bare);
+    expect(readFileSync(join(dir, "mixed.jsonc"), "utf8")).toBe(mixed.replace("jsonc/sort-keys, @ecrlint/no-duplicate-sid", "jsonc/sort-keys").replace("us-east-1", "us-west-2"));
+  });
+});
+
+describe("symlinked folders (2)", () => {
+  it("named on the command line or crossed by a glob, are never followed out of the root, and --fix writes nothing there", async () => {
+    const outside = tree({ "registry-policy.json": wrongRegion, "nested/registry-policy.json": wrongRegion });
+    const dir = tree({ ".ecrlintrc.json": config, "own/registry-policy.json": wrongRegion.replace("us-east-1", "us-west-2") });
+    symlinkSync(outside, join(dir, "linked"));
+    symlinkSync(join(dir, "own"), join(dir, "alias"));
+    const r = await runBin(["--fix", "--format", "json", "linked", "linked/nested", "alias"], { cwd: dir });
+    expect(r.stderr).toBe("");
+    expect(parse(r.stdout).map((x) => [x.filePath.slice(dir.length + 1), x.messages.map((m) => m.message)])).toEqual([
+      ["alias/registry-policy.json", []],
+      ["linked", ["File ignored because outside of base path."]],
+      ["linked/nested", ["File ignored because outside of base path."]],
+    ]);
+    expect(readFileSync(join(outside, "registry-policy.json"), "utf8")).toBe(wrongRegion);
+    expect(readFileSync(join(outside, "nested/registry-policy.json"), "utf8")).toBe(wrongRegion);
+    expect(r.code).toBe(0);
+    // A glob through the link finds only files outside the root: nothing to lint, as if they were ignored.
+    const glob = await runBin(["--fix", "linked/*.json"], { cwd: dir });
+    expect(glob.code).toBe(2);
+    expect(glob.stderr).toMatch(/^ecrlint: You are linting "linked\/\*\.json", but all of the files matching the glob pattern "linked\/\*\.json" are ignored\./);
+    expect(readFileSync(join(outside, "registry-policy.json"), "utf8")).toBe(wrongRegion);
+  });
+});
+
+
+/** ESLint 10 with the plugin's recommended config over a tree, for comparisons. */
+async function eslintResults(dir: string, patterns = ["."], extra: Linter.Config[] = []) {
+  const eslint = new ESLint({ cwd: dir, overrideConfigFile: true, overrideConfig: [...plugin.configs.recommended, PLAIN_JSON_OFF, ...extra] });
+  return eslint.lintFiles(patterns);
+}
+
+const ruleAndPlace = (m: { ruleId: string | null; line?: number; column?: number; message: string }) => `${m.ruleId}:${m.line}:${m.column}:${m.message}`;
+
+describe(".jsonc and .json5 leniency (7)", () => {
+  it("reads every extension as the plugin's configs make ESLint read it", async () => {
+    const lenient = wrongRegion.replace('"Sid": "ReplicationAccessCrossAccount",', "Sid: 'ReplicationAccessCrossAccount',").replace('repository/*"\n', 'repository/*",\n');
+    const dir = tree({ ".ecrlintrc.json": config, "a.jsonc": lenient, "b.json5": lenient, "c.json": lenient });
+    const r = await runBin(["--format", "json"], { cwd: dir });
+    const ours = parse(r.stdout).map((x) => [x.filePath, x.messages.map(ruleAndPlace)]);
+    const theirs = (await eslintResults(dir, ["a.jsonc", "b.json5", "c.json"])).map((x) => [x.filePath, x.messages.map(ruleAndPlace)]);
+    expect(ours).toEqual(theirs);
+    expect(ours.flatMap(([, m]) => m)).toHaveLength(3);
+    expect(JSON.stringify(ours)).not.toContain("Parsing error");
+  });
+});
+
+describe("inline config comments (8)", () => {
+  it("are honoured as in ESLint, and --no-inline-config ignores them and the directives", async () => {
+    const off = `/* eslint @ecrlint/no-region-mismatch: "off" */\n${wrongRegion}`;
+    const warn = `/* eslint @ecrlint/no-region-mismatch: ["warn"], jsonc/sort-keys: "off" */\n${wrongRegion}`;
+    const unknown = `/* eslint @ecrlint/no-such-rule: "error" */\n${wrongRegion.replace("us-east-1", "us-west-2")}`;
+    const invalid = `/* eslint @ecrlint/no-region-mismatch: ["error", "extra"] */\n${wrongRegion}`;
+    const disabled = wrongRegion.replace('"Resource"', '// eslint-disable-next-line @ecrlint/no-region-mismatch\n      "Resource"');
+    const dir = tree({ ".ecrlintrc.json": config, "off.json": off, "warn.json": warn, "unknown.json": unknown, "invalid.json": invalid, "disabled.json": disabled });
+    const r = await runBin(["--format", "json"], { cwd: dir });
+    const ours = Object.fromEntries(parse(r.stdout).map((x) => [x.filePath, x.messages.map((m) => `${m.ruleId}:${m.severity}:${m.message.split("\n")[0]}`)]));
+    const theirs = Object.fromEntries(
+      (await eslintResults(dir, ["*.json"], [{ plugins: { jsonc: { rules: { "sort-keys": { create: () => ({}) } } } } }]))
+        .filter((x) => !x.filePath.endsWith(".ecrlintrc.json"))
+        .map((x) => [x.filePath, x.messages.map((m) => `${m.ruleId}:${m.severity}:${m.message.split("\n")[0]}`)]),
+    );
+    expect(ours).toEqual(theirs);
+    expect(ours[join(dir, "off.json")]).toEqual([]);
+    expect(ours[join(dir, "warn.json")]).toEqual([`@ecrlint/no-region-mismatch:1:${REGION}`]);
+    expect(ours[join(dir, "unknown.json")]).toEqual(["@ecrlint/no-such-rule:2:Definition for rule '@ecrlint/no-such-rule' was not found."]);
+    expect(ours[join(dir, "invalid.json")]![0]).toBe('@ecrlint/no-region-mismatch:2:Inline configuration for rule "@ecrlint/no-region-mismatch" is invalid:');
+
+    const ignored = await runBin(["--format", "json", "--no-inline-config"], { cwd: dir });
+    for (const result of parse(ignored.stdout)) {
+      if (result.filePath.endsWith("unknown.json")) expect(result.messages).toEqual([]);
+      else expect(result.messages.map((m) => m.message)).toEqual([REGION]);
+    }
+    const noInline = new ESLint({ cwd: dir, overrideConfigFile: true, overrideConfig: [...plugin.configs.recommended, PLAIN_JSON_OFF], allowInlineConfig: false });
+    const eslintIgnored = Object.fromEntries((await noInline.lintFiles(["*.json"])).map((x) => [x.filePath, x.messages.map((m) => m.message)]));
+    for (const result of parse(ignored.stdout)) expect(result.messages.map((m) => m.message)).toEqual(eslintIgnored[result.filePath]);
+  });
+});
+
+describe("patterns that match nothing (9)", () => {
+  it("exit 2 with ESLint's messages, unless --no-error-on-unmatched-pattern", async () => {
+    const dir = tree({ ".ecrlintrc.json": config, ".gitignore": "generated/\n", "generated/registry-policy.json": wrongRegion, "docs/readme.md": "# docs\n" });
+    gitInit(dir);
+    const none = await runBin(["infra/**/*.json"], { cwd: dir });
+    expect(none).toEqual({ code: 2, stdout: "", stderr: 'ecrlint: No files matching the pattern "infra/**/*.json" were found.\nPlease check for typing mistakes in the pattern.\n' });
+    const noJson = await runBin(["docs"], { cwd: dir });
+    expect(noJson.stderr).toBe('ecrlint: No files matching the pattern "docs" were found.\nPlease check for typing mistakes in the pattern.\n');
+    for (const pattern of ["generated", "generated/*.json"]) {
+      const ignored = await runBin([pattern], { cwd: dir });
+      expect(ignored.code).toBe(2);
+      expect(ignored.stderr.split("\n")[0]).toBe(`ecrlint: You are linting "${pattern}", but all of the files matching the glob pattern "${pattern}" are ignored.`);
+    }
+    const skipped = await runBin(["--no-error-on-unmatched-pattern", "--format", "json", "infra/**/*.json", "docs", "generated", "missing.json"], { cwd: dir });
+    expect(skipped).toEqual({ code: 0, stdout: "[]\n", stderr: "" });
+  });
+});
+
+describe("cross-file rules for named files (10)", () => {
+  it("a file named alone gets what a full run reports on it", async () => {
+    const cwd = join(runnerFixtures, "cross-file");
+    const file = join(cwd, "infra", "source", "replication-configuration.json");
+    const full = parse((await runBin(["--format", "json"], { cwd })).stdout).find((x) => x.filePath === file)!;
+    expect(full.messages.map((m) => m.ruleId)).toEqual(["@ecrlint/replication-destination-allowed"]);
+    const alone = await runBin(["--format", "json", "infra/source/replication-configuration.json"], { cwd });
+    expect(alone.code).toBe(1);
+    expect(parse(alone.stdout)).toEqual([full]);
+    const stdin = await runBin(["--format", "json", "--stdin", "--stdin-filename", "infra/source/replication-configuration.json"], { cwd, input: readFileSync(file, "utf8") });
+    expect(parse(stdin.stdout)).toEqual([full]);
+  });
+});
+
+describe("the project a cross-file rule reads", () => {
+  it("is the tree of the outermost config: the runner, named or not, and ESLint join the same files", async () => {
+    const grant = JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "Pull", Effect: "Allow", Principal: { AWS: "arn:aws:iam::777788889999:root" }, Action: "ecr:BatchGetImage", Resource: "*" }] });
+    const replication = JSON.stringify({ rules: [{ destinations: [{ region: "eu-west-1", registryId: "777788889999" }] }] });
+    const registries = (dest: string) => JSON.stringify({ registries: [{ files: ["source/**"], account: "444455556666", region: "us-west-2" }, { files: [`${dest}/**`], account: "777788889999", region: "eu-west-1" }] });
+    // One project with the source and its destination; a neighbouring tree with its own config holds another
+    // destination policy for the same registry, which is not this project's.
+    const dir = tree({
+      "app/.ecrlintrc.json": registries("destination"),
+      "app/source/replication-configuration.json": replication,
+      "app/destination/registry-policy.json": grant,
+      "sandbox/.ecrlintrc.json": registries("destination"),
+      "sandbox/destination/registry-policy.json": grant.replace("BatchGetImage", "ReplicateImage"),
+    });
+    const findings = (stdout: string) => parse(stdout).flatMap((x) => x.messages.map((m) => `${x.filePath.slice(dir.length + 1)} ${m.ruleId}`));
+    const expected = ["app/source/replication-configuration.json @ecrlint/replication-destination-allowed"];
+    expect(findings((await runBin(["--format", "json"], { cwd: dir })).stdout)).toEqual(expected);
+    expect(findings((await runBin(["--format", "json", "app/source/replication-configuration.json"], { cwd: dir })).stdout)).toEqual(expected);
+    const eslint = (await eslintResults(dir)).flatMap((x) => x.messages.map((m) => `${x.filePath.slice(dir.length + 1)} ${m.ruleId}`));
+    expect(eslint).toEqual(expected);
+  });
+});
+
+describe("--changed-since and config changes (11)", () => {
+  it("re-checks every file whose config changed", async () => {
+    const dir = tree({ ".ecrlintrc.json": config, "a/registry-policy.json": wrongRegion, "b/registry-policy.json": wrongRegion });
+    gitInit(dir);
+    expect(await runBin(["--changed-since", "main", "--format", "json"], { cwd: dir })).toEqual({ code: 0, stdout: "[]\n", stderr: "" });
+    writeFileSync(join(dir, ".ecrlintrc.json"), JSON.stringify({ registries: [{ files: ["**"], account: "444455556666", region: "us-east-1" }] }));
+    writeFileSync(join(dir, "a/registry-policy.json"), wrongRegion.replace("us-east-1", "eu-west-1"));
+    const r = await runBin(["--changed-since", "main", "--format", "json"], { cwd: dir });
+    expect(parse(r.stdout).map((x) => [x.filePath.slice(dir.length + 1), x.messages.length])).toEqual([
+      ["a/registry-policy.json", 1],
+      ["b/registry-policy.json", 0],
+    ]);
+  });
+});
+
+describe("--fix-dry-run with every format (12)", () => {
+  it("writes a valid report and nothing else; the fixed text is the json output", async () => {
+    const dir = copyFixture("basic");
+    const file = join(dir, "policies", "wrong-region.json");
+    const before = readFileSync(file, "utf8");
+    for (const format of ["json", "json-with-metadata", "sarif", "junit", "github", "stylish"]) {
+      const r = await runBin(["--fix-dry-run", "--format", format, "policies"], { cwd: dir });
+      expect(r.stdout).not.toContain('"Version": "2012-10-17"');
+      if (format === "json") expect(parse(r.stdout).find((x) => x.filePath === file)!.output).toBe(before.replace("us-east-1", "us-west-2"));
+      if (format === "json-with-metadata") expect((JSON.parse(r.stdout) as { results: JsonResult[] }).results.find((x) => x.filePath === file)!.output).toBeDefined();
+      if (format === "sarif") expect((JSON.parse(r.stdout) as Log).version).toBe("2.1.0");
+      if (format === "junit") expect(r.stdout.startsWith('<?xml version="1.0" encoding="UTF-8"?>')).toBe(true);
+      if (format === "github") for (const line of r.stdout.trim().split("\n")) expect(line).toMatch(/^::(error|warning) /);
+    }
+    expect(readFileSync(file, "utf8")).toBe(before);
+  });
+});
+
+describe("SARIF (14)", () => {
+  it("encodes URIs, reports fatal runs as unsuccessful, keeps suppressed findings and stable fingerprints", async () => {
+    const disabled = wrongRegion.replace('"Resource"', '// eslint-disable-next-line @ecrlint/no-region-mismatch -- staging copy\n      "Resource"');
+    const dir = tree({ ".ecrlintrc.json": config, "my policies/registry-policy.json": wrongRegion, "my policies/disabled.jsonc": disabled });
+    gitInit(dir);
+    const first = JSON.parse((await runBin(["--format", "sarif"], { cwd: dir })).stdout) as Log;
+    const run = first.runs[0]!;
+    expect(run.artifacts!.map((a) => a.location!.uri)).toEqual(["my%20policies/disabled.jsonc", "my%20policies/registry-policy.json"]);
+    expect(run.invocations![0]!.executionSuccessful).toBe(true);
+    const suppressed = run.results!.find((x) => x.suppressions)!;
+    expect(suppressed.suppressions).toEqual([{ kind: "inSource", justification: "staging copy" }]);
+    writeFileSync(join(dir, "my policies/registry-policy.json"), `\n\n${wrongRegion}`);
+    const second = JSON.parse((await runBin(["--format", "sarif"], { cwd: dir })).stdout) as Log;
+    expect(second.runs[0]!.results!.map((x) => x.partialFingerprints)).toEqual(run.results!.map((x) => x.partialFingerprints));
+    expect(second.runs[0]!.results![1]!.locations![0]!.physicalLocation!.region!.startLine).toBe(11);
+    writeFileSync(join(dir, "my policies/broken.json"), '{ "Statement": [ }');
+    const broken = JSON.parse((await runBin(["--format", "sarif"], { cwd: dir })).stdout) as Log;
+    expect(broken.runs[0]!.invocations![0]!.executionSuccessful).toBe(false);
+  });
+});
+
+describe("flags with ESLint's names and meanings (15)", () => {
+  it("--stdin and --stdin-filename", async () => {
+    const dir = tree({ ".ecrlintrc.json": config, ".gitignore": "ignored/\n" });
+    gitInit(dir);
+    const named = await runBin(["--stdin", "--stdin-filename", "infra/registry-policy.json", "--format", "json"], { cwd: dir, input: wrongRegion });
+    expect(named.code).toBe(1);
+    expect(parse(named.stdout).map((x) => [x.filePath, x.messages.map((m) => m.message)])).toEqual([[join(dir, "infra/registry-policy.json"), [REGION]]]);
+    const anonymous = await runBin(["--stdin", "--format", "json"], { cwd: dir, input: wrongRegion });
+    expect(parse(anonymous.stdout).map((x) => x.filePath)).toEqual(["<text>"]);
+    const ignored = await runBin(["--stdin", "--stdin-filename", "ignored/registry-policy.json", "--format", "json"], { cwd: dir, input: wrongRegion });
+    expect(ignored.code).toBe(0);
+    expect(parse(ignored.stdout)[0]!.messages[0]!.message).toMatch(/^File ignored because of a matching ignore pattern/);
+    expect(await runBin(["--stdin", "--fix"], { cwd: dir, input: wrongRegion })).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: "ecrlint: The --fix option is not available for piped-in code; use --fix-dry-run instead.\n",
+    });
+  });
+
+  it("--rule and the unused-directive flags", async () => {
+    const unused = `// eslint-disable-next-line @ecrlint/no-duplicate-sid\n${wrongRegion.replace("us-east-1", "us-west-2")}`;
+    const dir = tree({ ".ecrlintrc.json": config, "policy.json": wrongRegion, "unused.jsonc": unused });
+    const off = await runBin(["--rule", "@ecrlint/no-region-mismatch: off", "--format", "json", "policy.json"], { cwd: dir });
+    expect({ code: off.code, messages: parse(off.stdout)[0]!.messages }).toEqual({ code: 0, messages: [] });
+    const warn = await runBin(["--rule", '{"@ecrlint/no-region-mismatch": ["warn"]}', "--format", "json", "policy.json"], { cwd: dir });
+    expect(parse(warn.stdout)[0]!.messages.map((m) => m.severity)).toEqual([1]);
+    const asError = await runBin(["--report-unused-disable-directives", "--format", "json", "unused.jsonc"], { cwd: dir });
+    expect(asError.code).toBe(1);
+    expect(parse(asError.stdout)[0]!.messages.map((m) => m.severity)).toEqual([2]);
+    const silenced = await runBin(["--report-unused-disable-directives-severity", "off", "--format", "json", "unused.jsonc"], { cwd: dir });
+    expect({ code: silenced.code, messages: parse(silenced.stdout)[0]!.messages }).toEqual({ code: 0, messages: [] });
+    const both = await runBin(["--report-unused-disable-directives", "--report-unused-disable-directives-severity", "warn"], { cwd: dir });
+    expect(both.code).toBe(2);
+    const eslint = new ESLint({ cwd: dir, overrideConfigFile: true, overrideConfig: [...plugin.configs.recommended, { linterOptions: { reportUnusedDisableDirectives: "error" } }] });
+    const [theirs] = await eslint.lintFiles(["unused.jsonc"]);
+    expect(parse(asError.stdout)[0]!.messages.map(ruleAndPlace)).toEqual(theirs!.messages.map(ruleAndPlace));
+  });
+
+  it("--format with a formatter module, and json-with-metadata", async () => {
+    const dir = tree({
+      ".ecrlintrc.json": config,
+      "policy.json": wrongRegion,
+      "formatters/count.mjs": "export default (results, context) => `${results.length} ${Object.keys(context.rulesMeta).join()} ${context.cwd}`;\n",
+    });
+    const custom = await runBin(["--format", "./formatters/count.mjs", "policy.json"], { cwd: dir });
+    expect(custom).toEqual({ code: 1, stdout: `1 @ecrlint/no-region-mismatch ${dir}\n`, stderr: "" });
+    const withMeta = JSON.parse((await runBin(["--format", "json-with-metadata", "--max-warnings", "0", "policy.json"], { cwd: dir })).stdout) as {
+      results: JsonResult[];
+      metadata: { cwd: string; rulesMeta: Record<string, { docs: { url: string } }> };
+    };
+    expect(Object.keys(withMeta)).toEqual(["results", "metadata"]);
+    expect(withMeta.metadata.cwd).toBe(dir);
+    expect(Object.keys(withMeta.metadata.rulesMeta)).toEqual(["@ecrlint/no-region-mismatch"]);
+    expect(withMeta.metadata.rulesMeta["@ecrlint/no-region-mismatch"]).toEqual(JSON.parse(JSON.stringify(plugin.rules["no-region-mismatch"]!.meta)));
+    const missing = await runBin(["--format", "./nope.mjs", "policy.json"], { cwd: dir });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/^ecrlint: --format: cannot load the formatter "\.\/nope\.mjs"/);
+  });
+
+  it("--cache-location as ESLint reads it: a folder or a file, relative to the working directory; no node_modules/.cache", async () => {
+    const dir = tree({ ".ecrlintrc.json": config, "infra/policy.json": wrongRegion, "caches/.keep": "" });
+    await runBin(["--cache", "."], { cwd: join(dir, "infra") });
+    expect(existsSync(join(dir, "infra", ".ecrlintcache"))).toBe(true);
+    expect(existsSync(join(dir, "infra", "node_modules"))).toBe(false);
+    await runBin(["--cache", "--cache-location", "../caches", "."], { cwd: join(dir, "infra") });
+    expect(readdirSync(join(dir, "caches")).filter((f) => f.startsWith(".cache_"))).toHaveLength(1);
+    await runBin(["--cache", "--cache-location", "new-folder/", "."], { cwd: join(dir, "infra") });
+    expect(readdirSync(join(dir, "infra", "new-folder")).filter((f) => f.startsWith(".cache_"))).toHaveLength(1);
+    await runBin(["--cache", "--cache-location", "../caches/run.json", "."], { cwd: join(dir, "infra") });
+    expect(existsSync(join(dir, "caches", "run.json"))).toBe(true);
+  });
+});
+
+describe("git (16)", () => {
+  it("honours .git/info/exclude", async () => {
+    const dir = tree({ ".ecrlintrc.json": config, "scratch/registry-policy.json": wrongRegion, "kept/registry-policy.json": wrongRegion });
+    gitInit(dir);
+    writeFileSync(join(dir, ".git", "info", "exclude"), "scratch/\n");
+    const r = await runBin(["--format", "json"], { cwd: dir });
+    expect(parse(r.stdout).map((x) => x.filePath.slice(dir.length + 1))).toEqual(["kept/registry-policy.json"]);
+    const glob = await runBin(["--format", "json", "**/registry-policy.json"], { cwd: dir });
+    expect(parse(glob.stdout).map((x) => x.filePath.slice(dir.length + 1))).toEqual(["kept/registry-policy.json"]);
+  });
+
+  it("in a shallow clone, --changed-since says the merge base is missing and how to fetch it", async () => {
+    const origin = tree({ ".ecrlintrc.json": config, "registry-policy.json": wrongRegion.replace("us-east-1", "us-west-2") });
+    gitInit(origin);
+    const git = (cwd: string, ...args: string[]) => execFileSync("git", args, { cwd, stdio: "pipe" });
+    git(origin, "checkout", "-q", "-b", "feature");
+    for (const n of [1, 2, 3]) {
+      writeFileSync(join(origin, `p${n}.json`), wrongRegion);
+      git(origin, "add", "-A");
+      git(origin, "commit", "-q", "-m", `p${n}`);
+    }
+    git(origin, "checkout", "-q", "main");
+    writeFileSync(join(origin, "main.json"), "{}");
+    git(origin, "add", "-A");
+    git(origin, "commit", "-q", "-m", "main moves on");
+    const clone = join(tempDir(), "clone");
+    execFileSync("git", ["clone", "-q", "--depth", "1", "--no-single-branch", `file://${origin}`, clone], { stdio: "pipe" });
+    git(clone, "checkout", "-q", "feature");
+    const r = await runBin(["--changed-since", "origin/main"], { cwd: clone });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('ecrlint: --changed-since: the merge base of "origin/main" and HEAD is missing: this is a shallow clone; fetch more history (git fetch --unshallow, or git fetch --deepen=<n>; actions/checkout fetch-depth: 0)\n');
+  });
+});
+
+describe("the json format (17)", () => {
+  it("is byte for byte what ESLint's json formatter writes for the same results, with its trailing newline", async () => {
+    const dir = copyFixture("directives");
+    const r = await runBin(["--format", "json"], { cwd: dir });
+    expect(r.stdout.endsWith("]\n")).toBe(true);
+    const eslint = new ESLint({ cwd: dir, overrideConfigFile: true, overrideConfig: plugin.configs.recommended });
+    const theirs = new Map((await eslint.lintFiles(["."])).map((x) => [x.filePath, x]));
+    for (const ours of JSON.parse(r.stdout) as JsonResult[]) {
+      const their = theirs.get(ours.filePath)!;
+      if (their.messages.some((m) => m.ruleId === null && !m.message.includes("@ecrlint/"))) continue;
+      expect(JSON.stringify(ours)).toBe(JSON.stringify(their));
+    }
+  });
+});

@@ -1,0 +1,208 @@
+import { statSync } from "node:fs";
+import { basename, dirname, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { MessageChannel, receiveMessageOnPort, Worker } from "node:worker_threads";
+import { defaultLoadersSync } from "cosmiconfig";
+import { parseJsonText, parseStrictJson, staticValue } from "../parse.js";
+import { readTextFile } from "../text-file.js";
+import type { ConfigError } from "./validate.js";
+
+/**
+ * How config files become values. Every loader reads only a regular file of config size, keeps a syntax error's
+ * reason and position, and turns whatever a config module throws (a string, null, an object whose toString
+ * throws) into one line; none of them lets an exception of its own escape.
+ */
+
+/** A config is a few kilobytes; anything this large is not one (and is not read). */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
+
+/** A config file that exists but cannot be turned into a value: the reason, and where when it is a syntax error. */
+export class ConfigReadError extends Error {
+  constructor(
+    message: string,
+    readonly line?: number,
+    readonly column?: number,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Words for whatever a config module threw. Modules may throw anything (`throw "no"`, `throw null`, an object
+ * whose `toString` throws); describing it must not throw in turn.
+ */
+export function describeThrown(value: unknown): string {
+  try {
+    if (value instanceof Error) {
+      const message = typeof value.message === "string" ? value.message.split("\n")[0]! : "";
+      return message || value.name || "an error without a message";
+    }
+    if (typeof value === "string") return `it threw ${JSON.stringify(value.length > 200 ? `${value.slice(0, 200)}…` : value)}, not an Error`;
+    if (value === null || value === undefined || typeof value !== "object") return `it threw ${String(value)}, not an Error`;
+    return "it threw an object that is not an Error";
+  } catch {
+    return "it threw a value that cannot be printed";
+  }
+}
+
+function readConfigText(filePath: string): string {
+  const read = readTextFile(filePath, { maxBytes: MAX_CONFIG_BYTES });
+  if (!read.ok) throw new ConfigReadError(read.reason);
+  return read.text;
+}
+
+/** Strict JSON, as `.ecrlintrc.json` and package.json are; a syntax error keeps its reason and position. */
+function loadJson(filePath: string): unknown {
+  const text = readConfigText(filePath);
+  if (text.trim() === "") return undefined;
+  const parsed = parseStrictJson(text);
+  if (parsed.ok) return parsed.value;
+  // A broken package.json that says nothing of ecrlint is some other tool's problem, not a config of ours.
+  if (basename(filePath) === "package.json" && !text.includes('"ecrlint"')) return {};
+  throw new ConfigReadError(`invalid JSON: ${parsed.error.message}`, parsed.error.line, parsed.error.column);
+}
+
+/** JSON with comments and trailing commas (the names `ecrlint init` writes); a syntax error keeps its position. */
+function loadJsonc(filePath: string): unknown {
+  const text = readConfigText(filePath);
+  if (text.trim() === "") return undefined;
+  const parsed = parseJsonText(text, "JSONC");
+  if (!parsed.ok) throw new ConfigReadError(`invalid JSON: ${parsed.error.message.replace(/^Parsing error: /, "")}`, parsed.error.line, parsed.error.column);
+  return staticValue(parsed.ast);
+}
+
+function loadYaml(filePath: string): unknown {
+  const text = readConfigText(filePath);
+  if (text.trim() === "") return undefined;
+  try {
+    return defaultLoadersSync[".yaml"](filePath, text);
+  } catch (error) {
+    const e = error as { reason?: unknown; mark?: { line?: number; column?: number } };
+    if (typeof e?.reason === "string" && e.mark) {
+      throw new ConfigReadError(`invalid YAML: ${e.reason}`, (e.mark.line ?? 0) + 1, (e.mark.column ?? 0) + 1);
+    }
+    throw new ConfigReadError(describeThrown(error));
+  }
+}
+
+type ImportReply = { ok: true; value: unknown } | { ok: false; message: string };
+
+/**
+ * Runs in a worker: imports the config module, and posts back its export as plain data (structured clone) or words
+ * for what it threw. `describeThrown` is spliced in from this file, so there is one way of describing a throw.
+ */
+const IMPORT_WORKER = `
+const { workerData } = require("node:worker_threads");
+const { url, shared, port } = workerData;
+const describeThrown = ${describeThrown.toString()};
+let replied = false;
+function reply(message) {
+  if (replied) return;
+  replied = true;
+  try {
+    port.postMessage(message);
+  } catch (error) {
+    port.postMessage({ ok: false, message: "the config must be plain data (objects, lists, strings, numbers): " + describeThrown(error) });
+  }
+  Atomics.store(shared, 0, 1);
+  Atomics.notify(shared, 0);
+}
+process.on("exit", () => reply({ ok: false, message: "it did not finish loading (a top-level await that never settles, or process.exit)" }));
+import(url).then(
+  (mod) => reply({ ok: true, value: mod && typeof mod === "object" && "default" in mod ? mod.default : mod }),
+  (error) => reply({ ok: false, message: describeThrown(error) }),
+);
+`;
+
+/** A config module that neither loads nor fails in this long has hung (an endless loop at its top level). */
+const MODULE_LOAD_LIMIT_MS = 60_000;
+
+/**
+ * ESLint rules run synchronously, so configs load synchronously too. A config module is imported in a worker that
+ * the caller waits for: \`require\` of an ES module that throws a string or null makes Node print a source excerpt on
+ * stderr (once per process) before the error reaches any catch; \`import()\` does not, and also allows top-level
+ * await. What comes back is plain data, as every config must be.
+ */
+function loadModuleSync(filePath: string): unknown {
+  const shared = new Int32Array(new SharedArrayBuffer(4));
+  const { port1, port2 } = new MessageChannel();
+  const worker = new Worker(IMPORT_WORKER, {
+    eval: true,
+    workerData: { url: pathToFileURL(filePath).href, shared, port: port2 },
+    transferList: [port2],
+  });
+  try {
+    if (Atomics.wait(shared, 0, 0, MODULE_LOAD_LIMIT_MS) === "timed-out") {
+      throw new ConfigReadError(`it did not finish loading in ${MODULE_LOAD_LIMIT_MS / 1000} s`);
+    }
+    const reply = receiveMessageOnPort(port1)?.message as ImportReply | undefined;
+    if (!reply) throw new ConfigReadError("it did not finish loading");
+    if (!reply.ok) throw new ConfigReadError(reply.message);
+    return reply.value;
+  } finally {
+    port1.close();
+    void worker.terminate();
+  }
+}
+
+function loadTypeScript(filePath: string, content: string): unknown {
+  try {
+    return defaultLoadersSync[".ts"](filePath, content);
+  } catch (error) {
+    throw new ConfigReadError(describeThrown(error));
+  }
+}
+
+/**
+ * cosmiconfig follows `$import` by reading the named files itself; each must be a regular file of config size
+ * first, or `{"$import": "/dev/zero"}` would never finish.
+ */
+function guarded(loader: (filePath: string, content: string) => unknown) {
+  return (filePath: string, content: string): unknown => {
+    const value = loader(filePath, content);
+    if (value === null || typeof value !== "object" || !Object.prototype.hasOwnProperty.call(value, "$import")) return value;
+    const imports = (value as { $import: unknown }).$import;
+    for (const target of Array.isArray(imports) ? imports : [imports]) {
+      if (typeof target !== "string") continue;
+      let stats;
+      try {
+        stats = statSync(resolve(dirname(filePath), target));
+      } catch {
+        continue; // cosmiconfig names the missing file itself
+      }
+      if (!stats.isFile()) throw new ConfigReadError(`$import ${JSON.stringify(target)} is not a regular file`);
+      if (stats.size > MAX_CONFIG_BYTES) throw new ConfigReadError(`$import ${JSON.stringify(target)} is over the ${MAX_CONFIG_BYTES}-byte limit for a config file`);
+    }
+    return value;
+  };
+}
+
+export const LOADERS = {
+  ".json": guarded(loadJson),
+  ".jsonc": guarded(loadJsonc),
+  ".yaml": guarded(loadYaml),
+  ".yml": guarded(loadYaml),
+  noExt: guarded(loadYaml),
+  ".js": guarded(loadModuleSync),
+  ".mjs": guarded(loadModuleSync),
+  ".cjs": guarded(loadModuleSync),
+  ".ts": guarded(loadTypeScript),
+};
+
+export function describeLoadError(filePath: string | undefined, error: unknown): ConfigError {
+  const out: ConfigError = { filePath, keyPath: "", message: `cannot read config: ${describeThrown(error)}` };
+  if (error instanceof ConfigReadError && error.line !== undefined) {
+    out.line = error.line;
+    out.column = error.column ?? 1;
+  }
+  return out;
+}
+
+/**
+ * What a config module exports is turned into plain data before anything reads it: getters run once, here, and a
+ * getter that throws, a function or a proxy is this config's error instead of a crash in whatever reads it later.
+ */
+export function plainData(raw: unknown): unknown {
+  return structuredClone(raw);
+}
+

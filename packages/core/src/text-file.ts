@@ -1,0 +1,147 @@
+import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats } from "node:fs";
+
+export type TextEncodingName = "utf8" | "utf16le" | "utf16be";
+
+export type TextFileResult =
+  | {
+      ok: true;
+      /** The text, without its byte order mark. */
+      text: string;
+      /** The file started with a byte order mark (written back with one). */
+      bom: boolean;
+      encoding: TextEncodingName;
+      bytes: number;
+      /** With `truncate`, the file was longer than `maxBytes` and this is its beginning. */
+      truncated?: boolean;
+    }
+  | {
+      ok: false;
+      /** An errno code (`ENOENT`, `EACCES`…), `ENOTREG` for a FIFO, device or directory, `EFBIG` for a file over the limit. */
+      code: string;
+      /** Says what is wrong in a few words, without the path: `not a regular file (a FIFO)`. */
+      reason: string;
+      /** For `EFBIG`: the size (or, for a file that grew while read, the bytes read so far). */
+      bytes?: number;
+    };
+
+export interface ReadTextFileOptions {
+  /** Files over this many bytes are not read (default 5 MB). */
+  maxBytes?: number;
+  /** Read the first `maxBytes` of a longer file instead of refusing it (enough to tell what a file is). */
+  truncate?: boolean;
+}
+
+export const DEFAULT_MAX_TEXT_BYTES = 5 * 1024 * 1024;
+
+function kindOf(stats: Stats): string {
+  if (stats.isDirectory()) return "a directory";
+  if (stats.isFIFO()) return "a FIFO";
+  if (stats.isCharacterDevice()) return "a character device";
+  if (stats.isBlockDevice()) return "a block device";
+  if (stats.isSocket()) return "a socket";
+  return "not a file";
+}
+
+function megabytes(n: number): string {
+  return `${(n / 1024 / 1024).toFixed(1)} MB`;
+}
+
+const ERRNO_WORDS: Record<string, string> = {
+  ENOENT: "no such file",
+  EACCES: "permission denied",
+  EPERM: "permission denied",
+  ELOOP: "too many levels of symbolic links",
+  ENOTDIR: "a part of the path is not a directory",
+  EISDIR: "a directory",
+  ENAMETOOLONG: "the name is too long",
+};
+
+function failed(error: unknown): TextFileResult {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code ?? "EIO";
+  return { ok: false, code, reason: ERRNO_WORDS[code] ?? code };
+}
+
+function notRegular(stats: Stats): TextFileResult {
+  return { ok: false, code: "ENOTREG", reason: `not a regular file (${kindOf(stats)})` };
+}
+
+function tooLarge(bytes: number, maxBytes: number, exact: boolean): TextFileResult {
+  return { ok: false, code: "EFBIG", reason: `${exact ? "" : "over "}${megabytes(bytes)}, over the ${megabytes(maxBytes)} limit`, bytes };
+}
+
+/** UTF-8 with or without BOM, UTF-16 LE or BE with a BOM (Windows PowerShell 5 writes UTF-16 LE by default). */
+export function decodeText(buffer: Buffer): { text: string; bom: boolean; encoding: TextEncodingName } {
+  if (buffer.length >= 2 && buffer[0] === 0xff && buffer[1] === 0xfe) {
+    return { text: buffer.subarray(2, buffer.length - (buffer.length % 2)).toString("utf16le"), bom: true, encoding: "utf16le" };
+  }
+  if (buffer.length >= 2 && buffer[0] === 0xfe && buffer[1] === 0xff) {
+    const swapped = Buffer.from(buffer.subarray(2, buffer.length - (buffer.length % 2)));
+    swapped.swap16();
+    return { text: swapped.toString("utf16le"), bom: true, encoding: "utf16be" };
+  }
+  if (buffer.length >= 3 && buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf) {
+    return { text: buffer.subarray(3).toString("utf8"), bom: true, encoding: "utf8" };
+  }
+  return { text: buffer.toString("utf8"), bom: false, encoding: "utf8" };
+}
+
+/** The bytes of a text in an encoding, with the BOM when it had one: what `--fix` writes back. */
+export function encodeText(text: string, encoding: TextEncodingName, bom: boolean): Buffer {
+  const withBom = (bom ? "\uFEFF" : "") + text;
+  if (encoding === "utf8") return Buffer.from(withBom, "utf8");
+  const out = Buffer.from(withBom, "utf16le");
+  if (encoding === "utf16be") out.swap16();
+  return out;
+}
+
+/**
+ * Reads a text file that a user or a repository named, for any front end. Only regular files are read (a FIFO would
+ * block forever, `/dev/zero` never ends), the size is checked before reading and again while reading (files under
+ * `/proc` report size 0), and the result is data: it never throws.
+ */
+export function readTextFile(path: string, options: ReadTextFileOptions = {}): TextFileResult {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_TEXT_BYTES;
+  let stats: Stats;
+  try {
+    // Decide on the path before opening it: opening some devices has effects of its own.
+    stats = statSync(path);
+  } catch (error) {
+    return failed(error);
+  }
+  if (!stats.isFile()) return notRegular(stats);
+  if (stats.size > maxBytes && !options.truncate) return tooLarge(stats.size, maxBytes, true);
+  let fd: number;
+  try {
+    // Non-blocking, in case the path was swapped for a FIFO since: opening then returns at once.
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  } catch (error) {
+    return failed(error);
+  }
+  try {
+    const opened = fstatSync(fd);
+    if (!opened.isFile()) return notRegular(opened);
+    const chunks: Buffer[] = [];
+    let total = 0;
+    // Never more than one byte past the limit, whatever the size said.
+    while (total <= maxBytes) {
+      const chunk = Buffer.allocUnsafe(Math.min(64 * 1024, maxBytes + 1 - total));
+      const n = readSync(fd, chunk, 0, chunk.length, null);
+      if (n === 0) break;
+      chunks.push(n === chunk.length ? chunk : chunk.subarray(0, n));
+      total += n;
+    }
+    if (total > maxBytes) {
+      if (!options.truncate) return tooLarge(total, maxBytes, false);
+      return { ok: true, ...decodeText(Buffer.concat(chunks, total).subarray(0, maxBytes)), bytes: maxBytes, truncated: true };
+    }
+    return { ok: true, ...decodeText(Buffer.concat(chunks, total)), bytes: total };
+  } catch (error) {
+    return failed(error);
+  } finally {
+    try {
+      closeSync(fd);
+    } catch {
+      // Nothing was written; a failed close loses nothing.
+    }
+  }
+}

@@ -1,0 +1,49 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { decodeText, encodeText, readTextFile } from "../src/index.js";
+
+const dir = realpathSync(mkdtempSync(join(tmpdir(), "ecrlint-text-file-")));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("readTextFile reads only regular files, size checked first", () => {
+  it("a FIFO is refused at once (no reader waits for a writer)", () => {
+    const fifo = join(dir, "fifo.json");
+    execFileSync("mkfifo", [fifo]);
+    expect(readTextFile(fifo)).toEqual({ ok: false, code: "ENOTREG", reason: "not a regular file (a FIFO)" });
+  });
+
+  it("/dev/zero, a directory and a missing file are refused", () => {
+    expect(readTextFile("/dev/zero")).toEqual({ ok: false, code: "ENOTREG", reason: "not a regular file (a character device)" });
+    expect(readTextFile(dir)).toEqual({ ok: false, code: "ENOTREG", reason: "not a regular file (a directory)" });
+    expect(readTextFile(join(dir, "missing.json"))).toEqual({ ok: false, code: "ENOENT", reason: "no such file" });
+  });
+
+  it("a symlink to /dev/zero is refused like /dev/zero", () => {
+    symlinkSync("/dev/zero", join(dir, "zero.json"));
+    expect(readTextFile(join(dir, "zero.json"))).toMatchObject({ ok: false, code: "ENOTREG" });
+  });
+
+  it("a file over the limit is not read; a /proc file that says size 0 is read only up to the limit", () => {
+    writeFileSync(join(dir, "big.json"), "x".repeat(2048));
+    expect(readTextFile(join(dir, "big.json"), { maxBytes: 1024 })).toMatchObject({ ok: false, code: "EFBIG" });
+    expect(readTextFile("/proc/self/status", { maxBytes: 16 })).toMatchObject({ ok: false, code: "EFBIG" });
+    expect(readTextFile("/proc/self/status")).toMatchObject({ ok: true });
+  });
+});
+
+describe("encodings", () => {
+  const text = '{"Statement": "é ✓"}';
+  it.each([
+    ["UTF-8", Buffer.from(text), false, "utf8"],
+    ["UTF-8 with BOM", Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]), true, "utf8"],
+    ["UTF-16 LE with BOM", Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, "utf16le")]), true, "utf16le"],
+    ["UTF-16 BE with BOM", Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(text, "utf16le").swap16()]), true, "utf16be"],
+  ] as const)("%s decodes, and encodes back to the same bytes", (_name, bytes, bom, encoding) => {
+    const decoded = decodeText(bytes);
+    expect(decoded).toEqual({ text, bom, encoding });
+    expect(encodeText(decoded.text, decoded.encoding, decoded.bom).equals(bytes)).toBe(true);
+  });
+});

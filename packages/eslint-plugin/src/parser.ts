@@ -1,0 +1,73 @@
+import * as jsonc from "jsonc-eslint-parser";
+import { mightBeEcrFile } from "@ecrlint/core";
+
+/**
+ * The plugin's configs parse every `.json`, `.jsonc` and `.json5` file, and a JSON AST takes many times its text
+ * in memory (a 50 MB data file exhausted ESLint's heap). Policy files are at most 10,240 characters; text over this
+ * limit is not parsed, as the runner does not parse files over 5 MB.
+ */
+export const MAX_PARSED_CHARACTERS = 5 * 1024 * 1024;
+
+/** What the parser tells the rules about a file it did not parse. */
+export interface SkippedFile {
+  characters: number;
+  /** The text has a marker of our files: the first rule to run says it was not linted. */
+  mightBeOurs: boolean;
+}
+
+/** A text over the limit, as the rules are told of it; undefined for one within the limit. */
+export function tooLarge(code: string): SkippedFile | undefined {
+  return code.length > MAX_PARSED_CHARACTERS ? { characters: code.length, mightBeOurs: mightBeEcrFile(code) } : undefined;
+}
+
+/** A Program with nothing in it that still spans the whole text, as ESLint expects of any AST. */
+function emptyProgram(code: string) {
+  let lines = 1;
+  let lastLineStart = 0;
+  for (let i = code.indexOf("\n"); i !== -1; i = code.indexOf("\n", i + 1)) {
+    lines++;
+    lastLineStart = i + 1;
+  }
+  return {
+    type: "Program",
+    body: [],
+    comments: [],
+    tokens: [],
+    range: [0, code.length],
+    loc: { start: { line: 1, column: 0 }, end: { line: lines, column: code.length - lastLineStart } },
+    parent: null,
+  };
+}
+
+/** ESLint's parsing errors carry a 1-based line and a column. */
+function parsingError(message: string): Error {
+  return Object.assign(new SyntaxError(message), { lineNumber: 1, column: 1, index: 0 });
+}
+
+/**
+ * ESLint reads every file as UTF-8. A UTF-16 file then arrives as NUL bytes between the characters (and its byte
+ * order mark as two replacement characters): a policy written by Windows PowerShell 5 would fail with "Unexpected
+ * character". Say what it is instead; the ecrlint runner reads UTF-16.
+ */
+function utf16Problem(code: string): string | undefined {
+  if (!code.includes("\u0000") || !mightBeEcrFile(code.replaceAll("\u0000", ""))) return undefined;
+  const bom = code.startsWith("\uFFFD\uFFFD");
+  return `This file is UTF-16${bom ? "" : " without a byte order mark"}; ESLint reads files as UTF-8. Save it as UTF-8, or lint it with the ecrlint runner, which reads UTF-16 with a BOM.`;
+}
+
+/**
+ * jsonc-eslint-parser behind two guards: a file over the limit becomes an empty Program, in constant memory, and a
+ * policy in UTF-16 is a parsing error that says so.
+ */
+export const parser = {
+  meta: { name: "@ecrlint/eslint-plugin/jsonc-parser", version: jsonc.meta.version },
+  parseForESLint(code: string, options?: Parameters<typeof jsonc.parseForESLint>[1]) {
+    if (code.length <= MAX_PARSED_CHARACTERS) {
+      const utf16 = utf16Problem(code);
+      if (utf16) throw parsingError(utf16);
+      return jsonc.parseForESLint(code, options);
+    }
+    const skipped = tooLarge(code);
+    return { ast: emptyProgram(code), visitorKeys: jsonc.VisitorKeys, services: { isJSON: true, ecrlintSkipped: skipped } };
+  },
+};

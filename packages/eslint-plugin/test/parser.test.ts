@@ -1,0 +1,59 @@
+import json from "@eslint/json";
+import { Linter } from "eslint";
+import { describe, expect, it } from "vitest";
+import plugin from "../src/index.js";
+import { MAX_PARSED_CHARACTERS, parser } from "../src/parser.js";
+
+const config = [...plugin.configs.recommended] as Linter.Config[];
+const verify = (text: string) => new Linter({ configType: "flat", cwd: "/repo" }).verify(text, config, "/repo/infra/registry-policy.json");
+const jsonLanguage = [{ files: ["**/*.json"], language: "json/json", plugins: { json } }, ...plugin.configs["recommended-json-language"]] as Linter.Config[];
+const verifyJsonLanguage = (text: string) => new Linter({ configType: "flat", cwd: "/repo" }).verify(text, jsonLanguage, "/repo/infra/registry-policy.json");
+
+describe("the plugin's parser: jsonc-eslint-parser behind a size guard", () => {
+  it("a JSON file over the limit is not parsed: an empty Program, no finding when it is not ours", () => {
+    const text = `{"values": [${"1,".repeat(MAX_PARSED_CHARACTERS / 2)}0]}`;
+    const { ast, services } = parser.parseForESLint(text) as { ast: { body: unknown[]; range: number[] }; services: Record<string, unknown> };
+    expect(ast.body).toEqual([]);
+    expect(ast.range).toEqual([0, text.length]);
+    expect(services.ecrlintSkipped).toEqual({ characters: text.length, mightBeOurs: false });
+    expect(verify(text)).toEqual([]);
+  });
+
+  it("one that might be ours says, once, that it was not linted", () => {
+    const text = `{"Statement": [], "Padding": "${"x".repeat(MAX_PARSED_CHARACTERS)}"}`;
+    // Under valid-policy, the rule that reports whatever stops a file from being linted (as a config error).
+    expect(verify(text).map((m) => [m.ruleId, m.message])).toEqual([["@ecrlint/valid-policy", "File not linted: 5.0 MB is over the 5.0 MB limit for policy files."]]);
+  });
+
+  it("a policy in UTF-16, as ESLint decodes it (as UTF-8), is a parsing error that says what it is", () => {
+    const policy = '{"Statement": [{"Effect": "Allow", "Action": "ecr:*"}]}';
+    const asUtf8 = (bytes: Buffer) => new TextDecoder("utf-8").decode(bytes);
+    const withBom = asUtf8(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(policy, "utf16le")]));
+    const withoutBom = asUtf8(Buffer.from(policy, "utf16le"));
+    expect(verify(withBom).map((m) => m.message)).toEqual([
+      "Parsing error: This file is UTF-16; ESLint reads files as UTF-8. Save it as UTF-8, or lint it with the ecrlint runner, which reads UTF-16 with a BOM.",
+    ]);
+    expect(verify(withoutBom)[0]?.message).toMatch(/^Parsing error: This file is UTF-16 without a byte order mark;/);
+    // Binary that is not a policy gets jsonc-eslint-parser's own message.
+    expect(verify("\u0000\u0001")[0]?.message).not.toMatch(/UTF-16/);
+  });
+
+  it("under @eslint/json the rules' own parse of a file over the limit is skipped the same way", () => {
+    // Long strings, not many values: @eslint/json's own AST of millions of numbers takes gigabytes before any rule runs.
+    const notOurs = `{"values": "${"x".repeat(MAX_PARSED_CHARACTERS)}"}`;
+    expect(verifyJsonLanguage(notOurs)).toEqual([]);
+    const oursLike = `{"Statement": [], "Padding": "${"x".repeat(MAX_PARSED_CHARACTERS)}"}`;
+    expect(verifyJsonLanguage(oursLike).map((m) => [m.ruleId, m.message, m.line, m.column])).toEqual([
+      ["@ecrlint/valid-policy", "File not linted: 5.0 MB is over the 5.0 MB limit for policy files.", 1, 1],
+    ]);
+  });
+
+  it("under @eslint/json a policy the rules cannot parse (a repeated __proto__ key) is said, not skipped", () => {
+    const text = '{\n  "Statement": [],\n  "__proto__": 1,\n  "__proto__": 2\n}\n';
+    expect(verifyJsonLanguage(text).map((m) => [m.ruleId, m.message, m.line, m.column])).toEqual([
+      ["@ecrlint/valid-policy", "File not linted: Parsing error: Redefinition of __proto__ property.", 4, 3],
+    ]);
+    // The same text under jsonc-eslint-parser is ESLint's parsing error, at the same place.
+    expect(verify(text).map((m) => [m.message, m.line, m.column])).toEqual([["Parsing error: Redefinition of __proto__ property", 4, 3]]);
+  });
+});
