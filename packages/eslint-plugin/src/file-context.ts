@@ -8,6 +8,7 @@ import {
   foreignHost,
   mightBeEcrFile,
   parseJsonText,
+  parseYamlText,
   readAnyAst,
   readTerraform,
   registryForFile,
@@ -57,10 +58,14 @@ export interface MinimalContext {
   sourceCode: { ast: unknown; text: string; parserServices?: unknown };
 }
 
-/** The ESLint languages whose files the rules read: `jsonc-eslint-parser`'s AST, or `@eslint/json`'s (a `Document`). */
-export function sourceKind(sourceCode: MinimalContext["sourceCode"]): "jsonc" | "json-language" | undefined {
+/**
+ * The ESLint languages and parsers whose files the rules read: `jsonc-eslint-parser`'s AST (and the plugin's
+ * Terraform parser's, which has its shape), `yaml-eslint-parser`'s, or `@eslint/json`'s (a `Document`).
+ */
+export function sourceKind(sourceCode: MinimalContext["sourceCode"]): "jsonc" | "yaml" | "json-language" | undefined {
   const services = sourceCode.parserServices as { isJSON?: boolean; isYAML?: boolean; isTerraform?: boolean } | undefined;
-  if (services?.isJSON || services?.isYAML || services?.isTerraform) return "jsonc";
+  if (services?.isJSON || services?.isTerraform) return "jsonc";
+  if (services?.isYAML) return "yaml";
   if ((sourceCode.ast as { type?: string } | undefined)?.type === "Document") return "json-language";
   return undefined;
 }
@@ -106,12 +111,17 @@ export function projectRoot(filename: string, cwd: string): string {
   return locator.outermostConfigDir(dirname(filename), cwd) ?? cwd;
 }
 
-/** The AST the rules read: ESLint's own for `jsonc-eslint-parser`, a parse of the same text for `@eslint/json`. */
+/**
+ * The AST the rules read: ESLint's own for `jsonc-eslint-parser` and Terraform, a parse of the same text for
+ * `@eslint/json` and for YAML (with the runner's YAML reader, so that both front ends read a template alike).
+ */
 function policyAst(context: MinimalContext): { ast: JsonProgram } | { ast: undefined; unread?: FileContext["unread"] } {
   const ast = context.sourceCode.ast as JsonProgram;
-  if (sourceKind(context.sourceCode) !== "json-language") return { ast };
+  const kind = sourceKind(context.sourceCode);
+  if (kind !== "json-language" && kind !== "yaml") return { ast };
   const text = context.sourceCode.text;
-  const parsed = parseJsonText(text);
+  if (kind === "yaml" && !mightBeEcrFile(text, context.filename)) return { ast: undefined };
+  const parsed = kind === "yaml" ? parseYamlText(text) : parseJsonText(text);
   if (parsed.ok) return { ast: parsed.ast };
   return { ast: undefined, ...(mightBeEcrFile(text) ? { unread: parsed.error } : {}) };
 }

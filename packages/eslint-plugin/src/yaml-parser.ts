@@ -1,27 +1,25 @@
-import { VisitorKeys } from "jsonc-eslint-parser";
-import { parseYamlText } from "@ecrlint/core";
+import * as yamlEslint from "yaml-eslint-parser";
+import { emptyProgram, MAX_PARSED_CHARACTERS, parsingError, tooLarge, utf16Problem } from "./parser.js";
 
 /**
- * An ESLint parser for CloudFormation YAML templates: the `yaml` library reads the file, and the plugin's rules
- * see the same JSON-shaped tree, in the YAML file's coordinates, that the runner lints (short-form tags as their
- * long forms). YAML that does not parse is an error only when it names an `AWS::ECR::` type, so that a broken
- * workflow file elsewhere in the repository is not reported by this plugin.
+ * The plugin's parser for YAML: `yaml-eslint-parser`, the one `eslint-plugin-yml` users already have, so that its
+ * rules and ours can share `**\/*.yaml` (ESLint gives a file one parser, and this one's tree is yaml-eslint-parser's
+ * own). The rules read a CloudFormation template from the text with the same YAML library as the runner (see
+ * file-context.ts); only templates with `AWS::ECR::*` resources are ours. Three guards: YAML that does not parse is
+ * a parsing error only when it names an `AWS::ECR::` type, so that a Helm template or a broken workflow elsewhere in
+ * the repository is not reported by this plugin; text over 5 MB is not parsed; UTF-16 is named as such.
  */
-export const yamlParser: { meta: { name: string }; parseForESLint(text: string): { ast: object; visitorKeys: Record<string, readonly string[]>; services: { isYAML: true } } } = {
-  meta: { name: "@ecrlint/eslint-plugin/yaml-parser" },
-  parseForESLint(text: string) {
-    let parsed = parseYamlText(text);
-    if (!parsed.ok) {
-      if (text.includes("AWS::ECR::")) {
-        const error = new SyntaxError(parsed.error.message.replace(/^Parsing error: /, "")) as SyntaxError & { lineNumber: number; column: number; index: number };
-        error.lineNumber = parsed.error.line;
-        error.column = parsed.error.column;
-        error.index = 0;
-        throw error;
-      }
-      parsed = parseYamlText("");
+export const yamlParser = {
+  meta: { name: "@ecrlint/eslint-plugin/yaml-parser", version: yamlEslint.meta.version },
+  parseForESLint(code: string, options?: Parameters<typeof yamlEslint.parseForESLint>[1]) {
+    if (code.length > MAX_PARSED_CHARACTERS) return { ast: emptyProgram(code), visitorKeys: yamlEslint.VisitorKeys, services: { isYAML: true, ecrlintSkipped: tooLarge(code) } };
+    const utf16 = utf16Problem(code);
+    if (utf16) throw parsingError(utf16);
+    try {
+      return yamlEslint.parseForESLint(code, options);
+    } catch (error) {
+      if (code.includes("AWS::ECR::")) throw error;
+      return { ast: emptyProgram(code), visitorKeys: yamlEslint.VisitorKeys, services: { isYAML: true } };
     }
-    if (!parsed.ok) throw new SyntaxError("unreadable YAML");
-    return { ast: parsed.ast, visitorKeys: VisitorKeys as Record<string, readonly string[]>, services: { isYAML: true as const } };
   },
 };
