@@ -2,7 +2,7 @@ import { partitionOfRegion } from "./partitions.js";
 import type { JsonExpression, JsonNode, JsonObject, JsonProgram, JsonProperty, ParseResult, SourceLocation } from "./parse.js";
 import { markUnknown, setForeignHost, setStringOffsets, setValuePieces, setVerbatimString, type ForeignHost, type HostString, type ValuePiece, type ValueReader } from "./model/values.js";
 import { isUnknownValue } from "./model/values.js";
-import { lineIndex, setParents } from "./yaml.js";
+import { hostComment, lineIndex, setParents, type HostComment } from "./yaml.js";
 import type { RegistryContext } from "./config/registry.js";
 import { readHclTree, type CstNode as TsNode } from "./terraform-cst.js";
 
@@ -270,11 +270,32 @@ export function parseTerraformText(text: string, registry: RegistryContext | und
   }
   const expression = object(bodies, 0, text.length);
   const statement = { type: "JSONExpressionStatement", expression, range: expression.range, loc: expression.loc };
-  const program = { type: "Program", body: [statement], comments: [], tokens: [], range: [0, text.length], loc: loc(0, text.length) } as unknown as JsonProgram;
+  const program = { type: "Program", body: [statement], comments: hclComments(root, text, position), tokens: [], range: [0, text.length], loc: loc(0, text.length) } as unknown as JsonProgram;
   setParents(program as unknown as JsonNode, undefined);
   setForeignHost(program, { syntax: "hcl", strings, unknownRanges });
   blocksByProgram.set(program, blocks);
   return { ok: true, ast: program, tree: { ast: program, blocks } };
+}
+
+/**
+ * The comments of an HCL file in ESTree's shape, so that `eslint-disable` directives work as in JSON: `#` and `//`
+ * are line comments, `/* *\/` block comments (which may also hold `/* eslint … *\/` rule settings).
+ */
+function hclComments(root: TsNode, text: string, position: (offset: number) => { line: number; column: number }): HostComment[] {
+  const out: HostComment[] = [];
+  const walk = (node: TsNode): void => {
+    if (node.type === "comment") {
+      // tree-sitter-hcl ends a line comment after its newline; ESLint's end before it.
+      const raw = text.slice(node.startIndex, node.endIndex);
+      const end = node.startIndex + raw.replace(/\r?\n$/, "").length;
+      if (raw.startsWith("/*")) out.push(hostComment(text, position, node.startIndex, end, "Block", 2, 2));
+      else out.push(hostComment(text, position, node.startIndex, end, "Line", raw.startsWith("#") ? 1 : 2));
+      return;
+    }
+    for (const child of node.children) walk(child);
+  };
+  walk(root);
+  return out;
 }
 
 function findError(node: TsNode): TsNode | undefined {

@@ -1,4 +1,4 @@
-import { isAlias, isMap, isScalar, isSeq, parseDocument, Scalar, type Document, type Node as YamlNode } from "yaml";
+import { isAlias, isMap, isScalar, isSeq, parseDocument, Parser as YamlCstParser, Scalar, type Document, type Node as YamlNode } from "yaml";
 import type { JsonExpression, JsonNode, JsonProgram, ParseResult, SourceLocation } from "./parse.js";
 import { setForeignHost, setStringOffsets, setVerbatimString, type ForeignHost, type VerbatimString } from "./model/values.js";
 
@@ -164,10 +164,45 @@ export function parseYamlText(text: string): ParseResult {
   const contents = doc.contents as YamlNode | null;
   const expression = convert(contents, 0, 0);
   const statement = { type: "JSONExpressionStatement", expression, range: expression.range, loc: expression.loc };
-  const program = { type: "Program", body: [statement], comments: [], tokens: [], range: [0, text.length], loc: loc(0, text.length) } as unknown as JsonProgram;
+  const program = { type: "Program", body: [statement], comments: yamlComments(text), tokens: [], range: [0, text.length], loc: loc(0, text.length) } as unknown as JsonProgram;
   setParents(program as unknown as JsonNode, undefined);
   setForeignHost(program, { syntax: "yaml", strings });
   return { ok: true, ast: program };
+}
+
+/** A comment in ESTree's shape (what ESLint and the runner read `eslint-disable` directives from). */
+export interface HostComment {
+  type: "Line" | "Block";
+  value: string;
+  range: [number, number];
+  loc: SourceLocation;
+}
+
+/** The comment `text.slice(start, end)`, whose value is what follows its `prefix` characters (and precedes `suffix`). */
+export function hostComment(text: string, position: (offset: number) => { line: number; column: number }, start: number, end: number, type: HostComment["type"], prefix: number, suffix = 0): HostComment {
+  return { type, value: text.slice(start + prefix, end - suffix), range: [start, end], loc: { start: position(start), end: position(end) } };
+}
+
+/**
+ * The `#` comments of a YAML text, as yaml-eslint-parser gives them to ESLint (type `Line`, the text after `#`), read
+ * from the `yaml` library's concrete syntax tree, which keeps each comment's offset. A `#` inside a scalar is not one.
+ */
+export function yamlComments(text: string): HostComment[] {
+  const position = lineIndex(text);
+  const out: HostComment[] = [];
+  const seen = new Set<object>();
+  const walk = (value: unknown): void => {
+    if (value === null || typeof value !== "object" || seen.has(value)) return;
+    seen.add(value);
+    const token = value as { type?: unknown; offset?: unknown; source?: unknown };
+    if (token.type === "comment" && typeof token.offset === "number" && typeof token.source === "string") {
+      out.push(hostComment(text, position, token.offset, token.offset + token.source.length, "Line", 1));
+      return;
+    }
+    for (const child of Array.isArray(value) ? value : Object.values(value)) walk(child);
+  };
+  for (const token of new YamlCstParser().parse(text)) walk(token);
+  return out.sort((a, b) => a.range[0] - b.range[0]);
 }
 
 /** Sets `parent` on every node, as the JSON parser does. */
