@@ -156,3 +156,8 @@ export function sarifValidator() {
   const ajv = new AjvDraft04({ allErrors: true, strict: false, validateFormats: false, unicodeRegExp: false });
   return ajv.compile(JSON.parse(readFileSync(sarifSchemaPath, "utf8")) as object);
 }
+
+/** A CloudFormation YAML stack with one registry policy, whose Statement list is `statements` (indented 10 spaces). */
+export function registryPolicyStack(statements: string, preamble = ""): string {
+  return `${preamble}Resources:\n  Policy:\n    Type: AWS::ECR::RegistryPolicy\n    Properties:\n      PolicyText:\n        Version: "2012-10-17"\n        Statement:\n${statements}`;
+}

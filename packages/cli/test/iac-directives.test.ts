@@ -4,19 +4,12 @@ import { ESLint, type Linter } from "eslint";
 import { describe, expect, it } from "vitest";
 import plugin from "@ecrlint/eslint-plugin";
 import { lint } from "../src/index.js";
-import { fileTree } from "./helpers.js";
+import { fileTree, registryPolicyStack } from "./helpers.js";
 
 const config = { registries: [{ files: ["**"], account: "444455556666", region: "us-west-2" }] };
 
 /** Two defects (another Region, a partial account wildcard); one silenced, one directive that silences nothing. */
-const yaml = `Resources:
-  Policy:
-    Type: AWS::ECR::RegistryPolicy
-    Properties:
-      PolicyText:
-        Version: "2012-10-17"
-        Statement:
-          - Sid: Pull
+const yaml = registryPolicyStack(`          - Sid: Pull
             Effect: Allow
             Principal: { AWS: "arn:aws:iam::111122223333:*" }
             Action: [ecr:BatchGetImage]
@@ -28,7 +21,7 @@ const yaml = `Resources:
             Principal: { AWS: "arn:aws:iam::111122223333:root" }
             Action: [ecr:BatchGetImage]
             Resource: arn:aws:ecr:us-west-2:444455556666:repository/*
-`;
+`);
 
 const terraform = `resource "aws_ecr_registry_policy" "this" {
   policy = jsonencode({

@@ -1,8 +1,10 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { ESLint, type Linter } from "eslint";
 import { describe, expect, it } from "vitest";
+import plugin from "@ecrlint/eslint-plugin";
 import { lint } from "../src/index.js";
-import { tempDir } from "./helpers.js";
+import { tempDir, registryPolicyStack } from "./helpers.js";
 
 const config = { registries: [{ files: ["**"], account: "444455556666", region: "us-west-2", replicationSources: ["111122223333"] }] };
 
@@ -28,14 +30,7 @@ const json = `{
 }
 `;
 
-const yaml = `Resources:
-  Policy:
-    Type: AWS::ECR::RegistryPolicy
-    Properties:
-      PolicyText:
-        Version: "2012-10-17"
-        Statement:
-          - Sid: Replication
+const yaml = registryPolicyStack(`          - Sid: Replication
             Effect: Allow
             Principal: { AWS: "arn:aws:iam::111122223333:root" }
             Action: [ecr:CreateRepository]
@@ -45,7 +40,7 @@ const yaml = `Resources:
             Principal: { AWS: "arn:aws:iam::111122223333:*" }
             Action: [ecr:BatchGetImage]
             Resource: arn:aws:ecr:us-east-1:444455556666:repository/*
-`;
+`);
 
 const terraform = `resource "aws_ecr_registry_policy" "this" {
   policy = jsonencode({
@@ -89,5 +84,41 @@ describe("the same policy in JSON, CloudFormation YAML and Terraform", () => {
     const unquoted = (list: string[]) => list.map((f) => f.replace(/: "(.*)"$/, ": $1"));
     expect(unquoted(findings["stack.yaml"]!)).toEqual(unquoted(findings["registry-policy.json"]!));
     expect(unquoted(findings["main.tf"]!)).toEqual(unquoted(findings["registry-policy.json"]!));
+  });
+});
+
+describe("JSON written as a Terraform string", () => {
+  // The JSON's known parts are judged where they are written; what an interpolation computes never is.
+  const policy = (account: string) =>
+    `{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::${account}:root"}, "Action": "ecr:BatchGetImage", "Resource": "arn:aws:ecr:us-east-1:444455556666:repository/*"}]}`;
+  const files: Record<string, string> = {
+    "indented.tf": `resource "aws_ecr_registry_policy" "a" {\n  policy = <<-EOT\n    ${policy("${var.account}")}\n  EOT\n}\n`,
+    "flush.tf": `resource "aws_ecr_registry_policy" "b" {\n  policy = <<EOT\n${policy("${local.account}")}\nEOT\n}\n`,
+    "quoted.tf": `resource "aws_ecr_registry_policy" "c" {\n  policy = ${JSON.stringify(policy("${var.account}"))}\n}\n`,
+    "cdktf.tf.json": `${JSON.stringify({ resource: { aws_ecr_registry_policy: { d: { policy: policy("${var.account}") } } } }, null, 2)}\n`,
+  };
+
+  it("in <<- and <<EOT heredocs, quoted strings and .tf.json strings, is judged at the host's line and column, interpolations left unknown", async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, ".ecrlintrc.json"), JSON.stringify(config));
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+    const report = await lint({ cwd: dir });
+    const found = Object.fromEntries(
+      report.results.map((r) => {
+        const text = files[r.filePath.slice(dir.length + 1)]!;
+        const lines = text.split("\n");
+        return [r.filePath.slice(dir.length + 1), r.messages.map((m) => `${m.line}:${m.column} ${m.ruleId} ${lines[m.line - 1]!.slice(m.column - 1, m.endColumn! - 1)}`)];
+      }),
+    );
+    const resourceAt = (name: string) => {
+      const text = files[name]!;
+      const before = text.slice(0, text.indexOf("us-east-1")).split("\n");
+      return `${before.length}:${before[before.length - 1]!.length + 1} @ecrlint/no-region-mismatch us-east-1`;
+    };
+    expect(found).toEqual(Object.fromEntries(Object.keys(files).sort().map((name) => [name, [resourceAt(name)]])));
+    const eslint = new ESLint({ cwd: dir, overrideConfigFile: true, overrideConfig: plugin.configs.recommended as Linter.Config[] });
+    const where = (rs: { filePath: string; messages: { line: number; column: number; ruleId: string | null }[] }[]) =>
+      rs.filter((r) => r.messages.length > 0).map((r) => [r.filePath, r.messages.map((m) => `${m.line}:${m.column} ${m.ruleId}`)]);
+    expect(where(await eslint.lintFiles(["."]))).toEqual(where(report.results));
   });
 });

@@ -334,16 +334,22 @@ export function terraformJsonBlocks(ast: JsonProgram, registry: RegistryContext 
   const blocks: TerraformBlock[] = [];
   if (root?.type !== "JSONObjectExpression") return blocks;
   const name = (p: JsonProperty) => (p.key.type === "JSONIdentifier" ? p.key.name : String(p.key.value));
+  const unknownRanges: [number, number][] = [];
   const resolve = (node: JsonNode) => {
-    if (node.type === "JSONLiteral" && typeof node.value === "string" && node.value.includes("${")) {
+    if (node.type === "JSONLiteral" && typeof node.value === "string" && /[$%]\{/.test(node.value)) {
       let unknown = false;
-      const value = node.value.replace(/\$\$\{/g, "\u0000").replace(/\$\{([^}]*)\}/g, (whole, inner: string) => {
-        const known = dataSourceValue(inner.trim(), registry);
+      // `${…}` and `%{…}` are Terraform's; `$${` and `%%{` are their escapes, the literal `${` and `%{`.
+      const value = node.value.replace(/([$%])\1\{/g, "\u0000$1").replace(/[$%]\{([^}]*)\}/g, (whole, inner: string) => {
+        const known = whole.startsWith("$") ? dataSourceValue(inner.trim(), registry) : undefined;
         if (known === undefined) unknown = true;
         return known ?? whole;
       });
-      (node as { value: unknown }).value = value.replace(/\u0000/g, "${");
-      if (unknown) markUnknown(node);
+      (node as { value: unknown }).value = value.replace(/\u0000([$%])/g, "$1{");
+      if (unknown) {
+        markUnknown(node);
+        // Where the interpolations are written, for a policy string read as JSON (see hosts.ts): in the raw text.
+        for (const m of node.raw.matchAll(/(?<![$%])[$%]\{[^}]*\}/g)) unknownRanges.push([node.range[0] + m.index, node.range[0] + m.index + m[0].length]);
+      }
       return;
     }
     if (node.type === "JSONObjectExpression") {
@@ -374,7 +380,7 @@ export function terraformJsonBlocks(ast: JsonProgram, registry: RegistryContext 
       }
     }
   }
-  setForeignHost(ast, { syntax: "hcl", strings: [] });
+  setForeignHost(ast, { syntax: "hcl", strings: [], unknownRanges });
   return blocks;
 }
 

@@ -53,9 +53,14 @@ function policyAt(ast: JsonProgram, property: JsonProperty, kind: PolicyKind, ho
     return policyDocumentOf(ast, value, readPolicyDocument(value, values), kind, host, decision);
   }
   if (value.type !== "JSONLiteral" || typeof value.value !== "string") return undefined;
-  if (isUnknownValue(value)) return undefined;
-  const parsed = parseEmbeddedJson(value);
   const foreign = foreignHost(ast);
+  // A Terraform string with interpolations (`"arn:aws:iam::${var.account}:root"` in a heredoc, or in a `.tf.json`
+  // string) is still read as JSON: only what the interpolations compute is unknown. If the JSON only parses once
+  // they are known (`"Principal": ${jsonencode(…)}`), the policy is unknown and not judged.
+  const interpolated = foreign?.syntax === "hcl" && (foreign.unknownRanges ?? []).some(([s, e]) => value.range[0] < e && s < value.range[1]);
+  if (isUnknownValue(value) && !interpolated) return undefined;
+  const parsed = parseEmbeddedJson(value);
+  if (interpolated && !parsed?.ok) return undefined;
   if (parsed?.ok && foreign?.unknownRanges?.length) {
     // Characters an interpolation computes are unknown in the document too.
     for (const node of walkNodes(parsed.ast)) {
@@ -75,7 +80,8 @@ function policyAt(ast: JsonProgram, property: JsonProperty, kind: PolicyKind, ho
   if (root?.type !== "JSONObjectExpression") {
     return unreadablePolicy(ast, value, kind, embedded, decision, `${label} must hold a policy: a JSON object with a "Statement".`, value);
   }
-  return policyDocumentOf(parsed.ast, root, readPolicyDocument(root), kind, embedded, decision);
+  // Interpolated strings were marked unknown above; Terraform's reader says so of every marked node.
+  return policyDocumentOf(parsed.ast, root, readPolicyDocument(root, interpolated ? terraformValues : undefined), kind, embedded, decision);
 }
 
 /** A creation template and the repository policy it carries (`repositoryPolicy`), linted as a repository policy. */
