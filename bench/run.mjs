@@ -5,6 +5,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { terraformFile } from "./terraform-files.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, "..");
@@ -14,7 +15,7 @@ const tree = join(here, TF ? ".tree-tf" : ".tree");
 const TOTAL = Number(process.env.BENCH_FILES ?? 20_000);
 const POLICIES = Number(process.env.BENCH_POLICIES ?? 400);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
-const SHAPE = `v2:${TOTAL}:${POLICIES}:${TF ? "tf" : "json"}`;
+const SHAPE = `v3:${TOTAL}:${POLICIES}:${TF ? "tf" : "json"}`;
 
 /** A small deterministic generator, so every run lints the same tree. */
 function rng(seed) {
@@ -76,11 +77,7 @@ function generate() {
     writeFileSync(join(dir, "src", "fixture.json"), JSON.stringify({ items: Array.from({ length: 30 }, (_, k) => ({ id: k, label: `item ${k}`, enabled: k % 2 === 0 })) }));
     written += 3;
     if (TF && p % 3 === 0 && written < TOTAL) {
-      const ecr = (p / 3) % 10 === 0;
-      const resource = ecr
-        ? `resource "aws_ecr_registry_policy" "this" {\n  policy = jsonencode({\n    Version = "2012-10-17"\n    Statement = [{\n      Sid       = "Pull"\n      Effect    = "Allow"\n      Principal = { AWS = "arn:aws:iam::111122223333:root" }\n      Action    = ["ecr:BatchGetImage"]\n      Resource  = "arn:aws:ecr:\${data.aws_region.current.name}:\${data.aws_caller_identity.current.account_id}:repository/*"\n    }]\n  })\n}\n`
-        : `resource "aws_s3_bucket" "b${p}" {\n  bucket = "bench-${p}"\n  tags   = { team = "t${p % 7}" }\n}\n`;
-      writeFileSync(join(dir, "main.tf"), `variable "name" {\n  type = string\n}\n\n${resource}`);
+      writeFileSync(join(dir, "main.tf"), terraformFile(p / 3));
       written++;
     }
   }
