@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { terraformDeclaredKind } from "./terraform-references.js";
 import {
   ConfigLocator,
   configFromSettings,
@@ -147,7 +148,16 @@ export function fileContext(context: MinimalContext): FileContext {
       if (reading.status === "ours") result = { ...result, documents: reading.documents, configError: formatConfigError(config.error) };
     } else {
       const registry = registryForFile(context.filename, config.loaded);
-      const declared = declaredKindForFile(context.filename, config.loaded);
+      // The config's kinds first; then a policy file that Terraform reads with file() is the kind of that resource,
+      // as in the runner (the .tf files around it are read once per process). Only text that might be ours is looked up.
+      const configured = declaredKindForFile(context.filename, config.loaded);
+      const text = context.sourceCode.text;
+      const referenced = configured || foreignHost(ast) || !mightBeEcrFile(text) ? undefined : terraformDeclaredKind(context.filename, text, projectRoot(context.filename, context.cwd), context.cwd);
+      if (referenced === "template") {
+        byAst.set(key, result);
+        return result;
+      }
+      const declared = configured ?? referenced;
       // Terraform's data sources resolve to the registry while the file is read, so it is read again with it.
       const read = foreignHost(ast)?.syntax === "hcl" ? (_: unknown, o: Parameters<typeof readTerraform>[1]) => readTerraform(context.sourceCode.text, o) : readAnyAst;
       const reading = read(ast, { filePath: context.filename, registry, ...(declared ? { declaredKind: declared.kind, declaredBy: declared.declaredBy } : {}) });
