@@ -39,3 +39,25 @@ resource "aws_ecr_repository_policy" "api" {
   repository = "api"
   policy     = data.aws_iam_policy_document.api.json
 }
+
+resource "aws_ecr_repository_policy" "web" {
+  repository = "web"
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid       = "CiPull"
+      Effect    = "Allow"
+      Principal = { AWS = "arn:aws:iam::111122223333:root" }
+      Action    = ["ecr:BatchGetImage"]
+      Resource  = "arn:aws:ecr:us-west-2:444455556666:repository/web"
+    }]
+  })
+}
+
+resource "aws_ecr_repository_creation_template" "team_c" {
+  prefix      = "team-c"
+  applied_for = ["REPLICATION"]
+  resource_tags = {
+    cost-center = "42"
+  }
+}
