@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { MessageChannel, receiveMessageOnPort, Worker } from "node:worker_threads";
-import { Language, Parser, type Node as TsNode } from "web-tree-sitter";
+import { Language, Parser, type Tree } from "web-tree-sitter";
 
 /**
  * Tree-sitter's HCL syntax tree as plain data. The grammar is WebAssembly, which Node only loads asynchronously,
@@ -40,11 +40,37 @@ export function isTerraformParserLoaded(): boolean {
   return parser !== undefined;
 }
 
-function toData(node: TsNode): CstData {
-  const flags = (node.isNamed ? NAMED : 0) | (node.isMissing ? MISSING : 0) | (node.hasError ? HAS_ERROR : 0);
-  const out: CstData = [node.type, node.startIndex, node.endIndex, flags];
-  for (const child of node.children) if (child) out.push(toData(child));
-  return out;
+/**
+ * The tree as plain data, walked with a cursor (tree-sitter's `children` allocates a node object per child, several
+ * times slower). `hasError` is worked out here: a node has an error when it is one (`ERROR`, missing) or holds one.
+ */
+function toData(tree: Tree): CstData {
+  const cursor = tree.walk();
+  try {
+    const root: CstData = [cursor.nodeType, cursor.startIndex, cursor.endIndex, NAMED];
+    const stack: CstData[] = [root];
+    if (!cursor.gotoFirstChild()) return root;
+    for (;;) {
+      const missing = cursor.nodeIsMissing;
+      const node: CstData = [cursor.nodeType, cursor.startIndex, cursor.endIndex, (cursor.nodeIsNamed ? NAMED : 0) | (missing ? MISSING : 0)];
+      stack[stack.length - 1]!.push(node);
+      if (missing || cursor.nodeType === "ERROR") {
+        node[3] |= HAS_ERROR;
+        for (const open of stack) open[3] |= HAS_ERROR;
+      }
+      if (cursor.gotoFirstChild()) {
+        stack.push(node);
+        continue;
+      }
+      while (!cursor.gotoNextSibling()) {
+        if (!cursor.gotoParent()) return root;
+        stack.pop();
+        if (stack.length === 0) return root;
+      }
+    }
+  } finally {
+    cursor.delete();
+  }
 }
 
 /** The tree of `text`, read in this thread; undefined when the grammar has not loaded here. */
@@ -53,7 +79,7 @@ export function cstInThread(text: string): CstData | undefined {
   const tree = parser.parse(text);
   if (!tree) return undefined;
   try {
-    return toData(tree.rootNode);
+    return toData(tree);
   } finally {
     tree.delete();
   }
@@ -105,9 +131,13 @@ export class CstNode {
   readonly children: CstNode[];
   readonly namedChildren: CstNode[];
 
+  /** On the root: every `comment` node of the tree, in order (comments may sit anywhere, so they are kept here). */
+  readonly comments: CstNode[];
+
   constructor(
     private readonly source: string,
     data: CstData,
+    comments: CstNode[] = [],
   ) {
     const [type, start, end, flags, ...children] = data;
     this.type = type;
@@ -116,7 +146,9 @@ export class CstNode {
     this.isNamed = (flags & NAMED) !== 0;
     this.isMissing = (flags & MISSING) !== 0;
     this.hasError = (flags & HAS_ERROR) !== 0;
-    this.children = children.map((c) => new CstNode(source, c));
+    this.comments = comments;
+    if (type === "comment") comments.push(this);
+    this.children = children.map((c) => new CstNode(source, c, comments));
     this.namedChildren = this.children.filter((c) => c.isNamed);
   }
 

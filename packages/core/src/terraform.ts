@@ -282,20 +282,13 @@ export function parseTerraformText(text: string, registry: RegistryContext | und
  * are line comments, `/* *\/` block comments (which may also hold `/* eslint … *\/` rule settings).
  */
 function hclComments(root: TsNode, text: string, position: (offset: number) => { line: number; column: number }): HostComment[] {
-  const out: HostComment[] = [];
-  const walk = (node: TsNode): void => {
-    if (node.type === "comment") {
-      // tree-sitter-hcl ends a line comment after its newline; ESLint's end before it.
-      const raw = text.slice(node.startIndex, node.endIndex);
-      const end = node.startIndex + raw.replace(/\r?\n$/, "").length;
-      if (raw.startsWith("/*")) out.push(hostComment(text, position, node.startIndex, end, "Block", 2, 2));
-      else out.push(hostComment(text, position, node.startIndex, end, "Line", raw.startsWith("#") ? 1 : 2));
-      return;
-    }
-    for (const child of node.children) walk(child);
-  };
-  walk(root);
-  return out;
+  return root.comments.map((node) => {
+    // tree-sitter-hcl ends a line comment after its newline; ESLint's end before it.
+    const raw = text.slice(node.startIndex, node.endIndex);
+    const end = node.startIndex + raw.replace(/\r?\n$/, "").length;
+    if (raw.startsWith("/*")) return hostComment(text, position, node.startIndex, end, "Block", 2, 2);
+    return hostComment(text, position, node.startIndex, end, "Line", raw.startsWith("#") ? 1 : 2);
+  });
 }
 
 function findError(node: TsNode): TsNode | undefined {
