@@ -16,6 +16,13 @@ export type CstData = [string, number, number, number, ...CstData[]];
 const NAMED = 1;
 const MISSING = 2;
 const HAS_ERROR = 4;
+const TOO_DEEP = 8;
+
+/**
+ * How deep a tree is read. A list in `jsonencode` is three levels of the tree; real modules stay under a hundred.
+ * Deeper (`[[[[…]]]]` from a generator, or hostile) is a parsing error at the place it starts, never a stack overflow.
+ */
+export const MAX_HCL_DEPTH = 512;
 
 let parser: Parser | undefined;
 let loading: Promise<void> | undefined;
@@ -58,7 +65,11 @@ function toData(tree: Tree): CstData {
         node[3] |= HAS_ERROR;
         for (const open of stack) open[3] |= HAS_ERROR;
       }
-      if (cursor.gotoFirstChild()) {
+      if (stack.length >= MAX_HCL_DEPTH && cursor.gotoFirstChild()) {
+        cursor.gotoParent();
+        node[3] |= TOO_DEEP | HAS_ERROR;
+        for (const open of stack) open[3] |= HAS_ERROR;
+      } else if (cursor.gotoFirstChild()) {
         stack.push(node);
         continue;
       }
@@ -128,6 +139,8 @@ export class CstNode {
   readonly isNamed: boolean;
   readonly isMissing: boolean;
   readonly hasError: boolean;
+  /** Its children were not read: the tree is deeper than {@link MAX_HCL_DEPTH} here. */
+  readonly tooDeep: boolean;
   readonly children: CstNode[];
   readonly namedChildren: CstNode[];
 
@@ -146,6 +159,7 @@ export class CstNode {
     this.isNamed = (flags & NAMED) !== 0;
     this.isMissing = (flags & MISSING) !== 0;
     this.hasError = (flags & HAS_ERROR) !== 0;
+    this.tooDeep = (flags & TOO_DEEP) !== 0;
     this.comments = comments;
     if (type === "comment") comments.push(this);
     this.children = children.map((c) => new CstNode(source, c, comments));

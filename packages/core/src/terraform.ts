@@ -4,7 +4,7 @@ import { markUnknown, setForeignHost, setStringOffsets, setValuePieces, setVerba
 import { isUnknownValue } from "./model/values.js";
 import { hostComment, lineIndex, setParents, type HostComment } from "./yaml.js";
 import type { RegistryContext } from "./config/registry.js";
-import { readHclTree, type CstNode as TsNode } from "./terraform-cst.js";
+import { MAX_HCL_DEPTH, readHclTree, type CstNode as TsNode } from "./terraform-cst.js";
 
 export { isTerraformParserLoaded, loadTerraformParser } from "./terraform-cst.js";
 
@@ -65,6 +65,7 @@ export function parseTerraformText(text: string, registry: RegistryContext | und
   if (root.hasError) {
     const error = findError(root);
     const at = position(error?.startIndex ?? 0);
+    if (error?.tooDeep) return { ok: false, error: { message: `Parsing error: HCL nested more than ${MAX_HCL_DEPTH} levels deep`, line: at.line, column: at.column + 1 } };
     return { ok: false, error: { message: `Parsing error: HCL syntax error near "${text.slice(error?.startIndex ?? 0, (error?.startIndex ?? 0) + 20).split("\n")[0]}"`, line: at.line, column: at.column + 1 } };
   }
   const strings: ForeignHost["strings"] = [];
@@ -292,9 +293,9 @@ function hclComments(root: TsNode, text: string, position: (offset: number) => {
 }
 
 function findError(node: TsNode): TsNode | undefined {
-  if (node.type === "ERROR" || node.isMissing) return node;
+  if (node.type === "ERROR" || node.isMissing || node.tooDeep) return node;
   for (const child of node.children) {
-    if (child && (child.hasError || child.type === "ERROR" || child.isMissing)) return findError(child) ?? child;
+    if (child.hasError) return findError(child) ?? child;
   }
   return undefined;
 }

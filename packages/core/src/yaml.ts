@@ -83,18 +83,27 @@ function blockOffsets(text: string, scalar: Scalar, start: number, end: number):
  * tag. Parsing is the `yaml` library's (YAML 1.2 core schema, so `on`, `yes` and `2012-10-17` stay strings). Never
  * throws.
  */
+class AliasExpansion extends Error {
+  constructor(readonly offset: number) {
+    super("alias expansion");
+  }
+}
+
 export function parseYamlText(text: string): ParseResult {
   let doc: Document.Parsed;
   try {
     doc = parseDocument(text, { keepSourceTokens: false, uniqueKeys: false, strict: false, schema: "core", prettyErrors: false });
   } catch (error) {
-    return { ok: false, error: { message: `Parsing error: ${(error as Error).message}`, line: 1, column: 1 } };
+    const reason = error instanceof RangeError ? "YAML nested too deeply to read" : (error as Error).message;
+    return { ok: false, error: { message: `Parsing error: ${reason}`, line: 1, column: 1 } };
   }
   const position = lineIndex(text);
   if (doc.errors.length) {
     const error = doc.errors[0]!;
     const at = position(error.pos[0]);
-    return { ok: false, error: { message: `Parsing error: ${error.message.split("\n")[0]}`, line: at.line, column: at.column + 1 } };
+    // The yaml library's own recursion gives out on thousands of nested flow collections: say what that means.
+    const reason = /Maximum call stack/.test(error.message) ? "YAML nested too deeply to read" : error.message.split("\n")[0];
+    return { ok: false, error: { message: `Parsing error: ${reason}`, line: at.line, column: at.column + 1 } };
   }
   const loc = (start: number, end: number): SourceLocation => ({ start: position(start), end: position(end) });
   const strings: ForeignHost["strings"] = [];
@@ -106,8 +115,13 @@ export function parseYamlText(text: string): ParseResult {
   const literal = (value: unknown, start: number, end: number): JsonExpression =>
     ({ type: "JSONLiteral", value, raw: text.slice(start, end), range: [start, end], loc: loc(start, end) }) as unknown as JsonExpression;
 
+  // Every node of the text is converted once; more than that comes from aliases expanding aliases (ten anchors of
+  // ten aliases each are 10^10 nodes). CloudFormation refuses aliases; `aws cloudformation package` expands them,
+  // so a template may have some, but not that many.
+  let budget = text.length + 1000;
   const convert = (node: YamlNode | null | undefined, fallback: number, depth: number): JsonExpression => {
     if (!node || depth > 200) return literal(null, fallback, fallback);
+    if (--budget < 0) throw new AliasExpansion(node.range?.[0] ?? fallback);
     if (isAlias(node)) return convert(node.resolve(doc) as YamlNode | undefined, node.range?.[0] ?? fallback, depth + 1);
     const [start, , nodeEnd] = node.range ?? [fallback, fallback, fallback];
     const end = trimEnd(Math.max(start, nodeEnd));
@@ -162,7 +176,14 @@ export function parseYamlText(text: string): ParseResult {
   };
 
   const contents = doc.contents as YamlNode | null;
-  const expression = convert(contents, 0, 0);
+  let expression: JsonExpression;
+  try {
+    expression = convert(contents, 0, 0);
+  } catch (error) {
+    if (!(error instanceof AliasExpansion)) throw error;
+    const at = position(error.offset);
+    return { ok: false, error: { message: "Parsing error: YAML aliases expand to more nodes than the file holds characters (CloudFormation does not allow aliases in templates)", line: at.line, column: at.column + 1 } };
+  }
   const statement = { type: "JSONExpressionStatement", expression, range: expression.range, loc: expression.loc };
   const program = { type: "Program", body: [statement], comments: yamlComments(text), tokens: [], range: [0, text.length], loc: loc(0, text.length) } as unknown as JsonProgram;
   setParents(program as unknown as JsonNode, undefined);

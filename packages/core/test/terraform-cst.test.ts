@@ -19,3 +19,12 @@ it("reads HCL before the grammar has loaded in this thread (in a worker) into th
   expect(plain(before.ast)).toEqual(plain(after.ast));
   expect(parseTerraformText("resource {\n", undefined)).toMatchObject({ ok: false, error: { message: expect.stringMatching(/^Parsing error: HCL syntax error/), line: 2 } });
 });
+
+it("reads HCL nested deeper than any module as a parsing error where the depth runs out, never a stack overflow", () => {
+  for (const depth of [1_000, 100_000]) {
+    const text = `resource "aws_ecr_registry_policy" "p" {\n  policy = jsonencode(${"[".repeat(depth)}${"]".repeat(depth)})\n}\n`;
+    expect(parseTerraformText(text, undefined)).toMatchObject({ ok: false, error: { message: "Parsing error: HCL nested more than 512 levels deep", line: 2 } });
+  }
+  const fine = `resource "aws_ecr_registry_policy" "p" {\n  policy = jsonencode(${"[".repeat(100)}${"]".repeat(100)})\n}\n`;
+  expect(parseTerraformText(fine, undefined).ok).toBe(true);
+});

@@ -52,4 +52,15 @@ describe("YAML templates", () => {
     const property = text.indexOf("Sid:");
     expect(hostEdit(doc!, { range: [property, property + 12], text: "" })).toBeUndefined();
   });
+
+  it("expand a few aliases, and refuse aliases that expand beyond the file (ten anchors of ten aliases) at once", () => {
+    const [doc] = documentsOf(template("        Statement:\n          - &pull { Effect: Allow, Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: ecr:BatchGetImage, Resource: '*' }\n          - *pull\n"));
+    if (doc?.kind !== "registry-policy") throw new Error("kind");
+    expect(doc.policy.statements).toHaveLength(2);
+    let bomb = template("        a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for (let i = 1; i < 10; i++) bomb += `        a${i}: &a${i} [${Array.from({ length: 10 }, () => `*a${i - 1}`).join(", ")}]\n`;
+    bomb += "        Statement: *a9\n";
+    const reading = readEcrFile(bomb, { filePath: "stack.yaml", registry });
+    expect(reading).toMatchObject({ status: "parse-error", error: { message: expect.stringContaining("YAML aliases expand") } });
+  });
 });
