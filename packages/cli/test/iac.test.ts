@@ -65,16 +65,49 @@ const terraform = `resource "aws_ecr_registry_policy" "this" {
 }
 `;
 
+/** The same policy as a `data "aws_iam_policy_document"` that the registry policy reads as `.json`. */
+const policyDocument = `data "aws_iam_policy_document" "registry" {
+  statement {
+    sid       = "Replication"
+    effect    = "Allow"
+    actions   = ["ecr:CreateRepository"]
+    resources = ["arn:aws:ecr:\${data.aws_region.current.name}:\${data.aws_caller_identity.current.account_id}:repository/*"]
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:aws:iam::111122223333:root"]
+    }
+  }
+  statement {
+    sid       = "Pull"
+    effect    = "Allow"
+    actions   = ["ecr:BatchGetImage"]
+    resources = ["arn:aws:ecr:us-east-1:444455556666:repository/*"]
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:aws:iam::111122223333:*"]
+    }
+  }
+}
+
+resource "aws_ecr_registry_policy" "this" {
+  policy = data.aws_iam_policy_document.registry.json
+}
+`;
+
 describe("the same policy in JSON, CloudFormation YAML and Terraform", () => {
   it("gives the same findings in each, each at the place its host writes the value", async () => {
     const findings: Record<string, string[]> = {};
-    for (const [name, text] of [["registry-policy.json", json], ["stack.yaml", yaml], ["main.tf", terraform]] as const) {
+    for (const [name, text] of [["registry-policy.json", json], ["stack.yaml", yaml], ["main.tf", terraform], ["document.tf", policyDocument]] as const) {
       const dir = tempDir();
       writeFileSync(join(dir, ".ecrlintrc.json"), JSON.stringify(config));
       writeFileSync(join(dir, name), text);
-      const report = await lint({ cwd: dir });
       const lines = text.split("\n");
-      findings[name] = report.results.flatMap((r) => r.messages.map((m) => `${m.ruleId}/${m.messageId}: ${lines[m.line - 1]!.slice(m.column - 1, m.endLine === m.line ? m.endColumn! - 1 : undefined)}`));
+      const shown = (results: { messages: { ruleId: string | null; messageId?: string; line: number; column: number; endLine?: number; endColumn?: number }[] }[]) =>
+        results.flatMap((r) => r.messages.map((m) => `${m.ruleId}/${m.messageId}: ${lines[m.line - 1]!.slice(m.column - 1, m.endLine === m.line ? m.endColumn! - 1 : undefined)}`));
+      findings[name] = shown((await lint({ cwd: dir })).results);
+      // ESLint with the plugin's configs finds the same, at the same places.
+      const eslint = new ESLint({ cwd: dir, overrideConfigFile: true, overrideConfig: plugin.configs.recommended as Linter.Config[] });
+      expect(shown(await eslint.lintFiles([name])), name).toEqual(findings[name]);
     }
     expect(findings["registry-policy.json"]).toEqual([
       '@ecrlint/require-replicate-image/missingReplicateImage: "ecr:CreateRepository"',
@@ -84,6 +117,8 @@ describe("the same policy in JSON, CloudFormation YAML and Terraform", () => {
     const unquoted = (list: string[]) => list.map((f) => f.replace(/: "(.*)"$/, ": $1"));
     expect(unquoted(findings["stack.yaml"]!)).toEqual(unquoted(findings["registry-policy.json"]!));
     expect(unquoted(findings["main.tf"]!)).toEqual(unquoted(findings["registry-policy.json"]!));
+    // A policy document writes `resources` before `principals`: the same findings, in the order of its lines.
+    expect(unquoted(findings["document.tf"]!).sort()).toEqual(unquoted(findings["registry-policy.json"]!).sort());
   });
 });
 
