@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ESLint, type Linter } from "eslint";
@@ -155,5 +156,23 @@ describe("JSON written as a Terraform string", () => {
     const where = (rs: { filePath: string; messages: { line: number; column: number; ruleId: string | null }[] }[]) =>
       rs.filter((r) => r.messages.length > 0).map((r) => [r.filePath, r.messages.map((m) => `${m.line}:${m.column} ${m.ruleId}`)]);
     expect(where(await eslint.lintFiles(["."]))).toEqual(where(report.results));
+  });
+});
+
+describe("YAML and Terraform files read as JSON files are", () => {
+  it("decoded from UTF-16 with a byte order mark, and a FIFO named .tf is said to be one, not read (no hang)", async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, ".ecrlintrc.json"), JSON.stringify(config));
+    const utf16 = (text: string) => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, "utf16le")]);
+    writeFileSync(join(dir, "main.tf"), utf16(terraform));
+    writeFileSync(join(dir, "stack.yaml"), utf16(yaml));
+    execFileSync("mkfifo", [join(dir, "pipe.tf")]);
+    const report = await lint({ cwd: dir, patterns: [".", "pipe.tf"] });
+    const byName = Object.fromEntries(report.results.map((r) => [r.filePath.slice(dir.length + 1), r.messages.map((m) => m.messageId ?? m.message)]));
+    expect(byName).toEqual({
+      "main.tf": ["missingReplicateImage", "partialWildcard", "regionMismatch"],
+      "stack.yaml": ["missingReplicateImage", "partialWildcard", "regionMismatch"],
+      "pipe.tf": ["File not linted: a FIFO."],
+    });
   });
 });
