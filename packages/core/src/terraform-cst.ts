@@ -181,6 +181,8 @@ export class CstNode {
 
 /** The HCL syntax tree of `text`, or why it could not be read (the grammar failed to load). Never throws. */
 export function readHclTree(text: string): CstNode | string {
+  // A caller that never loaded the grammar (an API user, `ecrlint diff`) gets it loaded here for its next files.
+  if (!parser) loadTerraformParser().catch(() => undefined);
   const data = cstInThread(text) ?? cstInWorker(text);
   return typeof data === "string" ? data : new CstNode(text, data);
 }
