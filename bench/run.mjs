@@ -102,7 +102,7 @@ function time(label, command, args) {
 }
 
 if (!existsSync(join(tree, ".bench-shape")) || readFileSync(join(tree, ".bench-shape"), "utf8") !== SHAPE) {
-  process.stdout.write(`generating ${TOTAL} files into bench/.tree ...\n`);
+  process.stdout.write(`generating ${TOTAL} files into bench/${TF ? ".tree-tf" : ".tree"} ...\n`);
   generate();
 }
 
