@@ -1,6 +1,6 @@
 import { compileForFinding, DEFAULT_ANALYSIS_STEPS, describeWitnessPrincipal, searchOutsiderAccess, WorkBudget } from "@ecrlint/core/evaluator";
 import { defineRule } from "@ecrlint/core";
-import { principalNodeFor, reportTooComplex } from "../_shared/outsider-access.js";
+import { namedContextWords, principalNodeFor, reportInconclusive, reportTooComplex } from "../_shared/outsider-access.js";
 import { policyOf } from "../_shared/util.js";
 import { DOCS } from "../_shared/docs.js";
 
@@ -18,6 +18,7 @@ export const noExternalPrincipal = defineRule({
     messages: {
       externalPrincipal: "This statement allows {{action}}{{context}} to {{principal}}.",
       tooComplex: "Inconclusive: this statement is too complex to analyse (the search ran out of its {{steps}} steps), so whether it lets in principals outside the trusted accounts and organizations is not known. Simplify its wildcards or split the policy.",
+      inconclusive: "Inconclusive: whether this statement lets in principals outside the trusted accounts and organizations is not known, because the search could not cover every case ({{reason}}). Simplify its conditions or split the policy.",
     },
     schema: [],
   },
@@ -41,9 +42,10 @@ export const noExternalPrincipal = defineRule({
       context.report({
         node: principalNodeFor(statement, access.principalValue),
         messageId: "externalPrincipal",
-        data: { principal: describeWitnessPrincipal(compiled, principal, "outside the trusted accounts and organizations", "an account outside your organization"), action, context: access.namedContext.length ? ` (with ${access.namedContext.join(", ")})` : "" },
+        data: { principal: describeWitnessPrincipal(compiled, principal, "outside the trusted accounts and organizations", "an account outside your organization"), action, context: namedContextWords(access) },
       });
     }
     reportTooComplex(context, policy, search.tooComplex, budget);
+    reportInconclusive(context, policy, search.inconclusive);
   },
 });

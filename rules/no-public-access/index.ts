@@ -1,6 +1,6 @@
 import { accountsNamedIn, compileForFinding, DEFAULT_ANALYSIS_STEPS, describeWitnessPrincipal, searchOutsiderAccess, WorkBudget } from "@ecrlint/core/evaluator";
 import { defineRule } from "@ecrlint/core";
-import { principalNodeFor, reportTooComplex } from "../_shared/outsider-access.js";
+import { namedContextWords, principalNodeFor, reportInconclusive, reportTooComplex } from "../_shared/outsider-access.js";
 import { policyOf } from "../_shared/util.js";
 import { DOCS } from "../_shared/docs.js";
 
@@ -17,8 +17,9 @@ export const noPublicAccess = defineRule({
     },
     messages: {
       publicAccess:
-        "Anyone can use this grant: it allows {{action}} to {{principal}}. Name the principals, or pin them with a condition such as aws:PrincipalOrgID, aws:PrincipalAccount or aws:SourceAccount.",
+        "Anyone can use this grant: it allows {{action}}{{context}} to {{principal}}. Name the principals, or pin them with a condition such as aws:PrincipalOrgID, aws:PrincipalAccount or aws:SourceAccount.",
       tooComplex: "Inconclusive: this statement is too complex to analyse (the search ran out of its {{steps}} steps), so whether anyone in the world can use it is not known. Simplify its wildcards or split the policy.",
+      inconclusive: "Inconclusive: whether anyone in the world can use this statement is not known, because the search could not cover every case ({{reason}}). Simplify its conditions or split the policy.",
     },
     schema: [],
   },
@@ -38,8 +39,9 @@ export const noPublicAccess = defineRule({
     for (const access of search.found) {
       const { principal, action } = access.witness.request;
       const statement = policy.statements.find((s) => s.index === access.statement)!;
-      context.report({ node: principalNodeFor(statement, access.principalValue), messageId: "publicAccess", data: { principal: describeWitnessPrincipal(compiled, principal, "in an account that neither this policy nor its registry names", "a stranger's account"), action } });
+      context.report({ node: principalNodeFor(statement, access.principalValue), messageId: "publicAccess", data: { principal: describeWitnessPrincipal(compiled, principal, "in an account that neither this policy nor its registry names", "a stranger's account"), action, context: namedContextWords(access) } });
     }
     reportTooComplex(context, policy, search.tooComplex, budget);
+    reportInconclusive(context, policy, search.inconclusive);
   },
 });

@@ -11,6 +11,7 @@ export {
   PINNING_KEYS,
   OUTSIDER_KINDS,
   type OutsiderSearch,
+  type InconclusiveStatement,
   type OutsiderQuery,
   type OutsiderAccess,
 } from "./outsiders.js";

@@ -1,10 +1,12 @@
 import { ecrCatalog, type CatalogAction } from "../catalog.js";
-import { withStatements, type CompiledPolicy, type CompiledStatement } from "./compile.js";
-import { coversAction, failsWithoutKeys } from "./evaluate.js";
-import { DEFAULT_ANALYSIS_STEPS, WorkBudget } from "./budget.js";
+import { PARTITIONS } from "../partitions.js";
+import { withStatements, type CompiledCondition, type CompiledPolicy, type CompiledStatement } from "./compile.js";
+import { conditionHolds, coversAction, failsWithoutKeys, NO_CONTEXT } from "./evaluate.js";
+import { DEFAULT_ANALYSIS_STEPS, TOO_COMPLEX, WorkBudget } from "./budget.js";
 import { parseCaller, principalAccount } from "./principal.js";
-import { EmptyQueryError, queryPolicy } from "./query.js";
+import { conditionGlobs, EmptyQueryError, queryPolicy } from "./query.js";
 import type { ContextValue, PrincipalKind, QueryWitness } from "./types.js";
+import { alt, ANY_CHAR, classWitnesses, cls, DIGIT, lit, plus, repeat, seq, star, type GlobSpec, type Shape } from "./witness.js";
 
 /**
  * "Can someone outside the trusted set use this grant?", asked of the quantified query with the principal left out
@@ -13,12 +15,19 @@ import type { ContextValue, PrincipalKind, QueryWitness } from "./types.js";
  * The query ranges a context key over every case the policy tells apart, the policy's own values included. For
  * keys that name where a caller comes from (its organization, the account or ARN a service acts for, the VPC it
  * calls through), the policy's values describe insiders: an outsider cannot choose them. Those keys are fixed
- * here to what an outsider can have instead: absent, or a value the policy does not name (and, for untrusted
- * principals, the untrusted values the policy itself names). An absent key is left out of the request, so the
- * conditions on it come out as the evaluator decides for every request (REFERENCE §6).
+ * here to what an outsider can have instead: absent, a value the policy does not name, a value that one of the
+ * policy's wildcard patterns matches and that belongs to no trusted account or organization (account and
+ * organization ids are assigned by AWS, so `o-abc*` admits organizations no one knows), and, for untrusted
+ * principals, the untrusted values the policy itself names. An absent key is left out of the request, so the
+ * conditions on it come out as the evaluator decides for every request (REFERENCE §6: a missing key makes a
+ * condition false, except under negated operators, IfExists and ForAllValues).
+ *
+ * Keys whose value the registry decides are fixed to the registry's values rather than ranged over
+ * (`registryContext`). Every statement the search leaves out of `found` is either judged (no outsider gets in) or
+ * listed as `tooComplex` or `inconclusive`: silence means checked and fine.
  */
 
-type PinningKind = "account" | "org" | "org-paths" | "arn" | "opaque" | "absent-only" | "false";
+type PinningKind = "account" | "org" | "org-paths" | "arn" | "userid" | "vpc" | "vpce" | "absent-only" | "false";
 
 /** Condition keys (lower-cased) that describe where a caller comes from, by the shape of their values. */
 export const PINNING_KEYS: ReadonlyMap<string, PinningKind> = new Map<string, PinningKind>([
@@ -29,9 +38,9 @@ export const PINNING_KEYS: ReadonlyMap<string, PinningKind> = new Map<string, Pi
   ["aws:sourcearn", "arn"],
   ["aws:sourceorgid", "org"],
   ["aws:sourceorgpaths", "org-paths"],
-  ["aws:userid", "opaque"],
-  ["aws:sourcevpc", "opaque"],
-  ["aws:sourcevpce", "opaque"],
+  ["aws:userid", "userid"],
+  ["aws:sourcevpc", "vpc"],
+  ["aws:sourcevpce", "vpce"],
   ["aws:vpceaccount", "account"],
   ["aws:vpceorgid", "org"],
   ["aws:vpceorgpaths", "org-paths"],
@@ -44,13 +53,19 @@ export const PINNING_KEYS: ReadonlyMap<string, PinningKind> = new Map<string, Pi
 /** Callers an outsider can be; service principals act for AWS, not for someone outside. */
 export const OUTSIDER_KINDS: readonly PrincipalKind[] = ["account", "user", "role", "session", "federated-user", "anonymous"];
 
-/** More combinations of pinned values than this and the statement is not judged (no report rather than a guess). */
+/**
+ * Combinations of pinned values tried per statement. Past it a statement no tried combination opens is reported
+ * as too complex to analyse, never passed.
+ */
 const MAX_COMBINATIONS = 64;
 
 export interface OutsiderQuery {
   /** Accounts whose principals are insiders. */
   trustedAccounts: Iterable<string>;
-  /** Organizations whose principals are insiders. */
+  /**
+   * Organizations whose principals are insiders. Compared without case: organization ids are lower-case
+   * (`o-[a-z0-9]{10,32}`, AWS Organizations API reference), so `O-A1B2C3D4E5` can only stand for `o-a1b2c3d4e5`.
+   */
   trustedOrgs?: Iterable<string>;
   /** Also try the untrusted accounts and organizations that the policy's conditions name, not only fresh values. */
   tryNamedValues?: boolean;
@@ -60,10 +75,18 @@ export interface OutsiderQuery {
   budget?: WorkBudget;
 }
 
+/** An Allow statement the search could not judge exactly, and why (a reason starting `too complex to analyse` when a cap was reached). */
+export interface InconclusiveStatement {
+  statement: number;
+  reason: string;
+}
+
 export interface OutsiderSearch {
   found: OutsiderAccess[];
   /** Allow statements (indexes) the search could not judge: the budget ran out first. Too complex to analyse. */
   tooComplex: number[];
+  /** Allow statements the search found no outsider for, but without covering every case: not known to be safe. */
+  inconclusive: InconclusiveStatement[];
 }
 
 export interface OutsiderAccess {
@@ -73,14 +96,19 @@ export interface OutsiderAccess {
   witness: QueryWitness;
   /** The Principal value that lets the witness in (`"*"`, an account), when one does; undefined under NotPrincipal. */
   principalValue: string | undefined;
-  /** Pinning keys the witness has a value for that the policy names (`aws:PrincipalOrgID = o-partner`). */
+  /**
+   * Pinning keys the witness has a value for that the policy names (`aws:PrincipalOrgID = o-partner`) or that one
+   * of its patterns matches (`aws:PrincipalOrgID = o-abcxxxxxxx, which "o-abc*" matches`).
+   */
   namedContext: string[];
 }
 
-type Setting = { absent: true } | { absent: false; value: ContextValue; literal: boolean };
+/** How a pinning key is set in one request: absent, or a value (`shown`: how the report names it, when it does). */
+type Setting = { absent: true } | { absent: false; value: ContextValue; shown?: string };
 
 interface Trust {
   accounts: ReadonlySet<string>;
+  /** Lower-cased. */
   orgs: ReadonlySet<string>;
   tryNamedValues: boolean;
 }
@@ -106,18 +134,115 @@ function freshValue(kind: PinningKind, taken: ReadonlySet<string>): ContextValue
   }
 }
 
-/** Values the policy names for a key that belong to no trusted account or organization. */
+/** The organization an organization id or path belongs to, lower-cased (ids are lower-case, see `OutsiderQuery`). */
+const orgOf = (value: string) => value.split("/")[0]!.toLowerCase();
+
+/**
+ * Values the policy names for a key that belong to no trusted account or organization. Organization ids are read
+ * lower-cased: a request carries the id AWS assigned, which is lower-case, so a policy's `O-PARTNER0001` (under
+ * StringEqualsIgnoreCase) stands for `o-partner0001`, and the trusted organization in capitals for itself.
+ */
 function untrustedNamedValues(kind: PinningKind, values: string[], trust: Trust): ContextValue[] {
   const out: ContextValue[] = [];
   for (const v of new Set(values)) {
     if (hasPattern(v)) continue;
     if (kind === "account" && /^\d{12}$/.test(v) && !trust.accounts.has(v)) out.push(v);
-    if (kind === "org" && !trust.orgs.has(v)) out.push(v);
-    if (kind === "org-paths" && !trust.orgs.has(v.split("/")[0] ?? "")) out.push([v]);
+    if (kind === "org" && !trust.orgs.has(orgOf(v))) out.push(v.toLowerCase());
+    if (kind === "org-paths" && !trust.orgs.has(orgOf(v))) out.push([v.toLowerCase()]);
     if (kind === "arn") {
       const account = v.split(":")[4];
       if (account && /^\d{12}$/.test(account) && !trust.accounts.has(account)) out.push(v);
     }
+  }
+  return out;
+}
+
+const LOWER_ALNUM = cls("lower-case letter or digit", (c) => (c >= "a" && c <= "z") || (c >= "0" && c <= "9"));
+const HEX = cls("hexadecimal digit", (c) => (c >= "a" && c <= "f") || (c >= "0" && c <= "9"));
+const UPPER_ALNUM = cls("upper-case letter or digit", (c) => (c >= "A" && c <= "Z") || (c >= "0" && c <= "9"));
+const SESSION_CHAR = cls("session name character", (c) => /^[\w+=,.@-]$/.test(c));
+const ARN_WORD = cls("ARN service or Region character", (c) => (c >= "a" && c <= "z") || (c >= "0" && c <= "9") || c === "-");
+/** `min` to `max` items. */
+const between = (item: Shape, min: number, max: number): Shape => {
+  let optional: Shape = lit("");
+  for (let i = min; i < max; i++) optional = alt(lit(""), seq(item, optional));
+  return seq(repeat(item, min), optional);
+};
+const ACCOUNT_ID = repeat(DIGIT, 12);
+// AWS Organizations API reference: an organization id is "o-" and 10 to 32 lower-case letters or digits, a root id
+// "r-" and 4 to 32, an OU id "ou-", 4 to 32, "-", 8 to 32; aws:PrincipalOrgPaths values are "o-…/r-…/ou-…/…/".
+const ORG_ID = seq(lit("o-"), between(LOWER_ALNUM, 10, 32));
+const ORG_PATH = seq(ORG_ID, lit("/r-"), between(LOWER_ALNUM, 4, 32), lit("/"), star(seq(lit("ou-"), plus(LOWER_ALNUM), lit("-"), plus(LOWER_ALNUM), lit("/"))));
+// The ARN of a resource some account owns (IAM User Guide, ARN format): partition, service, Region, account, resource.
+const OWNED_ARN = seq(lit("arn:"), alt(...PARTITIONS.map((p) => lit(p.id))), lit(":"), plus(ARN_WORD), lit(":"), star(ARN_WORD), lit(":"), ACCOUNT_ID, lit(":"), plus(ANY_CHAR));
+// IAM User Guide, policy variables (the values of aws:userid): a user's unique id (AIDA…), a role's unique id and the
+// session name (AROA…:name), an account id for its root user, or the account id and name of a federated user.
+const UNIQUE_ID = seq(cls("upper-case letter", (c) => c >= "A" && c <= "Z"), between(UPPER_ALNUM, 15, 31));
+const USER_ID = seq(alt(UNIQUE_ID, ACCOUNT_ID), alt(lit(""), seq(lit(":"), plus(SESSION_CHAR))));
+const SHAPES: Partial<Record<PinningKind, Shape>> = {
+  account: ACCOUNT_ID,
+  org: ORG_ID,
+  "org-paths": ORG_PATH,
+  arn: OWNED_ARN,
+  userid: USER_ID,
+  // EC2 ids: the prefix and 8 or 17 hexadecimal digits.
+  vpc: seq(lit("vpc-"), between(HEX, 8, 17)),
+  vpce: seq(lit("vpce-"), between(HEX, 8, 17)),
+};
+
+/**
+ * Globs that every value of an insider of this kind matches: trusted accounts and organizations, and for keys whose
+ * values name no account (VPCs, endpoints, unique ids) the values the policy writes out, which are someone in
+ * particular (an aws:userid of `AROAEXAMPLEID:*` is every session of one role).
+ */
+function insiderGlobs(kind: PinningKind, accounts: Iterable<string>, orgs: Iterable<string>, conditions: readonly CompiledCondition[]): GlobSpec[] {
+  const glob = (text: string, wildcards: boolean, arn = false): GlobSpec => ({ pattern: { text, literalAt: undefined }, ignoreCase: false, wildcards, arn });
+  // Values (or, for aws:userid, the unique ids before the session name) written without a wildcard.
+  const written = (part: (v: string) => string = (v) => v) => conditions.flatMap((c) => c.values.map((t) => part(t.source))).filter((v) => v && !hasPattern(v));
+  switch (kind) {
+    case "account":
+      return [...accounts].map((a) => glob(a, false));
+    case "org":
+      return [...orgs].map((o) => glob(o, false));
+    case "org-paths":
+      return [...orgs].map((o) => glob(`${o}/*`, true));
+    case "arn":
+      return [...accounts].map((a) => glob(`arn:*:*:*:${a}:*`, true, true));
+    case "userid": {
+      const ids = new Set([...accounts, ...written((v) => v.split(":")[0]!)]);
+      return [...ids].flatMap((id) => [glob(id, false), glob(`${id}:*`, true)]);
+    }
+    case "vpc":
+    case "vpce":
+      return written().map((v) => glob(v, false));
+    default:
+      return [];
+  }
+}
+
+const isWildcard = (g: GlobSpec) => g.wildcards && [...g.pattern.text].some((c, i) => (c === "*" || c === "?") && !g.pattern.literalAt?.includes(i));
+
+/**
+ * Values of a pinning key that some wildcard pattern of the policy matches, that equal none of its exact values and
+ * that belong to no insider: one per class of values the conditions tell apart (`classWitnesses`), within the shape
+ * such values have. IAM User Guide, condition operators: StringLike matches case-sensitively with `*` and `?`
+ * anywhere in the value, ArnLike (and ArnEquals, which matches alike) per colon-delimited part with the same
+ * wildcards, and the IgnoreCase operators ignore case (`conditionGlobs` reads them so). So `11112222333?` admits ten
+ * accounts, and every one of them that is not trusted is an outsider's. Incomplete (too many patterns): `reasons`.
+ */
+function patternValues(kind: PinningKind, conditions: readonly CompiledCondition[], insiders: GlobSpec[], budget: WorkBudget, reasons: string[], keyText: string): Setting[] {
+  const shape = SHAPES[kind];
+  if (!shape) return [];
+  const globs = conditions.flatMap((c) => conditionGlobs(c, NO_CONTEXT));
+  if (!globs.some(isWildcard)) return [];
+  const result = classWitnesses({ shape, globs: [...globs, ...insiders], budget });
+  if (!result.complete && !result.exhausted) reasons.push(`too many patterns on ${keyText} to split into cases`);
+  const out: Setting[] = [];
+  for (const w of result.witnesses) {
+    const matched = globs.filter((_, i) => w.matches[i]);
+    if (w.matches.slice(globs.length).some(Boolean) || matched.length === 0 || matched.some((g) => !isWildcard(g))) continue;
+    const value: ContextValue = kind === "org-paths" ? [w.value] : w.value;
+    out.push({ absent: false, value, shown: `${keyText} = ${w.value}, which "${matched[0]!.pattern.text}" matches` });
   }
   return out;
 }
@@ -150,38 +275,90 @@ export function accountsNamedIn(policy: CompiledPolicy): Set<string> {
   return accounts;
 }
 
-/** Every way to set the pinning keys the statements use: each key absent, fresh, or (optionally) a named value. */
-function settingsFor(statements: readonly CompiledStatement[], trust: Trust, taken: ReadonlySet<string>): Map<string, Setting>[] | undefined {
-  const used = new Map<string, { text: string; values: string[] }>();
+/** Organizations a policy writes out before any wildcard (`o-a1b2c3d4e5`, `o-a1b2c3d4e5/r-ab12/*`): someone in particular. */
+function orgsNamedIn(statements: readonly CompiledStatement[]): Set<string> {
+  const orgs = new Set<string>();
   for (const s of statements) {
     for (const c of s.conditions) {
+      const kind = PINNING_KEYS.get(c.key);
+      if (kind !== "org" && kind !== "org-paths") continue;
+      for (const t of c.values) {
+        const m = /^(o-[a-z0-9]+)(?:\/|$)/i.exec(t.source);
+        if (m) orgs.add(m[1]!.toLowerCase());
+      }
+    }
+  }
+  return orgs;
+}
+
+interface Settings {
+  /** Each pinning key (as written) with the settings that tell its conditions apart. */
+  choices: [string, Setting[]][];
+  total: number;
+  reasons: string[];
+}
+
+/**
+ * Every way to set the pinning keys the statements use: each key absent, fresh, matched by a pattern, or
+ * (optionally) a named value. Settings under which every condition on the key comes out alike are one case: only
+ * what the conditions tell apart is combined (a key read through a policy variable elsewhere is kept whole).
+ */
+function settingsFor(statements: readonly CompiledStatement[], trust: Trust, taken: ReadonlySet<string>, budget: WorkBudget): Settings {
+  const used = new Map<string, { text: string; conditions: CompiledCondition[] }>();
+  const variables = new Set<string>();
+  for (const s of statements) {
+    for (const t of [...(s.resource?.patterns ?? []), ...s.conditions.flatMap((c) => c.values)]) for (const v of t.variables) variables.add(v.toLowerCase());
+    for (const c of s.conditions) {
       if (!PINNING_KEYS.has(c.key)) continue;
-      const entry = used.get(c.key) ?? { text: c.keyText, values: [] };
-      entry.values.push(...c.values.map((t) => t.source));
+      const entry = used.get(c.key) ?? { text: c.keyText, conditions: [] };
+      entry.conditions.push(c);
       used.set(c.key, entry);
     }
   }
+  const reasons: string[] = [];
+  const insiderOrgs = trust.tryNamedValues ? trust.orgs : new Set([...trust.orgs, ...orgsNamedIn(statements)]);
   const choices: [string, Setting[]][] = [];
-  for (const [key, { text: keyText, values }] of used) {
+  for (const [key, { text: keyText, conditions }] of used) {
     const kind = PINNING_KEYS.get(key)!;
     const settings: Setting[] = [];
-    if (kind === "false") settings.push({ absent: false, value: "false", literal: false });
+    if (kind === "false") settings.push({ absent: false, value: "false" });
     else {
       settings.push({ absent: true });
       if (kind !== "absent-only") {
-        settings.push({ absent: false, value: freshValue(kind, taken), literal: false });
-        if (trust.tryNamedValues) for (const v of untrustedNamedValues(kind, values, trust)) settings.push({ absent: false, value: v, literal: true });
+        settings.push({ absent: false, value: freshValue(kind, taken) });
+        settings.push(...patternValues(kind, conditions, insiderGlobs(kind, trust.accounts, insiderOrgs, conditions), budget, reasons, keyText));
+        if (trust.tryNamedValues) {
+          const values = conditions.flatMap((c) => c.values.map((t) => t.source));
+          for (const v of untrustedNamedValues(kind, values, trust)) settings.push({ absent: false, value: v, shown: `${keyText} = ${typeof v === "string" ? v : v.join(", ")}` });
+        }
       }
     }
-    choices.push([keyText, settings]);
+    choices.push([keyText, variables.has(key) || conditions.some((c) => c.values.some((t) => !t.isStatic)) ? settings : distinctSettings(key, conditions, settings)]);
   }
-  const count = (list: [string, Setting[]][]) => list.reduce((n, [, s]) => n * s.length, 1);
-  let list = choices;
-  if (count(list) > MAX_COMBINATIONS) list = choices.map(([k, s]) => [k, s.filter((x) => x.absent || !x.literal)] as [string, Setting[]]);
-  if (count(list) > MAX_COMBINATIONS) return undefined;
-  let combos: Map<string, Setting>[] = [new Map()];
-  for (const [key, settings] of list) combos = combos.flatMap((m) => settings.map((s) => new Map(m).set(key, s)));
-  return combos;
+  return { choices, total: choices.reduce((n, [, s]) => n * s.length, 1), reasons };
+}
+
+/** One setting per way the conditions on `key` come out (the first, so absent and fresh values before named ones). */
+function distinctSettings(key: string, conditions: readonly CompiledCondition[], settings: Setting[]): Setting[] {
+  const seen = new Set<string>();
+  return settings.filter((setting) => {
+    const value = setting.absent ? undefined : setting.value;
+    const vector = conditions.map((c) => (conditionHolds(c, (k) => (k === key ? value : undefined)) ? "1" : "0")).join("");
+    if (seen.has(vector)) return false;
+    seen.add(vector);
+    return true;
+  });
+}
+
+/** The combination at `index` of the mixed-radix count over the choices. */
+function combination(choices: readonly [string, Setting[]][], index: number): Map<string, Setting> {
+  const combo = new Map<string, Setting>();
+  let rest = index;
+  for (const [key, settings] of choices) {
+    combo.set(key, settings[rest % settings.length]!);
+    rest = Math.floor(rest / settings.length);
+  }
+  return combo;
 }
 
 /** Representative actions: one per set of statements that cover it and per resource kind (repository or `*`). */
@@ -194,6 +371,15 @@ function actionClasses(allow: CompiledStatement, denies: readonly CompiledStatem
     if (!seen.has(key)) seen.set(key, action);
   }
   return [...seen.values()];
+}
+
+/**
+ * The Deny statements that can cancel the grant for an outsider: those covering one of the actions it allows whose
+ * principal can be an outsider. Only their keys are combined with the Allow's.
+ */
+function denialsOf(allow: CompiledStatement, denies: readonly CompiledStatement[], trust: Trust): CompiledStatement[] {
+  const actions = ecrCatalog().actions.map((a) => a.name.toLowerCase()).filter((a) => coversAction(allow, a));
+  return denies.filter((d) => d.defects.length === 0 && !namesInsidersOnly(d, trust) && actions.some((a) => coversAction(d, a)));
 }
 
 /**
@@ -220,35 +406,64 @@ function namesInsidersOnly(s: CompiledStatement, trust: Trust): boolean {
 }
 
 /**
+ * Keys whose value the registry decides, for a request to it about `action`, when the statements read them:
+ * aws:RequestedRegion is the Region the request is sent to, which for a registry's policy is the registry's Region
+ * (a registry policy is put per Region, REFERENCE §1), and aws:ResourceAccount is the account that owns the resource,
+ * the registry's account for an action on one of its repositories (IAM User Guide, global condition context keys).
+ * For an action on `*` the guide does not say the key is present, so it stays ranged over (absent or any value).
+ * A key with no registry value known stays ranged over too.
+ */
+function registryContext(policy: CompiledPolicy, statements: readonly CompiledStatement[], action: CatalogAction): Record<string, ContextValue> {
+  const context = Object.create(null) as Record<string, ContextValue>;
+  const registry = policy.registry;
+  for (const s of statements) {
+    for (const c of s.conditions) {
+      if (c.key === "aws:requestedregion" && registry?.region) context[c.keyText] = registry.region;
+      if (c.key === "aws:resourceaccount" && registry?.account && action.resourceTypes.length > 0) context[c.keyText] = registry.account;
+    }
+  }
+  return context;
+}
+
+/**
  * For each Allow statement, a request by an outsider (a principal of an account outside `trustedAccounts`, or an
  * anonymous caller) that the statement allows and no Deny statement cancels, if one exists. The search of every
- * statement shares one work budget; statements it could not judge in that budget are listed as too complex.
+ * statement shares one work budget; statements it could not judge in that budget are listed as too complex, and
+ * statements it could not judge exactly (a query that could not split every case, more combinations of pinned
+ * values than it tries) as inconclusive, with the reason.
  */
 export function searchOutsiderAccess(policy: CompiledPolicy, query: OutsiderQuery): OutsiderSearch {
-  const trust: Trust = { accounts: new Set(query.trustedAccounts), orgs: new Set(query.trustedOrgs ?? []), tryNamedValues: query.tryNamedValues ?? false };
+  const trust: Trust = {
+    accounts: new Set(query.trustedAccounts),
+    orgs: new Set([...(query.trustedOrgs ?? [])].map((o) => o.toLowerCase())),
+    tryNamedValues: query.tryNamedValues ?? false,
+  };
   const kinds = query.principalKinds ?? OUTSIDER_KINDS;
   const budget = query.budget ?? new WorkBudget(DEFAULT_ANALYSIS_STEPS);
   const taken = policyStrings(policy);
   const denies = policy.statements.filter((s) => s.effect === "Deny");
-  const search: OutsiderSearch = { found: [], tooComplex: [] };
+  const search: OutsiderSearch = { found: [], tooComplex: [], inconclusive: [] };
   for (const allow of policy.statements) {
     if (allow.effect !== "Allow" || allow.defects.length > 0 || namesInsidersOnly(allow, trust)) continue;
     if (budget.exhausted) {
       search.tooComplex.push(allow.index);
       continue;
     }
-    const combos = settingsFor([allow, ...denies], trust, taken);
-    if (!combos) continue;
-    const grant = withStatements(policy, (s) => s === allow || s.effect === "Deny");
-    const actions = actionClasses(allow, denies);
-    const access = searchGrant(grant, allow, actions, combos, { kinds, excludeAccounts: [...trust.accounts] }, budget);
-    if (access) search.found.push(access);
+    const against = denialsOf(allow, denies, trust);
+    const settings = settingsFor([allow, ...against], trust, taken, budget);
+    const grant = withStatements(policy, (s) => s === allow || against.includes(s));
+    const outcome = searchGrant(grant, allow, actionClasses(allow, against), settings, { kinds, excludeAccounts: [...trust.accounts] }, budget);
+    if (outcome.access) search.found.push(outcome.access);
     else if (budget.exhausted) search.tooComplex.push(allow.index);
+    else if (outcome.reasons.length) search.inconclusive.push({ statement: allow.index, reason: outcome.reasons.join("; ") });
   }
   return search;
 }
 
-/** The outsider access {@link searchOutsiderAccess} finds, without the statements it could not judge. */
+/**
+ * The outsider access {@link searchOutsiderAccess} finds, without the statements it could not judge: for tests and
+ * callers that only want witnesses. A rule must use `searchOutsiderAccess` and report what it could not judge.
+ */
 export function findOutsiderAccess(policy: CompiledPolicy, query: OutsiderQuery): OutsiderAccess[] {
   return searchOutsiderAccess(policy, query).found;
 }
@@ -257,24 +472,27 @@ function searchGrant(
   grant: CompiledPolicy,
   allow: CompiledStatement,
   actions: CatalogAction[],
-  combos: Map<string, Setting>[],
+  settings: Settings,
   principals: { kinds: readonly PrincipalKind[]; excludeAccounts: string[] },
   budget: WorkBudget,
-): OutsiderAccess | undefined {
-  for (const combo of combos) {
+): { access?: OutsiderAccess; reasons: string[] } {
+  const reasons = [...settings.reasons];
+  const tried = Math.min(settings.total, MAX_COMBINATIONS);
+  for (let index = 0; index < tried; index++) {
     const absent = new Set<string>();
-    const context = Object.create(null) as Record<string, ContextValue>;
+    const pinned = Object.create(null) as Record<string, ContextValue>;
     const namedContext: string[] = [];
-    for (const [key, setting] of combo) {
+    for (const [key, setting] of combination(settings.choices, index)) {
       if (setting.absent) {
         absent.add(key.toLowerCase());
         continue;
       }
-      context[key] = setting.value;
-      if (setting.literal) namedContext.push(`${key} = ${typeof setting.value === "string" ? setting.value : setting.value.join(", ")}`);
+      pinned[key] = setting.value;
+      if (setting.shown) namedContext.push(setting.shown);
     }
     if (failsWithoutKeys(allow, absent)) continue;
     for (const action of actions) {
+      const context = Object.assign(registryContext(grant, grant.statements, action), pinned);
       let result;
       try {
         result = queryPolicy(grant, { action: action.name, context, absent: [...absent], anyContext: true, principals }, { budget });
@@ -283,13 +501,21 @@ function searchGrant(
         if (error instanceof EmptyQueryError) continue;
         throw error;
       }
-      if (!result.allowed && budget.exhausted) return undefined;
-      if (!result.allowed) continue;
+      if (!result.allowed && budget.exhausted) return { reasons };
+      if (!result.allowed) {
+        // Not allowed for the cases the query covered; the cases it could not cover may be.
+        if (result.status === "inconclusive" && result.reason) reasons.push(result.reason);
+        continue;
+      }
       const trace = result.allowed.result.statements.find((t) => t.index === allow.index);
-      return { statement: allow.index, witness: result.allowed, principalValue: trace?.principal.matchedValue, namedContext };
+      return { access: { statement: allow.index, witness: result.allowed, principalValue: trace?.principal.matchedValue, namedContext }, reasons };
     }
   }
-  return undefined;
+  if (settings.total > MAX_COMBINATIONS) {
+    const keys = settings.choices.filter(([, s]) => s.length > 1).map(([k]) => k);
+    reasons.unshift(`${TOO_COMPLEX}: ${settings.total} combinations of the values of ${keys.join(", ")} that matter, over the ${MAX_COMBINATIONS} tried`);
+  }
+  return { reasons: [...new Set(reasons)] };
 }
 
 const KIND_WORDS: Partial<Record<PrincipalKind, string>> = {

@@ -108,7 +108,7 @@ interface Gathered {
 }
 
 /** Globs that a condition compares a string key against, resolved with the values that are fixed. */
-function conditionGlobs(condition: CompiledCondition, lookup: Lookup): GlobSpec[] {
+export function conditionGlobs(condition: CompiledCondition, lookup: Lookup): GlobSpec[] {
   const op = condition.operator;
   if (!op) return [];
   const family = op.base.family;
