@@ -2,7 +2,7 @@
 // the string comparisons a hand-written check of the same five statements would do. Run after `npm run build`:
 //   node bench/evaluator.mjs [seconds-per-case]
 import { readdirSync, readFileSync } from "node:fs";
-import { compilePolicy, decide, diffAccess, evaluateRequest, queryPolicy } from "../packages/core/dist/evaluator/index.js";
+import { compilePolicy, decide, evaluateRequest, queryPolicy } from "../packages/core/dist/evaluator/index.js";
 
 const onlyInconclusive = process.argv.includes("--inconclusive");
 const seconds = Number(process.argv.filter((a) => !a.startsWith("--"))[2] ?? 1);
@@ -125,54 +125,3 @@ function inconclusiveRate() {
 const rate = inconclusiveRate();
 console.log(`${"queryPolicy anyContext on bench/policies".padEnd(48)} ${`${rate.inconclusive}/${rate.asked}`.padStart(12)}  inconclusive (${((100 * rate.inconclusive) / rate.asked).toFixed(1)}%)`);
 if (process.env.BENCH_REASONS) for (const [reason, n] of rate.reasons) console.log(`  ${n} × ${reason}`);
-
-/**
- * The access review of one change: two versions of a 20-statement registry policy (teams, CI roles, partners,
- * replication, an organization pull, denies), the second with five edits a pull request makes: a Sid renamed, a
- * condition removed, a Region fixed, ecr:ReplicateImage dropped, a principal widened from a role to its account.
- */
-function twentyStatements() {
-  const repo = (name, region = "us-west-2") => `arn:aws:ecr:${region}:${REGISTRY}:repository/${name}`;
-  const PULL = ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"];
-  const PUSH = ["ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:PutImage", ...PULL];
-  const statements = [
-    { Sid: "Replication", Effect: "Allow", Principal: { AWS: "arn:aws:iam::111122223333:root" }, Action: ["ecr:CreateRepository", "ecr:ReplicateImage"], Resource: repo("*") },
-    { Sid: "OrgPull", Effect: "Allow", Principal: "*", Action: PULL, Resource: repo("shared/*"), Condition: { StringEquals: { "aws:PrincipalOrgID": "o-a1b2c3d4e5" } } },
-    { Sid: "DeadRegion", Effect: "Allow", Principal: { AWS: "arn:aws:iam::222233334444:role/mirror" }, Action: PULL, Resource: repo("mirror/*", "us-east-1") },
-    { Sid: "DenyInsecure", Effect: "Deny", Principal: "*", Action: "ecr:*", Resource: "*", Condition: { Bool: { "aws:SecureTransport": "false" } } },
-    { Sid: "DenyDeleteProd", Effect: "Deny", Principal: "*", Action: ["ecr:DeleteRepository", "ecr:BatchDeleteImage"], Resource: repo("prod/*") },
-  ];
-  for (let i = 0; statements.length < 20; i++) {
-    const team = `team${i}`;
-    statements.push(
-      i % 3 === 0
-        ? { Sid: `Push${team}`, Effect: "Allow", Principal: { AWS: `arn:aws:iam::${REGISTRY}:role/${team}-ci` }, Action: PUSH, Resource: repo(`${team}/*`), Condition: { StringEquals: { "aws:SourceVpc": `vpc-${team}` } } }
-        : i % 3 === 1
-          ? { Sid: `Pull${team}`, Effect: "Allow", Principal: { AWS: `arn:aws:iam::5555666677${String(i).padStart(2, "0")}:role/deploy` }, Action: PULL, Resource: repo(`${team}/*`) }
-          : { Sid: `Read${team}`, Effect: "Allow", Principal: { AWS: `arn:aws:iam::${REGISTRY}:role/${team}-dev` }, Action: ["ecr:DescribeImages", "ecr:ListImages", ...PULL], Resource: repo(`${team}/*`) },
-    );
-  }
-  const before = { Version: "2012-10-17", Statement: statements };
-  const after = structuredClone(before);
-  after.Statement[5].Sid = "PushTeam0Renamed";
-  delete after.Statement[5].Condition;
-  after.Statement[2].Resource = repo("mirror/*");
-  after.Statement[0].Action = ["ecr:CreateRepository"];
-  after.Statement[6].Principal = { AWS: "555566667701" };
-  return { before, after };
-}
-
-{
-  const registry = { source: "config", account: REGISTRY, region: "us-west-2", partition: "aws" };
-  const { before, after } = twentyStatements();
-  const times = [];
-  let diff;
-  for (let i = 0; i < 5; i++) {
-    const start = performance.now();
-    diff = diffAccess(compilePolicy(before, { registry }), compilePolicy(after, { registry }), { registry });
-    times.push(performance.now() - start);
-  }
-  times.sort((a, b) => a - b);
-  const median = times[2];
-  console.log(`${"diffAccess(two 20-statement policies)".padEnd(48)} ${`${median.toFixed(0)} ms`.padStart(12)}  median of 5; ${diff.gained.length} gained, ${diff.lost.length} lost, ${diff.inconclusive.length} inconclusive (${diff.status})`);
-}

@@ -54,7 +54,7 @@ function replaceBetween(text, name, content, file) {
 }
 
 /** Access Analyzer's names for its finding types, as its check reference heads each check. */
-const FINDING_TYPES = { error: "Error", "security-warning": "Security warning", warning: "Warning", suggestion: "Suggestion" };
+const FINDING_TYPES = { error: "Error", "security-warning": "Security warning", warning: "General warning", suggestion: "Suggestion" };
 
 /** The Access Analyzer checks a rule covers, each as its check reference titles it. */
 function accessAnalyzerChecks(rule, link) {

@@ -1,4 +1,4 @@
-import { type JsonNode, parseArn, type PolicyDocument, type PolicyStatement, type RegistryContext, type StringValue } from "@ecrlint/core";
+import { type JsonNode, parseArn, type PolicyDocument, type PolicyStatement, type RegistryContext, type Span, spanOf, type StringValue } from "@ecrlint/core";
 import { actionMatches, compilePolicy, type CompiledPolicy, principalAccount, replicationGrant, statementCoversAction, type WorkBudget } from "@ecrlint/core/evaluator";
 import { awsPrincipalValues, isAllow } from "./util.js";
 
@@ -67,12 +67,24 @@ export function missingReplicateImageGrants(policy: PolicyDocument, registry: Re
 
 export { REPLICATE };
 
-/** The destination policy as cached facts: its JSON value and the line of each statement, for messages. */
+/** The destination policy as cached facts: its JSON value and where each statement is, for messages and related places. */
 export interface PolicyFacts {
   value: unknown;
   statementLines: number[];
+  /** Where each statement is, by its index in the Statement list. */
+  statementSpans?: Span[];
+  /** Where the policy's Statement key is (the policy itself when it has none): where a missing grant is missing. */
+  statementsSpan?: Span;
   /** Source accounts whose failing grant the policy itself shows (require-replicate-image reports them there). */
   causedSources?: string[];
+  /** Those findings of require-replicate-image, by source account, so another rule can add places to them. */
+  causes?: { account: string; messageId: "missingReplicateImage" | "cancelledReplicateImage"; loc: Span }[];
+}
+
+/** A failing grant's finding as require-replicate-image reports it, for the facts of its policy. */
+export function causeFinding(cause: MissingReplicateImage): NonNullable<PolicyFacts["causes"]>[number] | undefined {
+  if (cause.status === "too-complex") return undefined;
+  return { account: cause.account, messageId: cause.status === "cancelled" ? "cancelledReplicateImage" : "missingReplicateImage", loc: spanOf(cause.grantNode) };
 }
 
 const compiled = new WeakMap<PolicyFacts, CompiledPolicy>();

@@ -13,7 +13,7 @@ export const maxPolicySize = defineRule({
       description: "Require a registry or repository policy to fit the 10,240 characters that put-registry-policy and set-repository-policy accept",
       config: "recommended",
       findingType: "error",
-      accessAnalyzer: [check("error", "Policy size exceeds resource policy quota")],
+      accessAnalyzer: [check("warning", "Policy size exceeds resource policy quota")],
       sources: [DOCS.putRegistryPolicy, DOCS.setRepositoryPolicy],
     },
     messages: {

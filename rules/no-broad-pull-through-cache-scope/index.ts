@@ -1,9 +1,7 @@
 import { arnSegmentOffsets, defineRule, hasWildcard, parseArn, type PolicyStatement, type ReportDescriptor, type StringValue } from "@ecrlint/core";
-import { actionMatches, expandActionPattern, isAccountPrincipal } from "@ecrlint/core/evaluator";
+import { isAccountPrincipal, pullThroughCacheActionReach } from "@ecrlint/core/evaluator";
 import { isAllow, locInString, policyOf } from "../_shared/util.js";
 import { DOCS } from "../_shared/docs.js";
-
-const IMPORT = "ecr:BatchImportUpstreamImage";
 
 interface Options {
   /** Namespaces (ecrRepositoryPrefix values) a statement may scope to, on top of the registry's configured ones. */
@@ -12,12 +10,9 @@ interface Options {
   allowAccountPrincipal: boolean;
 }
 
-const CREATE = "ecr:CreateRepository";
-
 /** The ECR actions an Action value grants beyond the two a pull-through-cache rule needs, when it grants the import. */
 function actionsBeyondPullThroughCache(value: string): number {
-  if (!actionMatches(value, IMPORT)) return 0;
-  return expandActionPattern(value).filter((a) => !actionMatches(IMPORT, a.name) && !actionMatches(CREATE, a.name)).length;
+  return pullThroughCacheActionReach(value)?.beyond.length ?? 0;
 }
 
 /** The namespace a repository ARN pattern is confined to (`ecr-public` in `repository/ecr-public/*`), if any. */
@@ -36,9 +31,10 @@ function namespaceOf(resource: string): string | undefined {
  * administrator's, a team's pulls), not this pattern.
  */
 function isPullThroughCacheGrant(s: PolicyStatement, namespaces: string[]): boolean {
-  if (!isAllow(s) || !s.action?.values.some((v) => actionMatches(v.value, IMPORT))) return false;
+  const reaches = s.action?.values.map((v) => pullThroughCacheActionReach(v.value)) ?? [];
+  if (!isAllow(s) || !reaches.some(Boolean)) return false;
   // Named outright (or by a wildcard that grants nothing else): the statement is about pull through cache wherever it points.
-  if (s.action.values.some((v) => actionMatches(v.value, IMPORT) && actionsBeyondPullThroughCache(v.value) === 0)) return true;
+  if (reaches.some((r) => r?.beyond.length === 0)) return true;
   return s.resource?.values.some((v) => namespaces.includes(namespaceOf(v.value) ?? "")) ?? false;
 }
 

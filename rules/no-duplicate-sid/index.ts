@@ -10,7 +10,7 @@ export const noDuplicateSid = defineRule({
       description: "Disallow two statements of one policy sharing a Sid, and empty Sids",
       config: "recommended",
       findingType: "error",
-      accessAnalyzer: [check("error", "Unique Sids required")],
+      accessAnalyzer: [check("error", "Unique Sids required"), check("suggestion", "Empty Sid value")],
       sources: [DOCS.sid],
     },
     messages: {

@@ -47,6 +47,7 @@ export const noRedundantEntry = defineRule({
         check("suggestion", "Redundant resource"),
         check("suggestion", "Redundant condition value num"),
         check("suggestion", "Redundant statement"),
+        check("suggestion", "Improve IP range"),
       ],
       sources: [DOCS.action, DOCS.resource, DOCS.conditionOperators],
     },

@@ -1,5 +1,5 @@
 import { defineRule, hasWildcard, type SuggestionDescriptor } from "@ecrlint/core";
-import { DOCS } from "../_shared/docs.js";
+import { check, DOCS } from "../_shared/docs.js";
 import { conditionBlocks, policyOf, renameKeyEdit } from "../_shared/util.js";
 
 /** The operator that reads `*` and `?` as wildcards, for each one that reads them as themselves. */
@@ -21,7 +21,7 @@ export const noWildcardInExactOperator = defineRule({
       description: "Disallow * and ? in the values of StringEquals and the other exact string operators, where they are literal characters",
       config: "recommended",
       findingType: "warning",
-      accessAnalyzer: [],
+      accessAnalyzer: [check("warning", "Wildcard without like operator")],
       sources: [DOCS.conditionOperators, DOCS.variables],
     },
     messages: {

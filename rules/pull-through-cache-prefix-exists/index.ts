@@ -1,5 +1,5 @@
 import { closest, defineRule, parseArn, type ProjectFile, type Span, spanOf } from "@ecrlint/core";
-import { actionMatches } from "@ecrlint/core/evaluator";
+import { pullThroughCacheActionReach } from "@ecrlint/core/evaluator";
 import { DOCS } from "../_shared/docs.js";
 
 type Facts =
@@ -9,11 +9,13 @@ type Facts =
 
 type File = ProjectFile<Facts, Record<string, never>>;
 
-const IMPORT = "ecr:BatchImportUpstreamImage";
-
-/** `ecr:*` and `*` grant everything: a statement is about pull through cache only when it names the import action. */
+/**
+ * A pattern that grants every ECR action (`ecr:*`, `ecr:**`, `*`) is about everything, not pull through cache: a
+ * statement is about pull through cache only when its action grants the import and not all of ECR.
+ */
 function isPullThroughCacheAction(pattern: string): boolean {
-  return pattern !== "*" && pattern.toLowerCase() !== "ecr:*" && actionMatches(pattern, IMPORT);
+  const reach = pullThroughCacheActionReach(pattern);
+  return reach !== undefined && !reach.everyAction;
 }
 
 /**

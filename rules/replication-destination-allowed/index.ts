@@ -1,6 +1,6 @@
 import { defineRule, hostValue, partitionOfRegion, policyValue, statementsForFinding, type ProjectFile, type Span, spanOf, type StringValue } from "@ecrlint/core";
 import { compileForFinding, DEFAULT_ANALYSIS_STEPS, replicationGrant, WorkBudget } from "@ecrlint/core/evaluator";
-import { compiledPolicy, missingReplicateImageGrants, type PolicyFacts } from "../_shared/replication-grant.js";
+import { causeFinding, compiledPolicy, missingReplicateImageGrants, type PolicyFacts } from "../_shared/replication-grant.js";
 import { DOCS } from "../_shared/docs.js";
 
 interface Destination {
@@ -61,12 +61,23 @@ export const replicationDestinationAllowed = defineRule<Options, Facts>({
       if (file.kind === "registry-policy") {
         // Indexed by position in the Statement list, as the evaluator numbers statements.
         const statementLines: number[] = [];
-        for (const s of file.policy.statements) statementLines[s.index] = s.node.loc.start.line;
+        const statementSpans: Span[] = [];
+        for (const s of file.policy.statements) {
+          statementLines[s.index] = s.node.loc.start.line;
+          statementSpans[s.index] = spanOf(s.node);
+        }
         // Read without a registry, as facts are: the statements' own ARNs say whose repositories they grant.
         const refusals = compileForFinding(file.policy, "refusals");
-        const causes = refusals ? missingReplicateImageGrants(file.policy, { source: "unknown" }, () => refusals) : [];
-        const caused = causes.filter((c) => c.status !== "too-complex").map((c) => c.account);
-        return { kind: "policy", value: policyValue(file.policy), statementLines, causedSources: [...new Set(caused)] };
+        const causes = (refusals ? missingReplicateImageGrants(file.policy, { source: "unknown" }, () => refusals) : []).flatMap((c) => causeFinding(c) ?? []);
+        return {
+          kind: "policy",
+          value: policyValue(file.policy),
+          statementLines,
+          statementSpans,
+          statementsSpan: spanOf(file.policy.statementProperty?.key ?? file.policy.node),
+          causedSources: [...new Set(causes.map((c) => c.account))],
+          causes,
+        };
       }
       if (file.kind !== "replication-configuration") return undefined;
       return {
@@ -108,19 +119,32 @@ export const replicationDestinationAllowed = defineRule<Options, Facts>({
               if (target.facts.kind !== "policy") continue;
               project.tie(source.filePath, target.filePath);
               // One cause, one finding: require-replicate-image already reports it in the destination's own policy,
-              // at the statement that lacks the grant or, for a configured source, at the policy.
-              if (target.facts.causedSources?.includes(sourceAccount) || target.registry.replicationSources?.includes(sourceAccount)) continue;
+              // at the statement that lacks the grant or, for a configured source, at the policy. That finding
+              // gains this destination entry as a related place.
+              const replicatesHere = { filePath: source.filePath, ...d.loc, message: `the replication configuration that replicates account ${sourceAccount}'s images here` };
+              if (target.facts.causedSources?.includes(sourceAccount)) {
+                for (const cause of target.facts.causes ?? []) {
+                  if (cause.account !== sourceAccount) continue;
+                  project.relate({ filePath: target.filePath, ruleId: "require-replicate-image", messageId: cause.messageId, line: cause.loc.line, column: cause.loc.column, related: [replicatesHere] });
+                }
+                continue;
+              }
+              const destination = { partition, account: d.registryId, region: d.region };
+              const sourcePrincipal = `arn:${partition}:iam::${sourceAccount}:root`;
+              // A source the destination's config lists is require-replicate-image's to report when the policy lets it
+              // replicate into no repository at all; only a refusal narrower than that (the filtered names) is ours.
+              const configured = target.registry.replicationSources?.includes(sourceAccount) ?? false;
               for (const namePrefix of rule.filters.length ? rule.filters : [""]) {
                 const policy = compiledPolicy(target.facts);
                 if (!policy) break;
                 const budget = budgetFor(policy);
-                const answer = replicationGrant(policy, {
-                  source: `arn:${partition}:iam::${sourceAccount}:root`,
-                  destination: { partition, account: d.registryId, region: d.region },
-                  repositories: { prefix: namePrefix },
-                  budget,
-                });
+                const answer = replicationGrant(policy, { source: sourcePrincipal, destination, repositories: { prefix: namePrefix }, budget });
                 if (answer.status === "granted" || answer.status === "undetermined") continue;
+                if (configured && (answer.status === "too-complex" || replicationGrant(policy, { source: sourcePrincipal, destination, repositories: { pattern: "*" }, budget }).status !== "granted")) {
+                  const at = target.facts.statementsSpan;
+                  if (at) project.relate({ filePath: target.filePath, ruleId: "require-replicate-image", messageId: "sourceNotAllowed", line: at.line, column: at.column, related: [replicatesHere] });
+                  break;
+                }
                 const data = {
                   policyFile: target.relativePath,
                   destinationAccount: d.registryId,
@@ -134,10 +158,14 @@ export const replicationDestinationAllowed = defineRule<Options, Facts>({
                   break;
                 }
                 const denyLine = answer.status === "cancelled" ? target.facts.statementLines[answer.deny.index] : undefined;
+                const denySpan = answer.status === "cancelled" ? target.facts.statementSpans?.[answer.deny.index] : undefined;
                 if (denyLine !== undefined) {
-                  project.report({ filePath: source.filePath, messageId: "deniedGrant", loc: d.loc, data: { ...data, denyLine } });
+                  const related = denySpan ? [{ filePath: target.filePath, ...denySpan, message: `the Deny statement of the destination's registry policy that cancels the grant` }] : [];
+                  project.report({ filePath: source.filePath, messageId: "deniedGrant", loc: d.loc, data: { ...data, denyLine }, related });
                 } else {
-                  project.report({ filePath: source.filePath, messageId: "missingGrant", loc: d.loc, data });
+                  const at = target.facts.statementsSpan;
+                  const related = at ? [{ filePath: target.filePath, ...at, message: `the destination's registry policy, where no statement allows account ${sourceAccount} "ecr:ReplicateImage"` }] : [];
+                  project.report({ filePath: source.filePath, messageId: "missingGrant", loc: d.loc, data, related });
                 }
                 break;
               }

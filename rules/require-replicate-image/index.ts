@@ -85,7 +85,9 @@ export const requireReplicateImage = defineRule({
       }
       const data = { principal: cause.principal.value, resource: cause.resource, account: cause.account };
       if (cause.status === "cancelled") {
-        context.report({ node: cause.grantNode, messageId: "cancelledReplicateImage", data: { ...data, denyLine: cause.denyLine ?? 1 } });
+        const deny = policy.statements.find((s) => s.index === cause.denyIndex);
+        const related = deny ? [{ node: deny.node, message: "the Deny statement that cancels the grant" }] : [];
+        context.report({ node: cause.grantNode, messageId: "cancelledReplicateImage", data: { ...data, denyLine: cause.denyLine ?? 1 }, related });
       } else {
         const edit = cause.statement.action ? addActionEdit(context.getText, cause.statement.action) : undefined;
         context.report({ node: cause.grantNode, messageId: "missingReplicateImage", data, ...(edit ? { fix: [edit] } : {}) });

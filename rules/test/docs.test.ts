@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { ruleDocsUrl } from "@ecrlint/core";
 import { ruleList } from "../index.js";
 import { ruleFolder, rulesDir } from "./rule-cases.js";
+import { ACCESS_ANALYZER_CHECKS } from "./access-analyzer-checks.js";
 
 const root = join(rulesDir, "..");
 
@@ -12,6 +13,15 @@ describe("generated files", () => {
   it("rules/index.ts, the rule READMEs and the README rules table match the rule folders, meta and cases", () => {
     const run = () => execFileSync(process.execPath, [join(root, "scripts/generate.mjs"), "--check"], { encoding: "utf8", stdio: "pipe" });
     expect(run).not.toThrow();
+  });
+
+  it("every Access Analyzer check a rule names is titled and typed as the check reference has it", () => {
+    for (const rule of ruleList) {
+      for (const { check, type } of rule.meta.docs.accessAnalyzer) {
+        expect(ACCESS_ANALYZER_CHECKS[check], `${rule.id}: "${check}" is not a check of the reference`).toBeDefined();
+        expect(type, `${rule.id}: "${check}"`).toBe(ACCESS_ANALYZER_CHECKS[check]);
+      }
+    }
   });
 
   it("rule doc URLs are the rule READMEs in the repository the package declares", () => {

@@ -32,7 +32,7 @@ export const validArn = defineRule({
       description: "Require ARNs in Resource, Principal and Arn conditions to be well-formed ECR repository and IAM ARNs",
       config: "recommended",
       findingType: "error",
-      accessAnalyzer: [check("error", "Invalid ARN prefix"), check("error", "Invalid ARN service case"), check("error", "Invalid partition"), check("error", "Invalid service"), check("error", "Invalid ARN account"), check("error", "Invalid ARN resource"), check("error", "Missing ARN field"), check("error", "Missing ARN Region")],
+      accessAnalyzer: [check("error", "Invalid ARN prefix"), check("error", "Invalid ARN service case"), check("error", "Invalid partition"), check("error", "Invalid service"), check("error", "Invalid ARN account"), check("error", "Invalid ARN resource"), check("error", "Missing ARN field"), check("error", "Missing ARN Region"), check("error", "Missing ARN account"), check("suggestion", "Wildcard in service name")],
       sources: [DOCS.resource, DOCS.arns, DOCS.principal],
     },
     messages: {

@@ -57,7 +57,8 @@ export const validConditionBlock = defineRule({
         if (parsed.base.family === "bool" && new Set(k.values.map((v) => v.value.toLowerCase())).size > 1) {
           context.report({ node: k.property.value, messageId: "multipleBooleans", data: { key: k.key, count: k.values.length } });
         }
-        if (lower === "aws:tagkeys" && !parsed.set && parsed.base.family !== "null") {
+        // Reported at the operator, once: a repeat of the key in another case is keyCase's, not a second finding here.
+        if (lower === "aws:tagkeys" && !first && !parsed.set && parsed.base.family !== "null") {
           context.report({ node: op.property.key, messageId: "missingQualifier", data: { operator: op.operator } });
         }
         if (lower === "aws:requestedregion" && parsed.base.family === "string") {

@@ -55,13 +55,13 @@ export const validCondition = defineRule({
       description: "Require condition operators, keys and values that AWS accepts and that mean what they seem to",
       config: "recommended",
       findingType: "error",
-      accessAnalyzer: [check("error", "Invalid condition operator"), check("error", "Invalid global condition key"), check("error", "Invalid service condition key"), check("error", "Invalid condition data type"), check("error", "Null with if exists"), check("security-warning", "ForAllValues with single valued key")],
+      accessAnalyzer: [check("error", "Invalid condition operator"), check("error", "Invalid global condition key"), check("error", "Invalid service condition key"), check("error", "Invalid condition data type"), check("error", "Null with if exists"), check("suggestion", "Null with qualifier"), check("error", "Missing tag key in condition"), check("error", "Invalid variable for operator"), check("error", "Type mismatch IP range"), check("warning", "Type mismatch"), check("security-warning", "ForAllValues with single valued key")],
       sources: [DOCS.conditionOperators, DOCS.globalKeys, DOCS.multivaluedKeys, DOCS.serviceAuthorization],
     },
     messages: {
       unknownOperator: 'Unknown condition operator "{{operator}}"{{hint}}; AWS rejects the policy.',
       ifExistsOnNull: '"{{operator}}": Null takes no IfExists, it already tests whether the key exists; use "Null".',
-      nullWithQualifier: '"{{operator}}": Null tests whether a key is present at all and takes no ForAnyValue or ForAllValues; write "Null": { {{keys}} } to require the key ("true" to forbid it).',
+      nullWithQualifier: '"{{operator}}": Null tests whether a key is present at all and takes no ForAnyValue or ForAllValues; write "Null": { {{keys}} } instead ("false" requires the key, "true" requires its absence).',
       renameOperator: 'Rename to "{{name}}".',
       unknownKey: 'Condition key "{{key}}" is not a global key or an ECR key{{hint}}; no ECR request carries it, so the condition is {{outcome}}.',
       renameKey: 'Rename to "{{name}}".',
@@ -95,7 +95,9 @@ export const validCondition = defineRule({
         if (/^null\s*ifexists$/i.test(op.operator)) {
           context.report({ node: op.property.key, messageId: "ifExistsOnNull", data: { operator: op.operator } });
         } else if (/^for(anyvalue|allvalues):null$/i.test(op.operator)) {
-          context.report({ node: op.property.key, messageId: "nullWithQualifier", data: { operator: op.operator, keys: op.keys.map((k) => `"${k.key}": "false"`).join(", ") } });
+          // The plain Null block keeps what each key asked for ("true": absent, "false": present); anything else becomes "false".
+          const keys = op.keys.map((k) => `"${k.key}": "${k.values.length === 1 && /^true$/i.test(k.values[0]!.value) ? "true" : "false"}"`).join(", ");
+          context.report({ node: op.property.key, messageId: "nullWithQualifier", data: { operator: op.operator, keys } });
         } else {
           const name = closest(op.operator, ALL_OPERATORS, 4, true);
           // Renaming onto an operator the Condition already has would only trade this problem for a duplicate key.

@@ -29,7 +29,7 @@ export const validPrincipal = defineRule({
       description: "Require principals to be accounts, IAM users or roles, service principals or \"*\", and flag Allow with NotPrincipal",
       config: "recommended",
       findingType: "error",
-      accessAnalyzer: [check("error", "Invalid principal format"), check("error", "Invalid principal key"), check("error", "Unsupported wildcard in principal"), check("error", "Invalid service principal format"), check("security-warning", "Allow with NotPrincipal")],
+      accessAnalyzer: [check("error", "Invalid principal format"), check("error", "Invalid principal key"), check("error", "Unsupported wildcard in principal"), check("error", "Invalid service principal format"), check("error", "Federated principal not supported"), check("security-warning", "Allow with NotPrincipal")],
       sources: [DOCS.principal, DOCS.notPrincipal, DOCS.arns],
     },
     messages: {

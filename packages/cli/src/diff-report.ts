@@ -8,10 +8,12 @@ import { filesChangedSince, type ChangedFile } from "./git.js";
 
 export const FAIL_ON_NAMES: readonly DiffFailOn[] = ["new-public", "new-external", "lost-replication", "any-gain"];
 
-/** A row as the report carries it: the engine's row and the command that reproduces its witness. */
+/** A row as the report carries it: the engine's row and the commands that reproduce its witness on both versions. */
 export interface DiffRow extends AccessChange {
-  /** `ecrlint explain <file> …`: the witness on the working tree's version (on the base, run it on `git show <base>:<file>`). */
+  /** `ecrlint explain <file> …`: the witness on the working tree's version. */
   explain: string;
+  /** `ecrlint explain <file> --ref <base commit> …`: the same witness on the base version. */
+  explainBase: string;
 }
 
 export interface DiffDocument {
@@ -74,9 +76,24 @@ function quote(arg: string): string {
   return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
 }
 
-/** The explain command line of a witness. */
-export function explainCommand(file: string, row: AccessChange): string {
-  const args = ["ecrlint", "explain", file, "--action", row.witness.action, "--principal", row.witness.principal, "--resource", row.witness.resource];
+/** Which version of a file an explain command reads, and how. */
+export interface ExplainTarget {
+  file: string;
+  /** The policy's place in its file ("" for a file that is one policy). */
+  document: string;
+  /** The git ref of the version, or undefined for the working tree. */
+  ref?: string;
+  /** The policy is not in this version: explain reads it as one with no statements, as the diff compared it. */
+  absent?: boolean;
+}
+
+/** The explain command line that replays a row's witness on one version of its policy. */
+export function explainCommand(target: ExplainTarget, row: AccessChange): string {
+  const args = ["ecrlint", "explain", target.file];
+  if (target.ref !== undefined) args.push("--ref", target.ref);
+  if (target.document) args.push("--document", target.document);
+  if (target.absent) args.push("--absent-as-empty");
+  args.push("--action", row.witness.action, "--principal", row.witness.principal, "--resource", row.witness.resource);
   for (const [key, value] of Object.entries(row.witness.context ?? {})) for (const v of typeof value === "string" ? [value] : value) args.push("--context", `${key}=${v}`);
   return args.map(quote).join(" ");
 }
@@ -88,7 +105,7 @@ function matcher(patterns: string[] | undefined): (path: string) => boolean {
   return (path) => globs(path) || folders.some((f) => f === "." || path === f || path.startsWith(`${f}/`));
 }
 
-function diffFile(file: ChangedFile, cwd: string, registry: RegistryContext): DiffFile | undefined {
+function diffFile(file: ChangedFile, cwd: string, registry: RegistryContext, baseCommit: string): DiffFile | undefined {
   const before = policies(file.before, file.filePath, registry);
   const after = policies(file.after, file.filePath, registry);
   if (!before.length && !after.length) return undefined;
@@ -100,7 +117,13 @@ function diffFile(file: ChangedFile, cwd: string, registry: RegistryContext): Di
     const old = before.find((d) => d.host.path === place);
     const now = after.find((d) => d.host.path === place);
     const diff = diffAccess(old ? compilePolicy(old.policy, { registry }) : compilePolicy(EMPTY_POLICY, { registry }), now ? compilePolicy(now.policy, { registry }) : compilePolicy(EMPTY_POLICY, { registry }), { registry });
-    const withExplain = (row: AccessChange): DiffRow => ({ ...row, explain: explainCommand(path, row) });
+    const withExplain = (row: AccessChange): DiffRow => ({
+      ...row,
+      explain: explainCommand({ file: path, document: place, absent: !now }, row),
+      explainBase: explainCommand({ file: path, document: place, ref: baseCommit, absent: !old }, row),
+    });
+    // A policy of the file whose access did not change (another resource of the template) is not a row of the review.
+    if (!diff.gained.length && !diff.lost.length && !diff.inconclusive.length) continue;
     documents.push({ path: place, kind: (now ?? old)!.kind, status: diff.status, summary: summarizeAccessDiff(diff), gained: diff.gained.map(withExplain), lost: diff.lost.map(withExplain), inconclusive: diff.inconclusive });
   }
   return { path, repositoryPath: file.repoPath, documents };
@@ -147,8 +170,8 @@ export async function diffSince(options: DiffOptions): Promise<DiffReport> {
     const path = toPosix(relative(options.cwd, file.filePath));
     if (path.startsWith("../") || !wanted(path)) continue;
     const loaded = options.configFile ? root : unwrap(locator.forDirectory(file.filePath.slice(0, file.filePath.lastIndexOf("/")) || "/"));
-    const diffed = diffFile(file, options.cwd, registryForFile(file.filePath, loaded));
-    if (diffed && diffed.documents.some((d) => d.gained.length || d.lost.length || d.inconclusive.length)) files.push(diffed);
+    const diffed = diffFile(file, options.cwd, registryForFile(file.filePath, loaded), changed.base);
+    if (diffed?.documents.length) files.push(diffed);
   }
   const failOn = options.failOn ?? root?.config.diff?.failOn ?? [];
   return {

@@ -1,6 +1,6 @@
 import { execFile } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { existsSync, readFileSync, realpathSync } from "node:fs";
+import { dirname, join, relative, resolve, sep } from "node:path";
 import { promisify } from "node:util";
 import { usageError } from "./errors.js";
 
@@ -101,4 +101,31 @@ export async function filesChangedSince(cwd: string, ref: string): Promise<{ top
     files.push({ filePath, repoPath, before, after });
   }
   return { top, base, files };
+}
+
+/**
+ * A file's text as committed at `ref` (`git show <ref>:<path>`), or undefined when the file is not there at that ref.
+ * A ref git does not know, or a folder outside a repository, is a usage error.
+ */
+export async function fileAtRef(cwd: string, ref: string, filePath: string): Promise<string | undefined> {
+  let top: string;
+  try {
+    top = (await git(cwd, ["rev-parse", "--show-toplevel"])).trim();
+  } catch {
+    throw usageError(`--ref: ${cwd} is not inside a git repository`);
+  }
+  let commit: string;
+  try {
+    commit = (await git(cwd, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`])).trim();
+  } catch {
+    throw usageError(`--ref: unknown git ref "${ref}"`);
+  }
+  // git names the top folder by its real path; the working directory may be reached through a symlink.
+  const repoPath = relative(top, resolve(realpathSync(cwd), filePath)).split(sep).join("/");
+  if (repoPath.startsWith("../")) throw usageError(`--ref: ${filePath} is outside the repository at ${top}`);
+  try {
+    return await git(top, ["show", `${commit}:${repoPath}`]);
+  } catch {
+    return undefined;
+  }
 }

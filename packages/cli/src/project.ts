@@ -1,5 +1,5 @@
 import { relative } from "node:path";
-import { formatMessage, RULE_PREFIX, type LintMessage, type ProjectFile, type ProjectReport } from "@ecrlint/core";
+import { formatMessage, RULE_PREFIX, type LintMessage, type ProjectFile, type ProjectRelation, type ProjectReport } from "@ecrlint/core";
 import { toPosix } from "./discover.js";
 import { EcrlintError } from "./errors.js";
 import type { FileEntry } from "./read-file.js";
@@ -10,6 +10,22 @@ export interface ProjectOutcome {
   messages: Map<string, LintMessage[]>;
   /** Files whose findings depend on each other, both ways (for `--changed-since`). */
   ties: Map<string, Set<string>>;
+  /** Related places cross-file rules add to other rules' findings, by file. */
+  relations: Map<string, ProjectRelation[]>;
+}
+
+/**
+ * The messages with each relation's places added to the finding it names (copies: a file's own messages may be
+ * the cache's). A relation whose finding is not there (its rule is off, or disabled by a comment) is dropped.
+ */
+export function applyRelations(messages: readonly LintMessage[], relations: readonly ProjectRelation[]): LintMessage[] {
+  if (!relations.length) return [...messages];
+  return messages.map((m) => {
+    const mine = relations.filter((r) => m.ruleId === RULE_PREFIX + r.ruleId && m.messageId === r.messageId && m.line === r.line && m.column === r.column);
+    if (!mine.length) return m;
+    const related = mine.flatMap((r) => r.related.map(({ filePath, ...place }) => (filePath === r.filePath ? place : { filePath, ...place })));
+    return { ...m, relatedLocations: [...(m.relatedLocations ?? []), ...related] };
+  });
 }
 
 /**
@@ -19,6 +35,8 @@ export interface ProjectOutcome {
 export function runProjectRules(entries: FileEntry[], cwd: string): ProjectOutcome {
   const messages = new Map<string, LintMessage[]>();
   const ties = new Map<string, Set<string>>();
+  const relations = new Map<string, ProjectRelation[]>();
+  const relate = (r: ProjectRelation) => relations.set(r.filePath, [...(relations.get(r.filePath) ?? []), r]);
   const tie = (a: string, b: string) => {
     if (!ties.has(a)) ties.set(a, new Set());
     if (!ties.has(b)) ties.set(b, new Set());
@@ -59,14 +77,16 @@ export function runProjectRules(entries: FileEntry[], cwd: string): ProjectOutco
         message: formatMessage(rule.meta.messages[d.messageId] ?? d.messageId, d.data),
         messageId: d.messageId,
         ...d.loc,
+        // A place in the finding's own file is written without its path, as a single-file rule's are.
+        ...(d.related?.length ? { relatedLocations: d.related.map(({ filePath, ...place }) => (filePath === d.filePath ? place : { filePath, ...place })) } : {}),
       });
       messages.set(d.filePath, list);
     };
     try {
-      rule.project!.check({ files, report, tie });
+      rule.project!.check({ files, report, tie, relate });
     } catch (error) {
       throw new EcrlintError("internal", `rule ${RULE_PREFIX}${id} failed: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
-  return { messages, ties };
+  return { messages, ties, relations };
 }

@@ -1,4 +1,5 @@
-import type { LintMessage } from "@ecrlint/core";
+import type { LintMessage, ProjectRelation } from "@ecrlint/core";
+import { applyRelations } from "./project.js";
 import { applyDirectives } from "./directives.js";
 import { MAX_FILE_BYTES, type FileEntry } from "./read-file.js";
 import type { LintOptions, LintResult, SuppressedLintMessage } from "./types.js";
@@ -60,7 +61,7 @@ export function selectFiles(entries: FileEntry[], changed: Set<string> | undefin
 }
 
 /** One file's result: its own findings and the cross-file ones, with directives applied, in ESLint's shape. */
-export function resultFor(entry: FileEntry, projectMessages: LintMessage[], options: LintOptions): LintResult {
+export function resultFor(entry: FileEntry, projectMessages: LintMessage[], options: LintOptions, relations: readonly ProjectRelation[] = []): LintResult {
   const result = emptyResult(entry.filePath);
   const bom = entry.bom ? "\uFEFF" : "";
   const { outcome } = entry;
@@ -81,7 +82,7 @@ export function resultFor(entry: FileEntry, projectMessages: LintMessage[], opti
   } else if (outcome.status === "fatal") {
     result.messages.push(outcome.message);
   } else if (outcome.status === "ours") {
-    const all = [...outcome.messages, ...projectMessages].sort(byLocation);
+    const all = applyRelations([...outcome.messages, ...projectMessages], relations).sort(byLocation);
     const applied = applyDirectives(outcome.directives, all, finalText, entry.context?.unusedDirectives ?? "warn");
     result.messages = applied.messages;
     result.suppressedMessages = applied.suppressed as SuppressedLintMessage[];

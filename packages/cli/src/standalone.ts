@@ -111,11 +111,12 @@ function runProjects(entries: FileEntry[], configs: Configs, cwd: string): Proje
     if (group) group.push(e);
     else groups.set(root, [e]);
   }
-  const outcome: ProjectOutcome = { messages: new Map(), ties: new Map() };
+  const outcome: ProjectOutcome = { messages: new Map(), ties: new Map(), relations: new Map() };
   for (const group of groups.values()) {
     const part = runProjectRules(group, cwd);
     for (const [path, list] of part.messages) outcome.messages.set(path, list);
     for (const [path, set] of part.ties) outcome.ties.set(path, set);
+    for (const [path, list] of part.relations) outcome.relations.set(path, list);
   }
   return outcome;
 }
@@ -160,7 +161,8 @@ async function finish(run: Run, options: LintOptions): Promise<LintReport> {
     // A file that cannot be written is that file's error; the run goes on and fixes the others.
     const unwritten = options.fix && entry.output !== undefined ? await writeFix(entry) : undefined;
     if (options.fix && entry.output !== undefined && unwritten === undefined) fixedFiles.push(entry.filePath);
-    results.push(unwritten === undefined ? resultFor(entry, projectMessages, options) : unwrittenResult(entry, projectMessages, options, unwritten));
+    const relations = project.relations.get(entry.filePath) ?? [];
+    results.push(unwritten === undefined ? resultFor(entry, projectMessages, options, relations) : unwrittenResult(entry, projectMessages, options, unwritten));
   }
   // ESLint's warnings for files named on the command line that the run skips; `--no-warn-ignored` drops them.
   if (options.warnIgnored !== false) for (const { filePath, message } of run.skipped) results.push(warningResult(filePath, message));

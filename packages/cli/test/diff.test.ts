@@ -3,7 +3,7 @@ import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Ajv } from "ajv";
 import { describe, expect, it } from "vitest";
-import type { DiffReport, DiffRow } from "../src/diff-report.js";
+import type { DiffReport } from "../src/diff-report.js";
 import { packageDir, runBin, sarifValidator, tempDir } from "./helpers.js";
 
 const REGISTRY = { account: "444455556666", region: "us-west-2" };
@@ -34,12 +34,38 @@ function repository(): string {
   return dir;
 }
 
-async function explainDecision(dir: string, file: string, row: DiffRow): Promise<string> {
-  const args = ["explain", file, "--action", row.witness.action, "--principal", row.witness.principal, "--resource", row.witness.resource, "--format", "json"];
-  for (const [key, value] of Object.entries(row.witness.context ?? {})) for (const v of typeof value === "string" ? [value] : value) args.push("--context", `${key}=${v}`);
-  const run = await runBin(args, { cwd: dir });
-  expect(run.code, run.stderr).toBe(0);
+/** The words of a command line as a POSIX shell splits it (plain words and '…' quotes, as the report writes them). */
+function shellWords(line: string): string[] {
+  const words: string[] = [];
+  for (const m of line.matchAll(/'((?:[^']|'\\'')*)'|(\S+)/g)) words.push(m[1] !== undefined ? m[1].replace(/'\\''/g, "'") : m[2]!);
+  return words;
+}
+
+/** Runs a row's printed `ecrlint explain …` command through the real CLI and returns the decision it prints. */
+async function replay(dir: string, command: string): Promise<string> {
+  const [ecrlint, ...args] = shellWords(command);
+  expect(ecrlint).toBe("ecrlint");
+  const run = await runBin([...args, "--format", "json"], { cwd: dir });
+  expect(run.code, `${command}\n${run.stderr}`).toBe(0);
   return (JSON.parse(run.stdout) as { decision: string }).decision;
+}
+
+/** Every row of the report, replayed on both versions: allowed by the version that grants it, not by the other. */
+async function replayEveryRow(dir: string, report: DiffReport): Promise<number> {
+  let replayed = 0;
+  for (const file of report.files) {
+    for (const document of file.documents) {
+      for (const row of [...document.gained, ...document.lost]) {
+        const now = await replay(dir, row.explain);
+        const before = await replay(dir, row.explainBase);
+        expect([before, now], row.explain).toEqual(row.change === "gain" ? [row.before, "allow"] : ["allow", row.after]);
+        expect(row.explainBase).toContain(` --ref ${report.baseCommit}`);
+        if (document.path) expect(row.explain).toContain(` --document ${document.path}`);
+        replayed++;
+      }
+    }
+  }
+  return replayed;
 }
 
 describe("ecrlint diff", () => {
@@ -60,17 +86,9 @@ describe("ecrlint diff", () => {
     expect(output!.gained.map((r) => r.principal.text)).toEqual(["account 777788889999"]);
     expect(report.summary).toBe("2 principals gain access; replication from 111122223333 stops");
 
-    // Each witness, through the real CLI: allowed by one version, not by the other.
-    for (const file of report.files) {
-      writeFileSync(join(dir, `base-${file.path}`), git(dir, "show", `main:${file.path}`));
-      for (const row of [...file.documents[0]!.gained, ...file.documents[0]!.lost]) {
-        const now = await explainDecision(dir, file.path, row);
-        const before = await explainDecision(dir, `base-${file.path}`, row);
-        expect([before, now]).toEqual(row.change === "gain" ? [row.before, "allow"] : ["allow", row.after]);
-        expect(row.explain).toContain(`ecrlint explain ${file.path} --action ${row.witness.action}`);
-      }
-      rmSync(join(dir, `base-${file.path}`));
-    }
+    // Each row's printed commands, through the real CLI: allowed by one version, not by the other.
+    expect(await replayEveryRow(dir, report)).toBe(3);
+    expect(plain!.lost[0]!.explain).toMatch(/^ecrlint explain registry-policy\.json --action ecr:ReplicateImage --principal /);
 
     const schema = JSON.parse(readFileSync(join(packageDir, "schema", "diff.json"), "utf8")) as object;
     const validate = new Ajv({ strict: true, allErrors: true }).compile(schema);
@@ -128,6 +146,54 @@ describe("ecrlint diff", () => {
     expect(byPath["registry-policy-output.json"]![0]!.lost.map((r) => r.principal.text)).toEqual(["arn:aws:iam::777788889999:role/ci"]);
     expect(byPath["new-policy.json"]![0]!.gained.map((r) => [r.principal.text, r.actions.names])).toEqual([["account 111122223333", ["ecr:CreateRepository", "ecr:ReplicateImage"]]]);
     expect(report.failed).toEqual(["new-public"]);
+    // A policy only on one side is replayed as the diff compared it: an empty policy where it is absent.
+    expect(byPath["new-policy.json"]![0]!.gained[0]!.explainBase).toContain("--absent-as-empty");
+    expect(byPath["registry-policy-output.json"]![0]!.lost[0]!.explain).toContain("--absent-as-empty");
+    expect(await replayEveryRow(dir, report)).toBe(3);
+  });
+
+  it("replays rows of every policy of a multi-policy file: explain --document names one, as the row prints it", { timeout: 180_000 }, async () => {
+    const dir = repository();
+    const repositoryResource = (statements: unknown[]) => ({ Type: "AWS::ECR::Repository", Properties: { RepositoryName: "app", RepositoryPolicyText: { Version: "2012-10-17", Statement: statements } } });
+    const repositoryPull = { Sid: "Pull", Effect: "Allow", Principal: { AWS: "arn:aws:iam::777788889999:role/ci" }, Action: PULL };
+    const template = (web: unknown[], api: unknown[], registryStatements: unknown[]) =>
+      `${JSON.stringify(
+        {
+          AWSTemplateFormatVersion: "2010-09-09",
+          Resources: {
+            Registry: { Type: "AWS::ECR::RegistryPolicy", Properties: { PolicyText: { Version: "2012-10-17", Statement: registryStatements } } },
+            Web: repositoryResource(web),
+            Api: repositoryResource(api),
+          },
+        },
+        null,
+        2,
+      )}\n`;
+    writeFileSync(join(dir, "stack.json"), template([repositoryPull], [repositoryPull], [replication]));
+    git(dir, "add", "-A");
+    git(dir, "commit", "-q", "-m", "stack");
+    // Only the later policies change: the second repository's pull widens to its account, the registry's loses replication.
+    writeFileSync(join(dir, "stack.json"), template([repositoryPull], [{ ...repositoryPull, Principal: { AWS: "777788889999" } }], [{ ...replication, Action: ["ecr:CreateRepository"] }]));
+    const run = await runBin(["diff", "HEAD", "stack.json", "--format", "json"], { cwd: dir });
+    expect(run.code, run.stderr).toBe(0);
+    const report = JSON.parse(run.stdout) as DiffReport;
+    expect(report.files[0]!.documents.map((d) => d.path)).toEqual(["Resources.Registry.Properties.PolicyText", "Resources.Api.Properties.RepositoryPolicyText"]);
+    expect(await replayEveryRow(dir, report)).toBe(2);
+
+    // explain refuses to guess which policy of the file is meant, and says which there are.
+    const unnamed = await runBin(["explain", "stack.json", "--action", "ecr:BatchGetImage", "--principal", "777788889999"], { cwd: dir });
+    expect(unnamed.code).toBe(2);
+    expect(unnamed.stderr).toContain("stack.json holds 3 policies (Resources.Registry.Properties.PolicyText (Registry), Resources.Web.Properties.RepositoryPolicyText (Web), Resources.Api.Properties.RepositoryPolicyText (Api)); name one with --document.");
+    const byId = await runBin(["explain", "stack.json", "--document", "Api", "--action", "ecr:BatchGetImage", "--principal", "777788889999", "--format", "json"], { cwd: dir });
+    expect((JSON.parse(byId.stdout) as { decision: string }).decision).toBe("allow");
+    const unknown = await runBin(["explain", "stack.json", "--document", "Worker", "--action", "ecr:BatchGetImage"], { cwd: dir });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/^stack\.json has no policy at "Worker"; its policies: /);
+    const badRef = await runBin(["explain", "stack.json", "--ref", "no-such-ref", "--document", "Api", "--action", "ecr:BatchGetImage"], { cwd: dir });
+    expect([badRef.code, badRef.stderr]).toEqual([2, 'ecrlint: --ref: unknown git ref "no-such-ref"\n']);
+    const notThere = await runBin(["explain", "never-committed.json", "--ref", "HEAD", "--action", "ecr:BatchGetImage"], { cwd: dir });
+    expect(notThere.code).toBe(2);
+    expect(notThere.stderr).toContain("never-committed.json does not exist at HEAD");
   });
 
   it("says so when no policy changed access", { timeout: 60_000 }, async () => {

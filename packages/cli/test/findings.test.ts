@@ -36,6 +36,9 @@ function byFile(root: string, results: { filePath: string; messages: unknown[]; 
     out[path] = [...r.messages, ...r.suppressedMessages].map((m) => {
       // ESLint 9 and 10 add the deprecated `nodeType`; it says nothing about the finding.
       const { nodeType: _nodeType, ...rest } = m as Record<string, unknown>;
+      // Related places in other files name them by absolute path, as results do; recorded relative to the tree.
+      const related = rest.relatedLocations as { filePath?: string }[] | undefined;
+      if (related) rest.relatedLocations = related.map((place) => (place.filePath ? { ...place, filePath: posix(root, place.filePath) } : place));
       return rest;
     });
   }

@@ -274,6 +274,24 @@ describe("action.yml (the composite action)", () => {
     expect(access!.output).toContain("no access tests to run");
   });
 
+  it("on a pull request, writes the access review to the job summary, gated by fail-on", { timeout: 90_000 }, () => {
+    const dir = teamRepository("platform-infra");
+    git(dir, "update-ref", "refs/remotes/origin/main", "HEAD");
+    git(dir, "checkout", "-q", "-b", "feature");
+    breakProdRegion(dir);
+    git(dir, "commit", "-q", "-am", "prod replication in the wrong Region");
+    const pullRequest = { event_name: "pull_request", base_ref: "main" };
+    const step = action.runs.steps.filter((s) => s.name?.startsWith("Access review"));
+    expect(step).toHaveLength(1);
+    const review = (inputs: Record<string, string>, github: Record<string, string> = pullRequest) => runSteps(step, { cwd: dir, github, inputs: { ...defaults, ...inputs }, env: userEnv() })[0]!;
+    const passing = review({});
+    expect(passing).toMatchObject({ ran: true, code: 0 });
+    expect(passing.summary).toMatch(/^### ecrlint access review\n\n\*\*.*replication from \d{12} stops/);
+    expect(review({ "fail-on": "lost-replication" })).toMatchObject({ ran: true, code: 1 });
+    expect(review({ "access-review": "false" }).ran).toBe(false);
+    expect(review({}, { event_name: "push" }).ran).toBe(false);
+  });
+
   it("says what to do when @ecrlint/cli is not installed", () => {
     const dir = teamRepository("platform-infra");
     rmSync(join(dir, "node_modules"), { recursive: true });

@@ -23,6 +23,8 @@ export interface ReportDescriptor {
   loc?: SourceLocation;
   fix?: TextEdit[];
   suggest?: SuggestionDescriptor[];
+  /** Other places of the same file that take part in the finding (the Deny statement that cancels a grant). */
+  related?: { node: JsonNode; message: string }[];
 }
 
 export type RuleConfigName = "recommended" | "strict";
@@ -95,6 +97,18 @@ export interface Span {
   endColumn: number;
 }
 
+/**
+ * Another place that takes part in a finding: the Deny statement that cancels a grant, the destination's policy a
+ * replication configuration depends on. One cause is reported once, at one place, and names these (SARIF's
+ * `relatedLocations`; the message text says the same for ESLint, which has no such field).
+ */
+export interface RelatedLocation extends Span {
+  /** Absolute path of the file, when it is not the finding's own. */
+  filePath?: string;
+  /** What this place is to the finding ("the Deny statement that cancels the grant"). */
+  message: string;
+}
+
 export function spanOf(node: { loc: SourceLocation }): Span {
   return { line: node.loc.start.line, column: node.loc.start.column + 1, endLine: node.loc.end.line, endColumn: node.loc.end.column + 1 };
 }
@@ -117,11 +131,30 @@ export interface ProjectReport {
   messageId: string;
   data?: Record<string, string | number>;
   loc: Span;
+  /** Places in this or other files that take part in the finding (`filePath` absolute, as the project's files give it). */
+  related?: RelatedLocation[];
+}
+
+/**
+ * Places a cross-file rule adds to a finding another rule reports (the replication configuration that depends on a
+ * grant require-replicate-image reports missing), so that one cause stays one finding that names all its places.
+ * The finding is found by rule, messageId and start; when there is none (the rule is off) nothing happens.
+ */
+export interface ProjectRelation {
+  filePath: string;
+  /** The id of the rule whose finding this is, without the plugin prefix. */
+  ruleId: string;
+  messageId: string;
+  line: number;
+  column: number;
+  related: RelatedLocation[];
 }
 
 export interface ProjectContext<Facts, Options> {
   files: ProjectFile<Facts, Options>[];
   report(descriptor: ProjectReport): void;
+  /** Adds related places to another rule's finding. ESLint keeps no related places, so there it does nothing. */
+  relate(relation: ProjectRelation): void;
   /**
    * Declares that the findings of `from` depend on `to` (a replication configuration on the registry policy of its
    * destination). `--changed-since` re-checks both ends of every tie.

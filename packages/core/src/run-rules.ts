@@ -1,7 +1,7 @@
 import { foreignHost } from "./model/values.js";
 import { documentText, hostEdit, parseEcrFile, type PolicyFile, type ReadOptions } from "./model/policy-file.js";
 import type { RegistryContext, TrustContext } from "./config/registry.js";
-import { formatMessage, type EcrRule, type ReportDescriptor, type RuleContext, type TextEdit } from "./rule.js";
+import { formatMessage, spanOf, type EcrRule, type RelatedLocation, type ReportDescriptor, type RuleContext, type TextEdit } from "./rule.js";
 
 export type Severity = 1 | 2;
 
@@ -18,6 +18,8 @@ export interface LintMessage {
   fatal?: boolean;
   fix?: { range: [number, number]; text: string };
   suggestions?: { desc: string; messageId: string; data?: Record<string, string | number>; fix: { range: [number, number]; text: string } }[];
+  /** Other places that take part in the finding; a place without `filePath` is in the message's own file. */
+  relatedLocations?: RelatedLocation[];
 }
 
 export interface ConfiguredRule {
@@ -97,6 +99,7 @@ export function toLintMessage(ruleId: string, rule: EcrRule<any>, severity: Seve
     endLine: loc.end.line,
     endColumn: loc.end.column + 1,
   };
+  if (d.related?.length) message.relatedLocations = d.related.map((r) => ({ ...spanOf(r.node), message: r.message }));
   const fix = d.fix ? mergeEdits(text, d.fix) : undefined;
   if (fix && rule.meta.fixable) message.fix = fix;
   if (d.suggest && rule.meta.hasSuggestions) {

@@ -112,6 +112,6 @@ export function checkProject(rule: AnyRule, current: CurrentFile, context: Pick<
     }
   }
   const reports: ProjectReport[] = [];
-  rule.project!.check({ files, report: (d) => d.filePath === current.filePath && reports.push(d), tie: () => undefined });
+  rule.project!.check({ files, report: (d) => d.filePath === current.filePath && reports.push(d), tie: () => undefined, relate: () => undefined });
   return reports;
 }

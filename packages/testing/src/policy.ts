@@ -1,5 +1,6 @@
+import { existsSync } from "node:fs";
 import { dirname, isAbsolute, relative, resolve } from "node:path";
-import { ConfigLocator, formatConfigError, loadPolicyFile, readTextFile, registryForFile, registryFromEntry, type RegistryContext } from "@ecrlint/core";
+import { ConfigLocator, formatConfigError, readEcrFile, readTextFile, registryForFile, registryFromEntry, type PolicyFile, type RegistryContext } from "@ecrlint/core";
 import { compilePolicy, isCompiledPolicy, type CompiledPolicy } from "@ecrlint/core/evaluator";
 
 /** A policy as tests name it: the JSON value, JSON text, a path to a policy file, or a compiled policy. */
@@ -24,6 +25,57 @@ export interface LoadOptions {
   baseDir?: string;
   registry?: RegistryOption | RegistryContext;
   locator?: ConfigLocator;
+  /**
+   * Which policy of a file that holds several (a CloudFormation template, describe-repository-creation-templates
+   * output): its place in the file as `ecrlint diff` prints it (`Resources.Repo.Properties.RepositoryPolicyText`), or
+   * the logical id of its CloudFormation resource (`Repo`). A file with several policies needs one; a name that fits
+   * none is a {@link PolicyLoadError} listing the file's policies.
+   */
+  document?: string;
+  /**
+   * The file's text, read instead of the file (another version of it, from git); the path still finds its config.
+   * `null`: the file is not there in that version (read as empty with `absentAsEmpty`, else an error).
+   */
+  text?: string | null;
+  /**
+   * Read a file that does not exist, or a `document` the file does not hold, as a policy without statements (it grants
+   * nothing): how `ecrlint diff` compares a policy the change adds or removes.
+   */
+  absentAsEmpty?: boolean;
+}
+
+const EMPTY_POLICY_TEXT = '{ "Version": "2012-10-17", "Statement": [] }';
+
+type PolicyDocumentFile = Extract<PolicyFile, { kind: "registry-policy" | "repository-policy" }>;
+
+/** The file's registry and repository policies, by their place in it ("" for a file that is one policy). */
+function policyDocuments(text: string, filePath: string): PolicyDocumentFile[] | { line: number; column: number; message: string } {
+  const reading = readEcrFile(text, { filePath });
+  if (reading.status === "parse-error") return reading.error;
+  if (reading.status !== "ours") return [];
+  return reading.documents.filter((d): d is PolicyDocumentFile => d.kind === "registry-policy" || d.kind === "repository-policy");
+}
+
+/** A policy's place as messages list it: its path in the file, with its CloudFormation logical id when it has one. */
+function placeName(document: PolicyFile): string {
+  const id = /^Resources\.([^.]+)\./.exec(document.host.path)?.[1];
+  return id && document.host.type === "cloudformation" ? `${document.host.path} (${id})` : document.host.path;
+}
+
+/** Whether a policy is the one `--document` names: by its place in the file or its CloudFormation logical id. */
+function inPlace(document: PolicyDocumentFile, wanted: string): boolean {
+  return document.host.path === wanted || (document.host.type === "cloudformation" && document.host.path.startsWith(`Resources.${wanted}.`));
+}
+
+function selectDocument(documents: PolicyDocumentFile[], wanted: string | undefined, shown: string): PolicyDocumentFile {
+  const places = () => documents.map(placeName).join(", ");
+  if (wanted === undefined) {
+    if (documents.length > 1) throw new PolicyLoadError("policy", `${shown} holds ${documents.length} policies (${places()}); name one with --document.`);
+    return documents[0]!;
+  }
+  const found = documents.filter((d) => inPlace(d, wanted));
+  if (found.length !== 1) throw new PolicyLoadError("policy", `${shown} has no policy at "${wanted}"; its policies: ${places() || "(a single policy: leave --document out)"}.`);
+  return found[0]!;
 }
 
 function toRegistry(option: RegistryOption | RegistryContext): RegistryContext {
@@ -71,17 +123,24 @@ export function loadPolicy(policy: PolicyLike, options: LoadOptions = {}): Loade
   const filePath = isAbsolute(policy) ? policy : resolve(options.baseDir ?? process.cwd(), policy);
   const shown = shownPath(filePath);
   // Only a regular file is read, its size checked first: a FIFO or /dev/zero is an error, not a hang.
-  const read = readTextFile(filePath);
-  if (!read.ok) throw new PolicyLoadError("policy", `Cannot read the policy file ${shown}: ${read.reason}`);
-  const { text } = read;
-  const cacheKey = `${filePath}\u0000${JSON.stringify(options.registry ?? null)}`;
+  if (options.text === null && !options.absentAsEmpty) throw new PolicyLoadError("policy", `${shown} is not in the version asked for.`);
+  const absentFile = options.text === null || (options.text === undefined && options.absentAsEmpty && !existsSync(filePath));
+  let text = absentFile ? EMPTY_POLICY_TEXT : (options.text ?? undefined);
+  if (text === undefined) {
+    const read = readTextFile(filePath);
+    if (!read.ok) throw new PolicyLoadError("policy", `Cannot read the policy file ${shown}: ${read.reason}`);
+    text = read.text;
+  }
+  const cacheKey = `${filePath}\u0000${JSON.stringify(options.registry ?? null)}\u0000${options.document ?? ""}\u0000${options.absentAsEmpty ? 1 : 0}`;
   const cached = compiledFiles.get(cacheKey);
   if (cached && cached.text === text) return cached.loaded;
-  const result = loadPolicyFile(text, filePath);
-  if (result.status === "parse-error") throw new PolicyLoadError("policy", `${filePath}:${result.error.line}:${result.error.column}: ${result.error.message}`);
-  if (result.status !== "ours" || (result.file.kind !== "registry-policy" && result.file.kind !== "repository-policy")) {
-    throw new PolicyLoadError("policy", `${filePath} is not an ECR registry or repository policy.`);
-  }
+  const documents = policyDocuments(text, filePath);
+  if (!Array.isArray(documents)) throw new PolicyLoadError("policy", `${filePath}:${documents.line}:${documents.column}: ${documents.message}`);
+  const wanted = options.document;
+  const absent = options.absentAsEmpty && (!documents.length || (wanted !== undefined && !documents.some((d) => inPlace(d, wanted))));
+  if (!documents.length && !absent) throw new PolicyLoadError("policy", `${filePath} is not an ECR registry or repository policy.`);
+  // An absent policy is compiled from its plain value: read as a file it would take its kind from the file's name.
+  const document = absent ? undefined : selectDocument(documents, wanted, shown);
   let fileRegistry = registry;
   if (!fileRegistry) {
     const locator = options.locator ?? new ConfigLocator();
@@ -91,7 +150,7 @@ export function loadPolicy(policy: PolicyLike, options: LoadOptions = {}): Loade
     fileRegistry = registryForFile(filePath, found.loaded);
   }
   const name = relative(process.cwd(), filePath) || filePath;
-  const loaded: LoadedPolicy = { compiled: compilePolicy(result.file.policy, { registry: fileRegistry }), name, filePath };
+  const loaded: LoadedPolicy = { compiled: compilePolicy(document ? document.policy : JSON.parse(EMPTY_POLICY_TEXT), { registry: fileRegistry }), name, filePath };
   compiledFiles.set(cacheKey, { text, loaded });
   return loaded;
 }

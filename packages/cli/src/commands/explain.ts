@@ -1,6 +1,8 @@
 import { Command, CommanderError, Option } from "commander";
 import { formatTrace } from "@ecrlint/core/evaluator";
 import { evaluatePolicy, type TestRequest } from "@ecrlint/testing";
+import { EcrlintError } from "../errors.js";
+import { fileAtRef } from "../git.js";
 
 interface CommandIo {
   stdout: (s: string) => void;
@@ -32,6 +34,9 @@ export async function runExplainCommand(argv: string[], io: CommandIo): Promise<
     .option("-c, --context <key=value>", "a context value; repeat for more keys or for a multi-valued key", collectContext, {})
     .option("--any-context", "range over every context key not given")
     .option("--cross-registry", "accept a --resource outside the policy's registry (another account or Region)")
+    .option("-d, --document <place>", "the policy of a file that holds several: its place as `ecrlint diff` prints it, or a CloudFormation logical id")
+    .option("--ref <git-ref>", "read the file as committed at this git ref (a commit, branch or tag) instead of the working tree")
+    .option("--absent-as-empty", "read a file or --document that is not there as a policy with no statements, as `ecrlint diff` compares an added or removed policy")
     .addOption(new Option("-f, --format <format>", "output format").choices(["text", "json"]).default("text"))
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
@@ -45,19 +50,44 @@ export async function runExplainCommand(argv: string[], io: CommandIo): Promise<
     throw error;
   }
   const [policyFile] = program.processedArgs as [string];
-  const options = program.opts<{ action: string; principal?: string; resource?: string; context: Record<string, string | string[]>; anyContext?: boolean; crossRegistry?: boolean; format: string }>();
+  const options = program.opts<{
+    action: string;
+    principal?: string;
+    resource?: string;
+    context: Record<string, string | string[]>;
+    anyContext?: boolean;
+    crossRegistry?: boolean;
+    document?: string;
+    ref?: string;
+    absentAsEmpty?: boolean;
+    format: string;
+  }>();
   const request: TestRequest = { context: options.context };
   if (options.principal) request.principal = options.principal;
   if (options.resource) request.resource = options.resource;
   if (options.anyContext) request.anyContext = true;
   if (options.crossRegistry) request.crossRegistry = true;
   try {
-    const evaluation = evaluatePolicy(policyFile, options.action, request, { baseDir: io.cwd });
+    // At a ref, the file's text there; null when it is not there (then only --absent-as-empty can read it).
+    let text: string | null | undefined;
+    if (options.ref !== undefined) {
+      text = (await fileAtRef(io.cwd, options.ref, policyFile))?.replace(/^\uFEFF/, "") ?? null;
+      if (text === null && !options.absentAsEmpty) {
+        io.stderr(`${policyFile} does not exist at ${options.ref} (--absent-as-empty reads it as a policy with no statements)\n`);
+        return 2;
+      }
+    }
+    const evaluation = evaluatePolicy(policyFile, options.action, request, {
+      baseDir: io.cwd,
+      ...(text !== undefined ? { text } : {}),
+      ...(options.document !== undefined ? { document: options.document } : {}),
+      ...(options.absentAsEmpty ? { absentAsEmpty: true } : {}),
+    });
     for (const warning of evaluation.warnings ?? []) io.stderr(`warning: ${warning}\n`);
     io.stdout(options.format === "json" ? `${JSON.stringify(evaluation, null, 2)}\n` : formatTrace(evaluation));
     return 0;
   } catch (error) {
-    io.stderr(`${(error as Error).message}\n`);
+    io.stderr(`${error instanceof EcrlintError ? `ecrlint: ${error.message}` : (error as Error).message}\n`);
     return 2;
   }
 }

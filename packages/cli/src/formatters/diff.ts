@@ -30,8 +30,8 @@ export function diffStylish(report: DiffReport): string {
       const rows = rowsOf(document);
       if (rows.length) {
         out.push(table(["", "principal", "actions", "repositories", "condition"], rows.map((r) => [SIGN[r.change], r.principal.text, r.actions.text, r.repositories.text, r.condition])).replace(/^/gm, "  "));
-        out.push("  witnesses:");
-        for (const r of rows) out.push(`    ${SIGN[r.change]} ${r.explain}`);
+        out.push("  witnesses (now, then at the base):");
+        for (const r of rows) out.push(`    ${SIGN[r.change]} ${r.explain}`, `      ${r.explainBase}`);
       }
       for (const i of document.inconclusive) out.push(`  ? ${i.change} inconclusive: ${i.reason}`);
       out.push("");
@@ -56,7 +56,10 @@ export function diffMarkdown(report: DiffReport): string {
       const rows = rowsOf(document);
       if (rows.length) {
         out.push("", "| | Principal | Actions | Repositories | Condition | Witness |", "| --- | --- | --- | --- | --- | --- |");
-        for (const r of rows) out.push(`| ${r.change === "gain" ? "➕ gains" : "➖ loses"} | ${cell(r.principal.text)} | ${cell(r.actions.text)} | ${cell(r.repositories.text)} | ${cell(r.condition)} | \`${cell(r.explain)}\` |`);
+        for (const r of rows) {
+          const witness = `\`${cell(r.explain)}\`<br>base: \`${cell(r.explainBase)}\``;
+          out.push(`| ${r.change === "gain" ? "➕ gains" : "➖ loses"} | ${cell(r.principal.text)} | ${cell(r.actions.text)} | ${cell(r.repositories.text)} | ${cell(r.condition)} | ${witness} |`);
+        }
       }
       for (const i of document.inconclusive) out.push("", `> Inconclusive (${i.change}): ${i.reason}`);
     }

@@ -27,6 +27,8 @@ function message(m: AnyMessage): Record<string, unknown> {
   if (fromLinter) out.severity = m.severity;
   if (m.fix) out.fix = m.fix;
   if (m.suggestions) out.suggestions = m.suggestions.map(suggestion);
+  // Not a field of ESLint's: added last, so that readers of ESLint's shape find every field of theirs where it was.
+  if (m.relatedLocations) out.relatedLocations = m.relatedLocations;
   if (m.suppressions) out.suppressions = m.suppressions;
   return out;
 }

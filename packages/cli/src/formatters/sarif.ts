@@ -14,6 +14,21 @@ function encodeUri(path: string): string {
 }
 
 /**
+ * A finding's related places (SARIF §3.27.22): each a physical location in its file (the result's own when the place
+ * names none) with what it is to the finding, numbered from 1 as code scanning links them.
+ */
+function relatedLocations(places: NonNullable<LintMessage["relatedLocations"]>, ownUri: string, rootDir: string): NonNullable<Result["relatedLocations"]> {
+  return places.map((place, i) => ({
+    id: i + 1,
+    physicalLocation: {
+      artifactLocation: { uri: place.filePath ? encodeUri(relativePath(rootDir, place.filePath)) : ownUri, uriBaseId: SRCROOT },
+      region: { startLine: place.line, startColumn: Math.max(1, place.column), endLine: place.endLine, endColumn: Math.max(1, place.endColumn) },
+    },
+    message: { text: place.message },
+  }));
+}
+
+/**
  * SARIF 2.1.0 for code-scanning tools. Findings of rules become results; messages that belong to no rule (a file
  * that does not parse, an unused eslint-disable comment) become tool notifications, as ESLint's SARIF formatter
  * does, since code scanning needs a rule for every result. Paths are relative to the repository root. Suppressed
@@ -77,6 +92,7 @@ export const sarif: Formatter = (results, context) => {
           level,
           message: { text: m.message },
           locations: [{ physicalLocation }],
+          ...(m.relatedLocations?.length ? { relatedLocations: relatedLocations(m.relatedLocations, uri, context.rootDir) } : {}),
           partialFingerprints: { "ecrlint/v1": fingerprint },
           ...(suppressed.has(m)
             ? { suppressions: (m as SuppressedLintMessage).suppressions.map((x) => ({ kind: "inSource" as const, ...(x.justification ? { justification: x.justification } : {}) })) }

@@ -1,7 +1,8 @@
 import { stripVTControlCharacters } from "node:util";
 import pc from "picocolors";
+import type { LintMessage } from "@ecrlint/core";
 import type { RunStats } from "../types.js";
-import type { Formatter } from "./shared.js";
+import { relativePath, type Formatter } from "./shared.js";
 
 const pluralize = (word: string, count: number) => (count === 1 ? word : `${word}s`);
 
@@ -39,6 +40,14 @@ export function cleanSummary(stats: RunStats): string {
   return `No problems in ${count(stats.policyFiles, "policy file")}${documents} of ${registries}; ${count(stats.skippedFiles, "other file")} skipped (${seconds}s).`;
 }
 
+/** `  ↳ file:line:column  what the place is`, the file left out when it is the finding's own. */
+function relatedLines(m: LintMessage, filePath: string, cwd: string): string[] {
+  return (m.relatedLocations ?? []).map((place) => {
+    const file = place.filePath && place.filePath !== filePath ? `${relativePath(cwd, place.filePath)}:` : "line ";
+    return `        \u21b3 ${file}${place.line}:${place.column}  ${place.message}`;
+  });
+}
+
 /** ESLint's `stylish` layout, so the report reads like the one every JavaScript developer knows. */
 export const stylish: Formatter = (results, context) => {
   const c = pc.createColors(context.color);
@@ -67,10 +76,12 @@ export const stylish: Formatter = (results, context) => {
       if (text.length > 1 && text.endsWith(".") && text.at(-2) !== " ") text = text.slice(0, -1);
       return ["", String(m.line || 0), String(m.column || 0), type, text, m.ruleId ? c.dim(m.ruleId) : ""];
     });
-    output += `${table(rows, ["l", "r", "l"])
+    const lines = table(rows, ["l", "r", "l"])
       .split("\n")
-      .map((line) => line.replace(/(\d+)\s+(\d+)/u, (_, l: string, col: string) => c.dim(`${l}:${col}`)))
-      .join("\n")}\n\n`;
+      .map((line) => line.replace(/(\d+)\s+(\d+)/u, (_, l: string, col: string) => c.dim(`${l}:${col}`)));
+    // A finding's related places follow its row, one line each, under the message column's start.
+    const withRelated = lines.flatMap((line, i) => [line, ...relatedLines(result.messages[i]!, result.filePath, context.cwd).map((text) => c.dim(text))]);
+    output += `${withRelated.join("\n")}\n\n`;
   }
   const total = errors + warnings;
   // One line, which the CLI ends as it ends every report (ESLint's console.log newline).

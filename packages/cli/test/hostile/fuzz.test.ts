@@ -111,7 +111,7 @@ describe("fuzz: hostile policies through every rule, query and formatter", () =>
             const facts = rule.project.collect(loaded.file);
             if (facts === undefined) continue;
             const file = { filePath, relativePath: "infra/registry-policy.json", kind: loaded.file.kind, registry, facts, options: rule.defaultOptions };
-            rule.project.check({ files: [file], report: () => undefined, tie: () => undefined });
+            rule.project.check({ files: [file], report: () => undefined, tie: () => undefined, relate: () => undefined });
           }
         });
         attempt("formatters", text, () => {

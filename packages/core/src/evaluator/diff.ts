@@ -293,17 +293,67 @@ function counterpart(s: CompiledStatement, other: Side): CompiledStatement | und
   return (s.sid !== undefined ? all.find((o) => o.sid === s.sid && o.effect === s.effect) : undefined) ?? all.find((o) => o.index === s.index && o.effect === s.effect);
 }
 
-function conditionChange(change: "gain" | "loss", grant: CompiledStatement, other: CompiledStatement | undefined): string {
+/**
+ * How the Resource's ARNs moved between a registry's own Region or account and another (a Region fixed, an account
+ * typo): the reason a statement starts or stops granting anything at all. Undefined when they did not.
+ */
+function registryMove(change: "gain" | "loss", mine: string[], theirs: string[], registry: RegistryContext | undefined): string | undefined {
+  for (const [segment, own] of [["Region", registry?.region], ["account", registry?.account]] as const) {
+    if (!own) continue;
+    const values = (patterns: string[]) => patterns.map((p) => parseArn(p)).filter((a) => a !== undefined).map((a) => (segment === "Region" ? a.region : a.account));
+    const now = values(mine);
+    const then = values(theirs);
+    if (!now.length || !then.length || !now.every((v) => v === own) || then.some((v) => v === own || /[*?]/.test(v))) continue;
+    const others = [...new Set(then)].join(", ");
+    return change === "gain" ? `the Resource now names this registry's ${segment} ${own} (was ${others})` : `the Resource no longer names this registry's ${segment} ${own} (now ${others})`;
+  }
+  return undefined;
+}
+
+/**
+ * What differs in a statement's Resource, Principal and Action from its counterpart in the other version: what makes a
+ * row hold when the conditions did not change. `grant` is the row's part of `whole`, the statement of the version that
+ * grants (the new one for a gain).
+ */
+function elementChanges(change: "gain" | "loss", grant: CompiledStatement, whole: CompiledStatement, other: CompiledStatement, registry: RegistryContext | undefined): string[] {
+  const parts: string[] = [];
+  // Actions compare case-insensitively and are shown as written.
+  const elements: [string, (s: CompiledStatement) => string[], (v: string) => string][] = [
+    ["Resource", (s) => s.resource?.patterns.map((t) => t.source) ?? [], (v) => v],
+    ["Principal", (s) => s.principal?.entries.map((e) => e.source) ?? [], (v) => v],
+    ["Action", (s) => s.action?.sources ?? [], (v) => v.toLowerCase()],
+  ];
+  for (const [element, values, key] of elements) {
+    // The row's part of the statement (one principal, one Resource pattern) against the whole other statement.
+    const theirs = new Set(values(other).map(key));
+    const wholeKeys = new Set(values(whole).map(key));
+    const only = values(grant).filter((v) => !theirs.has(key(v)));
+    const gone = values(other).filter((v) => !wholeKeys.has(key(v)));
+    if (!only.length) continue;
+    const moved = element === "Resource" ? registryMove(change, only, gone, registry) : undefined;
+    if (moved) parts.push(moved);
+    else if (change === "gain") parts.push(`${element} ${only.join(", ")} added${gone.length ? ` (replacing ${gone.join(", ")})` : ""}`);
+    else parts.push(`${element} ${only.join(", ")} removed${gone.length ? ` (replaced by ${gone.join(", ")})` : ""}`);
+  }
+  return parts;
+}
+
+/**
+ * The condition column: what now holds (gain) or no longer holds (loss). A new statement says its conditions; a
+ * changed one says what changed (a condition dropped or added, a Resource, Principal or Action changed) and the
+ * conditions that still apply.
+ */
+function conditionChange(change: "gain" | "loss", grant: CompiledStatement, whole: CompiledStatement, other: CompiledStatement | undefined, registry: RegistryContext | undefined): string {
   const mine = conditionText(grant);
   if (!other) return mine.length ? `when ${mine.join(" and ")}` : "no condition";
   const theirs = new Set(conditionText(other));
   const dropped = [...theirs].filter((c) => !mine.includes(c));
   const added = mine.filter((c) => !theirs.has(c));
-  const parts: string[] = [];
+  const parts = elementChanges(change, grant, whole, other, registry);
   if (dropped.length) parts.push(`${dropped.join(" and ")} ${change === "gain" ? "no longer required" : "was not required"}`);
   if (added.length) parts.push(`when ${added.join(" and ")}`);
-  if (!parts.length) return mine.length ? `when ${mine.join(" and ")}` : "no condition";
-  return parts.join("; ");
+  else if (mine.length) parts.push(`when ${mine.join(" and ")}`);
+  return parts.length ? parts.join("; ") : "no condition";
 }
 
 /**
@@ -389,7 +439,7 @@ function changes(change: "gain" | "loss", from: Side, to: Side, options: AccessD
           principal,
           actions: describeActions(actions.map((a) => a.name)),
           repositories: describeRepositories(pattern),
-          condition: deny ? `the Deny statement ${deny.sid ?? `#${deny.index}`} ${change === "gain" ? "no longer refuses it" : "now refuses it"}` : conditionChange(change, part, counterpart(statement, from)),
+          condition: deny ? `the Deny statement ${deny.sid ?? `#${deny.index}`} ${change === "gain" ? "no longer refuses it" : "now refuses it"}` : conditionChange(change, part, statement, counterpart(statement, from), to.policy.registry ?? options.registry),
           witness,
           before: change === "gain" ? onFrom : onTo,
           after: change === "gain" ? onTo : onFrom,

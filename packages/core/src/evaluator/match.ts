@@ -13,14 +13,43 @@ export function actionMatches(pattern: string, action: string): boolean {
   return wildcardMatch(pattern, action, true);
 }
 
-/** Actions of the catalog that an Action pattern (`ecr:Replicate*`, `*`) matches, case-insensitively. */
+/**
+ * Actions of the catalog that an Action pattern (`ecr:Replicate*`, `*`) matches, case-insensitively, as
+ * `actionMatches` matches them: a wildcard in the service segment (`e*:*`, `*:Get*`) is matched against ECR's actions,
+ * the only ones an ECR policy governs.
+ */
 export function expandActionPattern(pattern: string): CatalogAction[] {
   const colon = pattern.indexOf(":");
   if (pattern === "*") return ecrCatalog().actions;
   if (colon < 0) return [];
-  const catalog = serviceCatalog(pattern.slice(0, colon));
+  const service = pattern.slice(0, colon);
+  const catalog = /[*?]/.test(service) ? ecrCatalog() : serviceCatalog(service);
   if (!catalog) return [];
   return catalog.actions.filter((a) => actionMatches(pattern, a.name));
+}
+
+/**
+ * Whether an Action pattern grants every ECR action, as `ecr:*` does: so do `*`, `ecr:**`, `ECR:*` and `ecr:?*`
+ * (Action patterns are IAM wildcard patterns, compared case-insensitively), judged over the action catalog.
+ */
+export function actionPatternCoversEveryAction(pattern: string): boolean {
+  return expandActionPattern(pattern).length === ecrCatalog().actions.length;
+}
+
+/** The two actions a pull-through-cache rule needs granted (ECR user guide, pull through cache IAM permissions). */
+export const PULL_THROUGH_CACHE_ACTIONS = ["ecr:BatchImportUpstreamImage", "ecr:CreateRepository"] as const;
+
+/**
+ * How far an Action pattern reaches beyond a pull-through-cache grant: undefined when it does not grant
+ * `ecr:BatchImportUpstreamImage`; otherwise the other ECR actions it grants besides the pull-through-cache pair
+ * (`beyond`, empty for `ecr:BatchImportUpstreamImage` or `ecr:BatchImport*`) and whether it grants every ECR action
+ * (`everyAction`: `ecr:*`, `ecr:**`, `*`).
+ */
+export function pullThroughCacheActionReach(pattern: string): { beyond: CatalogAction[]; everyAction: boolean } | undefined {
+  if (!actionMatches(pattern, PULL_THROUGH_CACHE_ACTIONS[0])) return undefined;
+  const granted = expandActionPattern(pattern);
+  const beyond = granted.filter((a) => !PULL_THROUGH_CACHE_ACTIONS.some((name) => actionMatches(name, a.name)));
+  return { beyond, everyAction: granted.length === ecrCatalog().actions.length };
 }
 
 /** Whether a statement's Action/NotAction covers an action (case-insensitive, wildcards). */

@@ -63,8 +63,27 @@ describe("diffAccess on paired policies", () => {
     const result = diff(policy(dead), policy({ ...dead, Resource: repo("prod-*") }));
     expect(result.lost).toEqual([]);
     expect(result.gained).toHaveLength(1);
-    expect(result.gained[0]).toMatchObject({ repositories: { text: "repositories starting with prod-" }, condition: "no condition" });
+    // The condition column says what now holds, not "no condition": the Region now matching the registry's.
+    expect(result.gained[0]).toMatchObject({ repositories: { text: "repositories starting with prod-" }, condition: "the Resource now names this registry's Region us-west-2 (was us-east-1)" });
     expect(result.gained[0]!.witness.resource).toMatch(/^arn:aws:ecr:us-west-2:444455556666:repository\/prod-/);
+  });
+
+  it("a Region broken, an account fixed: the condition column says which segment moved", () => {
+    const live = { ...pull, Resource: repo("prod-*") };
+    const broken = diff(policy(live), policy({ ...live, Resource: repo("prod-*", "eu-west-1") }));
+    expect(broken.gained).toEqual([]);
+    expect(broken.lost.map((r) => r.condition)).toEqual(["the Resource no longer names this registry's Region us-west-2 (now eu-west-1)"]);
+    const wrongAccount = { ...pull, Resource: "arn:aws:ecr:us-west-2:444455556660:repository/prod-*" };
+    const fixed = diff(policy(wrongAccount), policy(live));
+    expect(fixed.gained.map((r) => r.condition)).toEqual(["the Resource now names this registry's account 444455556666 (was 444455556660)"]);
+  });
+
+  it("a new statement says its own conditions; a widened Resource names what it adds", () => {
+    const push = { Sid: "Push", Effect: "Allow", Principal: { AWS: ROLE }, Action: ["ecr:PutImage"], Resource: repo("app"), Condition: { Bool: { "aws:SecureTransport": "true" } } };
+    const added = diff(policy(pull), policy(pull, push));
+    expect(added.gained.map((r) => r.condition)).toEqual(["when Bool aws:SecureTransport true"]);
+    const widened = diff(policy(push), policy({ ...push, Resource: [repo("app"), repo("web")] }));
+    expect(widened.gained.map((r) => r.condition)).toEqual([`Resource ${repo("web")} added; when Bool aws:SecureTransport true`]);
   });
 
   it("ecr:ReplicateImage dropped: replication is lost for the source account", () => {
@@ -79,6 +98,7 @@ describe("diffAccess on paired policies", () => {
       replication: true,
       before: "allow",
       after: "implicit-deny",
+      condition: "Action ecr:ReplicateImage removed",
     });
     expect(summarizeAccessDiff(result)).toBe("replication from 111122223333 stops");
   });
@@ -87,7 +107,11 @@ describe("diffAccess on paired policies", () => {
     const result = diff(policy(pull), policy({ ...pull, Principal: { AWS: "111122223333" } }));
     expect(result.lost).toEqual([]);
     expect(result.gained).toHaveLength(1);
-    expect(result.gained[0]).toMatchObject({ principal: { kind: "account", text: "account 111122223333" }, actions: { groups: ["pull"] } });
+    expect(result.gained[0]).toMatchObject({
+      principal: { kind: "account", text: "account 111122223333" },
+      actions: { groups: ["pull"] },
+      condition: `Principal 111122223333 added (replacing ${ROLE})`,
+    });
     expect(result.gained[0]!.witness.principal).not.toBe(ROLE);
     expect(summarizeAccessDiff(result)).toBe("1 principal gains access");
   });
@@ -151,7 +175,7 @@ describe("diffAccess among many statements", () => {
     expect(result.status).toBe("exact");
     expect(result.gained.map((r) => [r.principal.text, r.repositories.text, r.condition])).toEqual([
       ["arn:aws:iam::555566667703:role/deploy", "repositories starting with team3/", "StringEquals aws:SourceVpc vpc-team3 no longer required"],
-      ["account 555566667707", "repositories starting with team7/", "when StringEquals aws:SourceVpc vpc-team7"],
+      ["account 555566667707", "repositories starting with team7/", "Principal 555566667707 added (replacing arn:aws:iam::555566667707:role/deploy); when StringEquals aws:SourceVpc vpc-team7"],
     ]);
     expect(result.lost).toEqual([]);
   });

@@ -1,10 +1,31 @@
 import { describe, expect, it } from "vitest";
-import { actionMatches, compilePolicy, conditionHoldsWhenAbsent, failsWithoutKeys, isArnOperator, principalAccount, resourcePatternsOverlap } from "../../src/evaluator/index.js";
+import { actionMatches, actionPatternCoversEveryAction, compilePolicy, conditionHoldsWhenAbsent, failsWithoutKeys, expandActionPattern, isArnOperator, principalAccount, pullThroughCacheActionReach, resourcePatternsOverlap } from "../../src/evaluator/index.js";
 
 describe("matching of single policy values", () => {
   it("matches actions case-insensitively with wildcards", () => {
     expect(actionMatches("ECR:replicate*", "ecr:ReplicateImage")).toBe(true);
     expect(actionMatches("ecr:Replicate", "ecr:ReplicateImage")).toBe(false);
+  });
+
+  it("reads every spelling of ecr:* as every ECR action, a wildcard service segment included", () => {
+    for (const pattern of ["ecr:*", "ecr:**", "ECR:*", "ecr:?*", "ecr:*?", "*", "*:*", "e?r:*", "ec*:**"]) {
+      expect(actionPatternCoversEveryAction(pattern), pattern).toBe(true);
+    }
+    for (const pattern of ["ecr:Batch*", "ecr:??", "s3:*", "ecr", "ecr:*Image"]) expect(actionPatternCoversEveryAction(pattern), pattern).toBe(false);
+    expect(expandActionPattern("*:ReplicateImage").map((a) => a.name)).toEqual(["ecr:ReplicateImage"]);
+  });
+
+  it("measures how far an action reaches beyond the pull-through-cache pair", () => {
+    expect(pullThroughCacheActionReach("ecr:GetAuthorizationToken")).toBeUndefined();
+    expect(pullThroughCacheActionReach("ecr:BatchImportUpstreamImage")).toEqual({ beyond: [], everyAction: false });
+    expect(pullThroughCacheActionReach("ecr:BatchImport*")).toEqual({ beyond: [], everyAction: false });
+    const batch = pullThroughCacheActionReach("ECR:batch*")!;
+    expect(batch.everyAction).toBe(false);
+    expect(batch.beyond.map((a) => a.name).sort()).toEqual(["ecr:BatchCheckLayerAvailability", "ecr:BatchDeleteImage", "ecr:BatchGetImage", "ecr:BatchGetRepositoryScanningConfiguration"]);
+    for (const pattern of ["ecr:*", "ecr:**", "*"]) {
+      expect(pullThroughCacheActionReach(pattern)!.everyAction, pattern).toBe(true);
+      expect(pullThroughCacheActionReach(pattern)!.beyond, pattern).toHaveLength(58);
+    }
   });
 
   it("tells whether two Resource patterns share a resource", () => {
