@@ -32,8 +32,11 @@ export function editInString(node: JsonExpression, start: number, end: number, t
  * Region is still judged, its unknown account never.
  */
 export function knownSegment(a: ArnValue, segment: "partition" | "region" | "account" | "resource"): boolean {
-  return !(a.value.unknown && a.arn[segment].includes("${"));
+  return !(a.value.unknown && UNKNOWN_PART.test(a.arn[segment]));
 }
+
+/** How an unknown part shows in a value: `${Param}` (CloudFormation, Terraform), or a Terraform directive `%{if …}`. */
+const UNKNOWN_PART = /[$%]\{/;
 
 /** A value the rule can judge: written out, or computed from what the registry answers (see `StringValue.unknown`). */
 export const isKnown = (v: StringValue): boolean => v.unknown !== true;
@@ -41,7 +44,7 @@ export const isKnown = (v: StringValue): boolean => v.unknown !== true;
 /** The text of characters [start, end) of a value, when none of it is unknown (`${Param}` in a CloudFormation value). */
 export function knownPart(v: StringValue, start: number, end: number): string | undefined {
   const part = v.value.slice(start, end);
-  return v.unknown && part.includes("${") ? undefined : part;
+  return v.unknown && UNKNOWN_PART.test(part) ? undefined : part;
 }
 
 export interface ArnValue {

@@ -1,3 +1,4 @@
+import type { TerraformFileReference } from "@ecrlint/core";
 import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
@@ -26,6 +27,7 @@ export interface WorkerJob {
   id: number;
   filePath: string;
   text: string;
+  reference?: TerraformFileReference;
 }
 
 export type WorkerReply = { id: number; result: JobResult } | { id: number; error: string } | { id: number; lost: true };

@@ -1,5 +1,5 @@
 import { statSync } from "node:fs";
-import { decodeText, declaredKindForFile, FILE_PROBLEM_RULE as NOT_LINTED_RULE, type Severity, mightBeEcrFile, readTextFile, registryForFile, trustFromConfig, type LoadedConfig, type TextEncodingName, type TextFileResult } from "@ecrlint/core";
+import { decodeText, declaredKindForFile, FILE_PROBLEM_RULE as NOT_LINTED_RULE, type Severity, mightBeEcrFile, readTextFile, registryForFile, trustFromConfig, type LoadedConfig, type TerraformFileReference, type TextEncodingName, type TextFileResult } from "@ecrlint/core";
 import { fileStamp, hashText, type ResultCache } from "./cache.js";
 import type { Configs } from "./configs.js";
 import { fixSource, lintSource, type SourceContext, type SourceOutcome } from "./lint-source.js";
@@ -54,7 +54,7 @@ export function notLinted(filePath: string, severity: 1 | 2, message: string): F
 
 /** NUL bytes: binary, or UTF-16 without a byte order mark, which reads as ours once the NULs are gone. */
 function nulBytes(filePath: string, text: string): FileEntry | undefined {
-  if (!mightBeEcrFile(text.replaceAll("\u0000", ""))) return undefined;
+  if (!mightBeEcrFile(text.replaceAll("\u0000", ""), filePath)) return undefined;
   return notLinted(filePath, 1, "File not linted: it holds NUL bytes (UTF-16 without a byte order mark?); save it as UTF-8, or as UTF-16 with a BOM.");
 }
 
@@ -89,9 +89,25 @@ export interface Linting {
   settings: string | undefined;
 }
 
-export function sourceContext(filePath: string, loaded: LoadedConfig | undefined, configs: Configs, options: LintOptions, cache: ResultCache | undefined): Linting {
+/** What a caller knows about a file beyond its path. */
+export interface ReadExtras {
+  /** The file's bytes, given rather than read (standard input). */
+  given?: Buffer;
+  /** Policy files that Terraform reads with `file()`/`templatefile()`, by absolute path, with the kind they are. */
+  referenced?: ReadonlyMap<string, TerraformFileReference>;
+}
+
+export function sourceContext(
+  filePath: string,
+  loaded: LoadedConfig | undefined,
+  configs: Configs,
+  options: LintOptions,
+  cache: ResultCache | undefined,
+  reference?: TerraformFileReference,
+): Linting {
   const rules = configs.rules(loaded);
-  const declared = declaredKindForFile(filePath, loaded);
+  // The config's kinds first; then a policy file that Terraform reads with file() is the kind of that resource.
+  const declared = declaredKindForFile(filePath, loaded) ?? (reference ? { kind: reference.kind, declaredBy: reference.from } : undefined);
   const context: SourceContext = {
     filePath,
     registry: registryForFile(filePath, loaded),
@@ -120,13 +136,13 @@ function entryFor(filePath: string, linting: Linting, outcome: SourceOutcome, re
  * An unchanged file's entry from the cache without reading it: its `stat` stamp is the recorded one. Undefined
  * when the file must be read (changed, or its config changed); `null` for a file that is not ours.
  */
-function fromCache(filePath: string, configs: Configs, options: LintOptions, cache: ResultCache, stamp: string): FileEntry | null | undefined {
+function fromCache(filePath: string, configs: Configs, options: LintOptions, cache: ResultCache, stamp: string, reference: TerraformFileReference | undefined): FileEntry | null | undefined {
   const content = cache.unchanged(filePath, stamp);
   if (content === undefined) return undefined;
   if (cache.get(filePath, content, NOT_OURS_BY_MARKER)) return null;
   const loaded = configs.forFile(filePath);
   if (options.ignore !== false && configs.ignores(loaded, filePath)) return null;
-  const linting = sourceContext(filePath, loaded, configs, options, cache);
+  const linting = sourceContext(filePath, loaded, configs, options, cache, reference);
   const outcome = cache.get(filePath, content, linting.settings!);
   if (!outcome || keepText(outcome, false)) return undefined;
   // BOM and encoding matter to fixes only, and a fixing run has no cache.
@@ -143,6 +159,8 @@ export interface LintJob {
   stamp: string | undefined;
   linting: Linting;
   given: boolean;
+  /** How Terraform reads the file with file()/templatefile(), when it does: its kind then comes from the resource. */
+  reference?: TerraformFileReference;
 }
 
 /** What running the rules on a job's text gives: its outcome and, when fixing changed the text, the fixed one. */
@@ -211,13 +229,15 @@ export function completeJob(job: LintJob, result: JobResult, cache: ResultCache 
  * unreadable, too large, or its outcome in the cache), else the job. The text's marker test runs here, once: the
  * parser behind `lintSource` trusts it.
  */
-export function prepareFile(filePath: string, configs: Configs, options: LintOptions, cache: ResultCache | undefined, given?: Buffer): { entry: FileEntry | undefined } | { job: LintJob } {
+export function prepareFile(filePath: string, configs: Configs, options: LintOptions, cache: ResultCache | undefined, extra: ReadExtras = {}): { entry: FileEntry | undefined } | { job: LintJob } {
+  const { given } = extra;
+  const reference = extra.referenced?.get(filePath);
   let stamp: string | undefined;
   if (cache && !given) {
     const info = statSync(filePath, { throwIfNoEntry: false });
     if (info?.isFile()) {
       stamp = fileStamp(info);
-      const cached = fromCache(filePath, configs, options, cache, stamp);
+      const cached = fromCache(filePath, configs, options, cache, stamp, reference);
       if (cached !== undefined) return { entry: cached ?? undefined };
     }
   }
@@ -230,29 +250,30 @@ export function prepareFile(filePath: string, configs: Configs, options: LintOpt
   // Cheap tests first: most JSON in a monorepo is not ours and never reaches a config lookup or a parser.
   if (text.includes("\u0000")) return { entry: nulBytes(filePath, text) };
   const content = hashText(text);
-  if (!mightBeEcrFile(text)) {
+  if (!mightBeEcrFile(text, filePath)) {
     if (cache && stamp && read.ok) cache.set(filePath, stamp, content, NOT_OURS_BY_MARKER, { status: "not-ours" });
     return { entry: undefined };
   }
   const loaded = configs.forFile(filePath);
   if (options.ignore !== false && configs.ignores(loaded, filePath)) return { entry: undefined };
   if (!read.ok) return { entry: { filePath, bom, encoding, text: "", outcome: { status: "too-large", bytes: read.bytes ?? MAX_FILE_BYTES + 1, severity: notLintedSeverity(configs.rules(loaded)) } } };
-  const linting = sourceContext(filePath, loaded, configs, options, cache);
+  if (reference?.template && /[$%]\{/.test(text)) return { entry: undefined };
+  const linting = sourceContext(filePath, loaded, configs, options, cache, reference);
   const cached = cache?.get(filePath, content, linting.settings!);
   if (cached) {
     // The same text under a new stamp (a checkout touched it): recorded, so that the next run need not read it.
     if (stamp && cache!.unchanged(filePath, stamp) === undefined) cache!.set(filePath, stamp, content, linting.settings!, cached);
-    return { entry: completeJob({ filePath, text, bom, encoding, content, stamp: undefined, linting, given: given !== undefined }, { outcome: cached }, undefined) };
+    return { entry: completeJob({ filePath, text, bom, encoding, content, stamp: undefined, linting, given: given !== undefined, ...(reference ? { reference } : {}) }, { outcome: cached }, undefined) };
   }
-  return { job: { filePath, text, bom, encoding, content, stamp, linting, given: given !== undefined } };
+  return { job: { filePath, text, bom, encoding, content, stamp, linting, given: given !== undefined, ...(reference ? { reference } : {}) } };
 }
 
 /**
  * Reads one file and lints it alone (single-file rules, cross-file facts, fixes), or returns undefined for a file
  * that is not ours or that a nested config ignores. An unchanged file's outcome comes from the cache.
  */
-export function readFile(filePath: string, configs: Configs, options: LintOptions, cache: ResultCache | undefined, given?: Buffer): FileEntry | undefined {
-  const prepared = prepareFile(filePath, configs, options, cache, given);
+export function readFile(filePath: string, configs: Configs, options: LintOptions, cache: ResultCache | undefined, extra: ReadExtras = {}): FileEntry | undefined {
+  const prepared = prepareFile(filePath, configs, options, cache, extra);
   if ("entry" in prepared) return prepared.entry;
   return completeJob(prepared.job, lintHere(prepared.job, options), cache);
 }

@@ -482,7 +482,7 @@ describe("--print-config", () => {
     expect(printed.registry).toMatchObject({ account: "444455556666", region: "us-west-2", partition: "aws", source: "config" });
     expect(printed.rules["@ecrlint/no-duplicate-sid"]).toEqual(["warn", {}]);
     expect(printed.rules["@ecrlint/replication-destination-allowed"]).toEqual(["error", { ignoreAccounts: [] }]);
-    expect(printed.files).toEqual(["**/*.json", "**/*.jsonc", "**/*.json5"]);
+    expect(printed.files).toEqual(["**/*.json", "**/*.jsonc", "**/*.json5", "**/*.yaml", "**/*.yml", "**/*.template", "**/*.tf"]);
     const missing = await runBin(["--print-config", "nope.json"], { cwd });
     expect(missing).toEqual({ code: 2, stdout: "", stderr: 'ecrlint: --print-config: no such file "nope.json"\n' });
   });

@@ -185,3 +185,8 @@ export function writeCacheFile(file: string, cache: ReturnType<typeof readCacheF
   });
   writeFileSync(file, `${JSON.stringify(cache.header)}\n${lines.join("")}`);
 }
+
+/** A CloudFormation YAML stack with one registry policy, whose Statement list is `statements` (indented 10 spaces). */
+export function registryPolicyStack(statements: string, preamble = ""): string {
+  return `${preamble}Resources:\n  Policy:\n    Type: AWS::ECR::RegistryPolicy\n    Properties:\n      PolicyText:\n        Version: "2012-10-17"\n        Statement:\n${statements}`;
+}
