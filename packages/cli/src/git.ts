@@ -62,14 +62,32 @@ export interface ChangedFile {
   filePath: string;
   /** Path from the repository root, with slashes. */
   repoPath: string;
+  /** For a renamed (or moved) file, its path at the ref from the repository root: `before` is that file's text. */
+  previousRepoPath?: string;
   before: string | undefined;
   /** Undefined when the file was deleted. */
   after: string | undefined;
 }
 
+/** `git diff --name-status -z`: a status, then one path (two for a rename: old, new), each ended by NUL. */
+function nameStatus(output: string): { path: string; from?: string }[] {
+  const fields = output.split("\0");
+  const out: { path: string; from?: string }[] = [];
+  for (let i = 0; i < fields.length - 1; ) {
+    const status = fields[i++]!;
+    if (!status) continue;
+    if (status.startsWith("R") || status.startsWith("C")) {
+      const from = fields[i++]!;
+      out.push(status.startsWith("R") ? { path: fields[i++]!, from } : { path: fields[i++]! });
+    } else out.push({ path: fields[i++]! });
+  }
+  return out;
+}
+
 /**
  * Files changed between the merge base of `ref` and HEAD and the working tree (uncommitted and untracked files
- * included, deleted files too), with their text on both sides.
+ * included, deleted files too), with their text on both sides. Renames are paired by git's rename detection
+ * (`git diff -M`, tracked files): a file moved with its content is one change from its old path to its new one.
  */
 export async function filesChangedSince(cwd: string, ref: string): Promise<{ top: string; base: string; files: ChangedFile[] }> {
   let top: string;
@@ -85,20 +103,31 @@ export async function filesChangedSince(cwd: string, ref: string): Promise<{ top
   } catch {
     throw usageError(`diff: unknown git ref "${ref}"`);
   }
-  const diff = await git(top, ["diff", "--name-only", "-z", "--no-renames", base, "--"]);
-  const untracked = await git(top, ["ls-files", "--others", "--exclude-standard", "-z"]);
-  const names = new Set(`${diff}\0${untracked}`.split("\0").filter(Boolean));
+  // Renames staged with `git mv` come first: among files of the same content the working tree's pairing is arbitrary.
+  const staged = nameStatus(await git(top, ["diff", "-M", "--name-status", "-z", "--cached", base, "--"]));
+  const worktree = nameStatus(await git(top, ["diff", "-M", "--name-status", "-z", base, "--"]));
+  const renamedTo = new Map<string, string>();
+  for (const { from, path } of [...staged, ...worktree]) {
+    if (from !== undefined && !renamedTo.has(path) && ![...renamedTo.values()].includes(from) && worktree.some((c) => c.path === path || c.from === path)) renamedTo.set(path, from);
+  }
+  const sources = new Set(renamedTo.values());
+  const previous = new Map<string, string | undefined>();
+  for (const { from, path } of worktree) {
+    for (const name of from !== undefined ? [from, path] : [path]) if (!sources.has(name) || renamedTo.has(name)) previous.set(name, renamedTo.get(name));
+  }
+  for (const name of (await git(top, ["ls-files", "--others", "--exclude-standard", "-z"])).split("\0")) if (name) previous.set(name, undefined);
   const files: ChangedFile[] = [];
-  for (const repoPath of [...names].sort()) {
+  for (const repoPath of [...previous.keys()].sort()) {
     const filePath = resolve(top, repoPath);
+    const previousRepoPath = previous.get(repoPath);
     let before: string | undefined;
     try {
-      before = await git(top, ["show", `${base}:${repoPath}`]);
+      before = await git(top, ["show", `${base}:${previousRepoPath ?? repoPath}`]);
     } catch {
       before = undefined;
     }
     const after = existsSync(filePath) ? readFileSync(filePath, "utf8") : undefined;
-    files.push({ filePath, repoPath, before, after });
+    files.push({ filePath, repoPath, ...(previousRepoPath !== undefined ? { previousRepoPath } : {}), before, after });
   }
   return { top, base, files };
 }
