@@ -85,6 +85,24 @@ function nameStatus(output: string): { path: string; from?: string }[] {
 }
 
 /**
+ * A file moved with plain `mv` (not yet added) is a deleted file and an untracked one, which git's rename detection
+ * does not see: paired here when the content is the same byte for byte.
+ */
+function pairUntrackedMoves(files: ChangedFile[], untracked: ReadonlySet<string>): ChangedFile[] {
+  const deleted = files.filter((f) => f.after === undefined && f.before !== undefined && f.previousRepoPath === undefined);
+  const paired = new Set<ChangedFile>();
+  for (const file of files) {
+    if (!untracked.has(file.repoPath) || file.after === undefined) continue;
+    const from = deleted.find((d) => !paired.has(d) && d.before === file.after);
+    if (!from) continue;
+    paired.add(from);
+    file.previousRepoPath = from.repoPath;
+    file.before = from.before;
+  }
+  return files.filter((f) => !paired.has(f));
+}
+
+/**
  * Files changed between the merge base of `ref` and HEAD and the working tree (uncommitted and untracked files
  * included, deleted files too), with their text on both sides. Renames are paired by git's rename detection
  * (`git diff -M`, tracked files): a file moved with its content is one change from its old path to its new one.
@@ -115,7 +133,8 @@ export async function filesChangedSince(cwd: string, ref: string): Promise<{ top
   for (const { from, path } of worktree) {
     for (const name of from !== undefined ? [from, path] : [path]) if (!sources.has(name) || renamedTo.has(name)) previous.set(name, renamedTo.get(name));
   }
-  for (const name of (await git(top, ["ls-files", "--others", "--exclude-standard", "-z"])).split("\0")) if (name) previous.set(name, undefined);
+  const untracked = new Set((await git(top, ["ls-files", "--others", "--exclude-standard", "-z"])).split("\0").filter(Boolean));
+  for (const name of untracked) previous.set(name, undefined);
   const files: ChangedFile[] = [];
   for (const repoPath of [...previous.keys()].sort()) {
     const filePath = resolve(top, repoPath);
@@ -129,7 +148,7 @@ export async function filesChangedSince(cwd: string, ref: string): Promise<{ top
     const after = existsSync(filePath) ? readFileSync(filePath, "utf8") : undefined;
     files.push({ filePath, repoPath, ...(previousRepoPath !== undefined ? { previousRepoPath } : {}), before, after });
   }
-  return { top, base, files };
+  return { top, base, files: pairUntrackedMoves(files, untracked) };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Ajv } from "ajv";
 import { describe, expect, it } from "vitest";
@@ -279,6 +279,10 @@ describe("ecrlint diff: gates, Not* elements, renames, unreadable versions", () 
     git(dir, "mv", "registry-policy.json", "moved-registry-policy.json");
     const moved = await runBin(["diff", "main"], { cwd: dir });
     expect([moved.code, moved.stdout]).toEqual([0, "No policy changed access since main.\n"]);
+    // Moved without git: a deleted file and an untracked one with the same content.
+    renameSync(join(dir, "registry-policy-output.json"), join(dir, "output-moved.json"));
+    const plainMove = await runBin(["diff", "main"], { cwd: dir });
+    expect([plainMove.code, plainMove.stdout]).toEqual([0, "No policy changed access since main.\n"]);
     writeFileSync(join(dir, "moved-registry-policy.json"), policy({ ...replication, Action: ["ecr:CreateRepository"] }, vpcPull));
     const edited = report((await runBin(["diff", "main", "--format", "json"], { cwd: dir })).stdout);
     expect(edited.files.map((f) => [f.path, f.previousPath, f.documents[0]!.lost.map((r) => r.actions.names)])).toEqual([["moved-registry-policy.json", "registry-policy.json", [["ecr:ReplicateImage"]]]]);
