@@ -59,6 +59,18 @@ export function statementCoversAction(s: PolicyStatement, action: string): boole
   return false;
 }
 
+/**
+ * `pullThroughCacheActionReach` for a whole statement, read as the evaluator reads its Action or NotAction (a
+ * NotAction grants every action it does not list: IAM User Guide, NotAction): undefined when the statement does not
+ * grant `ecr:BatchImportUpstreamImage`.
+ */
+export function statementPullThroughCacheReach(s: PolicyStatement): { beyond: CatalogAction[]; everyAction: boolean } | undefined {
+  if (!statementCoversAction(s, PULL_THROUGH_CACHE_ACTIONS[0])) return undefined;
+  const granted = ecrCatalog().actions.filter((a) => statementCoversAction(s, a.name));
+  const beyond = granted.filter((a) => !PULL_THROUGH_CACHE_ACTIONS.some((name) => actionMatches(name, a.name)));
+  return { beyond, everyAction: granted.length === ecrCatalog().actions.length };
+}
+
 /** Whether a Resource pattern matches a resource (case-sensitive; `*` crosses `/` and `:`, REFERENCE §6). */
 export function resourcePatternMatches(pattern: string, resource: string): boolean {
   return wildcardMatch(pattern, resource);
