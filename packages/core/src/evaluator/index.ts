@@ -16,8 +16,8 @@ export {
   type OutsiderAccess,
 } from "./outsiders.js";
 export { parseCaller, principalAccount, isAccountPrincipal, type Caller } from "./principal.js";
-export { parseOperator, isArnOperator, OPERATOR_NAMES, cidrWithin, parseCidr, parseDate, parseNumber, privateRangeOf } from "./operators.js";
-export { actionMatches, actionPatternCovers, actionPatternCoversEveryAction, expandActionPattern, PULL_THROUGH_CACHE_ACTIONS, pullThroughCacheActionReach, statementCoversAction, statementPullThroughCacheReach, resourcePatternCovers, resourcePatternMatches, resourcePatternsOverlap } from "./match.js";
+export { parseOperator, isArnOperator, OPERATOR_NAMES, cidrWithin, type CidrBlock, parseCidr, parseDate, parseNumber, privateRangeOf } from "./operators.js";
+export { actionMatches, actionPatternCovers, actionPatternCoversEveryAction, expandActionPattern, PULL_THROUGH_CACHE_ACTIONS, pullThroughCacheActionReach, statementCoversAction, statementPullThroughCacheReach, patternCovers, conditionValueCovers, resourcePatternCovers, resourcePatternMatches, resourcePatternsOverlap } from "./match.js";
 export { wildcardMatch } from "./wildcard.js";
 export { formatTrace, explainResult, failedParts, describeRequest, joinWords, DECISION_WORDS, type TracedEvaluation } from "./trace-text.js";
 export type * from "./types.js";
