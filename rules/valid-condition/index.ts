@@ -92,7 +92,7 @@ export const validCondition = defineRule({
       unknownKey: 'Condition key "{{key}}" is not a global key or an ECR key{{hint}}; no ECR request carries it, so the condition is {{outcome}}.',
       renameKey: 'Rename to "{{name}}".',
       missingTagKey: 'Condition key "{{key}}" has no tag name, so no request carries it; write "{{write}}" with the tag it compares.',
-      operatorKeyMismatch: '"{{operator}}" compares {{family}} values, but "{{key}}" is a {{type}} key, so the condition never matches as meant; use {{use}}.',
+      operatorKeyMismatch: '"{{operator}}" compares {{family}} values, but "{{key}}" is of type {{type}}, so the condition never matches as meant; use {{use}}.',
       valueType: 'Value "{{value}}" is not {{expected}}, so "{{operator}}" never matches it.',
       invalidCidr: 'Value "{{value}}" is not an IP address or CIDR block (such as 203.0.113.0/24 or 2001:db8::/32).',
       forAllValuesAllow: '"{{operator}}" under Allow is true when "{{key}}" is absent or empty, so this grants requests that carry no such key; add "Null": {"{{key}}": "false"} or use ForAnyValue.',
