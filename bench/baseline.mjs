@@ -1,5 +1,6 @@
 // The floor the runner is measured against: find every JSON file under a folder (skipping node_modules and .git),
-// read it and JSON.parse it. No config, no rules, no output.
+// read it and JSON.parse it; Terraform and YAML files (for trees generated with --iac-share) are read, not parsed.
+// No config, no rules, no output.
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
@@ -11,6 +12,7 @@ const walk = (dir) => {
     if (entry.name === "node_modules" || entry.name === ".git") continue;
     const path = join(dir, entry.name);
     if (entry.isDirectory()) walk(path);
+    else if (entry.isFile() && /\.(tf|ya?ml)$/.test(entry.name)) readFileSync(path, "utf8");
     else if (entry.isFile() && /\.json[c5]?$/.test(entry.name)) {
       files++;
       try {

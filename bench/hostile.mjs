@@ -2,11 +2,12 @@
 // resources, hundreds of public statements with conditions, a one-megabyte operator name. Each is linted alone by
 // the runner's lint() (every rule on) in a fresh folder; the table shows the median of three runs, and the last row
 // names the slowest policy under put-registry-policy's 10,240-character limit. Run after `npm run build`:
-//   node bench/hostile.mjs
+//   node bench/hostile.mjs [--json]
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { lint, describeRules } from "../packages/cli/dist/index.js";
+import { samplePolicy } from "./generate-tree.mjs";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const LIMIT = 10_240;
@@ -15,6 +16,16 @@ const everyRule = Object.fromEntries(Object.keys(describeRules()).map((id) => [i
 
 const statement = (extra) => ({ Effect: "Allow", Principal: { AWS: "111122223333" }, Action: "ecr:BatchGetImage", Resource: "*", ...extra });
 const policy = (statements) => JSON.stringify({ Version: "2012-10-17", Statement: statements });
+
+/** The generated policy with as many statements as fit in `limit` characters (put-registry-policy's). */
+function largestUnder(limit) {
+  let text = "";
+  for (let n = 1; ; n++) {
+    const next = JSON.stringify(samplePolicy({ seed: 10, statements: n }));
+    if (next.length > limit) return text;
+    text = next;
+  }
+}
 
 const cases = [
   ...[100, 1_000, 10_000].map((n) => [
@@ -37,6 +48,8 @@ const cases = [
       })),
     ),
   ]),
+  ["50 generated statements", JSON.stringify(samplePolicy({ seed: 50, statements: 50 }))],
+  ["generated statements up to 10 KB", largestUnder(LIMIT)],
   ["a 1 MB condition operator (did-you-mean)", policy([statement({ Condition: { ["StringEquals".padEnd(1024 * 1024, "x")]: { "aws:SourceVpce": "vpce-1" } } })])],
 ];
 
@@ -58,8 +71,12 @@ for (const [name, text] of cases) {
   }
 }
 
-const pad = (s, n) => String(s).padEnd(n);
-console.log(`${pad("policy", 50)} ${pad("characters", 11)} ${pad("findings", 9)} median ms`);
-for (const r of rows) console.log(`${pad(r.name, 50)} ${pad(r.chars, 11)} ${pad(r.findings, 9)} ${median(r.times).toFixed(0)}`);
 const small = rows.filter((r) => r.chars <= LIMIT).sort((a, b) => median(b.times) - median(a.times));
-if (small[0]) console.log(`${pad(`slowest under ${LIMIT} characters: ${small[0].name}`, 72)} ${median(small[0].times).toFixed(0)} ms`);
+if (process.argv.includes("--json")) {
+  process.stdout.write(`${JSON.stringify({ limit: LIMIT, rows: rows.map((r) => ({ name: r.name, chars: r.chars, findings: r.findings, ms: median(r.times), min: Math.min(...r.times), max: Math.max(...r.times) })) })}\n`);
+} else {
+  const pad = (s, n) => String(s).padEnd(n);
+  console.log(`${pad("policy", 50)} ${pad("characters", 11)} ${pad("findings", 9)} median ms`);
+  for (const r of rows) console.log(`${pad(r.name, 50)} ${pad(r.chars, 11)} ${pad(r.findings, 9)} ${median(r.times).toFixed(0)}`);
+  if (small[0]) console.log(`${pad(`slowest under ${LIMIT} characters: ${small[0].name}`, 72)} ${median(small[0].times).toFixed(0)} ms`);
+}

@@ -1,124 +1,475 @@
-// Benchmark of the ecrlint runner against a plain read-and-JSON.parse script and against ESLint with the plugin,
-// on a generated monorepo-like tree (bench/.tree, git-ignored). Run with `npm run bench` at the root.
-// Prints a table of median wall-clock times and ratios to the baseline measured in the same run; asserts nothing.
+// `npm run bench`: the runner on generated monorepo trees (bench/generate-tree.mjs) of 1k, 10k and 50k files where
+// half, and then 2%, of the files are ECR files, each row measured side by side in the same rounds: the floor
+// (walk + read + JSON.parse), ecrlint cold, warm --cache, warm with one file changed, ESLint with the plugin, one
+// file against `node -e 0`; peak RSS, the slowest file and each rule's share of the time (ECRLINT_TIMING, ESLint's
+// TIMING; the slowest files again alone, bench/slowest.mjs). Then the evaluator (bench/evaluator.mjs, against
+// iam-simulate) and the hostile files (bench/hostile.mjs); `npm run bench` then runs bench/diff.mjs.
+// Writes bench/results.md after each tree. Asserts nothing about time: the targets are printed beside the figures.
+//
+// Environment (defaults: the full set the performance issue asks for):
+//   BENCH_SIZES=1k,10k,50k   tree sizes            BENCH_SHARES=50,2    percent of files that are ECR files
+//   BENCH_ROUNDS=3           runs per row          BENCH_SEED=1         generator seed
+//   BENCH_ESLINT_MAX=10k     largest tree ESLint runs on           BENCH_ESLINT_ROUNDS=BENCH_ROUNDS
+//   BENCH_IAC=0              share of files that are Terraform / CloudFormation YAML (BENCH_TF=1 is 0.1)
+//   BENCH_PARTS=trees,evaluator,hostile       BENCH_EVALUATOR_SECONDS=1
+//   (without trees, the tree sections of the results file already there are kept)
+//   BENCH_OUTPUT=bench/results.md
+// A quick look: BENCH_SIZES=1k BENCH_SHARES=50 BENCH_ROUNDS=1 BENCH_PARTS=trees npm run bench
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { createHash } from "node:crypto";
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
+import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
+import { generateTree, parseSize } from "./generate-tree.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, "..");
-const tree = join(here, ".tree");
-const TOTAL = Number(process.env.BENCH_FILES ?? 20_000);
-const POLICIES = Number(process.env.BENCH_POLICIES ?? 400);
-const RUNS = Number(process.env.BENCH_RUNS ?? 3);
-const SHAPE = `v1:${TOTAL}:${POLICIES}`;
-
-/** A small deterministic generator, so every run lints the same tree. */
-function rng(seed) {
-  let s = seed >>> 0;
-  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
-}
-
-function generate() {
-  rmSync(tree, { recursive: true, force: true });
-  mkdirSync(tree, { recursive: true });
-  const random = rng(42);
-  const accounts = ["111122223333", "444455556666", "777788889999", "222233334444"];
-  const regions = ["us-west-2", "us-east-1", "eu-west-1", "ap-southeast-2"];
-  const registries = [];
-  for (const account of accounts) {
-    for (const region of regions) registries.push({ files: [`infra/${account}/${region}/**`], account, region });
-  }
-  writeFileSync(join(tree, ".ecrlintrc.json"), JSON.stringify({ registries }, null, 2));
-  writeFileSync(join(tree, ".gitignore"), "dist/\n");
-  writeFileSync(
-    join(tree, "eslint.config.mjs"),
-    `import plugin from "@ecrlint/eslint-plugin";\nexport default [{ ignores: ["dist/**"] }, ...plugin.configs.recommended];\n`,
-  );
-  let written = 0;
-  for (let i = 0; i < POLICIES; i++) {
-    const account = accounts[i % accounts.length];
-    const region = regions[Math.floor(i / accounts.length) % regions.length];
-    const dir = join(tree, "infra", account, region, `team-${i}`);
-    mkdirSync(dir, { recursive: true });
-    const source = accounts[(i + 1) % accounts.length];
-    const resourceRegion = random() < 0.1 ? "us-east-2" : region;
-    const kind = i % 4;
-    let body;
-    if (kind === 3) {
-      body = { rules: [{ destinations: [{ region: regions[(i + 1) % regions.length], registryId: source }], repositoryFilters: [{ filter: "prod-", filterType: "PREFIX_MATCH" }] }] };
-    } else {
-      body = {
-        Version: "2012-10-17",
-        Statement: [
-          {
-            Sid: "ReplicationAccessCrossAccount",
-            Effect: "Allow",
-            Principal: { AWS: `arn:aws:iam::${source}:root` },
-            Action: kind === 1 ? ["ecr:CreateRepository"] : ["ecr:CreateRepository", "ecr:ReplicateImage"],
-            Resource: `arn:aws:ecr:${resourceRegion}:${account}:repository/*`,
-          },
-        ],
-      };
-    }
-    writeFileSync(join(dir, kind === 3 ? "replication-configuration.json" : "registry-policy.json"), JSON.stringify(body, null, 2));
-    written++;
-  }
-  for (let p = 0; written < TOTAL; p++) {
-    const dir = join(tree, "packages", `group-${p % 50}`, `pkg-${p}`);
-    mkdirSync(join(dir, "src"), { recursive: true });
-    const deps = Object.fromEntries(Array.from({ length: 5 + Math.floor(random() * 20) }, (_, k) => [`dep-${k}-${p % 97}`, `^${k}.${p % 10}.0`]));
-    writeFileSync(join(dir, "package.json"), JSON.stringify({ name: `@bench/pkg-${p}`, version: "1.0.0", type: "module", scripts: { build: "tsc -b", test: "vitest run" }, dependencies: deps }, null, 2));
-    writeFileSync(join(dir, "tsconfig.json"), `{\n  // generated\n  "extends": "../../tsconfig.base.json",\n  "compilerOptions": { "outDir": "dist", "rootDir": "src" },\n  "include": ["src"]\n}\n`);
-    writeFileSync(join(dir, "src", "fixture.json"), JSON.stringify({ items: Array.from({ length: 30 }, (_, k) => ({ id: k, label: `item ${k}`, enabled: k % 2 === 0 })) }));
-    written += 3;
-  }
-  // A repository of its own, so that the runner's .gitignore handling stops here and not at ecrlint's own root.
-  execFileSync("git", ["init", "-q"], { cwd: tree });
-  writeFileSync(join(tree, ".bench-shape"), SHAPE);
-  return written;
-}
-
-function time(label, command, args) {
-  const samples = [];
-  let output = "";
-  for (let i = 0; i < RUNS; i++) {
-    const start = process.hrtime.bigint();
-    const r = spawnSync(command, args, { cwd: tree, encoding: "utf8", maxBuffer: 512 * 1024 * 1024 });
-    samples.push(Number(process.hrtime.bigint() - start) / 1e6);
-    if (r.status !== 0 && r.status !== 1) throw new Error(`${label} failed (${r.status}): ${r.stderr}`);
-    output = r.stdout;
-  }
-  samples.sort((a, b) => a - b);
-  return { label, ms: samples[Math.floor(samples.length / 2)], output };
-}
-
-if (!existsSync(join(tree, ".bench-shape")) || readFileSync(join(tree, ".bench-shape"), "utf8") !== SHAPE) {
-  process.stdout.write(`generating ${TOTAL} files into bench/.tree ...\n`);
-  generate();
-}
+const env = process.env;
+const SIZES = (env.BENCH_SIZES ?? "1k,10k,50k").split(",").map(parseSize);
+const SHARES = (env.BENCH_SHARES ?? "50,2").split(",").map(Number);
+const ROUNDS = Math.max(1, Number(env.BENCH_ROUNDS ?? env.BENCH_RUNS ?? 3));
+const SEED = Number(env.BENCH_SEED ?? 1);
+const ESLINT_MAX = parseSize(env.BENCH_ESLINT_MAX ?? "10k");
+const ESLINT_ROUNDS = Math.max(1, Math.min(ROUNDS, Number(env.BENCH_ESLINT_ROUNDS ?? ROUNDS)));
+/** Up to this size a registry policy named alone is timed too (it costs about a cold run: see measureTree). */
+const CROSS_FILE_ONE_MAX = 1000;
+const IAC = Number(env.BENCH_IAC ?? (env.BENCH_TF === "1" ? 0.1 : 0));
+const PARTS = new Set((env.BENCH_PARTS ?? "trees,evaluator,hostile").split(","));
+const OUTPUT = env.BENCH_OUTPUT ?? join(here, "results.md");
+const EVALUATOR_SECONDS = env.BENCH_EVALUATOR_SECONDS ?? "1";
 
 const node = process.execPath;
 const ecrlint = join(repo, "packages", "cli", "bin", "ecrlint.js");
-const rows = [
-  time("baseline: read + JSON.parse", node, [join(here, "baseline.mjs"), "."]),
-  time("ecrlint", node, [ecrlint, "--format", "json"]),
-  time("ecrlint --cache (warm)", node, [ecrlint, "--format", "json", "--cache"]),
-  time("eslint + @ecrlint/eslint-plugin", node, [join(repo, "node_modules", "eslint", "bin", "eslint.js"), "--format", "json", "."]),
-];
-const findings = (out) => {
-  try {
-    return JSON.parse(out).reduce((n, r) => n + r.messages.length, 0);
-  } catch {
-    return "";
-  }
+const eslint = join(repo, "node_modules", "eslint", "bin", "eslint.js");
+const TIME = existsSync("/usr/bin/time") ? "/usr/bin/time" : undefined;
+const scratch = mkdtempSync(join(tmpdir(), "ecrlint-bench-"));
+const generatorHash = createHash("sha256").update(readFileSync(join(here, "generate-tree.mjs"))).digest("hex").slice(0, 12);
+
+const started = new Date();
+const load = { before: loadavg(), after: undefined };
+const results = { trees: [], evaluator: undefined, hostile: undefined, notes: [] };
+
+const log = (line) => process.stdout.write(`${line}\n`);
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
-const base = rows[0].ms;
-const eslintMs = rows[3].ms;
-const table = [["", "median ms", "x baseline", "eslint / this", "findings"]];
-for (const r of rows) table.push([r.label, r.ms.toFixed(0), (r.ms / base).toFixed(2), (eslintMs / r.ms).toFixed(1), String(findings(r.output))]);
-const widths = table[0].map((_, i) => Math.max(...table.map((row) => row[i].length)));
-process.stdout.write(`\n${TOTAL} files (${POLICIES} policy files), median of ${RUNS} runs, node ${process.version}\n\n`);
-for (const row of table) process.stdout.write(`${row.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ")}\n`);
-process.stdout.write(`\ntargets: ecrlint within 2.00x of the baseline, eslint / ecrlint at least 5\n`);
+
+/** The tree for these options, generated unless the stamp says it is there already. */
+function tree(files, share) {
+  const dir = join(here, ".tree", `${files}-${share}pct-seed${SEED}${IAC ? `-iac${IAC}` : ""}`);
+  const stamp = JSON.stringify({ files, share, seed: SEED, iac: IAC, generatorHash });
+  const stampFile = join(dir, ".bench-shape");
+  if (existsSync(stampFile) && readFileSync(stampFile, "utf8") === stamp) return { dir, ...JSON.parse(readFileSync(join(dir, ".bench-manifest"), "utf8")) };
+  log(`generating ${files} files (${share}% ECR files) in ${relative(repo, dir)} ...`);
+  const made = generateTree({ dir, files, policyShare: share / 100, seed: SEED, iacShare: IAC });
+  const manifest = { files: made.files, policies: made.policies, defective: made.defective, byShape: made.byShape, policyFiles: made.policyFiles };
+  writeFileSync(join(dir, ".bench-manifest"), JSON.stringify(manifest));
+  writeFileSync(stampFile, stamp);
+  return { dir, ...manifest };
+}
+
+/**
+ * One run of a command in `cwd`: wall time in ms, peak RSS in MB (from /usr/bin/time -v: the largest resident set of
+ * the process and the children it waited for), exit code and output. A crash is recorded, never thrown.
+ */
+function runOnce(args, cwd, extraEnv = {}) {
+  const childEnv = { ...env, ...extraEnv };
+  delete childEnv.NODE_OPTIONS;
+  const command = TIME ? TIME : node;
+  const argv = TIME ? ["-v", node, ...args] : args;
+  const start = process.hrtime.bigint();
+  const r = spawnSync(command, argv, { cwd, env: childEnv, encoding: "utf8", maxBuffer: 1024 * 1024 * 1024 });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  let stderr = r.stderr ?? "";
+  let rss;
+  if (TIME) {
+    const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr);
+    if (m) rss = Number(m[1]) / 1024;
+    stderr = stderr.replace(/\n?\tCommand being timed:[\s\S]*$/, "");
+  }
+  const code = r.status ?? (r.signal ? `signal ${r.signal}` : "error");
+  return { ms, rss, code, stdout: r.stdout ?? "", stderr };
+}
+
+/** A row's samples: times and peak RSS of each round, whether every run ended as expected. */
+function row(label, ok = (code) => code === 0 || code === 1) {
+  return { label, ms: [], rss: [], failures: [], findings: undefined, ok };
+}
+
+function record(r, run) {
+  r.ms.push(run.ms);
+  if (run.rss !== undefined) r.rss.push(run.rss);
+  if (!r.ok(run.code)) r.failures.push(`exit ${run.code}: ${run.stderr.trim().split("\n").slice(-3).join(" / ").slice(0, 300)}`);
+}
+
+/** Findings in an ESLint-shaped JSON report file. */
+function findingsIn(file) {
+  try {
+    return JSON.parse(readFileSync(file, "utf8")).reduce((n, r) => n + r.messages.length, 0);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The rows of a markdown timing table (ECRLINT_TIMING's or ESLint's TIMING) that starts with `header`. */
+function timingTable(text, header) {
+  const lines = text.split("\n");
+  const start = lines.findIndex((l) => l.startsWith(header));
+  if (start < 0) return [];
+  const rows = [];
+  for (const line of lines.slice(start + 2)) {
+    if (!line.includes("|")) break;
+    rows.push(line.split("|").map((c) => c.trim()));
+  }
+  return rows;
+}
+
+/** A Sid edited (or a newline added): the one-file change a warm run then has to lint again. */
+function changeOneFile(path, round) {
+  const text = readFileSync(path, "utf8");
+  const changed = /"Sid":\s*"[^"]*/.test(text) ? text.replace(/("Sid":\s*"[^"]*)/, `$1Edit${round}`) : `${text}${"\n".repeat(round + 1)}`;
+  writeFileSync(path, changed);
+  return text;
+}
+
+function measureTree(files, share) {
+  const t = tree(files, share);
+  const cwd = t.dir;
+  const out = (name) => join(scratch, `${files}-${share}-${name}.json`);
+  // The pre-commit case: a repository policy (no cross-file rule reads it) and a registry policy (they do).
+  const repositoryPolicy = t.policyFiles.find((f) => /repo(sitory)?-policy\.json$/.test(f));
+  const registryPolicy = t.policyFiles.find((f) => /(^|\/)registry-policy\.json$/.test(f));
+  const withEslint = files <= ESLINT_MAX;
+  const rows = {
+    floor: row("floor: walk + read + JSON.parse", (c) => c === 0),
+    cold: row("ecrlint, cold"),
+    warm: row("ecrlint --cache, warm"),
+    changed: row("ecrlint --cache, one file changed"),
+    ...(withEslint ? { eslint: row(`ESLint + @ecrlint/eslint-plugin${ESLINT_ROUNDS < ROUNDS ? ` (${ESLINT_ROUNDS} run${ESLINT_ROUNDS === 1 ? "" : "s"})` : ""}`) } : {}),
+    oneFile: row(`one file: ecrlint ${repositoryPolicy ? "<repository policy>" : "<file>"}`),
+    node: row("one file: node -e 0", (c) => c === 0),
+  };
+  for (const cache of [".ecrlintcache-warm", ".ecrlintcache-changed"]) rmSync(join(cwd, cache), { force: true });
+  log(`${files} files, ${share}%: priming the caches ...`);
+  const primeWarm = runOnce([ecrlint, "--format", "json", "-o", out("prime"), "--cache", "--cache-location", ".ecrlintcache-warm"], cwd);
+  // The same entries serve the one-file-changed row: the cache is keyed by path and content, not by its location.
+  copyFileSync(join(cwd, ".ecrlintcache-warm"), join(cwd, ".ecrlintcache-changed"));
+  const changedFile = join(cwd, registryPolicy ?? t.policyFiles[0]);
+  let timed;
+  let eslintRules;
+  for (let round = 0; round < ROUNDS; round++) {
+    log(`${files} files, ${share}%: round ${round + 1} of ${ROUNDS} ...`);
+    record(rows.floor, runOnce([join(here, "baseline.mjs"), "."], cwd));
+    // The last cold run also says where its time went (ECRLINT_TIMING costs a clock read per rule call).
+    const last = round === ROUNDS - 1;
+    const cold = runOnce([ecrlint, "--format", "json", "-o", out("cold")], cwd, last ? { ECRLINT_TIMING: "all" } : {});
+    record(rows.cold, cold);
+    if (last) timed = cold;
+    record(rows.warm, runOnce([ecrlint, "--format", "json", "-o", out("warm"), "--cache", "--cache-location", ".ecrlintcache-warm"], cwd));
+    const original = changeOneFile(changedFile, round);
+    try {
+      record(rows.changed, runOnce([ecrlint, "--format", "json", "-o", out("changed"), "--cache", "--cache-location", ".ecrlintcache-changed"], cwd));
+    } finally {
+      writeFileSync(changedFile, original);
+    }
+    if (rows.eslint && round < ESLINT_ROUNDS) {
+      // ESLint's own TIMING on its last run in the first tree it runs on (the table goes to stdout; the report to -o).
+      const timing = round === ESLINT_ROUNDS - 1 && results.trees.every((x) => !x.eslintRules);
+      const r = runOnce([eslint, "--format", "json", "-o", out("eslint"), "."], cwd, timing ? { TIMING: "all" } : {});
+      record(rows.eslint, r);
+      if (timing) eslintRules = timingTable(r.stdout, "Rule ").map(([id, ms, share]) => ({ id, ms: Number(ms), share }));
+    }
+    if (repositoryPolicy) record(rows.oneFile, runOnce([ecrlint, repositoryPolicy], cwd));
+    record(rows.node, runOnce(["-e", "0"], cwd));
+  }
+  rows.cold.findings = findingsIn(out("cold"));
+  rows.warm.findings = findingsIn(out("warm"));
+  rows.changed.findings = findingsIn(out("changed"));
+  if (rows.eslint) rows.eslint.findings = findingsIn(out("eslint"));
+
+  const ruleRows = timingTable(timed.stderr, "Rule ").map(([id, ms, share]) => ({ id, ms: Number(ms), share }));
+  const fileRows = timingTable(timed.stderr, "File ").map(([path, ms]) => ({ path, ms: Number(ms) }));
+  // The slowest files again, each alone in a warm process: their own cost, without the loading a tree run pays first.
+  const alone = fileRows.length ? spawnSync(node, [join(here, "slowest.mjs"), cwd, String(ROUNDS), ...fileRows.slice(0, 3).map((f) => f.path)], { cwd: repo, encoding: "utf8" }) : undefined;
+  try {
+    for (const { file, ms } of JSON.parse(alone?.stdout ?? "[]")) fileRows.find((f) => f.path === file).alone = median(ms);
+  } catch {
+    results.notes.push(`bench/slowest.mjs failed on ${files} files: ${(alone?.stderr ?? "").trim().split("\n").pop()}`);
+  }
+  let crossFileOne;
+  // A registry policy named alone: the cross-file rules read the rest of the project, so this is about a cold run.
+  if (registryPolicy && files <= CROSS_FILE_ONE_MAX) {
+    log(`${files} files, ${share}%: one registry policy named alone ...`);
+    crossFileOne = runOnce([ecrlint, registryPolicy], cwd);
+  }
+  for (const cache of [".ecrlintcache-warm", ".ecrlintcache-changed"]) rmSync(join(cwd, cache), { force: true });
+  return {
+    files: t.files,
+    share,
+    policies: t.policies,
+    defective: t.defective,
+    byShape: t.byShape,
+    rows,
+    primeWarmMs: primeWarm.ms,
+    ruleRows,
+    slowest: fileRows.slice(0, 3),
+    filesTimed: fileRows.length,
+    crossFileOne: crossFileOne && { file: registryPolicy, ms: crossFileOne.ms, rss: crossFileOne.rss, code: crossFileOne.code },
+    repositoryPolicy,
+    eslintRules,
+  };
+}
+
+// ---- rendering ------------------------------------------------------------------------------------------------
+
+const seconds = (ms) => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`);
+const mb = (x) => (x === undefined ? "–" : `${x.toFixed(0)} MB`);
+const thousands = (n) => n.toLocaleString("en-US");
+const ratio = (x) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
+
+function cell(r) {
+  if (!r || r.ms.length === 0) return "–";
+  return seconds(median(r.ms));
+}
+
+function spread(r) {
+  if (!r || r.ms.length < 2) return "–";
+  return `${seconds(Math.min(...r.ms))} – ${seconds(Math.max(...r.ms))}`;
+}
+
+function treeSection(t) {
+  const floor = median(t.rows.floor.ms);
+  const lines = [];
+  lines.push(`### ${thousands(t.files)} files, ${t.share}% ECR files (${thousands(t.policies)}, ${t.defective} with a defect)`);
+  lines.push("");
+  lines.push("| row | median | spread (min – max) | × floor | peak RSS (median) | findings |");
+  lines.push("|---|--:|--:|--:|--:|--:|");
+  for (const r of Object.values(t.rows)) {
+    const m = r.ms.length ? median(r.ms) : undefined;
+    const failed = r.failures.length ? ` **(${r.failures.length} failed: ${r.failures[0]})**` : "";
+    lines.push(`| ${r.label}${failed} | ${cell(r)} | ${spread(r)} | ${m === undefined ? "–" : ratio(m / floor)} | ${mb(r.rss.length ? median(r.rss) : undefined)} | ${r.findings ?? "–"} |`);
+  }
+  lines.push("");
+  const cold = median(t.rows.cold.ms);
+  const facts = [];
+  if (t.rows.eslint) facts.push(`ESLint / ecrlint cold: **${ratio(median(t.rows.eslint.ms) / cold)}x**`);
+  facts.push(`cold / warm: **${ratio(cold / median(t.rows.warm.ms))}x**`);
+  if (t.rows.oneFile.ms.length) facts.push(`one repository policy over Node's start-up: **${seconds(median(t.rows.oneFile.ms) - median(t.rows.node.ms))}** (\`${t.repositoryPolicy}\`)`);
+  if (t.crossFileOne) facts.push(`one registry policy named alone (cross-file rules read the rest of the project; 1 run): ${seconds(t.crossFileOne.ms)}, ${mb(t.crossFileOne.rss)}`);
+  facts.push(`first run with --cache (writing it): ${seconds(t.primeWarmMs)}`);
+  if (t.slowest.length) {
+    const alone = (f) => (f.alone === undefined ? "" : `, alone in a warm process ${f.alone.toFixed(0)} ms`);
+    facts.push(`slowest files (parse, rules and facts in the cold run, from ECRLINT_TIMING): ${t.slowest.map((f) => `\`${f.path}\` ${f.ms.toFixed(0)} ms${alone(f)}`).join("; ")}`);
+  }
+  lines.push(...facts.map((f) => `- ${f}`));
+  if (t.ruleRows.length) {
+    const total = t.ruleRows.reduce((n, r) => n + r.ms, 0);
+    lines.push(`- rule time ${seconds(total)} of the cold run; by rule: ${t.ruleRows.slice(0, 6).map((r) => `${r.id.replace("@ecrlint/", "")} ${r.share}`).join(", ")}`);
+  }
+  lines.push("");
+  return lines.join("\n");
+}
+
+function summaryTable() {
+  const lines = [];
+  lines.push("| files (ECR share) | floor | ecrlint cold | ESLint + plugin | warm `--cache` | warm, one file changed | one file − `node -e 0` | peak RSS cold | slowest file |");
+  lines.push("|---|--:|--:|--:|--:|--:|--:|--:|--:|");
+  for (const t of results.trees) {
+    const floor = median(t.rows.floor.ms);
+    const cold = median(t.rows.cold.ms);
+    const x = (r) => (r && r.ms.length ? `${cell(r)} (${ratio(median(r.ms) / floor)}x)` : "–");
+    const eslintCell = t.rows.eslint ? `${cell(t.rows.eslint)} (${ratio(median(t.rows.eslint.ms) / cold)}x ecrlint)` : "–";
+    const one = t.rows.oneFile.ms.length ? seconds(median(t.rows.oneFile.ms) - median(t.rows.node.ms)) : "–";
+    lines.push(
+      `| ${thousands(t.files)} (${t.share}%) | ${cell(t.rows.floor)} | ${x(t.rows.cold)} | ${eslintCell} | ${x(t.rows.warm)} | ${x(t.rows.changed)} | ${one} | ${mb(t.rows.cold.rss.length ? median(t.rows.cold.rss) : undefined)} | ${t.slowest[0] ? `${t.slowest[0].ms.toFixed(0)} ms` : "–"} |`,
+    );
+  }
+  return lines.join("\n");
+}
+
+/** The issue's targets beside what this run measured; informational, never a failure. */
+function targets() {
+  const lines = [];
+  const at = (files, share) => results.trees.find((t) => t.files === files && t.share === share);
+  for (const t of results.trees.filter((x) => x.share >= 10)) {
+    const floor = median(t.rows.floor.ms);
+    const cold = median(t.rows.cold.ms);
+    const checks = [`cold ${ratio(cold / floor)}x floor (target at 10k: ≤ 2x)`];
+    if (t.rows.eslint) checks.push(`ESLint ${ratio(median(t.rows.eslint.ms) / cold)}x ecrlint (target ≥ 5x)`);
+    checks.push(`cold / warm ${ratio(cold / median(t.rows.warm.ms))}x (target ≥ 10x)`);
+    if (t.slowest[0]) checks.push(`slowest file ${t.slowest[0].ms.toFixed(0)} ms (target ≤ 50 ms)`);
+    if (t.rows.oneFile.ms.length) checks.push(`one file +${seconds(median(t.rows.oneFile.ms) - median(t.rows.node.ms))} over Node (target ≤ 0.3 s)`);
+    const ten = at(10_000, t.share);
+    if (t.files === 50_000 && ten) checks.push(`50k / 10k ${ratio(cold / median(ten.rows.cold.ms))}x (target ≤ 5.5x), peak RSS ${mb(median(t.rows.cold.rss))} (target < 300 MB)`);
+    lines.push(`- ${thousands(t.files)} files, ${t.share}%: ${checks.join("; ")}`);
+  }
+  return lines.join("\n");
+}
+
+function ruleShareTable() {
+  const trees = results.trees.filter((t) => t.ruleRows.length);
+  if (!trees.length) return "";
+  const ids = [...new Set(trees.flatMap((t) => t.ruleRows.slice(0, 10).map((r) => r.id)))];
+  const eslintTree = results.trees.find((t) => t.eslintRules?.length);
+  const header = ["rule", ...trees.map((t) => `ecrlint ${thousands(t.files)} (${t.share}%)`), ...(eslintTree ? [`ESLint ${thousands(eslintTree.files)} (${eslintTree.share}%)`] : [])];
+  const lines = [`| ${header.join(" | ")} |`, `|---|${header.slice(1).map(() => "--:").join("|")}|`];
+  for (const id of ids) {
+    const cells = trees.map((t) => {
+      const r = t.ruleRows.find((x) => x.id === id);
+      return r ? `${r.share} (${seconds(r.ms)})` : "–";
+    });
+    if (eslintTree) {
+      const r = eslintTree.eslintRules.find((x) => x.id === id);
+      cells.push(r ? `${r.share} (${seconds(r.ms)})` : "–");
+    }
+    lines.push(`| ${id.replace("@ecrlint/", "")} | ${cells.join(" | ")} |`);
+  }
+  return lines.join("\n");
+}
+
+function evaluatorSection() {
+  const e = results.evaluator;
+  if (!e) return "";
+  if (e.error) return `The evaluator benchmark failed: ${e.error}\n`;
+  const fmt = (n) => Math.round(n).toLocaleString("en-US");
+  const lines = [];
+  lines.push("| policy | requests | ours, compiled once | ours, compiling each time | iam-simulate | ours / iam-simulate | compared | allow / explicit deny | disagreements |");
+  lines.push("|---|--:|--:|--:|--:|--:|--:|--:|--:|");
+  for (const r of e.simulator ?? []) {
+    lines.push(`| ${r.statements} statement${r.statements === 1 ? "" : "s"} | ${r.requests} | ${fmt(r.oursCompiled)}/s | ${fmt(r.oursCompiling)}/s | ${fmt(r.simulator)}/s | ${ratio(r.oursCompiled / r.simulator)}x (${ratio(r.oursCompiling / r.simulator)}x compiling) | ${r.compared} | ${r.decisions.allow} / ${r.decisions["explicit-deny"]} | ${r.disagreements.length} |`);
+  }
+  lines.push("");
+  for (const r of e.simulator ?? []) {
+    for (const d of r.disagreements.slice(0, 5)) lines.push(`- ${r.statements} statements: ours ${d.ours}, iam-simulate ${d.theirs}: \`${JSON.stringify(d.request)}\``);
+    for (const [error, n] of Object.entries(r.simulatorErrors)) lines.push(`- ${r.statements} statements: ${n} requests not compared, simulator error: ${error}`);
+  }
+  if (e.baseline) {
+    lines.push("");
+    lines.push(`Against a hand-written check of a 5-statement policy: ${e.baseline.rows.map((r) => `${r.name} ${fmt(r.rate)}/s`).join("; ")}; queryPolicy ${fmt(e.baseline.queriesPerSecond)} queries/s.`);
+  }
+  const rate = (r) => `${r.inconclusive} of ${fmt(r.asked)} (${((100 * r.inconclusive) / r.asked).toFixed(1)}%; at least one in ${r.policiesWithInconclusive} of the ${r.policies} policies), ${(r.ms / r.asked).toFixed(2)} ms per query`;
+  lines.push("");
+  lines.push(`Quantified queries (\`queryPolicy\`, any context; 17 actions × 5 principals per policy) inconclusive: on the ${e.inconclusive.handWritten.policies} hand-written policies of bench/policies ${rate(e.inconclusive.handWritten)}; on ${e.inconclusive.generated.policies} generated policies of 1-20 statements ${rate(e.inconclusive.generated)}.`);
+  const reasons = Object.entries(e.inconclusive.generated.reasons)
+    .map(([k, n]) => [k.replace(/^[^:]*: /, ""), n])
+    .reduce((m, [k, n]) => m.set(k, (m.get(k) ?? 0) + n), new Map());
+  for (const [reason, n] of [...reasons].sort((a, b) => b[1] - a[1]).slice(0, 3)) lines.push(`- ${n} × ${reason}`);
+  return `${lines.join("\n")}\n`;
+}
+
+function hostileSection() {
+  const h = results.hostile;
+  if (!h) return "";
+  if (h.error) return `The hostile-files benchmark failed: ${h.error}\n`;
+  const lines = ["| policy | characters | findings | median | spread |", "|---|--:|--:|--:|--:|"];
+  for (const r of h.rows) lines.push(`| ${r.name} | ${thousands(r.chars)} | ${r.findings} | ${seconds(r.ms)} | ${seconds(r.min)} – ${seconds(r.max)} |`);
+  return `${lines.join("\n")}\n`;
+}
+
+/** The tree sections: the summary, the targets, each tree, and where rule time goes. */
+function treeParts() {
+  return [
+    "## Trees",
+    "",
+    "Ratios in brackets are to the floor of the same tree (ESLint's to ecrlint cold). Peak RSS is the largest resident set (`/usr/bin/time -v`).",
+    "",
+    summaryTable(),
+    "",
+    "Targets (issue 17), beside this run's figures:",
+    "",
+    targets(),
+    "",
+    ...results.trees.map(treeSection),
+    "## Where rule time goes",
+    "",
+    "Each rule's share of all rule time in the last cold run (`ECRLINT_TIMING=all`; ESLint's `TIMING=all` in its last run on the first tree it runs on).",
+    "",
+    ruleShareTable(),
+    "",
+  ];
+}
+
+/**
+ * Without the trees part (BENCH_PARTS=evaluator,hostile), the tree sections of the results file already there are
+ * kept, with the line that says which run measured them.
+ */
+const previous = (() => {
+  if (PARTS.has("trees") || !existsSync(OUTPUT)) return undefined;
+  const text = readFileSync(OUTPUT, "utf8");
+  const start = text.indexOf("## Trees");
+  const end = text.search(/^## (Evaluator|Hostile files)/m);
+  const written = /^Written by .*$/m.exec(text);
+  return start < 0 || !written ? undefined : { trees: text.slice(start, end < 0 ? undefined : end).trim(), written: written[0] };
+})();
+
+function render() {
+  const commit = (() => {
+    try {
+      return execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: repo, encoding: "utf8" }).trim();
+    } catch {
+      return "unknown";
+    }
+  })();
+  const la = (l) => (l ? l.map((x) => x.toFixed(2)).join(", ") : "–");
+  const parts = [
+    "# Benchmark results",
+    "",
+    `Written by \`npm run bench\` (bench/run.mjs) on ${started.toISOString().slice(0, 16).replace("T", " ")} UTC at commit ${commit}: node ${process.version}, ${availableParallelism()} CPUs, ` +
+      `load average (1, 5, 15 min) ${la(load.before)} at the start and ${la(load.after ?? loadavg())} at the end. ${ROUNDS} round${ROUNDS === 1 ? "" : "s"} per row, the rows of a round run one after another, so ` +
+      `each row meets the same load; medians, with the fastest and slowest run as the spread. Trees from bench/generate-tree.mjs, seed ${SEED}${IAC ? `, ${IAC * 100}% Terraform / CloudFormation YAML` : ""}.`,
+    "",
+    ...results.notes.map((n) => `> ${n}\n`),
+  ];
+  if (previous) {
+    parts.push(`The tree sections are kept from the previous run. ${previous.written.replace(/^Written by/, "It was written by")}`, "", previous.trees, "");
+  } else {
+    parts.push(...treeParts());
+  }
+  if (PARTS.has("evaluator")) parts.push("## Evaluator", "", "Decisions per second on the same requests to generated registry policies (requests aimed at each statement, with and without the values its conditions name, from a stranger, plus a grid of callers, actions, repositories and contexts), and the decisions of both engines compared (`bench/evaluator.mjs`).", "", evaluatorSection());
+  if (PARTS.has("hostile")) parts.push("## Hostile files", "", "Each file linted alone by `lint()` with every rule on, in a fresh folder (`bench/hostile.mjs`).", "", hostileSection());
+  return `${parts.join("\n")}`.replace(/\n{3,}/g, "\n\n");
+}
+
+function save() {
+  writeFileSync(OUTPUT, render());
+}
+
+function childJson(script, args) {
+  const r = spawnSync(node, [join(here, script), ...args, "--json"], { cwd: repo, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+  const last = (r.stdout ?? "").trim().split("\n").pop();
+  try {
+    return JSON.parse(last);
+  } catch {
+    return { error: `exit ${r.status}: ${(r.stderr || r.stdout || "").trim().split("\n").slice(-3).join(" / ")}` };
+  }
+}
+
+if (!existsSync(join(repo, "packages", "cli", "dist", "cli.js"))) {
+  process.stderr.write("bench: build first (npm run build); npm run bench does.\n");
+  process.exit(2);
+}
+if (!TIME) results.notes.push("/usr/bin/time is not installed here: no peak RSS figures.");
+if (PARTS.has("trees")) {
+  for (const files of SIZES) {
+    for (const share of SHARES) {
+      results.trees.push(measureTree(files, share));
+      save();
+      log(`${files} files, ${share}%: done; ${OUTPUT} updated`);
+    }
+  }
+}
+if (PARTS.has("evaluator")) {
+  log("evaluator ...");
+  results.evaluator = childJson("evaluator.mjs", [EVALUATOR_SECONDS]);
+  save();
+}
+if (PARTS.has("hostile")) {
+  log("hostile files ...");
+  results.hostile = childJson("hostile.mjs", []);
+}
+load.after = loadavg();
+save();
+rmSync(scratch, { recursive: true, force: true });
+process.stdout.write(`\n${render()}`);

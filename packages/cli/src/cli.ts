@@ -9,6 +9,7 @@ import { parseRuleOption } from "./inline-config.js";
 import { lint, lintText } from "./standalone.js";
 import { calculateConfigForFile } from "./print-config.js";
 import { MAX_FILE_BYTES } from "./read-file.js";
+import { formatTimings, recordedTimings, timingRows } from "./timing.js";
 import type { LintOptions, LintReport } from "./types.js";
 import { VERSION } from "./version.js";
 
@@ -255,6 +256,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (maxWarningsExceeded) {
       io.stderr(`ecrlint found too many warnings (maximum: ${args.maxWarnings}).\n`);
     }
+    if (timingRows !== undefined) io.stderr(`\n${formatTimings(recordedTimings(), timingRows, report.cwd)}`);
     return report.errored ? 1 : 0;
   } catch (error) {
     return reportError(error, io);

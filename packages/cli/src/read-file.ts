@@ -2,6 +2,7 @@ import { decodeText, declaredKindForFile, mightBeEcrFile, readTextFile, registry
 import { hashText, type ResultCache } from "./cache.js";
 import type { Configs } from "./configs.js";
 import { fixSource, lintSource, type SourceContext, type SourceOutcome } from "./lint-source.js";
+import { timeFile } from "./timing.js";
 import type { LintOptions } from "./types.js";
 
 /** Nothing of ours comes near this (a registry policy is at most 10,240 characters); bigger files are not parsed. */
@@ -92,7 +93,7 @@ export function readFile(filePath: string, configs: Configs, options: LintOption
     outcome = cache.get(filePath, key.content, key.settings);
   }
   if (!outcome) {
-    outcome = lintSource(text, context);
+    outcome = timeFile(filePath, () => lintSource(text, context));
     if (cache && key) cache.set(filePath, key.content, key.settings, outcome);
   }
   // A file's `/* eslint */` settings decide which cross-file rules it takes part in, too.

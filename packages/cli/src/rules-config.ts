@@ -13,13 +13,14 @@ import {
   type Severity,
 } from "@ecrlint/core";
 import { ruleList } from "@ecrlint/rules";
+import { timedRule } from "./timing.js";
 import type { RuleDescription } from "./types.js";
 
 let known: Map<string, AnyRule> | undefined;
 
 /** Every rule the runner knows, single-file and cross-file, by id. */
 export function knownRules(): Map<string, AnyRule> {
-  known ??= new Map(ruleList.map((rule) => [rule.id, rule]));
+  known ??= new Map(ruleList.map((rule) => [rule.id, timedRule(rule)]));
   return known;
 }
 

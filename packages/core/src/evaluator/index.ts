@@ -1,6 +1,6 @@
 export { acceptsVariables, compileForFinding, compilePolicy, isCompiledPolicy, type CompiledPolicy, type CompiledStatement, type CompiledCondition } from "./compile.js";
 export { evaluateRequest, decide, conditionHoldsWhenAbsent, failsWithoutKeys, keyConditionsHoldFor, ALWAYS_PRESENT_KEYS, DEFAULT_CURRENT_TIME } from "./evaluate.js";
-export { queryPolicy, EmptyQueryError, type QueryOptions } from "./query.js";
+export { queryPolicy, EmptyQueryError, analysisCounts, forgetKeptAnswers, type QueryOptions } from "./query.js";
 export { replicationGrant, type ReplicationGrant, type ReplicationGrantQuery, type DestinationRegistry } from "./replication.js";
 export { WorkBudget, TOO_COMPLEX, DEFAULT_ANALYSIS_STEPS, DEFAULT_SEARCH_STEPS } from "./budget.js";
 export {

@@ -8,7 +8,9 @@ import { parseCaller, type Caller, type PrincipalEntry } from "./principal.js";
 import { matchResolved, type Lookup, type Template } from "./template.js";
 import type { ContextValue, Decision, EvaluationRequest, PolicyQuery, PrincipalScope, QueryResult, QueryWitness } from "./types.js";
 import { DEFAULT_ANALYSIS_STEPS, TOO_COMPLEX, WorkBudget } from "./budget.js";
-import { alt, classWitnesses, cls, DIGIT, lit, plus, repeat, seq, star, ANY_CHAR, type GlobSpec, type Shape } from "./witness.js";
+import { KeptMap } from "./kept-map.js";
+import { policyKey } from "./policy-key.js";
+import { alt, classWitnesses, forgetSearches, keptSearchCounts, cls, type ClassWitness, DIGIT, lit, plus, repeat, seq, star, ANY_CHAR, type GlobSpec, type Shape } from "./witness.js";
 
 export interface QueryOptions {
   /** Cap on concrete requests tried; beyond it the answer is inconclusive. */
@@ -235,9 +237,13 @@ function principalSpace(policy: CompiledPolicy, query: PolicyQuery, given: Looku
 
   const partitionList = allPartitions ? PARTITIONS.map((p) => p.id) : [...partitions].filter((p) => partitionById(p));
   const callers: Caller[] = [];
+  const texts = new Set<string>();
   const push = (text: string, partition = "aws") => {
     const caller = parseCaller(text, partition);
-    if (caller && !callers.some((c) => c.text === caller.text)) callers.push(caller);
+    if (caller && !texts.has(caller.text)) {
+      texts.add(caller.text);
+      callers.push(caller);
+    }
   };
   for (const partition of partitionList) {
     for (const account of accounts.witnesses) {
@@ -254,7 +260,11 @@ function principalSpace(policy: CompiledPolicy, query: PolicyQuery, given: Looku
       }
     }
   }
-  for (const c of extraCallers) if (!callers.some((x) => x.text === c.text)) callers.push(c);
+  for (const c of extraCallers) {
+    if (texts.has(c.text)) continue;
+    texts.add(c.text);
+    callers.push(c);
+  }
   const fresh = (taken: Set<string>, options: string[]) => options.find((o) => !taken.has(o));
   for (const s of [...services, fresh(services, ["ecrlint-probe.amazonaws.com", "ecrlint-probe-2.amazonaws.com"])!]) push(s.endsWith(".amazonaws.com") ? s : `Service:${s}`);
   for (const f of [...federated, fresh(federated, [...FRESH_FEDERATED, "arn:aws:iam::000000000000:saml-provider/ecrlint"])!]) push(`Federated:${f}`);
@@ -341,6 +351,8 @@ function resourceShape(policy: CompiledPolicy, globs: readonly GlobSpec[], resou
 interface ResourceSpace {
   values: string[];
   complete: boolean;
+  /** Steps its search spent (set by the query that computed it). */
+  cost: number;
 }
 
 /**
@@ -350,7 +362,7 @@ interface ResourceSpace {
  */
 function resourceSpace(policy: CompiledPolicy, action: string, resourcePrefix: string | undefined, lookup: Lookup, limits: SearchLimits, wildcardKeys?: ReadonlySet<string>): ResourceSpace {
   const catalogAction = findEcrAction(action);
-  if (catalogAction && catalogAction.resourceTypes.length === 0) return { values: ["*"], complete: true };
+  if (catalogAction && catalogAction.resourceTypes.length === 0) return { values: ["*"], complete: true, cost: 0 };
   const globs: GlobSpec[] = [];
   for (const s of policy.statements) {
     for (const t of s.resource?.patterns ?? []) {
@@ -360,11 +372,55 @@ function resourceSpace(policy: CompiledPolicy, action: string, resourcePrefix: s
   }
   if (!catalogAction) {
     const r = classWitnesses({ shape: ANY_VALUE, globs, ...limits });
-    return { values: r.witnesses.map((w) => w.value), complete: r.complete };
+    return { values: r.witnesses.map((w) => w.value), complete: r.complete, cost: 0 };
   }
   const { shape, prefix, base } = resourceShape(policy, globs, resourcePrefix);
   const r = classWitnesses({ shape, ...(prefix ? { prefix } : {}), globs: [...globs, minNameLength(base)], ...limits });
-  return { values: r.witnesses.filter((w) => w.matches[w.matches.length - 1]).map((w) => w.value), complete: r.complete };
+  return { values: r.witnesses.filter((w) => w.matches[w.matches.length - 1]).map((w) => w.value), complete: r.complete, cost: 0 };
+}
+
+/**
+ * The repositories under `base` (`arn:aws:ecr:eu-west-1:444455556666:repository/`) that the Resource patterns of
+ * the policy's statements about `action` and `patterns` tell apart: one per class, with the patterns it matches.
+ * A pattern is asked about through the repository of it that the policy names least (`probeOf`), so that a grant
+ * or Deny of part of it (`repository/prod-a*` inside `repository/prod-*`) does not stand for all of it. No classes
+ * when the search was cut short (then `exhausted` says whether the budget ran out).
+ */
+export function repositoryClasses(policy: CompiledPolicy, action: string, base: string, patterns: readonly string[], budget: WorkBudget): { classes?: RepositoryClasses; exhausted?: boolean } {
+  const texts: string[] = [];
+  const seen = new Set<string>();
+  const add = (text: string) => {
+    if (!seen.has(text)) texts.push(text);
+    seen.add(text);
+  };
+  // Only the statements about the action decide its requests: the others' patterns need not be told apart.
+  const lower = action.toLowerCase();
+  for (const s of policy.statements) if (!s.defects.length && coversAction(s, lower)) for (const t of s.resource?.patterns ?? []) if (t.isStatic) add(t.source);
+  const named = texts.length;
+  for (const p of patterns) add(p);
+  const globs = texts.map((text): GlobSpec => ({ pattern: { text, literalAt: undefined }, ignoreCase: false, wildcards: true }));
+  const r = classWitnesses({ shape: REPOSITORY_NAME_SHAPE, prefix: base, globs: [...globs, minNameLength(base)], maxStates: 50_000, budget });
+  if (!r.complete) return r.exhausted ? { exhausted: true } : {};
+  return { classes: { texts, named, witnesses: r.witnesses.filter((w) => w.matches[w.matches.length - 1]) } };
+}
+
+export interface RepositoryClasses {
+  /** The patterns told apart: the policy's own first (`named` of them), then the others asked about. */
+  texts: string[];
+  named: number;
+  witnesses: ClassWitness[];
+}
+
+/** The repository of `pattern` (one of `classes.texts`) that matches the fewest other patterns of the policy. */
+export function probeOf(classes: RepositoryClasses, pattern: string): string | undefined {
+  const at = classes.texts.indexOf(pattern);
+  let best: { value: string; named: number } | undefined;
+  for (const w of classes.witnesses) {
+    if (!w.matches[at]) continue;
+    const named = w.matches.filter((m, i) => m && i !== at && i < classes.named).length;
+    if (!best || named < best.named) best = { value: w.value, named };
+  }
+  return best?.value;
 }
 
 /**
@@ -611,9 +667,14 @@ function equalityPairs(policy: CompiledPolicy, contextKeys: ReadonlyMap<string, 
 
 const KIND_WORDS: Partial<Record<Caller["kind"], string>> = { user: "IAM user", role: "IAM role", session: "role session", "federated-user": "federated user" };
 
+const accountsByPolicy = new WeakMap<CompiledPolicy, Set<string>>();
+
 /** Every 12-digit account a policy's statements write down (principals, resources, condition values). */
 function accountsIn(policy: CompiledPolicy): Set<string> {
-  const out = new Set<string>();
+  let out = accountsByPolicy.get(policy);
+  if (out) return out;
+  out = new Set<string>();
+  accountsByPolicy.set(policy, out);
   for (const s of policy.statements) {
     for (const e of s.principal?.entries ?? []) collectAccounts(e.source, out);
     for (const t of s.resource?.patterns ?? []) collectAccounts(t.source, out);
@@ -687,15 +748,136 @@ function resourceVariableCases(policy: CompiledPolicy, key: string, resource: st
  * exact; where it cannot be, `status` is `inconclusive` with the reason. Witnesses are always real: each one was
  * evaluated. A query that would evaluate no request (a principal scope that no principal fits) throws
  * `EmptyQueryError`: nothing evaluated proves nothing.
+ *
+ * The answer depends only on the policy's content, its registry and the query, so a query asked again (by another
+ * rule, for another statement, about another copy of the same policy) is answered from the first one, and charged
+ * the steps it would spend: see `answerKept`. A query that ran out of budget is not kept.
  */
 export function queryPolicy(policy: CompiledPolicy | unknown, query: PolicyQuery, options: QueryOptions = {}): QueryResult {
   const compiled = compilePolicy(policy);
-  const maxEvaluations = options.maxEvaluations ?? 200_000;
-  const maxStates = options.maxStates ?? 50_000;
   const budget = options.budget ?? new WorkBudget(DEFAULT_ANALYSIS_STEPS);
-  const stepsBefore = budget.steps;
-  const limits: SearchLimits = { maxStates, budget };
-  const gathered: Gathered = { reasons: [] };
+  const prepared = prepareQuery(compiled, query);
+  // The statements no request of the query can match change nothing in its answer: they are not part of its key.
+  // Nor is the registry when the request names its principal and a whole repository ARN, which then give the
+  // partition, Region and account the registry would otherwise stand in for.
+  const key = `${policyKey(prepared.relevant, !(query.principal !== undefined && query.resource !== undefined && fullArn(query.resource)))}\u0001${options.maxEvaluations ?? 200_000}\u0001${options.maxStates ?? 50_000}\u0001${options.factor !== false}\u0001${JSON.stringify(query)}`;
+  queryCounts.asked++;
+  const kept = keptQueries.get(key);
+  const answer = kept && answerKept(compiled, kept, budget);
+  if (answer) return answer;
+  queryCounts.run++;
+  const spaces: SpaceUse = { used: new Map(), computedCost: 0 };
+  const before = budget.steps;
+  let outcome: KeptQuery["outcome"];
+  try {
+    outcome = { found: runQuery(compiled, query, prepared, { ...options, budget }, spaces) };
+  } catch (error) {
+    if (!(error instanceof EmptyQueryError) || budget.exhausted) throw error;
+    outcome = { empty: error.message };
+  }
+  if (!budget.exhausted) keptQueries.set(key, { outcome, ownCost: budget.steps - before - spaces.computedCost, spaces: spaces.used });
+  if ("empty" in outcome) throw new EmptyQueryError(outcome.empty);
+  return resultOf(compiled, outcome.found);
+}
+
+/** An ARN with its partition, Region and account written out. */
+function fullArn(text: string): boolean {
+  const arn = parseArn(text);
+  return !!arn && !!arn.partition && !!arn.region && !!arn.account;
+}
+
+/** Queries asked and run since the process started. */
+const queryCounts = { asked: 0, run: 0 };
+
+/**
+ * How much of the quantified work was shared: queries and class searches asked, run (the others were answered
+ * from a kept one), and kept now. For benchmarks and the tests that hold the rules to one analysis per policy.
+ */
+export function analysisCounts(): { queries: { asked: number; run: number; kept: number }; searches: { asked: number; run: number; kept: number } } {
+  return { queries: { ...queryCounts, kept: keptQueries.size }, searches: keptSearchCounts() };
+}
+
+/** Drops every kept answer (queries and class searches), so that the next ones are worked out afresh. */
+export function forgetKeptAnswers(): void {
+  keptQueries.clear();
+  forgetSearches();
+}
+
+/** The resource spaces a query used, and the steps it spent computing those it did not find with its policy. */
+interface SpaceUse {
+  used: Map<string, ResourceSpace>;
+  computedCost: number;
+}
+
+/** A query's answer without the evaluations of its witnesses, which name statement lines of one copy of the policy. */
+interface FoundRequests {
+  result: Omit<QueryResult, "allowed" | "implicitDeny" | "explicitDeny">;
+  /** Each witness's request, and its quantified principal's account. */
+  witnesses: Partial<Record<"allowed" | "implicitDeny" | "explicitDeny", { request: EvaluationRequest; caller?: { account: string; kind: Caller["kind"] } }>>;
+  /** Accounts the query and the statements it considered name. */
+  literalAccounts: string[];
+}
+
+interface KeptQuery {
+  outcome: { found: FoundRequests } | { empty: string };
+  /** Steps spent outside the resource spaces' searches. */
+  ownCost: number;
+  spaces: Map<string, ResourceSpace>;
+}
+
+const keptQueries = new KeptMap<KeptQuery>(4_000);
+
+/**
+ * A kept answer, charged to `budget` what running the query on `compiled` would spend: its own steps, and the
+ * search of each resource space it used that this compiled policy has not computed yet (a policy keeps its
+ * spaces, so the second query needing one gets it free, as when it runs). Undefined, with nothing charged, when
+ * the run would not fit in the budget: the query then runs, to stop where it would stop.
+ */
+function answerKept(compiled: CompiledPolicy, kept: KeptQuery, budget: WorkBudget): QueryResult | undefined {
+  const own = resourceSpacesOf(compiled);
+  // Past this size a policy's spaces are dropped mid-run; rather than follow that, run the query.
+  if (own.size + kept.spaces.size > 2_000) return undefined;
+  let charge = kept.ownCost;
+  for (const [k, space] of kept.spaces) if (!own.has(k)) charge += space.cost;
+  if (budget.exhausted || budget.steps + charge > budget.limit) return undefined;
+  budget.spend(charge);
+  for (const [k, space] of kept.spaces) if (!own.has(k)) own.set(k, space);
+  if ("empty" in kept.outcome) throw new EmptyQueryError(kept.outcome.empty);
+  return resultOf(compiled, { ...kept.outcome.found, result: { ...kept.outcome.found.result, steps: charge } });
+}
+
+/**
+ * The answer with its witnesses evaluated against this copy of the policy, when they are read, and their made-up
+ * principals described against every account it names.
+ */
+function resultOf(compiled: CompiledPolicy, found: FoundRequests): QueryResult {
+  const result: QueryResult = { ...found.result, quantified: [...found.result.quantified] };
+  let named: Set<string> | undefined;
+  for (const [name, w] of Object.entries(found.witnesses)) {
+    let evaluated: QueryWitness["result"] | undefined;
+    const witness = { request: w.request } as QueryWitness;
+    Object.defineProperty(witness, "result", { enumerable: true, configurable: true, get: () => (evaluated ??= evaluateRequest(compiled, w.request)) });
+    named ??= new Set([...found.literalAccounts, ...accountsIn(compiled)]);
+    if (w.caller && !named.has(w.caller.account)) {
+      const unnamed = "an account that neither the policy nor the question names";
+      witness.principalStandsFor = w.caller.kind === "account" ? `any ${unnamed.slice(3)}` : `any ${KIND_WORDS[w.caller.kind] ?? "principal"} of ${unnamed}`;
+    }
+    result[name as "allowed"] = witness;
+  }
+  return result;
+}
+
+/** What a query fixes, and the statements left that some request of it can match. */
+interface PreparedQuery {
+  givenContext: Map<string, ContextValue>;
+  given: Lookup;
+  fixed: (key: string) => boolean;
+  principalOmitted: boolean;
+  fixedPrincipal: ReturnType<typeof prepareRequest> | undefined;
+  relevant: CompiledPolicy;
+}
+
+function prepareQuery(compiled: CompiledPolicy, query: PolicyQuery): PreparedQuery {
   const givenContext = new Map<string, ContextValue>();
   for (const [k, v] of Object.entries(query.context ?? {})) givenContext.set(k.toLowerCase(), v);
   // Keys in every request (aws:CurrentTime, aws:SecureTransport, ...) are never absent: their defaults stand in.
@@ -710,7 +892,17 @@ export function queryPolicy(policy: CompiledPolicy | unknown, query: PolicyQuery
   const fixedPrincipal = principalOmitted ? undefined : prepareRequest(compiled, { principal: query.principal!, action: query.action, resource: query.resource ?? query.resourcePrefix ?? "*", ...(query.context ? { context: query.context } : {}) });
   const fixedLookup: Lookup = fixedPrincipal ? fixedPrincipal.lookup : given;
   const isFixed = (k: string) => fixed(k) || (DERIVED.has(k) ? !principalOmitted : !query.anyContext);
-  const relevant = relevantStatements(compiled, query, fixedLookup, isFixed);
+  return { givenContext, given, fixed, principalOmitted, fixedPrincipal, relevant: relevantStatements(compiled, query, fixedLookup, isFixed) };
+}
+
+function runQuery(compiled: CompiledPolicy, query: PolicyQuery, prepared: PreparedQuery, options: QueryOptions & { budget: WorkBudget }, spaces: SpaceUse): FoundRequests {
+  const maxEvaluations = options.maxEvaluations ?? 200_000;
+  const maxStates = options.maxStates ?? 50_000;
+  const budget = options.budget;
+  const stepsBefore = budget.steps;
+  const limits: SearchLimits = { maxStates, budget };
+  const gathered: Gathered = { reasons: [] };
+  const { givenContext, given, fixed, principalOmitted, fixedPrincipal, relevant } = prepared;
 
   const quantified: string[] = [];
   if (principalOmitted) quantified.push("principal");
@@ -825,10 +1017,14 @@ export function queryPolicy(policy: CompiledPolicy | unknown, query: PolicyQuery
     if (!resourceOmitted) return [query.resource!];
     let space = resourceCache.get(cacheKey);
     if (!space) {
+      const before = budget.steps;
       space = resourceSpace(relevant, query.action, query.resourcePrefix, lookup, limits, wildcardKeys);
+      space.cost = budget.steps - before;
+      spaces.computedCost += space.cost;
       if (resourceCache.size > 2_000) resourceCache.clear();
       resourceCache.set(cacheKey, space);
     }
+    if (!spaces.used.has(cacheKey)) spaces.used.set(cacheKey, space);
     if (!space.complete) gathered.reasons.push("too many resource patterns to split into cases");
     return space.values;
   };
@@ -935,27 +1131,19 @@ export function queryPolicy(policy: CompiledPolicy | unknown, query: PolicyQuery
     // Whatever else was cut short, this is the reason that matters: the search did not run to its end.
     gathered.reasons.unshift(`${TOO_COMPLEX} (over ${budget.limit.toLocaleString("en-US")} steps)`);
   }
-  const named = new Set([...literalAccounts, ...accountsIn(compiled)]);
-  const witness = (request: EvaluationRequest | undefined): QueryWitness | undefined => {
-    if (!request) return undefined;
-    const found: QueryWitness = { request, result: evaluateRequest(compiled, request) };
+  const witnesses: FoundRequests["witnesses"] = {};
+  const witness = (name: keyof FoundRequests["witnesses"], request: EvaluationRequest | undefined) => {
+    if (!request) return;
     const caller = principalOmitted ? callers.find((c) => c.text === request.principal) : undefined;
-    if (caller?.account !== undefined && !named.has(caller.account)) {
-      const unnamed = "an account that neither the policy nor the question names";
-      found.principalStandsFor = caller.kind === "account" ? `any ${unnamed.slice(3)}` : `any ${KIND_WORDS[caller.kind] ?? "principal"} of ${unnamed}`;
-    }
-    return found;
+    witnesses[name] = { request, ...(caller?.account !== undefined ? { caller: { account: caller.account, kind: caller.kind } } : {}) };
   };
-  const allowed = witness(found.allow);
-  const implicitDeny = witness(found["implicit-deny"]);
-  const explicitDeny = witness(found["explicit-deny"]);
-  if (allowed) result.allowed = allowed;
-  if (implicitDeny) result.implicitDeny = implicitDeny;
-  if (explicitDeny) result.explicitDeny = explicitDeny;
+  witness("allowed", found.allow);
+  witness("implicitDeny", found["implicit-deny"]);
+  witness("explicitDeny", found["explicit-deny"]);
   const reasons = [...new Set(gathered.reasons)];
   if (reasons.length) {
     result.status = "inconclusive";
     result.reason = reasons.join("; ");
   }
-  return result;
+  return { result, witnesses, literalAccounts: [...literalAccounts] };
 }

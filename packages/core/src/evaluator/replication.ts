@@ -1,14 +1,15 @@
 import { parseArn } from "../arn.js";
 import { withStatements, type CompiledPolicy } from "./compile.js";
-import { evaluateRequest } from "./evaluate.js";
+import { coversAction, evaluateRequest } from "./evaluate.js";
+import { resourcePatternCovers, resourcePatternMatches } from "./match.js";
 import { DEFAULT_ANALYSIS_STEPS, WorkBudget } from "./budget.js";
 import { parseCaller } from "./principal.js";
-import { EmptyQueryError, queryPolicy } from "./query.js";
+import { EmptyQueryError, probeOf, queryPolicy, repositoryClasses, type RepositoryClasses } from "./query.js";
 import type { PolicyQuery } from "./types.js";
 
 const REPLICATE = "ecr:ReplicateImage";
-/** A repository name no policy names on purpose: a grant that covers it covers the whole pattern. */
-const PROBE_NAME = "ecrlint-replication-probe";
+const REPLICATE_LOWER = REPLICATE.toLowerCase();
+const REPOSITORY_PART = ":repository/";
 
 export interface DestinationRegistry {
   partition?: string | undefined;
@@ -25,10 +26,10 @@ export interface ReplicationGrantQuery {
   /** The destination registry, the one whose policy this is; what is unknown is ranged over or taken from the pattern. */
   destination: DestinationRegistry;
   /**
-   * Which repositories replicate. `pattern`: every repository a Resource pattern names (`…:repository/prod-*`), asked
-   * of one repository inside it that no policy names on purpose. `prefix`: some repository whose name starts with
-   * the prefix (a PREFIX_MATCH filter; "" for every repository), searched exactly; a prefix other than "" needs
-   * the destination's account and Region.
+   * Which repositories replicate. `pattern`: every repository a Resource pattern names (`…:repository/prod-*`),
+   * asked of a repository inside it that no narrower pattern of the policy names (see `probeFor`). `prefix`: some
+   * repository whose name starts with the prefix (a PREFIX_MATCH filter; "" for every repository), searched
+   * exactly; a prefix other than "" needs the destination's account and Region.
    */
   repositories: { pattern: string } | { prefix: string };
   /** Work allowed for this question (default: `DEFAULT_ANALYSIS_STEPS`). */
@@ -45,11 +46,15 @@ export type ReplicationGrant =
   /** The work budget ran out before an answer: too complex to analyse. */
   | { status: "too-complex" };
 
-/** A concrete repository ARN inside a Resource pattern (`repository/prod-*` → `repository/prod-ecrlint-…`). */
-function probeResource(pattern: string, destination: DestinationRegistry): string | undefined {
+/**
+ * Where the repositories of a Resource pattern live: `arn:PARTITION:ecr:REGION:ACCOUNT:repository/`, with a
+ * wildcard Region or account taken from the destination; undefined when that leaves one unknown, or the pattern
+ * names no repository.
+ */
+function repositoryBase(pattern: string, destination: DestinationRegistry): string | undefined {
   if (pattern === "*") {
     if (!destination.account || !destination.region) return undefined;
-    return `arn:${destination.partition ?? "aws"}:ecr:${destination.region}:${destination.account}:repository/${PROBE_NAME}`;
+    return `arn:${destination.partition ?? "aws"}:ecr:${destination.region}:${destination.account}:repository/`;
   }
   const arn = parseArn(pattern);
   if (!arn || arn.service !== "ecr" || !arn.resource.startsWith("repository/")) return undefined;
@@ -57,8 +62,63 @@ function probeResource(pattern: string, destination: DestinationRegistry): strin
   const region = concrete(arn.region, destination.region);
   const account = concrete(arn.account, destination.account);
   if (!region || !account || /[*?]/.test(arn.partition)) return undefined;
-  const name = arn.resource.slice("repository/".length).replace(/\*/g, PROBE_NAME).replace(/\?/g, "a");
-  return `arn:${arn.partition}:ecr:${region}:${account}:repository/${name}`;
+  return `arn:${arn.partition}:ecr:${region}:${account}:repository/`;
+}
+
+/** The Resource patterns of the statements about ReplicateImage, the only ones that decide its requests. */
+const replicationPatterns = new WeakMap<CompiledPolicy, string[]>();
+
+function patternsAboutReplication(policy: CompiledPolicy): string[] {
+  let patterns = replicationPatterns.get(policy);
+  if (!patterns) {
+    const about = policy.statements.filter((s) => !s.defects.length && coversAction(s, REPLICATE_LOWER));
+    patterns = [...new Set(about.flatMap((s) => (s.resource?.patterns ?? []).filter((t) => t.isStatic).map((t) => t.source)))];
+    replicationPatterns.set(policy, patterns);
+  }
+  return patterns;
+}
+
+/** Names to fill a pattern's `*` with, then its `?`: the first that no narrower pattern of the policy names is asked about. */
+const FILLERS: readonly [string, string][] = [
+  ["ecrlint-replication-probe", "a"],
+  ["x9", "x"],
+  ["zq-7", "q"],
+];
+
+/**
+ * The repository classes of a policy under each base, kept with the compiled policy: every pattern and source asks
+ * about the same repositories, so the search is done (and charged) once per base. A pattern the policy does not
+ * write (`*` for a configured source) is added to its own search.
+ */
+const classesByPolicy = new WeakMap<CompiledPolicy, Map<string, RepositoryClasses | undefined>>();
+
+/**
+ * The repository to ask about for a pattern: one inside it that the policy names least, so that a grant or Deny of
+ * part of the pattern does not stand for all of it; "too-complex" when the budget ran out first. A filled-in
+ * pattern that only patterns covering the whole of it match is such a repository; when none of a few is, the
+ * class search (`repositoryClasses`) finds one.
+ */
+function probeFor(policy: CompiledPolicy, pattern: string, destination: DestinationRegistry, budget: WorkBudget): string | undefined | "too-complex" {
+  const base = repositoryBase(pattern, destination);
+  if (!base) return undefined;
+  const whole = base + (pattern === "*" ? "*" : pattern.slice(pattern.indexOf(REPOSITORY_PART) + REPOSITORY_PART.length));
+  const patterns = patternsAboutReplication(policy);
+  for (const [star, one] of FILLERS) {
+    const probe = whole.replace(/\*/g, star).replace(/\?/g, one);
+    if (patterns.every((p) => !resourcePatternMatches(p, probe) || resourcePatternCovers(p, whole))) return probe;
+  }
+  let kept = classesByPolicy.get(policy);
+  if (!kept) classesByPolicy.set(policy, (kept = new Map()));
+  const written = patterns.includes(pattern);
+  const key = written ? base : `${base}\u0000${pattern}`;
+  if (!kept.has(key)) {
+    const found = repositoryClasses(policy, REPLICATE, base, written ? [] : [pattern], budget);
+    if (found.exhausted) return "too-complex";
+    kept.set(key, found.classes);
+  }
+  const classes = kept.get(key);
+  // A search stopped by its cap on states: the first filled-in pattern stands for it.
+  return classes ? probeOf(classes, pattern) : whole.replace(/\*/g, FILLERS[0]![0]).replace(/\?/g, FILLERS[0]![1]);
 }
 
 /** The policy without its Deny statements, kept per policy so that repeated questions reuse its search cases. */
@@ -70,12 +130,12 @@ function withoutDenies(policy: CompiledPolicy): CompiledPolicy {
   return view;
 }
 
-function replicationQuery(query: ReplicationGrantQuery): PolicyQuery | undefined {
+function replicationQuery(policy: CompiledPolicy, query: ReplicationGrantQuery, budget: WorkBudget): PolicyQuery | undefined | "too-complex" {
   const base: PolicyQuery = { principal: query.source, action: REPLICATE, anyContext: true };
   const { repositories, destination } = query;
   if ("pattern" in repositories) {
-    const resource = probeResource(repositories.pattern, destination);
-    return resource ? { ...base, resource } : undefined;
+    const resource = probeFor(policy, repositories.pattern, destination, budget);
+    return resource === undefined || resource === "too-complex" ? resource : { ...base, resource };
   }
   if (!destination.account || !destination.region) return base;
   return { ...base, resourcePrefix: `arn:${destination.partition ?? "aws"}:ecr:${destination.region}:${destination.account}:repository/${repositories.prefix}` };
@@ -91,20 +151,21 @@ export function replicationGrant(policy: CompiledPolicy, query: ReplicationGrant
   // Many sources replicate into one destination: each question is answered once per compiled policy.
   let answers = grants.get(policy);
   if (!answers) grants.set(policy, (answers = new Map()));
+  const budget = query.budget ?? new WorkBudget(DEFAULT_ANALYSIS_STEPS);
   // One query per distinct probe: two patterns that name the same repository to ask about share the answer.
-  const request = parseCaller(query.source) ? replicationQuery(query) : undefined;
+  const request = parseCaller(query.source) ? replicationQuery(policy, query, budget) : undefined;
+  if (request === "too-complex") return { status: "too-complex" };
   const key = JSON.stringify(request ?? [query.source, query.destination, query.repositories]);
   let answer = answers.get(key);
-  if (!answer) answers.set(key, (answer = decideGrant(policy, query, request)));
+  if (!answer) answers.set(key, (answer = decideGrant(policy, budget, request)));
   return answer;
 }
 
 const grants = new WeakMap<CompiledPolicy, Map<string, ReplicationGrant>>();
 
-function decideGrant(policy: CompiledPolicy, query: ReplicationGrantQuery, request: PolicyQuery | undefined): ReplicationGrant {
+function decideGrant(policy: CompiledPolicy, budget: WorkBudget, request: PolicyQuery | undefined): ReplicationGrant {
   // A source no request can come from (an IAM group, a malformed ARN) cannot be asked about; valid-principal says why.
   if (!request) return { status: "undetermined" };
-  const budget = query.budget ?? new WorkBudget(DEFAULT_ANALYSIS_STEPS);
   let result;
   try {
     result = queryPolicy(policy, request, { budget });

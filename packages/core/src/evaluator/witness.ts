@@ -1,4 +1,5 @@
 import { DEFAULT_SEARCH_STEPS, WorkBudget } from "./budget.js";
+import { KeptMap } from "./kept-map.js";
 import type { Resolved } from "./template.js";
 
 /**
@@ -66,33 +67,102 @@ function tokenize(spec: GlobSpec): GlobAutomaton {
   return { tokens, never: !!spec.arn && colons < 5, ignoreCase: spec.ignoreCase };
 }
 
-function globClose(a: GlobAutomaton, set: number[]): number[] {
-  const out = new Set(set);
-  const stack = [...set];
-  while (stack.length) {
-    const i = stack.pop()!;
-    if (a.tokens[i]?.t === "star" && !out.has(i + 1)) {
-      out.add(i + 1);
-      stack.push(i + 1);
-    }
-  }
-  return [...out].sort((x, y) => x - y);
+/**
+ * The glob's position sets after each character, interned: a set is an id, and each (set, character) transition is
+ * worked out once per automaton, which is kept for every search that tells the same glob apart.
+ */
+interface GlobSets {
+  /** Positions of each set, ascending. */
+  sets: number[][];
+  /** Whether each set holds the accepting position (the whole glob read). */
+  accepts: boolean[];
+  ids: Map<string, number>;
+  /** Per set, per character slot (`slotOf`): the next set. */
+  next: number[][];
 }
 
-function globStep(a: GlobAutomaton, set: number[], ch: string): number[] {
-  if (a.never || set.length === 0) return [];
-  const c = a.ignoreCase ? ch.toLowerCase() : ch;
-  const next: number[] = [];
-  for (const i of set) {
-    const tok = a.tokens[i];
-    if (!tok) continue;
-    if (tok.t === "star") {
-      if (!(tok.noColon && ch === ":")) next.push(i);
-    } else if (tok.t === "any") {
-      if (!(tok.noColon && ch === ":")) next.push(i + 1);
-    } else if (tok.c === c) next.push(i + 1);
+/** Characters numbered once for every automaton, so that transitions are kept in arrays. */
+const slots = new Map<string, number>();
+
+function slotOf(ch: string): number {
+  let slot = slots.get(ch);
+  if (slot === undefined) slots.set(ch, (slot = slots.size));
+  return slot;
+}
+
+interface CompiledGlob extends GlobAutomaton {
+  sets: GlobSets;
+}
+
+/** The positions reached from `positions` (ascending) by following stars, ascending and without repeats. */
+function globClose(a: GlobAutomaton, positions: Iterable<number>): number[] {
+  const out: number[] = [];
+  let last = -1;
+  for (let p of positions) {
+    if (p <= last) continue;
+    // A star at p may match nothing, so p + 1 is reached too; the run of positions it adds is contiguous.
+    out.push(p);
+    last = p;
+    while (a.tokens[p]?.t === "star") {
+      p++;
+      out.push(p);
+      last = p;
+    }
   }
-  return globClose(a, next);
+  return out;
+}
+
+function internGlobSet(a: CompiledGlob, positions: number[]): number {
+  const key = positions.join(",");
+  let id = a.sets.ids.get(key);
+  if (id === undefined) {
+    id = a.sets.sets.length;
+    a.sets.sets.push(positions);
+    a.sets.accepts.push(positions[positions.length - 1] === a.tokens.length);
+    a.sets.next.push([]);
+    a.sets.ids.set(key, id);
+  }
+  return id;
+}
+
+function globStep(a: CompiledGlob, set: number, ch: string, slot: number): number {
+  const row = a.sets.next[set]!;
+  const known = row[slot];
+  if (known !== undefined) return known;
+  const positions = a.sets.sets[set]!;
+  const next: number[] = [];
+  if (!a.never) {
+    const c = a.ignoreCase ? ch.toLowerCase() : ch;
+    for (const i of positions) {
+      const tok = a.tokens[i];
+      if (!tok) continue;
+      if (tok.t === "star") {
+        if (!(tok.noColon && ch === ":")) next.push(i);
+      } else if (tok.t === "any") {
+        if (!(tok.noColon && ch === ":")) next.push(i + 1);
+      } else if (tok.c === c) next.push(i + 1);
+    }
+  }
+  const id = internGlobSet(a, globClose(a, next));
+  row[slot] = id;
+  return id;
+}
+
+/** Automata by glob, kept while they are asked for (bounded: a long run sees many policies). */
+const globCache = new Map<string, CompiledGlob>();
+const GLOB_CACHE_SIZE = 20_000;
+
+function globKey(spec: GlobSpec): string {
+  return `${spec.ignoreCase ? 1 : 0}${spec.wildcards ? 1 : 0}${spec.arn ? 1 : 0}${spec.pattern.literalAt?.join(",") ?? ""}\u0000${spec.pattern.text}`;
+}
+
+function compileGlobSpec(spec: GlobSpec, key: string): CompiledGlob {
+  let a = globCache.get(key);
+  if (a) return a;
+  a = { ...tokenize(spec), sets: { sets: [], accepts: [], ids: new Map(), next: [] } };
+  if (globCache.size >= GLOB_CACHE_SIZE) globCache.clear();
+  globCache.set(key, a);
+  return a;
 }
 
 interface ShapeNfa {
@@ -101,10 +171,19 @@ interface ShapeNfa {
   eps: number[][];
   edges: { test: (c: string) => boolean; to: number }[][];
   classes: ((c: string) => boolean)[];
+  /** Interned state sets, as for globs. */
+  sets: number[][];
+  accepts: boolean[];
+  ids: Map<string, number>;
+  /** Per set, per character slot: the next set, -1 for none. */
+  next: number[][];
+  /** Characters the shape writes literally (`arn:`, `:repository/`): the search must be able to write them. */
+  literals: string[];
 }
 
 function buildShape(shape: Shape): ShapeNfa {
-  const nfa: ShapeNfa = { start: 0, accept: 0, eps: [], edges: [], classes: [] };
+  const nfa: ShapeNfa = { start: 0, accept: 0, eps: [], edges: [], classes: [], sets: [], accepts: [], ids: new Map(), next: [], literals: [] };
+  const literals = new Set<string>();
   const state = () => {
     nfa.eps.push([]);
     nfa.edges.push([]);
@@ -117,6 +196,7 @@ function buildShape(shape: Shape): ShapeNfa {
         let cur = start;
         for (const ch of s.s) {
           const next = state();
+          literals.add(ch);
           nfa.edges[cur]!.push({ test: (c) => c === ch, to: next });
           cur = next;
         }
@@ -164,10 +244,11 @@ function buildShape(shape: Shape): ShapeNfa {
   const [start, accept] = build(shape);
   nfa.start = start;
   nfa.accept = accept;
+  nfa.literals = [...literals];
   return nfa;
 }
 
-function shapeClose(nfa: ShapeNfa, set: Iterable<number>): number[] {
+function shapeClose(nfa: ShapeNfa, set: Iterable<number>): number {
   const out = new Set(set);
   const stack = [...out];
   while (stack.length) {
@@ -179,13 +260,83 @@ function shapeClose(nfa: ShapeNfa, set: Iterable<number>): number[] {
       }
     }
   }
-  return [...out].sort((x, y) => x - y);
+  const states = [...out].sort((x, y) => x - y);
+  const key = states.join(",");
+  let id = nfa.ids.get(key);
+  if (id === undefined) {
+    id = nfa.sets.length;
+    nfa.sets.push(states);
+    nfa.accepts.push(out.has(nfa.accept));
+    nfa.next.push([]);
+    nfa.ids.set(key, id);
+  }
+  return id;
 }
 
-function shapeStep(nfa: ShapeNfa, set: number[], ch: string): number[] {
+/** The state set after `ch`, or -1 when the shape allows no such string. */
+function shapeStep(nfa: ShapeNfa, set: number, ch: string, slot: number): number {
+  const row = nfa.next[set]!;
+  const known = row[slot];
+  if (known !== undefined) return known;
   const next = new Set<number>();
-  for (const s of set) for (const e of nfa.edges[s]!) if (e.test(ch)) next.add(e.to);
-  return next.size ? shapeClose(nfa, next) : [];
+  for (const s of nfa.sets[set]!) for (const e of nfa.edges[s]!) if (e.test(ch)) next.add(e.to);
+  const id = next.size ? shapeClose(nfa, next) : -1;
+  row[slot] = id;
+  return id;
+}
+
+/**
+ * Shapes are built from a few constant parts (a repository name, an account, a principal name), so their automata
+ * are kept by identity; a shape made per call (a registry's ARN prefix) is kept by its structure.
+ */
+const shapeByObject = new WeakMap<Shape, ShapeNfa>();
+const shapeByKey = new Map<string, ShapeNfa>();
+const shapeKeys = new WeakMap<Shape, string>();
+
+/** Character classes by their test function: two classes are alike when they test with the same function. */
+const testIds = new WeakMap<(c: string) => boolean, number>();
+let nextTestId = 0;
+
+function testId(test: (c: string) => boolean): number {
+  let id = testIds.get(test);
+  if (id === undefined) testIds.set(test, (id = nextTestId++));
+  return id;
+}
+
+/** A shape's structure as text; a character class is its name and its test function's number. */
+function shapeKey(shape: Shape): string {
+  let key = shapeKeys.get(shape);
+  if (key !== undefined) return key;
+  switch (shape.t) {
+    case "lit":
+      key = JSON.stringify(shape.s);
+      break;
+    case "cls":
+      key = `<${shape.name}#${testId(shape.test)}>`;
+      break;
+    case "seq":
+    case "alt":
+      key = `${shape.t}(${shape.items.map(shapeKey).join(" ")})`;
+      break;
+    default:
+      key = `${shape.t}(${shapeKey(shape.item)})`;
+  }
+  shapeKeys.set(shape, key);
+  return key;
+}
+
+function shapeNfa(shape: Shape): ShapeNfa {
+  let nfa = shapeByObject.get(shape);
+  if (nfa) return nfa;
+  const key = shapeKey(shape);
+  nfa = shapeByKey.get(key);
+  if (!nfa) {
+    nfa = buildShape(shape);
+    if (shapeByKey.size >= 1_000) shapeByKey.clear();
+    shapeByKey.set(key, nfa);
+  }
+  shapeByObject.set(shape, nfa);
+  return nfa;
 }
 
 const PREFERRED = "xyzqkjwvbnmaeioulrstdghcfp9876543210-_./XYZQKJWVBNMAEIOULRSTDGHCFP";
@@ -232,12 +383,56 @@ export interface WitnessResult {
   exhausted?: boolean;
 }
 
-/** One shortest value per class of values that the globs tell apart. */
+/** Searches asked for and run since the process started. */
+const searchCounts = { asked: 0, run: 0 };
+
+export function keptSearchCounts(): { asked: number; run: number; kept: number } {
+  return { ...searchCounts, kept: searches.size };
+}
+
+/** Drops the kept searches (the automata stay: they are the same whoever asks). */
+export function forgetSearches(): void {
+  searches.clear();
+}
+
+interface KeptSearch {
+  result: WitnessResult;
+  /** Steps the search spent: what a later identical search is charged, so that keeping it changes no answer. */
+  cost: number;
+}
+
+/** Finished searches by their inputs. Bounded: a run over many files asks many different ones. */
+const searches = new KeptMap<KeptSearch>(10_000);
+
+/**
+ * One shortest value per class of values that the globs tell apart.
+ *
+ * The answer depends only on the inputs, so an identical search (another rule, another action class, another
+ * statement of the same policy) is answered from the one done before. It is charged the steps that search spent:
+ * budgets, and so every "too complex" answer, are the same as if it ran again. A search that ran out of budget is
+ * not kept, and one that would not fit in the caller's remaining budget runs again, to stop where it would stop.
+ */
 export function classWitnesses(options: WitnessOptions): WitnessResult {
-  const shape = buildShape(options.shape);
-  const globs = options.globs.map(tokenize);
   const maxStates = options.maxStates ?? 50_000;
   const budget = options.budget ?? new WorkBudget(DEFAULT_SEARCH_STEPS);
+  const globKeys = options.globs.map(globKey);
+  const key = `${shapeKey(options.shape)}\u0001${options.prefix ?? ""}\u0001${maxStates}\u0001${globKeys.join("\u0001")}`;
+  searchCounts.asked++;
+  const kept = searches.get(key);
+  if (kept && !budget.exhausted && budget.steps + kept.cost <= budget.limit) {
+    budget.spend(kept.cost);
+    return kept.result;
+  }
+  searchCounts.run++;
+  const before = budget.steps;
+  const result = search(options, globKeys, maxStates, budget);
+  if (!result.exhausted) searches.set(key, { result, cost: budget.steps - before });
+  return result;
+}
+
+function search(options: WitnessOptions, globKeys: readonly string[], maxStates: number, budget: WorkBudget): WitnessResult {
+  const shape = shapeNfa(options.shape);
+  const globs = options.globs.map((g, i) => compileGlobSpec(g, globKeys[i]!));
 
   // Characters outside every glob only differ by the shape's classes, so one representative per class pattern is enough.
   const patternChars = new Set<string>();
@@ -264,26 +459,21 @@ export function classWitnesses(options: WitnessOptions): WitnessResult {
   }
   alphabet.push(...patternChars);
   // Literal characters of the shape (`arn:`, `:repository/`) must be reachable too.
-  const shapeLiterals = new Set<string>();
-  const collect = (s: Shape) => {
-    if (s.t === "lit") for (const c of s.s) shapeLiterals.add(c);
-    else if (s.t === "seq" || s.t === "alt") s.items.forEach(collect);
-    else if (s.t === "star" || s.t === "plus") collect(s.item);
-  };
-  collect(options.shape);
-  for (const c of shapeLiterals) if (!alphabet.includes(c)) alphabet.push(c);
+  for (const c of shape.literals) if (!alphabet.includes(c)) alphabet.push(c);
 
   const shapeSet = shapeClose(shape, [shape.start]);
-  let globSets = globs.map((g) => (g.never ? [] : globClose(g, [0])));
+  let globSets = globs.map((g) => internGlobSet(g, g.never ? [] : globClose(g, [0])));
   // The prefix is outside the shape (which describes what follows it); only the globs read it.
   for (const ch of options.prefix ?? "") {
-    globSets = globs.map((g, i) => globStep(g, globSets[i]!, ch));
+    const slot = slotOf(ch);
+    globSets = globs.map((g, i) => globStep(g, globSets[i]!, ch, slot));
   }
+  const alphabetSlots = alphabet.map(slotOf);
 
   const witnesses = new Map<string, ClassWitness>();
   const seen = new Set<string>();
-  const key = (s: number[], g: number[][]) => `${s.join(",")}|${g.map((x) => x.join(",")).join("|")}`;
-  let queue: { shape: number[]; globs: number[][]; path: string }[] = shapeSet.length ? [{ shape: shapeSet, globs: globSets, path: "" }] : [];
+  const key = (s: number, g: number[]) => `${s}|${g.map((x) => `${x},`).join("")}`;
+  let queue: { shape: number; globs: number[]; path: string }[] = shape.sets[shapeSet]!.length ? [{ shape: shapeSet, globs: globSets, path: "" }] : [];
   seen.add(key(shapeSet, globSets));
   let complete = true;
   let exhausted = false;
@@ -292,23 +482,29 @@ export function classWitnesses(options: WitnessOptions): WitnessResult {
     for (const node of queue) {
       // Each node steps the shape's state set and every glob's through every character of the alphabet; a transition
       // (new sets, sorted, keyed, remembered) costs several times an evaluation step.
-      let work = alphabet.length * (1 + node.shape.length);
-      for (const set of node.globs) work += alphabet.length * set.length;
+      let work = alphabet.length * (1 + shape.sets[node.shape]!.length);
+      for (let i = 0; i < globs.length; i++) work += alphabet.length * globs[i]!.sets.sets[node.globs[i]!]!.length;
       if (!budget.spend(work * SEARCH_STEP_WEIGHT)) {
         complete = false;
         exhausted = true;
         break search;
       }
-      if (node.shape.includes(shape.accept)) {
-        const matches = globs.map((g, i) => node.globs[i]!.includes(g.tokens.length));
+      if (shape.accepts[node.shape]) {
+        const matches = globs.map((g, i) => g.sets.accepts[node.globs[i]!]!);
         const id = matches.map((m) => (m ? "1" : "0")).join("");
         if (!witnesses.has(id)) witnesses.set(id, { value: (options.prefix ?? "") + node.path, matches });
       }
-      for (const ch of alphabet) {
-        const s = shapeStep(shape, node.shape, ch);
-        if (s.length === 0) continue;
-        const g = globs.map((a, i) => globStep(a, node.globs[i]!, ch));
-        const k = key(s, g);
+      for (let c = 0; c < alphabet.length; c++) {
+        const ch = alphabet[c]!;
+        const slot = alphabetSlots[c]!;
+        const s = shapeStep(shape, node.shape, ch, slot);
+        if (s < 0) continue;
+        const g = new Array<number>(globs.length);
+        let k = `${s}|`;
+        for (let i = 0; i < globs.length; i++) {
+          g[i] = globStep(globs[i]!, node.globs[i]!, ch, slot);
+          k += `${g[i]},`;
+        }
         if (seen.has(k)) continue;
         if (seen.size >= maxStates) {
           complete = false;
