@@ -165,7 +165,10 @@ export const validArn = defineRule({
               report({ node: v.node, messageId: "malformedArn", data: { value: v.value } });
               continue;
             }
-            if (v.value.startsWith("arn:")) check(v, "condition");
+            // Under a string operator a wildcard crosses ":" (`StringLike` "arn:aws:iam::*" is every IAM ARN), so a
+            // pattern of fewer parts may still match; only the Arn operators compare part by part.
+            const spansParts = !arnOperator && hasWildcard(withoutVariables(v.value)) && !arnSegmentOffsets(v.value);
+            if (v.value.startsWith("arn:") && !spansParts) check(v, "condition");
           }
         }
       }
