@@ -1,9 +1,19 @@
-import { ConfigCommentParser } from "@eslint/plugin-kit";
-import { RULE_PREFIX, type JsonProgram, type LintMessage, type RuleSetting } from "@ecrlint/core";
+import { createRequire } from "node:module";
+import type { ConfigCommentParser } from "@eslint/plugin-kit";
+import { closest, RULE_PREFIX, type JsonProgram, type LintMessage, type RuleSetting } from "@ecrlint/core";
 import { EcrlintError } from "./errors.js";
 import { knownRules, severityOf, validateRuleSettings } from "./rules-config.js";
 
-const parser = new ConfigCommentParser();
+let parser: ConfigCommentParser | undefined;
+
+/** ESLint's comment parser, loaded the first time a file has a block comment: most policy files have none. */
+function commentParser(): ConfigCommentParser {
+  if (!parser) {
+    const kit = createRequire(import.meta.url)("@eslint/plugin-kit") as typeof import("@eslint/plugin-kit");
+    parser = new kit.ConfigCommentParser();
+  }
+  return parser;
+}
 
 /** Rule settings from a file's `/* eslint … *\/` comments (ids without the prefix), and the problems they have. */
 export interface InlineConfig {
@@ -28,6 +38,7 @@ export function readInlineConfig(ast: JsonProgram): InlineConfig {
   const out: InlineConfig = { rules: {}, problems: [] };
   for (const comment of ast.comments ?? []) {
     if (comment.type !== "Block" || !comment.loc) continue;
+    const parser = commentParser();
     const directive = parser.parseDirective(comment.value);
     if (!directive || directive.label !== "eslint") continue;
     const loc = comment.loc as Loc;
@@ -67,7 +78,7 @@ export function readInlineConfig(ast: JsonProgram): InlineConfig {
 
 /** One `--rule` value, as ESLint's CLI reads it (`'@ecrlint/no-duplicate-sid: off'`), into settings by id without prefix. */
 export function parseRuleOption(text: string): Record<string, RuleSetting> {
-  const parsed = parser.parseJSONLikeConfig(text);
+  const parsed = commentParser().parseJSONLikeConfig(text);
   if (!parsed.ok) throw new EcrlintError("usage", `--rule: ${parsed.error.message}`);
   const out: Record<string, RuleSetting> = {};
   for (const [id, value] of Object.entries(parsed.config as Record<string, unknown>)) {
@@ -75,7 +86,21 @@ export function parseRuleOption(text: string): Record<string, RuleSetting> {
     if (severityOf(setting) === 0 && !VALID_SEVERITIES.has(Array.isArray(setting) ? setting[0] : setting)) {
       throw new EcrlintError("usage", `--rule: ${id}: expected a severity of "off", 0, "warn", 1, "error", or 2`);
     }
-    out[id.startsWith(RULE_PREFIX) ? id.slice(RULE_PREFIX.length) : id] = setting;
+    const ours = ourRuleId(id);
+    if (ours !== undefined) out[ours] = setting;
   }
   return out;
+}
+
+/**
+ * The ecrlint rule a `--rule` id names, or undefined when it is not ours: `@ecrlint/<id>`, or a bare id that is an
+ * ecrlint rule or close to one (a misspelling, then reported with a did-you-mean). ESLint's core rules (`semi`) and
+ * other plugins' (`jsonc/indent`) are ESLint's business, as for ESLint running rules on files they do not apply to,
+ * so one `--rule` list serves both commands.
+ */
+function ourRuleId(id: string): string | undefined {
+  if (id.startsWith(RULE_PREFIX)) return id.slice(RULE_PREFIX.length);
+  if (id.includes("/")) return undefined;
+  const known = knownRules();
+  return known.has(id) || closest(id, known.keys(), 4) !== undefined ? id : undefined;
 }

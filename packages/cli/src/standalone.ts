@@ -1,14 +1,15 @@
 import { realpath } from "node:fs/promises";
-import { relative, resolve } from "node:path";
+import { dirname, relative, resolve, sep } from "node:path";
 import { encodeText, type LintMessage } from "@ecrlint/core";
 import { ResultCache, defaultCacheLocation } from "./cache.js";
 import { Configs } from "./configs.js";
-import { DEFAULT_FILES, discoverFiles, isIgnoredPath } from "./discover.js";
+import { DEFAULT_FILES, discoverFiles, isIgnoredPath, toPosix } from "./discover.js";
 import { usageError } from "./errors.js";
 import { describeWriteError, writeFileInPlace } from "./fs-utils.js";
 import { changedFiles, repositoryRoot } from "./git.js";
 import { runProjectRules, type ProjectOutcome } from "./project.js";
-import { readFile, type FileEntry } from "./read-file.js";
+import { LintPool, poolSize } from "./pool.js";
+import { completeJob, lintHere, prepareFile, readFile, type FileEntry, type LintJob } from "./read-file.js";
 import { emptyResult, resultFor, selectFiles, sortResults, summarize, warningResult } from "./results.js";
 import { describeRules } from "./rules-config.js";
 import type { LintOptions, LintReport, LintResult, LintTextOptions } from "./types.js";
@@ -28,6 +29,7 @@ function checkOptions(options: LintOptions): void {
     throw usageError("--max-warnings must be a non-negative integer");
   }
   if (options.fix && options.fixDryRun) throw usageError("--fix and --fix-dry-run cannot be used together");
+  if (options.workers !== undefined && !(Number.isInteger(options.workers) && options.workers >= 0)) throw usageError("workers must be a non-negative integer");
 }
 
 /**
@@ -53,7 +55,13 @@ function unwrittenResult(entry: FileEntry, projectMessages: LintMessage[], optio
   return result;
 }
 
-const IGNORED_MESSAGE = 'File ignored because of a matching ignore pattern. Use "--no-ignore" to disable file ignore settings.';
+/** ESLint 10's warning for a file named on the command line that an ignore pattern skips (eslint-helpers.js). */
+function ignoredMessage(filePath: string, cwd: string): string {
+  if (dirname(relative(cwd, filePath)).split(sep).includes("node_modules")) {
+    return 'File ignored by default because it is located under the node_modules directory. Use ignore pattern "!**/node_modules/" to disable file ignore settings or use "--no-warn-ignored" to suppress this warning.';
+  }
+  return 'File ignored because of a matching ignore pattern. Use "--no-ignore" to disable file ignore settings or use "--no-warn-ignored" to suppress this warning.';
+}
 
 function discover(options: LintOptions, configs: Configs, cwd: string, patterns: string[]) {
   const root = configs.root;
@@ -133,6 +141,8 @@ interface Run {
   /** How many files discovery found, and when the run began (for the summary line). */
   discovered: number;
   startedAt: number;
+  /** What to call a file in notices when it is not a path (standard input without a file name is `<text>`). */
+  shownAs?: (filePath: string) => string;
 }
 
 async function finish(run: Run, options: LintOptions): Promise<LintReport> {
@@ -142,9 +152,17 @@ async function finish(run: Run, options: LintOptions): Promise<LintReport> {
   const changed = options.changedSince ? await changedFiles(cwd, options.changedSince) : undefined;
   const selected = selectFiles(entries, changed, project.ties);
 
+  // What the summary and the notice need of the entries, before the entries are let go one by one below.
+  const stats = runStats(entries, selected, run.discovered, run.startedAt);
+  const notices = [unknownRegistryNotice(entries, cwd, run.shownAs)].filter((n) => n !== undefined);
   const results: LintResult[] = [];
   const fixedFiles: string[] = [];
-  for (const entry of entries) {
+  // A result copies its file's findings: each entry is dropped once its result is made, so that a run over 25,000
+  // files never holds both.
+  const remaining: (FileEntry | undefined)[] = entries;
+  for (let i = 0; i < remaining.length; i++) {
+    const entry = remaining[i]!;
+    remaining[i] = undefined;
     if (!selected.has(entry.filePath) || entry.outcome.status === "not-ours") continue;
     const projectMessages = project.messages.get(entry.filePath) ?? [];
     // A file that cannot be written is that file's error; the run goes on and fixes the others.
@@ -157,10 +175,7 @@ async function finish(run: Run, options: LintOptions): Promise<LintReport> {
   if (options.warnIgnored !== false) for (const { filePath, message } of run.skipped) results.push(warningResult(filePath, message));
   for (const { filePath, reason } of run.unread) results.push(warningResult(filePath, `File not linted: ${reason}.`));
 
-  if (cache) {
-    cache.retain(entries.map((e) => e.filePath));
-    await cache.save().catch(() => undefined);
-  }
+  cache?.save();
   return {
     results: sortResults(results),
     ...summarize(results, options),
@@ -168,9 +183,56 @@ async function finish(run: Run, options: LintOptions): Promise<LintReport> {
     rootDir: repositoryRoot(cwd) ?? cwd,
     rulesMeta: describeRules(),
     fixedFiles,
-    stats: runStats(entries, selected, run.discovered, run.startedAt),
-    notices: [unknownRegistryNotice(entries, cwd)].filter((n) => n !== undefined),
+    stats,
+    notices,
   };
+}
+
+/**
+ * Reads and lints the files, in their order. Files whose rules must run wait in this thread until there are enough
+ * of them for a worker pool to pay (pool.ts); from then on they go to the pool as they are read, a few at a time,
+ * so that no more than a handful of texts are held at once. Either way the entries come back in the files' order.
+ */
+async function readAll(files: string[], configs: Configs, options: LintOptions, cache: ResultCache | undefined, cwd: string): Promise<FileEntry[]> {
+  const slots: (FileEntry | undefined)[] = new Array(files.length);
+  const pending: { index: number; job: LintJob }[] = [];
+  let pool: LintPool | undefined;
+  let failure: Error | undefined;
+  const lost: { index: number; job: LintJob }[] = [];
+  // A rule that throws in a worker fails the run as it would in this thread.
+  const send = async (index: number, job: LintJob) => {
+    const sent = await pool!.submit({ id: index, filePath: job.filePath, text: job.text }, (reply) => {
+      if ("error" in reply) failure ??= new Error(reply.error);
+      else if ("lost" in reply) lost.push({ index, job });
+      else slots[index] = completeJob(job, reply.result, cache);
+    });
+    if (!sent) lost.push({ index, job });
+  };
+  try {
+    for (let index = 0; index < files.length; index++) {
+      const prepared = prepareFile(files[index]!, configs, options, cache);
+      if ("entry" in prepared) {
+        slots[index] = prepared.entry;
+        continue;
+      }
+      if (pool) {
+        await send(index, prepared.job);
+        continue;
+      }
+      pending.push({ index, job: prepared.job });
+      const size = poolSize(options, pending.length);
+      if (size > 0) {
+        pool = new LintPool(size, { cwd, options });
+        for (const { index: i, job } of pending.splice(0)) await send(i, job);
+      }
+    }
+    await pool?.drain();
+    if (failure) throw failure;
+    for (const { index, job } of [...pending, ...lost]) slots[index] = completeJob(job, lintHere(job, options), cache);
+  } finally {
+    await pool?.close();
+  }
+  return slots.filter((entry) => entry !== undefined);
 }
 
 /**
@@ -189,13 +251,15 @@ export async function lint(options: LintOptions = {}): Promise<LintReport> {
   const discovery = await discover(options, configs, cwd, patterns);
   const fixing = options.fix || options.fixDryRun;
   const cache = options.cache && !fixing ? await ResultCache.open(options.cacheLocation ?? defaultCacheLocation(cwd), cacheVersion()) : undefined;
-  const entries: FileEntry[] = [];
-  for (const filePath of discovery.files) {
-    const entry = readFile(filePath, configs, options, cache);
-    if (entry) entries.push(entry);
+  let entries: FileEntry[];
+  try {
+    entries = await readAll(discovery.files, configs, options, cache, cwd);
+  } catch (error) {
+    cache?.close();
+    throw error;
   }
   const skipped = [
-    ...discovery.ignoredExplicit.map((filePath) => ({ filePath, message: IGNORED_MESSAGE })),
+    ...discovery.ignoredExplicit.map((filePath) => ({ filePath, message: ignoredMessage(filePath, cwd) })),
     ...discovery.outsideRoot.map((filePath) => ({ filePath, message: "File ignored because outside of base path." })),
     ...discovery.unmatchedExplicit.map((filePath) => ({ filePath, message: "File ignored because no matching configuration was supplied." })),
   ];
@@ -204,6 +268,9 @@ export async function lint(options: LintOptions = {}): Promise<LintReport> {
   const unread = discovery.skipped;
   return finish({ cwd, configs, entries, skipped, unread, named, cache, discovered: discovery.files.length, startedAt }, options);
 }
+
+/** ESLint's name for standard input given without --stdin-filename. */
+const TEXT_NAME = "<text>";
 
 /**
  * Lints a text as if it were the file `filePath` (ESLint's `lintText`, behind `--stdin`): its config, registry and
@@ -217,12 +284,13 @@ export async function lintText(text: string, options: LintTextOptions = {}): Pro
   const filePath = options.filePath !== undefined ? resolve(cwd, options.filePath) : undefined;
   const run: Run = { cwd, configs, entries: [], skipped: [], unread: [], named: true, cache: undefined, discovered: 1, startedAt };
   if (filePath !== undefined && options.ignore !== false && isIgnoredPath(filePath, { root: cwd, ignores: configs.root?.config.ignores ?? [], base: configs.root?.baseDir ?? cwd, useIgnores: true })) {
-    run.skipped.push({ filePath, message: IGNORED_MESSAGE });
+    run.skipped.push({ filePath, message: ignoredMessage(filePath, cwd) });
     return finish(run, options);
   }
   const path = filePath ?? resolve(cwd, "__placeholder__.json");
   const entry = readFile(path, configs, options, undefined, Buffer.from(text, "utf8"));
-  const shown = filePath ?? "<text>";
+  const shown = filePath ?? TEXT_NAME;
+  if (filePath === undefined) run.shownAs = (f) => (f === path ? TEXT_NAME : toPosix(relative(cwd, f)));
   if (!entry || entry.outcome.status === "not-ours") {
     const report = await finish(run, options);
     report.results.push(emptyResult(shown));

@@ -1,9 +1,10 @@
 import { createHash } from "node:crypto";
 import { execFileSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
-import { binPath, copyFixture, gitInit, packageDir, runBin, runnerFixtures, tempDir } from "./helpers.js";
+import { binPath, copyFixture, gitInit, packageDir, readCacheFile, repoDir, runBin, runNode, runnerFixtures, tempDir, writeCacheFile } from "./helpers.js";
 
 const version = (JSON.parse(readFileSync(join(packageDir, "package.json"), "utf8")) as { version: string }).version;
 
@@ -156,6 +157,20 @@ describe("formats", () => {
     expect(log.version).toBe("2.1.0");
     expect(log.runs[0]!.results).toHaveLength(2);
   });
+
+  it("--output-file takes /dev/stdout, /dev/null and a named pipe, as ESLint does, and creates nothing under /proc", async () => {
+    // Through a shell pipe, as a user types it: the report arrives on the pipe, byte for byte what stdout would get.
+    const direct = await runBin(["--format", "json"], { cwd });
+    const piped = execFileSync("sh", ["-c", `"${process.execPath}" "${binPath}" --format json --output-file /dev/stdout | cat; exit 0`], { cwd, encoding: "utf8" });
+    expect(piped).toBe(direct.stdout.replace(/\n$/, ""));
+    expect(await runBin(["--output-file", "/dev/null"], { cwd })).toEqual({ code: 1, stdout: "", stderr: "" });
+    const fifo = join(tempDir(), "report.fifo");
+    execFileSync("mkfifo", [fifo]);
+    const reader = execFileSync("sh", ["-c", `cat "${fifo}" & "${process.execPath}" "${binPath}" --format json --output-file "${fifo}"; wait`], { cwd, encoding: "utf8" });
+    expect(reader).toBe(direct.stdout.replace(/\n$/, ""));
+    const proc = await runBin(["--output-file", "/proc/nope/x"], { cwd });
+    expect(proc).toEqual({ code: 2, stdout: "", stderr: "ecrlint: cannot write --output-file /proc/nope/x: no such directory (ENOENT)\n" });
+  });
 });
 
 describe("config errors", () => {
@@ -264,7 +279,24 @@ describe("bad input", () => {
     expect(results.some((x) => x.filePath.endsWith("image.json"))).toBe(false);
     expect(results.find((x) => x.filePath.endsWith("binary.json"))!.messages).toEqual([expect.objectContaining({ severity: 1, message: expect.stringMatching(/^File not linted: it holds NUL bytes/) })]);
     const huge = results.find((x) => x.filePath.endsWith("huge.json"))!;
-    expect(huge.messages).toEqual([expect.objectContaining({ severity: 1, message: "File not linted: 5.0 MB is over the 5.0 MB limit for policy files." })]);
+    expect(huge.messages).toEqual([{ ruleId: "@ecrlint/valid-policy", severity: 2, message: "File not linted: 5.0 MB is over the 5.0 MB limit for policy files.", line: 1, column: 1, messageId: "ecrlintNotLinted" }]);
+  });
+
+  it("a policy too large to check fails the run as in ESLint, even without --max-warnings; valid-policy off silences it in both", async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "registry-policy.json"), `{"Version": "2012-10-17", "Statement": [], "Padding": "${"x".repeat(5 * 1024 * 1024)}"}`);
+    gitInit(dir);
+    const pluginUrl = JSON.stringify(pathToFileURL(join(repoDir, "packages", "eslint-plugin", "dist", "index.js")).href);
+    writeFileSync(join(dir, "eslint.config.mjs"), `import ecrlint from ${pluginUrl};\nexport default [...ecrlint.configs.recommended];\n`);
+    const eslint = (args: string[]) => runNode([join(repoDir, "node_modules", "eslint", "bin", "eslint.js"), "--format", "json", ...args, "registry-policy.json"], { cwd: dir });
+    const summary = (r: { code: number | null; stdout: string }) => ({ code: r.code, messages: (JSON.parse(r.stdout) as { messages: object[] }[])[0]!.messages });
+    const ours = await runBin(["--format", "json", "registry-policy.json"], { cwd: dir });
+    expect(summary(ours)).toEqual(summary(await eslint([])));
+    expect(summary(ours).code).toBe(1);
+    const off = ["--rule", "@ecrlint/valid-policy: off"];
+    const oursOff = await runBin(["--format", "json", ...off, "registry-policy.json"], { cwd: dir });
+    expect(summary(oursOff)).toEqual(summary(await eslint(off)));
+    expect(summary(oursOff)).toEqual({ code: 0, messages: [] });
   });
 });
 
@@ -303,7 +335,7 @@ describe("discovery", () => {
     expect(JSON.parse(r.stdout)).toEqual([
       expect.objectContaining({
         filePath: join(dir, "generated", "policy.json"),
-        messages: [{ ruleId: null, fatal: false, severity: 1, message: 'File ignored because of a matching ignore pattern. Use "--no-ignore" to disable file ignore settings.' }],
+        messages: [{ ruleId: null, fatal: false, severity: 1, message: 'File ignored because of a matching ignore pattern. Use "--no-ignore" to disable file ignore settings or use "--no-warn-ignored" to suppress this warning.' }],
         warningCount: 1,
       }),
     ]);
@@ -464,13 +496,11 @@ describe("--cache", () => {
     expect(first.stdout).toBe((await runBin(["--format", "json"], { cwd: dir })).stdout);
     expect(existsSync(cacheFile)).toBe(true);
     // Plant a finding in the cache: if it shows up, the second run read the cache instead of linting.
-    const cache = JSON.parse(readFileSync(cacheFile, "utf8")) as { version: string; entries: Record<string, { content: string; settings: string; check: string; outcome: { messages: unknown[] } }> };
+    const cache = readCacheFile(cacheFile);
     const clean = join(dir, "policies", "registry-policy.json");
     // An entry whose check still matches (as a later run would have written it) is trusted: the finding shows up.
-    const entry = cache.entries[clean]!;
-    entry.outcome.messages.push({ ruleId: "@ecrlint/no-duplicate-sid", severity: 2, message: "planted", line: 1, column: 1 });
-    entry.check = createHash("sha1").update([cache.version, clean, entry.content, entry.settings, JSON.stringify(entry.outcome)].join("\u0000")).digest("hex");
-    writeFileSync(cacheFile, JSON.stringify(cache));
+    (cache.entries[clean]!.outcome.messages as unknown[]).push({ ruleId: "@ecrlint/no-duplicate-sid", severity: 2, message: "planted", line: 1, column: 1 });
+    writeCacheFile(cacheFile, cache, true);
     const second = await runBin(["--cache", "--format", "json"], { cwd: dir });
     expect(second.stdout).toContain("planted");
     writeFileSync(join(dir, ".ecrlintrc.json"), readFileSync(join(dir, ".ecrlintrc.json"), "utf8").replace('"warn"', '"error"'));
@@ -481,20 +511,72 @@ describe("--cache", () => {
     expect(third.stdout).toBe(without.stdout);
   });
 
+  it("reads a file again when its content changes, even at the same size and with the old modification time", async () => {
+    const dir = copyFixture("basic");
+    const file = join(dir, "policies", "registry-policy.json");
+    await runBin(["--cache"], { cwd: dir });
+    const before = statSync(file);
+    // The same number of bytes, an invalid Effect, and the times put back: the inode change time still tells.
+    const text = readFileSync(file, "utf8");
+    expect(text).toContain('"Allow"');
+    const changed = text.replace('"Allow"', '"Alxow"');
+    writeFileSync(file, changed);
+    utimesSync(file, before.atime, before.mtime);
+    const warm = await runBin(["--cache", "--format", "json"], { cwd: dir });
+    const cold = await runBin(["--format", "json"], { cwd: dir });
+    expect(warm.stdout).toContain("Alxow");
+    expect(warm.stdout).toBe(cold.stdout);
+  });
+
+  it("keeps only the files of the run, and leaves the cache file untouched when nothing changed", async () => {
+    const dir = copyFixture("basic");
+    const cacheFile = join(dir, ".ecrlintcache");
+    await runBin(["--cache"], { cwd: dir });
+    const written = statSync(cacheFile);
+    const { entries } = readCacheFile(cacheFile);
+    // Every file the run read has an entry, the JSON that is not ours too (so that it is not read again).
+    expect(Object.keys(entries).length).toBeGreaterThan(3);
+    await runBin(["--cache"], { cwd: dir });
+    expect(statSync(cacheFile).mtimeMs).toBe(written.mtimeMs);
+    expect(readdirSync(dir).filter((name) => name.endsWith(".tmp"))).toEqual([]);
+    const gone = Object.keys(entries).find((path) => path.endsWith("wrong-region.json"))!;
+    rmSync(gone);
+    await runBin(["--cache"], { cwd: dir });
+    expect(Object.keys(readCacheFile(cacheFile).entries).sort()).toEqual(Object.keys(entries).filter((path) => path !== gone).sort());
+  });
+
   it("an edited or wrong-shaped entry is discarded, never trusted nor a crash", async () => {
     const dir = copyFixture("basic");
     const cacheFile = join(dir, ".ecrlintcache");
     const clean = await runBin(["--format", "json"], { cwd: dir });
     await runBin(["--cache"], { cwd: dir });
-    const cache = JSON.parse(readFileSync(cacheFile, "utf8")) as { entries: Record<string, { outcome: Record<string, unknown> }> };
-    const [first, second, third] = Object.keys(cache.entries).sort();
+    const cache = readCacheFile(cacheFile);
+    const ours = Object.keys(cache.entries).filter((path) => cache.entries[path]!.outcome.status === "ours").sort();
     // Hides the finding of wrong-region.json without touching the source; breaks the shape of the others.
-    const flaggedEntry = Object.entries(cache.entries).find(([path]) => path.endsWith("wrong-region.json"))![1];
-    flaggedEntry.outcome.messages = [];
-    for (const path of [first, second, third]) if (!path!.endsWith("wrong-region.json")) cache.entries[path!]!.outcome = { status: "ours", messages: "not a list" };
-    writeFileSync(cacheFile, JSON.stringify(cache));
+    cache.entries[ours.find((path) => path.endsWith("wrong-region.json"))!]!.outcome.messages = [];
+    for (const path of ours) if (!path.endsWith("wrong-region.json")) cache.entries[path]!.outcome = { status: "ours", messages: "not a list" };
+    writeCacheFile(cacheFile, cache);
     const run = await runBin(["--cache", "--format", "json"], { cwd: dir });
     expect({ code: run.code, stderr: run.stderr, stdout: run.stdout }).toEqual({ code: clean.code, stderr: "", stdout: clean.stdout });
+    // The same, signed as a run would have: the shape check still refuses what would crash the runner.
+    const signed = readCacheFile(cacheFile);
+    for (const path of ours) signed.entries[path]!.outcome = { status: "ours", messages: "not a list" };
+    writeCacheFile(cacheFile, signed, true);
+    const again = await runBin(["--cache", "--format", "json"], { cwd: dir });
+    expect({ code: again.code, stderr: again.stderr, stdout: again.stdout }).toEqual({ code: clean.code, stderr: "", stdout: clean.stdout });
+  });
+
+  it("a cache that is not ours, or truncated mid-line, is an empty one", async () => {
+    const dir = copyFixture("basic");
+    const cacheFile = join(dir, ".ecrlintcache");
+    const clean = await runBin(["--format", "json"], { cwd: dir });
+    await runBin(["--cache"], { cwd: dir });
+    const text = readFileSync(cacheFile, "utf8");
+    for (const damaged of [text.slice(0, Math.floor(text.length / 2)), '{"version": ', "", JSON.stringify({ version: "x", entries: {} })]) {
+      writeFileSync(cacheFile, damaged);
+      const run = await runBin(["--cache", "--format", "json"], { cwd: dir });
+      expect({ code: run.code, stderr: run.stderr, stdout: run.stdout }).toEqual({ code: clean.code, stderr: "", stdout: clean.stdout });
+    }
   });
 });
 
