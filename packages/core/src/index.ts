@@ -90,7 +90,7 @@ export { field } from "./model/other-kinds.js";
 export type { PullThroughCacheRule, ReplicationConfiguration, ReplicationDestination, ReplicationRule, RepositoryCreationTemplate } from "./model/other-kinds.js";
 
 // ARNs, partitions, Regions and the action catalog, as data.
-export { ACCOUNT_ID, arnSegmentOffsets, missingArnSegments, parseArn, REPOSITORY_NAME, type Arn, type MiddleSegment } from "./arn.js";
+export { ACCOUNT_ID, arnSegmentOffsets, missingArnSegments, parseArn, REPOSITORY_NAME, type Arn, type ArnSegment } from "./arn.js";
 export { isPartition, isRegionInPartition, PARTITIONS, partitionOfRegion, regionStatus, suggestRegion } from "./partitions.js";
 export { closest } from "./did-you-mean.js";
 export { hasWildcard } from "./wildcard.js";
