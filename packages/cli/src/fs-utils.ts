@@ -18,7 +18,14 @@ export async function makeDirectories(dir: string): Promise<void> {
     missing.push(d);
     if (dirname(d) === d) break;
   }
-  for (const d of missing.reverse()) await mkdir(d);
+  for (const d of missing.reverse()) {
+    try {
+      await mkdir(d);
+    } catch (error) {
+      // Another process made it meanwhile (two tasks of one `turbo run` writing reports into one new folder).
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST" || !(await stat(d)).isDirectory()) throw error;
+    }
+  }
 }
 
 /**
