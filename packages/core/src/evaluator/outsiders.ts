@@ -3,6 +3,7 @@ import { PARTITIONS } from "../partitions.js";
 import { withStatements, type CompiledCondition, type CompiledPolicy, type CompiledStatement } from "./compile.js";
 import { conditionHolds, coversAction, failsWithoutKeys, NO_CONTEXT } from "./evaluate.js";
 import { DEFAULT_ANALYSIS_STEPS, TOO_COMPLEX, WorkBudget } from "./budget.js";
+import { resourcePatternsOverlap } from "./match.js";
 import { parseCaller, principalAccount } from "./principal.js";
 import { conditionGlobs, EmptyQueryError, queryPolicy } from "./query.js";
 import type { ContextValue, PrincipalKind, QueryWitness } from "./types.js";
@@ -379,7 +380,19 @@ function actionClasses(allow: CompiledStatement, denies: readonly CompiledStatem
  */
 function denialsOf(allow: CompiledStatement, denies: readonly CompiledStatement[], trust: Trust): CompiledStatement[] {
   const actions = ecrCatalog().actions.map((a) => a.name.toLowerCase()).filter((a) => coversAction(allow, a));
-  return denies.filter((d) => d.defects.length === 0 && !namesInsidersOnly(d, trust) && actions.some((a) => coversAction(d, a)));
+  return denies.filter((d) => d.defects.length === 0 && !namesInsidersOnly(d, trust) && actions.some((a) => coversAction(d, a)) && resourcesMayMeet(allow, d));
+}
+
+/**
+ * Whether some resource can match a Resource pattern of both statements. A Deny whose repositories the Allow never
+ * names cannot cancel it, so neither its keys nor its patterns need to join the Allow's search. Kept whenever it
+ * cannot be told (NotResource, no Resource, policy variables).
+ */
+function resourcesMayMeet(allow: CompiledStatement, deny: CompiledStatement): boolean {
+  const a = allow.resource;
+  const d = deny.resource;
+  if (!a || !d || a.negated || d.negated || ![...a.patterns, ...d.patterns].every((t) => t.isStatic)) return true;
+  return a.patterns.some((x) => d.patterns.some((y) => resourcePatternsOverlap(x.source, y.source)));
 }
 
 /**

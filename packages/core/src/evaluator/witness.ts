@@ -433,12 +433,21 @@ export function classWitnesses(options: WitnessOptions): WitnessResult {
 function search(options: WitnessOptions, globKeys: readonly string[], maxStates: number, budget: WorkBudget): WitnessResult {
   const shape = shapeNfa(options.shape);
   const globs = options.globs.map((g, i) => compileGlobSpec(g, globKeys[i]!));
+  let globSets = globs.map((g) => internGlobSet(g, g.never ? [] : globClose(g, [0])));
+  // The prefix is outside the shape (which describes what follows it); only the globs read it.
+  for (const ch of options.prefix ?? "") {
+    const slot = slotOf(ch);
+    globSets = globs.map((g, i) => globStep(g, globSets[i]!, ch, slot));
+  }
 
-  // Characters outside every glob only differ by the shape's classes, so one representative per class pattern is enough.
+  // Characters outside every glob only differ by the shape's classes, so one representative per class pattern is
+  // enough. A glob's positions never go back, so after the prefix only the tokens from its first position on can
+  // still read a character: a registry's ARN prefix (`arn:aws:ecr:…:repository/`) adds no letters to the alphabet.
   const patternChars = new Set<string>();
   let needColon = false;
-  for (const g of globs) {
-    for (const tok of g.tokens) {
+  for (const [i, g] of globs.entries()) {
+    const from = g.sets.sets[globSets[i]!]![0] ?? g.tokens.length;
+    for (const tok of g.tokens.slice(from)) {
       if (tok.t === "c") {
         patternChars.add(tok.c);
         if (g.ignoreCase) patternChars.add(tok.c.toUpperCase());
@@ -462,12 +471,6 @@ function search(options: WitnessOptions, globKeys: readonly string[], maxStates:
   for (const c of shape.literals) if (!alphabet.includes(c)) alphabet.push(c);
 
   const shapeSet = shapeClose(shape, [shape.start]);
-  let globSets = globs.map((g) => internGlobSet(g, g.never ? [] : globClose(g, [0])));
-  // The prefix is outside the shape (which describes what follows it); only the globs read it.
-  for (const ch of options.prefix ?? "") {
-    const slot = slotOf(ch);
-    globSets = globs.map((g, i) => globStep(g, globSets[i]!, ch, slot));
-  }
   const alphabetSlots = alphabet.map(slotOf);
 
   const witnesses = new Map<string, ClassWitness>();
