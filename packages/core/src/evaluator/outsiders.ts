@@ -304,7 +304,7 @@ interface Settings {
  * (optionally) a named value. Settings under which every condition on the key comes out alike are one case: only
  * what the conditions tell apart is combined (a key read through a policy variable elsewhere is kept whole).
  */
-function settingsFor(statements: readonly CompiledStatement[], trust: Trust, taken: ReadonlySet<string>, budget: WorkBudget): Settings {
+function settingsFor(statements: readonly CompiledStatement[], trust: Trust, taken: ReadonlySet<string>, budget: WorkBudget, known: Map<string, KeySettings>): Settings {
   const used = new Map<string, { text: string; conditions: CompiledCondition[] }>();
   const variables = new Set<string>();
   for (const s of statements) {
@@ -320,23 +320,44 @@ function settingsFor(statements: readonly CompiledStatement[], trust: Trust, tak
   const insiderOrgs = trust.tryNamedValues ? trust.orgs : new Set([...trust.orgs, ...orgsNamedIn(statements)]);
   const choices: [string, Setting[]][] = [];
   for (const [key, { text: keyText, conditions }] of used) {
-    const kind = PINNING_KEYS.get(key)!;
-    const settings: Setting[] = [];
-    if (kind === "false") settings.push({ absent: false, value: "false" });
-    else {
-      settings.push({ absent: true });
-      if (kind !== "absent-only") {
-        settings.push({ absent: false, value: freshValue(kind, taken) });
-        settings.push(...patternValues(kind, conditions, insiderGlobs(kind, trust.accounts, insiderOrgs, conditions), budget, reasons, keyText));
-        if (trust.tryNamedValues) {
-          const values = conditions.flatMap((c) => c.values.map((t) => t.source));
-          for (const v of untrustedNamedValues(kind, values, trust)) settings.push({ absent: false, value: v, shown: `${keyText} = ${typeof v === "string" ? v : v.join(", ")}` });
-        }
-      }
+    const whole = variables.has(key) || conditions.some((c) => c.values.some((t) => !t.isStatic));
+    // What the settings of a key depend on: the same conditions on it in another Allow's search get the same ones.
+    const id = JSON.stringify([keyText, whole, [...insiderOrgs].sort(), conditions.map((c) => [c.operatorText, c.values.map((t) => t.source)])]);
+    let entry = known.get(id);
+    if (!entry) {
+      const own: string[] = [];
+      entry = { settings: keySettings(key, keyText, conditions, whole, trust, insiderOrgs, taken, budget, own), reasons: own };
+      // A search cut short by the budget is not an answer to share.
+      if (!budget.exhausted) known.set(id, entry);
     }
-    choices.push([keyText, variables.has(key) || conditions.some((c) => c.values.some((t) => !t.isStatic)) ? settings : distinctSettings(key, conditions, settings)]);
+    reasons.push(...entry.reasons);
+    choices.push([keyText, entry.settings]);
   }
   return { choices, total: choices.reduce((n, [, s]) => n * s.length, 1), reasons };
+}
+
+/** The settings of one pinning key, and why they may not cover every case. */
+interface KeySettings {
+  settings: Setting[];
+  reasons: string[];
+}
+
+function keySettings(key: string, keyText: string, conditions: CompiledCondition[], whole: boolean, trust: Trust, insiderOrgs: ReadonlySet<string>, taken: ReadonlySet<string>, budget: WorkBudget, reasons: string[]): Setting[] {
+  const kind = PINNING_KEYS.get(key)!;
+  const settings: Setting[] = [];
+  if (kind === "false") settings.push({ absent: false, value: "false" });
+  else {
+    settings.push({ absent: true });
+    if (kind !== "absent-only") {
+      settings.push({ absent: false, value: freshValue(kind, taken) });
+      settings.push(...patternValues(kind, conditions, insiderGlobs(kind, trust.accounts, insiderOrgs, conditions), budget, reasons, keyText));
+      if (trust.tryNamedValues) {
+        const values = conditions.flatMap((c) => c.values.map((t) => t.source));
+        for (const v of untrustedNamedValues(kind, values, trust)) settings.push({ absent: false, value: v, shown: `${keyText} = ${typeof v === "string" ? v : v.join(", ")}` });
+      }
+    }
+  }
+  return whole ? settings : distinctSettings(key, conditions, settings);
 }
 
 /** One setting per way the conditions on `key` come out (the first, so absent and fresh values before named ones). */
@@ -456,6 +477,7 @@ export function searchOutsiderAccess(policy: CompiledPolicy, query: OutsiderQuer
   const taken = policyStrings(policy);
   const denies = policy.statements.filter((s) => s.effect === "Deny");
   const search: OutsiderSearch = { found: [], tooComplex: [], inconclusive: [] };
+  const known = new Map<string, KeySettings>();
   for (const allow of policy.statements) {
     if (allow.effect !== "Allow" || allow.defects.length > 0 || namesInsidersOnly(allow, trust)) continue;
     if (budget.exhausted) {
@@ -463,7 +485,7 @@ export function searchOutsiderAccess(policy: CompiledPolicy, query: OutsiderQuer
       continue;
     }
     const against = denialsOf(allow, denies, trust);
-    const settings = settingsFor([allow, ...against], trust, taken, budget);
+    const settings = settingsFor([allow, ...against], trust, taken, budget, known);
     const grant = withStatements(policy, (s) => s === allow || against.includes(s));
     const outcome = searchGrant(grant, allow, actionClasses(allow, against), settings, { kinds, excludeAccounts: [...trust.accounts] }, budget);
     if (outcome.access) search.found.push(outcome.access);
