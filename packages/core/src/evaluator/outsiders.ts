@@ -4,7 +4,7 @@ import { withStatements, type CompiledCondition, type CompiledPolicy, type Compi
 import { conditionHolds, coversAction, failsWithoutKeys, NO_CONTEXT } from "./evaluate.js";
 import { DEFAULT_ANALYSIS_STEPS, TOO_COMPLEX, WorkBudget } from "./budget.js";
 import { resourcePatternsOverlap } from "./match.js";
-import { parseCaller, principalAccount } from "./principal.js";
+import { parseCaller, principalAccount, type PrincipalEntry } from "./principal.js";
 import { conditionGlobs, EmptyQueryError, queryPolicy } from "./query.js";
 import type { ContextValue, PrincipalKind, QueryWitness } from "./types.js";
 import { alt, ANY_CHAR, classWitnesses, cls, DIGIT, lit, plus, repeat, seq, star, type GlobSpec, type Shape } from "./witness.js";
@@ -401,7 +401,30 @@ function actionClasses(allow: CompiledStatement, denies: readonly CompiledStatem
  */
 function denialsOf(allow: CompiledStatement, denies: readonly CompiledStatement[], trust: Trust): CompiledStatement[] {
   const actions = ecrCatalog().actions.map((a) => a.name.toLowerCase()).filter((a) => coversAction(allow, a));
-  return denies.filter((d) => d.defects.length === 0 && !namesInsidersOnly(d, trust) && actions.some((a) => coversAction(d, a)) && resourcesMayMeet(allow, d));
+  return denies.filter((d) => d.defects.length === 0 && !namesInsidersOnly(d, trust) && actions.some((a) => coversAction(d, a)) && resourcesMayMeet(allow, d) && principalsMayMeet(allow, d));
+}
+
+/**
+ * Whether some caller can match a Principal entry of both statements: a Deny of other accounts' principals cannot
+ * cancel the Allow, whatever its conditions. An account, a user or role in it, or an IAM or STS ARN in it matches
+ * only callers of that account; a service, federated or canonical-user value only that caller (REFERENCE §6).
+ * Kept whenever it cannot be told (NotPrincipal, `*`, an ARN with no account).
+ */
+function principalsMayMeet(allow: CompiledStatement, deny: CompiledStatement): boolean {
+  const a = allow.principal;
+  const d = deny.principal;
+  if (!a || !d || a.negated || d.negated) return true;
+  return a.entries.some((x) => d.entries.some((y) => entriesMayMeet(x, y)));
+}
+
+function entriesMayMeet(x: PrincipalEntry, y: PrincipalEntry): boolean {
+  if (x.kind === "any" || y.kind === "any") return true;
+  if (x.kind === "never" || y.kind === "never") return false;
+  if (x.kind === "value" || y.kind === "value") return x.kind === "value" && y.kind === "value" && x.callerKind === y.callerKind && x.value === y.value;
+  const accountOf = (e: PrincipalEntry & { kind: "account" | "named" | "exact-arn" }) => (e.kind === "exact-arn" ? principalAccount(e.arn) : e.account);
+  const ax = accountOf(x);
+  const ay = accountOf(y);
+  return ax === undefined || ay === undefined || ax === ay;
 }
 
 /**
