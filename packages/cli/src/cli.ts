@@ -243,7 +243,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (args.outputFile !== undefined) {
       const target = resolve(io.cwd, args.outputFile);
       try {
-        await writeFileInPlace(target, text);
+        await writeFileInPlace(target, text, { devices: true });
       } catch (error) {
         throw new EcrlintError("io", `cannot write --output-file ${args.outputFile}: ${describeWriteError(error)}`, target);
       }

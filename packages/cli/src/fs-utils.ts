@@ -24,11 +24,17 @@ export async function makeDirectories(dir: string): Promise<void> {
 /**
  * Writes a file where it is, as ESLint's `--fix` does: through a symlink to its target, into the same inode, so
  * the owner, the mode and every hard link stay as they were; a file the user may not write fails with EACCES
- * instead of being replaced. Only a regular file (or a new one) is written.
+ * instead of being replaced. Only a regular file (or a new one) is written, unless `devices` allows a character
+ * device or a FIFO: a report may go to `/dev/stdout`, `/dev/null` or a named pipe, as ESLint's `--output-file`
+ * allows; a fix never does.
  */
-export async function writeFileInPlace(path: string, content: string | Buffer): Promise<void> {
+export async function writeFileInPlace(path: string, content: string | Uint8Array, { devices = false }: { devices?: boolean } = {}): Promise<void> {
   try {
     const info = await stat(path);
+    if (devices && (info.isCharacterDevice() || info.isFIFO())) {
+      await writeFile(path, content);
+      return;
+    }
     if (!info.isFile()) throw Object.assign(new Error(`${path} is not a regular file`), { code: "ENOTREG" });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;

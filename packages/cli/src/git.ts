@@ -2,6 +2,7 @@ import { execFile } from "node:child_process";
 import { existsSync, readFileSync, realpathSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { promisify } from "node:util";
+import { CONFIG_FILE_NAMES, MAX_CONFIG_BYTES, readTextFile } from "@ecrlint/core";
 import { usageError } from "./errors.js";
 
 const run = promisify(execFile);
@@ -12,10 +13,47 @@ async function git(cwd: string, args: string[]): Promise<string> {
 }
 
 /**
- * Files changed since `ref`, as absolute paths: compared with the merge base of `ref` and HEAD (what a pull request
- * changes, not what `ref` gained meanwhile), including uncommitted and untracked files; deleted files are left out.
+ * How to get a ref that a shallow clone lacks. A branch can be fetched by name; a commit relative to HEAD
+ * (`HEAD~3`, `main^`) or a commit id cannot, and needs more history instead.
  */
-export async function changedFiles(cwd: string, ref: string): Promise<Set<string>> {
+async function fetchHint(cwd: string, ref: string): Promise<string> {
+  const fullHistory = "or check out with full history (actions/checkout fetch-depth: 0)";
+  if (/(?:[~^]\d*|@\{[^}]*\})$/u.test(ref)) {
+    const steps = [...ref.matchAll(/[~^](\d*)/gu)].reduce((n, m) => n + (m[1] ? Number(m[1]) : 1), 0);
+    return `fetch more history (git fetch --deepen=${Math.max(steps, 1)}, or git fetch --unshallow), ${fullHistory}`;
+  }
+  if (/^[0-9a-f]{7,64}$/iu.test(ref)) return `fetch more history (git fetch --unshallow), ${fullHistory}`;
+  const branch = ref.replace(/^origin\//u, "");
+  const valid = await git(cwd, ["check-ref-format", "--branch", branch]).then(() => true, () => false);
+  if (!valid) return `fetch more history (git fetch --unshallow), ${fullHistory}`;
+  return `fetch it first (git fetch origin ${branch}), ${fullHistory}`;
+}
+
+/** What changed since a ref, for `--changed-since`. */
+export interface Changes {
+  /** Files changed, added or untracked, as absolute paths (deleted ones are not there to lint). */
+  files: Set<string>;
+  /**
+   * Folders whose ecrlint config was added, edited, deleted or renamed away (a package.json counts when either
+   * side has an "ecrlint" key): every file governed from there may now have another resolved config.
+   */
+  configDirs: Set<string>;
+}
+
+/** The folder a config governs: `.config/ecrlintrc.json` speaks for the folder that holds `.config`. */
+function governedFolder(top: string, repoPath: string): string | undefined {
+  const parts = repoPath.split("/");
+  const name = parts.length >= 2 && parts[parts.length - 2] === ".config" ? `.config/${parts[parts.length - 1]}` : parts[parts.length - 1]!;
+  if (!CONFIG_FILE_NAMES.includes(name)) return undefined;
+  return resolve(top, ...parts.slice(0, parts.length - name.split("/").length));
+}
+
+/**
+ * Files changed since `ref`, as absolute paths: compared with the merge base of `ref` and HEAD (what a pull request
+ * changes, not what `ref` gained meanwhile), including uncommitted and untracked files; and the folders whose config
+ * changed, deleted configs included.
+ */
+export async function changedFiles(cwd: string, ref: string): Promise<Changes> {
   let top: string;
   try {
     top = (await git(cwd, ["rev-parse", "--show-toplevel"])).trim();
@@ -26,9 +64,7 @@ export async function changedFiles(cwd: string, ref: string): Promise<Set<string
   try {
     await git(cwd, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]);
   } catch {
-    if (await shallow()) {
-      throw usageError(`--changed-since: unknown git ref "${ref}" in this shallow clone; fetch it first (git fetch origin ${ref.replace(/^origin\//u, "")}), or check out with full history (actions/checkout fetch-depth: 0)`);
-    }
+    if (await shallow()) throw usageError(`--changed-since: unknown git ref "${ref}" in this shallow clone; ${await fetchHint(cwd, ref)}`);
     throw usageError(`--changed-since: unknown git ref "${ref}"`);
   }
   let base: string;
@@ -41,11 +77,27 @@ export async function changedFiles(cwd: string, ref: string): Promise<Set<string
       : "the histories are unrelated";
     throw usageError(`--changed-since: the merge base of "${ref}" and HEAD is missing: ${hint}`);
   }
-  const diff = await git(top, ["diff", "--name-only", "-z", "--no-renames", "--diff-filter=d", base, "--"]);
+  // --no-renames: a config renamed away is its deletion, which changes the config of every file it governed.
+  const diff = await git(top, ["diff", "--name-status", "-z", "--no-renames", base, "--"]);
   const untracked = await git(top, ["ls-files", "--others", "--exclude-standard", "-z"]);
-  const files = new Set<string>();
-  for (const name of `${diff}\0${untracked}`.split("\0")) if (name) files.add(resolve(top, name));
-  return files;
+  const changes: Changes = { files: new Set(), configDirs: new Set() };
+  const fields = diff.split("\0");
+  const touched: [string, boolean][] = [];
+  for (let i = 0; i + 1 < fields.length; i += 2) touched.push([fields[i + 1]!, fields[i] === "D"]);
+  for (const name of untracked.split("\0")) if (name) touched.push([name, false]);
+  for (const [name, deleted] of touched) {
+    const filePath = resolve(top, name);
+    if (!deleted) changes.files.add(filePath);
+    const folder = governedFolder(top, name);
+    if (folder === undefined) continue;
+    if (name.split("/").pop() === "package.json") {
+      const before = await git(top, ["show", `${base}:${name}`]).catch(() => "");
+      const after = deleted ? undefined : readTextFile(filePath, { maxBytes: MAX_CONFIG_BYTES });
+      if (!before.includes('"ecrlint"') && !(after?.ok === true && after.text.includes('"ecrlint"'))) continue;
+    }
+    changes.configDirs.add(folder);
+  }
+  return changes;
 }
 
 /** The repository root (the nearest folder with `.git`), for paths in SARIF and GitHub annotations. */

@@ -1,5 +1,5 @@
 import { ConfigCommentParser } from "@eslint/plugin-kit";
-import { RULE_PREFIX, type JsonProgram, type LintMessage, type RuleSetting } from "@ecrlint/core";
+import { closest, RULE_PREFIX, type JsonProgram, type LintMessage, type RuleSetting } from "@ecrlint/core";
 import { EcrlintError } from "./errors.js";
 import { knownRules, severityOf, validateRuleSettings } from "./rules-config.js";
 
@@ -75,7 +75,21 @@ export function parseRuleOption(text: string): Record<string, RuleSetting> {
     if (severityOf(setting) === 0 && !VALID_SEVERITIES.has(Array.isArray(setting) ? setting[0] : setting)) {
       throw new EcrlintError("usage", `--rule: ${id}: expected a severity of "off", 0, "warn", 1, "error", or 2`);
     }
-    out[id.startsWith(RULE_PREFIX) ? id.slice(RULE_PREFIX.length) : id] = setting;
+    const ours = ourRuleId(id);
+    if (ours !== undefined) out[ours] = setting;
   }
   return out;
+}
+
+/**
+ * The ecrlint rule a `--rule` id names, or undefined when it is not ours: `@ecrlint/<id>`, or a bare id that is an
+ * ecrlint rule or close to one (a misspelling, then reported with a did-you-mean). ESLint's core rules (`semi`) and
+ * other plugins' (`jsonc/indent`) are ESLint's business, as for ESLint running rules on files they do not apply to,
+ * so one `--rule` list serves both commands.
+ */
+function ourRuleId(id: string): string | undefined {
+  if (id.startsWith(RULE_PREFIX)) return id.slice(RULE_PREFIX.length);
+  if (id.includes("/")) return undefined;
+  const known = knownRules();
+  return known.has(id) || closest(id, known.keys(), 4) !== undefined ? id : undefined;
 }

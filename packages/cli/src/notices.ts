@@ -59,7 +59,7 @@ const files = (n: number, verb: [string, string]) => `${n} policy file${n === 1 
  * and how to declare the registry: an entry whose values are those the files' own ARNs agree on, else placeholders
  * the config schema rejects, in the config file that already exists.
  */
-export function unknownRegistryNotice(entries: FileEntry[], cwd: string): RunNotice | undefined {
+export function unknownRegistryNotice(entries: FileEntry[], cwd: string, shownAs: (filePath: string) => string = (f) => toPosix(relative(cwd, f))): RunNotice | undefined {
   const ours = entries.filter((e) => e.outcome.status === "ours" && e.context);
   const unknown = ours.filter((e) => e.context!.registry.source === "unknown");
   // A registry the config declares without an account or a Region is the user's choice; one read from folder names is not.
@@ -70,7 +70,7 @@ export function unknownRegistryNotice(entries: FileEntry[], cwd: string): RunNot
   if (concerned.length === 0) return undefined;
   const paths = concerned.map((e) => e.filePath);
   const n = paths.length;
-  const listed = paths.slice(0, MAX_LISTED_FILES).map((f) => toPosix(relative(cwd, f)));
+  const listed = paths.slice(0, MAX_LISTED_FILES).map(shownAs);
   const more = n > MAX_LISTED_FILES ? ` and ${n - MAX_LISTED_FILES} more` : "";
 
   const sentences: string[] = [];

@@ -1,7 +1,8 @@
-import { decodeText, declaredKindForFile, mightBeEcrFile, readTextFile, registryForFile, trustFromConfig, type TextEncodingName, type TextFileResult } from "@ecrlint/core";
+import { decodeText, declaredKindForFile, FILE_PROBLEM_RULE as NOT_LINTED_RULE, type Severity, mightBeEcrFile, readTextFile, registryForFile, trustFromConfig, type TextEncodingName, type TextFileResult } from "@ecrlint/core";
 import { hashText, type ResultCache } from "./cache.js";
 import type { Configs } from "./configs.js";
 import { fixSource, lintSource, type SourceContext, type SourceOutcome } from "./lint-source.js";
+import type { ResolvedRules } from "./rules-config.js";
 import { timeFile } from "./timing.js";
 import type { LintOptions } from "./types.js";
 
@@ -32,7 +33,7 @@ export interface FileEntry {
   /** The text as read, without BOM. */
   text: string;
   context?: SourceContext;
-  outcome: SourceOutcome | { status: "too-large"; bytes: number } | Unlinted;
+  outcome: SourceOutcome | { status: "too-large"; bytes: number; severity: Severity | 0 } | Unlinted;
   /** The text after fixes, when fixing changed it. */
   output?: string;
   /** With `output`: the outcome of the text as read, reported instead when the fixed text cannot be written. */
@@ -56,6 +57,15 @@ function fromBuffer(buffer: Buffer, maxBytes: number): TextFileResult {
 }
 
 /**
+ * How a policy too large to check is reported: under `valid-policy` at its level, as the ESLint plugin reports it, so
+ * both agree (an error in the shared configs: a policy nobody checked must fail the run, never pass it with a
+ * warning only `--max-warnings 0` would catch); nothing when the user turned `valid-policy` off.
+ */
+function notLintedSeverity(rules: ResolvedRules): Severity | 0 {
+  return rules.single.find((r) => r.rule.id === NOT_LINTED_RULE)?.severity ?? 0;
+}
+
+/**
  * Reads one file and lints it alone (single-file rules, cross-file facts, fixes), or returns undefined for a file
  * that is not ours or that a nested config ignores. The text's marker test runs here, once: the parser behind
  * `lintSource` trusts it. An unchanged file's outcome comes from the cache.
@@ -72,8 +82,8 @@ export function readFile(filePath: string, configs: Configs, options: LintOption
   if (!mightBeEcrFile(text)) return undefined;
   const loaded = configs.forFile(filePath);
   if (options.ignore !== false && configs.ignores(loaded, filePath)) return undefined;
-  if (!read.ok) return { filePath, bom, encoding, text: "", outcome: { status: "too-large", bytes: read.bytes ?? MAX_FILE_BYTES + 1 } };
   const rules = configs.rules(loaded);
+  if (!read.ok) return { filePath, bom, encoding, text: "", outcome: { status: "too-large", bytes: read.bytes ?? MAX_FILE_BYTES + 1, severity: notLintedSeverity(rules) } };
   const declared = declaredKindForFile(filePath, loaded);
   const context: SourceContext = {
     filePath,

@@ -1,6 +1,8 @@
-import type { LintMessage, ProjectRelation } from "@ecrlint/core";
+import { basename, dirname, sep } from "node:path";
+import { FILE_PROBLEM_RULE, NOT_LINTED_MESSAGE_ID, RULE_PREFIX, type LintMessage, type ProjectRelation } from "@ecrlint/core";
 import { applyRelations } from "./project.js";
 import { applyDirectives } from "./directives.js";
+import type { Changes } from "./git.js";
 import { MAX_FILE_BYTES, type FileEntry } from "./read-file.js";
 import type { LintOptions, LintResult, SuppressedLintMessage } from "./types.js";
 
@@ -45,15 +47,37 @@ export function warningResult(filePath: string, message: string): LintResult {
   return finishResult(result, undefined);
 }
 
+const within = (dir: string, path: string) => path === dir || path.startsWith(dir.endsWith(sep) ? dir : dir + sep);
+
+/**
+ * Whether a file's resolved config may differ from the base's: a config changed in a folder above it (or in its
+ * own), and the config that governs it now is not a nearer one. A deleted config leaves its files with the next
+ * config up, or none, so they are all re-checked.
+ */
+function configChanged(entry: FileEntry, configDirs: Set<string>): boolean {
+  const governing = entry.configFile === undefined ? undefined : configFolderOf(entry.configFile);
+  for (const dir of configDirs) {
+    if (!within(dir, entry.filePath)) continue;
+    if (governing === undefined || within(governing, dir)) return true;
+  }
+  return false;
+}
+
+/** The folder a config file governs: `.config/ecrlintrc.json` speaks for the folder that holds `.config`. */
+function configFolderOf(configFile: string): string {
+  const dir = dirname(configFile);
+  return basename(dir) === ".config" ? dirname(dir) : dir;
+}
+
 /**
  * The files to report: all, or with `--changed-since` the changed ones, the ones whose config file changed, and
  * the files tied to them.
  */
-export function selectFiles(entries: FileEntry[], changed: Set<string> | undefined, ties: Map<string, Set<string>>): Set<string> {
-  if (!changed) return new Set(entries.map((e) => e.filePath));
+export function selectFiles(entries: FileEntry[], changes: Changes | undefined, ties: Map<string, Set<string>>): Set<string> {
+  if (!changes) return new Set(entries.map((e) => e.filePath));
   const selected = new Set<string>();
   for (const e of entries) {
-    if (!changed.has(e.filePath) && !(e.configFile !== undefined && changed.has(e.configFile))) continue;
+    if (!changes.files.has(e.filePath) && !configChanged(e, changes.configDirs)) continue;
     selected.add(e.filePath);
     for (const other of ties.get(e.filePath) ?? []) selected.add(other);
   }
@@ -69,14 +93,17 @@ export function resultFor(entry: FileEntry, projectMessages: LintMessage[], opti
   const finalText = entry.output ?? entry.text;
   if (outcome.status === "too-large") {
     const mb = (n: number) => (n / 1024 / 1024).toFixed(1);
-    result.messages.push({
-      ruleId: null,
-      fatal: false,
-      severity: 1,
-      message: `File not linted: ${mb(outcome.bytes)} MB is over the ${mb(MAX_FILE_BYTES)} MB limit for policy files.`,
-      line: 1,
-      column: 1,
-    });
+    const { severity } = outcome;
+    if (severity !== 0) {
+      result.messages.push({
+        ruleId: RULE_PREFIX + FILE_PROBLEM_RULE,
+        severity,
+        message: `File not linted: ${mb(outcome.bytes)} MB is over the ${mb(MAX_FILE_BYTES)} MB limit for policy files.`,
+        line: 1,
+        column: 1,
+        messageId: NOT_LINTED_MESSAGE_ID,
+      });
+    }
   } else if (outcome.status === "not-linted") {
     result.messages.push({ ruleId: null, fatal: outcome.severity === 2, severity: outcome.severity, message: outcome.message, line: 1, column: 1 });
   } else if (outcome.status === "fatal") {

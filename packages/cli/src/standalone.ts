@@ -1,9 +1,9 @@
 import { realpath } from "node:fs/promises";
-import { relative, resolve } from "node:path";
+import { dirname, relative, resolve, sep } from "node:path";
 import { encodeText, type LintMessage } from "@ecrlint/core";
 import { ResultCache, defaultCacheLocation } from "./cache.js";
 import { Configs } from "./configs.js";
-import { DEFAULT_FILES, discoverFiles, isIgnoredPath } from "./discover.js";
+import { DEFAULT_FILES, discoverFiles, isIgnoredPath, toPosix } from "./discover.js";
 import { usageError } from "./errors.js";
 import { describeWriteError, writeFileInPlace } from "./fs-utils.js";
 import { changedFiles, repositoryRoot } from "./git.js";
@@ -53,7 +53,13 @@ function unwrittenResult(entry: FileEntry, projectMessages: LintMessage[], optio
   return result;
 }
 
-const IGNORED_MESSAGE = 'File ignored because of a matching ignore pattern. Use "--no-ignore" to disable file ignore settings.';
+/** ESLint 10's warning for a file named on the command line that an ignore pattern skips (eslint-helpers.js). */
+function ignoredMessage(filePath: string, cwd: string): string {
+  if (dirname(relative(cwd, filePath)).split(sep).includes("node_modules")) {
+    return 'File ignored by default because it is located under the node_modules directory. Use ignore pattern "!**/node_modules/" to disable file ignore settings or use "--no-warn-ignored" to suppress this warning.';
+  }
+  return 'File ignored because of a matching ignore pattern. Use "--no-ignore" to disable file ignore settings or use "--no-warn-ignored" to suppress this warning.';
+}
 
 function discover(options: LintOptions, configs: Configs, cwd: string, patterns: string[]) {
   const root = configs.root;
@@ -133,6 +139,8 @@ interface Run {
   /** How many files discovery found, and when the run began (for the summary line). */
   discovered: number;
   startedAt: number;
+  /** What to call a file in notices when it is not a path (standard input without a file name is `<text>`). */
+  shownAs?: (filePath: string) => string;
 }
 
 async function finish(run: Run, options: LintOptions): Promise<LintReport> {
@@ -169,7 +177,7 @@ async function finish(run: Run, options: LintOptions): Promise<LintReport> {
     rulesMeta: describeRules(),
     fixedFiles,
     stats: runStats(entries, selected, run.discovered, run.startedAt),
-    notices: [unknownRegistryNotice(entries, cwd)].filter((n) => n !== undefined),
+    notices: [unknownRegistryNotice(entries, cwd, run.shownAs)].filter((n) => n !== undefined),
   };
 }
 
@@ -195,7 +203,7 @@ export async function lint(options: LintOptions = {}): Promise<LintReport> {
     if (entry) entries.push(entry);
   }
   const skipped = [
-    ...discovery.ignoredExplicit.map((filePath) => ({ filePath, message: IGNORED_MESSAGE })),
+    ...discovery.ignoredExplicit.map((filePath) => ({ filePath, message: ignoredMessage(filePath, cwd) })),
     ...discovery.outsideRoot.map((filePath) => ({ filePath, message: "File ignored because outside of base path." })),
     ...discovery.unmatchedExplicit.map((filePath) => ({ filePath, message: "File ignored because no matching configuration was supplied." })),
   ];
@@ -204,6 +212,9 @@ export async function lint(options: LintOptions = {}): Promise<LintReport> {
   const unread = discovery.skipped;
   return finish({ cwd, configs, entries, skipped, unread, named, cache, discovered: discovery.files.length, startedAt }, options);
 }
+
+/** ESLint's name for standard input given without --stdin-filename. */
+const TEXT_NAME = "<text>";
 
 /**
  * Lints a text as if it were the file `filePath` (ESLint's `lintText`, behind `--stdin`): its config, registry and
@@ -217,12 +228,13 @@ export async function lintText(text: string, options: LintTextOptions = {}): Pro
   const filePath = options.filePath !== undefined ? resolve(cwd, options.filePath) : undefined;
   const run: Run = { cwd, configs, entries: [], skipped: [], unread: [], named: true, cache: undefined, discovered: 1, startedAt };
   if (filePath !== undefined && options.ignore !== false && isIgnoredPath(filePath, { root: cwd, ignores: configs.root?.config.ignores ?? [], base: configs.root?.baseDir ?? cwd, useIgnores: true })) {
-    run.skipped.push({ filePath, message: IGNORED_MESSAGE });
+    run.skipped.push({ filePath, message: ignoredMessage(filePath, cwd) });
     return finish(run, options);
   }
   const path = filePath ?? resolve(cwd, "__placeholder__.json");
   const entry = readFile(path, configs, options, undefined, Buffer.from(text, "utf8"));
-  const shown = filePath ?? "<text>";
+  const shown = filePath ?? TEXT_NAME;
+  if (filePath === undefined) run.shownAs = (f) => (f === path ? TEXT_NAME : toPosix(relative(cwd, f)));
   if (!entry || entry.outcome.status === "not-ours") {
     const report = await finish(run, options);
     report.results.push(emptyResult(shown));

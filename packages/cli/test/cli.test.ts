@@ -2,8 +2,9 @@ import { createHash } from "node:crypto";
 import { execFileSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
-import { binPath, copyFixture, gitInit, packageDir, runBin, runnerFixtures, tempDir } from "./helpers.js";
+import { binPath, copyFixture, gitInit, packageDir, repoDir, runBin, runNode, runnerFixtures, tempDir } from "./helpers.js";
 
 const version = (JSON.parse(readFileSync(join(packageDir, "package.json"), "utf8")) as { version: string }).version;
 
@@ -156,6 +157,20 @@ describe("formats", () => {
     expect(log.version).toBe("2.1.0");
     expect(log.runs[0]!.results).toHaveLength(2);
   });
+
+  it("--output-file takes /dev/stdout, /dev/null and a named pipe, as ESLint does, and creates nothing under /proc", async () => {
+    // Through a shell pipe, as a user types it: the report arrives on the pipe, byte for byte what stdout would get.
+    const direct = await runBin(["--format", "json"], { cwd });
+    const piped = execFileSync("sh", ["-c", `"${process.execPath}" "${binPath}" --format json --output-file /dev/stdout | cat; exit 0`], { cwd, encoding: "utf8" });
+    expect(piped).toBe(direct.stdout.replace(/\n$/, ""));
+    expect(await runBin(["--output-file", "/dev/null"], { cwd })).toEqual({ code: 1, stdout: "", stderr: "" });
+    const fifo = join(tempDir(), "report.fifo");
+    execFileSync("mkfifo", [fifo]);
+    const reader = execFileSync("sh", ["-c", `cat "${fifo}" & "${process.execPath}" "${binPath}" --format json --output-file "${fifo}"; wait`], { cwd, encoding: "utf8" });
+    expect(reader).toBe(direct.stdout.replace(/\n$/, ""));
+    const proc = await runBin(["--output-file", "/proc/nope/x"], { cwd });
+    expect(proc).toEqual({ code: 2, stdout: "", stderr: "ecrlint: cannot write --output-file /proc/nope/x: no such directory (ENOENT)\n" });
+  });
 });
 
 describe("config errors", () => {
@@ -264,7 +279,24 @@ describe("bad input", () => {
     expect(results.some((x) => x.filePath.endsWith("image.json"))).toBe(false);
     expect(results.find((x) => x.filePath.endsWith("binary.json"))!.messages).toEqual([expect.objectContaining({ severity: 1, message: expect.stringMatching(/^File not linted: it holds NUL bytes/) })]);
     const huge = results.find((x) => x.filePath.endsWith("huge.json"))!;
-    expect(huge.messages).toEqual([expect.objectContaining({ severity: 1, message: "File not linted: 5.0 MB is over the 5.0 MB limit for policy files." })]);
+    expect(huge.messages).toEqual([{ ruleId: "@ecrlint/valid-policy", severity: 2, message: "File not linted: 5.0 MB is over the 5.0 MB limit for policy files.", line: 1, column: 1, messageId: "ecrlintNotLinted" }]);
+  });
+
+  it("a policy too large to check fails the run as in ESLint, even without --max-warnings; valid-policy off silences it in both", async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "registry-policy.json"), `{"Version": "2012-10-17", "Statement": [], "Padding": "${"x".repeat(5 * 1024 * 1024)}"}`);
+    gitInit(dir);
+    const pluginUrl = JSON.stringify(pathToFileURL(join(repoDir, "packages", "eslint-plugin", "dist", "index.js")).href);
+    writeFileSync(join(dir, "eslint.config.mjs"), `import ecrlint from ${pluginUrl};\nexport default [...ecrlint.configs.recommended];\n`);
+    const eslint = (args: string[]) => runNode([join(repoDir, "node_modules", "eslint", "bin", "eslint.js"), "--format", "json", ...args, "registry-policy.json"], { cwd: dir });
+    const summary = (r: { code: number | null; stdout: string }) => ({ code: r.code, messages: (JSON.parse(r.stdout) as { messages: object[] }[])[0]!.messages });
+    const ours = await runBin(["--format", "json", "registry-policy.json"], { cwd: dir });
+    expect(summary(ours)).toEqual(summary(await eslint([])));
+    expect(summary(ours).code).toBe(1);
+    const off = ["--rule", "@ecrlint/valid-policy: off"];
+    const oursOff = await runBin(["--format", "json", ...off, "registry-policy.json"], { cwd: dir });
+    expect(summary(oursOff)).toEqual(summary(await eslint(off)));
+    expect(summary(oursOff)).toEqual({ code: 0, messages: [] });
   });
 });
 
@@ -303,7 +335,7 @@ describe("discovery", () => {
     expect(JSON.parse(r.stdout)).toEqual([
       expect.objectContaining({
         filePath: join(dir, "generated", "policy.json"),
-        messages: [{ ruleId: null, fatal: false, severity: 1, message: 'File ignored because of a matching ignore pattern. Use "--no-ignore" to disable file ignore settings.' }],
+        messages: [{ ruleId: null, fatal: false, severity: 1, message: 'File ignored because of a matching ignore pattern. Use "--no-ignore" to disable file ignore settings or use "--no-warn-ignored" to suppress this warning.' }],
         warningCount: 1,
       }),
     ]);

@@ -1,11 +1,12 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { pathToFileURL } from "node:url";
 import plugin from "@ecrlint/eslint-plugin";
 import { ESLint, type Linter } from "eslint";
 import type { Log } from "sarif";
 import { describe, expect, it } from "vitest";
-import { copyFixture, gitInit, policyIn, runBin, runnerFixtures, tempDir } from "./helpers.js";
+import { copyFixture, gitInit, policyIn, runBin, runNode, runnerFixtures, tempDir } from "./helpers.js";
 
 /** A policy with a Region that its registry (us-west-2) does not have: one `no-region-mismatch` finding on line 9. */
 export const wrongRegion = policyIn("us-east-1");
@@ -206,6 +207,56 @@ describe("--changed-since and config changes (11)", () => {
   });
 });
 
+describe("--changed-since and configs that are gone", () => {
+  /** A copy of examples/with-mistakes as its own repository, everything committed. */
+  function withMistakes(): string {
+    const dir = tempDir();
+    execFileSync("cp", ["-r", `${join(runnerFixtures, "..", "..", "examples", "with-mistakes")}/.`, dir]);
+    execFileSync("rm", ["-rf", join(dir, "node_modules")]);
+    gitInit(dir);
+    return dir;
+  }
+  const summary = (stdout: string, dir: string) => parse(stdout).map((x) => [x.filePath.slice(dir.length + 1), x.messages.map((m) => m.message)]);
+
+  it("a deleted config re-checks every file it governed: the same findings as a full run", async () => {
+    const dir = withMistakes();
+    execFileSync("mv", [join(dir, "ecrlint.config.jsonc"), join(tempDir(), "kept.jsonc")]);
+    const full = await runBin(["--format", "json"], { cwd: dir });
+    const changed = await runBin(["--changed-since", "HEAD", "--format", "json"], { cwd: dir });
+    expect(parse(full.stdout).reduce((n, r) => n + r.messages.filter((m) => m.severity === 2).length, 0)).toBe(6);
+    expect({ code: changed.code, files: summary(changed.stdout, dir) }).toEqual({ code: full.code, files: summary(full.stdout, dir) });
+  });
+
+  it("a config renamed away (git mv into a subfolder) re-checks the files it no longer governs", async () => {
+    const dir = withMistakes();
+    mkdirSync(join(dir, "elsewhere"));
+    execFileSync("git", ["mv", "ecrlint.config.jsonc", "elsewhere/ecrlint.config.jsonc"], { cwd: dir });
+    const full = await runBin(["--format", "json"], { cwd: dir });
+    const changed = await runBin(["--changed-since", "HEAD", "--format", "json"], { cwd: dir });
+    expect(summary(changed.stdout, dir)).toEqual(summary(full.stdout, dir));
+    expect(summary(changed.stdout, dir)).toHaveLength(5);
+  });
+
+  it("a package.json that loses its ecrlint key counts; one that never had one does not", async () => {
+    const pkg = (extra: object) => JSON.stringify({ name: "x", version: "1.0.0", ...extra });
+    const dir = tree({ ".ecrlintrc.json": config, "a/package.json": pkg({ ecrlint: JSON.parse(config) as object }), "a/registry-policy.json": wrongRegion, "b/package.json": pkg({}), "b/registry-policy.json": wrongRegion });
+    gitInit(dir);
+    writeFileSync(join(dir, "b/package.json"), pkg({ version: "1.0.1" }));
+    expect(await runBin(["--changed-since", "main", "--format", "json"], { cwd: dir })).toEqual({ code: 0, stdout: "[]\n", stderr: "" });
+    writeFileSync(join(dir, "a/package.json"), pkg({}));
+    const r = await runBin(["--changed-since", "main", "--format", "json"], { cwd: dir });
+    expect(parse(r.stdout).map((x) => x.filePath.slice(dir.length + 1))).toEqual(["a/registry-policy.json"]);
+  });
+
+  it("a deleted nested config re-checks its folder only, and a file under a nearer config is left alone", async () => {
+    const dir = tree({ ".ecrlintrc.json": config, "a/.ecrlintrc.json": config, "a/registry-policy.json": wrongRegion, "a/b/.ecrlintrc.json": config, "a/b/registry-policy.json": wrongRegion, "c/registry-policy.json": wrongRegion });
+    gitInit(dir);
+    execFileSync("git", ["rm", "-q", "a/.ecrlintrc.json"], { cwd: dir });
+    const r = await runBin(["--changed-since", "main", "--format", "json"], { cwd: dir });
+    expect(parse(r.stdout).map((x) => x.filePath.slice(dir.length + 1))).toEqual(["a/registry-policy.json"]);
+  });
+});
+
 describe("--fix-dry-run with every format (12)", () => {
   it("writes a valid report and nothing else; the fixed text is the json output", async () => {
     const dir = copyFixture("basic");
@@ -262,6 +313,17 @@ describe("flags with ESLint's names and meanings (15)", () => {
       stdout: "",
       stderr: "ecrlint: The --fix option is not available for piped-in code; use --fix-dry-run instead.\n",
     });
+  });
+
+  it("--rule leaves ESLint's core rules and other plugins' rules to ESLint, and still catches a misspelled ecrlint rule", async () => {
+    const dir = tree({ ".ecrlintrc.json": config, "policy.json": wrongRegion });
+    const plain = await runBin(["--format", "json", "policy.json"], { cwd: dir });
+    for (const setting of ["semi: off", "semi: error", 'jsonc/indent: ["error", 2]', "no-console: warn"]) {
+      const r = await runBin(["--rule", setting, "--format", "json", "policy.json"], { cwd: dir });
+      expect({ setting, code: r.code, stdout: r.stdout, stderr: r.stderr }).toEqual({ setting, code: plain.code, stdout: plain.stdout, stderr: "" });
+    }
+    expect(await runBin(["--rule", "no-region-mismatchh: off", "policy.json"], { cwd: dir })).toEqual({ code: 2, stdout: "", stderr: 'ecrlint: rules option: rules.no-region-mismatchh: unknown rule (did you mean "no-region-mismatch"?)\n' });
+    expect((await runBin(["--rule", "@ecrlint/nope: off", "policy.json"], { cwd: dir })).code).toBe(2);
   });
 
   it("--rule and the unused-directive flags", async () => {
@@ -349,6 +411,86 @@ describe("git (16)", () => {
     const r = await runBin(["--changed-since", "origin/main"], { cwd: clone });
     expect(r.code).toBe(2);
     expect(r.stderr).toBe('ecrlint: --changed-since: the merge base of "origin/main" and HEAD is missing: this is a shallow clone; fetch more history (git fetch --unshallow, or git fetch --deepen=<n>; actions/checkout fetch-depth: 0)\n');
+    // A ref the clone lacks: a commit relative to HEAD needs more history, a branch can be fetched by name.
+    const hint = "or check out with full history (actions/checkout fetch-depth: 0)";
+    expect(await runBin(["--changed-since", "HEAD~3"], { cwd: clone })).toEqual({ code: 2, stdout: "", stderr: `ecrlint: --changed-since: unknown git ref "HEAD~3" in this shallow clone; fetch more history (git fetch --deepen=3, or git fetch --unshallow), ${hint}\n` });
+    expect((await runBin(["--changed-since", "HEAD^^"], { cwd: clone })).stderr).toContain("git fetch --deepen=2,");
+    expect((await runBin(["--changed-since", "0123abcd"], { cwd: clone })).stderr).toContain("; fetch more history (git fetch --unshallow), ");
+    expect((await runBin(["--changed-since", "origin/release"], { cwd: clone })).stderr).toBe(`ecrlint: --changed-since: unknown git ref "origin/release" in this shallow clone; fetch it first (git fetch origin release), ${hint}\n`);
+  });
+});
+
+describe("ignored files named on the command line, byte for byte as ESLint 10 prints them", () => {
+  it("json and stylish, for an ignore pattern, node_modules and standard input", async () => {
+    const policy = '{"Version":"2012-10-17","Statement":[]}';
+    const dir = tree({ "ign/p.json": policy, "node_modules/x/p.json": policy, ".ecrlintrc.json": '{"ignores":["ign/**"]}', "eslint.config.mjs": 'export default [{ ignores: ["ign/**"] }];\n' });
+    gitInit(dir);
+    const eslint10 = join(runnerFixtures, "..", "..", "node_modules", "eslint", "bin", "eslint.js");
+    const eslint = (args: string[], input?: string) => runNode([eslint10, ...args], { cwd: dir, ...(input !== undefined ? { input } : {}) });
+    for (const args of [["-f", "json", "ign/p.json", "node_modules/x/p.json"], ["ign/p.json", "node_modules/x/p.json"]]) {
+      const theirs = await eslint(args);
+      expect(theirs.stdout).toMatch(/or use \\?"--no-warn-ignored\\?" to suppress this warning/);
+      expect(await runBin(args, { cwd: dir })).toEqual(theirs);
+    }
+    const stdin = ["-f", "json", "--stdin", "--stdin-filename", "ign/q.json"];
+    expect(await runBin(stdin, { cwd: dir, input: policy })).toEqual(await eslint(stdin, policy));
+  });
+});
+
+describe("standard input without a file name", () => {
+  it("is <text> everywhere, the notices included, as ESLint calls it", async () => {
+    const dir = tree({ "README.md": "policies come on standard input\n" });
+    gitInit(dir);
+    const r = await runBin(["--stdin", "--format", "json"], { cwd: dir, input: wrongRegion });
+    expect((JSON.parse(r.stdout) as JsonResult[]).map((x) => x.filePath)).toEqual(["<text>"]);
+    expect(r.stderr).toMatch(/\n {2}Files: <text>\.\n$/);
+    expect(r.stderr).not.toContain("placeholder");
+  });
+});
+
+describe("files nested too deep", () => {
+  it("get the same parsing error, at the same place, from the runner and ESLint 9 and 10, whatever else is in the run", async () => {
+    const pluginUrl = JSON.stringify(pathToFileURL(join(runnerFixtures, "..", "..", "packages", "eslint-plugin", "dist", "index.js")).href);
+    const deep = (n: number) => `{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage", "Resource": "*",\n "Condition": {"StringEquals": {"aws:SourceVpc": ${"[".repeat(n)}${"]".repeat(n)}}}}]}`;
+    const files: Record<string, string> = { ".ecrlintrc.json": config, "eslint.config.mjs": `import ecrlint from ${pluginUrl};\nexport default [...ecrlint.configs.recommended];\n` };
+    for (const n of [300, 1000, 100_000]) files[`d${n}/registry-policy.json`] = deep(n);
+    for (const n of [1, 2, 3]) files[`other${n}/registry-policy.json`] = wrongRegion;
+    const dir = tree(files);
+    gitInit(dir);
+    const expected = { ruleId: null, fatal: true, severity: 2, message: "Parsing error: Arrays and objects nest deeper than 256 levels here; the file is not parsed.", line: 2, column: 301 };
+    const eslintBins = { "ESLint 10": join(runnerFixtures, "..", "..", "node_modules", "eslint", "bin", "eslint.js"), "ESLint 9": join(runnerFixtures, "..", "..", "node_modules", "eslint9", "bin", "eslint.js") };
+    const deepOnes = (stdout: string) => parse(stdout).filter((r) => /\/d\d+\//.test(r.filePath)).map((r) => [r.filePath.slice(dir.length + 1), r.messages]);
+    const want = [300, 1000, 100_000].map((n) => [`d${n}/registry-policy.json`, [expected]]).sort();
+    for (const args of [["."], ["d300", "d1000", "d100000"], ["d100000/registry-policy.json", "d300", "d1000"]]) {
+      expect(deepOnes((await runBin(["--format", "json", ...args], { cwd: dir })).stdout).sort()).toEqual(want);
+      for (const [name, bin] of Object.entries(eslintBins)) {
+        const r = await runNode([bin, "--format", "json", ...args], { cwd: dir });
+        expect({ name, files: deepOnes(r.stdout).map(([f, m]) => [f, (m as object[]).map((x) => ({ ...x, nodeType: undefined }))]).sort() }).toEqual({ name, files: want.map(([f, m]) => [f, (m as object[]).map((x) => ({ ...x, nodeType: undefined }))]) });
+      }
+    }
+  });
+});
+
+describe("--cache and the rules that read other files", () => {
+  it("ESLint's cache keeps a cross-file finding after the other file is fixed, as the plugin README says; the runner's does not", async () => {
+    const dir = copyFixture("cross-file");
+    const pluginUrl = JSON.stringify(pathToFileURL(join(runnerFixtures, "..", "..", "packages", "eslint-plugin", "dist", "index.js")).href);
+    writeFileSync(join(dir, "eslint.config.mjs"), `import ecrlint from ${pluginUrl};\nexport default [...ecrlint.configs.recommended];\n`);
+    gitInit(dir);
+    const eslint10 = join(runnerFixtures, "..", "..", "node_modules", "eslint", "bin", "eslint.js");
+    const source = "infra/source/replication-configuration.json";
+    const crossFile = (stdout: string) => parse(stdout).filter((r) => r.filePath.endsWith(source)).flatMap((r) => r.messages.map((m) => m.ruleId));
+    const eslint = async () => crossFile((await runNode([eslint10, "--cache", "--format", "json", "infra"], { cwd: dir })).stdout);
+    const ecrlint = async () => crossFile((await runBin(["--cache", "--format", "json"], { cwd: dir })).stdout);
+    expect(await eslint()).toEqual(["@ecrlint/replication-destination-allowed"]);
+    expect(await ecrlint()).toEqual(["@ecrlint/replication-destination-allowed"]);
+    // The destination now allows the source: the finding on the replication configuration is stale.
+    const dest = join(dir, "infra/dest-b/registry-policy.json");
+    writeFileSync(dest, readFileSync(dest, "utf8").replace('"ecr:BatchGetImage"', '"ecr:CreateRepository", "ecr:ReplicateImage"'));
+    expect(await eslint()).toEqual(["@ecrlint/replication-destination-allowed"]);
+    expect(await ecrlint()).toEqual([]);
+    // Without --cache ESLint sees it too.
+    expect(crossFile((await runNode([eslint10, "--format", "json", "infra"], { cwd: dir })).stdout)).toEqual([]);
   });
 });
 

@@ -1,9 +1,11 @@
 import { execFileSync } from "node:child_process";
-import { copyFileSync, mkdirSync, readFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Log } from "sarif";
 import { describe, expect, it } from "vitest";
-import { copyFixture, runBin, runnerFixtures, sarifValidator as validator } from "./helpers.js";
+import { ruleList } from "@ecrlint/rules";
+import { POSITIONAL_DATA, positionFreeMessage } from "../src/formatters/fingerprint.js";
+import { copyFixture, fileTree, gitInit, runBin, runnerFixtures, sarifValidator as validator } from "./helpers.js";
 
 describe("sarif", () => {
   it("passes the official SARIF 2.1.0 schema, with rule metadata and paths relative to the repository root", async () => {
@@ -39,5 +41,39 @@ describe("sarif", () => {
 
   it("the schema check is real: a log missing its version fails", () => {
     expect(validator()({ runs: [] })).toBe(false);
+  });
+
+  it("partialFingerprints stay the same when lines move, for every finding whose message names a line", async () => {
+    const statement = (sid: string, extra = "") => `    {\n      "Sid": "${sid}",\n      "Effect": "Allow",${extra}\n      "Principal": { "AWS": "arn:aws:iam::111122223333:root" },\n      "Action": "ecr:BatchGetImage",\n      "Resource": "*"\n    }`;
+    const condition = '\n      "Condition": { "StringEquals": { "aws:PrincipalTag/team": "a",\n        "aws:principaltag/team": "b" } },';
+    const policy = (gap: string) =>
+      `{\n  "Version": "2012-10-17",\n  "Version": "2012-10-17",\n  "Statement": [\n${statement("Pull")},${gap}\n${statement("Pull")},\n${statement("Third")},\n${statement("Other", condition)}\n  ]\n}\n`;
+    const dir = fileTree({ ".ecrlintrc.json": { rules: { "no-redundant-entry": "warn" } }, "registry-policy.json": policy("") });
+    gitInit(dir);
+    const results = async () => (JSON.parse((await runBin(["--format", "sarif"], { cwd: dir })).stdout) as Log).runs[0]!.results!;
+    const before = await results();
+    const positional = before.filter((r) => /\bline \d+/.test(r.message.text!));
+    expect(new Set(positional.map((r) => r.ruleId))).toEqual(new Set(["@ecrlint/no-duplicate-sid", "@ecrlint/valid-policy", "@ecrlint/valid-condition-block", "@ecrlint/no-redundant-entry"]));
+    // Lines added at the top and between the statements: every "line N" in the messages moves.
+    writeFileSync(join(dir, "registry-policy.json"), `\n\n\n${policy("\n\n")}`);
+    const after = await results();
+    expect(after.map((r) => r.message.text)).not.toEqual(before.map((r) => r.message.text));
+    expect(after.map((r) => [r.ruleId, r.partialFingerprints])).toEqual(before.map((r) => [r.ruleId, r.partialFingerprints]));
+    // What a finding says still counts: another Sid is another finding.
+    writeFileSync(join(dir, "registry-policy.json"), policy("").replaceAll('"Pull"', '"Push"'));
+    const renamed = await results();
+    const sid = (list: typeof before) => list.find((r) => r.ruleId === "@ecrlint/no-duplicate-sid")!.partialFingerprints;
+    expect(sid(renamed)).not.toEqual(sid(before));
+  });
+
+  it("every message that names a line or column takes it from positional data", () => {
+    for (const rule of ruleList) {
+      for (const [id, template] of Object.entries(rule.meta.messages as Record<string, string>)) {
+        for (const [, name] of template.matchAll(/\b(?:line|column)s? \{\{\s*(\w+)\s*\}\}/giu)) {
+          expect(POSITIONAL_DATA.test(name!), `${rule.id}.${id}: {{${name}}}`).toBe(true);
+        }
+      }
+    }
+    expect(positionFreeMessage('Sid "a" is already used by the statement on line 7; x.', 'Sid "{{sid}}" is already used by the statement on line {{firstLine}}; x.')).toBe('Sid "a" is already used by the statement on line {{firstLine}}; x.');
   });
 });

@@ -155,6 +155,20 @@ describe("no vacuous passes from the command line", () => {
     expect(stdout.trimEnd().split("\n").at(-1)).toBe("1 passed, 0 failed");
   });
 
+  it("a context value that is no date is refused in cases files and by explain, naming the key and the form", async () => {
+    const dir = tempDir("ecrlint-cases-");
+    const policy = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "111122223333" }, Action: "ecr:PutImage", Resource: "arn:aws:ecr:us-west-2:444455556666:repository/*", Condition: { DateLessThan: { "aws:CurrentTime": "2030-01-01T00:00:00Z" } } }] };
+    const cases = [{ name: "after the cut-off", principal: "111122223333", action: "ecr:PutImage", context: { "aws:CurrentTime": "9000000000000x" }, expect: "deny" }];
+    writeFileSync(join(dir, "registry-policy.json"), JSON.stringify(policy));
+    writeFileSync(join(dir, "d.cases.json"), JSON.stringify({ policy: "registry-policy.json", cases }));
+    const form = 'takes an ISO 8601 date (2024-05-01, 2024-05-01T12:00:00Z) or epoch seconds (1714564800); "9000000000000x" is not one.';
+    const test = await runBin(["test"], { cwd: dir });
+    expect(test.code).toBe(2);
+    expect(test.stdout).toContain(`d.cases.json cases[0].context.aws:CurrentTime: case "after the cut-off": Context key "aws:CurrentTime" ${form}`);
+    const explain = await runBin(["explain", "registry-policy.json", "-a", "ecr:PutImage", "-p", "111122223333", "-c", "aws:CurrentTime=9000000000000x"], { cwd: dir });
+    expect(explain).toEqual({ code: 2, stdout: "", stderr: `Context key "aws:CurrentTime" ${form}\n` });
+  });
+
   it("explain refuses an action outside the catalog, with a did-you-mean, exit 2", async () => {
     const { code, stdout, stderr } = await runBin(["explain", "fixtures/replication/registry-policy.json", "-a", "ecr:ReplicateImages"], { cwd: repoDir });
     expect(code).toBe(2);
@@ -206,7 +220,16 @@ describe("dates do not depend on the machine's time zone", () => {
     expect(utc.code).toBe(0);
     expect(kolkata.code).toBe(0);
     expect(kolkata.stdout).toBe(utc.stdout);
-    expect(JSON.parse(utc.stdout)).toMatchObject({ passed: 6, failed: 0, invalid: 0 });
+    expect(JSON.parse(utc.stdout)).toMatchObject({ passed: 5, failed: 0, invalid: 0 });
+    // An impossible date in a request is refused (a test of it would test nothing), whatever the time zone.
+    const impossible = join(tempDir("ecrlint-cases-"), "impossible.cases.json");
+    const content = JSON.parse(readFileSync(cases, "utf8")) as { policy: object; cases: object[] };
+    writeFileSync(impossible, JSON.stringify({ policy: content.policy, cases: [{ name: "30 February", principal: "111122223333", action: "ecr:PutImage", resource: "arn:aws:ecr:us-west-2:444455556666:repository/app", context: { "aws:CurrentTime": "2024-02-30T00:00:00Z" }, expect: "implicit-deny" }] }));
+    for (const TZ of ["UTC", "Asia/Kolkata"]) {
+      const r = await runBin(["test", impossible], { cwd: repoDir, env: { TZ } });
+      expect(r.code).toBe(2);
+      expect(r.stdout).toContain('Context key "aws:CurrentTime" takes an ISO 8601 date (2024-05-01, 2024-05-01T12:00:00Z) or epoch seconds (1714564800); "2024-02-30T00:00:00Z" is not one.');
+    }
   });
 });
 

@@ -5,6 +5,9 @@
 export {
   parseJsonText,
   parseStrictJson,
+  nestingTooDeep,
+  NESTING_TOO_DEEP,
+  MAX_NESTING_DEPTH,
   positionAt,
   propertyName,
   rootExpression,
@@ -104,6 +107,7 @@ export {
   ACCESS_ANALYZER_CHECKS_URL,
   CONFIG_ERROR_MESSAGE_ID,
   NOT_LINTED_MESSAGE_ID,
+  FILE_PROBLEM_RULE,
   defineRule,
   eslintRuleMeta,
   formatMessage,

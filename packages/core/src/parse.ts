@@ -19,8 +19,61 @@ export type ParseResult = { ok: true; ast: JsonProgram } | { ok: false; error: P
 
 export type JsonSyntax = "JSON" | "JSONC" | "JSON5";
 
+/**
+ * How deep arrays and objects may nest in a file that is parsed. Parsers and the walks over their trees recurse, so
+ * a deeper file would fail with "Not enough stack space" at a depth that depends on how much stack the caller had
+ * already used (which other folders are in the run): the outcome would not be the file's. The limit is checked
+ * first, without recursion, so the same file gets the same error everywhere. IAM policies nest six levels and
+ * CloudFormation templates a few dozen; 256 is far from both, and far below any stack ESLint or the runner runs on.
+ */
+export const MAX_NESTING_DEPTH = 256;
+
+/** The parsing error of a text nested deeper than {@link MAX_NESTING_DEPTH}, without its "Parsing error: " prefix. */
+export const NESTING_TOO_DEEP = `Arrays and objects nest deeper than ${MAX_NESTING_DEPTH} levels here; the file is not parsed.`;
+
+/**
+ * Where arrays and objects first nest deeper than `limit` (the 1-based line and column of the bracket that opens
+ * one level too many), or undefined. One pass, no recursion; brackets in strings and comments (JSONC, JSON5) do
+ * not count.
+ */
+export function nestingTooDeep(text: string, limit = MAX_NESTING_DEPTH): { line: number; column: number } | undefined {
+  let depth = 0;
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) {
+      line++;
+      lineStart = i + 1;
+    } else if (c === 0x5b || c === 0x7b) {
+      if (++depth > limit) return { line, column: i - lineStart + 1 };
+    } else if (c === 0x5d || c === 0x7d) {
+      if (depth > 0) depth--;
+    } else if (c === 0x22 || c === 0x27) {
+      // A string ends at its unescaped quote, or at the end of the line when it is left open (a parse error anyway).
+      for (i++; i < text.length && text.charCodeAt(i) !== c && text.charCodeAt(i) !== 10; i++) if (text.charCodeAt(i) === 0x5c) i++;
+      if (text.charCodeAt(i) === 10) i--;
+    } else if (c === 0x2f && text.charCodeAt(i + 1) === 0x2f) {
+      while (i + 1 < text.length && text.charCodeAt(i + 1) !== 10) i++;
+    } else if (c === 0x2f && text.charCodeAt(i + 1) === 0x2a) {
+      const end = text.indexOf("*/", i + 2);
+      const stop = end === -1 ? text.length : end + 2;
+      for (let j = i; j < stop; j++) {
+        if (text.charCodeAt(j) === 10) {
+          line++;
+          lineStart = j + 1;
+        }
+      }
+      i = stop - 1;
+    }
+  }
+  return undefined;
+}
+
 /** Parses JSON, JSONC or JSON5 into the AST that ESLint sees with jsonc-eslint-parser. Never throws. */
 export function parseJsonText(text: string, syntax?: JsonSyntax): ParseResult {
+  const deep = nestingTooDeep(text);
+  if (deep) return { ok: false, error: { message: `Parsing error: ${NESTING_TOO_DEEP}`, ...deep } };
   try {
     const ast = syntax ? parseJSON(text, { jsonSyntax: syntax }) : parseJSON(text);
     return { ok: true, ast };
@@ -57,6 +110,48 @@ function dataObjects(_key: string, value: unknown): unknown {
   const out = Object.create(null) as Record<string, unknown>;
   for (const key of Object.keys(value)) out[key] = (value as Record<string, unknown>)[key];
   return out;
+}
+
+/** A key written twice in one object: the second one is where the problem is. */
+export interface DuplicateKey {
+  key: string;
+  first: { line: number; column: number };
+  second: { line: number; column: number };
+}
+
+/**
+ * The first key written twice in one object, in source order, or undefined. JSON.parse keeps the last value in
+ * silence, so a config or cases file that repeats a key would quietly lose the first one. Walks without recursion,
+ * so any nesting depth is safe.
+ */
+export function findDuplicateKey(root: JsonNode): DuplicateKey | undefined {
+  const stack: JsonNode[] = [root];
+  let found: DuplicateKey | undefined;
+  const before = (a: DuplicateKey["second"], b: DuplicateKey["second"]) => a.line < b.line || (a.line === b.line && a.column < b.column);
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (node.type === "Program") {
+      stack.push(node.body[0]!.expression);
+    } else if (node.type === "JSONExpressionStatement") {
+      stack.push(node.expression);
+    } else if (node.type === "JSONObjectExpression") {
+      const seen = new Map<string, JsonProperty>();
+      for (const p of node.properties) {
+        const name = propertyName(p);
+        const first = seen.get(name);
+        if (first) {
+          const at = { line: p.key.loc.start.line, column: p.key.loc.start.column + 1 };
+          if (!found || before(at, found.second)) found = { key: name, first: { line: first.key.loc.start.line, column: first.key.loc.start.column + 1 }, second: at };
+        } else {
+          seen.set(name, p);
+        }
+        stack.push(p.value);
+      }
+    } else if (node.type === "JSONArrayExpression") {
+      for (const e of node.elements) if (e) stack.push(e);
+    }
+  }
+  return found;
 }
 
 export type StrictJsonResult = { ok: true; value: unknown } | { ok: false; error: ParseProblem };

@@ -222,6 +222,9 @@ export const CONFIG_ERROR_MESSAGE_ID = "ecrlintConfigError";
 /** The message the ESLint plugin reports on a file that might be ours but that the rules cannot read (too large, say). */
 export const NOT_LINTED_MESSAGE_ID = "ecrlintNotLinted";
 
+/** The rule under which every front end reports what keeps a file from being checked: a broken config, a size over the limit. */
+export const FILE_PROBLEM_RULE = "valid-policy";
+
 /**
  * A rule's meta as ESLint holds it (before `docs.url` is added): what the plugin registers and what the runner's
  * `json-with-metadata` format prints, key for key.

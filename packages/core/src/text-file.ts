@@ -69,8 +69,12 @@ function tooLarge(bytes: number, maxBytes: number, exact: boolean): TextFileResu
   return { ok: false, code: "EFBIG", reason: `${exact ? "" : "over "}${megabytes(bytes)}, over the ${megabytes(maxBytes)} limit`, bytes };
 }
 
-/** UTF-8 with or without BOM, UTF-16 LE or BE with a BOM (Windows PowerShell 5 writes UTF-16 LE by default). */
-export function decodeText(buffer: Buffer): { text: string; bom: boolean; encoding: TextEncodingName } {
+/**
+ * UTF-8 with or without BOM, UTF-16 LE or BE with a BOM (Windows PowerShell 5 writes UTF-16 LE by default). Takes
+ * any `Uint8Array` (a Node `Buffer` is one), so the public types need no `@types/node`.
+ */
+export function decodeText(bytes: Uint8Array): { text: string; bom: boolean; encoding: TextEncodingName } {
+  const buffer = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (buffer.length >= 2 && buffer[0] === 0xff && buffer[1] === 0xfe) {
     return { text: buffer.subarray(2, buffer.length - (buffer.length % 2)).toString("utf16le"), bom: true, encoding: "utf16le" };
   }
@@ -85,8 +89,8 @@ export function decodeText(buffer: Buffer): { text: string; bom: boolean; encodi
   return { text: buffer.toString("utf8"), bom: false, encoding: "utf8" };
 }
 
-/** The bytes of a text in an encoding, with the BOM when it had one: what `--fix` writes back. */
-export function encodeText(text: string, encoding: TextEncodingName, bom: boolean): Buffer {
+/** The bytes of a text in an encoding, with the BOM when it had one: what `--fix` writes back (a Node `Buffer`). */
+export function encodeText(text: string, encoding: TextEncodingName, bom: boolean): Uint8Array {
   const withBom = (bom ? "\uFEFF" : "") + text;
   if (encoding === "utf8") return Buffer.from(withBom, "utf8");
   const out = Buffer.from(withBom, "utf16le");

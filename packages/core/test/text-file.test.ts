@@ -44,6 +44,11 @@ describe("encodings", () => {
   ] as const)("%s decodes, and encodes back to the same bytes", (_name, bytes, bom, encoding) => {
     const decoded = decodeText(bytes);
     expect(decoded).toEqual({ text, bom, encoding });
-    expect(encodeText(decoded.text, decoded.encoding, decoded.bom).equals(bytes)).toBe(true);
+    expect(Buffer.from(encodeText(decoded.text, decoded.encoding, decoded.bom)).equals(bytes)).toBe(true);
+    // Any Uint8Array, not only a Buffer (the public types ask for no @types/node), and a view into a larger one.
+    const padded = new Uint8Array(bytes.length + 3);
+    padded.set(bytes, 3);
+    expect(decodeText(new Uint8Array(bytes))).toEqual({ text, bom, encoding });
+    expect(decodeText(padded.subarray(3))).toEqual({ text, bom, encoding });
   });
 });

@@ -1,5 +1,4 @@
-import { existsSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname } from "node:path";
 import {
   ConfigLocator,
   configFromSettings,
@@ -17,6 +16,7 @@ import {
   type TrustContext,
   type DeclaredKind,
 } from "@ecrlint/core";
+import { eslintBasePath } from "./eslint-base-path.js";
 
 /** What every rule needs for one file; computed once per file however many rules run on it. */
 export interface FileContext {
@@ -46,12 +46,13 @@ export interface FileContext {
 const byAst = new WeakMap<object, FileContext>();
 const locator = new ConfigLocator();
 const settingsCache = new Map<string, ConfigResult>();
-const configDirCache = new Map<string, string | undefined>();
 
 export interface MinimalContext {
   filename: string;
   cwd: string;
   settings: Record<string, unknown>;
+  /** ESLint 9's context has it; ESLint 10 removed it. */
+  getCwd?: unknown;
   sourceCode: { ast: unknown; text: string; parserServices?: unknown };
 }
 
@@ -62,33 +63,12 @@ export function sourceKind(sourceCode: MinimalContext["sourceCode"]): "jsonc" | 
   return undefined;
 }
 
-const ESLINT_CONFIG_FILES = ["eslint.config.js", "eslint.config.mjs", "eslint.config.cjs", "eslint.config.ts", "eslint.config.mts", "eslint.config.cts"];
-
-/**
- * The directory of the ESLint config file that governs a file: the nearest `eslint.config.*` from the file's folder
- * upwards (ESLint 10's lookup, and ESLint 9's in the usual one-config repository), else the working directory.
- * `settings.ecrlint` globs are relative to it, as ESLint's own `files` are.
- */
-function eslintConfigDir(filename: string, cwd: string): string {
-  const start = dirname(filename);
-  if (configDirCache.has(start)) return configDirCache.get(start) ?? cwd;
-  let found: string | undefined;
-  for (let dir = start; ; dir = dirname(dir)) {
-    if (ESLINT_CONFIG_FILES.some((name) => existsSync(join(dir, name)))) {
-      found = dir;
-      break;
-    }
-    if (dirname(dir) === dir) break;
-  }
-  configDirCache.set(start, found);
-  return found ?? cwd;
-}
-
 /** The ecrlint config for a file: `settings.ecrlint` when set, else the ecrlint config file found above it. */
-export function configFor(context: Pick<MinimalContext, "cwd" | "settings">, filename: string): ConfigResult {
+export function configFor(context: Pick<MinimalContext, "cwd" | "settings" | "getCwd">, filename: string): ConfigResult {
   const settings = context.settings["ecrlint"];
   if (settings === undefined) return locator.forDirectory(dirname(filename));
-  const baseDir = eslintConfigDir(filename, context.cwd);
+  // settings.ecrlint globs are relative to where ESLint resolves the config's own `files`.
+  const baseDir = eslintBasePath(filename, context.cwd, typeof context.getCwd === "function");
   const key = `${baseDir}\0${JSON.stringify(settings)}`;
   let result = settingsCache.get(key);
   if (!result) {

@@ -1,5 +1,5 @@
 import * as jsonc from "jsonc-eslint-parser";
-import { mightBeEcrFile } from "@ecrlint/core";
+import { mightBeEcrFile, NESTING_TOO_DEEP, nestingTooDeep } from "@ecrlint/core";
 
 /**
  * The plugin's configs parse every `.json`, `.jsonc` and `.json5` file, and a JSON AST takes many times its text
@@ -40,8 +40,8 @@ function emptyProgram(code: string) {
 }
 
 /** ESLint's parsing errors carry a 1-based line and a column. */
-function parsingError(message: string): Error {
-  return Object.assign(new SyntaxError(message), { lineNumber: 1, column: 1, index: 0 });
+function parsingError(message: string, at = { line: 1, column: 1 }): Error {
+  return Object.assign(new SyntaxError(message), { lineNumber: at.line, column: at.column, index: 0 });
 }
 
 /**
@@ -65,6 +65,9 @@ export const parser = {
     if (code.length <= MAX_PARSED_CHARACTERS) {
       const utf16 = utf16Problem(code);
       if (utf16) throw parsingError(utf16);
+      // Checked before any recursive parse, as the runner does: the same error wherever the stack stands.
+      const deep = nestingTooDeep(code);
+      if (deep) throw parsingError(NESTING_TOO_DEEP, deep);
       return jsonc.parseForESLint(code, options);
     }
     const skipped = tooLarge(code);

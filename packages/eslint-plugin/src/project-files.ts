@@ -49,7 +49,7 @@ function listFiles(root: string): string[] {
   return paths;
 }
 
-function readDiskFile(path: string, context: Pick<MinimalContext, "cwd" | "settings">): DiskFile | undefined {
+function readDiskFile(path: string, context: Pick<MinimalContext, "cwd" | "settings" | "getCwd">): DiskFile | undefined {
   let info: { mtimeMs: number; size: number };
   try {
     info = statSync(path);
@@ -93,7 +93,7 @@ export interface CurrentFile {
  * and the policy files of its project (under the outermost ecrlint config's folder inside the working directory, as
  * the runner reads it), and returns what it reports on the current file.
  */
-export function checkProject(rule: AnyRule, current: CurrentFile, context: Pick<MinimalContext, "cwd" | "settings">): ProjectReport[] {
+export function checkProject(rule: AnyRule, current: CurrentFile, context: Pick<MinimalContext, "cwd" | "settings" | "getCwd">): ProjectReport[] {
   const posix = (path: string) => relative(context.cwd, path).split(sep).join("/");
   const files: ProjectFile<unknown, unknown>[] = [];
   // A file takes part once per document the rule collected from (a template may hold a policy and a rule).

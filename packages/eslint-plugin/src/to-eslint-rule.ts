@@ -1,5 +1,5 @@
 import type { TSESLint } from "@typescript-eslint/utils";
-import { checkWithEffectiveFixes, CONFIG_ERROR_MESSAGE_ID, eslintRuleMeta, mergeOptions, NOT_LINTED_MESSAGE_ID, type AnyRule, type Span } from "@ecrlint/core";
+import { checkWithEffectiveFixes, CONFIG_ERROR_MESSAGE_ID, eslintRuleMeta, mergeOptions, NOT_LINTED_MESSAGE_ID, FILE_PROBLEM_RULE, type AnyRule, type Span } from "@ecrlint/core";
 import { createRule } from "./create-rule.js";
 import { fileContext, sourceKind, type FileContext } from "./file-context.js";
 import { MAX_PARSED_CHARACTERS, tooLarge, type SkippedFile } from "./parser.js";
@@ -25,7 +25,7 @@ function spanLoc(span: Span, fc: FileContext): Loc {
  * file that would be ours, whatever the file's kind: always this rule, so the report does not depend on which rule
  * ESLint happens to run first. The other rules report nothing on such a file, since its registry is unknown.
  */
-export const CONFIG_ERROR_RULE = "valid-policy";
+export const CONFIG_ERROR_RULE = FILE_PROBLEM_RULE;
 
 /**
  * Wraps a rule as an ESLint rule: the rule logic stays in the rule, ESLint only supplies the file and reports. The

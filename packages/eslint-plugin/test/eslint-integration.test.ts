@@ -7,6 +7,7 @@ import json from "@eslint/json";
 import { describe, expect, it } from "vitest";
 import { ESLint, type Linter } from "eslint";
 import { ESLint as ESLint9 } from "eslint9";
+import { configLookupOf } from "../src/eslint-base-path.js";
 import plugin from "../src/index.js";
 
 const policy = (region: string) =>
@@ -218,6 +219,58 @@ export default [...ecrlint.configs.recommended, { settings: { ecrlint: { registr
       const results = await new Engine({ cwd: join(root, "infra") }).lintFiles(["."]);
       expect(results.map((r) => r.messages.map((m) => m.messageId))).toEqual([["regionMismatch"]]);
     }
+  });
+});
+
+describe("settings.ecrlint globs follow ESLint's base path for files", () => {
+  const repoDir = resolve(packageDir, "../..");
+  const bins = { "ESLint 10": join(repoDir, "node_modules", "eslint", "bin", "eslint.js"), "ESLint 9": join(repoDir, "node_modules", "eslint9", "bin", "eslint.js") };
+  const pluginUrl = () => JSON.stringify(pathToFileURL(join(packageDir, "dist", "index.js")).href);
+  const registry = (glob: string) => `{ settings: { ecrlint: { registries: [{ files: [${JSON.stringify(glob)}], account: "444455556666", region: "us-west-2" }] } } }`;
+  /** ESLint's CLI as a user runs it; the message ids of each file it reports. */
+  function eslint(bin: string, args: string[], cwd: string): Record<string, string[]> {
+    let stdout: string;
+    try {
+      stdout = execFileSync(process.execPath, [bin, "--format", "json", ...args], { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    } catch (error) {
+      stdout = (error as { stdout: string }).stdout;
+    }
+    const results = JSON.parse(stdout) as { filePath: string; messages: { messageId?: string; message: string }[] }[];
+    return Object.fromEntries(results.map((r) => [r.filePath.slice(cwd.length + 1), r.messages.map((m) => m.messageId ?? m.message)]));
+  }
+
+  it("with -c, against the working directory, as ESLint's own files (ESLint 9 and 10)", () => {
+    const root = tree({
+      "nested/eslint.config.mjs": `import ecrlint from ${pluginUrl()};\nexport default [...ecrlint.configs.recommended];\n`,
+      "nested/c3.config.mjs": `import ecrlint from ${pluginUrl()};\nexport default [...ecrlint.configs.recommended, { files: ["nested/pol/**"], ...${registry("nested/pol/**")} }];\n`,
+      "nested/pol/a.json": policy("us-east-1"),
+    });
+    for (const [name, bin] of Object.entries(bins)) {
+      expect({ name, files: eslint(bin, ["-c", "nested/c3.config.mjs", "nested/pol/a.json"], root) }).toEqual({ name, files: { "nested/pol/a.json": ["regionMismatch"] } });
+      expect({ name, files: eslint(bin, ["--config=nested/c3.config.mjs", "nested/pol/a.json"], root) }).toEqual({ name, files: { "nested/pol/a.json": ["regionMismatch"] } });
+    }
+  });
+
+  it("without -c, against the config ESLint found: from the working directory in ESLint 9, from the file in ESLint 10", () => {
+    const root = tree({
+      "eslint.config.mjs": `import ecrlint from ${pluginUrl()};\nexport default [...ecrlint.configs.recommended, ${registry("nested/pol/**")}];\n`,
+      "nested/eslint.config.mjs": `import ecrlint from ${pluginUrl()};\nexport default [...ecrlint.configs.recommended, ${registry("pol/**")}];\n`,
+      "nested/pol/a.json": policy("us-east-1"),
+    });
+    // ESLint 9 uses the root's config for every file; ESLint 10 the nearest one: each with its own globs.
+    expect(eslint(bins["ESLint 9"], ["nested/pol/a.json"], root)).toEqual({ "nested/pol/a.json": ["regionMismatch"] });
+    expect(eslint(bins["ESLint 10"], ["nested/pol/a.json"], root)).toEqual({ "nested/pol/a.json": ["regionMismatch"] });
+    expect(eslint(bins["ESLint 9"], ["--flag", "v10_config_lookup_from_file", "nested/pol/a.json"], root)).toEqual({ "nested/pol/a.json": ["regionMismatch"] });
+  });
+
+  it("reads how ESLint was started from its command line only", () => {
+    const bin = "/r/node_modules/eslint/bin/eslint.js";
+    expect(configLookupOf(["node", bin, "-c", "x.mjs", "a.json"], {})).toEqual({ overridden: true, fromFileFlag: false });
+    expect(configLookupOf(["node", "/r/node_modules/.bin/eslint", "--no-config-lookup"], {})).toEqual({ overridden: true, fromFileFlag: false });
+    expect(configLookupOf(["node", bin, "--flag=v10_config_lookup_from_file"], {})).toEqual({ overridden: false, fromFileFlag: true });
+    expect(configLookupOf(["node", bin, "a.json"], { ESLINT_FLAGS: "test_only, unstable_config_lookup_from_file" })).toEqual({ overridden: false, fromFileFlag: true });
+    // Another program's -c is not ESLint's.
+    expect(configLookupOf(["node", "/r/server.js", "-c", "x"], {})).toEqual({ overridden: false, fromFileFlag: false });
   });
 });
 

@@ -6,6 +6,17 @@ import { configFromSettings, formatConfigError, RULE_PREFIX, settingsSchema } fr
 import { ruleList } from "@ecrlint/rules";
 import plugin, { type EcrlintSettings } from "../src/index.js";
 
+describe("the README's --cache section", () => {
+  it("names exactly the rules that read other files", () => {
+    const readme = readFileSync(join(import.meta.dirname, "..", "README.md"), "utf8");
+    const section = readme.slice(readme.indexOf("### `eslint --cache`"), readme.indexOf("\n### ", readme.indexOf("### `eslint --cache`") + 1));
+    const named = [...section.matchAll(/^- `@ecrlint\/([a-z-]+)`/gmu)].map((m) => m[1]);
+    const crossFile = ruleList.filter((rule) => (rule as { project?: unknown }).project !== undefined).map((rule) => rule.id);
+    expect(crossFile.length).toBeGreaterThan(0);
+    expect(named.sort()).toEqual(crossFile.sort());
+  });
+});
+
 // That the plugin defines a rule for every folder of rules/ is tested from disk in the rules package.
 describe("plugin", () => {
   it("points every rule's docs.url at its README", () => {

@@ -155,7 +155,8 @@ export function runCasesFile(filePath: string, options: RunOptions = {}): CasesF
   for (const [i, c] of content.cases.entries()) {
     let evaluation: PolicyEvaluation;
     try {
-      evaluation = evaluatePolicy(content.policy, c.action, { ...c }, loadOptions);
+      const { name: _name, action: _action, expect: _expect, ...request } = c;
+      evaluation = evaluatePolicy(content.policy, c.action, request, loadOptions);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       // A misspelled action, resource or principal would make the case pass vacuously: the file is invalid.

@@ -15,6 +15,7 @@ import {
   type PrincipalScope,
   type QueryResult,
 } from "@ecrlint/core/evaluator";
+import { closest } from "@ecrlint/core";
 import { loadPolicy, type LoadOptions, type PolicyLike, type RegistryOption } from "./policy.js";
 
 /** What a test says about the request; `principal` and `resource` may be left out (then quantified). */
@@ -64,9 +65,25 @@ export interface CheckOutcome {
   message: string;
 }
 
+/** The keys of a {@link TestRequest}. */
+const REQUEST_KEYS = ["principal", "resource", "context", "anyContext", "principals", "registry", "crossRegistry"] as const satisfies readonly (keyof TestRequest)[];
+
+/**
+ * A request option that is not one (`{ principle: "999999999999" }`) would be ignored, and the test would ask about
+ * every principal instead of the one meant: it is an error, with the option it was probably meant to be.
+ */
+function checkRequestKeys(request: object): void {
+  for (const key of Object.keys(request)) {
+    if ((REQUEST_KEYS as readonly string[]).includes(key)) continue;
+    const hint = closest(key, REQUEST_KEYS, 4);
+    throw new TypeError(`Unknown request option "${key}"${hint ? ` (did you mean "${hint}"?)` : ""}; the options are ${REQUEST_KEYS.join(", ")}.`);
+  }
+}
+
 /** Evaluates an action against a policy, quantifying over what the request leaves out. */
 export function evaluatePolicy(policy: PolicyLike, action: string, request: TestRequest = {}, options: LoadOptions = {}): PolicyEvaluation {
   if (request === null || typeof request !== "object" || Array.isArray(request)) throw new TypeError(`The request must be an object (principal, resource, context, ...), got ${request === null ? "null" : typeof request}.`);
+  checkRequestKeys(request);
   // A misspelled Region or account in the registry would put every repository out of the policy's reach.
   const registryOption = request.registry ?? (options.registry && !("source" in options.registry) ? options.registry : undefined);
   const registryProblems = checkRegistry(registryOption);

@@ -82,3 +82,37 @@ describe("cases files refuse such values: the file is invalid, naming the case a
     expect(result.error).toEqual({ file: "p.cases.json", keyPath, message });
   });
 });
+
+describe("request options and context values that would be ignored", () => {
+  it("an unknown request option throws with a did-you-mean instead of asking about every principal", () => {
+    expect(() => expectAllowed(policy, "ecr:BatchGetImage", { principle: "999999999999" } as never)).toThrow(
+      'Unknown request option "principle" (did you mean "principal"?); the options are principal, resource, context, anyContext, principals, registry, crossRegistry.',
+    );
+    expect(() => expectDenied(policy, "ecr:BatchGetImage", { resorce: REPOSITORY } as never)).toThrow('(did you mean "resource"?)');
+    expect(() => expectDenied(policy, "ecr:BatchGetImage", { zzz: 1 } as never)).toThrow('Unknown request option "zzz"; the options are');
+  });
+
+  it.each([
+    ["aws:CurrentTime", "9000000000000x", "an ISO 8601 date"],
+    ["aws:CurrentTime", "9000000000000", "an ISO 8601 date"],
+    ["aws:EpochTime", "2024-02-30", "an ISO 8601 date"],
+    ["aws:MultiFactorAuthAge", "an hour", "a number"],
+    ["aws:SecureTransport", "yes", '"true" or "false"'],
+    ["aws:SourceIp", "10.0.0.300", "an IPv4 or IPv6 address"],
+  ])("a context value %s=%s that its type cannot read is an error naming the key and the form", (key, value, form) => {
+    let error: unknown;
+    try {
+      expectDenied(policy, "ecr:BatchGetImage", { principal: "111122223333", resource: REPOSITORY, context: { [key]: value } });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(RequestValueError);
+    expect((error as RequestValueError).key).toBe(`context.${key}`);
+    expect((error as Error).message).toContain(`Context key "${key}" takes ${form}`);
+    expect((error as Error).message).toContain(`${JSON.stringify(value)} is not one.`);
+  });
+
+  it("valid typed values still evaluate", () => {
+    expect(() => expectAllowed(policy, "ecr:BatchGetImage", { principal: "111122223333", resource: REPOSITORY, context: { "aws:CurrentTime": "2024-05-01T12:00:00Z", "aws:EpochTime": "1714564800", "aws:SecureTransport": "true", "aws:SourceIp": ["10.0.0.1", "2001:db8::/32"] } })).not.toThrow();
+  });
+});

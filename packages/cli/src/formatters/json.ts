@@ -33,7 +33,7 @@ function message(m: AnyMessage): Record<string, unknown> {
   return out;
 }
 
-/** A file named on the command line and skipped: ESLint's ignore result has its own key order and no `usedDeprecatedRules`. */
+/** A file named on the command line and skipped: ESLint's ignore result has its own key order (counts before `fatalErrorCount`). */
 function isIgnoreResult(r: LintResult): boolean {
   return r.messages.length === 1 && r.messages[0]!.line === undefined && r.messages[0]!.fatal === false;
 }
@@ -49,6 +49,7 @@ export function toEslintResult(r: LintResult): Record<string, unknown> {
       fatalErrorCount: r.fatalErrorCount,
       fixableErrorCount: r.fixableErrorCount,
       fixableWarningCount: r.fixableWarningCount,
+      usedDeprecatedRules: r.usedDeprecatedRules,
     };
   }
   const out: Record<string, unknown> = {

@@ -1,9 +1,9 @@
-import { createHash } from "node:crypto";
 import { pathToFileURL } from "node:url";
 import type { LintMessage } from "@ecrlint/core";
 import type { SuppressedLintMessage } from "../types.js";
 import type { Log, Notification, ReportingDescriptor, Result } from "sarif";
 import { VERSION } from "../version.js";
+import { fingerprinter } from "./fingerprint.js";
 import { hasLocation, relativePath, severityName, type Formatter } from "./shared.js";
 
 const SRCROOT = "%SRCROOT%";
@@ -61,7 +61,7 @@ export const sarif: Formatter = (results, context) => {
     const uri = encodeUri(relativePath(context.rootDir, result.filePath));
     const index = artifacts.length;
     artifacts.push({ location: { uri, uriBaseId: SRCROOT } });
-    const seen = new Map<string, number>();
+    const fingerprint = fingerprinter(uri, (m) => (m.ruleId && m.messageId ? context.rulesMeta[m.ruleId]?.meta.messages[m.messageId] : undefined));
     const suppressed = new Set<LintMessage>(result.suppressedMessages);
     for (const m of [...result.messages, ...result.suppressedMessages]) {
       if (m.fatal) fatal = true;
@@ -81,11 +81,7 @@ export const sarif: Formatter = (results, context) => {
       const level = severityName(m);
       const known = m.ruleId !== null ? ruleIndex.get(m.ruleId) : undefined;
       if (m.ruleId !== null && known !== undefined) {
-        // Stable across runs and line moves: the rule, the file, the message, and which of its equal findings it is.
-        const identity = `${m.ruleId}\0${uri}\0${m.message}`;
-        const occurrence = (seen.get(identity) ?? 0) + 1;
-        seen.set(identity, occurrence);
-        const fingerprint = createHash("sha256").update(`${identity}\0${occurrence}`).digest("hex");
+        // Stable across runs and line moves (see fingerprint.ts); v2: positional data no longer counts.
         sarifResults.push({
           ruleId: m.ruleId,
           ruleIndex: known,
@@ -93,7 +89,7 @@ export const sarif: Formatter = (results, context) => {
           message: { text: m.message },
           locations: [{ physicalLocation }],
           ...(m.relatedLocations?.length ? { relatedLocations: relatedLocations(m.relatedLocations, uri, context.rootDir) } : {}),
-          partialFingerprints: { "ecrlint/v1": fingerprint },
+          partialFingerprints: { "ecrlint/v2": fingerprint(m) },
           ...(suppressed.has(m)
             ? { suppressions: (m as SuppressedLintMessage).suppressions.map((x) => ({ kind: "inSource" as const, ...(x.justification ? { justification: x.justification } : {}) })) }
             : {}),

@@ -36,11 +36,11 @@ describe("standard input (--stdin): read as a file is, within the same size limi
     expect(messages(run.stdout)).toEqual([]);
   });
 
-  it("a policy-like text over 5 MB gets the warning a file that size gets", async () => {
+  it("a policy-like text over 5 MB gets the error a file that size gets", async () => {
     const dir = fileTree({ ".ecrlintrc.json": config });
     const big = Buffer.from(JSON.stringify({ ...policy, Padding: "x".repeat(6 * 1024 * 1024) }));
     const run = await runStdin(["--stdin-filename", "registry-policy.json"], dir, big);
-    expect(run.code).toBe(0);
+    expect(run.code).toBe(1);
     expect(messages(run.stdout).map((m) => m.message)).toEqual([expect.stringMatching(/^File not linted: .*MB/u)]);
   });
 

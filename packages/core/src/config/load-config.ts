@@ -1,13 +1,30 @@
 import { existsSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
-import { cosmiconfigSync } from "cosmiconfig";
+import { createRequire } from "node:module";
+import { defaultLoadersSync, type CosmiconfigResult } from "cosmiconfig";
 import picomatch from "picomatch";
 import { validateConfig, validateSettings, type ConfigError } from "./validate.js";
 import { CONFIG_FILE_NAMES, readConfigFolder } from "./file-names.js";
 import { ConfigReadError, describeLoadError, describeThrown, LOADERS, MAX_CONFIG_BYTES, plainData } from "./loaders.js";
 import { registryFromEntry, registryFromPath, type RegistryContext, type RegistryEntry, type TrustContext } from "./registry.js";
 import type { DeclaredKind } from "../model/kinds.js";
+
+interface Explorer {
+  load(filePath: string): CosmiconfigResult;
+  search(directory?: string): CosmiconfigResult;
+}
+
+/**
+ * cosmiconfig's explorer, without the "meta config" that `cosmiconfigSync()` reads first: before any config of ours,
+ * it parses package.json, package.yaml and `.config/config.*` in the process's working directory with its own
+ * loaders, so a trailing comma in package.json became "JSON Error in …" with no reason or position, and a
+ * `.config/config.js` written for some other tool was executed. ecrlint lists its own search places and loaders, so
+ * the meta config has nothing to say to it.
+ */
+const { ExplorerSync } = createRequire(import.meta.url)("cosmiconfig/dist/ExplorerSync.js") as {
+  ExplorerSync: new (options: Record<string, unknown>) => Explorer;
+};
 
 export type RuleSeverity = "off" | "warn" | "error" | 0 | 1 | 2;
 export type RuleSetting = RuleSeverity | [RuleSeverity, ...unknown[]];
@@ -82,19 +99,26 @@ export function repositoryRootOf(directory: string): string | undefined {
  * so linting thousands of files searches the file system once per folder.
  */
 export class ConfigLocator {
-  private readonly explorer;
+  private readonly explorer: Explorer;
   private readonly top: string;
   private readonly byDirectory = new Map<string, ConfigResult>();
   private readonly byFile = new Map<string, ConfigResult>();
 
   constructor(private readonly stopDir?: string) {
     // cosmiconfig loads what the search finds, and finds the global config (~/.config/ecrlint) past the top.
-    this.explorer = cosmiconfigSync(CONFIG_MODULE_NAME, {
+    this.explorer = new ExplorerSync({
+      moduleName: CONFIG_MODULE_NAME,
       searchPlaces: [...CONFIG_FILE_NAMES],
-      loaders: LOADERS,
-      ...(stopDir ? { stopDir } : {}),
+      ignoreEmptySearchPlaces: true,
+      cache: true,
+      transform: (result: CosmiconfigResult) => result,
+      loaders: { ...defaultLoadersSync, ...LOADERS },
+      metaConfigFilePath: null,
+      mergeImportArrays: true,
+      mergeSearchPlaces: true,
       searchStrategy: "global",
-    } as Parameters<typeof cosmiconfigSync>[1]);
+      ...(stopDir ? { stopDir } : {}),
+    });
     // cosmiconfig's global search stops at the home directory when no stop directory is given.
     this.top = resolve(stopDir ?? homedir());
   }

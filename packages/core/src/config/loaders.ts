@@ -1,9 +1,11 @@
+import { spawnSync } from "node:child_process";
 import { statSync } from "node:fs";
 import { basename, dirname, resolve } from "node:path";
+import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
 import { MessageChannel, receiveMessageOnPort, Worker } from "node:worker_threads";
 import { defaultLoadersSync } from "cosmiconfig";
-import { parseJsonText, parseStrictJson, staticValue } from "../parse.js";
+import { findDuplicateKey, parseJsonText, parseStrictJson, propertyName, staticValue, type JsonNode, type JsonProgram, type JsonSyntax } from "../parse.js";
 import { readTextFile } from "../text-file.js";
 import type { ConfigError } from "./validate.js";
 
@@ -51,12 +53,35 @@ function readConfigText(filePath: string): string {
   return read.text;
 }
 
+const MODULE_KEY = "ecrlint";
+
+/** A key written twice would silently lose its first value: it is the config's error, at the second one. */
+function rejectDuplicateKeys(source: string | JsonProgram, syntax: JsonSyntax = "JSONC", packageJson = false): void {
+  const parsed = typeof source === "string" ? parseJsonText(source, syntax) : { ok: true as const, ast: source };
+  if (!parsed.ok) return;
+  let root: JsonNode = parsed.ast;
+  if (packageJson) {
+    // The rest of package.json is other tools' business: only the "ecrlint" key and what it holds are ours.
+    const top = parsed.ast.body[0]?.expression;
+    const own = top?.type === "JSONObjectExpression" ? top.properties.filter((p) => propertyName(p) === MODULE_KEY) : [];
+    if (own.length === 0) return;
+    root = own.length > 1 ? { ...top!, properties: own } as JsonNode : own[0]!.value;
+  }
+  const duplicate = findDuplicateKey(root);
+  if (!duplicate) return;
+  const { key, first, second } = duplicate;
+  throw new ConfigReadError(`duplicate key ${JSON.stringify(key)} (first at line ${first.line}, column ${first.column}): keep one`, second.line, second.column);
+}
+
 /** Strict JSON, as `.ecrlintrc.json` and package.json are; a syntax error keeps its reason and position. */
 function loadJson(filePath: string): unknown {
   const text = readConfigText(filePath);
   if (text.trim() === "") return undefined;
   const parsed = parseStrictJson(text);
-  if (parsed.ok) return parsed.value;
+  if (parsed.ok) {
+    rejectDuplicateKeys(text, "JSON", basename(filePath) === "package.json");
+    return parsed.value;
+  }
   // A broken package.json that says nothing of ecrlint is some other tool's problem, not a config of ours.
   if (basename(filePath) === "package.json" && !text.includes('"ecrlint"')) return {};
   throw new ConfigReadError(`invalid JSON: ${parsed.error.message}`, parsed.error.line, parsed.error.column);
@@ -68,6 +93,7 @@ function loadJsonc(filePath: string): unknown {
   if (text.trim() === "") return undefined;
   const parsed = parseJsonText(text, "JSONC");
   if (!parsed.ok) throw new ConfigReadError(`invalid JSON: ${parsed.error.message.replace(/^Parsing error: /, "")}`, parsed.error.line, parsed.error.column);
+  rejectDuplicateKeys(parsed.ast);
   return staticValue(parsed.ast);
 }
 
@@ -85,7 +111,7 @@ function loadYaml(filePath: string): unknown {
   }
 }
 
-type ImportReply = { ok: true; value: unknown } | { ok: false; message: string };
+type ImportReply = { ok: true; value: unknown } | { ok: false; message: string; syntax?: boolean };
 
 /**
  * Runs in a worker: imports the config module, and posts back its export as plain data (structured clone) or words
@@ -110,9 +136,35 @@ function reply(message) {
 process.on("exit", () => reply({ ok: false, message: "it did not finish loading (a top-level await that never settles, or process.exit)" }));
 import(url).then(
   (mod) => reply({ ok: true, value: mod && typeof mod === "object" && "default" in mod ? mod.default : mod }),
-  (error) => reply({ ok: false, message: describeThrown(error) }),
+  (error) => reply({ ok: false, message: describeThrown(error), syntax: error instanceof SyntaxError }),
 );
 `;
+
+/**
+ * Where a module's syntax error is. `import()` rejects with the reason alone; `node --check` (which parses and runs
+ * nothing) prints "[stdin]:<line>", the line, and a caret under the column. A `.js` file may be either kind of
+ * module: the parse whose reason is the one `import()` gave is the one that failed.
+ */
+function syntaxErrorPosition(filePath: string, reason: string): { line: number; column: number } | undefined {
+  // Under Electron (an editor's ESLint) the executable is the editor, not Node.
+  if (process.versions.electron) return undefined;
+  let text: string;
+  try {
+    text = readConfigText(filePath);
+  } catch {
+    return undefined;
+  }
+  const kinds = filePath.endsWith(".cjs") ? ["commonjs"] : filePath.endsWith(".mjs") ? ["module"] : ["module", "commonjs"];
+  for (const kind of kinds) {
+    const check = spawnSync(process.execPath, [`--input-type=${kind}`, "--check"], { input: text, encoding: "utf8", timeout: 10_000 });
+    const lines = (check.stderr ?? "").split("\n");
+    const head = /^\[stdin\]:(\d+)$/u.exec(lines[0] ?? "");
+    if (!head || !lines.some((l) => l.endsWith(reason))) continue;
+    const caret = /^\s*\^/u.test(lines[2] ?? "") ? lines[2]!.indexOf("^") + 1 : 1;
+    return { line: Number(head[1]), column: caret };
+  }
+  return undefined;
+}
 
 /** A config module that neither loads nor fails in this long has hung (an endless loop at its top level). */
 const MODULE_LOAD_LIMIT_MS = 60_000;
@@ -137,7 +189,12 @@ function loadModuleSync(filePath: string): unknown {
     }
     const reply = receiveMessageOnPort(port1)?.message as ImportReply | undefined;
     if (!reply) throw new ConfigReadError("it did not finish loading");
-    if (!reply.ok) throw new ConfigReadError(reply.message);
+    if (!reply.ok) {
+      const at = reply.syntax ? syntaxErrorPosition(filePath, reply.message) : undefined;
+      throw new ConfigReadError(reply.message, at?.line, at?.column);
+    }
+    // `export default undefined` (or no default export at all) would make cosmiconfig pass over the file in silence.
+    if (reply.value === undefined) throw new ConfigReadError("its default export is undefined: export the config object (export default { … })");
     return reply.value;
   } finally {
     port1.close();
@@ -145,13 +202,47 @@ function loadModuleSync(filePath: string): unknown {
   }
 }
 
-function loadTypeScript(filePath: string, content: string): unknown {
+interface TypeScriptDiagnostic {
+  messageText: string | { messageText: string };
+  start?: number;
+}
+
+/**
+ * TypeScript's transpiler turns a syntax error into some output anyway (`export default {;` became `{}`): its
+ * syntactic diagnostics are checked first, and the first one is the config's error, with its position.
+ */
+function checkTypeScriptSyntax(filePath: string, content: string): void {
+  let ts: { transpileModule(text: string, options: object): { diagnostics?: TypeScriptDiagnostic[] } };
   try {
-    return defaultLoadersSync[".ts"](filePath, content);
+    ts = createRequire(import.meta.url)("typescript") as typeof ts;
+  } catch {
+    return; // cosmiconfig's loader says that TypeScript is needed
+  }
+  const first = ts.transpileModule(content, { fileName: filePath, reportDiagnostics: true }).diagnostics?.[0];
+  if (!first) return;
+  const message = typeof first.messageText === "string" ? first.messageText : first.messageText.messageText;
+  const { line, column } = lineColumn(content, first.start ?? 0);
+  throw new ConfigReadError(`invalid TypeScript: ${message}`, line, column);
+}
+
+function lineColumn(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset).split(/\r\n|\r|\n/u);
+  return { line: before.length, column: before[before.length - 1]!.length + 1 };
+}
+
+function loadTypeScript(filePath: string, content: string): unknown {
+  checkTypeScriptSyntax(filePath, content);
+  let value: unknown;
+  try {
+    value = defaultLoadersSync[".ts"](filePath, content);
   } catch (error) {
     throw new ConfigReadError(describeThrown(error));
   }
+  if (value === undefined) throw new ConfigReadError("its default export is undefined: export the config object (export default { … })");
+  return value;
 }
+
+const isObject = (value: unknown): value is object => typeof value === "object" && value !== null;
 
 /**
  * cosmiconfig follows `$import` by reading the named files itself; each must be a regular file of config size
@@ -160,6 +251,11 @@ function loadTypeScript(filePath: string, content: string): unknown {
 function guarded(loader: (filePath: string, content: string) => unknown) {
   return (filePath: string, content: string): unknown => {
     const value = loader(filePath, content);
+    // cosmiconfig takes null for "no config here" and would go on searching past the file in silence.
+    if (value === null) throw new ConfigReadError("the config is null: it must be an object");
+    if (basename(filePath) === "package.json" && isObject(value) && Object.hasOwn(value, "ecrlint") && (value as { ecrlint: unknown }).ecrlint === null) {
+      throw new ConfigReadError('the "ecrlint" key is null: it must be an object');
+    }
     if (value === null || typeof value !== "object" || !Object.prototype.hasOwnProperty.call(value, "$import")) return value;
     const imports = (value as { $import: unknown }).$import;
     for (const target of Array.isArray(imports) ? imports : [imports]) {

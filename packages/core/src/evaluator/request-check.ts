@@ -5,6 +5,7 @@ import { closest } from "../did-you-mean.js";
 import { isPartition, isRegionInPartition, PARTITIONS, partitionById, partitionOfRegion, regionStatus, suggestRegion } from "../partitions.js";
 import { hasWildcard } from "../wildcard.js";
 import type { CompiledPolicy } from "./compile.js";
+import { parseCidr, parseDate, parseNumber } from "./operators.js";
 import { parseCaller } from "./principal.js";
 import type { ContextValue } from "./types.js";
 
@@ -18,6 +19,39 @@ export interface RequestProblem {
   key: "action" | "resource" | "principal" | "principals" | "context" | `context.${string}` | `registry.${string}` | "registry";
   severity: "error" | "warning";
   message: string;
+}
+
+/** The largest time a JavaScript Date holds (ECMA-262 §21.4.1.1): 100,000,000 days either side of 1970. */
+const MAX_TIME_MS = 8.64e15;
+
+/**
+ * What a value of each typed key must look like, with an example: a value of the wrong form would make every
+ * condition on the key false (or throw further on), so a Deny expectation would pass without testing anything.
+ * The forms are the IAM condition operators' (IAM User Guide, "IAM JSON policy elements: Condition operators").
+ */
+const VALUE_FORMS: Record<string, { valid: (text: string) => boolean; form: string }> = {
+  Date: {
+    valid: (text) => {
+      const ms = parseDate(text);
+      return ms !== undefined && Number.isFinite(ms) && Math.abs(ms) <= MAX_TIME_MS;
+    },
+    form: "an ISO 8601 date (2024-05-01, 2024-05-01T12:00:00Z) or epoch seconds (1714564800)",
+  },
+  Numeric: { valid: (text) => parseNumber(text) !== undefined, form: "a number (3600)" },
+  Bool: { valid: (text) => /^(?:true|false)$/iu.test(text), form: '"true" or "false"' },
+  IPAddress: { valid: (text) => parseCidr(text) !== undefined, form: "an IPv4 or IPv6 address or CIDR block (203.0.113.7, 2001:db8::/32)" },
+};
+
+/** A context value that its key's type cannot read (`aws:CurrentTime=9000000000000x`), as an error naming both. */
+function checkContextValue(key: string, value: ContextValue): RequestProblem | undefined {
+  const type = findConditionKey(key)?.type.replace(/^ArrayOf/u, "");
+  const form = type === undefined ? undefined : VALUE_FORMS[type];
+  if (!form) return undefined;
+  for (const text of typeof value === "string" ? [value] : value) {
+    if (typeof text === "string" && form.valid(text)) continue;
+    return { key: `context.${key}`, severity: "error", message: `Context key "${key}" takes ${form.form}; ${JSON.stringify(text)} is not one.` };
+  }
+  return undefined;
 }
 
 /** A request value the evaluator cannot answer for; `key` says which (`action`, `resource`, `principal`). */
@@ -273,6 +307,8 @@ export function checkRequest(policy: CompiledPolicy, request: CheckedRequest): R
   }
   const known = policyKeys(policy);
   for (const key of Object.keys(request.context ?? {})) {
+    const typed = checkContextValue(key, request.context![key]!);
+    if (typed) problems.push(typed);
     if (findConditionKey(key) || known.has(key.toLowerCase())) continue;
     const suggestion = closest(key, [...known.values(), ...conditionKeySuggestions(key)], 3, true);
     problems.push({ key: `context.${key}`, severity: "warning", message: `Context key "${key}" is neither a condition key of ECR requests nor one the policy uses, so it changes nothing${didYouMean(suggestion)}.` });
