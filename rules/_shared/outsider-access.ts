@@ -1,5 +1,21 @@
 import type { JsonNode, PolicyDocument, PolicyStatement, RuleContext } from "@ecrlint/core";
-import type { OutsiderAccess, OutsiderSearch, WorkBudget } from "@ecrlint/core/evaluator";
+import { accountsNamedIn, type CompiledPolicy, compileForFinding, DEFAULT_ANALYSIS_STEPS, type OutsiderAccess, type OutsiderSearch, searchOutsiderAccess, WorkBudget } from "@ecrlint/core/evaluator";
+
+/**
+ * The search `no-public-access` reports from: anyone outside every account the policy names or the registry and
+ * trust settings configure. Other rules ask it to defer to that rule's finding (one cause, one finding). Undefined
+ * when the policy cannot ground a finding (unknown values everywhere).
+ */
+export function searchPublicAccess(context: RuleContext<unknown>, policy: PolicyDocument): { compiled: CompiledPolicy; search: OutsiderSearch; budget: WorkBudget } | undefined {
+  // A finding here says access is granted: with unknown values, only what holds whatever they are.
+  const compiled = compileForFinding(policy, "grants", { registry: context.registry });
+  if (!compiled) return undefined;
+  // Every account the author wrote down or configured is someone in particular; the world is everyone else.
+  const accounts = new Set<string>([...context.trust.accounts, ...(context.registry.replicationSources ?? []), ...accountsNamedIn(compiled)]);
+  if (context.registry.account) accounts.add(context.registry.account);
+  const budget = new WorkBudget(DEFAULT_ANALYSIS_STEPS);
+  return { compiled, search: searchOutsiderAccess(compiled, { trustedAccounts: accounts, budget }), budget };
+}
 
 /** The principal value that lets an outsider in (as the evaluator names it), else the Principal or NotPrincipal key. */
 export function principalNodeFor(s: PolicyStatement, principalValue: string | undefined): JsonNode {

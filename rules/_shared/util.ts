@@ -32,8 +32,11 @@ export function editInString(node: JsonExpression, start: number, end: number, t
  * Region is still judged, its unknown account never.
  */
 export function knownSegment(a: ArnValue, segment: "partition" | "region" | "account" | "resource"): boolean {
-  return !(a.value.unknown && a.arn[segment].includes("${"));
+  return !(a.value.unknown && UNKNOWN_PART.test(a.arn[segment]));
 }
+
+/** How an unknown part shows in a value: `${Param}` (CloudFormation, Terraform), or a Terraform directive `%{if …}`. */
+const UNKNOWN_PART = /[$%]\{/;
 
 /** A value the rule can judge: written out, or computed from what the registry answers (see `StringValue.unknown`). */
 export const isKnown = (v: StringValue): boolean => v.unknown !== true;
@@ -41,7 +44,7 @@ export const isKnown = (v: StringValue): boolean => v.unknown !== true;
 /** The text of characters [start, end) of a value, when none of it is unknown (`${Param}` in a CloudFormation value). */
 export function knownPart(v: StringValue, start: number, end: number): string | undefined {
   const part = v.value.slice(start, end);
-  return v.unknown && part.includes("${") ? undefined : part;
+  return v.unknown && UNKNOWN_PART.test(part) ? undefined : part;
 }
 
 export interface ArnValue {
@@ -50,22 +53,34 @@ export interface ArnValue {
   segments: NonNullable<ReturnType<typeof arnSegmentOffsets>>;
   /** Where it sits: a Resource/NotResource entry, or the value of an `Arn*` condition operator. */
   origin: "resource" | "condition";
+  /** The condition key it is compared with (as written), for `condition` ARNs. */
+  key?: string;
   statement: PolicyStatement;
 }
+
+/**
+ * Condition keys whose values name the caller or the resource it acts for (IAM User Guide, global condition keys:
+ * aws:SourceArn is "the ARN of the resource making a service-to-service request"), never a repository of the
+ * registry the policy governs: a repository ARN there may name any account's or Region's repository.
+ */
+const CALLER_KEYS = new Set(["aws:sourcearn", "aws:sourceaccount", "aws:principalarn", "aws:sourcevpcarn"]);
+
+/** Whether an ARN of the policy names the caller's side (an `aws:SourceArn` value) rather than this registry's resources. */
+export const namesCaller = (a: ArnValue) => a.origin === "condition" && a.key !== undefined && CALLER_KEYS.has(a.key.toLowerCase());
 
 /** Every ARN a policy names in Resource/NotResource and in Arn* conditions. */
 export function policyArns(policy: PolicyDocument): ArnValue[] {
   const out: ArnValue[] = [];
-  const add = (value: StringValue, origin: ArnValue["origin"], statement: PolicyStatement) => {
+  const add = (value: StringValue, origin: ArnValue["origin"], statement: PolicyStatement, key?: string) => {
     const arn = parseArn(value.value);
     const segments = arnSegmentOffsets(value.value);
-    if (arn && segments) out.push({ value, arn, segments, origin, statement });
+    if (arn && segments) out.push({ value, arn, segments, origin, statement, ...(key !== undefined ? { key } : {}) });
   };
   for (const s of policy.statements) {
     for (const el of [s.resource, s.notResource]) for (const v of el?.values ?? []) add(v, "resource", s);
     for (const op of s.condition?.operators ?? []) {
       if (!isArnOperator(op.operator)) continue;
-      for (const key of op.keys) for (const v of key.values) add(v, "condition", s);
+      for (const key of op.keys) for (const v of key.values) add(v, "condition", s, key.key);
     }
   }
   return out;

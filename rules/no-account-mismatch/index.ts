@@ -1,5 +1,5 @@
 import { defineRule, hasWildcard } from "@ecrlint/core";
-import { disagreements, editInString, knownSegment, locInString, policyArns, policyOf, quotedList, type ArnValue } from "../_shared/util.js";
+import { disagreements, editInString, knownSegment, locInString, namesCaller, policyArns, policyOf, quotedList, type ArnValue } from "../_shared/util.js";
 import { DOCS } from "../_shared/docs.js";
 
 export const noAccountMismatch = defineRule({
@@ -30,9 +30,10 @@ export const noAccountMismatch = defineRule({
     if (!policy) return;
     const expected = context.registry.account;
     const accountLoc = (a: ArnValue) => locInString(a.value.node, a.segments.account[0], a.segments.account[1]);
-    // Only ECR ARNs name this registry's repositories; an IAM ARN in a condition names a caller, legitimately elsewhere.
+    // Only ECR ARNs name this registry's repositories; an IAM ARN in a condition names a caller, legitimately elsewhere,
+    // and so does an ECR ARN under aws:SourceArn (the repository a service acts for, such as a replication source).
     // An unknown account (a CloudFormation parameter) is never judged.
-    const repositoryArns = policyArns(policy).filter((a) => a.arn.service === "ecr" && a.arn.account !== "" && knownSegment(a, "account"));
+    const repositoryArns = policyArns(policy).filter((a) => a.arn.service === "ecr" && !namesCaller(a) && a.arn.account !== "" && knownSegment(a, "account"));
     const concrete: ArnValue[] = [];
     for (const a of repositoryArns) {
       const { account } = a.arn;

@@ -1,6 +1,6 @@
-import { accountsNamedIn, compileForFinding, DEFAULT_ANALYSIS_STEPS, describeWitnessPrincipal, searchOutsiderAccess, WorkBudget } from "@ecrlint/core/evaluator";
+import { describeWitnessPrincipal } from "@ecrlint/core/evaluator";
 import { defineRule } from "@ecrlint/core";
-import { namedContextWords, principalNodeFor, reportInconclusive, reportTooComplex } from "../_shared/outsider-access.js";
+import { namedContextWords, principalNodeFor, reportInconclusive, reportTooComplex, searchPublicAccess } from "../_shared/outsider-access.js";
 import { policyOf } from "../_shared/util.js";
 import { DOCS } from "../_shared/docs.js";
 
@@ -28,14 +28,9 @@ export const noPublicAccess = defineRule({
   check(context) {
     const policy = policyOf(context.file);
     if (!policy) return;
-    // A finding here says access is granted: with unknown values, only what holds whatever they are.
-    const compiled = compileForFinding(policy, "grants", { registry: context.registry });
-    if (!compiled) return;
-    // Every account the author wrote down or configured is someone in particular; the world is everyone else.
-    const accounts = new Set<string>([...context.trust.accounts, ...(context.registry.replicationSources ?? []), ...accountsNamedIn(compiled)]);
-    if (context.registry.account) accounts.add(context.registry.account);
-    const budget = new WorkBudget(DEFAULT_ANALYSIS_STEPS);
-    const search = searchOutsiderAccess(compiled, { trustedAccounts: accounts, budget });
+    const publicAccess = searchPublicAccess(context, policy);
+    if (!publicAccess) return;
+    const { compiled, search, budget } = publicAccess;
     for (const access of search.found) {
       const { principal, action } = access.witness.request;
       const statement = policy.statements.find((s) => s.index === access.statement)!;

@@ -1,5 +1,5 @@
-import { defineRule, policyValue, type StringValue } from "@ecrlint/core";
-import { actionPatternCovers, cidrWithin, parseCidr, parseOperator, resourcePatternCovers } from "@ecrlint/core/evaluator";
+import { defineRule, policyValue, type PolicyStatement, type StringValue } from "@ecrlint/core";
+import { actionPatternCovers, cidrWithin, type CidrBlock, conditionValueCovers, parseCidr, parseOperator, patternCovers, resourcePatternCovers } from "@ecrlint/core/evaluator";
 import { check, DOCS } from "../_shared/docs.js";
 import { headLoc, policyOf } from "../_shared/util.js";
 
@@ -34,6 +34,58 @@ function simplerIpv4Block(text: string): string | undefined {
   return written === text ? undefined : written;
 }
 
+/** `a.b.c.d` or compressed IPv6 text for an address. */
+function formatAddress(version: 4 | 6, value: bigint): string {
+  if (version === 4) return [24n, 16n, 8n, 0n].map((shift) => String((value >> shift) & 255n)).join(".");
+  const groups = [112n, 96n, 80n, 64n, 48n, 32n, 16n, 0n].map((shift) => ((value >> shift) & 0xffffn).toString(16));
+  // RFC 5952: the longest run of two or more zero groups becomes "::".
+  let best: [number, number] = [-1, 0];
+  for (let i = 0; i < 8; ) {
+    let j = i;
+    while (j < 8 && groups[j] === "0") j++;
+    if (j - i > best[1] && j - i > 1) best = [i, j - i];
+    i = j === i ? i + 1 : j;
+  }
+  if (best[0] < 0) return groups.join(":");
+  return `${groups.slice(0, best[0]).join(":")}::${groups.slice(best[0] + best[1]).join(":")}`;
+}
+
+/** The one block two ranges make up when they are the two halves of it (`/25` + `/25` = `/24`), else undefined. */
+function mergedBlock(a: CidrBlock, b: CidrBlock): string | undefined {
+  if (a.version !== b.version) return undefined;
+  const size = a.last - a.first + 1n;
+  if (b.last - b.first + 1n !== size) return undefined;
+  const [low, high] = a.first < b.first ? [a, b] : [b, a];
+  if (low.last + 1n !== high.first || low.first % (size * 2n) !== 0n) return undefined;
+  const bits = a.version === 4 ? 32 : 128;
+  const length = bits - (size * 2n).toString(2).length + 1;
+  return `${formatAddress(a.version, low.first)}/${length}`;
+}
+
+/** The plain JSON of a statement's parts, to compare them as written. */
+type Plain = Record<string, unknown>;
+const asList = (v: unknown): unknown[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * Whether `outer` already has the effect of `inner`: the same Effect and Principal, every action and resource of
+ * `inner` inside one of `outer`'s (the evaluator's pattern matching), and every condition of `outer` also a condition
+ * of `inner` (so `outer` applies wherever `inner` does). Statements with NotAction, NotResource or NotPrincipal, or
+ * unknown values, are not compared.
+ */
+function statementCovers(outer: PolicyStatement, outerPlain: Plain, inner: PolicyStatement, innerPlain: Plain): boolean {
+  for (const s of [outer, inner]) if (s.unknown || s.notAction || s.notResource || s.notPrincipal || !s.action) return false;
+  if (outer.effect?.value !== inner.effect?.value || !same(outerPlain.Principal, innerPlain.Principal)) return false;
+  const outerActions = outer.action!.values.map((v) => v.value);
+  if (!inner.action!.values.every((v) => outerActions.some((o) => actionPatternCovers(o, v.value)))) return false;
+  if (!outer.resource !== !inner.resource) return false;
+  const outerResources = outer.resource?.values.map((v) => v.value) ?? [];
+  if (!(inner.resource?.values ?? []).every((v) => outerResources.some((o) => patternCovers(o, v.value)))) return false;
+  const conditions = (p: Plain) => Object.entries((p.Condition ?? {}) as Plain).flatMap(([op, keys]) => Object.entries(keys as Plain).map(([key, values]) => `${op}\u0000${key.toLowerCase()}\u0000${JSON.stringify(asList(values))}`));
+  const innerConditions = new Set(conditions(innerPlain));
+  return conditions(outerPlain).every((c) => innerConditions.has(c));
+}
+
 export const noRedundantEntry = defineRule({
   id: "no-redundant-entry",
   meta: {
@@ -57,6 +109,9 @@ export const noRedundantEntry = defineRule({
       redundantValue: 'Value "{{value}}" of "{{key}}" is already covered by "{{by}}"; remove it.',
       simplerCidr: '"{{value}}" has bits set past its prefix length, so it stands for "{{simple}}"; write that.',
       redundantStatement: "This statement repeats the one on line {{line}} in all but its Sid; remove one of them.",
+      coveredStatement:
+        "The statement on line {{line}} already {{does}} everything this one does: the same principals, actions and resources that cover these, and only conditions this one has too; remove this one.",
+      mergeableRanges: '"{{value}}" and "{{other}}" are the two halves of "{{merged}}"; write that one range instead.',
     },
     schema: [],
   },
@@ -68,17 +123,30 @@ export const noRedundantEntry = defineRule({
     if (!policy) return;
     const seen = new Map<string, number>();
     const statements = (policyValue(policy) as { Statement?: unknown }).Statement;
-    const plain = Array.isArray(statements) ? statements : [statements];
+    const plain = (Array.isArray(statements) ? statements : [statements]) as Plain[];
+    const plainOf = (s: PolicyStatement) => (plain[s.index] ?? {}) as Plain;
+    const repeated = new Set<number>();
     for (const s of policy.statements) {
       // A statement with unknown values is a different statement for each of them.
       if (!s.unknown) {
-        const { Sid: _sid, ...rest } = (plain[s.index] ?? {}) as Record<string, unknown>;
+        const { Sid: _sid, ...rest } = plainOf(s);
         const key = JSON.stringify(rest);
         const line = seen.get(key);
-        if (line !== undefined) context.report({ node: s.node, loc: headLoc(s.node), messageId: "redundantStatement", data: { line } });
-        else seen.set(key, s.node.loc.start.line);
+        if (line !== undefined) {
+          repeated.add(s.index);
+          context.report({ node: s.node, loc: headLoc(s.node), messageId: "redundantStatement", data: { line } });
+        } else seen.set(key, s.node.loc.start.line);
       }
-
+    }
+    for (const s of policy.statements) {
+      if (repeated.has(s.index)) continue;
+      // Of two statements that cover each other, the later one is the redundant one.
+      const by = policy.statements.find(
+        (o) => o !== s && !repeated.has(o.index) && statementCovers(o, plainOf(o), s, plainOf(s)) && (o.index < s.index || !statementCovers(s, plainOf(s), o, plainOf(o))),
+      );
+      if (by) context.report({ node: s.node, loc: headLoc(s.node), messageId: "coveredStatement", data: { line: by.node.loc.start.line, does: by.effect?.value === "Deny" ? "denies" : "grants" } });
+    }
+    for (const s of policy.statements) {
       for (const [v, by] of coveredValues(s.action?.values ?? [], actionPatternCovers)) {
         context.report({ node: v.node, messageId: "redundantAction", data: { value: v.value, by: by.value } });
       }
@@ -88,10 +156,16 @@ export const noRedundantEntry = defineRule({
       for (const op of s.condition?.operators ?? []) {
         const ip = parseOperator(op.operator)?.base.family === "ip";
         for (const k of op.keys) {
-          for (const [v, by] of coveredValues(k.values, ip ? cidrCovers : (a, b) => a === b)) {
+          const covered = coveredValues(k.values, ip ? cidrCovers : (a, b) => conditionValueCovers(op.operator, a, b));
+          for (const [v, by] of covered) {
             context.report({ node: v.node, messageId: "redundantValue", data: { value: v.value, key: k.key, by: by.value } });
           }
           if (!ip) continue;
+          const ranges = k.values.filter((v) => !v.unknown && !covered.some(([c]) => c === v)).map((v) => ({ v, block: parseCidr(v.value) }));
+          for (const [i, b] of ranges.entries()) {
+            const pair = ranges.slice(0, i).find((a) => a.block && b.block && mergedBlock(a.block, b.block));
+            if (pair) context.report({ node: b.v.node, messageId: "mergeableRanges", data: { value: b.v.value, other: pair.v.value, merged: mergedBlock(pair.block!, b.block!)! } });
+          }
           for (const v of k.values) {
             if (v.unknown) continue;
             const simple = simplerIpv4Block(v.value);

@@ -1,5 +1,5 @@
 import { defineRule, hasWildcard, isPartition, isRegionInPartition, partitionOfRegion, regionStatus, suggestRegion, type TextEdit } from "@ecrlint/core";
-import { disagreements, editInString, knownSegment, locInString, policyArns, policyOf, quotedList, type ArnValue } from "../_shared/util.js";
+import { disagreements, editInString, knownSegment, locInString, namesCaller, policyArns, policyOf, quotedList, type ArnValue } from "../_shared/util.js";
 import { check, DOCS } from "../_shared/docs.js";
 
 export const noRegionMismatch = defineRule({
@@ -82,7 +82,8 @@ export const noRegionMismatch = defineRule({
         });
         continue;
       }
-      if (!isEcr) continue;
+      // The caller's resource (aws:SourceArn) may be in any Region; only its spelling and partition are judged.
+      if (!isEcr || namesCaller(a)) continue;
       if (registry.region) {
         if (region !== registry.region) {
           const fix = replaceRegion(a, registry.region);

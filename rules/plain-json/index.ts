@@ -47,7 +47,7 @@ export const plainJson = defineRule<Options>({
     },
     messages: {
       comment: "A comment in a .json file: JSON has none, so `aws ecr put-registry-policy --policy-text file://…` (and every other ECR call) rejects the file as it is; remove it, name the file .jsonc, or set allowComments if comments are stripped before deploying.",
-      trailingComma: "A trailing comma in a .json file: JSON has none, so the AWS CLI rejects the file as it is.",
+      trailingComma: "Remove this trailing comma: JSON has none, so the AWS CLI rejects the file as it is.",
       json5: "{{what}} is JSON5, not JSON: the AWS CLI rejects this .json file as it is.",
     },
     schema: [

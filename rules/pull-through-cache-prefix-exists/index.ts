@@ -1,5 +1,5 @@
-import { closest, defineRule, parseArn, type ProjectFile, type Span, spanOf } from "@ecrlint/core";
-import { pullThroughCacheActionReach } from "@ecrlint/core/evaluator";
+import { closest, defineRule, parseArn, type PolicyStatement, type ProjectFile, type Span, spanOf } from "@ecrlint/core";
+import { pullThroughCacheActionReach, statementPullThroughCacheReach } from "@ecrlint/core/evaluator";
 import { DOCS } from "../_shared/docs.js";
 
 type Facts =
@@ -15,6 +15,13 @@ type File = ProjectFile<Facts, Record<string, never>>;
  */
 function isPullThroughCacheAction(pattern: string): boolean {
   const reach = pullThroughCacheActionReach(pattern);
+  return reach !== undefined && !reach.everyAction;
+}
+
+/** An Action value that grants the import (not all of ECR), or a NotAction that does (the evaluator's reading). */
+function isPullThroughCacheStatement(s: PolicyStatement): boolean {
+  if (s.action) return s.action.values.some((a) => isPullThroughCacheAction(a.value));
+  const reach = statementPullThroughCacheReach(s);
   return reach !== undefined && !reach.everyAction;
 }
 
@@ -69,7 +76,7 @@ export const pullThroughCachePrefixExists = defineRule<Record<string, never>, Fa
       if (file.kind !== "registry-policy") return undefined;
       const resources: { value: string; loc: Span }[] = [];
       for (const s of file.policy.statements) {
-        if (s.effect?.value !== "Allow" || !s.action?.values.some((a) => isPullThroughCacheAction(a.value))) continue;
+        if (s.effect?.value !== "Allow" || !isPullThroughCacheStatement(s)) continue;
         for (const r of s.resource?.values ?? []) if (!r.unknown) resources.push({ value: r.value, loc: spanOf(r.node) });
       }
       return { kind: "policy", resources };

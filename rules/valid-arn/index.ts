@@ -37,7 +37,7 @@ export const validArn = defineRule({
     },
     messages: {
       notAnArn: 'Resource "{{value}}" is neither "*" nor an ARN; write arn:PARTITION:ecr:REGION:ACCOUNT:repository/NAME.',
-      missingSegment: '"{{value}}" has no {{segments}}: an ARN has six colon-separated parts (arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE) and a wildcard in a later part never stands for a missing one, so this matches nothing (AWS accepts it all the same).',
+      missingSegment: '"{{value}}" has no {{segments}}: an ARN has six colon-separated parts (arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE) and a wildcard fills only the part it is written in, never a missing one, so this matches nothing (AWS accepts it all the same); write all six.',
       malformedArn: '"{{value}}" is not an ARN: an ARN has six colon-separated parts (arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE).',
       unknownPartition: 'Unknown partition "{{partition}}"{{hint}}.',
       wildcardService: 'Wildcard service "{{service}}": a Resource ARN cannot have a wildcard in its service segment, so it matches nothing.',
@@ -72,14 +72,14 @@ export const validArn = defineRule({
       }
       const segments = arnSegmentOffsets(text);
       if (!segments) {
-        // A resource part (`repository/*`) is always last: its wildcard never stands for a segment left out before it.
+        // A wildcard fills the one part it is written in: never a segment left out before or after it.
         const missing = missingArnSegments(text);
         if (missing) {
           report({ node: v.node, messageId: "missingSegment", data: { value: text, segments: joinSegments(missing) } });
           return;
         }
-        // `arn:aws:ecr:*` is a pattern whose `*` spans the remaining parts.
-        if (!hasWildcard(text)) report({ node: v.node, messageId: "malformedArn", data: { value: text } });
+        // Parts that fit no order of the segments (`arn:AWS:ECR:*`): a wildcard does not make them an ARN.
+        report({ node: v.node, messageId: "malformedArn", data: { value: text } });
         return;
       }
       const part = (range: [number, number]) => text.slice(range[0], range[1]);
@@ -165,7 +165,10 @@ export const validArn = defineRule({
               report({ node: v.node, messageId: "malformedArn", data: { value: v.value } });
               continue;
             }
-            if (v.value.startsWith("arn:")) check(v, "condition");
+            // Under a string operator a wildcard crosses ":" (`StringLike` "arn:aws:iam::*" is every IAM ARN), so a
+            // pattern of fewer parts may still match; only the Arn operators compare part by part.
+            const spansParts = !arnOperator && hasWildcard(withoutVariables(v.value)) && !arnSegmentOffsets(v.value);
+            if (v.value.startsWith("arn:") && !spansParts) check(v, "condition");
           }
         }
       }

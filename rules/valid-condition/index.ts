@@ -13,13 +13,39 @@ const ALL_OPERATORS: string[] = OPERATOR_NAMES.flatMap((base) => {
 
 const VARIABLE = /\$\{[^}]*\}/;
 
-/** The key types an operator family can compare; undefined when any type is accepted. */
+/**
+ * The key types (the Service Authorization Reference's, `ArrayOf` stripped) each operator family compares, for
+ * Access Analyzer's "Type mismatch" checks: a string operator on an IP, number, date or Boolean key compares text the
+ * request never carries in that form (`StringLike aws:SourceIp 203.0.113.*`). ARN keys are strings too (the IAM
+ * guide's ARN operators "compare a key to an ARN", and string operators work on the same text); an ARN operator
+ * needs an ARN, which a String key holds only when it names one (`aws:SourceVpcArn`). Null takes any key.
+ */
 const FAMILY_KEY_TYPES: Partial<Record<string, string[]>> = {
+  string: ["String", "ARN"],
+  arn: ["ARN"],
   numeric: ["Numeric"],
   date: ["Date"],
   ip: ["IPAddress"],
   bool: ["Bool"],
+  binary: ["Binary"],
 };
+
+/** The operators to write for a key of each type, for messages. */
+const OPERATORS_FOR_TYPE: Record<string, string> = {
+  String: "a String operator (StringEquals, StringLike...)",
+  ARN: "ArnEquals or ArnLike (or their negations)",
+  Numeric: "a Numeric operator (NumericEquals, NumericLessThan...)",
+  Date: "a Date operator (DateEquals, DateLessThan...)",
+  IPAddress: "IpAddress or NotIpAddress",
+  Bool: "Bool",
+  Binary: "BinaryEquals",
+};
+
+/** A key type without its multivalued wrapper (`ArrayOfString` is compared as `String`). */
+const elementType = (type: string) => type.replace(/^ArrayOf/, "");
+
+/** Whether an ARN operator can compare this key: an ARN key, or a String key that holds an ARN by its name. */
+const holdsArn = (key: string, type: string) => type === "ARN" || (type === "String" && /arn$/i.test(key));
 
 /** What a value of a typed operator must be, for messages. */
 const TYPED_VALUE: Partial<Record<string, string>> = { numeric: "number", date: "date", binary: "base-64 value", ip: "IP address or CIDR block" };
@@ -66,7 +92,7 @@ export const validCondition = defineRule({
       unknownKey: 'Condition key "{{key}}" is not a global key or an ECR key{{hint}}; no ECR request carries it, so the condition is {{outcome}}.',
       renameKey: 'Rename to "{{name}}".',
       missingTagKey: 'Condition key "{{key}}" has no tag name, so no request carries it; write "{{write}}" with the tag it compares.',
-      operatorKeyMismatch: '"{{operator}}" compares {{family}} values, but "{{key}}" is a {{type}} key.',
+      operatorKeyMismatch: '"{{operator}}" compares {{family}} values, but "{{key}}" is of type {{type}}, so the condition never matches as meant; use {{use}}.',
       valueType: 'Value "{{value}}" is not {{expected}}, so "{{operator}}" never matches it.',
       invalidCidr: 'Value "{{value}}" is not an IP address or CIDR block (such as 203.0.113.0/24 or 2001:db8::/32).',
       forAllValuesAllow: '"{{operator}}" under Allow is true when "{{key}}" is absent or empty, so this grants requests that carry no such key; add "Null": {"{{key}}": "false"} or use ForAnyValue.',
@@ -118,10 +144,13 @@ export const validCondition = defineRule({
         const info = checkKey(op, k, holdsWhenAbsent(op, k));
         if (info) {
           const allowed = FAMILY_KEY_TYPES[family];
+          const type = elementType(info.type);
           const lower = k.key.toLowerCase();
-          const fits = !allowed || allowed.includes(info.type) || (EITHER_DATE_OR_NUMBER.has(lower) && (family === "numeric" || family === "date"));
+          const fits =
+            !allowed || allowed.includes(type) || (family === "arn" && holdsArn(k.key, type)) || (EITHER_DATE_OR_NUMBER.has(lower) && (family === "numeric" || family === "date"));
           if (!fits) {
-            context.report({ node: k.property.key, messageId: "operatorKeyMismatch", data: { operator: op.operator, family, key: k.key, type: info.type } });
+            const use = OPERATORS_FOR_TYPE[type] ?? "an operator of its type";
+            context.report({ node: k.property.key, messageId: "operatorKeyMismatch", data: { operator: op.operator, family, key: k.key, type: info.type, use } });
           }
           if (parsed.set && !isMultiValued(info)) {
             const plain = op.operator.slice(op.operator.indexOf(":") + 1);

@@ -35,7 +35,7 @@ export const validNetworkCondition = defineRule({
       privateSourceIp:
         'aws:SourceIp is never "{{value}}" ({{range}}): a request from a private address reaches ECR through a VPC endpoint and carries aws:VpcSourceIp instead, so this never matches; use aws:VpcSourceIp with aws:SourceVpc or aws:SourceVpce.',
       privateNotIpAddress:
-        'This Deny refuses everyone: requests through a VPC endpoint carry no aws:SourceIp (so "{{operator}}" is true for them), and no public address is in "{{value}}" ({{range}}); use aws:VpcSourceIp with aws:SourceVpc or aws:SourceVpce for private addresses.',
+        'This Deny refuses {{whom}}: requests through a VPC endpoint carry no aws:SourceIp (so "{{operator}}" is true for them), and "{{value}}" ({{range}}) is never a request\'s aws:SourceIp, so listing it exempts no one; use aws:VpcSourceIp with aws:SourceVpc or aws:SourceVpce for private addresses.',
       malformedId: '"{{value}}" is not a {{what}} id ({{prefix}} and 8 or 17 hexadecimal digits), so "{{key}}" never equals it.',
       unpairedVpcSourceIp:
         "aws:VpcSourceIp without aws:SourceVpc or aws:SourceVpce matches the address in any VPC, including other accounts' VPCs that reuse the range; pair it with the VPC or endpoint it belongs to.",
@@ -52,13 +52,16 @@ export const validNetworkCondition = defineRule({
       for (const k of op.keys) {
         const key = k.key.toLowerCase();
         if (key === "aws:sourceip" && parsed?.base.family === "ip") {
+          // With only private ranges listed, public callers are refused too; a public range exempts its own callers.
+          const onlyPrivate = k.values.every((v) => !v.unknown && privateRangeOf(v.value));
+          const whom = onlyPrivate ? "everyone" : "everyone arriving through a VPC endpoint";
           for (const v of k.values) {
             // An unknown value (a template parameter) is never judged.
             if (v.unknown) continue;
             const range = privateRangeOf(v.value);
             if (!range) continue;
             const lockout = isDeny(s) && parsed.base.negated;
-            context.report({ node: v.node, messageId: lockout ? "privateNotIpAddress" : "privateSourceIp", data: { value: v.value, range, ...(lockout ? { operator: op.operator } : {}) } });
+            context.report({ node: v.node, messageId: lockout ? "privateNotIpAddress" : "privateSourceIp", data: { value: v.value, range, ...(lockout ? { operator: op.operator, whom } : {}) } });
           }
         }
         const id = NETWORK_IDS.get(key);

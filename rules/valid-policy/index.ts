@@ -1,78 +1,16 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import type { ErrorObject, ValidateFunction } from "ajv";
 import { closest, defineRule, isUnknownValue, type JsonNode, type JsonObject, type JsonProperty, policyValue, propertyName, type ReportDescriptor, staticValue, type SuggestionDescriptor } from "@ecrlint/core";
 import { headLoc, nodeAtPath, policyOf, renameKeyEdit } from "../_shared/util.js";
 import { check, DOCS } from "../_shared/docs.js";
+import { EFFECTS, VERSIONS } from "./schema.js";
+import { validateRegistryPolicy, validateRepositoryPolicy } from "./schema-validators.generated.js";
 
-const VERSIONS = ["2012-10-17", "2008-10-17"];
-const EFFECTS = ["Allow", "Deny"];
-
-const stringOrList = { type: ["string", "array"], items: { type: "string" }, minItems: 1 };
-const principal = {
-  type: ["string", "object"],
-  if: { type: "string" },
-  then: { const: "*" },
-  // Which keys a principal may have is valid-principal's concern; here only the shape of their values.
-  else: { minProperties: 1, additionalProperties: stringOrList },
+const validators: Record<"registry-policy" | "repository-policy", ValidateFunction> = {
+  "registry-policy": validateRegistryPolicy as ValidateFunction,
+  "repository-policy": validateRepositoryPolicy as ValidateFunction,
 };
-const conditionValue = { type: ["string", "number", "boolean", "array"], items: { type: ["string", "number", "boolean"] }, minItems: 1 };
-const condition = {
-  type: "object",
-  minProperties: 1,
-  additionalProperties: { type: "object", minProperties: 1, additionalProperties: conditionValue },
-};
-
-/** Exactly one of two elements: ajv reports `oneOf` with the passing branches, from which the two cases are told apart. */
-const exactlyOne = (a: string, b: string) => ({ oneOf: [{ required: [a] }, { required: [b] }] });
-const notBoth = (a: string, b: string) => ({ not: { required: [a, b] } });
-
-/** REFERENCE §6 grammar. Repository policies carry no Resource (no-repository-policy-resource reports one). */
-function policySchema(kind: "registry-policy" | "repository-policy") {
-  const statement = {
-    type: "object",
-    properties: {
-      Sid: { type: "string" },
-      Effect: { enum: EFFECTS },
-      Principal: principal,
-      NotPrincipal: principal,
-      Action: stringOrList,
-      NotAction: stringOrList,
-      Resource: stringOrList,
-      NotResource: stringOrList,
-      Condition: condition,
-    },
-    additionalProperties: false,
-    required: ["Effect"],
-    allOf: [
-      exactlyOne("Principal", "NotPrincipal"),
-      exactlyOne("Action", "NotAction"),
-      kind === "registry-policy" ? exactlyOne("Resource", "NotResource") : notBoth("Resource", "NotResource"),
-    ],
-  };
-  return {
-    type: "object",
-    properties: {
-      Version: { enum: VERSIONS },
-      Id: { type: "string" },
-      Statement: {
-        type: ["object", "array"],
-        if: { type: "object" },
-        then: { $ref: "#/definitions/statement" },
-        else: { minItems: 1, items: { $ref: "#/definitions/statement" } },
-      },
-    },
-    additionalProperties: false,
-    required: ["Statement"],
-    definitions: { statement },
-  };
-}
-
-let validators: Record<"registry-policy" | "repository-policy", ValidateFunction> | undefined;
 
 function validatorFor(kind: "registry-policy" | "repository-policy"): ValidateFunction {
-  if (!validators) {
-    const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
-    validators = { "registry-policy": ajv.compile(policySchema("registry-policy")), "repository-policy": ajv.compile(policySchema("repository-policy")) };
-  }
   return validators[kind];
 }
 

@@ -1,27 +1,40 @@
-import { createHash } from "node:crypto";
-import { readFile } from "node:fs/promises";
-import { lstatSync } from "node:fs";
-import { join, normalize, resolve, sep } from "node:path";
-import { writeFileAtomic } from "./fs-utils.js";
+import { createHash, randomBytes } from "node:crypto";
+import { chmodSync, closeSync, lstatSync, openSync, readSync, renameSync, statSync, unlinkSync, writeSync, type Stats } from "node:fs";
+import { basename, dirname, join, normalize, resolve, sep } from "node:path";
+import { makeDirectories } from "./fs-utils.js";
 import type { SourceOutcome } from "./lint-source.js";
 
-interface CacheEntry {
+/** What the cache knows of a file besides its outcome: enough to tell, from a `stat` alone, that it has not changed. */
+interface EntryMeta {
+  path: string;
+  /** `size:mtimeMs:ctimeMs:ino` when the file was read. */
+  stamp: string;
   /** Hash of the file's text. */
   content: string;
   /** Hash of everything else the outcome depends on: rule settings, registry, trust. */
   settings: string;
-  outcome: SourceOutcome;
-  /** Hash of the rest of the entry, with the version and path: an entry edited or damaged since is discarded. */
+  /** Hash of the version, the path, both hashes and the outcome's text: an entry edited or damaged since is discarded. */
   check: string;
 }
 
-interface CacheFile {
-  version: string;
-  entries: Record<string, CacheEntry>;
+/** An entry of the cache file on disk: its meta, and where its outcome's JSON text lies (read only when asked for). */
+interface StoredEntry {
+  meta: EntryMeta;
+  /** Byte offset and length of the whole line, and of the outcome's JSON inside it. */
+  line: [number, number];
+  outcome: [number, number];
 }
+
+const FORMAT = "ecrlint-cache/2";
+const CHUNK = 1 << 20;
 
 export function hashText(text: string): string {
   return createHash("sha1").update(text).digest("hex");
+}
+
+/** The part of a file's `stat` that changes whenever its content may have. */
+export function fileStamp(info: Pick<Stats, "size" | "mtimeMs" | "ctimeMs" | "ino">): string {
+  return `${info.size}:${info.mtimeMs}:${info.ctimeMs}:${info.ino}`;
 }
 
 /** ESLint's `.eslintcache`, ours: in the working directory, never a `node_modules/.cache` wherever the run starts. */
@@ -46,8 +59,8 @@ export function cacheFileFor(location: string, cwd: string): string {
   return resolved;
 }
 
-function entryCheck(version: string, filePath: string, content: string, settings: string, outcome: unknown): string {
-  return hashText(`${version}\u0000${filePath}\u0000${content}\u0000${settings}\u0000${JSON.stringify(outcome)}`);
+function entryCheck(version: string, meta: Omit<EntryMeta, "check" | "stamp">, outcomeText: string): string {
+  return hashText(`${version}\u0000${meta.path}\u0000${meta.content}\u0000${meta.settings}\u0000${outcomeText}`);
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -63,19 +76,60 @@ function isOutcome(v: unknown): v is SourceOutcome {
   if (v.status === "fatal") return isMessage(v.message);
   if (v.status !== "ours" || !isObject(v.decision) || !Array.isArray(v.messages) || !v.messages.every(isMessage)) return false;
   if (!Array.isArray(v.documents) || !v.documents.every((d) => isObject(d) && typeof d.kind === "string" && isObject(d.facts))) return false;
+  const arns = v.arns;
+  if (arns !== undefined && !(isObject(arns) && [arns.accounts, arns.regions].every((list) => Array.isArray(list) && list.every((x) => typeof x === "string")))) return false;
   const d = v.directives;
   return isObject(d) && Array.isArray(d.comments) && Array.isArray(d.directives) && Array.isArray(d.problems) && d.problems.every(isMessage);
 }
 
+function isMeta(v: unknown): v is EntryMeta {
+  return isObject(v) && ["path", "stamp", "content", "settings", "check"].every((k) => typeof v[k] === "string");
+}
+
+/** Calls `line(start, end)` with the byte range of every line of an open file, reading it a chunk at a time. */
+function eachLine(fd: number, line: (buffer: Buffer, start: number, end: number, offset: number) => boolean): void {
+  let buffer = Buffer.alloc(CHUNK);
+  let filled = 0;
+  let base = 0;
+  for (;;) {
+    if (filled === buffer.length) {
+      const bigger = Buffer.alloc(buffer.length * 2);
+      buffer.copy(bigger, 0, 0, filled);
+      buffer = bigger;
+    }
+    const read = readSync(fd, buffer, filled, buffer.length - filled, base + filled);
+    const end = filled + read;
+    let start = 0;
+    for (let nl = buffer.indexOf(10, start); nl !== -1 && nl < end; nl = buffer.indexOf(10, start)) {
+      if (!line(buffer, start, nl, base)) return;
+      start = nl + 1;
+    }
+    if (read === 0) return;
+    buffer.copy(buffer, 0, start, end);
+    base += start;
+    filled = end - start;
+  }
+}
+
 /**
- * Outcomes of unchanged files, keyed by path and checked by content hash. A different ecrlint version drops the
- * whole cache; a changed config changes an entry's settings hash and so invalidates it. The README promises that a
- * corrupt cache is an empty one: an entry of the wrong shape, or whose check does not match, is dropped and the
- * file linted again.
+ * Outcomes of unchanged files, keyed by path. The cache file is a header line and one line per file: the entry's
+ * meta as JSON, a tab, the outcome as JSON. Opening it reads the metas only; an outcome is read from the file when
+ * its file is unchanged and parsed then, so a warm run holds the index, not every result. New entries go straight
+ * to a temporary file, and the kept ones are copied over at the end, so the cache is never held whole in memory.
+ *
+ * A file whose `stat` stamp (size, times, inode) is the one recorded is not even read: its content hash is the
+ * recorded one. A different ecrlint version drops the whole cache; a changed config changes an entry's settings
+ * hash and so invalidates it. The README promises that a corrupt cache is an empty one: an entry of the wrong
+ * shape, or whose check does not match, is dropped and the file linted again.
  */
 export class ResultCache {
-  private entries = new Map<string, CacheEntry>();
-  private dirty = false;
+  private readonly stored = new Map<string, StoredEntry>();
+  private fd: number | undefined;
+  /** Paths whose stored entry goes into the new file, and paths whose new entry already has. */
+  private readonly kept = new Set<string>();
+  private readonly written = new Set<string>();
+  private temp: { path: string; fd: number } | undefined;
+  private writable = true;
 
   private constructor(
     private readonly location: string,
@@ -84,45 +138,131 @@ export class ResultCache {
 
   static async open(location: string, version: string): Promise<ResultCache> {
     const cache = new ResultCache(location, version);
+    await makeDirectories(dirname(location)).catch(() => undefined);
     try {
-      const raw = JSON.parse(await readFile(location, "utf8")) as unknown;
-      if (isObject(raw) && raw.version === version && isObject(raw.entries)) cache.entries = new Map(Object.entries(raw.entries as Record<string, CacheEntry>));
+      cache.fd = openSync(location, "r");
+      if (!statSync(location).isFile()) throw new Error("not a regular file");
+      cache.index();
     } catch {
       // A missing or corrupt cache is an empty one.
+      cache.stored.clear();
     }
     return cache;
   }
 
-  get(filePath: string, content: string, settings: string): SourceOutcome | undefined {
-    const entry: unknown = this.entries.get(filePath);
-    if (!isObject(entry) || entry.content !== content || entry.settings !== settings) return undefined;
-    if (entry.check !== entryCheck(this.version, filePath, content, settings, entry.outcome) || !isOutcome(entry.outcome)) {
-      this.entries.delete(filePath);
-      this.dirty = true;
-      return undefined;
-    }
-    return entry.outcome;
-  }
-
-  set(filePath: string, content: string, settings: string, outcome: SourceOutcome): void {
-    this.entries.set(filePath, { content, settings, outcome, check: entryCheck(this.version, filePath, content, settings, outcome) });
-    this.dirty = true;
-  }
-
-  /** Keeps only the files of this run, so deleted files do not accumulate. */
-  retain(filePaths: Iterable<string>): void {
-    const keep = new Set(filePaths);
-    for (const key of this.entries.keys()) {
-      if (!keep.has(key)) {
-        this.entries.delete(key);
-        this.dirty = true;
+  private index(): void {
+    let header = true;
+    eachLine(this.fd!, (buffer, start, end, base) => {
+      if (header) {
+        header = false;
+        const head = JSON.parse(buffer.toString("utf8", start, end)) as unknown;
+        return isObject(head) && head.format === FORMAT && head.version === this.version;
       }
+      const tab = buffer.indexOf(9, start);
+      if (tab === -1 || tab > end) return true;
+      try {
+        const meta = JSON.parse(buffer.toString("utf8", start, tab)) as unknown;
+        if (isMeta(meta)) this.stored.set(meta.path, { meta, line: [base + start, end + 1 - start], outcome: [base + tab + 1, end - tab - 1] });
+      } catch {
+        // A damaged line is no entry.
+      }
+      return true;
+    });
+  }
+
+  private readText([offset, length]: [number, number]): Buffer {
+    const buffer = Buffer.alloc(length);
+    readSync(this.fd!, buffer, 0, length, offset);
+    return buffer;
+  }
+
+  /** The content hash recorded for a file whose stamp has not changed since, else undefined. */
+  unchanged(filePath: string, stamp: string): string | undefined {
+    const entry = this.stored.get(filePath);
+    return entry && entry.meta.stamp === stamp ? entry.meta.content : undefined;
+  }
+
+  get(filePath: string, content: string, settings: string): SourceOutcome | undefined {
+    const entry = this.stored.get(filePath);
+    if (!entry || entry.meta.content !== content || entry.meta.settings !== settings) return undefined;
+    try {
+      const text = this.readText(entry.outcome).toString("utf8");
+      const outcome = JSON.parse(text) as unknown;
+      if (entry.meta.check === entryCheck(this.version, entry.meta, text) && isOutcome(outcome)) {
+        this.kept.add(filePath);
+        return outcome;
+      }
+    } catch {
+      // Unreadable: linted again.
+    }
+    this.stored.delete(filePath);
+    return undefined;
+  }
+
+  set(filePath: string, stamp: string, content: string, settings: string, outcome: SourceOutcome): void {
+    this.kept.delete(filePath);
+    if (!this.writable || this.written.has(filePath)) return;
+    const text = JSON.stringify(outcome);
+    const meta: EntryMeta = { path: filePath, stamp, content, settings, check: "" };
+    meta.check = entryCheck(this.version, meta, text);
+    try {
+      this.append(`${JSON.stringify(meta)}\t${text}\n`);
+      this.written.add(filePath);
+    } catch {
+      this.writable = false;
     }
   }
 
-  async save(): Promise<void> {
-    if (!this.dirty) return;
-    const data: CacheFile = { version: this.version, entries: Object.fromEntries(this.entries) };
-    await writeFileAtomic(this.location, JSON.stringify(data));
+  private append(text: string | Buffer): void {
+    if (!this.temp) {
+      const path = join(dirname(this.location), `.${basename(this.location)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+      this.temp = { path, fd: openSync(path, "wx", 0o666) };
+      writeSync(this.temp.fd, `${JSON.stringify({ format: FORMAT, version: this.version })}\n`);
+    }
+    const bytes = typeof text === "string" ? Buffer.from(text, "utf8") : text;
+    for (let done = 0; done < bytes.length; ) done += writeSync(this.temp.fd, bytes, done, bytes.length - done);
+  }
+
+  /**
+   * Writes the cache of this run: the files it read, no others, so deleted files do not accumulate. Nothing is
+   * written when every file was found unchanged. A failure leaves the previous cache as it was.
+   */
+  save(): void {
+    try {
+      const unchanged = this.written.size === 0 && this.kept.size === this.stored.size && this.fd !== undefined;
+      if (!unchanged && this.writable) {
+        for (const path of this.kept) if (!this.written.has(path)) this.append(this.readText(this.stored.get(path)!.line));
+        if (!this.temp) this.append("");
+        let mode: number | undefined;
+        try {
+          mode = statSync(this.location).mode & 0o7777;
+        } catch {
+          mode = undefined;
+        }
+        closeSync(this.temp!.fd);
+        if (mode !== undefined) chmodSync(this.temp!.path, mode);
+        renameSync(this.temp!.path, this.location);
+        this.temp = undefined;
+      }
+    } catch {
+      // The cache is an optimisation: a run never fails for it.
+    } finally {
+      this.close();
+    }
+  }
+
+  /** Leaves the cache file as it was (a run that failed). */
+  close(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+    if (this.temp) {
+      closeSync(this.temp.fd);
+      try {
+        unlinkSync(this.temp.path);
+      } catch {
+        // Already gone.
+      }
+      this.temp = undefined;
+    }
   }
 }

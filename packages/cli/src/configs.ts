@@ -16,6 +16,8 @@ export class Configs {
   private readonly locator: ConfigLocator;
   private readonly resolved = new Map<LoadedConfig | undefined, ResolvedRules>();
   private readonly ignoreMatchers = new Map<LoadedConfig, (path: string) => boolean>();
+  /** Each folder's project root, found once per folder (a warm run asks for every file). */
+  private readonly projectRoots = new Map<string, string>();
   readonly root: LoadedConfig | undefined;
 
   constructor(
@@ -52,7 +54,13 @@ export class Configs {
   /** Where the project around a file starts: the outermost config's folder inside the run's root, else the root. */
   projectRoot(filePath: string): string {
     if (this.options.configFile) return this.cwd;
-    return this.locator.outermostConfigDir(dirname(filePath), this.cwd) ?? this.cwd;
+    const dir = dirname(filePath);
+    let root = this.projectRoots.get(dir);
+    if (root === undefined) {
+      root = this.locator.outermostConfigDir(dir, this.cwd) ?? this.cwd;
+      this.projectRoots.set(dir, root);
+    }
+    return root;
   }
 
   rules(loaded: LoadedConfig | undefined, inline?: Record<string, RuleSetting>): ResolvedRules {

@@ -1,5 +1,5 @@
-import { relative } from "node:path";
-import { ConfigLocator, readEcrFile, registryForFile, type ConfigResult, type DiffFailOn, type LoadedConfig, type PolicyFile, type RegistryContext } from "@ecrlint/core";
+import { relative, resolve } from "node:path";
+import { ConfigLocator, readEcrFile, registryForFile, trustFromConfig, type ConfigResult, type ParseProblem, type DiffFailOn, type LoadedConfig, type PolicyFile, type RegistryContext } from "@ecrlint/core";
 import { compilePolicy, diffAccess, summarizeAccessDiff, type AccessChange, type AccessDiff, type InconclusiveChange } from "@ecrlint/core/evaluator";
 import picomatch from "picomatch";
 import { toPosix } from "./discover.js";
@@ -30,6 +30,8 @@ export interface DiffDocument {
 export interface DiffFile {
   /** From the working directory, with slashes. */
   path: string;
+  /** For a renamed file: its path at the base, from the working directory. */
+  previousPath?: string;
   /** From the repository root, with slashes (SARIF locations). */
   repositoryPath: string;
   documents: DiffDocument[];
@@ -44,8 +46,25 @@ export interface DiffReport {
   status: AccessDiff["status"];
   files: DiffFile[];
   failOn: DiffFailOn[];
-  /** The gates of `failOn` that the change trips. */
+  /**
+   * The gates of `failOn` that the change trips: by a row, or by an inconclusive part that could hold such access
+   * (a gate never passes on what was not searched).
+   */
   failed: DiffFailOn[];
+  /** The gates of `failed` that no row trips, only an inconclusive part that could. */
+  inconclusiveGates: DiffFailOn[];
+  /** Files a side of which cannot be read: no rows are given for them (the command exits 2). */
+  errors: DiffError[];
+}
+
+/** A version of a changed file that does not parse: the diff would have to guess, so it gives no rows for the file. */
+export interface DiffError {
+  /** From the working directory, with slashes (the base's path for an error at the base). */
+  path: string;
+  side: "base" | "working tree";
+  line: number;
+  column: number;
+  message: string;
 }
 
 export interface DiffOptions {
@@ -65,9 +84,11 @@ function unwrap(result: ConfigResult): LoadedConfig | undefined {
   return result.loaded;
 }
 
-function policies(text: string | undefined, filePath: string, registry: RegistryContext): PolicyDocumentFile[] {
+/** The policies of one version of a file; a ParseProblem when the text does not parse (never read as no policy). */
+function policies(text: string | undefined, filePath: string, registry: RegistryContext): PolicyDocumentFile[] | ParseProblem {
   if (text === undefined) return [];
   const reading = readEcrFile(text.replace(/^\uFEFF/, ""), { filePath, registry });
+  if (reading.status === "parse-error") return reading.error;
   if (reading.status !== "ours") return [];
   return reading.documents.filter((d): d is PolicyDocumentFile => d.kind === "registry-policy" || d.kind === "repository-policy");
 }
@@ -105,41 +126,61 @@ function matcher(patterns: string[] | undefined): (path: string) => boolean {
   return (path) => globs(path) || folders.some((f) => f === "." || path === f || path.startsWith(`${f}/`));
 }
 
-function diffFile(file: ChangedFile, cwd: string, registry: RegistryContext, baseCommit: string): DiffFile | undefined {
-  const before = policies(file.before, file.filePath, registry);
-  const after = policies(file.after, file.filePath, registry);
-  if (!before.length && !after.length) return undefined;
+function diffFile(file: ChangedFile, cwd: string, registry: RegistryContext, baseCommit: string, top: string, trustedAccounts: readonly string[]): DiffFile | DiffError | undefined {
   const path = toPosix(relative(cwd, file.filePath));
+  const previousPath = file.previousRepoPath !== undefined ? toPosix(relative(cwd, resolve(top, file.previousRepoPath))) : undefined;
+  const before = policies(file.before, file.filePath, registry);
+  if (!Array.isArray(before)) return { path: previousPath ?? path, side: "base", ...before };
+  const after = policies(file.after, file.filePath, registry);
+  if (!Array.isArray(after)) return { path, side: "working tree", ...after };
+  if (!before.length && !after.length) return undefined;
   const documents: DiffDocument[] = [];
   // Documents pair by their place in the host; a policy only on one side is compared with an empty one.
   const places = [...new Set([...before, ...after].map((d) => d.host.path))];
   for (const place of places) {
     const old = before.find((d) => d.host.path === place);
     const now = after.find((d) => d.host.path === place);
-    const diff = diffAccess(old ? compilePolicy(old.policy, { registry }) : compilePolicy(EMPTY_POLICY, { registry }), now ? compilePolicy(now.policy, { registry }) : compilePolicy(EMPTY_POLICY, { registry }), { registry });
+    const diff = diffAccess(old ? compilePolicy(old.policy, { registry }) : compilePolicy(EMPTY_POLICY, { registry }), now ? compilePolicy(now.policy, { registry }) : compilePolicy(EMPTY_POLICY, { registry }), { registry, trustedAccounts });
     const withExplain = (row: AccessChange): DiffRow => ({
       ...row,
       explain: explainCommand({ file: path, document: place, absent: !now }, row),
-      explainBase: explainCommand({ file: path, document: place, ref: baseCommit, absent: !old }, row),
+      explainBase: explainCommand({ file: previousPath ?? path, document: place, ref: baseCommit, absent: !old }, row),
     });
     // A policy of the file whose access did not change (another resource of the template) is not a row of the review.
     if (!diff.gained.length && !diff.lost.length && !diff.inconclusive.length) continue;
     documents.push({ path: place, kind: (now ?? old)!.kind, status: diff.status, summary: summarizeAccessDiff(diff), gained: diff.gained.map(withExplain), lost: diff.lost.map(withExplain), inconclusive: diff.inconclusive });
   }
-  return { path, repositoryPath: file.repoPath, documents };
+  return { path, ...(previousPath !== undefined ? { previousPath } : {}), repositoryPath: file.repoPath, documents };
 }
 
-/** The gates a report trips. */
-export function trippedGates(files: readonly DiffFile[], failOn: readonly DiffFailOn[]): DiffFailOn[] {
-  const gained = files.flatMap((f) => f.documents.flatMap((d) => d.gained));
-  const lost = files.flatMap((f) => f.documents.flatMap((d) => d.lost));
-  const tripped: Record<DiffFailOn, boolean> = {
+/**
+ * The gates a report trips, and those of them only an inconclusive part trips. An inconclusive part that could
+ * belong to a gate (a gain that could be to anyone or another account, a loss that could be of replication) trips it:
+ * a gate is a promise that nothing of its kind got through, which an unsearched part cannot keep.
+ */
+export function trippedGates(files: readonly DiffFile[], failOn: readonly DiffFailOn[]): { failed: DiffFailOn[]; inconclusive: DiffFailOn[] } {
+  const documents = files.flatMap((f) => f.documents);
+  const gained = documents.flatMap((d) => d.gained);
+  const lost = documents.flatMap((d) => d.lost);
+  const unsearched = documents.flatMap((d) => d.inconclusive);
+  const byRow: Record<DiffFailOn, boolean> = {
     "new-public": gained.some((r) => r.public),
     "new-external": gained.some((r) => r.external),
     "lost-replication": lost.some((r) => r.replication),
     "any-gain": gained.length > 0,
   };
-  return failOn.filter((gate) => tripped[gate]);
+  const byPart: Record<DiffFailOn, boolean> = {
+    "new-public": unsearched.some((i) => i.change === "gain" && i.public),
+    "new-external": unsearched.some((i) => i.change === "gain" && i.external),
+    "lost-replication": unsearched.some((i) => i.change === "loss" && i.replication),
+    "any-gain": unsearched.some((i) => i.change === "gain"),
+  };
+  return { failed: failOn.filter((gate) => byRow[gate] || byPart[gate]), inconclusive: failOn.filter((gate) => !byRow[gate] && byPart[gate]) };
+}
+
+/** The tripped gates for a person: `new-public, lost-replication (inconclusive: a part not searched could hold it)`. */
+export function failing(report: Pick<DiffReport, "failed" | "inconclusiveGates">, name: (gate: string) => string = (g) => g): string {
+  return report.failed.map((g) => (report.inconclusiveGates.includes(g) ? `${name(g)} (inconclusive: a part of the change not searched could hold it)` : name(g))).join(", ");
 }
 
 /** One summary for the whole change, from every document's rows. */
@@ -166,14 +207,17 @@ export async function diffSince(options: DiffOptions): Promise<DiffReport> {
   const changed = await filesChangedSince(options.cwd, options.base);
   const wanted = matcher(options.patterns);
   const files: DiffFile[] = [];
+  const errors: DiffError[] = [];
   for (const file of changed.files) {
     const path = toPosix(relative(options.cwd, file.filePath));
     if (path.startsWith("../") || !wanted(path)) continue;
     const loaded = options.configFile ? root : unwrap(locator.forDirectory(file.filePath.slice(0, file.filePath.lastIndexOf("/")) || "/"));
-    const diffed = diffFile(file, options.cwd, registryForFile(file.filePath, loaded), changed.base);
-    if (diffed?.documents.length) files.push(diffed);
+    const diffed = diffFile(file, options.cwd, registryForFile(file.filePath, loaded), changed.base, changed.top, trustFromConfig(loaded).accounts);
+    if (diffed && "side" in diffed) errors.push(diffed);
+    else if (diffed?.documents.length) files.push(diffed);
   }
   const failOn = options.failOn ?? root?.config.diff?.failOn ?? [];
+  const gates = trippedGates(files, failOn);
   return {
     schemaVersion: 1,
     base: options.base,
@@ -182,6 +226,8 @@ export async function diffSince(options: DiffOptions): Promise<DiffReport> {
     status: files.every((f) => f.documents.every((d) => d.status === "exact")) ? "exact" : "inconclusive",
     files,
     failOn,
-    failed: trippedGates(files, failOn),
+    failed: gates.failed,
+    inconclusiveGates: gates.inconclusive,
+    errors,
   };
 }

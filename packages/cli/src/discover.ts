@@ -8,7 +8,7 @@ import { repositoryRoot } from "./git.js";
 /** Never linted, whatever the config says: dependencies and git internals. */
 export const ALWAYS_IGNORED = ["**/node_modules/**", "**/.git/**"];
 
-export const DEFAULT_FILES = ["**/*.json", "**/*.jsonc", "**/*.json5"];
+export const DEFAULT_FILES = ["**/*.json", "**/*.jsonc", "**/*.json5", "**/*.yaml", "**/*.yml", "**/*.template", "**/*.tf"];
 
 export interface DiscoveryInput {
   /** Root of the run; nothing outside it is read. */

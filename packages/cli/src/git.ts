@@ -114,14 +114,50 @@ export interface ChangedFile {
   filePath: string;
   /** Path from the repository root, with slashes. */
   repoPath: string;
+  /** For a renamed (or moved) file, its path at the ref from the repository root: `before` is that file's text. */
+  previousRepoPath?: string;
   before: string | undefined;
   /** Undefined when the file was deleted. */
   after: string | undefined;
 }
 
+/** `git diff --name-status -z`: a status, then one path (two for a rename: old, new), each ended by NUL. */
+function nameStatus(output: string): { path: string; from?: string }[] {
+  const fields = output.split("\0");
+  const out: { path: string; from?: string }[] = [];
+  for (let i = 0; i < fields.length - 1; ) {
+    const status = fields[i++]!;
+    if (!status) continue;
+    if (status.startsWith("R") || status.startsWith("C")) {
+      const from = fields[i++]!;
+      out.push(status.startsWith("R") ? { path: fields[i++]!, from } : { path: fields[i++]! });
+    } else out.push({ path: fields[i++]! });
+  }
+  return out;
+}
+
+/**
+ * A file moved with plain `mv` (not yet added) is a deleted file and an untracked one, which git's rename detection
+ * does not see: paired here when the content is the same byte for byte.
+ */
+function pairUntrackedMoves(files: ChangedFile[], untracked: ReadonlySet<string>): ChangedFile[] {
+  const deleted = files.filter((f) => f.after === undefined && f.before !== undefined && f.previousRepoPath === undefined);
+  const paired = new Set<ChangedFile>();
+  for (const file of files) {
+    if (!untracked.has(file.repoPath) || file.after === undefined) continue;
+    const from = deleted.find((d) => !paired.has(d) && d.before === file.after);
+    if (!from) continue;
+    paired.add(from);
+    file.previousRepoPath = from.repoPath;
+    file.before = from.before;
+  }
+  return files.filter((f) => !paired.has(f));
+}
+
 /**
  * Files changed between the merge base of `ref` and HEAD and the working tree (uncommitted and untracked files
- * included, deleted files too), with their text on both sides.
+ * included, deleted files too), with their text on both sides. Renames are paired by git's rename detection
+ * (`git diff -M`, tracked files): a file moved with its content is one change from its old path to its new one.
  */
 export async function filesChangedSince(cwd: string, ref: string): Promise<{ top: string; base: string; files: ChangedFile[] }> {
   let top: string;
@@ -137,22 +173,34 @@ export async function filesChangedSince(cwd: string, ref: string): Promise<{ top
   } catch {
     throw usageError(`diff: unknown git ref "${ref}"`);
   }
-  const diff = await git(top, ["diff", "--name-only", "-z", "--no-renames", base, "--"]);
-  const untracked = await git(top, ["ls-files", "--others", "--exclude-standard", "-z"]);
-  const names = new Set(`${diff}\0${untracked}`.split("\0").filter(Boolean));
+  // Renames staged with `git mv` come first: among files of the same content the working tree's pairing is arbitrary.
+  const staged = nameStatus(await git(top, ["diff", "-M", "--name-status", "-z", "--cached", base, "--"]));
+  const worktree = nameStatus(await git(top, ["diff", "-M", "--name-status", "-z", base, "--"]));
+  const renamedTo = new Map<string, string>();
+  for (const { from, path } of [...staged, ...worktree]) {
+    if (from !== undefined && !renamedTo.has(path) && ![...renamedTo.values()].includes(from) && worktree.some((c) => c.path === path || c.from === path)) renamedTo.set(path, from);
+  }
+  const sources = new Set(renamedTo.values());
+  const previous = new Map<string, string | undefined>();
+  for (const { from, path } of worktree) {
+    for (const name of from !== undefined ? [from, path] : [path]) if (!sources.has(name) || renamedTo.has(name)) previous.set(name, renamedTo.get(name));
+  }
+  const untracked = new Set((await git(top, ["ls-files", "--others", "--exclude-standard", "-z"])).split("\0").filter(Boolean));
+  for (const name of untracked) previous.set(name, undefined);
   const files: ChangedFile[] = [];
-  for (const repoPath of [...names].sort()) {
+  for (const repoPath of [...previous.keys()].sort()) {
     const filePath = resolve(top, repoPath);
+    const previousRepoPath = previous.get(repoPath);
     let before: string | undefined;
     try {
-      before = await git(top, ["show", `${base}:${repoPath}`]);
+      before = await git(top, ["show", `${base}:${previousRepoPath ?? repoPath}`]);
     } catch {
       before = undefined;
     }
     const after = existsSync(filePath) ? readFileSync(filePath, "utf8") : undefined;
-    files.push({ filePath, repoPath, before, after });
+    files.push({ filePath, repoPath, ...(previousRepoPath !== undefined ? { previousRepoPath } : {}), before, after });
   }
-  return { top, base, files };
+  return { top, base, files: pairUntrackedMoves(files, untracked) };
 }
 
 /**

@@ -1,9 +1,19 @@
-import { ConfigCommentParser } from "@eslint/plugin-kit";
+import { createRequire } from "node:module";
+import type { ConfigCommentParser } from "@eslint/plugin-kit";
 import { closest, RULE_PREFIX, type JsonProgram, type LintMessage, type RuleSetting } from "@ecrlint/core";
 import { EcrlintError } from "./errors.js";
 import { knownRules, severityOf, validateRuleSettings } from "./rules-config.js";
 
-const parser = new ConfigCommentParser();
+let parser: ConfigCommentParser | undefined;
+
+/** ESLint's comment parser, loaded the first time a file has a block comment: most policy files have none. */
+function commentParser(): ConfigCommentParser {
+  if (!parser) {
+    const kit = createRequire(import.meta.url)("@eslint/plugin-kit") as typeof import("@eslint/plugin-kit");
+    parser = new kit.ConfigCommentParser();
+  }
+  return parser;
+}
 
 /** Rule settings from a file's `/* eslint … *\/` comments (ids without the prefix), and the problems they have. */
 export interface InlineConfig {
@@ -28,6 +38,7 @@ export function readInlineConfig(ast: JsonProgram): InlineConfig {
   const out: InlineConfig = { rules: {}, problems: [] };
   for (const comment of ast.comments ?? []) {
     if (comment.type !== "Block" || !comment.loc) continue;
+    const parser = commentParser();
     const directive = parser.parseDirective(comment.value);
     if (!directive || directive.label !== "eslint") continue;
     const loc = comment.loc as Loc;
@@ -67,7 +78,7 @@ export function readInlineConfig(ast: JsonProgram): InlineConfig {
 
 /** One `--rule` value, as ESLint's CLI reads it (`'@ecrlint/no-duplicate-sid: off'`), into settings by id without prefix. */
 export function parseRuleOption(text: string): Record<string, RuleSetting> {
-  const parsed = parser.parseJSONLikeConfig(text);
+  const parsed = commentParser().parseJSONLikeConfig(text);
   if (!parsed.ok) throw new EcrlintError("usage", `--rule: ${parsed.error.message}`);
   const out: Record<string, RuleSetting> = {};
   for (const [id, value] of Object.entries(parsed.config as Record<string, unknown>)) {

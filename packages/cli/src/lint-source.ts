@@ -31,6 +31,8 @@ export type SourceOutcome =
       documents: DocumentOutcome[];
       /** The file's own `/* eslint *\/` rule settings (ids without prefix), laid over its config's. */
       inline: Record<string, RuleSetting>;
+      /** The concrete accounts and Regions the text's ECR ARNs name, for a file whose registry is not fully known. */
+      arns?: { accounts: string[]; regions: string[] };
     };
 
 export interface DocumentOutcome {

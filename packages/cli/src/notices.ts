@@ -1,5 +1,6 @@
 import { basename, dirname, relative } from "node:path";
 import { toPosix } from "./discover.js";
+import type { RegistryContext } from "@ecrlint/core";
 import type { FileEntry } from "./read-file.js";
 import type { RunNotice, RunStats } from "./types.js";
 
@@ -21,18 +22,23 @@ export const ACCOUNT_PLACEHOLDER = "<account-id>";
 export const REGION_PLACEHOLDER = "<region>";
 
 /** The concrete accounts and Regions a file's ECR ARNs name (wildcards and CloudFormation expressions say nothing). */
-function arnRegistries(text: string): { accounts: Set<string>; regions: Set<string> } {
+export function arnRegistries(text: string): { accounts: string[]; regions: string[] } {
   const accounts = new Set<string>();
   const regions = new Set<string>();
   for (const m of text.matchAll(/arn:aws[a-z-]*:ecr:([^:"\s\\]*):([^:"\s\\]*):/g)) {
     if (/^[a-z]{2,4}(-[a-z]+)+-\d+$/.test(m[1]!)) regions.add(m[1]!);
     if (/^\d{12}$/.test(m[2]!)) accounts.add(m[2]!);
   }
-  return { accounts, regions };
+  return { accounts: [...accounts], regions: [...regions] };
+}
+
+/** Whether the notice concerns a file with this registry: unknown, or read from folder names without an account or a Region. */
+export function registryIncomplete(registry: RegistryContext): boolean {
+  return registry.source === "unknown" || (registry.source === "path" && (!registry.account || !registry.region));
 }
 
 /** The one value every file agrees on (its registry's where known, else its ARNs'), if there is exactly one. */
-function agreed(entries: FileEntry[], known: (e: FileEntry) => string | undefined, fromArns: (e: FileEntry) => Set<string>): string | undefined {
+function agreed(entries: FileEntry[], known: (e: FileEntry) => string | undefined, fromArns: (e: FileEntry) => string[]): string | undefined {
   const values = new Set<string>();
   for (const e of entries) {
     const value = known(e);
@@ -78,7 +84,8 @@ export function unknownRegistryNotice(entries: FileEntry[], cwd: string, shownAs
   if (noAccount.length) sentences.push(`${files(noAccount.length, ["has", "have"])} a Region from a folder name but no known account, so accounts are only compared with each other inside each file.`);
   if (noRegion.length) sentences.push(`${files(noRegion.length, ["has", "have"])} an account from a folder name but no known Region, so Regions are only compared with each other inside each file.`);
 
-  const arns = new Map(concerned.map((e) => [e, arnRegistries(e.text)]));
+  const none = { accounts: [], regions: [] };
+  const arns = new Map(concerned.map((e) => [e, (e.outcome.status === "ours" && e.outcome.arns) || none]));
   const account = agreed(concerned, (e) => e.context!.registry.account, (e) => arns.get(e)!.accounts);
   const region = agreed(concerned, (e) => e.context!.registry.region, (e) => arns.get(e)!.regions);
   const entry = `{"files": ["${commonGlob(paths, cwd)}"], "account": "${account ?? ACCOUNT_PLACEHOLDER}", "region": "${region ?? REGION_PLACEHOLDER}"}`;

@@ -1,7 +1,9 @@
-import { decodeText, declaredKindForFile, FILE_PROBLEM_RULE as NOT_LINTED_RULE, type Severity, mightBeEcrFile, readTextFile, registryForFile, trustFromConfig, type TextEncodingName, type TextFileResult } from "@ecrlint/core";
-import { hashText, type ResultCache } from "./cache.js";
+import { statSync } from "node:fs";
+import { decodeText, declaredKindForFile, FILE_PROBLEM_RULE as NOT_LINTED_RULE, type Severity, mightBeEcrFile, readTextFile, registryForFile, trustFromConfig, type LoadedConfig, type TerraformFileReference, type TextEncodingName, type TextFileResult } from "@ecrlint/core";
+import { fileStamp, hashText, type ResultCache } from "./cache.js";
 import type { Configs } from "./configs.js";
 import { fixSource, lintSource, type SourceContext, type SourceOutcome } from "./lint-source.js";
+import { arnRegistries, registryIncomplete } from "./notices.js";
 import type { ResolvedRules } from "./rules-config.js";
 import { timeFile } from "./timing.js";
 import type { LintOptions } from "./types.js";
@@ -30,8 +32,14 @@ export interface FileEntry {
   bom: boolean;
   /** How the file is encoded, so that a fix is written back the same way. */
   encoding: TextEncodingName;
-  /** The text as read, without BOM. */
-  text: string;
+  /**
+   * The text as read, without BOM, kept only where the end of the run needs it: a given text (standard input), a
+   * file with directive comments (unused ones are removed by range). Otherwise the file is read again, checked
+   * against `content`, when a formatter asks for a result's `source`: a run does not hold every file's text.
+   */
+  text?: string;
+  /** Hash of the text as read (see {@link hashText}). */
+  content?: string;
   context?: SourceContext;
   outcome: SourceOutcome | { status: "too-large"; bytes: number; severity: Severity | 0 } | Unlinted;
   /** The text after fixes, when fixing changed it. */
@@ -46,7 +54,7 @@ export function notLinted(filePath: string, severity: 1 | 2, message: string): F
 
 /** NUL bytes: binary, or UTF-16 without a byte order mark, which reads as ours once the NULs are gone. */
 function nulBytes(filePath: string, text: string): FileEntry | undefined {
-  if (!mightBeEcrFile(text.replaceAll("\u0000", ""))) return undefined;
+  if (!mightBeEcrFile(text.replaceAll("\u0000", ""), filePath)) return undefined;
   return notLinted(filePath, 1, "File not linted: it holds NUL bytes (UTF-16 without a byte order mark?); save it as UTF-8, or as UTF-16 with a BOM.");
 }
 
@@ -65,26 +73,41 @@ function notLintedSeverity(rules: ResolvedRules): Severity | 0 {
   return rules.single.find((r) => r.rule.id === NOT_LINTED_RULE)?.severity ?? 0;
 }
 
-/**
- * Reads one file and lints it alone (single-file rules, cross-file facts, fixes), or returns undefined for a file
- * that is not ours or that a nested config ignores. The text's marker test runs here, once: the parser behind
- * `lintSource` trusts it. An unchanged file's outcome comes from the cache.
- */
-export function readFile(filePath: string, configs: Configs, options: LintOptions, cache: ResultCache | undefined, given?: Buffer): FileEntry | undefined {
-  // Only a regular file is read, its size checked first: a FIFO or a device is this file's error, not a hang.
-  const read = given ? fromBuffer(given, MAX_FILE_BYTES) : readTextFile(filePath, { maxBytes: MAX_FILE_BYTES });
-  if (!read.ok && read.code !== "EFBIG") return notLinted(filePath, 2, `File not read: ${read.reason}.`);
-  const sniffed = read.ok ? read : given ? fromBuffer(given.subarray(0, SNIFF_BYTES), SNIFF_BYTES) : readTextFile(filePath, { maxBytes: SNIFF_BYTES, truncate: true });
-  if (!sniffed.ok) return notLinted(filePath, 2, `File not read: ${sniffed.reason}.`);
-  const { text, bom, encoding } = sniffed;
-  // Cheap tests first: most JSON in a monorepo is not ours and never reaches a config lookup or a parser.
-  if (text.includes("\u0000")) return nulBytes(filePath, text);
-  if (!mightBeEcrFile(text)) return undefined;
-  const loaded = configs.forFile(filePath);
-  if (options.ignore !== false && configs.ignores(loaded, filePath)) return undefined;
+/** The settings part of a cache key that says "not ours by the marker test": no config can make such a file ours. */
+const NOT_OURS_BY_MARKER = "marker";
+
+/** A text that is lost on reading it again (standard input) or that directives will cut (see {@link FileEntry.text}). */
+function keepText(outcome: FileEntry["outcome"], given: boolean): boolean {
+  return given || (outcome.status === "ours" && outcome.directives.comments.length > 0);
+}
+
+/** How the file was linted alone: a config lookup, and the rules run unless the cache has the outcome. */
+export interface Linting {
+  loaded: LoadedConfig | undefined;
+  context: SourceContext;
+  /** The cache's settings hash for the file. */
+  settings: string | undefined;
+}
+
+/** What a caller knows about a file beyond its path. */
+export interface ReadExtras {
+  /** The file's bytes, given rather than read (standard input). */
+  given?: Buffer;
+  /** Policy files that Terraform reads with `file()`/`templatefile()`, by absolute path, with the kind they are. */
+  referenced?: ReadonlyMap<string, TerraformFileReference>;
+}
+
+export function sourceContext(
+  filePath: string,
+  loaded: LoadedConfig | undefined,
+  configs: Configs,
+  options: LintOptions,
+  cache: ResultCache | undefined,
+  reference?: TerraformFileReference,
+): Linting {
   const rules = configs.rules(loaded);
-  if (!read.ok) return { filePath, bom, encoding, text: "", outcome: { status: "too-large", bytes: read.bytes ?? MAX_FILE_BYTES + 1, severity: notLintedSeverity(rules) } };
-  const declared = declaredKindForFile(filePath, loaded);
+  // The config's kinds first; then a policy file that Terraform reads with file() is the kind of that resource.
+  const declared = declaredKindForFile(filePath, loaded) ?? (reference ? { kind: reference.kind, declaredBy: reference.from } : undefined);
   const context: SourceContext = {
     filePath,
     registry: registryForFile(filePath, loaded),
@@ -95,27 +118,170 @@ export function readFile(filePath: string, configs: Configs, options: LintOption
     inlineConfig: options.inlineConfig !== false,
     unusedDirectives: options.reportUnusedDisableDirectives ?? "warn",
   };
-  let outcome: SourceOutcome | undefined;
-  let key: { content: string; settings: string } | undefined;
-  if (cache) {
-    const settings = `${rules.signature}|${context.inlineConfig}|${JSON.stringify(context.registry)}|${JSON.stringify(context.trust)}|${JSON.stringify(declared ?? null)}`;
-    key = { content: hashText(text), settings: hashText(settings) };
-    outcome = cache.get(filePath, key.content, key.settings);
-  }
-  if (!outcome) {
-    outcome = timeFile(filePath, () => lintSource(text, context));
-    if (cache && key) cache.set(filePath, key.content, key.settings, outcome);
-  }
+  const settings = cache
+    ? hashText(`${rules.signature}|${context.inlineConfig}|${JSON.stringify(context.registry)}|${JSON.stringify(context.trust)}|${JSON.stringify(declared ?? null)}`)
+    : undefined;
+  return { loaded, context, settings };
+}
+
+function entryFor(filePath: string, linting: Linting, outcome: SourceOutcome, read: { bom: boolean; encoding: TextEncodingName; content: string }): FileEntry {
+  const { context, loaded } = linting;
+  intern(outcome);
   // A file's `/* eslint */` settings decide which cross-file rules it takes part in, too.
   if (outcome.status === "ours" && Object.keys(outcome.inline ?? {}).length > 0) context.rules = context.rulesWith(outcome.inline);
-  const entry: FileEntry = { filePath, bom, encoding, text, context, outcome, ...(loaded?.filePath ? { configFile: loaded.filePath } : {}) };
-  if ((options.fix || options.fixDryRun) && outcome.status === "ours") {
-    const fixed = fixSource(text, outcome, context, options.quiet ?? false);
-    if (fixed.text !== text) {
-      entry.output = fixed.text;
-      entry.unfixed = outcome;
-      entry.outcome = fixed.outcome;
+  return { filePath, bom: read.bom, encoding: read.encoding, content: read.content, context, outcome, ...(loaded?.filePath ? { configFile: loaded.filePath } : {}) };
+}
+
+/**
+ * An unchanged file's entry from the cache without reading it: its `stat` stamp is the recorded one. Undefined
+ * when the file must be read (changed, or its config changed); `null` for a file that is not ours.
+ */
+function fromCache(filePath: string, configs: Configs, options: LintOptions, cache: ResultCache, stamp: string, reference: TerraformFileReference | undefined): FileEntry | null | undefined {
+  const content = cache.unchanged(filePath, stamp);
+  if (content === undefined) return undefined;
+  if (cache.get(filePath, content, NOT_OURS_BY_MARKER)) return null;
+  const loaded = configs.forFile(filePath);
+  if (options.ignore !== false && configs.ignores(loaded, filePath)) return null;
+  const linting = sourceContext(filePath, loaded, configs, options, cache, reference);
+  const outcome = cache.get(filePath, content, linting.settings!);
+  if (!outcome || keepText(outcome, false)) return undefined;
+  // BOM and encoding matter to fixes only, and a fixing run has no cache.
+  return entryFor(filePath, linting, outcome, { bom: false, encoding: "utf8", content });
+}
+
+/** A file read and found ours, whose rules are still to run: in this thread, or in a worker (see pool.ts). */
+export interface LintJob {
+  filePath: string;
+  text: string;
+  bom: boolean;
+  encoding: TextEncodingName;
+  content: string;
+  stamp: string | undefined;
+  linting: Linting;
+  given: boolean;
+  /** How Terraform reads the file with file()/templatefile(), when it does: its kind then comes from the resource. */
+  reference?: TerraformFileReference;
+}
+
+/** What running the rules on a job's text gives: its outcome and, when fixing changed the text, the fixed one. */
+export interface JobResult {
+  outcome: SourceOutcome;
+  output?: string;
+  /** With `output`: the outcome of the text as read. */
+  unfixed?: SourceOutcome;
+}
+
+/**
+ * Runs the rules on a file's text (single-file rules, cross-file facts, then fixes when fixing): the part of a
+ * run that a worker takes over. Everything it needs is the text and the file's context.
+ */
+export function runRulesOn(text: string, context: SourceContext, options: Pick<LintOptions, "fix" | "fixDryRun" | "quiet">): JobResult {
+  const outcome = timeFile(context.filePath, () => lintSource(text, context));
+  // What the unknown-registry notice needs of the text, kept with the outcome (the text itself is not kept).
+  const incomplete = registryIncomplete(context.registry);
+  if (outcome.status === "ours" && incomplete) outcome.arns = arnRegistries(text);
+  if (!(options.fix || options.fixDryRun) || outcome.status !== "ours") return { outcome };
+  const fixed = fixSource(text, outcome, context, options.quiet ?? false);
+  if (fixed.text === text) return { outcome };
+  if (fixed.outcome.status === "ours" && incomplete) fixed.outcome.arns = arnRegistries(fixed.text);
+  return { outcome: fixed.outcome, output: fixed.text, unfixed: outcome };
+}
+
+/** Strings every file repeats (rule ids, message ids, kinds, reasons, messages), one copy each for the whole run. */
+const interned = new Map<string, string>();
+const MAX_INTERNED = 100_000;
+/** Messages are repeated too ("Resource" in a repository policy…), and are the longest strings an outcome holds. */
+const MAX_INTERNED_LENGTH = 256;
+
+/**
+ * Replaces, in place, every string of an outcome (copied out of a worker, out of this thread's parser, or
+ * parsed from the cache) by its one shared copy: 25,000 files' outcomes repeat the same few hundred strings.
+ */
+function intern<T>(value: T): T {
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) value[i] = intern(value[i]);
+  } else if (typeof value === "object" && value !== null) {
+    const record = value as Record<string, unknown>;
+    for (const key of Object.keys(record)) record[key] = intern(record[key]);
+  } else if (typeof value === "string" && value.length <= MAX_INTERNED_LENGTH) {
+    const known = interned.get(value);
+    if (known !== undefined) return known as T;
+    if (interned.size < MAX_INTERNED) interned.set(value, value);
+  }
+  return value;
+}
+
+/** A job's entry once its rules have run; a fresh outcome goes into the cache. */
+export function completeJob(job: LintJob, result: JobResult, cache: ResultCache | undefined): FileEntry {
+  const { outcome } = result;
+  if (cache && job.stamp) cache.set(job.filePath, job.stamp, job.content, job.linting.settings!, result.unfixed ?? outcome);
+  const entry = entryFor(job.filePath, job.linting, outcome, job);
+  if (result.output !== undefined) {
+    entry.output = result.output;
+    entry.unfixed = result.unfixed!;
+  }
+  if (keepText(entry.outcome, job.given) || entry.output !== undefined) entry.text = job.text;
+  return entry;
+}
+
+/**
+ * Reads one file up to the point where its rules would run: the entry when there is nothing to run (not ours,
+ * unreadable, too large, or its outcome in the cache), else the job. The text's marker test runs here, once: the
+ * parser behind `lintSource` trusts it.
+ */
+export function prepareFile(filePath: string, configs: Configs, options: LintOptions, cache: ResultCache | undefined, extra: ReadExtras = {}): { entry: FileEntry | undefined } | { job: LintJob } {
+  const { given } = extra;
+  const reference = extra.referenced?.get(filePath);
+  let stamp: string | undefined;
+  if (cache && !given) {
+    const info = statSync(filePath, { throwIfNoEntry: false });
+    if (info?.isFile()) {
+      stamp = fileStamp(info);
+      const cached = fromCache(filePath, configs, options, cache, stamp, reference);
+      if (cached !== undefined) return { entry: cached ?? undefined };
     }
   }
-  return entry;
+  // Only a regular file is read, its size checked first: a FIFO or a device is this file's error, not a hang.
+  const read = given ? fromBuffer(given, MAX_FILE_BYTES) : readTextFile(filePath, { maxBytes: MAX_FILE_BYTES });
+  if (!read.ok && read.code !== "EFBIG") return { entry: notLinted(filePath, 2, `File not read: ${read.reason}.`) };
+  const sniffed = read.ok ? read : given ? fromBuffer(given.subarray(0, SNIFF_BYTES), SNIFF_BYTES) : readTextFile(filePath, { maxBytes: SNIFF_BYTES, truncate: true });
+  if (!sniffed.ok) return { entry: notLinted(filePath, 2, `File not read: ${sniffed.reason}.`) };
+  const { text, bom, encoding } = sniffed;
+  // Cheap tests first: most JSON in a monorepo is not ours and never reaches a config lookup or a parser.
+  if (text.includes("\u0000")) return { entry: nulBytes(filePath, text) };
+  const content = hashText(text);
+  if (!mightBeEcrFile(text, filePath)) {
+    if (cache && stamp && read.ok) cache.set(filePath, stamp, content, NOT_OURS_BY_MARKER, { status: "not-ours" });
+    return { entry: undefined };
+  }
+  const loaded = configs.forFile(filePath);
+  if (options.ignore !== false && configs.ignores(loaded, filePath)) return { entry: undefined };
+  if (!read.ok) return { entry: { filePath, bom, encoding, text: "", outcome: { status: "too-large", bytes: read.bytes ?? MAX_FILE_BYTES + 1, severity: notLintedSeverity(configs.rules(loaded)) } } };
+  if (reference?.template && /[$%]\{/.test(text)) return { entry: undefined };
+  const linting = sourceContext(filePath, loaded, configs, options, cache, reference);
+  const cached = cache?.get(filePath, content, linting.settings!);
+  if (cached) {
+    // The same text under a new stamp (a checkout touched it): recorded, so that the next run need not read it.
+    if (stamp && cache!.unchanged(filePath, stamp) === undefined) cache!.set(filePath, stamp, content, linting.settings!, cached);
+    return { entry: completeJob({ filePath, text, bom, encoding, content, stamp: undefined, linting, given: given !== undefined, ...(reference ? { reference } : {}) }, { outcome: cached }, undefined) };
+  }
+  return { job: { filePath, text, bom, encoding, content, stamp, linting, given: given !== undefined, ...(reference ? { reference } : {}) } };
+}
+
+/**
+ * Reads one file and lints it alone (single-file rules, cross-file facts, fixes), or returns undefined for a file
+ * that is not ours or that a nested config ignores. An unchanged file's outcome comes from the cache.
+ */
+export function readFile(filePath: string, configs: Configs, options: LintOptions, cache: ResultCache | undefined, extra: ReadExtras = {}): FileEntry | undefined {
+  const prepared = prepareFile(filePath, configs, options, cache, extra);
+  if ("entry" in prepared) return prepared.entry;
+  return completeJob(prepared.job, lintHere(prepared.job, options), cache);
+}
+
+/**
+ * Runs a job's rules in this thread. The outcome is copied as a worker's answer is: strings the parser sliced out
+ * of the text (values in messages and facts) would otherwise keep each file's whole text alive until the run ends.
+ */
+export function lintHere(job: LintJob, options: LintOptions): JobResult {
+  return structuredClone(runRulesOn(job.text, job.linting.context, options));
 }

@@ -1,5 +1,6 @@
 import { basename, dirname, sep } from "node:path";
-import { FILE_PROBLEM_RULE, NOT_LINTED_MESSAGE_ID, RULE_PREFIX, type LintMessage, type ProjectRelation } from "@ecrlint/core";
+import { FILE_PROBLEM_RULE, NOT_LINTED_MESSAGE_ID, readTextFile, RULE_PREFIX, type LintMessage, type ProjectRelation } from "@ecrlint/core";
+import { hashText } from "./cache.js";
 import { applyRelations } from "./project.js";
 import { applyDirectives } from "./directives.js";
 import type { Changes } from "./git.js";
@@ -24,7 +25,23 @@ export function emptyResult(filePath: string): LintResult {
   };
 }
 
-function finishResult(result: LintResult, text: string | undefined): LintResult {
+/**
+ * A result's `source` when the run did not keep the text: the file read again each time a formatter asks (most
+ * never do), and only if it is still the text that was linted. Not kept once read: a run over 25,000 files would
+ * otherwise end up holding every text with findings.
+ */
+function sourceFromDisk(result: LintResult, entry: FileEntry): void {
+  Object.defineProperty(result, "source", {
+    enumerable: true,
+    configurable: true,
+    get() {
+      const read = readTextFile(entry.filePath, { maxBytes: MAX_FILE_BYTES });
+      return read.ok && hashText(read.text) === entry.content ? (read.bom ? "\uFEFF" : "") + read.text : undefined;
+    },
+  });
+}
+
+function finishResult(result: LintResult, text: string | undefined | ((result: LintResult) => void)): LintResult {
   for (const m of result.messages) {
     if (m.severity === 2) {
       result.errorCount++;
@@ -35,7 +52,10 @@ function finishResult(result: LintResult, text: string | undefined): LintResult 
       if (m.fix) result.fixableWarningCount++;
     }
   }
-  if (result.output === undefined && text !== undefined && result.errorCount + result.warningCount > 0) result.source = text;
+  if (result.output === undefined && text !== undefined && result.errorCount + result.warningCount > 0) {
+    if (typeof text === "string") result.source = text;
+    else text(result);
+  }
   return result;
 }
 
@@ -90,7 +110,8 @@ export function resultFor(entry: FileEntry, projectMessages: LintMessage[], opti
   const bom = entry.bom ? "\uFEFF" : "";
   const { outcome } = entry;
   if (entry.output !== undefined) result.output = bom + entry.output;
-  const finalText = entry.output ?? entry.text;
+  // The text is kept when directives may need it (see FileEntry.text).
+  const finalText = entry.output ?? entry.text ?? "";
   if (outcome.status === "too-large") {
     const mb = (n: number) => (n / 1024 / 1024).toFixed(1);
     const { severity } = outcome;
@@ -118,7 +139,9 @@ export function resultFor(entry: FileEntry, projectMessages: LintMessage[], opti
     result.messages = result.messages.filter((m) => m.severity === 2);
     result.suppressedMessages = result.suppressedMessages.filter((m) => m.severity === 2);
   }
-  return finishResult(result, outcome.status === "not-linted" ? undefined : bom + finalText);
+  if (outcome.status === "not-linted") return finishResult(result, undefined);
+  if (entry.output !== undefined || entry.text !== undefined) return finishResult(result, bom + finalText);
+  return finishResult(result, (r) => sourceFromDisk(r, entry));
 }
 
 /** Results in path order, as ESLint reports them. */

@@ -1,4 +1,5 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import { createRequire } from "node:module";
+import type { Ajv as AjvInstance, ErrorObject, ValidateFunction } from "ajv";
 import {
   closest,
   configSeverity,
@@ -40,15 +41,24 @@ export function isDirectiveRuleDefined(ruleId: string): boolean {
   return !ruleId.startsWith(RULE_PREFIX) || knownRules().has(ruleId.slice(RULE_PREFIX.length));
 }
 
-const ajv = new Ajv({ allErrors: false, strict: false, useDefaults: false });
+// ajv is loaded and a rule's option schema compiled only when a config gives that rule options: most runs give none.
+let ajv: AjvInstance | undefined;
 const optionValidators = new Map<string, ValidateFunction>();
+
+function optionsAjv(): AjvInstance {
+  if (!ajv) {
+    const { Ajv } = createRequire(import.meta.url)("ajv") as typeof import("ajv");
+    ajv = new Ajv({ allErrors: false, strict: false, useDefaults: false });
+  }
+  return ajv;
+}
 
 function optionsValidator(rule: AnyRule): ValidateFunction {
   let validate = optionValidators.get(rule.id);
   if (!validate) {
     const items = rule.meta.schema;
     // A rule without options has an empty schema list, which JSON Schema cannot put in `items`.
-    validate = ajv.compile(items.length ? { type: "array", items, minItems: 0, maxItems: items.length } : { type: "array", maxItems: 0 });
+    validate = optionsAjv().compile(items.length ? { type: "array", items, minItems: 0, maxItems: items.length } : { type: "array", maxItems: 0 });
     optionValidators.set(rule.id, validate);
   }
   return validate;

@@ -8,7 +8,9 @@ import { usageError } from "./errors.js";
 import { describeWriteError, writeFileInPlace } from "./fs-utils.js";
 import { changedFiles, repositoryRoot } from "./git.js";
 import { runProjectRules, type ProjectOutcome } from "./project.js";
-import { readFile, type FileEntry } from "./read-file.js";
+import { LintPool, poolSize } from "./pool.js";
+import { completeJob, lintHere, prepareFile, readFile, type FileEntry, type LintJob, type ReadExtras } from "./read-file.js";
+import { prepareTerraform, terraformReferences } from "./terraform-references.js";
 import { emptyResult, resultFor, selectFiles, sortResults, summarize, warningResult } from "./results.js";
 import { describeRules } from "./rules-config.js";
 import type { LintOptions, LintReport, LintResult, LintTextOptions } from "./types.js";
@@ -28,6 +30,7 @@ function checkOptions(options: LintOptions): void {
     throw usageError("--max-warnings must be a non-negative integer");
   }
   if (options.fix && options.fixDryRun) throw usageError("--fix and --fix-dry-run cannot be used together");
+  if (options.workers !== undefined && !(Number.isInteger(options.workers) && options.workers >= 0)) throw usageError("workers must be a non-negative integer");
 }
 
 /**
@@ -93,6 +96,7 @@ async function backgroundEntries(foreground: FileEntry[], options: LintOptions, 
   const named = new Set(foreground.map((e) => e.filePath));
   const { files } = await discover({ ...options, errorOnUnmatchedPattern: false }, configs, cwd, [...roots].map((root) => relative(cwd, root) || "."));
   const readOnly: LintOptions = { ...options, fix: false, fixDryRun: false };
+  await prepareTerraform(files);
   const out: FileEntry[] = [];
   for (const filePath of files) {
     if (named.has(filePath)) continue;
@@ -141,6 +145,15 @@ interface Run {
   startedAt: number;
   /** What to call a file in notices when it is not a path (standard input without a file name is `<text>`). */
   shownAs?: (filePath: string) => string;
+  /** Files re-checked together under `--changed-since` beyond the cross-file rules' ties (Terraform and the files it reads). */
+  ties?: Map<string, Set<string>>;
+}
+
+function mergeTies(a: Map<string, Set<string>>, b: Map<string, Set<string>> | undefined): Map<string, Set<string>> {
+  if (!b) return a;
+  const out = new Map([...a].map(([k, v]) => [k, new Set(v)]));
+  for (const [k, v] of b) for (const other of v) (out.get(k) ?? out.set(k, new Set()).get(k)!).add(other);
+  return out;
 }
 
 async function finish(run: Run, options: LintOptions): Promise<LintReport> {
@@ -148,11 +161,19 @@ async function finish(run: Run, options: LintOptions): Promise<LintReport> {
   const background = run.named ? await backgroundEntries(entries, options, configs, cwd) : [];
   const project = runProjects([...entries, ...background], configs, cwd);
   const changed = options.changedSince ? await changedFiles(cwd, options.changedSince) : undefined;
-  const selected = selectFiles(entries, changed, project.ties);
+  const selected = selectFiles(entries, changed, mergeTies(project.ties, run.ties));
 
+  // What the summary and the notice need of the entries, before the entries are let go one by one below.
+  const stats = runStats(entries, selected, run.discovered, run.startedAt);
+  const notices = [unknownRegistryNotice(entries, cwd, run.shownAs)].filter((n) => n !== undefined);
   const results: LintResult[] = [];
   const fixedFiles: string[] = [];
-  for (const entry of entries) {
+  // A result copies its file's findings: each entry is dropped once its result is made, so that a run over 25,000
+  // files never holds both.
+  const remaining: (FileEntry | undefined)[] = entries;
+  for (let i = 0; i < remaining.length; i++) {
+    const entry = remaining[i]!;
+    remaining[i] = undefined;
     if (!selected.has(entry.filePath) || entry.outcome.status === "not-ours") continue;
     const projectMessages = project.messages.get(entry.filePath) ?? [];
     // A file that cannot be written is that file's error; the run goes on and fixes the others.
@@ -165,10 +186,7 @@ async function finish(run: Run, options: LintOptions): Promise<LintReport> {
   if (options.warnIgnored !== false) for (const { filePath, message } of run.skipped) results.push(warningResult(filePath, message));
   for (const { filePath, reason } of run.unread) results.push(warningResult(filePath, `File not linted: ${reason}.`));
 
-  if (cache) {
-    cache.retain(entries.map((e) => e.filePath));
-    await cache.save().catch(() => undefined);
-  }
+  cache?.save();
   return {
     results: sortResults(results),
     ...summarize(results, options),
@@ -176,9 +194,56 @@ async function finish(run: Run, options: LintOptions): Promise<LintReport> {
     rootDir: repositoryRoot(cwd) ?? cwd,
     rulesMeta: describeRules(),
     fixedFiles,
-    stats: runStats(entries, selected, run.discovered, run.startedAt),
-    notices: [unknownRegistryNotice(entries, cwd, run.shownAs)].filter((n) => n !== undefined),
+    stats,
+    notices,
   };
+}
+
+/**
+ * Reads and lints the files, in their order. Files whose rules must run wait in this thread until there are enough
+ * of them for a worker pool to pay (pool.ts); from then on they go to the pool as they are read, a few at a time,
+ * so that no more than a handful of texts are held at once. Either way the entries come back in the files' order.
+ */
+async function readAll(files: string[], configs: Configs, options: LintOptions, cache: ResultCache | undefined, cwd: string, extra: ReadExtras): Promise<FileEntry[]> {
+  const slots: (FileEntry | undefined)[] = new Array(files.length);
+  const pending: { index: number; job: LintJob }[] = [];
+  let pool: LintPool | undefined;
+  let failure: Error | undefined;
+  const lost: { index: number; job: LintJob }[] = [];
+  // A rule that throws in a worker fails the run as it would in this thread.
+  const send = async (index: number, job: LintJob) => {
+    const sent = await pool!.submit({ id: index, filePath: job.filePath, text: job.text, ...(job.reference ? { reference: job.reference } : {}) }, (reply) => {
+      if ("error" in reply) failure ??= new Error(reply.error);
+      else if ("lost" in reply) lost.push({ index, job });
+      else slots[index] = completeJob(job, reply.result, cache);
+    });
+    if (!sent) lost.push({ index, job });
+  };
+  try {
+    for (let index = 0; index < files.length; index++) {
+      const prepared = prepareFile(files[index]!, configs, options, cache, extra);
+      if ("entry" in prepared) {
+        slots[index] = prepared.entry;
+        continue;
+      }
+      if (pool) {
+        await send(index, prepared.job);
+        continue;
+      }
+      pending.push({ index, job: prepared.job });
+      const size = poolSize(options, pending.length);
+      if (size > 0) {
+        pool = new LintPool(size, { cwd, options });
+        for (const { index: i, job } of pending.splice(0)) await send(i, job);
+      }
+    }
+    await pool?.drain();
+    if (failure) throw failure;
+    for (const { index, job } of [...pending, ...lost]) slots[index] = completeJob(job, lintHere(job, options), cache);
+  } finally {
+    await pool?.close();
+  }
+  return slots.filter((entry) => entry !== undefined);
 }
 
 /**
@@ -197,10 +262,15 @@ export async function lint(options: LintOptions = {}): Promise<LintReport> {
   const discovery = await discover(options, configs, cwd, patterns);
   const fixing = options.fix || options.fixDryRun;
   const cache = options.cache && !fixing ? await ResultCache.open(options.cacheLocation ?? defaultCacheLocation(cwd), cacheVersion()) : undefined;
-  const entries: FileEntry[] = [];
-  for (const filePath of discovery.files) {
-    const entry = readFile(filePath, configs, options, cache);
-    if (entry) entries.push(entry);
+  // A policy file read with file() is linted even when its name is not one the run discovers (`policy.json.tpl`).
+  const terraform = await terraformReferences(discovery.files, cwd);
+  const files = [...new Set([...discovery.files, ...[...terraform.referenced.keys()].filter((p) => !relative(cwd, p).startsWith(".."))])].sort();
+  let entries: FileEntry[];
+  try {
+    entries = await readAll(files, configs, options, cache, cwd, { referenced: terraform.referenced });
+  } catch (error) {
+    cache?.close();
+    throw error;
   }
   const skipped = [
     ...discovery.ignoredExplicit.map((filePath) => ({ filePath, message: ignoredMessage(filePath, cwd) })),
@@ -210,7 +280,7 @@ export async function lint(options: LintOptions = {}): Promise<LintReport> {
   // Named files and folders are a part of the repository: cross-file rules still see the whole of it.
   const named = patterns.length > 0 && !options.changedSince;
   const unread = discovery.skipped;
-  return finish({ cwd, configs, entries, skipped, unread, named, cache, discovered: discovery.files.length, startedAt }, options);
+  return finish({ cwd, configs, entries, skipped, unread, named, cache, discovered: discovery.files.length, startedAt, ties: terraform.ties }, options);
 }
 
 /** ESLint's name for standard input given without --stdin-filename. */
@@ -232,7 +302,8 @@ export async function lintText(text: string, options: LintTextOptions = {}): Pro
     return finish(run, options);
   }
   const path = filePath ?? resolve(cwd, "__placeholder__.json");
-  const entry = readFile(path, configs, options, undefined, Buffer.from(text, "utf8"));
+  await prepareTerraform([path]);
+  const entry = readFile(path, configs, options, undefined, { given: Buffer.from(text, "utf8") });
   const shown = filePath ?? TEXT_NAME;
   if (filePath === undefined) run.shownAs = (f) => (f === path ? TEXT_NAME : toPosix(relative(cwd, f)));
   if (!entry || entry.outcome.status === "not-ours") {

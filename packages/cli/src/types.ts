@@ -22,6 +22,12 @@ export interface LintOptions {
   ignore?: boolean;
   /** Reuse results of unchanged files from a content-hash cache. */
   cache?: boolean;
+  /**
+   * Worker threads that run the rules: 0 or 1 for none (everything in the calling thread, for debugging), a number
+   * for that many whatever the size of the run. By default one per available core, when at least 64 files are to
+   * be linted. Findings, their order and the exit code are the same either way.
+   */
+  workers?: number;
   /** Cache file; default `<cwd>/.ecrlintcache` (the CLI reads `--cache-location` as ESLint does: a folder or a file). */
   cacheLocation?: string;
   /** Rule settings laid over every config's `rules` (ids without the `@ecrlint/` prefix). */

@@ -1,10 +1,10 @@
 import { createHash } from "node:crypto";
 import { execFileSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
-import { binPath, copyFixture, gitInit, packageDir, repoDir, runBin, runNode, runnerFixtures, tempDir } from "./helpers.js";
+import { binPath, copyFixture, gitInit, packageDir, readCacheFile, repoDir, runBin, runNode, runnerFixtures, tempDir, writeCacheFile } from "./helpers.js";
 
 const version = (JSON.parse(readFileSync(join(packageDir, "package.json"), "utf8")) as { version: string }).version;
 
@@ -482,7 +482,7 @@ describe("--print-config", () => {
     expect(printed.registry).toMatchObject({ account: "444455556666", region: "us-west-2", partition: "aws", source: "config" });
     expect(printed.rules["@ecrlint/no-duplicate-sid"]).toEqual(["warn", {}]);
     expect(printed.rules["@ecrlint/replication-destination-allowed"]).toEqual(["error", { ignoreAccounts: [] }]);
-    expect(printed.files).toEqual(["**/*.json", "**/*.jsonc", "**/*.json5"]);
+    expect(printed.files).toEqual(["**/*.json", "**/*.jsonc", "**/*.json5", "**/*.yaml", "**/*.yml", "**/*.template", "**/*.tf"]);
     const missing = await runBin(["--print-config", "nope.json"], { cwd });
     expect(missing).toEqual({ code: 2, stdout: "", stderr: 'ecrlint: --print-config: no such file "nope.json"\n' });
   });
@@ -496,13 +496,11 @@ describe("--cache", () => {
     expect(first.stdout).toBe((await runBin(["--format", "json"], { cwd: dir })).stdout);
     expect(existsSync(cacheFile)).toBe(true);
     // Plant a finding in the cache: if it shows up, the second run read the cache instead of linting.
-    const cache = JSON.parse(readFileSync(cacheFile, "utf8")) as { version: string; entries: Record<string, { content: string; settings: string; check: string; outcome: { messages: unknown[] } }> };
+    const cache = readCacheFile(cacheFile);
     const clean = join(dir, "policies", "registry-policy.json");
     // An entry whose check still matches (as a later run would have written it) is trusted: the finding shows up.
-    const entry = cache.entries[clean]!;
-    entry.outcome.messages.push({ ruleId: "@ecrlint/no-duplicate-sid", severity: 2, message: "planted", line: 1, column: 1 });
-    entry.check = createHash("sha1").update([cache.version, clean, entry.content, entry.settings, JSON.stringify(entry.outcome)].join("\u0000")).digest("hex");
-    writeFileSync(cacheFile, JSON.stringify(cache));
+    (cache.entries[clean]!.outcome.messages as unknown[]).push({ ruleId: "@ecrlint/no-duplicate-sid", severity: 2, message: "planted", line: 1, column: 1 });
+    writeCacheFile(cacheFile, cache, true);
     const second = await runBin(["--cache", "--format", "json"], { cwd: dir });
     expect(second.stdout).toContain("planted");
     writeFileSync(join(dir, ".ecrlintrc.json"), readFileSync(join(dir, ".ecrlintrc.json"), "utf8").replace('"warn"', '"error"'));
@@ -513,20 +511,72 @@ describe("--cache", () => {
     expect(third.stdout).toBe(without.stdout);
   });
 
+  it("reads a file again when its content changes, even at the same size and with the old modification time", async () => {
+    const dir = copyFixture("basic");
+    const file = join(dir, "policies", "registry-policy.json");
+    await runBin(["--cache"], { cwd: dir });
+    const before = statSync(file);
+    // The same number of bytes, an invalid Effect, and the times put back: the inode change time still tells.
+    const text = readFileSync(file, "utf8");
+    expect(text).toContain('"Allow"');
+    const changed = text.replace('"Allow"', '"Alxow"');
+    writeFileSync(file, changed);
+    utimesSync(file, before.atime, before.mtime);
+    const warm = await runBin(["--cache", "--format", "json"], { cwd: dir });
+    const cold = await runBin(["--format", "json"], { cwd: dir });
+    expect(warm.stdout).toContain("Alxow");
+    expect(warm.stdout).toBe(cold.stdout);
+  });
+
+  it("keeps only the files of the run, and leaves the cache file untouched when nothing changed", async () => {
+    const dir = copyFixture("basic");
+    const cacheFile = join(dir, ".ecrlintcache");
+    await runBin(["--cache"], { cwd: dir });
+    const written = statSync(cacheFile);
+    const { entries } = readCacheFile(cacheFile);
+    // Every file the run read has an entry, the JSON that is not ours too (so that it is not read again).
+    expect(Object.keys(entries).length).toBeGreaterThan(3);
+    await runBin(["--cache"], { cwd: dir });
+    expect(statSync(cacheFile).mtimeMs).toBe(written.mtimeMs);
+    expect(readdirSync(dir).filter((name) => name.endsWith(".tmp"))).toEqual([]);
+    const gone = Object.keys(entries).find((path) => path.endsWith("wrong-region.json"))!;
+    rmSync(gone);
+    await runBin(["--cache"], { cwd: dir });
+    expect(Object.keys(readCacheFile(cacheFile).entries).sort()).toEqual(Object.keys(entries).filter((path) => path !== gone).sort());
+  });
+
   it("an edited or wrong-shaped entry is discarded, never trusted nor a crash", async () => {
     const dir = copyFixture("basic");
     const cacheFile = join(dir, ".ecrlintcache");
     const clean = await runBin(["--format", "json"], { cwd: dir });
     await runBin(["--cache"], { cwd: dir });
-    const cache = JSON.parse(readFileSync(cacheFile, "utf8")) as { entries: Record<string, { outcome: Record<string, unknown> }> };
-    const [first, second, third] = Object.keys(cache.entries).sort();
+    const cache = readCacheFile(cacheFile);
+    const ours = Object.keys(cache.entries).filter((path) => cache.entries[path]!.outcome.status === "ours").sort();
     // Hides the finding of wrong-region.json without touching the source; breaks the shape of the others.
-    const flaggedEntry = Object.entries(cache.entries).find(([path]) => path.endsWith("wrong-region.json"))![1];
-    flaggedEntry.outcome.messages = [];
-    for (const path of [first, second, third]) if (!path!.endsWith("wrong-region.json")) cache.entries[path!]!.outcome = { status: "ours", messages: "not a list" };
-    writeFileSync(cacheFile, JSON.stringify(cache));
+    cache.entries[ours.find((path) => path.endsWith("wrong-region.json"))!]!.outcome.messages = [];
+    for (const path of ours) if (!path.endsWith("wrong-region.json")) cache.entries[path]!.outcome = { status: "ours", messages: "not a list" };
+    writeCacheFile(cacheFile, cache);
     const run = await runBin(["--cache", "--format", "json"], { cwd: dir });
     expect({ code: run.code, stderr: run.stderr, stdout: run.stdout }).toEqual({ code: clean.code, stderr: "", stdout: clean.stdout });
+    // The same, signed as a run would have: the shape check still refuses what would crash the runner.
+    const signed = readCacheFile(cacheFile);
+    for (const path of ours) signed.entries[path]!.outcome = { status: "ours", messages: "not a list" };
+    writeCacheFile(cacheFile, signed, true);
+    const again = await runBin(["--cache", "--format", "json"], { cwd: dir });
+    expect({ code: again.code, stderr: again.stderr, stdout: again.stdout }).toEqual({ code: clean.code, stderr: "", stdout: clean.stdout });
+  });
+
+  it("a cache that is not ours, or truncated mid-line, is an empty one", async () => {
+    const dir = copyFixture("basic");
+    const cacheFile = join(dir, ".ecrlintcache");
+    const clean = await runBin(["--format", "json"], { cwd: dir });
+    await runBin(["--cache"], { cwd: dir });
+    const text = readFileSync(cacheFile, "utf8");
+    for (const damaged of [text.slice(0, Math.floor(text.length / 2)), '{"version": ', "", JSON.stringify({ version: "x", entries: {} })]) {
+      writeFileSync(cacheFile, damaged);
+      const run = await runBin(["--cache", "--format", "json"], { cwd: dir });
+      expect({ code: run.code, stderr: run.stderr, stdout: run.stdout }).toEqual({ code: clean.code, stderr: "", stdout: clean.stdout });
+    }
   });
 });
 

@@ -1,12 +1,12 @@
 import { execFileSync } from "node:child_process";
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Ajv } from "ajv";
 import { describe, expect, it } from "vitest";
 import type { DiffReport } from "../src/diff-report.js";
 import { packageDir, runBin, sarifValidator, tempDir } from "./helpers.js";
 
-const REGISTRY = { account: "444455556666", region: "us-west-2" };
+const REGISTRY = { account: "444455556666", region: "us-west-2", replicationSources: ["111122223333"] };
 const repo = (name: string) => `arn:aws:ecr:us-west-2:444455556666:repository/${name}`;
 const PULL = ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"];
 const replication = { Sid: "Replication", Effect: "Allow", Principal: { AWS: "arn:aws:iam::111122223333:root" }, Action: ["ecr:CreateRepository", "ecr:ReplicateImage"], Resource: repo("*") };
@@ -202,5 +202,119 @@ describe("ecrlint diff", () => {
     const run = await runBin(["diff", "main"], { cwd: dir });
     expect(run.code).toBe(0);
     expect(run.stdout).toBe("No policy changed access since main.\n");
+  });
+});
+
+describe("ecrlint diff: gates, Not* elements, renames, unreadable versions", () => {
+  const SOURCE = "arn:aws:iam::111122223333:root";
+  const ci = { Sid: "Ci", Effect: "Allow", Principal: { AWS: "arn:aws:iam::777788889999:role/ci" }, Action: PULL, Resource: repo("*") };
+  const report = (stdout: string) => JSON.parse(stdout) as DiffReport;
+
+  it("an added Deny of ecr:ReplicateImage is an exact replication loss; an inconclusive part that could be one trips the gate, marked so", { timeout: 120_000 }, async () => {
+    const dir = repository();
+    writeFileSync(join(dir, "ecrlint.config.json"), JSON.stringify({ registries: [{ files: ["**"], ...REGISTRY, replicationSources: ["111122223333"] }] }));
+    writeFileSync(join(dir, "registry-policy.json"), policy(replication, ci));
+    git(dir, "add", "-A");
+    git(dir, "commit", "-q", "-m", "replication and ci");
+    const noRepl = { Sid: "NoRepl", Effect: "Deny", Principal: { AWS: SOURCE }, Action: "ecr:ReplicateImage", Resource: repo("*") };
+    writeFileSync(join(dir, "registry-policy.json"), policy(replication, ci, noRepl));
+    const exact = await runBin(["diff", "HEAD", "--format", "json", "--fail-on", "lost-replication"], { cwd: dir });
+    expect(exact.code).toBe(1);
+    const exactReport = report(exact.stdout);
+    expect(exactReport).toMatchObject({ status: "exact", failed: ["lost-replication"], inconclusiveGates: [], summary: "replication from 111122223333 stops" });
+    expect(exactReport.files[0]!.documents[0]!.lost.map((r) => [r.principal.text, r.actions.names, r.condition])).toEqual([["account 111122223333", ["ecr:ReplicateImage"], "the Deny statement NoRepl now refuses it"]]);
+    expect(await replayEveryRow(dir, exactReport)).toBe(1);
+
+    // A NotPrincipal listing the source account exempts the account itself but not its roles: not searched, and it could stop replication.
+    writeFileSync(join(dir, "registry-policy.json"), policy(replication, ci, { Sid: "AllButSource", Effect: "Deny", NotPrincipal: { AWS: SOURCE }, Action: "ecr:*", Resource: repo("*") }));
+    const gated = await runBin(["diff", "HEAD", "--format", "json", "--fail-on", "lost-replication,new-public"], { cwd: dir });
+    expect(gated.code).toBe(1);
+    expect(gated.stderr).toBe("ecrlint diff: the change trips lost-replication (inconclusive: a part of the change not searched could hold it)\n");
+    const gatedReport = report(gated.stdout);
+    expect(gatedReport).toMatchObject({ status: "inconclusive", failed: ["lost-replication"], inconclusiveGates: ["lost-replication"] });
+    expect(gatedReport.files[0]!.documents[0]!.inconclusive).toEqual([expect.objectContaining({ change: "loss", replication: true, public: false, reason: expect.stringContaining("NotPrincipal lists the account of") })]);
+    const stylish = await runBin(["diff", "HEAD", "--fail-on", "lost-replication"], { cwd: dir });
+    expect(stylish.stdout).toContain("Failing: lost-replication (inconclusive: a part of the change not searched could hold it)");
+    expect(stylish.stdout).toMatch(/\? loss inconclusive: .*NotPrincipal lists the account of arn:aws:iam::111122223333:root/);
+    // A loss is never a gain: gates on gains still pass.
+    expect((await runBin(["diff", "HEAD", "--fail-on", "new-public,any-gain"], { cwd: dir })).code).toBe(0);
+  });
+
+  it("an Allow with NotPrincipal is public; NotAction reads as written; only configured replication sources replicate; trusted accounts are not external", { timeout: 120_000 }, async () => {
+    const dir = repository();
+    writeFileSync(join(dir, "ecrlint.config.json"), JSON.stringify({ registries: [{ files: ["**"], ...REGISTRY, replicationSources: ["111122223333"] }], trustedAccounts: ["111122223333"] }));
+    writeFileSync(join(dir, "registry-policy.json"), policy(ci));
+    git(dir, "add", "-A");
+    git(dir, "commit", "-q", "-m", "ci");
+    const allBut = { Sid: "AllBut", Effect: "Allow", NotPrincipal: { AWS: "arn:aws:iam::333344445555:root" }, Action: "ecr:BatchGetImage", Resource: repo("public-*") };
+    writeFileSync(join(dir, "registry-policy.json"), policy(ci, allBut));
+    const pub = await runBin(["diff", "HEAD", "--format", "json", "--fail-on", "new-public"], { cwd: dir });
+    expect(pub.code).toBe(1);
+    const pubReport = report(pub.stdout);
+    expect(pubReport.files[0]!.documents[0]!.gained.map((r) => [r.principal.text, r.public, r.external])).toEqual([["any principal but arn:aws:iam::333344445555:root", true, true]]);
+    expect(await replayEveryRow(dir, pubReport)).toBe(1);
+    const sarif = JSON.parse((await runBin(["diff", "HEAD", "--format", "sarif"], { cwd: dir })).stdout) as { runs: { results: { ruleId: string }[] }[] };
+    expect(sarif.runs[0]!.results.map((r) => r.ruleId)).toEqual(["new-public-access"]);
+
+    // The pull grant replaced in place by a NotAction (a new Sid too: the statement pairs by its place).
+    writeFileSync(join(dir, "registry-policy.json"), policy({ ...ci, Sid: "CiAll", Action: undefined, NotAction: "ecr:DeleteRepository" }));
+    const na = report((await runBin(["diff", "HEAD", "--format", "json"], { cwd: dir })).stdout);
+    const [row] = na.files[0]!.documents[0]!.gained;
+    expect([row!.actions.text, row!.condition, row!.replication, na.summary]).toEqual([
+      "every repository action except all pull actions, ecr:DeleteRepository",
+      "NotAction ecr:DeleteRepository replaces Action ecr:BatchGetImage, ecr:GetDownloadUrlForLayer, ecr:BatchCheckLayerAvailability",
+      false,
+      "1 principal gains access",
+    ]);
+
+    // 111122223333 is trusted: a pull grant to it is not external.
+    writeFileSync(join(dir, "registry-policy.json"), policy(ci, { ...ci, Sid: "Trusted", Principal: { AWS: SOURCE } }));
+    expect((await runBin(["diff", "HEAD", "--fail-on", "new-external"], { cwd: dir })).code).toBe(0);
+    writeFileSync(join(dir, "registry-policy.json"), policy(ci, { ...ci, Sid: "Other", Principal: { AWS: "arn:aws:iam::222233334444:root" } }));
+    expect((await runBin(["diff", "HEAD", "--fail-on", "new-external"], { cwd: dir })).code).toBe(1);
+  });
+
+  it("a renamed file is compared with its old path: no change when only moved, its edits when edited", { timeout: 120_000 }, async () => {
+    const dir = repository();
+    git(dir, "mv", "registry-policy.json", "moved-registry-policy.json");
+    const moved = await runBin(["diff", "main"], { cwd: dir });
+    expect([moved.code, moved.stdout]).toEqual([0, "No policy changed access since main.\n"]);
+    // Moved without git: a deleted file and an untracked one with the same content.
+    renameSync(join(dir, "registry-policy-output.json"), join(dir, "output-moved.json"));
+    const plainMove = await runBin(["diff", "main"], { cwd: dir });
+    expect([plainMove.code, plainMove.stdout]).toEqual([0, "No policy changed access since main.\n"]);
+    writeFileSync(join(dir, "moved-registry-policy.json"), policy({ ...replication, Action: ["ecr:CreateRepository"] }, vpcPull));
+    const edited = report((await runBin(["diff", "main", "--format", "json"], { cwd: dir })).stdout);
+    expect(edited.files.map((f) => [f.path, f.previousPath, f.documents[0]!.lost.map((r) => r.actions.names)])).toEqual([["moved-registry-policy.json", "registry-policy.json", [["ecr:ReplicateImage"]]]]);
+    expect(edited.files[0]!.documents[0]!.lost[0]!.explainBase).toMatch(/^ecrlint explain registry-policy\.json --ref /);
+    expect(await replayEveryRow(dir, edited)).toBe(1);
+  });
+
+  it("a version that does not parse is an error for its file: file:line:column, exit 2, no rows guessed", { timeout: 120_000 }, async () => {
+    const dir = repository();
+    writeFileSync(join(dir, "registry-policy.json"), '{ "Version": "2012-10-17", "Statement": [');
+    writeFileSync(join(dir, "registry-policy-output.json"), cliOutput({ ...vpcPull, Principal: { AWS: "777788889999" } }));
+    const run = await runBin(["diff", "main", "--format", "json", "--fail-on", "any-gain"], { cwd: dir });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^registry-policy\.json:1:\d+: .+ \(in the working tree\); no access is compared for this file\n$/);
+    const parsed = report(run.stdout);
+    expect(parsed.errors).toEqual([expect.objectContaining({ path: "registry-policy.json", side: "working tree", line: 1 })]);
+    expect(parsed.files.map((f) => f.path)).toEqual(["registry-policy-output.json"]);
+    const schema = JSON.parse(readFileSync(join(packageDir, "schema", "diff.json"), "utf8")) as object;
+    const validate = new Ajv({ strict: true, allErrors: true }).compile(schema);
+    expect(validate(parsed), JSON.stringify(validate.errors)).toBe(true);
+  });
+
+  it("CloudFormation pseudo parameters in Fn::Sub read the same in explain as in the diff", { timeout: 120_000 }, async () => {
+    const dir = repository();
+    const template = (actions: string[]) =>
+      `${JSON.stringify({ Resources: { RegPol: { Type: "AWS::ECR::RegistryPolicy", Properties: { PolicyText: { Version: "2012-10-17", Statement: [{ ...replication, Action: actions, Resource: { "Fn::Sub": "arn:${AWS::Partition}:ecr:${AWS::Region}:${AWS::AccountId}:repository/*" } }] } } } } }, null, 2)}\n`;
+    writeFileSync(join(dir, "stack.template.json"), template(replication.Action));
+    git(dir, "add", "-A");
+    git(dir, "commit", "-q", "-m", "stack");
+    writeFileSync(join(dir, "stack.template.json"), template(["ecr:CreateRepository"]));
+    const parsed = report((await runBin(["diff", "HEAD", "--format", "json"], { cwd: dir })).stdout);
+    expect(parsed.files[0]!.documents[0]!.lost.map((r) => r.actions.names)).toEqual([["ecr:ReplicateImage"]]);
+    expect(await replayEveryRow(dir, parsed)).toBe(1);
   });
 });

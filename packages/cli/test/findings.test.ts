@@ -16,7 +16,7 @@ type Findings = Record<string, unknown[]>;
 /** Each example is a project of its own (its own config, its own registries), so each is linted from its own folder. */
 const trees = [
   { name: "fixtures", dir: join(repoDir, "fixtures"), projects: ["."], eslintConfig: "plugin" as const },
-  { name: "examples", dir: join(repoDir, "examples"), projects: ["platform-infra", "with-mistakes"], eslintConfig: "own" as const },
+  { name: "examples", dir: join(repoDir, "examples"), projects: ["iac", "platform-infra", "with-mistakes"], eslintConfig: "own" as const },
 ];
 
 const posix = (root: string, filePath: string) => relative(root, filePath).split(sep).join("/");
@@ -25,7 +25,7 @@ const posix = (root: string, filePath: string) => relative(root, filePath).split
  * Policy-like files only, without the expected files themselves. The hostile corpus is linted with the rest (nothing
  * in it may stop a run over the tree) but recorded in its own entries' expected.json (see test/hostile).
  */
-const recorded = (path: string) => /\.json[c5]?$/.test(path) && !path.endsWith("expected.json") && !path.startsWith("hostile/");
+const recorded = (path: string) => /\.(?:json[c5]?|ya?ml|template|tf)$/.test(path) && !path.endsWith("expected.json") && !path.startsWith("hostile/");
 
 /** One finding per entry; suppressed findings follow the file's reported ones and carry their `suppressions`. */
 function byFile(root: string, results: { filePath: string; messages: unknown[]; suppressedMessages: unknown[] }[]): Findings {

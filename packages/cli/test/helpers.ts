@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { execFileSync, spawn } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -155,4 +156,37 @@ const sarifSchemaPath = join(require.resolve("@microsoft/jest-sarif").replace(/l
 export function sarifValidator() {
   const ajv = new AjvDraft04({ allErrors: true, strict: false, validateFormats: false, unicodeRegExp: false });
   return ajv.compile(JSON.parse(readFileSync(sarifSchemaPath, "utf8")) as object);
+}
+
+/** One entry of a `.ecrlintcache` file as the runner writes it: a meta, a tab, the outcome's JSON. */
+export interface CacheFileEntry {
+  meta: { path: string; stamp: string; content: string; settings: string; check: string };
+  outcome: Record<string, unknown>;
+}
+
+/** Reads a cache file into its header and entries by path, to damage or inspect it in a test. */
+export function readCacheFile(file: string): { header: { format: string; version: string }; entries: Record<string, CacheFileEntry> } {
+  const [head, ...lines] = readFileSync(file, "utf8").split("\n").filter(Boolean);
+  const entries: Record<string, CacheFileEntry> = {};
+  for (const line of lines) {
+    const tab = line.indexOf("\t");
+    const meta = JSON.parse(line.slice(0, tab)) as CacheFileEntry["meta"];
+    entries[meta.path] = { meta, outcome: JSON.parse(line.slice(tab + 1)) as Record<string, unknown> };
+  }
+  return { header: JSON.parse(head!) as { format: string; version: string }, entries };
+}
+
+/** Writes entries back; `resign` recomputes each check as the runner would, so that the entry is trusted. */
+export function writeCacheFile(file: string, cache: ReturnType<typeof readCacheFile>, resign = false): void {
+  const lines = Object.values(cache.entries).map(({ meta, outcome }) => {
+    const text = JSON.stringify(outcome);
+    const check = resign ? createHash("sha1").update([cache.header.version, meta.path, meta.content, meta.settings, text].join("\u0000")).digest("hex") : meta.check;
+    return `${JSON.stringify({ ...meta, check })}\t${text}\n`;
+  });
+  writeFileSync(file, `${JSON.stringify(cache.header)}\n${lines.join("")}`);
+}
+
+/** A CloudFormation YAML stack with one registry policy, whose Statement list is `statements` (indented 10 spaces). */
+export function registryPolicyStack(statements: string, preamble = ""): string {
+  return `${preamble}Resources:\n  Policy:\n    Type: AWS::ECR::RegistryPolicy\n    Properties:\n      PolicyText:\n        Version: "2012-10-17"\n        Statement:\n${statements}`;
 }

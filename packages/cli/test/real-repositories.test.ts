@@ -1,4 +1,4 @@
-import { cpSync, readFileSync } from "node:fs";
+import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { lint } from "../src/index.js";
@@ -74,26 +74,25 @@ describe("--fix in real repositories", () => {
 });
 
 describe("files that are not JSON, named on the command line", () => {
-  it("ecrlint template.yaml RUNBOOK.md registry-policy.json exits 0 when the policy is clean, with ESLint's warning", async () => {
+  it("ecrlint template.yaml RUNBOOK.md registry-policy.json exits 0 when the policy is clean, with ESLint's warning for the Markdown", async () => {
     const cwd = join(runnerFixtures, "non-json");
     const r = await runBin(["template.yaml", "RUNBOOK.md", "registry-policy.json"], { cwd });
     expect(r.code).toBe(0);
     expect(r.stderr).toBe("");
     expect(r.stdout).not.toContain("Parsing error");
-    expect(r.stdout.match(/File ignored because no matching configuration was supplied/g)).toHaveLength(2);
+    expect(r.stdout.match(/File ignored because no matching configuration was supplied/g)).toHaveLength(1);
     const json = await runBin(["template.yaml", "RUNBOOK.md", "registry-policy.json", "--format", "json"], { cwd });
     const results = JSON.parse(json.stdout) as { filePath: string; messages: { ruleId: null; severity: number; message: string; line?: number }[] }[];
     expect(results.map((x) => [x.filePath.slice(cwd.length + 1), x.messages.map((m) => [m.severity, m.message, m.line])])).toEqual([
       ["RUNBOOK.md", [[1, "File ignored because no matching configuration was supplied.", undefined]]],
       ["registry-policy.json", []],
-      ["template.yaml", [[1, "File ignored because no matching configuration was supplied.", undefined]]],
     ]);
   });
 
   it("--no-warn-ignored silences them, and --max-warnings 0 then passes", async () => {
     const r = await runBin(["--no-warn-ignored", "--max-warnings", "0", "template.yaml", "RUNBOOK.md", "registry-policy.json"], { cwd: join(runnerFixtures, "non-json") });
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^\u2714 No problems in 1 policy file of 1 registry; 0 other files skipped/);
+    expect(r.stdout).toMatch(/^\u2714 No problems in 1 policy file of 1 registry; 1 other file skipped/);
   });
 
   it("the config's files decide what a named file is: a glob that takes YAML is no longer a warning", async () => {
@@ -241,5 +240,37 @@ describe("unknown CloudFormation values, with every rule on", () => {
     const report = await lint({ cwd: dir, rules: Object.fromEntries(ruleList.map((r) => [r.id, "error" as const])) });
     expect(report.results.flatMap((r) => r.messages.map((m) => `${m.ruleId}: ${m.message}`))).toEqual([]);
     expect(report.notices.map((n) => n.id)).toEqual(["unknown-registry"]);
+  });
+
+  it("nor in a YAML template, in long forms and in every short-form tag", async () => {
+    const { stringify } = await import("yaml");
+    const shortForms = [
+      "Resources:",
+      "  Policy:",
+      "    Type: AWS::ECR::RegistryPolicy",
+      "    Properties:",
+      "      PolicyText:",
+      "        Statement:",
+      "          - Effect: Allow",
+      "            Principal:",
+      "              AWS:",
+      "                - !Ref Reader",
+      '                - !Sub "arn:${AWS::Partition}:iam::${SourceAccount}:root"',
+      "                - !GetAtt BuildRole.Arn",
+      "                - !ImportValue shared-reader",
+      '                - !Join ["", [arn:aws:iam::, !Ref SourceAccount, ":root"]]',
+      '                - !Select [0, !Split [",", !Ref Readers]]',
+      "                - !FindInMap [Accounts, !Ref AWS::Region, Reader]",
+      '                - !If [IsProd, !Ref Reader, !Ref "AWS::NoValue"]',
+      "            Action: !Ref Actions",
+      "            Resource: !Sub arn:aws:ecr:${Region}:${AWS::AccountId}:repository/*",
+      "",
+    ].join("\n");
+    const dir = tree({ ".ecrlintrc.json": { ...config, trustedAccounts: ["111122223333"] }, "stack.yaml": stringify(unknownsTemplate()) });
+    writeFileSync(join(dir, "short.yml"), shortForms);
+    const { ruleList } = await import("@ecrlint/rules");
+    const report = await lint({ cwd: dir, rules: Object.fromEntries(ruleList.map((r) => [r.id, "error" as const])) });
+    expect(report.results.flatMap((r) => r.messages.map((m) => `${m.ruleId}: ${m.message}`))).toEqual([]);
+    expect(report.stats).toMatchObject({ policyFiles: 2, documents: 6 });
   });
 });

@@ -43,44 +43,56 @@ export function isRepositoryArn(arn: Arn): boolean {
 
 export { hasWildcard };
 
-/** The segments between the partition and the resource, in the order an ARN writes them. */
-const MIDDLE_SEGMENTS = ["service", "Region", "account"] as const;
-export type MiddleSegment = (typeof MIDDLE_SEGMENTS)[number];
+/** The segments after `arn:`, in the order an ARN writes them. */
+const SEGMENTS = ["partition", "service", "Region", "account", "resource"] as const;
+export type ArnSegment = (typeof SEGMENTS)[number];
 
-/** Which of the middle segments a written value can be, by its shape alone. */
-function fitsSegment(value: string, segment: MiddleSegment): boolean {
+/** Which segment a written value can be, by its shape alone. */
+function fitsSegment(value: string, segment: ArnSegment): boolean {
   if (hasWildcard(value)) return true;
   switch (segment) {
+    case "partition":
+      return /^aws(-[a-z]+)*$/.test(value);
     case "service":
       return /^[a-z][a-z0-9-]*$/.test(value) && !/-\d+$/.test(value);
     case "Region":
       return value === "" || /^[a-z]{2,}(-[a-z]+)+-\d+$/.test(value);
     case "account":
       return value === "" || /^\d+$/.test(value);
+    case "resource":
+      return true;
   }
 }
 
 /**
- * The segments an ARN with fewer than six parts leaves out, when its last part is a resource (`repository/*`) and so
- * cannot stand for them: `arn:aws:ecr:444455556666:repository/*` has no Region. A `*` closing a segment may span the
- * colons after it (`arn:aws:ecr:*` names every ECR resource), but a segment is never assumed from a wildcard in
- * another. Undefined when the text has six parts, is no ARN, or its last part could still begin the missing ones.
+ * The segments an ARN with fewer than six parts leaves out, each part placed at the first segment its shape fits:
+ * `arn:aws:ecr:444455556666:repository/*` has no Region, `arn:ecr:us-west-2:444455556666:repository/*` no
+ * partition, `arn:aws:ecr:us-west-2:*` no resource. A wildcard fills the one segment it is written in and never
+ * stands for another (IAM User Guide, ARN format: six colon-separated parts; Access Analyzer's "Missing ARN field"),
+ * so `arn:aws:ecr:*` has no account and no resource. A last part with a "/" is the resource. Undefined when the text
+ * has six parts, is no ARN, or its parts fit no order of the segments.
  */
-export function missingArnSegments(text: string): MiddleSegment[] | undefined {
+export function missingArnSegments(text: string): ArnSegment[] | undefined {
   if (!text.startsWith("arn:") || arnSegmentOffsets(text)) return undefined;
   const parts = text.split(":").slice(1);
-  if (parts.length < 2) return undefined;
-  const resource = parts[parts.length - 1]!;
-  // Only a resource part ("type/name") is known to be last; `arn:aws:ecr:us-east-2:4444*` may still go on.
-  if (!resource.includes("/")) return undefined;
-  const middle = parts.slice(1, -1);
-  const missing: MiddleSegment[] = [];
+  const last = parts[parts.length - 1]!;
+  if (last.includes("/")) return placeBeforeResource(parts.slice(0, -1));
+  // Without a "/" the last part is a segment before the resource, or else the resource itself.
+  const asSegment = placeBeforeResource(parts);
+  if (asSegment) return [...asSegment, "resource"];
+  return placeBeforeResource(parts.slice(0, -1));
+}
+
+/** The segments before the resource that these parts leave out, or undefined when they fit no order of them. */
+function placeBeforeResource(parts: string[]): ArnSegment[] | undefined {
+  const end = SEGMENTS.length - 1;
+  const missing: ArnSegment[] = [];
   let next = 0;
-  for (const value of middle) {
-    while (next < MIDDLE_SEGMENTS.length && !fitsSegment(value, MIDDLE_SEGMENTS[next]!)) missing.push(MIDDLE_SEGMENTS[next++]!);
-    if (next === MIDDLE_SEGMENTS.length) return undefined;
+  for (const value of parts) {
+    while (next < end && !fitsSegment(value, SEGMENTS[next]!)) missing.push(SEGMENTS[next++]!);
+    if (next === end) return undefined;
     next++;
   }
-  while (next < MIDDLE_SEGMENTS.length) missing.push(MIDDLE_SEGMENTS[next++]!);
-  return missing.length ? missing : undefined;
+  while (next < end) missing.push(SEGMENTS[next++]!);
+  return missing;
 }

@@ -1,6 +1,6 @@
 import { parseJsonText, type JsonNode, type JsonProgram, type ParseProblem, type SourceLocation } from "./parse.js";
 import type { TextEdit } from "./rule.js";
-import { valuePieces } from "./model/values.js";
+import { stringOffsetsOf, valuePieces, verbatimString } from "./model/values.js";
 import type { AST } from "jsonc-eslint-parser";
 
 type Position = AST.Position;
@@ -122,7 +122,7 @@ export function escapeForString(text: string, quote: string): string {
   return quote === "'" ? body.replace(/\\"/g, '"').replace(/'/g, "\\'") : body;
 }
 
-function makeEmbedding(literal: AST.JSONLiteral, text: string, offsets: number[]): StringEmbedding {
+function makeEmbedding(literal: AST.JSONLiteral, text: string, offsets: number[], escapable = true): StringEmbedding {
   const quote = literal.raw[0] ?? '"';
   const innerRange = (range: readonly [number, number]): [number, number] | undefined => {
     const start = indexOfOffset(offsets, range[0]);
@@ -138,6 +138,8 @@ function makeEmbedding(literal: AST.JSONLiteral, text: string, offsets: number[]
       return inner ? text.slice(inner[0], inner[1]) : undefined;
     },
     hostEdit(edit) {
+      // A string of a YAML or HCL host has its own quoting rules: no edit is offered in it.
+      if (!escapable) return undefined;
       const inner = innerRange(edit.range);
       if (!inner) return undefined;
       const edited = text.slice(0, inner[0]) + edit.text + text.slice(inner[1]);
@@ -186,10 +188,11 @@ function moveToHost(ast: JsonProgram, embedding: StringEmbedding): void {
  */
 export function parseEmbeddedJson(literal: AST.JSONLiteral): EmbeddedParse | undefined {
   if (typeof literal.value !== "string") return undefined;
-  const decoded = decodeWithOffsets(literal);
+  const written = stringOffsetsOf(literal);
+  const decoded = written ?? decodeWithOffsets(literal);
   if (!decoded) return undefined;
   const { text, offsets } = decoded;
-  const embedding = makeEmbedding(literal, text, offsets);
+  const embedding = makeEmbedding(literal, text, offsets, written === undefined);
   // What AWS reads from the string is strict JSON: no comments, no trailing commas.
   const parsed = parseJsonText(text, "JSON");
   if (!parsed.ok) {
@@ -233,6 +236,13 @@ export function locateInString(node: JsonNode, start: number, end: number): { ra
     return locateInString(piece.literal, start + offset, end + offset);
   }
   if (node.type !== "JSONLiteral" || typeof node.value !== "string") return undefined;
+  const verbatim = verbatimString(node);
+  if (verbatim) {
+    if (start < 0 || end < start || end > node.value.length) return undefined;
+    const { line, column } = node.loc.start;
+    const shift = column + verbatim.start - node.range[0];
+    return { range: [verbatim.start + start, verbatim.start + end], loc: { start: { line, column: shift + start }, end: { line, column: shift + end } } };
+  }
   if (node.raw.length !== node.value.length + 2 || start < 0 || end < start || end > node.value.length) return undefined;
   const embedded = embeddedStrings.get(node);
   if (embedded) {

@@ -34,6 +34,11 @@ export {
   parsePolicyFile,
   readAst,
   readEcrFile,
+  readAnyAst,
+  readTerraform,
+  readTerraformAst,
+  readYamlAst,
+  readYamlTemplate,
   type DocumentHost,
   type EcrDocument,
   type FileReading,
@@ -57,6 +62,17 @@ export {
 export { hostValue, isUnknownValue, plainJsonValues, valuePieces, type HostString, type ValuePiece, type ValueReader } from "./model/values.js";
 export { embeddingOf, escapeForString, locateInString, parseEmbeddedJson, type EmbeddedParse, type StringEmbedding } from "./embedded-json.js";
 export { cloudFormationValues, intrinsicName } from "./cloudformation.js";
+export { isYamlFile, parseYamlText } from "./yaml.js";
+export {
+  isTerraformFile,
+  isTerraformParserLoaded,
+  loadTerraformParser,
+  parseTerraformText,
+  terraformFileReferences,
+  terraformValues,
+  type TerraformFileReference,
+} from "./terraform.js";
+export { foreignHost, type ForeignHost } from "./model/values.js";
 export {
   hasUnknownValues,
   policyValue,
@@ -74,7 +90,7 @@ export { field } from "./model/other-kinds.js";
 export type { PullThroughCacheRule, ReplicationConfiguration, ReplicationDestination, ReplicationRule, RepositoryCreationTemplate } from "./model/other-kinds.js";
 
 // ARNs, partitions, Regions and the action catalog, as data.
-export { ACCOUNT_ID, arnSegmentOffsets, missingArnSegments, parseArn, REPOSITORY_NAME, type Arn, type MiddleSegment } from "./arn.js";
+export { ACCOUNT_ID, arnSegmentOffsets, missingArnSegments, parseArn, REPOSITORY_NAME, type Arn, type ArnSegment } from "./arn.js";
 export { isPartition, isRegionInPartition, PARTITIONS, partitionOfRegion, regionStatus, suggestRegion } from "./partitions.js";
 export { closest } from "./did-you-mean.js";
 export { hasWildcard } from "./wildcard.js";

@@ -1,3 +1,4 @@
+import { foreignHost } from "./model/values.js";
 import { documentText, hostEdit, parseEcrFile, type PolicyFile, type ReadOptions } from "./model/policy-file.js";
 import type { RegistryContext, TrustContext } from "./config/registry.js";
 import { formatMessage, spanOf, type EcrRule, type RelatedLocation, type ReportDescriptor, type RuleContext, type TextEdit } from "./rule.js";
@@ -73,7 +74,7 @@ function hostEdits(file: PolicyFile, edits: TextEdit[]): TextEdit[] | undefined 
  * finding stays; so is such a suggestion. Both front ends report through this.
  */
 export function toHostReport(file: PolicyFile, d: ReportDescriptor): ReportDescriptor {
-  if (!file.host.embedding || (!d.fix && !d.suggest)) return d;
+  if ((!file.host.embedding && !foreignHost(file.ast)) || (!d.fix && !d.suggest)) return d;
   const { fix, suggest, ...rest } = d;
   const out: ReportDescriptor = { ...rest };
   const edits = fix ? hostEdits(file, fix) : undefined;

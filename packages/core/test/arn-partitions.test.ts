@@ -11,10 +11,22 @@ describe("missingArnSegments", () => {
     expect(missingArnSegments("arn:aws:iam:111122223333:role/ci")).toEqual(["Region"]);
   });
 
-  it("leaves complete ARNs and patterns whose closing wildcard may go on alone", () => {
+  it("names the partition, not the service, when the partition is left out", () => {
+    expect(missingArnSegments("arn:ecr:us-west-2:444455556666:repository/*")).toEqual(["partition"]);
+    expect(missingArnSegments("arn:us-west-2:444455556666:repository/*")).toEqual(["partition", "service"]);
+  });
+
+  it("never lets a closing wildcard stand for the segments after it", () => {
+    expect(missingArnSegments("arn:aws:ecr:us-west-2:*")).toEqual(["resource"]);
+    expect(missingArnSegments("arn:aws:ecr:*")).toEqual(["account", "resource"]);
+    expect(missingArnSegments("arn:aws:ecr:us-east-2:4444*")).toEqual(["resource"]);
+    expect(missingArnSegments("arn:aws:ecr:us-west-2:444455556666")).toEqual(["resource"]);
+    expect(missingArnSegments("arn:aws:ecr:us-west-2:repository")).toEqual(["account"]);
+  });
+
+  it("leaves complete ARNs and text that is no ARN", () => {
     expect(missingArnSegments("arn:aws:ecr:us-east-2:444455556666:repository/*")).toBeUndefined();
-    expect(missingArnSegments("arn:aws:ecr:*")).toBeUndefined();
-    expect(missingArnSegments("arn:aws:ecr:us-east-2:4444*")).toBeUndefined();
+    expect(missingArnSegments("arn:aws:ecr:us-east-2:444455556666:*")).toBeUndefined();
     expect(missingArnSegments("repository/*")).toBeUndefined();
   });
 });

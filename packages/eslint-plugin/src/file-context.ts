@@ -1,12 +1,16 @@
 import { dirname } from "node:path";
+import { terraformDeclaredKind } from "./terraform-references.js";
 import {
   ConfigLocator,
   configFromSettings,
   declaredKindForFile,
   formatConfigError,
+  foreignHost,
   mightBeEcrFile,
   parseJsonText,
-  readAst,
+  parseYamlText,
+  readAnyAst,
+  readTerraform,
   registryForFile,
   trustFromConfig,
   type ConfigResult,
@@ -56,9 +60,14 @@ export interface MinimalContext {
   sourceCode: { ast: unknown; text: string; parserServices?: unknown };
 }
 
-/** The ESLint languages whose files the rules read: `jsonc-eslint-parser`'s AST, or `@eslint/json`'s (a `Document`). */
-export function sourceKind(sourceCode: MinimalContext["sourceCode"]): "jsonc" | "json-language" | undefined {
-  if ((sourceCode.parserServices as { isJSON?: boolean } | undefined)?.isJSON) return "jsonc";
+/**
+ * The ESLint languages and parsers whose files the rules read: `jsonc-eslint-parser`'s AST (and the plugin's
+ * Terraform parser's, which has its shape), `yaml-eslint-parser`'s, or `@eslint/json`'s (a `Document`).
+ */
+export function sourceKind(sourceCode: MinimalContext["sourceCode"]): "jsonc" | "yaml" | "json-language" | undefined {
+  const services = sourceCode.parserServices as { isJSON?: boolean; isYAML?: boolean; isTerraform?: boolean } | undefined;
+  if (services?.isJSON || services?.isTerraform) return "jsonc";
+  if (services?.isYAML) return "yaml";
   if ((sourceCode.ast as { type?: string } | undefined)?.type === "Document") return "json-language";
   return undefined;
 }
@@ -83,12 +92,17 @@ export function projectRoot(filename: string, cwd: string): string {
   return locator.outermostConfigDir(dirname(filename), cwd) ?? cwd;
 }
 
-/** The AST the rules read: ESLint's own for `jsonc-eslint-parser`, a parse of the same text for `@eslint/json`. */
+/**
+ * The AST the rules read: ESLint's own for `jsonc-eslint-parser` and Terraform, a parse of the same text for
+ * `@eslint/json` and for YAML (with the runner's YAML reader, so that both front ends read a template alike).
+ */
 function policyAst(context: MinimalContext): { ast: JsonProgram } | { ast: undefined; unread?: FileContext["unread"] } {
   const ast = context.sourceCode.ast as JsonProgram;
-  if (sourceKind(context.sourceCode) !== "json-language") return { ast };
+  const kind = sourceKind(context.sourceCode);
+  if (kind !== "json-language" && kind !== "yaml") return { ast };
   const text = context.sourceCode.text;
-  const parsed = parseJsonText(text);
+  if (kind === "yaml" && !mightBeEcrFile(text, context.filename)) return { ast: undefined };
+  const parsed = kind === "yaml" ? parseYamlText(text) : parseJsonText(text);
   if (parsed.ok) return { ast: parsed.ast };
   return { ast: undefined, ...(mightBeEcrFile(text) ? { unread: parsed.error } : {}) };
 }
@@ -110,12 +124,23 @@ export function fileContext(context: MinimalContext): FileContext {
     const config = configFor(context, context.filename);
     if (!config.ok) {
       // A broken config is reported once, on a file that would be ours without it.
-      const reading = readAst(ast, { filePath: context.filename });
+      const reading = readAnyAst(ast, { filePath: context.filename });
       if (reading.status === "ours") result = { ...result, documents: reading.documents, configError: formatConfigError(config.error) };
     } else {
       const registry = registryForFile(context.filename, config.loaded);
-      const declared = declaredKindForFile(context.filename, config.loaded);
-      const reading = readAst(ast, { filePath: context.filename, registry, ...(declared ? { declaredKind: declared.kind, declaredBy: declared.declaredBy } : {}) });
+      // The config's kinds first; then a policy file that Terraform reads with file() is the kind of that resource,
+      // as in the runner (the .tf files around it are read once per process). Only text that might be ours is looked up.
+      const configured = declaredKindForFile(context.filename, config.loaded);
+      const text = context.sourceCode.text;
+      const referenced = configured || foreignHost(ast) || !mightBeEcrFile(text) ? undefined : terraformDeclaredKind(context.filename, text, projectRoot(context.filename, context.cwd), context.cwd);
+      if (referenced === "template") {
+        byAst.set(key, result);
+        return result;
+      }
+      const declared = configured ?? referenced;
+      // Terraform's data sources resolve to the registry while the file is read, so it is read again with it.
+      const read = foreignHost(ast)?.syntax === "hcl" ? (_: unknown, o: Parameters<typeof readTerraform>[1]) => readTerraform(context.sourceCode.text, o) : readAnyAst;
+      const reading = read(ast, { filePath: context.filename, registry, ...(declared ? { declaredKind: declared.kind, declaredBy: declared.declaredBy } : {}) });
       if (reading.status === "ours") {
         result = { documents: reading.documents, registry, trust: trustFromConfig(config.loaded), configError: undefined, columnsFromOne };
         if (declared) result.read = { declaredKind: declared.kind, declaredBy: declared.declaredBy };

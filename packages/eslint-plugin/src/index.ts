@@ -4,6 +4,8 @@ import { configSeverity, RULE_PREFIX, type EcrlintConfig } from "@ecrlint/core";
 import { ruleList } from "@ecrlint/rules";
 import { parser } from "./parser.js";
 import { toEslintRule } from "./to-eslint-rule.js";
+import { yamlParser } from "./yaml-parser.js";
+import { terraformParser } from "./terraform-parser.js";
 
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { name: string; version: string };
 
@@ -17,6 +19,14 @@ export type EcrlintSettings = Pick<EcrlintConfig, "registries" | "trustedAccount
 
 export const POLICY_FILES = ["**/*.json", "**/*.jsonc", "**/*.json5"];
 
+/** CloudFormation YAML templates (read by content: only templates with `AWS::ECR::*` resources are linted). */
+export const YAML_TEMPLATE_FILES = ["**/*.yaml", "**/*.yml", "**/*.template"];
+
+/** Terraform files (read by content: only `aws_ecr_*` resources are linted). */
+export const TERRAFORM_FILES = ["**/*.tf"];
+
+export { terraformParser, yamlParser };
+
 type ConfigName = "recommended" | "strict";
 
 function enabledRules(name: ConfigName): Linter.RulesRecord {
@@ -25,22 +35,20 @@ function enabledRules(name: ConfigName): Linter.RulesRecord {
   return Object.fromEntries(enabled.map((r) => [RULE_PREFIX + r.id, configSeverity(r.meta) as Linter.RuleSeverity]));
 }
 
-/** The plugin's configs: `jsonc-eslint-parser` on the policy file extensions, and the rules. */
+/** The plugin's configs: a parser per host syntax on its file extensions, and the same rules for each. */
 function configFor(name: ConfigName): Linter.Config[] {
-  return [
-    {
-      name: `@ecrlint/${name}`,
-      files: POLICY_FILES,
-      plugins: {
-        // A getter, because the plugin object refers to these configs too.
-        get "@ecrlint"() {
-          return plugin;
-        },
-      },
-      // jsonc-eslint-parser, except that files over 5 MB are not parsed (see parser.ts).
-      languageOptions: { parser: parser as Linter.Parser },
-      rules: enabledRules(name),
+  const plugins = {
+    // A getter, because the plugin object refers to these configs too.
+    get "@ecrlint"() {
+      return plugin;
     },
+  };
+  const rules = enabledRules(name);
+  return [
+    // jsonc-eslint-parser, except that files over 5 MB are not parsed (see parser.ts).
+    { name: `@ecrlint/${name}`, files: POLICY_FILES, plugins, languageOptions: { parser: parser as Linter.Parser }, rules },
+    { name: `@ecrlint/${name}/cloudformation-yaml`, files: YAML_TEMPLATE_FILES, plugins, languageOptions: { parser: yamlParser as Linter.Parser }, rules },
+    { name: `@ecrlint/${name}/terraform`, files: TERRAFORM_FILES, plugins, languageOptions: { parser: terraformParser as Linter.Parser }, rules },
   ];
 }
 

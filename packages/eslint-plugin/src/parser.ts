@@ -21,7 +21,7 @@ export function tooLarge(code: string): SkippedFile | undefined {
 }
 
 /** A Program with nothing in it that still spans the whole text, as ESLint expects of any AST. */
-function emptyProgram(code: string) {
+export function emptyProgram(code: string) {
   let lines = 1;
   let lastLineStart = 0;
   for (let i = code.indexOf("\n"); i !== -1; i = code.indexOf("\n", i + 1)) {
@@ -40,7 +40,7 @@ function emptyProgram(code: string) {
 }
 
 /** ESLint's parsing errors carry a 1-based line and a column. */
-function parsingError(message: string, at = { line: 1, column: 1 }): Error {
+export function parsingError(message: string, at = { line: 1, column: 1 }): Error {
   return Object.assign(new SyntaxError(message), { lineNumber: at.line, column: at.column, index: 0 });
 }
 
@@ -49,7 +49,7 @@ function parsingError(message: string, at = { line: 1, column: 1 }): Error {
  * order mark as two replacement characters): a policy written by Windows PowerShell 5 would fail with "Unexpected
  * character". Say what it is instead; the ecrlint runner reads UTF-16.
  */
-function utf16Problem(code: string): string | undefined {
+export function utf16Problem(code: string): string | undefined {
   if (!code.includes("\u0000") || !mightBeEcrFile(code.replaceAll("\u0000", ""))) return undefined;
   const bom = code.startsWith("\uFFFD\uFFFD");
   return `This file is UTF-16${bom ? "" : " without a byte order mark"}; ESLint reads files as UTF-8. Save it as UTF-8, or lint it with the ecrlint runner, which reads UTF-16 with a BOM.`;

@@ -49,8 +49,10 @@ const EMPTY_POLICY_TEXT = '{ "Version": "2012-10-17", "Statement": [] }';
 type PolicyDocumentFile = Extract<PolicyFile, { kind: "registry-policy" | "repository-policy" }>;
 
 /** The file's registry and repository policies, by their place in it ("" for a file that is one policy). */
-function policyDocuments(text: string, filePath: string): PolicyDocumentFile[] | { line: number; column: number; message: string } {
-  const reading = readEcrFile(text, { filePath });
+function policyDocuments(text: string, filePath: string, registry: RegistryContext | undefined): PolicyDocumentFile[] | { line: number; column: number; message: string } {
+  // The registry resolves CloudFormation's pseudo parameters (AWS::Partition, AWS::Region, AWS::AccountId) as the
+  // linter and `ecrlint diff` do: the same file reads as the same policy everywhere.
+  const reading = readEcrFile(text, { filePath, ...(registry ? { registry } : {}) });
   if (reading.status === "parse-error") return reading.error;
   if (reading.status !== "ours") return [];
   return reading.documents.filter((d): d is PolicyDocumentFile => d.kind === "registry-policy" || d.kind === "repository-policy");
@@ -134,13 +136,6 @@ export function loadPolicy(policy: PolicyLike, options: LoadOptions = {}): Loade
   const cacheKey = `${filePath}\u0000${JSON.stringify(options.registry ?? null)}\u0000${options.document ?? ""}\u0000${options.absentAsEmpty ? 1 : 0}`;
   const cached = compiledFiles.get(cacheKey);
   if (cached && cached.text === text) return cached.loaded;
-  const documents = policyDocuments(text, filePath);
-  if (!Array.isArray(documents)) throw new PolicyLoadError("policy", `${filePath}:${documents.line}:${documents.column}: ${documents.message}`);
-  const wanted = options.document;
-  const absent = options.absentAsEmpty && (!documents.length || (wanted !== undefined && !documents.some((d) => inPlace(d, wanted))));
-  if (!documents.length && !absent) throw new PolicyLoadError("policy", `${filePath} is not an ECR registry or repository policy.`);
-  // An absent policy is compiled from its plain value: read as a file it would take its kind from the file's name.
-  const document = absent ? undefined : selectDocument(documents, wanted, shown);
   let fileRegistry = registry;
   if (!fileRegistry) {
     const locator = options.locator ?? new ConfigLocator();
@@ -149,6 +144,13 @@ export function loadPolicy(policy: PolicyLike, options: LoadOptions = {}): Loade
     if (!found.ok) throw new PolicyLoadError("config", formatConfigError(found.error));
     fileRegistry = registryForFile(filePath, found.loaded);
   }
+  const documents = policyDocuments(text, filePath, fileRegistry);
+  if (!Array.isArray(documents)) throw new PolicyLoadError("policy", `${filePath}:${documents.line}:${documents.column}: ${documents.message}`);
+  const wanted = options.document;
+  const absent = options.absentAsEmpty && (!documents.length || (wanted !== undefined && !documents.some((d) => inPlace(d, wanted))));
+  if (!documents.length && !absent) throw new PolicyLoadError("policy", `${filePath} is not an ECR registry or repository policy.`);
+  // An absent policy is compiled from its plain value: read as a file it would take its kind from the file's name.
+  const document = absent ? undefined : selectDocument(documents, wanted, shown);
   const name = relative(process.cwd(), filePath) || filePath;
   const loaded: LoadedPolicy = { compiled: compilePolicy(document ? document.policy : JSON.parse(EMPTY_POLICY_TEXT), { registry: fileRegistry }), name, filePath };
   compiledFiles.set(cacheKey, { text, loaded });

@@ -48,6 +48,15 @@ describe("toGrantNoMoreThan / toGrantExactly", () => {
     expect(narrowed).toGrantExactly(before, { ...options, minus: [{ principal: ci, actions: ["ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"], repositories: repo }] });
   });
 
+  it("an added Deny on some repositories: exactly their overlap with the Allow is lost", () => {
+    const noDev = { Sid: "NoDev", Effect: "Deny", Principal: { AWS: ci }, Action: pull.Action, Resource: repo.replace("*", "dev-*") };
+    const denied = policy(pull, noDev);
+    expect(denied).toGrantNoMoreThan(before, options);
+    expect(denied).toGrantExactly(before, { ...options, minus: [{ principal: ci, actions: pull.Action, repositories: repo.replace("*", "dev-*") }] });
+    // The loss is on dev-* only: naming every repository does not match it.
+    expect(denied).not.toGrantExactly(before, { ...options, minus: [{ principal: ci, repositories: repo }] });
+  });
+
   it("negate with .not", () => {
     expect(widened).not.toGrantNoMoreThan(before, options);
     expect(narrowed).not.toGrantExactly(before, options);

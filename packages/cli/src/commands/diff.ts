@@ -1,10 +1,10 @@
 import { resolve } from "node:path";
 import { Option } from "commander";
 import type { DiffFailOn } from "@ecrlint/core";
-import { diffSince, FAIL_ON_NAMES } from "../diff-report.js";
+import { diffSince, failing, FAIL_ON_NAMES } from "../diff-report.js";
 import { EcrlintError } from "../errors.js";
 import { writeFileAtomic } from "../fs-utils.js";
-import { DIFF_FORMAT_NAMES, diffFormatters, type DiffFormatName } from "../formatters/diff.js";
+import { DIFF_FORMAT_NAMES, diffFormatters, errorLine, type DiffFormatName } from "../formatters/diff.js";
 import { parseOrExit, subcommand, type CommandIo } from "./program.js";
 
 function failOnList(value: string): DiffFailOn[] {
@@ -17,7 +17,8 @@ function failOnList(value: string): DiffFailOn[] {
 
 /**
  * `ecrlint diff <base-ref> [patterns...]`: the access each changed policy gains and loses since the ref (its merge
- * base with HEAD), compared with the working tree. Exit 1 when a gate of --fail-on (or the config's diff.failOn) trips.
+ * base with HEAD), compared with the working tree. Exit 1 when a gate of --fail-on (or the config's diff.failOn) trips,
+ * an inconclusive part that could belong to the gate included; exit 2 when a version of a changed file does not parse.
  */
 export async function runDiffCommand(argv: string[], io: CommandIo): Promise<number> {
   const program = subcommand("ecrlint diff", io)
@@ -43,8 +44,11 @@ export async function runDiffCommand(argv: string[], io: CommandIo): Promise<num
     const text = diffFormatters[options.format](report);
     if (options.outputFile !== undefined) await writeFileAtomic(resolve(io.cwd, options.outputFile), text);
     else io.stdout(text);
+    // A version that does not parse gets no rows: guessing it absent would report its access as lost, or gained.
+    for (const e of report.errors) io.stderr(`${errorLine(e)}\n`);
+    if (report.errors.length) return 2;
     if (report.failed.length) {
-      io.stderr(`ecrlint diff: the change trips ${report.failed.join(", ")}\n`);
+      io.stderr(`ecrlint diff: the change trips ${failing(report)}\n`);
       return 1;
     }
     return 0;

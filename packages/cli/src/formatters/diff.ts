@@ -1,5 +1,5 @@
 import type { Log, ReportingDescriptor, Result } from "sarif";
-import type { DiffDocument, DiffReport, DiffRow } from "../diff-report.js";
+import { failing, type DiffDocument, type DiffError, type DiffReport, type DiffRow } from "../diff-report.js";
 import { VERSION } from "../version.js";
 
 export const DIFF_FORMAT_NAMES = ["stylish", "markdown", "json", "sarif"] as const;
@@ -37,9 +37,15 @@ export function diffStylish(report: DiffReport): string {
       out.push("");
     }
   }
-  out.push(report.files.length ? `${report.summary} (since ${report.base})` : `No policy changed access since ${report.base}.`);
-  if (report.failed.length) out.push(`Failing: ${report.failed.join(", ")}`);
+  for (const e of report.errors) out.push(`${errorLine(e)}`);
+  out.push(report.files.length ? `${report.summary} (since ${report.base})` : report.errors.length ? `No other policy changed access since ${report.base}.` : `No policy changed access since ${report.base}.`);
+  if (report.failed.length) out.push(`Failing: ${failing(report)}`);
   return `${out.join("\n")}\n`;
+}
+
+/** `pol/x.json:1:41: Unexpected end of input (in the working tree): not compared`. */
+export function errorLine(e: DiffError): string {
+  return `${e.path}:${e.line}:${e.column}: ${e.message} (${e.side === "base" ? "at the base" : "in the working tree"}); no access is compared for this file`;
 }
 
 function cell(text: string): string {
@@ -48,8 +54,9 @@ function cell(text: string): string {
 
 /** For a pull-request comment or a job summary: the summary line, then a table per file. */
 export function diffMarkdown(report: DiffReport): string {
-  const out: string[] = ["### ecrlint access review", "", report.files.length ? `**${report.summary}** (since \`${report.base}\`)` : `No policy changed access since \`${report.base}\`.`];
-  if (report.failed.length) out.push("", `Failing: ${report.failed.map((g) => `\`${g}\``).join(", ")}`);
+  const out: string[] = ["### ecrlint access review", "", report.files.length ? `**${report.summary}** (since \`${report.base}\`)` : `No ${report.errors.length ? "other " : ""}policy changed access since \`${report.base}\`.`];
+  for (const e of report.errors) out.push("", `> **Not compared:** \`${cell(errorLine(e))}\``);
+  if (report.failed.length) out.push("", `Failing: ${failing(report, (g) => `\`${g}\``)}`);
   for (const file of report.files) {
     for (const document of file.documents) {
       out.push("", `#### \`${file.path}\`${document.path ? ` \`${document.path}\`` : ""}`, "", document.summary);

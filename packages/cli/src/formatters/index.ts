@@ -1,50 +1,18 @@
-import { isAbsolute, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
-import { EcrlintError } from "../errors.js";
+// Every built-in formatter, for the programmatic API. The command line loads only the one it uses (load.ts).
 import type { LintResult } from "../types.js";
 import { github } from "./github.js";
 import { json, jsonWithMetadata } from "./json.js";
 import { junit } from "./junit.js";
+import type { FormatName } from "./load.js";
 import { sarif } from "./sarif.js";
-import { eslintRulesMeta, type Formatter, type FormatterContext } from "./shared.js";
+import type { Formatter, FormatterContext } from "./shared.js";
 import { stylish } from "./stylish.js";
 
 export type { Formatter, FormatterContext };
-
-export const FORMAT_NAMES = ["stylish", "json", "json-with-metadata", "sarif", "github", "junit"] as const;
-export type FormatName = (typeof FORMAT_NAMES)[number];
+export { FORMAT_NAMES, type FormatName } from "./load.js";
 
 export const formatters: Record<FormatName, Formatter> = { stylish, json, "json-with-metadata": jsonWithMetadata, sarif, github, junit };
 
 export function formatResults(name: FormatName, results: LintResult[], context: FormatterContext): string {
   return formatters[name](results, context);
-}
-
-/** A formatter as ESLint calls one: results and `{ cwd, rulesMeta, maxWarningsExceeded? }`; it may return a promise. */
-export type ModuleFormatter = (results: LintResult[], context: FormatterContext) => string | Promise<string>;
-
-/**
- * A built-in format by name, or, as ESLint's `--format` takes it, a formatter module: a path (relative to the
- * working directory) or a package name, whose default export gets the results and ESLint's context
- * (`cwd`, `rulesMeta` of the rules that reported, `maxWarningsExceeded`), so ESLint formatters work unchanged.
- */
-export async function loadFormatter(format: string, cwd: string): Promise<ModuleFormatter> {
-  if ((FORMAT_NAMES as readonly string[]).includes(format)) return formatters[format as FormatName];
-  const looksLikePath = format.includes("/") || format.includes("\\") || format.startsWith(".") || isAbsolute(format);
-  let specifier = looksLikePath ? pathToFileURL(resolve(cwd, format)).href : format;
-  let loaded: unknown;
-  try {
-    if (!looksLikePath) {
-      const { createRequire } = await import("node:module");
-      specifier = pathToFileURL(createRequire(resolve(cwd, "noop.js")).resolve(format)).href;
-    }
-    loaded = await import(specifier);
-  } catch (error) {
-    const known = FORMAT_NAMES.join(", ");
-    throw new EcrlintError("usage", `--format: cannot load the formatter "${format}" (${(error as Error).message.split("\n")[0]}); built-in formats: ${known}`);
-  }
-  const candidate = (loaded as { default?: unknown }).default ?? loaded;
-  const fn = typeof candidate === "function" ? candidate : (candidate as { default?: unknown })?.default;
-  if (typeof fn !== "function") throw new EcrlintError("usage", `--format: "${format}" does not export a formatter function`);
-  return async (results, context) => String(await (fn as ModuleFormatter)(results, { ...context, rulesMeta: eslintRulesMeta(results, context) } as never));
 }

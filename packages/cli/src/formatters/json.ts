@@ -63,7 +63,9 @@ export function toEslintResult(r: LintResult): Record<string, unknown> {
     fixableWarningCount: r.fixableWarningCount,
   };
   if (r.output !== undefined) out.output = r.output;
-  if (r.source !== undefined) out.source = r.source;
+  // Read once: a result's source may be read from disk on each access (results.ts).
+  const source = r.source;
+  if (source !== undefined) out.source = source;
   out.usedDeprecatedRules = r.usedDeprecatedRules;
   return out;
 }

@@ -3,7 +3,7 @@ import { chmodSync, chownSync, cpSync, linkSync, lstatSync, mkdirSync, readdirSy
 import { join, relative, sep } from "node:path";
 import { expect } from "vitest";
 import { lint } from "../../src/index.js";
-import { repoDir, tempDir } from "../helpers.js";
+import { readCacheFile, repoDir, tempDir, writeCacheFile } from "../helpers.js";
 
 /**
  * The hostile corpus: `fixtures/hostile/<id>/` holds the files of one kind of hostile input and, in `expected.json`,
@@ -111,12 +111,12 @@ async function damageCache(dir: string, how: "hide-findings" | "wrong-shape" | "
   const cacheFile = join(dir, ".ecrlintcache");
   await lint({ cwd: dir, cache: true });
   if (how === "not-json") return writeFileSync(cacheFile, '{"version": ');
-  const cache = JSON.parse(readFileSync(cacheFile, "utf8")) as { entries: Record<string, { outcome: Record<string, unknown> }> };
+  const cache = readCacheFile(cacheFile);
   for (const entry of Object.values(cache.entries)) {
     if (how === "hide-findings") entry.outcome.messages = [];
     else entry.outcome = { status: "ours", kind: 7, messages: { line: "x" } };
   }
-  writeFileSync(cacheFile, JSON.stringify(cache));
+  writeCacheFile(cacheFile, cache);
 }
 
 /** A temporary copy of the entry's files, with its setup applied. */

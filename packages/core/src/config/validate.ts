@@ -1,5 +1,6 @@
-import { Ajv, type ErrorObject } from "ajv";
-import { configSchema, RUNNER_ONLY_KEYS, settingsSchema } from "./schema.js";
+import type { ErrorObject } from "ajv";
+import { RUNNER_ONLY_KEYS } from "./schema.js";
+import { validateConfigSchema, validateSettingsSchema } from "./schema-validators.generated.js";
 import { closest } from "../did-you-mean.js";
 import { isRegionInPartition, partitionOfRegion, regionStatus, suggestRegion } from "../partitions.js";
 
@@ -13,18 +14,13 @@ export interface ConfigError {
   column?: number;
 }
 
-type Validator = ReturnType<Ajv["compile"]>;
-let ajv: Ajv | undefined;
-const validators = new Map<object, Validator>();
-
-function compiled(schema: object = configSchema): Validator {
-  let validator = validators.get(schema);
-  if (!validator) {
-    ajv ??= new Ajv({ allErrors: true, strict: false, verbose: true });
-    validator = ajv.compile(schema);
-    validators.set(schema, validator);
-  }
-  return validator;
+/**
+ * Ajv's validators for the config schema and ESLint's settings, compiled ahead of time (scripts/precompile-schemas.mjs,
+ * `npm run generate`) rather than on every start: a run neither imports ajv nor compiles a schema.
+ */
+interface Validator {
+  (data: unknown): boolean;
+  errors?: ErrorObject[] | null;
 }
 
 /** `/registries/0/region` → `registries[0].region`. */
@@ -89,12 +85,12 @@ function registryValueErrors(raw: unknown, filePath: string | undefined): Config
 
 /** Validates a config object; the first error is the one to show, the rest follow from it more often than not. */
 export function validateConfig(raw: unknown, filePath: string | undefined): ConfigError[] {
-  return validateAgainst(compiled(), raw, filePath);
+  return validateAgainst(validateConfigSchema as Validator, raw, filePath);
 }
 
 /** Validates ESLint's `settings.ecrlint`; a runner-only key says where it belongs instead of "unknown key". */
 export function validateSettings(raw: unknown): ConfigError[] {
-  return validateAgainst(compiled(settingsSchema), raw, undefined).map((error) =>
+  return validateAgainst(validateSettingsSchema as Validator, raw, undefined).map((error) =>
     (RUNNER_ONLY_KEYS as readonly string[]).includes(error.keyPath)
       ? { ...error, message: error.keyPath === "diff" ? "is read by `ecrlint diff` only" : `is read by the ecrlint runner only; in ESLint, the config's own \`${error.keyPath}\` decide` }
       : error,

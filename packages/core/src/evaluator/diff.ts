@@ -1,10 +1,10 @@
 import { parseArn } from "../arn.js";
 import { ecrCatalog, type CatalogAction } from "../catalog.js";
 import type { RegistryContext } from "../config/registry.js";
-import { compilePolicy, type CompiledPolicy, type CompiledStatement } from "./compile.js";
+import { compilePolicy, type CompiledActions, type CompiledPolicy, type CompiledPrincipal, type CompiledResources, type CompiledStatement } from "./compile.js";
 import { coversAction, evaluateRequest } from "./evaluate.js";
-import { resourcePatternsOverlap } from "./match.js";
-import { parseCaller, principalAccount, type PrincipalEntry } from "./principal.js";
+import { resourcePatternCovers, resourcePatternsOverlap } from "./match.js";
+import { compilePrincipalEntry, parseCaller, principalAccount, type PrincipalEntry } from "./principal.js";
 import { DEFAULT_ANALYSIS_STEPS, TOO_COMPLEX, WorkBudget } from "./budget.js";
 import { EmptyQueryError, queryPolicy } from "./query.js";
 import type { Decision, EvaluationRequest } from "./types.js";
@@ -16,9 +16,10 @@ import type { Decision, EvaluationRequest } from "./types.js";
  * A gain is a request that an Allow of the new version covers, that no Deny of the new version cancels, and that
  * the old version did not allow. "The old version did not allow" is asked of the engine by turning every Allow of
  * the old version into a Deny: the quantified search then looks for a request the new Allow lets in and none of
- * the old ones did. A request the old version refused with a Deny is the other way to gain; that part is searched
- * only where the Deny and the new Allow can be intersected as one statement (see `intersect`), and otherwise said
- * to be inconclusive.
+ * the old ones did. A request the old version refused with a Deny is the other way to gain: the requests the Deny and
+ * a new Allow both match are searched exactly (see `meet`: Principal entries, catalog actions and Resource globs
+ * intersected, crossing globs and NotResource cut by added Denies). Only a NotPrincipal that exempts part of an
+ * Allow's account, or two different NotPrincipal lists, are said to be inconclusive, with what they could hold.
  */
 
 export interface AccessDiffOptions {
@@ -31,6 +32,11 @@ export interface AccessDiffOptions {
    * the losses draws on it. When it runs out the rest is one inconclusive part, `too complex to analyse`.
    */
   budget?: WorkBudget;
+  /**
+   * Accounts whose principals are not external (the config's `trustedAccounts`), besides the registry's own account:
+   * a row for one of them has `external: false`.
+   */
+  trustedAccounts?: readonly string[];
 }
 
 /** Steps for one diff of two versions: four times one rule's question, since a diff asks many. */
@@ -84,8 +90,13 @@ export interface AccessChange {
   public: boolean;
   /** Anyone, or a principal of another account than the registry's (the witness repository's when unknown). */
   external: boolean;
-  /** The row holds ecr:ReplicateImage. */
+  /**
+   * The row holds ecr:ReplicateImage for a principal that is, or may be, a replication source: one of the registry's
+   * `replicationSources`, anyone or an organization, or any account when none are configured.
+   */
   replication: boolean;
+  /** The configured replication source account the row is about, when it is one. */
+  replicationSource?: string;
   /** The statement that grants (gain: in the new version; loss: in the old version). */
   statement: StatementRef;
 }
@@ -94,6 +105,13 @@ export interface InconclusiveChange {
   change: "gain" | "loss";
   statement: StatementRef;
   reason: string;
+  /**
+   * What the requests left unsearched could be, judged on the statements alone (yes when unsure), so that a gate
+   * never passes on a part it could not see: a gain to anyone, a gain to another account, a loss of replication.
+   */
+  public: boolean;
+  external: boolean;
+  replication: boolean;
 }
 
 export interface AccessDiff {
@@ -119,8 +137,22 @@ export const ACTION_GROUPS: readonly { id: string; text: string; actions: () => 
   })),
 ];
 
-/** Names the actions of a row, whole groups first (largest first), then the rest by name. */
+/**
+ * Names the actions of a row, whole groups first (largest first), then the rest by name; a row that holds most of
+ * the catalog names what it leaves out instead (`every ECR action except ecr:DeleteRepository`).
+ */
 export function describeActions(names: readonly string[]): AccessActions {
+  const named = listActions(names);
+  const held = new Set(names);
+  // Against the actions on repositories when the row holds only those (a Resource naming repositories admits no other).
+  const onRepositories = ecrCatalog().actions.filter((a) => a.resourceTypes.includes("repository")).map((a) => a.name);
+  const [scope, all] = names.every((n) => onRepositories.includes(n)) ? ["repository", onRepositories] : ["ECR", ecrCatalog().actions.map((a) => a.name)];
+  const missing = all.filter((a) => !held.has(a));
+  if (!missing.length || missing.length * 2 >= all.length || !names.every((n) => all.includes(n))) return named;
+  return { ...named, text: `every ${scope} action except ${listActions(missing).text}` };
+}
+
+function listActions(names: readonly string[]): AccessActions {
   const rest = new Set(names);
   const groups: string[] = [];
   const parts: string[] = [];
@@ -135,7 +167,11 @@ export function describeActions(names: readonly string[]): AccessActions {
   return { names: sorted, groups, text: [...parts, ...[...rest].sort()].join(", ") };
 }
 
-function describeRepositories(pattern: string): AccessRepositories {
+function describeRepositories(pattern: string, narrowing?: string): AccessRepositories {
+  if (narrowing) {
+    const whole = describeRepositories(pattern);
+    return { pattern, text: `${whole.text === "every repository" ? "repositories" : whole.text} ${narrowing}` };
+  }
   if (pattern === "*") return { pattern, text: "every repository" };
   const arn = parseArn(pattern);
   const name = arn?.resource.startsWith("repository/") ? arn.resource.slice("repository/".length) : undefined;
@@ -188,25 +224,149 @@ function describePrincipal(entry: PrincipalEntry, statement: CompiledStatement):
 }
 
 /**
- * The intersection of two statements as one statement, when it is one: every part of one contains the same part
- * of the other (a Principal or Resource "*", actions the other's cover in the whole catalog), and the conditions
- * are joined (they are AND-ed). Undefined when the parts cross.
+ * A NotPrincipal row: every principal but the listed ones, anonymous callers included, so public (IAM User Guide,
+ * NotPrincipal: with Allow it grants everyone not listed); within an organization when a PrincipalOrgID condition says so.
  */
-function intersect(a: CompiledStatement, b: CompiledStatement, effect: string, index: number): CompiledStatement | undefined {
-  if (!a.principal || !b.principal || a.principal.negated || b.principal.negated || !a.action || !b.action) return undefined;
-  const anyPrincipal = (s: CompiledStatement) => s.principal!.entries.some((e) => e.kind === "any");
-  const principalKey = (s: CompiledStatement) => s.principal!.entries.map((e) => `${e.type}:${e.source}`).sort().join("\u0000");
-  const principal = anyPrincipal(a) ? b.principal : anyPrincipal(b) || principalKey(a) === principalKey(b) ? a.principal : undefined;
-  if (!principal) return undefined;
-  const actions = ecrCatalog().actions.map((x) => x.name.toLowerCase());
-  const onlyEcr = (s: CompiledStatement) => !s.action!.negated && s.action!.patterns.every((p) => p === "*" || p.startsWith("ecr:"));
-  const within = (inner: CompiledStatement, outer: CompiledStatement) => onlyEcr(inner) && actions.every((x) => !coversAction(inner, x) || coversAction(outer, x));
-  const action = within(a, b) ? a.action : within(b, a) ? b.action : undefined;
-  if (!action) return undefined;
-  const everywhere = (s: CompiledStatement) => !s.resource || (!s.resource.negated && s.resource.patterns.some((t) => t.source === "*"));
-  if (!everywhere(a) && !everywhere(b)) return undefined;
-  const resource = everywhere(a) ? b.resource : a.resource;
-  return { index, sid: undefined, effect, line: undefined, principal, action, resource, conditions: [...a.conditions, ...b.conditions], defects: [] };
+function describeNotPrincipal(statement: CompiledStatement): AccessPrincipal {
+  const listed = statement.principal?.entries.map((e) => e.source).join(", ") ?? "";
+  const org = statement.conditions.find((c) => c.key === ORG_KEY && c.operator?.base.family === "string" && !c.operator.base.negated && c.values.length === 1);
+  if (org) {
+    const organization = org.values[0]!.source;
+    return { kind: "organization", text: `any principal in organization ${organization} but ${listed}`, value: "NotPrincipal", organization };
+  }
+  return { kind: "anyone", text: `any principal but ${listed}`, value: "NotPrincipal" };
+}
+
+/** Where an Allow and a Deny meet: the Allow narrowed to what both match, plus Denies that cut it down exactly. */
+interface Meeting {
+  grant: CompiledStatement;
+  /** Statements the search adds as Denies: each refuses a request outside the Deny (a NotResource outside its Resource). */
+  cuts: CompiledStatement[];
+  /** How the cuts narrow the row's repositories, for a person: `that match …:repository/*-prod`. */
+  narrowing?: string;
+}
+
+const ANY_PRINCIPAL = (): CompiledPrincipal => ({ negated: false, entries: [compilePrincipalEntry("AWS", "*")] });
+const EVERY_ACTION: CompiledActions = { negated: false, patterns: ["*"], matchers: [() => true], sources: ["*"] };
+
+function explicitActions(names: readonly string[]): CompiledActions {
+  const patterns = names.map((n) => n.toLowerCase());
+  return { negated: false, patterns, matchers: patterns.map((p) => (a: string) => a === p), sources: [...names] };
+}
+
+function cut(index: number, resource: CompiledResources): CompiledStatement {
+  return { index, sid: undefined, effect: "Deny", line: undefined, principal: ANY_PRINCIPAL(), action: EVERY_ACTION, resource, conditions: [], defects: [] };
+}
+
+const entryKey = (e: PrincipalEntry) => `${e.type}:${e.source}`;
+
+/**
+ * The callers both Principal entries match, as one entry: `*` meets anything, an account meets a user or role of it
+ * (a Principal naming an account matches every principal of it). Undefined when no caller matches both; `unsure`
+ * when they overlap in a way one entry cannot say (a role against an assumed-role session ARN).
+ */
+function entryMeet(a: PrincipalEntry, b: PrincipalEntry): PrincipalEntry | "unsure" | undefined {
+  if (a.kind === "any") return b;
+  if (b.kind === "any" || entryKey(a) === entryKey(b)) return a;
+  if (!entriesOverlap(a, b)) return undefined;
+  if (a.kind === "account" && b.kind !== "account" && entryAccount(b) === a.account) return b;
+  if (b.kind === "account" && a.kind !== "account" && entryAccount(a) === b.account) return a;
+  if (a.kind === "account" && b.kind === "account" && a.account === b.account) return a;
+  return "unsure";
+}
+
+/**
+ * Whether NotPrincipal `listed` exempts no caller that `entry` matches. For an IAM caller AWS checks the account
+ * first (IAM User Guide, NotPrincipal), so a list without the entry's account exempts none of its principals.
+ */
+function noneExempt(entry: PrincipalEntry, listed: readonly PrincipalEntry[]): boolean {
+  if (listed.some((n) => n.kind === "any")) return false;
+  if (entry.kind === "value") return !listed.some((n) => n.kind === "value" && entriesOverlap(entry, n));
+  const account = entryAccount(entry);
+  if (entry.kind === "any" || account === undefined) return false;
+  return !listed.some((n) => n.kind === "account" && n.account === account);
+}
+
+/** The callers two Principal elements both match, or undefined when none; a string says why it cannot be one element. */
+function principalMeet(a: CompiledPrincipal, b: CompiledPrincipal): CompiledPrincipal | string | undefined {
+  if (a.negated && b.negated) {
+    const keys = (p: CompiledPrincipal) => p.entries.map(entryKey).sort().join("\u0000");
+    return keys(a) === keys(b) ? a : "both statements have a NotPrincipal, with different lists";
+  }
+  if (a.negated || b.negated) {
+    const [positive, negative] = a.negated ? [b, a] : [a, b];
+    if (positive.entries.some((e) => e.kind === "any")) return negative;
+    const entries: PrincipalEntry[] = [];
+    for (const e of positive.entries) {
+      if (noneExempt(e, negative.entries)) entries.push(e);
+      // Every caller of a service entry, or of any entry when `*` is listed, is exempt.
+      else if (e.kind !== "value" && !negative.entries.some((n) => n.kind === "any")) {
+        return `the NotPrincipal lists the account of ${e.source}, which exempts some of its principals (the ones listed with their account) and not others (their sessions)`;
+      }
+    }
+    return entries.length ? { negated: false, entries } : undefined;
+  }
+  const entries = new Map<string, PrincipalEntry>();
+  for (const x of a.entries) {
+    for (const y of b.entries) {
+      const met = entryMeet(x, y);
+      if (met === "unsure") return `${x.source} and ${y.source} share principals one Principal entry cannot name`;
+      if (met) entries.set(entryKey(met), met);
+    }
+  }
+  return entries.size ? { negated: false, entries: [...entries.values()] } : undefined;
+}
+
+function everywhere(r: CompiledResources | undefined): boolean {
+  return !r || (!r.negated && r.patterns.some((t) => t.source === "*"));
+}
+
+/**
+ * The resources both elements match: the narrower pattern where one covers the other, else the Allow's patterns cut
+ * by a Deny of everything outside the other's (`NotResource`), which is exact for crossing globs (`a*` and `*b`) and
+ * NotResource alike. Undefined when no resource matches both.
+ */
+function resourceMeet(allow: CompiledResources | undefined, deny: CompiledResources | undefined, index: number): { resource: CompiledResources | undefined; cuts: CompiledStatement[]; narrowing?: string } | undefined {
+  const sources = (r: CompiledResources) => r.patterns.map((t) => t.source).join(", ");
+  const outside = (r: CompiledResources) => ({ cuts: [cut(index, { negated: false, patterns: r.patterns })], narrowing: `except ${sources(r)}` });
+  if (everywhere(deny)) return { resource: allow, cuts: [] };
+  if (everywhere(allow)) return deny!.negated ? { resource: allow, ...outside(deny!) } : { resource: deny, cuts: [] };
+  const a = allow!;
+  const d = deny!;
+  if (a.negated) return d.negated ? { resource: a, ...outside(d) } : { resource: d, ...outside(a) };
+  if (d.negated) return { resource: a, ...outside(d) };
+  const narrower = new Map<string, CompiledResources["patterns"][number]>();
+  let crossing = false;
+  for (const x of a.patterns) {
+    for (const y of d.patterns) {
+      const templated = x.source.includes("${") || y.source.includes("${");
+      if (!templated && !resourcePatternsOverlap(x.source, y.source)) continue;
+      if (!templated && resourcePatternCovers(x.source, y.source)) narrower.set(y.source, y);
+      else if (!templated && resourcePatternCovers(y.source, x.source)) narrower.set(x.source, x);
+      else crossing = true;
+    }
+  }
+  if (crossing) return { resource: a, cuts: [cut(index, { negated: true, patterns: d.patterns })], narrowing: `that match ${sources(d)}` };
+  return narrower.size ? { resource: { negated: false, patterns: [...narrower.values()] }, cuts: [] } : undefined;
+}
+
+/**
+ * The requests an Allow and a Deny both match, for the search: the Allow narrowed element by element (the callers
+ * both Principals match, the catalog actions both cover, the narrower Resource) with both statements' conditions
+ * (they are AND-ed), plus cuts where a Resource intersection is not one pattern. Undefined when they share no
+ * request; a string says why the principals cannot be intersected.
+ */
+function meet(allow: CompiledStatement, deny: CompiledStatement, index: number): Meeting | string | undefined {
+  if (!allow.principal || !deny.principal || !allow.action || !deny.action) return undefined;
+  const names = ecrCatalog().actions.map((x) => x.name).filter((n) => coversAction(allow, n.toLowerCase()) && coversAction(deny, n.toLowerCase()));
+  if (!names.length) return undefined;
+  const principal = principalMeet(allow.principal, deny.principal);
+  if (principal === undefined) return undefined;
+  if (typeof principal === "string") return principal;
+  const resources = resourceMeet(allow.resource, deny.resource, index);
+  if (!resources) return undefined;
+  const grant: CompiledStatement = { index: allow.index, sid: allow.sid, effect: "Allow", line: allow.line, principal, action: explicitActions(names), resource: resources.resource, conditions: [...allow.conditions, ...deny.conditions], defects: [] };
+  return { grant, cuts: resources.cuts, ...(resources.narrowing ? { narrowing: resources.narrowing } : {}) };
 }
 
 /** Representative actions: one per set of statements that cover it and per resource kind. */
@@ -318,17 +478,30 @@ function registryMove(change: "gain" | "loss", mine: string[], theirs: string[],
 function elementChanges(change: "gain" | "loss", grant: CompiledStatement, whole: CompiledStatement, other: CompiledStatement, registry: RegistryContext | undefined): string[] {
   const parts: string[] = [];
   // Actions compare case-insensitively and are shown as written.
-  const elements: [string, (s: CompiledStatement) => string[], (v: string) => string][] = [
-    ["Resource", (s) => s.resource?.patterns.map((t) => t.source) ?? [], (v) => v],
-    ["Principal", (s) => s.principal?.entries.map((e) => e.source) ?? [], (v) => v],
-    ["Action", (s) => s.action?.sources ?? [], (v) => v.toLowerCase()],
+  const elements: [string, (s: CompiledStatement) => boolean, (s: CompiledStatement) => string[], (v: string) => string][] = [
+    ["Resource", (s) => s.resource?.negated ?? false, (s) => s.resource?.patterns.map((t) => t.source) ?? [], (v) => v],
+    ["Principal", (s) => s.principal?.negated ?? false, (s) => s.principal?.entries.map((e) => e.source) ?? [], (v) => v],
+    ["Action", (s) => s.action?.negated ?? false, (s) => s.action?.sources ?? [], (v) => v.toLowerCase()],
   ];
-  for (const [element, values, key] of elements) {
+  for (const [element, negated, values, key] of elements) {
+    // Action became NotAction (or back): the lists mean opposite things, so the element is named as written on each side.
+    if (negated(grant) !== negated(other)) {
+      const written = (s: CompiledStatement, list: string[]) => `${negated(s) ? `Not${element}` : element} ${list.join(", ")}`;
+      const mine = written(whole, values(grant));
+      const theirs = written(other, values(other));
+      parts.push(change === "gain" ? `${mine} replaces ${theirs}` : `${mine} was replaced by ${theirs}`);
+      continue;
+    }
     // The row's part of the statement (one principal, one Resource pattern) against the whole other statement.
     const theirs = new Set(values(other).map(key));
     const wholeKeys = new Set(values(whole).map(key));
     const only = values(grant).filter((v) => !theirs.has(key(v)));
     const gone = values(other).filter((v) => !wholeKeys.has(key(v)));
+    if (negated(grant)) {
+      // A value leaving a NotX list lets it in (the gain of the version without it); one joining shuts it out.
+      if (gone.length) parts.push(`Not${element} ${gone.join(", ")} ${change === "gain" ? "no longer listed" : "now listed"}`);
+      continue;
+    }
     if (!only.length) continue;
     const moved = element === "Resource" ? registryMove(change, only, gone, registry) : undefined;
     if (moved) parts.push(moved);
@@ -360,17 +533,51 @@ function conditionChange(change: "gain" | "loss", grant: CompiledStatement, whol
  * Whether the row lets in a principal of another account than the repository's: anyone does; otherwise the
  * principal's account (the witness's, for an organization) against the registry's (the witness repository's).
  */
-function isExternal(principal: AccessPrincipal, request: EvaluationRequest, registry: RegistryContext | undefined): boolean {
+function isExternal(principal: AccessPrincipal, request: EvaluationRequest, registry: RegistryContext | undefined, trusted: readonly string[]): boolean {
   if (principal.kind === "anyone") return true;
   if (principal.kind === "service") return false;
   const owner = registry?.account ?? parseArn(request.resource)?.account;
   const account = principal.account ?? parseCaller(request.principal)?.account;
-  return account === undefined || owner === undefined || account !== owner;
+  return account === undefined || ((owner === undefined || account !== owner) && !trusted.includes(account));
+}
+
+/** The accounts whose principals are not external: the registry's and the trusted ones. */
+function internalAccounts(registry: RegistryContext | undefined, options: AccessDiffOptions): Set<string> {
+  return new Set([...(registry?.account ? [registry.account] : []), ...(options.trustedAccounts ?? [])]);
+}
+
+/**
+ * Whether a row holding ecr:ReplicateImage is about replication: its principal is (or, for anyone or an
+ * organization, may be) one of the registry's `replicationSources`; with none configured any account may be one.
+ * Cross-account replication is the source registry's account calling ecr:ReplicateImage on the destination
+ * (Amazon ECR User Guide, Private registry permissions for replication).
+ */
+function replicationOf(principal: AccessPrincipal, registry: RegistryContext | undefined): { replication: boolean; replicationSource?: string } {
+  const sources = registry?.replicationSources;
+  if (!sources) return { replication: true };
+  if (principal.account && sources.includes(principal.account)) return { replication: true, replicationSource: principal.account };
+  return { replication: principal.kind === "anyone" || principal.kind === "organization" };
 }
 
 function tooComplex(change: "gain" | "loss", statement: CompiledStatement, budget: WorkBudget): InconclusiveChange {
   const rest = change === "gain" ? "gains" : "losses";
-  return { change, statement: ref(statement), reason: `${TOO_COMPLEX} (over ${budget.limit.toLocaleString("en-US")} steps): the rest of the ${rest} is not searched` };
+  // The rest of the search spans every statement: it could hold anything.
+  return { change, statement: ref(statement), reason: `${TOO_COMPLEX} (over ${budget.limit.toLocaleString("en-US")} steps): the rest of the ${rest} is not searched`, public: change === "gain", external: change === "gain", replication: change === "loss" };
+}
+
+/**
+ * What an unsearched part could hold, from the statements that bound it (a grant, and the Deny it meets): public
+ * when every one can match anyone (a Principal `*` or a NotPrincipal), external unless every one names only
+ * `internal` accounts, replication when every one covers ecr:ReplicateImage.
+ */
+function mayAffect(change: "gain" | "loss", statements: readonly CompiledStatement[], internal: ReadonlySet<string>): Pick<InconclusiveChange, "public" | "external" | "replication"> {
+  const open = (s: CompiledStatement) => !s.principal || s.principal.negated || s.principal.entries.some((e) => e.kind === "any");
+  const outside = (s: CompiledStatement) => open(s) || s.principal!.entries.some((e) => e.kind !== "value" && !internal.has(entryAccount(e) ?? ""));
+  return {
+    public: change === "gain" && statements.every(open),
+    external: change === "gain" && statements.every(outside),
+    replication: change === "loss" && statements.every((s) => coversAction(s, "ecr:replicateimage")),
+  };
 }
 
 /**
@@ -385,22 +592,23 @@ function changes(change: "gain" | "loss", from: Side, to: Side, options: AccessD
   const toDenyKeys = new Set(to.denies.map(statementKey));
   const offset = 1 + Math.max(0, ...from.policy.statements.map((s) => s.index), ...to.policy.statements.map((s) => s.index));
   const fromAsDenies = from.allows.map((s, i) => ({ ...s, effect: "Deny", index: offset + i }));
+  const internal = internalAccounts(to.policy.registry ?? options.registry, options);
 
   // A changed Allow is searched against every Allow of `from` (as Denies); the intersection of a dropped Deny with an
   // Allow of `to` is already refused by `from`, and needs only `to`'s Denies.
-  const grants: { grant: CompiledStatement; statement: CompiledStatement; against: CompiledStatement[]; deny?: CompiledStatement }[] = [];
+  const grants: { grant: CompiledStatement; statement: CompiledStatement; against: CompiledStatement[]; deny?: CompiledStatement; narrowing?: string }[] = [];
   for (const s of to.allows) if (!fromAllowKeys.has(statementKey(s))) grants.push({ grant: s, statement: s, against: [...to.denies, ...fromAsDenies] });
   // A Deny of `from` that `to` no longer has: what it refused and an Allow of `to` covers may now be allowed.
   for (const deny of from.denies) {
     if (toDenyKeys.has(statementKey(deny))) continue;
     for (const allow of to.allows) {
-      const both = intersect(allow, deny, "Allow", allow.index);
-      if (both) grants.push({ grant: both, statement: allow, against: to.denies, deny });
-      else inconclusive.push({ change, statement: ref(deny), reason: `the ${change === "gain" ? "removed" : "added"} Deny statement ${deny.sid ?? `#${deny.index}`} and the Allow statement ${allow.sid ?? `#${allow.index}`} cross in a way one statement cannot express, so the requests they share are not searched` });
+      const met = meet(allow, deny, offset + from.allows.length);
+      if (typeof met === "string") inconclusive.push({ change, statement: ref(deny), reason: `the ${change === "gain" ? "removed" : "added"} Deny statement ${deny.sid ?? `#${deny.index}`} and the Allow statement ${allow.sid ?? `#${allow.index}`}: ${met}, so the requests they share are not searched`, ...mayAffect(change, [allow, deny], internal) });
+      else if (met) grants.push({ grant: met.grant, statement: allow, against: [...to.denies, ...met.cuts], deny, ...(met.narrowing ? { narrowing: met.narrowing } : {}) });
     }
   }
 
-  search: for (const { grant, statement, against, deny } of grants) {
+  search: for (const { grant, statement, against, deny, narrowing } of grants) {
     for (const { statement: part, entry, pattern } of splitGrant(grant)) {
       const others = against.filter((s) => mayOverlap(part, s));
       const policy = withOwnStatements(to.policy, [part, ...others]);
@@ -422,7 +630,7 @@ function changes(change: "gain" | "loss", from: Side, to: Side, options: AccessD
             inconclusive.push(tooComplex(change, statement, budget));
             break search;
           }
-          if (result.status === "inconclusive") inconclusive.push({ change, statement: ref(statement), reason: result.reason ?? "the search could not cover every case" });
+          if (result.status === "inconclusive") inconclusive.push({ change, statement: ref(statement), reason: result.reason ?? "the search could not cover every case", ...mayAffect(change, deny ? [part, deny] : [part], internal) });
           continue;
         }
         const witness = result.allowed.request;
@@ -430,22 +638,24 @@ function changes(change: "gain" | "loss", from: Side, to: Side, options: AccessD
         const onFrom = evaluateRequest(from.policy, witness).decision;
         // The search is exact; a witness that does not tell the versions apart would be a bug, never a row.
         if (onTo !== "allow" || onFrom === "allow") {
-          inconclusive.push({ change, statement: ref(statement), reason: `the witness ${JSON.stringify(witness)} does not tell the versions apart` });
+          inconclusive.push({ change, statement: ref(statement), reason: `the witness ${JSON.stringify(witness)} does not tell the versions apart`, ...mayAffect(change, [part], internal) });
           continue;
         }
-        const principal: AccessPrincipal = entry ? describePrincipal(entry, part) : { kind: "principal", text: `any principal but ${statement.principal?.entries.map((e) => e.source).join(", ")}`, value: "NotPrincipal" };
+        const principal: AccessPrincipal = entry ? describePrincipal(entry, part) : describeNotPrincipal(part);
+        const registry = to.policy.registry ?? options.registry;
+        const replicates = actions.some((a) => a.name === "ecr:ReplicateImage");
         rows.push({
           change,
           principal,
           actions: describeActions(actions.map((a) => a.name)),
-          repositories: describeRepositories(pattern),
+          repositories: describeRepositories(pattern, narrowing),
           condition: deny ? `the Deny statement ${deny.sid ?? `#${deny.index}`} ${change === "gain" ? "no longer refuses it" : "now refuses it"}` : conditionChange(change, part, statement, counterpart(statement, from), to.policy.registry ?? options.registry),
           witness,
           before: change === "gain" ? onFrom : onTo,
           after: change === "gain" ? onTo : onFrom,
           public: principal.kind === "anyone",
-          external: isExternal(principal, witness, to.policy.registry),
-          replication: actions.some((a) => a.name === "ecr:ReplicateImage"),
+          external: isExternal(principal, witness, registry, options.trustedAccounts ?? []),
+          ...(replicates ? replicationOf(principal, registry) : { replication: false }),
           statement: ref(statement),
         });
       }
@@ -465,6 +675,7 @@ function mergeRows(rows: AccessChange[]): AccessChange[] {
       seen.actions = describeActions([...new Set([...seen.actions.names, ...row.actions.names])]);
       seen.external ||= row.external;
       seen.replication ||= row.replication;
+      if (row.replicationSource) seen.replicationSource = row.replicationSource;
     }
   }
   return [...merged.values()];
@@ -495,8 +706,10 @@ export function summarizeAccessDiff(diff: AccessDiff): string {
   const publicRows = diff.gained.filter((r) => r.public);
   if (publicRows.length) parts.push("public access granted");
   if (losers.size) parts.push(`${losers.size} principal${losers.size === 1 ? "" : "s"} lose${losers.size === 1 ? "s" : ""} access`);
-  for (const row of diff.lost.filter((r) => r.replication)) parts.push(`replication from ${row.principal.account ?? row.principal.text} stops`);
-  for (const row of diff.gained.filter((r) => r.replication)) parts.push(`replication from ${row.principal.account ?? row.principal.text} starts`);
+  // "Replication from X" only for a configured replication source; otherwise the principal may replicate.
+  const who = (row: AccessChange) => row.principal.account ?? row.principal.text;
+  for (const row of diff.lost.filter((r) => r.replication)) parts.push(row.replicationSource ? `replication from ${row.replicationSource} stops` : `${who(row)} can no longer replicate (ecr:ReplicateImage)`);
+  for (const row of diff.gained.filter((r) => r.replication)) parts.push(row.replicationSource ? `replication from ${row.replicationSource} starts` : `${who(row)} may now replicate (ecr:ReplicateImage)`);
   if (diff.inconclusive.length) parts.push(`${diff.inconclusive.length} part${diff.inconclusive.length === 1 ? "" : "s"} inconclusive`);
   return parts.length ? [...new Set(parts)].join("; ") : "no change in access";
 }

@@ -310,6 +310,17 @@ export function failsWithoutKeys(statement: CompiledStatement, keys: Iterable<st
   return statement.conditions.some((c) => absent.has(c.key) && !conditionHolds(c, NO_CONTEXT));
 }
 
+/**
+ * Whether every condition of a statement on this key (any case) holds for a request that carries `value` for it
+ * (a policy variable in a condition resolves to nothing, as for a request without that key). Rules ask it with a
+ * value the policy does not name, to learn whether a condition admits any caller (`StringLike "*"`).
+ */
+export function keyConditionsHoldFor(statement: CompiledStatement, key: string, value: ContextValue): boolean {
+  const lower = key.toLowerCase();
+  const lookup: Lookup = (k) => (k === lower ? value : undefined);
+  return statement.conditions.every((c) => c.key !== lower || conditionHolds(c, lookup));
+}
+
 function statementLevel(statement: CompiledStatement, prepared: PreparedRequest): PrincipalLevel {
   if (statement.defects.length) return undefined;
   if (!coversAction(statement, prepared.action)) return undefined;

@@ -1,6 +1,7 @@
 import { ecrCatalog, serviceCatalog, type CatalogAction } from "../catalog.js";
 import type { PolicyStatement } from "../model/policy.js";
 import { wildcardMatch } from "./wildcard.js";
+import { parseOperator } from "./operators.js";
 import { ANY_CHAR, classWitnesses, star, type GlobSpec } from "./witness.js";
 
 /**
@@ -59,6 +60,18 @@ export function statementCoversAction(s: PolicyStatement, action: string): boole
   return false;
 }
 
+/**
+ * `pullThroughCacheActionReach` for a whole statement, read as the evaluator reads its Action or NotAction (a
+ * NotAction grants every action it does not list: IAM User Guide, NotAction): undefined when the statement does not
+ * grant `ecr:BatchImportUpstreamImage`.
+ */
+export function statementPullThroughCacheReach(s: PolicyStatement): { beyond: CatalogAction[]; everyAction: boolean } | undefined {
+  if (!statementCoversAction(s, PULL_THROUGH_CACHE_ACTIONS[0])) return undefined;
+  const granted = ecrCatalog().actions.filter((a) => statementCoversAction(s, a.name));
+  const beyond = granted.filter((a) => !PULL_THROUGH_CACHE_ACTIONS.some((name) => actionMatches(name, a.name)));
+  return { beyond, everyAction: granted.length === ecrCatalog().actions.length };
+}
+
 /** Whether a Resource pattern matches a resource (case-sensitive; `*` crosses `/` and `:`, REFERENCE §6). */
 export function resourcePatternMatches(pattern: string, resource: string): boolean {
   return wildcardMatch(pattern, resource);
@@ -91,4 +104,30 @@ export function resourcePatternCovers(outer: string, inner: string): boolean {
 export function actionPatternCovers(outer: string, inner: string): boolean {
   const covered = expandActionPattern(inner);
   return covered.length > 0 && covered.every((a) => actionMatches(outer, a.name));
+}
+
+/**
+ * Whether every string the `inner` pattern matches, `outer` matches too (`o-a1b2c3d4e5/*` covers
+ * `o-a1b2c3d4e5/r-ab12/*`), read as the evaluator reads them: no class of strings matches `inner` and not `outer`.
+ * `arn` compares per ARN part (wildcards in the first five parts do not cross `:`). A search cut short answers
+ * false, so that nothing is called redundant on a guess.
+ */
+export function patternCovers(outer: string, inner: string, options: { ignoreCase?: boolean; arn?: boolean } = {}): boolean {
+  if (outer === inner) return true;
+  const glob = (text: string): GlobSpec => ({ pattern: { text, literalAt: undefined }, ignoreCase: options.ignoreCase ?? false, wildcards: true, arn: options.arn ?? false });
+  const r = classWitnesses({ shape: star(ANY_CHAR), globs: [glob(outer), glob(inner)], maxStates: 10_000 });
+  return r.complete && !r.witnesses.some((w) => w.matches[1] && !w.matches[0]);
+}
+
+/**
+ * Whether a condition value is already covered by another value of the same key under this operator: equal (in any
+ * case under an `IgnoreCase` operator), or inside its pattern under a `Like` or `Arn` operator. Values with policy
+ * variables cover only themselves. IP ranges are `cidrWithin`'s question.
+ */
+export function conditionValueCovers(operatorText: string, outer: string, inner: string): boolean {
+  const base = parseOperator(operatorText)?.base;
+  if (!base) return outer === inner;
+  const ignoreCase = /IgnoreCase$/.test(base.name);
+  if (!base.wildcards || /\$\{/.test(outer + inner)) return ignoreCase ? outer.toLowerCase() === inner.toLowerCase() : outer === inner;
+  return patternCovers(outer, inner, { ignoreCase, arn: base.family === "arn" });
 }

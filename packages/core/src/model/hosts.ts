@@ -1,6 +1,9 @@
 import type { AST } from "jsonc-eslint-parser";
 import { propertyName, rootExpression, type JsonExpression, type JsonObject, type JsonProgram, type JsonProperty } from "../parse.js";
-import { parseEmbeddedJson } from "../embedded-json.js";
+import { parseEmbeddedJson, walkNodes } from "../embedded-json.js";
+import { terraformValues, type TerraformBlock } from "../terraform.js";
+import { setParents } from "../yaml.js";
+import type { JsonNode } from "../parse.js";
 import { cloudFormationValues } from "../cloudformation.js";
 import type { RegistryContext } from "../config/registry.js";
 import { readPolicyDocument, type PolicyDocument } from "./policy.js";
@@ -14,7 +17,7 @@ import {
   readRepositoryCreationTemplate,
   replicationRoot,
 } from "./other-kinds.js";
-import { plainJsonValues, type ValueReader } from "./values.js";
+import { foreignHost, isUnknownValue, markUnknown, plainJsonValues, type ValueReader } from "./values.js";
 import { policyNameVerdict, type DeclaredKind, type KindDecision } from "./kinds.js";
 import type { DocumentHost, PolicyFile } from "./policy-file.js";
 
@@ -50,7 +53,23 @@ function policyAt(ast: JsonProgram, property: JsonProperty, kind: PolicyKind, ho
     return policyDocumentOf(ast, value, readPolicyDocument(value, values), kind, host, decision);
   }
   if (value.type !== "JSONLiteral" || typeof value.value !== "string") return undefined;
+  const foreign = foreignHost(ast);
+  // A Terraform string with interpolations (`"arn:aws:iam::${var.account}:root"` in a heredoc, or in a `.tf.json`
+  // string) is still read as JSON: only what the interpolations compute is unknown. If the JSON only parses once
+  // they are known (`"Principal": ${jsonencode(…)}`), the policy is unknown and not judged.
+  const interpolated = foreign?.syntax === "hcl" && (foreign.unknownRanges ?? []).some(([s, e]) => value.range[0] < e && s < value.range[1]);
+  if (isUnknownValue(value) && !interpolated) return undefined;
   const parsed = parseEmbeddedJson(value);
+  if (interpolated && !parsed?.ok) return undefined;
+  if (parsed?.ok && foreign?.unknownRanges?.length) {
+    // Characters an interpolation computes are unknown in the document too.
+    for (const node of walkNodes(parsed.ast)) {
+      if (node.type !== "JSONLiteral" || typeof node.value !== "string") continue;
+      if (foreign.unknownRanges.some(([s, e]) => node.range[0] < e && s < node.range[1])) markUnknown(node);
+    }
+  }
+  // A YAML or HCL string whose characters cannot be placed (a folded scalar, escapes) is not judged.
+  if (!parsed && foreignHost(ast)) return undefined;
   if (!parsed) return unreadablePolicy(ast, value, kind, host, decision, `${label} cannot be read as a JSON string.`, value);
   const embedded: DocumentHost = { ...host, embedding: parsed.embedding };
   if (!parsed.ok) {
@@ -61,7 +80,8 @@ function policyAt(ast: JsonProgram, property: JsonProperty, kind: PolicyKind, ho
   if (root?.type !== "JSONObjectExpression") {
     return unreadablePolicy(ast, value, kind, embedded, decision, `${label} must hold a policy: a JSON object with a "Statement".`, value);
   }
-  return policyDocumentOf(parsed.ast, root, readPolicyDocument(root), kind, embedded, decision);
+  // Interpolated strings were marked unknown above; Terraform's reader says so of every marked node.
+  return policyDocumentOf(parsed.ast, root, readPolicyDocument(root, interpolated ? terraformValues : undefined), kind, embedded, decision);
 }
 
 /** A creation template and the repository policy it carries (`repositoryPolicy`), linted as a repository policy. */
@@ -224,4 +244,154 @@ export function declaredDocuments(ast: JsonProgram, root: JsonExpression, kind: 
     case "repository-creation-template":
       return templateDocuments(ast, creationTemplateNode(root) ?? root, host, plainJsonValues, decision);
   }
+}
+
+/** A copy of a Terraform object with its keys renamed to the API's (`registry_id` → `registryId`), at the same places. */
+function renamed(node: JsonExpression | undefined, names: Record<string, string>, nested: Record<string, (item: JsonObject) => JsonObject> = {}): JsonObject | undefined {
+  if (node?.type !== "JSONObjectExpression") return undefined;
+  const properties = node.properties.flatMap((p) => {
+    const name = propertyName(p);
+    const to = names[name];
+    if (!to) return [];
+    const key = { ...p.key, value: to } as JsonProperty["key"];
+    let value = p.value;
+    const inner = nested[name];
+    if (inner && value.type === "JSONArrayExpression") {
+      value = { ...value, elements: value.elements.map((e) => (e?.type === "JSONObjectExpression" ? inner(e) : e)) } as JsonExpression;
+    }
+    return [{ ...p, key, value } as JsonProperty];
+  });
+  return { ...node, properties } as JsonObject;
+}
+
+const TERRAFORM_POLICIES: Record<string, PolicyKind> = { aws_ecr_registry_policy: "registry-policy", aws_ecr_repository_policy: "repository-policy" };
+
+/**
+ * The documents of a Terraform module file: `aws_ecr_registry_policy` and `aws_ecr_repository_policy` (`policy`:
+ * `jsonencode({…})`, a heredoc or a quoted JSON string), `aws_ecr_replication_configuration`,
+ * `aws_ecr_pull_through_cache_rule` and `aws_ecr_repository_creation_template` (with its `repository_policy`),
+ * each read with the API's names at the places Terraform writes them. A policy given by a reference or a function
+ * other than `jsonencode` gives no document: its value is unknown.
+ */
+export function terraformDocuments(ast: JsonProgram, blocks: TerraformBlock[]): { documents: PolicyFile[]; decision: KindDecision } {
+  const documents: PolicyFile[] = [];
+  let count = 0;
+  for (const block of blocks) {
+    if (block.kind !== "resource") continue;
+    count++;
+    const base = `resource.${block.type}.${block.name}`;
+    const host = (path: string): DocumentHost => ({ type: "terraform", path: path ? `${base}.${path}` : base });
+    const decision = (kind: KindDecision["kind"], what: string): KindDecision => ({ kind, reason: "content", why: `${what} of ${block.type} "${block.name}"` });
+    const field = (name: string) => block.body.properties.find((p) => propertyName(p) === name);
+    const policyKind = TERRAFORM_POLICIES[block.type];
+    if (policyKind) {
+      const property = policyDocumentReference(field("policy"), blocks) ?? field("policy");
+      const document = property && policyAt(ast, property, policyKind, host("policy"), decision(policyKind, "the policy"), terraformValues);
+      if (document) documents.push(document);
+      continue;
+    }
+    switch (block.type) {
+      case "aws_ecr_replication_configuration": {
+        const configuration = field("replication_configuration")?.value;
+        const first = configuration?.type === "JSONArrayExpression" ? configuration.elements[0] : undefined;
+        const node = renamed(first ?? undefined, { rule: "rules" }, {
+          rule: (rule) =>
+            renamed(rule, { destination: "destinations", repository_filter: "repositoryFilters" }, {
+              destination: (d) => renamed(d, { region: "region", registry_id: "registryId" })!,
+              repository_filter: (f) => renamed(f, { filter: "filter", filter_type: "filterType" })!,
+            })!,
+        });
+        if (!node) break;
+        documents.push({ kind: "replication-configuration", ast, root: node, host: host("replication_configuration"), decision: decision("replication-configuration", "the replication_configuration"), replication: readReplicationConfiguration(node, terraformValues) });
+        break;
+      }
+      case "aws_ecr_pull_through_cache_rule": {
+        const node = renamed(block.body, { ecr_repository_prefix: "ecrRepositoryPrefix", upstream_registry_url: "upstreamRegistryUrl" })!;
+        documents.push({ kind: "pull-through-cache-rules", ast, root: node, host: host(""), decision: decision("pull-through-cache-rules", "the arguments"), pullThroughCacheRules: [readPullThroughCacheRule(node, terraformValues)] });
+        break;
+      }
+      case "aws_ecr_repository_creation_template": {
+        const withPolicy = { ...block.body, properties: block.body.properties.map((p) => (propertyName(p) === "repository_policy" ? (policyDocumentReference(p, blocks) ?? p) : p)) } as JsonObject;
+        const node = renamed(withPolicy, { prefix: "prefix", applied_for: "appliedFor", repository_policy: "repositoryPolicy", custom_role_arn: "customRoleArn", resource_tags: "resourceTags", description: "description" })!;
+        documents.push(...templateDocuments(ast, node, host(""), terraformValues, decision("repository-creation-template", "the arguments")));
+        break;
+      }
+    }
+  }
+  return { documents, decision: { kind: "terraform-module", reason: "content", why: `a Terraform file with ${count} aws_ecr resource${count === 1 ? "" : "s"}` } };
+}
+
+/** A node of a synthesised policy, placed on the Terraform node it stands for. */
+function synthetic<T extends JsonNode>(node: Record<string, unknown>, at: { range: [number, number]; loc: JsonNode["loc"] }): T {
+  return { ...node, range: at.range, loc: at.loc } as unknown as T;
+}
+
+/**
+ * `policy = data.aws_iam_policy_document.<name>.json`: the policy that data source builds, as a policy object whose
+ * nodes are the data block's own (`statement` → Statement, `actions` → Action, `principals { type, identifiers }` →
+ * Principal, `condition { test, variable, values }` → Condition), so findings point into the data block. A missing
+ * `effect` is Allow, as Terraform writes it. Undefined for any other value.
+ */
+function policyDocumentReference(property: JsonProperty | undefined, blocks: TerraformBlock[]): JsonProperty | undefined {
+  const value = property?.value;
+  if (!property || value?.type !== "JSONLiteral" || typeof value.value !== "string") return undefined;
+  const m = /^\$\{data\.aws_iam_policy_document\.([\w-]+)\.json\}$/.exec(value.value);
+  const data = m && blocks.find((b) => b.kind === "data" && b.type === "aws_iam_policy_document" && b.name === m[1]);
+  // Documents merged from others, or statements written by `dynamic` blocks, are not all written here: unknown.
+  if (!data || data.body.properties.some((p) => ["source_policy_documents", "override_policy_documents", "source_json", "override_json", "dynamic"].includes(propertyName(p)))) return undefined;
+  const list = (p: JsonProperty | undefined) => (p?.value.type === "JSONArrayExpression" ? p.value.elements.filter((e): e is JsonObject => e?.type === "JSONObjectExpression") : []);
+  const of = (o: JsonObject, name: string) => o.properties.find((p) => propertyName(p) === name);
+  const prop = (name: string, key: JsonNode, v: JsonExpression): JsonProperty => {
+    const k = synthetic<JsonExpression>({ type: "JSONLiteral", value: name, raw: JSON.stringify(name) }, key as never);
+    return synthetic<JsonProperty>({ type: "JSONProperty", key: k, value: v, kind: "init", computed: false, method: false, shorthand: false }, { range: [key.range[0], v.range[1] > key.range[0] ? v.range[1] : key.range[1]], loc: { start: key.loc.start, end: v.range[1] > key.range[0] ? v.loc.end : key.loc.end } });
+  };
+  const object = (properties: JsonProperty[], at: JsonNode) => synthetic<JsonObject>({ type: "JSONObjectExpression", properties }, at as never);
+  const renames: Record<string, string> = { sid: "Sid", effect: "Effect", actions: "Action", not_actions: "NotAction", resources: "Resource", not_resources: "NotResource" };
+  const statementsProperty = of(data.body, "statement");
+  const statements = list(statementsProperty).map((st) => {
+    const properties: JsonProperty[] = [];
+    for (const p of st.properties) {
+      const name = propertyName(p);
+      if (renames[name]) properties.push(prop(renames[name]!, p.key, p.value));
+    }
+    if (!of(st, "effect")) properties.push(prop("Effect", st, synthetic<JsonExpression>({ type: "JSONLiteral", value: "Allow", raw: '"Allow"' }, st as never)));
+    for (const [block, key] of [["principals", "Principal"], ["not_principals", "NotPrincipal"]] as const) {
+      const principals = of(st, block);
+      if (!principals) continue;
+      const entries = list(principals).map((pr) => {
+        const type = of(pr, "type")?.value;
+        const identifiers = of(pr, "identifiers");
+        const typeName = type?.type === "JSONLiteral" ? String(type.value) : "";
+        return prop(typeName, type ?? pr, identifiers?.value ?? synthetic<JsonExpression>({ type: "JSONArrayExpression", elements: [] }, pr as never));
+      });
+      const everyone = entries.length === 1 && propertyName(entries[0]!) === "*";
+      const principalValue = everyone ? entries[0]!.value : object(entries, principals.value);
+      properties.push(prop(key, principals.key, principalValue));
+    }
+    const conditions = of(st, "condition");
+    if (conditions) {
+      const byTest = new Map<string, JsonProperty[]>();
+      const testKeys = new Map<string, JsonNode>();
+      for (const c of list(conditions)) {
+        const test = of(c, "test")?.value;
+        const variable = of(c, "variable")?.value;
+        const values = of(c, "values")?.value;
+        if (test?.type !== "JSONLiteral" || variable?.type !== "JSONLiteral" || !values) continue;
+        const t = String(test.value);
+        byTest.set(t, [...(byTest.get(t) ?? []), prop(String(variable.value), variable, values)]);
+        if (!testKeys.has(t)) testKeys.set(t, test);
+      }
+      const entries = [...byTest].map(([t, vars]) => prop(t, testKeys.get(t)!, object(vars, testKeys.get(t)!)));
+      properties.push(prop("Condition", conditions.key, object(entries, conditions.value)));
+    }
+    properties.sort((a, b) => a.range[0] - b.range[0]);
+    return object(properties, st);
+  });
+  const statementArray = synthetic<JsonExpression>({ type: "JSONArrayExpression", elements: statements }, (statementsProperty?.value ?? data.body) as never);
+  // Terraform writes "Version": "2012-10-17" when the data source sets no `version`.
+  const version = of(data.body, "version");
+  const versionProperty = version ? prop("Version", version.key, version.value) : prop("Version", data.body, synthetic<JsonExpression>({ type: "JSONLiteral", value: "2012-10-17", raw: '"2012-10-17"' }, data.body as never));
+  const root = object([versionProperty, ...(statementsProperty ? [prop("Statement", statementsProperty.key, statementArray)] : [])], data.body);
+  setParents(root, property.parent as JsonNode);
+  return { ...property, value: root } as JsonProperty;
 }

@@ -31,7 +31,7 @@ export type KindReason = "config" | "name" | "content";
  */
 export interface KindDecision {
   /** A document kind, `identity-policy` (skipped), or the host of embedded documents. */
-  kind: DeclaredKind | "cloudformation-template" | "aws-cli-output";
+  kind: DeclaredKind | "cloudformation-template" | "aws-cli-output" | "terraform-module";
   reason: KindReason;
   why: string;
 }

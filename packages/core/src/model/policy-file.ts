@@ -13,9 +13,13 @@ import { propertyName, staticValue, type JsonExpression, type JsonObject, type J
 import { levenshtein } from "../did-you-mean.js";
 import type { StringEmbedding } from "../embedded-json.js";
 import { policyNameVerdict, type DeclaredKind, type KindDecision } from "./kinds.js";
+import { terraformDocuments } from "./hosts.js";
 import { cloudFormationDocuments, cliDocuments, creationTemplateDocuments, declaredDocuments, policyDocumentOf } from "./hosts.js";
 import type { RegistryContext } from "../config/registry.js";
 import type { TextEdit } from "../rule.js";
+import { foreignHost, type ForeignHost } from "./values.js";
+import { isYamlFile, parseYamlText } from "../yaml.js";
+import { isTerraformFile, isTerraformJsonFile, parseTerraformText, terraformBlocksOf, terraformJsonBlocks } from "../terraform.js";
 
 export type { FileKind } from "./kinds.js";
 // Kept here too for the modules that imported it from this one.
@@ -28,7 +32,7 @@ export { isRepositoryPolicyFileName } from "./kinds.js";
  * included). YAML templates and Terraform are hosts of the same kind: they give JSON-shaped nodes with host
  * locations and a value reader, and the rules do not change.
  */
-export type HostType = "file" | "aws-cli" | "cloudformation";
+export type HostType = "file" | "aws-cli" | "cloudformation" | "terraform";
 
 /** Where a document sits in its host file. */
 export interface DocumentHost {
@@ -71,7 +75,12 @@ const MARKERS = ["Statement", "ecrRepositoryPrefix", "EcrRepositoryPrefix", "des
  * Cheap test on the raw text, so that the thousands of package.json and tsconfig.json files in a monorepo are
  * skipped before any AST is built. A false positive only costs a parse; a false negative would hide a policy.
  */
-export function mightBeEcrFile(text: string): boolean {
+export function mightBeEcrFile(text: string, filePath?: string): boolean {
+  // YAML and Terraform are ours only when they declare an ECR resource: one marker each.
+  if (filePath !== undefined) {
+    if (/\.tf(?:\.json)?$/i.test(filePath)) return text.includes("aws_ecr_");
+    if (isYamlFile(filePath, text)) return text.includes("AWS::ECR::");
+  }
   for (const marker of MARKERS) if (text.includes(marker)) return true;
   return false;
 }
@@ -245,16 +254,69 @@ export function readAst(ast: JsonProgram, options: ReadOptions = {}): FileReadin
  * parsed is an error only when it might be ours.
  */
 export function readEcrFile(text: string, options: ReadOptions = {}): FileReading {
-  return mightBeEcrFile(text) ? parseEcrFile(text, options) : NOT_OURS;
+  return mightBeEcrFile(text, options.filePath) ? parseEcrFile(text, options) : NOT_OURS;
 }
 
 /** {@link readEcrFile} for text that already passed {@link mightBeEcrFile}, so the marker test runs once per file. */
 export function parseEcrFile(text: string, options: ReadOptions = {}): FileReading {
+  if (isYamlFile(options.filePath, text)) return readYamlTemplate(text, options);
+  if (isTerraformFile(options.filePath)) return readTerraform(text, options);
   // Every extension is read as leniently as ESLint reads it with the plugin's configs (jsonc-eslint-parser without a
   // `jsonSyntax`): a trailing comma in a `.jsonc` file is not a parse error in one front end and fine in the other.
   const parsed = parseJsonText(text);
   if (!parsed.ok) return { status: "parse-error", error: parsed.error };
+  if (isTerraformJsonFile(options.filePath)) return readTerraformJsonAst(parsed.ast, options);
   return readAst(parsed.ast, options);
+}
+
+/**
+ * A YAML file is ours only as a CloudFormation template (by content: `Resources` with `AWS::ECR::*` types); other
+ * YAML (workflows, Kubernetes manifests, compose files) is left alone, and so is YAML that does not parse unless it
+ * names an ECR resource type.
+ */
+export function readYamlTemplate(text: string, options: ReadOptions = {}): FileReading {
+  const parsed = parseYamlText(text);
+  if (!parsed.ok) return text.includes("AWS::ECR::") ? { status: "parse-error", error: parsed.error } : NOT_OURS;
+  return readYamlAst(parsed.ast, options);
+}
+
+/** A Terraform `.tf` file: its `aws_ecr_*` resources (the HCL parser must be loaded: `loadTerraformParser`). */
+export function readTerraform(text: string, options: ReadOptions = {}): FileReading {
+  const parsed = parseTerraformText(text, options.registry);
+  if (!parsed.ok) return { status: "parse-error", error: parsed.error };
+  return readTerraformAst(parsed.ast);
+}
+
+/** {@link readTerraform} for a tree already read (the ESLint front end). */
+export function readTerraformAst(ast: JsonProgram): FileReading {
+  const blocks = terraformBlocksOf(ast);
+  if (!blocks) return NOT_OURS;
+  const { documents, decision } = terraformDocuments(ast, blocks);
+  return ours(ast, documents, decision);
+}
+
+/** A `.tf.json` file read by the JSON parser: its `aws_ecr_*` resources, as for a `.tf` file. */
+export function readTerraformJsonAst(ast: JsonProgram, options: ReadOptions = {}): FileReading {
+  const { documents, decision } = terraformDocuments(ast, terraformJsonBlocks(ast, options.registry));
+  return ours(ast, documents, decision);
+}
+
+/** Reads a tree of any host syntax: JSON, a YAML template or a Terraform file. */
+export function readAnyAst(ast: JsonProgram, options: ReadOptions = {}): FileReading {
+  if (isTerraformJsonFile(options.filePath)) return readTerraformJsonAst(ast, options);
+  const syntax = foreignHost(ast)?.syntax;
+  if (syntax === "yaml") return readYamlAst(ast, options);
+  if (syntax === "hcl") return readTerraformAst(ast);
+  return readAst(ast, options);
+}
+
+/** {@link readYamlTemplate} for a tree already read (the ESLint front end). */
+export function readYamlAst(ast: JsonProgram, options: ReadOptions = {}): FileReading {
+  const root = rootExpression(ast);
+  if (root?.type !== "JSONObjectExpression") return NOT_OURS;
+  const template = cloudFormationDocuments(ast, root, options.registry);
+  if (!template) return NOT_OURS;
+  return ours(ast, template.documents, { ...template.decision, why: template.decision.why.replace("CloudFormation template", "CloudFormation YAML template") });
 }
 
 /** The first document of a parsed file, or undefined when the file is not ours (see {@link readAst}). */
@@ -293,6 +355,8 @@ export { stringOf };
  */
 export function hostEdit(document: PolicyFile, edit: TextEdit): TextEdit | undefined {
   const embedding = document.host.embedding;
+  const foreign = foreignHost(document.ast);
+  if (foreign) return foreignEdit(foreign, edit);
   if (!embedding) return edit;
   const [start, end] = embedding.literal.range;
   if (edit.range[0] <= start || edit.range[1] >= end) return undefined;
@@ -307,4 +371,49 @@ export function documentText(document: PolicyFile, hostText: string, range: read
   const embedding = document.host.embedding;
   if (!embedding) return hostText.slice(range[0], range[1]);
   return embedding.innerText(range) ?? hostText.slice(range[0], range[1]);
+}
+
+/** YAML 1.2 core-schema scalars that are not strings: a plain scalar must never become one of these by an edit. */
+const YAML_NON_STRINGS = /^(?:true|false|null|~|[-+]?(?:\.?[0-9].*|\.inf|\.nan))$/i;
+
+/**
+ * An edit of a YAML or HCL host, offered only when it provably means in the host what the rule meant: it replaces
+ * characters of one verbatim string scalar (plain or quoted without escapes, on one line), or the whole scalar by
+ * a JSON string, and the new value can be written in that scalar's style as it is (a plain YAML scalar that starts
+ * with a letter and stays a string; quoted text with no quote, backslash, `${` or `%{`). Anything else (removing
+ * a property, an edit across nodes, a string in a block scalar or heredoc) gets no fix: the finding stays.
+ */
+export function foreignEdit(host: ForeignHost, edit: TextEdit): TextEdit | undefined {
+  for (const s of host.strings) {
+    let value: string | undefined;
+    let inside = false;
+    if (edit.range[0] === s.outer[0] && edit.range[1] === s.outer[1]) {
+      try {
+        const parsed: unknown = JSON.parse(edit.text);
+        if (typeof parsed === "string") value = parsed;
+      } catch {
+        value = undefined;
+      }
+    } else if (s.start <= edit.range[0] && edit.range[1] <= s.end) {
+      value = s.value.slice(0, edit.range[0] - s.start) + edit.text + s.value.slice(edit.range[1] - s.start);
+      inside = true;
+    }
+    if (value === undefined || !/^[\x20-\x7e]*$/.test(value)) continue;
+    switch (s.style) {
+      case "yaml-plain":
+        if (!/^[A-Za-z][A-Za-z0-9/._:*?@+=-]*$/.test(value) || value.endsWith(":") || YAML_NON_STRINGS.test(value)) return undefined;
+        break;
+      case "yaml-double":
+        if (/["\\]/.test(value)) return undefined;
+        break;
+      case "yaml-single":
+        if (value.includes("'")) return undefined;
+        break;
+      case "hcl-quoted":
+        if (/["\\]|[$%]\{/.test(value)) return undefined;
+        break;
+    }
+    return inside ? { range: [edit.range[0], edit.range[1]], text: edit.text } : { range: [s.start, s.end], text: value };
+  }
+  return undefined;
 }

@@ -291,7 +291,10 @@ function readCondition(property: JsonProperty | undefined, reading: Reading): Co
         const hosted = reading.values.isExpression(item) ? stringValue(item, reading) : undefined;
         if (hosted) {
           keyBlock.values.push(hosted);
-        } else if (item.type === "JSONLiteral" && (typeof item.value === "string" || typeof item.value === "number" || typeof item.value === "boolean")) {
+        } else if (item.type === "JSONLiteral" && typeof item.value === "string") {
+          // Through the host's reader: a Terraform interpolation in a condition value is unknown there too.
+          keyBlock.values.push(stringValue(item, reading) ?? { value: item.value, node: item });
+        } else if (item.type === "JSONLiteral" && (typeof item.value === "number" || typeof item.value === "boolean")) {
           keyBlock.values.push({ value: String(item.value), node: item });
         } else if (item.type === "JSONUnaryExpression" || item.type === "JSONTemplateLiteral") {
           const text = item.type === "JSONTemplateLiteral" ? stringOf(item) : item.operator === "-" ? `-${String((item.argument as { value?: unknown }).value)}` : String((item.argument as { value?: unknown }).value);

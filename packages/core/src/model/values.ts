@@ -86,3 +86,60 @@ export const plainJsonValues: ValueReader = {
 export function hostValue(node: JsonNode, reader: ValueReader): unknown {
   return staticValue(node, (n) => (n.type === "JSONObjectExpression" && reader.isExpression(n) ? { value: reader.string(n)?.value } : undefined));
 }
+
+/**
+ * How a YAML or HCL host writes a string scalar whose characters are its value, one for one, on one line: a plain
+ * YAML scalar, or a quoted scalar without escapes. Only there can a finding point inside the value, and only there
+ * can a fix be proved to mean what it says in the host's syntax.
+ */
+export interface VerbatimString {
+  /** Host offset of the value's first character. */
+  start: number;
+  /** The scalar's style, which decides the characters a replacement may contain (see `hostSyntaxEdit`). */
+  style: "yaml-plain" | "yaml-double" | "yaml-single" | "hcl-quoted";
+}
+
+const verbatimStrings = new WeakMap<JsonNode, VerbatimString>();
+
+/** Records that a string node's value is written verbatim at `start` (see {@link VerbatimString}). */
+export function setVerbatimString(node: JsonNode, verbatim: VerbatimString): void {
+  verbatimStrings.set(node, verbatim);
+}
+
+export function verbatimString(node: JsonNode): VerbatimString | undefined {
+  return verbatimStrings.get(node);
+}
+
+/**
+ * For a host string whose decoded value does not map onto its source one for one (a YAML block scalar, an HCL
+ * heredoc): the value and, for each of its characters, the host offset where it is written (plus one past the end).
+ * `parseEmbeddedJson` places a document written in such a string through these offsets.
+ */
+const stringOffsets = new WeakMap<JsonNode, { text: string; offsets: number[] }>();
+
+export function setStringOffsets(node: JsonNode, decoded: { text: string; offsets: number[] }): void {
+  stringOffsets.set(node, decoded);
+}
+
+export function stringOffsetsOf(node: JsonNode): { text: string; offsets: number[] } | undefined {
+  return stringOffsets.get(node);
+}
+
+/** The trees of YAML and HCL hosts, with the verbatim strings in them by position (for `hostEdit`). */
+export interface ForeignHost {
+  syntax: "yaml" | "hcl";
+  /** Each verbatim string: its value, where the value is written, and the whole scalar (quotes included). */
+  strings: { value: string; start: number; end: number; outer: [number, number]; style: VerbatimString["style"] }[];
+  /** Host ranges of interpolations whose value is unknown: a document parsed from a string over them is unknown there. */
+  unknownRanges?: [number, number][];
+}
+
+const foreignHosts = new WeakMap<object, ForeignHost>();
+
+export function setForeignHost(ast: object, host: ForeignHost): void {
+  foreignHosts.set(ast, host);
+}
+
+export function foreignHost(ast: object): ForeignHost | undefined {
+  return foreignHosts.get(ast);
+}

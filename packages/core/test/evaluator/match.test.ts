@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { actionMatches, actionPatternCoversEveryAction, compilePolicy, conditionHoldsWhenAbsent, failsWithoutKeys, expandActionPattern, isArnOperator, principalAccount, pullThroughCacheActionReach, resourcePatternsOverlap } from "../../src/evaluator/index.js";
+import { actionMatches, actionPatternCoversEveryAction, compilePolicy, conditionHoldsWhenAbsent, conditionValueCovers, patternCovers, failsWithoutKeys, expandActionPattern, isArnOperator, principalAccount, pullThroughCacheActionReach, resourcePatternsOverlap } from "../../src/evaluator/index.js";
 
 describe("matching of single policy values", () => {
   it("matches actions case-insensitively with wildcards", () => {
@@ -64,5 +64,24 @@ describe("a condition without its key (REFERENCE §6)", () => {
     });
     expect(failsWithoutKeys(policy.statements[0]!, ["AWS:TagKeys"])).toBe(true);
     expect(failsWithoutKeys(policy.statements[0]!, ["aws:SourceIp"])).toBe(false);
+  });
+});
+
+describe("patternCovers and conditionValueCovers", () => {
+  it("answers from the wildcard matching: a pattern inside another, and not the reverse", () => {
+    expect(patternCovers("o-a1b2c3d4e5/*", "o-a1b2c3d4e5/r-ab12/*")).toBe(true);
+    expect(patternCovers("o-a1b2c3d4e5/r-ab12/*", "o-a1b2c3d4e5/*")).toBe(false);
+    expect(patternCovers("repository/*-web", "repository/team-?-web")).toBe(true);
+    expect(patternCovers("repository/a*", "repository/A1")).toBe(false);
+    expect(patternCovers("repository/a*", "repository/A1", { ignoreCase: true })).toBe(true);
+  });
+
+  it("compares per ARN part under Arn operators, exactly under exact ones", () => {
+    expect(conditionValueCovers("ArnLike", "arn:aws:codebuild:*:111122223333:project/*", "arn:aws:codebuild:us-west-2:111122223333:project/app")).toBe(true);
+    expect(conditionValueCovers("ArnLike", "arn:aws:codebuild:*", "arn:aws:codebuild:us-west-2:111122223333:project/app")).toBe(false);
+    expect(conditionValueCovers("StringEquals", "a*", "ab")).toBe(false);
+    expect(conditionValueCovers("StringEqualsIgnoreCase", "Audit", "audit")).toBe(true);
+    expect(conditionValueCovers("ForAnyValue:StringLike", "o-a1b2c3d4e5/*", "o-a1b2c3d4e5/r-ab12/*")).toBe(true);
+    expect(conditionValueCovers("StringLike", "${aws:username}*", "${aws:username}-x")).toBe(false);
   });
 });

@@ -1,0 +1,101 @@
+import { join } from "node:path";
+import { ESLint, type Linter } from "eslint";
+import { describe, expect, it } from "vitest";
+import plugin from "@ecrlint/eslint-plugin";
+import { lint } from "../src/index.js";
+import { describeRules } from "../src/rules-config.js";
+import { fileTree, registryPolicyStack } from "./helpers.js";
+
+/**
+ * The constructs of each host that make a value unknown. Each stands in a place where a wrong hard-coded value is
+ * an error (the principal, the Resource ARN, a condition value); an unknown value is never judged, so with every
+ * rule on no file has a finding.
+ */
+const YAML_UNKNOWNS = [
+  "!Ref Reader",
+  "!GetAtt Role.Arn",
+  '{ "Fn::GetAtt": [Role, Arn] }',
+  "!ImportValue shared-reader-arn",
+  "!If [IsProd, !Ref Reader, !Ref Writer]",
+  "!Select [0, !Ref Readers]",
+  "!FindInMap [Accounts, !Ref Stage, Reader]",
+  '!Join ["", ["arn:aws:iam::", !Ref Account, ":root"]]',
+  '!Sub "arn:aws:iam::${Account}:root"',
+  "{ Ref: Reader }",
+];
+
+const TERRAFORM_UNKNOWNS = [
+  "var.reader",
+  "local.reader",
+  "module.ci.role_arn",
+  "aws_iam_role.ci.arn",
+  "aws_iam_role.ci[0].arn",
+  "each.value",
+  'format("arn:aws:iam::%s:root", var.account)',
+  'var.prod ? "a" : "b"',
+  "[for a in var.accounts : a][0]",
+  '"arn:aws:iam::${var.account}:root"',
+  '"%{if var.prod}a%{else}b%{endif}"',
+  'lookup(var.map, "k")',
+  "try(var.reader, null)",
+];
+
+const yaml = (u: string) => registryPolicyStack(`          - Sid: Pull
+            Effect: Allow
+            Principal: { AWS: ${u} }
+            Action: [ecr:BatchGetImage]
+            Resource: ${u}
+            Condition: { StringEquals: { "aws:PrincipalOrgID": ${u} } }
+`, "Parameters:\n  Reader: { Type: String }\n");
+
+const terraform = (u: string) => `variable "reader" {
+  default = "arn:aws:iam::111122223333:*"
+}
+
+resource "aws_ecr_registry_policy" "this" {
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid       = "Pull"
+      Effect    = "Allow"
+      Principal = { AWS = ${u} }
+      Action    = ["ecr:BatchGetImage"]
+      Resource  = ${u}
+      Condition = { StringEquals = { "aws:PrincipalOrgID" = ${u} } }
+    }]
+  })
+}
+`;
+
+/** Interpolations inside JSON written as a string: a heredoc, a quoted string, and Terraform's JSON syntax. */
+const interpolatedJson = (u: string) => `{"Version": "2012-10-17", "Statement": [{"Sid": "Pull", "Effect": "Allow", "Principal": {"AWS": "${u}"}, "Action": "ecr:BatchGetImage", "Resource": "arn:aws:ecr:${u}:444455556666:repository/*", "Condition": {"StringEquals": {"aws:PrincipalOrgID": "${u}"}}}]}`;
+const INTERPOLATIONS = ["${var.account}", "${local.region}", "%{if var.prod}us-east-1%{endif}", "${jsonencode(var.x)}"];
+
+describe("unknown values", () => {
+  it("never produce an error, in any host, whatever makes them unknown", async () => {
+    const files: Record<string, string> = {
+      ".ecrlintrc.json": JSON.stringify({ registries: [{ files: ["**"], account: "444455556666", region: "us-west-2" }] }),
+    };
+    YAML_UNKNOWNS.forEach((u, i) => (files[`yaml/${i}.yaml`] = yaml(u)));
+    TERRAFORM_UNKNOWNS.forEach((u, i) => (files[`tf/${i}.tf`] = terraform(u)));
+    INTERPOLATIONS.forEach((u, i) => {
+      const json = interpolatedJson(u);
+      files[`heredoc/${i}.tf`] = `resource "aws_ecr_registry_policy" "h" {\n  policy = <<-EOT\n    ${json}\n  EOT\n}\n`;
+      files[`quoted/${i}.tf`] = `resource "aws_ecr_registry_policy" "q" {\n  policy = ${JSON.stringify(json)}\n}\n`;
+      files[`json/${i}.tf.json`] = JSON.stringify({ resource: { aws_ecr_registry_policy: { j: { policy: json } } } }, null, 2);
+    });
+    const dir = fileTree(files);
+    const rules = Object.fromEntries(Object.keys(describeRules()).map((id) => [id.slice("@ecrlint/".length), "error" as const]));
+    const report = await lint({ cwd: dir, patterns: ["."], rules, reportUnusedDisableDirectives: "off" });
+    const linted = report.results.map((r) => r.filePath).sort();
+    expect(linted).toEqual(Object.keys(files).filter((f) => f !== ".ecrlintrc.json").map((f) => join(dir, f)).sort());
+    const findings = report.results.flatMap((r) => r.messages.map((m) => `${r.filePath.slice(dir.length + 1)}:${m.line}:${m.column} ${m.ruleId} ${m.message}`));
+    expect(findings).toEqual([]);
+    // ESLint with every rule on reads the same files and finds nothing either.
+    const all = Object.fromEntries(Object.keys(describeRules()).map((id) => [id, "error" as const]));
+    const eslint = new ESLint({ cwd: dir, overrideConfigFile: true, overrideConfig: [...(plugin.configs.recommended as Linter.Config[]), { rules: all }] });
+    const results = await eslint.lintFiles(["."]);
+    expect(results.map((r) => r.filePath).filter((f) => !f.endsWith(".ecrlintrc.json")).sort()).toEqual(linted);
+    expect(results.flatMap((r) => r.messages.map((m) => `${r.filePath.slice(dir.length + 1)}:${m.line}:${m.column} ${m.ruleId} ${m.message}`))).toEqual([]);
+  });
+});

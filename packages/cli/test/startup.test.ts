@@ -1,0 +1,50 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { binPath, fileTree, runNode, tempDir } from "./helpers.js";
+
+/**
+ * A one-file run (a pre-commit hook) loads what linting that file needs, nothing more. CommonJS modules land in
+ * require's cache however they were imported, so a preloaded script lists them when the process exits.
+ */
+function loadedModules(dir: string, args: string[]): Promise<{ code: number | null; stdout: string; modules: string[] }> {
+  const probe = join(tempDir("ecrlint-probe-"), "probe.cjs");
+  writeFileSync(probe, `process.on("exit", () => process.stderr.write("\\nMODULES " + JSON.stringify(Object.keys(require("node:module")._cache)) + "\\n"));\n`);
+  return runNode(["--require", probe, binPath, ...args], { cwd: dir }).then(({ code, stdout, stderr }) => ({
+    code,
+    stdout,
+    modules: JSON.parse(/MODULES (.*)/.exec(stderr)![1]!) as string[],
+  }));
+}
+
+const policy = {
+  Version: "2012-10-17",
+  Statement: [{ Sid: "Pull", Effect: "Allow", Principal: { AWS: "arn:aws:iam::444455556666:root" }, Action: "ecr:BatchGetImage", Resource: "arn:aws:ecr:us-west-2:111122223333:repository/app" }],
+};
+const config = { registries: [{ files: ["**"], account: "111122223333", region: "us-west-2" }] };
+
+describe("what a run loads", () => {
+  it("linting one policy file compiles no schema and loads no comment parser", async () => {
+    const dir = fileTree({ ".ecrlintrc.json": config, "registry-policy.json": { ...policy, Statement: [{ ...policy.Statement[0], Effect: "Alow" }] } });
+    const run = await loadedModules(dir, ["registry-policy.json"]);
+    // The run did lint: valid-policy's precompiled validator reported the Effect, the config was validated.
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain("valid-policy");
+    expect(run.modules.filter((m) => /[/\\]ajv[/\\]dist[/\\](ajv|core|compile)/.test(m))).toEqual([]);
+    expect(run.modules.filter((m) => m.includes("plugin-kit") || m.includes("levn"))).toEqual([]);
+  });
+
+  it("loads ajv for a rule given options, and ESLint's comment parser for a file with comments, and still checks them", async () => {
+    const dir = fileTree({
+      ".ecrlintrc.json": { ...config, rules: { "no-external-principal": ["error", { allowAccounts: "not a list" }] } },
+      "registry-policy.json": policy,
+    });
+    const bad = await loadedModules(dir, ["registry-policy.json"]);
+    expect(bad.code).toBe(2);
+    expect(bad.modules.some((m) => /[/\\]ajv[/\\]dist[/\\]ajv\.js$/.test(m))).toBe(true);
+    const commented = fileTree({ ".ecrlintrc.json": config, "registry-policy.jsonc": `/* eslint @ecrlint/no-such-rule: "off" */\n${JSON.stringify(policy)}` });
+    const run = await loadedModules(commented, ["registry-policy.jsonc"]);
+    expect(run.stdout).toContain("Definition for rule '@ecrlint/no-such-rule' was not found");
+    expect(run.modules.some((m) => m.includes("plugin-kit"))).toBe(true);
+  });
+});

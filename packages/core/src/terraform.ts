@@ -1,0 +1,420 @@
+import { partitionOfRegion } from "./partitions.js";
+import type { JsonExpression, JsonNode, JsonObject, JsonProgram, JsonProperty, ParseResult, SourceLocation } from "./parse.js";
+import { markUnknown, setForeignHost, setStringOffsets, setValuePieces, setVerbatimString, type ForeignHost, type HostString, type ValuePiece, type ValueReader } from "./model/values.js";
+import { isUnknownValue } from "./model/values.js";
+import { hostComment, lineIndex, setParents, type HostComment } from "./yaml.js";
+import type { RegistryContext } from "./config/registry.js";
+import { MAX_HCL_DEPTH, readHclTree, type CstNode as TsNode } from "./terraform-cst.js";
+
+export { isTerraformParserLoaded, loadTerraformParser } from "./terraform-cst.js";
+
+const blocksByProgram = new WeakMap<object, TerraformBlock[]>();
+
+/** The blocks of a tree {@link parseTerraformText} gave (what the ESLint front end reads documents from). */
+export function terraformBlocksOf(ast: object): TerraformBlock[] | undefined {
+  return blocksByProgram.get(ast);
+}
+
+/** `.tf` files (HCL2). */
+export function isTerraformFile(filePath: string | undefined): boolean {
+  return filePath !== undefined && /\.tf$/i.test(filePath);
+}
+
+/** The data sources whose attributes are the module's registry: the Region, the account and the partition. */
+function dataSourceValue(reference: string, registry: RegistryContext | undefined): string | undefined {
+  const m = /^data\.(aws_region|aws_caller_identity|aws_partition)\.[A-Za-z_][\w-]*\.(name|region|account_id|partition|dns_suffix)$/.exec(reference.replace(/\s+/g, ""));
+  if (!m) return undefined;
+  const partition = registry?.partition ?? (registry?.region ? partitionOfRegion(registry.region) : undefined);
+  if (m[1] === "aws_region" && (m[2] === "name" || m[2] === "region")) return registry?.region;
+  if (m[1] === "aws_caller_identity" && m[2] === "account_id") return registry?.account;
+  if (m[1] === "aws_partition" && m[2] === "partition") return partition;
+  if (m[1] === "aws_partition" && m[2] === "dns_suffix") return partition === undefined ? undefined : partition === "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com";
+  return undefined;
+}
+
+const HCL_ESCAPES: Record<string, string> = { n: "\n", r: "\r", t: "\t", '"': '"', "\\": "\\" };
+
+/** A Terraform file read into JSON-shaped nodes, with what the document readers need. */
+export interface TerraformTree {
+  ast: JsonProgram;
+  /** `resource "aws_ecr_*"` and `data "aws_iam_policy_document"` blocks, in order. */
+  blocks: TerraformBlock[];
+}
+
+export interface TerraformBlock {
+  kind: "resource" | "data";
+  type: string;
+  name: string;
+  /** The block's attributes and nested blocks (as lists of objects), keyed by their Terraform names. */
+  body: JsonObject;
+}
+
+/**
+ * Parses HCL2 into JSON-shaped nodes in the file's coordinates: objects and tuples of `jsonencode`, strings
+ * (quoted and heredoc) with their interpolations, and the attributes and nested blocks of each block. A reference
+ * to `data.aws_region.*.name`/`.region`, `data.aws_caller_identity.*.account_id` or `data.aws_partition.*.partition`
+ * is the registry's value; every other expression (variables, locals, module outputs, resources, functions other
+ * than `jsonencode`, conditionals, `for`) is an unknown value. A variable's default is not used: `-var`, tfvars and
+ * the module's callers override it, so it does not say what is deployed. Never throws.
+ */
+export function parseTerraformText(text: string, registry: RegistryContext | undefined): ParseResult & { tree?: TerraformTree } {
+  const root = readHclTree(text);
+  if (typeof root === "string") return { ok: false, error: { message: `Parsing error: ${root}`, line: 1, column: 1 } };
+  const position = lineIndex(text);
+  const loc = (start: number, end: number): SourceLocation => ({ start: position(start), end: position(end) });
+  if (root.hasError) {
+    const error = findError(root);
+    const at = position(error?.startIndex ?? 0);
+    if (error?.tooDeep) return { ok: false, error: { message: `Parsing error: HCL nested more than ${MAX_HCL_DEPTH} levels deep`, line: at.line, column: at.column + 1 } };
+    return { ok: false, error: { message: `Parsing error: HCL syntax error near "${text.slice(error?.startIndex ?? 0, (error?.startIndex ?? 0) + 20).split("\n")[0]}"`, line: at.line, column: at.column + 1 } };
+  }
+  const strings: ForeignHost["strings"] = [];
+  const unknownRanges: [number, number][] = [];
+  const literal = (value: unknown, start: number, end: number): JsonExpression =>
+    ({ type: "JSONLiteral", value, raw: text.slice(start, end), range: [start, end], loc: loc(start, end) }) as unknown as JsonExpression;
+  const unknownOf = (node: TsNode): JsonExpression => {
+    const out = literal(`\${${node.text.replace(/\s+/g, " ")}}`, node.startIndex, node.endIndex);
+    markUnknown(out);
+    unknownRanges.push([node.startIndex, node.endIndex]);
+    return out;
+  };
+  const property = (key: JsonExpression, value: JsonExpression, start = key.range[0], end = value.range[1]): JsonProperty =>
+    ({ type: "JSONProperty", key, value, kind: "init", computed: false, method: false, shorthand: false, range: [start, end], loc: loc(start, end) }) as unknown as JsonProperty;
+  const object = (properties: JsonProperty[], start: number, end: number): JsonObject =>
+    ({ type: "JSONObjectExpression", properties, range: [start, end], loc: loc(start, end) }) as unknown as JsonObject;
+  const array = (elements: JsonExpression[], start: number, end: number): JsonExpression =>
+    ({ type: "JSONArrayExpression", elements, range: [start, end], loc: loc(start, end) }) as unknown as JsonExpression;
+
+  /** A quoted or heredoc template: its value, each character's offset, and the verbatim runs. */
+  const template = (node: TsNode, contentStart: number, contentEnd: number, escapes: boolean): JsonExpression => {
+    const interpolations = node.namedChildren.filter((c): c is TsNode => c !== null && (c.type === "template_interpolation" || c.type === "template_directive"));
+    let value = "";
+    const offsets: number[] = [];
+    const pieces: ValuePiece[] = [];
+    let unknown = false;
+    let runStart = -1;
+    let runValueStart = 0;
+    let runVerbatim = true;
+    const closeRun = (at: number) => {
+      if (runStart < 0) return;
+      const runValue = value.slice(runValueStart);
+      const piece: ValuePiece = { start: runValueStart, end: value.length };
+      if (runVerbatim && !runValue.includes("\n") && runValue.length > 0) {
+        const run = literal(runValue, runStart, at);
+        setVerbatimString(run, { start: runStart, style: "hcl-quoted" });
+        if (escapes) strings.push({ value: runValue, start: runStart, end: at, outer: [runStart, at], style: "hcl-quoted" });
+        piece.literal = run;
+        piece.literalStart = 0;
+      }
+      pieces.push(piece);
+      runStart = -1;
+    };
+    let i = contentStart;
+    while (i < contentEnd) {
+      const interpolation = interpolations.find((n) => n.startIndex === i);
+      if (interpolation) {
+        closeRun(i);
+        const inner = interpolation.namedChildren.find((c) => c?.type === "expression");
+        const resolved = interpolation.type === "template_interpolation" && inner ? dataSourceValue(inner.text, registry) : undefined;
+        const part = resolved ?? `\${${(inner?.text ?? interpolation.text).replace(/\s+/g, " ")}}`;
+        if (resolved === undefined) {
+          unknown = true;
+          unknownRanges.push([interpolation.startIndex, interpolation.endIndex]);
+        }
+        pieces.push({ start: value.length, end: value.length + part.length });
+        for (let k = 0; k < part.length; k++) offsets.push(interpolation.startIndex);
+        value += part;
+        i = interpolation.endIndex;
+        continue;
+      }
+      if (runStart < 0) {
+        runStart = i;
+        runValueStart = value.length;
+        runVerbatim = true;
+      }
+      const ch = text[i]!;
+      if ((ch === "$" || ch === "%") && text[i + 1] === ch && text[i + 2] === "{") {
+        offsets.push(i, i + 2);
+        value += `${ch}{`;
+        runVerbatim = false;
+        i += 3;
+      } else if (escapes && ch === "\\") {
+        const next = text[i + 1] ?? "";
+        runVerbatim = false;
+        if (next === "u" || next === "U") {
+          const digits = next === "u" ? 4 : 8;
+          const code = parseInt(text.slice(i + 2, i + 2 + digits), 16);
+          const decoded = Number.isFinite(code) ? String.fromCodePoint(code) : "";
+          for (let k = 0; k < decoded.length; k++) offsets.push(i);
+          value += decoded;
+          i += 2 + digits;
+        } else {
+          offsets.push(i);
+          value += HCL_ESCAPES[next] ?? next;
+          i += 2;
+        }
+      } else {
+        offsets.push(i);
+        value += ch;
+        i++;
+      }
+    }
+    closeRun(i);
+    offsets.push(contentEnd);
+    const out = literal(value, node.startIndex, node.endIndex);
+    if (unknown) markUnknown(out);
+    setStringOffsets(out, { text: value, offsets });
+    const only = pieces.length === 1 ? pieces[0]!.literal : undefined;
+    if (only && escapes) {
+      setVerbatimString(out, { start: contentStart, style: "hcl-quoted" });
+      const last = strings[strings.length - 1]!;
+      last.outer = [node.startIndex, node.endIndex];
+    } else if (pieces.length > 1 || unknown) setValuePieces(out, pieces);
+    return out;
+  };
+
+  const convert = (node: TsNode | null | undefined): JsonExpression => {
+    if (!node) return literal(null, 0, 0);
+    switch (node.type) {
+      case "expression":
+      case "literal_value":
+      case "collection_value":
+      case "template_expr":
+        return node.namedChildCount === 1 ? convert(node.namedChild(0)) : unknownOf(node);
+      case "numeric_lit":
+        return literal(Number(node.text), node.startIndex, node.endIndex);
+      case "bool_lit":
+        return literal(node.text === "true", node.startIndex, node.endIndex);
+      case "null_lit":
+        return literal(null, node.startIndex, node.endIndex);
+      case "string_lit":
+      case "quoted_template":
+        return template(node, node.startIndex + 1, node.endIndex - 1, true);
+      case "heredoc_template": {
+        const start = text.indexOf("\n", node.startIndex) + 1;
+        const closing = node.namedChildren.filter((c) => c?.type === "heredoc_identifier").pop();
+        const end = closing ? text.lastIndexOf("\n", closing.startIndex) + 1 : node.endIndex;
+        // `<<-` strips indentation, which moves characters off their columns: such a heredoc is read, never fixed.
+        return template(node, start, Math.max(start, end), false);
+      }
+      case "object": {
+        const properties = node.namedChildren
+          .filter((c): c is TsNode => c?.type === "object_elem")
+          .map((elem) => {
+            const [keyNode, valueNode] = elem.namedChildren.filter((c): c is TsNode => c?.type === "expression");
+            const keyText = keyNode?.namedChild(0)?.type === "variable_expr" ? keyNode.text : undefined;
+            const key = keyText !== undefined ? literal(keyText, keyNode!.startIndex, keyNode!.endIndex) : convert(keyNode);
+            return property(key, convert(valueNode));
+          });
+        return object(properties, node.startIndex, node.endIndex);
+      }
+      case "tuple":
+        return array(
+          node.namedChildren.filter((c): c is TsNode => c?.type === "expression").map(convert),
+          node.startIndex,
+          node.endIndex,
+        );
+      case "function_call": {
+        const name = node.namedChild(0)?.text;
+        const args = node.namedChildren.find((c) => c?.type === "function_arguments");
+        const first = args?.namedChildren.find((c) => c?.type === "expression");
+        if (name === "jsonencode" && first) return convert(first);
+        const out = unknownOf(node);
+        (out as unknown as { call?: { name: string; args: JsonExpression[] } }).call = {
+          name: name ?? "",
+          args: (args?.namedChildren ?? []).filter((c): c is TsNode => c?.type === "expression").map(convert),
+        };
+        return out;
+      }
+      default:
+        return unknownOf(node);
+    }
+  };
+
+  /** A block's body: attributes as properties, nested blocks as lists of objects under their type. */
+  const body = (node: TsNode | undefined, start: number, end: number): JsonObject => {
+    const properties: JsonProperty[] = [];
+    const nested = new Map<string, { key: JsonExpression; items: JsonExpression[] }>();
+    for (const child of node?.namedChildren ?? []) {
+      if (child?.type === "attribute") {
+        const id = child.namedChild(0)!;
+        properties.push(property(literal(id.text, id.startIndex, id.endIndex), convert(child.namedChildren.find((c) => c?.type === "expression"))));
+      } else if (child?.type === "block") {
+        const id = child.namedChild(0)!;
+        const inner = child.namedChildren.find((c) => c?.type === "body") ?? undefined;
+        const item = body(inner, child.startIndex, child.endIndex);
+        const entry = nested.get(id.text) ?? { key: literal(id.text, id.startIndex, id.endIndex), items: [] };
+        entry.items.push(item);
+        nested.set(id.text, entry);
+      }
+    }
+    for (const { key, items } of nested.values()) properties.push(property(key, array(items, items[0]!.range[0], items[items.length - 1]!.range[1])));
+    properties.sort((a, b) => a.range[0] - b.range[0]);
+    return object(properties, start, end);
+  };
+
+  const blocks: TerraformBlock[] = [];
+  const topBody = root.namedChildren.find((c) => c?.type === "body");
+  const bodies: JsonProperty[] = [];
+  for (const block of topBody?.namedChildren ?? []) {
+    if (block?.type !== "block") continue;
+    const kind = block.namedChild(0)?.text;
+    if (kind !== "resource" && kind !== "data") continue;
+    const labels = block.namedChildren.filter((c): c is TsNode => c?.type === "string_lit").map((c) => c.text.slice(1, -1));
+    const [type, name] = labels;
+    if (!type || !name || !(type.startsWith("aws_ecr_") || type === "aws_iam_policy_document")) continue;
+    const inner = block.namedChildren.find((c) => c?.type === "body") ?? undefined;
+    const converted = body(inner, block.startIndex, block.endIndex);
+    blocks.push({ kind, type, name, body: converted });
+    const id = block.namedChild(0)!;
+    bodies.push(property(literal(`${kind}.${type}.${name}`, id.startIndex, id.endIndex), converted, block.startIndex, block.endIndex));
+  }
+  const expression = object(bodies, 0, text.length);
+  const statement = { type: "JSONExpressionStatement", expression, range: expression.range, loc: expression.loc };
+  const program = { type: "Program", body: [statement], comments: hclComments(root, text, position), tokens: [], range: [0, text.length], loc: loc(0, text.length) } as unknown as JsonProgram;
+  setParents(program as unknown as JsonNode, undefined);
+  setForeignHost(program, { syntax: "hcl", strings, unknownRanges });
+  blocksByProgram.set(program, blocks);
+  return { ok: true, ast: program, tree: { ast: program, blocks } };
+}
+
+/**
+ * The comments of an HCL file in ESTree's shape, so that `eslint-disable` directives work as in JSON: `#` and `//`
+ * are line comments, `/* *\/` block comments (which may also hold `/* eslint … *\/` rule settings).
+ */
+function hclComments(root: TsNode, text: string, position: (offset: number) => { line: number; column: number }): HostComment[] {
+  return root.comments.map((node) => {
+    // tree-sitter-hcl ends a line comment after its newline; ESLint's end before it.
+    const raw = text.slice(node.startIndex, node.endIndex);
+    const end = node.startIndex + raw.replace(/\r?\n$/, "").length;
+    if (raw.startsWith("/*")) return hostComment(text, position, node.startIndex, end, "Block", 2, 2);
+    return hostComment(text, position, node.startIndex, end, "Line", raw.startsWith("#") ? 1 : 2);
+  });
+}
+
+function findError(node: TsNode): TsNode | undefined {
+  if (node.type === "ERROR" || node.isMissing || node.tooDeep) return node;
+  for (const child of node.children) {
+    if (child.hasError) return findError(child) ?? child;
+  }
+  return undefined;
+}
+
+/** Terraform values: strings are what the converter assembled; unknown parts were marked while converting. */
+export const terraformValues: ValueReader = {
+  language: "Terraform",
+  string(node: JsonExpression): HostString | undefined {
+    if (node.type === "JSONLiteral" && typeof node.value === "string") return { value: node.value, unknown: isUnknownValue(node) };
+    return undefined;
+  },
+  isExpression: () => false,
+};
+
+/** `.tf.json` files (Terraform's JSON syntax, which `cdktf synth` writes). */
+export function isTerraformJsonFile(filePath: string | undefined): boolean {
+  return filePath !== undefined && /\.tf\.json$/i.test(filePath);
+}
+
+/** Nested blocks that Terraform's JSON syntax lets a file write as one object instead of a list of them. */
+const JSON_BLOCKS = new Set(["replication_configuration", "rule", "destination", "repository_filter", "statement", "principals", "not_principals", "condition"]);
+
+/**
+ * The `resource` and `data` blocks of a `.tf.json` file, read from the JSON tree in place: a string with `${…}` is a
+ * template whose data-source references resolve to the registry and whose other parts are unknown (the node's value
+ * becomes what the template stands for); a nested block written as one object is read as a list of one.
+ */
+export function terraformJsonBlocks(ast: JsonProgram, registry: RegistryContext | undefined): TerraformBlock[] {
+  const root = ast.body[0]?.expression;
+  const blocks: TerraformBlock[] = [];
+  if (root?.type !== "JSONObjectExpression") return blocks;
+  const name = (p: JsonProperty) => (p.key.type === "JSONIdentifier" ? p.key.name : String(p.key.value));
+  const unknownRanges: [number, number][] = [];
+  const resolve = (node: JsonNode) => {
+    if (node.type === "JSONLiteral" && typeof node.value === "string" && /[$%]\{/.test(node.value)) {
+      let unknown = false;
+      // `${…}` and `%{…}` are Terraform's; `$${` and `%%{` are their escapes, the literal `${` and `%{`.
+      const value = node.value.replace(/([$%])\1\{/g, "\u0000$1").replace(/[$%]\{([^}]*)\}/g, (whole, inner: string) => {
+        const known = whole.startsWith("$") ? dataSourceValue(inner.trim(), registry) : undefined;
+        if (known === undefined) unknown = true;
+        return known ?? whole;
+      });
+      (node as { value: unknown }).value = value.replace(/\u0000([$%])/g, "$1{");
+      if (unknown) {
+        markUnknown(node);
+        // Where the interpolations are written, for a policy string read as JSON (see hosts.ts): in the raw text.
+        for (const m of node.raw.matchAll(/(?<![$%])[$%]\{[^}]*\}/g)) unknownRanges.push([node.range[0] + m.index, node.range[0] + m.index + m[0].length]);
+      }
+      return;
+    }
+    if (node.type === "JSONObjectExpression") {
+      for (const p of node.properties) {
+        resolve(p.value);
+        if (JSON_BLOCKS.has(name(p)) && p.value.type === "JSONObjectExpression") {
+          const item = p.value;
+          const list = { type: "JSONArrayExpression", elements: [item], range: item.range, loc: item.loc, parent: p } as unknown as JsonExpression;
+          (item as { parent?: unknown }).parent = list;
+          (p as { value: JsonExpression }).value = list;
+        }
+      }
+    } else if (node.type === "JSONArrayExpression") for (const e of node.elements) if (e) resolve(e);
+  };
+  for (const section of root.properties) {
+    const kind = name(section);
+    if ((kind !== "resource" && kind !== "data") || section.value.type !== "JSONObjectExpression") continue;
+    for (const typeProperty of section.value.properties) {
+      const type = name(typeProperty);
+      if (!(type.startsWith("aws_ecr_") || type === "aws_iam_policy_document") || typeProperty.value.type !== "JSONObjectExpression") continue;
+      for (const instance of typeProperty.value.properties) {
+        const bodies = instance.value.type === "JSONArrayExpression" ? instance.value.elements : [instance.value];
+        for (const body of bodies) {
+          if (body?.type !== "JSONObjectExpression") continue;
+          resolve(body);
+          blocks.push({ kind, type, name: name(instance), body });
+        }
+      }
+    }
+  }
+  setForeignHost(ast, { syntax: "hcl", strings: [], unknownRanges });
+  return blocks;
+}
+
+/** A policy file that a Terraform resource reads with `file()` or `templatefile()`. */
+export interface TerraformFileReference {
+  /** Absolute path of the referenced file. */
+  path: string;
+  kind: "registry-policy" | "repository-policy";
+  /** The `.tf` file and resource that reference it, for `--print-config`. */
+  from: string;
+  /** True for `templatefile()`: the file is a template, linted only when it has no `${…}` or `%{…}` of its own. */
+  template: boolean;
+}
+
+const POLICY_ARGUMENTS: Record<string, { argument: string; kind: "registry-policy" | "repository-policy" }> = {
+  aws_ecr_registry_policy: { argument: "policy", kind: "registry-policy" },
+  aws_ecr_repository_policy: { argument: "policy", kind: "repository-policy" },
+  aws_ecr_repository_creation_template: { argument: "repository_policy", kind: "repository-policy" },
+};
+
+/**
+ * The policy files a `.tf` file's ECR resources read: `policy = file("${path.module}/registry-policy.json")` or
+ * `templatefile(…)`, with the path resolved from the module's directory (`path.module`, or a relative path). A path
+ * built from anything else (a variable) is unknown and not followed.
+ */
+export function terraformFileReferences(text: string, filePath: string, join: (dir: string, path: string) => string, dirname: (path: string) => string): TerraformFileReference[] {
+  if (!/\b(?:template)?file\s*\(/.test(text)) return [];
+  const parsed = parseTerraformText(text, undefined);
+  if (!parsed.ok || !parsed.tree) return [];
+  const out: TerraformFileReference[] = [];
+  for (const block of parsed.tree.blocks) {
+    const spec = block.kind === "resource" ? POLICY_ARGUMENTS[block.type] : undefined;
+    const property = spec && block.body.properties.find((p) => p.key.type === "JSONLiteral" && p.key.value === spec.argument);
+    const call = (property?.value as { call?: { name: string; args: JsonExpression[] } } | undefined)?.call;
+    if (!spec || !call || (call.name !== "file" && call.name !== "templatefile")) continue;
+    const arg = call.args[0];
+    if (arg?.type !== "JSONLiteral" || typeof arg.value !== "string") continue;
+    const path = arg.value.replace(/^\$\{path\.module\}\/?/, "");
+    if (path.includes("${")) continue;
+    out.push({ path: join(dirname(filePath), path), kind: spec.kind, from: `${block.type}.${block.name} in ${filePath}`, template: call.name === "templatefile" });
+  }
+  return out;
+}

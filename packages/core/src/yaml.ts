@@ -1,0 +1,245 @@
+import { isAlias, isMap, isScalar, isSeq, parseDocument, Parser as YamlCstParser, Scalar, type Document, type Node as YamlNode } from "yaml";
+import type { JsonExpression, JsonNode, JsonProgram, ParseResult, SourceLocation } from "./parse.js";
+import { setForeignHost, setStringOffsets, setVerbatimString, type ForeignHost, type VerbatimString } from "./model/values.js";
+
+/**
+ * The short-form tags of CloudFormation YAML and the intrinsic function each stands for. `!Condition` is a
+ * condition reference inside `!And`/`!Or`/`!Not`/`!If`.
+ */
+const SHORT_FORMS: Record<string, string> = {
+  "!Ref": "Ref",
+  "!Condition": "Condition",
+  "!Sub": "Fn::Sub",
+  "!GetAtt": "Fn::GetAtt",
+  "!Join": "Fn::Join",
+  "!If": "Fn::If",
+  "!Select": "Fn::Select",
+  "!ImportValue": "Fn::ImportValue",
+  "!FindInMap": "Fn::FindInMap",
+  "!Split": "Fn::Split",
+  "!Base64": "Fn::Base64",
+  "!GetAZs": "Fn::GetAZs",
+  "!Cidr": "Fn::Cidr",
+  "!Length": "Fn::Length",
+  "!ToJsonString": "Fn::ToJsonString",
+  "!Transform": "Fn::Transform",
+  "!Equals": "Fn::Equals",
+  "!And": "Fn::And",
+  "!Or": "Fn::Or",
+  "!Not": "Fn::Not",
+};
+
+/** Line starts of a text, to turn offsets into ESTree positions (1-based lines, 0-based columns). */
+export function lineIndex(text: string): (offset: number) => { line: number; column: number } {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) if (text[i] === "\n") starts.push(i + 1);
+  return (offset) => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - starts[lo]! };
+  };
+}
+
+/**
+ * A YAML block scalar (`|`, `>`) written with one value character per source character (a literal block, or a
+ * folded block whose lines do not fold): the value's characters and their host offsets, or undefined.
+ */
+function blockOffsets(text: string, scalar: Scalar, start: number, end: number): { text: string; offsets: number[] } | undefined {
+  if (scalar.type !== "BLOCK_LITERAL" || typeof scalar.value !== "string") return undefined;
+  const source = text.slice(start, end);
+  const headerEnd = source.indexOf("\n");
+  if (headerEnd < 0) return undefined;
+  const lines: { offset: number; line: string }[] = [];
+  let offset = start + headerEnd + 1;
+  for (const line of source.slice(headerEnd + 1).split("\n")) {
+    lines.push({ offset, line });
+    offset += line.length + 1;
+  }
+  const indent = Math.min(...lines.filter((l) => l.line.trim() !== "").map((l) => l.line.length - l.line.trimStart().length));
+  if (!Number.isFinite(indent)) return undefined;
+  let value = "";
+  const offsets: number[] = [];
+  for (const { offset: at, line } of lines) {
+    const content = line.slice(indent);
+    for (let i = 0; i < content.length; i++) offsets.push(at + indent + i);
+    offsets.push(at + Math.max(line.length, indent));
+    value += content + "\n";
+  }
+  if (!value.startsWith(scalar.value)) return undefined;
+  const used = offsets.slice(0, scalar.value.length);
+  used.push(offsets[scalar.value.length] ?? end);
+  return { text: scalar.value, offsets: used };
+}
+
+/**
+ * Reads YAML (a CloudFormation template) into the tree that jsonc-eslint-parser would give for the same data, in the
+ * YAML file's coordinates, so that the model, the CloudFormation value reader and the rules work on it unchanged:
+ * a short-form tag (`!Sub "…"`) becomes the one-key object of its long form (`{"Fn::Sub": "…"}`), whose key is the
+ * tag. Parsing is the `yaml` library's (YAML 1.2 core schema, so `on`, `yes` and `2012-10-17` stay strings). Never
+ * throws.
+ */
+class AliasExpansion extends Error {
+  constructor(readonly offset: number) {
+    super("alias expansion");
+  }
+}
+
+export function parseYamlText(text: string): ParseResult {
+  let doc: Document.Parsed;
+  try {
+    doc = parseDocument(text, { keepSourceTokens: false, uniqueKeys: false, strict: false, schema: "core", prettyErrors: false });
+  } catch (error) {
+    const reason = error instanceof RangeError ? "YAML nested too deeply to read" : (error as Error).message;
+    return { ok: false, error: { message: `Parsing error: ${reason}`, line: 1, column: 1 } };
+  }
+  const position = lineIndex(text);
+  if (doc.errors.length) {
+    const error = doc.errors[0]!;
+    const at = position(error.pos[0]);
+    // The yaml library's own recursion gives out on thousands of nested flow collections: say what that means.
+    const reason = /Maximum call stack/.test(error.message) ? "YAML nested too deeply to read" : error.message.split("\n")[0];
+    return { ok: false, error: { message: `Parsing error: ${reason}`, line: at.line, column: at.column + 1 } };
+  }
+  const loc = (start: number, end: number): SourceLocation => ({ start: position(start), end: position(end) });
+  const strings: ForeignHost["strings"] = [];
+  const trimEnd = (end: number) => {
+    while (end > 0 && /\s/.test(text[end - 1]!)) end--;
+    return end;
+  };
+
+  const literal = (value: unknown, start: number, end: number): JsonExpression =>
+    ({ type: "JSONLiteral", value, raw: text.slice(start, end), range: [start, end], loc: loc(start, end) }) as unknown as JsonExpression;
+
+  // Every node of the text is converted once; more than that comes from aliases expanding aliases (ten anchors of
+  // ten aliases each are 10^10 nodes). CloudFormation refuses aliases; `aws cloudformation package` expands them,
+  // so a template may have some, but not that many.
+  let budget = text.length + 1000;
+  const convert = (node: YamlNode | null | undefined, fallback: number, depth: number): JsonExpression => {
+    if (!node || depth > 200) return literal(null, fallback, fallback);
+    if (--budget < 0) throw new AliasExpansion(node.range?.[0] ?? fallback);
+    if (isAlias(node)) return convert(node.resolve(doc) as YamlNode | undefined, node.range?.[0] ?? fallback, depth + 1);
+    const [start, , nodeEnd] = node.range ?? [fallback, fallback, fallback];
+    const end = trimEnd(Math.max(start, nodeEnd));
+    let out: JsonExpression;
+    if (isMap(node)) {
+      const properties = node.items.flatMap((pair) => {
+        const key = pair.key as YamlNode | null;
+        if (!isScalar(key) || !key.range) return [];
+        const keyNode = literal(key.value === null ? "" : String(key.value), key.range[0], key.range[1]);
+        const value = convert(pair.value as YamlNode | null, key.range[1], depth + 1);
+        const property = { type: "JSONProperty", key: keyNode, value, kind: "init", computed: false, method: false, shorthand: false, range: [key.range[0], value.range[1]], loc: loc(key.range[0], value.range[1]) };
+        return [property];
+      });
+      out = { type: "JSONObjectExpression", properties, range: [start, end], loc: loc(start, end) } as unknown as JsonExpression;
+    } else if (isSeq(node)) {
+      const elements = node.items.map((item) => convert(item as YamlNode, start, depth + 1));
+      out = { type: "JSONArrayExpression", elements, range: [start, end], loc: loc(start, end) } as unknown as JsonExpression;
+    } else if (isScalar(node)) {
+      const valueEnd = node.range?.[1] ?? end;
+      const value = node.value;
+      out = literal(typeof value === "number" || typeof value === "boolean" || typeof value === "string" || value === null ? value : String(value), start, valueEnd);
+      if (typeof value === "string") markString(out, node, start, valueEnd);
+    } else {
+      out = literal(null, start, end);
+    }
+    const tag = node.tag;
+    const name = tag ? SHORT_FORMS[tag] : undefined;
+    if (!name) return out;
+    // The tag is written just before the node (`!Sub "…"`): the key of the long form sits on it.
+    const tagStart = text.lastIndexOf(tag!, out.range[0]);
+    const keyStart = tagStart >= 0 ? tagStart : out.range[0];
+    const key = literal(name, keyStart, keyStart + (tagStart >= 0 ? tag!.length : 0));
+    const property = { type: "JSONProperty", key, value: out, kind: "init", computed: false, method: false, shorthand: false, range: [keyStart, out.range[1]], loc: loc(keyStart, out.range[1]) };
+    return { type: "JSONObjectExpression", properties: [property], range: [keyStart, out.range[1]], loc: loc(keyStart, out.range[1]) } as unknown as JsonExpression;
+  };
+
+  const markString = (node: JsonExpression, scalar: Scalar, start: number, end: number) => {
+    const value = scalar.value as string;
+    const source = text.slice(start, end);
+    let verbatim: VerbatimString | undefined;
+    if (scalar.type === "PLAIN" && source === value && !value.includes("\n")) verbatim = { start, style: "yaml-plain" };
+    else if (scalar.type === "QUOTE_DOUBLE" && source.slice(1, -1) === value && !/[\n\\]/.test(source)) verbatim = { start: start + 1, style: "yaml-double" };
+    else if (scalar.type === "QUOTE_SINGLE" && source.slice(1, -1) === value && !/[\n']/.test(value)) verbatim = { start: start + 1, style: "yaml-single" };
+    if (verbatim) {
+      setVerbatimString(node, verbatim);
+      setStringOffsets(node, { text: value, offsets: Array.from({ length: value.length + 1 }, (_, i) => verbatim!.start + i) });
+      strings.push({ value, start: verbatim.start, end: verbatim.start + value.length, outer: [start, end], style: verbatim.style });
+      return;
+    }
+    const block = blockOffsets(text, scalar, start, end);
+    if (block) setStringOffsets(node, block);
+  };
+
+  const contents = doc.contents as YamlNode | null;
+  let expression: JsonExpression;
+  try {
+    expression = convert(contents, 0, 0);
+  } catch (error) {
+    if (!(error instanceof AliasExpansion)) throw error;
+    const at = position(error.offset);
+    return { ok: false, error: { message: "Parsing error: YAML aliases expand to more nodes than the file holds characters (CloudFormation does not allow aliases in templates)", line: at.line, column: at.column + 1 } };
+  }
+  const statement = { type: "JSONExpressionStatement", expression, range: expression.range, loc: expression.loc };
+  const program = { type: "Program", body: [statement], comments: yamlComments(text), tokens: [], range: [0, text.length], loc: loc(0, text.length) } as unknown as JsonProgram;
+  setParents(program as unknown as JsonNode, undefined);
+  setForeignHost(program, { syntax: "yaml", strings });
+  return { ok: true, ast: program };
+}
+
+/** A comment in ESTree's shape (what ESLint and the runner read `eslint-disable` directives from). */
+export interface HostComment {
+  type: "Line" | "Block";
+  value: string;
+  range: [number, number];
+  loc: SourceLocation;
+}
+
+/** The comment `text.slice(start, end)`, whose value is what follows its `prefix` characters (and precedes `suffix`). */
+export function hostComment(text: string, position: (offset: number) => { line: number; column: number }, start: number, end: number, type: HostComment["type"], prefix: number, suffix = 0): HostComment {
+  return { type, value: text.slice(start + prefix, end - suffix), range: [start, end], loc: { start: position(start), end: position(end) } };
+}
+
+/**
+ * The `#` comments of a YAML text, as yaml-eslint-parser gives them to ESLint (type `Line`, the text after `#`), read
+ * from the `yaml` library's concrete syntax tree, which keeps each comment's offset. A `#` inside a scalar is not one.
+ */
+export function yamlComments(text: string): HostComment[] {
+  const position = lineIndex(text);
+  const out: HostComment[] = [];
+  const seen = new Set<object>();
+  const walk = (value: unknown): void => {
+    if (value === null || typeof value !== "object" || seen.has(value)) return;
+    seen.add(value);
+    const token = value as { type?: unknown; offset?: unknown; source?: unknown };
+    if (token.type === "comment" && typeof token.offset === "number" && typeof token.source === "string") {
+      out.push(hostComment(text, position, token.offset, token.offset + token.source.length, "Line", 1));
+      return;
+    }
+    for (const child of Array.isArray(value) ? value : Object.values(value)) walk(child);
+  };
+  for (const token of new YamlCstParser().parse(text)) walk(token);
+  return out.sort((a, b) => a.range[0] - b.range[0]);
+}
+
+/** Sets `parent` on every node, as the JSON parser does. */
+export function setParents(node: JsonNode, parent: JsonNode | undefined): void {
+  (node as { parent?: JsonNode }).parent = parent;
+  for (const [key, child] of Object.entries(node)) {
+    if (key === "parent" || key === "loc" || key === "range") continue;
+    if (Array.isArray(child)) {
+      for (const c of child) if (c && typeof c === "object" && "type" in c) setParents(c as JsonNode, node);
+    } else if (child && typeof child === "object" && "type" in child) setParents(child as JsonNode, node);
+  }
+}
+
+/** True for a YAML file name (`.yaml`, `.yml`) or a CloudFormation `.template` that is not JSON. */
+export function isYamlFile(filePath: string | undefined, text: string): boolean {
+  if (!filePath) return false;
+  if (/\.ya?ml$/i.test(filePath)) return true;
+  return /\.template$/i.test(filePath) && !/^\s*[{[]/.test(text);
+}

@@ -1,0 +1,69 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { hostEdit, isUnknownValue, loadTerraformParser, readEcrFile, type PolicyFile, type RegistryContext } from "../src/index.js";
+import { walkNodes } from "../src/embedded-json.js";
+
+const registry: RegistryContext = { source: "config", account: "444455556666", region: "us-west-2", partition: "aws" };
+
+beforeAll(async () => {
+  await loadTerraformParser();
+});
+
+function documentsOf(text: string, options: { registry?: RegistryContext } = { registry }): PolicyFile[] {
+  const reading = readEcrFile(text, { filePath: "main.tf", ...options });
+  if (reading.status !== "ours") throw new Error(`expected documents, got ${reading.status}`);
+  return reading.documents;
+}
+
+const registryPolicy = (statement: string) => `resource "aws_ecr_registry_policy" "this" {\n  policy = jsonencode({\n    Statement = [{\n${statement}\n    }]\n  })\n}\n`;
+
+/** Every string of a policy document, with whether it is unknown. */
+function strings(doc: PolicyFile): [string, boolean][] {
+  return [...walkNodes(doc.root)].flatMap((n) => (n.type === "JSONLiteral" && typeof n.value === "string" && n !== (n as { parent?: { key?: unknown } }).parent?.key ? [[n.value, isUnknownValue(n)] as [string, boolean]] : []));
+}
+
+describe("Terraform files", () => {
+  it("are skipped by their text when they name no aws_ecr_ resource, before any parse", () => {
+    expect(readEcrFile('resource "aws_s3_bucket" "b" {\n', { filePath: "s3.tf" }).status).toBe("not-ours");
+  });
+
+  it("resolve the Region, account and partition data sources to the registry, and nothing else", () => {
+    const [doc] = documentsOf(registryPolicy('      Resource = "arn:${data.aws_partition.current.partition}:ecr:${data.aws_region.current.region}:${data.aws_caller_identity.current.account_id}:repository/*"'));
+    expect(strings(doc!)).toEqual([["arn:aws:ecr:us-west-2:444455556666:repository/*", false]]);
+    const [unknownRegistry] = documentsOf(registryPolicy('      Resource = "arn:aws:ecr:${data.aws_region.current.name}:1:repository/*"'), {});
+    expect(strings(unknownRegistry!)).toEqual([["arn:aws:ecr:${data.aws_region.current.name}:1:repository/*", true]]);
+  });
+
+  it("make every other construct an unknown value: variables (defaults included), locals, modules, resources, functions, conditionals, for", () => {
+    const unknowns = [
+      "var.account",
+      "local.arn",
+      "module.ci.role_arn",
+      "aws_iam_role.ci.arn",
+      'format("arn:aws:iam::%s:root", var.account)',
+      'var.prod ? "a" : "b"',
+      "[for a in var.accounts : a][0]",
+      '"arn:aws:iam::${var.account}:root"',
+      '"${local.prefix}/*"',
+      'lookup(var.map, "k")',
+    ];
+    const text = `variable "account" {\n  default = "111122223333"\n}\n${registryPolicy(unknowns.map((u, i) => `      K${i} = ${u}`).join("\n"))}`;
+    const [doc] = documentsOf(text);
+    const values = strings(doc!);
+    expect(values).toHaveLength(unknowns.length);
+    expect(values.every(([, unknown]) => unknown)).toBe(true);
+  });
+
+  it("read heredoc and quoted JSON at their places in the file, and fix only a verbatim quoted string", () => {
+    const text = 'resource "aws_ecr_repository_policy" "a" {\n  policy = "{\\"Statement\\": []}"\n}\nresource "aws_ecr_registry_policy" "b" {\n  policy = <<EOT\n{"Statement": [{"Resource": "arn:aws:ecr:us-east-1:1:repository/*"}]}\nEOT\n}\n';
+    const [quoted, heredoc] = documentsOf(text);
+    expect(quoted!.root.loc.start).toEqual({ line: 2, column: 12 });
+    expect(heredoc!.root.loc.start).toEqual({ line: 6, column: 0 });
+    const at = text.indexOf("us-east-1");
+    expect(hostEdit(heredoc!, { range: [at, at + 9], text: "us-west-2" })).toBeUndefined();
+    const [doc] = documentsOf(registryPolicy('      Resource = "arn:aws:ecr:us-east-1:1:repository/*"'));
+    const source = registryPolicy('      Resource = "arn:aws:ecr:us-east-1:1:repository/*"');
+    const region = source.indexOf("us-east-1");
+    expect(hostEdit(doc!, { range: [region, region + 9], text: "us-west-2" })).toEqual({ range: [region, region + 9], text: "us-west-2" });
+    expect(hostEdit(doc!, { range: [region, region + 9], text: "${x}" })).toBeUndefined();
+  });
+});

@@ -1,0 +1,25 @@
+import * as yamlEslint from "yaml-eslint-parser";
+import { emptyProgram, MAX_PARSED_CHARACTERS, parsingError, tooLarge, utf16Problem } from "./parser.js";
+
+/**
+ * The plugin's parser for YAML: `yaml-eslint-parser`, the one `eslint-plugin-yml` users already have, so that its
+ * rules and ours can share `**\/*.yaml` (ESLint gives a file one parser, and this one's tree is yaml-eslint-parser's
+ * own). The rules read a CloudFormation template from the text with the same YAML library as the runner (see
+ * file-context.ts); only templates with `AWS::ECR::*` resources are ours. Three guards: YAML that does not parse is
+ * a parsing error only when it names an `AWS::ECR::` type, so that a Helm template or a broken workflow elsewhere in
+ * the repository is not reported by this plugin; text over 5 MB is not parsed; UTF-16 is named as such.
+ */
+export const yamlParser = {
+  meta: { name: "@ecrlint/eslint-plugin/yaml-parser", version: yamlEslint.meta.version },
+  parseForESLint(code: string, options?: Parameters<typeof yamlEslint.parseForESLint>[1]) {
+    if (code.length > MAX_PARSED_CHARACTERS) return { ast: emptyProgram(code), visitorKeys: yamlEslint.VisitorKeys, services: { isYAML: true, ecrlintSkipped: tooLarge(code) } };
+    const utf16 = utf16Problem(code);
+    if (utf16) throw parsingError(utf16);
+    try {
+      return yamlEslint.parseForESLint(code, options);
+    } catch (error) {
+      if (code.includes("AWS::ECR::")) throw error;
+      return { ast: emptyProgram(code), visitorKeys: yamlEslint.VisitorKeys, services: { isYAML: true } };
+    }
+  },
+};
