@@ -143,6 +143,16 @@ function round(label) {
   const ruleTotal = [...ruleTime.values()].reduce((n, t) => n + t, 0);
   const shares = [...ruleTime].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([id, t]) => `${id} ${((t / ruleTotal) * 100).toFixed(0)}%`);
   console.log(`  rule time: ${shares.join(", ")}`);
+  // A rule that could not judge a statement says "Inconclusive:": on realistic policies that is noise, not an answer.
+  const inconclusive = new Map();
+  let inconclusiveFiles = 0;
+  for (const lines of findings) {
+    const hits = lines.split("\n").filter((line) => line.includes(" Inconclusive: "));
+    if (hits.length) inconclusiveFiles++;
+    for (const line of hits) inconclusive.set(line.split(" ")[0], (inconclusive.get(line.split(" ")[0]) ?? 0) + 1);
+  }
+  const byRule = [...inconclusive].map(([id, n]) => `${id.replace("@ecrlint/", "")} ${n}`).join(", ");
+  console.log(`  inconclusive findings: ${[...inconclusive.values()].reduce((n, k) => n + k, 0)} in ${inconclusiveFiles} of ${files.length} files${byRule ? ` (${byRule})` : ""}`);
   if (before && after) {
     const { queries: q0, searches: s0 } = before;
     const { queries: q1, searches: s1 } = after;

@@ -3,7 +3,8 @@ import { PARTITIONS } from "../partitions.js";
 import { withStatements, type CompiledCondition, type CompiledPolicy, type CompiledStatement } from "./compile.js";
 import { conditionHolds, coversAction, failsWithoutKeys, NO_CONTEXT } from "./evaluate.js";
 import { DEFAULT_ANALYSIS_STEPS, TOO_COMPLEX, WorkBudget } from "./budget.js";
-import { parseCaller, principalAccount } from "./principal.js";
+import { resourcePatternsOverlap } from "./match.js";
+import { parseCaller, principalAccount, type PrincipalEntry } from "./principal.js";
 import { conditionGlobs, EmptyQueryError, queryPolicy } from "./query.js";
 import type { ContextValue, PrincipalKind, QueryWitness } from "./types.js";
 import { alt, ANY_CHAR, classWitnesses, cls, DIGIT, lit, plus, repeat, seq, star, type GlobSpec, type Shape } from "./witness.js";
@@ -303,7 +304,7 @@ interface Settings {
  * (optionally) a named value. Settings under which every condition on the key comes out alike are one case: only
  * what the conditions tell apart is combined (a key read through a policy variable elsewhere is kept whole).
  */
-function settingsFor(statements: readonly CompiledStatement[], trust: Trust, taken: ReadonlySet<string>, budget: WorkBudget): Settings {
+function settingsFor(statements: readonly CompiledStatement[], trust: Trust, taken: ReadonlySet<string>, budget: WorkBudget, known: Map<string, KeySettings>): Settings {
   const used = new Map<string, { text: string; conditions: CompiledCondition[] }>();
   const variables = new Set<string>();
   for (const s of statements) {
@@ -319,23 +320,44 @@ function settingsFor(statements: readonly CompiledStatement[], trust: Trust, tak
   const insiderOrgs = trust.tryNamedValues ? trust.orgs : new Set([...trust.orgs, ...orgsNamedIn(statements)]);
   const choices: [string, Setting[]][] = [];
   for (const [key, { text: keyText, conditions }] of used) {
-    const kind = PINNING_KEYS.get(key)!;
-    const settings: Setting[] = [];
-    if (kind === "false") settings.push({ absent: false, value: "false" });
-    else {
-      settings.push({ absent: true });
-      if (kind !== "absent-only") {
-        settings.push({ absent: false, value: freshValue(kind, taken) });
-        settings.push(...patternValues(kind, conditions, insiderGlobs(kind, trust.accounts, insiderOrgs, conditions), budget, reasons, keyText));
-        if (trust.tryNamedValues) {
-          const values = conditions.flatMap((c) => c.values.map((t) => t.source));
-          for (const v of untrustedNamedValues(kind, values, trust)) settings.push({ absent: false, value: v, shown: `${keyText} = ${typeof v === "string" ? v : v.join(", ")}` });
-        }
-      }
+    const whole = variables.has(key) || conditions.some((c) => c.values.some((t) => !t.isStatic));
+    // What the settings of a key depend on: the same conditions on it in another Allow's search get the same ones.
+    const id = JSON.stringify([keyText, whole, [...insiderOrgs].sort(), conditions.map((c) => [c.operatorText, c.values.map((t) => t.source)])]);
+    let entry = known.get(id);
+    if (!entry) {
+      const own: string[] = [];
+      entry = { settings: keySettings(key, keyText, conditions, whole, trust, insiderOrgs, taken, budget, own), reasons: own };
+      // A search cut short by the budget is not an answer to share.
+      if (!budget.exhausted) known.set(id, entry);
     }
-    choices.push([keyText, variables.has(key) || conditions.some((c) => c.values.some((t) => !t.isStatic)) ? settings : distinctSettings(key, conditions, settings)]);
+    reasons.push(...entry.reasons);
+    choices.push([keyText, entry.settings]);
   }
   return { choices, total: choices.reduce((n, [, s]) => n * s.length, 1), reasons };
+}
+
+/** The settings of one pinning key, and why they may not cover every case. */
+interface KeySettings {
+  settings: Setting[];
+  reasons: string[];
+}
+
+function keySettings(key: string, keyText: string, conditions: CompiledCondition[], whole: boolean, trust: Trust, insiderOrgs: ReadonlySet<string>, taken: ReadonlySet<string>, budget: WorkBudget, reasons: string[]): Setting[] {
+  const kind = PINNING_KEYS.get(key)!;
+  const settings: Setting[] = [];
+  if (kind === "false") settings.push({ absent: false, value: "false" });
+  else {
+    settings.push({ absent: true });
+    if (kind !== "absent-only") {
+      settings.push({ absent: false, value: freshValue(kind, taken) });
+      settings.push(...patternValues(kind, conditions, insiderGlobs(kind, trust.accounts, insiderOrgs, conditions), budget, reasons, keyText));
+      if (trust.tryNamedValues) {
+        const values = conditions.flatMap((c) => c.values.map((t) => t.source));
+        for (const v of untrustedNamedValues(kind, values, trust)) settings.push({ absent: false, value: v, shown: `${keyText} = ${typeof v === "string" ? v : v.join(", ")}` });
+      }
+    }
+  }
+  return whole ? settings : distinctSettings(key, conditions, settings);
 }
 
 /** One setting per way the conditions on `key` come out (the first, so absent and fresh values before named ones). */
@@ -379,7 +401,42 @@ function actionClasses(allow: CompiledStatement, denies: readonly CompiledStatem
  */
 function denialsOf(allow: CompiledStatement, denies: readonly CompiledStatement[], trust: Trust): CompiledStatement[] {
   const actions = ecrCatalog().actions.map((a) => a.name.toLowerCase()).filter((a) => coversAction(allow, a));
-  return denies.filter((d) => d.defects.length === 0 && !namesInsidersOnly(d, trust) && actions.some((a) => coversAction(d, a)));
+  return denies.filter((d) => d.defects.length === 0 && !namesInsidersOnly(d, trust) && actions.some((a) => coversAction(d, a)) && resourcesMayMeet(allow, d) && principalsMayMeet(allow, d));
+}
+
+/**
+ * Whether some caller can match a Principal entry of both statements: a Deny of other accounts' principals cannot
+ * cancel the Allow, whatever its conditions. An account, a user or role in it, or an IAM or STS ARN in it matches
+ * only callers of that account; a service, federated or canonical-user value only that caller (REFERENCE §6).
+ * Kept whenever it cannot be told (NotPrincipal, `*`, an ARN with no account).
+ */
+function principalsMayMeet(allow: CompiledStatement, deny: CompiledStatement): boolean {
+  const a = allow.principal;
+  const d = deny.principal;
+  if (!a || !d || a.negated || d.negated) return true;
+  return a.entries.some((x) => d.entries.some((y) => entriesMayMeet(x, y)));
+}
+
+function entriesMayMeet(x: PrincipalEntry, y: PrincipalEntry): boolean {
+  if (x.kind === "any" || y.kind === "any") return true;
+  if (x.kind === "never" || y.kind === "never") return false;
+  if (x.kind === "value" || y.kind === "value") return x.kind === "value" && y.kind === "value" && x.callerKind === y.callerKind && x.value === y.value;
+  const accountOf = (e: PrincipalEntry & { kind: "account" | "named" | "exact-arn" }) => (e.kind === "exact-arn" ? principalAccount(e.arn) : e.account);
+  const ax = accountOf(x);
+  const ay = accountOf(y);
+  return ax === undefined || ay === undefined || ax === ay;
+}
+
+/**
+ * Whether some resource can match a Resource pattern of both statements. A Deny whose repositories the Allow never
+ * names cannot cancel it, so neither its keys nor its patterns need to join the Allow's search. Kept whenever it
+ * cannot be told (NotResource, no Resource, policy variables).
+ */
+function resourcesMayMeet(allow: CompiledStatement, deny: CompiledStatement): boolean {
+  const a = allow.resource;
+  const d = deny.resource;
+  if (!a || !d || a.negated || d.negated || ![...a.patterns, ...d.patterns].every((t) => t.isStatic)) return true;
+  return a.patterns.some((x) => d.patterns.some((y) => resourcePatternsOverlap(x.source, y.source)));
 }
 
 /**
@@ -443,6 +500,7 @@ export function searchOutsiderAccess(policy: CompiledPolicy, query: OutsiderQuer
   const taken = policyStrings(policy);
   const denies = policy.statements.filter((s) => s.effect === "Deny");
   const search: OutsiderSearch = { found: [], tooComplex: [], inconclusive: [] };
+  const known = new Map<string, KeySettings>();
   for (const allow of policy.statements) {
     if (allow.effect !== "Allow" || allow.defects.length > 0 || namesInsidersOnly(allow, trust)) continue;
     if (budget.exhausted) {
@@ -450,7 +508,7 @@ export function searchOutsiderAccess(policy: CompiledPolicy, query: OutsiderQuer
       continue;
     }
     const against = denialsOf(allow, denies, trust);
-    const settings = settingsFor([allow, ...against], trust, taken, budget);
+    const settings = settingsFor([allow, ...against], trust, taken, budget, known);
     const grant = withStatements(policy, (s) => s === allow || against.includes(s));
     const outcome = searchGrant(grant, allow, actionClasses(allow, against), settings, { kinds, excludeAccounts: [...trust.accounts] }, budget);
     if (outcome.access) search.found.push(outcome.access);

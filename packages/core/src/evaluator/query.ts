@@ -10,7 +10,7 @@ import type { ContextValue, Decision, EvaluationRequest, PolicyQuery, PrincipalS
 import { DEFAULT_ANALYSIS_STEPS, TOO_COMPLEX, WorkBudget } from "./budget.js";
 import { KeptMap } from "./kept-map.js";
 import { policyKey } from "./policy-key.js";
-import { alt, classWitnesses, forgetSearches, keptSearchCounts, cls, type ClassWitness, DIGIT, lit, plus, repeat, seq, star, ANY_CHAR, type GlobSpec, type Shape } from "./witness.js";
+import { alt, classWitnesses, forgetSearches, keptSearchCounts, payFor, recordSearches, unpaidCost, type KeptSearch, cls, type ClassWitness, DIGIT, lit, plus, repeat, seq, star, ANY_CHAR, type GlobSpec, type Shape } from "./witness.js";
 
 export interface QueryOptions {
   /** Cap on concrete requests tried; beyond it the answer is inconclusive. */
@@ -351,8 +351,8 @@ function resourceShape(policy: CompiledPolicy, globs: readonly GlobSpec[], resou
 interface ResourceSpace {
   values: string[];
   complete: boolean;
-  /** Steps its search spent (set by the query that computed it). */
-  cost: number;
+  /** The class searches it used, each at what it costs on its own (set by the query that computed it). */
+  searches: ReadonlyMap<string, KeptSearch>;
 }
 
 /**
@@ -362,7 +362,7 @@ interface ResourceSpace {
  */
 function resourceSpace(policy: CompiledPolicy, action: string, resourcePrefix: string | undefined, lookup: Lookup, limits: SearchLimits, wildcardKeys?: ReadonlySet<string>): ResourceSpace {
   const catalogAction = findEcrAction(action);
-  if (catalogAction && catalogAction.resourceTypes.length === 0) return { values: ["*"], complete: true, cost: 0 };
+  if (catalogAction && catalogAction.resourceTypes.length === 0) return { values: ["*"], complete: true, searches: new Map() };
   const globs: GlobSpec[] = [];
   for (const s of policy.statements) {
     for (const t of s.resource?.patterns ?? []) {
@@ -372,11 +372,11 @@ function resourceSpace(policy: CompiledPolicy, action: string, resourcePrefix: s
   }
   if (!catalogAction) {
     const r = classWitnesses({ shape: ANY_VALUE, globs, ...limits });
-    return { values: r.witnesses.map((w) => w.value), complete: r.complete, cost: 0 };
+    return { values: r.witnesses.map((w) => w.value), complete: r.complete, searches: new Map() };
   }
   const { shape, prefix, base } = resourceShape(policy, globs, resourcePrefix);
   const r = classWitnesses({ shape, ...(prefix ? { prefix } : {}), globs: [...globs, minNameLength(base)], ...limits });
-  return { values: r.witnesses.filter((w) => w.matches[w.matches.length - 1]).map((w) => w.value), complete: r.complete, cost: 0 };
+  return { values: r.witnesses.filter((w) => w.matches[w.matches.length - 1]).map((w) => w.value), complete: r.complete, searches: new Map() };
 }
 
 /**
@@ -768,14 +768,15 @@ export function queryPolicy(policy: CompiledPolicy | unknown, query: PolicyQuery
   queryCounts.run++;
   const spaces: SpaceUse = { used: new Map(), computedCost: 0 };
   const before = budget.steps;
-  let outcome: KeptQuery["outcome"];
-  try {
-    outcome = { found: runQuery(compiled, query, prepared, { ...options, budget }, spaces) };
-  } catch (error) {
-    if (!(error instanceof EmptyQueryError) || budget.exhausted) throw error;
-    outcome = { empty: error.message };
-  }
-  if (!budget.exhausted) keptQueries.set(key, { outcome, ownCost: budget.steps - before - spaces.computedCost, spaces: spaces.used });
+  const { value: outcome, record } = recordSearches(budget, (): KeptQuery["outcome"] => {
+    try {
+      return { found: runQuery(compiled, query, prepared, { ...options, budget }, spaces) };
+    } catch (error) {
+      if (!(error instanceof EmptyQueryError) || budget.exhausted) throw error;
+      return { empty: error.message };
+    }
+  });
+  if (!budget.exhausted) keptQueries.set(key, { outcome, ownCost: budget.steps - before - spaces.computedCost - record.charged, searches: record.used, spaces: spaces.used });
   if ("empty" in outcome) throw new EmptyQueryError(outcome.empty);
   return resultOf(compiled, outcome.found);
 }
@@ -820,8 +821,10 @@ interface FoundRequests {
 
 interface KeptQuery {
   outcome: { found: FoundRequests } | { empty: string };
-  /** Steps spent outside the resource spaces' searches. */
+  /** Steps spent outside class searches (evaluations). */
   ownCost: number;
+  /** The class searches it asked for outside the resource spaces, each at what it costs on its own. */
+  searches: ReadonlyMap<string, KeptSearch>;
   spaces: Map<string, ResourceSpace>;
 }
 
@@ -837,11 +840,18 @@ function answerKept(compiled: CompiledPolicy, kept: KeptQuery, budget: WorkBudge
   const own = resourceSpacesOf(compiled);
   // Past this size a policy's spaces are dropped mid-run; rather than follow that, run the query.
   if (own.size + kept.spaces.size > 2_000) return undefined;
-  let charge = kept.ownCost;
-  for (const [k, space] of kept.spaces) if (!own.has(k)) charge += space.cost;
+  // What a run would be charged here: its evaluations, and the searches this budget has not paid for yet.
+  const counted = new Set<string>();
+  let charge = kept.ownCost + unpaidCost(budget, kept.searches, counted);
+  for (const [k, space] of kept.spaces) if (!own.has(k)) charge += unpaidCost(budget, space.searches, counted);
   if (budget.exhausted || budget.steps + charge > budget.limit) return undefined;
   budget.spend(charge);
-  for (const [k, space] of kept.spaces) if (!own.has(k)) own.set(k, space);
+  payFor(budget, kept.searches);
+  for (const [k, space] of kept.spaces) {
+    if (own.has(k)) continue;
+    payFor(budget, space.searches);
+    own.set(k, space);
+  }
   if ("empty" in kept.outcome) throw new EmptyQueryError(kept.outcome.empty);
   return resultOf(compiled, { ...kept.outcome.found, result: { ...kept.outcome.found.result, steps: charge } });
 }
@@ -1017,12 +1027,14 @@ function runQuery(compiled: CompiledPolicy, query: PolicyQuery, prepared: Prepar
     if (!resourceOmitted) return [query.resource!];
     let space = resourceCache.get(cacheKey);
     if (!space) {
-      const before = budget.steps;
-      space = resourceSpace(relevant, query.action, query.resourcePrefix, lookup, limits, wildcardKeys);
-      space.cost = budget.steps - before;
-      spaces.computedCost += space.cost;
-      if (resourceCache.size > 2_000) resourceCache.clear();
-      resourceCache.set(cacheKey, space);
+      const { value, record } = recordSearches(budget, () => resourceSpace(relevant, query.action, query.resourcePrefix, lookup, limits, wildcardKeys));
+      space = { ...value, searches: record.used };
+      spaces.computedCost += record.charged;
+      // A split cut short by the budget is no answer to keep.
+      if (!budget.exhausted) {
+        if (resourceCache.size > 2_000) resourceCache.clear();
+        resourceCache.set(cacheKey, space);
+      }
     }
     if (!spaces.used.has(cacheKey)) spaces.used.set(cacheKey, space);
     if (!space.complete) gathered.reasons.push("too many resource patterns to split into cases");

@@ -395,7 +395,7 @@ export function forgetSearches(): void {
   searches.clear();
 }
 
-interface KeptSearch {
+export interface KeptSearch {
   result: WitnessResult;
   /** Steps the search spent: what a later identical search is charged, so that keeping it changes no answer. */
   cost: number;
@@ -405,12 +405,77 @@ interface KeptSearch {
 const searches = new KeptMap<KeptSearch>(10_000);
 
 /**
+ * The searches one budget has paid for, by key. A budget is one analysis (an outsider search, a replication
+ * question); a search it already paid for is the same work again, so it answers from it at no charge, however many
+ * of the analysis's queries need it. The charge of an analysis therefore depends only on its own questions, never on
+ * what another analysis kept.
+ */
+const paidBy = new WeakMap<WorkBudget, Map<string, KeptSearch>>();
+
+/** The searches a piece of work used (each at what it costs on its own), and the steps they were charged there. */
+export interface SearchRecord {
+  used: Map<string, KeptSearch>;
+  charged: number;
+}
+
+/** Records being written per budget, innermost last: a search is noted in the innermost only. */
+const recordsOf = new WeakMap<WorkBudget, SearchRecord[]>();
+
+/** Runs `work`, noting the class searches it asks for under `budget` (not those of work recorded inside it). */
+export function recordSearches<T>(budget: WorkBudget, work: () => T): { value: T; record: SearchRecord } {
+  const record: SearchRecord = { used: new Map(), charged: 0 };
+  let stack = recordsOf.get(budget);
+  if (!stack) recordsOf.set(budget, (stack = []));
+  stack.push(record);
+  try {
+    return { value: work(), record };
+  } finally {
+    stack.pop();
+  }
+}
+
+/**
+ * Steps that `used` costs `budget`: the searches it has not paid for and that are not in `counted` (which they
+ * join). What a run of the work that used them would be charged for them now.
+ */
+export function unpaidCost(budget: WorkBudget, used: ReadonlyMap<string, KeptSearch>, counted: Set<string>): number {
+  const paid = paidBy.get(budget);
+  let cost = 0;
+  for (const [key, search] of used) {
+    if (paid?.has(key) || counted.has(key)) continue;
+    counted.add(key);
+    cost += search.cost;
+  }
+  return cost;
+}
+
+/** Marks the searches as paid by `budget` (after it was charged their `unpaidCost`). */
+export function payFor(budget: WorkBudget, used: ReadonlyMap<string, KeptSearch>): void {
+  for (const [key, search] of used) paidSearches(budget).set(key, search);
+}
+
+function paidSearches(budget: WorkBudget): Map<string, KeptSearch> {
+  let paid = paidBy.get(budget);
+  if (!paid) paidBy.set(budget, (paid = new Map()));
+  return paid;
+}
+
+function note(budget: WorkBudget, key: string, search: KeptSearch, charged: number): void {
+  const stack = recordsOf.get(budget);
+  const record = stack?.[stack.length - 1];
+  if (!record) return;
+  record.used.set(key, search);
+  record.charged += charged;
+}
+
+/**
  * One shortest value per class of values that the globs tell apart.
  *
  * The answer depends only on the inputs, so an identical search (another rule, another action class, another
- * statement of the same policy) is answered from the one done before. It is charged the steps that search spent:
- * budgets, and so every "too complex" answer, are the same as if it ran again. A search that ran out of budget is
- * not kept, and one that would not fit in the caller's remaining budget runs again, to stop where it would stop.
+ * statement of the same policy) is answered from the one done before. It is charged the steps that search spent,
+ * once per budget (a budget that already paid for it gets it free, see `paidBy`): budgets, and so every "too
+ * complex" answer, are the same as if it ran again. A search that ran out of budget is not kept, and one that would
+ * not fit in the caller's remaining budget runs again, to stop where it would stop.
  */
 export function classWitnesses(options: WitnessOptions): WitnessResult {
   const maxStates = options.maxStates ?? 50_000;
@@ -418,27 +483,48 @@ export function classWitnesses(options: WitnessOptions): WitnessResult {
   const globKeys = options.globs.map(globKey);
   const key = `${shapeKey(options.shape)}\u0001${options.prefix ?? ""}\u0001${maxStates}\u0001${globKeys.join("\u0001")}`;
   searchCounts.asked++;
+  const paid = paidBy.get(budget)?.get(key);
+  if (paid) {
+    note(budget, key, paid, 0);
+    return paid.result;
+  }
   const kept = searches.get(key);
   if (kept && !budget.exhausted && budget.steps + kept.cost <= budget.limit) {
     budget.spend(kept.cost);
+    paidSearches(budget).set(key, kept);
+    note(budget, key, kept, kept.cost);
     return kept.result;
   }
   searchCounts.run++;
   const before = budget.steps;
   const result = search(options, globKeys, maxStates, budget);
-  if (!result.exhausted) searches.set(key, { result, cost: budget.steps - before });
+  if (!result.exhausted) {
+    const done = { result, cost: budget.steps - before };
+    searches.set(key, done);
+    paidSearches(budget).set(key, done);
+    note(budget, key, done, done.cost);
+  }
   return result;
 }
 
 function search(options: WitnessOptions, globKeys: readonly string[], maxStates: number, budget: WorkBudget): WitnessResult {
   const shape = shapeNfa(options.shape);
   const globs = options.globs.map((g, i) => compileGlobSpec(g, globKeys[i]!));
+  let globSets = globs.map((g) => internGlobSet(g, g.never ? [] : globClose(g, [0])));
+  // The prefix is outside the shape (which describes what follows it); only the globs read it.
+  for (const ch of options.prefix ?? "") {
+    const slot = slotOf(ch);
+    globSets = globs.map((g, i) => globStep(g, globSets[i]!, ch, slot));
+  }
 
-  // Characters outside every glob only differ by the shape's classes, so one representative per class pattern is enough.
+  // Characters outside every glob only differ by the shape's classes, so one representative per class pattern is
+  // enough. A glob's positions never go back, so after the prefix only the tokens from its first position on can
+  // still read a character: a registry's ARN prefix (`arn:aws:ecr:…:repository/`) adds no letters to the alphabet.
   const patternChars = new Set<string>();
   let needColon = false;
-  for (const g of globs) {
-    for (const tok of g.tokens) {
+  for (const [i, g] of globs.entries()) {
+    const from = g.sets.sets[globSets[i]!]![0] ?? g.tokens.length;
+    for (const tok of g.tokens.slice(from)) {
       if (tok.t === "c") {
         patternChars.add(tok.c);
         if (g.ignoreCase) patternChars.add(tok.c.toUpperCase());
@@ -462,12 +548,6 @@ function search(options: WitnessOptions, globKeys: readonly string[], maxStates:
   for (const c of shape.literals) if (!alphabet.includes(c)) alphabet.push(c);
 
   const shapeSet = shapeClose(shape, [shape.start]);
-  let globSets = globs.map((g) => internGlobSet(g, g.never ? [] : globClose(g, [0])));
-  // The prefix is outside the shape (which describes what follows it); only the globs read it.
-  for (const ch of options.prefix ?? "") {
-    const slot = slotOf(ch);
-    globSets = globs.map((g, i) => globStep(g, globSets[i]!, ch, slot));
-  }
   const alphabetSlots = alphabet.map(slotOf);
 
   const witnesses = new Map<string, ClassWitness>();
