@@ -195,6 +195,12 @@ export function summarizeReport(files: readonly DiffFile[]): string {
   return summarizeAccessDiff(all);
 }
 
+/** The summary, saying how many changed files were not compared (a version that does not parse), when some were not. */
+function withUncompared(summary: string, uncompared: number): string {
+  if (uncompared === 0) return summary;
+  return `${summary}; ${uncompared} changed ${uncompared === 1 ? "file" : "files"} not compared (a version does not parse)`;
+}
+
 /** Reads every policy changed since `base` on both sides and diffs its access. */
 export async function diffSince(options: DiffOptions): Promise<DiffReport> {
   const locator = new ConfigLocator();
@@ -222,8 +228,9 @@ export async function diffSince(options: DiffOptions): Promise<DiffReport> {
     schemaVersion: 1,
     base: options.base,
     baseCommit: changed.base,
-    summary: summarizeReport(files),
-    status: files.every((f) => f.documents.every((d) => d.status === "exact")) ? "exact" : "inconclusive",
+    summary: withUncompared(summarizeReport(files), errors.length),
+    // A file that was not compared leaves the report short of exact, whatever the compared ones say.
+    status: errors.length === 0 && files.every((f) => f.documents.every((d) => d.status === "exact")) ? "exact" : "inconclusive",
     files,
     failOn,
     failed: gates.failed,

@@ -300,6 +300,9 @@ describe("ecrlint diff: gates, Not* elements, renames, unreadable versions", () 
     const parsed = report(run.stdout);
     expect(parsed.errors).toEqual([expect.objectContaining({ path: "registry-policy.json", side: "working tree", line: 1 })]);
     expect(parsed.files.map((f) => f.path)).toEqual(["registry-policy-output.json"]);
+    // Someone reading only the summary or the status is not told the change was fully compared.
+    expect(parsed.summary).toMatch(/; 1 changed file not compared \(a version does not parse\)$/);
+    expect(parsed.status).toBe("inconclusive");
     const schema = JSON.parse(readFileSync(join(packageDir, "schema", "diff.json"), "utf8")) as object;
     const validate = new Ajv({ strict: true, allErrors: true }).compile(schema);
     expect(validate(parsed), JSON.stringify(validate.errors)).toBe(true);
