@@ -99,7 +99,8 @@ export interface OutsiderAccess {
   principalValue: string | undefined;
   /**
    * Pinning keys the witness has a value for that the policy names (`aws:PrincipalOrgID = o-partner`) or that one
-   * of its patterns matches (`aws:PrincipalOrgID = o-abcxxxxxxx, which "o-abc*" matches`).
+   * of its patterns matches: for `"o-abc*"`, an org id the search builds from the pattern's prefix, padded to the
+   * length AWS gives org ids, and named with the pattern it matches.
    */
   namedContext: string[];
 }
