@@ -1,26 +1,53 @@
 import { readdirSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
-import { readTextFile, terraformFileReferences, type DeclaredKind, type TerraformFileReference } from "@ecrlint/core";
+import { readTextFile, terraformFileReferences, terraformModuleFacts, type DeclaredKind, type TerraformDataUse, type TerraformFileReference, type TerraformModuleFacts } from "@ecrlint/core";
 
 /** A Terraform file is a few kilobytes; one over the runner's limit is not read here either. */
 const MAX_TERRAFORM_BYTES = 5 * 1024 * 1024;
 
 const tfFilesByDir = new Map<string, string[]>();
 const referencesByTf = new Map<string, TerraformFileReference[]>();
+const factsByFile = new Map<string, TerraformModuleFacts>();
 
-function terraformFilesIn(dir: string): string[] {
-  let files = tfFilesByDir.get(dir);
+/** The `.tf` files of a folder, or with `json` its `.tf.json` files too (every one of them is the module). */
+function terraformFilesIn(dir: string, json = false): string[] {
+  const key = `${json}\0${dir}`;
+  let files = tfFilesByDir.get(key);
   if (!files) {
+    const name = json ? /\.tf(?:\.json)?$/i : /\.tf$/i;
     try {
       files = readdirSync(dir, { withFileTypes: true })
-        .filter((e) => e.isFile() && /\.tf$/i.test(e.name))
-        .map((e) => join(dir, e.name));
+        .filter((e) => e.isFile() && name.test(e.name))
+        .map((e) => join(dir, e.name))
+        .sort();
     } catch {
       files = [];
     }
-    tfFilesByDir.set(dir, files);
+    tfFilesByDir.set(key, files);
   }
   return files;
+}
+
+/**
+ * The resources of the other `.tf` and `.tf.json` files of a file's folder (its Terraform module) that read a
+ * `data "aws_iam_policy_document"` block by name, as the runner gives them: the reader lints the blocks of this file
+ * that they name, as their kinds. Each file is read once per process, and parsed only when a resource of it reads
+ * such a block.
+ */
+export function terraformDataUses(filename: string, cwd: string): TerraformDataUse[] {
+  const uses: TerraformDataUse[] = [];
+  for (const file of terraformFilesIn(dirname(filename), true)) {
+    if (file === filename) continue;
+    const key = `${cwd}\0${file}`;
+    let facts = factsByFile.get(key);
+    if (!facts) {
+      const read = readTextFile(file, { maxBytes: MAX_TERRAFORM_BYTES });
+      facts = read.ok && read.text.includes("aws_ecr_") ? terraformModuleFacts(read.text, relative(cwd, file)) : { uses: [], documents: [] };
+      factsByFile.set(key, facts);
+    }
+    uses.push(...facts.uses);
+  }
+  return uses;
 }
 
 function referencesOf(tfPath: string, cwd: string): TerraformFileReference[] {
