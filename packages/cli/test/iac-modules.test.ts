@@ -2,7 +2,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ESLint, type Linter } from "eslint";
 import { describe, expect, it } from "vitest";
-import plugin from "@ecrlint/eslint-plugin";
+import plugin, { terraformTemplateParser } from "@ecrlint/eslint-plugin";
 import { lint } from "../src/index.js";
 import { fileTree, runBin, tempDir } from "./helpers.js";
 
@@ -44,10 +44,15 @@ const show = (dir: string, results: Shown[]) =>
     .flatMap((r) => r.messages.map((m) => `${r.filePath.slice(dir.length + 1)}:${m.line}:${m.column}-${m.endLine}:${m.endColumn} ${m.ruleId}${m.fatal ? " FATAL" : ""} ${m.message}`))
     .sort();
 
-/** The runner's findings over the tree, after checking that ESLint with the plugin's configs finds the same. */
+/**
+ * The runner's findings over the tree, after checking that ESLint with the plugin's configs finds the same (with a
+ * `.txt` policy file named as the plugin's README shows).
+ */
 async function findings(dir: string): Promise<string[]> {
   const runner = show(dir, (await lint({ cwd: dir })).results);
-  const eslint = new ESLint({ cwd: dir, overrideConfigFile: true, overrideConfig: plugin.configs.recommended as Linter.Config[] });
+  const [json] = plugin.configs.recommended as Linter.Config[];
+  const txt = { files: ["**/*.txt"], plugins: json!.plugins!, languageOptions: { parser: terraformTemplateParser as Linter.Parser }, rules: json!.rules! };
+  const eslint = new ESLint({ cwd: dir, overrideConfigFile: true, overrideConfig: [...(plugin.configs.recommended as Linter.Config[]), txt] });
   expect(show(dir, await eslint.lintFiles(["."]))).toEqual(runner);
   return runner;
 }
@@ -177,5 +182,45 @@ data "aws_iam_policy_document" "merged" {
     expect(await run()).toEqual(["infra/data.tf:5 @ecrlint/no-region-mismatch", "infra/data.tf:8 @ecrlint/valid-principal"]);
     writeFileSync(join(dir, "infra/ecr.tf"), registryPolicy("aws_iam_policy.x.policy"));
     expect(await run()).toEqual([]);
+  });
+});
+
+describe("a file that a resource reads with file() or templatefile(), whatever its extension", () => {
+  it("is linted by ESLint's configs as by the runner: as the resource's kind, a template with interpolations and any other .tpl left alone", async () => {
+    const policy = (region: string) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "Pull", Effect: "Allow", Principal: { AWS: "arn:aws:iam::111122223333:root" }, Action: "ecr:BatchGetImage", Resource: `arn:aws:ecr:${region}:444455556666:repository/*` }] }, null, 2);
+    const dir = fileTree({
+      ".ecrlintrc.json": config,
+      "infra/main.tf": `resource "aws_ecr_registry_policy" "this" {
+  policy = file("\${path.module}/policies/registry.json.tpl")
+}
+
+resource "aws_ecr_repository_policy" "app" {
+  repository = "app"
+  policy     = templatefile("\${path.module}/policies/app.tftpl", {})
+}
+
+resource "aws_ecr_registry_policy" "txt" {
+  policy = file("\${path.module}/policies/other.txt")
+}
+
+resource "aws_ecr_repository_policy" "templated" {
+  repository = "templated"
+  policy     = templatefile("\${path.module}/policies/templated.json.tpl", { region = "us-east-1" })
+}
+`,
+      "infra/policies/registry.json.tpl": policy("us-east-1"),
+      "infra/policies/app.tftpl": policy("us-east-1"),
+      "infra/policies/other.txt": policy("us-east-1"),
+      "infra/policies/templated.json.tpl": policy("${region}"),
+      // Templates no resource reads, which are not JSON: never a parsing error.
+      "charts/values.tpl": "{{ .Values.image }}\n",
+      "infra/unread.tftpl": "%{ for a in accounts }${a}%{ endfor }\n",
+    });
+    expect(brief(await findings(dir))).toEqual([
+      "infra/policies/app.tftpl:11 @ecrlint/no-region-mismatch",
+      "infra/policies/app.tftpl:11 @ecrlint/no-repository-policy-resource",
+      "infra/policies/other.txt:11 @ecrlint/no-region-mismatch",
+      "infra/policies/registry.json.tpl:11 @ecrlint/no-region-mismatch",
+    ]);
   });
 });

@@ -50,12 +50,14 @@ export function terraformDataUses(filename: string, cwd: string): TerraformDataU
   return uses;
 }
 
+/** By working directory too: a reference names its `.tf` file relative to it, in messages. */
 function referencesOf(tfPath: string, cwd: string): TerraformFileReference[] {
-  let refs = referencesByTf.get(tfPath);
+  const key = `${cwd}\0${tfPath}`;
+  let refs = referencesByTf.get(key);
   if (!refs) {
     const read = readTextFile(tfPath, { maxBytes: MAX_TERRAFORM_BYTES });
     refs = read.ok && read.text.includes("aws_ecr_") ? terraformFileReferences(read.text, relative(cwd, tfPath), (d, p) => resolve(cwd, d, p), dirname) : [];
-    referencesByTf.set(tfPath, refs);
+    referencesByTf.set(key, refs);
   }
   return refs;
 }
