@@ -19,7 +19,7 @@ export interface TerraformDataUse {
   /** `policy`, or `repository_policy` of a creation template. */
   argument: string;
   kind: "registry-policy" | "repository-policy";
-  /** The file the resource is written in, as the caller named it (for messages and `--print-config`). */
+  /** The name of the file the resource is written in, in the module's folder (for messages and `--print-config`). */
   file: string;
 }
 
@@ -78,7 +78,8 @@ export function terraformModuleFacts(text: string, filePath: string): TerraformM
     if (!spec || !reference) continue;
     // A block of this file is what Terraform reads; the file's own reader resolves it.
     if (blocks.some((b) => matchesReference(b, reference.name, reference.instance))) continue;
-    facts.uses.push({ data: reference.name, instance: reference.instance, resource: `${block.type}.${block.name}`, argument: spec.argument, kind: spec.kind, file: filePath });
+    const file = filePath.slice(Math.max(filePath.lastIndexOf("/"), filePath.lastIndexOf("\\")) + 1);
+    facts.uses.push({ data: reference.name, instance: reference.instance, resource: `${block.type}.${block.name}`, argument: spec.argument, kind: spec.kind, file });
   }
   return facts;
 }

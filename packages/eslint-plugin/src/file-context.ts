@@ -141,7 +141,7 @@ export function fileContext(context: MinimalContext): FileContext {
       // Terraform's data sources resolve to the registry while the file is read, so it is read again with it.
       const read = foreignHost(ast)?.syntax === "hcl" ? (_: unknown, o: Parameters<typeof readTerraform>[1]) => readTerraform(context.sourceCode.text, o) : readAnyAst;
       // A Terraform file also holds the policy documents that resources in the other files of its module read.
-      const terraformUses = /\.tf(?:\.json)?$/i.test(context.filename) && text.includes("aws_iam_policy_document") ? terraformDataUses(context.filename, context.cwd) : [];
+      const terraformUses = /\.tf(?:\.json)?$/i.test(context.filename) && text.includes("aws_iam_policy_document") ? terraformDataUses(context.filename) : [];
       const reading = read(ast, { filePath: context.filename, registry, ...(declared ? { declaredKind: declared.kind, declaredBy: declared.declaredBy } : {}), ...(terraformUses.length ? { terraformUses } : {}) });
       if (reading.status === "ours") {
         result = { documents: reading.documents, registry, trust: trustFromConfig(config.loaded), configError: undefined, columnsFromOne };

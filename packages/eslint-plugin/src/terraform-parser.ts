@@ -21,7 +21,7 @@ export const terraformParser = {
     if (skipped) return { ast: emptyProgram(code), visitorKeys: VisitorKeys, services: { isTerraform: true, ecrlintSkipped: skipped } };
     const utf16 = utf16Problem(code);
     if (utf16) throw parsingError(utf16);
-    const ours = code.includes("aws_ecr_") || (code.includes("aws_iam_policy_document") && options?.filePath !== undefined && terraformDataUses(options.filePath, process.cwd()).length > 0);
+    const ours = code.includes("aws_ecr_") || (code.includes("aws_iam_policy_document") && options?.filePath !== undefined && terraformDataUses(options.filePath).length > 0);
     const parsed = parseTerraformText(ours ? code : "", undefined);
     if (!parsed.ok) throw Object.assign(parsingError(parsed.error.message.replace(/^Parsing error: /, "")), { lineNumber: parsed.error.line, column: parsed.error.column });
     return { ast: parsed.ast, visitorKeys: VisitorKeys, services: { isTerraform: true } };

@@ -34,16 +34,15 @@ function terraformFilesIn(dir: string, json = false): string[] {
  * that they name, as their kinds. Each file is read once per process, and parsed only when a resource of it reads
  * such a block.
  */
-export function terraformDataUses(filename: string, cwd: string): TerraformDataUse[] {
+export function terraformDataUses(filename: string): TerraformDataUse[] {
   const uses: TerraformDataUse[] = [];
   for (const file of terraformFilesIn(dirname(filename), true)) {
     if (file === filename) continue;
-    const key = `${cwd}\0${file}`;
-    let facts = factsByFile.get(key);
+    let facts = factsByFile.get(file);
     if (!facts) {
       const read = readTextFile(file, { maxBytes: MAX_TERRAFORM_BYTES });
-      facts = read.ok && read.text.includes("aws_ecr_") ? terraformModuleFacts(read.text, relative(cwd, file)) : { uses: [], documents: [] };
-      factsByFile.set(key, facts);
+      facts = read.ok && read.text.includes("aws_ecr_") ? terraformModuleFacts(read.text, file) : { uses: [], documents: [] };
+      factsByFile.set(file, facts);
     }
     uses.push(...facts.uses);
   }

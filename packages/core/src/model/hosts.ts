@@ -334,7 +334,7 @@ export function terraformDocuments(ast: JsonProgram, blocks: TerraformBlock[], u
     const where = `data.aws_iam_policy_document.${data.name}`;
     const key = synthetic<JsonExpression>({ type: "JSONLiteral", value: use.argument, raw: JSON.stringify(use.argument) }, data.body as never);
     const property = synthetic<JsonProperty>({ type: "JSONProperty", key, value: root, kind: "init", computed: false, method: false, shorthand: false, parent: data.body.parent }, data.body as never);
-    const decision: KindDecision = { kind: use.kind, reason: "content", why: `${where}, the ${use.argument} of ${use.resource.replace(".", ' "')}" in ${use.file}` };
+    const decision: KindDecision = { kind: use.kind, reason: "content", why: `the ${use.argument} of ${use.resource.replace(".", ' "')}" in ${use.file}` };
     const document = policyAt(ast, property, use.kind, { type: "terraform", path: where }, decision, terraformValues);
     if (document) documents.push(document);
   }
