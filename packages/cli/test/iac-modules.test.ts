@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ESLint, type Linter } from "eslint";
 import { describe, expect, it } from "vitest";
@@ -85,6 +85,8 @@ describe("a policy document in another file of the Terraform module", () => {
       // A folder whose documents no resource reads: nothing, whatever is in them.
       "modules/c/iam.tf": document("policy"),
       "modules/c/main.tf": `resource "aws_ecr_repository" "app" {\n  name = "app"\n}\n`,
+      // A folder below is another module (Terraform calls it with a `module` block): it does not read c's documents.
+      "modules/c/nested/main.tf": registryPolicy("data.aws_iam_policy_document.policy.json"),
     });
     expect(brief(await findings(dir))).toEqual(["modules/a/iam.tf:5 @ecrlint/no-region-mismatch", "modules/a/iam.tf:8 @ecrlint/valid-principal"]);
   });
@@ -169,6 +171,9 @@ data "aws_iam_policy_document" "merged" {
     expect(run.code).toBe(1);
     const results = JSON.parse(run.stdout) as Shown[];
     expect(brief(show(dir, results))).toEqual(["infra/data.tf:5 @ecrlint/no-region-mismatch"]);
+    // Given on standard input as that file, too: the module's other files are read from disk.
+    const stdin = await runBin(["-f", "json", "--stdin", "--stdin-filename", "infra/data.tf"], { cwd: dir, input: readFileSync(join(dir, "infra/data.tf"), "utf8") });
+    expect(brief(show(dir, JSON.parse(stdin.stdout) as Shown[]))).toEqual(["infra/data.tf:5 @ecrlint/no-region-mismatch"]);
     expect(brief(await findings(dir))).toEqual(["infra/data.tf:5 @ecrlint/no-region-mismatch"]);
   });
 
