@@ -177,6 +177,15 @@ data "aws_iam_policy_document" "merged" {
     expect(brief(await findings(dir))).toEqual(["infra/data.tf:5 @ecrlint/no-region-mismatch"]);
   });
 
+  it("over the size limit is not read for its names: neither front end says anything of it, as of any .tf file without aws_ecr_", async () => {
+    const dir = fileTree({
+      ".ecrlintrc.json": config,
+      "infra/data.tf": `${document("registry")}# ${"x".repeat(5 * 1024 * 1024)}\n`,
+      "infra/ecr.tf": registryPolicy("data.aws_iam_policy_document.registry.json"),
+    });
+    expect(await findings(dir)).toEqual([]);
+  });
+
   it("comes and goes with the resource that reads it in a cached run", async () => {
     const dir = fileTree({ ".ecrlintrc.json": config, "infra/data.tf": document("registry"), "infra/ecr.tf": registryPolicy("aws_iam_policy.x.policy") });
     const cacheLocation = join(tempDir(), "cache");
