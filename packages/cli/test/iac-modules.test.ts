@@ -146,11 +146,46 @@ describe("a policy document in another file of the Terraform module", () => {
     ]);
   });
 
-  it("that is missing, or built from other documents, is unknown: no finding and no error anywhere", async () => {
+  it("built from other documents of its file is read as Terraform merges them: by sid, sources, then its own, then overrides", async () => {
+    const statement = (sid: string, principal: string, region = "us-west-2") => `  statement {
+    sid       = "${sid}"
+    actions   = ["ecr:BatchGetImage"]
+    resources = ["arn:aws:ecr:${region}:444455556666:repository/*"]
+    principals {
+      type        = "AWS"
+      identifiers = ["${principal}"]
+    }
+  }
+`;
+    const iam = `data "aws_iam_policy_document" "base" {
+${statement("Pull", "arn:aws:iam::111122223333:*", "us-east-1")}${statement("Describe", "arn:aws:iam::111122223333:root")}}
+
+data "aws_iam_policy_document" "fix" {
+${statement("Pull", "arn:aws:iam::111122223333:root")}}
+
+data "aws_iam_policy_document" "merged" {
+  source_policy_documents = [data.aws_iam_policy_document.base.json]
+${statement("Extra", "arn:aws:iam::222233334444:*")}}
+
+data "aws_iam_policy_document" "overridden" {
+  source_policy_documents   = [data.aws_iam_policy_document.base.json]
+  override_policy_documents = [data.aws_iam_policy_document.fix.json]
+}
+`;
     const dir = fileTree({
       ".ecrlintrc.json": config,
-      "infra/iam.tf": `${document("base")}\n${document("override")}
-data "aws_iam_policy_document" "merged" {
+      "infra/iam.tf": iam,
+      "infra/ecr.tf": `${registryPolicy("data.aws_iam_policy_document.merged.json", "merged")}\n${registryPolicy("data.aws_iam_policy_document.overridden.json", "overridden")}`,
+    });
+    // "merged" has base's defective Pull and its own Extra; "overridden" has fix's Pull in place of base's, so nothing.
+    expect(brief(await findings(dir))).toEqual(["infra/iam.tf:42 @ecrlint/valid-principal", "infra/iam.tf:5 @ecrlint/no-region-mismatch", "infra/iam.tf:8 @ecrlint/valid-principal"]);
+  });
+
+  it("that is missing, or built from documents of other files, is unknown: no finding and no error anywhere", async () => {
+    const dir = fileTree({
+      ".ecrlintrc.json": config,
+      "infra/iam.tf": `${document("base")}\n${document("override")}`,
+      "infra/merged.tf": `data "aws_iam_policy_document" "merged" {
   source_policy_documents   = [data.aws_iam_policy_document.base.json]
   override_policy_documents = [data.aws_iam_policy_document.override.json]
 }

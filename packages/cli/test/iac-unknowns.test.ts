@@ -82,13 +82,18 @@ const policyDocument = (name: string, extra = "") => `data "aws_iam_policy_docum
 
 /**
  * References to `data "aws_iam_policy_document"` blocks whose policy is unknown: the module's data blocks (in
- * iam.tf) and the reference of the registry policy (in ecr.tf). Merged documents are not followed: what they build
- * depends on Terraform's merging by `sid`, across blocks that may sit in several files.
+ * iam.tf), the reference of the registry policy (in ecr.tf), and a third file of the module when given.
  */
-const POLICY_DOCUMENT_UNKNOWNS: [string, string][] = [
-  [`${policyDocument("base")}\ndata "aws_iam_policy_document" "x" {\n  source_policy_documents = [data.aws_iam_policy_document.base.json]\n}\n`, "data.aws_iam_policy_document.x.json"],
-  [`${policyDocument("base")}\ndata "aws_iam_policy_document" "x" {\n  override_policy_documents = [data.aws_iam_policy_document.base.json]\n}\n`, "data.aws_iam_policy_document.x.json"],
+const POLICY_DOCUMENT_UNKNOWNS: [string, string, string?][] = [
+  // Merged from a document of another file (its statements cannot be reported in this one), a missing one, or a list
+  // that is not written out.
+  [`data "aws_iam_policy_document" "x" {\n  source_policy_documents = [data.aws_iam_policy_document.base.json]\n}\n`, "data.aws_iam_policy_document.x.json", policyDocument("base")],
+  [`${policyDocument("x")}\ndata "aws_iam_policy_document" "y" {\n  override_policy_documents = [data.aws_iam_policy_document.x.json, data.aws_iam_policy_document.missing.json]\n}\n`, "data.aws_iam_policy_document.y.json"],
+  [`${policyDocument("x")}\ndata "aws_iam_policy_document" "y" {\n  source_policy_documents = concat([data.aws_iam_policy_document.x.json], var.extra)\n}\n`, "data.aws_iam_policy_document.y.json"],
+  [`data "aws_iam_policy_document" "x" {\n  source_policy_documents = [data.aws_iam_policy_document.y.json]\n}\n\ndata "aws_iam_policy_document" "y" {\n  source_policy_documents = [data.aws_iam_policy_document.x.json]\n}\n`, "data.aws_iam_policy_document.x.json"],
+  [policyDocument("x").replace("statement {", "statement {\n    sid = var.sid"), "data.aws_iam_policy_document.x.json"],
   [policyDocument("x", "\n  source_json = var.base"), "data.aws_iam_policy_document.x.json"],
+  [policyDocument("x", "\n  override_json = data.aws_iam_policy_document.y.json"), "data.aws_iam_policy_document.x.json"],
   [policyDocument("x", '\n  dynamic "statement" {\n    for_each = var.statements\n    content {\n      actions = statement.value\n    }\n  }'), "data.aws_iam_policy_document.x.json"],
   [policyDocument("x"), "data.aws_iam_policy_document.missing.json"],
   [policyDocument("x"), "data.aws_iam_policy_document.x[0].json"],
@@ -134,8 +139,9 @@ describe("unknown values", () => {
 
   it("never produce an error from a policy document of the module, whatever makes it unknown", async () => {
     const files: Record<string, string> = { ".ecrlintrc.json": JSON.stringify({ registries: [{ files: ["**"], account: "444455556666", region: "us-west-2" }] }) };
-    POLICY_DOCUMENT_UNKNOWNS.forEach(([data, reference], i) => {
+    POLICY_DOCUMENT_UNKNOWNS.forEach(([data, reference, other], i) => {
       files[`docs/${i}/iam.tf`] = data;
+      if (other) files[`docs/${i}/base.tf`] = other;
       files[`docs/${i}/ecr.tf`] = `resource "aws_ecr_registry_policy" "this" {\n  policy = ${reference}\n}\n`;
     });
     // Known, for contrast: the same document read by its name is judged.

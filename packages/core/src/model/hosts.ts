@@ -3,6 +3,7 @@ import { propertyName, rootExpression, type JsonExpression, type JsonObject, typ
 import { parseEmbeddedJson, walkNodes } from "../embedded-json.js";
 import { terraformValues, type TerraformBlock } from "../terraform.js";
 import { matchesReference, policyDocumentName, type TerraformDataUse } from "../terraform-module.js";
+import { dataDocumentRoot, synthetic } from "./terraform-policy-document.js";
 import { setParents } from "../yaml.js";
 import type { JsonNode } from "../parse.js";
 import { cloudFormationValues } from "../cloudformation.js";
@@ -328,7 +329,7 @@ export function terraformDocuments(ast: JsonProgram, blocks: TerraformBlock[], u
     const data = blocks.find((b) => matchesReference(b, use.data, use.instance));
     if (!data || read.has(`${use.kind}\0${data.name}`)) continue;
     read.add(`${use.kind}\0${data.name}`);
-    const root = dataDocumentRoot(data, data.body.parent as JsonNode | undefined);
+    const root = dataDocumentRoot(data, blocks, data.body.parent as JsonNode | undefined);
     if (!root) continue;
     used++;
     const where = `data.aws_iam_policy_document.${data.name}`;
@@ -342,10 +343,6 @@ export function terraformDocuments(ast: JsonProgram, blocks: TerraformBlock[], u
   return { documents, decision: { kind: "terraform-module", reason: "content", why } };
 }
 
-/** A node of a synthesised policy, placed on the Terraform node it stands for. */
-function synthetic<T extends JsonNode>(node: Record<string, unknown>, at: { range: [number, number]; loc: JsonNode["loc"] }): T {
-  return { ...node, range: at.range, loc: at.loc } as unknown as T;
-}
 
 /**
  * `policy = data.aws_iam_policy_document.<name>.json` (or `.minified_json`, or `<name>[0].json` of a block with
@@ -357,73 +354,7 @@ function policyDocumentReference(property: JsonProperty | undefined, blocks: Ter
   if (!property || value?.type !== "JSONLiteral") return undefined;
   const reference = policyDocumentName(value.value);
   const data = reference && blocks.find((b) => matchesReference(b, reference.name, reference.instance));
-  const root = data ? dataDocumentRoot(data, property.parent as JsonNode) : undefined;
+  const root = data ? dataDocumentRoot(data, blocks, property.parent as JsonNode) : undefined;
   return root ? ({ ...property, value: root } as JsonProperty) : undefined;
 }
 
-/**
- * The policy a `data "aws_iam_policy_document"` block builds, as a policy object whose nodes are the data block's own (`statement` → Statement, `actions` → Action, `principals { type,
- * identifiers }` → Principal, `condition { test, variable, values }` → Condition), so findings point into the data
- * block. A missing `effect` is Allow, as Terraform writes it. Undefined when the block merges other documents
- * (`source_policy_documents`, `override_policy_documents`, `source_json`, `override_json`) or writes statements
- * with `dynamic`: what it builds is not all written here, so it is unknown.
- * https://registry.terraform.io/providers/hashicorp/aws/latest/docs/data-sources/iam_policy_document
- */
-function dataDocumentRoot(data: TerraformBlock, parent: JsonNode | undefined): JsonObject | undefined {
-  if (data.body.properties.some((p) => ["source_policy_documents", "override_policy_documents", "source_json", "override_json", "dynamic"].includes(propertyName(p)))) return undefined;
-  const list = (p: JsonProperty | undefined) => (p?.value.type === "JSONArrayExpression" ? p.value.elements.filter((e): e is JsonObject => e?.type === "JSONObjectExpression") : []);
-  const of = (o: JsonObject, name: string) => o.properties.find((p) => propertyName(p) === name);
-  const prop = (name: string, key: JsonNode, v: JsonExpression): JsonProperty => {
-    const k = synthetic<JsonExpression>({ type: "JSONLiteral", value: name, raw: JSON.stringify(name) }, key as never);
-    return synthetic<JsonProperty>({ type: "JSONProperty", key: k, value: v, kind: "init", computed: false, method: false, shorthand: false }, { range: [key.range[0], v.range[1] > key.range[0] ? v.range[1] : key.range[1]], loc: { start: key.loc.start, end: v.range[1] > key.range[0] ? v.loc.end : key.loc.end } });
-  };
-  const object = (properties: JsonProperty[], at: JsonNode) => synthetic<JsonObject>({ type: "JSONObjectExpression", properties }, at as never);
-  const renames: Record<string, string> = { sid: "Sid", effect: "Effect", actions: "Action", not_actions: "NotAction", resources: "Resource", not_resources: "NotResource" };
-  const statementsProperty = of(data.body, "statement");
-  const statements = list(statementsProperty).map((st) => {
-    const properties: JsonProperty[] = [];
-    for (const p of st.properties) {
-      const name = propertyName(p);
-      if (renames[name]) properties.push(prop(renames[name]!, p.key, p.value));
-    }
-    if (!of(st, "effect")) properties.push(prop("Effect", st, synthetic<JsonExpression>({ type: "JSONLiteral", value: "Allow", raw: '"Allow"' }, st as never)));
-    for (const [block, key] of [["principals", "Principal"], ["not_principals", "NotPrincipal"]] as const) {
-      const principals = of(st, block);
-      if (!principals) continue;
-      const entries = list(principals).map((pr) => {
-        const type = of(pr, "type")?.value;
-        const identifiers = of(pr, "identifiers");
-        const typeName = type?.type === "JSONLiteral" ? String(type.value) : "";
-        return prop(typeName, type ?? pr, identifiers?.value ?? synthetic<JsonExpression>({ type: "JSONArrayExpression", elements: [] }, pr as never));
-      });
-      const everyone = entries.length === 1 && propertyName(entries[0]!) === "*";
-      const principalValue = everyone ? entries[0]!.value : object(entries, principals.value);
-      properties.push(prop(key, principals.key, principalValue));
-    }
-    const conditions = of(st, "condition");
-    if (conditions) {
-      const byTest = new Map<string, JsonProperty[]>();
-      const testKeys = new Map<string, JsonNode>();
-      for (const c of list(conditions)) {
-        const test = of(c, "test")?.value;
-        const variable = of(c, "variable")?.value;
-        const values = of(c, "values")?.value;
-        if (test?.type !== "JSONLiteral" || variable?.type !== "JSONLiteral" || !values) continue;
-        const t = String(test.value);
-        byTest.set(t, [...(byTest.get(t) ?? []), prop(String(variable.value), variable, values)]);
-        if (!testKeys.has(t)) testKeys.set(t, test);
-      }
-      const entries = [...byTest].map(([t, vars]) => prop(t, testKeys.get(t)!, object(vars, testKeys.get(t)!)));
-      properties.push(prop("Condition", conditions.key, object(entries, conditions.value)));
-    }
-    properties.sort((a, b) => a.range[0] - b.range[0]);
-    return object(properties, st);
-  });
-  const statementArray = synthetic<JsonExpression>({ type: "JSONArrayExpression", elements: statements }, (statementsProperty?.value ?? data.body) as never);
-  // Terraform writes "Version": "2012-10-17" when the data source sets no `version`.
-  const version = of(data.body, "version");
-  const versionProperty = version ? prop("Version", version.key, version.value) : prop("Version", data.body, synthetic<JsonExpression>({ type: "JSONLiteral", value: "2012-10-17", raw: '"2012-10-17"' }, data.body as never));
-  const root = object([versionProperty, ...(statementsProperty ? [prop("Statement", statementsProperty.key, statementArray)] : [])], data.body);
-  setParents(root, parent);
-  return root;
-}
