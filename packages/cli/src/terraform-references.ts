@@ -1,6 +1,6 @@
-import { readdirSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
-import { isTerraformFile, loadTerraformParser, readTextFile, terraformFileReferences, terraformModuleFacts, type TerraformDataUse, type TerraformFileReference } from "@ecrlint/core";
+import { isTerraformFile, loadTerraformParser, readTextFile, terraformFileReferences, terraformModuleFacts, terraformModuleFiles, type TerraformDataUse, type TerraformFileReference } from "@ecrlint/core";
 import { MAX_FILE_BYTES } from "./read-file.js";
 
 /** How a run's Terraform modules read files other than the one a resource is written in. */
@@ -23,18 +23,6 @@ export async function prepareTerraform(files: readonly string[]): Promise<void> 
 
 const MODULE_FILE = /\.tf(?:\.json)?$/i;
 
-/** The `.tf` and `.tf.json` files of a folder: one Terraform module, whichever of them the run was given. */
-function moduleFiles(dir: string): string[] {
-  try {
-    return readdirSync(dir, { withFileTypes: true })
-      .filter((e) => e.isFile() && MODULE_FILE.test(e.name))
-      .map((e) => join(dir, e.name))
-      .sort();
-  } catch {
-    return [];
-  }
-}
-
 /**
  * Reads the Terraform modules of `files` (safely: regular files only, none over the size limit): the policy files
  * their ECR resources read with `file()`, and the policy documents one of their files defines for a resource of
@@ -56,7 +44,7 @@ export async function terraformReferences(files: readonly string[], cwd: string)
   const dirs = [...new Set(files.filter((f) => MODULE_FILE.test(f)).map((f) => dirname(f)))];
   for (const dir of dirs) {
     const texts = new Map<string, string>();
-    for (const file of moduleFiles(dir)) {
+    for (const file of terraformModuleFiles(dir)) {
       const read = readTextFile(file, { maxBytes: MAX_FILE_BYTES });
       if (read.ok) texts.set(file, read.text);
     }

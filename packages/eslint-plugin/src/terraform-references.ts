@@ -1,6 +1,6 @@
 import { readdirSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
-import { readTextFile, terraformFileReferences, terraformModuleFacts, type DeclaredKind, type TerraformDataUse, type TerraformFileReference, type TerraformModuleFacts } from "@ecrlint/core";
+import { readTextFile, terraformFileReferences, terraformModuleFactsOnDisk, terraformModuleFiles, terraformUsesOnDisk, type DeclaredKind, type TerraformDataUse, type TerraformFileReference, type TerraformModuleFacts } from "@ecrlint/core";
 
 /** A Terraform file is a few kilobytes; one over the runner's limit is not read here either. */
 const MAX_TERRAFORM_BYTES = 5 * 1024 * 1024;
@@ -8,22 +8,19 @@ const MAX_TERRAFORM_BYTES = 5 * 1024 * 1024;
 const tfFilesByDir = new Map<string, string[]>();
 const referencesByTf = new Map<string, TerraformFileReference[]>();
 const factsByFile = new Map<string, TerraformModuleFacts>();
+const moduleFilesByDir = new Map<string, string[]>();
 
-/** The `.tf` files of a folder, or with `json` its `.tf.json` files too (every one of them is the module). */
-function terraformFilesIn(dir: string, json = false): string[] {
-  const key = `${json}\0${dir}`;
-  let files = tfFilesByDir.get(key);
+function terraformFilesIn(dir: string): string[] {
+  let files = tfFilesByDir.get(dir);
   if (!files) {
-    const name = json ? /\.tf(?:\.json)?$/i : /\.tf$/i;
     try {
       files = readdirSync(dir, { withFileTypes: true })
-        .filter((e) => e.isFile() && name.test(e.name))
-        .map((e) => join(dir, e.name))
-        .sort();
+        .filter((e) => e.isFile() && /\.tf$/i.test(e.name))
+        .map((e) => join(dir, e.name));
     } catch {
       files = [];
     }
-    tfFilesByDir.set(key, files);
+    tfFilesByDir.set(dir, files);
   }
   return files;
 }
@@ -31,22 +28,23 @@ function terraformFilesIn(dir: string, json = false): string[] {
 /**
  * The resources of the other `.tf` and `.tf.json` files of a file's folder (its Terraform module) that read a
  * `data "aws_iam_policy_document"` block by name, as the runner gives them: the reader lints the blocks of this file
- * that they name, as their kinds. Each file is read once per process, and parsed only when a resource of it reads
- * such a block.
+ * that they name, as their kinds. Each folder is listed and each file read once per process, and parsed only when a
+ * resource of it reads such a block.
  */
 export function terraformDataUses(filename: string): TerraformDataUse[] {
-  const uses: TerraformDataUse[] = [];
-  for (const file of terraformFilesIn(dirname(filename), true)) {
-    if (file === filename) continue;
-    let facts = factsByFile.get(file);
-    if (!facts) {
-      const read = readTextFile(file, { maxBytes: MAX_TERRAFORM_BYTES });
-      facts = read.ok && read.text.includes("aws_ecr_") ? terraformModuleFacts(read.text, file) : { uses: [], documents: [] };
-      factsByFile.set(file, facts);
-    }
-    uses.push(...facts.uses);
-  }
-  return uses;
+  return terraformUsesOnDisk(filename, cachedFacts, cachedModuleFiles);
+}
+
+function cachedFacts(file: string): TerraformModuleFacts {
+  let facts = factsByFile.get(file);
+  if (!facts) factsByFile.set(file, (facts = terraformModuleFactsOnDisk(file)));
+  return facts;
+}
+
+function cachedModuleFiles(dir: string): string[] {
+  let files = moduleFilesByDir.get(dir);
+  if (!files) moduleFilesByDir.set(dir, (files = terraformModuleFiles(dir)));
+  return files;
 }
 
 /** By working directory too: a reference names its `.tf` file relative to it, in messages. */
