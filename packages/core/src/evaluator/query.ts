@@ -10,7 +10,7 @@ import type { ContextValue, Decision, EvaluationRequest, PolicyQuery, PrincipalS
 import { DEFAULT_ANALYSIS_STEPS, TOO_COMPLEX, WorkBudget } from "./budget.js";
 import { KeptMap } from "./kept-map.js";
 import { policyKey } from "./policy-key.js";
-import { alt, classWitnesses, forgetSearches, keptSearchCounts, payFor, recordSearches, unpaidCost, type KeptSearch, cls, type ClassWitness, DIGIT, lit, plus, repeat, seq, star, ANY_CHAR, type GlobSpec, type Shape } from "./witness.js";
+import { alt, classWitnesses, globMatches, forgetSearches, keptSearchCounts, payFor, recordSearches, unpaidCost, type KeptSearch, cls, type ClassWitness, DIGIT, lit, plus, repeat, seq, star, ANY_CHAR, type GlobSpec, type Shape } from "./witness.js";
 
 export interface QueryOptions {
   /** Cap on concrete requests tried; beyond it the answer is inconclusive. */
@@ -100,10 +100,6 @@ function arnPartsOf(spec: GlobSpec): GlobSpec[] | undefined {
   return parts;
 }
 
-function globMatchesText(spec: GlobSpec, text: string): boolean {
-  const r = classWitnesses({ shape: lit(text), globs: [spec], maxStates: 10_000 });
-  return r.witnesses[0]?.matches[0] ?? false;
-}
 
 interface Gathered {
   reasons: string[];
@@ -151,7 +147,7 @@ function principalSpace(policy: CompiledPolicy, query: PolicyQuery, given: Looku
   const addArnParts = (parts: GlobSpec[]) => {
     const [, partition, service, region, account, name] = parts as [GlobSpec, GlobSpec, GlobSpec, GlobSpec, GlobSpec, GlobSpec];
     // IAM users and roles are iam ARNs; federated users are sts ARNs (a session's aws:PrincipalArn is its role's).
-    if ((!globMatchesText(service, "iam") && !globMatchesText(service, "sts")) || !globMatchesText(region, "")) return;
+    if ((!globMatches(service, "iam") && !globMatches(service, "sts")) || !globMatches(region, "")) return;
     if (hasWildcard(partition)) allPartitions = true;
     else partitions.add(partition.pattern.text);
     accountGlobs.push(account);
@@ -533,7 +529,7 @@ function contextCases(key: string, conditions: CompiledCondition[], lookup: Look
     for (const w of r.witnesses) values.add(w.value);
     // The empty string is a value too (and an empty data set under ForAllValues/ForAnyValue): a case of its own
     // where some pattern matches it (`""`, `*`).
-    if (globs.some((g) => globMatchesText(g, ""))) values.add("");
+    if (globs.some((g) => globMatches(g, ""))) values.add("");
   }
   if (families.has("numeric")) {
     const nums = conditions.filter((c) => c.operator?.base.family === "numeric").flatMap(resolved).map(parseNumber).filter((n): n is number => n !== undefined);
