@@ -186,8 +186,26 @@ export function compilePolicy(input: unknown, options?: CompileOptions): Compile
     return Object.freeze({ ...input, registry: options.registry });
   }
   if (typeof input === "string") return compileDocument(documentFromText(input), options?.registry);
-  if (isPolicyDocument(input)) return compileDocument(input, options?.registry);
+  if (isPolicyDocument(input)) return compiledOnce(input, options?.registry, "all", () => compileDocument(input, options?.registry))!;
   return compileDocument(documentFromValue(input), options?.registry);
+}
+
+/**
+ * Compiled policies by model, registry and view (`all`, or the statements a finding may rest on): every rule that
+ * asks about one document gets the same compiled policy, and with it the answers kept with it (resource spaces,
+ * evaluation costs, its content key), so the document is analysed once whoever asks.
+ */
+const compiledByDocument = new WeakMap<PolicyDocument, Map<RegistryContext | undefined, Map<string, CompiledPolicy | undefined>>>();
+
+function compiledOnce(document: PolicyDocument, registry: RegistryContext | undefined, view: string, compile: () => CompiledPolicy | undefined): CompiledPolicy | undefined {
+  let byRegistry = compiledByDocument.get(document);
+  if (!byRegistry) compiledByDocument.set(document, (byRegistry = new Map()));
+  let byView = byRegistry.get(registry);
+  if (!byView) byRegistry.set(registry, (byView = new Map()));
+  if (byView.has(view)) return byView.get(view);
+  const compiled = compile();
+  byView.set(view, compiled);
+  return compiled;
 }
 
 /** The same policy with only some of its statements: a query about one grant asks it of that grant and the denies. */
@@ -202,10 +220,12 @@ export function withStatements(policy: CompiledPolicy, keep: (statement: Compile
  * unknown value is never judged.
  */
 export function compileForFinding(policy: PolicyDocument, finding: "grants" | "refusals", options?: CompileOptions): CompiledPolicy | undefined {
-  const statements = statementsForFinding(policy, finding);
-  if (!statements) return undefined;
-  const compiled = compilePolicy(policy, options);
-  if (statements === policy.statements) return compiled;
-  const keep = new Set(statements.map((s) => s.index));
-  return withStatements(compiled, (s) => keep.has(s.index));
+  return compiledOnce(policy, options?.registry, finding, () => {
+    const statements = statementsForFinding(policy, finding);
+    if (!statements) return undefined;
+    const compiled = compilePolicy(policy, options);
+    if (statements === policy.statements) return compiled;
+    const keep = new Set(statements.map((s) => s.index));
+    return withStatements(compiled, (s) => keep.has(s.index));
+  });
 }
