@@ -166,11 +166,24 @@ function documentFromText(text: string): PolicyDocument {
   return readPolicyDocument(root);
 }
 
+/**
+ * Models read from plain values, by their JSON text: the cross-file rules keep each policy as a plain value and
+ * ask about it once per other file, and reading text into a model costs more than writing the text. A value is
+ * read by its content, never by identity, so a value changed since is read afresh. Bounded.
+ */
+const documentsByValueText = new Map<string, PolicyDocument>();
+
 /** The model of a plain policy value (an object a test writes inline), so that every policy compiles one way. */
 function documentFromValue(value: unknown): PolicyDocument {
   if (typeof value !== "object" || value === null || Array.isArray(value)) throw new TypeError("The policy must be a JSON object.");
-  const document = documentFromText(JSON.stringify(value));
-  withoutLines.add(document);
+  const text = JSON.stringify(value);
+  let document = documentsByValueText.get(text);
+  if (!document) {
+    document = documentFromText(text);
+    withoutLines.add(document);
+    if (documentsByValueText.size >= 2_000) documentsByValueText.clear();
+    documentsByValueText.set(text, document);
+  }
   return document;
 }
 
@@ -187,7 +200,8 @@ export function compilePolicy(input: unknown, options?: CompileOptions): Compile
   }
   if (typeof input === "string") return compileDocument(documentFromText(input), options?.registry);
   if (isPolicyDocument(input)) return compiledOnce(input, options?.registry, "all", () => compileDocument(input, options?.registry))!;
-  return compileDocument(documentFromValue(input), options?.registry);
+  const document = documentFromValue(input);
+  return compiledOnce(document, options?.registry, "all", () => compileDocument(document, options?.registry))!;
 }
 
 /**

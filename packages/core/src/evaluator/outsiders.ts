@@ -410,8 +410,8 @@ function actionClasses(allow: CompiledStatement, denies: readonly CompiledStatem
  */
 function denialsOf(allow: CompiledStatement, denies: readonly CompiledStatement[], trust: Trust): CompiledStatement[] {
   const allowed = catalogCoverage(allow);
-  const overlaps = (d: CompiledStatement) => catalogCoverage(d).some((covered, a) => covered && allowed[a]);
-  return denies.filter((d) => d.defects.length === 0 && !namesInsidersOnly(d, trust) && overlaps(d) && resourcesMayMeet(allow, d) && principalsMayMeet(allow, d));
+  const sharesAction = (d: CompiledStatement) => catalogCoverage(d).some((covered, a) => covered && allowed[a]);
+  return denies.filter((d) => d.defects.length === 0 && !namesInsidersOnly(d, trust) && sharesAction(d) && resourcesMayMeet(allow, d) && principalsMayMeet(allow, d));
 }
 
 /**
@@ -446,7 +446,24 @@ function resourcesMayMeet(allow: CompiledStatement, deny: CompiledStatement): bo
   const a = allow.resource;
   const d = deny.resource;
   if (!a || !d || a.negated || d.negated || ![...a.patterns, ...d.patterns].every((t) => t.isStatic)) return true;
-  return a.patterns.some((x) => d.patterns.some((y) => resourcePatternsOverlap(x.source, y.source)));
+  return a.patterns.some((x) => d.patterns.some((y) => patternsOverlap(x.source, y.source)));
+}
+
+/**
+ * `resourcePatternsOverlap`, kept by pair: a policy asks it of every Allow and Deny pattern pair, and policies
+ * repeat their patterns. Bounded: a run over many files sees many.
+ */
+const keptOverlaps = new Map<string, boolean>();
+
+function patternsOverlap(x: string, y: string): boolean {
+  const key = `${x}\u0000${y}`;
+  let overlap = keptOverlaps.get(key);
+  if (overlap === undefined) {
+    overlap = resourcePatternsOverlap(x, y);
+    if (keptOverlaps.size >= 20_000) keptOverlaps.clear();
+    keptOverlaps.set(key, overlap);
+  }
+  return overlap;
 }
 
 const ACCOUNT_DIGITS = /^\d{12}$/;
