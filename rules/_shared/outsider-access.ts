@@ -6,16 +6,35 @@ import { accountsNamedIn, type CompiledPolicy, compileForFinding, DEFAULT_ANALYS
  * trust settings configure. Other rules ask it to defer to that rule's finding (one cause, one finding). Undefined
  * when the policy cannot ground a finding (unknown values everywhere).
  */
-export function searchPublicAccess(context: RuleContext<unknown>, policy: PolicyDocument): { compiled: CompiledPolicy; search: OutsiderSearch; budget: WorkBudget } | undefined {
+export function searchPublicAccess(context: RuleContext<unknown>, policy: PolicyDocument): PublicAccessSearch | undefined {
   // A finding here says access is granted: with unknown values, only what holds whatever they are.
   const compiled = compileForFinding(policy, "grants", { registry: context.registry });
   if (!compiled) return undefined;
   // Every account the author wrote down or configured is someone in particular; the world is everyone else.
   const accounts = new Set<string>([...context.trust.accounts, ...(context.registry.replicationSources ?? []), ...accountsNamedIn(compiled)]);
   if (context.registry.account) accounts.add(context.registry.account);
-  const budget = new WorkBudget(DEFAULT_ANALYSIS_STEPS);
-  return { compiled, search: searchOutsiderAccess(compiled, { trustedAccounts: accounts, budget }), budget };
+  // One search per compiled policy and trusted set, whichever rule asks first (the compiled policy is one per
+  // document and registry); the answer, and the budget it spent, are the same for the rule that asks next.
+  const key = [...accounts].sort().join(",");
+  let byAccounts = searches.get(compiled);
+  if (!byAccounts) searches.set(compiled, (byAccounts = new Map()));
+  let found = byAccounts.get(key);
+  if (!found) {
+    const budget = new WorkBudget(DEFAULT_ANALYSIS_STEPS);
+    found = { compiled, search: searchOutsiderAccess(compiled, { trustedAccounts: accounts, budget }), budget };
+    byAccounts.set(key, found);
+  }
+  return found;
 }
+
+export interface PublicAccessSearch {
+  compiled: CompiledPolicy;
+  search: OutsiderSearch;
+  /** The budget the search spent (read, never spent again). */
+  budget: WorkBudget;
+}
+
+const searches = new WeakMap<CompiledPolicy, Map<string, PublicAccessSearch>>();
 
 /** The principal value that lets an outsider in (as the evaluator names it), else the Principal or NotPrincipal key. */
 export function principalNodeFor(s: PolicyStatement, principalValue: string | undefined): JsonNode {
