@@ -196,7 +196,8 @@ export function compilePolicy(input: unknown, options?: CompileOptions): Compile
   if (isCompiledPolicy(input)) {
     if (!options?.registry || options.registry === input.registry) return input;
     // Statements do not depend on the registry: only the binding changes.
-    return Object.freeze({ ...input, registry: options.registry });
+    const { version, variablesEnabled, statements, document } = input;
+    return Object.freeze({ [COMPILED]: true as const, version, variablesEnabled, statements, registry: options.registry, document });
   }
   if (typeof input === "string") return compileDocument(documentFromText(input), options?.registry);
   if (isPolicyDocument(input)) return compiledOnce(input, options?.registry, "all", () => compileDocument(input, options?.registry))!;
@@ -224,7 +225,9 @@ function compiledOnce(document: PolicyDocument, registry: RegistryContext | unde
 
 /** The same policy with only some of its statements: a query about one grant asks it of that grant and the denies. */
 export function withStatements(policy: CompiledPolicy, keep: (statement: CompiledStatement) => boolean): CompiledPolicy {
-  return Object.freeze({ ...policy, statements: policy.statements.filter(keep) });
+  // Written out rather than spread: every query makes views, and one shape keeps them cheap.
+  const { version, variablesEnabled, registry, document } = policy;
+  return Object.freeze({ [COMPILED]: true as const, version, variablesEnabled, statements: policy.statements.filter(keep), registry, document });
 }
 
 /**

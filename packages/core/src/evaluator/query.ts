@@ -579,8 +579,17 @@ function variableKeys(t: Template): string[] {
   return (t.segments ?? []).flatMap((s) => (s.kind === "var" ? [s.key] : []));
 }
 
+/** The 12-digit accounts each text names, read once per text (every query reads its statements' patterns). Bounded. */
+const accountsByText = new Map<string, string[]>();
+
 function collectAccounts(text: string, into: Set<string>): void {
-  for (const m of text.matchAll(/(?<!\d)\d{12}(?!\d)/g)) into.add(m[0]);
+  let accounts = accountsByText.get(text);
+  if (!accounts) {
+    accounts = [...text.matchAll(/(?<!\d)\d{12}(?!\d)/g)].map((m) => m[0]);
+    if (accountsByText.size >= 20_000) accountsByText.clear();
+    accountsByText.set(text, accounts);
+  }
+  for (const a of accounts) into.add(a);
 }
 
 interface EqualityPair {
@@ -863,8 +872,7 @@ function resultOf(compiled: CompiledPolicy, found: FoundRequests): QueryResult {
     let evaluated: QueryWitness["result"] | undefined;
     const witness = { request: w.request } as QueryWitness;
     Object.defineProperty(witness, "result", { enumerable: true, configurable: true, get: () => (evaluated ??= evaluateRequest(compiled, w.request)) });
-    named ??= new Set([...found.literalAccounts, ...accountsIn(compiled)]);
-    if (w.caller && !named.has(w.caller.account)) {
+    if (w.caller && !(named ??= new Set([...found.literalAccounts, ...accountsIn(compiled)])).has(w.caller.account)) {
       const unnamed = "an account that neither the policy nor the question names";
       witness.principalStandsFor = w.caller.kind === "account" ? `any ${unnamed.slice(3)}` : `any ${KIND_WORDS[w.caller.kind] ?? "principal"} of ${unnamed}`;
     }
