@@ -1,4 +1,4 @@
-import type { JsonNode, PolicyDocument, PolicyStatement, RuleContext } from "@ecrlint/core";
+import type { JsonNode, PolicyDocument, PolicyStatement, RegistryContext, RuleContext } from "@ecrlint/core";
 import { accountsNamedIn, type CompiledPolicy, compileForFinding, DEFAULT_ANALYSIS_STEPS, type OutsiderAccess, type OutsiderSearch, searchOutsiderAccess, WorkBudget } from "@ecrlint/core/evaluator";
 
 /**
@@ -7,24 +7,28 @@ import { accountsNamedIn, type CompiledPolicy, compileForFinding, DEFAULT_ANALYS
  * when the policy cannot ground a finding (unknown values everywhere).
  */
 export function searchPublicAccess(context: RuleContext<unknown>, policy: PolicyDocument): PublicAccessSearch | undefined {
+  // One search per document and registry, whichever rule asks first: the answer, and the budget it spent, are the
+  // same for the rule that asks next (the trusted accounts depend on the trust settings too, so they key it).
+  let byRegistry = searches.get(policy);
+  if (!byRegistry) searches.set(policy, (byRegistry = new Map()));
+  let byTrust = byRegistry.get(context.registry);
+  if (!byTrust) byRegistry.set(context.registry, (byTrust = new Map()));
+  const key = JSON.stringify([context.trust.accounts]);
+  if (byTrust.has(key)) return byTrust.get(key);
+  const found = search(context, policy);
+  byTrust.set(key, found);
+  return found;
+}
+
+function search(context: RuleContext<unknown>, policy: PolicyDocument): PublicAccessSearch | undefined {
   // A finding here says access is granted: with unknown values, only what holds whatever they are.
   const compiled = compileForFinding(policy, "grants", { registry: context.registry });
   if (!compiled) return undefined;
   // Every account the author wrote down or configured is someone in particular; the world is everyone else.
   const accounts = new Set<string>([...context.trust.accounts, ...(context.registry.replicationSources ?? []), ...accountsNamedIn(compiled)]);
   if (context.registry.account) accounts.add(context.registry.account);
-  // One search per compiled policy and trusted set, whichever rule asks first (the compiled policy is one per
-  // document and registry); the answer, and the budget it spent, are the same for the rule that asks next.
-  const key = [...accounts].sort().join(",");
-  let byAccounts = searches.get(compiled);
-  if (!byAccounts) searches.set(compiled, (byAccounts = new Map()));
-  let found = byAccounts.get(key);
-  if (!found) {
-    const budget = new WorkBudget(DEFAULT_ANALYSIS_STEPS);
-    found = { compiled, search: searchOutsiderAccess(compiled, { trustedAccounts: accounts, budget }), budget };
-    byAccounts.set(key, found);
-  }
-  return found;
+  const budget = new WorkBudget(DEFAULT_ANALYSIS_STEPS);
+  return { compiled, search: searchOutsiderAccess(compiled, { trustedAccounts: accounts, budget }), budget };
 }
 
 export interface PublicAccessSearch {
@@ -34,7 +38,7 @@ export interface PublicAccessSearch {
   budget: WorkBudget;
 }
 
-const searches = new WeakMap<CompiledPolicy, Map<string, PublicAccessSearch>>();
+const searches = new WeakMap<PolicyDocument, Map<RegistryContext, Map<string, PublicAccessSearch | undefined>>>();
 
 /** The principal value that lets an outsider in (as the evaluator names it), else the Principal or NotPrincipal key. */
 export function principalNodeFor(s: PolicyStatement, principalValue: string | undefined): JsonNode {

@@ -150,11 +150,23 @@ function compileStatement(s: PolicyStatement, line: number | undefined, variable
 /** Models built from a plain value: their nodes sit in generated text, so their lines mean nothing to a reader. */
 const withoutLines = new WeakSet<PolicyDocument>();
 
+/**
+ * Compiled statements by model: they depend on the document alone, so every rule that compiles it shares them (and
+ * what is kept per statement: its content key, the catalog actions it covers). Each compile still makes a policy of
+ * its own: the answers kept per compiled policy (resource cases, replication grants) are each caller's own
+ * analysis, charged to its own budget.
+ */
+const statementsByDocument = new WeakMap<PolicyDocument, readonly CompiledStatement[]>();
+
 function compileDocument(document: PolicyDocument, registry: RegistryContext | undefined): CompiledPolicy {
   const version = document.version?.value;
   const variablesEnabled = version === "2012-10-17";
-  const lines = !withoutLines.has(document);
-  const statements = document.statements.map((s) => compileStatement(s, lines ? s.node.loc.start.line : undefined, variablesEnabled));
+  let statements = statementsByDocument.get(document);
+  if (!statements) {
+    const lines = !withoutLines.has(document);
+    statements = document.statements.map((s) => compileStatement(s, lines ? s.node.loc.start.line : undefined, variablesEnabled));
+    statementsByDocument.set(document, statements);
+  }
   return Object.freeze({ [COMPILED]: true as const, version, variablesEnabled, statements, registry, document });
 }
 
@@ -200,27 +212,8 @@ export function compilePolicy(input: unknown, options?: CompileOptions): Compile
     return Object.freeze({ [COMPILED]: true as const, version, variablesEnabled, statements, registry: options.registry, document });
   }
   if (typeof input === "string") return compileDocument(documentFromText(input), options?.registry);
-  if (isPolicyDocument(input)) return compiledOnce(input, options?.registry, "all", () => compileDocument(input, options?.registry))!;
-  const document = documentFromValue(input);
-  return compiledOnce(document, options?.registry, "all", () => compileDocument(document, options?.registry))!;
-}
-
-/**
- * Compiled policies by model, registry and view (`all`, or the statements a finding may rest on): every rule that
- * asks about one document gets the same compiled policy, and with it the answers kept with it (resource spaces,
- * evaluation costs, its content key), so the document is analysed once whoever asks.
- */
-const compiledByDocument = new WeakMap<PolicyDocument, Map<RegistryContext | undefined, Map<string, CompiledPolicy | undefined>>>();
-
-function compiledOnce(document: PolicyDocument, registry: RegistryContext | undefined, view: string, compile: () => CompiledPolicy | undefined): CompiledPolicy | undefined {
-  let byRegistry = compiledByDocument.get(document);
-  if (!byRegistry) compiledByDocument.set(document, (byRegistry = new Map()));
-  let byView = byRegistry.get(registry);
-  if (!byView) byRegistry.set(registry, (byView = new Map()));
-  if (byView.has(view)) return byView.get(view);
-  const compiled = compile();
-  byView.set(view, compiled);
-  return compiled;
+  if (isPolicyDocument(input)) return compileDocument(input, options?.registry);
+  return compileDocument(documentFromValue(input), options?.registry);
 }
 
 /** The same policy with only some of its statements: a query about one grant asks it of that grant and the denies. */
@@ -237,12 +230,10 @@ export function withStatements(policy: CompiledPolicy, keep: (statement: Compile
  * unknown value is never judged.
  */
 export function compileForFinding(policy: PolicyDocument, finding: "grants" | "refusals", options?: CompileOptions): CompiledPolicy | undefined {
-  return compiledOnce(policy, options?.registry, finding, () => {
-    const statements = statementsForFinding(policy, finding);
-    if (!statements) return undefined;
-    const compiled = compilePolicy(policy, options);
-    if (statements === policy.statements) return compiled;
-    const keep = new Set(statements.map((s) => s.index));
-    return withStatements(compiled, (s) => keep.has(s.index));
-  });
+  const statements = statementsForFinding(policy, finding);
+  if (!statements) return undefined;
+  const compiled = compilePolicy(policy, options);
+  if (statements === policy.statements) return compiled;
+  const keep = new Set(statements.map((s) => s.index));
+  return withStatements(compiled, (s) => keep.has(s.index));
 }
