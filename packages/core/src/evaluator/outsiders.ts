@@ -476,10 +476,13 @@ const ACCOUNT_DIGITS = /^\d{12}$/;
  * pins the account: a trusted 12-digit account, written out where the ARN's account part is (ArnLike compares part
  * by part; StringLike only when no wildcard comes before it, so that `*` cannot reach into it).
  */
-function admitsInsidersOnly(c: CompiledCondition, trust: Trust): boolean {
+function admitsInsidersOnly(c: CompiledCondition, trust: Trust, insiderOrgs: ReadonlySet<string>): boolean {
   const op = c.operator;
-  if (!op || op.base.negated || op.ifExists || op.set || c.values.length === 0) return false;
+  if (!op || op.base.negated || op.ifExists || op.set === "ForAllValues" || c.values.length === 0) return false;
   const family = op.base.family;
+  const pinning = PINNING_KEYS.get(c.key);
+  if (pinning === "account" || pinning === "org" || pinning === "org-paths") return family === "string" && c.values.every((t) => t.isStatic && namesInsider(pinning, t.source, trust, insiderOrgs, op.base.wildcards));
+  if (op.set) return false;
   if (c.key === "aws:principalaccount") {
     return family === "string" && c.values.every((t) => t.isStatic && ACCOUNT_DIGITS.test(t.source) && trust.accounts.has(t.source));
   }
@@ -495,12 +498,30 @@ function admitsInsidersOnly(c: CompiledCondition, trust: Trust): boolean {
 }
 
 /**
+ * Whether a value of a pinning key written in a condition belongs to an insider: a trusted account, or an insider
+ * organization (for a path, the organization before its first `/`, written without a wildcard so that `*` cannot
+ * reach into it). The search never gives an outsider such a value (`keySettings`): absent, fresh, pattern-matched
+ * and named values all belong to no insider, so a positive condition on it fails for every outsider.
+ */
+function namesInsider(kind: "account" | "org" | "org-paths", value: string, trust: Trust, insiderOrgs: ReadonlySet<string>, wildcards: boolean): boolean {
+  if (kind === "account") return ACCOUNT_DIGITS.test(value) && trust.accounts.has(value);
+  const slash = value.indexOf("/");
+  if (kind === "org-paths" && slash < 0) return false;
+  const org = kind === "org" ? value : value.slice(0, slash);
+  if (wildcards && (kind === "org" ? hasPattern(value) : /[*?]/.test(org))) return false;
+  return !org.includes("${") && insiderOrgs.has(org.toLowerCase());
+}
+
+/**
  * An Allow that no outsider can use, as its compiled statement shows: it names insiders only, or one of its
  * conditions (which must all hold) admits insiders only. No search is needed to know it; every other Allow is
  * searched, so an answer a search could not reach is never taken for a safe one.
  */
 function closedToOutsiders(allow: CompiledStatement, trust: Trust): boolean {
-  return namesInsidersOnly(allow, trust) || allow.conditions.some((c) => admitsInsidersOnly(c, trust));
+  if (namesInsidersOnly(allow, trust)) return true;
+  // The organizations the search takes for insiders' (`settingsFor`), of this statement's own conditions.
+  const insiderOrgs = trust.tryNamedValues ? trust.orgs : new Set([...trust.orgs, ...orgsNamedIn([allow])]);
+  return allow.conditions.some((c) => admitsInsidersOnly(c, trust, insiderOrgs));
 }
 
 /**

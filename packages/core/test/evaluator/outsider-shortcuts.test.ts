@@ -14,6 +14,8 @@ const registry = { source: "config" as const, account: HOME, region: "us-west-2"
 const policyOf = (statements: unknown[]) => compilePolicy({ Version: "2012-10-17", Statement: statements }, { registry });
 const pull = { Effect: "Allow", Principal: "*", Action: "ecr:BatchGetImage", Resource: `arn:aws:ecr:us-west-2:${HOME}:repository/*` };
 const trusted = { trustedAccounts: [HOME, PARTNER] };
+/** As no-external-principal asks: trusted organizations too, and the untrusted values the policy names are tried. */
+const external: OutsiderQuery = { trustedAccounts: [HOME, PARTNER], trustedOrgs: ["o-a1b2c3d4e5"], tryNamedValues: true };
 
 /** The search, from nothing kept, and how many quantified queries it asked. */
 function counted(statements: unknown[], query: OutsiderQuery, shortcuts: boolean): { result: OutsiderSearch; asked: number } {
@@ -24,7 +26,6 @@ function counted(statements: unknown[], query: OutsiderQuery, shortcuts: boolean
 }
 
 const search = (statements: unknown[], query: OutsiderQuery, shortcuts: boolean) => counted(statements, query, shortcuts).result;
-const queriesAsked = (statements: unknown[], query: OutsiderQuery) => counted(statements, query, true).asked;
 
 describe("outsider search shortcuts", () => {
   const closing: [string, Record<string, Record<string, unknown>>][] = [
@@ -32,12 +33,13 @@ describe("outsider search shortcuts", () => {
     ["ArnEquals on aws:PrincipalArn", { ArnEquals: { "aws:PrincipalArn": `arn:aws:iam::${HOME}:role/deploy` } }],
     ["StringLike on aws:PrincipalArn with no wildcard before the account", { StringLike: { "aws:PrincipalArn": `arn:aws:iam::${PARTNER}:role/*` } }],
     ["StringEquals on aws:PrincipalAccount", { StringEquals: { "aws:PrincipalAccount": [HOME, PARTNER] } }],
+    ["StringEquals on aws:SourceAccount with trusted accounts", { StringEquals: { "aws:SourceAccount": [HOME, PARTNER] } }],
+    ["an organization the policy names, with its paths", { StringEquals: { "aws:PrincipalOrgID": "o-a1b2c3d4e5" }, "ForAnyValue:StringLike": { "aws:PrincipalOrgPaths": "o-a1b2c3d4e5/r-ab12/ou-*" } }],
     ["a closing condition beside one the search would split", { ArnLike: { "aws:PrincipalArn": `arn:aws:iam::${HOME}:*` }, IpAddress: { "aws:SourceIp": "203.0.113.0/24" } }],
   ];
   it.each(closing)("passes %s without a query, as the full search judges it", (_, condition) => {
     const statements = [{ ...pull, Condition: condition }];
-    expect(queriesAsked(statements, trusted)).toBe(0);
-    expect(search(statements, trusted, true)).toEqual({ found: [], tooComplex: [], inconclusive: [] });
+    expect(counted(statements, trusted, true)).toEqual({ result: { found: [], tooComplex: [], inconclusive: [] }, asked: 0 });
     expect(search(statements, trusted, false)).toEqual({ found: [], tooComplex: [], inconclusive: [] });
   });
 
@@ -52,11 +54,18 @@ describe("outsider search shortcuts", () => {
     ["a policy variable", { StringEquals: { "aws:PrincipalAccount": "${aws:ResourceAccount}" } }],
     ["a wildcard account under StringLike", { StringLike: { "aws:PrincipalAccount": "44445555666?" } }],
     ["a numeric operator", { NumericEquals: { "aws:PrincipalAccount": HOME } }],
+    ["an untrusted source account", { StringEquals: { "aws:SourceAccount": [HOME, STRANGER] } }],
+    ["an organization path pattern that can reach into the organization", { "ForAnyValue:StringLike": { "aws:PrincipalOrgPaths": "o-a1b2*" } }],
+    ["ForAllValues on organization paths, which holds without them", { "ForAllValues:StringLike": { "aws:PrincipalOrgPaths": "o-a1b2c3d4e5/*" } }],
   ];
-  it.each(searched)("searches a statement with %s, and finds what the full search finds", (_, condition) => {
+  it.each(searched)("searches a statement with %s as the full search does", (_, condition) => {
     const statements = [{ ...pull, Condition: condition }];
-    expect(queriesAsked(statements, trusted)).toBeGreaterThan(0);
-    expect(JSON.stringify(search(statements, trusted, true))).toBe(JSON.stringify(search(statements, trusted, false)));
+    for (const query of [trusted, external]) {
+      const fast = counted(statements, query, true);
+      const full = counted(statements, query, false);
+      expect(fast.asked).toBe(full.asked);
+      expect(JSON.stringify(fast.result)).toBe(JSON.stringify(full.result));
+    }
   });
 });
 
@@ -82,8 +91,10 @@ describe("outsider search shortcuts on generated policies", () => {
     () => ({ StringLike: { "aws:PrincipalArn": pick([`arn:aws:iam::${pick(ACCOUNTS)}:role/*`, `arn:aws:*::${pick(ACCOUNTS)}:*`, `*${pick(ACCOUNTS)}*`]) } }),
     () => ({ [pick(["ArnLikeIfExists", "ArnNotLike", "ForAnyValue:ArnLike"])]: { "aws:PrincipalArn": `arn:aws:iam::${pick(ACCOUNTS)}:*` } }),
     () => ({ [pick(["StringEquals", "StringNotEquals", "StringEqualsIfExists", "StringLike"])]: { "aws:PrincipalAccount": pick([pick(ACCOUNTS), "44445555666?", [HOME, pick(ACCOUNTS)]]) } }),
-    () => ({ StringEquals: { "aws:PrincipalOrgID": pick(["o-a1b2c3d4e5", "o-partner0001"]) } }),
-    () => ({ StringLike: { "aws:PrincipalOrgID": "o-a1b2*" } }),
+    () => ({ [pick(["StringEquals", "StringEqualsIgnoreCase", "StringEqualsIfExists", "ForAnyValue:StringEquals", "StringNotEquals"])]: { "aws:PrincipalOrgID": pick(["o-a1b2c3d4e5", "o-partner0001", "O-A1B2C3D4E5", ["o-a1b2c3d4e5", "o-partner0001"]]) } }),
+    () => ({ StringLike: { "aws:PrincipalOrgID": pick(["o-a1b2*", "o-a1b2c3d4e5"]) } }),
+    () => ({ [pick(["ForAnyValue:StringLike", "ForAllValues:StringLike", "StringLike"])]: { "aws:PrincipalOrgPaths": pick(["o-a1b2c3d4e5/r-ab12/ou-*", "o-partner0001/*", "o-a1b2*", "o-a1b2c3d4e5/*"]) } }),
+    () => ({ [pick(["StringEquals", "StringLike", "StringEqualsIfExists"])]: { [pick(["aws:SourceAccount", "aws:SourceOwner"])]: pick([HOME, STRANGER, [HOME, PARTNER], "4444555566?6"]) } }),
     () => ({ IpAddress: { "aws:SourceIp": "203.0.113.0/24" } }),
     () => ({ Bool: { "aws:SecureTransport": pick(["true", "false"]) } }),
     () => ({ StringEquals: { "aws:SourceAccount": pick(ACCOUNTS) } }),
@@ -104,7 +115,7 @@ describe("outsider search shortcuts on generated policies", () => {
   const policies = Array.from({ length: 150 }, () => Array.from({ length: 1 + Math.floor(random() * 4) }, statement));
   const queries: [string, OutsiderQuery][] = [
     ["the world (no-public-access)", trusted],
-    ["outside the trusted accounts and organizations (no-external-principal)", { trustedAccounts: [HOME, PARTNER], trustedOrgs: ["o-a1b2c3d4e5"], tryNamedValues: true }],
+    ["outside the trusted accounts and organizations (no-external-principal)", external],
   ];
 
   it.each(queries)("finds, for %s, exactly what the search of every statement finds", (_, query) => {
