@@ -2,7 +2,7 @@ import { parseArn } from "../arn.js";
 import { findEcrAction } from "../catalog.js";
 import { PARTITIONS, partitionById, partitionOfRegion } from "../partitions.js";
 import { compilePolicy, withStatements, type CompiledCondition, type CompiledPolicy } from "./compile.js";
-import { ALWAYS_PRESENT_KEYS, conditionHolds, coversAction, decisionOnly, evaluateRequest, prepareRequest, principalLevel, requestDefault, resourceMatches } from "./evaluate.js";
+import { ALWAYS_PRESENT_KEYS, conditionHolds, coversAction, decisionOnly, evaluateRequest, prepareRequest, principalLevel, requestDefault, resourceMatches, type PreparedRequest } from "./evaluate.js";
 import { parseCidr, parseDate, parseNumber, type OperatorFamily } from "./operators.js";
 import { parseCaller, type Caller, type PrincipalEntry } from "./principal.js";
 import { matchResolved, type Lookup, type Template } from "./template.js";
@@ -1050,46 +1050,58 @@ function runQuery(compiled: CompiledPolicy, query: PolicyQuery, prepared: Prepar
   if (factored) {
     // Each condition reads one dimension: the decision depends only on which conditions hold, so per caller and
     // resource each dimension is reduced to its distinct truth vectors, and only their combinations are evaluated.
+    const lowerNames = dimensions.map(({ names }) => names.map((name) => name.toLowerCase()));
     outerFactored: for (const caller of callers) {
       const lookup = prepareRequest(relevant, { principal: caller.text, action: query.action, resource: query.resource ?? "*", ...(query.context ? { context: query.context } : {}) }).lookup;
       for (const resource of resourcesFor(lookup, spaceKey)) {
-        const representatives = dimensions.map(({ names, cases }, d) => {
+        // The request without the quantified keys, and the values a case adds to it (by lower-cased key, as the
+        // evaluator asks): no request is built per case, only for a witness.
+        const base = prepareRequest(relevant, { principal: caller.text, action: query.action, resource, ...(query.context ? { context: query.context } : {}) });
+        const chosen = new Map<string, ContextValue>();
+        const prepared: PreparedRequest = { ...base, lookup: (k) => chosen.get(k) ?? base.lookup(k) };
+        const choose = (d: number, choice: ContextChoice[]) => lowerNames[d]!.forEach((name, i) => {
+          if (choice[i] !== undefined) chosen.set(name, choice[i]!);
+        });
+        const representatives = dimensions.map(({ cases }, d) => {
+          const conditions = factored[d]!;
           const byVector = new Map<string, ContextChoice[]>();
           for (const choice of cases) {
-            if (!budget.spend(1 + factored[d]!.length)) break;
-            // Keys are data: "__proto__" from a policy is a key of the request, not its prototype.
-            const context = Object.assign(Object.create(null) as Record<string, ContextValue>, query.context);
-            names.forEach((name, i) => {
-              if (choice[i] !== undefined) context[name] = choice[i]!;
-            });
-            const lookup = prepareRequest(relevant, { principal: caller.text, action: query.action, resource, context }).lookup;
-            const vector = factored[d]!.map((c) => (conditionHolds(c, lookup) ? "1" : "0")).join("");
+            if (!budget.spend(1 + conditions.length)) break;
+            chosen.clear();
+            choose(d, choice);
+            let vector = "";
+            for (const c of conditions) vector += conditionHolds(c, prepared.lookup) ? "1" : "0";
             if (!byVector.has(vector)) byVector.set(vector, choice);
           }
           return [...byVector.values()];
         });
         const combinations = representatives.reduce((n, r) => n * r.length, 1);
+        const picked: ContextChoice[][] = [];
         for (let index = 0; index < combinations; index++) {
           if (result.evaluated >= maxEvaluations) {
             capped = true;
             break outerFactored;
           }
           if (!budget.spend(evaluationSteps(relevant))) break outerFactored;
-          const context = Object.assign(Object.create(null) as Record<string, ContextValue>, query.context);
+          chosen.clear();
           let rest = index;
-          dimensions.forEach(({ names }, d) => {
-            const choices = representatives[d]!;
-            const choice = choices[rest % choices.length]!;
+          representatives.forEach((choices, d) => {
+            picked[d] = choices[rest % choices.length]!;
             rest = Math.floor(rest / choices.length);
-            names.forEach((name, i) => {
-              if (choice[i] !== undefined) context[name] = choice[i]!;
-            });
+            choose(d, picked[d]!);
           });
           result.evaluated++;
-          const request: EvaluationRequest = { principal: caller.text, action: query.action, resource, context };
-          if (Object.keys(context).length === 0) delete request.context;
-          const decision = decisionOnly(relevant, prepareRequest(relevant, request));
-          if (!found[decision]) found[decision] = request;
+          const decision = decisionOnly(relevant, prepared);
+          if (!found[decision]) {
+            // Keys are data: "__proto__" from a policy is a key of the request, not its prototype.
+            const context = Object.assign(Object.create(null) as Record<string, ContextValue>, query.context);
+            dimensions.forEach(({ names }, d) => names.forEach((name, i) => {
+              if (picked[d]![i] !== undefined) context[name] = picked[d]![i]!;
+            }));
+            const request: EvaluationRequest = { principal: caller.text, action: query.action, resource, context };
+            if (Object.keys(context).length === 0) delete request.context;
+            found[decision] = request;
+          }
           if (found.allow && found["implicit-deny"] && found["explicit-deny"]) break outerFactored;
         }
       }
