@@ -1059,16 +1059,21 @@ function runQuery(compiled: CompiledPolicy, query: PolicyQuery, prepared: Prepar
         const base = prepareRequest(relevant, { principal: caller.text, action: query.action, resource, ...(query.context ? { context: query.context } : {}) });
         const chosen = new Map<string, ContextValue>();
         const prepared: PreparedRequest = { ...base, lookup: (k) => chosen.get(k) ?? base.lookup(k) };
-        const choose = (d: number, choice: ContextChoice[]) => lowerNames[d]!.forEach((name, i) => {
-          if (choice[i] !== undefined) chosen.set(name, choice[i]!);
-        });
+        const choose = (d: number, choice: ContextChoice[], set: boolean) => {
+          const names = lowerNames[d]!;
+          for (let i = 0; i < names.length; i++) {
+            if (choice[i] === undefined) continue;
+            if (set) chosen.set(names[i]!, choice[i]!);
+            else chosen.delete(names[i]!);
+          }
+        };
         const representatives = dimensions.map(({ cases }, d) => {
           const conditions = factored[d]!;
           const byVector = new Map<string, ContextChoice[]>();
           for (const choice of cases) {
             if (!budget.spend(1 + conditions.length)) break;
             chosen.clear();
-            choose(d, choice);
+            choose(d, choice, true);
             let vector = "";
             for (const c of conditions) vector += conditionHolds(c, prepared.lookup) ? "1" : "0";
             if (!byVector.has(vector)) byVector.set(vector, choice);
@@ -1076,20 +1081,25 @@ function runQuery(compiled: CompiledPolicy, query: PolicyQuery, prepared: Prepar
           return [...byVector.values()];
         });
         const combinations = representatives.reduce((n, r) => n * r.length, 1);
+        // The combinations in mixed-radix order, the first dimension counting fastest: each step changes the
+        // values of the dimensions whose digit moved, and only those.
+        const digits = representatives.map(() => 0);
         const picked: ContextChoice[][] = [];
+        chosen.clear();
+        if (combinations > 0) representatives.forEach((choices, d) => choose(d, (picked[d] = choices[0]!), true));
         for (let index = 0; index < combinations; index++) {
+          for (let d = 0; index > 0 && d < digits.length; d++) {
+            const choices = representatives[d]!;
+            choose(d, picked[d]!, false);
+            digits[d] = (digits[d]! + 1) % choices.length;
+            choose(d, (picked[d] = choices[digits[d]!]!), true);
+            if (digits[d] !== 0) break;
+          }
           if (result.evaluated >= maxEvaluations) {
             capped = true;
             break outerFactored;
           }
           if (!budget.spend(evaluationSteps(relevant))) break outerFactored;
-          chosen.clear();
-          let rest = index;
-          representatives.forEach((choices, d) => {
-            picked[d] = choices[rest % choices.length]!;
-            rest = Math.floor(rest / choices.length);
-            choose(d, picked[d]!);
-          });
           result.evaluated++;
           const decision = decisionOnly(relevant, prepared);
           if (!found[decision]) {
