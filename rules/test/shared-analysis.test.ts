@@ -80,6 +80,29 @@ describe("one analysis of a policy for every rule", () => {
     expect(analysisCounts().queries.run).toBe(queries.run);
   });
 
+  it("no-broad-pull-through-cache-scope asks nothing once no-public-access has searched the policy", () => {
+    // A Principal "*" pull-through-cache grant: both rules ask whether anyone in the world can use it.
+    const ptc = JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [
+        { Sid: "Ptc", Effect: "Allow", Principal: "*", Action: ["ecr:CreateRepository", "ecr:BatchImportUpstreamImage"], Resource: repo("ecr-public/*") },
+        { Sid: "OrgPull", Effect: "Allow", Principal: "*", Action: "ecr:BatchGetImage", Resource: repo("*"), Condition: { StringEquals: { "aws:PrincipalOrgID": "o-abc1234567" } } },
+      ],
+    });
+    const reading = readEcrFile(ptc, { filePath: "registry-policy.json", registry });
+    if (reading.status !== "ours") throw new Error(`not read as a policy: ${reading.status}`);
+    const [file] = reading.documents;
+    // One document, as the runner and ESLint give each rule of a file: the second rule gets the first one's search.
+    const run = (id: string) => runRules({ file: file!, text: ptc, filePath: "registry-policy.json", registry, trust, rules: configured.filter((c) => c.rule.id === id) }).map((m) => `${m.ruleId} ${m.line}:${m.column} ${m.message}`);
+    forgetKeptAnswers();
+    const alone = runAll(ptc, configured.filter((c) => c.rule.id === "no-broad-pull-through-cache-scope"), false);
+    forgetKeptAnswers();
+    expect(run("no-public-access").some((f) => f.startsWith("@ecrlint/no-public-access"))).toBe(true);
+    const asked = analysisCounts().queries.asked;
+    expect(run("no-broad-pull-through-cache-scope").sort()).toEqual(alone);
+    expect(analysisCounts().queries.asked).toBe(asked);
+  });
+
   it("ESLint with the plugin and the runner share it, and find the same", async () => {
     forgetKeptAnswers();
     const dir = realpathSync(mkdtempSync(join(tmpdir(), "ecrlint-shared-")));
