@@ -30,11 +30,14 @@ type Context = Pick<MinimalContext, "cwd" | "settings" | "getCwd">;
 /**
  * One document of a file on disk: its kind, and the facts each cross-file rule collected from it, as JSON text. Facts
  * are plain JSON (the runner's cache keeps them so too); kept as objects, they would keep alive whatever a rule
- * derives from them by identity (a compiled policy, with the syntax tree it is read into) for the whole run.
+ * derives from them by identity (a compiled policy, with the syntax tree it is read into) for the whole run. They
+ * are kept as objects too (`values`) once a file is checked on its own, so that the next such check finds what the
+ * rule derived from them (see `Snapshot.keepValues`).
  */
 interface DiskDocument {
   kind: FileKind;
   facts: Map<string, string>;
+  values?: Map<string, unknown>;
 }
 
 interface DiskFile {
@@ -58,6 +61,12 @@ interface Snapshot {
   files: Map<string, DiskFile>;
   /** How many of the cross-file rules turned on every file's facts are collected for. */
   rules: number;
+  /**
+   * Whether the facts read from JSON text are kept as objects: once a file has been checked on its own (unsaved in
+   * an editor, a YAML or Terraform file, which the project does not list), since each such check would otherwise
+   * derive everything again from new objects (compile every destination policy of a replication check).
+   */
+  keepValues: boolean;
   /** Each rule's check over the whole snapshot (by rule id and options), with its reports by file. */
   checks: Map<string, Map<string, ProjectReport[]>>;
 }
@@ -207,7 +216,7 @@ function snapshotFor(root: string, context: Context): Snapshot {
     // Most recently used last, so that the first is the one to drop.
     snapshots.delete(key);
   } else {
-    snapshot = { root, cwd: context.cwd, refreshedAt: -Infinity, lookCost: 0, paths: [], files: new Map(), rules: 0, checks: new Map() };
+    snapshot = { root, cwd: context.cwd, refreshedAt: -Infinity, lookCost: 0, paths: [], files: new Map(), rules: 0, keepValues: false, checks: new Map() };
     if (snapshots.size >= MAX_SNAPSHOTS) snapshots.delete(snapshots.keys().next().value!);
   }
   snapshots.set(key, snapshot);
@@ -224,13 +233,23 @@ export interface CurrentFile {
   options: unknown;
 }
 
-/** A file's part in a rule's check: one entry per document the rule collected from (a template may hold a policy and a rule), its facts as JSON text. */
-type Part = { kind: FileKind; facts: string }[];
+/**
+ * A file's part in a rule's check: one entry per document the rule collected from (a template may hold a policy and
+ * a rule), its facts as JSON text, and as the object the check reads.
+ */
+type Part = { kind: FileKind; facts: string; value(): unknown }[];
 
-function diskPart(file: DiskFile, rule: AnyRule): Part {
+function diskPart(file: DiskFile, rule: AnyRule, keepValues: boolean): Part {
   return file.documents.flatMap((d) => {
     const facts = d.facts.get(rule.id);
-    return facts === undefined ? [] : [{ kind: d.kind, facts }];
+    if (facts === undefined) return [];
+    const value = () => {
+      if (!keepValues) return JSON.parse(facts) as unknown;
+      d.values ??= new Map();
+      if (!d.values.has(rule.id)) d.values.set(rule.id, JSON.parse(facts));
+      return d.values.get(rule.id);
+    };
+    return [{ kind: d.kind, facts, value }];
   });
 }
 
@@ -243,7 +262,7 @@ function runCheck(rule: AnyRule, snapshot: Snapshot, options: unknown, current?:
   const posix = (path: string) => relative(snapshot.cwd, path).split(sep).join("/");
   const files: ProjectFile<unknown, unknown>[] = [];
   const add = (filePath: string, registry: RegistryContext, part: Part) => {
-    for (const { kind, facts } of part) files.push({ filePath, relativePath: posix(filePath), kind, registry, facts: JSON.parse(facts) as unknown, options });
+    for (const { kind, value } of part) files.push({ filePath, relativePath: posix(filePath), kind, registry, facts: value(), options });
   };
   let placed = current === undefined;
   for (const path of snapshot.paths) {
@@ -253,7 +272,7 @@ function runCheck(rule: AnyRule, snapshot: Snapshot, options: unknown, current?:
       if (path === current!.filePath) continue;
     }
     const file = snapshot.files.get(path);
-    if (file) add(path, file.registry, diskPart(file, rule));
+    if (file) add(path, file.registry, diskPart(file, rule, snapshot.keepValues));
   }
   if (!placed) add(current!.filePath, current!.registry, current!.part);
   const reports: ProjectReport[] = [];
@@ -270,13 +289,14 @@ export function checkProject(rule: AnyRule, current: CurrentFile, context: Conte
   noteProjectRule(rule);
   const part: Part = current.documents.flatMap((file) => {
     const facts = rule.project!.collect(file);
-    return facts === undefined ? [] : [{ kind: file.kind, facts: JSON.stringify(facts) }];
+    return facts === undefined ? [] : [{ kind: file.kind, facts: JSON.stringify(facts), value: () => facts }];
   });
   if (part.length === 0) return [];
   const snapshot = snapshotFor(projectRoot(current.filePath, context.cwd), context);
   const onDisk = snapshot.files.get(current.filePath);
-  if (!onDisk || !samePart(part, diskPart(onDisk, rule)) || JSON.stringify(current.registry) !== JSON.stringify(onDisk.registry)) {
+  if (!onDisk || !samePart(part, diskPart(onDisk, rule, false)) || JSON.stringify(current.registry) !== JSON.stringify(onDisk.registry)) {
     counts.fileChecks++;
+    snapshot.keepValues = true;
     return runCheck(rule, snapshot, current.options, { filePath: current.filePath, registry: current.registry, part }).filter((d) => d.filePath === current.filePath);
   }
   const key = `${rule.id}\0${JSON.stringify(current.options)}`;

@@ -114,6 +114,19 @@ describe.each(versions)("ESLint %s: the project of the cross-file rules", (_vers
     expect(projectFileCounts()).toEqual({ listings: 2, stats: 2 * files + 1, reads: files + 2, projectChecks: 4, fileChecks: 0 });
   });
 
+  it("checks a file the project does not list (a CloudFormation YAML template) against the files it lists", async () => {
+    const root = projectTree(4);
+    const template = (team: number) =>
+      `Resources:\n  Replication:\n    Type: AWS::ECR::ReplicationConfiguration\n    Properties:\n      ReplicationConfiguration:\n        Rules:\n          - Destinations:\n              - Region: eu-west-1\n                RegistryId: "${destinationAccount(team)}"\n`;
+    writeFileSync(join(root, "teams/1/source/replication.yaml"), template(1));
+    writeFileSync(join(root, "teams/2/source/replication.yaml"), template(2));
+    const files = jsonFiles(root);
+    const results = await engine(root).lintFiles(["."]);
+    expect(crossFileFindings(results, root)).toEqual([...refusedTeams(4), "teams/1/source/replication.yaml: missingGrant"].sort());
+    // Each template is checked on its own; the JSON files are still read once.
+    expect(projectFileCounts()).toEqual({ listings: 1, stats: files, reads: files, projectChecks: 2, fileChecks: 2 });
+  });
+
   it("reads the project again once when a run turns on another cross-file rule", async () => {
     const root = projectTree(4);
     const files = jsonFiles(root);
