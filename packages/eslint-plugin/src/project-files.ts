@@ -145,11 +145,12 @@ function collectAll(file: PolicyFile, rules: Iterable<AnyRule>): Map<string, str
   return facts;
 }
 
-function readDiskFile(path: string, info: { mtimeMs: number; size: number }, context: Context): DiskFile | undefined {
+function readDiskFile(path: string, info: { mtimeMs: number; size: number }, context: Context): DiskFile {
   // Only a regular file, its size checked first, as the runner reads it: a 50 MB data file in the project is not
-  // parsed, and a FIFO put there since the listing does not hang the run.
+  // parsed, and a FIFO put there since the listing does not hang the run. One that cannot be read takes no part,
+  // and is not tried again until its size or modification time changes.
   const read = readTextFile(path, { maxBytes: MAX_PARSED_CHARACTERS });
-  if (!read.ok) return undefined;
+  if (!read.ok) return { mtimeMs: info.mtimeMs, size: info.size, registry: { source: "unknown" }, documents: [], rules: projectRules.size };
   counts.reads++;
   // Read as the runner reads it: the registry and a kind the config declares come first.
   const config = configFor(context, path);
@@ -185,9 +186,8 @@ function refresh(snapshot: Snapshot, context: Context): void {
     }
     changed = true;
     const readStarted = clock();
-    const read = readDiskFile(path, info, context);
+    files.set(path, readDiskFile(path, info, context));
     reading += clock() - readStarted;
-    if (read) files.set(path, read);
   }
   snapshot.paths = paths;
   snapshot.files = files;
@@ -201,16 +201,15 @@ function collectForNewRules(snapshot: Snapshot, context: Context): void {
   if (snapshot.rules === projectRules.size) return;
   for (const [path, file] of snapshot.files) {
     if (file.rules === projectRules.size) continue;
-    const read = readDiskFile(path, file, context);
-    if (read) snapshot.files.set(path, read);
-    else snapshot.files.delete(path);
+    snapshot.files.set(path, readDiskFile(path, file, context));
   }
   snapshot.rules = projectRules.size;
   snapshot.checks.clear();
 }
 
 function snapshotFor(root: string, context: Context): Snapshot {
-  const key = `${root}\0${context.cwd}\0${JSON.stringify(context.settings["ecrlint"] ?? null)}`;
+  // ESLint 9 and 10 (with or without `getCwd`) resolve `settings.ecrlint` globs from different folders.
+  const key = `${root}\0${context.cwd}\0${typeof context.getCwd}\0${JSON.stringify(context.settings["ecrlint"] ?? null)}`;
   let snapshot = snapshots.get(key);
   if (snapshot) {
     // Most recently used last, so that the first is the one to drop.

@@ -127,6 +127,17 @@ describe.each(versions)("ESLint %s: the project of the cross-file rules", (_vers
     expect(projectFileCounts()).toEqual({ listings: 1, stats: files, reads: files, projectChecks: 2, fileChecks: 2 });
   });
 
+  it("does not read a file over the size limit, nor count it as changed each time it looks at the disk", async () => {
+    const root = projectTree(2);
+    writeFileSync(join(root, "teams/0/data.json"), JSON.stringify({ data: "x".repeat(6 * 1024 * 1024) }));
+    const files = jsonFiles(root);
+    const eslint = engine(root);
+    await eslint.lintFiles(["teams/1"]);
+    now += 3000;
+    expect(crossFileFindings(await eslint.lintFiles(["teams/1"]), root)).toEqual(refusedTeams(2));
+    expect(projectFileCounts()).toEqual({ listings: 2, stats: 2 * files, reads: files - 1, projectChecks: 2, fileChecks: 0 });
+  });
+
   it("reads the project again once when a run turns on another cross-file rule", async () => {
     const root = projectTree(4);
     const files = jsonFiles(root);
