@@ -1,3 +1,4 @@
+import { moveTokensWhenBuilt } from "./strict-json.js";
 import { parseJsonText, type JsonNode, type JsonProgram, type ParseProblem, type SourceLocation } from "./parse.js";
 import type { TextEdit } from "./rule.js";
 import { stringOffsetsOf, valuePieces, verbatimString } from "./model/values.js";
@@ -169,17 +170,48 @@ function moveToHost(ast: JsonProgram, embedding: StringEmbedding): void {
     if ("end" in node) node.end = end;
     node.loc = { start: positionInLiteral(literal, start), end: positionInLiteral(literal, end) };
   };
-  const visit = (value: unknown) => {
+  const visitAny = (value: unknown) => {
     if (Array.isArray(value)) {
-      for (const v of value) visit(v);
+      for (const v of value) visitAny(v);
       return;
     }
     if (typeof value !== "object" || value === null || seen.has(value)) return;
     const node = value as Record<string, unknown>;
-    for (const [key, child] of Object.entries(node)) if (!SKIPPED_KEYS.has(key)) visit(child);
+    for (const [key, child] of Object.entries(node)) if (!SKIPPED_KEYS.has(key)) visitAny(child);
     move(node);
   };
-  visit(ast);
+  // The node types of JSON are walked by their fields, the rest (JSON5's, tokens, comments) by every key.
+  const visit = (node: JsonNode): void => {
+    switch (node.type) {
+      case "JSONObjectExpression":
+        for (const p of node.properties) {
+          visit(p.key);
+          visit(p.value);
+          move(p);
+        }
+        break;
+      case "JSONArrayExpression":
+        for (const e of node.elements) if (e) visit(e);
+        break;
+      case "JSONUnaryExpression":
+        visit(node.argument);
+        break;
+      case "JSONLiteral":
+        break;
+      default:
+        visitAny(node);
+        return;
+    }
+    move(node);
+  };
+  for (const statement of ast.body) {
+    visit(statement.expression);
+    move(statement);
+  }
+  visitAny(ast.comments);
+  // A tree read as plain JSON builds its tokens only when asked: they are moved then.
+  if (!moveTokensWhenBuilt(ast, move)) visitAny(ast.tokens);
+  move(ast);
 }
 
 /**

@@ -1,4 +1,5 @@
 import { parseJSON, type AST } from "jsonc-eslint-parser";
+import { parseStrictJsonAst } from "./strict-json.js";
 
 export type JsonProgram = AST.JSONProgram;
 export type JsonNode = AST.JSONNode;
@@ -70,12 +71,20 @@ export function nestingTooDeep(text: string, limit = MAX_NESTING_DEPTH): { line:
   return undefined;
 }
 
-/** Parses JSON, JSONC or JSON5 into the AST that ESLint sees with jsonc-eslint-parser. Never throws. */
+/**
+ * Parses JSON, JSONC or JSON5 into the AST that ESLint sees with jsonc-eslint-parser. Never throws. Plain JSON, the
+ * common case, is read by a one-pass reader that builds the same tree (`strict-json.ts`); every other text, and
+ * every error, is jsonc-eslint-parser's.
+ */
 export function parseJsonText(text: string, syntax?: JsonSyntax): ParseResult {
+  const parseGenerally = () => (syntax ? parseJSON(text, { jsonSyntax: syntax }) : parseJSON(text));
+  // The one-pass reader gives up past the same depth, so the check below decides for deeper texts.
+  const plain = parseStrictJsonAst(text, parseGenerally, MAX_NESTING_DEPTH);
+  if (plain) return { ok: true, ast: plain };
   const deep = nestingTooDeep(text);
   if (deep) return { ok: false, error: { message: `Parsing error: ${NESTING_TOO_DEEP}`, ...deep } };
   try {
-    const ast = syntax ? parseJSON(text, { jsonSyntax: syntax }) : parseJSON(text);
+    const ast = parseGenerally();
     return { ok: true, ast };
   } catch (error) {
     const e = error as { message?: string; lineNumber?: number; column?: number };
