@@ -17,9 +17,27 @@ export function actionMatches(pattern: string, action: string): boolean {
 /**
  * Actions of the catalog that an Action pattern (`ecr:Replicate*`, `*`) matches, case-insensitively, as
  * `actionMatches` matches them: a wildcard in the service segment (`e*:*`, `*:Get*`) is matched against ECR's actions,
- * the only ones an ECR policy governs.
+ * the only ones an ECR policy governs. The array is shared: callers read it, never change it.
  */
 export function expandActionPattern(pattern: string): CatalogAction[] {
+  let actions = expanded.get(pattern);
+  if (!actions) {
+    actions = expandUncached(pattern);
+    // Bounded, whatever a run reads: patterns are data.
+    if (expanded.size >= MAX_EXPANDED_PATTERNS) expanded.clear();
+    expanded.set(pattern, actions);
+  }
+  return actions;
+}
+
+/**
+ * Expansions by pattern as written: policies repeat a few patterns in file after file, and each expansion matches
+ * the pattern against every action of the catalog. The arrays are shared between callers, like the catalog's own.
+ */
+const expanded = new Map<string, CatalogAction[]>();
+const MAX_EXPANDED_PATTERNS = 4096;
+
+function expandUncached(pattern: string): CatalogAction[] {
   const colon = pattern.indexOf(":");
   if (pattern === "*") return ecrCatalog().actions;
   if (colon < 0) return [];
