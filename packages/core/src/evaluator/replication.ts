@@ -1,11 +1,11 @@
 import { parseArn } from "../arn.js";
 import { withStatements, type CompiledPolicy } from "./compile.js";
-import { coversAction, evaluateRequest } from "./evaluate.js";
+import { coversAction, decide, evaluateRequest } from "./evaluate.js";
 import { resourcePatternCovers, resourcePatternMatches } from "./match.js";
 import { DEFAULT_ANALYSIS_STEPS, WorkBudget } from "./budget.js";
 import { parseCaller } from "./principal.js";
 import { EmptyQueryError, probeOf, queryPolicy, repositoryClasses, type RepositoryClasses } from "./query.js";
-import type { PolicyQuery } from "./types.js";
+import type { EvaluationRequest, PolicyQuery } from "./types.js";
 
 const REPLICATE = "ecr:ReplicateImage";
 const REPLICATE_LOWER = REPLICATE.toLowerCase();
@@ -163,9 +163,23 @@ export function replicationGrant(policy: CompiledPolicy, query: ReplicationGrant
 
 const grants = new WeakMap<CompiledPolicy, Map<string, ReplicationGrant>>();
 
+/**
+ * One request of those a query ranges over: its repository (the probe itself, or a name that starts with the
+ * prefix and continues as a repository name does), with the context every request has by default. Undefined for
+ * a query without a principal or a repository. Exported for the test that holds the search to finding it.
+ */
+export function oneRequestOf(request: PolicyQuery): EvaluationRequest | undefined {
+  const resource = request.resource ?? (request.resourcePrefix !== undefined ? request.resourcePrefix + FILLERS[0]![0] : undefined);
+  return request.principal !== undefined && resource !== undefined ? { principal: request.principal, action: request.action, resource } : undefined;
+}
+
 function decideGrant(policy: CompiledPolicy, budget: WorkBudget, request: PolicyQuery | undefined): ReplicationGrant {
   // A source no request can come from (an IAM group, a malformed ARN) cannot be asked about; valid-principal says why.
   if (!request) return { status: "undetermined" };
+  // Some request allowed is all a grant needs, and most grants allow the first one tried: that one is evaluated
+  // before any search. Only when it is refused does the search look for another, or for the Deny that refuses.
+  const one = oneRequestOf(request);
+  if (one && decide(policy, one) === "allow") return { status: "granted" };
   let result;
   try {
     result = queryPolicy(policy, request, { budget });
