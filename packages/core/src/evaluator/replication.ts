@@ -1,11 +1,11 @@
 import { parseArn } from "../arn.js";
 import { withStatements, type CompiledPolicy } from "./compile.js";
-import { coversAction, decide, evaluateRequest } from "./evaluate.js";
+import { ALWAYS_PRESENT_KEYS, coversAction, decide, evaluateRequest } from "./evaluate.js";
 import { resourcePatternCovers, resourcePatternMatches } from "./match.js";
 import { DEFAULT_ANALYSIS_STEPS, WorkBudget } from "./budget.js";
 import { parseCaller } from "./principal.js";
 import { EmptyQueryError, probeOf, queryPolicy, repositoryClasses, type RepositoryClasses } from "./query.js";
-import type { EvaluationRequest, PolicyQuery } from "./types.js";
+import type { EvaluationRequest, PolicyQuery, RequestContext } from "./types.js";
 
 const REPLICATE = "ecr:ReplicateImage";
 const REPLICATE_LOWER = REPLICATE.toLowerCase();
@@ -164,13 +164,48 @@ export function replicationGrant(policy: CompiledPolicy, query: ReplicationGrant
 const grants = new WeakMap<CompiledPolicy, Map<string, ReplicationGrant>>();
 
 /**
- * One request of those a query ranges over: its repository (the probe itself, or a name that starts with the
- * prefix and continues as a repository name does), with the context every request has by default. Undefined for
- * a query without a principal or a repository. Exported for the test that holds the search to finding it.
+ * The requests tried before a search: one of those a query ranges over (its repository is the probe itself, or a
+ * name that starts with the prefix and continues as a repository name does), with the context every request has by
+ * default, then with the values the policy writes in its conditions about ReplicateImage (see `writtenContext`).
+ * None for a query without a principal or a repository. Exported for the test that holds the search to finding
+ * every one of them that is allowed.
  */
-export function oneRequestOf(request: PolicyQuery): EvaluationRequest | undefined {
+export function requestsToTry(policy: CompiledPolicy, request: PolicyQuery): EvaluationRequest[] {
   const resource = request.resource ?? (request.resourcePrefix !== undefined ? request.resourcePrefix + FILLERS[0]![0] : undefined);
-  return request.principal !== undefined && resource !== undefined ? { principal: request.principal, action: request.action, resource } : undefined;
+  if (request.principal === undefined || resource === undefined) return [];
+  const plain = { principal: request.principal, action: request.action, resource };
+  const context = writtenContext(policy);
+  return context ? [plain, { ...plain, context }] : [plain];
+}
+
+const writtenContexts = new WeakMap<CompiledPolicy, RequestContext | undefined>();
+
+/**
+ * A request context made of values the policy itself writes, for the keys its statements about ReplicateImage test
+ * with string, ARN and IP operators: such a request meets an Allow's condition, or escapes a Deny's negated one
+ * (`NotIpAddressIfExists`, `StringNotEquals`). Only a single value per key that names one request value (no wildcard,
+ * no policy variable, an IP range as its first address), and never a key the principal or every request sets, so
+ * that it is a request that can be made. Undefined when there is no such key.
+ */
+function writtenContext(policy: CompiledPolicy): RequestContext | undefined {
+  if (writtenContexts.has(policy)) return writtenContexts.get(policy);
+  const context: Record<string, string> = Object.create(null) as Record<string, string>;
+  let any = false;
+  for (const s of policy.statements) {
+    if (s.defects.length || !coversAction(s, REPLICATE_LOWER)) continue;
+    for (const c of s.conditions) {
+      const family = c.operator?.base.family;
+      const value = c.values[0];
+      if (!c.operator || c.operator.set || c.key in context || ALWAYS_PRESENT_KEYS.has(c.key) || !value || value.segments || /[*?]/.test(value.source)) continue;
+      if (family === "string" || family === "arn") context[c.key] = value.source;
+      else if (family === "ip" && /^[0-9a-f.:]+(?:\/\d+)?$/i.test(value.source)) context[c.key] = value.source.replace(/\/\d+$/, "");
+      else continue;
+      any = true;
+    }
+  }
+  const written = any ? context : undefined;
+  writtenContexts.set(policy, written);
+  return written;
 }
 
 function decideGrant(policy: CompiledPolicy, budget: WorkBudget, request: PolicyQuery | undefined): ReplicationGrant {
@@ -178,8 +213,7 @@ function decideGrant(policy: CompiledPolicy, budget: WorkBudget, request: Policy
   if (!request) return { status: "undetermined" };
   // Some request allowed is all a grant needs, and most grants allow the first one tried: that one is evaluated
   // before any search. Only when it is refused does the search look for another, or for the Deny that refuses.
-  const one = oneRequestOf(request);
-  if (one && decide(policy, one) === "allow") return { status: "granted" };
+  for (const one of requestsToTry(policy, request)) if (decide(policy, one) === "allow") return { status: "granted" };
   let result;
   try {
     result = queryPolicy(policy, request, { budget });

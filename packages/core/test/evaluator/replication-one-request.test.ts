@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { compilePolicy, decide, queryPolicy, replicationGrant, type CompiledPolicy, type PolicyQuery } from "../../src/evaluator/index.js";
-import { oneRequestOf } from "../../src/evaluator/replication.js";
+import { requestsToTry } from "../../src/evaluator/replication.js";
 // @ts-expect-error: the benchmark's generator is plain JavaScript, without type declarations.
 import { samplePolicy, VOCABULARY } from "../../../../bench/generate-tree.mjs";
 
@@ -58,13 +58,14 @@ function replicationPolicies(): { file: string; policy: CompiledPolicy; accounts
   return out;
 }
 
-describe("the one request a replication question tries before searching", () => {
+describe("the requests a replication question tries before searching", () => {
   const policies = replicationPolicies();
 
-  it("is found allowed by the search too, whenever it is allowed: the shortcut never answers what the search would not", () => {
+  it("are found allowed by the search too, whenever they are allowed: the shortcut never answers what the search would not", () => {
     expect(policies.length).toBeGreaterThan(20);
     let tried = 0;
     let allowed = 0;
+    let withContext = 0;
     for (const { file, policy, accounts, regions, prefixes } of policies) {
       for (const source of accounts) {
         for (const account of accounts) {
@@ -76,12 +77,14 @@ describe("the one request a replication question tries before searching", () => 
                 { principal: source, action: "ecr:ReplicateImage", anyContext: true, resource: `${base}${prefix}x9` },
               ];
               for (const query of queries) {
-                const one = oneRequestOf(query)!;
-                tried++;
-                if (decide(policy, one) !== "allow") continue;
-                allowed++;
-                const searched = queryPolicy(policy, query);
-                expect(searched.allowed !== undefined || searched.tooComplex, `${file}: ${JSON.stringify(query)}`).toBe(true);
+                for (const one of requestsToTry(policy, query)) {
+                  tried++;
+                  if (decide(policy, one) !== "allow") continue;
+                  allowed++;
+                  if (one.context) withContext++;
+                  const searched = queryPolicy(policy, query);
+                  expect(searched.allowed !== undefined || searched.tooComplex, `${file}: ${JSON.stringify(one)}`).toBe(true);
+                }
               }
             }
           }
@@ -91,9 +94,10 @@ describe("the one request a replication question tries before searching", () => 
     // Both outcomes occur, so the check above is not vacuous.
     expect(allowed).toBeGreaterThan(50);
     expect(tried - allowed).toBeGreaterThan(50);
+    expect(withContext).toBeGreaterThan(10);
   });
 
-  it("leaves a refused request to the search, which still finds a grant elsewhere under the prefix or the Deny that cancels", () => {
+  it("leave a refused request to the search, which still finds a grant elsewhere under the prefix or the Deny that cancels", () => {
     const SOURCE = "111122223333";
     const destination = { partition: "aws", account: "444455556666", region: "eu-west-1" };
     const arn = (name: string) => `arn:aws:ecr:eu-west-1:444455556666:repository/${name}`;
@@ -106,5 +110,13 @@ describe("the one request a replication question tries before searching", () => 
     expect(ask([allow(arn("prod-*")), denyProbe], "prod-")).toBe("granted");
     const denyAll = { Effect: "Deny", Principal: "*", Action: "ecr:ReplicateImage", Resource: arn("*") };
     expect(ask([allow(arn("prod-*")), denyAll], "prod-")).toBe("cancelled");
+    // A Deny that the values the policy writes escape: a request from inside the listed range is not refused.
+    const denyOutside = { ...denyAll, Condition: { NotIpAddressIfExists: { "aws:SourceIp": ["203.0.113.0/24"] } } };
+    expect(ask([allow(arn("prod-*")), denyOutside], "prod-")).toBe("granted");
+    expect(requestsToTry(compilePolicy({ Statement: [allow(arn("*")), denyOutside] }), { principal: SOURCE, action: "ecr:ReplicateImage", resource: arn("a") })[1]?.context).toEqual({ "aws:sourceip": "203.0.113.0" });
+    // Keys the principal sets, and values that stand for several, are not written into the context.
+    const pinned = { ...allow(arn("*")), Condition: { StringEquals: { "aws:PrincipalAccount": "999988887777" }, StringLike: { "aws:SourceVpce": "vpce-*" } } };
+    expect(requestsToTry(compilePolicy({ Statement: [pinned] }), { principal: SOURCE, action: "ecr:ReplicateImage", resource: arn("a") })).toHaveLength(1);
+    expect(ask([pinned], "")).toBe("missing");
   });
 });
