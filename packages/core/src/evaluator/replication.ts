@@ -1,7 +1,7 @@
 import { parseArn } from "../arn.js";
-import { withStatements, type CompiledPolicy } from "./compile.js";
-import { ALWAYS_PRESENT_KEYS, coversAction, decide, evaluateRequest } from "./evaluate.js";
-import { resourcePatternCovers, resourcePatternMatches } from "./match.js";
+import { withStatements, type CompiledPolicy, type CompiledStatement } from "./compile.js";
+import { ALWAYS_PRESENT_KEYS, coversAction, decide, evaluateRequest, prepareRequest, principalLevel, resourceMatches } from "./evaluate.js";
+import { resourcePatternCanStartWith, resourcePatternCovers, resourcePatternMatches } from "./match.js";
 import { DEFAULT_ANALYSIS_STEPS, WorkBudget } from "./budget.js";
 import { parseCaller } from "./principal.js";
 import { EmptyQueryError, probeOf, queryPolicy, repositoryClasses, type RepositoryClasses } from "./query.js";
@@ -178,6 +178,22 @@ export function requestsToTry(policy: CompiledPolicy, request: PolicyQuery): Eva
   return context ? [plain, { ...plain, context }] : [plain];
 }
 
+/**
+ * Whether no request context can let the principal do the action on the request's repository, or with a
+ * `resourcePrefix` on any repository whose ARN starts with it: no Allow statement about them names one, with its
+ * conditions set aside (they only narrow a statement). A Resource with a policy variable names what a context
+ * says, and a NotResource nearly everything: either might. Exported for the test that holds the search to agreeing.
+ */
+export function certainlyRefused(policy: CompiledPolicy, request: EvaluationRequest, resourcePrefix?: string): boolean {
+  const prepared = prepareRequest(policy, request);
+  const mayName = (s: CompiledStatement): boolean => {
+    if (!s.resource || s.resource.patterns.some((t) => !t.isStatic)) return true;
+    if (resourcePrefix === undefined) return resourceMatches(s, request.resource, prepared.lookup);
+    return s.resource.negated || s.resource.patterns.some((t) => resourcePatternCanStartWith(t.source, resourcePrefix));
+  };
+  return !policy.statements.some((s) => s.effect === "Allow" && !s.defects.length && coversAction(s, prepared.action) && principalLevel(s, prepared.caller) !== undefined && mayName(s));
+}
+
 const writtenContexts = new WeakMap<CompiledPolicy, RequestContext | undefined>();
 
 /**
@@ -213,7 +229,10 @@ function decideGrant(policy: CompiledPolicy, budget: WorkBudget, request: Policy
   if (!request) return { status: "undetermined" };
   // Some request allowed is all a grant needs, and most grants allow the first one tried: that one is evaluated
   // before any search. Only when it is refused does the search look for another, or for the Deny that refuses.
-  for (const one of requestsToTry(policy, request)) if (decide(policy, one) === "allow") return { status: "granted" };
+  const tries = requestsToTry(policy, request);
+  for (const one of tries) if (decide(policy, one) === "allow") return { status: "granted" };
+  // A refusal can be certain without a search too: when no Allow could grant it in any context.
+  if (tries[0] && certainlyRefused(policy, tries[0], request.resource === undefined ? request.resourcePrefix : undefined)) return { status: "missing" };
   let result;
   try {
     result = queryPolicy(policy, request, { budget });

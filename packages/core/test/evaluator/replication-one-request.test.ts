@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { compilePolicy, decide, queryPolicy, replicationGrant, type CompiledPolicy, type PolicyQuery } from "../../src/evaluator/index.js";
-import { requestsToTry } from "../../src/evaluator/replication.js";
+import { certainlyRefused, requestsToTry } from "../../src/evaluator/replication.js";
 // @ts-expect-error: the benchmark's generator is plain JavaScript, without type declarations.
 import { samplePolicy, VOCABULARY } from "../../../../bench/generate-tree.mjs";
 
@@ -61,11 +61,12 @@ function replicationPolicies(): { file: string; policy: CompiledPolicy; accounts
 describe("the requests a replication question tries before searching", () => {
   const policies = replicationPolicies();
 
-  it("are found allowed by the search too, whenever they are allowed: the shortcut never answers what the search would not", () => {
+  it("are found allowed by the search too whenever they are allowed, and a certain refusal is one: the shortcuts never answer what the search would not", () => {
     expect(policies.length).toBeGreaterThan(20);
     let tried = 0;
     let allowed = 0;
     let withContext = 0;
+    let refused = 0;
     for (const { file, policy, accounts, regions, prefixes } of policies) {
       for (const source of accounts) {
         for (const account of accounts) {
@@ -77,6 +78,12 @@ describe("the requests a replication question tries before searching", () => {
                 { principal: source, action: "ecr:ReplicateImage", anyContext: true, resource: `${base}${prefix}x9` },
               ];
               for (const query of queries) {
+                const plain = requestsToTry(policy, query)[0]!;
+                if (certainlyRefused(policy, plain, query.resourcePrefix)) {
+                  refused++;
+                  const searched = queryPolicy(policy, query);
+                  expect(searched.allowed, `${file}: refused ${JSON.stringify(plain)}`).toBeUndefined();
+                }
                 for (const one of requestsToTry(policy, query)) {
                   tried++;
                   if (decide(policy, one) !== "allow") continue;
@@ -95,6 +102,7 @@ describe("the requests a replication question tries before searching", () => {
     expect(allowed).toBeGreaterThan(50);
     expect(tried - allowed).toBeGreaterThan(50);
     expect(withContext).toBeGreaterThan(10);
+    expect(refused).toBeGreaterThan(50);
   });
 
   it("leave a refused request to the search, which still finds a grant elsewhere under the prefix or the Deny that cancels", () => {
