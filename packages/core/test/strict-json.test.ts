@@ -51,7 +51,7 @@ function jsonFiles(dir: string, out: string[] = []): string[] {
 
 const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
 
-describe("plain JSON read in one pass", () => {
+describe("plain JSON read without the general parser", () => {
   it("gives jsonc-eslint-parser's tree, field for field, for every JSON file of the fixtures and examples", () => {
     const files = [...jsonFiles(join(repoRoot, "fixtures")), ...jsonFiles(join(repoRoot, "examples"))];
     expect(files.length).toBeGreaterThan(100);
