@@ -21,7 +21,6 @@ type Token = AST.JSONProgram["tokens"][number];
  * for it, and such a rule can ask `isPlainJsonTree` first; a text accepted here has no comments.
  */
 export function parseStrictJsonAst(text: string, reparse: () => AST.JSONProgram, maxDepth: number): AST.JSONProgram | undefined {
-  if (CONTROL_OR_LINE_SEPARATOR.test(text)) return undefined;
   let document: DocumentNode;
   let root: AST.JSONExpression;
   try {
@@ -101,14 +100,12 @@ export function isPlainJsonTree(ast: object): boolean {
 }
 
 /**
- * Characters that are in no plain JSON text, yet momoa's `json` mode reads inside a string without complaint: the
- * control characters other than tab and line breaks (those three are whitespace between tokens, so they are looked
- * for in each string), and the line separators, which acorn counts as line breaks where momoa does not.
+ * What momoa's `json` mode reads in a string as any other character, though JSON allows none of it unescaped there
+ * (control characters, a tab and line breaks included; momoa's locations do not move past a line break in a
+ * string), and line separators, which JSON allows but acorn counts as line breaks. Between tokens momoa refuses all
+ * of them but tab and line breaks.
  */
-const CONTROL_OR_LINE_SEPARATOR = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u2028\u2029]/;
-
-/** Whitespace a plain JSON text has only between tokens; momoa reads it in a string, without moving its locations. */
-const TAB_OR_LINE_BREAK = /[\t\n\r]/;
+const NOT_IN_A_STRING = /[\u0000-\u001f\u2028\u2029]/;
 
 /** Thrown (never escaping this module) where momoa's tree is not one the general parser would give. */
 const NOT_STRICT = Symbol("not strict JSON");
@@ -172,8 +169,7 @@ class TreeBuilder {
   private string(node: StringNode): AST.JSONLiteral {
     const { start, end } = node.loc;
     const raw = this.text.slice(start.offset, end.offset);
-    // JSON allows no tab or line break unescaped in a string, and momoa reads them as any other character.
-    if (TAB_OR_LINE_BREAK.test(raw)) notStrict();
+    if (NOT_IN_A_STRING.test(raw)) notStrict();
     return this.literal(start, end, node.value, raw);
   }
 
