@@ -201,38 +201,41 @@ export function propertyName(property: JsonProperty): string {
  * and a lookup of a key the document does not have is `undefined`, never something inherited.
  */
 export function staticValue(node: JsonNode, substitute?: (node: JsonNode) => { value: unknown } | undefined): unknown {
-  const value = (n: JsonNode): unknown => staticValue(n, substitute);
-  const replaced = substitute?.(node);
-  if (replaced) return replaced.value;
-  switch (node.type) {
-    case "JSONObjectExpression": {
-      const out = Object.create(null) as Record<string, unknown>;
-      for (const p of node.properties) out[propertyName(p)] = value(p.value);
-      return out;
+  // One reader for the whole tree: policies are read into values in every run, node by node.
+  const value = (n: JsonNode): unknown => {
+    const replaced = substitute?.(n);
+    if (replaced) return replaced.value;
+    switch (n.type) {
+      case "JSONObjectExpression": {
+        const out = Object.create(null) as Record<string, unknown>;
+        for (const p of n.properties) out[propertyName(p)] = value(p.value);
+        return out;
+      }
+      case "JSONArrayExpression":
+        return n.elements.map((e) => (e ? value(e) : null));
+      case "JSONLiteral":
+        // The parser leaves `regex` and `bigint` undefined on plain literals, so test for a value, not for null.
+        if (n.regex || (n.bigint !== null && n.bigint !== undefined)) return n.raw;
+        return n.value;
+      case "JSONUnaryExpression": {
+        const v = value(n.argument) as number;
+        return n.operator === "-" ? -v : v;
+      }
+      case "JSONIdentifier":
+        if (n.name === "Infinity") return Infinity;
+        if (n.name === "NaN") return NaN;
+        return undefined;
+      case "JSONTemplateLiteral":
+        return n.quasis[0]?.value.cooked;
+      case "JSONExpressionStatement":
+        return value(n.expression);
+      case "Program":
+        return n.body[0] ? value(n.body[0]) : undefined;
+      default:
+        return undefined;
     }
-    case "JSONArrayExpression":
-      return node.elements.map((e) => (e ? value(e) : null));
-    case "JSONLiteral":
-      // The parser leaves `regex` and `bigint` undefined on plain literals, so test for a value, not for null.
-      if (node.regex || (node.bigint !== null && node.bigint !== undefined)) return node.raw;
-      return node.value;
-    case "JSONUnaryExpression": {
-      const v = value(node.argument) as number;
-      return node.operator === "-" ? -v : v;
-    }
-    case "JSONIdentifier":
-      if (node.name === "Infinity") return Infinity;
-      if (node.name === "NaN") return NaN;
-      return undefined;
-    case "JSONTemplateLiteral":
-      return node.quasis[0]?.value.cooked;
-    case "JSONExpressionStatement":
-      return value(node.expression);
-    case "Program":
-      return node.body[0] ? value(node.body[0]) : undefined;
-    default:
-      return undefined;
-  }
+  };
+  return value(node);
 }
 
 /** The root expression of a parsed file. */

@@ -95,6 +95,39 @@ export function resourcePatternMatches(pattern: string, resource: string): boole
   return wildcardMatch(pattern, resource);
 }
 
+/**
+ * Whether some resource that a Resource pattern matches starts with `prefix` (`…:repository/prod-*` and
+ * `…:repository/pr` do; `…:repository/dev-*` and `…:repository/prod-` do not), `*` and `?` read as
+ * `resourcePatternMatches` reads them. Exact: after the prefix, the rest of any pattern can always be written.
+ */
+export function resourcePatternCanStartWith(pattern: string, prefix: string): boolean {
+  const m = pattern.length;
+  // reach[j]: the pattern's first j characters can match the prefix read so far.
+  let reach = new Uint8Array(m + 1);
+  const close = (r: Uint8Array) => {
+    for (let j = 0; j < m; j++) if (r[j] && pattern.charCodeAt(j) === 42) r[j + 1] = 1;
+  };
+  reach[0] = 1;
+  close(reach);
+  for (let i = 0; i < prefix.length; i++) {
+    const c = prefix.charCodeAt(i);
+    const next = new Uint8Array(m + 1);
+    let any = false;
+    for (let j = 0; j < m; j++) {
+      if (!reach[j]) continue;
+      const p = pattern.charCodeAt(j);
+      if (p === 42) next[j] = 1;
+      else if (p === 63 || p === c) next[j + 1] = 1;
+      else continue;
+      any = true;
+    }
+    if (!any) return false;
+    close(next);
+    reach = next;
+  }
+  return true;
+}
+
 const resourceGlob = (text: string): GlobSpec => ({ pattern: { text, literalAt: undefined }, ignoreCase: false, wildcards: true });
 
 /**
