@@ -26,6 +26,9 @@ const policy = {
   Version: "2012-10-17",
   Statement: [
     { Sid: "Replication", Effect: "Allow", Principal: { AWS: ["arn:aws:iam::111122223333:root", "210987654321"] }, Action: ["ecr:CreateRepository", "ecr:ReplicateImage"], Resource: [repo("prod-*"), repo("app-?"), repo("team/*")] },
+    // A grant that only some organization paths meet: no request tried before a search meets it, so the question
+    // goes to the search, from require-replicate-image and from replication-destination-allowed's facts alike.
+    { Sid: "ReplicationFromOrg", Effect: "Allow", Principal: { AWS: "arn:aws:iam::222233334444:root" }, Action: ["ecr:CreateRepository", "ecr:ReplicateImage"], Resource: repo("org/*"), Condition: { StringLike: { "aws:PrincipalOrgPaths": "o-abc1234567/*" } } },
     { Sid: "CreateOnly", Effect: "Allow", Principal: { AWS: "arn:aws:iam::555566667777:root" }, Action: "ecr:CreateRepository", Resource: [repo("dev/*"), repo("shared/base")] },
     { Sid: "OrgPull", Effect: "Allow", Principal: "*", Action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"], Resource: repo("*"), Condition: { StringEquals: { "aws:PrincipalOrgID": ["o-abc1234567", "o-partner123"] } } },
     { Sid: "Partner", Effect: "Allow", Principal: { AWS: "arn:aws:iam::888899990000:role/ci" }, Action: "ecr:Batch*", Resource: repo("shared/*"), Condition: { IpAddress: { "aws:SourceIp": "203.0.113.0/24" } } },

@@ -1,4 +1,4 @@
-import type { TerraformFileReference } from "@ecrlint/core";
+import type { TerraformDataUse, TerraformFileReference } from "@ecrlint/core";
 import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
@@ -28,6 +28,7 @@ export interface WorkerJob {
   filePath: string;
   text: string;
   reference?: TerraformFileReference;
+  uses?: readonly TerraformDataUse[];
 }
 
 export type WorkerReply = { id: number; result: JobResult } | { id: number; error: string } | { id: number; lost: true };
