@@ -2,6 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { chmodSync, closeSync, lstatSync, openSync, readSync, renameSync, statSync, unlinkSync, writeSync, type Stats } from "node:fs";
 import { basename, dirname, join, normalize, resolve, sep } from "node:path";
 import { makeDirectories } from "./fs-utils.js";
+import type { LintMessage, ProjectRelation } from "@ecrlint/core";
 import type { SourceOutcome } from "./lint-source.js";
 
 /** What the cache knows of a file besides its outcome: enough to tell, from a `stat` alone, that it has not changed. */
@@ -80,6 +81,26 @@ function isOutcome(v: unknown): v is SourceOutcome {
   if (arns !== undefined && !(isObject(arns) && [arns.accounts, arns.regions].every((list) => Array.isArray(list) && list.every((x) => typeof x === "string")))) return false;
   const d = v.directives;
   return isObject(d) && Array.isArray(d.comments) && Array.isArray(d.directives) && Array.isArray(d.problems) && d.problems.every(isMessage);
+}
+
+/**
+ * The cross-file rules' findings over one project, as plain data: messages and relations by file, and the files
+ * tied to each file (see project.ts).
+ */
+export interface StoredProjectOutcome {
+  messages: [string, LintMessage[]][];
+  ties: [string, string[]][];
+  relations: [string, ProjectRelation[]][];
+}
+
+/** Cross-file results are stored under a key no file's absolute path can be. */
+const PROJECT_KEY = "\u0000project\u0000";
+
+const pairsOf = (v: unknown, item: (x: unknown) => boolean): boolean =>
+  Array.isArray(v) && v.every((pair) => Array.isArray(pair) && pair.length === 2 && typeof pair[0] === "string" && Array.isArray(pair[1]) && pair[1].every(item));
+
+function isProjectOutcome(v: unknown): v is StoredProjectOutcome {
+  return isObject(v) && pairsOf(v.messages, isMessage) && pairsOf(v.ties, (x) => typeof x === "string") && pairsOf(v.relations, (x) => isObject(x) && Array.isArray(x.related));
 }
 
 function isMeta(v: unknown): v is EntryMeta {
@@ -183,23 +204,43 @@ export class ResultCache {
   }
 
   get(filePath: string, content: string, settings: string): SourceOutcome | undefined {
-    const entry = this.stored.get(filePath);
+    return this.read(filePath, content, settings, isOutcome);
+  }
+
+  set(filePath: string, stamp: string, content: string, settings: string, outcome: SourceOutcome): void {
+    this.write(filePath, stamp, content, settings, outcome);
+  }
+
+  /**
+   * What the cross-file rules found in the project rooted at `root` the last time their input was `input` (a hash
+   * of every fact, registry and setting they read): a warm run whose files are all unchanged does not join them again.
+   */
+  getProject(root: string, input: string): StoredProjectOutcome | undefined {
+    return this.read(PROJECT_KEY + root, input, "", isProjectOutcome);
+  }
+
+  setProject(root: string, input: string, outcome: StoredProjectOutcome): void {
+    this.write(PROJECT_KEY + root, "", input, "", outcome);
+  }
+
+  private read<T>(key: string, content: string, settings: string, valid: (v: unknown) => v is T): T | undefined {
+    const entry = this.stored.get(key);
     if (!entry || entry.meta.content !== content || entry.meta.settings !== settings) return undefined;
     try {
       const text = this.readText(entry.outcome).toString("utf8");
-      const outcome = JSON.parse(text) as unknown;
-      if (entry.meta.check === entryCheck(this.version, entry.meta, text) && isOutcome(outcome)) {
-        this.kept.add(filePath);
-        return outcome;
+      const value = JSON.parse(text) as unknown;
+      if (entry.meta.check === entryCheck(this.version, entry.meta, text) && valid(value)) {
+        this.kept.add(key);
+        return value;
       }
     } catch {
       // Unreadable: linted again.
     }
-    this.stored.delete(filePath);
+    this.stored.delete(key);
     return undefined;
   }
 
-  set(filePath: string, stamp: string, content: string, settings: string, outcome: SourceOutcome): void {
+  private write(filePath: string, stamp: string, content: string, settings: string, outcome: unknown): void {
     this.kept.delete(filePath);
     if (!this.writable || this.written.has(filePath)) return;
     const text = JSON.stringify(outcome);

@@ -1,5 +1,6 @@
 import { relative } from "node:path";
 import { formatMessage, RULE_PREFIX, type LintMessage, type ProjectFile, type ProjectRelation, type ProjectReport } from "@ecrlint/core";
+import { hashText, type ResultCache, type StoredProjectOutcome } from "./cache.js";
 import { toPosix } from "./discover.js";
 import { EcrlintError } from "./errors.js";
 import type { FileEntry } from "./read-file.js";
@@ -89,4 +90,36 @@ export function runProjectRules(entries: FileEntry[], cwd: string): ProjectOutco
     }
   }
   return { messages, ties, relations };
+}
+
+/**
+ * Everything the cross-file rules read of a project's files, as one hash: each file's path, registry, cross-file
+ * rule settings and facts per document. Equal hashes give equal findings (the rules' code is in the cache's version).
+ */
+function projectInput(entries: FileEntry[], cwd: string): string {
+  const files = entries.map((e) => [
+    e.filePath,
+    e.context?.registry ?? null,
+    [...(e.context?.rules.project ?? [])].map(([id, { severity, options }]) => [id, severity, options ?? null]),
+    e.outcome.status === "ours" ? e.outcome.documents.map((d) => [d.kind, d.facts]) : [],
+  ]);
+  return hashText(JSON.stringify([cwd, files]));
+}
+
+/**
+ * {@link runProjectRules} through the cache: a project whose files gave the same facts as last time (a warm run,
+ * or a file changed in a way no cross-file rule reads) gets the findings recorded then.
+ */
+export function cachedProjectRules(entries: FileEntry[], cwd: string, root: string, cache: ResultCache): ProjectOutcome {
+  const input = projectInput(entries, cwd);
+  const stored = cache.getProject(root, input);
+  if (stored) return { messages: new Map(stored.messages), ties: new Map(stored.ties.map(([path, tied]) => [path, new Set(tied)])), relations: new Map(stored.relations) };
+  const outcome = runProjectRules(entries, cwd);
+  const plain: StoredProjectOutcome = {
+    messages: [...outcome.messages],
+    ties: [...outcome.ties].map(([path, tied]) => [path, [...tied]]),
+    relations: [...outcome.relations],
+  };
+  cache.setProject(root, input, plain);
+  return outcome;
 }

@@ -95,6 +95,17 @@ export interface ReadExtras {
   given?: Buffer;
   /** Policy files that Terraform reads with `file()`/`templatefile()`, by absolute path, with the kind they are. */
   referenced?: ReadonlyMap<string, TerraformFileReference>;
+  /**
+   * Only the cross-file rules' facts are wanted (the rest of the project around named files): the single-file
+   * rules do not run, and what is linted so is never written to the cache, whose entries hold whole outcomes.
+   */
+  factsOnly?: boolean;
+}
+
+/** The context with no single-file rule: the file is read for its cross-file facts only. */
+function factsOnlyContext(context: SourceContext): SourceContext {
+  const strip = (rules: ResolvedRules): ResolvedRules => ({ ...rules, single: [] });
+  return { ...context, rules: strip(context.rules), rulesWith: (inline) => strip(context.rulesWith(inline)) };
 }
 
 export function sourceContext(
@@ -275,7 +286,10 @@ export function prepareFile(filePath: string, configs: Configs, options: LintOpt
 export function readFile(filePath: string, configs: Configs, options: LintOptions, cache: ResultCache | undefined, extra: ReadExtras = {}): FileEntry | undefined {
   const prepared = prepareFile(filePath, configs, options, cache, extra);
   if ("entry" in prepared) return prepared.entry;
-  return completeJob(prepared.job, lintHere(prepared.job, options), cache);
+  const { job } = prepared;
+  if (!extra.factsOnly) return completeJob(job, lintHere(job, options), cache);
+  const facts = { ...job, linting: { ...job.linting, context: factsOnlyContext(job.linting.context) } };
+  return completeJob(facts, lintHere(facts, options), undefined);
 }
 
 /**

@@ -566,6 +566,47 @@ describe("--cache", () => {
     expect({ code: again.code, stderr: again.stderr, stdout: again.stdout }).toEqual({ code: clean.code, stderr: "", stdout: clean.stdout });
   });
 
+  it("keeps the cross-file findings of a project whose facts are unchanged, and joins the files again when one changes", async () => {
+    const dir = copyFixture("cross-file");
+    const cacheFile = join(dir, ".ecrlintcache");
+    const cold = await runBin(["--format", "json"], { cwd: dir });
+    const first = await runBin(["--cache", "--format", "json"], { cwd: dir });
+    expect(first.stdout).toBe(cold.stdout);
+    const cache = readCacheFile(cacheFile);
+    const [projectKey, ...others] = Object.keys(cache.entries).filter((key) => key.startsWith("\u0000project\u0000"));
+    expect(others).toEqual([]);
+    expect(projectKey).toBe(`\u0000project\u0000${dir}`);
+    // A planted cross-file finding shows up only while every fact is the one it was recorded with.
+    const source = join(dir, "infra/source/replication-configuration.json");
+    const stored = cache.entries[projectKey!]!.outcome as { messages: [string, { message: string }[]][] };
+    const sourceMessages = stored.messages.find(([path]) => path === source)![1];
+    expect(sourceMessages.map((m) => m.message)).toHaveLength(1);
+    sourceMessages[0]!.message = "planted";
+    writeCacheFile(cacheFile, cache, true);
+    const warm = await runBin(["--cache", "--format", "json"], { cwd: dir });
+    expect(warm.stdout).toBe(cold.stdout.replace(/"message":"(?:[^"\\]|\\.)*"/, '"message":"planted"'));
+    expect(warm.code).toBe(cold.code);
+    // The destination now allows the source: its facts change, the project is joined again and the finding is gone.
+    const dest = join(dir, "infra/dest-b/registry-policy.json");
+    writeFileSync(dest, readFileSync(dest, "utf8").replace('"ecr:BatchGetImage"', '"ecr:CreateRepository", "ecr:ReplicateImage"'));
+    const changed = await runBin(["--cache", "--format", "json"], { cwd: dir });
+    expect(changed.stdout).not.toContain("planted");
+    expect(changed.stdout).toBe((await runBin(["--format", "json"], { cwd: dir })).stdout);
+    expect(changed.stdout).not.toBe(cold.stdout);
+  });
+
+  it("a file named alone reads the rest of the project from the cache, and the cache keeps the rest", async () => {
+    const dir = copyFixture("cross-file");
+    const cacheFile = join(dir, ".ecrlintcache");
+    const named = "infra/source/replication-configuration.json";
+    const alone = await runBin(["--format", "json", named], { cwd: dir });
+    await runBin(["--cache"], { cwd: dir });
+    const before = Object.keys(readCacheFile(cacheFile).entries).sort();
+    const cached = await runBin(["--cache", "--format", "json", named], { cwd: dir });
+    expect(cached).toEqual(alone);
+    expect(Object.keys(readCacheFile(cacheFile).entries).sort()).toEqual(before);
+  });
+
   it("a cache that is not ours, or truncated mid-line, is an empty one", async () => {
     const dir = copyFixture("basic");
     const cacheFile = join(dir, ".ecrlintcache");
