@@ -83,15 +83,19 @@ function isOutcome(v: unknown): v is SourceOutcome {
   return isObject(d) && Array.isArray(d.comments) && Array.isArray(d.directives) && Array.isArray(d.problems) && d.problems.every(isMessage);
 }
 
-/**
- * The cross-file rules' findings over one project, as plain data: messages and relations by file, and the files
- * tied to each file (see project.ts).
- */
+/** The cross-file rules' findings over one project, as plain data: messages and relations by file (see project.ts). */
 export interface StoredProjectOutcome {
   messages: [string, LintMessage[]][];
-  ties: [string, string[]][];
   relations: [string, ProjectRelation[]][];
 }
+
+/** The settings of an entry that says "not ours by the marker test", and its outcome. */
+const NOT_OURS_BY_MARKER = "marker";
+const NOT_OURS: SourceOutcome = { status: "not-ours" };
+const NOT_OURS_TEXT = JSON.stringify(NOT_OURS);
+
+/** How much of the cache file one read brings in. */
+const WINDOW_BYTES = 256 * 1024;
 
 /** Cross-file results are stored under a key no file's absolute path can be. */
 const PROJECT_KEY = "\u0000project\u0000";
@@ -100,7 +104,7 @@ const pairsOf = (v: unknown, item: (x: unknown) => boolean): boolean =>
   Array.isArray(v) && v.every((pair) => Array.isArray(pair) && pair.length === 2 && typeof pair[0] === "string" && Array.isArray(pair[1]) && pair[1].every(item));
 
 function isProjectOutcome(v: unknown): v is StoredProjectOutcome {
-  return isObject(v) && pairsOf(v.messages, isMessage) && pairsOf(v.ties, (x) => typeof x === "string") && pairsOf(v.relations, (x) => isObject(x) && Array.isArray(x.related));
+  return isObject(v) && pairsOf(v.messages, isMessage) && pairsOf(v.relations, (x) => isObject(x) && Array.isArray(x.related));
 }
 
 function isMeta(v: unknown): v is EntryMeta {
@@ -151,6 +155,8 @@ export class ResultCache {
   private readonly written = new Set<string>();
   private temp: { path: string; fd: number } | undefined;
   private writable = true;
+  private window: { start: number; bytes: Buffer } | undefined;
+  private windowBuffer: Buffer | undefined;
 
   private constructor(
     private readonly location: string,
@@ -191,16 +197,46 @@ export class ResultCache {
     });
   }
 
+  /**
+   * Bytes of the cache file, read through a window of {@link WINDOW_BYTES}: a run asks for the entries in about the
+   * order they were written, so one read serves a few hundred of them. The bytes are the window's: use them at once.
+   */
   private readText([offset, length]: [number, number]): Buffer {
-    const buffer = Buffer.alloc(length);
-    readSync(this.fd!, buffer, 0, length, offset);
-    return buffer;
+    const window = this.window;
+    if (window && offset >= window.start && offset + length <= window.start + window.bytes.length) {
+      return window.bytes.subarray(offset - window.start, offset - window.start + length);
+    }
+    if (!this.windowBuffer || this.windowBuffer.length < length) this.windowBuffer = Buffer.allocUnsafe(Math.max(length, WINDOW_BYTES));
+    const read = readSync(this.fd!, this.windowBuffer, 0, this.windowBuffer.length, offset);
+    this.window = { start: offset, bytes: this.windowBuffer.subarray(0, read) };
+    return this.window.bytes.subarray(0, length);
   }
 
   /** The content hash recorded for a file whose stamp has not changed since, else undefined. */
   unchanged(filePath: string, stamp: string): string | undefined {
     const entry = this.stored.get(filePath);
     return entry && entry.meta.stamp === stamp ? entry.meta.content : undefined;
+  }
+
+  /**
+   * Whether the file, with this content, was found not ours by the marker test (no config can make it ours). Such an
+   * entry's outcome is always the same text, so its check is verified without reading it: a warm run over a
+   * monorepo, most of whose JSON is not ours, reads only the index for those files.
+   */
+  notOurs(filePath: string, content: string): boolean {
+    const entry = this.stored.get(filePath);
+    if (!entry || entry.meta.content !== content || entry.meta.settings !== NOT_OURS_BY_MARKER) return false;
+    if (entry.outcome[1] === Buffer.byteLength(NOT_OURS_TEXT) && entry.meta.check === entryCheck(this.version, entry.meta, NOT_OURS_TEXT)) {
+      this.kept.add(filePath);
+      return true;
+    }
+    this.stored.delete(filePath);
+    return false;
+  }
+
+  /** Records that the file, with this content, is not ours by the marker test. */
+  setNotOurs(filePath: string, stamp: string, content: string): void {
+    this.write(filePath, stamp, content, NOT_OURS_BY_MARKER, NOT_OURS);
   }
 
   get(filePath: string, content: string, settings: string): SourceOutcome | undefined {

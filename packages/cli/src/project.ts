@@ -1,6 +1,6 @@
 import { relative } from "node:path";
 import { formatMessage, RULE_PREFIX, type LintMessage, type ProjectFile, type ProjectRelation, type ProjectReport } from "@ecrlint/core";
-import { hashText, type ResultCache, type StoredProjectOutcome } from "./cache.js";
+import { hashText, type ResultCache } from "./cache.js";
 import { toPosix } from "./discover.js";
 import { EcrlintError } from "./errors.js";
 import type { FileEntry } from "./read-file.js";
@@ -108,18 +108,15 @@ function projectInput(entries: FileEntry[], cwd: string): string {
 
 /**
  * {@link runProjectRules} through the cache: a project whose files gave the same facts as last time (a warm run,
- * or a file changed in a way no cross-file rule reads) gets the findings recorded then.
+ * or a file changed in a way no cross-file rule reads) gets the findings recorded then. The ties between files are
+ * not kept (a replication configuration is tied to every destination policy: they grow with the square of the
+ * project), so a run that needs them (`--changed-since`) joins the files again, and records what it found.
  */
-export function cachedProjectRules(entries: FileEntry[], cwd: string, root: string, cache: ResultCache): ProjectOutcome {
+export function cachedProjectRules(entries: FileEntry[], cwd: string, root: string, cache: ResultCache, needTies: boolean): ProjectOutcome {
   const input = projectInput(entries, cwd);
-  const stored = cache.getProject(root, input);
-  if (stored) return { messages: new Map(stored.messages), ties: new Map(stored.ties.map(([path, tied]) => [path, new Set(tied)])), relations: new Map(stored.relations) };
+  const stored = needTies ? undefined : cache.getProject(root, input);
+  if (stored) return { messages: new Map(stored.messages), ties: new Map(), relations: new Map(stored.relations) };
   const outcome = runProjectRules(entries, cwd);
-  const plain: StoredProjectOutcome = {
-    messages: [...outcome.messages],
-    ties: [...outcome.ties].map(([path, tied]) => [path, [...tied]]),
-    relations: [...outcome.relations],
-  };
-  cache.setProject(root, input, plain);
+  cache.setProject(root, input, { messages: [...outcome.messages], relations: [...outcome.relations] });
   return outcome;
 }

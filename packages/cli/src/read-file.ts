@@ -73,9 +73,6 @@ function notLintedSeverity(rules: ResolvedRules): Severity | 0 {
   return rules.single.find((r) => r.rule.id === NOT_LINTED_RULE)?.severity ?? 0;
 }
 
-/** The settings part of a cache key that says "not ours by the marker test": no config can make such a file ours. */
-const NOT_OURS_BY_MARKER = "marker";
-
 /** A text that is lost on reading it again (standard input) or that directives will cut (see {@link FileEntry.text}). */
 function keepText(outcome: FileEntry["outcome"], given: boolean): boolean {
   return given || (outcome.status === "ours" && outcome.directives.comments.length > 0);
@@ -150,7 +147,7 @@ function entryFor(filePath: string, linting: Linting, outcome: SourceOutcome, re
 function fromCache(filePath: string, configs: Configs, options: LintOptions, cache: ResultCache, stamp: string, reference: TerraformFileReference | undefined): FileEntry | null | undefined {
   const content = cache.unchanged(filePath, stamp);
   if (content === undefined) return undefined;
-  if (cache.get(filePath, content, NOT_OURS_BY_MARKER)) return null;
+  if (cache.notOurs(filePath, content)) return null;
   const loaded = configs.forFile(filePath);
   if (options.ignore !== false && configs.ignores(loaded, filePath)) return null;
   const linting = sourceContext(filePath, loaded, configs, options, cache, reference);
@@ -262,7 +259,7 @@ export function prepareFile(filePath: string, configs: Configs, options: LintOpt
   if (text.includes("\u0000")) return { entry: nulBytes(filePath, text) };
   const content = hashText(text);
   if (!mightBeEcrFile(text, filePath)) {
-    if (cache && stamp && read.ok) cache.set(filePath, stamp, content, NOT_OURS_BY_MARKER, { status: "not-ours" });
+    if (cache && stamp && read.ok) cache.setNotOurs(filePath, stamp, content);
     return { entry: undefined };
   }
   const loaded = configs.forFile(filePath);

@@ -112,7 +112,7 @@ async function backgroundEntries(foreground: FileEntry[], options: LintOptions, 
  * Cross-file rules join the files of one project at a time: a tree with its own outermost config (an example, a
  * fixture, a second repository checked out inside) is never joined with its neighbours, as in the ESLint plugin.
  */
-function runProjects(entries: FileEntry[], configs: Configs, cwd: string, cache: ResultCache | undefined): ProjectOutcome {
+function runProjects(entries: FileEntry[], configs: Configs, cwd: string, cache: ResultCache | undefined, changedSince: boolean): ProjectOutcome {
   const groups = new Map<string, FileEntry[]>();
   for (const e of entries) {
     if (!hasFacts(e)) continue;
@@ -123,7 +123,7 @@ function runProjects(entries: FileEntry[], configs: Configs, cwd: string, cache:
   }
   const outcome: ProjectOutcome = { messages: new Map(), ties: new Map(), relations: new Map() };
   for (const [root, group] of groups) {
-    const part = cache ? cachedProjectRules(group, cwd, root, cache) : runProjectRules(group, cwd);
+    const part = cache ? cachedProjectRules(group, cwd, root, cache, changedSince) : runProjectRules(group, cwd);
     for (const [path, list] of part.messages) outcome.messages.set(path, list);
     for (const [path, set] of part.ties) outcome.ties.set(path, set);
     for (const [path, list] of part.relations) outcome.relations.set(path, list);
@@ -161,7 +161,7 @@ function mergeTies(a: Map<string, Set<string>>, b: Map<string, Set<string>> | un
 async function finish(run: Run, options: LintOptions): Promise<LintReport> {
   const { cwd, entries, configs, cache } = run;
   const background = run.named ? await backgroundEntries(entries, options, configs, cwd, cache) : [];
-  const project = runProjects([...entries, ...background], configs, cwd, cache);
+  const project = runProjects([...entries, ...background], configs, cwd, cache, options.changedSince !== undefined);
   const changed = options.changedSince ? await changedFiles(cwd, options.changedSince) : undefined;
   const selected = selectFiles(entries, changed, mergeTies(project.ties, run.ties));
 

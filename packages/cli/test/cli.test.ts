@@ -464,6 +464,19 @@ describe("--changed-since", () => {
     expect(none.stdout).toMatch(/^\u2714 No problems in 0 policy files of no known registry; 5 other files skipped/);
   });
 
+  it("with --cache, still re-checks the files tied to a changed one when the change leaves the cross-file facts as they were", async () => {
+    const dir = copyFixture("cross-file");
+    gitInit(dir);
+    await runBin(["--cache"], { cwd: dir });
+    const policy = join(dir, "infra", "dest-b", "registry-policy.json");
+    // A newline at the end: nothing a cross-file rule collects changes, so the project's findings are the cached ones.
+    writeFileSync(policy, `${readFileSync(policy, "utf8")}\n`);
+    const cached = await runBin(["--cache", "--changed-since", "main", "--format", "json"], { cwd: dir });
+    const plain = await runBin(["--changed-since", "main", "--format", "json"], { cwd: dir });
+    expect(cached).toEqual(plain);
+    expect((JSON.parse(cached.stdout) as { filePath: string }[]).map((x) => x.filePath.slice(dir.length + 1))).toEqual(["infra/dest-b/registry-policy.json", "infra/source/replication-configuration.json"]);
+  });
+
   it("an unknown ref is exit 2", async () => {
     const dir = copyFixture("cross-file");
     gitInit(dir);
@@ -605,6 +618,24 @@ describe("--cache", () => {
     const cached = await runBin(["--cache", "--format", "json", named], { cwd: dir });
     expect(cached).toEqual(alone);
     expect(Object.keys(readCacheFile(cacheFile).entries).sort()).toEqual(before);
+  });
+
+  it("an entry that says a file is not ours is trusted only with its check", async () => {
+    const dir = copyFixture("basic");
+    const cacheFile = join(dir, ".ecrlintcache");
+    const clean = await runBin(["--format", "json"], { cwd: dir });
+    await runBin(["--cache"], { cwd: dir });
+    const cache = readCacheFile(cacheFile);
+    const wrong = Object.keys(cache.entries).find((path) => path.endsWith("wrong-region.json"))!;
+    expect(clean.stdout).toContain("wrong-region.json");
+    // The policy with a finding recorded as JSON the marker test turned away, as a damaged or edited cache might say.
+    cache.entries[wrong] = { meta: { ...cache.entries[wrong]!.meta, settings: "marker" }, outcome: { status: "not-ours" } };
+    writeCacheFile(cacheFile, cache);
+    const run = await runBin(["--cache", "--format", "json"], { cwd: dir });
+    expect({ code: run.code, stdout: run.stdout }).toEqual({ code: clean.code, stdout: clean.stdout });
+    // Signed as a run would have written it, the entry is believed: the file is skipped without being read.
+    writeCacheFile(cacheFile, { ...cache, entries: { ...readCacheFile(cacheFile).entries, [wrong]: cache.entries[wrong]! } }, true);
+    expect((await runBin(["--cache", "--format", "json"], { cwd: dir })).stdout).not.toContain("wrong-region.json");
   });
 
   it("a cache that is not ours, or truncated mid-line, is an empty one", async () => {
