@@ -502,6 +502,15 @@ describe("--print-config", () => {
 });
 
 describe("--cache", () => {
+  /** A copy of the basic fixture, its report without cache, and the cache a first run wrote. */
+  async function basicWithCache() {
+    const dir = copyFixture("basic");
+    const cacheFile = join(dir, ".ecrlintcache");
+    const clean = await runBin(["--format", "json"], { cwd: dir });
+    await runBin(["--cache"], { cwd: dir });
+    return { dir, cacheFile, clean, cache: readCacheFile(cacheFile) };
+  }
+
   it("reuses results of unchanged files and drops them when the file or the config changes", async () => {
     const dir = copyFixture("basic");
     const cacheFile = join(dir, ".ecrlintcache");
@@ -559,11 +568,7 @@ describe("--cache", () => {
   });
 
   it("an edited or wrong-shaped entry is discarded, never trusted nor a crash", async () => {
-    const dir = copyFixture("basic");
-    const cacheFile = join(dir, ".ecrlintcache");
-    const clean = await runBin(["--format", "json"], { cwd: dir });
-    await runBin(["--cache"], { cwd: dir });
-    const cache = readCacheFile(cacheFile);
+    const { dir, cacheFile, clean, cache } = await basicWithCache();
     const ours = Object.keys(cache.entries).filter((path) => cache.entries[path]!.outcome.status === "ours").sort();
     // Hides the finding of wrong-region.json without touching the source; breaks the shape of the others.
     cache.entries[ours.find((path) => path.endsWith("wrong-region.json"))!]!.outcome.messages = [];
@@ -621,11 +626,7 @@ describe("--cache", () => {
   });
 
   it("an entry that says a file is not ours is trusted only with its check", async () => {
-    const dir = copyFixture("basic");
-    const cacheFile = join(dir, ".ecrlintcache");
-    const clean = await runBin(["--format", "json"], { cwd: dir });
-    await runBin(["--cache"], { cwd: dir });
-    const cache = readCacheFile(cacheFile);
+    const { dir, cacheFile, clean, cache } = await basicWithCache();
     const wrong = Object.keys(cache.entries).find((path) => path.endsWith("wrong-region.json"))!;
     expect(clean.stdout).toContain("wrong-region.json");
     // The policy with a finding recorded as JSON the marker test turned away, as a damaged or edited cache might say.
