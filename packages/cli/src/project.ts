@@ -1,6 +1,7 @@
 import { relative } from "node:path";
 import { formatMessage, RULE_PREFIX, type LintMessage, type ProjectFile, type ProjectRelation, type ProjectReport } from "@ecrlint/core";
-import { hashText, type ResultCache } from "./cache.js";
+import { createHash } from "node:crypto";
+import type { ResultCache } from "./cache.js";
 import { toPosix } from "./discover.js";
 import { EcrlintError } from "./errors.js";
 import type { FileEntry } from "./read-file.js";
@@ -97,13 +98,18 @@ export function runProjectRules(entries: FileEntry[], cwd: string): ProjectOutco
  * rule settings and facts per document. Equal hashes give equal findings (the rules' code is in the cache's version).
  */
 function projectInput(entries: FileEntry[], cwd: string): string {
-  const files = entries.map((e) => [
-    e.filePath,
-    e.context?.registry ?? null,
-    [...(e.context?.rules.project ?? [])].map(([id, { severity, options }]) => [id, severity, options ?? null]),
-    e.outcome.status === "ours" ? e.outcome.documents.map((d) => [d.kind, d.facts]) : [],
-  ]);
-  return hashText(JSON.stringify([cwd, files]));
+  // Hashed file by file: the facts of 50,000 files are not held as one string.
+  const hash = createHash("sha1").update(JSON.stringify(cwd));
+  for (const e of entries) {
+    const file = [
+      e.filePath,
+      e.context?.registry ?? null,
+      [...(e.context?.rules.project ?? [])].map(([id, { severity, options }]) => [id, severity, options ?? null]),
+      e.outcome.status === "ours" ? e.outcome.documents.map((d) => [d.kind, d.facts]) : [],
+    ];
+    hash.update(JSON.stringify(file)).update("\n");
+  }
+  return hash.digest("hex");
 }
 
 /**

@@ -164,6 +164,8 @@ async function finish(run: Run, options: LintOptions): Promise<LintReport> {
   const { cwd, entries, configs, cache } = run;
   const background = run.named ? await backgroundEntries(entries, options, configs, cwd, cache) : [];
   const project = runProjects([...entries, ...background], configs, cwd, cache, options.changedSince !== undefined);
+  // The facts have been joined: a result needs none of them, and a compiled policy kept for them may be let go.
+  for (const e of entries) if (e.outcome.status === "ours") for (const d of e.outcome.documents) d.facts = {};
   const changed = options.changedSince ? await changedFiles(cwd, options.changedSince) : undefined;
   const selected = selectFiles(entries, changed, mergeTies(project.ties, run.ties));
 
