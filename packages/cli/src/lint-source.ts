@@ -10,6 +10,7 @@ import {
   type LintMessage,
   type RegistryContext,
   type RuleSetting,
+  type TerraformDataUse,
   type TrustContext,
 } from "@ecrlint/core";
 import { applyDirectives, NO_DIRECTIVES, parseDirectives, type ParsedDirectives, type UnusedDirectiveSeverity } from "./directives.js";
@@ -50,6 +51,8 @@ export interface SourceContext {
   rules: ResolvedRules;
   /** The kind the config's `kinds` declares for the file, and the config that does. */
   declared?: { kind: DeclaredKind; declaredBy: string } | undefined;
+  /** For a Terraform file: the resources of other files of its module that read a policy document it defines. */
+  terraformUses?: readonly TerraformDataUse[];
   /** The rules with a file's inline settings laid over the config's. */
   rulesWith(inline: Record<string, RuleSetting>): ResolvedRules;
   /** `false` for `--no-inline-config`: directives and `/* eslint *\/` comments are not read at all. */
@@ -66,6 +69,7 @@ export function lintSource(text: string, context: SourceContext): SourceOutcome 
     filePath: context.filePath,
     registry: context.registry,
     ...(context.declared ? { declaredKind: context.declared.kind, declaredBy: context.declared.declaredBy } : {}),
+    ...(context.terraformUses ? { terraformUses: context.terraformUses } : {}),
   });
   if (reading.status === "not-ours") return reading.decision ? { status: "not-ours", decision: reading.decision } : { status: "not-ours" };
   if (reading.status === "parse-error") {
@@ -75,7 +79,10 @@ export function lintSource(text: string, context: SourceContext): SourceOutcome 
   const inline = context.inlineConfig ? readInlineConfig(reading.ast) : { rules: {}, problems: [] };
   const rules = Object.keys(inline.rules).length > 0 ? context.rulesWith(inline.rules) : context.rules;
   // Every rule runs on each document of the file as the kind it is; the findings are all the file's.
-  const read = context.declared ? { declaredKind: context.declared.kind, declaredBy: context.declared.declaredBy } : undefined;
+  const read =
+    context.declared || context.terraformUses
+      ? { ...(context.declared ? { declaredKind: context.declared.kind, declaredBy: context.declared.declaredBy } : {}), ...(context.terraformUses ? { terraformUses: context.terraformUses } : {}) }
+      : undefined;
   const messages: LintMessage[] = [];
   const documents: DocumentOutcome[] = [];
   for (const file of reading.documents) {

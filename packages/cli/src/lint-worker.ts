@@ -15,7 +15,7 @@ parentPort!.on("message", async (job: WorkerJob) => {
   try {
     // The HCL grammar loads once, asynchronously; reading a Terraform file before it has loaded costs a helper thread.
     await prepareTerraform([job.filePath]);
-    const { context } = sourceContext(job.filePath, configs.forFile(job.filePath), configs, options, undefined, job.reference);
+    const { context } = sourceContext(job.filePath, configs.forFile(job.filePath), configs, options, undefined, job.reference, job.uses);
     reply = { id: job.id, result: runRulesOn(job.text, context, options) };
   } catch (error) {
     reply = { id: job.id, error: error instanceof Error ? error.message : String(error) };

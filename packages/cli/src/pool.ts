@@ -1,4 +1,4 @@
-import type { TerraformFileReference } from "@ecrlint/core";
+import type { TerraformDataUse, TerraformFileReference } from "@ecrlint/core";
 import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
@@ -29,6 +29,7 @@ export interface WorkerJob {
   filePath: string;
   text: string;
   reference?: TerraformFileReference;
+  uses?: readonly TerraformDataUse[];
 }
 
 /** A worker's answer; with `ECRLINT_TIMING`, the times it recorded for the job come along (see timing.ts). */

@@ -9,12 +9,14 @@ import {
   trustFromConfig,
   type KindDecision,
   type RegistryContext,
+  type TerraformDataUse,
   type TrustContext,
 } from "@ecrlint/core";
 import picomatch from "picomatch";
 import { DEFAULT_FILES, toPosix } from "./discover.js";
 import { usageError } from "./errors.js";
 import { Configs } from "./configs.js";
+import { terraformReferences } from "./terraform-references.js";
 import type { LintOptions } from "./types.js";
 
 /** Everything that decides how one file is linted, for `--print-config`. */
@@ -44,7 +46,7 @@ export interface FileKindReport {
 }
 
 /** How the file is read, decided as in a run: the config's kinds, the name, the content. */
-function kindOf(filePath: string, matched: boolean, registry: RegistryContext, declared: ReturnType<typeof declaredKindForFile>): FileKindReport {
+function kindOf(filePath: string, matched: boolean, registry: RegistryContext, declared: ReturnType<typeof declaredKindForFile>, terraformUses: readonly TerraformDataUse[] | undefined): FileKindReport {
   const notOurs = (why: string): FileKindReport => ({ kind: null, reason: null, why, documents: [] });
   if (!matched) return notOurs("no files glob matches it: a run skips it (with a warning when it is named on the command line)");
   let text: string;
@@ -53,7 +55,7 @@ function kindOf(filePath: string, matched: boolean, registry: RegistryContext, d
   } catch {
     return notOurs("it cannot be read");
   }
-  const reading = readEcrFile(text, { filePath, registry, ...(declared ? { declaredKind: declared.kind, declaredBy: declared.declaredBy } : {}) });
+  const reading = readEcrFile(text, { filePath, registry, ...(declared ? { declaredKind: declared.kind, declaredBy: declared.declaredBy } : {}), ...(terraformUses ? { terraformUses } : {}) });
   if (reading.status === "parse-error") return notOurs(`it might be ours but does not parse: ${reading.error.message}`);
   if (reading.status === "not-ours") {
     return reading.decision ? { ...reading.decision, documents: [] } : notOurs("nothing in it is an ECR policy, replication configuration, pull-through-cache rule or creation template");
@@ -87,7 +89,7 @@ export async function calculateConfigForFile(filePath: string, options: Pick<Lin
     ignores: configs.root?.config.ignores ?? [],
     registry,
     trust: trustFromConfig(loaded),
-    kind: kindOf(abs, matched, registry, declaredKindForFile(abs, loaded)),
+    kind: kindOf(abs, matched, registry, declaredKindForFile(abs, loaded), (await terraformReferences([abs], cwd)).dataUses.get(abs)),
     rules,
   };
 }

@@ -1,5 +1,5 @@
 import { statSync } from "node:fs";
-import { decodeText, declaredKindForFile, FILE_PROBLEM_RULE as NOT_LINTED_RULE, type Severity, mightBeEcrFile, readTextFile, registryForFile, trustFromConfig, type LoadedConfig, type TerraformFileReference, type TextEncodingName, type TextFileResult } from "@ecrlint/core";
+import { decodeText, declaredKindForFile, FILE_PROBLEM_RULE as NOT_LINTED_RULE, type Severity, mightBeEcrFile, readTextFile, registryForFile, trustFromConfig, type LoadedConfig, type TerraformDataUse, type TerraformFileReference, type TextEncodingName, type TextFileResult } from "@ecrlint/core";
 import { fileStamp, hashText, type ResultCache } from "./cache.js";
 import type { Configs } from "./configs.js";
 import { fixSource, lintSource, type SourceContext, type SourceOutcome } from "./lint-source.js";
@@ -92,6 +92,8 @@ export interface ReadExtras {
   given?: Buffer;
   /** Policy files that Terraform reads with `file()`/`templatefile()`, by absolute path, with the kind they are. */
   referenced?: ReadonlyMap<string, TerraformFileReference>;
+  /** Terraform files by absolute path → the resources of other files of the module that read a policy document of theirs. */
+  dataUses?: ReadonlyMap<string, readonly TerraformDataUse[]>;
   /**
    * Only the cross-file rules' facts are wanted (the rest of the project around named files): the single-file
    * rules do not run, and what is linted so is never written to the cache, whose entries hold whole outcomes.
@@ -112,6 +114,7 @@ export function sourceContext(
   options: LintOptions,
   cache: ResultCache | undefined,
   reference?: TerraformFileReference,
+  terraformUses?: readonly TerraformDataUse[],
 ): Linting {
   const rules = configs.rules(loaded);
   // The config's kinds first; then a policy file that Terraform reads with file() is the kind of that resource.
@@ -122,12 +125,13 @@ export function sourceContext(
     trust: trustFromConfig(loaded),
     rules,
     ...(declared ? { declared } : {}),
+    ...(terraformUses?.length ? { terraformUses } : {}),
     rulesWith: (inline) => configs.rules(loaded, inline),
     inlineConfig: options.inlineConfig !== false,
     unusedDirectives: options.reportUnusedDisableDirectives ?? "warn",
   };
   const settings = cache
-    ? hashText(`${rules.signature}|${context.inlineConfig}|${JSON.stringify(context.registry)}|${JSON.stringify(context.trust)}|${JSON.stringify(declared ?? null)}`)
+    ? hashText(`${rules.signature}|${context.inlineConfig}|${JSON.stringify(context.registry)}|${JSON.stringify(context.trust)}|${JSON.stringify(declared ?? null)}${terraformUses?.length ? `|${JSON.stringify(terraformUses)}` : ""}`)
     : undefined;
   return { loaded, context, settings };
 }
@@ -144,13 +148,14 @@ function entryFor(filePath: string, linting: Linting, outcome: SourceOutcome, re
  * An unchanged file's entry from the cache without reading it: its `stat` stamp is the recorded one. Undefined
  * when the file must be read (changed, or its config changed); `null` for a file that is not ours.
  */
-function fromCache(filePath: string, configs: Configs, options: LintOptions, cache: ResultCache, stamp: string, reference: TerraformFileReference | undefined): FileEntry | null | undefined {
+function fromCache(filePath: string, configs: Configs, options: LintOptions, cache: ResultCache, stamp: string, reference: TerraformFileReference | undefined, uses: readonly TerraformDataUse[] | undefined): FileEntry | null | undefined {
   const content = cache.unchanged(filePath, stamp);
   if (content === undefined) return undefined;
-  if (cache.notOurs(filePath, content)) return null;
+  // A file of policy documents passes no marker test, and is ours while another file of its module reads them.
+  if (!uses && cache.notOurs(filePath, content)) return null;
   const loaded = configs.forFile(filePath);
   if (options.ignore !== false && configs.ignores(loaded, filePath)) return null;
-  const linting = sourceContext(filePath, loaded, configs, options, cache, reference);
+  const linting = sourceContext(filePath, loaded, configs, options, cache, reference, uses);
   const outcome = cache.get(filePath, content, linting.settings!);
   if (!outcome || keepText(outcome, false)) return undefined;
   // BOM and encoding matter to fixes only, and a fixing run has no cache.
@@ -169,6 +174,8 @@ export interface LintJob {
   given: boolean;
   /** How Terraform reads the file with file()/templatefile(), when it does: its kind then comes from the resource. */
   reference?: TerraformFileReference;
+  /** The resources of other files of its Terraform module that read a policy document of this file. */
+  uses?: readonly TerraformDataUse[];
 }
 
 /** What running the rules on a job's text gives: its outcome and, when fixing changed the text, the fixed one. */
@@ -240,12 +247,13 @@ export function completeJob(job: LintJob, result: JobResult, cache: ResultCache 
 export function prepareFile(filePath: string, configs: Configs, options: LintOptions, cache: ResultCache | undefined, extra: ReadExtras = {}): { entry: FileEntry | undefined } | { job: LintJob } {
   const { given } = extra;
   const reference = extra.referenced?.get(filePath);
+  const uses = extra.dataUses?.get(filePath);
   let stamp: string | undefined;
   if (cache && !given) {
     const info = statSync(filePath, { throwIfNoEntry: false });
     if (info?.isFile()) {
       stamp = fileStamp(info);
-      const cached = fromCache(filePath, configs, options, cache, stamp, reference);
+      const cached = fromCache(filePath, configs, options, cache, stamp, reference, uses);
       if (cached !== undefined) return { entry: cached ?? undefined };
     }
   }
@@ -258,7 +266,7 @@ export function prepareFile(filePath: string, configs: Configs, options: LintOpt
   // Cheap tests first: most JSON in a monorepo is not ours and never reaches a config lookup or a parser.
   if (text.includes("\u0000")) return { entry: nulBytes(filePath, text) };
   const content = hashText(text);
-  if (!mightBeEcrFile(text, filePath)) {
+  if (!mightBeEcrFile(text, filePath) && !uses) {
     if (cache && stamp && read.ok) cache.setNotOurs(filePath, stamp, content);
     return { entry: undefined };
   }
@@ -266,14 +274,14 @@ export function prepareFile(filePath: string, configs: Configs, options: LintOpt
   if (options.ignore !== false && configs.ignores(loaded, filePath)) return { entry: undefined };
   if (!read.ok) return { entry: { filePath, bom, encoding, text: "", outcome: { status: "too-large", bytes: read.bytes ?? MAX_FILE_BYTES + 1, severity: notLintedSeverity(configs.rules(loaded)) } } };
   if (reference?.template && /[$%]\{/.test(text)) return { entry: undefined };
-  const linting = sourceContext(filePath, loaded, configs, options, cache, reference);
+  const linting = sourceContext(filePath, loaded, configs, options, cache, reference, uses);
   const cached = cache?.get(filePath, content, linting.settings!);
   if (cached) {
     // The same text under a new stamp (a checkout touched it): recorded, so that the next run need not read it.
     if (stamp && cache!.unchanged(filePath, stamp) === undefined) cache!.set(filePath, stamp, content, linting.settings!, cached);
-    return { entry: completeJob({ filePath, text, bom, encoding, content, stamp: undefined, linting, given: given !== undefined, ...(reference ? { reference } : {}) }, { outcome: cached }, undefined) };
+    return { entry: completeJob({ filePath, text, bom, encoding, content, stamp: undefined, linting, given: given !== undefined, ...(reference ? { reference } : {}), ...(uses ? { uses } : {}) }, { outcome: cached }, undefined) };
   }
-  return { job: { filePath, text, bom, encoding, content, stamp, linting, given: given !== undefined, ...(reference ? { reference } : {}) } };
+  return { job: { filePath, text, bom, encoding, content, stamp, linting, given: given !== undefined, ...(reference ? { reference } : {}), ...(uses ? { uses } : {}) } };
 }
 
 /**

@@ -10,7 +10,7 @@ import { changedFiles, repositoryRoot } from "./git.js";
 import { cachedProjectRules, runProjectRules, type ProjectOutcome } from "./project.js";
 import { LintPool, poolSize } from "./pool.js";
 import { completeJob, lintHere, prepareFile, readFile, type FileEntry, type LintJob, type ReadExtras } from "./read-file.js";
-import { prepareTerraform, terraformReferences } from "./terraform-references.js";
+import { terraformReferences } from "./terraform-references.js";
 import { emptyResult, resultFor, selectFiles, sortResults, summarize, warningResult } from "./results.js";
 import { describeRules } from "./rules-config.js";
 import type { LintOptions, LintReport, LintResult, LintTextOptions } from "./types.js";
@@ -98,11 +98,11 @@ async function backgroundEntries(foreground: FileEntry[], options: LintOptions, 
   const named = new Set(foreground.map((e) => e.filePath));
   const { files } = await discover({ ...options, errorOnUnmatchedPattern: false }, configs, cwd, [...roots].map((root) => relative(cwd, root) || "."));
   const readOnly: LintOptions = { ...options, fix: false, fixDryRun: false };
-  await prepareTerraform(files);
+  const terraform = await terraformReferences(files, cwd);
   const out: FileEntry[] = [];
   for (const filePath of files) {
     if (named.has(filePath)) continue;
-    const entry = readFile(filePath, configs, readOnly, cache, { factsOnly: true });
+    const entry = readFile(filePath, configs, readOnly, cache, { dataUses: terraform.dataUses, factsOnly: true });
     if (entry && hasFacts(entry)) out.push(entry);
   }
   return out;
@@ -218,7 +218,7 @@ async function readAll(files: string[], configs: Configs, options: LintOptions, 
   const lost: { index: number; job: LintJob }[] = [];
   // A rule that throws in a worker fails the run as it would in this thread.
   const send = async (index: number, job: LintJob) => {
-    const sent = await pool!.submit({ id: index, filePath: job.filePath, text: job.text, ...(job.reference ? { reference: job.reference } : {}) }, (reply) => {
+    const sent = await pool!.submit({ id: index, filePath: job.filePath, text: job.text, ...(job.reference ? { reference: job.reference } : {}), ...(job.uses ? { uses: job.uses } : {}) }, (reply) => {
       if ("error" in reply) failure ??= new Error(reply.error);
       else if ("lost" in reply) lost.push({ index, job });
       else slots[index] = completeJob(job, reply.result, cache);
@@ -273,7 +273,7 @@ export async function lint(options: LintOptions = {}): Promise<LintReport> {
   const files = [...new Set([...discovery.files, ...[...terraform.referenced.keys()].filter((p) => !relative(cwd, p).startsWith(".."))])].sort();
   let entries: FileEntry[];
   try {
-    entries = await readAll(files, configs, options, cache, cwd, { referenced: terraform.referenced });
+    entries = await readAll(files, configs, options, cache, cwd, { referenced: terraform.referenced, dataUses: terraform.dataUses });
   } catch (error) {
     cache?.close();
     throw error;
@@ -308,8 +308,9 @@ export async function lintText(text: string, options: LintTextOptions = {}): Pro
     return finish(run, options);
   }
   const path = filePath ?? resolve(cwd, "__placeholder__.json");
-  await prepareTerraform([path]);
-  const entry = readFile(path, configs, options, undefined, { given: Buffer.from(text, "utf8") });
+  // The other files of a Terraform module are read from disk, as Terraform reads them: they may read its documents.
+  const terraform = await terraformReferences([path], cwd);
+  const entry = readFile(path, configs, options, undefined, { given: Buffer.from(text, "utf8"), dataUses: terraform.dataUses });
   const shown = filePath ?? TEXT_NAME;
   if (filePath === undefined) run.shownAs = (f) => (f === path ? TEXT_NAME : toPosix(relative(cwd, f)));
   if (!entry || entry.outcome.status === "not-ours") {

@@ -25,7 +25,7 @@ const posix = (root: string, filePath: string) => relative(root, filePath).split
  * Policy-like files only, without the expected files themselves. The hostile corpus is linted with the rest (nothing
  * in it may stop a run over the tree) but recorded in its own entries' expected.json (see test/hostile).
  */
-const recorded = (path: string) => /\.(?:json[c5]?|ya?ml|template|tf)$/.test(path) && !path.endsWith("expected.json") && !path.startsWith("hostile/");
+const recorded = (path: string) => /\.(?:json[c5]?|ya?ml|template|tf|tpl|tftpl)$/.test(path) && !path.endsWith("expected.json") && !path.startsWith("hostile/");
 
 /** One finding per entry; suppressed findings follow the file's reported ones and carry their `suppressions`. */
 function byFile(root: string, results: { filePath: string; messages: unknown[]; suppressedMessages: unknown[] }[]): Findings {

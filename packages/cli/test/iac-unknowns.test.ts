@@ -67,6 +67,44 @@ resource "aws_ecr_registry_policy" "this" {
 }
 `;
 
+/** A policy document with a partial account wildcard, which is an error wherever the document is known. */
+const policyDocument = (name: string, extra = "") => `data "aws_iam_policy_document" "${name}" {${extra}
+  statement {
+    actions   = ["ecr:BatchGetImage"]
+    resources = ["arn:aws:ecr:us-west-2:444455556666:repository/*"]
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:aws:iam::111122223333:*"]
+    }
+  }
+}
+`;
+
+/**
+ * References to `data "aws_iam_policy_document"` blocks whose policy is unknown: the module's data blocks (in
+ * iam.tf), the reference of the registry policy (in ecr.tf), and a third file of the module when given.
+ */
+const POLICY_DOCUMENT_UNKNOWNS: [string, string, string?][] = [
+  // Merged from a document of another file (its statements cannot be reported in this one), a missing one, or a list
+  // that is not written out.
+  [`data "aws_iam_policy_document" "x" {\n  source_policy_documents = [data.aws_iam_policy_document.base.json]\n}\n`, "data.aws_iam_policy_document.x.json", policyDocument("base")],
+  [`${policyDocument("x")}\ndata "aws_iam_policy_document" "y" {\n  override_policy_documents = [data.aws_iam_policy_document.x.json, data.aws_iam_policy_document.missing.json]\n}\n`, "data.aws_iam_policy_document.y.json"],
+  [`${policyDocument("x")}\ndata "aws_iam_policy_document" "y" {\n  source_policy_documents = concat([data.aws_iam_policy_document.x.json], var.extra)\n}\n`, "data.aws_iam_policy_document.y.json"],
+  [`data "aws_iam_policy_document" "x" {\n  source_policy_documents = [data.aws_iam_policy_document.y.json]\n}\n\ndata "aws_iam_policy_document" "y" {\n  source_policy_documents = [data.aws_iam_policy_document.x.json]\n}\n`, "data.aws_iam_policy_document.x.json"],
+  [policyDocument("x").replace("statement {", "statement {\n    sid = var.sid"), "data.aws_iam_policy_document.x.json"],
+  [policyDocument("x", "\n  source_json = var.base"), "data.aws_iam_policy_document.x.json"],
+  [policyDocument("x", "\n  override_json = data.aws_iam_policy_document.y.json"), "data.aws_iam_policy_document.x.json"],
+  [policyDocument("x", '\n  dynamic "statement" {\n    for_each = var.statements\n    content {\n      actions = statement.value\n    }\n  }'), "data.aws_iam_policy_document.x.json"],
+  [policyDocument("x"), "data.aws_iam_policy_document.missing.json"],
+  [policyDocument("x"), "data.aws_iam_policy_document.x[0].json"],
+  [policyDocument("x", "\n  count = 1"), "data.aws_iam_policy_document.x.json"],
+  [policyDocument("x", "\n  count = 1"), "data.aws_iam_policy_document.x[var.i].json"],
+  [policyDocument("x"), "data.aws_iam_policy_document.x.id"],
+  [policyDocument("x"), "jsonencode(jsondecode(data.aws_iam_policy_document.x.json))"],
+  [policyDocument("x"), "var.prod ? data.aws_iam_policy_document.x.json : null"],
+  [policyDocument("x"), "module.policies.x.json"],
+];
+
 /** Interpolations inside JSON written as a string: a heredoc, a quoted string, and Terraform's JSON syntax. */
 const interpolatedJson = (u: string) => `{"Version": "2012-10-17", "Statement": [{"Sid": "Pull", "Effect": "Allow", "Principal": {"AWS": "${u}"}, "Action": "ecr:BatchGetImage", "Resource": "arn:aws:ecr:${u}:444455556666:repository/*", "Condition": {"StringEquals": {"aws:PrincipalOrgID": "${u}"}}}]}`;
 const INTERPOLATIONS = ["${var.account}", "${local.region}", "%{if var.prod}us-east-1%{endif}", "${jsonencode(var.x)}"];
@@ -97,5 +135,24 @@ describe("unknown values", () => {
     const results = await eslint.lintFiles(["."]);
     expect(results.map((r) => r.filePath).filter((f) => !f.endsWith(".ecrlintrc.json")).sort()).toEqual(linted);
     expect(results.flatMap((r) => r.messages.map((m) => `${r.filePath.slice(dir.length + 1)}:${m.line}:${m.column} ${m.ruleId} ${m.message}`))).toEqual([]);
+  });
+
+  it("never produce an error from a policy document of the module, whatever makes it unknown", async () => {
+    const files: Record<string, string> = { ".ecrlintrc.json": JSON.stringify({ registries: [{ files: ["**"], account: "444455556666", region: "us-west-2" }] }) };
+    POLICY_DOCUMENT_UNKNOWNS.forEach(([data, reference, other], i) => {
+      files[`docs/${i}/iam.tf`] = data;
+      if (other) files[`docs/${i}/base.tf`] = other;
+      files[`docs/${i}/ecr.tf`] = `resource "aws_ecr_registry_policy" "this" {\n  policy = ${reference}\n}\n`;
+    });
+    // Known, for contrast: the same document read by its name is judged.
+    files["known/iam.tf"] = policyDocument("x");
+    files["known/ecr.tf"] = `resource "aws_ecr_registry_policy" "this" {\n  policy = data.aws_iam_policy_document.x.json\n}\n`;
+    const dir = fileTree(files);
+    const all = Object.fromEntries(Object.keys(describeRules()).map((id) => [id, "error" as const]));
+    const shown = (results: { filePath: string; messages: { line: number; ruleId: string | null }[] }[]) => results.flatMap((r) => r.messages.map((m) => `${r.filePath.slice(dir.length + 1)}:${m.line} ${m.ruleId}`));
+    const runner = shown((await lint({ cwd: dir, patterns: ["."], rules: Object.fromEntries(Object.keys(all).map((id) => [id.slice("@ecrlint/".length), "error" as const])), reportUnusedDisableDirectives: "off" })).results);
+    expect(runner).toEqual(["known/iam.tf:7 @ecrlint/valid-principal"]);
+    const eslint = new ESLint({ cwd: dir, overrideConfigFile: true, overrideConfig: [...(plugin.configs.recommended as Linter.Config[]), { rules: all }] });
+    expect(shown(await eslint.lintFiles(["."]))).toEqual(runner);
   });
 });

@@ -72,6 +72,8 @@ export {
   terraformValues,
   type TerraformFileReference,
 } from "./terraform.js";
+export { policyDocumentName, terraformFileBlocks, terraformModuleFacts, type TerraformDataUse, type TerraformModuleFacts } from "./terraform-module.js";
+export { terraformModuleFactsOnDisk, terraformModuleFiles, terraformUsesOnDisk } from "./terraform-module-files.js";
 export { foreignHost, type ForeignHost } from "./model/values.js";
 export {
   hasUnknownValues,

@@ -389,7 +389,8 @@ export interface TerraformFileReference {
   template: boolean;
 }
 
-const POLICY_ARGUMENTS: Record<string, { argument: string; kind: "registry-policy" | "repository-policy" }> = {
+/** The ECR resources whose argument holds a policy, and the kind of that policy. */
+export const POLICY_ARGUMENTS: Record<string, { argument: string; kind: "registry-policy" | "repository-policy" }> = {
   aws_ecr_registry_policy: { argument: "policy", kind: "registry-policy" },
   aws_ecr_repository_policy: { argument: "policy", kind: "repository-policy" },
   aws_ecr_repository_creation_template: { argument: "repository_policy", kind: "repository-policy" },

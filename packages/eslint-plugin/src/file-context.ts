@@ -1,5 +1,5 @@
 import { dirname } from "node:path";
-import { terraformDeclaredKind } from "./terraform-references.js";
+import { terraformDataUses, terraformDeclaredKind } from "./terraform-references.js";
 import {
   ConfigLocator,
   configFromSettings,
@@ -140,7 +140,9 @@ export function fileContext(context: MinimalContext): FileContext {
       const declared = configured ?? referenced;
       // Terraform's data sources resolve to the registry while the file is read, so it is read again with it.
       const read = foreignHost(ast)?.syntax === "hcl" ? (_: unknown, o: Parameters<typeof readTerraform>[1]) => readTerraform(context.sourceCode.text, o) : readAnyAst;
-      const reading = read(ast, { filePath: context.filename, registry, ...(declared ? { declaredKind: declared.kind, declaredBy: declared.declaredBy } : {}) });
+      // A Terraform file also holds the policy documents that resources in the other files of its module read.
+      const terraformUses = /\.tf(?:\.json)?$/i.test(context.filename) && text.includes("aws_iam_policy_document") ? terraformDataUses(context.filename) : [];
+      const reading = read(ast, { filePath: context.filename, registry, ...(declared ? { declaredKind: declared.kind, declaredBy: declared.declaredBy } : {}), ...(terraformUses.length ? { terraformUses } : {}) });
       if (reading.status === "ours") {
         result = { documents: reading.documents, registry, trust: trustFromConfig(config.loaded), configError: undefined, columnsFromOne };
         if (declared) result.read = { declaredKind: declared.kind, declaredBy: declared.declaredBy };

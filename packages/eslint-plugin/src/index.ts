@@ -6,6 +6,7 @@ import { parser } from "./parser.js";
 import { toEslintRule } from "./to-eslint-rule.js";
 import { yamlParser } from "./yaml-parser.js";
 import { terraformParser } from "./terraform-parser.js";
+import { terraformTemplateParser } from "./terraform-template-parser.js";
 
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { name: string; version: string };
 
@@ -25,7 +26,13 @@ export const YAML_TEMPLATE_FILES = ["**/*.yaml", "**/*.yml", "**/*.template"];
 /** Terraform files (read by content: only `aws_ecr_*` resources are linted). */
 export const TERRAFORM_FILES = ["**/*.tf"];
 
-export { terraformParser, yamlParser };
+/**
+ * Template files that Terraform reads with `file()`/`templatefile()` (`*.json.tpl`, and `*.tftpl`, the extension
+ * Terraform's documentation recommends): linted only when a `.tf` file reads them (see terraform-template-parser.ts).
+ */
+export const TERRAFORM_TEMPLATE_FILES = ["**/*.tpl", "**/*.tftpl"];
+
+export { terraformParser, terraformTemplateParser, yamlParser };
 
 type ConfigName = "recommended" | "strict";
 
@@ -49,6 +56,7 @@ function configFor(name: ConfigName): Linter.Config[] {
     { name: `@ecrlint/${name}`, files: POLICY_FILES, plugins, languageOptions: { parser: parser as Linter.Parser }, rules },
     { name: `@ecrlint/${name}/cloudformation-yaml`, files: YAML_TEMPLATE_FILES, plugins, languageOptions: { parser: yamlParser as Linter.Parser }, rules },
     { name: `@ecrlint/${name}/terraform`, files: TERRAFORM_FILES, plugins, languageOptions: { parser: terraformParser as Linter.Parser }, rules },
+    { name: `@ecrlint/${name}/terraform-templates`, files: TERRAFORM_TEMPLATE_FILES, plugins, languageOptions: { parser: terraformTemplateParser as Linter.Parser }, rules },
   ];
 }
 

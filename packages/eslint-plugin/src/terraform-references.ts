@@ -1,12 +1,14 @@
 import { readdirSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
-import { readTextFile, terraformFileReferences, type DeclaredKind, type TerraformFileReference } from "@ecrlint/core";
+import { readTextFile, terraformFileReferences, terraformModuleFactsOnDisk, terraformModuleFiles, terraformUsesOnDisk, type DeclaredKind, type TerraformDataUse, type TerraformFileReference, type TerraformModuleFacts } from "@ecrlint/core";
 
 /** A Terraform file is a few kilobytes; one over the runner's limit is not read here either. */
 const MAX_TERRAFORM_BYTES = 5 * 1024 * 1024;
 
 const tfFilesByDir = new Map<string, string[]>();
 const referencesByTf = new Map<string, TerraformFileReference[]>();
+const factsByFile = new Map<string, TerraformModuleFacts>();
+const moduleFilesByDir = new Map<string, string[]>();
 
 function terraformFilesIn(dir: string): string[] {
   let files = tfFilesByDir.get(dir);
@@ -23,12 +25,36 @@ function terraformFilesIn(dir: string): string[] {
   return files;
 }
 
+/**
+ * The resources of the other `.tf` and `.tf.json` files of a file's folder (its Terraform module) that read a
+ * `data "aws_iam_policy_document"` block by name, as the runner gives them: the reader lints the blocks of this file
+ * that they name, as their kinds. Each folder is listed and each file read once per process, and parsed only when a
+ * resource of it reads such a block.
+ */
+export function terraformDataUses(filename: string): TerraformDataUse[] {
+  return terraformUsesOnDisk(filename, cachedFacts, cachedModuleFiles);
+}
+
+function cachedFacts(file: string): TerraformModuleFacts {
+  let facts = factsByFile.get(file);
+  if (!facts) factsByFile.set(file, (facts = terraformModuleFactsOnDisk(file)));
+  return facts;
+}
+
+function cachedModuleFiles(dir: string): string[] {
+  let files = moduleFilesByDir.get(dir);
+  if (!files) moduleFilesByDir.set(dir, (files = terraformModuleFiles(dir)));
+  return files;
+}
+
+/** By working directory too: a reference names its `.tf` file relative to it, in messages. */
 function referencesOf(tfPath: string, cwd: string): TerraformFileReference[] {
-  let refs = referencesByTf.get(tfPath);
+  const key = `${cwd}\0${tfPath}`;
+  let refs = referencesByTf.get(key);
   if (!refs) {
     const read = readTextFile(tfPath, { maxBytes: MAX_TERRAFORM_BYTES });
     refs = read.ok && read.text.includes("aws_ecr_") ? terraformFileReferences(read.text, relative(cwd, tfPath), (d, p) => resolve(cwd, d, p), dirname) : [];
-    referencesByTf.set(tfPath, refs);
+    referencesByTf.set(key, refs);
   }
   return refs;
 }

@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { dirname, isAbsolute, relative, resolve } from "node:path";
-import { ConfigLocator, formatConfigError, readEcrFile, readTextFile, registryForFile, registryFromEntry, type PolicyFile, type RegistryContext } from "@ecrlint/core";
+import { ConfigLocator, formatConfigError, readEcrFile, readTextFile, registryForFile, registryFromEntry, terraformUsesOnDisk, type PolicyFile, type RegistryContext } from "@ecrlint/core";
 import { compilePolicy, isCompiledPolicy, type CompiledPolicy } from "@ecrlint/core/evaluator";
 
 /** A policy as tests name it: the JSON value, JSON text, a path to a policy file, or a compiled policy. */
@@ -52,7 +52,9 @@ type PolicyDocumentFile = Extract<PolicyFile, { kind: "registry-policy" | "repos
 function policyDocuments(text: string, filePath: string, registry: RegistryContext | undefined): PolicyDocumentFile[] | { line: number; column: number; message: string } {
   // The registry resolves CloudFormation's pseudo parameters (AWS::Partition, AWS::Region, AWS::AccountId) as the
   // linter and `ecrlint diff` do: the same file reads as the same policy everywhere.
-  const reading = readEcrFile(text, { filePath, ...(registry ? { registry } : {}) });
+  // A Terraform file holds the policy documents that resources in the other files of its module read, as in a run.
+  const terraformUses = /\.tf(?:\.json)?$/i.test(filePath) && text.includes("aws_iam_policy_document") ? terraformUsesOnDisk(filePath) : [];
+  const reading = readEcrFile(text, { filePath, ...(registry ? { registry } : {}), ...(terraformUses.length ? { terraformUses } : {}) });
   if (reading.status === "parse-error") return reading.error;
   if (reading.status !== "ours") return [];
   return reading.documents.filter((d): d is PolicyDocumentFile => d.kind === "registry-policy" || d.kind === "repository-policy");

@@ -46,3 +46,24 @@ describe("a file that holds several policies", () => {
     expect(() => evaluatePolicy(file, "ecr:BatchGetImage", { registry }, { text: null })).toThrow(/is not in the version asked for/);
   });
 });
+
+describe("a Terraform policy document that a resource in another file of its module reads", () => {
+  it("is a policy of its own file, named by its block", () => {
+    const dir = realpathSync(mkdtempSync(join(tmpdir(), "ecrlint-documents-")));
+    writeFileSync(join(dir, "iam.tf"), `data "aws_iam_policy_document" "pull" {
+  statement {
+    actions = ["ecr:BatchGetImage"]
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:aws:iam::111122223333:role/web"]
+    }
+  }
+}
+`);
+    writeFileSync(join(dir, "ecr.tf"), `resource "aws_ecr_repository_policy" "web" {\n  repository = "web"\n  policy     = data.aws_iam_policy_document.pull.json\n}\n`);
+    const decision = (principal: string) => evaluatePolicy(join(dir, "iam.tf"), "ecr:BatchGetImage", { principal, registry }).decision;
+    expect(decision("arn:aws:iam::111122223333:role/web")).toBe("allow");
+    expect(decision("arn:aws:iam::111122223333:role/api")).toBe("implicit-deny");
+    expect(evaluatePolicy(join(dir, "iam.tf"), "ecr:BatchGetImage", { principal: "arn:aws:iam::111122223333:role/web", registry }, { document: "data.aws_iam_policy_document.pull" }).decision).toBe("allow");
+  });
+});

@@ -2,6 +2,8 @@ import type { AST } from "jsonc-eslint-parser";
 import { propertyName, rootExpression, type JsonExpression, type JsonObject, type JsonProgram, type JsonProperty } from "../parse.js";
 import { parseEmbeddedJson, walkNodes } from "../embedded-json.js";
 import { terraformValues, type TerraformBlock } from "../terraform.js";
+import { matchesReference, policyDocumentName, type TerraformDataUse } from "../terraform-module.js";
+import { dataDocumentRoot, synthetic } from "./terraform-policy-document.js";
 import { setParents } from "../yaml.js";
 import type { JsonNode } from "../parse.js";
 import { cloudFormationValues } from "../cloudformation.js";
@@ -271,9 +273,12 @@ const TERRAFORM_POLICIES: Record<string, PolicyKind> = { aws_ecr_registry_policy
  * `jsonencode({…})`, a heredoc or a quoted JSON string), `aws_ecr_replication_configuration`,
  * `aws_ecr_pull_through_cache_rule` and `aws_ecr_repository_creation_template` (with its `repository_policy`),
  * each read with the API's names at the places Terraform writes them. A policy given by a reference or a function
- * other than `jsonencode` gives no document: its value is unknown.
+ * other than `jsonencode` gives no document: its value is unknown, except a `data "aws_iam_policy_document"` block
+ * of the module. Such a block is linted where it is written: in this file for a resource of this file, and for each
+ * of `uses` (resources of the module's other files, see `terraformModuleFacts`) whose block this file defines, as
+ * that resource's kind. Resources of other files reading one block as one kind give one document, not one each.
  */
-export function terraformDocuments(ast: JsonProgram, blocks: TerraformBlock[]): { documents: PolicyFile[]; decision: KindDecision } {
+export function terraformDocuments(ast: JsonProgram, blocks: TerraformBlock[], uses: readonly TerraformDataUse[] = []): { documents: PolicyFile[]; decision: KindDecision } {
   const documents: PolicyFile[] = [];
   let count = 0;
   for (const block of blocks) {
@@ -318,80 +323,38 @@ export function terraformDocuments(ast: JsonProgram, blocks: TerraformBlock[]): 
       }
     }
   }
-  return { documents, decision: { kind: "terraform-module", reason: "content", why: `a Terraform file with ${count} aws_ecr resource${count === 1 ? "" : "s"}` } };
+  const read = new Set<string>();
+  let used = 0;
+  for (const use of uses) {
+    const data = blocks.find((b) => matchesReference(b, use.data, use.instance));
+    if (!data || read.has(`${use.kind}\0${data.name}`)) continue;
+    read.add(`${use.kind}\0${data.name}`);
+    const root = dataDocumentRoot(data, blocks, data.body.parent as JsonNode | undefined);
+    if (!root) continue;
+    used++;
+    const where = `data.aws_iam_policy_document.${data.name}`;
+    const key = synthetic<JsonExpression>({ type: "JSONLiteral", value: use.argument, raw: JSON.stringify(use.argument) }, data.body as never);
+    const property = synthetic<JsonProperty>({ type: "JSONProperty", key, value: root, kind: "init", computed: false, method: false, shorthand: false, parent: data.body.parent }, data.body as never);
+    const decision: KindDecision = { kind: use.kind, reason: "content", why: `the ${use.argument} of ${use.resource.replace(".", ' "')}" in ${use.file}` };
+    const document = policyAt(ast, property, use.kind, { type: "terraform", path: where }, decision, terraformValues);
+    if (document) documents.push(document);
+  }
+  const why = count > 0 || used === 0 ? `a Terraform file with ${count} aws_ecr resource${count === 1 ? "" : "s"}` : `a Terraform file with ${used} policy document${used === 1 ? "" : "s"} that aws_ecr resources of its module read`;
+  return { documents, decision: { kind: "terraform-module", reason: "content", why } };
 }
 
-/** A node of a synthesised policy, placed on the Terraform node it stands for. */
-function synthetic<T extends JsonNode>(node: Record<string, unknown>, at: { range: [number, number]; loc: JsonNode["loc"] }): T {
-  return { ...node, range: at.range, loc: at.loc } as unknown as T;
-}
 
 /**
- * `policy = data.aws_iam_policy_document.<name>.json`: the policy that data source builds, as a policy object whose
- * nodes are the data block's own (`statement` → Statement, `actions` → Action, `principals { type, identifiers }` →
- * Principal, `condition { test, variable, values }` → Condition), so findings point into the data block. A missing
- * `effect` is Allow, as Terraform writes it. Undefined for any other value.
+ * `policy = data.aws_iam_policy_document.<name>.json` (or `.minified_json`, or `<name>[0].json` of a block with
+ * `count`/`for_each`) with the block in the same file: the policy that block builds (see {@link dataDocumentRoot}).
+ * Undefined for any other value.
  */
 function policyDocumentReference(property: JsonProperty | undefined, blocks: TerraformBlock[]): JsonProperty | undefined {
   const value = property?.value;
-  if (!property || value?.type !== "JSONLiteral" || typeof value.value !== "string") return undefined;
-  const m = /^\$\{data\.aws_iam_policy_document\.([\w-]+)\.json\}$/.exec(value.value);
-  const data = m && blocks.find((b) => b.kind === "data" && b.type === "aws_iam_policy_document" && b.name === m[1]);
-  // Documents merged from others, or statements written by `dynamic` blocks, are not all written here: unknown.
-  if (!data || data.body.properties.some((p) => ["source_policy_documents", "override_policy_documents", "source_json", "override_json", "dynamic"].includes(propertyName(p)))) return undefined;
-  const list = (p: JsonProperty | undefined) => (p?.value.type === "JSONArrayExpression" ? p.value.elements.filter((e): e is JsonObject => e?.type === "JSONObjectExpression") : []);
-  const of = (o: JsonObject, name: string) => o.properties.find((p) => propertyName(p) === name);
-  const prop = (name: string, key: JsonNode, v: JsonExpression): JsonProperty => {
-    const k = synthetic<JsonExpression>({ type: "JSONLiteral", value: name, raw: JSON.stringify(name) }, key as never);
-    return synthetic<JsonProperty>({ type: "JSONProperty", key: k, value: v, kind: "init", computed: false, method: false, shorthand: false }, { range: [key.range[0], v.range[1] > key.range[0] ? v.range[1] : key.range[1]], loc: { start: key.loc.start, end: v.range[1] > key.range[0] ? v.loc.end : key.loc.end } });
-  };
-  const object = (properties: JsonProperty[], at: JsonNode) => synthetic<JsonObject>({ type: "JSONObjectExpression", properties }, at as never);
-  const renames: Record<string, string> = { sid: "Sid", effect: "Effect", actions: "Action", not_actions: "NotAction", resources: "Resource", not_resources: "NotResource" };
-  const statementsProperty = of(data.body, "statement");
-  const statements = list(statementsProperty).map((st) => {
-    const properties: JsonProperty[] = [];
-    for (const p of st.properties) {
-      const name = propertyName(p);
-      if (renames[name]) properties.push(prop(renames[name]!, p.key, p.value));
-    }
-    if (!of(st, "effect")) properties.push(prop("Effect", st, synthetic<JsonExpression>({ type: "JSONLiteral", value: "Allow", raw: '"Allow"' }, st as never)));
-    for (const [block, key] of [["principals", "Principal"], ["not_principals", "NotPrincipal"]] as const) {
-      const principals = of(st, block);
-      if (!principals) continue;
-      const entries = list(principals).map((pr) => {
-        const type = of(pr, "type")?.value;
-        const identifiers = of(pr, "identifiers");
-        const typeName = type?.type === "JSONLiteral" ? String(type.value) : "";
-        return prop(typeName, type ?? pr, identifiers?.value ?? synthetic<JsonExpression>({ type: "JSONArrayExpression", elements: [] }, pr as never));
-      });
-      const everyone = entries.length === 1 && propertyName(entries[0]!) === "*";
-      const principalValue = everyone ? entries[0]!.value : object(entries, principals.value);
-      properties.push(prop(key, principals.key, principalValue));
-    }
-    const conditions = of(st, "condition");
-    if (conditions) {
-      const byTest = new Map<string, JsonProperty[]>();
-      const testKeys = new Map<string, JsonNode>();
-      for (const c of list(conditions)) {
-        const test = of(c, "test")?.value;
-        const variable = of(c, "variable")?.value;
-        const values = of(c, "values")?.value;
-        if (test?.type !== "JSONLiteral" || variable?.type !== "JSONLiteral" || !values) continue;
-        const t = String(test.value);
-        byTest.set(t, [...(byTest.get(t) ?? []), prop(String(variable.value), variable, values)]);
-        if (!testKeys.has(t)) testKeys.set(t, test);
-      }
-      const entries = [...byTest].map(([t, vars]) => prop(t, testKeys.get(t)!, object(vars, testKeys.get(t)!)));
-      properties.push(prop("Condition", conditions.key, object(entries, conditions.value)));
-    }
-    properties.sort((a, b) => a.range[0] - b.range[0]);
-    return object(properties, st);
-  });
-  const statementArray = synthetic<JsonExpression>({ type: "JSONArrayExpression", elements: statements }, (statementsProperty?.value ?? data.body) as never);
-  // Terraform writes "Version": "2012-10-17" when the data source sets no `version`.
-  const version = of(data.body, "version");
-  const versionProperty = version ? prop("Version", version.key, version.value) : prop("Version", data.body, synthetic<JsonExpression>({ type: "JSONLiteral", value: "2012-10-17", raw: '"2012-10-17"' }, data.body as never));
-  const root = object([versionProperty, ...(statementsProperty ? [prop("Statement", statementsProperty.key, statementArray)] : [])], data.body);
-  setParents(root, property.parent as JsonNode);
-  return { ...property, value: root } as JsonProperty;
+  if (!property || value?.type !== "JSONLiteral") return undefined;
+  const reference = policyDocumentName(value.value);
+  const data = reference && blocks.find((b) => matchesReference(b, reference.name, reference.instance));
+  const root = data ? dataDocumentRoot(data, blocks, property.parent as JsonNode) : undefined;
+  return root ? ({ ...property, value: root } as JsonProperty) : undefined;
 }
+

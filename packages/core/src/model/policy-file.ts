@@ -14,6 +14,7 @@ import { levenshtein } from "../did-you-mean.js";
 import type { StringEmbedding } from "../embedded-json.js";
 import { policyNameVerdict, type DeclaredKind, type KindDecision } from "./kinds.js";
 import { terraformDocuments } from "./hosts.js";
+import type { TerraformDataUse } from "../terraform-module.js";
 import { cloudFormationDocuments, cliDocuments, creationTemplateDocuments, declaredDocuments, policyDocumentOf } from "./hosts.js";
 import type { RegistryContext } from "../config/registry.js";
 import type { TextEdit } from "../rule.js";
@@ -177,6 +178,12 @@ export interface ReadOptions {
    * resolve to it. Unknown when left out (such references are then unknown values).
    */
   registry?: RegistryContext;
+  /**
+   * For a Terraform file: the resources of the module's other files that read a `data "aws_iam_policy_document"`
+   * block, as `terraformModuleFacts` gives them. The blocks this file defines are linted here as those resources'
+   * kinds, also in a file that names no `aws_ecr_` resource itself.
+   */
+  terraformUses?: readonly TerraformDataUse[];
 }
 
 /** What a file is: its documents, or why it is not ours. */
@@ -254,7 +261,7 @@ export function readAst(ast: JsonProgram, options: ReadOptions = {}): FileReadin
  * parsed is an error only when it might be ours.
  */
 export function readEcrFile(text: string, options: ReadOptions = {}): FileReading {
-  return mightBeEcrFile(text, options.filePath) ? parseEcrFile(text, options) : NOT_OURS;
+  return mightBeEcrFile(text, options.filePath) || options.terraformUses?.length ? parseEcrFile(text, options) : NOT_OURS;
 }
 
 /** {@link readEcrFile} for text that already passed {@link mightBeEcrFile}, so the marker test runs once per file. */
@@ -284,20 +291,20 @@ export function readYamlTemplate(text: string, options: ReadOptions = {}): FileR
 export function readTerraform(text: string, options: ReadOptions = {}): FileReading {
   const parsed = parseTerraformText(text, options.registry);
   if (!parsed.ok) return { status: "parse-error", error: parsed.error };
-  return readTerraformAst(parsed.ast);
+  return readTerraformAst(parsed.ast, options);
 }
 
 /** {@link readTerraform} for a tree already read (the ESLint front end). */
-export function readTerraformAst(ast: JsonProgram): FileReading {
+export function readTerraformAst(ast: JsonProgram, options: ReadOptions = {}): FileReading {
   const blocks = terraformBlocksOf(ast);
   if (!blocks) return NOT_OURS;
-  const { documents, decision } = terraformDocuments(ast, blocks);
+  const { documents, decision } = terraformDocuments(ast, blocks, options.terraformUses);
   return ours(ast, documents, decision);
 }
 
 /** A `.tf.json` file read by the JSON parser: its `aws_ecr_*` resources, as for a `.tf` file. */
 export function readTerraformJsonAst(ast: JsonProgram, options: ReadOptions = {}): FileReading {
-  const { documents, decision } = terraformDocuments(ast, terraformJsonBlocks(ast, options.registry));
+  const { documents, decision } = terraformDocuments(ast, terraformJsonBlocks(ast, options.registry), options.terraformUses);
   return ours(ast, documents, decision);
 }
 
@@ -306,7 +313,7 @@ export function readAnyAst(ast: JsonProgram, options: ReadOptions = {}): FileRea
   if (isTerraformJsonFile(options.filePath)) return readTerraformJsonAst(ast, options);
   const syntax = foreignHost(ast)?.syntax;
   if (syntax === "yaml") return readYamlAst(ast, options);
-  if (syntax === "hcl") return readTerraformAst(ast);
+  if (syntax === "hcl") return readTerraformAst(ast, options);
   return readAst(ast, options);
 }
 
