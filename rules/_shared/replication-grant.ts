@@ -1,10 +1,16 @@
 import { type JsonNode, parseArn, type PolicyDocument, type PolicyStatement, type RegistryContext, type Span, spanOf, type StringValue } from "@ecrlint/core";
-import { actionMatches, compilePolicy, type CompiledPolicy, principalAccount, replicationGrant, statementCoversAction, type WorkBudget } from "@ecrlint/core/evaluator";
+import { actionMatches, compilePolicy, type CompiledPolicy, principalAccount, replicationGrant, statementCoversAction, withStatements, type WorkBudget } from "@ecrlint/core/evaluator";
 import { awsPrincipalValues, isAllow } from "./util.js";
 
 const REPLICATE = "ecr:ReplicateImage";
 const CREATE = "ecr:CreateRepository";
 const IMPORT = "ecr:BatchImportUpstreamImage";
+
+/**
+ * The only actions a replication finding is about: a statement with unknown values that allows or denies neither
+ * cannot change one (`compileForFinding`'s `actions`).
+ */
+export const REPLICATION_ACTIONS: readonly string[] = [REPLICATE, CREATE];
 
 /** A statement that lets another account create repositories here, the replication pattern, without a usable ReplicateImage. */
 export interface MissingReplicateImage {
@@ -79,6 +85,12 @@ export interface PolicyFacts {
   causedSources?: string[];
   /** Those findings of require-replicate-image, by source account, so another rule can add places to them. */
   causes?: { account: string; messageId: "missingReplicateImage" | "cancelledReplicateImage"; loc: Span }[];
+  /**
+   * For a policy with unknown values (a template parameter, a Terraform variable): the statements a refused
+   * replication may rest on, by index (`compileForFinding`'s "refusals" for the replication actions), or null when
+   * none is certain. Absent when every value is known.
+   */
+  refusalStatements?: number[] | null;
 }
 
 /** A failing grant's finding as require-replicate-image reports it, for the facts of its policy. */
@@ -89,11 +101,18 @@ export function causeFinding(cause: MissingReplicateImage): NonNullable<PolicyFa
 
 const compiled = new WeakMap<PolicyFacts, CompiledPolicy>();
 
-/** The destination's compiled policy, or undefined when its text is no policy object (nothing to check then). */
+/**
+ * The destination's compiled policy for a refusal finding, or undefined when its text is no policy object or its
+ * unknown values may grant replication (nothing to check then). In the facts, unknown values are plain text
+ * (`${Reader}`), so only the statements that `refusalStatements` names are kept.
+ */
 export function compiledPolicy(facts: PolicyFacts): CompiledPolicy | undefined {
+  if (facts.refusalStatements === null) return undefined;
   if (!compiled.has(facts)) {
     try {
-      compiled.set(facts, compilePolicy(facts.value));
+      const policy = compilePolicy(facts.value);
+      const keep = facts.refusalStatements && new Set(facts.refusalStatements);
+      compiled.set(facts, keep ? withStatements(policy, (s) => keep.has(s.index)) : policy);
     } catch {
       return undefined;
     }

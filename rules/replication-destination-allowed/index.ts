@@ -1,6 +1,6 @@
-import { defineRule, hostValue, partitionOfRegion, policyValue, statementsForFinding, type ProjectFile, type Span, spanOf, type StringValue } from "@ecrlint/core";
+import { defineRule, hasUnknownValues, hostValue, partitionOfRegion, policyValue, statementsForFinding, type ProjectFile, type Span, spanOf, type StringValue } from "@ecrlint/core";
 import { compileForFinding, DEFAULT_ANALYSIS_STEPS, replicationGrant, WorkBudget } from "@ecrlint/core/evaluator";
-import { causeFinding, compiledPolicy, missingReplicateImageGrants, type PolicyFacts } from "../_shared/replication-grant.js";
+import { causeFinding, compiledPolicy, missingReplicateImageGrants, REPLICATION_ACTIONS, type PolicyFacts } from "../_shared/replication-grant.js";
 import { DOCS } from "../_shared/docs.js";
 
 interface Destination {
@@ -67,7 +67,7 @@ export const replicationDestinationAllowed = defineRule<Options, Facts>({
           statementSpans[s.index] = spanOf(s.node);
         }
         // Read without a registry, as facts are: the statements' own ARNs say whose repositories they grant.
-        const refusals = compileForFinding(file.policy, "refusals");
+        const refusals = compileForFinding(file.policy, "refusals", { actions: REPLICATION_ACTIONS });
         const causes = (refusals ? missingReplicateImageGrants(file.policy, { source: "unknown" }, () => refusals) : []).flatMap((c) => causeFinding(c) ?? []);
         return {
           kind: "policy",
@@ -77,6 +77,7 @@ export const replicationDestinationAllowed = defineRule<Options, Facts>({
           statementsSpan: spanOf(file.policy.statementProperty?.key ?? file.policy.node),
           causedSources: [...new Set(causes.map((c) => c.account))],
           causes,
+          ...(hasUnknownValues(file.policy) ? { refusalStatements: refusals ? refusals.statements.map((s) => s.index) : null } : {}),
         };
       }
       if (file.kind !== "replication-configuration") return undefined;

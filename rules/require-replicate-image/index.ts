@@ -2,7 +2,7 @@ import { defineRule, type JsonNode, type StringListElement, type TextEdit } from
 import { type CompiledPolicy, compileForFinding, DEFAULT_ANALYSIS_STEPS, replicationGrant, WorkBudget } from "@ecrlint/core/evaluator";
 import { policyOf } from "../_shared/util.js";
 import { DOCS } from "../_shared/docs.js";
-import { missingReplicateImageGrants, REPLICATE } from "../_shared/replication-grant.js";
+import { missingReplicateImageGrants, REPLICATE, REPLICATION_ACTIONS } from "../_shared/replication-grant.js";
 
 /**
  * Adds `"ecr:ReplicateImage"` after the last action, copying the list's own separator so formatting is kept.
@@ -65,8 +65,9 @@ export const requireReplicateImage = defineRule({
     const policy = policyOf(context.file);
     if (!policy) return;
     const { registry } = context;
-    // Every finding here says replication is refused: with unknown values, only what holds whatever they are.
-    const compiled = compileForFinding(policy, "refusals", { registry });
+    // Every finding here says replication is refused: with unknown values, only what holds whatever they are; a
+    // statement with unknown values about other actions (a reader's grant) cannot change that.
+    const compiled = compileForFinding(policy, "refusals", { registry, actions: REPLICATION_ACTIONS });
     if (!compiled) return;
     const evaluator = (): CompiledPolicy => compiled;
     // Every question about this file shares one budget; once it is spent the rule says so, once, and stops asking.

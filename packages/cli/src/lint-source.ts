@@ -8,6 +8,7 @@ import {
   type HostType,
   type KindDecision,
   type LintMessage,
+  type ReadOptions,
   type RegistryContext,
   type RuleSetting,
   type TerraformDataUse,
@@ -50,7 +51,7 @@ export interface SourceContext {
   trust: TrustContext;
   rules: ResolvedRules;
   /** The kind the config's `kinds` declares for the file, and the config that does. */
-  declared?: { kind: DeclaredKind; declaredBy: string } | undefined;
+  declared?: { kind: DeclaredKind; declaredBy: string; also?: { kind: "registry-policy" | "repository-policy"; declaredBy: string }[] } | undefined;
   /** For a Terraform file: the resources of other files of its module that read a policy document it defines. */
   terraformUses?: readonly TerraformDataUse[];
   /** The rules with a file's inline settings laid over the config's. */
@@ -58,6 +59,12 @@ export interface SourceContext {
   /** `false` for `--no-inline-config`: directives and `/* eslint *\/` comments are not read at all. */
   inlineConfig: boolean;
   unusedDirectives: UnusedDirectiveSeverity;
+}
+
+/** The read options of a declared kind, and of the other kinds the file is deployed as. */
+function declaredOptions(declared: SourceContext["declared"]): Pick<ReadOptions, "declaredKind" | "declaredBy" | "alsoDeclared"> {
+  if (!declared) return {};
+  return { declaredKind: declared.kind, declaredBy: declared.declaredBy, ...(declared.also?.length ? { alsoDeclared: declared.also } : {}) };
 }
 
 /**
@@ -68,7 +75,7 @@ export function lintSource(text: string, context: SourceContext): SourceOutcome 
   const reading = parseEcrFile(text, {
     filePath: context.filePath,
     registry: context.registry,
-    ...(context.declared ? { declaredKind: context.declared.kind, declaredBy: context.declared.declaredBy } : {}),
+    ...declaredOptions(context.declared),
     ...(context.terraformUses ? { terraformUses: context.terraformUses } : {}),
   });
   if (reading.status === "not-ours") return reading.decision ? { status: "not-ours", decision: reading.decision } : { status: "not-ours" };
@@ -81,7 +88,7 @@ export function lintSource(text: string, context: SourceContext): SourceOutcome 
   // Every rule runs on each document of the file as the kind it is; the findings are all the file's.
   const read =
     context.declared || context.terraformUses
-      ? { ...(context.declared ? { declaredKind: context.declared.kind, declaredBy: context.declared.declaredBy } : {}), ...(context.terraformUses ? { terraformUses: context.terraformUses } : {}) }
+      ? { ...declaredOptions(context.declared), ...(context.terraformUses ? { terraformUses: context.terraformUses } : {}) }
       : undefined;
   const messages: LintMessage[] = [];
   const documents: DocumentOutcome[] = [];

@@ -118,7 +118,9 @@ export function sourceContext(
 ): Linting {
   const rules = configs.rules(loaded);
   // The config's kinds first; then a policy file that Terraform reads with file() is the kind of that resource.
-  const declared = declaredKindForFile(filePath, loaded) ?? (reference ? { kind: reference.kind, declaredBy: reference.from } : undefined);
+  // A file that resources of two kinds read is linted as each.
+  const declared: SourceContext["declared"] =
+    declaredKindForFile(filePath, loaded) ?? (reference ? { kind: reference.kind, declaredBy: reference.from, ...(reference.also ? { also: reference.also.map((a) => ({ kind: a.kind, declaredBy: a.from })) } : {}) } : undefined);
   const context: SourceContext = {
     filePath,
     registry: registryForFile(filePath, loaded),

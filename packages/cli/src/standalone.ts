@@ -98,14 +98,19 @@ async function backgroundEntries(foreground: FileEntry[], options: LintOptions, 
   const named = new Set(foreground.map((e) => e.filePath));
   const { files } = await discover({ ...options, errorOnUnmatchedPattern: false }, configs, cwd, [...roots].map((root) => relative(cwd, root) || "."));
   const readOnly: LintOptions = { ...options, fix: false, fixDryRun: false };
-  const terraform = await terraformReferences(files, cwd);
+  const terraform = await terraformReferences(files, cwd, [...roots]);
   const out: FileEntry[] = [];
   for (const filePath of files) {
     if (named.has(filePath)) continue;
-    const entry = readFile(filePath, configs, readOnly, cache, { dataUses: terraform.dataUses, factsOnly: true });
+    const entry = readFile(filePath, configs, readOnly, cache, { referenced: terraform.referenced, dataUses: terraform.dataUses, factsOnly: true });
     if (entry && hasFacts(entry)) out.push(entry);
   }
   return out;
+}
+
+/** The projects (see `Configs.projectRoot`) that `files` are in. */
+function projectRoots(files: readonly string[], configs: Configs): string[] {
+  return [...new Set(files.map((f) => configs.projectRoot(f)))];
 }
 
 /**
@@ -269,8 +274,12 @@ export async function lint(options: LintOptions = {}): Promise<LintReport> {
   const fixing = options.fix || options.fixDryRun;
   const cache = options.cache && !fixing ? await ResultCache.open(options.cacheLocation ?? defaultCacheLocation(cwd), cacheVersion()) : undefined;
   // A policy file read with file() is linted even when its name is not one the run discovers (`policy.json.tpl`).
-  const terraform = await terraformReferences(discovery.files, cwd);
-  const files = [...new Set([...discovery.files, ...[...terraform.referenced.keys()].filter((p) => !relative(cwd, p).startsWith(".."))])].sort();
+  // Every .tf file of the projects the run's files are in may read one of them with file(): their kind is the same
+  // whatever paths are named. A template the run names (`ecrlint mod/policy.tftpl`) is linted, not ignored.
+  const roots = projectRoots([...discovery.files, ...discovery.unmatchedExplicit], configs);
+  const terraform = await terraformReferences(discovery.files, cwd, roots);
+  const namedTemplates = discovery.unmatchedExplicit.filter((p) => terraform.referenced.has(p));
+  const files = [...new Set([...discovery.files, ...namedTemplates, ...[...terraform.readByRun].filter((p) => terraform.referenced.has(p) && !relative(cwd, p).startsWith(".."))])].sort();
   let entries: FileEntry[];
   try {
     entries = await readAll(files, configs, options, cache, cwd, { referenced: terraform.referenced, dataUses: terraform.dataUses });
@@ -281,7 +290,7 @@ export async function lint(options: LintOptions = {}): Promise<LintReport> {
   const skipped = [
     ...discovery.ignoredExplicit.map((filePath) => ({ filePath, message: ignoredMessage(filePath, cwd) })),
     ...discovery.outsideRoot.map((filePath) => ({ filePath, message: "File ignored because outside of base path." })),
-    ...discovery.unmatchedExplicit.map((filePath) => ({ filePath, message: "File ignored because no matching configuration was supplied." })),
+    ...discovery.unmatchedExplicit.filter((p) => !terraform.referenced.has(p)).map((filePath) => ({ filePath, message: "File ignored because no matching configuration was supplied." })),
   ];
   // Named files and folders are a part of the repository: cross-file rules still see the whole of it.
   const named = patterns.length > 0 && !options.changedSince;
@@ -309,8 +318,8 @@ export async function lintText(text: string, options: LintTextOptions = {}): Pro
   }
   const path = filePath ?? resolve(cwd, "__placeholder__.json");
   // The other files of a Terraform module are read from disk, as Terraform reads them: they may read its documents.
-  const terraform = await terraformReferences([path], cwd);
-  const entry = readFile(path, configs, options, undefined, { given: Buffer.from(text, "utf8"), dataUses: terraform.dataUses });
+  const terraform = await terraformReferences([path], cwd, projectRoots([path], configs));
+  const entry = readFile(path, configs, options, undefined, { given: Buffer.from(text, "utf8"), referenced: terraform.referenced, dataUses: terraform.dataUses });
   const shown = filePath ?? TEXT_NAME;
   if (filePath === undefined) run.shownAs = (f) => (f === path ? TEXT_NAME : toPosix(relative(cwd, f)));
   if (!entry || entry.outcome.status === "not-ours") {

@@ -4,7 +4,7 @@ import { ESLint, type Linter } from "eslint";
 import { describe, expect, it } from "vitest";
 import plugin, { terraformTemplateParser } from "@ecrlint/eslint-plugin";
 import { lint } from "../src/index.js";
-import { fileTree, runBin, tempDir } from "./helpers.js";
+import { fileTree, gitInit, runBin, tempDir } from "./helpers.js";
 
 const config = { registries: [{ files: ["**"], account: "444455556666", region: "us-west-2" }] };
 
@@ -271,5 +271,90 @@ resource "aws_ecr_repository_policy" "templated" {
       "infra/policies/other.txt:11 @ecrlint/no-region-mismatch",
       "infra/policies/registry.json.tpl:11 @ecrlint/no-region-mismatch",
     ]);
+  });
+});
+
+describe("the kind of a file that Terraform reads with file() or templatefile()", () => {
+  // A repository policy with a Resource: an error as a repository policy only. As a registry policy it lets another
+  // account create repositories without ecr:ReplicateImage: an error as a registry policy only.
+  const policy = JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "S", Effect: "Allow", Principal: { AWS: "arn:aws:iam::111122223333:root" }, Action: ["ecr:BatchGetImage", "ecr:CreateRepository"], Resource: "arn:aws:ecr:us-west-2:444455556666:repository/zz" }] }, null, 2);
+  const asRepository = "@ecrlint/no-repository-policy-resource";
+  const asRegistry = "@ecrlint/require-replicate-image";
+  const tree = () => {
+    const dir = fileTree({
+      ".ecrlintrc.json": config,
+      "infra/app/main.tf": `resource "aws_ecr_repository_policy" "up" {
+  repository = "up"
+  policy     = file("\${path.module}/../shared/up.json")
+}
+
+resource "aws_ecr_repository_policy" "both" {
+  repository = "both"
+  policy     = file("\${path.module}/policies/both.json")
+}
+
+resource "aws_ecr_registry_policy" "both" {
+  policy = file("\${path.module}/policies/both.json")
+}
+`,
+      "infra/shared/up.json": policy,
+      "infra/app/policies/both.json": policy,
+      "infra/tpl/main.tf": `resource "aws_ecr_repository_policy" "q" {\n  repository = "q"\n  policy     = templatefile("\${path.module}/q.tftpl", {})\n}\n`,
+      "infra/tpl/q.tftpl": policy,
+    });
+    gitInit(dir);
+    return dir;
+  };
+  const rules = (dir: string, results: Shown[]) => results.flatMap((r) => r.messages.map((m) => `${r.filePath.slice(dir.length + 1)} ${m.ruleId ?? m.message}`)).sort();
+  const expected: Record<string, string[]> = {
+    "infra/shared/up.json": [asRepository],
+    "infra/app/policies/both.json": [asRegistry, asRepository],
+    "infra/tpl/q.tftpl": [asRepository],
+  };
+  const of = (...files: string[]) => files.flatMap((f) => expected[f]!.map((rule) => `${f} ${rule}`)).sort();
+  const cli = async (dir: string, args: string[]) => {
+    const run = await runBin(["-f", "json", ...args], { cwd: dir });
+    expect(run.stderr).toBe("");
+    return rules(dir, JSON.parse(run.stdout) as Shown[]);
+  };
+
+  it("does not depend on which paths the runner is given: the folder of the .tf file, the file alone, or --changed-since", async () => {
+    const dir = tree();
+    expect(await cli(dir, ["."])).toEqual(of("infra/app/policies/both.json", "infra/shared/up.json", "infra/tpl/q.tftpl"));
+    expect(await cli(dir, ["infra/app", "infra/shared"])).toEqual(of("infra/app/policies/both.json", "infra/shared/up.json"));
+    expect(await cli(dir, ["infra/shared/up.json"])).toEqual(of("infra/shared/up.json"));
+    expect(await cli(dir, ["infra/shared"])).toEqual(of("infra/shared/up.json"));
+    expect(await cli(dir, ["infra/app/policies/both.json"])).toEqual(of("infra/app/policies/both.json"));
+    writeFileSync(join(dir, "infra/shared/up.json"), `${policy}\n`);
+    expect(await cli(dir, ["--changed-since", "HEAD", "."])).toEqual(of("infra/shared/up.json"));
+    // Standard input named as the file.
+    const stdin = await runBin(["-f", "json", "--stdin", "--stdin-filename", "infra/shared/up.json"], { cwd: dir, input: policy });
+    expect(rules(dir, JSON.parse(stdin.stdout) as Shown[])).toEqual(of("infra/shared/up.json"));
+  });
+
+  it("names the resource that declares each kind of a file read as a registry policy and as a repository policy", async () => {
+    const dir = tree();
+    const run = await runBin(["-f", "json", "infra/app/policies/both.json"], { cwd: dir });
+    const messages = (JSON.parse(run.stdout) as Shown[]).flatMap((r) => r.messages.map((m) => m.message));
+    expect(messages.some((m) => m.includes("aws_ecr_repository_policy.both in infra/app/main.tf declare it a repository-policy"))).toBe(true);
+    expect(run.code).toBe(1);
+  });
+
+  it("lints a template read by templatefile() when it is named alone or with its .tf file, without a file-ignored warning", async () => {
+    const dir = tree();
+    expect(await cli(dir, ["infra/tpl/q.tftpl"])).toEqual(of("infra/tpl/q.tftpl"));
+    expect(await cli(dir, ["infra/tpl/main.tf", "infra/tpl/q.tftpl"])).toEqual(of("infra/tpl/q.tftpl"));
+    // A template no resource reads is still the unmatched file it was.
+    writeFileSync(join(dir, "infra/tpl/unread.tftpl"), policy);
+    expect(await cli(dir, ["infra/tpl/unread.tftpl"])).toEqual(["infra/tpl/unread.tftpl File ignored because no matching configuration was supplied."]);
+  });
+
+  it("is the same in ESLint, whichever files it is given", async () => {
+    const dir = tree();
+    const eslint = () => new ESLint({ cwd: dir, overrideConfigFile: true, overrideConfig: plugin.configs.recommended as Linter.Config[] });
+    expect(rules(dir, await eslint().lintFiles(["."]))).toEqual(of("infra/app/policies/both.json", "infra/shared/up.json", "infra/tpl/q.tftpl"));
+    expect(rules(dir, await eslint().lintFiles(["infra/shared/up.json"]))).toEqual(of("infra/shared/up.json"));
+    expect(rules(dir, await eslint().lintFiles(["infra/app/policies/both.json"]))).toEqual(of("infra/app/policies/both.json"));
+    expect(rules(dir, await eslint().lintFiles(["infra/tpl/q.tftpl"]))).toEqual(of("infra/tpl/q.tftpl"));
   });
 });

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import plugin from "@ecrlint/eslint-plugin";
 import { lint } from "../src/index.js";
 import { describeRules } from "../src/rules-config.js";
-import { fileTree, registryPolicyStack } from "./helpers.js";
+import { fileTree, registryPolicyStack, runBin } from "./helpers.js";
 
 /**
  * The constructs of each host that make a value unknown. Each stands in a place where a wrong hard-coded value is
@@ -154,5 +154,60 @@ describe("unknown values", () => {
     expect(runner).toEqual(["known/iam.tf:7 @ecrlint/valid-principal"]);
     const eslint = new ESLint({ cwd: dir, overrideConfigFile: true, overrideConfig: [...(plugin.configs.recommended as Linter.Config[]), { rules: all }] });
     expect(shown(await eslint.lintFiles(["."]))).toEqual(runner);
+  });
+
+  it("silence only the findings they could change: a reader granted by an unknown principal leaves the missing replication grant reported", async () => {
+    const replication = (reader: string) => `resource "aws_ecr_registry_policy" "this" {
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid       = "Readers"
+        Effect    = "Allow"
+        Principal = { AWS = ${reader} }
+        Action    = "ecr:BatchGetImage"
+        Resource  = "arn:aws:ecr:us-west-2:444455556666:repository/*"
+      },
+      {
+        Sid       = "Replication"
+        Effect    = "Allow"
+        Principal = { AWS = "arn:aws:iam::111122223333:root" }
+        Action    = ["ecr:CreateRepository"]
+        Resource  = "arn:aws:ecr:us-west-2:444455556666:repository/*"
+      }
+    ]
+  })
+}
+`;
+    const stack = (reader: string, actions = "[ecr:BatchGetImage]") =>
+      registryPolicyStack(`          - Sid: Readers
+            Effect: Allow
+            Principal: { AWS: ${reader} }
+            Action: ${actions}
+            Resource: arn:aws:ecr:us-west-2:444455556666:repository/*
+          - Sid: Replication
+            Effect: Allow
+            Principal: { AWS: arn:aws:iam::111122223333:root }
+            Action: [ecr:CreateRepository]
+            Resource: arn:aws:ecr:us-west-2:444455556666:repository/*
+`, "Parameters:\n  Reader: { Type: String }\n");
+    const files: Record<string, string> = {
+      ".ecrlintrc.json": JSON.stringify({ registries: [{ files: ["**"], account: "444455556666", region: "us-west-2" }] }),
+      "reader.tf": replication("var.reader"),
+      "reader-local.tf": replication("local.readers"),
+      "import.yaml": stack("!ImportValue shared-reader-arn"),
+      "ref.yaml": stack("!Ref Reader"),
+      // The unknown principal may be the source account itself: nothing is certain, nothing is said.
+      "replicator.yaml": stack("!Ref Reader", "[ecr:ReplicateImage]"),
+      "any-action.yaml": stack("!Ref Reader", '"ecr:*"'),
+    };
+    const dir = fileTree(files);
+    const expected = ["import.yaml", "reader-local.tf", "reader.tf", "ref.yaml"].map((f) => `${f} @ecrlint/require-replicate-image`);
+    const shown = (results: { filePath: string; messages: { ruleId: string | null }[] }[]) => results.flatMap((r) => r.messages.map((m) => `${r.filePath.slice(dir.length + 1)} ${m.ruleId}`)).sort();
+    const cli = await runBin(["-f", "json", "."], { cwd: dir });
+    expect(cli.code).toBe(1);
+    expect(shown(JSON.parse(cli.stdout))).toEqual(expected);
+    const eslint = new ESLint({ cwd: dir, overrideConfigFile: true, overrideConfig: plugin.configs.recommended as Linter.Config[] });
+    expect(shown(await eslint.lintFiles(["."]))).toEqual(expected);
   });
 });

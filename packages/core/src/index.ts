@@ -75,6 +75,7 @@ export {
 } from "./terraform.js";
 export { policyDocumentName, terraformFileBlocks, terraformModuleFacts, type TerraformDataUse, type TerraformModuleFacts } from "./terraform-module.js";
 export { terraformModuleFactsOnDisk, terraformModuleFiles, terraformUsesOnDisk } from "./terraform-module-files.js";
+export { mayReadPolicyFiles, referenceOfReaders, terraformFileReaders, terraformFilesUnder } from "./terraform-file-readers.js";
 export { foreignHost, type ForeignHost } from "./model/values.js";
 export {
   hasUnknownValues,

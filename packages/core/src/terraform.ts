@@ -387,6 +387,10 @@ export interface TerraformFileReference {
   from: string;
   /** True for `templatefile()`: the file is a template, linted only when it has no `${…}` or `%{…}` of its own. */
   template: boolean;
+  /** The `.tf` file that reads it (absolute path), when read through `terraformFileReaders`. */
+  host?: string;
+  /** Resources that read the same file as another kind (see `referenceOfReaders`): it is linted as each kind too. */
+  also?: { kind: "registry-policy" | "repository-policy"; from: string }[];
 }
 
 /** The ECR resources whose argument holds a policy, and the kind of that policy. */

@@ -1,4 +1,4 @@
-import { dirname } from "node:path";
+import { dirname, isAbsolute, parse, relative } from "node:path";
 import { terraformDataUses, terraformDeclaredKind } from "./terraform-references.js";
 import {
   ConfigLocator,
@@ -33,8 +33,8 @@ export interface FileContext {
   trust: TrustContext;
   /** A config problem, reported once per file instead of crashing ESLint. */
   configError: string | undefined;
-  /** The kind the config declares for the file, to read it again after a fix. */
-  read?: { declaredKind: DeclaredKind; declaredBy: string };
+  /** The kind the config declares for the file (and the other kinds it is deployed as), to read it again after a fix. */
+  read?: { declaredKind: DeclaredKind; declaredBy: string; alsoDeclared?: { kind: "registry-policy" | "repository-policy"; declaredBy: string }[] };
   /**
    * Whether ESLint's locations for this file count columns from 1: `@eslint/json`'s language does, the JavaScript
    * language that `jsonc-eslint-parser` plugs into counts from 0.
@@ -93,6 +93,18 @@ export function projectRoot(filename: string, cwd: string): string {
 }
 
 /**
+ * The project around a file when no working directory is given (an ESLint parser has none): the process's, for a
+ * file inside it, else the outermost ecrlint config's folder above the file, else the file's own folder (never the
+ * file system's root, which would be searched whole).
+ */
+export function projectRootWithoutCwd(filename: string): string {
+  const cwd = process.cwd();
+  const rel = relative(cwd, filename);
+  if (!rel.startsWith("..") && !isAbsolute(rel)) return projectRoot(filename, cwd);
+  return locator.outermostConfigDir(dirname(filename), parse(filename).root) ?? dirname(filename);
+}
+
+/**
  * The AST the rules read: ESLint's own for `jsonc-eslint-parser` and Terraform, a parse of the same text for
  * `@eslint/json` and for YAML (with the runner's YAML reader, so that both front ends read a template alike).
  */
@@ -137,15 +149,16 @@ export function fileContext(context: MinimalContext): FileContext {
         byAst.set(key, result);
         return result;
       }
-      const declared = configured ?? referenced;
+      const declared: { kind: DeclaredKind; declaredBy: string; also?: NonNullable<FileContext["read"]>["alsoDeclared"] } | undefined = configured ?? referenced;
       // Terraform's data sources resolve to the registry while the file is read, so it is read again with it.
       const read = foreignHost(ast)?.syntax === "hcl" ? (_: unknown, o: Parameters<typeof readTerraform>[1]) => readTerraform(context.sourceCode.text, o) : readAnyAst;
       // A Terraform file also holds the policy documents that resources in the other files of its module read.
       const terraformUses = /\.tf(?:\.json)?$/i.test(context.filename) && text.includes("aws_iam_policy_document") ? terraformDataUses(context.filename) : [];
-      const reading = read(ast, { filePath: context.filename, registry, ...(declared ? { declaredKind: declared.kind, declaredBy: declared.declaredBy } : {}), ...(terraformUses.length ? { terraformUses } : {}) });
+      const declaredRead: FileContext["read"] = declared ? { declaredKind: declared.kind, declaredBy: declared.declaredBy, ...(declared.also ? { alsoDeclared: declared.also } : {}) } : undefined;
+      const reading = read(ast, { filePath: context.filename, registry, ...declaredRead, ...(terraformUses.length ? { terraformUses } : {}) });
       if (reading.status === "ours") {
         result = { documents: reading.documents, registry, trust: trustFromConfig(config.loaded), configError: undefined, columnsFromOne };
-        if (declared) result.read = { declaredKind: declared.kind, declaredBy: declared.declaredBy };
+        if (declaredRead) result.read = declaredRead;
       }
     }
   }

@@ -1,29 +1,8 @@
 import { readdirSync } from "node:fs";
-import { dirname, join, relative, resolve } from "node:path";
-import { readTextFile, terraformFileReferences, terraformModuleFactsOnDisk, terraformModuleFiles, terraformUsesOnDisk, type DeclaredKind, type TerraformDataUse, type TerraformFileReference, type TerraformModuleFacts } from "@ecrlint/core";
+import { referenceOfReaders, terraformFileReaders, terraformFilesUnder, terraformModuleFactsOnDisk, terraformModuleFiles, terraformUsesOnDisk, type DeclaredKind, type TerraformDataUse, type TerraformFileReference, type TerraformModuleFacts } from "@ecrlint/core";
 
-/** A Terraform file is a few kilobytes; one over the runner's limit is not read here either. */
-const MAX_TERRAFORM_BYTES = 5 * 1024 * 1024;
-
-const tfFilesByDir = new Map<string, string[]>();
-const referencesByTf = new Map<string, TerraformFileReference[]>();
 const factsByFile = new Map<string, TerraformModuleFacts>();
 const moduleFilesByDir = new Map<string, string[]>();
-
-function terraformFilesIn(dir: string): string[] {
-  let files = tfFilesByDir.get(dir);
-  if (!files) {
-    try {
-      files = readdirSync(dir, { withFileTypes: true })
-        .filter((e) => e.isFile() && /\.tf$/i.test(e.name))
-        .map((e) => join(dir, e.name));
-    } catch {
-      files = [];
-    }
-    tfFilesByDir.set(dir, files);
-  }
-  return files;
-}
 
 /**
  * The resources of the other `.tf` and `.tf.json` files of a file's folder (its Terraform module) that read a
@@ -47,33 +26,31 @@ function cachedModuleFiles(dir: string): string[] {
   return files;
 }
 
-/** By working directory too: a reference names its `.tf` file relative to it, in messages. */
-function referencesOf(tfPath: string, cwd: string): TerraformFileReference[] {
-  const key = `${cwd}\0${tfPath}`;
-  let refs = referencesByTf.get(key);
-  if (!refs) {
-    const read = readTextFile(tfPath, { maxBytes: MAX_TERRAFORM_BYTES });
-    refs = read.ok && read.text.includes("aws_ecr_") ? terraformFileReferences(read.text, relative(cwd, tfPath), (d, p) => resolve(cwd, d, p), dirname) : [];
-    referencesByTf.set(key, refs);
-  }
-  return refs;
+/** By project root and working directory: a reference names its `.tf` file relative to the latter, in messages. */
+const readersByProject = new Map<string, Map<string, TerraformFileReference[]>>();
+
+/**
+ * The policy files that the `.tf` files under `root` read with `file()`/`templatefile()`, each with its readers:
+ * the folder is searched and each `.tf` file read once per process, and parsed only when its text names `aws_ecr_`
+ * and calls `file(` or `templatefile(` (see `terraformFileReaders`).
+ */
+function readersUnder(root: string, cwd: string): Map<string, TerraformFileReference[]> {
+  const key = `${root}\0${cwd}`;
+  let readers = readersByProject.get(key);
+  if (!readers) readersByProject.set(key, (readers = terraformFileReaders(terraformFilesUnder(root), cwd)));
+  return readers;
 }
 
 /**
- * The kind a policy file has because a Terraform resource reads it with `file()` or `templatefile()`, as the runner
- * gives it: the `.tf` files of the file's folder and of each folder above it, up to `root`, are read (once per
- * process) for their references. Undefined when none reads it; `"template"` for a file that `templatefile()` reads
- * and that has `${…}` or `%{…}` of its own: what Terraform makes of it is unknown, and it is not linted.
+ * The kind a policy file has because Terraform resources read it with `file()` or `templatefile()`, as the runner
+ * gives it: every `.tf` file of the project (`root`) is read once per process for the files it reads, so the kind
+ * does not depend on where the `.tf` file is (`${path.module}/../shared/p.json`). A file that resources of two kinds
+ * read is linted as both (`also`). Undefined when none reads it; `"template"` for a file that only `templatefile()`
+ * reads and that has `${…}` or `%{…}` of its own: what Terraform makes of it is unknown, and it is not linted.
  */
-export function terraformDeclaredKind(filename: string, text: string, root: string, cwd: string): { kind: DeclaredKind; declaredBy: string } | "template" | undefined {
-  for (let dir = dirname(filename); ; dir = dirname(dir)) {
-    for (const tf of terraformFilesIn(dir)) {
-      const reference = referencesOf(tf, cwd).find((r) => r.path === filename);
-      if (!reference) continue;
-      if (reference.template && /[$%]\{/.test(text)) return "template";
-      return { kind: reference.kind, declaredBy: reference.from };
-    }
-    if (dir === root || !dir.startsWith(root) || dirname(dir) === dir) break;
-  }
-  return undefined;
+export function terraformDeclaredKind(filename: string, text: string, root: string, cwd: string): { kind: DeclaredKind; declaredBy: string; also?: { kind: "registry-policy" | "repository-policy"; declaredBy: string }[] } | "template" | undefined {
+  const reference = referenceOfReaders(readersUnder(root, cwd).get(filename) ?? []);
+  if (!reference) return undefined;
+  if (reference.template && /[$%]\{/.test(text)) return "template";
+  return { kind: reference.kind, declaredBy: reference.from, ...(reference.also ? { also: reference.also.map((a) => ({ kind: a.kind, declaredBy: a.from })) } : {}) };
 }

@@ -5,6 +5,7 @@ import { compilePrincipalEntry, type PrincipalEntry } from "./principal.js";
 import { parseOperator, type ParsedOperator } from "./operators.js";
 import { compileGlob, resourceTemplate, Template } from "./template.js";
 import type { CompileOptions } from "./types.js";
+import { statementCoversAction } from "./match.js";
 
 export interface CompiledPrincipal {
   /** NotPrincipal rather than Principal. */
@@ -227,13 +228,28 @@ export function withStatements(policy: CompiledPolicy, keep: (statement: Compile
  * The policy compiled for a finding of one direction when some of its values are unknown (CloudFormation
  * parameters): only the statements such a finding may rest on (see `statementsForFinding`), or undefined when none
  * can be certain. Rules that report access (granted, or refused) ask this instead of `compilePolicy`, so that an
- * unknown value is never judged.
+ * unknown value is never judged. With `actions` (the only actions the finding is about: `ecr:ReplicateImage` and
+ * `ecr:CreateRepository` for replication), a statement with unknown values whose Action or NotAction is known and
+ * matches none of them is left out whatever its effect: it cannot change the answer (a reader granted
+ * `ecr:BatchGetImage` by a variable principal says nothing about who may replicate).
  */
-export function compileForFinding(policy: PolicyDocument, finding: "grants" | "refusals", options?: CompileOptions): CompiledPolicy | undefined {
-  const statements = statementsForFinding(policy, finding);
+export function compileForFinding(policy: PolicyDocument, finding: "grants" | "refusals", options?: CompileOptions & { actions?: readonly string[] }): CompiledPolicy | undefined {
+  const actions = options?.actions;
+  const statements = statementsForFinding(policy, finding, actions ? (s) => !mayCoverAction(s, actions) : undefined);
   if (!statements) return undefined;
   const compiled = compilePolicy(policy, options);
   if (statements === policy.statements) return compiled;
   const keep = new Set(statements.map((s) => s.index));
   return withStatements(compiled, (s) => keep.has(s.index));
+}
+
+/**
+ * Whether a statement may match one of `actions`: true when its Action or NotAction is missing or has an unknown
+ * value (a list parameter, an interpolation), else as the evaluator matches actions (case-insensitive wildcards;
+ * a NotAction matches every action it does not list).
+ */
+function mayCoverAction(s: PolicyStatement, actions: readonly string[]): boolean {
+  const element = s.action ?? s.notAction;
+  if (!element || element.values.length === 0 || element.values.some((v) => v.unknown)) return true;
+  return actions.some((a) => statementCoversAction(s, a));
 }

@@ -1,4 +1,4 @@
-export { acceptsVariables, compileForFinding, compilePolicy, isCompiledPolicy, type CompiledPolicy, type CompiledStatement, type CompiledCondition } from "./compile.js";
+export { acceptsVariables, compileForFinding, compilePolicy, isCompiledPolicy, withStatements, type CompiledPolicy, type CompiledStatement, type CompiledCondition } from "./compile.js";
 export { evaluateRequest, decide, conditionHoldsWhenAbsent, failsWithoutKeys, keyConditionsHoldFor, ALWAYS_PRESENT_KEYS, DEFAULT_CURRENT_TIME } from "./evaluate.js";
 export { queryPolicy, EmptyQueryError, analysisCounts, forgetKeptAnswers, type QueryOptions } from "./query.js";
 export { replicationGrant, type ReplicationGrant, type ReplicationGrantQuery, type DestinationRegistry } from "./replication.js";

@@ -174,6 +174,11 @@ export interface ReadOptions {
   /** The config file that declared it, for the explanation. */
   declaredBy?: string;
   /**
+   * Other kinds the file is deployed as, with what declares each: a file that a Terraform registry policy and a
+   * repository policy both read with `file()` is linted as both, one document each.
+   */
+  alsoDeclared?: readonly { kind: "registry-policy" | "repository-policy"; declaredBy: string }[];
+  /**
    * The registry the file is deployed to: CloudFormation's `AWS::Region`, `AWS::AccountId` and `AWS::Partition`
    * resolve to it. Unknown when left out (such references are then unknown values).
    */
@@ -220,8 +225,11 @@ export function readAst(ast: JsonProgram, options: ReadOptions = {}): FileReadin
     return { status: "not-ours", decision: { kind: "identity-policy", reason: "config", why: `the "kinds" of ${options.declaredBy ?? "the config"} declare it an identity policy` } };
   }
   if (declaredKind) {
-    const decision: KindDecision = { kind: declaredKind, reason: "config", why: `the "kinds" of ${options.declaredBy ?? "the config"} declare it a ${declaredKind}` };
-    return ours(ast, declaredDocuments(ast, root, declaredKind, decision), decision);
+    const declared = (kind: Exclude<DeclaredKind, "identity-policy">, by: string | undefined): KindDecision => ({ kind, reason: "config", why: `the "kinds" of ${by ?? "the config"} declare it a ${kind}` });
+    const decision = declared(declaredKind, options.declaredBy);
+    const documents = declaredDocuments(ast, root, declaredKind, decision);
+    for (const also of options.alsoDeclared ?? []) documents.push(...declaredDocuments(ast, root, also.kind, declared(also.kind, also.declaredBy)));
+    return ours(ast, documents, decision);
   }
   const ptc = pullThroughCacheNodes(root);
   if (ptc) {

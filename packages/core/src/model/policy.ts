@@ -417,15 +417,18 @@ export function hasUnknownValues(policy: PolicyDocument): boolean {
  *   with unknown values are left out, since they can only take access away; an unknown Allow leaves nothing certain.
  *
  * So an unknown value never causes a finding, and never hides one that holds whatever the value turns out to be.
- * A policy without unknown values keeps every statement.
+ * A policy without unknown values keeps every statement. `irrelevant` names statements with unknown values that
+ * cannot change the finding whatever those values are (the evaluator's: their known actions are none the question
+ * asks about); they are left out whatever their effect.
  */
-export function statementsForFinding(policy: PolicyDocument, finding: "grants" | "refusals"): PolicyStatement[] | undefined {
+export function statementsForFinding(policy: PolicyDocument, finding: "grants" | "refusals", irrelevant?: (s: PolicyStatement) => boolean): PolicyStatement[] | undefined {
   if (!hasUnknownValues(policy)) return policy.statements;
   if ((policy.computedStatements?.length ?? 0) > 0) return undefined;
   const droppable = finding === "grants" ? "Allow" : "Deny";
   const kept: PolicyStatement[] = [];
   for (const s of policy.statements) {
     if (!s.unknown) kept.push(s);
+    else if (irrelevant?.(s)) continue;
     else if (s.effect?.unknown || s.effect?.value !== droppable) return undefined;
   }
   return kept;

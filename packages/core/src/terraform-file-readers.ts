@@ -1,0 +1,79 @@
+import { readdirSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import { terraformFileReferences, type TerraformFileReference } from "./terraform.js";
+import { readTextFile } from "./text-file.js";
+
+/** A Terraform file is a few kilobytes; one over the runner's 5 MB limit is not read for its references either. */
+const MAX_TERRAFORM_BYTES = 5 * 1024 * 1024;
+
+/** Folders never searched for `.tf` files: dependencies, version control, Terraform's and Terragrunt's download caches. */
+const SKIPPED_FOLDERS = new Set(["node_modules", ".git", ".terraform", ".terragrunt-cache"]);
+
+/**
+ * The `.tf` files under `root`, sorted. Symbolic links are not followed (a link leading out of the project is not
+ * the project's), nor are the folders of {@link SKIPPED_FOLDERS}; an unreadable folder is passed over.
+ */
+export function terraformFilesUnder(root: string): string[] {
+  const out: string[] = [];
+  const folders = [root];
+  for (let dir = folders.pop(); dir !== undefined; dir = folders.pop()) {
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    for (const e of entries) {
+      if (e.isDirectory()) {
+        if (!SKIPPED_FOLDERS.has(e.name)) folders.push(join(dir, e.name));
+      } else if (e.isFile() && /\.tf$/i.test(e.name)) out.push(join(dir, e.name));
+    }
+  }
+  return out.sort();
+}
+
+/** Whether a `.tf` file's text may read a policy file: it names an ECR resource and calls `file()` or `templatefile()`. */
+export function mayReadPolicyFiles(text: string): boolean {
+  return text.includes("aws_ecr_") && /\b(?:template)?file\s*\(/.test(text);
+}
+
+/**
+ * Every policy file that the given `.tf` files read with `file()`/`templatefile()`, by absolute path, with every
+ * resource that reads it (sorted by the resource's place, so the first is the same whatever order the files come
+ * in). A text is parsed only when {@link mayReadPolicyFiles}. `textOf` gives a file's text (a caller's cache), else
+ * it is read from disk; `cwd` is what `from` names the `.tf` file relative to.
+ */
+export function terraformFileReaders(tfFiles: Iterable<string>, cwd: string, textOf: (file: string) => string | undefined = readTerraformText): Map<string, TerraformFileReference[]> {
+  const out = new Map<string, TerraformFileReference[]>();
+  for (const tf of tfFiles) {
+    const text = textOf(tf);
+    if (text === undefined || !mayReadPolicyFiles(text)) continue;
+    for (const reference of terraformFileReferences(text, relative(cwd, tf), (d, p) => resolve(cwd, d, p), dirname)) {
+      const read = { ...reference, host: tf };
+      const list = out.get(reference.path);
+      if (list) list.push(read);
+      else out.set(reference.path, [read]);
+    }
+  }
+  for (const list of out.values()) list.sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : 0));
+  return out;
+}
+
+function readTerraformText(file: string): string | undefined {
+  const read = readTextFile(file, { maxBytes: MAX_TERRAFORM_BYTES });
+  return read.ok ? read.text : undefined;
+}
+
+/**
+ * How a file read by Terraform resources is linted: as the kind of each resource that reads it. Resources of one
+ * kind give one reading (the first names it); a file that a registry policy and a repository policy both read is
+ * deployed as both, so it is linted as both (`also`), each finding saying which resource declares its kind. A
+ * `templatefile()` template is rendered before it is deployed; only a file that every resource reads with
+ * `templatefile()` is a template.
+ */
+export function referenceOfReaders(readers: readonly TerraformFileReference[]): TerraformFileReference | undefined {
+  const [first] = readers;
+  if (!first) return undefined;
+  const also = readers.filter((r, i) => r.kind !== first.kind && readers.findIndex((o) => o.kind === r.kind) === i).map((r) => ({ kind: r.kind, from: r.from }));
+  return { ...first, template: readers.every((r) => r.template), ...(also.length ? { also } : {}) };
+}
