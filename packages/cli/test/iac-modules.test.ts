@@ -181,6 +181,68 @@ data "aws_iam_policy_document" "overridden" {
     expect(brief(await findings(dir))).toEqual(["infra/iam.tf:42 @ecrlint/valid-principal", "infra/iam.tf:5 @ecrlint/no-region-mismatch", "infra/iam.tf:8 @ecrlint/valid-principal"]);
   });
 
+  it("is written as the provider writes it: a \"*\" principal, repeated principals and conditions appended, and no statement dropped for a repeated sid", async () => {
+    // https://registry.terraform.io/providers/hashicorp/aws/latest/docs/data-sources/iam_policy_document: the provider
+    // writes type "*" with identifiers ["*"] as "Principal": "*", appends the identifiers of principals blocks of one
+    // type and the values of condition blocks of one test and variable, and rejects a document whose statements, or
+    // whose source_policy_documents, share a sid ("duplicate Sid"): no-duplicate-sid reports that, and both
+    // statements are judged.
+    const iam = `data "aws_iam_policy_document" "p" {
+  statement {
+    sid       = "Dup"
+    actions   = ["ecr:BatchGetImage"]
+    resources = ["arn:aws:ecr:us-west-2:444455556666:repository/*"]
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:aws:iam::111122223333:root"]
+    }
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:aws:iam::222233334444:*"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:PrincipalOrgID"
+      values   = ["o-a1b2c3d4e5"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:PrincipalOrgID"
+      values   = ["o-*"]
+    }
+  }
+  statement {
+    sid       = "Dup"
+    actions   = ["ecr:BatchGetImage"]
+    resources = ["arn:aws:ecr:us-west-2:444455556666:repository/pub"]
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+  }
+}
+
+${fine("a")}
+data "aws_iam_policy_document" "sources" {
+  source_policy_documents = [data.aws_iam_policy_document.a.json, data.aws_iam_policy_document.a.json]
+}
+`;
+    const dir = fileTree({
+      ".ecrlintrc.json": config,
+      "infra/iam.tf": iam,
+      "infra/ecr.tf": `${registryPolicy("data.aws_iam_policy_document.p.json", "p")}\n${registryPolicy("data.aws_iam_policy_document.sources.json", "sources")}`,
+    });
+    expect(brief(await findings(dir))).toEqual([
+      // The second principals block of type AWS, the second condition block of aws:PrincipalOrgID.
+      "infra/iam.tf:12 @ecrlint/valid-principal",
+      "infra/iam.tf:22 @ecrlint/no-wildcard-in-exact-operator",
+      "infra/iam.tf:26 @ecrlint/no-duplicate-sid",
+      "infra/iam.tf:31 @ecrlint/no-public-access",
+      // Both sources are read: the one statement twice, under one sid.
+      "infra/iam.tf:38 @ecrlint/no-duplicate-sid",
+    ]);
+  });
+
   it("that is missing, or built from documents of other files, is unknown: no finding and no error anywhere", async () => {
     const dir = fileTree({
       ".ecrlintrc.json": config,

@@ -10,6 +10,13 @@ export { isTerraformParserLoaded, loadTerraformParser } from "./terraform-cst.js
 
 const blocksByProgram = new WeakMap<object, TerraformBlock[]>();
 
+/**
+ * Nodes whose whole value Terraform computes (a reference, a function call, a conditional, a `for`, a splat, an
+ * index, or a string that is one interpolation): unknown values of whatever type their place wants, as a
+ * CloudFormation intrinsic function is. A template with text around its interpolations is still a string.
+ */
+const computedNodes = new WeakSet<JsonNode>();
+
 /** The blocks of a tree {@link parseTerraformText} gave (what the ESLint front end reads documents from). */
 export function terraformBlocksOf(ast: object): TerraformBlock[] | undefined {
   return blocksByProgram.get(ast);
@@ -75,6 +82,7 @@ export function parseTerraformText(text: string, registry: RegistryContext | und
   const unknownOf = (node: TsNode): JsonExpression => {
     const out = literal(`\${${node.text.replace(/\s+/g, " ")}}`, node.startIndex, node.endIndex);
     markUnknown(out);
+    computedNodes.add(out);
     unknownRanges.push([node.startIndex, node.endIndex]);
     return out;
   };
@@ -163,6 +171,8 @@ export function parseTerraformText(text: string, registry: RegistryContext | und
     offsets.push(contentEnd);
     const out = literal(value, node.startIndex, node.endIndex);
     if (unknown) markUnknown(out);
+    // `"${var.x}"` is `var.x` itself, of any type (Terraform unwraps a template that is one interpolation).
+    if (unknown && pieces.length === 1 && pieces[0]!.literal === undefined && interpolations.length === 1 && interpolations[0]!.type === "template_interpolation") computedNodes.add(out);
     setStringOffsets(out, { text: value, offsets });
     const only = pieces.length === 1 ? pieces[0]!.literal : undefined;
     if (only && escapes) {
@@ -202,7 +212,8 @@ export function parseTerraformText(text: string, registry: RegistryContext | und
           .filter((c): c is TsNode => c?.type === "object_elem")
           .map((elem) => {
             const [keyNode, valueNode] = elem.namedChildren.filter((c): c is TsNode => c?.type === "expression");
-            const keyText = keyNode?.namedChild(0)?.type === "variable_expr" ? keyNode.text : undefined;
+            // A bare name is the key itself; anything else (`(var.k)`, `"${var.k}"`, `var.k`) is evaluated by Terraform.
+            const keyText = keyNode?.namedChildCount === 1 && keyNode.namedChild(0)?.type === "variable_expr" ? keyNode.text : undefined;
             const key = keyText !== undefined ? literal(keyText, keyNode!.startIndex, keyNode!.endIndex) : convert(keyNode);
             return property(key, convert(valueNode));
           });
@@ -307,7 +318,7 @@ export const terraformValues: ValueReader = {
     if (node.type === "JSONLiteral" && typeof node.value === "string") return { value: node.value, unknown: isUnknownValue(node) };
     return undefined;
   },
-  isExpression: () => false,
+  isExpression: (node) => computedNodes.has(node),
 };
 
 /** `.tf.json` files (Terraform's JSON syntax, which `cdktf synth` writes). */
