@@ -127,14 +127,18 @@ describe("JSON written as a Terraform string", () => {
   // The JSON's known parts are judged where they are written; what an interpolation computes never is.
   const policy = (account: string) =>
     `{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::${account}:root"}, "Action": "ecr:BatchGetImage", "Resource": "arn:aws:ecr:us-east-1:444455556666:repository/*"}]}`;
+  const withDataSources = policy("222233334444").replace("arn:aws:iam", "arn:${data.aws_partition.current.partition}:iam").replace("us-east-1:444455556666", "us-east-1:${data.aws_caller_identity.current.account_id}");
   const files: Record<string, string> = {
     "indented.tf": `resource "aws_ecr_registry_policy" "a" {\n  policy = <<-EOT\n    ${policy("${var.account}")}\n  EOT\n}\n`,
     "flush.tf": `resource "aws_ecr_registry_policy" "b" {\n  policy = <<EOT\n${policy("${local.account}")}\nEOT\n}\n`,
     "quoted.tf": `resource "aws_ecr_registry_policy" "c" {\n  policy = ${JSON.stringify(policy("${var.account}"))}\n}\n`,
     "cdktf.tf.json": `${JSON.stringify({ resource: { aws_ecr_registry_policy: { d: { policy: policy("${var.account}") } } } }, null, 2)}\n`,
+    // Data sources of the registry resolve in both syntaxes; the characters after them keep their places.
+    "data.tf": `resource "aws_ecr_registry_policy" "e" {\n  policy = <<EOT\n${withDataSources}\nEOT\n}\n`,
+    "data.tf.json": `${JSON.stringify({ resource: { aws_ecr_registry_policy: { f: { policy: withDataSources } } } }, null, 2)}\n`,
   };
 
-  it("in <<- and <<EOT heredocs, quoted strings and .tf.json strings, is judged at the host's line and column, interpolations left unknown", async () => {
+  it("in <<- and <<EOT heredocs, quoted strings and .tf.json strings, is judged at the host's line and column, interpolations left unknown and data sources resolved", async () => {
     const dir = tempDir();
     writeFileSync(join(dir, ".ecrlintrc.json"), JSON.stringify(config));
     for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
@@ -151,7 +155,12 @@ describe("JSON written as a Terraform string", () => {
       const before = text.slice(0, text.indexOf("us-east-1")).split("\n");
       return `${before.length}:${before[before.length - 1]!.length + 1} @ecrlint/no-region-mismatch us-east-1`;
     };
-    expect(found).toEqual(Object.fromEntries(Object.keys(files).sort().map((name) => [name, [resourceAt(name)]])));
+    // With the principal known, the configured replication source is seen to lack its grant (at "Statement").
+    const statementAt = (name: string) => {
+      const before = files[name]!.slice(0, files[name]!.search(/\\?"Statement/)).split("\n");
+      return `${before.length}:${before[before.length - 1]!.length + 1} @ecrlint/require-replicate-image ${name.endsWith(".json") ? '\\"Statement\\"' : '"Statement"'}`;
+    };
+    expect(found).toEqual(Object.fromEntries(Object.keys(files).sort().map((name) => [name, name.startsWith("data") ? [statementAt(name), resourceAt(name)] : [resourceAt(name)]])));
     const eslint = new ESLint({ cwd: dir, overrideConfigFile: true, overrideConfig: plugin.configs.recommended as Linter.Config[] });
     const where = (rs: { filePath: string; messages: { line: number; column: number; ruleId: string | null }[] }[]) =>
       rs.filter((r) => r.messages.length > 0).map((r) => [r.filePath, r.messages.map((m) => `${m.line}:${m.column} ${m.ruleId}`)]);

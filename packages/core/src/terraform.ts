@@ -1,5 +1,6 @@
 import { partitionOfRegion } from "./partitions.js";
 import type { JsonExpression, JsonNode, JsonObject, JsonProgram, JsonProperty, ParseResult, SourceLocation } from "./parse.js";
+import { decodeWithOffsets } from "./embedded-json.js";
 import { markUnknown, setForeignHost, setStringOffsets, setValuePieces, setVerbatimString, type ForeignHost, type HostString, type ValuePiece, type ValueReader } from "./model/values.js";
 import { isUnknownValue } from "./model/values.js";
 import { hostComment, lineIndex, setParents, type HostComment } from "./yaml.js";
@@ -342,16 +343,15 @@ export function terraformJsonBlocks(ast: JsonProgram, registry: RegistryContext 
   const unknownRanges: [number, number][] = [];
   const resolve = (node: JsonNode) => {
     if (node.type === "JSONLiteral" && typeof node.value === "string" && /[$%]\{/.test(node.value)) {
-      let unknown = false;
-      // `${…}` and `%{…}` are Terraform's; `$${` and `%%{` are their escapes, the literal `${` and `%{`.
-      const value = node.value.replace(/([$%])\1\{/g, "\u0000$1").replace(/[$%]\{([^}]*)\}/g, (whole, inner: string) => {
-        const known = whole.startsWith("$") ? dataSourceValue(inner.trim(), registry) : undefined;
-        if (known === undefined) unknown = true;
-        return known ?? whole;
-      });
-      (node as { value: unknown }).value = value.replace(/\u0000([$%])/g, "$1{");
-      if (unknown) {
+      const template = jsonTemplate(node, registry);
+      if (!template) return;
+      (node as { value: unknown }).value = template.text;
+      // Each character's place in the file, so that a policy written in the string is read at its place, whatever
+      // the data sources resolved to.
+      setStringOffsets(node, template);
+      if (template.unknown) {
         markUnknown(node);
+        if (template.whole) computedNodes.add(node);
         // Where the interpolations are written, for a policy string read as JSON (see hosts.ts): in the raw text.
         for (const m of node.raw.matchAll(/(?<![$%])[$%]\{[^}]*\}/g)) unknownRanges.push([node.range[0] + m.index, node.range[0] + m.index + m[0].length]);
       }
@@ -387,6 +387,49 @@ export function terraformJsonBlocks(ast: JsonProgram, registry: RegistryContext 
   }
   setForeignHost(ast, { syntax: "hcl", strings: [], unknownRanges });
   return blocks;
+}
+
+/**
+ * A string of Terraform's JSON syntax as Terraform reads it: `${…}` and `%{…}` are its templates (`$${` and `%%{`
+ * their escapes, the literal `${` and `%{`), data-source references resolve to the registry and other parts stay
+ * as written and are unknown. With the file offset of each character of the value (plus one past the end); `whole`
+ * when the string is one unknown interpolation, which Terraform reads as that value, of any type.
+ */
+function jsonTemplate(node: JsonExpression & { raw: string }, registry: RegistryContext | undefined): { text: string; offsets: number[]; unknown: boolean; whole: boolean } | undefined {
+  const decoded = decodeWithOffsets(node as never);
+  if (!decoded) return undefined;
+  const { text: t, offsets: o } = decoded;
+  let text = "";
+  const offsets: number[] = [];
+  let unknown = false;
+  let parts = 0;
+  for (let i = 0; i < t.length; ) {
+    const c = t[i]!;
+    if ((c === "$" || c === "%") && t[i + 1] === c && t[i + 2] === "{") {
+      text += `${c}{`;
+      offsets.push(o[i]!, o[i + 2]!);
+      i += 3;
+      parts++;
+      continue;
+    }
+    const close = (c === "$" || c === "%") && t[i + 1] === "{" ? t.indexOf("}", i + 2) : -1;
+    if (close < 0) {
+      text += c;
+      offsets.push(o[i]!);
+      i++;
+      parts++;
+      continue;
+    }
+    const known = c === "$" ? dataSourceValue(t.slice(i + 2, close).trim(), registry) : undefined;
+    const part = known ?? t.slice(i, close + 1);
+    if (known === undefined) unknown = true;
+    for (let k = 0; k < part.length; k++) offsets.push(o[i]!);
+    text += part;
+    i = close + 1;
+    parts++;
+  }
+  offsets.push(o[t.length]!);
+  return { text, offsets, unknown, whole: unknown && parts === 1 && t.startsWith("${") };
 }
 
 /** A policy file that a Terraform resource reads with `file()` or `templatefile()`. */
