@@ -5,7 +5,7 @@ import { ESLint, type Linter } from "eslint";
 import { describe, expect, it } from "vitest";
 import plugin from "@ecrlint/eslint-plugin";
 import { lint } from "../src/index.js";
-import { tempDir, registryPolicyStack } from "./helpers.js";
+import { runBin, tempDir, registryPolicyStack } from "./helpers.js";
 
 const config = { registries: [{ files: ["**"], account: "444455556666", region: "us-west-2", replicationSources: ["111122223333"] }] };
 
@@ -165,6 +165,24 @@ describe("JSON written as a Terraform string", () => {
     const where = (rs: { filePath: string; messages: { line: number; column: number; ruleId: string | null }[] }[]) =>
       rs.filter((r) => r.messages.length > 0).map((r) => [r.filePath, r.messages.map((m) => `${m.line}:${m.column} ${m.ruleId}`)]);
     expect(where(await eslint.lintFiles(["."]))).toEqual(where(report.results));
+  });
+});
+
+describe("broken HCL", () => {
+  it("is a parsing error naming what is wrong and where, the same in the runner, its CLI and ESLint", async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, ".ecrlintrc.json"), JSON.stringify(config));
+    const text = 'resource "aws_ecr_registry_policy" "a" {\n  policy = jsonencode({\n    Statement = [{\n      Principal = { AWS = "arn:aws:iam::111122223333:root"\n      Action = ["ecr:CreateRepository"\n    }]\n  })\n';
+    writeFileSync(join(dir, "main.tf"), text);
+    const expected = { ruleId: null, fatal: true, severity: 2, message: 'Parsing error: HCL syntax error: missing "]" to close the "[" at 5:16', line: 6, column: 5 };
+    const [result] = (await lint({ cwd: dir })).results;
+    expect(result!.messages).toEqual([expected]);
+    const eslint = new ESLint({ cwd: dir, overrideConfigFile: true, overrideConfig: plugin.configs.recommended as Linter.Config[] });
+    const [viaEslint] = await eslint.lintFiles(["main.tf"]);
+    expect(viaEslint!.messages.map((m) => ({ ruleId: m.ruleId, fatal: m.fatal, severity: m.severity, message: m.message, line: m.line, column: m.column }))).toEqual([expected]);
+    const cli = await runBin(["main.tf"], { cwd: dir });
+    expect(cli.code).toBe(1);
+    expect(cli.stdout).toContain('6:5  error  Parsing error: HCL syntax error: missing "]" to close the "[" at 5:16');
   });
 });
 

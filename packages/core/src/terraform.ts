@@ -71,10 +71,14 @@ export function parseTerraformText(text: string, registry: RegistryContext | und
   const position = lineIndex(text);
   const loc = (start: number, end: number): SourceLocation => ({ start: position(start), end: position(end) });
   if (root.hasError) {
-    const error = findError(root);
-    const at = position(error?.startIndex ?? 0);
-    if (error?.tooDeep) return { ok: false, error: { message: `Parsing error: HCL nested more than ${MAX_HCL_DEPTH} levels deep`, line: at.line, column: at.column + 1 } };
-    return { ok: false, error: { message: `Parsing error: HCL syntax error near "${text.slice(error?.startIndex ?? 0, (error?.startIndex ?? 0) + 20).split("\n")[0]}"`, line: at.line, column: at.column + 1 } };
+    const deep = findTooDeep(root);
+    if (deep) {
+      const at = position(deep.startIndex);
+      return { ok: false, error: { message: `Parsing error: HCL nested more than ${MAX_HCL_DEPTH} levels deep`, line: at.line, column: at.column + 1 } };
+    }
+    const { message, offset } = describeSyntaxError(root, text, position);
+    const at = position(offset);
+    return { ok: false, error: { message: `Parsing error: HCL syntax error: ${message}`, line: at.line, column: at.column + 1 } };
   }
   const strings: ForeignHost["strings"] = [];
   const unknownRanges: [number, number][] = [];
@@ -304,10 +308,118 @@ function hclComments(root: TsNode, text: string, position: (offset: number) => {
   });
 }
 
-function findError(node: TsNode): TsNode | undefined {
-  if (node.type === "ERROR" || node.isMissing || node.tooDeep) return node;
-  for (const child of node.children) {
-    if (child.hasError) return findError(child) ?? child;
+function findTooDeep(node: TsNode): TsNode | undefined {
+  if (node.tooDeep) return node;
+  for (const child of node.children) if (child.hasError) {
+    const found = findTooDeep(child);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+const OPENERS: Record<string, string> = { "]": "[", "}": "{", ")": "(" };
+
+/**
+ * The first thing tree-sitter could not read, in the words of the text: a closing bracket it had to assume
+ * (`missing "]" to close the "[" at 7:16`), a string or heredoc that never ends (`unterminated heredoc <<EOT started
+ * at 2:12`), an interpolation without its `}`, or the token it could not place (`unexpected "="`). With the offset to
+ * report it at: where the bracket was expected, or where the unterminated construct starts.
+ */
+function describeSyntaxError(root: TsNode, text: string, position: (offset: number) => { line: number; column: number }): { message: string; offset: number } {
+  const where = (offset: number) => {
+    const p = position(offset);
+    return `${p.line}:${p.column + 1}`;
+  };
+  // Problems in document order: MISSING nodes, and ERROR nodes that hold no other problem (the innermost).
+  const problems: { node: TsNode; path: TsNode[] }[] = [];
+  const walk = (node: TsNode, path: TsNode[]) => {
+    const inner = node.children.filter((c) => c.hasError || c.isMissing || c.type === "ERROR");
+    if (node.isMissing || (node.type === "ERROR" && inner.length === 0)) problems.push({ node, path });
+    for (const c of inner) walk(c, [...path, node]);
+  };
+  walk(root, []);
+  problems.sort((a, b) => a.node.startIndex - b.node.startIndex);
+  const first = problems[0];
+  if (!first) return { message: "unreadable text", offset: 0 };
+  const { node, path } = first;
+  const unexpected = (offset: number) => {
+    const token = /^\s*(\S{1,20})/.exec(text.slice(offset))?.[1];
+    const start = token === undefined ? text.length : text.indexOf(token, offset);
+    return { message: token === undefined ? "unexpected end of file" : `unexpected "${token}"`, offset: start };
+  };
+  if (node.isMissing) {
+    const parent = path[path.length - 1];
+    const opener = OPENERS[node.type];
+    if (opener) {
+      for (let i = path.length - 1; i >= 0; i--) {
+        const open = findLeaf(path[i]!, opener, node.startIndex);
+        if (open) return { message: `missing "${node.type}" to close the "${opener}" at ${where(open.startIndex)}`, offset: node.startIndex };
+      }
+      return { message: `missing "${node.type}"`, offset: node.startIndex };
+    }
+    if (node.type === "quoted_template_end" && parent) return { message: `unterminated string started at ${where(parent.startIndex)}`, offset: parent.startIndex };
+    const heredoc = [...path].reverse().find((n) => n.type === "heredoc_template");
+    if (node.type === "heredoc_identifier" && heredoc && !heredoc.children.some((c) => c.hasError && c.startIndex === heredoc.startIndex)) {
+      const marker = /^<<-?([A-Za-z_][\w-]*)/.exec(text.slice(heredoc.startIndex))?.[0] ?? "<<";
+      return { message: `unterminated heredoc ${marker} started at ${where(heredoc.startIndex)}: no line ends it with ${marker.replace(/^<<-?/, "")}`, offset: heredoc.startIndex };
+    }
+    return unexpected(node.startIndex);
+  }
+  // An ERROR right after a `${` that is never closed on its line.
+  const line = text.slice(text.lastIndexOf("\n", node.startIndex - 1) + 1, node.startIndex);
+  const open = Math.max(line.lastIndexOf("${"), line.lastIndexOf("%{"));
+  if (open >= 0 && !line.slice(open).includes("}")) {
+    const offset = node.startIndex - line.length + open;
+    return { message: `unterminated interpolation "${line.slice(open, open + 2)}" at ${where(offset)}: no "}" closes it`, offset };
+  }
+  const bracket = firstBracketProblem(text);
+  if (bracket && Math.min(bracket.open ?? bracket.offset, bracket.offset) <= node.endIndex) {
+    const { open, offset } = bracket;
+    if (!open) return { message: `unexpected "${text[offset]}": nothing is open for it to close`, offset };
+    return { message: `missing "${CLOSERS[text[open]!]}" to close the "${text[open]}" at ${where(open)}`, offset };
+  }
+  return unexpected(node.startIndex);
+}
+
+const CLOSERS: Record<string, string> = { "[": "]", "{": "}", "(": ")" };
+
+/**
+ * The first bracket that does not pair, by a scan that steps over strings, heredocs and comments: a closing bracket
+ * of the wrong kind or with nothing open (`open` the offset of the bracket it should close, if any), or the end of
+ * the text with one still open. Undefined when every bracket pairs.
+ */
+function firstBracketProblem(text: string): { open: number | undefined; offset: number } | undefined {
+  const stack: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === "#" || (c === "/" && text[i + 1] === "/")) i = text.indexOf("\n", i) < 0 ? text.length : text.indexOf("\n", i);
+    else if (c === "/" && text[i + 1] === "*") i = text.indexOf("*/", i + 2) < 0 ? text.length : text.indexOf("*/", i + 2) + 1;
+    else if (c === '"') {
+      for (i++; i < text.length && text[i] !== '"' && text[i] !== "\n"; i++) if (text[i] === "\\") i++;
+    } else if (c === "<" && text[i + 1] === "<") {
+      const marker = /^<<-?([A-Za-z_][\w-]*)[ \t]*\r?\n/.exec(text.slice(i));
+      if (!marker) continue;
+      const end = new RegExp(`\\n[ \\t]*${marker[1]}[ \\t]*(?:\\r?\\n|$)`).exec(text.slice(i));
+      i = end ? i + end.index + end[0].length - 1 : text.length;
+    } else if (CLOSERS[c]) stack.push(i);
+    else if (c === "]" || c === "}" || c === ")") {
+      const open = stack.pop();
+      if (open === undefined || CLOSERS[text[open]!] !== c) return { open, offset: i };
+    }
+  }
+  const open = stack.pop();
+  return open === undefined ? undefined : { open, offset: text.length };
+}
+
+/** The first leaf of `type` under `node` that starts before `before`. */
+function findLeaf(node: TsNode, type: string, before: number): TsNode | undefined {
+  for (const c of node.children) {
+    if (c.startIndex >= before) break;
+    if (c.type === type && !c.isMissing && c.children.length === 0) return c;
+    if (c.type.endsWith("_start")) {
+      const inner = findLeaf(c, type, before);
+      if (inner) return inner;
+    }
   }
   return undefined;
 }
