@@ -297,7 +297,7 @@ data "aws_iam_policy_document" "sources" {
 });
 
 describe("a file that a resource reads with file() or templatefile(), whatever its extension", () => {
-  it("is linted by ESLint's configs as by the runner: as the resource's kind, a template with interpolations and any other .tpl left alone", async () => {
+  it("is linted by ESLint's configs as by the runner: as the resource's kind, a template's interpolations unknown, any other .tpl left alone", async () => {
     const policy = (region: string) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "Pull", Effect: "Allow", Principal: { AWS: "arn:aws:iam::111122223333:root" }, Action: "ecr:BatchGetImage", Resource: `arn:aws:ecr:${region}:444455556666:repository/*` }] }, null, 2);
     const dir = fileTree({
       ".ecrlintrc.json": config,
@@ -318,11 +318,23 @@ resource "aws_ecr_repository_policy" "templated" {
   repository = "templated"
   policy     = templatefile("\${path.module}/policies/templated.json.tpl", { region = "us-east-1" })
 }
+
+resource "aws_ecr_repository_policy" "computed" {
+  repository = "computed"
+  policy     = templatefile("\${path.module}/policies/computed.tftpl", { statements = [] })
+}
+
+resource "aws_ecr_registry_policy" "literal" {
+  policy = file("\${path.module}/policies/literal.json")
+}
 `,
       "infra/policies/registry.json.tpl": policy("us-east-1"),
       "infra/policies/app.tftpl": policy("us-east-1"),
       "infra/policies/other.txt": policy("us-east-1"),
-      "infra/policies/templated.json.tpl": policy("${region}"),
+      // templatefile() renders ${…} and %{…} (unknown values) and $${ (a literal "${"); file() reads the text as written.
+      "infra/policies/templated.json.tpl": policy("${region}").replace('"Pull"', '"Pull%{ if true }X%{ endif }"').replace('"ecr:BatchGetImage"', '"${action}"'),
+      "infra/policies/computed.tftpl": '{"Version": "2012-10-17", "Statement": ${jsonencode(statements)}}\n',
+      "infra/policies/literal.json": policy("us-west-2").replace('"arn:aws:iam::111122223333:root"', '"${principal}"'),
       // Templates no resource reads, which are not JSON: never a parsing error.
       "charts/values.tpl": "{{ .Values.image }}\n",
       "infra/unread.tftpl": "%{ for a in accounts }${a}%{ endfor }\n",
@@ -330,8 +342,12 @@ resource "aws_ecr_repository_policy" "templated" {
     expect(brief(await findings(dir))).toEqual([
       "infra/policies/app.tftpl:11 @ecrlint/no-region-mismatch",
       "infra/policies/app.tftpl:11 @ecrlint/no-repository-policy-resource",
+      // file() does not render: "${principal}" is that text, which no principal is.
+      "infra/policies/literal.json:8 @ecrlint/valid-policy-variable",
+      "infra/policies/literal.json:8 @ecrlint/valid-principal",
       "infra/policies/other.txt:11 @ecrlint/no-region-mismatch",
       "infra/policies/registry.json.tpl:11 @ecrlint/no-region-mismatch",
+      "infra/policies/templated.json.tpl:11 @ecrlint/no-repository-policy-resource",
     ]);
   });
 });

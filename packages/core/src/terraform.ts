@@ -502,6 +502,31 @@ export function terraformJsonBlocks(ast: JsonProgram, registry: RegistryContext 
 }
 
 /**
+ * The strings of a JSON file that `templatefile()` renders, as Terraform renders them: `${…}` and `%{…}` unknown
+ * (a template's variables come from the call, never from the module's data sources), `$${` and `%%{` their escapes.
+ */
+export function markTemplateStrings(ast: JsonProgram): void {
+  const visit = (node: JsonNode | null | undefined): void => {
+    if (!node) return;
+    if (node.type === "JSONLiteral") {
+      if (typeof node.value !== "string" || !/[$%]\{/.test(node.value)) return;
+      const template = jsonTemplate(node, undefined);
+      if (!template) return;
+      (node as { value: unknown }).value = template.text;
+      setStringOffsets(node, template);
+      if (template.unknown) markUnknown(node);
+      if (template.whole) computedNodes.add(node);
+    } else if (node.type === "JSONObjectExpression") {
+      for (const p of node.properties) {
+        visit(p.key as JsonNode);
+        visit(p.value);
+      }
+    } else if (node.type === "JSONArrayExpression") for (const e of node.elements) visit(e);
+  };
+  for (const statement of ast.body) visit((statement as { expression?: JsonNode }).expression);
+}
+
+/**
  * A string of Terraform's JSON syntax as Terraform reads it: `${…}` and `%{…}` are its templates (`$${` and `%%{`
  * their escapes, the literal `${` and `%{`), data-source references resolve to the registry and other parts stay
  * as written and are unknown. With the file offset of each character of the value (plus one past the end); `whole`

@@ -62,16 +62,15 @@ function referencesOf(tfPath: string, cwd: string): TerraformFileReference[] {
 /**
  * The kind a policy file has because a Terraform resource reads it with `file()` or `templatefile()`, as the runner
  * gives it: the `.tf` files of the file's folder and of each folder above it, up to `root`, are read (once per
- * process) for their references. Undefined when none reads it; `"template"` for a file that `templatefile()` reads
- * and that has `${…}` or `%{…}` of its own: what Terraform makes of it is unknown, and it is not linted.
+ * process) for their references. Undefined when none reads it; `template` for a file that `templatefile()` reads,
+ * whose `${…}` and `%{…}` are unknown values (see `ReadOptions.terraformTemplate`).
  */
-export function terraformDeclaredKind(filename: string, text: string, root: string, cwd: string): { kind: DeclaredKind; declaredBy: string } | "template" | undefined {
+export function terraformDeclaredKind(filename: string, root: string, cwd: string): { kind: DeclaredKind; declaredBy: string; template: boolean } | undefined {
   for (let dir = dirname(filename); ; dir = dirname(dir)) {
     for (const tf of terraformFilesIn(dir)) {
       const reference = referencesOf(tf, cwd).find((r) => r.path === filename);
       if (!reference) continue;
-      if (reference.template && /[$%]\{/.test(text)) return "template";
-      return { kind: reference.kind, declaredBy: reference.from };
+      return { kind: reference.kind, declaredBy: reference.from, template: reference.template };
     }
     if (dir === root || !dir.startsWith(root) || dirname(dir) === dir) break;
   }
