@@ -304,7 +304,11 @@ function hclComments(root: TsNode, text: string, position: (offset: number) => {
     const raw = text.slice(node.startIndex, node.endIndex);
     const end = node.startIndex + raw.replace(/\r?\n$/, "").length;
     if (raw.startsWith("/*")) return hostComment(text, position, node.startIndex, end, "Block", 2, 2);
-    return hostComment(text, position, node.startIndex, end, "Line", raw.startsWith("#") ? 1 : 2);
+    const comment = hostComment(text, position, node.startIndex, end, "Line", raw.startsWith("#") ? 1 : 2);
+    // ESLint reads `eslint-disable` and `eslint-enable` ranges from block comments only, JavaScript's rule; HCL's line
+    // comments are its usual comments, so a range written in one is handed over as the block it stands for.
+    if (/^\s*eslint-(?:disable|enable)(?:\s|$)/.test(comment.value)) comment.type = "Block";
+    return comment;
   });
 }
 
