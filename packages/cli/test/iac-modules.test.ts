@@ -243,6 +243,14 @@ data "aws_iam_policy_document" "sources" {
     ]);
   });
 
+  it("reads &{…} in resources, identifiers and condition values as the IAM policy variable ${…} the provider writes", async () => {
+    const iam = document("p").replace("repository/*", "repository/&{aws:PrincipalAccount}/*").replace("arn:aws:iam::111122223333:*", "&{aws:PrincipalAccount}");
+    const dir = fileTree({ ".ecrlintrc.json": config, "infra/iam.tf": iam, "infra/ecr.tf": registryPolicy("data.aws_iam_policy_document.p.json") });
+    // The Region is still another; "&" is no longer read as part of a repository name, and a principal takes no
+    // policy variable (valid-policy-variable reads the "${" the provider writes).
+    expect(brief(await findings(dir))).toEqual(["infra/iam.tf:5 @ecrlint/no-region-mismatch", "infra/iam.tf:8 @ecrlint/valid-policy-variable", "infra/iam.tf:8 @ecrlint/valid-principal"]);
+  });
+
   it("that is missing, or built from documents of other files, is unknown: no finding and no error anywhere", async () => {
     const dir = fileTree({
       ".ecrlintrc.json": config,

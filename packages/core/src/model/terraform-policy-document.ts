@@ -26,7 +26,7 @@ function statementOf(st: JsonObject): JsonObject {
   const properties: JsonProperty[] = [];
   for (const p of st.properties) {
     const name = propertyName(p);
-    if (RENAMES[name]) properties.push(prop(RENAMES[name]!, p.key, p.value));
+    if (RENAMES[name]) properties.push(prop(RENAMES[name]!, p.key, VARIABLE_ARGUMENTS.has(name) ? withPolicyVariables(p.value) : p.value));
   }
   if (!of(st, "effect")) properties.push(prop("Effect", st, synthetic<JsonExpression>({ type: "JSONLiteral", value: "Allow", raw: '"Allow"' }, st as never)));
   for (const [block, key] of [["principals", "Principal"], ["not_principals", "NotPrincipal"]] as const) {
@@ -40,7 +40,7 @@ function statementOf(st: JsonObject): JsonObject {
       properties.push(prop(key, principals.key, everyone));
       continue;
     }
-    const entries = grouped(blocks, (pr) => of(pr, "type")?.value, (pr) => of(pr, "identifiers")?.value, (pr) => pr);
+    const entries = grouped(blocks, (pr) => of(pr, "type")?.value, (pr) => withPolicyVariables(of(pr, "identifiers")?.value), (pr) => pr);
     properties.push(prop(key, principals.key, object(entries, principals.value)));
   }
   const conditions = of(st, "condition");
@@ -55,7 +55,7 @@ function statementOf(st: JsonObject): JsonObject {
     }
     const entries = [...tests.values()].map((group) => {
       const test = of(group[0]!, "test")!.value;
-      const variables = grouped(group, (c) => of(c, "variable")?.value, (c) => of(c, "values")?.value, (c) => c);
+      const variables = grouped(group, (c) => of(c, "variable")?.value, (c) => withPolicyVariables(of(c, "values")?.value), (c) => c);
       return keyed(test, object(variables, test));
     });
     properties.push(prop("Condition", conditions.key, object(entries, conditions.value)));
@@ -99,6 +99,22 @@ function grouped(blocks: JsonObject[], keyOf: (b: JsonObject) => JsonExpression 
     const elements = values.flatMap((v) => (v.type === "JSONArrayExpression" ? v.elements : [v]));
     return keyed(key, synthetic<JsonExpression>({ type: "JSONArrayExpression", elements }, values[0]! as never));
   });
+}
+
+/** The arguments in which the provider turns `&{` into `${`: where a policy takes IAM policy variables. */
+const VARIABLE_ARGUMENTS = new Set(["resources", "not_resources"]);
+
+/**
+ * A list of strings as the provider writes it into the policy: `&{aws:username}` becomes `${aws:username}`, the IAM
+ * policy variable that HCL's own `${` would have interpolated. A string so changed stands on its node as a new
+ * node, so no fix edits text it does not match.
+ */
+function withPolicyVariables<T extends JsonExpression | undefined>(list: T): T {
+  if (list?.type !== "JSONArrayExpression" || !list.elements.some((e) => e?.type === "JSONLiteral" && typeof e.value === "string" && e.value.includes("&{"))) return list;
+  const elements = list.elements.map((e) =>
+    e?.type === "JSONLiteral" && typeof e.value === "string" && e.value.includes("&{") && !isUnknownValue(e) ? synthetic<JsonExpression>({ type: "JSONLiteral", value: e.value.replaceAll("&{", "${"), raw: e.raw }, e as never) : e,
+  );
+  return synthetic<JsonExpression>({ type: "JSONArrayExpression", elements }, list as never) as T;
 }
 
 interface Merged {
