@@ -1,0 +1,253 @@
+import { parse, type DocumentNode, type Location, type MemberNode, type StringNode, type ValueNode } from "@humanwhocodes/momoa";
+import type { AST } from "jsonc-eslint-parser";
+
+type Token = AST.JSONProgram["tokens"][number];
+
+/**
+ * The AST of a text that is plain JSON (RFC 8259), read by `@humanwhocodes/momoa` (ESLint's own JSON parser, in
+ * its strict `json` mode) and rebuilt as the tree `jsonc-eslint-parser` gives for the same text, node for node
+ * (types, fields in the same order, `range`, `loc` with 0-based columns, `parent`, `raw`, a negative number as a
+ * unary minus over its literal), without the JavaScript tokenizer behind that parser and without keeping a token
+ * per character of punctuation. Most files a linter reads are plain JSON, and the general parser takes about a
+ * third more CPU on them (figures in the package README).
+ *
+ * Anything else gives undefined, and the caller parses with the general parser, whose AST, tokens and error
+ * messages are then the only ones there are: whatever momoa's `json` mode refuses (a comment, a trailing comma, a
+ * JSON5 form, a syntax error), and what it lets through that acorn, behind the general parser, reads otherwise or
+ * refuses: a control character (a tab or line break included) in a string, a line separator (U+2028, U+2029), a
+ * `__proto__` key, or arrays and objects nested deeper than `maxDepth` (the caller's limit, which also keeps the
+ * recursion here bounded; a text deep enough to exhaust momoa's recursive descent first gives undefined too).
+ * `tokens` is computed on first read, by that parser (`reparse`), since only a rule about the syntax itself asks
+ * for it, and such a rule can ask `isPlainJsonTree` first; a text accepted here has no comments.
+ */
+export function parseStrictJsonAst(text: string, reparse: () => AST.JSONProgram, maxDepth: number): AST.JSONProgram | undefined {
+  let document: DocumentNode;
+  let root: AST.JSONExpression;
+  try {
+    // Each momoa location has its offset: `ranges` would only add an array per node, some 15% of momoa's time.
+    document = parse(text, { mode: "json", ranges: false, tokens: false });
+    root = new TreeBuilder(text, maxDepth).expression(document.body);
+  } catch {
+    // momoa's syntax errors, a stack it exhausted, and NOT_STRICT: all are the general parser's to report.
+    return undefined;
+  }
+  const statement = { type: "JSONExpressionStatement", expression: root, range: root.range, loc: root.loc, parent: null } as unknown as AST.JSONExpressionStatement;
+  const program = {
+    type: "Program",
+    body: [statement],
+    comments: [],
+    tokens: undefined,
+    range: [0, text.length],
+    loc: { start: { line: 1, column: 0 }, end: position(document.loc.end) },
+    parent: null,
+  } as unknown as AST.JSONProgram;
+  // One accessor shared by every plain tree: a closure per tree would give each its own hidden class, and V8 then
+  // spends more time on those than on reading the text.
+  Object.defineProperty(program, "tokens", TOKENS);
+  lazyTokens.set(program, { reparse, moves: [] });
+  (statement as { parent: unknown }).parent = program;
+  (root as { parent: unknown }).parent = statement;
+  return program;
+}
+
+/** The tokens of a plain tree: built by `reparse` on first read, then moved by each of `moves`. */
+interface LazyTokens {
+  reparse: () => AST.JSONProgram;
+  moves: ((token: Token) => void)[];
+  tokens?: AST.JSONProgram["tokens"];
+}
+
+/** Every tree `parseStrictJsonAst` gave, with its tokens or what builds them. */
+const lazyTokens = new WeakMap<object, LazyTokens>();
+
+const TOKENS: PropertyDescriptor = {
+  enumerable: true,
+  configurable: true,
+  get(this: object) {
+    const lazy = lazyTokens.get(this);
+    if (!lazy) return undefined;
+    if (!lazy.tokens) {
+      const tokens = lazy.reparse().tokens;
+      for (const move of lazy.moves) for (const token of tokens) move(token);
+      lazy.tokens = tokens;
+      lazy.moves = [];
+    }
+    return lazy.tokens;
+  },
+  set(this: object, value: AST.JSONProgram["tokens"]) {
+    const lazy = lazyTokens.get(this);
+    if (lazy) lazy.tokens = value;
+  },
+};
+
+/**
+ * Does `move` to each token of a plain tree whose tokens are not built yet, when they are; false when the tree is
+ * not a plain one or its tokens are already there (then the caller moves them itself).
+ */
+export function moveTokensWhenBuilt(ast: object, move: (token: Token) => void): boolean {
+  const lazy = lazyTokens.get(ast);
+  if (!lazy || lazy.tokens) return false;
+  lazy.moves.push(move);
+  return true;
+}
+
+/**
+ * Whether a tree was read from plain JSON by `parseStrictJsonAst`: it then has no comment, trailing comma or JSON5
+ * form, and its `tokens` need not be built to know it. False for a tree from any other parser (ESLint's own).
+ */
+export function isPlainJsonTree(ast: object): boolean {
+  return lazyTokens.has(ast);
+}
+
+/**
+ * What momoa's `json` mode reads in a string as any other character, though JSON allows none of it unescaped there
+ * (control characters, a tab and line breaks included; momoa's locations do not move past a line break in a
+ * string), and line separators, which JSON allows but acorn counts as line breaks. Between tokens momoa refuses all
+ * of them but tab and line breaks.
+ */
+const NOT_IN_A_STRING = /[\u0000-\u001f\u2028\u2029]/;
+
+/** Thrown (never escaping this module) where momoa's tree is not one the general parser would give. */
+const NOT_STRICT = Symbol("not strict JSON");
+
+function notStrict(): never {
+  throw NOT_STRICT;
+}
+
+type Position = { line: number; column: number };
+
+/** A momoa location (1-based column) as an ESTree position (0-based column). */
+function position(at: Location): Position {
+  return { line: at.line, column: at.column - 1 };
+}
+
+/** Rebuilds momoa's nodes as jsonc-eslint-parser's, each with its `parent`. */
+class TreeBuilder {
+  /** How deep the value being rebuilt nests, so that recursion stays within the limit the caller checked. */
+  private depth = 0;
+
+  constructor(
+    private readonly text: string,
+    private readonly maxDepth: number,
+  ) {}
+
+  expression(node: ValueNode): AST.JSONExpression {
+    switch (node.type) {
+      case "Object":
+        return this.object(node.members, node.loc.start, node.loc.end);
+      case "Array":
+        return this.array(node.elements, node.loc.start, node.loc.end);
+      case "String":
+        return this.string(node);
+      case "Number":
+        return this.number(node.value, node.loc.start, node.loc.end);
+      case "Boolean":
+        return this.literal(node.loc.start, node.loc.end, node.value);
+      case "Null":
+        return this.literal(node.loc.start, node.loc.end, null);
+      default:
+        // NaN and Infinity are JSON5 only: momoa's json mode does not build them.
+        return notStrict();
+    }
+  }
+
+  private literal(from: Location, to: Location, value: unknown, raw = this.text.slice(from.offset, to.offset)): AST.JSONLiteral {
+    const start = from.offset;
+    const end = to.offset;
+    return {
+      type: "JSONLiteral",
+      start,
+      end,
+      loc: { start: position(from), end: position(to) },
+      range: [start, end],
+      value,
+      raw,
+      parent: null,
+    } as unknown as AST.JSONLiteral;
+  }
+
+  private string(node: StringNode): AST.JSONLiteral {
+    const { start, end } = node.loc;
+    const raw = this.text.slice(start.offset, end.offset);
+    if (NOT_IN_A_STRING.test(raw)) notStrict();
+    return this.literal(start, end, node.value, raw);
+  }
+
+  /** momoa reads `-1` as one number; jsonc-eslint-parser, as acorn does, as a unary minus over the literal `1`. */
+  private number(value: number, from: Location, to: Location): AST.JSONExpression {
+    if (this.text.charCodeAt(from.offset) !== 0x2d) return this.literal(from, to, value);
+    const argumentStart = { line: from.line, column: from.column + 1, offset: from.offset + 1 };
+    // StringToNumber reads a leading minus as negation, so this is the value of the digits alone (0 for `-0`).
+    const argument = this.literal(argumentStart, to, -value);
+    const start = from.offset;
+    const end = to.offset;
+    const node = {
+      type: "JSONUnaryExpression",
+      start,
+      end,
+      loc: { start: position(from), end: argument.loc.end },
+      range: [start, end],
+      operator: "-",
+      prefix: true,
+      argument,
+      parent: null,
+    } as unknown as AST.JSONUnaryExpression;
+    (argument as { parent: unknown }).parent = node;
+    return node;
+  }
+
+  /** Counts one more level of nesting; deeper texts are the caller's to refuse, with its own message. */
+  private open(): void {
+    if (++this.depth > this.maxDepth) notStrict();
+  }
+
+  private property(member: MemberNode): AST.JSONProperty {
+    // json mode names every member with a string.
+    const key = this.string(member.name as StringNode);
+    // jsonc-eslint-parser refuses a second `__proto__` key, as JavaScript does: its message is the one to give.
+    if (key.value === "__proto__") notStrict();
+    const value = this.expression(member.value);
+    const property = {
+      type: "JSONProperty",
+      start: key.range[0],
+      end: value.range[1],
+      // Positions are shared with the key and the value: nothing moves a position in place, only whole locations.
+      loc: { start: key.loc.start, end: value.loc.end },
+      range: [key.range[0], value.range[1]],
+      method: false,
+      shorthand: false,
+      computed: false,
+      key,
+      value,
+      kind: "init",
+      parent: null,
+    } as unknown as AST.JSONProperty;
+    (key as { parent: unknown }).parent = property;
+    (value as { parent: unknown }).parent = property;
+    return property;
+  }
+
+  private object(members: MemberNode[], from: Location, to: Location): AST.JSONObjectExpression {
+    this.open();
+    const properties: AST.JSONProperty[] = [];
+    for (const member of members) properties.push(this.property(member));
+    this.depth--;
+    const start = from.offset;
+    const end = to.offset;
+    const node = { type: "JSONObjectExpression", start, end, loc: { start: position(from), end: position(to) }, range: [start, end], properties, parent: null } as unknown as AST.JSONObjectExpression;
+    for (const p of properties) (p as { parent: unknown }).parent = node;
+    return node;
+  }
+
+  private array(items: { value: ValueNode }[], from: Location, to: Location): AST.JSONArrayExpression {
+    this.open();
+    const elements: AST.JSONExpression[] = [];
+    for (const item of items) elements.push(this.expression(item.value));
+    this.depth--;
+    const start = from.offset;
+    const end = to.offset;
+    const node = { type: "JSONArrayExpression", start, end, loc: { start: position(from), end: position(to) }, range: [start, end], elements, parent: null } as unknown as AST.JSONArrayExpression;
+    for (const e of elements) (e as { parent: unknown }).parent = node;
+    return node;
+  }
+}
