@@ -47,6 +47,11 @@ function hasProperty(object: JsonNode | undefined, name: string): boolean {
   return object?.type === "JSONObjectExpression" && object.properties.some((p) => propertyName(p) === name);
 }
 
+/** Whether an object has a key the host computes: any element it lacks may be that key. */
+function hasComputedKey(object: JsonNode): boolean {
+  return object.type === "JSONObjectExpression" && object.properties.some((p) => isUnknownValue(p.key));
+}
+
 function lastProperty(object: JsonObject, name: string): JsonProperty | undefined {
   let found: JsonProperty | undefined;
   for (const p of object.properties) if (propertyName(p) === name) found = p;
@@ -138,6 +143,7 @@ export const validPolicy = defineRule({
     for (const object of objectsWithKeys(root)) {
       const firstLine = new Map<string, number>();
       for (const p of object.properties) {
+        if (isUnknownValue(p.key)) continue;
         const name = propertyName(p);
         const first = firstLine.get(name);
         if (first === undefined) firstLine.set(name, p.loc.start.line);
@@ -177,7 +183,8 @@ function describeError(error: ErrorObject, root: JsonObject, kind: "registry-pol
       if (node.type !== "JSONObjectExpression") return undefined;
       const key = String(params.additionalProperty);
       const property = lastProperty(node, key);
-      if (!property) return undefined;
+      // A key the host computes (Terraform's `(var.k) = …`) is unknown: never judged.
+      if (!property || isUnknownValue(property.key)) return undefined;
       const known = error.instancePath === "" ? KNOWN_KEYS.root : isStatement ? KNOWN_KEYS.statement : undefined;
       const name = known ? closest(key, known, 3, true) : undefined;
       const suggest: SuggestionDescriptor[] = name && !hasProperty(node, name) ? [{ messageId: "renameKey", data: { key, name }, edits: [renameKeyEdit(property, name)] }] : [];
@@ -211,6 +218,7 @@ function describeError(error: ErrorObject, root: JsonObject, kind: "registry-pol
       };
     }
     case "required": {
+      if (hasComputedKey(node)) return undefined;
       const element = String(params.missingProperty);
       const where = isStatement ? "This statement" : "The policy";
       return { node, loc: headLoc(node), messageId: "missingElement", data: { where, element: `"${element}"`, why: WHY[element] ?? "it is required" } };
@@ -219,6 +227,7 @@ function describeError(error: ErrorObject, root: JsonObject, kind: "registry-pol
       const branches = ((error.schema as { required: string[] }[]) ?? []).map((b) => b.required[0]!);
       const [first, second] = branches as [string, string];
       if (params.passingSchemas === null || params.passingSchemas === undefined) {
+        if (hasComputedKey(node)) return undefined;
         const why = WHY[first] ?? "it is required";
         return { node, loc: headLoc(node), messageId: "missingElement", data: { where: "This statement", element: `"${first}" or "${second}"`, why } };
       }

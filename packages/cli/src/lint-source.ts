@@ -54,6 +54,8 @@ export interface SourceContext {
   declared?: { kind: DeclaredKind; declaredBy: string; also?: { kind: "registry-policy" | "repository-policy"; declaredBy: string }[] } | undefined;
   /** For a Terraform file: the resources of other files of its module that read a policy document it defines. */
   terraformUses?: readonly TerraformDataUse[];
+  /** The file is a template that a Terraform resource reads with `templatefile()` (see `ReadOptions.terraformTemplate`). */
+  terraformTemplate?: boolean;
   /** The rules with a file's inline settings laid over the config's. */
   rulesWith(inline: Record<string, RuleSetting>): ResolvedRules;
   /** `false` for `--no-inline-config`: directives and `/* eslint *\/` comments are not read at all. */
@@ -77,6 +79,7 @@ export function lintSource(text: string, context: SourceContext): SourceOutcome 
     registry: context.registry,
     ...declaredOptions(context.declared),
     ...(context.terraformUses ? { terraformUses: context.terraformUses } : {}),
+    ...(context.terraformTemplate ? { terraformTemplate: true } : {}),
   });
   if (reading.status === "not-ours") return reading.decision ? { status: "not-ours", decision: reading.decision } : { status: "not-ours" };
   if (reading.status === "parse-error") {
@@ -88,7 +91,7 @@ export function lintSource(text: string, context: SourceContext): SourceOutcome 
   // Every rule runs on each document of the file as the kind it is; the findings are all the file's.
   const read =
     context.declared || context.terraformUses
-      ? { ...declaredOptions(context.declared), ...(context.terraformUses ? { terraformUses: context.terraformUses } : {}) }
+      ? { ...declaredOptions(context.declared), ...(context.terraformUses ? { terraformUses: context.terraformUses } : {}), ...(context.terraformTemplate ? { terraformTemplate: true } : {}) }
       : undefined;
   const messages: LintMessage[] = [];
   const documents: DocumentOutcome[] = [];

@@ -118,22 +118,26 @@ export function sourceContext(
 ): Linting {
   const rules = configs.rules(loaded);
   // The config's kinds first; then a policy file that Terraform reads with file() is the kind of that resource.
+  const configured = declaredKindForFile(filePath, loaded);
   // A file that resources of two kinds read is linted as each.
   const declared: SourceContext["declared"] =
-    declaredKindForFile(filePath, loaded) ?? (reference ? { kind: reference.kind, declaredBy: reference.from, ...(reference.also ? { also: reference.also.map((a) => ({ kind: a.kind, declaredBy: a.from })) } : {}) } : undefined);
+    configured ?? (reference ? { kind: reference.kind, declaredBy: reference.from, ...(reference.also ? { also: reference.also.map((a) => ({ kind: a.kind, declaredBy: a.from })) } : {}) } : undefined);
+  // What templatefile() reads is rendered as a template; what file() reads, or the config declares, is read as written.
+  const terraformTemplate = !configured && reference?.template === true;
   const context: SourceContext = {
     filePath,
     registry: registryForFile(filePath, loaded),
     trust: trustFromConfig(loaded),
     rules,
     ...(declared ? { declared } : {}),
+    ...(terraformTemplate ? { terraformTemplate } : {}),
     ...(terraformUses?.length ? { terraformUses } : {}),
     rulesWith: (inline) => configs.rules(loaded, inline),
     inlineConfig: options.inlineConfig !== false,
     unusedDirectives: options.reportUnusedDisableDirectives ?? "warn",
   };
   const settings = cache
-    ? hashText(`${rules.signature}|${context.inlineConfig}|${JSON.stringify(context.registry)}|${JSON.stringify(context.trust)}|${JSON.stringify(declared ?? null)}${terraformUses?.length ? `|${JSON.stringify(terraformUses)}` : ""}`)
+    ? hashText(`${rules.signature}|${context.inlineConfig}|${JSON.stringify(context.registry)}|${JSON.stringify(context.trust)}|${JSON.stringify(declared ?? null)}${terraformTemplate ? "|template" : ""}${terraformUses?.length ? `|${JSON.stringify(terraformUses)}` : ""}`)
     : undefined;
   return { loaded, context, settings };
 }
@@ -275,7 +279,6 @@ export function prepareFile(filePath: string, configs: Configs, options: LintOpt
   const loaded = configs.forFile(filePath);
   if (options.ignore !== false && configs.ignores(loaded, filePath)) return { entry: undefined };
   if (!read.ok) return { entry: { filePath, bom, encoding, text: "", outcome: { status: "too-large", bytes: read.bytes ?? MAX_FILE_BYTES + 1, severity: notLintedSeverity(configs.rules(loaded)) } } };
-  if (reference?.template && /[$%]\{/.test(text)) return { entry: undefined };
   const linting = sourceContext(filePath, loaded, configs, options, cache, reference, uses);
   const cached = cache?.get(filePath, content, linting.settings!);
   if (cached) {

@@ -49,22 +49,69 @@ const terraform = `resource "aws_ecr_registry_policy" "this" {
 }
 `;
 
+/** A range opened and closed by each of HCL's line comments, a file-wide one, and a range that silences nothing. */
+const rangesTerraform = `resource "aws_ecr_registry_policy" "this" {
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid       = "Hash"
+        Effect    = "Allow"
+        # eslint-disable @ecrlint/valid-principal -- a partner's roles, pinned by aws:PrincipalOrgID elsewhere
+        Principal = { AWS = "arn:aws:iam::111122223333:*" }
+        # eslint-enable @ecrlint/valid-principal
+        Action    = ["ecr:CreateRepository", "ecr:ReplicateImage"]
+        Resource  = "arn:aws:ecr:us-west-2:444455556666:repository/*"
+      },
+      {
+        Sid       = "Slashes"
+        Effect    = "Allow"
+        // eslint-disable @ecrlint/no-region-mismatch
+        Principal = { AWS = "arn:aws:iam::222233334444:*" }
+        Action    = ["ecr:CreateRepository", "ecr:ReplicateImage"]
+        Resource  = "arn:aws:ecr:us-east-1:444455556666:repository/*"
+        // eslint-enable
+      },
+      {
+        Sid       = "After"
+        Effect    = "Allow"
+        Principal = { AWS = "arn:aws:iam::333344445555:root" }
+        Action    = ["ecr:CreateRepository", "ecr:ReplicateImage"]
+        Resource  = "arn:aws:ecr:eu-west-1:444455556666:repository/*"
+      },
+    ]
+  })
+}
+# eslint-disable @ecrlint/no-duplicate-sid
+`;
+
+const wholeFile = `// eslint-disable
+resource "aws_ecr_registry_policy" "this" {
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { AWS = "arn:aws:iam::111122223333:*" }, Action = ["ecr:CreateRepository", "ecr:ReplicateImage"], Resource = "*" }] })
+}
+`;
+
 type Finding = { ruleId: string | null; line: number; column: number; message: string; severity: number };
 const shape = (m: Finding) => `${m.line}:${m.column} ${m.severity} ${m.ruleId} ${m.message}`;
+
+/** The runner's results by file name, once ESLint with the plugin's configs has given the same findings and suppressions. */
+async function sameInEslint(dir: string, names: string[]) {
+  const report = await lint({ cwd: dir });
+  const eslint = new ESLint({ cwd: dir, overrideConfigFile: true, overrideConfig: plugin.configs.recommended as Linter.Config[] });
+  const eslintResults = await eslint.lintFiles(["."]);
+  for (const name of names) {
+    const ours = report.results.find((r) => r.filePath === join(dir, name))!;
+    const theirs = eslintResults.find((r) => r.filePath === join(dir, name))!;
+    expect(ours.messages.map(shape), name).toEqual(theirs.messages.map(shape));
+    expect(ours.suppressedMessages.map(shape), name).toEqual(theirs.suppressedMessages.map(shape));
+  }
+  return (name: string) => report.results.find((r) => r.filePath === join(dir, name))!;
+}
 
 describe("eslint-disable comments in YAML templates and Terraform files", () => {
   it("silence findings and are reported when unused, alike in the runner and in ESLint, and --fix removes the unused ones alike", async () => {
     const dir = fileTree({ ".ecrlintrc.json": config, "stack.yaml": yaml, "main.tf": terraform });
-    const report = await lint({ cwd: dir });
-    const eslint = new ESLint({ cwd: dir, overrideConfigFile: true, overrideConfig: plugin.configs.recommended as Linter.Config[] });
-    const eslintResults = await eslint.lintFiles(["."]);
-    for (const name of ["stack.yaml", "main.tf"]) {
-      const ours = report.results.find((r) => r.filePath === join(dir, name))!;
-      const theirs = eslintResults.find((r) => r.filePath === join(dir, name))!;
-      expect(ours.messages.map(shape), name).toEqual(theirs.messages.map(shape));
-      expect(ours.suppressedMessages.map(shape), name).toEqual(theirs.suppressedMessages.map(shape));
-    }
-    const byFile = (name: string) => report.results.find((r) => r.filePath === join(dir, name))!;
+    const byFile = await sameInEslint(dir, ["stack.yaml", "main.tf"]);
     expect(byFile("stack.yaml").messages.map((m) => `${m.line}:${m.column} ${m.ruleId}`)).toEqual(["10:31 @ecrlint/valid-principal", "14:11 null"]);
     expect(byFile("stack.yaml").messages[1]!.message).toBe("Unused eslint-disable directive (no problems were reported from '@ecrlint/no-duplicate-sid').");
     expect(byFile("stack.yaml").suppressedMessages.map((m) => `${m.line} ${m.ruleId}`)).toEqual(["13 @ecrlint/no-region-mismatch"]);
@@ -79,5 +126,25 @@ describe("eslint-disable comments in YAML templates and Terraform files", () => 
     expect(fixedByRunner.yaml).toBe(readFileSync(join(dir, "stack.yaml"), "utf8"));
     expect(fixedByRunner.tf).toBe(readFileSync(join(dir, "main.tf"), "utf8"));
     expect(fixedByRunner.yaml).not.toContain("no-duplicate-sid");
+  });
+});
+
+describe("eslint-disable and eslint-enable ranges in # and // comments of a Terraform file", () => {
+  it("silence what they cover and are reported when unused, alike in the runner and ESLint, and --fix removes the unused ones alike", async () => {
+    const dir = fileTree({ ".ecrlintrc.json": config, "main.tf": rangesTerraform, "all.tf": wholeFile });
+    const byFile = await sameInEslint(dir, ["main.tf", "all.tf"]);
+    // Slashes' principal is outside the # range and its rule is not in the // range; After's Region is past `// eslint-enable`.
+    expect(byFile("main.tf").messages.map((m) => `${m.line}:${m.column} ${m.ruleId}`)).toEqual(["18:29 @ecrlint/valid-principal", "28:34 @ecrlint/no-region-mismatch", "33:1 null"]);
+    expect(byFile("main.tf").messages[2]!.message).toBe("Unused eslint-disable directive (no problems were reported from '@ecrlint/no-duplicate-sid').");
+    expect(byFile("main.tf").suppressedMessages.map((m) => `${m.line} ${m.ruleId}`)).toEqual(["9 @ecrlint/valid-principal", "20 @ecrlint/no-region-mismatch"]);
+    expect(byFile("all.tf").messages).toEqual([]);
+    expect(byFile("all.tf").suppressedMessages.map((m) => `${m.line} ${m.ruleId}`)).toEqual(["3 @ecrlint/valid-principal"]);
+
+    await lint({ cwd: dir, fix: true });
+    const fixedByRunner = readFileSync(join(dir, "main.tf"), "utf8");
+    writeFileSync(join(dir, "main.tf"), rangesTerraform);
+    await ESLint.outputFixes(await new ESLint({ cwd: dir, fix: true, overrideConfigFile: true, overrideConfig: plugin.configs.recommended as Linter.Config[] }).lintFiles(["main.tf"]));
+    expect(fixedByRunner).toBe(readFileSync(join(dir, "main.tf"), "utf8"));
+    expect(fixedByRunner).not.toContain("no-duplicate-sid");
   });
 });

@@ -181,6 +181,76 @@ data "aws_iam_policy_document" "overridden" {
     expect(brief(await findings(dir))).toEqual(["infra/iam.tf:42 @ecrlint/valid-principal", "infra/iam.tf:5 @ecrlint/no-region-mismatch", "infra/iam.tf:8 @ecrlint/valid-principal"]);
   });
 
+  it("is written as the provider writes it: a \"*\" principal, repeated principals and conditions appended, and no statement dropped for a repeated sid", async () => {
+    // https://registry.terraform.io/providers/hashicorp/aws/latest/docs/data-sources/iam_policy_document: the provider
+    // writes type "*" with identifiers ["*"] as "Principal": "*", appends the identifiers of principals blocks of one
+    // type and the values of condition blocks of one test and variable, and rejects a document whose statements, or
+    // whose source_policy_documents, share a sid ("duplicate Sid"): no-duplicate-sid reports that, and both
+    // statements are judged.
+    const iam = `data "aws_iam_policy_document" "p" {
+  statement {
+    sid       = "Dup"
+    actions   = ["ecr:BatchGetImage"]
+    resources = ["arn:aws:ecr:us-west-2:444455556666:repository/*"]
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:aws:iam::111122223333:root"]
+    }
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:aws:iam::222233334444:*"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:PrincipalOrgID"
+      values   = ["o-a1b2c3d4e5"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:PrincipalOrgID"
+      values   = ["o-*"]
+    }
+  }
+  statement {
+    sid       = "Dup"
+    actions   = ["ecr:BatchGetImage"]
+    resources = ["arn:aws:ecr:us-west-2:444455556666:repository/pub"]
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+  }
+}
+
+${fine("a")}
+data "aws_iam_policy_document" "sources" {
+  source_policy_documents = [data.aws_iam_policy_document.a.json, data.aws_iam_policy_document.a.json]
+}
+`;
+    const dir = fileTree({
+      ".ecrlintrc.json": config,
+      "infra/iam.tf": iam,
+      "infra/ecr.tf": `${registryPolicy("data.aws_iam_policy_document.p.json", "p")}\n${registryPolicy("data.aws_iam_policy_document.sources.json", "sources")}`,
+    });
+    expect(brief(await findings(dir))).toEqual([
+      // The second principals block of type AWS, the second condition block of aws:PrincipalOrgID.
+      "infra/iam.tf:12 @ecrlint/valid-principal",
+      "infra/iam.tf:22 @ecrlint/no-wildcard-in-exact-operator",
+      "infra/iam.tf:26 @ecrlint/no-duplicate-sid",
+      "infra/iam.tf:31 @ecrlint/no-public-access",
+      // Both sources are read: the one statement twice, under one sid.
+      "infra/iam.tf:38 @ecrlint/no-duplicate-sid",
+    ]);
+  });
+
+  it("reads &{…} in resources, identifiers and condition values as the IAM policy variable ${…} the provider writes", async () => {
+    const iam = document("p").replace("repository/*", "repository/&{aws:PrincipalAccount}/*").replace("arn:aws:iam::111122223333:*", "&{aws:PrincipalAccount}");
+    const dir = fileTree({ ".ecrlintrc.json": config, "infra/iam.tf": iam, "infra/ecr.tf": registryPolicy("data.aws_iam_policy_document.p.json") });
+    // The Region is still another; "&" is no longer read as part of a repository name, and a principal takes no
+    // policy variable (valid-policy-variable reads the "${" the provider writes).
+    expect(brief(await findings(dir))).toEqual(["infra/iam.tf:5 @ecrlint/no-region-mismatch", "infra/iam.tf:8 @ecrlint/valid-policy-variable", "infra/iam.tf:8 @ecrlint/valid-principal"]);
+  });
+
   it("that is missing, or built from documents of other files, is unknown: no finding and no error anywhere", async () => {
     const dir = fileTree({
       ".ecrlintrc.json": config,
@@ -235,7 +305,7 @@ data "aws_iam_policy_document" "overridden" {
 });
 
 describe("a file that a resource reads with file() or templatefile(), whatever its extension", () => {
-  it("is linted by ESLint's configs as by the runner: as the resource's kind, a template with interpolations and any other .tpl left alone", async () => {
+  it("is linted by ESLint's configs as by the runner: as the resource's kind, a template's interpolations unknown, any other .tpl left alone", async () => {
     const policy = (region: string) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "Pull", Effect: "Allow", Principal: { AWS: "arn:aws:iam::111122223333:root" }, Action: "ecr:BatchGetImage", Resource: `arn:aws:ecr:${region}:444455556666:repository/*` }] }, null, 2);
     const dir = fileTree({
       ".ecrlintrc.json": config,
@@ -256,11 +326,23 @@ resource "aws_ecr_repository_policy" "templated" {
   repository = "templated"
   policy     = templatefile("\${path.module}/policies/templated.json.tpl", { region = "us-east-1" })
 }
+
+resource "aws_ecr_repository_policy" "computed" {
+  repository = "computed"
+  policy     = templatefile("\${path.module}/policies/computed.tftpl", { statements = [] })
+}
+
+resource "aws_ecr_registry_policy" "literal" {
+  policy = file("\${path.module}/policies/literal.json")
+}
 `,
       "infra/policies/registry.json.tpl": policy("us-east-1"),
       "infra/policies/app.tftpl": policy("us-east-1"),
       "infra/policies/other.txt": policy("us-east-1"),
-      "infra/policies/templated.json.tpl": policy("${region}"),
+      // templatefile() renders ${…} and %{…} (unknown values) and $${ (a literal "${"); file() reads the text as written.
+      "infra/policies/templated.json.tpl": policy("${region}").replace('"Pull"', '"Pull%{ if true }X%{ endif }"').replace('"ecr:BatchGetImage"', '"${action}"'),
+      "infra/policies/computed.tftpl": '{"Version": "2012-10-17", "Statement": ${jsonencode(statements)}}\n',
+      "infra/policies/literal.json": policy("us-west-2").replace('"arn:aws:iam::111122223333:root"', '"${principal}"'),
       // Templates no resource reads, which are not JSON: never a parsing error.
       "charts/values.tpl": "{{ .Values.image }}\n",
       "infra/unread.tftpl": "%{ for a in accounts }${a}%{ endfor }\n",
@@ -268,8 +350,12 @@ resource "aws_ecr_repository_policy" "templated" {
     expect(brief(await findings(dir))).toEqual([
       "infra/policies/app.tftpl:11 @ecrlint/no-region-mismatch",
       "infra/policies/app.tftpl:11 @ecrlint/no-repository-policy-resource",
+      // file() does not render: "${principal}" is that text, which no principal is.
+      "infra/policies/literal.json:8 @ecrlint/valid-policy-variable",
+      "infra/policies/literal.json:8 @ecrlint/valid-principal",
       "infra/policies/other.txt:11 @ecrlint/no-region-mismatch",
       "infra/policies/registry.json.tpl:11 @ecrlint/no-region-mismatch",
+      "infra/policies/templated.json.tpl:11 @ecrlint/no-repository-policy-resource",
     ]);
   });
 });

@@ -105,6 +105,60 @@ const POLICY_DOCUMENT_UNKNOWNS: [string, string, string?][] = [
   [policyDocument("x"), "module.policies.x.json"],
 ];
 
+/**
+ * Terraform expressions that are not literals, each in every place of a `jsonencode` policy: Terraform computes
+ * them, so each is an unknown value of whatever type its place wants (a statement list, a statement, a principal,
+ * a condition block, a string, a list of strings, a key).
+ */
+const TERRAFORM_EXPRESSIONS = [
+  "var.x",
+  "local.x.y",
+  "module.m.x",
+  "aws_iam_role.r.arn",
+  '"${var.x}"',
+  "[for a in var.l : a]",
+  "{ for k, v in var.m : k => v }",
+  "merge(var.a, var.b)",
+  "concat(var.a, var.b)",
+  "var.c ? var.a : var.b",
+  "var.l[*].x",
+  "var.l[0]",
+  'var.m["k"]',
+];
+const TERRAFORM_PLACES: Record<string, (u: string) => string> = {
+  Statement: (u) => `Statement = ${u}`,
+  statement: (u) => `Statement = [${u}, { Effect = "Allow", Principal = { AWS = "111122223333" }, Action = ["ecr:CreateRepository", "ecr:ReplicateImage"], Resource = "*" }]`,
+  Principal: (u) => `Statement = [{ Effect = "Allow", Principal = ${u}, Action = ["ecr:CreateRepository", "ecr:ReplicateImage"], Resource = "*" }]`,
+  "principal values": (u) => `Statement = [{ Effect = "Allow", Principal = { AWS = ${u} }, Action = ["ecr:CreateRepository", "ecr:ReplicateImage"], Resource = "*" }]`,
+  Condition: (u) => `Statement = [{ Effect = "Allow", Principal = { AWS = "111122223333" }, Action = ["ecr:CreateRepository", "ecr:ReplicateImage"], Resource = "*", Condition = ${u} }]`,
+  "condition block": (u) => `Statement = [{ Effect = "Allow", Principal = { AWS = "111122223333" }, Action = ["ecr:CreateRepository", "ecr:ReplicateImage"], Resource = "*", Condition = { StringEquals = ${u} } }]`,
+  "condition values": (u) => `Statement = [{ Effect = "Allow", Principal = { AWS = "111122223333" }, Action = ["ecr:CreateRepository", "ecr:ReplicateImage"], Resource = "*", Condition = { StringEquals = { "aws:PrincipalOrgID" = ${u} } } }]`,
+  Effect: (u) => `Statement = [{ Effect = ${u}, Principal = { AWS = "111122223333" }, Action = ["ecr:CreateRepository", "ecr:ReplicateImage"], Resource = "*" }]`,
+  Action: (u) => `Statement = [{ Effect = "Allow", Principal = { AWS = "111122223333" }, Action = ${u}, Resource = "*" }]`,
+  Resource: (u) => `Statement = [{ Effect = "Allow", Principal = { AWS = "111122223333" }, Action = ["ecr:CreateRepository", "ecr:ReplicateImage"], Resource = ${u} }]`,
+  Version: (u) => `Version = ${u}, Statement = [{ Effect = "Allow", Principal = { AWS = "111122223333" }, Action = ["ecr:CreateRepository", "ecr:ReplicateImage"], Resource = "*" }]`,
+  "policy key": (u) => `(${u}) = [{ Effect = "Allow", Principal = "*", Action = ["ecr:CreateRepository", "ecr:ReplicateImage"], Resource = "*" }]`,
+  "statement key": (u) => `Statement = [{ (${u}) = "Allow", Principal = { AWS = "111122223333" }, Action = ["ecr:CreateRepository", "ecr:ReplicateImage"], Resource = "*" }]`,
+  "principal key": (u) => `Statement = [{ Effect = "Allow", Principal = { (${u}) = "111122223333" }, Action = ["ecr:CreateRepository", "ecr:ReplicateImage"], Resource = "*" }]`,
+  "condition operator": (u) => `Statement = [{ Effect = "Allow", Principal = { AWS = "111122223333" }, Action = ["ecr:CreateRepository", "ecr:ReplicateImage"], Resource = "*", Condition = { (${u}) = { "aws:PrincipalOrgID" = "o-a1b2c3d4e5" } } }]`,
+  "condition key": (u) => `Statement = [{ Effect = "Allow", Principal = { AWS = "111122223333" }, Action = ["ecr:CreateRepository", "ecr:ReplicateImage"], Resource = "*", Condition = { StringEquals = { (${u}) = "o-a1b2c3d4e5" } } }]`,
+};
+const placed = (place: string, u: string) => `resource "aws_ecr_registry_policy" "p" {\n  policy = jsonencode({ ${place.startsWith("Version") ? "" : 'Version = "2012-10-17", '}${place} })\n}\n`;
+
+/** The same places in a `data "aws_iam_policy_document"` block, for the constructs that fit them. */
+const PRINCIPALS = `\n    principals {\n      type = "AWS"\n      identifiers = ["111122223333"]\n    }`;
+const DOCUMENT_PLACES: Record<string, (u: string) => string> = {
+  effect: (u) => `effect = ${u}\n    actions = ["ecr:CreateRepository", "ecr:ReplicateImage"]\n    resources = ["*"]${PRINCIPALS}`,
+  actions: (u) => `actions = ${u}\n    resources = ["*"]${PRINCIPALS}`,
+  resources: (u) => `actions = ["ecr:CreateRepository", "ecr:ReplicateImage"]\n    resources = ${u}${PRINCIPALS}`,
+  "principals type": (u) => `actions = ["ecr:CreateRepository", "ecr:ReplicateImage"]\n    resources = ["*"]\n    principals {\n      type = ${u}\n      identifiers = ["111122223333"]\n    }`,
+  "principals identifiers": (u) => `actions = ["ecr:CreateRepository", "ecr:ReplicateImage"]\n    resources = ["*"]\n    principals {\n      type = "AWS"\n      identifiers = ${u}\n    }`,
+  "condition test": (u) => `actions = ["ecr:CreateRepository", "ecr:ReplicateImage"]\n    resources = ["*"]\n    principals {\n      type = "AWS"\n      identifiers = ["111122223333"]\n    }\n    condition {\n      test = ${u}\n      variable = "aws:PrincipalOrgID"\n      values = ["o-a1b2c3d4e5"]\n    }`,
+  "condition variable": (u) => `actions = ["ecr:CreateRepository", "ecr:ReplicateImage"]\n    resources = ["*"]\n    principals {\n      type = "AWS"\n      identifiers = ["111122223333"]\n    }\n    condition {\n      test = "StringEquals"\n      variable = ${u}\n      values = ["o-a1b2c3d4e5"]\n    }`,
+  "condition values": (u) => `actions = ["ecr:CreateRepository", "ecr:ReplicateImage"]\n    resources = ["*"]\n    principals {\n      type = "AWS"\n      identifiers = ["111122223333"]\n    }\n    condition {\n      test = "StringEquals"\n      variable = "aws:PrincipalOrgID"\n      values = ${u}\n    }`,
+};
+const documentPlaced = (place: string) => `resource "aws_ecr_registry_policy" "p" {\n  policy = data.aws_iam_policy_document.p.json\n}\n\ndata "aws_iam_policy_document" "p" {\n  statement {\n    ${place}\n  }\n}\n`;
+
 /** Interpolations inside JSON written as a string: a heredoc, a quoted string, and Terraform's JSON syntax. */
 const interpolatedJson = (u: string) => `{"Version": "2012-10-17", "Statement": [{"Sid": "Pull", "Effect": "Allow", "Principal": {"AWS": "${u}"}, "Action": "ecr:BatchGetImage", "Resource": "arn:aws:ecr:${u}:444455556666:repository/*", "Condition": {"StringEquals": {"aws:PrincipalOrgID": "${u}"}}}]}`;
 const INTERPOLATIONS = ["${var.account}", "${local.region}", "%{if var.prod}us-east-1%{endif}", "${jsonencode(var.x)}"];
@@ -135,6 +189,33 @@ describe("unknown values", () => {
     const results = await eslint.lintFiles(["."]);
     expect(results.map((r) => r.filePath).filter((f) => !f.endsWith(".ecrlintrc.json")).sort()).toEqual(linted);
     expect(results.flatMap((r) => r.messages.map((m) => `${r.filePath.slice(dir.length + 1)}:${m.line}:${m.column} ${m.ruleId} ${m.message}`))).toEqual([]);
+  });
+
+  it("are every Terraform expression that is not a literal, in every place of a policy, in both front ends", async () => {
+    const files: Record<string, string> = { ".ecrlintrc.json": JSON.stringify({ registries: [{ files: ["**"], account: "444455556666", region: "us-west-2" }] }) };
+    const slug = (s: string) => s.replace(/[^A-Za-z0-9]+/g, "-");
+    for (const [name, place] of Object.entries(TERRAFORM_PLACES)) TERRAFORM_EXPRESSIONS.forEach((u, i) => (files[`jsonencode/${slug(name)}/${i}.tf`] = placed(place(u), u)));
+    for (const [name, place] of Object.entries(DOCUMENT_PLACES)) TERRAFORM_EXPRESSIONS.forEach((u, i) => (files[`document/${slug(name)}/${i}.tf`] = documentPlaced(place(u))));
+    // Known, for contrast: each place with a wrong literal is judged, so the places above are really read.
+    files["known/principal.tf"] = placed(TERRAFORM_PLACES.Principal!('"arn:aws:iam::111122223333:*"'), "");
+    files["known/operator.tf"] = placed(TERRAFORM_PLACES["condition operator"]!('"StringEqualz"'), "");
+    files["known/document.tf"] = documentPlaced(DOCUMENT_PLACES["principals type"]!('"AWZ"'));
+    const dir = fileTree(files);
+    const all = Object.fromEntries(Object.keys(describeRules()).map((id) => [id, "error" as const]));
+    const shown = (results: { filePath: string; messages: { line: number; column: number; ruleId: string | null; message: string }[] }[]) =>
+      results.flatMap((r) => r.messages.map((m) => `${r.filePath.slice(dir.length + 1)}:${m.line}:${m.column} ${m.ruleId} ${m.message}`)).sort();
+    const report = await lint({ cwd: dir, patterns: ["."], rules: Object.fromEntries(Object.keys(all).map((id) => [id.slice("@ecrlint/".length), "error" as const])), reportUnusedDisableDirectives: "off" });
+    expect(report.results).toHaveLength(Object.keys(files).length - 1);
+    const runner = shown(report.results);
+    expect(runner.map((f) => f.replace(/(@ecrlint\/[\w-]+) .*/, "$1"))).toEqual([
+      "known/document.tf:10:14 @ecrlint/valid-principal",
+      // A condition with an unknown operator never holds, so the grant it guards is not there.
+      "known/operator.tf:2:130 @ecrlint/require-replicate-image",
+      "known/operator.tf:2:208 @ecrlint/valid-condition",
+      "known/principal.tf:2:94 @ecrlint/valid-policy",
+    ]);
+    const eslint = new ESLint({ cwd: dir, overrideConfigFile: true, overrideConfig: [...(plugin.configs.recommended as Linter.Config[]), { rules: all }] });
+    expect(shown(await eslint.lintFiles(["."]))).toEqual(runner);
   });
 
   it("never produce an error from a policy document of the module, whatever makes it unknown", async () => {

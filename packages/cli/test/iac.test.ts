@@ -5,7 +5,7 @@ import { ESLint, type Linter } from "eslint";
 import { describe, expect, it } from "vitest";
 import plugin from "@ecrlint/eslint-plugin";
 import { lint } from "../src/index.js";
-import { tempDir, registryPolicyStack } from "./helpers.js";
+import { runBin, tempDir, registryPolicyStack } from "./helpers.js";
 
 const config = { registries: [{ files: ["**"], account: "444455556666", region: "us-west-2", replicationSources: ["111122223333"] }] };
 
@@ -127,14 +127,18 @@ describe("JSON written as a Terraform string", () => {
   // The JSON's known parts are judged where they are written; what an interpolation computes never is.
   const policy = (account: string) =>
     `{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::${account}:root"}, "Action": "ecr:BatchGetImage", "Resource": "arn:aws:ecr:us-east-1:444455556666:repository/*"}]}`;
+  const withDataSources = policy("222233334444").replace("arn:aws:iam", "arn:${data.aws_partition.current.partition}:iam").replace("us-east-1:444455556666", "us-east-1:${data.aws_caller_identity.current.account_id}");
   const files: Record<string, string> = {
     "indented.tf": `resource "aws_ecr_registry_policy" "a" {\n  policy = <<-EOT\n    ${policy("${var.account}")}\n  EOT\n}\n`,
     "flush.tf": `resource "aws_ecr_registry_policy" "b" {\n  policy = <<EOT\n${policy("${local.account}")}\nEOT\n}\n`,
     "quoted.tf": `resource "aws_ecr_registry_policy" "c" {\n  policy = ${JSON.stringify(policy("${var.account}"))}\n}\n`,
     "cdktf.tf.json": `${JSON.stringify({ resource: { aws_ecr_registry_policy: { d: { policy: policy("${var.account}") } } } }, null, 2)}\n`,
+    // Data sources of the registry resolve in both syntaxes; the characters after them keep their places.
+    "data.tf": `resource "aws_ecr_registry_policy" "e" {\n  policy = <<EOT\n${withDataSources}\nEOT\n}\n`,
+    "data.tf.json": `${JSON.stringify({ resource: { aws_ecr_registry_policy: { f: { policy: withDataSources } } } }, null, 2)}\n`,
   };
 
-  it("in <<- and <<EOT heredocs, quoted strings and .tf.json strings, is judged at the host's line and column, interpolations left unknown", async () => {
+  it("in <<- and <<EOT heredocs, quoted strings and .tf.json strings, is judged at the host's line and column, interpolations left unknown and data sources resolved", async () => {
     const dir = tempDir();
     writeFileSync(join(dir, ".ecrlintrc.json"), JSON.stringify(config));
     for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
@@ -151,14 +155,32 @@ describe("JSON written as a Terraform string", () => {
       const before = text.slice(0, text.indexOf(needle)).split("\n");
       return `${before.length}:${before[before.length - 1]!.length + 1} @ecrlint/${rule} ${needle}`;
     };
-    // The configured source 111122223333 may not replicate whatever the account is: the interpolated principal is
-    // allowed ecr:BatchGetImage only.
+    // The configured source 111122223333 may not replicate whatever the account is: the principal, interpolated or
+    // known, is allowed ecr:BatchGetImage only.
     const statement = (name: string) => at(name, name.endsWith(".json") || name === "quoted.tf" ? '\\"Statement\\"' : '"Statement"', "require-replicate-image");
     expect(found).toEqual(Object.fromEntries(Object.keys(files).sort().map((name) => [name, [statement(name), at(name, "us-east-1", "no-region-mismatch")]])));
     const eslint = new ESLint({ cwd: dir, overrideConfigFile: true, overrideConfig: plugin.configs.recommended as Linter.Config[] });
     const where = (rs: { filePath: string; messages: { line: number; column: number; ruleId: string | null }[] }[]) =>
       rs.filter((r) => r.messages.length > 0).map((r) => [r.filePath, r.messages.map((m) => `${m.line}:${m.column} ${m.ruleId}`)]);
     expect(where(await eslint.lintFiles(["."]))).toEqual(where(report.results));
+  });
+});
+
+describe("broken HCL", () => {
+  it("is a parsing error naming what is wrong and where, the same in the runner, its CLI and ESLint", async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, ".ecrlintrc.json"), JSON.stringify(config));
+    const text = 'resource "aws_ecr_registry_policy" "a" {\n  policy = jsonencode({\n    Statement = [{\n      Principal = { AWS = "arn:aws:iam::111122223333:root"\n      Action = ["ecr:CreateRepository"\n    }]\n  })\n';
+    writeFileSync(join(dir, "main.tf"), text);
+    const expected = { ruleId: null, fatal: true, severity: 2, message: 'Parsing error: HCL syntax error: missing "]" to close the "[" at 5:16', line: 6, column: 5 };
+    const [result] = (await lint({ cwd: dir })).results;
+    expect(result!.messages).toEqual([expected]);
+    const eslint = new ESLint({ cwd: dir, overrideConfigFile: true, overrideConfig: plugin.configs.recommended as Linter.Config[] });
+    const [viaEslint] = await eslint.lintFiles(["main.tf"]);
+    expect(viaEslint!.messages.map((m) => ({ ruleId: m.ruleId, fatal: m.fatal, severity: m.severity, message: m.message, line: m.line, column: m.column }))).toEqual([expected]);
+    const cli = await runBin(["main.tf"], { cwd: dir });
+    expect(cli.code).toBe(1);
+    expect(cli.stdout).toContain('6:5  error  Parsing error: HCL syntax error: missing "]" to close the "[" at 5:16');
   });
 });
 

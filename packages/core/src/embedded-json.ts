@@ -43,7 +43,7 @@ const SIMPLE_ESCAPES: Record<string, string> = { '"': '"', "'": "'", "\\": "\\",
  * its source. Covers JSON's escapes and JSON5's (`\'`, `\xHH`, `\v`, `\0`, line continuations). Undefined when
  * the decoding disagrees with the parser's value, so that a document is never placed on guessed offsets.
  */
-function decodeWithOffsets(literal: AST.JSONLiteral): { text: string; offsets: number[] } | undefined {
+export function decodeWithOffsets(literal: AST.JSONLiteral): { text: string; offsets: number[] } | undefined {
   const raw = literal.raw;
   const value = literal.value;
   if (typeof value !== "string") return undefined;

@@ -1,5 +1,6 @@
 import { partitionOfRegion } from "./partitions.js";
 import type { JsonExpression, JsonNode, JsonObject, JsonProgram, JsonProperty, ParseResult, SourceLocation } from "./parse.js";
+import { decodeWithOffsets } from "./embedded-json.js";
 import { markUnknown, setForeignHost, setStringOffsets, setValuePieces, setVerbatimString, type ForeignHost, type HostString, type ValuePiece, type ValueReader } from "./model/values.js";
 import { isUnknownValue } from "./model/values.js";
 import { hostComment, lineIndex, setParents, type HostComment } from "./yaml.js";
@@ -9,6 +10,13 @@ import { MAX_HCL_DEPTH, readHclTree, type CstNode as TsNode } from "./terraform-
 export { isTerraformParserLoaded, loadTerraformParser } from "./terraform-cst.js";
 
 const blocksByProgram = new WeakMap<object, TerraformBlock[]>();
+
+/**
+ * Nodes whose whole value Terraform computes (a reference, a function call, a conditional, a `for`, a splat, an
+ * index, or a string that is one interpolation): unknown values of whatever type their place wants, as a
+ * CloudFormation intrinsic function is. A template with text around its interpolations is still a string.
+ */
+const computedNodes = new WeakSet<JsonNode>();
 
 /** The blocks of a tree {@link parseTerraformText} gave (what the ESLint front end reads documents from). */
 export function terraformBlocksOf(ast: object): TerraformBlock[] | undefined {
@@ -63,10 +71,14 @@ export function parseTerraformText(text: string, registry: RegistryContext | und
   const position = lineIndex(text);
   const loc = (start: number, end: number): SourceLocation => ({ start: position(start), end: position(end) });
   if (root.hasError) {
-    const error = findError(root);
-    const at = position(error?.startIndex ?? 0);
-    if (error?.tooDeep) return { ok: false, error: { message: `Parsing error: HCL nested more than ${MAX_HCL_DEPTH} levels deep`, line: at.line, column: at.column + 1 } };
-    return { ok: false, error: { message: `Parsing error: HCL syntax error near "${text.slice(error?.startIndex ?? 0, (error?.startIndex ?? 0) + 20).split("\n")[0]}"`, line: at.line, column: at.column + 1 } };
+    const deep = findTooDeep(root);
+    if (deep) {
+      const at = position(deep.startIndex);
+      return { ok: false, error: { message: `Parsing error: HCL nested more than ${MAX_HCL_DEPTH} levels deep`, line: at.line, column: at.column + 1 } };
+    }
+    const { message, offset } = describeSyntaxError(root, text, position);
+    const at = position(offset);
+    return { ok: false, error: { message: `Parsing error: HCL syntax error: ${message}`, line: at.line, column: at.column + 1 } };
   }
   const strings: ForeignHost["strings"] = [];
   const unknownRanges: [number, number][] = [];
@@ -75,6 +87,7 @@ export function parseTerraformText(text: string, registry: RegistryContext | und
   const unknownOf = (node: TsNode): JsonExpression => {
     const out = literal(`\${${node.text.replace(/\s+/g, " ")}}`, node.startIndex, node.endIndex);
     markUnknown(out);
+    computedNodes.add(out);
     unknownRanges.push([node.startIndex, node.endIndex]);
     return out;
   };
@@ -163,6 +176,8 @@ export function parseTerraformText(text: string, registry: RegistryContext | und
     offsets.push(contentEnd);
     const out = literal(value, node.startIndex, node.endIndex);
     if (unknown) markUnknown(out);
+    // `"${var.x}"` is `var.x` itself, of any type (Terraform unwraps a template that is one interpolation).
+    if (unknown && pieces.length === 1 && pieces[0]!.literal === undefined && interpolations.length === 1 && interpolations[0]!.type === "template_interpolation") computedNodes.add(out);
     setStringOffsets(out, { text: value, offsets });
     const only = pieces.length === 1 ? pieces[0]!.literal : undefined;
     if (only && escapes) {
@@ -202,7 +217,8 @@ export function parseTerraformText(text: string, registry: RegistryContext | und
           .filter((c): c is TsNode => c?.type === "object_elem")
           .map((elem) => {
             const [keyNode, valueNode] = elem.namedChildren.filter((c): c is TsNode => c?.type === "expression");
-            const keyText = keyNode?.namedChild(0)?.type === "variable_expr" ? keyNode.text : undefined;
+            // A bare name is the key itself; anything else (`(var.k)`, `"${var.k}"`, `var.k`) is evaluated by Terraform.
+            const keyText = keyNode?.namedChildCount === 1 && keyNode.namedChild(0)?.type === "variable_expr" ? keyNode.text : undefined;
             const key = keyText !== undefined ? literal(keyText, keyNode!.startIndex, keyNode!.endIndex) : convert(keyNode);
             return property(key, convert(valueNode));
           });
@@ -288,14 +304,126 @@ function hclComments(root: TsNode, text: string, position: (offset: number) => {
     const raw = text.slice(node.startIndex, node.endIndex);
     const end = node.startIndex + raw.replace(/\r?\n$/, "").length;
     if (raw.startsWith("/*")) return hostComment(text, position, node.startIndex, end, "Block", 2, 2);
-    return hostComment(text, position, node.startIndex, end, "Line", raw.startsWith("#") ? 1 : 2);
+    const comment = hostComment(text, position, node.startIndex, end, "Line", raw.startsWith("#") ? 1 : 2);
+    // ESLint reads `eslint-disable` and `eslint-enable` ranges from block comments only, JavaScript's rule; HCL's line
+    // comments are its usual comments, so a range written in one is handed over as the block it stands for.
+    if (/^\s*eslint-(?:disable|enable)(?:\s|$)/.test(comment.value)) comment.type = "Block";
+    return comment;
   });
 }
 
-function findError(node: TsNode): TsNode | undefined {
-  if (node.type === "ERROR" || node.isMissing || node.tooDeep) return node;
-  for (const child of node.children) {
-    if (child.hasError) return findError(child) ?? child;
+function findTooDeep(node: TsNode): TsNode | undefined {
+  if (node.tooDeep) return node;
+  for (const child of node.children) if (child.hasError) {
+    const found = findTooDeep(child);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+const OPENERS: Record<string, string> = { "]": "[", "}": "{", ")": "(" };
+
+/**
+ * The first thing tree-sitter could not read, in the words of the text: a closing bracket it had to assume
+ * (`missing "]" to close the "[" at 7:16`), a string or heredoc that never ends (`unterminated heredoc <<EOT started
+ * at 2:12`), an interpolation without its `}`, or the token it could not place (`unexpected "="`). With the offset to
+ * report it at: where the bracket was expected, or where the unterminated construct starts.
+ */
+function describeSyntaxError(root: TsNode, text: string, position: (offset: number) => { line: number; column: number }): { message: string; offset: number } {
+  const where = (offset: number) => {
+    const p = position(offset);
+    return `${p.line}:${p.column + 1}`;
+  };
+  // Problems in document order: MISSING nodes, and ERROR nodes that hold no other problem (the innermost).
+  const problems: { node: TsNode; path: TsNode[] }[] = [];
+  const walk = (node: TsNode, path: TsNode[]) => {
+    const inner = node.children.filter((c) => c.hasError || c.isMissing || c.type === "ERROR");
+    if (node.isMissing || (node.type === "ERROR" && inner.length === 0)) problems.push({ node, path });
+    for (const c of inner) walk(c, [...path, node]);
+  };
+  walk(root, []);
+  problems.sort((a, b) => a.node.startIndex - b.node.startIndex);
+  const first = problems[0];
+  if (!first) return { message: "unreadable text", offset: 0 };
+  const { node, path } = first;
+  const unexpected = (offset: number) => {
+    const token = /^\s*(\S{1,20})/.exec(text.slice(offset))?.[1];
+    const start = token === undefined ? text.length : text.indexOf(token, offset);
+    return { message: token === undefined ? "unexpected end of file" : `unexpected "${token}"`, offset: start };
+  };
+  if (node.isMissing) {
+    const parent = path[path.length - 1];
+    const opener = OPENERS[node.type];
+    if (opener) {
+      for (let i = path.length - 1; i >= 0; i--) {
+        const open = findLeaf(path[i]!, opener, node.startIndex);
+        if (open) return { message: `missing "${node.type}" to close the "${opener}" at ${where(open.startIndex)}`, offset: node.startIndex };
+      }
+      return { message: `missing "${node.type}"`, offset: node.startIndex };
+    }
+    if (node.type === "quoted_template_end" && parent) return { message: `unterminated string started at ${where(parent.startIndex)}`, offset: parent.startIndex };
+    const heredoc = [...path].reverse().find((n) => n.type === "heredoc_template");
+    if (node.type === "heredoc_identifier" && heredoc && !heredoc.children.some((c) => c.hasError && c.startIndex === heredoc.startIndex)) {
+      const marker = /^<<-?([A-Za-z_][\w-]*)/.exec(text.slice(heredoc.startIndex))?.[0] ?? "<<";
+      return { message: `unterminated heredoc ${marker} started at ${where(heredoc.startIndex)}: no line ends it with ${marker.replace(/^<<-?/, "")}`, offset: heredoc.startIndex };
+    }
+    return unexpected(node.startIndex);
+  }
+  // An ERROR right after a `${` that is never closed on its line.
+  const line = text.slice(text.lastIndexOf("\n", node.startIndex - 1) + 1, node.startIndex);
+  const open = Math.max(line.lastIndexOf("${"), line.lastIndexOf("%{"));
+  if (open >= 0 && !line.slice(open).includes("}")) {
+    const offset = node.startIndex - line.length + open;
+    return { message: `unterminated interpolation "${line.slice(open, open + 2)}" at ${where(offset)}: no "}" closes it`, offset };
+  }
+  const bracket = firstBracketProblem(text);
+  if (bracket && Math.min(bracket.open ?? bracket.offset, bracket.offset) <= node.endIndex) {
+    const { open, offset } = bracket;
+    if (!open) return { message: `unexpected "${text[offset]}": nothing is open for it to close`, offset };
+    return { message: `missing "${CLOSERS[text[open]!]}" to close the "${text[open]}" at ${where(open)}`, offset };
+  }
+  return unexpected(node.startIndex);
+}
+
+const CLOSERS: Record<string, string> = { "[": "]", "{": "}", "(": ")" };
+
+/**
+ * The first bracket that does not pair, by a scan that steps over strings, heredocs and comments: a closing bracket
+ * of the wrong kind or with nothing open (`open` the offset of the bracket it should close, if any), or the end of
+ * the text with one still open. Undefined when every bracket pairs.
+ */
+function firstBracketProblem(text: string): { open: number | undefined; offset: number } | undefined {
+  const stack: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === "#" || (c === "/" && text[i + 1] === "/")) i = text.indexOf("\n", i) < 0 ? text.length : text.indexOf("\n", i);
+    else if (c === "/" && text[i + 1] === "*") i = text.indexOf("*/", i + 2) < 0 ? text.length : text.indexOf("*/", i + 2) + 1;
+    else if (c === '"') {
+      for (i++; i < text.length && text[i] !== '"' && text[i] !== "\n"; i++) if (text[i] === "\\") i++;
+    } else if (c === "<" && text[i + 1] === "<") {
+      const marker = /^<<-?([A-Za-z_][\w-]*)[ \t]*\r?\n/.exec(text.slice(i));
+      if (!marker) continue;
+      const end = new RegExp(`\\n[ \\t]*${marker[1]}[ \\t]*(?:\\r?\\n|$)`).exec(text.slice(i));
+      i = end ? i + end.index + end[0].length - 1 : text.length;
+    } else if (CLOSERS[c]) stack.push(i);
+    else if (c === "]" || c === "}" || c === ")") {
+      const open = stack.pop();
+      if (open === undefined || CLOSERS[text[open]!] !== c) return { open, offset: i };
+    }
+  }
+  const open = stack.pop();
+  return open === undefined ? undefined : { open, offset: text.length };
+}
+
+/** The first leaf of `type` under `node` that starts before `before`. */
+function findLeaf(node: TsNode, type: string, before: number): TsNode | undefined {
+  for (const c of node.children) {
+    if (c.startIndex >= before) break;
+    if (c.type === type && !c.isMissing && c.children.length === 0) return c;
+    if (c.type.endsWith("_start")) {
+      const inner = findLeaf(c, type, before);
+      if (inner) return inner;
+    }
   }
   return undefined;
 }
@@ -307,7 +435,7 @@ export const terraformValues: ValueReader = {
     if (node.type === "JSONLiteral" && typeof node.value === "string") return { value: node.value, unknown: isUnknownValue(node) };
     return undefined;
   },
-  isExpression: () => false,
+  isExpression: (node) => computedNodes.has(node),
 };
 
 /** `.tf.json` files (Terraform's JSON syntax, which `cdktf synth` writes). */
@@ -331,16 +459,15 @@ export function terraformJsonBlocks(ast: JsonProgram, registry: RegistryContext 
   const unknownRanges: [number, number][] = [];
   const resolve = (node: JsonNode) => {
     if (node.type === "JSONLiteral" && typeof node.value === "string" && /[$%]\{/.test(node.value)) {
-      let unknown = false;
-      // `${…}` and `%{…}` are Terraform's; `$${` and `%%{` are their escapes, the literal `${` and `%{`.
-      const value = node.value.replace(/([$%])\1\{/g, "\u0000$1").replace(/[$%]\{([^}]*)\}/g, (whole, inner: string) => {
-        const known = whole.startsWith("$") ? dataSourceValue(inner.trim(), registry) : undefined;
-        if (known === undefined) unknown = true;
-        return known ?? whole;
-      });
-      (node as { value: unknown }).value = value.replace(/\u0000([$%])/g, "$1{");
-      if (unknown) {
+      const template = jsonTemplate(node, registry);
+      if (!template) return;
+      (node as { value: unknown }).value = template.text;
+      // Each character's place in the file, so that a policy written in the string is read at its place, whatever
+      // the data sources resolved to.
+      setStringOffsets(node, template);
+      if (template.unknown) {
         markUnknown(node);
+        if (template.whole) computedNodes.add(node);
         // Where the interpolations are written, for a policy string read as JSON (see hosts.ts): in the raw text.
         for (const m of node.raw.matchAll(/(?<![$%])[$%]\{[^}]*\}/g)) unknownRanges.push([node.range[0] + m.index, node.range[0] + m.index + m[0].length]);
       }
@@ -376,6 +503,74 @@ export function terraformJsonBlocks(ast: JsonProgram, registry: RegistryContext 
   }
   setForeignHost(ast, { syntax: "hcl", strings: [], unknownRanges });
   return blocks;
+}
+
+/**
+ * The strings of a JSON file that `templatefile()` renders, as Terraform renders them: `${…}` and `%{…}` unknown
+ * (a template's variables come from the call, never from the module's data sources), `$${` and `%%{` their escapes.
+ */
+export function markTemplateStrings(ast: JsonProgram): void {
+  const visit = (node: JsonNode | null | undefined): void => {
+    if (!node) return;
+    if (node.type === "JSONLiteral") {
+      if (typeof node.value !== "string" || !/[$%]\{/.test(node.value)) return;
+      const template = jsonTemplate(node, undefined);
+      if (!template) return;
+      (node as { value: unknown }).value = template.text;
+      setStringOffsets(node, template);
+      if (template.unknown) markUnknown(node);
+      if (template.whole) computedNodes.add(node);
+    } else if (node.type === "JSONObjectExpression") {
+      for (const p of node.properties) {
+        visit(p.key as JsonNode);
+        visit(p.value);
+      }
+    } else if (node.type === "JSONArrayExpression") for (const e of node.elements) visit(e);
+  };
+  for (const statement of ast.body) visit((statement as { expression?: JsonNode }).expression);
+}
+
+/**
+ * A string of Terraform's JSON syntax as Terraform reads it: `${…}` and `%{…}` are its templates (`$${` and `%%{`
+ * their escapes, the literal `${` and `%{`), data-source references resolve to the registry and other parts stay
+ * as written and are unknown. With the file offset of each character of the value (plus one past the end); `whole`
+ * when the string is one unknown interpolation, which Terraform reads as that value, of any type.
+ */
+function jsonTemplate(node: JsonExpression & { raw: string }, registry: RegistryContext | undefined): { text: string; offsets: number[]; unknown: boolean; whole: boolean } | undefined {
+  const decoded = decodeWithOffsets(node as never);
+  if (!decoded) return undefined;
+  const { text: t, offsets: o } = decoded;
+  let text = "";
+  const offsets: number[] = [];
+  let unknown = false;
+  let parts = 0;
+  for (let i = 0; i < t.length; ) {
+    const c = t[i]!;
+    if ((c === "$" || c === "%") && t[i + 1] === c && t[i + 2] === "{") {
+      text += `${c}{`;
+      offsets.push(o[i]!, o[i + 2]!);
+      i += 3;
+      parts++;
+      continue;
+    }
+    const close = (c === "$" || c === "%") && t[i + 1] === "{" ? t.indexOf("}", i + 2) : -1;
+    if (close < 0) {
+      text += c;
+      offsets.push(o[i]!);
+      i++;
+      parts++;
+      continue;
+    }
+    const known = c === "$" ? dataSourceValue(t.slice(i + 2, close).trim(), registry) : undefined;
+    const part = known ?? t.slice(i, close + 1);
+    if (known === undefined) unknown = true;
+    for (let k = 0; k < part.length; k++) offsets.push(o[i]!);
+    text += part;
+    i = close + 1;
+    parts++;
+  }
+  offsets.push(o[t.length]!);
+  return { text, offsets, unknown, whole: unknown && parts === 1 && t.startsWith("${") };
 }
 
 /** A policy file that a Terraform resource reads with `file()` or `templatefile()`. */

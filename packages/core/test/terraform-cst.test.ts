@@ -28,3 +28,23 @@ it("reads HCL nested deeper than any module as a parsing error where the depth r
   const fine = `resource "aws_ecr_registry_policy" "p" {\n  policy = jsonencode(${"[".repeat(100)}${"]".repeat(100)})\n}\n`;
   expect(parseTerraformText(fine, undefined).ok).toBe(true);
 });
+
+/** Broken HCL, what is wrong with it, and where it is reported (1-based line and column). */
+const SYNTAX_ERRORS: [string, string, string][] = [
+  ['resource "a" "b" {\n  x = [1, 2\n  y = 3\n}\n', 'missing "]" to close the "[" at 2:7', "3:3"],
+  ['resource "a" "b" {\n  policy = jsonencode({\n    Principal = { AWS = "x"\n    Action = ["a"\n  }]\n  })\n', 'missing "]" to close the "[" at 4:14', "5:3"],
+  ['resource "a" "b" {\n  x = 1\n', 'missing "}" to close the "{" at 1:18', "3:1"],
+  ['resource "a" "b" {\n  x = foo(1, \n}\n', 'missing ")" to close the "(" at 2:10', "3:1"],
+  ['resource "a" "b" {\n  x = "abc\n}\n', "unterminated string started at 2:7", "2:7"],
+  ['resource "a" "b" {\n  policy = <<EOT\n{ "a": 1 }\n}\n', "unterminated heredoc <<EOT started at 2:12: no line ends it with EOT", "2:12"],
+  ['resource "a" "b" {\n  policy = <<-EOT\n{ "a": 1 }\n  EOX\n}\n', "unterminated heredoc <<-EOT started at 2:12: no line ends it with EOT", "2:12"],
+  ['resource "a" "b" {\n  x = "${var.a"\n}\n', 'unterminated interpolation "${" at 2:8: no "}" closes it', "2:8"],
+  ['resource "a" "b" {\n  x = = 1\n}\n', 'unexpected "="', "2:7"],
+  ['resource "a" "b" \n  x = 1\n}\n', 'unexpected "}": nothing is open for it to close', "3:1"],
+];
+
+it.each(SYNTAX_ERRORS)("names what is wrong with broken HCL and where: %j", async (text, message, at) => {
+  await loadTerraformParser();
+  const [line, column] = at.split(":").map(Number);
+  expect(parseTerraformText(text, undefined)).toEqual({ ok: false, error: { message: `Parsing error: HCL syntax error: ${message}`, line, column } });
+});

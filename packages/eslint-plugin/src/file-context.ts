@@ -34,7 +34,7 @@ export interface FileContext {
   /** A config problem, reported once per file instead of crashing ESLint. */
   configError: string | undefined;
   /** The kind the config declares for the file (and the other kinds it is deployed as), to read it again after a fix. */
-  read?: { declaredKind: DeclaredKind; declaredBy: string; alsoDeclared?: { kind: "registry-policy" | "repository-policy"; declaredBy: string }[] };
+  read?: { declaredKind: DeclaredKind; declaredBy: string; alsoDeclared?: { kind: "registry-policy" | "repository-policy"; declaredBy: string }[]; terraformTemplate?: boolean };
   /**
    * Whether ESLint's locations for this file count columns from 1: `@eslint/json`'s language does, the JavaScript
    * language that `jsonc-eslint-parser` plugs into counts from 0.
@@ -144,17 +144,16 @@ export function fileContext(context: MinimalContext): FileContext {
       // as in the runner (the .tf files around it are read once per process). Only text that might be ours is looked up.
       const configured = declaredKindForFile(context.filename, config.loaded);
       const text = context.sourceCode.text;
-      const referenced = configured || foreignHost(ast) || !mightBeEcrFile(text) ? undefined : terraformDeclaredKind(context.filename, text, projectRoot(context.filename, context.cwd), context.cwd);
-      if (referenced === "template") {
-        byAst.set(key, result);
-        return result;
-      }
+      const referenced = configured || foreignHost(ast) || !mightBeEcrFile(text) ? undefined : terraformDeclaredKind(context.filename, projectRoot(context.filename, context.cwd), context.cwd);
       const declared: { kind: DeclaredKind; declaredBy: string; also?: NonNullable<FileContext["read"]>["alsoDeclared"] } | undefined = configured ?? referenced;
       // Terraform's data sources resolve to the registry while the file is read, so it is read again with it.
       const read = foreignHost(ast)?.syntax === "hcl" ? (_: unknown, o: Parameters<typeof readTerraform>[1]) => readTerraform(context.sourceCode.text, o) : readAnyAst;
       // A Terraform file also holds the policy documents that resources in the other files of its module read.
       const terraformUses = /\.tf(?:\.json)?$/i.test(context.filename) && text.includes("aws_iam_policy_document") ? terraformDataUses(context.filename) : [];
-      const declaredRead: FileContext["read"] = declared ? { declaredKind: declared.kind, declaredBy: declared.declaredBy, ...(declared.also ? { alsoDeclared: declared.also } : {}) } : undefined;
+      const terraformTemplate = !configured && referenced?.template === true;
+      const declaredRead: FileContext["read"] = declared
+        ? { declaredKind: declared.kind, declaredBy: declared.declaredBy, ...(declared.also ? { alsoDeclared: declared.also } : {}), ...(terraformTemplate ? { terraformTemplate } : {}) }
+        : undefined;
       const reading = read(ast, { filePath: context.filename, registry, ...declaredRead, ...(terraformUses.length ? { terraformUses } : {}) });
       if (reading.status === "ours") {
         result = { documents: reading.documents, registry, trust: trustFromConfig(config.loaded), configError: undefined, columnsFromOne };

@@ -42,15 +42,15 @@ function readersUnder(root: string, cwd: string): Map<string, TerraformFileRefer
 }
 
 /**
+/**
  * The kind a policy file has because Terraform resources read it with `file()` or `templatefile()`, as the runner
  * gives it: every `.tf` file of the project (`root`) is read once per process for the files it reads, so the kind
  * does not depend on where the `.tf` file is (`${path.module}/../shared/p.json`). A file that resources of two kinds
- * read is linted as both (`also`). Undefined when none reads it; `"template"` for a file that only `templatefile()`
- * reads and that has `${…}` or `%{…}` of its own: what Terraform makes of it is unknown, and it is not linted.
+ * read is linted as both (`also`). Undefined when none reads it; `template` for a file that only `templatefile()`
+ * reads, whose `${…}` and `%{…}` are unknown values (see `ReadOptions.terraformTemplate`).
  */
-export function terraformDeclaredKind(filename: string, text: string, root: string, cwd: string): { kind: DeclaredKind; declaredBy: string; also?: { kind: "registry-policy" | "repository-policy"; declaredBy: string }[] } | "template" | undefined {
+export function terraformDeclaredKind(filename: string, root: string, cwd: string): { kind: DeclaredKind; declaredBy: string; template: boolean; also?: { kind: "registry-policy" | "repository-policy"; declaredBy: string }[] } | undefined {
   const reference = referenceOfReaders(readersUnder(root, cwd).get(filename) ?? []);
   if (!reference) return undefined;
-  if (reference.template && /[$%]\{/.test(text)) return "template";
-  return { kind: reference.kind, declaredBy: reference.from, ...(reference.also ? { also: reference.also.map((a) => ({ kind: a.kind, declaredBy: a.from })) } : {}) };
+  return { kind: reference.kind, declaredBy: reference.from, template: reference.template, ...(reference.also ? { also: reference.also.map((a) => ({ kind: a.kind, declaredBy: a.from })) } : {}) };
 }

@@ -227,7 +227,7 @@ export function cloudFormationDocuments(ast: JsonProgram, root: JsonObject, regi
 }
 
 /** A file whose kind the config declares: read as that kind, whatever its content suggests. */
-export function declaredDocuments(ast: JsonProgram, root: JsonExpression, kind: Exclude<DeclaredKind, "identity-policy">, decision: KindDecision): PolicyFile[] {
+export function declaredDocuments(ast: JsonProgram, root: JsonExpression, kind: Exclude<DeclaredKind, "identity-policy">, decision: KindDecision, values: ValueReader = plainJsonValues): PolicyFile[] {
   const host: DocumentHost = { type: "file", path: "" };
   if (kind === "pull-through-cache-rules") {
     const nodes = pullThroughCacheNodes(root) ?? (root.type === "JSONObjectExpression" ? [root] : []);
@@ -239,7 +239,7 @@ export function declaredDocuments(ast: JsonProgram, root: JsonExpression, kind: 
     case "repository-policy": {
       const cli = policyTextDocuments(ast, root, undefined, decision);
       if (cli) return cli.documents;
-      return [policyDocumentOf(ast, root, readPolicyDocument(root), kind, host, decision)];
+      return [policyDocumentOf(ast, root, readPolicyDocument(root, values), kind, host, decision)];
     }
     case "replication-configuration":
       return [{ kind, ast, root, host, decision, replication: readReplicationConfiguration(replicationRoot(root) ?? root) }];

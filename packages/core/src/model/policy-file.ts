@@ -20,7 +20,7 @@ import type { RegistryContext } from "../config/registry.js";
 import type { TextEdit } from "../rule.js";
 import { foreignHost, type ForeignHost } from "./values.js";
 import { isYamlFile, parseYamlText } from "../yaml.js";
-import { isTerraformFile, isTerraformJsonFile, parseTerraformText, terraformBlocksOf, terraformJsonBlocks } from "../terraform.js";
+import { isTerraformFile, isTerraformJsonFile, markTemplateStrings, parseTerraformText, terraformBlocksOf, terraformJsonBlocks, terraformValues } from "../terraform.js";
 
 export type { FileKind } from "./kinds.js";
 // Kept here too for the modules that imported it from this one.
@@ -189,6 +189,13 @@ export interface ReadOptions {
    * kinds, also in a file that names no `aws_ecr_` resource itself.
    */
   terraformUses?: readonly TerraformDataUse[];
+  /**
+   * The file is a template that a Terraform resource reads with `templatefile()`: the `${…}` and `%{…}` in its
+   * strings are unknown values (`$${` and `%%{` the literal `${` and `%{`), as in a heredoc, and text that is JSON only
+   * once they are known is not judged. A file read with `file()` is not a template: Terraform reads it as written.
+   * https://developer.hashicorp.com/terraform/language/functions/templatefile
+   */
+  terraformTemplate?: boolean;
 }
 
 /** What a file is: its documents, or why it is not ours. */
@@ -227,8 +234,10 @@ export function readAst(ast: JsonProgram, options: ReadOptions = {}): FileReadin
   if (declaredKind) {
     const declared = (kind: Exclude<DeclaredKind, "identity-policy">, by: string | undefined): KindDecision => ({ kind, reason: "config", why: `the "kinds" of ${by ?? "the config"} declare it a ${kind}` });
     const decision = declared(declaredKind, options.declaredBy);
-    const documents = declaredDocuments(ast, root, declaredKind, decision);
-    for (const also of options.alsoDeclared ?? []) documents.push(...declaredDocuments(ast, root, also.kind, declared(also.kind, also.declaredBy)));
+    if (options.terraformTemplate) markTemplateStrings(ast);
+    const values = options.terraformTemplate ? terraformValues : undefined;
+    const documents = declaredDocuments(ast, root, declaredKind, decision, values);
+    for (const also of options.alsoDeclared ?? []) documents.push(...declaredDocuments(ast, root, also.kind, declared(also.kind, also.declaredBy), values));
     return ours(ast, documents, decision);
   }
   const ptc = pullThroughCacheNodes(root);
@@ -279,7 +288,8 @@ export function parseEcrFile(text: string, options: ReadOptions = {}): FileReadi
   // Every extension is read as leniently as ESLint reads it with the plugin's configs (jsonc-eslint-parser without a
   // `jsonSyntax`): a trailing comma in a `.jsonc` file is not a parse error in one front end and fine in the other.
   const parsed = parseJsonText(text);
-  if (!parsed.ok) return { status: "parse-error", error: parsed.error };
+  // A template that is JSON only once its interpolations are known (`"Principal": ${jsonencode(p)}`) is unknown.
+  if (!parsed.ok) return options.terraformTemplate && /[$%]\{/.test(text) ? NOT_OURS : { status: "parse-error", error: parsed.error };
   if (isTerraformJsonFile(options.filePath)) return readTerraformJsonAst(parsed.ast, options);
   return readAst(parsed.ast, options);
 }

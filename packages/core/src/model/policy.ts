@@ -1,5 +1,5 @@
 import { propertyName, type JsonExpression, type JsonNode, type JsonObject, type JsonProperty } from "../parse.js";
-import { hostValue, markUnknown, plainJsonValues, type ValueReader } from "./values.js";
+import { hostValue, isUnknownValue, markUnknown, plainJsonValues, type ValueReader } from "./values.js";
 
 /** A string value in a policy, with the node it was read from. */
 export interface StringValue {
@@ -121,9 +121,10 @@ function findProperty(node: JsonObject, name: string): JsonProperty | undefined 
  * key: the last of duplicates, as JSON.parse and so the evaluator keep it. Reading the first as well made a rule
  * report a principal the evaluator never sees, and offer a fix that could never satisfy it.
  */
-function lastOfEachKey(node: JsonObject): JsonProperty[] {
+function lastOfEachKey(node: JsonObject, reading: Reading): JsonProperty[] {
   const last = new Map<string, JsonProperty>();
   for (const p of node.properties) {
+    if (unknownKey(p, reading)) continue;
     const name = propertyName(p);
     last.delete(name);
     last.set(name, p);
@@ -151,6 +152,16 @@ function stringValue(node: JsonExpression, reading: Reading): StringValue | unde
   if (!read.unknown) return { value: read.value, node };
   reading.unknownParts.push(node);
   return { value: read.value, node, unknown: true };
+}
+
+/**
+ * A key the host computes (Terraform's `(var.op) = …` or `"${var.k}" = …`): what it names is unknown, so the
+ * property is not read, and the element it sits in is unknown. Never a finding about the key.
+ */
+function unknownKey(property: JsonProperty, reading: Reading): boolean {
+  if (!isUnknownValue(property.key)) return false;
+  reading.unknownParts.push(property.key);
+  return true;
 }
 
 /** A part the host computes as a whole (a principal from `Fn::If`): unknown, and not read further. */
@@ -229,7 +240,8 @@ function readPrincipal(property: JsonProperty | undefined, reading: Reading): Pr
   const singleValue = stringValue(node, reading);
   const single = singleValue?.value;
   if (singleValue !== undefined && single !== undefined) {
-    if (single !== "*") {
+    // An unknown value may well be "*".
+    if (single !== "*" && !singleValue.unknown) {
       problems.push({
         code: "element-wrong-type",
         message: `"${propertyName(property)}" must be "*" or an object such as {"AWS": "..."}.`,
@@ -247,7 +259,7 @@ function readPrincipal(property: JsonProperty | undefined, reading: Reading): Pr
     return { property, wildcard: undefined, entries: [] };
   }
   const entries: PrincipalEntry[] = [];
-  for (const p of lastOfEachKey(node)) {
+  for (const p of lastOfEachKey(node, reading)) {
     const list = readStringList(p, reading);
     entries.push({ type: propertyName(p), property: p, values: list?.values ?? [] });
   }
@@ -268,7 +280,7 @@ function readCondition(property: JsonProperty | undefined, reading: Reading): Co
     return { property, operators: [] };
   }
   const operators: ConditionOperatorBlock[] = [];
-  for (const opProp of lastOfEachKey(node)) {
+  for (const opProp of lastOfEachKey(node, reading)) {
     const block: ConditionOperatorBlock = { operator: propertyName(opProp), property: opProp, keys: [] };
     operators.push(block);
     if (unknownPart(opProp.value, reading)) continue;
@@ -280,7 +292,7 @@ function readCondition(property: JsonProperty | undefined, reading: Reading): Co
       });
       continue;
     }
-    for (const keyProp of lastOfEachKey(opProp.value)) {
+    for (const keyProp of lastOfEachKey(opProp.value, reading)) {
       const keyBlock: ConditionKeyBlock = { key: propertyName(keyProp), property: keyProp, values: [], invalidValues: [] };
       block.keys.push(keyBlock);
       const raw = keyProp.value;
@@ -331,6 +343,8 @@ function readStatement(node: JsonObject, index: number, reading: Reading): Polic
     properties: node.properties,
     unknown: false,
   };
+  // A computed key may name any element: the statement is not fully known.
+  for (const p of node.properties) unknownKey(p, reading);
   statement.unknown = reading.unknownParts.length > unknownBefore;
   return statement;
 }
@@ -345,6 +359,8 @@ export function readPolicyDocument(node: JsonObject, values: ValueReader = plain
   const computedStatements: JsonExpression[] = [];
   const statementProperty = findProperty(node, "Statement");
   const statements: PolicyStatement[] = [];
+  // A computed key of the policy may be "Statement" itself: what the policy says is then not certain.
+  for (const p of node.properties) if (unknownKey(p, reading)) computedStatements.push(p.value);
   if (statementProperty) {
     const value = statementProperty.value;
     if (unknownPart(value, reading)) {

@@ -2,7 +2,7 @@ import { propertyName, type JsonExpression, type JsonNode, type JsonObject, type
 import type { TerraformBlock } from "../terraform.js";
 import { matchesReference, policyDocumentName } from "../terraform-module.js";
 import { setParents } from "../yaml.js";
-import { isUnknownValue } from "./values.js";
+import { isUnknownValue, markUnknown } from "./values.js";
 
 /** A node of a synthesised policy, placed on the Terraform node it stands for. */
 export function synthetic<T extends JsonNode>(node: Record<string, unknown>, at: { range: [number, number]; loc: JsonNode["loc"] }): T {
@@ -26,40 +26,95 @@ function statementOf(st: JsonObject): JsonObject {
   const properties: JsonProperty[] = [];
   for (const p of st.properties) {
     const name = propertyName(p);
-    if (RENAMES[name]) properties.push(prop(RENAMES[name]!, p.key, p.value));
+    if (RENAMES[name]) properties.push(prop(RENAMES[name]!, p.key, VARIABLE_ARGUMENTS.has(name) ? withPolicyVariables(p.value) : p.value));
   }
   if (!of(st, "effect")) properties.push(prop("Effect", st, synthetic<JsonExpression>({ type: "JSONLiteral", value: "Allow", raw: '"Allow"' }, st as never)));
   for (const [block, key] of [["principals", "Principal"], ["not_principals", "NotPrincipal"]] as const) {
     const principals = of(st, block);
     if (!principals) continue;
-    const entries = list(principals).map((pr) => {
-      const type = of(pr, "type")?.value;
-      const identifiers = of(pr, "identifiers");
-      const typeName = type?.type === "JSONLiteral" ? String(type.value) : "";
-      return prop(typeName, type ?? pr, identifiers?.value ?? synthetic<JsonExpression>({ type: "JSONArrayExpression", elements: [] }, pr as never));
-    });
-    const everyone = entries.length === 1 && propertyName(entries[0]!) === "*";
-    const principalValue = everyone ? entries[0]!.value : object(entries, principals.value);
-    properties.push(prop(key, principals.key, principalValue));
+    const blocks = list(principals);
+    const only = blocks.length === 1 ? blocks[0]! : undefined;
+    const everyone = only && literalOf(of(only, "type")?.value) === "*" ? soleStar(of(only, "identifiers")?.value) : undefined;
+    if (everyone) {
+      // The provider writes `type = "*"`, `identifiers = ["*"]` as "Principal": "*" (and only that).
+      properties.push(prop(key, principals.key, everyone));
+      continue;
+    }
+    const entries = grouped(blocks, (pr) => of(pr, "type")?.value, (pr) => withPolicyVariables(of(pr, "identifiers")?.value), (pr) => pr);
+    properties.push(prop(key, principals.key, object(entries, principals.value)));
   }
   const conditions = of(st, "condition");
   if (conditions) {
-    const byTest = new Map<string, JsonProperty[]>();
-    const testKeys = new Map<string, JsonNode>();
-    for (const c of list(conditions)) {
-      const test = of(c, "test")?.value;
-      const variable = of(c, "variable")?.value;
-      const values = of(c, "values")?.value;
-      if (test?.type !== "JSONLiteral" || variable?.type !== "JSONLiteral" || !values) continue;
-      const t = String(test.value);
-      byTest.set(t, [...(byTest.get(t) ?? []), prop(String(variable.value), variable, values)]);
-      if (!testKeys.has(t)) testKeys.set(t, test);
+    const blocks = list(conditions).filter((c) => of(c, "test") && of(c, "variable") && of(c, "values"));
+    // The provider groups condition blocks by test, then by variable, appending the values of repeated ones.
+    const tests = new Map<string, JsonObject[]>();
+    for (const c of blocks) {
+      const test = of(c, "test")!.value;
+      const name = isUnknownValue(test) ? `\0${test.range[0]}` : String(literalOf(test) ?? "");
+      tests.set(name, [...(tests.get(name) ?? []), c]);
     }
-    const entries = [...byTest].map(([t, vars]) => prop(t, testKeys.get(t)!, object(vars, testKeys.get(t)!)));
+    const entries = [...tests.values()].map((group) => {
+      const test = of(group[0]!, "test")!.value;
+      const variables = grouped(group, (c) => of(c, "variable")?.value, (c) => withPolicyVariables(of(c, "values")?.value), (c) => c);
+      return keyed(test, object(variables, test));
+    });
     properties.push(prop("Condition", conditions.key, object(entries, conditions.value)));
   }
   properties.sort((a, b) => a.range[0] - b.range[0]);
   return object(properties, st);
+}
+
+const literalOf = (node: JsonExpression | undefined): unknown => (node?.type === "JSONLiteral" && !isUnknownValue(node) ? node.value : undefined);
+
+/** `identifiers = ["*"]`: its one `"*"`, the node a Principal of `"*"` stands on. */
+function soleStar(identifiers: JsonExpression | undefined): JsonExpression | undefined {
+  const sole = identifiers?.type === "JSONArrayExpression" && identifiers.elements.length === 1 ? identifiers.elements[0] : undefined;
+  return sole && literalOf(sole) === "*" ? sole : undefined;
+}
+
+/** A property keyed by a Terraform value: a key the value computes is unknown, as the value is. */
+function keyed(keyNode: JsonExpression, value: JsonExpression): JsonProperty {
+  const property = prop(keyNode.type === "JSONLiteral" ? String(keyNode.value) : "", keyNode, value);
+  if (isUnknownValue(keyNode)) markUnknown(property.key);
+  return property;
+}
+
+/**
+ * Blocks keyed by a value (`principals` by `type`, `condition` blocks by `variable`), one property per key as the
+ * provider writes them: the lists of blocks with the same known key are appended, never one dropped for another.
+ */
+function grouped(blocks: JsonObject[], keyOf: (b: JsonObject) => JsonExpression | undefined, valuesOf: (b: JsonObject) => JsonExpression | undefined, at: (b: JsonObject) => JsonNode): JsonProperty[] {
+  const byKey = new Map<string, { key: JsonExpression; values: JsonExpression[]; at: JsonNode }>();
+  for (const b of blocks) {
+    const key = keyOf(b) ?? synthetic<JsonExpression>({ type: "JSONLiteral", value: "", raw: '""' }, at(b) as never);
+    const values = valuesOf(b) ?? synthetic<JsonExpression>({ type: "JSONArrayExpression", elements: [] }, at(b) as never);
+    const name = isUnknownValue(key) || key.type !== "JSONLiteral" ? `\0${key.range[0]}` : String(key.value);
+    const entry = byKey.get(name);
+    if (entry) entry.values.push(values);
+    else byKey.set(name, { key, values: [values], at: at(b) });
+  }
+  return [...byKey.values()].map(({ key, values }) => {
+    if (values.length === 1) return keyed(key, values[0]!);
+    // Appended lists: the elements of each (a list that is an unknown value stays one unknown element).
+    const elements = values.flatMap((v) => (v.type === "JSONArrayExpression" ? v.elements : [v]));
+    return keyed(key, synthetic<JsonExpression>({ type: "JSONArrayExpression", elements }, values[0]! as never));
+  });
+}
+
+/** The arguments in which the provider turns `&{` into `${`: where a policy takes IAM policy variables. */
+const VARIABLE_ARGUMENTS = new Set(["resources", "not_resources"]);
+
+/**
+ * A list of strings as the provider writes it into the policy: `&{aws:username}` becomes `${aws:username}`, the IAM
+ * policy variable that HCL's own `${` would have interpolated. A string so changed stands on its node as a new
+ * node, so no fix edits text it does not match.
+ */
+function withPolicyVariables<T extends JsonExpression | undefined>(list: T): T {
+  if (list?.type !== "JSONArrayExpression" || !list.elements.some((e) => e?.type === "JSONLiteral" && typeof e.value === "string" && e.value.includes("&{"))) return list;
+  const elements = list.elements.map((e) =>
+    e?.type === "JSONLiteral" && typeof e.value === "string" && e.value.includes("&{") && !isUnknownValue(e) ? synthetic<JsonExpression>({ type: "JSONLiteral", value: e.value.replaceAll("&{", "${"), raw: e.raw }, e as never) : e,
+  );
+  return synthetic<JsonExpression>({ type: "JSONArrayExpression", elements }, list as never) as T;
 }
 
 interface Merged {
@@ -82,12 +137,20 @@ function documentsNamed(property: JsonProperty | undefined, blocks: readonly Ter
   return named;
 }
 
-/** Terraform's merge: a statement with a `sid` replaces, in place, the earlier statement with that `sid`; any other is appended. */
+/**
+ * Terraform's merge: a statement with a `sid` replaces, in place, the statement of the earlier layers with that
+ * `sid`; any other is appended. Statements of one layer sharing a `sid` are all kept: the provider rejects such a
+ * document ("duplicate Sid"), and no-duplicate-sid reports it rather than one statement vanishing.
+ */
 function mergeInto(into: Merged[], add: readonly Merged[]): void {
+  const earlier = into.length;
+  const replaced = new Set<number>();
   for (const s of add) {
-    const at = s.sid === undefined ? -1 : into.findIndex((t) => t.sid === s.sid);
-    if (at >= 0) into[at] = s;
-    else into.push(s);
+    const at = s.sid === undefined ? -1 : into.findIndex((t, i) => i < earlier && !replaced.has(i) && t.sid === s.sid);
+    if (at >= 0) {
+      into[at] = s;
+      replaced.add(at);
+    } else into.push(s);
   }
 }
 
@@ -112,7 +175,12 @@ function statementsOf(data: TerraformBlock, blocks: readonly TerraformBlock[], s
     own.push({ statement: statementOf(st), sid: value });
   }
   const merged: Merged[] = [];
-  for (const layer of [...sources.map((b) => () => statementsOf(b, blocks, inner)), () => own, ...overrides.map((b) => () => statementsOf(b, blocks, inner))]) {
+  // The source documents are one layer (the provider rejects a sid that two of them share), then this block's own
+  // statements, then each override document in turn.
+  const sourceStatements = sources.map((b) => statementsOf(b, blocks, inner));
+  if (sourceStatements.some((st) => !st)) return undefined;
+  mergeInto(merged, sourceStatements.flatMap((st) => st!));
+  for (const layer of [() => own, ...overrides.map((b) => () => statementsOf(b, blocks, inner))]) {
     const statements = layer();
     if (!statements) return undefined;
     mergeInto(merged, statements);
