@@ -23,6 +23,9 @@ export async function prepareTerraform(files: readonly string[]): Promise<void> 
 
 const MODULE_FILE = /\.tf(?:\.json)?$/i;
 
+/** Core's own first test in terraformFileReferences: a file with no `file(`/`templatefile(` call reads no other file. */
+const FILE_CALL = /\b(?:template)?file\s*\(/;
+
 /**
  * Reads the Terraform modules of `files` (safely: regular files only, none over the size limit): the policy files
  * their ECR resources read with `file()`, and the policy documents one of their files defines for a resource of
@@ -33,7 +36,9 @@ const MODULE_FILE = /\.tf(?:\.json)?$/i;
  */
 export async function terraformReferences(files: readonly string[], cwd: string): Promise<TerraformReferences> {
   const out: TerraformReferences = { referenced: new Map(), dataUses: new Map(), ties: new Map() };
-  await prepareTerraform(files);
+  // The grammar loads only before a module is parsed: a run whose Terraform files are all cached, and read no
+  // policy file with file(), never loads it (the cheap text tests below decide, as terraformFileReferences does).
+  const parse = () => prepareTerraform(files);
   const tie = (a: string, b: string) => {
     for (const [from, to] of [[a, b], [b, a]] as const) {
       if (!out.ties.has(from)) out.ties.set(from, new Set());
@@ -50,12 +55,14 @@ export async function terraformReferences(files: readonly string[], cwd: string)
     }
     for (const [host, text] of texts) {
       if (!given.has(host) || !isTerraformFile(host) || !text.includes("aws_ecr_")) continue;
+      if (FILE_CALL.test(text)) await parse();
       for (const reference of terraformFileReferences(text, relative(cwd, host), (d, p) => join(cwd, d, p), dirname)) {
         tie(host, reference.path);
         if (statSync(reference.path, { throwIfNoEntry: false })?.isFile()) out.referenced.set(reference.path, reference);
       }
     }
     if (![...texts.values()].some((t) => t.includes("aws_ecr_") && t.includes("data.aws_iam_policy_document."))) continue;
+    await parse();
     const facts = [...texts].filter(([, t]) => t.includes("aws_iam_policy_document")).map(([file, text]) => ({ file, ...terraformModuleFacts(text, file) }));
     for (const definer of facts) {
       const uses = facts.flatMap((user) => (user.file === definer.file ? [] : user.uses.filter((u) => definer.documents.includes(u.data)).map((u) => ({ use: u, from: user.file }))));
