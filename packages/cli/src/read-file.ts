@@ -1,5 +1,5 @@
 import { statSync } from "node:fs";
-import { decodeText, declaredKindForFile, FILE_PROBLEM_RULE as NOT_LINTED_RULE, type Severity, mightBeEcrFile, readTextFile, registryForFile, trustFromConfig, type LoadedConfig, type TerraformDataUse, type TerraformFileReference, type TextEncodingName, type TextFileResult } from "@ecrlint/core";
+import { decodeText, declaredKindForFile, isTerraformFile, loadTerraformParser, FILE_PROBLEM_RULE as NOT_LINTED_RULE, type Severity, mightBeEcrFile, readTextFile, registryForFile, trustFromConfig, type LoadedConfig, type TerraformDataUse, type TerraformFileReference, type TextEncodingName, type TextFileResult } from "@ecrlint/core";
 import { fileStamp, hashText, type ResultCache } from "./cache.js";
 import type { Configs } from "./configs.js";
 import { fixSource, lintSource, type SourceContext, type SourceOutcome } from "./lint-source.js";
@@ -293,10 +293,12 @@ export function prepareFile(filePath: string, configs: Configs, options: LintOpt
  * Reads one file and lints it alone (single-file rules, cross-file facts, fixes), or returns undefined for a file
  * that is not ours or that a nested config ignores. An unchanged file's outcome comes from the cache.
  */
-export function readFile(filePath: string, configs: Configs, options: LintOptions, cache: ResultCache | undefined, extra: ReadExtras = {}): FileEntry | undefined {
+export async function readFile(filePath: string, configs: Configs, options: LintOptions, cache: ResultCache | undefined, extra: ReadExtras = {}): Promise<FileEntry | undefined> {
   const prepared = prepareFile(filePath, configs, options, cache, extra);
   if ("entry" in prepared) return prepared.entry;
   const { job } = prepared;
+  // The HCL grammar loads for the first Terraform file that is read, never for one whose outcome was cached.
+  if (isTerraformFile(filePath)) await loadTerraformParser();
   if (!extra.factsOnly) return completeJob(job, lintHere(job, options), cache);
   const facts = { ...job, linting: { ...job.linting, context: factsOnlyContext(job.linting.context) } };
   return completeJob(facts, lintHere(facts, options), undefined);

@@ -10,7 +10,7 @@ import { changedFiles, repositoryRoot } from "./git.js";
 import { cachedProjectRules, runProjectRules, type ProjectOutcome } from "./project.js";
 import { LintPool, poolSize } from "./pool.js";
 import { completeJob, lintHere, prepareFile, readFile, type FileEntry, type LintJob, type ReadExtras } from "./read-file.js";
-import { terraformReferences } from "./terraform-references.js";
+import { prepareTerraform, terraformReferences } from "./terraform-references.js";
 import { emptyResult, resultFor, selectFiles, sortResults, summarize, warningResult } from "./results.js";
 import { describeRules } from "./rules-config.js";
 import type { LintOptions, LintReport, LintResult, LintTextOptions } from "./types.js";
@@ -102,7 +102,7 @@ async function backgroundEntries(foreground: FileEntry[], options: LintOptions, 
   const out: FileEntry[] = [];
   for (const filePath of files) {
     if (named.has(filePath)) continue;
-    const entry = readFile(filePath, configs, readOnly, cache, { referenced: terraform.referenced, dataUses: terraform.dataUses, factsOnly: true });
+    const entry = await readFile(filePath, configs, readOnly, cache, { referenced: terraform.referenced, dataUses: terraform.dataUses, factsOnly: true });
     if (entry && hasFacts(entry)) out.push(entry);
   }
   return out;
@@ -250,6 +250,8 @@ async function readAll(files: string[], configs: Configs, options: LintOptions, 
     }
     await pool?.drain();
     if (failure) throw failure;
+    // Files read in this thread: the grammar loads now, only when one of them is Terraform and missed the cache.
+    await prepareTerraform([...pending, ...lost].map(({ job }) => job.filePath));
     for (const { index, job } of [...pending, ...lost]) slots[index] = completeJob(job, lintHere(job, options), cache);
   } finally {
     await pool?.close();
@@ -319,7 +321,7 @@ export async function lintText(text: string, options: LintTextOptions = {}): Pro
   const path = filePath ?? resolve(cwd, "__placeholder__.json");
   // The other files of a Terraform module are read from disk, as Terraform reads them: they may read its documents.
   const terraform = await terraformReferences([path], cwd, projectRoots([path], configs));
-  const entry = readFile(path, configs, options, undefined, { given: Buffer.from(text, "utf8"), referenced: terraform.referenced, dataUses: terraform.dataUses });
+  const entry = await readFile(path, configs, options, undefined, { given: Buffer.from(text, "utf8"), referenced: terraform.referenced, dataUses: terraform.dataUses });
   const shown = filePath ?? TEXT_NAME;
   if (filePath === undefined) run.shownAs = (f) => (f === path ? TEXT_NAME : toPosix(relative(cwd, f)));
   if (!entry || entry.outcome.status === "not-ours") {

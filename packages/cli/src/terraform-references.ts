@@ -49,7 +49,6 @@ export async function terraformReferences(files: readonly string[], cwd: string,
   };
   const given = new Set(files);
   const hosts = new Set([...files.filter((f) => isTerraformFile(f)), ...roots.flatMap((root) => terraformFilesUnder(root))]);
-  await prepareTerraform(files);
   const textCache = new Map<string, string | undefined>();
   const textOf = (file: string): string | undefined => {
     if (!textCache.has(file)) {
@@ -75,6 +74,7 @@ export async function terraformReferences(files: readonly string[], cwd: string,
       if (text !== undefined) texts.set(file, text);
     }
     if (![...texts.values()].some((t) => t.includes("aws_ecr_") && t.includes("data.aws_iam_policy_document."))) continue;
+    await loadTerraformParser();
     const facts = [...texts].filter(([, t]) => t.includes("aws_iam_policy_document")).map(([file, text]) => ({ file, ...terraformModuleFacts(text, file) }));
     for (const definer of facts) {
       const uses = facts.flatMap((user) => (user.file === definer.file ? [] : user.uses.filter((u) => definer.documents.includes(u.data)).map((u) => ({ use: u, from: user.file }))));

@@ -1,19 +1,25 @@
-import { writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { binPath, fileTree, runNode, tempDir } from "./helpers.js";
 
 /**
  * A one-file run (a pre-commit hook) loads what linting that file needs, nothing more. CommonJS modules land in
- * require's cache however they were imported, so a preloaded script lists them when the process exits.
+ * require's cache however they were imported, so a preloaded script lists them when the process exits; ES modules
+ * (web-tree-sitter) are seen by a resolve hook, which runs off the main thread and so appends to a file.
  */
 function loadedModules(dir: string, args: string[]): Promise<{ code: number | null; stdout: string; modules: string[] }> {
-  const probe = join(tempDir("ecrlint-probe-"), "probe.cjs");
-  writeFileSync(probe, `process.on("exit", () => process.stderr.write("\\nMODULES " + JSON.stringify(Object.keys(require("node:module")._cache)) + "\\n"));\n`);
+  const probeDir = tempDir("ecrlint-probe-");
+  const probe = join(probeDir, "probe.cjs");
+  const resolved = join(probeDir, "resolved.txt");
+  const hook = `const { appendFileSync } = require("node:fs");\nexports.resolve = async (s, c, next) => { const r = await next(s, c); appendFileSync(${JSON.stringify(resolved)}, r.url + "\\n"); return r; };\n`;
+  writeFileSync(join(probeDir, "hook.cjs"), hook);
+  writeFileSync(probe, `require("node:module").register(${JSON.stringify(pathToFileURL(join(probeDir, "hook.cjs")).href)});\nprocess.on("exit", () => process.stderr.write("\\nMODULES " + JSON.stringify(Object.keys(require("node:module")._cache)) + "\\n"));\n`);
   return runNode(["--require", probe, binPath, ...args], { cwd: dir }).then(({ code, stdout, stderr }) => ({
     code,
     stdout,
-    modules: JSON.parse(/MODULES (.*)/.exec(stderr)![1]!) as string[],
+    modules: [...(JSON.parse(/MODULES (.*)/.exec(stderr)![1]!) as string[]), ...(existsSync(resolved) ? readFileSync(resolved, "utf8").split("\n").filter(Boolean) : [])],
   }));
 }
 
@@ -46,5 +52,27 @@ describe("what a run loads", () => {
     const run = await loadedModules(commented, ["registry-policy.jsonc"]);
     expect(run.stdout).toContain("Definition for rule '@ecrlint/no-such-rule' was not found");
     expect(run.modules.some((m) => m.includes("plugin-kit"))).toBe(true);
+  });
+
+  it("a warm cached run, every file a hit, loads no YAML or HCL parser and no IAM key table, and reports the same", async () => {
+    const conditioned = { ...policy, Statement: [{ ...policy.Statement[0], Condition: { StringEquals: { "aws:PrincipalOrgID": "o-abc123" } } }] };
+    const dir = fileTree({
+      ".ecrlintrc.json": config,
+      "registry-policy.json": { ...conditioned, Statement: [{ ...conditioned.Statement[0], Effect: "Alow" }] },
+      "repo/repository-policy.json": conditioned,
+      "stack.yaml": `Resources:\n  Policy:\n    Type: AWS::ECR::RegistryPolicy\n    Properties:\n      PolicyText: ${JSON.stringify(JSON.stringify(conditioned))}\n`,
+      "main.tf": `resource "aws_ecr_registry_policy" "a" {\n  policy = jsonencode(${JSON.stringify(conditioned)})\n}\n`,
+    });
+    const args = [".", "--cache", "--cache-location", join(tempDir("ecrlint-cache-"), "cache"), "-f", "json"];
+    const heavy = (modules: string[]) => modules.filter((m) => /[/\\](yaml|web-tree-sitter|@cloud-copilot[/\\]iam-data)[/\\]/.test(m));
+    const cold = await loadedModules(dir, args);
+    // The cold run read every kind of file, so the probe sees each parser and the key tables when they load.
+    expect(cold.code).toBe(1);
+    const packagesOf = (modules: string[]) => [...new Set(heavy(modules).map((m) => /(yaml|web-tree-sitter|iam-data)/.exec(m)![1]))].sort();
+    expect(packagesOf(cold.modules)).toEqual(["iam-data", "web-tree-sitter", "yaml"]);
+    const warm = await loadedModules(dir, args);
+    expect(warm.code).toBe(1);
+    expect(warm.stdout).toBe(cold.stdout);
+    expect(heavy(warm.modules)).toEqual([]);
   });
 });

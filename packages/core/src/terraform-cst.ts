@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { MessageChannel, receiveMessageOnPort, Worker } from "node:worker_threads";
-import { Language, Parser, type Tree } from "web-tree-sitter";
+import type { Parser, Tree } from "web-tree-sitter";
 
 /**
  * Tree-sitter's HCL syntax tree as plain data. The grammar is WebAssembly, which Node only loads asynchronously,
@@ -34,6 +34,8 @@ let loading: Promise<void> | undefined;
  */
 export function loadTerraformParser(): Promise<void> {
   loading ??= (async () => {
+    // Imported here, not at the top: a run that reads no Terraform (or only cached files) never loads the runtime.
+    const { Language, Parser } = await import("web-tree-sitter");
     await Parser.init();
     const language = await Language.load(readFileSync(fileURLToPath(new URL("../wasm/tree-sitter-hcl.wasm", import.meta.url))));
     const p = new Parser();

@@ -1,4 +1,5 @@
-import { isAlias, isMap, isScalar, isSeq, parseDocument, Parser as YamlCstParser, Scalar, type Document, type Node as YamlNode } from "yaml";
+import { createRequire } from "node:module";
+import type { Document, Node as YamlNode, Scalar } from "yaml";
 import type { JsonExpression, JsonNode, JsonProgram, ParseResult, SourceLocation } from "./parse.js";
 import { setForeignHost, setStringOffsets, setVerbatimString, type ForeignHost, type VerbatimString } from "./model/values.js";
 
@@ -6,6 +7,16 @@ import { setForeignHost, setStringOffsets, setVerbatimString, type ForeignHost, 
  * The short-form tags of CloudFormation YAML and the intrinsic function each stands for. `!Condition` is a
  * condition reference inside `!And`/`!Or`/`!Not`/`!If`.
  */
+/**
+ * `yaml`, loaded on first use: a run whose files all come from the cache, or hold no YAML, never pays for it. Its
+ * `node` export is the CommonJS build, so `require` here yields the same instance a static import would.
+ */
+let yamlModule: typeof import("yaml") | undefined;
+function yaml(): typeof import("yaml") {
+  yamlModule ??= createRequire(import.meta.url)("yaml") as typeof import("yaml");
+  return yamlModule;
+}
+
 const SHORT_FORMS: Record<string, string> = {
   "!Ref": "Ref",
   "!Condition": "Condition",
@@ -92,7 +103,7 @@ class AliasExpansion extends Error {
 export function parseYamlText(text: string): ParseResult {
   let doc: Document.Parsed;
   try {
-    doc = parseDocument(text, { keepSourceTokens: false, uniqueKeys: false, strict: false, schema: "core", prettyErrors: false });
+    doc = yaml().parseDocument(text, { keepSourceTokens: false, uniqueKeys: false, strict: false, schema: "core", prettyErrors: false });
   } catch (error) {
     const reason = error instanceof RangeError ? "YAML nested too deeply to read" : (error as Error).message;
     return { ok: false, error: { message: `Parsing error: ${reason}`, line: 1, column: 1 } };
@@ -122,24 +133,24 @@ export function parseYamlText(text: string): ParseResult {
   const convert = (node: YamlNode | null | undefined, fallback: number, depth: number): JsonExpression => {
     if (!node || depth > 200) return literal(null, fallback, fallback);
     if (--budget < 0) throw new AliasExpansion(node.range?.[0] ?? fallback);
-    if (isAlias(node)) return convert(node.resolve(doc) as YamlNode | undefined, node.range?.[0] ?? fallback, depth + 1);
+    if (yaml().isAlias(node)) return convert(node.resolve(doc) as YamlNode | undefined, node.range?.[0] ?? fallback, depth + 1);
     const [start, , nodeEnd] = node.range ?? [fallback, fallback, fallback];
     const end = trimEnd(Math.max(start, nodeEnd));
     let out: JsonExpression;
-    if (isMap(node)) {
+    if (yaml().isMap(node)) {
       const properties = node.items.flatMap((pair) => {
         const key = pair.key as YamlNode | null;
-        if (!isScalar(key) || !key.range) return [];
+        if (!yaml().isScalar(key) || !key.range) return [];
         const keyNode = literal(key.value === null ? "" : String(key.value), key.range[0], key.range[1]);
         const value = convert(pair.value as YamlNode | null, key.range[1], depth + 1);
         const property = { type: "JSONProperty", key: keyNode, value, kind: "init", computed: false, method: false, shorthand: false, range: [key.range[0], value.range[1]], loc: loc(key.range[0], value.range[1]) };
         return [property];
       });
       out = { type: "JSONObjectExpression", properties, range: [start, end], loc: loc(start, end) } as unknown as JsonExpression;
-    } else if (isSeq(node)) {
+    } else if (yaml().isSeq(node)) {
       const elements = node.items.map((item) => convert(item as YamlNode, start, depth + 1));
       out = { type: "JSONArrayExpression", elements, range: [start, end], loc: loc(start, end) } as unknown as JsonExpression;
-    } else if (isScalar(node)) {
+    } else if (yaml().isScalar(node)) {
       const valueEnd = node.range?.[1] ?? end;
       const value = node.value;
       out = literal(typeof value === "number" || typeof value === "boolean" || typeof value === "string" || value === null ? value : String(value), start, valueEnd);
@@ -222,7 +233,7 @@ export function yamlComments(text: string): HostComment[] {
     }
     for (const child of Array.isArray(value) ? value : Object.values(value)) walk(child);
   };
-  for (const token of new YamlCstParser().parse(text)) walk(token);
+  for (const token of new (yaml().Parser)().parse(text)) walk(token);
   return out.sort((a, b) => a.range[0] - b.range[0]);
 }
 
