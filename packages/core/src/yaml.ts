@@ -205,8 +205,10 @@ export function hostComment(text: string, position: (offset: number) => { line: 
 }
 
 /**
- * The `#` comments of a YAML text, as yaml-eslint-parser gives them to ESLint (type `Line`, the text after `#`), read
+ * The `#` comments of a YAML text, as yaml-eslint-parser gives them to ESLint (type `Block`, the text after `#`), read
  * from the `yaml` library's concrete syntax tree, which keeps each comment's offset. A `#` inside a scalar is not one.
+ * `Block`, not `Line`: ESLint honours every directive in a block comment, so `# eslint-disable` and
+ * `# eslint-enable` ranges work in YAML, where a `//` comment would only take `eslint-disable-line` and `-next-line`.
  */
 export function yamlComments(text: string): HostComment[] {
   const position = lineIndex(text);
@@ -217,7 +219,7 @@ export function yamlComments(text: string): HostComment[] {
     seen.add(value);
     const token = value as { type?: unknown; offset?: unknown; source?: unknown };
     if (token.type === "comment" && typeof token.offset === "number" && typeof token.source === "string") {
-      out.push(hostComment(text, position, token.offset, token.offset + token.source.length, "Line", 1));
+      out.push(hostComment(text, position, token.offset, token.offset + token.source.length, "Block", 1));
       return;
     }
     for (const child of Array.isArray(value) ? value : Object.values(value)) walk(child);
