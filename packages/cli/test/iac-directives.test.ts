@@ -51,6 +51,17 @@ const terraform = `resource "aws_ecr_registry_policy" "this" {
 
 type Finding = { ruleId: string | null; line: number; column: number; message: string; severity: number };
 const shape = (m: Finding) => `${m.line}:${m.column} ${m.severity} ${m.ruleId} ${m.message}`;
+type Result = { filePath: string; messages: Finding[]; suppressedMessages: Finding[] };
+
+/** The runner's findings and suppressed findings on each named file are ESLint's. */
+function expectAlike(dir: string, ours: readonly Result[], theirs: readonly Result[], names: string[]): void {
+  for (const name of names) {
+    const mine = ours.find((r) => r.filePath === join(dir, name))!;
+    const eslint = theirs.find((r) => r.filePath === join(dir, name))!;
+    expect(mine.messages.map(shape), name).toEqual(eslint.messages.map(shape));
+    expect(mine.suppressedMessages.map(shape), name).toEqual(eslint.suppressedMessages.map(shape));
+  }
+}
 
 describe("eslint-disable comments in YAML templates and Terraform files", () => {
   it("silence findings and are reported when unused, alike in the runner and in ESLint, and --fix removes the unused ones alike", async () => {
@@ -58,12 +69,7 @@ describe("eslint-disable comments in YAML templates and Terraform files", () => 
     const report = await lint({ cwd: dir });
     const eslint = new ESLint({ cwd: dir, overrideConfigFile: true, overrideConfig: plugin.configs.recommended as Linter.Config[] });
     const eslintResults = await eslint.lintFiles(["."]);
-    for (const name of ["stack.yaml", "main.tf"]) {
-      const ours = report.results.find((r) => r.filePath === join(dir, name))!;
-      const theirs = eslintResults.find((r) => r.filePath === join(dir, name))!;
-      expect(ours.messages.map(shape), name).toEqual(theirs.messages.map(shape));
-      expect(ours.suppressedMessages.map(shape), name).toEqual(theirs.suppressedMessages.map(shape));
-    }
+    expectAlike(dir, report.results, eslintResults, ["stack.yaml", "main.tf"]);
     const byFile = (name: string) => report.results.find((r) => r.filePath === join(dir, name))!;
     expect(byFile("stack.yaml").messages.map((m) => `${m.line}:${m.column} ${m.ruleId}`)).toEqual(["10:31 @ecrlint/valid-principal", "14:11 null"]);
     expect(byFile("stack.yaml").messages[1]!.message).toBe("Unused eslint-disable directive (no problems were reported from '@ecrlint/no-duplicate-sid').");
@@ -109,12 +115,7 @@ describe("eslint-disable and eslint-enable ranges and inline config in YAML temp
     const eslintOptions = { cwd: dir, overrideConfigFile: true as const, overrideConfig: plugin.configs.recommended as Linter.Config[] };
     const report = await lint({ cwd: dir });
     const eslintResults = await new ESLint(eslintOptions).lintFiles(["."]);
-    for (const name of ["ranges.yaml", "inline.yml"]) {
-      const ours = report.results.find((r) => r.filePath === join(dir, name))!;
-      const theirs = eslintResults.find((r) => r.filePath === join(dir, name))!;
-      expect(ours.messages.map(shape), name).toEqual(theirs.messages.map(shape));
-      expect(ours.suppressedMessages.map(shape), name).toEqual(theirs.suppressedMessages.map(shape));
-    }
+    expectAlike(dir, report.results, eslintResults, ["ranges.yaml", "inline.yml"]);
     const byFile = (name: string) => report.results.find((r) => r.filePath === join(dir, name))!;
     expect(byFile("ranges.yaml").suppressedMessages.map((m) => `${m.line} ${m.ruleId}`)).toEqual(["13 @ecrlint/no-region-mismatch"]);
     expect(byFile("ranges.yaml").messages.map((m) => `${m.line}:${m.column} ${m.ruleId} ${m.message}`)).toEqual([
