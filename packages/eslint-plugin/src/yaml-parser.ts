@@ -27,6 +27,9 @@ export const yamlParser = {
     try {
       return yamlEslint.parseForESLint(code, options);
     } catch (error) {
+      // yaml-eslint-parser's columns are 0-based; ESLint shows a parser's column as it is, so make it 1-based.
+      const { lineNumber, column, message } = error as { lineNumber?: unknown; column?: unknown; message?: unknown };
+      if (ours && typeof lineNumber === "number" && typeof column === "number") throw parsingError(String(message), { line: lineNumber, column: column + 1 });
       if (ours) throw error;
       return { ast: emptyProgram(code), visitorKeys: yamlEslint.VisitorKeys, services: { isYAML: true } };
     }
