@@ -1,4 +1,4 @@
-import type { JsonNode, PolicyDocument, PolicyStatement, RuleContext } from "@ecrlint/core";
+import type { JsonNode, PolicyDocument, PolicyStatement, RegistryContext, RuleContext } from "@ecrlint/core";
 import { accountsNamedIn, type CompiledPolicy, compileForFinding, DEFAULT_ANALYSIS_STEPS, type OutsiderAccess, type OutsiderSearch, searchOutsiderAccess, WorkBudget } from "@ecrlint/core/evaluator";
 
 /**
@@ -6,7 +6,21 @@ import { accountsNamedIn, type CompiledPolicy, compileForFinding, DEFAULT_ANALYS
  * trust settings configure. Other rules ask it to defer to that rule's finding (one cause, one finding). Undefined
  * when the policy cannot ground a finding (unknown values everywhere).
  */
-export function searchPublicAccess(context: RuleContext<unknown>, policy: PolicyDocument): { compiled: CompiledPolicy; search: OutsiderSearch; budget: WorkBudget } | undefined {
+export function searchPublicAccess(context: RuleContext<unknown>, policy: PolicyDocument): PublicAccessSearch | undefined {
+  // One search per document and registry, whichever rule asks first: the answer, and the budget it spent, are the
+  // same for the rule that asks next (the trusted accounts depend on the trust settings too, so they key it).
+  let byRegistry = searches.get(policy);
+  if (!byRegistry) searches.set(policy, (byRegistry = new Map()));
+  let byTrust = byRegistry.get(context.registry);
+  if (!byTrust) byRegistry.set(context.registry, (byTrust = new Map()));
+  const key = JSON.stringify([context.trust.accounts]);
+  if (byTrust.has(key)) return byTrust.get(key);
+  const found = search(context, policy);
+  byTrust.set(key, found);
+  return found;
+}
+
+function search(context: RuleContext<unknown>, policy: PolicyDocument): PublicAccessSearch | undefined {
   // A finding here says access is granted: with unknown values, only what holds whatever they are.
   const compiled = compileForFinding(policy, "grants", { registry: context.registry });
   if (!compiled) return undefined;
@@ -16,6 +30,15 @@ export function searchPublicAccess(context: RuleContext<unknown>, policy: Policy
   const budget = new WorkBudget(DEFAULT_ANALYSIS_STEPS);
   return { compiled, search: searchOutsiderAccess(compiled, { trustedAccounts: accounts, budget }), budget };
 }
+
+export interface PublicAccessSearch {
+  compiled: CompiledPolicy;
+  search: OutsiderSearch;
+  /** The budget the search spent (read, never spent again). */
+  budget: WorkBudget;
+}
+
+const searches = new WeakMap<PolicyDocument, Map<RegistryContext, Map<string, PublicAccessSearch | undefined>>>();
 
 /** The principal value that lets an outsider in (as the evaluator names it), else the Principal or NotPrincipal key. */
 export function principalNodeFor(s: PolicyStatement, principalValue: string | undefined): JsonNode {

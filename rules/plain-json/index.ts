@@ -1,4 +1,4 @@
-import { defineRule, type SourceLocation } from "@ecrlint/core";
+import { defineRule, isPlainJsonTree, type SourceLocation } from "@ecrlint/core";
 import { check, DOCS } from "../_shared/docs.js";
 
 interface Options {
@@ -66,6 +66,8 @@ export const plainJson = defineRule<Options>({
     // (a CloudFormation resource, CLI output) is not the file AWS reads, and several of them would repeat the finding.
     if (!/\.json$/i.test(context.filePath) || context.file.host.path !== "" || context.file.host.embedding) return;
     const { ast } = context.file;
+    // Read as plain JSON: nothing here to report, and no tokens to build to know it.
+    if (isPlainJsonTree(ast)) return;
     const program = ast as typeof ast & { comments?: Token[]; tokens?: Token[] };
     if (!context.options.allowComments) {
       for (const comment of program.comments ?? []) context.report({ node: ast, loc: comment.loc, messageId: "comment" });

@@ -26,6 +26,9 @@ const policy = {
   Version: "2012-10-17",
   Statement: [
     { Sid: "Replication", Effect: "Allow", Principal: { AWS: ["arn:aws:iam::111122223333:root", "210987654321"] }, Action: ["ecr:CreateRepository", "ecr:ReplicateImage"], Resource: [repo("prod-*"), repo("app-?"), repo("team/*")] },
+    // A grant that only some organization paths meet: no request tried before a search meets it, so the question
+    // goes to the search, from require-replicate-image and from replication-destination-allowed's facts alike.
+    { Sid: "ReplicationFromOrg", Effect: "Allow", Principal: { AWS: "arn:aws:iam::222233334444:root" }, Action: ["ecr:CreateRepository", "ecr:ReplicateImage"], Resource: repo("org/*"), Condition: { StringLike: { "aws:PrincipalOrgPaths": "o-abc1234567/*" } } },
     { Sid: "CreateOnly", Effect: "Allow", Principal: { AWS: "arn:aws:iam::555566667777:root" }, Action: "ecr:CreateRepository", Resource: [repo("dev/*"), repo("shared/base")] },
     { Sid: "OrgPull", Effect: "Allow", Principal: "*", Action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"], Resource: repo("*"), Condition: { StringEquals: { "aws:PrincipalOrgID": ["o-abc1234567", "o-partner123"] } } },
     { Sid: "Partner", Effect: "Allow", Principal: { AWS: "arn:aws:iam::888899990000:role/ci" }, Action: "ecr:Batch*", Resource: repo("shared/*"), Condition: { IpAddress: { "aws:SourceIp": "203.0.113.0/24" } } },
@@ -78,6 +81,29 @@ describe("one analysis of a policy for every rule", () => {
     // The same file read again (as the other front end, or a later run, reads it): every answer is kept.
     expect(runAll(text)).toEqual(first);
     expect(analysisCounts().queries.run).toBe(queries.run);
+  });
+
+  it("no-broad-pull-through-cache-scope asks nothing once no-public-access has searched the policy", () => {
+    // A Principal "*" pull-through-cache grant: both rules ask whether anyone in the world can use it.
+    const ptc = JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [
+        { Sid: "Ptc", Effect: "Allow", Principal: "*", Action: ["ecr:CreateRepository", "ecr:BatchImportUpstreamImage"], Resource: repo("ecr-public/*") },
+        { Sid: "OrgPull", Effect: "Allow", Principal: "*", Action: "ecr:BatchGetImage", Resource: repo("*"), Condition: { StringEquals: { "aws:PrincipalOrgID": "o-abc1234567" } } },
+      ],
+    });
+    const reading = readEcrFile(ptc, { filePath: "registry-policy.json", registry });
+    if (reading.status !== "ours") throw new Error(`not read as a policy: ${reading.status}`);
+    const [file] = reading.documents;
+    // One document, as the runner and ESLint give each rule of a file: the second rule gets the first one's search.
+    const run = (id: string) => runRules({ file: file!, text: ptc, filePath: "registry-policy.json", registry, trust, rules: configured.filter((c) => c.rule.id === id) }).map((m) => `${m.ruleId} ${m.line}:${m.column} ${m.message}`);
+    forgetKeptAnswers();
+    const alone = runAll(ptc, configured.filter((c) => c.rule.id === "no-broad-pull-through-cache-scope"), false);
+    forgetKeptAnswers();
+    expect(run("no-public-access").some((f) => f.startsWith("@ecrlint/no-public-access"))).toBe(true);
+    const asked = analysisCounts().queries.asked;
+    expect(run("no-broad-pull-through-cache-scope").sort()).toEqual(alone);
+    expect(analysisCounts().queries.asked).toBe(asked);
   });
 
   it("ESLint with the plugin and the runner share it, and find the same", async () => {

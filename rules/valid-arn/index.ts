@@ -137,16 +137,17 @@ export const validArn = defineRule({
     };
 
     const checkRepository = (v: StringValue, resource: string, offset: number) => {
-      const loc = locInString(v.node, offset, v.value.length);
+      // Placed only for a finding: most resources have none.
+      const loc = () => locInString(v.node, offset, v.value.length);
       const pattern = withoutVariables(resource);
       if (!resource.startsWith("repository/")) {
-        if (!resourcePatternsOverlap(pattern, "repository/*")) report({ node: v.node, loc, messageId: "wrongResourceType", data: { resource } });
+        if (!resourcePatternsOverlap(pattern, "repository/*")) report({ node: v.node, loc: loc(), messageId: "wrongResourceType", data: { resource } });
         return;
       }
       const name = resource.slice("repository/".length);
       const reason = repositoryNameProblem(name);
       if (reason) {
-        const nameLoc = locInString(v.node, offset + "repository/".length, v.value.length) ?? loc;
+        const nameLoc = locInString(v.node, offset + "repository/".length, v.value.length) ?? loc();
         report({ node: v.node, loc: nameLoc, messageId: "invalidRepositoryName", data: { name, reason } });
       }
     };

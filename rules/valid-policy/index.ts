@@ -53,14 +53,24 @@ function lastProperty(object: JsonObject, name: string): JsonProperty | undefine
   return found;
 }
 
-/** Every object of the document, for duplicate keys at any depth. */
-function* objectsIn(node: JsonNode): Generator<JsonObject> {
-  if (node.type === "JSONObjectExpression") {
-    yield node;
-    for (const p of node.properties) yield* objectsIn(p.value);
-  } else if (node.type === "JSONArrayExpression") {
-    for (const e of node.elements) if (e) yield* objectsIn(e);
+/** Every object of the document with more than one key, in document order: where a key can be written twice. */
+function objectsWithKeys(root: JsonNode): JsonObject[] {
+  const out: JsonObject[] = [];
+  // A stack rather than nested generators, which cost a step per level for every object they pass up.
+  const stack: JsonNode[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (node.type === "JSONObjectExpression") {
+      if (node.properties.length > 1) out.push(node);
+      for (let i = node.properties.length - 1; i >= 0; i--) stack.push(node.properties[i]!.value);
+    } else if (node.type === "JSONArrayExpression") {
+      for (let i = node.elements.length - 1; i >= 0; i--) {
+        const e = node.elements[i];
+        if (e) stack.push(e);
+      }
+    }
   }
+  return out;
 }
 
 export const validPolicy = defineRule({
@@ -125,7 +135,7 @@ export const validPolicy = defineRule({
       }
     }
 
-    for (const object of objectsIn(root)) {
+    for (const object of objectsWithKeys(root)) {
       const firstLine = new Map<string, number>();
       for (const p of object.properties) {
         const name = propertyName(p);

@@ -12,10 +12,19 @@ export interface Arn {
 /** Splits `arn:partition:service:region:account:resource`; undefined when it is not six colon-separated parts. */
 export function parseArn(text: string): Arn | undefined {
   if (!text.startsWith("arn:")) return undefined;
-  const parts = text.split(":");
-  if (parts.length < 6) return undefined;
-  const [, partition, service, region, account] = parts as [string, string, string, string, string];
-  return { partition, service, region, account, resource: parts.slice(5).join(":") };
+  // Found by position rather than split: ARNs are read in every statement of every file.
+  const afterPartition = text.indexOf(":", 4);
+  const afterService = afterPartition < 0 ? -1 : text.indexOf(":", afterPartition + 1);
+  const afterRegion = afterService < 0 ? -1 : text.indexOf(":", afterService + 1);
+  const afterAccount = afterRegion < 0 ? -1 : text.indexOf(":", afterRegion + 1);
+  if (afterAccount < 0) return undefined;
+  return {
+    partition: text.slice(4, afterPartition),
+    service: text.slice(afterPartition + 1, afterService),
+    region: text.slice(afterService + 1, afterRegion),
+    account: text.slice(afterRegion + 1, afterAccount),
+    resource: text.slice(afterAccount + 1),
+  };
 }
 
 /** Character offsets of each ARN segment inside the string, for reports and fixes that touch one segment only. */

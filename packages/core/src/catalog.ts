@@ -73,9 +73,12 @@ export function ecrCatalog(): ServiceCatalog {
   return catalog;
 }
 
+let ecrActionsByName: Map<string, CatalogAction> | undefined;
+
+/** The ECR action of that name, in any case (action names are case-insensitive, REFERENCE §6). */
 export function findEcrAction(name: string): CatalogAction | undefined {
-  const lower = name.toLowerCase();
-  return ecrCatalog().actions.find((a) => a.name.toLowerCase() === lower);
+  ecrActionsByName ??= new Map(ecrCatalog().actions.map((a) => [a.name.toLowerCase(), a]));
+  return ecrActionsByName.get(name.toLowerCase());
 }
 
 const resourceKeyCache = new Map<string, Map<string, string[]>>();
@@ -96,27 +99,65 @@ function resourceTypeKeys(service: string): Map<string, string[]> {
   return keys;
 }
 
-/** Whether a key written in a policy is the reference's key, whose `${TagKey}` part stands for any tag name. */
-function sameKey(written: string, reference: string): boolean {
-  const w = written.toLowerCase();
-  const r = reference.toLowerCase();
-  const variable = r.indexOf("/${");
-  if (variable < 0) return w === r;
-  return w.startsWith(r.slice(0, variable + 1)) && w.length > variable + 1;
+/**
+ * Reference keys (`ecr:ResourceTag/${TagKey}`, `aws:RequestTag/${TagKey}`, `ecr:AccountSetting/${SettingName}`...)
+ * as a key written in a policy is compared with them: exact names, lower-cased, and the lower-cased part before a
+ * `${...}` variable, which stands for any non-empty name.
+ */
+interface KeyMatcher {
+  exact: Set<string>;
+  prefixes: string[];
 }
+
+function keyMatcher(references: readonly string[]): KeyMatcher {
+  const matcher: KeyMatcher = { exact: new Set(), prefixes: [] };
+  for (const reference of references) {
+    const r = reference.toLowerCase();
+    const variable = r.indexOf("/${");
+    if (variable < 0) matcher.exact.add(r);
+    else matcher.prefixes.push(r.slice(0, variable + 1));
+  }
+  return matcher;
+}
+
+/** Whether a key written in a policy is one of the reference's keys, whose `${TagKey}` part stands for any tag name. */
+function matchesKey(matcher: KeyMatcher, written: string): boolean {
+  const w = written.toLowerCase();
+  return matcher.exact.has(w) || matcher.prefixes.some((p) => w.startsWith(p) && w.length > p.length);
+}
+
+let scopedKeys: KeyMatcher | undefined;
+/** Answers by key as written: a policy repeats its few keys in statement after statement. */
+const scopedAnswers = new Map<string, boolean>();
 
 /**
  * Whether a key is one that only some ECR actions carry (tags in the request or on the repository, the account
  * setting), as opposed to a global key that any request may carry. Undefined reads as "not scoped".
  */
 export function isActionScopedKey(key: string): boolean {
-  return ecrCatalog().conditionKeys.some((k) => sameKey(key, k));
+  let answer = scopedAnswers.get(key);
+  if (answer === undefined) {
+    scopedKeys ??= keyMatcher(ecrCatalog().conditionKeys);
+    answer = matchesKey(scopedKeys, key);
+    // Bounded, whatever a run reads: keys are data.
+    if (scopedAnswers.size >= MAX_KEPT_ANSWERS) scopedAnswers.clear();
+    scopedAnswers.set(key, answer);
+  }
+  return answer;
 }
+
+const MAX_KEPT_ANSWERS = 4096;
+
+/** The keys requests for an action carry: its own and those of its resource types, read once per action. */
+const actionKeys = new WeakMap<CatalogAction, KeyMatcher>();
 
 /** Whether requests for an ECR action carry a condition key: the action's own keys, and those of its resource types. */
 export function actionCarriesKey(action: CatalogAction, key: string): boolean {
-  if (action.conditionKeys.some((k) => sameKey(key, k))) return true;
-  const service = action.name.slice(0, action.name.indexOf(":"));
-  const byType = resourceTypeKeys(service);
-  return action.resourceTypes.some((t) => (byType.get(t) ?? []).some((k) => sameKey(key, k)));
+  let matcher = actionKeys.get(action);
+  if (!matcher) {
+    const byType = resourceTypeKeys(action.name.slice(0, action.name.indexOf(":")));
+    matcher = keyMatcher([...action.conditionKeys, ...action.resourceTypes.flatMap((t) => byType.get(t) ?? [])]);
+    actionKeys.set(action, matcher);
+  }
+  return matchesKey(matcher, key);
 }

@@ -1,3 +1,4 @@
+import { moveTokensWhenBuilt } from "./strict-json.js";
 import { parseJsonText, type JsonNode, type JsonProgram, type ParseProblem, type SourceLocation } from "./parse.js";
 import type { TextEdit } from "./rule.js";
 import { stringOffsetsOf, valuePieces, verbatimString } from "./model/values.js";
@@ -44,44 +45,43 @@ const SIMPLE_ESCAPES: Record<string, string> = { '"': '"', "'": "'", "\\": "\\",
  */
 function decodeWithOffsets(literal: AST.JSONLiteral): { text: string; offsets: number[] } | undefined {
   const raw = literal.raw;
+  const value = literal.value;
+  if (typeof value !== "string") return undefined;
   const base = literal.range[0];
   const offsets: number[] = [];
-  let text = "";
+  // Each decoded unit is compared with the parser's value as it is found, rather than building the text again.
+  const decoded = (code: number, at: number): boolean => {
+    if (value.charCodeAt(offsets.length) !== code) return false;
+    offsets.push(base + at);
+    return true;
+  };
   let i = 1;
   const end = raw.length - 1;
   while (i < end) {
-    const ch = raw[i]!;
-    if (ch !== "\\") {
-      offsets.push(base + i);
-      text += ch;
+    const ch = raw.charCodeAt(i);
+    if (ch !== 0x5c) {
+      if (!decoded(ch, i)) return undefined;
       i++;
       continue;
     }
     const next = raw[i + 1];
     if (next === undefined) return undefined;
-    if (next === "u") {
-      const hex = raw.slice(i + 2, i + 6);
-      if (!/^[0-9a-fA-F]{4}$/.test(hex)) return undefined;
-      offsets.push(base + i);
-      text += String.fromCharCode(parseInt(hex, 16));
-      i += 6;
-    } else if (next === "x") {
-      const hex = raw.slice(i + 2, i + 4);
-      if (!/^[0-9a-fA-F]{2}$/.test(hex)) return undefined;
-      offsets.push(base + i);
-      text += String.fromCharCode(parseInt(hex, 16));
-      i += 4;
+    if (next === "u" || next === "x") {
+      const digits = next === "u" ? 4 : 2;
+      const hex = raw.slice(i + 2, i + 2 + digits);
+      if (!(digits === 4 ? /^[0-9a-fA-F]{4}$/ : /^[0-9a-fA-F]{2}$/).test(hex) || !decoded(parseInt(hex, 16), i)) return undefined;
+      i += 2 + digits;
     } else if (next === "\r" || next === "\n" || next === "\u2028" || next === "\u2029") {
       // A JSON5 line continuation writes nothing.
       i += next === "\r" && raw[i + 2] === "\n" ? 3 : 2;
     } else {
-      offsets.push(base + i);
-      text += SIMPLE_ESCAPES[next] ?? next;
+      if (!decoded((SIMPLE_ESCAPES[next] ?? next).charCodeAt(0), i)) return undefined;
       i += 2;
     }
   }
+  if (offsets.length !== value.length) return undefined;
   offsets.push(base + end);
-  return text === literal.value ? { text, offsets } : undefined;
+  return { text: value, offsets };
 }
 
 /** The host position of an offset inside the literal (which spans several lines only through JSON5 continuations). */
@@ -151,17 +151,23 @@ function makeEmbedding(literal: AST.JSONLiteral, text: string, offsets: number[]
 
 const SKIPPED_KEYS = new Set(["parent", "loc", "range", "start", "end"]);
 
-/** The string literals of embedded documents: where their inner source started, and the host string around them. */
-const embeddedStrings = new WeakMap<object, { innerStart: number; embedding: StringEmbedding }>();
+/** The embedded documents, by their tree: a node finds its document through its parents. */
+const embeddedTrees = new WeakMap<object, StringEmbedding>();
+
+/** The embedding of the document a node belongs to, found through the node's parents; undefined outside one. */
+function embeddingAround(node: JsonNode): StringEmbedding | undefined {
+  let n: JsonNode | null | undefined = node;
+  while (n && n.type !== "Program") n = n.parent as JsonNode | null | undefined;
+  return n ? embeddedTrees.get(n) : undefined;
+}
 
 /** Moves every node, token and comment of an inner AST onto host offsets and host lines. */
 function moveToHost(ast: JsonProgram, embedding: StringEmbedding): void {
   const { literal, offsets } = embedding;
+  // The typed walk below reaches each node once; the walk over every key can meet an object twice.
   const seen = new Set<object>();
-  const move = (node: { type?: string; value?: unknown; range?: [number, number]; loc?: SourceLocation; start?: number; end?: number }) => {
-    if (seen.has(node) || !node.range) return;
-    seen.add(node);
-    if (node.type === "JSONLiteral" && typeof node.value === "string") embeddedStrings.set(node, { innerStart: node.range[0], embedding });
+  const move = (node: { range?: [number, number]; loc?: SourceLocation; start?: number; end?: number }) => {
+    if (!node.range) return;
     const start = offsets[node.range[0]] ?? offsets[offsets.length - 1]!;
     const end = offsets[node.range[1]] ?? offsets[offsets.length - 1]!;
     node.range = [start, end];
@@ -169,17 +175,49 @@ function moveToHost(ast: JsonProgram, embedding: StringEmbedding): void {
     if ("end" in node) node.end = end;
     node.loc = { start: positionInLiteral(literal, start), end: positionInLiteral(literal, end) };
   };
-  const visit = (value: unknown) => {
+  const visitAny = (value: unknown) => {
     if (Array.isArray(value)) {
-      for (const v of value) visit(v);
+      for (const v of value) visitAny(v);
       return;
     }
     if (typeof value !== "object" || value === null || seen.has(value)) return;
+    seen.add(value);
     const node = value as Record<string, unknown>;
-    for (const [key, child] of Object.entries(node)) if (!SKIPPED_KEYS.has(key)) visit(child);
+    for (const [key, child] of Object.entries(node)) if (!SKIPPED_KEYS.has(key)) visitAny(child);
     move(node);
   };
-  visit(ast);
+  // The node types of JSON are walked by their fields, the rest (JSON5's, tokens, comments) by every key.
+  const visit = (node: JsonNode): void => {
+    switch (node.type) {
+      case "JSONObjectExpression":
+        for (const p of node.properties) {
+          visit(p.key);
+          visit(p.value);
+          move(p);
+        }
+        break;
+      case "JSONArrayExpression":
+        for (const e of node.elements) if (e) visit(e);
+        break;
+      case "JSONUnaryExpression":
+        visit(node.argument);
+        break;
+      case "JSONLiteral":
+        break;
+      default:
+        visitAny(node);
+        return;
+    }
+    move(node);
+  };
+  for (const statement of ast.body) {
+    visit(statement.expression);
+    move(statement);
+  }
+  visitAny(ast.comments);
+  // A tree read as plain JSON builds its tokens only when asked: they are moved then.
+  if (!moveTokensWhenBuilt(ast, move)) visitAny(ast.tokens);
+  move(ast);
 }
 
 /**
@@ -211,12 +249,13 @@ export function parseEmbeddedJson(literal: AST.JSONLiteral): EmbeddedParse | und
     };
   }
   moveToHost(parsed.ast, embedding);
+  embeddedTrees.set(parsed.ast, embedding);
   return { ok: true, ast: parsed.ast, embedding };
 }
 
 /** The embedding a node of an embedded document was read from, if it was. */
 export function embeddingOf(node: JsonNode): StringEmbedding | undefined {
-  return embeddedStrings.get(node)?.embedding;
+  return node.type === "JSONLiteral" && typeof node.value === "string" ? embeddingAround(node) : undefined;
 }
 
 /**
@@ -247,9 +286,10 @@ export function locateInString(node: JsonNode, start: number, end: number): { ra
     return { range: [verbatim.start + start, verbatim.start + end], loc: { start: { line, column: shift + start }, end: { line, column: shift + end } } };
   }
   if (node.raw.length !== node.value.length + 2 || start < 0 || end < start || end > node.value.length) return undefined;
-  const embedded = embeddedStrings.get(node);
-  if (embedded) {
-    const { innerStart, embedding } = embedded;
+  const embedding = embeddingAround(node);
+  if (embedding) {
+    // Where the literal starts in the document's own text: offsets map each of its characters to the host.
+    const innerStart = indexOfOffset(embedding.offsets, node.range[0]);
     const from = embedding.offsets[innerStart + 1 + start]!;
     const to = embedding.offsets[innerStart + 1 + end]!;
     return { range: [from, to], loc: { start: positionInLiteral(embedding.literal, from), end: positionInLiteral(embedding.literal, to) } };

@@ -1,4 +1,5 @@
 import { parseJSON, type AST } from "jsonc-eslint-parser";
+import { parseStrictJsonAst } from "./strict-json.js";
 
 export type JsonProgram = AST.JSONProgram;
 export type JsonNode = AST.JSONNode;
@@ -70,12 +71,20 @@ export function nestingTooDeep(text: string, limit = MAX_NESTING_DEPTH): { line:
   return undefined;
 }
 
-/** Parses JSON, JSONC or JSON5 into the AST that ESLint sees with jsonc-eslint-parser. Never throws. */
+/**
+ * Parses JSON, JSONC or JSON5 into the AST that ESLint sees with jsonc-eslint-parser. Never throws. Plain JSON, the
+ * common case, is read by a one-pass reader that builds the same tree (`strict-json.ts`); every other text, and
+ * every error, is jsonc-eslint-parser's.
+ */
 export function parseJsonText(text: string, syntax?: JsonSyntax): ParseResult {
+  const parseGenerally = () => (syntax ? parseJSON(text, { jsonSyntax: syntax }) : parseJSON(text));
+  // The one-pass reader gives up past the same depth, so the check below decides for deeper texts.
+  const plain = parseStrictJsonAst(text, parseGenerally, MAX_NESTING_DEPTH);
+  if (plain) return { ok: true, ast: plain };
   const deep = nestingTooDeep(text);
   if (deep) return { ok: false, error: { message: `Parsing error: ${NESTING_TOO_DEEP}`, ...deep } };
   try {
-    const ast = syntax ? parseJSON(text, { jsonSyntax: syntax }) : parseJSON(text);
+    const ast = parseGenerally();
     return { ok: true, ast };
   } catch (error) {
     const e = error as { message?: string; lineNumber?: number; column?: number };
@@ -192,38 +201,41 @@ export function propertyName(property: JsonProperty): string {
  * and a lookup of a key the document does not have is `undefined`, never something inherited.
  */
 export function staticValue(node: JsonNode, substitute?: (node: JsonNode) => { value: unknown } | undefined): unknown {
-  const value = (n: JsonNode): unknown => staticValue(n, substitute);
-  const replaced = substitute?.(node);
-  if (replaced) return replaced.value;
-  switch (node.type) {
-    case "JSONObjectExpression": {
-      const out = Object.create(null) as Record<string, unknown>;
-      for (const p of node.properties) out[propertyName(p)] = value(p.value);
-      return out;
+  // One reader for the whole tree: policies are read into values in every run, node by node.
+  const value = (n: JsonNode): unknown => {
+    const replaced = substitute?.(n);
+    if (replaced) return replaced.value;
+    switch (n.type) {
+      case "JSONObjectExpression": {
+        const out = Object.create(null) as Record<string, unknown>;
+        for (const p of n.properties) out[propertyName(p)] = value(p.value);
+        return out;
+      }
+      case "JSONArrayExpression":
+        return n.elements.map((e) => (e ? value(e) : null));
+      case "JSONLiteral":
+        // The parser leaves `regex` and `bigint` undefined on plain literals, so test for a value, not for null.
+        if (n.regex || (n.bigint !== null && n.bigint !== undefined)) return n.raw;
+        return n.value;
+      case "JSONUnaryExpression": {
+        const v = value(n.argument) as number;
+        return n.operator === "-" ? -v : v;
+      }
+      case "JSONIdentifier":
+        if (n.name === "Infinity") return Infinity;
+        if (n.name === "NaN") return NaN;
+        return undefined;
+      case "JSONTemplateLiteral":
+        return n.quasis[0]?.value.cooked;
+      case "JSONExpressionStatement":
+        return value(n.expression);
+      case "Program":
+        return n.body[0] ? value(n.body[0]) : undefined;
+      default:
+        return undefined;
     }
-    case "JSONArrayExpression":
-      return node.elements.map((e) => (e ? value(e) : null));
-    case "JSONLiteral":
-      // The parser leaves `regex` and `bigint` undefined on plain literals, so test for a value, not for null.
-      if (node.regex || (node.bigint !== null && node.bigint !== undefined)) return node.raw;
-      return node.value;
-    case "JSONUnaryExpression": {
-      const v = value(node.argument) as number;
-      return node.operator === "-" ? -v : v;
-    }
-    case "JSONIdentifier":
-      if (node.name === "Infinity") return Infinity;
-      if (node.name === "NaN") return NaN;
-      return undefined;
-    case "JSONTemplateLiteral":
-      return node.quasis[0]?.value.cooked;
-    case "JSONExpressionStatement":
-      return value(node.expression);
-    case "Program":
-      return node.body[0] ? value(node.body[0]) : undefined;
-    default:
-      return undefined;
-  }
+  };
+  return value(node);
 }
 
 /** The root expression of a parsed file. */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import fc from "fast-check";
 import { arnSegmentOffsets, closest, missingArnSegments, findEcrAction, isRegionInPartition, parseArn, partitionOfRegion, regionStatus, suggestRegion, ecrCatalog } from "../src/index.js";
 import { expandActionPattern } from "../src/evaluator/index.js";
 
@@ -43,6 +44,23 @@ describe("parseArn", () => {
     expect(parseArn("arn:aws:logs:us-east-1:1:log-group:x:*")?.resource).toBe("log-group:x:*");
     expect(parseArn("arn:aws:ecr")).toBeUndefined();
     expect(parseArn("*")).toBeUndefined();
+    expect(parseArn("arn:::::")).toEqual({ partition: "", service: "", region: "", account: "", resource: "" });
+    expect(parseArn("arn:a:b:c:d")).toBeUndefined();
+  });
+
+  it("reads any text as the six colon-separated parts it has, the resource keeping the rest", () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom("arn", "aws", "", ":", "ecr", "*", "repository/a:b", "\u00e9"), { maxLength: 12 }), (pieces) => {
+        const text = pieces.join(":");
+        const parts = text.split(":");
+        const expected =
+          parts[0] === "arn" && text.startsWith("arn:") && parts.length >= 6
+            ? { partition: parts[1], service: parts[2], region: parts[3], account: parts[4], resource: parts.slice(5).join(":") }
+            : undefined;
+        expect(parseArn(text)).toEqual(expected);
+      }),
+      { seed: 5, numRuns: 500 },
+    );
   });
 
   it("gives each segment's offsets", () => {

@@ -3,7 +3,7 @@ import { checkWithEffectiveFixes, CONFIG_ERROR_MESSAGE_ID, eslintRuleMeta, merge
 import { createRule } from "./create-rule.js";
 import { fileContext, sourceKind, type FileContext } from "./file-context.js";
 import { MAX_PARSED_CHARACTERS, tooLarge, type SkippedFile } from "./parser.js";
-import { checkProject } from "./project-files.js";
+import { checkProject, noteProjectRule } from "./project-files.js";
 
 const megabytes = (n: number) => (n / 1024 / 1024).toFixed(1);
 
@@ -42,6 +42,8 @@ export function toEslintRule(rule: AnyRule) {
       const sourceCode = context.sourceCode;
       const kind = sourceKind(sourceCode as never);
       if (!kind || (!check && !rule.project)) return {};
+      // Before any rule runs on the file, so that the project's files are read once for every cross-file rule on.
+      if (rule.project) noteProjectRule(rule);
       // RuleCreator merges defaults deeply; core's merge is shallow, so pass the raw option through core's merge.
       const options = () => mergeOptions(rule.defaultOptions, context.options[0]);
       const visit = () => {

@@ -150,11 +150,23 @@ function compileStatement(s: PolicyStatement, line: number | undefined, variable
 /** Models built from a plain value: their nodes sit in generated text, so their lines mean nothing to a reader. */
 const withoutLines = new WeakSet<PolicyDocument>();
 
+/**
+ * Compiled statements by model: they depend on the document alone, so every rule that compiles it shares them (and
+ * what is kept per statement: its content key, the catalog actions it covers). Each compile still makes a policy of
+ * its own: the answers kept per compiled policy (resource cases, replication grants) are each caller's own
+ * analysis, charged to its own budget.
+ */
+const statementsByDocument = new WeakMap<PolicyDocument, readonly CompiledStatement[]>();
+
 function compileDocument(document: PolicyDocument, registry: RegistryContext | undefined): CompiledPolicy {
   const version = document.version?.value;
   const variablesEnabled = version === "2012-10-17";
-  const lines = !withoutLines.has(document);
-  const statements = document.statements.map((s) => compileStatement(s, lines ? s.node.loc.start.line : undefined, variablesEnabled));
+  let statements = statementsByDocument.get(document);
+  if (!statements) {
+    const lines = !withoutLines.has(document);
+    statements = document.statements.map((s) => compileStatement(s, lines ? s.node.loc.start.line : undefined, variablesEnabled));
+    statementsByDocument.set(document, statements);
+  }
   return Object.freeze({ [COMPILED]: true as const, version, variablesEnabled, statements, registry, document });
 }
 
@@ -166,11 +178,24 @@ function documentFromText(text: string): PolicyDocument {
   return readPolicyDocument(root);
 }
 
+/**
+ * Models read from plain values, by their JSON text: the cross-file rules keep each policy as a plain value and
+ * ask about it once per other file, and reading text into a model costs more than writing the text. A value is
+ * read by its content, never by identity, so a value changed since is read afresh. Bounded.
+ */
+const documentsByValueText = new Map<string, PolicyDocument>();
+
 /** The model of a plain policy value (an object a test writes inline), so that every policy compiles one way. */
 function documentFromValue(value: unknown): PolicyDocument {
   if (typeof value !== "object" || value === null || Array.isArray(value)) throw new TypeError("The policy must be a JSON object.");
-  const document = documentFromText(JSON.stringify(value));
-  withoutLines.add(document);
+  const text = JSON.stringify(value);
+  let document = documentsByValueText.get(text);
+  if (!document) {
+    document = documentFromText(text);
+    withoutLines.add(document);
+    if (documentsByValueText.size >= 2_000) documentsByValueText.clear();
+    documentsByValueText.set(text, document);
+  }
   return document;
 }
 
@@ -183,7 +208,8 @@ export function compilePolicy(input: unknown, options?: CompileOptions): Compile
   if (isCompiledPolicy(input)) {
     if (!options?.registry || options.registry === input.registry) return input;
     // Statements do not depend on the registry: only the binding changes.
-    return Object.freeze({ ...input, registry: options.registry });
+    const { version, variablesEnabled, statements, document } = input;
+    return Object.freeze({ [COMPILED]: true as const, version, variablesEnabled, statements, registry: options.registry, document });
   }
   if (typeof input === "string") return compileDocument(documentFromText(input), options?.registry);
   if (isPolicyDocument(input)) return compileDocument(input, options?.registry);
@@ -192,7 +218,9 @@ export function compilePolicy(input: unknown, options?: CompileOptions): Compile
 
 /** The same policy with only some of its statements: a query about one grant asks it of that grant and the denies. */
 export function withStatements(policy: CompiledPolicy, keep: (statement: CompiledStatement) => boolean): CompiledPolicy {
-  return Object.freeze({ ...policy, statements: policy.statements.filter(keep) });
+  // Written out rather than spread: every query makes views, and one shape keeps them cheap.
+  const { version, variablesEnabled, registry, document } = policy;
+  return Object.freeze({ [COMPILED]: true as const, version, variablesEnabled, statements: policy.statements.filter(keep), registry, document });
 }
 
 /**

@@ -1,4 +1,5 @@
 import { parseArn } from "../arn.js";
+import { ecrCatalog } from "../catalog.js";
 import { globMatch, matchResolved, Template, type Lookup, type Resolved } from "./template.js";
 import { parseOperator } from "./operators.js";
 import { compilePolicy, type CompiledCondition, type CompiledPolicy, type CompiledStatement } from "./compile.js";
@@ -195,6 +196,18 @@ export function coversAction(statement: CompiledStatement, action: string): bool
     }
   }
   return any !== negated;
+}
+
+const coverage = new WeakMap<CompiledStatement, readonly boolean[]>();
+
+/**
+ * Which actions of the ECR catalog (`ecrCatalog().actions`, in its order) the statement covers, worked out once per
+ * compiled statement: the outsider and diff searches ask it of every pair of statements.
+ */
+export function catalogCoverage(statement: CompiledStatement): readonly boolean[] {
+  let covered = coverage.get(statement);
+  if (!covered) coverage.set(statement, (covered = ecrCatalog().actions.map((a) => coversAction(statement, a.name.toLowerCase()))));
+  return covered;
 }
 
 function patternMatches(template: Template, value: string, lookup: Lookup): boolean {

@@ -17,9 +17,27 @@ export function actionMatches(pattern: string, action: string): boolean {
 /**
  * Actions of the catalog that an Action pattern (`ecr:Replicate*`, `*`) matches, case-insensitively, as
  * `actionMatches` matches them: a wildcard in the service segment (`e*:*`, `*:Get*`) is matched against ECR's actions,
- * the only ones an ECR policy governs.
+ * the only ones an ECR policy governs. The array is shared: callers read it, never change it.
  */
 export function expandActionPattern(pattern: string): CatalogAction[] {
+  let actions = expanded.get(pattern);
+  if (!actions) {
+    actions = expandUncached(pattern);
+    // Bounded, whatever a run reads: patterns are data.
+    if (expanded.size >= MAX_EXPANDED_PATTERNS) expanded.clear();
+    expanded.set(pattern, actions);
+  }
+  return actions;
+}
+
+/**
+ * Expansions by pattern as written: policies repeat a few patterns in file after file, and each expansion matches
+ * the pattern against every action of the catalog. The arrays are shared between callers, like the catalog's own.
+ */
+const expanded = new Map<string, CatalogAction[]>();
+const MAX_EXPANDED_PATTERNS = 4096;
+
+function expandUncached(pattern: string): CatalogAction[] {
   const colon = pattern.indexOf(":");
   if (pattern === "*") return ecrCatalog().actions;
   if (colon < 0) return [];
@@ -75,6 +93,39 @@ export function statementPullThroughCacheReach(s: PolicyStatement): { beyond: Ca
 /** Whether a Resource pattern matches a resource (case-sensitive; `*` crosses `/` and `:`, REFERENCE §6). */
 export function resourcePatternMatches(pattern: string, resource: string): boolean {
   return wildcardMatch(pattern, resource);
+}
+
+/**
+ * Whether some resource that a Resource pattern matches starts with `prefix` (`…:repository/prod-*` and
+ * `…:repository/pr` do; `…:repository/dev-*` and `…:repository/prod-` do not), `*` and `?` read as
+ * `resourcePatternMatches` reads them. Exact: after the prefix, the rest of any pattern can always be written.
+ */
+export function resourcePatternCanStartWith(pattern: string, prefix: string): boolean {
+  const m = pattern.length;
+  // reach[j]: the pattern's first j characters can match the prefix read so far.
+  let reach = new Uint8Array(m + 1);
+  const close = (r: Uint8Array) => {
+    for (let j = 0; j < m; j++) if (r[j] && pattern.charCodeAt(j) === 42) r[j + 1] = 1;
+  };
+  reach[0] = 1;
+  close(reach);
+  for (let i = 0; i < prefix.length; i++) {
+    const c = prefix.charCodeAt(i);
+    const next = new Uint8Array(m + 1);
+    let any = false;
+    for (let j = 0; j < m; j++) {
+      if (!reach[j]) continue;
+      const p = pattern.charCodeAt(j);
+      if (p === 42) next[j] = 1;
+      else if (p === 63 || p === c) next[j + 1] = 1;
+      else continue;
+      any = true;
+    }
+    if (!any) return false;
+    close(next);
+    reach = next;
+  }
+  return true;
 }
 
 const resourceGlob = (text: string): GlobSpec => ({ pattern: { text, literalAt: undefined }, ignoreCase: false, wildcards: true });

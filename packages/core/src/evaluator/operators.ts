@@ -34,6 +34,22 @@ function daysInMonth(year: number, month: number): number {
  * digits are a year, never the epoch second 2024.
  */
 export function parseDate(text: string): number | undefined {
+  let date = dates.get(text);
+  if (date === undefined) {
+    date = readDate(text) ?? null;
+    if (dates.size >= 10_000) dates.clear();
+    dates.set(text, date);
+  }
+  return date ?? undefined;
+}
+
+/**
+ * Dates by text: every evaluation of a Date condition reads the request's instant (the same default in every
+ * request of a search) and the policy's, so each text is read once. Bounded.
+ */
+const dates = new Map<string, number | null>();
+
+function readDate(text: string): number | undefined {
   if (/^\d+$/.test(text) && text.length !== 4) return Number(text) * 1000;
   const m = W3C_DATE.exec(text);
   if (!m) return undefined;

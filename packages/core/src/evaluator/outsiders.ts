@@ -1,7 +1,7 @@
 import { ecrCatalog, type CatalogAction } from "../catalog.js";
 import { PARTITIONS } from "../partitions.js";
 import { withStatements, type CompiledCondition, type CompiledPolicy, type CompiledStatement } from "./compile.js";
-import { conditionHolds, coversAction, failsWithoutKeys, NO_CONTEXT } from "./evaluate.js";
+import { catalogCoverage, conditionHolds, failsWithoutKeys, NO_CONTEXT } from "./evaluate.js";
 import { DEFAULT_ANALYSIS_STEPS, TOO_COMPLEX, WorkBudget } from "./budget.js";
 import { resourcePatternsOverlap } from "./match.js";
 import { parseCaller, principalAccount, type PrincipalEntry } from "./principal.js";
@@ -74,6 +74,12 @@ export interface OutsiderQuery {
   principalKinds?: readonly PrincipalKind[];
   /** Work allowed for the whole search, every statement together (default: `DEFAULT_ANALYSIS_STEPS`). */
   budget?: WorkBudget;
+  /**
+   * Pass without a search the Allows whose compiled statement shows no outsider can use them (a condition that pins
+   * aws:PrincipalArn or aws:PrincipalAccount to trusted accounts) (default true); false searches them, for
+   * cross-checking. Allows that name only insiders are never searched.
+   */
+  shortcuts?: boolean;
 }
 
 /** An Allow statement the search could not judge exactly, and why (a reason starting `too complex to analyse` when a cap was reached). */
@@ -387,12 +393,14 @@ function combination(choices: readonly [string, Setting[]][], index: number): Ma
 /** Representative actions: one per set of statements that cover it and per resource kind (repository or `*`). */
 function actionClasses(allow: CompiledStatement, denies: readonly CompiledStatement[]): CatalogAction[] {
   const seen = new Map<string, CatalogAction>();
-  for (const action of ecrCatalog().actions) {
-    const lower = action.name.toLowerCase();
-    if (!coversAction(allow, lower)) continue;
-    const key = `${action.resourceTypes.length === 0}:${denies.map((d) => (coversAction(d, lower) ? 1 : 0)).join("")}`;
+  const allowed = catalogCoverage(allow);
+  const denied = denies.map(catalogCoverage);
+  ecrCatalog().actions.forEach((action, a) => {
+    if (!allowed[a]) return;
+    let key = action.resourceTypes.length === 0 ? "*" : "r";
+    for (const d of denied) key += d[a] ? "1" : "0";
     if (!seen.has(key)) seen.set(key, action);
-  }
+  });
   return [...seen.values()];
 }
 
@@ -401,8 +409,9 @@ function actionClasses(allow: CompiledStatement, denies: readonly CompiledStatem
  * principal can be an outsider. Only their keys are combined with the Allow's.
  */
 function denialsOf(allow: CompiledStatement, denies: readonly CompiledStatement[], trust: Trust): CompiledStatement[] {
-  const actions = ecrCatalog().actions.map((a) => a.name.toLowerCase()).filter((a) => coversAction(allow, a));
-  return denies.filter((d) => d.defects.length === 0 && !namesInsidersOnly(d, trust) && actions.some((a) => coversAction(d, a)) && resourcesMayMeet(allow, d) && principalsMayMeet(allow, d));
+  const allowed = catalogCoverage(allow);
+  const sharesAction = (d: CompiledStatement) => catalogCoverage(d).some((covered, a) => covered && allowed[a]);
+  return denies.filter((d) => d.defects.length === 0 && !namesInsidersOnly(d, trust) && sharesAction(d) && resourcesMayMeet(allow, d) && principalsMayMeet(allow, d));
 }
 
 /**
@@ -437,7 +446,82 @@ function resourcesMayMeet(allow: CompiledStatement, deny: CompiledStatement): bo
   const a = allow.resource;
   const d = deny.resource;
   if (!a || !d || a.negated || d.negated || ![...a.patterns, ...d.patterns].every((t) => t.isStatic)) return true;
-  return a.patterns.some((x) => d.patterns.some((y) => resourcePatternsOverlap(x.source, y.source)));
+  return a.patterns.some((x) => d.patterns.some((y) => patternsOverlap(x.source, y.source)));
+}
+
+/**
+ * `resourcePatternsOverlap`, kept by pair: a policy asks it of every Allow and Deny pattern pair, and policies
+ * repeat their patterns. Bounded: a run over many files sees many.
+ */
+const keptOverlaps = new Map<string, boolean>();
+
+function patternsOverlap(x: string, y: string): boolean {
+  const key = `${x}\u0000${y}`;
+  let overlap = keptOverlaps.get(key);
+  if (overlap === undefined) {
+    overlap = resourcePatternsOverlap(x, y);
+    if (keptOverlaps.size >= 20_000) keptOverlaps.clear();
+    keptOverlaps.set(key, overlap);
+  }
+  return overlap;
+}
+
+const ACCOUNT_DIGITS = /^\d{12}$/;
+
+/**
+ * Whether a condition holds only for callers of trusted accounts, so that a statement carrying it can never let an
+ * outsider in, whatever else it says. Such a condition compares aws:PrincipalArn or aws:PrincipalAccount, which
+ * follow the caller (a request cannot choose them; an anonymous caller has neither), with a positive operator that
+ * fails when the key is absent (no `Not`, no IfExists, no set qualifier: REFERENCE §6), and every one of its values
+ * pins the account: a trusted 12-digit account, written out where the ARN's account part is (ArnLike compares part
+ * by part; StringLike only when no wildcard comes before it, so that `*` cannot reach into it).
+ */
+function admitsInsidersOnly(c: CompiledCondition, trust: Trust, insiderOrgs: ReadonlySet<string>): boolean {
+  const op = c.operator;
+  if (!op || op.base.negated || op.ifExists || op.set === "ForAllValues" || c.values.length === 0) return false;
+  const family = op.base.family;
+  const pinning = PINNING_KEYS.get(c.key);
+  if (pinning === "account" || pinning === "org" || pinning === "org-paths") return family === "string" && c.values.every((t) => t.isStatic && namesInsider(pinning, t.source, trust, insiderOrgs, op.base.wildcards));
+  if (op.set) return false;
+  if (c.key === "aws:principalaccount") {
+    return family === "string" && c.values.every((t) => t.isStatic && ACCOUNT_DIGITS.test(t.source) && trust.accounts.has(t.source));
+  }
+  if (c.key !== "aws:principalarn" || (family !== "arn" && family !== "string")) return false;
+  return c.values.every((t) => {
+    if (!t.isStatic) return false;
+    const parts = t.source.split(":");
+    if (parts.length < 6 || (family === "string" && parts.length !== 6)) return false;
+    const account = parts[4]!;
+    if (!ACCOUNT_DIGITS.test(account) || !trust.accounts.has(account)) return false;
+    return family === "arn" || !op.base.wildcards || !/[*?]/.test(parts.slice(0, 5).join(":"));
+  });
+}
+
+/**
+ * Whether a value of a pinning key written in a condition belongs to an insider: a trusted account, or an insider
+ * organization (for a path, the organization before its first `/`, written without a wildcard so that `*` cannot
+ * reach into it). The search never gives an outsider such a value (`keySettings`): absent, fresh, pattern-matched
+ * and named values all belong to no insider, so a positive condition on it fails for every outsider.
+ */
+function namesInsider(kind: "account" | "org" | "org-paths", value: string, trust: Trust, insiderOrgs: ReadonlySet<string>, wildcards: boolean): boolean {
+  if (kind === "account") return ACCOUNT_DIGITS.test(value) && trust.accounts.has(value);
+  const slash = value.indexOf("/");
+  if (kind === "org-paths" && slash < 0) return false;
+  const org = kind === "org" ? value : value.slice(0, slash);
+  if (wildcards && (kind === "org" ? hasPattern(value) : /[*?]/.test(org))) return false;
+  return !org.includes("${") && insiderOrgs.has(org.toLowerCase());
+}
+
+/**
+ * An Allow that no outsider can use, as its compiled statement shows: it names insiders only, or one of its
+ * conditions (which must all hold) admits insiders only. No search is needed to know it; every other Allow is
+ * searched, so an answer a search could not reach is never taken for a safe one.
+ */
+function closedToOutsiders(allow: CompiledStatement, trust: Trust): boolean {
+  if (namesInsidersOnly(allow, trust)) return true;
+  // The organizations the search takes for insiders' (`settingsFor`), of this statement's own conditions.
+  const insiderOrgs = trust.tryNamedValues ? trust.orgs : new Set([...trust.orgs, ...orgsNamedIn([allow])]);
+  return allow.conditions.some((c) => admitsInsidersOnly(c, trust, insiderOrgs));
 }
 
 /**
@@ -497,13 +581,14 @@ export function searchOutsiderAccess(policy: CompiledPolicy, query: OutsiderQuer
     tryNamedValues: query.tryNamedValues ?? false,
   };
   const kinds = query.principalKinds ?? OUTSIDER_KINDS;
+  const shortcuts = query.shortcuts ?? true;
   const budget = query.budget ?? new WorkBudget(DEFAULT_ANALYSIS_STEPS);
   const taken = policyStrings(policy);
   const denies = policy.statements.filter((s) => s.effect === "Deny");
   const search: OutsiderSearch = { found: [], tooComplex: [], inconclusive: [] };
   const known = new Map<string, KeySettings>();
   for (const allow of policy.statements) {
-    if (allow.effect !== "Allow" || allow.defects.length > 0 || namesInsidersOnly(allow, trust)) continue;
+    if (allow.effect !== "Allow" || allow.defects.length > 0 || (shortcuts ? closedToOutsiders(allow, trust) : namesInsidersOnly(allow, trust))) continue;
     if (budget.exhausted) {
       search.tooComplex.push(allow.index);
       continue;

@@ -1,3 +1,4 @@
+import type { RegistryContext } from "../config/registry.js";
 import type { CompiledPolicy, CompiledStatement } from "./compile.js";
 
 /**
@@ -31,6 +32,37 @@ function statementKey(s: CompiledStatement): string {
   return key;
 }
 
+const statementIds = new WeakMap<CompiledStatement, number>();
+/** Ids of statement contents: two statements with the same key get the same id. Ids are never reused. */
+const idsByStatementKey = new Map<string, number>();
+let statementsIssued = 0;
+
+function statementId(s: CompiledStatement): number {
+  let id = statementIds.get(s);
+  if (id === undefined) {
+    const key = statementKey(s);
+    id = idsByStatementKey.get(key);
+    if (id === undefined) {
+      if (idsByStatementKey.size >= MAX_IDS) idsByStatementKey.clear();
+      idsByStatementKey.set(key, (id = ++statementsIssued));
+    }
+    statementIds.set(s, id);
+  }
+  return id;
+}
+
+const registryKeys = new WeakMap<RegistryContext, string>();
+
+/** The registry as it decides answers: where its settings came from does not. */
+function registryKey(registry: RegistryContext): string {
+  let key = registryKeys.get(registry);
+  if (key === undefined) {
+    const { source: _source, configFile: _configFile, ...rest } = registry;
+    registryKeys.set(registry, (key = JSON.stringify(rest)));
+  }
+  return key;
+}
+
 /**
  * A short id of the policy's content, with its registry (which decides the repositories and principals a query
  * ranges over and the defaults of a request) unless `withRegistry` is false.
@@ -38,8 +70,10 @@ function statementKey(s: CompiledStatement): string {
 export function policyKey(policy: CompiledPolicy, withRegistry = true): string {
   const kept = (withRegistry ? policyKeys : keysWithoutRegistry).get(policy);
   if (kept !== undefined) return kept;
-  const { source: _source, configFile: _configFile, ...registry } = (withRegistry && policy.registry) || { source: "unknown" };
-  const key = `${policy.variablesEnabled}\u0000${JSON.stringify(registry)}\u0000${policy.statements.map(statementKey).join("\u0000")}`;
+  // Every query keys a view of its policy: statements and registries are keyed once each, and the policy by
+  // their short ids, so that a 10 KB policy is not written out again per query.
+  const registry = withRegistry && policy.registry ? registryKey(policy.registry) : "{}";
+  const key = `${policy.variablesEnabled}\u0000${registry}\u0000${policy.statements.map(statementId).join(",")}`;
   let id = ids.get(key);
   if (id === undefined) {
     if (ids.size >= MAX_IDS) ids.clear();

@@ -2,7 +2,7 @@ import { parseArn } from "../arn.js";
 import { findEcrAction } from "../catalog.js";
 import { PARTITIONS, partitionById, partitionOfRegion } from "../partitions.js";
 import { compilePolicy, withStatements, type CompiledCondition, type CompiledPolicy } from "./compile.js";
-import { ALWAYS_PRESENT_KEYS, conditionHolds, coversAction, decisionOnly, evaluateRequest, prepareRequest, principalLevel, requestDefault, resourceMatches } from "./evaluate.js";
+import { ALWAYS_PRESENT_KEYS, conditionHolds, coversAction, decisionOnly, evaluateRequest, prepareRequest, principalLevel, requestDefault, resourceMatches, type PreparedRequest } from "./evaluate.js";
 import { parseCidr, parseDate, parseNumber, type OperatorFamily } from "./operators.js";
 import { parseCaller, type Caller, type PrincipalEntry } from "./principal.js";
 import { matchResolved, type Lookup, type Template } from "./template.js";
@@ -10,7 +10,7 @@ import type { ContextValue, Decision, EvaluationRequest, PolicyQuery, PrincipalS
 import { DEFAULT_ANALYSIS_STEPS, TOO_COMPLEX, WorkBudget } from "./budget.js";
 import { KeptMap } from "./kept-map.js";
 import { policyKey } from "./policy-key.js";
-import { alt, classWitnesses, forgetSearches, keptSearchCounts, payFor, recordSearches, unpaidCost, type KeptSearch, cls, type ClassWitness, DIGIT, lit, plus, repeat, seq, star, ANY_CHAR, type GlobSpec, type Shape } from "./witness.js";
+import { alt, classWitnesses, globMatches, forgetSearches, keptSearchCounts, payFor, recordSearches, unpaidCost, type KeptSearch, cls, type ClassWitness, DIGIT, lit, plus, repeat, seq, star, ANY_CHAR, type GlobSpec, type Shape } from "./witness.js";
 
 export interface QueryOptions {
   /** Cap on concrete requests tried; beyond it the answer is inconclusive. */
@@ -100,10 +100,6 @@ function arnPartsOf(spec: GlobSpec): GlobSpec[] | undefined {
   return parts;
 }
 
-function globMatchesText(spec: GlobSpec, text: string): boolean {
-  const r = classWitnesses({ shape: lit(text), globs: [spec], maxStates: 10_000 });
-  return r.witnesses[0]?.matches[0] ?? false;
-}
 
 interface Gathered {
   reasons: string[];
@@ -151,7 +147,7 @@ function principalSpace(policy: CompiledPolicy, query: PolicyQuery, given: Looku
   const addArnParts = (parts: GlobSpec[]) => {
     const [, partition, service, region, account, name] = parts as [GlobSpec, GlobSpec, GlobSpec, GlobSpec, GlobSpec, GlobSpec];
     // IAM users and roles are iam ARNs; federated users are sts ARNs (a session's aws:PrincipalArn is its role's).
-    if ((!globMatchesText(service, "iam") && !globMatchesText(service, "sts")) || !globMatchesText(region, "")) return;
+    if ((!globMatches(service, "iam") && !globMatches(service, "sts")) || !globMatches(region, "")) return;
     if (hasWildcard(partition)) allPartitions = true;
     else partitions.add(partition.pattern.text);
     accountGlobs.push(account);
@@ -533,7 +529,7 @@ function contextCases(key: string, conditions: CompiledCondition[], lookup: Look
     for (const w of r.witnesses) values.add(w.value);
     // The empty string is a value too (and an empty data set under ForAllValues/ForAnyValue): a case of its own
     // where some pattern matches it (`""`, `*`).
-    if (globs.some((g) => globMatchesText(g, ""))) values.add("");
+    if (globs.some((g) => globMatches(g, ""))) values.add("");
   }
   if (families.has("numeric")) {
     const nums = conditions.filter((c) => c.operator?.base.family === "numeric").flatMap(resolved).map(parseNumber).filter((n): n is number => n !== undefined);
@@ -583,8 +579,17 @@ function variableKeys(t: Template): string[] {
   return (t.segments ?? []).flatMap((s) => (s.kind === "var" ? [s.key] : []));
 }
 
+/** The 12-digit accounts each text names, read once per text (every query reads its statements' patterns). Bounded. */
+const accountsByText = new Map<string, string[]>();
+
 function collectAccounts(text: string, into: Set<string>): void {
-  for (const m of text.matchAll(/(?<!\d)\d{12}(?!\d)/g)) into.add(m[0]);
+  let accounts = accountsByText.get(text);
+  if (!accounts) {
+    accounts = [...text.matchAll(/(?<!\d)\d{12}(?!\d)/g)].map((m) => m[0]);
+    if (accountsByText.size >= 20_000) accountsByText.clear();
+    accountsByText.set(text, accounts);
+  }
+  for (const a of accounts) into.add(a);
 }
 
 interface EqualityPair {
@@ -867,8 +872,7 @@ function resultOf(compiled: CompiledPolicy, found: FoundRequests): QueryResult {
     let evaluated: QueryWitness["result"] | undefined;
     const witness = { request: w.request } as QueryWitness;
     Object.defineProperty(witness, "result", { enumerable: true, configurable: true, get: () => (evaluated ??= evaluateRequest(compiled, w.request)) });
-    named ??= new Set([...found.literalAccounts, ...accountsIn(compiled)]);
-    if (w.caller && !named.has(w.caller.account)) {
+    if (w.caller && !(named ??= new Set([...found.literalAccounts, ...accountsIn(compiled)])).has(w.caller.account)) {
       const unnamed = "an account that neither the policy nor the question names";
       witness.principalStandsFor = w.caller.kind === "account" ? `any ${unnamed.slice(3)}` : `any ${KIND_WORDS[w.caller.kind] ?? "principal"} of ${unnamed}`;
     }
@@ -1046,46 +1050,68 @@ function runQuery(compiled: CompiledPolicy, query: PolicyQuery, prepared: Prepar
   if (factored) {
     // Each condition reads one dimension: the decision depends only on which conditions hold, so per caller and
     // resource each dimension is reduced to its distinct truth vectors, and only their combinations are evaluated.
+    const lowerNames = dimensions.map(({ names }) => names.map((name) => name.toLowerCase()));
     outerFactored: for (const caller of callers) {
       const lookup = prepareRequest(relevant, { principal: caller.text, action: query.action, resource: query.resource ?? "*", ...(query.context ? { context: query.context } : {}) }).lookup;
       for (const resource of resourcesFor(lookup, spaceKey)) {
-        const representatives = dimensions.map(({ names, cases }, d) => {
+        // The request without the quantified keys, and the values a case adds to it (by lower-cased key, as the
+        // evaluator asks): no request is built per case, only for a witness.
+        const base = prepareRequest(relevant, { principal: caller.text, action: query.action, resource, ...(query.context ? { context: query.context } : {}) });
+        const chosen = new Map<string, ContextValue>();
+        const prepared: PreparedRequest = { ...base, lookup: (k) => chosen.get(k) ?? base.lookup(k) };
+        const choose = (d: number, choice: ContextChoice[], set: boolean) => {
+          const names = lowerNames[d]!;
+          for (let i = 0; i < names.length; i++) {
+            if (choice[i] === undefined) continue;
+            if (set) chosen.set(names[i]!, choice[i]!);
+            else chosen.delete(names[i]!);
+          }
+        };
+        const representatives = dimensions.map(({ cases }, d) => {
+          const conditions = factored[d]!;
           const byVector = new Map<string, ContextChoice[]>();
           for (const choice of cases) {
-            if (!budget.spend(1 + factored[d]!.length)) break;
-            // Keys are data: "__proto__" from a policy is a key of the request, not its prototype.
-            const context = Object.assign(Object.create(null) as Record<string, ContextValue>, query.context);
-            names.forEach((name, i) => {
-              if (choice[i] !== undefined) context[name] = choice[i]!;
-            });
-            const lookup = prepareRequest(relevant, { principal: caller.text, action: query.action, resource, context }).lookup;
-            const vector = factored[d]!.map((c) => (conditionHolds(c, lookup) ? "1" : "0")).join("");
+            if (!budget.spend(1 + conditions.length)) break;
+            chosen.clear();
+            choose(d, choice, true);
+            let vector = "";
+            for (const c of conditions) vector += conditionHolds(c, prepared.lookup) ? "1" : "0";
             if (!byVector.has(vector)) byVector.set(vector, choice);
           }
           return [...byVector.values()];
         });
         const combinations = representatives.reduce((n, r) => n * r.length, 1);
+        // The combinations in mixed-radix order, the first dimension counting fastest: each step changes the
+        // values of the dimensions whose digit moved, and only those.
+        const digits = representatives.map(() => 0);
+        const picked: ContextChoice[][] = [];
+        chosen.clear();
+        if (combinations > 0) representatives.forEach((choices, d) => choose(d, (picked[d] = choices[0]!), true));
         for (let index = 0; index < combinations; index++) {
+          for (let d = 0; index > 0 && d < digits.length; d++) {
+            const choices = representatives[d]!;
+            choose(d, picked[d]!, false);
+            digits[d] = (digits[d]! + 1) % choices.length;
+            choose(d, (picked[d] = choices[digits[d]!]!), true);
+            if (digits[d] !== 0) break;
+          }
           if (result.evaluated >= maxEvaluations) {
             capped = true;
             break outerFactored;
           }
           if (!budget.spend(evaluationSteps(relevant))) break outerFactored;
-          const context = Object.assign(Object.create(null) as Record<string, ContextValue>, query.context);
-          let rest = index;
-          dimensions.forEach(({ names }, d) => {
-            const choices = representatives[d]!;
-            const choice = choices[rest % choices.length]!;
-            rest = Math.floor(rest / choices.length);
-            names.forEach((name, i) => {
-              if (choice[i] !== undefined) context[name] = choice[i]!;
-            });
-          });
           result.evaluated++;
-          const request: EvaluationRequest = { principal: caller.text, action: query.action, resource, context };
-          if (Object.keys(context).length === 0) delete request.context;
-          const decision = decisionOnly(relevant, prepareRequest(relevant, request));
-          if (!found[decision]) found[decision] = request;
+          const decision = decisionOnly(relevant, prepared);
+          if (!found[decision]) {
+            // Keys are data: "__proto__" from a policy is a key of the request, not its prototype.
+            const context = Object.assign(Object.create(null) as Record<string, ContextValue>, query.context);
+            dimensions.forEach(({ names }, d) => names.forEach((name, i) => {
+              if (picked[d]![i] !== undefined) context[name] = picked[d]![i]!;
+            }));
+            const request: EvaluationRequest = { principal: caller.text, action: query.action, resource, context };
+            if (Object.keys(context).length === 0) delete request.context;
+            found[decision] = request;
+          }
           if (found.allow && found["implicit-deny"] && found["explicit-deny"]) break outerFactored;
         }
       }

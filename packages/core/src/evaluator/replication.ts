@@ -1,11 +1,11 @@
 import { parseArn } from "../arn.js";
-import { withStatements, type CompiledPolicy } from "./compile.js";
-import { coversAction, evaluateRequest } from "./evaluate.js";
-import { resourcePatternCovers, resourcePatternMatches } from "./match.js";
+import { withStatements, type CompiledPolicy, type CompiledStatement } from "./compile.js";
+import { ALWAYS_PRESENT_KEYS, coversAction, decide, evaluateRequest, prepareRequest, principalLevel, resourceMatches } from "./evaluate.js";
+import { resourcePatternCanStartWith, resourcePatternCovers, resourcePatternMatches } from "./match.js";
 import { DEFAULT_ANALYSIS_STEPS, WorkBudget } from "./budget.js";
 import { parseCaller } from "./principal.js";
 import { EmptyQueryError, probeOf, queryPolicy, repositoryClasses, type RepositoryClasses } from "./query.js";
-import type { PolicyQuery } from "./types.js";
+import type { EvaluationRequest, PolicyQuery, RequestContext } from "./types.js";
 
 const REPLICATE = "ecr:ReplicateImage";
 const REPLICATE_LOWER = REPLICATE.toLowerCase();
@@ -163,9 +163,76 @@ export function replicationGrant(policy: CompiledPolicy, query: ReplicationGrant
 
 const grants = new WeakMap<CompiledPolicy, Map<string, ReplicationGrant>>();
 
+/**
+ * The requests tried before a search: one of those a query ranges over (its repository is the probe itself, or a
+ * name that starts with the prefix and continues as a repository name does), with the context every request has by
+ * default, then with the values the policy writes in its conditions about ReplicateImage (see `writtenContext`).
+ * None for a query without a principal or a repository. Exported for the test that holds the search to finding
+ * every one of them that is allowed.
+ */
+export function requestsToTry(policy: CompiledPolicy, request: PolicyQuery): EvaluationRequest[] {
+  const resource = request.resource ?? (request.resourcePrefix !== undefined ? request.resourcePrefix + FILLERS[0]![0] : undefined);
+  if (request.principal === undefined || resource === undefined) return [];
+  const plain = { principal: request.principal, action: request.action, resource };
+  const context = writtenContext(policy);
+  return context ? [plain, { ...plain, context }] : [plain];
+}
+
+/**
+ * Whether no request context can let the principal do the action on the request's repository, or with a
+ * `resourcePrefix` on any repository whose ARN starts with it: no Allow statement about them names one, with its
+ * conditions set aside (they only narrow a statement). A Resource with a policy variable names what a context
+ * says, and a NotResource nearly everything: either might. Exported for the test that holds the search to agreeing.
+ */
+export function certainlyRefused(policy: CompiledPolicy, request: EvaluationRequest, resourcePrefix?: string): boolean {
+  const prepared = prepareRequest(policy, request);
+  const mayName = (s: CompiledStatement): boolean => {
+    if (!s.resource || s.resource.patterns.some((t) => !t.isStatic)) return true;
+    if (resourcePrefix === undefined) return resourceMatches(s, request.resource, prepared.lookup);
+    return s.resource.negated || s.resource.patterns.some((t) => resourcePatternCanStartWith(t.source, resourcePrefix));
+  };
+  return !policy.statements.some((s) => s.effect === "Allow" && !s.defects.length && coversAction(s, prepared.action) && principalLevel(s, prepared.caller) !== undefined && mayName(s));
+}
+
+const writtenContexts = new WeakMap<CompiledPolicy, RequestContext | undefined>();
+
+/**
+ * A request context made of values the policy itself writes, for the keys its statements about ReplicateImage test
+ * with string, ARN and IP operators: such a request meets an Allow's condition, or escapes a Deny's negated one
+ * (`NotIpAddressIfExists`, `StringNotEquals`). Only a single value per key that names one request value (no wildcard,
+ * no policy variable, an IP range as its first address), and never a key the principal or every request sets, so
+ * that it is a request that can be made. Undefined when there is no such key.
+ */
+function writtenContext(policy: CompiledPolicy): RequestContext | undefined {
+  if (writtenContexts.has(policy)) return writtenContexts.get(policy);
+  const context: Record<string, string> = Object.create(null) as Record<string, string>;
+  let any = false;
+  for (const s of policy.statements) {
+    if (s.defects.length || !coversAction(s, REPLICATE_LOWER)) continue;
+    for (const c of s.conditions) {
+      const family = c.operator?.base.family;
+      const value = c.values[0];
+      if (!c.operator || c.operator.set || c.key in context || ALWAYS_PRESENT_KEYS.has(c.key) || !value || value.segments || /[*?]/.test(value.source)) continue;
+      if (family === "string" || family === "arn") context[c.key] = value.source;
+      else if (family === "ip" && /^[0-9a-f.:]+(?:\/\d+)?$/i.test(value.source)) context[c.key] = value.source.replace(/\/\d+$/, "");
+      else continue;
+      any = true;
+    }
+  }
+  const written = any ? context : undefined;
+  writtenContexts.set(policy, written);
+  return written;
+}
+
 function decideGrant(policy: CompiledPolicy, budget: WorkBudget, request: PolicyQuery | undefined): ReplicationGrant {
   // A source no request can come from (an IAM group, a malformed ARN) cannot be asked about; valid-principal says why.
   if (!request) return { status: "undetermined" };
+  // Some request allowed is all a grant needs, and most grants allow the first one tried: that one is evaluated
+  // before any search. Only when it is refused does the search look for another, or for the Deny that refuses.
+  const tries = requestsToTry(policy, request);
+  for (const one of tries) if (decide(policy, one) === "allow") return { status: "granted" };
+  // A refusal can be certain without a search too: when no Allow could grant it in any context.
+  if (tries[0] && certainlyRefused(policy, tries[0], request.resource === undefined ? request.resourcePrefix : undefined)) return { status: "missing" };
   let result;
   try {
     result = queryPolicy(policy, request, { budget });

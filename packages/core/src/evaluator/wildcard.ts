@@ -6,10 +6,26 @@
  * work near linear (a regular expression built from `a*a*a*…b` would backtrack exponentially).
  */
 export function wildcardMatch(pattern: string, value: string, ignoreCase = false): boolean {
-  if (ignoreCase) {
-    pattern = pattern.toLowerCase();
-    value = value.toLowerCase();
+  if (!ignoreCase) return matchCased(pattern, value);
+  // Without case, the values are actions: a few patterns asked of the same catalog names by every rule, so the
+  // answers are kept per pattern (bounded).
+  let byValue = uncasedAnswers.get(pattern);
+  if (!byValue) {
+    if (uncasedAnswers.size >= 5_000) uncasedAnswers.clear();
+    uncasedAnswers.set(pattern, (byValue = new Map()));
   }
+  let answer = byValue.get(value);
+  if (answer === undefined) {
+    answer = matchCased(pattern.toLowerCase(), value.toLowerCase());
+    if (byValue.size >= 5_000) byValue.clear();
+    byValue.set(value, answer);
+  }
+  return answer;
+}
+
+const uncasedAnswers = new Map<string, Map<string, boolean>>();
+
+function matchCased(pattern: string, value: string): boolean {
   if (!pattern.includes("*")) return pattern.length === value.length && pieceMatchesAt(pattern, value, 0);
   const pieces = pattern.split("*");
   const first = pieces[0]!;

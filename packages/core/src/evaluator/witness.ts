@@ -165,6 +165,14 @@ function compileGlobSpec(spec: GlobSpec, key: string): CompiledGlob {
   return a;
 }
 
+/** Whether the glob matches `text` (the whole of it): its automaton run over the text, no search. */
+export function globMatches(spec: GlobSpec, text: string): boolean {
+  const a = compileGlobSpec(spec, globKey(spec));
+  let set = internGlobSet(a, a.never ? [] : globClose(a, [0]));
+  for (const ch of text) set = globStep(a, set, ch, slotOf(ch));
+  return a.sets.accepts[set]!;
+}
+
 interface ShapeNfa {
   start: number;
   accept: number;
@@ -507,6 +515,70 @@ export function classWitnesses(options: WitnessOptions): WitnessResult {
   return result;
 }
 
+/**
+ * The product states a class search has reached (the shape's set and every glob's set), stored flat and found
+ * again by a hash of their ids: no key is built per transition, and each state keeps the character that reached it
+ * and the state it came from, so that a witness's text is written only when one is found.
+ */
+class ProductStates {
+  readonly tuples: number[] = [];
+  private readonly parents: number[] = [];
+  private readonly chars: string[] = [];
+  /** State numbers by hash: one, or several that share it. */
+  private readonly byHash = new Map<number, number | number[]>();
+  size = 0;
+
+  constructor(private readonly width: number) {}
+
+  hash(tuple: readonly number[]): number {
+    let h = 0x811c9dc5;
+    for (let i = 0; i < this.width; i++) h = Math.imul(h ^ tuple[i]!, 0x01000193);
+    return h;
+  }
+
+  private equals(state: number, tuple: readonly number[]): boolean {
+    const at = state * this.width;
+    for (let i = 0; i < this.width; i++) if (this.tuples[at + i] !== tuple[i]) return false;
+    return true;
+  }
+
+  has(tuple: readonly number[], hash: number): boolean {
+    const found = this.byHash.get(hash);
+    if (found === undefined) return false;
+    if (typeof found === "number") return this.equals(found, tuple);
+    return found.some((state) => this.equals(state, tuple));
+  }
+
+  /** Adds a state not yet reached; its number. */
+  add(tuple: readonly number[], hash: number, parent: number, ch: string): number {
+    const state = this.size++;
+    for (let i = 0; i < this.width; i++) this.tuples.push(tuple[i]!);
+    this.parents.push(parent);
+    this.chars.push(ch);
+    const found = this.byHash.get(hash);
+    if (found === undefined) this.byHash.set(hash, state);
+    else if (typeof found === "number") this.byHash.set(hash, [found, state]);
+    else found.push(state);
+    return state;
+  }
+
+  /** The characters read from the start to `state`. */
+  path(state: number): string {
+    const chars: string[] = [];
+    for (let s = state; s > 0; s = this.parents[s]!) chars.push(this.chars[s]!);
+    return chars.reverse().join("");
+  }
+}
+
+/** Which of the shape's character classes each character of `UNIVERSE` is in, worked out once per shape. */
+const universeSignatures = new WeakMap<ShapeNfa, string[]>();
+
+function signaturesOf(shape: ShapeNfa): string[] {
+  let out = universeSignatures.get(shape);
+  if (!out) universeSignatures.set(shape, (out = UNIVERSE.map((c) => shape.classes.map((test) => (test(c) ? "1" : "0")).join(""))));
+  return out;
+}
+
 function search(options: WitnessOptions, globKeys: readonly string[], maxStates: number, budget: WorkBudget): WitnessResult {
   const shape = shapeNfa(options.shape);
   const globs = options.globs.map((g, i) => compileGlobSpec(g, globKeys[i]!));
@@ -536,9 +608,11 @@ function search(options: WitnessOptions, globKeys: readonly string[], maxStates:
   // (`999999999999`, not `444444444444` beside a policy's 444455556666).
   const alphabet: string[] = [];
   const signatures = new Set<string>();
-  for (const c of UNIVERSE) {
+  const universeSignatures = signaturesOf(shape);
+  for (let u = 0; u < UNIVERSE.length; u++) {
+    const c = UNIVERSE[u]!;
     if (patternChars.has(c) || patternChars.has(c.toLowerCase())) continue;
-    const signature = shape.classes.map((test) => (test(c) ? "1" : "0")).join("");
+    const signature = universeSignatures[u]!;
     if (signatures.has(signature)) continue;
     signatures.add(signature);
     alphabet.push(c);
@@ -551,47 +625,52 @@ function search(options: WitnessOptions, globKeys: readonly string[], maxStates:
   const alphabetSlots = alphabet.map(slotOf);
 
   const witnesses = new Map<string, ClassWitness>();
-  const seen = new Set<string>();
-  const key = (s: number, g: number[]) => `${s}|${g.map((x) => `${x},`).join("")}`;
-  let queue: { shape: number; globs: number[]; path: string }[] = shape.sets[shapeSet]!.length ? [{ shape: shapeSet, globs: globSets, path: "" }] : [];
-  seen.add(key(shapeSet, globSets));
+  const width = globs.length + 1;
+  const states = new ProductStates(width);
+  const tuple = new Array<number>(width);
+  tuple[0] = shapeSet;
+  for (let i = 0; i < globs.length; i++) tuple[i + 1] = globSets[i]!;
+  const start = states.add(tuple, states.hash(tuple), -1, "");
+  let queue: number[] = shape.sets[shapeSet]!.length ? [start] : [];
   let complete = true;
   let exhausted = false;
   search: while (queue.length) {
-    const nextQueue: typeof queue = [];
+    const nextQueue: number[] = [];
     for (const node of queue) {
+      const at = node * width;
+      const nodeShape = states.tuples[at]!;
       // Each node steps the shape's state set and every glob's through every character of the alphabet; a transition
       // (new sets, sorted, keyed, remembered) costs several times an evaluation step.
-      let work = alphabet.length * (1 + shape.sets[node.shape]!.length);
-      for (let i = 0; i < globs.length; i++) work += alphabet.length * globs[i]!.sets.sets[node.globs[i]!]!.length;
+      let work = alphabet.length * (1 + shape.sets[nodeShape]!.length);
+      for (let i = 0; i < globs.length; i++) work += alphabet.length * globs[i]!.sets.sets[states.tuples[at + i + 1]!]!.length;
       if (!budget.spend(work * SEARCH_STEP_WEIGHT)) {
         complete = false;
         exhausted = true;
         break search;
       }
-      if (shape.accepts[node.shape]) {
-        const matches = globs.map((g, i) => g.sets.accepts[node.globs[i]!]!);
-        const id = matches.map((m) => (m ? "1" : "0")).join("");
-        if (!witnesses.has(id)) witnesses.set(id, { value: (options.prefix ?? "") + node.path, matches });
+      if (shape.accepts[nodeShape]) {
+        const matches = new Array<boolean>(globs.length);
+        let id = "";
+        for (let i = 0; i < globs.length; i++) {
+          matches[i] = globs[i]!.sets.accepts[states.tuples[at + i + 1]!]!;
+          id += matches[i] ? "1" : "0";
+        }
+        if (!witnesses.has(id)) witnesses.set(id, { value: (options.prefix ?? "") + states.path(node), matches });
       }
       for (let c = 0; c < alphabet.length; c++) {
         const ch = alphabet[c]!;
         const slot = alphabetSlots[c]!;
-        const s = shapeStep(shape, node.shape, ch, slot);
+        const s = shapeStep(shape, nodeShape, ch, slot);
         if (s < 0) continue;
-        const g = new Array<number>(globs.length);
-        let k = `${s}|`;
-        for (let i = 0; i < globs.length; i++) {
-          g[i] = globStep(globs[i]!, node.globs[i]!, ch, slot);
-          k += `${g[i]},`;
-        }
-        if (seen.has(k)) continue;
-        if (seen.size >= maxStates) {
+        tuple[0] = s;
+        for (let i = 0; i < globs.length; i++) tuple[i + 1] = globStep(globs[i]!, states.tuples[at + i + 1]!, ch, slot);
+        const hash = states.hash(tuple);
+        if (states.has(tuple, hash)) continue;
+        if (states.size >= maxStates) {
           complete = false;
           continue;
         }
-        seen.add(k);
-        nextQueue.push({ shape: s, globs: g, path: node.path + ch });
+        nextQueue.push(states.add(tuple, hash, node, ch));
       }
     }
     queue = nextQueue;

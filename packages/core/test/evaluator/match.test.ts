@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import fc from "fast-check";
+import { resourcePatternCanStartWith, resourcePatternMatches } from "../../src/evaluator/match.js";
 import { actionMatches, actionPatternCoversEveryAction, compilePolicy, conditionHoldsWhenAbsent, conditionValueCovers, patternCovers, failsWithoutKeys, expandActionPattern, isArnOperator, principalAccount, pullThroughCacheActionReach, resourcePatternsOverlap } from "../../src/evaluator/index.js";
 
 describe("matching of single policy values", () => {
@@ -40,6 +42,36 @@ describe("matching of single policy values", () => {
     expect(principalAccount("*")).toBeUndefined();
     expect(isArnOperator("ForAnyValue:ArnNotLikeIfExists")).toBe(true);
     expect(isArnOperator("StringLike")).toBe(false);
+  });
+});
+
+describe("resourcePatternCanStartWith", () => {
+  it("says whether some resource the pattern matches starts with the prefix", () => {
+    const repo = "arn:aws:ecr:eu-west-1:444455556666:repository/";
+    expect(resourcePatternCanStartWith(`${repo}prod-*`, `${repo}prod-`)).toBe(true);
+    expect(resourcePatternCanStartWith(`${repo}prod-*`, `${repo}pr`)).toBe(true);
+    expect(resourcePatternCanStartWith(`${repo}prod-*`, `${repo}prod-app/x`)).toBe(true);
+    expect(resourcePatternCanStartWith(`${repo}dev-*`, `${repo}prod-`)).toBe(false);
+    expect(resourcePatternCanStartWith(`${repo}prod-app`, `${repo}prod-`)).toBe(true);
+    expect(resourcePatternCanStartWith(`${repo}prod`, `${repo}prod-`)).toBe(false);
+    expect(resourcePatternCanStartWith("arn:aws:ecr:*:*:repository/team/*", `${repo}team/`)).toBe(true);
+    expect(resourcePatternCanStartWith("arn:aws:ecr:us-east-1:*:repository/*", repo)).toBe(false);
+    expect(resourcePatternCanStartWith("*", repo)).toBe(true);
+    expect(resourcePatternCanStartWith("", "")).toBe(true);
+    expect(resourcePatternCanStartWith("", "a")).toBe(false);
+  });
+
+  it("agrees with matching every short continuation of the prefix", () => {
+    const word = (max: number) => fc.array(fc.constantFrom("a", "b"), { maxLength: max }).map((cs) => cs.join(""));
+    const continuations = [""];
+    for (let length = 1; length <= 6; length++) for (let n = 0; n < 2 ** length; n++) continuations.push(n.toString(2).padStart(length, "0").replace(/0/g, "a").replace(/1/g, "b"));
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom("a", "b", "*", "?"), { maxLength: 6 }).map((cs) => cs.join("")), word(5), (pattern, prefix) => {
+        const brute = continuations.some((rest) => resourcePatternMatches(pattern, prefix + rest));
+        expect(resourcePatternCanStartWith(pattern, prefix)).toBe(brute);
+      }),
+      { seed: 11, numRuns: 2000 },
+    );
   });
 });
 
