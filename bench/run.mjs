@@ -1,6 +1,6 @@
 // `npm run bench`: the runner on generated monorepo trees (bench/generate-tree.mjs) of 1k, 10k and 50k files where
 // half, and then 2%, of the files are ECR files, each row measured side by side in the same rounds: the floor
-// (walk + read + JSON.parse), ecrlint cold, warm --cache, warm with one file changed, ESLint with the plugin, one
+// (walk + read + JSON.parse), ecrlint cold (pooled, and in one thread), warm --cache, warm with one file changed, ESLint with the plugin, one
 // file against `node -e 0`; peak RSS, the slowest file and each rule's share of the time (ECRLINT_TIMING, ESLint's
 // TIMING; the slowest files again alone, bench/slowest.mjs). Then the evaluator (bench/evaluator.mjs, against
 // iam-simulate) and the hostile files (bench/hostile.mjs); `npm run bench` then runs bench/diff.mjs.
@@ -84,23 +84,28 @@ function runOnce(args, cwd, extraEnv = {}) {
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   let stderr = r.stderr ?? "";
   let rss;
+  let cpu;
   if (TIME) {
     const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr);
     if (m) rss = Number(m[1]) / 1024;
+    const user = /User time \(seconds\): ([\d.]+)/.exec(stderr);
+    const system = /System time \(seconds\): ([\d.]+)/.exec(stderr);
+    if (user && system) cpu = (Number(user[1]) + Number(system[1])) * 1000;
     stderr = stderr.replace(/\n?\tCommand being timed:[\s\S]*$/, "");
   }
   const code = r.status ?? (r.signal ? `signal ${r.signal}` : "error");
-  return { ms, rss, code, stdout: r.stdout ?? "", stderr };
+  return { ms, rss, cpu, code, stdout: r.stdout ?? "", stderr };
 }
 
 /** A row's samples: times and peak RSS of each round, whether every run ended as expected. */
 function row(label, ok = (code) => code === 0 || code === 1) {
-  return { label, ms: [], rss: [], failures: [], findings: undefined, ok };
+  return { label, ms: [], rss: [], cpu: [], failures: [], findings: undefined, ok };
 }
 
 function record(r, run) {
   r.ms.push(run.ms);
   if (run.rss !== undefined) r.rss.push(run.rss);
+  if (run.cpu !== undefined) r.cpu.push(run.cpu);
   if (!r.ok(run.code)) r.failures.push(`exit ${run.code}: ${run.stderr.trim().split("\n").slice(-3).join(" / ").slice(0, 300)}`);
 }
 
@@ -144,7 +149,8 @@ function measureTree(files, share) {
   const withEslint = files <= ESLINT_MAX;
   const rows = {
     floor: row("floor: walk + read + JSON.parse", (c) => c === 0),
-    cold: row("ecrlint, cold"),
+    cold: row(`ecrlint, cold (${availableParallelism() > 1 ? `${availableParallelism()} worker threads once 64 files are to be linted` : "one thread: one CPU"})`),
+    coldOneThread: row("ecrlint cold, one thread (ECRLINT_WORKERS=0)"),
     warm: row("ecrlint --cache, warm"),
     changed: row("ecrlint --cache, one file changed"),
     ...(withEslint ? { eslint: row(`ESLint + @ecrlint/eslint-plugin${ESLINT_ROUNDS < ROUNDS ? ` (${ESLINT_ROUNDS} run${ESLINT_ROUNDS === 1 ? "" : "s"})` : ""}`) } : {}),
@@ -167,6 +173,7 @@ function measureTree(files, share) {
     const cold = runOnce([ecrlint, "--format", "json", "-o", out("cold")], cwd, last ? { ECRLINT_TIMING: "all" } : {});
     record(rows.cold, cold);
     if (last) timed = cold;
+    record(rows.coldOneThread, runOnce([ecrlint, "--format", "json", "-o", out("cold-one")], cwd, { ECRLINT_WORKERS: "0" }));
     record(rows.warm, runOnce([ecrlint, "--format", "json", "-o", out("warm"), "--cache", "--cache-location", ".ecrlintcache-warm"], cwd));
     const original = changeOneFile(changedFile, round);
     try {
@@ -185,6 +192,9 @@ function measureTree(files, share) {
     record(rows.node, runOnce(["-e", "0"], cwd));
   }
   rows.cold.findings = findingsIn(out("cold"));
+  rows.coldOneThread.findings = findingsIn(out("cold-one"));
+  // Pooled or not, the report is the same, byte for byte.
+  if (readFileSync(out("cold"), "utf8") !== readFileSync(out("cold-one"), "utf8")) results.notes.push(`${files} files, ${share}%: the pooled and the one-thread reports differ.`);
   rows.warm.findings = findingsIn(out("warm"));
   rows.changed.findings = findingsIn(out("changed"));
   if (rows.eslint) rows.eslint.findings = findingsIn(out("eslint"));
@@ -199,12 +209,16 @@ function measureTree(files, share) {
     results.notes.push(`bench/slowest.mjs failed on ${files} files: ${(alone?.stderr ?? "").trim().split("\n").pop()}`);
   }
   let crossFileOne;
-  // A registry policy named alone: the cross-file rules read the rest of the project, so this is about a cold run.
+  let crossFileOneCached;
+  // A registry policy named alone: the cross-file rules read the rest of the project (their facts only), from the
+  // cache when there is one (a copy of the warm one: a run keeps in its cache the files it read).
   if (registryPolicy && files <= CROSS_FILE_ONE_MAX) {
     log(`${files} files, ${share}%: one registry policy named alone ...`);
     crossFileOne = runOnce([ecrlint, registryPolicy], cwd);
+    copyFileSync(join(cwd, ".ecrlintcache-warm"), join(cwd, ".ecrlintcache-named"));
+    crossFileOneCached = runOnce([ecrlint, "--cache", "--cache-location", ".ecrlintcache-named", registryPolicy], cwd);
   }
-  for (const cache of [".ecrlintcache-warm", ".ecrlintcache-changed"]) rmSync(join(cwd, cache), { force: true });
+  for (const cache of [".ecrlintcache-warm", ".ecrlintcache-changed", ".ecrlintcache-named"]) rmSync(join(cwd, cache), { force: true });
   return {
     files: t.files,
     share,
@@ -217,6 +231,7 @@ function measureTree(files, share) {
     slowest: fileRows.slice(0, 3),
     filesTimed: fileRows.length,
     crossFileOne: crossFileOne && { file: registryPolicy, ms: crossFileOne.ms, rss: crossFileOne.rss, code: crossFileOne.code },
+    crossFileOneCached: crossFileOneCached && { ms: crossFileOneCached.ms, rss: crossFileOneCached.rss, code: crossFileOneCached.code },
     repositoryPolicy,
     eslintRules,
   };
@@ -244,20 +259,22 @@ function treeSection(t) {
   const lines = [];
   lines.push(`### ${thousands(t.files)} files, ${t.share}% ECR files (${thousands(t.policies)}, ${t.defective} with a defect)`);
   lines.push("");
-  lines.push("| row | median | spread (min – max) | × floor | peak RSS (median) | findings |");
-  lines.push("|---|--:|--:|--:|--:|--:|");
+  lines.push("| row | median | spread (min – max) | × floor | CPU, user + system (median) | peak RSS (median) | findings |");
+  lines.push("|---|--:|--:|--:|--:|--:|--:|");
   for (const r of Object.values(t.rows)) {
     const m = r.ms.length ? median(r.ms) : undefined;
     const failed = r.failures.length ? ` **(${r.failures.length} failed: ${r.failures[0]})**` : "";
-    lines.push(`| ${r.label}${failed} | ${cell(r)} | ${spread(r)} | ${m === undefined ? "–" : ratio(m / floor)} | ${mb(r.rss.length ? median(r.rss) : undefined)} | ${r.findings ?? "–"} |`);
+    lines.push(`| ${r.label}${failed} | ${cell(r)} | ${spread(r)} | ${m === undefined ? "–" : ratio(m / floor)} | ${r.cpu.length ? seconds(median(r.cpu)) : "–"} | ${mb(r.rss.length ? median(r.rss) : undefined)} | ${r.findings ?? "–"} |`);
   }
   lines.push("");
   const cold = median(t.rows.cold.ms);
   const facts = [];
   if (t.rows.eslint) facts.push(`ESLint / ecrlint cold: **${ratio(median(t.rows.eslint.ms) / cold)}x**`);
   facts.push(`cold / warm: **${ratio(cold / median(t.rows.warm.ms))}x**`);
+  facts.push(`one thread / pooled cold: **${ratio(median(t.rows.coldOneThread.ms) / cold)}x** wall, ${t.rows.cold.cpu.length ? `${ratio(median(t.rows.coldOneThread.cpu) / median(t.rows.cold.cpu))}x CPU` : "CPU not measured"}`);
   if (t.rows.oneFile.ms.length) facts.push(`one repository policy over Node's start-up: **${seconds(median(t.rows.oneFile.ms) - median(t.rows.node.ms))}** (\`${t.repositoryPolicy}\`)`);
-  if (t.crossFileOne) facts.push(`one registry policy named alone (cross-file rules read the rest of the project; 1 run): ${seconds(t.crossFileOne.ms)}, ${mb(t.crossFileOne.rss)}`);
+  if (t.crossFileOne) facts.push(`one registry policy named alone (cross-file rules read the facts of the rest of the project; 1 run): ${seconds(t.crossFileOne.ms)}, ${mb(t.crossFileOne.rss)}`);
+  if (t.crossFileOneCached) facts.push(`the same with --cache (the facts from a warm cache; 1 run): ${seconds(t.crossFileOneCached.ms)}, ${mb(t.crossFileOneCached.rss)}`);
   facts.push(`first run with --cache (writing it): ${seconds(t.primeWarmMs)}`);
   if (t.slowest.length) {
     const alone = (f) => (f.alone === undefined ? "" : `, alone in a warm process ${f.alone.toFixed(0)} ms`);

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { chmodSync, closeSync, lstatSync, openSync, readSync, renameSync, statSync, unlinkSync, writeSync, type Stats } from "node:fs";
 import { basename, dirname, join, normalize, resolve, sep } from "node:path";
 import { makeDirectories } from "./fs-utils.js";
+import type { LintMessage, ProjectRelation } from "@ecrlint/core";
 import type { SourceOutcome } from "./lint-source.js";
 
 /** What the cache knows of a file besides its outcome: enough to tell, from a `stat` alone, that it has not changed. */
@@ -82,6 +83,30 @@ function isOutcome(v: unknown): v is SourceOutcome {
   return isObject(d) && Array.isArray(d.comments) && Array.isArray(d.directives) && Array.isArray(d.problems) && d.problems.every(isMessage);
 }
 
+/** The cross-file rules' findings over one project, as plain data: messages and relations by file (see project.ts). */
+export interface StoredProjectOutcome {
+  messages: [string, LintMessage[]][];
+  relations: [string, ProjectRelation[]][];
+}
+
+/** The settings of an entry that says "not ours by the marker test", and its outcome. */
+const NOT_OURS_BY_MARKER = "marker";
+const NOT_OURS: SourceOutcome = { status: "not-ours" };
+const NOT_OURS_TEXT = JSON.stringify(NOT_OURS);
+
+/** How much of the cache file one read brings in. */
+const WINDOW_BYTES = 256 * 1024;
+
+/** Cross-file results are stored under a key no file's absolute path can be. */
+const PROJECT_KEY = "\u0000project\u0000";
+
+const pairsOf = (v: unknown, item: (x: unknown) => boolean): boolean =>
+  Array.isArray(v) && v.every((pair) => Array.isArray(pair) && pair.length === 2 && typeof pair[0] === "string" && Array.isArray(pair[1]) && pair[1].every(item));
+
+function isProjectOutcome(v: unknown): v is StoredProjectOutcome {
+  return isObject(v) && pairsOf(v.messages, isMessage) && pairsOf(v.relations, (x) => isObject(x) && Array.isArray(x.related));
+}
+
 function isMeta(v: unknown): v is EntryMeta {
   return isObject(v) && ["path", "stamp", "content", "settings", "check"].every((k) => typeof v[k] === "string");
 }
@@ -130,6 +155,8 @@ export class ResultCache {
   private readonly written = new Set<string>();
   private temp: { path: string; fd: number } | undefined;
   private writable = true;
+  private window: { start: number; bytes: Buffer } | undefined;
+  private windowBuffer: Buffer | undefined;
 
   private constructor(
     private readonly location: string,
@@ -170,10 +197,19 @@ export class ResultCache {
     });
   }
 
+  /**
+   * Bytes of the cache file, read through a window of {@link WINDOW_BYTES}: a run asks for the entries in about the
+   * order they were written, so one read serves a few hundred of them. The bytes are the window's: use them at once.
+   */
   private readText([offset, length]: [number, number]): Buffer {
-    const buffer = Buffer.alloc(length);
-    readSync(this.fd!, buffer, 0, length, offset);
-    return buffer;
+    const window = this.window;
+    if (window && offset >= window.start && offset + length <= window.start + window.bytes.length) {
+      return window.bytes.subarray(offset - window.start, offset - window.start + length);
+    }
+    if (!this.windowBuffer || this.windowBuffer.length < length) this.windowBuffer = Buffer.allocUnsafe(Math.max(length, WINDOW_BYTES));
+    const read = readSync(this.fd!, this.windowBuffer, 0, this.windowBuffer.length, offset);
+    this.window = { start: offset, bytes: this.windowBuffer.subarray(0, read) };
+    return this.window.bytes.subarray(0, length);
   }
 
   /** The content hash recorded for a file whose stamp has not changed since, else undefined. */
@@ -182,24 +218,65 @@ export class ResultCache {
     return entry && entry.meta.stamp === stamp ? entry.meta.content : undefined;
   }
 
-  get(filePath: string, content: string, settings: string): SourceOutcome | undefined {
+  /**
+   * Whether the file, with this content, was found not ours by the marker test (no config can make it ours). Such an
+   * entry's outcome is always the same text, so its check is verified without reading it: a warm run over a
+   * monorepo, most of whose JSON is not ours, reads only the index for those files.
+   */
+  notOurs(filePath: string, content: string): boolean {
     const entry = this.stored.get(filePath);
+    if (!entry || entry.meta.content !== content || entry.meta.settings !== NOT_OURS_BY_MARKER) return false;
+    if (entry.outcome[1] === Buffer.byteLength(NOT_OURS_TEXT) && entry.meta.check === entryCheck(this.version, entry.meta, NOT_OURS_TEXT)) {
+      this.kept.add(filePath);
+      return true;
+    }
+    this.stored.delete(filePath);
+    return false;
+  }
+
+  /** Records that the file, with this content, is not ours by the marker test. */
+  setNotOurs(filePath: string, stamp: string, content: string): void {
+    this.write(filePath, stamp, content, NOT_OURS_BY_MARKER, NOT_OURS);
+  }
+
+  get(filePath: string, content: string, settings: string): SourceOutcome | undefined {
+    return this.read(filePath, content, settings, isOutcome);
+  }
+
+  set(filePath: string, stamp: string, content: string, settings: string, outcome: SourceOutcome): void {
+    this.write(filePath, stamp, content, settings, outcome);
+  }
+
+  /**
+   * What the cross-file rules found in the project rooted at `root` the last time their input was `input` (a hash
+   * of every fact, registry and setting they read): a warm run whose files are all unchanged does not join them again.
+   */
+  getProject(root: string, input: string): StoredProjectOutcome | undefined {
+    return this.read(PROJECT_KEY + root, input, "", isProjectOutcome);
+  }
+
+  setProject(root: string, input: string, outcome: StoredProjectOutcome): void {
+    this.write(PROJECT_KEY + root, "", input, "", outcome);
+  }
+
+  private read<T>(key: string, content: string, settings: string, valid: (v: unknown) => v is T): T | undefined {
+    const entry = this.stored.get(key);
     if (!entry || entry.meta.content !== content || entry.meta.settings !== settings) return undefined;
     try {
       const text = this.readText(entry.outcome).toString("utf8");
-      const outcome = JSON.parse(text) as unknown;
-      if (entry.meta.check === entryCheck(this.version, entry.meta, text) && isOutcome(outcome)) {
-        this.kept.add(filePath);
-        return outcome;
+      const value = JSON.parse(text) as unknown;
+      if (entry.meta.check === entryCheck(this.version, entry.meta, text) && valid(value)) {
+        this.kept.add(key);
+        return value;
       }
     } catch {
       // Unreadable: linted again.
     }
-    this.stored.delete(filePath);
+    this.stored.delete(key);
     return undefined;
   }
 
-  set(filePath: string, stamp: string, content: string, settings: string, outcome: SourceOutcome): void {
+  private write(filePath: string, stamp: string, content: string, settings: string, outcome: unknown): void {
     this.kept.delete(filePath);
     if (!this.writable || this.written.has(filePath)) return;
     const text = JSON.stringify(outcome);

@@ -5,6 +5,7 @@ import { Configs } from "./configs.js";
 import type { WorkerJob, WorkerReply, WorkerSetup } from "./pool.js";
 import { runRulesOn, sourceContext } from "./read-file.js";
 import { prepareTerraform } from "./terraform-references.js";
+import { takeTimings } from "./timing.js";
 
 const { cwd, options } = workerData as WorkerSetup;
 const configs = new Configs(cwd, options);
@@ -19,5 +20,6 @@ parentPort!.on("message", async (job: WorkerJob) => {
   } catch (error) {
     reply = { id: job.id, error: error instanceof Error ? error.message : String(error) };
   }
-  parentPort!.postMessage(reply);
+  const timings = takeTimings();
+  parentPort!.postMessage(timings ? { ...reply, timings } : reply);
 });

@@ -4,6 +4,7 @@ import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { JobResult } from "./read-file.js";
+import { addTimings, type RecordedTimings } from "./timing.js";
 import type { LintOptions } from "./types.js";
 
 /**
@@ -31,7 +32,8 @@ export interface WorkerJob {
   uses?: readonly TerraformDataUse[];
 }
 
-export type WorkerReply = { id: number; result: JobResult } | { id: number; error: string } | { id: number; lost: true };
+/** A worker's answer; with `ECRLINT_TIMING`, the times it recorded for the job come along (see timing.ts). */
+export type WorkerReply = { id: number; result: JobResult; timings?: RecordedTimings } | { id: number; error: string; timings?: RecordedTimings } | { id: number; lost: true };
 
 /** What every worker is started with: the run's root and options, from which it finds the same configs. */
 export interface WorkerSetup {
@@ -74,6 +76,7 @@ export class LintPool {
       const worker = new Worker(workerScript, { workerData: setup, resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: WORKER_OLD_SPACE_MB } });
       const slot: Slot = { worker, jobs: new Map() };
       worker.on("message", (reply: WorkerReply) => {
+        if ("timings" in reply && reply.timings) addTimings(reply.timings);
         const done = slot.jobs.get(reply.id);
         slot.jobs.delete(reply.id);
         done?.(reply);

@@ -1,5 +1,7 @@
 import { relative } from "node:path";
 import { formatMessage, RULE_PREFIX, type LintMessage, type ProjectFile, type ProjectRelation, type ProjectReport } from "@ecrlint/core";
+import { createHash } from "node:crypto";
+import type { ResultCache } from "./cache.js";
 import { toPosix } from "./discover.js";
 import { EcrlintError } from "./errors.js";
 import type { FileEntry } from "./read-file.js";
@@ -89,4 +91,38 @@ export function runProjectRules(entries: FileEntry[], cwd: string): ProjectOutco
     }
   }
   return { messages, ties, relations };
+}
+
+/**
+ * Everything the cross-file rules read of a project's files, as one hash: each file's path, registry, cross-file
+ * rule settings and facts per document. Equal hashes give equal findings (the rules' code is in the cache's version).
+ */
+function projectInput(entries: FileEntry[], cwd: string): string {
+  // Hashed file by file: the facts of 50,000 files are not held as one string.
+  const hash = createHash("sha1").update(JSON.stringify(cwd));
+  for (const e of entries) {
+    const file = [
+      e.filePath,
+      e.context?.registry ?? null,
+      [...(e.context?.rules.project ?? [])].map(([id, { severity, options }]) => [id, severity, options ?? null]),
+      e.outcome.status === "ours" ? e.outcome.documents.map((d) => [d.kind, d.facts]) : [],
+    ];
+    hash.update(JSON.stringify(file)).update("\n");
+  }
+  return hash.digest("hex");
+}
+
+/**
+ * {@link runProjectRules} through the cache: a project whose files gave the same facts as last time (a warm run,
+ * or a file changed in a way no cross-file rule reads) gets the findings recorded then. The ties between files are
+ * not kept (a replication configuration is tied to every destination policy: they grow with the square of the
+ * project), so a run that needs them (`--changed-since`) joins the files again, and records what it found.
+ */
+export function cachedProjectRules(entries: FileEntry[], cwd: string, root: string, cache: ResultCache, needTies: boolean): ProjectOutcome {
+  const input = projectInput(entries, cwd);
+  const stored = needTies ? undefined : cache.getProject(root, input);
+  if (stored) return { messages: new Map(stored.messages), ties: new Map(), relations: new Map(stored.relations) };
+  const outcome = runProjectRules(entries, cwd);
+  cache.setProject(root, input, { messages: [...outcome.messages], relations: [...outcome.relations] });
+  return outcome;
 }

@@ -73,9 +73,6 @@ function notLintedSeverity(rules: ResolvedRules): Severity | 0 {
   return rules.single.find((r) => r.rule.id === NOT_LINTED_RULE)?.severity ?? 0;
 }
 
-/** The settings part of a cache key that says "not ours by the marker test": no config can make such a file ours. */
-const NOT_OURS_BY_MARKER = "marker";
-
 /** A text that is lost on reading it again (standard input) or that directives will cut (see {@link FileEntry.text}). */
 function keepText(outcome: FileEntry["outcome"], given: boolean): boolean {
   return given || (outcome.status === "ours" && outcome.directives.comments.length > 0);
@@ -97,6 +94,17 @@ export interface ReadExtras {
   referenced?: ReadonlyMap<string, TerraformFileReference>;
   /** Terraform files by absolute path → the resources of other files of the module that read a policy document of theirs. */
   dataUses?: ReadonlyMap<string, readonly TerraformDataUse[]>;
+  /**
+   * Only the cross-file rules' facts are wanted (the rest of the project around named files): the single-file
+   * rules do not run, and what is linted so is never written to the cache, whose entries hold whole outcomes.
+   */
+  factsOnly?: boolean;
+}
+
+/** The context with no single-file rule: the file is read for its cross-file facts only. */
+function factsOnlyContext(context: SourceContext): SourceContext {
+  const strip = (rules: ResolvedRules): ResolvedRules => ({ ...rules, single: [] });
+  return { ...context, rules: strip(context.rules), rulesWith: (inline) => strip(context.rulesWith(inline)) };
 }
 
 export function sourceContext(
@@ -144,7 +152,7 @@ function fromCache(filePath: string, configs: Configs, options: LintOptions, cac
   const content = cache.unchanged(filePath, stamp);
   if (content === undefined) return undefined;
   // A file of policy documents passes no marker test, and is ours while another file of its module reads them.
-  if (!uses && cache.get(filePath, content, NOT_OURS_BY_MARKER)) return null;
+  if (!uses && cache.notOurs(filePath, content)) return null;
   const loaded = configs.forFile(filePath);
   if (options.ignore !== false && configs.ignores(loaded, filePath)) return null;
   const linting = sourceContext(filePath, loaded, configs, options, cache, reference, uses);
@@ -259,7 +267,7 @@ export function prepareFile(filePath: string, configs: Configs, options: LintOpt
   if (text.includes("\u0000")) return { entry: nulBytes(filePath, text) };
   const content = hashText(text);
   if (!mightBeEcrFile(text, filePath) && !uses) {
-    if (cache && stamp && read.ok) cache.set(filePath, stamp, content, NOT_OURS_BY_MARKER, { status: "not-ours" });
+    if (cache && stamp && read.ok) cache.setNotOurs(filePath, stamp, content);
     return { entry: undefined };
   }
   const loaded = configs.forFile(filePath);
@@ -283,7 +291,10 @@ export function prepareFile(filePath: string, configs: Configs, options: LintOpt
 export function readFile(filePath: string, configs: Configs, options: LintOptions, cache: ResultCache | undefined, extra: ReadExtras = {}): FileEntry | undefined {
   const prepared = prepareFile(filePath, configs, options, cache, extra);
   if ("entry" in prepared) return prepared.entry;
-  return completeJob(prepared.job, lintHere(prepared.job, options), cache);
+  const { job } = prepared;
+  if (!extra.factsOnly) return completeJob(job, lintHere(job, options), cache);
+  const facts = { ...job, linting: { ...job.linting, context: factsOnlyContext(job.linting.context) } };
+  return completeJob(facts, lintHere(facts, options), undefined);
 }
 
 /**

@@ -7,7 +7,7 @@ import { DEFAULT_FILES, discoverFiles, isIgnoredPath, toPosix } from "./discover
 import { usageError } from "./errors.js";
 import { describeWriteError, writeFileInPlace } from "./fs-utils.js";
 import { changedFiles, repositoryRoot } from "./git.js";
-import { runProjectRules, type ProjectOutcome } from "./project.js";
+import { cachedProjectRules, runProjectRules, type ProjectOutcome } from "./project.js";
 import { LintPool, poolSize } from "./pool.js";
 import { completeJob, lintHere, prepareFile, readFile, type FileEntry, type LintJob, type ReadExtras } from "./read-file.js";
 import { terraformReferences } from "./terraform-references.js";
@@ -87,9 +87,11 @@ function hasFacts(e: FileEntry): boolean {
  * from lint-staged, or standard input): its files are read for their facts, never reported or fixed, so a named
  * file gets what a full run reports on it. The project around a file is the folder of the outermost config that
  * governs it (the repository's, in a monorepo with one root config), else the working directory. Skipped when no
- * named file takes part in a cross-file rule.
+ * named file takes part in a cross-file rule. With `--cache`, an unchanged file's facts are the cache's; any other
+ * file passes the cheap text test first and then runs the cross-file rules' `collect` only, not the single-file
+ * rules, whose findings on it nobody reads.
  */
-async function backgroundEntries(foreground: FileEntry[], options: LintOptions, configs: Configs, cwd: string): Promise<FileEntry[]> {
+async function backgroundEntries(foreground: FileEntry[], options: LintOptions, configs: Configs, cwd: string, cache: ResultCache | undefined): Promise<FileEntry[]> {
   const roots = new Set<string>();
   for (const e of foreground) if (hasFacts(e)) roots.add(configs.projectRoot(e.filePath));
   if (roots.size === 0) return [];
@@ -100,8 +102,8 @@ async function backgroundEntries(foreground: FileEntry[], options: LintOptions, 
   const out: FileEntry[] = [];
   for (const filePath of files) {
     if (named.has(filePath)) continue;
-    const entry = readFile(filePath, configs, readOnly, undefined, { dataUses: terraform.dataUses });
-    if (entry) out.push(entry);
+    const entry = readFile(filePath, configs, readOnly, cache, { dataUses: terraform.dataUses, factsOnly: true });
+    if (entry && hasFacts(entry)) out.push(entry);
   }
   return out;
 }
@@ -110,7 +112,7 @@ async function backgroundEntries(foreground: FileEntry[], options: LintOptions, 
  * Cross-file rules join the files of one project at a time: a tree with its own outermost config (an example, a
  * fixture, a second repository checked out inside) is never joined with its neighbours, as in the ESLint plugin.
  */
-function runProjects(entries: FileEntry[], configs: Configs, cwd: string): ProjectOutcome {
+function runProjects(entries: FileEntry[], configs: Configs, cwd: string, cache: ResultCache | undefined, changedSince: boolean): ProjectOutcome {
   const groups = new Map<string, FileEntry[]>();
   for (const e of entries) {
     if (!hasFacts(e)) continue;
@@ -120,8 +122,10 @@ function runProjects(entries: FileEntry[], configs: Configs, cwd: string): Proje
     else groups.set(root, [e]);
   }
   const outcome: ProjectOutcome = { messages: new Map(), ties: new Map(), relations: new Map() };
-  for (const group of groups.values()) {
-    const part = runProjectRules(group, cwd);
+  for (const [root, group] of groups) {
+    // In path order whatever the order of reading (named files first): the same project is the same input.
+    group.sort((a, b) => (a.filePath < b.filePath ? -1 : a.filePath > b.filePath ? 1 : 0));
+    const part = cache ? cachedProjectRules(group, cwd, root, cache, changedSince) : runProjectRules(group, cwd);
     for (const [path, list] of part.messages) outcome.messages.set(path, list);
     for (const [path, set] of part.ties) outcome.ties.set(path, set);
     for (const [path, list] of part.relations) outcome.relations.set(path, list);
@@ -158,8 +162,10 @@ function mergeTies(a: Map<string, Set<string>>, b: Map<string, Set<string>> | un
 
 async function finish(run: Run, options: LintOptions): Promise<LintReport> {
   const { cwd, entries, configs, cache } = run;
-  const background = run.named ? await backgroundEntries(entries, options, configs, cwd) : [];
-  const project = runProjects([...entries, ...background], configs, cwd);
+  const background = run.named ? await backgroundEntries(entries, options, configs, cwd, cache) : [];
+  const project = runProjects([...entries, ...background], configs, cwd, cache, options.changedSince !== undefined);
+  // The facts have been joined: a result needs none of them, and a compiled policy kept for them may be let go.
+  for (const e of entries) if (e.outcome.status === "ours") for (const d of e.outcome.documents) d.facts = {};
   const changed = options.changedSince ? await changedFiles(cwd, options.changedSince) : undefined;
   const selected = selectFiles(entries, changed, mergeTies(project.ties, run.ties));
 

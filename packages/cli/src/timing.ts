@@ -7,7 +7,8 @@ import { RULE_PREFIX, type AnyRule } from "@ecrlint/core";
  * readable), `ECRLINT_TIMING=all` every one, `ECRLINT_TIMING=25` that many. A rule's time is its single-file
  * `check` (with the re-checks that keep only productive fixes) and both halves of a cross-file rule (`collect` per
  * document, `check` over the project); a file's time is its parse, rules and facts, not its read. Files answered
- * from `--cache` cost nothing here. Measured with `performance.now()` in this process only.
+ * from `--cache` cost nothing here. Measured with `performance.now()` in each thread: a worker of the pool sends its
+ * times with each answer, and they are added to the main thread's.
  */
 const ruleMs = new Map<string, number>();
 const fileMs = new Map<string, number>();
@@ -64,10 +65,30 @@ export function timeFile<T>(filePath: string, run: () => T): T {
   return timingEnabled ? timed(fileMs, filePath, run) : run();
 }
 
+/** Times in milliseconds: rules by full id, files by path. */
+export interface RecordedTimings {
+  rules: [string, number][];
+  files: [string, number][];
+}
+
 /** The rows recorded so far, slowest first: rules by id and files by path, in milliseconds. */
-export function recordedTimings(): { rules: [string, number][]; files: [string, number][] } {
+export function recordedTimings(): RecordedTimings {
   const sorted = (map: Map<string, number>) => [...map].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
   return { rules: sorted(ruleMs), files: sorted(fileMs) };
+}
+
+/** What a worker recorded since it last said, as plain data for its reply (undefined when timing is off); cleared. */
+export function takeTimings(): RecordedTimings | undefined {
+  if (!timingEnabled) return undefined;
+  const taken = { rules: [...ruleMs], files: [...fileMs] };
+  resetTimings();
+  return taken;
+}
+
+/** Adds a worker's times to this thread's, so that a pooled run prints what every thread spent. */
+export function addTimings(timings: RecordedTimings): void {
+  for (const [id, ms] of timings.rules) add(ruleMs, id, ms);
+  for (const [path, ms] of timings.files) add(fileMs, path, ms);
 }
 
 /** Clears what was recorded (between runs in one process). */
@@ -93,7 +114,7 @@ function table(header: string[], rows: string[][], alignRight: boolean[]): strin
  * The timing tables as ESLint prints them (`Rule | Time (ms) | Relative`), then the slowest files, relative to
  * `cwd`. `size` rows each (see {@link timingListSize}).
  */
-export function formatTimings(timings: ReturnType<typeof recordedTimings>, size: number, cwd: string): string {
+export function formatTimings(timings: RecordedTimings, size: number, cwd: string): string {
   const total = timings.rules.reduce((n, [, ms]) => n + ms, 0);
   const rules = timings.rules.slice(0, size).map(([id, ms]) => [id, ms.toFixed(3), `${total > 0 ? ((100 * ms) / total).toFixed(1) : "0.0"}%`]);
   const files = timings.files.slice(0, size).map(([path, ms]) => [relative(cwd, path) || path, ms.toFixed(3)]);

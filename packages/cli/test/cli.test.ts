@@ -464,6 +464,19 @@ describe("--changed-since", () => {
     expect(none.stdout).toMatch(/^\u2714 No policy files found; 5 other files skipped/);
   });
 
+  it("with --cache, still re-checks the files tied to a changed one when the change leaves the cross-file facts as they were", async () => {
+    const dir = copyFixture("cross-file");
+    gitInit(dir);
+    await runBin(["--cache"], { cwd: dir });
+    const policy = join(dir, "infra", "dest-b", "registry-policy.json");
+    // A newline at the end: nothing a cross-file rule collects changes, so the project's findings are the cached ones.
+    writeFileSync(policy, `${readFileSync(policy, "utf8")}\n`);
+    const cached = await runBin(["--cache", "--changed-since", "main", "--format", "json"], { cwd: dir });
+    const plain = await runBin(["--changed-since", "main", "--format", "json"], { cwd: dir });
+    expect(cached).toEqual(plain);
+    expect((JSON.parse(cached.stdout) as { filePath: string }[]).map((x) => x.filePath.slice(dir.length + 1))).toEqual(["infra/dest-b/registry-policy.json", "infra/source/replication-configuration.json"]);
+  });
+
   it("an unknown ref is exit 2", async () => {
     const dir = copyFixture("cross-file");
     gitInit(dir);
@@ -489,6 +502,15 @@ describe("--print-config", () => {
 });
 
 describe("--cache", () => {
+  /** A copy of the basic fixture, its report without cache, and the cache a first run wrote. */
+  async function basicWithCache() {
+    const dir = copyFixture("basic");
+    const cacheFile = join(dir, ".ecrlintcache");
+    const clean = await runBin(["--format", "json"], { cwd: dir });
+    await runBin(["--cache"], { cwd: dir });
+    return { dir, cacheFile, clean, cache: readCacheFile(cacheFile) };
+  }
+
   it("reuses results of unchanged files and drops them when the file or the config changes", async () => {
     const dir = copyFixture("basic");
     const cacheFile = join(dir, ".ecrlintcache");
@@ -546,11 +568,7 @@ describe("--cache", () => {
   });
 
   it("an edited or wrong-shaped entry is discarded, never trusted nor a crash", async () => {
-    const dir = copyFixture("basic");
-    const cacheFile = join(dir, ".ecrlintcache");
-    const clean = await runBin(["--format", "json"], { cwd: dir });
-    await runBin(["--cache"], { cwd: dir });
-    const cache = readCacheFile(cacheFile);
+    const { dir, cacheFile, clean, cache } = await basicWithCache();
     const ours = Object.keys(cache.entries).filter((path) => cache.entries[path]!.outcome.status === "ours").sort();
     // Hides the finding of wrong-region.json without touching the source; breaks the shape of the others.
     cache.entries[ours.find((path) => path.endsWith("wrong-region.json"))!]!.outcome.messages = [];
@@ -564,6 +582,66 @@ describe("--cache", () => {
     writeCacheFile(cacheFile, signed, true);
     const again = await runBin(["--cache", "--format", "json"], { cwd: dir });
     expect({ code: again.code, stderr: again.stderr, stdout: again.stdout }).toEqual({ code: clean.code, stderr: "", stdout: clean.stdout });
+  });
+
+  it("keeps the cross-file findings of a project whose facts are unchanged, and joins the files again when one changes", async () => {
+    const dir = copyFixture("cross-file");
+    const cacheFile = join(dir, ".ecrlintcache");
+    const cold = await runBin(["--format", "json"], { cwd: dir });
+    const first = await runBin(["--cache", "--format", "json"], { cwd: dir });
+    expect(first.stdout).toBe(cold.stdout);
+    const cache = readCacheFile(cacheFile);
+    const [projectKey, ...others] = Object.keys(cache.entries).filter((key) => key.startsWith("\u0000project\u0000"));
+    expect(others).toEqual([]);
+    expect(projectKey).toBe(`\u0000project\u0000${dir}`);
+    // A planted cross-file finding shows up only while every fact is the one it was recorded with.
+    const source = join(dir, "infra/source/replication-configuration.json");
+    const stored = cache.entries[projectKey!]!.outcome as { messages: [string, { message: string }[]][] };
+    const sourceMessages = stored.messages.find(([path]) => path === source)![1];
+    expect(sourceMessages.map((m) => m.message)).toHaveLength(1);
+    sourceMessages[0]!.message = "planted";
+    writeCacheFile(cacheFile, cache, true);
+    const warm = await runBin(["--cache", "--format", "json"], { cwd: dir });
+    expect(warm.stdout).toBe(cold.stdout.replace(/"message":"(?:[^"\\]|\\.)*"/, '"message":"planted"'));
+    expect(warm.code).toBe(cold.code);
+    // The destination now allows the source: its facts change, the project is joined again and the finding is gone.
+    const dest = join(dir, "infra/dest-b/registry-policy.json");
+    writeFileSync(dest, readFileSync(dest, "utf8").replace('"ecr:BatchGetImage"', '"ecr:CreateRepository", "ecr:ReplicateImage"'));
+    const changed = await runBin(["--cache", "--format", "json"], { cwd: dir });
+    expect(changed.stdout).not.toContain("planted");
+    expect(changed.stdout).toBe((await runBin(["--format", "json"], { cwd: dir })).stdout);
+    expect(changed.stdout).not.toBe(cold.stdout);
+  });
+
+  it("a file named alone reads the rest of the project from the cache, and the cache keeps the rest", async () => {
+    const dir = copyFixture("cross-file");
+    const cacheFile = join(dir, ".ecrlintcache");
+    const named = "infra/source/replication-configuration.json";
+    const alone = await runBin(["--format", "json", named], { cwd: dir });
+    await runBin(["--cache"], { cwd: dir });
+    // A planted cross-file finding: the named run shows it only if its project's facts are those of the full run.
+    const cache = readCacheFile(cacheFile);
+    const before = Object.keys(cache.entries).sort();
+    const stored = cache.entries[`\u0000project\u0000${dir}`]!.outcome as { messages: [string, { message: string }[]][] };
+    stored.messages.find(([path]) => path === join(dir, named))![1][0]!.message = "planted";
+    writeCacheFile(cacheFile, cache, true);
+    const cached = await runBin(["--cache", "--format", "json", named], { cwd: dir });
+    expect(cached).toEqual({ ...alone, stdout: alone.stdout.replace(/"message":"(?:[^"\\]|\\.)*"/, '"message":"planted"') });
+    expect(Object.keys(readCacheFile(cacheFile).entries).sort()).toEqual(before);
+  });
+
+  it("an entry that says a file is not ours is trusted only with its check", async () => {
+    const { dir, cacheFile, clean, cache } = await basicWithCache();
+    const wrong = Object.keys(cache.entries).find((path) => path.endsWith("wrong-region.json"))!;
+    expect(clean.stdout).toContain("wrong-region.json");
+    // The policy with a finding recorded as JSON the marker test turned away, as a damaged or edited cache might say.
+    cache.entries[wrong] = { meta: { ...cache.entries[wrong]!.meta, settings: "marker" }, outcome: { status: "not-ours" } };
+    writeCacheFile(cacheFile, cache);
+    const run = await runBin(["--cache", "--format", "json"], { cwd: dir });
+    expect({ code: run.code, stdout: run.stdout }).toEqual({ code: clean.code, stdout: clean.stdout });
+    // Signed as a run would have written it, the entry is believed: the file is skipped without being read.
+    writeCacheFile(cacheFile, { ...cache, entries: { ...readCacheFile(cacheFile).entries, [wrong]: cache.entries[wrong]! } }, true);
+    expect((await runBin(["--cache", "--format", "json"], { cwd: dir })).stdout).not.toContain("wrong-region.json");
   });
 
   it("a cache that is not ours, or truncated mid-line, is an empty one", async () => {

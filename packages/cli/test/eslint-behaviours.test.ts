@@ -169,6 +169,23 @@ describe("cross-file rules for named files (10)", () => {
   });
 });
 
+describe("the rest of the project around a named file", () => {
+  it("is read for the cross-file rules' facts only: no single-file rule runs on it", async () => {
+    const cwd = join(runnerFixtures, "cross-file");
+    const rules = (stderr: string) => [...stderr.matchAll(/^(@ecrlint\/[a-z-]+) /gm)].map((m) => m[1]);
+    // The replication configuration is named: the registry policies around it give their facts only.
+    const alone = await runBin(["--format", "json", "infra/source/replication-configuration.json"], { cwd, env: { ECRLINT_TIMING: "all" } });
+    expect(alone.code).toBe(1);
+    expect(rules(alone.stderr)).toContain("@ecrlint/replication-destination-allowed");
+    expect(rules(alone.stderr)).not.toContain("@ecrlint/valid-policy");
+    expect(rules(alone.stderr)).not.toContain("@ecrlint/no-public-access");
+    // Named too, a registry policy gets every rule.
+    const both = await runBin(["--format", "json", "infra/source/replication-configuration.json", "infra/dest-a/registry-policy.json"], { cwd, env: { ECRLINT_TIMING: "all" } });
+    expect(rules(both.stderr)).toContain("@ecrlint/valid-policy");
+    expect(parse(both.stdout)[1]).toEqual(parse(alone.stdout)[0]);
+  });
+});
+
 describe("the project a cross-file rule reads", () => {
   it("is the tree of the outermost config: the runner, named or not, and ESLint join the same files", async () => {
     const grant = JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "Pull", Effect: "Allow", Principal: { AWS: "arn:aws:iam::777788889999:root" }, Action: "ecr:BatchGetImage", Resource: "*" }] });

@@ -53,6 +53,18 @@ describe("ECRLINT_TIMING", () => {
     for (const [, ms] of files) expect(Number(ms)).toBeGreaterThan(0);
   });
 
+  it("counts the time of the rules and files linted in worker threads, as a run in one thread counts it", async () => {
+    const oneThread = await runBin(["--format", "json"], { cwd, env: { ECRLINT_TIMING: "all", ECRLINT_WORKERS: "0" } });
+    const pooled = await runBin(["--format", "json"], { cwd, env: { ECRLINT_TIMING: "all", ECRLINT_WORKERS: "2" } });
+    expect(pooled.stdout).toBe(oneThread.stdout);
+    const ids = (stderr: string) => tableRows(stderr, "Rule ").map((r) => r[0]).sort();
+    expect(ids(pooled.stderr)).toContain("@ecrlint/valid-policy");
+    expect(ids(pooled.stderr)).toEqual(ids(oneThread.stderr));
+    const files = (stderr: string) => tableRows(stderr, "File ").map((r) => r[0]).sort();
+    expect(files(pooled.stderr)).toHaveLength(4);
+    expect(files(pooled.stderr)).toEqual(files(oneThread.stderr));
+  });
+
   it("lists the ten slowest rules for any other value, as ESLint's TIMING does", async () => {
     const r = await runBin(["--format", "json"], { cwd, env: { ECRLINT_TIMING: "1" } });
     expect(tableRows(r.stderr, "Rule ")).toHaveLength(10);

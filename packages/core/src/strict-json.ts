@@ -1,32 +1,36 @@
+import { parse, type DocumentNode, type Location, type MemberNode, type StringNode, type ValueNode } from "@humanwhocodes/momoa";
 import type { AST } from "jsonc-eslint-parser";
 
 type Token = AST.JSONProgram["tokens"][number];
 
 /**
- * The AST of a text that is plain JSON (RFC 8259), built in one pass over the text: the tree `jsonc-eslint-parser`
- * gives for the same text, node for node (types, fields in the same order, `range`, `loc` with 0-based columns,
- * `parent`, `raw`), without the JavaScript tokenizer behind it and without keeping a token per character of
- * punctuation. Most files a linter reads are plain JSON, and the general parser costs several times more on them.
+ * The AST of a text that is plain JSON (RFC 8259), read by `@humanwhocodes/momoa` (ESLint's own JSON parser, in
+ * its strict `json` mode) and rebuilt as the tree `jsonc-eslint-parser` gives for the same text, node for node
+ * (types, fields in the same order, `range`, `loc` with 0-based columns, `parent`, `raw`, a negative number as a
+ * unary minus over its literal), without the JavaScript tokenizer behind that parser and without keeping a token
+ * per character of punctuation. Most files a linter reads are plain JSON, and the general parser takes about a
+ * third more CPU on them (figures in the package README).
  *
  * Anything else gives undefined, and the caller parses with the general parser, whose AST, tokens and error
- * messages are then the only ones there are: a comment, a trailing comma, a JSON5 form, a syntax error, a line
- * separator other than `\n`, `\r\n` or `\r`, a control character in a string, a `__proto__` key, or arrays and
- * objects nested deeper than `maxDepth` (the caller's limit, which also keeps the recursion here bounded).
+ * messages are then the only ones there are: whatever momoa's `json` mode refuses (a comment, a trailing comma, a
+ * JSON5 form, a syntax error), and what it lets through that acorn, behind the general parser, reads otherwise or
+ * refuses: a control character (a tab or line break included) in a string, a line separator (U+2028, U+2029), a
+ * `__proto__` key, or arrays and objects nested deeper than `maxDepth` (the caller's limit, which also keeps the
+ * recursion here bounded; a text deep enough to exhaust momoa's recursive descent first gives undefined too).
  * `tokens` is computed on first read, by that parser (`reparse`), since only a rule about the syntax itself asks
  * for it, and such a rule can ask `isPlainJsonTree` first; a text accepted here has no comments.
  */
 export function parseStrictJsonAst(text: string, reparse: () => AST.JSONProgram, maxDepth: number): AST.JSONProgram | undefined {
-  const parser = new StrictJsonParser(text, maxDepth);
-  let root: AST.JSONExpression | undefined;
+  let document: DocumentNode;
+  let root: AST.JSONExpression;
   try {
-    parser.skipSpace();
-    root = parser.value();
-    parser.skipSpace();
-  } catch (error) {
-    if (error === NOT_STRICT) return undefined;
-    throw error;
+    // Each momoa location has its offset: `ranges` would only add an array per node, some 15% of momoa's time.
+    document = parse(text, { mode: "json", ranges: false, tokens: false });
+    root = new TreeBuilder(text, maxDepth).expression(document.body);
+  } catch {
+    // momoa's syntax errors, a stack it exhausted, and NOT_STRICT: all are the general parser's to report.
+    return undefined;
   }
-  if (!root || parser.pos !== text.length) return undefined;
   const statement = { type: "JSONExpressionStatement", expression: root, range: root.range, loc: root.loc, parent: null } as unknown as AST.JSONExpressionStatement;
   const program = {
     type: "Program",
@@ -34,47 +38,56 @@ export function parseStrictJsonAst(text: string, reparse: () => AST.JSONProgram,
     comments: [],
     tokens: undefined,
     range: [0, text.length],
-    loc: { start: { line: 1, column: 0 }, end: parser.position() },
+    loc: { start: { line: 1, column: 0 }, end: position(document.loc.end) },
     parent: null,
   } as unknown as AST.JSONProgram;
-  let tokens: AST.JSONProgram["tokens"] | undefined;
-  Object.defineProperty(program, "tokens", {
-    enumerable: true,
-    configurable: true,
-    get: () => {
-      if (!tokens) {
-        tokens = reparse().tokens;
-        for (const move of tokenMoves.get(program) ?? []) for (const token of tokens) move(token);
-        tokensBuilt.add(program);
-      }
-      return tokens;
-    },
-    set: (value: AST.JSONProgram["tokens"]) => {
-      tokens = value;
-      tokensBuilt.add(program);
-    },
-  });
+  // One accessor shared by every plain tree: a closure per tree would give each its own hidden class, and V8 then
+  // spends more time on those than on reading the text.
+  Object.defineProperty(program, "tokens", TOKENS);
+  lazyTokens.set(program, { reparse, moves: [] });
   (statement as { parent: unknown }).parent = program;
   (root as { parent: unknown }).parent = statement;
-  plainTrees.add(program);
   return program;
 }
 
-const plainTrees = new WeakSet<object>();
+/** The tokens of a plain tree: built by `reparse` on first read, then moved by each of `moves`. */
+interface LazyTokens {
+  reparse: () => AST.JSONProgram;
+  moves: ((token: Token) => void)[];
+  tokens?: AST.JSONProgram["tokens"];
+}
 
-/** What is to be done to each token of a plain tree once they are built (moved onto a host's coordinates). */
-const tokenMoves = new WeakMap<object, ((token: Token) => void)[]>();
-const tokensBuilt = new WeakSet<object>();
+/** Every tree `parseStrictJsonAst` gave, with its tokens or what builds them. */
+const lazyTokens = new WeakMap<object, LazyTokens>();
+
+const TOKENS: PropertyDescriptor = {
+  enumerable: true,
+  configurable: true,
+  get(this: object) {
+    const lazy = lazyTokens.get(this);
+    if (!lazy) return undefined;
+    if (!lazy.tokens) {
+      const tokens = lazy.reparse().tokens;
+      for (const move of lazy.moves) for (const token of tokens) move(token);
+      lazy.tokens = tokens;
+      lazy.moves = [];
+    }
+    return lazy.tokens;
+  },
+  set(this: object, value: AST.JSONProgram["tokens"]) {
+    const lazy = lazyTokens.get(this);
+    if (lazy) lazy.tokens = value;
+  },
+};
 
 /**
  * Does `move` to each token of a plain tree whose tokens are not built yet, when they are; false when the tree is
  * not a plain one or its tokens are already there (then the caller moves them itself).
  */
 export function moveTokensWhenBuilt(ast: object, move: (token: Token) => void): boolean {
-  if (!plainTrees.has(ast) || tokensBuilt.has(ast)) return false;
-  const moves = tokenMoves.get(ast) ?? [];
-  moves.push(move);
-  tokenMoves.set(ast, moves);
+  const lazy = lazyTokens.get(ast);
+  if (!lazy || lazy.tokens) return false;
+  lazy.moves.push(move);
   return true;
 }
 
@@ -83,10 +96,18 @@ export function moveTokensWhenBuilt(ast: object, move: (token: Token) => void): 
  * form, and its `tokens` need not be built to know it. False for a tree from any other parser (ESLint's own).
  */
 export function isPlainJsonTree(ast: object): boolean {
-  return plainTrees.has(ast);
+  return lazyTokens.has(ast);
 }
 
-/** Thrown (never escaping this module) where the text stops being plain JSON. */
+/**
+ * What momoa's `json` mode reads in a string as any other character, though JSON allows none of it unescaped there
+ * (control characters, a tab and line breaks included; momoa's locations do not move past a line break in a
+ * string), and line separators, which JSON allows but acorn counts as line breaks. Between tokens momoa refuses all
+ * of them but tab and line breaks.
+ */
+const NOT_IN_A_STRING = /[\u0000-\u001f\u2028\u2029]/;
+
+/** Thrown (never escaping this module) where momoa's tree is not one the general parser would give. */
 const NOT_STRICT = Symbol("not strict JSON");
 
 function notStrict(): never {
@@ -95,18 +116,14 @@ function notStrict(): never {
 
 type Position = { line: number; column: number };
 
-/** Characters of the number grammar after the first digit: digits, `.`, `e`, `E`, `+`, `-`. */
-function isNumberChar(c: number): boolean {
-  return (c >= 0x30 && c <= 0x39) || c === 0x2e || c === 0x65 || c === 0x45 || c === 0x2b || c === 0x2d;
+/** A momoa location (1-based column) as an ESTree position (0-based column). */
+function position(at: Location): Position {
+  return { line: at.line, column: at.column - 1 };
 }
 
-const NUMBER = /^(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
-
-class StrictJsonParser {
-  pos = 0;
-  private line = 1;
-  private lineStart = 0;
-  /** How deep the value being read nests, so that recursion stays within the limit the caller checked. */
+/** Rebuilds momoa's nodes as jsonc-eslint-parser's, each with its `parent`. */
+class TreeBuilder {
+  /** How deep the value being rebuilt nests, so that recursion stays within the limit the caller checked. */
   private depth = 0;
 
   constructor(
@@ -114,120 +131,61 @@ class StrictJsonParser {
     private readonly maxDepth: number,
   ) {}
 
-  position(): Position {
-    return { line: this.line, column: this.pos - this.lineStart };
-  }
-
-  private at(offset: number): Position {
-    // Tokens never span lines in plain JSON: every offset past the current token's start is on its line.
-    return { line: this.line, column: offset - this.lineStart };
-  }
-
-  skipSpace(): void {
-    const text = this.text;
-    for (;;) {
-      const c = text.charCodeAt(this.pos);
-      if (c === 0x20 || c === 0x09) this.pos++;
-      else if (c === 0x0a) {
-        this.pos++;
-        this.line++;
-        this.lineStart = this.pos;
-      } else if (c === 0x0d) {
-        this.pos += text.charCodeAt(this.pos + 1) === 0x0a ? 2 : 1;
-        this.line++;
-        this.lineStart = this.pos;
-      } else return;
+  expression(node: ValueNode): AST.JSONExpression {
+    switch (node.type) {
+      case "Object":
+        return this.object(node.members, node.loc.start, node.loc.end);
+      case "Array":
+        return this.array(node.elements, node.loc.start, node.loc.end);
+      case "String":
+        return this.string(node);
+      case "Number":
+        return this.number(node.value, node.loc.start, node.loc.end);
+      case "Boolean":
+        return this.literal(node.loc.start, node.loc.end, node.value);
+      case "Null":
+        return this.literal(node.loc.start, node.loc.end, null);
+      default:
+        // NaN and Infinity are JSON5 only: momoa's json mode does not build them.
+        return notStrict();
     }
   }
 
-  value(): AST.JSONExpression {
-    const c = this.text.charCodeAt(this.pos);
-    if (c === 0x7b) return this.object();
-    if (c === 0x5b) return this.array();
-    if (c === 0x22) return this.string();
-    if (c === 0x2d) return this.negative();
-    if (c >= 0x30 && c <= 0x39) return this.number();
-    if (c === 0x74) return this.keyword("true", true);
-    if (c === 0x66) return this.keyword("false", false);
-    if (c === 0x6e) return this.keyword("null", null);
-    return notStrict();
-  }
-
-  private literal(start: number, value: unknown): AST.JSONLiteral {
-    const end = this.pos;
+  private literal(from: Location, to: Location, value: unknown, raw = this.text.slice(from.offset, to.offset)): AST.JSONLiteral {
+    const start = from.offset;
+    const end = to.offset;
     return {
       type: "JSONLiteral",
       start,
       end,
-      loc: { start: this.at(start), end: this.at(end) },
+      loc: { start: position(from), end: position(to) },
       range: [start, end],
       value,
-      raw: this.text.slice(start, end),
+      raw,
       parent: null,
     } as unknown as AST.JSONLiteral;
   }
 
-  private keyword(word: string, value: boolean | null): AST.JSONLiteral {
-    if (!this.text.startsWith(word, this.pos)) notStrict();
-    const start = this.pos;
-    this.pos += word.length;
-    return this.literal(start, value);
+  private string(node: StringNode): AST.JSONLiteral {
+    const { start, end } = node.loc;
+    const raw = this.text.slice(start.offset, end.offset);
+    if (NOT_IN_A_STRING.test(raw)) notStrict();
+    return this.literal(start, end, node.value, raw);
   }
 
-  string(): AST.JSONLiteral {
-    const text = this.text;
-    const start = this.pos;
-    let escaped = false;
-    let i = start + 1;
-    for (;;) {
-      const c = text.charCodeAt(i);
-      if (c === 0x22) break;
-      if (c === 0x5c) {
-        escaped = true;
-        i += 2;
-        continue;
-      }
-      // A control character (a line break included), a line separator acorn counts as a new line, or the end.
-      if (c < 0x20 || c === 0x2028 || c === 0x2029 || Number.isNaN(c)) notStrict();
-      i++;
-    }
-    this.pos = i + 1;
-    let value: string;
-    if (!escaped) value = text.slice(start + 1, i);
-    else {
-      try {
-        value = JSON.parse(text.slice(start, this.pos)) as string;
-      } catch {
-        return notStrict();
-      }
-    }
-    return this.literal(start, value);
-  }
-
-  private number(): AST.JSONLiteral {
-    const text = this.text;
-    const start = this.pos;
-    let i = start + 1;
-    while (isNumberChar(text.charCodeAt(i))) i++;
-    const raw = text.slice(start, i);
-    if (!NUMBER.test(raw)) notStrict();
-    this.pos = i;
-    return this.literal(start, Number(raw));
-  }
-
-  private negative(): AST.JSONExpression {
-    const start = this.pos;
-    const startLoc = this.at(start);
-    this.pos++;
-    const c = this.text.charCodeAt(this.pos);
-    if (!(c >= 0x30 && c <= 0x39)) notStrict();
-    const argument = this.number();
-    const end = this.pos;
+  /** momoa reads `-1` as one number; jsonc-eslint-parser, as acorn does, as a unary minus over the literal `1`. */
+  private number(value: number, from: Location, to: Location): AST.JSONExpression {
+    if (this.text.charCodeAt(from.offset) !== 0x2d) return this.literal(from, to, value);
+    const argumentStart = { line: from.line, column: from.column + 1, offset: from.offset + 1 };
+    // StringToNumber reads a leading minus as negation, so this is the value of the digits alone (0 for `-0`).
+    const argument = this.literal(argumentStart, to, -value);
+    const start = from.offset;
+    const end = to.offset;
     const node = {
       type: "JSONUnaryExpression",
       start,
       end,
-      loc: { start: startLoc, end: this.at(end) },
+      loc: { start: position(from), end: argument.loc.end },
       range: [start, end],
       operator: "-",
       prefix: true,
@@ -238,42 +196,17 @@ class StrictJsonParser {
     return node;
   }
 
-  /** Steps over an opening bracket: true when its `close` bracket follows at once (and is stepped over too). */
-  private open(close: number): boolean {
-    // Deeper texts are the caller's to refuse, with its own message.
+  /** Counts one more level of nesting; deeper texts are the caller's to refuse, with its own message. */
+  private open(): void {
     if (++this.depth > this.maxDepth) notStrict();
-    this.pos++;
-    this.skipSpace();
-    return this.closes(close);
   }
 
-  /** After a member: true at the `close` bracket (stepped over), false after a comma. */
-  private next(close: number): boolean {
-    this.skipSpace();
-    if (this.closes(close)) return true;
-    if (this.text.charCodeAt(this.pos) !== 0x2c) notStrict();
-    this.pos++;
-    this.skipSpace();
-    return false;
-  }
-
-  private closes(close: number): boolean {
-    if (this.text.charCodeAt(this.pos) !== close) return false;
-    this.pos++;
-    this.depth--;
-    return true;
-  }
-
-  private property(): AST.JSONProperty {
-    if (this.text.charCodeAt(this.pos) !== 0x22) notStrict();
-    const key = this.string();
+  private property(member: MemberNode): AST.JSONProperty {
+    // json mode names every member with a string.
+    const key = this.string(member.name as StringNode);
     // jsonc-eslint-parser refuses a second `__proto__` key, as JavaScript does: its message is the one to give.
     if (key.value === "__proto__") notStrict();
-    this.skipSpace();
-    if (this.text.charCodeAt(this.pos) !== 0x3a) notStrict();
-    this.pos++;
-    this.skipSpace();
-    const value = this.value();
+    const value = this.expression(member.value);
     const property = {
       type: "JSONProperty",
       start: key.range[0],
@@ -294,26 +227,26 @@ class StrictJsonParser {
     return property;
   }
 
-  private object(): AST.JSONObjectExpression {
-    const start = this.pos;
-    const startLoc = this.position();
+  private object(members: MemberNode[], from: Location, to: Location): AST.JSONObjectExpression {
+    this.open();
     const properties: AST.JSONProperty[] = [];
-    if (!this.open(0x7d)) do properties.push(this.property());
-    while (!this.next(0x7d));
-    const end = this.pos;
-    const node = { type: "JSONObjectExpression", start, end, loc: { start: startLoc, end: this.at(end) }, range: [start, end], properties, parent: null } as unknown as AST.JSONObjectExpression;
+    for (const member of members) properties.push(this.property(member));
+    this.depth--;
+    const start = from.offset;
+    const end = to.offset;
+    const node = { type: "JSONObjectExpression", start, end, loc: { start: position(from), end: position(to) }, range: [start, end], properties, parent: null } as unknown as AST.JSONObjectExpression;
     for (const p of properties) (p as { parent: unknown }).parent = node;
     return node;
   }
 
-  private array(): AST.JSONArrayExpression {
-    const start = this.pos;
-    const startLoc = this.position();
+  private array(items: { value: ValueNode }[], from: Location, to: Location): AST.JSONArrayExpression {
+    this.open();
     const elements: AST.JSONExpression[] = [];
-    if (!this.open(0x5d)) do elements.push(this.value());
-    while (!this.next(0x5d));
-    const end = this.pos;
-    const node = { type: "JSONArrayExpression", start, end, loc: { start: startLoc, end: this.at(end) }, range: [start, end], elements, parent: null } as unknown as AST.JSONArrayExpression;
+    for (const item of items) elements.push(this.expression(item.value));
+    this.depth--;
+    const start = from.offset;
+    const end = to.offset;
+    const node = { type: "JSONArrayExpression", start, end, loc: { start: position(from), end: position(to) }, range: [start, end], elements, parent: null } as unknown as AST.JSONArrayExpression;
     for (const e of elements) (e as { parent: unknown }).parent = node;
     return node;
   }

@@ -5,17 +5,20 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { parseJSON } from "jsonc-eslint-parser";
 import type { AST } from "jsonc-eslint-parser";
-import { MAX_NESTING_DEPTH, parseJsonText, rootExpression, type JsonObject, type JsonSyntax } from "../src/parse.js";
+import { MAX_NESTING_DEPTH, NESTING_TOO_DEEP, parseJsonText, rootExpression, type JsonObject, type JsonSyntax } from "../src/parse.js";
 import { parseEmbeddedJson } from "../src/embedded-json.js";
 import { isPlainJsonTree, parseStrictJsonAst } from "../src/strict-json.js";
 
 const SYNTAXES: (JsonSyntax | undefined)[] = [undefined, "JSON", "JSONC", "JSON5"];
 
-/** The tree as plain data: each `parent` as its type and range (the tree is cyclic), every other field as it is. */
+/**
+ * The tree as plain data: each `parent` as its type and range (the tree is cyclic), every other field as it is, and
+ * the order of each object's fields (`#fields`), which a comparison of objects would not see.
+ */
 function plain(node: unknown): unknown {
   if (node === null || typeof node !== "object") return node;
   if (Array.isArray(node)) return node.map(plain);
-  const out: Record<string, unknown> = {};
+  const out: Record<string, unknown> = { "#fields": Object.keys(node).join() };
   for (const [key, value] of Object.entries(node)) {
     out[key] = key === "parent" ? (value ? `${(value as { type: string }).type}@${String((value as { range: number[] }).range)}` : value) : plain(value);
   }
@@ -48,7 +51,7 @@ function jsonFiles(dir: string, out: string[] = []): string[] {
 
 const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
 
-describe("plain JSON read in one pass", () => {
+describe("plain JSON read without the general parser", () => {
   it("gives jsonc-eslint-parser's tree, field for field, for every JSON file of the fixtures and examples", () => {
     const files = [...jsonFiles(join(repoRoot, "fixtures")), ...jsonFiles(join(repoRoot, "examples"))];
     expect(files.length).toBeGreaterThan(100);
@@ -121,6 +124,23 @@ describe("plain JSON read in one pass", () => {
     expect(general.ok && isPlainJsonTree(general.ast)).toBe(false);
   });
 
+  it("keeps each tree's tokens its own, built once, and takes tokens set on it", () => {
+    const texts = ['{"a": 1}', "[true, null]", '"s"'];
+    const trees = texts.map((text) => {
+      const parsed = parseJsonText(text);
+      if (!parsed.ok) throw new Error(parsed.error.message);
+      return parsed.ast;
+    });
+    for (const [i, tree] of [...trees.entries()].reverse()) {
+      expect(plain(tree.tokens)).toEqual(plain(parseJSON(texts[i]!).tokens));
+      expect(tree.tokens).toBe(tree.tokens);
+    }
+    const replaced: AST.JSONProgram["tokens"] = [];
+    trees[0]!.tokens = replaced;
+    expect(trees[0]!.tokens).toBe(replaced);
+    expect(trees[1]!.tokens).not.toBe(replaced);
+  });
+
   it("builds the tokens of a document written in a host string in host coordinates, like its nodes", () => {
     const text = '{\n  "policyText": "{\\"a\\": [1, \\"b\\"]}"\n}';
     const host = parseJsonText(text, "JSON");
@@ -165,3 +185,186 @@ describe("plain JSON read in one pass", () => {
     );
   });
 });
+
+function readStrictly(text: string): AST.JSONProgram | undefined {
+  return parseStrictJsonAst(text, () => parseJSON(text), MAX_NESTING_DEPTH);
+}
+
+/** Each text is read by momoa and gives jsonc-eslint-parser's tree, whichever syntax the caller asks for. */
+function expectReadAsTheGeneralParserDoes(texts: string[]): void {
+  for (const text of texts) {
+    expect(readStrictly(text), JSON.stringify(text)).toBeDefined();
+    for (const syntax of SYNTAXES) expect(ours(text, syntax), `${JSON.stringify(text)} as ${syntax ?? "any"}`).toEqual(general(text, syntax));
+  }
+}
+
+/** Each text is refused by momoa or by the checks around it, and the general parser's tree or error is the answer. */
+function expectLeftToTheGeneralParser(texts: string[]): void {
+  for (const text of texts) {
+    expect(readStrictly(text), JSON.stringify(text)).toBeUndefined();
+    for (const syntax of SYNTAXES) expect(ours(text, syntax), `${JSON.stringify(text)} as ${syntax ?? "any"}`).toEqual(general(text, syntax));
+  }
+}
+
+describe("momoa's tree rebuilt as jsonc-eslint-parser's", () => {
+  it("decodes escapes as JavaScript does: \\u in either case, surrogate pairs, lone surrogates, escaped separators", () => {
+    expectReadAsTheGeneralParserDoes([
+      '"\\u0041\\u00e9\\u00E9\\u4e2d"',
+      '"\\ud83d\\ude00"',
+      '"\\uD83D\\uDE00 and \\ud83d\\ude00x"',
+      '"😀 written, \\ud83d\\ude00 escaped"',
+      '"\\ud800"',
+      '"\\udc00x\\ud800"',
+      '"\ud800 written alone"',
+      '"\\u2028\\u2029 escaped are plain JSON"',
+      '"\\u0000\\u001f\\u007f"',
+      '"\u007f and \u0080 written"',
+      '"\\"\\\\\\/\\b\\f\\n\\r\\t"',
+      '{"\\u0061": 1, "a": 2}',
+      '{"a\\"b": {"\\\\": ["\\/"]}}',
+      '"\uFEFF inside a string"',
+    ]);
+  });
+
+  it("reads numbers as JavaScript does, a minus as a unary expression over the literal", () => {
+    expectReadAsTheGeneralParserDoes([
+      "12345678901234567890",
+      "123456789012345678901234567890.123456789e-10",
+      "9007199254740993",
+      "1.7976931348623157e308",
+      "1e400",
+      "-1e400",
+      "1E-400",
+      "-1e-400",
+      "-0",
+      "-0.0",
+      "-0e0",
+      "0E+0",
+      "[-0, 0, -0.0e-0, -5, -1.5e3]",
+      '{"a": -1, "b": [-12.5E+2, -0.000001]}',
+    ]);
+    const root = rootExpression(readStrictly("-0")!) as AST.JSONUnaryExpression;
+    expect(root.type).toBe("JSONUnaryExpression");
+    expect(Object.is((root.argument as AST.JSONLiteral).value, 0)).toBe(true);
+  });
+
+  it("reads empty objects and arrays, and whitespace around the value on any line ending", () => {
+    expectReadAsTheGeneralParserDoes(["{}", "[]", " { } ", "[ ]", "\n{\n}\n", "{}\r\n", "\r\n\r\n[1]\r", "\t[\r{}\r\n,[]\n]\t", '{"a": {}, "b": [], "c": [{}], "d": [[]]}']);
+  });
+
+  it("keeps duplicate keys as both parsers do, and refuses a `__proto__` key however it is written", () => {
+    expectReadAsTheGeneralParserDoes(['{"a": 1, "a": 2}', '{"__proto__x": 1, "constructor": 2, "x__proto__": 3}']);
+    expectLeftToTheGeneralParser(['{"__proto__": 1}', '{"\\u005f_proto__": 1}', '{"a": {"__proto__": []}}']);
+  });
+
+  it("leaves escapes and numbers that are not JSON to the general parser", () => {
+    expectLeftToTheGeneralParser([
+      '"\\uZZZZ"',
+      '"\\u12"',
+      '"\\U0041"',
+      '"\\a"',
+      '"\\\'"',
+      "-",
+      "- 1",
+      "--1",
+      "-a",
+      "1e",
+      "1e+",
+      "-01",
+      "1.e5",
+      "+1",
+      "-Infinity",
+      "true false",
+      "[true1]",
+      "nulls",
+      '{"a": 1}}',
+      "[",
+      "]",
+      "{,}",
+      "[,1]",
+      '{"a":}',
+    ]);
+  });
+
+  it("leaves raw control characters and line separators in strings to the general parser, which refuses or counts them", () => {
+    expectLeftToTheGeneralParser(['"a\rb"', '"a\nb"', '"a\r\nb"', '"\t"', '{"\t": 1}', '"\u0000"', '"\u001f"', '"a\u2028b"', '"\u2029"', '{"a": "b"}\u2029']);
+  });
+
+  it("leaves a text that starts with a byte order mark to the general parser (parseJsonText's callers remove it first)", () => {
+    expectLeftToTheGeneralParser(['\uFEFF{"a": 1}', "\uFEFF[]", "[\uFEFF1]"]);
+  });
+
+  it("reads arrays and objects nested to the depth limit, and leaves any deeper text to the caller's limit", () => {
+    const arrays = (depth: number) => "[".repeat(depth) + "]".repeat(depth);
+    const objects = (depth: number) => '{"a":'.repeat(depth) + "1" + "}".repeat(depth);
+    expectReadAsTheGeneralParserDoes([arrays(MAX_NESTING_DEPTH), objects(MAX_NESTING_DEPTH), `[${objects(MAX_NESTING_DEPTH - 1)}]`]);
+    // A text this deep would exhaust momoa's recursion as well: it is refused either way, never thrown.
+    for (const text of [arrays(MAX_NESTING_DEPTH + 1), objects(MAX_NESTING_DEPTH + 1), arrays(200_000)]) {
+      expect(readStrictly(text)).toBeUndefined();
+      const parsed = parseJsonText(text);
+      expect(parsed.ok ? "parsed" : parsed.error).toEqual({ message: `Parsing error: ${NESTING_TOO_DEEP}`, line: 1, column: MAX_NESTING_DEPTH * (text.startsWith("{") ? 5 : 1) + 1 });
+    }
+  });
+
+  it("agrees with jsonc-eslint-parser on generated JSON of any characters, numbers and layout, and reads all of it", () => {
+    fc.assert(
+      fc.property(fc.jsonValue({ stringUnit: "binary", maxDepth: 6 }), fc.integer(), fc.constantFrom(...SYNTAXES), (value, seed, syntax) => {
+        const text = writeJson(value, random(seed));
+        if (!JSON.stringify(value).includes('"__proto__"')) expect(readStrictly(text), JSON.stringify(text)).toBeDefined();
+        expect(ours(text, syntax)).toEqual(general(text, syntax));
+      }),
+      { numRuns: 800, seed: 29 },
+    );
+  });
+});
+
+/** A small seeded generator of numbers in [0, 1) (mulberry32), so that a failing layout is found again from its seed. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const SHORT_ESCAPES: Record<string, string> = { '"': '\\"', "\\": "\\\\", "/": "\\/", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t" };
+
+/**
+ * A JSON text for `value` as a person or another tool might write it: any whitespace and line ending between
+ * tokens, each character written as itself, as a short escape or as `\u` with either case of hex digits (control
+ * characters and line separators always escaped), and each number in one of the ways JSON can write it.
+ */
+function writeJson(value: unknown, next: () => number): string {
+  const pick = <T>(choices: T[]): T => choices[Math.floor(next() * choices.length)]!;
+  const space = () => pick(["", "", " ", "\t", "\n", "\r\n", "\r", "\n  ", " \r\n\t"]);
+  const unicode = (code: number) => {
+    const hex = code.toString(16).padStart(4, "0");
+    return `\\u${next() < 0.5 ? hex : hex.toUpperCase()}`;
+  };
+  const string = (s: string) => {
+    let out = '"';
+    for (const c of s) {
+      const code = c.codePointAt(0)!;
+      if (code > 0xffff) out += next() < 0.5 ? c : unicode(c.charCodeAt(0)) + unicode(c.charCodeAt(1));
+      else if (code < 0x20 || c === '"' || c === "\\" || code === 0x2028 || code === 0x2029) out += SHORT_ESCAPES[c] && next() < 0.5 ? SHORT_ESCAPES[c] : unicode(code);
+      else out += next() < 0.8 ? c : (SHORT_ESCAPES[c] ?? unicode(code));
+    }
+    return out + '"';
+  };
+  const number = (n: number) => {
+    if (Object.is(n, -0)) return pick(["-0", "-0.0", "-0e0"]);
+    const exponent = n.toExponential();
+    return pick([String(n), exponent, exponent.toUpperCase(), exponent.replace("e+", "e"), Number.isInteger(n) && Math.abs(n) < 1e21 ? `${n}.0` : String(n)]);
+  };
+  const write = (v: unknown): string => {
+    if (v === null || typeof v === "boolean") return String(v);
+    if (typeof v === "number") return next() < 0.05 ? `${next() < 0.5 ? "-" : ""}${String(Math.floor(next() * 9) + 1)}${"0123456789".repeat(3)}` : number(v);
+    if (typeof v === "string") return string(v);
+    if (Array.isArray(v)) return `[${space()}${v.map((item) => write(item) + space()).join(`,${space()}`)}]`;
+    const members = Object.entries(v as Record<string, unknown>).map(([k, item]) => `${string(k)}${space()}:${space()}${write(item)}${space()}`);
+    return `{${space()}${members.join(`,${space()}`)}}`;
+  };
+  return space() + write(value) + space();
+}
