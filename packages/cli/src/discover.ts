@@ -3,12 +3,13 @@ import { lstatSync, readdirSync, readFileSync, realpathSync, statSync, type Dire
 import { dirname, join, relative, resolve, sep } from "node:path";
 import ignore, { type Ignore } from "ignore";
 import picomatch from "picomatch";
+import { POLICY_FILE_EXTENSIONS } from "@ecrlint/core";
 import { EcrlintError, usageError } from "./errors.js";
 import { repositoryRoot } from "./git.js";
 /** Never linted, whatever the config says: dependencies and git internals. */
 export const ALWAYS_IGNORED = ["**/node_modules/**", "**/.git/**"];
 
-export const DEFAULT_FILES = ["**/*.json", "**/*.jsonc", "**/*.json5", "**/*.yaml", "**/*.yml", "**/*.template", "**/*.tf"];
+export const DEFAULT_FILES = POLICY_FILE_EXTENSIONS.map((extension) => `**/*.${extension}`);
 
 export interface DiscoveryInput {
   /** Root of the run; nothing outside it is read. */

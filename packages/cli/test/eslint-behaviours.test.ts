@@ -209,6 +209,28 @@ describe("the project a cross-file rule reads", () => {
   });
 });
 
+describe("the project a cross-file rule reads, in JSON, CloudFormation YAML and Terraform", () => {
+  it("gives ESLint and the runner the same documents: other files of a module, file() targets", async () => {
+    const cwd = join(runnerFixtures, "cross-file-hosts");
+    const findings = (results: { filePath: string; messages: { ruleId: string | null; line?: number; column?: number; message: string }[] }[]) =>
+      results.flatMap((x) => x.messages.map((m) => `${x.filePath.slice(cwd.length + 1)} ${ruleAndPlace(m)}`)).sort();
+    const ours = findings(parse((await runBin(["--format", "json"], { cwd })).stdout));
+    expect(findings(await eslintResults(cwd))).toEqual(ours);
+    // Every destination is read from another file, in each syntax: a YAML template, a Terraform module's policy
+    // document in another file of the module, a JSON file that a .tf reads with file(), and a plain JSON policy.
+    expect(ours.filter((f) => f.includes("replication-destination-allowed")).map((f) => /The registry policy "([^"]+)"/.exec(f)![1]).sort()).toEqual([
+      "dst-file/grants.json",
+      "dst-json/registry-policy.json",
+      "dst-module/policy-documents.tf",
+      "dst-yaml/stack.yaml",
+    ]);
+    // The pull-through-cache rule is in another .tf file of the policy's module.
+    expect(ours.filter((f) => f.includes("pull-through-cache-prefix-exists"))).toEqual([
+      'dst-module/policy-documents.tf @ecrlint/pull-through-cache-prefix-exists:20:7:Namespace "docker-hub" matches no pull-through-cache rule of registry 333333333333 in eu-central-1 (rule prefixes: "ecr-public"): this statement grants nothing.',
+    ]);
+  });
+});
+
 describe("--changed-since and config changes (11)", () => {
   it("re-checks every file whose config changed", async () => {
     const dir = tree({ ".ecrlintrc.json": config, "a/registry-policy.json": wrongRegion, "b/registry-policy.json": wrongRegion });

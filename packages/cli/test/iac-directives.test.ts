@@ -93,6 +93,17 @@ resource "aws_ecr_registry_policy" "this" {
 
 type Finding = { ruleId: string | null; line: number; column: number; message: string; severity: number };
 const shape = (m: Finding) => `${m.line}:${m.column} ${m.severity} ${m.ruleId} ${m.message}`;
+type Result = { filePath: string; messages: Finding[]; suppressedMessages: Finding[] };
+
+/** The runner's findings and suppressed findings on each named file are ESLint's. */
+function expectAlike(dir: string, ours: readonly Result[], theirs: readonly Result[], names: string[]): void {
+  for (const name of names) {
+    const mine = ours.find((r) => r.filePath === join(dir, name))!;
+    const eslint = theirs.find((r) => r.filePath === join(dir, name))!;
+    expect(mine.messages.map(shape), name).toEqual(eslint.messages.map(shape));
+    expect(mine.suppressedMessages.map(shape), name).toEqual(eslint.suppressedMessages.map(shape));
+  }
+}
 
 /** The runner's results by file name, once ESLint with the plugin's configs has given the same findings and suppressions. */
 async function sameInEslint(dir: string, names: string[]) {
@@ -146,5 +157,52 @@ describe("eslint-disable and eslint-enable ranges in # and // comments of a Terr
     await ESLint.outputFixes(await new ESLint({ cwd: dir, fix: true, overrideConfigFile: true, overrideConfig: plugin.configs.recommended as Linter.Config[] }).lintFiles(["main.tf"]));
     expect(fixedByRunner).toBe(readFileSync(join(dir, "main.tf"), "utf8"));
     expect(fixedByRunner).not.toContain("no-duplicate-sid");
+  });
+});
+
+/** Two policies in another Region: a `# eslint-disable` … `# eslint-enable` range silences the first only. */
+const policy = (name: string, sid: string) => `  ${name}:
+    Type: AWS::ECR::RegistryPolicy
+    Properties:
+      PolicyText:
+        Version: "2012-10-17"
+        Statement:
+          - Sid: ${sid}
+            Effect: Allow
+            Principal: { AWS: "arn:aws:iam::111122223333:*" }
+            Action: ecr:BatchGetImage
+            Resource: arn:aws:ecr:us-east-1:444455556666:repository/*
+`;
+const ranges = `Resources:
+  # eslint-disable @ecrlint/no-region-mismatch, @ecrlint/no-duplicate-sid -- the DR copy lives there
+${policy("Dr", "Dr")}  # eslint-enable @ecrlint/no-region-mismatch
+${policy("Main", "Main")}`;
+const inlineConfig = `# eslint @ecrlint/valid-principal: "off"
+Resources:
+${policy("Main", "Main")}`;
+
+describe("eslint-disable and eslint-enable ranges and inline config in YAML templates", () => {
+  it("are # comments that ESLint honours as block comments, and the runner does alike, fixes included", async () => {
+    const dir = fileTree({ ".ecrlintrc.json": config, "ranges.yaml": ranges, "inline.yml": inlineConfig });
+    const eslintOptions = { cwd: dir, overrideConfigFile: true as const, overrideConfig: plugin.configs.recommended as Linter.Config[] };
+    const report = await lint({ cwd: dir });
+    const eslintResults = await new ESLint(eslintOptions).lintFiles(["."]);
+    expectAlike(dir, report.results, eslintResults, ["ranges.yaml", "inline.yml"]);
+    const byFile = (name: string) => report.results.find((r) => r.filePath === join(dir, name))!;
+    expect(byFile("ranges.yaml").suppressedMessages.map((m) => `${m.line} ${m.ruleId}`)).toEqual(["13 @ecrlint/no-region-mismatch"]);
+    expect(byFile("ranges.yaml").messages.map((m) => `${m.line}:${m.column} ${m.ruleId} ${m.message}`)).toEqual([
+      "2:3 null Unused eslint-disable directive (no problems were reported from '@ecrlint/no-duplicate-sid').",
+      "11:31 @ecrlint/valid-principal Principal \"arn:aws:iam::111122223333:*\" has a wildcard; principals take no partial wildcards (\"*\" alone means everyone); match a pattern with a condition on aws:PrincipalArn.",
+      "23:31 @ecrlint/valid-principal Principal \"arn:aws:iam::111122223333:*\" has a wildcard; principals take no partial wildcards (\"*\" alone means everyone); match a pattern with a condition on aws:PrincipalArn.",
+      "25:35 @ecrlint/no-region-mismatch Region \"us-east-1\" does not match the registry's Region \"us-west-2\": this statement never applies to the registry it is deployed to.",
+    ]);
+    expect(byFile("inline.yml").messages.map((m) => m.ruleId)).toEqual(["@ecrlint/no-region-mismatch"]);
+
+    await lint({ cwd: dir, fix: true });
+    const fixedByRunner = readFileSync(join(dir, "ranges.yaml"), "utf8");
+    writeFileSync(join(dir, "ranges.yaml"), ranges);
+    await ESLint.outputFixes(await new ESLint({ ...eslintOptions, fix: true }).lintFiles(["ranges.yaml"]));
+    expect(fixedByRunner).toBe(readFileSync(join(dir, "ranges.yaml"), "utf8"));
+    expect(fixedByRunner).toContain("# eslint-disable @ecrlint/no-region-mismatch -- the DR copy lives there\n");
   });
 });

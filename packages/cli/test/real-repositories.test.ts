@@ -102,6 +102,15 @@ describe("files that are not JSON, named on the command line", () => {
   });
 });
 
+describe("the closing summary", () => {
+  it("names no registry when it read no policy file, even under a configured registry", async () => {
+    const dir = tree({ ".ecrlintrc.json": { registries: [{ files: ["infra/**"], account: "444455556666", region: "us-west-2" }] }, "infra/settings.json": { name: "x" }, "infra/notes.yaml": "a: 1\n" });
+    const r = await runBin([], { cwd: dir });
+    expect(r).toMatchObject({ code: 0, stderr: "" });
+    expect(r.stdout).toMatch(/^\u2714 No policy files found; 3 other files skipped \(\d+\.\d\ds\)\.\n$/);
+  });
+});
+
 describe("never silently blind", () => {
   it("says once, on stderr, how many policy files have no registry, what is not checked and how to declare one", async () => {
     const dir = tree({ "infra/prod/registry-policy.json": grant("arn:aws:ecr:us-east-1:444455556666:repository/*"), "infra/dev/registry-policy.json": grant("arn:aws:ecr:us-east-1:444455556666:repository/*"), "package.json": { name: "x" } });

@@ -83,9 +83,11 @@ export function cloudFormationValues(registry: RegistryContext | undefined): Val
         result = value === undefined ? unknown(ref) : { value, unknown: false };
         break;
       }
-      case "Fn::Sub":
-        result = substitute(arg, read, registry);
+      case "Fn::Sub": {
+        const sub = subArguments(arg);
+        result = sub ? substitute(sub.template, sub.variables, read, registry) : unknown("Fn::Sub");
         break;
+      }
       case "Fn::Join":
         result = join(arg, read);
         break;
@@ -101,7 +103,40 @@ export function cloudFormationValues(registry: RegistryContext | undefined): Val
     if (result.pieces) setValuePieces(node, result.pieces);
     return result;
   };
-  return { language: "CloudFormation", string: read, isExpression: (node) => intrinsicName(node) !== undefined };
+  // CloudFormation fills in a Sub's whole text before anything reads it, so a policy written as JSON under Fn::Sub
+  // (`RepositoryPolicyText: !Sub |`) is the JSON with each string's ${…} filled in as a Sub string's are.
+  const template = (node: JsonExpression): { literal: JsonExpression; values: ValueReader } | undefined => {
+    if (intrinsicName(node) !== "Fn::Sub") return undefined;
+    const sub = subArguments((node as JsonObject).properties[0]!.value);
+    if (!sub) return undefined;
+    const strings: ValueReader = {
+      language: "CloudFormation",
+      string(inner) {
+        if (inner.type !== "JSONLiteral" || typeof inner.value !== "string") return undefined;
+        if (!inner.value.includes("${")) return { value: inner.value, unknown: false };
+        const result = substitute(inner as JsonExpression & { value: string }, sub.variables, read, registry);
+        if (result.unknown) markUnknown(inner);
+        if (result.pieces) setValuePieces(inner, result.pieces);
+        return result;
+      },
+      isExpression: () => false,
+    };
+    return { literal: sub.template, values: strings };
+  };
+  return { language: "CloudFormation", string: read, isExpression: (node) => intrinsicName(node) !== undefined, template };
+}
+
+/** The arguments of `Fn::Sub`: `"text"` or `[text, {Name: value}]`; undefined when the template is not a string. */
+function subArguments(arg: JsonExpression): { template: JsonExpression & { value: string }; variables: JsonObject | undefined } | undefined {
+  let template: JsonExpression | undefined = arg;
+  let variables: JsonObject | undefined;
+  if (arg.type === "JSONArrayExpression") {
+    template = arg.elements[0] ?? undefined;
+    const vars = arg.elements[1];
+    if (vars?.type === "JSONObjectExpression") variables = vars;
+  }
+  if (template?.type !== "JSONLiteral" || typeof template.value !== "string") return undefined;
+  return { template: template as JsonExpression & { value: string }, variables };
 }
 
 /** Builds a value piece by piece, remembering which characters were copied from which literal. */
@@ -130,16 +165,8 @@ class Assembly {
   }
 }
 
-/** `Fn::Sub`: `"text ${Name} ${!Literal}"`, or `[text, {Name: value}]`. */
-function substitute(arg: JsonExpression, read: (node: JsonExpression) => HostString | undefined, registry: RegistryContext | undefined): HostString {
-  let template: JsonExpression | undefined = arg;
-  let variables: JsonObject | undefined;
-  if (arg.type === "JSONArrayExpression") {
-    template = arg.elements[0] ?? undefined;
-    const vars = arg.elements[1];
-    if (vars?.type === "JSONObjectExpression") variables = vars;
-  }
-  if (template?.type !== "JSONLiteral" || typeof template.value !== "string") return unknown("Fn::Sub");
+/** `Fn::Sub` of a template string: `"text ${Name} ${!Literal}"`, with the variables of its list form. */
+function substitute(template: JsonExpression & { value: string }, variables: JsonObject | undefined, read: (node: JsonExpression) => HostString | undefined, registry: RegistryContext | undefined): HostString {
   const out = new Assembly();
   let last = 0;
   for (const match of template.value.matchAll(/\$\{([^}]*)\}/g)) {

@@ -272,7 +272,10 @@ export function locateInString(node: JsonNode, start: number, end: number): { ra
     const piece = pieces.find((p) => p.start <= start && end <= p.end && (end > start || p.end > start));
     if (!piece?.literal) return undefined;
     const offset = (piece.literalStart ?? 0) - piece.start;
-    return locateInString(piece.literal, start + offset, end + offset);
+    // A string of a document written under Fn::Sub is assembled from its own written characters.
+    if (piece.literal !== node) return locateInString(piece.literal, start + offset, end + offset);
+    start += offset;
+    end += offset;
   }
   if (node.type !== "JSONLiteral" || typeof node.value !== "string") return undefined;
   const verbatim = verbatimString(node);

@@ -74,7 +74,16 @@ export {
   type TerraformFileReference,
 } from "./terraform.js";
 export { policyDocumentName, terraformFileBlocks, terraformModuleFacts, type TerraformDataUse, type TerraformModuleFacts } from "./terraform-module.js";
-export { terraformModuleFactsOnDisk, terraformModuleFiles, terraformUsesOnDisk } from "./terraform-module-files.js";
+export {
+  terraformModuleFactsOnDisk,
+  terraformModuleFiles,
+  terraformReferencesNeedParser,
+  terraformReferencesOnDisk,
+  terraformTextCache,
+  terraformUsesOnDisk,
+  type TerraformReading,
+  type TerraformReferences,
+} from "./terraform-module-files.js";
 export { mayReadPolicyFiles, referenceOfReaders, terraformFileReaders, terraformFilesUnder } from "./terraform-file-readers.js";
 export { foreignHost, type ForeignHost } from "./model/values.js";
 export {
@@ -103,7 +112,7 @@ export { conditionKeySuggestions, findConditionKey, isMultiValued, type Conditio
 
 // The config.
 export { configSchema, schemaId, settingsSchema } from "./config/schema.js";
-export { CONFIG_FILE_NAMES } from "./config/file-names.js";
+export { CONFIG_FILE_NAMES, POLICY_FILE_EXTENSIONS } from "./config/file-names.js";
 export { accountInFolderName, isDateLikeToken, registryFromEntry, registryFromPath, isRegistryKnown, type RegistryContext, type RegistryEntry, type TrustContext } from "./config/registry.js";
 export { formatConfigError, keyPathOf, validateConfig, type ConfigError } from "./config/validate.js";
 export {

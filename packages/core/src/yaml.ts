@@ -94,10 +94,45 @@ function blockOffsets(text: string, scalar: Scalar, start: number, end: number):
  * tag. Parsing is the `yaml` library's (YAML 1.2 core schema, so `on`, `yes` and `2012-10-17` stay strings). Never
  * throws.
  */
-class AliasExpansion extends Error {
-  constructor(readonly offset: number) {
-    super("alias expansion");
+/** What makes a YAML text no CloudFormation template, found while converting it, at an offset of the text. */
+class Rejection extends Error {
+  constructor(
+    readonly offset: number,
+    readonly reason: string,
+  ) {
+    super(reason);
   }
+}
+
+/**
+ * CloudFormation reads YAML 1.1 without aliases and hash merges ("Template error: YAML aliases are not allowed in
+ * CloudFormation templates"): https://docs.amazonaws.cn/en_us/AWSCloudFormation/latest/UserGuide/template-formats.html
+ */
+const NO_ALIASES = "CloudFormation does not allow YAML aliases or merge keys (<<) in a template: write the values out";
+
+/**
+ * Where the most deeply nested flow collection (`[[[…]]]`, `{a: {b: …}}`) of a text starts: the place to show for
+ * YAML nested too deeply to read. Quoted text and comments are skipped; 0 when there is none.
+ */
+function deepestFlowStart(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let start = 0;
+  let at = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '"' || c === "'") {
+      const close = text.indexOf(c, i + 1);
+      i = close < 0 ? text.length : close;
+    } else if (c === "#" && (i === 0 || /\s/.test(text[i - 1]!))) {
+      const eol = text.indexOf("\n", i);
+      i = eol < 0 ? text.length : eol;
+    } else if (c === "[" || c === "{") {
+      if (depth === 0) start = i;
+      if (++depth > deepest) [deepest, at] = [depth, start];
+    } else if ((c === "]" || c === "}") && depth > 0) depth--;
+  }
+  return at;
 }
 
 export function parseYamlText(text: string): ParseResult {
@@ -106,14 +141,21 @@ export function parseYamlText(text: string): ParseResult {
     doc = yaml().parseDocument(text, { keepSourceTokens: false, uniqueKeys: false, strict: false, schema: "core", prettyErrors: false });
   } catch (error) {
     const reason = error instanceof RangeError ? "YAML nested too deeply to read" : (error as Error).message;
-    return { ok: false, error: { message: `Parsing error: ${reason}`, line: 1, column: 1 } };
+    const at = lineIndex(text)(error instanceof RangeError ? deepestFlowStart(text) : 0);
+    return { ok: false, error: { message: `Parsing error: ${reason}`, line: at.line, column: at.column + 1 } };
   }
   const position = lineIndex(text);
   if (doc.errors.length) {
     const error = doc.errors[0]!;
-    const at = position(error.pos[0]);
-    // The yaml library's own recursion gives out on thousands of nested flow collections: say what that means.
-    const reason = /Maximum call stack/.test(error.message) ? "YAML nested too deeply to read" : error.message.split("\n")[0];
+    // The yaml library's own recursion gives out on thousands of nested flow collections: say what that means, at
+    // the collection (the library says 0).
+    const tooDeep = /Maximum call stack/.test(error.message);
+    const at = position(tooDeep ? deepestFlowStart(text) : error.pos[0]);
+    const reason = tooDeep
+      ? "YAML nested too deeply to read"
+      : error.code === "MULTIPLE_DOCS"
+        ? "A second YAML document starts here; a CloudFormation template is one document: remove the \"---\" or split the file"
+        : error.message.split("\n")[0];
     return { ok: false, error: { message: `Parsing error: ${reason}`, line: at.line, column: at.column + 1 } };
   }
   const loc = (start: number, end: number): SourceLocation => ({ start: position(start), end: position(end) });
@@ -126,22 +168,31 @@ export function parseYamlText(text: string): ParseResult {
   const literal = (value: unknown, start: number, end: number): JsonExpression =>
     ({ type: "JSONLiteral", value, raw: text.slice(start, end), range: [start, end], loc: loc(start, end) }) as unknown as JsonExpression;
 
-  // Every node of the text is converted once; more than that comes from aliases expanding aliases (ten anchors of
-  // ten aliases each are 10^10 nodes). CloudFormation refuses aliases; `aws cloudformation package` expands them,
-  // so a template may have some, but not that many.
-  let budget = text.length + 1000;
+  // An alias is never expanded, so a text of aliases expanding aliases (ten anchors of ten aliases each are 10^10
+  // nodes) costs nothing: the first one is the error.
   const convert = (node: YamlNode | null | undefined, fallback: number, depth: number): JsonExpression => {
     if (!node || depth > 200) return literal(null, fallback, fallback);
-    if (--budget < 0) throw new AliasExpansion(node.range?.[0] ?? fallback);
-    if (yaml().isAlias(node)) return convert(node.resolve(doc) as YamlNode | undefined, node.range?.[0] ?? fallback, depth + 1);
+    if (yaml().isAlias(node)) {
+      const at = node.range?.[0] ?? fallback;
+      if (!node.resolve(doc)) throw new Rejection(at, `Alias "*${node.source}" names no anchor defined before it`);
+      throw new Rejection(at, `Alias "*${node.source}": ${NO_ALIASES}`);
+    }
     const [start, , nodeEnd] = node.range ?? [fallback, fallback, fallback];
     const end = trimEnd(Math.max(start, nodeEnd));
     let out: JsonExpression;
     if (yaml().isMap(node)) {
+      const seen = new Map<string, number>();
       const properties = node.items.flatMap((pair) => {
         const key = pair.key as YamlNode | null;
         if (!yaml().isScalar(key) || !key.range) return [];
-        const keyNode = literal(key.value === null ? "" : String(key.value), key.range[0], key.range[1]);
+        const name = key.value === null ? "" : String(key.value);
+        if (name === "<<" && key.type === "PLAIN") throw new Rejection(key.range[0], `Merge key "<<": ${NO_ALIASES}`);
+        const first = seen.get(name);
+        if (first !== undefined) {
+          throw new Rejection(key.range[0], `Duplicate key "${name}" (first on line ${position(first).line}): the keys of a YAML mapping must be unique, and CloudFormation's reading of a repeated one is undefined`);
+        }
+        seen.set(name, key.range[0]);
+        const keyNode = literal(name, key.range[0], key.range[1]);
         const value = convert(pair.value as YamlNode | null, key.range[1], depth + 1);
         const property = { type: "JSONProperty", key: keyNode, value, kind: "init", computed: false, method: false, shorthand: false, range: [key.range[0], value.range[1]], loc: loc(key.range[0], value.range[1]) };
         return [property];
@@ -191,9 +242,9 @@ export function parseYamlText(text: string): ParseResult {
   try {
     expression = convert(contents, 0, 0);
   } catch (error) {
-    if (!(error instanceof AliasExpansion)) throw error;
+    if (!(error instanceof Rejection)) throw error;
     const at = position(error.offset);
-    return { ok: false, error: { message: "Parsing error: YAML aliases expand to more nodes than the file holds characters (CloudFormation does not allow aliases in templates)", line: at.line, column: at.column + 1 } };
+    return { ok: false, error: { message: `Parsing error: ${error.reason}`, line: at.line, column: at.column + 1 } };
   }
   const statement = { type: "JSONExpressionStatement", expression, range: expression.range, loc: expression.loc };
   const program = { type: "Program", body: [statement], comments: yamlComments(text), tokens: [], range: [0, text.length], loc: loc(0, text.length) } as unknown as JsonProgram;
@@ -216,8 +267,10 @@ export function hostComment(text: string, position: (offset: number) => { line: 
 }
 
 /**
- * The `#` comments of a YAML text, as yaml-eslint-parser gives them to ESLint (type `Line`, the text after `#`), read
+ * The `#` comments of a YAML text, as yaml-eslint-parser gives them to ESLint (type `Block`, the text after `#`), read
  * from the `yaml` library's concrete syntax tree, which keeps each comment's offset. A `#` inside a scalar is not one.
+ * `Block`, not `Line`: ESLint honours every directive in a block comment, so `# eslint-disable` and
+ * `# eslint-enable` ranges work in YAML, where a `//` comment would only take `eslint-disable-line` and `-next-line`.
  */
 export function yamlComments(text: string): HostComment[] {
   const position = lineIndex(text);
@@ -228,7 +281,7 @@ export function yamlComments(text: string): HostComment[] {
     seen.add(value);
     const token = value as { type?: unknown; offset?: unknown; source?: unknown };
     if (token.type === "comment" && typeof token.offset === "number" && typeof token.source === "string") {
-      out.push(hostComment(text, position, token.offset, token.offset + token.source.length, "Line", 1));
+      out.push(hostComment(text, position, token.offset, token.offset + token.source.length, "Block", 1));
       return;
     }
     for (const child of Array.isArray(value) ? value : Object.values(value)) walk(child);

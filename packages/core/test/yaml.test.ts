@@ -53,14 +53,24 @@ describe("YAML templates", () => {
     expect(hostEdit(doc!, { range: [property, property + 12], text: "" })).toBeUndefined();
   });
 
-  it("expand a few aliases, and refuse aliases that expand beyond the file (ten anchors of ten aliases) at once", () => {
-    const [doc] = documentsOf(template("        Statement:\n          - &pull { Effect: Allow, Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: ecr:BatchGetImage, Resource: '*' }\n          - *pull\n"));
-    if (doc?.kind !== "registry-policy") throw new Error("kind");
-    expect(doc.policy.statements).toHaveLength(2);
+  it("refuse aliases and merge keys at the first one, as CloudFormation does, and never expand them (an alias bomb costs nothing)", () => {
+    const text = template("        Statement:\n          - &pull { Effect: Allow, Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: ecr:BatchGetImage, Resource: '*' }\n          - *pull\n");
+    const alias = readEcrFile(text, { filePath: "stack.yaml", registry });
+    const aliasLine = text.split("\n").findIndex((l) => l.includes("- *pull")) + 1;
+    expect(alias).toEqual({
+      status: "parse-error",
+      error: { message: 'Parsing error: Alias "*pull": CloudFormation does not allow YAML aliases or merge keys (<<) in a template: write the values out', line: aliasLine, column: 13 },
+    });
+    const merge = readEcrFile(template("        Statement:\n          - &pull { Effect: Allow }\n          - <<: *pull\n            Sid: B\n"), { filePath: "stack.yaml", registry });
+    expect(merge).toMatchObject({ status: "parse-error", error: { message: 'Parsing error: Merge key "<<": CloudFormation does not allow YAML aliases or merge keys (<<) in a template: write the values out', column: 13 } });
+    // A quoted "<<" is a plain key in every YAML version.
+    const quoted = readEcrFile(template('        Statement:\n          - "<<": x\n'), { filePath: "stack.yaml", registry });
+    expect(quoted.status).toBe("ours");
+    const undefinedAlias = readEcrFile(template("        Statement:\n          - *nowhere\n"), { filePath: "stack.yaml", registry });
+    expect(undefinedAlias).toMatchObject({ status: "parse-error", error: { message: 'Parsing error: Alias "*nowhere" names no anchor defined before it', column: 13 } });
     let bomb = template("        a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
     for (let i = 1; i < 10; i++) bomb += `        a${i}: &a${i} [${Array.from({ length: 10 }, () => `*a${i - 1}`).join(", ")}]\n`;
     bomb += "        Statement: *a9\n";
-    const reading = readEcrFile(bomb, { filePath: "stack.yaml", registry });
-    expect(reading).toMatchObject({ status: "parse-error", error: { message: expect.stringContaining("YAML aliases expand") } });
+    expect(readEcrFile(bomb, { filePath: "stack.yaml", registry })).toMatchObject({ status: "parse-error", error: { message: expect.stringContaining('Alias "*a0"') } });
   });
 });

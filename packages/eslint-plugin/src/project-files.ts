@@ -1,6 +1,6 @@
 import { readdirSync, statSync, type Dirent } from "node:fs";
 import { join, relative, sep } from "node:path";
-import { declaredKindForFile, readEcrFile, readTextFile, registryForFile, type AnyRule, type FileKind, type PolicyFile, type ProjectFile, type ProjectReport, type RegistryContext } from "@ecrlint/core";
+import { declaredKindForFile, POLICY_FILE_EXTENSIONS, readEcrFile, readTextFile, registryForFile, terraformReferencesOnDisk, type AnyRule, type FileKind, type PolicyFile, type ProjectFile, type ProjectReport, type RegistryContext, type TerraformReferences } from "@ecrlint/core";
 import { configFor, projectRoot, type MinimalContext } from "./file-context.js";
 import { MAX_PARSED_CHARACTERS } from "./parser.js";
 
@@ -23,7 +23,8 @@ const REFRESH_MS = 3000;
 const REFRESH_SHARE = 20;
 /** Snapshots kept at once (one per project root, working directory and `settings.ecrlint`); the oldest goes first. */
 const MAX_SNAPSHOTS = 8;
-const POLICY_EXTENSION = /\.json[c5]?$/u;
+// The runner's default files: JSON, CloudFormation YAML and Terraform (`.tf`, `.tf.json`).
+const POLICY_EXTENSION = new RegExp(`\\.(?:${POLICY_FILE_EXTENSIONS.join("|")})$`, "iu");
 
 type Context = Pick<MinimalContext, "cwd" | "settings" | "getCwd">;
 
@@ -43,6 +44,8 @@ interface DiskDocument {
 interface DiskFile {
   mtimeMs: number;
   size: number;
+  /** What the file was read with besides its text: the kind Terraform reads it as, the module's uses of its documents. */
+  readWith: string;
   registry: RegistryContext;
   /** The documents of the file (none when it is not ours). */
   documents: DiskDocument[];
@@ -58,12 +61,14 @@ interface Snapshot {
   lookCost: number;
   /** The policy-like files under the root, sorted, so that a rule's check sees them in the same order on every machine. */
   paths: string[];
+  /** How the project's Terraform reads its files (the runner's `terraformReferences`): the kinds of file() targets, the module uses of policy documents. */
+  terraform: Pick<TerraformReferences, "referenced" | "dataUses">;
   files: Map<string, DiskFile>;
   /** How many of the cross-file rules turned on every file's facts are collected for. */
   rules: number;
   /**
    * Whether the facts read from JSON text are kept as objects: once a file has been checked on its own (unsaved in
-   * an editor, a YAML or Terraform file, which the project does not list), since each such check would otherwise
+   * an editor, or read otherwise than from disk), since each such check would otherwise
    * derive everything again from new objects (compile every destination policy of a replication check).
    */
   keepValues: boolean;
@@ -114,8 +119,11 @@ export function noteProjectRule(rule: AnyRule): void {
   if (rule.project && !projectRules.has(rule.id)) projectRules.set(rule.id, rule);
 }
 
-/** The policy-like files under `root`, never entering node_modules, .git or a symlink (so never leaving the root). */
-function listFiles(root: string): string[] {
+/**
+ * The policy-like files under `root`, never entering node_modules, .git or a symlink (so never leaving the root),
+ * and the files under it that their Terraform reads with `file()`, as the runner adds them to a run.
+ */
+function listFiles(root: string, cwd: string): { paths: string[]; terraform: Snapshot["terraform"] } {
   counts.listings++;
   const paths: string[] = [];
   const visit = (dir: string) => {
@@ -133,7 +141,10 @@ function listFiles(root: string): string[] {
     }
   };
   visit(root);
-  return paths.sort();
+  const { referenced, dataUses } = terraformReferencesOnDisk(paths, cwd);
+  const listed = new Set(paths);
+  for (const path of referenced.keys()) if (!listed.has(path) && !relative(root, path).startsWith("..")) paths.push(path);
+  return { paths: paths.sort(), terraform: { referenced, dataUses } };
 }
 
 function collectAll(file: PolicyFile, rules: Iterable<AnyRule>): Map<string, string> {
@@ -145,29 +156,41 @@ function collectAll(file: PolicyFile, rules: Iterable<AnyRule>): Map<string, str
   return facts;
 }
 
-function readDiskFile(path: string, info: { mtimeMs: number; size: number }, context: Context): DiskFile {
+/** What a file is read with besides its text, as a string to compare: the kind of a file() target, the module's uses. */
+function readWithOf(path: string, terraform: Snapshot["terraform"]): string {
+  return JSON.stringify([terraform.referenced.get(path) ?? null, terraform.dataUses.get(path) ?? null]);
+}
+
+function readDiskFile(path: string, info: { mtimeMs: number; size: number }, terraform: Snapshot["terraform"], context: Context): DiskFile {
+  const readWith = readWithOf(path, terraform);
   // Only a regular file, its size checked first, as the runner reads it: a 50 MB data file in the project is not
   // parsed, and a FIFO put there since the listing does not hang the run. One that cannot be read takes no part,
   // and is not tried again until its size or modification time changes.
   const read = readTextFile(path, { maxBytes: MAX_PARSED_CHARACTERS });
-  if (!read.ok) return { mtimeMs: info.mtimeMs, size: info.size, registry: { source: "unknown" }, documents: [], rules: projectRules.size };
+  if (!read.ok) return { mtimeMs: info.mtimeMs, size: info.size, readWith, registry: { source: "unknown" }, documents: [], rules: projectRules.size };
   counts.reads++;
-  // Read as the runner reads it: the registry and a kind the config declares come first.
+  // Read as the runner reads it: the registry and a kind the config declares come first, then the kind of the
+  // Terraform resource that reads the file with file(); a templatefile() target with interpolations is not read.
+  const reference = terraform.referenced.get(path);
+  const terraformUses = terraform.dataUses.get(path);
   const config = configFor(context, path);
   const loaded = config.ok ? config.loaded : undefined;
   const registry = registryForFile(path, loaded);
-  const declared = declaredKindForFile(path, loaded);
-  const reading = readEcrFile(read.text, { filePath: path, registry, ...(declared ? { declaredKind: declared.kind, declaredBy: declared.declaredBy } : {}) });
+  const declared = declaredKindForFile(path, loaded) ?? (reference ? { kind: reference.kind, declaredBy: reference.from } : undefined);
+  const template = reference?.template === true && /[$%]\{/u.test(read.text);
+  const reading = template
+    ? undefined
+    : readEcrFile(read.text, { filePath: path, registry, ...(declared ? { declaredKind: declared.kind, declaredBy: declared.declaredBy } : {}), ...(terraformUses?.length ? { terraformUses } : {}) });
   const rules = [...projectRules.values()];
-  const documents = reading.status === "ours" ? reading.documents.map((file) => ({ kind: file.kind, facts: collectAll(file, rules) })) : [];
-  return { mtimeMs: info.mtimeMs, size: info.size, registry, documents, rules: projectRules.size };
+  const documents = reading?.status === "ours" ? reading.documents.map((file) => ({ kind: file.kind, facts: collectAll(file, rules) })) : [];
+  return { mtimeMs: info.mtimeMs, size: info.size, readWith, registry, documents, rules: projectRules.size };
 }
 
 /** Looks at the disk again: files added, removed or changed since the last look are read, the others kept. */
 function refresh(snapshot: Snapshot, context: Context): void {
   const started = clock();
   let reading = 0;
-  const paths = listFiles(snapshot.root);
+  const { paths, terraform } = listFiles(snapshot.root, snapshot.cwd);
   let changed = paths.length !== snapshot.paths.length || paths.some((p, i) => p !== snapshot.paths[i]);
   const files = new Map<string, DiskFile>();
   for (const path of paths) {
@@ -180,16 +203,17 @@ function refresh(snapshot: Snapshot, context: Context): void {
       continue;
     }
     const kept = snapshot.files.get(path);
-    if (kept && kept.mtimeMs === info.mtimeMs && kept.size === info.size) {
+    if (kept && kept.mtimeMs === info.mtimeMs && kept.size === info.size && kept.readWith === readWithOf(path, terraform)) {
       files.set(path, kept);
       continue;
     }
     changed = true;
     const readStarted = clock();
-    files.set(path, readDiskFile(path, info, context));
+    files.set(path, readDiskFile(path, info, terraform, context));
     reading += clock() - readStarted;
   }
   snapshot.paths = paths;
+  snapshot.terraform = terraform;
   snapshot.files = files;
   if (changed) snapshot.checks.clear();
   snapshot.refreshedAt = clock();
@@ -201,7 +225,7 @@ function collectForNewRules(snapshot: Snapshot, context: Context): void {
   if (snapshot.rules === projectRules.size) return;
   for (const [path, file] of snapshot.files) {
     if (file.rules === projectRules.size) continue;
-    snapshot.files.set(path, readDiskFile(path, file, context));
+    snapshot.files.set(path, readDiskFile(path, file, snapshot.terraform, context));
   }
   snapshot.rules = projectRules.size;
   snapshot.checks.clear();
@@ -215,7 +239,7 @@ function snapshotFor(root: string, context: Context): Snapshot {
     // Most recently used last, so that the first is the one to drop.
     snapshots.delete(key);
   } else {
-    snapshot = { root, cwd: context.cwd, refreshedAt: -Infinity, lookCost: 0, paths: [], files: new Map(), rules: 0, keepValues: false, checks: new Map() };
+    snapshot = { root, cwd: context.cwd, refreshedAt: -Infinity, lookCost: 0, paths: [], terraform: { referenced: new Map(), dataUses: new Map() }, files: new Map(), rules: 0, keepValues: false, checks: new Map() };
     if (snapshots.size >= MAX_SNAPSHOTS) snapshots.delete(snapshots.keys().next().value!);
   }
   snapshots.set(key, snapshot);

@@ -1,11 +1,13 @@
 import * as yamlEslint from "yaml-eslint-parser";
+import { parseYamlText } from "@ecrlint/core";
 import { emptyProgram, MAX_PARSED_CHARACTERS, parsingError, tooLarge, utf16Problem } from "./parser.js";
 
 /**
  * The plugin's parser for YAML: `yaml-eslint-parser`, the one `eslint-plugin-yml` users already have, so that its
  * rules and ours can share `**\/*.yaml` (ESLint gives a file one parser, and this one's tree is yaml-eslint-parser's
  * own). The rules read a CloudFormation template from the text with the same YAML library as the runner (see
- * file-context.ts); only templates with `AWS::ECR::*` resources are ours. Three guards: YAML that does not parse is
+ * file-context.ts); only templates with `AWS::ECR::*` resources are ours, and one that reader cannot read is a
+ * parsing error with its message and place. Three guards: YAML that does not parse is
  * a parsing error only when it names an `AWS::ECR::` type, so that a Helm template or a broken workflow elsewhere in
  * the repository is not reported by this plugin; text over 5 MB is not parsed; UTF-16 is named as such.
  */
@@ -15,10 +17,20 @@ export const yamlParser = {
     if (code.length > MAX_PARSED_CHARACTERS) return { ast: emptyProgram(code), visitorKeys: yamlEslint.VisitorKeys, services: { isYAML: true, ecrlintSkipped: tooLarge(code) } };
     const utf16 = utf16Problem(code);
     if (utf16) throw parsingError(utf16);
+    const ours = code.includes("AWS::ECR::");
+    // A template is read by the runner's YAML reader first, so that what makes it unreadable (a repeated key, a
+    // second document, an alias, nesting too deep) is one message at one place in both front ends.
+    if (ours) {
+      const read = parseYamlText(code);
+      if (!read.ok) throw parsingError(read.error.message.replace(/^Parsing error: /, ""), read.error);
+    }
     try {
       return yamlEslint.parseForESLint(code, options);
     } catch (error) {
-      if (code.includes("AWS::ECR::")) throw error;
+      // yaml-eslint-parser's columns are 0-based; ESLint shows a parser's column as it is, so make it 1-based.
+      const { lineNumber, column, message } = error as { lineNumber?: unknown; column?: unknown; message?: unknown };
+      if (ours && typeof lineNumber === "number" && typeof column === "number") throw parsingError(String(message), { line: lineNumber, column: column + 1 });
+      if (ours) throw error;
       return { ast: emptyProgram(code), visitorKeys: yamlEslint.VisitorKeys, services: { isYAML: true } };
     }
   },

@@ -34,9 +34,11 @@ const count = (n: number, word: string, plural = `${word}s`) => `${n} ${n === 1 
  * skipped (0.31s)`. ESLint prints nothing when all is well; a linter that skips most files says what it did read.
  */
 export function cleanSummary(stats: RunStats): string {
+  const seconds = (stats.durationMs / 1000).toFixed(2);
+  // Without a policy file there is no registry to name: "of no known registry" would say the config declares none.
+  if (stats.policyFiles === 0) return `No policy files found; ${count(stats.skippedFiles, "other file")} skipped (${seconds}s).`;
   const documents = stats.documents !== stats.policyFiles ? ` (${count(stats.documents, "document")})` : "";
   const registries = stats.registries === 0 ? "no known registry" : count(stats.registries, "registry", "registries");
-  const seconds = (stats.durationMs / 1000).toFixed(2);
   return `No problems in ${count(stats.policyFiles, "policy file")}${documents} of ${registries}; ${count(stats.skippedFiles, "other file")} skipped (${seconds}s).`;
 }
 

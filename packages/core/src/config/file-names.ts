@@ -8,6 +8,12 @@ import type { ConfigError } from "./validate.js";
 const MODULE = "ecrlint";
 
 /**
+ * The extensions of the files a run reads by default (JSON policies, `.tf.json` among them, CloudFormation YAML,
+ * Terraform): the runner's default `files`, and the files the ESLint plugin's cross-file rules read as the project.
+ */
+export const POLICY_FILE_EXTENSIONS: readonly string[] = ["json", "jsonc", "json5", "yaml", "yml", "template", "tf"];
+
+/**
  * The names ecrlint reads in each folder, in the order it looks for them: every name of cosmiconfig's defaults
  * (`package.json#ecrlint`, `.ecrlintrc*`, `.config/ecrlintrc*`, `ecrlint.config.*`), `ecrlint.config.json`, and the
  * JSON-with-comments names that `ecrlint init` writes (a starter config explains itself in comments).

@@ -51,18 +51,31 @@ function policyAt(ast: JsonProgram, property: JsonProperty, kind: PolicyKind, ho
   const value = property.value;
   const label = `"${propertyName(property)}"`;
   if (value.type === "JSONObjectExpression") {
+    // A policy written as JSON text under CloudFormation's Fn::Sub is read as the text the stack fills in; a ${…}
+    // outside the JSON's strings (`"Principal": ${Principals}`) leaves it unparsable, and so unknown.
+    const template = values.template?.(value);
+    if (template) return template.literal.type === "JSONLiteral" ? policyInString(ast, label, template.literal, kind, host, decision, template.values) : undefined;
     if (values.isExpression(value)) return undefined;
     return policyDocumentOf(ast, value, readPolicyDocument(value, values), kind, host, decision);
   }
   if (value.type !== "JSONLiteral" || typeof value.value !== "string") return undefined;
+  return policyInString(ast, label, value, kind, host, decision);
+}
+
+/**
+ * The policy a host string holds. `substituted` reads the strings of a template the host fills in (`Fn::Sub`):
+ * its `${…}` resolve, or are unknown.
+ */
+function policyInString(ast: JsonProgram, label: string, value: AST.JSONLiteral, kind: PolicyKind, host: DocumentHost, decision: KindDecision, substituted?: ValueReader): PolicyFile | undefined {
   const foreign = foreignHost(ast);
   // A Terraform string with interpolations (`"arn:aws:iam::${var.account}:root"` in a heredoc, or in a `.tf.json`
   // string) is still read as JSON: only what the interpolations compute is unknown. If the JSON only parses once
   // they are known (`"Principal": ${jsonencode(…)}`), the policy is unknown and not judged.
   const interpolated = foreign?.syntax === "hcl" && (foreign.unknownRanges ?? []).some(([s, e]) => value.range[0] < e && s < value.range[1]);
-  if (isUnknownValue(value) && !interpolated) return undefined;
+  if (isUnknownValue(value) && !interpolated && !substituted) return undefined;
   const parsed = parseEmbeddedJson(value);
   if (interpolated && !parsed?.ok) return undefined;
+  if (substituted && !parsed?.ok && /\$\{(?!!)/.test(value.value as string)) return undefined;
   if (parsed?.ok && foreign?.unknownRanges?.length) {
     // Characters an interpolation computes are unknown in the document too.
     for (const node of walkNodes(parsed.ast)) {
@@ -83,7 +96,7 @@ function policyAt(ast: JsonProgram, property: JsonProperty, kind: PolicyKind, ho
     return unreadablePolicy(ast, value, kind, embedded, decision, `${label} must hold a policy: a JSON object with a "Statement".`, value);
   }
   // Interpolated strings were marked unknown above; Terraform's reader says so of every marked node.
-  return policyDocumentOf(parsed.ast, root, readPolicyDocument(root, interpolated ? terraformValues : undefined), kind, embedded, decision);
+  return policyDocumentOf(parsed.ast, root, readPolicyDocument(root, substituted ?? (interpolated ? terraformValues : undefined)), kind, embedded, decision);
 }
 
 /** A creation template and the repository policy it carries (`repositoryPolicy`), linted as a repository policy. */

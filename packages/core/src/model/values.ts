@@ -50,6 +50,11 @@ export interface ValueReader {
   string(node: JsonExpression): HostString | undefined;
   /** True when the node is an expression of the host's language (an intrinsic function) rather than plain JSON. */
   isExpression(node: JsonExpression): boolean;
+  /**
+   * For an expression that writes a string from a template (CloudFormation's `Fn::Sub`): the template literal, and
+   * how the strings of a JSON document written in it read once the host has filled the template in.
+   */
+  template?(node: JsonExpression): { literal: JsonExpression; values: ValueReader } | undefined;
 }
 
 const unknownNodes = new WeakSet<JsonNode>();
