@@ -87,16 +87,14 @@ export function causeFinding(cause: MissingReplicateImage): NonNullable<PolicyFa
   return { account: cause.account, messageId: cause.status === "cancelled" ? "cancelledReplicateImage" : "missingReplicateImage", loc: spanOf(cause.grantNode) };
 }
 
-const compiled = new WeakMap<PolicyFacts, CompiledPolicy>();
-
-/** The destination's compiled policy, or undefined when its text is no policy object (nothing to check then). */
-export function compiledPolicy(facts: PolicyFacts): CompiledPolicy | undefined {
-  if (!compiled.has(facts)) {
-    try {
-      compiled.set(facts, compilePolicy(facts.value));
-    } catch {
-      return undefined;
-    }
+/**
+ * The destination's compiled policy, or undefined when its text is no policy object (nothing to check then). Not
+ * kept: a check compiles each destination once, asks it everything, and lets it go.
+ */
+export function compileFacts(facts: PolicyFacts): CompiledPolicy | undefined {
+  try {
+    return compilePolicy(facts.value);
+  } catch {
+    return undefined;
   }
-  return compiled.get(facts);
 }
