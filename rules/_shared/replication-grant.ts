@@ -99,23 +99,19 @@ export function causeFinding(cause: MissingReplicateImage): NonNullable<PolicyFa
   return { account: cause.account, messageId: cause.status === "cancelled" ? "cancelledReplicateImage" : "missingReplicateImage", loc: spanOf(cause.grantNode) };
 }
 
-const compiled = new WeakMap<PolicyFacts, CompiledPolicy>();
-
 /**
  * The destination's compiled policy for a refusal finding, or undefined when its text is no policy object or its
  * unknown values may grant replication (nothing to check then). In the facts, unknown values are plain text
- * (`${Reader}`), so only the statements that `refusalStatements` names are kept.
+ * (`${Reader}`), so only the statements that `refusalStatements` names are kept. Not kept: a check compiles each
+ * destination once, asks it everything, and lets it go.
  */
-export function compiledPolicy(facts: PolicyFacts): CompiledPolicy | undefined {
+export function compileFacts(facts: PolicyFacts): CompiledPolicy | undefined {
   if (facts.refusalStatements === null) return undefined;
-  if (!compiled.has(facts)) {
-    try {
-      const policy = compilePolicy(facts.value);
-      const keep = facts.refusalStatements && new Set(facts.refusalStatements);
-      compiled.set(facts, keep ? withStatements(policy, (s) => keep.has(s.index)) : policy);
-    } catch {
-      return undefined;
-    }
+  try {
+    const policy = compilePolicy(facts.value);
+    const keep = facts.refusalStatements && new Set(facts.refusalStatements);
+    return keep ? withStatements(policy, (s) => keep.has(s.index)) : policy;
+  } catch {
+    return undefined;
   }
-  return compiled.get(facts);
 }

@@ -1,6 +1,6 @@
-import { defineRule, hasUnknownValues, hostValue, partitionOfRegion, policyValue, statementsForFinding, type ProjectFile, type Span, spanOf, type StringValue } from "@ecrlint/core";
-import { compileForFinding, DEFAULT_ANALYSIS_STEPS, replicationGrant, WorkBudget } from "@ecrlint/core/evaluator";
-import { causeFinding, compiledPolicy, missingReplicateImageGrants, REPLICATION_ACTIONS, type PolicyFacts } from "../_shared/replication-grant.js";
+import { defineRule, hasUnknownValues, hostValue, partitionOfRegion, policyValue, statementsForFinding, type ProjectContext, type ProjectFile, type Span, spanOf, type StringValue } from "@ecrlint/core";
+import { compileForFinding, type CompiledPolicy, DEFAULT_ANALYSIS_STEPS, replicationGrant, WorkBudget } from "@ecrlint/core/evaluator";
+import { causeFinding, compileFacts, missingReplicateImageGrants, REPLICATION_ACTIONS, type PolicyFacts } from "../_shared/replication-grant.js";
 import { DOCS } from "../_shared/docs.js";
 
 interface Destination {
@@ -92,15 +92,15 @@ export const replicationDestinationAllowed = defineRule<Options, Facts>({
     },
 
     check(project) {
-      // One budget per destination policy, shared by every source that replicates into it.
-      const budgets = new Map<unknown, WorkBudget>();
-      const budgetFor = (policy: unknown) => budgets.get(policy) ?? budgets.set(policy, new WorkBudget(DEFAULT_ANALYSIS_STEPS)).get(policy)!;
       const policies = new Map<string, File[]>();
       for (const f of project.files) {
         if (f.facts.kind !== "policy" || !f.registry.account || !f.registry.region) continue;
         const key = `${f.registry.account}|${f.registry.region}`;
         policies.set(key, [...(policies.get(key) ?? []), f]);
       }
+      // The questions to each destination policy, in the order the sources ask them: each policy is then compiled
+      // once, answers all of them, and is released before the next, so a run holds one compiled destination at a time.
+      const questions = new Map<File, Question[]>();
       for (const source of project.files) {
         if (source.facts.kind !== "replication" || !source.registry.account) continue;
         const sourceAccount = source.registry.account;
@@ -130,50 +130,70 @@ export const replicationDestinationAllowed = defineRule<Options, Facts>({
                 }
                 continue;
               }
-              const destination = { partition, account: d.registryId, region: d.region };
-              const sourcePrincipal = `arn:${partition}:iam::${sourceAccount}:root`;
-              // A source the destination's config lists is require-replicate-image's to report when the policy lets it
-              // replicate into no repository at all; only a refusal narrower than that (the filtered names) is ours.
-              const configured = target.registry.replicationSources?.includes(sourceAccount) ?? false;
-              for (const namePrefix of rule.filters.length ? rule.filters : [""]) {
-                const policy = compiledPolicy(target.facts);
-                if (!policy) break;
-                const budget = budgetFor(policy);
-                const answer = replicationGrant(policy, { source: sourcePrincipal, destination, repositories: { prefix: namePrefix }, budget });
-                if (answer.status === "granted" || answer.status === "undetermined") continue;
-                if (configured && (answer.status === "too-complex" || replicationGrant(policy, { source: sourcePrincipal, destination, repositories: { pattern: "*" }, budget }).status !== "granted")) {
-                  const at = target.facts.statementsSpan;
-                  if (at) project.relate({ filePath: target.filePath, ruleId: "require-replicate-image", messageId: "sourceNotAllowed", line: at.line, column: at.column, related: [replicatesHere] });
-                  break;
-                }
-                const data = {
-                  policyFile: target.relativePath,
-                  destinationAccount: d.registryId,
-                  region: d.region,
-                  sourceAccount,
-                  repositories: `"repository/${namePrefix}*"`,
-                };
-                if (answer.status === "too-complex") {
-                  const { repositories: _all, ...about } = data;
-                  project.report({ filePath: source.filePath, messageId: "tooComplex", loc: d.loc, data: { ...about, steps: budget.limit.toLocaleString("en-US") } });
-                  break;
-                }
-                const denyLine = answer.status === "cancelled" ? target.facts.statementLines[answer.deny.index] : undefined;
-                const denySpan = answer.status === "cancelled" ? target.facts.statementSpans?.[answer.deny.index] : undefined;
-                if (denyLine !== undefined) {
-                  const related = denySpan ? [{ filePath: target.filePath, ...denySpan, message: `the Deny statement of the destination's registry policy that cancels the grant` }] : [];
-                  project.report({ filePath: source.filePath, messageId: "deniedGrant", loc: d.loc, data: { ...data, denyLine }, related });
-                } else {
-                  const at = target.facts.statementsSpan;
-                  const related = at ? [{ filePath: target.filePath, ...at, message: `the destination's registry policy, where no statement allows account ${sourceAccount} "ecr:ReplicateImage"` }] : [];
-                  project.report({ filePath: source.filePath, messageId: "missingGrant", loc: d.loc, data, related });
-                }
-                break;
-              }
+              const asked = questions.get(target) ?? questions.set(target, []).get(target)!;
+              asked.push({ source, sourceAccount, destination: { partition, account: d.registryId, region: d.region }, loc: d.loc, filters: rule.filters, replicatesHere });
             }
           }
         }
       }
+      for (const [target, asked] of questions) {
+        if (target.facts.kind !== "policy") continue;
+        const policy = compileFacts(target.facts);
+        if (!policy) continue;
+        // One budget per destination policy, shared by every source that replicates into it.
+        const budget = new WorkBudget(DEFAULT_ANALYSIS_STEPS);
+        for (const q of asked) answer(project, target, target.facts, policy, budget, q);
+      }
     },
   },
 });
+
+interface Question {
+  source: File;
+  sourceAccount: string;
+  destination: { partition: string; account: string; region: string };
+  loc: Span;
+  filters: string[];
+  replicatesHere: { filePath: string; message: string } & Span;
+}
+
+/** Whether the destination's policy lets one source replicate each of its filtered names, reported at the source. */
+function answer(project: ProjectContext<Facts, Options>, target: File, facts: PolicyFacts, policy: CompiledPolicy, budget: WorkBudget, q: Question): void {
+  const { source, sourceAccount, destination, replicatesHere } = q;
+  const sourcePrincipal = `arn:${destination.partition}:iam::${sourceAccount}:root`;
+  // A source the destination's config lists is require-replicate-image's to report when the policy lets it
+  // replicate into no repository at all; only a refusal narrower than that (the filtered names) is ours.
+  const configured = target.registry.replicationSources?.includes(sourceAccount) ?? false;
+  for (const namePrefix of q.filters.length ? q.filters : [""]) {
+    const answer = replicationGrant(policy, { source: sourcePrincipal, destination, repositories: { prefix: namePrefix }, budget });
+    if (answer.status === "granted" || answer.status === "undetermined") continue;
+    if (configured && (answer.status === "too-complex" || replicationGrant(policy, { source: sourcePrincipal, destination, repositories: { pattern: "*" }, budget }).status !== "granted")) {
+      const at = facts.statementsSpan;
+      if (at) project.relate({ filePath: target.filePath, ruleId: "require-replicate-image", messageId: "sourceNotAllowed", line: at.line, column: at.column, related: [replicatesHere] });
+      return;
+    }
+    const data = {
+      policyFile: target.relativePath,
+      destinationAccount: destination.account,
+      region: destination.region,
+      sourceAccount,
+      repositories: `"repository/${namePrefix}*"`,
+    };
+    if (answer.status === "too-complex") {
+      const { repositories: _all, ...about } = data;
+      project.report({ filePath: source.filePath, messageId: "tooComplex", loc: q.loc, data: { ...about, steps: budget.limit.toLocaleString("en-US") } });
+      return;
+    }
+    const denyLine = answer.status === "cancelled" ? facts.statementLines[answer.deny.index] : undefined;
+    const denySpan = answer.status === "cancelled" ? facts.statementSpans?.[answer.deny.index] : undefined;
+    if (denyLine !== undefined) {
+      const related = denySpan ? [{ filePath: target.filePath, ...denySpan, message: `the Deny statement of the destination's registry policy that cancels the grant` }] : [];
+      project.report({ filePath: source.filePath, messageId: "deniedGrant", loc: q.loc, data: { ...data, denyLine }, related });
+    } else {
+      const at = facts.statementsSpan;
+      const related = at ? [{ filePath: target.filePath, ...at, message: `the destination's registry policy, where no statement allows account ${sourceAccount} "ecr:ReplicateImage"` }] : [];
+      project.report({ filePath: source.filePath, messageId: "missingGrant", loc: q.loc, data, related });
+    }
+    return;
+  }
+}

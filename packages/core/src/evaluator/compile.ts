@@ -6,6 +6,7 @@ import { parseOperator, type ParsedOperator } from "./operators.js";
 import { compileGlob, resourceTemplate, Template } from "./template.js";
 import type { CompileOptions } from "./types.js";
 import { statementCoversAction } from "./match.js";
+import { KeptMap } from "./kept-map.js";
 
 export interface CompiledPrincipal {
   /** NotPrincipal rather than Principal. */
@@ -59,8 +60,14 @@ export interface CompiledPolicy {
   readonly variablesEnabled: boolean;
   readonly statements: readonly CompiledStatement[];
   readonly registry: RegistryContext | undefined;
-  /** The model the policy was compiled from. */
-  readonly document: PolicyDocument;
+  /** The policy's Id, if it has one. */
+  readonly id: string | undefined;
+  /**
+   * The model the policy was compiled from (JSON text or a model), or undefined for a plain value: that model is
+   * generated text whose nodes mean nothing to a reader, and keeping its syntax tree (tokens, comments, nodes) for
+   * every policy a cross-file check compiles from facts costs far more than the statements themselves.
+   */
+  readonly document: PolicyDocument | undefined;
 }
 
 export function isCompiledPolicy(value: unknown): value is CompiledPolicy {
@@ -148,9 +155,6 @@ function compileStatement(s: PolicyStatement, line: number | undefined, variable
   return { index: s.index, sid: s.sid?.value, effect, line, principal, action, resource, conditions: compileConditions(s, variablesEnabled), defects };
 }
 
-/** Models built from a plain value: their nodes sit in generated text, so their lines mean nothing to a reader. */
-const withoutLines = new WeakSet<PolicyDocument>();
-
 /**
  * Compiled statements by model: they depend on the document alone, so every rule that compiles it shares them (and
  * what is kept per statement: its content key, the catalog actions it covers). Each compile still makes a policy of
@@ -159,16 +163,33 @@ const withoutLines = new WeakSet<PolicyDocument>();
  */
 const statementsByDocument = new WeakMap<PolicyDocument, readonly CompiledStatement[]>();
 
-function compileDocument(document: PolicyDocument, registry: RegistryContext | undefined): CompiledPolicy {
+/** What a policy compiles to apart from its registry: the statements, and what they are read under. */
+interface PolicyBody {
+  version: string | undefined;
+  id: string | undefined;
+  statements: readonly CompiledStatement[];
+}
+
+/** Statements carry values only, never nodes, so a body outlives the model it was read from. */
+function bodyOf(document: PolicyDocument, lines: boolean): PolicyBody {
   const version = document.version?.value;
   const variablesEnabled = version === "2012-10-17";
+  const statements = document.statements.map((s) => compileStatement(s, lines ? s.node.loc.start.line : undefined, variablesEnabled));
+  return { version, id: document.id?.value, statements };
+}
+
+function freeze(body: PolicyBody, registry: RegistryContext | undefined, document: PolicyDocument | undefined): CompiledPolicy {
+  const { version, id, statements } = body;
+  return Object.freeze({ [COMPILED]: true as const, version, variablesEnabled: version === "2012-10-17", statements, registry, id, document });
+}
+
+function compileDocument(document: PolicyDocument, registry: RegistryContext | undefined): CompiledPolicy {
   let statements = statementsByDocument.get(document);
   if (!statements) {
-    const lines = !withoutLines.has(document);
-    statements = document.statements.map((s) => compileStatement(s, lines ? s.node.loc.start.line : undefined, variablesEnabled));
+    statements = bodyOf(document, true).statements;
     statementsByDocument.set(document, statements);
   }
-  return Object.freeze({ [COMPILED]: true as const, version, variablesEnabled, statements, registry, document });
+  return freeze({ version: document.version?.value, id: document.id?.value, statements }, registry, document);
 }
 
 function documentFromText(text: string): PolicyDocument {
@@ -180,24 +201,24 @@ function documentFromText(text: string): PolicyDocument {
 }
 
 /**
- * Models read from plain values, by their JSON text: the cross-file rules keep each policy as a plain value and
- * ask about it once per other file, and reading text into a model costs more than writing the text. A value is
- * read by its content, never by identity, so a value changed since is read afresh. Bounded.
+ * Bodies of plain values, by their JSON text: the cross-file rules keep each policy as a plain value and ask about
+ * it once per other file, and reading text into a model costs more than writing the text. A value is read by its
+ * content, never by identity, so a value changed since is read afresh. The model read is dropped at once: only the
+ * statements are kept (bounded), so no syntax tree outlives the compile.
  */
-const documentsByValueText = new Map<string, PolicyDocument>();
+const bodiesByValueText = new KeptMap<PolicyBody>(2_000);
 
-/** The model of a plain policy value (an object a test writes inline), so that every policy compiles one way. */
-function documentFromValue(value: unknown): PolicyDocument {
+/** A plain policy value (an object a test writes inline, a rule's facts), compiled the way its JSON text is. */
+function compileValue(value: unknown, registry: RegistryContext | undefined): CompiledPolicy {
   if (typeof value !== "object" || value === null || Array.isArray(value)) throw new TypeError("The policy must be a JSON object.");
   const text = JSON.stringify(value);
-  let document = documentsByValueText.get(text);
-  if (!document) {
-    document = documentFromText(text);
-    withoutLines.add(document);
-    if (documentsByValueText.size >= 2_000) documentsByValueText.clear();
-    documentsByValueText.set(text, document);
+  let body = bodiesByValueText.get(text);
+  if (!body) {
+    // Lines of generated text mean nothing to a reader.
+    body = bodyOf(documentFromText(text), false);
+    bodiesByValueText.set(text, body);
   }
-  return document;
+  return freeze(body, registry, undefined);
 }
 
 /**
@@ -209,19 +230,19 @@ export function compilePolicy(input: unknown, options?: CompileOptions): Compile
   if (isCompiledPolicy(input)) {
     if (!options?.registry || options.registry === input.registry) return input;
     // Statements do not depend on the registry: only the binding changes.
-    const { version, variablesEnabled, statements, document } = input;
-    return Object.freeze({ [COMPILED]: true as const, version, variablesEnabled, statements, registry: options.registry, document });
+    const { version, variablesEnabled, statements, id, document } = input;
+    return Object.freeze({ [COMPILED]: true as const, version, variablesEnabled, statements, registry: options.registry, id, document });
   }
   if (typeof input === "string") return compileDocument(documentFromText(input), options?.registry);
   if (isPolicyDocument(input)) return compileDocument(input, options?.registry);
-  return compileDocument(documentFromValue(input), options?.registry);
+  return compileValue(input, options?.registry);
 }
 
 /** The same policy with only some of its statements: a query about one grant asks it of that grant and the denies. */
 export function withStatements(policy: CompiledPolicy, keep: (statement: CompiledStatement) => boolean): CompiledPolicy {
   // Written out rather than spread: every query makes views, and one shape keeps them cheap.
-  const { version, variablesEnabled, registry, document } = policy;
-  return Object.freeze({ [COMPILED]: true as const, version, variablesEnabled, statements: policy.statements.filter(keep), registry, document });
+  const { version, variablesEnabled, registry, id, document } = policy;
+  return Object.freeze({ [COMPILED]: true as const, version, variablesEnabled, statements: policy.statements.filter(keep), registry, id, document });
 }
 
 /**

@@ -260,7 +260,7 @@ function policyStrings(policy: CompiledPolicy): Set<string> {
   const out = new Set<string>();
   const add = (v: string | undefined) => v !== undefined && out.add(v);
   add(policy.version);
-  add(policy.document.id?.value);
+  add(policy.id);
   for (const s of policy.statements) {
     add(s.sid);
     add(s.effect);

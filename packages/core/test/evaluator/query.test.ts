@@ -46,9 +46,10 @@ describe("queryPolicy: quantified principal and resource", () => {
   });
 
   it("ranges only over the registry's repositories when the registry is known", () => {
-    const elsewhere = compilePolicy({ ...replication, Statement: [{ ...replication.Statement[0], Resource: "arn:aws:ecr:us-east-1:444455556666:repository/*" }] }, { registry: REGISTRY });
+    const value = { ...replication, Statement: [{ ...replication.Statement[0], Resource: "arn:aws:ecr:us-east-1:444455556666:repository/*" }] };
+    const elsewhere = compilePolicy(value, { registry: REGISTRY });
     expect(queryPolicy(elsewhere, { principal: SOURCE, action: "ecr:ReplicateImage" }).allowed).toBeUndefined();
-    const unknownRegistry = compilePolicy(elsewhere.document);
+    const unknownRegistry = compilePolicy(value);
     expect(queryPolicy(unknownRegistry, { principal: SOURCE, action: "ecr:ReplicateImage" }).allowed?.request.resource).toMatch(/^arn:aws:ecr:us-east-1:444455556666:repository\//);
   });
 
