@@ -182,6 +182,16 @@ describe("broken HCL", () => {
     expect(cli.code).toBe(1);
     expect(cli.stdout).toContain('6:5  error  Parsing error: HCL syntax error: missing "]" to close the "[" at 5:16');
   });
+
+  it("names a missing comma at the item it belongs before, through the CLI", async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, ".ecrlintrc.json"), JSON.stringify(config));
+    const text = 'resource "aws_ecr_registry_policy" "a" {\n  policy = jsonencode({\n    Statement = [{\n      Action = ["ecr:CreateRepository" "ecr:ReplicateImage"]\n    }]\n  })\n}\n';
+    writeFileSync(join(dir, "main.tf"), text);
+    const cli = await runBin(["main.tf"], { cwd: dir });
+    expect(cli.code).toBe(1);
+    expect(cli.stdout).toContain('4:40  error  Parsing error: HCL syntax error: missing "," between the items of the list');
+  });
 });
 
 describe("YAML and Terraform files read as JSON files are", () => {

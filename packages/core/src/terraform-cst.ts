@@ -56,7 +56,8 @@ export function isTerraformParserLoaded(): boolean {
 function toData(tree: Tree): CstData {
   const cursor = tree.walk();
   try {
-    const root: CstData = [cursor.nodeType, cursor.startIndex, cursor.endIndex, NAMED];
+    // A text tree-sitter cannot read at all is one ERROR root.
+    const root: CstData = [cursor.nodeType, cursor.startIndex, cursor.endIndex, NAMED | (cursor.nodeType === "ERROR" ? HAS_ERROR : 0)];
     const stack: CstData[] = [root];
     if (!cursor.gotoFirstChild()) return root;
     for (;;) {

@@ -347,10 +347,17 @@ function describeSyntaxError(root: TsNode, text: string, position: (offset: numb
   if (!first) return { message: "unreadable text", offset: 0 };
   const { node, path } = first;
   const unexpected = (offset: number) => {
-    const token = /^\s*(\S{1,20})/.exec(text.slice(offset))?.[1];
-    const start = token === undefined ? text.length : text.indexOf(token, offset);
-    return { message: token === undefined ? "unexpected end of file" : `unexpected "${token}"`, offset: start };
+    const start = offset + /^\s*/.exec(text.slice(offset))![0].length;
+    const token = TOKEN.exec(text.slice(start))?.[0];
+    if (token === undefined) return { message: "unexpected end of file", offset: start };
+    // A whole token or none: a cut one reads as a typo that is not in the file.
+    if (token.startsWith('"')) return { message: token.length <= 60 && token.endsWith('"') ? `unexpected string ${token}` : "unexpected string", offset: start };
+    return { message: token.length <= 60 ? `unexpected "${token}"` : "unexpected text", offset: start };
   };
+  // The problem is on a `...` (tree-sitter may read `local.a..` as two attribute accesses missing their names): an
+  // expansion where none is allowed.
+  const dots = text.slice(Math.max(0, node.startIndex - 2), node.endIndex + 2).indexOf("...");
+  if (dots >= 0) return { message: EXPANSION, offset: Math.max(0, node.startIndex - 2) + dots };
   if (node.isMissing) {
     const parent = path[path.length - 1];
     const opener = OPENERS[node.type];
@@ -369,6 +376,29 @@ function describeSyntaxError(root: TsNode, text: string, position: (offset: numb
     }
     return unexpected(node.startIndex);
   }
+  // An item of a list or an argument that is not followed by a comma, the list's end, or the call's end.
+  // The list's item is the ERROR; a call's arguments read so far are a child of it (the call itself could not be).
+  const separated = (item: TsNode, end: number, what: string) => {
+    const next = item.endIndex + /^\s*/.exec(text.slice(item.endIndex))![0].length;
+    return next < end && !/[,\])]/.test(text[next]!) ? { message: `missing "," between the ${what}`, offset: next } : undefined;
+  };
+  const parent = path[path.length - 1];
+  const read = node.children.filter((c) => c.endIndex > c.startIndex);
+  const last = read[read.length - 1];
+  const opener = [...read].reverse().find((c) => c.type === "tuple_start" || c.type === "(" || c.type === "object_start");
+  const comma =
+    parent?.type === "tuple" ? separated(node, parent.endIndex, "items of the list")
+    : parent?.type === "function_arguments" ? separated(node, parent.endIndex, "arguments of the call")
+    : last && opener && (last.type === "expression" || last.type === "function_arguments") && opener.type !== "object_start"
+      ? separated(last, node.endIndex, opener.type === "tuple_start" ? "items of the list" : "arguments of the call")
+      : undefined;
+  if (comma) return comma;
+  // `x = 1 "a"`: tree-sitter reads the second value as the attribute's and the first as the error.
+  const value = parent?.type === "attribute" ? parent.children[parent.children.indexOf(node) + 1] : undefined;
+  if (value?.type === "expression") {
+    const { message, offset } = unexpected(value.startIndex);
+    return { message: `${message}: an argument's value ends at the end of its line`, offset };
+  }
   // An ERROR right after a `${` that is never closed on its line.
   const line = text.slice(text.lastIndexOf("\n", node.startIndex - 1) + 1, node.startIndex);
   const open = Math.max(line.lastIndexOf("${"), line.lastIndexOf("%{"));
@@ -379,6 +409,8 @@ function describeSyntaxError(root: TsNode, text: string, position: (offset: numb
   const bracket = firstBracketProblem(text);
   if (bracket && Math.min(bracket.open ?? bracket.offset, bracket.offset) <= node.endIndex) {
     const { open, offset } = bracket;
+    if (bracket.kind === "string") return { message: `unterminated string started at ${where(offset)}`, offset };
+    if (bracket.kind === "expansion") return { message: EXPANSION, offset };
     if (!open) return { message: `unexpected "${text[offset]}": nothing is open for it to close`, offset };
     return { message: `missing "${CLOSERS[text[open]!]}" to close the "${text[open]}" at ${where(open)}`, offset };
   }
@@ -387,19 +419,32 @@ function describeSyntaxError(root: TsNode, text: string, position: (offset: numb
 
 const CLOSERS: Record<string, string> = { "[": "]", "{": "}", "(": ")" };
 
+/** HCL's expansion symbol out of place (hclsyntax: "Expansion symbol ... is allowed only in a function call"). */
+const EXPANSION = '"..." expands a list only into the last argument of a function call';
+
+/** One HCL token at the start of a text: a quoted string (to its end or its line's), a name, a number, an operator. */
+const TOKEN = /^(?:"(?:[^"\\\n]|\\.)*"?|[A-Za-z_][\w-]*|\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|\.\.\.|<<-?|[=!<>]=|&&|\|\||=>|\S)/;
+
 /**
  * The first bracket that does not pair, by a scan that steps over strings, heredocs and comments: a closing bracket
  * of the wrong kind or with nothing open (`open` the offset of the bracket it should close, if any), or the end of
  * the text with one still open. Undefined when every bracket pairs.
  */
-function firstBracketProblem(text: string): { open: number | undefined; offset: number } | undefined {
+function firstBracketProblem(text: string): { kind?: "string" | "expansion"; open: number | undefined; offset: number } | undefined {
   const stack: number[] = [];
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
     if (c === "#" || (c === "/" && text[i + 1] === "/")) i = text.indexOf("\n", i) < 0 ? text.length : text.indexOf("\n", i);
     else if (c === "/" && text[i + 1] === "*") i = text.indexOf("*/", i + 2) < 0 ? text.length : text.indexOf("*/", i + 2) + 1;
     else if (c === '"') {
+      const start = i;
       for (i++; i < text.length && text[i] !== '"' && text[i] !== "\n"; i++) if (text[i] === "\\") i++;
+      // A quoted string ends on its line: an odd quote is one that never does.
+      if (i >= text.length || text[i] === "\n") return { kind: "string", open: undefined, offset: start };
+    } else if (c === "." && text.startsWith("...", i)) {
+      // HCL's expansion ends a call's arguments, or groups a `for` object's values (`v...}`, `v... if c}`).
+      if (!/^\.\.\.\s*(?:[)}]|if\b)/.test(text.slice(i, i + 200))) return { kind: "expansion", open: undefined, offset: i };
+      i += 2;
     } else if (c === "<" && text[i + 1] === "<") {
       const marker = /^<<-?([A-Za-z_][\w-]*)[ \t]*\r?\n/.exec(text.slice(i));
       if (!marker) continue;

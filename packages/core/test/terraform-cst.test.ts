@@ -41,7 +41,27 @@ const SYNTAX_ERRORS: [string, string, string][] = [
   ['resource "a" "b" {\n  x = "${var.a"\n}\n', 'unterminated interpolation "${" at 2:8: no "}" closes it', "2:8"],
   ['resource "a" "b" {\n  x = = 1\n}\n', 'unexpected "="', "2:7"],
   ['resource "a" "b" \n  x = 1\n}\n', 'unexpected "}": nothing is open for it to close', "3:1"],
+  // A missing comma, at the item it should come before (Terraform: "Missing item separator").
+  ['resource "a" "b" {\n  policy = jsonencode({\n    Action = ["ecr:CreateRepository" "ecr:ReplicateImage"]\n  })\n}\n', 'missing "," between the items of the list', "3:38"],
+  ['resource "a" "b" {\n  x = [1 2, 3]\n}\n', 'missing "," between the items of the list', "2:10"],
+  ['resource "a" "b" {\n  x = { a = [1 2] }\n}\n', 'missing "," between the items of the list', "2:16"],
+  ['resource "a" "b" {\n  x = foo(1 2)\n}\n', 'missing "," between the arguments of the call', "2:13"],
+  ['resource "a" "b" {\n  x = foo(bar(1) 2)\n}\n', 'missing "," between the arguments of the call', "2:18"],
+  ['x = foo(1, 2 3)\n', 'missing "," between the arguments of the call', "1:14"],
+  // A string without its closing quote that the tree reads as a broken block: found in the text, at its own line.
+  ['resource "a" "b" {\n  policy = jsonencode({\n    Version = "2012-10-17\n    Statement = []\n  })\n}\n', "unterminated string started at 3:15", "3:15"],
+  ['resource "a" "b" {\n  x = [{ a = 1 }, local.extra...]\n}\n', '"..." expands a list only into the last argument of a function call', "2:30"],
+  ['resource "a" "b" {\n  x = { a = local.extra... }\n}\n', '"..." expands a list only into the last argument of a function call', "2:24"],
+  // Tokens are quoted whole, or not at all when too long to read in a message.
+  ['resource "a" "b" {\n  x = 1 "ecr:CreateRepository"\n}\n', "unexpected string \"ecr:CreateRepository\": an argument's value ends at the end of its line", "2:9"],
+  [`resource "a" "b" {\n  x = 1 "${"a".repeat(70)}"\n}\n`, "unexpected string: an argument's value ends at the end of its line", "2:9"],
 ];
+
+it("reads HCL's expansion where it is allowed: the last argument of a call, grouping in a `for` object", async () => {
+  await loadTerraformParser();
+  const text = 'resource "a" "b" {\n  x = concat(local.a, local.b...)\n  y = { for k, v in var.m : v => k... }\n  z = { for k, v in var.m : v => k... if k != "" }\n}\n';
+  expect(parseTerraformText(text, undefined).ok).toBe(true);
+});
 
 it.each(SYNTAX_ERRORS)("names what is wrong with broken HCL and where: %j", async (text, message, at) => {
   await loadTerraformParser();
