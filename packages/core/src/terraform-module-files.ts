@@ -78,8 +78,15 @@ export function terraformTextCache(): (file: string) => string | undefined {
   };
 }
 
-function hostsOf(files: readonly string[], roots: readonly string[]): Set<string> {
-  return new Set([...files.filter((f) => isTerraformFile(f)), ...roots.flatMap((root) => terraformFilesUnder(root))]);
+/** By reading: asking whether to load the parser and then reading walks the projects' folders once. */
+const hostsByReading = new WeakMap<TerraformReading, { files: readonly string[]; hosts: Set<string> }>();
+
+function hostsOf(files: readonly string[], reading: TerraformReading): Set<string> {
+  const kept = hostsByReading.get(reading);
+  if (kept && kept.files === files) return kept.hosts;
+  const hosts = new Set([...files.filter((f) => isTerraformFile(f)), ...(reading.roots ?? []).flatMap((root) => terraformFilesUnder(root))]);
+  hostsByReading.set(reading, { files, hosts });
+  return hosts;
 }
 
 function moduleTexts(dir: string, textOf: (file: string) => string | undefined): Map<string, string> {
@@ -99,7 +106,7 @@ const readsDocuments = (texts: Map<string, string>) => [...texts.values()].some(
  */
 export function terraformReferencesNeedParser(files: readonly string[], reading: TerraformReading = {}): boolean {
   const textOf = reading.textOf ?? terraformTextCache();
-  if ([...hostsOf(files, reading.roots ?? [])].some((f) => mayReadPolicyFiles(textOf(f) ?? ""))) return true;
+  if ([...hostsOf(files, reading)].some((f) => mayReadPolicyFiles(textOf(f) ?? ""))) return true;
   return [...new Set(files.filter((f) => MODULE_FILE.test(f)).map((f) => dirname(f)))].some((dir) => readsDocuments(moduleTexts(dir, textOf)));
 }
 
@@ -127,7 +134,7 @@ export function terraformReferencesOnDisk(files: readonly string[], cwd: string,
   };
   const textOf = reading.textOf ?? terraformTextCache();
   const given = new Set(files);
-  for (const [path, readers] of terraformFileReaders(hostsOf(files, reading.roots ?? []), cwd, textOf)) {
+  for (const [path, readers] of terraformFileReaders(hostsOf(files, reading), cwd, textOf)) {
     for (const r of readers) {
       tie(r.host!, path);
       if (given.has(r.host!)) out.readByRun.add(path);
