@@ -40,6 +40,16 @@ export interface Discovery {
   unmatchedExplicit: string[];
   /** Things that match the file globs but are not linted, each with the reason (a FIFO, a broken symlink). */
   skipped: { filePath: string; reason: string }[];
+  /**
+   * Folders named on the command line (inside the root). Files under them that no `files` glob matches are still
+   * linted when a Terraform file of the project reads them (`t/policy.tftpl`), which only the caller can tell.
+   */
+  folders: string[];
+  /**
+   * Named folders with no file to lint, each with the error to raise when no file under it turns out to be read by
+   * Terraform either (absent under `--no-error-on-unmatched-pattern`).
+   */
+  emptyFolders: { path: string; error: EcrlintError }[];
 }
 
 export function toPosix(path: string): string {
@@ -267,7 +277,7 @@ export async function discoverFiles(input: DiscoveryInput): Promise<Discovery> {
   const configIgnored = (abs: string) => ignoreMatch !== undefined && ignoreMatch(toPosix(relative(base, abs)));
   const filesMatch = picomatch(input.files, { dot: true });
   const found = new Set<string>();
-  const discovery: Discovery = { files: [], ignoredExplicit: [], outsideRoot: [], unmatchedExplicit: [], skipped: [] };
+  const discovery: Discovery = { files: [], ignoredExplicit: [], outsideRoot: [], unmatchedExplicit: [], skipped: [], folders: [], emptyFolders: [] };
   const { ignoredExplicit, outsideRoot, unmatchedExplicit } = discovery;
   const links: string[] = [];
   /** A path as the `files` globs see it: relative to the config's folder, or to the root for a --config outside it. */
@@ -321,8 +331,10 @@ export async function discoverFiles(input: DiscoveryInput): Promise<Discovery> {
       for (const file of walked.files) found.add(file);
       links.push(...walked.links);
       for (const path of walked.special) discovery.skipped.push({ filePath: path, reason: describeSpecial(path) });
-      if (walked.files.length + walked.links.length + walked.special.length === 0) {
-        await unmatched(target.pattern, () => walkDirectory(target.path, root, false, (_file, rel) => filesMatch(prefix ? `${prefix}/${rel}` : rel)).files.length > 0);
+      discovery.folders.push(target.path);
+      if (walked.files.length + walked.links.length + walked.special.length === 0 && input.errorOnUnmatchedPattern !== false) {
+        const allIgnored = walkDirectory(target.path, root, false, (_file, rel) => filesMatch(prefix ? `${prefix}/${rel}` : rel)).files.length > 0;
+        discovery.emptyFolders.push({ path: target.path, error: unmatchedPattern(target.pattern, allIgnored) });
       }
     } else {
       // globby is loaded only for glob patterns: most runs walk directories and should not pay for its import.

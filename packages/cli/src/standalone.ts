@@ -1,9 +1,9 @@
 import { realpath } from "node:fs/promises";
-import { dirname, relative, resolve, sep } from "node:path";
+import { dirname, join, relative, resolve, sep } from "node:path";
 import { encodeText, type LintMessage } from "@ecrlint/core";
 import { ResultCache, defaultCacheLocation } from "./cache.js";
 import { Configs } from "./configs.js";
-import { DEFAULT_FILES, discoverFiles, isIgnoredPath, toPosix } from "./discover.js";
+import { DEFAULT_FILES, discoverFiles, isIgnoredPath, isInside, toPosix } from "./discover.js";
 import { usageError } from "./errors.js";
 import { describeWriteError, writeFileInPlace } from "./fs-utils.js";
 import { changedFiles, repositoryRoot } from "./git.js";
@@ -75,6 +75,17 @@ function discover(options: LintOptions, configs: Configs, cwd: string, patterns:
     useIgnores: options.ignore !== false,
     ...(options.errorOnUnmatchedPattern === false ? { errorOnUnmatchedPattern: false } : {}),
   });
+}
+
+/**
+ * The files under the named `folders` that a Terraform file reads (`templatefile("${path.module}/t/a.tftpl", …)`):
+ * linted like a template named on its own, unless an ignore pattern or .gitignore hides it.
+ */
+function templatesUnder(folders: readonly string[], referenced: ReadonlyMap<string, unknown>, configs: Configs, options: LintOptions, cwd: string): string[] {
+  if (folders.length === 0) return [];
+  const root = configs.root;
+  const ignores = { root: cwd, ignores: root?.config.ignores ?? [], base: root?.baseDir ?? cwd, useIgnores: options.ignore !== false };
+  return [...referenced.keys()].filter((p) => folders.some((dir) => isInside(dir, p)) && !isIgnoredPath(p, ignores));
 }
 
 /** Whether some document of the file yielded facts for a cross-file rule. */
@@ -278,9 +289,13 @@ export async function lint(options: LintOptions = {}): Promise<LintReport> {
   // A policy file read with file() is linted even when its name is not one the run discovers (`policy.json.tpl`).
   // Every .tf file of the projects the run's files are in may read one of them with file(): their kind is the same
   // whatever paths are named. A template the run names (`ecrlint mod/policy.tftpl`) is linted, not ignored.
-  const roots = projectRoots([...discovery.files, ...discovery.unmatchedExplicit], configs);
+  // A named folder is a part of its project even when it holds only templates: its project's .tf files are read too.
+  const roots = projectRoots([...discovery.files, ...discovery.unmatchedExplicit, ...discovery.folders.map((dir) => join(dir, "_"))], configs);
   const terraform = await terraformReferences(discovery.files, cwd, roots);
-  const namedTemplates = discovery.unmatchedExplicit.filter((p) => terraform.referenced.has(p));
+  const namedTemplates = [...discovery.unmatchedExplicit.filter((p) => terraform.referenced.has(p)), ...templatesUnder(discovery.folders, terraform.referenced, configs, options, cwd)];
+  for (const empty of discovery.emptyFolders) {
+    if (!namedTemplates.some((p) => isInside(empty.path, p))) throw empty.error;
+  }
   const files = [...new Set([...discovery.files, ...namedTemplates, ...[...terraform.readByRun].filter((p) => terraform.referenced.has(p) && !relative(cwd, p).startsWith(".."))])].sort();
   let entries: FileEntry[];
   try {
@@ -297,7 +312,7 @@ export async function lint(options: LintOptions = {}): Promise<LintReport> {
   // Named files and folders are a part of the repository: cross-file rules still see the whole of it.
   const named = patterns.length > 0 && !options.changedSince;
   const unread = discovery.skipped;
-  return finish({ cwd, configs, entries, skipped, unread, named, cache, discovered: discovery.files.length, startedAt, ties: terraform.ties }, options);
+  return finish({ cwd, configs, entries, skipped, unread, named, cache, discovered: files.length, startedAt, ties: terraform.ties }, options);
 }
 
 /** ESLint's name for standard input given without --stdin-filename. */

@@ -492,6 +492,17 @@ export function isTerraformJsonFile(filePath: string | undefined): boolean {
 const JSON_BLOCKS = new Set(["replication_configuration", "rule", "destination", "repository_filter", "statement", "principals", "not_principals", "condition"]);
 
 /**
+ * The objects a value of Terraform's JSON syntax stands for where blocks are expected: the object itself, or each
+ * object of an array of them, which the syntax allows at every level of a block's type, labels and body
+ * (https://github.com/hashicorp/hcl/blob/main/json/spec.md#blocks).
+ */
+function objectsOf(value: JsonExpression): JsonObject[] {
+  if (value.type === "JSONObjectExpression") return [value];
+  if (value.type !== "JSONArrayExpression") return [];
+  return value.elements.filter((e): e is JsonObject => e?.type === "JSONObjectExpression");
+}
+
+/**
  * The `resource` and `data` blocks of a `.tf.json` file, read from the JSON tree in place: a string with `${…}` is a
  * template whose data-source references resolve to the registry and whose other parts are unknown (the node's value
  * becomes what the template stands for); a nested block written as one object is read as a list of one.
@@ -532,14 +543,12 @@ export function terraformJsonBlocks(ast: JsonProgram, registry: RegistryContext 
   };
   for (const section of root.properties) {
     const kind = name(section);
-    if ((kind !== "resource" && kind !== "data") || section.value.type !== "JSONObjectExpression") continue;
-    for (const typeProperty of section.value.properties) {
+    if (kind !== "resource" && kind !== "data") continue;
+    for (const typeProperty of objectsOf(section.value).flatMap((o) => o.properties)) {
       const type = name(typeProperty);
-      if (!(type.startsWith("aws_ecr_") || type === "aws_iam_policy_document") || typeProperty.value.type !== "JSONObjectExpression") continue;
-      for (const instance of typeProperty.value.properties) {
-        const bodies = instance.value.type === "JSONArrayExpression" ? instance.value.elements : [instance.value];
-        for (const body of bodies) {
-          if (body?.type !== "JSONObjectExpression") continue;
+      if (!(type.startsWith("aws_ecr_") || type === "aws_iam_policy_document")) continue;
+      for (const instance of objectsOf(typeProperty.value).flatMap((o) => o.properties)) {
+        for (const body of objectsOf(instance.value)) {
           resolve(body);
           blocks.push({ kind, type, name: name(instance), body });
         }
