@@ -1,5 +1,5 @@
 import { statSync } from "node:fs";
-import { decodeText, declaredKindForFile, isTerraformFile, loadTerraformParser, FILE_PROBLEM_RULE as NOT_LINTED_RULE, type Severity, mightBeEcrFile, readTextFile, registryForFile, trustFromConfig, type LoadedConfig, type TerraformDataUse, type TerraformFileReference, type TextEncodingName, type TextFileResult } from "@ecrlint/core";
+import { decodeText, declaredKindForFile, DEFAULT_MAX_TEXT_BYTES, isTerraformFile, loadTerraformParser, FILE_PROBLEM_RULE as NOT_LINTED_RULE, type Severity, mightBeEcrFile, readTextFile, registryForFile, trustFromConfig, type LoadedConfig, type TerraformDataUse, type TerraformFileReference, type TextEncodingName, type TextFileResult } from "@ecrlint/core";
 import { fileStamp, hashText, type ResultCache } from "./cache.js";
 import type { Configs } from "./configs.js";
 import { fixSource, lintSource, type SourceContext, type SourceOutcome } from "./lint-source.js";
@@ -9,7 +9,7 @@ import { timeFile } from "./timing.js";
 import type { LintOptions } from "./types.js";
 
 /** Nothing of ours comes near this (a registry policy is at most 10,240 characters); bigger files are not parsed. */
-export const MAX_FILE_BYTES = 5 * 1024 * 1024;
+export const MAX_FILE_BYTES = DEFAULT_MAX_TEXT_BYTES;
 
 /** How much of a file over the limit is read to tell whether it might be ours. */
 const SNIFF_BYTES = 64 * 1024;

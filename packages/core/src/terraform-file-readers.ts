@@ -3,9 +3,6 @@ import { dirname, join, relative, resolve } from "node:path";
 import { terraformFileReferences, type TerraformFileReference } from "./terraform.js";
 import { readTextFile } from "./text-file.js";
 
-/** A Terraform file is a few kilobytes; one over the runner's 5 MB limit is not read for its references either. */
-const MAX_TERRAFORM_BYTES = 5 * 1024 * 1024;
-
 /** Folders never searched for `.tf` files: dependencies, version control, Terraform's and Terragrunt's download caches. */
 const SKIPPED_FOLDERS = new Set(["node_modules", ".git", ".terraform", ".terragrunt-cache"]);
 
@@ -59,8 +56,12 @@ export function terraformFileReaders(tfFiles: Iterable<string>, cwd: string, tex
   return out;
 }
 
-function readTerraformText(file: string): string | undefined {
-  const read = readTextFile(file, { maxBytes: MAX_TERRAFORM_BYTES });
+/**
+ * The text of a Terraform file, or undefined when it cannot be read (read safely: regular files only). A Terraform file
+ * is a few kilobytes; one over the runner's limit (`DEFAULT_MAX_TEXT_BYTES`) is not read for its references either.
+ */
+export function readTerraformText(file: string): string | undefined {
+  const read = readTextFile(file);
   return read.ok ? read.text : undefined;
 }
 

@@ -1,12 +1,8 @@
 import { readdirSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { isTerraformFile, type TerraformFileReference } from "./terraform.js";
-import { mayReadPolicyFiles, referenceOfReaders, terraformFileReaders, terraformFilesUnder } from "./terraform-file-readers.js";
+import { mayReadPolicyFiles, readTerraformText, referenceOfReaders, terraformFileReaders, terraformFilesUnder } from "./terraform-file-readers.js";
 import { terraformModuleFacts, type TerraformDataUse, type TerraformModuleFacts } from "./terraform-module.js";
-import { readTextFile } from "./text-file.js";
-
-/** A Terraform file is a few kilobytes; one over the runner's 5 MB limit is not read for its module either. */
-const MAX_TERRAFORM_BYTES = 5 * 1024 * 1024;
 
 /** The `.tf` and `.tf.json` files of a folder, sorted: one Terraform module. None when the folder cannot be read. */
 export function terraformModuleFiles(dir: string): string[] {
@@ -25,8 +21,8 @@ export function terraformModuleFiles(dir: string): string[] {
  * names `aws_ecr_` can read a policy document for an ECR resource; any other gives none. Never throws.
  */
 export function terraformModuleFactsOnDisk(file: string): TerraformModuleFacts {
-  const read = readTextFile(file, { maxBytes: MAX_TERRAFORM_BYTES });
-  return read.ok && read.text.includes("aws_ecr_") ? terraformModuleFacts(read.text, file) : { uses: [], documents: [] };
+  const text = readTerraformText(file);
+  return text?.includes("aws_ecr_") ? terraformModuleFacts(text, file) : { uses: [], documents: [] };
 }
 
 /**
@@ -70,10 +66,7 @@ const MODULE_FILE = /\.tf(?:\.json)?$/i;
 export function terraformTextCache(): (file: string) => string | undefined {
   const texts = new Map<string, string | undefined>();
   return (file) => {
-    if (!texts.has(file)) {
-      const read = readTextFile(file, { maxBytes: MAX_TERRAFORM_BYTES });
-      texts.set(file, read.ok ? read.text : undefined);
-    }
+    if (!texts.has(file)) texts.set(file, readTerraformText(file));
     return texts.get(file);
   };
 }
