@@ -720,6 +720,7 @@ function search(options: WitnessOptions, globKeys: readonly string[], maxStates:
     if (i !== undefined) readAt[i] = reading;
   };
   const classesFollowed = new Set<string>();
+  const followed: number[] = [];
 
   const witnesses = new Map<string, ClassWitness>();
   const width = globs.length + 1;
@@ -736,10 +737,34 @@ function search(options: WitnessOptions, globKeys: readonly string[], maxStates:
     for (const node of queue) {
       const at = node * width;
       const nodeShape = states.tuples[at]!;
-      // Each node steps the shape's state set and every glob's through every character of the alphabet; a transition
-      // (new sets, sorted, keyed, remembered) costs several times an evaluation step.
-      let work = alphabet.length * (1 + shape.sets[nodeShape]!.length);
-      for (let i = 0; i < globs.length; i++) work += alphabet.length * globs[i]!.sets.sets[states.tuples[at + i + 1]!]!.length;
+      reading++;
+      let positions = 0;
+      for (let i = 0; i < globs.length; i++) {
+        const g = globs[i]!;
+        const set = g.sets.sets[states.tuples[at + i + 1]!]!;
+        positions += set.length;
+        for (const p of set) {
+          const tok = g.tokens[p];
+          if (!tok) continue;
+          if (tok.t === "c") {
+            markRead(tok.c);
+            if (g.ignoreCase) markRead(tok.c.toUpperCase());
+          } else if (tok.noColon) markRead(":");
+        }
+      }
+      classesFollowed.clear();
+      followed.length = 0;
+      for (let c = 0; c < alphabet.length; c++) {
+        if (readAt[c] !== reading && !shapeLiteral[c]) {
+          if (classesFollowed.has(shapeClass[c]!)) continue;
+          classesFollowed.add(shapeClass[c]!);
+        }
+        followed.push(c);
+      }
+      // Each node reads the glob positions it is at, then steps the shape's state set and every glob's through each
+      // character it follows; a transition (new sets, sorted, keyed, remembered) costs several times an evaluation
+      // step. Characters not followed cost nothing: they would only reach the states of those that are.
+      const work = positions + followed.length * (1 + shape.sets[nodeShape]!.length + positions);
       if (!budget.spend(work * SEARCH_STEP_WEIGHT)) {
         complete = false;
         exhausted = true;
@@ -757,24 +782,7 @@ function search(options: WitnessOptions, globKeys: readonly string[], maxStates:
           if (stop?.matches(matches)) break search;
         }
       }
-      reading++;
-      for (let i = 0; i < globs.length; i++) {
-        const g = globs[i]!;
-        for (const p of g.sets.sets[states.tuples[at + i + 1]!]!) {
-          const tok = g.tokens[p];
-          if (!tok) continue;
-          if (tok.t === "c") {
-            markRead(tok.c);
-            if (g.ignoreCase) markRead(tok.c.toUpperCase());
-          } else if (tok.noColon) markRead(":");
-        }
-      }
-      classesFollowed.clear();
-      for (let c = 0; c < alphabet.length; c++) {
-        if (readAt[c] !== reading && !shapeLiteral[c]) {
-          if (classesFollowed.has(shapeClass[c]!)) continue;
-          classesFollowed.add(shapeClass[c]!);
-        }
+      for (const c of followed) {
         const ch = alphabet[c]!;
         const slot = alphabetSlots[c]!;
         const s = shapeStep(shape, nodeShape, ch, slot);
