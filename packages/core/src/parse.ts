@@ -238,6 +238,116 @@ export function staticValue(node: JsonNode, substitute?: (node: JsonNode) => { v
   return value(node);
 }
 
+/** Thrown (never escaping {@link jsonTreeOf}) at a value JSON.stringify would not write as it is read back. */
+const NOT_DATA = Symbol("not plain JSON data");
+const LINE_SEPARATORS = /[\u2028\u2029]/;
+
+/**
+ * The tree that `parseJsonText(JSON.stringify(value))` gives for plain JSON data (what JSON.parse returns, with or
+ * without prototypes), built from the value without writing and reading the text: the same nodes with the same
+ * fields, `raw`, `range` and `loc` (the minified text is one line), `parent` set below the root, whose parent is
+ * null. A compile of a plain value (a rule's cached facts) reads this instead of parsing its own serialisation.
+ * Undefined for anything else (a `toJSON`, an object of a class, a `__proto__` key, nesting past
+ * {@link MAX_NESTING_DEPTH}) and for a string with a line separator (U+2028, U+2029, which the text has on lines of
+ * their own): the caller then parses the text.
+ */
+export function jsonTreeOf(value: unknown): JsonExpression | undefined {
+  let at = 0;
+  let depth = 0;
+  const position = (column: number) => ({ line: 1, column });
+  const literal = (literalValue: unknown, raw: string): AST.JSONLiteral => {
+    const start = at;
+    const end = (at += raw.length);
+    return { type: "JSONLiteral", start, end, loc: { start: position(start), end: position(end) }, range: [start, end], value: literalValue, raw, parent: null } as unknown as AST.JSONLiteral;
+  };
+  const number = (n: number): JsonExpression => {
+    // JSON.stringify writes -0 as 0, and what is not finite as null.
+    if (!Number.isFinite(n)) return literal(null, "null");
+    if (!(n < 0)) return literal(n === 0 ? 0 : n, JSON.stringify(n));
+    // A minus is a unary expression over the literal, as the parser reads it.
+    const start = at++;
+    const argument = literal(-n, JSON.stringify(-n));
+    const end = at;
+    const node = { type: "JSONUnaryExpression", start, end, loc: { start: position(start), end: argument.loc.end }, range: [start, end], operator: "-", prefix: true, argument, parent: null } as unknown as AST.JSONUnaryExpression;
+    (argument as { parent: unknown }).parent = node;
+    return node;
+  };
+  const written = (v: unknown) => v !== undefined && typeof v !== "function" && typeof v !== "symbol";
+  const build = (v: unknown): JsonExpression => {
+    if (v === null) return literal(null, "null");
+    switch (typeof v) {
+      case "string":
+        // JSON.stringify writes line separators as they are, and the parser counts them as line breaks.
+        if (LINE_SEPARATORS.test(v)) throw NOT_DATA;
+        return literal(v, JSON.stringify(v));
+      case "boolean":
+        return literal(v, v ? "true" : "false");
+      case "number":
+        return number(v);
+      case "object":
+        break;
+      default:
+        throw NOT_DATA;
+    }
+    const proto = Object.getPrototypeOf(v) as unknown;
+    const isArray = Array.isArray(v);
+    if ((isArray ? proto !== Array.prototype : proto !== null && proto !== Object.prototype) || typeof (v as { toJSON?: unknown }).toJSON === "function") throw NOT_DATA;
+    if (++depth > MAX_NESTING_DEPTH) throw NOT_DATA;
+    const start = at++;
+    let node: JsonExpression;
+    if (isArray) {
+      const elements: JsonExpression[] = [];
+      for (let i = 0; i < v.length; i++) {
+        if (i > 0) at++;
+        const item: unknown = v[i];
+        elements.push(written(item) ? build(item) : literal(null, "null"));
+      }
+      at++;
+      node = { type: "JSONArrayExpression", start, end: at, loc: { start: position(start), end: position(at) }, range: [start, at], elements, parent: null } as unknown as JsonArray;
+      for (const e of elements) (e as { parent: unknown }).parent = node;
+    } else {
+      const properties: JsonProperty[] = [];
+      for (const key of Object.keys(v)) {
+        const item = (v as Record<string, unknown>)[key];
+        if (!written(item)) continue;
+        if (key === "__proto__" || LINE_SEPARATORS.test(key)) throw NOT_DATA;
+        if (properties.length > 0) at++;
+        const keyNode = literal(key, JSON.stringify(key));
+        at++;
+        const valueNode = build(item);
+        const property = {
+          type: "JSONProperty",
+          start: keyNode.range[0],
+          end: valueNode.range[1],
+          loc: { start: keyNode.loc.start, end: valueNode.loc.end },
+          range: [keyNode.range[0], valueNode.range[1]],
+          method: false,
+          shorthand: false,
+          computed: false,
+          key: keyNode,
+          value: valueNode,
+          kind: "init",
+          parent: null,
+        } as unknown as JsonProperty;
+        (keyNode as { parent: unknown }).parent = property;
+        (valueNode as { parent: unknown }).parent = property;
+        properties.push(property);
+      }
+      at++;
+      node = { type: "JSONObjectExpression", start, end: at, loc: { start: position(start), end: position(at) }, range: [start, at], properties, parent: null } as unknown as JsonObject;
+      for (const p of properties) (p as { parent: unknown }).parent = node;
+    }
+    depth--;
+    return node;
+  };
+  try {
+    return build(value);
+  } catch (error) {
+    if (error === NOT_DATA) return undefined;
+    throw error;
+  }
+}
+
 /** The root expression of a parsed file. */
 export function rootExpression(ast: JsonProgram): JsonExpression | undefined {
   return ast.body[0]?.expression;

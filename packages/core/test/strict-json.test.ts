@@ -190,7 +190,7 @@ function readStrictly(text: string): AST.JSONProgram | undefined {
   return parseStrictJsonAst(text, () => parseJSON(text), MAX_NESTING_DEPTH);
 }
 
-/** Each text is read by momoa and gives jsonc-eslint-parser's tree, whichever syntax the caller asks for. */
+/** Each text is read from momoa's tokens and gives jsonc-eslint-parser's tree, whichever syntax the caller asks for. */
 function expectReadAsTheGeneralParserDoes(texts: string[]): void {
   for (const text of texts) {
     expect(readStrictly(text), JSON.stringify(text)).toBeDefined();
@@ -206,7 +206,7 @@ function expectLeftToTheGeneralParser(texts: string[]): void {
   }
 }
 
-describe("momoa's tree rebuilt as jsonc-eslint-parser's", () => {
+describe("momoa's tokens read into jsonc-eslint-parser's tree", () => {
   it("decodes escapes as JavaScript does: \\u in either case, surrogate pairs, lone surrogates, escaped separators", () => {
     expectReadAsTheGeneralParserDoes([
       '"\\u0041\\u00e9\\u00E9\\u4e2d"',
@@ -298,7 +298,7 @@ describe("momoa's tree rebuilt as jsonc-eslint-parser's", () => {
     const arrays = (depth: number) => "[".repeat(depth) + "]".repeat(depth);
     const objects = (depth: number) => '{"a":'.repeat(depth) + "1" + "}".repeat(depth);
     expectReadAsTheGeneralParserDoes([arrays(MAX_NESTING_DEPTH), objects(MAX_NESTING_DEPTH), `[${objects(MAX_NESTING_DEPTH - 1)}]`]);
-    // A text this deep would exhaust momoa's recursion as well: it is refused either way, never thrown.
+    // A text this deep is refused either way, never thrown: the tokens are read without recursion, the tree within the limit.
     for (const text of [arrays(MAX_NESTING_DEPTH + 1), objects(MAX_NESTING_DEPTH + 1), arrays(200_000)]) {
       expect(readStrictly(text)).toBeUndefined();
       const parsed = parseJsonText(text);
