@@ -1,5 +1,6 @@
 import { parseJSON, type AST } from "jsonc-eslint-parser";
 import { parseStrictJsonAst } from "./strict-json.js";
+import { jsonArray, jsonLiteral, jsonNegative, jsonObject, jsonProperty } from "./json-nodes.js";
 
 export type JsonProgram = AST.JSONProgram;
 export type JsonNode = AST.JSONNode;
@@ -258,19 +259,14 @@ export function jsonTreeOf(value: unknown): JsonExpression | undefined {
   const literal = (literalValue: unknown, raw: string): AST.JSONLiteral => {
     const start = at;
     const end = (at += raw.length);
-    return { type: "JSONLiteral", start, end, loc: { start: position(start), end: position(end) }, range: [start, end], value: literalValue, raw, parent: null } as unknown as AST.JSONLiteral;
+    return jsonLiteral(start, end, position(start), position(end), literalValue, raw);
   };
   const number = (n: number): JsonExpression => {
     // JSON.stringify writes -0 as 0, and what is not finite as null.
     if (!Number.isFinite(n)) return literal(null, "null");
     if (!(n < 0)) return literal(n === 0 ? 0 : n, JSON.stringify(n));
-    // A minus is a unary expression over the literal, as the parser reads it.
     const start = at++;
-    const argument = literal(-n, JSON.stringify(-n));
-    const end = at;
-    const node = { type: "JSONUnaryExpression", start, end, loc: { start: position(start), end: argument.loc.end }, range: [start, end], operator: "-", prefix: true, argument, parent: null } as unknown as AST.JSONUnaryExpression;
-    (argument as { parent: unknown }).parent = node;
-    return node;
+    return jsonNegative(start, position(start), literal(-n, JSON.stringify(-n)));
   };
   const written = (v: unknown) => v !== undefined && typeof v !== "function" && typeof v !== "symbol";
   const build = (v: unknown): JsonExpression => {
@@ -303,8 +299,7 @@ export function jsonTreeOf(value: unknown): JsonExpression | undefined {
         elements.push(written(item) ? build(item) : literal(null, "null"));
       }
       at++;
-      node = { type: "JSONArrayExpression", start, end: at, loc: { start: position(start), end: position(at) }, range: [start, at], elements, parent: null } as unknown as JsonArray;
-      for (const e of elements) (e as { parent: unknown }).parent = node;
+      node = jsonArray(start, at, position(start), position(at), elements);
     } else {
       const properties: JsonProperty[] = [];
       for (const key of Object.keys(v)) {
@@ -314,28 +309,10 @@ export function jsonTreeOf(value: unknown): JsonExpression | undefined {
         if (properties.length > 0) at++;
         const keyNode = literal(key, JSON.stringify(key));
         at++;
-        const valueNode = build(item);
-        const property = {
-          type: "JSONProperty",
-          start: keyNode.range[0],
-          end: valueNode.range[1],
-          loc: { start: keyNode.loc.start, end: valueNode.loc.end },
-          range: [keyNode.range[0], valueNode.range[1]],
-          method: false,
-          shorthand: false,
-          computed: false,
-          key: keyNode,
-          value: valueNode,
-          kind: "init",
-          parent: null,
-        } as unknown as JsonProperty;
-        (keyNode as { parent: unknown }).parent = property;
-        (valueNode as { parent: unknown }).parent = property;
-        properties.push(property);
+        properties.push(jsonProperty(keyNode, build(item)));
       }
       at++;
-      node = { type: "JSONObjectExpression", start, end: at, loc: { start: position(start), end: position(at) }, range: [start, at], properties, parent: null } as unknown as JsonObject;
-      for (const p of properties) (p as { parent: unknown }).parent = node;
+      node = jsonObject(start, at, position(start), position(at), properties);
     }
     depth--;
     return node;

@@ -1,5 +1,6 @@
 import { tokenize, type Location, type Token as MomoaToken } from "@humanwhocodes/momoa";
 import type { AST } from "jsonc-eslint-parser";
+import { jsonArray, jsonLiteral, jsonNegative, jsonObject, jsonProperty } from "./json-nodes.js";
 
 type Token = AST.JSONProgram["tokens"][number];
 
@@ -191,18 +192,7 @@ class TreeBuilder {
   }
 
   private literal(from: Location, to: Location, value: unknown, raw = this.text.slice(from.offset, to.offset)): AST.JSONLiteral {
-    const start = from.offset;
-    const end = to.offset;
-    return {
-      type: "JSONLiteral",
-      start,
-      end,
-      loc: { start: position(from), end: position(to) },
-      range: [start, end],
-      value,
-      raw,
-      parent: null,
-    } as unknown as AST.JSONLiteral;
+    return jsonLiteral(from.offset, to.offset, position(from), position(to), value, raw);
   }
 
   private string(token: MomoaToken): AST.JSONLiteral {
@@ -220,27 +210,7 @@ class TreeBuilder {
     if (raw.charCodeAt(0) !== 0x2d) return this.literal(from, to, Number(raw), raw);
     const argumentStart = { line: from.line, column: from.column + 1, offset: from.offset + 1 };
     // StringToNumber of the digits alone: 0 for `-0`.
-    const argument = this.literal(argumentStart, to, Number(raw.slice(1)));
-    const start = from.offset;
-    const end = to.offset;
-    const node = {
-      type: "JSONUnaryExpression",
-      start,
-      end,
-      loc: { start: position(from), end: argument.loc.end },
-      range: [start, end],
-      operator: "-",
-      prefix: true,
-      argument,
-      parent: null,
-    } as unknown as AST.JSONUnaryExpression;
-    (argument as { parent: unknown }).parent = node;
-    return node;
-  }
-
-  /** Counts one more level of nesting; deeper texts are the caller's to refuse, with its own message. */
-  private open(): void {
-    if (++this.depth > this.maxDepth) notStrict();
+    return jsonNegative(from.offset, position(from), this.literal(argumentStart, to, Number(raw.slice(1))));
   }
 
   private property(keyToken: MomoaToken): AST.JSONProperty {
@@ -250,68 +220,37 @@ class TreeBuilder {
     // jsonc-eslint-parser refuses a second `__proto__` key, as JavaScript does: its message is the one to give.
     if (key.value === "__proto__") notStrict();
     if (this.next().type !== "Colon") notStrict();
-    const value = this.expression(this.next());
-    const property = {
-      type: "JSONProperty",
-      start: key.range[0],
-      end: value.range[1],
-      // Positions are shared with the key and the value: nothing moves a position in place, only whole locations.
-      loc: { start: key.loc.start, end: value.loc.end },
-      range: [key.range[0], value.range[1]],
-      method: false,
-      shorthand: false,
-      computed: false,
-      key,
-      value,
-      kind: "init",
-      parent: null,
-    } as unknown as AST.JSONProperty;
-    (key as { parent: unknown }).parent = property;
-    (value as { parent: unknown }).parent = property;
-    return property;
+    return jsonProperty(key, this.expression(this.next()));
+  }
+
+  /**
+   * The items of an object or array up to its closing token, read by `item` from each one's first token, and that
+   * closing token. Counts one more level of nesting: deeper texts are the caller's to refuse, with its own message.
+   */
+  private items<T>(close: "RBrace" | "RBracket", item: (first: MomoaToken) => T): { items: T[]; to: Location } {
+    if (++this.depth > this.maxDepth) notStrict();
+    const items: T[] = [];
+    let token = this.next();
+    if (token.type !== close) {
+      for (;;) {
+        items.push(item(token));
+        token = this.next();
+        if (token.type === close) break;
+        if (token.type !== "Comma") notStrict();
+        token = this.next();
+      }
+    }
+    this.depth--;
+    return { items, to: token.loc.end };
   }
 
   private object(from: Location): AST.JSONObjectExpression {
-    this.open();
-    const properties: AST.JSONProperty[] = [];
-    let token = this.next();
-    if (token.type !== "RBrace") {
-      for (;;) {
-        properties.push(this.property(token));
-        token = this.next();
-        if (token.type === "RBrace") break;
-        if (token.type !== "Comma") notStrict();
-        token = this.next();
-      }
-    }
-    this.depth--;
-    const to = token.loc.end;
-    const start = from.offset;
-    const end = to.offset;
-    const node = { type: "JSONObjectExpression", start, end, loc: { start: position(from), end: position(to) }, range: [start, end], properties, parent: null } as unknown as AST.JSONObjectExpression;
-    for (const p of properties) (p as { parent: unknown }).parent = node;
-    return node;
+    const { items, to } = this.items("RBrace", (first) => this.property(first));
+    return jsonObject(from.offset, to.offset, position(from), position(to), items);
   }
 
   private array(from: Location): AST.JSONArrayExpression {
-    this.open();
-    const elements: AST.JSONExpression[] = [];
-    let token = this.next();
-    if (token.type !== "RBracket") {
-      for (;;) {
-        elements.push(this.expression(token));
-        token = this.next();
-        if (token.type === "RBracket") break;
-        if (token.type !== "Comma") notStrict();
-        token = this.next();
-      }
-    }
-    this.depth--;
-    const to = token.loc.end;
-    const start = from.offset;
-    const end = to.offset;
-    const node = { type: "JSONArrayExpression", start, end, loc: { start: position(from), end: position(to) }, range: [start, end], elements, parent: null } as unknown as AST.JSONArrayExpression;
-    for (const e of elements) (e as { parent: unknown }).parent = node;
-    return node;
+    const { items, to } = this.items("RBracket", (first) => this.expression(first));
+    return jsonArray(from.offset, to.offset, position(from), position(to), items);
   }
 }

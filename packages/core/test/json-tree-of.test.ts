@@ -1,21 +1,11 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { jsonFiles, plain } from "./json-trees.js";
 import fc from "fast-check";
 import { jsonTreeOf, MAX_NESTING_DEPTH, parseJsonText, rootExpression } from "../src/parse.js";
 import { compilePolicy } from "../src/evaluator/index.js";
-
-/** The tree as plain data: each `parent` as its type and range, and the order of each object's fields. */
-function plain(node: unknown): unknown {
-  if (node === null || typeof node !== "object") return node;
-  if (Array.isArray(node)) return node.map(plain);
-  const out: Record<string, unknown> = { "#fields": Object.keys(node).join() };
-  for (const [key, value] of Object.entries(node)) {
-    out[key] = key === "parent" ? (value ? `${(value as { type: string }).type}@${String((value as { range: number[] }).range)}` : value) : plain(value);
-  }
-  return out;
-}
 
 /** The parser's tree of the value's JSON text, its root detached from the statement as `jsonTreeOf`'s is. */
 function parsedTree(value: unknown): unknown {
@@ -23,15 +13,6 @@ function parsedTree(value: unknown): unknown {
   if (!parsed.ok) throw new Error(parsed.error.message);
   const root = plain(rootExpression(parsed.ast)) as Record<string, unknown>;
   return { ...root, parent: null };
-}
-
-function jsonFiles(dir: string, out: string[] = []): string[] {
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory() && entry.name !== "node_modules") jsonFiles(path, out);
-    else if (entry.name.endsWith(".json")) out.push(path);
-  }
-  return out;
 }
 
 const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));

@@ -1,7 +1,8 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { jsonFiles, plain } from "./json-trees.js";
 import fc from "fast-check";
 import { parseJSON } from "jsonc-eslint-parser";
 import type { AST } from "jsonc-eslint-parser";
@@ -10,20 +11,6 @@ import { parseEmbeddedJson } from "../src/embedded-json.js";
 import { isPlainJsonTree, parseStrictJsonAst } from "../src/strict-json.js";
 
 const SYNTAXES: (JsonSyntax | undefined)[] = [undefined, "JSON", "JSONC", "JSON5"];
-
-/**
- * The tree as plain data: each `parent` as its type and range (the tree is cyclic), every other field as it is, and
- * the order of each object's fields (`#fields`), which a comparison of objects would not see.
- */
-function plain(node: unknown): unknown {
-  if (node === null || typeof node !== "object") return node;
-  if (Array.isArray(node)) return node.map(plain);
-  const out: Record<string, unknown> = { "#fields": Object.keys(node).join() };
-  for (const [key, value] of Object.entries(node)) {
-    out[key] = key === "parent" ? (value ? `${(value as { type: string }).type}@${String((value as { range: number[] }).range)}` : value) : plain(value);
-  }
-  return out;
-}
 
 /** What jsonc-eslint-parser gives for a text, as plain data or as its error with line and column. */
 function general(text: string, syntax: JsonSyntax | undefined): unknown {
@@ -38,15 +25,6 @@ function general(text: string, syntax: JsonSyntax | undefined): unknown {
 function ours(text: string, syntax: JsonSyntax | undefined): unknown {
   const parsed = parseJsonText(text, syntax);
   return parsed.ok ? plain(parsed.ast) : { error: parsed.error.message, line: parsed.error.line, column: parsed.error.column };
-}
-
-function jsonFiles(dir: string, out: string[] = []): string[] {
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory() && entry.name !== "node_modules") jsonFiles(path, out);
-    else if (/\.json5?$|\.jsonc$/.test(entry.name)) out.push(path);
-  }
-  return out;
 }
 
 const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
