@@ -122,6 +122,8 @@ function findProperty(node: JsonObject, name: string): JsonProperty | undefined 
  * report a principal the evaluator never sees, and offer a fix that could never satisfy it.
  */
 function lastOfEachKey(node: JsonObject, reading: Reading): JsonProperty[] {
+  // Most such objects have one key (`{"AWS": …}`, one operator, one condition key): nothing to choose between.
+  if (node.properties.length === 1) return unknownKey(node.properties[0]!, reading) ? [] : [node.properties[0]!];
   const last = new Map<string, JsonProperty>();
   for (const p of node.properties) {
     if (unknownKey(p, reading)) continue;
