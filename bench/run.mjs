@@ -247,7 +247,7 @@ const seconds = (ms) => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : ms >= 10
 const mb = (x) => (x === undefined ? "–" : `${x.toFixed(0)} MB`);
 const thousands = (n) => n.toLocaleString("en-US");
 /** Milliseconds per file, in the unit that reads best for the few hundred microseconds a file takes. */
-const perFile = (ms) => (ms >= 10 ? `${ms.toFixed(1)} ms` : `${(ms * 1000).toFixed(0)} µs`);
+const perFile = (ms) => (ms >= 10 ? `${ms.toFixed(1)} ms` : ms >= 1 ? `${ms.toFixed(2)} ms` : `${(ms * 1000).toFixed(0)} µs`);
 const ratio = (x) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
 
 function cell(r) {
