@@ -1,6 +1,6 @@
 import { realpath } from "node:fs/promises";
 import { dirname, join, relative, resolve, sep } from "node:path";
-import { encodeText, type LintMessage } from "@ecrlint/core";
+import { encodeText, seenByConfigSearch, type LintMessage } from "@ecrlint/core";
 import { ResultCache, defaultCacheLocation } from "./cache.js";
 import { Configs } from "./configs.js";
 import { DEFAULT_FILES, discoverFiles, isIgnoredPath, isInside, toPosix } from "./discover.js";
@@ -73,6 +73,7 @@ function discover(options: LintOptions, configs: Configs, cwd: string, patterns:
     ignores: root?.config.ignores ?? [],
     base: root?.baseDir ?? cwd,
     useIgnores: options.ignore !== false,
+    listing: configs.listing,
     ...(options.errorOnUnmatchedPattern === false ? { errorOnUnmatchedPattern: false } : {}),
   });
 }
@@ -109,7 +110,7 @@ async function backgroundEntries(foreground: FileEntry[], options: LintOptions, 
   const named = new Set(foreground.map((e) => e.filePath));
   const { files } = await discover({ ...options, errorOnUnmatchedPattern: false }, configs, cwd, [...roots].map((root) => relative(cwd, root) || "."));
   const readOnly: LintOptions = { ...options, fix: false, fixDryRun: false };
-  const terraform = await terraformReferences(files, cwd, [...roots]);
+  const terraform = await terraformReferences(files, cwd, [...roots], configs.listing);
   const out: FileEntry[] = [];
   for (const filePath of files) {
     if (named.has(filePath)) continue;
@@ -255,7 +256,7 @@ async function readAll(files: string[], configs: Configs, options: LintOptions, 
       pending.push({ index, job: prepared.job });
       const size = poolSize(options, pending.length);
       if (size > 0) {
-        pool = new LintPool(size, { cwd, options });
+        pool = new LintPool(size, { cwd, options, folders: configs.listing.snapshot(seenByConfigSearch) });
         for (const { index: i, job } of pending.splice(0)) await send(i, job);
       }
     }
@@ -291,7 +292,7 @@ export async function lint(options: LintOptions = {}): Promise<LintReport> {
   // whatever paths are named. A template the run names (`ecrlint mod/policy.tftpl`) is linted, not ignored.
   // A named folder is a part of its project even when it holds only templates: its project's .tf files are read too.
   const roots = projectRoots([...discovery.files, ...discovery.unmatchedExplicit, ...discovery.folders.map((dir) => join(dir, "_"))], configs);
-  const terraform = await terraformReferences(discovery.files, cwd, roots);
+  const terraform = await terraformReferences(discovery.files, cwd, roots, configs.listing);
   const namedTemplates = [...discovery.unmatchedExplicit.filter((p) => terraform.referenced.has(p)), ...templatesUnder(discovery.folders, terraform.referenced, configs, options, cwd)];
   for (const empty of discovery.emptyFolders) {
     if (!namedTemplates.some((p) => isInside(empty.path, p))) throw empty.error;
@@ -335,7 +336,7 @@ export async function lintText(text: string, options: LintTextOptions = {}): Pro
   }
   const path = filePath ?? resolve(cwd, "__placeholder__.json");
   // The other files of a Terraform module are read from disk, as Terraform reads them: they may read its documents.
-  const terraform = await terraformReferences([path], cwd, projectRoots([path], configs));
+  const terraform = await terraformReferences([path], cwd, projectRoots([path], configs), configs.listing);
   const entry = await readFile(path, configs, options, undefined, { given: Buffer.from(text, "utf8"), referenced: terraform.referenced, dataUses: terraform.dataUses });
   const shown = filePath ?? TEXT_NAME;
   if (filePath === undefined) run.shownAs = (f) => (f === path ? TEXT_NAME : toPosix(relative(cwd, f)));

@@ -1,6 +1,6 @@
-import { readdirSync, type Dirent } from "node:fs";
 import { join } from "node:path";
 import { getDefaultSearchPlaces } from "cosmiconfig";
+import { diskFolders, type FolderEntry, type FolderReader } from "../folder-listing.js";
 import { parseJsonText, staticValue } from "../parse.js";
 import { readTextFile } from "../text-file.js";
 import type { ConfigError } from "./validate.js";
@@ -116,18 +116,27 @@ function hasPackageJsonConfig(path: string): boolean {
   }
 }
 
-function entries(dir: string): Dirent[] {
+function entries(dir: string, folders: FolderReader): readonly FolderEntry[] {
   try {
-    return readdirSync(dir, { withFileTypes: true });
+    return folders.entries(dir);
   } catch {
     return [];
   }
 }
 
-const isFile = (e: Dirent) => e.isFile() || e.isSymbolicLink();
+const isFile = (e: FolderEntry) => e.isFile() || e.isSymbolicLink();
+
+/**
+ * Whether the config search looks at an entry of this name (in a folder or in its `.config/`): a config, a
+ * look-alike, `.config` itself, or `.git`, where the search stops. A listing of these entries alone gives the
+ * search the answers the whole listing would (a worker thread is sent only these).
+ */
+export function seenByConfigSearch(name: string): boolean {
+  return name === ".config" || name === ".git" || CONFIG_FILE_NAMES.includes(name) || CONFIG_FILE_NAMES.includes(`.config/${name}`) || looksLikeConfig(name);
+}
 
 /** A FIFO, socket or device under a config's name: reported, never opened (reading a FIFO waits forever). */
-function notRegular(dir: string, listing: Dirent[], prefix: string): ConfigError | undefined {
+function notRegular(dir: string, listing: readonly FolderEntry[], prefix: string): ConfigError | undefined {
   const special = listing.find((e) => !isFile(e) && !e.isDirectory() && CONFIG_FILE_NAMES.includes(prefix + e.name));
   return special ? { filePath: join(dir, prefix + special.name), keyPath: "", message: "cannot read config: not a regular file" } : undefined;
 }
@@ -145,13 +154,14 @@ export interface ConfigFolder {
 
 /**
  * Reads one folder's listing (and its `.config/`'s when there is one): a config search then costs one `readdir` per
- * folder, where probing each of the two dozen names would cost two dozen failed reads.
+ * folder, where probing each of the two dozen names would cost two dozen failed reads; none when `folders` (a run's
+ * listing) has read the folder already.
  */
-export function readConfigFolder(dir: string): ConfigFolder {
+export function readConfigFolder(dir: string, folders: FolderReader = diskFolders): ConfigFolder {
   const configs: string[] = [];
-  const top = entries(dir);
-  const listings: [string, Dirent[]][] = [["", top.filter(isFile)]];
-  const inner = top.some((e) => e.name === ".config" && e.isDirectory()) ? entries(join(dir, ".config")) : [];
+  const top = entries(dir, folders);
+  const listings: [string, readonly FolderEntry[]][] = [["", top.filter(isFile)]];
+  const inner = top.some((e) => e.name === ".config" && e.isDirectory()) ? entries(join(dir, ".config"), folders) : [];
   if (inner.length) listings.push([".config/", inner.filter(isFile)]);
   const special = notRegular(dir, top, "") ?? notRegular(dir, inner, ".config/");
   if (special) return { configs, problem: special };

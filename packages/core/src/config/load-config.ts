@@ -6,6 +6,7 @@ import { defaultLoadersSync, type CosmiconfigResult } from "cosmiconfig";
 import picomatch from "picomatch";
 import { validateConfig, validateSettings, type ConfigError } from "./validate.js";
 import { CONFIG_FILE_NAMES, readConfigFolder } from "./file-names.js";
+import { diskFolders, type FolderReader } from "../folder-listing.js";
 import { ConfigReadError, describeLoadError, describeThrown, LOADERS, MAX_CONFIG_BYTES, plainData } from "./loaders.js";
 import { registryFromEntry, registryFromPath, type RegistryContext, type RegistryEntry, type TrustContext } from "./registry.js";
 import type { DeclaredKind } from "../model/kinds.js";
@@ -104,7 +105,11 @@ export class ConfigLocator {
   private readonly byDirectory = new Map<string, ConfigResult>();
   private readonly byFile = new Map<string, ConfigResult>();
 
-  constructor(private readonly stopDir?: string) {
+  /** `folders`: where folders are listed from (a run's listing, shared with its other searches), else the disk. */
+  constructor(
+    private readonly stopDir?: string,
+    private readonly folders: FolderReader = diskFolders,
+  ) {
     // cosmiconfig loads what the search finds, and finds the global config (~/.config/ecrlint) past the top.
     this.explorer = new ExplorerSync({
       moduleName: CONFIG_MODULE_NAME,
@@ -137,19 +142,33 @@ export class ConfigLocator {
     const cached = this.byDirectory.get(dir);
     if (cached) return cached;
     let result: ConfigResult | undefined;
-    const folder = readConfigFolder(dir);
+    const folder = readConfigFolder(dir, this.folders);
     if (folder.problem) result = { ok: false, error: folder.problem };
     for (const name of folder.configs) {
       result ??= this.loadFound(join(dir, name), dir);
     }
     if (!result) {
       const parent = dirname(dir);
-      if (existsSync(join(dir, ".git"))) result = { ok: true, loaded: undefined };
+      if (this.holdsGit(dir)) result = { ok: true, loaded: undefined };
       else if (dir === this.top || parent === dir) result = this.globalConfig(dir);
       else result = this.search(parent);
     }
     this.byDirectory.set(dir, result);
     return result;
+  }
+
+  /** Whether `dir/.git` exists: told by the folder's listing when the search reads a run's, without a `stat`. */
+  private holdsGit(dir: string): boolean {
+    const probe = () => existsSync(join(dir, ".git"));
+    if (this.folders === diskFolders) return probe();
+    let git;
+    try {
+      git = this.folders.entries(dir).find((e) => e.name === ".git");
+    } catch {
+      return probe();
+    }
+    // A link named .git exists only when its target does.
+    return git === undefined ? false : git.isSymbolicLink() ? probe() : true;
   }
 
   /** A config file found by the search; undefined when it is empty, so the search goes on (as cosmiconfig's does). */
