@@ -1,0 +1,102 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { binPath, fileTree, gitInit, runNode, tempDir } from "./helpers.js";
+
+/**
+ * Loaded with `node --require` into the CLI and its worker threads: logs every folder listing as `thread<TAB>folder`
+ * to the file `ECRLINT_TEST_LISTINGS` names, and each thread's start as `thread<TAB>` (synchronously, so a worker that is terminated has logged its reads).
+ */
+const LOGGER = `
+const fs = require("node:fs");
+const { syncBuiltinESMExports } = require("node:module");
+const { threadId } = require("node:worker_threads");
+const log = process.env.ECRLINT_TEST_LISTINGS;
+// A line with no folder says that the thread started.
+fs.appendFileSync(log, threadId + "\\t\\n");
+for (const name of ["readdirSync", "opendirSync"]) {
+  const original = fs[name];
+  fs[name] = function (dir, ...rest) {
+    fs.appendFileSync(log, threadId + "\\t" + String(dir) + "\\n");
+    return original.call(this, dir, ...rest);
+  };
+}
+syncBuiltinESMExports();
+`;
+
+const policy = (account: string) =>
+  JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "Pull", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: "ecr:BatchGetImage" }] });
+
+const readsPolicy = 'resource "aws_ecr_repository_policy" "p" {\n  repository = "r"\n  policy     = file("${path.module}/../shared/policy.json")\n}\n';
+
+/** A repository with nested configs, Terraform reading a file of another folder, and a .tf file in a git-ignored folder. */
+function repository(): string {
+  const files: Record<string, unknown> = {
+    ".ecrlintrc.json": { registries: [{ files: ["**"], account: "444455556666", region: "us-west-2" }] },
+    ".gitignore": "build/\n",
+    "infra/main.tf": readsPolicy,
+    "shared/policy.json": policy("111122223333"),
+    "build/main.tf": readsPolicy,
+    "team/.config/ecrlintrc.json": { registries: [{ files: ["**"], account: "555566667777", region: "eu-west-1" }] },
+    "other/ecrlint.config.json": { registries: [{ files: ["**"], account: "666677778888", region: "eu-west-2" }] },
+    "other/package.json": { name: "other" },
+  };
+  for (let i = 0; i < 12; i++) files[`team/app-${i}/deep/repository-policy.json`] = policy(String(100000000000 + i));
+  for (let i = 0; i < 6; i++) files[`other/svc-${i}/registry-policy.json`] = policy(String(200000000000 + i));
+  const dir = fileTree(files, "ecrlint-listing-");
+  gitInit(dir);
+  return dir;
+}
+
+/** Runs the CLI with the listing logger; the folders each thread listed, with how often. */
+async function listings(dir: string, args: string[], env: Record<string, string>) {
+  const preload = join(tempDir("ecrlint-logger-"), "log-listings.cjs");
+  writeFileSync(preload, LOGGER);
+  const log = join(tempDir("ecrlint-log-"), "listings.tsv");
+  writeFileSync(log, "");
+  const run = await runNode(["--require", preload, binPath, ...args], { cwd: dir, env: { ...env, ECRLINT_TEST_LISTINGS: log } });
+  const byThread = new Map<string, Map<string, number>>();
+  for (const line of readFileSync(log, "utf8").split("\n").filter(Boolean)) {
+    const [thread, folder] = line.split("\t") as [string, string];
+    const counts = byThread.get(thread) ?? byThread.set(thread, new Map()).get(thread)!;
+    if (folder) counts.set(folder, (counts.get(folder) ?? 0) + 1);
+  }
+  return { run, byThread };
+}
+
+const repeated = (counts: Map<string, number> | undefined) => [...(counts ?? [])].filter(([, n]) => n > 1);
+
+describe("one listing of the tree per run", () => {
+  it.each([
+    ["in one thread", { ECRLINT_WORKERS: "0" }],
+    ["with workers", { ECRLINT_WORKERS: "2" }],
+  ])("lists each folder once %s, and a worker lists none the main thread listed", async (_name, env) => {
+    const dir = repository();
+    const { run, byThread } = await listings(dir, ["--format", "json", "."], env);
+    expect(run.stderr).toBe("");
+    // The findings show every part of the tree was read: the policy Terraform reads, nested configs' registries.
+    expect(run.stdout).toContain("shared/policy.json");
+    expect(run.stdout).toContain("app-11");
+    const main = byThread.get("0");
+    expect(main?.has(dir)).toBe(true);
+    expect(main?.has(join(dir, "team/.config"))).toBe(true);
+    // The git-ignored folder is not linted, but its Terraform is read for the files it reads.
+    expect(main?.has(join(dir, "build"))).toBe(true);
+    expect(repeated(main)).toEqual([]);
+    const workers = [...byThread].filter(([thread]) => thread !== "0");
+    expect(workers).toHaveLength(Number(env.ECRLINT_WORKERS));
+    for (const [, counts] of workers) expect([...counts.keys()].filter((folder) => folder.startsWith(dir))).toEqual([]);
+  });
+
+  it("lists each folder once when files are named and the rest of the project is read, and on a warm cache", async () => {
+    const dir = repository();
+    const cache = join(tempDir("ecrlint-cache-"), "cache");
+    const named = ["--format", "json", "--cache", "--cache-location", cache, "team/app-3", "infra/main.tf"];
+    for (const round of ["cold", "warm"]) {
+      const { run, byThread } = await listings(dir, named, { ECRLINT_WORKERS: "0" });
+      expect({ round, stderr: run.stderr }).toEqual({ round, stderr: "" });
+      expect(run.stdout).toContain("app-3");
+      expect({ round, repeated: repeated(byThread.get("0")) }).toEqual({ round, repeated: [] });
+    }
+  });
+});
