@@ -101,14 +101,17 @@ function hasFacts(e: FileEntry): boolean {
  * governs it (the repository's, in a monorepo with one root config), else the working directory. Skipped when no
  * named file takes part in a cross-file rule. With `--cache`, an unchanged file's facts are the cache's; any other
  * file passes the cheap text test first and then runs the cross-file rules' `collect` only, not the single-file
- * rules, whose findings on it nobody reads.
+ * rules, whose findings on it nobody reads. A file the run has read already is not read again (what it yields is in
+ * `foreground`, or it is not ours), nor is a project walked again whose folder the run walked (`ecrlint .`).
  */
-async function backgroundEntries(foreground: FileEntry[], options: LintOptions, configs: Configs, cwd: string, cache: ResultCache | undefined): Promise<FileEntry[]> {
+async function backgroundEntries(foreground: FileEntry[], options: LintOptions, configs: Configs, cwd: string, cache: ResultCache | undefined, done: Run["done"]): Promise<FileEntry[]> {
   const roots = new Set<string>();
   for (const e of foreground) if (hasFacts(e)) roots.add(configs.projectRoot(e.filePath));
-  if (roots.size === 0) return [];
-  const named = new Set(foreground.map((e) => e.filePath));
-  const { files } = await discover({ ...options, errorOnUnmatchedPattern: false }, configs, cwd, [...roots].map((root) => relative(cwd, root) || "."));
+  const walked = new Set(done?.folders);
+  const unwalked = [...roots].filter((root) => !walked.has(root));
+  if (unwalked.length === 0) return [];
+  const named = new Set([...foreground.map((e) => e.filePath), ...(done?.files ?? [])]);
+  const { files } = await discover({ ...options, errorOnUnmatchedPattern: false }, configs, cwd, unwalked.map((root) => relative(cwd, root) || "."));
   const readOnly: LintOptions = { ...options, fix: false, fixDryRun: false };
   const terraform = await terraformReferences(files, cwd, [...roots], configs.listing);
   const out: FileEntry[] = [];
@@ -168,6 +171,11 @@ interface Run {
   shownAs?: (filePath: string) => string;
   /** Files re-checked together under `--changed-since` beyond the cross-file rules' ties (Terraform and the files it reads). */
   ties?: Map<string, Set<string>>;
+  /**
+   * What the run has read: every file (whether or not it yielded an entry) and the folders discovery walked from
+   * their top, whose files are all among them. The rest of the project around named files skips both.
+   */
+  done?: { files: readonly string[]; folders: readonly string[] };
 }
 
 function mergeTies(a: Map<string, Set<string>>, b: Map<string, Set<string>> | undefined): Map<string, Set<string>> {
@@ -179,7 +187,7 @@ function mergeTies(a: Map<string, Set<string>>, b: Map<string, Set<string>> | un
 
 async function finish(run: Run, options: LintOptions): Promise<LintReport> {
   const { cwd, entries, configs, cache } = run;
-  const background = run.named ? await backgroundEntries(entries, options, configs, cwd, cache) : [];
+  const background = run.named ? await backgroundEntries(entries, options, configs, cwd, cache, run.done) : [];
   const project = runProjects([...entries, ...background], configs, cwd, cache, options.changedSince !== undefined);
   // The facts have been joined: a result needs none of them, and a compiled policy kept for them may be let go.
   for (const e of entries) if (e.outcome.status === "ours") for (const d of e.outcome.documents) d.facts = {};
@@ -313,7 +321,8 @@ export async function lint(options: LintOptions = {}): Promise<LintReport> {
   // Named files and folders are a part of the repository: cross-file rules still see the whole of it.
   const named = patterns.length > 0 && !options.changedSince;
   const unread = discovery.skipped;
-  return finish({ cwd, configs, entries, skipped, unread, named, cache, discovered: files.length, startedAt, ties: terraform.ties }, options);
+  const done = { files, folders: discovery.folders };
+  return finish({ cwd, configs, entries, skipped, unread, named, cache, discovered: files.length, startedAt, ties: terraform.ties, done }, options);
 }
 
 /** ESLint's name for standard input given without --stdin-filename. */
