@@ -26,6 +26,15 @@ export const CONFIG_FILE_NAMES: readonly string[] = (() => {
   return names;
 })();
 
+/** The same names, for lookups: every entry of every folder of a run is looked up. */
+const CONFIG_NAMES = new Set(CONFIG_FILE_NAMES);
+
+/**
+ * Whether a name may be a config or a look-alike at all: every such name holds "ecrlint" but package.json. A test
+ * cheaper than the names' and the look-alike pattern's, which most entries of a tree fail.
+ */
+const mayConcernUs = (name: string) => name === "package.json" || name.toLowerCase().includes(MODULE);
+
 /**
  * `[.]ecrlint[rc][.config|-config|_config][.qualifier…][.extension]`: the parts of a name that may be meant for a
  * config. A qualifier (`.local`, `-dev`) counts only after `rc` or `config`: `ecrlint-test.json` is a report.
@@ -132,12 +141,12 @@ const isFile = (e: FolderEntry) => e.isFile() || e.isSymbolicLink();
  * search the answers the whole listing would (a worker thread is sent only these).
  */
 export function seenByConfigSearch(name: string): boolean {
-  return name === ".config" || name === ".git" || CONFIG_FILE_NAMES.includes(name) || CONFIG_FILE_NAMES.includes(`.config/${name}`) || looksLikeConfig(name);
+  return name === ".config" || name === ".git" || (mayConcernUs(name) && (CONFIG_NAMES.has(name) || CONFIG_NAMES.has(`.config/${name}`) || looksLikeConfig(name)));
 }
 
 /** A FIFO, socket or device under a config's name: reported, never opened (reading a FIFO waits forever). */
 function notRegular(dir: string, listing: readonly FolderEntry[], prefix: string): ConfigError | undefined {
-  const special = listing.find((e) => !isFile(e) && !e.isDirectory() && CONFIG_FILE_NAMES.includes(prefix + e.name));
+  const special = listing.find((e) => mayConcernUs(e.name) && !isFile(e) && !e.isDirectory() && CONFIG_NAMES.has(prefix + e.name));
   return special ? { filePath: join(dir, prefix + special.name), keyPath: "", message: "cannot read config: not a regular file" } : undefined;
 }
 
@@ -160,17 +169,18 @@ export interface ConfigFolder {
 export function readConfigFolder(dir: string, folders: FolderReader = diskFolders): ConfigFolder {
   const configs: string[] = [];
   const top = entries(dir, folders);
-  const listings: [string, readonly FolderEntry[]][] = [["", top.filter(isFile)]];
+  const listings: [string, readonly FolderEntry[]][] = [["", top]];
   const inner = top.some((e) => e.name === ".config" && e.isDirectory()) ? entries(join(dir, ".config"), folders) : [];
-  if (inner.length) listings.push([".config/", inner.filter(isFile)]);
+  if (inner.length) listings.push([".config/", inner]);
   const special = notRegular(dir, top, "") ?? notRegular(dir, inner, ".config/");
   if (special) return { configs, problem: special };
   for (const [prefix, entries] of listings) {
     const inConfigFolder = prefix !== "";
     for (const entry of entries) {
+      if (!mayConcernUs(entry.name) || !isFile(entry)) continue;
       const relative = prefix + entry.name;
       const path = join(dir, relative);
-      if (CONFIG_FILE_NAMES.includes(relative)) {
+      if (CONFIG_NAMES.has(relative)) {
         if (relative !== "package.json" || hasPackageJsonConfig(path)) configs.push(relative);
       } else if (looksLikeConfig(entry.name) && !isReport(path, entry.name)) {
         return { configs, problem: { filePath: path, keyPath: "", message: `ecrlint does not read this file: ${suggestion(entry.name, inConfigFolder)}` } };

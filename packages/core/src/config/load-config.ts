@@ -130,7 +130,8 @@ export class ConfigLocator {
 
   /** The config found from `directory` upwards. */
   forDirectory(directory: string): ConfigResult {
-    return this.search(resolve(directory));
+    // A resolved path (what callers pass) is its own key: no resolve() for each file of a run.
+    return this.byDirectory.get(directory) ?? this.search(resolve(directory));
   }
 
   /**
@@ -201,17 +202,17 @@ export class ConfigLocator {
    * file, so a tree with its own config (an example, a fixture) is a project of its own.
    */
   outermostConfigDir(directory: string, top: string): string | undefined {
-    const inside = (dir: string) => {
-      const rel = relative(top, dir);
-      return rel === "" || (!rel.startsWith("..") && !isAbsolute(rel));
-    };
+    const topDir = resolve(top);
+    const under = topDir.endsWith(sep) ? topDir : topDir + sep;
+    // Resolved paths: inside `top` is a prefix test, asked once per folder of a run.
+    const inside = (dir: string) => dir === topDir || dir.startsWith(under);
     let found: string | undefined;
     for (let dir = resolve(directory); inside(dir); ) {
       const result = this.forDirectory(dir);
       const loaded = result.ok ? result.loaded : undefined;
       if (!loaded?.filePath || !inside(loaded.baseDir)) break;
       found = loaded.baseDir;
-      if (loaded.baseDir === resolve(top)) break;
+      if (loaded.baseDir === topDir) break;
       dir = dirname(loaded.baseDir);
     }
     return found;
@@ -247,7 +248,7 @@ export function configFromSettings(settings: unknown, cwd: string): ConfigResult
   return checked(settings, undefined, cwd, validateSettings);
 }
 
-const matcherCache = new WeakMap<{ files: string[] }, { relative: (path: string) => boolean; absolute: (path: string) => boolean }>();
+const matcherCache = new WeakMap<{ files: string[] }, { relative: (path: string) => boolean; absolute: (path: string) => boolean; hasAbsolute: boolean }>();
 
 /** Globs are relative to the config's directory; an absolute glob (`/srv/infra/**`) matches the absolute path. */
 function entryMatches(entry: { files: string[] }, relativePath: string, absolutePath: string): boolean {
@@ -258,10 +259,12 @@ function entryMatches(entry: { files: string[] }, relativePath: string, absolute
     match = {
       relative: relative.length ? picomatch(relative, { dot: true }) : () => false,
       absolute: absolute.length ? picomatch(absolute.map((g) => g.split(sep).join("/")), { dot: true }) : () => false,
+      hasAbsolute: absolute.length > 0,
     };
     matcherCache.set(entry, match);
   }
-  return (!relativePath.startsWith("../") && match.relative(relativePath)) || match.absolute(absolutePath.split(sep).join("/"));
+  if (!relativePath.startsWith("../") && match.relative(relativePath)) return true;
+  return match.hasAbsolute && match.absolute(absolutePath.split(sep).join("/"));
 }
 
 /** The registry a file is deployed to: the first config entry whose globs match, else its path, else unknown. */
