@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { binPath, fileTree, gitInit, runNode, tempDir } from "./helpers.js";
@@ -122,5 +122,31 @@ describe("one listing of the tree per run", () => {
       expect(run.stdout).toContain("app-3");
       expect({ round, repeated: repeated(byThread.get("0")) }).toEqual({ round, repeated: [] });
     }
+  });
+
+  it("a warm run sees the tree as it is now: an added file and folder, a removed file, configs added among cached files, a look-alike", async () => {
+    const dir = repository();
+    const cache = join(tempDir("ecrlint-cache-"), "cache");
+    const warm = ["--format", "json", "--cache", "--cache-location", cache, "."];
+    const report = async (args: string[]) => (await runNode([binPath, ...args], { cwd: dir, env: { ECRLINT_WORKERS: "0" } })).stdout.replaceAll(dir, "<dir>");
+    await report(warm);
+    mkdirSync(join(dir, "team/app-new"));
+    writeFileSync(join(dir, "team/app-new/repository-policy.json"), policy("*"));
+    rmSync(join(dir, "team/app-0/deep/repository-policy.json"));
+    // A config in a folder of cached files: they are governed by it from now on (here, ignored).
+    writeFileSync(join(dir, "team/app-1/.ecrlintrc.json"), JSON.stringify({ ignores: ["**"] }));
+    // A package.json that takes an ecrlint key, and a look-alike config the run must reject.
+    writeFileSync(join(dir, "other/svc-2/package.json"), JSON.stringify({ name: "svc-2", ecrlint: { registries: [{ files: ["**"], account: "123412341234", region: "sa-east-1" }] } }));
+    const after = await report(warm);
+    expect(after).toBe(await report(["--format", "json", "."]));
+    expect(after).toContain("app-new/repository-policy.json");
+    expect(after).not.toContain("app-0/deep");
+    expect(after).not.toContain("app-1/deep");
+    expect(after).toContain("app-2/deep");
+    expect(after).toContain('registry\'s Region \\"sa-east-1\\"');
+    writeFileSync(join(dir, "team/ecrlint.yaml"), "rules: {}\n");
+    const rejected = await runNode([binPath, ...warm], { cwd: dir, env: { ECRLINT_WORKERS: "0" } });
+    expect(rejected.stderr).toMatch(/ecrlint\.yaml: ecrlint does not read this file/);
+    expect(rejected.code).toBe(2);
   });
 });

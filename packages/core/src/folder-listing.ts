@@ -58,7 +58,7 @@ export class FolderListing implements FolderReader {
       }
       this.folders.set(dir, kept);
     }
-    if ("error" in kept) throw kept.error;
+    if (!Array.isArray(kept)) throw (kept as { error: unknown }).error;
     return kept;
   }
 
@@ -75,7 +75,7 @@ export class FolderListing implements FolderReader {
   snapshot(keep: (name: string) => boolean = () => true): FolderSnapshot {
     const out: FolderSnapshot = [];
     for (const [dir, entries] of this.folders) {
-      if ("error" in entries) continue;
+      if (!Array.isArray(entries)) continue;
       out.push([dir, entries.filter((e) => keep(e.name)).map((e) => [e.name, kindOf(e)])]);
     }
     return out;
