@@ -1,7 +1,15 @@
-import { readdirSync, type Dirent } from "node:fs";
+import { readdirSync } from "node:fs";
 
-/** One entry of a folder as `readdirSync(dir, { withFileTypes: true })` gives it: its name and the kind of its `lstat`. */
-export type FolderEntry = Pick<Dirent, "name" | "isFile" | "isDirectory" | "isSymbolicLink">;
+/**
+ * One entry of a folder as `readdirSync(dir, { withFileTypes: true })` gives it (a `Dirent` is one): its name and
+ * the kind of its `lstat`. Written out rather than picked from `Dirent`, so that the public types need no Node types.
+ */
+export interface FolderEntry {
+  readonly name: string;
+  isFile(): boolean;
+  isDirectory(): boolean;
+  isSymbolicLink(): boolean;
+}
 
 /**
  * Where the searches of a run read folders from: the config search, the Terraform file search and the runner's
