@@ -1,6 +1,6 @@
 import { dirname, relative, resolve } from "node:path";
 import picomatch from "picomatch";
-import { ConfigLocator, type ConfigResult, type LoadedConfig, type RuleSetting } from "@ecrlint/core";
+import { ConfigLocator, FolderListing, type ConfigResult, type LoadedConfig, type RuleSetting } from "@ecrlint/core";
 import { toPosix } from "./discover.js";
 import { configError, EcrlintError } from "./errors.js";
 import { resolveRules, validateRuleSettings, type ResolvedRules } from "./rules-config.js";
@@ -20,11 +20,16 @@ export class Configs {
   private readonly projectRoots = new Map<string, string>();
   readonly root: LoadedConfig | undefined;
 
+  /**
+   * `listing`: the folders of the run, each read once, shared with discovery and the Terraform search (a worker
+   * thread's starts from what the main thread listed).
+   */
   constructor(
     readonly cwd: string,
     private readonly options: LintOptions,
+    readonly listing = new FolderListing(),
   ) {
-    this.locator = new ConfigLocator();
+    this.locator = new ConfigLocator(undefined, listing);
     this.root = options.configFile ? this.explicit(resolve(cwd, options.configFile)) : this.checked(unwrap(this.locator.forDirectory(cwd)));
     const overrideError = validateRuleSettings(options.rules, undefined);
     if (overrideError) throw new EcrlintError("usage", `rules option: ${overrideError.keyPath}: ${overrideError.message}`);

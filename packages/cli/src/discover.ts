@@ -1,9 +1,9 @@
 import { lstat, realpath, stat } from "node:fs/promises";
-import { lstatSync, readdirSync, readFileSync, realpathSync, statSync, type Dirent, type Stats } from "node:fs";
+import { lstatSync, readFileSync, realpathSync, statSync, type Stats } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import ignore, { type Ignore } from "ignore";
 import picomatch from "picomatch";
-import { POLICY_FILE_EXTENSIONS } from "@ecrlint/core";
+import { diskFolders, POLICY_FILE_EXTENSIONS, type FolderEntry, type FolderReader } from "@ecrlint/core";
 import { EcrlintError, usageError } from "./errors.js";
 import { repositoryRoot } from "./git.js";
 /** Never linted, whatever the config says: dependencies and git internals. */
@@ -24,6 +24,11 @@ export interface DiscoveryInput {
   useIgnores: boolean;
   /** `false` for `--no-error-on-unmatched-pattern`: a pattern that yields no file is skipped instead of an error. */
   errorOnUnmatchedPattern?: boolean;
+  /**
+   * Where folders are read from: the run's listing, which keeps what the walk read for the config and Terraform
+   * searches that follow (else the disk).
+   */
+  listing?: FolderReader;
 }
 
 export interface Discovery {
@@ -177,13 +182,13 @@ interface Walked {
  * Ignored folders are never entered; symlinked folders are never followed (no cycles, nothing outside the root).
  * `accept` gets the path relative to `start`.
  */
-function walkDirectory(start: string, root: string, useGitignore: boolean, accept: (path: string, relative: string) => boolean): Walked {
+function walkDirectory(start: string, root: string, useGitignore: boolean, accept: (path: string, relative: string) => boolean, folders: FolderReader): Walked {
   const out: Walked = { files: [], links: [], special: [] };
   // For each active .gitignore: the path of the folder being walked, relative to that .gitignore's folder.
   const visit = (dir: string, rel: string, layers: GitignoreLayer[], layerRels: string[]) => {
-    let entries: Dirent[];
+    let entries: readonly FolderEntry[];
     try {
-      entries = readdirSync(dir, { withFileTypes: true });
+      entries = folders.entries(dir);
     } catch (error) {
       throw new EcrlintError("io", `cannot read directory ${dir}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, dir);
     }
@@ -270,6 +275,7 @@ export function isIgnoredPath(filePath: string, input: Pick<DiscoveryInput, "roo
  */
 export async function discoverFiles(input: DiscoveryInput): Promise<Discovery> {
   const { root, base } = input;
+  const folders = input.listing ?? diskFolders;
   const patterns = input.patterns.length ? input.patterns : ["."];
   const targets = await Promise.all(patterns.map((p) => classify(root, p)));
   const ignoreMatch = input.useIgnores && input.ignores.length ? picomatch(input.ignores, { dot: true }) : undefined;
@@ -327,13 +333,13 @@ export async function discoverFiles(input: DiscoveryInput): Promise<Discovery> {
       }
       const prefix = filesPath(target.path);
       const accept = (file: string, rel: string) => filesMatch(prefix ? `${prefix}/${rel}` : rel) && !configIgnored(file);
-      const walked = walkDirectory(target.path, root, input.useIgnores, accept);
+      const walked = walkDirectory(target.path, root, input.useIgnores, accept, folders);
       for (const file of walked.files) found.add(file);
       links.push(...walked.links);
       for (const path of walked.special) discovery.skipped.push({ filePath: path, reason: describeSpecial(path) });
       discovery.folders.push(target.path);
       if (walked.files.length + walked.links.length + walked.special.length === 0 && input.errorOnUnmatchedPattern !== false) {
-        const allIgnored = walkDirectory(target.path, root, false, (_file, rel) => filesMatch(prefix ? `${prefix}/${rel}` : rel)).files.length > 0;
+        const allIgnored = walkDirectory(target.path, root, false, (_file, rel) => filesMatch(prefix ? `${prefix}/${rel}` : rel), folders).files.length > 0;
         discovery.emptyFolders.push({ path: target.path, error: unmatchedPattern(target.pattern, allIgnored) });
       }
     } else {

@@ -1,4 +1,4 @@
-import type { TerraformDataUse, TerraformFileReference } from "@ecrlint/core";
+import type { FolderSnapshot, TerraformDataUse, TerraformFileReference } from "@ecrlint/core";
 import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
@@ -39,6 +39,8 @@ export type WorkerReply = { id: number; result: JobResult; timings?: RecordedTim
 export interface WorkerSetup {
   cwd: string;
   options: LintOptions;
+  /** The folders the main thread has listed, with only the entries the config search reads: a worker lists none of them again. */
+  folders?: FolderSnapshot;
 }
 
 const workerScript = fileURLToPath(new URL("./lint-worker.js", import.meta.url));

@@ -89,7 +89,7 @@ export async function calculateConfigForFile(filePath: string, options: Pick<Lin
     ignores: configs.root?.config.ignores ?? [],
     registry,
     trust: trustFromConfig(loaded),
-    kind: kindOf(abs, matched, registry, declaredKindForFile(abs, loaded), (await terraformReferences([abs], cwd)).dataUses.get(abs)),
+    kind: kindOf(abs, matched, registry, declaredKindForFile(abs, loaded), (await terraformReferences([abs], cwd, [], configs.listing)).dataUses.get(abs)),
     rules,
   };
 }

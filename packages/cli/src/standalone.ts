@@ -1,6 +1,6 @@
 import { realpath } from "node:fs/promises";
 import { dirname, join, relative, resolve, sep } from "node:path";
-import { encodeText, type LintMessage } from "@ecrlint/core";
+import { encodeText, seenByConfigSearch, type LintMessage } from "@ecrlint/core";
 import { ResultCache, defaultCacheLocation } from "./cache.js";
 import { Configs } from "./configs.js";
 import { DEFAULT_FILES, discoverFiles, isIgnoredPath, isInside, toPosix } from "./discover.js";
@@ -73,6 +73,7 @@ function discover(options: LintOptions, configs: Configs, cwd: string, patterns:
     ignores: root?.config.ignores ?? [],
     base: root?.baseDir ?? cwd,
     useIgnores: options.ignore !== false,
+    listing: configs.listing,
     ...(options.errorOnUnmatchedPattern === false ? { errorOnUnmatchedPattern: false } : {}),
   });
 }
@@ -100,16 +101,19 @@ function hasFacts(e: FileEntry): boolean {
  * governs it (the repository's, in a monorepo with one root config), else the working directory. Skipped when no
  * named file takes part in a cross-file rule. With `--cache`, an unchanged file's facts are the cache's; any other
  * file passes the cheap text test first and then runs the cross-file rules' `collect` only, not the single-file
- * rules, whose findings on it nobody reads.
+ * rules, whose findings on it nobody reads. A file the run has read already is not read again (what it yields is in
+ * `foreground`, or it is not ours), nor is a project walked again whose folder the run walked (`ecrlint .`).
  */
-async function backgroundEntries(foreground: FileEntry[], options: LintOptions, configs: Configs, cwd: string, cache: ResultCache | undefined): Promise<FileEntry[]> {
+async function backgroundEntries(foreground: FileEntry[], options: LintOptions, configs: Configs, cwd: string, cache: ResultCache | undefined, done: Run["done"]): Promise<FileEntry[]> {
   const roots = new Set<string>();
   for (const e of foreground) if (hasFacts(e)) roots.add(configs.projectRoot(e.filePath));
-  if (roots.size === 0) return [];
-  const named = new Set(foreground.map((e) => e.filePath));
-  const { files } = await discover({ ...options, errorOnUnmatchedPattern: false }, configs, cwd, [...roots].map((root) => relative(cwd, root) || "."));
+  const walked = new Set(done?.folders);
+  const unwalked = [...roots].filter((root) => !walked.has(root));
+  if (unwalked.length === 0) return [];
+  const named = new Set([...foreground.map((e) => e.filePath), ...(done?.files ?? [])]);
+  const { files } = await discover({ ...options, errorOnUnmatchedPattern: false }, configs, cwd, unwalked.map((root) => relative(cwd, root) || "."));
   const readOnly: LintOptions = { ...options, fix: false, fixDryRun: false };
-  const terraform = await terraformReferences(files, cwd, [...roots]);
+  const terraform = await terraformReferences(files, cwd, [...roots], configs.listing);
   const out: FileEntry[] = [];
   for (const filePath of files) {
     if (named.has(filePath)) continue;
@@ -167,6 +171,11 @@ interface Run {
   shownAs?: (filePath: string) => string;
   /** Files re-checked together under `--changed-since` beyond the cross-file rules' ties (Terraform and the files it reads). */
   ties?: Map<string, Set<string>>;
+  /**
+   * What the run has read: every file (whether or not it yielded an entry) and the folders discovery walked from
+   * their top, whose files are all among them. The rest of the project around named files skips both.
+   */
+  done?: { files: readonly string[]; folders: readonly string[] };
 }
 
 function mergeTies(a: Map<string, Set<string>>, b: Map<string, Set<string>> | undefined): Map<string, Set<string>> {
@@ -178,7 +187,7 @@ function mergeTies(a: Map<string, Set<string>>, b: Map<string, Set<string>> | un
 
 async function finish(run: Run, options: LintOptions): Promise<LintReport> {
   const { cwd, entries, configs, cache } = run;
-  const background = run.named ? await backgroundEntries(entries, options, configs, cwd, cache) : [];
+  const background = run.named ? await backgroundEntries(entries, options, configs, cwd, cache, run.done) : [];
   const project = runProjects([...entries, ...background], configs, cwd, cache, options.changedSince !== undefined);
   // The facts have been joined: a result needs none of them, and a compiled policy kept for them may be let go.
   for (const e of entries) if (e.outcome.status === "ours") for (const d of e.outcome.documents) d.facts = {};
@@ -255,7 +264,7 @@ async function readAll(files: string[], configs: Configs, options: LintOptions, 
       pending.push({ index, job: prepared.job });
       const size = poolSize(options, pending.length);
       if (size > 0) {
-        pool = new LintPool(size, { cwd, options });
+        pool = new LintPool(size, { cwd, options, folders: configs.listing.snapshot(seenByConfigSearch) });
         for (const { index: i, job } of pending.splice(0)) await send(i, job);
       }
     }
@@ -291,7 +300,7 @@ export async function lint(options: LintOptions = {}): Promise<LintReport> {
   // whatever paths are named. A template the run names (`ecrlint mod/policy.tftpl`) is linted, not ignored.
   // A named folder is a part of its project even when it holds only templates: its project's .tf files are read too.
   const roots = projectRoots([...discovery.files, ...discovery.unmatchedExplicit, ...discovery.folders.map((dir) => join(dir, "_"))], configs);
-  const terraform = await terraformReferences(discovery.files, cwd, roots);
+  const terraform = await terraformReferences(discovery.files, cwd, roots, configs.listing);
   const namedTemplates = [...discovery.unmatchedExplicit.filter((p) => terraform.referenced.has(p)), ...templatesUnder(discovery.folders, terraform.referenced, configs, options, cwd)];
   for (const empty of discovery.emptyFolders) {
     if (!namedTemplates.some((p) => isInside(empty.path, p))) throw empty.error;
@@ -312,7 +321,8 @@ export async function lint(options: LintOptions = {}): Promise<LintReport> {
   // Named files and folders are a part of the repository: cross-file rules still see the whole of it.
   const named = patterns.length > 0 && !options.changedSince;
   const unread = discovery.skipped;
-  return finish({ cwd, configs, entries, skipped, unread, named, cache, discovered: files.length, startedAt, ties: terraform.ties }, options);
+  const done = { files, folders: discovery.folders };
+  return finish({ cwd, configs, entries, skipped, unread, named, cache, discovered: files.length, startedAt, ties: terraform.ties, done }, options);
 }
 
 /** ESLint's name for standard input given without --stdin-filename. */
@@ -335,7 +345,7 @@ export async function lintText(text: string, options: LintTextOptions = {}): Pro
   }
   const path = filePath ?? resolve(cwd, "__placeholder__.json");
   // The other files of a Terraform module are read from disk, as Terraform reads them: they may read its documents.
-  const terraform = await terraformReferences([path], cwd, projectRoots([path], configs));
+  const terraform = await terraformReferences([path], cwd, projectRoots([path], configs), configs.listing);
   const entry = await readFile(path, configs, options, undefined, { given: Buffer.from(text, "utf8"), referenced: terraform.referenced, dataUses: terraform.dataUses });
   const shown = filePath ?? TEXT_NAME;
   if (filePath === undefined) run.shownAs = (f) => (f === path ? TEXT_NAME : toPosix(relative(cwd, f)));

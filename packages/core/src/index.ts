@@ -84,6 +84,7 @@ export {
   type TerraformReading,
   type TerraformReferences,
 } from "./terraform-module-files.js";
+export { diskFolders, FolderListing, type FolderEntry, type FolderReader, type FolderSnapshot } from "./folder-listing.js";
 export { mayReadPolicyFiles, referenceOfReaders, terraformFileReaders, terraformFilesUnder } from "./terraform-file-readers.js";
 export { foreignHost, type ForeignHost } from "./model/values.js";
 export {
@@ -112,7 +113,7 @@ export { conditionKeySuggestions, findConditionKey, isMultiValued, type Conditio
 
 // The config.
 export { configSchema, schemaId, settingsSchema } from "./config/schema.js";
-export { CONFIG_FILE_NAMES, POLICY_FILE_EXTENSIONS } from "./config/file-names.js";
+export { CONFIG_FILE_NAMES, POLICY_FILE_EXTENSIONS, seenByConfigSearch } from "./config/file-names.js";
 export { accountInFolderName, isDateLikeToken, registryFromEntry, registryFromPath, isRegistryKnown, type RegistryContext, type RegistryEntry, type TrustContext } from "./config/registry.js";
 export { formatConfigError, keyPathOf, validateConfig, type ConfigError } from "./config/validate.js";
 export {

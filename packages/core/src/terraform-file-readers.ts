@@ -1,5 +1,5 @@
-import { readdirSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
+import { diskFolders, type FolderReader } from "./folder-listing.js";
 import { terraformFileReferences, type TerraformFileReference } from "./terraform.js";
 import { readTextFile } from "./text-file.js";
 
@@ -8,21 +8,22 @@ const SKIPPED_FOLDERS = new Set(["node_modules", ".git", ".terraform", ".terragr
 
 /**
  * The `.tf` files under `root`, sorted. Symbolic links are not followed (a link leading out of the project is not
- * the project's), nor are the folders of {@link SKIPPED_FOLDERS}; an unreadable folder is passed over.
+ * the project's), nor are the folders of {@link SKIPPED_FOLDERS}; an unreadable folder is passed over. Folders are
+ * read through `folders` (a run's listing, which its discovery has mostly filled already).
  */
-export function terraformFilesUnder(root: string): string[] {
+export function terraformFilesUnder(root: string, folders: FolderReader = diskFolders): string[] {
   const out: string[] = [];
-  const folders = [root];
-  for (let dir = folders.pop(); dir !== undefined; dir = folders.pop()) {
+  const pending = [root];
+  for (let dir = pending.pop(); dir !== undefined; dir = pending.pop()) {
     let entries;
     try {
-      entries = readdirSync(dir, { withFileTypes: true });
+      entries = folders.entries(dir);
     } catch {
       continue;
     }
     for (const e of entries) {
       if (e.isDirectory()) {
-        if (!SKIPPED_FOLDERS.has(e.name)) folders.push(join(dir, e.name));
+        if (!SKIPPED_FOLDERS.has(e.name)) pending.push(join(dir, e.name));
       } else if (e.isFile() && /\.tf$/i.test(e.name)) out.push(join(dir, e.name));
     }
   }

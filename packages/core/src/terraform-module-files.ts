@@ -1,13 +1,15 @@
-import { readdirSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { diskFolders, type FolderReader } from "./folder-listing.js";
 import { isTerraformFile, type TerraformFileReference } from "./terraform.js";
 import { mayReadPolicyFiles, readTerraformText, referenceOfReaders, terraformFileReaders, terraformFilesUnder } from "./terraform-file-readers.js";
 import { terraformModuleFacts, type TerraformDataUse, type TerraformModuleFacts } from "./terraform-module.js";
 
 /** The `.tf` and `.tf.json` files of a folder, sorted: one Terraform module. None when the folder cannot be read. */
-export function terraformModuleFiles(dir: string): string[] {
+export function terraformModuleFiles(dir: string, folders: FolderReader = diskFolders): string[] {
   try {
-    return readdirSync(dir, { withFileTypes: true })
+    return folders
+      .entries(dir)
       .filter((e) => e.isFile() && /\.tf(?:\.json)?$/i.test(e.name))
       .map((e) => join(dir, e.name))
       .sort();
@@ -58,6 +60,8 @@ export interface TerraformReading {
   roots?: readonly string[];
   /** The text of a file (undefined when it cannot be read): share one between calls to read each file once. */
   textOf?: (file: string) => string | undefined;
+  /** Where folders are listed from: a run's listing, so that no folder is read twice (else the disk). */
+  listing?: FolderReader;
 }
 
 const MODULE_FILE = /\.tf(?:\.json)?$/i;
@@ -77,14 +81,14 @@ const hostsByReading = new WeakMap<TerraformReading, { files: readonly string[];
 function hostsOf(files: readonly string[], reading: TerraformReading): Set<string> {
   const kept = hostsByReading.get(reading);
   if (kept && kept.files === files) return kept.hosts;
-  const hosts = new Set([...files.filter((f) => isTerraformFile(f)), ...(reading.roots ?? []).flatMap((root) => terraformFilesUnder(root))]);
+  const hosts = new Set([...files.filter((f) => isTerraformFile(f)), ...(reading.roots ?? []).flatMap((root) => terraformFilesUnder(root, reading.listing))]);
   hostsByReading.set(reading, { files, hosts });
   return hosts;
 }
 
-function moduleTexts(dir: string, textOf: (file: string) => string | undefined): Map<string, string> {
+function moduleTexts(dir: string, textOf: (file: string) => string | undefined, folders: FolderReader | undefined): Map<string, string> {
   const texts = new Map<string, string>();
-  for (const file of terraformModuleFiles(dir)) {
+  for (const file of terraformModuleFiles(dir, folders)) {
     const text = textOf(file);
     if (text !== undefined) texts.set(file, text);
   }
@@ -100,7 +104,7 @@ const readsDocuments = (texts: Map<string, string>) => [...texts.values()].some(
 export function terraformReferencesNeedParser(files: readonly string[], reading: TerraformReading = {}): boolean {
   const textOf = reading.textOf ?? terraformTextCache();
   if ([...hostsOf(files, reading)].some((f) => mayReadPolicyFiles(textOf(f) ?? ""))) return true;
-  return [...new Set(files.filter((f) => MODULE_FILE.test(f)).map((f) => dirname(f)))].some((dir) => readsDocuments(moduleTexts(dir, textOf)));
+  return [...new Set(files.filter((f) => MODULE_FILE.test(f)).map((f) => dirname(f)))].some((dir) => readsDocuments(moduleTexts(dir, textOf, reading.listing)));
 }
 
 /**
@@ -135,7 +139,7 @@ export function terraformReferencesOnDisk(files: readonly string[], cwd: string,
     if (statSync(path, { throwIfNoEntry: false })?.isFile()) out.referenced.set(path, referenceOfReaders(readers)!);
   }
   for (const dir of new Set(files.filter((f) => MODULE_FILE.test(f)).map((f) => dirname(f)))) {
-    const texts = moduleTexts(dir, textOf);
+    const texts = moduleTexts(dir, textOf, reading.listing);
     if (!readsDocuments(texts)) continue;
     const facts = [...texts].filter(([, t]) => t.includes("aws_iam_policy_document")).map(([file, text]) => ({ file, ...terraformModuleFacts(text, file) }));
     for (const definer of facts) {

@@ -1,6 +1,6 @@
-import { readdirSync, type Dirent } from "node:fs";
 import { join } from "node:path";
 import { getDefaultSearchPlaces } from "cosmiconfig";
+import { diskFolders, type FolderEntry, type FolderReader } from "../folder-listing.js";
 import { parseJsonText, staticValue } from "../parse.js";
 import { readTextFile } from "../text-file.js";
 import type { ConfigError } from "./validate.js";
@@ -25,6 +25,15 @@ export const CONFIG_FILE_NAMES: readonly string[] = (() => {
   names.push(`${MODULE}.config.json`, `${MODULE}.config.jsonc`);
   return names;
 })();
+
+/** The same names, for lookups: every entry of every folder of a run is looked up. */
+const CONFIG_NAMES = new Set(CONFIG_FILE_NAMES);
+
+/**
+ * Whether a name may be a config or a look-alike at all: every such name holds "ecrlint" but package.json. A test
+ * cheaper than the names' and the look-alike pattern's, which most entries of a tree fail.
+ */
+const mayConcernUs = (name: string) => name === "package.json" || name.toLowerCase().includes(MODULE);
 
 /**
  * `[.]ecrlint[rc][.config|-config|_config][.qualifier…][.extension]`: the parts of a name that may be meant for a
@@ -116,19 +125,28 @@ function hasPackageJsonConfig(path: string): boolean {
   }
 }
 
-function entries(dir: string): Dirent[] {
+function entries(dir: string, folders: FolderReader): readonly FolderEntry[] {
   try {
-    return readdirSync(dir, { withFileTypes: true });
+    return folders.entries(dir);
   } catch {
     return [];
   }
 }
 
-const isFile = (e: Dirent) => e.isFile() || e.isSymbolicLink();
+const isFile = (e: FolderEntry) => e.isFile() || e.isSymbolicLink();
+
+/**
+ * Whether the config search looks at an entry of this name (in a folder or in its `.config/`): a config, a
+ * look-alike, `.config` itself, or `.git`, where the search stops. A listing of these entries alone gives the
+ * search the answers the whole listing would (a worker thread is sent only these).
+ */
+export function seenByConfigSearch(name: string): boolean {
+  return name === ".config" || name === ".git" || (mayConcernUs(name) && (CONFIG_NAMES.has(name) || CONFIG_NAMES.has(`.config/${name}`) || looksLikeConfig(name)));
+}
 
 /** A FIFO, socket or device under a config's name: reported, never opened (reading a FIFO waits forever). */
-function notRegular(dir: string, listing: Dirent[], prefix: string): ConfigError | undefined {
-  const special = listing.find((e) => !isFile(e) && !e.isDirectory() && CONFIG_FILE_NAMES.includes(prefix + e.name));
+function notRegular(dir: string, listing: readonly FolderEntry[], prefix: string): ConfigError | undefined {
+  const special = listing.find((e) => mayConcernUs(e.name) && !isFile(e) && !e.isDirectory() && CONFIG_NAMES.has(prefix + e.name));
   return special ? { filePath: join(dir, prefix + special.name), keyPath: "", message: "cannot read config: not a regular file" } : undefined;
 }
 
@@ -145,22 +163,24 @@ export interface ConfigFolder {
 
 /**
  * Reads one folder's listing (and its `.config/`'s when there is one): a config search then costs one `readdir` per
- * folder, where probing each of the two dozen names would cost two dozen failed reads.
+ * folder, where probing each of the two dozen names would cost two dozen failed reads; none when `folders` (a run's
+ * listing) has read the folder already.
  */
-export function readConfigFolder(dir: string): ConfigFolder {
+export function readConfigFolder(dir: string, folders: FolderReader = diskFolders): ConfigFolder {
   const configs: string[] = [];
-  const top = entries(dir);
-  const listings: [string, Dirent[]][] = [["", top.filter(isFile)]];
-  const inner = top.some((e) => e.name === ".config" && e.isDirectory()) ? entries(join(dir, ".config")) : [];
-  if (inner.length) listings.push([".config/", inner.filter(isFile)]);
+  const top = entries(dir, folders);
+  const listings: [string, readonly FolderEntry[]][] = [["", top]];
+  const inner = top.some((e) => e.name === ".config" && e.isDirectory()) ? entries(join(dir, ".config"), folders) : [];
+  if (inner.length) listings.push([".config/", inner]);
   const special = notRegular(dir, top, "") ?? notRegular(dir, inner, ".config/");
   if (special) return { configs, problem: special };
   for (const [prefix, entries] of listings) {
     const inConfigFolder = prefix !== "";
     for (const entry of entries) {
+      if (!mayConcernUs(entry.name) || !isFile(entry)) continue;
       const relative = prefix + entry.name;
       const path = join(dir, relative);
-      if (CONFIG_FILE_NAMES.includes(relative)) {
+      if (CONFIG_NAMES.has(relative)) {
         if (relative !== "package.json" || hasPackageJsonConfig(path)) configs.push(relative);
       } else if (looksLikeConfig(entry.name) && !isReport(path, entry.name)) {
         return { configs, problem: { filePath: path, keyPath: "", message: `ecrlint does not read this file: ${suggestion(entry.name, inConfigFolder)}` } };

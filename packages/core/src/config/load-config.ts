@@ -6,6 +6,7 @@ import { defaultLoadersSync, type CosmiconfigResult } from "cosmiconfig";
 import picomatch from "picomatch";
 import { validateConfig, validateSettings, type ConfigError } from "./validate.js";
 import { CONFIG_FILE_NAMES, readConfigFolder } from "./file-names.js";
+import { diskFolders, type FolderReader } from "../folder-listing.js";
 import { ConfigReadError, describeLoadError, describeThrown, LOADERS, MAX_CONFIG_BYTES, plainData } from "./loaders.js";
 import { registryFromEntry, registryFromPath, type RegistryContext, type RegistryEntry, type TrustContext } from "./registry.js";
 import type { DeclaredKind } from "../model/kinds.js";
@@ -104,7 +105,11 @@ export class ConfigLocator {
   private readonly byDirectory = new Map<string, ConfigResult>();
   private readonly byFile = new Map<string, ConfigResult>();
 
-  constructor(private readonly stopDir?: string) {
+  /** `folders`: where folders are listed from (a run's listing, shared with its other searches), else the disk. */
+  constructor(
+    private readonly stopDir?: string,
+    private readonly folders: FolderReader = diskFolders,
+  ) {
     // cosmiconfig loads what the search finds, and finds the global config (~/.config/ecrlint) past the top.
     this.explorer = new ExplorerSync({
       moduleName: CONFIG_MODULE_NAME,
@@ -125,7 +130,8 @@ export class ConfigLocator {
 
   /** The config found from `directory` upwards. */
   forDirectory(directory: string): ConfigResult {
-    return this.search(resolve(directory));
+    // A resolved path (what callers pass) is its own key: no resolve() for each file of a run.
+    return this.byDirectory.get(directory) ?? this.search(resolve(directory));
   }
 
   /**
@@ -137,19 +143,33 @@ export class ConfigLocator {
     const cached = this.byDirectory.get(dir);
     if (cached) return cached;
     let result: ConfigResult | undefined;
-    const folder = readConfigFolder(dir);
+    const folder = readConfigFolder(dir, this.folders);
     if (folder.problem) result = { ok: false, error: folder.problem };
     for (const name of folder.configs) {
       result ??= this.loadFound(join(dir, name), dir);
     }
     if (!result) {
       const parent = dirname(dir);
-      if (existsSync(join(dir, ".git"))) result = { ok: true, loaded: undefined };
+      if (this.holdsGit(dir)) result = { ok: true, loaded: undefined };
       else if (dir === this.top || parent === dir) result = this.globalConfig(dir);
       else result = this.search(parent);
     }
     this.byDirectory.set(dir, result);
     return result;
+  }
+
+  /** Whether `dir/.git` exists: told by the folder's listing when the search reads a run's, without a `stat`. */
+  private holdsGit(dir: string): boolean {
+    const probe = () => existsSync(join(dir, ".git"));
+    if (this.folders === diskFolders) return probe();
+    let git;
+    try {
+      git = this.folders.entries(dir).find((e) => e.name === ".git");
+    } catch {
+      return probe();
+    }
+    // A link named .git exists only when its target does.
+    return git === undefined ? false : git.isSymbolicLink() ? probe() : true;
   }
 
   /** A config file found by the search; undefined when it is empty, so the search goes on (as cosmiconfig's does). */
@@ -182,17 +202,17 @@ export class ConfigLocator {
    * file, so a tree with its own config (an example, a fixture) is a project of its own.
    */
   outermostConfigDir(directory: string, top: string): string | undefined {
-    const inside = (dir: string) => {
-      const rel = relative(top, dir);
-      return rel === "" || (!rel.startsWith("..") && !isAbsolute(rel));
-    };
+    const topDir = resolve(top);
+    const under = topDir.endsWith(sep) ? topDir : topDir + sep;
+    // Resolved paths: inside `top` is a prefix test, asked once per folder of a run.
+    const inside = (dir: string) => dir === topDir || dir.startsWith(under);
     let found: string | undefined;
     for (let dir = resolve(directory); inside(dir); ) {
       const result = this.forDirectory(dir);
       const loaded = result.ok ? result.loaded : undefined;
       if (!loaded?.filePath || !inside(loaded.baseDir)) break;
       found = loaded.baseDir;
-      if (loaded.baseDir === resolve(top)) break;
+      if (loaded.baseDir === topDir) break;
       dir = dirname(loaded.baseDir);
     }
     return found;
@@ -228,7 +248,7 @@ export function configFromSettings(settings: unknown, cwd: string): ConfigResult
   return checked(settings, undefined, cwd, validateSettings);
 }
 
-const matcherCache = new WeakMap<{ files: string[] }, { relative: (path: string) => boolean; absolute: (path: string) => boolean }>();
+const matcherCache = new WeakMap<{ files: string[] }, { relative: (path: string) => boolean; absolute: (path: string) => boolean; hasAbsolute: boolean }>();
 
 /** Globs are relative to the config's directory; an absolute glob (`/srv/infra/**`) matches the absolute path. */
 function entryMatches(entry: { files: string[] }, relativePath: string, absolutePath: string): boolean {
@@ -239,10 +259,12 @@ function entryMatches(entry: { files: string[] }, relativePath: string, absolute
     match = {
       relative: relative.length ? picomatch(relative, { dot: true }) : () => false,
       absolute: absolute.length ? picomatch(absolute.map((g) => g.split(sep).join("/")), { dot: true }) : () => false,
+      hasAbsolute: absolute.length > 0,
     };
     matcherCache.set(entry, match);
   }
-  return (!relativePath.startsWith("../") && match.relative(relativePath)) || match.absolute(absolutePath.split(sep).join("/"));
+  if (!relativePath.startsWith("../") && match.relative(relativePath)) return true;
+  return match.hasAbsolute && match.absolute(absolutePath.split(sep).join("/"));
 }
 
 /** The registry a file is deployed to: the first config entry whose globs match, else its path, else unknown. */

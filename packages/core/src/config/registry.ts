@@ -98,7 +98,25 @@ export function accountInFolderName(name: string): string | undefined {
  * The deepest folder that names a Region or an account wins for each.
  */
 export function registryFromPath(filePath: string): RegistryContext {
-  const dirs = filePath.split(/[\\/]/).slice(0, -1);
+  const cut = Math.max(filePath.lastIndexOf("/"), filePath.lastIndexOf("\\"));
+  const folders = cut === -1 ? "" : filePath.slice(0, cut);
+  let registry = byFolders.get(folders);
+  if (registry === undefined) {
+    registry = registryFromFolders(cut === -1 ? [] : folders.split(/[\\/]/));
+    if (byFolders.size >= MAX_KEPT_FOLDERS) byFolders.clear();
+    byFolders.set(folders, registry);
+  }
+  return registry;
+}
+
+/**
+ * What the folders of a path say, by folder path: every file of a folder asks (a run asks for each file the config's
+ * globs leave to its path), and the answer reads no file name. Callers never change a registry they are given.
+ */
+const byFolders = new Map<string, RegistryContext>();
+const MAX_KEPT_FOLDERS = 10_000;
+
+function registryFromFolders(dirs: readonly string[]): RegistryContext {
   let account: string | undefined;
   let region: string | undefined;
   for (const dir of dirs) {
