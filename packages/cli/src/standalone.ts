@@ -141,7 +141,7 @@ function runProjects(entries: FileEntry[], configs: Configs, cwd: string, cache:
   for (const [root, group] of groups) {
     // In path order whatever the order of reading (named files first): the same project is the same input.
     group.sort((a, b) => (a.filePath < b.filePath ? -1 : a.filePath > b.filePath ? 1 : 0));
-    const part = cache ? cachedProjectRules(group, cwd, root, cache, changedSince) : runProjectRules(group, cwd);
+    const part = cache ? cachedProjectRules(group, cwd, root, cache, changedSince) : runProjectRules(group, cwd, changedSince);
     for (const [path, list] of part.messages) outcome.messages.set(path, list);
     for (const [path, set] of part.ties) outcome.ties.set(path, set);
     for (const [path, list] of part.relations) outcome.relations.set(path, list);
