@@ -2,7 +2,7 @@
 // half, and then 2%, of the files are ECR files, each row measured side by side in the same rounds: the floor
 // (walk + read + JSON.parse), ecrlint cold (pooled, and in one thread), warm --cache, warm with one file changed, ESLint with the plugin, one
 // file against `node -e 0`; peak RSS, the slowest file and each rule's share of the time (ECRLINT_TIMING, ESLint's
-// TIMING; the slowest files again alone, bench/slowest.mjs). Then the evaluator (bench/evaluator.mjs, against
+// TIMING; the slowest files again alone, bench/slowest.mjs; the CPU per ECR file and where it goes, bench/per-file.mjs). Then the evaluator (bench/evaluator.mjs, against
 // iam-simulate) and the hostile files (bench/hostile.mjs); `npm run bench` then runs bench/diff.mjs.
 // Writes bench/results.md after each tree. Asserts nothing about time: the targets are printed beside the figures.
 //
@@ -220,7 +220,10 @@ function measureTree(files, share) {
     crossFileOneCached = runOnce([ecrlint, "--cache", "--cache-location", ".ecrlintcache-named", registryPolicy], cwd);
   }
   for (const cache of [".ecrlintcache-warm", ".ecrlintcache-changed", ".ecrlintcache-named"]) rmSync(join(cwd, cache), { force: true });
+  log(`${files} files, ${share}%: CPU per ECR file (bench/per-file.mjs) ...`);
+  const perFileRun = childJson("per-file.mjs", [cwd, String(Math.max(2, ROUNDS))]);
   return {
+    perFile: perFileRun,
     files: t.files,
     share,
     policies: t.policies,
@@ -243,6 +246,8 @@ function measureTree(files, share) {
 const seconds = (ms) => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`);
 const mb = (x) => (x === undefined ? "–" : `${x.toFixed(0)} MB`);
 const thousands = (n) => n.toLocaleString("en-US");
+/** Milliseconds per file, in the unit that reads best for the few hundred microseconds a file takes. */
+const perFile = (ms) => (ms >= 10 ? `${ms.toFixed(1)} ms` : ms >= 1 ? `${ms.toFixed(2)} ms` : `${(ms * 1000).toFixed(0)} µs`);
 const ratio = (x) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
 
 function cell(r) {
@@ -277,6 +282,16 @@ function treeSection(t) {
   if (t.crossFileOne) facts.push(`one registry policy named alone (cross-file rules read the facts of the rest of the project; 1 run): ${seconds(t.crossFileOne.ms)}, ${mb(t.crossFileOne.rss)}`);
   if (t.crossFileOneCached) facts.push(`the same with --cache (the facts from a warm cache; 1 run): ${seconds(t.crossFileOneCached.ms)}, ${mb(t.crossFileOneCached.rss)}`);
   facts.push(`first run with --cache (writing it): ${seconds(t.primeWarmMs)}`);
+  if (t.rows.coldOneThread.cpu.length && t.rows.floor.cpu.length) {
+    facts.push(`CPU per ECR file, one thread, above the floor's: **${perFile((median(t.rows.coldOneThread.cpu) - median(t.rows.floor.cpu)) / t.policies)}** (the command; medians)`);
+  }
+  if (t.perFile?.error) facts.push(`bench/per-file.mjs failed: ${t.perFile.error}`);
+  else if (t.perFile) {
+    const p = t.perFile.perPolicyUs;
+    const us = (x) => perFile(x / 1000);
+    const top = t.perFile.ruleRows.slice(0, 6).map((r) => `${r.id} ${us(r.cold)} / ${us(r.warm)}`).join(", ");
+    facts.push(`CPU per ECR file in one process, cold / warm (bench/per-file.mjs, ${t.perFile.rounds} rounds): above the floor ${us(p.aboveFloor.cold)} / ${us(p.aboveFloor.warm)}; parse and model ${us(p.parse.cold)} / ${us(p.parse.warm)}; rules ${us(p.rules.cold)} / ${us(p.rules.warm)}, most: ${top}`);
+  }
   if (t.slowest.length) {
     const alone = (f) => (f.alone === undefined ? "" : `, alone in a warm process ${f.alone.toFixed(0)} ms`);
     facts.push(`slowest files (parse, rules and facts in the cold run, from ECRLINT_TIMING): ${t.slowest.map((f) => `\`${f.path}\` ${f.ms.toFixed(0)} ms${alone(f)}`).join("; ")}`);

@@ -38,12 +38,16 @@ export const noUnsupportedConditionKey = defineRule({
       // NotAction names what is excluded: every other action may carry any key.
       // With an unknown action (a template parameter) the statement's actions are not all known: not judged.
       if (!s.action || !s.condition || s.action.values.some((v) => v.unknown)) continue;
-      const actions = [...new Map(s.action.values.flatMap((v) => expandActionPattern(v.value)).map((a) => [a.name, a])).values()];
-      if (actions.length === 0) continue;
+      const action = s.action;
+      // The statement's actions, expanded only for a key some actions carry: most conditions test global keys.
+      let expanded: CatalogAction[] | undefined;
+      const actionsOf = () => (expanded ??= [...new Map(action.values.flatMap((v) => expandActionPattern(v.value)).map((a) => [a.name, a])).values()]);
       for (const op of s.condition.operators) {
         for (const k of op.keys) {
           // Global keys (aws:SourceIp, aws:PrincipalArn...) may be in any request; only keys some actions carry are judged.
           if (!isActionScopedKey(k.key)) continue;
+          const actions = actionsOf();
+          if (actions.length === 0) continue;
           const supported = actions.filter((a) => actionCarriesKey(a, k.key));
           if (supported.length === actions.length) continue;
           const holds = conditionHoldsWhenAbsent(op.operator, k.values.map((v) => v.value));

@@ -140,8 +140,10 @@ export const validPolicy = defineRule({
       }
     }
 
+    // One map for every object, emptied for each: most objects of a policy are small and hold no duplicate.
+    const firstLine = new Map<string, number>();
     for (const object of objectsWithKeys(root)) {
-      const firstLine = new Map<string, number>();
+      firstLine.clear();
       for (const p of object.properties) {
         if (isUnknownValue(p.key)) continue;
         const name = propertyName(p);

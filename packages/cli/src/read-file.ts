@@ -271,11 +271,12 @@ export function prepareFile(filePath: string, configs: Configs, options: LintOpt
   const { text, bom, encoding } = sniffed;
   // Cheap tests first: most JSON in a monorepo is not ours and never reaches a config lookup or a parser.
   if (text.includes("\u0000")) return { entry: nulBytes(filePath, text) };
-  const content = hashText(text);
   if (!mightBeEcrFile(text, filePath) && !uses) {
-    if (cache && stamp && read.ok) cache.setNotOurs(filePath, stamp, content);
+    // Most files end here: their content is hashed only for a cache to remember them by.
+    if (cache && stamp && read.ok) cache.setNotOurs(filePath, stamp, hashText(text));
     return { entry: undefined };
   }
+  const content = hashText(text);
   const loaded = configs.forFile(filePath);
   if (options.ignore !== false && configs.ignores(loaded, filePath)) return { entry: undefined };
   if (!read.ok) return { entry: { filePath, bom, encoding, text: "", outcome: { status: "too-large", bytes: read.bytes ?? MAX_FILE_BYTES + 1, severity: notLintedSeverity(configs.rules(loaded)) } } };

@@ -1,5 +1,6 @@
 import { parseJSON, type AST } from "jsonc-eslint-parser";
 import { parseStrictJsonAst } from "./strict-json.js";
+import { jsonArray, jsonLiteral, jsonNegative, jsonObject, jsonProperty } from "./json-nodes.js";
 
 export type JsonProgram = AST.JSONProgram;
 export type JsonNode = AST.JSONNode;
@@ -236,6 +237,92 @@ export function staticValue(node: JsonNode, substitute?: (node: JsonNode) => { v
     }
   };
   return value(node);
+}
+
+/** Thrown (never escaping {@link jsonTreeOf}) at a value JSON.stringify would not write as it is read back. */
+const NOT_DATA = Symbol("not plain JSON data");
+const LINE_SEPARATORS = /[\u2028\u2029]/;
+
+/**
+ * The tree that `parseJsonText(JSON.stringify(value))` gives for plain JSON data (what JSON.parse returns, with or
+ * without prototypes), built from the value without writing and reading the text: the same nodes with the same
+ * fields, `raw`, `range` and `loc` (the minified text is one line), `parent` set below the root, whose parent is
+ * null. A compile of a plain value (a rule's cached facts) reads this instead of parsing its own serialisation.
+ * Undefined for anything else (a `toJSON`, an object of a class, a `__proto__` key, nesting past
+ * {@link MAX_NESTING_DEPTH}) and for a string with a line separator (U+2028, U+2029, which the text has on lines of
+ * their own): the caller then parses the text.
+ */
+export function jsonTreeOf(value: unknown): JsonExpression | undefined {
+  let at = 0;
+  let depth = 0;
+  const position = (column: number) => ({ line: 1, column });
+  const literal = (literalValue: unknown, raw: string): AST.JSONLiteral => {
+    const start = at;
+    const end = (at += raw.length);
+    return jsonLiteral(start, end, position(start), position(end), literalValue, raw);
+  };
+  const number = (n: number): JsonExpression => {
+    // JSON.stringify writes -0 as 0, and what is not finite as null.
+    if (!Number.isFinite(n)) return literal(null, "null");
+    if (!(n < 0)) return literal(n === 0 ? 0 : n, JSON.stringify(n));
+    const start = at++;
+    return jsonNegative(start, position(start), literal(-n, JSON.stringify(-n)));
+  };
+  const written = (v: unknown) => v !== undefined && typeof v !== "function" && typeof v !== "symbol";
+  const build = (v: unknown): JsonExpression => {
+    if (v === null) return literal(null, "null");
+    switch (typeof v) {
+      case "string":
+        // JSON.stringify writes line separators as they are, and the parser counts them as line breaks.
+        if (LINE_SEPARATORS.test(v)) throw NOT_DATA;
+        return literal(v, JSON.stringify(v));
+      case "boolean":
+        return literal(v, v ? "true" : "false");
+      case "number":
+        return number(v);
+      case "object":
+        break;
+      default:
+        throw NOT_DATA;
+    }
+    const proto = Object.getPrototypeOf(v) as unknown;
+    const isArray = Array.isArray(v);
+    if ((isArray ? proto !== Array.prototype : proto !== null && proto !== Object.prototype) || typeof (v as { toJSON?: unknown }).toJSON === "function") throw NOT_DATA;
+    if (++depth > MAX_NESTING_DEPTH) throw NOT_DATA;
+    const start = at++;
+    let node: JsonExpression;
+    if (isArray) {
+      const elements: JsonExpression[] = [];
+      for (let i = 0; i < v.length; i++) {
+        if (i > 0) at++;
+        const item: unknown = v[i];
+        elements.push(written(item) ? build(item) : literal(null, "null"));
+      }
+      at++;
+      node = jsonArray(start, at, position(start), position(at), elements);
+    } else {
+      const properties: JsonProperty[] = [];
+      for (const key of Object.keys(v)) {
+        const item = (v as Record<string, unknown>)[key];
+        if (!written(item)) continue;
+        if (key === "__proto__" || LINE_SEPARATORS.test(key)) throw NOT_DATA;
+        if (properties.length > 0) at++;
+        const keyNode = literal(key, JSON.stringify(key));
+        at++;
+        properties.push(jsonProperty(keyNode, build(item)));
+      }
+      at++;
+      node = jsonObject(start, at, position(start), position(at), properties);
+    }
+    depth--;
+    return node;
+  };
+  try {
+    return build(value);
+  } catch (error) {
+    if (error === NOT_DATA) return undefined;
+    throw error;
+  }
 }
 
 /** The root expression of a parsed file. */

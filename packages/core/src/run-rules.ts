@@ -130,29 +130,49 @@ function signatures(reports: ReportDescriptor[]): string {
  * Runs a rule's single-file check on one document and returns its reports on the host file, keeping a fix only
  * when applying it changes what the rule reports on the document. A fix that leaves the same reports behind (with
  * repeated keys, say, the rule and the fix could read different duplicates) would otherwise be applied on every
- * pass, forever. Costs one parse and one check per fix offered.
+ * pass, forever. Costs one parse and one check per fix offered. `getText` is the document's (see
+ * {@link RuleContext.getText}); a caller that runs several rules on one document passes one for all of them.
  */
-export function checkWithEffectiveFixes<Options>(rule: EcrRule<Options, unknown>, input: CheckInput<Options>): ReportDescriptor[] {
-  const { read, ...context } = input;
-  const run = (file: PolicyFile, text: string): ReportDescriptor[] => {
-    const reports: ReportDescriptor[] = [];
-    rule.check!({ ...context, file, text, getText: (range) => documentText(file, text, range), report: (d) => reports.push(toHostReport(file, d)) });
-    return reports;
-  };
-  const reports = run(input.file, input.text);
+export function checkWithEffectiveFixes<Options>(rule: EcrRule<Options, unknown>, input: CheckInput<Options>, getText = textOf(input.file, input.text)): ReportDescriptor[] {
+  const { file, text, filePath, registry, trust, options, read } = input;
+  const reports = checkOnce(rule, file, text, filePath, registry, trust, options, getText);
   if (!rule.meta.fixable || !reports.some((d) => d.fix)) return reports;
   const before = signatures(reports);
   return reports.map((d) => {
-    const edit = d.fix ? mergeEdits(input.text, d.fix) : undefined;
+    const edit = d.fix ? mergeEdits(text, d.fix) : undefined;
     if (!edit) return d;
-    const fixedText = input.text.slice(0, edit.range[0]) + edit.text + input.text.slice(edit.range[1]);
-    const reading = parseEcrFile(fixedText, { ...read, filePath: input.filePath, registry: input.registry });
-    const again = reading.status === "ours" ? reading.documents.find((doc) => doc.host.path === input.file.host.path && doc.kind === input.file.kind) : undefined;
+    const fixedText = text.slice(0, edit.range[0]) + edit.text + text.slice(edit.range[1]);
+    const reading = parseEcrFile(fixedText, { ...read, filePath, registry });
+    const again = reading.status === "ours" ? reading.documents.find((doc) => doc.host.path === file.host.path && doc.kind === file.kind) : undefined;
     // A fix after which the document is gone or another kind changes everything; the rules' tests keep that rare.
-    if (!again || signatures(run(again, fixedText)) !== before) return d;
+    if (!again || signatures(checkOnce(rule, again, fixedText, filePath, registry, trust, options, textOf(again, fixedText))) !== before) return d;
     const { fix: _unproductive, ...rest } = d;
     return rest;
   });
+}
+
+/** `getText` for a document: one closure per document, shared by every rule that runs on it. */
+function textOf(file: PolicyFile, text: string): (range: readonly [number, number]) => string {
+  return (range) => documentText(file, text, range);
+}
+
+/**
+ * One run of a rule's check, its reports moved onto the host file. The context is written out field by field
+ * rather than spread from the caller's: every rule on every document makes one, and one shape keeps that cheap.
+ */
+function checkOnce<Options>(
+  rule: EcrRule<Options, unknown>,
+  file: PolicyFile,
+  text: string,
+  filePath: string,
+  registry: RegistryContext,
+  trust: TrustContext,
+  options: Options,
+  getText: (range: readonly [number, number]) => string,
+): ReportDescriptor[] {
+  const reports: ReportDescriptor[] = [];
+  rule.check!({ file, text, getText, filePath, registry, trust, options, report: (d) => reports.push(toHostReport(file, d)) });
+  return reports;
 }
 
 export interface RunRulesInput {
@@ -171,14 +191,17 @@ export interface RunRulesInput {
 /** Runs the single-file part of each configured rule that reads this kind of file; a rule that throws becomes one fatal message, not a crash. */
 export function runRules(input: RunRulesInput): LintMessage[] {
   const messages: LintMessage[] = [];
+  const { file, text, filePath, registry, trust, read } = input;
+  const getText = textOf(file, text);
   for (const { rule, severity, options } of input.rules) {
-    if (!rule.check || !rule.kinds.includes(input.file.kind)) continue;
-    const ruleId = RULE_PREFIX + rule.id;
+    if (!rule.check || !rule.kinds.includes(file.kind)) continue;
     try {
-      const { file, text, filePath, registry, trust, read } = input;
-      const reports = checkWithEffectiveFixes(rule, { file, text, filePath, registry, trust, options: mergeOptions(rule.defaultOptions, options), ...(read ? { read } : {}) });
+      const reports = checkWithEffectiveFixes(rule, { file, text, filePath, registry, trust, options: mergeOptions(rule.defaultOptions, options), read }, getText);
+      if (reports.length === 0) continue;
+      const ruleId = RULE_PREFIX + rule.id;
       for (const d of reports) messages.push(toLintMessage(ruleId, rule, severity, d, text));
     } catch (error) {
+      const ruleId = RULE_PREFIX + rule.id;
       messages.push({
         ruleId,
         severity: 2,

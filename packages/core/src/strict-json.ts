@@ -1,11 +1,13 @@
-import { parse, type DocumentNode, type Location, type MemberNode, type StringNode, type ValueNode } from "@humanwhocodes/momoa";
+import { tokenize, type Location, type Token as MomoaToken } from "@humanwhocodes/momoa";
 import type { AST } from "jsonc-eslint-parser";
+import { jsonArray, jsonLiteral, jsonNegative, jsonObject, jsonProperty } from "./json-nodes.js";
 
 type Token = AST.JSONProgram["tokens"][number];
 
 /**
- * The AST of a text that is plain JSON (RFC 8259), read by `@humanwhocodes/momoa` (ESLint's own JSON parser, in
- * its strict `json` mode) and rebuilt as the tree `jsonc-eslint-parser` gives for the same text, node for node
+ * The AST of a text that is plain JSON (RFC 8259), tokenized by `@humanwhocodes/momoa` (ESLint's own JSON parser,
+ * in its strict `json` mode) and read from those tokens into the tree `jsonc-eslint-parser` gives for the same
+ * text, node for node
  * (types, fields in the same order, `range`, `loc` with 0-based columns, `parent`, `raw`, a negative number as a
  * unary minus over its literal), without the JavaScript tokenizer behind that parser and without keeping a token
  * per character of punctuation. Most files a linter reads are plain JSON, and the general parser takes about a
@@ -13,20 +15,21 @@ type Token = AST.JSONProgram["tokens"][number];
  *
  * Anything else gives undefined, and the caller parses with the general parser, whose AST, tokens and error
  * messages are then the only ones there are: whatever momoa's `json` mode refuses (a comment, a trailing comma, a
- * JSON5 form, a syntax error), and what it lets through that acorn, behind the general parser, reads otherwise or
- * refuses: a control character (a tab or line break included) in a string, a line separator (U+2028, U+2029), a
- * `__proto__` key, or arrays and objects nested deeper than `maxDepth` (the caller's limit, which also keeps the
- * recursion here bounded; a text deep enough to exhaust momoa's recursive descent first gives undefined too).
+ * JSON5 form, a syntax error, a token out of JSON's grammar), and what it lets through that acorn, behind the
+ * general parser, reads otherwise or refuses: a control character (a tab or line break included) in a string, a
+ * line separator (U+2028, U+2029), a `__proto__` key, a number JSON does not write (`01`), or arrays and objects
+ * nested deeper than `maxDepth` (the caller's limit, which also keeps the recursion here bounded).
  * `tokens` is computed on first read, by that parser (`reparse`), since only a rule about the syntax itself asks
  * for it, and such a rule can ask `isPlainJsonTree` first; a text accepted here has no comments.
  */
 export function parseStrictJsonAst(text: string, reparse: () => AST.JSONProgram, maxDepth: number): AST.JSONProgram | undefined {
-  let document: DocumentNode;
   let root: AST.JSONExpression;
+  let tokens: MomoaToken[];
   try {
-    // Each momoa location has its offset: `ranges` would only add an array per node, some 15% of momoa's time.
-    document = parse(text, { mode: "json", ranges: false, tokens: false });
-    root = new TreeBuilder(text, maxDepth).expression(document.body);
+    // momoa's tokens, read into the tree here: its own tree would be one more node per value, built to be dropped.
+    // Each momoa location has its offset: `ranges` would only add an array per token.
+    tokens = tokenize(text, { mode: "json", ranges: false });
+    root = new TreeBuilder(text, tokens, maxDepth).document();
   } catch {
     // momoa's syntax errors, a stack it exhausted, and NOT_STRICT: all are the general parser's to report.
     return undefined;
@@ -38,7 +41,7 @@ export function parseStrictJsonAst(text: string, reparse: () => AST.JSONProgram,
     comments: [],
     tokens: undefined,
     range: [0, text.length],
-    loc: { start: { line: 1, column: 0 }, end: position(document.loc.end) },
+    loc: { start: { line: 1, column: 0 }, end: endOf(text, tokens[tokens.length - 1]!.loc.end) },
     parent: null,
   } as unknown as AST.JSONProgram;
   // One accessor shared by every plain tree: a closure per tree would give each its own hidden class, and V8 then
@@ -48,6 +51,25 @@ export function parseStrictJsonAst(text: string, reparse: () => AST.JSONProgram,
   (statement as { parent: unknown }).parent = program;
   (root as { parent: unknown }).parent = statement;
   return program;
+}
+
+/**
+ * Where a text ends, as the general parser counts lines (\n, \r\n and a lone \r, as momoa does too): from the end
+ * of its last token, after which only whitespace follows.
+ */
+function endOf(text: string, last: Location): Position {
+  let line = last.line;
+  let column = last.column - 1;
+  for (let i = last.offset; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x0a || (c === 0x0d && text.charCodeAt(i + 1) !== 0x0a)) {
+      line++;
+      column = 0;
+    } else {
+      column++;
+    }
+  }
+  return { line, column };
 }
 
 /** The tokens of a plain tree: built by `reparse` on first read, then moved by each of `moves`. */
@@ -107,6 +129,9 @@ export function isPlainJsonTree(ast: object): boolean {
  */
 const NOT_IN_A_STRING = /[\u0000-\u001f\u2028\u2029]/;
 
+/** A number as RFC 8259 writes it (momoa's tokenizer reads a little more, such as a leading zero). */
+const JSON_NUMBER = /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$/;
+
 /** Thrown (never escaping this module) where momoa's tree is not one the general parser would give. */
 const NOT_STRICT = Symbol("not strict JSON");
 
@@ -121,133 +146,111 @@ function position(at: Location): Position {
   return { line: at.line, column: at.column - 1 };
 }
 
-/** Rebuilds momoa's nodes as jsonc-eslint-parser's, each with its `parent`. */
+/** The JSON grammar over momoa's tokens, building jsonc-eslint-parser's nodes, each with its `parent`. */
 class TreeBuilder {
-  /** How deep the value being rebuilt nests, so that recursion stays within the limit the caller checked. */
+  /** How deep the value being built nests, so that recursion stays within the limit the caller checked. */
   private depth = 0;
+  /** The next token to read. */
+  private at = 0;
 
   constructor(
     private readonly text: string,
+    private readonly tokens: MomoaToken[],
     private readonly maxDepth: number,
   ) {}
 
-  expression(node: ValueNode): AST.JSONExpression {
-    switch (node.type) {
-      case "Object":
-        return this.object(node.members, node.loc.start, node.loc.end);
-      case "Array":
-        return this.array(node.elements, node.loc.start, node.loc.end);
+  /** The one value of the text, and nothing after it. */
+  document(): AST.JSONExpression {
+    const root = this.expression(this.next());
+    if (this.at !== this.tokens.length) notStrict();
+    return root;
+  }
+
+  private next(): MomoaToken {
+    return this.tokens[this.at++] ?? notStrict();
+  }
+
+  private expression(token: MomoaToken): AST.JSONExpression {
+    const { start, end } = token.loc;
+    switch (token.type) {
+      case "LBrace":
+        return this.object(start);
+      case "LBracket":
+        return this.array(start);
       case "String":
-        return this.string(node);
+        return this.string(token);
       case "Number":
-        return this.number(node.value, node.loc.start, node.loc.end);
+        return this.number(start, end);
       case "Boolean":
-        return this.literal(node.loc.start, node.loc.end, node.value);
+        return this.literal(start, end, this.text.charCodeAt(start.offset) === 0x74);
       case "Null":
-        return this.literal(node.loc.start, node.loc.end, null);
+        return this.literal(start, end, null);
       default:
-        // NaN and Infinity are JSON5 only: momoa's json mode does not build them.
+        // A punctuator where a value belongs; NaN and Infinity are JSON5 only and never tokens of json mode.
         return notStrict();
     }
   }
 
   private literal(from: Location, to: Location, value: unknown, raw = this.text.slice(from.offset, to.offset)): AST.JSONLiteral {
-    const start = from.offset;
-    const end = to.offset;
-    return {
-      type: "JSONLiteral",
-      start,
-      end,
-      loc: { start: position(from), end: position(to) },
-      range: [start, end],
-      value,
-      raw,
-      parent: null,
-    } as unknown as AST.JSONLiteral;
+    return jsonLiteral(from.offset, to.offset, position(from), position(to), value, raw);
   }
 
-  private string(node: StringNode): AST.JSONLiteral {
-    const { start, end } = node.loc;
+  private string(token: MomoaToken): AST.JSONLiteral {
+    const { start, end } = token.loc;
     const raw = this.text.slice(start.offset, end.offset);
     if (NOT_IN_A_STRING.test(raw)) notStrict();
-    return this.literal(start, end, node.value, raw);
+    // JSON's escapes are JavaScript's, and JSON.parse refuses any other: the value the general parser reads.
+    return this.literal(start, end, raw.includes("\\") ? (JSON.parse(raw) as string) : raw.slice(1, -1), raw);
   }
 
-  /** momoa reads `-1` as one number; jsonc-eslint-parser, as acorn does, as a unary minus over the literal `1`. */
-  private number(value: number, from: Location, to: Location): AST.JSONExpression {
-    if (this.text.charCodeAt(from.offset) !== 0x2d) return this.literal(from, to, value);
+  /** A number as JSON writes it; `-1` is, as acorn reads it, a unary minus over the literal `1`. */
+  private number(from: Location, to: Location): AST.JSONExpression {
+    const raw = this.text.slice(from.offset, to.offset);
+    if (!JSON_NUMBER.test(raw)) notStrict();
+    if (raw.charCodeAt(0) !== 0x2d) return this.literal(from, to, Number(raw), raw);
     const argumentStart = { line: from.line, column: from.column + 1, offset: from.offset + 1 };
-    // StringToNumber reads a leading minus as negation, so this is the value of the digits alone (0 for `-0`).
-    const argument = this.literal(argumentStart, to, -value);
-    const start = from.offset;
-    const end = to.offset;
-    const node = {
-      type: "JSONUnaryExpression",
-      start,
-      end,
-      loc: { start: position(from), end: argument.loc.end },
-      range: [start, end],
-      operator: "-",
-      prefix: true,
-      argument,
-      parent: null,
-    } as unknown as AST.JSONUnaryExpression;
-    (argument as { parent: unknown }).parent = node;
-    return node;
+    // StringToNumber of the digits alone: 0 for `-0`.
+    return jsonNegative(from.offset, position(from), this.literal(argumentStart, to, Number(raw.slice(1))));
   }
 
-  /** Counts one more level of nesting; deeper texts are the caller's to refuse, with its own message. */
-  private open(): void {
-    if (++this.depth > this.maxDepth) notStrict();
-  }
-
-  private property(member: MemberNode): AST.JSONProperty {
+  private property(keyToken: MomoaToken): AST.JSONProperty {
     // json mode names every member with a string.
-    const key = this.string(member.name as StringNode);
+    if (keyToken.type !== "String") notStrict();
+    const key = this.string(keyToken);
     // jsonc-eslint-parser refuses a second `__proto__` key, as JavaScript does: its message is the one to give.
     if (key.value === "__proto__") notStrict();
-    const value = this.expression(member.value);
-    const property = {
-      type: "JSONProperty",
-      start: key.range[0],
-      end: value.range[1],
-      // Positions are shared with the key and the value: nothing moves a position in place, only whole locations.
-      loc: { start: key.loc.start, end: value.loc.end },
-      range: [key.range[0], value.range[1]],
-      method: false,
-      shorthand: false,
-      computed: false,
-      key,
-      value,
-      kind: "init",
-      parent: null,
-    } as unknown as AST.JSONProperty;
-    (key as { parent: unknown }).parent = property;
-    (value as { parent: unknown }).parent = property;
-    return property;
+    if (this.next().type !== "Colon") notStrict();
+    return jsonProperty(key, this.expression(this.next()));
   }
 
-  private object(members: MemberNode[], from: Location, to: Location): AST.JSONObjectExpression {
-    this.open();
-    const properties: AST.JSONProperty[] = [];
-    for (const member of members) properties.push(this.property(member));
+  /**
+   * The items of an object or array up to its closing token, read by `item` from each one's first token, and that
+   * closing token. Counts one more level of nesting: deeper texts are the caller's to refuse, with its own message.
+   */
+  private items<T>(close: "RBrace" | "RBracket", item: (first: MomoaToken) => T): { items: T[]; to: Location } {
+    if (++this.depth > this.maxDepth) notStrict();
+    const items: T[] = [];
+    let token = this.next();
+    if (token.type !== close) {
+      for (;;) {
+        items.push(item(token));
+        token = this.next();
+        if (token.type === close) break;
+        if (token.type !== "Comma") notStrict();
+        token = this.next();
+      }
+    }
     this.depth--;
-    const start = from.offset;
-    const end = to.offset;
-    const node = { type: "JSONObjectExpression", start, end, loc: { start: position(from), end: position(to) }, range: [start, end], properties, parent: null } as unknown as AST.JSONObjectExpression;
-    for (const p of properties) (p as { parent: unknown }).parent = node;
-    return node;
+    return { items, to: token.loc.end };
   }
 
-  private array(items: { value: ValueNode }[], from: Location, to: Location): AST.JSONArrayExpression {
-    this.open();
-    const elements: AST.JSONExpression[] = [];
-    for (const item of items) elements.push(this.expression(item.value));
-    this.depth--;
-    const start = from.offset;
-    const end = to.offset;
-    const node = { type: "JSONArrayExpression", start, end, loc: { start: position(from), end: position(to) }, range: [start, end], elements, parent: null } as unknown as AST.JSONArrayExpression;
-    for (const e of elements) (e as { parent: unknown }).parent = node;
-    return node;
+  private object(from: Location): AST.JSONObjectExpression {
+    const { items, to } = this.items("RBrace", (first) => this.property(first));
+    return jsonObject(from.offset, to.offset, position(from), position(to), items);
+  }
+
+  private array(from: Location): AST.JSONArrayExpression {
+    const { items, to } = this.items("RBracket", (first) => this.expression(first));
+    return jsonArray(from.offset, to.offset, position(from), position(to), items);
   }
 }

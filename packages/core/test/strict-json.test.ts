@@ -1,7 +1,8 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { jsonFiles, plain } from "./json-trees.js";
 import fc from "fast-check";
 import { parseJSON } from "jsonc-eslint-parser";
 import type { AST } from "jsonc-eslint-parser";
@@ -10,20 +11,6 @@ import { parseEmbeddedJson } from "../src/embedded-json.js";
 import { isPlainJsonTree, parseStrictJsonAst } from "../src/strict-json.js";
 
 const SYNTAXES: (JsonSyntax | undefined)[] = [undefined, "JSON", "JSONC", "JSON5"];
-
-/**
- * The tree as plain data: each `parent` as its type and range (the tree is cyclic), every other field as it is, and
- * the order of each object's fields (`#fields`), which a comparison of objects would not see.
- */
-function plain(node: unknown): unknown {
-  if (node === null || typeof node !== "object") return node;
-  if (Array.isArray(node)) return node.map(plain);
-  const out: Record<string, unknown> = { "#fields": Object.keys(node).join() };
-  for (const [key, value] of Object.entries(node)) {
-    out[key] = key === "parent" ? (value ? `${(value as { type: string }).type}@${String((value as { range: number[] }).range)}` : value) : plain(value);
-  }
-  return out;
-}
 
 /** What jsonc-eslint-parser gives for a text, as plain data or as its error with line and column. */
 function general(text: string, syntax: JsonSyntax | undefined): unknown {
@@ -38,15 +25,6 @@ function general(text: string, syntax: JsonSyntax | undefined): unknown {
 function ours(text: string, syntax: JsonSyntax | undefined): unknown {
   const parsed = parseJsonText(text, syntax);
   return parsed.ok ? plain(parsed.ast) : { error: parsed.error.message, line: parsed.error.line, column: parsed.error.column };
-}
-
-function jsonFiles(dir: string, out: string[] = []): string[] {
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory() && entry.name !== "node_modules") jsonFiles(path, out);
-    else if (/\.json5?$|\.jsonc$/.test(entry.name)) out.push(path);
-  }
-  return out;
 }
 
 const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
@@ -190,7 +168,7 @@ function readStrictly(text: string): AST.JSONProgram | undefined {
   return parseStrictJsonAst(text, () => parseJSON(text), MAX_NESTING_DEPTH);
 }
 
-/** Each text is read by momoa and gives jsonc-eslint-parser's tree, whichever syntax the caller asks for. */
+/** Each text is read from momoa's tokens and gives jsonc-eslint-parser's tree, whichever syntax the caller asks for. */
 function expectReadAsTheGeneralParserDoes(texts: string[]): void {
   for (const text of texts) {
     expect(readStrictly(text), JSON.stringify(text)).toBeDefined();
@@ -206,7 +184,7 @@ function expectLeftToTheGeneralParser(texts: string[]): void {
   }
 }
 
-describe("momoa's tree rebuilt as jsonc-eslint-parser's", () => {
+describe("momoa's tokens read into jsonc-eslint-parser's tree", () => {
   it("decodes escapes as JavaScript does: \\u in either case, surrogate pairs, lone surrogates, escaped separators", () => {
     expectReadAsTheGeneralParserDoes([
       '"\\u0041\\u00e9\\u00E9\\u4e2d"',
@@ -298,7 +276,7 @@ describe("momoa's tree rebuilt as jsonc-eslint-parser's", () => {
     const arrays = (depth: number) => "[".repeat(depth) + "]".repeat(depth);
     const objects = (depth: number) => '{"a":'.repeat(depth) + "1" + "}".repeat(depth);
     expectReadAsTheGeneralParserDoes([arrays(MAX_NESTING_DEPTH), objects(MAX_NESTING_DEPTH), `[${objects(MAX_NESTING_DEPTH - 1)}]`]);
-    // A text this deep would exhaust momoa's recursion as well: it is refused either way, never thrown.
+    // A text this deep is refused either way, never thrown: the tokens are read without recursion, the tree within the limit.
     for (const text of [arrays(MAX_NESTING_DEPTH + 1), objects(MAX_NESTING_DEPTH + 1), arrays(200_000)]) {
       expect(readStrictly(text)).toBeUndefined();
       const parsed = parseJsonText(text);

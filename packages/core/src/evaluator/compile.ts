@@ -1,4 +1,4 @@
-import { parseJsonText, rootExpression } from "../parse.js";
+import { jsonTreeOf, parseJsonText, rootExpression } from "../parse.js";
 import { readPolicyDocument, statementsForFinding, type PolicyDocument, type PolicyStatement, type PrincipalElement, type StringListElement } from "../model/policy.js";
 import type { RegistryContext } from "../config/registry.js";
 import { compilePrincipalEntry, type PrincipalEntry } from "./principal.js";
@@ -214,8 +214,9 @@ function compileValue(value: unknown, registry: RegistryContext | undefined): Co
   const text = JSON.stringify(value);
   let body = bodiesByValueText.get(text);
   if (!body) {
-    // Lines of generated text mean nothing to a reader.
-    body = bodyOf(documentFromText(text), false);
+    // Lines of generated text mean nothing to a reader. The tree of that text is built from the value, unparsed.
+    const tree = jsonTreeOf(value);
+    body = bodyOf(tree?.type === "JSONObjectExpression" ? readPolicyDocument(tree) : documentFromText(text), false);
     bodiesByValueText.set(text, body);
   }
   return freeze(body, registry, undefined);

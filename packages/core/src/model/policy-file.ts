@@ -102,8 +102,13 @@ function hasNoReadableActions(policy: PolicyDocument): boolean {
   return policy.statements.every((s) => (s.action?.values.length ?? 0) + (s.notAction?.values.length ?? 0) === 0);
 }
 
+/** The statement keys of the grammar that are neither Principal nor NotPrincipal (nor two edits from them). */
+const OTHER_STATEMENT_KEYS = new Set(["Sid", "Effect", "Action", "NotAction", "Resource", "NotResource", "Condition"]);
+
 /** A statement key that is, or may be meant as, Principal or NotPrincipal: one or two edits from either, in any case. */
 function principalLikeKey(name: string): boolean {
+  // Nearly every key is one of the grammar's: no edit distance to measure for those.
+  if (OTHER_STATEMENT_KEYS.has(name)) return false;
   const lower = name.toLowerCase();
   return levenshtein(lower, "principal", 2) <= 2 || levenshtein(lower, "notprincipal", 2) <= 2;
 }

@@ -122,6 +122,8 @@ function findProperty(node: JsonObject, name: string): JsonProperty | undefined 
  * report a principal the evaluator never sees, and offer a fix that could never satisfy it.
  */
 function lastOfEachKey(node: JsonObject, reading: Reading): JsonProperty[] {
+  // Most such objects have one key (`{"AWS": …}`, one operator, one condition key): nothing to choose between.
+  if (node.properties.length === 1) return unknownKey(node.properties[0]!, reading) ? [] : [node.properties[0]!];
   const last = new Map<string, JsonProperty>();
   for (const p of node.properties) {
     if (unknownKey(p, reading)) continue;
@@ -325,21 +327,42 @@ function readCondition(property: JsonProperty | undefined, reading: Reading): Co
   return { property, operators };
 }
 
+/** The elements of a statement by key, the last of duplicates as {@link findProperty} finds it, in one pass. */
+function statementElements(node: JsonObject): Partial<Record<"Sid" | "Effect" | "Principal" | "NotPrincipal" | "Action" | "NotAction" | "Resource" | "NotResource" | "Condition", JsonProperty>> {
+  const found: ReturnType<typeof statementElements> = {};
+  for (const p of node.properties) {
+    const name = propertyName(p);
+    switch (name) {
+      case "Sid":
+      case "Effect":
+      case "Principal":
+      case "NotPrincipal":
+      case "Action":
+      case "NotAction":
+      case "Resource":
+      case "NotResource":
+      case "Condition":
+        found[name] = p;
+    }
+  }
+  return found;
+}
+
 function readStatement(node: JsonObject, index: number, reading: Reading): PolicyStatement {
-  const get = (name: string) => findProperty(node, name);
+  const get = statementElements(node);
   const unknownBefore = reading.unknownParts.length;
   const statement: PolicyStatement = {
     index,
     node,
-    sid: readString(get("Sid"), reading),
-    effect: readString(get("Effect"), reading),
-    principal: readPrincipal(get("Principal"), reading),
-    notPrincipal: readPrincipal(get("NotPrincipal"), reading),
-    action: readStringList(get("Action"), reading),
-    notAction: readStringList(get("NotAction"), reading),
-    resource: readStringList(get("Resource"), reading),
-    notResource: readStringList(get("NotResource"), reading),
-    condition: readCondition(get("Condition"), reading),
+    sid: readString(get.Sid, reading),
+    effect: readString(get.Effect, reading),
+    principal: readPrincipal(get.Principal, reading),
+    notPrincipal: readPrincipal(get.NotPrincipal, reading),
+    action: readStringList(get.Action, reading),
+    notAction: readStringList(get.NotAction, reading),
+    resource: readStringList(get.Resource, reading),
+    notResource: readStringList(get.NotResource, reading),
+    condition: readCondition(get.Condition, reading),
     properties: node.properties,
     unknown: false,
   };

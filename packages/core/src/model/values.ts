@@ -89,6 +89,8 @@ export const plainJsonValues: ValueReader = {
  * (unknown parts as `${Name}`). For plain JSON this is what JSON.parse gives.
  */
 export function hostValue(node: JsonNode, reader: ValueReader): unknown {
+  // Plain JSON has no expressions of its own: nothing to ask the reader node by node.
+  if (reader === plainJsonValues) return staticValue(node);
   return staticValue(node, (n) => (n.type === "JSONObjectExpression" && reader.isExpression(n) ? { value: reader.string(n)?.value } : undefined));
 }
 
