@@ -2,7 +2,9 @@
 // half, and then 2%, of the files are ECR files, each row measured side by side in the same rounds: the floor
 // (walk + read + JSON.parse), ecrlint cold (pooled, and in one thread), warm --cache, warm with one file changed, ESLint with the plugin, one
 // file against `node -e 0`; peak RSS, the slowest file and each rule's share of the time (ECRLINT_TIMING, ESLint's
-// TIMING; the slowest files again alone, bench/slowest.mjs; the CPU per ECR file and where it goes, bench/per-file.mjs). Then the evaluator (bench/evaluator.mjs, against
+// TIMING; the slowest files again alone, bench/slowest.mjs; the CPU per ECR file and where it goes, bench/per-file.mjs).
+// Then the 50-statement and 10 KB policies, each alone (bench/large-policies.mjs, against the 50 ms per-file target),
+// the evaluator (bench/evaluator.mjs, against
 // iam-simulate) and the hostile files (bench/hostile.mjs); `npm run bench` then runs bench/diff.mjs.
 // Writes bench/results.md after each tree. Asserts nothing about time: the targets are printed beside the figures.
 //
@@ -12,7 +14,7 @@
 //   BENCH_ROUNDS=3           runs per row          BENCH_SEED=1         generator seed
 //   BENCH_ESLINT_MAX=10k     largest tree ESLint runs on           BENCH_ESLINT_ROUNDS=BENCH_ROUNDS
 //   BENCH_IAC=0              share of files that are Terraform / CloudFormation YAML (BENCH_TF=1 is 0.1)
-//   BENCH_PARTS=trees,evaluator,hostile       BENCH_EVALUATOR_SECONDS=1
+//   BENCH_PARTS=trees,large,evaluator,hostile BENCH_EVALUATOR_SECONDS=1    BENCH_LARGE_FILES=20 per shape
 //   (without trees, the tree sections of the results file already there are kept)
 //   BENCH_OUTPUT=bench/results.md
 // A quick look: BENCH_SIZES=1k BENCH_SHARES=50 BENCH_ROUNDS=1 BENCH_PARTS=trees npm run bench
@@ -36,7 +38,7 @@ const ESLINT_ROUNDS = Math.max(1, Math.min(ROUNDS, Number(env.BENCH_ESLINT_ROUND
 /** Up to this size a registry policy named alone is timed too (it costs about a cold run: see measureTree). */
 const CROSS_FILE_ONE_MAX = 1000;
 const IAC = Number(env.BENCH_IAC ?? (env.BENCH_TF === "1" ? 0.1 : 0));
-const PARTS = new Set((env.BENCH_PARTS ?? "trees,evaluator,hostile").split(","));
+const PARTS = new Set((env.BENCH_PARTS ?? "trees,large,evaluator,hostile").split(","));
 const OUTPUT = env.BENCH_OUTPUT ?? join(here, "results.md");
 const EVALUATOR_SECONDS = env.BENCH_EVALUATOR_SECONDS ?? "1";
 
@@ -49,7 +51,7 @@ const generatorHash = createHash("sha256").update(readFileSync(join(here, "gener
 
 const started = new Date();
 const load = { before: loadavg(), after: undefined };
-const results = { trees: [], evaluator: undefined, hostile: undefined, notes: [] };
+const results = { trees: [], large: undefined, evaluator: undefined, hostile: undefined, notes: [] };
 
 const log = (line) => process.stdout.write(`${line}\n`);
 const median = (xs) => {
@@ -362,6 +364,15 @@ function ruleShareTable() {
   return lines.join("\n");
 }
 
+function largeSection() {
+  const l = results.large;
+  if (!l) return "";
+  if (l.error) return `The large-policy benchmark failed: ${l.error}\n`;
+  const lines = ["| shape | files | worst file (CPU) | median | over the target | with an inconclusive finding | target |", "|---|--:|--:|--:|--:|--:|--:|"];
+  for (const r of l.rows) lines.push(`| ${r.shape} | ${r.files} | ${r.worstMs.toFixed(1)} ms (seed ${r.worstSeed}) | ${r.medianMs.toFixed(1)} ms | ${r.overTarget} | ${r.inconclusiveFiles} | ≤ ${r.targetMs} ms |`);
+  return `${lines.join("\n")}\n`;
+}
+
 function evaluatorSection() {
   const e = results.evaluator;
   if (!e) return "";
@@ -432,7 +443,7 @@ const previous = (() => {
   if (PARTS.has("trees") || !existsSync(OUTPUT)) return undefined;
   const text = readFileSync(OUTPUT, "utf8");
   const start = text.indexOf("## Trees");
-  const end = text.search(/^## (Evaluator|Hostile files)/m);
+  const end = text.search(/^## (Large policies|Evaluator|Hostile files)/m);
   const written = /^Written by .*$/m.exec(text);
   return start < 0 || !written ? undefined : { trees: text.slice(start, end < 0 ? undefined : end).trim(), written: written[0] };
 })();
@@ -460,6 +471,7 @@ function render() {
   } else {
     parts.push(...treeParts());
   }
+  if (PARTS.has("large")) parts.push("## Large policies", "", "The largest policy files, each linted alone its first time in a warm process: parse, every rule and the cross-file facts, CPU time (`bench/large-policies.mjs`, shapes of `samplePolicy`, seeds 1 to the count).", "", largeSection());
   if (PARTS.has("evaluator")) parts.push("## Evaluator", "", "Decisions per second on the same requests to generated registry policies (requests aimed at each statement, with and without the values its conditions name, from a stranger, plus a grid of callers, actions, repositories and contexts), and the decisions of both engines compared (`bench/evaluator.mjs`).", "", evaluatorSection());
   if (PARTS.has("hostile")) parts.push("## Hostile files", "", "Each file linted alone by `lint()` with every rule on, in a fresh folder (`bench/hostile.mjs`).", "", hostileSection());
   return `${parts.join("\n")}`.replace(/\n{3,}/g, "\n\n");
@@ -497,6 +509,10 @@ if (PARTS.has("evaluator")) {
   log("evaluator ...");
   results.evaluator = childJson("evaluator.mjs", [EVALUATOR_SECONDS]);
   save();
+}
+if (PARTS.has("large")) {
+  log("large policies ...");
+  results.large = childJson("large-policies.mjs", [env.BENCH_LARGE_FILES ?? "20"]);
 }
 if (PARTS.has("hostile")) {
   log("hostile files ...");

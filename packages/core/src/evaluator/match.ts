@@ -2,7 +2,7 @@ import { ecrCatalog, serviceCatalog, type CatalogAction } from "../catalog.js";
 import type { PolicyStatement } from "../model/policy.js";
 import { wildcardMatch } from "./wildcard.js";
 import { parseOperator } from "./operators.js";
-import { ANY_CHAR, classWitnesses, star, type GlobSpec } from "./witness.js";
+import { ANY, findClass, type GlobSpec } from "./witness.js";
 
 /**
  * Matching of single policy values, for rules that reason about one element of one statement (which actions a
@@ -136,8 +136,7 @@ const resourceGlob = (text: string): GlobSpec => ({ pattern: { text, literalAt: 
  * on a guess.
  */
 export function resourcePatternsOverlap(a: string, b: string): boolean {
-  const r = classWitnesses({ shape: star(ANY_CHAR), globs: [resourceGlob(a), resourceGlob(b)], maxStates: 10_000 });
-  return !r.complete || r.witnesses.some((w) => w.matches.every(Boolean));
+  return findClass([resourceGlob(a), resourceGlob(b)], "11", ANY, 10_000) !== false;
 }
 
 /**
@@ -166,8 +165,7 @@ export function actionPatternCovers(outer: string, inner: string): boolean {
 export function patternCovers(outer: string, inner: string, options: { ignoreCase?: boolean; arn?: boolean } = {}): boolean {
   if (outer === inner) return true;
   const glob = (text: string): GlobSpec => ({ pattern: { text, literalAt: undefined }, ignoreCase: options.ignoreCase ?? false, wildcards: true, arn: options.arn ?? false });
-  const r = classWitnesses({ shape: star(ANY_CHAR), globs: [glob(outer), glob(inner)], maxStates: 10_000 });
-  return r.complete && !r.witnesses.some((w) => w.matches[1] && !w.matches[0]);
+  return findClass([glob(outer), glob(inner)], "01", ANY, 10_000) === false;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { parseArn } from "../arn.js";
-import { withStatements, type CompiledPolicy, type CompiledStatement } from "./compile.js";
-import { ALWAYS_PRESENT_KEYS, coversAction, decide, evaluateRequest, prepareRequest, principalLevel, resourceMatches } from "./evaluate.js";
+import { withStatements, type CompiledCondition, type CompiledPolicy, type CompiledStatement } from "./compile.js";
+import { ALWAYS_PRESENT_KEYS, conditionHolds, coversAction, decide, evaluateRequest, prepareRequest, principalLevel, resourceMatches } from "./evaluate.js";
 import { resourcePatternCanStartWith, resourcePatternCovers, resourcePatternMatches } from "./match.js";
 import { DEFAULT_ANALYSIS_STEPS, WorkBudget } from "./budget.js";
 import { parseCaller } from "./principal.js";
@@ -99,6 +99,20 @@ const classesByPolicy = new WeakMap<CompiledPolicy, Map<string, RepositoryClasse
  * class search (`repositoryClasses`) finds one.
  */
 function probeFor(policy: CompiledPolicy, pattern: string, destination: DestinationRegistry, budget: WorkBudget): string | undefined | "too-complex" {
+  // Every principal of a statement asks about the same patterns: the probe depends on neither, so it is found once.
+  let probes = probesByPolicy.get(policy);
+  if (!probes) probesByPolicy.set(policy, (probes = new Map()));
+  const key = `${pattern}\u0000${destination.partition}\u0000${destination.account}\u0000${destination.region}`;
+  if (probes.has(key)) return probes.get(key);
+  const probe = findProbe(policy, pattern, destination, budget);
+  // A search cut short is not an answer: the next question, with its own budget, tries again.
+  if (probe !== "too-complex") probes.set(key, probe);
+  return probe;
+}
+
+const probesByPolicy = new WeakMap<CompiledPolicy, Map<string, string | undefined>>();
+
+function findProbe(policy: CompiledPolicy, pattern: string, destination: DestinationRegistry, budget: WorkBudget): string | undefined | "too-complex" {
   const base = repositoryBase(pattern, destination);
   if (!base) return undefined;
   const whole = base + (pattern === "*" ? "*" : pattern.slice(pattern.indexOf(REPOSITORY_PART) + REPOSITORY_PART.length));
@@ -155,13 +169,42 @@ export function replicationGrant(policy: CompiledPolicy, query: ReplicationGrant
   // One query per distinct probe: two patterns that name the same repository to ask about share the answer.
   const request = parseCaller(query.source) ? replicationQuery(policy, query, budget) : undefined;
   if (request === "too-complex") return { status: "too-complex" };
-  const key = JSON.stringify(request ?? [query.source, query.destination, query.repositories]);
+  const key = JSON.stringify(request ? { ...request, principal: principalClass(policy, request.principal!) } : [query.source, query.destination, query.repositories]);
   let answer = answers.get(key);
   if (!answer) answers.set(key, (answer = decideGrant(policy, budget, request)));
   return answer;
 }
 
 const grants = new WeakMap<CompiledPolicy, Map<string, ReplicationGrant>>();
+
+/** Keys whose value a request takes from its principal (`prepareRequest`). */
+const PRINCIPAL_KEYS = new Set(["aws:principalarn", "aws:principalaccount", "aws:principaltype", "aws:principalisawsservice"]);
+
+/** Per policy: the conditions that read a key a request takes from its principal; undefined when a variable may. */
+const principalConditions = new WeakMap<CompiledPolicy, CompiledCondition[] | undefined>();
+
+/**
+ * What the policy's decisions read of a principal: which statements' Principal or NotPrincipal matches it
+ * (`principalLevel`; a decision, a query and the Deny that decides read no more of it), and which of the conditions
+ * on the keys a request takes from its principal (aws:PrincipalArn…) hold for it, which a query with the principal
+ * given does not range over. Principals alike in both are decided alike on every request, so the many IAM principals
+ * of one account that a statement lists are one question, not one each. The principal itself when a policy variable
+ * may read those keys, or when it is a bare account id (whose partition comes from the resource).
+ */
+function principalClass(policy: CompiledPolicy, principal: string): string {
+  if (!principalConditions.has(policy)) {
+    const conditions = policy.statements.flatMap((s) => s.conditions);
+    const variables = policy.statements.some((s) => conditions.some((c) => c.values.some((t) => !t.isStatic)) || (s.resource?.patterns ?? []).some((t) => !t.isStatic));
+    principalConditions.set(policy, variables ? undefined : conditions.filter((c) => PRINCIPAL_KEYS.has(c.key)));
+  }
+  const conditions = principalConditions.get(policy);
+  const caller = conditions && !/^\d{12}$/.test(principal) ? parseCaller(principal) : undefined;
+  if (!conditions || !caller) return principal;
+  const matched = policy.statements.map((s) => (!s.defects.length && s.principal && principalLevel(s, caller) ? "1" : "0")).join("");
+  if (!conditions.length) return `matched:${matched}`;
+  const { lookup } = prepareRequest(policy, { principal, action: REPLICATE, resource: "*" });
+  return `matched:${matched} holds:${conditions.map((c) => (conditionHolds(c, lookup) ? "1" : "0")).join("")}`;
+}
 
 /**
  * The requests tried before a search: one of those a query ranges over (its repository is the probe itself, or a

@@ -401,6 +401,7 @@ export function keptSearchCounts(): { asked: number; run: number; kept: number }
 /** Drops the kept searches (the automata stay: they are the same whoever asks). */
 export function forgetSearches(): void {
   searches.clear();
+  foundClasses.clear();
 }
 
 export interface KeptSearch {
@@ -579,7 +580,90 @@ function signaturesOf(shape: ShapeNfa): string[] {
   return out;
 }
 
-function search(options: WitnessOptions, globKeys: readonly string[], maxStates: number, budget: WorkBudget): WitnessResult {
+/** `findClass` answers by their globs and the class asked for. Bounded: a run over many files asks many. */
+const foundClasses = new KeptMap<boolean | "cut">(20_000);
+
+/**
+ * Whether some string (over `shape`) falls in the class `want` names: one character per glob, `1` for a glob it
+ * matches and `0` for one it does not (`"01"`: matches the second glob and not the first). The class search stops at
+ * the first such string instead of listing every class, and when every glob is a literal but the first the one
+ * candidate string is read through the first glob's automaton, with no search. `undefined` when the search was cut
+ * short (`maxStates`, its own `DEFAULT_SEARCH_STEPS`) before finding one.
+ */
+export function findClass(globs: readonly GlobSpec[], want: string, shape: Shape, maxStates: number): boolean | undefined {
+  const globKeys = globs.map(globKey);
+  const key = `${want}\u0001${shapeKey(shape)}\u0001${maxStates}\u0001${globKeys.join("\u0001")}`;
+  const kept = foundClasses.get(key);
+  if (kept !== undefined) return kept === "cut" ? undefined : kept;
+  let found: boolean | undefined;
+  const literal = globs.length === 2 && shape === ANY ? literalText(compileGlobSpec(globs[1]!, globKeys[1]!)) : undefined;
+  const apart = globs.length === 2 && shape === ANY ? literalEndsApart(compileGlobSpec(globs[0]!, globKeys[0]!), compileGlobSpec(globs[1]!, globKeys[1]!)) : undefined;
+  if (literal !== undefined) {
+    found = want[1] === "1" && globMatches(globs[0]!, literal) === (want[0] === "1");
+  } else if (apart && (want === "01" || (want === "11" && apart === "conflict"))) {
+    // Strings the second glob matches leave the first at its literal prefix: all of them, or some of them.
+    found = want === "01";
+  } else {
+    const matchesWant = (matches: boolean[]) => matches.every((m, i) => m === (want[i] === "1"));
+    const needed = [...want].flatMap((c, i) => (c === "1" ? [i] : []));
+    const result = search({ shape, globs }, globKeys, maxStates, new WorkBudget(DEFAULT_SEARCH_STEPS), { matches: matchesWant, needed });
+    found = result.witnesses.some((w) => matchesWant(w.matches)) ? true : result.complete ? false : undefined;
+  }
+  foundClasses.set(key, found ?? "cut");
+  return found;
+}
+
+/**
+ * What the literal runs at the start and at the end of two globs (the characters before the first wildcard, after
+ * the last) show: `conflict` when they differ at a place both write (no string matches both), `diverge` when `b`'s
+ * run ends first and a wildcard of `b` can write another character where `a` needs its own (some string `b`
+ * matches, `a` does not). Only for globs alike in case, that both match something; a `b` with no wildcard is one
+ * string, read through `a` instead.
+ */
+function literalEndsApart(a: CompiledGlob, b: CompiledGlob): "conflict" | "diverge" | undefined {
+  if (a.ignoreCase !== b.ignoreCase || a.never || b.never || literalRun(b.tokens) === b.tokens.length) return undefined;
+  // Strings are matched whole, so the literal run at the end binds as the one at the start does.
+  const prefix = runsApart(a.tokens, b.tokens);
+  const suffix = runsApart([...a.tokens].reverse(), [...b.tokens].reverse());
+  return prefix === "conflict" || suffix === "conflict" ? "conflict" : (prefix ?? suffix);
+}
+
+function runsApart(a: readonly Token[], b: readonly Token[]): "conflict" | "diverge" | undefined {
+  const aLiteral = literalRun(a);
+  const bLiteral = literalRun(b);
+  for (let i = 0; i < aLiteral; i++) {
+    if (i >= bLiteral) return "diverge";
+    if ((a[i] as { c: string }).c !== (b[i] as { c: string }).c) return "conflict";
+  }
+  return undefined;
+}
+
+const literalRun = (tokens: readonly Token[]) => {
+  const at = tokens.findIndex((t) => t.t !== "c");
+  return at < 0 ? tokens.length : at;
+};
+
+/** The one string a glob matches when it has no wildcard and keeps case; undefined otherwise. */
+function literalText(a: GlobAutomaton): string | undefined {
+  if (a.never || a.ignoreCase) return undefined;
+  let text = "";
+  for (const t of a.tokens) {
+    if (t.t !== "c") return undefined;
+    text += t.c;
+  }
+  // `globMatches` reads by code point, the tokens are UTF-16 units.
+  return /[\uD800-\uDFFF]/.test(text) ? undefined : text;
+}
+
+/** Any string: the shape of values a glob is compared with when nothing more is known of them. */
+export const ANY: Shape = star(ANY_CHAR);
+
+/**
+ * `stop`: a class to look for only; the search ends at its first witness, and never explores strings on which a glob
+ * the class needs matched (`needed`, by index) has no position left.
+ */
+function search(options: WitnessOptions, globKeys: readonly string[], maxStates: number, budget: WorkBudget, stop?: { matches: (matches: boolean[]) => boolean; needed: number[] }): WitnessResult {
+  const needed = stop?.needed;
   const shape = shapeNfa(options.shape);
   const globs = options.globs.map((g, i) => compileGlobSpec(g, globKeys[i]!));
   let globSets = globs.map((g) => internGlobSet(g, g.never ? [] : globClose(g, [0])));
@@ -623,6 +707,20 @@ function search(options: WitnessOptions, globKeys: readonly string[], maxStates:
 
   const shapeSet = shapeClose(shape, [shape.start]);
   const alphabetSlots = alphabet.map(slotOf);
+  // From a product state, a character that no glob reads at one of its positions there (and that is not the shape's
+  // own literal) moves every glob alike, so such characters lead to one state per class of the shape's: only the
+  // first of each, in alphabet order, is followed. The others would reach the same state after it and add nothing.
+  const alphabetAt = new Map(alphabet.map((c, i) => [c, i]));
+  const shapeClass = alphabet.map((c) => shape.classes.map((test) => (test(c) ? "1" : "0")).join(""));
+  const shapeLiteral = alphabet.map((c) => shape.literals.includes(c));
+  const readAt = new Uint32Array(alphabet.length);
+  let reading = 0;
+  const markRead = (c: string) => {
+    const i = alphabetAt.get(c);
+    if (i !== undefined) readAt[i] = reading;
+  };
+  const classesFollowed = new Set<string>();
+  const followed: number[] = [];
 
   const witnesses = new Map<string, ClassWitness>();
   const width = globs.length + 1;
@@ -639,10 +737,34 @@ function search(options: WitnessOptions, globKeys: readonly string[], maxStates:
     for (const node of queue) {
       const at = node * width;
       const nodeShape = states.tuples[at]!;
-      // Each node steps the shape's state set and every glob's through every character of the alphabet; a transition
-      // (new sets, sorted, keyed, remembered) costs several times an evaluation step.
-      let work = alphabet.length * (1 + shape.sets[nodeShape]!.length);
-      for (let i = 0; i < globs.length; i++) work += alphabet.length * globs[i]!.sets.sets[states.tuples[at + i + 1]!]!.length;
+      reading++;
+      let positions = 0;
+      for (let i = 0; i < globs.length; i++) {
+        const g = globs[i]!;
+        const set = g.sets.sets[states.tuples[at + i + 1]!]!;
+        positions += set.length;
+        for (const p of set) {
+          const tok = g.tokens[p];
+          if (!tok) continue;
+          if (tok.t === "c") {
+            markRead(tok.c);
+            if (g.ignoreCase) markRead(tok.c.toUpperCase());
+          } else if (tok.noColon) markRead(":");
+        }
+      }
+      classesFollowed.clear();
+      followed.length = 0;
+      for (let c = 0; c < alphabet.length; c++) {
+        if (readAt[c] !== reading && !shapeLiteral[c]) {
+          if (classesFollowed.has(shapeClass[c]!)) continue;
+          classesFollowed.add(shapeClass[c]!);
+        }
+        followed.push(c);
+      }
+      // Each node reads the glob positions it is at, then steps the shape's state set and every glob's through each
+      // character it follows; a transition (new sets, sorted, keyed, remembered) costs several times an evaluation
+      // step. Characters not followed cost nothing: they would only reach the states of those that are.
+      const work = positions + followed.length * (1 + shape.sets[nodeShape]!.length + positions);
       if (!budget.spend(work * SEARCH_STEP_WEIGHT)) {
         complete = false;
         exhausted = true;
@@ -655,15 +777,20 @@ function search(options: WitnessOptions, globKeys: readonly string[], maxStates:
           matches[i] = globs[i]!.sets.accepts[states.tuples[at + i + 1]!]!;
           id += matches[i] ? "1" : "0";
         }
-        if (!witnesses.has(id)) witnesses.set(id, { value: (options.prefix ?? "") + states.path(node), matches });
+        if (!witnesses.has(id)) {
+          witnesses.set(id, { value: (options.prefix ?? "") + states.path(node), matches });
+          if (stop?.matches(matches)) break search;
+        }
       }
-      for (let c = 0; c < alphabet.length; c++) {
+      for (const c of followed) {
         const ch = alphabet[c]!;
         const slot = alphabetSlots[c]!;
         const s = shapeStep(shape, nodeShape, ch, slot);
         if (s < 0) continue;
         tuple[0] = s;
         for (let i = 0; i < globs.length; i++) tuple[i + 1] = globStep(globs[i]!, states.tuples[at + i + 1]!, ch, slot);
+        // A glob with no position left matches nothing from here on: a class that needs it cannot be reached.
+        if (needed && needed.some((i) => globs[i]!.sets.sets[tuple[i + 1]!]!.length === 0)) continue;
         const hash = states.hash(tuple);
         if (states.has(tuple, hash)) continue;
         if (states.size >= maxStates) {

@@ -57,3 +57,50 @@ describe("replicationGrant", () => {
     expect(grant([allow("*")], { pattern: "arn:aws:ecr:*:444455556666:repository/*" }, { destination: { account: "444455556666" } })).toEqual({ status: "undetermined" });
   });
 });
+
+describe("replicationGrant asked about many principals of one source", () => {
+  const roles = Array.from({ length: 40 }, (_, i) => `arn:aws:iam::${SOURCE}:role/replicator-${i}`);
+  const ask = (policy: ReturnType<typeof compilePolicy>, source: string) => replicationGrant(policy, { source, destination, repositories: { pattern: arn("prod-*") } });
+
+  it("answers principals the policy tells apart by their own statements, not by one principal asked first", () => {
+    const policy = compilePolicy({
+      Version: "2012-10-17",
+      Statement: [
+        { Effect: "Allow", Principal: { AWS: roles }, Action: "ecr:CreateRepository", Resource: arn("*") },
+        { Effect: "Allow", Principal: { AWS: roles.slice(0, 20) }, Action: "ecr:ReplicateImage", Resource: arn("*") },
+        { Effect: "Deny", Principal: { AWS: roles[3]! }, Action: "ecr:ReplicateImage", Resource: arn("prod-*") },
+      ],
+    });
+    const answers = roles.map((r) => ask(policy, r));
+    expect(answers[0]).toEqual({ status: "granted" });
+    expect(answers[3]).toMatchObject({ status: "cancelled", deny: { index: 2 } });
+    expect(answers[19]).toEqual({ status: "granted" });
+    expect(answers[20]).toEqual({ status: "missing" });
+    expect(answers.filter((a) => a.status === "granted")).toHaveLength(19);
+  });
+
+  it("tells principals apart by the conditions on aws:PrincipalArn, which a query with the principal given does not range over", () => {
+    const policy = compilePolicy({
+      Version: "2012-10-17",
+      Statement: [
+        { Effect: "Allow", Principal: { AWS: SOURCE }, Action: ["ecr:CreateRepository", "ecr:ReplicateImage"], Resource: arn("*") },
+        { Effect: "Deny", Principal: "*", Action: "ecr:ReplicateImage", Resource: "*", Condition: { StringNotLike: { "aws:PrincipalArn": `arn:aws:iam::${SOURCE}:role/replicator-1*` } } },
+      ],
+    });
+    const statuses = roles.map((r) => ask(policy, r).status);
+    // replicator-1 and replicator-10 … 19 escape the Deny; every other role is cancelled.
+    expect(statuses.filter((s) => s === "granted")).toHaveLength(11);
+    expect(statuses[1]).toBe("granted");
+    expect(statuses[2]).toBe("cancelled");
+    expect(ask(policy, `arn:aws:iam::${SOURCE}:role/replicator-15`).status).toBe("granted");
+  });
+
+  it("asks a principal as itself when a policy variable may read the keys it gives", () => {
+    const policy = compilePolicy({
+      Version: "2012-10-17",
+      Statement: [{ Effect: "Allow", Principal: { AWS: SOURCE }, Action: ["ecr:CreateRepository", "ecr:ReplicateImage"], Resource: arn("${aws:PrincipalAccount}-*") }],
+    });
+    expect(replicationGrant(policy, { source: SOURCE, destination, repositories: { pattern: arn(`${SOURCE}-*`) } }).status).toBe("granted");
+    expect(replicationGrant(policy, { source: "555566667777", destination, repositories: { pattern: arn(`${SOURCE}-*`) } }).status).toBe("missing");
+  });
+});
