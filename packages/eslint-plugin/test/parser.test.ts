@@ -42,6 +42,20 @@ describe("the plugin's parser: jsonc-eslint-parser behind a size guard", () => {
     expect(verify("\u0000\u0001", DATA_FILE)).toEqual([]);
   });
 
+  it("an empty, whitespace-only or comments-only policy file, or one in UTF-16 without a BOM, is a parsing error that says so at 1:1", () => {
+    const shape = ': a policy file holds one JSON object, such as {"Version": "2012-10-17", "Statement": [...]}.';
+    const at = (text: string, filename?: string) => verify(text, filename).map((m) => ({ fatal: m.fatal, severity: m.severity, message: m.message, line: m.line, column: m.column }));
+    const error = (message: string) => [{ fatal: true, severity: 2, message: `Parsing error: ${message}`, line: 1, column: 1 }];
+    expect(at("")).toEqual(error(`The file is empty${shape}`));
+    expect(at("  \n\t\n   ")).toEqual(error(`The file holds only whitespace${shape}`));
+    expect(at("// the registry policy\n/* comes here */\n", "/repo/infra/registry-policy.jsonc")).toEqual(error(`The file holds only comments${shape}`));
+    const utf16 = new TextDecoder("utf-8").decode(Buffer.from('{"Version": "2012-10-17", "Statement": []}', "utf16le"));
+    expect(at(utf16)).toEqual(error("This file is UTF-16 without a byte order mark; ESLint reads files as UTF-8. Save it as UTF-8, or lint it with the ecrlint runner, which reads UTF-16 with a BOM."));
+    // Named as a policy it is ours whatever it holds; a UTF-16 file without a policy's name or markers is not.
+    expect(at(new TextDecoder("utf-8").decode(Buffer.from('{"name": "x"}', "utf16le")), DATA_FILE)).toEqual([]);
+    expect(at("", DATA_FILE)).toEqual([]);
+  });
+
   it("under @eslint/json the rules' own parse of a file over the limit is skipped the same way", () => {
     // Long strings, not many values: @eslint/json's own AST of millions of numbers takes gigabytes before any rule runs.
     const notOurs = `{"values": "${"x".repeat(MAX_PARSED_CHARACTERS)}"}`;
