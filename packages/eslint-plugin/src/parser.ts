@@ -70,18 +70,21 @@ export const parser = {
     const path = typeof filePath === "string" ? filePath : undefined;
     const empty = (services: object = {}) => ({ ast: emptyProgram(code), visitorKeys: jsonc.VisitorKeys, services: { isJSON: true, ...services } });
     if (code.length > MAX_PARSED_CHARACTERS) return empty({ ecrlintSkipped: tooLarge(code, path) });
-    // A `.tf.json` file is also ours when a resource in another file of its module reads a policy document of it.
-    const ours = mightBeEcrFile(code.replaceAll("\u0000", ""), path) || (path !== undefined && /\.tf\.json$/i.test(path) && code.includes("aws_iam_policy_document") && terraformDataUses(path).length > 0);
-    const utf16 = ours ? utf16Problem(code, path) : undefined;
+    // Decided only for a text that does not parse (most files do), from the text without NULs as in the runner. A
+    // `.tf.json` file is also ours when a resource in another file of its module reads a policy document of it.
+    const ours = () =>
+      mightBeEcrFile(code.includes("\u0000") ? code.replaceAll("\u0000", "") : code, path) ||
+      (path !== undefined && /\.tf\.json$/i.test(path) && code.includes("aws_iam_policy_document") && terraformDataUses(path).length > 0);
+    const utf16 = utf16Problem(code, path);
     if (utf16) throw parsingError(utf16);
     // Checked before any recursive parse, as the runner does: the same error wherever the stack stands.
     const deep = nestingTooDeep(code);
-    if (deep && ours) throw parsingError(NESTING_TOO_DEEP, deep);
+    if (deep && ours()) throw parsingError(NESTING_TOO_DEEP, deep);
     if (deep) return empty();
     try {
       return jsonc.parseForESLint(code, options);
     } catch (error) {
-      if (!ours) return empty();
+      if (!ours()) return empty();
       // An empty policy file gets a message that says so, as in the runner (see noJsonValue).
       const none = noJsonValue(code, (error as { message?: string }).message);
       throw none ? parsingError(none) : error;
