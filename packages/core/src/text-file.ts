@@ -98,6 +98,10 @@ export function encodeText(text: string, encoding: TextEncodingName, bom: boolea
   return out;
 }
 
+/** Read sizes: a chunk from Node's shared pool (under 4 KiB) once the stated size is read, else at most 64 KiB. */
+const SMALL_CHUNK = 1024;
+const LARGE_CHUNK = 64 * 1024;
+
 /**
  * Reads a text file that a user or a repository named, for any front end. Only regular files are read (a FIFO would
  * block forever, `/dev/zero` never ends), the size is checked before reading and again while reading (files under
@@ -126,9 +130,12 @@ export function readTextFile(path: string, options: ReadTextFileOptions = {}): T
     if (!opened.isFile()) return notRegular(opened);
     const chunks: Buffer[] = [];
     let total = 0;
-    // Never more than one byte past the limit, whatever the size said.
+    // Never more than one byte past the limit, whatever the size said. Each chunk is sized to what the size says
+    // is left (and a small one to see the end): a 64 KiB buffer for every small file read (each package.json of a
+    // monorepo) is garbage the collector then spends its time on.
     while (total <= maxBytes) {
-      const chunk = Buffer.allocUnsafe(Math.min(64 * 1024, maxBytes + 1 - total));
+      const expected = Math.max(opened.size - total + 1, SMALL_CHUNK);
+      const chunk = Buffer.allocUnsafe(Math.min(LARGE_CHUNK, expected, maxBytes + 1 - total));
       const n = readSync(fd, chunk, 0, chunk.length, null);
       if (n === 0) break;
       chunks.push(n === chunk.length ? chunk : chunk.subarray(0, n));
