@@ -30,8 +30,8 @@ Exit codes:
   2  usage, config or internal error (set DEBUG=ecrlint for a stack trace)
 
 Environment:
-  ECRLINT_WORKERS=<n>  worker threads that run the rules (default: one per core on runs of 64 files or more;
-                       0 runs everything in one thread, for debugging)
+  ECRLINT_WORKERS=<n>  worker threads that run the rules (default: one per core but one, on runs of 64
+                       files or more; 0 runs everything in one thread, for debugging)
 
 Config: ecrlint.config.jsonc, .ecrlintrc.json, "ecrlint" in package.json, ... (found from each file's folder;
         a file named like a config that ecrlint does not read is an error)
@@ -86,7 +86,7 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
   return decodeText(Buffer.concat(chunks)).text;
 }
 
-/** `ECRLINT_WORKERS`: how many worker threads run the rules (0 or 1: none, everything in one thread). */
+/** `ECRLINT_WORKERS`: how many worker threads run the rules (0: none, everything in one thread). */
 function parseWorkers(value: string | undefined): number | undefined {
   if (value === undefined || value === "") return undefined;
   if (!/^\d+$/.test(value)) throw new EcrlintError("usage", `ECRLINT_WORKERS: expected a number of worker threads (0 for none), got "${value}"`);

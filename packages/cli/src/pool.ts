@@ -14,14 +14,34 @@ import type { LintOptions } from "./types.js";
 export const POOL_THRESHOLD = 64;
 
 /**
+ * A worker's young generation, in MB. Linting a policy allocates a few MB of short-lived objects (the AST, the
+ * model, the compiled policy, the searches): at 8 MB a worker scavenged every few files (72 scavenges on a 10,000
+ * file tree with 1,000 policies, 24 at 32 MB, 19 at 64 MB), and 32 MB costs about 30 MB more resident memory.
+ */
+const WORKER_YOUNG_GENERATION_MB = 32;
+
+/**
  * A worker's old generation, in MB: far above what linting one file holds (a 5 MB file included), low enough that
  * the workers' garbage does not double the run's memory. A worker that needs more dies, and its files are linted
  * in the main thread.
  */
 const WORKER_OLD_SPACE_MB = 64;
 
-/** Jobs handed to one worker and not yet answered: enough to keep it busy, few enough that texts do not pile up. */
-const IN_FLIGHT_PER_WORKER = 8;
+/**
+ * Files sent to a worker in one message. Each message costs a wake-up and a copy on both sides: sending files one
+ * by one spent a tenth of a worker's time on messages. Batches stay small enough that the last ones of a run
+ * spread over every worker.
+ */
+const MAX_BATCH = 32;
+
+/** Fewer files than this wait for more before a batch is sent, while the run is still reading. */
+const MIN_BATCH = 8;
+
+/** Batches handed to one worker and not yet answered: one to work on and one waiting, so a worker never idles. */
+const BATCHES_PER_WORKER = 2;
+
+/** Texts waiting for a worker, in UTF-16 code units: the reader waits beyond this, so a run never holds every text. */
+const MAX_QUEUED_CHARS = 8 * 1024 * 1024;
 
 /** What the main thread sends a worker: one file's path and text. */
 export interface WorkerJob {
@@ -33,7 +53,18 @@ export interface WorkerJob {
 }
 
 /** A worker's answer; with `ECRLINT_TIMING`, the times it recorded for the job come along (see timing.ts). */
-export type WorkerReply = { id: number; result: JobResult; timings?: RecordedTimings } | { id: number; error: string; timings?: RecordedTimings } | { id: number; lost: true };
+export type WorkerReply = { id: number; result: JobResult } | { id: number; error: string } | { id: number; lost: true };
+
+/** One message each way: a batch of jobs, and the answers to all of them with the times recorded meanwhile. */
+export interface WorkerBatch {
+  jobs: WorkerJob[];
+  /** With a worker's first batch after the main thread's walk, when the worker was started before it. */
+  folders?: FolderSnapshot;
+}
+export interface WorkerAnswers {
+  replies: WorkerReply[];
+  timings?: RecordedTimings;
+}
 
 /** What every worker is started with: the run's root and options, from which it finds the same configs. */
 export interface WorkerSetup {
@@ -46,42 +77,99 @@ export interface WorkerSetup {
 const workerScript = fileURLToPath(new URL("./lint-worker.js", import.meta.url));
 
 /**
- * How many workers a run uses: `options.workers` when given (0 or 1: none), else one per available core once at
- * least {@link POOL_THRESHOLD} files are to be linted. None where the worker script is absent (running from the
- * TypeScript sources).
+ * How many workers a run may use: `options.workers` when given (0: none), else one per available core but the
+ * one the main thread walks and reads the tree on (on 2 cores, one worker: a second one costs more CPU in its own
+ * rule loading, JIT compiling and garbage than it saves: 20% more CPU than one worker). None where the worker script is absent
+ * (running from the TypeScript sources).
+ */
+function workerCount(options: LintOptions): number {
+  const size = options.workers ?? availableParallelism() - 1;
+  return size > 0 && existsSync(workerScript) ? size : 0;
+}
+
+/**
+ * How many workers a run uses once `jobs` files are to be linted: {@link workerCount} when the workers were asked
+ * for (`options.workers`) or from {@link POOL_THRESHOLD} files on, else none.
  */
 export function poolSize(options: LintOptions, jobs: number): number {
-  const size = options.workers ?? (jobs >= POOL_THRESHOLD ? availableParallelism() : 0);
-  return size > 1 && existsSync(workerScript) ? size : 0;
+  return options.workers !== undefined || jobs >= POOL_THRESHOLD ? workerCount(options) : 0;
+}
+
+/**
+ * Discovered files from which the workers start before any file is read, so that they load the rules while the
+ * main thread reads: at a tenth of policies, such a tree has {@link POOL_THRESHOLD} files to lint.
+ */
+export const EARLY_START_FILES = 10 * POOL_THRESHOLD;
+
+/**
+ * How many workers to start ahead of the files' reading: before discovery when the workers were asked for
+ * (`options.workers`), else once discovery has found {@link EARLY_START_FILES} files, unless the run reads a cache
+ * (a warm run lints nothing). Small runs (a pre-commit hook, a small repository) start none: a worker's start-up
+ * costs more than they lint. A pool started so and not needed is closed.
+ */
+export function earlyPoolSize(options: LintOptions, discovered: number | undefined): number {
+  if (options.workers !== undefined) return discovered === undefined ? workerCount(options) : 0;
+  return discovered !== undefined && discovered >= EARLY_START_FILES && !options.cache ? workerCount(options) : 0;
+}
+
+interface Queued {
+  job: WorkerJob;
+  done: (reply: WorkerReply) => void;
 }
 
 interface Slot {
   worker: Worker;
   /** The jobs it holds, and who waits for each. */
   jobs: Map<number, (reply: WorkerReply) => void>;
+  /** Batches sent and not yet answered. */
+  batches: number;
+  /** Whether it has been sent the folders shared after it started. */
+  hasFolders: boolean;
 }
 
 /**
- * Workers that run the rules on files' texts (read-file.ts `runRulesOn`), each with its own configs. Answers come
- * back in any order; the caller puts them in place by id, so a pooled run reports exactly what a serial one does.
- * A worker that dies (out of its memory on a huge file) hands its jobs back as `lost`: the caller lints them in
- * its own thread, and the run goes on with the other workers.
+ * Workers that run the rules on files' texts (read-file.ts `runRulesOn`), each with its own configs. Jobs wait in
+ * a queue and go out in batches; answers come back in any order, and the caller puts them in place by id, so a
+ * pooled run reports exactly what a serial one does. A worker that dies (out of its memory on a huge file) hands
+ * its jobs back as `lost`: the caller lints them in its own thread, and the run goes on with the other workers.
+ * An idle worker does not keep the process alive, so a pool started early and never used costs nothing at exit.
  */
 export class LintPool {
   private slots: Slot[] = [];
-  private room: (() => void) | undefined;
+  private queue: Queued[] = [];
+  private queuedChars = 0;
+  /** No more jobs will come: batches go out however small. */
+  private flushing = false;
+  private waiting: (() => void)[] = [];
   private closing = false;
+  private folders: FolderSnapshot | undefined;
+
+  /**
+   * The folders the main thread listed after the pool started (it starts before discovery when the run asks for
+   * workers): each worker gets them with its next batch, and lists none of them itself.
+   */
+  shareFolders(folders: FolderSnapshot): void {
+    this.folders = folders;
+  }
 
   constructor(size: number, setup: WorkerSetup) {
     for (let i = 0; i < size; i++) {
-      // A worker holds one file at a time: small heap limits keep its garbage, and the process's memory, low.
-      const worker = new Worker(workerScript, { workerData: setup, resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: WORKER_OLD_SPACE_MB } });
-      const slot: Slot = { worker, jobs: new Map() };
-      worker.on("message", (reply: WorkerReply) => {
-        if ("timings" in reply && reply.timings) addTimings(reply.timings);
-        const done = slot.jobs.get(reply.id);
-        slot.jobs.delete(reply.id);
-        done?.(reply);
+      const worker = new Worker(workerScript, {
+        workerData: setup,
+        resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB, maxOldGenerationSizeMb: WORKER_OLD_SPACE_MB },
+      });
+      worker.unref();
+      const slot: Slot = { worker, jobs: new Map(), batches: 0, hasFolders: false };
+      worker.on("message", (answers: WorkerAnswers) => {
+        if (answers.timings) addTimings(answers.timings);
+        slot.batches--;
+        for (const reply of answers.replies) {
+          const done = slot.jobs.get(reply.id);
+          slot.jobs.delete(reply.id);
+          done?.(reply);
+        }
+        if (slot.batches === 0) worker.unref();
+        this.dispatch();
         this.wake();
       });
       worker.on("error", () => this.lose(slot));
@@ -90,41 +178,67 @@ export class LintPool {
     }
   }
 
+  /** Jobs sent and not answered, and jobs waiting. */
+  get outstanding(): number {
+    return this.queue.length + this.slots.reduce((n, slot) => n + slot.jobs.size, 0);
+  }
+
   private lose(slot: Slot): void {
     if (this.closing || !this.slots.includes(slot)) return;
     this.slots = this.slots.filter((s) => s !== slot);
     for (const [id, done] of slot.jobs) done({ id, lost: true });
     slot.jobs.clear();
     void slot.worker.terminate();
+    this.dispatch();
     this.wake();
   }
 
   private wake(): void {
-    const room = this.room;
-    this.room = undefined;
-    room?.();
+    for (const resolve of this.waiting.splice(0)) resolve();
   }
 
-  /**
-   * Hands a job to the least busy worker, first waiting for room; `done` gets its answer. False when no worker is
-   * left: the caller runs the job itself.
-   */
-  async submit(job: WorkerJob, done: (reply: WorkerReply) => void): Promise<boolean> {
+  /** Sends batches to the workers with room for one; with no worker left, the queue comes back as lost. */
+  private dispatch(): void {
+    if (this.slots.length === 0) {
+      for (const { job, done } of this.queue.splice(0)) done({ id: job.id, lost: true });
+      this.queuedChars = 0;
+      return;
+    }
     for (;;) {
-      if (this.slots.length === 0) return false;
-      const slot = this.slots.reduce((a, b) => (b.jobs.size < a.jobs.size ? b : a));
-      if (slot.jobs.size < IN_FLIGHT_PER_WORKER) {
+      const slot = this.slots.reduce((a, b) => (b.batches < a.batches ? b : a));
+      if (slot.batches >= BATCHES_PER_WORKER || this.queue.length === 0) return;
+      if (!this.flushing && this.queue.length < MIN_BATCH) return;
+      // At the end of a run, batches shrink so that every worker gets a share of what is left.
+      const share = Math.ceil(this.queue.length / (this.slots.length * BATCHES_PER_WORKER));
+      const batch = this.queue.splice(0, this.flushing ? Math.min(MAX_BATCH, share) : MAX_BATCH);
+      for (const { job, done } of batch) {
         slot.jobs.set(job.id, done);
-        slot.worker.postMessage(job);
-        return true;
+        this.queuedChars -= job.text.length;
       }
-      await new Promise<void>((resolve) => (this.room = resolve));
+      slot.batches++;
+      slot.worker.ref();
+      const folders = this.folders && !slot.hasFolders ? this.folders : undefined;
+      if (folders) slot.hasFolders = true;
+      slot.worker.postMessage({ jobs: batch.map((q) => q.job), ...(folders ? { folders } : {}) } satisfies WorkerBatch);
     }
   }
 
-  /** Waits for every answer. */
+  /**
+   * Queues a job for a worker; `done` gets its answer (or `lost`: the caller runs the job itself). Resolves at
+   * once, or once the texts waiting for a worker fall under {@link MAX_QUEUED_CHARS}.
+   */
+  async submit(job: WorkerJob, done: (reply: WorkerReply) => void): Promise<void> {
+    this.queue.push({ job, done });
+    this.queuedChars += job.text.length;
+    this.dispatch();
+    while (this.queuedChars > MAX_QUEUED_CHARS && this.slots.length > 0) await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+
+  /** Sends what waits, however few, and waits for every answer. */
   async drain(): Promise<void> {
-    while (this.slots.some((slot) => slot.jobs.size > 0)) await new Promise<void>((resolve) => (this.room = resolve));
+    this.flushing = true;
+    this.dispatch();
+    while (this.outstanding > 0) await new Promise<void>((resolve) => this.waiting.push(resolve));
   }
 
   async close(): Promise<void> {

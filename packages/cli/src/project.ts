@@ -33,13 +33,16 @@ export function applyRelations(messages: readonly LintMessage[], relations: read
 /**
  * Runs the project hook of every cross-file rule that some file's config turns on, over the facts each file
  * yielded when it was read. A file takes part in a rule when its own config enables the rule, with its options.
+ * The ties are recorded only when `needTies` (`--changed-since` reads them): a replication configuration is tied
+ * to every destination policy, so they grow with the square of the project (hundreds of MB at 50,000 files).
  */
-export function runProjectRules(entries: FileEntry[], cwd: string): ProjectOutcome {
+export function runProjectRules(entries: FileEntry[], cwd: string, needTies: boolean): ProjectOutcome {
   const messages = new Map<string, LintMessage[]>();
   const ties = new Map<string, Set<string>>();
   const relations = new Map<string, ProjectRelation[]>();
   const relate = (r: ProjectRelation) => relations.set(r.filePath, [...(relations.get(r.filePath) ?? []), r]);
   const tie = (a: string, b: string) => {
+    if (!needTies) return;
     if (!ties.has(a)) ties.set(a, new Set());
     if (!ties.has(b)) ties.set(b, new Set());
     ties.get(a)!.add(b);
@@ -122,7 +125,7 @@ export function cachedProjectRules(entries: FileEntry[], cwd: string, root: stri
   const input = projectInput(entries, cwd);
   const stored = needTies ? undefined : cache.getProject(root, input);
   if (stored) return { messages: new Map(stored.messages), ties: new Map(), relations: new Map(stored.relations) };
-  const outcome = runProjectRules(entries, cwd);
+  const outcome = runProjectRules(entries, cwd, needTies);
   cache.setProject(root, input, { messages: [...outcome.messages], relations: [...outcome.relations] });
   return outcome;
 }

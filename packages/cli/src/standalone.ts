@@ -8,7 +8,7 @@ import { usageError } from "./errors.js";
 import { describeWriteError, writeFileInPlace } from "./fs-utils.js";
 import { changedFiles, repositoryRoot } from "./git.js";
 import { cachedProjectRules, runProjectRules, type ProjectOutcome } from "./project.js";
-import { LintPool, poolSize } from "./pool.js";
+import { earlyPoolSize, LintPool, poolSize } from "./pool.js";
 import { completeJob, lintHere, prepareFile, readFile, type FileEntry, type LintJob, type ReadExtras } from "./read-file.js";
 import { prepareTerraform, terraformReferences } from "./terraform-references.js";
 import { emptyResult, resultFor, selectFiles, sortResults, summarize, warningResult } from "./results.js";
@@ -145,7 +145,7 @@ function runProjects(entries: FileEntry[], configs: Configs, cwd: string, cache:
   for (const [root, group] of groups) {
     // In path order whatever the order of reading (named files first): the same project is the same input.
     group.sort((a, b) => (a.filePath < b.filePath ? -1 : a.filePath > b.filePath ? 1 : 0));
-    const part = cache ? cachedProjectRules(group, cwd, root, cache, changedSince) : runProjectRules(group, cwd);
+    const part = cache ? cachedProjectRules(group, cwd, root, cache, changedSince) : runProjectRules(group, cwd, changedSince);
     for (const [path, list] of part.messages) outcome.messages.set(path, list);
     for (const [path, set] of part.ties) outcome.ties.set(path, set);
     for (const [path, list] of part.relations) outcome.relations.set(path, list);
@@ -230,28 +230,32 @@ async function finish(run: Run, options: LintOptions): Promise<LintReport> {
   };
 }
 
+/** How many files are read between two turns of the event loop, in which the workers' answers are taken in. */
+const FILES_PER_TURN = 64;
+
 /**
  * Reads and lints the files, in their order. Files whose rules must run wait in this thread until there are enough
- * of them for a worker pool to pay (pool.ts); from then on they go to the pool as they are read, a few at a time,
- * so that no more than a handful of texts are held at once. Either way the entries come back in the files' order.
+ * of them for a worker pool to pay (pool.ts); from then on they are queued for the pool as they are read, and the
+ * workers take them in batches while this thread reads on. A pool started early (`early`, before discovery) is
+ * used from then on too, and closed unused when the run has too few files for it. Either way the entries come back
+ * in the files' order.
  */
-async function readAll(files: string[], configs: Configs, options: LintOptions, cache: ResultCache | undefined, cwd: string, extra: ReadExtras): Promise<FileEntry[]> {
+async function readAll(files: string[], configs: Configs, options: LintOptions, cache: ResultCache | undefined, cwd: string, extra: ReadExtras, early: LintPool | undefined): Promise<FileEntry[]> {
   const slots: (FileEntry | undefined)[] = new Array(files.length);
   const pending: { index: number; job: LintJob }[] = [];
   let pool: LintPool | undefined;
   let failure: Error | undefined;
   const lost: { index: number; job: LintJob }[] = [];
   // A rule that throws in a worker fails the run as it would in this thread.
-  const send = async (index: number, job: LintJob) => {
-    const sent = await pool!.submit({ id: index, filePath: job.filePath, text: job.text, ...(job.reference ? { reference: job.reference } : {}), ...(job.uses ? { uses: job.uses } : {}) }, (reply) => {
+  const send = (index: number, job: LintJob) =>
+    pool!.submit({ id: index, filePath: job.filePath, text: job.text, ...(job.reference ? { reference: job.reference } : {}), ...(job.uses ? { uses: job.uses } : {}) }, (reply) => {
       if ("error" in reply) failure ??= new Error(reply.error);
       else if ("lost" in reply) lost.push({ index, job });
       else slots[index] = completeJob(job, reply.result, cache);
     });
-    if (!sent) lost.push({ index, job });
-  };
   try {
     for (let index = 0; index < files.length; index++) {
+      if (pool && index % FILES_PER_TURN === 0) await new Promise<void>((resolve) => setImmediate(resolve));
       const prepared = prepareFile(files[index]!, configs, options, cache, extra);
       if ("entry" in prepared) {
         slots[index] = prepared.entry;
@@ -264,7 +268,7 @@ async function readAll(files: string[], configs: Configs, options: LintOptions, 
       pending.push({ index, job: prepared.job });
       const size = poolSize(options, pending.length);
       if (size > 0) {
-        pool = new LintPool(size, { cwd, options, folders: configs.listing.snapshot(seenByConfigSearch) });
+        pool = early ?? new LintPool(size, { cwd, options, folders: configs.listing.snapshot(seenByConfigSearch) });
         for (const { index: i, job } of pending.splice(0)) await send(i, job);
       }
     }
@@ -274,7 +278,7 @@ async function readAll(files: string[], configs: Configs, options: LintOptions, 
     await prepareTerraform([...pending, ...lost].map(({ job }) => job.filePath));
     for (const { index, job } of [...pending, ...lost]) slots[index] = completeJob(job, lintHere(job, options), cache);
   } finally {
-    await pool?.close();
+    await (pool ?? early)?.close();
   }
   return slots.filter((entry) => entry !== undefined);
 }
@@ -292,7 +296,28 @@ export async function lint(options: LintOptions = {}): Promise<LintReport> {
   checkOptions(options);
   const configs = new Configs(cwd, options);
   const patterns = options.patterns ?? [];
+  const pool: PoolHolder = {};
+  // Asked for, the workers start before discovery and load the rules while this thread walks the tree.
+  const size = earlyPoolSize(options, undefined);
+  // They start with the folders the root config search has read; the walk's come with their first batch.
+  if (size > 0) pool.early = new LintPool(size, { cwd, options, folders: configs.listing.snapshot(seenByConfigSearch) });
+  try {
+    return await lintFiles(options, configs, cwd, patterns, pool, startedAt);
+  } finally {
+    await pool.early?.close();
+  }
+}
+
+/** The pool started ahead of reading, if any: closed by `lint()` whatever happens. */
+interface PoolHolder {
+  early?: LintPool;
+}
+
+async function lintFiles(options: LintOptions, configs: Configs, cwd: string, patterns: string[], pool: PoolHolder, startedAt: number): Promise<LintReport> {
   const discovery = await discover(options, configs, cwd, patterns);
+  const size = pool.early ? 0 : earlyPoolSize(options, discovery.files.length);
+  if (size > 0) pool.early = new LintPool(size, { cwd, options, folders: configs.listing.snapshot(seenByConfigSearch) });
+  else pool.early?.shareFolders(configs.listing.snapshot(seenByConfigSearch));
   const fixing = options.fix || options.fixDryRun;
   const cache = options.cache && !fixing ? await ResultCache.open(options.cacheLocation ?? defaultCacheLocation(cwd), cacheVersion()) : undefined;
   // A policy file read with file() is linted even when its name is not one the run discovers (`policy.json.tpl`).
@@ -308,7 +333,7 @@ export async function lint(options: LintOptions = {}): Promise<LintReport> {
   const files = [...new Set([...discovery.files, ...namedTemplates, ...[...terraform.readByRun].filter((p) => terraform.referenced.has(p) && !relative(cwd, p).startsWith(".."))])].sort();
   let entries: FileEntry[];
   try {
-    entries = await readAll(files, configs, options, cache, cwd, { referenced: terraform.referenced, dataUses: terraform.dataUses });
+    entries = await readAll(files, configs, options, cache, cwd, { referenced: terraform.referenced, dataUses: terraform.dataUses }, pool.early);
   } catch (error) {
     cache?.close();
     throw error;

@@ -23,9 +23,10 @@ export interface LintOptions {
   /** Reuse results of unchanged files from a content-hash cache. */
   cache?: boolean;
   /**
-   * Worker threads that run the rules: 0 or 1 for none (everything in the calling thread, for debugging), a number
-   * for that many whatever the size of the run. By default one per available core, when at least 64 files are to
-   * be linted. Findings, their order and the exit code are the same either way.
+   * Worker threads that run the rules: 0 for none (everything in the calling thread, for debugging), a number for
+   * that many whatever the size of the run. By default one per available core but the one the calling thread
+   * reads the files on (`os.availableParallelism() - 1`), when at least 64 files are to be linted. Findings, their
+   * order and the exit code are the same either way.
    */
   workers?: number;
   /** Cache file; default `<cwd>/.ecrlintcache` (the CLI reads `--cache-location` as ESLint does: a folder or a file). */

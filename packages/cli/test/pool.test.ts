@@ -1,7 +1,11 @@
+import { execFile } from "node:child_process";
 import { cpSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
+import { pathToFileURL } from "node:url";
+import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { fileTree, gitInit, repoDir, runBin, tempDir } from "./helpers.js";
+import { LintPool, type WorkerReply } from "../dist/pool.js";
+import { fileTree, gitInit, packageDir, repoDir, runBin, tempDir } from "./helpers.js";
 
 /** fixtures/ without the hostile corpus (its FIFOs and devices are made by its own tests), in a repository of its own. */
 function fixturesCopy(): string {
@@ -28,6 +32,29 @@ function snapshot(dir: string): Record<string, string> {
 
 const serial = { ECRLINT_WORKERS: "0" };
 const pooled = { ECRLINT_WORKERS: "2" };
+
+/** A registry policy of 150,000 actions (3.7 MB): more syntax tree than a worker's heap holds, well under the size limit. */
+function hugePolicy(): string {
+  const Action = Array.from({ length: 150_000 }, () => "ecr:BatchGetImage");
+  return JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "Pull", Effect: "Allow", Principal: { AWS: "arn:aws:iam::444455556666:root" }, Action, Resource: "*" }] }, null, 1);
+}
+
+/** `count` registry policies of a few shapes, with findings, directives and fixes, and as many files that are not ours. */
+function manyPolicies(count: number): Record<string, unknown> {
+  const files: Record<string, unknown> = { ".ecrlintrc.json": { registries: [{ files: ["**"], account: "111122223333", region: "us-west-2" }] } };
+  for (let i = 0; i < count; i++) {
+    const policy = {
+      Version: "2012-10-17",
+      Statement: [
+        { Sid: "Pull", Effect: "Allow", Principal: i % 3 === 0 ? "*" : { AWS: `arn:aws:iam::44445555666${i % 10}:root` }, Action: ["ecr:BatchGetImage", i % 7 === 0 ? "ecr:BatchGetImages" : "ecr:Describe*"], Resource: "*" },
+        ...(i % 4 === 0 ? [{ Sid: "Pull", Effect: "Deny", Principal: "*", Action: "ecr:*", Resource: "*", Condition: { Bool: { "aws:SecureTransport": "false" } } }] : []),
+      ],
+    };
+    files[`team-${i}/registry-policy.json`] = i % 5 === 0 ? `// eslint-disable-next-line @ecrlint/no-public-access\n${JSON.stringify(policy, null, 2)}\n` : policy;
+    files[`team-${i}/package.json`] = { name: `team-${i}` };
+  }
+  return files;
+}
 
 describe("the worker pool", () => {
   it.each([["json"], ["stylish"], ["sarif"]])("reports over fixtures/ exactly what one thread does (--format %s)", async (format) => {
@@ -74,6 +101,65 @@ describe("the worker pool", () => {
     // And warm, from either cache.
     const warm = await runBin(["--format", "json", "--cache", "--cache-location", ".auto-cache"], { cwd: dir, env: pooled });
     expect(warm.stdout).toBe(one.stdout);
+  });
+
+  it.each([["1"], ["3"]])("hands %s worker(s) the files in batches and reports what one thread does", async (workers) => {
+    // More files than a batch holds, for every worker, so that batches are full, shared out and answered in any order.
+    const dir = fileTree(manyPolicies(300));
+    const one = await runBin(["--format", "json", "--fix-dry-run"], { cwd: dir, env: serial });
+    const pool = await runBin(["--format", "json", "--fix-dry-run"], { cwd: dir, env: { ECRLINT_WORKERS: workers } });
+    expect(one.code).toBe(1);
+    expect(JSON.parse(one.stdout)).toHaveLength(300);
+    expect(one.stdout).toContain("@ecrlint/valid-action");
+    expect({ code: pool.code, stdout: pool.stdout, stderr: pool.stderr }).toEqual({ code: one.code, stdout: one.stdout, stderr: one.stderr });
+  });
+
+  it("lints the files of a worker that dies in the main thread, and reports what one thread does", async () => {
+    const dir = fileTree({ ...manyPolicies(40), "huge/registry-policy.json": hugePolicy() });
+    const one = await runBin(["--format", "json"], { cwd: dir, env: serial });
+    const pool = await runBin(["--format", "json"], { cwd: dir, env: { ECRLINT_WORKERS: "1" } });
+    expect(JSON.parse(one.stdout).find((r: { filePath: string }) => r.filePath.endsWith("huge/registry-policy.json")).messages.map((m: { ruleId: string }) => m.ruleId)).toEqual(["@ecrlint/max-policy-size"]);
+    expect({ code: pool.code, stdout: pool.stdout, stderr: pool.stderr }).toEqual({ code: one.code, stdout: one.stdout, stderr: one.stderr });
+  });
+
+  it("hands back as lost the jobs of a worker that runs out of memory, and the other workers answer the rest", async () => {
+    const dir = fileTree({ "huge/registry-policy.json": hugePolicy(), "small/registry-policy.json": { Version: "2012-10-17", Statement: [] } });
+    const pool = new LintPool(2, { cwd: dir, options: { cwd: dir } });
+    const replies = new Map<number, WorkerReply>();
+    const small = readFileSync(join(dir, "small/registry-policy.json"), "utf8");
+    try {
+      await pool.submit({ id: 0, filePath: join(dir, "huge/registry-policy.json"), text: readFileSync(join(dir, "huge/registry-policy.json"), "utf8") }, (r) => replies.set(0, r));
+      for (let id = 1; id <= 100; id++) await pool.submit({ id, filePath: join(dir, "small/registry-policy.json"), text: small }, (r) => replies.set(id, r));
+      await pool.drain();
+    } finally {
+      await pool.close();
+    }
+    expect(replies.size).toBe(101);
+    expect(replies.get(0)).toEqual({ id: 0, lost: true });
+    const answered = [...replies.values()].filter((r) => "result" in r);
+    // The worker that took the huge file lost its batch with it; the other one answered what was left.
+    expect(answered.length).toBeGreaterThan(0);
+    expect([...replies.values()].every((r) => "result" in r || "lost" in r)).toBe(true);
+  });
+
+  it("closes workers started ahead of a run that lints nothing, and exits on its own", async () => {
+    // Asked for, workers start before discovery; by default, once discovery finds 640 files. Neither is used here.
+    const files: Record<string, unknown> = {};
+    for (let i = 0; i < 700; i++) files[`pkg-${i}/package.json`] = { name: `pkg-${i}` };
+    const dir = fileTree(files);
+    for (const env of [serial, pooled, { ECRLINT_WORKERS: undefined }]) expect(await runBin(["--format", "json"], { cwd: dir, env })).toMatchObject({ code: 0, stderr: "" });
+    // lint() returns with no worker left running: a script that awaits it ends by itself (the test would time out).
+    const script = `import { lint } from ${JSON.stringify(pathToFileURL(join(packageDir, "dist", "index.js")).href)};\nconst report = await lint({ cwd: ${JSON.stringify(dir)}, workers: 2 });\nconsole.log(report.results.length);`;
+    const { stdout } = await promisify(execFile)(process.execPath, ["--input-type=module", "-e", script], { timeout: 20_000 });
+    expect(stdout).toBe("0\n");
+  });
+
+  it("closes workers started ahead of a run that fails, with the usage error and no stack trace", async () => {
+    const dir = fileTree({ "registry-policy.json": { Version: "2012-10-17", Statement: [] } });
+    const run = await runBin(["no-such-folder/"], { cwd: dir, env: pooled });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^ecrlint: .*no-such-folder/);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
   });
 
   it("ECRLINT_WORKERS that is not a number is a usage error", async () => {

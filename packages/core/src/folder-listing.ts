@@ -47,13 +47,15 @@ export class FolderListing implements FolderReader {
   /** A listing that answers from `snapshot` first (what another thread listed) and reads any other folder from disk. */
   static from(snapshot: FolderSnapshot, read?: (dir: string) => readonly FolderEntry[]): FolderListing {
     const listing = new FolderListing(read);
-    for (const [dir, entries] of snapshot) {
-      listing.folders.set(
-        dir,
-        entries.map(([name, kind]) => restored(name, kind)),
-      );
-    }
+    listing.add(snapshot);
     return listing;
+  }
+
+  /** Takes the folders of `snapshot` that this listing has not read itself (what another thread listed since). */
+  add(snapshot: FolderSnapshot): void {
+    for (const [dir, entries] of snapshot) {
+      if (!this.folders.has(dir)) this.folders.set(dir, entries.map(([name, kind]) => restored(name, kind)));
+    }
   }
 
   entries(dir: string): readonly FolderEntry[] {

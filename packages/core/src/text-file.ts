@@ -98,9 +98,8 @@ export function encodeText(text: string, encoding: TextEncodingName, bom: boolea
   return out;
 }
 
-/** Read sizes: a chunk from Node's shared pool (under 4 KiB) once the stated size is read, else at most 64 KiB. */
-const SMALL_CHUNK = 1024;
-const LARGE_CHUNK = 64 * 1024;
+const READ_BUFFER_BYTES = 64 * 1024;
+let scratch: Buffer | undefined;
 
 /**
  * Reads a text file that a user or a repository named, for any front end. Only regular files are read (a FIFO would
@@ -128,24 +127,30 @@ export function readTextFile(path: string, options: ReadTextFileOptions = {}): T
   try {
     const opened = fstatSync(fd);
     if (!opened.isFile()) return notRegular(opened);
-    const chunks: Buffer[] = [];
+    // Read into one buffer kept for every file: a new 64 KB buffer per file of a 10,000-file tree is 640 MB of
+    // memory outside the heap that the garbage collector has to be pushed to give back. Only a file larger than it
+    // is copied out, a buffer-full at a time; the text is decoded from it before the next file is read.
+    const buffer = (scratch ??= Buffer.allocUnsafe(READ_BUFFER_BYTES));
+    const full: Buffer[] = [];
+    let filled = 0;
     let total = 0;
-    // Never more than one byte past the limit, whatever the size said. Each chunk is sized to what the size says
-    // is left (and a small one to see the end): a 64 KiB buffer for every small file read (each package.json of a
-    // monorepo) is garbage the collector then spends its time on.
+    // Never more than one byte past the limit, whatever the size said.
     while (total <= maxBytes) {
-      const expected = Math.max(opened.size - total + 1, SMALL_CHUNK);
-      const chunk = Buffer.allocUnsafe(Math.min(LARGE_CHUNK, expected, maxBytes + 1 - total));
-      const n = readSync(fd, chunk, 0, chunk.length, null);
+      if (filled === buffer.length) {
+        full.push(Buffer.from(buffer));
+        filled = 0;
+      }
+      const n = readSync(fd, buffer, filled, Math.min(buffer.length - filled, maxBytes + 1 - total), null);
       if (n === 0) break;
-      chunks.push(n === chunk.length ? chunk : chunk.subarray(0, n));
+      filled += n;
       total += n;
     }
+    const bytes = full.length === 0 ? buffer.subarray(0, filled) : Buffer.concat([...full, buffer.subarray(0, filled)], total);
     if (total > maxBytes) {
       if (!options.truncate) return tooLarge(total, maxBytes, false);
-      return { ok: true, ...decodeText(Buffer.concat(chunks, total).subarray(0, maxBytes)), bytes: maxBytes, truncated: true };
+      return { ok: true, ...decodeText(bytes.subarray(0, maxBytes)), bytes: maxBytes, truncated: true };
     }
-    return { ok: true, ...decodeText(Buffer.concat(chunks, total)), bytes: total };
+    return { ok: true, ...decodeText(bytes), bytes: total };
   } catch (error) {
     return failed(error);
   } finally {

@@ -70,3 +70,39 @@ describe("encodings", () => {
     expect(decodeText(padded.subarray(3))).toEqual({ text, bom, encoding });
   });
 });
+
+describe("readTextFile gives each file its own bytes, whatever was read before it", () => {
+  // Around the size of the buffer reads go through: under, at, one past, two buffers and a part.
+  const sizes = [0, 1, 65_535, 65_536, 65_537, 131_072, 200_003];
+  const body = (size: number, seed: number) => Array.from({ length: size }, (_, i) => "abcdefghijklmnopqrstuvwxyz0123456789"[(i * 7 + seed) % 36]).join("");
+
+  it.each(sizes)("a %i-byte file read after a larger and a smaller one", (size) => {
+    const larger = join(dir, `larger-${size}.txt`);
+    const smaller = join(dir, `smaller-${size}.txt`);
+    const file = join(dir, `file-${size}.txt`);
+    writeFileSync(larger, body(size + 70_000, 1));
+    writeFileSync(smaller, body(Math.max(0, size - 3), 2));
+    writeFileSync(file, body(size, 3));
+    expect(readTextFile(larger)).toEqual({ ok: true, text: body(size + 70_000, 1), bom: false, encoding: "utf8", bytes: size + 70_000 });
+    expect(readTextFile(file)).toEqual({ ok: true, text: body(size, 3), bom: false, encoding: "utf8", bytes: size });
+    expect(readTextFile(smaller)).toMatchObject({ ok: true, text: body(Math.max(0, size - 3), 2) });
+    expect(readTextFile(file)).toMatchObject({ ok: true, text: body(size, 3) });
+  });
+
+  it("a UTF-16 file over a buffer decodes whole, and a text kept from an earlier read does not change", () => {
+    const text = `${body(70_000, 4)}é`;
+    const path = join(dir, "utf16-large.txt");
+    writeFileSync(path, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, "utf16le")]));
+    const first = readTextFile(path);
+    writeFileSync(join(dir, "other.txt"), body(60_000, 5));
+    readTextFile(join(dir, "other.txt"));
+    expect(first).toEqual({ ok: true, text, bom: true, encoding: "utf16le", bytes: 2 + text.length * 2 });
+  });
+
+  it("a truncated read over several buffers keeps exactly the limit's bytes", () => {
+    const path = join(dir, "truncated.txt");
+    writeFileSync(path, body(150_000, 6));
+    expect(readTextFile(path, { maxBytes: 140_000, truncate: true })).toEqual({ ok: true, text: body(140_000, 6), bom: false, encoding: "utf8", bytes: 140_000, truncated: true });
+    expect(readTextFile(path, { maxBytes: 140_000 })).toMatchObject({ ok: false, code: "EFBIG" });
+  });
+});
