@@ -96,7 +96,9 @@ export const replicationDestinationAllowed = defineRule<Options, Facts>({
       for (const f of project.files) {
         if (f.facts.kind !== "policy" || !f.registry.account || !f.registry.region) continue;
         const key = `${f.registry.account}|${f.registry.region}`;
-        policies.set(key, [...(policies.get(key) ?? []), f]);
+        const list = policies.get(key);
+        if (list) list.push(f);
+        else policies.set(key, [f]);
       }
       // The questions to each destination policy, in the order the sources ask them: each policy is then compiled
       // once, answers all of them, and is released before the next, so a run holds one compiled destination at a time.
