@@ -100,9 +100,10 @@ export const replicationDestinationAllowed = defineRule<Options, Facts>({
         if (list) list.push(f);
         else policies.set(key, [f]);
       }
-      // The questions to each destination policy, in the order the sources ask them: each policy is then compiled
-      // once, answers all of them, and is released before the next, so a run holds one compiled destination at a time.
-      const questions = new Map<File, Question[]>();
+      // What each source asks of the policies of one destination registry, in the order the sources ask it: one
+      // entry per destination entry of a source, not per source and policy, whose number grows with the square of
+      // the project. Each policy is then compiled once, answers all of them, and is released before the next.
+      const asks = new Map<string, Ask[]>();
       for (const source of project.files) {
         if (source.facts.kind !== "replication" || !source.registry.account) continue;
         const sourceAccount = source.registry.account;
@@ -117,40 +118,49 @@ export const replicationDestinationAllowed = defineRule<Options, Facts>({
             }
             // REFERENCE §2: replication inside one's own registry needs no registry policy.
             if (d.registryId === sourceAccount || source.options.ignoreAccounts.includes(d.registryId)) continue;
+            const key = `${d.registryId}|${d.region}`;
+            const targets = policies.get(key);
+            if (!targets) continue;
             const partition = destinationPartition ?? sourcePartition ?? "aws";
-            for (const target of policies.get(`${d.registryId}|${d.region}`) ?? []) {
+            const replicatesHere = { filePath: source.filePath, ...d.loc, message: `the replication configuration that replicates account ${sourceAccount}'s images here` };
+            const ask: Ask = { source, sourceAccount, destination: { partition, account: d.registryId, region: d.region }, loc: d.loc, filters: rule.filters, replicatesHere };
+            for (const target of targets) {
               if (target.facts.kind !== "policy") continue;
               project.tie(source.filePath, target.filePath);
               // One cause, one finding: require-replicate-image already reports it in the destination's own policy,
               // at the statement that lacks the grant or, for a configured source, at the policy. That finding
               // gains this destination entry as a related place.
-              const replicatesHere = { filePath: source.filePath, ...d.loc, message: `the replication configuration that replicates account ${sourceAccount}'s images here` };
-              if (target.facts.causedSources?.includes(sourceAccount)) {
-                for (const cause of target.facts.causes ?? []) {
-                  if (cause.account !== sourceAccount) continue;
-                  project.relate({ filePath: target.filePath, ruleId: "require-replicate-image", messageId: cause.messageId, line: cause.loc.line, column: cause.loc.column, related: [replicatesHere] });
-                }
-                continue;
+              if (!target.facts.causedSources?.includes(sourceAccount)) continue;
+              for (const cause of target.facts.causes ?? []) {
+                if (cause.account !== sourceAccount) continue;
+                project.relate({ filePath: target.filePath, ruleId: "require-replicate-image", messageId: cause.messageId, line: cause.loc.line, column: cause.loc.column, related: [replicatesHere] });
               }
-              const asked = questions.get(target) ?? questions.set(target, []).get(target)!;
-              asked.push({ source, sourceAccount, destination: { partition, account: d.registryId, region: d.region }, loc: d.loc, filters: rule.filters, replicatesHere });
             }
+            const list = asks.get(key);
+            if (list) list.push(ask);
+            else asks.set(key, [ask]);
           }
         }
       }
-      for (const [target, asked] of questions) {
-        if (target.facts.kind !== "policy") continue;
-        const policy = compileFacts(target.facts);
-        if (!policy) continue;
-        // One budget per destination policy, shared by every source that replicates into it.
-        const budget = new WorkBudget(DEFAULT_ANALYSIS_STEPS);
-        for (const q of asked) answer(project, target, target.facts, policy, budget, q);
+      for (const [key, asked] of asks) {
+        for (const target of policies.get(key)!) {
+          if (target.facts.kind !== "policy") continue;
+          const facts = target.facts;
+          const mine = asked.filter((q) => !facts.causedSources?.includes(q.sourceAccount));
+          if (!mine.length) continue;
+          const policy = compileFacts(facts);
+          if (!policy) continue;
+          // One budget per destination policy, shared by every source that replicates into it.
+          const budget = new WorkBudget(DEFAULT_ANALYSIS_STEPS);
+          for (const q of mine) answer(project, target, facts, policy, budget, q);
+        }
       }
     },
   },
 });
 
-interface Question {
+/** One destination entry of a replication configuration, asked of every registry policy of that destination. */
+interface Ask {
   source: File;
   sourceAccount: string;
   destination: { partition: string; account: string; region: string };
@@ -160,7 +170,7 @@ interface Question {
 }
 
 /** Whether the destination's policy lets one source replicate each of its filtered names, reported at the source. */
-function answer(project: ProjectContext<Facts, Options>, target: File, facts: PolicyFacts, policy: CompiledPolicy, budget: WorkBudget, q: Question): void {
+function answer(project: ProjectContext<Facts, Options>, target: File, facts: PolicyFacts, policy: CompiledPolicy, budget: WorkBudget, q: Ask): void {
   const { source, sourceAccount, destination, replicatesHere } = q;
   const sourcePrincipal = `arn:${destination.partition}:iam::${sourceAccount}:root`;
   // A source the destination's config lists is require-replicate-image's to report when the policy lets it
