@@ -123,7 +123,9 @@ export const replicationDestinationAllowed = defineRule<Options, Facts>({
             if (!targets) continue;
             const partition = destinationPartition ?? sourcePartition ?? "aws";
             const replicatesHere = { filePath: source.filePath, ...d.loc, message: `the replication configuration that replicates account ${sourceAccount}'s images here` };
-            const ask: Ask = { source, sourceAccount, destination: { partition, account: d.registryId, region: d.region }, loc: d.loc, filters: rule.filters, replicatesHere };
+            const question = JSON.stringify([sourceAccount, partition, rule.filters]);
+            const sourcePrincipal = `arn:${partition}:iam::${sourceAccount}:root`;
+            const ask: Ask = { source, sourceAccount, sourcePrincipal, question, destination: { partition, account: d.registryId, region: d.region }, loc: d.loc, filters: rule.filters, replicatesHere };
             for (const target of targets) {
               if (target.facts.kind !== "policy") continue;
               project.tie(source.filePath, target.filePath);
@@ -146,13 +148,18 @@ export const replicationDestinationAllowed = defineRule<Options, Facts>({
         for (const target of policies.get(key)!) {
           if (target.facts.kind !== "policy") continue;
           const facts = target.facts;
-          const mine = asked.filter((q) => !facts.causedSources?.includes(q.sourceAccount));
-          if (!mine.length) continue;
-          const policy = compileFacts(facts);
-          if (!policy) continue;
+          // Compiled on the first ask the policy does not already answer through require-replicate-image.
+          let policy: CompiledPolicy | undefined;
           // One budget per destination policy, shared by every source that replicates into it.
           const budget = new WorkBudget(DEFAULT_ANALYSIS_STEPS);
-          for (const q of mine) answer(project, target, facts, policy, budget, q);
+          const verdicts = new Map<string, Verdict>();
+          for (const q of asked) {
+            if (facts.causedSources?.includes(q.sourceAccount)) continue;
+            policy ??= compileFacts(facts);
+            if (!policy) break;
+            if (!verdicts.has(q.question)) verdicts.set(q.question, verdictOf(target, facts, policy, budget, q));
+            answer(project, target, facts, verdicts.get(q.question), budget, q);
+          }
         }
       }
     },
@@ -163,16 +170,29 @@ export const replicationDestinationAllowed = defineRule<Options, Facts>({
 interface Ask {
   source: File;
   sourceAccount: string;
+  /** The source as the policy is asked about it (its account's root). */
+  sourcePrincipal: string;
+  /** What the ask asks, as a key: asks of one account with the same filters and partition get the same verdict. */
+  question: string;
   destination: { partition: string; account: string; region: string };
   loc: Span;
   filters: string[];
   replicatesHere: { filePath: string; message: string } & Span;
 }
 
-/** Whether the destination's policy lets one source replicate each of its filtered names, reported at the source. */
-function answer(project: ProjectContext<Facts, Options>, target: File, facts: PolicyFacts, policy: CompiledPolicy, budget: WorkBudget, q: Ask): void {
-  const { source, sourceAccount, destination, replicatesHere } = q;
-  const sourcePrincipal = `arn:${destination.partition}:iam::${sourceAccount}:root`;
+/**
+ * What a destination policy answers one question (a source account replicating its filtered names into the
+ * destination): nothing when every name may replicate, else how the first refused name fails. Sources of one account
+ * with the same filters ask the same question, so it is answered once per policy (`Ask.question`).
+ */
+type Verdict =
+  | undefined
+  | { kind: "configured" }
+  | { kind: "tooComplex" | "missingGrant"; namePrefix: string }
+  | { kind: "deniedGrant"; namePrefix: string; denyLine: number; denySpan: Span | undefined };
+
+function verdictOf(target: File, facts: PolicyFacts, policy: CompiledPolicy, budget: WorkBudget, q: Ask): Verdict {
+  const { sourceAccount, destination, sourcePrincipal } = q;
   // A source the destination's config lists is require-replicate-image's to report when the policy lets it
   // replicate into no repository at all; only a refusal narrower than that (the filtered names) is ours.
   const configured = target.registry.replicationSources?.includes(sourceAccount) ?? false;
@@ -180,32 +200,41 @@ function answer(project: ProjectContext<Facts, Options>, target: File, facts: Po
     const answer = replicationGrant(policy, { source: sourcePrincipal, destination, repositories: { prefix: namePrefix }, budget });
     if (answer.status === "granted" || answer.status === "undetermined") continue;
     if (configured && (answer.status === "too-complex" || replicationGrant(policy, { source: sourcePrincipal, destination, repositories: { pattern: "*" }, budget }).status !== "granted")) {
-      const at = facts.statementsSpan;
-      if (at) project.relate({ filePath: target.filePath, ruleId: "require-replicate-image", messageId: "sourceNotAllowed", line: at.line, column: at.column, related: [replicatesHere] });
-      return;
+      return { kind: "configured" };
     }
-    const data = {
-      policyFile: target.relativePath,
-      destinationAccount: destination.account,
-      region: destination.region,
-      sourceAccount,
-      repositories: `"repository/${namePrefix}*"`,
-    };
-    if (answer.status === "too-complex") {
-      const { repositories: _all, ...about } = data;
-      project.report({ filePath: source.filePath, messageId: "tooComplex", loc: q.loc, data: { ...about, steps: budget.limit.toLocaleString("en-US") } });
-      return;
-    }
+    if (answer.status === "too-complex") return { kind: "tooComplex", namePrefix };
     const denyLine = answer.status === "cancelled" ? facts.statementLines[answer.deny.index] : undefined;
-    const denySpan = answer.status === "cancelled" ? facts.statementSpans?.[answer.deny.index] : undefined;
-    if (denyLine !== undefined) {
-      const related = denySpan ? [{ filePath: target.filePath, ...denySpan, message: `the Deny statement of the destination's registry policy that cancels the grant` }] : [];
-      project.report({ filePath: source.filePath, messageId: "deniedGrant", loc: q.loc, data: { ...data, denyLine }, related });
-    } else {
-      const at = facts.statementsSpan;
-      const related = at ? [{ filePath: target.filePath, ...at, message: `the destination's registry policy, where no statement allows account ${sourceAccount} "ecr:ReplicateImage"` }] : [];
-      project.report({ filePath: source.filePath, messageId: "missingGrant", loc: q.loc, data, related });
-    }
+    if (answer.status === "cancelled" && denyLine !== undefined) return { kind: "deniedGrant", namePrefix, denyLine, denySpan: facts.statementSpans?.[answer.deny.index] };
+    return { kind: "missingGrant", namePrefix };
+  }
+  return undefined;
+}
+
+/** Whether the destination's policy lets one source replicate each of its filtered names, reported at the source. */
+function answer(project: ProjectContext<Facts, Options>, target: File, facts: PolicyFacts, verdict: Verdict, budget: WorkBudget, q: Ask): void {
+  if (!verdict) return;
+  const { source, sourceAccount, destination, replicatesHere } = q;
+  if (verdict.kind === "configured") {
+    const at = facts.statementsSpan;
+    if (at) project.relate({ filePath: target.filePath, ruleId: "require-replicate-image", messageId: "sourceNotAllowed", line: at.line, column: at.column, related: [replicatesHere] });
     return;
+  }
+  const data = {
+    policyFile: target.relativePath,
+    destinationAccount: destination.account,
+    region: destination.region,
+    sourceAccount,
+    repositories: `"repository/${verdict.namePrefix}*"`,
+  };
+  if (verdict.kind === "tooComplex") {
+    const { repositories: _all, ...about } = data;
+    project.report({ filePath: source.filePath, messageId: "tooComplex", loc: q.loc, data: { ...about, steps: budget.limit.toLocaleString("en-US") } });
+  } else if (verdict.kind === "deniedGrant") {
+    const related = verdict.denySpan ? [{ filePath: target.filePath, ...verdict.denySpan, message: `the Deny statement of the destination's registry policy that cancels the grant` }] : [];
+    project.report({ filePath: source.filePath, messageId: "deniedGrant", loc: q.loc, data: { ...data, denyLine: verdict.denyLine }, related });
+  } else {
+    const at = facts.statementsSpan;
+    const related = at ? [{ filePath: target.filePath, ...at, message: `the destination's registry policy, where no statement allows account ${sourceAccount} "ecr:ReplicateImage"` }] : [];
+    project.report({ filePath: source.filePath, messageId: "missingGrant", loc: q.loc, data, related });
   }
 }
