@@ -164,6 +164,7 @@ export {
 } from "./rule.js";
 export {
   checkWithEffectiveFixes,
+  MAX_RELATED_LOCATIONS,
   mergeOptions,
   RULE_PREFIX,
   runRules,
