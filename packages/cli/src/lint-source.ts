@@ -63,6 +63,20 @@ export interface SourceContext {
   unusedDirectives: UnusedDirectiveSeverity;
 }
 
+/**
+ * How a file is read in a run: its registry, the kind the config or a Terraform `file()` reference declares, and the
+ * documents other files of its Terraform module read. `--print-config` reads a file with the same options.
+ */
+export function readOptionsOf(context: SourceContext): ReadOptions {
+  return {
+    filePath: context.filePath,
+    registry: context.registry,
+    ...declaredOptions(context.declared),
+    ...(context.terraformUses ? { terraformUses: context.terraformUses } : {}),
+    ...(context.terraformTemplate ? { terraformTemplate: true } : {}),
+  };
+}
+
 /** The read options of a declared kind, and of the other kinds the file is deployed as. */
 function declaredOptions(declared: SourceContext["declared"]): Pick<ReadOptions, "declaredKind" | "declaredBy" | "alsoDeclared"> {
   if (!declared) return {};
@@ -74,13 +88,7 @@ function declaredOptions(declared: SourceContext["declared"]): Pick<ReadOptions,
  * passed the marker test already (see read-file.ts), so it goes straight to the parser.
  */
 export function lintSource(text: string, context: SourceContext): SourceOutcome {
-  const reading = parseEcrFile(text, {
-    filePath: context.filePath,
-    registry: context.registry,
-    ...declaredOptions(context.declared),
-    ...(context.terraformUses ? { terraformUses: context.terraformUses } : {}),
-    ...(context.terraformTemplate ? { terraformTemplate: true } : {}),
-  });
+  const reading = parseEcrFile(text, readOptionsOf(context));
   if (reading.status === "not-ours") return reading.decision ? { status: "not-ours", decision: reading.decision } : { status: "not-ours" };
   if (reading.status === "parse-error") {
     const { message, line, column } = reading.error;

@@ -1,21 +1,13 @@
 import { realpath } from "node:fs/promises";
 import { relative, resolve } from "node:path";
 import { existsSync, readFileSync } from "node:fs";
-import {
-  declaredKindForFile,
-  readEcrFile,
-  registryForFile,
-  RULE_PREFIX,
-  trustFromConfig,
-  type KindDecision,
-  type RegistryContext,
-  type TerraformDataUse,
-  type TrustContext,
-} from "@ecrlint/core";
+import { readEcrFile, registryForFile, RULE_PREFIX, trustFromConfig, type KindDecision, type ReadOptions, type RegistryContext, type TrustContext } from "@ecrlint/core";
 import picomatch from "picomatch";
 import { DEFAULT_FILES, toPosix } from "./discover.js";
 import { usageError } from "./errors.js";
 import { Configs } from "./configs.js";
+import { readOptionsOf } from "./lint-source.js";
+import { sourceContext } from "./read-file.js";
 import { terraformReferences } from "./terraform-references.js";
 import type { LintOptions } from "./types.js";
 
@@ -45,8 +37,11 @@ export interface FileKindReport {
   documents: { kind: string; at: string; reason: KindDecision["reason"]; why: string }[];
 }
 
-/** How the file is read, decided as in a run: the config's kinds, the name, the content. */
-function kindOf(filePath: string, matched: boolean, registry: RegistryContext, declared: ReturnType<typeof declaredKindForFile>, terraformUses: readonly TerraformDataUse[] | undefined): FileKindReport {
+/**
+ * How the file is read, decided as in a run: the config's kinds, the kind of the Terraform resource that reads it
+ * with `file()`/`templatefile()`, the name, the content.
+ */
+function kindOf(filePath: string, matched: boolean, read: ReadOptions): FileKindReport {
   const notOurs = (why: string): FileKindReport => ({ kind: null, reason: null, why, documents: [] });
   if (!matched) return notOurs("no files glob matches it: a run skips it (with a warning when it is named on the command line)");
   let text: string;
@@ -55,7 +50,7 @@ function kindOf(filePath: string, matched: boolean, registry: RegistryContext, d
   } catch {
     return notOurs("it cannot be read");
   }
-  const reading = readEcrFile(text, { filePath, registry, ...(declared ? { declaredKind: declared.kind, declaredBy: declared.declaredBy } : {}), ...(terraformUses ? { terraformUses } : {}) });
+  const reading = readEcrFile(text, read);
   if (reading.status === "parse-error") return notOurs(`it might be ours but does not parse: ${reading.error.message}`);
   if (reading.status === "not-ours") {
     return reading.decision ? { ...reading.decision, documents: [] } : notOurs("nothing in it is an ECR policy, replication configuration, pull-through-cache rule or creation template");
@@ -82,6 +77,10 @@ export async function calculateConfigForFile(filePath: string, options: Pick<Lin
   const registry = registryForFile(abs, loaded);
   const files = configs.root?.config.files?.length ? configs.root.config.files : DEFAULT_FILES;
   const matched = picomatch(files, { dot: true })(toPosix(relative(configs.root?.baseDir ?? cwd, abs)));
+  // The .tf files of the file's whole project, as a run reads them: a policy file read with file() from another
+  // folder (`policy = file("${path.module}/../policies/repo.json")`) takes the kind of the resource that reads it.
+  const terraform = await terraformReferences([abs], cwd, [configs.projectRoot(abs)], configs.listing);
+  const { context } = sourceContext(abs, loaded, configs, options, undefined, terraform.referenced.get(abs), terraform.dataUses.get(abs));
   return {
     filePath: abs,
     configFile: loaded?.filePath ?? null,
@@ -89,7 +88,7 @@ export async function calculateConfigForFile(filePath: string, options: Pick<Lin
     ignores: configs.root?.config.ignores ?? [],
     registry,
     trust: trustFromConfig(loaded),
-    kind: kindOf(abs, matched, registry, declaredKindForFile(abs, loaded), (await terraformReferences([abs], cwd, [], configs.listing)).dataUses.get(abs)),
+    kind: kindOf(abs, matched, readOptionsOf(context)),
     rules,
   };
 }

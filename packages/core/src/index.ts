@@ -7,6 +7,7 @@ export {
   parseStrictJson,
   nestingTooDeep,
   NESTING_TOO_DEEP,
+  noJsonValue,
   MAX_NESTING_DEPTH,
   positionAt,
   propertyName,

@@ -73,6 +73,18 @@ export function nestingTooDeep(text: string, limit = MAX_NESTING_DEPTH): { line:
 }
 
 /**
+ * Why a text holds no JSON value at all (empty, only whitespace, only comments), as a parsing error's message without
+ * the `Parsing error: ` prefix; undefined for any other text. jsonc-eslint-parser says "Expected to be an expression,
+ * but got empty", which does not tell a user that the file itself is empty. Reported at line 1, column 1, where the
+ * value should start, by the runner and the ESLint plugin alike.
+ */
+export function noJsonValue(text: string, parserMessage?: string): string | undefined {
+  const onlyComments = () => parserMessage?.includes("got empty") === true && text.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n\r]*/g, "").trim() === "";
+  const what = text.length === 0 ? "is empty" : text.trim() === "" ? "holds only whitespace" : onlyComments() ? "holds only comments" : undefined;
+  return what && `The file ${what}: a policy file holds one JSON object, such as {"Version": "2012-10-17", "Statement": [...]}.`;
+}
+
+/**
  * Parses JSON, JSONC or JSON5 into the AST that ESLint sees with jsonc-eslint-parser. Never throws. Plain JSON, the
  * common case, is read by a one-pass reader that builds the same tree (`strict-json.ts`); every other text, and
  * every error, is jsonc-eslint-parser's.
@@ -89,6 +101,8 @@ export function parseJsonText(text: string, syntax?: JsonSyntax): ParseResult {
     return { ok: true, ast };
   } catch (error) {
     const e = error as { message?: string; lineNumber?: number; column?: number };
+    const none = noJsonValue(text, e.message);
+    if (none) return { ok: false, error: { message: `Parsing error: ${none}`, line: 1, column: 1 } };
     return {
       ok: false,
       error: {

@@ -96,6 +96,19 @@ describe("file kinds (REFERENCE §1)", () => {
     expect(load("\u0000\u0001binary").status).toBe("not-ours");
   });
 
+  it("takes a file named by a policy convention as ours whatever it holds, so that a broken or empty one is reported", () => {
+    const broken = '{"name": "x" "version": "1"}';
+    for (const name of ["registry-policy.json", "infra/app.repo-policy.jsonc", "RepositoryPolicy.json5", "registry-policy-for-repo-policy.json"]) expect(mightBeEcrFile(broken, name), name).toBe(true);
+    expect(mightBeEcrFile("", "registry-policy.json")).toBe(true);
+    // Other JSON needs a marker; YAML and Terraform need their ECR marker, whatever their name.
+    for (const name of ["tsconfig.json", "sub/package.json", "png.json", "policy-registry.json"]) expect(mightBeEcrFile(broken, name), name).toBe(false);
+    expect(mightBeEcrFile('{"Statement": [', "policy.json")).toBe(true);
+    expect(mightBeEcrFile("{ broken", "registry-policy.yaml")).toBe(false);
+    expect(mightBeEcrFile("{ broken", "registry-policy.tf.json")).toBe(false);
+    expect(mightBeEcrFile('{"Statement": [', "main.tf.json")).toBe(false);
+    expect(mightBeEcrFile('{"resource": {"aws_ecr_repository_policy": ', "main.tf.json")).toBe(true);
+  });
+
   it("parsePolicyFile leaves the marker test to its caller, which ran it already", () => {
     expect(parsePolicyFile("{ broken", "x.json").status).toBe("parse-error");
     expect(parsePolicyFile('{"name": "x"}', "package.json").status).toBe("not-ours");

@@ -72,8 +72,6 @@ describe("plain JSON read without the general parser", () => {
       '{"a": [1 2]}',
       '{"a": 1',
       '"unterminated',
-      "",
-      "   ",
       "\u00a0{}",
       "\v{}",
       "tru",
@@ -84,6 +82,25 @@ describe("plain JSON read without the general parser", () => {
       expect(parseStrictJsonAst(text, () => parseJSON(text), MAX_NESTING_DEPTH), text).toBeUndefined();
       for (const syntax of SYNTAXES) expect(ours(text, syntax), `${text} as ${syntax ?? "any"}`).toEqual(general(text, syntax));
     }
+  });
+
+  it("says that a text with no JSON value is empty, whitespace or comments, at line 1, column 1", () => {
+    const policyShape = ': a policy file holds one JSON object, such as {"Version": "2012-10-17", "Statement": [...]}.';
+    const cases: [string, string][] = [
+      ["", "The file is empty"],
+      ["   \n\t\r\n", "The file holds only whitespace"],
+      ["// a policy comes here\n/* and here */\n", "The file holds only comments"],
+    ];
+    for (const [text, what] of cases) {
+      expect(parseStrictJsonAst(text, () => parseJSON(text), MAX_NESTING_DEPTH), text).toBeUndefined();
+      // Plain JSON has no comments: there, a comment is the general parser's error.
+      for (const syntax of SYNTAXES.filter((s) => s !== "JSON" || !text.includes("/"))) {
+        expect(parseJsonText(text, syntax), `${JSON.stringify(text)} as ${syntax ?? "any"}`).toEqual({ ok: false, error: { message: `Parsing error: ${what}${policyShape}`, line: 1, column: 1 } });
+      }
+    }
+    // A lone sign is not an empty file, whatever the general parser's message says.
+    expect(general("-", undefined)).toMatchObject({ error: expect.stringContaining("got empty") });
+    expect(ours("-", undefined)).toEqual(general("-", undefined));
   });
 
   it("counts lines as jsonc-eslint-parser does: \\n, \\r\\n and a lone \\r", () => {

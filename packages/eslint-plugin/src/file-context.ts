@@ -116,7 +116,7 @@ function policyAst(context: MinimalContext): { ast: JsonProgram } | { ast: undef
   if (kind === "yaml" && !mightBeEcrFile(text, context.filename)) return { ast: undefined };
   const parsed = kind === "yaml" ? parseYamlText(text) : parseJsonText(text);
   if (parsed.ok) return { ast: parsed.ast };
-  return { ast: undefined, ...(mightBeEcrFile(text) ? { unread: parsed.error } : {}) };
+  return { ast: undefined, ...(mightBeEcrFile(text, context.filename) ? { unread: parsed.error } : {}) };
 }
 
 const NOTHING: Omit<FileContext, "columnsFromOne"> = Object.freeze({ documents: [], registry: { source: "unknown" }, trust: { accounts: [], orgs: [] }, configError: undefined }) as Omit<FileContext, "columnsFromOne">;

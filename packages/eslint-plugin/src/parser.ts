@@ -1,5 +1,6 @@
 import * as jsonc from "jsonc-eslint-parser";
-import { mightBeEcrFile, NESTING_TOO_DEEP, nestingTooDeep } from "@ecrlint/core";
+import { mightBeEcrFile, NESTING_TOO_DEEP, nestingTooDeep, noJsonValue } from "@ecrlint/core";
+import { terraformDataUses } from "./terraform-references.js";
 
 /**
  * The plugin's configs parse every `.json`, `.jsonc` and `.json5` file, and a JSON AST takes many times its text
@@ -16,8 +17,8 @@ export interface SkippedFile {
 }
 
 /** A text over the limit, as the rules are told of it; undefined for one within the limit. */
-export function tooLarge(code: string): SkippedFile | undefined {
-  return code.length > MAX_PARSED_CHARACTERS ? { characters: code.length, mightBeOurs: mightBeEcrFile(code) } : undefined;
+export function tooLarge(code: string, filePath?: string): SkippedFile | undefined {
+  return code.length > MAX_PARSED_CHARACTERS ? { characters: code.length, mightBeOurs: mightBeEcrFile(code, filePath) } : undefined;
 }
 
 /** A Program with nothing in it that still spans the whole text, as ESLint expects of any AST. */
@@ -49,28 +50,44 @@ export function parsingError(message: string, at = { line: 1, column: 1 }): Erro
  * order mark as two replacement characters): a policy written by Windows PowerShell 5 would fail with "Unexpected
  * character". Say what it is instead; the ecrlint runner reads UTF-16.
  */
-export function utf16Problem(code: string): string | undefined {
-  if (!code.includes("\u0000") || !mightBeEcrFile(code.replaceAll("\u0000", ""))) return undefined;
+export function utf16Problem(code: string, filePath?: string): string | undefined {
+  if (!code.includes("\u0000") || !mightBeEcrFile(code.replaceAll("\u0000", ""), filePath)) return undefined;
   const bom = code.startsWith("\uFFFD\uFFFD");
   return `This file is UTF-16${bom ? "" : " without a byte order mark"}; ESLint reads files as UTF-8. Save it as UTF-8, or lint it with the ecrlint runner, which reads UTF-16 with a BOM.`;
 }
 
 /**
- * jsonc-eslint-parser behind two guards: a file over the limit becomes an empty Program, in constant memory, and a
- * policy in UTF-16 is a parsing error that says so.
+ * jsonc-eslint-parser behind three guards: a file over the limit becomes an empty Program, in constant memory; a
+ * policy in UTF-16 is a parsing error that says so; and text that does not parse (malformed, empty, binary) is a
+ * parsing error only when the file is ours by its name or content (`mightBeEcrFile`, the runner's own test), so that
+ * a broken `tsconfig.json` or a `logo.png.json` elsewhere in the repository is not reported by this plugin, as the
+ * runner does not report it.
  */
 export const parser = {
   meta: { name: "@ecrlint/eslint-plugin/jsonc-parser", version: jsonc.meta.version },
   parseForESLint(code: string, options?: Parameters<typeof jsonc.parseForESLint>[1]) {
-    if (code.length <= MAX_PARSED_CHARACTERS) {
-      const utf16 = utf16Problem(code);
-      if (utf16) throw parsingError(utf16);
-      // Checked before any recursive parse, as the runner does: the same error wherever the stack stands.
-      const deep = nestingTooDeep(code);
-      if (deep) throw parsingError(NESTING_TOO_DEEP, deep);
+    const filePath = (options as { filePath?: unknown } | undefined)?.filePath;
+    const path = typeof filePath === "string" ? filePath : undefined;
+    const empty = (services: object = {}) => ({ ast: emptyProgram(code), visitorKeys: jsonc.VisitorKeys, services: { isJSON: true, ...services } });
+    if (code.length > MAX_PARSED_CHARACTERS) return empty({ ecrlintSkipped: tooLarge(code, path) });
+    // Decided only for a text that does not parse (most files do), from the text without NULs as in the runner. A
+    // `.tf.json` file is also ours when a resource in another file of its module reads a policy document of it.
+    const ours = () =>
+      mightBeEcrFile(code.includes("\u0000") ? code.replaceAll("\u0000", "") : code, path) ||
+      (path !== undefined && /\.tf\.json$/i.test(path) && code.includes("aws_iam_policy_document") && terraformDataUses(path).length > 0);
+    const utf16 = utf16Problem(code, path);
+    if (utf16) throw parsingError(utf16);
+    // Checked before any recursive parse, as the runner does: the same error wherever the stack stands.
+    const deep = nestingTooDeep(code);
+    if (deep && ours()) throw parsingError(NESTING_TOO_DEEP, deep);
+    if (deep) return empty();
+    try {
       return jsonc.parseForESLint(code, options);
+    } catch (error) {
+      if (!ours()) return empty();
+      // An empty policy file gets a message that says so, as in the runner (see noJsonValue).
+      const none = noJsonValue(code, (error as { message?: string }).message);
+      throw none ? parsingError(none) : error;
     }
-    const skipped = tooLarge(code);
-    return { ast: emptyProgram(code), visitorKeys: jsonc.VisitorKeys, services: { isJSON: true, ecrlintSkipped: skipped } };
   },
 };

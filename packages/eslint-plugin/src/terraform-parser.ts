@@ -17,11 +17,11 @@ loadTerraformParser().catch(() => undefined);
 export const terraformParser = {
   meta: { name: "@ecrlint/eslint-plugin/terraform-parser" },
   parseForESLint(code: string, options?: { filePath?: string }): { ast: object; visitorKeys: typeof VisitorKeys; services: { isTerraform: true; ecrlintSkipped?: SkippedFile } } {
-    const skipped = tooLarge(code);
+    const skipped = tooLarge(code, options?.filePath);
     // Terraform is ours by its one marker, as in the runner: a file of policy documents over the limit cannot be read
     // for the names other files use, so it is not known to be ours.
     if (skipped) return { ast: emptyProgram(code), visitorKeys: VisitorKeys, services: { isTerraform: true, ecrlintSkipped: { ...skipped, mightBeOurs: code.includes("aws_ecr_") } } };
-    const utf16 = utf16Problem(code);
+    const utf16 = utf16Problem(code, options?.filePath);
     if (utf16) throw parsingError(utf16);
     const ours = code.includes("aws_ecr_") || (code.includes("aws_iam_policy_document") && options?.filePath !== undefined && terraformDataUses(options.filePath).length > 0);
     const parsed = parseTerraformText(ours ? code : "", undefined);

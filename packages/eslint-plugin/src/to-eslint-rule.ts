@@ -49,7 +49,7 @@ export function toEslintRule(rule: AnyRule) {
       const visit = () => {
         // A file the parser did not parse (over 5 MB): said once, under the same rule as a config error. Under
         // `@eslint/json` the language has parsed it already; the rules' own parse of it is skipped the same way.
-        const skipped = (sourceCode.parserServices as { ecrlintSkipped?: SkippedFile } | undefined)?.ecrlintSkipped ?? (kind === "json-language" ? tooLarge(sourceCode.text) : undefined);
+        const skipped = (sourceCode.parserServices as { ecrlintSkipped?: SkippedFile } | undefined)?.ecrlintSkipped ?? (kind === "json-language" ? tooLarge(sourceCode.text, context.filename) : undefined);
         if (skipped) {
           if (rule.id === CONFIG_ERROR_RULE && skipped.mightBeOurs) {
             const data = { reason: `${megabytes(skipped.characters)} MB is over the ${megabytes(MAX_PARSED_CHARACTERS)} MB limit for policy files` };

@@ -1,5 +1,5 @@
 import * as yamlEslint from "yaml-eslint-parser";
-import { parseYamlText } from "@ecrlint/core";
+import { isYamlFile, mightBeEcrFile, parseJsonText, parseYamlText } from "@ecrlint/core";
 import { emptyProgram, MAX_PARSED_CHARACTERS, parsingError, tooLarge, utf16Problem } from "./parser.js";
 
 /**
@@ -14,14 +14,19 @@ import { emptyProgram, MAX_PARSED_CHARACTERS, parsingError, tooLarge, utf16Probl
 export const yamlParser = {
   meta: { name: "@ecrlint/eslint-plugin/yaml-parser", version: yamlEslint.meta.version },
   parseForESLint(code: string, options?: Parameters<typeof yamlEslint.parseForESLint>[1]) {
-    if (code.length > MAX_PARSED_CHARACTERS) return { ast: emptyProgram(code), visitorKeys: yamlEslint.VisitorKeys, services: { isYAML: true, ecrlintSkipped: tooLarge(code) } };
-    const utf16 = utf16Problem(code);
+    const filePath = (options as { filePath?: unknown } | undefined)?.filePath;
+    const path = typeof filePath === "string" ? filePath : undefined;
+    if (code.length > MAX_PARSED_CHARACTERS) return { ast: emptyProgram(code), visitorKeys: yamlEslint.VisitorKeys, services: { isYAML: true, ecrlintSkipped: tooLarge(code, path) } };
+    const utf16 = utf16Problem(code, path);
     if (utf16) throw parsingError(utf16);
-    const ours = code.includes("AWS::ECR::");
-    // A template is read by the runner's YAML reader first, so that what makes it unreadable (a repeated key, a
-    // second document, an alias, nesting too deep) is one message at one place in both front ends.
+    // The runner's test of whether the file is ours: `AWS::ECR::` in YAML; a `.template` that is JSON is read as
+    // JSON, ours by its name or the markers of any JSON policy file.
+    const json = path !== undefined && /\.template$/i.test(path) && !isYamlFile(path, code);
+    const ours = path === undefined ? code.includes("AWS::ECR::") : mightBeEcrFile(code, path);
+    // A template is read by the runner's reader first, so that what makes it unreadable (a repeated key, a second
+    // document, an alias, nesting too deep) is one message at one place in both front ends.
     if (ours) {
-      const read = parseYamlText(code);
+      const read = json ? parseJsonText(code) : parseYamlText(code);
       if (!read.ok) throw parsingError(read.error.message.replace(/^Parsing error: /, ""), read.error);
     }
     try {

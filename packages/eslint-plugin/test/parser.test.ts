@@ -5,9 +5,11 @@ import plugin from "../src/index.js";
 import { MAX_PARSED_CHARACTERS, parser } from "../src/parser.js";
 
 const config = [...plugin.configs.recommended] as Linter.Config[];
-const verify = (text: string) => new Linter({ configType: "flat", cwd: "/repo" }).verify(text, config, "/repo/infra/registry-policy.json");
+const verify = (text: string, filename = "/repo/infra/registry-policy.json") => new Linter({ configType: "flat", cwd: "/repo" }).verify(text, config, filename);
 const jsonLanguage = [{ files: ["**/*.json"], language: "json/json", plugins: { json } }, ...plugin.configs["recommended-json-language"]] as Linter.Config[];
-const verifyJsonLanguage = (text: string) => new Linter({ configType: "flat", cwd: "/repo" }).verify(text, jsonLanguage, "/repo/infra/registry-policy.json");
+const verifyJsonLanguage = (text: string, filename = "/repo/infra/registry-policy.json") => new Linter({ configType: "flat", cwd: "/repo" }).verify(text, jsonLanguage, filename);
+// A file that is ours neither by its name nor by its content.
+const DATA_FILE = "/repo/infra/data.json";
 
 describe("the plugin's parser: jsonc-eslint-parser behind a size guard", () => {
   it("a JSON file over the limit is not parsed: an empty Program, no finding when it is not ours", () => {
@@ -16,7 +18,9 @@ describe("the plugin's parser: jsonc-eslint-parser behind a size guard", () => {
     expect(ast.body).toEqual([]);
     expect(ast.range).toEqual([0, text.length]);
     expect(services.ecrlintSkipped).toEqual({ characters: text.length, mightBeOurs: false });
-    expect(verify(text)).toEqual([]);
+    expect(verify(text, DATA_FILE)).toEqual([]);
+    // Named as a policy, the same text is ours: not linted, and said so.
+    expect(verify(text).map((m) => m.messageId)).toEqual(["ecrlintNotLinted"]);
   });
 
   it("one that might be ours says, once, that it was not linted", () => {
@@ -34,14 +38,28 @@ describe("the plugin's parser: jsonc-eslint-parser behind a size guard", () => {
       "Parsing error: This file is UTF-16; ESLint reads files as UTF-8. Save it as UTF-8, or lint it with the ecrlint runner, which reads UTF-16 with a BOM.",
     ]);
     expect(verify(withoutBom)[0]?.message).toMatch(/^Parsing error: This file is UTF-16 without a byte order mark;/);
-    // Binary that is not a policy gets jsonc-eslint-parser's own message.
-    expect(verify("\u0000\u0001")[0]?.message).not.toMatch(/UTF-16/);
+    // Binary that is not a policy by name or content is not this plugin's file: no parsing error, as in the runner.
+    expect(verify("\u0000\u0001", DATA_FILE)).toEqual([]);
+  });
+
+  it("an empty, whitespace-only or comments-only policy file, or one in UTF-16 without a BOM, is a parsing error that says so at 1:1", () => {
+    const shape = ': a policy file holds one JSON object, such as {"Version": "2012-10-17", "Statement": [...]}.';
+    const at = (text: string, filename?: string) => verify(text, filename).map((m) => ({ fatal: m.fatal, severity: m.severity, message: m.message, line: m.line, column: m.column }));
+    const error = (message: string) => [{ fatal: true, severity: 2, message: `Parsing error: ${message}`, line: 1, column: 1 }];
+    expect(at("")).toEqual(error(`The file is empty${shape}`));
+    expect(at("  \n\t\n   ")).toEqual(error(`The file holds only whitespace${shape}`));
+    expect(at("// the registry policy\n/* comes here */\n", "/repo/infra/registry-policy.jsonc")).toEqual(error(`The file holds only comments${shape}`));
+    const utf16 = new TextDecoder("utf-8").decode(Buffer.from('{"Version": "2012-10-17", "Statement": []}', "utf16le"));
+    expect(at(utf16)).toEqual(error("This file is UTF-16 without a byte order mark; ESLint reads files as UTF-8. Save it as UTF-8, or lint it with the ecrlint runner, which reads UTF-16 with a BOM."));
+    // Named as a policy it is ours whatever it holds; a UTF-16 file without a policy's name or markers is not.
+    expect(at(new TextDecoder("utf-8").decode(Buffer.from('{"name": "x"}', "utf16le")), DATA_FILE)).toEqual([]);
+    expect(at("", DATA_FILE)).toEqual([]);
   });
 
   it("under @eslint/json the rules' own parse of a file over the limit is skipped the same way", () => {
     // Long strings, not many values: @eslint/json's own AST of millions of numbers takes gigabytes before any rule runs.
     const notOurs = `{"values": "${"x".repeat(MAX_PARSED_CHARACTERS)}"}`;
-    expect(verifyJsonLanguage(notOurs)).toEqual([]);
+    expect(verifyJsonLanguage(notOurs, DATA_FILE)).toEqual([]);
     const oursLike = `{"Statement": [], "Padding": "${"x".repeat(MAX_PARSED_CHARACTERS)}"}`;
     expect(verifyJsonLanguage(oursLike).map((m) => [m.ruleId, m.message, m.line, m.column])).toEqual([
       ["@ecrlint/valid-policy", "File not linted: 5.0 MB is over the 5.0 MB limit for policy files.", 1, 1],

@@ -30,10 +30,14 @@ const messages = (stdout: string) => (JSON.parse(stdout) as { messages: { ruleId
 describe("standard input (--stdin): read as a file is, within the same size limit", () => {
   it("/dev/zero, which never ends: reading stops past the limit; NUL bytes are not a policy", async () => {
     const dir = fileTree({ ".ecrlintrc.json": config });
-    const run = await runStdin(["--stdin-filename", "registry-policy.json"], dir, { path: "/dev/zero" });
+    const run = await runStdin(["--stdin-filename", "data.json"], dir, { path: "/dev/zero" });
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
     expect(messages(run.stdout)).toEqual([]);
+    // Named as a policy, the file is ours whatever it holds: said not linted (a warning), never read as a policy.
+    const named = await runStdin(["--stdin-filename", "registry-policy.json"], dir, { path: "/dev/zero" });
+    expect(named.code).toBe(0);
+    expect(messages(named.stdout).map((m) => [m.ruleId, m.message])).toEqual([[null, expect.stringMatching(/^File not linted: it holds NUL bytes/)]]);
   });
 
   it("a policy-like text over 5 MB gets the error a file that size gets", async () => {

@@ -69,6 +69,14 @@ function namedPolicyKinds(filePath: string): ("registry-policy" | "repository-po
 }
 
 /**
+ * Whether a file name follows a policy naming convention at all, ambiguously included: such a file is ours by its
+ * name, so that a malformed or empty `registry-policy.json` is reported rather than skipped as someone else's JSON.
+ */
+export function followsPolicyNameConvention(filePath: string): boolean {
+  return namedPolicyKinds(filePath).length > 0;
+}
+
+/**
  * The policy kind a file name declares by convention, if any (see {@link POLICY_NAME_CONVENTIONS}). A name that
  * follows both conventions (`registry-policy-for-repo-policy.json`, `repo-policy.registry-policy.json`) declares
  * nothing: the content decides, and the decision says the name was ambiguous ({@link policyNameVerdict}).

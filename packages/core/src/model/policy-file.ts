@@ -12,7 +12,7 @@ import {
 import { propertyName, staticValue, type JsonExpression, type JsonObject, type JsonProperty } from "../parse.js";
 import { levenshtein } from "../did-you-mean.js";
 import type { StringEmbedding } from "../embedded-json.js";
-import { policyNameVerdict, type DeclaredKind, type KindDecision } from "./kinds.js";
+import { followsPolicyNameConvention, policyNameVerdict, type DeclaredKind, type KindDecision } from "./kinds.js";
 import { terraformDocuments } from "./hosts.js";
 import type { TerraformDataUse } from "../terraform-module.js";
 import { cloudFormationDocuments, cliDocuments, creationTemplateDocuments, declaredDocuments, policyDocumentOf } from "./hosts.js";
@@ -75,12 +75,19 @@ const MARKERS = ["Statement", "ecrRepositoryPrefix", "EcrRepositoryPrefix", "des
 /**
  * Cheap test on the raw text, so that the thousands of package.json and tsconfig.json files in a monorepo are
  * skipped before any AST is built. A false positive only costs a parse; a false negative would hide a policy.
+ *
+ * It is also the one answer to "is a file that does not parse (or is binary) ours to report?", shared by the runner
+ * and the ESLint plugin's parsers: true for a file named by a policy convention (`registry-policy.json`,
+ * `app.repo-policy.jsonc`: see kinds.ts), for YAML with an `AWS::ECR::` type, for Terraform (`.tf`, `.tf.json`) with an
+ * `aws_ecr_` resource, and for other text with a marker of our files (`Statement`, `ecr:`…); a malformed
+ * `tsconfig.json` or a binary `.json` is someone else's file and gets no finding.
  */
 export function mightBeEcrFile(text: string, filePath?: string): boolean {
   // YAML and Terraform are ours only when they declare an ECR resource: one marker each.
   if (filePath !== undefined) {
     if (/\.tf(?:\.json)?$/i.test(filePath)) return text.includes("aws_ecr_");
     if (isYamlFile(filePath, text)) return text.includes("AWS::ECR::");
+    if (followsPolicyNameConvention(filePath)) return true;
   }
   for (const marker of MARKERS) if (text.includes(marker)) return true;
   return false;
