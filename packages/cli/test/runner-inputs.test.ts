@@ -1,0 +1,105 @@
+import { execFileSync } from "node:child_process";
+import { existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { copyFixture, runBin } from "./helpers.js";
+
+// Paths the runner is handed that are not what they seem: a device, a FIFO or a link where a file is expected.
+
+describe("--cache-location that is not a cache file", () => {
+  it("refuses a character device, a FIFO, a folder's link target that is not a file, and a file that is not a cache (exit 2)", async () => {
+    const dir = copyFixture("basic");
+    execFileSync("mkfifo", [join(dir, "fifo")]);
+    writeFileSync(join(dir, "notes.txt"), "keep me\n");
+    symlinkSync("notes.txt", join(dir, "to-notes"));
+    symlinkSync("missing-target", join(dir, "broken"));
+    const cases: [string, string][] = [
+      ["/dev/null", "cannot use /dev/null as the cache file: not a regular file (a character device)"],
+      ["fifo", `cannot use ${join(dir, "fifo")} as the cache file: not a regular file (a FIFO)`],
+      ["notes.txt", `cannot use ${join(dir, "notes.txt")} as the cache file: the file exists and is not an ecrlint cache`],
+      ["to-notes", `cannot use ${join(dir, "to-notes")} as the cache file: the file exists and is not an ecrlint cache`],
+      ["broken", `cannot use ${join(dir, "broken")} as the cache file: a broken symbolic link`],
+    ];
+    for (const [location, message] of cases) {
+      const r = await runBin(["--cache", "--cache-location", location, "policies"], { cwd: dir });
+      expect({ location, code: r.code, stderr: r.stderr, stdout: r.stdout }).toEqual({ location, code: 2, stderr: `ecrlint: ${message}\n`, stdout: "" });
+    }
+    expect(statSync("/dev/null").isCharacterDevice()).toBe(true);
+    expect(statSync(join(dir, "fifo")).isFIFO()).toBe(true);
+    expect(readFileSync(join(dir, "notes.txt"), "utf8")).toBe("keep me\n");
+    expect(readlinkSync(join(dir, "to-notes"))).toBe("notes.txt");
+    expect(lstatSync(join(dir, "broken")).isSymbolicLink()).toBe(true);
+  });
+
+  it("writes a cache through a symlink to its target, and keeps the link", async () => {
+    const dir = copyFixture("basic");
+    mkdirSync(join(dir, "caches"));
+    writeFileSync(join(dir, "caches", "real"), "");
+    symlinkSync("caches/real", join(dir, "cache-link"));
+    for (let run = 0; run < 2; run++) {
+      const r = await runBin(["--cache", "--cache-location", "cache-link", "policies", "-f", "json"], { cwd: dir });
+      expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 1, stderr: "" });
+    }
+    expect(readlinkSync(join(dir, "cache-link"))).toBe("caches/real");
+    expect(readFileSync(join(dir, "caches", "real"), "utf8")).toMatch(/^\{"format":"ecrlint-cache\/2"/);
+  });
+
+  it("a symlink to a folder is a folder to put the cache in, as an existing folder is", async () => {
+    const dir = copyFixture("basic");
+    mkdirSync(join(dir, "caches"));
+    symlinkSync("caches", join(dir, "cache-folder"));
+    const r = await runBin(["--cache", "--cache-location", "cache-folder", "policies", "-f", "json"], { cwd: dir });
+    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 1, stderr: "" });
+    expect(lstatSync(join(dir, "cache-folder")).isSymbolicLink()).toBe(true);
+    expect(existsSync(join(dir, "caches"))).toBe(true);
+    expect(execFileSync("ls", ["-A", join(dir, "caches")], { encoding: "utf8" })).toMatch(/^\.cache_[0-9a-f]{12}\n$/);
+  });
+});
+
+describe("config files that are not what they seem", () => {
+  it("a config that links to a file that is not JSON gets the position and the token, never the file's content", async () => {
+    const dir = copyFixture("basic");
+    writeFileSync(join(dir, "accounts.txt"), "root:x:0:0:secret\n");
+    rmSync(join(dir, ".ecrlintrc.json"));
+    symlinkSync("accounts.txt", join(dir, ".ecrlintrc.json"));
+    const r = await runBin(["policies"], { cwd: dir });
+    expect({ code: r.code, stderr: r.stderr }).toEqual({
+      code: 2,
+      stderr: `ecrlint: ${join(dir, ".ecrlintrc.json")}:1:1: cannot read config: invalid JSON: Unexpected token 'r'\n`,
+    });
+  });
+
+  it("-c names only a regular file", async () => {
+    const dir = copyFixture("basic");
+    const r = await runBin(["-c", "/dev/null", "policies"], { cwd: dir });
+    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 2, stderr: "ecrlint: /dev/null: cannot read config: not a regular file\n" });
+  });
+
+  it("a config nested 5,000 levels deep is the nesting limit's error at the bracket, not a stack overflow", async () => {
+    const dir = copyFixture("basic");
+    writeFileSync(join(dir, ".ecrlintrc.json"), `${'{"rules":'.repeat(5000)}1${"}".repeat(5000)}\n`);
+    const r = await runBin(["policies"], { cwd: dir });
+    expect({ code: r.code, stderr: r.stderr }).toEqual({
+      code: 2,
+      stderr: `ecrlint: ${join(dir, ".ecrlintrc.json")}:1:${256 * 9 + 1}: cannot read config: invalid JSON: Arrays and objects nest deeper than 256 levels here; the file is not parsed.\n`,
+    });
+  });
+
+  it("package.json's config errors name the \"ecrlint\" key", async () => {
+    const dir = copyFixture("basic");
+    rmSync(join(dir, ".ecrlintrc.json"));
+    writeFileSync(join(dir, "package.json"), '{"name": "infra", "ecrlint": "./cfg.json"}\n');
+    const r = await runBin(["policies"], { cwd: dir });
+    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 2, stderr: `ecrlint: ${join(dir, "package.json")}: ecrlint: must be object\n` });
+  });
+
+  it("a folder named like a config is exit 2, not passed over for the config above it", async () => {
+    const dir = copyFixture("basic");
+    mkdirSync(join(dir, "policies", ".ecrlintrc.json"));
+    const r = await runBin(["policies"], { cwd: dir });
+    expect({ code: r.code, stderr: r.stderr }).toEqual({
+      code: 2,
+      stderr: `ecrlint: ${join(dir, "policies", ".ecrlintrc.json")}: cannot read config: not a regular file (a directory)\n`,
+    });
+  });
+});
