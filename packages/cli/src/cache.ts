@@ -62,8 +62,12 @@ export function cacheFileFor(location: string, cwd: string): string {
   return resolved;
 }
 
-/** How every cache file this runner has written begins (any format version): what may be replaced. */
-const CACHE_HEADER_START = '{"format":"ecrlint-cache/';
+/**
+ * How every cache file ecrlint has written begins: `{"format":"ecrlint-cache/…` now, `{"version": …` (one JSON
+ * object) before the format had a name. A file that begins otherwise is someone else's and is never replaced.
+ */
+const CACHE_START = /^\{\s*"(?:format|version)"\s*:/;
+const CACHE_START_BYTES = 64;
 
 /**
  * The file the cache is read from and written to, checked before anything opens it: the target of a symlink (the
@@ -92,14 +96,15 @@ export function cacheTarget(location: string): string {
   const stats = statSync(target);
   if (!stats.isFile()) throw refuse(`not a regular file (${fileKind(stats)})`);
   if (stats.size > 0) {
-    const head = Buffer.alloc(CACHE_HEADER_START.length);
+    const head = Buffer.alloc(CACHE_START_BYTES);
     const fd = openSync(target, "r");
+    let read: number;
     try {
-      readSync(fd, head, 0, head.length, 0);
+      read = readSync(fd, head, 0, head.length, 0);
     } finally {
       closeSync(fd);
     }
-    if (head.toString("utf8") !== CACHE_HEADER_START) throw refuse("the file exists and is not an ecrlint cache");
+    if (!CACHE_START.test(head.toString("utf8", 0, read))) throw refuse("the file exists and is not an ecrlint cache");
   }
   return target;
 }

@@ -43,8 +43,11 @@ export interface Discovery {
    * `git diff --name-only`): ESLint warns that no configuration matches them, and so does the runner; none is parsed.
    */
   unmatchedExplicit: string[];
-  /** Things that match the file globs but are not linted, each with the reason (a FIFO, a broken symlink). */
-  skipped: { filePath: string; reason: string }[];
+  /**
+   * Things that match the file globs but are not linted, each with the reason (a FIFO, a broken symlink); `severity`
+   * 2 for a folder that could not be read, whose files nobody checked (else a warning).
+   */
+  skipped: { filePath: string; reason: string; severity?: 2 }[];
   /**
    * Folders named on the command line (inside the root). Files under them that no `files` glob matches are still
    * linted when a Terraform file of the project reads them (`t/policy.tftpl`), which only the caller can tell.
@@ -82,8 +85,10 @@ async function classify(root: string, pattern: string): Promise<Target> {
     const info = await stat(abs);
     if (info.isDirectory()) return { pattern, type: "directory", path: abs };
     return { pattern, type: "file", path: abs };
-  } catch {
+  } catch (error) {
     if (picomatch.scan(pattern).isGlob) return { pattern, type: "glob" };
+    // A path in a folder that may not be searched exists as far as anyone can tell: its read error says why.
+    if ((error as NodeJS.ErrnoException).code === "EACCES") return { pattern, type: "file", path: abs };
     try {
       // A dangling or looping symlink exists but cannot be read: a read error names it, not "no files".
       await lstat(abs);
@@ -174,23 +179,44 @@ interface Walked {
   links: string[];
   /** Entries whose names match but that are neither files nor folders (FIFOs, sockets, devices). */
   special: string[];
+  /** Folders that could not be listed (no permission), with why: the run goes on without them. */
+  unreadable: { path: string; reason: string }[];
+}
+
+const FOLDER_ERRORS: Record<string, string> = { EACCES: "permission denied", EPERM: "permission denied", ELOOP: "too many levels of symbolic links" };
+
+/** Why a folder could not be listed, in the words of a file's read error: `permission denied (EACCES)`. */
+function folderError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (!code) return String(error);
+  return FOLDER_ERRORS[code] ? `${FOLDER_ERRORS[code]} (${code})` : code;
 }
 
 /**
  * Walks a directory tree synchronously: on a monorepo of 20,000 JSON files a plain readdir walk with
  * .gitignore pruning takes a third of a second, where globby with `gitignore: true` took ten times that.
- * Ignored folders are never entered; symlinked folders are never followed (no cycles, nothing outside the root).
- * `accept` gets the path relative to `start`.
+ * Ignored folders (by .gitignore, or by `skipFolder`: the config's `ignores`) are never entered, nor even listed;
+ * symlinked folders are never followed (no cycles, nothing outside the root). A folder that cannot be listed is
+ * noted and passed over: one unreadable folder never hides the rest of the tree. `accept` gets the path relative
+ * to `start`.
  */
-function walkDirectory(start: string, root: string, useGitignore: boolean, accept: (path: string, relative: string) => boolean, folders: FolderReader): Walked {
-  const out: Walked = { files: [], links: [], special: [] };
+function walkDirectory(
+  start: string,
+  root: string,
+  useGitignore: boolean,
+  accept: (path: string, relative: string) => boolean,
+  folders: FolderReader,
+  skipFolder: (path: string) => boolean = () => false,
+): Walked {
+  const out: Walked = { files: [], links: [], special: [], unreadable: [] };
   // For each active .gitignore: the path of the folder being walked, relative to that .gitignore's folder.
   const visit = (dir: string, rel: string, layers: GitignoreLayer[], layerRels: string[]) => {
     let entries: readonly FolderEntry[];
     try {
       entries = folders.entries(dir);
     } catch (error) {
-      throw new EcrlintError("io", `cannot read directory ${dir}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, dir);
+      out.unreadable.push({ path: dir, reason: folderError(error) });
+      return;
     }
     if (useGitignore && entries.some((e) => e.name === ".gitignore" && e.isFile())) {
       const layer = gitignoreLayer(dir);
@@ -212,8 +238,9 @@ function walkDirectory(start: string, root: string, useGitignore: boolean, accep
         for (let i = 0; i < layers.length; i++) childRels[i] = layerRels[i] ? `${layerRels[i]}/${name}` : name;
         if (gitIgnores(layers, childRels, isDirectory)) continue;
       }
-      if (isDirectory) visit(path, childRel, layers, [...childRels]);
-      else if (entry.isFile()) out.files.push(path);
+      if (isDirectory) {
+        if (!skipFolder(path)) visit(path, childRel, layers, [...childRels]);
+      } else if (entry.isFile()) out.files.push(path);
       else if (entry.isSymbolicLink()) out.links.push(path);
       else out.special.push(path);
     }
@@ -281,6 +308,8 @@ export async function discoverFiles(input: DiscoveryInput): Promise<Discovery> {
   const ignoreMatch = input.useIgnores && input.ignores.length ? picomatch(input.ignores, { dot: true }) : undefined;
   const alwaysMatch = picomatch(ALWAYS_IGNORED, { dot: true });
   const configIgnored = (abs: string) => ignoreMatch !== undefined && ignoreMatch(toPosix(relative(base, abs)));
+  // A folder as ESLint tests it against `ignores`: with a trailing slash, so `scratch/**` and `scratch/` skip it.
+  const folderIgnored = (abs: string) => ignoreMatch !== undefined && ignoreMatch(`${toPosix(relative(base, abs))}/`);
   const filesMatch = picomatch(input.files, { dot: true });
   const found = new Set<string>();
   const discovery: Discovery = { files: [], ignoredExplicit: [], outsideRoot: [], unmatchedExplicit: [], skipped: [], folders: [], emptyFolders: [] };
@@ -333,12 +362,13 @@ export async function discoverFiles(input: DiscoveryInput): Promise<Discovery> {
       }
       const prefix = filesPath(target.path);
       const accept = (file: string, rel: string) => filesMatch(prefix ? `${prefix}/${rel}` : rel) && !configIgnored(file);
-      const walked = walkDirectory(target.path, root, input.useIgnores, accept, folders);
+      const walked = walkDirectory(target.path, root, input.useIgnores, accept, folders, folderIgnored);
       for (const file of walked.files) found.add(file);
       links.push(...walked.links);
       for (const path of walked.special) discovery.skipped.push({ filePath: path, reason: describeSpecial(path) });
+      for (const { path, reason } of walked.unreadable) discovery.skipped.push({ filePath: path, reason, severity: 2 });
       discovery.folders.push(target.path);
-      if (walked.files.length + walked.links.length + walked.special.length === 0 && input.errorOnUnmatchedPattern !== false) {
+      if (walked.files.length + walked.links.length + walked.special.length + walked.unreadable.length === 0 && input.errorOnUnmatchedPattern !== false) {
         const allIgnored = walkDirectory(target.path, root, false, (_file, rel) => filesMatch(prefix ? `${prefix}/${rel}` : rel), folders).files.length > 0;
         discovery.emptyFolders.push({ path: target.path, error: unmatchedPattern(target.pattern, allIgnored) });
       }

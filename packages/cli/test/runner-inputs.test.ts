@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { copyFixture, runBin } from "./helpers.js";
@@ -101,5 +101,57 @@ describe("config files that are not what they seem", () => {
       code: 2,
       stderr: `ecrlint: ${join(dir, "policies", ".ecrlintrc.json")}: cannot read config: not a regular file (a directory)\n`,
     });
+  });
+});
+
+describe("a folder that cannot be read", () => {
+  // root reads any folder: the runs go as nobody, who can read the rest of the copy.
+  const asRoot = process.getuid?.() === 0;
+  const user = asRoot ? { uid: 65534, gid: 65534 } : {};
+  const unreadableTree = () => {
+    const dir = copyFixture("basic");
+    mkdirSync(join(dir, "policies", "scratch"));
+    writeFileSync(join(dir, "policies", "scratch", "registry-policy.json"), "{}\n");
+    chmodSync(join(dir, "policies", "scratch"), 0o000);
+    if (asRoot) chmodSync(dir, 0o755);
+    return dir;
+  };
+  type Result = { filePath: string; errorCount: number; messages: { message: string; severity: number; fatal?: boolean }[] };
+  const outcome = (dir: string, r: { code: number | null; stdout: string; stderr: string }) => ({
+    code: r.code,
+    stderr: r.stderr,
+    results: (JSON.parse(r.stdout) as Result[]).map((x) => ({ file: x.filePath.slice(dir.length + 1), messages: x.messages.map((m) => `${m.severity} ${m.message}`) })),
+  });
+
+  it("is an error result naming it; the other files are linted and the run fails (exit 1)", async () => {
+    const dir = unreadableTree();
+    const r = await runBin(["policies", "-f", "json"], { cwd: dir, ...user });
+    const { code, stderr, results } = outcome(dir, r);
+    expect({ code, stderr }).toEqual({ code: 1, stderr: "" });
+    expect(results.map((x) => x.file)).toEqual(["policies/duplicate-sids.jsonc", "policies/registry-policy.json", "policies/scratch", "policies/wrong-region.json"]);
+    expect(results[2]!.messages).toEqual(["2 Folder not read: permission denied (EACCES). The files in it were not linted."]);
+  });
+
+  it("named itself, it is that error, not 'No files matching the pattern'", async () => {
+    const dir = unreadableTree();
+    const r = await runBin(["policies/scratch", "-f", "json"], { cwd: dir, ...user });
+    expect(outcome(dir, r)).toEqual({ code: 1, stderr: "", results: [{ file: "policies/scratch", messages: ["2 Folder not read: permission denied (EACCES). The files in it were not linted."] }] });
+  });
+
+  it("a file named inside it gets its read error", async () => {
+    const dir = unreadableTree();
+    const r = await runBin(["policies/scratch/registry-policy.json", "-f", "json"], { cwd: dir, ...user });
+    expect(outcome(dir, r)).toEqual({ code: 1, stderr: "", results: [{ file: "policies/scratch/registry-policy.json", messages: ["2 File not read: permission denied."] }] });
+  });
+
+  it("ignored by the config, it is never read: the run is as if it were not there", async () => {
+    const dir = unreadableTree();
+    writeFileSync(join(dir, ".ecrlintrc.json"), JSON.stringify({ ...JSON.parse(readFileSync(join(dir, ".ecrlintrc.json"), "utf8")), ignores: ["policies/scratch/**"] }));
+    const r = await runBin(["-f", "json"], { cwd: dir, ...user });
+    const { code, stderr, results } = outcome(dir, r);
+    expect({ code, stderr }).toEqual({ code: 1, stderr: "" });
+    expect(results.map((x) => x.file)).toEqual(["policies/duplicate-sids.jsonc", "policies/registry-policy.json", "policies/wrong-region.json"]);
+    const named = await runBin(["policies/registry-policy.json", "-f", "json"], { cwd: dir, ...user });
+    expect(outcome(dir, named)).toEqual({ code: 0, stderr: "", results: [{ file: "policies/registry-policy.json", messages: [] }] });
   });
 });
