@@ -1,5 +1,5 @@
 import { lstat, realpath, stat } from "node:fs/promises";
-import { lstatSync, readFileSync, realpathSync, statSync, type Stats } from "node:fs";
+import { lstatSync, readdir, readFileSync, realpathSync, statSync, type Stats } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import ignore, { type Ignore } from "ignore";
 import picomatch from "picomatch";
@@ -375,12 +375,37 @@ export async function discoverFiles(input: DiscoveryInput): Promise<Discovery> {
     } else {
       // globby is loaded only for glob patterns: most runs walk directories and should not pay for its import.
       const { globby } = await import("globby");
-      // Not onlyFiles: that drops symlinks to files (and FIFOs) without a word; they are sorted out below.
+      // Not onlyFiles: that drops symlinks to files (and FIFOs) without a word; they are sorted out below. A folder
+      // the glob cannot list is noted and passed over, as the walk does (fast-glob would reject the whole search).
+      const unlistable = new Map<string, string>();
+      const listing = {
+        readdir: (dir: string, options: object, done: (error: NodeJS.ErrnoException | null, entries: unknown[]) => void) =>
+          readdir(dir, options as { withFileTypes: true }, (error, entries) => {
+            if (error && error.code !== "ENOENT" && error.code !== "ENOTDIR") {
+              unlistable.set(resolve(root, dir), folderError(error));
+              done(null, []);
+            } else done(error, entries);
+          }),
+      };
       const search = async (gitignore: boolean) =>
         (
-          await globby([target.pattern], { cwd: root, absolute: true, dot: true, onlyFiles: false, markDirectories: true, followSymbolicLinks: false, gitignore, ignore: ALWAYS_IGNORED })
+          await globby([target.pattern], {
+            cwd: root,
+            absolute: true,
+            dot: true,
+            onlyFiles: false,
+            markDirectories: true,
+            followSymbolicLinks: false,
+            gitignore,
+            ignore: ALWAYS_IGNORED,
+            fs: listing as never,
+          })
         ).filter((file) => !file.endsWith("/"));
       const files = await search(input.useIgnores);
+      for (const [path, reason] of unlistable) {
+        const ignored = input.useIgnores && (folderIgnored(path) || excluded(path) || isIgnoredPath(path, input));
+        if (!ignored) discovery.skipped.push({ filePath: path, reason, severity: 2 });
+      }
       // A glob's fixed part may pass through a symlinked folder: what lies outside the root is never read.
       const kept = files.filter((file) => !configIgnored(file) && !excluded(file) && insideReally(root, dirname(file)));
       for (const file of kept) {
@@ -390,7 +415,7 @@ export async function discoverFiles(input: DiscoveryInput): Promise<Discovery> {
         else if (info.isFile()) found.add(file);
         else discovery.skipped.push({ filePath: file, reason: kindOf(info) });
       }
-      if (kept.length === 0) await unmatched(target.pattern, async () => files.length > 0 || (input.useIgnores && (await search(false)).length > 0));
+      if (kept.length === 0 && unlistable.size === 0) await unmatched(target.pattern, async () => files.length > 0 || (input.useIgnores && (await search(false)).length > 0));
     }
   }
   // Links last, so that a link to a file linted under its own path is not linted twice.

@@ -138,6 +138,15 @@ describe("a folder that cannot be read", () => {
     expect(outcome(dir, r)).toEqual({ code: 1, stderr: "", results: [{ file: "policies/scratch", messages: ["2 Folder not read: permission denied (EACCES). The files in it were not linted."] }] });
   });
 
+  it("a glob through it is the same error, not a crash; the other files are linted", async () => {
+    const dir = unreadableTree();
+    const r = await runBin(["policies/**/*.json", "-f", "json"], { cwd: dir, ...user });
+    const { code, stderr, results } = outcome(dir, r);
+    expect({ code, stderr }).toEqual({ code: 1, stderr: "" });
+    expect(results.map((x) => x.file)).toEqual(["policies/registry-policy.json", "policies/scratch", "policies/wrong-region.json"]);
+    expect(results[1]!.messages).toEqual(["2 Folder not read: permission denied (EACCES). The files in it were not linted."]);
+  });
+
   it("a file named inside it gets its read error", async () => {
     const dir = unreadableTree();
     const r = await runBin(["policies/scratch/registry-policy.json", "-f", "json"], { cwd: dir, ...user });
@@ -151,6 +160,8 @@ describe("a folder that cannot be read", () => {
     const { code, stderr, results } = outcome(dir, r);
     expect({ code, stderr }).toEqual({ code: 1, stderr: "" });
     expect(results.map((x) => x.file)).toEqual(["policies/duplicate-sids.jsonc", "policies/registry-policy.json", "policies/wrong-region.json"]);
+    const globbed = await runBin(["policies/**/*.json", "-f", "json"], { cwd: dir, ...user });
+    expect(outcome(dir, globbed).results.map((x) => x.file)).toEqual(["policies/registry-policy.json", "policies/wrong-region.json"]);
     const named = await runBin(["policies/registry-policy.json", "-f", "json"], { cwd: dir, ...user });
     expect(outcome(dir, named)).toEqual({ code: 0, stderr: "", results: [{ file: "policies/registry-policy.json", messages: [] }] });
   });
