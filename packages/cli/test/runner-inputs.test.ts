@@ -1,8 +1,9 @@
 import { execFileSync } from "node:child_process";
 import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
-import { copyFixture, runBin } from "./helpers.js";
+import { copyFixture, fileTree, gitInit, repoDir, runBin, runNode } from "./helpers.js";
 
 // Paths the runner is handed that are not what they seem: a device, a FIFO or a link where a file is expected.
 
@@ -164,5 +165,24 @@ describe("a folder that cannot be read", () => {
     expect(outcome(dir, globbed).results.map((x) => x.file)).toEqual(["policies/registry-policy.json", "policies/wrong-region.json"]);
     const named = await runBin(["policies/registry-policy.json", "-f", "json"], { cwd: dir, ...user });
     expect(outcome(dir, named)).toEqual({ code: 0, stderr: "", results: [{ file: "policies/registry-policy.json", messages: [] }] });
+  });
+});
+
+describe("an empty file named as a policy", () => {
+  type Message = { line: number; column: number; severity: number; message: string };
+  const messagesOf = (stdout: string) => (JSON.parse(stdout) as { filePath: string; messages: Message[] }[]).map((r) => ({ file: r.filePath.split("/").pop(), messages: r.messages.map(({ line, column, severity, message }) => ({ line, column, severity, message })) }));
+
+  it("is ESLint's parsing error at 1:1 in the runner too (exit 1); an empty file of any other name is not ours", async () => {
+    const files = { "registry-policy.json": "", "app.repository-policy.jsonc": "  \n\t\n", "repo_policy.json": "\uFEFF", "other.json": "", "registry-policy.json.bak": "" };
+    const dir = fileTree(files);
+    writeFileSync(join(dir, "eslint.config.mjs"), `import ecrlint from ${JSON.stringify(pathToFileURL(join(repoDir, "packages", "eslint-plugin", "dist", "index.js")).href)};\nexport default [...ecrlint.configs.recommended];\n`);
+    gitInit(dir);
+    const parsingError = { line: 1, column: 1, severity: 2, message: "Parsing error: Expected to be an expression, but got empty." };
+    const expected = ["app.repository-policy.jsonc", "registry-policy.json", "repo_policy.json"].map((file) => ({ file, messages: [parsingError] }));
+    const r = await runBin(["-f", "json", "."], { cwd: dir });
+    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 1, stderr: "" });
+    expect(messagesOf(r.stdout)).toEqual(expected);
+    const eslint = await runNode([join(repoDir, "node_modules", "eslint", "bin", "eslint.js"), "-f", "json", "registry-policy.json", "app.repository-policy.jsonc", "repo_policy.json"], { cwd: dir });
+    expect(messagesOf(eslint.stdout)).toEqual(expected);
   });
 });
