@@ -186,3 +186,35 @@ describe("an empty file named as a policy", () => {
     expect(messagesOf(eslint.stdout)).toEqual(expected);
   });
 });
+
+describe("NUL bytes in a file that is a policy without them", () => {
+  const policy = '{"Version": "2012-10-17", "Statement": [{"Sid": "a", "Effect": "Allow", "Principal": {"AWS": "111122223333"}, "Action": "ecr:BatchGetImage"}]}\n';
+  const bigEndian = Buffer.from(policy, "utf16le").swap16();
+
+  it("fail the run (exit 1, as ESLint's parsing error does), described by what the bytes are", async () => {
+    const dir = fileTree({ ".ecrlintrc.json": { registries: [{ files: ["**"], account: "444455556666", region: "us-west-2" }] } });
+    writeFileSync(join(dir, "registry-policy.json"), Buffer.from(policy, "utf16le"));
+    writeFileSync(join(dir, "big-endian.registry-policy.json"), bigEndian);
+    writeFileSync(join(dir, "padded.registry-policy.json"), Buffer.concat([Buffer.from(policy), Buffer.alloc(512)]));
+    writeFileSync(join(dir, "one.registry-policy.json"), Buffer.concat([Buffer.from(policy), Buffer.alloc(1)]));
+    writeFileSync(join(dir, "with-bom.registry-policy.json"), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(policy, "utf16le")]));
+    writeFileSync(join(dir, "eslint.config.mjs"), `import ecrlint from ${JSON.stringify(pathToFileURL(join(repoDir, "packages", "eslint-plugin", "dist", "index.js")).href)};\nexport default [...ecrlint.configs.recommended];\n`);
+    gitInit(dir);
+    const r = await runBin(["-f", "json", "."], { cwd: dir });
+    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 1, stderr: "" });
+    const results = (JSON.parse(r.stdout) as { filePath: string; messages: { severity: number; fatal?: boolean; message: string }[] }[]).map((x) => ({
+      file: x.filePath.slice(dir.length + 1),
+      messages: x.messages.map((m) => `${m.severity}${m.fatal ? " fatal" : ""} ${m.message}`),
+    }));
+    expect(results).toEqual([
+      { file: "big-endian.registry-policy.json", messages: ["2 fatal File not linted: it is UTF-16 (big-endian) without a byte order mark; save it as UTF-8, or as UTF-16 with a BOM."] },
+      { file: "one.registry-policy.json", messages: ["2 fatal File not linted: it ends in 1 NUL byte after its text; remove them."] },
+      { file: "padded.registry-policy.json", messages: ["2 fatal File not linted: it ends in 512 NUL bytes after its text; remove them."] },
+      { file: "registry-policy.json", messages: ["2 fatal File not linted: it is UTF-16 (little-endian) without a byte order mark; save it as UTF-8, or as UTF-16 with a BOM."] },
+      // With a BOM it is read and linted: the policy's own finding.
+      { file: "with-bom.registry-policy.json", messages: ['2 This statement has no "Resource" or "NotResource"; every statement of a registry policy needs Resource or NotResource.'] },
+    ]);
+    const eslint = await runNode([join(repoDir, "node_modules", "eslint", "bin", "eslint.js"), "-f", "json", "registry-policy.json", "padded.registry-policy.json"], { cwd: dir });
+    expect(eslint.code).toBe(1);
+  });
+});
