@@ -120,6 +120,7 @@ export {
   ConfigLocator,
   configFromSettings,
   declaredKindForFile,
+  inPackageJson,
   MAX_CONFIG_BYTES,
   registryForFile,
   repositoryRootOf,

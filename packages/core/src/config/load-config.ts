@@ -78,7 +78,7 @@ function checked(raw: unknown, filePath: string | undefined, baseDir: string, va
 }
 
 /** In package.json the config is the value of its "ecrlint" key: a key path starts there (`ecrlint.rules`, `ecrlint`). */
-function inPackageJson(error: ConfigError): ConfigError {
+export function inPackageJson(error: ConfigError): ConfigError {
   if (error.filePath === undefined || basename(error.filePath) !== "package.json") return error;
   const keyPath = error.keyPath ? `${CONFIG_MODULE_NAME}${error.keyPath.startsWith("[") ? "" : "."}${error.keyPath}` : CONFIG_MODULE_NAME;
   return { ...error, keyPath };
