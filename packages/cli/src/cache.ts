@@ -39,9 +39,12 @@ export function fileStamp(info: Pick<Stats, "size" | "mtimeMs" | "ctimeMs" | "in
   return `${info.size}:${info.mtimeMs}:${info.ctimeMs}:${info.ino}`;
 }
 
-/** ESLint's `.eslintcache`, ours: in the working directory, never a `node_modules/.cache` wherever the run starts. */
+/**
+ * ESLint's `.eslintcache`, ours: in the working directory, never a `node_modules/.cache` wherever the run starts.
+ * Read as `--cache-location .ecrlintcache` is, as ESLint reads its default: a folder of that name holds the file.
+ */
 export function defaultCacheLocation(cwd: string): string {
-  return join(cwd, ".ecrlintcache");
+  return cacheFileFor(".ecrlintcache", cwd);
 }
 
 /**

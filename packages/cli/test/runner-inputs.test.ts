@@ -32,6 +32,18 @@ describe("--cache-location that is not a cache file", () => {
     expect(lstatSync(join(dir, "broken")).isSymbolicLink()).toBe(true);
   });
 
+  it("the default location is read the same way: a FIFO named .ecrlintcache is refused, a folder holds the file", async () => {
+    const dir = copyFixture("basic");
+    execFileSync("mkfifo", [join(dir, ".ecrlintcache")]);
+    const fifo = await runBin(["--cache", "policies"], { cwd: dir });
+    expect({ code: fifo.code, stderr: fifo.stderr }).toEqual({ code: 2, stderr: `ecrlint: cannot use ${join(dir, ".ecrlintcache")} as the cache file: not a regular file (a FIFO)\n` });
+    rmSync(join(dir, ".ecrlintcache"));
+    mkdirSync(join(dir, ".ecrlintcache"));
+    const folder = await runBin(["--cache", "policies", "-f", "json"], { cwd: dir });
+    expect({ code: folder.code, stderr: folder.stderr }).toEqual({ code: 1, stderr: "" });
+    expect(execFileSync("ls", ["-A", join(dir, ".ecrlintcache")], { encoding: "utf8" })).toMatch(/^\.cache_[0-9a-f]{12}\n$/);
+  });
+
   it("writes a cache through a symlink to its target, and keeps the link", async () => {
     const dir = copyFixture("basic");
     mkdirSync(join(dir, "caches"));
