@@ -59,6 +59,7 @@ export function notLinted(filePath: string, severity: 1 | 2, message: string): F
  */
 function nulLayout(text: string): string {
   const padded = text.replace(/\u0000+$/, "");
+  if (padded.trim() === "") return "it holds nothing but NUL bytes (a file zeroed by a crash?)";
   if (!padded.includes("\u0000")) return `it ends in ${text.length - padded.length} NUL byte${text.length - padded.length === 1 ? "" : "s"} after its text; remove them`;
   const atParity = [0, 0];
   let nuls = 0;
