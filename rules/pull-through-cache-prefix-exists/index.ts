@@ -87,7 +87,9 @@ export const pullThroughCachePrefixExists = defineRule<Record<string, never>, Fa
       for (const f of project.files) {
         if (f.facts.kind !== "rules" || !f.registry.account || !f.registry.region) continue;
         const key = `${f.registry.account}|${f.registry.region}`;
-        ruleFiles.set(key, [...(ruleFiles.get(key) ?? []), f]);
+        const list = ruleFiles.get(key);
+        if (list) list.push(f);
+        else ruleFiles.set(key, [f]);
       }
       for (const policy of project.files) {
         const { account, region, pullThroughCachePrefixes } = policy.registry;

@@ -96,11 +96,14 @@ export const replicationDestinationAllowed = defineRule<Options, Facts>({
       for (const f of project.files) {
         if (f.facts.kind !== "policy" || !f.registry.account || !f.registry.region) continue;
         const key = `${f.registry.account}|${f.registry.region}`;
-        policies.set(key, [...(policies.get(key) ?? []), f]);
+        const list = policies.get(key);
+        if (list) list.push(f);
+        else policies.set(key, [f]);
       }
-      // The questions to each destination policy, in the order the sources ask them: each policy is then compiled
-      // once, answers all of them, and is released before the next, so a run holds one compiled destination at a time.
-      const questions = new Map<File, Question[]>();
+      // What each source asks of the policies of one destination registry, in the order the sources ask it: one
+      // entry per destination entry of a source, not per source and policy, whose number grows with the square of
+      // the project. Each policy is then compiled once, answers all of them, and is released before the next.
+      const asks = new Map<string, Ask[]>();
       for (const source of project.files) {
         if (source.facts.kind !== "replication" || !source.registry.account) continue;
         const sourceAccount = source.registry.account;
@@ -115,52 +118,81 @@ export const replicationDestinationAllowed = defineRule<Options, Facts>({
             }
             // REFERENCE §2: replication inside one's own registry needs no registry policy.
             if (d.registryId === sourceAccount || source.options.ignoreAccounts.includes(d.registryId)) continue;
+            const key = `${d.registryId}|${d.region}`;
+            const targets = policies.get(key);
+            if (!targets) continue;
             const partition = destinationPartition ?? sourcePartition ?? "aws";
-            for (const target of policies.get(`${d.registryId}|${d.region}`) ?? []) {
+            const replicatesHere = { filePath: source.filePath, ...d.loc, message: `the replication configuration that replicates account ${sourceAccount}'s images here` };
+            const question = JSON.stringify([sourceAccount, partition, rule.filters]);
+            const sourcePrincipal = `arn:${partition}:iam::${sourceAccount}:root`;
+            const ask: Ask = { source, sourceAccount, sourcePrincipal, question, destination: { partition, account: d.registryId, region: d.region }, loc: d.loc, filters: rule.filters, replicatesHere };
+            for (const target of targets) {
               if (target.facts.kind !== "policy") continue;
               project.tie(source.filePath, target.filePath);
               // One cause, one finding: require-replicate-image already reports it in the destination's own policy,
               // at the statement that lacks the grant or, for a configured source, at the policy. That finding
               // gains this destination entry as a related place.
-              const replicatesHere = { filePath: source.filePath, ...d.loc, message: `the replication configuration that replicates account ${sourceAccount}'s images here` };
-              if (target.facts.causedSources?.includes(sourceAccount)) {
-                for (const cause of target.facts.causes ?? []) {
-                  if (cause.account !== sourceAccount) continue;
-                  project.relate({ filePath: target.filePath, ruleId: "require-replicate-image", messageId: cause.messageId, line: cause.loc.line, column: cause.loc.column, related: [replicatesHere] });
-                }
-                continue;
+              if (!target.facts.causedSources?.includes(sourceAccount)) continue;
+              for (const cause of target.facts.causes ?? []) {
+                if (cause.account !== sourceAccount) continue;
+                project.relate({ filePath: target.filePath, ruleId: "require-replicate-image", messageId: cause.messageId, line: cause.loc.line, column: cause.loc.column, related: [replicatesHere] });
               }
-              const asked = questions.get(target) ?? questions.set(target, []).get(target)!;
-              asked.push({ source, sourceAccount, destination: { partition, account: d.registryId, region: d.region }, loc: d.loc, filters: rule.filters, replicatesHere });
             }
+            const list = asks.get(key);
+            if (list) list.push(ask);
+            else asks.set(key, [ask]);
           }
         }
       }
-      for (const [target, asked] of questions) {
-        if (target.facts.kind !== "policy") continue;
-        const policy = compileFacts(target.facts);
-        if (!policy) continue;
-        // One budget per destination policy, shared by every source that replicates into it.
-        const budget = new WorkBudget(DEFAULT_ANALYSIS_STEPS);
-        for (const q of asked) answer(project, target, target.facts, policy, budget, q);
+      for (const [key, asked] of asks) {
+        for (const target of policies.get(key)!) {
+          if (target.facts.kind !== "policy") continue;
+          const facts = target.facts;
+          // Compiled on the first ask the policy does not already answer through require-replicate-image.
+          let policy: CompiledPolicy | undefined;
+          // One budget per destination policy, shared by every source that replicates into it.
+          const budget = new WorkBudget(DEFAULT_ANALYSIS_STEPS);
+          const verdicts = new Map<string, Verdict>();
+          for (const q of asked) {
+            if (facts.causedSources?.includes(q.sourceAccount)) continue;
+            policy ??= compileFacts(facts);
+            if (!policy) break;
+            if (!verdicts.has(q.question)) verdicts.set(q.question, verdictOf(target, facts, policy, budget, q));
+            answer(project, target, facts, verdicts.get(q.question), budget, q);
+          }
+        }
       }
     },
   },
 });
 
-interface Question {
+/** One destination entry of a replication configuration, asked of every registry policy of that destination. */
+interface Ask {
   source: File;
   sourceAccount: string;
+  /** The source as the policy is asked about it (its account's root). */
+  sourcePrincipal: string;
+  /** What the ask asks, as a key: asks of one account with the same filters and partition get the same verdict. */
+  question: string;
   destination: { partition: string; account: string; region: string };
   loc: Span;
   filters: string[];
   replicatesHere: { filePath: string; message: string } & Span;
 }
 
-/** Whether the destination's policy lets one source replicate each of its filtered names, reported at the source. */
-function answer(project: ProjectContext<Facts, Options>, target: File, facts: PolicyFacts, policy: CompiledPolicy, budget: WorkBudget, q: Question): void {
-  const { source, sourceAccount, destination, replicatesHere } = q;
-  const sourcePrincipal = `arn:${destination.partition}:iam::${sourceAccount}:root`;
+/**
+ * What a destination policy answers one question (a source account replicating its filtered names into the
+ * destination): nothing when every name may replicate, else how the first refused name fails. Sources of one account
+ * with the same filters ask the same question, so it is answered once per policy (`Ask.question`).
+ */
+type Verdict =
+  | undefined
+  | { kind: "configured" }
+  | { kind: "tooComplex" | "missingGrant"; namePrefix: string }
+  | { kind: "deniedGrant"; namePrefix: string; denyLine: number; denySpan: Span | undefined };
+
+function verdictOf(target: File, facts: PolicyFacts, policy: CompiledPolicy, budget: WorkBudget, q: Ask): Verdict {
+  const { sourceAccount, destination, sourcePrincipal } = q;
   // A source the destination's config lists is require-replicate-image's to report when the policy lets it
   // replicate into no repository at all; only a refusal narrower than that (the filtered names) is ours.
   const configured = target.registry.replicationSources?.includes(sourceAccount) ?? false;
@@ -168,32 +200,41 @@ function answer(project: ProjectContext<Facts, Options>, target: File, facts: Po
     const answer = replicationGrant(policy, { source: sourcePrincipal, destination, repositories: { prefix: namePrefix }, budget });
     if (answer.status === "granted" || answer.status === "undetermined") continue;
     if (configured && (answer.status === "too-complex" || replicationGrant(policy, { source: sourcePrincipal, destination, repositories: { pattern: "*" }, budget }).status !== "granted")) {
-      const at = facts.statementsSpan;
-      if (at) project.relate({ filePath: target.filePath, ruleId: "require-replicate-image", messageId: "sourceNotAllowed", line: at.line, column: at.column, related: [replicatesHere] });
-      return;
+      return { kind: "configured" };
     }
-    const data = {
-      policyFile: target.relativePath,
-      destinationAccount: destination.account,
-      region: destination.region,
-      sourceAccount,
-      repositories: `"repository/${namePrefix}*"`,
-    };
-    if (answer.status === "too-complex") {
-      const { repositories: _all, ...about } = data;
-      project.report({ filePath: source.filePath, messageId: "tooComplex", loc: q.loc, data: { ...about, steps: budget.limit.toLocaleString("en-US") } });
-      return;
-    }
+    if (answer.status === "too-complex") return { kind: "tooComplex", namePrefix };
     const denyLine = answer.status === "cancelled" ? facts.statementLines[answer.deny.index] : undefined;
-    const denySpan = answer.status === "cancelled" ? facts.statementSpans?.[answer.deny.index] : undefined;
-    if (denyLine !== undefined) {
-      const related = denySpan ? [{ filePath: target.filePath, ...denySpan, message: `the Deny statement of the destination's registry policy that cancels the grant` }] : [];
-      project.report({ filePath: source.filePath, messageId: "deniedGrant", loc: q.loc, data: { ...data, denyLine }, related });
-    } else {
-      const at = facts.statementsSpan;
-      const related = at ? [{ filePath: target.filePath, ...at, message: `the destination's registry policy, where no statement allows account ${sourceAccount} "ecr:ReplicateImage"` }] : [];
-      project.report({ filePath: source.filePath, messageId: "missingGrant", loc: q.loc, data, related });
-    }
+    if (answer.status === "cancelled" && denyLine !== undefined) return { kind: "deniedGrant", namePrefix, denyLine, denySpan: facts.statementSpans?.[answer.deny.index] };
+    return { kind: "missingGrant", namePrefix };
+  }
+  return undefined;
+}
+
+/** Whether the destination's policy lets one source replicate each of its filtered names, reported at the source. */
+function answer(project: ProjectContext<Facts, Options>, target: File, facts: PolicyFacts, verdict: Verdict, budget: WorkBudget, q: Ask): void {
+  if (!verdict) return;
+  const { source, sourceAccount, destination, replicatesHere } = q;
+  if (verdict.kind === "configured") {
+    const at = facts.statementsSpan;
+    if (at) project.relate({ filePath: target.filePath, ruleId: "require-replicate-image", messageId: "sourceNotAllowed", line: at.line, column: at.column, related: [replicatesHere] });
     return;
+  }
+  const data = {
+    policyFile: target.relativePath,
+    destinationAccount: destination.account,
+    region: destination.region,
+    sourceAccount,
+    repositories: `"repository/${verdict.namePrefix}*"`,
+  };
+  if (verdict.kind === "tooComplex") {
+    const { repositories: _all, ...about } = data;
+    project.report({ filePath: source.filePath, messageId: "tooComplex", loc: q.loc, data: { ...about, steps: budget.limit.toLocaleString("en-US") } });
+  } else if (verdict.kind === "deniedGrant") {
+    const related = verdict.denySpan ? [{ filePath: target.filePath, ...verdict.denySpan, message: `the Deny statement of the destination's registry policy that cancels the grant` }] : [];
+    project.report({ filePath: source.filePath, messageId: "deniedGrant", loc: q.loc, data: { ...data, denyLine: verdict.denyLine }, related });
+  } else {
+    const at = facts.statementsSpan;
+    const related = at ? [{ filePath: target.filePath, ...at, message: `the destination's registry policy, where no statement allows account ${sourceAccount} "ecr:ReplicateImage"` }] : [];
+    project.report({ filePath: source.filePath, messageId: "missingGrant", loc: q.loc, data, related });
   }
 }

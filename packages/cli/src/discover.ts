@@ -111,6 +111,21 @@ function unmatchedPattern(pattern: string, allIgnored: boolean): EcrlintError {
 interface GitignoreLayer {
   dir: string;
   rules: Ignore;
+  /**
+   * Every pattern matches by name alone (`dist/`, `*.log`: no slash but a trailing one, no `**`) and none re-includes
+   * (`!`): inside a folder this layer does not ignore, its verdict on an entry is its verdict on the entry's name.
+   */
+  byName: boolean;
+}
+
+/** Whether each line of a .gitignore is blank, a comment, or a pattern that matches a name at any depth. */
+function matchesByName(text: string): boolean {
+  for (const raw of text.split(/\r?\n/u)) {
+    const line = raw.trim();
+    if (line === "" || line.startsWith("#")) continue;
+    if (line.startsWith("!") || line.includes("**") || line.replace(/\/$/u, "").includes("/")) return false;
+  }
+  return true;
 }
 
 function gitignoreLayer(dir: string, file = join(dir, ".gitignore")): GitignoreLayer | undefined {
@@ -120,7 +135,7 @@ function gitignoreLayer(dir: string, file = join(dir, ".gitignore")): GitignoreL
   } catch {
     return undefined;
   }
-  return { dir, rules: ignore().add(text) };
+  return { dir, rules: ignore().add(text), byName: matchesByName(text) };
 }
 
 /** The repository's `info/exclude` (in the common git directory, for a linked worktree too), as a layer at its top. */
@@ -210,7 +225,8 @@ function walkDirectory(
 ): Walked {
   const out: Walked = { files: [], links: [], special: [], unreadable: [] };
   // For each active .gitignore: the path of the folder being walked, relative to that .gitignore's folder.
-  const visit = (dir: string, rel: string, layers: GitignoreLayer[], layerRels: string[]) => {
+  // `clear[i]`: layer i ignores neither the folder being walked nor a folder above it (see GitignoreLayer.byName).
+  const visit = (dir: string, rel: string, layers: GitignoreLayer[], layerRels: string[], clear: boolean[]) => {
     let entries: readonly FolderEntry[];
     try {
       entries = folders.entries(dir);
@@ -223,9 +239,11 @@ function walkDirectory(
       if (layer) {
         layers = [...layers, layer];
         layerRels = [...layerRels, ""];
+        clear = [...clear, true];
       }
     }
     const childRels = new Array<string>(layers.length);
+    const childClear = new Array<boolean>(layers.length);
     for (const entry of entries) {
       const name = entry.name;
       if (name === "node_modules" || name === ".git") continue;
@@ -235,18 +253,33 @@ function walkDirectory(
       // Most files of a monorepo are not JSON: the cheap glob test goes before the .gitignore rules.
       if (!isDirectory && !accept(path, childRel)) continue;
       if (layers.length > 0) {
-        for (let i = 0; i < layers.length; i++) childRels[i] = layerRels[i] ? `${layerRels[i]}/${name}` : name;
-        if (gitIgnores(layers, childRels, isDirectory)) continue;
+        // Git's rule: the deepest .gitignore that has a say wins, and a `!pattern` there re-includes.
+        let ignored = false;
+        for (let i = 0; i < layers.length; i++) {
+          const layer = layers[i]!;
+          childRels[i] = layerRels[i] ? `${layerRels[i]}/${name}` : name;
+          // A name's verdict is cached by the layer: a monorepo repeats a few names (package.json) thousands of times.
+          const tested = layer.byName && clear[i] ? name : childRels[i]!;
+          const verdict = layer.rules.test(isDirectory ? `${tested}/` : tested);
+          childClear[i] = clear[i]! && !verdict.ignored;
+          if (verdict.ignored) ignored = true;
+          else if (verdict.unignored) ignored = false;
+        }
+        if (ignored) continue;
       }
       if (isDirectory) {
-        if (!skipFolder(path)) visit(path, childRel, layers, [...childRels]);
+        if (!skipFolder(path)) visit(path, childRel, layers, [...childRels], [...childClear]);
       } else if (entry.isFile()) out.files.push(path);
       else if (entry.isSymbolicLink()) out.links.push(path);
       else out.special.push(path);
     }
   };
   const initial = useGitignore ? layersDownTo(dirname(start), root, start) : [];
-  visit(start, "", initial, initial.map((l) => toPosix(relative(l.dir, start))));
+  const startRels = initial.map((l) => toPosix(relative(l.dir, start)));
+  // A layer above the start folder is clear there when it ignores neither it nor a folder on the way (a run named
+  // a folder its parent's .gitignore ignores walks it): `test` checks a path's parents too.
+  const startClear = initial.map((l, i) => startRels[i] === "" || !l.rules.test(`${startRels[i]}/`).ignored);
+  visit(start, "", initial, startRels, startClear);
   return out;
 }
 

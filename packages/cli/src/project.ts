@@ -1,5 +1,5 @@
 import { relative } from "node:path";
-import { formatMessage, RULE_PREFIX, type LintMessage, type ProjectFile, type ProjectRelation, type ProjectReport } from "@ecrlint/core";
+import { formatMessage, MAX_RELATED_LOCATIONS, RULE_PREFIX, type LintMessage, type ProjectFile, type ProjectRelation, type ProjectReport } from "@ecrlint/core";
 import { createHash } from "node:crypto";
 import type { ResultCache } from "./cache.js";
 import { toPosix } from "./discover.js";
@@ -26,7 +26,8 @@ export function applyRelations(messages: readonly LintMessage[], relations: read
     const mine = relations.filter((r) => m.ruleId === RULE_PREFIX + r.ruleId && m.messageId === r.messageId && m.line === r.line && m.column === r.column);
     if (!mine.length) return m;
     const related = mine.flatMap((r) => r.related.map(({ filePath, ...place }) => (filePath === r.filePath ? place : { filePath, ...place })));
-    return { ...m, relatedLocations: [...(m.relatedLocations ?? []), ...related] };
+    const omitted = mine.reduce((n, r) => n + (r.omitted ?? 0), 0);
+    return { ...m, relatedLocations: [...(m.relatedLocations ?? []), ...related], ...(omitted ? { relatedLocationsOmitted: omitted } : {}) };
   });
 }
 
@@ -40,7 +41,25 @@ export function runProjectRules(entries: FileEntry[], cwd: string, needTies: boo
   const messages = new Map<string, LintMessage[]>();
   const ties = new Map<string, Set<string>>();
   const relations = new Map<string, ProjectRelation[]>();
-  const relate = (r: ProjectRelation) => relations.set(r.filePath, [...(relations.get(r.filePath) ?? []), r]);
+  // One relation per finding, holding its first MAX_RELATED_LOCATIONS places and counting the rest: every source
+  // that replicates into a destination relates itself to that destination's finding, so the places otherwise grow
+  // with the square of the project (271,000 of them at 50,000 files).
+  const byFinding = new Map<string, ProjectRelation>();
+  const relate = (r: ProjectRelation) => {
+    const key = `${r.filePath}\0${r.ruleId}\0${r.messageId}\0${r.line}:${r.column}`;
+    let held = byFinding.get(key);
+    if (!held) {
+      held = { filePath: r.filePath, ruleId: r.ruleId, messageId: r.messageId, line: r.line, column: r.column, related: [] };
+      byFinding.set(key, held);
+      const list = relations.get(r.filePath);
+      if (list) list.push(held);
+      else relations.set(r.filePath, [held]);
+    }
+    const room = MAX_RELATED_LOCATIONS - held.related.length;
+    held.related.push(...r.related.slice(0, Math.max(0, room)));
+    const over = r.related.length - Math.max(0, room);
+    if (over > 0) held.omitted = (held.omitted ?? 0) + over;
+  };
   const tie = (a: string, b: string) => {
     if (!needTies) return;
     if (!ties.has(a)) ties.set(a, new Set());

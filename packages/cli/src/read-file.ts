@@ -132,6 +132,33 @@ function factsOnlyContext(context: SourceContext): SourceContext {
   return { ...context, rules: strip(context.rules), rulesWith: (inline) => strip(context.rulesWith(inline)) };
 }
 
+/**
+ * The JSON of a registry: the one registry object a folder's path names is shared by all its files (see
+ * `registryFromPath`), so each is written out once, not once per file of a warm run.
+ */
+const registryJson = new WeakMap<object, string>();
+function jsonOf(registry: object): string {
+  let json = registryJson.get(registry);
+  if (json === undefined) {
+    json = JSON.stringify(registry);
+    registryJson.set(registry, json);
+  }
+  return json;
+}
+
+/** Settings hashes by their text: the files of a folder, of a config, mostly share one (the rule settings are long). */
+const settingsHashes = new Map<string, string>();
+const MAX_KEPT_SETTINGS = 10_000;
+function settingsHash(text: string): string {
+  let hash = settingsHashes.get(text);
+  if (hash === undefined) {
+    hash = hashText(text);
+    if (settingsHashes.size >= MAX_KEPT_SETTINGS) settingsHashes.clear();
+    settingsHashes.set(text, hash);
+  }
+  return hash;
+}
+
 export function sourceContext(
   filePath: string,
   loaded: LoadedConfig | undefined,
@@ -162,7 +189,7 @@ export function sourceContext(
     unusedDirectives: options.reportUnusedDisableDirectives ?? "warn",
   };
   const settings = cache
-    ? hashText(`${rules.signature}|${context.inlineConfig}|${JSON.stringify(context.registry)}|${JSON.stringify(context.trust)}|${JSON.stringify(declared ?? null)}${terraformTemplate ? "|template" : ""}${terraformUses?.length ? `|${JSON.stringify(terraformUses)}` : ""}`)
+    ? settingsHash(`${rules.signature}|${context.inlineConfig}|${jsonOf(context.registry)}|${JSON.stringify(context.trust)}|${JSON.stringify(declared ?? null)}${terraformTemplate ? "|template" : ""}${terraformUses?.length ? `|${JSON.stringify(terraformUses)}` : ""}`)
     : undefined;
   return { loaded, context, settings };
 }

@@ -193,3 +193,53 @@ describe("a missing ecr:ReplicateImage grant is one finding with its related pla
     expect(lines[at + 2]).toBe(`        \u21b3 src/replication-configuration.json:5:9  the replication configuration that replicates account ${SOURCE}'s images here`);
   });
 });
+
+describe("a finding many files take part in names the first 20 and counts the rest", () => {
+  // 23 replication configurations of one source account replicate into one destination whose policy lacks the grant.
+  const count = 23;
+  const files: Record<string, unknown> = {
+    "dst/registry-policy.json": {
+      Version: "2012-10-17",
+      Statement: [statement("ReplicationAccessCrossAccount", "Allow", { AWS: `arn:aws:iam::${SOURCE}:root` }, ["ecr:CreateRepository"], everyRepository)],
+    },
+    ".ecrlintrc.json": {
+      registries: [
+        { files: ["src/**"], account: SOURCE, region: "us-west-2" },
+        { files: ["dst/**"], account: DESTINATION, region: "eu-west-1" },
+      ],
+    },
+  };
+  const sources = Array.from({ length: count }, (_, i) => `src/${String(i).padStart(2, "0")}/replication-configuration.json`);
+  for (const path of sources) files[path] = replicationConfiguration;
+
+  it("in the JSON report, SARIF and stylish", async () => {
+    const dir = fileTree(files);
+    const findings = await runnerFindings(dir);
+    expect(Object.keys(findings)).toEqual(["dst/registry-policy.json"]);
+    const [finding] = findings["dst/registry-policy.json"]! as (Message & { relatedLocationsOmitted?: number })[];
+    expect(finding).toMatchObject({ ruleId: "@ecrlint/require-replicate-image", messageId: "missingReplicateImage", line: 11, column: 9, relatedLocationsOmitted: count - 20 });
+    // The first 20 in path order, as the files are joined.
+    expect(finding!.relatedLocations!.map((p) => p.filePath)).toEqual(sources.slice(0, 20).map((s) => join(dir, s)));
+
+    const r = await runBin(["--format", "sarif"], { cwd: dir });
+    const log = JSON.parse(r.stdout) as Log;
+    const validate = sarifValidator();
+    expect(validate(log), JSON.stringify(validate.errors, null, 2)).toBe(true);
+    const result = log.runs[0]!.results!.find((x) => x.ruleId === "@ecrlint/require-replicate-image")!;
+    expect(result.relatedLocations).toHaveLength(20);
+    expect(result.properties).toEqual({ relatedLocationsOmitted: count - 20 });
+
+    const stylish = await runBin([], { cwd: dir });
+    const lines = stylish.stdout.split("\n");
+    const at = lines.findIndex((l) => l.includes("@ecrlint/require-replicate-image"));
+    expect(lines[at + 20]).toBe(`        \u21b3 src/19/replication-configuration.json:5:9  the replication configuration that replicates account ${SOURCE}'s images here`);
+    expect(lines[at + 21]).toBe(`        \u21b3 and ${count - 20} more`);
+  });
+
+  it("a finding with no more than 20 has no count", async () => {
+    const dir = fileTree(Object.fromEntries(Object.entries(files).filter(([path]) => !sources.slice(20).includes(path))));
+    const [finding] = (await runnerFindings(dir))["dst/registry-policy.json"]! as (Message & { relatedLocationsOmitted?: number })[];
+    expect(finding!.relatedLocations).toHaveLength(20);
+    expect(finding).not.toHaveProperty("relatedLocationsOmitted");
+  });
+});

@@ -165,6 +165,7 @@ export {
 } from "./rule.js";
 export {
   checkWithEffectiveFixes,
+  MAX_RELATED_LOCATIONS,
   mergeOptions,
   RULE_PREFIX,
   runRules,

@@ -148,6 +148,8 @@ export interface ProjectRelation {
   line: number;
   column: number;
   related: RelatedLocation[];
+  /** How many more places of this relation were left out of `related` (see `MAX_RELATED_LOCATIONS`). */
+  omitted?: number;
 }
 
 export interface ProjectContext<Facts, Options> {

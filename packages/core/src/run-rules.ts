@@ -20,7 +20,20 @@ export interface LintMessage {
   suggestions?: { desc: string; messageId: string; data?: Record<string, string | number>; fix: { range: [number, number]; text: string } }[];
   /** Other places that take part in the finding; a place without `filePath` is in the message's own file. */
   relatedLocations?: RelatedLocation[];
+  /**
+   * How many more places take part in the finding than `relatedLocations` lists: a cross-file finding names at most
+   * {@link MAX_RELATED_LOCATIONS} of the files it joins (thousands of replication configurations may point at one policy).
+   */
+  relatedLocationsOmitted?: number;
 }
+
+/**
+ * The most places a cross-file rule adds to one finding; the rest are counted in `relatedLocationsOmitted`. Each place
+ * of a finding is one more file saying the same thing: past a few dozen a reader or a code-scanning UI gains nothing
+ * (GitHub code scanning itself keeps only the first 1,000 of a SARIF result's related locations), while a list for
+ * every pair of files grows with the square of the project.
+ */
+export const MAX_RELATED_LOCATIONS = 20;
 
 export interface ConfiguredRule {
   rule: EcrRule<any>;

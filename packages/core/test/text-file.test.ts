@@ -32,6 +32,24 @@ describe("readTextFile reads only regular files, size checked first", () => {
     expect(readTextFile("/proc/self/status", { maxBytes: 16 })).toMatchObject({ ok: false, code: "EFBIG" });
     expect(readTextFile("/proc/self/status")).toMatchObject({ ok: true });
   });
+
+  it.each([0, 1, 1023, 1024, 1025, 4096, 65535, 65536, 65537, 200_001])("a file of %i bytes is read whole, byte for byte", (bytes) => {
+    // Multi-byte characters across every chunk boundary: the text is decoded once, from all the bytes.
+    const text = "é✓x".repeat(Math.ceil(bytes / 6)).slice(0, bytes);
+    const path = join(dir, `sized-${bytes}.json`);
+    writeFileSync(path, text);
+    const size = Buffer.byteLength(text);
+    expect(readTextFile(path)).toEqual({ ok: true, text, bom: false, encoding: "utf8", bytes: size });
+    expect(readTextFile(path, { maxBytes: size })).toMatchObject({ ok: true, bytes: size });
+    if (size > 0) expect(readTextFile(path, { maxBytes: size - 1 })).toMatchObject({ ok: false, code: "EFBIG" });
+  });
+
+  it("a /proc file that says size 0 and holds more than a small chunk is read whole", () => {
+    const read = readTextFile("/proc/self/maps");
+    expect(read.ok).toBe(true);
+    if (read.ok) expect(read.text.split("\n").length).toBeGreaterThan(10);
+    expect(read.ok && read.bytes).toBeGreaterThan(1024);
+  });
 });
 
 describe("encodings", () => {

@@ -29,6 +29,7 @@ function message(m: AnyMessage): Record<string, unknown> {
   if (m.suggestions) out.suggestions = m.suggestions.map(suggestion);
   // Not a field of ESLint's: added last, so that readers of ESLint's shape find every field of theirs where it was.
   if (m.relatedLocations) out.relatedLocations = m.relatedLocations;
+  if (m.relatedLocationsOmitted) out.relatedLocationsOmitted = m.relatedLocationsOmitted;
   if (m.suppressions) out.suppressions = m.suppressions;
   return out;
 }

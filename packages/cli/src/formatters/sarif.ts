@@ -89,6 +89,8 @@ export const sarif: Formatter = (results, context) => {
           message: { text: m.message },
           locations: [{ physicalLocation }],
           ...(m.relatedLocations?.length ? { relatedLocations: relatedLocations(m.relatedLocations, uri, context.rootDir) } : {}),
+          // SARIF has no field for places left out (§3.8 property bag): the count is kept where a reader can find it.
+          ...(m.relatedLocationsOmitted ? { properties: { relatedLocationsOmitted: m.relatedLocationsOmitted } } : {}),
           partialFingerprints: { "ecrlint/v2": fingerprint(m) },
           ...(suppressed.has(m)
             ? { suppressions: (m as SuppressedLintMessage).suppressions.map((x) => ({ kind: "inSource" as const, ...(x.justification ? { justification: x.justification } : {}) })) }

@@ -44,10 +44,12 @@ export function cleanSummary(stats: RunStats): string {
 
 /** `  ↳ file:line:column  what the place is`, the file left out when it is the finding's own. */
 function relatedLines(m: LintMessage, filePath: string, cwd: string): string[] {
-  return (m.relatedLocations ?? []).map((place) => {
+  const lines = (m.relatedLocations ?? []).map((place) => {
     const file = place.filePath && place.filePath !== filePath ? `${relativePath(cwd, place.filePath)}:` : "line ";
     return `        \u21b3 ${file}${place.line}:${place.column}  ${place.message}`;
   });
+  if (m.relatedLocationsOmitted) lines.push(`        \u21b3 and ${m.relatedLocationsOmitted} more`);
+  return lines;
 }
 
 /** ESLint's `stylish` layout, so the report reads like the one every JavaScript developer knows. */

@@ -162,7 +162,25 @@ function replicationQuery(policy: CompiledPolicy, query: ReplicationGrantQuery, 
  * `cancelled` answer means replication certainly fails.
  */
 export function replicationGrant(policy: CompiledPolicy, query: ReplicationGrantQuery): ReplicationGrant {
-  // Many sources replicate into one destination: each question is answered once per compiled policy.
+  // Many sources replicate into one destination, most of them from a few accounts: a question asked in the same
+  // words is answered from here, before building its request (which parses the caller's ARN and classifies it, a
+  // cost and garbage paid once per source and destination otherwise: millions of times in a large repository).
+  let asked = grantsAsked.get(policy);
+  if (!asked) grantsAsked.set(policy, (asked = new Map()));
+  const { source, destination, repositories } = query;
+  const words = `${source}\u0000${destination.partition}\u0000${destination.account}\u0000${destination.region}\u0000${"pattern" in repositories ? "p" + repositories.pattern : "f" + repositories.prefix}`;
+  const known = asked.get(words);
+  if (known) return known;
+  const answer = classifiedGrant(policy, query);
+  // A search cut short is not an answer: the next question, with its own budget, tries again.
+  if (answer.status !== "too-complex") asked.set(words, answer);
+  return answer;
+}
+
+const grantsAsked = new WeakMap<CompiledPolicy, Map<string, ReplicationGrant>>();
+
+function classifiedGrant(policy: CompiledPolicy, query: ReplicationGrantQuery): ReplicationGrant {
+  // Questions in other words may still ask the same: answered once per compiled policy and class of principal.
   let answers = grants.get(policy);
   if (!answers) grants.set(policy, (answers = new Map()));
   const budget = query.budget ?? new WorkBudget(DEFAULT_ANALYSIS_STEPS);
