@@ -33,8 +33,17 @@ export interface ReadTextFileOptions {
 
 export const DEFAULT_MAX_TEXT_BYTES = 5 * 1024 * 1024;
 
+/** The part of a `Stats` that tells what a path is, written out so that the public types need no Node types. */
+export interface FileKindStats {
+  isDirectory(): boolean;
+  isFIFO(): boolean;
+  isCharacterDevice(): boolean;
+  isBlockDevice(): boolean;
+  isSocket(): boolean;
+}
+
 /** What a path that is not a regular file is, for messages: `a FIFO`, `a directory`, `a character device`. */
-export function fileKind(stats: Stats): string {
+export function fileKind(stats: FileKindStats): string {
   if (stats.isDirectory()) return "a directory";
   if (stats.isFIFO()) return "a FIFO";
   if (stats.isCharacterDevice()) return "a character device";
