@@ -1,8 +1,9 @@
 import { createHash, randomBytes } from "node:crypto";
-import { chmodSync, closeSync, lstatSync, openSync, readSync, renameSync, statSync, unlinkSync, writeSync, type Stats } from "node:fs";
+import { chmodSync, closeSync, lstatSync, openSync, readSync, realpathSync, renameSync, statSync, unlinkSync, writeSync, type Stats } from "node:fs";
 import { basename, dirname, join, normalize, resolve, sep } from "node:path";
+import { EcrlintError } from "./errors.js";
 import { makeDirectories } from "./fs-utils.js";
-import type { LintMessage, ProjectRelation } from "@ecrlint/core";
+import { fileKind, type LintMessage, type ProjectRelation } from "@ecrlint/core";
 import type { SourceOutcome } from "./lint-source.js";
 
 /** What the cache knows of a file besides its outcome: enough to tell, from a `stat` alone, that it has not changed. */
@@ -38,9 +39,12 @@ export function fileStamp(info: Pick<Stats, "size" | "mtimeMs" | "ctimeMs" | "in
   return `${info.size}:${info.mtimeMs}:${info.ctimeMs}:${info.ino}`;
 }
 
-/** ESLint's `.eslintcache`, ours: in the working directory, never a `node_modules/.cache` wherever the run starts. */
+/**
+ * ESLint's `.eslintcache`, ours: in the working directory, never a `node_modules/.cache` wherever the run starts.
+ * Read as `--cache-location .ecrlintcache` is, as ESLint reads its default: a folder of that name holds the file.
+ */
 export function defaultCacheLocation(cwd: string): string {
-  return join(cwd, ".ecrlintcache");
+  return cacheFileFor(".ecrlintcache", cwd);
 }
 
 /**
@@ -53,11 +57,59 @@ export function cacheFileFor(location: string, cwd: string): string {
   const asFolder = () => join(resolved, `.cache_${hashText(cwd).slice(0, 12)}`);
   if (normalized.endsWith(sep)) return asFolder();
   try {
-    if (lstatSync(resolved).isDirectory()) return asFolder();
+    // Followed through a symlink: a link to a folder is a folder, not a file to replace.
+    if (statSync(resolved).isDirectory()) return asFolder();
   } catch {
     // Not there yet: a file.
   }
   return resolved;
+}
+
+/**
+ * How every cache file ecrlint has written begins: `{"format":"ecrlint-cache/…` now, `{"version": …` (one JSON
+ * object) before the format had a name. A file that begins otherwise is someone else's and is never replaced.
+ */
+const CACHE_START = /^\{\s*"(?:format|version)"\s*:/;
+const CACHE_START_BYTES = 64;
+
+/**
+ * The file the cache is read from and written to, checked before anything opens it: the target of a symlink (the
+ * rename that saves the cache then replaces the target, never the link); a missing file; or a regular file that is
+ * empty or a cache. A device, FIFO, socket or folder is refused (opening a FIFO blocks, replacing `/dev/null` breaks
+ * the machine), and so is a file holding anything else: the cache never replaces a file that is not its own.
+ * @throws EcrlintError (`io`, exit 2) naming the path and what it is.
+ */
+export function cacheTarget(location: string): string {
+  const refuse = (why: string) => new EcrlintError("io", `cannot use ${location} as the cache file: ${why}`, location);
+  let target: string;
+  try {
+    target = realpathSync(location);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== "ENOENT") throw refuse(code === "ELOOP" ? "too many levels of symbolic links (ELOOP)" : (code ?? String(error)));
+    let link = false;
+    try {
+      link = lstatSync(location).isSymbolicLink();
+    } catch {
+      // Nothing there: the cache file is created.
+    }
+    if (link) throw refuse("a broken symbolic link");
+    return location;
+  }
+  const stats = statSync(target);
+  if (!stats.isFile()) throw refuse(`not a regular file (${fileKind(stats)})`);
+  if (stats.size > 0) {
+    const head = Buffer.alloc(CACHE_START_BYTES);
+    const fd = openSync(target, "r");
+    let read: number;
+    try {
+      read = readSync(fd, head, 0, head.length, 0);
+    } finally {
+      closeSync(fd);
+    }
+    if (!CACHE_START.test(head.toString("utf8", 0, read))) throw refuse("the file exists and is not an ecrlint cache");
+  }
+  return target;
 }
 
 /**
@@ -167,12 +219,12 @@ export class ResultCache {
     private readonly version: string,
   ) {}
 
+  /** @throws EcrlintError when the location is not a place for a cache (see {@link cacheTarget}). */
   static async open(location: string, version: string): Promise<ResultCache> {
-    const cache = new ResultCache(location, version);
-    await makeDirectories(dirname(location)).catch(() => undefined);
+    const cache = new ResultCache(cacheTarget(location), version);
+    await makeDirectories(dirname(cache.location)).catch(() => undefined);
     try {
-      cache.fd = openSync(location, "r");
-      if (!statSync(location).isFile()) throw new Error("not a regular file");
+      cache.fd = openSync(cache.location, "r");
       cache.index();
     } catch {
       // A missing or corrupt cache is an empty one.

@@ -1,6 +1,6 @@
 import { dirname, relative, resolve } from "node:path";
 import picomatch from "picomatch";
-import { ConfigLocator, FolderListing, type ConfigResult, type LoadedConfig, type RuleSetting } from "@ecrlint/core";
+import { ConfigLocator, FolderListing, inPackageJson, type ConfigResult, type LoadedConfig, type RuleSetting } from "@ecrlint/core";
 import { toPosix } from "./discover.js";
 import { configError, EcrlintError } from "./errors.js";
 import { resolveRules, validateRuleSettings, type ResolvedRules } from "./rules-config.js";
@@ -43,7 +43,7 @@ export class Configs {
 
   private checked(loaded: LoadedConfig | undefined): LoadedConfig | undefined {
     const error = validateRuleSettings(loaded?.config.rules, loaded?.filePath);
-    if (error) throw configError(error);
+    if (error) throw configError(inPackageJson(error));
     return loaded;
   }
 

@@ -1,5 +1,5 @@
 import { lstat, realpath, stat } from "node:fs/promises";
-import { lstatSync, readFileSync, realpathSync, statSync, type Stats } from "node:fs";
+import { lstatSync, readdir, readFileSync, realpathSync, statSync, type Stats } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import ignore, { type Ignore } from "ignore";
 import picomatch from "picomatch";
@@ -43,8 +43,11 @@ export interface Discovery {
    * `git diff --name-only`): ESLint warns that no configuration matches them, and so does the runner; none is parsed.
    */
   unmatchedExplicit: string[];
-  /** Things that match the file globs but are not linted, each with the reason (a FIFO, a broken symlink). */
-  skipped: { filePath: string; reason: string }[];
+  /**
+   * Things that match the file globs but are not linted, each with the reason (a FIFO, a broken symlink); `severity`
+   * 2 for a folder that could not be read, whose files nobody checked (else a warning).
+   */
+  skipped: { filePath: string; reason: string; severity?: 2 }[];
   /**
    * Folders named on the command line (inside the root). Files under them that no `files` glob matches are still
    * linted when a Terraform file of the project reads them (`t/policy.tftpl`), which only the caller can tell.
@@ -82,8 +85,10 @@ async function classify(root: string, pattern: string): Promise<Target> {
     const info = await stat(abs);
     if (info.isDirectory()) return { pattern, type: "directory", path: abs };
     return { pattern, type: "file", path: abs };
-  } catch {
+  } catch (error) {
     if (picomatch.scan(pattern).isGlob) return { pattern, type: "glob" };
+    // A path in a folder that may not be searched exists as far as anyone can tell: its read error says why.
+    if ((error as NodeJS.ErrnoException).code === "EACCES") return { pattern, type: "file", path: abs };
     try {
       // A dangling or looping symlink exists but cannot be read: a read error names it, not "no files".
       await lstat(abs);
@@ -189,16 +194,36 @@ interface Walked {
   links: string[];
   /** Entries whose names match but that are neither files nor folders (FIFOs, sockets, devices). */
   special: string[];
+  /** Folders that could not be listed (no permission), with why: the run goes on without them. */
+  unreadable: { path: string; reason: string }[];
+}
+
+const FOLDER_ERRORS: Record<string, string> = { EACCES: "permission denied", EPERM: "permission denied", ELOOP: "too many levels of symbolic links" };
+
+/** Why a folder could not be listed, in the words of a file's read error: `permission denied (EACCES)`. */
+function folderError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (!code) return String(error);
+  return FOLDER_ERRORS[code] ? `${FOLDER_ERRORS[code]} (${code})` : code;
 }
 
 /**
  * Walks a directory tree synchronously: on a monorepo of 20,000 JSON files a plain readdir walk with
  * .gitignore pruning takes a third of a second, where globby with `gitignore: true` took ten times that.
- * Ignored folders are never entered; symlinked folders are never followed (no cycles, nothing outside the root).
- * `accept` gets the path relative to `start`.
+ * Ignored folders (by .gitignore, or by `skipFolder`: the config's `ignores`) are never entered, nor even listed;
+ * symlinked folders are never followed (no cycles, nothing outside the root). A folder that cannot be listed is
+ * noted and passed over: one unreadable folder never hides the rest of the tree. `accept` gets the path relative
+ * to `start`.
  */
-function walkDirectory(start: string, root: string, useGitignore: boolean, accept: (path: string, relative: string) => boolean, folders: FolderReader): Walked {
-  const out: Walked = { files: [], links: [], special: [] };
+function walkDirectory(
+  start: string,
+  root: string,
+  useGitignore: boolean,
+  accept: (path: string, relative: string) => boolean,
+  folders: FolderReader,
+  skipFolder: (path: string) => boolean = () => false,
+): Walked {
+  const out: Walked = { files: [], links: [], special: [], unreadable: [] };
   // For each active .gitignore: the path of the folder being walked, relative to that .gitignore's folder.
   // `clear[i]`: layer i ignores neither the folder being walked nor a folder above it (see GitignoreLayer.byName).
   const visit = (dir: string, rel: string, layers: GitignoreLayer[], layerRels: string[], clear: boolean[]) => {
@@ -206,7 +231,8 @@ function walkDirectory(start: string, root: string, useGitignore: boolean, accep
     try {
       entries = folders.entries(dir);
     } catch (error) {
-      throw new EcrlintError("io", `cannot read directory ${dir}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, dir);
+      out.unreadable.push({ path: dir, reason: folderError(error) });
+      return;
     }
     if (useGitignore && entries.some((e) => e.name === ".gitignore" && e.isFile())) {
       const layer = gitignoreLayer(dir);
@@ -241,8 +267,9 @@ function walkDirectory(start: string, root: string, useGitignore: boolean, accep
         }
         if (ignored) continue;
       }
-      if (isDirectory) visit(path, childRel, layers, [...childRels], [...childClear]);
-      else if (entry.isFile()) out.files.push(path);
+      if (isDirectory) {
+        if (!skipFolder(path)) visit(path, childRel, layers, [...childRels], [...childClear]);
+      } else if (entry.isFile()) out.files.push(path);
       else if (entry.isSymbolicLink()) out.links.push(path);
       else out.special.push(path);
     }
@@ -314,6 +341,8 @@ export async function discoverFiles(input: DiscoveryInput): Promise<Discovery> {
   const ignoreMatch = input.useIgnores && input.ignores.length ? picomatch(input.ignores, { dot: true }) : undefined;
   const alwaysMatch = picomatch(ALWAYS_IGNORED, { dot: true });
   const configIgnored = (abs: string) => ignoreMatch !== undefined && ignoreMatch(toPosix(relative(base, abs)));
+  // A folder as ESLint tests it against `ignores`: with a trailing slash, so `scratch/**` and `scratch/` skip it.
+  const folderIgnored = (abs: string) => ignoreMatch !== undefined && ignoreMatch(`${toPosix(relative(base, abs))}/`);
   const filesMatch = picomatch(input.files, { dot: true });
   const found = new Set<string>();
   const discovery: Discovery = { files: [], ignoredExplicit: [], outsideRoot: [], unmatchedExplicit: [], skipped: [], folders: [], emptyFolders: [] };
@@ -366,24 +395,50 @@ export async function discoverFiles(input: DiscoveryInput): Promise<Discovery> {
       }
       const prefix = filesPath(target.path);
       const accept = (file: string, rel: string) => filesMatch(prefix ? `${prefix}/${rel}` : rel) && !configIgnored(file);
-      const walked = walkDirectory(target.path, root, input.useIgnores, accept, folders);
+      const walked = walkDirectory(target.path, root, input.useIgnores, accept, folders, folderIgnored);
       for (const file of walked.files) found.add(file);
       links.push(...walked.links);
       for (const path of walked.special) discovery.skipped.push({ filePath: path, reason: describeSpecial(path) });
+      for (const { path, reason } of walked.unreadable) discovery.skipped.push({ filePath: path, reason, severity: 2 });
       discovery.folders.push(target.path);
-      if (walked.files.length + walked.links.length + walked.special.length === 0 && input.errorOnUnmatchedPattern !== false) {
+      if (walked.files.length + walked.links.length + walked.special.length + walked.unreadable.length === 0 && input.errorOnUnmatchedPattern !== false) {
         const allIgnored = walkDirectory(target.path, root, false, (_file, rel) => filesMatch(prefix ? `${prefix}/${rel}` : rel), folders).files.length > 0;
         discovery.emptyFolders.push({ path: target.path, error: unmatchedPattern(target.pattern, allIgnored) });
       }
     } else {
       // globby is loaded only for glob patterns: most runs walk directories and should not pay for its import.
       const { globby } = await import("globby");
-      // Not onlyFiles: that drops symlinks to files (and FIFOs) without a word; they are sorted out below.
+      // Not onlyFiles: that drops symlinks to files (and FIFOs) without a word; they are sorted out below. A folder
+      // the glob cannot list is noted and passed over, as the walk does (fast-glob would reject the whole search).
+      const unlistable = new Map<string, string>();
+      const listing = {
+        readdir: (dir: string, options: object, done: (error: NodeJS.ErrnoException | null, entries: unknown[]) => void) =>
+          readdir(dir, options as { withFileTypes: true }, (error, entries) => {
+            if (error && error.code !== "ENOENT" && error.code !== "ENOTDIR") {
+              unlistable.set(resolve(root, dir), folderError(error));
+              done(null, []);
+            } else done(error, entries);
+          }),
+      };
       const search = async (gitignore: boolean) =>
         (
-          await globby([target.pattern], { cwd: root, absolute: true, dot: true, onlyFiles: false, markDirectories: true, followSymbolicLinks: false, gitignore, ignore: ALWAYS_IGNORED })
+          await globby([target.pattern], {
+            cwd: root,
+            absolute: true,
+            dot: true,
+            onlyFiles: false,
+            markDirectories: true,
+            followSymbolicLinks: false,
+            gitignore,
+            ignore: ALWAYS_IGNORED,
+            fs: listing as never,
+          })
         ).filter((file) => !file.endsWith("/"));
       const files = await search(input.useIgnores);
+      for (const [path, reason] of unlistable) {
+        const ignored = input.useIgnores && (folderIgnored(path) || excluded(path) || isIgnoredPath(path, input));
+        if (!ignored) discovery.skipped.push({ filePath: path, reason, severity: 2 });
+      }
       // A glob's fixed part may pass through a symlinked folder: what lies outside the root is never read.
       const kept = files.filter((file) => !configIgnored(file) && !excluded(file) && insideReally(root, dirname(file)));
       for (const file of kept) {
@@ -393,7 +448,7 @@ export async function discoverFiles(input: DiscoveryInput): Promise<Discovery> {
         else if (info.isFile()) found.add(file);
         else discovery.skipped.push({ filePath: file, reason: kindOf(info) });
       }
-      if (kept.length === 0) await unmatched(target.pattern, async () => files.length > 0 || (input.useIgnores && (await search(false)).length > 0));
+      if (kept.length === 0 && unlistable.size === 0) await unmatched(target.pattern, async () => files.length > 0 || (input.useIgnores && (await search(false)).length > 0));
     }
   }
   // Links last, so that a link to a file linted under its own path is not linted twice.

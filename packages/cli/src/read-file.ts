@@ -52,10 +52,35 @@ export function notLinted(filePath: string, severity: 1 | 2, message: string): F
   return { filePath, bom: false, encoding: "utf8", text: "", outcome: { status: "not-linted", severity, message } };
 }
 
-/** NUL bytes: binary, or UTF-16 without a byte order mark, which reads as ours once the NULs are gone. */
+/**
+ * What NUL bytes in a text read as UTF-8 say of it: UTF-16 without a byte order mark has one between every two
+ * characters of ASCII (after each in little-endian order, before each in big-endian); a text padded with NULs (a
+ * disk image, a preallocated file) has them only at its end.
+ */
+function nulLayout(text: string): string {
+  const padded = text.replace(/\u0000+$/, "");
+  if (padded.trim() === "") return "it holds nothing but NUL bytes (a file zeroed by a crash?)";
+  if (!padded.includes("\u0000")) return `it ends in ${text.length - padded.length} NUL byte${text.length - padded.length === 1 ? "" : "s"} after its text; remove them`;
+  const atParity = [0, 0];
+  let nuls = 0;
+  for (let i = 0; i < text.length; i++) {
+    if (text.charCodeAt(i) === 0) {
+      nuls++;
+      atParity[i % 2]!++;
+    }
+  }
+  const order = atParity[1]! >= 0.9 * nuls ? "little-endian" : atParity[0]! >= 0.9 * nuls ? "big-endian" : undefined;
+  if (order && nuls >= 0.4 * text.length) return `it is UTF-16 (${order}) without a byte order mark; save it as UTF-8, or as UTF-16 with a BOM`;
+  return "it holds NUL bytes; save it as text (UTF-8, or UTF-16 with a BOM)";
+}
+
+/**
+ * NUL bytes in a file that reads as ours once they are gone: a policy nobody checked, so the run's error (ESLint's
+ * parser refuses it too), described by what the bytes say it is (binary files are not ours).
+ */
 function nulBytes(filePath: string, text: string): FileEntry | undefined {
   if (!mightBeEcrFile(text.replaceAll("\u0000", ""), filePath)) return undefined;
-  return notLinted(filePath, 1, "File not linted: it holds NUL bytes (UTF-16 without a byte order mark?); save it as UTF-8, or as UTF-16 with a BOM.");
+  return notLinted(filePath, 2, `File not linted: ${nulLayout(text)}.`);
 }
 
 /** A text given rather than read (standard input), decoded as a file would be. */

@@ -59,11 +59,14 @@ function finishResult(result: LintResult, text: string | undefined | ((result: L
   return result;
 }
 
-/** A file named on the command line that the run skips, reported as ESLint does. */
-export function warningResult(filePath: string, message: string): LintResult {
+/**
+ * A file named on the command line that the run skips, reported as ESLint does; with `severity` 2, a path the run
+ * could not read at all (a folder whose files nobody checked), which fails the run.
+ */
+export function warningResult(filePath: string, message: string, severity: 1 | 2 = 1): LintResult {
   const result = emptyResult(filePath);
   // ESLint's ignore warnings have no location; formatters treat a missing line as "the whole file".
-  result.messages.push({ ruleId: null, fatal: false, severity: 1, message } as unknown as LintMessage);
+  result.messages.push({ ruleId: null, fatal: severity === 2, severity, message } as unknown as LintMessage);
   return finishResult(result, undefined);
 }
 

@@ -160,8 +160,11 @@ interface Run {
   entries: FileEntry[];
   /** Files named on the command line that the run skips, with ESLint's warning. */
   skipped: { filePath: string; message: string }[];
-  /** Things that look like policy files but were not read (a FIFO, a broken symlink, a link out of the root). */
-  unread: { filePath: string; reason: string }[];
+  /**
+   * Things that look like policy files but were not read (a FIFO, a broken symlink, a link out of the root), and
+   * folders that could not be listed (`severity` 2).
+   */
+  unread: { filePath: string; reason: string; severity?: 2 }[];
   named: boolean;
   cache: ResultCache | undefined;
   /** How many files discovery found, and when the run began (for the summary line). */
@@ -215,7 +218,9 @@ async function finish(run: Run, options: LintOptions): Promise<LintReport> {
   }
   // ESLint's warnings for files named on the command line that the run skips; `--no-warn-ignored` drops them.
   if (options.warnIgnored !== false) for (const { filePath, message } of run.skipped) results.push(warningResult(filePath, message));
-  for (const { filePath, reason } of run.unread) results.push(warningResult(filePath, `File not linted: ${reason}.`));
+  for (const { filePath, reason, severity } of run.unread) {
+    results.push(severity === 2 ? warningResult(filePath, `Folder not read: ${reason}. The files in it were not linted.`, 2) : warningResult(filePath, `File not linted: ${reason}.`));
+  }
 
   cache?.save();
   return {

@@ -268,7 +268,7 @@ describe("bad input", () => {
     expect((JSON.parse(r.stdout) as { messages: { message: string }[] }[])[0]!.messages[0]!.message).toBe("File not read: too many levels of symbolic links.");
   });
 
-  it("binary files that look like policies get a warning and huge files a message instead of a parse", async () => {
+  it("binary files that look like policies are an error and huge files a message instead of a parse", async () => {
     const dir = copyFixture("basic");
     writeFileSync(join(dir, "policies", "binary.json"), Buffer.concat([Buffer.from('{"Statement": ['), Buffer.from([0, 1, 2, 0xff, 0])]));
     writeFileSync(join(dir, "policies", "image.json"), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0x0d]));
@@ -277,7 +277,7 @@ describe("bad input", () => {
     const r = await runBin(["policies", "--format", "json"], { cwd: dir });
     const results = JSON.parse(r.stdout) as { filePath: string; messages: { message: string; severity: number }[] }[];
     expect(results.some((x) => x.filePath.endsWith("image.json"))).toBe(false);
-    expect(results.find((x) => x.filePath.endsWith("binary.json"))!.messages).toEqual([expect.objectContaining({ severity: 1, message: expect.stringMatching(/^File not linted: it holds NUL bytes/) })]);
+    expect(results.find((x) => x.filePath.endsWith("binary.json"))!.messages).toEqual([expect.objectContaining({ severity: 2, message: "File not linted: it holds NUL bytes; save it as text (UTF-8, or UTF-16 with a BOM)." })]);
     const huge = results.find((x) => x.filePath.endsWith("huge.json"))!;
     expect(huge.messages).toEqual([{ ruleId: "@ecrlint/valid-policy", severity: 2, message: "File not linted: 5.0 MB is over the 5.0 MB limit for policy files.", line: 1, column: 1, messageId: "ecrlintNotLinted" }]);
   });

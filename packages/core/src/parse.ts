@@ -185,6 +185,9 @@ export type StrictJsonResult = { ok: true; value: unknown } | { ok: false; error
  * a prototype, and a syntax error keeps its reason, line and column (`Expected property name or '}'`, 3:24).
  */
 export function parseStrictJson(text: string): StrictJsonResult {
+  // Before JSON.parse, whose recursion would otherwise answer a deep enough text with "Maximum call stack size exceeded".
+  const deep = nestingTooDeep(text);
+  if (deep) return { ok: false, error: { message: NESTING_TOO_DEEP, ...deep } };
   try {
     return { ok: true, value: JSON.parse(text, dataObjects) as unknown };
   } catch (error) {
@@ -192,7 +195,9 @@ export function parseStrictJson(text: string): StrictJsonResult {
     const reason = message
       .replace(/\s*\(line \d+ column \d+\)/, "")
       .replace(/\s*in JSON at position \d+/, "")
-      .replace(/,\s*(?:\.\.\.)?".*" is not valid JSON$/s, "");
+      // V8 quotes the text around the error (`"root:x:0:0"... is not valid JSON`): a file named as a config may be
+      // any file (a symlink to /etc/passwd), and an error never prints its content.
+      .replace(/,\s*(?:\.\.\.)?".*"(?:\.\.\.)? is not valid JSON$/s, "");
     const at = /at position (\d+)/.exec(message);
     if (at) return { ok: false, error: { message: reason, ...positionAt(text, Number(at[1])) } };
     // V8 leaves the position out of "Unexpected token" messages; the JSON parser ESLint uses knows it.

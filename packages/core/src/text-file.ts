@@ -33,7 +33,17 @@ export interface ReadTextFileOptions {
 
 export const DEFAULT_MAX_TEXT_BYTES = 5 * 1024 * 1024;
 
-function kindOf(stats: Stats): string {
+/** The part of a `Stats` that tells what a path is, written out so that the public types need no Node types. */
+export interface FileKindStats {
+  isDirectory(): boolean;
+  isFIFO(): boolean;
+  isCharacterDevice(): boolean;
+  isBlockDevice(): boolean;
+  isSocket(): boolean;
+}
+
+/** What a path that is not a regular file is, for messages: `a FIFO`, `a directory`, `a character device`. */
+export function fileKind(stats: FileKindStats): string {
   if (stats.isDirectory()) return "a directory";
   if (stats.isFIFO()) return "a FIFO";
   if (stats.isCharacterDevice()) return "a character device";
@@ -62,7 +72,7 @@ function failed(error: unknown): TextFileResult {
 }
 
 function notRegular(stats: Stats): TextFileResult {
-  return { ok: false, code: "ENOTREG", reason: `not a regular file (${kindOf(stats)})` };
+  return { ok: false, code: "ENOTREG", reason: `not a regular file (${fileKind(stats)})` };
 }
 
 function tooLarge(bytes: number, maxBytes: number, exact: boolean): TextFileResult {

@@ -144,10 +144,16 @@ export function seenByConfigSearch(name: string): boolean {
   return name === ".config" || name === ".git" || (mayConcernUs(name) && (CONFIG_NAMES.has(name) || CONFIG_NAMES.has(`.config/${name}`) || looksLikeConfig(name)));
 }
 
-/** A FIFO, socket or device under a config's name: reported, never opened (reading a FIFO waits forever). */
+/**
+ * A FIFO, socket, device or folder under a config's name: reported, never opened (reading a FIFO waits forever).
+ * cosmiconfig passes over a folder named `.ecrlintrc.json`, and the files below would then be linted under another
+ * config than the one their author meant: ecrlint says so instead.
+ */
 function notRegular(dir: string, listing: readonly FolderEntry[], prefix: string): ConfigError | undefined {
-  const special = listing.find((e) => mayConcernUs(e.name) && !isFile(e) && !e.isDirectory() && CONFIG_NAMES.has(prefix + e.name));
-  return special ? { filePath: join(dir, prefix + special.name), keyPath: "", message: "cannot read config: not a regular file" } : undefined;
+  const special = listing.find((e) => mayConcernUs(e.name) && !isFile(e) && CONFIG_NAMES.has(prefix + e.name));
+  if (!special) return undefined;
+  const message = special.isDirectory() ? "cannot read config: not a regular file (a directory)" : "cannot read config: not a regular file";
+  return { filePath: join(dir, prefix + special.name), keyPath: "", message };
 }
 
 /** The configs of one folder, nearest-first as ecrlint reads them, and what is wrong with its config files. */

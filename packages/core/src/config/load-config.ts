@@ -1,6 +1,6 @@
 import { existsSync, statSync } from "node:fs";
 import { homedir } from "node:os";
-import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { createRequire } from "node:module";
 import { defaultLoadersSync, type CosmiconfigResult } from "cosmiconfig";
 import picomatch from "picomatch";
@@ -73,8 +73,15 @@ function checked(raw: unknown, filePath: string | undefined, baseDir: string, va
     return { ok: false, error: { filePath, keyPath: "", message: `the config must be plain data (objects, lists, strings, numbers): ${describeThrown(error)}` } };
   }
   const errors = validate(data, filePath);
-  if (errors.length > 0) return { ok: false, error: errors[0]! };
+  if (errors.length > 0) return { ok: false, error: inPackageJson(errors[0]!) };
   return { ok: true, loaded: { config: data as EcrlintConfig, filePath, baseDir } };
+}
+
+/** In package.json the config is the value of its "ecrlint" key: a key path starts there (`ecrlint.rules`, `ecrlint`). */
+export function inPackageJson(error: ConfigError): ConfigError {
+  if (error.filePath === undefined || basename(error.filePath) !== "package.json") return error;
+  const keyPath = error.keyPath ? `${CONFIG_MODULE_NAME}${error.keyPath.startsWith("[") ? "" : "."}${error.keyPath}` : CONFIG_MODULE_NAME;
+  return { ...error, keyPath };
 }
 
 /** Only a regular file of config size is handed to a loader: a FIFO or /dev/zero named as a config is its error. */

@@ -90,7 +90,9 @@ export function mightBeEcrFile(text: string, filePath?: string): boolean {
     if (followsPolicyNameConvention(filePath)) return true;
   }
   for (const marker of MARKERS) if (text.includes(marker)) return true;
-  return false;
+  // An empty `registry-policy.json` is a policy that was never written (a failed export, a truncated save): parsed,
+  // it is ESLint's parsing error rather than a file passed over, so the run does not pass without checking it.
+  return filePath !== undefined && text.trim() === "" && policyNameVerdict(filePath) !== undefined;
 }
 
 function mentionsEcr(policy: PolicyDocument): boolean {

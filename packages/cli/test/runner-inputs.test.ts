@@ -1,0 +1,240 @@
+import { execFileSync } from "node:child_process";
+import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { describe, expect, it } from "vitest";
+import { copyFixture, fileTree, gitInit, repoDir, runBin, runNode } from "./helpers.js";
+
+// Paths the runner is handed that are not what they seem: a device, a FIFO or a link where a file is expected.
+
+describe("--cache-location that is not a cache file", () => {
+  it("refuses a character device, a FIFO, a folder's link target that is not a file, and a file that is not a cache (exit 2)", async () => {
+    const dir = copyFixture("basic");
+    execFileSync("mkfifo", [join(dir, "fifo")]);
+    writeFileSync(join(dir, "notes.txt"), "keep me\n");
+    symlinkSync("notes.txt", join(dir, "to-notes"));
+    symlinkSync("missing-target", join(dir, "broken"));
+    const cases: [string, string][] = [
+      ["/dev/null", "cannot use /dev/null as the cache file: not a regular file (a character device)"],
+      ["fifo", `cannot use ${join(dir, "fifo")} as the cache file: not a regular file (a FIFO)`],
+      ["notes.txt", `cannot use ${join(dir, "notes.txt")} as the cache file: the file exists and is not an ecrlint cache`],
+      ["to-notes", `cannot use ${join(dir, "to-notes")} as the cache file: the file exists and is not an ecrlint cache`],
+      ["broken", `cannot use ${join(dir, "broken")} as the cache file: a broken symbolic link`],
+    ];
+    for (const [location, message] of cases) {
+      const r = await runBin(["--cache", "--cache-location", location, "policies"], { cwd: dir });
+      expect({ location, code: r.code, stderr: r.stderr, stdout: r.stdout }).toEqual({ location, code: 2, stderr: `ecrlint: ${message}\n`, stdout: "" });
+    }
+    expect(statSync("/dev/null").isCharacterDevice()).toBe(true);
+    expect(statSync(join(dir, "fifo")).isFIFO()).toBe(true);
+    expect(readFileSync(join(dir, "notes.txt"), "utf8")).toBe("keep me\n");
+    expect(readlinkSync(join(dir, "to-notes"))).toBe("notes.txt");
+    expect(lstatSync(join(dir, "broken")).isSymbolicLink()).toBe(true);
+  });
+
+  it("the default location is read the same way: a FIFO named .ecrlintcache is refused, a folder holds the file", async () => {
+    const dir = copyFixture("basic");
+    execFileSync("mkfifo", [join(dir, ".ecrlintcache")]);
+    const fifo = await runBin(["--cache", "policies"], { cwd: dir });
+    expect({ code: fifo.code, stderr: fifo.stderr }).toEqual({ code: 2, stderr: `ecrlint: cannot use ${join(dir, ".ecrlintcache")} as the cache file: not a regular file (a FIFO)\n` });
+    rmSync(join(dir, ".ecrlintcache"));
+    mkdirSync(join(dir, ".ecrlintcache"));
+    const folder = await runBin(["--cache", "policies", "-f", "json"], { cwd: dir });
+    expect({ code: folder.code, stderr: folder.stderr }).toEqual({ code: 1, stderr: "" });
+    expect(execFileSync("ls", ["-A", join(dir, ".ecrlintcache")], { encoding: "utf8" })).toMatch(/^\.cache_[0-9a-f]{12}\n$/);
+  });
+
+  it("writes a cache through a symlink to its target, and keeps the link", async () => {
+    const dir = copyFixture("basic");
+    mkdirSync(join(dir, "caches"));
+    writeFileSync(join(dir, "caches", "real"), "");
+    symlinkSync("caches/real", join(dir, "cache-link"));
+    for (let run = 0; run < 2; run++) {
+      const r = await runBin(["--cache", "--cache-location", "cache-link", "policies", "-f", "json"], { cwd: dir });
+      expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 1, stderr: "" });
+    }
+    expect(readlinkSync(join(dir, "cache-link"))).toBe("caches/real");
+    expect(readFileSync(join(dir, "caches", "real"), "utf8")).toMatch(/^\{"format":"ecrlint-cache\/2"/);
+  });
+
+  it("a symlink to a folder is a folder to put the cache in, as an existing folder is", async () => {
+    const dir = copyFixture("basic");
+    mkdirSync(join(dir, "caches"));
+    symlinkSync("caches", join(dir, "cache-folder"));
+    const r = await runBin(["--cache", "--cache-location", "cache-folder", "policies", "-f", "json"], { cwd: dir });
+    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 1, stderr: "" });
+    expect(lstatSync(join(dir, "cache-folder")).isSymbolicLink()).toBe(true);
+    expect(existsSync(join(dir, "caches"))).toBe(true);
+    expect(execFileSync("ls", ["-A", join(dir, "caches")], { encoding: "utf8" })).toMatch(/^\.cache_[0-9a-f]{12}\n$/);
+  });
+});
+
+describe("config files that are not what they seem", () => {
+  it("a config that links to a file that is not JSON gets the position and the token, never the file's content", async () => {
+    const dir = copyFixture("basic");
+    writeFileSync(join(dir, "accounts.txt"), "root:x:0:0:secret\n");
+    rmSync(join(dir, ".ecrlintrc.json"));
+    symlinkSync("accounts.txt", join(dir, ".ecrlintrc.json"));
+    const r = await runBin(["policies"], { cwd: dir });
+    expect({ code: r.code, stderr: r.stderr }).toEqual({
+      code: 2,
+      stderr: `ecrlint: ${join(dir, ".ecrlintrc.json")}:1:1: cannot read config: invalid JSON: Unexpected token 'r'\n`,
+    });
+  });
+
+  it("-c names only a regular file", async () => {
+    const dir = copyFixture("basic");
+    const r = await runBin(["-c", "/dev/null", "policies"], { cwd: dir });
+    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 2, stderr: "ecrlint: /dev/null: cannot read config: not a regular file\n" });
+  });
+
+  it("a config nested 5,000 levels deep is the nesting limit's error at the bracket, not a stack overflow", async () => {
+    const dir = copyFixture("basic");
+    writeFileSync(join(dir, ".ecrlintrc.json"), `${'{"rules":'.repeat(5000)}1${"}".repeat(5000)}\n`);
+    const r = await runBin(["policies"], { cwd: dir });
+    expect({ code: r.code, stderr: r.stderr }).toEqual({
+      code: 2,
+      stderr: `ecrlint: ${join(dir, ".ecrlintrc.json")}:1:${256 * 9 + 1}: cannot read config: invalid JSON: Arrays and objects nest deeper than 256 levels here; the file is not parsed.\n`,
+    });
+  });
+
+  it("package.json's config errors name the \"ecrlint\" key", async () => {
+    const dir = copyFixture("basic");
+    rmSync(join(dir, ".ecrlintrc.json"));
+    writeFileSync(join(dir, "package.json"), '{"name": "infra", "ecrlint": "./cfg.json"}\n');
+    const r = await runBin(["policies"], { cwd: dir });
+    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 2, stderr: `ecrlint: ${join(dir, "package.json")}: ecrlint: must be object\n` });
+    writeFileSync(join(dir, "package.json"), '{"name": "infra", "ecrlint": {"rules": {"no-such-rule": "error"}}}\n');
+    const rule = await runBin(["policies"], { cwd: dir });
+    expect({ code: rule.code, stderr: rule.stderr }).toEqual({ code: 2, stderr: `ecrlint: ${join(dir, "package.json")}: ecrlint.rules.no-such-rule: unknown rule\n` });
+  });
+
+  it("a folder named like a config is exit 2, not passed over for the config above it", async () => {
+    const dir = copyFixture("basic");
+    mkdirSync(join(dir, "policies", ".ecrlintrc.json"));
+    const r = await runBin(["policies"], { cwd: dir });
+    expect({ code: r.code, stderr: r.stderr }).toEqual({
+      code: 2,
+      stderr: `ecrlint: ${join(dir, "policies", ".ecrlintrc.json")}: cannot read config: not a regular file (a directory)\n`,
+    });
+  });
+});
+
+describe("a folder that cannot be read", () => {
+  // root reads any folder: the runs go as nobody, who can read the rest of the copy.
+  const asRoot = process.getuid?.() === 0;
+  const user = asRoot ? { uid: 65534, gid: 65534 } : {};
+  const unreadableTree = () => {
+    const dir = copyFixture("basic");
+    mkdirSync(join(dir, "policies", "scratch"));
+    writeFileSync(join(dir, "policies", "scratch", "registry-policy.json"), "{}\n");
+    chmodSync(join(dir, "policies", "scratch"), 0o000);
+    if (asRoot) chmodSync(dir, 0o755);
+    return dir;
+  };
+  type Result = { filePath: string; errorCount: number; messages: { message: string; severity: number; fatal?: boolean }[] };
+  const outcome = (dir: string, r: { code: number | null; stdout: string; stderr: string }) => ({
+    code: r.code,
+    stderr: r.stderr,
+    results: (JSON.parse(r.stdout) as Result[]).map((x) => ({ file: x.filePath.slice(dir.length + 1), messages: x.messages.map((m) => `${m.severity} ${m.message}`) })),
+  });
+
+  it("is an error result naming it; the other files are linted and the run fails (exit 1)", async () => {
+    const dir = unreadableTree();
+    const r = await runBin(["policies", "-f", "json"], { cwd: dir, ...user });
+    const { code, stderr, results } = outcome(dir, r);
+    expect({ code, stderr }).toEqual({ code: 1, stderr: "" });
+    expect(results.map((x) => x.file)).toEqual(["policies/duplicate-sids.jsonc", "policies/registry-policy.json", "policies/scratch", "policies/wrong-region.json"]);
+    expect(results[2]!.messages).toEqual(["2 Folder not read: permission denied (EACCES). The files in it were not linted."]);
+  });
+
+  it("named itself, it is that error, not 'No files matching the pattern'", async () => {
+    const dir = unreadableTree();
+    const r = await runBin(["policies/scratch", "-f", "json"], { cwd: dir, ...user });
+    expect(outcome(dir, r)).toEqual({ code: 1, stderr: "", results: [{ file: "policies/scratch", messages: ["2 Folder not read: permission denied (EACCES). The files in it were not linted."] }] });
+  });
+
+  it("a glob through it is the same error, not a crash; the other files are linted", async () => {
+    const dir = unreadableTree();
+    const r = await runBin(["policies/**/*.json", "-f", "json"], { cwd: dir, ...user });
+    const { code, stderr, results } = outcome(dir, r);
+    expect({ code, stderr }).toEqual({ code: 1, stderr: "" });
+    expect(results.map((x) => x.file)).toEqual(["policies/registry-policy.json", "policies/scratch", "policies/wrong-region.json"]);
+    expect(results[1]!.messages).toEqual(["2 Folder not read: permission denied (EACCES). The files in it were not linted."]);
+  });
+
+  it("a file named inside it gets its read error", async () => {
+    const dir = unreadableTree();
+    const r = await runBin(["policies/scratch/registry-policy.json", "-f", "json"], { cwd: dir, ...user });
+    expect(outcome(dir, r)).toEqual({ code: 1, stderr: "", results: [{ file: "policies/scratch/registry-policy.json", messages: ["2 File not read: permission denied."] }] });
+  });
+
+  it("ignored by the config, it is never read: the run is as if it were not there", async () => {
+    const dir = unreadableTree();
+    writeFileSync(join(dir, ".ecrlintrc.json"), JSON.stringify({ ...JSON.parse(readFileSync(join(dir, ".ecrlintrc.json"), "utf8")), ignores: ["policies/scratch/**"] }));
+    const r = await runBin(["-f", "json"], { cwd: dir, ...user });
+    const { code, stderr, results } = outcome(dir, r);
+    expect({ code, stderr }).toEqual({ code: 1, stderr: "" });
+    expect(results.map((x) => x.file)).toEqual(["policies/duplicate-sids.jsonc", "policies/registry-policy.json", "policies/wrong-region.json"]);
+    const globbed = await runBin(["policies/**/*.json", "-f", "json"], { cwd: dir, ...user });
+    expect(outcome(dir, globbed).results.map((x) => x.file)).toEqual(["policies/registry-policy.json", "policies/wrong-region.json"]);
+    const named = await runBin(["policies/registry-policy.json", "-f", "json"], { cwd: dir, ...user });
+    expect(outcome(dir, named)).toEqual({ code: 0, stderr: "", results: [{ file: "policies/registry-policy.json", messages: [] }] });
+  });
+});
+
+describe("an empty file named as a policy", () => {
+  type Message = { line: number; column: number; severity: number; message: string };
+  const messagesOf = (stdout: string) => (JSON.parse(stdout) as { filePath: string; messages: Message[] }[]).map((r) => ({ file: r.filePath.split("/").pop(), messages: r.messages.map(({ line, column, severity, message }) => ({ line, column, severity, message })) }));
+
+  it("is the same parsing error at 1:1 in the runner and ESLint (exit 1); an empty file of any other name is not ours", async () => {
+    const files = { "registry-policy.json": "", "app.repository-policy.jsonc": "  \n\t\n", "repo_policy.json": "\uFEFF", "other.json": "", "registry-policy.json.bak": "" };
+    const dir = fileTree(files);
+    writeFileSync(join(dir, "eslint.config.mjs"), `import ecrlint from ${JSON.stringify(pathToFileURL(join(repoDir, "packages", "eslint-plugin", "dist", "index.js")).href)};\nexport default [...ecrlint.configs.recommended];\n`);
+    gitInit(dir);
+    const parsingError = (what: string) => ({ line: 1, column: 1, severity: 2, message: `Parsing error: The file ${what}: a policy file holds one JSON object, such as {"Version": "2012-10-17", "Statement": [...]}.` });
+    const expected = [
+      { file: "app.repository-policy.jsonc", messages: [parsingError("holds only whitespace")] },
+      { file: "registry-policy.json", messages: [parsingError("is empty")] },
+      // The byte order mark is not the text: what is left is empty.
+      { file: "repo_policy.json", messages: [parsingError("is empty")] },
+    ];
+    const r = await runBin(["-f", "json", "."], { cwd: dir });
+    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 1, stderr: "" });
+    expect(messagesOf(r.stdout)).toEqual(expected);
+    const eslint = await runNode([join(repoDir, "node_modules", "eslint", "bin", "eslint.js"), "-f", "json", "registry-policy.json", "app.repository-policy.jsonc", "repo_policy.json"], { cwd: dir });
+    expect(messagesOf(eslint.stdout)).toEqual(expected);
+  });
+});
+
+describe("NUL bytes in a file that is a policy without them", () => {
+  const policy = '{"Version": "2012-10-17", "Statement": [{"Sid": "a", "Effect": "Allow", "Principal": {"AWS": "111122223333"}, "Action": "ecr:BatchGetImage"}]}\n';
+  const bigEndian = Buffer.from(policy, "utf16le").swap16();
+
+  it("fail the run (exit 1, as ESLint's parsing error does), described by what the bytes are", async () => {
+    const dir = fileTree({ ".ecrlintrc.json": { registries: [{ files: ["**"], account: "444455556666", region: "us-west-2" }] } });
+    writeFileSync(join(dir, "registry-policy.json"), Buffer.from(policy, "utf16le"));
+    writeFileSync(join(dir, "big-endian.registry-policy.json"), bigEndian);
+    writeFileSync(join(dir, "padded.registry-policy.json"), Buffer.concat([Buffer.from(policy), Buffer.alloc(512)]));
+    writeFileSync(join(dir, "one.registry-policy.json"), Buffer.concat([Buffer.from(policy), Buffer.alloc(1)]));
+    writeFileSync(join(dir, "with-bom.registry-policy.json"), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(policy, "utf16le")]));
+    writeFileSync(join(dir, "eslint.config.mjs"), `import ecrlint from ${JSON.stringify(pathToFileURL(join(repoDir, "packages", "eslint-plugin", "dist", "index.js")).href)};\nexport default [...ecrlint.configs.recommended];\n`);
+    gitInit(dir);
+    const r = await runBin(["-f", "json", "."], { cwd: dir });
+    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 1, stderr: "" });
+    const results = (JSON.parse(r.stdout) as { filePath: string; messages: { severity: number; fatal?: boolean; message: string }[] }[]).map((x) => ({
+      file: x.filePath.slice(dir.length + 1),
+      messages: x.messages.map((m) => `${m.severity}${m.fatal ? " fatal" : ""} ${m.message}`),
+    }));
+    expect(results).toEqual([
+      { file: "big-endian.registry-policy.json", messages: ["2 fatal File not linted: it is UTF-16 (big-endian) without a byte order mark; save it as UTF-8, or as UTF-16 with a BOM."] },
+      { file: "one.registry-policy.json", messages: ["2 fatal File not linted: it ends in 1 NUL byte after its text; remove them."] },
+      { file: "padded.registry-policy.json", messages: ["2 fatal File not linted: it ends in 512 NUL bytes after its text; remove them."] },
+      { file: "registry-policy.json", messages: ["2 fatal File not linted: it is UTF-16 (little-endian) without a byte order mark; save it as UTF-8, or as UTF-16 with a BOM."] },
+      // With a BOM it is read and linted: the policy's own finding.
+      { file: "with-bom.registry-policy.json", messages: ['2 This statement has no "Resource" or "NotResource"; every statement of a registry policy needs Resource or NotResource.'] },
+    ]);
+    const eslint = await runNode([join(repoDir, "node_modules", "eslint", "bin", "eslint.js"), "-f", "json", "registry-policy.json", "padded.registry-policy.json"], { cwd: dir });
+    expect(eslint.code).toBe(1);
+  });
+});
