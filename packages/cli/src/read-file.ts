@@ -1,5 +1,5 @@
 import { statSync } from "node:fs";
-import { decodeText, declaredKindForFile, DEFAULT_MAX_TEXT_BYTES, isTerraformFile, loadTerraformParser, FILE_PROBLEM_RULE as NOT_LINTED_RULE, type Severity, mightBeEcrFile, readTextFile, registryForFile, trustFromConfig, type LoadedConfig, type TerraformDataUse, type TerraformFileReference, type TextEncodingName, type TextFileResult } from "@ecrlint/core";
+import { decodeText, declaredKindForFile, DEFAULT_MAX_TEXT_BYTES, isTerraformFile, loadTerraformParser, FILE_PROBLEM_RULE as NOT_LINTED_RULE, type Severity, mightBeEcrFile, nulBytesLayout, readTextFile, registryForFile, trustFromConfig, type LoadedConfig, type TerraformDataUse, type TerraformFileReference, type TextEncodingName, type TextFileResult } from "@ecrlint/core";
 import { fileStamp, hashText, type ResultCache } from "./cache.js";
 import type { Configs } from "./configs.js";
 import { fixSource, lintSource, type SourceContext, type SourceOutcome } from "./lint-source.js";
@@ -52,26 +52,19 @@ export function notLinted(filePath: string, severity: 1 | 2, message: string): F
   return { filePath, bom: false, encoding: "utf8", text: "", outcome: { status: "not-linted", severity, message } };
 }
 
-/**
- * What NUL bytes in a text read as UTF-8 say of it: UTF-16 without a byte order mark has one between every two
- * characters of ASCII (after each in little-endian order, before each in big-endian); a text padded with NULs (a
- * disk image, a preallocated file) has them only at its end.
- */
+/** What a user is told of a policy file with NUL bytes in it (see core's `nulBytesLayout`). */
 function nulLayout(text: string): string {
-  const padded = text.replace(/\u0000+$/, "");
-  if (padded.trim() === "") return "it holds nothing but NUL bytes (a file zeroed by a crash?)";
-  if (!padded.includes("\u0000")) return `it ends in ${text.length - padded.length} NUL byte${text.length - padded.length === 1 ? "" : "s"} after its text; remove them`;
-  const atParity = [0, 0];
-  let nuls = 0;
-  for (let i = 0; i < text.length; i++) {
-    if (text.charCodeAt(i) === 0) {
-      nuls++;
-      atParity[i % 2]!++;
-    }
+  const layout = nulBytesLayout(text);
+  switch (layout?.kind) {
+    case "only-nul":
+      return "it holds nothing but NUL bytes (a file zeroed by a crash?)";
+    case "trailing":
+      return `it ends in ${layout.count} NUL byte${layout.count === 1 ? "" : "s"} after its text; remove them`;
+    case "utf16":
+      return `it is UTF-16 (${layout.order}) without a byte order mark; save it as UTF-8, or as UTF-16 with a BOM`;
+    default:
+      return "it holds NUL bytes; save it as text (UTF-8, or UTF-16 with a BOM)";
   }
-  const order = atParity[1]! >= 0.9 * nuls ? "little-endian" : atParity[0]! >= 0.9 * nuls ? "big-endian" : undefined;
-  if (order && nuls >= 0.4 * text.length) return `it is UTF-16 (${order}) without a byte order mark; save it as UTF-8, or as UTF-16 with a BOM`;
-  return "it holds NUL bytes; save it as text (UTF-8, or UTF-16 with a BOM)";
 }
 
 /**

@@ -171,3 +171,28 @@ export function readTextFile(path: string, options: ReadTextFileOptions = {}): T
     }
   }
 }
+
+/**
+ * What NUL bytes in a text decoded as UTF-8 say of it: UTF-16 without a byte order mark has one between every two
+ * characters of ASCII (after each in little-endian order, before each in big-endian); a text padded with NULs (a disk
+ * image, a preallocated file) has them only at its end; a zeroed file holds nothing else. `undefined` for a text
+ * without NUL bytes. Both front ends describe such a file from this, so they say the same thing of it.
+ */
+export type NulBytesLayout = { kind: "only-nul" } | { kind: "trailing"; count: number } | { kind: "utf16"; order: "little-endian" | "big-endian" } | { kind: "scattered" };
+
+export function nulBytesLayout(text: string): NulBytesLayout | undefined {
+  if (!text.includes("\u0000")) return undefined;
+  const padded = text.replace(/\u0000+$/, "");
+  if (padded.trim() === "") return { kind: "only-nul" };
+  if (!padded.includes("\u0000")) return { kind: "trailing", count: text.length - padded.length };
+  const atParity = [0, 0];
+  let nuls = 0;
+  for (let i = 0; i < text.length; i++) {
+    if (text.charCodeAt(i) === 0) {
+      nuls++;
+      atParity[i % 2]!++;
+    }
+  }
+  const order = atParity[1]! >= 0.9 * nuls ? "little-endian" : atParity[0]! >= 0.9 * nuls ? "big-endian" : undefined;
+  return order && nuls >= 0.4 * text.length ? { kind: "utf16", order } : { kind: "scattered" };
+}

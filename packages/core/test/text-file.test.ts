@@ -3,7 +3,7 @@ import { mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { decodeText, encodeText, readTextFile } from "../src/index.js";
+import { decodeText, encodeText, nulBytesLayout, readTextFile } from "../src/index.js";
 
 const dir = realpathSync(mkdtempSync(join(tmpdir(), "ecrlint-text-file-")));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -104,5 +104,21 @@ describe("readTextFile gives each file its own bytes, whatever was read before i
     writeFileSync(path, body(150_000, 6));
     expect(readTextFile(path, { maxBytes: 140_000, truncate: true })).toEqual({ ok: true, text: body(140_000, 6), bom: false, encoding: "utf8", bytes: 140_000, truncated: true });
     expect(readTextFile(path, { maxBytes: 140_000 })).toMatchObject({ ok: false, code: "EFBIG" });
+  });
+});
+
+describe("nulBytesLayout tells UTF-16 without a BOM from a padded, zeroed or binary text", () => {
+  const text = '{"Version": "2012-10-17", "Statement": []}';
+  it.each([
+    ["no NUL byte", text, undefined],
+    ["UTF-16 little-endian", Buffer.from(text, "utf16le").toString("utf8"), { kind: "utf16", order: "little-endian" }],
+    ["UTF-16 big-endian", Buffer.from(text, "utf16le").swap16().toString("utf8"), { kind: "utf16", order: "big-endian" }],
+    ["a text padded with NULs", `${text}\n${"\u0000".repeat(300)}`, { kind: "trailing", count: 300 }],
+    ["one NUL at the end", `${text}\u0000`, { kind: "trailing", count: 1 }],
+    ["only NULs", "\u0000".repeat(10), { kind: "only-nul" }],
+    ["only NULs and whitespace", "\n\u0000\u0000", { kind: "only-nul" }],
+    ["a NUL inside the text", text.replace("Version", "Ver\u0000sion"), { kind: "scattered" }],
+  ] as const)("%s", (_name, input, expected) => {
+    expect(nulBytesLayout(input)).toEqual(expected);
   });
 });

@@ -1,5 +1,5 @@
 import * as jsonc from "jsonc-eslint-parser";
-import { mightBeEcrFile, NESTING_TOO_DEEP, nestingTooDeep, noJsonValue } from "@ecrlint/core";
+import { mightBeEcrFile, NESTING_TOO_DEEP, nestingTooDeep, noJsonValue, nulBytesLayout } from "@ecrlint/core";
 import { terraformDataUses } from "./terraform-references.js";
 
 /**
@@ -52,8 +52,14 @@ export function parsingError(message: string, at = { line: 1, column: 1 }): Erro
  */
 export function utf16Problem(code: string, filePath?: string): string | undefined {
   if (!code.includes("\u0000") || !mightBeEcrFile(code.replaceAll("\u0000", ""), filePath)) return undefined;
-  const bom = code.startsWith("\uFFFD\uFFFD");
-  return `This file is UTF-16${bom ? "" : " without a byte order mark"}; ESLint reads files as UTF-8. Save it as UTF-8, or lint it with the ecrlint runner, which reads UTF-16 with a BOM.`;
+  const utf16 = (bom: boolean) => `This file is UTF-16${bom ? "" : " without a byte order mark"}; ESLint reads files as UTF-8. Save it as UTF-8, or lint it with the ecrlint runner, which reads UTF-16 with a BOM.`;
+  if (code.startsWith("\uFFFD\uFFFD")) return utf16(true);
+  // Only a text whose NUL bytes fall between its characters is UTF-16: described as the runner describes it.
+  const layout = nulBytesLayout(code);
+  if (layout?.kind === "utf16") return utf16(false);
+  if (layout?.kind === "trailing") return `This file ends in ${layout.count} NUL byte${layout.count === 1 ? "" : "s"} after its text; remove them.`;
+  if (layout?.kind === "only-nul") return "This file holds nothing but NUL bytes (a file zeroed by a crash?).";
+  return "This file holds NUL bytes; save it as text (UTF-8).";
 }
 
 /**

@@ -42,6 +42,14 @@ describe("the plugin's parser: jsonc-eslint-parser behind a size guard", () => {
     expect(verify("\u0000\u0001", DATA_FILE)).toEqual([]);
   });
 
+  it("a policy with NUL bytes that is not UTF-16 is described as what it is, as the runner describes it", () => {
+    const policy = '{"Statement": [{"Effect": "Allow", "Action": "ecr:*"}]}';
+    expect(verify(`${policy}\n${"\u0000".repeat(512)}`).map((m) => m.message)).toEqual(["Parsing error: This file ends in 512 NUL bytes after its text; remove them."]);
+    expect(verify(`${policy}\u0000`).map((m) => m.message)).toEqual(["Parsing error: This file ends in 1 NUL byte after its text; remove them."]);
+    expect(verify(policy.replace("Allow", "Al\u0000low")).map((m) => m.message)).toEqual(["Parsing error: This file holds NUL bytes; save it as text (UTF-8)."]);
+    expect(verify("\u0000".repeat(64), "/repo/infra/registry-policy.json").map((m) => m.message)).toEqual(["Parsing error: This file holds nothing but NUL bytes (a file zeroed by a crash?)."]);
+  });
+
   it("an empty, whitespace-only or comments-only policy file, or one in UTF-16 without a BOM, is a parsing error that says so at 1:1", () => {
     const shape = ': a policy file holds one JSON object, such as {"Version": "2012-10-17", "Statement": [...]}.';
     const at = (text: string, filename?: string) => verify(text, filename).map((m) => ({ fatal: m.fatal, severity: m.severity, message: m.message, line: m.line, column: m.column }));
