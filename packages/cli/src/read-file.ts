@@ -1,5 +1,5 @@
 import { statSync } from "node:fs";
-import { decodeText, declaredKindForFile, DEFAULT_MAX_TEXT_BYTES, isTerraformFile, loadTerraformParser, FILE_PROBLEM_RULE as NOT_LINTED_RULE, type Severity, mightBeEcrFile, nulBytesLayout, readTextFile, registryForFile, trustFromConfig, type LoadedConfig, type TerraformDataUse, type TerraformFileReference, type TextEncodingName, type TextFileResult } from "@ecrlint/core";
+import { decodeText, declaredKindForFile, DEFAULT_MAX_TEXT_BYTES, isTerraformFile, loadTerraformParser, FILE_PROBLEM_RULE as NOT_LINTED_RULE, type Severity, mightBeEcrFile, nulBytesFinding, nulBytesLayout, readTextFile, registryForFile, trustFromConfig, type LoadedConfig, type TerraformDataUse, type TerraformFileReference, type TextEncodingName, type TextFileResult } from "@ecrlint/core";
 import { fileStamp, hashText, type ResultCache } from "./cache.js";
 import type { Configs } from "./configs.js";
 import { fixSource, lintSource, type SourceContext, type SourceOutcome } from "./lint-source.js";
@@ -54,17 +54,11 @@ export function notLinted(filePath: string, severity: 1 | 2, message: string): F
 
 /** What a user is told of a policy file with NUL bytes in it (see core's `nulBytesLayout`). */
 function nulLayout(text: string): string {
-  const layout = nulBytesLayout(text);
-  switch (layout?.kind) {
-    case "only-nul":
-      return "it holds nothing but NUL bytes (a file zeroed by a crash?)";
-    case "trailing":
-      return `it ends in ${layout.count} NUL byte${layout.count === 1 ? "" : "s"} after its text; remove them`;
-    case "utf16":
-      return `it is UTF-16 (${layout.order}) without a byte order mark; save it as UTF-8, or as UTF-16 with a BOM`;
-    default:
-      return "it holds NUL bytes; save it as text (UTF-8, or UTF-16 with a BOM)";
-  }
+  const layout = nulBytesLayout(text) ?? { kind: "scattered" };
+  const finding = nulBytesFinding(layout);
+  if (finding) return `it ${finding}`;
+  if (layout.kind === "utf16") return `it is UTF-16 (${layout.order}) without a byte order mark; save it as UTF-8, or as UTF-16 with a BOM`;
+  return "it holds NUL bytes; save it as text (UTF-8, or UTF-16 with a BOM)";
 }
 
 /**

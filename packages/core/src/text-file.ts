@@ -196,3 +196,14 @@ export function nulBytesLayout(text: string): NulBytesLayout | undefined {
   const order = atParity[1]! >= 0.9 * nuls ? "little-endian" : atParity[0]! >= 0.9 * nuls ? "big-endian" : undefined;
   return order && nuls >= 0.4 * text.length ? { kind: "utf16", order } : { kind: "scattered" };
 }
+
+/**
+ * What a text of a layout is, said of the file without its subject (`ends in 3 NUL bytes after its text; remove
+ * them`), for the layouts that need no front end's advice; undefined for UTF-16 and scattered NULs, whose remedy
+ * depends on what reads the file (ESLint reads UTF-8 only).
+ */
+export function nulBytesFinding(layout: NulBytesLayout): string | undefined {
+  if (layout.kind === "only-nul") return "holds nothing but NUL bytes (a file zeroed by a crash?)";
+  if (layout.kind === "trailing") return `ends in ${layout.count} NUL byte${layout.count === 1 ? "" : "s"} after its text; remove them`;
+  return undefined;
+}

@@ -1,5 +1,5 @@
 import * as jsonc from "jsonc-eslint-parser";
-import { mightBeEcrFile, NESTING_TOO_DEEP, nestingTooDeep, noJsonValue, nulBytesLayout } from "@ecrlint/core";
+import { mightBeEcrFile, NESTING_TOO_DEEP, nestingTooDeep, noJsonValue, nulBytesFinding, nulBytesLayout } from "@ecrlint/core";
 import { terraformDataUses } from "./terraform-references.js";
 
 /**
@@ -55,11 +55,10 @@ export function utf16Problem(code: string, filePath?: string): string | undefine
   const utf16 = (bom: boolean) => `This file is UTF-16${bom ? "" : " without a byte order mark"}; ESLint reads files as UTF-8. Save it as UTF-8, or lint it with the ecrlint runner, which reads UTF-16 with a BOM.`;
   if (code.startsWith("\uFFFD\uFFFD")) return utf16(true);
   // Only a text whose NUL bytes fall between its characters is UTF-16: described as the runner describes it.
-  const layout = nulBytesLayout(code);
-  if (layout?.kind === "utf16") return utf16(false);
-  if (layout?.kind === "trailing") return `This file ends in ${layout.count} NUL byte${layout.count === 1 ? "" : "s"} after its text; remove them.`;
-  if (layout?.kind === "only-nul") return "This file holds nothing but NUL bytes (a file zeroed by a crash?).";
-  return "This file holds NUL bytes; save it as text (UTF-8).";
+  const layout = nulBytesLayout(code) ?? { kind: "scattered" };
+  if (layout.kind === "utf16") return utf16(false);
+  const finding = nulBytesFinding(layout);
+  return finding ? `This file ${finding}.` : "This file holds NUL bytes; save it as text (UTF-8).";
 }
 
 /**
