@@ -3,7 +3,7 @@ import { lstatSync, readdir, readFileSync, realpathSync, statSync, type Stats } 
 import { dirname, join, relative, resolve, sep } from "node:path";
 import ignore, { type Ignore } from "ignore";
 import picomatch from "picomatch";
-import { diskFolders, POLICY_FILE_EXTENSIONS, type FolderEntry, type FolderReader } from "@ecrlint/core";
+import { describeErrno, diskFolders, POLICY_FILE_EXTENSIONS, type FolderEntry, type FolderReader } from "@ecrlint/core";
 import { EcrlintError, usageError } from "./errors.js";
 import { repositoryRoot } from "./git.js";
 /** Never linted, whatever the config says: dependencies and git internals. */
@@ -198,15 +198,6 @@ interface Walked {
   unreadable: { path: string; reason: string }[];
 }
 
-const FOLDER_ERRORS: Record<string, string> = { EACCES: "permission denied", EPERM: "permission denied", ELOOP: "too many levels of symbolic links" };
-
-/** Why a folder could not be listed, in the words of a file's read error: `permission denied (EACCES)`. */
-function folderError(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  if (!code) return String(error);
-  return FOLDER_ERRORS[code] ? `${FOLDER_ERRORS[code]} (${code})` : code;
-}
-
 /**
  * Walks a directory tree synchronously: on a monorepo of 20,000 JSON files a plain readdir walk with
  * .gitignore pruning takes a third of a second, where globby with `gitignore: true` took ten times that.
@@ -231,7 +222,7 @@ function walkDirectory(
     try {
       entries = folders.entries(dir);
     } catch (error) {
-      out.unreadable.push({ path: dir, reason: folderError(error) });
+      out.unreadable.push({ path: dir, reason: describeErrno(error) });
       return;
     }
     if (useGitignore && entries.some((e) => e.name === ".gitignore" && e.isFile())) {
@@ -415,7 +406,7 @@ export async function discoverFiles(input: DiscoveryInput): Promise<Discovery> {
         readdir: (dir: string, options: object, done: (error: NodeJS.ErrnoException | null, entries: unknown[]) => void) =>
           readdir(dir, options as { withFileTypes: true }, (error, entries) => {
             if (error && error.code !== "ENOENT" && error.code !== "ENOTDIR") {
-              unlistable.set(resolve(root, dir), folderError(error));
+              unlistable.set(resolve(root, dir), describeErrno(error));
               done(null, []);
             } else done(error, entries);
           }),

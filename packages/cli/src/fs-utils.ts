@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { chmod, mkdir, rename, stat, unlink, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
+import { describeErrno } from "@ecrlint/core";
 
 /**
  * Creates a directory and its missing parents one level at a time. Node's `mkdir(…, { recursive: true })` spins
@@ -77,17 +78,14 @@ export async function writeFileAtomic(path: string, content: string): Promise<vo
 
 /** Words for a failed write: `permission denied (EACCES)`. */
 export function describeWriteError(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  const words: Record<string, string> = {
-    EACCES: "permission denied",
-    EPERM: "permission denied",
-    EROFS: "read-only file system",
-    ENOSPC: "no space left on the device",
-    ENOENT: "no such directory",
-    ENOTDIR: "a part of the path is not a directory",
-    EISDIR: "it is a directory",
-    ENOTREG: "not a regular file",
-  };
-  if (code) return words[code] ? `${words[code]} (${code})` : code;
-  return error instanceof Error ? error.message : String(error);
+  return describeErrno(error, WRITE_WORDS);
 }
+
+/** Where a write's words differ from a read's (core's `describeErrno`), or a read has none. */
+const WRITE_WORDS: Record<string, string> = {
+  EROFS: "read-only file system",
+  ENOSPC: "no space left on the device",
+  ENOENT: "no such directory",
+  EISDIR: "it is a directory",
+  ENOTREG: "not a regular file",
+};

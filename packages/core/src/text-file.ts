@@ -66,6 +66,18 @@ const ERRNO_WORDS: Record<string, string> = {
   ENAMETOOLONG: "the name is too long",
 };
 
+/**
+ * A failed file system call in words, with its code: `permission denied (EACCES)`; a code without words is itself,
+ * an error without a code its message. `words` adds or overrides the words for one use (a write's ENOENT is a
+ * missing folder).
+ */
+export function describeErrno(error: unknown, words: Readonly<Record<string, string>> = {}): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (!code) return error instanceof Error ? error.message : String(error);
+  const said = words[code] ?? ERRNO_WORDS[code];
+  return said ? `${said} (${code})` : code;
+}
+
 function failed(error: unknown): TextFileResult {
   const code = (error as NodeJS.ErrnoException | undefined)?.code ?? "EIO";
   return { ok: false, code, reason: ERRNO_WORDS[code] ?? code };
