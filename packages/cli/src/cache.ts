@@ -3,7 +3,7 @@ import { chmodSync, closeSync, lstatSync, openSync, readSync, realpathSync, rena
 import { basename, dirname, join, normalize, resolve, sep } from "node:path";
 import { EcrlintError } from "./errors.js";
 import { makeDirectories } from "./fs-utils.js";
-import { fileKind, type LintMessage, type ProjectRelation } from "@ecrlint/core";
+import { describeErrno, fileKind, type LintMessage, type ProjectRelation } from "@ecrlint/core";
 import type { SourceOutcome } from "./lint-source.js";
 
 /** What the cache knows of a file besides its outcome: enough to tell, from a `stat` alone, that it has not changed. */
@@ -86,7 +86,7 @@ export function cacheTarget(location: string): string {
     target = realpathSync(location);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code !== "ENOENT") throw refuse(code === "ELOOP" ? "too many levels of symbolic links (ELOOP)" : (code ?? String(error)));
+    if (code !== "ENOENT") throw refuse(describeErrno(error));
     let link = false;
     try {
       link = lstatSync(location).isSymbolicLink();

@@ -14,12 +14,15 @@ describe("--cache-location that is not a cache file", () => {
     writeFileSync(join(dir, "notes.txt"), "keep me\n");
     symlinkSync("notes.txt", join(dir, "to-notes"));
     symlinkSync("missing-target", join(dir, "broken"));
+    symlinkSync("loop-b", join(dir, "loop-a"));
+    symlinkSync("loop-a", join(dir, "loop-b"));
     const cases: [string, string][] = [
       ["/dev/null", "cannot use /dev/null as the cache file: not a regular file (a character device)"],
       ["fifo", `cannot use ${join(dir, "fifo")} as the cache file: not a regular file (a FIFO)`],
       ["notes.txt", `cannot use ${join(dir, "notes.txt")} as the cache file: the file exists and is not an ecrlint cache`],
       ["to-notes", `cannot use ${join(dir, "to-notes")} as the cache file: the file exists and is not an ecrlint cache`],
       ["broken", `cannot use ${join(dir, "broken")} as the cache file: a broken symbolic link`],
+      ["loop-a", `cannot use ${join(dir, "loop-a")} as the cache file: too many levels of symbolic links (ELOOP)`],
     ];
     for (const [location, message] of cases) {
       const r = await runBin(["--cache", "--cache-location", location, "policies"], { cwd: dir });
@@ -30,6 +33,7 @@ describe("--cache-location that is not a cache file", () => {
     expect(readFileSync(join(dir, "notes.txt"), "utf8")).toBe("keep me\n");
     expect(readlinkSync(join(dir, "to-notes"))).toBe("notes.txt");
     expect(lstatSync(join(dir, "broken")).isSymbolicLink()).toBe(true);
+    expect(readlinkSync(join(dir, "loop-a"))).toBe("loop-b");
   });
 
   it("the default location is read the same way: a FIFO named .ecrlintcache is refused, a folder holds the file", async () => {
