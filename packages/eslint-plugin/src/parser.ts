@@ -50,6 +50,20 @@ export function parsingError(message: string, at = { line: 1, column: 1 }): Erro
  * order mark as two replacement characters): a policy written by Windows PowerShell 5 would fail with "Unexpected
  * character". Say what it is instead; the ecrlint runner reads UTF-16.
  */
+/** The path ESLint passes a parser in its options, when it passes one. */
+export function filePathOf(options: unknown): string | undefined {
+  const filePath = (options as { filePath?: unknown } | undefined)?.filePath;
+  return typeof filePath === "string" ? filePath : undefined;
+}
+
+/**
+ * Whether a Terraform file holds policy documents that a resource in another file of its module reads: such a file
+ * is ours without an `aws_ecr_` resource of its own.
+ */
+export function documentsReadElsewhere(code: string, filePath: string | undefined): boolean {
+  return filePath !== undefined && code.includes("aws_iam_policy_document") && terraformDataUses(filePath).length > 0;
+}
+
 export function utf16Problem(code: string, filePath?: string): string | undefined {
   if (!code.includes("\u0000") || !mightBeEcrFile(code.replaceAll("\u0000", ""), filePath)) return undefined;
   const utf16 = (bom: boolean) => `This file is UTF-16${bom ? "" : " without a byte order mark"}; ESLint reads files as UTF-8. Save it as UTF-8, or lint it with the ecrlint runner, which reads UTF-16 with a BOM.`;
@@ -71,15 +85,14 @@ export function utf16Problem(code: string, filePath?: string): string | undefine
 export const parser = {
   meta: { name: "@ecrlint/eslint-plugin/jsonc-parser", version: jsonc.meta.version },
   parseForESLint(code: string, options?: Parameters<typeof jsonc.parseForESLint>[1]) {
-    const filePath = (options as { filePath?: unknown } | undefined)?.filePath;
-    const path = typeof filePath === "string" ? filePath : undefined;
+    const path = filePathOf(options);
     const empty = (services: object = {}) => ({ ast: emptyProgram(code), visitorKeys: jsonc.VisitorKeys, services: { isJSON: true, ...services } });
     if (code.length > MAX_PARSED_CHARACTERS) return empty({ ecrlintSkipped: tooLarge(code, path) });
     // Decided only for a text that does not parse (most files do), from the text without NULs as in the runner. A
     // `.tf.json` file is also ours when a resource in another file of its module reads a policy document of it.
     const ours = () =>
       mightBeEcrFile(code.includes("\u0000") ? code.replaceAll("\u0000", "") : code, path) ||
-      (path !== undefined && /\.tf\.json$/i.test(path) && code.includes("aws_iam_policy_document") && terraformDataUses(path).length > 0);
+      (path !== undefined && /\.tf\.json$/i.test(path) && documentsReadElsewhere(code, path));
     const utf16 = utf16Problem(code, path);
     if (utf16) throw parsingError(utf16);
     // Checked before any recursive parse, as the runner does: the same error wherever the stack stands.

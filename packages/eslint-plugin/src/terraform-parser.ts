@@ -1,7 +1,6 @@
 import { VisitorKeys } from "jsonc-eslint-parser";
 import { loadTerraformParser, parseTerraformText } from "@ecrlint/core";
-import { emptyProgram, parsingError, tooLarge, utf16Problem, type SkippedFile } from "./parser.js";
-import { terraformDataUses } from "./terraform-references.js";
+import { documentsReadElsewhere, emptyProgram, parsingError, tooLarge, utf16Problem, type SkippedFile } from "./parser.js";
 
 // The HCL grammar is WebAssembly, which loads asynchronously: it starts loading when the plugin is imported (no
 // top-level await, so that require() of the plugin works), and a file parsed before it is ready is read in a worker.
@@ -23,7 +22,7 @@ export const terraformParser = {
     if (skipped) return { ast: emptyProgram(code), visitorKeys: VisitorKeys, services: { isTerraform: true, ecrlintSkipped: { ...skipped, mightBeOurs: code.includes("aws_ecr_") } } };
     const utf16 = utf16Problem(code, options?.filePath);
     if (utf16) throw parsingError(utf16);
-    const ours = code.includes("aws_ecr_") || (code.includes("aws_iam_policy_document") && options?.filePath !== undefined && terraformDataUses(options.filePath).length > 0);
+    const ours = code.includes("aws_ecr_") || documentsReadElsewhere(code, options?.filePath);
     const parsed = parseTerraformText(ours ? code : "", undefined);
     if (!parsed.ok) throw Object.assign(parsingError(parsed.error.message.replace(/^Parsing error: /, "")), { lineNumber: parsed.error.line, column: parsed.error.column });
     return { ast: parsed.ast, visitorKeys: VisitorKeys, services: { isTerraform: true } };

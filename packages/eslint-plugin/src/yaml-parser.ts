@@ -1,6 +1,6 @@
 import * as yamlEslint from "yaml-eslint-parser";
 import { isYamlFile, mightBeEcrFile, parseJsonText, parseYamlText } from "@ecrlint/core";
-import { emptyProgram, MAX_PARSED_CHARACTERS, parsingError, tooLarge, utf16Problem } from "./parser.js";
+import { emptyProgram, filePathOf, MAX_PARSED_CHARACTERS, parsingError, tooLarge, utf16Problem } from "./parser.js";
 
 /**
  * The plugin's parser for YAML: `yaml-eslint-parser`, the one `eslint-plugin-yml` users already have, so that its
@@ -14,8 +14,7 @@ import { emptyProgram, MAX_PARSED_CHARACTERS, parsingError, tooLarge, utf16Probl
 export const yamlParser = {
   meta: { name: "@ecrlint/eslint-plugin/yaml-parser", version: yamlEslint.meta.version },
   parseForESLint(code: string, options?: Parameters<typeof yamlEslint.parseForESLint>[1]) {
-    const filePath = (options as { filePath?: unknown } | undefined)?.filePath;
-    const path = typeof filePath === "string" ? filePath : undefined;
+    const path = filePathOf(options);
     if (code.length > MAX_PARSED_CHARACTERS) return { ast: emptyProgram(code), visitorKeys: yamlEslint.VisitorKeys, services: { isYAML: true, ecrlintSkipped: tooLarge(code, path) } };
     const utf16 = utf16Problem(code, path);
     if (utf16) throw parsingError(utf16);
