@@ -1,6 +1,6 @@
 import { dirname, relative, resolve } from "node:path";
 import picomatch from "picomatch";
-import { ConfigLocator, FolderListing, inPackageJson, type ConfigResult, type LoadedConfig, type RuleSetting } from "@ecrlint/core";
+import { ConfigLocator, FolderListing, inPackageJson, seenByConfigSearch, type ConfigResult, type FolderSnapshot, type LoadedConfig, type RuleSetting } from "@ecrlint/core";
 import { toPosix } from "./discover.js";
 import { configError, EcrlintError } from "./errors.js";
 import { resolveRules, validateRuleSettings, type ResolvedRules } from "./rules-config.js";
@@ -45,6 +45,14 @@ export class Configs {
     const error = validateRuleSettings(loaded?.config.rules, loaded?.filePath);
     if (error) throw configError(inPackageJson(error));
     return loaded;
+  }
+
+  /**
+   * The folders listed so far, with only the entries the config search reads: what a worker thread's `Configs`
+   * starts from, so that it lists none of them again.
+   */
+  workerFolders(): FolderSnapshot {
+    return this.listing.snapshot(seenByConfigSearch);
   }
 
   /** The config that governs a file: `--config` for all, else the nearest one. */

@@ -44,10 +44,10 @@ export interface Discovery {
    */
   unmatchedExplicit: string[];
   /**
-   * Things that match the file globs but are not linted, each with the reason (a FIFO, a broken symlink); `severity`
-   * 2 for a folder that could not be read, whose files nobody checked (else a warning).
+   * Things that match the file globs but are not linted, each with the reason (a FIFO, a broken symlink), and
+   * `folder` for a folder that could not be read, whose files nobody checked: an error, where the others are warnings.
    */
-  skipped: { filePath: string; reason: string; severity?: 2 }[];
+  skipped: { filePath: string; reason: string; folder?: true }[];
   /**
    * Folders named on the command line (inside the root). Files under them that no `files` glob matches are still
    * linted when a Terraform file of the project reads them (`t/policy.tftpl`), which only the caller can tell.
@@ -390,7 +390,7 @@ export async function discoverFiles(input: DiscoveryInput): Promise<Discovery> {
       for (const file of walked.files) found.add(file);
       links.push(...walked.links);
       for (const path of walked.special) discovery.skipped.push({ filePath: path, reason: describeSpecial(path) });
-      for (const { path, reason } of walked.unreadable) discovery.skipped.push({ filePath: path, reason, severity: 2 });
+      for (const { path, reason } of walked.unreadable) discovery.skipped.push({ filePath: path, reason, folder: true });
       discovery.folders.push(target.path);
       if (walked.files.length + walked.links.length + walked.special.length + walked.unreadable.length === 0 && input.errorOnUnmatchedPattern !== false) {
         const allIgnored = walkDirectory(target.path, root, false, (_file, rel) => filesMatch(prefix ? `${prefix}/${rel}` : rel), folders).files.length > 0;
@@ -428,7 +428,7 @@ export async function discoverFiles(input: DiscoveryInput): Promise<Discovery> {
       const files = await search(input.useIgnores);
       for (const [path, reason] of unlistable) {
         const ignored = input.useIgnores && (folderIgnored(path) || excluded(path) || isIgnoredPath(path, input));
-        if (!ignored) discovery.skipped.push({ filePath: path, reason, severity: 2 });
+        if (!ignored) discovery.skipped.push({ filePath: path, reason, folder: true });
       }
       // A glob's fixed part may pass through a symlinked folder: what lies outside the root is never read.
       const kept = files.filter((file) => !configIgnored(file) && !excluded(file) && insideReally(root, dirname(file)));

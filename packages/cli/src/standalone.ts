@@ -1,6 +1,6 @@
 import { realpath } from "node:fs/promises";
 import { dirname, join, relative, resolve, sep } from "node:path";
-import { encodeText, seenByConfigSearch, type LintMessage } from "@ecrlint/core";
+import { encodeText, type LintMessage } from "@ecrlint/core";
 import { ResultCache, defaultCacheLocation } from "./cache.js";
 import { Configs } from "./configs.js";
 import { DEFAULT_FILES, discoverFiles, isIgnoredPath, isInside, toPosix } from "./discover.js";
@@ -162,9 +162,9 @@ interface Run {
   skipped: { filePath: string; message: string }[];
   /**
    * Things that look like policy files but were not read (a FIFO, a broken symlink, a link out of the root), and
-   * folders that could not be listed (`severity` 2).
+   * folders that could not be listed (`folder`).
    */
-  unread: { filePath: string; reason: string; severity?: 2 }[];
+  unread: { filePath: string; reason: string; folder?: true }[];
   named: boolean;
   cache: ResultCache | undefined;
   /** How many files discovery found, and when the run began (for the summary line). */
@@ -218,8 +218,8 @@ async function finish(run: Run, options: LintOptions): Promise<LintReport> {
   }
   // ESLint's warnings for files named on the command line that the run skips; `--no-warn-ignored` drops them.
   if (options.warnIgnored !== false) for (const { filePath, message } of run.skipped) results.push(warningResult(filePath, message));
-  for (const { filePath, reason, severity } of run.unread) {
-    results.push(severity === 2 ? warningResult(filePath, `Folder not read: ${reason}. The files in it were not linted.`, 2) : warningResult(filePath, `File not linted: ${reason}.`));
+  for (const { filePath, reason, folder } of run.unread) {
+    results.push(folder ? warningResult(filePath, `Folder not read: ${reason}. The files in it were not linted.`, 2) : warningResult(filePath, `File not linted: ${reason}.`));
   }
 
   cache?.save();
@@ -273,7 +273,7 @@ async function readAll(files: string[], configs: Configs, options: LintOptions, 
       pending.push({ index, job: prepared.job });
       const size = poolSize(options, pending.length);
       if (size > 0) {
-        pool = early ?? new LintPool(size, { cwd, options, folders: configs.listing.snapshot(seenByConfigSearch) });
+        pool = early ?? new LintPool(size, { cwd, options, folders: configs.workerFolders() });
         for (const { index: i, job } of pending.splice(0)) await send(i, job);
       }
     }
@@ -305,7 +305,7 @@ export async function lint(options: LintOptions = {}): Promise<LintReport> {
   // Asked for, the workers start before discovery and load the rules while this thread walks the tree.
   const size = earlyPoolSize(options, undefined);
   // They start with the folders the root config search has read; the walk's come with their first batch.
-  if (size > 0) pool.early = new LintPool(size, { cwd, options, folders: configs.listing.snapshot(seenByConfigSearch) });
+  if (size > 0) pool.early = new LintPool(size, { cwd, options, folders: configs.workerFolders() });
   try {
     return await lintFiles(options, configs, cwd, patterns, pool, startedAt);
   } finally {
@@ -321,8 +321,8 @@ interface PoolHolder {
 async function lintFiles(options: LintOptions, configs: Configs, cwd: string, patterns: string[], pool: PoolHolder, startedAt: number): Promise<LintReport> {
   const discovery = await discover(options, configs, cwd, patterns);
   const size = pool.early ? 0 : earlyPoolSize(options, discovery.files.length);
-  if (size > 0) pool.early = new LintPool(size, { cwd, options, folders: configs.listing.snapshot(seenByConfigSearch) });
-  else pool.early?.shareFolders(configs.listing.snapshot(seenByConfigSearch));
+  if (size > 0) pool.early = new LintPool(size, { cwd, options, folders: configs.workerFolders() });
+  else pool.early?.shareFolders(configs.workerFolders());
   const fixing = options.fix || options.fixDryRun;
   const cache = options.cache && !fixing ? await ResultCache.open(options.cacheLocation ?? defaultCacheLocation(cwd), cacheVersion()) : undefined;
   // A policy file read with file() is linted even when its name is not one the run discovers (`policy.json.tpl`).
