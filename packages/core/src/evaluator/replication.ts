@@ -212,7 +212,7 @@ const principalConditions = new WeakMap<CompiledPolicy, CompiledCondition[] | un
 function principalClass(policy: CompiledPolicy, principal: string): string {
   if (!principalConditions.has(policy)) {
     const conditions = policy.statements.flatMap((s) => s.conditions);
-    const variables = policy.statements.some((s) => conditions.some((c) => c.values.some((t) => !t.isStatic)) || (s.resource?.patterns ?? []).some((t) => !t.isStatic));
+    const variables = conditions.some((c) => c.values.some((t) => !t.isStatic)) || policy.statements.some((s) => (s.resource?.patterns ?? []).some((t) => !t.isStatic));
     principalConditions.set(policy, variables ? undefined : conditions.filter((c) => PRINCIPAL_KEYS.has(c.key)));
   }
   const conditions = principalConditions.get(policy);
