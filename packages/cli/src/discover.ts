@@ -426,9 +426,12 @@ export async function discoverFiles(input: DiscoveryInput): Promise<Discovery> {
           })
         ).filter((file) => !file.endsWith("/"));
       const files = await search(input.useIgnores);
+      // Only a folder under the glob's fixed part could have held a file it names: globby lists the rest of the
+      // tree for its .gitignore files, and a folder it could not list there hides nothing the pattern asked for.
+      const base = resolve(root, picomatch.scan(target.pattern).base || ".");
       for (const [path, reason] of unlistable) {
         const ignored = input.useIgnores && (folderIgnored(path) || excluded(path) || isIgnoredPath(path, input));
-        if (!ignored) discovery.skipped.push({ filePath: path, reason, folder: true });
+        if (!ignored && isInside(base, path)) discovery.skipped.push({ filePath: path, reason, folder: true });
       }
       // A glob's fixed part may pass through a symlinked folder: what lies outside the root is never read.
       const kept = files.filter((file) => !configIgnored(file) && !excluded(file) && insideReally(root, dirname(file)));

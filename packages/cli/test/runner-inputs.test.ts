@@ -167,6 +167,21 @@ describe("a folder that cannot be read", () => {
     expect(results[1]!.messages).toEqual(["2 Folder not read: permission denied (EACCES). The files in it were not linted."]);
   });
 
+  it("a glob that could not name a file in it passes it over: globby lists the whole tree for .gitignore files", async () => {
+    const dir = unreadableTree();
+    mkdirSync(join(dir, "elsewhere"));
+    writeFileSync(join(dir, "elsewhere", "registry-policy.json"), readFileSync(join(dir, "policies", "registry-policy.json")));
+    if (asRoot) chmodSync(join(dir, "elsewhere"), 0o755);
+    for (const pattern of ["elsewhere/*.json", "elsewhere/**"]) {
+      const r = await runBin([pattern, "-f", "json"], { cwd: dir, ...user });
+      const { code, stderr, results } = outcome(dir, r);
+      expect({ pattern, code, files: results.map((x) => x.file) }).toEqual({ pattern, code: 0, files: ["elsewhere/registry-policy.json"] });
+      // Only the notice that the new folder names no registry: nothing of the unreadable one.
+      expect(stderr).toMatch(/^ecrlint: 1 policy file has no known registry/);
+      expect(stderr).not.toContain("scratch");
+    }
+  });
+
   it("a file named inside it gets its read error", async () => {
     const dir = unreadableTree();
     const r = await runBin(["policies/scratch/registry-policy.json", "-f", "json"], { cwd: dir, ...user });
