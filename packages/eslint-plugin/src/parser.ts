@@ -65,9 +65,11 @@ export function documentsReadElsewhere(code: string, filePath: string | undefine
 }
 
 export function utf16Problem(code: string, filePath?: string): string | undefined {
-  if (!code.includes("\u0000") || !mightBeEcrFile(code.replaceAll("\u0000", ""), filePath)) return undefined;
-  const utf16 = (bom: boolean) => `This file is UTF-16${bom ? "" : " without a byte order mark"}; ESLint reads files as UTF-8. Save it as UTF-8, or lint it with the ecrlint runner, which reads UTF-16 with a BOM.`;
-  if (code.startsWith("\uFFFD\uFFFD")) return utf16(true);
+  // A UTF-16 byte order mark reads as two replacement characters, with or without text after it (a lone BOM).
+  const bom = code.startsWith("\uFFFD\uFFFD");
+  if ((!bom && !code.includes("\u0000")) || !mightBeEcrFile(code.replaceAll("\u0000", ""), filePath)) return undefined;
+  const utf16 = (withBom: boolean) => `This file is UTF-16${withBom ? "" : " without a byte order mark"}; ESLint reads files as UTF-8. Save it as UTF-8, or lint it with the ecrlint runner, which reads UTF-16 with a BOM.`;
+  if (bom) return utf16(true);
   // Only a text whose NUL bytes fall between its characters is UTF-16: described as the runner describes it.
   const layout = nulBytesLayout(code) ?? { kind: "scattered" };
   if (layout.kind === "utf16") return utf16(false);

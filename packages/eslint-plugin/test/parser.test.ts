@@ -38,8 +38,15 @@ describe("the plugin's parser: jsonc-eslint-parser behind a size guard", () => {
       "Parsing error: This file is UTF-16; ESLint reads files as UTF-8. Save it as UTF-8, or lint it with the ecrlint runner, which reads UTF-16 with a BOM.",
     ]);
     expect(verify(withoutBom)[0]?.message).toMatch(/^Parsing error: This file is UTF-16 without a byte order mark;/);
+    // A byte order mark alone, either order, in a file named as a policy: UTF-16 too, not "Unexpected character".
+    for (const bytes of [[0xff, 0xfe], [0xfe, 0xff]]) {
+      expect(verify(asUtf8(Buffer.from(bytes)), "/repo/infra/registry-policy.json").map((m) => m.message)).toEqual([
+        "Parsing error: This file is UTF-16; ESLint reads files as UTF-8. Save it as UTF-8, or lint it with the ecrlint runner, which reads UTF-16 with a BOM.",
+      ]);
+    }
     // Binary that is not a policy by name or content is not this plugin's file: no parsing error, as in the runner.
     expect(verify("\u0000\u0001", DATA_FILE)).toEqual([]);
+    expect(verify(asUtf8(Buffer.from([0xff, 0xfe])), DATA_FILE)).toEqual([]);
   });
 
   it("a policy with NUL bytes that is not UTF-16 is described as what it is, as the runner describes it", () => {
