@@ -198,6 +198,70 @@ function isMeta(v: unknown): v is EntryMeta {
   return isObject(v) && ["path", "stamp", "content", "settings", "check"].every((k) => typeof v[k] === "string");
 }
 
+/**
+ * Where each entry of the cache file lies, by key: three numbers an entry, not its meta, so that what a run holds of
+ * a cache of 50,000 files is a few MB. An entry's meta is read back from the file when asked for (a run asks in
+ * about the order the entries were written: the reads are served by one window of the file, see `readText`).
+ */
+class StoredIndex {
+  private readonly at = new Map<string, number>();
+  private readonly starts: number[] = [];
+  private readonly lengths: number[] = [];
+  /** Where the tab after the meta is, from the start of the line. */
+  private readonly tabs: number[] = [];
+  private last: { key: string; entry: StoredEntry } | undefined;
+
+  constructor(private readonly bytes: (range: [number, number]) => Buffer) {}
+
+  add(key: string, start: number, length: number, tab: number): void {
+    if (!this.at.has(key)) this.starts.push(start), this.lengths.push(length), this.tabs.push(tab);
+    else {
+      const i = this.at.get(key)!;
+      this.starts[i] = start;
+      this.lengths[i] = length;
+      this.tabs[i] = tab;
+      return;
+    }
+    this.at.set(key, this.starts.length - 1);
+  }
+
+  get(key: string): StoredEntry | undefined {
+    if (this.last?.key === key) return this.last.entry;
+    const i = this.at.get(key);
+    if (i === undefined) return undefined;
+    const start = this.starts[i]!;
+    const length = this.lengths[i]!;
+    const tab = this.tabs[i]!;
+    let meta: unknown;
+    try {
+      meta = JSON.parse(this.bytes([start, tab]).toString("utf8"));
+    } catch {
+      meta = undefined;
+    }
+    if (!isMeta(meta) || meta.path !== key) {
+      this.delete(key);
+      return undefined;
+    }
+    const entry: StoredEntry = { meta, line: [start, length], body: [start + tab + 1, length - tab - 2] };
+    this.last = { key, entry };
+    return entry;
+  }
+
+  delete(key: string): void {
+    this.at.delete(key);
+    if (this.last?.key === key) this.last = undefined;
+  }
+
+  get size(): number {
+    return this.at.size;
+  }
+
+  clear(): void {
+    this.at.clear();
+    this.last = undefined;
+  }
+}
+
 /** Calls `line(start, end)` with the byte range of every line of an open file, reading it a chunk at a time. */
 function eachLine(fd: number, line: (buffer: Buffer, start: number, end: number, offset: number) => boolean): void {
   let buffer = Buffer.alloc(CHUNK);
@@ -235,7 +299,7 @@ function eachLine(fd: number, line: (buffer: Buffer, start: number, end: number,
  * shape, or whose check does not match, is dropped and the file linted again.
  */
 export class ResultCache {
-  private readonly stored = new Map<string, StoredEntry>();
+  private readonly stored = new StoredIndex((range) => this.readText(range));
   private fd: number | undefined;
   /** Paths whose stored entry goes into the new file, and paths whose new entry already has. */
   private readonly kept = new Set<string>();
@@ -276,7 +340,7 @@ export class ResultCache {
       if (tab === -1 || tab > end) return true;
       try {
         const meta = JSON.parse(buffer.toString("utf8", start, tab)) as unknown;
-        if (isMeta(meta)) this.stored.set(meta.path, { meta, line: [base + start, end + 1 - start], body: [base + tab + 1, end - tab - 1] });
+        if (isMeta(meta)) this.stored.add(meta.path, base + start, end + 1 - start, tab - start);
       } catch {
         // A damaged line is no entry.
       }
