@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from "node:crypto";
+import { hash, randomBytes } from "node:crypto";
 import { chmodSync, closeSync, lstatSync, openSync, readSync, realpathSync, renameSync, statSync, unlinkSync, writeSync, type Stats } from "node:fs";
 import { basename, dirname, join, normalize, resolve, sep } from "node:path";
 import { EcrlintError } from "./errors.js";
@@ -36,7 +36,7 @@ const FORMAT = "ecrlint-cache/3";
 const CHUNK = 1 << 20;
 
 export function hashText(text: string): string {
-  return createHash("sha1").update(text).digest("hex");
+  return hash("sha1", text);
 }
 
 /** The part of a file's `stat` that changes whenever its content may have. */
@@ -118,11 +118,11 @@ export function cacheTarget(location: string): string {
 }
 
 /**
- * The check of an entry: the outcome and facts as text when writing, as the bytes on disk when reading (the same
- * UTF-8 bytes, so the same hash), which a warm run then need not turn into a string and back.
+ * The check of an entry: of the outcome and facts as written, and as read back (the text that is then parsed, so
+ * bytes that do not decode to what was written fail it).
  */
-function entryCheck(version: string, meta: Omit<EntryMeta, "check" | "stamp">, body: string | Buffer): string {
-  return createHash("sha1").update(`${version}\u0000${meta.path}\u0000${meta.content}\u0000${meta.settings}\u0000`).update(body).digest("hex");
+function entryCheck(version: string, meta: Omit<EntryMeta, "check" | "stamp">, body: string): string {
+  return hashText(`${version}\u0000${meta.path}\u0000${meta.content}\u0000${meta.settings}\u0000${body}`);
 }
 
 /**
@@ -214,15 +214,12 @@ class StoredIndex {
   constructor(private readonly bytes: (range: [number, number]) => Buffer) {}
 
   add(key: string, start: number, length: number, tab: number): void {
-    if (!this.at.has(key)) this.starts.push(start), this.lengths.push(length), this.tabs.push(tab);
-    else {
-      const i = this.at.get(key)!;
-      this.starts[i] = start;
-      this.lengths[i] = length;
-      this.tabs[i] = tab;
-      return;
-    }
-    this.at.set(key, this.starts.length - 1);
+    // A key written twice (a damaged or concatenated file): the last line is the entry, as it was for a Map.
+    const i = this.at.get(key) ?? this.starts.length;
+    if (i === this.starts.length) this.at.set(key, i);
+    this.starts[i] = start;
+    this.lengths[i] = length;
+    this.tabs[i] = tab;
   }
 
   get(key: string): StoredEntry | undefined {
@@ -397,18 +394,16 @@ export class ResultCache {
   get(filePath: string, content: string, settings: string): { outcome: SourceOutcome; facts: StoredFacts } | undefined {
     const read = this.read(filePath, content, settings, isOutcome);
     if (!read) return undefined;
-    const { value: outcome, facts: at } = read;
+    const { value: outcome, facts: at, factsText } = read;
     if (outcome.status === "ours") for (const d of outcome.documents) d.facts = {};
-    const bytes = this.readText(at);
-    // The hash of the bytes is the hash of the text (hashText hashes its UTF-8). A long list of empty objects is
-    // taken for facts: the file then joins its project's input with none, which only costs a cache miss.
-    const hash = createHash("sha1").update(bytes).digest("hex");
-    const any = outcome.status === "ours" && !(bytes.length <= 4096 && NO_FACTS.test(bytes.toString("latin1")));
+    // Only the hash is kept: the text is read again if the project must be joined again.
+    const factsHash = hashText(factsText);
+    const any = outcome.status === "ours" && !NO_FACTS.test(factsText);
     const load = () => {
       const again = this.fd === undefined ? undefined : this.readText(at).toString("utf8");
       let facts: unknown;
       try {
-        facts = again !== undefined && hashText(again) === hash ? JSON.parse(again) : undefined;
+        facts = again !== undefined && hashText(again) === factsHash ? JSON.parse(again) : undefined;
       } catch {
         facts = undefined;
       }
@@ -418,7 +413,7 @@ export class ResultCache {
       }
       return facts;
     };
-    return { outcome, facts: { hash, any, load } };
+    return { outcome, facts: { hash: factsHash, any, load } };
   }
 
   /** Records that a file whose entry was just read (see {@link get}) has a new stamp: a checkout touched it. */
@@ -454,7 +449,7 @@ export class ResultCache {
     for (const filePath of head.value.files) {
       const key = projectFileKey(root, filePath);
       const entry = this.stored.get(key);
-      if (!entry || entry.meta.content !== input || entry.meta.settings !== "" || entry.meta.check !== entryCheck(this.version, entry.meta, this.readText(entry.body))) {
+      if (!entry || entry.meta.content !== input || entry.meta.settings !== "" || entry.meta.check !== entryCheck(this.version, entry.meta, this.readText(entry.body).toString("utf8"))) {
         // One file's findings missing or damaged: the project is joined again.
         this.kept.delete(PROJECT_KEY + root);
         this.stored.delete(PROJECT_KEY + root);
@@ -468,10 +463,10 @@ export class ResultCache {
       if (!line) return undefined;
       let value: unknown;
       try {
-        const bytes = this.readText(line.at);
+        const text = this.readText(line.at).toString("utf8");
         const meta = { path: projectFileKey(root, filePath), content: input, settings: "" };
-        const tab = bytes.indexOf(9);
-        value = tab !== -1 && entryCheck(this.version, meta, bytes) === line.check ? JSON.parse(bytes.toString("utf8", 0, tab)) : undefined;
+        const tab = text.indexOf("\t");
+        value = tab !== -1 && entryCheck(this.version, meta, text) === line.check ? JSON.parse(text.slice(0, tab)) : undefined;
       } catch {
         value = undefined;
       }
@@ -486,18 +481,21 @@ export class ResultCache {
     for (const [filePath, found] of findings) this.write(projectFileKey(root, filePath), "", input, "", `${JSON.stringify(found)}\tnull`);
   }
 
-  /** A stored entry's outcome, checked and parsed, and where its facts lie; the facts are neither read nor parsed. */
-  private read<T>(key: string, content: string, settings: string, valid: (v: unknown) => v is T): { value: T; facts: [number, number] } | undefined {
+  /** A stored entry's outcome, checked and parsed, and its facts' text and place in the file; the facts are not parsed. */
+  private read<T>(key: string, content: string, settings: string, valid: (v: unknown) => v is T): { value: T; facts: [number, number]; factsText: string } | undefined {
     const entry = this.stored.get(key);
     if (!entry || entry.meta.content !== content || entry.meta.settings !== settings) return undefined;
     try {
       const bytes = this.readText(entry.body);
-      const tab = bytes.indexOf(9);
-      if (tab !== -1 && entry.meta.check === entryCheck(this.version, entry.meta, bytes)) {
-        const value = JSON.parse(bytes.toString("utf8", 0, tab)) as unknown;
+      // A tab is one byte in UTF-8, never part of another character's: the first tab of the bytes and of the text.
+      const byteTab = bytes.indexOf(9);
+      const text = bytes.toString("utf8");
+      const tab = text.indexOf("\t");
+      if (tab !== -1 && entry.meta.check === entryCheck(this.version, entry.meta, text)) {
+        const value = JSON.parse(text.slice(0, tab)) as unknown;
         if (valid(value)) {
           this.kept.add(key);
-          return { value, facts: [entry.body[0] + tab + 1, entry.body[1] - tab - 1] };
+          return { value, facts: [entry.body[0] + byteTab + 1, entry.body[1] - byteTab - 1], factsText: text.slice(tab + 1) };
         }
       }
     } catch {
