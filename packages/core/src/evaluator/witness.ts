@@ -661,11 +661,30 @@ export const ANY: Shape = star(ANY_CHAR);
 /**
  * `stop`: a class to look for only; the search ends at its first witness, and never explores strings on which a glob
  * the class needs matched (`needed`, by index) has no position left.
+ *
+ * Globs given twice (a policy's `*` in every Deny) are one automaton, read once: two copies are always in the same
+ * set, so the product states, their order and the witnesses are those of the list as given, and each copy is still
+ * counted in the work charged.
  */
 function search(options: WitnessOptions, globKeys: readonly string[], maxStates: number, budget: WorkBudget, stop?: { matches: (matches: boolean[]) => boolean; needed: number[] }): WitnessResult {
-  const needed = stop?.needed;
   const shape = shapeNfa(options.shape);
-  const globs = options.globs.map((g, i) => compileGlobSpec(g, globKeys[i]!));
+  // The distinct globs in the order they first appear, how many times each is given, and each given one's.
+  const distinct = new Map<string, number>();
+  const copyOf = globKeys.map((key) => {
+    let u = distinct.get(key);
+    if (u === undefined) distinct.set(key, (u = distinct.size));
+    return u;
+  });
+  const globs: CompiledGlob[] = [];
+  const copies: number[] = [];
+  copyOf.forEach((u, i) => {
+    if (globs[u] === undefined) {
+      globs[u] = compileGlobSpec(options.globs[i]!, globKeys[i]!);
+      copies[u] = 0;
+    }
+    copies[u]!++;
+  });
+  const needed = stop ? [...new Set(stop.needed.map((i) => copyOf[i]!))] : undefined;
   let globSets = globs.map((g) => internGlobSet(g, g.never ? [] : globClose(g, [0])));
   // The prefix is outside the shape (which describes what follows it); only the globs read it.
   for (const ch of options.prefix ?? "") {
@@ -680,7 +699,8 @@ function search(options: WitnessOptions, globKeys: readonly string[], maxStates:
   let needColon = false;
   for (const [i, g] of globs.entries()) {
     const from = g.sets.sets[globSets[i]!]![0] ?? g.tokens.length;
-    for (const tok of g.tokens.slice(from)) {
+    for (let p = from; p < g.tokens.length; p++) {
+      const tok = g.tokens[p]!;
       if (tok.t === "c") {
         patternChars.add(tok.c);
         if (g.ignoreCase) patternChars.add(tok.c.toUpperCase());
@@ -711,15 +731,29 @@ function search(options: WitnessOptions, globKeys: readonly string[], maxStates:
   // own literal) moves every glob alike, so such characters lead to one state per class of the shape's: only the
   // first of each, in alphabet order, is followed. The others would reach the same state after it and add nothing.
   const alphabetAt = new Map(alphabet.map((c, i) => [c, i]));
-  const shapeClass = alphabet.map((c) => shape.classes.map((test) => (test(c) ? "1" : "0")).join(""));
+  const classIds = new Map<string, number>();
+  const shapeClass = alphabet.map((c) => {
+    const signature = shape.classes.map((test) => (test(c) ? "1" : "0")).join("");
+    let id = classIds.get(signature);
+    if (id === undefined) classIds.set(signature, (id = classIds.size));
+    return id;
+  });
   const shapeLiteral = alphabet.map((c) => shape.literals.includes(c));
+  // Per glob and position, the letters of the alphabet its token there reads (-1: none), found once per search.
+  const reads = globs.map((g) => {
+    const first = new Int32Array(g.tokens.length).fill(-1);
+    const second = new Int32Array(g.tokens.length).fill(-1);
+    g.tokens.forEach((tok, p) => {
+      if (tok.t === "c") {
+        first[p] = alphabetAt.get(tok.c) ?? -1;
+        if (g.ignoreCase) second[p] = alphabetAt.get(tok.c.toUpperCase()) ?? -1;
+      } else if (tok.noColon) first[p] = alphabetAt.get(":") ?? -1;
+    });
+    return { first, second };
+  });
   const readAt = new Uint32Array(alphabet.length);
+  const classFollowedAt = new Uint32Array(classIds.size);
   let reading = 0;
-  const markRead = (c: string) => {
-    const i = alphabetAt.get(c);
-    if (i !== undefined) readAt[i] = reading;
-  };
-  const classesFollowed = new Set<string>();
   const followed: number[] = [];
 
   const witnesses = new Map<string, ClassWitness>();
@@ -732,6 +766,7 @@ function search(options: WitnessOptions, globKeys: readonly string[], maxStates:
   let queue: number[] = shape.sets[shapeSet]!.length ? [start] : [];
   let complete = true;
   let exhausted = false;
+  const accepting = new Array<boolean>(globs.length);
   search: while (queue.length) {
     const nextQueue: number[] = [];
     for (const node of queue) {
@@ -740,24 +775,20 @@ function search(options: WitnessOptions, globKeys: readonly string[], maxStates:
       reading++;
       let positions = 0;
       for (let i = 0; i < globs.length; i++) {
-        const g = globs[i]!;
-        const set = g.sets.sets[states.tuples[at + i + 1]!]!;
-        positions += set.length;
+        const set = globs[i]!.sets.sets[states.tuples[at + i + 1]!]!;
+        positions += set.length * copies[i]!;
+        const { first, second } = reads[i]!;
         for (const p of set) {
-          const tok = g.tokens[p];
-          if (!tok) continue;
-          if (tok.t === "c") {
-            markRead(tok.c);
-            if (g.ignoreCase) markRead(tok.c.toUpperCase());
-          } else if (tok.noColon) markRead(":");
+          if (p >= first.length) continue;
+          if (first[p]! >= 0) readAt[first[p]!] = reading;
+          if (second[p]! >= 0) readAt[second[p]!] = reading;
         }
       }
-      classesFollowed.clear();
       followed.length = 0;
       for (let c = 0; c < alphabet.length; c++) {
         if (readAt[c] !== reading && !shapeLiteral[c]) {
-          if (classesFollowed.has(shapeClass[c]!)) continue;
-          classesFollowed.add(shapeClass[c]!);
+          if (classFollowedAt[shapeClass[c]!] === reading) continue;
+          classFollowedAt[shapeClass[c]!] = reading;
         }
         followed.push(c);
       }
@@ -771,12 +802,10 @@ function search(options: WitnessOptions, globKeys: readonly string[], maxStates:
         break search;
       }
       if (shape.accepts[nodeShape]) {
-        const matches = new Array<boolean>(globs.length);
+        for (let i = 0; i < globs.length; i++) accepting[i] = globs[i]!.sets.accepts[states.tuples[at + i + 1]!]!;
+        const matches = copyOf.map((u) => accepting[u]!);
         let id = "";
-        for (let i = 0; i < globs.length; i++) {
-          matches[i] = globs[i]!.sets.accepts[states.tuples[at + i + 1]!]!;
-          id += matches[i] ? "1" : "0";
-        }
+        for (const m of matches) id += m ? "1" : "0";
         if (!witnesses.has(id)) {
           witnesses.set(id, { value: (options.prefix ?? "") + states.path(node), matches });
           if (stop?.matches(matches)) break search;
