@@ -236,36 +236,23 @@ export function resourceMatches(statement: CompiledStatement, resource: string, 
   return true;
 }
 
-interface ValueOutcome {
-  matched: boolean;
-  unresolved: string[] | undefined;
-}
-
-function valueTest(condition: CompiledCondition, requestValue: string, lookup: Lookup): ValueOutcome {
+/** Whether one request value meets the condition's values: any of them, or for a negated operator none. */
+function valueMatches(condition: CompiledCondition, requestValue: string, lookup: Lookup): boolean {
   const { base } = condition.operator!;
-  let unresolved: string[] | undefined;
   if (base.negated) {
     for (const t of condition.values) {
       const r = t.resolve(lookup);
-      if (!r.ok) {
-        (unresolved ??= []).push(r.missing);
-        return { matched: false, unresolved };
-      }
-      const m = base.test(requestValue, r.value);
+      if (!r.ok) return false;
       // Operands that cannot be compared (a non-number under NumericNotEquals) make the condition false, not true.
-      if (m !== false) return { matched: false, unresolved };
+      if (base.test(requestValue, r.value) !== false) return false;
     }
-    return { matched: true, unresolved };
+    return true;
   }
   for (const t of condition.values) {
     const r = t.resolve(lookup);
-    if (!r.ok) {
-      (unresolved ??= []).push(r.missing);
-      continue;
-    }
-    if (base.test(requestValue, r.value) === true) return { matched: true, unresolved };
+    if (r.ok && base.test(requestValue, r.value) === true) return true;
   }
-  return { matched: false, unresolved };
+  return false;
 }
 
 /** Whether a condition holds for a request, read through `lookup` (REFERENCE §6). */
@@ -288,16 +275,16 @@ export function conditionHolds(condition: CompiledCondition, lookup: Lookup): bo
     const values = typeof value === "string" ? (value === "" ? [] : [value]) : value;
     if (values.length === 0) return op.set === "ForAllValues";
     if (op.set === "ForAnyValue") {
-      for (const v of values) if (valueTest(condition, v, lookup).matched) return true;
+      for (const v of values) if (valueMatches(condition, v, lookup)) return true;
       return false;
     }
-    for (const v of values) if (!valueTest(condition, v, lookup).matched) return false;
+    for (const v of values) if (!valueMatches(condition, v, lookup)) return false;
     return true;
   }
   // Without a set operator a multi-valued key never matches: single-valued operators compare one value, and the
   // IAM guide tells to use ForAnyValue/ForAllValues with multivalued keys (the differential oracle agrees).
   if (typeof value !== "string") return false;
-  return valueTest(condition, value, lookup).matched;
+  return valueMatches(condition, value, lookup);
 }
 
 /** A request that carries no context key at all. */

@@ -1069,13 +1069,19 @@ function runQuery(compiled: CompiledPolicy, query: PolicyQuery, prepared: Prepar
         };
         const representatives = dimensions.map(({ cases }, d) => {
           const conditions = factored[d]!;
-          const byVector = new Map<string, ContextChoice[]>();
+          // A truth vector as the bits of a number while they fit, as text past that.
+          const byVector = new Map<number | string, ContextChoice[]>();
+          const bits = conditions.length <= 30;
           for (const choice of cases) {
             if (!budget.spend(1 + conditions.length)) break;
             chosen.clear();
             choose(d, choice, true);
-            let vector = "";
-            for (const c of conditions) vector += conditionHolds(c, prepared.lookup) ? "1" : "0";
+            let vector: number | string = bits ? 0 : "";
+            for (let i = 0; i < conditions.length; i++) {
+              const holds = conditionHolds(conditions[i]!, prepared.lookup);
+              if (bits) vector = (vector as number) | (holds ? 1 << i : 0);
+              else vector += holds ? "1" : "0";
+            }
             if (!byVector.has(vector)) byVector.set(vector, choice);
           }
           return [...byVector.values()];

@@ -364,6 +364,24 @@ const UNIVERSE = (() => {
   return out;
 })();
 
+const UNIVERSE_LOWER = UNIVERSE.map((c) => c.toLowerCase());
+
+/** Per shape, the number of the set of its character classes each character is in, found once per character. */
+const shapeClasses = new WeakMap<ShapeNfa, { bySignature: Map<string, number>; byChar: Map<string, number> }>();
+
+function shapeClassOf(shape: ShapeNfa, c: string): number {
+  let classes = shapeClasses.get(shape);
+  if (!classes) shapeClasses.set(shape, (classes = { bySignature: new Map(), byChar: new Map() }));
+  let id = classes.byChar.get(c);
+  if (id === undefined) {
+    const signature = shape.classes.map((test) => (test(c) ? "1" : "0")).join("");
+    id = classes.bySignature.get(signature);
+    if (id === undefined) classes.bySignature.set(signature, (id = classes.bySignature.size));
+    classes.byChar.set(c, id);
+  }
+  return id;
+}
+
 /** Steps one transition of the class search counts for, against one statement part of an evaluation. */
 const SEARCH_STEP_WEIGHT = 4;
 
@@ -715,7 +733,7 @@ function search(options: WitnessOptions, globKeys: readonly string[], maxStates:
   const universeSignatures = signaturesOf(shape);
   for (let u = 0; u < UNIVERSE.length; u++) {
     const c = UNIVERSE[u]!;
-    if (patternChars.has(c) || patternChars.has(c.toLowerCase())) continue;
+    if (patternChars.has(c) || patternChars.has(UNIVERSE_LOWER[u]!)) continue;
     const signature = universeSignatures[u]!;
     if (signatures.has(signature)) continue;
     signatures.add(signature);
@@ -731,28 +749,30 @@ function search(options: WitnessOptions, globKeys: readonly string[], maxStates:
   // own literal) moves every glob alike, so such characters lead to one state per class of the shape's: only the
   // first of each, in alphabet order, is followed. The others would reach the same state after it and add nothing.
   const alphabetAt = new Map(alphabet.map((c, i) => [c, i]));
-  const classIds = new Map<string, number>();
-  const shapeClass = alphabet.map((c) => {
-    const signature = shape.classes.map((test) => (test(c) ? "1" : "0")).join("");
-    let id = classIds.get(signature);
-    if (id === undefined) classIds.set(signature, (id = classIds.size));
-    return id;
-  });
+  const shapeClass = alphabet.map((c) => shapeClassOf(shape, c));
   const shapeLiteral = alphabet.map((c) => shape.literals.includes(c));
-  // Per glob and position, the letters of the alphabet its token there reads (-1: none), found once per search.
-  const reads = globs.map((g) => {
-    const first = new Int32Array(g.tokens.length).fill(-1);
-    const second = new Int32Array(g.tokens.length).fill(-1);
-    g.tokens.forEach((tok, p) => {
+  // Per glob and position (from the first it can be at), the letters of the alphabet its token there reads, one or
+  // two (a letter in both cases), found once per search: two slots per token, -1 for none.
+  const readOffset: number[] = [];
+  let readSlots = 0;
+  for (const g of globs) {
+    readOffset.push(readSlots);
+    readSlots += 2 * g.tokens.length;
+  }
+  const reads = new Int32Array(readSlots).fill(-1);
+  globs.forEach((g, i) => {
+    const from = g.sets.sets[globSets[i]!]![0] ?? g.tokens.length;
+    for (let p = from; p < g.tokens.length; p++) {
+      const tok = g.tokens[p]!;
+      const at = readOffset[i]! + 2 * p;
       if (tok.t === "c") {
-        first[p] = alphabetAt.get(tok.c) ?? -1;
-        if (g.ignoreCase) second[p] = alphabetAt.get(tok.c.toUpperCase()) ?? -1;
-      } else if (tok.noColon) first[p] = alphabetAt.get(":") ?? -1;
-    });
-    return { first, second };
+        reads[at] = alphabetAt.get(tok.c) ?? -1;
+        if (g.ignoreCase) reads[at + 1] = alphabetAt.get(tok.c.toUpperCase()) ?? -1;
+      } else if (tok.noColon) reads[at] = alphabetAt.get(":") ?? -1;
+    }
   });
   const readAt = new Uint32Array(alphabet.length);
-  const classFollowedAt = new Uint32Array(classIds.size);
+  const classFollowedAt = new Uint32Array(Math.max(0, ...shapeClass) + 1);
   let reading = 0;
   const followed: number[] = [];
 
@@ -769,7 +789,8 @@ function search(options: WitnessOptions, globKeys: readonly string[], maxStates:
   const accepting = new Array<boolean>(globs.length);
   search: while (queue.length) {
     const nextQueue: number[] = [];
-    for (const node of queue) {
+    for (let q = 0; q < queue.length; q++) {
+      const node = queue[q]!;
       const at = node * width;
       const nodeShape = states.tuples[at]!;
       reading++;
@@ -777,11 +798,15 @@ function search(options: WitnessOptions, globKeys: readonly string[], maxStates:
       for (let i = 0; i < globs.length; i++) {
         const set = globs[i]!.sets.sets[states.tuples[at + i + 1]!]!;
         positions += set.length * copies[i]!;
-        const { first, second } = reads[i]!;
-        for (const p of set) {
-          if (p >= first.length) continue;
-          if (first[p]! >= 0) readAt[first[p]!] = reading;
-          if (second[p]! >= 0) readAt[second[p]!] = reading;
+        const tokens = globs[i]!.tokens.length;
+        const offset = readOffset[i]!;
+        for (let k = 0; k < set.length; k++) {
+          const p = set[k]!;
+          if (p >= tokens) continue;
+          const first = reads[offset + 2 * p]!;
+          const second = reads[offset + 2 * p + 1]!;
+          if (first >= 0) readAt[first] = reading;
+          if (second >= 0) readAt[second] = reading;
         }
       }
       followed.length = 0;
@@ -805,13 +830,14 @@ function search(options: WitnessOptions, globKeys: readonly string[], maxStates:
         for (let i = 0; i < globs.length; i++) accepting[i] = globs[i]!.sets.accepts[states.tuples[at + i + 1]!]!;
         const matches = copyOf.map((u) => accepting[u]!);
         let id = "";
-        for (const m of matches) id += m ? "1" : "0";
+        for (let i = 0; i < matches.length; i++) id += matches[i] ? "1" : "0";
         if (!witnesses.has(id)) {
           witnesses.set(id, { value: (options.prefix ?? "") + states.path(node), matches });
           if (stop?.matches(matches)) break search;
         }
       }
-      for (const c of followed) {
+      for (let f = 0; f < followed.length; f++) {
+        const c = followed[f]!;
         const ch = alphabet[c]!;
         const slot = alphabetSlots[c]!;
         const s = shapeStep(shape, nodeShape, ch, slot);
