@@ -57,6 +57,8 @@ function asContextValue(value: unknown): ContextValue | undefined {
   if (typeof value === "string") return value;
   if (typeof value === "number" || typeof value === "boolean") return String(value);
   if (!Array.isArray(value)) return undefined;
+  // Most lists are strings only: read as they are, not copied on every lookup.
+  if (value.every((v) => typeof v === "string")) return value as readonly string[];
   return value.flatMap((v) => (typeof v === "string" ? [v] : typeof v === "number" || typeof v === "boolean" ? [String(v)] : []));
 }
 
@@ -74,6 +76,21 @@ function contextValue(context: RequestContext | undefined, key: string): Context
     if (name.length === key.length && name.toLowerCase() === key) return asContextValue(context[name]);
   }
   return undefined;
+}
+
+/**
+ * `contextValue` for every key of one context, read once: a search evaluates one request's conditions many times,
+ * and most keys they ask are not in the context, which `contextValue` finds out by walking all of its keys.
+ */
+function contextReader(context: RequestContext | undefined): (key: string) => ContextValue | undefined {
+  if (!context) return () => undefined;
+  const values = new Map<string, ContextValue | undefined>();
+  for (const name of Object.keys(context)) {
+    const key = name.toLowerCase();
+    if (!values.has(key)) values.set(key, contextValue(context, key));
+  }
+  // A key no name lower-cases to is only ever the context's own key as written (keys are asked lower-cased).
+  return (key) => (values.has(key) ? values.get(key) : Object.hasOwn(context, key) ? asContextValue(context[key]) : undefined);
 }
 
 /**
@@ -157,8 +174,9 @@ export function prepareRequest(policy: CompiledPolicy, request: EvaluationReques
     );
   }
   const context = request.context;
+  let readContext: ((key: string) => ContextValue | undefined) | undefined;
   const lookup: Lookup = (key) => {
-    const value = contextValue(context, key);
+    const value = (readContext ??= contextReader(context))(key);
     if (value !== undefined) return value;
     if (key === "aws:principalarn") return caller.principalArn;
     if (key === "aws:principalaccount") return caller.account;
@@ -272,13 +290,14 @@ export function conditionHolds(condition: CompiledCondition, lookup: Lookup): bo
   if (op.set) {
     // An empty string is an empty data set. IAM User Guide, single-valued vs. multivalued context keys: ForAllValues
     // "also returns true if the context key in the request resolves to an empty data set, such as an empty string".
-    const values = typeof value === "string" ? (value === "" ? [] : [value]) : value;
-    if (values.length === 0) return op.set === "ForAllValues";
+    // One string is a set of one value: any or all of it is it.
+    if (typeof value === "string") return value === "" ? op.set === "ForAllValues" : valueMatches(condition, value, lookup);
+    if (value.length === 0) return op.set === "ForAllValues";
     if (op.set === "ForAnyValue") {
-      for (const v of values) if (valueMatches(condition, v, lookup)) return true;
+      for (const v of value) if (valueMatches(condition, v, lookup)) return true;
       return false;
     }
-    for (const v of values) if (!valueMatches(condition, v, lookup)) return false;
+    for (const v of value) if (!valueMatches(condition, v, lookup)) return false;
     return true;
   }
   // Without a set operator a multi-valued key never matches: single-valued operators compare one value, and the

@@ -15,9 +15,7 @@ export interface BaseOperator {
   test(requestValue: string, policyValue: Resolved): boolean | undefined;
 }
 
-export function parseNumber(text: string): number | undefined {
-  return /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$/.test(text.trim()) ? Number(text) : undefined;
-}
+export const parseNumber: (text: string) => number | undefined = keptByText((text) => (/^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$/.test(text.trim()) ? Number(text) : undefined));
 
 const W3C_DATE = /^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(Z|[+-]\d{2}:\d{2})?)?)?)?$/;
 
@@ -230,6 +228,9 @@ function isBase64(text: string): boolean {
   return text.length % 4 === 0 && /^[A-Za-z0-9+/]*={0,2}$/.test(text);
 }
 
+/** A Bool operand without case; the usual lower-case spelling is taken as it is. */
+const lowerBool = (text: string) => (text === "true" || text === "false" ? text : text.toLowerCase());
+
 const OPERATORS: BaseOperator[] = [
   stringOp("StringEquals", false, false, false),
   stringOp("StringNotEquals", true, false, false),
@@ -255,8 +256,8 @@ const OPERATORS: BaseOperator[] = [
     negated: false,
     wildcards: false,
     test(r, p) {
-      const rv = r.toLowerCase();
-      const pv = p.text.toLowerCase();
+      const rv = lowerBool(r);
+      const pv = lowerBool(p.text);
       if ((rv !== "true" && rv !== "false") || (pv !== "true" && pv !== "false")) return undefined;
       return rv === pv;
     },

@@ -575,8 +575,15 @@ function contextCases(key: string, conditions: CompiledCondition[], lookup: Look
   return choices;
 }
 
-function variableKeys(t: Template): string[] {
-  return (t.segments ?? []).flatMap((s) => (s.kind === "var" ? [s.key] : []));
+const NO_KEYS: readonly string[] = Object.freeze([]);
+const keysByTemplate = new WeakMap<Template, readonly string[]>();
+
+/** The keys of the variables a value refers to, read once per value (most have none). */
+function variableKeys(t: Template): readonly string[] {
+  if (!t.segments) return NO_KEYS;
+  let keys = keysByTemplate.get(t);
+  if (!keys) keysByTemplate.set(t, (keys = t.segments.flatMap((s) => (s.kind === "var" ? [s.key] : []))));
+  return keys;
 }
 
 /** The 12-digit accounts each text names, read once per text (every query reads its statements' patterns). Bounded. */

@@ -614,8 +614,9 @@ export function findClass(globs: readonly GlobSpec[], want: string, shape: Shape
   const kept = foundClasses.get(key);
   if (kept !== undefined) return kept === "cut" ? undefined : kept;
   let found: boolean | undefined;
-  const literal = globs.length === 2 && shape === ANY ? literalText(compileGlobSpec(globs[1]!, globKeys[1]!)) : undefined;
-  const apart = globs.length === 2 && shape === ANY ? literalEndsApart(compileGlobSpec(globs[0]!, globKeys[0]!), compileGlobSpec(globs[1]!, globKeys[1]!)) : undefined;
+  const pair = globs.length === 2 && shape === ANY;
+  const literal = pair ? keptLiteralText(compileGlobSpec(globs[1]!, globKeys[1]!)) : undefined;
+  const apart = pair && literal === undefined ? literalEndsApart(compileGlobSpec(globs[0]!, globKeys[0]!), compileGlobSpec(globs[1]!, globKeys[1]!)) : undefined;
   if (literal !== undefined) {
     found = want[1] === "1" && globMatches(globs[0]!, literal) === (want[0] === "1");
   } else if (apart && (want === "01" || (want === "11" && apart === "conflict"))) {
@@ -642,7 +643,7 @@ function literalEndsApart(a: CompiledGlob, b: CompiledGlob): "conflict" | "diver
   if (a.ignoreCase !== b.ignoreCase || a.never || b.never || literalRun(b.tokens) === b.tokens.length) return undefined;
   // Strings are matched whole, so the literal run at the end binds as the one at the start does.
   const prefix = runsApart(a.tokens, b.tokens);
-  const suffix = runsApart([...a.tokens].reverse(), [...b.tokens].reverse());
+  const suffix = runsApart(reversedTokens(a), reversedTokens(b));
   return prefix === "conflict" || suffix === "conflict" ? "conflict" : (prefix ?? suffix);
 }
 
@@ -660,6 +661,22 @@ const literalRun = (tokens: readonly Token[]) => {
   const at = tokens.findIndex((t) => t.t !== "c");
   return at < 0 ? tokens.length : at;
 };
+
+/** What `findClass` reads of a glob before any search, read once per automaton (automata are kept by glob). */
+const literalTexts = new WeakMap<GlobAutomaton, string | null>();
+const reversed = new WeakMap<GlobAutomaton, readonly Token[]>();
+
+function keptLiteralText(a: GlobAutomaton): string | undefined {
+  let text = literalTexts.get(a);
+  if (text === undefined) literalTexts.set(a, (text = literalText(a) ?? null));
+  return text ?? undefined;
+}
+
+function reversedTokens(a: GlobAutomaton): readonly Token[] {
+  let tokens = reversed.get(a);
+  if (!tokens) reversed.set(a, (tokens = [...a.tokens].reverse()));
+  return tokens;
+}
 
 /** The one string a glob matches when it has no wildcard and keeps case; undefined otherwise. */
 function literalText(a: GlobAutomaton): string | undefined {
