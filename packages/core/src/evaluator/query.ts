@@ -1058,20 +1058,32 @@ function runQuery(compiled: CompiledPolicy, query: PolicyQuery, prepared: Prepar
     // Each condition reads one dimension: the decision depends only on which conditions hold, so per caller and
     // resource each dimension is reduced to its distinct truth vectors, and only their combinations are evaluated.
     const lowerNames = dimensions.map(({ names }) => names.map((name) => name.toLowerCase()));
+    const slotOf = new Map<string, number>();
+    const slots = lowerNames.map((names) => names.map((name) => {
+      let slot = slotOf.get(name);
+      if (slot === undefined) slotOf.set(name, (slot = slotOf.size));
+      return slot;
+    }));
+    const chosenValues = new Array<ContextValue | undefined>(slotOf.size);
+    const chosen = { get: (k: string) => {
+      const slot = slotOf.get(k);
+      return slot === undefined ? undefined : chosenValues[slot];
+    } };
     outerFactored: for (const caller of callers) {
       const lookup = prepareRequest(relevant, { principal: caller.text, action: query.action, resource: query.resource ?? "*", ...(query.context ? { context: query.context } : {}) }).lookup;
       for (const resource of resourcesFor(lookup, spaceKey)) {
         // The request without the quantified keys, and the values a case adds to it (by lower-cased key, as the
         // evaluator asks): no request is built per case, only for a witness.
         const base = prepareRequest(relevant, { principal: caller.text, action: query.action, resource, ...(query.context ? { context: query.context } : {}) });
-        const chosen = new Map<string, ContextValue>();
+        // The values chosen for the quantified keys, by slot (one per lower-cased key): set and unset in place for
+        // every case rather than in a map cleared per case.
+        chosenValues.fill(undefined);
         const prepared: PreparedRequest = { ...base, lookup: (k) => chosen.get(k) ?? base.lookup(k) };
         const choose = (d: number, choice: ContextChoice[], set: boolean) => {
           const names = lowerNames[d]!;
           for (let i = 0; i < names.length; i++) {
             if (choice[i] === undefined) continue;
-            if (set) chosen.set(names[i]!, choice[i]!);
-            else chosen.delete(names[i]!);
+            chosenValues[slots[d]![i]!] = set ? choice[i]! : undefined;
           }
         };
         const representatives = dimensions.map(({ cases }, d) => {
@@ -1081,7 +1093,7 @@ function runQuery(compiled: CompiledPolicy, query: PolicyQuery, prepared: Prepar
           const bits = conditions.length <= 30;
           for (const choice of cases) {
             if (!budget.spend(1 + conditions.length)) break;
-            chosen.clear();
+            chosenValues.fill(undefined);
             choose(d, choice, true);
             let vector: number | string = bits ? 0 : "";
             for (let i = 0; i < conditions.length; i++) {
@@ -1098,7 +1110,7 @@ function runQuery(compiled: CompiledPolicy, query: PolicyQuery, prepared: Prepar
         // values of the dimensions whose digit moved, and only those.
         const digits = representatives.map(() => 0);
         const picked: ContextChoice[][] = [];
-        chosen.clear();
+        chosenValues.fill(undefined);
         if (combinations > 0) representatives.forEach((choices, d) => choose(d, (picked[d] = choices[0]!), true));
         for (let index = 0; index < combinations; index++) {
           for (let d = 0; index > 0 && d < digits.length; d++) {
