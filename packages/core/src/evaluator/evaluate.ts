@@ -3,7 +3,7 @@ import { ecrCatalog } from "../catalog.js";
 import { globMatch, matchResolved, Template, type Lookup, type Resolved } from "./template.js";
 import { parseOperator } from "./operators.js";
 import { compilePolicy, type CompiledCondition, type CompiledPolicy, type CompiledStatement } from "./compile.js";
-import { describeCaller, isIamCaller, matchEntry, notPrincipalExempts, parseCaller, type Caller, type PrincipalLevel } from "./principal.js";
+import { describeCaller, isIamCaller, matchEntry, keptCaller, notPrincipalExempts, type Caller, type PrincipalLevel } from "./principal.js";
 import type { ConditionTrace, ContextValue, Decision, EvaluationRequest, EvaluationResult, PartTrace, RequestContext, StatementTrace } from "./types.js";
 
 /** A request read once: the caller parsed, the action lower-cased, context keys looked up case-insensitively. */
@@ -14,8 +14,6 @@ export interface PreparedRequest {
   resource: string;
   lookup: Lookup;
 }
-
-const callerCache = new Map<string, Map<string, Caller | null>>();
 
 function isAccountId(text: string): boolean {
   if (text.length !== 12) return false;
@@ -28,16 +26,7 @@ function isAccountId(text: string): boolean {
 
 /** A bare account id takes the resource's partition (it names the account in every partition). */
 function cachedCaller(policy: CompiledPolicy, text: string, resource: string): Caller | undefined {
-  const partition = isAccountId(text) ? defaultPartition(policy, resource) : "aws";
-  let byText = callerCache.get(partition);
-  if (!byText) callerCache.set(partition, (byText = new Map()));
-  let caller = byText.get(text);
-  if (caller === undefined) {
-    caller = parseCaller(text, partition) ?? null;
-    if (byText.size > 10_000) byText.clear();
-    byText.set(text, caller);
-  }
-  return caller ?? undefined;
+  return keptCaller(text, isAccountId(text) ? defaultPartition(policy, resource) : "aws");
 }
 
 function defaultPartition(policy: CompiledPolicy, resource: string): string {

@@ -4,7 +4,7 @@ import { PARTITIONS, partitionById, partitionOfRegion } from "../partitions.js";
 import { compilePolicy, withStatements, type CompiledCondition, type CompiledPolicy } from "./compile.js";
 import { ALWAYS_PRESENT_KEYS, conditionHolds, coversAction, decisionOnly, evaluateRequest, prepareRequest, principalLevel, requestDefault, resourceMatches, type PreparedRequest } from "./evaluate.js";
 import { parseCidr, parseDate, parseNumber, type OperatorFamily } from "./operators.js";
-import { parseCaller, type Caller, type PrincipalEntry } from "./principal.js";
+import { keptCaller, parseCaller, type Caller, type PrincipalEntry } from "./principal.js";
 import { matchResolved, type Lookup, type Template } from "./template.js";
 import type { ContextValue, Decision, EvaluationRequest, PolicyQuery, PrincipalScope, QueryResult, QueryWitness } from "./types.js";
 import { DEFAULT_ANALYSIS_STEPS, TOO_COMPLEX, WorkBudget } from "./budget.js";
@@ -235,7 +235,7 @@ function principalSpace(policy: CompiledPolicy, query: PolicyQuery, given: Looku
   const callers: Caller[] = [];
   const texts = new Set<string>();
   const push = (text: string, partition = "aws") => {
-    const caller = parseCaller(text, partition);
+    const caller = keptCaller(text, partition);
     if (caller && !texts.has(caller.text)) {
       texts.add(caller.text);
       callers.push(caller);
