@@ -684,7 +684,8 @@ function searchGrant(
       const context = Object.assign(registryContext(grant, grant.statements, action), pinned);
       let result;
       try {
-        result = queryPolicy(grant, { action: action.name, context, absent: [...absent], anyContext: true, principals }, { budget });
+        // Only an allowed request is an outsider's access: the search stops at the first.
+        result = queryPolicy(grant, { action: action.name, context, absent: [...absent], anyContext: true, principals }, { budget, until: "allowed" });
       } catch (error) {
         // Principal kinds that leave no outsider to try: no access to report.
         if (error instanceof EmptyQueryError) continue;

@@ -27,6 +27,13 @@ export interface QueryOptions {
    * `DEFAULT_ANALYSIS_STEPS` for this query alone). When it runs out the answer is inconclusive, too complex.
    */
   budget?: WorkBudget;
+  /**
+   * `"allowed"`: the caller asks only whether some request is allowed, so the search stops at the first allowed
+   * request it evaluates (the same witness a full search gives: requests are tried in the same order). Its answer
+   * may then lack the denied witnesses, and the reasons for which the cases not reached could not be split. An
+   * answer without an allowed witness is a full search's.
+   */
+  until?: "allowed";
 }
 
 /** What bounds every class search of one query. */
@@ -772,7 +779,7 @@ export function queryPolicy(policy: CompiledPolicy | unknown, query: PolicyQuery
   // The statements no request of the query can match change nothing in its answer: they are not part of its key.
   // Nor is the registry when the request names its principal and a whole repository ARN, which then give the
   // partition, Region and account the registry would otherwise stand in for.
-  const key = `${policyKey(prepared.relevant, !(query.principal !== undefined && query.resource !== undefined && fullArn(query.resource)))}\u0001${options.maxEvaluations ?? 200_000}\u0001${options.maxStates ?? 50_000}\u0001${options.factor !== false}\u0001${JSON.stringify(query)}`;
+  const key = `${policyKey(prepared.relevant, !(query.principal !== undefined && query.resource !== undefined && fullArn(query.resource)))}\u0001${options.maxEvaluations ?? 200_000}\u0001${options.maxStates ?? 50_000}\u0001${options.factor !== false}\u0001${options.until ?? ""}\u0001${JSON.stringify(query)}`;
   queryCounts.asked++;
   const kept = keptQueries.get(key);
   const answer = kept && answerKept(compiled, kept, budget);
@@ -920,6 +927,7 @@ function runQuery(compiled: CompiledPolicy, query: PolicyQuery, prepared: Prepar
   const maxEvaluations = options.maxEvaluations ?? 200_000;
   const maxStates = options.maxStates ?? 50_000;
   const budget = options.budget;
+  const stopAtAllowed = options.until === "allowed";
   const stepsBefore = budget.steps;
   const limits: SearchLimits = { maxStates, budget };
   const gathered: Gathered = { reasons: [] };
@@ -1137,7 +1145,7 @@ function runQuery(compiled: CompiledPolicy, query: PolicyQuery, prepared: Prepar
             if (Object.keys(context).length === 0) delete request.context;
             found[decision] = request;
           }
-          if (found.allow && found["implicit-deny"] && found["explicit-deny"]) break outerFactored;
+          if (found.allow && (stopAtAllowed || (found["implicit-deny"] && found["explicit-deny"]))) break outerFactored;
         }
       }
     }
@@ -1174,7 +1182,7 @@ function runQuery(compiled: CompiledPolicy, query: PolicyQuery, prepared: Prepar
           if (Object.keys(requestContext).length === 0) delete request.context;
           const decision = decisionOnly(relevant, prepareRequest(relevant, request));
           if (!found[decision]) found[decision] = request;
-          if (found.allow && found["implicit-deny"] && found["explicit-deny"]) break outer;
+          if (found.allow && (stopAtAllowed || (found["implicit-deny"] && found["explicit-deny"]))) break outer;
         }
       }
     }

@@ -296,7 +296,7 @@ function decideGrant(policy: CompiledPolicy, budget: WorkBudget, request: Policy
   if (tries[0] && certainlyRefused(policy, tries[0], request.resource === undefined ? request.resourcePrefix : undefined)) return { status: "missing" };
   let result;
   try {
-    result = queryPolicy(policy, request, { budget });
+    result = queryPolicy(policy, request, { budget, until: "allowed" });
   } catch (error) {
     // A prefix that no repository name can start with leaves nothing to ask about.
     if (error instanceof EmptyQueryError) return { status: "undetermined" };
@@ -306,7 +306,7 @@ function decideGrant(policy: CompiledPolicy, budget: WorkBudget, request: Policy
   if (result.tooComplex) return { status: "too-complex" };
   if (result.status === "inconclusive" && !result.explicitDeny) return { status: "granted" };
   // Which Deny stands in the way: ask the Allow statements alone, then see who decides that request.
-  const withoutDeny = queryPolicy(withoutDenies(policy), request, { budget });
+  const withoutDeny = queryPolicy(withoutDenies(policy), request, { budget, until: "allowed" });
   if (!withoutDeny.allowed && withoutDeny.tooComplex) return { status: "too-complex" };
   const allowed = withoutDeny.allowed;
   if (!allowed) return { status: "missing" };
