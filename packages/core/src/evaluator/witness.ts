@@ -524,7 +524,7 @@ export function classWitnesses(options: WitnessOptions): WitnessResult {
   }
   searchCounts.run++;
   const before = budget.steps;
-  const result = search(options, globKeys, maxStates, budget);
+  const result = search(options.shape, options.prefix ?? "", options.globs, globKeys, maxStates, budget, undefined);
   if (!result.exhausted) {
     const done = { result, cost: budget.steps - before };
     searches.set(key, done);
@@ -625,7 +625,7 @@ export function findClass(globs: readonly GlobSpec[], want: string, shape: Shape
   } else {
     const matchesWant = (matches: boolean[]) => matches.every((m, i) => m === (want[i] === "1"));
     const needed = [...want].flatMap((c, i) => (c === "1" ? [i] : []));
-    const result = search({ shape, globs }, globKeys, maxStates, new WorkBudget(DEFAULT_SEARCH_STEPS), { matches: matchesWant, needed });
+    const result = search(shape, "", globs, globKeys, maxStates, new WorkBudget(DEFAULT_SEARCH_STEPS), { matches: matchesWant, needed });
     found = result.witnesses.some((w) => matchesWant(w.matches)) ? true : result.complete ? false : undefined;
   }
   foundClasses.set(key, found ?? "cut");
@@ -701,8 +701,17 @@ export const ANY: Shape = star(ANY_CHAR);
  * set, so the product states, their order and the witnesses are those of the list as given, and each copy is still
  * counted in the work charged.
  */
-function search(options: WitnessOptions, globKeys: readonly string[], maxStates: number, budget: WorkBudget, stop?: { matches: (matches: boolean[]) => boolean; needed: number[] }): WitnessResult {
-  const shape = shapeNfa(options.shape);
+function search(
+  shapeOf: Shape,
+  prefix: string,
+  given: readonly GlobSpec[],
+  globKeys: readonly string[],
+  maxStates: number,
+  budget: WorkBudget,
+  stop: { matches: (matches: boolean[]) => boolean; needed: number[] } | undefined,
+): WitnessResult {
+  // Arguments rather than the caller's options object, whose shape differs from one caller to the next.
+  const shape = shapeNfa(shapeOf);
   // The distinct globs in the order they first appear, how many times each is given, and each given one's.
   const distinct = new Map<string, number>();
   const copyOf = globKeys.map((key) => {
@@ -714,7 +723,7 @@ function search(options: WitnessOptions, globKeys: readonly string[], maxStates:
   const copies: number[] = [];
   copyOf.forEach((u, i) => {
     if (globs[u] === undefined) {
-      globs[u] = compileGlobSpec(options.globs[i]!, globKeys[i]!);
+      globs[u] = compileGlobSpec(given[i]!, globKeys[i]!);
       copies[u] = 0;
     }
     copies[u]!++;
@@ -722,7 +731,7 @@ function search(options: WitnessOptions, globKeys: readonly string[], maxStates:
   const needed = stop ? [...new Set(stop.needed.map((i) => copyOf[i]!))] : undefined;
   let globSets = globs.map((g) => internGlobSet(g, g.never ? [] : globClose(g, [0])));
   // The prefix is outside the shape (which describes what follows it); only the globs read it.
-  for (const ch of options.prefix ?? "") {
+  for (const ch of prefix) {
     const slot = slotOf(ch);
     globSets = globs.map((g, i) => globStep(g, globSets[i]!, ch, slot));
   }
@@ -849,7 +858,7 @@ function search(options: WitnessOptions, globKeys: readonly string[], maxStates:
         let id = "";
         for (let i = 0; i < matches.length; i++) id += matches[i] ? "1" : "0";
         if (!witnesses.has(id)) {
-          witnesses.set(id, { value: (options.prefix ?? "") + states.path(node), matches });
+          witnesses.set(id, { value: prefix + states.path(node), matches });
           if (stop?.matches(matches)) break search;
         }
       }
