@@ -3,7 +3,7 @@ import { ecrCatalog } from "../catalog.js";
 import { globMatch, matchResolved, Template, type Lookup, type Resolved } from "./template.js";
 import { parseOperator } from "./operators.js";
 import { compilePolicy, type CompiledCondition, type CompiledPolicy, type CompiledStatement } from "./compile.js";
-import { describeCaller, isIamCaller, matchEntry, keptCaller, notPrincipalExempts, type Caller, type PrincipalLevel } from "./principal.js";
+import { describeCaller, isIamCaller, matchEntry, keptCaller, notPrincipalExempts, type Caller, type PrincipalEntry, type PrincipalLevel } from "./principal.js";
 import type { ConditionTrace, ContextValue, Decision, EvaluationRequest, EvaluationResult, PartTrace, RequestContext, StatementTrace } from "./types.js";
 
 /** A request read once: the caller parsed, the action lower-cased, context keys looked up case-insensitively. */
@@ -414,6 +414,27 @@ function describeArnMismatch(value: string, pattern: string): string | undefined
   return undefined;
 }
 
+/** The Principal entry a caller matches: the first that names it, else the last that names its account. */
+function principalMatch(entries: readonly PrincipalEntry[], caller: Caller): { entry: PrincipalEntry; level: "specific" | "account" } | undefined {
+  let account: PrincipalEntry | undefined;
+  for (const entry of entries) {
+    const level = matchEntry(entry, caller);
+    if (level === "specific") return { entry, level };
+    if (level === "account") account = entry;
+  }
+  return account && { entry: account, level: "account" };
+}
+
+/**
+ * The Principal value of a statement that lets a request's caller in, as its trace names it (`matchedValue`),
+ * without evaluating the request; undefined under NotPrincipal, or when no value names the caller.
+ */
+export function matchedPrincipalValue(policy: CompiledPolicy, statement: CompiledStatement, request: EvaluationRequest): string | undefined {
+  const caller = cachedCaller(policy, request.principal, request.resource);
+  if (!caller || !statement.principal || statement.principal.negated) return undefined;
+  return principalMatch(statement.principal.entries, caller)?.entry.source || undefined;
+}
+
 function explainPrincipal(statement: CompiledStatement, caller: Caller): PartTrace & { level: PrincipalLevel } {
   const principal = statement.principal;
   if (!principal) return { matched: false, reason: "the statement has no Principal", level: undefined };
@@ -425,20 +446,18 @@ function explainPrincipal(statement: CompiledStatement, caller: Caller): PartTra
     const hint = missing.length ? ` (${joinList(missing)} ${missing.length === 1 ? "is" : "are"} not listed, and AWS may check each on its own)` : "";
     return { matched: true, reason: `${who} is not exempted by NotPrincipal (${listed})${hint}`, level: "specific" };
   }
-  let accountEntry: string | undefined;
-  for (const entry of principal.entries) {
-    const level = matchEntry(entry, caller);
-    if (level === "specific") {
-      const reason =
-        entry.kind === "any"
-          ? `Principal "*" matches ${who}`
-          : entry.kind === "named" && caller.kind === "session"
-            ? `${who} is a session of role "${entry.source}"`
-            : `${who} matches "${entry.source}"`;
-      return { matched: true, reason, matchedValue: entry.source, level };
-    }
-    if (level === "account") accountEntry = entry.source;
+  const match = principalMatch(principal.entries, caller);
+  if (match?.level === "specific") {
+    const entry = match.entry;
+    const reason =
+      entry.kind === "any"
+        ? `Principal "*" matches ${who}`
+        : entry.kind === "named" && caller.kind === "session"
+          ? `${who} is a session of role "${entry.source}"`
+          : `${who} matches "${entry.source}"`;
+    return { matched: true, reason, matchedValue: entry.source, level: "specific" };
   }
+  const accountEntry = match?.entry.source;
   if (accountEntry) {
     return {
       matched: true,

@@ -1,7 +1,7 @@
 import { ecrCatalog, type CatalogAction } from "../catalog.js";
 import { PARTITIONS } from "../partitions.js";
 import { withStatements, type CompiledCondition, type CompiledPolicy, type CompiledStatement } from "./compile.js";
-import { catalogCoverage, conditionHolds, failsWithoutKeys, NO_CONTEXT } from "./evaluate.js";
+import { catalogCoverage, conditionHolds, failsWithoutKeys, matchedPrincipalValue, NO_CONTEXT } from "./evaluate.js";
 import { DEFAULT_ANALYSIS_STEPS, TOO_COMPLEX, WorkBudget } from "./budget.js";
 import { resourcePatternsOverlap } from "./match.js";
 import { parseCaller, principalAccount, type PrincipalEntry } from "./principal.js";
@@ -697,8 +697,9 @@ function searchGrant(
         if (result.status === "inconclusive" && result.reason) reasons.push(result.reason);
         continue;
       }
-      const trace = result.allowed.result.statements.find((t) => t.index === allow.index);
-      return { access: { statement: allow.index, witness: result.allowed, principalValue: trace?.principal.matchedValue, namedContext }, reasons };
+      // The value that lets the witness in, read off the Allow itself: its trace would evaluate every statement.
+      const principalValue = matchedPrincipalValue(grant, allow, result.allowed.request);
+      return { access: { statement: allow.index, witness: result.allowed, principalValue, namedContext }, reasons };
     }
   }
   if (settings.total > MAX_COMBINATIONS) {
