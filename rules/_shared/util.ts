@@ -68,16 +68,32 @@ const CALLER_KEYS = new Set(["aws:sourcearn", "aws:sourceaccount", "aws:principa
 /** Whether an ARN of the policy names the caller's side (an `aws:SourceArn` value) rather than this registry's resources. */
 export const namesCaller = (a: ArnValue) => a.origin === "condition" && a.key !== undefined && CALLER_KEYS.has(a.key.toLowerCase());
 
-/** Every ARN a policy names in Resource/NotResource and in Arn* conditions. */
-export function policyArns(policy: PolicyDocument): ArnValue[] {
+const arnsOfPolicies = new WeakMap<PolicyDocument, readonly ArnValue[]>();
+
+/**
+ * Every ARN a policy names in Resource/NotResource and in Arn* conditions, read once for every rule that asks
+ * (no-region-mismatch and no-account-mismatch both do).
+ */
+export function policyArns(policy: PolicyDocument): readonly ArnValue[] {
+  let arns = arnsOfPolicies.get(policy);
+  if (arns === undefined) {
+    arns = readPolicyArns(policy);
+    arnsOfPolicies.set(policy, arns);
+  }
+  return arns;
+}
+
+function readPolicyArns(policy: PolicyDocument): ArnValue[] {
   const out: ArnValue[] = [];
   const add = (value: StringValue, origin: ArnValue["origin"], statement: PolicyStatement, key?: string) => {
     const arn = parseArn(value.value);
-    const segments = arnSegmentOffsets(value.value);
-    if (arn && segments) out.push({ value, arn, segments, origin, statement, ...(key !== undefined ? { key } : {}) });
+    const segments = arn && arnSegmentOffsets(value.value);
+    if (!segments) return;
+    out.push(key === undefined ? { value, arn, segments, origin, statement } : { value, arn, segments, origin, statement, key });
   };
   for (const s of policy.statements) {
-    for (const el of [s.resource, s.notResource]) for (const v of el?.values ?? []) add(v, "resource", s);
+    if (s.resource) for (const v of s.resource.values) add(v, "resource", s);
+    if (s.notResource) for (const v of s.notResource.values) add(v, "resource", s);
     for (const op of s.condition?.operators ?? []) {
       if (!isArnOperator(op.operator)) continue;
       for (const key of op.keys) for (const v of key.values) add(v, "condition", s, key.key);
@@ -163,9 +179,18 @@ export interface ConditionBlock {
   parsed: ReturnType<typeof parseOperator>;
 }
 
-/** Every condition operator block of a policy, with its statement and its parsed operator. */
-export function* conditionBlocks(policy: PolicyDocument): Generator<ConditionBlock> {
-  for (const statement of policy.statements) {
-    for (const op of statement.condition?.operators ?? []) yield { statement, op, parsed: parseOperator(op.operator) };
+const blocksOfPolicies = new WeakMap<PolicyDocument, readonly ConditionBlock[]>();
+
+/** Every condition operator block of a policy, with its statement and its parsed operator; read once for every rule that asks. */
+export function conditionBlocks(policy: PolicyDocument): readonly ConditionBlock[] {
+  let blocks = blocksOfPolicies.get(policy);
+  if (blocks === undefined) {
+    const read: ConditionBlock[] = [];
+    for (const statement of policy.statements) {
+      if (statement.condition) for (const op of statement.condition.operators) read.push({ statement, op, parsed: parseOperator(op.operator) });
+    }
+    blocks = read;
+    blocksOfPolicies.set(policy, blocks);
   }
+  return blocks;
 }

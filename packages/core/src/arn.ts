@@ -30,15 +30,19 @@ export function parseArn(text: string): Arn | undefined {
 /** Character offsets of each ARN segment inside the string, for reports and fixes that touch one segment only. */
 export function arnSegmentOffsets(text: string): { partition: [number, number]; service: [number, number]; region: [number, number]; account: [number, number]; resource: [number, number] } | undefined {
   if (!text.startsWith("arn:")) return undefined;
-  const bounds: [number, number][] = [];
-  let start = 0;
-  for (let i = 0; i < 5; i++) {
-    const end = text.indexOf(":", start);
-    if (end < 0) return undefined;
-    bounds.push([start, end]);
-    start = end + 1;
-  }
-  return { partition: bounds[1]!, service: bounds[2]!, region: bounds[3]!, account: bounds[4]!, resource: [start, text.length] };
+  // Found by position, as in parseArn: the segments of every ARN of every policy are placed.
+  const afterPartition = text.indexOf(":", 4);
+  const afterService = afterPartition < 0 ? -1 : text.indexOf(":", afterPartition + 1);
+  const afterRegion = afterService < 0 ? -1 : text.indexOf(":", afterService + 1);
+  const afterAccount = afterRegion < 0 ? -1 : text.indexOf(":", afterRegion + 1);
+  if (afterAccount < 0) return undefined;
+  return {
+    partition: [4, afterPartition],
+    service: [afterPartition + 1, afterService],
+    region: [afterService + 1, afterRegion],
+    account: [afterRegion + 1, afterAccount],
+    resource: [afterAccount + 1, text.length],
+  };
 }
 
 export const ACCOUNT_ID = /^\d{12}$/;
