@@ -48,38 +48,41 @@ export function decodeWithOffsets(literal: AST.JSONLiteral): { text: string; off
   const value = literal.value;
   if (typeof value !== "string") return undefined;
   const base = literal.range[0];
+  const end = raw.length - 1;
   const offsets: number[] = [];
   // Each decoded unit is compared with the parser's value as it is found, rather than building the text again.
-  const decoded = (code: number, at: number): boolean => {
-    if (value.charCodeAt(offsets.length) !== code) return false;
-    offsets.push(base + at);
-    return true;
-  };
+  let decoded = 0;
   let i = 1;
-  const end = raw.length - 1;
   while (i < end) {
     const ch = raw.charCodeAt(i);
     if (ch !== 0x5c) {
-      if (!decoded(ch, i)) return undefined;
+      if (value.charCodeAt(decoded++) !== ch) return undefined;
+      offsets.push(base + i);
       i++;
       continue;
     }
     const next = raw[i + 1];
     if (next === undefined) return undefined;
+    let code: number;
+    let width = 2;
     if (next === "u" || next === "x") {
       const digits = next === "u" ? 4 : 2;
       const hex = raw.slice(i + 2, i + 2 + digits);
-      if (!(digits === 4 ? /^[0-9a-fA-F]{4}$/ : /^[0-9a-fA-F]{2}$/).test(hex) || !decoded(parseInt(hex, 16), i)) return undefined;
-      i += 2 + digits;
+      if (!(digits === 4 ? /^[0-9a-fA-F]{4}$/ : /^[0-9a-fA-F]{2}$/).test(hex)) return undefined;
+      code = parseInt(hex, 16);
+      width += digits;
     } else if (next === "\r" || next === "\n" || next === "\u2028" || next === "\u2029") {
       // A JSON5 line continuation writes nothing.
       i += next === "\r" && raw[i + 2] === "\n" ? 3 : 2;
+      continue;
     } else {
-      if (!decoded((SIMPLE_ESCAPES[next] ?? next).charCodeAt(0), i)) return undefined;
-      i += 2;
+      code = (SIMPLE_ESCAPES[next] ?? next).charCodeAt(0);
     }
+    if (value.charCodeAt(decoded++) !== code) return undefined;
+    offsets.push(base + i);
+    i += width;
   }
-  if (offsets.length !== value.length) return undefined;
+  if (decoded !== value.length) return undefined;
   offsets.push(base + end);
   return { text: value, offsets };
 }
