@@ -128,10 +128,19 @@ export function positionAt(text: string, offset: number): { line: number; column
   return { line, column: end - lineStart + 1 };
 }
 
+/**
+ * An empty object without a prototype, so that every key written into it is data (`__proto__` included: nothing on
+ * its prototype chain treats that key specially). Made from `{}` rather than by `Object.create(null)`, whose objects
+ * V8 keeps as hash tables: validating and writing out a policy's value reads each of its objects key by key.
+ */
+function dataObject(): Record<string, unknown> {
+  return Object.setPrototypeOf({}, null) as Record<string, unknown>;
+}
+
 /** JSON.parse's objects, rebuilt without a prototype (see {@link staticValue}). */
 function dataObjects(_key: string, value: unknown): unknown {
   if (value === null || typeof value !== "object" || Array.isArray(value)) return value;
-  const out = Object.create(null) as Record<string, unknown>;
+  const out = dataObject();
   for (const key of Object.keys(value)) out[key] = (value as Record<string, unknown>)[key];
   return out;
 }
@@ -232,7 +241,7 @@ function valueOf(n: JsonNode, substitute: ((node: JsonNode) => { value: unknown 
   }
   switch (n.type) {
     case "JSONObjectExpression": {
-      const out = Object.create(null) as Record<string, unknown>;
+      const out = dataObject();
       for (const p of n.properties) out[propertyName(p)] = valueOf(p.value, substitute);
       return out;
     }
