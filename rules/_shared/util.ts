@@ -68,22 +68,8 @@ const CALLER_KEYS = new Set(["aws:sourcearn", "aws:sourceaccount", "aws:principa
 /** Whether an ARN of the policy names the caller's side (an `aws:SourceArn` value) rather than this registry's resources. */
 export const namesCaller = (a: ArnValue) => a.origin === "condition" && a.key !== undefined && CALLER_KEYS.has(a.key.toLowerCase());
 
-const arnsOfPolicies = new WeakMap<PolicyDocument, readonly ArnValue[]>();
-
-/**
- * Every ARN a policy names in Resource/NotResource and in Arn* conditions, read once for every rule that asks
- * (no-region-mismatch and no-account-mismatch both do).
- */
-export function policyArns(policy: PolicyDocument): readonly ArnValue[] {
-  let arns = arnsOfPolicies.get(policy);
-  if (arns === undefined) {
-    arns = readPolicyArns(policy);
-    arnsOfPolicies.set(policy, arns);
-  }
-  return arns;
-}
-
-function readPolicyArns(policy: PolicyDocument): ArnValue[] {
+/** Every ARN a policy names in Resource/NotResource and in Arn* conditions (read again by each rule: see {@link conditionBlocks}). */
+export function policyArns(policy: PolicyDocument): ArnValue[] {
   const out: ArnValue[] = [];
   const add = (value: StringValue, origin: ArnValue["origin"], statement: PolicyStatement, key?: string) => {
     const arn = parseArn(value.value);
@@ -179,18 +165,16 @@ export interface ConditionBlock {
   parsed: ReturnType<typeof parseOperator>;
 }
 
-const blocksOfPolicies = new WeakMap<PolicyDocument, readonly ConditionBlock[]>();
-
-/** Every condition operator block of a policy, with its statement and its parsed operator; read once for every rule that asks. */
-export function conditionBlocks(policy: PolicyDocument): readonly ConditionBlock[] {
-  let blocks = blocksOfPolicies.get(policy);
-  if (blocks === undefined) {
-    const read: ConditionBlock[] = [];
-    for (const statement of policy.statements) {
-      if (statement.condition) for (const op of statement.condition.operators) read.push({ statement, op, parsed: parseOperator(op.operator) });
-    }
-    blocks = read;
-    blocksOfPolicies.set(policy, blocks);
+/**
+ * Every condition operator block of a policy, with its statement and its parsed operator. Read again by each rule
+ * that asks rather than kept per policy: a WeakMap keyed by the policy would keep each file's syntax tree alive
+ * through V8's young-generation collections (they keep every WeakMap value), so that trees were promoted and
+ * collected by full collections instead.
+ */
+export function conditionBlocks(policy: PolicyDocument): ConditionBlock[] {
+  const blocks: ConditionBlock[] = [];
+  for (const statement of policy.statements) {
+    if (statement.condition) for (const op of statement.condition.operators) blocks.push({ statement, op, parsed: parseOperator(op.operator) });
   }
   return blocks;
 }

@@ -154,14 +154,18 @@ function makeEmbedding(literal: AST.JSONLiteral, text: string, offsets: number[]
 
 const SKIPPED_KEYS = new Set(["parent", "loc", "range", "start", "end"]);
 
-/** The embedded documents, by their tree: a node finds its document through its parents. */
-const embeddedTrees = new WeakMap<object, StringEmbedding>();
+/**
+ * The embedding of a document's tree, as a hidden field of its Program: a node finds its document through its
+ * parents. A field rather than a WeakMap entry, since V8's young-generation collector keeps every WeakMap value alive,
+ * and an embedding holds the host's tree: every host file's tree was promoted and left to full collections.
+ */
+const EMBEDDING = Symbol("embedding");
 
 /** The embedding of the document a node belongs to, found through the node's parents; undefined outside one. */
 function embeddingAround(node: JsonNode): StringEmbedding | undefined {
   let n: JsonNode | null | undefined = node;
   while (n && n.type !== "Program") n = n.parent as JsonNode | null | undefined;
-  return n ? embeddedTrees.get(n) : undefined;
+  return n ? (n as { [EMBEDDING]?: StringEmbedding })[EMBEDDING] : undefined;
 }
 
 /** Moves every node, token and comment of an inner AST onto host offsets and host lines. */
@@ -252,7 +256,7 @@ export function parseEmbeddedJson(literal: AST.JSONLiteral): EmbeddedParse | und
     };
   }
   moveToHost(parsed.ast, embedding);
-  embeddedTrees.set(parsed.ast, embedding);
+  Object.defineProperty(parsed.ast, EMBEDDING, { value: embedding });
   return { ok: true, ast: parsed.ast, embedding };
 }
 

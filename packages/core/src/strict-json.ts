@@ -42,7 +42,7 @@ export function parseStrictJsonAst(text: string, reparse: () => AST.JSONProgram,
   // One accessor shared by every plain tree: a closure per tree would give each its own hidden class, and V8 then
   // spends more time on those than on reading the text.
   Object.defineProperty(program, "tokens", TOKENS);
-  lazyTokens.set(program, { reparse, moves: [] });
+  Object.defineProperty(program, LAZY_TOKENS, { value: { reparse, moves: [] } satisfies LazyTokens });
   (statement as { parent: unknown }).parent = program;
   (root as { parent: unknown }).parent = statement;
   return program;
@@ -55,14 +55,21 @@ interface LazyTokens {
   tokens?: AST.JSONProgram["tokens"];
 }
 
-/** Every tree `parseStrictJsonAst` gave, with its tokens or what builds them. */
-const lazyTokens = new WeakMap<object, LazyTokens>();
+/**
+ * On every tree `parseStrictJsonAst` gave, hidden: its tokens or what builds them. A field rather than a WeakMap
+ * entry, since V8's young-generation collector keeps every WeakMap value alive (and so the text it would parse).
+ */
+const LAZY_TOKENS = Symbol("lazy tokens");
+
+function lazyTokensOf(ast: object): LazyTokens | undefined {
+  return (ast as { [LAZY_TOKENS]?: LazyTokens })[LAZY_TOKENS];
+}
 
 const TOKENS: PropertyDescriptor = {
   enumerable: true,
   configurable: true,
   get(this: object) {
-    const lazy = lazyTokens.get(this);
+    const lazy = lazyTokensOf(this);
     if (!lazy) return undefined;
     if (!lazy.tokens) {
       const tokens = lazy.reparse().tokens;
@@ -73,7 +80,7 @@ const TOKENS: PropertyDescriptor = {
     return lazy.tokens;
   },
   set(this: object, value: AST.JSONProgram["tokens"]) {
-    const lazy = lazyTokens.get(this);
+    const lazy = lazyTokensOf(this);
     if (lazy) lazy.tokens = value;
   },
 };
@@ -83,7 +90,7 @@ const TOKENS: PropertyDescriptor = {
  * not a plain one or its tokens are already there (then the caller moves them itself).
  */
 export function moveTokensWhenBuilt(ast: object, move: (token: Token) => void): boolean {
-  const lazy = lazyTokens.get(ast);
+  const lazy = lazyTokensOf(ast);
   if (!lazy || lazy.tokens) return false;
   lazy.moves.push(move);
   return true;
@@ -94,7 +101,7 @@ export function moveTokensWhenBuilt(ast: object, move: (token: Token) => void): 
  * form, and its `tokens` need not be built to know it. False for a tree from any other parser (ESLint's own).
  */
 export function isPlainJsonTree(ast: object): boolean {
-  return lazyTokens.has(ast);
+  return lazyTokensOf(ast) !== undefined;
 }
 
 /** Thrown (never escaping this module) where the text is not one this reader gives the general parser's tree for. */

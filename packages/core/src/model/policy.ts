@@ -447,15 +447,24 @@ export function readPolicyDocument(node: JsonObject, values: ValueReader = plain
   };
 }
 
-const documentValues = new WeakMap<PolicyDocument, unknown>();
+/**
+ * Where a document keeps its plain value once built: a hidden field of the document rather than a WeakMap entry, so
+ * that the value dies with the document. V8's young-generation collector keeps every WeakMap value alive, so values
+ * kept in one were promoted file after file and left to full collections.
+ */
+const PLAIN_VALUE = Symbol("plain value");
 
 /**
  * The document as JSON.parse would give it (host expressions replaced by the strings they stand for, unknown parts
  * written `${Name}`), built once however many rules and queries read it.
  */
 export function policyValue(policy: PolicyDocument): unknown {
-  if (!documentValues.has(policy)) documentValues.set(policy, hostValue(policy.node, policy.values ?? plainJsonValues));
-  return documentValues.get(policy);
+  const held = policy as PolicyDocument & { [PLAIN_VALUE]?: unknown };
+  if (PLAIN_VALUE in held) return held[PLAIN_VALUE];
+  const value = hostValue(policy.node, policy.values ?? plainJsonValues);
+  // Not enumerable: a copy of the document made by spreading it (with other statements) builds its own.
+  if (Object.isExtensible(held)) Object.defineProperty(held, PLAIN_VALUE, { value });
+  return value;
 }
 
 /** Whether some value of the policy is unknown (see {@link StringValue.unknown}). */
