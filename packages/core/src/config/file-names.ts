@@ -33,7 +33,8 @@ const CONFIG_NAMES = new Set(CONFIG_FILE_NAMES);
  * Whether a name may be a config or a look-alike at all: every such name holds "ecrlint" but package.json. A test
  * cheaper than the names' and the look-alike pattern's, which most entries of a tree fail.
  */
-const mayConcernUs = (name: string) => name === "package.json" || name.toLowerCase().includes(MODULE);
+const MENTIONS_MODULE = new RegExp(MODULE, "i");
+const mayConcernUs = (name: string) => name === "package.json" || (name.length >= MODULE.length && MENTIONS_MODULE.test(name));
 
 /**
  * `[.]ecrlint[rc][.config|-config|_config][.qualifier…][.extension]`: the parts of a name that may be meant for a
@@ -107,11 +108,11 @@ function isReport(path: string, name: string): boolean {
   }
 }
 
-function hasPackageJsonConfig(path: string): boolean {
+function hasPackageJsonConfig(path: string, listedAsFile: boolean): boolean {
   try {
     // Only a regular file is read (a package.json linked to /dev/zero never ends); a broken one is read by the
     // loader, which says what is wrong when it mentions ecrlint.
-    const read = readTextFile(path, { maxBytes: 1024 * 1024 });
+    const read = readTextFile(path, { maxBytes: 1024 * 1024, listedAsFile });
     if (!read.ok) return false;
     if (!/"ecrlint"/.test(read.text)) return false;
     try {
@@ -187,7 +188,7 @@ export function readConfigFolder(dir: string, folders: FolderReader = diskFolder
       const relative = prefix + entry.name;
       const path = join(dir, relative);
       if (CONFIG_NAMES.has(relative)) {
-        if (relative !== "package.json" || hasPackageJsonConfig(path)) configs.push(relative);
+        if (relative !== "package.json" || hasPackageJsonConfig(path, entry.isFile())) configs.push(relative);
       } else if (looksLikeConfig(entry.name) && !isReport(path, entry.name)) {
         return { configs, problem: { filePath: path, keyPath: "", message: `ecrlint does not read this file: ${suggestion(entry.name, inConfigFolder)}` } };
       }
