@@ -7,6 +7,7 @@ import picomatch from "picomatch";
 import { validateConfig, validateSettings, type ConfigError } from "./validate.js";
 import { CONFIG_FILE_NAMES, readConfigFolder } from "./file-names.js";
 import { diskFolders, type FolderReader } from "../folder-listing.js";
+import type { KeptTexts } from "../kept-texts.js";
 import { ConfigReadError, describeLoadError, describeThrown, LOADERS, MAX_CONFIG_BYTES, plainData } from "./loaders.js";
 import { registryFromEntry, registryFromPath, type RegistryContext, type RegistryEntry, type TrustContext } from "./registry.js";
 import type { DeclaredKind } from "../model/kinds.js";
@@ -112,10 +113,14 @@ export class ConfigLocator {
   private readonly byDirectory = new Map<string, ConfigResult>();
   private readonly byFile = new Map<string, ConfigResult>();
 
-  /** `folders`: where folders are listed from (a run's listing, shared with its other searches), else the disk. */
+  /**
+   * `folders`: where folders are listed from (a run's listing, shared with its other searches), else the disk.
+   * `texts`: where the package.json files read for an "ecrlint" key are kept for a run that reads them again.
+   */
   constructor(
     private readonly stopDir?: string,
     private readonly folders: FolderReader = diskFolders,
+    private readonly texts?: KeptTexts,
   ) {
     // cosmiconfig loads what the search finds, and finds the global config (~/.config/ecrlint) past the top.
     this.explorer = new ExplorerSync({
@@ -150,7 +155,7 @@ export class ConfigLocator {
     const cached = this.byDirectory.get(dir);
     if (cached) return cached;
     let result: ConfigResult | undefined;
-    const folder = readConfigFolder(dir, this.folders);
+    const folder = readConfigFolder(dir, this.folders, this.texts);
     if (folder.problem) result = { ok: false, error: folder.problem };
     for (const name of folder.configs) {
       result ??= this.loadFound(join(dir, name), dir);
