@@ -225,13 +225,27 @@ export class LintPool {
 
   /**
    * Queues a job for a worker; `done` gets its answer (or `lost`: the caller runs the job itself). Resolves at
-   * once, or once the texts waiting for a worker fall under {@link MAX_QUEUED_CHARS}.
+   * once, or once the texts waiting for a worker fall under {@link MAX_QUEUED_CHARS}; meanwhile, with `help`, the
+   * calling thread runs waiting jobs itself rather than wait (see {@link drain}).
    */
-  async submit(job: WorkerJob, done: (reply: WorkerReply) => void): Promise<void> {
+  async submit(job: WorkerJob, done: (reply: WorkerReply) => void, help?: (job: WorkerJob) => WorkerReply): Promise<void> {
     this.queue.push({ job, done });
     this.queuedChars += job.text.length;
     this.dispatch();
-    while (this.queuedChars > MAX_QUEUED_CHARS && this.slots.length > 0) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    while (this.queuedChars > MAX_QUEUED_CHARS && this.slots.length > 0) await this.helpOrWait(help);
+  }
+
+  /** Runs the job at the back of the queue with `help`, or waits for a worker's answer when there is none to run. */
+  private async helpOrWait(help: ((job: WorkerJob) => WorkerReply) | undefined): Promise<void> {
+    const mine = help && this.slots.length > 0 ? this.queue.pop() : undefined;
+    if (!mine) {
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+      return;
+    }
+    this.queuedChars -= mine.job.text.length;
+    mine.done(help!(mine.job));
+    // A turn of the event loop between jobs, in which the workers' answers are taken in and their next batches go out.
+    await new Promise<void>((resolve) => setImmediate(resolve));
   }
 
   /**
@@ -243,17 +257,7 @@ export class LintPool {
   async drain(help?: (job: WorkerJob) => WorkerReply): Promise<void> {
     this.flushing = true;
     this.dispatch();
-    while (this.outstanding > 0) {
-      const mine = help && this.slots.length > 0 ? this.queue.pop() : undefined;
-      if (!mine) {
-        await new Promise<void>((resolve) => this.waiting.push(resolve));
-        continue;
-      }
-      this.queuedChars -= mine.job.text.length;
-      mine.done(help!(mine.job));
-      // A turn of the event loop between jobs, in which the workers' answers are taken in and their next batches go out.
-      await new Promise<void>((resolve) => setImmediate(resolve));
-    }
+    while (this.outstanding > 0) await this.helpOrWait(help);
   }
 
   async close(): Promise<void> {

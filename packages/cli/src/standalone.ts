@@ -256,12 +256,14 @@ async function readAll(files: string[], configs: Configs, options: LintOptions, 
   // A rule that throws in a worker fails the run as it would in this thread.
   const send = (index: number, job: LintJob) => {
     submitted.set(index, job);
-    return pool!.submit({ id: index, filePath: job.filePath, text: job.text, ...(job.reference ? { reference: job.reference } : {}), ...(job.uses ? { uses: job.uses } : {}) }, (reply) => {
+    const queued: WorkerJob = { id: index, filePath: job.filePath, text: job.text, ...(job.reference ? { reference: job.reference } : {}), ...(job.uses ? { uses: job.uses } : {}) };
+    const done = (reply: WorkerReply) => {
       submitted.delete(index);
       if ("error" in reply) failure ??= new Error(reply.error);
       else if ("lost" in reply) lost.push({ index, job });
       else slots[index] = completeJob(job, reply.result, cache);
-    });
+    };
+    return pool!.submit(queued, done, help);
   };
   // Run here, a job's HCL grammar is the one thing not loaded yet: such a job is handed back to run after the pool.
   const help = (queued: WorkerJob): WorkerReply => {

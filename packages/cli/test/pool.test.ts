@@ -168,6 +168,29 @@ describe("the worker pool", () => {
     expect(byWorker.length + helped.length).toBe(200);
   });
 
+  it("lets a reader held back by a full queue run waiting jobs itself instead of waiting", async () => {
+    const dir = fileTree(manyPolicies(1));
+    const filePath = join(dir, "team-0/registry-policy.json");
+    // Texts of a million characters each: once two batches have gone to the worker, the queue fills past its limit.
+    const text = `{}${" ".repeat(1_000_000)}`;
+    const pool = new LintPool(1, { cwd: dir, options: { cwd: dir } });
+    const answered = new Set<number>();
+    const helped: number[] = [];
+    const help = (job: { id: number }) => {
+      helped.push(job.id);
+      return { id: job.id, error: "run by the reading thread" };
+    };
+    try {
+      for (let id = 0; id < 30; id++) await pool.submit({ id, filePath, text }, () => answered.add(id), help);
+      // Before any drain: the reader ran jobs while the queue was over its limit.
+      expect(helped.length).toBeGreaterThan(0);
+      await pool.drain();
+    } finally {
+      await pool.close();
+    }
+    expect(answered.size).toBe(30);
+  });
+
   it("closes workers started ahead of a run that lints nothing, and exits on its own", async () => {
     // Asked for, workers start before discovery; by default, once discovery finds 640 files. Neither is used here.
     const files: Record<string, unknown> = {};
