@@ -225,39 +225,20 @@ export class LintPool {
 
   /**
    * Queues a job for a worker; `done` gets its answer (or `lost`: the caller runs the job itself). Resolves at
-   * once, or once the texts waiting for a worker fall under {@link MAX_QUEUED_CHARS}; meanwhile, with `help`, the
-   * calling thread runs waiting jobs itself rather than wait (see {@link drain}).
+   * once, or once the texts waiting for a worker fall under {@link MAX_QUEUED_CHARS}.
    */
-  async submit(job: WorkerJob, done: (reply: WorkerReply) => void, help?: (job: WorkerJob) => WorkerReply): Promise<void> {
+  async submit(job: WorkerJob, done: (reply: WorkerReply) => void): Promise<void> {
     this.queue.push({ job, done });
     this.queuedChars += job.text.length;
     this.dispatch();
-    while (this.queuedChars > MAX_QUEUED_CHARS && this.slots.length > 0) await this.helpOrWait(help);
+    while (this.queuedChars > MAX_QUEUED_CHARS && this.slots.length > 0) await new Promise<void>((resolve) => this.waiting.push(resolve));
   }
 
-  /** Runs the job at the back of the queue with `help`, or waits for a worker's answer when there is none to run. */
-  private async helpOrWait(help: ((job: WorkerJob) => WorkerReply) | undefined): Promise<void> {
-    const mine = help && this.slots.length > 0 ? this.queue.pop() : undefined;
-    if (!mine) {
-      await new Promise<void>((resolve) => this.waiting.push(resolve));
-      return;
-    }
-    this.queuedChars -= mine.job.text.length;
-    mine.done(help!(mine.job));
-    // A turn of the event loop between jobs, in which the workers' answers are taken in and their next batches go out.
-    await new Promise<void>((resolve) => setImmediate(resolve));
-  }
-
-  /**
-   * Sends what waits, however few, and waits for every answer. With `help`, the calling thread, which has nothing
-   * else left to do, takes jobs that still wait from the back of the queue (the workers take batches from the front)
-   * and runs them itself: on 2 cores a run has one worker, which would otherwise lint alone for as long again as the
-   * main thread took to walk and read the tree. `help` answers one job in the caller's thread, as a worker would.
-   */
-  async drain(help?: (job: WorkerJob) => WorkerReply): Promise<void> {
+  /** Sends what waits, however few, and waits for every answer. */
+  async drain(): Promise<void> {
     this.flushing = true;
     this.dispatch();
-    while (this.outstanding > 0) await this.helpOrWait(help);
+    while (this.outstanding > 0) await new Promise<void>((resolve) => this.waiting.push(resolve));
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,6 @@
 import { realpath } from "node:fs/promises";
 import { dirname, join, relative, resolve, sep } from "node:path";
-import { encodeText, isTerraformFile, type LintMessage } from "@ecrlint/core";
+import { encodeText, type LintMessage } from "@ecrlint/core";
 import { ResultCache, defaultCacheLocation } from "./cache.js";
 import { Configs } from "./configs.js";
 import { DEFAULT_FILES, discoverFiles, isIgnoredPath, isInside, toPosix } from "./discover.js";
@@ -8,7 +8,7 @@ import { usageError } from "./errors.js";
 import { describeWriteError, writeFileInPlace } from "./fs-utils.js";
 import { changedFiles, repositoryRoot } from "./git.js";
 import { cachedProjectRules, runProjectRules, type ProjectOutcome } from "./project.js";
-import { earlyPoolSize, LintPool, poolSize, type WorkerJob, type WorkerReply } from "./pool.js";
+import { earlyPoolSize, LintPool, poolSize } from "./pool.js";
 import { completeJob, lintHere, prepareFile, readFile, type FileEntry, type LintJob, type ReadExtras } from "./read-file.js";
 import { prepareTerraform, terraformReferences } from "./terraform-references.js";
 import { emptyResult, resultFor, selectFiles, sortResults, summarize, warningResult } from "./results.js";
@@ -251,30 +251,13 @@ async function readAll(files: string[], configs: Configs, options: LintOptions, 
   let pool: LintPool | undefined;
   let failure: Error | undefined;
   const lost: { index: number; job: LintJob }[] = [];
-  /** The jobs handed to the pool, by index: what this thread needs to run one itself once it has read every file. */
-  const submitted = new Map<number, LintJob>();
   // A rule that throws in a worker fails the run as it would in this thread.
-  const send = (index: number, job: LintJob) => {
-    submitted.set(index, job);
-    const queued: WorkerJob = { id: index, filePath: job.filePath, text: job.text, ...(job.reference ? { reference: job.reference } : {}), ...(job.uses ? { uses: job.uses } : {}) };
-    const done = (reply: WorkerReply) => {
-      submitted.delete(index);
+  const send = (index: number, job: LintJob) =>
+    pool!.submit({ id: index, filePath: job.filePath, text: job.text, ...(job.reference ? { reference: job.reference } : {}), ...(job.uses ? { uses: job.uses } : {}) }, (reply) => {
       if ("error" in reply) failure ??= new Error(reply.error);
       else if ("lost" in reply) lost.push({ index, job });
       else slots[index] = completeJob(job, reply.result, cache);
-    };
-    return pool!.submit(queued, done, help);
-  };
-  // Run here, a job's HCL grammar is the one thing not loaded yet: such a job is handed back to run after the pool.
-  const help = (queued: WorkerJob): WorkerReply => {
-    const job = submitted.get(queued.id)!;
-    if (isTerraformFile(job.filePath)) return { id: queued.id, lost: true };
-    try {
-      return { id: queued.id, result: lintHere(job, options) };
-    } catch (error) {
-      return { id: queued.id, error: error instanceof Error ? error.message : String(error) };
-    }
-  };
+    });
   try {
     for (let index = 0; index < files.length; index++) {
       if (pool && index % FILES_PER_TURN === 0) await new Promise<void>((resolve) => setImmediate(resolve));
@@ -294,7 +277,7 @@ async function readAll(files: string[], configs: Configs, options: LintOptions, 
         for (const { index: i, job } of pending.splice(0)) await send(i, job);
       }
     }
-    await pool?.drain(help);
+    await pool?.drain();
     if (failure) throw failure;
     // Files read in this thread: the grammar loads now, only when one of them is Terraform and missed the cache.
     await prepareTerraform([...pending, ...lost].map(({ job }) => job.filePath));

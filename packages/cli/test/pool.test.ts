@@ -142,55 +142,6 @@ describe("the worker pool", () => {
     expect([...replies.values()].every((r) => "result" in r || "lost" in r)).toBe(true);
   });
 
-  it("lets the draining thread run jobs that still wait, and answers each job once, whoever ran it", async () => {
-    const dir = fileTree(manyPolicies(1));
-    const filePath = join(dir, "team-0/registry-policy.json");
-    const text = readFileSync(filePath, "utf8");
-    const pool = new LintPool(1, { cwd: dir, options: { cwd: dir } });
-    const replies = new Map<number, WorkerReply[]>();
-    const helped: number[] = [];
-    try {
-      for (let id = 0; id < 200; id++) await pool.submit({ id, filePath, text }, (r) => replies.set(id, [...(replies.get(id) ?? []), r]));
-      await pool.drain((job) => {
-        helped.push(job.id);
-        return { id: job.id, error: "run by the draining thread" };
-      });
-    } finally {
-      await pool.close();
-    }
-    expect([...replies.keys()].sort((a, b) => a - b)).toEqual(Array.from({ length: 200 }, (_, i) => i));
-    expect([...replies.values()].every((list) => list.length === 1)).toBe(true);
-    // A worker loads the rules before its first answer: the draining thread has taken jobs from the back meanwhile.
-    expect(helped.length).toBeGreaterThan(0);
-    expect(helped[0]).toBe(199);
-    for (const id of helped) expect(replies.get(id)).toEqual([{ id, error: "run by the draining thread" }]);
-    const byWorker = [...replies.values()].flat().filter((r) => "result" in r);
-    expect(byWorker.length + helped.length).toBe(200);
-  });
-
-  it("lets a reader held back by a full queue run waiting jobs itself instead of waiting", async () => {
-    const dir = fileTree(manyPolicies(1));
-    const filePath = join(dir, "team-0/registry-policy.json");
-    // Texts of a million characters each: once two batches have gone to the worker, the queue fills past its limit.
-    const text = `{}${" ".repeat(1_000_000)}`;
-    const pool = new LintPool(1, { cwd: dir, options: { cwd: dir } });
-    const answered = new Set<number>();
-    const helped: number[] = [];
-    const help = (job: { id: number }) => {
-      helped.push(job.id);
-      return { id: job.id, error: "run by the reading thread" };
-    };
-    try {
-      for (let id = 0; id < 30; id++) await pool.submit({ id, filePath, text }, () => answered.add(id), help);
-      // Before any drain: the reader ran jobs while the queue was over its limit.
-      expect(helped.length).toBeGreaterThan(0);
-      await pool.drain();
-    } finally {
-      await pool.close();
-    }
-    expect(answered.size).toBe(30);
-  });
-
   it("closes workers started ahead of a run that lints nothing, and exits on its own", async () => {
     // Asked for, workers start before discovery; by default, once discovery finds 640 files. Neither is used here.
     const files: Record<string, unknown> = {};
