@@ -279,13 +279,39 @@ function entryMatches(entry: { files: string[] }, relativePath: string, absolute
   return match.hasAbsolute && match.absolute(absolutePath.split(sep).join("/"));
 }
 
+/**
+ * `path` relative to `base` with `/` separators: a slice for a path inside `base` (every file a config governs),
+ * path.relative for any other.
+ */
+function relativeInside(base: string, path: string): string {
+  const under = base.endsWith(sep) ? base : base + sep;
+  const rel = path.startsWith(under) ? path.slice(under.length) : relative(base, path);
+  return sep === "/" ? rel : rel.split(sep).join("/");
+}
+
+/**
+ * The registry of a config entry, one object per entry: every file the entry's globs match gets the same one (as
+ * the files of a folder share the registry their path names), so a run does not build one per file, nor its
+ * callers write each out again. Callers never change a registry they are given.
+ */
+const registryOfEntry = new WeakMap<RegistryEntry, RegistryContext>();
+function entryRegistry(entry: RegistryEntry, loaded: LoadedConfig): RegistryContext {
+  const source = loaded.filePath ? "config" : "settings";
+  let registry = registryOfEntry.get(entry);
+  if (registry === undefined || registry.source !== source || registry.configFile !== loaded.filePath) {
+    registry = registryFromEntry(entry, source, loaded.filePath);
+    registryOfEntry.set(entry, registry);
+  }
+  return registry;
+}
+
 /** The registry a file is deployed to: the first config entry whose globs match, else its path, else unknown. */
 export function registryForFile(filePath: string, loaded: LoadedConfig | undefined): RegistryContext {
   const abs = resolve(filePath);
   if (loaded?.config.registries) {
-    const rel = relative(loaded.baseDir, abs).split(sep).join("/");
+    const rel = relativeInside(loaded.baseDir, abs);
     for (const entry of loaded.config.registries) {
-      if (entryMatches(entry, rel, abs)) return registryFromEntry(entry, loaded.filePath ? "config" : "settings", loaded.filePath);
+      if (entryMatches(entry, rel, abs)) return entryRegistry(entry, loaded);
     }
   }
   const base = loaded?.baseDir;
