@@ -280,6 +280,15 @@ function entryMatches(entry: { files: string[] }, relativePath: string, absolute
 }
 
 /**
+ * A file's absolute, normalised path: the path itself when it is one already (what a run passes for each of its
+ * files), without path.resolve asking for the working directory and normalising it again.
+ */
+function absolute(path: string): string {
+  return sep === "/" && path.startsWith("/") && !NOT_NORMAL.test(path) ? path : resolve(path);
+}
+const NOT_NORMAL = /\/\/|\/\.\.?(?:\/|$)|\/$/;
+
+/**
  * `path` relative to `base` with `/` separators: a slice for a path inside `base` (every file a config governs),
  * path.relative for any other.
  */
@@ -307,7 +316,7 @@ function entryRegistry(entry: RegistryEntry, loaded: LoadedConfig): RegistryCont
 
 /** The registry a file is deployed to: the first config entry whose globs match, else its path, else unknown. */
 export function registryForFile(filePath: string, loaded: LoadedConfig | undefined): RegistryContext {
-  const abs = resolve(filePath);
+  const abs = absolute(filePath);
   if (loaded?.config.registries) {
     const rel = relativeInside(loaded.baseDir, abs);
     for (const entry of loaded.config.registries) {
@@ -322,7 +331,7 @@ export function registryForFile(filePath: string, loaded: LoadedConfig | undefin
 /** The kind the config declares for a file: the first `kinds` entry whose globs match, with the config that says it. */
 export function declaredKindForFile(filePath: string, loaded: LoadedConfig | undefined): { kind: DeclaredKind; declaredBy: string } | undefined {
   if (!loaded?.config.kinds?.length) return undefined;
-  const abs = resolve(filePath);
+  const abs = absolute(filePath);
   const rel = relative(loaded.baseDir, abs).split(sep).join("/");
   for (const entry of loaded.config.kinds) {
     if (entryMatches(entry, rel, abs)) return { kind: entry.kind, declaredBy: loaded.filePath ?? "ecrlint settings" };
