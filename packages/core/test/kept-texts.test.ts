@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { KeptTexts, type TextFileResult } from "../src/index.js";
 
-const text = (t: string): TextFileResult => ({ ok: true, text: t, bom: false, encoding: "utf8", bytes: t.length });
+const text = (t: string): Extract<TextFileResult, { ok: true }> => ({ ok: true, text: t, bom: false, encoding: "utf8", bytes: t.length });
 
 describe("KeptTexts", () => {
   it("gives a kept text once, then nothing, so that a second reader reads the file again", () => {
