@@ -68,16 +68,18 @@ const CALLER_KEYS = new Set(["aws:sourcearn", "aws:sourceaccount", "aws:principa
 /** Whether an ARN of the policy names the caller's side (an `aws:SourceArn` value) rather than this registry's resources. */
 export const namesCaller = (a: ArnValue) => a.origin === "condition" && a.key !== undefined && CALLER_KEYS.has(a.key.toLowerCase());
 
-/** Every ARN a policy names in Resource/NotResource and in Arn* conditions. */
+/** Every ARN a policy names in Resource/NotResource and in Arn* conditions (read again by each rule: see {@link conditionBlocks}). */
 export function policyArns(policy: PolicyDocument): ArnValue[] {
   const out: ArnValue[] = [];
   const add = (value: StringValue, origin: ArnValue["origin"], statement: PolicyStatement, key?: string) => {
     const arn = parseArn(value.value);
-    const segments = arnSegmentOffsets(value.value);
-    if (arn && segments) out.push({ value, arn, segments, origin, statement, ...(key !== undefined ? { key } : {}) });
+    const segments = arn && arnSegmentOffsets(value.value);
+    if (!segments) return;
+    out.push(key === undefined ? { value, arn, segments, origin, statement } : { value, arn, segments, origin, statement, key });
   };
   for (const s of policy.statements) {
-    for (const el of [s.resource, s.notResource]) for (const v of el?.values ?? []) add(v, "resource", s);
+    if (s.resource) for (const v of s.resource.values) add(v, "resource", s);
+    if (s.notResource) for (const v of s.notResource.values) add(v, "resource", s);
     for (const op of s.condition?.operators ?? []) {
       if (!isArnOperator(op.operator)) continue;
       for (const key of op.keys) for (const v of key.values) add(v, "condition", s, key.key);
@@ -163,9 +165,16 @@ export interface ConditionBlock {
   parsed: ReturnType<typeof parseOperator>;
 }
 
-/** Every condition operator block of a policy, with its statement and its parsed operator. */
-export function* conditionBlocks(policy: PolicyDocument): Generator<ConditionBlock> {
+/**
+ * Every condition operator block of a policy, with its statement and its parsed operator. Read again by each rule
+ * that asks rather than kept per policy: a WeakMap keyed by the policy would keep each file's syntax tree alive
+ * through V8's young-generation collections (they keep every WeakMap value), so that trees were promoted and
+ * collected by full collections instead.
+ */
+export function conditionBlocks(policy: PolicyDocument): ConditionBlock[] {
+  const blocks: ConditionBlock[] = [];
   for (const statement of policy.statements) {
-    for (const op of statement.condition?.operators ?? []) yield { statement, op, parsed: parseOperator(op.operator) };
+    if (statement.condition) for (const op of statement.condition.operators) blocks.push({ statement, op, parsed: parseOperator(op.operator) });
   }
+  return blocks;
 }

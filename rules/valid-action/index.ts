@@ -1,4 +1,4 @@
-import { closest, defineRule, ecrCatalog, findEcrAction, hasWildcard, type PolicyStatement, serviceCatalog, type StringValue, type SuggestionDescriptor } from "@ecrlint/core";
+import { type CatalogAction, closest, defineRule, ecrCatalog, findEcrAction, hasWildcard, type PolicyStatement, serviceCatalog, type StringValue, type SuggestionDescriptor } from "@ecrlint/core";
 import { actionMatches, expandActionPattern, resourcePatternMatches } from "@ecrlint/core/evaluator";
 import { editInString, policyOf } from "../_shared/util.js";
 import { check, DOCS } from "../_shared/docs.js";
@@ -9,7 +9,7 @@ const V1_ACTIONS = ["ecr:ReplicateImage", "ecr:BatchImportUpstreamImage", "ecr:C
 /** Whether some Resource of the statement can be the literal `*` that registry-level actions act on. */
 function canNameStar(s: PolicyStatement): boolean {
   // A Resource a template computes could be anything: the action is not judged against it.
-  if ([...(s.resource?.values ?? []), ...(s.notResource?.values ?? [])].some((v) => v.unknown)) return true;
+  if (s.resource?.values.some((v) => v.unknown) || s.notResource?.values.some((v) => v.unknown)) return true;
   if (s.resource) return s.resource.values.some((v) => resourcePatternMatches(v.value, "*"));
   if (s.notResource) return !s.notResource.values.some((v) => resourcePatternMatches(v.value, "*"));
   // A repository policy has no Resource: it governs its own repository, never `*`.
@@ -88,7 +88,7 @@ export const validAction = defineRule({
         }
         return;
       }
-      const matched = hasWildcard(action) ? expandActionPattern(action) : [findEcrAction(action)].filter((a) => a !== undefined);
+      const matched = hasWildcard(action) ? expandActionPattern(action) : oneAction(findEcrAction(action));
       if (matched.length === 0) {
         if (hasWildcard(action)) {
           context.report({ node: v.node, messageId: "noMatch", data: { action } });
@@ -124,6 +124,9 @@ export const validAction = defineRule({
     }
   },
 });
+
+/** The action found, as the list a pattern's expansion would be. */
+const oneAction = (action: CatalogAction | undefined): readonly CatalogAction[] => (action ? [action] : []);
 
 function replaceSuggestion(v: StringValue, action: string): SuggestionDescriptor[] {
   // A value a template computes (`Fn::Sub`) is not rewritten into a plain string.

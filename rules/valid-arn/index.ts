@@ -8,7 +8,12 @@ type Origin = "resource" | "principal" | "condition";
 const VARIABLE = /\$\{[^}]*(\}|$)/g;
 
 /** Policy variables (`${aws:username}`) stand for text that is not known here; they are checked as a wildcard would be. An unclosed one is valid-policy-variable's finding, so it is read to the end. */
-const withoutVariables = (text: string) => text.replace(VARIABLE, "*");
+const withoutVariables = (text: string) => (text.includes("${") ? text.replace(VARIABLE, "*") : text);
+
+/** Where characters [start, end) of a value are written (an ARN segment's offsets). */
+const segmentLoc = (v: StringValue, range: readonly [number, number]) => locInString(v.node, range[0], range[1]);
+
+const PRINCIPAL_ELEMENTS = ["principal", "notPrincipal"] as const;
 
 const joinSegments = (names: string[]) => (names.length === 1 ? `${names[0]} segment` : `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]} segments`);
 
@@ -82,41 +87,38 @@ export const validArn = defineRule({
         report({ node: v.node, messageId: "malformedArn", data: { value: text } });
         return;
       }
-      const part = (range: [number, number]) => text.slice(range[0], range[1]);
-      const locOf = (range: [number, number]) => locInString(v.node, range[0], range[1]);
-      const partition = part(segments.partition);
-      const service = part(segments.service);
-      const region = part(segments.region);
-      const account = part(segments.account);
-      const resource = part(segments.resource);
+      const partition = text.slice(segments.partition[0], segments.partition[1]);
+      const service = text.slice(segments.service[0], segments.service[1]);
+      const region = text.slice(segments.region[0], segments.region[1]);
+      const account = text.slice(segments.account[0], segments.account[1]);
+      const resource = text.slice(segments.resource[0], segments.resource[1]);
 
       const partitionPattern = withoutVariables(partition);
       if (!hasWildcard(partitionPattern) && !isPartition(partition)) {
         const near = closest(partition, PARTITIONS.map((p) => p.id), 2);
-        report({ node: v.node, loc: locOf(segments.partition), messageId: "unknownPartition", data: { partition, hint: near ? ` (did you mean "${near}"?)` : "" } });
+        report({ node: v.node, loc: segmentLoc(v, segments.partition), messageId: "unknownPartition", data: { partition, hint: near ? ` (did you mean "${near}"?)` : "" } });
       }
       const accountPattern = withoutVariables(account);
       const accountOk = account === "" || hasWildcard(accountPattern) || ACCOUNT_ID.test(account);
 
       if (origin === "resource") {
         if (hasWildcard(service)) {
-          report({ node: v.node, loc: locOf(segments.service), messageId: "wildcardService", data: { service } });
+          report({ node: v.node, loc: segmentLoc(v, segments.service), messageId: "wildcardService", data: { service } });
           return;
         }
         if (service !== "ecr" && service.toLowerCase() === "ecr") {
           const edit = editInString(v.node, segments.service[0], segments.service[1], "ecr");
-          report({ node: v.node, loc: locOf(segments.service), messageId: "serviceCase", data: { service }, ...(edit ? { suggest: [{ messageId: "lowerCaseService", edits: [edit] }] } : {}) });
+          report({ node: v.node, loc: segmentLoc(v, segments.service), messageId: "serviceCase", data: { service }, ...(edit ? { suggest: [{ messageId: "lowerCaseService", edits: [edit] }] } : {}) });
           return;
         }
         if (service !== "ecr") {
-          report({ node: v.node, loc: locOf(segments.service), messageId: "wrongService", data: { service } });
+          report({ node: v.node, loc: segmentLoc(v, segments.service), messageId: "wrongService", data: { service } });
           return;
         }
-        for (const [segment, value, range] of [["Region", region, segments.region], ["account", account, segments.account]] as const) {
-          // An empty segment is marked by the two colons around it.
-          if (value === "") report({ node: v.node, loc: locOf([range[0] - 1, range[1] + 1]), messageId: "emptySegment", data: { segment } });
-        }
-        if (!accountOk) report({ node: v.node, loc: locOf(segments.account), messageId: "invalidAccount", data: { account } });
+        // An empty segment is marked by the two colons around it.
+        if (region === "") report({ node: v.node, loc: segmentLoc(v, [segments.region[0] - 1, segments.region[1] + 1]), messageId: "emptySegment", data: { segment: "Region" } });
+        if (account === "") report({ node: v.node, loc: segmentLoc(v, [segments.account[0] - 1, segments.account[1] + 1]), messageId: "emptySegment", data: { segment: "account" } });
+        if (!accountOk) report({ node: v.node, loc: segmentLoc(v, segments.account), messageId: "invalidAccount", data: { account } });
         checkRepository(v, resource, segments.resource[0]);
         return;
       }
@@ -126,14 +128,14 @@ export const validArn = defineRule({
           const edit = editInString(v.node, segments.region[0], segments.region[1], "");
           report({
             node: v.node,
-            loc: locOf(segments.region),
+            loc: segmentLoc(v, segments.region),
             messageId: "iamRegion",
             data: { region, value: text, partition, service, account, resource },
             ...(edit ? { suggest: [{ messageId: "removeRegion", edits: [edit] }] } : {}),
           });
         }
       }
-      if (!accountOk) report({ node: v.node, loc: locOf(segments.account), messageId: "invalidAccount", data: { account } });
+      if (!accountOk) report({ node: v.node, loc: segmentLoc(v, segments.account), messageId: "invalidAccount", data: { account } });
     };
 
     const checkRepository = (v: StringValue, resource: string, offset: number) => {
@@ -153,10 +155,12 @@ export const validArn = defineRule({
     };
 
     for (const s of policy.statements) {
-      for (const el of [s.resource, s.notResource]) for (const v of el?.values ?? []) check(v, "resource");
-      for (const el of [s.principal, s.notPrincipal]) {
-        if (!el) continue;
-        for (const v of el.entries.filter((e) => e.type === "AWS").flatMap((e) => e.values)) check(v, "principal");
+      if (s.resource) for (const v of s.resource.values) check(v, "resource");
+      if (s.notResource) for (const v of s.notResource.values) check(v, "resource");
+      for (const el of PRINCIPAL_ELEMENTS) {
+        const principal = s[el];
+        if (!principal) continue;
+        for (const e of principal.entries) if (e.type === "AWS") for (const v of e.values) check(v, "principal");
       }
       for (const op of s.condition?.operators ?? []) {
         const arnOperator = isArnOperator(op.operator);

@@ -26,6 +26,11 @@ function variableProblem(text: string): { messageId: string; data: Record<string
 
 const hasVariable = (text: string) => text.includes("${");
 
+const PRINCIPAL_ELEMENTS = [
+  ["Principal", "principal"],
+  ["NotPrincipal", "notPrincipal"],
+] as const;
+
 export const validPolicyVariable = defineRule({
   id: "valid-policy-variable",
   meta: {
@@ -62,26 +67,31 @@ export const validPolicyVariable = defineRule({
     if (!policy) return;
     const version = policy.version?.value;
     const oldVersion = version === "2012-10-17" ? undefined : version === undefined ? "has no Version (so 2008-10-17 applies)" : `is Version "${version}"`;
-    const where: { values: StringValue[]; element: string | undefined }[] = [];
+    // Each value where it is written, in statement order; an element takes no variables, undefined where they work.
+    const check = (v: StringValue, element: string | undefined) => {
+      // A CloudFormation value (Fn::Sub's ${Param}) is the template's, not a policy variable.
+      if (v.unknown || !hasVariable(v.value)) return;
+      const problem = variableProblem(v.value);
+      if (problem) context.report({ node: v.node, ...problem });
+      else if (element) context.report({ node: v.node, messageId: "unsupportedElement", data: { value: v.value, element } });
+      else if (oldVersion) context.report({ node: v.node, messageId: "unsupportedVersion", data: { value: v.value, version: oldVersion } });
+    };
+    const checkAll = (values: readonly StringValue[] | undefined, element: string | undefined) => {
+      if (values) for (const v of values) check(v, element);
+    };
     for (const s of policy.statements) {
-      where.push({ values: [...(s.resource?.values ?? []), ...(s.notResource?.values ?? [])], element: undefined });
-      where.push({ values: (s.condition?.operators ?? []).flatMap((op) => op.keys.flatMap((k) => k.values)), element: undefined });
-      where.push({ values: s.action?.values ?? [], element: "Action" });
-      where.push({ values: s.notAction?.values ?? [], element: "NotAction" });
-      for (const [name, el] of [["Principal", s.principal], ["NotPrincipal", s.notPrincipal]] as const) {
-        where.push({ values: [...(el?.wildcard ? [el.wildcard] : []), ...(el?.entries.flatMap((e) => e.values) ?? [])], element: name });
+      checkAll(s.resource?.values, undefined);
+      checkAll(s.notResource?.values, undefined);
+      for (const op of s.condition?.operators ?? []) for (const k of op.keys) checkAll(k.values, undefined);
+      checkAll(s.action?.values, "Action");
+      checkAll(s.notAction?.values, "NotAction");
+      for (const [name, el] of PRINCIPAL_ELEMENTS) {
+        const principal = s[el];
+        if (!principal) continue;
+        if (principal.wildcard) check(principal.wildcard, name);
+        for (const e of principal.entries) checkAll(e.values, name);
       }
-      if (s.sid) where.push({ values: [s.sid], element: "Sid" });
-    }
-    for (const { values, element } of where) {
-      for (const v of values) {
-        // A CloudFormation value (Fn::Sub's ${Param}) is the template's, not a policy variable.
-        if (v.unknown || !hasVariable(v.value)) continue;
-        const problem = variableProblem(v.value);
-        if (problem) context.report({ node: v.node, ...problem });
-        else if (element) context.report({ node: v.node, messageId: "unsupportedElement", data: { value: v.value, element } });
-        else if (oldVersion) context.report({ node: v.node, messageId: "unsupportedVersion", data: { value: v.value, version: oldVersion } });
-      }
+      if (s.sid) check(s.sid, "Sid");
     }
   },
 });

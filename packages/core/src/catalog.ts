@@ -77,8 +77,12 @@ let ecrActionsByName: Map<string, CatalogAction> | undefined;
 
 /** The ECR action of that name, in any case (action names are case-insensitive, REFERENCE §6). */
 export function findEcrAction(name: string): CatalogAction | undefined {
-  ecrActionsByName ??= new Map(ecrCatalog().actions.map((a) => [a.name.toLowerCase(), a]));
-  return ecrActionsByName.get(name.toLowerCase());
+  if (!ecrActionsByName) {
+    ecrActionsByName = new Map(ecrCatalog().actions.map((a) => [a.name.toLowerCase(), a]));
+    // Names as the catalog writes them too, as nearly every policy does: found without lower-casing a copy.
+    for (const a of ecrCatalog().actions) ecrActionsByName.set(a.name, a);
+  }
+  return ecrActionsByName.get(name) ?? ecrActionsByName.get(name.toLowerCase());
 }
 
 const resourceKeyCache = new Map<string, Map<string, string[]>>();

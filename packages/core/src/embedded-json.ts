@@ -48,38 +48,41 @@ export function decodeWithOffsets(literal: AST.JSONLiteral): { text: string; off
   const value = literal.value;
   if (typeof value !== "string") return undefined;
   const base = literal.range[0];
+  const end = raw.length - 1;
   const offsets: number[] = [];
   // Each decoded unit is compared with the parser's value as it is found, rather than building the text again.
-  const decoded = (code: number, at: number): boolean => {
-    if (value.charCodeAt(offsets.length) !== code) return false;
-    offsets.push(base + at);
-    return true;
-  };
+  let decoded = 0;
   let i = 1;
-  const end = raw.length - 1;
   while (i < end) {
     const ch = raw.charCodeAt(i);
     if (ch !== 0x5c) {
-      if (!decoded(ch, i)) return undefined;
+      if (value.charCodeAt(decoded++) !== ch) return undefined;
+      offsets.push(base + i);
       i++;
       continue;
     }
     const next = raw[i + 1];
     if (next === undefined) return undefined;
+    let code: number;
+    let width = 2;
     if (next === "u" || next === "x") {
       const digits = next === "u" ? 4 : 2;
       const hex = raw.slice(i + 2, i + 2 + digits);
-      if (!(digits === 4 ? /^[0-9a-fA-F]{4}$/ : /^[0-9a-fA-F]{2}$/).test(hex) || !decoded(parseInt(hex, 16), i)) return undefined;
-      i += 2 + digits;
+      if (!(digits === 4 ? /^[0-9a-fA-F]{4}$/ : /^[0-9a-fA-F]{2}$/).test(hex)) return undefined;
+      code = parseInt(hex, 16);
+      width += digits;
     } else if (next === "\r" || next === "\n" || next === "\u2028" || next === "\u2029") {
       // A JSON5 line continuation writes nothing.
       i += next === "\r" && raw[i + 2] === "\n" ? 3 : 2;
+      continue;
     } else {
-      if (!decoded((SIMPLE_ESCAPES[next] ?? next).charCodeAt(0), i)) return undefined;
-      i += 2;
+      code = (SIMPLE_ESCAPES[next] ?? next).charCodeAt(0);
     }
+    if (value.charCodeAt(decoded++) !== code) return undefined;
+    offsets.push(base + i);
+    i += width;
   }
-  if (offsets.length !== value.length) return undefined;
+  if (decoded !== value.length) return undefined;
   offsets.push(base + end);
   return { text: value, offsets };
 }
@@ -151,14 +154,18 @@ function makeEmbedding(literal: AST.JSONLiteral, text: string, offsets: number[]
 
 const SKIPPED_KEYS = new Set(["parent", "loc", "range", "start", "end"]);
 
-/** The embedded documents, by their tree: a node finds its document through its parents. */
-const embeddedTrees = new WeakMap<object, StringEmbedding>();
+/**
+ * The embedding of a document's tree, as a hidden field of its Program: a node finds its document through its
+ * parents. A field rather than a WeakMap entry, since V8's young-generation collector keeps every WeakMap value alive,
+ * and an embedding holds the host's tree: every host file's tree was promoted and left to full collections.
+ */
+const EMBEDDING = Symbol("embedding");
 
 /** The embedding of the document a node belongs to, found through the node's parents; undefined outside one. */
 function embeddingAround(node: JsonNode): StringEmbedding | undefined {
   let n: JsonNode | null | undefined = node;
   while (n && n.type !== "Program") n = n.parent as JsonNode | null | undefined;
-  return n ? embeddedTrees.get(n) : undefined;
+  return n ? (n as { [EMBEDDING]?: StringEmbedding })[EMBEDDING] : undefined;
 }
 
 /** Moves every node, token and comment of an inner AST onto host offsets and host lines. */
@@ -249,7 +256,7 @@ export function parseEmbeddedJson(literal: AST.JSONLiteral): EmbeddedParse | und
     };
   }
   moveToHost(parsed.ast, embedding);
-  embeddedTrees.set(parsed.ast, embedding);
+  Object.defineProperty(parsed.ast, EMBEDDING, { value: embedding });
   return { ok: true, ast: parsed.ast, embedding };
 }
 

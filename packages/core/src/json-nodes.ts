@@ -1,6 +1,6 @@
 /**
- * The nodes of jsonc-eslint-parser's tree, for the readers that build that tree without it (plain JSON from momoa's
- * tokens, a plain value): each with the fields of the parser's node in its order, so that every tree has the same
+ * The nodes of jsonc-eslint-parser's tree, for the readers that build that tree without it (plain JSON read by
+ * strict-json.ts, a plain value): each with the fields of the parser's node in its order, so that every tree has the same
  * shape (V8 keeps one hidden class per node type), and `parent` set on the children. Positions are shared where the
  * parser shares them: nothing moves a position in place, only whole locations.
  */

@@ -128,10 +128,19 @@ export function positionAt(text: string, offset: number): { line: number; column
   return { line, column: end - lineStart + 1 };
 }
 
+/**
+ * An empty object without a prototype, so that every key written into it is data (`__proto__` included: nothing on
+ * its prototype chain treats that key specially). Made from `{}` rather than by `Object.create(null)`, whose objects
+ * V8 keeps as hash tables: validating and writing out a policy's value reads each of its objects key by key.
+ */
+function dataObject(): Record<string, unknown> {
+  return Object.setPrototypeOf({}, null) as Record<string, unknown>;
+}
+
 /** JSON.parse's objects, rebuilt without a prototype (see {@link staticValue}). */
 function dataObjects(_key: string, value: unknown): unknown {
   if (value === null || typeof value !== "object" || Array.isArray(value)) return value;
-  const out = Object.create(null) as Record<string, unknown>;
+  const out = dataObject();
   for (const key of Object.keys(value)) out[key] = (value as Record<string, unknown>)[key];
   return out;
 }
@@ -221,41 +230,47 @@ export function propertyName(property: JsonProperty): string {
  * and a lookup of a key the document does not have is `undefined`, never something inherited.
  */
 export function staticValue(node: JsonNode, substitute?: (node: JsonNode) => { value: unknown } | undefined): unknown {
-  // One reader for the whole tree: policies are read into values in every run, node by node.
-  const value = (n: JsonNode): unknown => {
-    const replaced = substitute?.(n);
+  return valueOf(node, substitute);
+}
+
+/** {@link staticValue}'s reader: one function for the whole tree, since policies are read into values in every run. */
+function valueOf(n: JsonNode, substitute: ((node: JsonNode) => { value: unknown } | undefined) | undefined): unknown {
+  if (substitute) {
+    const replaced = substitute(n);
     if (replaced) return replaced.value;
-    switch (n.type) {
-      case "JSONObjectExpression": {
-        const out = Object.create(null) as Record<string, unknown>;
-        for (const p of n.properties) out[propertyName(p)] = value(p.value);
-        return out;
-      }
-      case "JSONArrayExpression":
-        return n.elements.map((e) => (e ? value(e) : null));
-      case "JSONLiteral":
-        // The parser leaves `regex` and `bigint` undefined on plain literals, so test for a value, not for null.
-        if (n.regex || (n.bigint !== null && n.bigint !== undefined)) return n.raw;
-        return n.value;
-      case "JSONUnaryExpression": {
-        const v = value(n.argument) as number;
-        return n.operator === "-" ? -v : v;
-      }
-      case "JSONIdentifier":
-        if (n.name === "Infinity") return Infinity;
-        if (n.name === "NaN") return NaN;
-        return undefined;
-      case "JSONTemplateLiteral":
-        return n.quasis[0]?.value.cooked;
-      case "JSONExpressionStatement":
-        return value(n.expression);
-      case "Program":
-        return n.body[0] ? value(n.body[0]) : undefined;
-      default:
-        return undefined;
+  }
+  switch (n.type) {
+    case "JSONObjectExpression": {
+      const out = dataObject();
+      for (const p of n.properties) out[propertyName(p)] = valueOf(p.value, substitute);
+      return out;
     }
-  };
-  return value(node);
+    case "JSONArrayExpression": {
+      const out: unknown[] = [];
+      for (const e of n.elements) out.push(e ? valueOf(e, substitute) : null);
+      return out;
+    }
+    case "JSONLiteral":
+      // The parser leaves `regex` and `bigint` undefined on plain literals, so test for a value, not for null.
+      if (n.regex || (n.bigint !== null && n.bigint !== undefined)) return n.raw;
+      return n.value;
+    case "JSONUnaryExpression": {
+      const v = valueOf(n.argument, substitute) as number;
+      return n.operator === "-" ? -v : v;
+    }
+    case "JSONIdentifier":
+      if (n.name === "Infinity") return Infinity;
+      if (n.name === "NaN") return NaN;
+      return undefined;
+    case "JSONTemplateLiteral":
+      return n.quasis[0]?.value.cooked;
+    case "JSONExpressionStatement":
+      return valueOf(n.expression, substitute);
+    case "Program":
+      return n.body[0] ? valueOf(n.body[0], substitute) : undefined;
+    default:
+      return undefined;
+  }
 }
 
 /** Thrown (never escaping {@link jsonTreeOf}) at a value JSON.stringify would not write as it is read back. */

@@ -201,15 +201,26 @@ export interface RunRulesInput {
   read?: Omit<ReadOptions, "filePath" | "registry">;
 }
 
+/** Each configured rule's options merged over its defaults, once for every document it runs on. */
+const mergedOptions = new WeakMap<ConfiguredRule, unknown>();
+
+function optionsOf(configured: ConfiguredRule): unknown {
+  if (mergedOptions.has(configured)) return mergedOptions.get(configured);
+  const options = mergeOptions(configured.rule.defaultOptions, configured.options);
+  mergedOptions.set(configured, options);
+  return options;
+}
+
 /** Runs the single-file part of each configured rule that reads this kind of file; a rule that throws becomes one fatal message, not a crash. */
 export function runRules(input: RunRulesInput): LintMessage[] {
   const messages: LintMessage[] = [];
   const { file, text, filePath, registry, trust, read } = input;
   const getText = textOf(file, text);
-  for (const { rule, severity, options } of input.rules) {
+  for (const configured of input.rules) {
+    const { rule, severity } = configured;
     if (!rule.check || !rule.kinds.includes(file.kind)) continue;
     try {
-      const reports = checkWithEffectiveFixes(rule, { file, text, filePath, registry, trust, options: mergeOptions(rule.defaultOptions, options), read }, getText);
+      const reports = checkWithEffectiveFixes(rule, { file, text, filePath, registry, trust, options: optionsOf(configured), read }, getText);
       if (reports.length === 0) continue;
       const ruleId = RULE_PREFIX + rule.id;
       for (const d of reports) messages.push(toLintMessage(ruleId, rule, severity, d, text));

@@ -1,37 +1,32 @@
-import { tokenize, type Location, type Token as MomoaToken } from "@humanwhocodes/momoa";
 import type { AST } from "jsonc-eslint-parser";
 import { jsonArray, jsonLiteral, jsonNegative, jsonObject, jsonProperty } from "./json-nodes.js";
 
 type Token = AST.JSONProgram["tokens"][number];
 
 /**
- * The AST of a text that is plain JSON (RFC 8259), tokenized by `@humanwhocodes/momoa` (ESLint's own JSON parser,
- * in its strict `json` mode) and read from those tokens into the tree `jsonc-eslint-parser` gives for the same
- * text, node for node
- * (types, fields in the same order, `range`, `loc` with 0-based columns, `parent`, `raw`, a negative number as a
- * unary minus over its literal), without the JavaScript tokenizer behind that parser and without keeping a token
- * per character of punctuation. Most files a linter reads are plain JSON, and the general parser takes about a
- * third more CPU on them (figures in the package README).
+ * The AST of a text that is plain JSON (RFC 8259), read in one pass over its characters into the tree
+ * `jsonc-eslint-parser` gives for the same text, node for node (types, fields in the same order, `range`, `loc` with
+ * 0-based columns, `parent`, `raw`, a negative number as a unary minus over its literal), without the JavaScript
+ * tokenizer behind that parser and without a token object per value or punctuator. Most files a linter reads are
+ * plain JSON, and a policy is read in every run: reading its characters straight into nodes leaves the nodes as
+ * the only garbage a parse makes.
  *
  * Anything else gives undefined, and the caller parses with the general parser, whose AST, tokens and error
- * messages are then the only ones there are: whatever momoa's `json` mode refuses (a comment, a trailing comma, a
- * JSON5 form, a syntax error, a token out of JSON's grammar), and what it lets through that acorn, behind the
- * general parser, reads otherwise or refuses: a control character (a tab or line break included) in a string, a
- * line separator (U+2028, U+2029), a `__proto__` key, a number JSON does not write (`01`), or arrays and objects
- * nested deeper than `maxDepth` (the caller's limit, which also keeps the recursion here bounded).
+ * messages are then the only ones there are: a comment, a trailing comma, a JSON5 form, a syntax error, whitespace
+ * JSON does not write (a form feed, a byte order mark), and what acorn, behind the general parser, reads otherwise
+ * or refuses: a control character (a tab or line break included) in a string, a line separator (U+2028, U+2029), a
+ * `__proto__` key, a number JSON does not write (`01`), or arrays and objects nested deeper than `maxDepth` (the
+ * caller's limit, which also keeps the recursion here bounded).
  * `tokens` is computed on first read, by that parser (`reparse`), since only a rule about the syntax itself asks
  * for it, and such a rule can ask `isPlainJsonTree` first; a text accepted here has no comments.
  */
 export function parseStrictJsonAst(text: string, reparse: () => AST.JSONProgram, maxDepth: number): AST.JSONProgram | undefined {
+  const reader = new PlainJsonReader(text, maxDepth);
   let root: AST.JSONExpression;
-  let tokens: MomoaToken[];
   try {
-    // momoa's tokens, read into the tree here: its own tree would be one more node per value, built to be dropped.
-    // Each momoa location has its offset: `ranges` would only add an array per token.
-    tokens = tokenize(text, { mode: "json", ranges: false });
-    root = new TreeBuilder(text, tokens, maxDepth).document();
+    root = reader.document();
   } catch {
-    // momoa's syntax errors, a stack it exhausted, and NOT_STRICT: all are the general parser's to report.
+    // NOT_STRICT, or JSON.parse refusing an escape: both are the general parser's to report.
     return undefined;
   }
   const statement = { type: "JSONExpressionStatement", expression: root, range: root.range, loc: root.loc, parent: null } as unknown as AST.JSONExpressionStatement;
@@ -41,35 +36,16 @@ export function parseStrictJsonAst(text: string, reparse: () => AST.JSONProgram,
     comments: [],
     tokens: undefined,
     range: [0, text.length],
-    loc: { start: { line: 1, column: 0 }, end: endOf(text, tokens[tokens.length - 1]!.loc.end) },
+    loc: { start: { line: 1, column: 0 }, end: reader.position() },
     parent: null,
   } as unknown as AST.JSONProgram;
   // One accessor shared by every plain tree: a closure per tree would give each its own hidden class, and V8 then
   // spends more time on those than on reading the text.
   Object.defineProperty(program, "tokens", TOKENS);
-  lazyTokens.set(program, { reparse, moves: [] });
+  Object.defineProperty(program, LAZY_TOKENS, { value: { reparse, moves: [] } satisfies LazyTokens });
   (statement as { parent: unknown }).parent = program;
   (root as { parent: unknown }).parent = statement;
   return program;
-}
-
-/**
- * Where a text ends, as the general parser counts lines (\n, \r\n and a lone \r, as momoa does too): from the end
- * of its last token, after which only whitespace follows.
- */
-function endOf(text: string, last: Location): Position {
-  let line = last.line;
-  let column = last.column - 1;
-  for (let i = last.offset; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x0a || (c === 0x0d && text.charCodeAt(i + 1) !== 0x0a)) {
-      line++;
-      column = 0;
-    } else {
-      column++;
-    }
-  }
-  return { line, column };
 }
 
 /** The tokens of a plain tree: built by `reparse` on first read, then moved by each of `moves`. */
@@ -79,14 +55,21 @@ interface LazyTokens {
   tokens?: AST.JSONProgram["tokens"];
 }
 
-/** Every tree `parseStrictJsonAst` gave, with its tokens or what builds them. */
-const lazyTokens = new WeakMap<object, LazyTokens>();
+/**
+ * On every tree `parseStrictJsonAst` gave, hidden: its tokens or what builds them. A field rather than a WeakMap
+ * entry, since V8's young-generation collector keeps every WeakMap value alive (and so the text it would parse).
+ */
+const LAZY_TOKENS = Symbol("lazy tokens");
+
+function lazyTokensOf(ast: object): LazyTokens | undefined {
+  return (ast as { [LAZY_TOKENS]?: LazyTokens })[LAZY_TOKENS];
+}
 
 const TOKENS: PropertyDescriptor = {
   enumerable: true,
   configurable: true,
   get(this: object) {
-    const lazy = lazyTokens.get(this);
+    const lazy = lazyTokensOf(this);
     if (!lazy) return undefined;
     if (!lazy.tokens) {
       const tokens = lazy.reparse().tokens;
@@ -97,7 +80,7 @@ const TOKENS: PropertyDescriptor = {
     return lazy.tokens;
   },
   set(this: object, value: AST.JSONProgram["tokens"]) {
-    const lazy = lazyTokens.get(this);
+    const lazy = lazyTokensOf(this);
     if (lazy) lazy.tokens = value;
   },
 };
@@ -107,7 +90,7 @@ const TOKENS: PropertyDescriptor = {
  * not a plain one or its tokens are already there (then the caller moves them itself).
  */
 export function moveTokensWhenBuilt(ast: object, move: (token: Token) => void): boolean {
-  const lazy = lazyTokens.get(ast);
+  const lazy = lazyTokensOf(ast);
   if (!lazy || lazy.tokens) return false;
   lazy.moves.push(move);
   return true;
@@ -118,21 +101,10 @@ export function moveTokensWhenBuilt(ast: object, move: (token: Token) => void): 
  * form, and its `tokens` need not be built to know it. False for a tree from any other parser (ESLint's own).
  */
 export function isPlainJsonTree(ast: object): boolean {
-  return lazyTokens.has(ast);
+  return lazyTokensOf(ast) !== undefined;
 }
 
-/**
- * What momoa's `json` mode reads in a string as any other character, though JSON allows none of it unescaped there
- * (control characters, a tab and line breaks included; momoa's locations do not move past a line break in a
- * string), and line separators, which JSON allows but acorn counts as line breaks. Between tokens momoa refuses all
- * of them but tab and line breaks.
- */
-const NOT_IN_A_STRING = /[\u0000-\u001f\u2028\u2029]/;
-
-/** A number as RFC 8259 writes it (momoa's tokenizer reads a little more, such as a leading zero). */
-const JSON_NUMBER = /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$/;
-
-/** Thrown (never escaping this module) where momoa's tree is not one the general parser would give. */
+/** Thrown (never escaping this module) where the text is not one this reader gives the general parser's tree for. */
 const NOT_STRICT = Symbol("not strict JSON");
 
 function notStrict(): never {
@@ -141,116 +113,212 @@ function notStrict(): never {
 
 type Position = { line: number; column: number };
 
-/** A momoa location (1-based column) as an ESTree position (0-based column). */
-function position(at: Location): Position {
-  return { line: at.line, column: at.column - 1 };
-}
-
-/** The JSON grammar over momoa's tokens, building jsonc-eslint-parser's nodes, each with its `parent`. */
-class TreeBuilder {
-  /** How deep the value being built nests, so that recursion stays within the limit the caller checked. */
-  private depth = 0;
-  /** The next token to read. */
+/**
+ * RFC 8259's grammar over a text's characters, building jsonc-eslint-parser's nodes, each with its `parent`. Lines
+ * are counted as acorn counts them between tokens (\n, \r\n and a lone \r); a string holds no line break (one is
+ * refused), so a column is the offset from the line's start, in UTF-16 code units as acorn counts them.
+ */
+class PlainJsonReader {
+  /** The offset of the next character to read. */
   private at = 0;
+  private line = 1;
+  /** The offset where the current line starts. */
+  private lineStart = 0;
+  /** How deep the value being read nests, so that recursion stays within the limit the caller checked. */
+  private depth = 0;
 
   constructor(
     private readonly text: string,
-    private readonly tokens: MomoaToken[],
     private readonly maxDepth: number,
   ) {}
 
-  /** The one value of the text, and nothing after it. */
+  /** The one value of the text, and nothing but whitespace after it. */
   document(): AST.JSONExpression {
-    const root = this.expression(this.next());
-    if (this.at !== this.tokens.length) notStrict();
+    this.space();
+    const root = this.value();
+    this.space();
+    if (this.at !== this.text.length) notStrict();
     return root;
   }
 
-  private next(): MomoaToken {
-    return this.tokens[this.at++] ?? notStrict();
+  /** Where the reader is, as an ESTree position: after `document`, the end of the text. */
+  position(): Position {
+    return { line: this.line, column: this.at - this.lineStart };
   }
 
-  private expression(token: MomoaToken): AST.JSONExpression {
-    const { start, end } = token.loc;
-    switch (token.type) {
-      case "LBrace":
-        return this.object(start);
-      case "LBracket":
-        return this.array(start);
-      case "String":
-        return this.string(token);
-      case "Number":
-        return this.number(start, end);
-      case "Boolean":
-        return this.literal(start, end, this.text.charCodeAt(start.offset) === 0x74);
-      case "Null":
-        return this.literal(start, end, null);
-      default:
-        // A punctuator where a value belongs; NaN and Infinity are JSON5 only and never tokens of json mode.
-        return notStrict();
+  /** Skips JSON's whitespace (space, tab, line feed, carriage return), counting lines. */
+  private space(): void {
+    const text = this.text;
+    for (;;) {
+      const c = text.charCodeAt(this.at);
+      if (c === 0x20 || c === 0x09) {
+        this.at++;
+      } else if (c === 0x0a) {
+        this.lineStart = ++this.at;
+        this.line++;
+      } else if (c === 0x0d) {
+        if (text.charCodeAt(++this.at) === 0x0a) this.at++;
+        this.lineStart = this.at;
+        this.line++;
+      } else {
+        return;
+      }
     }
   }
 
-  private literal(from: Location, to: Location, value: unknown, raw = this.text.slice(from.offset, to.offset)): AST.JSONLiteral {
-    return jsonLiteral(from.offset, to.offset, position(from), position(to), value, raw);
+  private value(): AST.JSONExpression {
+    const c = this.text.charCodeAt(this.at);
+    switch (c) {
+      case 0x7b:
+        return this.object();
+      case 0x5b:
+        return this.array();
+      case 0x22:
+        return this.string();
+      case 0x74:
+        return this.word("true", true);
+      case 0x66:
+        return this.word("false", false);
+      case 0x6e:
+        return this.word("null", null);
+      default:
+        // NaN and Infinity are JSON5 only; a punctuator or the end of the text where a value belongs.
+        return c === 0x2d || (c >= 0x30 && c <= 0x39) ? this.number() : notStrict();
+    }
   }
 
-  private string(token: MomoaToken): AST.JSONLiteral {
-    const { start, end } = token.loc;
-    const raw = this.text.slice(start.offset, end.offset);
-    if (NOT_IN_A_STRING.test(raw)) notStrict();
-    // JSON's escapes are JavaScript's, and JSON.parse refuses any other: the value the general parser reads.
-    return this.literal(start, end, raw.includes("\\") ? (JSON.parse(raw) as string) : raw.slice(1, -1), raw);
-  }
-
-  /** A number as JSON writes it; `-1` is, as acorn reads it, a unary minus over the literal `1`. */
-  private number(from: Location, to: Location): AST.JSONExpression {
-    const raw = this.text.slice(from.offset, to.offset);
-    if (!JSON_NUMBER.test(raw)) notStrict();
-    if (raw.charCodeAt(0) !== 0x2d) return this.literal(from, to, Number(raw), raw);
-    const argumentStart = { line: from.line, column: from.column + 1, offset: from.offset + 1 };
-    // StringToNumber of the digits alone: 0 for `-0`.
-    return jsonNegative(from.offset, position(from), this.literal(argumentStart, to, Number(raw.slice(1))));
-  }
-
-  private property(keyToken: MomoaToken): AST.JSONProperty {
-    // json mode names every member with a string.
-    if (keyToken.type !== "String") notStrict();
-    const key = this.string(keyToken);
-    // jsonc-eslint-parser refuses a second `__proto__` key, as JavaScript does: its message is the one to give.
-    if (key.value === "__proto__") notStrict();
-    if (this.next().type !== "Colon") notStrict();
-    return jsonProperty(key, this.expression(this.next()));
+  /** `true`, `false` or `null`; what follows it is the caller's to judge (`nulls` fails there). */
+  private word(word: "true" | "false" | "null", value: boolean | null): AST.JSONLiteral {
+    if (!this.text.startsWith(word, this.at)) notStrict();
+    const start = this.at;
+    const from = this.position();
+    this.at += word.length;
+    return jsonLiteral(start, this.at, from, this.position(), value, word);
   }
 
   /**
-   * The items of an object or array up to its closing token, read by `item` from each one's first token, and that
-   * closing token. Counts one more level of nesting: deeper texts are the caller's to refuse, with its own message.
+   * A string, its escapes decoded as JSON.parse (and so JavaScript) decodes them; JSON.parse throws on any escape
+   * JSON does not write. A raw control character or line separator is refused: acorn refuses the one and counts
+   * the other as a line break.
    */
-  private items<T>(close: "RBrace" | "RBracket", item: (first: MomoaToken) => T): { items: T[]; to: Location } {
-    if (++this.depth > this.maxDepth) notStrict();
-    const items: T[] = [];
-    let token = this.next();
-    if (token.type !== close) {
-      for (;;) {
-        items.push(item(token));
-        token = this.next();
-        if (token.type === close) break;
-        if (token.type !== "Comma") notStrict();
-        token = this.next();
+  private string(): AST.JSONLiteral {
+    const text = this.text;
+    const start = this.at;
+    let escaped = false;
+    let i = start + 1;
+    for (;;) {
+      const c = text.charCodeAt(i);
+      if (c === 0x22) break;
+      if (c === 0x5c) {
+        // The escaped character is JSON.parse's to judge: it refuses every one JSON does not write.
+        escaped = true;
+        i += 2;
+        continue;
       }
+      // NaN (the end of the text) fails the comparison too: an unterminated string.
+      if (!(c >= 0x20) || c === 0x2028 || c === 0x2029) notStrict();
+      i++;
+    }
+    const end = i + 1;
+    const from = this.position();
+    this.at = end;
+    const raw = text.slice(start, end);
+    return jsonLiteral(start, end, from, this.position(), escaped ? (JSON.parse(raw) as string) : text.slice(start + 1, i), raw);
+  }
+
+  /** A number as RFC 8259 writes it; `-1` is, as acorn reads it, a unary minus over the literal `1`. */
+  private number(): AST.JSONExpression {
+    const text = this.text;
+    const start = this.at;
+    let i = start;
+    if (text.charCodeAt(i) === 0x2d) i++;
+    const first = text.charCodeAt(i);
+    if (first === 0x30) i++;
+    else if (first >= 0x31 && first <= 0x39) i = this.digits(i);
+    else notStrict();
+    if (text.charCodeAt(i) === 0x2e) i = this.digits(i + 1, true);
+    const e = text.charCodeAt(i);
+    if (e === 0x65 || e === 0x45) {
+      const sign = text.charCodeAt(i + 1);
+      i = this.digits(sign === 0x2b || sign === 0x2d ? i + 2 : i + 1, true);
+    }
+    // A digit right after the number (`01`, `-01`) is a number JSON does not write.
+    const after = text.charCodeAt(i);
+    if (after >= 0x30 && after <= 0x39) notStrict();
+    const from = this.position();
+    this.at = i;
+    if (text.charCodeAt(start) !== 0x2d) {
+      const raw = text.slice(start, i);
+      return jsonLiteral(start, i, from, this.position(), Number(raw), raw);
+    }
+    // StringToNumber of the digits alone: 0 for `-0`.
+    const raw = text.slice(start + 1, i);
+    const argument = jsonLiteral(start + 1, i, { line: this.line, column: start + 1 - this.lineStart }, this.position(), Number(raw), raw);
+    return jsonNegative(start, from, argument);
+  }
+
+  /** The offset after the decimal digits from `i`, at least one of them when `required`. */
+  private digits(i: number, required = false): number {
+    const text = this.text;
+    const from = i;
+    for (let c = text.charCodeAt(i); c >= 0x30 && c <= 0x39; c = text.charCodeAt(++i));
+    if (required && i === from) notStrict();
+    return i;
+  }
+
+  /** Opens an object or array one level deeper; deeper texts than the limit are the caller's to refuse, with its own message. */
+  private open(): Position {
+    if (++this.depth > this.maxDepth) notStrict();
+    const from = this.position();
+    this.at++;
+    this.space();
+    return from;
+  }
+
+  /** After an item: true at the closing `close` (read), false after a comma (and the whitespace after it). */
+  private closes(close: number): boolean {
+    this.space();
+    const c = this.text.charCodeAt(this.at++);
+    if (c === close) return true;
+    if (c !== 0x2c) notStrict();
+    this.space();
+    return false;
+  }
+
+  private object(): AST.JSONObjectExpression {
+    const start = this.at;
+    const from = this.open();
+    const properties: AST.JSONProperty[] = [];
+    if (this.text.charCodeAt(this.at) === 0x7d) {
+      this.at++;
+    } else {
+      do {
+        // JSON names every member with a string.
+        if (this.text.charCodeAt(this.at) !== 0x22) notStrict();
+        const key = this.string();
+        // jsonc-eslint-parser refuses a second `__proto__` key, as JavaScript does: its message is the one to give.
+        if (key.value === "__proto__") notStrict();
+        this.space();
+        if (this.text.charCodeAt(this.at++) !== 0x3a) notStrict();
+        this.space();
+        properties.push(jsonProperty(key, this.value()));
+      } while (!this.closes(0x7d));
     }
     this.depth--;
-    return { items, to: token.loc.end };
+    return jsonObject(start, this.at, from, this.position(), properties);
   }
 
-  private object(from: Location): AST.JSONObjectExpression {
-    const { items, to } = this.items("RBrace", (first) => this.property(first));
-    return jsonObject(from.offset, to.offset, position(from), position(to), items);
-  }
-
-  private array(from: Location): AST.JSONArrayExpression {
-    const { items, to } = this.items("RBracket", (first) => this.expression(first));
-    return jsonArray(from.offset, to.offset, position(from), position(to), items);
+  private array(): AST.JSONArrayExpression {
+    const start = this.at;
+    const from = this.open();
+    const elements: AST.JSONExpression[] = [];
+    if (this.text.charCodeAt(this.at) === 0x5d) {
+      this.at++;
+    } else {
+      do elements.push(this.value());
+      while (!this.closes(0x5d));
+    }
+    this.depth--;
+    return jsonArray(start, this.at, from, this.position(), elements);
   }
 }

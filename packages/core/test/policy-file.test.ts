@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { isRepositoryPolicyFileName } from "../src/model/policy-file.js";
-import { loadPolicyFile, mightBeEcrFile, parsePolicyFile, type PolicyFile } from "../src/index.js";
+import { loadPolicyFile, mightBeEcrFile, parsePolicyFile, policyValue, type PolicyFile } from "../src/index.js";
 
 function load(value: unknown | string, path = "x.json") {
   return loadPolicyFile(typeof value === "string" ? value : JSON.stringify(value, null, 2), path);
@@ -179,5 +179,33 @@ describe("a misspelled Statement key", () => {
   it("leaves other services' policies alone", () => {
     const text = '{"Version": "2012-10-17", "Statment": [{"Effect": "Allow", "Action": "s3:GetObject"}]}';
     expect(loadPolicyFile(text, "bucket-policy.json").status).toBe("not-ours");
+  });
+});
+
+describe("a policy's plain value", () => {
+  const read = (text: string) => {
+    const loaded = loadPolicyFile(text, "registry-policy.json");
+    if (loaded.status !== "ours" || !("policy" in loaded.file)) throw new Error("not read as a policy");
+    return loaded.file.policy;
+  };
+  const TEXT = '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "ecr:*", "Resource": "*"}]}';
+
+  it("is built once per document, and is the document's own", () => {
+    const policy = read(TEXT);
+    const value = policyValue(policy);
+    expect(value).toEqual(JSON.parse(TEXT));
+    expect(policyValue(policy)).toBe(value);
+    expect(policyValue(read(TEXT))).not.toBe(value);
+    // Nothing of it shows on the document: not a key, not in its JSON, not copied with it.
+    expect(Object.keys(policy)).not.toContain("value");
+    expect(Object.getOwnPropertySymbols(policy).every((s) => !Object.getOwnPropertyDescriptor(policy, s)!.enumerable)).toBe(true);
+    const copy = { ...policy, statements: [] };
+    expect(policyValue(copy)).toBe(policyValue(copy));
+    expect(policyValue(copy)).not.toBe(value);
+  });
+
+  it("is built for a frozen document too, without keeping it", () => {
+    const policy = Object.freeze(read(TEXT));
+    expect(policyValue(policy)).toEqual(JSON.parse(TEXT));
   });
 });

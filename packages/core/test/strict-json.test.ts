@@ -186,7 +186,7 @@ function readStrictly(text: string): AST.JSONProgram | undefined {
   return parseStrictJsonAst(text, () => parseJSON(text), MAX_NESTING_DEPTH);
 }
 
-/** Each text is read from momoa's tokens and gives jsonc-eslint-parser's tree, whichever syntax the caller asks for. */
+/** Each text is read by the one-pass reader and gives jsonc-eslint-parser's tree, whichever syntax the caller asks for. */
 function expectReadAsTheGeneralParserDoes(texts: string[]): void {
   for (const text of texts) {
     expect(readStrictly(text), JSON.stringify(text)).toBeDefined();
@@ -194,7 +194,7 @@ function expectReadAsTheGeneralParserDoes(texts: string[]): void {
   }
 }
 
-/** Each text is refused by momoa or by the checks around it, and the general parser's tree or error is the answer. */
+/** Each text is refused by the one-pass reader, and the general parser's tree or error is the answer. */
 function expectLeftToTheGeneralParser(texts: string[]): void {
   for (const text of texts) {
     expect(readStrictly(text), JSON.stringify(text)).toBeUndefined();
@@ -202,7 +202,7 @@ function expectLeftToTheGeneralParser(texts: string[]): void {
   }
 }
 
-describe("momoa's tokens read into jsonc-eslint-parser's tree", () => {
+describe("plain JSON read character by character into jsonc-eslint-parser's tree", () => {
   it("decodes escapes as JavaScript does: \\u in either case, surrogate pairs, lone surrogates, escaped separators", () => {
     expectReadAsTheGeneralParserDoes([
       '"\\u0041\\u00e9\\u00E9\\u4e2d"',
@@ -284,6 +284,11 @@ describe("momoa's tokens read into jsonc-eslint-parser's tree", () => {
 
   it("leaves raw control characters and line separators in strings to the general parser, which refuses or counts them", () => {
     expectLeftToTheGeneralParser(['"a\rb"', '"a\nb"', '"a\r\nb"', '"\t"', '{"\t": 1}', '"\u0000"', '"\u001f"', '"a\u2028b"', '"\u2029"', '{"a": "b"}\u2029']);
+  });
+
+  it("leaves whitespace JSON does not write, unterminated strings and values cut short to the general parser", () => {
+    expectLeftToTheGeneralParser(['[1,\f2]', "\u00a0[]", "[1]\u000b", '{"a":\u00001}', '"abc', '"abc\\', '"abc\\"', "[1", '{"a"', '{"a":', '{"a" 1}', "tru", "nul", "-.5", "0.", "0.e1", "1e+-1"]);
+    expectReadAsTheGeneralParserDoes(['"a\\\\"', "0.5e-0", "[0,-0.5,10]", '{"a":[true,false,null]}']);
   });
 
   it("leaves a text that starts with a byte order mark to the general parser (parseJsonText's callers remove it first)", () => {

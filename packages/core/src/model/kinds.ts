@@ -57,9 +57,14 @@ export const POLICY_NAME_CONVENTIONS: readonly { kind: "registry-policy" | "repo
 
 /** The file's base name without its last extension (`app.repository-policy.json` → `app.repository-policy`). */
 export function fileStem(filePath: string): string {
-  const base = filePath.split(/[\\/]/).pop() ?? "";
+  const base = baseName(filePath);
   const dot = base.lastIndexOf(".");
   return dot > 0 ? base.slice(0, dot) : base;
+}
+
+/** The last segment of a path, after its last `/` or `\\`: asked of every file a run reads, without splitting the path. */
+function baseName(filePath: string): string {
+  return filePath.slice(Math.max(filePath.lastIndexOf("/"), filePath.lastIndexOf("\\")) + 1);
 }
 
 /** Every policy kind whose convention a file name follows (see {@link POLICY_NAME_CONVENTIONS}). */
@@ -73,7 +78,8 @@ function namedPolicyKinds(filePath: string): ("registry-policy" | "repository-po
  * name, so that a malformed or empty `registry-policy.json` is reported rather than skipped as someone else's JSON.
  */
 export function followsPolicyNameConvention(filePath: string): boolean {
-  return namedPolicyKinds(filePath).length > 0;
+  const stem = fileStem(filePath);
+  return POLICY_NAME_CONVENTIONS.some((c) => c.pattern.test(stem));
 }
 
 /**
@@ -92,7 +98,7 @@ export function policyKindFromName(filePath: string): "registry-policy" | "repos
  */
 export function policyNameVerdict(filePath: string | undefined): { kind: "registry-policy" | "repository-policy"; why: string } | { ambiguous: string } | undefined {
   if (filePath === undefined) return undefined;
-  const base = filePath.split(/[\\/]/).pop();
+  const base = baseName(filePath);
   const kinds = namedPolicyKinds(filePath);
   if (kinds.length === 1) return { kind: kinds[0]!, why: `the file name "${base}" follows the ${kinds[0]} naming convention` };
   if (kinds.length > 1) return { ambiguous: `the file name "${base}" is ambiguous (it follows both the ${kinds.join(" and the ")} naming conventions), so the content decides` };

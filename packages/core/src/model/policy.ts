@@ -149,6 +149,8 @@ interface Reading {
 
 /** A string through the host's reader, as a model value; unknown values are collected. */
 function stringValue(node: JsonExpression, reading: Reading): StringValue | undefined {
+  // Plain JSON, nearly every policy: its strings are its literals, read without the reader's intermediate answer.
+  if (reading.values === plainJsonValues && node.type === "JSONLiteral") return typeof node.value === "string" ? { value: node.value, node } : undefined;
   const read = reading.values.string(node);
   if (!read) return undefined;
   if (!read.unknown) return { value: read.value, node };
@@ -327,9 +329,22 @@ function readCondition(property: JsonProperty | undefined, reading: Reading): Co
   return { property, operators };
 }
 
+type StatementKey = "Sid" | "Effect" | "Principal" | "NotPrincipal" | "Action" | "NotAction" | "Resource" | "NotResource" | "Condition";
+
 /** The elements of a statement by key, the last of duplicates as {@link findProperty} finds it, in one pass. */
-function statementElements(node: JsonObject): Partial<Record<"Sid" | "Effect" | "Principal" | "NotPrincipal" | "Action" | "NotAction" | "Resource" | "NotResource" | "Condition", JsonProperty>> {
-  const found: ReturnType<typeof statementElements> = {};
+function statementElements(node: JsonObject): Record<StatementKey, JsonProperty | undefined> {
+  // Every key present from the start: one object shape for every statement, whichever elements it has.
+  const found: Record<StatementKey, JsonProperty | undefined> = {
+    Sid: undefined,
+    Effect: undefined,
+    Principal: undefined,
+    NotPrincipal: undefined,
+    Action: undefined,
+    NotAction: undefined,
+    Resource: undefined,
+    NotResource: undefined,
+    Condition: undefined,
+  };
   for (const p of node.properties) {
     const name = propertyName(p);
     switch (name) {
@@ -392,12 +407,14 @@ export function readPolicyDocument(node: JsonObject, values: ValueReader = plain
     } else if (value.type === "JSONObjectExpression") {
       statements.push(readStatement(value, 0, reading));
     } else if (value.type === "JSONArrayExpression") {
-      value.elements.forEach((element, i) => {
-        if (!element) return;
+      const { elements } = value;
+      for (let i = 0; i < elements.length; i++) {
+        const element = elements[i];
+        if (!element) continue;
         // A statement the host adds or leaves out (`Fn::If` with `AWS::NoValue`) is unknown, not malformed.
         if (unknownPart(element, reading)) {
           computedStatements.push(element);
-          return;
+          continue;
         }
         if (element.type !== "JSONObjectExpression") {
           problems.push({
@@ -405,10 +422,10 @@ export function readPolicyDocument(node: JsonObject, values: ValueReader = plain
             message: `Each statement must be an object, not ${describeType(element)}.`,
             node: element,
           });
-          return;
+          continue;
         }
         statements.push(readStatement(element, i, reading));
-      });
+      }
     } else {
       problems.push({
         code: "statement-wrong-type",
@@ -430,15 +447,24 @@ export function readPolicyDocument(node: JsonObject, values: ValueReader = plain
   };
 }
 
-const documentValues = new WeakMap<PolicyDocument, unknown>();
+/**
+ * Where a document keeps its plain value once built: a hidden field of the document rather than a WeakMap entry, so
+ * that the value dies with the document. V8's young-generation collector keeps every WeakMap value alive, so values
+ * kept in one were promoted file after file and left to full collections.
+ */
+const PLAIN_VALUE = Symbol("plain value");
 
 /**
  * The document as JSON.parse would give it (host expressions replaced by the strings they stand for, unknown parts
  * written `${Name}`), built once however many rules and queries read it.
  */
 export function policyValue(policy: PolicyDocument): unknown {
-  if (!documentValues.has(policy)) documentValues.set(policy, hostValue(policy.node, policy.values ?? plainJsonValues));
-  return documentValues.get(policy);
+  const held = policy as PolicyDocument & { [PLAIN_VALUE]?: unknown };
+  if (PLAIN_VALUE in held) return held[PLAIN_VALUE];
+  const value = hostValue(policy.node, policy.values ?? plainJsonValues);
+  // Not enumerable: a copy of the document made by spreading it (with other statements) builds its own.
+  if (Object.isExtensible(held)) Object.defineProperty(held, PLAIN_VALUE, { value });
+  return value;
 }
 
 /** Whether some value of the policy is unknown (see {@link StringValue.unknown}). */
