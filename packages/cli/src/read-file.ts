@@ -252,21 +252,49 @@ const interned = new Map<string, string>();
 const MAX_INTERNED = 100_000;
 /** Messages are repeated too ("Resource" in a repository policy…), and are the longest strings an outcome holds. */
 const MAX_INTERNED_LENGTH = 256;
+/**
+ * V8 copies a substring or a concatenation shorter than this; a longer one may point into the string it was cut from
+ * (a sliced or a cons string), and so keep the file's whole text alive.
+ */
+const COPIED_BELOW = 13;
 
 /**
- * Replaces, in place, every string of an outcome (copied out of a worker, out of this thread's parser, or
- * parsed from the cache) by its one shared copy: 25,000 files' outcomes repeat the same few hundred strings.
+ * A string that holds no other string: a value that the parser sliced out of a file's text, or a message built
+ * around one, would otherwise keep the text alive for as long as the outcome (the run). JSON.parse always builds a
+ * fresh flat string.
+ */
+function ownString(value: string): string {
+  return value.length < COPIED_BELOW ? value : (JSON.parse(JSON.stringify(value)) as string);
+}
+
+/**
+ * Replaces, in place, every string of an outcome (copied out of a worker, made in this thread, or parsed from the
+ * cache) by its one shared copy, a copy that holds no file's text: 25,000 files' outcomes repeat the same few hundred
+ * strings. Strings are copied only on their first sight, so an outcome made in this thread need not be cloned whole.
  */
 function intern<T>(value: T): T {
+  // Written back only when changed; a frozen object is a constant of the code, whose strings are its own.
   if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) value[i] = intern(value[i]);
+    if (Object.isFrozen(value)) return value;
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      const own = intern(item);
+      if (own !== item) value[i] = own;
+    }
   } else if (typeof value === "object" && value !== null) {
+    if (Object.isFrozen(value)) return value;
     const record = value as Record<string, unknown>;
-    for (const key of Object.keys(record)) record[key] = intern(record[key]);
-  } else if (typeof value === "string" && value.length <= MAX_INTERNED_LENGTH) {
+    for (const key of Object.keys(record)) {
+      const item = record[key];
+      const own = intern(item);
+      if (own !== item) record[key] = own;
+    }
+  } else if (typeof value === "string") {
     const known = interned.get(value);
     if (known !== undefined) return known as T;
-    if (interned.size < MAX_INTERNED) interned.set(value, value);
+    const own = ownString(value);
+    if (own.length <= MAX_INTERNED_LENGTH && interned.size < MAX_INTERNED) interned.set(own, own);
+    return own as T;
   }
   return value;
 }
@@ -278,7 +306,7 @@ export function completeJob(job: LintJob, result: JobResult, cache: ResultCache 
   const entry = entryFor(job.filePath, job.linting, outcome, job);
   if (result.output !== undefined) {
     entry.output = result.output;
-    entry.unfixed = result.unfixed!;
+    entry.unfixed = intern(result.unfixed!);
   }
   if (keepText(entry.outcome, job.given) || entry.output !== undefined) entry.text = job.text;
   return entry;
@@ -345,9 +373,9 @@ export async function readFile(filePath: string, configs: Configs, options: Lint
 }
 
 /**
- * Runs a job's rules in this thread. The outcome is copied as a worker's answer is: strings the parser sliced out
- * of the text (values in messages and facts) would otherwise keep each file's whole text alive until the run ends.
+ * Runs a job's rules in this thread. The outcome is not copied as a worker's answer is: {@link completeJob} interns
+ * its strings, which copies each one that might hold the file's text (see {@link ownString}).
  */
 export function lintHere(job: LintJob, options: LintOptions): JobResult {
-  return structuredClone(runRulesOn(job.text, job.linting.context, options));
+  return runRulesOn(job.text, job.linting.context, options);
 }
