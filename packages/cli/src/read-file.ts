@@ -1,5 +1,5 @@
 import { statSync } from "node:fs";
-import { decodeText, declaredKindForFile, DEFAULT_MAX_TEXT_BYTES, isTerraformFile, loadTerraformParser, FILE_PROBLEM_RULE as NOT_LINTED_RULE, type Severity, mightBeEcrFile, nulBytesFinding, nulBytesLayout, readTextFile, registryForFile, trustFromConfig, type LoadedConfig, type TerraformDataUse, type TerraformFileReference, type TextEncodingName, type TextFileResult } from "@ecrlint/core";
+import { decodeText, declaredKindForFile, DEFAULT_MAX_TEXT_BYTES, isTerraformFile, loadTerraformParser, FILE_PROBLEM_RULE as NOT_LINTED_RULE, type Severity, mightBeEcrFile, nulBytesFinding, plainlyForeignFile, nulBytesLayout, readTextFile, registryForFile, trustFromConfig, type LoadedConfig, type TerraformDataUse, type TerraformFileReference, type TextEncodingName, type TextFileResult } from "@ecrlint/core";
 import { fileStamp, hashText, type ResultCache } from "./cache.js";
 import type { Configs } from "./configs.js";
 import { fixSource, lintSource, type SourceContext, type SourceOutcome } from "./lint-source.js";
@@ -347,6 +347,9 @@ export function prepareFile(filePath: string, configs: Configs, options: LintOpt
   const loaded = configs.forFile(filePath);
   if (options.ignore !== false && configs.ignores(loaded, filePath)) return { entry: undefined };
   if (!read.ok) return { entry: { filePath, bom, encoding, text: "", outcome: { status: "too-large", bytes: read.bytes ?? MAX_FILE_BYTES + 1, severity: notLintedSeverity(configs.rules(loaded)) } } };
+  // A bucket, key or role policy leaves before its context is built, unless a config or a Terraform file() declares
+  // its kind: the parser would drop it (see plainlyForeignFile). With a cache it goes on, remembered by its outcome.
+  if (!cache && !reference && !uses && plainlyForeignFile(text, { filePath }) && !declaredKindForFile(filePath, loaded)) return { entry: undefined };
   const linting = sourceContext(filePath, loaded, configs, options, cache, reference, uses);
   const cached = cache?.get(filePath, content, linting.settings!);
   if (cached) {

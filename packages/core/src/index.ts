@@ -30,6 +30,8 @@ export {
   documentText,
   hostEdit,
   isIdentityPolicy,
+  plainlyForeignFile,
+  plainlyForeignPolicy,
   loadPolicyFile,
   mightBeEcrFile,
   parseEcrFile,
