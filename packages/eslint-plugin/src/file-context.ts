@@ -1,6 +1,8 @@
 import { dirname, isAbsolute, parse, relative } from "node:path";
 import { terraformDataUses, terraformDeclaredKind } from "./terraform-references.js";
 import {
+  hiddenField,
+  setHiddenField,
   ConfigLocator,
   configFromSettings,
   declaredKindForFile,
@@ -47,7 +49,11 @@ export interface FileContext {
   unread?: { message: string; line: number; column: number };
 }
 
-const byAst = new WeakMap<object, FileContext>();
+/**
+ * On the tree ESLint gives the rules: the file's context, read once for all of them. A hidden field rather than a
+ * WeakMap entry, whose value (the documents, so the tree) V8's young-generation collector would keep alive.
+ */
+const FILE_CONTEXT = Symbol("ecrlint file context");
 const locator = new ConfigLocator();
 const settingsCache = new Map<string, ConfigResult>();
 
@@ -127,7 +133,7 @@ const NOTHING: Omit<FileContext, "columnsFromOne"> = Object.freeze({ documents: 
  */
 export function fileContext(context: MinimalContext): FileContext {
   const key = context.sourceCode.ast as object;
-  const cached = byAst.get(key);
+  const cached = hiddenField<FileContext>(key, FILE_CONTEXT);
   if (cached) return cached;
   const { ast, ...read } = policyAst(context);
   const columnsFromOne = sourceKind(context.sourceCode) === "json-language";
@@ -161,7 +167,7 @@ export function fileContext(context: MinimalContext): FileContext {
       }
     }
   }
-  byAst.set(key, result);
+  setHiddenField(key, FILE_CONTEXT, result);
   return result;
 }
 
