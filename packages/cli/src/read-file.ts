@@ -260,11 +260,12 @@ const COPIED_BELOW = 13;
 
 /**
  * A string that holds no other string: a value that the parser sliced out of a file's text, or a message built
- * around one, would otherwise keep the text alive for as long as the outcome (the run). JSON.parse always builds a
- * fresh flat string.
+ * around one, would otherwise keep the text alive for as long as the outcome (the run). Slicing a concatenation
+ * makes V8 write the concatenation out into a fresh string first; the slice holds that one (one character longer)
+ * and nothing else. A fifth of the cost of a JSON.stringify and JSON.parse round trip.
  */
-function ownString(value: string): string {
-  return value.length < COPIED_BELOW ? value : (JSON.parse(JSON.stringify(value)) as string);
+export function ownString(value: string): string {
+  return value.length < COPIED_BELOW ? value : (value + " ").slice(0, -1);
 }
 
 /**
