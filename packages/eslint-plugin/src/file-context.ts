@@ -9,6 +9,7 @@ import {
   formatConfigError,
   foreignHost,
   mightBeEcrFile,
+  plainlyForeignFile,
   parseJsonText,
   parseYamlText,
   readAnyAst,
@@ -160,7 +161,9 @@ export function fileContext(context: MinimalContext): FileContext {
       const declaredRead: FileContext["read"] = declared
         ? { declaredKind: declared.kind, declaredBy: declared.declaredBy, ...(declared.also ? { alsoDeclared: declared.also } : {}), ...(terraformTemplate ? { terraformTemplate } : {}) }
         : undefined;
-      const reading = read(ast, { filePath: context.filename, registry, ...declaredRead, ...(terraformUses.length ? { terraformUses } : {}) });
+      // A bucket, key or role policy is dropped before its model is built, by the runner's own test on the text.
+      const foreign = !declaredRead && terraformUses.length === 0 && plainlyForeignFile(text, { filePath: context.filename });
+      const reading = foreign ? { status: "not-ours" as const } : read(ast, { filePath: context.filename, registry, ...declaredRead, ...(terraformUses.length ? { terraformUses } : {}) });
       if (reading.status === "ours") {
         result = { documents: reading.documents, registry, trust: trustFromConfig(config.loaded), configError: undefined, columnsFromOne };
         if (declaredRead) result.read = declaredRead;
