@@ -9,8 +9,13 @@ import { accountsNamedIn, type CompiledPolicy, compileForFinding, DEFAULT_ANALYS
 export function searchPublicAccess(context: RuleContext<unknown>, policy: PolicyDocument): PublicAccessSearch | undefined {
   // One search per document and registry, whichever rule asks first: the answer, and the budget it spent, are the
   // same for the rule that asks next (the trusted accounts depend on the trust settings too, so they key it).
-  let byRegistry = searches.get(policy);
-  if (!byRegistry) searches.set(policy, (byRegistry = new Map()));
+  const held = policy as PolicyDocument & { [SEARCHES]?: Map<RegistryContext, Map<string, PublicAccessSearch | undefined>> };
+  let byRegistry = held[SEARCHES];
+  if (!byRegistry) {
+    byRegistry = new Map();
+    // Not enumerable: a copy of the document made by spreading it searches on its own.
+    if (Object.isExtensible(held)) Object.defineProperty(held, SEARCHES, { value: byRegistry });
+  }
   let byTrust = byRegistry.get(context.registry);
   if (!byTrust) byRegistry.set(context.registry, (byTrust = new Map()));
   const key = JSON.stringify([context.trust.accounts]);
@@ -38,7 +43,11 @@ export interface PublicAccessSearch {
   budget: WorkBudget;
 }
 
-const searches = new WeakMap<PolicyDocument, Map<RegistryContext, Map<string, PublicAccessSearch | undefined>>>();
+/**
+ * Where a document keeps its searches: a hidden field of the document rather than a WeakMap entry, whose value (the
+ * compiled policy, and through it the document's tree) V8's young-generation collector would keep alive and promote.
+ */
+const SEARCHES = Symbol("public access searches");
 
 /** The principal value that lets an outsider in (as the evaluator names it), else the Principal or NotPrincipal key. */
 export function principalNodeFor(s: PolicyStatement, principalValue: string | undefined): JsonNode {

@@ -65,7 +65,30 @@ function mergedBlock(a: CidrBlock, b: CidrBlock): string | undefined {
 /** The plain JSON of a statement's parts, to compare them as written. */
 type Plain = Record<string, unknown>;
 const asList = (v: unknown): unknown[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
-const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/** What one statement is compared by, read once: a policy's statements are compared pair by pair. */
+interface Compared {
+  /** Undefined for a statement that is not compared (NotAction, NotResource, NotPrincipal, unknown values, no Action). */
+  effect: string | undefined;
+  principal: string;
+  actions: string[];
+  resources: string[] | undefined;
+  conditions: string[];
+  conditionSet: ReadonlySet<string>;
+}
+
+function comparedOf(s: PolicyStatement, plain: Plain): Compared | undefined {
+  if (s.unknown || s.notAction || s.notResource || s.notPrincipal || !s.action) return undefined;
+  const conditions = Object.entries((plain.Condition ?? {}) as Plain).flatMap(([op, keys]) => Object.entries(keys as Plain).map(([key, values]) => `${op}\u0000${key.toLowerCase()}\u0000${JSON.stringify(asList(values))}`));
+  return {
+    effect: s.effect?.value,
+    principal: JSON.stringify(plain.Principal) ?? "",
+    actions: s.action.values.map((v) => v.value),
+    resources: s.resource?.values.map((v) => v.value),
+    conditions,
+    conditionSet: new Set(conditions),
+  };
+}
 
 /**
  * Whether `outer` already has the effect of `inner`: the same Effect and Principal, every action and resource of
@@ -73,17 +96,14 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
  * of `inner` (so `outer` applies wherever `inner` does). Statements with NotAction, NotResource or NotPrincipal, or
  * unknown values, are not compared.
  */
-function statementCovers(outer: PolicyStatement, outerPlain: Plain, inner: PolicyStatement, innerPlain: Plain): boolean {
-  for (const s of [outer, inner]) if (s.unknown || s.notAction || s.notResource || s.notPrincipal || !s.action) return false;
-  if (outer.effect?.value !== inner.effect?.value || !same(outerPlain.Principal, innerPlain.Principal)) return false;
-  const outerActions = outer.action!.values.map((v) => v.value);
-  if (!inner.action!.values.every((v) => outerActions.some((o) => actionPatternCovers(o, v.value)))) return false;
-  if (!outer.resource !== !inner.resource) return false;
-  const outerResources = outer.resource?.values.map((v) => v.value) ?? [];
-  if (!(inner.resource?.values ?? []).every((v) => outerResources.some((o) => patternCovers(o, v.value)))) return false;
-  const conditions = (p: Plain) => Object.entries((p.Condition ?? {}) as Plain).flatMap(([op, keys]) => Object.entries(keys as Plain).map(([key, values]) => `${op}\u0000${key.toLowerCase()}\u0000${JSON.stringify(asList(values))}`));
-  const innerConditions = new Set(conditions(innerPlain));
-  return conditions(outerPlain).every((c) => innerConditions.has(c));
+function statementCovers(outer: Compared | undefined, inner: Compared | undefined): boolean {
+  if (!outer || !inner) return false;
+  if (outer.effect !== inner.effect || outer.principal !== inner.principal) return false;
+  if (!inner.actions.every((a) => outer.actions.some((o) => actionPatternCovers(o, a)))) return false;
+  if (!outer.resources !== !inner.resources) return false;
+  const outerResources = outer.resources ?? [];
+  if (!(inner.resources ?? []).every((r) => outerResources.some((o) => patternCovers(o, r)))) return false;
+  return outer.conditions.every((c) => inner.conditionSet.has(c));
 }
 
 export const noRedundantEntry = defineRule({
@@ -126,6 +146,7 @@ export const noRedundantEntry = defineRule({
     const plain = (Array.isArray(statements) ? statements : [statements]) as Plain[];
     const plainOf = (s: PolicyStatement) => (plain[s.index] ?? {}) as Plain;
     const repeated = new Set<number>();
+    const compared = new Map(policy.statements.map((s) => [s, comparedOf(s, plainOf(s))]));
     for (const s of policy.statements) {
       // A statement with unknown values is a different statement for each of them.
       if (!s.unknown) {
@@ -142,7 +163,7 @@ export const noRedundantEntry = defineRule({
       if (repeated.has(s.index)) continue;
       // Of two statements that cover each other, the later one is the redundant one.
       const by = policy.statements.find(
-        (o) => o !== s && !repeated.has(o.index) && statementCovers(o, plainOf(o), s, plainOf(s)) && (o.index < s.index || !statementCovers(s, plainOf(s), o, plainOf(o))),
+        (o) => o !== s && !repeated.has(o.index) && statementCovers(compared.get(o), compared.get(s)) && (o.index < s.index || !statementCovers(compared.get(s), compared.get(o))),
       );
       if (by) context.report({ node: s.node, loc: headLoc(s.node), messageId: "coveredStatement", data: { line: by.node.loc.start.line, does: by.effect?.value === "Deny" ? "denies" : "grants" } });
     }

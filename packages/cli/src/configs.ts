@@ -1,6 +1,6 @@
 import { dirname, relative, resolve } from "node:path";
 import picomatch from "picomatch";
-import { ConfigLocator, FolderListing, inPackageJson, seenByConfigSearch, type ConfigResult, type FolderSnapshot, type LoadedConfig, type RuleSetting } from "@ecrlint/core";
+import { ConfigLocator, FolderListing, inPackageJson, KeptTexts, seenByConfigSearch, type ConfigResult, type FolderSnapshot, type LoadedConfig, type RuleSetting } from "@ecrlint/core";
 import { toPosix } from "./discover.js";
 import { configError, EcrlintError } from "./errors.js";
 import { resolveRules, validateRuleSettings, type ResolvedRules } from "./rules-config.js";
@@ -28,8 +28,10 @@ export class Configs {
     readonly cwd: string,
     private readonly options: LintOptions,
     readonly listing = new FolderListing(),
+    /** The package.json files the config search has read, until the run reads them to lint them. */
+    readonly texts = new KeptTexts(),
   ) {
-    this.locator = new ConfigLocator(undefined, listing);
+    this.locator = new ConfigLocator(undefined, listing, this.texts);
     this.root = options.configFile ? this.explicit(resolve(cwd, options.configFile)) : this.checked(unwrap(this.locator.forDirectory(cwd)));
     const overrideError = validateRuleSettings(options.rules, undefined);
     if (overrideError) throw new EcrlintError("usage", `rules option: ${overrideError.keyPath}: ${overrideError.message}`);

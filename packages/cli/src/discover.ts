@@ -58,6 +58,8 @@ export interface Discovery {
    * Terraform either (absent under `--no-error-on-unmatched-pattern`).
    */
   emptyFolders: { path: string; error: EcrlintError }[];
+  /** The files among `files` that a folder's listing showed as regular files (not named, not links): read without a `stat` first. */
+  listed: Set<string>;
 }
 
 export function toPosix(path: string): string {
@@ -116,6 +118,12 @@ interface GitignoreLayer {
    * (`!`): inside a folder this layer does not ignore, its verdict on an entry is its verdict on the entry's name.
    */
   byName: boolean;
+  /**
+   * With `byName`, when every pattern is a plain name (`dist/`, `.ecrlintcache`: no wildcard, escape or space), the
+   * names it ignores, lower-cased as the `ignore` package compares them: folders only (`dist/`), and any entry. A
+   * set lookup then answers for the thousands of entries of a tree.
+   */
+  names?: { folders: Set<string>; any: Set<string> };
 }
 
 /** Whether each line of a .gitignore is blank, a comment, or a pattern that matches a name at any depth. */
@@ -135,7 +143,34 @@ function gitignoreLayer(dir: string, file = join(dir, ".gitignore")): GitignoreL
   } catch {
     return undefined;
   }
-  return { dir, rules: ignore().add(text), byName: matchesByName(text) };
+  const byName = matchesByName(text);
+  const names = byName ? plainNames(text) : undefined;
+  return { dir, rules: ignore().add(text), byName, ...(names ? { names } : {}) };
+}
+
+const BEYOND_ASCII = /[^\u0000-\u007f]/u;
+
+/** The names a .gitignore of plain names ignores (see GitignoreLayer.names), or undefined when a line is more than a name. */
+function plainNames(text: string): GitignoreLayer["names"] {
+  const names = { folders: new Set<string>(), any: new Set<string>() };
+  for (const line of text.split(/\r?\n/u)) {
+    if (line === "" || line.startsWith("#")) continue;
+    const folder = line.endsWith("/");
+    const name = folder ? line.slice(0, -1) : line;
+    if (name === "" || /[*?[\]\\\s]/u.test(name) || BEYOND_ASCII.test(name)) return undefined;
+    (folder ? names.folders : names.any).add(name.toLowerCase());
+  }
+  return names;
+}
+
+/**
+ * A plain-names layer's verdict on an entry of a folder it has not ignored; undefined for a name beyond ASCII, whose
+ * lower case may differ from the `ignore` package's case-insensitive match (the Kelvin sign lower-cases to `k`).
+ */
+function byPlainName(names: NonNullable<GitignoreLayer["names"]>, name: string, isDirectory: boolean): { ignored: boolean; unignored: boolean } | undefined {
+  if (BEYOND_ASCII.test(name)) return undefined;
+  const lower = name.toLowerCase();
+  return { ignored: names.any.has(lower) || (isDirectory && names.folders.has(lower)), unignored: false };
 }
 
 /** The repository's `info/exclude` (in the common git directory, for a linked worktree too), as a layer at its top. */
@@ -251,7 +286,7 @@ function walkDirectory(
           childRels[i] = layerRels[i] ? `${layerRels[i]}/${name}` : name;
           // A name's verdict is cached by the layer: a monorepo repeats a few names (package.json) thousands of times.
           const tested = layer.byName && clear[i] ? name : childRels[i]!;
-          const verdict = layer.rules.test(isDirectory ? `${tested}/` : tested);
+          const verdict = (layer.names && clear[i] ? byPlainName(layer.names, name, isDirectory) : undefined) ?? layer.rules.test(isDirectory ? `${tested}/` : tested);
           childClear[i] = clear[i]! && !verdict.ignored;
           if (verdict.ignored) ignored = true;
           else if (verdict.unignored) ignored = false;
@@ -336,7 +371,7 @@ export async function discoverFiles(input: DiscoveryInput): Promise<Discovery> {
   const folderIgnored = (abs: string) => ignoreMatch !== undefined && ignoreMatch(`${toPosix(relative(base, abs))}/`);
   const filesMatch = picomatch(input.files, { dot: true });
   const found = new Set<string>();
-  const discovery: Discovery = { files: [], ignoredExplicit: [], outsideRoot: [], unmatchedExplicit: [], skipped: [], folders: [], emptyFolders: [] };
+  const discovery: Discovery = { files: [], ignoredExplicit: [], outsideRoot: [], unmatchedExplicit: [], skipped: [], folders: [], emptyFolders: [], listed: new Set() };
   const { ignoredExplicit, outsideRoot, unmatchedExplicit } = discovery;
   const links: string[] = [];
   /** A path as the `files` globs see it: relative to the config's folder, or to the root for a --config outside it. */
@@ -387,7 +422,10 @@ export async function discoverFiles(input: DiscoveryInput): Promise<Discovery> {
       const prefix = filesPath(target.path);
       const accept = (file: string, rel: string) => filesMatch(prefix ? `${prefix}/${rel}` : rel) && !configIgnored(file);
       const walked = walkDirectory(target.path, root, input.useIgnores, accept, folders, folderIgnored);
-      for (const file of walked.files) found.add(file);
+      for (const file of walked.files) {
+        found.add(file);
+        discovery.listed.add(file);
+      }
       links.push(...walked.links);
       for (const path of walked.special) discovery.skipped.push({ filePath: path, reason: describeSpecial(path) });
       for (const { path, reason } of walked.unreadable) discovery.skipped.push({ filePath: path, reason, folder: true });

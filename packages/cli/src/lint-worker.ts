@@ -1,7 +1,7 @@
 // A worker of the pool (pool.ts): it finds each file's config and context as the main thread does, from the same
 // root and options, and runs the rules on the texts it is sent, a batch at a time. Its answers are plain data.
 import { parentPort, workerData } from "node:worker_threads";
-import { FolderListing } from "@ecrlint/core";
+import { FolderListing, KeptTexts } from "@ecrlint/core";
 import { Configs } from "./configs.js";
 import type { WorkerAnswers, WorkerBatch, WorkerReply, WorkerSetup } from "./pool.js";
 import { runRulesOn, sourceContext } from "./read-file.js";
@@ -10,7 +10,9 @@ import { takeTimings } from "./timing.js";
 
 const { cwd, options, folders } = workerData as WorkerSetup;
 const listing = FolderListing.from(folders ?? []);
-const configs = new Configs(cwd, options, listing);
+// A worker reads no file to lint it (the main thread sends the texts): the package.json files its config search
+// reads are not kept.
+const configs = new Configs(cwd, options, listing, new KeptTexts(0));
 
 parentPort!.on("message", async ({ jobs, folders: listed }: WorkerBatch) => {
   if (listed) listing.add(listed);

@@ -111,6 +111,8 @@ export interface ReadExtras {
    * rules do not run, and what is linted so is never written to the cache, whose entries hold whole outcomes.
    */
   factsOnly?: boolean;
+  /** Files a folder's listing showed as regular files (discovery's `listed`): opened without a `stat` first. */
+  listed?: ReadonlySet<string>;
 }
 
 /** The context with no single-file rule: the file is read for its cross-file facts only. */
@@ -332,7 +334,7 @@ export function prepareFile(filePath: string, configs: Configs, options: LintOpt
     }
   }
   // Only a regular file is read, its size checked first: a FIFO or a device is this file's error, not a hang.
-  const read = given ? fromBuffer(given, MAX_FILE_BYTES) : readTextFile(filePath, { maxBytes: MAX_FILE_BYTES });
+  const read = given ? fromBuffer(given, MAX_FILE_BYTES) : (configs.texts.take(filePath) ?? readTextFile(filePath, { maxBytes: MAX_FILE_BYTES, listedAsFile: extra.listed?.has(filePath) === true }));
   if (!read.ok && read.code !== "EFBIG") return { entry: notLinted(filePath, 2, `File not read: ${read.reason}.`) };
   const sniffed = read.ok ? read : given ? fromBuffer(given.subarray(0, SNIFF_BYTES), SNIFF_BYTES) : readTextFile(filePath, { maxBytes: SNIFF_BYTES, truncate: true });
   if (!sniffed.ok) return { entry: notLinted(filePath, 2, `File not read: ${sniffed.reason}.`) };

@@ -338,7 +338,7 @@ async function lintFiles(options: LintOptions, configs: Configs, cwd: string, pa
   const files = [...new Set([...discovery.files, ...namedTemplates, ...[...terraform.readByRun].filter((p) => terraform.referenced.has(p) && !relative(cwd, p).startsWith(".."))])].sort();
   let entries: FileEntry[];
   try {
-    entries = await readAll(files, configs, options, cache, cwd, { referenced: terraform.referenced, dataUses: terraform.dataUses }, pool.early);
+    entries = await readAll(files, configs, options, cache, cwd, { referenced: terraform.referenced, dataUses: terraform.dataUses, listed: discovery.listed }, pool.early);
   } catch (error) {
     cache?.close();
     throw error;

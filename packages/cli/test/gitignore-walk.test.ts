@@ -55,6 +55,8 @@ describe("the walk's .gitignore verdicts are git's", () => {
     ["a name pattern that also names a file (dist.json) and a folder", { ".gitignore": "dist*\n" }],
     ["re-inclusion of a file in a nested .gitignore", { ".gitignore": "*.tmp.json\n", "pkg/deep/.gitignore": "!b.tmp.json\n" }],
     ["a folder a nested .gitignore ignores by name, under a root that re-includes a file", { ".gitignore": "!a.json\n", "pkg/.gitignore": "dist/\ngenerated/\n" }],
+    ["plain names only: a folder, a file, and a name for either", { ".gitignore": "dist/\ndist.json\n# out\nout\n", "pkg/.gitignore": "generated/\nb.tmp.json\n" }],
+    ["a name with a trailing space (not a plain name)", { ".gitignore": "dist/ \nout\n" }],
   ])("%s", async (_name, gitignores) => {
     const dir = repository({ ...layout, ...gitignores });
     expect(await walkSees(dir)).toEqual(gitSees(dir));
@@ -68,5 +70,20 @@ describe("the walk's .gitignore verdicts are git's", () => {
     expect(await walkSees(dir, "dist")).toEqual([]);
     expect(await walkSees(dir, join("pkg", "src", "dist"))).toEqual([]);
     expect(gitSees(dir, "dist")).toEqual([]);
+  });
+
+  it("a .gitignore of plain names answers as one with a pattern beside them, in any case and beyond ASCII", async () => {
+    // Plain names are looked up in a set; a wildcard line sends every verdict through the `ignore` package, which
+    // compares without case. Both must give the same files, whatever the case of the names and for names
+    // beyond ASCII (the Kelvin sign lower-cases to "k").
+    const names = ["dist", "DIST", "Dist", "kelvin", "\u212Aelvin", "keep", "caf\u00e9", "CAF\u00c9", "out.json", "OUT.JSON"];
+    const files = Object.fromEntries(names.flatMap((n) => [[`${n}/a.json`, json], [`pkg/${n}/a.json`, json], [`pkg/${n}.json`, json]]));
+    const plain = "dist/\nkelvin/\ncaf\u00e9/\nout.json\n";
+    const fast = await walkSees(repository({ ...files, ".gitignore": plain }));
+    const slow = await walkSees(repository({ ...files, ".gitignore": `${plain}never-[x]\n` }));
+    expect(fast).toEqual(slow);
+    expect(fast).toContain("keep/a.json");
+    expect(fast).not.toContain("DIST/a.json");
+    expect(fast).not.toContain("pkg/OUT.JSON");
   });
 });

@@ -76,8 +76,9 @@ async function listings(dir: string, args: string[], env: Record<string, string>
   for (const line of readFileSync(log, "utf8").split("\n").filter(Boolean)) {
     const [thread, folder, file] = line.split("\t") as [string, string, string?];
     if (folder === "open") {
-      // Config files are read by their loader as well as linted; the others are read for linting only.
-      if (thread === "0" && !/ecrlint|package\.json$/.test(basename(file!))) opened.set(file!, (opened.get(file!) ?? 0) + 1);
+      // Config files are read by their loader as well as linted; the others are read for linting only (a package.json
+    // without an "ecrlint" key, which the config search reads first, too).
+      if (thread === "0" && !/ecrlint/.test(basename(file!))) opened.set(file!, (opened.get(file!) ?? 0) + 1);
       continue;
     }
     const counts = byThread.get(thread) ?? byThread.set(thread, new Map()).get(thread)!;
@@ -105,7 +106,7 @@ describe("one listing of the tree per run", () => {
     expect(repeated(main)).toEqual([]);
     // Nor is a policy file read twice (stylish needs no source text): the run walked the whole project, so the rest
     // of it, which cross-file rules read, has been read already.
-    for (const file of ["team/app-11/deep/repository-policy.json", "shared/policy.json", "other/svc-0/registry-policy.json", "infra/tsconfig.json"]) expect(opened.get(join(dir, file))).toBe(1);
+    for (const file of ["team/app-11/deep/repository-policy.json", "shared/policy.json", "other/svc-0/registry-policy.json", "infra/tsconfig.json", "other/package.json"]) expect(opened.get(join(dir, file))).toBe(1);
     expect(repeated(opened)).toEqual([]);
     const workers = [...byThread].filter(([thread]) => thread !== "0");
     expect(workers).toHaveLength(Number(env.ECRLINT_WORKERS));

@@ -30,8 +30,24 @@ export type FolderSnapshot = [dir: string, entries: [name: string, kind: "f" | "
 
 const kindOf = (e: FolderEntry) => (e.isFile() ? "f" : e.isDirectory() ? "d" : e.isSymbolicLink() ? "l" : "o");
 
-function restored(name: string, kind: string): FolderEntry {
-  return { name, isFile: () => kind === "f", isDirectory: () => kind === "d", isSymbolicLink: () => kind === "l" };
+/** An entry another thread listed: one object per entry, its methods shared (a snapshot may hold a whole tree's). */
+class RestoredEntry implements FolderEntry {
+  constructor(
+    readonly name: string,
+    private readonly kind: string,
+  ) {}
+
+  isFile(): boolean {
+    return this.kind === "f";
+  }
+
+  isDirectory(): boolean {
+    return this.kind === "d";
+  }
+
+  isSymbolicLink(): boolean {
+    return this.kind === "l";
+  }
 }
 
 /**
@@ -54,7 +70,7 @@ export class FolderListing implements FolderReader {
   /** Takes the folders of `snapshot` that this listing has not read itself (what another thread listed since). */
   add(snapshot: FolderSnapshot): void {
     for (const [dir, entries] of snapshot) {
-      if (!this.folders.has(dir)) this.folders.set(dir, entries.map(([name, kind]) => restored(name, kind)));
+      if (!this.folders.has(dir)) this.folders.set(dir, entries.map(([name, kind]) => new RestoredEntry(name, kind)));
     }
   }
 

@@ -1,4 +1,4 @@
-import { dirname, join, relative, resolve } from "node:path";
+import { dirname, join, relative, resolve, sep } from "node:path";
 import { diskFolders, type FolderReader } from "./folder-listing.js";
 import { terraformFileReferences, type TerraformFileReference } from "./terraform.js";
 import { readTextFile } from "./text-file.js";
@@ -21,14 +21,22 @@ export function terraformFilesUnder(root: string, folders: FolderReader = diskFo
     } catch {
       continue;
     }
+    // Below `root`, a folder's path came out of path.join and an entry's name holds no separator: the child's path
+    // is the two with a separator between, without path.join normalising every path of the tree again (a fifth of
+    // the search on 13,000 folders).
+    const prefix = dir === root ? undefined : dir + sep;
     for (const e of entries) {
-      if (e.isDirectory()) {
-        if (!SKIPPED_FOLDERS.has(e.name)) pending.push(join(dir, e.name));
-      } else if (e.isFile() && /\.tf$/i.test(e.name)) out.push(join(dir, e.name));
+      const wanted = e.isDirectory() ? !SKIPPED_FOLDERS.has(e.name) : e.isFile() && TF_FILE.test(e.name);
+      if (!wanted) continue;
+      const path = prefix === undefined ? join(root, e.name) : prefix + e.name;
+      if (e.isDirectory()) pending.push(path);
+      else out.push(path);
     }
   }
   return out.sort();
 }
+
+const TF_FILE = /\.tf$/i;
 
 /** Whether a `.tf` file's text may read a policy file: it names an ECR resource and calls `file()` or `templatefile()`. */
 export function mayReadPolicyFiles(text: string): boolean {

@@ -29,6 +29,11 @@ export interface ReadTextFileOptions {
   maxBytes?: number;
   /** Read the first `maxBytes` of a longer file instead of refusing it (enough to tell what a file is). */
   truncate?: boolean;
+  /**
+   * The path was just listed as a regular file (its folder's entries say so, without following a link): it is opened
+   * without a `stat` first. The `fstat` of what was opened still checks it, as for any path.
+   */
+  listedAsFile?: boolean;
 }
 
 export const DEFAULT_MAX_TEXT_BYTES = 5 * 1024 * 1024;
@@ -130,15 +135,17 @@ let scratch: Buffer | undefined;
  */
 export function readTextFile(path: string, options: ReadTextFileOptions = {}): TextFileResult {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_TEXT_BYTES;
-  let stats: Stats;
-  try {
-    // Decide on the path before opening it: opening some devices has effects of its own.
-    stats = statSync(path);
-  } catch (error) {
-    return failed(error);
+  if (!options.listedAsFile) {
+    let stats: Stats;
+    try {
+      // Decide on the path before opening it: opening some devices has effects of its own (a named one may be any).
+      stats = statSync(path);
+    } catch (error) {
+      return failed(error);
+    }
+    if (!stats.isFile()) return notRegular(stats);
+    if (stats.size > maxBytes && !options.truncate) return tooLarge(stats.size, maxBytes, true);
   }
-  if (!stats.isFile()) return notRegular(stats);
-  if (stats.size > maxBytes && !options.truncate) return tooLarge(stats.size, maxBytes, true);
   let fd: number;
   try {
     // Non-blocking, in case the path was swapped for a FIFO since: opening then returns at once.
@@ -149,6 +156,7 @@ export function readTextFile(path: string, options: ReadTextFileOptions = {}): T
   try {
     const opened = fstatSync(fd);
     if (!opened.isFile()) return notRegular(opened);
+    if (opened.size > maxBytes && !options.truncate) return tooLarge(opened.size, maxBytes, true);
     // Read into one buffer kept for every file: a new 64 KB buffer per file of a 10,000-file tree is 640 MB of
     // memory outside the heap that the garbage collector has to be pushed to give back. Only a file larger than it
     // is copied out, a buffer-full at a time; the text is decoded from it before the next file is read.
@@ -162,10 +170,14 @@ export function readTextFile(path: string, options: ReadTextFileOptions = {}): T
         full.push(Buffer.from(buffer));
         filled = 0;
       }
-      const n = readSync(fd, buffer, filled, Math.min(buffer.length - filled, maxBytes + 1 - total), null);
+      const asked = Math.min(buffer.length - filled, maxBytes + 1 - total);
+      const n = readSync(fd, buffer, filled, asked, null);
       if (n === 0) break;
       filled += n;
       total += n;
+      // A regular file that gave fewer bytes than asked, as many as its size, is at its end: no read to be told so.
+      // Files under /proc say size 0 and are read until a read gives nothing.
+      if (n < asked && total === opened.size) break;
     }
     const bytes = full.length === 0 ? buffer.subarray(0, filled) : Buffer.concat([...full, buffer.subarray(0, filled)], total);
     if (total > maxBytes) {

@@ -42,6 +42,20 @@ describe("readTextFile reads only regular files, size checked first", () => {
     expect(readTextFile(path)).toEqual({ ok: true, text, bom: false, encoding: "utf8", bytes: size });
     expect(readTextFile(path, { maxBytes: size })).toMatchObject({ ok: true, bytes: size });
     if (size > 0) expect(readTextFile(path, { maxBytes: size - 1 })).toMatchObject({ ok: false, code: "EFBIG" });
+    // Listed as a file by its folder: no stat before opening, the same answers.
+    expect(readTextFile(path, { listedAsFile: true })).toEqual({ ok: true, text, bom: false, encoding: "utf8", bytes: size });
+    if (size > 0) expect(readTextFile(path, { maxBytes: size - 1, listedAsFile: true })).toEqual({ ok: false, code: "EFBIG", reason: expect.stringMatching(/^\d/), bytes: size });
+  });
+
+  it("a path listed as a file that is something else by the time it is opened is still refused", () => {
+    // What a folder listed as a regular file may have been swapped for since: the open file's fstat decides.
+    const fifo = join(dir, "listed-fifo.json");
+    execFileSync("mkfifo", [fifo]);
+    expect(readTextFile(fifo, { listedAsFile: true })).toEqual({ ok: false, code: "ENOTREG", reason: "not a regular file (a FIFO)" });
+    expect(readTextFile("/dev/zero", { listedAsFile: true })).toMatchObject({ ok: false, code: "ENOTREG" });
+    expect(readTextFile(join(dir, "gone.json"), { listedAsFile: true })).toEqual({ ok: false, code: "ENOENT", reason: "no such file" });
+    expect(readTextFile("/proc/self/status", { maxBytes: 16, listedAsFile: true })).toMatchObject({ ok: false, code: "EFBIG" });
+    expect(readTextFile("/proc/self/maps", { listedAsFile: true })).toMatchObject({ ok: true, bytes: expect.any(Number) });
   });
 
   it("a /proc file that says size 0 and holds more than a small chunk is read whole", () => {

@@ -2,6 +2,7 @@ import { join } from "node:path";
 import { getDefaultSearchPlaces } from "cosmiconfig";
 import { diskFolders, type FolderEntry, type FolderReader } from "../folder-listing.js";
 import { parseJsonText, staticValue } from "../parse.js";
+import type { KeptTexts } from "../kept-texts.js";
 import { readTextFile } from "../text-file.js";
 import type { ConfigError } from "./validate.js";
 
@@ -33,7 +34,8 @@ const CONFIG_NAMES = new Set(CONFIG_FILE_NAMES);
  * Whether a name may be a config or a look-alike at all: every such name holds "ecrlint" but package.json. A test
  * cheaper than the names' and the look-alike pattern's, which most entries of a tree fail.
  */
-const mayConcernUs = (name: string) => name === "package.json" || name.toLowerCase().includes(MODULE);
+const MENTIONS_MODULE = new RegExp(MODULE, "i");
+const mayConcernUs = (name: string) => name === "package.json" || (name.length >= MODULE.length && MENTIONS_MODULE.test(name));
 
 /**
  * `[.]ecrlint[rc][.config|-config|_config][.qualifier…][.extension]`: the parts of a name that may be meant for a
@@ -107,11 +109,12 @@ function isReport(path: string, name: string): boolean {
   }
 }
 
-function hasPackageJsonConfig(path: string): boolean {
+function hasPackageJsonConfig(path: string, listedAsFile: boolean, texts: KeptTexts | undefined): boolean {
   try {
     // Only a regular file is read (a package.json linked to /dev/zero never ends); a broken one is read by the
     // loader, which says what is wrong when it mentions ecrlint.
-    const read = readTextFile(path, { maxBytes: 1024 * 1024 });
+    const read = readTextFile(path, { maxBytes: 1024 * 1024, listedAsFile });
+    texts?.keep(path, read);
     if (!read.ok) return false;
     if (!/"ecrlint"/.test(read.text)) return false;
     try {
@@ -170,9 +173,10 @@ export interface ConfigFolder {
 /**
  * Reads one folder's listing (and its `.config/`'s when there is one): a config search then costs one `readdir` per
  * folder, where probing each of the two dozen names would cost two dozen failed reads; none when `folders` (a run's
- * listing) has read the folder already.
+ * listing) has read the folder already. A package.json read for its "ecrlint" key is kept in `texts`, for the
+ * run that lints it next.
  */
-export function readConfigFolder(dir: string, folders: FolderReader = diskFolders): ConfigFolder {
+export function readConfigFolder(dir: string, folders: FolderReader = diskFolders, texts?: KeptTexts): ConfigFolder {
   const configs: string[] = [];
   const top = entries(dir, folders);
   const listings: [string, readonly FolderEntry[]][] = [["", top]];
@@ -187,7 +191,7 @@ export function readConfigFolder(dir: string, folders: FolderReader = diskFolder
       const relative = prefix + entry.name;
       const path = join(dir, relative);
       if (CONFIG_NAMES.has(relative)) {
-        if (relative !== "package.json" || hasPackageJsonConfig(path)) configs.push(relative);
+        if (relative !== "package.json" || hasPackageJsonConfig(path, entry.isFile(), texts)) configs.push(relative);
       } else if (looksLikeConfig(entry.name) && !isReport(path, entry.name)) {
         return { configs, problem: { filePath: path, keyPath: "", message: `ecrlint does not read this file: ${suggestion(entry.name, inConfigFolder)}` } };
       }

@@ -7,6 +7,7 @@ import picomatch from "picomatch";
 import { validateConfig, validateSettings, type ConfigError } from "./validate.js";
 import { CONFIG_FILE_NAMES, readConfigFolder } from "./file-names.js";
 import { diskFolders, type FolderReader } from "../folder-listing.js";
+import type { KeptTexts } from "../kept-texts.js";
 import { ConfigReadError, describeLoadError, describeThrown, LOADERS, MAX_CONFIG_BYTES, plainData } from "./loaders.js";
 import { registryFromEntry, registryFromPath, type RegistryContext, type RegistryEntry, type TrustContext } from "./registry.js";
 import type { DeclaredKind } from "../model/kinds.js";
@@ -112,10 +113,14 @@ export class ConfigLocator {
   private readonly byDirectory = new Map<string, ConfigResult>();
   private readonly byFile = new Map<string, ConfigResult>();
 
-  /** `folders`: where folders are listed from (a run's listing, shared with its other searches), else the disk. */
+  /**
+   * `folders`: where folders are listed from (a run's listing, shared with its other searches), else the disk.
+   * `texts`: where the package.json files read for an "ecrlint" key are kept for a run that reads them again.
+   */
   constructor(
     private readonly stopDir?: string,
     private readonly folders: FolderReader = diskFolders,
+    private readonly texts?: KeptTexts,
   ) {
     // cosmiconfig loads what the search finds, and finds the global config (~/.config/ecrlint) past the top.
     this.explorer = new ExplorerSync({
@@ -150,7 +155,7 @@ export class ConfigLocator {
     const cached = this.byDirectory.get(dir);
     if (cached) return cached;
     let result: ConfigResult | undefined;
-    const folder = readConfigFolder(dir, this.folders);
+    const folder = readConfigFolder(dir, this.folders, this.texts);
     if (folder.problem) result = { ok: false, error: folder.problem };
     for (const name of folder.configs) {
       result ??= this.loadFound(join(dir, name), dir);
@@ -274,13 +279,48 @@ function entryMatches(entry: { files: string[] }, relativePath: string, absolute
   return match.hasAbsolute && match.absolute(absolutePath.split(sep).join("/"));
 }
 
+/**
+ * A file's absolute, normalised path: the path itself when it is one already (what a run passes for each of its
+ * files), without path.resolve asking for the working directory and normalising it again.
+ */
+function absolute(path: string): string {
+  return sep === "/" && path.startsWith("/") && !NOT_NORMAL.test(path) ? path : resolve(path);
+}
+const NOT_NORMAL = /\/\/|\/\.\.?(?:\/|$)|\/$/;
+
+/**
+ * `path` relative to `base` with `/` separators: a slice for a path inside `base` (every file a config governs),
+ * path.relative for any other.
+ */
+function relativeInside(base: string, path: string): string {
+  const under = base.endsWith(sep) ? base : base + sep;
+  const rel = path.startsWith(under) ? path.slice(under.length) : relative(base, path);
+  return sep === "/" ? rel : rel.split(sep).join("/");
+}
+
+/**
+ * The registry of a config entry, one object per entry: every file the entry's globs match gets the same one (as
+ * the files of a folder share the registry their path names), so a run does not build one per file, nor its
+ * callers write each out again. Callers never change a registry they are given.
+ */
+const registryOfEntry = new WeakMap<RegistryEntry, RegistryContext>();
+function entryRegistry(entry: RegistryEntry, loaded: LoadedConfig): RegistryContext {
+  const source = loaded.filePath ? "config" : "settings";
+  let registry = registryOfEntry.get(entry);
+  if (registry === undefined || registry.source !== source || registry.configFile !== loaded.filePath) {
+    registry = registryFromEntry(entry, source, loaded.filePath);
+    registryOfEntry.set(entry, registry);
+  }
+  return registry;
+}
+
 /** The registry a file is deployed to: the first config entry whose globs match, else its path, else unknown. */
 export function registryForFile(filePath: string, loaded: LoadedConfig | undefined): RegistryContext {
-  const abs = resolve(filePath);
+  const abs = absolute(filePath);
   if (loaded?.config.registries) {
-    const rel = relative(loaded.baseDir, abs).split(sep).join("/");
+    const rel = relativeInside(loaded.baseDir, abs);
     for (const entry of loaded.config.registries) {
-      if (entryMatches(entry, rel, abs)) return registryFromEntry(entry, loaded.filePath ? "config" : "settings", loaded.filePath);
+      if (entryMatches(entry, rel, abs)) return entryRegistry(entry, loaded);
     }
   }
   const base = loaded?.baseDir;
@@ -291,7 +331,7 @@ export function registryForFile(filePath: string, loaded: LoadedConfig | undefin
 /** The kind the config declares for a file: the first `kinds` entry whose globs match, with the config that says it. */
 export function declaredKindForFile(filePath: string, loaded: LoadedConfig | undefined): { kind: DeclaredKind; declaredBy: string } | undefined {
   if (!loaded?.config.kinds?.length) return undefined;
-  const abs = resolve(filePath);
+  const abs = absolute(filePath);
   const rel = relative(loaded.baseDir, abs).split(sep).join("/");
   for (const entry of loaded.config.kinds) {
     if (entryMatches(entry, rel, abs)) return { kind: entry.kind, declaredBy: loaded.filePath ?? "ecrlint settings" };

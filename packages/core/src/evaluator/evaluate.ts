@@ -3,7 +3,7 @@ import { ecrCatalog } from "../catalog.js";
 import { globMatch, matchResolved, Template, type Lookup, type Resolved } from "./template.js";
 import { parseOperator } from "./operators.js";
 import { compilePolicy, type CompiledCondition, type CompiledPolicy, type CompiledStatement } from "./compile.js";
-import { describeCaller, isIamCaller, matchEntry, notPrincipalExempts, parseCaller, type Caller, type PrincipalLevel } from "./principal.js";
+import { describeCaller, isIamCaller, matchEntry, keptCaller, notPrincipalExempts, type Caller, type PrincipalEntry, type PrincipalLevel } from "./principal.js";
 import type { ConditionTrace, ContextValue, Decision, EvaluationRequest, EvaluationResult, PartTrace, RequestContext, StatementTrace } from "./types.js";
 
 /** A request read once: the caller parsed, the action lower-cased, context keys looked up case-insensitively. */
@@ -14,8 +14,6 @@ export interface PreparedRequest {
   resource: string;
   lookup: Lookup;
 }
-
-const callerCache = new Map<string, Map<string, Caller | null>>();
 
 function isAccountId(text: string): boolean {
   if (text.length !== 12) return false;
@@ -28,16 +26,7 @@ function isAccountId(text: string): boolean {
 
 /** A bare account id takes the resource's partition (it names the account in every partition). */
 function cachedCaller(policy: CompiledPolicy, text: string, resource: string): Caller | undefined {
-  const partition = isAccountId(text) ? defaultPartition(policy, resource) : "aws";
-  let byText = callerCache.get(partition);
-  if (!byText) callerCache.set(partition, (byText = new Map()));
-  let caller = byText.get(text);
-  if (caller === undefined) {
-    caller = parseCaller(text, partition) ?? null;
-    if (byText.size > 10_000) byText.clear();
-    byText.set(text, caller);
-  }
-  return caller ?? undefined;
+  return keptCaller(text, isAccountId(text) ? defaultPartition(policy, resource) : "aws");
 }
 
 function defaultPartition(policy: CompiledPolicy, resource: string): string {
@@ -57,6 +46,8 @@ function asContextValue(value: unknown): ContextValue | undefined {
   if (typeof value === "string") return value;
   if (typeof value === "number" || typeof value === "boolean") return String(value);
   if (!Array.isArray(value)) return undefined;
+  // Most lists are strings only: read as they are, not copied on every lookup.
+  if (value.every((v) => typeof v === "string")) return value as readonly string[];
   return value.flatMap((v) => (typeof v === "string" ? [v] : typeof v === "number" || typeof v === "boolean" ? [String(v)] : []));
 }
 
@@ -74,6 +65,21 @@ function contextValue(context: RequestContext | undefined, key: string): Context
     if (name.length === key.length && name.toLowerCase() === key) return asContextValue(context[name]);
   }
   return undefined;
+}
+
+/**
+ * `contextValue` for every key of one context, read once: a search evaluates one request's conditions many times,
+ * and most keys they ask are not in the context, which `contextValue` finds out by walking all of its keys.
+ */
+function contextReader(context: RequestContext | undefined): (key: string) => ContextValue | undefined {
+  if (!context) return () => undefined;
+  const values = new Map<string, ContextValue | undefined>();
+  for (const name of Object.keys(context)) {
+    const key = name.toLowerCase();
+    if (!values.has(key)) values.set(key, contextValue(context, key));
+  }
+  // A key no name lower-cases to is only ever the context's own key as written (keys are asked lower-cased).
+  return (key) => (values.has(key) ? values.get(key) : Object.hasOwn(context, key) ? asContextValue(context[key]) : undefined);
 }
 
 /**
@@ -157,8 +163,9 @@ export function prepareRequest(policy: CompiledPolicy, request: EvaluationReques
     );
   }
   const context = request.context;
+  let readContext: ((key: string) => ContextValue | undefined) | undefined;
   const lookup: Lookup = (key) => {
-    const value = contextValue(context, key);
+    const value = (readContext ??= contextReader(context))(key);
     if (value !== undefined) return value;
     if (key === "aws:principalarn") return caller.principalArn;
     if (key === "aws:principalaccount") return caller.account;
@@ -236,36 +243,23 @@ export function resourceMatches(statement: CompiledStatement, resource: string, 
   return true;
 }
 
-interface ValueOutcome {
-  matched: boolean;
-  unresolved: string[] | undefined;
-}
-
-function valueTest(condition: CompiledCondition, requestValue: string, lookup: Lookup): ValueOutcome {
+/** Whether one request value meets the condition's values: any of them, or for a negated operator none. */
+function valueMatches(condition: CompiledCondition, requestValue: string, lookup: Lookup): boolean {
   const { base } = condition.operator!;
-  let unresolved: string[] | undefined;
   if (base.negated) {
     for (const t of condition.values) {
       const r = t.resolve(lookup);
-      if (!r.ok) {
-        (unresolved ??= []).push(r.missing);
-        return { matched: false, unresolved };
-      }
-      const m = base.test(requestValue, r.value);
+      if (!r.ok) return false;
       // Operands that cannot be compared (a non-number under NumericNotEquals) make the condition false, not true.
-      if (m !== false) return { matched: false, unresolved };
+      if (base.test(requestValue, r.value) !== false) return false;
     }
-    return { matched: true, unresolved };
+    return true;
   }
   for (const t of condition.values) {
     const r = t.resolve(lookup);
-    if (!r.ok) {
-      (unresolved ??= []).push(r.missing);
-      continue;
-    }
-    if (base.test(requestValue, r.value) === true) return { matched: true, unresolved };
+    if (r.ok && base.test(requestValue, r.value) === true) return true;
   }
-  return { matched: false, unresolved };
+  return false;
 }
 
 /** Whether a condition holds for a request, read through `lookup` (REFERENCE §6). */
@@ -285,19 +279,20 @@ export function conditionHolds(condition: CompiledCondition, lookup: Lookup): bo
   if (op.set) {
     // An empty string is an empty data set. IAM User Guide, single-valued vs. multivalued context keys: ForAllValues
     // "also returns true if the context key in the request resolves to an empty data set, such as an empty string".
-    const values = typeof value === "string" ? (value === "" ? [] : [value]) : value;
-    if (values.length === 0) return op.set === "ForAllValues";
+    // One string is a set of one value: any or all of it is it.
+    if (typeof value === "string") return value === "" ? op.set === "ForAllValues" : valueMatches(condition, value, lookup);
+    if (value.length === 0) return op.set === "ForAllValues";
     if (op.set === "ForAnyValue") {
-      for (const v of values) if (valueTest(condition, v, lookup).matched) return true;
+      for (const v of value) if (valueMatches(condition, v, lookup)) return true;
       return false;
     }
-    for (const v of values) if (!valueTest(condition, v, lookup).matched) return false;
+    for (const v of value) if (!valueMatches(condition, v, lookup)) return false;
     return true;
   }
   // Without a set operator a multi-valued key never matches: single-valued operators compare one value, and the
   // IAM guide tells to use ForAnyValue/ForAllValues with multivalued keys (the differential oracle agrees).
   if (typeof value !== "string") return false;
-  return valueTest(condition, value, lookup).matched;
+  return valueMatches(condition, value, lookup);
 }
 
 /** A request that carries no context key at all. */
@@ -419,6 +414,27 @@ function describeArnMismatch(value: string, pattern: string): string | undefined
   return undefined;
 }
 
+/** The Principal entry a caller matches: the first that names it, else the last that names its account. */
+function principalMatch(entries: readonly PrincipalEntry[], caller: Caller): { entry: PrincipalEntry; level: "specific" | "account" } | undefined {
+  let account: PrincipalEntry | undefined;
+  for (const entry of entries) {
+    const level = matchEntry(entry, caller);
+    if (level === "specific") return { entry, level };
+    if (level === "account") account = entry;
+  }
+  return account && { entry: account, level: "account" };
+}
+
+/**
+ * The Principal value of a statement that lets a request's caller in, as its trace names it (`matchedValue`),
+ * without evaluating the request; undefined under NotPrincipal, or when no value names the caller.
+ */
+export function matchedPrincipalValue(policy: CompiledPolicy, statement: CompiledStatement, request: EvaluationRequest): string | undefined {
+  const caller = cachedCaller(policy, request.principal, request.resource);
+  if (!caller || !statement.principal || statement.principal.negated) return undefined;
+  return principalMatch(statement.principal.entries, caller)?.entry.source || undefined;
+}
+
 function explainPrincipal(statement: CompiledStatement, caller: Caller): PartTrace & { level: PrincipalLevel } {
   const principal = statement.principal;
   if (!principal) return { matched: false, reason: "the statement has no Principal", level: undefined };
@@ -430,20 +446,18 @@ function explainPrincipal(statement: CompiledStatement, caller: Caller): PartTra
     const hint = missing.length ? ` (${joinList(missing)} ${missing.length === 1 ? "is" : "are"} not listed, and AWS may check each on its own)` : "";
     return { matched: true, reason: `${who} is not exempted by NotPrincipal (${listed})${hint}`, level: "specific" };
   }
-  let accountEntry: string | undefined;
-  for (const entry of principal.entries) {
-    const level = matchEntry(entry, caller);
-    if (level === "specific") {
-      const reason =
-        entry.kind === "any"
-          ? `Principal "*" matches ${who}`
-          : entry.kind === "named" && caller.kind === "session"
-            ? `${who} is a session of role "${entry.source}"`
-            : `${who} matches "${entry.source}"`;
-      return { matched: true, reason, matchedValue: entry.source, level };
-    }
-    if (level === "account") accountEntry = entry.source;
+  const match = principalMatch(principal.entries, caller);
+  if (match?.level === "specific") {
+    const entry = match.entry;
+    const reason =
+      entry.kind === "any"
+        ? `Principal "*" matches ${who}`
+        : entry.kind === "named" && caller.kind === "session"
+          ? `${who} is a session of role "${entry.source}"`
+          : `${who} matches "${entry.source}"`;
+    return { matched: true, reason, matchedValue: entry.source, level: "specific" };
   }
+  const accountEntry = match?.entry.source;
   if (accountEntry) {
     return {
       matched: true,

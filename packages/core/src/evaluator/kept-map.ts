@@ -37,3 +37,16 @@ export class KeptMap<V> {
     this.old.clear();
   }
 }
+
+/**
+ * `read` kept by the text it reads, bounded (a `KeptMap` of `generation`): for pure readers that an evaluation asks
+ * the same few texts over and over (dates, addresses, ARN parts). A text read as nothing is kept as nothing too.
+ */
+export function keptByText<T>(read: (text: string) => T | undefined, generation = 10_000): (text: string) => T | undefined {
+  const kept = new KeptMap<T | null>(generation);
+  return (text) => {
+    let value = kept.get(text);
+    if (value === undefined) kept.set(text, (value = read(text) ?? null));
+    return value ?? undefined;
+  };
+}

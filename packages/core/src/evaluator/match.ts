@@ -164,6 +164,9 @@ export function actionPatternCovers(outer: string, inner: string): boolean {
  */
 export function patternCovers(outer: string, inner: string, options: { ignoreCase?: boolean; arn?: boolean } = {}): boolean {
   if (outer === inner) return true;
+  // A literal start and one `*` that reaches every rest (`arn:aws:iam::123456789012:*`) covers whatever starts with
+  // that literal: every string `inner` matches does, since the start `inner` writes is literal too. No search.
+  if (!options.ignoreCase && literalThenStar(outer, options.arn ?? false) && startsWithAllBut(inner, outer)) return true;
   const glob = (text: string): GlobSpec => ({ pattern: { text, literalAt: undefined }, ignoreCase: options.ignoreCase ?? false, wildcards: true, arn: options.arn ?? false });
   return findClass([glob(outer), glob(inner)], "01", ANY, 10_000) === false;
 }
@@ -179,4 +182,28 @@ export function conditionValueCovers(operatorText: string, outer: string, inner:
   const ignoreCase = /IgnoreCase$/.test(base.name);
   if (!base.wildcards || /\$\{/.test(outer + inner)) return ignoreCase ? outer.toLowerCase() === inner.toLowerCase() : outer === inner;
   return patternCovers(outer, inner, { ignoreCase, arn: base.family === "arn" });
+}
+
+/**
+ * Whether a pattern is a literal followed by one `*` that matches any rest: anywhere in a plain pattern, and for a
+ * pattern read part by part (ArnLike) only after the fifth colon, where `*` crosses colons.
+ */
+function literalThenStar(pattern: string, arn: boolean): boolean {
+  const last = pattern.length - 1;
+  if (last < 0 || pattern.charCodeAt(last) !== 42) return false;
+  let colons = 0;
+  for (let i = 0; i < last; i++) {
+    const c = pattern.charCodeAt(i);
+    if (c === 42 || c === 63) return false;
+    if (c === 58) colons++;
+  }
+  return !arn || colons >= 5;
+}
+
+/** Whether `text` starts with `pattern` but its last character, compared in place. */
+function startsWithAllBut(text: string, pattern: string): boolean {
+  const n = pattern.length - 1;
+  if (text.length < n) return false;
+  for (let i = 0; i < n; i++) if (text.charCodeAt(i) !== pattern.charCodeAt(i)) return false;
+  return true;
 }

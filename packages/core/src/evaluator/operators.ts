@@ -1,3 +1,4 @@
+import { keptByText } from "./kept-map.js";
 import { matchResolved, resolvedEquals, type Resolved } from "./template.js";
 
 export type OperatorFamily = "string" | "numeric" | "date" | "bool" | "binary" | "ip" | "arn" | "null";
@@ -14,9 +15,7 @@ export interface BaseOperator {
   test(requestValue: string, policyValue: Resolved): boolean | undefined;
 }
 
-export function parseNumber(text: string): number | undefined {
-  return /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$/.test(text.trim()) ? Number(text) : undefined;
-}
+export const parseNumber: (text: string) => number | undefined = keptByText((text) => (/^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$/.test(text.trim()) ? Number(text) : undefined));
 
 const W3C_DATE = /^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(Z|[+-]\d{2}:\d{2})?)?)?)?$/;
 
@@ -33,21 +32,7 @@ function daysInMonth(year: number, month: number): number {
  * never in the time zone of the machine that runs the check; an impossible date (`2024-02-30`) is no date; four
  * digits are a year, never the epoch second 2024.
  */
-export function parseDate(text: string): number | undefined {
-  let date = dates.get(text);
-  if (date === undefined) {
-    date = readDate(text) ?? null;
-    if (dates.size >= 10_000) dates.clear();
-    dates.set(text, date);
-  }
-  return date ?? undefined;
-}
-
-/**
- * Dates by text: every evaluation of a Date condition reads the request's instant (the same default in every
- * request of a search) and the policy's, so each text is read once. Bounded.
- */
-const dates = new Map<string, number | null>();
+export const parseDate: (text: string) => number | undefined = keptByText(readDate);
 
 function readDate(text: string): number | undefined {
   if (/^\d+$/.test(text) && text.length !== 4) return Number(text) * 1000;
@@ -79,18 +64,8 @@ export interface IpValue {
   value: bigint;
 }
 
-const ipCache = new Map<string, IpValue | null>();
-
 /** Request values repeat across evaluations; parsing with BigInt is the costly part, so it is remembered. */
-export function parseIp(text: string): IpValue | undefined {
-  let cached = ipCache.get(text);
-  if (cached === undefined) {
-    cached = parseIpUncached(text) ?? null;
-    if (ipCache.size > 10_000) ipCache.clear();
-    ipCache.set(text, cached);
-  }
-  return cached ?? undefined;
-}
+export const parseIp: (text: string) => IpValue | undefined = keptByText((text) => parseIpUncached(text));
 
 function parseIpUncached(text: string): IpValue | undefined {
   if (text.includes(".") && !text.includes(":")) {
@@ -141,17 +116,7 @@ export interface CidrBlock {
   last: bigint;
 }
 
-const cidrCache = new Map<string, CidrBlock | null>();
-
-export function parseCidr(text: string): CidrBlock | undefined {
-  let cached = cidrCache.get(text);
-  if (cached === undefined) {
-    cached = parseCidrUncached(text) ?? null;
-    if (cidrCache.size > 10_000) cidrCache.clear();
-    cidrCache.set(text, cached);
-  }
-  return cached ?? undefined;
-}
+export const parseCidr: (text: string) => CidrBlock | undefined = keptByText(parseCidrUncached);
 
 function parseCidrUncached(text: string): CidrBlock | undefined {
   const slash = text.indexOf("/");
@@ -171,11 +136,24 @@ function parseCidrUncached(text: string): CidrBlock | undefined {
 
 /** ArnLike and ArnEquals compare each of the six colon-delimited parts on its own (REFERENCE §6). */
 export function arnLike(value: string, pattern: Resolved): boolean {
-  const valueParts = splitArn(value);
-  const patternParts = splitResolvedArn(pattern);
+  const valueParts = keptSplitArn(value);
+  const patternParts = keptSplitResolvedArn(pattern);
   if (!valueParts || !patternParts) return false;
   for (let i = 0; i < 6; i++) if (!matchResolved(patternParts[i]!, valueParts[i]!, false)) return false;
   return true;
+}
+
+/**
+ * The parts of the ARNs a run compares, by text and (for a pattern) by resolution: an evaluation compares the same
+ * few caller ARNs with the same static patterns over and over. Bounded: a run over many files sees many.
+ */
+const keptSplitArn: (text: string) => readonly string[] | undefined = keptByText(splitArn);
+const patternParts = new WeakMap<Resolved, readonly Resolved[] | null>();
+
+function keptSplitResolvedArn(pattern: Resolved): readonly Resolved[] | undefined {
+  let parts = patternParts.get(pattern);
+  if (parts === undefined) patternParts.set(pattern, (parts = splitResolvedArn(pattern) ?? null));
+  return parts ?? undefined;
 }
 
 function splitArn(text: string): string[] | undefined {
@@ -250,6 +228,9 @@ function isBase64(text: string): boolean {
   return text.length % 4 === 0 && /^[A-Za-z0-9+/]*={0,2}$/.test(text);
 }
 
+/** A Bool operand without case; the usual lower-case spelling is taken as it is. */
+const lowerBool = (text: string) => (text === "true" || text === "false" ? text : text.toLowerCase());
+
 const OPERATORS: BaseOperator[] = [
   stringOp("StringEquals", false, false, false),
   stringOp("StringNotEquals", true, false, false),
@@ -275,8 +256,8 @@ const OPERATORS: BaseOperator[] = [
     negated: false,
     wildcards: false,
     test(r, p) {
-      const rv = r.toLowerCase();
-      const pv = p.text.toLowerCase();
+      const rv = lowerBool(r);
+      const pv = lowerBool(p.text);
       if ((rv !== "true" && rv !== "false") || (pv !== "true" && pv !== "false")) return undefined;
       return rv === pv;
     },

@@ -1,7 +1,7 @@
 import { ecrCatalog, type CatalogAction } from "../catalog.js";
 import { PARTITIONS } from "../partitions.js";
 import { withStatements, type CompiledCondition, type CompiledPolicy, type CompiledStatement } from "./compile.js";
-import { catalogCoverage, conditionHolds, failsWithoutKeys, NO_CONTEXT } from "./evaluate.js";
+import { catalogCoverage, conditionHolds, failsWithoutKeys, matchedPrincipalValue, NO_CONTEXT } from "./evaluate.js";
 import { DEFAULT_ANALYSIS_STEPS, TOO_COMPLEX, WorkBudget } from "./budget.js";
 import { resourcePatternsOverlap } from "./match.js";
 import { parseCaller, principalAccount, type PrincipalEntry } from "./principal.js";
@@ -255,6 +255,27 @@ function patternValues(kind: PinningKind, conditions: readonly CompiledCondition
   return out;
 }
 
+/**
+ * What is read once per statement list: every rule compiles its own policy of a document, but the statements (and
+ * so these) are shared by every compile of it (`compilePolicy`), and a policy's version and Id go with them.
+ */
+interface WrittenText {
+  version: string | undefined;
+  id: string | undefined;
+  strings: ReadonlySet<string>;
+  accounts?: ReadonlySet<string>;
+}
+
+const writtenByStatements = new WeakMap<readonly CompiledStatement[], WrittenText>();
+
+function writtenText(policy: CompiledPolicy): WrittenText {
+  const kept = writtenByStatements.get(policy.statements);
+  if (kept && kept.version === policy.version && kept.id === policy.id) return kept;
+  const written: WrittenText = { version: policy.version, id: policy.id, strings: policyStrings(policy) };
+  writtenByStatements.set(policy.statements, written);
+  return written;
+}
+
 /** Every string a policy is written with, so that a fresh value can avoid them. */
 function policyStrings(policy: CompiledPolicy): Set<string> {
   const out = new Set<string>();
@@ -276,11 +297,21 @@ function policyStrings(policy: CompiledPolicy): Set<string> {
   return out;
 }
 
+const ACCOUNT_IN_TEXT = /(?<!\d)\d{12}(?!\d)/g;
+
 /** The accounts a policy names anywhere (principals, ARNs, condition values, even a Sid): someone in particular. */
 export function accountsNamedIn(policy: CompiledPolicy): Set<string> {
-  const accounts = new Set<string>();
-  for (const text of policyStrings(policy)) for (const m of text.matchAll(/(?<!\d)\d{12}(?!\d)/g)) accounts.add(m[0]);
-  return accounts;
+  return new Set(namedAccounts(policy));
+}
+
+function namedAccounts(policy: CompiledPolicy): ReadonlySet<string> {
+  const written = writtenText(policy);
+  if (!written.accounts) {
+    const accounts = new Set<string>();
+    for (const text of written.strings) if (/\d{12}/.test(text)) for (const m of text.matchAll(ACCOUNT_IN_TEXT)) accounts.add(m[0]);
+    written.accounts = accounts;
+  }
+  return written.accounts;
 }
 
 /** Organizations a policy writes out before any wildcard (`o-a1b2c3d4e5`, `o-a1b2c3d4e5/r-ab12/*`): someone in particular. */
@@ -408,10 +439,15 @@ function actionClasses(allow: CompiledStatement, denies: readonly CompiledStatem
  * The Deny statements that can cancel the grant for an outsider: those covering one of the actions it allows whose
  * principal can be an outsider. Only their keys are combined with the Allow's.
  */
-function denialsOf(allow: CompiledStatement, denies: readonly CompiledStatement[], trust: Trust): CompiledStatement[] {
+function denialsOf(allow: CompiledStatement, denies: readonly CompiledStatement[]): CompiledStatement[] {
   const allowed = catalogCoverage(allow);
   const sharesAction = (d: CompiledStatement) => catalogCoverage(d).some((covered, a) => covered && allowed[a]);
-  return denies.filter((d) => d.defects.length === 0 && !namesInsidersOnly(d, trust) && sharesAction(d) && resourcesMayMeet(allow, d) && principalsMayMeet(allow, d));
+  return denies.filter((d) => sharesAction(d) && resourcesMayMeet(allow, d) && principalsMayMeet(allow, d));
+}
+
+/** The Deny statements that can cancel some grant to an outsider, whatever the grant: {@link denialsOf} picks among them per Allow. */
+function outsiderDenies(policy: CompiledPolicy, trust: Trust): CompiledStatement[] {
+  return policy.statements.filter((s) => s.effect === "Deny" && s.defects.length === 0 && !namesInsidersOnly(s, trust));
 }
 
 /**
@@ -445,7 +481,7 @@ function entriesMayMeet(x: PrincipalEntry, y: PrincipalEntry): boolean {
 function resourcesMayMeet(allow: CompiledStatement, deny: CompiledStatement): boolean {
   const a = allow.resource;
   const d = deny.resource;
-  if (!a || !d || a.negated || d.negated || ![...a.patterns, ...d.patterns].every((t) => t.isStatic)) return true;
+  if (!a || !d || a.negated || d.negated || !a.patterns.every(isStatic) || !d.patterns.every(isStatic)) return true;
   return a.patterns.some((x) => d.patterns.some((y) => patternsOverlap(x.source, y.source)));
 }
 
@@ -453,18 +489,27 @@ function resourcesMayMeet(allow: CompiledStatement, deny: CompiledStatement): bo
  * `resourcePatternsOverlap`, kept by pair: a policy asks it of every Allow and Deny pattern pair, and policies
  * repeat their patterns. Bounded: a run over many files sees many.
  */
-const keptOverlaps = new Map<string, boolean>();
+const keptOverlaps = new Map<string, Map<string, boolean>>();
+let keptOverlapCount = 0;
 
 function patternsOverlap(x: string, y: string): boolean {
-  const key = `${x}\u0000${y}`;
-  let overlap = keptOverlaps.get(key);
+  let withX = keptOverlaps.get(x);
+  if (!withX) keptOverlaps.set(x, (withX = new Map()));
+  let overlap = withX.get(y);
   if (overlap === undefined) {
     overlap = resourcePatternsOverlap(x, y);
-    if (keptOverlaps.size >= 20_000) keptOverlaps.clear();
-    keptOverlaps.set(key, overlap);
+    if (keptOverlapCount >= 20_000) {
+      keptOverlaps.clear();
+      keptOverlaps.set(x, (withX = new Map()));
+      keptOverlapCount = 0;
+    }
+    withX.set(y, overlap);
+    keptOverlapCount++;
   }
   return overlap;
 }
+
+const isStatic = (t: { isStatic: boolean }) => t.isStatic;
 
 const ACCOUNT_DIGITS = /^\d{12}$/;
 
@@ -583,8 +628,8 @@ export function searchOutsiderAccess(policy: CompiledPolicy, query: OutsiderQuer
   const kinds = query.principalKinds ?? OUTSIDER_KINDS;
   const shortcuts = query.shortcuts ?? true;
   const budget = query.budget ?? new WorkBudget(DEFAULT_ANALYSIS_STEPS);
-  const taken = policyStrings(policy);
-  const denies = policy.statements.filter((s) => s.effect === "Deny");
+  const taken = writtenText(policy).strings;
+  const denies = outsiderDenies(policy, trust);
   const search: OutsiderSearch = { found: [], tooComplex: [], inconclusive: [] };
   const known = new Map<string, KeySettings>();
   for (const allow of policy.statements) {
@@ -593,7 +638,7 @@ export function searchOutsiderAccess(policy: CompiledPolicy, query: OutsiderQuer
       search.tooComplex.push(allow.index);
       continue;
     }
-    const against = denialsOf(allow, denies, trust);
+    const against = denialsOf(allow, denies);
     const settings = settingsFor([allow, ...against], trust, taken, budget, known);
     const grant = withStatements(policy, (s) => s === allow || against.includes(s));
     const outcome = searchGrant(grant, allow, actionClasses(allow, against), settings, { kinds, excludeAccounts: [...trust.accounts] }, budget);
@@ -639,7 +684,8 @@ function searchGrant(
       const context = Object.assign(registryContext(grant, grant.statements, action), pinned);
       let result;
       try {
-        result = queryPolicy(grant, { action: action.name, context, absent: [...absent], anyContext: true, principals }, { budget });
+        // Only an allowed request is an outsider's access: the search stops at the first.
+        result = queryPolicy(grant, { action: action.name, context, absent: [...absent], anyContext: true, principals }, { budget, until: "allowed" });
       } catch (error) {
         // Principal kinds that leave no outsider to try: no access to report.
         if (error instanceof EmptyQueryError) continue;
@@ -651,8 +697,9 @@ function searchGrant(
         if (result.status === "inconclusive" && result.reason) reasons.push(result.reason);
         continue;
       }
-      const trace = result.allowed.result.statements.find((t) => t.index === allow.index);
-      return { access: { statement: allow.index, witness: result.allowed, principalValue: trace?.principal.matchedValue, namedContext }, reasons };
+      // The value that lets the witness in, read off the Allow itself: its trace would evaluate every statement.
+      const principalValue = matchedPrincipalValue(grant, allow, result.allowed.request);
+      return { access: { statement: allow.index, witness: result.allowed, principalValue, namedContext }, reasons };
     }
   }
   if (settings.total > MAX_COMBINATIONS) {
@@ -681,7 +728,7 @@ export function describeWitnessPrincipal(policy: CompiledPolicy, principal: stri
   const caller = parseCaller(principal);
   if (!caller || caller.kind === "anonymous") return caller ? "an anonymous caller" : `"${principal}"`;
   if (caller.account === undefined) return `"${principal}"`;
-  if (accountsNamedIn(policy).has(caller.account)) return `"${principal}" (${outside})`;
+  if (namedAccounts(policy).has(caller.account)) return `"${principal}" (${outside})`;
   const kind = KIND_WORDS[caller.kind];
   return `any principal ${outside}, e.g. ${caller.kind === "account" || !kind ? account : `${kind} of ${account}`}`;
 }

@@ -1,3 +1,4 @@
+import { KeptMap } from "./kept-map.js";
 import { ACCOUNT_ID, parseArn } from "../arn.js";
 import type { PrincipalKind } from "./types.js";
 
@@ -20,6 +21,19 @@ export interface Caller {
 
 const FEDERATED_PROVIDERS = new Set(["cognito-identity.amazonaws.com", "www.amazon.com", "graph.facebook.com", "accounts.google.com", "appleid.apple.com"]);
 const TYPED = /^(aws|service|federated|canonicaluser):(.+)$/i;
+
+/**
+ * `parseCaller`, kept by partition and text (bounded): a search builds the same callers for every query, and every
+ * request of it reads its caller again. The callers are shared: read them, never change them.
+ */
+export function keptCaller(text: string, defaultPartition = "aws"): Caller | undefined {
+  const key = `${defaultPartition}\u0000${text}`;
+  let caller = keptCallers.get(key);
+  if (caller === undefined) keptCallers.set(key, (caller = parseCaller(text, defaultPartition) ?? null));
+  return caller ?? undefined;
+}
+
+const keptCallers = new KeptMap<Caller | null>(10_000);
 
 /** Reads a principal written as in a policy; undefined when it is none of the forms AWS knows. */
 export function parseCaller(text: string, defaultPartition = "aws"): Caller | undefined {

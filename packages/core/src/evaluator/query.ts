@@ -4,7 +4,7 @@ import { PARTITIONS, partitionById, partitionOfRegion } from "../partitions.js";
 import { compilePolicy, withStatements, type CompiledCondition, type CompiledPolicy } from "./compile.js";
 import { ALWAYS_PRESENT_KEYS, conditionHolds, coversAction, decisionOnly, evaluateRequest, prepareRequest, principalLevel, requestDefault, resourceMatches, type PreparedRequest } from "./evaluate.js";
 import { parseCidr, parseDate, parseNumber, type OperatorFamily } from "./operators.js";
-import { parseCaller, type Caller, type PrincipalEntry } from "./principal.js";
+import { keptCaller, parseCaller, type Caller, type PrincipalEntry } from "./principal.js";
 import { matchResolved, type Lookup, type Template } from "./template.js";
 import type { ContextValue, Decision, EvaluationRequest, PolicyQuery, PrincipalScope, QueryResult, QueryWitness } from "./types.js";
 import { DEFAULT_ANALYSIS_STEPS, TOO_COMPLEX, WorkBudget } from "./budget.js";
@@ -27,6 +27,13 @@ export interface QueryOptions {
    * `DEFAULT_ANALYSIS_STEPS` for this query alone). When it runs out the answer is inconclusive, too complex.
    */
   budget?: WorkBudget;
+  /**
+   * `"allowed"`: the caller asks only whether some request is allowed, so the search stops at the first allowed
+   * request it evaluates (the same witness a full search gives: requests are tried in the same order). Its answer
+   * may then lack the denied witnesses, and the reasons for which the cases not reached could not be split. An
+   * answer without an allowed witness is a full search's.
+   */
+  until?: "allowed";
 }
 
 /** What bounds every class search of one query. */
@@ -235,7 +242,7 @@ function principalSpace(policy: CompiledPolicy, query: PolicyQuery, given: Looku
   const callers: Caller[] = [];
   const texts = new Set<string>();
   const push = (text: string, partition = "aws") => {
-    const caller = parseCaller(text, partition);
+    const caller = keptCaller(text, partition);
     if (caller && !texts.has(caller.text)) {
       texts.add(caller.text);
       callers.push(caller);
@@ -575,8 +582,15 @@ function contextCases(key: string, conditions: CompiledCondition[], lookup: Look
   return choices;
 }
 
-function variableKeys(t: Template): string[] {
-  return (t.segments ?? []).flatMap((s) => (s.kind === "var" ? [s.key] : []));
+const NO_KEYS: readonly string[] = Object.freeze([]);
+const keysByTemplate = new WeakMap<Template, readonly string[]>();
+
+/** The keys of the variables a value refers to, read once per value (most have none). */
+function variableKeys(t: Template): readonly string[] {
+  if (!t.segments) return NO_KEYS;
+  let keys = keysByTemplate.get(t);
+  if (!keys) keysByTemplate.set(t, (keys = t.segments.flatMap((s) => (s.kind === "var" ? [s.key] : []))));
+  return keys;
 }
 
 /** The 12-digit accounts each text names, read once per text (every query reads its statements' patterns). Bounded. */
@@ -765,7 +779,7 @@ export function queryPolicy(policy: CompiledPolicy | unknown, query: PolicyQuery
   // The statements no request of the query can match change nothing in its answer: they are not part of its key.
   // Nor is the registry when the request names its principal and a whole repository ARN, which then give the
   // partition, Region and account the registry would otherwise stand in for.
-  const key = `${policyKey(prepared.relevant, !(query.principal !== undefined && query.resource !== undefined && fullArn(query.resource)))}\u0001${options.maxEvaluations ?? 200_000}\u0001${options.maxStates ?? 50_000}\u0001${options.factor !== false}\u0001${JSON.stringify(query)}`;
+  const key = `${policyKey(prepared.relevant, !(query.principal !== undefined && query.resource !== undefined && fullArn(query.resource)))}\u0001${options.maxEvaluations ?? 200_000}\u0001${options.maxStates ?? 50_000}\u0001${options.factor !== false}\u0001${options.until ?? ""}\u0001${JSON.stringify(query)}`;
   queryCounts.asked++;
   const kept = keptQueries.get(key);
   const answer = kept && answerKept(compiled, kept, budget);
@@ -913,6 +927,7 @@ function runQuery(compiled: CompiledPolicy, query: PolicyQuery, prepared: Prepar
   const maxEvaluations = options.maxEvaluations ?? 200_000;
   const maxStates = options.maxStates ?? 50_000;
   const budget = options.budget;
+  const stopAtAllowed = options.until === "allowed";
   const stepsBefore = budget.steps;
   const limits: SearchLimits = { maxStates, budget };
   const gathered: Gathered = { reasons: [] };
@@ -1051,31 +1066,49 @@ function runQuery(compiled: CompiledPolicy, query: PolicyQuery, prepared: Prepar
     // Each condition reads one dimension: the decision depends only on which conditions hold, so per caller and
     // resource each dimension is reduced to its distinct truth vectors, and only their combinations are evaluated.
     const lowerNames = dimensions.map(({ names }) => names.map((name) => name.toLowerCase()));
+    const slotOf = new Map<string, number>();
+    const slots = lowerNames.map((names) => names.map((name) => {
+      let slot = slotOf.get(name);
+      if (slot === undefined) slotOf.set(name, (slot = slotOf.size));
+      return slot;
+    }));
+    const chosenValues = new Array<ContextValue | undefined>(slotOf.size);
+    const chosen = { get: (k: string) => {
+      const slot = slotOf.get(k);
+      return slot === undefined ? undefined : chosenValues[slot];
+    } };
     outerFactored: for (const caller of callers) {
       const lookup = prepareRequest(relevant, { principal: caller.text, action: query.action, resource: query.resource ?? "*", ...(query.context ? { context: query.context } : {}) }).lookup;
       for (const resource of resourcesFor(lookup, spaceKey)) {
         // The request without the quantified keys, and the values a case adds to it (by lower-cased key, as the
         // evaluator asks): no request is built per case, only for a witness.
         const base = prepareRequest(relevant, { principal: caller.text, action: query.action, resource, ...(query.context ? { context: query.context } : {}) });
-        const chosen = new Map<string, ContextValue>();
+        // The values chosen for the quantified keys, by slot (one per lower-cased key): set and unset in place for
+        // every case rather than in a map cleared per case.
+        chosenValues.fill(undefined);
         const prepared: PreparedRequest = { ...base, lookup: (k) => chosen.get(k) ?? base.lookup(k) };
         const choose = (d: number, choice: ContextChoice[], set: boolean) => {
           const names = lowerNames[d]!;
           for (let i = 0; i < names.length; i++) {
             if (choice[i] === undefined) continue;
-            if (set) chosen.set(names[i]!, choice[i]!);
-            else chosen.delete(names[i]!);
+            chosenValues[slots[d]![i]!] = set ? choice[i]! : undefined;
           }
         };
         const representatives = dimensions.map(({ cases }, d) => {
           const conditions = factored[d]!;
-          const byVector = new Map<string, ContextChoice[]>();
+          // A truth vector as the bits of a number while they fit, as text past that.
+          const byVector = new Map<number | string, ContextChoice[]>();
+          const bits = conditions.length <= 30;
           for (const choice of cases) {
             if (!budget.spend(1 + conditions.length)) break;
-            chosen.clear();
+            chosenValues.fill(undefined);
             choose(d, choice, true);
-            let vector = "";
-            for (const c of conditions) vector += conditionHolds(c, prepared.lookup) ? "1" : "0";
+            let vector: number | string = bits ? 0 : "";
+            for (let i = 0; i < conditions.length; i++) {
+              const holds = conditionHolds(conditions[i]!, prepared.lookup);
+              if (bits) vector = (vector as number) | (holds ? 1 << i : 0);
+              else vector += holds ? "1" : "0";
+            }
             if (!byVector.has(vector)) byVector.set(vector, choice);
           }
           return [...byVector.values()];
@@ -1085,7 +1118,7 @@ function runQuery(compiled: CompiledPolicy, query: PolicyQuery, prepared: Prepar
         // values of the dimensions whose digit moved, and only those.
         const digits = representatives.map(() => 0);
         const picked: ContextChoice[][] = [];
-        chosen.clear();
+        chosenValues.fill(undefined);
         if (combinations > 0) representatives.forEach((choices, d) => choose(d, (picked[d] = choices[0]!), true));
         for (let index = 0; index < combinations; index++) {
           for (let d = 0; index > 0 && d < digits.length; d++) {
@@ -1112,7 +1145,7 @@ function runQuery(compiled: CompiledPolicy, query: PolicyQuery, prepared: Prepar
             if (Object.keys(context).length === 0) delete request.context;
             found[decision] = request;
           }
-          if (found.allow && found["implicit-deny"] && found["explicit-deny"]) break outerFactored;
+          if (found.allow && (stopAtAllowed || (found["implicit-deny"] && found["explicit-deny"]))) break outerFactored;
         }
       }
     }
@@ -1149,7 +1182,7 @@ function runQuery(compiled: CompiledPolicy, query: PolicyQuery, prepared: Prepar
           if (Object.keys(requestContext).length === 0) delete request.context;
           const decision = decisionOnly(relevant, prepareRequest(relevant, request));
           if (!found[decision]) found[decision] = request;
-          if (found.allow && found["implicit-deny"] && found["explicit-deny"]) break outer;
+          if (found.allow && (stopAtAllowed || (found["implicit-deny"] && found["explicit-deny"]))) break outer;
         }
       }
     }

@@ -3,7 +3,7 @@ import { withStatements, type CompiledCondition, type CompiledPolicy, type Compi
 import { ALWAYS_PRESENT_KEYS, conditionHolds, coversAction, decide, evaluateRequest, prepareRequest, principalLevel, resourceMatches } from "./evaluate.js";
 import { resourcePatternCanStartWith, resourcePatternCovers, resourcePatternMatches } from "./match.js";
 import { DEFAULT_ANALYSIS_STEPS, WorkBudget } from "./budget.js";
-import { parseCaller } from "./principal.js";
+import { keptCaller } from "./principal.js";
 import { EmptyQueryError, probeOf, queryPolicy, repositoryClasses, type RepositoryClasses } from "./query.js";
 import type { EvaluationRequest, PolicyQuery, RequestContext } from "./types.js";
 
@@ -185,7 +185,7 @@ function classifiedGrant(policy: CompiledPolicy, query: ReplicationGrantQuery): 
   if (!answers) grants.set(policy, (answers = new Map()));
   const budget = query.budget ?? new WorkBudget(DEFAULT_ANALYSIS_STEPS);
   // One query per distinct probe: two patterns that name the same repository to ask about share the answer.
-  const request = parseCaller(query.source) ? replicationQuery(policy, query, budget) : undefined;
+  const request = keptCaller(query.source) ? replicationQuery(policy, query, budget) : undefined;
   if (request === "too-complex") return { status: "too-complex" };
   const key = JSON.stringify(request ? { ...request, principal: principalClass(policy, request.principal!) } : [query.source, query.destination, query.repositories]);
   let answer = answers.get(key);
@@ -216,7 +216,7 @@ function principalClass(policy: CompiledPolicy, principal: string): string {
     principalConditions.set(policy, variables ? undefined : conditions.filter((c) => PRINCIPAL_KEYS.has(c.key)));
   }
   const conditions = principalConditions.get(policy);
-  const caller = conditions && !/^\d{12}$/.test(principal) ? parseCaller(principal) : undefined;
+  const caller = conditions && !/^\d{12}$/.test(principal) ? keptCaller(principal) : undefined;
   if (!conditions || !caller) return principal;
   const matched = policy.statements.map((s) => (!s.defects.length && s.principal && principalLevel(s, caller) ? "1" : "0")).join("");
   if (!conditions.length) return `matched:${matched}`;
@@ -296,7 +296,7 @@ function decideGrant(policy: CompiledPolicy, budget: WorkBudget, request: Policy
   if (tries[0] && certainlyRefused(policy, tries[0], request.resource === undefined ? request.resourcePrefix : undefined)) return { status: "missing" };
   let result;
   try {
-    result = queryPolicy(policy, request, { budget });
+    result = queryPolicy(policy, request, { budget, until: "allowed" });
   } catch (error) {
     // A prefix that no repository name can start with leaves nothing to ask about.
     if (error instanceof EmptyQueryError) return { status: "undetermined" };
@@ -306,7 +306,7 @@ function decideGrant(policy: CompiledPolicy, budget: WorkBudget, request: Policy
   if (result.tooComplex) return { status: "too-complex" };
   if (result.status === "inconclusive" && !result.explicitDeny) return { status: "granted" };
   // Which Deny stands in the way: ask the Allow statements alone, then see who decides that request.
-  const withoutDeny = queryPolicy(withoutDenies(policy), request, { budget });
+  const withoutDeny = queryPolicy(withoutDenies(policy), request, { budget, until: "allowed" });
   if (!withoutDeny.allowed && withoutDeny.tooComplex) return { status: "too-complex" };
   const allowed = withoutDeny.allowed;
   if (!allowed) return { status: "missing" };

@@ -50,7 +50,11 @@ export class Template {
     this.segments = variablesEnabled && tail.includes("${") ? [{ kind: "text", text: source.slice(0, literalPrefix) } as Segment, ...parseSegments(tail)].filter((s) => s.kind !== "text" || s.text) : undefined;
     this.variables = (this.segments ?? []).flatMap((s) => (s.kind === "var" ? [s.name] : []));
     this.plain = this.segments ? undefined : { text: source, literalAt: undefined };
+    this.resolvedAsWritten = this.plain && Object.freeze({ ok: true as const, value: this.plain });
   }
+
+  /** A static template's one resolution, made once: an evaluation resolves every condition value it reads. */
+  private readonly resolvedAsWritten: Resolution | undefined;
 
   get isStatic(): boolean {
     return this.plain !== undefined;
@@ -68,7 +72,7 @@ export class Template {
    * instead: the pattern then stands for every value the key can take (a quantified query splits resources so).
    */
   resolve(lookup: Lookup, wildcardKeys?: ReadonlySet<string>): Resolution {
-    if (this.plain) return { ok: true, value: this.plain };
+    if (this.resolvedAsWritten) return this.resolvedAsWritten;
     let text = "";
     let literalAt: number[] | undefined;
     const markLiterals = (piece: string) => {
@@ -177,9 +181,16 @@ export function globMatch(pattern: string, value: string, ignoreCase: boolean): 
   const question = pattern.indexOf("?");
   if (!ignoreCase) {
     if (star < 0 && question < 0) return pattern === value;
-    if (question < 0 && star === pattern.length - 1) return value.startsWith(pattern.slice(0, -1));
+    if (question < 0 && star === pattern.length - 1) return startsWithFirst(value, pattern, star);
   }
   return wildcardMatch(pattern, value, ignoreCase);
+}
+
+/** Whether `value` starts with the first `length` characters of `pattern`, compared in place. */
+function startsWithFirst(value: string, pattern: string, length: number): boolean {
+  if (value.length < length) return false;
+  for (let i = 0; i < length; i++) if (value.charCodeAt(i) !== pattern.charCodeAt(i)) return false;
+  return true;
 }
 
 /** Exact comparison: `*` and `?` are plain characters here (StringEquals, ArnEquals never use them as wildcards). */

@@ -27,7 +27,7 @@ const uncasedAnswers = new Map<string, Map<string, boolean>>();
 
 function matchCased(pattern: string, value: string): boolean {
   if (!pattern.includes("*")) return pattern.length === value.length && pieceMatchesAt(pattern, value, 0);
-  const pieces = pattern.split("*");
+  const pieces = piecesOf(pattern);
   const first = pieces[0]!;
   const last = pieces[pieces.length - 1]!;
   if (first.length + last.length > value.length) return false;
@@ -43,6 +43,18 @@ function matchCased(pattern: string, value: string): boolean {
     pos = at + piece.length;
   }
   return true;
+}
+
+/** A pattern's pieces between stars, split once per pattern: an evaluation matches the same patterns over and over. Bounded. */
+const piecesByPattern = new Map<string, readonly string[]>();
+
+function piecesOf(pattern: string): readonly string[] {
+  let pieces = piecesByPattern.get(pattern);
+  if (!pieces) {
+    if (piecesByPattern.size >= 10_000) piecesByPattern.clear();
+    piecesByPattern.set(pattern, (pieces = pattern.split("*")));
+  }
+  return pieces;
 }
 
 function pieceMatchesAt(piece: string, value: string, at: number): boolean {

@@ -364,6 +364,24 @@ const UNIVERSE = (() => {
   return out;
 })();
 
+const UNIVERSE_LOWER = UNIVERSE.map((c) => c.toLowerCase());
+
+/** Per shape, the number of the set of its character classes each character is in, found once per character. */
+const shapeClasses = new WeakMap<ShapeNfa, { bySignature: Map<string, number>; byChar: Map<string, number> }>();
+
+function shapeClassOf(shape: ShapeNfa, c: string): number {
+  let classes = shapeClasses.get(shape);
+  if (!classes) shapeClasses.set(shape, (classes = { bySignature: new Map(), byChar: new Map() }));
+  let id = classes.byChar.get(c);
+  if (id === undefined) {
+    const signature = shape.classes.map((test) => (test(c) ? "1" : "0")).join("");
+    id = classes.bySignature.get(signature);
+    if (id === undefined) classes.bySignature.set(signature, (id = classes.bySignature.size));
+    classes.byChar.set(c, id);
+  }
+  return id;
+}
+
 /** Steps one transition of the class search counts for, against one statement part of an evaluation. */
 const SEARCH_STEP_WEIGHT = 4;
 
@@ -506,7 +524,7 @@ export function classWitnesses(options: WitnessOptions): WitnessResult {
   }
   searchCounts.run++;
   const before = budget.steps;
-  const result = search(options, globKeys, maxStates, budget);
+  const result = search(options.shape, options.prefix ?? "", options.globs, globKeys, maxStates, budget, undefined);
   if (!result.exhausted) {
     const done = { result, cost: budget.steps - before };
     searches.set(key, done);
@@ -596,8 +614,9 @@ export function findClass(globs: readonly GlobSpec[], want: string, shape: Shape
   const kept = foundClasses.get(key);
   if (kept !== undefined) return kept === "cut" ? undefined : kept;
   let found: boolean | undefined;
-  const literal = globs.length === 2 && shape === ANY ? literalText(compileGlobSpec(globs[1]!, globKeys[1]!)) : undefined;
-  const apart = globs.length === 2 && shape === ANY ? literalEndsApart(compileGlobSpec(globs[0]!, globKeys[0]!), compileGlobSpec(globs[1]!, globKeys[1]!)) : undefined;
+  const pair = globs.length === 2 && shape === ANY;
+  const literal = pair ? keptLiteralText(compileGlobSpec(globs[1]!, globKeys[1]!)) : undefined;
+  const apart = pair && literal === undefined ? literalEndsApart(compileGlobSpec(globs[0]!, globKeys[0]!), compileGlobSpec(globs[1]!, globKeys[1]!)) : undefined;
   if (literal !== undefined) {
     found = want[1] === "1" && globMatches(globs[0]!, literal) === (want[0] === "1");
   } else if (apart && (want === "01" || (want === "11" && apart === "conflict"))) {
@@ -606,7 +625,7 @@ export function findClass(globs: readonly GlobSpec[], want: string, shape: Shape
   } else {
     const matchesWant = (matches: boolean[]) => matches.every((m, i) => m === (want[i] === "1"));
     const needed = [...want].flatMap((c, i) => (c === "1" ? [i] : []));
-    const result = search({ shape, globs }, globKeys, maxStates, new WorkBudget(DEFAULT_SEARCH_STEPS), { matches: matchesWant, needed });
+    const result = search(shape, "", globs, globKeys, maxStates, new WorkBudget(DEFAULT_SEARCH_STEPS), { matches: matchesWant, needed });
     found = result.witnesses.some((w) => matchesWant(w.matches)) ? true : result.complete ? false : undefined;
   }
   foundClasses.set(key, found ?? "cut");
@@ -624,7 +643,7 @@ function literalEndsApart(a: CompiledGlob, b: CompiledGlob): "conflict" | "diver
   if (a.ignoreCase !== b.ignoreCase || a.never || b.never || literalRun(b.tokens) === b.tokens.length) return undefined;
   // Strings are matched whole, so the literal run at the end binds as the one at the start does.
   const prefix = runsApart(a.tokens, b.tokens);
-  const suffix = runsApart([...a.tokens].reverse(), [...b.tokens].reverse());
+  const suffix = runsApart(reversedTokens(a), reversedTokens(b));
   return prefix === "conflict" || suffix === "conflict" ? "conflict" : (prefix ?? suffix);
 }
 
@@ -642,6 +661,22 @@ const literalRun = (tokens: readonly Token[]) => {
   const at = tokens.findIndex((t) => t.t !== "c");
   return at < 0 ? tokens.length : at;
 };
+
+/** What `findClass` reads of a glob before any search, read once per automaton (automata are kept by glob). */
+const literalTexts = new WeakMap<GlobAutomaton, string | null>();
+const reversed = new WeakMap<GlobAutomaton, readonly Token[]>();
+
+function keptLiteralText(a: GlobAutomaton): string | undefined {
+  let text = literalTexts.get(a);
+  if (text === undefined) literalTexts.set(a, (text = literalText(a) ?? null));
+  return text ?? undefined;
+}
+
+function reversedTokens(a: GlobAutomaton): readonly Token[] {
+  let tokens = reversed.get(a);
+  if (!tokens) reversed.set(a, (tokens = [...a.tokens].reverse()));
+  return tokens;
+}
 
 /** The one string a glob matches when it has no wildcard and keeps case; undefined otherwise. */
 function literalText(a: GlobAutomaton): string | undefined {
@@ -661,14 +696,42 @@ export const ANY: Shape = star(ANY_CHAR);
 /**
  * `stop`: a class to look for only; the search ends at its first witness, and never explores strings on which a glob
  * the class needs matched (`needed`, by index) has no position left.
+ *
+ * Globs given twice (a policy's `*` in every Deny) are one automaton, read once: two copies are always in the same
+ * set, so the product states, their order and the witnesses are those of the list as given, and each copy is still
+ * counted in the work charged.
  */
-function search(options: WitnessOptions, globKeys: readonly string[], maxStates: number, budget: WorkBudget, stop?: { matches: (matches: boolean[]) => boolean; needed: number[] }): WitnessResult {
-  const needed = stop?.needed;
-  const shape = shapeNfa(options.shape);
-  const globs = options.globs.map((g, i) => compileGlobSpec(g, globKeys[i]!));
+function search(
+  shapeOf: Shape,
+  prefix: string,
+  given: readonly GlobSpec[],
+  globKeys: readonly string[],
+  maxStates: number,
+  budget: WorkBudget,
+  stop: { matches: (matches: boolean[]) => boolean; needed: number[] } | undefined,
+): WitnessResult {
+  // Arguments rather than the caller's options object, whose shape differs from one caller to the next.
+  const shape = shapeNfa(shapeOf);
+  // The distinct globs in the order they first appear, how many times each is given, and each given one's.
+  const distinct = new Map<string, number>();
+  const copyOf = globKeys.map((key) => {
+    let u = distinct.get(key);
+    if (u === undefined) distinct.set(key, (u = distinct.size));
+    return u;
+  });
+  const globs: CompiledGlob[] = [];
+  const copies: number[] = [];
+  copyOf.forEach((u, i) => {
+    if (globs[u] === undefined) {
+      globs[u] = compileGlobSpec(given[i]!, globKeys[i]!);
+      copies[u] = 0;
+    }
+    copies[u]!++;
+  });
+  const needed = stop ? [...new Set(stop.needed.map((i) => copyOf[i]!))] : undefined;
   let globSets = globs.map((g) => internGlobSet(g, g.never ? [] : globClose(g, [0])));
   // The prefix is outside the shape (which describes what follows it); only the globs read it.
-  for (const ch of options.prefix ?? "") {
+  for (const ch of prefix) {
     const slot = slotOf(ch);
     globSets = globs.map((g, i) => globStep(g, globSets[i]!, ch, slot));
   }
@@ -680,7 +743,8 @@ function search(options: WitnessOptions, globKeys: readonly string[], maxStates:
   let needColon = false;
   for (const [i, g] of globs.entries()) {
     const from = g.sets.sets[globSets[i]!]![0] ?? g.tokens.length;
-    for (const tok of g.tokens.slice(from)) {
+    for (let p = from; p < g.tokens.length; p++) {
+      const tok = g.tokens[p]!;
       if (tok.t === "c") {
         patternChars.add(tok.c);
         if (g.ignoreCase) patternChars.add(tok.c.toUpperCase());
@@ -695,7 +759,7 @@ function search(options: WitnessOptions, globKeys: readonly string[], maxStates:
   const universeSignatures = signaturesOf(shape);
   for (let u = 0; u < UNIVERSE.length; u++) {
     const c = UNIVERSE[u]!;
-    if (patternChars.has(c) || patternChars.has(c.toLowerCase())) continue;
+    if (patternChars.has(c) || patternChars.has(UNIVERSE_LOWER[u]!)) continue;
     const signature = universeSignatures[u]!;
     if (signatures.has(signature)) continue;
     signatures.add(signature);
@@ -711,15 +775,31 @@ function search(options: WitnessOptions, globKeys: readonly string[], maxStates:
   // own literal) moves every glob alike, so such characters lead to one state per class of the shape's: only the
   // first of each, in alphabet order, is followed. The others would reach the same state after it and add nothing.
   const alphabetAt = new Map(alphabet.map((c, i) => [c, i]));
-  const shapeClass = alphabet.map((c) => shape.classes.map((test) => (test(c) ? "1" : "0")).join(""));
+  const shapeClass = alphabet.map((c) => shapeClassOf(shape, c));
   const shapeLiteral = alphabet.map((c) => shape.literals.includes(c));
+  // Per glob and position (from the first it can be at), the letters of the alphabet its token there reads, one or
+  // two (a letter in both cases), found once per search: two slots per token, -1 for none.
+  const readOffset: number[] = [];
+  let readSlots = 0;
+  for (const g of globs) {
+    readOffset.push(readSlots);
+    readSlots += 2 * g.tokens.length;
+  }
+  const reads = new Int32Array(readSlots).fill(-1);
+  globs.forEach((g, i) => {
+    const from = g.sets.sets[globSets[i]!]![0] ?? g.tokens.length;
+    for (let p = from; p < g.tokens.length; p++) {
+      const tok = g.tokens[p]!;
+      const at = readOffset[i]! + 2 * p;
+      if (tok.t === "c") {
+        reads[at] = alphabetAt.get(tok.c) ?? -1;
+        if (g.ignoreCase) reads[at + 1] = alphabetAt.get(tok.c.toUpperCase()) ?? -1;
+      } else if (tok.noColon) reads[at] = alphabetAt.get(":") ?? -1;
+    }
+  });
   const readAt = new Uint32Array(alphabet.length);
+  const classFollowedAt = new Uint32Array(Math.max(0, ...shapeClass) + 1);
   let reading = 0;
-  const markRead = (c: string) => {
-    const i = alphabetAt.get(c);
-    if (i !== undefined) readAt[i] = reading;
-  };
-  const classesFollowed = new Set<string>();
   const followed: number[] = [];
 
   const witnesses = new Map<string, ClassWitness>();
@@ -732,32 +812,34 @@ function search(options: WitnessOptions, globKeys: readonly string[], maxStates:
   let queue: number[] = shape.sets[shapeSet]!.length ? [start] : [];
   let complete = true;
   let exhausted = false;
+  const accepting = new Array<boolean>(globs.length);
   search: while (queue.length) {
     const nextQueue: number[] = [];
-    for (const node of queue) {
+    for (let q = 0; q < queue.length; q++) {
+      const node = queue[q]!;
       const at = node * width;
       const nodeShape = states.tuples[at]!;
       reading++;
       let positions = 0;
       for (let i = 0; i < globs.length; i++) {
-        const g = globs[i]!;
-        const set = g.sets.sets[states.tuples[at + i + 1]!]!;
-        positions += set.length;
-        for (const p of set) {
-          const tok = g.tokens[p];
-          if (!tok) continue;
-          if (tok.t === "c") {
-            markRead(tok.c);
-            if (g.ignoreCase) markRead(tok.c.toUpperCase());
-          } else if (tok.noColon) markRead(":");
+        const set = globs[i]!.sets.sets[states.tuples[at + i + 1]!]!;
+        positions += set.length * copies[i]!;
+        const tokens = globs[i]!.tokens.length;
+        const offset = readOffset[i]!;
+        for (let k = 0; k < set.length; k++) {
+          const p = set[k]!;
+          if (p >= tokens) continue;
+          const first = reads[offset + 2 * p]!;
+          const second = reads[offset + 2 * p + 1]!;
+          if (first >= 0) readAt[first] = reading;
+          if (second >= 0) readAt[second] = reading;
         }
       }
-      classesFollowed.clear();
       followed.length = 0;
       for (let c = 0; c < alphabet.length; c++) {
         if (readAt[c] !== reading && !shapeLiteral[c]) {
-          if (classesFollowed.has(shapeClass[c]!)) continue;
-          classesFollowed.add(shapeClass[c]!);
+          if (classFollowedAt[shapeClass[c]!] === reading) continue;
+          classFollowedAt[shapeClass[c]!] = reading;
         }
         followed.push(c);
       }
@@ -771,18 +853,17 @@ function search(options: WitnessOptions, globKeys: readonly string[], maxStates:
         break search;
       }
       if (shape.accepts[nodeShape]) {
-        const matches = new Array<boolean>(globs.length);
+        for (let i = 0; i < globs.length; i++) accepting[i] = globs[i]!.sets.accepts[states.tuples[at + i + 1]!]!;
+        const matches = copyOf.map((u) => accepting[u]!);
         let id = "";
-        for (let i = 0; i < globs.length; i++) {
-          matches[i] = globs[i]!.sets.accepts[states.tuples[at + i + 1]!]!;
-          id += matches[i] ? "1" : "0";
-        }
+        for (let i = 0; i < matches.length; i++) id += matches[i] ? "1" : "0";
         if (!witnesses.has(id)) {
-          witnesses.set(id, { value: (options.prefix ?? "") + states.path(node), matches });
+          witnesses.set(id, { value: prefix + states.path(node), matches });
           if (stop?.matches(matches)) break search;
         }
       }
-      for (const c of followed) {
+      for (let f = 0; f < followed.length; f++) {
+        const c = followed[f]!;
         const ch = alphabet[c]!;
         const slot = alphabetSlots[c]!;
         const s = shapeStep(shape, nodeShape, ch, slot);

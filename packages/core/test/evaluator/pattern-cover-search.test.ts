@@ -34,6 +34,20 @@ describe("the one-class searches behind patternCovers and resourcePatternsOverla
     );
   });
 
+  it("answers a literal start and one star without a search, as the full class search does", () => {
+    const literal = fc.array(fc.constantFrom(...PIECES.filter((p) => !/[*?]/.test(p))), { minLength: 0, maxLength: 6 }).map((parts) => parts.join(""));
+    fc.assert(
+      fc.property(literal, pattern, fc.boolean(), (start, rest, arn) => {
+        forgetSearches();
+        const outer = `${start}*`;
+        for (const inner of [start + rest, rest]) {
+          expect(patternCovers(outer, inner, { arn }), `${outer} covers ${inner} (arn ${arn})`).toBe(coversByClasses(outer, inner, { arn }));
+        }
+      }),
+      { numRuns: 800, seed: 17 },
+    );
+  });
+
   it("answers the pairs a policy's lists hold: literal values, parted starts and ends, wildcards that reach further", () => {
     // Literal inner values are read through the outer pattern.
     expect(patternCovers("arn:aws:iam::123456789012:role/ci-*", "arn:aws:iam::123456789012:role/ci-build")).toBe(true);
