@@ -402,7 +402,7 @@ describe("what a host keeps per file sits on its tree, hidden, never in a WeakMa
   it("a YAML or Terraform tree's host strings and blocks, on its Program", async () => {
     await loadTerraformParser();
     const yaml = parseYamlText("Resources:\n  Repo:\n    Type: AWS::ECR::Repository\n");
-    const hcl = parseTerraformText('resource "aws_ecr_repository" "app" {\n  name = "app"\n}\n');
+    const hcl = parseTerraformText('resource "aws_ecr_repository" "app" {\n  name = "app"\n}\n', registry);
     if (!yaml.ok || !hcl.ok) throw new Error("not parsed");
     expect(foreignHost(yaml.ast)?.syntax).toBe("yaml");
     expect(foreignHost(hcl.ast)?.syntax).toBe("hcl");

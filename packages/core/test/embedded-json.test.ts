@@ -155,7 +155,10 @@ describe("a document in a string is built at host places, as if parsed at its ow
     const ownNodes = [...walkNodes(own.ast as unknown as JsonNode)];
     const valueOf = (n: JsonNode) => (n.type === "JSONLiteral" ? n.value : undefined);
     expect(placedNodes.map((n) => ({ ...actual(n), value: valueOf(n) }))).toEqual(ownNodes.map((n) => ({ ...expected(n), value: valueOf(n) })));
-    for (const n of placedNodes) if ("start" in n) expect([(n as { start: number }).start, (n as { end: number }).end]).toEqual(n.range);
+    for (const n of placedNodes) {
+      const { start, end } = n as unknown as { start?: number; end?: number };
+      if (start !== undefined) expect([start, end]).toEqual(n.range);
+    }
     // Tokens are built on first read, from the document's own text, and moved then.
     expect(parsed.ast.tokens.map(actual)).toEqual(own.ast.tokens.map(expected));
   }
