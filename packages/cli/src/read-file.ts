@@ -1,5 +1,5 @@
 import { statSync } from "node:fs";
-import { decodeText, declaredKindForFile, DEFAULT_MAX_TEXT_BYTES, isTerraformFile, loadTerraformParser, FILE_PROBLEM_RULE as NOT_LINTED_RULE, type Severity, mightBeEcrFile, nulBytesFinding, nulBytesLayout, readTextFile, registryForFile, trustFromConfig, type LoadedConfig, type TerraformDataUse, type TerraformFileReference, type TextEncodingName, type TextFileResult } from "@ecrlint/core";
+import { decodeText, declaredKindForFile, DEFAULT_MAX_TEXT_BYTES, isTerraformFile, loadTerraformParser, FILE_PROBLEM_RULE as NOT_LINTED_RULE, type Severity, mightBeEcrFile, nulBytesFinding, plainlyForeignFile, nulBytesLayout, readTextFile, registryForFile, trustFromConfig, type LoadedConfig, type TerraformDataUse, type TerraformFileReference, type TextEncodingName, type TextFileResult } from "@ecrlint/core";
 import { fileStamp, hashText, type ResultCache, type StoredFacts } from "./cache.js";
 import type { Configs } from "./configs.js";
 import { fixSource, lintSource, type SourceContext, type SourceOutcome } from "./lint-source.js";
@@ -259,21 +259,50 @@ const interned = new Map<string, string>();
 const MAX_INTERNED = 100_000;
 /** Messages are repeated too ("Resource" in a repository policy…), and are the longest strings an outcome holds. */
 const MAX_INTERNED_LENGTH = 256;
+/**
+ * V8 copies a substring or a concatenation shorter than this; a longer one may point into the string it was cut from
+ * (a sliced or a cons string), and so keep the file's whole text alive.
+ */
+const COPIED_BELOW = 13;
 
 /**
- * Replaces, in place, every string of an outcome (copied out of a worker, out of this thread's parser, or
- * parsed from the cache) by its one shared copy: 25,000 files' outcomes repeat the same few hundred strings.
+ * A string that holds no other string: a value that the parser sliced out of a file's text, or a message built
+ * around one, would otherwise keep the text alive for as long as the outcome (the run). Slicing a concatenation
+ * makes V8 write the concatenation out into a fresh string first; the slice holds that one (one character longer)
+ * and nothing else. A fifth of the cost of a JSON.stringify and JSON.parse round trip.
+ */
+export function ownString(value: string): string {
+  return value.length < COPIED_BELOW ? value : (value + " ").slice(0, -1);
+}
+
+/**
+ * Replaces, in place, every string of an outcome (copied out of a worker, made in this thread, or parsed from the
+ * cache) by its one shared copy, a copy that holds no file's text: 25,000 files' outcomes repeat the same few hundred
+ * strings. Strings are copied only on their first sight, so an outcome made in this thread need not be cloned whole.
  */
 function intern<T>(value: T): T {
+  // Written back only when changed; a frozen object is a constant of the code, whose strings are its own.
   if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) value[i] = intern(value[i]);
+    if (Object.isFrozen(value)) return value;
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      const own = intern(item);
+      if (own !== item) value[i] = own;
+    }
   } else if (typeof value === "object" && value !== null) {
+    if (Object.isFrozen(value)) return value;
     const record = value as Record<string, unknown>;
-    for (const key of Object.keys(record)) record[key] = intern(record[key]);
-  } else if (typeof value === "string" && value.length <= MAX_INTERNED_LENGTH) {
+    for (const key of Object.keys(record)) {
+      const item = record[key];
+      const own = intern(item);
+      if (own !== item) record[key] = own;
+    }
+  } else if (typeof value === "string") {
     const known = interned.get(value);
     if (known !== undefined) return known as T;
-    if (interned.size < MAX_INTERNED) interned.set(value, value);
+    const own = ownString(value);
+    if (own.length <= MAX_INTERNED_LENGTH && interned.size < MAX_INTERNED) interned.set(own, own);
+    return own as T;
   }
   return value;
 }
@@ -285,7 +314,7 @@ export function completeJob(job: LintJob, result: JobResult, cache: ResultCache 
   const entry = entryFor(job.filePath, job.linting, outcome, job);
   if (result.output !== undefined) {
     entry.output = result.output;
-    entry.unfixed = result.unfixed!;
+    entry.unfixed = intern(result.unfixed!);
   }
   if (keepText(entry.outcome, job.given) || entry.output !== undefined) entry.text = job.text;
   return entry;
@@ -326,6 +355,9 @@ export function prepareFile(filePath: string, configs: Configs, options: LintOpt
   const loaded = configs.forFile(filePath);
   if (options.ignore !== false && configs.ignores(loaded, filePath)) return { entry: undefined };
   if (!read.ok) return { entry: { filePath, bom, encoding, text: "", outcome: { status: "too-large", bytes: read.bytes ?? MAX_FILE_BYTES + 1, severity: notLintedSeverity(configs.rules(loaded)) } } };
+  // A bucket, key or role policy leaves before its context is built, unless a config or a Terraform file() declares
+  // its kind: the parser would drop it (see plainlyForeignFile). With a cache it goes on, remembered by its outcome.
+  if (!cache && !reference && !uses && plainlyForeignFile(text, { filePath }) && !declaredKindForFile(filePath, loaded)) return { entry: undefined };
   const linting = sourceContext(filePath, loaded, configs, options, cache, reference, uses);
   const cached = cache?.get(filePath, content, linting.settings!);
   if (cached) {
@@ -353,9 +385,9 @@ export async function readFile(filePath: string, configs: Configs, options: Lint
 }
 
 /**
- * Runs a job's rules in this thread. The outcome is copied as a worker's answer is: strings the parser sliced out
- * of the text (values in messages and facts) would otherwise keep each file's whole text alive until the run ends.
+ * Runs a job's rules in this thread. The outcome is not copied as a worker's answer is: {@link completeJob} interns
+ * its strings, which copies each one that might hold the file's text (see {@link ownString}).
  */
 export function lintHere(job: LintJob, options: LintOptions): JobResult {
-  return structuredClone(runRulesOn(job.text, job.linting.context, options));
+  return runRulesOn(job.text, job.linting.context, options);
 }

@@ -1,5 +1,5 @@
 import { moveTokensWhenBuilt } from "./strict-json.js";
-import { parseJsonText, type JsonNode, type JsonProgram, type ParseProblem, type SourceLocation } from "./parse.js";
+import { parseJsonText, parsePlainJsonAt, type JsonNode, type JsonProgram, type ParseProblem, type SourceLocation } from "./parse.js";
 import type { TextEdit } from "./rule.js";
 import { stringOffsetsOf, valuePieces, verbatimString } from "./model/values.js";
 import type { AST } from "jsonc-eslint-parser";
@@ -168,12 +168,12 @@ function embeddingAround(node: JsonNode): StringEmbedding | undefined {
   return n ? (n as { [EMBEDDING]?: StringEmbedding })[EMBEDDING] : undefined;
 }
 
-/** Moves every node, token and comment of an inner AST onto host offsets and host lines. */
-function moveToHost(ast: JsonProgram, embedding: StringEmbedding): void {
+type Placed = { range?: [number, number]; loc?: SourceLocation; start?: number; end?: number };
+
+/** What moves a node, token or comment of an inner AST onto host offsets and host lines. */
+function hostMover(embedding: StringEmbedding): (node: Placed) => void {
   const { literal, offsets } = embedding;
-  // The typed walk below reaches each node once; the walk over every key can meet an object twice.
-  const seen = new Set<object>();
-  const move = (node: { range?: [number, number]; loc?: SourceLocation; start?: number; end?: number }) => {
+  return (node) => {
     if (!node.range) return;
     const start = offsets[node.range[0]] ?? offsets[offsets.length - 1]!;
     const end = offsets[node.range[1]] ?? offsets[offsets.length - 1]!;
@@ -182,6 +182,13 @@ function moveToHost(ast: JsonProgram, embedding: StringEmbedding): void {
     if ("end" in node) node.end = end;
     node.loc = { start: positionInLiteral(literal, start), end: positionInLiteral(literal, end) };
   };
+}
+
+/** Moves every node, token and comment of an inner AST onto host offsets and host lines. */
+function moveToHost(ast: JsonProgram, embedding: StringEmbedding): void {
+  // The typed walk below reaches each node once; the walk over every key can meet an object twice.
+  const seen = new Set<object>();
+  const move = hostMover(embedding);
   const visitAny = (value: unknown) => {
     if (Array.isArray(value)) {
       for (const v of value) visitAny(v);
@@ -238,6 +245,14 @@ export function parseEmbeddedJson(literal: AST.JSONLiteral): EmbeddedParse | und
   if (!decoded) return undefined;
   const { text, offsets } = decoded;
   const embedding = makeEmbedding(literal, text, offsets, written === undefined);
+  // Nearly every document is plain JSON, read straight into host places: no tree built twice. Its tokens, built
+  // only when a rule asks, are moved then.
+  const placed = parsePlainJsonAt(text, { offsets, position: (offset) => positionInLiteral(literal, offset) });
+  if (placed) {
+    moveTokensWhenBuilt(placed, hostMover(embedding));
+    Object.defineProperty(placed, EMBEDDING, { value: embedding });
+    return { ok: true, ast: placed, embedding };
+  }
   // What AWS reads from the string is strict JSON: no comments, no trailing commas.
   const parsed = parseJsonText(text, "JSON");
   if (!parsed.ok) {

@@ -30,6 +30,8 @@ export {
   documentText,
   hostEdit,
   isIdentityPolicy,
+  plainlyForeignFile,
+  plainlyForeignPolicy,
   loadPolicyFile,
   mightBeEcrFile,
   parseEcrFile,
@@ -88,7 +90,7 @@ export {
 export { diskFolders, FolderListing, type FolderEntry, type FolderReader, type FolderSnapshot } from "./folder-listing.js";
 export { KeptTexts } from "./kept-texts.js";
 export { mayReadPolicyFiles, referenceOfReaders, terraformFileReaders, terraformFilesUnder } from "./terraform-file-readers.js";
-export { foreignHost, type ForeignHost } from "./model/values.js";
+export { foreignHost, hiddenField, setHiddenField, type ForeignHost } from "./model/values.js";
 export {
   hasUnknownValues,
   policyValue,

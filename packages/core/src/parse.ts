@@ -1,5 +1,5 @@
 import { parseJSON, type AST } from "jsonc-eslint-parser";
-import { parseStrictJsonAst } from "./strict-json.js";
+import { parseStrictJsonAst, type Placement } from "./strict-json.js";
 import { jsonArray, jsonLiteral, jsonNegative, jsonObject, jsonProperty } from "./json-nodes.js";
 
 export type JsonProgram = AST.JSONProgram;
@@ -82,6 +82,15 @@ export function noJsonValue(text: string, parserMessage?: string): string | unde
   const onlyComments = () => parserMessage?.includes("got empty") === true && text.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n\r]*/g, "").trim() === "";
   const what = text.length === 0 ? "is empty" : text.trim() === "" ? "holds only whitespace" : onlyComments() ? "holds only comments" : undefined;
   return what && `The file ${what}: a policy file holds one JSON object, such as {"Version": "2012-10-17", "Statement": [...]}.`;
+}
+
+/**
+ * Strict JSON read straight into nodes at the places of another text it is written in (see `Placement`): the tree
+ * {@link parseJsonText} gives with syntax `JSON`, already moved. Undefined for any other text, which that function
+ * reads (and reports on) at the text's own places.
+ */
+export function parsePlainJsonAt(text: string, place: Placement): JsonProgram | undefined {
+  return parseStrictJsonAst(text, () => parseJSON(text, { jsonSyntax: "JSON" }), MAX_NESTING_DEPTH, place);
 }
 
 /**

@@ -20,8 +20,8 @@ type Token = AST.JSONProgram["tokens"][number];
  * `tokens` is computed on first read, by that parser (`reparse`), since only a rule about the syntax itself asks
  * for it, and such a rule can ask `isPlainJsonTree` first; a text accepted here has no comments.
  */
-export function parseStrictJsonAst(text: string, reparse: () => AST.JSONProgram, maxDepth: number): AST.JSONProgram | undefined {
-  const reader = new PlainJsonReader(text, maxDepth);
+export function parseStrictJsonAst(text: string, reparse: () => AST.JSONProgram, maxDepth: number, place?: Placement): AST.JSONProgram | undefined {
+  const reader = new PlainJsonReader(text, maxDepth, place);
   let root: AST.JSONExpression;
   try {
     root = reader.document();
@@ -35,8 +35,8 @@ export function parseStrictJsonAst(text: string, reparse: () => AST.JSONProgram,
     body: [statement],
     comments: [],
     tokens: undefined,
-    range: [0, text.length],
-    loc: { start: { line: 1, column: 0 }, end: reader.position() },
+    range: [reader.offset(0), reader.offset(text.length)],
+    loc: { start: place ? place.position(reader.offset(0)) : { line: 1, column: 0 }, end: reader.position() },
     parent: null,
   } as unknown as AST.JSONProgram;
   // One accessor shared by every plain tree: a closure per tree would give each its own hidden class, and V8 then
@@ -114,6 +114,17 @@ function notStrict(): never {
 type Position = { line: number; column: number };
 
 /**
+ * Where a text read from inside another is placed in that other (a document written in a string of its host): the
+ * nodes are built with the host's offsets and positions, rather than built at the text's own and moved after.
+ */
+export interface Placement {
+  /** `offsets[i]` is the host offset of the text's character i; `offsets[text.length]` the offset just after it. */
+  offsets: readonly number[];
+  /** The host position of a host offset. */
+  position(offset: number): Position;
+}
+
+/**
  * RFC 8259's grammar over a text's characters, building jsonc-eslint-parser's nodes, each with its `parent`. Lines
  * are counted as acorn counts them between tokens (\n, \r\n and a lone \r); a string holds no line break (one is
  * refused), so a column is the offset from the line's start, in UTF-16 code units as acorn counts them.
@@ -130,7 +141,18 @@ class PlainJsonReader {
   constructor(
     private readonly text: string,
     private readonly maxDepth: number,
+    private readonly place?: Placement,
   ) {}
+
+  /** The offset a node records for the text's offset `at`: the host's, when the text is placed in one. */
+  offset(at: number): number {
+    return this.place ? this.place.offsets[at]! : at;
+  }
+
+  /** The position a node records for the text's offset `at`, which is on the current line. */
+  private positionOf(at: number): Position {
+    return this.place ? this.place.position(this.place.offsets[at]!) : { line: this.line, column: at - this.lineStart };
+  }
 
   /** The one value of the text, and nothing but whitespace after it. */
   document(): AST.JSONExpression {
@@ -143,7 +165,7 @@ class PlainJsonReader {
 
   /** Where the reader is, as an ESTree position: after `document`, the end of the text. */
   position(): Position {
-    return { line: this.line, column: this.at - this.lineStart };
+    return this.positionOf(this.at);
   }
 
   /** Skips JSON's whitespace (space, tab, line feed, carriage return), counting lines. */
@@ -193,7 +215,7 @@ class PlainJsonReader {
     const start = this.at;
     const from = this.position();
     this.at += word.length;
-    return jsonLiteral(start, this.at, from, this.position(), value, word);
+    return jsonLiteral(this.offset(start), this.offset(this.at), from, this.position(), value, word);
   }
 
   /**
@@ -223,7 +245,7 @@ class PlainJsonReader {
     const from = this.position();
     this.at = end;
     const raw = text.slice(start, end);
-    return jsonLiteral(start, end, from, this.position(), escaped ? (JSON.parse(raw) as string) : text.slice(start + 1, i), raw);
+    return jsonLiteral(this.offset(start), this.offset(end), from, this.position(), escaped ? (JSON.parse(raw) as string) : text.slice(start + 1, i), raw);
   }
 
   /** A number as RFC 8259 writes it; `-1` is, as acorn reads it, a unary minus over the literal `1`. */
@@ -249,12 +271,12 @@ class PlainJsonReader {
     this.at = i;
     if (text.charCodeAt(start) !== 0x2d) {
       const raw = text.slice(start, i);
-      return jsonLiteral(start, i, from, this.position(), Number(raw), raw);
+      return jsonLiteral(this.offset(start), this.offset(i), from, this.position(), Number(raw), raw);
     }
     // StringToNumber of the digits alone: 0 for `-0`.
     const raw = text.slice(start + 1, i);
-    const argument = jsonLiteral(start + 1, i, { line: this.line, column: start + 1 - this.lineStart }, this.position(), Number(raw), raw);
-    return jsonNegative(start, from, argument);
+    const argument = jsonLiteral(this.offset(start + 1), this.offset(i), this.positionOf(start + 1), this.position(), Number(raw), raw);
+    return jsonNegative(this.offset(start), from, argument);
   }
 
   /** The offset after the decimal digits from `i`, at least one of them when `required`. */
@@ -305,7 +327,7 @@ class PlainJsonReader {
       } while (!this.closes(0x7d));
     }
     this.depth--;
-    return jsonObject(start, this.at, from, this.position(), properties);
+    return jsonObject(this.offset(start), this.offset(this.at), from, this.position(), properties);
   }
 
   private array(): AST.JSONArrayExpression {
@@ -319,6 +341,6 @@ class PlainJsonReader {
       while (!this.closes(0x5d));
     }
     this.depth--;
-    return jsonArray(start, this.at, from, this.position(), elements);
+    return jsonArray(this.offset(start), this.offset(this.at), from, this.position(), elements);
   }
 }

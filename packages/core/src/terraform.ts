@@ -1,7 +1,7 @@
 import { partitionOfRegion } from "./partitions.js";
 import type { JsonExpression, JsonNode, JsonObject, JsonProgram, JsonProperty, ParseResult, SourceLocation } from "./parse.js";
 import { decodeWithOffsets } from "./embedded-json.js";
-import { markUnknown, setForeignHost, setStringOffsets, setValuePieces, setVerbatimString, type ForeignHost, type HostString, type ValuePiece, type ValueReader } from "./model/values.js";
+import { hiddenField, markUnknown, setForeignHost, setHiddenField, setStringOffsets, setValuePieces, setVerbatimString, type ForeignHost, type HostString, type ValuePiece, type ValueReader } from "./model/values.js";
 import { isUnknownValue } from "./model/values.js";
 import { hostComment, lineIndex, setParents, type HostComment } from "./yaml.js";
 import type { RegistryContext } from "./config/registry.js";
@@ -9,7 +9,8 @@ import { MAX_HCL_DEPTH, readHclTree, type CstNode as TsNode } from "./terraform-
 
 export { isTerraformParserLoaded, loadTerraformParser } from "./terraform-cst.js";
 
-const blocksByProgram = new WeakMap<object, TerraformBlock[]>();
+/** On the Program of a Terraform file: its blocks, whose bodies are nodes of that tree (see `setHiddenField`). */
+const BLOCKS = Symbol("terraform blocks");
 
 /**
  * Nodes whose whole value Terraform computes (a reference, a function call, a conditional, a `for`, a splat, an
@@ -20,7 +21,7 @@ const computedNodes = new WeakSet<JsonNode>();
 
 /** The blocks of a tree {@link parseTerraformText} gave (what the ESLint front end reads documents from). */
 export function terraformBlocksOf(ast: object): TerraformBlock[] | undefined {
-  return blocksByProgram.get(ast);
+  return hiddenField<TerraformBlock[]>(ast, BLOCKS);
 }
 
 /** `.tf` files (HCL2). */
@@ -290,7 +291,7 @@ export function parseTerraformText(text: string, registry: RegistryContext | und
   const program = { type: "Program", body: [statement], comments: hclComments(root, text, position), tokens: [], range: [0, text.length], loc: loc(0, text.length) } as unknown as JsonProgram;
   setParents(program as unknown as JsonNode, undefined);
   setForeignHost(program, { syntax: "hcl", strings, unknownRanges });
-  blocksByProgram.set(program, blocks);
+  setHiddenField(program, BLOCKS, blocks);
   return { ok: true, ast: program, tree: { ast: program, blocks } };
 }
 

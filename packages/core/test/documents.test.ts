@@ -1,18 +1,25 @@
 import { describe, expect, it } from "vitest";
 import {
   documentText,
+  foreignHost,
   hasUnknownValues,
   hostEdit,
   isUnknownValue,
+  loadTerraformParser,
   locateInString,
+  parseJsonText,
+  parseTerraformText,
+  parseYamlText,
   policyValue,
   readEcrFile,
+  valuePieces,
   type FileReading,
   type PolicyFile,
   type ReadOptions,
   type RegistryContext,
 } from "../src/index.js";
 import { policyKindFromName } from "../src/model/kinds.js";
+import { terraformBlocksOf } from "../src/terraform.js";
 
 const registry: RegistryContext = { source: "config", account: "444455556666", region: "us-west-2", partition: "aws" };
 
@@ -369,5 +376,41 @@ describe("edits of embedded documents", () => {
     const [doc] = documents(cfnTemplate({ P: { Type: "AWS::ECR::RegistryPolicy", Properties: { PolicyText: registryPolicy } } }), { registry });
     const edit = { range: [10, 12] as [number, number], text: '"x"' };
     expect(doc && hostEdit(doc, edit)).toBe(edit);
+  });
+});
+
+describe("what a host keeps per file sits on its tree, hidden, never in a WeakMap that would promote the tree", () => {
+  /** The own fields of an object that a walk, a spread or JSON.stringify would see, symbols included. */
+  const visibleKeys = (o: object) => Reflect.ownKeys(o).filter((k) => Object.getOwnPropertyDescriptor(o, k)!.enumerable);
+
+  it("an assembled CloudFormation value's pieces, on the expression, set again when read again", () => {
+    const resource = { "Fn::Join": ["", ["arn:", { Ref: "AWS::Partition" }, ":ecr:us-east-1:", { Ref: "AWS::AccountId" }, ":repository/*"]] };
+    const text = JSON.stringify(cfnTemplate({ Policy: { Type: "AWS::ECR::RegistryPolicy", Properties: { PolicyText: { Statement: [grant({ Resource: resource })] } } } }), null, 2);
+    const doc = documents(text, { registry })[0];
+    if (doc?.kind !== "registry-policy") throw new Error("no policy");
+    const node = doc.policy.statements[0]!.resource!.values[0]!.node;
+    const pieces = valuePieces(node)!;
+    expect(pieces.map((p) => p.literal && text.slice(p.literal.range[0], p.literal.range[1]))).toContain('":ecr:us-east-1:"');
+    expect(visibleKeys(node)).toEqual(["type", "start", "end", "loc", "range", "properties", "parent"]);
+    expect(Object.getOwnPropertySymbols({ ...node })).toEqual([]);
+    // Read again (a second rule), the value is assembled again and its pieces replace the first ones.
+    doc.policy.values.string(node);
+    expect(valuePieces(node)).not.toBe(pieces);
+    expect(valuePieces(node)).toEqual(pieces);
+  });
+
+  it("a YAML or Terraform tree's host strings and blocks, on its Program", async () => {
+    await loadTerraformParser();
+    const yaml = parseYamlText("Resources:\n  Repo:\n    Type: AWS::ECR::Repository\n");
+    const hcl = parseTerraformText('resource "aws_ecr_repository" "app" {\n  name = "app"\n}\n', registry);
+    if (!yaml.ok || !hcl.ok) throw new Error("not parsed");
+    expect(foreignHost(yaml.ast)?.syntax).toBe("yaml");
+    expect(foreignHost(hcl.ast)?.syntax).toBe("hcl");
+    expect(terraformBlocksOf(hcl.ast)?.map((b) => `${b.kind}.${b.type}.${b.name}`)).toEqual(["resource.aws_ecr_repository.app"]);
+    for (const ast of [yaml.ast, hcl.ast]) expect(visibleKeys(ast).filter((k) => typeof k === "symbol")).toEqual([]);
+    const plain = parseJsonText("{}");
+    if (!plain.ok) throw new Error("not parsed");
+    expect(terraformBlocksOf(plain.ast)).toBeUndefined();
+    expect(foreignHost(plain.ast)).toBeUndefined();
   });
 });

@@ -128,3 +128,56 @@ describe("a policy written in a JSON string", () => {
     expect(locateInString(node as unknown as JsonNode, 0, 1)).toBeUndefined();
   });
 });
+
+describe("a document in a string is built at host places, as if parsed at its own and moved", () => {
+  /** The tree of the document's own text, and where each of its nodes and tokens must land in the host. */
+  function expectPlaced(rawLiteral: string) {
+    const { text, literal } = host(rawLiteral);
+    const parsed = parseEmbeddedJson(literal);
+    if (!parsed?.ok) throw new Error("not parsed");
+    const { offsets } = parsed.embedding;
+    const own = parseJsonText(parsed.embedding.text, "JSON");
+    if (!own.ok) throw new Error(own.error.message);
+    // The host's 0-based ESTree position of a host offset, counted on the host text itself.
+    const lineStarts = [0];
+    for (let i = 0; i < text.length; i++) if (text[i] === "\n") lineStarts.push(i + 1);
+    const at = (offset: number) => {
+      let line = lineStarts.length;
+      while (lineStarts[line - 1]! > offset) line--;
+      return { line, column: offset - lineStarts[line - 1]! };
+    };
+    const expected = (node: { type?: string; range: [number, number] }) => {
+      const range = [offsets[node.range[0]]!, offsets[node.range[1]]!];
+      return { type: node.type, range, loc: { start: at(range[0]!), end: at(range[1]!) } };
+    };
+    const actual = (node: { type?: string; range: [number, number]; loc: AST.SourceLocation }) => ({ type: node.type, range: node.range, loc: node.loc });
+    const placedNodes = [...walkNodes(parsed.ast as unknown as JsonNode)];
+    const ownNodes = [...walkNodes(own.ast as unknown as JsonNode)];
+    const valueOf = (n: JsonNode) => (n.type === "JSONLiteral" ? n.value : undefined);
+    expect(placedNodes.map((n) => ({ ...actual(n), value: valueOf(n) }))).toEqual(ownNodes.map((n) => ({ ...expected(n), value: valueOf(n) })));
+    for (const n of placedNodes) {
+      const { start, end } = n as unknown as { start?: number; end?: number };
+      if (start !== undefined) expect([start, end]).toEqual(n.range);
+    }
+    // Tokens are built on first read, from the document's own text, and moved then.
+    expect(parsed.ast.tokens.map(actual)).toEqual(own.ast.tokens.map(expected));
+  }
+
+  it("escapes, non-ASCII text and negative numbers", () => {
+    expectPlaced(JSON.stringify('{"Statement": [{"Sid": "caf\u00e9 \\"x\\"", "N": -1.5e3, "Z": -0, "T": [true, false, null], "E": {}}]}'));
+    expectPlaced(JSON.stringify(JSON.stringify({ Version: "2012-10-17", Statement: [{ Action: ["ecr:*"], Resource: "*" }] }, null, 2)));
+  });
+
+  it("a JSON5 string continued over host lines", () => {
+    expectPlaced('"{\\"Statement\\": \\\n [{\\"Sid\\": \\\n \\"a\\"}]}"');
+  });
+
+  it("any JSON value, written compact or indented", () => {
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 4 }), fc.constantFrom(undefined, 2, "\t"), (value, indent) => {
+        expectPlaced(JSON.stringify(JSON.stringify(value, null, indent)));
+      }),
+      { numRuns: 200 },
+    );
+  });
+});

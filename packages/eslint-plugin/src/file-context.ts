@@ -1,12 +1,15 @@
 import { dirname, isAbsolute, parse, relative } from "node:path";
 import { terraformDataUses, terraformDeclaredKind } from "./terraform-references.js";
 import {
+  hiddenField,
+  setHiddenField,
   ConfigLocator,
   configFromSettings,
   declaredKindForFile,
   formatConfigError,
   foreignHost,
   mightBeEcrFile,
+  plainlyForeignFile,
   parseJsonText,
   parseYamlText,
   readAnyAst,
@@ -47,7 +50,11 @@ export interface FileContext {
   unread?: { message: string; line: number; column: number };
 }
 
-const byAst = new WeakMap<object, FileContext>();
+/**
+ * On the tree ESLint gives the rules: the file's context, read once for all of them. A hidden field rather than a
+ * WeakMap entry, whose value (the documents, so the tree) V8's young-generation collector would keep alive.
+ */
+const FILE_CONTEXT = Symbol("ecrlint file context");
 const locator = new ConfigLocator();
 const settingsCache = new Map<string, ConfigResult>();
 
@@ -127,7 +134,7 @@ const NOTHING: Omit<FileContext, "columnsFromOne"> = Object.freeze({ documents: 
  */
 export function fileContext(context: MinimalContext): FileContext {
   const key = context.sourceCode.ast as object;
-  const cached = byAst.get(key);
+  const cached = hiddenField<FileContext>(key, FILE_CONTEXT);
   if (cached) return cached;
   const { ast, ...read } = policyAst(context);
   const columnsFromOne = sourceKind(context.sourceCode) === "json-language";
@@ -154,14 +161,16 @@ export function fileContext(context: MinimalContext): FileContext {
       const declaredRead: FileContext["read"] = declared
         ? { declaredKind: declared.kind, declaredBy: declared.declaredBy, ...(declared.also ? { alsoDeclared: declared.also } : {}), ...(terraformTemplate ? { terraformTemplate } : {}) }
         : undefined;
-      const reading = read(ast, { filePath: context.filename, registry, ...declaredRead, ...(terraformUses.length ? { terraformUses } : {}) });
+      // A bucket, key or role policy is dropped before its model is built, by the runner's own test on the text.
+      const foreign = !declaredRead && terraformUses.length === 0 && plainlyForeignFile(text, { filePath: context.filename });
+      const reading = foreign ? { status: "not-ours" as const } : read(ast, { filePath: context.filename, registry, ...declaredRead, ...(terraformUses.length ? { terraformUses } : {}) });
       if (reading.status === "ours") {
         result = { documents: reading.documents, registry, trust: trustFromConfig(config.loaded), configError: undefined, columnsFromOne };
         if (declaredRead) result.read = declaredRead;
       }
     }
   }
-  byAst.set(key, result);
+  setHiddenField(key, FILE_CONTEXT, result);
   return result;
 }
 

@@ -155,6 +155,62 @@ export function misspelledStatementProperty(root: JsonObject): JsonProperty | un
   });
 }
 
+/** The root keys of a policy document: a root with no other key is no host file and no other kind of ours. */
+const POLICY_DOCUMENT_KEYS = new Set(["Version", "Id", "Statement"]);
+
+/** Deeper values are left to the parser, which refuses text nested past its limit (see `nestingTooDeep`). */
+const PLAIN_DEPTH_LIMIT = 64;
+
+function withinDepth(value: unknown, depth: number): boolean {
+  if (typeof value !== "object" || value === null) return true;
+  if (depth >= PLAIN_DEPTH_LIMIT) return false;
+  for (const item of Array.isArray(value) ? value : Object.values(value)) if (!withinDepth(item, depth + 1)) return false;
+  return true;
+}
+
+/** The strings of a statement element as the model reads them: a string, or the strings of a list. */
+function plainStrings(value: unknown): unknown[] {
+  return typeof value === "string" ? [value] : Array.isArray(value) ? value : [];
+}
+
+/**
+ * True when the text is a plain JSON policy document that is not about ECR (an S3 bucket policy, a KMS key policy, a
+ * role's trust or identity policy for other services): {@link readAst} would find it not ours, and this says so from
+ * JSON.parse's value, without a syntax tree or a policy model. It is {@link ecrPolicy}'s test (no Action or NotAction
+ * `ecr:…` or `*`, no Resource or NotResource with `:ecr:`, some statement with an action) on the same values:
+ * JSON.parse keeps the last of duplicate keys, as the model does, and the text it reads is strict JSON, whose tree
+ * holds the same strings. Only a root with no key but Version, Id and Statement is judged, so that no host and no
+ * other kind of ours can be in it; anything else (not JSON, JSON5, a possible ECR policy) is left to the parser and
+ * readAst.
+ */
+export function plainlyForeignPolicy(text: string): boolean {
+  // Most files that get here are ECR policies, or our other kinds without a Statement: no JSON.parse wasted on them.
+  if (text.includes("ecr:") || !text.includes("Statement")) return false;
+  let root: unknown;
+  try {
+    root = JSON.parse(text);
+  } catch {
+    return false;
+  }
+  if (typeof root !== "object" || root === null || Array.isArray(root) || !Object.hasOwn(root, "Statement")) return false;
+  for (const key of Object.keys(root)) if (!POLICY_DOCUMENT_KEYS.has(key)) return false;
+  if (!withinDepth(root, 1)) return false;
+  const value = (root as { Statement: unknown }).Statement;
+  let readable = false;
+  for (const statement of Array.isArray(value) ? value : [value]) {
+    if (typeof statement !== "object" || statement === null || Array.isArray(statement)) continue;
+    const s = statement as Record<string, unknown>;
+    for (const action of [...plainStrings(s.Action), ...plainStrings(s.NotAction)]) {
+      if (typeof action !== "string") continue;
+      if (/^ecr:|^\*$/i.test(action)) return false;
+      readable = true;
+    }
+    for (const resource of [...plainStrings(s.Resource), ...plainStrings(s.NotResource)]) if (typeof resource === "string" && resource.includes(":ecr:")) return false;
+  }
+  // A policy without a readable action is ours, too broken to tell (see ecrPolicy).
+  return readable;
+}
+
 /** A policy document is ours when it is about ECR, or is too broken to tell (a Statement that is a number). */
 function ecrPolicy(root: JsonObject): PolicyDocument | undefined {
   if (!findProperty(root, "Statement")) return misspelledStatementProperty(root) ? readPolicyDocument(root) : undefined;
@@ -288,6 +344,17 @@ export function readAst(ast: JsonProgram, options: ReadOptions = {}): FileReadin
 }
 
 /**
+ * True when {@link parseEcrFile} would find the text not ours because it is a plain JSON policy document about
+ * something else (see {@link plainlyForeignPolicy}): a bucket, key or role policy, dropped before any tree is built.
+ * A file whose kind is declared (config `kinds`, a Terraform `file()`), a template, YAML or Terraform is never
+ * judged here.
+ */
+export function plainlyForeignFile(text: string, options: Pick<ReadOptions, "filePath" | "declaredKind" | "terraformTemplate">): boolean {
+  if (options.declaredKind || options.terraformTemplate || isYamlFile(options.filePath, text) || isTerraformFile(options.filePath) || isTerraformJsonFile(options.filePath)) return false;
+  return plainlyForeignPolicy(text);
+}
+
+/**
  * Reads a file's text into its documents. Text that cannot be ours is skipped before parsing; text that cannot be
  * parsed is an error only when it might be ours.
  */
@@ -299,6 +366,7 @@ export function readEcrFile(text: string, options: ReadOptions = {}): FileReadin
 export function parseEcrFile(text: string, options: ReadOptions = {}): FileReading {
   if (isYamlFile(options.filePath, text)) return readYamlTemplate(text, options);
   if (isTerraformFile(options.filePath)) return readTerraform(text, options);
+  if (plainlyForeignFile(text, options)) return NOT_OURS;
   // Every extension is read as leniently as ESLint reads it with the plugin's configs (jsonc-eslint-parser without a
   // `jsonSyntax`): a trailing comma in a `.jsonc` file is not a parse error in one front end and fine in the other.
   const parsed = parseJsonText(text);

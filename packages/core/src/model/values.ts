@@ -26,16 +26,32 @@ export interface ValuePiece {
   literalStart?: number;
 }
 
-const assembled = new WeakMap<JsonNode, ValuePiece[]>();
+/**
+ * Keeps per-file data that reaches the file's tree on an object of that tree, as a field that no walk, spread or
+ * JSON.stringify sees: never in a WeakMap, whose values V8's young-generation collector keeps alive, so that each
+ * entry would promote the whole tree (see ARCHITECTURE.md). Set again, the field takes the new value.
+ */
+export function setHiddenField(target: object, key: symbol, value: unknown): void {
+  if (Object.hasOwn(target, key)) (target as Record<symbol, unknown>)[key] = value;
+  else Object.defineProperty(target, key, { value, writable: true, configurable: true, enumerable: false });
+}
+
+/** A hidden field of an object (see {@link setHiddenField}). */
+export function hiddenField<T>(target: object, key: symbol): T | undefined {
+  return (target as Record<symbol, T | undefined>)[key];
+}
+
+/** On a host expression whose value is assembled: its pieces, whose literals are nodes of the same tree. */
+const PIECES = Symbol("value pieces");
 
 /** Records how a host expression's value is assembled (see {@link ValuePiece}). */
 export function setValuePieces(node: JsonNode, pieces: ValuePiece[]): void {
-  assembled.set(node, pieces);
+  setHiddenField(node, PIECES, pieces);
 }
 
 /** How a host expression's value is assembled, if it is. */
 export function valuePieces(node: JsonNode): ValuePiece[] | undefined {
-  return assembled.get(node);
+  return hiddenField<ValuePiece[]>(node, PIECES);
 }
 
 /**
@@ -141,12 +157,13 @@ export interface ForeignHost {
   unknownRanges?: [number, number][];
 }
 
-const foreignHosts = new WeakMap<object, ForeignHost>();
+/** On the Program of a YAML or HCL host: its {@link ForeignHost}, which lives and dies with the tree. */
+const FOREIGN_HOST = Symbol("foreign host");
 
 export function setForeignHost(ast: object, host: ForeignHost): void {
-  foreignHosts.set(ast, host);
+  setHiddenField(ast, FOREIGN_HOST, host);
 }
 
 export function foreignHost(ast: object): ForeignHost | undefined {
-  return foreignHosts.get(ast);
+  return hiddenField<ForeignHost>(ast, FOREIGN_HOST);
 }
