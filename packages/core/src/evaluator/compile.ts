@@ -239,10 +239,16 @@ export function compilePolicy(input: unknown, options?: CompileOptions): Compile
   return compileValue(input, options?.registry);
 }
 
-/** The same policy with only some of its statements: a query about one grant asks it of that grant and the denies. */
-export function withStatements(policy: CompiledPolicy, keep: (statement: CompiledStatement) => boolean): CompiledPolicy {
+/**
+ * The same policy with only some of its statements: a query about one grant asks it of that grant and the denies.
+ * `keepDocument: false` leaves out the model (`document` undefined), for a view kept beside the policy in a WeakMap:
+ * V8's young-generation collector keeps every WeakMap value alive, so a kept view that reached the model would
+ * promote the file's whole syntax tree (ARCHITECTURE.md, rules of the house).
+ */
+export function withStatements(policy: CompiledPolicy, keep: (statement: CompiledStatement) => boolean, keepDocument = true): CompiledPolicy {
   // Written out rather than spread: every query makes views, and one shape keeps them cheap.
-  const { version, variablesEnabled, registry, id, document } = policy;
+  const { version, variablesEnabled, registry, id } = policy;
+  const document = keepDocument ? policy.document : undefined;
   return Object.freeze({ [COMPILED]: true as const, version, variablesEnabled, statements: policy.statements.filter(keep), registry, id, document });
 }
 

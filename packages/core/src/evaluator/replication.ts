@@ -135,12 +135,15 @@ function findProbe(policy: CompiledPolicy, pattern: string, destination: Destina
   return classes ? probeOf(classes, pattern) : whole.replace(/\*/g, FILLERS[0]![0]).replace(/\?/g, FILLERS[0]![1]);
 }
 
-/** The policy without its Deny statements, kept per policy so that repeated questions reuse its search cases. */
+/**
+ * The policy without its Deny statements, kept per policy so that repeated questions reuse its search cases. Without
+ * the model: a WeakMap value that reached it would keep the file's syntax tree alive through young collections.
+ */
 const allowsOnly = new WeakMap<CompiledPolicy, CompiledPolicy>();
 
 function withoutDenies(policy: CompiledPolicy): CompiledPolicy {
   let view = allowsOnly.get(policy);
-  if (!view) allowsOnly.set(policy, (view = withStatements(policy, (s) => s.effect !== "Deny")));
+  if (!view) allowsOnly.set(policy, (view = withStatements(policy, (s) => s.effect !== "Deny", false)));
   return view;
 }
 

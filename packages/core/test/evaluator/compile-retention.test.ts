@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { withStatements } from "../../src/evaluator/compile.js";
-import { compilePolicy, queryPolicy } from "../../src/evaluator/index.js";
+import { compilePolicy, queryPolicy, replicationGrant } from "../../src/evaluator/index.js";
 
 const REGISTRY = { source: "config" as const, account: "444455556666", region: "us-west-2", partition: "aws" };
 
@@ -66,5 +66,29 @@ describe("a policy compiled from a plain value", () => {
     expect(fromText.document).toBeDefined();
     expect(reachable(fromText).filter(isSyntax).length).toBeGreaterThan(0);
     expect(fromText.statements.map((s) => s.line)).toEqual([5, 17]);
+  });
+});
+
+describe("a view of a policy compiled from text", () => {
+  it("keeps the model unless asked to leave it out, as a view kept beside its policy in a WeakMap is", () => {
+    const fromText = compilePolicy(JSON.stringify(value, null, 2), { registry: REGISTRY });
+    const allows = (s: { effect: string }) => s.effect !== "Deny";
+    expect(withStatements(fromText, allows).document).toBe(fromText.document);
+    const detached = withStatements(fromText, allows, false);
+    expect(detached.document).toBeUndefined();
+    expect(reachable(detached).filter(isSyntax)).toEqual([]);
+    // Still the same statements, lines and all, for traces.
+    expect(detached.statements).toEqual([fromText.statements[0]]);
+    expect(detached.statements[0]!.line).toBe(5);
+  });
+
+  it("answers the replication question as before when the view kept for it has no model", () => {
+    // A Deny of every replication: the question then asks the Allows alone which Deny stands in the way.
+    const denied = { ...value, Statement: [value.Statement[0], { Effect: "Deny", Principal: "*", Action: "ecr:ReplicateImage", Resource: "*" }] };
+    const fromText = compilePolicy(JSON.stringify(denied, null, 2), { registry: REGISTRY });
+    const query = { source: "111122223333", repositories: { prefix: "" }, destination: { account: "444455556666", region: "us-west-2", partition: "aws" } };
+    const grant = replicationGrant(fromText, query);
+    expect(grant).toEqual({ status: "cancelled", deny: { index: 1, line: 17 } });
+    expect(replicationGrant(compilePolicy(denied, { registry: REGISTRY }), query)).toEqual({ status: "cancelled", deny: { index: 1, line: undefined } });
   });
 });
