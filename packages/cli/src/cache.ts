@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from "node:crypto";
+import { hash, randomBytes } from "node:crypto";
 import { chmodSync, closeSync, lstatSync, openSync, readSync, realpathSync, renameSync, statSync, unlinkSync, writeSync, type Stats } from "node:fs";
 import { basename, dirname, join, normalize, resolve, sep } from "node:path";
 import { EcrlintError } from "./errors.js";
@@ -22,16 +22,21 @@ interface EntryMeta {
 /** An entry of the cache file on disk: its meta, and where its outcome's JSON text lies (read only when asked for). */
 interface StoredEntry {
   meta: EntryMeta;
-  /** Byte offset and length of the whole line, and of the outcome's JSON inside it. */
+  /** Byte offset and length of the whole line, and of what follows the meta: the outcome, a tab, the facts. */
   line: [number, number];
-  outcome: [number, number];
+  body: [number, number];
 }
 
-const FORMAT = "ecrlint-cache/2";
+/**
+ * Each line: the meta, a tab, the outcome without its documents' facts, a tab, the facts (JSON text escapes a tab,
+ * so the first two tabs of a line are the separators). The facts are apart so that a warm run whose projects are
+ * unchanged never parses them: what the cross-file rules need of a cached file is then only the facts' hash.
+ */
+const FORMAT = "ecrlint-cache/3";
 const CHUNK = 1 << 20;
 
 export function hashText(text: string): string {
-  return createHash("sha1").update(text).digest("hex");
+  return hash("sha1", text);
 }
 
 /** The part of a file's `stat` that changes whenever its content may have. */
@@ -113,11 +118,33 @@ export function cacheTarget(location: string): string {
 }
 
 /**
- * The check of an entry: the outcome as text when writing, as the bytes on disk when reading (the same UTF-8 bytes,
- * so the same hash), which a warm run then need not turn into a string and back (the project entry is megabytes).
+ * The check of an entry: of the outcome and facts as written, and as read back (the text that is then parsed, so
+ * bytes that do not decode to what was written fail it).
  */
-function entryCheck(version: string, meta: Omit<EntryMeta, "check" | "stamp">, outcome: string | Buffer): string {
-  return createHash("sha1").update(`${version}\u0000${meta.path}\u0000${meta.content}\u0000${meta.settings}\u0000`).update(outcome).digest("hex");
+function entryCheck(version: string, meta: Omit<EntryMeta, "check" | "stamp">, body: string): string {
+  return hashText(`${version}\u0000${meta.path}\u0000${meta.content}\u0000${meta.settings}\u0000${body}`);
+}
+
+/**
+ * The facts of an outcome's documents as the cache stores them, one object per document: the cross-file rules'
+ * input from that file, hashed as this text whether the file was linted now or its outcome came from the cache.
+ */
+export function factsText(outcome: SourceOutcome): string {
+  return outcome.status === "ours" ? JSON.stringify(outcome.documents.map((d) => d.facts)) : "null";
+}
+
+/** Facts text in which no document yielded any: `[]`, `[{}]`, `[{},{}]`… */
+const NO_FACTS = /^\[(?:\{\}(?:,\{\})*)?\]$/;
+
+/**
+ * A cached file's facts, left in the cache file: their hash, whether there are any, and a way to read them when
+ * the cross-file rules must run again.
+ * @throws EcrlintError (`io`) from `load` when the cache file no longer holds the bytes it held when the run began.
+ */
+export interface StoredFacts {
+  hash: string;
+  any: boolean;
+  load(): Record<string, unknown>[];
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -132,23 +159,23 @@ function isOutcome(v: unknown): v is SourceOutcome {
   if (v.status === "not-ours") return true;
   if (v.status === "fatal") return isMessage(v.message);
   if (v.status !== "ours" || !isObject(v.decision) || !Array.isArray(v.messages) || !v.messages.every(isMessage)) return false;
-  if (!Array.isArray(v.documents) || !v.documents.every((d) => isObject(d) && typeof d.kind === "string" && isObject(d.facts))) return false;
+  if (!Array.isArray(v.documents) || !v.documents.every((d) => isObject(d) && typeof d.kind === "string")) return false;
   const arns = v.arns;
   if (arns !== undefined && !(isObject(arns) && [arns.accounts, arns.regions].every((list) => Array.isArray(list) && list.every((x) => typeof x === "string")))) return false;
   const d = v.directives;
   return isObject(d) && Array.isArray(d.comments) && Array.isArray(d.directives) && Array.isArray(d.problems) && d.problems.every(isMessage);
 }
 
-/** The cross-file rules' findings over one project, as plain data: messages and relations by file (see project.ts). */
-export interface StoredProjectOutcome {
-  messages: [string, LintMessage[]][];
-  relations: [string, ProjectRelation[]][];
+/** The cross-file rules' findings on one file, and the related places they add to its other findings (see project.ts). */
+export interface FileFindings {
+  messages: LintMessage[];
+  relations: ProjectRelation[];
 }
 
 /** The settings of an entry that says "not ours by the marker test", and its outcome. */
 const NOT_OURS_BY_MARKER = "marker";
 const NOT_OURS: SourceOutcome = { status: "not-ours" };
-const NOT_OURS_TEXT = JSON.stringify(NOT_OURS);
+const NOT_OURS_TEXT = `${JSON.stringify(NOT_OURS)}\tnull`;
 
 /** How much of the cache file one read brings in. */
 const WINDOW_BYTES = 256 * 1024;
@@ -156,15 +183,80 @@ const WINDOW_BYTES = 256 * 1024;
 /** Cross-file results are stored under a key no file's absolute path can be. */
 const PROJECT_KEY = "\u0000project\u0000";
 
-const pairsOf = (v: unknown, item: (x: unknown) => boolean): boolean =>
-  Array.isArray(v) && v.every((pair) => Array.isArray(pair) && pair.length === 2 && typeof pair[0] === "string" && Array.isArray(pair[1]) && pair[1].every(item));
-
-function isProjectOutcome(v: unknown): v is StoredProjectOutcome {
-  return isObject(v) && pairsOf(v.messages, isMessage) && pairsOf(v.relations, (x) => isObject(x) && Array.isArray(x.related));
+function isFileFindings(v: unknown): v is FileFindings {
+  return isObject(v) && Array.isArray(v.messages) && v.messages.every(isMessage) && Array.isArray(v.relations) && v.relations.every((x) => isObject(x) && Array.isArray(x.related));
 }
+
+/** A project's entry: the files that have an entry of findings under it. */
+function isProjectFiles(v: unknown): v is { files: string[] } {
+  return isObject(v) && Array.isArray(v.files) && v.files.every((f) => typeof f === "string");
+}
+
+const projectFileKey = (root: string, filePath: string) => `${PROJECT_KEY}${root}\u0000${filePath}`;
 
 function isMeta(v: unknown): v is EntryMeta {
   return isObject(v) && ["path", "stamp", "content", "settings", "check"].every((k) => typeof v[k] === "string");
+}
+
+/**
+ * Where each entry of the cache file lies, by key: three numbers an entry, not its meta, so that what a run holds of
+ * a cache of 50,000 files is a few MB. An entry's meta is read back from the file when asked for (a run asks in
+ * about the order the entries were written: the reads are served by one window of the file, see `readText`).
+ */
+class StoredIndex {
+  private readonly at = new Map<string, number>();
+  private readonly starts: number[] = [];
+  private readonly lengths: number[] = [];
+  /** Where the tab after the meta is, from the start of the line. */
+  private readonly tabs: number[] = [];
+  private last: { key: string; entry: StoredEntry } | undefined;
+
+  constructor(private readonly bytes: (range: [number, number]) => Buffer) {}
+
+  add(key: string, start: number, length: number, tab: number): void {
+    // A key written twice (a damaged or concatenated file): the last line is the entry, as it was for a Map.
+    const i = this.at.get(key) ?? this.starts.length;
+    if (i === this.starts.length) this.at.set(key, i);
+    this.starts[i] = start;
+    this.lengths[i] = length;
+    this.tabs[i] = tab;
+  }
+
+  get(key: string): StoredEntry | undefined {
+    if (this.last?.key === key) return this.last.entry;
+    const i = this.at.get(key);
+    if (i === undefined) return undefined;
+    const start = this.starts[i]!;
+    const length = this.lengths[i]!;
+    const tab = this.tabs[i]!;
+    let meta: unknown;
+    try {
+      meta = JSON.parse(this.bytes([start, tab]).toString("utf8"));
+    } catch {
+      meta = undefined;
+    }
+    if (!isMeta(meta) || meta.path !== key) {
+      this.delete(key);
+      return undefined;
+    }
+    const entry: StoredEntry = { meta, line: [start, length], body: [start + tab + 1, length - tab - 2] };
+    this.last = { key, entry };
+    return entry;
+  }
+
+  delete(key: string): void {
+    this.at.delete(key);
+    if (this.last?.key === key) this.last = undefined;
+  }
+
+  get size(): number {
+    return this.at.size;
+  }
+
+  clear(): void {
+    this.at.clear();
+    this.last = undefined;
+  }
 }
 
 /** Calls `line(start, end)` with the byte range of every line of an open file, reading it a chunk at a time. */
@@ -204,7 +296,7 @@ function eachLine(fd: number, line: (buffer: Buffer, start: number, end: number,
  * shape, or whose check does not match, is dropped and the file linted again.
  */
 export class ResultCache {
-  private readonly stored = new Map<string, StoredEntry>();
+  private readonly stored = new StoredIndex((range) => this.readText(range));
   private fd: number | undefined;
   /** Paths whose stored entry goes into the new file, and paths whose new entry already has. */
   private readonly kept = new Set<string>();
@@ -245,7 +337,7 @@ export class ResultCache {
       if (tab === -1 || tab > end) return true;
       try {
         const meta = JSON.parse(buffer.toString("utf8", start, tab)) as unknown;
-        if (isMeta(meta)) this.stored.set(meta.path, { meta, line: [base + start, end + 1 - start], outcome: [base + tab + 1, end - tab - 1] });
+        if (isMeta(meta)) this.stored.add(meta.path, base + start, end + 1 - start, tab - start);
       } catch {
         // A damaged line is no entry.
       }
@@ -282,7 +374,7 @@ export class ResultCache {
   notOurs(filePath: string, content: string): boolean {
     const entry = this.stored.get(filePath);
     if (!entry || entry.meta.content !== content || entry.meta.settings !== NOT_OURS_BY_MARKER) return false;
-    if (entry.outcome[1] === Buffer.byteLength(NOT_OURS_TEXT) && entry.meta.check === entryCheck(this.version, entry.meta, NOT_OURS_TEXT)) {
+    if (entry.body[1] === Buffer.byteLength(NOT_OURS_TEXT) && entry.meta.check === entryCheck(this.version, entry.meta, NOT_OURS_TEXT)) {
       this.kept.add(filePath);
       return true;
     }
@@ -292,39 +384,118 @@ export class ResultCache {
 
   /** Records that the file, with this content, is not ours by the marker test. */
   setNotOurs(filePath: string, stamp: string, content: string): void {
-    this.write(filePath, stamp, content, NOT_OURS_BY_MARKER, NOT_OURS);
+    this.write(filePath, stamp, content, NOT_OURS_BY_MARKER, NOT_OURS_TEXT);
   }
 
-  get(filePath: string, content: string, settings: string): SourceOutcome | undefined {
-    return this.read(filePath, content, settings, isOutcome);
+  /**
+   * A file's outcome, with each document's facts empty: they stay in the cache file, and `facts` reads them (see
+   * {@link StoredFacts}). Undefined when the entry is missing, stale, damaged or of another shape.
+   */
+  get(filePath: string, content: string, settings: string): { outcome: SourceOutcome; facts: StoredFacts } | undefined {
+    const read = this.read(filePath, content, settings, isOutcome);
+    if (!read) return undefined;
+    const { value: outcome, facts: at, factsText } = read;
+    if (outcome.status === "ours") for (const d of outcome.documents) d.facts = {};
+    // Only the hash is kept: the text is read again if the project must be joined again.
+    const factsHash = hashText(factsText);
+    const any = outcome.status === "ours" && !NO_FACTS.test(factsText);
+    const load = () => {
+      const again = this.fd === undefined ? undefined : this.readText(at).toString("utf8");
+      let facts: unknown;
+      try {
+        facts = again !== undefined && hashText(again) === factsHash ? JSON.parse(again) : undefined;
+      } catch {
+        facts = undefined;
+      }
+      const documents = outcome.status === "ours" ? outcome.documents.length : 0;
+      if (!Array.isArray(facts) || facts.length !== documents || !facts.every(isObject)) {
+        throw new EcrlintError("io", `the cache file ${this.location} changed while the run read it; run again`, this.location);
+      }
+      return facts;
+    };
+    return { outcome, facts: { hash: factsHash, any, load } };
+  }
+
+  /** Records that a file whose entry was just read (see {@link get}) has a new stamp: a checkout touched it. */
+  restamp(filePath: string, stamp: string): void {
+    const entry = this.stored.get(filePath);
+    if (!entry || !this.writable || this.written.has(filePath)) return;
+    this.kept.delete(filePath);
+    try {
+      const meta = Buffer.from(`${JSON.stringify({ ...entry.meta, stamp })}\t`);
+      this.append(Buffer.concat([meta, this.readText(entry.body), Buffer.from("\n")]));
+      this.written.add(filePath);
+    } catch {
+      this.writable = false;
+    }
   }
 
   set(filePath: string, stamp: string, content: string, settings: string, outcome: SourceOutcome): void {
-    this.write(filePath, stamp, content, settings, outcome);
+    const stored = outcome.status === "ours" ? { ...outcome, documents: outcome.documents.map(({ facts: _facts, ...d }) => d) } : outcome;
+    this.write(filePath, stamp, content, settings, `${JSON.stringify(stored)}\t${factsText(outcome)}`);
   }
 
   /**
    * What the cross-file rules found in the project rooted at `root` the last time their input was `input` (a hash
-   * of every fact, registry and setting they read): a warm run whose files are all unchanged does not join them again.
+   * of every fact, registry and setting they read): a warm run whose files are all unchanged does not join them
+   * again. Each file's findings are a line of their own, checked now and parsed only when `findings` asks for them,
+   * so a run never holds the whole project's as one value.
+   * @throws EcrlintError (`io`) from `findings` when the cache file no longer holds the bytes it held when checked.
    */
-  getProject(root: string, input: string): StoredProjectOutcome | undefined {
-    return this.read(PROJECT_KEY + root, input, "", isProjectOutcome);
+  getProject(root: string, input: string): ((filePath: string) => FileFindings | undefined) | undefined {
+    const head = this.read(PROJECT_KEY + root, input, "", isProjectFiles);
+    if (!head) return undefined;
+    const lines = new Map<string, { at: [number, number]; check: string }>();
+    for (const filePath of head.value.files) {
+      const key = projectFileKey(root, filePath);
+      const entry = this.stored.get(key);
+      if (!entry || entry.meta.content !== input || entry.meta.settings !== "" || entry.meta.check !== entryCheck(this.version, entry.meta, this.readText(entry.body).toString("utf8"))) {
+        // One file's findings missing or damaged: the project is joined again.
+        this.kept.delete(PROJECT_KEY + root);
+        this.stored.delete(PROJECT_KEY + root);
+        return undefined;
+      }
+      lines.set(filePath, { at: entry.body, check: entry.meta.check });
+    }
+    for (const filePath of lines.keys()) this.kept.add(projectFileKey(root, filePath));
+    return (filePath) => {
+      const line = lines.get(filePath);
+      if (!line) return undefined;
+      let value: unknown;
+      try {
+        const text = this.readText(line.at).toString("utf8");
+        const meta = { path: projectFileKey(root, filePath), content: input, settings: "" };
+        const tab = text.indexOf("\t");
+        value = tab !== -1 && entryCheck(this.version, meta, text) === line.check ? JSON.parse(text.slice(0, tab)) : undefined;
+      } catch {
+        value = undefined;
+      }
+      if (!isFileFindings(value)) throw new EcrlintError("io", `the cache file ${this.location} changed while the run read it; run again`, this.location);
+      return value;
+    };
   }
 
-  setProject(root: string, input: string, outcome: StoredProjectOutcome): void {
-    this.write(PROJECT_KEY + root, "", input, "", outcome);
+  /** Records a project's findings (see {@link getProject}): one line for the project, one per file with findings. */
+  setProject(root: string, input: string, findings: ReadonlyMap<string, FileFindings>): void {
+    this.write(PROJECT_KEY + root, "", input, "", `${JSON.stringify({ files: [...findings.keys()] })}\tnull`);
+    for (const [filePath, found] of findings) this.write(projectFileKey(root, filePath), "", input, "", `${JSON.stringify(found)}\tnull`);
   }
 
-  private read<T>(key: string, content: string, settings: string, valid: (v: unknown) => v is T): T | undefined {
+  /** A stored entry's outcome, checked and parsed, and its facts' text and place in the file; the facts are not parsed. */
+  private read<T>(key: string, content: string, settings: string, valid: (v: unknown) => v is T): { value: T; facts: [number, number]; factsText: string } | undefined {
     const entry = this.stored.get(key);
     if (!entry || entry.meta.content !== content || entry.meta.settings !== settings) return undefined;
     try {
-      const bytes = this.readText(entry.outcome);
-      if (entry.meta.check === entryCheck(this.version, entry.meta, bytes)) {
-        const value = JSON.parse(bytes.toString("utf8")) as unknown;
+      const bytes = this.readText(entry.body);
+      // A tab is one byte in UTF-8, never part of another character's: the first tab of the bytes and of the text.
+      const byteTab = bytes.indexOf(9);
+      const text = bytes.toString("utf8");
+      const tab = text.indexOf("\t");
+      if (tab !== -1 && entry.meta.check === entryCheck(this.version, entry.meta, text)) {
+        const value = JSON.parse(text.slice(0, tab)) as unknown;
         if (valid(value)) {
           this.kept.add(key);
-          return value;
+          return { value, facts: [entry.body[0] + byteTab + 1, entry.body[1] - byteTab - 1], factsText: text.slice(tab + 1) };
         }
       }
     } catch {
@@ -334,14 +505,14 @@ export class ResultCache {
     return undefined;
   }
 
-  private write(filePath: string, stamp: string, content: string, settings: string, outcome: unknown): void {
+  /** Appends an entry; `body` is the outcome's JSON, a tab and the facts' JSON. */
+  private write(filePath: string, stamp: string, content: string, settings: string, body: string): void {
     this.kept.delete(filePath);
     if (!this.writable || this.written.has(filePath)) return;
-    const text = JSON.stringify(outcome);
     const meta: EntryMeta = { path: filePath, stamp, content, settings, check: "" };
-    meta.check = entryCheck(this.version, meta, text);
+    meta.check = entryCheck(this.version, meta, body);
     try {
-      this.append(`${JSON.stringify(meta)}\t${text}\n`);
+      this.append(`${JSON.stringify(meta)}\t${body}\n`);
       this.written.add(filePath);
     } catch {
       this.writable = false;

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { chmod, mkdir, rename, stat, unlink, writeFile } from "node:fs/promises";
+import { chmod, mkdir, open, rename, stat, unlink, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { describeErrno } from "@ecrlint/core";
 
@@ -40,7 +40,7 @@ export async function writeFileInPlace(path: string, content: string | Uint8Arra
   try {
     const info = await stat(path);
     if (devices && (info.isCharacterDevice() || info.isFIFO())) {
-      await writeFile(path, content);
+      await writeContent(path, content);
       return;
     }
     if (!info.isFile()) throw Object.assign(new Error(`${path} is not a regular file`), { code: "ENOTREG" });
@@ -48,7 +48,31 @@ export async function writeFileInPlace(path: string, content: string | Uint8Arra
     if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
     await makeDirectories(dirname(path));
   }
-  await writeFile(path, content);
+  await writeContent(path, content);
+}
+
+/** Characters of a text encoded and written at a time. */
+const TEXT_SLICE = 1 << 20;
+
+/**
+ * `writeFile`, but a long text is encoded and written a slice at a time: a 35 MB report is not also held as a
+ * 35 MB buffer. A slice never ends between the two halves of a surrogate pair, which would not be UTF-8.
+ */
+async function writeContent(path: string, content: string | Uint8Array): Promise<void> {
+  if (typeof content !== "string" || content.length <= TEXT_SLICE) return writeFile(path, content);
+  const handle = await open(path, "w");
+  try {
+    for (let start = 0; start < content.length; ) {
+      let end = Math.min(content.length, start + TEXT_SLICE);
+      const last = content.charCodeAt(end - 1);
+      if (end < content.length && last >= 0xd800 && last <= 0xdbff) end--;
+      // After the first slice, each write goes on from where the last one ended.
+      await handle.writeFile(content.slice(start, end), "utf8");
+      start = end;
+    }
+  } finally {
+    await handle.close();
+  }
 }
 
 /**

@@ -87,6 +87,11 @@ function workerCount(options: LintOptions): number {
   return size > 0 && existsSync(workerScript) ? size : 0;
 }
 
+/** Whether a run may use workers at all: not with `workers: 0`, nor where the worker script is absent. */
+export function poolPossible(options: LintOptions): boolean {
+  return workerCount(options) > 0;
+}
+
 /**
  * How many workers a run uses once `jobs` files are to be linted: {@link workerCount} when the workers were asked
  * for (`options.workers`) or from {@link POOL_THRESHOLD} files on, else none.

@@ -1,19 +1,33 @@
 import { relative } from "node:path";
 import { formatMessage, MAX_RELATED_LOCATIONS, RULE_PREFIX, type LintMessage, type ProjectFile, type ProjectRelation, type ProjectReport } from "@ecrlint/core";
 import { createHash } from "node:crypto";
-import type { ResultCache } from "./cache.js";
+import type { FileFindings, ResultCache } from "./cache.js";
+import { factsHash, loadFacts } from "./entry-facts.js";
 import { toPosix } from "./discover.js";
 import { EcrlintError } from "./errors.js";
 import type { FileEntry } from "./read-file.js";
 import { knownRules } from "./rules-config.js";
 
-export interface ProjectOutcome {
+/** What the cross-file rules found over one project (see {@link runProjectRules}), as the maps they fill. */
+export interface ProjectFindings {
   /** Findings of the cross-file rules, by file. */
   messages: Map<string, LintMessage[]>;
   /** Files whose findings depend on each other, both ways (for `--changed-since`). */
   ties: Map<string, Set<string>>;
   /** Related places cross-file rules add to other rules' findings, by file. */
   relations: Map<string, ProjectRelation[]>;
+}
+
+/** What the run reads of the cross-file findings: a file's, when its result is made, and the ties. */
+export interface ProjectOutcome {
+  ties: Map<string, Set<string>>;
+  of(filePath: string): FileFindings;
+}
+
+const NO_FINDINGS: FileFindings = { messages: [], relations: [] };
+
+export function projectOutcome(found: ProjectFindings): ProjectOutcome {
+  return { ties: found.ties, of: (filePath) => ({ messages: found.messages.get(filePath) ?? [], relations: found.relations.get(filePath) ?? [] }) };
 }
 
 /**
@@ -37,7 +51,7 @@ export function applyRelations(messages: readonly LintMessage[], relations: read
  * The ties are recorded only when `needTies` (`--changed-since` reads them): a replication configuration is tied
  * to every destination policy, so they grow with the square of the project (hundreds of MB at 50,000 files).
  */
-export function runProjectRules(entries: FileEntry[], cwd: string, needTies: boolean): ProjectOutcome {
+export function runProjectRules(entries: FileEntry[], cwd: string, needTies: boolean): ProjectFindings {
   const messages = new Map<string, LintMessage[]>();
   const ties = new Map<string, Set<string>>();
   const relations = new Map<string, ProjectRelation[]>();
@@ -127,7 +141,7 @@ function projectInput(entries: FileEntry[], cwd: string): string {
       e.filePath,
       e.context?.registry ?? null,
       [...(e.context?.rules.project ?? [])].map(([id, { severity, options }]) => [id, severity, options ?? null]),
-      e.outcome.status === "ours" ? e.outcome.documents.map((d) => [d.kind, d.facts]) : [],
+      e.outcome.status === "ours" ? [e.outcome.documents.map((d) => d.kind), factsHash(e)] : [],
     ];
     hash.update(JSON.stringify(file)).update("\n");
   }
@@ -143,8 +157,12 @@ function projectInput(entries: FileEntry[], cwd: string): string {
 export function cachedProjectRules(entries: FileEntry[], cwd: string, root: string, cache: ResultCache, needTies: boolean): ProjectOutcome {
   const input = projectInput(entries, cwd);
   const stored = needTies ? undefined : cache.getProject(root, input);
-  if (stored) return { messages: new Map(stored.messages), ties: new Map(), relations: new Map(stored.relations) };
-  const outcome = runProjectRules(entries, cwd, needTies);
-  cache.setProject(root, input, { messages: [...outcome.messages], relations: [...outcome.relations] });
-  return outcome;
+  if (stored) return { ties: new Map(), of: (filePath) => stored(filePath) ?? NO_FINDINGS };
+  loadFacts(entries);
+  const found = runProjectRules(entries, cwd, needTies);
+  const byFile = new Map<string, FileFindings>();
+  for (const [filePath, messages] of found.messages) byFile.set(filePath, { messages, relations: found.relations.get(filePath) ?? [] });
+  for (const [filePath, relations] of found.relations) if (!byFile.has(filePath)) byFile.set(filePath, { messages: [], relations });
+  cache.setProject(root, input, byFile);
+  return projectOutcome(found);
 }

@@ -1,6 +1,6 @@
 import { statSync } from "node:fs";
 import { decodeText, declaredKindForFile, DEFAULT_MAX_TEXT_BYTES, isTerraformFile, loadTerraformParser, FILE_PROBLEM_RULE as NOT_LINTED_RULE, type Severity, mightBeEcrFile, nulBytesFinding, plainlyForeignFile, nulBytesLayout, readTextFile, registryForFile, trustFromConfig, type LoadedConfig, type TerraformDataUse, type TerraformFileReference, type TextEncodingName, type TextFileResult } from "@ecrlint/core";
-import { fileStamp, hashText, type ResultCache } from "./cache.js";
+import { fileStamp, hashText, type ResultCache, type StoredFacts } from "./cache.js";
 import type { Configs } from "./configs.js";
 import { fixSource, lintSource, type SourceContext, type SourceOutcome } from "./lint-source.js";
 import { arnRegistries, registryIncomplete } from "./notices.js";
@@ -46,6 +46,11 @@ export interface FileEntry {
   output?: string;
   /** With `output`: the outcome of the text as read, reported instead when the fixed text cannot be written. */
   unfixed?: SourceOutcome;
+  /**
+   * An outcome from the cache leaves its documents' facts there (their `facts` are empty): the cross-file rules
+   * need only their hash while their project's findings are the cache's too (see entry-facts.ts).
+   */
+  storedFacts?: StoredFacts;
 }
 
 export function notLinted(filePath: string, severity: 1 | 2, message: string): FileEntry {
@@ -203,10 +208,10 @@ function fromCache(filePath: string, configs: Configs, options: LintOptions, cac
   const loaded = configs.forFile(filePath);
   if (options.ignore !== false && configs.ignores(loaded, filePath)) return null;
   const linting = sourceContext(filePath, loaded, configs, options, cache, reference, uses);
-  const outcome = cache.get(filePath, content, linting.settings!);
-  if (!outcome || keepText(outcome, false)) return undefined;
+  const cached = cache.get(filePath, content, linting.settings!);
+  if (!cached || keepText(cached.outcome, false)) return undefined;
   // BOM and encoding matter to fixes only, and a fixing run has no cache.
-  return entryFor(filePath, linting, outcome, { bom: false, encoding: "utf8", content });
+  return { ...entryFor(filePath, linting, cached.outcome, { bom: false, encoding: "utf8", content }), storedFacts: cached.facts };
 }
 
 /** A file read and found ours, whose rules are still to run: in this thread, or in a worker (see pool.ts). */
@@ -357,8 +362,9 @@ export function prepareFile(filePath: string, configs: Configs, options: LintOpt
   const cached = cache?.get(filePath, content, linting.settings!);
   if (cached) {
     // The same text under a new stamp (a checkout touched it): recorded, so that the next run need not read it.
-    if (stamp && cache!.unchanged(filePath, stamp) === undefined) cache!.set(filePath, stamp, content, linting.settings!, cached);
-    return { entry: completeJob({ filePath, text, bom, encoding, content, stamp: undefined, linting, given: given !== undefined, ...(reference ? { reference } : {}), ...(uses ? { uses } : {}) }, { outcome: cached }, undefined) };
+    if (stamp && cache!.unchanged(filePath, stamp) === undefined) cache!.restamp(filePath, stamp);
+    const entry = completeJob({ filePath, text, bom, encoding, content, stamp: undefined, linting, given: given !== undefined, ...(reference ? { reference } : {}), ...(uses ? { uses } : {}) }, { outcome: cached.outcome }, undefined);
+    return { entry: { ...entry, storedFacts: cached.facts } };
   }
   return { job: { filePath, text, bom, encoding, content, stamp, linting, given: given !== undefined, ...(reference ? { reference } : {}), ...(uses ? { uses } : {}) } };
 }

@@ -7,8 +7,9 @@ import { DEFAULT_FILES, discoverFiles, isIgnoredPath, isInside, toPosix } from "
 import { usageError } from "./errors.js";
 import { describeWriteError, writeFileInPlace } from "./fs-utils.js";
 import { changedFiles, repositoryRoot } from "./git.js";
-import { cachedProjectRules, runProjectRules, type ProjectOutcome } from "./project.js";
-import { earlyPoolSize, LintPool, poolSize } from "./pool.js";
+import { dropFacts, hasFacts } from "./entry-facts.js";
+import { cachedProjectRules, runProjectRules, projectOutcome, type ProjectOutcome } from "./project.js";
+import { earlyPoolSize, LintPool, poolPossible, poolSize } from "./pool.js";
 import { completeJob, lintHere, prepareFile, readFile, type FileEntry, type LintJob, type ReadExtras } from "./read-file.js";
 import { prepareTerraform, terraformReferences } from "./terraform-references.js";
 import { emptyResult, resultFor, selectFiles, sortResults, summarize, warningResult } from "./results.js";
@@ -89,11 +90,6 @@ function templatesUnder(folders: readonly string[], referenced: ReadonlyMap<stri
   return [...referenced.keys()].filter((p) => folders.some((dir) => isInside(dir, p)) && !isIgnoredPath(p, ignores));
 }
 
-/** Whether some document of the file yielded facts for a cross-file rule. */
-function hasFacts(e: FileEntry): boolean {
-  return e.outcome.status === "ours" && e.outcome.documents.some((d) => Object.keys(d.facts).length > 0);
-}
-
 /**
  * The rest of the project, for cross-file rules when only some files were named (`ecrlint infra/replication.json`
  * from lint-staged, or standard input): its files are read for their facts, never reported or fixed, so a named
@@ -134,23 +130,27 @@ function projectRoots(files: readonly string[], configs: Configs): string[] {
  */
 function runProjects(entries: FileEntry[], configs: Configs, cwd: string, cache: ResultCache | undefined, changedSince: boolean): ProjectOutcome {
   const groups = new Map<string, FileEntry[]>();
+  const rootOf = new Map<string, string>();
   for (const e of entries) {
     if (!hasFacts(e)) continue;
     const root = configs.projectRoot(e.filePath);
+    rootOf.set(e.filePath, root);
     const group = groups.get(root);
     if (group) group.push(e);
     else groups.set(root, [e]);
   }
-  const outcome: ProjectOutcome = { messages: new Map(), ties: new Map(), relations: new Map() };
+  const parts = new Map<string, ProjectOutcome>();
+  const ties = new Map<string, Set<string>>();
   for (const [root, group] of groups) {
     // In path order whatever the order of reading (named files first): the same project is the same input.
     group.sort((a, b) => (a.filePath < b.filePath ? -1 : a.filePath > b.filePath ? 1 : 0));
-    const part = cache ? cachedProjectRules(group, cwd, root, cache, changedSince) : runProjectRules(group, cwd, changedSince);
-    for (const [path, list] of part.messages) outcome.messages.set(path, list);
-    for (const [path, set] of part.ties) outcome.ties.set(path, set);
-    for (const [path, list] of part.relations) outcome.relations.set(path, list);
+    const part = cache ? cachedProjectRules(group, cwd, root, cache, changedSince) : projectOutcome(runProjectRules(group, cwd, changedSince));
+    parts.set(root, part);
+    for (const [path, set] of part.ties) ties.set(path, set);
   }
-  return outcome;
+  // A file's findings are its project's.
+  const none = { messages: [], relations: [] };
+  return { ties, of: (filePath) => parts.get(rootOf.get(filePath)!)?.of(filePath) ?? none };
 }
 
 interface Run {
@@ -193,7 +193,7 @@ async function finish(run: Run, options: LintOptions): Promise<LintReport> {
   const background = run.named ? await backgroundEntries(entries, options, configs, cwd, cache, run.done) : [];
   const project = runProjects([...entries, ...background], configs, cwd, cache, options.changedSince !== undefined);
   // The facts have been joined: a result needs none of them, and a compiled policy kept for them may be let go.
-  for (const e of entries) if (e.outcome.status === "ours") for (const d of e.outcome.documents) d.facts = {};
+  dropFacts(entries);
   const changed = options.changedSince ? await changedFiles(cwd, options.changedSince) : undefined;
   const selected = selectFiles(entries, changed, mergeTies(project.ties, run.ties));
 
@@ -209,11 +209,10 @@ async function finish(run: Run, options: LintOptions): Promise<LintReport> {
     const entry = remaining[i]!;
     remaining[i] = undefined;
     if (!selected.has(entry.filePath) || entry.outcome.status === "not-ours") continue;
-    const projectMessages = project.messages.get(entry.filePath) ?? [];
+    const { messages: projectMessages, relations } = project.of(entry.filePath);
     // A file that cannot be written is that file's error; the run goes on and fixes the others.
     const unwritten = options.fix && entry.output !== undefined ? await writeFix(entry) : undefined;
     if (options.fix && entry.output !== undefined && unwritten === undefined) fixedFiles.push(entry.filePath);
-    const relations = project.relations.get(entry.filePath) ?? [];
     results.push(unwritten === undefined ? resultFor(entry, projectMessages, options, relations) : unwrittenResult(entry, projectMessages, options, unwritten));
   }
   // ESLint's warnings for files named on the command line that the run skips; `--no-warn-ignored` drops them.
@@ -251,6 +250,7 @@ async function readAll(files: string[], configs: Configs, options: LintOptions, 
   let pool: LintPool | undefined;
   let failure: Error | undefined;
   const lost: { index: number; job: LintJob }[] = [];
+  const pooling = early !== undefined || poolPossible(options);
   // A rule that throws in a worker fails the run as it would in this thread.
   const send = (index: number, job: LintJob) =>
     pool!.submit({ id: index, filePath: job.filePath, text: job.text, ...(job.reference ? { reference: job.reference } : {}), ...(job.uses ? { uses: job.uses } : {}) }, (reply) => {
@@ -270,6 +270,12 @@ async function readAll(files: string[], configs: Configs, options: LintOptions, 
         await send(index, prepared.job);
         continue;
       }
+      if (!pooling) {
+        // No worker will ever take it: linted now, so that the run never holds the texts of the files waiting.
+        await prepareTerraform([prepared.job.filePath]);
+        slots[index] = completeJob(prepared.job, lintHere(prepared.job, options), cache);
+        continue;
+      }
       pending.push({ index, job: prepared.job });
       const size = poolSize(options, pending.length);
       if (size > 0) {
@@ -281,7 +287,13 @@ async function readAll(files: string[], configs: Configs, options: LintOptions, 
     if (failure) throw failure;
     // Files read in this thread: the grammar loads now, only when one of them is Terraform and missed the cache.
     await prepareTerraform([...pending, ...lost].map(({ job }) => job.filePath));
-    for (const { index, job } of [...pending, ...lost]) slots[index] = completeJob(job, lintHere(job, options), cache);
+    const left = [...pending.splice(0), ...lost.splice(0)];
+    for (let i = 0; i < left.length; i++) {
+      const { index, job } = left[i]!;
+      // Let go as soon as linted: a job holds its file's text.
+      left[i] = undefined!;
+      slots[index] = completeJob(job, lintHere(job, options), cache);
+    }
   } finally {
     await (pool ?? early)?.close();
   }

@@ -502,13 +502,20 @@ describe("--print-config", () => {
 });
 
 describe("--cache", () => {
-  /** A copy of the basic fixture, its report without cache, and the cache a first run wrote. */
-  async function basicWithCache() {
-    const dir = copyFixture("basic");
+  /** A copy of a fixture, its report without cache, and the cache a first run wrote. */
+  async function withCache(fixture: string) {
+    const dir = copyFixture(fixture);
     const cacheFile = join(dir, ".ecrlintcache");
     const clean = await runBin(["--format", "json"], { cwd: dir });
     await runBin(["--cache"], { cwd: dir });
     return { dir, cacheFile, clean, cache: readCacheFile(cacheFile) };
+  }
+  const basicWithCache = () => withCache("basic");
+
+  /** A run with the cache reports exactly what a run without it did. */
+  async function expectClean(dir: string, clean: Awaited<ReturnType<typeof runBin>>) {
+    const run = await runBin(["--cache", "--format", "json"], { cwd: dir });
+    expect({ code: run.code, stderr: run.stderr, stdout: run.stdout }).toEqual({ code: clean.code, stderr: "", stdout: clean.stdout });
   }
 
   it("reuses results of unchanged files and drops them when the file or the config changes", async () => {
@@ -574,8 +581,7 @@ describe("--cache", () => {
     cache.entries[ours.find((path) => path.endsWith("wrong-region.json"))!]!.outcome.messages = [];
     for (const path of ours) if (!path.endsWith("wrong-region.json")) cache.entries[path]!.outcome = { status: "ours", messages: "not a list" };
     writeCacheFile(cacheFile, cache);
-    const run = await runBin(["--cache", "--format", "json"], { cwd: dir });
-    expect({ code: run.code, stderr: run.stderr, stdout: run.stdout }).toEqual({ code: clean.code, stderr: "", stdout: clean.stdout });
+    await expectClean(dir, clean);
     // The same, signed as a run would have: the shape check still refuses what would crash the runner.
     const signed = readCacheFile(cacheFile);
     for (const path of ours) signed.entries[path]!.outcome = { status: "ours", messages: "not a list" };
@@ -591,13 +597,15 @@ describe("--cache", () => {
     const first = await runBin(["--cache", "--format", "json"], { cwd: dir });
     expect(first.stdout).toBe(cold.stdout);
     const cache = readCacheFile(cacheFile);
-    const [projectKey, ...others] = Object.keys(cache.entries).filter((key) => key.startsWith("\u0000project\u0000"));
-    expect(others).toEqual([]);
-    expect(projectKey).toBe(`\u0000project\u0000${dir}`);
-    // A planted cross-file finding shows up only while every fact is the one it was recorded with.
     const source = join(dir, "infra/source/replication-configuration.json");
-    const stored = cache.entries[projectKey!]!.outcome as { messages: [string, { message: string }[]][] };
-    const sourceMessages = stored.messages.find(([path]) => path === source)![1];
+    const projectKey = `\u0000project\u0000${dir}`;
+    // One entry for the project, naming the files with findings, and one entry per such file.
+    const keys = Object.keys(cache.entries).filter((key) => key.startsWith("\u0000project\u0000"));
+    const files = (cache.entries[projectKey]!.outcome as { files: string[] }).files;
+    expect(files).toContain(source);
+    expect(keys.sort()).toEqual([projectKey, ...files.map((f) => `${projectKey}\u0000${f}`)].sort());
+    // A planted cross-file finding shows up only while every fact is the one it was recorded with.
+    const sourceMessages = (cache.entries[`${projectKey}\u0000${source}`]!.outcome as { messages: { message: string }[] }).messages;
     expect(sourceMessages.map((m) => m.message)).toHaveLength(1);
     sourceMessages[0]!.message = "planted";
     writeCacheFile(cacheFile, cache, true);
@@ -622,8 +630,8 @@ describe("--cache", () => {
     // A planted cross-file finding: the named run shows it only if its project's facts are those of the full run.
     const cache = readCacheFile(cacheFile);
     const before = Object.keys(cache.entries).sort();
-    const stored = cache.entries[`\u0000project\u0000${dir}`]!.outcome as { messages: [string, { message: string }[]][] };
-    stored.messages.find(([path]) => path === join(dir, named))![1][0]!.message = "planted";
+    const stored = cache.entries[`\u0000project\u0000${dir}\u0000${join(dir, named)}`]!.outcome as { messages: { message: string }[] };
+    stored.messages[0]!.message = "planted";
     writeCacheFile(cacheFile, cache, true);
     const cached = await runBin(["--cache", "--format", "json", named], { cwd: dir });
     expect(cached).toEqual({ ...alone, stdout: alone.stdout.replace(/"message":"(?:[^"\\]|\\.)*"/, '"message":"planted"') });
@@ -635,7 +643,7 @@ describe("--cache", () => {
     const wrong = Object.keys(cache.entries).find((path) => path.endsWith("wrong-region.json"))!;
     expect(clean.stdout).toContain("wrong-region.json");
     // The policy with a finding recorded as JSON the marker test turned away, as a damaged or edited cache might say.
-    cache.entries[wrong] = { meta: { ...cache.entries[wrong]!.meta, settings: "marker" }, outcome: { status: "not-ours" } };
+    cache.entries[wrong] = { meta: { ...cache.entries[wrong]!.meta, settings: "marker" }, outcome: { status: "not-ours" }, facts: null };
     writeCacheFile(cacheFile, cache);
     const run = await runBin(["--cache", "--format", "json"], { cwd: dir });
     expect({ code: run.code, stdout: run.stdout }).toEqual({ code: clean.code, stdout: clean.stdout });
@@ -644,16 +652,55 @@ describe("--cache", () => {
     expect((await runBin(["--cache", "--format", "json"], { cwd: dir })).stdout).not.toContain("wrong-region.json");
   });
 
+  it("a cache of an older format is ignored, never misread, and replaced", async () => {
+    const { dir, cacheFile, clean, cache } = await withCache("cross-file");
+    // The previous format: the outcome with its facts, no third column, and a finding planted in every entry.
+    const lines = Object.values(cache.entries).map(({ meta, outcome }) => `${JSON.stringify(meta)}\t${JSON.stringify({ ...outcome, messages: [{ ruleId: "@ecrlint/valid-policy", severity: 2, message: "planted", line: 1, column: 1 }] })}\n`);
+    writeFileSync(cacheFile, `${JSON.stringify({ ...cache.header, format: "ecrlint-cache/2" })}\n${lines.join("")}`);
+    await expectClean(dir, clean);
+    expect(readCacheFile(cacheFile).header.format).toBe("ecrlint-cache/3");
+  });
+
+  it("a project whose findings of one file are missing or damaged is joined again", async () => {
+    const { dir, cacheFile, clean, cache } = await withCache("cross-file");
+    const projectKey = `\u0000project\u0000${dir}`;
+    const fileKeys = Object.keys(cache.entries).filter((key) => key.startsWith(`${projectKey}\u0000`));
+    expect(fileKeys.length).toBeGreaterThan(0);
+    // Edited without a new check, then left out: either way the recorded findings are not believed.
+    const edited = structuredClone(cache);
+    (edited.entries[fileKeys[0]!]!.outcome as { messages: { message: string }[] }).messages[0]!.message = "planted";
+    const missing = structuredClone(cache);
+    delete missing.entries[fileKeys[0]!];
+    for (const damaged of [edited, missing]) {
+      writeCacheFile(cacheFile, damaged);
+      await expectClean(dir, clean);
+      // The project's findings were written again, whole.
+      expect(Object.keys(readCacheFile(cacheFile).entries).sort()).toEqual(Object.keys(cache.entries).sort());
+    }
+  });
+
+  it("facts edited in the cache without a new check discard the file's entry", async () => {
+    const { dir, cacheFile, clean, cache } = await withCache("cross-file");
+    const source = join(dir, "infra/source/replication-configuration.json");
+    expect(JSON.stringify(cache.entries[source]!.facts)).toContain("destinations");
+    cache.entries[source]!.facts = [{}];
+    // The project's recorded findings hold while the facts are unchanged: the file is linted again, and they are.
+    writeCacheFile(cacheFile, cache);
+    await expectClean(dir, clean);
+    expect(JSON.stringify(readCacheFile(cacheFile).entries[source]!.facts)).toContain("destinations");
+  });
+
   it("a cache that is not ours, or truncated mid-line, is an empty one", async () => {
     const dir = copyFixture("basic");
     const cacheFile = join(dir, ".ecrlintcache");
     const clean = await runBin(["--format", "json"], { cwd: dir });
     await runBin(["--cache"], { cwd: dir });
     const text = readFileSync(cacheFile, "utf8");
-    for (const damaged of [text.slice(0, Math.floor(text.length / 2)), '{"version": ', "", JSON.stringify({ version: "x", entries: {} })]) {
+    // Cut in a line's facts (after its second tab) as well as anywhere.
+    const factsCut = text.lastIndexOf("\t", text.lastIndexOf("\t[") + 1) + 3;
+    for (const damaged of [text.slice(0, Math.floor(text.length / 2)), text.slice(0, factsCut), '{"version": ', "", JSON.stringify({ version: "x", entries: {} })]) {
       writeFileSync(cacheFile, damaged);
-      const run = await runBin(["--cache", "--format", "json"], { cwd: dir });
-      expect({ code: run.code, stderr: run.stderr, stdout: run.stdout }).toEqual({ code: clean.code, stderr: "", stdout: clean.stdout });
+      await expectClean(dir, clean);
     }
   });
 });

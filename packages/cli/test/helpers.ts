@@ -158,10 +158,11 @@ export function sarifValidator() {
   return ajv.compile(JSON.parse(readFileSync(sarifSchemaPath, "utf8")) as object);
 }
 
-/** One entry of a `.ecrlintcache` file as the runner writes it: a meta, a tab, the outcome's JSON. */
+/** One entry of a `.ecrlintcache` file as the runner writes it: a meta, a tab, the outcome's JSON, a tab, the facts' JSON. */
 export interface CacheFileEntry {
   meta: { path: string; stamp: string; content: string; settings: string; check: string };
   outcome: Record<string, unknown>;
+  facts: unknown;
 }
 
 /** Reads a cache file into its header and entries by path, to damage or inspect it in a test. */
@@ -169,17 +170,16 @@ export function readCacheFile(file: string): { header: { format: string; version
   const [head, ...lines] = readFileSync(file, "utf8").split("\n").filter(Boolean);
   const entries: Record<string, CacheFileEntry> = {};
   for (const line of lines) {
-    const tab = line.indexOf("\t");
-    const meta = JSON.parse(line.slice(0, tab)) as CacheFileEntry["meta"];
-    entries[meta.path] = { meta, outcome: JSON.parse(line.slice(tab + 1)) as Record<string, unknown> };
+    const [meta, outcome, facts] = line.split("\t").map((column) => JSON.parse(column) as unknown) as [CacheFileEntry["meta"], Record<string, unknown>, unknown];
+    entries[meta.path] = { meta, outcome, facts };
   }
   return { header: JSON.parse(head!) as { format: string; version: string }, entries };
 }
 
 /** Writes entries back; `resign` recomputes each check as the runner would, so that the entry is trusted. */
 export function writeCacheFile(file: string, cache: ReturnType<typeof readCacheFile>, resign = false): void {
-  const lines = Object.values(cache.entries).map(({ meta, outcome }) => {
-    const text = JSON.stringify(outcome);
+  const lines = Object.values(cache.entries).map(({ meta, outcome, facts }) => {
+    const text = `${JSON.stringify(outcome)}\t${JSON.stringify(facts)}`;
     const check = resign ? createHash("sha1").update([cache.header.version, meta.path, meta.content, meta.settings, text].join("\u0000")).digest("hex") : meta.check;
     return `${JSON.stringify({ ...meta, check })}\t${text}\n`;
   });

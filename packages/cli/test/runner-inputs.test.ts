@@ -58,7 +58,7 @@ describe("--cache-location that is not a cache file", () => {
       expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 1, stderr: "" });
     }
     expect(readlinkSync(join(dir, "cache-link"))).toBe("caches/real");
-    expect(readFileSync(join(dir, "caches", "real"), "utf8")).toMatch(/^\{"format":"ecrlint-cache\/2"/);
+    expect(readFileSync(join(dir, "caches", "real"), "utf8")).toMatch(/^\{"format":"ecrlint-cache\/3"/);
   });
 
   it("a symlink to a folder is a folder to put the cache in, as an existing folder is", async () => {
