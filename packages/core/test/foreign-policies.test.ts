@@ -18,9 +18,12 @@ function fromTree(text: string, filePath: string): ReturnType<typeof verdict> {
 describe("policy documents about something else are dropped before their tree, as the tree would decide", () => {
   it.each(FOREIGN_CASES.map((c) => [c.name, c] as const))("%s", (_name, c) => {
     for (const filePath of ["policies/document.json", "registry-policy.json", "repo-policy.json"]) {
+      const named = filePath !== "policies/document.json";
       expect(plainlyForeignPolicy(c.text), filePath).toBe(c.early);
+      // A file named as a policy of ours is never dropped by its text alone.
+      expect(plainlyForeignFile(c.text, { filePath }), filePath).toBe(c.early && !named);
       const read = verdict(parseEcrFile(c.text, { filePath }));
-      expect(read.status, filePath).toBe(c.status);
+      expect(read.status, filePath).toBe((named && c.named) || c.status);
       expect(read, filePath).toEqual(fromTree(c.text, filePath));
     }
   });
@@ -33,8 +36,26 @@ describe("policy documents about something else are dropped before their tree, a
     expect(plainlyForeignFile(bucket, { filePath: "main.tf.json" })).toBe(false);
     expect(plainlyForeignFile(bucket, { filePath: "main.tf" })).toBe(false);
     expect(plainlyForeignFile(bucket, { filePath: "template.yaml" })).toBe(false);
+    expect(plainlyForeignFile(bucket, { filePath: "infra/prod.registry-policy.json" })).toBe(false);
     // The config's kinds decide over the content: a declared bucket policy is linted as what it is declared.
     const declared = parseEcrFile(bucket, { filePath: "p.json", declaredKind: "registry-policy", declaredBy: "ecrlint.config.jsonc" });
     expect(declared).toMatchObject({ status: "ours", decision: { kind: "registry-policy", reason: "config" } });
+  });
+});
+
+describe("a policy of only NotAction statements is ours when its file is named as one", () => {
+  const allButS3 = FOREIGN_CASES.find((c) => c.named && c.name.includes("every action but S3's"))!.text;
+
+  it("takes the kind its name gives, and says so", () => {
+    expect(parseEcrFile(allButS3, { filePath: "infra/registry-policy.json" })).toMatchObject({
+      status: "ours",
+      decision: { kind: "registry-policy", reason: "name" },
+      documents: [{ kind: "registry-policy" }],
+    });
+    expect(parseEcrFile(allButS3, { filePath: "infra/app.repository-policy.json" })).toMatchObject({ status: "ours", decision: { kind: "repository-policy", reason: "name" } });
+  });
+
+  it("leaves the same text alone under any other name", () => {
+    for (const filePath of ["infra/policy.json", "infra/registry.json", "infra/bucket-policy.json"]) expect(parseEcrFile(allButS3, { filePath }).status, filePath).toBe("not-ours");
   });
 });

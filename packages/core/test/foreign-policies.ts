@@ -12,6 +12,11 @@ export interface ForeignCase {
   status: "ours" | "not-ours" | "parse-error";
   /** Whether the test on JSON.parse's value alone decides it (only ever for a file that is not ours). */
   early: boolean;
+  /**
+   * How both front ends read it when its name follows a registry or repository policy convention
+   * (`registry-policy.json`, `repo-policy.json`), where that differs from `status`.
+   */
+  named?: "ours";
 }
 
 const ROLE = "arn:aws:iam::111122223333:role/ci";
@@ -136,5 +141,32 @@ export const FOREIGN_CASES: ForeignCase[] = [
     text: policy({ Effect: "Allow", Principal: "*", Action: "s3:GetObject", Condition: { StringEquals: { "aws:x": `${"[".repeat(300)}${"]".repeat(300)}` } } }).replace(/"(\[+\]+)"/, "$1"),
     status: "parse-error",
     early: false,
+  },
+  // Only NotAction: the text names no service, so the file's name says whether it is an ECR policy.
+  {
+    name: "a policy allowing everyone every action but S3's, by NotAction",
+    text: policy({ Sid: "AllButS3", Effect: "Allow", Principal: "*", NotAction: "s3:*", Resource: "*" }),
+    status: "not-ours",
+    early: true,
+    named: "ours",
+  },
+  {
+    name: "a policy denying everything but reads of one bucket, by NotAction",
+    text: policy({ Effect: "Deny", Principal: "*", NotAction: ["s3:GetObject"], Resource: "arn:aws:s3:::assets/*" }),
+    status: "not-ours",
+    early: true,
+    named: "ours",
+  },
+  {
+    name: "a policy with a NotAction statement beside an Action of another service",
+    text: policy({ Effect: "Allow", Principal: { AWS: ROLE }, Action: "s3:GetObject", Resource: "arn:aws:s3:::assets/*" }, { Effect: "Deny", Principal: "*", NotAction: "s3:*", Resource: "*" }),
+    status: "not-ours",
+    early: true,
+  },
+  {
+    name: "an identity policy with only NotAction",
+    text: policy({ Effect: "Allow", NotAction: "iam:*", Resource: "*" }),
+    status: "not-ours",
+    early: true,
   },
 ];

@@ -211,12 +211,24 @@ export function plainlyForeignPolicy(text: string): boolean {
   return readable;
 }
 
-/** A policy document is ours when it is about ECR, or is too broken to tell (a Statement that is a number). */
-function ecrPolicy(root: JsonObject): PolicyDocument | undefined {
+/** No statement has an Action: whatever the policy names, it names only in NotAction. */
+function namesOnlyNotActions(policy: PolicyDocument): boolean {
+  return policy.statements.every((s) => (s.action?.values.length ?? 0) === 0);
+}
+
+/**
+ * A policy document is ours when it is about ECR, or is too broken to tell (a Statement that is a number). A policy
+ * whose statements only say which actions they leave out (NotAction `s3:*`) applies to every other action of the
+ * service it is attached to, so its text cannot say which service that is: a file named as a registry or repository
+ * policy is then ours, as its name says, and its Allow of `ecr:*` to everyone is not passed over in silence.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notaction.html
+ */
+function ecrPolicy(root: JsonObject, filePath: string | undefined): PolicyDocument | undefined {
   if (!findProperty(root, "Statement")) return misspelledStatementProperty(root) ? readPolicyDocument(root) : undefined;
   const policy = readPolicyDocument(root);
-  if (!mentionsEcr(policy) && !hasNoReadableActions(policy)) return undefined;
-  return policy;
+  if (mentionsEcr(policy) || hasNoReadableActions(policy)) return policy;
+  if (namesOnlyNotActions(policy) && policyNameVerdict(filePath) !== undefined) return policy;
+  return undefined;
 }
 
 /** Registry or repository policy from the content alone: a repository policy has no Resource (ECR rejects one). */
@@ -322,7 +334,7 @@ export function readAst(ast: JsonProgram, options: ReadOptions = {}): FileReadin
   const cli = cliDocuments(ast, root, options.filePath);
   if (cli) return ours(ast, cli.documents, cli.decision);
 
-  const policy = ecrPolicy(root);
+  const policy = ecrPolicy(root, options.filePath);
   if (policy) {
     if (isIdentityPolicy(policy)) {
       return {
@@ -346,11 +358,13 @@ export function readAst(ast: JsonProgram, options: ReadOptions = {}): FileReadin
 /**
  * True when {@link parseEcrFile} would find the text not ours because it is a plain JSON policy document about
  * something else (see {@link plainlyForeignPolicy}): a bucket, key or role policy, dropped before any tree is built.
- * A file whose kind is declared (config `kinds`, a Terraform `file()`), a template, YAML or Terraform is never
- * judged here.
+ * A file whose kind is declared (config `kinds`, a Terraform `file()`), a template, YAML, Terraform or a file named
+ * as a registry or repository policy is never judged here.
  */
 export function plainlyForeignFile(text: string, options: Pick<ReadOptions, "filePath" | "declaredKind" | "terraformTemplate">): boolean {
   if (options.declaredKind || options.terraformTemplate || isYamlFile(options.filePath, text) || isTerraformFile(options.filePath) || isTerraformJsonFile(options.filePath)) return false;
+  // A file named as a registry or repository policy may be ours whatever its actions (see ecrPolicy): few are.
+  if (policyNameVerdict(options.filePath) !== undefined) return false;
   return plainlyForeignPolicy(text);
 }
 
