@@ -38,6 +38,8 @@ describe("what a run loads", () => {
     expect(run.stdout).toContain("valid-policy");
     expect(run.modules.filter((m) => /[/\\]ajv[/\\]dist[/\\](ajv|core|compile)/.test(m))).toEqual([]);
     expect(run.modules.filter((m) => m.includes("plugin-kit") || m.includes("levn"))).toEqual([]);
+    // Plain JSON is read without the general parser and the JavaScript parsers behind it.
+    expect(run.modules.filter((m) => /[/\\](jsonc-eslint-parser|acorn|espree)[/\\]/.test(m))).toEqual([]);
   });
 
   it("loads ajv for a rule given options, and ESLint's comment parser for a file with comments, and still checks them", async () => {
@@ -52,6 +54,7 @@ describe("what a run loads", () => {
     const run = await loadedModules(commented, ["registry-policy.jsonc"]);
     expect(run.stdout).toContain("Definition for rule '@ecrlint/no-such-rule' was not found");
     expect(run.modules.some((m) => m.includes("plugin-kit"))).toBe(true);
+    expect(run.modules.some((m) => /[/\\]jsonc-eslint-parser[/\\]/.test(m))).toBe(true);
   });
 
   it("a warm cached run, every file a hit, loads no YAML or HCL parser and no IAM key table, and reports the same", async () => {

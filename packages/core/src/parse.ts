@@ -1,4 +1,5 @@
-import { parseJSON, type AST } from "jsonc-eslint-parser";
+import { createRequire } from "node:module";
+import type { AST } from "jsonc-eslint-parser";
 import { parseStrictJsonAst, type Placement } from "./strict-json.js";
 import { jsonArray, jsonLiteral, jsonNegative, jsonObject, jsonProperty } from "./json-nodes.js";
 
@@ -9,6 +10,19 @@ export type JsonObject = AST.JSONObjectExpression;
 export type JsonArray = AST.JSONArrayExpression;
 export type JsonProperty = AST.JSONProperty;
 export type SourceLocation = AST.SourceLocation;
+
+type GeneralParser = typeof import("jsonc-eslint-parser");
+let generalParser: GeneralParser | undefined;
+
+/**
+ * jsonc-eslint-parser's `parseJSON`, loaded on the first text the one-pass reader leaves to it: it brings acorn and
+ * espree (about 20 ms of loading), and a run over plain JSON files never needs them. `require` loads the ES module
+ * synchronously (Node 20.19 and later), so parsing stays synchronous.
+ */
+function parseJSON(text: string, options?: Parameters<GeneralParser["parseJSON"]>[1]): AST.JSONProgram {
+  generalParser ??= createRequire(import.meta.url)("jsonc-eslint-parser") as GeneralParser;
+  return generalParser.parseJSON(text, options);
+}
 
 /** A problem found while reading a file, located at 1-based line and column (ESLint's convention for messages). */
 export interface ParseProblem {
