@@ -71,10 +71,11 @@ export function cacheFileFor(location: string, cwd: string): string {
 }
 
 /**
- * How every cache file ecrlint has written begins: `{"format":"ecrlint-cache/…` now, `{"version": …` (one JSON
- * object) before the format had a name. A file that begins otherwise is someone else's and is never replaced.
+ * How every cache file ecrlint has written begins: `{"format":"ecrlint-cache/…` now, `{"version":"cli@…` (one JSON
+ * object) before the format had a name. A file that begins otherwise is someone else's and is never replaced: a
+ * `.vscode/launch.json` (`{"version": "0.2.0", …`) or a formatter's `{"format": "yaml"}` too.
  */
-const CACHE_START = /^\{\s*"(?:format|version)"\s*:/;
+const CACHE_START = /^\{\s*"(?:format"\s*:\s*"ecrlint-cache\/|version"\s*:\s*"cli@)/;
 const CACHE_START_BYTES = 64;
 
 /**

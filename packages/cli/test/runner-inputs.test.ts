@@ -12,6 +12,13 @@ describe("--cache-location that is not a cache file", () => {
     const dir = copyFixture("basic");
     execFileSync("mkfifo", [join(dir, "fifo")]);
     writeFileSync(join(dir, "notes.txt"), "keep me\n");
+    // JSON objects that begin with the keys an ecrlint cache begins with, holding something else.
+    const lookalikes: Record<string, string> = {
+      "launch.json": '{\n  "version": "0.2.0",\n  "configurations": []\n}\n',
+      "formatter.json": '{"format":"yaml","indent":2}\n',
+      "bare-version.json": '{"version":"x"}',
+    };
+    for (const [name, text] of Object.entries(lookalikes)) writeFileSync(join(dir, name), text);
     symlinkSync("notes.txt", join(dir, "to-notes"));
     symlinkSync("missing-target", join(dir, "broken"));
     symlinkSync("loop-b", join(dir, "loop-a"));
@@ -21,6 +28,7 @@ describe("--cache-location that is not a cache file", () => {
       ["fifo", `cannot use ${join(dir, "fifo")} as the cache file: not a regular file (a FIFO)`],
       ["notes.txt", `cannot use ${join(dir, "notes.txt")} as the cache file: the file exists and is not an ecrlint cache`],
       ["to-notes", `cannot use ${join(dir, "to-notes")} as the cache file: the file exists and is not an ecrlint cache`],
+      ...Object.keys(lookalikes).map((name): [string, string] => [name, `cannot use ${join(dir, name)} as the cache file: the file exists and is not an ecrlint cache`]),
       ["broken", `cannot use ${join(dir, "broken")} as the cache file: a broken symbolic link`],
       ["loop-a", `cannot use ${join(dir, "loop-a")} as the cache file: too many levels of symbolic links (ELOOP)`],
     ];
@@ -31,6 +39,7 @@ describe("--cache-location that is not a cache file", () => {
     expect(statSync("/dev/null").isCharacterDevice()).toBe(true);
     expect(statSync(join(dir, "fifo")).isFIFO()).toBe(true);
     expect(readFileSync(join(dir, "notes.txt"), "utf8")).toBe("keep me\n");
+    for (const [name, text] of Object.entries(lookalikes)) expect(readFileSync(join(dir, name), "utf8"), name).toBe(text);
     expect(readlinkSync(join(dir, "to-notes"))).toBe("notes.txt");
     expect(lstatSync(join(dir, "broken")).isSymbolicLink()).toBe(true);
     expect(readlinkSync(join(dir, "loop-a"))).toBe("loop-b");
@@ -255,5 +264,22 @@ describe("NUL bytes in a file that is a policy without them", () => {
     ]);
     const eslint = await runNode([join(repoDir, "node_modules", "eslint", "bin", "eslint.js"), "-f", "json", "registry-policy.json", "padded.registry-policy.json"], { cwd: dir });
     expect(eslint.code).toBe(1);
+  });
+});
+
+describe("a cache file where the run looks for policies", () => {
+  it("is never linted, by the runner or by ESLint, whatever it is named", async () => {
+    const dir = copyFixture("basic");
+    const cold = await runBin(["-f", "json", "."], { cwd: dir });
+    // Twice: the second run finds the first run's cache among the project's JSON files.
+    for (let i = 0; i < 2; i++) await runBin(["--cache", "--cache-location", "ecrcache.json", "-f", "json", "."], { cwd: dir });
+    expect(readFileSync(join(dir, "ecrcache.json"), "utf8")).toMatch(/^\{"format":"ecrlint-cache\//);
+    for (const args of [["-f", "json", "."], ["--cache", "--cache-location", "ecrcache.json", "-f", "json", "."]]) {
+      const r = await runBin(args, { cwd: dir });
+      expect({ args, code: r.code, stdout: r.stdout }).toEqual({ args, code: cold.code, stdout: cold.stdout });
+    }
+    writeFileSync(join(dir, "eslint.config.mjs"), `import ecrlint from ${JSON.stringify(pathToFileURL(join(repoDir, "packages", "eslint-plugin", "dist", "index.js")).href)};\nexport default [...ecrlint.configs.recommended];\n`);
+    const eslint = await runNode([join(repoDir, "node_modules", "eslint", "bin", "eslint.js"), "-f", "json", "ecrcache.json"], { cwd: dir });
+    expect({ code: eslint.code, results: (JSON.parse(eslint.stdout) as { messages: unknown[] }[]).map((r) => r.messages) }).toEqual({ code: 0, results: [[]] });
   });
 });

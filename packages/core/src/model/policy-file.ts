@@ -72,6 +72,9 @@ export type EcrDocument = PolicyFile;
 // "ecr:" catches a policy whose Statement key is misspelled (`Statment`) but whose actions or ARNs are ECR's.
 const MARKERS = ["Statement", "ecrRepositoryPrefix", "EcrRepositoryPrefix", "destinations", "Destinations", "appliedFor", "AppliedFor", "ecr:", "AWS::ECR::", "policyText"];
 
+/** How a cache file the runner writes (`--cache`) begins: the first of its JSON lines names the format. */
+const CACHE_FILE_START = '{"format":"ecrlint-cache/';
+
 /**
  * Cheap test on the raw text, so that the thousands of package.json and tsconfig.json files in a monorepo are
  * skipped before any AST is built. A false positive only costs a parse; a false negative would hide a policy.
@@ -83,6 +86,8 @@ const MARKERS = ["Statement", "ecrRepositoryPrefix", "EcrRepositoryPrefix", "des
  * `tsconfig.json` or a binary `.json` is someone else's file and gets no finding.
  */
 export function mightBeEcrFile(text: string, filePath?: string): boolean {
+  // The runner's cache (`--cache-location ecrcache.json`) holds policies' text in JSON lines: it is never a policy.
+  if (text.startsWith(CACHE_FILE_START)) return false;
   // YAML and Terraform are ours only when they declare an ECR resource: one marker each.
   if (filePath !== undefined) {
     if (/\.tf(?:\.json)?$/i.test(filePath)) return text.includes("aws_ecr_");
