@@ -1,9 +1,9 @@
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
-import { copyFixture, fileTree, gitInit, repoDir, runBin, runNode } from "./helpers.js";
+import { binPath, copyFixture, fileTree, gitInit, repoDir, runBin, runNode } from "./helpers.js";
 
 // Paths the runner is handed that are not what they seem: a device, a FIFO or a link where a file is expected.
 
@@ -281,5 +281,19 @@ describe("a cache file where the run looks for policies", () => {
     writeFileSync(join(dir, "eslint.config.mjs"), `import ecrlint from ${JSON.stringify(pathToFileURL(join(repoDir, "packages", "eslint-plugin", "dist", "index.js")).href)};\nexport default [...ecrlint.configs.recommended];\n`);
     const eslint = await runNode([join(repoDir, "node_modules", "eslint", "bin", "eslint.js"), "-f", "json", "ecrcache.json"], { cwd: dir });
     expect({ code: eslint.code, results: (JSON.parse(eslint.stdout) as { messages: unknown[] }[]).map((r) => r.messages) }).toEqual({ code: 0, results: [[]] });
+  });
+});
+
+describe("a reader that closes standard output before the report ends", () => {
+  it("ends the run quietly with the run's exit code: no EPIPE stack on stderr", () => {
+    const policy = (i: number) => ({ Version: "2012-10-17", Statement: [{ Sid: `Pull${i}`, Effect: "Allow", Principal: "*", Action: "ecr:BatchGetImage" }] });
+    const dir = fileTree(Object.fromEntries(Array.from({ length: 300 }, (_, i) => [`repos/r${i}/repository-policy.json`, policy(i)])));
+    for (const format of ["json", "stylish"]) {
+      // The report is far larger than a pipe holds, so the writer meets the closed pipe.
+      const full = spawnSync(process.execPath, [binPath, "-f", format, "."], { cwd: dir, encoding: "utf8", maxBuffer: 1 << 26 });
+      expect(full.stdout.length, format).toBeGreaterThan(1 << 16);
+      const cut = spawnSync("bash", ["-c", `"$0" "$1" -f ${format} . | head -c 1 >/dev/null; exit "\${PIPESTATUS[0]}"`, process.execPath, binPath], { cwd: dir, encoding: "utf8" });
+      expect({ format, status: cut.status, stderr: cut.stderr }).toEqual({ format, status: full.status, stderr: full.stderr });
+    }
   });
 });
