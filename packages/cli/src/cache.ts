@@ -106,12 +106,16 @@ export function cacheTarget(location: string): string {
   if (!stats.isFile()) throw refuse(`not a regular file (${fileKind(stats)})`);
   if (stats.size > 0) {
     const head = Buffer.alloc(CACHE_START_BYTES);
-    const fd = openSync(target, "r");
     let read: number;
     try {
-      read = readSync(fd, head, 0, head.length, 0);
-    } finally {
-      closeSync(fd);
+      const fd = openSync(target, "r");
+      try {
+        read = readSync(fd, head, 0, head.length, 0);
+      } finally {
+        closeSync(fd);
+      }
+    } catch (error) {
+      throw refuse(describeErrno(error));
     }
     if (!CACHE_START.test(head.toString("utf8", 0, read))) throw refuse("the file exists and is not an ecrlint cache");
   }

@@ -45,6 +45,17 @@ describe("--cache-location that is not a cache file", () => {
     expect(readlinkSync(join(dir, "loop-a"))).toBe("loop-b");
   });
 
+  it("an unreadable cache file is refused by name (exit 2), not an internal error", async () => {
+    const dir = copyFixture("basic");
+    const asRoot = process.getuid?.() === 0;
+    if (asRoot) chmodSync(dir, 0o777);
+    await runBin(["--cache", "policies"], { cwd: dir });
+    const cache = join(dir, ".ecrlintcache");
+    chmodSync(cache, 0o200);
+    const r = await runBin(["--cache", "policies"], { cwd: dir, ...(asRoot ? { uid: 65534, gid: 65534 } : {}) });
+    expect({ code: r.code, stderr: r.stderr, stdout: r.stdout }).toEqual({ code: 2, stderr: `ecrlint: cannot use ${cache} as the cache file: permission denied (EACCES)\n`, stdout: "" });
+  });
+
   it("the default location is read the same way: a FIFO named .ecrlintcache is refused, a folder holds the file", async () => {
     const dir = copyFixture("basic");
     execFileSync("mkfifo", [join(dir, ".ecrlintcache")]);
