@@ -246,6 +246,45 @@ describe("an empty file named as a policy", () => {
   });
 });
 
+describe("a file named as a policy that holds none", () => {
+  it("is valid-policy's error at its value in the runner and ESLint (exit 1); the same text under another name, or a policy of another service, is not ours", async () => {
+    const holdsNone = (kind: string) => `The file is named as a ${kind} but holds no policy: a policy file holds one JSON object with a "Statement".`;
+    const lists = '[{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "ecr:*"}]}]\n';
+    const files = {
+      "a/registry-policy.json": "[]\n",
+      "b/repo-policy.json": "{}\n",
+      "c/app.repository-policy.json": "null",
+      "d/registry_policy.json": '{\n  "Version": "2012-10-17"\n}\n',
+      "e/repository-policy.json": lists,
+      "f/registry-policy.json": "42",
+      // Not named as a policy, or holding another service's policy: left alone as before.
+      "g/policies.json": lists,
+      "h/registry-policy.json": '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]}\n',
+    };
+    const dir = fileTree(files);
+    writeFileSync(join(dir, "eslint.config.mjs"), `import ecrlint from ${JSON.stringify(pathToFileURL(join(repoDir, "packages", "eslint-plugin", "dist", "index.js")).href)};\nexport default [...ecrlint.configs.recommended];\n`);
+    gitInit(dir);
+    type Message = { ruleId: string | null; line: number; column: number; endLine?: number; endColumn?: number; message: string };
+    const found = (stdout: string) =>
+      (JSON.parse(stdout) as { filePath: string; messages: Message[] }[])
+        .filter((r) => r.messages.length > 0)
+        .map((r) => ({ file: r.filePath.slice(dir.length + 1), messages: r.messages.map(({ ruleId, line, column, endLine, endColumn, message }) => ({ ruleId, line, column, endLine, endColumn, message })) }));
+    const at = (endLine: number, endColumn: number, kind: string) => [{ ruleId: "@ecrlint/valid-policy", line: 1, column: 1, endLine, endColumn, message: holdsNone(kind) }];
+    const expected = [
+      { file: "a/registry-policy.json", messages: at(1, 3, "registry policy") },
+      { file: "b/repo-policy.json", messages: at(1, 3, "repository policy") },
+      { file: "c/app.repository-policy.json", messages: at(1, 5, "repository policy") },
+      { file: "d/registry_policy.json", messages: at(3, 2, "registry policy") },
+      { file: "e/repository-policy.json", messages: at(1, lists.length, "repository policy") },
+      { file: "f/registry-policy.json", messages: at(1, 3, "registry policy") },
+    ];
+    const r = await runBin(["-f", "json", "."], { cwd: dir });
+    expect({ code: r.code, found: found(r.stdout) }).toEqual({ code: 1, found: expected });
+    const eslint = await runNode([join(repoDir, "node_modules", "eslint", "bin", "eslint.js"), "-f", "json", ...Object.keys(files)], { cwd: dir });
+    expect({ code: eslint.code, found: found(eslint.stdout) }).toEqual({ code: 1, found: expected });
+  });
+});
+
 describe("NUL bytes in a file that is a policy without them", () => {
   const policy = '{"Version": "2012-10-17", "Statement": [{"Sid": "a", "Effect": "Allow", "Principal": {"AWS": "111122223333"}, "Action": "ecr:BatchGetImage"}]}\n';
   const bigEndian = Buffer.from(policy, "utf16le").swap16();

@@ -31,11 +31,11 @@ export function policyDocumentOf(ast: JsonProgram, root: JsonObject, policy: Pol
 }
 
 /**
- * A stand-in for a policy whose text is not JSON (`"policyText": "{\"Version\": "`): an empty document located at
- * the host string, whose one model problem (`unparsable-text`) sits where the parser stopped. valid-policy reports
+ * A stand-in for a policy whose text is not JSON (`"policyText": "{\"Version\": "`), or for a file named as a policy
+ * that holds none (`[]`): an empty document located at the host string or value, whose one model problem (`unparsable-text`) sits where the parser stopped. valid-policy reports
  * it, in the runner and in ESLint alike, and no other rule finds anything in it.
  */
-function unreadablePolicy(ast: JsonProgram, literal: AST.JSONLiteral, kind: PolicyKind, host: DocumentHost, decision: KindDecision, message: string, at: { range: [number, number]; loc: AST.SourceLocation }): PolicyFile {
+export function unreadablePolicy(ast: JsonProgram, literal: JsonExpression, kind: PolicyKind, host: DocumentHost, decision: KindDecision, message: string, at: { range: [number, number]; loc: AST.SourceLocation }): PolicyFile {
   const node = { type: "JSONObjectExpression", properties: [], range: literal.range, loc: literal.loc, parent: literal.parent } as unknown as JsonObject;
   const policy = readPolicyDocument(node);
   const marker = { type: "JSONLiteral", value: null, raw: "", range: at.range, loc: at.loc, parent: literal } as unknown as JsonExpression;

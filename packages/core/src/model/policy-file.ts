@@ -15,7 +15,7 @@ import type { StringEmbedding } from "../embedded-json.js";
 import { followsPolicyNameConvention, policyNameVerdict, type DeclaredKind, type KindDecision } from "./kinds.js";
 import { terraformDocuments } from "./hosts.js";
 import type { TerraformDataUse } from "../terraform-module.js";
-import { cloudFormationDocuments, cliDocuments, creationTemplateDocuments, declaredDocuments, policyDocumentOf } from "./hosts.js";
+import { cloudFormationDocuments, cliDocuments, creationTemplateDocuments, declaredDocuments, policyDocumentOf, unreadablePolicy } from "./hosts.js";
 import type { RegistryContext } from "../config/registry.js";
 import type { TextEdit } from "../rule.js";
 import { foreignHost, type ForeignHost } from "./values.js";
@@ -332,7 +332,7 @@ export function readAst(ast: JsonProgram, options: ReadOptions = {}): FileReadin
     const decision: KindDecision = { kind: "pull-through-cache-rules", reason: "content", why: "it has ecrRepositoryPrefix and an upstream registry" };
     return ours(ast, [{ kind: "pull-through-cache-rules", ast, root, host: wholeFile(), decision, pullThroughCacheRules: ptc.map((n) => readPullThroughCacheRule(n)) }]);
   }
-  if (root.type !== "JSONObjectExpression") return NOT_OURS;
+  if (root.type !== "JSONObjectExpression") return namedWithoutPolicy(ast, root, options.filePath) ?? NOT_OURS;
 
   const template = cloudFormationDocuments(ast, root, options.registry);
   if (template) return ours(ast, template.documents, template.decision);
@@ -357,7 +357,22 @@ export function readAst(ast: JsonProgram, options: ReadOptions = {}): FileReadin
   }
   const templates = creationTemplateDocuments(ast, root);
   if (templates) return ours(ast, templates);
-  return NOT_OURS;
+  // A policy about another service keeps its name's promise of a policy: it is left alone like any other.
+  return (findProperty(root, "Statement") ? undefined : namedWithoutPolicy(ast, root, options.filePath)) ?? NOT_OURS;
+}
+
+/**
+ * A file named as a registry or repository policy that holds none (`[]`, `{}`, `null`, `{"Version": …}` alone, a
+ * list of policies): ours, as its name says, with the one problem valid-policy reports at its value, so that the
+ * run does not pass without checking it. A name that follows both conventions says nothing, and neither does a
+ * file whose content is another kind of ours.
+ */
+function namedWithoutPolicy(ast: JsonProgram, root: JsonExpression, filePath: string | undefined): FileReading | undefined {
+  const byName = policyNameVerdict(filePath);
+  if (!byName || !("kind" in byName)) return undefined;
+  const decision: KindDecision = { kind: byName.kind, reason: "name", why: byName.why };
+  const message = `The file is named as a ${byName.kind.replace("-", " ")} but holds no policy: a policy file holds one JSON object with a "Statement".`;
+  return ours(ast, [unreadablePolicy(ast, root, byName.kind, wholeFile(), decision, message, root)], decision);
 }
 
 /**
