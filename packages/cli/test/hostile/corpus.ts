@@ -106,11 +106,14 @@ function decode(bytes: Buffer): string {
   return bytes.toString("utf8");
 }
 
-/** Primes the cache with a real run, then damages it: every entry hides its findings, or has the wrong shape. */
+/**
+ * Primes the cache with a real run, then damages it: every entry hides its findings, or has the wrong shape, or the
+ * file is cut inside its first line (still an ecrlint cache by its first bytes, no longer JSON).
+ */
 async function damageCache(dir: string, how: "hide-findings" | "wrong-shape" | "not-json"): Promise<void> {
   const cacheFile = join(dir, ".ecrlintcache");
   await lint({ cwd: dir, cache: true });
-  if (how === "not-json") return writeFileSync(cacheFile, '{"version": ');
+  if (how === "not-json") return writeFileSync(cacheFile, readFileSync(cacheFile, "utf8").slice(0, 40));
   const cache = readCacheFile(cacheFile);
   for (const entry of Object.values(cache.entries)) {
     if (how === "hide-findings") entry.outcome.messages = [];
