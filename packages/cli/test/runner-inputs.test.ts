@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, closeSync, existsSync, lstatSync, mkdirSync, openSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -260,6 +260,11 @@ describe("a file named as a policy that holds none", () => {
       // Not named as a policy, or holding another service's policy: left alone as before.
       "g/policies.json": lists,
       "h/registry-policy.json": '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]}\n',
+      // Names that only hold a convention name something about a policy: its test cases, a lifecycle policy.
+      "j/registry-policy.cases.json": "{}\n",
+      "k/repo-policy.lifecycle.json": '{"rules": [{"rulePriority": 1, "selection": {"tagStatus": "any", "countType": "imageCountMoreThan", "countNumber": 5}, "action": {"type": "expire"}}]}\n',
+      // A misspelled Statement is named as such, with a did-you-mean, rather than "holds no policy".
+      "i/repo-policy.json": '{"Version": "2012-10-17", "Statment": []}',
     };
     const dir = fileTree(files);
     writeFileSync(join(dir, "eslint.config.mjs"), `import ecrlint from ${JSON.stringify(pathToFileURL(join(repoDir, "packages", "eslint-plugin", "dist", "index.js")).href)};\nexport default [...ecrlint.configs.recommended];\n`);
@@ -277,6 +282,13 @@ describe("a file named as a policy that holds none", () => {
       { file: "d/registry_policy.json", messages: at(3, 2, "registry policy") },
       { file: "e/repository-policy.json", messages: at(1, lists.length, "repository policy") },
       { file: "f/registry-policy.json", messages: at(1, 3, "registry policy") },
+      {
+        file: "i/repo-policy.json",
+        messages: [
+          { ruleId: "@ecrlint/valid-policy", line: 1, column: 1, endLine: 1, endColumn: 2, message: 'The policy has no "Statement"; a policy needs a Statement.' },
+          { ruleId: "@ecrlint/valid-policy", line: 1, column: 27, endLine: 1, endColumn: 37, message: 'Unknown key "Statment" (did you mean "Statement"?); AWS rejects a policy with keys it does not know.' },
+        ],
+      },
     ];
     const r = await runBin(["-f", "json", "."], { cwd: dir });
     expect({ code: r.code, found: found(r.stdout) }).toEqual({ code: 1, found: expected });
@@ -344,6 +356,19 @@ describe("a reader that closes standard output before the report ends", () => {
       expect(full.stdout.length, format).toBeGreaterThan(1 << 16);
       const cut = spawnSync("bash", ["-c", `"$0" "$1" -f ${format} . | head -c 1 >/dev/null; exit "\${PIPESTATUS[0]}"`, process.execPath, binPath], { cwd: dir, encoding: "utf8" });
       expect({ format, status: cut.status, stderr: cut.stderr }).toEqual({ format, status: full.status, stderr: full.stderr });
+    }
+  });
+
+  it("standard output that cannot be written (/dev/full) is one line on stderr and exit 2, not a stack and exit 1", () => {
+    const dir = fileTree({ "repository-policy.json": { Version: "2012-10-17", Statement: [{ Sid: "Pull", Effect: "Allow", Principal: { AWS: "arn:aws:iam::111122223333:root" }, Action: "ecr:BatchGetImage" }] } });
+    const full = openSync("/dev/full", "w");
+    try {
+      for (const args of [["repository-policy.json"], ["-f", "json", "."], ["--help"]]) {
+        const r = spawnSync(process.execPath, [binPath, ...args], { cwd: dir, encoding: "utf8", stdio: ["ignore", full, "pipe"] });
+        expect({ args, status: r.status, stack: /\n\s+at /.test(r.stderr), said: r.stderr.includes("ecrlint: cannot write the report to standard output: ENOSPC\n") }).toEqual({ args, status: 2, stack: false, said: true });
+      }
+    } finally {
+      closeSync(full);
     }
   });
 });

@@ -93,6 +93,17 @@ export function policyKindFromName(filePath: string): "registry-policy" | "repos
 }
 
 /**
+ * The policy kind of a file whose name ends with a convention (`registry-policy.json`, `app.repo-policy.jsonc`,
+ * `RegistryPolicy.json`): such a file promises a policy, whatever it holds. A name that only contains one
+ * (`registry-policy.cases.json`, `repo-policy.lifecycle.json`) names something about a policy, not the policy.
+ */
+export function policyFileKindFromName(filePath: string | undefined): "registry-policy" | "repository-policy" | undefined {
+  if (filePath === undefined) return undefined;
+  const kind = policyKindFromName(filePath);
+  return kind && /(?:registry|repository|repo)[-_]?policy$/i.test(fileStem(filePath)) ? kind : undefined;
+}
+
+/**
  * What a file name says of a policy's kind, for a {@link KindDecision}: the kind and why, or that the name follows
  * both conventions (a sentence to put before the content's reason), or nothing.
  */

@@ -12,7 +12,7 @@ import {
 import { propertyName, staticValue, type JsonExpression, type JsonObject, type JsonProperty } from "../parse.js";
 import { levenshtein } from "../did-you-mean.js";
 import type { StringEmbedding } from "../embedded-json.js";
-import { followsPolicyNameConvention, policyNameVerdict, type DeclaredKind, type KindDecision } from "./kinds.js";
+import { followsPolicyNameConvention, policyFileKindFromName, policyNameVerdict, type DeclaredKind, type KindDecision } from "./kinds.js";
 import { terraformDocuments } from "./hosts.js";
 import type { TerraformDataUse } from "../terraform-module.js";
 import { cloudFormationDocuments, cliDocuments, creationTemplateDocuments, declaredDocuments, policyDocumentOf, unreadablePolicy } from "./hosts.js";
@@ -216,6 +216,11 @@ export function plainlyForeignPolicy(text: string): boolean {
   return readable;
 }
 
+/** Some Resource or NotResource is another service's ARN (`arn:aws:s3:::assets/*`): the policy is about that service. */
+function namesOtherServicesResources(policy: PolicyDocument): boolean {
+  return policy.statements.some((s) => [s.resource, s.notResource].some((el) => el?.values.some((v) => /^arn:[^:]*:(?!ecr:)[^:]*:/i.test(v.value))));
+}
+
 /** No statement has an Action: whatever the policy names, it names only in NotAction. */
 function namesOnlyNotActions(policy: PolicyDocument): boolean {
   return policy.statements.every((s) => (s.action?.values.length ?? 0) === 0);
@@ -224,15 +229,16 @@ function namesOnlyNotActions(policy: PolicyDocument): boolean {
 /**
  * A policy document is ours when it is about ECR, or is too broken to tell (a Statement that is a number). A policy
  * whose statements only say which actions they leave out (NotAction `s3:*`) applies to every other action of the
- * service it is attached to, so its text cannot say which service that is: a file named as a registry or repository
- * policy is then ours, as its name says, and its Allow of `ecr:*` to everyone is not passed over in silence.
+ * service it is attached to, so its text cannot say which service that is unless a Resource is another service's
+ * ARN: a file named as a registry or repository policy is then ours, as its name says, and its Allow of `ecr:*` to
+ * everyone is not passed over in silence.
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notaction.html
  */
 function ecrPolicy(root: JsonObject, filePath: string | undefined): PolicyDocument | undefined {
   if (!findProperty(root, "Statement")) return misspelledStatementProperty(root) ? readPolicyDocument(root) : undefined;
   const policy = readPolicyDocument(root);
   if (mentionsEcr(policy) || hasNoReadableActions(policy)) return policy;
-  if (namesOnlyNotActions(policy) && policyNameVerdict(filePath) !== undefined) return policy;
+  if (namesOnlyNotActions(policy) && policyFileKindFromName(filePath) && !namesOtherServicesResources(policy)) return policy;
   return undefined;
 }
 
@@ -368,11 +374,16 @@ export function readAst(ast: JsonProgram, options: ReadOptions = {}): FileReadin
  * file whose content is another kind of ours.
  */
 function namedWithoutPolicy(ast: JsonProgram, root: JsonExpression, filePath: string | undefined): FileReading | undefined {
+  const kind = policyFileKindFromName(filePath);
   const byName = policyNameVerdict(filePath);
-  if (!byName || !("kind" in byName)) return undefined;
-  const decision: KindDecision = { kind: byName.kind, reason: "name", why: byName.why };
-  const message = `The file is named as a ${byName.kind.replace("-", " ")} but holds no policy: a policy file holds one JSON object with a "Statement".`;
-  return ours(ast, [unreadablePolicy(ast, root, byName.kind, wholeFile(), decision, message, root)], decision);
+  if (!kind || !byName || !("kind" in byName)) return undefined;
+  const decision: KindDecision = { kind, reason: "name", why: byName.why };
+  // A Statement key misspelled (`Statment`, `statement`): valid-policy names it with a did-you-mean.
+  if (root.type === "JSONObjectExpression" && root.properties.some((p) => levenshtein(propertyName(p).toLowerCase(), "statement", 2) <= 2)) {
+    return ours(ast, [policyDocumentOf(ast, root, readPolicyDocument(root), kind, wholeFile(), decision)], decision);
+  }
+  const message = `The file is named as a ${kind.replace("-", " ")} but holds no policy: a policy file holds one JSON object with a "Statement".`;
+  return ours(ast, [unreadablePolicy(ast, root, kind, wholeFile(), decision, message, root)], decision);
 }
 
 /**
