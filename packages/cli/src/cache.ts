@@ -308,6 +308,8 @@ export class ResultCache {
   private readonly written = new Set<string>();
   private temp: { path: string; fd: number } | undefined;
   private writable = true;
+  /** Why the cache stopped being written (the first write that failed), for {@link save}'s answer. */
+  private failure: unknown;
   private window: { start: number; bytes: Buffer } | undefined;
   private windowBuffer: Buffer | undefined;
 
@@ -430,8 +432,8 @@ export class ResultCache {
       const meta = Buffer.from(`${JSON.stringify({ ...entry.meta, stamp })}\t`);
       this.append(Buffer.concat([meta, this.readText(entry.body), Buffer.from("\n")]));
       this.written.add(filePath);
-    } catch {
-      this.writable = false;
+    } catch (error) {
+      this.stopWriting(error);
     }
   }
 
@@ -519,9 +521,14 @@ export class ResultCache {
     try {
       this.append(`${JSON.stringify(meta)}\t${body}\n`);
       this.written.add(filePath);
-    } catch {
-      this.writable = false;
+    } catch (error) {
+      this.stopWriting(error);
     }
+  }
+
+  private stopWriting(error: unknown): void {
+    this.writable = false;
+    this.failure ??= error;
   }
 
   private append(text: string | Buffer): void {
@@ -536,9 +543,10 @@ export class ResultCache {
 
   /**
    * Writes the cache of this run: the files it read, no others, so deleted files do not accumulate. Nothing is
-   * written when every file was found unchanged. A failure leaves the previous cache as it was.
+   * written when every file was found unchanged. A failure leaves the previous cache as it was, and is the answer:
+   * why the cache was not saved (`permission denied (EACCES)`), for a notice; undefined when saved or unchanged.
    */
-  save(): void {
+  save(): string | undefined {
     try {
       const unchanged = this.written.size === 0 && this.kept.size === this.stored.size && this.fd !== undefined;
       if (!unchanged && this.writable) {
@@ -555,11 +563,13 @@ export class ResultCache {
         renameSync(this.temp!.path, this.location);
         this.temp = undefined;
       }
-    } catch {
-      // The cache is an optimisation: a run never fails for it.
+    } catch (error) {
+      // The cache is an optimisation: a run never fails for it, and says why the next run will be cold.
+      this.stopWriting(error);
     } finally {
       this.close();
     }
+    return this.failure === undefined ? undefined : `the cache was not saved to ${this.location}: ${describeErrno(this.failure)}`;
   }
 
   /** Leaves the cache file as it was (a run that failed). */

@@ -221,7 +221,8 @@ async function finish(run: Run, options: LintOptions): Promise<LintReport> {
     results.push(folder ? warningResult(filePath, `Folder not read: ${reason}. The files in it were not linted.`, 2) : warningResult(filePath, `File not linted: ${reason}.`));
   }
 
-  cache?.save();
+  const unsaved = cache?.save();
+  if (unsaved) notices.push({ id: "cache-not-saved", message: `${unsaved}; the next run lints every file again.`, details: [], files: [] });
   return {
     results: sortResults(results),
     ...summarize(results, options),

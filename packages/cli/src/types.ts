@@ -113,8 +113,11 @@ export interface RunStats {
 }
 
 export interface RunNotice {
-  /** `unknown-registry`: policy files whose registry neither a config nor their path names. */
-  id: "unknown-registry";
+  /**
+   * `unknown-registry`: policy files whose registry neither a config nor their path names; `cache-not-saved`: the
+   * `--cache` file could not be written (the next run lints every file again).
+   */
+  id: "unknown-registry" | "cache-not-saved";
   /** One line for a person. */
   message: string;
   /** Lines that follow it: what is and is not checked, how to fix it, the files. */

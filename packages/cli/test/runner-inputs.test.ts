@@ -56,6 +56,24 @@ describe("--cache-location that is not a cache file", () => {
     expect({ code: r.code, stderr: r.stderr, stdout: r.stdout }).toEqual({ code: 2, stderr: `ecrlint: cannot use ${cache} as the cache file: permission denied (EACCES)\n`, stdout: "" });
   });
 
+  it("a cache that cannot be saved says so on stderr, once, and the run's report and exit code are unchanged", async () => {
+    const dir = copyFixture("basic");
+    const asRoot = process.getuid?.() === 0;
+    if (asRoot) chmodSync(dir, 0o755);
+    mkdirSync(join(dir, "locked"));
+    chmodSync(join(dir, "locked"), 0o555);
+    const user = asRoot ? { uid: 65534, gid: 65534 } : {};
+    const plain = await runBin(["-f", "json", "policies"], { cwd: dir, ...user });
+    const r = await runBin(["--cache", "--cache-location", "locked/cache", "-f", "json", "policies"], { cwd: dir, ...user });
+    const said = r.stderr.split("\n").filter((l) => l.includes("cache"));
+    expect({ code: r.code, stdout: r.stdout, said }).toEqual({
+      code: plain.code,
+      stdout: plain.stdout,
+      said: [`ecrlint: the cache was not saved to ${join(dir, "locked", "cache")}: permission denied (EACCES); the next run lints every file again.`],
+    });
+    expect(existsSync(join(dir, "locked", "cache"))).toBe(false);
+  });
+
   it("the default location is read the same way: a FIFO named .ecrlintcache is refused, a folder holds the file", async () => {
     const dir = copyFixture("basic");
     execFileSync("mkfifo", [join(dir, ".ecrlintcache")]);
