@@ -3,7 +3,7 @@ import { chmodSync, closeSync, lstatSync, openSync, readSync, realpathSync, rena
 import { basename, dirname, join, normalize, resolve, sep } from "node:path";
 import { EcrlintError } from "./errors.js";
 import { makeDirectories } from "./fs-utils.js";
-import { describeErrno, fileKind, type LintMessage, type ProjectRelation } from "@ecrlint/core";
+import { CACHE_FILE_START, describeErrno, fileKind, type LintMessage, type ProjectRelation } from "@ecrlint/core";
 import type { SourceOutcome } from "./lint-source.js";
 
 /** What the cache knows of a file besides its outcome: enough to tell, from a `stat` alone, that it has not changed. */
@@ -71,11 +71,11 @@ export function cacheFileFor(location: string, cwd: string): string {
 }
 
 /**
- * How every cache file ecrlint has written begins: `{"format":"ecrlint-cache/…` now, `{"version":"cli@…` (one JSON
- * object) before the format had a name. A file that begins otherwise is someone else's and is never replaced: a
- * `.vscode/launch.json` (`{"version": "0.2.0", …`) or a formatter's `{"format": "yaml"}` too.
+ * How a cache file ecrlint wrote before the format had a name begins (one JSON object): `{"version":"cli@…`. With
+ * core's `CACHE_FILE_START` (`{"format":"ecrlint-cache/…`), the only beginnings of a file the cache replaces: a
+ * `.vscode/launch.json` (`{"version": "0.2.0", …`) or a formatter's `{"format": "yaml"}` is someone else's.
  */
-const CACHE_START = /^\{\s*"(?:format"\s*:\s*"ecrlint-cache\/|version"\s*:\s*"cli@)/;
+const OLD_CACHE_START = '{"version":"cli@';
 const CACHE_START_BYTES = 64;
 
 /**
@@ -117,7 +117,8 @@ export function cacheTarget(location: string): string {
     } catch (error) {
       throw refuse(describeErrno(error));
     }
-    if (!CACHE_START.test(head.toString("utf8", 0, read))) throw refuse("the file exists and is not an ecrlint cache");
+    const start = head.toString("utf8", 0, read);
+    if (!start.startsWith(CACHE_FILE_START) && !start.startsWith(OLD_CACHE_START)) throw refuse("the file exists and is not an ecrlint cache");
   }
   return target;
 }

@@ -4,6 +4,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, wri
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import AjvDraft04Module from "ajv-draft-04";
 import { afterAll } from "vitest";
 
@@ -71,6 +72,17 @@ export function runNode(nodeArgs: string[], options: RunOptions): Promise<RunRes
     child.on("error", reject);
     child.on("close", (code) => resolvePromise({ code, stdout, stderr }));
   });
+}
+
+/** Writes a flat config that runs the plugin's recommended config from this checkout's build, for real ESLint runs. */
+export function writeEslintConfig(dir: string): void {
+  const plugin = pathToFileURL(join(repoDir, "packages", "eslint-plugin", "dist", "index.js")).href;
+  writeFileSync(join(dir, "eslint.config.mjs"), `import ecrlint from ${JSON.stringify(plugin)};\nexport default [...ecrlint.configs.recommended];\n`);
+}
+
+/** Runs this checkout's ESLint CLI in `cwd` as a child process. */
+export function runEslint(args: string[], options: RunOptions): Promise<RunResult> {
+  return runNode([join(repoDir, "node_modules", "eslint", "bin", "eslint.js"), ...args], options);
 }
 
 /** Runs the built `ecrlint` binary as a child process, as CI does. */

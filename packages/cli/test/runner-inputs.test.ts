@@ -1,9 +1,8 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { chmodSync, closeSync, existsSync, lstatSync, mkdirSync, openSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
-import { binPath, copyFixture, fileTree, gitInit, repoDir, runBin, runNode } from "./helpers.js";
+import { binPath, copyFixture, fileTree, gitInit, runBin, runEslint, writeEslintConfig } from "./helpers.js";
 
 // Paths the runner is handed that are not what they seem: a device, a FIFO or a link where a file is expected.
 
@@ -247,7 +246,7 @@ describe("an empty file named as a policy", () => {
   it("is the same parsing error at 1:1 in the runner and ESLint (exit 1); an empty file of any other name is not ours", async () => {
     const files = { "registry-policy.json": "", "app.repository-policy.jsonc": "  \n\t\n", "repo_policy.json": "\uFEFF", "other.json": "", "registry-policy.json.bak": "" };
     const dir = fileTree(files);
-    writeFileSync(join(dir, "eslint.config.mjs"), `import ecrlint from ${JSON.stringify(pathToFileURL(join(repoDir, "packages", "eslint-plugin", "dist", "index.js")).href)};\nexport default [...ecrlint.configs.recommended];\n`);
+    writeEslintConfig(dir);
     gitInit(dir);
     const parsingError = (what: string) => ({ line: 1, column: 1, severity: 2, message: `Parsing error: The file ${what}: a policy file holds one JSON object, such as {"Version": "2012-10-17", "Statement": [...]}.` });
     const expected = [
@@ -259,7 +258,7 @@ describe("an empty file named as a policy", () => {
     const r = await runBin(["-f", "json", "."], { cwd: dir });
     expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 1, stderr: "" });
     expect(messagesOf(r.stdout)).toEqual(expected);
-    const eslint = await runNode([join(repoDir, "node_modules", "eslint", "bin", "eslint.js"), "-f", "json", "registry-policy.json", "app.repository-policy.jsonc", "repo_policy.json"], { cwd: dir });
+    const eslint = await runEslint(["-f", "json", "registry-policy.json", "app.repository-policy.jsonc", "repo_policy.json"], { cwd: dir });
     expect(messagesOf(eslint.stdout)).toEqual(expected);
   });
 });
@@ -285,7 +284,7 @@ describe("a file named as a policy that holds none", () => {
       "i/repo-policy.json": '{"Version": "2012-10-17", "Statment": []}',
     };
     const dir = fileTree(files);
-    writeFileSync(join(dir, "eslint.config.mjs"), `import ecrlint from ${JSON.stringify(pathToFileURL(join(repoDir, "packages", "eslint-plugin", "dist", "index.js")).href)};\nexport default [...ecrlint.configs.recommended];\n`);
+    writeEslintConfig(dir);
     gitInit(dir);
     type Message = { ruleId: string | null; line: number; column: number; endLine?: number; endColumn?: number; message: string };
     const found = (stdout: string) =>
@@ -310,7 +309,7 @@ describe("a file named as a policy that holds none", () => {
     ];
     const r = await runBin(["-f", "json", "."], { cwd: dir });
     expect({ code: r.code, found: found(r.stdout) }).toEqual({ code: 1, found: expected });
-    const eslint = await runNode([join(repoDir, "node_modules", "eslint", "bin", "eslint.js"), "-f", "json", ...Object.keys(files)], { cwd: dir });
+    const eslint = await runEslint(["-f", "json", ...Object.keys(files)], { cwd: dir });
     expect({ code: eslint.code, found: found(eslint.stdout) }).toEqual({ code: 1, found: expected });
   });
 });
@@ -326,7 +325,7 @@ describe("NUL bytes in a file that is a policy without them", () => {
     writeFileSync(join(dir, "padded.registry-policy.json"), Buffer.concat([Buffer.from(policy), Buffer.alloc(512)]));
     writeFileSync(join(dir, "one.registry-policy.json"), Buffer.concat([Buffer.from(policy), Buffer.alloc(1)]));
     writeFileSync(join(dir, "with-bom.registry-policy.json"), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(policy, "utf16le")]));
-    writeFileSync(join(dir, "eslint.config.mjs"), `import ecrlint from ${JSON.stringify(pathToFileURL(join(repoDir, "packages", "eslint-plugin", "dist", "index.js")).href)};\nexport default [...ecrlint.configs.recommended];\n`);
+    writeEslintConfig(dir);
     gitInit(dir);
     const r = await runBin(["-f", "json", "."], { cwd: dir });
     expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 1, stderr: "" });
@@ -342,7 +341,7 @@ describe("NUL bytes in a file that is a policy without them", () => {
       // With a BOM it is read and linted: the policy's own finding.
       { file: "with-bom.registry-policy.json", messages: ['2 This statement has no "Resource" or "NotResource"; every statement of a registry policy needs Resource or NotResource.'] },
     ]);
-    const eslint = await runNode([join(repoDir, "node_modules", "eslint", "bin", "eslint.js"), "-f", "json", "registry-policy.json", "padded.registry-policy.json"], { cwd: dir });
+    const eslint = await runEslint(["-f", "json", "registry-policy.json", "padded.registry-policy.json"], { cwd: dir });
     expect(eslint.code).toBe(1);
   });
 });
@@ -358,8 +357,8 @@ describe("a cache file where the run looks for policies", () => {
       const r = await runBin(args, { cwd: dir });
       expect({ args, code: r.code, stdout: r.stdout }).toEqual({ args, code: cold.code, stdout: cold.stdout });
     }
-    writeFileSync(join(dir, "eslint.config.mjs"), `import ecrlint from ${JSON.stringify(pathToFileURL(join(repoDir, "packages", "eslint-plugin", "dist", "index.js")).href)};\nexport default [...ecrlint.configs.recommended];\n`);
-    const eslint = await runNode([join(repoDir, "node_modules", "eslint", "bin", "eslint.js"), "-f", "json", "ecrcache.json"], { cwd: dir });
+    writeEslintConfig(dir);
+    const eslint = await runEslint(["-f", "json", "ecrcache.json"], { cwd: dir });
     expect({ code: eslint.code, results: (JSON.parse(eslint.stdout) as { messages: unknown[] }[]).map((r) => r.messages) }).toEqual({ code: 0, results: [[]] });
   });
 });

@@ -34,6 +34,7 @@ export {
   plainlyForeignPolicy,
   loadPolicyFile,
   mightBeEcrFile,
+  CACHE_FILE_START,
   parseEcrFile,
   parsePolicyFile,
   readAst,

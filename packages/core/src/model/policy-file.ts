@@ -72,8 +72,11 @@ export type EcrDocument = PolicyFile;
 // "ecr:" catches a policy whose Statement key is misspelled (`Statment`) but whose actions or ARNs are ECR's.
 const MARKERS = ["Statement", "ecrRepositoryPrefix", "EcrRepositoryPrefix", "destinations", "Destinations", "appliedFor", "AppliedFor", "ecr:", "AWS::ECR::", "policyText"];
 
-/** How a cache file the runner writes (`--cache`) begins: the first of its JSON lines names the format. */
-const CACHE_FILE_START = '{"format":"ecrlint-cache/';
+/**
+ * How a cache file the runner writes (`--cache`) begins: the first of its JSON lines names the format
+ * (`{"format":"ecrlint-cache/3",…`). Never a policy; and a file that begins otherwise is never taken for a cache.
+ */
+export const CACHE_FILE_START = '{"format":"ecrlint-cache/';
 
 /**
  * Cheap test on the raw text, so that the thousands of package.json and tsconfig.json files in a monorepo are
