@@ -276,18 +276,27 @@ export function ownString(value: string): string {
 }
 
 /**
+ * Whether `intern` gave another value than `item`. A string copy is equal to the string it copies (`===` compares
+ * strings by their characters), so a string long enough to be a slice is always written back: comparing would keep
+ * every slice, and with it the file's text.
+ */
+function changed(own: unknown, item: unknown): boolean {
+  return typeof item === "string" ? item.length >= COPIED_BELOW : own !== item;
+}
+
+/**
  * Replaces, in place, every string of an outcome (copied out of a worker, made in this thread, or parsed from the
  * cache) by its one shared copy, a copy that holds no file's text: 25,000 files' outcomes repeat the same few hundred
  * strings. Strings are copied only on their first sight, so an outcome made in this thread need not be cloned whole.
  */
-function intern<T>(value: T): T {
+export function intern<T>(value: T): T {
   // Written back only when changed; a frozen object is a constant of the code, whose strings are its own.
   if (Array.isArray(value)) {
     if (Object.isFrozen(value)) return value;
     for (let i = 0; i < value.length; i++) {
       const item: unknown = value[i];
       const own = intern(item);
-      if (own !== item) value[i] = own;
+      if (changed(own, item)) value[i] = own;
     }
   } else if (typeof value === "object" && value !== null) {
     if (Object.isFrozen(value)) return value;
@@ -295,7 +304,7 @@ function intern<T>(value: T): T {
     for (const key of Object.keys(record)) {
       const item = record[key];
       const own = intern(item);
-      if (own !== item) record[key] = own;
+      if (changed(own, item)) record[key] = own;
     }
   } else if (typeof value === "string") {
     const known = interned.get(value);
