@@ -62,6 +62,12 @@ export interface TerraformReading {
   textOf?: (file: string) => string | undefined;
   /** Where folders are listed from: a run's listing, so that no folder is read twice (else the disk). */
   listing?: FolderReader;
+  /**
+   * The `.tf` files under a root when the caller knows them without a walk (`terraformFilesFromIndex`: git's index
+   * and the folders around the named files); undefined for a root it does not know, which is walked
+   * (`terraformFilesUnder`).
+   */
+  terraformFiles?: (root: string) => readonly string[] | undefined;
 }
 
 const MODULE_FILE = /\.tf(?:\.json)?$/i;
@@ -81,7 +87,7 @@ const hostsByReading = new WeakMap<TerraformReading, { files: readonly string[];
 function hostsOf(files: readonly string[], reading: TerraformReading): Set<string> {
   const kept = hostsByReading.get(reading);
   if (kept && kept.files === files) return kept.hosts;
-  const hosts = new Set([...files.filter((f) => isTerraformFile(f)), ...(reading.roots ?? []).flatMap((root) => terraformFilesUnder(root, reading.listing))]);
+  const hosts = new Set([...files.filter((f) => isTerraformFile(f)), ...(reading.roots ?? []).flatMap((root) => reading.terraformFiles?.(root) ?? terraformFilesUnder(root, reading.listing))]);
   hostsByReading.set(reading, { files, hosts });
   return hosts;
 }
