@@ -118,7 +118,7 @@ export function terraformReferencesNeedParser(files: readonly string[], reading:
  * the policy files that ECR resources read with `file()`, and the policy documents one of their files defines for a
  * resource of another (every `.tf`/`.tf.json` file of a folder is one module, so a set given one of them reads the
  * others too). What a policy file is does not depend on which paths are given: every `.tf` file under
- * `reading.roots` is read for the files it reads, so a file named alone, or read from another folder
+ * `reading.roots` (walked, or as `reading.terraformFiles` gives them) is read for the files it reads, so a file named alone, or read from another folder
  * (`${path.module}/../shared/p.json`), gets the kind of the resources that read it. The cheap text tests come first:
  * only a `.tf` file naming `aws_ecr_` and calling `file(` or `templatefile(` is parsed for its references, and only a
  * module with a file that names both `aws_ecr_` and `data.aws_iam_policy_document.` for its documents. A referenced
