@@ -60,6 +60,8 @@ export interface Discovery {
   emptyFolders: { path: string; error: EcrlintError }[];
   /** The files among `files` that a folder's listing showed as regular files (not named, not links): read without a `stat` first. */
   listed: Set<string>;
+  /** Whether a folder or a glob was searched: false when every pattern names a file (a pre-commit hook's run). */
+  searched: boolean;
 }
 
 export function toPosix(path: string): string {
@@ -371,7 +373,7 @@ export async function discoverFiles(input: DiscoveryInput): Promise<Discovery> {
   const folderIgnored = (abs: string) => ignoreMatch !== undefined && ignoreMatch(`${toPosix(relative(base, abs))}/`);
   const filesMatch = picomatch(input.files, { dot: true });
   const found = new Set<string>();
-  const discovery: Discovery = { files: [], ignoredExplicit: [], outsideRoot: [], unmatchedExplicit: [], skipped: [], folders: [], emptyFolders: [], listed: new Set() };
+  const discovery: Discovery = { files: [], ignoredExplicit: [], outsideRoot: [], unmatchedExplicit: [], skipped: [], folders: [], emptyFolders: [], listed: new Set(), searched: targets.some((t) => t.type === "directory" || t.type === "glob") };
   const { ignoredExplicit, outsideRoot, unmatchedExplicit } = discovery;
   const links: string[] = [];
   /** A path as the `files` globs see it: relative to the config's folder, or to the root for a --config outside it. */

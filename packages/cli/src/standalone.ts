@@ -343,7 +343,9 @@ async function lintFiles(options: LintOptions, configs: Configs, cwd: string, pa
   // whatever paths are named. A template the run names (`ecrlint mod/policy.tftpl`) is linted, not ignored.
   // A named folder is a part of its project even when it holds only templates: its project's .tf files are read too.
   const roots = projectRoots([...discovery.files, ...discovery.unmatchedExplicit, ...discovery.folders.map((dir) => join(dir, "_"))], configs);
-  const terraform = await terraformReferences(discovery.files, cwd, roots, configs.listing);
+  // Files named one by one (a pre-commit hook): their projects' .tf files come from git's index where it can tell.
+  const named = patterns.length > 0 && !discovery.searched ? [...discovery.files, ...discovery.unmatchedExplicit] : undefined;
+  const terraform = await terraformReferences(discovery.files, cwd, roots, configs.listing, named);
   const namedTemplates = [...discovery.unmatchedExplicit.filter((p) => terraform.referenced.has(p)), ...templatesUnder(discovery.folders, terraform.referenced, configs, options, cwd)];
   for (const empty of discovery.emptyFolders) {
     if (!namedTemplates.some((p) => isInside(empty.path, p))) throw empty.error;
@@ -362,10 +364,10 @@ async function lintFiles(options: LintOptions, configs: Configs, cwd: string, pa
     ...discovery.unmatchedExplicit.filter((p) => !terraform.referenced.has(p)).map((filePath) => ({ filePath, message: "File ignored because no matching configuration was supplied." })),
   ];
   // Named files and folders are a part of the repository: cross-file rules still see the whole of it.
-  const named = patterns.length > 0 && !options.changedSince;
+  const partOfProject = patterns.length > 0 && !options.changedSince;
   const unread = discovery.skipped;
   const done = { files, folders: discovery.folders };
-  return finish({ cwd, configs, entries, skipped, unread, named, cache, discovered: files.length, startedAt, ties: terraform.ties, done }, options);
+  return finish({ cwd, configs, entries, skipped, unread, named: partOfProject, cache, discovered: files.length, startedAt, ties: terraform.ties, done }, options);
 }
 
 /** ESLint's name for standard input given without --stdin-filename. */
@@ -388,7 +390,7 @@ export async function lintText(text: string, options: LintTextOptions = {}): Pro
   }
   const path = filePath ?? resolve(cwd, "__placeholder__.json");
   // The other files of a Terraform module are read from disk, as Terraform reads them: they may read its documents.
-  const terraform = await terraformReferences([path], cwd, projectRoots([path], configs), configs.listing);
+  const terraform = await terraformReferences([path], cwd, projectRoots([path], configs), configs.listing, [path]);
   const entry = await readFile(path, configs, options, undefined, { given: Buffer.from(text, "utf8"), referenced: terraform.referenced, dataUses: terraform.dataUses });
   const shown = filePath ?? TEXT_NAME;
   if (filePath === undefined) run.shownAs = (f) => (f === path ? TEXT_NAME : toPosix(relative(cwd, f)));
