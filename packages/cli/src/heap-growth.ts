@@ -2,14 +2,15 @@ import { setFlagsFromString } from "node:v8";
 
 /**
  * How far V8 lets the heap grow past what the last full collection kept before it collects again, in percent.
- * V8's own factor is dynamic, up to 4x (about 2.5x in our runs): a run over 50,000 files keeps 105-166 MB live but
+ * V8's own factor is dynamic, up to 4x (about 2.5x in our runs): a run over 50,000 files kept 105-166 MB live but
  * reached 268-419 MB of heap before V8 collected, and its peak RSS with it. The factor is read at every collection,
  * so setting it at run time works, and V8's flags are the process's, so the pool's worker threads get it too.
- * Measured on the seeded bench trees (one thread / one worker, cold, 2 CPUs; see issue 17 and bench/results.md):
- * peak RSS at 50,000 files, 10% policies, fell from 472/314 MB to 252/285 MB with 30%, and no run got slower in
- * CPU time; lower values collect more often for little more saving.
+ * Measured on the seeded bench trees, cold, 2 CPUs (one thread / pooled, peak RSS): at 50,000 files, half of them
+ * policies, 10% gave 271/290 MB, 15% 282/299, 20% 293/297, 30% 302/307; at 10% policies every value from 10% to 30%
+ * gave about 200/268 MB. At 10,000 files no value changed the CPU time; at 50,000 files 10% cost some (about 1 s
+ * of 15), 20% none that the noise of a shared machine showed.
  */
-export const HEAP_GROWING_PERCENT = 30;
+export const HEAP_GROWING_PERCENT = 20;
 
 const FLAG = "--heap-growing-percent";
 
