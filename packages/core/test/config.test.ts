@@ -60,6 +60,40 @@ describe("ConfigLocator", () => {
     if (!result.ok) expect(formatConfigError(result.error)).toBe(`${join(root, ".ecrlintrc.json")}:1:3: cannot read config: invalid JSON: Expected property name or '}'`);
   });
 
+  it("finds a folder's project root (its outermost config inside the top) whatever folders were asked before", () => {
+    const root = tree({
+      ".git/HEAD": "",
+      "plain/deep/p.json": "{}",
+      "plain/own/.ecrlintrc.json": "{}",
+      "plain/own/z/p.json": "{}",
+      "mono/.ecrlintrc.json": "{}",
+      "mono/apps/.ecrlintrc.json": "{}",
+      "mono/apps/x/p.json": "{}",
+      "mono/apps/y/.config/ecrlintrc.json": "{}",
+      "mono/apps/y/w/p.json": "{}",
+      "mono/broken/.ecrlintrc.json": "{}",
+      "mono/broken/ecrlint.config.json": "{}",
+      "mono/broken/under/p.json": "{}",
+    });
+    const folders = ["", "plain", "plain/deep", "plain/own", "plain/own/z", "mono", "mono/apps", "mono/apps/x", "mono/apps/y", "mono/apps/y/w", "mono/broken", "mono/broken/under"].map((d) => join(root, d));
+    const at = (d: string | undefined) => (d === undefined ? undefined : d.slice(root.length) || "/");
+    for (const top of [root, join(root, "mono/apps")]) {
+      // Each folder asked of a locator of its own: nothing another folder's question left behind.
+      const alone = folders.map((d) => new ConfigLocator().outermostConfigDir(d, top));
+      const shared = new ConfigLocator();
+      expect(folders.map((d) => shared.outermostConfigDir(d, top))).toEqual(alone);
+      const reversed = new ConfigLocator();
+      expect([...folders].reverse().map((d) => reversed.outermostConfigDir(d, top))).toEqual([...alone].reverse());
+      if (top !== root) {
+        expect(alone.map(at)).toEqual([undefined, undefined, undefined, undefined, undefined, undefined, "/mono/apps", "/mono/apps", "/mono/apps", "/mono/apps", undefined, undefined]);
+        continue;
+      }
+      // A config in a subfolder starts a project there; a nested one (mono/apps) belongs to the outer project; two
+      // configs in one folder are an error, which governs no project.
+      expect(alone.map(at)).toEqual([undefined, undefined, undefined, "/plain/own", "/plain/own", "/mono", "/mono", "/mono", "/mono", "/mono", undefined, undefined]);
+    }
+  });
+
   it("has no config when none exists up to the stop directory", () => {
     const root = tree({ "a/b/file.json": "{}" });
     const result = new ConfigLocator(root).forDirectory(join(root, "a/b"));

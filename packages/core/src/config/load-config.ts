@@ -112,6 +112,8 @@ export class ConfigLocator {
   private readonly top: string;
   private readonly byDirectory = new Map<string, ConfigResult>();
   private readonly byFile = new Map<string, ConfigResult>();
+  /** {@link outermostConfigDir}'s answers, by top folder and by the nearest config's search result. */
+  private readonly outermost = new Map<string, Map<ConfigResult, string | null>>();
 
   /**
    * `folders`: where folders are listed from (a run's listing, shared with its other searches), else the disk.
@@ -211,21 +213,40 @@ export class ConfigLocator {
   /**
    * The folder of the outermost config file that governs `directory` from within `top` (a monorepo's root config,
    * not a nested one), or undefined when none does: the extent of the project that cross-file rules read around a
-   * file, so a tree with its own config (an example, a fixture) is a project of its own.
+   * file, so a tree with its own config (an example, a fixture) is a project of its own. Asked for every folder of
+   * a run, it follows the chain of configs once per nearest config: every folder that config governs has the same
+   * answer.
    */
   outermostConfigDir(directory: string, top: string): string | undefined {
-    const topDir = resolve(top);
+    const topDir = absolute(top);
+    const dir = absolute(directory);
     const under = topDir.endsWith(sep) ? topDir : topDir + sep;
-    // Resolved paths: inside `top` is a prefix test, asked once per folder of a run.
+    if (dir !== topDir && !dir.startsWith(under)) return undefined;
+    // A search's answer is one object for every folder it governs (a folder without a config takes its parent's).
+    const nearest = this.forDirectory(dir);
+    let byNearest = this.outermost.get(topDir);
+    if (!byNearest) this.outermost.set(topDir, (byNearest = new Map()));
+    let found = byNearest.get(nearest);
+    if (found === undefined) {
+      found = this.outermostFrom(nearest, topDir, under) ?? null;
+      byNearest.set(nearest, found);
+    }
+    return found ?? undefined;
+  }
+
+  /** The chain of configs from a folder's nearest one upwards, while inside `topDir`: the last one's folder. */
+  private outermostFrom(nearest: ConfigResult, topDir: string, under: string): string | undefined {
+    // Resolved paths: inside `top` is a prefix test.
     const inside = (dir: string) => dir === topDir || dir.startsWith(under);
     let found: string | undefined;
-    for (let dir = resolve(directory); inside(dir); ) {
-      const result = this.forDirectory(dir);
+    for (let result = nearest; ; ) {
       const loaded = result.ok ? result.loaded : undefined;
       if (!loaded?.filePath || !inside(loaded.baseDir)) break;
       found = loaded.baseDir;
       if (loaded.baseDir === topDir) break;
-      dir = dirname(loaded.baseDir);
+      const parent = dirname(loaded.baseDir);
+      if (!inside(parent)) break;
+      result = this.forDirectory(parent);
     }
     return found;
   }
