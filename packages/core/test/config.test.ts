@@ -1,6 +1,7 @@
 import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import picomatch from "picomatch";
 import { describe, expect, it } from "vitest";
 import { CONFIG_FILE_NAMES, ConfigLocator, configFromSettings, formatConfigError, registryForFile, trustFromConfig } from "../src/index.js";
 import { registryFromPath } from "../src/config/registry.js";
@@ -241,6 +242,37 @@ describe("registry from settings and paths", () => {
     if (!result.ok) return;
     expect(registryForFile("/repo/infra/prod/p.json", result.loaded)).toMatchObject({ region: "us-west-2", source: "settings" });
     expect(trustFromConfig(result.loaded)).toEqual({ accounts: ["111122223333"], orgs: [] });
+  });
+
+  it("picks the first entry whose globs picomatch matches, for folder globs and any other", () => {
+    const entries = [
+      { files: ["infra/111122223333/us-west-2/**"], account: "111122223333", region: "us-west-2" },
+      { files: ["infra/a.b/**", "other/*.json"], account: "222233334444", region: "us-east-1" },
+      { files: ["infra/*/eu-west-1/**"], account: "333344445555", region: "eu-west-1" },
+      { files: ["infra/x/**/deep/**"], account: "444455556666", region: "eu-west-2" },
+      { files: ["infra/**"], account: "555566667777", region: "ap-south-1" },
+    ];
+    const result = configFromSettings({ registries: entries }, "/repo");
+    if (!result.ok) throw new Error("a valid config");
+    const paths = [
+      "infra/111122223333/us-west-2/p.json",
+      "infra/111122223333/us-west-2/.hidden/p.json",
+      "infra/111122223333/us-west-2",
+      "infra/111122223333/us-west-2x/p.json",
+      "infra/111122223333/us-west-2.json",
+      "infra/a.b/c/p.json",
+      "infra/aXb/p.json",
+      "infra/a.bc/p.json",
+      "other/p.json",
+      "other/deep/p.json",
+      "infra/999999999999/eu-west-1/p.json",
+      "infra/x/y/deep/p.json",
+      "infra/p.json",
+      "elsewhere/p.json",
+      "../repo2/infra/a.b/p.json",
+    ];
+    const expected = (rel: string) => (rel.startsWith("../") ? undefined : entries.find((e) => picomatch(e.files, { dot: true })(rel))?.account);
+    for (const rel of paths) expect([rel, registryForFile(join("/repo", rel), result.loaded).account]).toEqual([rel, expected(rel) ?? registryFromPath(rel).account]);
   });
 
   it("reads a Region and an account from directory names", () => {

@@ -283,6 +283,34 @@ export function configFromSettings(settings: unknown, cwd: string): ConfigResult
 
 const matcherCache = new WeakMap<{ files: string[] }, { relative: (path: string) => boolean; absolute: (path: string) => boolean; hasAbsolute: boolean }>();
 
+/**
+ * `infra/prod/**`: everything under a folder named literally (no `.`, `..` or empty segment, no character picomatch
+ * reads as a pattern). Most `registries` and `kinds` entries say so.
+ */
+const UNDER_FOLDER = /^[\w.-]+(?:\/[\w.-]+)*\/\*\*$/;
+const folderOf = (glob: string): string | undefined => {
+  if (!UNDER_FOLDER.test(glob)) return undefined;
+  const folder = glob.slice(0, -"/**".length);
+  return folder.split("/").some((segment) => segment === "." || segment === "..") ? undefined : folder;
+};
+
+/**
+ * A test of relative paths for `globs`. A folder's `**` glob is a prefix test: on a path without `.` or `..` segments
+ * (one relative to the config's folder, inside it) picomatch answers whether the path is the folder or under it. A
+ * run asks once per file and entry.
+ */
+function relativeMatcher(globs: readonly string[]): (path: string) => boolean {
+  const folders: string[] = [];
+  const others: string[] = [];
+  for (const glob of globs) {
+    const folder = folderOf(glob);
+    if (folder === undefined) others.push(glob);
+    else folders.push(folder);
+  }
+  const rest = others.length ? picomatch(others, { dot: true }) : undefined;
+  return (path) => folders.some((f) => path.startsWith(f) && (path.length === f.length || path.charCodeAt(f.length) === 47)) || (rest !== undefined && rest(path));
+}
+
 /** Globs are relative to the config's directory; an absolute glob (`/srv/infra/**`) matches the absolute path. */
 function entryMatches(entry: { files: string[] }, relativePath: string, absolutePath: string): boolean {
   let match = matcherCache.get(entry);
@@ -290,7 +318,7 @@ function entryMatches(entry: { files: string[] }, relativePath: string, absolute
     const absolute = entry.files.filter((g) => isAbsolute(g));
     const relative = entry.files.filter((g) => !isAbsolute(g));
     match = {
-      relative: relative.length ? picomatch(relative, { dot: true }) : () => false,
+      relative: relative.length ? relativeMatcher(relative) : () => false,
       absolute: absolute.length ? picomatch(absolute.map((g) => g.split(sep).join("/")), { dot: true }) : () => false,
       hasAbsolute: absolute.length > 0,
     };
@@ -338,15 +366,15 @@ function entryRegistry(entry: RegistryEntry, loaded: LoadedConfig): RegistryCont
 /** The registry a file is deployed to: the first config entry whose globs match, else its path, else unknown. */
 export function registryForFile(filePath: string, loaded: LoadedConfig | undefined): RegistryContext {
   const abs = absolute(filePath);
+  const base = loaded?.baseDir;
+  const rel = base ? relativeInside(base, abs) : undefined;
   if (loaded?.config.registries) {
-    const rel = relativeInside(loaded.baseDir, abs);
     for (const entry of loaded.config.registries) {
-      if (entryMatches(entry, rel, abs)) return entryRegistry(entry, loaded);
+      if (entryMatches(entry, rel!, abs)) return entryRegistry(entry, loaded);
     }
   }
-  const base = loaded?.baseDir;
-  const rel = base && abs.startsWith(base) ? relative(base, abs) : abs;
-  return registryFromPath(rel);
+  // The folders below the config's name the registry (registryFromPath reads either separator).
+  return registryFromPath(rel !== undefined && abs.startsWith(base!) ? rel : abs);
 }
 
 /** The kind the config declares for a file: the first `kinds` entry whose globs match, with the config that says it. */
