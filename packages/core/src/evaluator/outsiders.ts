@@ -329,13 +329,17 @@ function namedAccounts(policy: CompiledPolicy): ReadonlySet<string> {
   return written.accounts;
 }
 
+function readsOrganizations(c: CompiledCondition): boolean {
+  const kind = PINNING_KEYS.get(c.key);
+  return kind === "org" || kind === "org-paths";
+}
+
 /** Organizations a policy writes out before any wildcard (`o-a1b2c3d4e5`, `o-a1b2c3d4e5/r-ab12/*`): someone in particular. */
 function orgsNamedIn(statements: readonly CompiledStatement[]): Set<string> {
   const orgs = new Set<string>();
   for (const s of statements) {
     for (const c of s.conditions) {
-      const kind = PINNING_KEYS.get(c.key);
-      if (kind !== "org" && kind !== "org-paths") continue;
+      if (!readsOrganizations(c)) continue;
       for (const t of c.values) {
         const m = /^(o-[a-z0-9]+)(?:\/|$)/i.exec(t.source);
         if (m) orgs.add(m[1]!.toLowerCase());
@@ -579,8 +583,10 @@ function namesInsider(kind: "account" | "org" | "org-paths", value: string, trus
  */
 function closedToOutsiders(allow: CompiledStatement, trust: Trust): boolean {
   if (namesInsidersOnly(allow, trust)) return true;
-  // The organizations the search takes for insiders' (`settingsFor`), of this statement's own conditions.
-  const insiderOrgs = trust.tryNamedValues ? trust.orgs : new Set([...trust.orgs, ...orgsNamedIn([allow])]);
+  if (allow.conditions.length === 0) return false;
+  // The organizations the search takes for insiders' (`settingsFor`), of this statement's own conditions; only a
+  // condition on an organization key reads them, and only such a condition names one.
+  const insiderOrgs = trust.tryNamedValues || !allow.conditions.some(readsOrganizations) ? trust.orgs : new Set([...trust.orgs, ...orgsNamedIn([allow])]);
   return allow.conditions.some((c) => admitsInsidersOnly(c, trust, insiderOrgs));
 }
 
