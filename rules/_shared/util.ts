@@ -1,4 +1,4 @@
-import { type Arn, arnSegmentOffsets, type ConditionOperatorBlock, hiddenField, locateInString, type JsonExpression, type JsonNode, type JsonObject, type JsonProperty, parseArn, type PolicyDocument, type PolicyFile, type PolicyStatement, propertyName, setHiddenField, type SourceLocation, type StringValue, type TextEdit } from "@ecrlint/core";
+import { type Arn, arnSegmentOffsets, type ConditionOperatorBlock, locateInString, type JsonExpression, type JsonNode, type JsonObject, type JsonProperty, parseArn, type PolicyDocument, type PolicyFile, type PolicyStatement, propertyName, type SourceLocation, type StringValue, type TextEdit } from "@ecrlint/core";
 import { isArnOperator, parseOperator } from "@ecrlint/core/evaluator";
 
 export function policyOf(file: PolicyFile): PolicyDocument | undefined {
@@ -68,29 +68,8 @@ const CALLER_KEYS = new Set(["aws:sourcearn", "aws:sourceaccount", "aws:principa
 /** Whether an ARN of the policy names the caller's side (an `aws:SourceArn` value) rather than this registry's resources. */
 export const namesCaller = (a: ArnValue) => a.origin === "condition" && a.key !== undefined && CALLER_KEYS.has(a.key.toLowerCase());
 
-/**
- * What several rules read off one policy, read once and kept on the document in a hidden field (`setHiddenField`):
- * it reaches the file's tree, so it must die with the document, never sit in a WeakMap, whose values V8's
- * young-generation collector keeps alive (each entry would promote the tree). Shared: read it, never change it.
- */
-function keptOnPolicy<T>(policy: PolicyDocument, key: symbol, read: (policy: PolicyDocument) => T): T {
-  let kept = hiddenField<T>(policy, key);
-  if (kept === undefined) {
-    kept = read(policy);
-    if (Object.isExtensible(policy)) setHiddenField(policy, key, kept);
-  }
-  return kept;
-}
-
-const ARNS = Symbol("policy ARNs");
-const CONDITION_BLOCKS = Symbol("condition blocks");
-
-/** Every ARN a policy names in Resource/NotResource and in Arn* conditions, read once per document (see {@link keptOnPolicy}). */
-export function policyArns(policy: PolicyDocument): readonly ArnValue[] {
-  return keptOnPolicy(policy, ARNS, readArns);
-}
-
-function readArns(policy: PolicyDocument): ArnValue[] {
+/** Every ARN a policy names in Resource/NotResource and in Arn* conditions (read again by each rule: see {@link conditionBlocks}). */
+export function policyArns(policy: PolicyDocument): ArnValue[] {
   const out: ArnValue[] = [];
   const add = (value: StringValue, origin: ArnValue["origin"], statement: PolicyStatement, key?: string) => {
     const arn = parseArn(value.value);
@@ -186,12 +165,13 @@ export interface ConditionBlock {
   parsed: ReturnType<typeof parseOperator>;
 }
 
-/** Every condition operator block of a policy, with its statement and its parsed operator, read once per document (see {@link keptOnPolicy}). */
-export function conditionBlocks(policy: PolicyDocument): readonly ConditionBlock[] {
-  return keptOnPolicy(policy, CONDITION_BLOCKS, readConditionBlocks);
-}
-
-function readConditionBlocks(policy: PolicyDocument): ConditionBlock[] {
+/**
+ * Every condition operator block of a policy, with its statement and its parsed operator. Read again by each rule
+ * that asks rather than kept per policy: a WeakMap keyed by the policy would keep each file's syntax tree alive
+ * through V8's young-generation collections (they keep every WeakMap value), so that trees were promoted and
+ * collected by full collections instead.
+ */
+export function conditionBlocks(policy: PolicyDocument): ConditionBlock[] {
   const blocks: ConditionBlock[] = [];
   for (const statement of policy.statements) {
     if (statement.condition) for (const op of statement.condition.operators) blocks.push({ statement, op, parsed: parseOperator(op.operator) });
