@@ -16,7 +16,7 @@
 //   BENCH_IAC=0              share of files that are Terraform / CloudFormation YAML (BENCH_TF=1 is 0.1)
 //   BENCH_PARTS=trees,large,evaluator,hostile BENCH_EVALUATOR_SECONDS=1    BENCH_LARGE_FILES=20 per shape
 //   (without trees, the tree sections of the results file already there are kept)
-//   BENCH_OUTPUT=bench/results.md
+//   BENCH_OUTPUT=bench/results.md        BENCH_TREES=bench/.tree (where the trees are generated and kept)
 // A quick look: BENCH_SIZES=1k BENCH_SHARES=50 BENCH_ROUNDS=1 BENCH_PARTS=trees npm run bench
 import { execFileSync, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -24,6 +24,7 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileS
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
+import { commitTree, treeCommitted } from "./commit-tree.mjs";
 import { generateTree, parseSize } from "./generate-tree.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -40,6 +41,7 @@ const CROSS_FILE_ONE_MAX = 1000;
 const IAC = Number(env.BENCH_IAC ?? (env.BENCH_TF === "1" ? 0.1 : 0));
 const PARTS = new Set((env.BENCH_PARTS ?? "trees,large,evaluator,hostile").split(","));
 const OUTPUT = env.BENCH_OUTPUT ?? join(here, "results.md");
+const TREES = env.BENCH_TREES ?? join(here, ".tree");
 const EVALUATOR_SECONDS = env.BENCH_EVALUATOR_SECONDS ?? "1";
 
 const node = process.execPath;
@@ -59,17 +61,27 @@ const median = (xs) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
-/** The tree for these options, generated unless the stamp says it is there already. */
+/**
+ * The tree for these options, generated unless the stamp says it is there already, and committed (once: see
+ * commitTree) so that the one-file rows run in a git work tree, as a pre-commit hook does.
+ */
 function tree(files, share) {
-  const dir = join(here, ".tree", `${files}-${share}pct-seed${SEED}${IAC ? `-iac${IAC}` : ""}`);
+  const dir = join(TREES, `${files}-${share}pct-seed${SEED}${IAC ? `-iac${IAC}` : ""}`);
   const stamp = JSON.stringify({ files, share, seed: SEED, iac: IAC, generatorHash });
   const stampFile = join(dir, ".bench-shape");
-  if (existsSync(stampFile) && readFileSync(stampFile, "utf8") === stamp) return { dir, ...JSON.parse(readFileSync(join(dir, ".bench-manifest"), "utf8")) };
-  log(`generating ${files} files (${share}% ECR files) in ${relative(repo, dir)} ...`);
-  const made = generateTree({ dir, files, policyShare: share / 100, seed: SEED, iacShare: IAC });
-  const manifest = { files: made.files, policies: made.policies, defective: made.defective, byShape: made.byShape, policyFiles: made.policyFiles };
-  writeFileSync(join(dir, ".bench-manifest"), JSON.stringify(manifest));
-  writeFileSync(stampFile, stamp);
+  let manifest;
+  if (existsSync(stampFile) && readFileSync(stampFile, "utf8") === stamp) manifest = JSON.parse(readFileSync(join(dir, ".bench-manifest"), "utf8"));
+  else {
+    log(`generating ${files} files (${share}% ECR files) in ${relative(repo, dir)} ...`);
+    const made = generateTree({ dir, files, policyShare: share / 100, seed: SEED, iacShare: IAC });
+    manifest = { files: made.files, policies: made.policies, defective: made.defective, byShape: made.byShape, policyFiles: made.policyFiles };
+    writeFileSync(join(dir, ".bench-manifest"), JSON.stringify(manifest));
+    writeFileSync(stampFile, stamp);
+  }
+  if (!treeCommitted(dir, stamp)) {
+    log(`committing ${relative(repo, dir)} (once per generated tree) ...`);
+    commitTree(dir, stamp);
+  }
   return { dir, ...manifest };
 }
 

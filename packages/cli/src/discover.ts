@@ -29,6 +29,11 @@ export interface DiscoveryInput {
    * searches that follow (else the disk).
    */
   listing?: FolderReader;
+  /**
+   * Called with the number of files the walk has found so far, each time it finds one in a folder: lets a run start
+   * its workers while the walk goes on, once the tree is large enough for them (pool.ts `EARLY_START_FILES`).
+   */
+  onFound?: (count: number) => void;
 }
 
 export interface Discovery {
@@ -60,6 +65,8 @@ export interface Discovery {
   emptyFolders: { path: string; error: EcrlintError }[];
   /** The files among `files` that a folder's listing showed as regular files (not named, not links): read without a `stat` first. */
   listed: Set<string>;
+  /** Whether a folder or a glob was searched: false when every pattern names a file (a pre-commit hook's run). */
+  searched: boolean;
 }
 
 export function toPosix(path: string): string {
@@ -371,9 +378,10 @@ export async function discoverFiles(input: DiscoveryInput): Promise<Discovery> {
   const folderIgnored = (abs: string) => ignoreMatch !== undefined && ignoreMatch(`${toPosix(relative(base, abs))}/`);
   const filesMatch = picomatch(input.files, { dot: true });
   const found = new Set<string>();
-  const discovery: Discovery = { files: [], ignoredExplicit: [], outsideRoot: [], unmatchedExplicit: [], skipped: [], folders: [], emptyFolders: [], listed: new Set() };
+  const discovery: Discovery = { files: [], ignoredExplicit: [], outsideRoot: [], unmatchedExplicit: [], skipped: [], folders: [], emptyFolders: [], listed: new Set(), searched: targets.some((t) => t.type === "directory" || t.type === "glob") };
   const { ignoredExplicit, outsideRoot, unmatchedExplicit } = discovery;
   const links: string[] = [];
+  let foundInFolders = 0;
   /** A path as the `files` globs see it: relative to the config's folder, or to the root for a --config outside it. */
   const filesPath = (abs: string) => {
     const fromBase = toPosix(relative(base, abs));
@@ -420,7 +428,11 @@ export async function discoverFiles(input: DiscoveryInput): Promise<Discovery> {
         continue;
       }
       const prefix = filesPath(target.path);
-      const accept = (file: string, rel: string) => filesMatch(prefix ? `${prefix}/${rel}` : rel) && !configIgnored(file);
+      const accept = (file: string, rel: string) => {
+        if (!filesMatch(prefix ? `${prefix}/${rel}` : rel) || configIgnored(file)) return false;
+        input.onFound?.(++foundInFolders);
+        return true;
+      };
       const walked = walkDirectory(target.path, root, input.useIgnores, accept, folders, folderIgnored);
       for (const file of walked.files) {
         found.add(file);

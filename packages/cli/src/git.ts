@@ -7,9 +7,49 @@ import { usageError } from "./errors.js";
 
 const run = promisify(execFile);
 
+/**
+ * The environment of a git started in another folder than ours. `GIT_DIR` (which a hook or a script may set) is read
+ * by git relative to the folder it starts in, and without `GIT_WORK_TREE` it makes that folder the top of the work
+ * tree: both are fixed to what they mean here, our working directory. `GIT_INDEX_FILE` (a pre-commit hook gets
+ * `.git/index`) is read relative to the top of the work tree, whatever the folder, and is left as it is.
+ */
+function gitEnvironment(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  if (env.GIT_DIR) {
+    env.GIT_DIR = resolve(env.GIT_DIR);
+    env.GIT_WORK_TREE = resolve(env.GIT_WORK_TREE || ".");
+  } else if (env.GIT_WORK_TREE) env.GIT_WORK_TREE = resolve(env.GIT_WORK_TREE);
+  return env;
+}
+
 async function git(cwd: string, args: string[]): Promise<string> {
-  const { stdout } = await run("git", args, { cwd, maxBuffer: 64 * 1024 * 1024 });
+  const { stdout } = await run("git", args, { cwd, env: gitEnvironment(), maxBuffer: 64 * 1024 * 1024 });
   return stdout;
+}
+
+/** `git ls-files --stage` modes of the entries that are regular files (not links, not submodules). */
+const REGULAR_FILE_MODES = new Set(["100644", "100755"]);
+
+/**
+ * The `.tf` files (any case) in git's index under `root`, as `/`-separated paths relative to `root`: tracked and
+ * staged files, those of checked-out submodules too, regular files only (a link is not followed). The index is read
+ * (about 20 ms at 50,000 files), not the working tree, so a file git does not track is not there. Undefined when
+ * `root` is not in a git work tree or git cannot be run: the caller then walks the folders.
+ */
+export async function trackedTerraformFiles(root: string): Promise<string[] | undefined> {
+  let listed: string;
+  try {
+    listed = await git(root, ["ls-files", "-z", "--stage", "--recurse-submodules", "--", ":(icase)*.tf"]);
+  } catch {
+    return undefined;
+  }
+  const files = new Set<string>();
+  // `<mode> <object> <stage>\t<path>`: a file in conflict is there once per stage.
+  for (const entry of listed.split("\0")) {
+    const tab = entry.indexOf("\t");
+    if (tab > 0 && REGULAR_FILE_MODES.has(entry.slice(0, entry.indexOf(" ")))) files.add(entry.slice(tab + 1));
+  }
+  return [...files];
 }
 
 /**

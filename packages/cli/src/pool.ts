@@ -243,7 +243,30 @@ export class LintPool {
   async drain(): Promise<void> {
     this.flushing = true;
     this.dispatch();
-    while (this.outstanding > 0) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    while (this.outstanding > 0) await this.answered();
+  }
+
+  /** No more jobs will come: from now on batches go out however small. */
+  finishing(): void {
+    this.flushing = true;
+    this.dispatch();
+  }
+
+  /**
+   * Takes back the last job still waiting for a worker, for the caller to run in its own thread and answer through
+   * `done`: once the run has read every file, the reading thread lints too instead of idling until the workers are
+   * done. Undefined when no job waits.
+   */
+  takeBack(): { id: number; done: (reply: WorkerReply) => void } | undefined {
+    const last = this.queue.pop();
+    if (!last) return undefined;
+    this.queuedChars -= last.job.text.length;
+    return { id: last.job.id, done: last.done };
+  }
+
+  /** Resolves at the next answer from a worker (or a worker's loss). */
+  answered(): Promise<void> {
+    return new Promise<void>((resolve) => this.waiting.push(resolve));
   }
 
   async close(): Promise<void> {

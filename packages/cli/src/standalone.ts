@@ -9,7 +9,7 @@ import { describeWriteError, writeFileInPlace } from "./fs-utils.js";
 import { changedFiles, repositoryRoot } from "./git.js";
 import { dropFacts, hasFacts } from "./entry-facts.js";
 import { cachedProjectRules, runProjectRules, projectOutcome, type ProjectOutcome } from "./project.js";
-import { earlyPoolSize, LintPool, poolPossible, poolSize } from "./pool.js";
+import { EARLY_START_FILES, earlyPoolSize, LintPool, poolPossible, poolSize } from "./pool.js";
 import { completeJob, lintHere, prepareFile, readFile, type FileEntry, type LintJob, type ReadExtras } from "./read-file.js";
 import { prepareTerraform, terraformReferences } from "./terraform-references.js";
 import { emptyResult, resultFor, selectFiles, sortResults, summarize, warningResult } from "./results.js";
@@ -65,7 +65,7 @@ function ignoredMessage(filePath: string, cwd: string): string {
   return 'File ignored because of a matching ignore pattern. Use "--no-ignore" to disable file ignore settings or use "--no-warn-ignored" to suppress this warning.';
 }
 
-function discover(options: LintOptions, configs: Configs, cwd: string, patterns: string[]) {
+function discover(options: LintOptions, configs: Configs, cwd: string, patterns: string[], onFound?: (count: number) => void) {
   const root = configs.root;
   return discoverFiles({
     root: cwd,
@@ -76,6 +76,7 @@ function discover(options: LintOptions, configs: Configs, cwd: string, patterns:
     useIgnores: options.ignore !== false,
     listing: configs.listing,
     ...(options.errorOnUnmatchedPattern === false ? { errorOnUnmatchedPattern: false } : {}),
+    ...(onFound ? { onFound } : {}),
   });
 }
 
@@ -235,6 +236,36 @@ async function finish(run: Run, options: LintOptions): Promise<LintReport> {
   };
 }
 
+/** How long this thread lints, in ms, before it takes in the workers' answers and sends them their next batches. */
+const LINT_TURN_MS = 8;
+
+/**
+ * Once every file is read, this thread lints the jobs still waiting for a worker, from the end of the queue while
+ * the workers take from its start, instead of idling until they are done: on 2 cores the reading thread otherwise
+ * idles for most of a large run. It turns to the event loop every {@link LINT_TURN_MS} ms so that a worker that
+ * answers gets its next batch at once. A job's answer is the same from either thread (the same rules on the same
+ * text and context).
+ */
+async function lintAlongside(pool: LintPool, sent: Map<number, LintJob>, options: LintOptions): Promise<void> {
+  pool.finishing();
+  let turn = performance.now();
+  while (pool.outstanding > 0) {
+    const taken = pool.takeBack();
+    if (!taken) {
+      await pool.answered();
+      continue;
+    }
+    const job = sent.get(taken.id)!;
+    await prepareTerraform([job.filePath]);
+    // A rule that throws here fails the run, as it does in a run without workers.
+    taken.done({ id: taken.id, result: lintHere(job, options) });
+    if (performance.now() - turn >= LINT_TURN_MS) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      turn = performance.now();
+    }
+  }
+}
+
 /** How many files are read between two turns of the event loop, in which the workers' answers are taken in. */
 const FILES_PER_TURN = 64;
 
@@ -252,13 +283,18 @@ async function readAll(files: string[], configs: Configs, options: LintOptions, 
   let failure: Error | undefined;
   const lost: { index: number; job: LintJob }[] = [];
   const pooling = early !== undefined || poolPossible(options);
+  // The jobs sent to the pool and not answered yet, by index: the ones still waiting for a worker can be taken back.
+  const sent = new Map<number, LintJob>();
   // A rule that throws in a worker fails the run as it would in this thread.
-  const send = (index: number, job: LintJob) =>
-    pool!.submit({ id: index, filePath: job.filePath, text: job.text, ...(job.reference ? { reference: job.reference } : {}), ...(job.uses ? { uses: job.uses } : {}) }, (reply) => {
+  const send = (index: number, job: LintJob) => {
+    sent.set(index, job);
+    return pool!.submit({ id: index, filePath: job.filePath, text: job.text, ...(job.reference ? { reference: job.reference } : {}), ...(job.uses ? { uses: job.uses } : {}) }, (reply) => {
+      sent.delete(index);
       if ("error" in reply) failure ??= new Error(reply.error);
       else if ("lost" in reply) lost.push({ index, job });
       else slots[index] = completeJob(job, reply.result, cache);
     });
+  };
   try {
     for (let index = 0; index < files.length; index++) {
       if (pool && index % FILES_PER_TURN === 0) await new Promise<void>((resolve) => setImmediate(resolve));
@@ -284,7 +320,7 @@ async function readAll(files: string[], configs: Configs, options: LintOptions, 
         for (const { index: i, job } of pending.splice(0)) await send(i, job);
       }
     }
-    await pool?.drain();
+    if (pool) await lintAlongside(pool, sent, options);
     if (failure) throw failure;
     // Files read in this thread: the grammar loads now, only when one of them is Terraform and missed the cache.
     await prepareTerraform([...pending, ...lost].map(({ job }) => job.filePath));
@@ -332,7 +368,14 @@ interface PoolHolder {
 }
 
 async function lintFiles(options: LintOptions, configs: Configs, cwd: string, patterns: string[], pool: PoolHolder, startedAt: number): Promise<LintReport> {
-  const discovery = await discover(options, configs, cwd, patterns);
+  // A large tree's workers start while the walk goes on, so that they have loaded the rules when the first files
+  // are read; they get the folders the walk lists with their first batch.
+  const startEarly = (found: number) => {
+    if (pool.early || found !== EARLY_START_FILES) return;
+    const size = earlyPoolSize(options, found);
+    if (size > 0) pool.early = new LintPool(size, { cwd, options, folders: configs.workerFolders() });
+  };
+  const discovery = await discover(options, configs, cwd, patterns, startEarly);
   const size = pool.early ? 0 : earlyPoolSize(options, discovery.files.length);
   if (size > 0) pool.early = new LintPool(size, { cwd, options, folders: configs.workerFolders() });
   else pool.early?.shareFolders(configs.workerFolders());
@@ -343,7 +386,9 @@ async function lintFiles(options: LintOptions, configs: Configs, cwd: string, pa
   // whatever paths are named. A template the run names (`ecrlint mod/policy.tftpl`) is linted, not ignored.
   // A named folder is a part of its project even when it holds only templates: its project's .tf files are read too.
   const roots = projectRoots([...discovery.files, ...discovery.unmatchedExplicit, ...discovery.folders.map((dir) => join(dir, "_"))], configs);
-  const terraform = await terraformReferences(discovery.files, cwd, roots, configs.listing);
+  // Files named one by one (a pre-commit hook): their projects' .tf files come from git's index where it can tell.
+  const named = patterns.length > 0 && !discovery.searched ? [...discovery.files, ...discovery.unmatchedExplicit] : undefined;
+  const terraform = await terraformReferences(discovery.files, cwd, roots, configs.listing, named);
   const namedTemplates = [...discovery.unmatchedExplicit.filter((p) => terraform.referenced.has(p)), ...templatesUnder(discovery.folders, terraform.referenced, configs, options, cwd)];
   for (const empty of discovery.emptyFolders) {
     if (!namedTemplates.some((p) => isInside(empty.path, p))) throw empty.error;
@@ -362,10 +407,10 @@ async function lintFiles(options: LintOptions, configs: Configs, cwd: string, pa
     ...discovery.unmatchedExplicit.filter((p) => !terraform.referenced.has(p)).map((filePath) => ({ filePath, message: "File ignored because no matching configuration was supplied." })),
   ];
   // Named files and folders are a part of the repository: cross-file rules still see the whole of it.
-  const named = patterns.length > 0 && !options.changedSince;
+  const partOfProject = patterns.length > 0 && !options.changedSince;
   const unread = discovery.skipped;
   const done = { files, folders: discovery.folders };
-  return finish({ cwd, configs, entries, skipped, unread, named, cache, discovered: files.length, startedAt, ties: terraform.ties, done }, options);
+  return finish({ cwd, configs, entries, skipped, unread, named: partOfProject, cache, discovered: files.length, startedAt, ties: terraform.ties, done }, options);
 }
 
 /** ESLint's name for standard input given without --stdin-filename. */
@@ -388,7 +433,7 @@ export async function lintText(text: string, options: LintTextOptions = {}): Pro
   }
   const path = filePath ?? resolve(cwd, "__placeholder__.json");
   // The other files of a Terraform module are read from disk, as Terraform reads them: they may read its documents.
-  const terraform = await terraformReferences([path], cwd, projectRoots([path], configs), configs.listing);
+  const terraform = await terraformReferences([path], cwd, projectRoots([path], configs), configs.listing, [path]);
   const entry = await readFile(path, configs, options, undefined, { given: Buffer.from(text, "utf8"), referenced: terraform.referenced, dataUses: terraform.dataUses });
   const shown = filePath ?? TEXT_NAME;
   if (filePath === undefined) run.shownAs = (f) => (f === path ? TEXT_NAME : toPosix(relative(cwd, f)));

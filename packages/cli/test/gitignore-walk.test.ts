@@ -87,3 +87,13 @@ describe("the walk's .gitignore verdicts are git's", () => {
     expect(fast).not.toContain("pkg/OUT.JSON");
   });
 });
+
+describe("the walk's count of found files", () => {
+  it("tells how many files it has found each time it finds one, so that a run can start its workers early", async () => {
+    const dir = repository({ ...layout, "a/b/c.json": json, "notes.md": "not linted\n" });
+    const counts: number[] = [];
+    const found = await discoverFiles({ root: dir, patterns: ["."], files: DEFAULT_FILES, ignores: ["pkg/src/**"], base: dir, useIgnores: true, onFound: (n) => counts.push(n) });
+    expect(found.files.length).toBeGreaterThan(3);
+    expect(counts).toEqual(found.files.map((_, i) => i + 1));
+  });
+});

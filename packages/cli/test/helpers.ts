@@ -3,7 +3,7 @@ import { execFileSync, spawn } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import AjvDraft04Module from "ajv-draft-04";
 import { afterAll } from "vitest";
@@ -201,4 +201,54 @@ export function writeCacheFile(file: string, cache: ReturnType<typeof readCacheF
 /** A CloudFormation YAML stack with one registry policy, whose Statement list is `statements` (indented 10 spaces). */
 export function registryPolicyStack(statements: string, preamble = ""): string {
   return `${preamble}Resources:\n  Policy:\n    Type: AWS::ECR::RegistryPolicy\n    Properties:\n      PolicyText:\n        Version: "2012-10-17"\n        Statement:\n${statements}`;
+}
+
+/**
+ * Loaded with `node --require` into the CLI and its worker threads: logs every folder listing as `thread<TAB>folder`
+ * to the file `ECRLINT_TEST_LISTINGS` names, each JSON file opened as `thread<TAB>open<TAB>file`, and each thread's
+ * start as `thread<TAB>` (synchronously, so a worker that is terminated has logged its reads).
+ */
+const LISTING_LOGGER = `
+const fs = require("node:fs");
+const { syncBuiltinESMExports } = require("node:module");
+const { threadId } = require("node:worker_threads");
+const log = process.env.ECRLINT_TEST_LISTINGS;
+// A line with no folder says that the thread started.
+fs.appendFileSync(log, threadId + "\\t\\n");
+for (const name of ["readdirSync", "opendirSync"]) {
+  const original = fs[name];
+  fs[name] = function (dir, ...rest) {
+    fs.appendFileSync(log, threadId + "\\t" + String(dir) + "\\n");
+    return original.call(this, dir, ...rest);
+  };
+}
+const open = fs.openSync;
+fs.openSync = function (file, ...rest) {
+  if (/\\.json$/.test(String(file))) fs.appendFileSync(log, threadId + "\\topen\\t" + String(file) + "\\n");
+  return open.call(this, file, ...rest);
+};
+syncBuiltinESMExports();
+`;
+
+/** Runs the CLI with the listing logger; the folders each thread listed, with how often. */
+export async function listings(dir: string, args: string[], env: Record<string, string>) {
+  const preload = join(tempDir("ecrlint-logger-"), "log-listings.cjs");
+  writeFileSync(preload, LISTING_LOGGER);
+  const log = join(tempDir("ecrlint-log-"), "listings.tsv");
+  writeFileSync(log, "");
+  const run = await runNode(["--require", preload, binPath, ...args], { cwd: dir, env: { ...env, ECRLINT_TEST_LISTINGS: log } });
+  const byThread = new Map<string, Map<string, number>>();
+  const opened = new Map<string, number>();
+  for (const line of readFileSync(log, "utf8").split("\n").filter(Boolean)) {
+    const [thread, folder, file] = line.split("\t") as [string, string, string?];
+    if (folder === "open") {
+      // Config files are read by their loader as well as linted; the others are read for linting only (a package.json
+    // without an "ecrlint" key, which the config search reads first, too).
+      if (thread === "0" && !/ecrlint/.test(basename(file!))) opened.set(file!, (opened.get(file!) ?? 0) + 1);
+      continue;
+    }
+    const counts = byThread.get(thread) ?? byThread.set(thread, new Map()).get(thread)!;
+    if (folder) counts.set(folder, (counts.get(folder) ?? 0) + 1);
+  }
+  return { run, byThread, opened };
 }

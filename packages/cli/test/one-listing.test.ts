@@ -1,34 +1,7 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { basename, join } from "node:path";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { binPath, fileTree, gitInit, runNode, tempDir } from "./helpers.js";
-
-/**
- * Loaded with `node --require` into the CLI and its worker threads: logs every folder listing as `thread<TAB>folder`
- * to the file `ECRLINT_TEST_LISTINGS` names, each JSON file opened as `thread<TAB>open<TAB>file`, and each thread's
- * start as `thread<TAB>` (synchronously, so a worker that is terminated has logged its reads).
- */
-const LOGGER = `
-const fs = require("node:fs");
-const { syncBuiltinESMExports } = require("node:module");
-const { threadId } = require("node:worker_threads");
-const log = process.env.ECRLINT_TEST_LISTINGS;
-// A line with no folder says that the thread started.
-fs.appendFileSync(log, threadId + "\\t\\n");
-for (const name of ["readdirSync", "opendirSync"]) {
-  const original = fs[name];
-  fs[name] = function (dir, ...rest) {
-    fs.appendFileSync(log, threadId + "\\t" + String(dir) + "\\n");
-    return original.call(this, dir, ...rest);
-  };
-}
-const open = fs.openSync;
-fs.openSync = function (file, ...rest) {
-  if (/\\.json$/.test(String(file))) fs.appendFileSync(log, threadId + "\\topen\\t" + String(file) + "\\n");
-  return open.call(this, file, ...rest);
-};
-syncBuiltinESMExports();
-`;
+import { binPath, fileTree, gitInit, listings, runNode, tempDir } from "./helpers.js";
 
 const policy = (account: string) =>
   JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "Pull", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: "ecr:BatchGetImage" }] });
@@ -62,29 +35,6 @@ function repository(): string {
   const dir = fileTree(files, "ecrlint-listing-");
   gitInit(dir);
   return dir;
-}
-
-/** Runs the CLI with the listing logger; the folders each thread listed, with how often. */
-async function listings(dir: string, args: string[], env: Record<string, string>) {
-  const preload = join(tempDir("ecrlint-logger-"), "log-listings.cjs");
-  writeFileSync(preload, LOGGER);
-  const log = join(tempDir("ecrlint-log-"), "listings.tsv");
-  writeFileSync(log, "");
-  const run = await runNode(["--require", preload, binPath, ...args], { cwd: dir, env: { ...env, ECRLINT_TEST_LISTINGS: log } });
-  const byThread = new Map<string, Map<string, number>>();
-  const opened = new Map<string, number>();
-  for (const line of readFileSync(log, "utf8").split("\n").filter(Boolean)) {
-    const [thread, folder, file] = line.split("\t") as [string, string, string?];
-    if (folder === "open") {
-      // Config files are read by their loader as well as linted; the others are read for linting only (a package.json
-    // without an "ecrlint" key, which the config search reads first, too).
-      if (thread === "0" && !/ecrlint/.test(basename(file!))) opened.set(file!, (opened.get(file!) ?? 0) + 1);
-      continue;
-    }
-    const counts = byThread.get(thread) ?? byThread.set(thread, new Map()).get(thread)!;
-    if (folder) counts.set(folder, (counts.get(folder) ?? 0) + 1);
-  }
-  return { run, byThread, opened };
 }
 
 const repeated = (counts: Map<string, number> | undefined) => [...(counts ?? [])].filter(([, n]) => n > 1);

@@ -142,6 +142,43 @@ describe("the worker pool", () => {
     expect([...replies.values()].every((r) => "result" in r || "lost" in r)).toBe(true);
   });
 
+  it("takes back the jobs still waiting for a worker, last first, and the worker answers the others", async () => {
+    const dir = fileTree({ "team/registry-policy.json": { Version: "2012-10-17", Statement: [{ Sid: "Pull", Effect: "Allow", Principal: "*", Action: "ecr:BatchGetImage", Resource: "*" }] } });
+    const filePath = join(dir, "team/registry-policy.json");
+    const text = readFileSync(filePath, "utf8");
+    const pool = new LintPool(1, { cwd: dir, options: { cwd: dir } });
+    const replies = new Map<number, WorkerReply>();
+    const taken: number[] = [];
+    try {
+      for (let id = 0; id < 100; id++) await pool.submit({ id, filePath, text }, (r) => replies.set(id, r));
+      // The worker holds a batch to work on and one waiting; the rest wait in the queue until the reader takes them.
+      for (let back = pool.takeBack(); back; back = pool.takeBack()) {
+        taken.push(back.id);
+        back.done({ id: back.id, lost: true });
+      }
+      await pool.drain();
+    } finally {
+      await pool.close();
+    }
+    expect(taken.length).toBeGreaterThan(0);
+    expect(taken).toEqual(Array.from({ length: taken.length }, (_, i) => 99 - i));
+    expect(pool.outstanding).toBe(0);
+    for (let id = 0; id < 100; id++) {
+      const reply = replies.get(id)!;
+      if (taken.includes(id)) expect(reply).toEqual({ id, lost: true });
+      else expect("result" in reply && reply.result.outcome.status).toBe("ours");
+    }
+  });
+
+  it("lints alongside its worker once every file is read, with what one thread reports", async () => {
+    // More files than the worker takes in its two batches, so that the reading thread has jobs left to take back.
+    const dir = fileTree(manyPolicies(200));
+    const one = await runBin(["--format", "json"], { cwd: dir, env: serial });
+    const pool = await runBin(["--format", "json"], { cwd: dir, env: { ECRLINT_WORKERS: "1" } });
+    expect(JSON.parse(one.stdout)).toHaveLength(200);
+    expect({ code: pool.code, stdout: pool.stdout, stderr: pool.stderr }).toEqual({ code: one.code, stdout: one.stdout, stderr: one.stderr });
+  });
+
   it("closes workers started ahead of a run that lints nothing, and exits on its own", async () => {
     // Asked for, workers start before discovery; by default, once discovery finds 640 files. Neither is used here.
     const files: Record<string, unknown> = {};

@@ -90,7 +90,7 @@ export {
 } from "./terraform-module-files.js";
 export { diskFolders, FolderListing, type FolderEntry, type FolderReader, type FolderSnapshot } from "./folder-listing.js";
 export { KeptTexts } from "./kept-texts.js";
-export { mayReadPolicyFiles, referenceOfReaders, terraformFileReaders, terraformFilesUnder } from "./terraform-file-readers.js";
+export { mayReadPolicyFiles, referenceOfReaders, terraformFileReaders, terraformFilesFromIndex, terraformFilesUnder } from "./terraform-file-readers.js";
 export { foreignHost, hiddenField, setHiddenField, type ForeignHost } from "./model/values.js";
 export {
   hasUnknownValues,

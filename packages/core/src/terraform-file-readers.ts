@@ -1,4 +1,5 @@
-import { dirname, join, relative, resolve, sep } from "node:path";
+import { realpathSync } from "node:fs";
+import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { diskFolders, type FolderReader } from "./folder-listing.js";
 import { terraformFileReferences, type TerraformFileReference } from "./terraform.js";
 import { readTextFile } from "./text-file.js";
@@ -37,6 +38,56 @@ export function terraformFilesUnder(root: string, folders: FolderReader = diskFo
 }
 
 const TF_FILE = /\.tf$/i;
+
+/**
+ * What {@link terraformFilesUnder} finds under `root`, without listing every folder: the paths git's index holds
+ * (`tracked`: relative to `root`, `/`-separated, regular files only, as `git ls-files` gives them) and the `.tf`
+ * files of the folders `near` (absolute; those outside `root` are passed over) and of every folder above each up to
+ * `root`, listed through `folders`. The same names and folders are passed over as by the walk (only `.tf`, nothing
+ * under {@link SKIPPED_FOLDERS}); a tracked file deleted since is kept (reading it then gives nothing, as for any
+ * file that cannot be read). What it cannot see is a `.tf` file git does not track in a folder that is neither
+ * near nor above a near one. Sorted, without duplicates.
+ */
+export function terraformFilesFromIndex(root: string, tracked: readonly string[], near: readonly string[], folders: FolderReader = diskFolders): string[] {
+  const out = new Set<string>();
+  for (const path of tracked) {
+    const parts = path.split("/");
+    if (TF_FILE.test(parts[parts.length - 1]!) && !parts.slice(0, -1).some((p) => SKIPPED_FOLDERS.has(p))) out.add(join(root, ...parts));
+  }
+  const listed = new Set<string>();
+  const realRoot = realPathOf(root);
+  for (const start of near) {
+    const rel = relative(root, start);
+    if (rel.startsWith("..") || isAbsolute(rel) || rel.split(sep).some((p) => SKIPPED_FOLDERS.has(p)) || realRoot === undefined || realPathOf(start) !== join(realRoot, rel)) continue;
+    for (let dir = start; !listed.has(dir); dir = dirname(dir)) {
+      listed.add(dir);
+      for (const file of terraformFilesIn(dir, folders)) out.add(file);
+      if (dir === root) break;
+    }
+  }
+  return [...out].sort();
+}
+
+/** A folder's path without symbolic links, or undefined when it is not there. A near folder reached through a linked folder is one the walk never enters. */
+function realPathOf(dir: string): string | undefined {
+  try {
+    return realpathSync(dir);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The `.tf` files of one folder (regular files, not links); none when it cannot be listed. */
+function terraformFilesIn(dir: string, folders: FolderReader): string[] {
+  try {
+    return folders
+      .entries(dir)
+      .filter((e) => e.isFile() && TF_FILE.test(e.name))
+      .map((e) => join(dir, e.name));
+  } catch {
+    return [];
+  }
+}
 
 /** Whether a `.tf` file's text may read a policy file: it names an ECR resource and calls `file()` or `templatefile()`. */
 export function mayReadPolicyFiles(text: string): boolean {

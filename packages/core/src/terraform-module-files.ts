@@ -62,6 +62,12 @@ export interface TerraformReading {
   textOf?: (file: string) => string | undefined;
   /** Where folders are listed from: a run's listing, so that no folder is read twice (else the disk). */
   listing?: FolderReader;
+  /**
+   * The `.tf` files under a root when the caller knows them without a walk (`terraformFilesFromIndex`: git's index
+   * and the folders around the named files); undefined for a root it does not know, which is walked
+   * (`terraformFilesUnder`).
+   */
+  terraformFiles?: (root: string) => readonly string[] | undefined;
 }
 
 const MODULE_FILE = /\.tf(?:\.json)?$/i;
@@ -81,7 +87,7 @@ const hostsByReading = new WeakMap<TerraformReading, { files: readonly string[];
 function hostsOf(files: readonly string[], reading: TerraformReading): Set<string> {
   const kept = hostsByReading.get(reading);
   if (kept && kept.files === files) return kept.hosts;
-  const hosts = new Set([...files.filter((f) => isTerraformFile(f)), ...(reading.roots ?? []).flatMap((root) => terraformFilesUnder(root, reading.listing))]);
+  const hosts = new Set([...files.filter((f) => isTerraformFile(f)), ...(reading.roots ?? []).flatMap((root) => reading.terraformFiles?.(root) ?? terraformFilesUnder(root, reading.listing))]);
   hostsByReading.set(reading, { files, hosts });
   return hosts;
 }
@@ -112,7 +118,7 @@ export function terraformReferencesNeedParser(files: readonly string[], reading:
  * the policy files that ECR resources read with `file()`, and the policy documents one of their files defines for a
  * resource of another (every `.tf`/`.tf.json` file of a folder is one module, so a set given one of them reads the
  * others too). What a policy file is does not depend on which paths are given: every `.tf` file under
- * `reading.roots` is read for the files it reads, so a file named alone, or read from another folder
+ * `reading.roots` (walked, or as `reading.terraformFiles` gives them) is read for the files it reads, so a file named alone, or read from another folder
  * (`${path.module}/../shared/p.json`), gets the kind of the resources that read it. The cheap text tests come first:
  * only a `.tf` file naming `aws_ecr_` and calling `file(` or `templatefile(` is parsed for its references, and only a
  * module with a file that names both `aws_ecr_` and `data.aws_iam_policy_document.` for its documents. A referenced

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, symlinkSync,
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { ConfigLocator, FolderListing, seenByConfigSearch, terraformFilesUnder, terraformModuleFiles, terraformReferencesNeedParser, terraformReferencesOnDisk, type FolderEntry } from "../src/index.js";
+import { ConfigLocator, FolderListing, seenByConfigSearch, terraformFilesFromIndex, terraformFilesUnder, terraformModuleFiles, terraformReferencesNeedParser, terraformReferencesOnDisk, type FolderEntry } from "../src/index.js";
 
 const temps: string[] = [];
 afterAll(() => {
@@ -160,5 +160,45 @@ describe("one listing for the config search and the Terraform search", () => {
     expect(folders.map((d) => inWorker.forDirectory(d))).toEqual(expected);
     // A second config in one folder, and a nested repository's .git that stops the search, came through.
     expect(expected.map((c) => (c.ok ? c.loaded?.filePath : c.error.message))).toEqual(expect.arrayContaining([expect.stringMatching(/^two ecrlint configs in one folder/), undefined]));
+  });
+});
+
+describe("terraformFilesFromIndex: the walk's .tf files from an index listing and the folders around named files", () => {
+  const files = {
+    "a/main.tf": "",
+    "a/b/c/UPPER.TF": "",
+    "a/b/c/policy.json": "",
+    "a/module.tf.json": "",
+    "node_modules/m/main.tf": "",
+    "x/.terraform/modules/m/main.tf": "",
+    ".git/hooks/x.tf": "",
+    "d/e/f/leaf.tf": "",
+  };
+  const relativeFiles = (root: string) => terraformFilesUnder(root).map((f) => f.slice(root.length + 1));
+
+  it("finds what the walk finds when every file is in the index, and passes over the same names and folders", () => {
+    const root = tree(files);
+    symlinkSync(join(root, "a/main.tf"), join(root, "a/linked.tf"));
+    const walked = terraformFilesUnder(root);
+    expect(relativeFiles(root)).toEqual(["a/b/c/UPPER.TF", "a/main.tf", "d/e/f/leaf.tf"]);
+    // git ls-files lists links and the skipped folders' files too; the caller has dropped links already.
+    expect(terraformFilesFromIndex(root, Object.keys(files), [])).toEqual(walked);
+  });
+
+  it("adds the .tf files of the near folders and the folders above them up to the root, through the listing", () => {
+    const root = tree(files);
+    const { listing, reads } = counted();
+    const found = terraformFilesFromIndex(root, [], [join(root, "a/b/c"), join(root, "a/b"), join(root, "x/.terraform/modules/m"), join(root, "..")], listing);
+    expect(found.map((f) => f.slice(root.length + 1))).toEqual(["a/b/c/UPPER.TF", "a/main.tf"]);
+    // Each folder once; none under a skipped folder, none outside the root, none beside the path.
+    expect([...reads.keys()].map((d) => d.slice(root.length)).sort()).toEqual(["", "/a", "/a/b", "/a/b/c"]);
+    expect([...reads.values()].every((n) => n === 1)).toBe(true);
+  });
+
+  it("does not list a near folder reached through a linked folder, which the walk never enters", () => {
+    const root = tree(files);
+    symlinkSync(join(root, "d/e"), join(root, "link"));
+    expect(terraformFilesFromIndex(root, [], [join(root, "link/f")])).toEqual([]);
+    expect(terraformFilesFromIndex(root, [], [join(root, "d/e/f")]).map((f) => f.slice(root.length + 1))).toEqual(["d/e/f/leaf.tf"]);
   });
 });
