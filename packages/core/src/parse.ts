@@ -299,6 +299,22 @@ function valueOf(n: JsonNode, substitute: ((node: JsonNode) => { value: unknown 
 /** Thrown (never escaping {@link jsonTreeOf}) at a value JSON.stringify would not write as it is read back. */
 const NOT_DATA = Symbol("not plain JSON data");
 const LINE_SEPARATORS = /[\u2028\u2029]/;
+/**
+ * What JSON.stringify escapes in a string (a quote, a backslash, a control character; a surrogate, when it is lone)
+ * and the line separators: a string with none of them is written as it is, between quotes.
+ */
+const NOT_AS_IS = /["\\\u0000-\u001f\u2028\u2029\ud800-\udfff]/;
+
+/**
+ * A string as JSON.stringify writes it, without a call to it for the common string that it writes as it is (a
+ * policy's values and keys). Line separators throw NOT_DATA: JSON.stringify writes them as they are, and the parser
+ * counts them as line breaks.
+ */
+function quoted(text: string): string {
+  if (!NOT_AS_IS.test(text)) return `"${text}"`;
+  if (LINE_SEPARATORS.test(text)) throw NOT_DATA;
+  return JSON.stringify(text);
+}
 
 /**
  * The tree that `parseJsonText(JSON.stringify(value))` gives for plain JSON data (what JSON.parse returns, with or
@@ -330,9 +346,7 @@ export function jsonTreeOf(value: unknown): JsonExpression | undefined {
     if (v === null) return literal(null, "null");
     switch (typeof v) {
       case "string":
-        // JSON.stringify writes line separators as they are, and the parser counts them as line breaks.
-        if (LINE_SEPARATORS.test(v)) throw NOT_DATA;
-        return literal(v, JSON.stringify(v));
+        return literal(v, quoted(v));
       case "boolean":
         return literal(v, v ? "true" : "false");
       case "number":
@@ -362,9 +376,9 @@ export function jsonTreeOf(value: unknown): JsonExpression | undefined {
       for (const key of Object.keys(v)) {
         const item = (v as Record<string, unknown>)[key];
         if (!written(item)) continue;
-        if (key === "__proto__" || LINE_SEPARATORS.test(key)) throw NOT_DATA;
+        if (key === "__proto__") throw NOT_DATA;
         if (properties.length > 0) at++;
-        const keyNode = literal(key, JSON.stringify(key));
+        const keyNode = literal(key, quoted(key));
         at++;
         properties.push(jsonProperty(keyNode, build(item)));
       }
