@@ -108,6 +108,30 @@ async function classify(root: string, pattern: string): Promise<Target> {
   }
 }
 
+/** A `files` glob that says "any file with this extension, at any depth": `**\/*.json`, as the defaults are. */
+const EXTENSION_GLOB = /^\*\*\/\*\.([A-Za-z0-9_-]+)$/;
+
+/**
+ * The `files` globs as a test of a walked path (relative, `/`-separated, under `prefix`), or undefined when some glob
+ * is more than an extension. When every glob is `**\/*.<extension>`, picomatch's answer (with `dot`) on a path
+ * without empty, `.` or `..` segments is whether the last name ends in `.<extension>`: a walk builds its paths from
+ * folder entries, which never are such names, so only `prefix` needs checking, once. Ten thousand picomatch tests of
+ * seven globs each are a name's extension looked up instead.
+ */
+function byExtension(globs: readonly string[], prefix: string): ((relative: string) => boolean) | undefined {
+  const extensions = new Set<string>();
+  for (const glob of globs) {
+    const match = EXTENSION_GLOB.exec(glob);
+    if (!match) return undefined;
+    extensions.add(match[1]!);
+  }
+  if (prefix !== "" && prefix.split("/").some((segment) => segment === "" || segment === "." || segment === "..")) return undefined;
+  return (relative) => {
+    const dot = relative.lastIndexOf(".");
+    return dot > relative.lastIndexOf("/") && extensions.has(relative.slice(dot + 1));
+  };
+}
+
 /** ESLint's errors for a pattern that yields no file to lint (its CLI prints these texts). */
 function unmatchedPattern(pattern: string, allIgnored: boolean): EcrlintError {
   return usageError(
@@ -444,8 +468,9 @@ export async function discoverFiles(input: DiscoveryInput): Promise<Discovery> {
         continue;
       }
       const prefix = filesPath(target.path);
+      const quick = byExtension(input.files, prefix);
       const accept = (file: string, rel: string) => {
-        if (!filesMatch(prefix ? `${prefix}/${rel}` : rel) || configIgnored(file)) return false;
+        if (!(quick ? quick(rel) : filesMatch(prefix ? `${prefix}/${rel}` : rel)) || configIgnored(file)) return false;
         input.onFound?.(++foundInFolders);
         return true;
       };
