@@ -375,11 +375,27 @@ function followLinks(links: string[], root: string, found: Set<string>, discover
 }
 
 /** Whether a file named explicitly (or standard input's file name) is ignored: node_modules, .git, the config's `ignores`, git's rules. */
+/**
+ * Whether config `ignores` hide a file: the file's path matches, or a folder above it does as ESLint tests a folder
+ * (with a trailing slash), so that `scratch/` hides a named `scratch/deep/registry-policy.json` as it hides the
+ * folder from the walk, and ESLint warns that the file is ignored.
+ */
+function ignoredByConfig(filePath: string, ignores: readonly string[], base: string): boolean {
+  const match = picomatch([...ignores], { dot: true });
+  const path = toPosix(relative(base, filePath));
+  if (match(path)) return true;
+  if (path.startsWith("../")) return false;
+  for (let slash = path.indexOf("/"); slash !== -1; slash = path.indexOf("/", slash + 1)) {
+    if (match(path.slice(0, slash + 1))) return true;
+  }
+  return false;
+}
+
 export function isIgnoredPath(filePath: string, input: Pick<DiscoveryInput, "root" | "ignores" | "base" | "useIgnores">): boolean {
   const { root } = input;
   if (picomatch(ALWAYS_IGNORED, { dot: true })(toPosix(relative(root, filePath)))) return true;
   if (!input.useIgnores) return false;
-  if (input.ignores.length && picomatch(input.ignores, { dot: true })(toPosix(relative(input.base, filePath)))) return true;
+  if (input.ignores.length && ignoredByConfig(filePath, input.ignores, input.base)) return true;
   const layers = layersDownTo(dirname(filePath), root);
   return gitIgnores(layers, layers.map((l) => toPosix(relative(l.dir, filePath))), false);
 }

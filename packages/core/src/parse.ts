@@ -21,7 +21,53 @@ let generalParser: GeneralParser | undefined;
  */
 function parseJSON(text: string, options?: Parameters<GeneralParser["parseJSON"]>[1]): AST.JSONProgram {
   generalParser ??= createRequire(import.meta.url)("jsonc-eslint-parser") as GeneralParser;
-  return generalParser.parseJSON(text, options);
+  try {
+    return generalParser.parseJSON(text, options);
+  } catch (error) {
+    if (options?.jsonSyntax !== "JSON" || !LINE_SEPARATORS.test(text) || !String((error as Error).message).includes("multiline string")) throw error;
+    // With syntax JSON the parser refuses a string holding U+2028 or U+2029 as a "multiline string" (acorn reads
+    // both as line breaks), while JSON allows both in a string as they are (RFC 8259, section 7). The text with
+    // spaces in their place (offsets unchanged) tells whether anything else is wrong, and where.
+    try {
+      generalParser.parseJSON(text.replace(LINE_SEPARATORS_ALL, " "), options);
+    } catch (other) {
+      throw atLinesOf(other, text);
+    }
+    // A text that JSON.parse reads is plain JSON, and every syntax gives it the same tree: JSON5's, which allows
+    // such strings. One with a separator between values too is not, and keeps the first error.
+    if (!isJson(text)) throw error;
+    return generalParser.parseJSON(text, { jsonSyntax: "JSON5" });
+  }
+}
+
+const LINE_SEPARATORS_ALL = /[\u2028\u2029]/gu;
+
+/** A parser error moved to the lines of `text`, where U+2028 and U+2029 end lines as \n does (as acorn and ESLint count them). */
+function atLinesOf(error: unknown, text: string): unknown {
+  const e = error as { index?: number; lineNumber?: number; column?: number };
+  if (typeof e.index !== "number") return error;
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < e.index; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x0d && text.charCodeAt(i + 1) === 0x0a) continue;
+    if (c === 0x0a || c === 0x0d || c === 0x2028 || c === 0x2029) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  e.lineNumber = line;
+  e.column = e.index - lineStart + 1;
+  return error;
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** A problem found while reading a file, located at 1-based line and column (ESLint's convention for messages). */
