@@ -50,6 +50,17 @@ function guardGap(statement: CompiledStatement, key: string, fresh: ContextValue
   return { operator: first.operatorText, why: `admits an account it does not name (${written} matches any)` };
 }
 
+/** How each guard key falls short, in the order of `GUARD_KEYS`; undefined as soon as one pins the caller. */
+function guardGaps(statement: CompiledStatement): { key: string; gap: { operator: string; why: string } }[] | undefined {
+  const gaps: { key: string; gap: { operator: string; why: string } }[] = [];
+  for (const [key, fresh] of GUARD_KEYS) {
+    const gap = guardGap(statement, key, fresh(UNNAMED_ACCOUNT));
+    if (!gap) return undefined;
+    gaps.push({ key, gap });
+  }
+  return gaps;
+}
+
 export const noUnguardedServicePrincipal = defineRule({
   id: "no-unguarded-service-principal",
   meta: {
@@ -85,12 +96,13 @@ export const noUnguardedServicePrincipal = defineRule({
       const statement = (compiled ??= compilePolicy(policy)).statements.find((c) => c.index === s.index);
       // A statement the evaluator cannot read is reported by the grammar rules.
       if (!statement) continue;
-      const gaps = GUARD_KEYS.map(([key, fresh]) => ({ key, gap: guardGap(statement, key, fresh(UNNAMED_ACCOUNT)) }));
-      if (gaps.some((g) => g.gap === undefined)) continue;
+      const gaps = guardGaps(statement);
+      // One guard key that pins the caller is enough.
+      if (!gaps) continue;
       // The first guard key the statement writes a condition on says why it is no guard; without one, it has none.
-      const written = gaps.find((g) => g.gap!.operator !== "");
+      const written = gaps.find((g) => g.gap.operator !== "");
       for (const v of services) {
-        if (written) context.report({ node: v.node, messageId: "guardDoesNotPin", data: { service: v.value, account, key: written.key, operator: written.gap!.operator, why: written.gap!.why } });
+        if (written) context.report({ node: v.node, messageId: "guardDoesNotPin", data: { service: v.value, account, key: written.key, operator: written.gap.operator, why: written.gap.why } });
         else context.report({ node: v.node, messageId: "unguarded", data: { service: v.value, account } });
       }
     }

@@ -136,12 +136,12 @@ export const validCondition = defineRule({
             ...(suggest.length ? { suggest } : {}),
           });
         }
-        for (const k of op.keys) checkKey(op, k, undefined);
+        for (const k of op.keys) checkKey(op, k, () => undefined);
         return;
       }
       const family = parsed.base.family;
       for (const k of op.keys) {
-        const info = checkKey(op, k, holdsWhenAbsent(op, k));
+        const info = checkKey(op, k, () => holdsWhenAbsent(op, k));
         if (info) {
           const allowed = FAMILY_KEY_TYPES[family];
           const type = elementType(info.type);
@@ -176,8 +176,11 @@ export const validCondition = defineRule({
       }
     };
 
-    /** Reports an unknown key; `absentHolds` says whether the condition is true when the key is missing (REFERENCE §6). */
-    const checkKey = (op: ConditionOperatorBlock, k: ConditionKeyBlock, absentHolds: boolean | undefined): ConditionKeyInfo | undefined => {
+    /**
+     * Reports an unknown key; `absentHolds` says whether the condition is true when the key is missing (REFERENCE §6),
+     * asked only for a key the catalog does not know, the only one whose message says it.
+     */
+    const checkKey = (op: ConditionOperatorBlock, k: ConditionKeyBlock, absentHolds: () => boolean | undefined): ConditionKeyInfo | undefined => {
       const info = findConditionKey(k.key);
       if (info) return info;
       // A tag key written without its tag name (`aws:RequestTag`, `ecr:ResourceTag/`) says what it lacks.
@@ -188,7 +191,8 @@ export const validCondition = defineRule({
       }
       const name = closest(k.key, conditionKeySuggestions(k.key), 3, true);
       const taken = op.keys.some((other) => other.key.toLowerCase() === name?.toLowerCase());
-      const outcome = absentHolds === undefined ? "meaningless" : absentHolds ? "always true" : "always false";
+      const holds = absentHolds();
+      const outcome = holds === undefined ? "meaningless" : holds ? "always true" : "always false";
       context.report({
         node: k.property.key,
         messageId: "unknownKey",

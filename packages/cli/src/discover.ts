@@ -108,6 +108,30 @@ async function classify(root: string, pattern: string): Promise<Target> {
   }
 }
 
+/** A `files` glob that says "any file with this extension, at any depth": `**\/*.json`, as the defaults are. */
+const EXTENSION_GLOB = /^\*\*\/\*\.([A-Za-z0-9_-]+)$/;
+
+/**
+ * The `files` globs as a test of a walked path (relative, `/`-separated, under `prefix`), or undefined when some glob
+ * is more than an extension. When every glob is `**\/*.<extension>`, picomatch's answer (with `dot`) on a path
+ * without empty, `.` or `..` segments is whether the last name ends in `.<extension>`: a walk builds its paths from
+ * folder entries, which never are such names, so only `prefix` needs checking, once. Ten thousand picomatch tests of
+ * seven globs each are a name's extension looked up instead.
+ */
+function byExtension(globs: readonly string[], prefix: string): ((relative: string) => boolean) | undefined {
+  const extensions = new Set<string>();
+  for (const glob of globs) {
+    const match = EXTENSION_GLOB.exec(glob);
+    if (!match) return undefined;
+    extensions.add(match[1]!);
+  }
+  if (prefix !== "" && prefix.split("/").some((segment) => segment === "" || segment === "." || segment === "..")) return undefined;
+  return (relative) => {
+    const dot = relative.lastIndexOf(".");
+    return dot > relative.lastIndexOf("/") && extensions.has(relative.slice(dot + 1));
+  };
+}
+
 /** ESLint's errors for a pattern that yields no file to lint (its CLI prints these texts). */
 function unmatchedPattern(pattern: string, allIgnored: boolean): EcrlintError {
   return usageError(
@@ -351,11 +375,27 @@ function followLinks(links: string[], root: string, found: Set<string>, discover
 }
 
 /** Whether a file named explicitly (or standard input's file name) is ignored: node_modules, .git, the config's `ignores`, git's rules. */
+/**
+ * Whether config `ignores` hide a file: the file's path matches, or a folder above it does as ESLint tests a folder
+ * (with a trailing slash), so that `scratch/` hides a named `scratch/deep/registry-policy.json` as it hides the
+ * folder from the walk, and ESLint warns that the file is ignored.
+ */
+function ignoredByConfig(filePath: string, ignores: readonly string[], base: string): boolean {
+  const match = picomatch([...ignores], { dot: true });
+  const path = toPosix(relative(base, filePath));
+  if (match(path)) return true;
+  if (path.startsWith("../")) return false;
+  for (let slash = path.indexOf("/"); slash !== -1; slash = path.indexOf("/", slash + 1)) {
+    if (match(path.slice(0, slash + 1))) return true;
+  }
+  return false;
+}
+
 export function isIgnoredPath(filePath: string, input: Pick<DiscoveryInput, "root" | "ignores" | "base" | "useIgnores">): boolean {
   const { root } = input;
   if (picomatch(ALWAYS_IGNORED, { dot: true })(toPosix(relative(root, filePath)))) return true;
   if (!input.useIgnores) return false;
-  if (input.ignores.length && picomatch(input.ignores, { dot: true })(toPosix(relative(input.base, filePath)))) return true;
+  if (input.ignores.length && ignoredByConfig(filePath, input.ignores, input.base)) return true;
   const layers = layersDownTo(dirname(filePath), root);
   return gitIgnores(layers, layers.map((l) => toPosix(relative(l.dir, filePath))), false);
 }
@@ -428,8 +468,9 @@ export async function discoverFiles(input: DiscoveryInput): Promise<Discovery> {
         continue;
       }
       const prefix = filesPath(target.path);
+      const quick = byExtension(input.files, prefix);
       const accept = (file: string, rel: string) => {
-        if (!filesMatch(prefix ? `${prefix}/${rel}` : rel) || configIgnored(file)) return false;
+        if (!(quick ? quick(rel) : filesMatch(prefix ? `${prefix}/${rel}` : rel)) || configIgnored(file)) return false;
         input.onFound?.(++foundInFolders);
         return true;
       };

@@ -1,5 +1,5 @@
 import { statSync } from "node:fs";
-import { decodeText, declaredKindForFile, DEFAULT_MAX_TEXT_BYTES, isTerraformFile, loadTerraformParser, FILE_PROBLEM_RULE as NOT_LINTED_RULE, type Severity, mightBeEcrFile, nulBytesFinding, plainlyForeignFile, nulBytesLayout, readTextFile, registryForFile, trustFromConfig, type LoadedConfig, type RuleSetting, type TerraformDataUse, type TerraformFileReference, type TextEncodingName, type TextFileResult } from "@ecrlint/core";
+import { decodeText, declaredKindForFile, DEFAULT_MAX_TEXT_BYTES, isTerraformFile, loadTerraformParser, FILE_PROBLEM_RULE as NOT_LINTED_RULE, type Severity, mightBeEcrFile, nulBytesFinding, plainlyForeignFile, nulBytesLayout, readTextFile, registryForFile, trustFromConfig, type LoadedConfig, type RegistryContext, type RuleSetting, type TerraformDataUse, type TerraformFileReference, type TextEncodingName, type TextFileResult } from "@ecrlint/core";
 import { fileStamp, hashText, type ResultCache, type StoredFacts } from "./cache.js";
 import type { Configs } from "./configs.js";
 import { NO_DIRECTIVES } from "./directives.js";
@@ -162,6 +162,23 @@ function settingsHash(text: string): string {
   return hash;
 }
 
+/**
+ * The settings hash of the files with nothing of their own (no declared kind, template or module uses), by their
+ * rules and registry: a run's rules object is its config's (and so are the trust and the options of the run), and a
+ * registry object is shared by the files of a folder or of a config entry. A warm run asks for every cached file.
+ */
+const settingsByRules = new WeakMap<ResolvedRules, Map<RegistryContext, string>>();
+function sharedSettings(rules: ResolvedRules, registry: RegistryContext, compute: () => string): string {
+  let byRegistry = settingsByRules.get(rules);
+  if (!byRegistry) settingsByRules.set(rules, (byRegistry = new Map()));
+  let settings = byRegistry.get(registry);
+  if (settings === undefined) {
+    settings = compute();
+    byRegistry.set(registry, settings);
+  }
+  return settings;
+}
+
 export function sourceContext(
   filePath: string,
   loaded: LoadedConfig | undefined,
@@ -191,9 +208,10 @@ export function sourceContext(
     inlineConfig: options.inlineConfig !== false,
     unusedDirectives: options.reportUnusedDisableDirectives ?? "warn",
   };
-  const settings = cache
-    ? settingsHash(`${rules.signature}|${context.inlineConfig}|${jsonOf(context.registry)}|${JSON.stringify(context.trust)}|${JSON.stringify(declared ?? null)}${terraformTemplate ? "|template" : ""}${terraformUses?.length ? `|${JSON.stringify(terraformUses)}` : ""}`)
-    : undefined;
+  const settingsOf = () =>
+    settingsHash(`${rules.signature}|${context.inlineConfig}|${jsonOf(context.registry)}|${JSON.stringify(context.trust)}|${JSON.stringify(declared ?? null)}${terraformTemplate ? "|template" : ""}${terraformUses?.length ? `|${JSON.stringify(terraformUses)}` : ""}`);
+  const own = declared !== undefined || terraformTemplate || terraformUses?.length;
+  const settings = cache ? (own ? settingsOf() : sharedSettings(rules, context.registry, settingsOf)) : undefined;
   return { loaded, context, settings };
 }
 

@@ -19,7 +19,9 @@ export const VERSION = versionOf(new URL("../package.json", import.meta.url).pat
 function buildFingerprint(distDir: string): string {
   const hash = createHash("sha256");
   const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    // In the order of the names' code units: any fixed order will do, and localeCompare's collation was most of
+    // the cost of a warm run's fingerprint.
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) walk(path);
       else if (entry.name.endsWith(".js")) {

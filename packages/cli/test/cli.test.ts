@@ -540,6 +540,33 @@ describe("--cache", () => {
     expect(third.stdout).toBe(without.stdout);
   });
 
+  it("keys each file's cached outcome by its own registry and config, however many files of one config share them", async () => {
+    const policy = `${JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "Pull", Effect: "Allow", Principal: { AWS: "arn:aws:iam::111122223333:root" }, Action: ["ecr:BatchGetImage"] }] }, null, 2)}\n`;
+    const registries = (bRegion: string) => ({ registries: ["a", "b"].map((f) => ({ files: [`infra/${f}/**`], account: "111122223333", region: f === "b" ? bRegion : "us-west-2" })) });
+    const dir = tempDir("ecrlint-cache-settings-");
+    const files = ["a", "b", "c", "d"].map((f) => join(dir, "infra", f, "repository-policy.json"));
+    for (const file of files) {
+      mkdirSync(join(file, ".."), { recursive: true });
+      writeFileSync(file, policy);
+    }
+    writeFileSync(join(dir, ".ecrlintrc.json"), JSON.stringify(registries("us-west-2")));
+    await runBin(["--cache"], { cwd: dir });
+    const cacheFile = join(dir, ".ecrlintcache");
+    const cache = readCacheFile(cacheFile);
+    for (const file of files) (cache.entries[file]!.outcome.messages as unknown[]).push({ ruleId: "@ecrlint/no-duplicate-sid", severity: 2, message: "planted", line: 1, column: 1 });
+    writeCacheFile(cacheFile, cache, true);
+    const planted = async () => {
+      const run = await runBin(["--cache", "--format", "json"], { cwd: dir });
+      const results = JSON.parse(run.stdout) as { filePath: string; messages: { message: string }[] }[];
+      return results.filter((r) => r.messages.some((m) => m.message === "planted")).map((r) => r.filePath.slice(dir.length + 1));
+    };
+    expect(await planted()).toEqual(["infra/a/repository-policy.json", "infra/b/repository-policy.json", "infra/c/repository-policy.json", "infra/d/repository-policy.json"]);
+    // b's registry entry changes, a's does not; d gets a config of its own that trusts another account.
+    writeFileSync(join(dir, ".ecrlintrc.json"), JSON.stringify(registries("us-east-1")));
+    writeFileSync(join(dir, "infra/d/.ecrlintrc.json"), JSON.stringify({ trustedAccounts: ["444455556666"] }));
+    expect(await planted()).toEqual(["infra/a/repository-policy.json", "infra/c/repository-policy.json"]);
+  });
+
   it("reads a file again when its content changes, even at the same size and with the old modification time", async () => {
     const dir = copyFixture("basic");
     const file = join(dir, "policies", "registry-policy.json");

@@ -354,6 +354,26 @@ describe("flags with ESLint's names and meanings (15)", () => {
     });
   });
 
+  it("a named file in a folder that config ignores hide (`scratch/`) is ignored with ESLint's warning, and --fix leaves it alone", async () => {
+    const ignoring = JSON.stringify({ ...JSON.parse(config), ignores: ["scratch/", "**/generated/"] });
+    const files = ["scratch/registry-policy.json", "scratch/deep/registry-policy.json", "infra/generated/registry-policy.json"];
+    const dir = tree({ ".ecrlintrc.json": ignoring, ...Object.fromEntries(files.map((f) => [f, wrongRegion])), "infra/registry-policy.json": wrongRegion });
+    const named = await runBin(["--format", "json", "--fix", ...files, "infra/registry-policy.json"], { cwd: dir });
+    expect(named.code).toBe(0);
+    const results = parse(named.stdout);
+    expect(results.map((x) => [x.filePath, x.messages.map((m) => m.message.replace(/\. Use .*/, ""))])).toEqual([
+      [join(dir, "infra/generated/registry-policy.json"), ["File ignored because of a matching ignore pattern"]],
+      [join(dir, "infra/registry-policy.json"), []],
+      [join(dir, "scratch/deep/registry-policy.json"), ["File ignored because of a matching ignore pattern"]],
+      [join(dir, "scratch/registry-policy.json"), ["File ignored because of a matching ignore pattern"]],
+    ]);
+    // The file that is linted was fixed; the ignored ones were not touched.
+    expect(readFileSync(join(dir, "infra/registry-policy.json"), "utf8")).not.toBe(wrongRegion);
+    for (const f of files) expect(readFileSync(join(dir, f), "utf8")).toBe(wrongRegion);
+    const stdin = await runBin(["--stdin", "--stdin-filename", "scratch/deep/registry-policy.json", "--format", "json"], { cwd: dir, input: wrongRegion });
+    expect(parse(stdin.stdout)[0]!.messages.map((m) => m.message)).toEqual([expect.stringMatching(/^File ignored because of a matching ignore pattern/)]);
+  });
+
   it("--rule leaves ESLint's core rules and other plugins' rules to ESLint, and still catches a misspelled ecrlint rule", async () => {
     const dir = tree({ ".ecrlintrc.json": config, "policy.json": wrongRegion });
     const plain = await runBin(["--format", "json", "policy.json"], { cwd: dir });

@@ -21,7 +21,53 @@ let generalParser: GeneralParser | undefined;
  */
 function parseJSON(text: string, options?: Parameters<GeneralParser["parseJSON"]>[1]): AST.JSONProgram {
   generalParser ??= createRequire(import.meta.url)("jsonc-eslint-parser") as GeneralParser;
-  return generalParser.parseJSON(text, options);
+  try {
+    return generalParser.parseJSON(text, options);
+  } catch (error) {
+    if (options?.jsonSyntax !== "JSON" || !LINE_SEPARATORS.test(text) || !String((error as Error).message).includes("multiline string")) throw error;
+    // With syntax JSON the parser refuses a string holding U+2028 or U+2029 as a "multiline string" (acorn reads
+    // both as line breaks), while JSON allows both in a string as they are (RFC 8259, section 7). The text with
+    // spaces in their place (offsets unchanged) tells whether anything else is wrong, and where.
+    try {
+      generalParser.parseJSON(text.replace(LINE_SEPARATORS_ALL, " "), options);
+    } catch (other) {
+      throw atLinesOf(other, text);
+    }
+    // A text that JSON.parse reads is plain JSON, and every syntax gives it the same tree: JSON5's, which allows
+    // such strings. One with a separator between values too is not, and keeps the first error.
+    if (!isJson(text)) throw error;
+    return generalParser.parseJSON(text, { jsonSyntax: "JSON5" });
+  }
+}
+
+const LINE_SEPARATORS_ALL = /[\u2028\u2029]/gu;
+
+/** A parser error moved to the lines of `text`, where U+2028 and U+2029 end lines as \n does (as acorn and ESLint count them). */
+function atLinesOf(error: unknown, text: string): unknown {
+  const e = error as { index?: number; lineNumber?: number; column?: number };
+  if (typeof e.index !== "number") return error;
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < e.index; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x0d && text.charCodeAt(i + 1) === 0x0a) continue;
+    if (c === 0x0a || c === 0x0d || c === 0x2028 || c === 0x2029) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  e.lineNumber = line;
+  e.column = e.index - lineStart + 1;
+  return error;
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** A problem found while reading a file, located at 1-based line and column (ESLint's convention for messages). */
@@ -299,6 +345,22 @@ function valueOf(n: JsonNode, substitute: ((node: JsonNode) => { value: unknown 
 /** Thrown (never escaping {@link jsonTreeOf}) at a value JSON.stringify would not write as it is read back. */
 const NOT_DATA = Symbol("not plain JSON data");
 const LINE_SEPARATORS = /[\u2028\u2029]/;
+/**
+ * What JSON.stringify escapes in a string (a quote, a backslash, a control character; a surrogate, when it is lone)
+ * and the line separators: a string with none of them is written as it is, between quotes.
+ */
+const NOT_AS_IS = /["\\\u0000-\u001f\u2028\u2029\ud800-\udfff]/;
+
+/**
+ * A string as JSON.stringify writes it, without a call to it for the common string that it writes as it is (a
+ * policy's values and keys). Line separators throw NOT_DATA: JSON.stringify writes them as they are, and the parser
+ * counts them as line breaks.
+ */
+function quoted(text: string): string {
+  if (!NOT_AS_IS.test(text)) return `"${text}"`;
+  if (LINE_SEPARATORS.test(text)) throw NOT_DATA;
+  return JSON.stringify(text);
+}
 
 /**
  * The tree that `parseJsonText(JSON.stringify(value))` gives for plain JSON data (what JSON.parse returns, with or
@@ -330,9 +392,7 @@ export function jsonTreeOf(value: unknown): JsonExpression | undefined {
     if (v === null) return literal(null, "null");
     switch (typeof v) {
       case "string":
-        // JSON.stringify writes line separators as they are, and the parser counts them as line breaks.
-        if (LINE_SEPARATORS.test(v)) throw NOT_DATA;
-        return literal(v, JSON.stringify(v));
+        return literal(v, quoted(v));
       case "boolean":
         return literal(v, v ? "true" : "false");
       case "number":
@@ -362,9 +422,9 @@ export function jsonTreeOf(value: unknown): JsonExpression | undefined {
       for (const key of Object.keys(v)) {
         const item = (v as Record<string, unknown>)[key];
         if (!written(item)) continue;
-        if (key === "__proto__" || LINE_SEPARATORS.test(key)) throw NOT_DATA;
+        if (key === "__proto__") throw NOT_DATA;
         if (properties.length > 0) at++;
-        const keyNode = literal(key, JSON.stringify(key));
+        const keyNode = literal(key, quoted(key));
         at++;
         properties.push(jsonProperty(keyNode, build(item)));
       }

@@ -1,6 +1,7 @@
 import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import picomatch from "picomatch";
 import { describe, expect, it } from "vitest";
 import { CONFIG_FILE_NAMES, ConfigLocator, configFromSettings, formatConfigError, registryForFile, trustFromConfig } from "../src/index.js";
 import { registryFromPath } from "../src/config/registry.js";
@@ -58,6 +59,40 @@ describe("ConfigLocator", () => {
     const result = new ConfigLocator().forDirectory(root);
     expect(result.ok).toBe(false);
     if (!result.ok) expect(formatConfigError(result.error)).toBe(`${join(root, ".ecrlintrc.json")}:1:3: cannot read config: invalid JSON: Expected property name or '}'`);
+  });
+
+  it("finds a folder's project root (its outermost config inside the top) whatever folders were asked before", () => {
+    const root = tree({
+      ".git/HEAD": "",
+      "plain/deep/p.json": "{}",
+      "plain/own/.ecrlintrc.json": "{}",
+      "plain/own/z/p.json": "{}",
+      "mono/.ecrlintrc.json": "{}",
+      "mono/apps/.ecrlintrc.json": "{}",
+      "mono/apps/x/p.json": "{}",
+      "mono/apps/y/.config/ecrlintrc.json": "{}",
+      "mono/apps/y/w/p.json": "{}",
+      "mono/broken/.ecrlintrc.json": "{}",
+      "mono/broken/ecrlint.config.json": "{}",
+      "mono/broken/under/p.json": "{}",
+    });
+    const folders = ["", "plain", "plain/deep", "plain/own", "plain/own/z", "mono", "mono/apps", "mono/apps/x", "mono/apps/y", "mono/apps/y/w", "mono/broken", "mono/broken/under"].map((d) => join(root, d));
+    const at = (d: string | undefined) => (d === undefined ? undefined : d.slice(root.length) || "/");
+    for (const top of [root, join(root, "mono/apps")]) {
+      // Each folder asked of a locator of its own: nothing another folder's question left behind.
+      const alone = folders.map((d) => new ConfigLocator().outermostConfigDir(d, top));
+      const shared = new ConfigLocator();
+      expect(folders.map((d) => shared.outermostConfigDir(d, top))).toEqual(alone);
+      const reversed = new ConfigLocator();
+      expect([...folders].reverse().map((d) => reversed.outermostConfigDir(d, top))).toEqual([...alone].reverse());
+      if (top !== root) {
+        expect(alone.map(at)).toEqual([undefined, undefined, undefined, undefined, undefined, undefined, "/mono/apps", "/mono/apps", "/mono/apps", "/mono/apps", undefined, undefined]);
+        continue;
+      }
+      // A config in a subfolder starts a project there; a nested one (mono/apps) belongs to the outer project; two
+      // configs in one folder are an error, which governs no project.
+      expect(alone.map(at)).toEqual([undefined, undefined, undefined, "/plain/own", "/plain/own", "/mono", "/mono", "/mono", "/mono", "/mono", undefined, undefined]);
+    }
   });
 
   it("has no config when none exists up to the stop directory", () => {
@@ -207,6 +242,37 @@ describe("registry from settings and paths", () => {
     if (!result.ok) return;
     expect(registryForFile("/repo/infra/prod/p.json", result.loaded)).toMatchObject({ region: "us-west-2", source: "settings" });
     expect(trustFromConfig(result.loaded)).toEqual({ accounts: ["111122223333"], orgs: [] });
+  });
+
+  it("picks the first entry whose globs picomatch matches, for folder globs and any other", () => {
+    const entries = [
+      { files: ["infra/111122223333/us-west-2/**"], account: "111122223333", region: "us-west-2" },
+      { files: ["infra/a.b/**", "other/*.json"], account: "222233334444", region: "us-east-1" },
+      { files: ["infra/*/eu-west-1/**"], account: "333344445555", region: "eu-west-1" },
+      { files: ["infra/x/**/deep/**"], account: "444455556666", region: "eu-west-2" },
+      { files: ["infra/**"], account: "555566667777", region: "ap-south-1" },
+    ];
+    const result = configFromSettings({ registries: entries }, "/repo");
+    if (!result.ok) throw new Error("a valid config");
+    const paths = [
+      "infra/111122223333/us-west-2/p.json",
+      "infra/111122223333/us-west-2/.hidden/p.json",
+      "infra/111122223333/us-west-2",
+      "infra/111122223333/us-west-2x/p.json",
+      "infra/111122223333/us-west-2.json",
+      "infra/a.b/c/p.json",
+      "infra/aXb/p.json",
+      "infra/a.bc/p.json",
+      "other/p.json",
+      "other/deep/p.json",
+      "infra/999999999999/eu-west-1/p.json",
+      "infra/x/y/deep/p.json",
+      "infra/p.json",
+      "elsewhere/p.json",
+      "../repo2/infra/a.b/p.json",
+    ];
+    const expected = (rel: string) => (rel.startsWith("../") ? undefined : entries.find((e) => picomatch(e.files, { dot: true })(rel))?.account);
+    for (const rel of paths) expect([rel, registryForFile(join("/repo", rel), result.loaded).account]).toEqual([rel, expected(rel) ?? registryFromPath(rel).account]);
   });
 
   it("reads a Region and an account from directory names", () => {

@@ -96,6 +96,17 @@ describe("file kinds (REFERENCE §1)", () => {
     expect(load("\u0000\u0001binary").status).toBe("not-ours");
   });
 
+  it("takes text with any one marker, anywhere, as maybe ours, and text with none or a near miss as not", () => {
+    const markers = ["Statement", "ecrRepositoryPrefix", "EcrRepositoryPrefix", "destinations", "Destinations", "appliedFor", "AppliedFor", "ecr:", "AWS::ECR::", "policyText"];
+    const filler = '{"name": "x", "list": [1, 2, 3]}\n'.repeat(20);
+    for (const marker of markers) {
+      for (const text of [marker, `${marker}${filler}`, `${filler}${marker}`, `${filler}"${marker}"${filler}`]) expect(mightBeEcrFile(text, "data.json"), marker).toBe(true);
+    }
+    for (const miss of ["statement", "Statemen", "ECR:", "ecr :", "ecr", "aws:ecr", "AWS::ECR:", "policytext", "destination", "appliedfor", "EcrRepository", ".*+?", "Statement".split("").join(" ")]) {
+      expect(mightBeEcrFile(`${filler}${miss}${filler}`, "data.json"), miss).toBe(false);
+    }
+  });
+
   it("takes a file named by a policy convention as ours whatever it holds, so that a broken or empty one is reported", () => {
     const broken = '{"name": "x" "version": "1"}';
     for (const name of ["registry-policy.json", "infra/app.repo-policy.jsonc", "RepositoryPolicy.json5", "registry-policy-for-repo-policy.json"]) expect(mightBeEcrFile(broken, name), name).toBe(true);

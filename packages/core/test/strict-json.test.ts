@@ -12,8 +12,23 @@ import { isPlainJsonTree, parseStrictJsonAst } from "../src/strict-json.js";
 
 const SYNTAXES: (JsonSyntax | undefined)[] = [undefined, "JSON", "JSONC", "JSON5"];
 
-/** What jsonc-eslint-parser gives for a text, as plain data or as its error with line and column. */
+/** Whether JSON.parse reads a text: plain JSON, RFC 8259. */
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * What jsonc-eslint-parser gives for a text, as plain data or as its error with line and column; except that with
+ * syntax JSON a plain JSON text whose strings hold U+2028 or U+2029, which that parser refuses, is read as JSON5
+ * reads it (the one place parseJsonText departs from it: see "line separators in strings" below).
+ */
 function general(text: string, syntax: JsonSyntax | undefined): unknown {
+  if (syntax === "JSON" && /[\u2028\u2029]/u.test(text) && isJson(text)) syntax = "JSON5";
   try {
     return plain(syntax ? parseJSON(text, { jsonSyntax: syntax }) : parseJSON(text));
   } catch (error) {
@@ -82,6 +97,41 @@ describe("plain JSON read without the general parser", () => {
       expect(parseStrictJsonAst(text, () => parseJSON(text), MAX_NESTING_DEPTH), text).toBeUndefined();
       for (const syntax of SYNTAXES) expect(ours(text, syntax), `${text} as ${syntax ?? "any"}`).toEqual(general(text, syntax));
     }
+  });
+
+  it("reads line separators in strings with syntax JSON, which allows them there, and refuses them elsewhere", () => {
+    // jsonc-eslint-parser calls such a string multiline and refuses it; JSON.parse and AWS read it.
+    expect(() => parseJSON('{"a": "line\u2028separator"}', { jsonSyntax: "JSON" })).toThrow(/multiline string/);
+    for (const [text, value] of [
+      ['{"a": "line\u2028separator"}', "line\u2028separator"],
+      ['{"a": "\u2029"}', "\u2029"],
+      ['{\n  "a": "x\u2028y\u2029z"\n}\n', "x\u2028y\u2029z"],
+    ] as const) {
+      const parsed = parseJsonText(text, "JSON");
+      expect(parsed.ok, text).toBe(true);
+      if (!parsed.ok) continue;
+      const property = (rootExpression(parsed.ast) as JsonObject).properties[0]!;
+      expect((property.value as AST.JSONLiteral).value).toBe(value);
+      // Lines are counted as ESLint counts them: a line separator ends a line.
+      const breaks = (text.match(/[\n\u2028\u2029]/gu) ?? []).length - (text.endsWith("\n") ? 1 : 0);
+      const { loc } = rootExpression(parsed.ast)!;
+      expect(loc.end.line - loc.start.line).toBe(breaks);
+    }
+    // Not plain JSON for all that: a raw line feed in a string, a separator between values, a comment.
+    const refused: [string, RegExp][] = [
+      ['{"a": "line\nbreak \u2028"}', /Unterminated string/],
+      ['{"a": 1}\u2028', /Unexpected/],
+      ['{"a": "\u2028"} // note', /comment/i],
+      ["{'a': '\u2028'}", /Unexpected/],
+    ];
+    for (const [text, message] of refused) {
+      const parsed = parseJsonText(text, "JSON");
+      expect(parsed.ok, text).toBe(false);
+      if (!parsed.ok) expect(parsed.error.message, text).toMatch(message);
+    }
+    // The error that is not about the separator is the one reported, on the line ESLint shows it on.
+    expect(parseJsonText('{\n  "a": "x\u2028y",\n  "b": 1,\n}', "JSON")).toEqual({ ok: false, error: { message: "Parsing error: Unexpected token ','.", line: 4, column: 9 } });
+    expect(parseJsonText('{"a": "\u2028", "b": [1 2]}', "JSON")).toEqual({ ok: false, error: { message: "Parsing error: Unexpected token '2'.", line: 2, column: 12 } });
   });
 
   it("says that a text with no JSON value is empty, whitespace or comments, at line 1, column 1", () => {

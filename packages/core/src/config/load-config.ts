@@ -112,6 +112,8 @@ export class ConfigLocator {
   private readonly top: string;
   private readonly byDirectory = new Map<string, ConfigResult>();
   private readonly byFile = new Map<string, ConfigResult>();
+  /** {@link outermostConfigDir}'s answers, by top folder and by the nearest config's search result. */
+  private readonly outermost = new Map<string, Map<ConfigResult, string | null>>();
 
   /**
    * `folders`: where folders are listed from (a run's listing, shared with its other searches), else the disk.
@@ -211,21 +213,40 @@ export class ConfigLocator {
   /**
    * The folder of the outermost config file that governs `directory` from within `top` (a monorepo's root config,
    * not a nested one), or undefined when none does: the extent of the project that cross-file rules read around a
-   * file, so a tree with its own config (an example, a fixture) is a project of its own.
+   * file, so a tree with its own config (an example, a fixture) is a project of its own. Asked for every folder of
+   * a run, it follows the chain of configs once per nearest config: every folder that config governs has the same
+   * answer.
    */
   outermostConfigDir(directory: string, top: string): string | undefined {
-    const topDir = resolve(top);
+    const topDir = absolute(top);
+    const dir = absolute(directory);
     const under = topDir.endsWith(sep) ? topDir : topDir + sep;
-    // Resolved paths: inside `top` is a prefix test, asked once per folder of a run.
+    if (dir !== topDir && !dir.startsWith(under)) return undefined;
+    // A search's answer is one object for every folder it governs (a folder without a config takes its parent's).
+    const nearest = this.forDirectory(dir);
+    let byNearest = this.outermost.get(topDir);
+    if (!byNearest) this.outermost.set(topDir, (byNearest = new Map()));
+    let found = byNearest.get(nearest);
+    if (found === undefined) {
+      found = this.outermostFrom(nearest, topDir, under) ?? null;
+      byNearest.set(nearest, found);
+    }
+    return found ?? undefined;
+  }
+
+  /** The chain of configs from a folder's nearest one upwards, while inside `topDir`: the last one's folder. */
+  private outermostFrom(nearest: ConfigResult, topDir: string, under: string): string | undefined {
+    // Resolved paths: inside `top` is a prefix test.
     const inside = (dir: string) => dir === topDir || dir.startsWith(under);
     let found: string | undefined;
-    for (let dir = resolve(directory); inside(dir); ) {
-      const result = this.forDirectory(dir);
+    for (let result = nearest; ; ) {
       const loaded = result.ok ? result.loaded : undefined;
       if (!loaded?.filePath || !inside(loaded.baseDir)) break;
       found = loaded.baseDir;
       if (loaded.baseDir === topDir) break;
-      dir = dirname(loaded.baseDir);
+      const parent = dirname(loaded.baseDir);
+      if (!inside(parent)) break;
+      result = this.forDirectory(parent);
     }
     return found;
   }
@@ -262,6 +283,34 @@ export function configFromSettings(settings: unknown, cwd: string): ConfigResult
 
 const matcherCache = new WeakMap<{ files: string[] }, { relative: (path: string) => boolean; absolute: (path: string) => boolean; hasAbsolute: boolean }>();
 
+/**
+ * `infra/prod/**`: everything under a folder named literally (no `.`, `..` or empty segment, no character picomatch
+ * reads as a pattern). Most `registries` and `kinds` entries say so.
+ */
+const UNDER_FOLDER = /^[\w.-]+(?:\/[\w.-]+)*\/\*\*$/;
+const folderOf = (glob: string): string | undefined => {
+  if (!UNDER_FOLDER.test(glob)) return undefined;
+  const folder = glob.slice(0, -"/**".length);
+  return folder.split("/").some((segment) => segment === "." || segment === "..") ? undefined : folder;
+};
+
+/**
+ * A test of relative paths for `globs`. A folder's `**` glob is a prefix test: on a path without `.` or `..` segments
+ * (one relative to the config's folder, inside it) picomatch answers whether the path is the folder or under it. A
+ * run asks once per file and entry.
+ */
+function relativeMatcher(globs: readonly string[]): (path: string) => boolean {
+  const folders: string[] = [];
+  const others: string[] = [];
+  for (const glob of globs) {
+    const folder = folderOf(glob);
+    if (folder === undefined) others.push(glob);
+    else folders.push(folder);
+  }
+  const rest = others.length ? picomatch(others, { dot: true }) : undefined;
+  return (path) => folders.some((f) => path.startsWith(f) && (path.length === f.length || path.charCodeAt(f.length) === 47)) || (rest !== undefined && rest(path));
+}
+
 /** Globs are relative to the config's directory; an absolute glob (`/srv/infra/**`) matches the absolute path. */
 function entryMatches(entry: { files: string[] }, relativePath: string, absolutePath: string): boolean {
   let match = matcherCache.get(entry);
@@ -269,7 +318,7 @@ function entryMatches(entry: { files: string[] }, relativePath: string, absolute
     const absolute = entry.files.filter((g) => isAbsolute(g));
     const relative = entry.files.filter((g) => !isAbsolute(g));
     match = {
-      relative: relative.length ? picomatch(relative, { dot: true }) : () => false,
+      relative: relative.length ? relativeMatcher(relative) : () => false,
       absolute: absolute.length ? picomatch(absolute.map((g) => g.split(sep).join("/")), { dot: true }) : () => false,
       hasAbsolute: absolute.length > 0,
     };
@@ -317,15 +366,15 @@ function entryRegistry(entry: RegistryEntry, loaded: LoadedConfig): RegistryCont
 /** The registry a file is deployed to: the first config entry whose globs match, else its path, else unknown. */
 export function registryForFile(filePath: string, loaded: LoadedConfig | undefined): RegistryContext {
   const abs = absolute(filePath);
+  const base = loaded?.baseDir;
+  const rel = base ? relativeInside(base, abs) : undefined;
   if (loaded?.config.registries) {
-    const rel = relativeInside(loaded.baseDir, abs);
     for (const entry of loaded.config.registries) {
-      if (entryMatches(entry, rel, abs)) return entryRegistry(entry, loaded);
+      if (entryMatches(entry, rel!, abs)) return entryRegistry(entry, loaded);
     }
   }
-  const base = loaded?.baseDir;
-  const rel = base && abs.startsWith(base) ? relative(base, abs) : abs;
-  return registryFromPath(rel);
+  // The folders below the config's name the registry (registryFromPath reads either separator).
+  return registryFromPath(rel !== undefined && abs.startsWith(base!) ? rel : abs);
 }
 
 /** The kind the config declares for a file: the first `kinds` entry whose globs match, with the config that says it. */

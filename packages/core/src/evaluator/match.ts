@@ -58,17 +58,44 @@ export function actionPatternCoversEveryAction(pattern: string): boolean {
 /** The two actions a pull-through-cache rule needs granted (ECR user guide, pull through cache IAM permissions). */
 export const PULL_THROUGH_CACHE_ACTIONS = ["ecr:BatchImportUpstreamImage", "ecr:CreateRepository"] as const;
 
+/** How far a grant reaches beyond the pull-through-cache pair (see {@link pullThroughCacheActionReach}). */
+export interface PullThroughCacheReach {
+  beyond: CatalogAction[];
+  everyAction: boolean;
+}
+
+/**
+ * Reaches by the Action text they are read from (a pattern, or a statement's Action or NotAction list): every
+ * pull-through-cache rule asks about every statement of every policy, policies repeat a few action lists, and each
+ * reading matches the text against the whole catalog. Shared between callers, like the catalog's arrays; bounded.
+ */
+const reaches = new Map<string, PullThroughCacheReach | null>();
+const MAX_REACHES = 4096;
+
+function keptReach(key: string, read: () => PullThroughCacheReach | undefined): PullThroughCacheReach | undefined {
+  let reach = reaches.get(key);
+  if (reach === undefined) {
+    reach = read() ?? null;
+    if (reaches.size >= MAX_REACHES) reaches.clear();
+    reaches.set(key, reach);
+  }
+  return reach ?? undefined;
+}
+
+/** The reach of the ECR actions a grant covers, from the ones it covers (in the catalog's order). */
+function reachOf(granted: CatalogAction[]): PullThroughCacheReach {
+  const beyond = granted.filter((a) => !PULL_THROUGH_CACHE_ACTIONS.some((name) => actionMatches(name, a.name)));
+  return { beyond, everyAction: granted.length === ecrCatalog().actions.length };
+}
+
 /**
  * How far an Action pattern reaches beyond a pull-through-cache grant: undefined when it does not grant
  * `ecr:BatchImportUpstreamImage`; otherwise the other ECR actions it grants besides the pull-through-cache pair
  * (`beyond`, empty for `ecr:BatchImportUpstreamImage` or `ecr:BatchImport*`) and whether it grants every ECR action
- * (`everyAction`: `ecr:*`, `ecr:**`, `*`).
+ * (`everyAction`: `ecr:*`, `ecr:**`, `*`). The answer is shared: read it, never change it.
  */
-export function pullThroughCacheActionReach(pattern: string): { beyond: CatalogAction[]; everyAction: boolean } | undefined {
-  if (!actionMatches(pattern, PULL_THROUGH_CACHE_ACTIONS[0])) return undefined;
-  const granted = expandActionPattern(pattern);
-  const beyond = granted.filter((a) => !PULL_THROUGH_CACHE_ACTIONS.some((name) => actionMatches(name, a.name)));
-  return { beyond, everyAction: granted.length === ecrCatalog().actions.length };
+export function pullThroughCacheActionReach(pattern: string): PullThroughCacheReach | undefined {
+  return keptReach(`p${pattern}`, () => (actionMatches(pattern, PULL_THROUGH_CACHE_ACTIONS[0]) ? reachOf(expandActionPattern(pattern)) : undefined));
 }
 
 /** Whether a statement's Action/NotAction covers an action (case-insensitive, wildcards). */
@@ -81,13 +108,18 @@ export function statementCoversAction(s: PolicyStatement, action: string): boole
 /**
  * `pullThroughCacheActionReach` for a whole statement, read as the evaluator reads its Action or NotAction (a
  * NotAction grants every action it does not list: IAM User Guide, NotAction): undefined when the statement does not
- * grant `ecr:BatchImportUpstreamImage`.
+ * grant `ecr:BatchImportUpstreamImage`. The answer is shared: read it, never change it.
  */
-export function statementPullThroughCacheReach(s: PolicyStatement): { beyond: CatalogAction[]; everyAction: boolean } | undefined {
-  if (!statementCoversAction(s, PULL_THROUGH_CACHE_ACTIONS[0])) return undefined;
-  const granted = ecrCatalog().actions.filter((a) => statementCoversAction(s, a.name));
-  const beyond = granted.filter((a) => !PULL_THROUGH_CACHE_ACTIONS.some((name) => actionMatches(name, a.name)));
-  return { beyond, everyAction: granted.length === ecrCatalog().actions.length };
+export function statementPullThroughCacheReach(s: PolicyStatement): PullThroughCacheReach | undefined {
+  const element = s.action ?? s.notAction;
+  if (!element) return undefined;
+  // The list as `statementCoversAction` reads it, each value with its length so that no two lists write alike.
+  let key = s.action ? "a" : "n";
+  for (const v of element.values) key += `${v.value.length}:${v.value}`;
+  return keptReach(key, () => {
+    if (!statementCoversAction(s, PULL_THROUGH_CACHE_ACTIONS[0])) return undefined;
+    return reachOf(ecrCatalog().actions.filter((a) => statementCoversAction(s, a.name)));
+  });
 }
 
 /** Whether a Resource pattern matches a resource (case-sensitive; `*` crosses `/` and `:`, REFERENCE §6). */

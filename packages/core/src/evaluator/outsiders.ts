@@ -257,12 +257,13 @@ function patternValues(kind: PinningKind, conditions: readonly CompiledCondition
 
 /**
  * What is read once per statement list: every rule compiles its own policy of a document, but the statements (and
- * so these) are shared by every compile of it (`compilePolicy`), and a policy's version and Id go with them.
+ * so these) are shared by every compile of it (`compilePolicy`), and a policy's version and Id go with them. Each
+ * part is read when first asked for: most searches never need a fresh value, so never the set of strings.
  */
 interface WrittenText {
   version: string | undefined;
   id: string | undefined;
-  strings: ReadonlySet<string>;
+  strings?: ReadonlySet<string>;
   accounts?: ReadonlySet<string>;
 }
 
@@ -271,33 +272,43 @@ const writtenByStatements = new WeakMap<readonly CompiledStatement[], WrittenTex
 function writtenText(policy: CompiledPolicy): WrittenText {
   const kept = writtenByStatements.get(policy.statements);
   if (kept && kept.version === policy.version && kept.id === policy.id) return kept;
-  const written: WrittenText = { version: policy.version, id: policy.id, strings: policyStrings(policy) };
+  const written: WrittenText = { version: policy.version, id: policy.id };
   writtenByStatements.set(policy.statements, written);
   return written;
 }
 
-/** Every string a policy is written with, so that a fresh value can avoid them. */
-function policyStrings(policy: CompiledPolicy): Set<string> {
-  const out = new Set<string>();
-  const add = (v: string | undefined) => v !== undefined && out.add(v);
+/** Every string a policy is written with, in the order it is written, repeats included. */
+function forEachString(policy: CompiledPolicy, visit: (text: string) => void): void {
+  const add = (v: string | undefined) => v !== undefined && visit(v);
   add(policy.version);
   add(policy.id);
   for (const s of policy.statements) {
     add(s.sid);
     add(s.effect);
-    for (const e of s.principal?.entries ?? []) add(e.source);
-    for (const a of s.action?.sources ?? []) add(a);
-    for (const t of s.resource?.patterns ?? []) add(t.source);
+    if (s.principal) for (const e of s.principal.entries) add(e.source);
+    if (s.action) for (const a of s.action.sources) add(a);
+    if (s.resource) for (const t of s.resource.patterns) add(t.source);
     for (const c of s.conditions) {
       add(c.operatorText);
       add(c.keyText);
       for (const t of c.values) add(t.source);
     }
   }
-  return out;
+}
+
+/** Every string a policy is written with, so that a fresh value can avoid them. */
+function policyStrings(policy: CompiledPolicy): ReadonlySet<string> {
+  const written = writtenText(policy);
+  if (!written.strings) {
+    const strings = new Set<string>();
+    forEachString(policy, (text) => strings.add(text));
+    written.strings = strings;
+  }
+  return written.strings;
 }
 
 const ACCOUNT_IN_TEXT = /(?<!\d)\d{12}(?!\d)/g;
+const TWELVE_DIGITS = /\d{12}/;
 
 /** The accounts a policy names anywhere (principals, ARNs, condition values, even a Sid): someone in particular. */
 export function accountsNamedIn(policy: CompiledPolicy): Set<string> {
@@ -308,10 +319,19 @@ function namedAccounts(policy: CompiledPolicy): ReadonlySet<string> {
   const written = writtenText(policy);
   if (!written.accounts) {
     const accounts = new Set<string>();
-    for (const text of written.strings) if (/\d{12}/.test(text)) for (const m of text.matchAll(ACCOUNT_IN_TEXT)) accounts.add(m[0]);
+    // Read off the strings as written rather than their set: the set costs a hash of every string, and most
+    // strings (actions, keys, operators) are too short or hold no run of twelve digits.
+    forEachString(policy, (text) => {
+      if (text.length >= 12 && TWELVE_DIGITS.test(text)) for (const m of text.matchAll(ACCOUNT_IN_TEXT)) accounts.add(m[0]);
+    });
     written.accounts = accounts;
   }
   return written.accounts;
+}
+
+function readsOrganizations(c: CompiledCondition): boolean {
+  const kind = PINNING_KEYS.get(c.key);
+  return kind === "org" || kind === "org-paths";
 }
 
 /** Organizations a policy writes out before any wildcard (`o-a1b2c3d4e5`, `o-a1b2c3d4e5/r-ab12/*`): someone in particular. */
@@ -319,8 +339,7 @@ function orgsNamedIn(statements: readonly CompiledStatement[]): Set<string> {
   const orgs = new Set<string>();
   for (const s of statements) {
     for (const c of s.conditions) {
-      const kind = PINNING_KEYS.get(c.key);
-      if (kind !== "org" && kind !== "org-paths") continue;
+      if (!readsOrganizations(c)) continue;
       for (const t of c.values) {
         const m = /^(o-[a-z0-9]+)(?:\/|$)/i.exec(t.source);
         if (m) orgs.add(m[1]!.toLowerCase());
@@ -342,7 +361,7 @@ interface Settings {
  * (optionally) a named value. Settings under which every condition on the key comes out alike are one case: only
  * what the conditions tell apart is combined (a key read through a policy variable elsewhere is kept whole).
  */
-function settingsFor(statements: readonly CompiledStatement[], trust: Trust, taken: ReadonlySet<string>, budget: WorkBudget, known: Map<string, KeySettings>): Settings {
+function settingsFor(statements: readonly CompiledStatement[], trust: Trust, taken: () => ReadonlySet<string>, budget: WorkBudget, known: Map<string, KeySettings>): Settings {
   const used = new Map<string, { text: string; conditions: CompiledCondition[] }>();
   const variables = new Set<string>();
   for (const s of statements) {
@@ -380,14 +399,14 @@ interface KeySettings {
   reasons: string[];
 }
 
-function keySettings(key: string, keyText: string, conditions: CompiledCondition[], whole: boolean, trust: Trust, insiderOrgs: ReadonlySet<string>, taken: ReadonlySet<string>, budget: WorkBudget, reasons: string[]): Setting[] {
+function keySettings(key: string, keyText: string, conditions: CompiledCondition[], whole: boolean, trust: Trust, insiderOrgs: ReadonlySet<string>, taken: () => ReadonlySet<string>, budget: WorkBudget, reasons: string[]): Setting[] {
   const kind = PINNING_KEYS.get(key)!;
   const settings: Setting[] = [];
   if (kind === "false") settings.push({ absent: false, value: "false" });
   else {
     settings.push({ absent: true });
     if (kind !== "absent-only") {
-      settings.push({ absent: false, value: freshValue(kind, taken) });
+      settings.push({ absent: false, value: freshValue(kind, taken()) });
       settings.push(...patternValues(kind, conditions, insiderGlobs(kind, trust.accounts, insiderOrgs, conditions), budget, reasons, keyText));
       if (trust.tryNamedValues) {
         const values = conditions.flatMap((c) => c.values.map((t) => t.source));
@@ -564,8 +583,10 @@ function namesInsider(kind: "account" | "org" | "org-paths", value: string, trus
  */
 function closedToOutsiders(allow: CompiledStatement, trust: Trust): boolean {
   if (namesInsidersOnly(allow, trust)) return true;
-  // The organizations the search takes for insiders' (`settingsFor`), of this statement's own conditions.
-  const insiderOrgs = trust.tryNamedValues ? trust.orgs : new Set([...trust.orgs, ...orgsNamedIn([allow])]);
+  if (allow.conditions.length === 0) return false;
+  // The organizations the search takes for insiders' (`settingsFor`), of this statement's own conditions; only a
+  // condition on an organization key reads them, and only such a condition names one.
+  const insiderOrgs = trust.tryNamedValues || !allow.conditions.some(readsOrganizations) ? trust.orgs : new Set([...trust.orgs, ...orgsNamedIn([allow])]);
   return allow.conditions.some((c) => admitsInsidersOnly(c, trust, insiderOrgs));
 }
 
@@ -628,7 +649,7 @@ export function searchOutsiderAccess(policy: CompiledPolicy, query: OutsiderQuer
   const kinds = query.principalKinds ?? OUTSIDER_KINDS;
   const shortcuts = query.shortcuts ?? true;
   const budget = query.budget ?? new WorkBudget(DEFAULT_ANALYSIS_STEPS);
-  const taken = writtenText(policy).strings;
+  const taken = () => policyStrings(policy);
   const denies = outsiderDenies(policy, trust);
   const search: OutsiderSearch = { found: [], tooComplex: [], inconclusive: [] };
   const known = new Map<string, KeySettings>();

@@ -27,13 +27,20 @@ const TYPED = /^(aws|service|federated|canonicaluser):(.+)$/i;
  * request of it reads its caller again. The callers are shared: read them, never change them.
  */
 export function keptCaller(text: string, defaultPartition = "aws"): Caller | undefined {
-  const key = `${defaultPartition}\u0000${text}`;
-  let caller = keptCallers.get(key);
-  if (caller === undefined) keptCallers.set(key, (caller = parseCaller(text, defaultPartition) ?? null));
+  // By partition, then by the text itself: a key joined from both would be a new string to hash on every read.
+  let kept = keptCallers.get(defaultPartition);
+  if (!kept) {
+    // A partition is read from a resource ARN, which may say anything: past a handful, start again.
+    if (keptCallers.size >= MAX_PARTITIONS) keptCallers.clear();
+    keptCallers.set(defaultPartition, (kept = new KeptMap<Caller | null>(10_000)));
+  }
+  let caller = kept.get(text);
+  if (caller === undefined) kept.set(text, (caller = parseCaller(text, defaultPartition) ?? null));
   return caller ?? undefined;
 }
 
-const keptCallers = new KeptMap<Caller | null>(10_000);
+const keptCallers = new Map<string, KeptMap<Caller | null>>();
+const MAX_PARTITIONS = 16;
 
 /** Reads a principal written as in a policy; undefined when it is none of the forms AWS knows. */
 export function parseCaller(text: string, defaultPartition = "aws"): Caller | undefined {

@@ -190,7 +190,7 @@ function classifiedGrant(policy: CompiledPolicy, query: ReplicationGrantQuery): 
   // One query per distinct probe: two patterns that name the same repository to ask about share the answer.
   const request = keptCaller(query.source) ? replicationQuery(policy, query, budget) : undefined;
   if (request === "too-complex") return { status: "too-complex" };
-  const key = JSON.stringify(request ? { ...request, principal: principalClass(policy, request.principal!) } : [query.source, query.destination, query.repositories]);
+  const key = request ? requestKey(request, principalClass(policy, request.principal!)) : JSON.stringify([query.source, query.destination, query.repositories]);
   let answer = answers.get(key);
   if (!answer) answers.set(key, (answer = decideGrant(policy, budget, request)));
   return answer;
@@ -198,11 +198,26 @@ function classifiedGrant(policy: CompiledPolicy, query: ReplicationGrantQuery): 
 
 const grants = new WeakMap<CompiledPolicy, Map<string, ReplicationGrant>>();
 
+/**
+ * What a replication query asks, as a key: its repository or prefix (each with its length, so that no two queries
+ * write alike) and the class of its principal; the action and `anyContext` are the same in every one. Written out
+ * rather than serialised: every question of every file makes one.
+ */
+function requestKey(request: PolicyQuery, principalClassText: string): string {
+  const { resource, resourcePrefix } = request;
+  if (resource !== undefined) return `r${resource.length}:${resource}${principalClassText}`;
+  if (resourcePrefix !== undefined) return `p${resourcePrefix.length}:${resourcePrefix}${principalClassText}`;
+  return `a${principalClassText}`;
+}
+
 /** Keys whose value a request takes from its principal (`prepareRequest`). */
 const PRINCIPAL_KEYS = new Set(["aws:principalarn", "aws:principalaccount", "aws:principaltype", "aws:principalisawsservice"]);
 
-/** Per policy: the conditions that read a key a request takes from its principal; undefined when a variable may. */
-const principalConditions = new WeakMap<CompiledPolicy, CompiledCondition[] | undefined>();
+/**
+ * Per policy: the conditions that read a key a request takes from its principal (undefined when a variable may), and
+ * the class of each principal asked about so far.
+ */
+const principalClasses = new WeakMap<CompiledPolicy, { conditions: CompiledCondition[] | undefined; classes: Map<string, string> }>();
 
 /**
  * What the policy's decisions read of a principal: which statements' Principal or NotPrincipal matches it
@@ -210,15 +225,22 @@ const principalConditions = new WeakMap<CompiledPolicy, CompiledCondition[] | un
  * on the keys a request takes from its principal (aws:PrincipalArn…) hold for it, which a query with the principal
  * given does not range over. Principals alike in both are decided alike on every request, so the many IAM principals
  * of one account that a statement lists are one question, not one each. The principal itself when a policy variable
- * may read those keys, or when it is a bare account id (whose partition comes from the resource).
+ * may read those keys, or when it is a bare account id (whose partition comes from the resource). Kept per policy
+ * and principal: a statement asks about each of its principals once per Resource pattern.
  */
 function principalClass(policy: CompiledPolicy, principal: string): string {
-  if (!principalConditions.has(policy)) {
+  let kept = principalClasses.get(policy);
+  if (!kept) {
     const conditions = policy.statements.flatMap((s) => s.conditions);
     const variables = conditions.some((c) => c.values.some((t) => !t.isStatic)) || policy.statements.some((s) => (s.resource?.patterns ?? []).some((t) => !t.isStatic));
-    principalConditions.set(policy, variables ? undefined : conditions.filter((c) => PRINCIPAL_KEYS.has(c.key)));
+    principalClasses.set(policy, (kept = { conditions: variables ? undefined : conditions.filter((c) => PRINCIPAL_KEYS.has(c.key)), classes: new Map() }));
   }
-  const conditions = principalConditions.get(policy);
+  let known = kept.classes.get(principal);
+  if (known === undefined) kept.classes.set(principal, (known = classOf(policy, kept.conditions, principal)));
+  return known;
+}
+
+function classOf(policy: CompiledPolicy, conditions: CompiledCondition[] | undefined, principal: string): string {
   const caller = conditions && !/^\d{12}$/.test(principal) ? keptCaller(principal) : undefined;
   if (!conditions || !caller) return principal;
   const matched = policy.statements.map((s) => (!s.defects.length && s.principal && principalLevel(s, caller) ? "1" : "0")).join("");

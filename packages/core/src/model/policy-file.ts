@@ -71,6 +71,11 @@ export type EcrDocument = PolicyFile;
 
 // "ecr:" catches a policy whose Statement key is misspelled (`Statment`) but whose actions or ARNs are ECR's.
 const MARKERS = ["Statement", "ecrRepositoryPrefix", "EcrRepositoryPrefix", "destinations", "Destinations", "appliedFor", "AppliedFor", "ecr:", "AWS::ECR::", "policyText"];
+/**
+ * Whether a text holds any of the markers: one scan of the text, where a search per marker scans most files (those
+ * that hold none) ten times over.
+ */
+const ANY_MARKER = new RegExp(MARKERS.map((m) => m.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"));
 
 /**
  * How a cache file the runner writes (`--cache`) begins: the first of its JSON lines names the format
@@ -97,7 +102,7 @@ export function mightBeEcrFile(text: string, filePath?: string): boolean {
     if (isYamlFile(filePath, text)) return text.includes("AWS::ECR::");
     if (followsPolicyNameConvention(filePath)) return true;
   }
-  for (const marker of MARKERS) if (text.includes(marker)) return true;
+  if (ANY_MARKER.test(text)) return true;
   // An empty `registry-policy.json` is a policy that was never written (a failed export, a truncated save): parsed,
   // it is ESLint's parsing error rather than a file passed over, so the run does not pass without checking it.
   return filePath !== undefined && text.trim() === "" && policyNameVerdict(filePath) !== undefined;
