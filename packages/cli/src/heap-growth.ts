@@ -7,8 +7,9 @@ import { setFlagsFromString } from "node:v8";
  * so setting it at run time works, and V8's flags are the process's, so the pool's worker threads get it too.
  * Measured on the seeded bench trees, cold, 2 CPUs (one thread / pooled, peak RSS): at 50,000 files, half of them
  * policies, 10% gave 271/290 MB, 15% 282/299, 20% 293/297, 30% 302/307; at 10% policies every value from 10% to 30%
- * gave about 200/268 MB. At 10,000 files no value changed the CPU time; at 50,000 files 10% cost some (about 1 s
- * of 15), 20% none that the noise of a shared machine showed.
+ * gave about 200/268 MB. At 50,000 files 10% cost about 1 s of CPU in 15, 20% none that the noise of a shared
+ * machine showed. At 10,000 files one thread's CPU time does not move; a pooled run's may cost up to 0.1 s of 2.1
+ * (the worker's small heap is collected more often), within the noise of the interleaved runs.
  */
 export const HEAP_GROWING_PERCENT = 20;
 
