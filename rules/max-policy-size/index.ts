@@ -1,4 +1,4 @@
-import { defineRule, hasUnknownValues, policyValue } from "@ecrlint/core";
+import { defineRule, hasUnknownValues, policyJson } from "@ecrlint/core";
 import { headLoc, policyOf } from "../_shared/util.js";
 import { check, DOCS } from "../_shared/docs.js";
 
@@ -29,7 +29,7 @@ export const maxPolicySize = defineRule({
     if (!policy || hasUnknownValues(policy)) return;
     const repository = context.file.kind === "repository-policy";
     // The smallest text that could be sent: if even that is too long, no formatting of the file can be deployed.
-    const size = JSON.stringify(policyValue(policy)).length;
+    const size = policyJson(policy).length;
     if (size <= MAX_POLICY_CHARACTERS) return;
     context.report({
       node: policy.node,

@@ -1,4 +1,4 @@
-import { defineRule, hasUnknownValues, hostValue, partitionOfRegion, policyValue, statementsForFinding, type ProjectContext, type ProjectFile, type Span, spanOf, type StringValue } from "@ecrlint/core";
+import { defineRule, hasUnknownValues, hostValue, partitionOfRegion, policyJson, statementsForFinding, type ProjectContext, type ProjectFile, type Span, spanOf, type StringValue } from "@ecrlint/core";
 import { compileForFinding, type CompiledPolicy, DEFAULT_ANALYSIS_STEPS, replicationGrant, WorkBudget } from "@ecrlint/core/evaluator";
 import { causeFinding, compileFacts, missingReplicateImageGrants, REPLICATION_ACTIONS, type PolicyFacts } from "../_shared/replication-grant.js";
 import { DOCS } from "../_shared/docs.js";
@@ -71,7 +71,7 @@ export const replicationDestinationAllowed = defineRule<Options, Facts>({
         const causes = (refusals ? missingReplicateImageGrants(file.policy, { source: "unknown" }, () => refusals) : []).flatMap((c) => causeFinding(c) ?? []);
         return {
           kind: "policy",
-          value: policyValue(file.policy),
+          value: policyJson(file.policy),
           statementLines,
           statementSpans,
           statementsSpan: spanOf(file.policy.statementProperty?.key ?? file.policy.node),

@@ -3,6 +3,49 @@
 import { factsText, hashText } from "./cache.js";
 import type { FileEntry } from "./read-file.js";
 
+/**
+ * One cross-file rule's facts of one document, held as their JSON text from the file's lint to the join: a policy's
+ * value is an object per statement, principal and condition (null-prototype objects, in V8's dictionary mode), 5 KB
+ * for a 1.5 KB policy, and a run over 50,000 files held 25,000 of them. Each is parsed once, when its rule joins
+ * the project (`takeFacts`), so only that rule's facts are objects at a time. Frozen: interning passes it by (the
+ * text is JSON.stringify's own, no slice of the file's), and a cache writes the facts it stands for (`toJSON`).
+ */
+class HeldFacts {
+  constructor(private readonly text: string) {
+    Object.freeze(this);
+  }
+
+  value(): unknown {
+    return JSON.parse(this.text);
+  }
+
+  toJSON(): unknown {
+    return this.value();
+  }
+}
+
+/** Holds, in place, each fact of a freshly linted outcome as its JSON text (see {@link HeldFacts}). */
+export function holdFacts(outcome: FileEntry["outcome"]): void {
+  if (outcome.status !== "ours") return;
+  for (const d of outcome.documents) {
+    for (const id of Object.keys(d.facts)) {
+      const facts = d.facts[id];
+      if (!(facts instanceof HeldFacts)) d.facts[id] = new HeldFacts(JSON.stringify(facts));
+    }
+  }
+}
+
+/**
+ * A rule's facts of a document as the rule reads them, parsed from their text if held. Taken: the join reads each
+ * once (a project's files are joined once per run), and the text would otherwise stay beside what it parsed to
+ * while the rule checks the whole project.
+ */
+export function takeFacts(facts: Record<string, unknown>, id: string): unknown {
+  const held = facts[id];
+  delete facts[id];
+  return held instanceof HeldFacts ? held.value() : held;
+}
+
 /** Whether some document of the file yielded facts for a cross-file rule. */
 export function hasFacts(e: FileEntry): boolean {
   if (e.outcome.status !== "ours") return false;

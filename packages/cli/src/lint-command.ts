@@ -221,8 +221,10 @@ export async function runLint(argv: string[], io: CliIo): Promise<number> {
       throw new EcrlintError("io", `cannot write --output-file ${args.outputFile}: ${describeWriteError(error)}`, target);
     }
   } else if (text) {
-    // ESLint prints the report with console.log: a newline after it, whatever the format.
-    io.stdout(`${text}\n`);
+    // ESLint prints the report with console.log: a newline after it, whatever the format. Written apart: the report
+    // and its newline as one string would be another copy of the report.
+    io.stdout(text);
+    io.stdout("\n");
   }
   // Said once per run, after the report (which stays machine-readable in every format).
   for (const notice of report.notices) io.stderr(`ecrlint: ${[notice.message, ...notice.details].join("\n  ")}\n`);

@@ -2,7 +2,7 @@ import { relative } from "node:path";
 import { formatMessage, MAX_RELATED_LOCATIONS, RULE_PREFIX, type LintMessage, type ProjectFile, type ProjectRelation, type ProjectReport } from "@ecrlint/core";
 import { createHash } from "node:crypto";
 import type { FileFindings, ResultCache } from "./cache.js";
-import { factsHash, loadFacts } from "./entry-facts.js";
+import { factsHash, loadFacts, takeFacts } from "./entry-facts.js";
 import { toPosix } from "./discover.js";
 import { EcrlintError } from "./errors.js";
 import type { FileEntry } from "./read-file.js";
@@ -99,7 +99,7 @@ export function runProjectRules(entries: FileEntry[], cwd: string, needTies: boo
           relativePath: toPosix(relative(cwd, e.filePath)),
           kind: document.kind,
           registry: e.context.registry,
-          facts: document.facts[id],
+          facts: takeFacts(document.facts, id),
           options: configured.options,
         });
       }

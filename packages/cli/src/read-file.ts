@@ -1,7 +1,9 @@
 import { statSync } from "node:fs";
-import { decodeText, declaredKindForFile, DEFAULT_MAX_TEXT_BYTES, isTerraformFile, loadTerraformParser, FILE_PROBLEM_RULE as NOT_LINTED_RULE, type Severity, mightBeEcrFile, nulBytesFinding, plainlyForeignFile, nulBytesLayout, readTextFile, registryForFile, trustFromConfig, type LoadedConfig, type RegistryContext, type TerraformDataUse, type TerraformFileReference, type TextEncodingName, type TextFileResult } from "@ecrlint/core";
+import { decodeText, declaredKindForFile, DEFAULT_MAX_TEXT_BYTES, isTerraformFile, loadTerraformParser, FILE_PROBLEM_RULE as NOT_LINTED_RULE, type Severity, mightBeEcrFile, nulBytesFinding, plainlyForeignFile, nulBytesLayout, readTextFile, registryForFile, trustFromConfig, type LoadedConfig, type RegistryContext, type RuleSetting, type TerraformDataUse, type TerraformFileReference, type TextEncodingName, type TextFileResult } from "@ecrlint/core";
 import { fileStamp, hashText, type ResultCache, type StoredFacts } from "./cache.js";
 import type { Configs } from "./configs.js";
+import { NO_DIRECTIVES } from "./directives.js";
+import { holdFacts } from "./entry-facts.js";
 import { fixSource, lintSource, type SourceContext, type SourceOutcome } from "./lint-source.js";
 import { arnRegistries, registryIncomplete } from "./notices.js";
 import type { ResolvedRules } from "./rules-config.js";
@@ -24,6 +26,13 @@ export interface Unlinted {
   message: string;
 }
 
+/**
+ * What the end of the run reads of the context a file was linted in: its registry, the cross-file rules it takes part
+ * in, how unused directives are reported. Kept for every file of the run (25,000 at 50,000 files), so nothing more:
+ * a whole context with its closures is 280 bytes.
+ */
+export type EntryContext = Pick<SourceContext, "registry" | "rules" | "unusedDirectives">;
+
 /** One file the run reads: its text, how it was linted alone, and its text after fixes. */
 export interface FileEntry {
   filePath: string;
@@ -40,7 +49,7 @@ export interface FileEntry {
   text?: string;
   /** Hash of the text as read (see {@link hashText}). */
   content?: string;
-  context?: SourceContext;
+  context?: EntryContext;
   outcome: SourceOutcome | { status: "too-large"; bytes: number; severity: Severity | 0 } | Unlinted;
   /** The text after fixes, when fixing changed it. */
   output?: string;
@@ -206,11 +215,22 @@ export function sourceContext(
   return { loaded, context, settings };
 }
 
+const NO_INLINE: Record<string, RuleSetting> = Object.freeze({});
+
 function entryFor(filePath: string, linting: Linting, outcome: SourceOutcome, read: { bom: boolean; encoding: TextEncodingName; content: string }): FileEntry {
-  const { context, loaded } = linting;
+  const { context: linted, loaded } = linting;
+  holdFacts(outcome);
+  if (outcome.status === "ours") {
+    // Most files have no directive and no inline settings: one shared, frozen, empty value each, which interning
+    // passes by.
+    const { directives, inline } = outcome;
+    if (directives.comments.length === 0 && directives.directives.length === 0 && directives.problems.length === 0) outcome.directives = NO_DIRECTIVES;
+    if (Object.keys(inline ?? {}).length === 0) outcome.inline = NO_INLINE;
+  }
   intern(outcome);
   // A file's `/* eslint */` settings decide which cross-file rules it takes part in, too.
-  if (outcome.status === "ours" && Object.keys(outcome.inline ?? {}).length > 0) context.rules = context.rulesWith(outcome.inline);
+  const rules = outcome.status === "ours" && outcome.inline !== NO_INLINE ? linted.rulesWith(outcome.inline) : linted.rules;
+  const context: EntryContext = { registry: linted.registry, rules, unusedDirectives: linted.unusedDirectives };
   return { filePath, bom: read.bom, encoding: read.encoding, content: read.content, context, outcome, ...(loaded?.filePath ? { configFile: loaded.filePath } : {}) };
 }
 
@@ -294,18 +314,27 @@ export function ownString(value: string): string {
 }
 
 /**
+ * Whether `intern` gave another value than `item`. A string copy is equal to the string it copies (`===` compares
+ * strings by their characters), so a string long enough to be a slice is always written back: comparing would keep
+ * every slice, and with it the file's text.
+ */
+function changed(own: unknown, item: unknown): boolean {
+  return typeof item === "string" ? item.length >= COPIED_BELOW : own !== item;
+}
+
+/**
  * Replaces, in place, every string of an outcome (copied out of a worker, made in this thread, or parsed from the
  * cache) by its one shared copy, a copy that holds no file's text: 25,000 files' outcomes repeat the same few hundred
  * strings. Strings are copied only on their first sight, so an outcome made in this thread need not be cloned whole.
  */
-function intern<T>(value: T): T {
+export function intern<T>(value: T): T {
   // Written back only when changed; a frozen object is a constant of the code, whose strings are its own.
   if (Array.isArray(value)) {
     if (Object.isFrozen(value)) return value;
     for (let i = 0; i < value.length; i++) {
       const item: unknown = value[i];
       const own = intern(item);
-      if (own !== item) value[i] = own;
+      if (changed(own, item)) value[i] = own;
     }
   } else if (typeof value === "object" && value !== null) {
     if (Object.isFrozen(value)) return value;
@@ -313,7 +342,7 @@ function intern<T>(value: T): T {
     for (const key of Object.keys(record)) {
       const item = record[key];
       const own = intern(item);
-      if (own !== item) record[key] = own;
+      if (changed(own, item)) record[key] = own;
     }
   } else if (typeof value === "string") {
     const known = interned.get(value);

@@ -94,6 +94,7 @@ export { mayReadPolicyFiles, referenceOfReaders, terraformFileReaders, terraform
 export { foreignHost, hiddenField, setHiddenField, type ForeignHost } from "./model/values.js";
 export {
   hasUnknownValues,
+  policyJson,
   policyValue,
   statementsForFinding,
   PRINCIPAL_TYPES,

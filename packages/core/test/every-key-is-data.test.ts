@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { compilePolicy, queryPolicy } from "../src/evaluator/index.js";
-import { loadPolicyFile, parseJsonText, policyValue, rootExpression, staticValue } from "../src/index.js";
+import { loadPolicyFile, parseJsonText, policyJson, policyValue, rootExpression, staticValue } from "../src/index.js";
 
 function valueOf(text: string): unknown {
   const parsed = parseJsonText(text);
@@ -57,6 +57,18 @@ describe("a statement hidden under __proto__ is seen (issue 16, class 1)", () =>
     expect(statement?.properties.map((p) => (p.key.type === "JSONLiteral" ? p.key.value : ""))).toEqual(["__proto__"]);
     const value = policyValue(loaded.file.policy) as { Statement: Record<string, unknown>[] };
     expect(Object.keys(value.Statement[0]!)).toEqual(["__proto__"]);
+  });
+
+  it("the value's JSON text (what a cross-file rule keeps) keeps it too, and reads back to the same value and access", () => {
+    const loaded = loadPolicyFile(HIDDEN_GRANT, "registry-policy.json");
+    if (loaded.status !== "ours" || !("policy" in loaded.file)) throw new Error("not read as a policy");
+    const text = policyJson(loaded.file.policy);
+    expect(text).toBe(JSON.stringify(policyValue(loaded.file.policy)));
+    expect(policyJson(loaded.file.policy)).toBe(text);
+    const back = JSON.parse(text) as { Statement: Record<string, unknown>[] };
+    expect(Object.keys(back.Statement[0]!)).toEqual(["__proto__"]);
+    expect(JSON.stringify(back)).toBe(text);
+    expect(queryPolicy(compilePolicy(back), { action: "ecr:PutImage" }).allowed).toBeUndefined();
   });
 
   it("no path grants anything: the text, JSON.parse and the model agree", () => {

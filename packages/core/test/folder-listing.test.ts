@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -70,6 +71,23 @@ describe("FolderListing", () => {
     expect(() => listing.entries(missing)).toThrow(/ENOENT/);
     expect(() => listing.entries(missing)).toThrow(/ENOENT/);
     expect([...reads.values()]).toEqual([1, 1, 1]);
+  });
+
+  it("answers a folder again with the names and kinds the disk gave, in its order, from names and kinds alone", () => {
+    const dir = tree({ "a.json": "{}", "sub/b.json": "{}" });
+    symlinkSync(join(dir, "a.json"), join(dir, "link.json"));
+    execFileSync("mkfifo", [join(dir, "pipe")]);
+    const { listing, reads } = counted();
+    const shape = (entries: readonly FolderEntry[]) => entries.map((e) => [e.name, e.isFile(), e.isDirectory(), e.isSymbolicLink()]);
+    const first = listing.entries(dir);
+    const again = listing.entries(dir);
+    expect(reads.get(dir)).toBe(1);
+    expect(shape(again)).toEqual(shape(first));
+    expect(shape(again)).toEqual(shape(readdirSync(dir, { withFileTypes: true })));
+    expect(shape(again).find(([name]) => name === "pipe")).toEqual(["pipe", false, false, false]);
+    // What is kept is not what the reader gave (a Dirent holds its folder's path too).
+    expect(again[0]).not.toBe(first[0]);
+    expect(Object.keys(again[0]!)).not.toContain("parentPath");
   });
 
   it("gives another thread the entries it keeps, with their kinds, and reads only the folders it was not given", () => {

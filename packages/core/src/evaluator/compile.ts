@@ -204,9 +204,12 @@ function documentFromText(text: string): PolicyDocument {
  * Bodies of plain values, by their JSON text: the cross-file rules keep each policy as a plain value and ask about
  * it once per other file, and reading text into a model costs more than writing the text. A value is read by its
  * content, never by identity, so a value changed since is read afresh. The model read is dropped at once: only the
- * statements are kept (bounded), so no syntax tree outlives the compile.
+ * statements are kept (bounded), so no syntax tree outlives the compile. The asks about one policy come close
+ * together (a check compiles a destination and asks it everything): two generations of 100 keep 31 of the 33 bodies
+ * asked for again over a tree of 10,000 files, half of them policies, where two of 2,000 kept 33 and held 32 MB of
+ * compiled statements (about 16 KB each) until the end of the run.
  */
-const bodiesByValueText = new KeptMap<PolicyBody>(2_000);
+const bodiesByValueText = new KeptMap<PolicyBody>(100);
 
 /** A plain policy value (an object a test writes inline, a rule's facts), compiled the way its JSON text is. */
 function compileValue(value: unknown, registry: RegistryContext | undefined): CompiledPolicy {

@@ -467,6 +467,20 @@ export function policyValue(policy: PolicyDocument): unknown {
   return value;
 }
 
+const PLAIN_JSON = Symbol("plain JSON");
+
+/**
+ * {@link policyValue} as `JSON.stringify` writes it (the smallest text that could be sent), written once: a rule
+ * measures it, a cross-file rule keeps it as its facts (text is a fraction of the objects' size), and both ask.
+ */
+export function policyJson(policy: PolicyDocument): string {
+  const held = policy as PolicyDocument & { [PLAIN_JSON]?: string };
+  if (held[PLAIN_JSON] !== undefined) return held[PLAIN_JSON];
+  const text = JSON.stringify(policyValue(policy));
+  if (Object.isExtensible(held)) Object.defineProperty(held, PLAIN_JSON, { value: text });
+  return text;
+}
+
 /** Whether some value of the policy is unknown (see {@link StringValue.unknown}). */
 export function hasUnknownValues(policy: PolicyDocument): boolean {
   return (policy.unknownParts?.length ?? 0) > 0;
