@@ -28,6 +28,11 @@ describe("the tree of a plain value, built without its text", () => {
         continue;
       }
       if (JSON.stringify(value).includes('"__proto__"')) continue;
+      // A string holding a line separator is left to the parser, which counts it as a line break.
+      if (/[\u2028\u2029]/u.test(JSON.stringify(value))) {
+        expect(jsonTreeOf(value), file).toBeUndefined();
+        continue;
+      }
       expect(plain(jsonTreeOf(value)), file).toEqual(parsedTree(value));
       read++;
     }

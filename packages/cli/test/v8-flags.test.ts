@@ -2,7 +2,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
-import { heapGrowthChosen, HEAP_GROWING_PERCENT } from "../src/heap-growth.js";
+import { flagChosen, HEAP_GROWING_PERCENT, INTERRUPT_BUDGET } from "../src/v8-flags.js";
 import { binPath, fileTree, packageDir, runNode, tempDir } from "./helpers.js";
 
 const policy = {
@@ -27,18 +27,21 @@ async function flagsSet(args: string[]): Promise<{ code: number | null; flags: s
   return { code: run.code, flags: JSON.parse(line![1]!) as string[] };
 }
 
-describe("the heap's growing factor", () => {
+describe("the V8 flags of the command line: the heap's growing factor and the budget before optimising", () => {
   it("the command line sets it for its own process, before it lints", async () => {
     const run = await flagsSet([binPath, "registry-policy.json"]);
     // The policy names no Resource: a finding, so the run did lint.
     expect(run.code).toBe(1);
-    expect(run.flags).toEqual([`--heap-growing-percent=${HEAP_GROWING_PERCENT}`]);
+    expect(run.flags).toEqual([`--heap-growing-percent=${HEAP_GROWING_PERCENT}`, `--interrupt-budget=${INTERRUPT_BUDGET}`]);
   });
 
-  it("leaves a factor the user gave Node on its command line alone", async () => {
+  it("leaves a flag the user gave Node on its command line alone, and sets the other", async () => {
     const run = await flagsSet(["--heap-growing-percent=80", binPath, "registry-policy.json"]);
     expect(run.code).toBe(1);
-    expect(run.flags).toEqual([]);
+    expect(run.flags).toEqual([`--interrupt-budget=${INTERRUPT_BUDGET}`]);
+    const both = await flagsSet(["--heap_growing_percent=80", "--interrupt-budget=100000", binPath, "registry-policy.json"]);
+    expect(both.code).toBe(1);
+    expect(both.flags).toEqual([]);
   });
 
   it("the programmatic API leaves the host's process alone", async () => {
@@ -49,10 +52,13 @@ describe("the heap's growing factor", () => {
   });
 
   it("tells the user's own choice by its name, with dashes or underscores, and nothing else for it", () => {
-    expect(heapGrowthChosen(["--heap-growing-percent=10"])).toBe(true);
-    expect(heapGrowthChosen(["--trace-gc", "--heap_growing_percent=10"])).toBe(true);
-    expect(heapGrowthChosen(["--heap-growing-percent", "10"])).toBe(true);
-    expect(heapGrowthChosen(["--max-old-space-size=4096", "--heap-growing-percentage=1"])).toBe(false);
-    expect(heapGrowthChosen([])).toBe(false);
+    const growth = "--heap-growing-percent";
+    expect(flagChosen(growth, ["--heap-growing-percent=10"])).toBe(true);
+    expect(flagChosen(growth, ["--trace-gc", "--heap_growing_percent=10"])).toBe(true);
+    expect(flagChosen(growth, ["--heap-growing-percent", "10"])).toBe(true);
+    expect(flagChosen(growth, ["--max-old-space-size=4096", "--heap-growing-percentage=1"])).toBe(false);
+    expect(flagChosen(growth, ["--interrupt-budget=1000"])).toBe(false);
+    expect(flagChosen("--interrupt-budget", ["--interrupt_budget=1000"])).toBe(true);
+    expect(flagChosen(growth, [])).toBe(false);
   });
 });
