@@ -3,7 +3,7 @@ import { lstatSync, readdir, readFileSync, realpathSync, statSync, type Stats } 
 import { dirname, join, relative, resolve, sep } from "node:path";
 import ignore, { type Ignore } from "ignore";
 import picomatch from "picomatch";
-import { describeErrno, diskFolders, POLICY_FILE_EXTENSIONS, type FolderEntry, type FolderReader } from "@ecrlint/core";
+import { describeErrno, diskFolders, leavesFolder, POLICY_FILE_EXTENSIONS, type FolderEntry, type FolderReader } from "@ecrlint/core";
 import { EcrlintError, usageError } from "./errors.js";
 import { repositoryRoot } from "./git.js";
 /** Never linted, whatever the config says: dependencies and git internals. */
@@ -74,8 +74,7 @@ export function toPosix(path: string): string {
 }
 
 export function isInside(root: string, path: string): boolean {
-  const rel = relative(root, path);
-  return rel === "" || (!rel.startsWith("..") && !rel.startsWith(sep) && !/^[a-zA-Z]:/.test(rel));
+  return !leavesFolder(relative(root, path));
 }
 
 function insideReally(root: string, path: string): boolean {
@@ -425,7 +424,7 @@ export async function discoverFiles(input: DiscoveryInput): Promise<Discovery> {
   /** A path as the `files` globs see it: relative to the config's folder, or to the root for a --config outside it. */
   const filesPath = (abs: string) => {
     const fromBase = toPosix(relative(base, abs));
-    return fromBase.startsWith("..") ? toPosix(relative(root, abs)) : fromBase;
+    return fromBase === ".." || fromBase.startsWith("../") ? toPosix(relative(root, abs)) : fromBase;
   };
 
   const unmatched = (pattern: string, allIgnored: () => boolean | Promise<boolean>) => {

@@ -389,3 +389,24 @@ describe("a reader that closes standard output before the report ends", () => {
     }
   });
 });
+
+describe("folders whose names start with two dots", () => {
+  it("are inside the project: named, walked and given its config, in the runner and ESLint alike", async () => {
+    const wrongRegion = JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "Pull", Effect: "Allow", Principal: { AWS: "arn:aws:iam::111122223333:root" }, Action: "ecr:BatchGetImage", Resource: "arn:aws:ecr:us-east-1:444455556666:repository/*" }] }, null, 2);
+    const files = { ".ecrlintrc.json": { registries: [{ files: ["**"], account: "444455556666", region: "us-west-2" }] }, "..x/registry-policy.json": wrongRegion, "...y/deep/registry-policy.json": wrongRegion };
+    const dir = fileTree(files);
+    writeEslintConfig(dir);
+    gitInit(dir);
+    const found = (stdout: string) => (JSON.parse(stdout) as { filePath: string; messages: { ruleId: string | null; message: string; line: number }[] }[]).map((r) => [r.filePath.slice(dir.length + 1), r.messages.map((m) => `${m.line} ${m.ruleId} ${m.message.slice(0, 40)}`)]);
+    const expected = [
+      ["...y/deep/registry-policy.json", ['11 @ecrlint/no-region-mismatch Region "us-east-1" does not match the re']],
+      ["..x/registry-policy.json", ['11 @ecrlint/no-region-mismatch Region "us-east-1" does not match the re']],
+    ];
+    for (const args of [[], ["..x", "...y/deep/registry-policy.json"]]) {
+      const r = await runBin(["-f", "json", ...args], { cwd: dir });
+      expect({ args, code: r.code, stderr: r.stderr, found: found(r.stdout) }).toEqual({ args, code: 1, stderr: "", found: expected });
+    }
+    const eslint = await runEslint(["-f", "json", "..x", "...y/deep/registry-policy.json"], { cwd: dir });
+    expect(found(eslint.stdout)).toEqual(expected);
+  });
+});

@@ -23,6 +23,7 @@ export {
   type StrictJsonResult,
 } from "./parse.js";
 export { isPlainJsonTree } from "./strict-json.js";
+export { leavesFolder } from "./relative-path.js";
 export { decodeText, DEFAULT_MAX_TEXT_BYTES, describeErrno, encodeText, fileKind, nulBytesFinding, nulBytesLayout, type NulBytesLayout, readTextFile, type FileKindStats, type ReadTextFileOptions, type TextEncodingName, type TextFileResult } from "./text-file.js";
 export {
   classifyAst,

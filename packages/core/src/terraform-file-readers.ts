@@ -1,5 +1,6 @@
 import { realpathSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { leavesFolder } from "./relative-path.js";
 import { diskFolders, type FolderReader } from "./folder-listing.js";
 import { terraformFileReferences, type TerraformFileReference } from "./terraform.js";
 import { readTextFile } from "./text-file.js";
@@ -58,7 +59,7 @@ export function terraformFilesFromIndex(root: string, tracked: readonly string[]
   const realRoot = realPathOf(root);
   for (const start of near) {
     const rel = relative(root, start);
-    if (rel.startsWith("..") || isAbsolute(rel) || rel.split(sep).some((p) => SKIPPED_FOLDERS.has(p)) || realRoot === undefined || realPathOf(start) !== join(realRoot, rel)) continue;
+    if (leavesFolder(rel) || rel.split(sep).some((p) => SKIPPED_FOLDERS.has(p)) || realRoot === undefined || realPathOf(start) !== join(realRoot, rel)) continue;
     for (let dir = start; !listed.has(dir); dir = dirname(dir)) {
       listed.add(dir);
       for (const file of terraformFilesIn(dir, folders)) out.add(file);

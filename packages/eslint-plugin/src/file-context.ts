@@ -1,6 +1,7 @@
 import { dirname, isAbsolute, parse, relative } from "node:path";
 import { terraformDataUses, terraformDeclaredKind } from "./terraform-references.js";
 import {
+  leavesFolder,
   hiddenField,
   setHiddenField,
   ConfigLocator,
@@ -107,7 +108,7 @@ export function projectRoot(filename: string, cwd: string): string {
 export function projectRootWithoutCwd(filename: string): string {
   const cwd = process.cwd();
   const rel = relative(cwd, filename);
-  if (!rel.startsWith("..") && !isAbsolute(rel)) return projectRoot(filename, cwd);
+  if (!leavesFolder(rel)) return projectRoot(filename, cwd);
   return locator.outermostConfigDir(dirname(filename), parse(filename).root) ?? dirname(filename);
 }
 

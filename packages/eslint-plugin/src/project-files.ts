@@ -1,6 +1,6 @@
 import { readdirSync, statSync, type Dirent } from "node:fs";
 import { join, relative, sep } from "node:path";
-import { declaredKindForFile, POLICY_FILE_EXTENSIONS, readEcrFile, readTextFile, registryForFile, terraformReferencesOnDisk, type AnyRule, type FileKind, type PolicyFile, type ProjectFile, type ProjectReport, type RegistryContext, type TerraformReferences } from "@ecrlint/core";
+import { declaredKindForFile, leavesFolder, POLICY_FILE_EXTENSIONS, readEcrFile, readTextFile, registryForFile, terraformReferencesOnDisk, type AnyRule, type FileKind, type PolicyFile, type ProjectFile, type ProjectReport, type RegistryContext, type TerraformReferences } from "@ecrlint/core";
 import { configFor, projectRoot, type MinimalContext } from "./file-context.js";
 import { MAX_PARSED_CHARACTERS } from "./parser.js";
 
@@ -143,7 +143,7 @@ function listFiles(root: string, cwd: string): { paths: string[]; terraform: Sna
   visit(root);
   const { referenced, dataUses } = terraformReferencesOnDisk(paths, cwd);
   const listed = new Set(paths);
-  for (const path of referenced.keys()) if (!listed.has(path) && !relative(root, path).startsWith("..")) paths.push(path);
+  for (const path of referenced.keys()) if (!listed.has(path) && !leavesFolder(relative(root, path))) paths.push(path);
   return { paths: paths.sort(), terraform: { referenced, dataUses } };
 }
 

@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { dirname, isAbsolute, relative, resolve } from "node:path";
-import { ConfigLocator, formatConfigError, readEcrFile, readTextFile, registryForFile, registryFromEntry, terraformUsesOnDisk, type PolicyFile, type RegistryContext } from "@ecrlint/core";
+import { ConfigLocator, formatConfigError, leavesFolder, readEcrFile, readTextFile, registryForFile, registryFromEntry, terraformUsesOnDisk, type PolicyFile, type RegistryContext } from "@ecrlint/core";
 import { compilePolicy, isCompiledPolicy, type CompiledPolicy } from "@ecrlint/core/evaluator";
 
 /** A policy as tests name it: the JSON value, JSON text, a path to a policy file, or a compiled policy. */
@@ -113,7 +113,7 @@ function compileInline(policy: string | object, registry: RegistryContext | unde
 /** A path as messages show it: relative to the working directory when inside it, else as given. */
 function shownPath(filePath: string): string {
   const rel = relative(process.cwd(), filePath);
-  return rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : filePath;
+  return rel && !leavesFolder(rel) ? rel : filePath;
 }
 
 const compiledFiles = new Map<string, { text: string; loaded: LoadedPolicy }>();
