@@ -1,5 +1,5 @@
 import { dirname, relative, resolve } from "node:path";
-import picomatch from "picomatch";
+import { ConfigIgnores } from "./config-ignores.js";
 import { ConfigLocator, FolderListing, inPackageJson, KeptTexts, seenByConfigSearch, type ConfigResult, type FolderSnapshot, type LoadedConfig, type RuleSetting } from "@ecrlint/core";
 import { toPosix } from "./discover.js";
 import { configError, EcrlintError } from "./errors.js";
@@ -15,7 +15,7 @@ function unwrap(result: ConfigResult): LoadedConfig | undefined {
 export class Configs {
   private readonly locator: ConfigLocator;
   private readonly resolved = new Map<LoadedConfig | undefined, ResolvedRules>();
-  private readonly ignoreMatchers = new Map<LoadedConfig, (path: string) => boolean>();
+  private readonly ignoreMatchers = new Map<LoadedConfig, ConfigIgnores>();
   /** Each folder's project root, found once per folder (a warm run asks for every file). */
   private readonly projectRoots = new Map<string, string>();
   readonly root: LoadedConfig | undefined;
@@ -91,11 +91,11 @@ export class Configs {
   /** A nested config's own `ignores` (the root config's were applied while discovering). */
   ignores(loaded: LoadedConfig | undefined, filePath: string): boolean {
     if (!loaded || loaded === this.root || !loaded.config.ignores?.length) return false;
-    let match = this.ignoreMatchers.get(loaded);
-    if (!match) {
-      match = picomatch(loaded.config.ignores, { dot: true });
-      this.ignoreMatchers.set(loaded, match);
+    let ignores = this.ignoreMatchers.get(loaded);
+    if (!ignores) {
+      ignores = new ConfigIgnores(loaded.config.ignores);
+      this.ignoreMatchers.set(loaded, ignores);
     }
-    return match(toPosix(relative(loaded.baseDir, filePath)));
+    return ignores.file(toPosix(relative(loaded.baseDir, filePath)));
   }
 }

@@ -4,6 +4,7 @@ import { dirname, join, relative, resolve, sep } from "node:path";
 import ignore, { type Ignore } from "ignore";
 import picomatch from "picomatch";
 import { describeErrno, diskFolders, leavesFolder, POLICY_FILE_EXTENSIONS, type FolderEntry, type FolderReader } from "@ecrlint/core";
+import { ConfigIgnores } from "./config-ignores.js";
 import { EcrlintError, usageError } from "./errors.js";
 import { repositoryRoot } from "./git.js";
 /** Never linted, whatever the config says: dependencies and git internals. */
@@ -34,6 +35,8 @@ export interface DiscoveryInput {
    * its workers while the walk goes on, once the tree is large enough for them (pool.ts `EARLY_START_FILES`).
    */
   onFound?: (count: number) => void;
+  /** Whether the `ignores` of a config below the root one (the file's nearest) hide a file named on the command line. */
+  ignoredByNestedConfig?: (filePath: string) => boolean;
 }
 
 export interface Discovery {
@@ -374,27 +377,11 @@ function followLinks(links: string[], root: string, found: Set<string>, discover
 }
 
 /** Whether a file named explicitly (or standard input's file name) is ignored: node_modules, .git, the config's `ignores`, git's rules. */
-/**
- * Whether config `ignores` hide a file: the file's path matches, or a folder above it does as ESLint tests a folder
- * (with a trailing slash), so that `scratch/` hides a named `scratch/deep/registry-policy.json` as it hides the
- * folder from the walk, and ESLint warns that the file is ignored.
- */
-function ignoredByConfig(filePath: string, ignores: readonly string[], base: string): boolean {
-  const match = picomatch([...ignores], { dot: true });
-  const path = toPosix(relative(base, filePath));
-  if (match(path)) return true;
-  if (path.startsWith("../")) return false;
-  for (let slash = path.indexOf("/"); slash !== -1; slash = path.indexOf("/", slash + 1)) {
-    if (match(path.slice(0, slash + 1))) return true;
-  }
-  return false;
-}
-
 export function isIgnoredPath(filePath: string, input: Pick<DiscoveryInput, "root" | "ignores" | "base" | "useIgnores">): boolean {
   const { root } = input;
   if (picomatch(ALWAYS_IGNORED, { dot: true })(toPosix(relative(root, filePath)))) return true;
   if (!input.useIgnores) return false;
-  if (input.ignores.length && ignoredByConfig(filePath, input.ignores, input.base)) return true;
+  if (input.ignores.length && new ConfigIgnores(input.ignores).file(toPosix(relative(input.base, filePath)))) return true;
   const layers = layersDownTo(dirname(filePath), root);
   return gitIgnores(layers, layers.map((l) => toPosix(relative(l.dir, filePath))), false);
 }
@@ -410,11 +397,13 @@ export async function discoverFiles(input: DiscoveryInput): Promise<Discovery> {
   const folders = input.listing ?? diskFolders;
   const patterns = input.patterns.length ? input.patterns : ["."];
   const targets = await Promise.all(patterns.map((p) => classify(root, p)));
-  const ignoreMatch = input.useIgnores && input.ignores.length ? picomatch(input.ignores, { dot: true }) : undefined;
+  const configIgnores = input.useIgnores && input.ignores.length ? new ConfigIgnores(input.ignores) : undefined;
   const alwaysMatch = picomatch(ALWAYS_IGNORED, { dot: true });
-  const configIgnored = (abs: string) => ignoreMatch !== undefined && ignoreMatch(toPosix(relative(base, abs)));
-  // A folder as ESLint tests it against `ignores`: with a trailing slash, so `scratch/**` and `scratch/` skip it.
-  const folderIgnored = (abs: string) => ignoreMatch !== undefined && ignoreMatch(`${toPosix(relative(base, abs))}/`);
+  // A file the walk finds is in no ignored folder (it does not enter one): its own path is what is left to test.
+  const walkedFileIgnored = (abs: string) => configIgnores !== undefined && configIgnores.fileItself(toPosix(relative(base, abs)));
+  const configIgnored = (abs: string) => configIgnores !== undefined && configIgnores.file(toPosix(relative(base, abs)));
+  // A folder as ESLint tests it against `ignores`: `scratch/**`, `scratch/` and `scratch` skip it.
+  const folderIgnored = (abs: string) => configIgnores !== undefined && configIgnores.folder(toPosix(relative(base, abs)));
   const filesMatch = picomatch(input.files, { dot: true });
   const found = new Set<string>();
   const discovery: Discovery = { files: [], ignoredExplicit: [], outsideRoot: [], unmatchedExplicit: [], skipped: [], folders: [], emptyFolders: [], listed: new Set(), searched: targets.some((t) => t.type === "directory" || t.type === "glob") };
@@ -451,7 +440,7 @@ export async function discoverFiles(input: DiscoveryInput): Promise<Discovery> {
         outsideRoot.push(target.path);
         continue;
       }
-      if (isIgnoredPath(target.path, input)) {
+      if (isIgnoredPath(target.path, input) || (input.useIgnores && input.ignoredByNestedConfig?.(target.path) === true)) {
         ignoredExplicit.push(target.path);
         continue;
       }
@@ -469,7 +458,7 @@ export async function discoverFiles(input: DiscoveryInput): Promise<Discovery> {
       const prefix = filesPath(target.path);
       const quick = byExtension(input.files, prefix);
       const accept = (file: string, rel: string) => {
-        if (!(quick ? quick(rel) : filesMatch(prefix ? `${prefix}/${rel}` : rel)) || configIgnored(file)) return false;
+        if (!(quick ? quick(rel) : filesMatch(prefix ? `${prefix}/${rel}` : rel)) || walkedFileIgnored(file)) return false;
         input.onFound?.(++foundInFolders);
         return true;
       };

@@ -8,18 +8,32 @@ import { usageError } from "./errors.js";
 const run = promisify(execFile);
 
 /**
- * The environment of a git started in another folder than ours. `GIT_DIR` (which a hook or a script may set) is read
- * by git relative to the folder it starts in, and without `GIT_WORK_TREE` it makes that folder the top of the work
- * tree: both are fixed to what they mean here, our working directory. `GIT_INDEX_FILE` (a pre-commit hook gets
- * `.git/index`) is read relative to the top of the work tree, whatever the folder, and is left as it is.
+ * The environment of a git started in another folder than ours. `GIT_DIR` (which a hook sets) is read by git
+ * relative to the folder it starts in, and without `GIT_WORK_TREE` git takes that folder for the top of the work
+ * tree: a hook that runs `cd infra && ecrlint …` would list paths from the wrong top. Both are fixed to what they
+ * mean: the git directory made absolute, and the top of its work tree, which a linked worktree's git directory
+ * names in its `gitdir` file and a `.git` folder is the parent of. A git directory that does not exist here, or
+ * whose work tree cannot be told, throws: the caller then walks the folders. `GIT_INDEX_FILE` (a pre-commit hook
+ * gets `.git/index` or a temporary index) is read relative to the top of the work tree, and is left as it is.
  */
 function gitEnvironment(): NodeJS.ProcessEnv {
   const env = { ...process.env };
   if (env.GIT_DIR) {
-    env.GIT_DIR = resolve(env.GIT_DIR);
-    env.GIT_WORK_TREE = resolve(env.GIT_WORK_TREE || ".");
+    const gitDir = resolve(env.GIT_DIR);
+    if (!existsSync(gitDir)) throw new Error(`GIT_DIR ${env.GIT_DIR} does not exist here`);
+    env.GIT_DIR = gitDir;
+    env.GIT_WORK_TREE = env.GIT_WORK_TREE ? resolve(env.GIT_WORK_TREE) : workTreeOf(gitDir);
   } else if (env.GIT_WORK_TREE) env.GIT_WORK_TREE = resolve(env.GIT_WORK_TREE);
   return env;
+}
+
+/** The top of the work tree of a git directory given without `GIT_WORK_TREE`. */
+function workTreeOf(gitDir: string): string {
+  const pointer = join(gitDir, "gitdir");
+  // A linked worktree's git directory (.git/worktrees/<name>) names the `.git` file at its work tree's top.
+  if (existsSync(pointer)) return dirname(resolve(gitDir, readFileSync(pointer, "utf8").trim()));
+  if (gitDir.endsWith(`${sep}.git`)) return dirname(gitDir);
+  throw new Error(`the work tree of GIT_DIR ${gitDir} is not known`);
 }
 
 async function git(cwd: string, args: string[]): Promise<string> {

@@ -77,6 +77,7 @@ function discover(options: LintOptions, configs: Configs, cwd: string, patterns:
     listing: configs.listing,
     ...(options.errorOnUnmatchedPattern === false ? { errorOnUnmatchedPattern: false } : {}),
     ...(onFound ? { onFound } : {}),
+    ignoredByNestedConfig: (filePath: string) => configs.ignores(configs.forFile(filePath), filePath),
   });
 }
 
@@ -427,7 +428,8 @@ export async function lintText(text: string, options: LintTextOptions = {}): Pro
   const configs = new Configs(cwd, options);
   const filePath = options.filePath !== undefined ? resolve(cwd, options.filePath) : undefined;
   const run: Run = { cwd, configs, entries: [], skipped: [], unread: [], named: true, cache: undefined, discovered: 1, startedAt };
-  if (filePath !== undefined && options.ignore !== false && isIgnoredPath(filePath, { root: cwd, ignores: configs.root?.config.ignores ?? [], base: configs.root?.baseDir ?? cwd, useIgnores: true })) {
+  const ignored = (p: string) => isIgnoredPath(p, { root: cwd, ignores: configs.root?.config.ignores ?? [], base: configs.root?.baseDir ?? cwd, useIgnores: true }) || configs.ignores(configs.forFile(p), p);
+  if (filePath !== undefined && options.ignore !== false && ignored(filePath)) {
     run.skipped.push({ filePath, message: ignoredMessage(filePath, cwd) });
     return finish(run, options);
   }

@@ -6,7 +6,7 @@ import plugin from "@ecrlint/eslint-plugin";
 import { ESLint, type Linter } from "eslint";
 import type { Log } from "sarif";
 import { describe, expect, it } from "vitest";
-import { copyFixture, gitInit, policyIn, runBin, runNode, runnerFixtures, tempDir } from "./helpers.js";
+import { copyFixture, gitInit, policyIn, repoDir, runBin, runEslint, runNode, runnerFixtures, tempDir } from "./helpers.js";
 
 /** A policy with a Region that its registry (us-west-2) does not have: one `no-region-mismatch` finding on line 9. */
 export const wrongRegion = policyIn("us-east-1");
@@ -372,6 +372,42 @@ describe("flags with ESLint's names and meanings (15)", () => {
     for (const f of files) expect(readFileSync(join(dir, f), "utf8")).toBe(wrongRegion);
     const stdin = await runBin(["--stdin", "--stdin-filename", "scratch/deep/registry-policy.json", "--format", "json"], { cwd: dir, input: wrongRegion });
     expect(parse(stdin.stdout)[0]!.messages.map((m) => m.message)).toEqual([expect.stringMatching(/^File ignored because of a matching ignore pattern/)]);
+  });
+
+  it.each<[string, string[]]>([
+    ["a negated pattern alone ignores nothing", ["!nothing.json"]],
+    ["a folder's bare name", ["scratch", "**/generated"]],
+    ["a folder's contents, one of them un-ignored", ["fixtures/**/*", "!fixtures/keep/**"]],
+    ["a whole folder, which no later pattern un-ignores", ["fixtures/**", "!fixtures/keep/**"]],
+    ["a file un-ignored, then ignored again", ["**/registry-policy.json", "!infra/**", "infra/registry-policy.json"]],
+  ])("config ignores as ESLint reads them: %s", async (_name, ignores) => {
+    const files = ["generated/registry-policy.json", "scratch/registry-policy.json", "scratch/deep/registry-policy.json", "a/generated/x/registry-policy.json", "fixtures/a/registry-policy.json", "fixtures/keep/registry-policy.json", "infra/registry-policy.json", "infra/b/registry-policy.json"];
+    const dir = tree({ ".ecrlintrc.json": JSON.stringify({ ...JSON.parse(config), ignores }), ...Object.fromEntries(files.map((f) => [f, wrongRegion])) });
+    const plugin = pathToFileURL(join(repoDir, "packages", "eslint-plugin", "dist", "index.js")).href;
+    writeFileSync(join(dir, "eslint.config.mjs"), `import ecrlint from ${JSON.stringify(plugin)};\nexport default [{ ignores: ${JSON.stringify(ignores)} }, ...ecrlint.configs.recommended, { rules: { "@ecrlint/plain-json": "off" } }];\n`);
+    const verdicts = (stdout: string) =>
+      Object.fromEntries(parse(stdout).map((r) => [r.filePath.slice(dir.length + 1), r.messages.some((m) => m.message.startsWith("File ignored because of a matching ignore pattern")) ? "ignored" : r.messages.map((m) => m.ruleId).join(",")]));
+    const eslintNamed = verdicts((await runEslint(["-f", "json", ...files], { cwd: dir })).stdout);
+    const ecrlintNamed = verdicts((await runBin(["-f", "json", ...files], { cwd: dir })).stdout);
+    expect(Object.values(eslintNamed)).toContain("@ecrlint/no-region-mismatch");
+    expect(ecrlintNamed).toEqual(eslintNamed);
+    // A run over the folder lints what ESLint lints, and no ignored file.
+    const linted = (results: Record<string, string>) => Object.keys(results).filter((f) => results[f] !== "ignored").sort();
+    expect(linted(verdicts((await runBin(["-f", "json"], { cwd: dir })).stdout))).toEqual(linted(eslintNamed));
+  });
+
+  it("a nested config's ignores hide its folders' files from a run at the root, and a named one gets ESLint's warning", async () => {
+    const dir = tree({ ".ecrlintrc.json": config, "sub/.ecrlintrc.json": JSON.stringify({ ...JSON.parse(config), ignores: ["scratch/", "tmp/**"] }), "sub/scratch/registry-policy.json": wrongRegion, "sub/tmp/registry-policy.json": wrongRegion, "sub/registry-policy.json": wrongRegion });
+    const named = await runBin(["-f", "json", "sub/scratch/registry-policy.json", "sub/tmp/registry-policy.json", "sub/registry-policy.json"], { cwd: dir });
+    expect(parse(named.stdout).map((r) => [r.filePath.slice(dir.length + 1), r.messages.map((m) => m.message.slice(0, 49))])).toEqual([
+      ["sub/registry-policy.json", [REGION.slice(0, 49)]],
+      ["sub/scratch/registry-policy.json", ["File ignored because of a matching ignore pattern"]],
+      ["sub/tmp/registry-policy.json", ["File ignored because of a matching ignore pattern"]],
+    ]);
+    const all = await runBin(["-f", "json"], { cwd: dir });
+    expect(parse(all.stdout).map((r) => r.filePath.slice(dir.length + 1))).toEqual(["sub/registry-policy.json"]);
+    const stdin = await runBin(["--stdin", "--stdin-filename", "sub/scratch/registry-policy.json", "-f", "json"], { cwd: dir, input: wrongRegion });
+    expect(parse(stdin.stdout)[0]!.messages.map((m) => m.message.slice(0, 49))).toEqual(["File ignored because of a matching ignore pattern"]);
   });
 
   it("--rule leaves ESLint's core rules and other plugins' rules to ESLint, and still catches a misspelled ecrlint rule", async () => {

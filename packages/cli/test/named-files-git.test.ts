@@ -144,4 +144,31 @@ describe("files named in a git work tree: the project's .tf files from git's ind
     const withGitDir = await lintJson(dir, ["platform/infra/shared/up.json"], { GIT_DIR: ".git" });
     expect(rulesOf(dir, withGitDir)).toEqual([`platform/infra/shared/up.json ${asRepository}`]);
   });
+
+  it("a hook that goes down to a subfolder of a linked worktree, with the GIT_DIR git gives it, reads the worktree's index", async () => {
+    const dir = fileTree({ "README.md": "# repo\n", "infra/.ecrlintrc.json": config, "infra/shared/up.json": policy, "infra/app/main.tf": reads("aws_ecr_repository_policy", "../shared/up.json") });
+    gitInit(dir);
+    const worktree = join(tempDir("ecrlint-linked-"), "wt");
+    git(dir, "worktree", "add", "-q", worktree);
+    const infra = join(worktree, "infra");
+    const expected = [`shared/up.json ${asRepository}`];
+    const full = await lintJson(infra, []);
+    expect(rulesOf(infra, full)).toEqual(expected);
+    // Git runs a linked worktree's hook with GIT_DIR=<repository>/.git/worktrees/wt and no GIT_WORK_TREE.
+    const gitDir = join(dir, ".git", "worktrees", "wt");
+    expect(rulesOf(infra, await lintJson(infra, ["shared/up.json"], { GIT_DIR: gitDir }))).toEqual(expected);
+    // The main checkout's git directory, given absolute or relative, from a subfolder of its work tree.
+    expect(rulesOf(join(dir, "infra"), await lintJson(join(dir, "infra"), ["shared/up.json"], { GIT_DIR: join(dir, ".git") }))).toEqual(expected);
+    expect(rulesOf(join(dir, "infra"), await lintJson(join(dir, "infra"), ["shared/up.json"], { GIT_DIR: "../.git" }))).toEqual(expected);
+    // A GIT_DIR that does not exist from here: the folders are walked, with the same findings.
+    expect(rulesOf(join(dir, "infra"), await lintJson(join(dir, "infra"), ["shared/up.json"], { GIT_DIR: ".git" }))).toEqual(expected);
+    // The hook itself, through git commit in the worktree.
+    const report = join(tempDir("ecrlint-hook-"), "report.json");
+    writeFileSync(join(dir, ".git/hooks/pre-commit"), `#!/bin/sh\ncd infra && exec "${process.execPath}" "${binPath}" -f json -o "${report}" shared/up.json\n`);
+    chmodSync(join(dir, ".git/hooks/pre-commit"), 0o755);
+    writeFileSync(join(worktree, "README.md"), "# changed\n");
+    git(worktree, "add", "README.md");
+    expect(() => git(worktree, "commit", "-q", "-m", "change")).toThrow();
+    expect(rulesOf(infra, readFileSync(report, "utf8"))).toEqual(expected);
+  });
 });
