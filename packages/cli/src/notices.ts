@@ -88,7 +88,9 @@ export function unknownRegistryNotice(entries: FileEntry[], cwd: string, shownAs
   const arns = new Map(concerned.map((e) => [e, (e.outcome.status === "ours" && e.outcome.arns) || none]));
   const account = agreed(concerned, (e) => e.context!.registry.account, (e) => arns.get(e)!.accounts);
   const region = agreed(concerned, (e) => e.context!.registry.region, (e) => arns.get(e)!.regions);
-  const entry = `{"files": ["${commonGlob(paths, cwd)}"], "account": "${account ?? ACCOUNT_PLACEHOLDER}", "region": "${region ?? REGION_PLACEHOLDER}"}`;
+  // `files` globs are relative to the folder of the config they are written in.
+  const configFile = concerned.find((e) => e.configFile)?.configFile;
+  const entry = `{"files": ["${commonGlob(paths, configFile ? dirname(configFile) : cwd)}"], "account": "${account ?? ACCOUNT_PLACEHOLDER}", "region": "${region ?? REGION_PLACEHOLDER}"}`;
   const placeholders = [account ? "" : `"${ACCOUNT_PLACEHOLDER}"`, region ? "" : `"${REGION_PLACEHOLDER}"`].filter(Boolean);
   const inferred = [account ? "account" : "", region ? "Region" : ""].filter(Boolean);
   const provenance = [

@@ -89,6 +89,23 @@ describe("the unknown-registry notice proposes the files' own values, in the con
     expect(readFileSync(join(dir, "a/registry-policy.json"), "utf8")).toBe(before);
   });
 
+  it("proposes files globs relative to the folder of the config it names, so that the pasted entry matches", async () => {
+    const dir = tree({
+      ".ecrlintrc.json": "{}\n",
+      "sub/.ecrlintrc.json": "{}\n",
+      "sub/scratch/registry-policy.json": registryPolicy("arn:aws:ecr:eu-central-1:777788889999:repository/*"),
+    });
+    const r = await runBin([], { cwd: dir });
+    expect(r.stderr).toContain("Declare it in sub/.ecrlintrc.json:");
+    const proposed = entryIn(r.stderr);
+    expect(proposed).toEqual({ registries: [{ files: ["scratch/**"], account: "777788889999", region: "eu-central-1" }] });
+    // Pasted as it is, the file has its registry.
+    writeFileSync(join(dir, "sub/.ecrlintrc.json"), JSON.stringify(proposed));
+    const after = await runBin([], { cwd: dir });
+    expect(after.stderr).not.toContain("no known registry");
+    expect(JSON.parse((await runBin(["--print-config", "sub/scratch/registry-policy.json"], { cwd: dir })).stdout).registry).toMatchObject({ account: "777788889999", region: "eu-central-1" });
+  });
+
   it("a Region from a folder name and no account still says the account is unknown, and proposes the ARNs' account", async () => {
     const dir = tree({ "registries/prod-us-west-2/registry-policy.json": registryPolicy("arn:aws:ecr:us-west-2:777788889999:repository/*") });
     const r = await runBin([], { cwd: dir });
