@@ -164,7 +164,7 @@ function measureTree(files, share) {
   const withEslint = files <= ESLINT_MAX;
   const rows = {
     floor: row("floor: walk + read + JSON.parse", (c) => c === 0),
-    cold: row(`ecrlint, cold (${availableParallelism() > 1 ? `${availableParallelism()} worker threads once 64 files are to be linted` : "one thread: one CPU"})`),
+    cold: row(`ecrlint, cold (${availableParallelism() > 1 ? `${availableParallelism()} worker threads once 512 files are to be linted` : "one thread: one CPU"})`),
     coldOneThread: row("ecrlint cold, one thread (ECRLINT_WORKERS=0)"),
     warm: row("ecrlint --cache, warm"),
     changed: row("ecrlint --cache, one file changed"),

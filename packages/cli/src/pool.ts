@@ -8,10 +8,12 @@ import { addTimings, type RecordedTimings } from "./timing.js";
 import type { LintOptions } from "./types.js";
 
 /**
- * Below this many files to lint, the rules run in the main thread: starting a worker costs about what linting
- * 30 policy files does (each worker loads the rules and the evaluator), so a pool pays only on larger runs.
+ * Below this many files to lint, the rules run in the main thread. A worker costs its start-up (it loads the rules
+ * and the evaluator) and the copies of each file's text and answer, and the reading thread lints beside it: on 2
+ * CPUs, cold, 100 policies took 0.35 s pooled against 0.27 s in one thread, 500 the same 0.52 s with a third more
+ * CPU, 1,000 (among 10,000 files) 0.87 s against 0.95 s.
  */
-export const POOL_THRESHOLD = 64;
+export const POOL_THRESHOLD = 512;
 
 /**
  * A worker's young generation, in MB. Linting a policy allocates a few MB of short-lived objects (the AST, the
@@ -101,10 +103,10 @@ export function poolSize(options: LintOptions, jobs: number): number {
 }
 
 /**
- * Discovered files from which the workers start before any file is read, so that they load the rules while the
- * main thread reads: at a tenth of policies, such a tree has {@link POOL_THRESHOLD} files to lint.
+ * Discovered files from which the workers start while the walk goes on, so that they have loaded the rules when
+ * the main thread reads: at a tenth of policies, such a tree has about {@link POOL_THRESHOLD} files to lint.
  */
-export const EARLY_START_FILES = 10 * POOL_THRESHOLD;
+export const EARLY_START_FILES = 4096;
 
 /**
  * How many workers to start ahead of the files' reading: before discovery when the workers were asked for

@@ -25,7 +25,7 @@ export interface LintOptions {
   /**
    * Worker threads that run the rules: 0 for none (everything in the calling thread, for debugging), a number for
    * that many whatever the size of the run. By default one per available core but the one the calling thread
-   * reads the files on (`os.availableParallelism() - 1`), when at least 64 files are to be linted. Findings, their
+   * reads the files on (`os.availableParallelism() - 1`), when at least 512 files are to be linted. Findings, their
    * order and the exit code are the same either way.
    */
   workers?: number;

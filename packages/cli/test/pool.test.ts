@@ -4,7 +4,7 @@ import { join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { LintPool, type WorkerReply } from "../dist/pool.js";
+import { LintPool, POOL_THRESHOLD, type WorkerReply } from "../dist/pool.js";
 import { fileTree, gitInit, packageDir, repoDir, runBin, tempDir } from "./helpers.js";
 
 /** fixtures/ without the hostile corpus (its FIFOs and devices are made by its own tests), in a repository of its own. */
@@ -81,7 +81,8 @@ describe("the worker pool", () => {
 
   it("starts by itself on a run of many policies, with the same findings, exit code and cache", async () => {
     const files: Record<string, unknown> = { ".ecrlintrc.json": { registries: [{ files: ["**"], account: "111122223333", region: "us-west-2" }] } };
-    for (let i = 0; i < 90; i++) {
+    // More policies than a run lints in its own thread (POOL_THRESHOLD).
+    for (let i = 0; i < POOL_THRESHOLD + 40; i++) {
       files[`team-${i}/registry-policy.json`] = {
         Version: "2012-10-17",
         Statement: [
@@ -180,7 +181,7 @@ describe("the worker pool", () => {
   });
 
   it("closes workers started ahead of a run that lints nothing, and exits on its own", async () => {
-    // Asked for, workers start before discovery; by default, once discovery finds 640 files. Neither is used here.
+    // Asked for, workers start before discovery; by default, once discovery finds 4,096 files. Neither is used here.
     const files: Record<string, unknown> = {};
     for (let i = 0; i < 700; i++) files[`pkg-${i}/package.json`] = { name: `pkg-${i}` };
     const dir = fileTree(files);
