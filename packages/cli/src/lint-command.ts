@@ -30,8 +30,8 @@ Exit codes:
   2  usage, config or internal error (set DEBUG=ecrlint for a stack trace)
 
 Environment:
-  ECRLINT_WORKERS=<n>  worker threads that run the rules (default: one per core but one, on runs of 512
-                       files or more; 0 runs everything in one thread, for debugging)
+  ECRLINT_WORKERS=<n>  worker threads that run the rules (default: one per core but one from 3 cores, on
+                       runs of 512 files or more; 0 runs everything in one thread)
 
 Config: ecrlint.config.jsonc, .ecrlintrc.json, "ecrlint" in package.json, ... (found from each file's folder;
         a file named like a config that ecrlint does not read is an error)

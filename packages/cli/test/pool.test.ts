@@ -4,7 +4,7 @@ import { join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { LintPool, POOL_THRESHOLD, type WorkerReply } from "../dist/pool.js";
+import { defaultWorkers, LintPool, POOL_THRESHOLD, type WorkerReply } from "../dist/pool.js";
 import { fileTree, gitInit, packageDir, repoDir, runBin, tempDir } from "./helpers.js";
 
 /** fixtures/ without the hostile corpus (its FIFOs and devices are made by its own tests), in a repository of its own. */
@@ -79,7 +79,11 @@ describe("the worker pool", () => {
     expect(Object.keys(afterOne).some((path) => before[path] !== undefined && before[path] !== afterOne[path])).toBe(true);
   });
 
-  it("starts by itself on a run of many policies, with the same findings, exit code and cache", async () => {
+  it("uses workers by default from 3 cores, one per core but the reading thread's, and none on 2", () => {
+    expect([1, 2, 3, 4, 8].map(defaultWorkers)).toEqual([0, 0, 2, 3, 7]);
+  });
+
+  it("by default on a run of many policies (pooled from 3 cores), gives the same findings, exit code and cache", async () => {
     const files: Record<string, unknown> = { ".ecrlintrc.json": { registries: [{ files: ["**"], account: "111122223333", region: "us-west-2" }] } };
     // More policies than a run lints in its own thread (POOL_THRESHOLD).
     for (let i = 0; i < POOL_THRESHOLD + 40; i++) {
