@@ -410,3 +410,28 @@ describe("folders whose names start with two dots", () => {
     expect(found(eslint.stdout)).toEqual(expected);
   });
 });
+
+describe("a policy written in a string, with a space JSON does not allow between its values", () => {
+  it("is valid-policy's error at that space in the runner and ESLint, in CLI output and a Terraform heredoc", async () => {
+    const inner = (space: string) => `{"Version":"2012-10-17",${space}"Statement":[{"Sid":"A","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"ecr:ReplicateImage","Resource":"*"}]}`;
+    const files = {
+      ".ecrlintrc.json": { registries: [{ files: ["**"], account: "444455556666", region: "us-west-2" }] },
+      "get-registry-policy.json": `{\n  "registryId": "444455556666",\n  "policyText": ${JSON.stringify(inner("\u00a0"))}\n}\n`,
+      "main.tf": `resource "aws_ecr_registry_policy" "p" {\n  policy = <<EOT\n${inner("\u3000")}\nEOT\n}\n`,
+      // The same characters inside a string are data.
+      "clean/get-registry-policy.json": `{\n  "registryId": "444455556666",\n  "policyText": ${JSON.stringify(inner(" ").replace('"Sid":"A"', '"Sid":"A\u00a0\u3000"'))}\n}\n`,
+    };
+    const dir = fileTree(files);
+    writeEslintConfig(dir);
+    gitInit(dir);
+    const found = (stdout: string) => (JSON.parse(stdout) as { filePath: string; messages: { line: number; column: number; message: string }[] }[]).filter((r) => r.messages.length > 0).map((r) => [r.filePath.slice(dir.length + 1), r.messages.map((m) => `${m.line}:${m.column} ${m.message}`)]);
+    const expected = [
+      ["get-registry-policy.json", ['3:46 "policyText" is not valid JSON: Unexpected character U+00A0: JSON allows only spaces, tabs and line breaks between values.']],
+      ["main.tf", ['3:25 "policy" is not valid JSON: Unexpected character U+3000: JSON allows only spaces, tabs and line breaks between values.']],
+    ];
+    const r = await runBin(["-f", "json"], { cwd: dir });
+    expect({ code: r.code, found: found(r.stdout) }).toEqual({ code: 1, found: expected });
+    const eslint = await runEslint(["-f", "json", "get-registry-policy.json", "main.tf", "clean/get-registry-policy.json"], { cwd: dir });
+    expect(found(eslint.stdout)).toEqual(expected);
+  });
+});

@@ -1,5 +1,5 @@
 import { moveTokensWhenBuilt } from "./strict-json.js";
-import { parseJsonText, parsePlainJsonAt, type JsonNode, type JsonProgram, type ParseProblem, type SourceLocation } from "./parse.js";
+import { offsetAtLine, parseJsonText, parsePlainJsonAt, spaceJsonRefuses, type JsonNode, type JsonProgram, type ParseProblem, type SourceLocation } from "./parse.js";
 import type { TextEdit } from "./rule.js";
 import { stringOffsetsOf, valuePieces, verbatimString } from "./model/values.js";
 import type { AST } from "jsonc-eslint-parser";
@@ -255,19 +255,17 @@ export function parseEmbeddedJson(literal: AST.JSONLiteral): EmbeddedParse | und
   }
   // What AWS reads from the string is strict JSON: no comments, no trailing commas.
   const parsed = parseJsonText(text, "JSON");
-  if (!parsed.ok) {
+  const problem = parsed.ok ? spaceJsonRefuses(text) : parsed.error;
+  if (!parsed.ok || problem) {
     // The parser's column is 1-based on the inner line; find that inner offset, then its host place.
-    const lines = text.split("\n");
-    let innerOffset = 0;
-    for (let l = 0; l < parsed.error.line - 1 && l < lines.length; l++) innerOffset += lines[l]!.length + 1;
-    innerOffset = Math.min(innerOffset + Math.max(parsed.error.column - 1, 0), text.length);
+    const innerOffset = offsetAtLine(text, problem!.line, problem!.column);
     const start = offsets[innerOffset]!;
     const end = offsets[Math.min(innerOffset + 1, text.length)]!;
     const loc = { start: positionInLiteral(literal, start), end: positionInLiteral(literal, end === start ? end + 1 : end) };
     return {
       ok: false,
       embedding,
-      error: { message: parsed.error.message, line: loc.start.line, column: loc.start.column + 1, loc, range: [start, end] },
+      error: { message: problem!.message, line: loc.start.line, column: loc.start.column + 1, loc, range: [start, end] },
     };
   }
   moveToHost(parsed.ast, embedding);

@@ -35,12 +35,53 @@ function parseJSON(text: string, options?: Parameters<GeneralParser["parseJSON"]
     }
     // A text that JSON.parse reads is plain JSON, and every syntax gives it the same tree: JSON5's, which allows
     // such strings. One with a separator between values too is not, and keeps the first error.
-    if (!isJson(text)) throw error;
+    if (!isJson(text)) {
+      const space = spaceJsonRefuses(text);
+      throw space ? Object.assign(new Error(space.message.replace(/^Parsing error: /, "")), { lineNumber: space.line, column: space.column }) : error;
+    }
     return generalParser.parseJSON(text, { jsonSyntax: "JSON5" });
   }
 }
 
 const LINE_SEPARATORS_ALL = /[\u2028\u2029]/gu;
+
+/** Spaces and line breaks of JavaScript that JSON does not allow between values. */
+const NOT_JSON_SPACE = /[\u000b\u000c\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]/u;
+
+/**
+ * The first space that JSON does not allow between values (RFC 8259, section 2: only space, tab, line feed and
+ * carriage return) in a text that the general parser read with syntax JSON, as a parsing error with its line
+ * (U+2028 and U+2029 end lines, as ESLint counts them) and 1-based column: acorn, behind the parser, skips every
+ * space of JavaScript, and AWS refuses a policy document with any other. Undefined for a text without one.
+ */
+export function spaceJsonRefuses(text: string): { message: string; line: number; column: number } | undefined {
+  if (!NOT_JSON_SPACE.test(text)) return undefined;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if ((c === 0x0b || c === 0x0c || c > 0x7f) && NOT_JSON_SPACE.test(text[i]!)) {
+      const code = `U+${c.toString(16).toUpperCase().padStart(4, "0")}`;
+      const at = atLinesOf({ index: i }, text) as { lineNumber: number; column: number };
+      return { message: `Parsing error: Unexpected character ${code}: JSON allows only spaces, tabs and line breaks between values.`, line: at.lineNumber, column: at.column };
+    }
+  }
+  return undefined;
+}
+
+/** The offset of a 1-based column of a line of `text`, its lines ended as acorn and ESLint end them (\r\n, \n, \r, U+2028, U+2029). */
+export function offsetAtLine(text: string, line: number, column: number): number {
+  let at = 0;
+  for (let l = 1; l < line && at < text.length; at++) {
+    const c = text.charCodeAt(at);
+    if (c === 0x0d && text.charCodeAt(at + 1) === 0x0a) continue;
+    if (c === 0x0a || c === 0x0d || c === 0x2028 || c === 0x2029) l++;
+  }
+  return Math.min(at + Math.max(column - 1, 0), text.length);
+}
 
 /** A parser error moved to the lines of `text`, where U+2028 and U+2029 end lines as \n does (as acorn and ESLint count them). */
 function atLinesOf(error: unknown, text: string): unknown {

@@ -122,6 +122,37 @@ describe("a policy written in a JSON string", () => {
     expect(text.slice(literal.range[0], parsed.error.range[0]).length).toBeGreaterThan(1);
   });
 
+  it("refuses the spaces of JavaScript that JSON does not allow between values, at their place in the host, and keeps them in strings", () => {
+    for (const [space, code] of [["\u00a0", "U+00A0"], ["\u000b", "U+000B"], ["\u000c", "U+000C"], ["\ufeff", "U+FEFF"], ["\u2028", "U+2028"], ["\u2029", "U+2029"], ["\u3000", "U+3000"]] as const) {
+      const inner = `{"Version": "2012-10-17",\n "Statement": [{"Sid": "a${space}b",${space}"Effect": "Allow"}]}`;
+      const { text, literal } = host(JSON.stringify(inner));
+      const parsed = parseEmbeddedJson(literal)!;
+      expect(parsed.ok, code).toBe(false);
+      if (parsed.ok) continue;
+      expect(parsed.error.message, code).toBe(`Parsing error: Unexpected character ${code}: JSON allows only spaces, tabs and line breaks between values.`);
+      // The place is the escaped or raw character between the values, not the one in the Sid.
+      const at = text.slice(parsed.error.range![0], parsed.error.range![1]);
+      expect([space, JSON.stringify(space).slice(1, -1)], code).toContain(at);
+      expect(parsed.error.range![0], code).toBeGreaterThan(text.indexOf('a'));
+      expect(text.slice(parsed.error.range![1]).startsWith('\\"Effect'), code).toBe(true);
+      // In a string only, it is data.
+      const fine = host(JSON.stringify(`{"Statement": [{"Sid": "a${space}b"}]}`));
+      expect(parseEmbeddedJson(fine.literal)!.ok, code).toBe(true);
+    }
+  });
+
+  it("places an error after a line separator in a string on the host line ESLint shows", () => {
+    const inner = '{"Statement": [{"Sid": "x\u2028y",\n "Effect": "Allow",}]}';
+    const { text, literal } = host(JSON.stringify(inner).replace("\\u2028", "\u2028"));
+    const parsed = parseEmbeddedJson(literal)!;
+    expect(parsed.ok).toBe(false);
+    if (!parsed.ok) {
+      expect(parsed.error.message).toMatch(/Unexpected token ','/);
+      expect(text.slice(parsed.error.range![0], parsed.error.range![1])).toBe(",");
+      expect(text.slice(parsed.error.range![1]).startsWith("}]}")).toBe(true);
+    }
+  });
+
   it("gives nothing for a string it cannot map", () => {
     const node = { type: "JSONLiteral", value: 5, raw: "5", range: [0, 1] } as unknown as AST.JSONLiteral;
     expect(parseEmbeddedJson(node)).toBeUndefined();
