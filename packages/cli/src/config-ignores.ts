@@ -21,6 +21,15 @@ export class ConfigIgnores {
     return this.verdict(`${path}/`, path);
   }
 
+  /** Whether the patterns ignore a folder or one of the folders it is in, below the config's folder. */
+  folderOrAbove(path: string): boolean {
+    if (path === "" || path === ".." || path.startsWith("../")) return false;
+    for (let slash = path.indexOf("/"); slash !== -1; slash = path.indexOf("/", slash + 1)) {
+      if (this.folder(path.slice(0, slash))) return true;
+    }
+    return this.folder(path);
+  }
+
   /** Whether the patterns ignore a file by itself, its folders aside (the walk has left out ignored folders). */
   fileItself(path: string): boolean {
     return this.verdict(path, undefined);

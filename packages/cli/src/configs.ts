@@ -88,14 +88,15 @@ export class Configs {
     return rules;
   }
 
-  /** A nested config's own `ignores` (the root config's were applied while discovering). */
-  ignores(loaded: LoadedConfig | undefined, filePath: string): boolean {
+  /** Whether a nested config's own `ignores` hide a file, or a folder with `folder` (the root config's were applied while discovering). */
+  ignores(loaded: LoadedConfig | undefined, filePath: string, folder = false): boolean {
     if (!loaded || loaded === this.root || !loaded.config.ignores?.length) return false;
     let ignores = this.ignoreMatchers.get(loaded);
     if (!ignores) {
       ignores = new ConfigIgnores(loaded.config.ignores);
       this.ignoreMatchers.set(loaded, ignores);
     }
-    return ignores.file(toPosix(relative(loaded.baseDir, filePath)));
+    const path = toPosix(relative(loaded.baseDir, filePath));
+    return folder ? ignores.folderOrAbove(path) : ignores.file(path);
   }
 }

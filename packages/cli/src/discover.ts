@@ -35,8 +35,11 @@ export interface DiscoveryInput {
    * its workers while the walk goes on, once the tree is large enough for them (pool.ts `EARLY_START_FILES`).
    */
   onFound?: (count: number) => void;
-  /** Whether the `ignores` of a config below the root one (the file's nearest) hide a file named on the command line. */
-  ignoredByNestedConfig?: (filePath: string) => boolean;
+  /**
+   * Whether the `ignores` of a config below the root one (the nearest to the path) hide a file or a folder named on
+   * the command line.
+   */
+  ignoredByNestedConfig?: (path: string, folder: boolean) => boolean;
 }
 
 export interface Discovery {
@@ -440,7 +443,7 @@ export async function discoverFiles(input: DiscoveryInput): Promise<Discovery> {
         outsideRoot.push(target.path);
         continue;
       }
-      if (isIgnoredPath(target.path, input) || (input.useIgnores && input.ignoredByNestedConfig?.(target.path) === true)) {
+      if (isIgnoredPath(target.path, input) || (input.useIgnores && input.ignoredByNestedConfig?.(target.path, false) === true)) {
         ignoredExplicit.push(target.path);
         continue;
       }
@@ -453,6 +456,12 @@ export async function discoverFiles(input: DiscoveryInput): Promise<Discovery> {
       // A folder reached through a symlink is walked only when its real path stays inside the root.
       if (!isInside(root, target.path) || !isInside(root, await realpath(target.path))) {
         outsideRoot.push(target.path);
+        continue;
+      }
+      // A folder the ignores hide, or one inside such a folder, is all ignored when named, as in ESLint.
+      const hidden = configIgnores?.folderOrAbove(toPosix(relative(base, target.path))) === true || (input.useIgnores && input.ignoredByNestedConfig?.(target.path, true) === true);
+      if (hidden) {
+        if (input.errorOnUnmatchedPattern !== false) discovery.emptyFolders.push({ path: target.path, error: unmatchedPattern(target.pattern, true) });
         continue;
       }
       const prefix = filesPath(target.path);

@@ -77,7 +77,7 @@ function discover(options: LintOptions, configs: Configs, cwd: string, patterns:
     listing: configs.listing,
     ...(options.errorOnUnmatchedPattern === false ? { errorOnUnmatchedPattern: false } : {}),
     ...(onFound ? { onFound } : {}),
-    ignoredByNestedConfig: (filePath: string) => configs.ignores(configs.forFile(filePath), filePath),
+    ignoredByNestedConfig: (path: string, folder: boolean) => configs.ignores(configs.forFile(path), path, folder),
   });
 }
 

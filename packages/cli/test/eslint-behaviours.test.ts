@@ -396,6 +396,28 @@ describe("flags with ESLint's names and meanings (15)", () => {
     expect(linted(verdicts((await runBin(["-f", "json"], { cwd: dir })).stdout))).toEqual(linted(eslintNamed));
   });
 
+  it("a named folder that ignores hide, or a folder inside it, is all ignored (exit 2, as in ESLint) and --fix writes nothing", async () => {
+    const dir = tree({
+      ".ecrlintrc.json": JSON.stringify({ ...JSON.parse(config), ignores: ["scratch"] }),
+      "scratch/registry-policy.json": wrongRegion,
+      "scratch/sub/registry-policy.json": wrongRegion,
+      "infra/.ecrlintrc.json": JSON.stringify({ ...JSON.parse(config), ignores: ["generated/"] }),
+      "infra/generated/registry-policy.json": wrongRegion,
+    });
+    const plugin = pathToFileURL(join(repoDir, "packages", "eslint-plugin", "dist", "index.js")).href;
+    writeFileSync(join(dir, "eslint.config.mjs"), `import ecrlint from ${JSON.stringify(plugin)};\nexport default [{ ignores: ["scratch"] }, ...ecrlint.configs.recommended];\n`);
+    const allIgnored = (pattern: string) => `You are linting "${pattern}", but all of the files matching the glob pattern "${pattern}" are ignored.`;
+    for (const pattern of ["scratch", "scratch/", "scratch/sub", "infra/generated"]) {
+      const r = await runBin(["--fix", pattern], { cwd: dir });
+      expect({ pattern, code: r.code, stdout: r.stdout, first: r.stderr.split("\n")[0] }).toEqual({ pattern, code: 2, stdout: "", first: `ecrlint: ${allIgnored(pattern)}` });
+    }
+    for (const pattern of ["scratch", "scratch/sub"]) {
+      const eslint = await runEslint([pattern], { cwd: dir });
+      expect({ pattern, code: eslint.code, ignored: eslint.stderr.includes(allIgnored(pattern)) }).toEqual({ pattern, code: 2, ignored: true });
+    }
+    for (const f of ["scratch/registry-policy.json", "scratch/sub/registry-policy.json", "infra/generated/registry-policy.json"]) expect(readFileSync(join(dir, f), "utf8")).toBe(wrongRegion);
+  });
+
   it("a nested config's ignores hide its folders' files from a run at the root, and a named one gets ESLint's warning", async () => {
     const dir = tree({ ".ecrlintrc.json": config, "sub/.ecrlintrc.json": JSON.stringify({ ...JSON.parse(config), ignores: ["scratch/", "tmp/**"] }), "sub/scratch/registry-policy.json": wrongRegion, "sub/tmp/registry-policy.json": wrongRegion, "sub/registry-policy.json": wrongRegion });
     const named = await runBin(["-f", "json", "sub/scratch/registry-policy.json", "sub/tmp/registry-policy.json", "sub/registry-policy.json"], { cwd: dir });
