@@ -458,8 +458,9 @@ export async function discoverFiles(input: DiscoveryInput): Promise<Discovery> {
         outsideRoot.push(target.path);
         continue;
       }
-      // A folder the ignores hide, or one inside such a folder, is all ignored when named, as in ESLint.
-      const hidden = configIgnores?.folderOrAbove(toPosix(relative(base, target.path))) === true || (input.useIgnores && input.ignoredByNestedConfig?.(target.path, true) === true);
+      // A folder the ignores hide, or one inside such a folder, is all ignored when named, as in ESLint. The root's
+      // own config is the root config: no search starts above the root.
+      const hidden = configIgnores?.folderOrAbove(toPosix(relative(base, target.path))) === true || (input.useIgnores && target.path !== root && input.ignoredByNestedConfig?.(target.path, true) === true);
       if (hidden) {
         if (input.errorOnUnmatchedPattern !== false) discovery.emptyFolders.push({ path: target.path, error: unmatchedPattern(target.pattern, true) });
         continue;
