@@ -56,6 +56,12 @@ function configTarget(entries: FileEntry[], cwd: string): string {
   return basename(configFile) === "package.json" ? `the "ecrlint" key of ${rel}` : rel;
 }
 
+/** The folder a config's `files` globs are relative to: its own, or the one holding `.config/` for a config in it. */
+function globBase(configFile: string): string {
+  const dir = dirname(configFile);
+  return basename(dir) === ".config" ? dirname(dir) : dir;
+}
+
 const files = (n: number, verb: [string, string]) => `${n} policy file${n === 1 ? ` ${verb[0]}` : `s ${verb[1]}`}`;
 
 /**
@@ -88,9 +94,8 @@ export function unknownRegistryNotice(entries: FileEntry[], cwd: string, shownAs
   const arns = new Map(concerned.map((e) => [e, (e.outcome.status === "ours" && e.outcome.arns) || none]));
   const account = agreed(concerned, (e) => e.context!.registry.account, (e) => arns.get(e)!.accounts);
   const region = agreed(concerned, (e) => e.context!.registry.region, (e) => arns.get(e)!.regions);
-  // `files` globs are relative to the folder of the config they are written in.
   const configFile = concerned.find((e) => e.configFile)?.configFile;
-  const entry = `{"files": ["${commonGlob(paths, configFile ? dirname(configFile) : cwd)}"], "account": "${account ?? ACCOUNT_PLACEHOLDER}", "region": "${region ?? REGION_PLACEHOLDER}"}`;
+  const entry = `{"files": ["${commonGlob(paths, configFile ? globBase(configFile) : cwd)}"], "account": "${account ?? ACCOUNT_PLACEHOLDER}", "region": "${region ?? REGION_PLACEHOLDER}"}`;
   const placeholders = [account ? "" : `"${ACCOUNT_PLACEHOLDER}"`, region ? "" : `"${REGION_PLACEHOLDER}"`].filter(Boolean);
   const inferred = [account ? "account" : "", region ? "Region" : ""].filter(Boolean);
   const provenance = [

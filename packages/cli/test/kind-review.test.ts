@@ -106,6 +106,16 @@ describe("the unknown-registry notice proposes the files' own values, in the con
     expect(JSON.parse((await runBin(["--print-config", "sub/scratch/registry-policy.json"], { cwd: dir })).stdout).registry).toMatchObject({ account: "777788889999", region: "eu-central-1" });
   });
 
+  it("proposes globs relative to the folder holding .config/ for a config in it", async () => {
+    const dir = tree({ "infra/.config/ecrlintrc.json": "{}\n", "infra/prod/deep/registry-policy.json": registryPolicy("arn:aws:ecr:eu-central-1:777788889999:repository/*") });
+    const r = await runBin([], { cwd: dir });
+    expect(r.stderr).toContain("Declare it in infra/.config/ecrlintrc.json:");
+    const proposed = entryIn(r.stderr);
+    expect(proposed).toEqual({ registries: [{ files: ["prod/deep/**"], account: "777788889999", region: "eu-central-1" }] });
+    writeFileSync(join(dir, "infra/.config/ecrlintrc.json"), JSON.stringify(proposed));
+    expect((await runBin([], { cwd: dir })).stderr).not.toContain("no known registry");
+  });
+
   it("a Region from a folder name and no account still says the account is unknown, and proposes the ARNs' account", async () => {
     const dir = tree({ "registries/prod-us-west-2/registry-policy.json": registryPolicy("arn:aws:ecr:us-west-2:777788889999:repository/*") });
     const r = await runBin([], { cwd: dir });
