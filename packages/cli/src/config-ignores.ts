@@ -37,11 +37,8 @@ export class ConfigIgnores {
 
   /** Whether the patterns ignore a file or one of the folders it is in, below the config's folder. */
   file(path: string): boolean {
-    if (path === ".." || path.startsWith("../")) return this.fileItself(path);
-    for (let slash = path.indexOf("/"); slash !== -1; slash = path.indexOf("/", slash + 1)) {
-      if (this.folder(path.slice(0, slash))) return true;
-    }
-    return this.fileItself(path);
+    const slash = path.lastIndexOf("/");
+    return (slash > 0 && this.folderOrAbove(path.slice(0, slash))) || this.fileItself(path);
   }
 
   private verdict(path: string, bare: string | undefined): boolean {

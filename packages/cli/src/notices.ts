@@ -1,6 +1,6 @@
 import { basename, dirname, relative } from "node:path";
 import { toPosix } from "./discover.js";
-import type { RegistryContext } from "@ecrlint/core";
+import { configDirectory, type RegistryContext } from "@ecrlint/core";
 import type { FileEntry } from "./read-file.js";
 import type { RunNotice, RunStats } from "./types.js";
 
@@ -56,12 +56,6 @@ function configTarget(entries: FileEntry[], cwd: string): string {
   return basename(configFile) === "package.json" ? `the "ecrlint" key of ${rel}` : rel;
 }
 
-/** The folder a config's `files` globs are relative to: its own, or the one holding `.config/` for a config in it. */
-function globBase(configFile: string): string {
-  const dir = dirname(configFile);
-  return basename(dir) === ".config" ? dirname(dir) : dir;
-}
-
 const files = (n: number, verb: [string, string]) => `${n} policy file${n === 1 ? ` ${verb[0]}` : `s ${verb[1]}`}`;
 
 /**
@@ -95,7 +89,7 @@ export function unknownRegistryNotice(entries: FileEntry[], cwd: string, shownAs
   const account = agreed(concerned, (e) => e.context!.registry.account, (e) => arns.get(e)!.accounts);
   const region = agreed(concerned, (e) => e.context!.registry.region, (e) => arns.get(e)!.regions);
   const configFile = concerned.find((e) => e.configFile)?.configFile;
-  const entry = `{"files": ["${commonGlob(paths, configFile ? globBase(configFile) : cwd)}"], "account": "${account ?? ACCOUNT_PLACEHOLDER}", "region": "${region ?? REGION_PLACEHOLDER}"}`;
+  const entry = `{"files": ["${commonGlob(paths, configFile ? configDirectory(configFile) : cwd)}"], "account": "${account ?? ACCOUNT_PLACEHOLDER}", "region": "${region ?? REGION_PLACEHOLDER}"}`;
   const placeholders = [account ? "" : `"${ACCOUNT_PLACEHOLDER}"`, region ? "" : `"${REGION_PLACEHOLDER}"`].filter(Boolean);
   const inferred = [account ? "account" : "", region ? "Region" : ""].filter(Boolean);
   const provenance = [

@@ -89,31 +89,19 @@ describe("the unknown-registry notice proposes the files' own values, in the con
     expect(readFileSync(join(dir, "a/registry-policy.json"), "utf8")).toBe(before);
   });
 
-  it("proposes files globs relative to the folder of the config it names, so that the pasted entry matches", async () => {
-    const dir = tree({
-      ".ecrlintrc.json": "{}\n",
-      "sub/.ecrlintrc.json": "{}\n",
-      "sub/scratch/registry-policy.json": registryPolicy("arn:aws:ecr:eu-central-1:777788889999:repository/*"),
-    });
+  it.each([
+    ["a nested config", { ".ecrlintrc.json": "{}\n", "sub/.ecrlintrc.json": "{}\n" }, "sub/.ecrlintrc.json", "sub/scratch/registry-policy.json", "scratch/**"],
+    ["a config in .config/, relative to the folder holding it", { "infra/.config/ecrlintrc.json": "{}\n" }, "infra/.config/ecrlintrc.json", "infra/prod/deep/registry-policy.json", "prod/deep/**"],
+  ])("proposes files globs relative to the folder of the config it names (%s), so that the pasted entry matches", async (_name, configs, config, policy, glob) => {
+    const dir = tree({ ...configs, [policy]: registryPolicy("arn:aws:ecr:eu-central-1:777788889999:repository/*") });
     const r = await runBin([], { cwd: dir });
-    expect(r.stderr).toContain("Declare it in sub/.ecrlintrc.json:");
+    expect(r.stderr).toContain(`Declare it in ${config}:`);
     const proposed = entryIn(r.stderr);
-    expect(proposed).toEqual({ registries: [{ files: ["scratch/**"], account: "777788889999", region: "eu-central-1" }] });
+    expect(proposed).toEqual({ registries: [{ files: [glob], account: "777788889999", region: "eu-central-1" }] });
     // Pasted as it is, the file has its registry.
-    writeFileSync(join(dir, "sub/.ecrlintrc.json"), JSON.stringify(proposed));
-    const after = await runBin([], { cwd: dir });
-    expect(after.stderr).not.toContain("no known registry");
-    expect(JSON.parse((await runBin(["--print-config", "sub/scratch/registry-policy.json"], { cwd: dir })).stdout).registry).toMatchObject({ account: "777788889999", region: "eu-central-1" });
-  });
-
-  it("proposes globs relative to the folder holding .config/ for a config in it", async () => {
-    const dir = tree({ "infra/.config/ecrlintrc.json": "{}\n", "infra/prod/deep/registry-policy.json": registryPolicy("arn:aws:ecr:eu-central-1:777788889999:repository/*") });
-    const r = await runBin([], { cwd: dir });
-    expect(r.stderr).toContain("Declare it in infra/.config/ecrlintrc.json:");
-    const proposed = entryIn(r.stderr);
-    expect(proposed).toEqual({ registries: [{ files: ["prod/deep/**"], account: "777788889999", region: "eu-central-1" }] });
-    writeFileSync(join(dir, "infra/.config/ecrlintrc.json"), JSON.stringify(proposed));
+    writeFileSync(join(dir, config), JSON.stringify(proposed));
     expect((await runBin([], { cwd: dir })).stderr).not.toContain("no known registry");
+    expect(JSON.parse((await runBin(["--print-config", policy], { cwd: dir })).stdout).registry).toMatchObject({ account: "777788889999", region: "eu-central-1" });
   });
 
   it("a Region from a folder name and no account still says the account is unknown, and proposes the ARNs' account", async () => {

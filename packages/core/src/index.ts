@@ -138,6 +138,7 @@ export {
   type KindEntry,
   type LoadedConfig,
   type RuleSetting,
+  configDirectory,
 } from "./config/load-config.js";
 
 // The rule kit.

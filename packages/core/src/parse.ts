@@ -65,8 +65,7 @@ export function spaceJsonRefuses(text: string): { message: string; line: number;
     } else if (c === 0x22) inString = true;
     else if ((c === 0x0b || c === 0x0c || c > 0x7f) && NOT_JSON_SPACE.test(text[i]!)) {
       const code = `U+${c.toString(16).toUpperCase().padStart(4, "0")}`;
-      const at = atLinesOf({ index: i }, text) as { lineNumber: number; column: number };
-      return { message: `Parsing error: Unexpected character ${code}: JSON allows only spaces, tabs and line breaks between values.`, line: at.lineNumber, column: at.column };
+      return { message: `Parsing error: Unexpected character ${code}: JSON allows only spaces, tabs and line breaks between values.`, ...positionAt(text, i) };
     }
   }
   return undefined;
@@ -83,22 +82,13 @@ export function offsetAtLine(text: string, line: number, column: number): number
   return Math.min(at + Math.max(column - 1, 0), text.length);
 }
 
-/** A parser error moved to the lines of `text`, where U+2028 and U+2029 end lines as \n does (as acorn and ESLint count them). */
+/** A parser error moved to the lines of `text`, where U+2028 and U+2029 end lines as \n does. */
 function atLinesOf(error: unknown, text: string): unknown {
   const e = error as { index?: number; lineNumber?: number; column?: number };
   if (typeof e.index !== "number") return error;
-  let line = 1;
-  let lineStart = 0;
-  for (let i = 0; i < e.index; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x0d && text.charCodeAt(i + 1) === 0x0a) continue;
-    if (c === 0x0a || c === 0x0d || c === 0x2028 || c === 0x2029) {
-      line++;
-      lineStart = i + 1;
-    }
-  }
+  const { line, column } = positionAt(text, e.index);
   e.lineNumber = line;
-  e.column = e.index - lineStart + 1;
+  e.column = column;
   return error;
 }
 
@@ -224,13 +214,15 @@ export function parseJsonText(text: string, syntax?: JsonSyntax): ParseResult {
   }
 }
 
-/** 1-based line and column of a character offset. */
+/** 1-based line and column of a character offset, its lines ended as in {@link offsetAtLine} (as ESLint ends them). */
 export function positionAt(text: string, offset: number): { line: number; column: number } {
   let line = 1;
   let lineStart = 0;
   const end = Math.min(Math.max(offset, 0), text.length);
   for (let i = 0; i < end; i++) {
-    if (text.charCodeAt(i) === 10) {
+    const c = text.charCodeAt(i);
+    if (c === 0x0d && text.charCodeAt(i + 1) === 0x0a) continue;
+    if (c === 0x0a || c === 0x0d || c === 0x2028 || c === 0x2029) {
       line++;
       lineStart = i + 1;
     }

@@ -271,7 +271,7 @@ export class ConfigLocator {
 }
 
 /** The folder a config file governs: `.config/ecrlintrc.json` speaks for the folder that holds `.config`. */
-function configDirectory(filePath: string): string {
+export function configDirectory(filePath: string): string {
   const dir = dirname(filePath);
   return dir.endsWith(`${sep}.config`) ? dirname(dir) : dir;
 }
