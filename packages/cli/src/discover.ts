@@ -79,6 +79,11 @@ export function toPosix(path: string): string {
   return sep === "/" ? path : path.split(sep).join("/");
 }
 
+/** A `/`-separated path as a `files` glob that matches it alone: picomatch's special characters escaped. */
+export function literalGlob(path: string): string {
+  return path.replace(/[\\*?[\]{}()!@+]/g, "\\$&");
+}
+
 export function isInside(root: string, path: string): boolean {
   return !leavesFolder(relative(root, path));
 }

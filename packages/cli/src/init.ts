@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { relative } from "node:path";
 import { accountInFolderName, loadPolicyFile, parseArn, regionStatus, type FileKind, type PolicyFile } from "@ecrlint/core";
-import { DEFAULT_FILES, discoverFiles, toPosix } from "./discover.js";
+import { DEFAULT_FILES, discoverFiles, literalGlob, toPosix } from "./discover.js";
 
 /** Where one of a registry's facts came from, said in the config's comments so a reviewer can check it. */
 interface Evidence {
@@ -82,14 +82,14 @@ interface Placed {
 
 function place(path: string, file: PolicyFile): Placed {
   const folders = path.split("/").slice(0, -1);
-  const placed: Placed = { path, file, glob: path };
+  const placed: Placed = { path, file, glob: literalGlob(path) };
   // The deepest folder that names something decides the glob; facts from folders above it still count.
   for (let i = 0; i < folders.length; i++) {
     const named = registryFromFolderName(folders[i]!);
     if (!named.account && !named.region) continue;
     if (named.account) placed.account = { value: named.account, from: "folder", source: folders[i]! };
     if (named.region) placed.region = { value: named.region, from: "folder", source: folders[i]! };
-    placed.glob = `${folders.slice(0, i + 1).join("/")}/**`;
+    placed.glob = `${literalGlob(folders.slice(0, i + 1).join("/"))}/**`;
   }
   const fromArns = registryFromArns(file);
   for (const key of ["account", "region"] as const) {

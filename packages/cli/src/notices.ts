@@ -1,5 +1,5 @@
 import { basename, dirname, relative } from "node:path";
-import { toPosix } from "./discover.js";
+import { literalGlob, toPosix } from "./discover.js";
 import { configDirectory, type RegistryContext } from "@ecrlint/core";
 import type { FileEntry } from "./read-file.js";
 import type { RunNotice, RunStats } from "./types.js";
@@ -11,7 +11,7 @@ function commonGlob(files: string[], cwd: string): string {
   const dirs = files.map((f) => toPosix(relative(cwd, dirname(f))).split("/").filter((part) => part !== "" && part !== "."));
   const common: string[] = [];
   for (let i = 0; dirs.every((d) => d[i] !== undefined && d[i] === dirs[0]![i]); i++) common.push(dirs[0]![i]!);
-  return common.length ? `${common.join("/")}/**` : "**";
+  return common.length ? `${literalGlob(common.join("/"))}/**` : "**";
 }
 
 /**
@@ -89,7 +89,7 @@ export function unknownRegistryNotice(entries: FileEntry[], cwd: string, shownAs
   const account = agreed(concerned, (e) => e.context!.registry.account, (e) => arns.get(e)!.accounts);
   const region = agreed(concerned, (e) => e.context!.registry.region, (e) => arns.get(e)!.regions);
   const configFile = concerned.find((e) => e.configFile)?.configFile;
-  const entry = `{"files": ["${commonGlob(paths, configFile ? configDirectory(configFile) : cwd)}"], "account": "${account ?? ACCOUNT_PLACEHOLDER}", "region": "${region ?? REGION_PLACEHOLDER}"}`;
+  const entry = `{"files": [${JSON.stringify(commonGlob(paths, configFile ? configDirectory(configFile) : cwd))}], "account": "${account ?? ACCOUNT_PLACEHOLDER}", "region": "${region ?? REGION_PLACEHOLDER}"}`;
   const placeholders = [account ? "" : `"${ACCOUNT_PLACEHOLDER}"`, region ? "" : `"${REGION_PLACEHOLDER}"`].filter(Boolean);
   const inferred = [account ? "account" : "", region ? "Region" : ""].filter(Boolean);
   const provenance = [
