@@ -68,11 +68,12 @@ function ignoredMessage(filePath: string, cwd: string): string {
 function discover(options: LintOptions, configs: Configs, cwd: string, patterns: string[], onFound?: (count: number) => void) {
   const root = configs.root;
   return discoverFiles({
-    root: cwd,
+    root: configs.base,
+    cwd,
     patterns,
     files: root?.config.files?.length ? root.config.files : DEFAULT_FILES,
     ignores: root?.config.ignores ?? [],
-    base: root?.baseDir ?? cwd,
+    base: root?.baseDir ?? configs.base,
     useIgnores: options.ignore !== false,
     listing: configs.listing,
     ...(options.errorOnUnmatchedPattern === false ? { errorOnUnmatchedPattern: false } : {}),
@@ -81,14 +82,18 @@ function discover(options: LintOptions, configs: Configs, cwd: string, patterns:
   });
 }
 
+/** The root config's `ignores` and git's rules, as a file named on the command line is tested against them. */
+function rootIgnores(configs: Configs, useIgnores: boolean) {
+  return { root: configs.base, ignores: configs.root?.config.ignores ?? [], base: configs.root?.baseDir ?? configs.base, useIgnores };
+}
+
 /**
  * The files under the named `folders` that a Terraform file reads (`templatefile("${path.module}/t/a.tftpl", …)`):
  * linted like a template named on its own, unless an ignore pattern or .gitignore hides it.
  */
-function templatesUnder(folders: readonly string[], referenced: ReadonlyMap<string, unknown>, configs: Configs, options: LintOptions, cwd: string): string[] {
+function templatesUnder(folders: readonly string[], referenced: ReadonlyMap<string, unknown>, configs: Configs, options: LintOptions): string[] {
   if (folders.length === 0) return [];
-  const root = configs.root;
-  const ignores = { root: cwd, ignores: root?.config.ignores ?? [], base: root?.baseDir ?? cwd, useIgnores: options.ignore !== false };
+  const ignores = rootIgnores(configs, options.ignore !== false);
   return [...referenced.keys()].filter((p) => folders.some((dir) => isInside(dir, p)) && !isIgnoredPath(p, ignores));
 }
 
@@ -201,7 +206,7 @@ async function finish(run: Run, options: LintOptions): Promise<LintReport> {
 
   // What the summary and the notice need of the entries, before the entries are let go one by one below.
   const stats = runStats(entries, selected, run.discovered, run.startedAt);
-  const notices = [unknownRegistryNotice(entries, cwd, run.shownAs)].filter((n) => n !== undefined);
+  const notices = [unknownRegistryNotice(entries, cwd, configs.base, run.shownAs)].filter((n) => n !== undefined);
   const results: LintResult[] = [];
   const fixedFiles: string[] = [];
   // A result copies its file's findings: each entry is dropped once its result is made, so that a run over 25,000
@@ -390,11 +395,11 @@ async function lintFiles(options: LintOptions, configs: Configs, cwd: string, pa
   // Files named one by one (a pre-commit hook): their projects' .tf files come from git's index where it can tell.
   const named = patterns.length > 0 && !discovery.searched ? [...discovery.files, ...discovery.unmatchedExplicit] : undefined;
   const terraform = await terraformReferences(discovery.files, cwd, roots, configs.listing, named);
-  const namedTemplates = [...discovery.unmatchedExplicit.filter((p) => terraform.referenced.has(p)), ...templatesUnder(discovery.folders, terraform.referenced, configs, options, cwd)];
+  const namedTemplates = [...discovery.unmatchedExplicit.filter((p) => terraform.referenced.has(p)), ...templatesUnder(discovery.folders, terraform.referenced, configs, options)];
   for (const empty of discovery.emptyFolders) {
     if (!namedTemplates.some((p) => isInside(empty.path, p))) throw empty.error;
   }
-  const files = [...new Set([...discovery.files, ...namedTemplates, ...[...terraform.readByRun].filter((p) => terraform.referenced.has(p) && !leavesFolder(relative(cwd, p)))])].sort();
+  const files = [...new Set([...discovery.files, ...namedTemplates, ...[...terraform.readByRun].filter((p) => terraform.referenced.has(p) && !leavesFolder(relative(configs.base, p)))])].sort();
   let entries: FileEntry[];
   try {
     entries = await readAll(files, configs, options, cache, cwd, { referenced: terraform.referenced, dataUses: terraform.dataUses, listed: discovery.listed }, pool.early);
@@ -428,7 +433,7 @@ export async function lintText(text: string, options: LintTextOptions = {}): Pro
   const configs = new Configs(cwd, options);
   const filePath = options.filePath !== undefined ? resolve(cwd, options.filePath) : undefined;
   const run: Run = { cwd, configs, entries: [], skipped: [], unread: [], named: true, cache: undefined, discovered: 1, startedAt };
-  const ignored = (p: string) => isIgnoredPath(p, { root: cwd, ignores: configs.root?.config.ignores ?? [], base: configs.root?.baseDir ?? cwd, useIgnores: true }) || configs.ignores(configs.forFile(p), p);
+  const ignored = (p: string) => isIgnoredPath(p, rootIgnores(configs, true)) || configs.ignores(configs.forFile(p), p);
   if (filePath !== undefined && options.ignore !== false && ignored(filePath)) {
     run.skipped.push({ filePath, message: ignoredMessage(filePath, cwd) });
     return finish(run, options);
