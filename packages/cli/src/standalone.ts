@@ -99,19 +99,21 @@ function templatesUnder(folders: readonly string[], referenced: ReadonlyMap<stri
 
 /**
  * The rest of the project, for cross-file rules when only some files were named (`ecrlint infra/replication.json`
- * from lint-staged, or standard input): its files are read for their facts, never reported or fixed, so a named
- * file gets what a full run reports on it. The project around a file is the folder of the outermost config that
- * governs it (the repository's, in a monorepo with one root config), else the working directory. Skipped when no
+ * from lint-staged, or standard input) or the run started below the project's top (`cd infra && ecrlint`): its
+ * files are read for their facts, never reported or fixed, so a named file gets what a full run reports on it. The
+ * project around a file is the folder of the outermost config that governs it inside the base path (the
+ * repository's, in a monorepo with one root config), else the base path. Skipped when no
  * named file takes part in a cross-file rule. With `--cache`, an unchanged file's facts are the cache's; any other
  * file passes the cheap text test first and then runs the cross-file rules' `collect` only, not the single-file
  * rules, whose findings on it nobody reads. A file the run has read already is not read again (what it yields is in
- * `foreground`, or it is not ours), nor is a project walked again whose folder the run walked (`ecrlint .`).
+ * `foreground`, or it is not ours), nor is a project walked again that is inside a folder the run walked (`ecrlint`
+ * from the project's top).
  */
 async function backgroundEntries(foreground: FileEntry[], options: LintOptions, configs: Configs, cwd: string, cache: ResultCache | undefined, done: Run["done"]): Promise<FileEntry[]> {
   const roots = new Set<string>();
   for (const e of foreground) if (hasFacts(e)) roots.add(configs.projectRoot(e.filePath));
-  const walked = new Set(done?.folders);
-  const unwalked = [...roots].filter((root) => !walked.has(root));
+  const walked = done?.folders ?? [];
+  const unwalked = [...roots].filter((root) => !walked.some((folder) => isInside(folder, root)));
   if (unwalked.length === 0) return [];
   const named = new Set([...foreground.map((e) => e.filePath), ...(done?.files ?? [])]);
   const { files } = await discover({ ...options, errorOnUnmatchedPattern: false }, configs, cwd, unwalked.map((root) => relative(cwd, root) || "."));
@@ -172,6 +174,7 @@ interface Run {
    * folders that could not be listed (`folder`).
    */
   unread: { filePath: string; reason: string; folder?: true }[];
+  /** Whether the rest of the projects the entries are in is read for the cross-file rules (see `backgroundEntries`). */
   named: boolean;
   cache: ResultCache | undefined;
   /** How many files discovery found, and when the run began (for the summary line). */
@@ -412,8 +415,9 @@ async function lintFiles(options: LintOptions, configs: Configs, cwd: string, pa
     ...discovery.outsideRoot.map((filePath) => ({ filePath, message: "File ignored because outside of base path." })),
     ...discovery.unmatchedExplicit.filter((p) => !terraform.referenced.has(p)).map((filePath) => ({ filePath, message: "File ignored because no matching configuration was supplied." })),
   ];
-  // Named files and folders are a part of the repository: cross-file rules still see the whole of it.
-  const partOfProject = patterns.length > 0 && !options.changedSince;
+  // Named files and folders are a part of the repository, and so is the working directory when it is below the
+  // project's top (`cd infra && ecrlint`): cross-file rules still see the whole of it.
+  const partOfProject = !options.changedSince;
   const unread = discovery.skipped;
   const done = { files, folders: discovery.folders };
   return finish({ cwd, configs, entries, skipped, unread, named: partOfProject, cache, discovered: files.length, startedAt, ties: terraform.ties, done }, options);
