@@ -1,17 +1,24 @@
-import { basename, dirname, join, relative } from "node:path";
+import { basename, dirname, join, parse, relative } from "node:path";
 import { literalGlob, toPosix } from "./discover.js";
-import { configDirectory, type RegistryContext } from "@ecrlint/core";
+import { configDirectory, leavesFolder, type RegistryContext } from "@ecrlint/core";
 import type { FileEntry } from "./read-file.js";
 import type { RunNotice, RunStats } from "./types.js";
 
 const MAX_LISTED_FILES = 5;
 
-/** The deepest folder every file is in, relative to `dir` (which holds them all), as a glob (`infra/prod/**`), or `**`. */
+/**
+ * The deepest folder every file is in, relative to the config's folder `dir`, as a glob (`infra/prod/**`), or `**`.
+ * A `--config` whose folder does not hold the files matches them only with an absolute glob (`/srv/infra/**`): a
+ * relative one never leaves its folder.
+ */
 function commonGlob(files: string[], dir: string): string {
-  const dirs = files.map((f) => toPosix(relative(dir, dirname(f))).split("/").filter((part) => part !== "" && part !== "."));
+  const outside = files.some((f) => leavesFolder(relative(dir, f)));
+  const from = outside ? parse(dir).root : dir;
+  const dirs = files.map((f) => toPosix(relative(from, dirname(f))).split("/").filter((part) => part !== "" && part !== "."));
   const common: string[] = [];
   for (let i = 0; dirs.every((d) => d[i] !== undefined && d[i] === dirs[0]![i]); i++) common.push(dirs[0]![i]!);
-  return common.length ? `${literalGlob(common.join("/"))}/**` : "**";
+  const glob = common.length ? `${literalGlob(common.join("/"))}/**` : "**";
+  return outside ? `${toPosix(from)}${glob}` : glob;
 }
 
 /**

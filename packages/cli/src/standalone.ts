@@ -57,6 +57,9 @@ function unwrittenResult(entry: FileEntry, projectMessages: LintMessage[], optio
   return result;
 }
 
+/** ESLint's warning for a file named on the command line outside the base path (`Configs.base`), in any folder of it. */
+const OUTSIDE_BASE_PATH = "File ignored because outside of base path.";
+
 /** ESLint 10's warning for a file named on the command line that an ignore pattern skips (eslint-helpers.js). */
 function ignoredMessage(filePath: string, cwd: string): string {
   if (dirname(relative(cwd, filePath)).split(sep).includes("node_modules")) {
@@ -412,7 +415,7 @@ async function lintFiles(options: LintOptions, configs: Configs, cwd: string, pa
   }
   const skipped = [
     ...discovery.ignoredExplicit.map((filePath) => ({ filePath, message: ignoredMessage(filePath, cwd) })),
-    ...discovery.outsideRoot.map((filePath) => ({ filePath, message: "File ignored because outside of base path." })),
+    ...discovery.outsideRoot.map((filePath) => ({ filePath, message: OUTSIDE_BASE_PATH })),
     ...discovery.unmatchedExplicit.filter((p) => !terraform.referenced.has(p)).map((filePath) => ({ filePath, message: "File ignored because no matching configuration was supplied." })),
   ];
   // Named files and folders are a part of the repository, and so is the working directory when it is below the
@@ -438,6 +441,11 @@ export async function lintText(text: string, options: LintTextOptions = {}): Pro
   const filePath = options.filePath !== undefined ? resolve(cwd, options.filePath) : undefined;
   const run: Run = { cwd, configs, entries: [], skipped: [], unread: [], named: true, cache: undefined, discovered: 1, startedAt };
   const ignored = (p: string) => isIgnoredPath(p, rootIgnores(configs, true)) || configs.ignores(configs.forFile(p), p);
+  // As in ESLint's lintText: a file name outside the base path is not linted, whatever the ignore settings.
+  if (filePath !== undefined && !isInside(configs.base, filePath)) {
+    run.skipped.push({ filePath, message: OUTSIDE_BASE_PATH });
+    return finish(run, options);
+  }
   if (filePath !== undefined && options.ignore !== false && ignored(filePath)) {
     run.skipped.push({ filePath, message: ignoredMessage(filePath, cwd) });
     return finish(run, options);

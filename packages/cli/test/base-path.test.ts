@@ -120,6 +120,22 @@ describe("files named from a subfolder of the config's folder", () => {
   });
 });
 
+describe("standard input named from a subfolder", () => {
+  it("--stdin-filename ../x.json is linted as that file; a name outside the base path gets ESLint's warning", async () => {
+    const dir = repository();
+    const sub = join(dir, "infra", "terraform");
+    const named = await runBin(["-f", "json", "--stdin", "--stdin-filename", "../registry-policy.json"], { cwd: sub, input: wrongRegion });
+    expect({ code: named.code, stderr: named.stderr }).toEqual({ code: 1, stderr: "" });
+    expect(findings(dir, JSON.parse(named.stdout) as Shown[])).toEqual([["infra/registry-policy.json", ["9:32 @ecrlint/no-region-mismatch"]]]);
+    const ignored = await runBin(["-f", "json", "--stdin", "--stdin-filename", "../generated/policy.json"], { cwd: sub, input: wrongRegion });
+    expect(findings(dir, JSON.parse(ignored.stdout) as Shown[])).toEqual([["infra/generated/policy.json", [`0:0 ${IGNORED}`]]]);
+    const elsewhere = join(tempDir(), "x.json");
+    const outside = await runBin(["-f", "json", "--stdin", "--stdin-filename", elsewhere], { cwd: sub, input: wrongRegion });
+    expect({ code: outside.code, stderr: outside.stderr }).toEqual({ code: 0, stderr: "" });
+    expect(findings(dir, JSON.parse(outside.stdout) as Shown[])).toEqual([[elsewhere, [`0:0 ${OUTSIDE}`]]]);
+  });
+});
+
 describe("ignores from a subfolder", () => {
   it("the root config's ignores and .gitignore hide a named file (a warning) and a named folder (exit 2) as from the root", async () => {
     const dir = repository();
@@ -241,6 +257,8 @@ describe("--config from a subfolder", () => {
       ["policies/other.json", []],
     ]);
     expect(results[0]!.warningCount).toBe(1);
+    // No registry is known; the entry the notice proposes matches the files from that config's folder: an absolute glob.
+    expect(beside.stderr).toContain(`Declare it in ../../configs/lenient.json: {"registries": [{"files": [${JSON.stringify(`${dir}/**`)}]`);
   });
 });
 
