@@ -177,8 +177,6 @@ interface Run {
    * folders that could not be listed (`folder`).
    */
   unread: { filePath: string; reason: string; folder?: true }[];
-  /** Whether the rest of the projects the entries are in is read for the cross-file rules (see `backgroundEntries`). */
-  named: boolean;
   cache: ResultCache | undefined;
   /** How many files discovery found, and when the run began (for the summary line). */
   discovered: number;
@@ -203,7 +201,10 @@ function mergeTies(a: Map<string, Set<string>>, b: Map<string, Set<string>> | un
 
 async function finish(run: Run, options: LintOptions): Promise<LintReport> {
   const { cwd, entries, configs, cache } = run;
-  const background = run.named ? await backgroundEntries(entries, options, configs, cwd, cache, run.done) : [];
+  // Named files and folders are a part of their project, and so is the working directory when it is below the
+  // project's top (`cd infra && ecrlint`): cross-file rules still see the whole of it, and under --changed-since a
+  // change outside the run's files re-checks the files tied to it.
+  const background = await backgroundEntries(entries, options, configs, cwd, cache, run.done);
   const project = runProjects([...entries, ...background], configs, cwd, cache, options.changedSince !== undefined);
   // The facts have been joined: a result needs none of them, and a compiled policy kept for them may be let go.
   dropFacts(entries);
@@ -418,12 +419,9 @@ async function lintFiles(options: LintOptions, configs: Configs, cwd: string, pa
     ...discovery.outsideRoot.map((filePath) => ({ filePath, message: OUTSIDE_BASE_PATH })),
     ...discovery.unmatchedExplicit.filter((p) => !terraform.referenced.has(p)).map((filePath) => ({ filePath, message: "File ignored because no matching configuration was supplied." })),
   ];
-  // Named files and folders are a part of the repository, and so is the working directory when it is below the
-  // project's top (`cd infra && ecrlint`): cross-file rules still see the whole of it.
-  const partOfProject = !options.changedSince;
   const unread = discovery.skipped;
   const done = { files, folders: discovery.folders };
-  return finish({ cwd, configs, entries, skipped, unread, named: partOfProject, cache, discovered: files.length, startedAt, ties: terraform.ties, done }, options);
+  return finish({ cwd, configs, entries, skipped, unread, cache, discovered: files.length, startedAt, ties: terraform.ties, done }, options);
 }
 
 /** ESLint's name for standard input given without --stdin-filename. */
@@ -439,7 +437,7 @@ export async function lintText(text: string, options: LintTextOptions = {}): Pro
   checkOptions(options);
   const configs = new Configs(cwd, options);
   const filePath = options.filePath !== undefined ? resolve(cwd, options.filePath) : undefined;
-  const run: Run = { cwd, configs, entries: [], skipped: [], unread: [], named: true, cache: undefined, discovered: 1, startedAt };
+  const run: Run = { cwd, configs, entries: [], skipped: [], unread: [], cache: undefined, discovered: 1, startedAt };
   const ignored = (p: string) => isIgnoredPath(p, rootIgnores(configs, true)) || configs.ignores(configs.forFile(p), p);
   // As in ESLint's lintText: a file name outside the base path is not linted, whatever the ignore settings.
   if (filePath !== undefined && !isInside(configs.base, filePath)) {

@@ -319,6 +319,13 @@ describe("what reads the rest of the run from a subfolder", () => {
       const run = await lintJson(cwd, [...args]);
       expect({ cwd, code: run.code, findings: findings(dir, run.results).filter(([, m]) => m.length > 0) }).toEqual({ cwd, code: 1, findings: expected });
     }
+    // --changed-since: a change to the destination, outside the folder the run starts in, re-checks the source.
+    const source = join(dir, "infra", "source");
+    expect(findings(dir, (await lintJson(source, ["--changed-since", "HEAD"])).results)).toEqual([]);
+    const destination = join(dir, "infra", "dest", "registry-policy.json");
+    writeFileSync(destination, readFileSync(destination, "utf8").replace('"Other"', '"Renamed"'));
+    const changed = await lintJson(source, ["--changed-since", "HEAD"]);
+    expect({ code: changed.code, findings: findings(dir, changed.results) }).toEqual({ code: 1, findings: expected });
   });
 
   it("a Terraform file of another folder gives a file named from a subfolder its kind", async () => {
