@@ -1,3 +1,4 @@
+import { homedir } from "node:os";
 import { dirname, relative, resolve } from "node:path";
 import { ConfigIgnores } from "./config-ignores.js";
 import { configDirectory, ConfigLocator, FolderListing, inPackageJson, KeptTexts, repositoryRootOf, seenByConfigSearch, type ConfigResult, type FolderSnapshot, type LoadedConfig, type RuleSetting } from "@ecrlint/core";
@@ -5,6 +6,16 @@ import { isInside, toPosix } from "./discover.js";
 import { configError, EcrlintError } from "./errors.js";
 import { resolveRules, validateRuleSettings, type ResolvedRules } from "./rules-config.js";
 import type { LintOptions } from "./types.js";
+
+/**
+ * The first of `candidates` that may be a run's base path, else `cwd`. The home folder and a file system's root
+ * never are unless the run starts there: a personal config there is not a project, and the cross-file rules would
+ * read everything below it.
+ */
+function basePath(cwd: string, candidates: readonly (string | undefined)[]): string {
+  const home = resolve(homedir());
+  return candidates.find((dir) => dir !== undefined && (dir === cwd || (dir !== home && dirname(dir) !== dir))) ?? cwd;
+}
 
 function unwrap(result: ConfigResult): LoadedConfig | undefined {
   if (!result.ok) throw configError(result.error);
@@ -30,7 +41,8 @@ export class Configs {
    * that governs the working directory, inside its git repository (never above it, where no config is searched),
    * or, outside git, the folder of the nearest config; with `--config`, that file's folder when it holds the working
    * directory. Without such a config, the repository's root: a repository is one project, whatever folder of it the
-   * run starts from. Outside git and without a config, the working directory, as in ESLint.
+   * run starts from. Outside git and without a config, the working directory, as in ESLint. Never the home folder or
+   * a file system's root unless the run starts there (see `basePath`).
    */
   readonly base: string;
 
@@ -47,16 +59,17 @@ export class Configs {
   ) {
     this.locator = new ConfigLocator(undefined, listing, this.texts);
     const repository = repositoryRootOf(cwd);
+    // A config's folder is a base only when it holds the working directory, inside its repository.
+    const holding = (dir: string | undefined) => (dir !== undefined && isInside(dir, cwd) && (repository === undefined || isInside(repository, dir)) ? dir : undefined);
     if (options.configFile) {
       const path = resolve(cwd, options.configFile);
       this.root = this.explicit(path);
-      const dir = configDirectory(path);
-      this.base = isInside(dir, cwd) ? dir : (repository ?? cwd);
+      this.base = basePath(cwd, [holding(configDirectory(path)), repository]);
     } else {
       const nearest = this.checked(unwrap(this.locator.forDirectory(cwd)));
-      const outermost = repository ? this.locator.outermostConfigDir(cwd, repository) : nearest?.filePath && isInside(nearest.baseDir, cwd) ? nearest.baseDir : undefined;
-      this.base = outermost ?? repository ?? cwd;
-      this.root = outermost === undefined || outermost === nearest?.baseDir ? nearest : this.checked(unwrap(this.locator.forDirectory(outermost)));
+      const outermost = repository ? this.locator.outermostConfigDir(cwd, repository) : undefined;
+      this.base = basePath(cwd, [outermost, holding(nearest?.filePath ? nearest.baseDir : undefined), repository]);
+      this.root = this.base === nearest?.baseDir || this.base !== outermost ? nearest : this.checked(unwrap(this.locator.forDirectory(this.base)));
     }
     const overrideError = validateRuleSettings(options.rules, undefined);
     if (overrideError) throw new EcrlintError("usage", `rules option: ${overrideError.keyPath}: ${overrideError.message}`);

@@ -242,6 +242,26 @@ describe("without a config", () => {
   });
 });
 
+describe("a config in the home folder", () => {
+  it("governs the files below it but is no base path: a project outside git ends at the working directory", async () => {
+    const home = fileTree({
+      ".ecrlintrc.json": { registries: [registry] },
+      "proj/sub/policy.json": wrongRegion,
+      "proj/other.json": wrongRegion,
+    });
+    const run = await runBin(["-f", "json", "policy.json", "../other.json"], { cwd: join(home, "proj", "sub"), env: { HOME: home } });
+    expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 1, stderr: "" });
+    // The home config gives the registry (us-west-2), but ../ is outside the base path.
+    expect(findings(home, JSON.parse(run.stdout) as Shown[])).toEqual([
+      ["proj/other.json", [`0:0 ${OUTSIDE}`]],
+      ["proj/sub/policy.json", ["9:32 @ecrlint/no-region-mismatch"]],
+    ]);
+    // Named with -c, the same: the home folder is not a base path.
+    const named = await runBin(["-f", "json", "-c", join(home, ".ecrlintrc.json"), "../other.json"], { cwd: join(home, "proj", "sub"), env: { HOME: home } });
+    expect(findings(home, JSON.parse(named.stdout) as Shown[])).toEqual([["proj/other.json", [`0:0 ${OUTSIDE}`]]]);
+  });
+});
+
 describe("--config from a subfolder", () => {
   it("a config above the working directory makes its folder the base path; one beside it leaves the repository's", async () => {
     const dir = repository({ "configs/lenient.json": { rules: { "no-public-access": "warn" } } });
