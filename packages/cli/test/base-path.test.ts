@@ -33,7 +33,8 @@ async function lintJson(cwd: string, args: string[], stderr = ""): Promise<{ cod
 }
 
 /** What each file got, by path from `dir`: a report compared across working directories. */
-const findings = (dir: string, results: Shown[]) => results.map((r) => [r.filePath.startsWith(`${dir}/`) ? r.filePath.slice(dir.length + 1) : r.filePath, r.messages.map((m) => `${m.line ?? 0}:${m.column ?? 0} ${m.ruleId ?? m.message}`)]);
+const findings = (dir: string, results: Shown[]): [string, string[]][] =>
+  results.map((r) => [r.filePath.startsWith(`${dir}/`) ? r.filePath.slice(dir.length + 1) : r.filePath, r.messages.map((m) => `${m.line ?? 0}:${m.column ?? 0} ${m.ruleId ?? m.message}`)]);
 
 /** A git repository with its config at the root, a policy two folders down and the usual ignored places. */
 function repository(extra: Record<string, unknown> = {}): string {
