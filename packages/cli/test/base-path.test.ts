@@ -1,7 +1,7 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { fileTree, gitInit, policyIn, runBin, tempDir } from "./helpers.js";
+import { fileTree, gitInit, policyIn, repoDir, runBin, runNode, tempDir, writeEslintConfig } from "./helpers.js";
 
 /**
  * The run's base path is the folder of the outermost config that governs the working directory (ESLint's
@@ -118,6 +118,33 @@ describe("files named from a subfolder of the config's folder", () => {
     const glob = await runBin([`${elsewhere}/*.json`], { cwd: sub });
     expect(glob.code).toBe(2);
     expect(glob.stderr).toContain("are ignored");
+  });
+});
+
+describe("the runner and ESLint from a subfolder", () => {
+  const eslintBins = { "ESLint 10": join(repoDir, "node_modules", "eslint", "bin", "eslint.js"), "ESLint 9": join(repoDir, "node_modules", "eslint9", "bin", "eslint.js") };
+  /** Each file's findings by rule and place, and the exit code, of one command. */
+  const outcome = async (bin: string, cwd: string, args: string[]) => {
+    const run = await runNode([bin, "-f", "json", ...args], { cwd });
+    const results = JSON.parse(run.stdout) as Shown[];
+    return { code: run.code, findings: results.map((r) => [r.filePath, r.messages.map((m) => `${m.ruleId ?? m.message}:${m.line ?? 0}:${m.column ?? 0}`)]) };
+  };
+
+  it("lint `../x.json` and `..` inside the base path alike; ESLint 9 and the runner warn alike about a file outside it", async () => {
+    const dir = repository();
+    writeEslintConfig(dir);
+    // ESLint does not read ecrlint's own `ignores` (a user writes them in eslint.config.js too): nothing to ignore here.
+    rmSync(join(dir, "infra", "generated"), { recursive: true });
+    const sub = join(dir, "infra", "terraform");
+    for (const args of [["../registry-policy.json", "../public.json"], [".."]]) {
+      const ours = await outcome(join(repoDir, "packages", "cli", "bin", "ecrlint.js"), sub, args);
+      expect(ours.code).toBe(1);
+      for (const [name, bin] of Object.entries(eslintBins)) expect({ name, args, ...(await outcome(bin, sub, args)) }).toEqual({ name, args, ...ours });
+    }
+    const elsewhere = join(fileTree({ "x.json": publicPolicy }), "x.json");
+    const ours = await outcome(join(repoDir, "packages", "cli", "bin", "ecrlint.js"), sub, ["../public.json", elsewhere]);
+    expect(ours).toEqual({ code: 1, findings: [[join(dir, "infra", "public.json"), ["@ecrlint/no-public-access:1:78"]], [elsewhere, [`${OUTSIDE}:0:0`]]] });
+    expect(await outcome(eslintBins["ESLint 9"], sub, ["../public.json", elsewhere])).toEqual(ours);
   });
 });
 
@@ -240,6 +267,17 @@ describe("without a config", () => {
     ]);
     // No registry is known (the parent's config was not read): the notice says so.
     expect(run.stderr).toContain("1 policy file has no known registry");
+  });
+});
+
+describe("the unknown-registry notice from a subfolder", () => {
+  it("names the root config from the working directory, with a glob relative to the config's folder", async () => {
+    const dir = fileTree({ "package.json": { name: "infra", ecrlint: { rules: { "no-duplicate-sid": "warn" } } }, "infra/public.json": publicPolicy, "infra/terraform/README.md": "# terraform\n" });
+    gitInit(dir);
+    const run = await runBin(["../public.json"], { cwd: join(dir, "infra", "terraform") });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('Declare it in the "ecrlint" key of ../../package.json: {"registries": [{"files": ["infra/**"]');
+    expect(run.stderr).toContain("Files: ../public.json.");
   });
 });
 
