@@ -271,6 +271,25 @@ describe("without a config", () => {
   });
 });
 
+describe("ecrlint diff from a subfolder", () => {
+  it("compares the changed files named from there (`../x.json`, `..`, an absolute path); with none, those below it", async () => {
+    const restricted = JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "a", Effect: "Allow", Principal: { AWS: "arn:aws:iam::444455556666:root" }, Action: "ecr:BatchGetImage", Resource: "*" }] });
+    const dir = repository({ "infra/public.json": restricted });
+    writeFileSync(join(dir, "infra", "public.json"), publicPolicy);
+    const sub = join(dir, "infra", "terraform");
+    const paths = async (cwd: string, args: string[]) => {
+      const run = await runBin(["diff", "HEAD", "--format", "json", ...args], { cwd });
+      expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: "" });
+      return (JSON.parse(run.stdout) as { files: { path: string }[] }).files.map((f) => f.path);
+    };
+    expect(await paths(dir, [])).toEqual(["infra/public.json"]);
+    for (const args of [["../public.json"], [".."], [join(dir, "infra")], ["../*.json"]]) expect({ args, paths: await paths(sub, args) }).toEqual({ args, paths: ["../public.json"] });
+    expect(await paths(sub, [])).toEqual([]);
+    expect(await paths(join(dir, "infra"), [])).toEqual(["public.json"]);
+    expect(await paths(sub, ["**/*.json"])).toEqual([]);
+  });
+});
+
 describe("the unknown-registry notice from a subfolder", () => {
   it("names the root config from the working directory, with a glob relative to the config's folder", async () => {
     const dir = fileTree({ "package.json": { name: "infra", ecrlint: { rules: { "no-duplicate-sid": "warn" } } }, "infra/public.json": publicPolicy, "infra/terraform/README.md": "# terraform\n" });
