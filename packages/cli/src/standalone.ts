@@ -1,6 +1,6 @@
 import { realpath } from "node:fs/promises";
 import { dirname, join, relative, resolve, sep } from "node:path";
-import { encodeText, leavesFolder, type LintMessage } from "@ecrlint/core";
+import { encodeText, type LintMessage } from "@ecrlint/core";
 import { ResultCache, defaultCacheLocation } from "./cache.js";
 import { Configs } from "./configs.js";
 import { DEFAULT_FILES, discoverFiles, isIgnoredPath, isInside, toPosix } from "./discover.js";
@@ -406,7 +406,7 @@ async function lintFiles(options: LintOptions, configs: Configs, cwd: string, pa
   for (const empty of discovery.emptyFolders) {
     if (!namedTemplates.some((p) => isInside(empty.path, p))) throw empty.error;
   }
-  const files = [...new Set([...discovery.files, ...namedTemplates, ...[...terraform.readByRun].filter((p) => terraform.referenced.has(p) && !leavesFolder(relative(configs.base, p)))])].sort();
+  const files = [...new Set([...discovery.files, ...namedTemplates, ...[...terraform.readByRun].filter((p) => terraform.referenced.has(p) && isInside(configs.base, p))])].sort();
   let entries: FileEntry[];
   try {
     entries = await readAll(files, configs, options, cache, cwd, { referenced: terraform.referenced, dataUses: terraform.dataUses, listed: discovery.listed }, pool.early);
