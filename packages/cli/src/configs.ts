@@ -40,7 +40,7 @@ export class Configs {
    * from; outside it they get "File ignored because outside of base path". It is the folder of the outermost config
    * that governs the working directory, inside its git repository (never above it, where no config is searched),
    * or, outside git, the folder of the nearest config; with `--config`, that file's folder when it holds the working
-   * directory. Without such a config, the repository's root: a repository is one project, whatever folder of it the
+   * directory, else the working directory (as in ESLint). Without a config, the repository's root: a repository is one project, whatever folder of it the
    * run starts from. Outside git and without a config, the working directory, as in ESLint. Never the home folder or
    * a file system's root unless the run starts there (see `basePath`).
    */
@@ -64,7 +64,9 @@ export class Configs {
     if (options.configFile) {
       const path = resolve(cwd, options.configFile);
       this.root = this.explicit(path);
-      this.base = basePath(cwd, [holding(configDirectory(path)), repository]);
+      // Else the working directory, as ESLint's base path with --config: the config may be anyone's (a shared
+      // one, a test's), and what it governs is what the run names from here.
+      this.base = basePath(cwd, [holding(configDirectory(path))]);
     } else {
       const nearest = this.checked(unwrap(this.locator.forDirectory(cwd)));
       const outermost = repository ? this.locator.outermostConfigDir(cwd, repository) : undefined;

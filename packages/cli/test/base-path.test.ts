@@ -322,22 +322,21 @@ describe("a config in the home folder", () => {
 });
 
 describe("--config from a subfolder", () => {
-  it("a config above the working directory makes its folder the base path; one beside it leaves the repository's", async () => {
+  it("a config above the working directory makes its folder the base path; with one beside it, it is the working directory, as in ESLint", async () => {
     const dir = repository({ "configs/lenient.json": { rules: { "no-public-access": "warn" } } });
     const sub = join(dir, "infra", "terraform");
     const above = await lintJson(sub, ["--config", "../../.ecrlintrc.json", "../registry-policy.json"]);
     expect(findings(dir, above.results)).toEqual([["infra/registry-policy.json", ["9:32 @ecrlint/no-region-mismatch"]]]);
-    // configs/ does not hold the working directory: the base path is the repository's root, so ../ is inside it.
-    const beside = await runBin(["-f", "json", "--config", "../../configs/lenient.json", "../public.json", "../../policies/other.json"], { cwd: sub });
+    // configs/ does not hold the working directory: the base path is the working directory, as ESLint's with -c.
+    const beside = await lintJson(sub, ["--config", "../../configs/lenient.json", "../public.json"]);
     expect(beside.code).toBe(0);
-    const results = JSON.parse(beside.stdout) as Shown[];
-    expect(findings(dir, results)).toEqual([
-      ["infra/public.json", ["1:78 @ecrlint/no-public-access"]],
-      ["policies/other.json", []],
-    ]);
-    expect(results[0]!.warningCount).toBe(1);
-    // No registry is known; the entry the notice proposes matches the files from that config's folder: an absolute glob.
-    expect(beside.stderr).toContain(`Declare it in ../../configs/lenient.json: {"registries": [{"files": [${JSON.stringify(`${dir}/**`)}]`);
+    expect(findings(dir, beside.results)).toEqual([["infra/public.json", [`0:0 ${OUTSIDE}`]]]);
+    // From infra, where the file is: its rules (no-public-access at warn). No registry is known; the entry the notice
+    // proposes matches the files from that config's folder: an absolute glob.
+    const here = await runBin(["-f", "json", "--config", "../configs/lenient.json", "public.json"], { cwd: join(dir, "infra") });
+    expect(here.code).toBe(0);
+    expect(findings(dir, JSON.parse(here.stdout) as Shown[])).toEqual([["infra/public.json", ["1:78 @ecrlint/no-public-access"]]]);
+    expect(here.stderr).toContain(`Declare it in ../configs/lenient.json: {"registries": [{"files": [${JSON.stringify(`${dir}/infra/**`)}]`);
   });
 });
 
