@@ -241,7 +241,8 @@ async function finish(run: Run, options: LintOptions): Promise<LintReport> {
     results: sortResults(results),
     ...summarize(results, options),
     cwd,
-    rootDir: repositoryRoot(cwd) ?? cwd,
+    // Outside git, the base path holds every file the run lints, where the working directory may not.
+    rootDir: repositoryRoot(cwd) ?? configs.base,
     rulesMeta: describeRules(),
     fixedFiles,
     stats,

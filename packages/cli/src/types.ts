@@ -91,7 +91,10 @@ export interface LintReport {
   errored: boolean;
   errorCount: number;
   warningCount: number;
-  /** The run's working directory and the repository root that SARIF and GitHub paths are relative to. */
+  /**
+   * The run's working directory, and the root that SARIF, JUnit and GitHub paths are relative to: the repository's,
+   * else (outside git) the base path.
+   */
   cwd: string;
   rootDir: string;
   /** Meta of every rule that reported, by full rule id (`@ecrlint/<id>`). */

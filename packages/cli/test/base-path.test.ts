@@ -248,6 +248,10 @@ describe("without a config", () => {
     writeFileSync(join(noGit, ".ecrlintrc.json"), JSON.stringify(rootConfig));
     const configured = await lintJson(join(noGit, "infra", "terraform"), ["../public.json"]);
     expect(findings(noGit, configured.results)).toEqual([["infra/public.json", ["1:78 @ecrlint/no-public-access"]]]);
+    // SARIF paths are relative to the base path there (in git, to the repository's root), never `../`.
+    const sarif = await runBin(["-f", "sarif", "../public.json"], { cwd: join(noGit, "infra", "terraform") });
+    const log = JSON.parse(sarif.stdout) as { runs: { results: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[] };
+    expect(log.runs[0]!.results.map((r) => r.locations[0]!.physicalLocation.artifactLocation.uri)).toEqual(["infra/public.json"]);
   });
 
   it("no config above the repository's root is read, and the base path stays the repository's", async () => {
