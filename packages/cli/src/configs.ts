@@ -40,9 +40,10 @@ export class Configs {
    * from; outside it they get "File ignored because outside of base path". It is the folder of the outermost config
    * that governs the working directory, inside its git repository (never above it, where no config is searched),
    * or, outside git, the folder of the nearest config; with `--config`, that file's folder when it holds the working
-   * directory, else the working directory (as in ESLint). Without a config, the repository's root: a repository is one project, whatever folder of it the
-   * run starts from. Outside git and without a config, the working directory, as in ESLint. Never the home folder or
-   * a file system's root unless the run starts there (see `basePath`).
+   * directory, else the working directory (as in ESLint). Without a config, the repository's root: a repository is
+   * one project, whatever folder of it the run starts from. Outside git and without a config, the working
+   * directory, as in ESLint. Never the home folder or a file system's root unless the run starts there
+   * (see `basePath`).
    */
   readonly base: string;
 
