@@ -325,6 +325,19 @@ describe("a config in the home folder", () => {
   });
 });
 
+describe("the user's global config", () => {
+  it("governs the files that have no config of their own, and a run from the home folder ends (it starts no project)", async () => {
+    const home = fileTree({ ".config/ecrlint/config.json": { registries: [registry] }, "x.json": publicPolicy, "proj/sub/y.json": publicPolicy });
+    for (const cwd of [home, join(home, "proj", "sub")]) {
+      const run = await runBin(["-f", "json", join(home, "proj", "sub", "y.json")], { cwd, env: { HOME: home } });
+      expect({ cwd, code: run.code }).toEqual({ cwd, code: 1 });
+      expect(findings(home, JSON.parse(run.stdout) as Shown[])).toEqual([["proj/sub/y.json", ["1:78 @ecrlint/no-public-access"]]]);
+      // Its files globs are relative to its own folder: the notice says the registry is not known.
+      expect(run.stderr).toContain("Declare it in ");
+    }
+  });
+});
+
 describe("--config from a subfolder", () => {
   it("a config above the working directory makes its folder the base path; with one beside it, it is the working directory, as in ESLint", async () => {
     const dir = repository({ "configs/lenient.json": { rules: { "no-public-access": "warn" } } });
