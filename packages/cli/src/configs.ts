@@ -1,10 +1,21 @@
+import { homedir } from "node:os";
 import { dirname, relative, resolve } from "node:path";
 import { ConfigIgnores } from "./config-ignores.js";
-import { ConfigLocator, FolderListing, inPackageJson, KeptTexts, seenByConfigSearch, type ConfigResult, type FolderSnapshot, type LoadedConfig, type RuleSetting } from "@ecrlint/core";
-import { toPosix } from "./discover.js";
+import { configDirectory, ConfigLocator, FolderListing, inPackageJson, KeptTexts, repositoryRootOf, seenByConfigSearch, type ConfigResult, type FolderSnapshot, type LoadedConfig, type RuleSetting } from "@ecrlint/core";
+import { isInside, toPosix } from "./discover.js";
 import { configError, EcrlintError } from "./errors.js";
 import { resolveRules, validateRuleSettings, type ResolvedRules } from "./rules-config.js";
 import type { LintOptions } from "./types.js";
+
+/**
+ * The first of `candidates` that may be a run's base path, else `cwd`. The home folder and a file system's root
+ * never are unless the run starts there: a personal config there is not a project, and the cross-file rules would
+ * read everything below it.
+ */
+function basePath(cwd: string, candidates: readonly (string | undefined)[]): string {
+  const home = resolve(homedir());
+  return candidates.find((dir) => dir !== undefined && (dir === cwd || (dir !== home && dirname(dir) !== dir))) ?? cwd;
+}
 
 function unwrap(result: ConfigResult): LoadedConfig | undefined {
   if (!result.ok) throw configError(result.error);
@@ -18,7 +29,23 @@ export class Configs {
   private readonly ignoreMatchers = new Map<LoadedConfig, ConfigIgnores>();
   /** Each folder's project root, found once per folder (a warm run asks for every file). */
   private readonly projectRoots = new Map<string, string>();
+  /**
+   * The config whose `files` and `ignores` decide what the run walks and what it skips: `--config`, else the one at
+   * the base path (the outermost config that governs the working directory), else the nearest one (the user's
+   * global config, or none). A config nested below it adds its own `ignores` (see `ignores`).
+   */
   readonly root: LoadedConfig | undefined;
+  /**
+   * The run's base path (ESLint's `basePath`): named files and folders inside it are linted wherever the run starts
+   * from; outside it they get "File ignored because outside of base path". It is the folder of the outermost config
+   * that governs the working directory, inside its git repository (never above it, where no config is searched),
+   * or, outside git, the folder of the nearest config; with `--config`, that file's folder when it holds the working
+   * directory, else the working directory (as in ESLint). Without a config, the repository's root: a repository is
+   * one project, whatever folder of it the run starts from. Outside git and without a config, the working
+   * directory, as in ESLint. Never the home folder or a file system's root unless the run starts there
+   * (see `basePath`).
+   */
+  readonly base: string;
 
   /**
    * `listing`: the folders of the run, each read once, shared with discovery and the Terraform search (a worker
@@ -32,7 +59,21 @@ export class Configs {
     readonly texts = new KeptTexts(),
   ) {
     this.locator = new ConfigLocator(undefined, listing, this.texts);
-    this.root = options.configFile ? this.explicit(resolve(cwd, options.configFile)) : this.checked(unwrap(this.locator.forDirectory(cwd)));
+    const repository = repositoryRootOf(cwd);
+    // A config's folder is a base only when it holds the working directory, inside its repository.
+    const holding = (dir: string | undefined) => (dir !== undefined && isInside(dir, cwd) && (repository === undefined || isInside(repository, dir)) ? dir : undefined);
+    if (options.configFile) {
+      const path = resolve(cwd, options.configFile);
+      this.root = this.explicit(path);
+      // Else the working directory, as ESLint's base path with --config: the config may be anyone's (a shared
+      // one, a test's), and what it governs is what the run names from here.
+      this.base = basePath(cwd, [holding(configDirectory(path))]);
+    } else {
+      const nearest = this.checked(unwrap(this.locator.forDirectory(cwd)));
+      const outermost = repository ? this.locator.outermostConfigDir(cwd, repository) : undefined;
+      this.base = basePath(cwd, [outermost, holding(nearest?.filePath ? nearest.baseDir : undefined), repository]);
+      this.root = this.base === nearest?.baseDir || this.base !== outermost ? nearest : this.checked(unwrap(this.locator.forDirectory(this.base)));
+    }
     const overrideError = validateRuleSettings(options.rules, undefined);
     if (overrideError) throw new EcrlintError("usage", `rules option: ${overrideError.keyPath}: ${overrideError.message}`);
   }
@@ -65,19 +106,19 @@ export class Configs {
     return loaded;
   }
 
-  /** The rules for a file governed by `loaded`, with the file's own inline settings laid over them. */
-  /** Where the project around a file starts: the outermost config's folder inside the run's root, else the root. */
+  /** Where the project around a file starts: the outermost config's folder inside the base path, else the base path. */
   projectRoot(filePath: string): string {
-    if (this.options.configFile) return this.cwd;
+    if (this.options.configFile) return this.base;
     const dir = dirname(filePath);
     let root = this.projectRoots.get(dir);
     if (root === undefined) {
-      root = this.locator.outermostConfigDir(dir, this.cwd) ?? this.cwd;
+      root = this.locator.outermostConfigDir(dir, this.base) ?? this.base;
       this.projectRoots.set(dir, root);
     }
     return root;
   }
 
+  /** The rules for a file governed by `loaded`, with the file's own inline settings laid over them. */
   rules(loaded: LoadedConfig | undefined, inline?: Record<string, RuleSetting>): ResolvedRules {
     if (inline && Object.keys(inline).length > 0) return resolveRules(loaded?.config.rules, this.options.rules, this.options.quiet ?? false, inline);
     let rules = this.resolved.get(loaded);

@@ -1,8 +1,8 @@
-import { relative, resolve } from "node:path";
+import { isAbsolute, relative, resolve } from "node:path";
 import { ConfigLocator, readEcrFile, registryForFile, trustFromConfig, type ConfigResult, type ParseProblem, type DiffFailOn, type LoadedConfig, type PolicyFile, type RegistryContext } from "@ecrlint/core";
 import { compilePolicy, diffAccess, summarizeAccessDiff, type AccessChange, type AccessDiff, type InconclusiveChange } from "@ecrlint/core/evaluator";
 import picomatch from "picomatch";
-import { toPosix } from "./discover.js";
+import { isInside, toPosix } from "./discover.js";
 import { configError, EcrlintError } from "./errors.js";
 import { filesChangedSince, type ChangedFile } from "./git.js";
 
@@ -119,11 +119,19 @@ export function explainCommand(target: ExplainTarget, row: AccessChange): string
   return args.map(quote).join(" ");
 }
 
-function matcher(patterns: string[] | undefined): (path: string) => boolean {
-  if (!patterns?.length) return () => true;
-  const globs = picomatch(patterns, { dot: true });
-  const folders = patterns.map((p) => toPosix(p).replace(/\/+$/, ""));
-  return (path) => globs(path) || folders.some((f) => f === "." || path === f || path.startsWith(`${f}/`));
+/**
+ * Which changed files to compare: without patterns, those under the working directory; else those a pattern names,
+ * relative to the working directory as ESLint reads them, anywhere in the repository (`../infra`, `..`, an absolute
+ * path): a file named, a file under a folder named, or a file a glob matches (a relative glob by its path from the
+ * working directory, an absolute one by its own).
+ */
+function matcher(patterns: string[] | undefined, cwd: string): (filePath: string) => boolean {
+  if (!patterns?.length) return (filePath) => isInside(cwd, filePath);
+  const named = patterns.map((p) => resolve(cwd, p));
+  const globs = (list: string[]) => (list.length ? picomatch(list.map(toPosix), { dot: true }) : () => false);
+  const relativeGlobs = globs(patterns.filter((p) => !isAbsolute(p)));
+  const absoluteGlobs = globs(patterns.filter((p) => isAbsolute(p)));
+  return (filePath) => named.some((path) => isInside(path, filePath)) || relativeGlobs(toPosix(relative(cwd, filePath))) || absoluteGlobs(toPosix(filePath));
 }
 
 function diffFile(file: ChangedFile, cwd: string, registry: RegistryContext, baseCommit: string, top: string, trustedAccounts: readonly string[]): DiffFile | DiffError | undefined {
@@ -211,12 +219,11 @@ export async function diffSince(options: DiffOptions): Promise<DiffReport> {
     root = unwrap(result);
   } else root = unwrap(locator.forDirectory(options.cwd));
   const changed = await filesChangedSince(options.cwd, options.base);
-  const wanted = matcher(options.patterns);
+  const wanted = matcher(options.patterns, options.cwd);
   const files: DiffFile[] = [];
   const errors: DiffError[] = [];
   for (const file of changed.files) {
-    const path = toPosix(relative(options.cwd, file.filePath));
-    if (path.startsWith("../") || !wanted(path)) continue;
+    if (!wanted(file.filePath)) continue;
     const loaded = options.configFile ? root : unwrap(locator.forDirectory(file.filePath.slice(0, file.filePath.lastIndexOf("/")) || "/"));
     const diffed = diffFile(file, options.cwd, registryForFile(file.filePath, loaded), changed.base, changed.top, trustFromConfig(loaded).accounts);
     if (diffed && "side" in diffed) errors.push(diffed);

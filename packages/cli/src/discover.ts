@@ -13,8 +13,10 @@ export const ALWAYS_IGNORED = ["**/node_modules/**", "**/.git/**"];
 export const DEFAULT_FILES = POLICY_FILE_EXTENSIONS.map((extension) => `**/*.${extension}`);
 
 export interface DiscoveryInput {
-  /** Root of the run; nothing outside it is read. */
+  /** The run's base path: nothing outside it is read (a file named outside it is `outsideRoot`). */
   root: string;
+  /** Where `patterns` are relative to: the working directory, inside `root` or `root` itself (default `root`). */
+  cwd?: string;
   patterns: string[];
   /** Globs of the files to lint in directories (config `files`), relative to `base`. */
   files: string[];
@@ -402,9 +404,10 @@ export function isIgnoredPath(filePath: string, input: Pick<DiscoveryInput, "roo
  */
 export async function discoverFiles(input: DiscoveryInput): Promise<Discovery> {
   const { root, base } = input;
+  const cwd = input.cwd ?? root;
   const folders = input.listing ?? diskFolders;
   const patterns = input.patterns.length ? input.patterns : ["."];
-  const targets = await Promise.all(patterns.map((p) => classify(root, p)));
+  const targets = await Promise.all(patterns.map((p) => classify(cwd, p)));
   const configIgnores = input.useIgnores && input.ignores.length ? new ConfigIgnores(input.ignores) : undefined;
   const alwaysMatch = picomatch(ALWAYS_IGNORED, { dot: true });
   // A file the walk finds is in no ignored folder (it does not enter one): its own path is what is left to test.
@@ -500,7 +503,7 @@ export async function discoverFiles(input: DiscoveryInput): Promise<Discovery> {
         readdir: (dir: string, options: object, done: (error: NodeJS.ErrnoException | null, entries: unknown[]) => void) =>
           readdir(dir, options as { withFileTypes: true }, (error, entries) => {
             if (error && error.code !== "ENOENT" && error.code !== "ENOTDIR") {
-              unlistable.set(resolve(root, dir), describeErrno(error));
+              unlistable.set(resolve(cwd, dir), describeErrno(error));
               done(null, []);
             } else done(error, entries);
           }),
@@ -508,7 +511,7 @@ export async function discoverFiles(input: DiscoveryInput): Promise<Discovery> {
       const search = async (gitignore: boolean) =>
         (
           await globby([target.pattern], {
-            cwd: root,
+            cwd,
             absolute: true,
             dot: true,
             onlyFiles: false,
@@ -522,12 +525,13 @@ export async function discoverFiles(input: DiscoveryInput): Promise<Discovery> {
       const files = await search(input.useIgnores);
       // Only a folder under the glob's fixed part could have held a file it names: globby lists the rest of the
       // tree for its .gitignore files, and a folder it could not list there hides nothing the pattern asked for.
-      const base = resolve(root, picomatch.scan(target.pattern).base || ".");
+      const base = resolve(cwd, picomatch.scan(target.pattern).base || ".");
       for (const [path, reason] of unlistable) {
         const ignored = input.useIgnores && (folderIgnored(path) || excluded(path) || isIgnoredPath(path, input));
         if (!ignored && isInside(base, path)) discovery.skipped.push({ filePath: path, reason, folder: true });
       }
-      // A glob's fixed part may pass through a symlinked folder: what lies outside the root is never read.
+      // A glob's fixed part may pass through a symlinked folder or lead out of the base path (`/elsewhere/*.json`):
+      // what lies outside the base path is never read.
       const kept = files.filter((file) => !configIgnored(file) && !excluded(file) && insideReally(root, dirname(file)));
       for (const file of kept) {
         const info = lstatSync(file, { throwIfNoEntry: false });

@@ -1,17 +1,24 @@
-import { basename, dirname, relative } from "node:path";
+import { basename, dirname, join, parse, relative } from "node:path";
 import { literalGlob, toPosix } from "./discover.js";
-import { configDirectory, type RegistryContext } from "@ecrlint/core";
+import { configDirectory, leavesFolder, type RegistryContext } from "@ecrlint/core";
 import type { FileEntry } from "./read-file.js";
 import type { RunNotice, RunStats } from "./types.js";
 
 const MAX_LISTED_FILES = 5;
 
-/** The deepest folder every file is in, relative to the run's root, as a glob (`infra/prod/**`), or `**`. */
-function commonGlob(files: string[], cwd: string): string {
-  const dirs = files.map((f) => toPosix(relative(cwd, dirname(f))).split("/").filter((part) => part !== "" && part !== "."));
+/**
+ * The deepest folder every file is in, relative to the config's folder `dir`, as a glob (`infra/prod/**`), or `**`.
+ * A `--config` whose folder does not hold the files matches them only with an absolute glob (`/srv/infra/**`): a
+ * relative one never leaves its folder.
+ */
+function commonGlob(files: string[], dir: string): string {
+  const outside = files.some((f) => leavesFolder(relative(dir, f)));
+  const from = outside ? parse(dir).root : dir;
+  const dirs = files.map((f) => toPosix(relative(from, dirname(f))).split("/").filter((part) => part !== "" && part !== "."));
   const common: string[] = [];
   for (let i = 0; dirs.every((d) => d[i] !== undefined && d[i] === dirs[0]![i]); i++) common.push(dirs[0]![i]!);
-  return common.length ? `${literalGlob(common.join("/"))}/**` : "**";
+  const glob = common.length ? `${literalGlob(common.join("/"))}/**` : "**";
+  return outside ? `${toPosix(from)}${glob}` : glob;
 }
 
 /**
@@ -48,10 +55,13 @@ function agreed(entries: FileEntry[], known: (e: FileEntry) => string | undefine
   return values.size === 1 ? [...values][0] : undefined;
 }
 
-/** Where to declare the registry: the config file that already governs the files, else a new `.ecrlintrc.json`. */
-function configTarget(entries: FileEntry[], cwd: string): string {
+/**
+ * Where to declare the registry: the config file that already governs the files, else a new `.ecrlintrc.json` at
+ * the base path (the repository's root, from any folder of it), named from the working directory.
+ */
+function configTarget(entries: FileEntry[], cwd: string, base: string): string {
   const configFile = entries.find((e) => e.configFile)?.configFile;
-  if (!configFile) return "an ecrlint config (.ecrlintrc.json)";
+  if (!configFile) return `an ecrlint config (${toPosix(relative(cwd, join(base, ".ecrlintrc.json")))})`;
   const rel = toPosix(relative(cwd, configFile)) || basename(configFile);
   return basename(configFile) === "package.json" ? `the "ecrlint" key of ${rel}` : rel;
 }
@@ -65,7 +75,7 @@ const files = (n: number, verb: [string, string]) => `${n} policy file${n === 1 
  * and how to declare the registry: an entry whose values are those the files' own ARNs agree on, else placeholders
  * the config schema rejects, in the config file that already exists.
  */
-export function unknownRegistryNotice(entries: FileEntry[], cwd: string, shownAs: (filePath: string) => string = (f) => toPosix(relative(cwd, f))): RunNotice | undefined {
+export function unknownRegistryNotice(entries: FileEntry[], cwd: string, base: string, shownAs: (filePath: string) => string = (f) => toPosix(relative(cwd, f))): RunNotice | undefined {
   const ours = entries.filter((e) => e.outcome.status === "ours" && e.context);
   const unknown = ours.filter((e) => e.context!.registry.source === "unknown");
   // A registry the config declares without an account or a Region is the user's choice; one read from folder names is not.
@@ -89,7 +99,7 @@ export function unknownRegistryNotice(entries: FileEntry[], cwd: string, shownAs
   const account = agreed(concerned, (e) => e.context!.registry.account, (e) => arns.get(e)!.accounts);
   const region = agreed(concerned, (e) => e.context!.registry.region, (e) => arns.get(e)!.regions);
   const configFile = concerned.find((e) => e.configFile)?.configFile;
-  const entry = `{"files": [${JSON.stringify(commonGlob(paths, configFile ? configDirectory(configFile) : cwd))}], "account": "${account ?? ACCOUNT_PLACEHOLDER}", "region": "${region ?? REGION_PLACEHOLDER}"}`;
+  const entry = `{"files": [${JSON.stringify(commonGlob(paths, configFile ? configDirectory(configFile) : base))}], "account": "${account ?? ACCOUNT_PLACEHOLDER}", "region": "${region ?? REGION_PLACEHOLDER}"}`;
   const placeholders = [account ? "" : `"${ACCOUNT_PLACEHOLDER}"`, region ? "" : `"${REGION_PLACEHOLDER}"`].filter(Boolean);
   const inferred = [account ? "account" : "", region ? "Region" : ""].filter(Boolean);
   const provenance = [
@@ -101,7 +111,7 @@ export function unknownRegistryNotice(entries: FileEntry[], cwd: string, shownAs
     message: sentences.join(" "),
     details: [
       "Not checked without one: that ARNs name the registry's own Region, partition and account, the replication sources and pull-through-cache prefixes of the registry, and the cross-file checks between registries; CloudFormation's AWS::Region and AWS::AccountId stay unknown.",
-      `Declare it in ${configTarget(concerned, cwd)}: {"registries": [${entry}]} (${provenance.join("; ")}), or keep the files in a folder named by the Region or the account (prod-us-west-2/, 444455556666/).`,
+      `Declare it in ${configTarget(concerned, cwd, base)}: {"registries": [${entry}]} (${provenance.join("; ")}), or keep the files in a folder named by the Region or the account (prod-us-west-2/, 444455556666/).`,
       `Files: ${listed.join(", ")}${more}.`,
     ],
     files: paths,

@@ -76,7 +76,7 @@ export async function calculateConfigForFile(filePath: string, options: Pick<Lin
   for (const e of entries) rules[RULE_PREFIX + e.id] = [e.severity === 2 ? "error" : "warn", e.options];
   const registry = registryForFile(abs, loaded);
   const files = configs.root?.config.files?.length ? configs.root.config.files : DEFAULT_FILES;
-  const matched = picomatch(files, { dot: true })(toPosix(relative(configs.root?.baseDir ?? cwd, abs)));
+  const matched = picomatch(files, { dot: true })(toPosix(relative(configs.root?.baseDir ?? configs.base, abs)));
   // The .tf files of the file's whole project, as a run reads them: a policy file read with file() from another
   // folder (`policy = file("${path.module}/../policies/repo.json")`) takes the kind of the resource that reads it.
   const terraform = await terraformReferences([abs], cwd, [configs.projectRoot(abs)], configs.listing, [abs]);

@@ -104,6 +104,8 @@ export function selectFiles(entries: FileEntry[], changes: Changes | undefined, 
     selected.add(e.filePath);
     for (const other of ties.get(e.filePath) ?? []) selected.add(other);
   }
+  // A changed file the run read for its facts only (outside the folder it was started in) re-checks its ties too.
+  for (const path of changes.files) for (const other of ties.get(path) ?? []) selected.add(other);
   return selected;
 }
 

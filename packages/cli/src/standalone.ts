@@ -1,6 +1,6 @@
 import { realpath } from "node:fs/promises";
 import { dirname, join, relative, resolve, sep } from "node:path";
-import { encodeText, leavesFolder, type LintMessage } from "@ecrlint/core";
+import { encodeText, type LintMessage } from "@ecrlint/core";
 import { ResultCache, defaultCacheLocation } from "./cache.js";
 import { Configs } from "./configs.js";
 import { DEFAULT_FILES, discoverFiles, isIgnoredPath, isInside, toPosix } from "./discover.js";
@@ -57,6 +57,9 @@ function unwrittenResult(entry: FileEntry, projectMessages: LintMessage[], optio
   return result;
 }
 
+/** ESLint's warning for a file named on the command line outside the base path (`Configs.base`), in any folder of it. */
+const OUTSIDE_BASE_PATH = "File ignored because outside of base path.";
+
 /** ESLint 10's warning for a file named on the command line that an ignore pattern skips (eslint-helpers.js). */
 function ignoredMessage(filePath: string, cwd: string): string {
   if (dirname(relative(cwd, filePath)).split(sep).includes("node_modules")) {
@@ -68,11 +71,12 @@ function ignoredMessage(filePath: string, cwd: string): string {
 function discover(options: LintOptions, configs: Configs, cwd: string, patterns: string[], onFound?: (count: number) => void) {
   const root = configs.root;
   return discoverFiles({
-    root: cwd,
+    root: configs.base,
+    cwd,
     patterns,
     files: root?.config.files?.length ? root.config.files : DEFAULT_FILES,
     ignores: root?.config.ignores ?? [],
-    base: root?.baseDir ?? cwd,
+    base: root?.baseDir ?? configs.base,
     useIgnores: options.ignore !== false,
     listing: configs.listing,
     ...(options.errorOnUnmatchedPattern === false ? { errorOnUnmatchedPattern: false } : {}),
@@ -81,32 +85,38 @@ function discover(options: LintOptions, configs: Configs, cwd: string, patterns:
   });
 }
 
+/** The root config's `ignores` and git's rules, as a file named on the command line is tested against them. */
+function rootIgnores(configs: Configs, useIgnores: boolean) {
+  return { root: configs.base, ignores: configs.root?.config.ignores ?? [], base: configs.root?.baseDir ?? configs.base, useIgnores };
+}
+
 /**
  * The files under the named `folders` that a Terraform file reads (`templatefile("${path.module}/t/a.tftpl", …)`):
  * linted like a template named on its own, unless an ignore pattern or .gitignore hides it.
  */
-function templatesUnder(folders: readonly string[], referenced: ReadonlyMap<string, unknown>, configs: Configs, options: LintOptions, cwd: string): string[] {
+function templatesUnder(folders: readonly string[], referenced: ReadonlyMap<string, unknown>, configs: Configs, options: LintOptions): string[] {
   if (folders.length === 0) return [];
-  const root = configs.root;
-  const ignores = { root: cwd, ignores: root?.config.ignores ?? [], base: root?.baseDir ?? cwd, useIgnores: options.ignore !== false };
+  const ignores = rootIgnores(configs, options.ignore !== false);
   return [...referenced.keys()].filter((p) => folders.some((dir) => isInside(dir, p)) && !isIgnoredPath(p, ignores));
 }
 
 /**
  * The rest of the project, for cross-file rules when only some files were named (`ecrlint infra/replication.json`
- * from lint-staged, or standard input): its files are read for their facts, never reported or fixed, so a named
- * file gets what a full run reports on it. The project around a file is the folder of the outermost config that
- * governs it (the repository's, in a monorepo with one root config), else the working directory. Skipped when no
+ * from lint-staged, or standard input) or the run started below the project's top (`cd infra && ecrlint`): its
+ * files are read for their facts, never reported or fixed, so a named file gets what a full run reports on it. The
+ * project around a file is the folder of the outermost config that governs it inside the base path (the
+ * repository's, in a monorepo with one root config), else the base path. Skipped when no
  * named file takes part in a cross-file rule. With `--cache`, an unchanged file's facts are the cache's; any other
  * file passes the cheap text test first and then runs the cross-file rules' `collect` only, not the single-file
  * rules, whose findings on it nobody reads. A file the run has read already is not read again (what it yields is in
- * `foreground`, or it is not ours), nor is a project walked again whose folder the run walked (`ecrlint .`).
+ * `foreground`, or it is not ours), nor is a project walked again that is inside a folder the run walked (`ecrlint`
+ * from the project's top).
  */
 async function backgroundEntries(foreground: FileEntry[], options: LintOptions, configs: Configs, cwd: string, cache: ResultCache | undefined, done: Run["done"]): Promise<FileEntry[]> {
   const roots = new Set<string>();
   for (const e of foreground) if (hasFacts(e)) roots.add(configs.projectRoot(e.filePath));
-  const walked = new Set(done?.folders);
-  const unwalked = [...roots].filter((root) => !walked.has(root));
+  const walked = done?.folders ?? [];
+  const unwalked = [...roots].filter((root) => !walked.some((folder) => isInside(folder, root)));
   if (unwalked.length === 0) return [];
   const named = new Set([...foreground.map((e) => e.filePath), ...(done?.files ?? [])]);
   const { files } = await discover({ ...options, errorOnUnmatchedPattern: false }, configs, cwd, unwalked.map((root) => relative(cwd, root) || "."));
@@ -167,7 +177,6 @@ interface Run {
    * folders that could not be listed (`folder`).
    */
   unread: { filePath: string; reason: string; folder?: true }[];
-  named: boolean;
   cache: ResultCache | undefined;
   /** How many files discovery found, and when the run began (for the summary line). */
   discovered: number;
@@ -192,7 +201,10 @@ function mergeTies(a: Map<string, Set<string>>, b: Map<string, Set<string>> | un
 
 async function finish(run: Run, options: LintOptions): Promise<LintReport> {
   const { cwd, entries, configs, cache } = run;
-  const background = run.named ? await backgroundEntries(entries, options, configs, cwd, cache, run.done) : [];
+  // Named files and folders are a part of their project, and so is the working directory when it is below the
+  // project's top (`cd infra && ecrlint`): cross-file rules still see the whole of it, and under --changed-since a
+  // change outside the run's files re-checks the files tied to it.
+  const background = await backgroundEntries(entries, options, configs, cwd, cache, run.done);
   const project = runProjects([...entries, ...background], configs, cwd, cache, options.changedSince !== undefined);
   // The facts have been joined: a result needs none of them, and a compiled policy kept for them may be let go.
   dropFacts(entries);
@@ -201,7 +213,7 @@ async function finish(run: Run, options: LintOptions): Promise<LintReport> {
 
   // What the summary and the notice need of the entries, before the entries are let go one by one below.
   const stats = runStats(entries, selected, run.discovered, run.startedAt);
-  const notices = [unknownRegistryNotice(entries, cwd, run.shownAs)].filter((n) => n !== undefined);
+  const notices = [unknownRegistryNotice(entries, cwd, configs.base, run.shownAs)].filter((n) => n !== undefined);
   const results: LintResult[] = [];
   const fixedFiles: string[] = [];
   // A result copies its file's findings: each entry is dropped once its result is made, so that a run over 25,000
@@ -229,7 +241,8 @@ async function finish(run: Run, options: LintOptions): Promise<LintReport> {
     results: sortResults(results),
     ...summarize(results, options),
     cwd,
-    rootDir: repositoryRoot(cwd) ?? cwd,
+    // Outside git, the base path holds every file the run lints, where the working directory may not.
+    rootDir: repositoryRoot(cwd) ?? configs.base,
     rulesMeta: describeRules(),
     fixedFiles,
     stats,
@@ -390,11 +403,11 @@ async function lintFiles(options: LintOptions, configs: Configs, cwd: string, pa
   // Files named one by one (a pre-commit hook): their projects' .tf files come from git's index where it can tell.
   const named = patterns.length > 0 && !discovery.searched ? [...discovery.files, ...discovery.unmatchedExplicit] : undefined;
   const terraform = await terraformReferences(discovery.files, cwd, roots, configs.listing, named);
-  const namedTemplates = [...discovery.unmatchedExplicit.filter((p) => terraform.referenced.has(p)), ...templatesUnder(discovery.folders, terraform.referenced, configs, options, cwd)];
+  const namedTemplates = [...discovery.unmatchedExplicit.filter((p) => terraform.referenced.has(p)), ...templatesUnder(discovery.folders, terraform.referenced, configs, options)];
   for (const empty of discovery.emptyFolders) {
     if (!namedTemplates.some((p) => isInside(empty.path, p))) throw empty.error;
   }
-  const files = [...new Set([...discovery.files, ...namedTemplates, ...[...terraform.readByRun].filter((p) => terraform.referenced.has(p) && !leavesFolder(relative(cwd, p)))])].sort();
+  const files = [...new Set([...discovery.files, ...namedTemplates, ...[...terraform.readByRun].filter((p) => terraform.referenced.has(p) && isInside(configs.base, p))])].sort();
   let entries: FileEntry[];
   try {
     entries = await readAll(files, configs, options, cache, cwd, { referenced: terraform.referenced, dataUses: terraform.dataUses, listed: discovery.listed }, pool.early);
@@ -404,14 +417,12 @@ async function lintFiles(options: LintOptions, configs: Configs, cwd: string, pa
   }
   const skipped = [
     ...discovery.ignoredExplicit.map((filePath) => ({ filePath, message: ignoredMessage(filePath, cwd) })),
-    ...discovery.outsideRoot.map((filePath) => ({ filePath, message: "File ignored because outside of base path." })),
+    ...discovery.outsideRoot.map((filePath) => ({ filePath, message: OUTSIDE_BASE_PATH })),
     ...discovery.unmatchedExplicit.filter((p) => !terraform.referenced.has(p)).map((filePath) => ({ filePath, message: "File ignored because no matching configuration was supplied." })),
   ];
-  // Named files and folders are a part of the repository: cross-file rules still see the whole of it.
-  const partOfProject = patterns.length > 0 && !options.changedSince;
   const unread = discovery.skipped;
   const done = { files, folders: discovery.folders };
-  return finish({ cwd, configs, entries, skipped, unread, named: partOfProject, cache, discovered: files.length, startedAt, ties: terraform.ties, done }, options);
+  return finish({ cwd, configs, entries, skipped, unread, cache, discovered: files.length, startedAt, ties: terraform.ties, done }, options);
 }
 
 /** ESLint's name for standard input given without --stdin-filename. */
@@ -427,8 +438,13 @@ export async function lintText(text: string, options: LintTextOptions = {}): Pro
   checkOptions(options);
   const configs = new Configs(cwd, options);
   const filePath = options.filePath !== undefined ? resolve(cwd, options.filePath) : undefined;
-  const run: Run = { cwd, configs, entries: [], skipped: [], unread: [], named: true, cache: undefined, discovered: 1, startedAt };
-  const ignored = (p: string) => isIgnoredPath(p, { root: cwd, ignores: configs.root?.config.ignores ?? [], base: configs.root?.baseDir ?? cwd, useIgnores: true }) || configs.ignores(configs.forFile(p), p);
+  const run: Run = { cwd, configs, entries: [], skipped: [], unread: [], cache: undefined, discovered: 1, startedAt };
+  const ignored = (p: string) => isIgnoredPath(p, rootIgnores(configs, true)) || configs.ignores(configs.forFile(p), p);
+  // As in ESLint's lintText: a file name outside the base path is not linted, whatever the ignore settings.
+  if (filePath !== undefined && !isInside(configs.base, filePath)) {
+    run.skipped.push({ filePath, message: OUTSIDE_BASE_PATH });
+    return finish(run, options);
+  }
   if (filePath !== undefined && options.ignore !== false && ignored(filePath)) {
     run.skipped.push({ filePath, message: ignoredMessage(filePath, cwd) });
     return finish(run, options);

@@ -2,7 +2,11 @@ import type { LintMessage, RuleMeta, RuleSetting } from "@ecrlint/core";
 
 /** Options of {@link lint}; the CLI builds them from argv. */
 export interface LintOptions {
-  /** Root of the run: patterns and `ignores` are relative to it and nothing outside it is read. Default `process.cwd()`. */
+  /**
+   * The working directory: patterns, `--cache-location` and reported relative paths are relative to it. Default
+   * `process.cwd()`. What may be linted is the base path around it (ESLint's `basePath`): the folder of the outermost
+   * config that governs it, else its git repository's root; nothing outside the base path is read.
+   */
   cwd?: string;
   /** Files, directories or globs, as ESLint takes them; none means the config's `files`. */
   patterns?: string[];
@@ -87,7 +91,10 @@ export interface LintReport {
   errored: boolean;
   errorCount: number;
   warningCount: number;
-  /** The run's root (cwd) and the repository root that SARIF and GitHub paths are relative to. */
+  /**
+   * The run's working directory, and the root that SARIF, JUnit and GitHub paths are relative to: the repository's,
+   * else (outside git) the base path.
+   */
   cwd: string;
   rootDir: string;
   /** Meta of every rule that reported, by full rule id (`@ecrlint/<id>`). */

@@ -50,14 +50,19 @@ describe("--print-config and a policy file that Terraform reads with file()", ()
     expect(await ruleIds(alone, ".")).not.toContain("@ecrlint/no-repository-policy-resource");
   });
 
-  it("reads the .tf files of the project as the run does: of another folder too, within the working directory", async () => {
+  it("reads the .tf files of the project as the run does: of another folder too, from any folder of the project", async () => {
     const dir = fileTree({ ".ecrlintrc.json": config, "infra/app/main.tf": repositoryPolicyTf("../../policies/repo.json"), "policies/repo.json": withResource });
     expect(await printKind(dir, "policies/repo.json")).toMatchObject({ kind: "repository-policy", reason: "config" });
     expect(await ruleIds(dir, "policies/repo.json")).toContain("@ecrlint/no-repository-policy-resource");
-    // A run from policies/ does not read the .tf files outside it (a project ends at the working directory), and
-    // --print-config says so: the content decides, in both.
-    expect(await printKind(join(dir, "policies"), "repo.json")).toMatchObject({ kind: "registry-policy", reason: "content" });
-    expect(await ruleIds(join(dir, "policies"), "repo.json")).not.toContain("@ecrlint/no-repository-policy-resource");
+    // A run from policies/ reads the .tf files of the config's folder (the base path), outside the working
+    // directory too, and --print-config says so: the resource's kind, in both.
+    expect(await printKind(join(dir, "policies"), "repo.json")).toMatchObject({ kind: "repository-policy", reason: "config" });
+    expect(await ruleIds(join(dir, "policies"), "repo.json")).toContain("@ecrlint/no-repository-policy-resource");
+    // Where no config governs the working directory (nor a repository holds it), the project ends there: the
+    // content decides, in both.
+    const bare = fileTree({ "infra/app/main.tf": repositoryPolicyTf("../../policies/repo.json"), "policies/repo.json": withResource });
+    expect(await printKind(join(bare, "policies"), "repo.json")).toMatchObject({ kind: "registry-policy", reason: "content" });
+    expect(await ruleIds(join(bare, "policies"), "repo.json")).not.toContain("@ecrlint/no-repository-policy-resource");
   });
 
   it("lets the resource's kind win over the file's name, and lists each kind a file is read as", async () => {

@@ -228,20 +228,25 @@ export class ConfigLocator {
     if (!byNearest) this.outermost.set(topDir, (byNearest = new Map()));
     let found = byNearest.get(nearest);
     if (found === undefined) {
-      found = this.outermostFrom(nearest, topDir, under) ?? null;
+      found = this.outermostFrom(nearest, topDir, under, dir) ?? null;
       byNearest.set(nearest, found);
     }
     return found ?? undefined;
   }
 
-  /** The chain of configs from a folder's nearest one upwards, while inside `topDir`: the last one's folder. */
-  private outermostFrom(nearest: ConfigResult, topDir: string, under: string): string | undefined {
+  /**
+   * The chain of configs from a folder's nearest one upwards, while inside `topDir`: the last one's folder. The
+   * user's global config (`~/.config/ecrlint/…`, found past the top of the search) governs no folder of its own: a
+   * chain that reaches it ends before it.
+   */
+  private outermostFrom(nearest: ConfigResult, topDir: string, under: string, dir: string): string | undefined {
     // Resolved paths: inside `top` is a prefix test.
     const inside = (dir: string) => dir === topDir || dir.startsWith(under);
+    const holds = (base: string) => dir === base || dir.startsWith(base.endsWith(sep) ? base : base + sep);
     let found: string | undefined;
     for (let result = nearest; ; ) {
       const loaded = result.ok ? result.loaded : undefined;
-      if (!loaded?.filePath || !inside(loaded.baseDir)) break;
+      if (!loaded?.filePath || !inside(loaded.baseDir) || !holds(loaded.baseDir)) break;
       found = loaded.baseDir;
       if (loaded.baseDir === topDir) break;
       const parent = dirname(loaded.baseDir);
