@@ -109,13 +109,13 @@ async function backgroundEntries(foreground: FileEntry[], options: LintOptions, 
   const unwalked = [...roots].filter((root) => !walked.has(root));
   if (unwalked.length === 0) return [];
   const named = new Set([...foreground.map((e) => e.filePath), ...(done?.files ?? [])]);
-  const { files } = await discover({ ...options, errorOnUnmatchedPattern: false }, configs, cwd, unwalked.map((root) => relative(cwd, root) || "."));
+  const { files, listed } = await discover({ ...options, errorOnUnmatchedPattern: false }, configs, cwd, unwalked.map((root) => relative(cwd, root) || "."));
   const readOnly: LintOptions = { ...options, fix: false, fixDryRun: false };
   const terraform = await terraformReferences(files, cwd, [...roots], configs.listing);
   const out: FileEntry[] = [];
   for (const filePath of files) {
     if (named.has(filePath)) continue;
-    const entry = await readFile(filePath, configs, readOnly, cache, { referenced: terraform.referenced, dataUses: terraform.dataUses, factsOnly: true });
+    const entry = await readFile(filePath, configs, readOnly, cache, { referenced: terraform.referenced, dataUses: terraform.dataUses, listed, factsOnly: true });
     if (entry && hasFacts(entry)) out.push(entry);
   }
   return out;
@@ -315,8 +315,9 @@ async function readAll(files: string[], configs: Configs, options: LintOptions, 
         continue;
       }
       pending.push({ index, job: prepared.job });
-      const size = poolSize(options, pending.length);
+      const size = poolSize(options, pending.length, files.length);
       if (size > 0) {
+        early?.grow(size);
         pool = early ?? new LintPool(size, { cwd, options, folders: configs.workerFolders() });
         for (const { index: i, job } of pending.splice(0)) await send(i, job);
       }

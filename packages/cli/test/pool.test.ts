@@ -4,7 +4,8 @@ import { join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { defaultWorkers, LintPool, POOL_THRESHOLD, type WorkerReply } from "../dist/pool.js";
+import { availableParallelism } from "node:os";
+import { defaultWorkers, earlyPoolSize, LintPool, MAX_WORKERS_PER_CPU, POOL_THRESHOLD, poolSize, type WorkerReply } from "../dist/pool.js";
 import { fileTree, gitInit, packageDir, repoDir, runBin, tempDir } from "./helpers.js";
 
 /** fixtures/ without the hostile corpus (its FIFOs and devices are made by its own tests), in a repository of its own. */
@@ -202,6 +203,45 @@ describe("the worker pool", () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/^ecrlint: .*no-such-folder/);
     expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("never starts more workers than the files it reads, nor more than a few per core, whatever a run asks for", async () => {
+    const cpus = availableParallelism();
+    expect(poolSize({ workers: 100_000 }, 1, 3)).toBe(3);
+    expect(poolSize({ workers: 100_000 }, 1, 1_000_000)).toBe(MAX_WORKERS_PER_CPU * cpus);
+    expect(poolSize({ workers: 2 }, 1, 1_000_000)).toBe(2);
+    expect(poolSize({ workers: 0 }, 10_000, 1_000_000)).toBe(0);
+    // Before the files are known, a worker per core at most.
+    expect(earlyPoolSize({ workers: 100_000 }, undefined)).toBe(cpus);
+    expect(earlyPoolSize({ workers: 1 }, undefined)).toBe(1);
+    // ECRLINT_WORKERS=100000 once started every worker and died out of memory before reading a file.
+    const dir = fixturesCopy();
+    const one = await runBin(["--format", "json", "flagged/duplicate-sids.json"], { cwd: dir, env: serial });
+    const many = await runBin(["--format", "json", "flagged/duplicate-sids.json"], { cwd: dir, env: { ECRLINT_WORKERS: "100000" } });
+    expect(many.stderr).toBe("");
+    expect({ code: many.code, stdout: many.stdout }).toEqual({ code: one.code, stdout: one.stdout });
+    expect(one.code).toBe(1);
+  });
+
+  it("grows a pool started early to the size the run needs", async () => {
+    const dir = fileTree({ "registry-policy.json": { Version: "2012-10-17", Statement: [] } });
+    const pool = new LintPool(1, { cwd: dir, options: { cwd: dir } });
+    try {
+      expect(pool.size).toBe(1);
+      pool.grow(3);
+      expect(pool.size).toBe(3);
+      // Never smaller: a pool does not stop workers it has.
+      pool.grow(2);
+      expect(pool.size).toBe(3);
+      const replies: WorkerReply[] = [];
+      const text = readFileSync(join(dir, "registry-policy.json"), "utf8");
+      for (let id = 0; id < 6; id++) await pool.submit({ id, filePath: join(dir, "registry-policy.json"), text }, (r) => replies.push(r));
+      await pool.drain();
+      expect(replies.map((r) => r.id).sort()).toEqual([0, 1, 2, 3, 4, 5]);
+      expect(replies.every((r) => "result" in r)).toBe(true);
+    } finally {
+      await pool.close();
+    }
   });
 
   it("ECRLINT_WORKERS that is not a number is a usage error", async () => {
