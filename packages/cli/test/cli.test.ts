@@ -182,12 +182,37 @@ describe("config errors", () => {
 
   it("an unknown key names the file and the key path, exit 2, no stack", async () => {
     const { dir, result } = await withConfig('{ "registries": [{ "files": ["**"], "acount": "444455556666" }] }');
-    expect(result).toEqual({ code: 2, stdout: "", stderr: `ecrlint: ${join(dir, ".ecrlintrc.json")}: registries[0].acount: unknown key (did you mean "account"?)\n` });
+    expect(result).toEqual({ code: 2, stdout: "", stderr: `ecrlint: ${join(dir, ".ecrlintrc.json")}:1:37: registries[0].acount: unknown key (did you mean "account"?)\n` });
+  });
+
+  it("a key or value at fault is placed at its line and column in a JSON, JSONC, YAML or package.json config", async () => {
+    const dir = copyFixture("basic");
+    rmSync(join(dir, ".ecrlintrc.json"), { force: true });
+    const cases: [string, string, string][] = [
+      // A value of the wrong type: at the value.
+      [".ecrlintrc.json", '{\n  "registries": [],\n  "ignores": "dist/**"\n}\n', ":3:14: ignores: must be array"],
+      // A required key that is missing: at the object it is missing from.
+      [".ecrlintrc.json", '{\n  "kinds": [\n    { "kind": "registry-policy" }\n  ]\n}\n', ":3:5: kinds[0].files: is required"],
+      // Comments and trailing commas; an unknown key: at the key.
+      [".ecrlintrc.jsonc", '// shared\n{\n  "registries": [\n    {\n      "files": ["**"],\n      "bogus": 1,\n    },\n  ],\n}\n', ":6:7: registries[0].bogus: unknown key"],
+      [".ecrlintrc.yaml", 'registries:\n  - files: ["**"]\n    account: "1111"\n', ':3:14: registries[0].account: "1111" does not match ^\\d{12}$'],
+      // An extensionless rc file is YAML (or JSON, which YAML reads).
+      [".ecrlintrc", "trustedOrgs:\n  - 12\n", ":2:5: trustedOrgs[0]: must be string"],
+      ["package.json", '{ "name": "x",\n  "ecrlint": {\n    "trustedAccounts": [\n      "12"\n    ]\n  }\n}\n', ':4:7: ecrlint.trustedAccounts[0]: "12" does not match ^\\d{12}$'],
+    ];
+    for (const [name, text, expected] of cases) {
+      writeFileSync(join(dir, name), text);
+      expect(await runBin([], { cwd: dir }), name).toEqual({ code: 2, stdout: "", stderr: `ecrlint: ${join(dir, name)}${expected}\n` });
+      rmSync(join(dir, name));
+    }
+    // A config that is code has no text to point into: the key path says where.
+    writeFileSync(join(dir, "ecrlint.config.mjs"), 'export default { ignores: "dist/**" };\n');
+    expect(await runBin([], { cwd: dir })).toEqual({ code: 2, stdout: "", stderr: `ecrlint: ${join(dir, "ecrlint.config.mjs")}: ignores: must be array\n` });
   });
 
   it("a misspelled Region is exit 2 with a did-you-mean, before --fix could write it into the policies", async () => {
     const { dir, result } = await withConfig('{ "registries": [{ "files": ["**"], "region": "us-wset-2" }] }');
-    expect(result).toEqual({ code: 2, stdout: "", stderr: `ecrlint: ${join(dir, ".ecrlintrc.json")}: registries[0].region: "us-wset-2" is not a Region (did you mean "us-west-2"?)\n` });
+    expect(result).toEqual({ code: 2, stdout: "", stderr: `ecrlint: ${join(dir, ".ecrlintrc.json")}:1:47: registries[0].region: "us-wset-2" is not a Region (did you mean "us-west-2"?)\n` });
     const fixed = await runBin(["--fix"], { cwd: dir });
     expect(fixed.code).toBe(2);
   });

@@ -47,7 +47,7 @@ export function describeThrown(value: unknown): string {
   }
 }
 
-function readConfigText(filePath: string): string {
+export function readConfigText(filePath: string): string {
   const read = readTextFile(filePath, { maxBytes: MAX_CONFIG_BYTES });
   if (!read.ok) throw new ConfigReadError(read.reason);
   return read.text;
