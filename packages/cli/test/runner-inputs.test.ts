@@ -435,3 +435,34 @@ describe("a policy written in a string, with a space JSON does not allow between
     expect(found(eslint.stdout)).toEqual(expected);
   });
 });
+
+describe("characters a terminal acts on, in what a file says", () => {
+  const duplicateSid = (sid: string) => {
+    const statement = { Sid: sid, Effect: "Allow", Principal: { AWS: "arn:aws:iam::444455556666:root" }, Action: "ecr:BatchGetImage", Resource: "*" };
+    return JSON.stringify({ Version: "2012-10-17", Statement: [statement, statement] }, null, 2);
+  };
+
+  it("are shown as escapes in the stylish and github reports, never sent to the terminal, and kept in JSON", async () => {
+    // An escape sequence that would clear the line and print a forged clean result; a bidi override; a newline.
+    const sid = "Pull\u001b[2K\r\u2714 No problems\u202e\nx\u0085";
+    const name = "evil\u001b[8m-registry-policy.json";
+    const dir = fileTree({ [name]: duplicateSid(sid) });
+    const stylish = await runBin([], { cwd: dir });
+    expect(stylish.code).toBe(1);
+    expect(stylish.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/);
+    expect(stylish.stdout).toContain('Sid "Pull\\u001b[2K\\r\u2714 No problems\\u202e\\nx\\u0085" is already used by the statement on line 5');
+    expect(stylish.stdout).toContain(`${join(dir, "evil\\u001b[8m-registry-policy.json")}\n`);
+    // The notice on standard error names the file too.
+    expect(stylish.stderr).toContain("evil\\u001b[8m-registry-policy.json");
+    expect(stylish.stderr).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/);
+    const github = await runBin(["--format", "github"], { cwd: dir });
+    expect(github.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/);
+    expect(github.stdout).toContain("file=evil\\u001b[8m-registry-policy.json,");
+    expect(github.stdout).toContain('::Sid "Pull\\u001b[2K\\r\u2714 No problems\\u202e\\nx\\u0085" is already used');
+    // JSON carries the text itself (escaped by JSON), for tools that read it.
+    const json = await runBin(["--format", "json"], { cwd: dir });
+    const [result] = JSON.parse(json.stdout) as { filePath: string; messages: { message: string }[] }[];
+    expect(result!.filePath).toBe(join(dir, name));
+    expect(result!.messages[0]!.message).toContain(`Sid "${sid}"`);
+  });
+});

@@ -6,6 +6,7 @@ import { EcrlintError } from "../errors.js";
 import { writeFileAtomic } from "../fs-utils.js";
 import { DIFF_FORMAT_NAMES, diffFormatters, errorLine, type DiffFormatName } from "../formatters/diff.js";
 import { parseOrExit, subcommand, type CommandIo } from "./program.js";
+import { showControlsByLine } from "../formatters/shared.js";
 
 function failOnList(value: string): DiffFailOn[] {
   const names = value.split(",").map((s) => s.trim()).filter(Boolean);
@@ -53,7 +54,7 @@ export async function runDiffCommand(argv: string[], io: CommandIo): Promise<num
     }
     return 0;
   } catch (error) {
-    io.stderr(`ecrlint diff: ${(error as Error).message}\n`);
+    io.stderr(`ecrlint diff: ${showControlsByLine((error as Error).message)}\n`);
     return 2;
   }
 }
