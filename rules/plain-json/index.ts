@@ -1,4 +1,4 @@
-import { defineRule, isPlainJsonTree, type SourceLocation } from "@ecrlint/core";
+import { defineRule, isPlainJsonTree, positionAt, type SourceLocation } from "@ecrlint/core";
 import { check, DOCS } from "../_shared/docs.js";
 
 interface Options {
@@ -34,6 +34,44 @@ function json5Only(token: Token): string | undefined {
   }
 }
 
+/**
+ * Spaces and line breaks that JavaScript (and so JSON5 and the parser behind ESLint) skips between tokens, and JSON
+ * does not (RFC 8259, section 2: only space, tab, line feed and carriage return): a policy copied from a web page or
+ * a word processor brings no-break spaces with it.
+ */
+const NOT_JSON_SPACES = /[\u000b\u000c\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]+/gu;
+
+const SPACE_NAMES: Record<string, string> = {
+  "\u000b": "a vertical tab",
+  "\u000c": "a form feed",
+  "\u00a0": "a no-break space",
+  "\u2028": "a line separator",
+  "\u2029": "a paragraph separator",
+  "\u202f": "a narrow no-break space",
+  "\u3000": "an ideographic space",
+  "\ufeff": "a zero-width no-break space",
+};
+
+/** `U+00A0 (a no-break space)`: what the first character of a run of non-JSON spaces is. */
+function spaceName(run: string): string {
+  const code = `U+${run.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`;
+  const name = SPACE_NAMES[run[0]!];
+  return `${code}${name ? ` (${name})` : ""}${run.length > 1 ? ` and ${run.length - 1} more like it` : ""}`;
+}
+
+/** Where JSON's own whitespace may stand: the gaps between tokens and comments, as character ranges. */
+function gaps(text: string, tokens: readonly { range: [number, number] }[]): [number, number][] {
+  const sorted = [...tokens].sort((a, b) => a.range[0] - b.range[0]);
+  const out: [number, number][] = [];
+  let at = 0;
+  for (const t of sorted) {
+    if (t.range[0] > at) out.push([at, t.range[0]]);
+    at = Math.max(at, t.range[1]);
+  }
+  if (at < text.length) out.push([at, text.length]);
+  return out;
+}
+
 export const plainJson = defineRule<Options>({
   id: "plain-json",
   meta: {
@@ -49,6 +87,7 @@ export const plainJson = defineRule<Options>({
       comment: "A comment in a .json file: JSON has none, so `aws ecr put-registry-policy --policy-text file://…` (and every other ECR call) rejects the file as it is; remove it, name the file .jsonc, or set allowComments if comments are stripped before deploying.",
       trailingComma: "Remove this trailing comma: JSON has none, so the AWS CLI rejects the file as it is.",
       json5: "{{what}} is JSON5, not JSON: the AWS CLI rejects this .json file as it is.",
+      space: "{{what}} between values: JSON allows only spaces, tabs and line breaks there, so the AWS CLI rejects this .json file as it is.",
     },
     schema: [
       {
@@ -83,5 +122,19 @@ export const plainJson = defineRule<Options>({
       const what = json5Only(token);
       if (what) context.report({ node: ast, loc: token.loc, messageId: "json5", data: { what } });
     });
+    const { text } = context;
+    for (const [from, to] of gaps(text, [...tokens, ...(program.comments ?? [])])) {
+      for (const run of text.slice(from, to).matchAll(NOT_JSON_SPACES)) {
+        const start = from + run.index;
+        const end = start + run[0].length;
+        const at = (offset: number) => {
+          const { line, column } = positionAt(text, offset);
+          return { line, column: column - 1 };
+        };
+        // Each becomes the JSON space it stands for: a line break for a line or paragraph separator, else a space.
+        const replacement = run[0].replace(/[\u2028\u2029]/gu, "\n").replace(/[^\n]/gu, " ");
+        context.report({ node: ast, loc: { start: at(start), end: at(end) }, messageId: "space", data: { what: spaceName(run[0]) }, fix: [{ range: [start, end], text: replacement }] });
+      }
+    }
   },
 });
