@@ -3,6 +3,7 @@ import { formatTrace } from "@ecrlint/core/evaluator";
 import { evaluatePolicy, type TestRequest } from "@ecrlint/testing";
 import { EcrlintError } from "../errors.js";
 import { fileAtRef } from "../git.js";
+import { showControlsByLine } from "../formatters/shared.js";
 
 interface CommandIo {
   stdout: (s: string) => void;
@@ -84,7 +85,7 @@ export async function runExplainCommand(argv: string[], io: CommandIo): Promise<
       ...(options.absentAsEmpty ? { absentAsEmpty: true } : {}),
     });
     for (const warning of evaluation.warnings ?? []) io.stderr(`warning: ${warning}\n`);
-    io.stdout(options.format === "json" ? `${JSON.stringify(evaluation, null, 2)}\n` : formatTrace(evaluation));
+    io.stdout(options.format === "json" ? `${JSON.stringify(evaluation, null, 2)}\n` : showControlsByLine(formatTrace(evaluation)));
     return 0;
   } catch (error) {
     io.stderr(`${error instanceof EcrlintError ? `ecrlint: ${error.message}` : (error as Error).message}\n`);
