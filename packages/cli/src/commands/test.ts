@@ -5,7 +5,6 @@ import { Option } from "commander";
 import { formatCases, runCases, type CasesFormat } from "@ecrlint/testing";
 import { writeFileAtomic } from "../fs-utils.js";
 import { parseOrExit, subcommand, type CommandIo } from "./program.js";
-import { showControlsByLine } from "../formatters/shared.js";
 
 const FORMATS: CasesFormat[] = ["stylish", "json", "junit"];
 
@@ -45,8 +44,7 @@ export async function runTestCommand(argv: string[], io: CommandIo): Promise<num
     io.stderr(`ecrlint test: no *.cases.json files ${what}; no access tests to run.\n`);
     if (format === "stylish" && outputFile === undefined) return 0;
   }
-  // The stylish report shows what the policies and cases say (Sids, actions): safe for a terminal.
-  const report = format === "stylish" ? showControlsByLine(formatCases(run, format)) : formatCases(run, format);
+  const report = formatCases(run, format);
   if (outputFile === undefined) io.stdout(report);
   else {
     try {

@@ -20,30 +20,8 @@ export interface FormatterContext {
 
 export type Formatter = (results: LintResult[], context: FormatterContext) => string;
 
-/**
- * Characters that a terminal or a CI log would act on rather than show: C0 and C1 controls (an escape sequence can
- * recolour, move the cursor, clear a line, retitle the window), DEL, line and paragraph separators, and the bidi
- * embeddings, overrides and isolates that reorder what is shown (CVE-2021-42574). They come from the files linted (a
- * Sid, a key, a file name), which a pull request writes.
- */
-const UNSHOWABLE = /[\u0000-\u001F\u007F-\u009F\u2028\u2029\u202A-\u202E\u2066-\u2069]/g;
-const NAMED: Record<string, string> = { "\t": "\\t", "\n": "\\n", "\r": "\\r" };
-
-/**
- * Text from a linted file made safe to print for a person: each character a terminal would act on (see
- * {@link UNSHOWABLE}) is written as its escape (`\u001b`, `\n`), so that a finding cannot hide, recolour or forge
- * the lines around it. Machine formats (JSON, SARIF) escape these themselves.
- */
-export function showControls(text: string): string {
-  UNSHOWABLE.lastIndex = 0;
-  if (!UNSHOWABLE.test(text)) return text;
-  return text.replace(UNSHOWABLE, (c) => NAMED[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
-}
-
-/** {@link showControls} for a message of several lines: its own line breaks kept, each line made safe. */
-export function showControlsByLine(text: string): string {
-  return text.split("\n").map(showControls).join("\n");
-}
+// Text for people, from files a pull request writes: escapes for what a terminal would act on.
+export { showControls, showControlsByLine } from "@ecrlint/core";
 
 export function relativePath(rootDir: string, filePath: string): string {
   const rel = relative(rootDir, filePath);
