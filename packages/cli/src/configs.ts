@@ -1,6 +1,6 @@
 import { dirname, relative, resolve } from "node:path";
 import { ConfigIgnores } from "./config-ignores.js";
-import { ConfigLocator, FolderListing, inPackageJson, KeptTexts, seenByConfigSearch, type ConfigResult, type FolderSnapshot, type LoadedConfig, type RuleSetting } from "@ecrlint/core";
+import { ConfigLocator, FolderListing, inPackageJson, KeptTexts, placedConfigError, seenByConfigSearch, type ConfigResult, type FolderSnapshot, type LoadedConfig, type RuleSetting } from "@ecrlint/core";
 import { toPosix } from "./discover.js";
 import { configError, EcrlintError } from "./errors.js";
 import { resolveRules, validateRuleSettings, type ResolvedRules } from "./rules-config.js";
@@ -45,7 +45,7 @@ export class Configs {
 
   private checked(loaded: LoadedConfig | undefined): LoadedConfig | undefined {
     const error = validateRuleSettings(loaded?.config.rules, loaded?.filePath);
-    if (error) throw configError(inPackageJson(error));
+    if (error) throw configError(inPackageJson(placedConfigError(error)));
     return loaded;
   }
 

@@ -199,6 +199,17 @@ describe("config errors", () => {
       // An extensionless rc file is YAML (or JSON, which YAML reads).
       [".ecrlintrc", "trustedOrgs:\n  - 12\n", ":2:5: trustedOrgs[0]: must be string"],
       ["package.json", '{ "name": "x",\n  "ecrlint": {\n    "trustedAccounts": [\n      "12"\n    ]\n  }\n}\n', ':4:7: ecrlint.trustedAccounts[0]: "12" does not match ^\\d{12}$'],
+      // Rule settings: an unknown rule at its key, an option at its key or value, one option too many at itself.
+      [".ecrlintrc.json", '{"rules": {\n  "no-such-rule": "error"\n}}\n', ":2:3: rules.no-such-rule: unknown rule"],
+      [".ecrlintrc.json", '{"rules": {\n  "replication-destination-allowed": ["error", {"ignoreAccounts": ["12"]}]\n}}\n', ':2:68: rules.replication-destination-allowed[1].ignoreAccounts[0]: must match pattern "^\\d{12}$"'],
+      [".ecrlintrc.yaml", "rules:\n  plain-json:\n    - error\n    - bogus: 1\n", ":4:7: rules.plain-json[1].bogus: unknown option"],
+      [".ecrlintrc.json", '{"rules": {"plain-json": ["error", {}, {}]}}\n', ":1:40: rules.plain-json[2]: this rule takes at most 1 option"],
+      // YAML as the loader reads it: through an alias, through a merge key, at the alias that stands for a value.
+      [".ecrlintrc.yaml", 'registries:\n  - files: ["**"]\n    acount: "1"\nfiles: &c ["**/*.json"]\nignores: *c\n', ':3:5: registries[0].acount: unknown key (did you mean "account"?)'],
+      [".ecrlintrc.yaml", 'shared: &b {account: "1"}\nregistries:\n  - <<: *b\n    files: ["**"]\n', ':1:22: registries[0].account: "1" does not match ^\\d{12}$'],
+      [".ecrlintrc.yaml", "f: &f 5\nignores: *f\n", ":2:10: ignores: must be array"],
+      // A config is one YAML document: the second is where the error is.
+      [".ecrlintrc.yaml", 'registries:\n  - files: ["**"]\n---\nx: 1\n', ":3:1: cannot read config: invalid YAML: expected a single document in the stream, but found more"],
     ];
     for (const [name, text, expected] of cases) {
       writeFileSync(join(dir, name), text);
@@ -227,13 +238,13 @@ describe("config errors", () => {
   it("an unknown rule id", async () => {
     const { dir, result } = await withConfig('{ "rules": { "no-duplicate-sids": "warn" } }');
     expect(result.code).toBe(2);
-    expect(result.stderr).toBe(`ecrlint: ${join(dir, ".ecrlintrc.json")}: rules.no-duplicate-sids: unknown rule (did you mean "no-duplicate-sid"?)\n`);
+    expect(result.stderr).toBe(`ecrlint: ${join(dir, ".ecrlintrc.json")}:1:14: rules.no-duplicate-sids: unknown rule (did you mean "no-duplicate-sid"?)\n`);
   });
 
   it("bad rule options, with the path inside the options", async () => {
     const { dir, result } = await withConfig('{ "rules": { "replication-destination-allowed": ["error", { "ignoreAccounts": ["nope"] }] } }');
     expect(result.code).toBe(2);
-    expect(result.stderr).toBe(`ecrlint: ${join(dir, ".ecrlintrc.json")}: rules.replication-destination-allowed[1].ignoreAccounts[0]: must match pattern "^\\d{12}$"\n`);
+    expect(result.stderr).toBe(`ecrlint: ${join(dir, ".ecrlintrc.json")}:1:80: rules.replication-destination-allowed[1].ignoreAccounts[0]: must match pattern "^\\d{12}$"\n`);
     const extra = await withConfig('{ "rules": { "replication-destination-allowed": ["error", { "ignoreAcounts": [] }] } }');
     expect(extra.result.stderr).toContain("rules.replication-destination-allowed[1].ignoreAcounts: unknown option");
   });

@@ -144,10 +144,10 @@ describe("config files that are not what they seem", () => {
     rmSync(join(dir, ".ecrlintrc.json"));
     writeFileSync(join(dir, "package.json"), '{"name": "infra", "ecrlint": "./cfg.json"}\n');
     const r = await runBin(["policies"], { cwd: dir });
-    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 2, stderr: `ecrlint: ${join(dir, "package.json")}: ecrlint: must be object\n` });
+    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 2, stderr: `ecrlint: ${join(dir, "package.json")}:1:30: ecrlint: must be object\n` });
     writeFileSync(join(dir, "package.json"), '{"name": "infra", "ecrlint": {"rules": {"no-such-rule": "error"}}}\n');
     const rule = await runBin(["policies"], { cwd: dir });
-    expect({ code: rule.code, stderr: rule.stderr }).toEqual({ code: 2, stderr: `ecrlint: ${join(dir, "package.json")}: ecrlint.rules.no-such-rule: unknown rule\n` });
+    expect({ code: rule.code, stderr: rule.stderr }).toEqual({ code: 2, stderr: `ecrlint: ${join(dir, "package.json")}:1:41: ecrlint.rules.no-such-rule: unknown rule\n` });
   });
 
   it("a folder named like a config is exit 2, not passed over for the config above it", async () => {

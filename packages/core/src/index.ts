@@ -131,6 +131,7 @@ export {
   configFromSettings,
   declaredKindForFile,
   inPackageJson,
+  placedConfigError,
   MAX_CONFIG_BYTES,
   registryForFile,
   repositoryRootOf,

@@ -1,6 +1,6 @@
 import { basename, extname } from "node:path";
 import { parseJsonText, propertyName, rootExpression, type JsonNode } from "../parse.js";
-import { parseYamlText } from "../yaml.js";
+import { yaml } from "../yaml.js";
 
 /** A key path as the config schema's validator walks it: property names and array indexes. */
 export type ConfigKeyPath = readonly (string | number)[];
@@ -15,7 +15,8 @@ export type ConfigKeyPath = readonly (string | number)[];
 export function configKeyPosition(filePath: string, text: string, path: ConfigKeyPath, at: "key" | "value" = "value"): { line: number; column: number } | undefined {
   const format = configTextFormat(filePath);
   if (!format) return undefined;
-  const parsed = format === "yaml" ? parseYamlText(text) : parseJsonText(text, "JSONC");
+  if (format === "yaml") return yamlKeyPosition(text, path, at);
+  const parsed = parseJsonText(text, "JSONC");
   if (!parsed.ok) return undefined;
   let node: JsonNode | undefined = rootExpression(parsed.ast);
   let keyNode: JsonNode | undefined;
@@ -52,4 +53,62 @@ function childAt(node: JsonNode | undefined, segment: string | number): { key?: 
     return element ? { value: element } : undefined;
   }
   return undefined;
+}
+
+type YamlNode = import("yaml").Node | import("yaml").Pair | null | undefined;
+
+/**
+ * {@link configKeyPosition} in YAML, read as the config loader reads it (the first document, aliases resolved, `<<`
+ * merge keys followed): the `yaml` library's own tree, whose nodes keep their offsets.
+ */
+function yamlKeyPosition(text: string, path: ConfigKeyPath, at: "key" | "value"): { line: number; column: number } | undefined {
+  const lib = yaml();
+  const lineCounter = new lib.LineCounter();
+  let doc: import("yaml").Document.Parsed;
+  try {
+    doc = lib.parseDocument(text, { lineCounter, uniqueKeys: false, merge: true });
+  } catch {
+    return undefined;
+  }
+  const resolved = (node: YamlNode): YamlNode => (lib.isAlias(node) ? (node.resolve(doc) as YamlNode) : node);
+  /** The pair of `key` in a map, its merge keys' maps included (a key of its own wins). */
+  const pairOf = (map: import("yaml").YAMLMap, key: string): import("yaml").Pair | undefined => {
+    const own = map.items.findLast((p) => lib.isScalar(p.key) && typeof p.key.value !== "symbol" && String(p.key.value) === key);
+    if (own) return own;
+    for (const p of map.items) {
+      // With merge keys on, the library reads `<<` as a symbol; its source says what was written.
+      if (!(lib.isScalar(p.key) && (p.key as { source?: unknown }).source === "<<")) continue;
+      const sources = lib.isSeq(resolved(p.value as YamlNode)) ? (resolved(p.value as YamlNode) as import("yaml").YAMLSeq).items : [p.value];
+      for (const source of sources) {
+        const merged = resolved(source as YamlNode);
+        const found = lib.isMap(merged) ? pairOf(merged, key) : undefined;
+        if (found) return found;
+      }
+    }
+    return undefined;
+  };
+  // An alias is followed to go further in, and is itself the place of a value it stands for (`ignores: *shared`).
+  let node = doc.contents as YamlNode;
+  let keyNode: YamlNode;
+  let found = true;
+  for (const segment of path) {
+    const container = resolved(node);
+    let next: YamlNode;
+    let nextKey: YamlNode;
+    if (lib.isMap(container)) {
+      const pair = pairOf(container, String(segment));
+      next = pair ? (pair.value as YamlNode) : undefined;
+      nextKey = pair?.key as YamlNode;
+    } else if (lib.isSeq(container) && typeof segment === "number") next = container.items[segment] as YamlNode;
+    if (next === undefined || next === null) {
+      found = false;
+      break;
+    }
+    [node, keyNode] = [next, nextKey];
+  }
+  const placed = found && at === "key" && keyNode ? keyNode : node;
+  const offset = (placed as { range?: [number, number, number] } | undefined)?.range?.[0];
+  if (offset === undefined) return undefined;
+  const { line, col } = lineCounter.linePos(offset);
+  return { line, column: col };
 }

@@ -75,12 +75,12 @@ function checked(raw: unknown, filePath: string | undefined, baseDir: string, va
     return { ok: false, error: { filePath, keyPath: "", message: `the config must be plain data (objects, lists, strings, numbers): ${describeThrown(error)}` } };
   }
   const errors = validate(data, filePath);
-  if (errors.length > 0) return { ok: false, error: inPackageJson(placed(errors[0]!)) };
+  if (errors.length > 0) return { ok: false, error: inPackageJson(placedConfigError(errors[0]!)) };
   return { ok: true, loaded: { config: data as EcrlintConfig, filePath, baseDir } };
 }
 
 /** A JSON or YAML config's error with the line and column of the key or value at fault (see configKeyPosition). */
-function placed(error: ConfigError): ConfigError {
+export function placedConfigError(error: ConfigError): ConfigError {
   if (error.filePath === undefined || error.keySegments === undefined || error.line !== undefined) return error;
   let text: string;
   try {
