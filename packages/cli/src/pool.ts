@@ -128,15 +128,16 @@ export function poolSize(options: LintOptions, jobs: number, files: number): num
 export const EARLY_START_FILES = 4096;
 
 /**
- * How many workers to start ahead of the files' reading: before discovery when the workers were asked for
- * (`options.workers`), else once discovery has found {@link EARLY_START_FILES} files, unless the run reads a cache
- * (a warm run lints nothing). Small runs (a pre-commit hook, a small repository) start none: a worker's start-up
- * costs more than they lint. A pool started so and not needed is closed.
+ * How many workers to start ahead of the files' reading, once discovery has found `discovered` files: one from the
+ * first file on when the workers were asked for (`options.workers`: it loads the rules while the walk goes on; the
+ * rest start once the run knows how many files it reads, never more than those), else all of them from
+ * {@link EARLY_START_FILES} files on, unless the run reads a cache (a warm run lints nothing). Small runs (a
+ * pre-commit hook, a small repository) start none: a worker's start-up costs more than they lint. A pool started so
+ * and not needed is closed.
  */
-export function earlyPoolSize(options: LintOptions, discovered: number | undefined): number {
-  // Before the files are known, no more than a worker per core: the rest start once the run knows it has the files.
-  if (options.workers !== undefined) return discovered === undefined ? Math.min(workerCount(options), availableParallelism()) : 0;
-  return discovered !== undefined && discovered >= EARLY_START_FILES && !options.cache ? workerCount(options) : 0;
+export function earlyPoolSize(options: LintOptions, discovered: number): number {
+  if (options.workers !== undefined) return discovered > 0 ? Math.min(workerCount(options, discovered), 1) : 0;
+  return discovered >= EARLY_START_FILES && !options.cache ? workerCount(options) : 0;
 }
 
 interface Queued {

@@ -353,10 +353,6 @@ export async function lint(options: LintOptions = {}): Promise<LintReport> {
   const configs = new Configs(cwd, options);
   const patterns = options.patterns ?? [];
   const pool: PoolHolder = {};
-  // Asked for, the workers start before discovery and load the rules while this thread walks the tree.
-  const size = earlyPoolSize(options, undefined);
-  // They start with the folders the root config search has read; the walk's come with their first batch.
-  if (size > 0) pool.early = new LintPool(size, { cwd, options, folders: configs.workerFolders() });
   try {
     return await lintFiles(options, configs, cwd, patterns, pool, startedAt);
   } finally {
@@ -372,8 +368,10 @@ interface PoolHolder {
 async function lintFiles(options: LintOptions, configs: Configs, cwd: string, patterns: string[], pool: PoolHolder, startedAt: number): Promise<LintReport> {
   // A large tree's workers start while the walk goes on, so that they have loaded the rules when the first files
   // are read; they get the folders the walk lists with their first batch.
+  // Asked for, a worker starts at the first file found (with the folders listed so far; the walk's come with its
+  // first batch) and loads the rules while this thread walks the tree.
   const startEarly = (found: number) => {
-    if (pool.early || found !== EARLY_START_FILES) return;
+    if (pool.early || (found !== EARLY_START_FILES && (options.workers === undefined || found !== 1))) return;
     const size = earlyPoolSize(options, found);
     if (size > 0) pool.early = new LintPool(size, { cwd, options, folders: configs.workerFolders() });
   };
