@@ -173,8 +173,8 @@ export class LintPool {
   private folders: FolderSnapshot | undefined;
 
   /**
-   * The folders the main thread listed after the pool started (it starts before discovery when the run asks for
-   * workers): each worker gets them with its next batch, and lists none of them itself.
+   * The folders the main thread listed after the pool started (it starts while discovery walks): each worker gets
+   * them with its next batch, and lists none of them itself.
    */
   shareFolders(folders: FolderSnapshot): void {
     this.folders = folders;

@@ -273,7 +273,7 @@ const FILES_PER_TURN = 64;
 /**
  * Reads and lints the files, in their order. Files whose rules must run wait in this thread until there are enough
  * of them for a worker pool to pay (pool.ts); from then on they are queued for the pool as they are read, and the
- * workers take them in batches while this thread reads on. A pool started early (`early`, before discovery) is
+ * workers take them in batches while this thread reads on. A pool started early (`early`, while discovery walks) is
  * used from then on too, and closed unused when the run has too few files for it. Either way the entries come back
  * in the files' order.
  */
