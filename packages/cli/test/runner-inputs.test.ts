@@ -150,6 +150,14 @@ describe("config files that are not what they seem", () => {
     expect({ code: rule.code, stderr: rule.stderr }).toEqual({ code: 2, stderr: `ecrlint: ${join(dir, "package.json")}:1:41: ecrlint.rules.no-such-rule: unknown rule\n` });
   });
 
+  it("package.json's \"ecrlint\" key written with an escape is the same key, as JSON.parse reads it", async () => {
+    const dir = copyFixture("basic");
+    rmSync(join(dir, ".ecrlintrc.json"));
+    writeFileSync(join(dir, "package.json"), '{"name": "infra", "ecrl\\u0069nt": {"registries": [{"files": ["**"], "account": "12"}]}}\n');
+    const r = await runBin(["policies"], { cwd: dir });
+    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 2, stderr: `ecrlint: ${join(dir, "package.json")}:1:80: ecrlint.registries[0].account: "12" does not match ^\\d{12}$\n` });
+  });
+
   it("a folder named like a config is exit 2, not passed over for the config above it", async () => {
     const dir = copyFixture("basic");
     mkdirSync(join(dir, "policies", ".ecrlintrc.json"));
