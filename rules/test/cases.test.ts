@@ -103,6 +103,13 @@ for (const [, RuleTester] of testers) {
   Tester.afterAll = afterAll;
 }
 
+/** The parser the plugin's configs give `.json` files (jsonc-eslint-parser behind the plugin's guards), as users run it. */
+const jsonParser = (() => {
+  const parser = (plugin.configs.recommended as { name?: string; languageOptions?: { parser?: unknown } }[]).find((c) => c.name === "@ecrlint/recommended")?.languageOptions?.parser;
+  if (!parser) throw new Error("the plugin's recommended config has no parser for .json files");
+  return parser;
+})();
+
 /** Real ESLint 9 and 10 with the plugin's rule: messageId, data, full location, fixes, suggestions. */
 function checkInEslint(rule: AnyRule): void {
   const cases = loadRuleCases(rule.id);
@@ -115,7 +122,7 @@ function checkInEslint(rule: AnyRule): void {
   });
   for (const [version, RuleTester] of testers) {
     describe(`ESLint ${version}`, () => {
-      new RuleTester({ languageOptions: { parser: jsoncParser } } as never).run(rule.id, plugin.rules[rule.id] as never, {
+      new RuleTester({ languageOptions: { parser: jsonParser } } as never).run(rule.id, plugin.rules[rule.id] as never, {
         valid: cases.valid.map(base),
         invalid: cases.invalid.map((c) => ({
           ...base(c),
@@ -194,7 +201,7 @@ async function eslintProjectCase(Engine: typeof ESLint10, rule: AnyRule, c: Rule
   const config = {
     files: ["**/*.json", "**/*.jsonc", "**/*.json5"],
     plugins: { "@ecrlint": plugin },
-    languageOptions: { parser: jsoncParser },
+    languageOptions: { parser: jsonParser },
     settings: { ecrlint: { ...c.settings, registries } },
     rules: { [RULE_PREFIX + rule.id]: ["error", ...(c.options ?? [])] },
   };

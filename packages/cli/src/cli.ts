@@ -1,4 +1,5 @@
 import { EcrlintError } from "./errors.js";
+import { showControls, showControlsByLine } from "./formatters/shared.js";
 
 export interface CliIo {
   stdout(text: string): void;
@@ -34,9 +35,9 @@ async function runSubcommand(name: keyof typeof SUBCOMMANDS, argv: string[], io:
 
 function reportError(error: unknown, io: CliIo): number {
   if (error instanceof EcrlintError) {
-    io.stderr(`ecrlint: ${error.message}\n`);
+    io.stderr(`ecrlint: ${showControlsByLine(error.message)}\n`);
   } else {
-    io.stderr(`ecrlint: internal error: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}\n`);
+    io.stderr(`ecrlint: internal error: ${showControls(error instanceof Error ? error.message.split("\n")[0]! : String(error))}\n`);
   }
   if (/(^|,)\s*ecrlint\b/.test(io.env.DEBUG ?? "") && error instanceof Error && error.stack) io.stderr(`${error.stack}\n`);
   return 2;

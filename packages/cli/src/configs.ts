@@ -1,7 +1,7 @@
 import { homedir } from "node:os";
 import { dirname, relative, resolve } from "node:path";
 import { ConfigIgnores } from "./config-ignores.js";
-import { configDirectory, ConfigLocator, FolderListing, inPackageJson, KeptTexts, repositoryRootOf, seenByConfigSearch, type ConfigResult, type FolderSnapshot, type LoadedConfig, type RuleSetting } from "@ecrlint/core";
+import { configDirectory, ConfigLocator, FolderListing, inPackageJson, KeptTexts, placedConfigError, repositoryRootOf, seenByConfigSearch, type ConfigResult, type FolderSnapshot, type LoadedConfig, type RuleSetting } from "@ecrlint/core";
 import { isInside, toPosix } from "./discover.js";
 import { configError, EcrlintError } from "./errors.js";
 import { resolveRules, validateRuleSettings, type ResolvedRules } from "./rules-config.js";
@@ -86,7 +86,7 @@ export class Configs {
 
   private checked(loaded: LoadedConfig | undefined): LoadedConfig | undefined {
     const error = validateRuleSettings(loaded?.config.rules, loaded?.filePath);
-    if (error) throw configError(inPackageJson(error));
+    if (error) throw configError(inPackageJson(placedConfigError(error)));
     return loaded;
   }
 

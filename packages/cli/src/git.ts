@@ -145,7 +145,7 @@ export async function changedFiles(cwd: string, ref: string): Promise<Changes> {
     const folder = governedFolder(top, name);
     if (folder === undefined) continue;
     if (name.split("/").pop() === "package.json") {
-      const before = await git(top, ["show", `${base}:${name}`]).catch(() => "");
+      const before = await git(top, ["cat-file", "blob", `${base}:${name}`]).catch(() => "");
       const after = deleted ? undefined : readTextFile(filePath, { maxBytes: MAX_CONFIG_BYTES });
       if (!before.includes('"ecrlint"') && !(after?.ok === true && after.text.includes('"ecrlint"'))) continue;
     }
@@ -247,7 +247,7 @@ export async function filesChangedSince(cwd: string, ref: string): Promise<{ top
     const previousRepoPath = previous.get(repoPath);
     let before: string | undefined;
     try {
-      before = await git(top, ["show", `${base}:${previousRepoPath ?? repoPath}`]);
+      before = await git(top, ["cat-file", "blob", `${base}:${previousRepoPath ?? repoPath}`]);
     } catch {
       before = undefined;
     }
@@ -258,7 +258,8 @@ export async function filesChangedSince(cwd: string, ref: string): Promise<{ top
 }
 
 /**
- * A file's text as committed at `ref` (`git show <ref>:<path>`), or undefined when the file is not there at that ref.
+ * A file's text as committed at `ref` (`git cat-file blob <ref>:<path>`: `git show` reads a name it cannot resolve,
+ * `q[ab]/p.json` say, as a pathspec, and prints nothing), or undefined when the file is not there at that ref.
  * A ref git does not know, or a folder outside a repository, is a usage error.
  */
 export async function fileAtRef(cwd: string, ref: string, filePath: string): Promise<string | undefined> {
@@ -278,7 +279,7 @@ export async function fileAtRef(cwd: string, ref: string, filePath: string): Pro
   const repoPath = relative(top, resolve(realpathSync(cwd), filePath)).split(sep).join("/");
   if (repoPath.startsWith("../")) throw usageError(`--ref: ${filePath} is outside the repository at ${top}`);
   try {
-    return await git(top, ["show", `${commit}:${repoPath}`]);
+    return await git(top, ["cat-file", "blob", `${commit}:${repoPath}`]);
   } catch {
     return undefined;
   }

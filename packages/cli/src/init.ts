@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { relative } from "node:path";
-import { accountInFolderName, loadPolicyFile, parseArn, regionStatus, type FileKind, type PolicyFile } from "@ecrlint/core";
+import { accountInFolderName, loadPolicyFile, parseArn, regionStatus, showControls, type FileKind, type PolicyFile } from "@ecrlint/core";
 import { DEFAULT_FILES, discoverFiles, literalGlob, toPosix } from "./discover.js";
 
 /** Where one of a registry's facts came from, said in the config's comments so a reviewer can check it. */
@@ -236,7 +236,10 @@ export function renderConfig(proposal: InitProposal, schema: string | undefined)
     "}",
     "",
   );
-  return lines.join("\n");
+  // Folder and file names as they are would break the file: a line separator ends a comment (JSONC reads it as a
+  // line break) and is a "multiline string" to the JSONC parser; an escape sequence would act on a terminal. Each is
+  // written as its escape: in a comment for the reader, in a JSON string the same character.
+  return lines.join("\n").split("\n").map(showControls).join("\n");
 }
 
 /**

@@ -7,6 +7,7 @@ import { cacheFileFor } from "./cache.js";
 import { EcrlintError } from "./errors.js";
 import { describeWriteError, writeFileInPlace } from "./fs-utils.js";
 import { loadFormatter } from "./formatters/load.js";
+import { showControlsByLine } from "./formatters/shared.js";
 import { parseRuleOption } from "./inline-config.js";
 import { lint, lintText } from "./standalone.js";
 import { MAX_FILE_BYTES } from "./read-file.js";
@@ -156,7 +157,7 @@ export async function runLint(argv: string[], io: CliIo): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.code === "commander.help") return 0;
-      io.stderr(`ecrlint: ${error.message.replace(/^error: /, "")}\nRun "ecrlint --help" for usage.\n`);
+      io.stderr(`ecrlint: ${showControlsByLine(error.message.replace(/^error: /, ""))}\nRun "ecrlint --help" for usage.\n`);
       return 2;
     }
     throw error;
@@ -227,7 +228,7 @@ export async function runLint(argv: string[], io: CliIo): Promise<number> {
     io.stdout("\n");
   }
   // Said once per run, after the report (which stays machine-readable in every format).
-  for (const notice of report.notices) io.stderr(`ecrlint: ${[notice.message, ...notice.details].join("\n  ")}\n`);
+  for (const notice of report.notices) io.stderr(`ecrlint: ${[notice.message, ...notice.details].map(showControlsByLine).join("\n  ")}\n`);
   if (maxWarningsExceeded) {
     io.stderr(`ecrlint found too many warnings (maximum: ${args.maxWarnings}).\n`);
   }

@@ -79,11 +79,20 @@ export interface WorkerSetup {
 const workerScript = fileURLToPath(new URL("./lint-worker.js", import.meta.url));
 
 /**
- * How many workers a run may use: `options.workers` when given (0: none), else {@link defaultWorkers}. None where
- * the worker script is absent (running from the TypeScript sources).
+ * At most this many workers per core, whatever a run asks for: a worker is a V8 isolate of its own (25-45 MB once
+ * it has loaded the rules), threads beyond the cores only take turns on them, and `ECRLINT_WORKERS=100000` once
+ * started them all and the process died out of memory before it read a file.
  */
-function workerCount(options: LintOptions): number {
-  const size = options.workers ?? defaultWorkers(availableParallelism());
+export const MAX_WORKERS_PER_CPU = 4;
+
+/**
+ * How many workers a run may use: `options.workers` when given (0: none), else {@link defaultWorkers}; never more
+ * than {@link MAX_WORKERS_PER_CPU} per core, nor (as ESLint's `--concurrency`) more than the `files` the run reads
+ * when it knows them. None where the worker script is absent (running from the TypeScript sources).
+ */
+function workerCount(options: LintOptions, files = Number.POSITIVE_INFINITY): number {
+  const cpus = availableParallelism();
+  const size = Math.min(options.workers ?? defaultWorkers(cpus), MAX_WORKERS_PER_CPU * cpus, files);
   return size > 0 && existsSync(workerScript) ? size : 0;
 }
 
@@ -105,11 +114,11 @@ export function poolPossible(options: LintOptions): boolean {
 }
 
 /**
- * How many workers a run uses once `jobs` files are to be linted: {@link workerCount} when the workers were asked
- * for (`options.workers`) or from {@link POOL_THRESHOLD} files on, else none.
+ * How many workers a run uses once `jobs` files of the `files` it reads are to be linted: {@link workerCount} when
+ * the workers were asked for (`options.workers`) or from {@link POOL_THRESHOLD} files on, else none.
  */
-export function poolSize(options: LintOptions, jobs: number): number {
-  return options.workers !== undefined || jobs >= POOL_THRESHOLD ? workerCount(options) : 0;
+export function poolSize(options: LintOptions, jobs: number, files: number): number {
+  return options.workers !== undefined || jobs >= POOL_THRESHOLD ? workerCount(options, files) : 0;
 }
 
 /**
@@ -119,14 +128,16 @@ export function poolSize(options: LintOptions, jobs: number): number {
 export const EARLY_START_FILES = 4096;
 
 /**
- * How many workers to start ahead of the files' reading: before discovery when the workers were asked for
- * (`options.workers`), else once discovery has found {@link EARLY_START_FILES} files, unless the run reads a cache
- * (a warm run lints nothing). Small runs (a pre-commit hook, a small repository) start none: a worker's start-up
- * costs more than they lint. A pool started so and not needed is closed.
+ * How many workers to start ahead of the files' reading, once discovery has found `discovered` files: one from the
+ * first file on when the workers were asked for (`options.workers`: it loads the rules while the walk goes on; the
+ * rest start once the run knows how many files it reads, never more than those), else all of them from
+ * {@link EARLY_START_FILES} files on, unless the run reads a cache (a warm run lints nothing). Small runs (a
+ * pre-commit hook, a small repository) start none: a worker's start-up costs more than they lint. A pool started so
+ * and not needed is closed.
  */
-export function earlyPoolSize(options: LintOptions, discovered: number | undefined): number {
-  if (options.workers !== undefined) return discovered === undefined ? workerCount(options) : 0;
-  return discovered !== undefined && discovered >= EARLY_START_FILES && !options.cache ? workerCount(options) : 0;
+export function earlyPoolSize(options: LintOptions, discovered: number): number {
+  if (options.workers !== undefined) return discovered > 0 ? Math.min(workerCount(options, discovered), 1) : 0;
+  return discovered >= EARLY_START_FILES && !options.cache ? workerCount(options) : 0;
 }
 
 interface Queued {
@@ -162,21 +173,30 @@ export class LintPool {
   private folders: FolderSnapshot | undefined;
 
   /**
-   * The folders the main thread listed after the pool started (it starts before discovery when the run asks for
-   * workers): each worker gets them with its next batch, and lists none of them itself.
+   * The folders the main thread listed after the pool started (it starts while discovery walks): each worker gets
+   * them with its next batch, and lists none of them itself.
    */
   shareFolders(folders: FolderSnapshot): void {
     this.folders = folders;
   }
 
-  constructor(size: number, setup: WorkerSetup) {
-    for (let i = 0; i < size; i++) {
+  constructor(
+    size: number,
+    private readonly setup: WorkerSetup,
+  ) {
+    this.grow(size);
+  }
+
+  /** Starts workers until the pool has `size` of them (a pool started early, before the run knew its files). */
+  grow(size: number): void {
+    const setup = this.folders ? { ...this.setup, folders: this.folders } : this.setup;
+    for (let started = this.slots.length; started < size; started++) {
       const worker = new Worker(workerScript, {
         workerData: setup,
         resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB, maxOldGenerationSizeMb: WORKER_OLD_SPACE_MB },
       });
       worker.unref();
-      const slot: Slot = { worker, jobs: new Map(), batches: 0, hasFolders: false };
+      const slot: Slot = { worker, jobs: new Map(), batches: 0, hasFolders: this.folders !== undefined };
       worker.on("message", (answers: WorkerAnswers) => {
         if (answers.timings) addTimings(answers.timings);
         slot.batches--;
@@ -193,6 +213,11 @@ export class LintPool {
       worker.on("exit", () => this.lose(slot));
       this.slots.push(slot);
     }
+  }
+
+  /** How many workers the pool has (started, and not lost). */
+  get size(): number {
+    return this.slots.length;
   }
 
   /** Jobs sent and not answered, and jobs waiting. */

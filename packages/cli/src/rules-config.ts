@@ -71,21 +71,24 @@ export function severityOf(setting: RuleSetting): 0 | Severity {
   return 0;
 }
 
-function optionError(id: string, error: ErrorObject): { keyPath: string; message: string } {
+function optionError(id: string, error: ErrorObject): Omit<ConfigError, "filePath"> {
   const parts = error.instancePath.split("/").slice(1);
   let keyPath = `rules.${id}`;
+  // The options array's index 0 is the setting's index 1 (after the severity).
+  const segments: (string | number)[] = ["rules", id, ...parts.map((part, i) => (i === 0 ? Number(part) + 1 : /^\d+$/.test(part) ? Number(part) : part))];
   parts.forEach((part, i) => {
     if (i === 0) keyPath += `[${Number(part) + 1}]`;
     else keyPath += /^\d+$/.test(part) ? `[${part}]` : `.${part}`;
   });
   if (error.keyword === "additionalProperties") {
-    return { keyPath: `${keyPath}.${(error.params as { additionalProperty: string }).additionalProperty}`, message: "unknown option" };
+    const option = (error.params as { additionalProperty: string }).additionalProperty;
+    return { keyPath: `${keyPath}.${option}`, keySegments: [...segments, option], pointsAt: "key", message: "unknown option" };
   }
   if (error.keyword === "maxItems" && parts.length === 0) {
     const max = (error.params as { limit: number }).limit;
-    return { keyPath: `${keyPath}[${max + 1}]`, message: max === 0 ? "this rule takes no options" : `this rule takes at most ${max} option${max === 1 ? "" : "s"}` };
+    return { keyPath: `${keyPath}[${max + 1}]`, keySegments: [...segments, max + 1], message: max === 0 ? "this rule takes no options" : `this rule takes at most ${max} option${max === 1 ? "" : "s"}` };
   }
-  return { keyPath, message: error.message ?? "is invalid" };
+  return { keyPath, keySegments: segments, message: error.message ?? "is invalid" };
 }
 
 /** Unknown rule ids and options that break a rule's schema, as config errors naming the key path. */
@@ -97,7 +100,7 @@ export function validateRuleSettings(rules: Record<string, RuleSetting> | undefi
     if (!rule) {
       const bare = id.startsWith(RULE_PREFIX) ? id.slice(RULE_PREFIX.length) : undefined;
       const hint = bare && all.has(bare) ? bare : closest(id, all.keys(), 4);
-      return { filePath, keyPath: `rules.${id}`, message: `unknown rule${hint ? ` (did you mean "${hint}"?)` : ""}` };
+      return { filePath, keyPath: `rules.${id}`, keySegments: ["rules", id], pointsAt: "key", message: `unknown rule${hint ? ` (did you mean "${hint}"?)` : ""}` };
     }
     if (!Array.isArray(setting)) continue;
     const validate = optionsValidator(rule);

@@ -119,13 +119,13 @@ async function backgroundEntries(foreground: FileEntry[], options: LintOptions, 
   const unwalked = [...roots].filter((root) => !walked.some((folder) => isInside(folder, root)));
   if (unwalked.length === 0) return [];
   const named = new Set([...foreground.map((e) => e.filePath), ...(done?.files ?? [])]);
-  const { files } = await discover({ ...options, errorOnUnmatchedPattern: false }, configs, cwd, unwalked.map((root) => relative(cwd, root) || "."));
+  const { files, listed } = await discover({ ...options, errorOnUnmatchedPattern: false }, configs, cwd, unwalked.map((root) => relative(cwd, root) || "."));
   const readOnly: LintOptions = { ...options, fix: false, fixDryRun: false };
   const terraform = await terraformReferences(files, cwd, [...roots], configs.listing);
   const out: FileEntry[] = [];
   for (const filePath of files) {
     if (named.has(filePath)) continue;
-    const entry = await readFile(filePath, configs, readOnly, cache, { referenced: terraform.referenced, dataUses: terraform.dataUses, factsOnly: true });
+    const entry = await readFile(filePath, configs, readOnly, cache, { referenced: terraform.referenced, dataUses: terraform.dataUses, listed, factsOnly: true });
     if (entry && hasFacts(entry)) out.push(entry);
   }
   return out;
@@ -286,7 +286,7 @@ const FILES_PER_TURN = 64;
 /**
  * Reads and lints the files, in their order. Files whose rules must run wait in this thread until there are enough
  * of them for a worker pool to pay (pool.ts); from then on they are queued for the pool as they are read, and the
- * workers take them in batches while this thread reads on. A pool started early (`early`, before discovery) is
+ * workers take them in batches while this thread reads on. A pool started early (`early`, while discovery walks) is
  * used from then on too, and closed unused when the run has too few files for it. Either way the entries come back
  * in the files' order.
  */
@@ -328,8 +328,9 @@ async function readAll(files: string[], configs: Configs, options: LintOptions, 
         continue;
       }
       pending.push({ index, job: prepared.job });
-      const size = poolSize(options, pending.length);
+      const size = poolSize(options, pending.length, files.length);
       if (size > 0) {
+        early?.grow(size);
         pool = early ?? new LintPool(size, { cwd, options, folders: configs.workerFolders() });
         for (const { index: i, job } of pending.splice(0)) await send(i, job);
       }
@@ -365,10 +366,6 @@ export async function lint(options: LintOptions = {}): Promise<LintReport> {
   const configs = new Configs(cwd, options);
   const patterns = options.patterns ?? [];
   const pool: PoolHolder = {};
-  // Asked for, the workers start before discovery and load the rules while this thread walks the tree.
-  const size = earlyPoolSize(options, undefined);
-  // They start with the folders the root config search has read; the walk's come with their first batch.
-  if (size > 0) pool.early = new LintPool(size, { cwd, options, folders: configs.workerFolders() });
   try {
     return await lintFiles(options, configs, cwd, patterns, pool, startedAt);
   } finally {
@@ -384,8 +381,10 @@ interface PoolHolder {
 async function lintFiles(options: LintOptions, configs: Configs, cwd: string, patterns: string[], pool: PoolHolder, startedAt: number): Promise<LintReport> {
   // A large tree's workers start while the walk goes on, so that they have loaded the rules when the first files
   // are read; they get the folders the walk lists with their first batch.
+  // Asked for, a worker starts at the first file found (with the folders listed so far; the walk's come with its
+  // first batch) and loads the rules while this thread walks the tree.
   const startEarly = (found: number) => {
-    if (pool.early || found !== EARLY_START_FILES) return;
+    if (pool.early || (found !== EARLY_START_FILES && (options.workers === undefined || found !== 1))) return;
     const size = earlyPoolSize(options, found);
     if (size > 0) pool.early = new LintPool(size, { cwd, options, folders: configs.workerFolders() });
   };

@@ -28,7 +28,7 @@ export interface LintOptions {
   cache?: boolean;
   /**
    * Worker threads that run the rules: 0 for none (everything in the calling thread, for debugging), a number for
-   * that many whatever the size of the run. By default, from 3 available cores, one per core but the one the
+   * that many whatever the size of the run (at most one per file it reads, and 4 per core). By default, from 3 available cores, one per core but the one the
    * calling thread reads the files on (`os.availableParallelism() - 1`), when at least 512 files are to be linted;
    * none on 2 cores, where a worker cost more than it saved. Findings, their
    * order and the exit code are the same either way.

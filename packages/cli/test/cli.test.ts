@@ -182,12 +182,48 @@ describe("config errors", () => {
 
   it("an unknown key names the file and the key path, exit 2, no stack", async () => {
     const { dir, result } = await withConfig('{ "registries": [{ "files": ["**"], "acount": "444455556666" }] }');
-    expect(result).toEqual({ code: 2, stdout: "", stderr: `ecrlint: ${join(dir, ".ecrlintrc.json")}: registries[0].acount: unknown key (did you mean "account"?)\n` });
+    expect(result).toEqual({ code: 2, stdout: "", stderr: `ecrlint: ${join(dir, ".ecrlintrc.json")}:1:37: registries[0].acount: unknown key (did you mean "account"?)\n` });
+  });
+
+  it("a key or value at fault is placed at its line and column in a JSON, JSONC, YAML or package.json config", async () => {
+    const dir = copyFixture("basic");
+    rmSync(join(dir, ".ecrlintrc.json"), { force: true });
+    const cases: [string, string, string][] = [
+      // A value of the wrong type: at the value.
+      [".ecrlintrc.json", '{\n  "registries": [],\n  "ignores": "dist/**"\n}\n', ":3:14: ignores: must be array"],
+      // A required key that is missing: at the object it is missing from.
+      [".ecrlintrc.json", '{\n  "kinds": [\n    { "kind": "registry-policy" }\n  ]\n}\n', ":3:5: kinds[0].files: is required"],
+      // Comments and trailing commas; an unknown key: at the key.
+      [".ecrlintrc.jsonc", '// shared\n{\n  "registries": [\n    {\n      "files": ["**"],\n      "bogus": 1,\n    },\n  ],\n}\n', ":6:7: registries[0].bogus: unknown key"],
+      [".ecrlintrc.yaml", 'registries:\n  - files: ["**"]\n    account: "1111"\n', ':3:14: registries[0].account: "1111" does not match ^\\d{12}$'],
+      // An extensionless rc file is YAML (or JSON, which YAML reads).
+      [".ecrlintrc", "trustedOrgs:\n  - 12\n", ":2:5: trustedOrgs[0]: must be string"],
+      ["package.json", '{ "name": "x",\n  "ecrlint": {\n    "trustedAccounts": [\n      "12"\n    ]\n  }\n}\n', ':4:7: ecrlint.trustedAccounts[0]: "12" does not match ^\\d{12}$'],
+      // Rule settings: an unknown rule at its key, an option at its key or value, one option too many at itself.
+      [".ecrlintrc.json", '{"rules": {\n  "no-such-rule": "error"\n}}\n', ":2:3: rules.no-such-rule: unknown rule"],
+      [".ecrlintrc.json", '{"rules": {\n  "replication-destination-allowed": ["error", {"ignoreAccounts": ["12"]}]\n}}\n', ':2:68: rules.replication-destination-allowed[1].ignoreAccounts[0]: must match pattern "^\\d{12}$"'],
+      [".ecrlintrc.yaml", "rules:\n  plain-json:\n    - error\n    - bogus: 1\n", ":4:7: rules.plain-json[1].bogus: unknown option"],
+      [".ecrlintrc.json", '{"rules": {"plain-json": ["error", {}, {}]}}\n', ":1:40: rules.plain-json[2]: this rule takes at most 1 option"],
+      // YAML as the loader reads it: through an alias, through a merge key, at the alias that stands for a value.
+      [".ecrlintrc.yaml", 'registries:\n  - files: ["**"]\n    acount: "1"\nfiles: &c ["**/*.json"]\nignores: *c\n', ':3:5: registries[0].acount: unknown key (did you mean "account"?)'],
+      [".ecrlintrc.yaml", 'shared: &b {account: "1"}\nregistries:\n  - <<: *b\n    files: ["**"]\n', ':1:22: registries[0].account: "1" does not match ^\\d{12}$'],
+      [".ecrlintrc.yaml", "f: &f 5\nignores: *f\n", ":2:10: ignores: must be array"],
+      // A config is one YAML document: the second is where the error is.
+      [".ecrlintrc.yaml", 'registries:\n  - files: ["**"]\n---\nx: 1\n', ":3:1: cannot read config: invalid YAML: expected a single document in the stream, but found more"],
+    ];
+    for (const [name, text, expected] of cases) {
+      writeFileSync(join(dir, name), text);
+      expect(await runBin([], { cwd: dir }), name).toEqual({ code: 2, stdout: "", stderr: `ecrlint: ${join(dir, name)}${expected}\n` });
+      rmSync(join(dir, name));
+    }
+    // A config that is code has no text to point into: the key path says where.
+    writeFileSync(join(dir, "ecrlint.config.mjs"), 'export default { ignores: "dist/**" };\n');
+    expect(await runBin([], { cwd: dir })).toEqual({ code: 2, stdout: "", stderr: `ecrlint: ${join(dir, "ecrlint.config.mjs")}: ignores: must be array\n` });
   });
 
   it("a misspelled Region is exit 2 with a did-you-mean, before --fix could write it into the policies", async () => {
     const { dir, result } = await withConfig('{ "registries": [{ "files": ["**"], "region": "us-wset-2" }] }');
-    expect(result).toEqual({ code: 2, stdout: "", stderr: `ecrlint: ${join(dir, ".ecrlintrc.json")}: registries[0].region: "us-wset-2" is not a Region (did you mean "us-west-2"?)\n` });
+    expect(result).toEqual({ code: 2, stdout: "", stderr: `ecrlint: ${join(dir, ".ecrlintrc.json")}:1:47: registries[0].region: "us-wset-2" is not a Region (did you mean "us-west-2"?)\n` });
     const fixed = await runBin(["--fix"], { cwd: dir });
     expect(fixed.code).toBe(2);
   });
@@ -202,13 +238,13 @@ describe("config errors", () => {
   it("an unknown rule id", async () => {
     const { dir, result } = await withConfig('{ "rules": { "no-duplicate-sids": "warn" } }');
     expect(result.code).toBe(2);
-    expect(result.stderr).toBe(`ecrlint: ${join(dir, ".ecrlintrc.json")}: rules.no-duplicate-sids: unknown rule (did you mean "no-duplicate-sid"?)\n`);
+    expect(result.stderr).toBe(`ecrlint: ${join(dir, ".ecrlintrc.json")}:1:14: rules.no-duplicate-sids: unknown rule (did you mean "no-duplicate-sid"?)\n`);
   });
 
   it("bad rule options, with the path inside the options", async () => {
     const { dir, result } = await withConfig('{ "rules": { "replication-destination-allowed": ["error", { "ignoreAccounts": ["nope"] }] } }');
     expect(result.code).toBe(2);
-    expect(result.stderr).toBe(`ecrlint: ${join(dir, ".ecrlintrc.json")}: rules.replication-destination-allowed[1].ignoreAccounts[0]: must match pattern "^\\d{12}$"\n`);
+    expect(result.stderr).toBe(`ecrlint: ${join(dir, ".ecrlintrc.json")}:1:80: rules.replication-destination-allowed[1].ignoreAccounts[0]: must match pattern "^\\d{12}$"\n`);
     const extra = await withConfig('{ "rules": { "replication-destination-allowed": ["error", { "ignoreAcounts": [] }] } }');
     expect(extra.result.stderr).toContain("rules.replication-destination-allowed[1].ignoreAcounts: unknown option");
   });

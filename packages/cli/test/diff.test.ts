@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Ajv } from "ajv";
 import { describe, expect, it } from "vitest";
@@ -150,6 +150,27 @@ describe("ecrlint diff", () => {
     expect(byPath["new-policy.json"]![0]!.gained[0]!.explainBase).toContain("--absent-as-empty");
     expect(byPath["registry-policy-output.json"]![0]!.lost[0]!.explain).toContain("--absent-as-empty");
     expect(await replayEveryRow(dir, report)).toBe(3);
+  });
+
+  it("reads the base of files whose paths hold glob characters as the files they name", { timeout: 120_000 }, async () => {
+    const dir = repository();
+    // `git show <rev>:q[ab]/x` takes a name it cannot resolve for a pathspec and prints nothing: an "empty" base.
+    for (const folder of ["q[ab]", "st*r", ":(icase)x", "q?"]) {
+      mkdirSync(join(dir, folder));
+      writeFileSync(join(dir, folder, "registry-policy.json"), policy(vpcPull));
+    }
+    const added = await runBin(["diff", "HEAD", "--format", "json"], { cwd: dir });
+    expect({ code: added.code, stderr: added.stderr }).toEqual({ code: 0, stderr: "" });
+    const files = (JSON.parse(added.stdout) as DiffReport).files;
+    expect(files.map((f) => f.path).sort()).toEqual([":(icase)x/registry-policy.json", "q?/registry-policy.json", "q[ab]/registry-policy.json", "st*r/registry-policy.json"]);
+    for (const f of files) expect(f.documents[0]!.gained.length, f.path).toBeGreaterThan(0);
+    git(dir, "add", "-A");
+    git(dir, "commit", "-q", "-m", "globs");
+    writeFileSync(join(dir, "q[ab]", "registry-policy.json"), policy(vpcPull, replication));
+    const changed = JSON.parse((await runBin(["diff", "HEAD", "--format", "json"], { cwd: dir })).stdout) as DiffReport;
+    expect(changed.files.map((f) => [f.path, f.documents[0]!.lost.length])).toEqual([["q[ab]/registry-policy.json", 0]]);
+    expect(changed.files[0]!.documents[0]!.gained.length).toBeGreaterThan(0);
+    expect(await runBin(["explain", "q[ab]/registry-policy.json", "--ref", "HEAD", "--action", "ecr:ReplicateImage", "--principal", "111122223333"], { cwd: dir })).toMatchObject({ code: 0 });
   });
 
   it("replays rows of every policy of a multi-policy file: explain --document names one, as the row prints it", { timeout: 180_000 }, async () => {

@@ -1,11 +1,12 @@
-import { execFile } from "node:child_process";
-import { cpSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { execFile, spawnSync } from "node:child_process";
+import { cpSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { defaultWorkers, LintPool, POOL_THRESHOLD, type WorkerReply } from "../dist/pool.js";
-import { fileTree, gitInit, packageDir, repoDir, runBin, tempDir } from "./helpers.js";
+import { availableParallelism } from "node:os";
+import { defaultWorkers, earlyPoolSize, LintPool, MAX_WORKERS_PER_CPU, POOL_THRESHOLD, poolSize, type WorkerReply } from "../dist/pool.js";
+import { binPath, fileTree, gitInit, packageDir, repoDir, runBin, tempDir } from "./helpers.js";
 
 /** fixtures/ without the hostile corpus (its FIFOs and devices are made by its own tests), in a repository of its own. */
 function fixturesCopy(): string {
@@ -202,6 +203,66 @@ describe("the worker pool", () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/^ecrlint: .*no-such-folder/);
     expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("never starts more workers than the files it reads, nor more than a few per core, whatever a run asks for", async () => {
+    const cpus = availableParallelism();
+    expect(poolSize({ workers: 100_000 }, 1, 3)).toBe(3);
+    expect(poolSize({ workers: 100_000 }, 1, 1_000_000)).toBe(MAX_WORKERS_PER_CPU * cpus);
+    expect(poolSize({ workers: 2 }, 1, 1_000_000)).toBe(2);
+    expect(poolSize({ workers: 0 }, 10_000, 1_000_000)).toBe(0);
+    // Ahead of reading, one from the first file found: the rest once the run knows how many files it reads.
+    expect(earlyPoolSize({ workers: 100_000 }, 0)).toBe(0);
+    expect(earlyPoolSize({ workers: 100_000 }, 1)).toBe(1);
+    expect(earlyPoolSize({ workers: 0 }, 1)).toBe(0);
+    // ECRLINT_WORKERS=100000 once started every worker and died out of memory before reading a file.
+    const dir = fixturesCopy();
+    const one = await runBin(["--format", "json", "flagged/duplicate-sids.json"], { cwd: dir, env: serial });
+    const many = await runBin(["--format", "json", "flagged/duplicate-sids.json"], { cwd: dir, env: { ECRLINT_WORKERS: "100000" } });
+    expect(many.stderr).toBe("");
+    expect({ code: many.code, stdout: many.stdout }).toEqual({ code: one.code, stdout: one.stdout });
+    expect(one.code).toBe(1);
+  });
+
+  it("starts no more workers than the run has files (none for none), whatever ECRLINT_WORKERS asks", async () => {
+    // Counts the workers the process constructs: the preload wraps worker_threads' Worker for the ES modules too.
+    const preload = join(tempDir("ecrlint-count-workers-"), "count.cjs");
+    writeFileSync(
+      preload,
+      'const wt = require("node:worker_threads"); const Base = wt.Worker; let n = 0;\n' +
+        "wt.Worker = class extends Base { constructor(...a) { super(...a); n++; } };\n" +
+        'require("node:module").syncBuiltinESMExports();\nprocess.on("exit", () => process.stderr.write(`workers: ${n}\\n`));\n',
+    );
+    const policy = { Version: "2012-10-17", Statement: [{ Sid: "A", Effect: "Allow", Principal: { AWS: "arn:aws:iam::444455556666:root" }, Action: "ecr:BatchGetImage", Resource: "*" }] };
+    const workers = (dir: string, args: string[]) => {
+      const r = spawnSync(process.execPath, ["-r", preload, binPath, "--format", "json", ...args], { cwd: dir, env: { ...process.env, ECRLINT_WORKERS: "8" }, encoding: "utf8" });
+      return Number(/workers: (\d+)/.exec(r.stderr)?.[1]);
+    };
+    expect(workers(fileTree({ "README.md": "no policies" }), [])).toBe(0);
+    expect(workers(fileTree({ "registry-policy.json": policy }), [])).toBe(1);
+    expect(workers(fileTree({ "registry-policy.json": policy }), ["registry-policy.json"])).toBe(1);
+    expect(workers(fileTree({ "a/registry-policy.json": policy, "b/registry-policy.json": policy, "c/registry-policy.json": policy }), [])).toBe(3);
+  });
+
+  it("grows a pool started early to the size the run needs", async () => {
+    const dir = fileTree({ "registry-policy.json": { Version: "2012-10-17", Statement: [] } });
+    const pool = new LintPool(1, { cwd: dir, options: { cwd: dir } });
+    try {
+      expect(pool.size).toBe(1);
+      pool.grow(3);
+      expect(pool.size).toBe(3);
+      // Never smaller: a pool does not stop workers it has.
+      pool.grow(2);
+      expect(pool.size).toBe(3);
+      const replies: WorkerReply[] = [];
+      const text = readFileSync(join(dir, "registry-policy.json"), "utf8");
+      for (let id = 0; id < 6; id++) await pool.submit({ id, filePath: join(dir, "registry-policy.json"), text }, (r) => replies.push(r));
+      await pool.drain();
+      expect(replies.map((r) => r.id).sort()).toEqual([0, 1, 2, 3, 4, 5]);
+      expect(replies.every((r) => "result" in r)).toBe(true);
+    } finally {
+      await pool.close();
+    }
   });
 
   it("ECRLINT_WORKERS that is not a number is a usage error", async () => {

@@ -144,10 +144,18 @@ describe("config files that are not what they seem", () => {
     rmSync(join(dir, ".ecrlintrc.json"));
     writeFileSync(join(dir, "package.json"), '{"name": "infra", "ecrlint": "./cfg.json"}\n');
     const r = await runBin(["policies"], { cwd: dir });
-    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 2, stderr: `ecrlint: ${join(dir, "package.json")}: ecrlint: must be object\n` });
+    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 2, stderr: `ecrlint: ${join(dir, "package.json")}:1:30: ecrlint: must be object\n` });
     writeFileSync(join(dir, "package.json"), '{"name": "infra", "ecrlint": {"rules": {"no-such-rule": "error"}}}\n');
     const rule = await runBin(["policies"], { cwd: dir });
-    expect({ code: rule.code, stderr: rule.stderr }).toEqual({ code: 2, stderr: `ecrlint: ${join(dir, "package.json")}: ecrlint.rules.no-such-rule: unknown rule\n` });
+    expect({ code: rule.code, stderr: rule.stderr }).toEqual({ code: 2, stderr: `ecrlint: ${join(dir, "package.json")}:1:41: ecrlint.rules.no-such-rule: unknown rule\n` });
+  });
+
+  it("package.json's \"ecrlint\" key written with an escape is the same key, as JSON.parse reads it", async () => {
+    const dir = copyFixture("basic");
+    rmSync(join(dir, ".ecrlintrc.json"));
+    writeFileSync(join(dir, "package.json"), '{"name": "infra", "ecrl\\u0069nt": {"registries": [{"files": ["**"], "account": "12"}]}}\n');
+    const r = await runBin(["policies"], { cwd: dir });
+    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 2, stderr: `ecrlint: ${join(dir, "package.json")}:1:80: ecrlint.registries[0].account: "12" does not match ^\\d{12}$\n` });
   });
 
   it("a folder named like a config is exit 2, not passed over for the config above it", async () => {
@@ -433,5 +441,99 @@ describe("a policy written in a string, with a space JSON does not allow between
     expect({ code: r.code, found: found(r.stdout) }).toEqual({ code: 1, found: expected });
     const eslint = await runEslint(["-f", "json", "get-registry-policy.json", "main.tf", "clean/get-registry-policy.json"], { cwd: dir });
     expect(found(eslint.stdout)).toEqual(expected);
+  });
+});
+
+describe("characters a terminal acts on, in what a file says", () => {
+  const duplicateSid = (sid: string) => {
+    const statement = { Sid: sid, Effect: "Allow", Principal: { AWS: "arn:aws:iam::444455556666:root" }, Action: "ecr:BatchGetImage", Resource: "*" };
+    return JSON.stringify({ Version: "2012-10-17", Statement: [statement, statement] }, null, 2);
+  };
+
+  it("are shown as escapes in the stylish and github reports, never sent to the terminal, and kept in JSON", async () => {
+    // An escape sequence that would clear the line and print a forged clean result; a bidi override; a newline.
+    const sid = "Pull\u001b[2K\r\u2714 No problems\u202e\nx\u0085";
+    const name = "evil\u001b[8m-registry-policy.json";
+    const dir = fileTree({ [name]: duplicateSid(sid) });
+    const stylish = await runBin([], { cwd: dir });
+    expect(stylish.code).toBe(1);
+    expect(stylish.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/);
+    expect(stylish.stdout).toContain('Sid "Pull\\u001b[2K\\r\u2714 No problems\\u202e\\nx\\u0085" is already used by the statement on line 5');
+    expect(stylish.stdout).toContain(`${join(dir, "evil\\u001b[8m-registry-policy.json")}\n`);
+    // The notice on standard error names the file too.
+    expect(stylish.stderr).toContain("evil\\u001b[8m-registry-policy.json");
+    expect(stylish.stderr).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/);
+    const github = await runBin(["--format", "github"], { cwd: dir });
+    expect(github.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/);
+    expect(github.stdout).toContain("file=evil\\u001b[8m-registry-policy.json,");
+    expect(github.stdout).toContain('::Sid "Pull\\u001b[2K\\r\u2714 No problems\\u202e\\nx\\u0085" is already used');
+    // JSON carries the text itself (escaped by JSON), for tools that read it.
+    const json = await runBin(["--format", "json"], { cwd: dir });
+    const [result] = JSON.parse(json.stdout) as { filePath: string; messages: { message: string }[] }[];
+    expect(result!.filePath).toBe(join(dir, name));
+    expect(result!.messages[0]!.message).toContain(`Sid "${sid}"`);
+  });
+
+  /** What no report may send to a terminal raw (a tab or a line break may stand between lines or fields). */
+  const RAW = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+
+  it("are JSON escapes in the json, json-with-metadata and SARIF reports: the same data, nothing a terminal acts on", async () => {
+    const sid = "Pull\u007f\u0085\u2028\u202e";
+    const dir = fileTree({ "registry-policy.json": duplicateSid(sid) });
+    for (const format of ["json", "json-with-metadata", "sarif"]) {
+      const run = await runBin(["--format", format], { cwd: dir });
+      expect(run.code, format).toBe(1);
+      expect(run.stdout, format).not.toMatch(RAW);
+      expect(run.stdout, format).toContain("\\u007f\\u0085\\u2028\\u202e");
+      const data = JSON.parse(run.stdout) as unknown;
+      expect(JSON.stringify(data), format).toContain(JSON.stringify(sid).slice(1, -1));
+    }
+    // JUnit: XML 1.0 cannot carry most controls even as references; shown as escapes, never dropped.
+    const junit = await runBin(["--format", "junit"], { cwd: dir });
+    expect(junit.stdout).not.toMatch(RAW);
+    expect(junit.stdout).toContain("Pull\\u007f\\u0085\\u2028\\u202e");
+  });
+
+  it("are escapes in ecrlint test's reports, and the JUnit report is XML 1.0 a CI reader accepts", async () => {
+    const name = "pulls\u001b[2J\u0007 \u202e";
+    const dir = fileTree({
+      "registry-policy.json": duplicateSid("Pull"),
+      "p.cases.json": { policy: "./registry-policy.json", registry: { account: "444455556666", region: "us-west-2" }, cases: [{ name, principal: "444455556666", action: "ecr:BatchGetImage", expect: "deny" }] },
+    });
+    for (const format of ["stylish", "json", "junit"]) {
+      const run = await runBin(["test", "--format", format], { cwd: dir });
+      expect(run.code, format).toBe(1);
+      expect(run.stdout, format).not.toMatch(RAW);
+      expect(run.stdout, format).toContain("pulls\\u001b[2J\\u0007 \\u202e");
+    }
+  });
+
+  it("are escapes in ecrlint diff's reports and its parsing errors", async () => {
+    const folder = "e\u001b[1m\u202ex";
+    const dir = fileTree({ [`${folder}/registry-policy.json`]: duplicateSid("Pull"), [`${folder}/broken-registry-policy.json`]: duplicateSid("Broken") });
+    gitInit(dir);
+    const changed = JSON.parse(duplicateSid("Pull")) as { Statement: { Resource: string }[] };
+    changed.Statement[0]!.Resource = "arn:aws:ecr:us-west-2:444455556666:repository/p\u001b[33m\u202e*";
+    writeFileSync(join(dir, folder, "registry-policy.json"), JSON.stringify(changed, null, 2));
+    writeFileSync(join(dir, folder, "broken-registry-policy.json"), '{"Statement": [\u001b');
+    for (const format of ["stylish", "markdown", "json"]) {
+      const run = await runBin(["diff", "HEAD", "--format", format], { cwd: dir });
+      expect(run.stdout, format).not.toMatch(RAW);
+      expect(run.stderr, format).not.toMatch(RAW);
+      expect(`${run.stdout}${run.stderr}`, format).toContain("e\\u001b[1m\\u202ex");
+    }
+  });
+
+  it("are escapes in ecrlint init's preview, and comments in the file it writes", async () => {
+    const folder = "prod-us-west-2-\u001b[35m\u2028x";
+    const dir = fileTree({ [`${folder}/registry-policy.json`]: duplicateSid("Pull") });
+    gitInit(dir);
+    const run = await runBin(["init", "--yes"], { cwd: dir });
+    expect(run.code).toBe(0);
+    expect(run.stdout).not.toMatch(RAW);
+    const written = readFileSync(join(dir, "ecrlint.config.jsonc"), "utf8");
+    for (const line of written.split("\n")) if (line.trimStart().startsWith("//")) expect(line).not.toMatch(RAW);
+    // The file it wrote is a config the run reads.
+    expect((await runBin(["--format", "json"], { cwd: dir })).code).toBe(1);
   });
 });

@@ -115,6 +115,16 @@ describe("ecrlint explain", () => {
     expect(stdout).toContain("us-east-1");
   });
 
+  it("shows the escape sequences a policy's Sid holds as escapes, never sends them to the terminal", async () => {
+    const dir = tempDir("ecrlint-explain-controls-");
+    const statement = { Sid: "Pull\u001b[2K\r\u2714 allowed\u202e", Effect: "Allow", Principal: { AWS: "arn:aws:iam::111122223333:root" }, Action: "ecr:BatchGetImage", Resource: "*" };
+    writeFileSync(join(dir, "registry-policy.json"), JSON.stringify({ Version: "2012-10-17", Statement: [statement] }));
+    const { code, stdout } = await runBin(["explain", "registry-policy.json", "--action", "ecr:BatchGetImage", "--principal", "111122223333"], { cwd: dir });
+    expect(code).toBe(0);
+    expect(stdout).toContain('"Pull\\u001b[2K\\r\u2714 allowed\\u202e"');
+    expect(stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/);
+  });
+
   it("is a usage error without --action, and a clear error for a missing file", async () => {
     const noAction = await runBin(["explain", "fixtures/replication/registry-policy.json"], { cwd: repoDir });
     expect(noAction.code).toBe(2);

@@ -305,20 +305,28 @@ export function locateInString(node: JsonNode, start: number, end: number): { ra
     const shift = column + verbatim.start - node.range[0];
     return { range: [verbatim.start + start, verbatim.start + end], loc: { start: { line, column: shift + start }, end: { line, column: shift + end } } };
   }
-  if (node.raw.length !== node.value.length + 2 || start < 0 || end < start || end > node.value.length) return undefined;
+  if (start < 0 || end < start || end > node.value.length) return undefined;
+  // Where value character i is written, from the literal's opening quote: one for one, or through its escapes
+  // (`repository\/app`, `\u002a`), so that a finding inside an escaped string still points at its own characters.
+  let rawAt = (i: number) => 1 + i;
+  if (node.raw.length !== node.value.length + 2) {
+    const decoded = decodeWithOffsets(node);
+    if (!decoded) return undefined;
+    rawAt = (i) => decoded.offsets[i]! - node.range[0];
+  }
   const embedding = embeddingAround(node);
   if (embedding) {
     // Where the literal starts in the document's own text: offsets map each of its characters to the host.
     const innerStart = indexOfOffset(embedding.offsets, node.range[0]);
-    const from = embedding.offsets[innerStart + 1 + start]!;
-    const to = embedding.offsets[innerStart + 1 + end]!;
+    const from = embedding.offsets[innerStart + rawAt(start)]!;
+    const to = embedding.offsets[innerStart + rawAt(end)]!;
     return { range: [from, to], loc: { start: positionInLiteral(embedding.literal, from), end: positionInLiteral(embedding.literal, to) } };
   }
   if (node.loc.start.line !== node.loc.end.line) return undefined;
   const line = node.loc.start.line;
-  const column = node.loc.start.column + 1;
-  const base = node.range[0] + 1;
-  return { range: [base + start, base + end], loc: { start: { line, column: column + start }, end: { line, column: column + end } } };
+  const column = node.loc.start.column;
+  const base = node.range[0];
+  return { range: [base + rawAt(start), base + rawAt(end)], loc: { start: { line, column: column + rawAt(start) }, end: { line, column: column + rawAt(end) } } };
 }
 
 /** Every node of a tree, for tests and for checks that want to see all of an embedded document. */

@@ -9,7 +9,9 @@ export {
   NESTING_TOO_DEEP,
   noJsonValue,
   MAX_NESTING_DEPTH,
+  jsonEscapeOf,
   positionAt,
+  withPlainTrailingSpaces,
   propertyName,
   rootExpression,
   staticValue,
@@ -24,6 +26,7 @@ export {
 } from "./parse.js";
 export { isPlainJsonTree } from "./strict-json.js";
 export { leavesFolder } from "./relative-path.js";
+export { showControls, showControlsByLine, xmlText } from "./visible-text.js";
 export { decodeText, DEFAULT_MAX_TEXT_BYTES, describeErrno, encodeText, fileKind, nulBytesFinding, nulBytesLayout, type NulBytesLayout, readTextFile, type FileKindStats, type ReadTextFileOptions, type TextEncodingName, type TextFileResult } from "./text-file.js";
 export {
   classifyAst,
@@ -128,6 +131,7 @@ export {
   configFromSettings,
   declaredKindForFile,
   inPackageJson,
+  placedConfigError,
   MAX_CONFIG_BYTES,
   registryForFile,
   repositoryRootOf,

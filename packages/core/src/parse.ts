@@ -24,6 +24,14 @@ function parseJSON(text: string, options?: Parameters<GeneralParser["parseJSON"]
   try {
     return generalParser.parseJSON(text, options);
   } catch (error) {
+    const spaced = withPlainTrailingSpaces(text);
+    if (spaced !== undefined) {
+      try {
+        return generalParser.parseJSON(spaced, options);
+      } catch {
+        // Something else is wrong too: the first error stands.
+      }
+    }
     if (options?.jsonSyntax !== "JSON" || !LINE_SEPARATORS.test(text) || !String((error as Error).message).includes("multiline string")) throw error;
     // With syntax JSON the parser refuses a string holding U+2028 or U+2029 as a "multiline string" (acorn reads
     // both as line breaks), while JSON allows both in a string as they are (RFC 8259, section 7). The text with
@@ -47,21 +55,49 @@ const LINE_SEPARATORS_ALL = /[\u2028\u2029]/gu;
 
 /** Spaces and line breaks of JavaScript that JSON does not allow between values. */
 const NOT_JSON_SPACE = /[\u000b\u000c\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]/u;
+const NOT_JSON_SPACES_ALL = new RegExp(NOT_JSON_SPACE.source, "gu");
+/** The spaces and line breaks of JavaScript that end a text. */
+const TRAILING_SPACES = /[\s\ufeff]+$/u;
 
 /**
- * The first space that JSON does not allow between values (RFC 8259, section 2: only space, tab, line feed and
- * carriage return) in a text that the general parser read with syntax JSON, as a parsing error with its line
- * (U+2028 and U+2029 end lines, as ESLint counts them) and 1-based column: acorn, behind the parser, skips every
- * space of JavaScript, and AWS refuses a policy document with any other. Undefined for a text without one.
+ * jsonc-eslint-parser skips a no-break space (or another space of JavaScript) before and between values, and refuses
+ * one after the last with "Unexpected token" at the closing brace. The text with JSON's spaces in place of the ones
+ * it ends with (a line break for U+2028 and U+2029; offsets unchanged), for a parser to read again, so that a pasted
+ * policy ending in one is a policy whose space is reported (plain-json), not a parsing error; undefined when its
+ * end has none.
+ */
+export function withPlainTrailingSpaces(text: string): string | undefined {
+  const tail = TRAILING_SPACES.exec(text);
+  if (!tail || !NOT_JSON_SPACE.test(tail[0])) return undefined;
+  return text.slice(0, tail.index) + tail[0].replace(NOT_JSON_SPACES_ALL, (c) => (c === "\u2028" || c === "\u2029" ? "\n" : " "));
+}
+
+/** How JSON writes a control character inside a string: its short escape, else `\u00XX`. */
+export function jsonEscapeOf(c: number): string {
+  const named: Record<number, string> = { 0x08: "\\b", 0x09: "\\t", 0x0a: "\\n", 0x0c: "\\f", 0x0d: "\\r" };
+  return named[c] ?? `\\u${c.toString(16).padStart(4, "0")}`;
+}
+
+/**
+ * The first thing JSON does not allow that the general parser (acorn, behind it) lets through, in a text it read with
+ * syntax JSON, as a parsing error with its line (U+2028 and U+2029 end lines, as ESLint counts them) and 1-based
+ * column: a space between values other than space, tab, line feed and carriage return (RFC 8259, section 2), or a
+ * control character written as it is inside a string, where JSON allows it only escaped (section 7: a tab, say).
+ * AWS refuses a policy document with either. Undefined for a text without one.
  */
 export function spaceJsonRefuses(text: string): { message: string; line: number; column: number } | undefined {
-  if (!NOT_JSON_SPACE.test(text)) return undefined;
+  // What JSON.parse reads holds neither: the scan below is for the few texts it refuses.
+  if (isJson(text)) return undefined;
   let inString = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
       if (c === 0x5c) i++;
       else if (c === 0x22) inString = false;
+      else if (c < 0x20) {
+        const code = `U+${c.toString(16).toUpperCase().padStart(4, "0")}`;
+        return { message: `Parsing error: Unexpected control character ${code} in a string: JSON allows it only escaped (${jsonEscapeOf(c)}).`, ...positionAt(text, i) };
+      }
     } else if (c === 0x22) inString = true;
     else if ((c === 0x0b || c === 0x0c || c > 0x7f) && NOT_JSON_SPACE.test(text[i]!)) {
       const code = `U+${c.toString(16).toUpperCase().padStart(4, "0")}`;

@@ -12,7 +12,7 @@ import { setForeignHost, setStringOffsets, setVerbatimString, type ForeignHost, 
  * `node` export is the CommonJS build, so `require` here yields the same instance a static import would.
  */
 let yamlModule: typeof import("yaml") | undefined;
-function yaml(): typeof import("yaml") {
+export function yaml(): typeof import("yaml") {
   yamlModule ??= createRequire(import.meta.url)("yaml") as typeof import("yaml");
   return yamlModule;
 }

@@ -83,7 +83,7 @@ describe("a config that cannot be parsed keeps its reason and position", () => {
 describe("every key of a config is data", () => {
   it('"__proto__" is an unknown key like any other', () => {
     const root = tree({ ".ecrlintrc.json": '{"__proto__": {"trustedAccounts": ["111122223333"]}}' });
-    expect(errorOf(new ConfigLocator().forDirectory(root))).toBe(`${join(root, ".ecrlintrc.json")}: __proto__: unknown key`);
+    expect(errorOf(new ConfigLocator().forDirectory(root))).toBe(`${join(root, ".ecrlintrc.json")}:1:2: __proto__: unknown key`);
   });
 
   it('"__proto__" inside a registry entry too', () => {

@@ -51,7 +51,8 @@ describe("ConfigLocator", () => {
     const result = new ConfigLocator().forDirectory(root);
     expect(result.ok).toBe(false);
     if (result.ok) return;
-    expect(formatConfigError(result.error)).toBe(`${join(root, ".ecrlintrc.json")}: registries[0].acount: unknown key (did you mean "account"?)`);
+    expect(formatConfigError(result.error)).toBe(`${join(root, ".ecrlintrc.json")}:1:53: registries[0].acount: unknown key (did you mean "account"?)`);
+    expect(result.error).toMatchObject({ line: 1, column: 53, keySegments: ["registries", 0, "acount"], pointsAt: "key" });
   });
 
   it("reports a config file that cannot be parsed", () => {

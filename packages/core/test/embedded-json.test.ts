@@ -124,7 +124,9 @@ describe("a policy written in a JSON string", () => {
 
   it("refuses the spaces of JavaScript that JSON does not allow between values, at their place in the host, and keeps them in strings", () => {
     for (const [space, code] of [["\u00a0", "U+00A0"], ["\u000b", "U+000B"], ["\u000c", "U+000C"], ["\ufeff", "U+FEFF"], ["\u2028", "U+2028"], ["\u2029", "U+2029"], ["\u3000", "U+3000"]] as const) {
-      const inner = `{"Version": "2012-10-17",\n "Statement": [{"Sid": "a${space}b",${space}"Effect": "Allow"}]}`;
+      // A vertical tab or a form feed in a string is an error of its own (see below): the Sid holds the others only.
+      const control = space === "\u000b" || space === "\u000c";
+      const inner = `{"Version": "2012-10-17",\n "Statement": [{"Sid": "a${control ? "" : space}b",${space}"Effect": "Allow"}]}`;
       const { text, literal } = host(JSON.stringify(inner));
       const parsed = parseEmbeddedJson(literal)!;
       expect(parsed.ok, code).toBe(false);
@@ -135,9 +137,27 @@ describe("a policy written in a JSON string", () => {
       expect([space, JSON.stringify(space).slice(1, -1)], code).toContain(at);
       expect(parsed.error.range![0], code).toBeGreaterThan(text.indexOf('a'));
       expect(text.slice(parsed.error.range![1]).startsWith('\\"Effect'), code).toBe(true);
-      // In a string only, it is data.
+      // In a string only, it is data; but a vertical tab or a form feed is a control character, which JSON writes
+      // escaped in a string (RFC 8259, section 7).
       const fine = host(JSON.stringify(`{"Statement": [{"Sid": "a${space}b"}]}`));
-      expect(parseEmbeddedJson(fine.literal)!.ok, code).toBe(true);
+      expect(parseEmbeddedJson(fine.literal)!.ok, code).toBe(!control);
+    }
+  });
+
+  it("refuses a control character written as it is in a string (a pasted tab), at its place in the host", () => {
+    for (const [control, code, escape] of [["\t", "U+0009", "\\t"], ["\u001b", "U+001B", "\\u001b"], ["\u0000", "U+0000", "\\u0000"], ["\u000c", "U+000C", "\\f"]] as const) {
+      const inner = `{"Version": "2012-10-17",\n "Statement": [{"Sid": "Repl${control}A", "Effect": "Allow"}]}`;
+      const { text, literal } = host(JSON.stringify(inner));
+      const parsed = parseEmbeddedJson(literal)!;
+      expect(parsed.ok, code).toBe(false);
+      if (parsed.ok) continue;
+      expect(parsed.error.message, code).toBe(`Parsing error: Unexpected control character ${code} in a string: JSON allows it only escaped (${escape}).`);
+      // The host writes it escaped: the place is that escape, right after "Repl".
+      expect(text.slice(parsed.error.range![0], parsed.error.range![1]), code).toBe(JSON.stringify(control).slice(1, -1));
+      expect(text.slice(0, parsed.error.range![0]).endsWith("Repl"), code).toBe(true);
+      // Escaped in the inner text, it is the value's own character.
+      const escaped = host(JSON.stringify(`{"Statement": [{"Sid": "Repl${JSON.stringify(control).slice(1, -1)}A"}]}`));
+      expect(parseEmbeddedJson(escaped.literal)!.ok, code).toBe(true);
     }
   });
 

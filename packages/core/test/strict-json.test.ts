@@ -6,7 +6,7 @@ import { jsonFiles, plain } from "./json-trees.js";
 import fc from "fast-check";
 import { parseJSON } from "jsonc-eslint-parser";
 import type { AST } from "jsonc-eslint-parser";
-import { MAX_NESTING_DEPTH, NESTING_TOO_DEEP, parseJsonText, rootExpression, type JsonObject, type JsonSyntax } from "../src/parse.js";
+import { MAX_NESTING_DEPTH, NESTING_TOO_DEEP, parseJsonText, rootExpression, type JsonObject, type JsonSyntax, spaceJsonRefuses, withPlainTrailingSpaces } from "../src/parse.js";
 import { parseEmbeddedJson } from "../src/embedded-json.js";
 import { isPlainJsonTree, parseStrictJsonAst } from "../src/strict-json.js";
 
@@ -27,11 +27,24 @@ function isJson(text: string): boolean {
  * syntax JSON a plain JSON text whose strings hold U+2028 or U+2029, which that parser refuses, is read as JSON5
  * reads it (the one place parseJsonText departs from it: see "line separators in strings" below).
  */
+/**
+ * jsonc-eslint-parser as the plugin's parser calls it: read again with plain spaces for the non-JSON spaces a text
+ * ends with (withPlainTrailingSpaces), which it refuses only there.
+ */
 function general(text: string, syntax: JsonSyntax | undefined): unknown {
   if (syntax === "JSON" && /[\u2028\u2029]/u.test(text) && isJson(text)) syntax = "JSON5";
+  const parse = (t: string) => plain(syntax ? parseJSON(t, { jsonSyntax: syntax }) : parseJSON(t));
   try {
-    return plain(syntax ? parseJSON(text, { jsonSyntax: syntax }) : parseJSON(text));
+    return parse(text);
   } catch (error) {
+    const spaced = withPlainTrailingSpaces(text);
+    if (spaced !== undefined) {
+      try {
+        return parse(spaced);
+      } catch {
+        // The first error stands.
+      }
+    }
     const e = error as { message: string; lineNumber: number; column: number };
     return { error: `Parsing error: ${e.message}`, line: e.lineNumber, column: e.column };
   }
@@ -120,7 +133,6 @@ describe("plain JSON read without the general parser", () => {
     // Not plain JSON for all that: a raw line feed in a string, a separator between values, a comment.
     const refused: [string, RegExp][] = [
       ['{"a": "line\nbreak \u2028"}', /Unterminated string/],
-      ['{"a": 1}\u2028', /Unexpected/],
       ['{"a": "\u2028"} // note', /comment/i],
       ["{'a': '\u2028'}", /Unexpected/],
     ];
@@ -129,6 +141,10 @@ describe("plain JSON read without the general parser", () => {
       expect(parsed.ok, text).toBe(false);
       if (!parsed.ok) expect(parsed.error.message, text).toMatch(message);
     }
+    // A separator after the value is read as the line break it stands for, and is JSON's error all the same: the
+    // strict check says so (plain-json reports it in a .json file).
+    expect(parseJsonText('{"a": 1}\u2028', "JSON").ok).toBe(true);
+    expect(spaceJsonRefuses('{"a": 1}\u2028')).toEqual({ message: "Parsing error: Unexpected character U+2028: JSON allows only spaces, tabs and line breaks between values.", line: 1, column: 9 });
     // The error that is not about the separator is the one reported, on the line ESLint shows it on.
     expect(parseJsonText('{\n  "a": "x\u2028y",\n  "b": 1,\n}', "JSON")).toEqual({ ok: false, error: { message: "Parsing error: Unexpected token ','.", line: 4, column: 9 } });
     expect(parseJsonText('{"a": "\u2028", "b": [1 2]}', "JSON")).toEqual({ ok: false, error: { message: "Parsing error: Unexpected token '2'.", line: 2, column: 12 } });

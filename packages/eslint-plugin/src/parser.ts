@@ -1,5 +1,5 @@
 import * as jsonc from "jsonc-eslint-parser";
-import { mightBeEcrFile, NESTING_TOO_DEEP, nestingTooDeep, noJsonValue, nulBytesFinding, nulBytesLayout } from "@ecrlint/core";
+import { mightBeEcrFile, NESTING_TOO_DEEP, nestingTooDeep, noJsonValue, nulBytesFinding, nulBytesLayout, withPlainTrailingSpaces } from "@ecrlint/core";
 import { terraformDataUses } from "./terraform-references.js";
 
 /**
@@ -104,6 +104,15 @@ export const parser = {
     try {
       return jsonc.parseForESLint(code, options);
     } catch (error) {
+      // A no-break space after the policy, as the runner reads it: plain-json reports it (see withPlainTrailingSpaces).
+      const spaced = withPlainTrailingSpaces(code);
+      if (spaced !== undefined) {
+        try {
+          return jsonc.parseForESLint(spaced, options);
+        } catch {
+          // Something else is wrong too: the first error stands.
+        }
+      }
       if (!ours()) return empty();
       // An empty policy file gets a message that says so, as in the runner (see noJsonValue).
       const none = noJsonValue(code, (error as { message?: string }).message);

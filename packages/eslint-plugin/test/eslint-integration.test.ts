@@ -75,7 +75,7 @@ describe("the plugin in a real ESLint run", () => {
     const messages = results.find((r) => r.filePath.endsWith("registry-policy.json"))!.messages;
     expect(messages).toHaveLength(1);
     expect(messages[0]!.messageId).toBe("ecrlintConfigError");
-    expect(messages[0]!.message).toBe(`ecrlint config error: ${join(root, ".ecrlintrc.json")}: registries[0].region: must be string`);
+    expect(messages[0]!.message).toBe(`ecrlint config error: ${join(root, ".ecrlintrc.json")}:1:41: registries[0].region: must be string`);
     expect(results.find((r) => r.filePath.endsWith("package.json"))!.messages).toEqual([]);
   });
 

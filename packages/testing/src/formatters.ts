@@ -1,3 +1,4 @@
+import { showControlsByLine, xmlText } from "@ecrlint/core";
 import type { CasesRun } from "./cases.js";
 
 export type CasesFormat = "stylish" | "json" | "junit";
@@ -38,9 +39,8 @@ export function formatJson(run: CasesRun): string {
   return `${JSON.stringify(run, null, 2)}\n`;
 }
 
-function xml(text: string): string {
-  return text.replace(/[<>&"']/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&apos;" })[c]!);
-}
+/** An XML attribute's text: what XML 1.0 cannot carry, and what a terminal acts on, shown as escapes. */
+const xml = (text: string) => xmlText(text);
 
 /** JUnit XML, one test suite per cases file, as CI systems read it. */
 export function formatJunit(run: CasesRun): string {
@@ -52,7 +52,7 @@ export function formatJunit(run: CasesRun): string {
     const cases = f.cases.map((c) => {
       const open = `    <testcase name="${xml(c.name)}" classname="${xml(f.file)}"`;
       if (c.pass) return `${open}/>`;
-      return `${open}>\n      <failure message="${xml(c.message.split("\n")[0]!)}">${xml(c.message)}</failure>\n    </testcase>`;
+      return `${open}>\n      <failure message="${xml(c.message.split("\n")[0]!)}">${xmlText(c.message, true)}</failure>\n    </testcase>`;
     });
     return `  <testsuite name="${xml(f.file)}" tests="${f.cases.length}" failures="${failures}" errors="0">\n${cases.join("\n")}\n  </testsuite>`;
   });
@@ -60,6 +60,10 @@ export function formatJunit(run: CasesRun): string {
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="ecrlint test" tests="${tests}" failures="${run.failed}" errors="${run.invalid}">\n${suites.join("\n")}\n</testsuites>\n`;
 }
 
+/**
+ * The report in `format`. Case names, policy paths and messages come from files a pull request writes: what a
+ * terminal would act on (an escape sequence, a bidi override) is shown as an escape, which in JSON is the same data.
+ */
 export function formatCases(run: CasesRun, format: CasesFormat): string {
-  return format === "json" ? formatJson(run) : format === "junit" ? formatJunit(run) : formatStylish(run);
+  return format === "json" ? showControlsByLine(formatJson(run)) : format === "junit" ? formatJunit(run) : showControlsByLine(formatStylish(run));
 }

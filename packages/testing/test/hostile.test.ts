@@ -58,7 +58,7 @@ describe("a broken config is never taken as no config", () => {
     expect(runCasesFile("p.cases.json", { cwd: dir }).error).toEqual({
       file: "p.cases.json",
       keyPath: "",
-      message: `${join(dir, ".ecrlintrc.json")}: registries[0].acount: unknown key (did you mean "account"?)`,
+      message: `${join(dir, ".ecrlintrc.json")}:1:35: registries[0].acount: unknown key (did you mean "account"?)`,
     });
   });
 

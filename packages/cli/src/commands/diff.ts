@@ -6,6 +6,7 @@ import { EcrlintError } from "../errors.js";
 import { writeFileAtomic } from "../fs-utils.js";
 import { DIFF_FORMAT_NAMES, diffFormatters, errorLine, type DiffFormatName } from "../formatters/diff.js";
 import { parseOrExit, subcommand, type CommandIo } from "./program.js";
+import { showControlsByLine } from "../formatters/shared.js";
 
 function failOnList(value: string): DiffFailOn[] {
   const names = value.split(",").map((s) => s.trim()).filter(Boolean);
@@ -41,11 +42,13 @@ export async function runDiffCommand(argv: string[], io: CommandIo): Promise<num
       ...(options.config !== undefined ? { configFile: resolve(io.cwd, options.config) } : {}),
       ...(options.failOn !== undefined ? { failOn: failOnList(options.failOn) } : {}),
     });
-    const text = diffFormatters[options.format](report);
+    // Paths, Sids and ARNs come from the files compared: what a terminal would act on is shown as escapes (in JSON
+    // and SARIF, the same data).
+    const text = showControlsByLine(diffFormatters[options.format](report));
     if (options.outputFile !== undefined) await writeFileAtomic(resolve(io.cwd, options.outputFile), text);
     else io.stdout(text);
     // A version that does not parse gets no rows: guessing it absent would report its access as lost, or gained.
-    for (const e of report.errors) io.stderr(`${errorLine(e)}\n`);
+    for (const e of report.errors) io.stderr(`${showControlsByLine(errorLine(e))}\n`);
     if (report.errors.length) return 2;
     if (report.failed.length) {
       io.stderr(`ecrlint diff: the change trips ${failing(report)}\n`);
@@ -53,7 +56,7 @@ export async function runDiffCommand(argv: string[], io: CommandIo): Promise<num
     }
     return 0;
   } catch (error) {
-    io.stderr(`ecrlint diff: ${(error as Error).message}\n`);
+    io.stderr(`ecrlint diff: ${showControlsByLine((error as Error).message)}\n`);
     return 2;
   }
 }

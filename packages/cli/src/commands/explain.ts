@@ -3,6 +3,7 @@ import { formatTrace } from "@ecrlint/core/evaluator";
 import { evaluatePolicy, type TestRequest } from "@ecrlint/testing";
 import { EcrlintError } from "../errors.js";
 import { fileAtRef } from "../git.js";
+import { showControls, showControlsByLine } from "../formatters/shared.js";
 
 interface CommandIo {
   stdout: (s: string) => void;
@@ -44,7 +45,7 @@ export async function runExplainCommand(argv: string[], io: CommandIo): Promise<
     program.parse(argv, { from: "user" });
   } catch (error) {
     if (error instanceof CommanderError) {
-      if (error.code === "ecrlint.context") io.stderr(`${error.message}\n`);
+      if (error.code === "ecrlint.context") io.stderr(`${showControlsByLine(error.message)}\n`);
       return error.exitCode === 0 ? 0 : 2;
     }
     throw error;
@@ -73,7 +74,7 @@ export async function runExplainCommand(argv: string[], io: CommandIo): Promise<
     if (options.ref !== undefined) {
       text = (await fileAtRef(io.cwd, options.ref, policyFile))?.replace(/^\uFEFF/, "") ?? null;
       if (text === null && !options.absentAsEmpty) {
-        io.stderr(`${policyFile} does not exist at ${options.ref} (--absent-as-empty reads it as a policy with no statements)\n`);
+        io.stderr(`${showControls(policyFile)} does not exist at ${showControls(options.ref)} (--absent-as-empty reads it as a policy with no statements)\n`);
         return 2;
       }
     }
@@ -83,11 +84,11 @@ export async function runExplainCommand(argv: string[], io: CommandIo): Promise<
       ...(options.document !== undefined ? { document: options.document } : {}),
       ...(options.absentAsEmpty ? { absentAsEmpty: true } : {}),
     });
-    for (const warning of evaluation.warnings ?? []) io.stderr(`warning: ${warning}\n`);
-    io.stdout(options.format === "json" ? `${JSON.stringify(evaluation, null, 2)}\n` : formatTrace(evaluation));
+    for (const warning of evaluation.warnings ?? []) io.stderr(`warning: ${showControlsByLine(warning)}\n`);
+    io.stdout(options.format === "json" ? `${JSON.stringify(evaluation, null, 2)}\n` : showControlsByLine(formatTrace(evaluation)));
     return 0;
   } catch (error) {
-    io.stderr(`${error instanceof EcrlintError ? `ecrlint: ${error.message}` : (error as Error).message}\n`);
+    io.stderr(`${showControlsByLine(error instanceof EcrlintError ? `ecrlint: ${error.message}` : (error as Error).message)}\n`);
     return 2;
   }
 }

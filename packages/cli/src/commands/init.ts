@@ -3,6 +3,7 @@ import { createInterface } from "node:readline";
 import { dirname, join } from "node:path";
 import { CONFIG_FILE_NAMES } from "@ecrlint/core";
 import { proposeConfig, renderConfig, schemaReference } from "../init.js";
+import { showControlsByLine } from "../formatters/shared.js";
 import { parseOrExit, subcommand, type CommandIo } from "./program.js";
 
 /** The file `ecrlint init` writes: JSON with comments, so the starter config can say what to check. */
@@ -99,7 +100,8 @@ export async function runInitCommand(argv: string[], io: CommandIo): Promise<num
   const text = renderConfig(proposal, schemaReference(io.cwd, installedSchema(io.cwd)));
   const fileCount = proposal.registries.reduce((n, r) => n + r.files.length, 0) + proposal.unplaced.length;
   const found = fileCount === 0 ? "Found no policy file" : `Found ${fileCount} policy file${fileCount === 1 ? "" : "s"} for ${proposal.registries.length} registr${proposal.registries.length === 1 ? "y" : "ies"}`;
-  io.stdout(`${found}.\n\n${text}\n`);
+  // The globs may hold any character of a folder's name: escapes on the terminal, the file itself as it is.
+  io.stdout(`${found}.\n\n${showControlsByLine(text)}\n`);
 
   if (!yes) {
     io.stdout(`Write ${INIT_CONFIG_FILE}? [Y/n] `);

@@ -1,4 +1,4 @@
-import { hasLocation, relativePath, severityName, type Formatter } from "./shared.js";
+import { hasLocation, relativePath, severityName, showControls, type Formatter } from "./shared.js";
 
 /** Workflow-command escaping: data escapes %, CR and LF; property values also `:` and `,`. */
 const escapeData = (s: string) => s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
@@ -8,7 +8,7 @@ const escapeProperty = (s: string) => escapeData(s).replace(/:/g, "%3A").replace
 export const github: Formatter = (results, context) => {
   const lines: string[] = [];
   for (const result of results) {
-    const file = relativePath(context.rootDir, result.filePath);
+    const file = showControls(relativePath(context.rootDir, result.filePath));
     for (const m of result.messages) {
       const props = [`file=${escapeProperty(file)}`];
       if (hasLocation(m)) {
@@ -17,7 +17,7 @@ export const github: Formatter = (results, context) => {
         if (m.endColumn !== undefined) props.push(`endColumn=${m.endColumn}`);
       }
       props.push(`title=${escapeProperty(m.ruleId ?? "ecrlint")}`);
-      lines.push(`::${severityName(m)} ${props.join(",")}::${escapeData(m.message)}`);
+      lines.push(`::${severityName(m)} ${props.join(",")}::${escapeData(showControls(m.message))}`);
     }
   }
   return lines.length ? `${lines.join("\n")}\n` : "";

@@ -1,6 +1,6 @@
 import type { LintMessage } from "@ecrlint/core";
 import type { LintResult } from "../types.js";
-import { eslintRulesMeta, type Formatter } from "./shared.js";
+import { eslintRulesMeta, showControls, type Formatter } from "./shared.js";
 
 type AnyMessage = LintMessage & { suppressions?: unknown };
 
@@ -79,7 +79,9 @@ export function toEslintResult(r: LintResult): Record<string, unknown> {
  * of the report (35 MB at 50,000 files) when it is written.
  */
 export const json: Formatter = (results) => {
-  const parts = results.map((r) => JSON.stringify(toEslintResult(r)));
+  // What a terminal would act on, JSON-escaped: the same data (JSON.stringify leaves DEL, C1 controls, U+2028 and
+  // bidi overrides as they are).
+  const parts = results.map((r) => showControls(JSON.stringify(toEslintResult(r))));
   if (parts.length === 0) return "[]";
   parts[0] = `[${parts[0]}`;
   parts[parts.length - 1] += "]";
@@ -91,11 +93,11 @@ export const json: Formatter = (results) => {
  * the ESLint meta of each rule that reported.
  */
 export const jsonWithMetadata: Formatter = (results, context) =>
-  JSON.stringify({
+  showControls(JSON.stringify({
     results: results.map(toEslintResult),
     metadata: {
       ...(context.maxWarningsExceeded ? { maxWarningsExceeded: context.maxWarningsExceeded } : {}),
       cwd: context.cwd,
       rulesMeta: eslintRulesMeta(results, context),
     },
-  });
+  }));

@@ -4,7 +4,7 @@ import type { SuppressedLintMessage } from "../types.js";
 import type { Log, Notification, ReportingDescriptor, Result } from "sarif";
 import { VERSION } from "../version.js";
 import { fingerprinter } from "./fingerprint.js";
-import { hasLocation, relativePath, severityName, type Formatter } from "./shared.js";
+import { hasLocation, relativePath, severityName, showControlsByLine, type Formatter } from "./shared.js";
 
 const SRCROOT = "%SRCROOT%";
 
@@ -130,5 +130,6 @@ export const sarif: Formatter = (results, context) => {
       },
     ],
   };
-  return `${JSON.stringify(log, null, 2)}\n`;
+  // What a terminal would act on, JSON-escaped: the same data.
+  return `${showControlsByLine(JSON.stringify(log, null, 2))}\n`;
 };

@@ -20,6 +20,9 @@ export interface FormatterContext {
 
 export type Formatter = (results: LintResult[], context: FormatterContext) => string;
 
+// Text for people, from files a pull request writes: escapes for what a terminal would act on.
+export { showControls, showControlsByLine } from "@ecrlint/core";
+
 export function relativePath(rootDir: string, filePath: string): string {
   const rel = relative(rootDir, filePath);
   return sep === "/" ? rel : rel.split(sep).join("/");

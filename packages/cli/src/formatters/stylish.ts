@@ -2,7 +2,7 @@ import { stripVTControlCharacters } from "node:util";
 import pc from "picocolors";
 import type { LintMessage } from "@ecrlint/core";
 import type { RunStats } from "../types.js";
-import { relativePath, type Formatter } from "./shared.js";
+import { relativePath, showControls, type Formatter } from "./shared.js";
 
 const pluralize = (word: string, count: number) => (count === 1 ? word : `${word}s`);
 
@@ -46,7 +46,7 @@ export function cleanSummary(stats: RunStats): string {
 function relatedLines(m: LintMessage, filePath: string, cwd: string): string[] {
   const lines = (m.relatedLocations ?? []).map((place) => {
     const file = place.filePath && place.filePath !== filePath ? `${relativePath(cwd, place.filePath)}:` : "line ";
-    return `        \u21b3 ${file}${place.line}:${place.column}  ${place.message}`;
+    return `        \u21b3 ${showControls(file)}${place.line}:${place.column}  ${showControls(place.message)}`;
   });
   if (m.relatedLocationsOmitted) lines.push(`        \u21b3 and ${m.relatedLocationsOmitted} more`);
   return lines;
@@ -67,7 +67,7 @@ export const stylish: Formatter = (results, context) => {
     warnings += result.warningCount;
     fixableErrors += result.fixableErrorCount;
     fixableWarnings += result.fixableWarningCount;
-    output += `${c.underline(result.filePath)}\n`;
+    output += `${c.underline(showControls(result.filePath))}\n`;
     const rows = result.messages.map((m) => {
       let type: string;
       if (m.fatal || m.severity === 2) {
@@ -76,7 +76,7 @@ export const stylish: Formatter = (results, context) => {
       } else {
         type = c.yellow("warning");
       }
-      let text = m.message;
+      let text = showControls(m.message);
       if (text.length > 1 && text.endsWith(".") && text.at(-2) !== " ") text = text.slice(0, -1);
       return ["", String(m.line || 0), String(m.column || 0), type, text, m.ruleId ? c.dim(m.ruleId) : ""];
     });

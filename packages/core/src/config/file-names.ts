@@ -116,7 +116,8 @@ function hasPackageJsonConfig(path: string, listedAsFile: boolean, texts: KeptTe
     const read = readTextFile(path, { maxBytes: 1024 * 1024, listedAsFile });
     texts?.keep(path, read);
     if (!read.ok) return false;
-    if (!/"ecrlint"/.test(read.text)) return false;
+    // The key as written, or written with an escape (`"ecrl\u0069nt"`), which JSON.parse reads as the same key.
+    if (!read.text.includes('"ecrlint"') && !read.text.includes("\\u")) return false;
     try {
       const value = JSON.parse(read.text) as Record<string, unknown> | null;
       return typeof value === "object" && value !== null && Object.hasOwn(value, MODULE);

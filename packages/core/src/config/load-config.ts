@@ -8,7 +8,8 @@ import { validateConfig, validateSettings, type ConfigError } from "./validate.j
 import { CONFIG_FILE_NAMES, readConfigFolder } from "./file-names.js";
 import { diskFolders, type FolderReader } from "../folder-listing.js";
 import type { KeptTexts } from "../kept-texts.js";
-import { ConfigReadError, describeLoadError, describeThrown, LOADERS, MAX_CONFIG_BYTES, plainData } from "./loaders.js";
+import { ConfigReadError, describeLoadError, describeThrown, LOADERS, MAX_CONFIG_BYTES, plainData, readConfigText } from "./loaders.js";
+import { configKeyPosition } from "./key-position.js";
 import { registryFromEntry, registryFromPath, type RegistryContext, type RegistryEntry, type TrustContext } from "./registry.js";
 import type { DeclaredKind } from "../model/kinds.js";
 
@@ -74,8 +75,21 @@ function checked(raw: unknown, filePath: string | undefined, baseDir: string, va
     return { ok: false, error: { filePath, keyPath: "", message: `the config must be plain data (objects, lists, strings, numbers): ${describeThrown(error)}` } };
   }
   const errors = validate(data, filePath);
-  if (errors.length > 0) return { ok: false, error: inPackageJson(errors[0]!) };
+  if (errors.length > 0) return { ok: false, error: inPackageJson(placedConfigError(errors[0]!)) };
   return { ok: true, loaded: { config: data as EcrlintConfig, filePath, baseDir } };
+}
+
+/** A JSON or YAML config's error with the line and column of the key or value at fault (see configKeyPosition). */
+export function placedConfigError(error: ConfigError): ConfigError {
+  if (error.filePath === undefined || error.keySegments === undefined || error.line !== undefined) return error;
+  let text: string;
+  try {
+    text = readConfigText(error.filePath);
+  } catch {
+    return error;
+  }
+  const at = configKeyPosition(error.filePath, text, error.keySegments, error.pointsAt);
+  return at ? { ...error, ...at } : error;
 }
 
 /** In package.json the config is the value of its "ecrlint" key: a key path starts there (`ecrlint.rules`, `ecrlint`). */

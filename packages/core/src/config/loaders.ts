@@ -7,6 +7,7 @@ import { MessageChannel, receiveMessageOnPort, Worker } from "node:worker_thread
 import { defaultLoadersSync } from "cosmiconfig";
 import { findDuplicateKey, parseJsonText, parseStrictJson, propertyName, staticValue, type JsonNode, type JsonProgram, type JsonSyntax } from "../parse.js";
 import { readTextFile } from "../text-file.js";
+import { yaml } from "../yaml.js";
 import type { ConfigError } from "./validate.js";
 
 /**
@@ -47,7 +48,7 @@ export function describeThrown(value: unknown): string {
   }
 }
 
-function readConfigText(filePath: string): string {
+export function readConfigText(filePath: string): string {
   const read = readTextFile(filePath, { maxBytes: MAX_CONFIG_BYTES });
   if (!read.ok) throw new ConfigReadError(read.reason);
   return read.text;
@@ -103,12 +104,23 @@ function loadYaml(filePath: string): unknown {
   try {
     return defaultLoadersSync[".yaml"](filePath, text);
   } catch (error) {
-    const e = error as { reason?: unknown; mark?: { line?: number; column?: number } };
-    if (typeof e?.reason === "string" && e.mark) {
-      throw new ConfigReadError(`invalid YAML: ${e.reason}`, (e.mark.line ?? 0) + 1, (e.mark.column ?? 0) + 1);
+    const e = error as { reason?: unknown; mark?: { line?: number; column?: number } | null };
+    if (typeof e?.reason === "string") {
+      const at = e.mark && e.mark.line !== undefined ? { line: e.mark.line + 1, column: (e.mark.column ?? 0) + 1 } : secondDocument(text);
+      throw new ConfigReadError(`invalid YAML: ${e.reason}`, at?.line, at?.column);
     }
     throw new ConfigReadError(describeThrown(error));
   }
+}
+
+/** Where a YAML text's second document starts (a config is one document): 1-based line and column. */
+function secondDocument(text: string): { line: number; column: number } | undefined {
+  const lib = yaml();
+  const lineCounter = new lib.LineCounter();
+  const second = lib.parseAllDocuments(text, { lineCounter })[1] as { range?: [number, number, number] } | undefined;
+  if (!second?.range) return undefined;
+  const { line, col } = lineCounter.linePos(second.range[0]);
+  return { line, column: col };
 }
 
 type ImportReply = { ok: true; value: unknown } | { ok: false; message: string; syntax?: boolean };

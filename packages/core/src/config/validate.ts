@@ -9,9 +9,24 @@ export interface ConfigError {
   filePath: string | undefined;
   keyPath: string;
   message: string;
-  /** 1-based position of a syntax error in the file. */
+  /** 1-based position of a syntax error in the file, or of the key or value at fault in a JSON or YAML config. */
   line?: number;
   column?: number;
+  /** The key path as names and indexes (`["registries", 0, "region"]`), to find it in the file's text. */
+  keySegments?: readonly (string | number)[];
+  /** Whether the problem is the key itself (an unknown key) or its value. */
+  pointsAt?: "key" | "value";
+}
+
+/** `/registries/0/region` → `["registries", 0, "region"]`. */
+function segmentsOf(instancePath: string, extra?: string): (string | number)[] {
+  const parts: (string | number)[] = instancePath
+    .split("/")
+    .slice(1)
+    .map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~"))
+    .map((p) => (/^\d+$/.test(p) ? Number(p) : p));
+  if (extra !== undefined) parts.push(extra);
+  return parts;
 }
 
 /**
@@ -32,29 +47,30 @@ export function keyPathOf(instancePath: string, extra?: string): string {
   return out;
 }
 
-function describe(error: ErrorObject): { keyPath: string; message: string } {
+function describe(error: ErrorObject): Omit<ConfigError, "filePath"> {
   switch (error.keyword) {
     case "additionalProperties": {
       const key = (error.params as { additionalProperty: string }).additionalProperty;
       const parentSchema = error.parentSchema as { properties?: Record<string, unknown> } | undefined;
       const known = Object.keys(parentSchema?.properties ?? {});
       const hint = closest(key, known, 3, true);
-      return { keyPath: keyPathOf(error.instancePath, key), message: `unknown key${hint ? ` (did you mean "${hint}"?)` : ""}` };
+      return { keyPath: keyPathOf(error.instancePath, key), keySegments: segmentsOf(error.instancePath, key), pointsAt: "key", message: `unknown key${hint ? ` (did you mean "${hint}"?)` : ""}` };
     }
-    case "required":
-      return {
-        keyPath: keyPathOf(error.instancePath, (error.params as { missingProperty: string }).missingProperty),
-        message: "is required",
-      };
+    case "required": {
+      const missing = (error.params as { missingProperty: string }).missingProperty;
+      // Not there to point at: the object it is missing from.
+      return { keyPath: keyPathOf(error.instancePath, missing), keySegments: segmentsOf(error.instancePath), message: "is required" };
+    }
     case "pattern":
-      return { keyPath: keyPathOf(error.instancePath), message: `${JSON.stringify(error.data)} does not match ${(error.params as { pattern: string }).pattern}` };
+      return { keyPath: keyPathOf(error.instancePath), keySegments: segmentsOf(error.instancePath), message: `${JSON.stringify(error.data)} does not match ${(error.params as { pattern: string }).pattern}` };
     case "enum":
       return {
         keyPath: keyPathOf(error.instancePath),
+        keySegments: segmentsOf(error.instancePath),
         message: `${JSON.stringify(error.data)} must be one of ${(error.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(", ")}`,
       };
     default:
-      return { keyPath: keyPathOf(error.instancePath), message: error.message ?? "is invalid" };
+      return { keyPath: keyPathOf(error.instancePath), keySegments: segmentsOf(error.instancePath), message: error.message ?? "is invalid" };
   }
 }
 
@@ -74,10 +90,10 @@ function registryValueErrors(raw: unknown, filePath: string | undefined): Config
     const status = regionStatus(region);
     const near = status === "known" ? undefined : suggestRegion(region, partition);
     if (status === "unknown" || near) {
-      errors.push({ filePath, keyPath: `registries[${i}].region`, message: `${JSON.stringify(region)} is not a Region${near ? ` (did you mean "${near}"?)` : ""}` });
+      errors.push({ filePath, keyPath: `registries[${i}].region`, keySegments: ["registries", i, "region"], message: `${JSON.stringify(region)} is not a Region${near ? ` (did you mean "${near}"?)` : ""}` });
     } else if (partition && !isRegionInPartition(region, partition)) {
       const home = partitionOfRegion(region);
-      errors.push({ filePath, keyPath: `registries[${i}].region`, message: `${JSON.stringify(region)} is not a Region of partition "${partition}"${home ? `; it belongs to "${home}"` : ""}` });
+      errors.push({ filePath, keyPath: `registries[${i}].region`, keySegments: ["registries", i, "region"], message: `${JSON.stringify(region)} is not a Region of partition "${partition}"${home ? `; it belongs to "${home}"` : ""}` });
     }
   });
   return errors;
