@@ -79,7 +79,7 @@ export async function calculateConfigForFile(filePath: string, options: Pick<Lin
   const matched = picomatch(files, { dot: true })(toPosix(relative(configs.root?.baseDir ?? configs.base, abs)));
   // The .tf files of the file's whole project, as a run reads them: a policy file read with file() from another
   // folder (`policy = file("${path.module}/../policies/repo.json")`) takes the kind of the resource that reads it.
-  const terraform = await terraformReferences([abs], cwd, [configs.projectRoot(abs)], configs.listing, [abs]);
+  const terraform = await terraformReferences([abs], cwd, [configs.projectRoot(abs)], configs.listing, [abs], (root) => configs.marksProject(root));
   const { context } = sourceContext(abs, loaded, configs, options, undefined, terraform.referenced.get(abs), terraform.dataUses.get(abs));
   return {
     filePath: abs,
