@@ -487,3 +487,15 @@ describe("a file named alone outside any project", () => {
     }
   });
 });
+
+describe("--print-config on a file a run skips", () => {
+  it("says the run skips an ignored file, or one outside the base path, instead of describing how it would lint it", async () => {
+    const dir = fileTree({ ".ecrlintrc.json": rootConfig, "infra/generated/registry-policy.json": publicPolicy, "infra/registry-policy.json": publicPolicy });
+    gitInit(dir);
+    const outside = fileTree({ "registry-policy.json": publicPolicy });
+    const kind = async (file: string) => (JSON.parse((await runBin(["--print-config", file], { cwd: join(dir, "infra") })).stdout) as { kind: { kind: string | null; why: string } }).kind;
+    expect(await kind("generated/registry-policy.json")).toMatchObject({ kind: null, why: expect.stringMatching(/^an ignore pattern .* matches it: a run skips it/) });
+    expect(await kind(join(outside, "registry-policy.json"))).toMatchObject({ kind: null, why: expect.stringMatching(new RegExp(`^it is outside the base path ${dir}: a run skips it`)) });
+    expect(await kind("registry-policy.json")).toMatchObject({ kind: "registry-policy" });
+  });
+});
