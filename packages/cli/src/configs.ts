@@ -118,6 +118,18 @@ export class Configs {
     return root;
   }
 
+  /**
+   * Whether a folder is the top of a project the run may read for the cross-file rules: a config file's folder, or
+   * a folder inside a git repository. Any other folder (the home folder, /tmp, a downloads folder, `/`) marks no
+   * project: reading everything below it for the facts of one file named alone would be slow, and would load every
+   * config module found there.
+   */
+  marksProject(dir: string): boolean {
+    if (repositoryRootOf(dir) !== undefined) return true;
+    const loaded = this.options.configFile ? this.root : unwrap(this.locator.forDirectory(dir));
+    return loaded?.filePath !== undefined && loaded.baseDir === dir;
+  }
+
   /** The rules for a file governed by `loaded`, with the file's own inline settings laid over them. */
   rules(loaded: LoadedConfig | undefined, inline?: Record<string, RuleSetting>): ResolvedRules {
     if (inline && Object.keys(inline).length > 0) return resolveRules(loaded?.config.rules, this.options.rules, this.options.quiet ?? false, inline);

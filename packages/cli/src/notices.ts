@@ -135,3 +135,20 @@ export function runStats(entries: FileEntry[], selected: Set<string>, discovered
   }
   return { policyFiles, documents, registries: registries.size, skippedFiles: discovered - policyFiles, durationMs: Date.now() - startedAt };
 }
+
+/**
+ * Files named alone (or standard input) that take part in the cross-file rules, whose folder is in no project (no
+ * config file marks one and no git repository holds it): the run did not read the folders around them for facts
+ * (see `Configs.marksProject`), so the cross-file rules compared them with the other named files only. Said, so that
+ * a silent cross-file result is not read as "checked against the repository".
+ */
+export function projectNotReadNotice(files: readonly string[], cwd: string, shownAs: (filePath: string) => string = (f) => toPosix(relative(cwd, f))): RunNotice | undefined {
+  if (files.length === 0) return undefined;
+  const names = files.map(shownAs);
+  return {
+    id: "project-not-read",
+    message: `the cross-file rules compared ${names.length === 1 ? "this file" : `these ${names.length} files`} with the other files named only: no ecrlint config and no git repository marks a project around ${names.length === 1 ? "it" : "them"}, so the files beside ${names.length === 1 ? "it were" : "them were"} not read.`,
+    details: ["Checked without the rest of a project: replication destinations and pull-through-cache rules kept in other files.", "Run it inside the repository, or add an ecrlint config at the project's top (`ecrlint init`).", `Files: ${names.join(", ")}.`],
+    files: [...files],
+  };
+}

@@ -3,7 +3,7 @@ import { relative, resolve } from "node:path";
 import { existsSync, readFileSync } from "node:fs";
 import { readEcrFile, registryForFile, RULE_PREFIX, trustFromConfig, type KindDecision, type ReadOptions, type RegistryContext, type TrustContext } from "@ecrlint/core";
 import picomatch from "picomatch";
-import { DEFAULT_FILES, toPosix } from "./discover.js";
+import { DEFAULT_FILES, isIgnoredPath, isInside, toPosix } from "./discover.js";
 import { usageError } from "./errors.js";
 import { Configs } from "./configs.js";
 import { readOptionsOf } from "./lint-source.js";
@@ -41,8 +41,9 @@ export interface FileKindReport {
  * How the file is read, decided as in a run: the config's kinds, the kind of the Terraform resource that reads it
  * with `file()`/`templatefile()`, the name, the content.
  */
-function kindOf(filePath: string, matched: boolean, read: ReadOptions): FileKindReport {
+function kindOf(filePath: string, matched: boolean, read: ReadOptions, skipped?: string): FileKindReport {
   const notOurs = (why: string): FileKindReport => ({ kind: null, reason: null, why, documents: [] });
+  if (skipped) return notOurs(skipped);
   if (!matched) return notOurs("no files glob matches it: a run skips it (with a warning when it is named on the command line)");
   let text: string;
   try {
@@ -79,8 +80,16 @@ export async function calculateConfigForFile(filePath: string, options: Pick<Lin
   const matched = picomatch(files, { dot: true })(toPosix(relative(configs.root?.baseDir ?? configs.base, abs)));
   // The .tf files of the file's whole project, as a run reads them: a policy file read with file() from another
   // folder (`policy = file("${path.module}/../policies/repo.json")`) takes the kind of the resource that reads it.
-  const terraform = await terraformReferences([abs], cwd, [configs.projectRoot(abs)], configs.listing, [abs]);
+  const terraform = await terraformReferences([abs], cwd, [configs.projectRoot(abs)], configs.listing, [abs], (root) => configs.marksProject(root));
   const { context } = sourceContext(abs, loaded, configs, options, undefined, terraform.referenced.get(abs), terraform.dataUses.get(abs));
+  // What a run would do with it before any of the above: skip it, as ESLint's calculateConfigForFile says by
+  // returning nothing for an ignored file.
+  const ignores = { root: configs.base, ignores: configs.root?.config.ignores ?? [], base: configs.root?.baseDir ?? configs.base, useIgnores: true };
+  const skipped = !isInside(configs.base, abs)
+    ? `it is outside the base path ${configs.base}: a run skips it (with ESLint's "outside of base path" warning when it is named on the command line)`
+    : isIgnoredPath(abs, ignores) || configs.ignores(loaded, abs)
+      ? "an ignore pattern (the config's ignores, .gitignore, node_modules) matches it: a run skips it (with a warning when it is named on the command line)"
+      : undefined;
   return {
     filePath: abs,
     configFile: loaded?.filePath ?? null,
@@ -88,7 +97,7 @@ export async function calculateConfigForFile(filePath: string, options: Pick<Lin
     ignores: configs.root?.config.ignores ?? [],
     registry,
     trust: trustFromConfig(loaded),
-    kind: kindOf(abs, matched, readOptionsOf(context)),
+    kind: kindOf(abs, matched, readOptionsOf(context), skipped),
     rules,
   };
 }

@@ -16,7 +16,7 @@ import { emptyResult, resultFor, selectFiles, sortResults, summarize, warningRes
 import { describeRules } from "./rules-config.js";
 import type { LintOptions, LintReport, LintResult, LintTextOptions } from "./types.js";
 import { cacheVersion } from "./version.js";
-import { runStats, unknownRegistryNotice } from "./notices.js";
+import { projectNotReadNotice, runStats, unknownRegistryNotice } from "./notices.js";
 
 async function runRoot(options: LintOptions): Promise<string> {
   try {
@@ -112,12 +112,19 @@ function templatesUnder(folders: readonly string[], referenced: ReadonlyMap<stri
  * `foreground`, or it is not ours), nor is a project walked again that is inside a folder the run walked (`ecrlint`
  * from the project's top).
  */
-async function backgroundEntries(foreground: FileEntry[], options: LintOptions, configs: Configs, cwd: string, cache: ResultCache | undefined, done: Run["done"]): Promise<FileEntry[]> {
+async function backgroundEntries(foreground: FileEntry[], options: LintOptions, configs: Configs, cwd: string, cache: ResultCache | undefined, done: Run["done"]): Promise<{ entries: FileEntry[]; alone: string[] }> {
   const roots = new Set<string>();
-  for (const e of foreground) if (hasFacts(e)) roots.add(configs.projectRoot(e.filePath));
+  const alone: string[] = [];
+  for (const e of foreground) {
+    if (!hasFacts(e)) continue;
+    const root = configs.projectRoot(e.filePath);
+    // Outside any project (see Configs.marksProject), a file is compared with the other named files only.
+    if (configs.marksProject(root)) roots.add(root);
+    else if (!done?.folders.some((folder) => isInside(folder, e.filePath))) alone.push(e.filePath);
+  }
   const walked = done?.folders ?? [];
   const unwalked = [...roots].filter((root) => !walked.some((folder) => isInside(folder, root)));
-  if (unwalked.length === 0) return [];
+  if (unwalked.length === 0) return { entries: [], alone };
   const named = new Set([...foreground.map((e) => e.filePath), ...(done?.files ?? [])]);
   const { files, listed } = await discover({ ...options, errorOnUnmatchedPattern: false }, configs, cwd, unwalked.map((root) => relative(cwd, root) || "."));
   const readOnly: LintOptions = { ...options, fix: false, fixDryRun: false };
@@ -128,7 +135,7 @@ async function backgroundEntries(foreground: FileEntry[], options: LintOptions, 
     const entry = await readFile(filePath, configs, readOnly, cache, { referenced: terraform.referenced, dataUses: terraform.dataUses, listed, factsOnly: true });
     if (entry && hasFacts(entry)) out.push(entry);
   }
-  return out;
+  return { entries: out, alone };
 }
 
 /** The projects (see `Configs.projectRoot`) that `files` are in. */
@@ -205,7 +212,7 @@ async function finish(run: Run, options: LintOptions): Promise<LintReport> {
   // project's top (`cd infra && ecrlint`): cross-file rules still see the whole of it, and under --changed-since a
   // change outside the run's files re-checks the files tied to it.
   const background = await backgroundEntries(entries, options, configs, cwd, cache, run.done);
-  const project = runProjects([...entries, ...background], configs, cwd, cache, options.changedSince !== undefined);
+  const project = runProjects([...entries, ...background.entries], configs, cwd, cache, options.changedSince !== undefined);
   // The facts have been joined: a result needs none of them, and a compiled policy kept for them may be let go.
   dropFacts(entries);
   const changed = options.changedSince ? await changedFiles(cwd, options.changedSince) : undefined;
@@ -213,7 +220,7 @@ async function finish(run: Run, options: LintOptions): Promise<LintReport> {
 
   // What the summary and the notice need of the entries, before the entries are let go one by one below.
   const stats = runStats(entries, selected, run.discovered, run.startedAt);
-  const notices = [unknownRegistryNotice(entries, cwd, configs.base, run.shownAs)].filter((n) => n !== undefined);
+  const notices = [unknownRegistryNotice(entries, cwd, configs.base, run.shownAs), projectNotReadNotice(background.alone, cwd, run.shownAs)].filter((n) => n !== undefined);
   const results: LintResult[] = [];
   const fixedFiles: string[] = [];
   // A result copies its file's findings: each entry is dropped once its result is made, so that a run over 25,000
@@ -401,7 +408,7 @@ async function lintFiles(options: LintOptions, configs: Configs, cwd: string, pa
   const roots = projectRoots([...discovery.files, ...discovery.unmatchedExplicit, ...discovery.folders.map((dir) => join(dir, "_"))], configs);
   // Files named one by one (a pre-commit hook): their projects' .tf files come from git's index where it can tell.
   const named = patterns.length > 0 && !discovery.searched ? [...discovery.files, ...discovery.unmatchedExplicit] : undefined;
-  const terraform = await terraformReferences(discovery.files, cwd, roots, configs.listing, named);
+  const terraform = await terraformReferences(discovery.files, cwd, roots, configs.listing, named, (root) => configs.marksProject(root));
   const namedTemplates = [...discovery.unmatchedExplicit.filter((p) => terraform.referenced.has(p)), ...templatesUnder(discovery.folders, terraform.referenced, configs, options)];
   for (const empty of discovery.emptyFolders) {
     if (!namedTemplates.some((p) => isInside(empty.path, p))) throw empty.error;
@@ -450,7 +457,7 @@ export async function lintText(text: string, options: LintTextOptions = {}): Pro
   }
   const path = filePath ?? resolve(cwd, "__placeholder__.json");
   // The other files of a Terraform module are read from disk, as Terraform reads them: they may read its documents.
-  const terraform = await terraformReferences([path], cwd, projectRoots([path], configs), configs.listing, [path]);
+  const terraform = await terraformReferences([path], cwd, projectRoots([path], configs), configs.listing, [path], (root) => configs.marksProject(root));
   const entry = await readFile(path, configs, options, undefined, { given: Buffer.from(text, "utf8"), referenced: terraform.referenced, dataUses: terraform.dataUses });
   const shown = filePath ?? TEXT_NAME;
   if (filePath === undefined) run.shownAs = (f) => (f === path ? TEXT_NAME : toPosix(relative(cwd, f)));

@@ -29,14 +29,17 @@ function inNestedRepository(file: string, root: string, listing: FolderReader): 
  * where git cannot be run or fails, or where a named file sits in a repository of its own inside it (a checkout
  * that the root's index does not hold) is left out: the caller walks it.
  */
-async function terraformFilesOfNamed(roots: readonly string[], named: readonly string[], listing: FolderReader): Promise<Map<string, string[]>> {
+async function terraformFilesOfNamed(roots: readonly string[], named: readonly string[], listing: FolderReader, marksProject?: (root: string) => boolean): Promise<Map<string, string[]>> {
   const known = new Map<string, string[]>();
   await Promise.all(
     roots.map(async (root) => {
       const near = named.filter((f) => isInside(root, f));
       if (near.some((f) => inNestedRepository(f, root, listing))) return;
+      const folders = [...new Set(near.map((f) => dirname(f)))];
       const tracked = await trackedTerraformFiles(root);
-      if (tracked) known.set(root, terraformFilesFromIndex(root, tracked, [...new Set(near.map((f) => dirname(f)))], listing));
+      if (tracked) known.set(root, terraformFilesFromIndex(root, tracked, folders, listing));
+      // A folder that marks no project (the home folder, /tmp, `/`): only the named files' folders and those above.
+      else if (marksProject && !marksProject(root)) known.set(root, terraformFilesFromIndex(root, [], folders, listing));
     }),
   );
   return known;
@@ -53,10 +56,12 @@ async function terraformFilesOfNamed(roots: readonly string[], named: readonly s
  * the projects' `.tf` files are then git's tracked and staged ones plus those of the named files' folders and the
  * folders above them (`terraformFilesOfNamed`), instead of a walk of every folder of the project. Findings are the
  * walk's whenever the `.tf` files that read the named files are tracked or beside them; an untracked `.tf` file in
- * an unrelated folder is not seen. Outside git, or when git fails, the projects are walked.
+ * an unrelated folder is not seen. Outside git, or when git fails, the projects are walked, but for a root that
+ * `marksProject` says is none (a folder with no config outside git: the home folder, `/`), whose named files'
+ * folders and those above them are read alone.
  */
-export async function terraformReferences(files: readonly string[], cwd: string, roots: readonly string[], listing: FolderReader, named?: readonly string[]): Promise<TerraformReferences> {
-  const known = named ? await terraformFilesOfNamed(roots, named, listing) : undefined;
+export async function terraformReferences(files: readonly string[], cwd: string, roots: readonly string[], listing: FolderReader, named?: readonly string[], marksProject?: (root: string) => boolean): Promise<TerraformReferences> {
+  const known = named ? await terraformFilesOfNamed(roots, named, listing, marksProject) : undefined;
   const reading = { roots, textOf: terraformTextCache(), listing, ...(known ? { terraformFiles: (root: string) => known.get(root) } : {}) };
   if (terraformReferencesNeedParser(files, reading)) await loadTerraformParser();
   return terraformReferencesOnDisk(files, cwd, reading);

@@ -123,9 +123,11 @@ export interface RunStats {
 export interface RunNotice {
   /**
    * `unknown-registry`: policy files whose registry neither a config nor their path names; `cache-not-saved`: the
-   * `--cache` file could not be written (the next run lints every file again).
+   * `--cache` file could not be written (the next run lints every file again); `project-not-read`: files named alone
+   * (or standard input) that take part in cross-file rules, outside any project (no config file, no git repository),
+   * so the cross-file rules compared them with the other named files only.
    */
-  id: "unknown-registry" | "cache-not-saved";
+  id: "unknown-registry" | "cache-not-saved" | "project-not-read";
   /** One line for a person. */
   message: string;
   /** Lines that follow it: what is and is not checked, how to fix it, the files. */

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { fileTree, gitInit, policyIn, repoDir, runBin, runNode, tempDir, writeEslintConfig } from "./helpers.js";
+import { binPath, fileTree, gitInit, policyIn, repoDir, runBin, runNode, tempDir, writeEslintConfig } from "./helpers.js";
 
 /**
  * The run's base path is the folder of the outermost config that governs the working directory (ESLint's
@@ -313,7 +313,9 @@ describe("a config in the home folder", () => {
       "proj/other.json": wrongRegion,
     });
     const run = await runBin(["-f", "json", "policy.json", "../other.json"], { cwd: join(home, "proj", "sub"), env: { HOME: home } });
-    expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 1, stderr: "" });
+    expect(run.code).toBe(1);
+    // Neither a config of its own nor git marks a project there: the folder around the file is not read for facts.
+    expect(run.stderr).toMatch(/^ecrlint: the cross-file rules compared this file with the other files named only/);
     // The home config gives the registry (us-west-2), but ../ is outside the base path.
     expect(findings(home, JSON.parse(run.stdout) as Shown[])).toEqual([
       ["proj/other.json", [`0:0 ${OUTSIDE}`]],
@@ -445,3 +447,55 @@ function readdirOne(dir: string): string {
   expect(entries).toHaveLength(1);
   return entries[0]!;
 }
+
+describe("a file named alone outside any project", () => {
+  // A config module in a folder beside the named file: loading it (a walk for the rest of the project does, to
+  // read that folder's ignores) leaves a mark.
+  const marker = 'import { writeFileSync } from "node:fs";\nwriteFileSync(new URL("./loaded", import.meta.url), "x");\nexport default {};\n';
+  const replication = JSON.stringify({ rules: [{ destinations: [{ region: "eu-west-1", registryId: "444455556666" }] }] });
+
+  it("reads no folder around it, loads no config found there, and says the cross-file rules saw the named files only", async () => {
+    const dir = fileTree({ "elsewhere/ecrlint.config.mjs": marker, "elsewhere/registry-policy.json": publicPolicy });
+    for (const args of [["--stdin", "--stdin-filename", "replication-configuration.json"], ["--stdin"]]) {
+      const run = await runNode([binPath, ...args], { cwd: dir, input: replication });
+      expect(run.code, args.join(" ")).toBe(0);
+      expect(existsSync(join(dir, "elsewhere", "loaded")), args.join(" ")).toBe(false);
+    }
+    writeFileSync(join(dir, "replication-configuration.json"), replication);
+    const named = await runBin(["replication-configuration.json"], { cwd: dir });
+    expect(named.code).toBe(0);
+    expect(existsSync(join(dir, "elsewhere", "loaded"))).toBe(false);
+    expect(named.stderr).toContain("ecrlint: the cross-file rules compared this file with the other files named only: no ecrlint config and no git repository marks a project around it");
+    expect(named.stderr).toContain("Files: replication-configuration.json.");
+    // SARIF carries it as a tool notification.
+    const sarif = JSON.parse((await runBin(["-f", "sarif", "replication-configuration.json"], { cwd: dir })).stdout) as { runs: { invocations: { toolExecutionNotifications?: { descriptor: { id: string } }[] }[] }[] };
+    expect(sarif.runs[0]!.invocations[0]!.toolExecutionNotifications?.map((n) => n.descriptor.id)).toContain("project-not-read");
+    // A run over the folder reads it all, as asked: no notice.
+    const full = await runBin([], { cwd: dir });
+    expect(full.stderr).not.toContain("cross-file rules compared");
+    expect(existsSync(join(dir, "elsewhere", "loaded"))).toBe(true);
+  });
+
+  it("in a git repository, or under a config's folder, the rest of the project is read as before", async () => {
+    for (const mark of ["git", "config"] as const) {
+      const dir = fileTree({ "elsewhere/ecrlint.config.mjs": marker, "elsewhere/registry-policy.json": publicPolicy, "replication-configuration.json": replication });
+      if (mark === "git") gitInit(dir);
+      else writeFileSync(join(dir, ".ecrlintrc.json"), JSON.stringify(rootConfig));
+      const named = await runBin(["replication-configuration.json"], { cwd: dir });
+      expect(named.stderr, mark).not.toContain("cross-file rules compared");
+      expect(existsSync(join(dir, "elsewhere", "loaded")), mark).toBe(true);
+    }
+  });
+});
+
+describe("--print-config on a file a run skips", () => {
+  it("says the run skips an ignored file, or one outside the base path, instead of describing how it would lint it", async () => {
+    const dir = fileTree({ ".ecrlintrc.json": rootConfig, "infra/generated/registry-policy.json": publicPolicy, "infra/registry-policy.json": publicPolicy });
+    gitInit(dir);
+    const outside = fileTree({ "registry-policy.json": publicPolicy });
+    const kind = async (file: string) => (JSON.parse((await runBin(["--print-config", file], { cwd: join(dir, "infra") })).stdout) as { kind: { kind: string | null; why: string } }).kind;
+    expect(await kind("generated/registry-policy.json")).toMatchObject({ kind: null, why: expect.stringMatching(/^an ignore pattern .* matches it: a run skips it/) });
+    expect(await kind(join(outside, "registry-policy.json"))).toMatchObject({ kind: null, why: expect.stringMatching(new RegExp(`^it is outside the base path ${dir}: a run skips it`)) });
+    expect(await kind("registry-policy.json")).toMatchObject({ kind: "registry-policy" });
+  });
+});
