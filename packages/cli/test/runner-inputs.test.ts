@@ -537,3 +537,21 @@ describe("characters a terminal acts on, in what a file says", () => {
     expect((await runBin(["--format", "json"], { cwd: dir })).code).toBe(1);
   });
 });
+
+describe("a policy file cut short", () => {
+  it("is said to end before its bracket is closed, at its end, by the runner and by ESLint, and inside policyText", async () => {
+    const whole = JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "Pull", Effect: "Allow", Principal: { AWS: "arn:aws:iam::444455556666:root" }, Action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"], Resource: "*" }] }, null, 2);
+    // Cut after the first action, as a save interrupted there leaves it.
+    const cut = whole.slice(0, whole.indexOf('"ecr:GetDownloadUrlForLayer"'));
+    const dir = fileTree({ "registry-policy.json": cut, "get-registry-policy.json": { registryId: "444455556666", policyText: cut } });
+    writeEslintConfig(dir);
+    const message = 'Parsing error: The JSON ends before the "[" of line 10, column 17 is closed: is it cut short?';
+    const lines = cut.trimEnd().split("\n");
+    const runner = JSON.parse((await runBin(["-f", "json", "registry-policy.json"], { cwd: dir })).stdout) as { messages: { message: string; line: number; column: number }[] }[];
+    expect(runner[0]!.messages.map((m) => [m.message, m.line, m.column])).toEqual([[message, lines.length, lines.at(-1)!.length + 1]]);
+    const eslint = JSON.parse((await runEslint(["-f", "json", "registry-policy.json"], { cwd: dir })).stdout) as typeof runner;
+    expect(eslint[0]!.messages.map((m) => [m.message, m.line, m.column])).toEqual([[message, lines.length, lines.at(-1)!.length + 1]]);
+    const output = JSON.parse((await runBin(["-f", "json", "get-registry-policy.json"], { cwd: dir })).stdout) as typeof runner;
+    expect(output[0]!.messages.map((m) => m.message)).toEqual([expect.stringContaining('is not valid JSON: The JSON ends before the "[" of line 10, column 17 is closed')]);
+  });
+});

@@ -7,6 +7,7 @@ export {
   parseStrictJson,
   nestingTooDeep,
   NESTING_TOO_DEEP,
+  cutShort,
   noJsonValue,
   MAX_NESTING_DEPTH,
   jsonEscapeOf,
