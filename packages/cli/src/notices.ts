@@ -160,7 +160,7 @@ export function projectNotReadNotice(files: readonly string[], cwd: string, show
   const names = files.map(shownAs);
   return {
     id: "project-not-read",
-    message: `the cross-file rules compared ${names.length === 1 ? "this file" : `these ${names.length} files`} with the other files named only: no ecrlint config and no git repository marks a project around ${names.length === 1 ? "it" : "them"}, so the files beside ${names.length === 1 ? "it were" : "them were"} not read.`,
+    message: `the cross-file rules compared ${names.length === 1 ? "this file" : `these ${names.length} files`} with the other files named only: no ecrlint config and no git repository marks a project around ${names.length === 1 ? "it" : "them"} (the home folder and a file system's root never do), so the files beside ${names.length === 1 ? "it were" : "them were"} not read.`,
     details: ["Checked without the rest of a project: replication destinations and pull-through-cache rules kept in other files.", "Run it inside the repository, or add an ecrlint config at the project's top (`ecrlint init`).", `Files: ${names.join(", ")}.`],
     files: [...files],
   };

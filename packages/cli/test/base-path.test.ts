@@ -476,6 +476,20 @@ describe("a file named alone outside any project", () => {
     expect(existsSync(join(dir, "elsewhere", "loaded"))).toBe(true);
   });
 
+  it("the home folder is no project, with a config of its own or as a dotfiles repository, run from it or below", async () => {
+    for (const dotfiles of [false, true]) {
+      const home = fileTree({ ".ecrlintrc.json": { trustedAccounts: ["111122223333"] }, "proj/deep/ecrlint.config.mjs": marker, "proj/deep/registry-policy.json": publicPolicy, "Downloads/replication-configuration.json": replication });
+      if (dotfiles) gitInit(home);
+      for (const [cwd, file] of [[home, "Downloads/replication-configuration.json"], [join(home, "Downloads"), "replication-configuration.json"]] as const) {
+        const run = await runBin([file], { cwd, env: { HOME: home } });
+        // From the home folder, no project at all; from a folder below it in a dotfiles repository, that folder is
+        // the base path, and the project: never the home folder's other folders.
+        if (cwd === home || !dotfiles) expect(run.stderr, `${dotfiles} ${cwd}`).toContain("no ecrlint config and no git repository marks a project around it");
+        expect(existsSync(join(home, "proj", "deep", "loaded")), `${dotfiles} ${cwd}`).toBe(false);
+      }
+    }
+  });
+
   it("in a git repository, or under a config's folder, the rest of the project is read as before", async () => {
     for (const mark of ["git", "config"] as const) {
       const dir = fileTree({ "elsewhere/ecrlint.config.mjs": marker, "elsewhere/registry-policy.json": publicPolicy, "replication-configuration.json": replication });
