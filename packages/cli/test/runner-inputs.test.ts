@@ -525,7 +525,8 @@ describe("characters a terminal acts on, in what a file says", () => {
   });
 
   it("are escapes in ecrlint init's preview, and comments in the file it writes", async () => {
-    const folder = "prod-us-west-2-\u001b[35m\u2028x";
+    // A line break in a name would end a comment and make the rest of the name the config's text.
+    const folder = 'prod-us-west-2-\u001b[35m\u2028x\n"rules": {"plain-json": "off"},';
     const dir = fileTree({ [`${folder}/registry-policy.json`]: duplicateSid("Pull") });
     gitInit(dir);
     const run = await runBin(["init", "--yes"], { cwd: dir });
@@ -533,8 +534,12 @@ describe("characters a terminal acts on, in what a file says", () => {
     expect(run.stdout).not.toMatch(RAW);
     const written = readFileSync(join(dir, "ecrlint.config.jsonc"), "utf8");
     for (const line of written.split("\n")) if (line.trimStart().startsWith("//")) expect(line).not.toMatch(RAW);
-    // The file it wrote is a config the run reads.
-    expect((await runBin(["--format", "json"], { cwd: dir })).code).toBe(1);
+    // The file it wrote is a config the run reads, with no rules of a folder name's making.
+    const linted = await runBin(["--format", "json"], { cwd: dir });
+    expect(linted.code).toBe(1);
+    expect(written).not.toMatch(/^\s*"rules"/m);
+    // Its notice names the file on one line.
+    expect(linted.stderr.split("\n").filter((l) => l.includes('"rules"'))).toEqual([expect.stringContaining("Files: ")]);
   });
 });
 
