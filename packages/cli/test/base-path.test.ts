@@ -502,6 +502,23 @@ describe("a file named alone outside any project", () => {
   });
 });
 
+describe("standard input named as a file no files glob matches", () => {
+  it("gets ESLint's warning and is not linted, as the file named on the command line is", async () => {
+    const dir = fileTree({ ".ecrlintrc.json": { ...rootConfig, files: ["infra/**/*.json"] }, "registry-policy.json": publicPolicy });
+    gitInit(dir);
+    const named = await runBin(["-f", "json", "registry-policy.json"], { cwd: dir });
+    for (const name of ["registry-policy.json", "docs/notes.json"]) {
+      const stdin = await runNode([binPath, "-f", "json", "--stdin", "--stdin-filename", name], { cwd: dir, input: publicPolicy });
+      expect(stdin.code, name).toBe(0);
+      const [result] = JSON.parse(stdin.stdout) as { filePath: string; messages: { message: string; severity: number }[] }[];
+      expect(result!.messages.map((m) => [m.severity, m.message]), name).toEqual([[1, "File ignored because no matching configuration was supplied."]]);
+    }
+    expect(JSON.parse(named.stdout)[0].messages[0].message).toBe("File ignored because no matching configuration was supplied.");
+    // One the globs match is linted.
+    expect((await runNode([binPath, "--stdin", "--stdin-filename", "infra/registry-policy.json"], { cwd: dir, input: publicPolicy })).code).toBe(1);
+  });
+});
+
 describe("--print-config on a file a run skips", () => {
   it("says the run skips an ignored file, or one outside the base path, instead of describing how it would lint it", async () => {
     const dir = fileTree({ ".ecrlintrc.json": rootConfig, "infra/generated/registry-policy.json": publicPolicy, "infra/registry-policy.json": publicPolicy });
