@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { isAbsolute, relative, resolve } from "node:path";
 import { ConfigLocator, readEcrFile, registryForFile, trustFromConfig, type ConfigResult, type ParseProblem, type DiffFailOn, type LoadedConfig, type PolicyFile, type RegistryContext } from "@ecrlint/core";
 import { compilePolicy, diffAccess, summarizeAccessDiff, type AccessChange, type AccessDiff, type InconclusiveChange } from "@ecrlint/core/evaluator";
@@ -134,6 +135,25 @@ function matcher(patterns: string[] | undefined, cwd: string): (filePath: string
   return (filePath) => named.some((path) => isInside(path, filePath)) || relativeGlobs(toPosix(relative(cwd, filePath))) || absoluteGlobs(toPosix(filePath));
 }
 
+/**
+ * ESLint's "No files matching the pattern" for a pattern that names nothing: neither a file or folder on disk, nor a
+ * changed file (a deleted one is only at the base), nor, for a glob, any file. A typo (`infra/prdo`) would otherwise
+ * pass the access review with "No policy changed access".
+ */
+async function checkPatternsMatch(patterns: readonly string[], cwd: string, changed: readonly ChangedFile[]): Promise<void> {
+  for (const pattern of patterns) {
+    const one = matcher([pattern], cwd);
+    if (changed.some((f) => one(f.filePath))) continue;
+    if (!picomatch.scan(pattern).isGlob) {
+      if (existsSync(resolve(cwd, pattern))) continue;
+    } else {
+      const { globby } = await import("globby");
+      if ((await globby(toPosix(pattern), { cwd, dot: true, gitignore: false, onlyFiles: true, followSymbolicLinks: false })).length > 0) continue;
+    }
+    throw new EcrlintError("usage", `No files matching the pattern "${pattern}" were found.`);
+  }
+}
+
 function diffFile(file: ChangedFile, cwd: string, registry: RegistryContext, baseCommit: string, top: string, trustedAccounts: readonly string[]): DiffFile | DiffError | undefined {
   const path = toPosix(relative(cwd, file.filePath));
   const previousPath = file.previousRepoPath !== undefined ? toPosix(relative(cwd, resolve(top, file.previousRepoPath))) : undefined;
@@ -219,6 +239,7 @@ export async function diffSince(options: DiffOptions): Promise<DiffReport> {
     root = unwrap(result);
   } else root = unwrap(locator.forDirectory(options.cwd));
   const changed = await filesChangedSince(options.cwd, options.base);
+  await checkPatternsMatch(options.patterns ?? [], options.cwd, changed.files);
   const wanted = matcher(options.patterns, options.cwd);
   const files: DiffFile[] = [];
   const errors: DiffError[] = [];
