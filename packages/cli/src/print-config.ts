@@ -62,7 +62,7 @@ function kindOf(filePath: string, matched: boolean, read: ReadOptions, skipped?:
   };
 }
 
-export async function calculateConfigForFile(filePath: string, options: Pick<LintOptions, "cwd" | "configFile" | "rules" | "quiet"> = {}): Promise<ResolvedFileConfig> {
+export async function calculateConfigForFile(filePath: string, options: Pick<LintOptions, "cwd" | "configFile" | "rules" | "quiet" | "ignore"> = {}): Promise<ResolvedFileConfig> {
   const cwd = await realpath(resolve(options.cwd ?? process.cwd()));
   const abs = resolve(cwd, filePath);
   if (!existsSync(abs)) throw usageError(`--print-config: no such file "${filePath}"`);
@@ -84,10 +84,11 @@ export async function calculateConfigForFile(filePath: string, options: Pick<Lin
   const { context } = sourceContext(abs, loaded, configs, options, undefined, terraform.referenced.get(abs), terraform.dataUses.get(abs));
   // What a run would do with it before any of the above: skip it, as ESLint's calculateConfigForFile says by
   // returning nothing for an ignored file.
-  const ignores = { root: configs.base, ignores: configs.root?.config.ignores ?? [], base: configs.root?.baseDir ?? configs.base, useIgnores: true };
+  const useIgnores = options.ignore !== false;
+  const ignores = { root: configs.base, ignores: configs.root?.config.ignores ?? [], base: configs.root?.baseDir ?? configs.base, useIgnores };
   const skipped = !isInside(configs.base, abs)
     ? `it is outside the base path ${configs.base}: a run skips it (with ESLint's "outside of base path" warning when it is named on the command line)`
-    : isIgnoredPath(abs, ignores) || configs.ignores(loaded, abs)
+    : isIgnoredPath(abs, ignores) || (useIgnores && configs.ignores(loaded, abs))
       ? "an ignore pattern (the config's ignores, .gitignore, node_modules) matches it: a run skips it (with a warning when it is named on the command line)"
       : undefined;
   return {

@@ -528,5 +528,8 @@ describe("--print-config on a file a run skips", () => {
     expect(await kind("generated/registry-policy.json")).toMatchObject({ kind: null, why: expect.stringMatching(/^an ignore pattern .* matches it: a run skips it/) });
     expect(await kind(join(outside, "registry-policy.json"))).toMatchObject({ kind: null, why: expect.stringMatching(new RegExp(`^it is outside the base path ${dir}: a run skips it`)) });
     expect(await kind("registry-policy.json")).toMatchObject({ kind: "registry-policy" });
+    // With --no-ignore a run lints it: so does --print-config say.
+    const unignored = JSON.parse((await runBin(["--no-ignore", "--print-config", "generated/registry-policy.json"], { cwd: join(dir, "infra") })).stdout) as { kind: { kind: string | null } };
+    expect(unignored.kind).toMatchObject({ kind: "registry-policy" });
   });
 });
