@@ -461,9 +461,10 @@ export async function discoverFiles(input: DiscoveryInput): Promise<Discovery> {
       }
       found.add(target.path);
     } else if (target.type === "directory") {
-      // A folder reached through a symlink is walked only when its real path stays inside the root.
+      // A folder reached through a symlink is walked only when its real path stays inside the root. One outside it
+      // has only files the run ignores: ESLint's "all of the files ... are ignored", exit 2, as for an ignored folder.
       if (!isInside(root, target.path) || !isInside(root, await realpath(target.path))) {
-        outsideRoot.push(target.path);
+        if (input.errorOnUnmatchedPattern !== false) discovery.emptyFolders.push({ path: target.path, error: unmatchedPattern(target.pattern, true) });
         continue;
       }
       // A folder the ignores hide, or one inside such a folder, is all ignored when named, as in ESLint. The root's

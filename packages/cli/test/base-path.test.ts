@@ -98,18 +98,22 @@ describe("files named from a subfolder of the config's folder", () => {
     expect(empty).toEqual({ code: 2, stdout: "", stderr: 'ecrlint: No files matching the pattern "." were found.\nPlease check for typing mistakes in the pattern.\n' });
   });
 
-  it("a file or folder outside the base path keeps ESLint's warning, without a location (stylish shows 0:0), exit 0", async () => {
+  it("a file outside the base path keeps ESLint's warning, without a location (stylish shows 0:0), exit 0; a folder or glob there is all ignored, exit 2", async () => {
     const dir = repository();
     const elsewhere = fileTree({ "x.json": publicPolicy, "nested/y.json": publicPolicy });
     const sub = join(dir, "infra");
-    const run = await lintJson(sub, [join(elsewhere, "x.json"), join(elsewhere, "nested"), "../policies/other.json"]);
+    const run = await lintJson(sub, [join(elsewhere, "x.json"), "../policies/other.json"]);
     expect(run.code).toBe(1);
     // Results are in path order; the two temporary folders may come in either order.
     expect(findings(dir, run.results).sort()).toEqual([
-      [join(elsewhere, "nested"), [`0:0 ${OUTSIDE}`]],
       [join(elsewhere, "x.json"), [`0:0 ${OUTSIDE}`]],
       ["policies/other.json", ["9:32 @ecrlint/no-region-mismatch"]],
     ]);
+    // A folder outside, as ESLint 9 says it: every file in it is ignored.
+    const folder = await runBin([join(elsewhere, "nested"), "../policies/other.json"], { cwd: sub });
+    expect(folder.code).toBe(2);
+    expect(folder.stderr).toContain(`You are linting "${join(elsewhere, "nested")}", but all of the files matching the glob pattern "${join(elsewhere, "nested")}" are ignored.`);
+    expect((await runBin(["--no-error-on-unmatched-pattern", join(elsewhere, "nested"), "../policies/other.json"], { cwd: sub })).code).toBe(1);
     expect(run.results.find((r) => r.filePath === join(elsewhere, "x.json"))!.messages).toEqual([{ ruleId: null, fatal: false, severity: 1, message: OUTSIDE }]);
     const stylish = await runBin([join(elsewhere, "x.json")], { cwd: sub });
     expect(stylish.code).toBe(0);
@@ -290,7 +294,9 @@ describe("ecrlint diff from a subfolder", () => {
     for (const args of [["../public.json"], [".."], [join(dir, "infra")], ["../*.json"]]) expect({ args, paths: await paths(sub, args) }).toEqual({ args, paths: ["../public.json"] });
     expect(await paths(sub, [])).toEqual([]);
     expect(await paths(join(dir, "infra"), [])).toEqual(["public.json"]);
-    expect(await paths(sub, ["**/*.json"])).toEqual([]);
+    // A glob that matches no file there names nothing: ESLint's usage error, as the linter's own.
+    const none = await runBin(["diff", "HEAD", "**/*.json"], { cwd: sub });
+    expect({ code: none.code, stderr: none.stderr }).toEqual({ code: 2, stderr: 'ecrlint diff: No files matching the pattern "**/*.json" were found.\n' });
   });
 });
 
