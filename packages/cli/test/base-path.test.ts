@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { binPath, fileTree, gitInit, policyIn, repoDir, runBin, runNode, tempDir, writeEslintConfig } from "./helpers.js";
@@ -505,6 +505,18 @@ describe("a file named alone outside any project", () => {
       expect(named.stderr, mark).not.toContain("cross-file rules compared");
       expect(existsSync(join(dir, "elsewhere", "loaded")), mark).toBe(true);
     }
+  });
+});
+
+describe("a checkout reached through a symbolic link", () => {
+  it("a file named by its path through the link is linted as the tree's own file", async () => {
+    const dir = fileTree({ ".ecrlintrc.json": rootConfig, "infra/public.json": publicPolicy, "infra/terraform/README.md": "# tf\n" });
+    gitInit(dir);
+    const link = join(tempDir(), "checkout");
+    symlinkSync(dir, link);
+    const run = await runBin(["-f", "json", join(link, "infra", "public.json")], { cwd: join(link, "infra", "terraform") });
+    expect(run.code).toBe(1);
+    expect(findings(dir, JSON.parse(run.stdout) as Shown[])).toEqual([["infra/public.json", ["1:78 @ecrlint/no-public-access"]]]);
   });
 });
 
