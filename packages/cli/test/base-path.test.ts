@@ -546,6 +546,10 @@ describe("--print-config on a file a run skips", () => {
     expect(await kind("generated/registry-policy.json")).toMatchObject({ kind: null, why: expect.stringMatching(/^an ignore pattern .* matches it: a run skips it/) });
     expect(await kind(join(outside, "registry-policy.json"))).toMatchObject({ kind: null, why: expect.stringMatching(new RegExp(`^it is outside the base path ${dir}: a run skips it`)) });
     expect(await kind("registry-policy.json")).toMatchObject({ kind: "registry-policy" });
+    // A link out of the base path is outside it, as a run says.
+    symlinkSync(join(outside, "registry-policy.json"), join(dir, "infra", "link-registry-policy.json"));
+    expect(await kind("link-registry-policy.json")).toMatchObject({ kind: null, why: expect.stringMatching(/^it is outside the base path/) });
+    expect(JSON.parse((await runBin(["-f", "json", "link-registry-policy.json"], { cwd: join(dir, "infra") })).stdout)[0].messages[0].message).toBe(OUTSIDE);
     // With --no-ignore a run lints it: so does --print-config say.
     const unignored = JSON.parse((await runBin(["--no-ignore", "--print-config", "generated/registry-policy.json"], { cwd: join(dir, "infra") })).stdout) as { kind: { kind: string | null } };
     expect(unignored.kind).toMatchObject({ kind: "registry-policy" });
