@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { isAbsolute, relative, resolve } from "node:path";
-import { ConfigLocator, readEcrFile, registryForFile, trustFromConfig, type ConfigResult, type ParseProblem, type DiffFailOn, type LoadedConfig, type PolicyFile, type RegistryContext } from "@ecrlint/core";
+import { ConfigLocator, readEcrFile, registryForFile, trustFromConfig, UNSHOWABLE, type ConfigResult, type ParseProblem, type DiffFailOn, type LoadedConfig, type PolicyFile, type RegistryContext } from "@ecrlint/core";
 import { compilePolicy, diffAccess, summarizeAccessDiff, type AccessChange, type AccessDiff, type InconclusiveChange } from "@ecrlint/core/evaluator";
 import picomatch from "picomatch";
 import { isInside, toPosix } from "./discover.js";
@@ -95,8 +95,15 @@ function policies(text: string | undefined, filePath: string, registry: Registry
 }
 
 function quote(arg: string): string {
-  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+  if (/^[\w@%+=:,./-]+$/.test(arg)) return arg;
+  // What a terminal would act on (an escape, a line break, a bidi override) is written as an escape of the shell's
+  // ANSI-C quoting (bash, zsh, ksh), so that the command is shown safely and still names the same characters.
+  if (UNSHOWABLE_ONE.test(arg)) return `$'${arg.replace(/[\\']/g, (c) => `\\${c}`).replace(UNSHOWABLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)}'`;
+  return `'${arg.replace(/'/g, `'\\''`)}'`;
 }
+
+/** The characters `showControls` writes as escapes: in a command, bash's `$'\uXXXX'` stands for them. */
+const UNSHOWABLE_ONE = new RegExp(UNSHOWABLE.source);
 
 /** Which version of a file an explain command reads, and how. */
 export interface ExplainTarget {

@@ -512,8 +512,10 @@ describe("characters a terminal acts on, in what a file says", () => {
     const folder = "e\u001b[1m\u202ex";
     const dir = fileTree({ [`${folder}/registry-policy.json`]: duplicateSid("Pull"), [`${folder}/broken-registry-policy.json`]: duplicateSid("Broken") });
     gitInit(dir);
-    const changed = JSON.parse(duplicateSid("Pull")) as { Statement: { Resource: string }[] };
-    changed.Statement[0]!.Resource = "arn:aws:ecr:us-west-2:444455556666:repository/p\u001b[33m\u202e*";
+    const changed = JSON.parse(duplicateSid("Pull")) as { Statement: { Resource: string; Principal: unknown }[] };
+    // A Sid with controls, and a new principal: access gained, with a witness to replay.
+    changed.Statement[0]!.Principal = { AWS: "arn:aws:iam::111122223333:root" };
+    (changed.Statement[0] as { Sid?: string }).Sid = "Pull\u001b[33m\u202e";
     writeFileSync(join(dir, folder, "registry-policy.json"), JSON.stringify(changed, null, 2));
     writeFileSync(join(dir, folder, "broken-registry-policy.json"), '{"Statement": [\u001b');
     for (const format of ["stylish", "markdown", "json"]) {
@@ -522,6 +524,13 @@ describe("characters a terminal acts on, in what a file says", () => {
       expect(run.stderr, format).not.toMatch(RAW);
       expect(`${run.stdout}${run.stderr}`, format).toContain("e\\u001b[1m\\u202ex");
     }
+    // The witness commands it prints name the same characters in bash's ANSI-C quoting: run, they reproduce the row.
+    const stylish = (await runBin(["diff", "HEAD"], { cwd: dir })).stdout;
+    const command = stylish.split("\n").find((l) => l.trim().startsWith("+ ecrlint explain"))!.trim().slice(2);
+    expect(command).toContain("$'e\\u001b[1m\\u202ex/registry-policy.json'");
+    const replay = spawnSync("bash", ["-c", command.replace(/^ecrlint /, `${JSON.stringify(process.execPath)} ${JSON.stringify(binPath)} `)], { cwd: dir, encoding: "utf8" });
+    expect({ code: replay.status, stderr: replay.stderr }).toEqual({ code: 0, stderr: "" });
+    expect(replay.stdout).toMatch(/Decision: allowed/);
   });
 
   it("are escapes in ecrlint init's preview, and comments in the file it writes", async () => {
