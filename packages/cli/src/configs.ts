@@ -120,11 +120,13 @@ export class Configs {
 
   /**
    * Whether a folder is the top of a project the run may read for the cross-file rules: a config file's folder, or
-   * a folder inside a git repository. Any other folder (the home folder, /tmp, a downloads folder, `/`) marks no
-   * project: reading everything below it for the facts of one file named alone would be slow, and would load every
+   * a folder inside a git repository, but never the home folder or a file system's root (a config or a dotfiles
+   * repository there is personal). Any other folder (/tmp, a downloads folder) marks no project either: reading everything below it for the facts of one file named alone would be slow, and would load every
    * config module found there.
    */
   marksProject(dir: string): boolean {
+    // Never the home folder (a personal config, a dotfiles repository) nor a file system's root, as for the base path.
+    if (dir === resolve(homedir()) || dirname(dir) === dir) return false;
     if (repositoryRootOf(dir) !== undefined) return true;
     const loaded = this.options.configFile ? this.root : unwrap(this.locator.forDirectory(dir));
     return loaded?.filePath !== undefined && loaded.baseDir === dir;

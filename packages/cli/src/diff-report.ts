@@ -1,5 +1,6 @@
+import { existsSync } from "node:fs";
 import { isAbsolute, relative, resolve } from "node:path";
-import { ConfigLocator, readEcrFile, registryForFile, trustFromConfig, type ConfigResult, type ParseProblem, type DiffFailOn, type LoadedConfig, type PolicyFile, type RegistryContext } from "@ecrlint/core";
+import { ConfigLocator, readEcrFile, registryForFile, trustFromConfig, UNSHOWABLE, type ConfigResult, type ParseProblem, type DiffFailOn, type LoadedConfig, type PolicyFile, type RegistryContext } from "@ecrlint/core";
 import { compilePolicy, diffAccess, summarizeAccessDiff, type AccessChange, type AccessDiff, type InconclusiveChange } from "@ecrlint/core/evaluator";
 import picomatch from "picomatch";
 import { isInside, toPosix } from "./discover.js";
@@ -94,8 +95,15 @@ function policies(text: string | undefined, filePath: string, registry: Registry
 }
 
 function quote(arg: string): string {
-  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+  if (/^[\w@%+=:,./-]+$/.test(arg)) return arg;
+  // What a terminal would act on (an escape, a line break, a bidi override) is written as an escape of the shell's
+  // ANSI-C quoting (bash, zsh, ksh), so that the command is shown safely and still names the same characters.
+  if (UNSHOWABLE_ONE.test(arg)) return `$'${arg.replace(/[\\']/g, (c) => `\\${c}`).replace(UNSHOWABLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)}'`;
+  return `'${arg.replace(/'/g, `'\\''`)}'`;
 }
+
+/** The characters `showControls` writes as escapes: in a command, bash's `$'\uXXXX'` stands for them. */
+const UNSHOWABLE_ONE = new RegExp(UNSHOWABLE.source);
 
 /** Which version of a file an explain command reads, and how. */
 export interface ExplainTarget {
@@ -132,6 +140,25 @@ function matcher(patterns: string[] | undefined, cwd: string): (filePath: string
   const relativeGlobs = globs(patterns.filter((p) => !isAbsolute(p)));
   const absoluteGlobs = globs(patterns.filter((p) => isAbsolute(p)));
   return (filePath) => named.some((path) => isInside(path, filePath)) || relativeGlobs(toPosix(relative(cwd, filePath))) || absoluteGlobs(toPosix(filePath));
+}
+
+/**
+ * ESLint's "No files matching the pattern" for a pattern that names nothing: neither a file or folder on disk, nor a
+ * changed file (a deleted one is only at the base), nor, for a glob, any file. A typo (`infra/prdo`) would otherwise
+ * pass the access review with "No policy changed access".
+ */
+async function checkPatternsMatch(patterns: readonly string[], cwd: string, changed: readonly ChangedFile[]): Promise<void> {
+  for (const pattern of patterns) {
+    const one = matcher([pattern], cwd);
+    if (changed.some((f) => one(f.filePath))) continue;
+    if (!picomatch.scan(pattern).isGlob) {
+      if (existsSync(resolve(cwd, pattern))) continue;
+    } else {
+      const { globby } = await import("globby");
+      if ((await globby(toPosix(pattern), { cwd, dot: true, gitignore: false, onlyFiles: true, followSymbolicLinks: false })).length > 0) continue;
+    }
+    throw new EcrlintError("usage", `No files matching the pattern "${pattern}" were found.`);
+  }
 }
 
 function diffFile(file: ChangedFile, cwd: string, registry: RegistryContext, baseCommit: string, top: string, trustedAccounts: readonly string[]): DiffFile | DiffError | undefined {
@@ -219,6 +246,7 @@ export async function diffSince(options: DiffOptions): Promise<DiffReport> {
     root = unwrap(result);
   } else root = unwrap(locator.forDirectory(options.cwd));
   const changed = await filesChangedSince(options.cwd, options.base);
+  await checkPatternsMatch(options.patterns ?? [], options.cwd, changed.files);
   const wanted = matcher(options.patterns, options.cwd);
   const files: DiffFile[] = [];
   const errors: DiffError[] = [];

@@ -1,6 +1,6 @@
 import { lstat, realpath, stat } from "node:fs/promises";
 import { lstatSync, readdir, readFileSync, realpathSync, statSync, type Stats } from "node:fs";
-import { dirname, join, relative, resolve, sep } from "node:path";
+import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import ignore, { type Ignore } from "ignore";
 import picomatch from "picomatch";
 import { describeErrno, diskFolders, leavesFolder, POLICY_FILE_EXTENSIONS, type FolderEntry, type FolderReader } from "@ecrlint/core";
@@ -386,6 +386,15 @@ function followLinks(links: string[], root: string, found: Set<string>, discover
   }
 }
 
+/** A path with its folder's links resolved and its own name kept (the file may itself be a link). */
+async function inRealFolder(path: string): Promise<string> {
+  try {
+    return join(await realpath(dirname(path)), basename(path));
+  } catch {
+    return path;
+  }
+}
+
 /** Whether a file named explicitly (or standard input's file name) is ignored: node_modules, .git, the config's `ignores`, git's rules. */
 export function isIgnoredPath(filePath: string, input: Pick<DiscoveryInput, "root" | "ignores" | "base" | "useIgnores">): boolean {
   const { root } = input;
@@ -451,19 +460,24 @@ export async function discoverFiles(input: DiscoveryInput): Promise<Discovery> {
         outsideRoot.push(target.path);
         continue;
       }
-      if (isIgnoredPath(target.path, input) || (input.useIgnores && input.ignoredByNestedConfig?.(target.path, false) === true)) {
-        ignoredExplicit.push(target.path);
+      // Named through a link to a folder of the tree (`/tmp/link/infra/p.json` for `/work/repo/infra/p.json`, a
+      // checkout reached through a symlink): the file is the tree's, at its place there; a link that is the file
+      // itself stays what it is.
+      const path = isInside(root, target.path) ? target.path : await inRealFolder(target.path);
+      if (isIgnoredPath(path, input) || (input.useIgnores && input.ignoredByNestedConfig?.(path, false) === true)) {
+        ignoredExplicit.push(path);
         continue;
       }
-      if (!filesMatch(filesPath(target.path))) {
-        unmatchedExplicit.push(target.path);
+      if (!filesMatch(filesPath(path))) {
+        unmatchedExplicit.push(path);
         continue;
       }
-      found.add(target.path);
+      found.add(path);
     } else if (target.type === "directory") {
-      // A folder reached through a symlink is walked only when its real path stays inside the root.
+      // A folder reached through a symlink is walked only when its real path stays inside the root. One outside it
+      // has only files the run ignores: ESLint's "all of the files ... are ignored", exit 2, as for an ignored folder.
       if (!isInside(root, target.path) || !isInside(root, await realpath(target.path))) {
-        outsideRoot.push(target.path);
+        if (input.errorOnUnmatchedPattern !== false) discovery.emptyFolders.push({ path: target.path, error: unmatchedPattern(target.pattern, true) });
         continue;
       }
       // A folder the ignores hide, or one inside such a folder, is all ignored when named, as in ESLint. The root's

@@ -187,6 +187,12 @@ function said(evidence: Evidence): string {
  * The starter config as JSONC: data rather than code (nothing runs when CI reads it, ESLint loads it synchronously),
  * checked and completed by editors through `$schema`, and commented so a reviewer knows what to verify.
  */
+/**
+ * Folder and file names (and what files say) as a `//` comment may hold them: a line break would end the comment and
+ * make the rest of a name the config's text, an escape sequence would act on the terminal that shows the preview.
+ */
+const comment = (text: string) => showControls(text);
+
 export function renderConfig(proposal: InitProposal, schema: string | undefined): string {
   const lines = [
     "{",
@@ -200,23 +206,23 @@ export function renderConfig(proposal: InitProposal, schema: string | undefined)
   ];
   proposal.registries.forEach((registry, index) => {
     const facts = [registry.account && `Account ${registry.account.value} from ${said(registry.account)}`, registry.region && `Region ${registry.region.value} from ${said(registry.region)}`].filter(Boolean);
-    lines.push(`    // ${facts.join("; ")}:`);
-    for (const f of registry.files) lines.push(`    //   ${f.path} (${KIND_NAMES[f.kind]})`);
+    lines.push(`    // ${comment(facts.join("; "))}:`);
+    for (const f of registry.files) lines.push(`    //   ${comment(f.path)} (${KIND_NAMES[f.kind]})`);
     if (!registry.account) lines.push("    // The account is unknown: add \"account\" (12 digits) to check account ARNs and cross-account grants.");
     if (!registry.region) lines.push('    // The Region is unknown: add "region" to check the Region of ARNs.');
-    for (const d of registry.disagreements) lines.push(`    // Check: ${d}; \`npx ecrlint\` reports the ARNs that disagree.`);
+    for (const d of registry.disagreements) lines.push(`    // Check: ${comment(d)}; \`npx ecrlint\` reports the ARNs that disagree.`);
     const body: string[] = [`      "files": ${jsonList([registry.glob])}`];
     if (registry.account) body.push(`      "account": ${JSON.stringify(registry.account.value)}`);
     if (registry.region) body.push(`      "region": ${JSON.stringify(registry.region.value)}`);
     if (registry.replicationSources.length) {
       body.push(
-        `      // Accounts that replicate into this registry: ${registry.replicationSources.map((s) => `${s.account} (${s.source})`).join(", ")}.\n` +
+        `      // Accounts that replicate into this registry: ${comment(registry.replicationSources.map((s) => `${s.account} (${s.source})`).join(", "))}.\n` +
           `      "replicationSources": ${jsonList(registry.replicationSources.map((s) => s.account))}`,
       );
     }
     if (registry.pullThroughCachePrefixes.length) {
       body.push(
-        `      // The ecrRepositoryPrefix of its pull-through-cache rules (${[...new Set(registry.pullThroughCachePrefixes.map((p) => p.source))].join(", ")}).\n` +
+        `      // The ecrRepositoryPrefix of its pull-through-cache rules (${comment([...new Set(registry.pullThroughCachePrefixes.map((p) => p.source))].join(", "))}).\n` +
           `      "pullThroughCachePrefixes": ${jsonList(registry.pullThroughCachePrefixes.map((p) => p.prefix))}`,
       );
     }
@@ -227,8 +233,8 @@ export function renderConfig(proposal: InitProposal, schema: string | undefined)
     lines.push(`    // ${why}: add one entry per registry, e.g. { "files": ["infra/prod/**"], "account": "444455556666", "region": "us-west-2" }`);
   }
   lines.push("  ],");
-  for (const u of proposal.unplaced) lines.push(`  // No folder name or ARN tells the registry of ${u.path} (${KIND_NAMES[u.kind]}): add an entry for it.`);
-  for (const o of proposal.outsideDestinations) lines.push(`  // ${o.source} replicates to ${o.account} in ${o.region}, whose registry policy is not in this repository.`);
+  for (const u of proposal.unplaced) lines.push(`  // No folder name or ARN tells the registry of ${comment(u.path)} (${KIND_NAMES[u.kind]}): add an entry for it.`);
+  for (const o of proposal.outsideDestinations) lines.push(`  // ${comment(`${o.source} replicates to ${o.account} in ${o.region}`)}, whose registry policy is not in this repository.`);
   const accounts = [...new Set(proposal.registries.flatMap((r) => (r.account ? [r.account.value] : [])))].sort();
   lines.push(
     "  // Accounts that may be granted access: with the strict rules, no-external-principal reports any other.",
@@ -236,9 +242,8 @@ export function renderConfig(proposal: InitProposal, schema: string | undefined)
     "}",
     "",
   );
-  // Folder and file names as they are would break the file: a line separator ends a comment (JSONC reads it as a
-  // line break) and is a "multiline string" to the JSONC parser; an escape sequence would act on a terminal. Each is
-  // written as its escape: in a comment for the reader, in a JSON string the same character.
+  // A line separator in a JSON string is a "multiline string" to the JSONC parser: written as its escape, which
+  // means the same character (the comments' names are escaped where they are written, see `comment`).
   return lines.join("\n").split("\n").map(showControls).join("\n");
 }
 

@@ -89,6 +89,9 @@ export function parseRuleOption(text: string): Record<string, RuleSetting> {
     const ours = ourRuleId(id);
     if (ours !== undefined) out[ours] = setting;
   }
+  // Said as the option the user wrote, not as the `rules` of the API it becomes.
+  const error = validateRuleSettings(out, undefined);
+  if (error) throw new EcrlintError("usage", `--rule: ${error.keyPath.replace(/^rules\./, RULE_PREFIX)}: ${error.message}`);
   return out;
 }
 

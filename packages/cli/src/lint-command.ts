@@ -7,7 +7,7 @@ import { cacheFileFor } from "./cache.js";
 import { EcrlintError } from "./errors.js";
 import { describeWriteError, writeFileInPlace } from "./fs-utils.js";
 import { loadFormatter } from "./formatters/load.js";
-import { showControlsByLine } from "./formatters/shared.js";
+import { showControls, showControlsByLine } from "./formatters/shared.js";
 import { parseRuleOption } from "./inline-config.js";
 import { lint, lintText } from "./standalone.js";
 import { MAX_FILE_BYTES } from "./read-file.js";
@@ -228,7 +228,7 @@ export async function runLint(argv: string[], io: CliIo): Promise<number> {
     io.stdout("\n");
   }
   // Said once per run, after the report (which stays machine-readable in every format).
-  for (const notice of report.notices) io.stderr(`ecrlint: ${[notice.message, ...notice.details].map(showControlsByLine).join("\n  ")}\n`);
+  for (const notice of report.notices) io.stderr(`ecrlint: ${[notice.message, ...notice.details].map(showControls).join("\n  ")}\n`);
   if (maxWarningsExceeded) {
     io.stderr(`ecrlint found too many warnings (maximum: ${args.maxWarnings}).\n`);
   }

@@ -94,11 +94,32 @@ export function unknownRegistryNotice(entries: FileEntry[], cwd: string, base: s
   if (noAccount.length) sentences.push(`${files(noAccount.length, ["has", "have"])} a Region from a folder name but no known account, so accounts are only compared with each other inside each file.`);
   if (noRegion.length) sentences.push(`${files(noRegion.length, ["has", "have"])} an account from a folder name but no known Region, so Regions are only compared with each other inside each file.`);
 
+  // One entry to declare per config that governs some of the files (none: the one to create), each in its file.
+  const byConfig = new Map<string | undefined, FileEntry[]>();
+  for (const e of concerned) byConfig.set(e.configFile, [...(byConfig.get(e.configFile) ?? []), e]);
+  return {
+    id: "unknown-registry",
+    message: sentences.join(" "),
+    details: [
+      "Not checked without one: that ARNs name the registry's own Region, partition and account, the replication sources and pull-through-cache prefixes of the registry, and the cross-file checks between registries; CloudFormation's AWS::Region and AWS::AccountId stay unknown.",
+      ...[...byConfig.values()].map((group) => declaration(group, cwd, base, byConfig.size > 1 ? shownAs : undefined)),
+      `Files: ${listed.join(", ")}${more}.`,
+    ],
+    files: paths,
+  };
+}
+
+/**
+ * How to declare the registry of `group`, files a config governs (or none): an entry whose values are those the
+ * files' own ARNs agree on, else placeholders, in that config. With several groups, each names its files.
+ */
+function declaration(group: FileEntry[], cwd: string, base: string, shownAs: ((filePath: string) => string) | undefined): string {
   const none = { accounts: [], regions: [] };
-  const arns = new Map(concerned.map((e) => [e, (e.outcome.status === "ours" && e.outcome.arns) || none]));
-  const account = agreed(concerned, (e) => e.context!.registry.account, (e) => arns.get(e)!.accounts);
-  const region = agreed(concerned, (e) => e.context!.registry.region, (e) => arns.get(e)!.regions);
-  const configFile = concerned.find((e) => e.configFile)?.configFile;
+  const arns = new Map(group.map((e) => [e, (e.outcome.status === "ours" && e.outcome.arns) || none]));
+  const account = agreed(group, (e) => e.context!.registry.account, (e) => arns.get(e)!.accounts);
+  const region = agreed(group, (e) => e.context!.registry.region, (e) => arns.get(e)!.regions);
+  const paths = group.map((e) => e.filePath);
+  const configFile = group.find((e) => e.configFile)?.configFile;
   const entry = `{"files": [${JSON.stringify(commonGlob(paths, configFile ? configDirectory(configFile) : base))}], "account": "${account ?? ACCOUNT_PLACEHOLDER}", "region": "${region ?? REGION_PLACEHOLDER}"}`;
   const placeholders = [account ? "" : `"${ACCOUNT_PLACEHOLDER}"`, region ? "" : `"${REGION_PLACEHOLDER}"`].filter(Boolean);
   const inferred = [account ? "account" : "", region ? "Region" : ""].filter(Boolean);
@@ -106,16 +127,8 @@ export function unknownRegistryNotice(entries: FileEntry[], cwd: string, base: s
     inferred.length ? `the ${inferred.join(" and ")} ${inferred.length === 1 ? "is" : "are"} what the files' folders and ARNs agree on: check ${inferred.length === 1 ? "it" : "them"} before pasting` : "",
     placeholders.length ? `replace ${placeholders.join(" and ")} with the registry's (the files do not agree on one)` : "",
   ].filter(Boolean);
-  return {
-    id: "unknown-registry",
-    message: sentences.join(" "),
-    details: [
-      "Not checked without one: that ARNs name the registry's own Region, partition and account, the replication sources and pull-through-cache prefixes of the registry, and the cross-file checks between registries; CloudFormation's AWS::Region and AWS::AccountId stay unknown.",
-      `Declare it in ${configTarget(concerned, cwd, base)}: {"registries": [${entry}]} (${provenance.join("; ")}), or keep the files in a folder named by the Region or the account (prod-us-west-2/, 444455556666/).`,
-      `Files: ${listed.join(", ")}${more}.`,
-    ],
-    files: paths,
-  };
+  const whose = shownAs ? ` for ${paths.slice(0, MAX_LISTED_FILES).map(shownAs).join(", ")}${paths.length > MAX_LISTED_FILES ? ` and ${paths.length - MAX_LISTED_FILES} more` : ""}` : "";
+  return `Declare it${whose} in ${configTarget(group, cwd, base)}: {"registries": [${entry}]} (${provenance.join("; ")}), or keep the files in a folder named by the Region or the account (prod-us-west-2/, 444455556666/).`;
 }
 
 /**
@@ -147,7 +160,7 @@ export function projectNotReadNotice(files: readonly string[], cwd: string, show
   const names = files.map(shownAs);
   return {
     id: "project-not-read",
-    message: `the cross-file rules compared ${names.length === 1 ? "this file" : `these ${names.length} files`} with the other files named only: no ecrlint config and no git repository marks a project around ${names.length === 1 ? "it" : "them"}, so the files beside ${names.length === 1 ? "it were" : "them were"} not read.`,
+    message: `the cross-file rules compared ${names.length === 1 ? "this file" : `these ${names.length} files`} with the other files named only: no ecrlint config and no git repository marks a project around ${names.length === 1 ? "it" : "them"} (the home folder and a file system's root never do), so the files beside ${names.length === 1 ? "it were" : "them were"} not read.`,
     details: ["Checked without the rest of a project: replication destinations and pull-through-cache rules kept in other files.", "Run it inside the repository, or add an ecrlint config at the project's top (`ecrlint init`).", `Files: ${names.join(", ")}.`],
     files: [...files],
   };

@@ -1,6 +1,6 @@
 import { realpath } from "node:fs/promises";
 import { relative, resolve } from "node:path";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, realpathSync } from "node:fs";
 import { readEcrFile, registryForFile, RULE_PREFIX, trustFromConfig, type KindDecision, type ReadOptions, type RegistryContext, type TrustContext } from "@ecrlint/core";
 import picomatch from "picomatch";
 import { DEFAULT_FILES, isIgnoredPath, isInside, toPosix } from "./discover.js";
@@ -62,7 +62,7 @@ function kindOf(filePath: string, matched: boolean, read: ReadOptions, skipped?:
   };
 }
 
-export async function calculateConfigForFile(filePath: string, options: Pick<LintOptions, "cwd" | "configFile" | "rules" | "quiet"> = {}): Promise<ResolvedFileConfig> {
+export async function calculateConfigForFile(filePath: string, options: Pick<LintOptions, "cwd" | "configFile" | "rules" | "quiet" | "ignore"> = {}): Promise<ResolvedFileConfig> {
   const cwd = await realpath(resolve(options.cwd ?? process.cwd()));
   const abs = resolve(cwd, filePath);
   if (!existsSync(abs)) throw usageError(`--print-config: no such file "${filePath}"`);
@@ -84,10 +84,19 @@ export async function calculateConfigForFile(filePath: string, options: Pick<Lin
   const { context } = sourceContext(abs, loaded, configs, options, undefined, terraform.referenced.get(abs), terraform.dataUses.get(abs));
   // What a run would do with it before any of the above: skip it, as ESLint's calculateConfigForFile says by
   // returning nothing for an ignored file.
-  const ignores = { root: configs.base, ignores: configs.root?.config.ignores ?? [], base: configs.root?.baseDir ?? configs.base, useIgnores: true };
-  const skipped = !isInside(configs.base, abs)
+  const useIgnores = options.ignore !== false;
+  const ignores = { root: configs.base, ignores: configs.root?.config.ignores ?? [], base: configs.root?.baseDir ?? configs.base, useIgnores };
+  // Where the file really is decides, as in a run: a link out of the base path is outside it, a path through a link
+  // to a folder of the tree is inside.
+  let real = abs;
+  try {
+    real = realpathSync(abs);
+  } catch {
+    // Not there: the name decides.
+  }
+  const skipped = !isInside(configs.base, real)
     ? `it is outside the base path ${configs.base}: a run skips it (with ESLint's "outside of base path" warning when it is named on the command line)`
-    : isIgnoredPath(abs, ignores) || configs.ignores(loaded, abs)
+    : isIgnoredPath(abs, ignores) || (useIgnores && configs.ignores(loaded, abs))
       ? "an ignore pattern (the config's ignores, .gitignore, node_modules) matches it: a run skips it (with a warning when it is named on the command line)"
       : undefined;
   return {

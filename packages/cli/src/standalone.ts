@@ -3,6 +3,7 @@ import { dirname, join, relative, resolve, sep } from "node:path";
 import { encodeText, type LintMessage } from "@ecrlint/core";
 import { ResultCache, defaultCacheLocation } from "./cache.js";
 import { Configs } from "./configs.js";
+import picomatch from "picomatch";
 import { DEFAULT_FILES, discoverFiles, isIgnoredPath, isInside, toPosix } from "./discover.js";
 import { usageError } from "./errors.js";
 import { describeWriteError, writeFileInPlace } from "./fs-utils.js";
@@ -59,6 +60,15 @@ function unwrittenResult(entry: FileEntry, projectMessages: LintMessage[], optio
 
 /** ESLint's warning for a file named on the command line outside the base path (`Configs.base`), in any folder of it. */
 const OUTSIDE_BASE_PATH = "File ignored because outside of base path.";
+
+/** ESLint's warning for a file named on the command line (or standard input's name) that no `files` glob matches. */
+const NO_MATCHING_CONFIGURATION = "File ignored because no matching configuration was supplied.";
+
+/** Whether the root config's `files` globs (the defaults without one) match a path, as discovery matches a named file. */
+function configFilesMatch(configs: Configs, filePath: string): boolean {
+  const files = configs.root?.config.files?.length ? configs.root.config.files : DEFAULT_FILES;
+  return picomatch(files, { dot: true })(toPosix(relative(configs.root?.baseDir ?? configs.base, filePath)));
+}
 
 /** ESLint 10's warning for a file named on the command line that an ignore pattern skips (eslint-helpers.js). */
 function ignoredMessage(filePath: string, cwd: string): string {
@@ -424,7 +434,7 @@ async function lintFiles(options: LintOptions, configs: Configs, cwd: string, pa
   const skipped = [
     ...discovery.ignoredExplicit.map((filePath) => ({ filePath, message: ignoredMessage(filePath, cwd) })),
     ...discovery.outsideRoot.map((filePath) => ({ filePath, message: OUTSIDE_BASE_PATH })),
-    ...discovery.unmatchedExplicit.filter((p) => !terraform.referenced.has(p)).map((filePath) => ({ filePath, message: "File ignored because no matching configuration was supplied." })),
+    ...discovery.unmatchedExplicit.filter((p) => !terraform.referenced.has(p)).map((filePath) => ({ filePath, message: NO_MATCHING_CONFIGURATION })),
   ];
   const unread = discovery.skipped;
   const done = { files, folders: discovery.folders };
@@ -458,6 +468,11 @@ export async function lintText(text: string, options: LintTextOptions = {}): Pro
   const path = filePath ?? resolve(cwd, "__placeholder__.json");
   // The other files of a Terraform module are read from disk, as Terraform reads them: they may read its documents.
   const terraform = await terraformReferences([path], cwd, projectRoots([path], configs), configs.listing, [path], (root) => configs.marksProject(root));
+  // As a file named on the command line: a name no `files` glob matches is not linted (unless a .tf file reads it).
+  if (filePath !== undefined && !terraform.referenced.has(filePath) && !configFilesMatch(configs, filePath)) {
+    run.skipped.push({ filePath, message: NO_MATCHING_CONFIGURATION });
+    return finish(run, options);
+  }
   const entry = await readFile(path, configs, options, undefined, { given: Buffer.from(text, "utf8"), referenced: terraform.referenced, dataUses: terraform.dataUses });
   const shown = filePath ?? TEXT_NAME;
   if (filePath === undefined) run.shownAs = (f) => (f === path ? TEXT_NAME : toPosix(relative(cwd, f)));

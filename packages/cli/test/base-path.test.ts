@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { binPath, fileTree, gitInit, policyIn, repoDir, runBin, runNode, tempDir, writeEslintConfig } from "./helpers.js";
@@ -98,18 +98,22 @@ describe("files named from a subfolder of the config's folder", () => {
     expect(empty).toEqual({ code: 2, stdout: "", stderr: 'ecrlint: No files matching the pattern "." were found.\nPlease check for typing mistakes in the pattern.\n' });
   });
 
-  it("a file or folder outside the base path keeps ESLint's warning, without a location (stylish shows 0:0), exit 0", async () => {
+  it("a file outside the base path keeps ESLint's warning, without a location (stylish shows 0:0), exit 0; a folder or glob there is all ignored, exit 2", async () => {
     const dir = repository();
     const elsewhere = fileTree({ "x.json": publicPolicy, "nested/y.json": publicPolicy });
     const sub = join(dir, "infra");
-    const run = await lintJson(sub, [join(elsewhere, "x.json"), join(elsewhere, "nested"), "../policies/other.json"]);
+    const run = await lintJson(sub, [join(elsewhere, "x.json"), "../policies/other.json"]);
     expect(run.code).toBe(1);
     // Results are in path order; the two temporary folders may come in either order.
     expect(findings(dir, run.results).sort()).toEqual([
-      [join(elsewhere, "nested"), [`0:0 ${OUTSIDE}`]],
       [join(elsewhere, "x.json"), [`0:0 ${OUTSIDE}`]],
       ["policies/other.json", ["9:32 @ecrlint/no-region-mismatch"]],
     ]);
+    // A folder outside, as ESLint 9 says it: every file in it is ignored.
+    const folder = await runBin([join(elsewhere, "nested"), "../policies/other.json"], { cwd: sub });
+    expect(folder.code).toBe(2);
+    expect(folder.stderr).toContain(`You are linting "${join(elsewhere, "nested")}", but all of the files matching the glob pattern "${join(elsewhere, "nested")}" are ignored.`);
+    expect((await runBin(["--no-error-on-unmatched-pattern", join(elsewhere, "nested"), "../policies/other.json"], { cwd: sub })).code).toBe(1);
     expect(run.results.find((r) => r.filePath === join(elsewhere, "x.json"))!.messages).toEqual([{ ruleId: null, fatal: false, severity: 1, message: OUTSIDE }]);
     const stylish = await runBin([join(elsewhere, "x.json")], { cwd: sub });
     expect(stylish.code).toBe(0);
@@ -290,7 +294,9 @@ describe("ecrlint diff from a subfolder", () => {
     for (const args of [["../public.json"], [".."], [join(dir, "infra")], ["../*.json"]]) expect({ args, paths: await paths(sub, args) }).toEqual({ args, paths: ["../public.json"] });
     expect(await paths(sub, [])).toEqual([]);
     expect(await paths(join(dir, "infra"), [])).toEqual(["public.json"]);
-    expect(await paths(sub, ["**/*.json"])).toEqual([]);
+    // A glob that matches no file there names nothing: ESLint's usage error, as the linter's own.
+    const none = await runBin(["diff", "HEAD", "**/*.json"], { cwd: sub });
+    expect({ code: none.code, stderr: none.stderr }).toEqual({ code: 2, stderr: 'ecrlint diff: No files matching the pattern "**/*.json" were found.\n' });
   });
 });
 
@@ -476,6 +482,20 @@ describe("a file named alone outside any project", () => {
     expect(existsSync(join(dir, "elsewhere", "loaded"))).toBe(true);
   });
 
+  it("the home folder is no project, with a config of its own or as a dotfiles repository, run from it or below", async () => {
+    for (const dotfiles of [false, true]) {
+      const home = fileTree({ ".ecrlintrc.json": { trustedAccounts: ["111122223333"] }, "proj/deep/ecrlint.config.mjs": marker, "proj/deep/registry-policy.json": publicPolicy, "Downloads/replication-configuration.json": replication });
+      if (dotfiles) gitInit(home);
+      for (const [cwd, file] of [[home, "Downloads/replication-configuration.json"], [join(home, "Downloads"), "replication-configuration.json"]] as const) {
+        const run = await runBin([file], { cwd, env: { HOME: home } });
+        // From the home folder, no project at all; from a folder below it in a dotfiles repository, that folder is
+        // the base path, and the project: never the home folder's other folders.
+        if (cwd === home || !dotfiles) expect(run.stderr, `${dotfiles} ${cwd}`).toContain("no ecrlint config and no git repository marks a project around it");
+        expect(existsSync(join(home, "proj", "deep", "loaded")), `${dotfiles} ${cwd}`).toBe(false);
+      }
+    }
+  });
+
   it("in a git repository, or under a config's folder, the rest of the project is read as before", async () => {
     for (const mark of ["git", "config"] as const) {
       const dir = fileTree({ "elsewhere/ecrlint.config.mjs": marker, "elsewhere/registry-policy.json": publicPolicy, "replication-configuration.json": replication });
@@ -488,6 +508,35 @@ describe("a file named alone outside any project", () => {
   });
 });
 
+describe("a checkout reached through a symbolic link", () => {
+  it("a file named by its path through the link is linted as the tree's own file", async () => {
+    const dir = fileTree({ ".ecrlintrc.json": rootConfig, "infra/public.json": publicPolicy, "infra/terraform/README.md": "# tf\n" });
+    gitInit(dir);
+    const link = join(tempDir(), "checkout");
+    symlinkSync(dir, link);
+    const run = await runBin(["-f", "json", join(link, "infra", "public.json")], { cwd: join(link, "infra", "terraform") });
+    expect(run.code).toBe(1);
+    expect(findings(dir, JSON.parse(run.stdout) as Shown[])).toEqual([["infra/public.json", ["1:78 @ecrlint/no-public-access"]]]);
+  });
+});
+
+describe("standard input named as a file no files glob matches", () => {
+  it("gets ESLint's warning and is not linted, as the file named on the command line is", async () => {
+    const dir = fileTree({ ".ecrlintrc.json": { ...rootConfig, files: ["infra/**/*.json"] }, "registry-policy.json": publicPolicy });
+    gitInit(dir);
+    const named = await runBin(["-f", "json", "registry-policy.json"], { cwd: dir });
+    for (const name of ["registry-policy.json", "docs/notes.json"]) {
+      const stdin = await runNode([binPath, "-f", "json", "--stdin", "--stdin-filename", name], { cwd: dir, input: publicPolicy });
+      expect(stdin.code, name).toBe(0);
+      const [result] = JSON.parse(stdin.stdout) as { filePath: string; messages: { message: string; severity: number }[] }[];
+      expect(result!.messages.map((m) => [m.severity, m.message]), name).toEqual([[1, "File ignored because no matching configuration was supplied."]]);
+    }
+    expect(JSON.parse(named.stdout)[0].messages[0].message).toBe("File ignored because no matching configuration was supplied.");
+    // One the globs match is linted.
+    expect((await runNode([binPath, "--stdin", "--stdin-filename", "infra/registry-policy.json"], { cwd: dir, input: publicPolicy })).code).toBe(1);
+  });
+});
+
 describe("--print-config on a file a run skips", () => {
   it("says the run skips an ignored file, or one outside the base path, instead of describing how it would lint it", async () => {
     const dir = fileTree({ ".ecrlintrc.json": rootConfig, "infra/generated/registry-policy.json": publicPolicy, "infra/registry-policy.json": publicPolicy });
@@ -497,5 +546,12 @@ describe("--print-config on a file a run skips", () => {
     expect(await kind("generated/registry-policy.json")).toMatchObject({ kind: null, why: expect.stringMatching(/^an ignore pattern .* matches it: a run skips it/) });
     expect(await kind(join(outside, "registry-policy.json"))).toMatchObject({ kind: null, why: expect.stringMatching(new RegExp(`^it is outside the base path ${dir}: a run skips it`)) });
     expect(await kind("registry-policy.json")).toMatchObject({ kind: "registry-policy" });
+    // A link out of the base path is outside it, as a run says.
+    symlinkSync(join(outside, "registry-policy.json"), join(dir, "infra", "link-registry-policy.json"));
+    expect(await kind("link-registry-policy.json")).toMatchObject({ kind: null, why: expect.stringMatching(/^it is outside the base path/) });
+    expect(JSON.parse((await runBin(["-f", "json", "link-registry-policy.json"], { cwd: join(dir, "infra") })).stdout)[0].messages[0].message).toBe(OUTSIDE);
+    // With --no-ignore a run lints it: so does --print-config say.
+    const unignored = JSON.parse((await runBin(["--no-ignore", "--print-config", "generated/registry-policy.json"], { cwd: join(dir, "infra") })).stdout) as { kind: { kind: string | null } };
+    expect(unignored.kind).toMatchObject({ kind: "registry-policy" });
   });
 });

@@ -206,7 +206,10 @@ describe("config errors", () => {
       [".ecrlintrc.json", '{"rules": {"plain-json": ["error", {}, {}]}}\n', ":1:40: rules.plain-json[2]: this rule takes at most 1 option"],
       // YAML as the loader reads it: through an alias, through a merge key, at the alias that stands for a value.
       [".ecrlintrc.yaml", 'registries:\n  - files: ["**"]\n    acount: "1"\nfiles: &c ["**/*.json"]\nignores: *c\n', ':3:5: registries[0].acount: unknown key (did you mean "account"?)'],
-      [".ecrlintrc.yaml", 'shared: &b {account: "1"}\nregistries:\n  - <<: *b\n    files: ["**"]\n', ':1:22: registries[0].account: "1" does not match ^\\d{12}$'],
+      // What is found through a merge key or an alias is placed where it is used, not in the anchor.
+      [".ecrlintrc.yaml", 'shared: &b {account: "1"}\nregistries:\n  - <<: *b\n    files: ["**"]\n', ':3:5: registries[0].account: "1" does not match ^\\d{12}$'],
+      [".ecrlintrc.yaml", 'rules: &r\n  no-duplicate-sid: warn\nregistries:\n  - <<: *r\n    files: ["**"]\n', ":4:5: registries[0].no-duplicate-sid: unknown key"],
+      [".ecrlintrc.yaml", 'trustedAccounts: &acc ["111122223333"]\nrules:\n  no-duplicate-sid: *acc\n', ':3:21: rules.no-duplicate-sid[0]: "111122223333" must be one of "off", "warn", "error", 0, 1, 2'],
       [".ecrlintrc.yaml", "f: &f 5\nignores: *f\n", ":2:10: ignores: must be array"],
       // A config is one YAML document: the second is where the error is.
       [".ecrlintrc.yaml", 'registries:\n  - files: ["**"]\n---\nx: 1\n', ":3:1: cannot read config: invalid YAML: expected a single document in the stream, but found more"],

@@ -152,6 +152,21 @@ describe("ecrlint diff", () => {
     expect(await replayEveryRow(dir, report)).toBe(3);
   });
 
+  it("a pattern that names nothing is ESLint's usage error, not a review that passes: a typo never gates green", { timeout: 120_000 }, async () => {
+    const dir = repository();
+    writeFileSync(join(dir, "registry-policy.json"), policy(replication));
+    for (const pattern of ["registry-polcy.json", "infra/prdo", "nope/*.json"]) {
+      const run = await runBin(["diff", "HEAD", pattern], { cwd: dir });
+      expect({ pattern, code: run.code, stderr: run.stderr }).toEqual({ pattern, code: 2, stderr: `ecrlint diff: No files matching the pattern "${pattern}" were found.\n` });
+    }
+    // A file or folder that exists, unchanged, is no error; nor is a deleted file, which is only at the base.
+    expect((await runBin(["diff", "HEAD", "package.json"], { cwd: dir })).code).toBe(0);
+    rmSync(join(dir, "registry-policy-output.json"));
+    const deleted = await runBin(["diff", "HEAD", "--format", "json", "registry-policy-output.json", "*.json"], { cwd: dir });
+    expect(deleted.stderr).toBe("");
+    expect((JSON.parse(deleted.stdout) as DiffReport).files.map((f) => f.path)).toEqual(["registry-policy-output.json", "registry-policy.json"]);
+  });
+
   it("reads the base of files whose paths hold glob characters as the files they name", { timeout: 120_000 }, async () => {
     const dir = repository();
     // `git show <rev>:q[ab]/x` takes a name it cannot resolve for a pathspec and prints nothing: an "empty" base.

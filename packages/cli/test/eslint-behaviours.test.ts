@@ -65,15 +65,20 @@ describe("symlinked folders (2)", () => {
     const dir = tree({ ".ecrlintrc.json": config, "own/registry-policy.json": wrongRegion.replace("us-east-1", "us-west-2") });
     symlinkSync(outside, join(dir, "linked"));
     symlinkSync(join(dir, "own"), join(dir, "alias"));
-    const r = await runBin(["--fix", "--format", "json", "linked", "linked/nested", "alias"], { cwd: dir });
-    expect(r.stderr).toBe("");
-    expect(parse(r.stdout).map((x) => [x.filePath.slice(dir.length + 1), x.messages.map((m) => m.message)])).toEqual([
-      ["alias/registry-policy.json", []],
-      ["linked", ["File ignored because outside of base path."]],
-      ["linked/nested", ["File ignored because outside of base path."]],
-    ]);
+    // A folder named through a link out of the root holds no file the run reads: all of it is ignored, exit 2 (as
+    // ESLint says of a folder outside its base path), never a run that passes having read nothing.
+    for (const folder of ["linked", "linked/nested"]) {
+      const r = await runBin(["--fix", "--format", "json", folder, "alias"], { cwd: dir });
+      expect({ folder, code: r.code }).toEqual({ folder, code: 2 });
+      expect(r.stderr).toMatch(new RegExp(`^ecrlint: You are linting "${folder}", but all of the files matching the glob pattern "${folder}" are ignored\\.`));
+    }
     expect(readFileSync(join(outside, "registry-policy.json"), "utf8")).toBe(wrongRegion);
     expect(readFileSync(join(outside, "nested/registry-policy.json"), "utf8")).toBe(wrongRegion);
+    // With --no-error-on-unmatched-pattern the rest is linted, and nothing outside is written.
+    const r = await runBin(["--fix", "--no-error-on-unmatched-pattern", "--format", "json", "linked", "linked/nested", "alias"], { cwd: dir });
+    expect(r.stderr).toBe("");
+    expect(parse(r.stdout).map((x) => [x.filePath.slice(dir.length + 1), x.messages.map((m) => m.message)])).toEqual([["alias/registry-policy.json", []]]);
+    expect(readFileSync(join(outside, "registry-policy.json"), "utf8")).toBe(wrongRegion);
     expect(r.code).toBe(0);
     // A glob through the link finds only files outside the root: nothing to lint, as if they were ignored.
     const glob = await runBin(["--fix", "linked/*.json"], { cwd: dir });
@@ -439,7 +444,7 @@ describe("flags with ESLint's names and meanings (15)", () => {
       const r = await runBin(["--rule", setting, "--format", "json", "policy.json"], { cwd: dir });
       expect({ setting, code: r.code, stdout: r.stdout, stderr: r.stderr }).toEqual({ setting, code: plain.code, stdout: plain.stdout, stderr: "" });
     }
-    expect(await runBin(["--rule", "no-region-mismatchh: off", "policy.json"], { cwd: dir })).toEqual({ code: 2, stdout: "", stderr: 'ecrlint: rules option: rules.no-region-mismatchh: unknown rule (did you mean "no-region-mismatch"?)\n' });
+    expect(await runBin(["--rule", "no-region-mismatchh: off", "policy.json"], { cwd: dir })).toEqual({ code: 2, stdout: "", stderr: 'ecrlint: --rule: @ecrlint/no-region-mismatchh: unknown rule (did you mean "no-region-mismatch"?)\n' });
     expect((await runBin(["--rule", "@ecrlint/nope: off", "policy.json"], { cwd: dir })).code).toBe(2);
   });
 

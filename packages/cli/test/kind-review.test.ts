@@ -107,6 +107,25 @@ describe("the unknown-registry notice proposes the files' own values, in the con
     expect(JSON.parse((await runBin(["--print-config", policy], { cwd: dir })).stdout).registry).toMatchObject({ account: "777788889999", region: "eu-central-1" });
   });
 
+  it("files under several configs: an entry for each config, in that config, with its own files' values", async () => {
+    const dir = tree({
+      "a/.ecrlintrc.json": "{}\n",
+      "b/.ecrlintrc.json": "{}\n",
+      "a/prod/registry-policy.json": registryPolicy("arn:aws:ecr:us-west-2:777788889999:repository/*"),
+      "b/registry-policy.json": registryPolicy("arn:aws:ecr:eu-central-1:777788889998:repository/*"),
+    });
+    const r = await runBin([], { cwd: dir });
+    expect(r.stderr).toContain("2 policy files have no known registry");
+    const declared = [...r.stderr.matchAll(/Declare it for (\S+) in (\S+): (\{"registries": \[.*?\]\})/g)].map((m) => [m[1], m[2], JSON.parse(m[3]!)]);
+    expect(declared).toEqual([
+      ["a/prod/registry-policy.json", "a/.ecrlintrc.json", { registries: [{ files: ["prod/**"], account: "777788889999", region: "us-west-2" }] }],
+      ["b/registry-policy.json", "b/.ecrlintrc.json", { registries: [{ files: ["**"], account: "777788889998", region: "eu-central-1" }] }],
+    ]);
+    // Pasted, each where it says: every file has its registry.
+    for (const [, config, proposed] of declared) writeFileSync(join(dir, config as string), JSON.stringify(proposed));
+    expect((await runBin([], { cwd: dir })).stderr).not.toContain("no known registry");
+  });
+
   it("a Region from a folder name and no account still says the account is unknown, and proposes the ARNs' account", async () => {
     const dir = tree({ "registries/prod-us-west-2/registry-policy.json": registryPolicy("arn:aws:ecr:us-west-2:777788889999:repository/*") });
     const r = await runBin([], { cwd: dir });

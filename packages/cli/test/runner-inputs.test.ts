@@ -512,8 +512,10 @@ describe("characters a terminal acts on, in what a file says", () => {
     const folder = "e\u001b[1m\u202ex";
     const dir = fileTree({ [`${folder}/registry-policy.json`]: duplicateSid("Pull"), [`${folder}/broken-registry-policy.json`]: duplicateSid("Broken") });
     gitInit(dir);
-    const changed = JSON.parse(duplicateSid("Pull")) as { Statement: { Resource: string }[] };
-    changed.Statement[0]!.Resource = "arn:aws:ecr:us-west-2:444455556666:repository/p\u001b[33m\u202e*";
+    const changed = JSON.parse(duplicateSid("Pull")) as { Statement: { Resource: string; Principal: unknown }[] };
+    // A Sid with controls, and a new principal: access gained, with a witness to replay.
+    changed.Statement[0]!.Principal = { AWS: "arn:aws:iam::111122223333:root" };
+    (changed.Statement[0] as { Sid?: string }).Sid = "Pull\u001b[33m\u202e";
     writeFileSync(join(dir, folder, "registry-policy.json"), JSON.stringify(changed, null, 2));
     writeFileSync(join(dir, folder, "broken-registry-policy.json"), '{"Statement": [\u001b');
     for (const format of ["stylish", "markdown", "json"]) {
@@ -522,10 +524,18 @@ describe("characters a terminal acts on, in what a file says", () => {
       expect(run.stderr, format).not.toMatch(RAW);
       expect(`${run.stdout}${run.stderr}`, format).toContain("e\\u001b[1m\\u202ex");
     }
+    // The witness commands it prints name the same characters in bash's ANSI-C quoting: run, they reproduce the row.
+    const stylish = (await runBin(["diff", "HEAD"], { cwd: dir })).stdout;
+    const command = stylish.split("\n").find((l) => l.trim().startsWith("+ ecrlint explain"))!.trim().slice(2);
+    expect(command).toContain("$'e\\u001b[1m\\u202ex/registry-policy.json'");
+    const replay = spawnSync("bash", ["-c", command.replace(/^ecrlint /, `${JSON.stringify(process.execPath)} ${JSON.stringify(binPath)} `)], { cwd: dir, encoding: "utf8" });
+    expect({ code: replay.status, stderr: replay.stderr }).toEqual({ code: 0, stderr: "" });
+    expect(replay.stdout).toMatch(/Decision: allowed/);
   });
 
   it("are escapes in ecrlint init's preview, and comments in the file it writes", async () => {
-    const folder = "prod-us-west-2-\u001b[35m\u2028x";
+    // A line break in a name would end a comment and make the rest of the name the config's text.
+    const folder = 'prod-us-west-2-\u001b[35m\u2028x\n"rules": {"plain-json": "off"},';
     const dir = fileTree({ [`${folder}/registry-policy.json`]: duplicateSid("Pull") });
     gitInit(dir);
     const run = await runBin(["init", "--yes"], { cwd: dir });
@@ -533,7 +543,29 @@ describe("characters a terminal acts on, in what a file says", () => {
     expect(run.stdout).not.toMatch(RAW);
     const written = readFileSync(join(dir, "ecrlint.config.jsonc"), "utf8");
     for (const line of written.split("\n")) if (line.trimStart().startsWith("//")) expect(line).not.toMatch(RAW);
-    // The file it wrote is a config the run reads.
-    expect((await runBin(["--format", "json"], { cwd: dir })).code).toBe(1);
+    // The file it wrote is a config the run reads, with no rules of a folder name's making.
+    const linted = await runBin(["--format", "json"], { cwd: dir });
+    expect(linted.code).toBe(1);
+    expect(written).not.toMatch(/^\s*"rules"/m);
+    // Its notice names the file on one line.
+    expect(linted.stderr.split("\n").filter((l) => l.includes('"rules"'))).toEqual([expect.stringContaining("Files: ")]);
+  });
+});
+
+describe("a policy file cut short", () => {
+  it("is said to end before its bracket is closed, at its end, by the runner and by ESLint, and inside policyText", async () => {
+    const whole = JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "Pull", Effect: "Allow", Principal: { AWS: "arn:aws:iam::444455556666:root" }, Action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"], Resource: "*" }] }, null, 2);
+    // Cut after the first action, as a save interrupted there leaves it.
+    const cut = whole.slice(0, whole.indexOf('"ecr:GetDownloadUrlForLayer"'));
+    const dir = fileTree({ "registry-policy.json": cut, "get-registry-policy.json": { registryId: "444455556666", policyText: cut } });
+    writeEslintConfig(dir);
+    const message = 'Parsing error: The JSON ends before the "[" of line 10, column 17 is closed: is it cut short?';
+    const lines = cut.trimEnd().split("\n");
+    const runner = JSON.parse((await runBin(["-f", "json", "registry-policy.json"], { cwd: dir })).stdout) as { messages: { message: string; line: number; column: number }[] }[];
+    expect(runner[0]!.messages.map((m) => [m.message, m.line, m.column])).toEqual([[message, lines.length, lines.at(-1)!.length + 1]]);
+    const eslint = JSON.parse((await runEslint(["-f", "json", "registry-policy.json"], { cwd: dir })).stdout) as typeof runner;
+    expect(eslint[0]!.messages.map((m) => [m.message, m.line, m.column])).toEqual([[message, lines.length, lines.at(-1)!.length + 1]]);
+    const output = JSON.parse((await runBin(["-f", "json", "get-registry-policy.json"], { cwd: dir })).stdout) as typeof runner;
+    expect(output[0]!.messages.map((m) => m.message)).toEqual([expect.stringContaining('is not valid JSON: The JSON ends before the "[" of line 10, column 17 is closed')]);
   });
 });

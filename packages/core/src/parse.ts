@@ -212,6 +212,44 @@ export function noJsonValue(text: string, parserMessage?: string): string | unde
 }
 
 /**
+ * What a text cut short says (a partial save, a truncated download, CLI output cut off): the parser's own error is
+ * "Unexpected token" somewhere near the end, which does not say the file ends too early. `reparses` says whether the
+ * text with its open brackets closed parses: only then is the cut the one problem. The message names the innermost
+ * bracket left open and is placed just past the text's last character, for the runner and the ESLint plugin alike;
+ * undefined for a text that is not merely cut short.
+ */
+export function cutShort(text: string, reparses: (closed: string) => boolean): { message: string; line: number; column: number } | undefined {
+  const open: { c: string; at: number }[] = [];
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (inString) {
+      if (c === "\\") i++;
+      else if (c === '"') inString = false;
+      continue;
+    }
+    if (c === '"') inString = true;
+    else if (c === "/" && text[i + 1] === "/") i = text.indexOf("\n", i) === -1 ? text.length : text.indexOf("\n", i);
+    else if (c === "/" && text[i + 1] === "*") i = text.indexOf("*/", i + 2) === -1 ? text.length : text.indexOf("*/", i + 2) + 1;
+    else if (c === "[" || c === "{") open.push({ c, at: i });
+    else if (c === "]" || c === "}") {
+      if (open.pop()?.c !== (c === "]" ? "[" : "{")) return undefined;
+    }
+  }
+  if (inString || open.length === 0) return undefined;
+  const closing = open.map((o) => (o.c === "[" ? "]" : "}")).reverse().join("");
+  // A trailing comma before the cut (`"ecr:PutImage",`) is left as the cut left it: JSONC's syntax reads it.
+  if (!reparses(text.trimEnd().replace(/,$/, "") + closing)) return undefined;
+  const innermost = open[open.length - 1]!;
+  const opened = positionAt(text, innermost.at);
+  const end = positionAt(text, text.trimEnd().length);
+  return {
+    message: `Parsing error: The JSON ends before the "${innermost.c}" of line ${opened.line}, column ${opened.column} is closed: is it cut short?`,
+    ...end,
+  };
+}
+
+/**
  * Strict JSON read straight into nodes at the places of another text it is written in (see `Placement`): the tree
  * {@link parseJsonText} gives with syntax `JSON`, already moved. Undefined for any other text, which that function
  * reads (and reports on) at the text's own places.
@@ -239,6 +277,15 @@ export function parseJsonText(text: string, syntax?: JsonSyntax): ParseResult {
     const e = error as { message?: string; lineNumber?: number; column?: number };
     const none = noJsonValue(text, e.message);
     if (none) return { ok: false, error: { message: `Parsing error: ${none}`, line: 1, column: 1 } };
+    const cut = cutShort(text, (closed) => {
+      try {
+        parseJSON(closed, syntax ? { jsonSyntax: syntax } : undefined);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    if (cut) return { ok: false, error: cut };
     return {
       ok: false,
       error: {

@@ -4,8 +4,9 @@
  * embeddings, overrides and isolates that reorder what is shown (CVE-2021-42574). They come from the files linted (a
  * Sid, a key, a file name), which a pull request writes.
  */
-const UNSHOWABLE = /[\u0000-\u001F\u007F-\u009F\u2028\u2029\u202A-\u202E\u2066-\u2069]/g;
-const UNSHOWABLE_ANY = /[\u0000-\u001F\u007F-\u009F\u2028\u2029\u202A-\u202E\u2066-\u2069]/;
+/** Global, for `replace`; test one text with `new RegExp(UNSHOWABLE.source)`. */
+export const UNSHOWABLE = /[\u0000-\u001F\u007F-\u009F\u2028\u2029\u202A-\u202E\u2066-\u2069]/g;
+const UNSHOWABLE_ANY = new RegExp(UNSHOWABLE.source);
 const NAMED: Record<string, string> = { "\t": "\\t", "\n": "\\n", "\r": "\\r" };
 
 /**

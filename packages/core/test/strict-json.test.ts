@@ -6,7 +6,7 @@ import { jsonFiles, plain } from "./json-trees.js";
 import fc from "fast-check";
 import { parseJSON } from "jsonc-eslint-parser";
 import type { AST } from "jsonc-eslint-parser";
-import { MAX_NESTING_DEPTH, NESTING_TOO_DEEP, parseJsonText, rootExpression, type JsonObject, type JsonSyntax, spaceJsonRefuses, withPlainTrailingSpaces } from "../src/parse.js";
+import { MAX_NESTING_DEPTH, NESTING_TOO_DEEP, parseJsonText, rootExpression, type JsonObject, type JsonSyntax, cutShort, noJsonValue, spaceJsonRefuses, withPlainTrailingSpaces } from "../src/parse.js";
 import { parseEmbeddedJson } from "../src/embedded-json.js";
 import { isPlainJsonTree, parseStrictJsonAst } from "../src/strict-json.js";
 
@@ -46,6 +46,15 @@ function general(text: string, syntax: JsonSyntax | undefined): unknown {
       }
     }
     const e = error as { message: string; lineNumber: number; column: number };
+    const cut = noJsonValue(text, e.message) ? undefined : cutShort(text, (closed) => {
+      try {
+        parse(closed);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    if (cut) return { error: cut.message, line: cut.line, column: cut.column };
     return { error: `Parsing error: ${e.message}`, line: e.lineNumber, column: e.column };
   }
 }
@@ -148,6 +157,32 @@ describe("plain JSON read without the general parser", () => {
     // The error that is not about the separator is the one reported, on the line ESLint shows it on.
     expect(parseJsonText('{\n  "a": "x\u2028y",\n  "b": 1,\n}', "JSON")).toEqual({ ok: false, error: { message: "Parsing error: Unexpected token ','.", line: 4, column: 9 } });
     expect(parseJsonText('{"a": "\u2028", "b": [1 2]}', "JSON")).toEqual({ ok: false, error: { message: "Parsing error: Unexpected token '2'.", line: 2, column: 12 } });
+  });
+
+  it("says that a text cut short ends before a bracket is closed, just past its last character, whatever the syntax", () => {
+    const cases: [string, string, number, number][] = [
+      ['{"Version": "2012-10-17", "Statement": [{"Sid": "a"}', "[", 1, 40],
+      ['{\n  "Statement": [\n    {\n      "Action": [\n        "ecr:BatchGetImage",\n', "[", 4, 17],
+      ['{"a": {"b": 1}', "{", 1, 1],
+      ['[[1, 2], [3', "[", 1, 10],
+    ];
+    for (const [text, bracket, line, column] of cases) {
+      const end = text.trimEnd().split("\n");
+      for (const syntax of SYNTAXES) {
+        expect(parseJsonText(text, syntax), `${JSON.stringify(text)} as ${syntax ?? "any"}`).toEqual({
+          ok: false,
+          error: { message: `Parsing error: The JSON ends before the "${bracket}" of line ${line}, column ${column} is closed: is it cut short?`, line: end.length, column: end.at(-1)!.length + 1 },
+        });
+      }
+    }
+    // Brackets in strings and comments are not brackets.
+    expect(parseJsonText('{"a": "[{", // ]}\n "b": [1', "JSONC")).toMatchObject({ ok: false, error: { message: expect.stringContaining('the "[" of line 2, column 7') } });
+    // Not cut short, or not only: the parser's own error.
+    // A cut after a key (no value to close) is the parser's error too.
+    for (const text of ['{"a": [1, 2 3]', '{"a": "unterminated', '{"a": 1]}', '{"a":']) {
+      const parsed = parseJsonText(text);
+      expect(parsed.ok ? "parsed" : parsed.error.message, text).not.toContain("cut short");
+    }
   });
 
   it("says that a text with no JSON value is empty, whitespace or comments, at line 1, column 1", () => {

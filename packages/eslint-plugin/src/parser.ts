@@ -1,5 +1,5 @@
 import * as jsonc from "jsonc-eslint-parser";
-import { mightBeEcrFile, NESTING_TOO_DEEP, nestingTooDeep, noJsonValue, nulBytesFinding, nulBytesLayout, withPlainTrailingSpaces } from "@ecrlint/core";
+import { cutShort, mightBeEcrFile, NESTING_TOO_DEEP, nestingTooDeep, noJsonValue, nulBytesFinding, nulBytesLayout, withPlainTrailingSpaces } from "@ecrlint/core";
 import { terraformDataUses } from "./terraform-references.js";
 
 /**
@@ -114,9 +114,18 @@ export const parser = {
         }
       }
       if (!ours()) return empty();
-      // An empty policy file gets a message that says so, as in the runner (see noJsonValue).
+      // An empty policy file gets a message that says so, as in the runner (see noJsonValue), and so does one cut short.
       const none = noJsonValue(code, (error as { message?: string }).message);
-      throw none ? parsingError(none) : error;
+      if (none) throw parsingError(none);
+      const cut = cutShort(code, (closed) => {
+        try {
+          jsonc.parseForESLint(closed, options);
+          return true;
+        } catch {
+          return false;
+        }
+      });
+      throw cut ? parsingError(cut.message.replace(/^Parsing error: /, ""), cut) : error;
     }
   },
 };

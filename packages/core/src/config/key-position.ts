@@ -71,10 +71,10 @@ function yamlKeyPosition(text: string, path: ConfigKeyPath, at: "key" | "value")
     return undefined;
   }
   const resolved = (node: YamlNode): YamlNode => (lib.isAlias(node) ? (node.resolve(doc) as YamlNode) : node);
-  /** The pair of `key` in a map, its merge keys' maps included (a key of its own wins). */
-  const pairOf = (map: import("yaml").YAMLMap, key: string): import("yaml").Pair | undefined => {
+  /** The pair of `key` in a map, its merge keys' maps included (a key of its own wins), and the merge it came through. */
+  const pairOf = (map: import("yaml").YAMLMap, key: string): { pair: import("yaml").Pair; merge?: YamlNode } | undefined => {
     const own = map.items.findLast((p) => lib.isScalar(p.key) && typeof p.key.value !== "symbol" && String(p.key.value) === key);
-    if (own) return own;
+    if (own) return { pair: own };
     for (const p of map.items) {
       // With merge keys on, the library reads `<<` as a symbol; its source says what was written.
       if (!(lib.isScalar(p.key) && (p.key as { source?: unknown }).source === "<<")) continue;
@@ -82,23 +82,28 @@ function yamlKeyPosition(text: string, path: ConfigKeyPath, at: "key" | "value")
       for (const source of sources) {
         const merged = resolved(source as YamlNode);
         const found = lib.isMap(merged) ? pairOf(merged, key) : undefined;
-        if (found) return found;
+        if (found) return { pair: found.pair, merge: p.key as YamlNode };
       }
     }
     return undefined;
   };
   // An alias is followed to go further in, and is itself the place of a value it stands for (`ignores: *shared`).
+  // What is found through an alias or a merge key is placed where it is used: the anchor's own text may be right
+  // where it stands (`rules: &r` read again as a registry).
   let node = doc.contents as YamlNode;
   let keyNode: YamlNode;
+  let via: YamlNode;
   let found = true;
   for (const segment of path) {
     const container = resolved(node);
+    if (container !== node) via ??= node;
     let next: YamlNode;
     let nextKey: YamlNode;
     if (lib.isMap(container)) {
-      const pair = pairOf(container, String(segment));
-      next = pair ? (pair.value as YamlNode) : undefined;
-      nextKey = pair?.key as YamlNode;
+      const hit = pairOf(container, String(segment));
+      next = hit ? (hit.pair.value as YamlNode) : undefined;
+      nextKey = hit?.pair.key as YamlNode;
+      if (hit?.merge) via ??= hit.merge;
     } else if (lib.isSeq(container) && typeof segment === "number") next = container.items[segment] as YamlNode;
     if (next === undefined || next === null) {
       found = false;
@@ -106,7 +111,7 @@ function yamlKeyPosition(text: string, path: ConfigKeyPath, at: "key" | "value")
     }
     [node, keyNode] = [next, nextKey];
   }
-  const placed = found && at === "key" && keyNode ? keyNode : node;
+  const placed = via ?? (found && at === "key" && keyNode ? keyNode : node);
   const offset = (placed as { range?: [number, number, number] } | undefined)?.range?.[0];
   if (offset === undefined) return undefined;
   const { line, col } = lineCounter.linePos(offset);
