@@ -98,11 +98,12 @@ function quote(arg: string): string {
   if (/^[\w@%+=:,./-]+$/.test(arg)) return arg;
   // What a terminal would act on (an escape, a line break, a bidi override) is written as an escape of the shell's
   // ANSI-C quoting (bash, zsh, ksh), so that the command is shown safely and still names the same characters.
-  if (UNSHOWABLE_ONE.test(arg)) return `$'${arg.replace(/[\\']/g, (c) => `\\${c}`).replace(UNSHOWABLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)}'`;
+  // Each as the bytes of its UTF-8 (`\xe2\x80\xa8`): `\u` escapes need a UTF-8 locale, bytes do not.
+  if (UNSHOWABLE_ONE.test(arg)) return `$'${arg.replace(/[\\']/g, (c) => `\\${c}`).replace(UNSHOWABLE, (c) => [...Buffer.from(c, "utf8")].map((b) => `\\x${b.toString(16).padStart(2, "0")}`).join(""))}'`;
   return `'${arg.replace(/'/g, `'\\''`)}'`;
 }
 
-/** The characters `showControls` writes as escapes: in a command, bash's `$'\uXXXX'` stands for them. */
+/** The characters `showControls` writes as escapes: in a command, bash's `$'\xHH'` bytes stand for them. */
 const UNSHOWABLE_ONE = new RegExp(UNSHOWABLE.source);
 
 /** Which version of a file an explain command reads, and how. */

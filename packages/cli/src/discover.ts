@@ -81,9 +81,13 @@ export function toPosix(path: string): string {
   return sep === "/" ? path : path.split(sep).join("/");
 }
 
-/** A `/`-separated path as a `files` glob that matches it alone: picomatch's special characters escaped. */
+/**
+ * A `/`-separated path as a `files` glob that matches it alone: picomatch's special characters escaped, `"` too
+ * (picomatch reads what two of them enclose as a quoted literal, backslashes and all), and a backslash as the class
+ * `[\\]` (two escaped backslashes in a row do not match two backslashes in picomatch).
+ */
 export function literalGlob(path: string): string {
-  return path.replace(/[\\*?[\]{}()!@+]/g, "\\$&");
+  return path.replace(/[\\*?[\]{}()!@+"]/g, (c) => (c === "\\" ? "[\\\\]" : `\\${c}`));
 }
 
 export function isInside(root: string, path: string): boolean {

@@ -76,10 +76,27 @@ export function readInlineConfig(ast: JsonProgram): InlineConfig {
   return out;
 }
 
+/** A `--rule` value written as a JSON object (`'{"no-duplicate-sid": "warn"}'`), read as JSON; undefined otherwise. */
+function jsonObjectOption(text: string): { ok: true; config: Record<string, unknown> } | undefined {
+  if (!text.trim().startsWith("{")) return undefined;
+  try {
+    const value = JSON.parse(text) as unknown;
+    return value !== null && typeof value === "object" && !Array.isArray(value) ? { ok: true, config: value as Record<string, unknown> } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** One `--rule` value, as ESLint's CLI reads it (`'@ecrlint/no-duplicate-sid: off'`), into settings by id without prefix. */
 export function parseRuleOption(text: string): Record<string, RuleSetting> {
-  const parsed = commentParser().parseJSONLikeConfig(text);
-  if (!parsed.ok) throw new EcrlintError("usage", `--rule: ${parsed.error.message}`);
+  const parsed = jsonObjectOption(text) ?? commentParser().parseJSONLikeConfig(text);
+  if (!parsed.ok) {
+    // `a: warn, b: eror` fails as JSON at its first bare word, a valid one: name the value that is no severity.
+    for (const [, id, value] of text.matchAll(/(?:^|,)\s*([^\s:,{}"]+)\s*:\s*([^\s,{}[\]"]+)\s*(?=,|$)/g)) {
+      if (!VALID_SEVERITIES.has(value!) && !VALID_SEVERITIES.has(Number(value))) throw new EcrlintError("usage", `--rule: ${id}: expected a severity of "off", 0, "warn", 1, "error", or 2, got "${value}"`);
+    }
+    throw new EcrlintError("usage", `--rule: ${parsed.error.message}`);
+  }
   const out: Record<string, RuleSetting> = {};
   for (const [id, value] of Object.entries(parsed.config as Record<string, unknown>)) {
     const setting = value as RuleSetting;

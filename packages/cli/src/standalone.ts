@@ -469,7 +469,8 @@ export async function lintText(text: string, options: LintTextOptions = {}): Pro
   // The other files of a Terraform module are read from disk, as Terraform reads them: they may read its documents.
   const terraform = await terraformReferences([path], cwd, projectRoots([path], configs), configs.listing, [path], (root) => configs.marksProject(root));
   // As a file named on the command line: a name no `files` glob matches is not linted (unless a .tf file reads it).
-  if (filePath !== undefined && !terraform.referenced.has(filePath) && !configFilesMatch(configs, filePath)) {
+  // (`ties`: a .tf file reads it, though the name is not on disk yet: an editor's unsaved file.)
+  if (filePath !== undefined && !terraform.referenced.has(filePath) && !terraform.ties.has(filePath) && !configFilesMatch(configs, filePath)) {
     run.skipped.push({ filePath, message: NO_MATCHING_CONFIGURATION });
     return finish(run, options);
   }

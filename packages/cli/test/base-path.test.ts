@@ -534,6 +534,11 @@ describe("standard input named as a file no files glob matches", () => {
     expect(JSON.parse(named.stdout)[0].messages[0].message).toBe("File ignored because no matching configuration was supplied.");
     // One the globs match is linted.
     expect((await runNode([binPath, "--stdin", "--stdin-filename", "infra/registry-policy.json"], { cwd: dir, input: publicPolicy })).code).toBe(1);
+    // So is one a .tf file reads with file(), though it is not on disk yet (an editor's unsaved file).
+    writeFileSync(join(dir, "main.tf"), 'resource "aws_ecr_registry_policy" "r" {\n  policy = file("${path.module}/new-policy.txt")\n}\n');
+    const unsaved = await runNode([binPath, "-f", "json", "--stdin", "--stdin-filename", "new-policy.txt"], { cwd: dir, input: publicPolicy });
+    expect(unsaved.code).toBe(1);
+    expect((JSON.parse(unsaved.stdout) as { messages: { ruleId: string }[] }[])[0]!.messages.map((m) => m.ruleId)).toContain("@ecrlint/no-public-access");
   });
 });
 

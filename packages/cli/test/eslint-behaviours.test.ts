@@ -446,6 +446,12 @@ describe("flags with ESLint's names and meanings (15)", () => {
     }
     expect(await runBin(["--rule", "no-region-mismatchh: off", "policy.json"], { cwd: dir })).toEqual({ code: 2, stdout: "", stderr: 'ecrlint: --rule: @ecrlint/no-region-mismatchh: unknown rule (did you mean "no-region-mismatch"?)\n' });
     expect((await runBin(["--rule", "@ecrlint/nope: off", "policy.json"], { cwd: dir })).code).toBe(2);
+    // A mistyped severity is named, in either form, not the valid word the JSON reading of the list stops at.
+    const severity = (id: string, value: string) => `ecrlint: --rule: ${id}: expected a severity of "off", 0, "warn", 1, "error", or 2${value}\n`;
+    expect((await runBin(["--rule", "no-duplicate-sid: warn, plain-json: eror", "policy.json"], { cwd: dir })).stderr).toBe(severity("plain-json", ', got "eror"'));
+    expect((await runBin(["--rule", '{"no-duplicate-sid": "erorr"}', "policy.json"], { cwd: dir })).stderr).toBe(severity("no-duplicate-sid", ""));
+    // The JSON form of a valid list is read as JSON.
+    expect((await runBin(["--rule", '{"no-region-mismatch": "off"}', "--format", "json", "policy.json"], { cwd: dir })).code).not.toBe(2);
   });
 
   it("--rule and the unused-directive flags", async () => {

@@ -93,7 +93,9 @@ describe("the unknown-registry notice proposes the files' own values, in the con
     ["a nested config", { ".ecrlintrc.json": "{}\n", "sub/.ecrlintrc.json": "{}\n" }, "sub/.ecrlintrc.json", "sub/scratch/registry-policy.json", "scratch/**"],
     ["a config in .config/, relative to the folder holding it", { "infra/.config/ecrlintrc.json": "{}\n" }, "infra/.config/ecrlintrc.json", "infra/prod/deep/registry-policy.json", "prod/deep/**"],
     // Folder names that JSON or a glob would read otherwise are written to match themselves.
-    ["a folder name with a quote and a backslash", { ".ecrlintrc.json": "{}\n" }, ".ecrlintrc.json", 'quo"te\\x/registry-policy.json', 'quo"te\\\\x/**'],
+    ["a folder name with a quote and a backslash", { ".ecrlintrc.json": "{}\n" }, ".ecrlintrc.json", 'quo"te\\x/registry-policy.json', 'quo\\"te[\\\\]x/**'],
+    // Two quotes enclose a literal for picomatch; two backslashes in a row are a class each.
+    ["a folder name with two quotes and two backslashes", { ".ecrlintrc.json": "{}\n" }, ".ecrlintrc.json", 'q"a\\\\b"/registry-policy.json', 'q\\"a[\\\\][\\\\]b\\"/**'],
     ["a folder name with glob braces and an extglob", { ".ecrlintrc.json": "{}\n" }, ".ecrlintrc.json", "{a,b}/@(x)+/registry-policy.json", "\\{a,b\\}/\\@\\(x\\)\\+/**"],
   ])("proposes files globs relative to the folder of the config it names (%s), so that the pasted entry matches", async (_name, configs, config, policy, glob) => {
     const dir = tree({ ...configs, [policy]: registryPolicy("arn:aws:ecr:eu-central-1:777788889999:repository/*") });

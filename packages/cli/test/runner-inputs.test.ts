@@ -509,7 +509,7 @@ describe("characters a terminal acts on, in what a file says", () => {
   });
 
   it("are escapes in ecrlint diff's reports and its parsing errors", async () => {
-    const folder = "e\u001b[1m\u202ex";
+    const folder = "e\u001b[1m\u202e\nx";
     const dir = fileTree({ [`${folder}/registry-policy.json`]: duplicateSid("Pull"), [`${folder}/broken-registry-policy.json`]: duplicateSid("Broken") });
     gitInit(dir);
     const changed = JSON.parse(duplicateSid("Pull")) as { Statement: { Resource: string; Principal: unknown }[] };
@@ -522,13 +522,16 @@ describe("characters a terminal acts on, in what a file says", () => {
       const run = await runBin(["diff", "HEAD", "--format", format], { cwd: dir });
       expect(run.stdout, format).not.toMatch(RAW);
       expect(run.stderr, format).not.toMatch(RAW);
-      expect(`${run.stdout}${run.stderr}`, format).toContain("e\\u001b[1m\\u202ex");
+      expect(`${run.stdout}${run.stderr}`, format).toContain("e\\u001b[1m\\u202e\\nx");
+      // A line break in the name starts no line of the report's own.
+      expect(run.stdout.split("\n").filter((l) => l.startsWith("x/")), format).toEqual([]);
     }
     // The witness commands it prints name the same characters in bash's ANSI-C quoting: run, they reproduce the row.
     const stylish = (await runBin(["diff", "HEAD"], { cwd: dir })).stdout;
     const command = stylish.split("\n").find((l) => l.trim().startsWith("+ ecrlint explain"))!.trim().slice(2);
-    expect(command).toContain("$'e\\u001b[1m\\u202ex/registry-policy.json'");
-    const replay = spawnSync("bash", ["-c", command.replace(/^ecrlint /, `${JSON.stringify(process.execPath)} ${JSON.stringify(binPath)} `)], { cwd: dir, encoding: "utf8" });
+    // In bash's ANSI-C quoting, as UTF-8 bytes: any locale reads them.
+    expect(command).toContain("$'e\\x1b[1m\\xe2\\x80\\xae\\x0ax/registry-policy.json'");
+    const replay = spawnSync("bash", ["-c", command.replace(/^ecrlint /, `${JSON.stringify(process.execPath)} ${JSON.stringify(binPath)} `)], { cwd: dir, encoding: "utf8", env: { ...process.env, LC_ALL: "C" } });
     expect({ code: replay.status, stderr: replay.stderr }).toEqual({ code: 0, stderr: "" });
     expect(replay.stdout).toMatch(/Decision: allowed/);
   });
@@ -565,7 +568,11 @@ describe("a policy file cut short", () => {
     expect(runner[0]!.messages.map((m) => [m.message, m.line, m.column])).toEqual([[message, lines.length, lines.at(-1)!.length + 1]]);
     const eslint = JSON.parse((await runEslint(["-f", "json", "registry-policy.json"], { cwd: dir })).stdout) as typeof runner;
     expect(eslint[0]!.messages.map((m) => [m.message, m.line, m.column])).toEqual([[message, lines.length, lines.at(-1)!.length + 1]]);
+    // Inside policyText, the bracket's place is the host file's: where the escaped `[` of "Action" is written.
+    const host = readFileSync(join(dir, "get-registry-policy.json"), "utf8").split("\n");
+    const hostLine = host.findIndex((l) => l.includes('\\"Action\\": ['));
+    const hostColumn = host[hostLine]!.indexOf('\\"Action\\": [') + '\\"Action\\": '.length + 1;
     const output = JSON.parse((await runBin(["-f", "json", "get-registry-policy.json"], { cwd: dir })).stdout) as typeof runner;
-    expect(output[0]!.messages.map((m) => m.message)).toEqual([expect.stringContaining('is not valid JSON: The JSON ends before the "[" of line 10, column 17 is closed')]);
+    expect(output[0]!.messages.map((m) => m.message)).toEqual([`"policyText" is not valid JSON: The JSON ends before the "[" of line ${hostLine + 1}, column ${hostColumn} is closed: is it cut short?`]);
   });
 });

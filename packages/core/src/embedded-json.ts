@@ -262,10 +262,15 @@ export function parseEmbeddedJson(literal: AST.JSONLiteral): EmbeddedParse | und
     const start = offsets[innerOffset]!;
     const end = offsets[Math.min(innerOffset + 1, text.length)]!;
     const loc = { start: positionInLiteral(literal, start), end: positionInLiteral(literal, end === start ? end + 1 : end) };
+    // A place the message names (the bracket a text cut short leaves open) is one of the host file too.
+    const message = problem!.message.replace(/of line (\d+), column (\d+)/, (_all, line: string, column: string) => {
+      const at = positionInLiteral(literal, offsets[offsetAtLine(text, Number(line), Number(column))]!);
+      return `of line ${at.line}, column ${at.column + 1}`;
+    });
     return {
       ok: false,
       embedding,
-      error: { message: problem!.message, line: loc.start.line, column: loc.start.column + 1, loc, range: [start, end] },
+      error: { message, line: loc.start.line, column: loc.start.column + 1, loc, range: [start, end] },
     };
   }
   moveToHost(parsed.ast, embedding);

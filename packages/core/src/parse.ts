@@ -239,7 +239,8 @@ export function cutShort(text: string, reparses: (closed: string) => boolean): {
   if (inString || open.length === 0) return undefined;
   const closing = open.map((o) => (o.c === "[" ? "]" : "}")).reverse().join("");
   // A trailing comma before the cut (`"ecr:PutImage",`) is left as the cut left it: JSONC's syntax reads it.
-  if (!reparses(text.trimEnd().replace(/,$/, "") + closing)) return undefined;
+  // On a line of their own: a text cut short after a `//` comment would take them into the comment.
+  if (!reparses(`${text.trimEnd().replace(/,$/, "")}\n${closing}`)) return undefined;
   const innermost = open[open.length - 1]!;
   const opened = positionAt(text, innermost.at);
   const end = positionAt(text, text.trimEnd().length);

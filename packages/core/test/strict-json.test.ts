@@ -175,6 +175,8 @@ describe("plain JSON read without the general parser", () => {
         });
       }
     }
+    // Cut short after a line comment: the brackets closed on a line of their own, not taken into the comment.
+    expect(parseJsonText('{"Version": "2012-10-17", "Statement": [{"Sid": "A"} // cut', "JSONC")).toMatchObject({ ok: false, error: { message: expect.stringContaining('the "[" of line 1, column 40 is closed'), line: 1, column: 60 } });
     // Brackets in strings and comments are not brackets.
     expect(parseJsonText('{"a": "[{", // ]}\n "b": [1', "JSONC")).toMatchObject({ ok: false, error: { message: expect.stringContaining('the "[" of line 2, column 7') } });
     // Not cut short, or not only: the parser's own error.

@@ -6,7 +6,7 @@ import { EcrlintError } from "../errors.js";
 import { writeFileAtomic } from "../fs-utils.js";
 import { DIFF_FORMAT_NAMES, diffFormatters, errorLine, type DiffFormatName } from "../formatters/diff.js";
 import { parseOrExit, subcommand, type CommandIo } from "./program.js";
-import { showControlsByLine } from "../formatters/shared.js";
+import { showControls, showControlsByLine } from "../formatters/shared.js";
 
 function failOnList(value: string): DiffFailOn[] {
   const names = value.split(",").map((s) => s.trim()).filter(Boolean);
@@ -21,6 +21,14 @@ function failOnList(value: string): DiffFailOn[] {
  * base with HEAD), compared with the working tree. Exit 1 when a gate of --fail-on (or the config's diff.failOn) trips,
  * an inconclusive part that could belong to the gate included; exit 2 when a version of a changed file does not parse.
  */
+/** A copy of `value` with every string's controls shown as escapes (see `showControls`). */
+function controlsShownIn<T>(value: T): T {
+  if (typeof value === "string") return showControls(value) as T;
+  if (Array.isArray(value)) return value.map(controlsShownIn) as T;
+  if (value === null || typeof value !== "object") return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, controlsShownIn(v)])) as T;
+}
+
 export async function runDiffCommand(argv: string[], io: CommandIo): Promise<number> {
   const program = subcommand("ecrlint diff", io)
     .description("Review the access a change grants and removes: who gains or loses which actions on which repositories")
@@ -44,7 +52,10 @@ export async function runDiffCommand(argv: string[], io: CommandIo): Promise<num
     });
     // Paths, Sids and ARNs come from the files compared: what a terminal would act on is shown as escapes (in JSON
     // and SARIF, the same data).
-    const text = showControlsByLine(diffFormatters[options.format](report));
+    // For people (stylish, markdown), every name and value is shown on its own line: a line break in a path or a
+    // condition value would otherwise start a line of the report's own.
+    const shown = options.format === "stylish" || options.format === "markdown" ? controlsShownIn(report) : report;
+    const text = showControlsByLine(diffFormatters[options.format](shown));
     if (options.outputFile !== undefined) await writeFileAtomic(resolve(io.cwd, options.outputFile), text);
     else io.stdout(text);
     // A version that does not parse gets no rows: guessing it absent would report its access as lost, or gained.
