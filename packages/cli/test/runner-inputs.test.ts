@@ -550,8 +550,10 @@ describe("characters a terminal acts on, in what a file says", () => {
     const linted = await runBin(["--format", "json"], { cwd: dir });
     expect(linted.code).toBe(1);
     expect(written).not.toMatch(/^\s*"rules"/m);
-    // Its notice names the file on one line.
-    expect(linted.stderr.split("\n").filter((l) => l.includes('"rules"'))).toEqual([expect.stringContaining("Files: ")]);
+    // Its glob matches the folder: the file's registry is the config's.
+    expect(linted.stderr).not.toContain("registry");
+    const printed = JSON.parse((await runBin(["--print-config", `${folder}/registry-policy.json`], { cwd: dir })).stdout) as { registry: { source: string; region?: string } };
+    expect(printed.registry).toMatchObject({ source: "config", region: "us-west-2" });
   });
 });
 
