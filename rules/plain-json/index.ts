@@ -1,4 +1,4 @@
-import { defineRule, isPlainJsonTree, jsonEscapeOf, positionAt, type SourceLocation } from "@ecrlint/core";
+import { defineRule, isPlainJsonTree, jsonEscapeOf, positionsIn, type SourceLocation } from "@ecrlint/core";
 import { check, DOCS } from "../_shared/docs.js";
 
 interface Options {
@@ -126,8 +126,9 @@ export const plainJson = defineRule<Options>({
       if (what) context.report({ node: ast, loc: token.loc, messageId: "json5", data: { what } });
     });
     const { text } = context;
+    const position = positionsIn(text);
     const at = (offset: number) => {
-      const { line, column } = positionAt(text, offset);
+      const { line, column } = position(offset);
       return { line, column: column - 1 };
     };
     // A tab pasted into a Sid: JavaScript's strings take it as it is, JSON's only escaped.

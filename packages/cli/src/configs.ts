@@ -2,7 +2,8 @@ import { homedir } from "node:os";
 import { dirname, relative, resolve } from "node:path";
 import { ConfigIgnores } from "./config-ignores.js";
 import { configDirectory, ConfigLocator, FolderListing, inPackageJson, KeptTexts, placedConfigError, repositoryRootOf, seenByConfigSearch, type ConfigResult, type FolderSnapshot, type LoadedConfig, type RuleSetting } from "@ecrlint/core";
-import { isInside, toPosix } from "./discover.js";
+import picomatch from "picomatch";
+import { DEFAULT_FILES, isInside, toPosix } from "./discover.js";
 import { configError, EcrlintError } from "./errors.js";
 import { resolveRules, validateRuleSettings, type ResolvedRules } from "./rules-config.js";
 import type { LintOptions } from "./types.js";
@@ -130,6 +131,17 @@ export class Configs {
     if (repositoryRootOf(dir) !== undefined) return true;
     const loaded = this.options.configFile ? this.root : unwrap(this.locator.forDirectory(dir));
     return loaded?.filePath !== undefined && loaded.baseDir === dir;
+  }
+
+  /** Whether the root config's `files` globs (the defaults without one) match a path, as discovery matches a named file. */
+  filesMatch(filePath: string): boolean {
+    const files = this.root?.config.files?.length ? this.root.config.files : DEFAULT_FILES;
+    return picomatch(files, { dot: true })(toPosix(relative(this.root?.baseDir ?? this.base, filePath)));
+  }
+
+  /** The root config's `ignores` and git's rules, as a file named on the command line is tested against them (`isIgnoredPath`). */
+  rootIgnores(useIgnores: boolean) {
+    return { root: this.base, ignores: this.root?.config.ignores ?? [], base: this.root?.baseDir ?? this.base, useIgnores };
   }
 
   /** The rules for a file governed by `loaded`, with the file's own inline settings laid over them. */

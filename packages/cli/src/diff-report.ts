@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { isAbsolute, relative, resolve } from "node:path";
-import { ConfigLocator, readEcrFile, registryForFile, trustFromConfig, UNSHOWABLE, type ConfigResult, type ParseProblem, type DiffFailOn, type LoadedConfig, type PolicyFile, type RegistryContext } from "@ecrlint/core";
+import { ConfigLocator, readEcrFile, registryForFile, trustFromConfig, hasControls, UNSHOWABLE, type ConfigResult, type ParseProblem, type DiffFailOn, type LoadedConfig, type PolicyFile, type RegistryContext } from "@ecrlint/core";
 import { compilePolicy, diffAccess, summarizeAccessDiff, type AccessChange, type AccessDiff, type InconclusiveChange } from "@ecrlint/core/evaluator";
 import picomatch from "picomatch";
 import { isInside, toPosix } from "./discover.js";
@@ -99,12 +99,10 @@ function quote(arg: string): string {
   // What a terminal would act on (an escape, a line break, a bidi override) is written as an escape of the shell's
   // ANSI-C quoting (bash, zsh, ksh), so that the command is shown safely and still names the same characters.
   // Each as the bytes of its UTF-8 (`\xe2\x80\xa8`): `\u` escapes need a UTF-8 locale, bytes do not.
-  if (UNSHOWABLE_ONE.test(arg)) return `$'${arg.replace(/[\\']/g, (c) => `\\${c}`).replace(UNSHOWABLE, (c) => [...Buffer.from(c, "utf8")].map((b) => `\\x${b.toString(16).padStart(2, "0")}`).join(""))}'`;
+  if (hasControls(arg)) return `$'${arg.replace(/[\\']/g, (c) => `\\${c}`).replace(UNSHOWABLE, (c) => [...Buffer.from(c, "utf8")].map((b) => `\\x${b.toString(16).padStart(2, "0")}`).join(""))}'`;
   return `'${arg.replace(/'/g, `'\\''`)}'`;
 }
 
-/** The characters `showControls` writes as escapes: in a command, bash's `$'\xHH'` bytes stand for them. */
-const UNSHOWABLE_ONE = new RegExp(UNSHOWABLE.source);
 
 /** Which version of a file an explain command reads, and how. */
 export interface ExplainTarget {

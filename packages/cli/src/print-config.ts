@@ -1,9 +1,8 @@
 import { realpath } from "node:fs/promises";
-import { relative, resolve } from "node:path";
+import { resolve } from "node:path";
 import { existsSync, readFileSync, realpathSync } from "node:fs";
 import { readEcrFile, registryForFile, RULE_PREFIX, trustFromConfig, type KindDecision, type ReadOptions, type RegistryContext, type TrustContext } from "@ecrlint/core";
-import picomatch from "picomatch";
-import { DEFAULT_FILES, isIgnoredPath, isInside, toPosix } from "./discover.js";
+import { DEFAULT_FILES, isIgnoredPath, isInside } from "./discover.js";
 import { usageError } from "./errors.js";
 import { Configs } from "./configs.js";
 import { readOptionsOf } from "./lint-source.js";
@@ -76,8 +75,7 @@ export async function calculateConfigForFile(filePath: string, options: Pick<Lin
   ].sort((a, b) => a.id.localeCompare(b.id));
   for (const e of entries) rules[RULE_PREFIX + e.id] = [e.severity === 2 ? "error" : "warn", e.options];
   const registry = registryForFile(abs, loaded);
-  const files = configs.root?.config.files?.length ? configs.root.config.files : DEFAULT_FILES;
-  const matched = picomatch(files, { dot: true })(toPosix(relative(configs.root?.baseDir ?? configs.base, abs)));
+  const matched = configs.filesMatch(abs);
   // The .tf files of the file's whole project, as a run reads them: a policy file read with file() from another
   // folder (`policy = file("${path.module}/../policies/repo.json")`) takes the kind of the resource that reads it.
   const terraform = await terraformReferences([abs], cwd, [configs.projectRoot(abs)], configs.listing, [abs], (root) => configs.marksProject(root));
@@ -85,7 +83,6 @@ export async function calculateConfigForFile(filePath: string, options: Pick<Lin
   // What a run would do with it before any of the above: skip it, as ESLint's calculateConfigForFile says by
   // returning nothing for an ignored file.
   const useIgnores = options.ignore !== false;
-  const ignores = { root: configs.base, ignores: configs.root?.config.ignores ?? [], base: configs.root?.baseDir ?? configs.base, useIgnores };
   // Where the file really is decides, as in a run: a link out of the base path is outside it, a path through a link
   // to a folder of the tree is inside.
   let real = abs;
@@ -96,7 +93,7 @@ export async function calculateConfigForFile(filePath: string, options: Pick<Lin
   }
   const skipped = !isInside(configs.base, real)
     ? `it is outside the base path ${configs.base}: a run skips it (with ESLint's "outside of base path" warning when it is named on the command line)`
-    : isIgnoredPath(abs, ignores) || (useIgnores && configs.ignores(loaded, abs))
+    : isIgnoredPath(abs, configs.rootIgnores(useIgnores)) || (useIgnores && configs.ignores(loaded, abs))
       ? "an ignore pattern (the config's ignores, .gitignore, node_modules) matches it: a run skips it (with a warning when it is named on the command line)"
       : undefined;
   return {

@@ -3,7 +3,6 @@ import { dirname, join, relative, resolve, sep } from "node:path";
 import { encodeText, type LintMessage } from "@ecrlint/core";
 import { ResultCache, defaultCacheLocation } from "./cache.js";
 import { Configs } from "./configs.js";
-import picomatch from "picomatch";
 import { DEFAULT_FILES, discoverFiles, isIgnoredPath, isInside, toPosix } from "./discover.js";
 import { usageError } from "./errors.js";
 import { describeWriteError, writeFileInPlace } from "./fs-utils.js";
@@ -64,12 +63,6 @@ const OUTSIDE_BASE_PATH = "File ignored because outside of base path.";
 /** ESLint's warning for a file named on the command line (or standard input's name) that no `files` glob matches. */
 const NO_MATCHING_CONFIGURATION = "File ignored because no matching configuration was supplied.";
 
-/** Whether the root config's `files` globs (the defaults without one) match a path, as discovery matches a named file. */
-function configFilesMatch(configs: Configs, filePath: string): boolean {
-  const files = configs.root?.config.files?.length ? configs.root.config.files : DEFAULT_FILES;
-  return picomatch(files, { dot: true })(toPosix(relative(configs.root?.baseDir ?? configs.base, filePath)));
-}
-
 /** ESLint 10's warning for a file named on the command line that an ignore pattern skips (eslint-helpers.js). */
 function ignoredMessage(filePath: string, cwd: string): string {
   if (dirname(relative(cwd, filePath)).split(sep).includes("node_modules")) {
@@ -95,18 +88,13 @@ function discover(options: LintOptions, configs: Configs, cwd: string, patterns:
   });
 }
 
-/** The root config's `ignores` and git's rules, as a file named on the command line is tested against them. */
-function rootIgnores(configs: Configs, useIgnores: boolean) {
-  return { root: configs.base, ignores: configs.root?.config.ignores ?? [], base: configs.root?.baseDir ?? configs.base, useIgnores };
-}
-
 /**
  * The files under the named `folders` that a Terraform file reads (`templatefile("${path.module}/t/a.tftpl", …)`):
  * linted like a template named on its own, unless an ignore pattern or .gitignore hides it.
  */
 function templatesUnder(folders: readonly string[], referenced: ReadonlyMap<string, unknown>, configs: Configs, options: LintOptions): string[] {
   if (folders.length === 0) return [];
-  const ignores = rootIgnores(configs, options.ignore !== false);
+  const ignores = configs.rootIgnores(options.ignore !== false);
   return [...referenced.keys()].filter((p) => folders.some((dir) => isInside(dir, p)) && !isIgnoredPath(p, ignores));
 }
 
@@ -455,7 +443,7 @@ export async function lintText(text: string, options: LintTextOptions = {}): Pro
   const configs = new Configs(cwd, options);
   const filePath = options.filePath !== undefined ? resolve(cwd, options.filePath) : undefined;
   const run: Run = { cwd, configs, entries: [], skipped: [], unread: [], cache: undefined, discovered: 1, startedAt };
-  const ignored = (p: string) => isIgnoredPath(p, rootIgnores(configs, true)) || configs.ignores(configs.forFile(p), p);
+  const ignored = (p: string) => isIgnoredPath(p, configs.rootIgnores(true)) || configs.ignores(configs.forFile(p), p);
   // As in ESLint's lintText: a file name outside the base path is not linted, whatever the ignore settings.
   if (filePath !== undefined && !isInside(configs.base, filePath)) {
     run.skipped.push({ filePath, message: OUTSIDE_BASE_PATH });
@@ -470,7 +458,7 @@ export async function lintText(text: string, options: LintTextOptions = {}): Pro
   const terraform = await terraformReferences([path], cwd, projectRoots([path], configs), configs.listing, [path], (root) => configs.marksProject(root));
   // As a file named on the command line: a name no `files` glob matches is not linted (unless a .tf file reads it).
   // (`ties`: a .tf file reads it, though the name is not on disk yet: an editor's unsaved file.)
-  if (filePath !== undefined && !terraform.referenced.has(filePath) && !terraform.ties.has(filePath) && !configFilesMatch(configs, filePath)) {
+  if (filePath !== undefined && !terraform.referenced.has(filePath) && !terraform.ties.has(filePath) && !configs.filesMatch(filePath)) {
     run.skipped.push({ filePath, message: NO_MATCHING_CONFIGURATION });
     return finish(run, options);
   }

@@ -7,12 +7,13 @@ export {
   parseStrictJson,
   nestingTooDeep,
   NESTING_TOO_DEEP,
-  cutShort,
   noJsonValue,
   MAX_NESTING_DEPTH,
   jsonEscapeOf,
   positionAt,
-  withPlainTrailingSpaces,
+  positionsIn,
+  parseAllowingSpacesAtEnd,
+  refusedTextProblem,
   propertyName,
   rootExpression,
   staticValue,
@@ -27,7 +28,7 @@ export {
 } from "./parse.js";
 export { isPlainJsonTree } from "./strict-json.js";
 export { leavesFolder } from "./relative-path.js";
-export { showControls, showControlsByLine, UNSHOWABLE, xmlText } from "./visible-text.js";
+export { hasControls, showControls, showControlsByLine, UNSHOWABLE, xmlText } from "./visible-text.js";
 export { decodeText, DEFAULT_MAX_TEXT_BYTES, describeErrno, encodeText, fileKind, nulBytesFinding, nulBytesLayout, type NulBytesLayout, readTextFile, type FileKindStats, type ReadTextFileOptions, type TextEncodingName, type TextFileResult } from "./text-file.js";
 export {
   classifyAst,

@@ -20,18 +20,10 @@ let generalParser: GeneralParser | undefined;
  * synchronously (Node 20.19 and later), so parsing stays synchronous.
  */
 function parseJSON(text: string, options?: Parameters<GeneralParser["parseJSON"]>[1]): AST.JSONProgram {
-  generalParser ??= createRequire(import.meta.url)("jsonc-eslint-parser") as GeneralParser;
+  const parser = (generalParser ??= createRequire(import.meta.url)("jsonc-eslint-parser") as GeneralParser);
   try {
-    return generalParser.parseJSON(text, options);
+    return parseAllowingSpacesAtEnd(text, (t) => parser.parseJSON(t, options));
   } catch (error) {
-    const spaced = withPlainTrailingSpaces(text);
-    if (spaced !== undefined) {
-      try {
-        return generalParser.parseJSON(spaced, options);
-      } catch {
-        // Something else is wrong too: the first error stands.
-      }
-    }
     if (options?.jsonSyntax !== "JSON" || !LINE_SEPARATORS.test(text) || !String((error as Error).message).includes("multiline string")) throw error;
     // With syntax JSON the parser refuses a string holding U+2028 or U+2029 as a "multiline string" (acorn reads
     // both as line breaks), while JSON allows both in a string as they are (RFC 8259, section 7). The text with
@@ -66,10 +58,30 @@ const TRAILING_SPACES = /[\s\ufeff]+$/u;
  * policy ending in one is a policy whose space is reported (plain-json), not a parsing error; undefined when its
  * end has none.
  */
-export function withPlainTrailingSpaces(text: string): string | undefined {
+function withPlainTrailingSpaces(text: string): string | undefined {
   const tail = TRAILING_SPACES.exec(text);
   if (!tail || !NOT_JSON_SPACE.test(tail[0])) return undefined;
   return text.slice(0, tail.index) + tail[0].replace(NOT_JSON_SPACES_ALL, (c) => (c === "\u2028" || c === "\u2029" ? "\n" : " "));
+}
+
+/**
+ * `parse(text)`, read again through {@link withPlainTrailingSpaces} when it refuses the text: what the runner and the
+ * ESLint plugin both do on top of jsonc-eslint-parser. Throws the first error when that does not help either.
+ */
+export function parseAllowingSpacesAtEnd<T>(text: string, parse: (text: string) => T): T {
+  try {
+    return parse(text);
+  } catch (error) {
+    const spaced = withPlainTrailingSpaces(text);
+    if (spaced !== undefined) {
+      try {
+        return parse(spaced);
+      } catch {
+        // Something else is wrong too: the first error stands.
+      }
+    }
+    throw error;
+  }
 }
 
 /** How JSON writes a control character inside a string: its short escape, else `\u00XX`. */
@@ -212,13 +224,31 @@ export function noJsonValue(text: string, parserMessage?: string): string | unde
 }
 
 /**
+ * What the runner and the ESLint plugin both say of a text `parse` refuses, in place of the parser's words: that it
+ * holds no JSON value (see {@link noJsonValue}) or is cut short (see {@link cutShort}); undefined when the parser's
+ * own error is the one to show.
+ */
+export function refusedTextProblem(text: string, parserMessage: string | undefined, parse: (text: string) => unknown): ParseProblem | undefined {
+  const none = noJsonValue(text, parserMessage);
+  if (none) return { message: `Parsing error: ${none}`, line: 1, column: 1 };
+  return cutShort(text, (closed) => {
+    try {
+      parse(closed);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/**
  * What a text cut short says (a partial save, a truncated download, CLI output cut off): the parser's own error is
  * "Unexpected token" somewhere near the end, which does not say the file ends too early. `reparses` says whether the
  * text with its open brackets closed parses: only then is the cut the one problem. The message names the innermost
  * bracket left open and is placed just past the text's last character, for the runner and the ESLint plugin alike;
  * undefined for a text that is not merely cut short.
  */
-export function cutShort(text: string, reparses: (closed: string) => boolean): { message: string; line: number; column: number } | undefined {
+function cutShort(text: string, reparses: (closed: string) => boolean): ParseProblem | undefined {
   const open: { c: string; at: number }[] = [];
   let inString = false;
   for (let i = 0; i < text.length; i++) {
@@ -276,17 +306,8 @@ export function parseJsonText(text: string, syntax?: JsonSyntax): ParseResult {
     return { ok: true, ast };
   } catch (error) {
     const e = error as { message?: string; lineNumber?: number; column?: number };
-    const none = noJsonValue(text, e.message);
-    if (none) return { ok: false, error: { message: `Parsing error: ${none}`, line: 1, column: 1 } };
-    const cut = cutShort(text, (closed) => {
-      try {
-        parseJSON(closed, syntax ? { jsonSyntax: syntax } : undefined);
-        return true;
-      } catch {
-        return false;
-      }
-    });
-    if (cut) return { ok: false, error: cut };
+    const said = refusedTextProblem(text, e.message, (t) => parseJSON(t, syntax ? { jsonSyntax: syntax } : undefined));
+    if (said) return { ok: false, error: said };
     return {
       ok: false,
       error: {
@@ -300,18 +321,37 @@ export function parseJsonText(text: string, syntax?: JsonSyntax): ParseResult {
 
 /** 1-based line and column of a character offset, its lines ended as in {@link offsetAtLine} (as ESLint ends them). */
 export function positionAt(text: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let lineStart = 0;
-  const end = Math.min(Math.max(offset, 0), text.length);
-  for (let i = 0; i < end; i++) {
+  return positionsIn(text)(offset);
+}
+
+/**
+ * {@link positionAt} for many offsets of one text: the line starts are found once, each offset's line by binary
+ * search (a rule that reports each of a thousand characters of a file does not scan it a thousand times).
+ */
+export function positionsIn(text: string): (offset: number) => { line: number; column: number } {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 0x0d && text.charCodeAt(i + 1) === 0x0a) continue;
-    if (c === 0x0a || c === 0x0d || c === 0x2028 || c === 0x2029) {
-      line++;
-      lineStart = i + 1;
-    }
+    if (c === 0x0a || c === 0x0d || c === 0x2028 || c === 0x2029) starts.push(i + 1);
   }
-  return { line, column: end - lineStart + 1 };
+  return (offset) => {
+    const end = Math.min(Math.max(offset, 0), text.length);
+    const line = lineStartingAtOrBefore(starts, end);
+    return { line: line + 1, column: end - starts[line]! + 1 };
+  };
+}
+
+/** The index of the last of ascending `starts` that is at most `offset` (0 when none is). */
+export function lineStartingAtOrBefore(starts: readonly number[], offset: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]! <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }
 
 /**

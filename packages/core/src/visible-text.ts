@@ -4,9 +4,14 @@
  * embeddings, overrides and isolates that reorder what is shown (CVE-2021-42574). They come from the files linted (a
  * Sid, a key, a file name), which a pull request writes.
  */
-/** Global, for `replace`; test one text with `new RegExp(UNSHOWABLE.source)`. */
+/** Global, for `replace`; to test a text, {@link hasControls}. */
 export const UNSHOWABLE = /[\u0000-\u001F\u007F-\u009F\u2028\u2029\u202A-\u202E\u2066-\u2069]/g;
 const UNSHOWABLE_ANY = new RegExp(UNSHOWABLE.source);
+
+/** Whether a text holds a character {@link showControls} writes as an escape. */
+export function hasControls(text: string): boolean {
+  return UNSHOWABLE_ANY.test(text);
+}
 const NAMED: Record<string, string> = { "\t": "\\t", "\n": "\\n", "\r": "\\r" };
 
 /**
@@ -15,13 +20,13 @@ const NAMED: Record<string, string> = { "\t": "\\t", "\n": "\\n", "\r": "\\r" };
  * lines around it. In JSON text the escape means the same character, so a JSON report stays the same data.
  */
 export function showControls(text: string): string {
-  if (!UNSHOWABLE_ANY.test(text)) return text;
+  if (!hasControls(text)) return text;
   return text.replace(UNSHOWABLE, (c) => NAMED[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
 /** {@link showControls} for a text of several lines (a report): its own line breaks kept, each line made safe. */
 export function showControlsByLine(text: string): string {
-  return UNSHOWABLE_ANY.test(text) ? text.split("\n").map(showControls).join("\n") : text;
+  return hasControls(text) ? text.split("\n").map(showControls).join("\n") : text;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { createRequire } from "node:module";
 import type { Document, Node as YamlNode, Scalar } from "yaml";
-import type { JsonExpression, JsonNode, JsonProgram, ParseResult, SourceLocation } from "./parse.js";
+import { lineStartingAtOrBefore, type JsonExpression, type JsonNode, type JsonProgram, type ParseResult, type SourceLocation } from "./parse.js";
 import { setForeignHost, setStringOffsets, setVerbatimString, type ForeignHost, type VerbatimString } from "./model/values.js";
 
 /**
@@ -45,14 +45,8 @@ export function lineIndex(text: string): (offset: number) => { line: number; col
   const starts = [0];
   for (let i = 0; i < text.length; i++) if (text[i] === "\n") starts.push(i + 1);
   return (offset) => {
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, column: offset - starts[lo]! };
+    const line = lineStartingAtOrBefore(starts, offset);
+    return { line: line + 1, column: offset - starts[line]! };
   };
 }
 

@@ -6,7 +6,7 @@ import { jsonFiles, plain } from "./json-trees.js";
 import fc from "fast-check";
 import { parseJSON } from "jsonc-eslint-parser";
 import type { AST } from "jsonc-eslint-parser";
-import { MAX_NESTING_DEPTH, NESTING_TOO_DEEP, parseJsonText, rootExpression, type JsonObject, type JsonSyntax, cutShort, noJsonValue, spaceJsonRefuses, withPlainTrailingSpaces } from "../src/parse.js";
+import { MAX_NESTING_DEPTH, NESTING_TOO_DEEP, parseJsonText, rootExpression, type JsonObject, type JsonSyntax, noJsonValue, parseAllowingSpacesAtEnd, refusedTextProblem, spaceJsonRefuses } from "../src/parse.js";
 import { parseEmbeddedJson } from "../src/embedded-json.js";
 import { isPlainJsonTree, parseStrictJsonAst } from "../src/strict-json.js";
 
@@ -23,38 +23,21 @@ function isJson(text: string): boolean {
 }
 
 /**
- * What jsonc-eslint-parser gives for a text, as plain data or as its error with line and column; except that with
- * syntax JSON a plain JSON text whose strings hold U+2028 or U+2029, which that parser refuses, is read as JSON5
- * reads it (the one place parseJsonText departs from it: see "line separators in strings" below).
- */
-/**
- * jsonc-eslint-parser as the plugin's parser calls it: read again with plain spaces for the non-JSON spaces a text
- * ends with (withPlainTrailingSpaces), which it refuses only there.
+ * What jsonc-eslint-parser gives for a text, as plain data or as its error with line and column, as both front ends
+ * call it (`parseAllowingSpacesAtEnd`, and the words of `refusedTextProblem` for an empty text or one cut short);
+ * except that with syntax JSON a plain JSON text whose strings hold U+2028 or U+2029, which that parser refuses, is
+ * read as JSON5 reads it (the one place parseJsonText departs from it: see "line separators in strings" below).
  */
 function general(text: string, syntax: JsonSyntax | undefined): unknown {
   if (syntax === "JSON" && /[\u2028\u2029]/u.test(text) && isJson(text)) syntax = "JSON5";
-  const parse = (t: string) => plain(syntax ? parseJSON(t, { jsonSyntax: syntax }) : parseJSON(t));
+  const parse = (t: string) => (syntax ? parseJSON(t, { jsonSyntax: syntax }) : parseJSON(t));
   try {
-    return parse(text);
+    return plain(parseAllowingSpacesAtEnd(text, parse));
   } catch (error) {
-    const spaced = withPlainTrailingSpaces(text);
-    if (spaced !== undefined) {
-      try {
-        return parse(spaced);
-      } catch {
-        // The first error stands.
-      }
-    }
     const e = error as { message: string; lineNumber: number; column: number };
-    const cut = noJsonValue(text, e.message) ? undefined : cutShort(text, (closed) => {
-      try {
-        parse(closed);
-        return true;
-      } catch {
-        return false;
-      }
-    });
-    if (cut) return { error: cut.message, line: cut.line, column: cut.column };
+    const said = refusedTextProblem(text, e.message, parse);
+    // An empty text keeps the parser's own words here: the test of noJsonValue below compares ours with those.
+    if (said && !noJsonValue(text, e.message)) return { error: said.message, line: said.line, column: said.column };
     return { error: `Parsing error: ${e.message}`, line: e.lineNumber, column: e.column };
   }
 }

@@ -1,5 +1,5 @@
 import * as jsonc from "jsonc-eslint-parser";
-import { cutShort, mightBeEcrFile, NESTING_TOO_DEEP, nestingTooDeep, noJsonValue, nulBytesFinding, nulBytesLayout, withPlainTrailingSpaces } from "@ecrlint/core";
+import { mightBeEcrFile, NESTING_TOO_DEEP, nestingTooDeep, nulBytesFinding, nulBytesLayout, parseAllowingSpacesAtEnd, refusedTextProblem } from "@ecrlint/core";
 import { terraformDataUses } from "./terraform-references.js";
 
 /**
@@ -101,31 +101,15 @@ export const parser = {
     const deep = nestingTooDeep(code);
     if (deep && ours()) throw parsingError(NESTING_TOO_DEEP, deep);
     if (deep) return empty();
+    const parse = (text: string) => jsonc.parseForESLint(text, options);
     try {
-      return jsonc.parseForESLint(code, options);
+      // A no-break space after the policy is read as the runner reads it: plain-json reports it.
+      return parseAllowingSpacesAtEnd(code, parse);
     } catch (error) {
-      // A no-break space after the policy, as the runner reads it: plain-json reports it (see withPlainTrailingSpaces).
-      const spaced = withPlainTrailingSpaces(code);
-      if (spaced !== undefined) {
-        try {
-          return jsonc.parseForESLint(spaced, options);
-        } catch {
-          // Something else is wrong too: the first error stands.
-        }
-      }
       if (!ours()) return empty();
-      // An empty policy file gets a message that says so, as in the runner (see noJsonValue), and so does one cut short.
-      const none = noJsonValue(code, (error as { message?: string }).message);
-      if (none) throw parsingError(none);
-      const cut = cutShort(code, (closed) => {
-        try {
-          jsonc.parseForESLint(closed, options);
-          return true;
-        } catch {
-          return false;
-        }
-      });
-      throw cut ? parsingError(cut.message.replace(/^Parsing error: /, ""), cut) : error;
+      // An empty policy file, or one cut short, gets the message the runner gives it.
+      const said = refusedTextProblem(code, (error as { message?: string }).message, parse);
+      throw said ? parsingError(said.message.replace(/^Parsing error: /, ""), said) : error;
     }
   },
 };
