@@ -13,7 +13,9 @@
 //                            targets are for trees where at least 10% are)
 //   BENCH_ROUNDS=3           runs per row          BENCH_SEED=1         generator seed
 //   BENCH_ESLINT_MAX=10k     largest tree ESLint runs on           BENCH_ESLINT_ROUNDS=BENCH_ROUNDS
-//   BENCH_IAC=0              share of files that are Terraform / CloudFormation YAML (BENCH_TF=1 is 0.1)
+//   BENCH_IAC=0              share of files that are Terraform / CloudFormation YAML (BENCH_TF=1 is 0.1) in every tree
+//   BENCH_IAC_TREES=10k:10   trees measured once more with 10% of their files Terraform / CloudFormation YAML
+//                            (size:share,…; "none" for none; not with BENCH_IAC, which makes every tree one)
 //   BENCH_PARTS=trees,large,evaluator,hostile BENCH_EVALUATOR_SECONDS=1    BENCH_LARGE_FILES=20 per shape
 //   (without trees, the tree sections of the results file already there are kept)
 //   BENCH_OUTPUT=bench/results.md        BENCH_TREES=bench/.tree (where the trees are generated and kept)
@@ -44,6 +46,12 @@ const ESLINT_ROUNDS = Math.max(1, Math.min(ROUNDS, Number(env.BENCH_ESLINT_ROUND
  */
 const CROSS_FILE_ONE_MAX = 50_000;
 const IAC = Number(env.BENCH_IAC ?? (env.BENCH_TF === "1" ? 0.1 : 0));
+/** The share of Terraform / CloudFormation YAML files in the trees of BENCH_IAC_TREES. */
+const IAC_TREE_SHARE = 0.1;
+const IAC_TREES = IAC || env.BENCH_IAC_TREES === "none" ? [] : (env.BENCH_IAC_TREES ?? "10k:10").split(",").map((spec) => {
+  const [size, share] = spec.split(":");
+  return { files: parseSize(size), share: Number(share ?? 10) };
+});
 const PARTS = new Set((env.BENCH_PARTS ?? "trees,large,evaluator,hostile").split(","));
 const OUTPUT = env.BENCH_OUTPUT ?? join(here, "results.md");
 const TREES = env.BENCH_TREES ?? join(here, ".tree");
@@ -70,15 +78,15 @@ const median = (xs) => {
  * The tree for these options, generated unless the stamp says it is there already, and committed (once: see
  * commitTree) so that the one-file rows run in a git work tree, as a pre-commit hook does.
  */
-function tree(files, share) {
-  const dir = join(TREES, `${files}-${share}pct-seed${SEED}${IAC ? `-iac${IAC}` : ""}`);
-  const stamp = JSON.stringify({ files, share, seed: SEED, iac: IAC, generatorHash });
+function tree(files, share, iac) {
+  const dir = join(TREES, `${files}-${share}pct-seed${SEED}${iac ? `-iac${iac}` : ""}`);
+  const stamp = JSON.stringify({ files, share, seed: SEED, iac, generatorHash });
   const stampFile = join(dir, ".bench-shape");
   let manifest;
   if (existsSync(stampFile) && readFileSync(stampFile, "utf8") === stamp) manifest = JSON.parse(readFileSync(join(dir, ".bench-manifest"), "utf8"));
   else {
     log(`generating ${files} files (${share}% ECR files) in ${relative(repo, dir)} ...`);
-    const made = generateTree({ dir, files, policyShare: share / 100, seed: SEED, iacShare: IAC });
+    const made = generateTree({ dir, files, policyShare: share / 100, seed: SEED, iacShare: iac });
     manifest = { files: made.files, policies: made.policies, defective: made.defective, byShape: made.byShape, policyFiles: made.policyFiles };
     writeFileSync(join(dir, ".bench-manifest"), JSON.stringify(manifest));
     writeFileSync(stampFile, stamp);
@@ -159,10 +167,16 @@ function changeOneFile(path, round) {
   return text;
 }
 
-function measureTree(files, share) {
-  const t = tree(files, share);
+/** A tree's name in the log and the results: its size and ECR share, and its Terraform / CloudFormation YAML share. */
+function treeName(t) {
+  return `${thousands(t.files)} files, ${t.share}%${t.iac ? ` (${t.iac * 100}% IaC)` : ""}`;
+}
+
+function measureTree(files, share, iac = IAC) {
+  const t = tree(files, share, iac);
   const cwd = t.dir;
-  const out = (name) => join(scratch, `${files}-${share}-${name}.json`);
+  const name = treeName({ files, share, iac });
+  const out = (part) => join(scratch, `${files}-${share}-${iac}-${part}.json`);
   // The pre-commit case: a repository policy (no cross-file rule reads it) and a registry policy (they do).
   const repositoryPolicy = t.policyFiles.find((f) => /repo(sitory)?-policy\.json$/.test(f));
   const registryPolicy = t.policyFiles.find((f) => /(^|\/)registry-policy\.json$/.test(f));
@@ -179,7 +193,7 @@ function measureTree(files, share) {
     node: row("one file: node -e 0", (c) => c === 0),
   };
   for (const cache of [".ecrlintcache-warm", ".ecrlintcache-changed"]) rmSync(join(cwd, cache), { force: true });
-  log(`${files} files, ${share}%: priming the caches ...`);
+  log(`${name}: priming the caches ...`);
   const primeWarm = runOnce([ecrlint, "--format", "json", "-o", out("prime"), "--cache", "--cache-location", ".ecrlintcache-warm"], cwd);
   // The same entries serve the one-file-changed row: the cache is keyed by path and content, not by its location.
   copyFileSync(join(cwd, ".ecrlintcache-warm"), join(cwd, ".ecrlintcache-changed"));
@@ -187,7 +201,7 @@ function measureTree(files, share) {
   let timed;
   let eslintRules;
   for (let round = 0; round < ROUNDS; round++) {
-    log(`${files} files, ${share}%: round ${round + 1} of ${ROUNDS} ...`);
+    log(`${name}: round ${round + 1} of ${ROUNDS} ...`);
     record(rows.floor, runOnce([join(here, "baseline.mjs"), "."], cwd));
     // The last cold run also says where its time went (ECRLINT_TIMING costs a clock read per rule call).
     const last = round === ROUNDS - 1;
@@ -217,7 +231,7 @@ function measureTree(files, share) {
   rows.coldOneThread.findings = findingsIn(out("cold-one"));
   rows.coldPooled.findings = findingsIn(out("cold-pooled"));
   // Pooled or not, the report is the same, byte for byte.
-  if (readFileSync(out("cold"), "utf8") !== readFileSync(out("cold-one"), "utf8")) results.notes.push(`${files} files, ${share}%: the pooled and the one-thread reports differ.`);
+  if (readFileSync(out("cold"), "utf8") !== readFileSync(out("cold-one"), "utf8")) results.notes.push(`${name}: the pooled and the one-thread reports differ.`);
   rows.warm.findings = findingsIn(out("warm"));
   rows.changed.findings = findingsIn(out("changed"));
   if (rows.eslint) rows.eslint.findings = findingsIn(out("eslint"));
@@ -236,18 +250,19 @@ function measureTree(files, share) {
   // A registry policy named alone: the cross-file rules read the rest of the project (their facts only), from the
   // cache when there is one (a copy of the warm one: a run keeps in its cache the files it read).
   if (registryPolicy && files <= CROSS_FILE_ONE_MAX) {
-    log(`${files} files, ${share}%: one registry policy named alone ...`);
+    log(`${name}: one registry policy named alone ...`);
     crossFileOne = runOnce([ecrlint, registryPolicy], cwd);
     copyFileSync(join(cwd, ".ecrlintcache-warm"), join(cwd, ".ecrlintcache-named"));
     crossFileOneCached = runOnce([ecrlint, "--cache", "--cache-location", ".ecrlintcache-named", registryPolicy], cwd);
   }
   for (const cache of [".ecrlintcache-warm", ".ecrlintcache-changed", ".ecrlintcache-named"]) rmSync(join(cwd, cache), { force: true });
-  log(`${files} files, ${share}%: CPU per ECR file (bench/per-file.mjs) ...`);
+  log(`${name}: CPU per ECR file (bench/per-file.mjs) ...`);
   const perFileRun = childJson("per-file.mjs", [cwd, String(Math.max(2, ROUNDS))]);
   return {
     perFile: perFileRun,
     files: t.files,
     share,
+    iac,
     policies: t.policies,
     defective: t.defective,
     byShape: t.byShape,
@@ -277,6 +292,11 @@ function cell(r) {
   return seconds(median(r.ms));
 }
 
+/** Whether a row has figures to compare: every run of it ended as expected (a failed run's time is not the row's). */
+function measured(r) {
+  return r !== undefined && r.ms.length > 0 && r.failures.length === 0;
+}
+
 function spread(r) {
   if (!r || r.ms.length < 2) return "–";
   return `${seconds(Math.min(...r.ms))} – ${seconds(Math.max(...r.ms))}`;
@@ -285,7 +305,7 @@ function spread(r) {
 function treeSection(t) {
   const floor = median(t.rows.floor.ms);
   const lines = [];
-  lines.push(`### ${thousands(t.files)} files, ${t.share}% ECR files (${thousands(t.policies)}, ${t.defective} with a defect)`);
+  lines.push(`### ${thousands(t.files)} files, ${t.share}% ECR files${t.iac ? `, ${t.iac * 100}% of the files Terraform / CloudFormation YAML` : ""} (${thousands(t.policies)}, ${t.defective} with a defect)`);
   lines.push("");
   lines.push("| row | median | spread (min – max) | × floor | CPU, user + system (median) | peak RSS (median) | findings |");
   lines.push("|---|--:|--:|--:|--:|--:|--:|");
@@ -297,7 +317,7 @@ function treeSection(t) {
   lines.push("");
   const cold = median(t.rows.cold.ms);
   const facts = [];
-  if (t.rows.eslint) facts.push(`ESLint / ecrlint cold: **${ratio(median(t.rows.eslint.ms) / cold)}x**`);
+  if (measured(t.rows.eslint)) facts.push(`ESLint / ecrlint cold: **${ratio(median(t.rows.eslint.ms) / cold)}x**`);
   facts.push(`cold / warm: **${ratio(cold / median(t.rows.warm.ms))}x**`);
   facts.push(`one thread / pooled cold: **${ratio(median(t.rows.coldOneThread.ms) / median(t.rows.coldPooled.ms))}x** wall, ${t.rows.coldPooled.cpu.length ? `${ratio(median(t.rows.coldOneThread.cpu) / median(t.rows.coldPooled.cpu))}x CPU` : "CPU not measured"}`);
   if (t.rows.oneFile.ms.length) facts.push(`one repository policy over Node's start-up: **${seconds(median(t.rows.oneFile.ms) - median(t.rows.node.ms))}** (\`${t.repositoryPolicy}\`)`);
@@ -335,10 +355,10 @@ function summaryTable() {
     const floor = median(t.rows.floor.ms);
     const cold = median(t.rows.cold.ms);
     const x = (r) => (r && r.ms.length ? `${cell(r)} (${ratio(median(r.ms) / floor)}x)` : "–");
-    const eslintCell = t.rows.eslint ? `${cell(t.rows.eslint)} (${ratio(median(t.rows.eslint.ms) / cold)}x ecrlint)` : "–";
+    const eslintCell = measured(t.rows.eslint) ? `${cell(t.rows.eslint)} (${ratio(median(t.rows.eslint.ms) / cold)}x ecrlint)` : t.rows.eslint ? "failed" : "–";
     const one = t.rows.oneFile.ms.length ? seconds(median(t.rows.oneFile.ms) - median(t.rows.node.ms)) : "–";
     lines.push(
-      `| ${thousands(t.files)} (${t.share}%) | ${cell(t.rows.floor)} | ${x(t.rows.cold)} | ${eslintCell} | ${x(t.rows.warm)} | ${x(t.rows.changed)} | ${one} | ${mb(t.rows.cold.rss.length ? median(t.rows.cold.rss) : undefined)} | ${t.slowest[0] ? `${t.slowest[0].ms.toFixed(0)} ms` : "–"} |`,
+      `| ${thousands(t.files)} (${t.share}%${t.iac ? `, ${t.iac * 100}% IaC` : ""}) | ${cell(t.rows.floor)} | ${x(t.rows.cold)} | ${eslintCell} | ${x(t.rows.warm)} | ${x(t.rows.changed)} | ${one} | ${mb(t.rows.cold.rss.length ? median(t.rows.cold.rss) : undefined)} | ${t.slowest[0] ? `${t.slowest[0].ms.toFixed(0)} ms` : "–"} |`,
     );
   }
   return lines.join("\n");
@@ -347,20 +367,20 @@ function summaryTable() {
 /** The issue's targets beside what this run measured; informational, never a failure. */
 function targets() {
   const lines = [];
-  const at = (files, share) => results.trees.find((t) => t.files === files && t.share === share);
+  const at = (files, share, iac) => results.trees.find((t) => t.files === files && t.share === share && t.iac === iac);
   for (const t of results.trees.filter((x) => x.share >= 10)) {
     const floor = median(t.rows.floor.ms);
     const cold = median(t.rows.cold.ms);
     const checks = [`cold ${ratio(cold / floor)}x floor (target at 10k: ≤ 2x)`];
-    if (t.rows.eslint) checks.push(`ESLint ${ratio(median(t.rows.eslint.ms) / cold)}x ecrlint (target ≥ 5x)`);
+    if (measured(t.rows.eslint)) checks.push(`ESLint ${ratio(median(t.rows.eslint.ms) / cold)}x ecrlint (target ≥ 5x)`);
     checks.push(`cold / warm ${ratio(cold / median(t.rows.warm.ms))}x (target ≥ 10x)`);
     if (t.slowest[0]) checks.push(`slowest file ${t.slowest[0].ms.toFixed(0)} ms (target ≤ 50 ms)`);
     if (t.rows.oneFile.ms.length) checks.push(`one file +${seconds(median(t.rows.oneFile.ms) - median(t.rows.node.ms))} over Node (target ≤ 0.3 s)`);
     // A registry policy takes part in the cross-file rules: named alone, the run reads the facts of its project.
     if (t.crossFileOne && t.rows.node.ms.length) checks.push(`one registry policy +${seconds(t.crossFileOne.ms - median(t.rows.node.ms))} over Node, +${seconds(t.crossFileOneCached.ms - median(t.rows.node.ms))} with --cache (target ≤ 0.3 s)`);
-    const ten = at(10_000, t.share);
+    const ten = at(10_000, t.share, t.iac);
     if (t.files === 50_000 && ten) checks.push(`50k / 10k ${ratio(cold / median(ten.rows.cold.ms))}x (target ≤ 5.5x), peak RSS ${mb(median(t.rows.cold.rss))} (target < 300 MB)`);
-    lines.push(`- ${thousands(t.files)} files, ${t.share}%: ${checks.join("; ")}`);
+    lines.push(`- ${treeName(t)}: ${checks.join("; ")}`);
   }
   return lines.join("\n");
 }
@@ -370,7 +390,7 @@ function ruleShareTable() {
   if (!trees.length) return "";
   const ids = [...new Set(trees.flatMap((t) => t.ruleRows.slice(0, 10).map((r) => r.id)))];
   const eslintTree = results.trees.find((t) => t.eslintRules?.length);
-  const header = ["rule", ...trees.map((t) => `ecrlint ${thousands(t.files)} (${t.share}%)`), ...(eslintTree ? [`ESLint ${thousands(eslintTree.files)} (${eslintTree.share}%)`] : [])];
+  const header = ["rule", ...trees.map((t) => `ecrlint ${thousands(t.files)} (${t.share}%${t.iac ? `, ${t.iac * 100}% IaC` : ""})`), ...(eslintTree ? [`ESLint ${thousands(eslintTree.files)} (${eslintTree.share}%)`] : [])];
   const lines = [`| ${header.join(" | ")} |`, `|---|${header.slice(1).map(() => "--:").join("|")}|`];
   for (const id of ids) {
     const cells = trees.map((t) => {
@@ -527,8 +547,14 @@ if (PARTS.has("trees")) {
     for (const share of SHARES) {
       results.trees.push(measureTree(files, share));
       save();
-      log(`${files} files, ${share}%: done; ${OUTPUT} updated`);
+      log(`${treeName({ files, share, iac: IAC })}: done; ${OUTPUT} updated`);
     }
+  }
+  // The same shapes with ECR resources in Terraform and CloudFormation YAML among them (the HCL grammar, YAML).
+  for (const { files, share } of IAC_TREES) {
+    results.trees.push(measureTree(files, share, IAC_TREE_SHARE));
+    save();
+    log(`${treeName({ files, share, iac: IAC_TREE_SHARE })}: done; ${OUTPUT} updated`);
   }
 }
 if (PARTS.has("evaluator")) {

@@ -61,10 +61,12 @@ function toData(tree: Tree): CstData {
     const stack: CstData[] = [root];
     if (!cursor.gotoFirstChild()) return root;
     for (;;) {
+      // Each property of the cursor is a call into the grammar's WebAssembly: each is read once per node.
       const missing = cursor.nodeIsMissing;
-      const node: CstData = [cursor.nodeType, cursor.startIndex, cursor.endIndex, (cursor.nodeIsNamed ? NAMED : 0) | (missing ? MISSING : 0)];
+      const type = cursor.nodeType;
+      const node: CstData = [type, cursor.startIndex, cursor.endIndex, (cursor.nodeIsNamed ? NAMED : 0) | (missing ? MISSING : 0)];
       stack[stack.length - 1]!.push(node);
-      if (missing || cursor.nodeType === "ERROR") {
+      if (missing || type === "ERROR") {
         node[3] |= HAS_ERROR;
         for (const open of stack) open[3] |= HAS_ERROR;
       }
@@ -155,18 +157,27 @@ export class CstNode {
     data: CstData,
     comments: CstNode[] = [],
   ) {
-    const [type, start, end, flags, ...children] = data;
-    this.type = type;
-    this.startIndex = start;
-    this.endIndex = end;
+    // Indexed, not destructured with a rest element: that goes through the array iterator and copies the
+    // children, and a 12 KB module has thousands of nodes, read once each while the code is still cold.
+    const flags = data[3];
+    this.type = data[0];
+    this.startIndex = data[1];
+    this.endIndex = data[2];
     this.isNamed = (flags & NAMED) !== 0;
     this.isMissing = (flags & MISSING) !== 0;
     this.hasError = (flags & HAS_ERROR) !== 0;
     this.tooDeep = (flags & TOO_DEEP) !== 0;
     this.comments = comments;
-    if (type === "comment") comments.push(this);
-    this.children = children.map((c) => new CstNode(source, c, comments));
-    this.namedChildren = this.children.filter((c) => c.isNamed);
+    if (this.type === "comment") comments.push(this);
+    const children: CstNode[] = [];
+    const named: CstNode[] = [];
+    for (let i = 4; i < data.length; i++) {
+      const child = new CstNode(source, data[i] as CstData, comments);
+      children.push(child);
+      if (child.isNamed) named.push(child);
+    }
+    this.children = children;
+    this.namedChildren = named;
   }
 
   get text(): string {
