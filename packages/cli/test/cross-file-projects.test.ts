@@ -68,10 +68,14 @@ const terraformReading = (path: string) => `resource "aws_ecr_registry_policy" "
 /**
  * A monorepo with a replication configuration and the source registry's policy in infra/source, the destination's
  * registry policy in infra/destination, one pull-through-cache rule beside the policy and the other in infra/cache,
- * and a policy template in infra/source that infra/terraform reads with file(). With `config`, an ecrlint config at
- * the root names the registries; without, the folders do (no config at all: the git repository is the project).
+ * and a policy template in infra/source that infra/terraform reads with file(). An ecrlint config at the root names
+ * the registries ("root config"), with infra/source's in a config of its own that the root's governs too ("nested
+ * config"); or the folders do ("git only": no config at all, the git repository is the project).
  */
-function monorepo(config: boolean): string {
+type Layout = "root config" | "nested config" | "git only";
+
+function monorepo(layout: Layout): string {
+  const config = layout !== "git only";
   const source = config ? "infra/source" : "infra/source/111122223333-us-west-2";
   const files: Record<string, unknown> = {
     [`${source}/replication-configuration.json`]: replication,
@@ -82,14 +86,16 @@ function monorepo(config: boolean): string {
     [config ? "infra/cache/pull-through-cache-rules.json" : "infra/cache/111122223333-us-west-2/pull-through-cache-rules.json"]: ecrPublicRule,
     "infra/terraform/main.tf": terraformReading(`../../${source}/open-policy.json.tpl`),
   };
+  const sourceRegistry = { account: "111122223333", region: "us-west-2" };
   if (config) {
     files[".ecrlintrc.json"] = {
       registries: [
-        { files: ["infra/source/**", "infra/cache/**", "infra/terraform/**"], account: "111122223333", region: "us-west-2" },
+        { files: [...(layout === "root config" ? ["infra/source/**"] : []), "infra/cache/**", "infra/terraform/**"], ...sourceRegistry },
         { files: ["infra/destination/**"], account: "444455556666", region: "eu-west-1" },
       ],
     };
   }
+  if (layout === "nested config") files["infra/source/.ecrlintrc.json"] = { registries: [{ files: ["**"], ...sourceRegistry }] };
   const dir = fileTree(files);
   writeEslintConfig(dir);
   gitInit(dir);
@@ -97,9 +103,10 @@ function monorepo(config: boolean): string {
 }
 
 describe("ESLint from a subfolder of a project reads the project the runner reads", () => {
-  for (const config of [true, false]) {
-    it(`with ${config ? "an ecrlint config" : "no ecrlint config, only git,"} at the repository's root: the same findings from the root and from infra/source`, async () => {
-      const dir = monorepo(config);
+  for (const layout of ["root config", "nested config", "git only"] as const) {
+    it(`${layout}: the same findings from the root and from infra/source`, async () => {
+      const dir = monorepo(layout);
+      const config = layout !== "git only";
       const source = config ? join(dir, "infra", "source") : join(dir, "infra", "source", "111122223333-us-west-2");
       const rel = source.slice(dir.length + 1);
       const destination = config ? "infra/destination/registry-policy.json" : "infra/destination/444455556666-eu-west-1/registry-policy.json";
@@ -116,7 +123,7 @@ describe("ESLint from a subfolder of a project reads the project the runner read
   }
 
   it("without the rule in infra/cache, the policy named from infra/source gets the pull-through-cache finding: the check is live", async () => {
-    const dir = monorepo(true);
+    const dir = monorepo("root config");
     writeFileSync(join(dir, "infra", "cache", "pull-through-cache-rules.json"), JSON.stringify(quayRule));
     const fromSource = same(await everyFrontEnd(dir, join(dir, "infra", "source"), ["registry-policy.json"]));
     expect(fromSource).toEqual([expect.stringMatching(/^infra\/source\/registry-policy.json @ecrlint\/pull-through-cache-prefix-exists\/unknownNamespace 15:9 Namespace "ecr-public"/)]);
