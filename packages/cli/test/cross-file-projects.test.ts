@@ -198,10 +198,13 @@ describe("outside any project", () => {
       });
       writeEslintConfig(home);
       if (dotfiles) gitInit(home);
-      for (const [name, bin] of Object.entries(eslintBins)) {
-        const findings = await findingsOf(bin, home, home, ["Downloads/111122223333-us-west-2/replication-configuration.json"], { HOME: home });
-        expect({ name, dotfiles, findings }).toEqual({ name, dotfiles, findings: [] });
-        expect(existsSync(join(home, "proj", "deep", "loaded")), `${name} ${dotfiles}`).toBe(false);
+      // From the home folder, and from a folder below it (then that folder is the base path, never the home folder).
+      for (const [cwd, file] of [[home, "Downloads/111122223333-us-west-2"], [join(home, "Downloads"), "111122223333-us-west-2"]] as const) {
+        for (const [name, bin] of Object.entries(eslintBins)) {
+          const findings = await findingsOf(bin, cwd, home, [`${file}/replication-configuration.json`], { HOME: home });
+          expect({ name, dotfiles, cwd, findings }).toEqual({ name, dotfiles, cwd, findings: [] });
+          expect(existsSync(join(home, "proj", "deep", "loaded")), `${name} ${dotfiles} ${cwd}`).toBe(false);
+        }
       }
     }
   });
