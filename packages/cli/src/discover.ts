@@ -304,7 +304,7 @@ function walkDirectory(
     try {
       entries = folders.entries(dir);
     } catch (error) {
-      out.unreadable.push({ path: dir, reason: describeErrno(error) });
+      out.unreadable.push({ path: dir, reason: describeErrno(error, {}, dir) });
       return;
     }
     if (useGitignore && entries.some((e) => e.name === ".gitignore" && e.isFile())) {
@@ -521,7 +521,7 @@ export async function discoverFiles(input: DiscoveryInput): Promise<Discovery> {
         readdir: (dir: string, options: object, done: (error: NodeJS.ErrnoException | null, entries: unknown[]) => void) =>
           readdir(dir, options as { withFileTypes: true }, (error, entries) => {
             if (error && error.code !== "ENOENT" && error.code !== "ENOTDIR") {
-              unlistable.set(resolve(cwd, dir), describeErrno(error));
+              unlistable.set(resolve(cwd, dir), describeErrno(error, {}, dir));
               done(null, []);
             } else done(error, entries);
           }),

@@ -42,7 +42,10 @@ const MIN_BATCH = 8;
 /** Batches handed to one worker and not yet answered: one to work on and one waiting, so a worker never idles. */
 const BATCHES_PER_WORKER = 2;
 
-/** Texts waiting for a worker, in UTF-16 code units: the reader waits beyond this, so a run never holds every text. */
+/**
+ * Texts waiting for a worker, in UTF-16 code units: beyond this the pool is backlogged, and the reading thread lints
+ * from the queue instead of reading on, so a run never holds every text.
+ */
 const MAX_QUEUED_CHARS = 8 * 1024 * 1024;
 
 /** What the main thread sends a worker: one file's path and text. */
@@ -76,7 +79,16 @@ export interface WorkerSetup {
   folders?: FolderSnapshot;
 }
 
-const workerScript = fileURLToPath(new URL("./lint-worker.js", import.meta.url));
+const workerModule = new URL("./lint-worker.js", import.meta.url);
+const workerScript = fileURLToPath(workerModule);
+
+/**
+ * What a pool's thread runs: a line that imports the worker module, rather than the module started as a file. A
+ * worker thread takes the process's Node options, and one started from a file refuses `--input-type` (a script that
+ * calls `lint()` given to `node --input-type=module` with `-e` or on standard input): each worker died as it started,
+ * and the run linted alone. `import()` reads the same as CommonJS and as a module.
+ */
+const WORKER_CODE = `import(${JSON.stringify(workerModule.href)});`;
 
 /**
  * At most this many workers per core, whatever a run asks for: a worker is a V8 isolate of its own (25-45 MB once
@@ -163,11 +175,15 @@ interface Slot {
  * An idle worker does not keep the process alive, so a pool started early and never used costs nothing at exit.
  */
 export class LintPool {
+  /** {@link MAX_QUEUED_CHARS}, for every pool of the process (tests lower it to reach a backlog with small files). */
+  static maxQueuedChars = MAX_QUEUED_CHARS;
+
   private slots: Slot[] = [];
   private queue: Queued[] = [];
   private queuedChars = 0;
   /** No more jobs will come: batches go out however small. */
   private flushing = false;
+  /** Who waits for the next answer from a worker (see {@link answered}). */
   private waiting: (() => void)[] = [];
   private closing = false;
   private folders: FolderSnapshot | undefined;
@@ -191,7 +207,8 @@ export class LintPool {
   grow(size: number): void {
     const setup = this.folders ? { ...this.setup, folders: this.folders } : this.setup;
     for (let started = this.slots.length; started < size; started++) {
-      const worker = new Worker(workerScript, {
+      const worker = new Worker(WORKER_CODE, {
+        eval: true,
         workerData: setup,
         resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB, maxOldGenerationSizeMb: WORKER_OLD_SPACE_MB },
       });
@@ -265,15 +282,20 @@ export class LintPool {
     }
   }
 
-  /**
-   * Queues a job for a worker; `done` gets its answer (or `lost`: the caller runs the job itself). Resolves at
-   * once, or once the texts waiting for a worker fall under {@link MAX_QUEUED_CHARS}.
-   */
-  async submit(job: WorkerJob, done: (reply: WorkerReply) => void): Promise<void> {
+  /** Queues a job for a worker; `done` gets its answer (or `lost`: the caller runs the job itself). */
+  submit(job: WorkerJob, done: (reply: WorkerReply) => void): void {
     this.queue.push({ job, done });
     this.queuedChars += job.text.length;
     this.dispatch();
-    while (this.queuedChars > MAX_QUEUED_CHARS && this.slots.length > 0) await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+
+  /**
+   * Whether more text waits for the workers than {@link MAX_QUEUED_CHARS}: the reading thread then lints jobs from
+   * the queue ({@link takeBack}) until it is not. On 2 cores, waiting for the worker instead left the reading
+   * thread idle for a quarter of a 50,000-file run while the worker linted.
+   */
+  get backlogged(): boolean {
+    return this.queuedChars > LintPool.maxQueuedChars && this.slots.length > 0;
   }
 
   /** Sends what waits, however few, and waits for every answer. */
@@ -291,8 +313,8 @@ export class LintPool {
 
   /**
    * Takes back the last job still waiting for a worker, for the caller to run in its own thread and answer through
-   * `done`: once the run has read every file, the reading thread lints too instead of idling until the workers are
-   * done. Undefined when no job waits.
+   * `done`: when the pool is {@link backlogged}, and once the run has read every file, the reading thread lints too
+   * instead of idling until the workers are done. Undefined when no job waits.
    */
   takeBack(): { id: number; done: (reply: WorkerReply) => void } | undefined {
     const last = this.queue.pop();

@@ -259,16 +259,15 @@ async function finish(run: Run, options: LintOptions): Promise<LintReport> {
 const LINT_TURN_MS = 8;
 
 /**
- * Once every file is read, this thread lints the jobs still waiting for a worker, from the end of the queue while
- * the workers take from its start, instead of idling until they are done: on 2 cores the reading thread otherwise
- * idles for most of a large run. It turns to the event loop every {@link LINT_TURN_MS} ms so that a worker that
- * answers gets its next batch at once. A job's answer is the same from either thread (the same rules on the same
- * text and context).
+ * This thread lints jobs still waiting for a worker, from the end of the queue while the workers take from its
+ * start, for as long as `more()` says: while the pool is backlogged, and once every file is read, until every job is
+ * answered (on 2 cores the reading thread would otherwise idle for most of a large run). It turns to the event loop
+ * every {@link LINT_TURN_MS} ms so that a worker that answers gets its next batch at once. A job's answer is the
+ * same from either thread (the same rules on the same text and context).
  */
-async function lintAlongside(pool: LintPool, sent: Map<number, LintJob>, options: LintOptions): Promise<void> {
-  pool.finishing();
+async function lintAlongside(pool: LintPool, sent: Map<number, LintJob>, options: LintOptions, more: () => boolean): Promise<void> {
   let turn = performance.now();
-  while (pool.outstanding > 0) {
+  while (more()) {
     const taken = pool.takeBack();
     if (!taken) {
       await pool.answered();
@@ -323,7 +322,8 @@ async function readAll(files: string[], configs: Configs, options: LintOptions, 
         continue;
       }
       if (pool) {
-        await send(index, prepared.job);
+        send(index, prepared.job);
+        if (pool.backlogged) await lintAlongside(pool, sent, options, () => pool!.backlogged);
         continue;
       }
       if (!pooling) {
@@ -337,10 +337,13 @@ async function readAll(files: string[], configs: Configs, options: LintOptions, 
       if (size > 0) {
         early?.grow(size);
         pool = early ?? new LintPool(size, { cwd, options, folders: configs.workerFolders() });
-        for (const { index: i, job } of pending.splice(0)) await send(i, job);
+        for (const { index: i, job } of pending.splice(0)) send(i, job);
       }
     }
-    if (pool) await lintAlongside(pool, sent, options);
+    if (pool) {
+      pool.finishing();
+      await lintAlongside(pool, sent, options, () => pool!.outstanding > 0);
+    }
     if (failure) throw failure;
     // Files read in this thread: the grammar loads now, only when one of them is Terraform and missed the cache.
     await prepareTerraform([...pending, ...lost].map(({ job }) => job.filePath));

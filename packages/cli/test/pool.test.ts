@@ -31,6 +31,12 @@ function snapshot(dir: string): Record<string, string> {
   return out;
 }
 
+/** A script that runs `body` with the built `lint` and `LintPool` imported: one LintPool class, as in the command. */
+function poolScript(body: string[]): string {
+  const url = (file: string) => JSON.stringify(pathToFileURL(join(packageDir, "dist", file)).href);
+  return [`import { lint } from ${url("index.js")};`, `import { LintPool } from ${url("pool.js")};`, ...body].join("\n");
+}
+
 const serial = { ECRLINT_WORKERS: "0" };
 const pooled = { ECRLINT_WORKERS: "2" };
 
@@ -146,6 +152,75 @@ describe("the worker pool", () => {
     // The worker that took the huge file lost its batch with it; the other one answered what was left.
     expect(answered.length).toBeGreaterThan(0);
     expect([...replies.values()].every((r) => "result" in r || "lost" in r)).toBe(true);
+  });
+
+  it("is backlogged while more text waits for the workers than its limit, until the reader takes jobs back", async () => {
+    const dir = fileTree({ "team/registry-policy.json": { Version: "2012-10-17", Statement: [{ Sid: "Pull", Effect: "Allow", Principal: "*", Action: "ecr:BatchGetImage", Resource: "*" }] } });
+    const filePath = join(dir, "team/registry-policy.json");
+    const text = readFileSync(filePath, "utf8");
+    const limit = LintPool.maxQueuedChars;
+    LintPool.maxQueuedChars = text.length * 3;
+    const pool = new LintPool(1, { cwd: dir, options: { cwd: dir } });
+    const replies = new Map<number, WorkerReply>();
+    try {
+      // Fewer than a batch wait in the queue: none goes out before the run says it is finishing.
+      for (let id = 0; id < 3; id++) pool.submit({ id, filePath, text }, (r) => replies.set(id, r));
+      expect(pool.backlogged).toBe(false);
+      pool.submit({ id: 3, filePath, text }, (r) => replies.set(3, r));
+      expect(pool.backlogged).toBe(true);
+      const back = pool.takeBack()!;
+      expect(back.id).toBe(3);
+      expect(pool.backlogged).toBe(false);
+      back.done({ id: 3, lost: true });
+      await pool.drain();
+    } finally {
+      LintPool.maxQueuedChars = limit;
+      await pool.close();
+    }
+    expect([0, 1, 2].map((id) => { const r = replies.get(id)!; return "result" in r && r.result.outcome.status; })).toEqual(["ours", "ours", "ours"]);
+  });
+
+  it("lints in the reading thread while the workers are backlogged, with what a serial run reports", () => {
+    const dir = fixturesCopy();
+    // In a process of its own, as the command runs.
+    const script = poolScript([
+      `const serial = await lint({ cwd: ${JSON.stringify(dir)}, workers: 0 });`,
+      // Any text waiting is a backlog: the reading thread lints each file that no worker has taken yet.
+      "LintPool.maxQueuedChars = 0;",
+      // Counted until the run has read its last file (it then says the pool is finishing).
+      "let taken = 0, reading = true;",
+      "const { takeBack, finishing } = LintPool.prototype;",
+      "LintPool.prototype.takeBack = function () { const job = takeBack.call(this); if (job && reading) taken++; return job; };",
+      "LintPool.prototype.finishing = function () { reading = false; return finishing.call(this); };",
+      `const pooled = await lint({ cwd: ${JSON.stringify(dir)}, workers: 1 });`,
+      "console.log(JSON.stringify({ taken, files: serial.results.length, same: JSON.stringify(pooled.results) === JSON.stringify(serial.results) }));",
+    ]);
+    // A file, not `node -e`: a worker thread inherits the process's exec arguments, and refuses `--input-type`.
+    const file = join(tempDir("ecrlint-backlog-"), "run.mjs");
+    writeFileSync(file, script);
+    const run = spawnSync(process.execPath, [file], { encoding: "utf8", timeout: 60_000 });
+    expect(run.stderr).toBe("");
+    const { taken, files, same } = JSON.parse(run.stdout) as { taken: number; files: number; same: boolean };
+    expect(files).toBeGreaterThan(40);
+    // Jobs were taken back while files were still being read, not only once the last one was.
+    expect(taken).toBeGreaterThan(10);
+    expect(same).toBe(true);
+  });
+
+  it("keeps its workers in a process whose code is a module given on standard input (node --input-type=module)", () => {
+    const dir = fixturesCopy();
+    const script = poolScript([
+      // A worker lost while the pool is open (not closed at the end of the run) died: its files went back to this thread.
+      "let died = 0;",
+      "const { lose } = LintPool.prototype;",
+      "LintPool.prototype.lose = function (slot) { if (!this.closing && this.slots.includes(slot)) died++; return lose.call(this, slot); };",
+      `const serial = await lint({ cwd: ${JSON.stringify(dir)}, workers: 0 });`,
+      `const pooled = await lint({ cwd: ${JSON.stringify(dir)}, workers: 2 });`,
+      "console.log(JSON.stringify({ died, same: JSON.stringify(pooled.results) === JSON.stringify(serial.results) }));",
+    ]);
+    const run = spawnSync(process.execPath, ["--input-type=module"], { input: script, encoding: "utf8", timeout: 60_000 });
+    expect(run.stderr).toBe("");
+    expect(JSON.parse(run.stdout)).toEqual({ died: 0, same: true });
   });
 
   it("takes back the jobs still waiting for a worker, last first, and the worker answers the others", async () => {

@@ -419,6 +419,31 @@ describe("folders whose names start with two dots", () => {
   });
 });
 
+describe("names that are not valid UTF-8", () => {
+  it("are an error saying so, not 'no such file'; a name with a real U+FFFD in it is read", async () => {
+    const policy = JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "Pull", Effect: "Allow", Principal: "*", Action: "ecr:BatchGetImage" }] });
+    const dir = fileTree({ ".ecrlintrc.json": { registries: [{ files: ["**"], account: "444455556666", region: "us-west-2" }] }, "ok/\uFFFD-repository-policy.json": policy });
+    // Linux keeps names as bytes: 0xFF and 0xFE are never UTF-8.
+    const path = (...parts: (string | number[])[]) => Buffer.concat([Buffer.from(`${dir}/`), ...parts.map((p) => (typeof p === "string" ? Buffer.from(p) : Buffer.from(p)))]);
+    writeFileSync(path("repo", [0xff], "sitory-policy.json"), policy);
+    mkdirSync(path("team", [0xfe]));
+    writeFileSync(path("team", [0xfe], "/repository-policy.json"), policy);
+    gitInit(dir);
+    const r = await runBin(["-f", "json"], { cwd: dir });
+    const results = (JSON.parse(r.stdout) as { filePath: string; messages: { ruleId: string | null; message: string }[] }[]).map((x) => [x.filePath.slice(dir.length + 1), x.messages.map((m) => `${m.ruleId} ${m.message}`)]);
+    const words = "its name is not valid UTF-8, so Node cannot open it (the bytes that do not decode show as \uFFFD): rename it";
+    expect({ code: r.code, stderr: r.stderr, results }).toEqual({
+      code: 1,
+      stderr: "",
+      results: [
+        ["ok/\uFFFD-repository-policy.json", [expect.stringMatching(/^@ecrlint\/no-public-access /)]],
+        ["repo\uFFFDsitory-policy.json", [`null File not read: ${words}.`]],
+        ["team\uFFFD", [`null Folder not read: ${words} (ENOENT). The files in it were not linted.`]],
+      ],
+    });
+  });
+});
+
 describe("a policy written in a string, with a space JSON does not allow between its values", () => {
   it("is valid-policy's error at that space in the runner and ESLint, in CLI output and a Terraform heredoc", async () => {
     const inner = (space: string) => `{"Version":"2012-10-17",${space}"Statement":[{"Sid":"A","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"ecr:ReplicateImage","Resource":"*"}]}`;

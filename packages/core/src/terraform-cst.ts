@@ -101,17 +101,26 @@ export function cstInThread(text: string): CstData | undefined {
   }
 }
 
+/**
+ * The helper thread's code, with `import()` alone: a worker takes the process's Node options, and under
+ * `node --input-type=module` its code is a module, where `require` is not defined.
+ */
 const WORKER = `
-const { workerData } = require("node:worker_threads");
-const { url, text, shared, port } = workerData;
-function reply(message) {
-  port.postMessage(message);
-  Atomics.store(shared, 0, 1);
-  Atomics.notify(shared, 0);
-}
-import(url)
-  .then(async (m) => { await m.loadTerraformParser(); reply({ ok: true, tree: m.cstInThread(text) }); })
-  .catch((error) => reply({ ok: false, message: String(error && error.message || error) }));
+import("node:worker_threads").then(async ({ workerData }) => {
+  const { url, text, shared, port } = workerData;
+  const reply = (message) => {
+    port.postMessage(message);
+    Atomics.store(shared, 0, 1);
+    Atomics.notify(shared, 0);
+  };
+  try {
+    const m = await import(url);
+    await m.loadTerraformParser();
+    reply({ ok: true, tree: m.cstInThread(text) });
+  } catch (error) {
+    reply({ ok: false, message: String((error && error.message) || error) });
+  }
+});
 `;
 
 /** Loading the grammar takes tens of milliseconds; a worker that has not answered in this long never will. */
@@ -124,6 +133,8 @@ function cstInWorker(text: string): CstData | string {
   // The built module, also when this one runs from source (the tests): a worker cannot import TypeScript.
   const url = new URL("../dist/terraform-cst.js", import.meta.url).href;
   const worker = new Worker(WORKER, { eval: true, workerData: { url, text, shared, port: port2 }, transferList: [port2] });
+  // A worker that fails before it answers is the timeout's message below, never an uncaught error of the process.
+  worker.on("error", () => undefined);
   try {
     if (Atomics.wait(shared, 0, 0, WORKER_LIMIT_MS) === "timed-out") return `the HCL grammar did not load in ${WORKER_LIMIT_MS / 1000} s`;
     const reply = receiveMessageOnPort(port1)?.message as { ok: true; tree: CstData | undefined } | { ok: false; message: string } | undefined;

@@ -72,20 +72,32 @@ const ERRNO_WORDS: Record<string, string> = {
 };
 
 /**
+ * What ENOENT means for a path that a folder's listing gave with U+FFFD in it: the name is not valid UTF-8. Node
+ * takes names as strings, puts U+FFFD where a byte does not decode, and no file has the name it then asks for, so
+ * "no such file" would send the user looking for a file that is there.
+ */
+const UNDECODABLE_NAME = "its name is not valid UTF-8, so Node cannot open it (the bytes that do not decode show as \uFFFD): rename it";
+
+function errnoWords(code: string, path: string | undefined): string | undefined {
+  return code === "ENOENT" && path?.includes("\uFFFD") ? UNDECODABLE_NAME : ERRNO_WORDS[code];
+}
+
+/**
  * A failed file system call in words, with its code: `permission denied (EACCES)`; a code without words is itself,
  * an error without a code its message. `words` adds or overrides the words for one use (a write's ENOENT is a
- * missing folder).
+ * missing folder). `path`, the path the call was given, tells a name that is not valid UTF-8 (see
+ * {@link UNDECODABLE_NAME}).
  */
-export function describeErrno(error: unknown, words: Readonly<Record<string, string>> = {}): string {
+export function describeErrno(error: unknown, words: Readonly<Record<string, string>> = {}, path?: string): string {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (!code) return error instanceof Error ? error.message : String(error);
-  const said = words[code] ?? ERRNO_WORDS[code];
+  const said = words[code] ?? errnoWords(code, path);
   return said ? `${said} (${code})` : code;
 }
 
-function failed(error: unknown): TextFileResult {
+function failed(error: unknown, path: string): TextFileResult {
   const code = (error as NodeJS.ErrnoException | undefined)?.code ?? "EIO";
-  return { ok: false, code, reason: ERRNO_WORDS[code] ?? code };
+  return { ok: false, code, reason: errnoWords(code, path) ?? code };
 }
 
 function notRegular(stats: Stats): TextFileResult {
@@ -141,7 +153,7 @@ export function readTextFile(path: string, options: ReadTextFileOptions = {}): T
       // Decide on the path before opening it: opening some devices has effects of its own (a named one may be any).
       stats = statSync(path);
     } catch (error) {
-      return failed(error);
+      return failed(error, path);
     }
     if (!stats.isFile()) return notRegular(stats);
     if (stats.size > maxBytes && !options.truncate) return tooLarge(stats.size, maxBytes, true);
@@ -151,7 +163,7 @@ export function readTextFile(path: string, options: ReadTextFileOptions = {}): T
     // Non-blocking, in case the path was swapped for a FIFO since: opening then returns at once.
     fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch (error) {
-    return failed(error);
+    return failed(error, path);
   }
   try {
     const opened = fstatSync(fd);
@@ -186,7 +198,7 @@ export function readTextFile(path: string, options: ReadTextFileOptions = {}): T
     }
     return { ok: true, ...decodeText(bytes), bytes: total };
   } catch (error) {
-    return failed(error);
+    return failed(error, path);
   } finally {
     try {
       closeSync(fd);

@@ -1,7 +1,8 @@
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { ConfigLocator, formatConfigError, repositoryRootOf, type ConfigResult } from "../src/index.js";
 
@@ -138,5 +139,21 @@ describe("config search stops at the repository root", () => {
     const outer = tree({ "shared/ecrlint.json": '{"trustedAccounts": ["111122223333"]}' });
     const result = new ConfigLocator().load(join(outer, "shared/ecrlint.json"));
     expect(result.ok && result.loaded?.config.trustedAccounts).toEqual(["111122223333"]);
+  });
+});
+
+describe("a config module in a process whose code is a module (node --input-type=module, the code on standard input)", () => {
+  it("loads, and one that throws is its own error, as in any other process", () => {
+    const good = tree({ "ecrlint.config.mjs": 'export default { trustedAccounts: ["111122223333"] };\n' });
+    const bad = tree({ "ecrlint.config.mjs": 'throw new Error("no config here");\n' });
+    const core = pathToFileURL(join(fileURLToPath(new URL("..", import.meta.url)), "dist", "index.js")).href;
+    const script = [
+      `import { ConfigLocator, formatConfigError } from ${JSON.stringify(core)};`,
+      "const show = (r) => (r.ok ? r.loaded.config.trustedAccounts : formatConfigError(r.error));",
+      `console.log(JSON.stringify([show(new ConfigLocator().forDirectory(${JSON.stringify(good)})), show(new ConfigLocator().forDirectory(${JSON.stringify(bad)}))]));`,
+    ].join("\n");
+    const run = spawnSync(process.execPath, ["--input-type=module"], { input: script, encoding: "utf8", timeout: 30_000 });
+    expect(run.stderr).toBe("");
+    expect(JSON.parse(run.stdout)).toEqual([["111122223333"], `${join(bad, "ecrlint.config.mjs")}: cannot read config: no config here`]);
   });
 });

@@ -1,3 +1,6 @@
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { expect, it } from "vitest";
 import { isTerraformParserLoaded, loadTerraformParser, parseTerraformText } from "../src/index.js";
 
@@ -18,6 +21,17 @@ it("reads HCL before the grammar has loaded in this thread (in a worker) into th
   if (!before.ok || !after.ok) return;
   expect(plain(before.ast)).toEqual(plain(after.ast));
   expect(parseTerraformText("resource {\n", undefined)).toMatchObject({ ok: false, error: { message: expect.stringMatching(/^Parsing error: HCL syntax error/), line: 2 } });
+});
+
+it("reads HCL in a worker also in a process whose code is a module (node --input-type=module, the code on standard input)", () => {
+  const core = pathToFileURL(join(fileURLToPath(new URL("..", import.meta.url)), "dist", "index.js")).href;
+  // The grammar is not loaded in the process's own thread: the text is read in the helper thread.
+  const script = `import { parseTerraformText } from ${JSON.stringify(core)};\nconst r = parseTerraformText(${JSON.stringify(TEXT)}, undefined);\nconsole.log(JSON.stringify(r.ok ? { ok: true } : r.error));\n`;
+  for (const type of ["module", "commonjs"]) {
+    const code = type === "module" ? script : `(async () => { ${script.replace(/^import \{ (\w+) \} from ("[^"]+");/, "const { $1 } = await import($2);")} })();`;
+    const run = spawnSync(process.execPath, [`--input-type=${type}`], { input: code, encoding: "utf8", timeout: 20_000 });
+    expect({ type, stdout: run.stdout, stderr: run.stderr }).toEqual({ type, stdout: '{"ok":true}\n', stderr: "" });
+  }
 });
 
 it("reads HCL nested deeper than any module as a parsing error where the depth runs out, never a stack overflow", () => {

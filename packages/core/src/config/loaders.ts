@@ -127,29 +127,32 @@ type ImportReply = { ok: true; value: unknown } | { ok: false; message: string; 
 
 /**
  * Runs in a worker: imports the config module, and posts back its export as plain data (structured clone) or words
- * for what it threw. `describeThrown` is spliced in from this file, so there is one way of describing a throw.
+ * for what it threw. `describeThrown` is spliced in from this file, so there is one way of describing a throw. With
+ * `import()` alone (no `require`): a worker takes the process's Node options, and under `node --input-type=module`
+ * its code is a module.
  */
 const IMPORT_WORKER = `
-const { workerData } = require("node:worker_threads");
-const { url, shared, port } = workerData;
 const describeThrown = ${describeThrown.toString()};
-let replied = false;
-function reply(message) {
-  if (replied) return;
-  replied = true;
-  try {
-    port.postMessage(message);
-  } catch (error) {
-    port.postMessage({ ok: false, message: "the config must be plain data (objects, lists, strings, numbers): " + describeThrown(error) });
-  }
-  Atomics.store(shared, 0, 1);
-  Atomics.notify(shared, 0);
-}
-process.on("exit", () => reply({ ok: false, message: "it did not finish loading (a top-level await that never settles, or process.exit)" }));
-import(url).then(
-  (mod) => reply({ ok: true, value: mod && typeof mod === "object" && "default" in mod ? mod.default : mod }),
-  (error) => reply({ ok: false, message: describeThrown(error), syntax: error instanceof SyntaxError }),
-);
+import("node:worker_threads").then(({ workerData }) => {
+  const { url, shared, port } = workerData;
+  let replied = false;
+  const reply = (message) => {
+    if (replied) return;
+    replied = true;
+    try {
+      port.postMessage(message);
+    } catch (error) {
+      port.postMessage({ ok: false, message: "the config must be plain data (objects, lists, strings, numbers): " + describeThrown(error) });
+    }
+    Atomics.store(shared, 0, 1);
+    Atomics.notify(shared, 0);
+  };
+  process.on("exit", () => reply({ ok: false, message: "it did not finish loading (a top-level await that never settles, or process.exit)" }));
+  return import(url).then(
+    (mod) => reply({ ok: true, value: mod && typeof mod === "object" && "default" in mod ? mod.default : mod }),
+    (error) => reply({ ok: false, message: describeThrown(error), syntax: error instanceof SyntaxError }),
+  );
+});
 `;
 
 /**
@@ -195,6 +198,8 @@ function loadModuleSync(filePath: string): unknown {
     workerData: { url: pathToFileURL(filePath).href, shared, port: port2 },
     transferList: [port2],
   });
+  // What went wrong in the worker comes back as its reply (or the timeout's words), never as an uncaught error here.
+  worker.on("error", () => undefined);
   try {
     if (Atomics.wait(shared, 0, 0, MODULE_LOAD_LIMIT_MS) === "timed-out") {
       throw new ConfigReadError(`it did not finish loading in ${MODULE_LOAD_LIMIT_MS / 1000} s`);
