@@ -41,6 +41,30 @@ async function git(cwd: string, args: string[]): Promise<string> {
   return stdout;
 }
 
+/**
+ * The top of the git work tree that holds `cwd`, for a command that needs one (`flag` names the option in messages;
+ * a subcommand, which names itself, gives none). Each way of failing says what it is: "not inside a git repository" sent users looking for a repository
+ * that was there when git was missing, or when git refused the checkout as another user's ("dubious ownership",
+ * the usual case in CI containers, with git's own command to allow it).
+ * @throws EcrlintError (`usage`): outside a work tree, git not installed or not on PATH, git refusing the repository.
+ */
+async function workTreeTop(cwd: string, flag?: string): Promise<string> {
+  const said = (words: string) => usageError(flag ? `${flag}: ${words}` : words);
+  try {
+    return (await git(cwd, ["rev-parse", "--show-toplevel"])).trim();
+  } catch (error) {
+    const failure = error as Omit<NodeJS.ErrnoException, "code"> & { code?: string | number; stderr?: string };
+    // A code in words is the start's failure (git was not found); a number is git's exit status.
+    if (failure.code === "ENOENT") throw said("git could not be run: it is not installed, or not on PATH");
+    // Thrown before git ran (GIT_DIR names a folder that is not there): its own words.
+    if (typeof failure.code !== "number") throw said(failure.message);
+    const lines = (failure.stderr ?? "").split("\n").map((line) => line.trim()).filter((line) => line !== "");
+    if (lines.length === 0 || lines.some((line) => /not a git repository/iu.test(line))) throw said(`${cwd} is not inside a git repository`);
+    const allow = lines.find((line) => line.startsWith("git config "));
+    throw said(`git refused the repository: ${lines[0]!.replace(/^fatal:\s*/u, "")}${allow ? ` (to allow it: ${allow})` : ""}`);
+  }
+}
+
 /** `git ls-files --stage` modes of the entries that are regular files (not links, not submodules). */
 const REGULAR_FILE_MODES = new Set(["100644", "100755"]);
 
@@ -108,12 +132,7 @@ function governedFolder(top: string, repoPath: string): string | undefined {
  * changed, deleted configs included.
  */
 export async function changedFiles(cwd: string, ref: string): Promise<Changes> {
-  let top: string;
-  try {
-    top = (await git(cwd, ["rev-parse", "--show-toplevel"])).trim();
-  } catch {
-    throw usageError(`--changed-since: ${cwd} is not inside a git repository`);
-  }
+  const top = await workTreeTop(cwd, "--changed-since");
   const shallow = async () => (await git(cwd, ["rev-parse", "--is-shallow-repository"]).catch(() => "false")).trim() === "true";
   try {
     await git(cwd, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]);
@@ -214,18 +233,13 @@ function pairUntrackedMoves(files: ChangedFile[], untracked: ReadonlySet<string>
  * (`git diff -M`, tracked files): a file moved with its content is one change from its old path to its new one.
  */
 export async function filesChangedSince(cwd: string, ref: string): Promise<{ top: string; base: string; files: ChangedFile[] }> {
-  let top: string;
-  try {
-    top = (await git(cwd, ["rev-parse", "--show-toplevel"])).trim();
-  } catch {
-    throw usageError(`diff: ${cwd} is not inside a git repository`);
-  }
+  const top = await workTreeTop(cwd);
   let base: string;
   try {
     await git(cwd, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]);
     base = (await git(cwd, ["merge-base", ref, "HEAD"])).trim();
   } catch {
-    throw usageError(`diff: unknown git ref "${ref}"`);
+    throw usageError(`unknown git ref "${ref}"`);
   }
   // Renames staged with `git mv` come first: among files of the same content the working tree's pairing is arbitrary.
   const staged = nameStatus(await git(top, ["diff", "-M", "--name-status", "-z", "--cached", base, "--"]));
@@ -263,12 +277,7 @@ export async function filesChangedSince(cwd: string, ref: string): Promise<{ top
  * A ref git does not know, or a folder outside a repository, is a usage error.
  */
 export async function fileAtRef(cwd: string, ref: string, filePath: string): Promise<string | undefined> {
-  let top: string;
-  try {
-    top = (await git(cwd, ["rev-parse", "--show-toplevel"])).trim();
-  } catch {
-    throw usageError(`--ref: ${cwd} is not inside a git repository`);
-  }
+  const top = await workTreeTop(cwd, "--ref");
   let commit: string;
   try {
     commit = (await git(cwd, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`])).trim();

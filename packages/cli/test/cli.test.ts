@@ -788,3 +788,35 @@ describe("sub-commands", () => {
     expect(readFileSync(binPath, "utf8").split("\n").filter((l) => l && !l.startsWith("#!") && !l.startsWith("import"))).toHaveLength(1);
   });
 });
+
+describe("--changed-since, --ref and diff where git cannot answer", () => {
+  const repository = () => {
+    const dir = copyFixture("cross-file");
+    gitInit(dir);
+    return dir;
+  };
+
+  it("says git is not there when it is not on PATH, rather than that the folder is no repository", async () => {
+    const dir = repository();
+    // Node is started by its own path: only git is missing.
+    const env = { PATH: join(dir, "no-such-folder") };
+    expect(await runBin(["--changed-since", "HEAD"], { cwd: dir, env })).toEqual({ code: 2, stdout: "", stderr: "ecrlint: --changed-since: git could not be run: it is not installed, or not on PATH\n" });
+    expect(await runBin(["diff", "HEAD"], { cwd: dir, env })).toEqual({ code: 2, stdout: "", stderr: "ecrlint diff: git could not be run: it is not installed, or not on PATH\n" });
+  });
+
+  it("names a ref diff does not know once, not as 'diff: diff:'", async () => {
+    const dir = repository();
+    expect(await runBin(["diff", "no-such-ref"], { cwd: dir })).toEqual({ code: 2, stdout: "", stderr: 'ecrlint diff: unknown git ref "no-such-ref"\n' });
+  });
+
+  // git refuses a repository another user owns ("dubious ownership"), as in CI containers: only root can make one here.
+  it.skipIf(process.getuid?.() !== 0)("says git refused a checkout owned by another user, with git's command to allow it", async () => {
+    const dir = repository();
+    execFileSync("chown", ["-R", "65534:65534", dir]);
+    // A home of its own: the user's global git config may allow every folder already.
+    const env = { HOME: tempDir("ecrlint-home-"), XDG_CONFIG_HOME: undefined, GIT_CONFIG_GLOBAL: undefined };
+    const words = `git refused the repository: detected dubious ownership in repository at '${dir}' (to allow it: git config --global --add safe.directory ${dir})`;
+    expect(await runBin(["--changed-since", "HEAD"], { cwd: dir, env })).toEqual({ code: 2, stdout: "", stderr: `ecrlint: --changed-since: ${words}\n` });
+    expect(await runBin(["diff", "HEAD"], { cwd: dir, env })).toEqual({ code: 2, stdout: "", stderr: `ecrlint diff: ${words}\n` });
+  });
+});
