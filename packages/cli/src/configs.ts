@@ -1,22 +1,11 @@
-import { homedir } from "node:os";
 import { dirname, relative, resolve } from "node:path";
 import { ConfigIgnores } from "./config-ignores.js";
-import { configDirectory, ConfigLocator, FolderListing, inPackageJson, KeptTexts, placedConfigError, repositoryRootOf, seenByConfigSearch, type ConfigResult, type FolderSnapshot, type LoadedConfig, type RuleSetting } from "@ecrlint/core";
+import { basePathOf, ConfigLocator, FolderListing, inPackageJson, KeptTexts, marksProject, placedConfigError, ProjectRoots, seenByConfigSearch, type ConfigResult, type FolderSnapshot, type LoadedConfig, type RuleSetting } from "@ecrlint/core";
 import picomatch from "picomatch";
 import { DEFAULT_FILES, isInside, toPosix } from "./discover.js";
 import { configError, EcrlintError } from "./errors.js";
 import { resolveRules, validateRuleSettings, type ResolvedRules } from "./rules-config.js";
 import type { LintOptions } from "./types.js";
-
-/**
- * The first of `candidates` that may be a run's base path, else `cwd`. The home folder and a file system's root
- * never are unless the run starts there: a personal config there is not a project, and the cross-file rules would
- * read everything below it.
- */
-function basePath(cwd: string, candidates: readonly (string | undefined)[]): string {
-  const home = resolve(homedir());
-  return candidates.find((dir) => dir !== undefined && (dir === cwd || (dir !== home && dirname(dir) !== dir))) ?? cwd;
-}
 
 function unwrap(result: ConfigResult): LoadedConfig | undefined {
   if (!result.ok) throw configError(result.error);
@@ -29,7 +18,7 @@ export class Configs {
   private readonly resolved = new Map<LoadedConfig | undefined, ResolvedRules>();
   private readonly ignoreMatchers = new Map<LoadedConfig, ConfigIgnores>();
   /** Each folder's project root, found once per folder (a warm run asks for every file). */
-  private readonly projectRoots = new Map<string, string>();
+  private readonly projectRoots: ProjectRoots;
   /**
    * The config whose `files` and `ignores` decide what the run walks and what it skips: `--config`, else the one at
    * the base path (the outermost config that governs the working directory), else the nearest one (the user's
@@ -44,7 +33,7 @@ export class Configs {
    * directory, else the working directory (as in ESLint). Without a config, the repository's root: a repository is
    * one project, whatever folder of it the run starts from. Outside git and without a config, the working
    * directory, as in ESLint. Never the home folder or a file system's root unless the run starts there
-   * (see `basePath`).
+   * (core's `basePathOf`, which the ESLint plugin's projects start from too).
    */
   readonly base: string;
 
@@ -60,21 +49,18 @@ export class Configs {
     readonly texts = new KeptTexts(),
   ) {
     this.locator = new ConfigLocator(undefined, listing, this.texts);
-    const repository = repositoryRootOf(cwd);
-    // A config's folder is a base only when it holds the working directory, inside its repository.
-    const holding = (dir: string | undefined) => (dir !== undefined && isInside(dir, cwd) && (repository === undefined || isInside(repository, dir)) ? dir : undefined);
     if (options.configFile) {
       const path = resolve(cwd, options.configFile);
       this.root = this.explicit(path);
-      // Else the working directory, as ESLint's base path with --config: the config may be anyone's (a shared
-      // one, a test's), and what it governs is what the run names from here.
-      this.base = basePath(cwd, [holding(configDirectory(path))]);
+      // Else the working directory, as ESLint's base path with --config.
+      this.base = basePathOf(cwd, this.locator, { configFile: path }).base;
     } else {
       const nearest = this.checked(unwrap(this.locator.forDirectory(cwd)));
-      const outermost = repository ? this.locator.outermostConfigDir(cwd, repository) : undefined;
-      this.base = basePath(cwd, [outermost, holding(nearest?.filePath ? nearest.baseDir : undefined), repository]);
+      const { base, outermost } = basePathOf(cwd, this.locator, { nearest });
+      this.base = base;
       this.root = this.base === nearest?.baseDir || this.base !== outermost ? nearest : this.checked(unwrap(this.locator.forDirectory(this.base)));
     }
+    this.projectRoots = new ProjectRoots(this.locator, this.base);
     const overrideError = validateRuleSettings(options.rules, undefined);
     if (overrideError) throw new EcrlintError("usage", `rules option: ${overrideError.keyPath}: ${overrideError.message}`);
   }
@@ -107,30 +93,18 @@ export class Configs {
     return loaded;
   }
 
-  /** Where the project around a file starts: the outermost config's folder inside the base path, else the base path. */
+  /** Where the project around a file starts (core's `ProjectRoots`): with `--config`, the base path. */
   projectRoot(filePath: string): string {
     if (this.options.configFile) return this.base;
-    const dir = dirname(filePath);
-    let root = this.projectRoots.get(dir);
-    if (root === undefined) {
-      root = this.locator.outermostConfigDir(dir, this.base) ?? this.base;
-      this.projectRoots.set(dir, root);
-    }
-    return root;
+    return this.projectRoots.of(dirname(filePath));
   }
 
   /**
-   * Whether a folder is the top of a project the run may read for the cross-file rules: a config file's folder, or
-   * a folder inside a git repository, but never the home folder or a file system's root (a config or a dotfiles
-   * repository there is personal). Any other folder (/tmp, a downloads folder) marks no project either: reading everything below it for the facts of one file named alone would be slow, and would load every
-   * config module found there.
+   * Whether a folder is the top of a project the run may read for the cross-file rules (core's `marksProject`): a
+   * config file's folder, or a folder inside a git repository, never the home folder or a file system's root.
    */
   marksProject(dir: string): boolean {
-    // Never the home folder (a personal config, a dotfiles repository) nor a file system's root, as for the base path.
-    if (dir === resolve(homedir()) || dirname(dir) === dir) return false;
-    if (repositoryRootOf(dir) !== undefined) return true;
-    const loaded = this.options.configFile ? this.root : unwrap(this.locator.forDirectory(dir));
-    return loaded?.filePath !== undefined && loaded.baseDir === dir;
+    return marksProject(dir, (folder) => (this.options.configFile ? this.root : unwrap(this.locator.forDirectory(folder))));
   }
 
   /** Whether the root config's `files` globs (the defaults without one) match a path, as discovery matches a named file. */

@@ -146,6 +146,7 @@ export {
   type RuleSetting,
   configDirectory,
 } from "./config/load-config.js";
+export { basePathOf, isPersonalFolder, marksProject, ProjectRoots, type BasePath } from "./config/projects.js";
 
 // The rule kit.
 export {

@@ -1,24 +1,9 @@
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { mkdirSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
 import { ConfigLocator, FolderListing, seenByConfigSearch, terraformFilesFromIndex, terraformFilesUnder, terraformModuleFiles, terraformReferencesNeedParser, terraformReferencesOnDisk, type FolderEntry } from "../src/index.js";
-
-const temps: string[] = [];
-afterAll(() => {
-  for (const dir of temps) rmSync(dir, { recursive: true, force: true });
-});
-
-function tree(files: Record<string, string>): string {
-  const dir = realpathSync(mkdtempSync(join(tmpdir(), "ecrlint-listing-")));
-  temps.push(dir);
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), text);
-  }
-  return dir;
-}
+import { tree } from "./temp-tree.js";
 
 /** A listing that reads the disk and counts each folder's reads. */
 function counted(): { listing: FolderListing; reads: Map<string, number> } {

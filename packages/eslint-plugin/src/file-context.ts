@@ -1,8 +1,10 @@
-import { dirname, isAbsolute, parse, relative } from "node:path";
+import { dirname } from "node:path";
 import { terraformDataUses, terraformDeclaredKind } from "./terraform-references.js";
 import {
-  leavesFolder,
+  basePathOf,
   hiddenField,
+  isPersonalFolder,
+  ProjectRoots,
   setHiddenField,
   ConfigLocator,
   configFromSettings,
@@ -95,21 +97,46 @@ export function configFor(context: Pick<MinimalContext, "cwd" | "settings" | "ge
   return result;
 }
 
-/** Where the project around a file starts: the outermost ecrlint config's folder inside the working directory, else it. */
-export function projectRoot(filename: string, cwd: string): string {
-  return locator.outermostConfigDir(dirname(filename), cwd) ?? cwd;
+/** The projects of each base path ESLint's working directory (or a file outside it) gives, each folder's found once. */
+const projectRootsByCwd = new Map<string, ProjectRoots>();
+
+function projectRootsFrom(cwd: string): ProjectRoots {
+  let roots = projectRootsByCwd.get(cwd);
+  if (!roots) {
+    // A broken config is reported on the files it governs; here it only stops marking a base path.
+    const nearest = locator.forDirectory(cwd);
+    roots = new ProjectRoots(locator, basePathOf(cwd, locator, { nearest: nearest.ok ? nearest.loaded : undefined }).base);
+    projectRootsByCwd.set(cwd, roots);
+  }
+  return roots;
 }
 
 /**
- * The project around a file when no working directory is given (an ESLint parser has none): the process's, for a
- * file inside it, else the outermost ecrlint config's folder above the file, else the file's own folder (never the
- * file system's root, which would be searched whole).
+ * Where the project around a file starts, as the runner started in `cwd` (ESLint's working directory) finds it
+ * (core's `basePathOf` and `ProjectRoots`): the folder of the outermost ecrlint config that governs the file inside
+ * the base path, else the base path, which is the outermost config's folder that governs `cwd` inside its git
+ * repository, else the nearest config's, else the repository's root, else `cwd`. So `cd infra/source && eslint .` in
+ * a monorepo reads the policies of infra/destination as the runner does. A file outside that base path (which the
+ * runner would not lint) is given the project of a run started in its own folder. Undefined when the project would
+ * be the home folder or a file system's root (ESLint started there outside any project): the plugin never reads
+ * everything below them, and such a file is checked on its own.
  */
-export function projectRootWithoutCwd(filename: string): string {
-  const cwd = process.cwd();
-  const rel = relative(cwd, filename);
-  if (!leavesFolder(rel)) return projectRoot(filename, cwd);
-  return locator.outermostConfigDir(dirname(filename), parse(filename).root) ?? dirname(filename);
+export function projectRoot(filename: string, cwd: string): string | undefined {
+  return projectOf(filename, cwd)?.root;
+}
+
+/** `projectRoot`, with the base path's projects it was found among (to tell the folders of other projects inside it). */
+export function projectOf(filename: string, cwd: string): { root: string; roots: ProjectRoots } | undefined {
+  const dir = dirname(filename);
+  let roots = projectRootsFrom(cwd);
+  if (!roots.holds(dir)) roots = projectRootsFrom(dir);
+  const root = roots.of(dir);
+  return isPersonalFolder(root) ? undefined : { root, roots };
+}
+
+/** The project around a file when no working directory is given (an ESLint parser has none): as from the process's. */
+export function projectRootWithoutCwd(filename: string): string | undefined {
+  return projectRoot(filename, process.cwd());
 }
 
 /**

@@ -1,7 +1,7 @@
 import { readdirSync, statSync, type Dirent } from "node:fs";
-import { join, relative, sep } from "node:path";
-import { declaredKindForFile, leavesFolder, POLICY_FILE_EXTENSIONS, readEcrFile, readTextFile, registryForFile, terraformReferencesOnDisk, type AnyRule, type FileKind, type PolicyFile, type ProjectFile, type ProjectReport, type RegistryContext, type TerraformReferences } from "@ecrlint/core";
-import { configFor, projectRoot, type MinimalContext } from "./file-context.js";
+import { dirname, join, relative, sep } from "node:path";
+import { declaredKindForFile, leavesFolder, POLICY_FILE_EXTENSIONS, readEcrFile, readTextFile, registryForFile, terraformReferencesOnDisk, type AnyRule, type FileKind, type PolicyFile, type ProjectFile, type ProjectReport, type ProjectRoots, type RegistryContext, type TerraformReferences } from "@ecrlint/core";
+import { configFor, projectOf, type MinimalContext } from "./file-context.js";
 import { MAX_PARSED_CHARACTERS } from "./parser.js";
 
 /**
@@ -54,7 +54,10 @@ interface DiskFile {
 }
 
 interface Snapshot {
-  root: string;
+  /** The project's root; undefined for none, whose snapshot holds no file (see `projectRoot`). */
+  root: string | undefined;
+  /** The projects of the base path the root is one of: the folders of other projects below the root are not read. */
+  roots: ProjectRoots | undefined;
   cwd: string;
   refreshedAt: number;
   /** How long the last refresh took to walk the folders and `stat` the files (reading the changed ones aside), in milliseconds. */
@@ -120,10 +123,13 @@ export function noteProjectRule(rule: AnyRule): void {
 }
 
 /**
- * The policy-like files under `root`, never entering node_modules, .git or a symlink (so never leaving the root),
- * and the files under it that their Terraform reads with `file()`, as the runner adds them to a run.
+ * The policy-like files of the project at `root`, never entering node_modules, .git or a symlink (so never leaving
+ * the root), nor a folder of another project (a nested config no config above governs, a second repository checked
+ * out inside: the runner joins neither with this one), and the files under it that their Terraform reads with
+ * `file()`, as the runner adds them to a run.
  */
-function listFiles(root: string, cwd: string): { paths: string[]; terraform: Snapshot["terraform"] } {
+function listFiles(root: string | undefined, roots: ProjectRoots | undefined, cwd: string): { paths: string[]; terraform: Snapshot["terraform"] } {
+  if (root === undefined || roots === undefined) return { paths: [], terraform: { referenced: new Map(), dataUses: new Map() } };
   counts.listings++;
   const paths: string[] = [];
   const visit = (dir: string) => {
@@ -136,14 +142,16 @@ function listFiles(root: string, cwd: string): { paths: string[]; terraform: Sna
     for (const entry of entries) {
       if (entry.name === "node_modules" || entry.name === ".git" || entry.isSymbolicLink()) continue;
       const path = join(dir, entry.name);
-      if (entry.isDirectory()) visit(path);
+      if (entry.isDirectory()) {
+        if (roots.of(path) === root) visit(path);
+      }
       else if (entry.isFile() && POLICY_EXTENSION.test(entry.name)) paths.push(path);
     }
   };
   visit(root);
   const { referenced, dataUses } = terraformReferencesOnDisk(paths, cwd);
   const listed = new Set(paths);
-  for (const path of referenced.keys()) if (!listed.has(path) && !leavesFolder(relative(root, path))) paths.push(path);
+  for (const path of referenced.keys()) if (!listed.has(path) && !leavesFolder(relative(root, path)) && roots.of(dirname(path)) === root) paths.push(path);
   return { paths: paths.sort(), terraform: { referenced, dataUses } };
 }
 
@@ -190,7 +198,7 @@ function readDiskFile(path: string, info: { mtimeMs: number; size: number }, ter
 function refresh(snapshot: Snapshot, context: Context): void {
   const started = clock();
   let reading = 0;
-  const { paths, terraform } = listFiles(snapshot.root, snapshot.cwd);
+  const { paths, terraform } = listFiles(snapshot.root, snapshot.roots, snapshot.cwd);
   let changed = paths.length !== snapshot.paths.length || paths.some((p, i) => p !== snapshot.paths[i]);
   const files = new Map<string, DiskFile>();
   for (const path of paths) {
@@ -231,15 +239,16 @@ function collectForNewRules(snapshot: Snapshot, context: Context): void {
   snapshot.checks.clear();
 }
 
-function snapshotFor(root: string, context: Context): Snapshot {
+function snapshotFor(project: { root: string; roots: ProjectRoots } | undefined, context: Context): Snapshot {
+  const root = project?.root;
   // ESLint 9 and 10 (with or without `getCwd`) resolve `settings.ecrlint` globs from different folders.
-  const key = `${root}\0${context.cwd}\0${typeof context.getCwd}\0${JSON.stringify(context.settings["ecrlint"] ?? null)}`;
+  const key = `${root ?? ""}\0${context.cwd}\0${typeof context.getCwd}\0${JSON.stringify(context.settings["ecrlint"] ?? null)}`;
   let snapshot = snapshots.get(key);
   if (snapshot) {
     // Most recently used last, so that the first is the one to drop.
     snapshots.delete(key);
   } else {
-    snapshot = { root, cwd: context.cwd, refreshedAt: -Infinity, lookCost: 0, paths: [], terraform: { referenced: new Map(), dataUses: new Map() }, files: new Map(), rules: 0, keepValues: false, checks: new Map() };
+    snapshot = { root, roots: project?.roots, cwd: context.cwd, refreshedAt: -Infinity, lookCost: 0, paths: [], terraform: { referenced: new Map(), dataUses: new Map() }, files: new Map(), rules: 0, keepValues: false, checks: new Map() };
     if (snapshots.size >= MAX_SNAPSHOTS) snapshots.delete(snapshots.keys().next().value!);
   }
   snapshots.set(key, snapshot);
@@ -305,8 +314,8 @@ function runCheck(rule: AnyRule, snapshot: Snapshot, options: unknown, current?:
 
 /**
  * Runs a cross-file rule's project check over the current file (its text as ESLint has it, which may be unsaved)
- * and the policy files of its project (under the outermost ecrlint config's folder inside the working directory, as
- * the runner reads it), and returns what it reports on the current file.
+ * and the policy files of its project (the runner's project around the file when started in ESLint's working
+ * directory: see `projectRoot`), and returns what it reports on the current file.
  */
 export function checkProject(rule: AnyRule, current: CurrentFile, context: Context): ProjectReport[] {
   noteProjectRule(rule);
@@ -315,7 +324,7 @@ export function checkProject(rule: AnyRule, current: CurrentFile, context: Conte
     return facts === undefined ? [] : [{ kind: file.kind, facts: JSON.stringify(facts), value: () => facts }];
   });
   if (part.length === 0) return [];
-  const snapshot = snapshotFor(projectRoot(current.filePath, context.cwd), context);
+  const snapshot = snapshotFor(projectOf(current.filePath, context.cwd), context);
   const onDisk = snapshot.files.get(current.filePath);
   if (!onDisk || !samePart(part, diskPart(onDisk, rule, false)) || JSON.stringify(current.registry) !== JSON.stringify(onDisk.registry)) {
     counts.fileChecks++;

@@ -42,14 +42,15 @@ function readersUnder(root: string, cwd: string): Map<string, TerraformFileRefer
 }
 
 /**
-/**
  * The kind a policy file has because Terraform resources read it with `file()` or `templatefile()`, as the runner
  * gives it: every `.tf` file of the project (`root`) is read once per process for the files it reads, so the kind
  * does not depend on where the `.tf` file is (`${path.module}/../shared/p.json`). A file that resources of two kinds
  * read is linted as both (`also`). Undefined when none reads it; `template` for a file that only `templatefile()`
- * reads, whose `${…}` and `%{…}` are unknown values (see `ReadOptions.terraformTemplate`).
+ * reads, whose `${…}` and `%{…}` are unknown values (see `ReadOptions.terraformTemplate`). No project (`root`
+ * undefined: the home folder, a file system's root) is searched for `.tf` files.
  */
-export function terraformDeclaredKind(filename: string, root: string, cwd: string): { kind: DeclaredKind; declaredBy: string; template: boolean; also?: { kind: "registry-policy" | "repository-policy"; declaredBy: string }[] } | undefined {
+export function terraformDeclaredKind(filename: string, root: string | undefined, cwd: string): { kind: DeclaredKind; declaredBy: string; template: boolean; also?: { kind: "registry-policy" | "repository-policy"; declaredBy: string }[] } | undefined {
+  if (root === undefined) return undefined;
   const reference = referenceOfReaders(readersUnder(root, cwd).get(filename) ?? []);
   if (!reference) return undefined;
   return { kind: reference.kind, declaredBy: reference.from, template: reference.template, ...(reference.also ? { also: reference.also.map((a) => ({ kind: a.kind, declaredBy: a.from })) } : {}) };

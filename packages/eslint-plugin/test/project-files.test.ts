@@ -82,6 +82,28 @@ describe.each(versions)("ESLint %s: the project of the cross-file rules", (_vers
     expect(projectFileCounts()).toEqual({ listings: 1, stats: files, reads: files, projectChecks: 2, fileChecks: 0 });
   });
 
+  it("started in a team's folder, reads and checks the whole project once, as from its top: the same findings", async () => {
+    const root = projectTree(4);
+    const files = jsonFiles(root);
+    const fromTeam = await engine(join(root, "teams/1/source")).lintFiles(["."]);
+    expect(crossFileFindings(fromTeam, root)).toEqual(["teams/1/source/replication-configuration.json: missingGrant"]);
+    expect(projectFileCounts()).toEqual({ listings: 1, stats: files, reads: files, projectChecks: 1, fileChecks: 0 });
+  });
+
+  it("does not list the folders of a second repository checked out inside, a project of its own", async () => {
+    const root = projectTree(2);
+    const files = jsonFiles(root);
+    // A checkout of another repository inside, with a policy for team 1's destination that would allow it.
+    mkdirSync(join(root, "vendor/other/.git"), { recursive: true });
+    writeFileSync(join(root, "vendor/other/registry-policy.json"), destinationPolicy(1, true));
+    writeFileSync(join(root, "vendor/other/.ecrlintrc.json"), JSON.stringify({ registries: [{ files: ["**"], account: destinationAccount(1), region: "eu-west-1" }] }));
+    expect(crossFileFindings(await engine(root).lintFiles(["teams"]), root)).toEqual(refusedTeams(2));
+    expect(projectFileCounts()).toEqual({ listings: 1, stats: files, reads: files, projectChecks: 2, fileChecks: 0 });
+    // Linted from inside, it is its own project, which the team's policies take no part in.
+    expect(crossFileFindings(await engine(join(root, "vendor/other")).lintFiles(["."]), root)).toEqual([]);
+    expect(projectFileCounts()).toMatchObject({ listings: 2, reads: files + 2 });
+  });
+
   it("checks a file whose text is not the disk's with that text, without reading the project again", async () => {
     const root = projectTree(4);
     const eslint = engine(root);

@@ -178,7 +178,7 @@ export class ConfigLocator {
     }
     if (!result) {
       const parent = dirname(dir);
-      if (this.holdsGit(dir)) result = { ok: true, loaded: undefined };
+      if (this.holdsRepository(dir)) result = { ok: true, loaded: undefined };
       else if (dir === this.top || parent === dir) result = this.globalConfig(dir);
       else result = this.search(parent);
     }
@@ -187,7 +187,7 @@ export class ConfigLocator {
   }
 
   /** Whether `dir/.git` exists: told by the folder's listing when the search reads a run's, without a `stat`. */
-  private holdsGit(dir: string): boolean {
+  holdsRepository(dir: string): boolean {
     const probe = () => existsSync(join(dir, ".git"));
     if (this.folders === diskFolders) return probe();
     let git;
