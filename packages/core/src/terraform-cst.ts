@@ -156,11 +156,12 @@ interface Helper {
 }
 
 /**
- * How long a read waits for the helper. The first answer includes loading the grammar (tens of milliseconds, seconds
- * on a loaded machine); a later one is a parse, under a second for a file at the size limit. A helper that has not
- * answered in this long never will.
+ * How long a read waits for the helper: a base, and more for each million characters of the text. The first answer
+ * includes loading the grammar (tens of milliseconds, seconds on a loaded machine); a later one is a parse, a few
+ * milliseconds for a module but seconds for a file at the size limit (5 MB: 6 to 11 s on a busy 2-core machine). A
+ * helper that has not answered in this long never will; one that dies says so at once.
  */
-const HELPER_LIMITS_MS = { first: 30_000, later: 10_000 };
+const HELPER_LIMITS_MS = { first: 30_000, later: 10_000, perMillionChars: 10_000 };
 
 let helper: Helper | undefined;
 let helpersStarted = 0;
@@ -197,7 +198,7 @@ function cstInHelper(text: string): CstData | string {
   // A helper that died between reads (the shared state says so) is replaced before the read is posted.
   if (helper && Atomics.compareExchange(helper.state, 0, ANSWERED, WAITING) !== ANSWERED) stopHelper();
   const current = (helper ??= startHelper());
-  const limit = current.answered ? HELPER_LIMITS_MS.later : HELPER_LIMITS_MS.first;
+  const limit = Math.round((current.answered ? HELPER_LIMITS_MS.later : HELPER_LIMITS_MS.first) + (HELPER_LIMITS_MS.perMillionChars * text.length) / 1e6);
   current.port.postMessage({ text, fail: nextFailure });
   nextFailure = undefined;
   const deadline = Date.now() + limit;
@@ -209,7 +210,8 @@ function cstInHelper(text: string): CstData | string {
     const gone = Atomics.load(current.state, 0) === GONE;
     stopHelper();
     if (gone) return "the thread reading HCL until the grammar has loaded stopped before it answered";
-    return current.answered ? `the thread reading HCL did not answer in ${limit / 1000} s` : `the HCL grammar did not load in ${limit / 1000} s`;
+    const seconds = Number((limit / 1000).toFixed(1));
+    return current.answered ? `the thread reading HCL did not answer in ${seconds} s` : `the HCL grammar did not load in ${seconds} s`;
   }
   current.answered = true;
   if (!reply.ok) return `the HCL grammar did not load: ${reply.message}`;

@@ -58,16 +58,16 @@ it.each([
 
 it("gives a read whose helper does not answer in time an error naming the limit, and the next read a new helper", async () => {
   const { hclHelperForTests: helper, readHclTree } = await fresh();
-  const { later } = helper.limitsMs;
+  const limits = { ...helper.limitsMs };
   try {
     expect(readHclTree(TEXTS[0]!)).toMatchObject({ type: "config_file" });
-    helper.limitsMs.later = 300;
+    Object.assign(helper.limitsMs, { later: 300, perMillionChars: 0 });
     helper.failNextRead("hang");
     expect(readHclTree(TEXTS[1]!)).toBe("the thread reading HCL did not answer in 0.3 s");
     expect(helper.running()).toBe(false);
     expect(readHclTree(TEXTS[1]!)).toMatchObject({ type: "config_file" });
     expect(helper.started()).toBe(2);
   } finally {
-    helper.limitsMs.later = later;
+    Object.assign(helper.limitsMs, limits);
   }
 });
