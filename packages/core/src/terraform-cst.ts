@@ -128,6 +128,7 @@ import("node:worker_threads").then(({ workerData }) => {
   });
   // A grammar that did not load is every read's answer, not an unhandled rejection.
   loaded.catch(() => undefined);
+  const why = (error) => String((error && error.message) || error);
   port.on("message", async ({ text, fail }) => {
     let reply;
     try {
@@ -135,17 +136,19 @@ import("node:worker_threads").then(({ workerData }) => {
       if (fail === "exit") process.exit(1);
       if (fail === "throw") setImmediate(() => { throw new Error("the helper failed"); });
       if (fail) return;
-      reply = { ok: true, tree: m.cstInThread(text) };
+      try {
+        reply = m.cstInThread(text) ?? "HCL could not be read";
+      } catch (error) {
+        reply = "HCL could not be read: " + why(error);
+      }
     } catch (error) {
-      reply = { ok: false, message: String((error && error.message) || error) };
+      reply = "the HCL grammar did not load: " + why(error);
     }
     port.postMessage(reply);
     wake(${ANSWERED});
   });
 });
 `;
-
-type HelperReply = { ok: true; tree: CstData | undefined } | { ok: false; message: string };
 
 interface Helper {
   worker: Worker;
@@ -198,15 +201,17 @@ function cstInHelper(text: string): CstData | string {
   // A helper that died between reads (the shared state says so) is replaced before the read is posted.
   if (helper && Atomics.compareExchange(helper.state, 0, ANSWERED, WAITING) !== ANSWERED) stopHelper();
   const current = (helper ??= startHelper());
-  const limit = Math.round((current.answered ? HELPER_LIMITS_MS.later : HELPER_LIMITS_MS.first) + (HELPER_LIMITS_MS.perMillionChars * text.length) / 1e6);
+  const base = current.answered ? HELPER_LIMITS_MS.later : HELPER_LIMITS_MS.first;
+  const limit = Math.round(base + (HELPER_LIMITS_MS.perMillionChars * text.length) / 1e6);
   current.port.postMessage({ text, fail: nextFailure });
   nextFailure = undefined;
   const deadline = Date.now() + limit;
   for (let left = limit; Atomics.load(current.state, 0) === WAITING && left > 0; left = deadline - Date.now()) {
     Atomics.wait(current.state, 0, WAITING, left);
   }
-  const reply = receiveMessageOnPort(current.port)?.message as HelperReply | undefined;
-  if (!reply) {
+  // The tree, or why there is none.
+  const reply = receiveMessageOnPort(current.port)?.message as CstData | string | undefined;
+  if (reply === undefined) {
     const gone = Atomics.load(current.state, 0) === GONE;
     stopHelper();
     if (gone) return "the thread reading HCL until the grammar has loaded stopped before it answered";
@@ -214,8 +219,7 @@ function cstInHelper(text: string): CstData | string {
     return current.answered ? `the thread reading HCL did not answer in ${seconds} s` : `the HCL grammar did not load in ${seconds} s`;
   }
   current.answered = true;
-  if (!reply.ok) return `the HCL grammar did not load: ${reply.message}`;
-  return reply.tree ?? "HCL could not be read";
+  return reply;
 }
 
 /**
