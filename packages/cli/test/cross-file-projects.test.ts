@@ -1,7 +1,8 @@
-import { existsSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
+import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
-import { binPath, fileTree, gitInit, repoDir, runNode, writeEslintConfig } from "./helpers.js";
+import { binPath, fileTree, gitInit, repoDir, runNode, tempDir, writeEslintConfig } from "./helpers.js";
 
 /**
  * The projects the cross-file rules join are the same for the runner and for ESLint with the plugin, whatever folder
@@ -206,6 +207,47 @@ describe("outside any project", () => {
           expect(existsSync(join(home, "proj", "deep", "loaded")), `${name} ${dotfiles} ${cwd}`).toBe(false);
         }
       }
+    }
+  });
+});
+
+describe("ESLint on one file of a project of many .tf files (lint-staged, an editor)", () => {
+  /**
+   * Loaded before ESLint (NODE_OPTIONS=--import): at the end of the run it writes how many helper threads read HCL
+   * for the process's thread, through the same core module the plugin imports.
+   */
+  function helperCounter(): { env: Record<string, string>; started: () => number } {
+    const dir = tempDir("ecrlint-helper-count-");
+    const out = join(dir, "started.json");
+    const core = pathToFileURL(join(repoDir, "packages", "core", "dist", "terraform-cst.js")).href;
+    writeFileSync(
+      join(dir, "count.mjs"),
+      `import { writeFileSync } from "node:fs";\nimport { isMainThread } from "node:worker_threads";\n` +
+        `if (isMainThread) {\n  const { hclHelperForTests } = await import(${JSON.stringify(core)});\n` +
+        `  process.on("exit", () => writeFileSync(${JSON.stringify(out)}, JSON.stringify(hclHelperForTests.started())));\n}\n`,
+    );
+    return { env: { NODE_OPTIONS: `--import=${pathToFileURL(join(dir, "count.mjs")).href}` }, started: () => JSON.parse(readFileSync(out, "utf8")) as number };
+  }
+
+  it("reads the project's .tf files, parsed before the HCL grammar has loaded, in at most one helper thread, with the runner's findings", async () => {
+    const files: Record<string, unknown> = {
+      ".ecrlintrc.json": { registries: [{ files: ["**"], account: "111122223333", region: "us-west-2" }] },
+      "infra/registry/registry-policy.json": pullThroughCachePolicy,
+      // The policy's ecr-public/ namespace has its rule here, quay/ none: only a read of this file tells them apart.
+      "tf/cache/main.tf": 'resource "aws_ecr_pull_through_cache_rule" "ecr_public" {\n  ecr_repository_prefix = "ecr-public"\n  upstream_registry_url = "public.ecr.aws"\n}\n',
+    };
+    for (let n = 1; n < 60; n++) files[`tf/m${n}/main.tf`] = `resource "aws_ecr_repository" "r" { name = "svc-${n}" }\n`;
+    const dir = fileTree(files);
+    writeEslintConfig(dir);
+    gitInit(dir);
+    const file = ["infra/registry/registry-policy.json"];
+    const runner = await findingsOf(binPath, dir, dir, file);
+    expect(runner).toEqual([expect.stringMatching(/^infra\/registry\/registry-policy.json @ecrlint\/pull-through-cache-prefix-exists\/unknownNamespace \d+:\d+ Namespace "quay"/)]);
+    for (const [name, bin] of Object.entries(eslintBins)) {
+      const counter = helperCounter();
+      expect({ name, findings: await findingsOf(bin, dir, dir, file, counter.env) }).toEqual({ name, findings: runner });
+      // A thread per file was 60 grammar loads, a second of CPU and more.
+      expect({ name, helpers: counter.started() }).toEqual({ name, helpers: expect.toSatisfy((n: number) => n <= 1) });
     }
   });
 });

@@ -67,7 +67,9 @@ export function runNode(nodeArgs: string[], options: RunOptions): Promise<RunRes
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    // Without input, stdin ends at once, as /dev/null does: nothing waits for an answer.
+    // Without input, stdin ends at once, as /dev/null does: nothing waits for an answer. A child that has already
+    // exited or closed its standard input makes that write fail with EPIPE: its outcome is its output and exit code.
+    child.stdin.on("error", () => undefined);
     child.stdin.end(options.input ?? "");
     child.on("error", reject);
     child.on("close", (code) => resolvePromise({ code, stdout, stderr }));

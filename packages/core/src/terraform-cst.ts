@@ -1,13 +1,13 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { MessageChannel, receiveMessageOnPort, Worker } from "node:worker_threads";
+import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from "node:worker_threads";
 import type { Parser, Tree } from "web-tree-sitter";
 
 /**
  * Tree-sitter's HCL syntax tree as plain data. The grammar is WebAssembly, which Node only loads asynchronously,
  * while ESLint parsers run synchronously and `require()` of the plugin forbids a top-level await. So the tree is
- * read in this thread once the grammar has loaded ({@link loadTerraformParser}), and before that in a worker that
- * the caller waits for; either way the converter sees the same plain nodes.
+ * read in this thread once the grammar has loaded ({@link loadTerraformParser}), and before that in one helper thread
+ * that the caller waits for; either way the converter sees the same plain nodes.
  */
 
 /** One node: `[type, startIndex, endIndex, flags, ...children]`; offsets in UTF-16 code units of the text. */
@@ -29,8 +29,8 @@ let loading: Promise<void> | undefined;
 
 /**
  * Loads the HCL grammar (tree-sitter, compiled to WebAssembly: no native build) into this thread. Reading is
- * synchronous either way; once this has resolved it no longer needs a worker. The runner awaits it before reading
- * the first `.tf` file; the ESLint plugin starts it when imported.
+ * synchronous either way; once this has resolved it no longer needs the helper thread (which it stops). The runner
+ * awaits it before reading the first `.tf` file; the ESLint plugin starts it when imported.
  */
 export function loadTerraformParser(): Promise<void> {
   loading ??= (async () => {
@@ -41,6 +41,8 @@ export function loadTerraformParser(): Promise<void> {
     const p = new Parser();
     p.setLanguage(language);
     parser = p;
+    // Reads are in this thread from now on.
+    stopHelper();
   })();
   return loading;
 }
@@ -101,51 +103,137 @@ export function cstInThread(text: string): CstData | undefined {
   }
 }
 
+/** The helper's state, shared with it: a read is waiting, was answered, or the helper has gone. */
+const WAITING = 0;
+const ANSWERED = 1;
+const GONE = 2;
+
 /**
  * The helper thread's code, with `import()` alone: a worker takes the process's Node options, and under
- * `node --input-type=module` its code is a module, where `require` is not defined.
+ * `node --input-type=module` its code is a module, where `require` is not defined. It loads the grammar once and
+ * answers each read posted on its port; each answer, and its exit (an uncaught error, `process.exit`), wakes the
+ * waiting thread through the shared state. `fail` is {@link hclHelperForTests}'s.
  */
-const WORKER = `
-import("node:worker_threads").then(async ({ workerData }) => {
-  const { url, text, shared, port } = workerData;
-  const reply = (message) => {
-    port.postMessage(message);
-    Atomics.store(shared, 0, 1);
-    Atomics.notify(shared, 0);
+const HELPER = `
+import("node:worker_threads").then(({ workerData }) => {
+  const { url, state, port } = workerData;
+  const wake = (value) => {
+    Atomics.store(state, 0, value);
+    Atomics.notify(state, 0);
   };
-  try {
-    const m = await import(url);
+  process.on("exit", () => wake(${GONE}));
+  const loaded = import(url).then(async (m) => {
     await m.loadTerraformParser();
-    reply({ ok: true, tree: m.cstInThread(text) });
-  } catch (error) {
-    reply({ ok: false, message: String((error && error.message) || error) });
-  }
+    return m;
+  });
+  // A grammar that did not load is every read's answer, not an unhandled rejection.
+  loaded.catch(() => undefined);
+  const why = (error) => String((error && error.message) || error);
+  port.on("message", async ({ text, fail }) => {
+    let reply;
+    try {
+      const m = await loaded;
+      if (fail === "exit") process.exit(1);
+      if (fail === "throw") setImmediate(() => { throw new Error("the helper failed"); });
+      if (fail) return;
+      try {
+        reply = m.cstInThread(text) ?? "HCL could not be read";
+      } catch (error) {
+        reply = "HCL could not be read: " + why(error);
+      }
+    } catch (error) {
+      reply = "the HCL grammar did not load: " + why(error);
+    }
+    port.postMessage(reply);
+    wake(${ANSWERED});
+  });
 });
 `;
 
-/** Loading the grammar takes tens of milliseconds; a worker that has not answered in this long never will. */
-const WORKER_LIMIT_MS = 30_000;
+interface Helper {
+  worker: Worker;
+  port: MessagePort;
+  state: Int32Array;
+  /** It has answered a read: the grammar has loaded in it, so its next answers are quick. */
+  answered: boolean;
+}
 
-/** The tree of `text` read in a worker this thread waits for: before the grammar has loaded here. */
-function cstInWorker(text: string): CstData | string {
-  const shared = new Int32Array(new SharedArrayBuffer(4));
+/**
+ * How long a read waits for the helper: a base, and more for each million characters of the text. The first answer
+ * includes loading the grammar (tens of milliseconds, seconds on a loaded machine); a later one is a parse, a few
+ * milliseconds for a module but seconds for a file at the size limit (5 MB: 6 to 11 s on a busy 2-core machine). A
+ * helper that has not answered in this long never will; one that dies says so at once.
+ */
+const HELPER_LIMITS_MS = { first: 30_000, later: 10_000, perMillionChars: 10_000 };
+
+let helper: Helper | undefined;
+let helpersStarted = 0;
+let nextFailure: "exit" | "throw" | "hang" | undefined;
+
+function startHelper(): Helper {
+  const state = new Int32Array(new SharedArrayBuffer(4));
   const { port1, port2 } = new MessageChannel();
   // The built module, also when this one runs from source (the tests): a worker cannot import TypeScript.
   const url = new URL("../dist/terraform-cst.js", import.meta.url).href;
-  const worker = new Worker(WORKER, { eval: true, workerData: { url, text, shared, port: port2 }, transferList: [port2] });
-  // A worker that fails before it answers is the timeout's message below, never an uncaught error of the process.
+  const worker = new Worker(HELPER, { eval: true, workerData: { url, state, port: port2 }, transferList: [port2] });
+  // A helper that fails is the read's message below, never an uncaught error of the process.
   worker.on("error", () => undefined);
-  try {
-    if (Atomics.wait(shared, 0, 0, WORKER_LIMIT_MS) === "timed-out") return `the HCL grammar did not load in ${WORKER_LIMIT_MS / 1000} s`;
-    const reply = receiveMessageOnPort(port1)?.message as { ok: true; tree: CstData | undefined } | { ok: false; message: string } | undefined;
-    if (!reply) return "the HCL grammar did not load";
-    if (!reply.ok) return `the HCL grammar did not load: ${reply.message}`;
-    return reply.tree ?? "HCL could not be read";
-  } finally {
-    port1.close();
-    void worker.terminate();
-  }
+  // It only answers reads this thread waits for: it never keeps the process alive.
+  worker.unref();
+  helpersStarted++;
+  return { worker, port: port1, state, answered: false };
 }
+
+function stopHelper(): void {
+  if (!helper) return;
+  helper.port.close();
+  void helper.worker.terminate();
+  helper = undefined;
+}
+
+/**
+ * The tree of `text` read by the helper thread this thread waits for: before the grammar has loaded here. One
+ * helper serves every such read, so the grammar loads once, not once per file (a project of a hundred `.tf` files
+ * read during ESLint's first file would otherwise start a hundred threads); it is stopped once the grammar has loaded
+ * here. A helper that dies or does not answer in time makes this read's error, and the next read starts another.
+ */
+function cstInHelper(text: string): CstData | string {
+  // A helper that died between reads (the shared state says so) is replaced before the read is posted.
+  if (helper && Atomics.compareExchange(helper.state, 0, ANSWERED, WAITING) !== ANSWERED) stopHelper();
+  const current = (helper ??= startHelper());
+  const base = current.answered ? HELPER_LIMITS_MS.later : HELPER_LIMITS_MS.first;
+  const limit = Math.round(base + (HELPER_LIMITS_MS.perMillionChars * text.length) / 1e6);
+  current.port.postMessage({ text, fail: nextFailure });
+  nextFailure = undefined;
+  const deadline = Date.now() + limit;
+  for (let left = limit; Atomics.load(current.state, 0) === WAITING && left > 0; left = deadline - Date.now()) {
+    Atomics.wait(current.state, 0, WAITING, left);
+  }
+  // The tree, or why there is none.
+  const reply = receiveMessageOnPort(current.port)?.message as CstData | string | undefined;
+  if (reply === undefined) {
+    const gone = Atomics.load(current.state, 0) === GONE;
+    stopHelper();
+    if (gone) return "the thread reading HCL until the grammar has loaded stopped before it answered";
+    const seconds = Number((limit / 1000).toFixed(1));
+    return current.answered ? `the thread reading HCL did not answer in ${seconds} s` : `the HCL grammar did not load in ${seconds} s`;
+  }
+  current.answered = true;
+  return reply;
+}
+
+/**
+ * For tests only: how many helper threads this thread has started, whether one is running, how long a read waits
+ * for it, and a way to make its next read fail: it exits, throws an uncaught error, or never answers.
+ */
+export const hclHelperForTests = {
+  started: (): number => helpersStarted,
+  running: (): boolean => helper !== undefined,
+  limitsMs: HELPER_LIMITS_MS,
+  failNextRead(how: "exit" | "throw" | "hang"): void {
+    nextFailure = how;
+  },
+};
 
 /** A node of the plain tree, with the part of tree-sitter's node interface that the converter uses. */
 export class CstNode {
@@ -208,6 +296,6 @@ export class CstNode {
 export function readHclTree(text: string): CstNode | string {
   // A caller that never loaded the grammar (an API user, `ecrlint diff`) gets it loaded here for its next files.
   if (!parser) loadTerraformParser().catch(() => undefined);
-  const data = cstInThread(text) ?? cstInWorker(text);
+  const data = cstInThread(text) ?? cstInHelper(text);
   return typeof data === "string" ? data : new CstNode(text, data);
 }

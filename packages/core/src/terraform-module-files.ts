@@ -124,8 +124,8 @@ export function terraformReferencesNeedParser(files: readonly string[], reading:
  * module with a file that names both `aws_ecr_` and `data.aws_iam_policy_document.` for its documents. A referenced
  * file that is not a regular file is left out. The runner and the ESLint plugin's cross-file rules both read a
  * project's Terraform through this, so they see the same documents as the same kinds. The HCL grammar should be
- * loaded (`loadTerraformParser`, when `terraformReferencesNeedParser` says so); before that, files are parsed in a
- * worker.
+ * loaded (`loadTerraformParser`, when `terraformReferencesNeedParser` says so); before that, files are parsed in the
+ * helper thread that loads it.
  */
 export function terraformReferencesOnDisk(files: readonly string[], cwd: string, reading: TerraformReading = {}): TerraformReferences {
   const out: TerraformReferences = { referenced: new Map(), readByRun: new Set(), dataUses: new Map(), ties: new Map() };

@@ -10,8 +10,8 @@ const TEXT = 'resource "aws_ecr_registry_policy" "p" {\n  # a comment\n  policy 
 const plain = (ast: unknown) => JSON.parse(JSON.stringify(ast, (key, value: unknown) => (key === "parent" ? undefined : value))) as unknown;
 
 // ESLint parses synchronously and require() forbids a top-level await: a file read before the grammar has loaded
-// in this thread is read in a worker, into the same tree.
-it("reads HCL before the grammar has loaded in this thread (in a worker) into the tree it reads after", async () => {
+// in this thread is read in a helper thread, into the same tree.
+it("reads HCL before the grammar has loaded in this thread (in a helper thread) into the tree it reads after", async () => {
   expect(isTerraformParserLoaded()).toBe(false);
   const before = parseTerraformText(TEXT, undefined);
   expect(isTerraformParserLoaded()).toBe(false);
@@ -23,7 +23,7 @@ it("reads HCL before the grammar has loaded in this thread (in a worker) into th
   expect(parseTerraformText("resource {\n", undefined)).toMatchObject({ ok: false, error: { message: expect.stringMatching(/^Parsing error: HCL syntax error/), line: 2 } });
 });
 
-it("reads HCL in a worker also in a process whose code is a module (node --input-type=module, the code on standard input)", () => {
+it("reads HCL in a helper thread also in a process whose code is a module (node --input-type=module, the code on standard input)", () => {
   const core = pathToFileURL(join(fileURLToPath(new URL("..", import.meta.url)), "dist", "index.js")).href;
   // The grammar is not loaded in the process's own thread: the text is read in the helper thread.
   const script = `import { parseTerraformText } from ${JSON.stringify(core)};\nconst r = parseTerraformText(${JSON.stringify(TEXT)}, undefined);\nconsole.log(JSON.stringify(r.ok ? { ok: true } : r.error));\n`;

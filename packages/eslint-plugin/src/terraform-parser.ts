@@ -3,7 +3,8 @@ import { loadTerraformParser, parseTerraformText } from "@ecrlint/core";
 import { documentsReadElsewhere, emptyProgram, parsingError, tooLarge, utf16Problem, type SkippedFile } from "./parser.js";
 
 // The HCL grammar is WebAssembly, which loads asynchronously: it starts loading when the plugin is imported (no
-// top-level await, so that require() of the plugin works), and a file parsed before it is ready is read in a worker.
+// top-level await, so that require() of the plugin works), and the files parsed before it is ready are read in one
+// helper thread that loads it once.
 loadTerraformParser().catch(() => undefined);
 
 /**
