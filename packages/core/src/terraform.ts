@@ -2,7 +2,7 @@ import { partitionOfRegion } from "./partitions.js";
 import type { JsonExpression, JsonNode, JsonObject, JsonProgram, JsonProperty, ParseResult, SourceLocation } from "./parse.js";
 import { decodeWithOffsets } from "./embedded-json.js";
 import { hiddenField, markUnknown, setForeignHost, setHiddenField, setStringOffsets, setValuePieces, setVerbatimString, type ForeignHost, type HostString, type ValuePiece, type ValueReader } from "./model/values.js";
-import { isUnknownValue } from "./model/values.js";
+import { isEncodedJson, isUnknownValue, markEncodedJson } from "./model/values.js";
 import { hostComment, lineIndex, setParents, type HostComment } from "./yaml.js";
 import type { RegistryContext } from "./config/registry.js";
 import { MAX_HCL_DEPTH, readHclTree, type CstNode as TsNode } from "./terraform-cst.js";
@@ -235,7 +235,12 @@ export function parseTerraformText(text: string, registry: RegistryContext | und
         const name = node.namedChild(0)?.text;
         const args = node.namedChildren.find((c) => c?.type === "function_arguments");
         const first = args?.namedChildren.find((c) => c?.type === "expression");
-        if (name === "jsonencode" && first) return convert(first);
+        if (name === "jsonencode" && first) {
+          // The value is read where it is written; the argument Terraform gets is its JSON text, a string.
+          const encoded = convert(first);
+          markEncodedJson(encoded);
+          return encoded;
+        }
         const out = unknownOf(node);
         (out as unknown as { call?: { name: string; args: JsonExpression[] } }).call = {
           name: name ?? "",
@@ -478,10 +483,14 @@ function findLeaf(node: TsNode, type: string, before: number): TsNode | undefine
 export const terraformValues: ValueReader = {
   language: "Terraform",
   string(node: JsonExpression): HostString | undefined {
-    if (node.type === "JSONLiteral" && typeof node.value === "string") return { value: node.value, unknown: isUnknownValue(node) };
+    if (node.type === "JSONLiteral" && typeof node.value === "string" && !isEncodedJson(node)) return { value: node.value, unknown: isUnknownValue(node) };
+    // JSON text that Terraform writes (keys sorted, its own spacing): a string, whose characters the file does not
+    // show, so never judged as one. The value it encodes is read in place (`encoded`).
+    if (isEncodedJson(node)) return { value: "${jsonencode(…)}", unknown: true };
     return undefined;
   },
   isExpression: (node) => computedNodes.has(node),
+  encoded: (node) => (isEncodedJson(node) ? node : undefined),
 };
 
 /** `.tf.json` files (Terraform's JSON syntax, which `cdktf synth` writes). */

@@ -19,7 +19,7 @@ import {
   readRepositoryCreationTemplate,
   replicationRoot,
 } from "./other-kinds.js";
-import { foreignHost, isUnknownValue, markUnknown, plainJsonValues, type ValueReader } from "./values.js";
+import { foreignHost, isUnknownValue, markEncodedJson, markUnknown, plainJsonValues, type ValueReader } from "./values.js";
 import { policyNameVerdict, type DeclaredKind, type KindDecision } from "./kinds.js";
 import type { DocumentHost, PolicyFile } from "./policy-file.js";
 
@@ -43,6 +43,8 @@ export function unreadablePolicy(ast: JsonProgram, literal: JsonExpression, kind
   return { kind, ast, root: node, policy, host, decision };
 }
 
+const notAPolicy = (label: string) => `${label} must hold a policy: a JSON object with a "Statement".`;
+
 /**
  * The policy of a host property: a JSON object (read in place, with the host's values), or a JSON string (parsed
  * and moved onto host coordinates). A host expression (`{"Fn::If": …}`) gives no document: its policy is unknown.
@@ -50,6 +52,13 @@ export function unreadablePolicy(ast: JsonProgram, literal: JsonExpression, kind
 function policyAt(ast: JsonProgram, property: JsonProperty, kind: PolicyKind, host: DocumentHost, decision: KindDecision, values: ValueReader): PolicyFile | undefined {
   const value = property.value;
   const label = `"${propertyName(property)}"`;
+  const encoded = values.encoded?.(value);
+  if (encoded) {
+    // jsonencode({…}), Fn::ToJsonString: the string is the JSON text of the value written there.
+    if (encoded.type === "JSONObjectExpression" && !values.isExpression(encoded)) return policyDocumentOf(ast, encoded, readPolicyDocument(encoded, values), kind, host, decision);
+    if (values.isExpression(encoded) || isUnknownValue(encoded)) return undefined;
+    return unreadablePolicy(ast, value, kind, host, decision, notAPolicy(label), encoded);
+  }
   if (value.type === "JSONObjectExpression") {
     // A policy written as JSON text under CloudFormation's Fn::Sub is read as the text the stack fills in; a ${…}
     // outside the JSON's strings (`"Principal": ${Principals}`) leaves it unparsable, and so unknown.
@@ -93,7 +102,7 @@ function policyInString(ast: JsonProgram, label: string, value: AST.JSONLiteral,
   }
   const root = rootExpression(parsed.ast);
   if (root?.type !== "JSONObjectExpression") {
-    return unreadablePolicy(ast, value, kind, embedded, decision, `${label} must hold a policy: a JSON object with a "Statement".`, value);
+    return unreadablePolicy(ast, value, kind, embedded, decision, notAPolicy(label), value);
   }
   // Interpolated strings were marked unknown above; Terraform's reader says so of every marked node.
   return policyDocumentOf(parsed.ast, root, readPolicyDocument(root, substituted ?? (interpolated ? terraformValues : undefined)), kind, embedded, decision);
@@ -368,6 +377,9 @@ function policyDocumentReference(property: JsonProperty | undefined, blocks: Ter
   const reference = policyDocumentName(value.value);
   const data = reference && blocks.find((b) => matchesReference(b, reference.name, reference.instance));
   const root = data ? dataDocumentRoot(data, blocks, property.parent as JsonNode) : undefined;
-  return root ? ({ ...property, value: root } as JsonProperty) : undefined;
+  if (!root) return undefined;
+  // `.json` is the document's JSON text: a string, as the argument wants.
+  markEncodedJson(root);
+  return { ...property, value: root } as JsonProperty;
 }
 
