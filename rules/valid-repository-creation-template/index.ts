@@ -119,7 +119,10 @@ export const validRepositoryCreationTemplate = defineRule({
     if (policy && template.repositoryPolicy === undefined) {
       const value = policy.value;
       const actual = value.type === "JSONObjectExpression" ? "an object" : value.type === "JSONArrayExpression" ? "a list" : "a value of another type";
-      context.report({ node: value, messageId: "policyNotString", data: { ...POLICY_STRING[file.host.type === "terraform" || file.host.type === "cloudformation" ? file.host.type : "api"], actual } });
+      const host = POLICY_STRING[file.host.type === "terraform" || file.host.type === "cloudformation" ? file.host.type : "api"];
+      // The hint writes an object as a string; a list of policies has no such fix.
+      const hint = value.type === "JSONObjectExpression" ? host.hint : "";
+      context.report({ node: value, messageId: "policyNotString", data: { property: host.property, takes: host.takes, actual, hint } });
     }
   },
 });
