@@ -1,4 +1,4 @@
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import { binPath, fileTree, gitInit, repoDir, runNode, writeEslintConfig } from "./helpers.js";
 
@@ -102,11 +102,15 @@ interface Finding {
 
 const located = (m: Finding) => ({ ruleId: m.ruleId, line: m.line, column: m.column, endLine: m.endLine, endColumn: m.endColumn, message: m.message });
 
-async function findings(bin: string, cwd: string, file: string): Promise<Finding[]> {
-  const run = await runNode([bin, "-f", "json", file], { cwd });
+async function findingsByFile(bin: string, cwd: string, files: string[]): Promise<Record<string, Finding[]>> {
+  const run = await runNode([bin, "-f", "json", ...files], { cwd });
   expect(run.stderr).toBe("");
-  const [result] = JSON.parse(run.stdout) as { messages: Finding[] }[];
-  return result!.messages.map(located);
+  const results = JSON.parse(run.stdout) as { filePath: string; messages: Finding[] }[];
+  return Object.fromEntries(results.map((r) => [relative(cwd, r.filePath), r.messages.map(located)]));
+}
+
+async function findings(bin: string, cwd: string, file: string): Promise<Finding[]> {
+  return (await findingsByFile(bin, cwd, [file]))[file]!;
 }
 
 /** Each host's file, the line that starts each policy it writes (in order), and the line of the one object. */
@@ -132,6 +136,25 @@ describe.each([
     for (const [i, needle] of policies.entries()) expect(publicLines[i]!).toBeGreaterThanOrEqual(lineOf(needle));
     for (const [name, bin] of Object.entries(eslintBins)) {
       expect({ name, findings: await findings(bin, dir, file) }).toEqual({ name, findings: ours });
+    }
+  });
+});
+
+describe("a creation template's policy read with file() or templatefile()", () => {
+  it("is a string, and the file it reads is linted as a repository policy: the CLI and ESLint 9 and 10 alike", async () => {
+    const policy = { Version: "2012-10-17", Statement: [{ Sid: "Pull", Effect: "Allow", Principal: "*", Action: "ecr:BatchGetImage" }] };
+    const main = ["file(\"${path.module}/policies/pull.json\")", "templatefile(\"${path.module}/policies/team.json.tpl\", { team = \"a\" })"]
+      .map((value, i) => `resource "aws_ecr_repository_creation_template" "t${i}" {\n  prefix            = "t${i}"\n  applied_for       = ["PULL_THROUGH_CACHE"]\n  repository_policy = ${value}\n}\n`)
+      .join("\n");
+    const dir = fileTree({ ".ecrlintrc.json": config, "main.tf": main, "policies/pull.json": policy, "policies/team.json.tpl": policy });
+    gitInit(dir);
+    writeEslintConfig(dir);
+    const files = ["main.tf", "policies/pull.json", "policies/team.json.tpl"];
+    const ours = await findingsByFile(binPath, dir, files);
+    expect(ours["main.tf"]).toEqual([]);
+    for (const file of files.slice(1)) expect({ file, rules: ours[file]!.map((m) => m.ruleId) }).toEqual({ file, rules: ["@ecrlint/no-public-access"] });
+    for (const [name, bin] of Object.entries(eslintBins)) {
+      expect({ name, findings: await findingsByFile(bin, dir, files) }).toEqual({ name, findings: ours });
     }
   });
 });
