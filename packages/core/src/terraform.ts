@@ -59,7 +59,8 @@ export interface TerraformBlock {
 }
 
 /**
- * Parses HCL2 into JSON-shaped nodes in the file's coordinates: objects and tuples of `jsonencode`, strings
+ * Parses HCL2 into JSON-shaped nodes in the file's coordinates: objects and tuples of `jsonencode` (read in place,
+ * and strings to the reader, `encoded`: the JSON text an argument such as `policy` takes), strings
  * (quoted and heredoc) with their interpolations, and the attributes and nested blocks of each block. A reference
  * to `data.aws_region.*.name`/`.region`, `data.aws_caller_identity.*.account_id` or `data.aws_partition.*.partition`
  * is the registry's value; every other expression (variables, locals, module outputs, resources, functions other
@@ -483,10 +484,10 @@ function findLeaf(node: TsNode, type: string, before: number): TsNode | undefine
 export const terraformValues: ValueReader = {
   language: "Terraform",
   string(node: JsonExpression): HostString | undefined {
-    if (node.type === "JSONLiteral" && typeof node.value === "string" && !isEncodedJson(node)) return { value: node.value, unknown: isUnknownValue(node) };
     // JSON text that Terraform writes (keys sorted, its own spacing): a string, whose characters the file does not
     // show, so never judged as one. The value it encodes is read in place (`encoded`).
     if (isEncodedJson(node)) return { value: "${jsonencode(…)}", unknown: true };
+    if (node.type === "JSONLiteral" && typeof node.value === "string") return { value: node.value, unknown: isUnknownValue(node) };
     return undefined;
   },
   isExpression: (node) => computedNodes.has(node),

@@ -46,8 +46,9 @@ export function unreadablePolicy(ast: JsonProgram, literal: JsonExpression, kind
 const notAPolicy = (label: string) => `${label} must hold a policy: a JSON object with a "Statement".`;
 
 /**
- * The policy of a host property: a JSON object (read in place, with the host's values), or a JSON string (parsed
- * and moved onto host coordinates). A host expression (`{"Fn::If": …}`) gives no document: its policy is unknown.
+ * The policy of a host property: a JSON object (read in place, with the host's values), a value the host encodes
+ * as JSON text (`jsonencode({…})`, `Fn::ToJsonString`: read in place), or a JSON string (parsed and moved onto host
+ * coordinates). A host expression (`{"Fn::If": …}`) gives no document: its policy is unknown.
  */
 function policyAt(ast: JsonProgram, property: JsonProperty, kind: PolicyKind, host: DocumentHost, decision: KindDecision, values: ValueReader): PolicyFile | undefined {
   const value = property.value;
@@ -296,7 +297,7 @@ const TERRAFORM_POLICIES: Record<string, PolicyKind> = { aws_ecr_registry_policy
  * `aws_ecr_pull_through_cache_rule` and `aws_ecr_repository_creation_template` (with its `repository_policy`),
  * each read with the API's names at the places Terraform writes them. A policy given by a reference or a function
  * other than `jsonencode` gives no document: its value is unknown, except a `data "aws_iam_policy_document"` block
- * of the module. Such a block is linted where it is written: in this file for a resource of this file, and for each
+ * of the module. `jsonencode({…})` and a block's `.json` are strings whose value is read as the policy in place. Such a block is linted where it is written: in this file for a resource of this file, and for each
  * of `uses` (resources of the module's other files, see `terraformModuleFacts`) whose block this file defines, as
  * that resource's kind. Resources of other files reading one block as one kind give one document, not one each.
  */
