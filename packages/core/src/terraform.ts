@@ -205,8 +205,15 @@ export function parseTerraformText(text: string, registry: RegistryContext | und
       case "null_lit":
         return literal(null, node.startIndex, node.endIndex);
       case "string_lit":
-      case "quoted_template":
+      case "quoted_template": {
+        // `"${jsonencode(…)}"` (Terraform 0.11's style) is the call itself: Terraform unwraps a template that is one
+        // interpolation, so its value is read as jsonencode's is. Other such templates stay unknown (see template).
+        const parts = node.namedChildren.filter((c) => c?.type !== "quoted_template_start" && c?.type !== "quoted_template_end");
+        const inner = parts.length === 1 && parts[0]!.type === "template_interpolation" ? parts[0]!.namedChildren.find((c) => c?.type === "expression") : undefined;
+        const call = inner?.namedChildCount === 1 ? inner.namedChild(0) : undefined;
+        if (call?.type === "function_call" && call.namedChild(0)?.text === "jsonencode") return convert(inner);
         return template(node, node.startIndex + 1, node.endIndex - 1, true);
+      }
       case "heredoc_template": {
         const start = text.indexOf("\n", node.startIndex) + 1;
         const closing = node.namedChildren.filter((c) => c?.type === "heredoc_identifier").pop();

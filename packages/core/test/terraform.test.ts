@@ -36,6 +36,10 @@ describe("string arguments written with jsonencode() or a policy document's .jso
     expect(encoded.repositoryPolicy).toMatchObject({ unknown: true });
     expect(sids(encoded.policies[0])).toEqual([["Pull", false]]);
     expect(encoded.policies[0]!.root.loc.start).toEqual({ line: 4, column: 33 });
+    // Terraform 0.11's style: a template that is one interpolation is the call itself.
+    const interpolated = read(template(`"\${jsonencode({ Version = "2012-10-17", ${pull} })}"`));
+    expect(interpolated.repositoryPolicy).toMatchObject({ unknown: true });
+    expect(sids(interpolated.policies[0])).toEqual([["Pull", false]]);
     const data = `data "aws_iam_policy_document" "pull" {\n  statement {\n    sid = "Pull"\n    actions = ["ecr:BatchGetImage"]\n  }\n}\n`;
     const document = read(data + template("data.aws_iam_policy_document.pull.json"));
     expect(document.repositoryPolicy).toMatchObject({ unknown: true });

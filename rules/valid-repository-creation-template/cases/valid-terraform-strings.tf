@@ -32,6 +32,12 @@ resource "aws_ecr_repository_creation_template" "jsonencode" {
   })
 }
 
+resource "aws_ecr_repository_creation_template" "interpolated_jsonencode" {
+  prefix            = "interpolated-jsonencode"
+  applied_for       = ["PULL_THROUGH_CACHE"]
+  repository_policy = "${jsonencode({ Version = "2012-10-17", Statement = [{ Sid = "AllowPull", Effect = "Allow", Principal = { AWS = "arn:aws:iam::444455556666:role/build" }, Action = "ecr:BatchGetImage" }] })}"
+}
+
 resource "aws_ecr_repository_creation_template" "policy_document" {
   prefix            = "policy-document"
   applied_for       = ["PULL_THROUGH_CACHE"]
