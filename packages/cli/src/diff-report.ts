@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { isAbsolute, relative, resolve } from "node:path";
-import { ConfigLocator, readEcrFile, registryForFile, trustFromConfig, hasControls, UNSHOWABLE, type ConfigResult, type ParseProblem, type DiffFailOn, type LoadedConfig, type PolicyFile, type RegistryContext } from "@ecrlint/core";
+import { ConfigLocator, POLICY_FILE_EXTENSIONS, readEcrFile, registryForFile, trustFromConfig, hasControls, UNSHOWABLE, type ConfigResult, type ParseProblem, type DiffFailOn, type LoadedConfig, type PolicyFile, type RegistryContext } from "@ecrlint/core";
 import { compilePolicy, diffAccess, summarizeAccessDiff, type AccessChange, type AccessDiff, type InconclusiveChange } from "@ecrlint/core/evaluator";
 import picomatch from "picomatch";
 import { isInside, toPosix } from "./discover.js";
@@ -58,7 +58,10 @@ export interface DiffReport {
   errors: DiffError[];
 }
 
-/** A version of a changed file that does not parse: the diff would have to guess, so it gives no rows for the file. */
+/**
+ * A version of a changed file that does not parse, or a changed file that could not be read at all: the diff would
+ * have to guess, so it gives no rows for the file.
+ */
 export interface DiffError {
   /** From the working directory, with slashes (the base's path for an error at the base). */
   path: string;
@@ -66,6 +69,8 @@ export interface DiffError {
   line: number;
   column: number;
   message: string;
+  /** Neither version could be read (see `ChangedFile.unreadable`): for the summary's words, not in the report. */
+  unread?: true;
 }
 
 export interface DiffOptions {
@@ -160,9 +165,17 @@ async function checkPatternsMatch(patterns: readonly string[], cwd: string, chan
   }
 }
 
+/** Whether a file's name is one the runner reads policies from (by its extension), for a file whose text is not known. */
+function mayHoldPolicies(filePath: string): boolean {
+  const dot = filePath.lastIndexOf(".");
+  return dot > filePath.lastIndexOf("/") && POLICY_FILE_EXTENSIONS.includes(filePath.slice(dot + 1).toLowerCase());
+}
+
 function diffFile(file: ChangedFile, cwd: string, registry: RegistryContext, baseCommit: string, top: string, trustedAccounts: readonly string[]): DiffFile | DiffError | undefined {
   const path = toPosix(relative(cwd, file.filePath));
   const previousPath = file.previousRepoPath !== undefined ? toPosix(relative(cwd, resolve(top, file.previousRepoPath))) : undefined;
+  // A file that may hold policies and could not be read is never passed over as unchanged access.
+  if (file.unreadable) return mayHoldPolicies(file.filePath) ? { path, side: "working tree", line: 1, column: 1, message: file.unreadable, unread: true } : undefined;
   const before = policies(file.before, file.filePath, registry);
   if (!Array.isArray(before)) return { path: previousPath ?? path, side: "base", ...before };
   const after = policies(file.after, file.filePath, registry);
@@ -230,9 +243,10 @@ export function summarizeReport(files: readonly DiffFile[]): string {
 }
 
 /** The summary, saying how many changed files were not compared (a version that does not parse), when some were not. */
-function withUncompared(summary: string, uncompared: number): string {
-  if (uncompared === 0) return summary;
-  return `${summary}; ${uncompared} changed ${uncompared === 1 ? "file" : "files"} not compared (a version does not parse)`;
+function withUncompared(summary: string, errors: readonly DiffError[]): string {
+  if (errors.length === 0) return summary;
+  const why = errors.every((e) => e.unread) ? "it could not be read" : errors.some((e) => e.unread) ? "a version does not parse, or could not be read" : "a version does not parse";
+  return `${summary}; ${errors.length} changed ${errors.length === 1 ? "file" : "files"} not compared (${why})`;
 }
 
 /** Reads every policy changed since `base` on both sides and diffs its access. */
@@ -262,13 +276,13 @@ export async function diffSince(options: DiffOptions): Promise<DiffReport> {
     schemaVersion: 1,
     base: options.base,
     baseCommit: changed.base,
-    summary: withUncompared(summarizeReport(files), errors.length),
+    summary: withUncompared(summarizeReport(files), errors),
     // A file that was not compared leaves the report short of exact, whatever the compared ones say.
     status: errors.length === 0 && files.every((f) => f.documents.every((d) => d.status === "exact")) ? "exact" : "inconclusive",
     files,
     failOn,
     failed: gates.failed,
     inconclusiveGates: gates.inconclusive,
-    errors,
+    errors: errors.map(({ unread: _unread, ...error }) => error),
   };
 }

@@ -153,7 +153,10 @@ function unmatchedPattern(pattern: string, allIgnored: boolean): EcrlintError {
   return usageError(
     allIgnored
       ? `You are linting "${pattern}", but all of the files matching the glob pattern "${pattern}" are ignored.\n\nIf you don't want to lint these files, remove the pattern "${pattern}" from the list of arguments passed to ecrlint.\n\nIf you do want to lint these files, explicitly list one or more of the files from this glob that you'd like to lint to see more details about why they are ignored.`
-      : `No files matching the pattern "${pattern}" were found.\nPlease check for typing mistakes in the pattern.`,
+      : pattern.includes("\uFFFD")
+        ? // Node reads each argument as UTF-8: bytes that are not show as U+FFFD, and no file has the name they make.
+          `No files matching the pattern "${pattern}" were found.\nIf it names a file or folder whose name is not valid UTF-8 (the bytes that do not decode show as \uFFFD), Node cannot open it by that name: rename it.`
+        : `No files matching the pattern "${pattern}" were found.\nPlease check for typing mistakes in the pattern.`,
   );
 }
 

@@ -21,6 +21,8 @@ function gitEnvironment(): NodeJS.ProcessEnv {
   if (env.GIT_DIR) {
     const gitDir = resolve(env.GIT_DIR);
     if (!existsSync(gitDir)) throw new Error(`GIT_DIR ${env.GIT_DIR} does not exist here`);
+    // Every git directory holds HEAD (git's own test of one).
+    if (!existsSync(join(gitDir, "HEAD"))) throw new Error(`GIT_DIR ${env.GIT_DIR} is not a git repository`);
     env.GIT_DIR = gitDir;
     env.GIT_WORK_TREE = env.GIT_WORK_TREE ? resolve(env.GIT_WORK_TREE) : workTreeOf(gitDir);
   } else if (env.GIT_WORK_TREE) env.GIT_WORK_TREE = resolve(env.GIT_WORK_TREE);
@@ -131,21 +133,37 @@ function governedFolder(top: string, repoPath: string): string | undefined {
  * changes, not what `ref` gained meanwhile), including uncommitted and untracked files; and the folders whose config
  * changed, deleted configs included.
  */
+/** Whether the repository holding `cwd` is a shallow clone (CI's usual checkout). */
+async function isShallow(cwd: string): Promise<boolean> {
+  return (await git(cwd, ["rev-parse", "--is-shallow-repository"]).catch(() => "false")).trim() === "true";
+}
+
+/**
+ * The commit `ref` names, for a command that compares with it (`flag` names the option in messages, as for
+ * {@link workTreeTop}).
+ * @throws EcrlintError (`usage`): a ref git does not know, with how to fetch it in a shallow clone (where it is
+ * usually history that was not fetched), or a repository with no commit yet.
+ */
+async function commitOf(cwd: string, ref: string, flag?: string): Promise<string> {
+  const said = (words: string) => usageError(flag ? `${flag}: ${words}` : words);
+  try {
+    return (await git(cwd, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`])).trim();
+  } catch {
+    if (await isShallow(cwd)) throw said(`unknown git ref "${ref}" in this shallow clone; ${await fetchHint(cwd, ref)}`);
+    const born = await git(cwd, ["rev-parse", "--verify", "--quiet", "HEAD"]).then(() => true, () => false);
+    throw said(born ? `unknown git ref "${ref}"` : `unknown git ref "${ref}": the repository has no commit yet`);
+  }
+}
+
 export async function changedFiles(cwd: string, ref: string): Promise<Changes> {
   const top = await workTreeTop(cwd, "--changed-since");
-  const shallow = async () => (await git(cwd, ["rev-parse", "--is-shallow-repository"]).catch(() => "false")).trim() === "true";
-  try {
-    await git(cwd, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]);
-  } catch {
-    if (await shallow()) throw usageError(`--changed-since: unknown git ref "${ref}" in this shallow clone; ${await fetchHint(cwd, ref)}`);
-    throw usageError(`--changed-since: unknown git ref "${ref}"`);
-  }
+  await commitOf(cwd, ref, "--changed-since");
   let base: string;
   try {
     base = (await git(cwd, ["merge-base", ref, "HEAD"])).trim();
   } catch {
     // The ref is there but not the history that joins it to HEAD: CI checked out a shallow clone.
-    const hint = (await shallow())
+    const hint = (await isShallow(cwd))
       ? "this is a shallow clone; fetch more history (git fetch --unshallow, or git fetch --deepen=<n>; actions/checkout fetch-depth: 0)"
       : "the histories are unrelated";
     throw usageError(`--changed-since: the merge base of "${ref}" and HEAD is missing: ${hint}`);
@@ -192,6 +210,12 @@ export interface ChangedFile {
   before: string | undefined;
   /** Undefined when the file was deleted. */
   after: string | undefined;
+  /**
+   * Why neither version could be read, when that is so for a reason other than the file being new or deleted: a
+   * name that is not valid UTF-8 (git's bytes reach Node with U+FFFD in place of what does not decode, and no file
+   * or blob has that name).
+   */
+  unreadable?: string;
 }
 
 /** `git diff --name-status -z`: a status, then one path (two for a rename: old, new), each ended by NUL. */
@@ -227,6 +251,8 @@ function pairUntrackedMoves(files: ChangedFile[], untracked: ReadonlySet<string>
   return files.filter((f) => !paired.has(f));
 }
 
+const UNDECODABLE_CHANGE = "its name is not valid UTF-8, so neither version can be read (the bytes that do not decode show as \uFFFD): rename it";
+
 /**
  * Files changed between the merge base of `ref` and HEAD and the working tree (uncommitted and untracked files
  * included, deleted files too), with their text on both sides. Renames are paired by git's rename detection
@@ -234,12 +260,12 @@ function pairUntrackedMoves(files: ChangedFile[], untracked: ReadonlySet<string>
  */
 export async function filesChangedSince(cwd: string, ref: string): Promise<{ top: string; base: string; files: ChangedFile[] }> {
   const top = await workTreeTop(cwd);
+  await commitOf(cwd, ref);
   let base: string;
   try {
-    await git(cwd, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]);
     base = (await git(cwd, ["merge-base", ref, "HEAD"])).trim();
   } catch {
-    throw usageError(`unknown git ref "${ref}"`);
+    throw usageError((await isShallow(cwd)) ? `the merge base of "${ref}" and HEAD is missing: this is a shallow clone; fetch more history (git fetch --unshallow)` : `"${ref}" and HEAD have no common history`);
   }
   // Renames staged with `git mv` come first: among files of the same content the working tree's pairing is arbitrary.
   const staged = nameStatus(await git(top, ["diff", "-M", "--name-status", "-z", "--cached", base, "--"]));
@@ -266,7 +292,8 @@ export async function filesChangedSince(cwd: string, ref: string): Promise<{ top
       before = undefined;
     }
     const after = existsSync(filePath) ? readFileSync(filePath, "utf8") : undefined;
-    files.push({ filePath, repoPath, ...(previousRepoPath !== undefined ? { previousRepoPath } : {}), before, after });
+    const unreadable = before === undefined && after === undefined && [repoPath, previousRepoPath].some((name) => name?.includes("\uFFFD")) ? UNDECODABLE_CHANGE : undefined;
+    files.push({ filePath, repoPath, ...(previousRepoPath !== undefined ? { previousRepoPath } : {}), before, after, ...(unreadable ? { unreadable } : {}) });
   }
   return { top, base, files: pairUntrackedMoves(files, untracked) };
 }
@@ -278,12 +305,7 @@ export async function filesChangedSince(cwd: string, ref: string): Promise<{ top
  */
 export async function fileAtRef(cwd: string, ref: string, filePath: string): Promise<string | undefined> {
   const top = await workTreeTop(cwd, "--ref");
-  let commit: string;
-  try {
-    commit = (await git(cwd, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`])).trim();
-  } catch {
-    throw usageError(`--ref: unknown git ref "${ref}"`);
-  }
+  const commit = await commitOf(cwd, ref, "--ref");
   // git names the top folder by its real path; the working directory may be reached through a symlink.
   const repoPath = relative(top, resolve(realpathSync(cwd), filePath)).split(sep).join("/");
   if (repoPath.startsWith("../")) throw usageError(`--ref: ${filePath} is outside the repository at ${top}`);

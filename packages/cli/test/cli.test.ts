@@ -809,6 +809,28 @@ describe("--changed-since, --ref and diff where git cannot answer", () => {
     expect(await runBin(["diff", "no-such-ref"], { cwd: dir })).toEqual({ code: 2, stdout: "", stderr: 'ecrlint diff: unknown git ref "no-such-ref"\n' });
   });
 
+  it("gives every command the shallow clone's hint for a ref it lacks, and says when the repository has no commit", async () => {
+    const dir = repository();
+    for (let i = 0; i < 2; i++) execFileSync("git", ["commit", "-q", "--allow-empty", "-m", `change ${i}`], { cwd: dir });
+    const clone = tempDir("ecrlint-shallow-");
+    execFileSync("git", ["clone", "-q", "--depth", "1", pathToFileURL(dir).href, clone]);
+    const hint = 'unknown git ref "HEAD~2" in this shallow clone; fetch more history (git fetch --deepen=2, or git fetch --unshallow), or check out with full history (actions/checkout fetch-depth: 0)';
+    expect(await runBin(["--changed-since", "HEAD~2"], { cwd: clone })).toEqual({ code: 2, stdout: "", stderr: `ecrlint: --changed-since: ${hint}\n` });
+    expect(await runBin(["diff", "HEAD~2"], { cwd: clone })).toEqual({ code: 2, stdout: "", stderr: `ecrlint diff: ${hint}\n` });
+    const explain = await runBin(["explain", "infra/source/replication-configuration.json", "--ref", "HEAD~2", "--action", "ecr:BatchGetImage", "--principal", "arn:aws:iam::111122223333:root"], { cwd: clone });
+    expect([explain.code, explain.stderr]).toEqual([2, `ecrlint: --ref: ${hint}\n`]);
+    const unborn = tempDir("ecrlint-unborn-");
+    execFileSync("git", ["init", "-q"], { cwd: unborn });
+    writeFileSync(join(unborn, "registry-policy.json"), "{}\n");
+    expect(await runBin(["diff", "HEAD"], { cwd: unborn })).toEqual({ code: 2, stdout: "", stderr: 'ecrlint diff: unknown git ref "HEAD": the repository has no commit yet\n' });
+  });
+
+  it("names a GIT_DIR that is no git directory as such", async () => {
+    const dir = repository();
+    const notGit = tempDir("ecrlint-not-git-");
+    expect(await runBin(["--changed-since", "HEAD"], { cwd: dir, env: { GIT_DIR: notGit } })).toEqual({ code: 2, stdout: "", stderr: `ecrlint: --changed-since: GIT_DIR ${notGit} is not a git repository\n` });
+  });
+
   // git refuses a repository another user owns ("dubious ownership"), as in CI containers: only root can make one here.
   it.skipIf(process.getuid?.() !== 0)("says git refused a checkout owned by another user, with git's command to allow it", async () => {
     const dir = repository();

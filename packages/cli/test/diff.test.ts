@@ -344,6 +344,29 @@ describe("ecrlint diff: gates, Not* elements, renames, unreadable versions", () 
     expect(validate(parsed), JSON.stringify(validate.errors)).toBe(true);
   });
 
+  it("a changed policy whose name is not valid UTF-8 is an error for it (exit 2, inconclusive), never passed over as no change", { timeout: 120_000 }, async () => {
+    const dir = repository();
+    // Linux keeps names as bytes: 0xFF is never UTF-8. Committed private, then made public in the working tree.
+    const named = (name: string) => Buffer.concat([Buffer.from(`${dir}/`), Buffer.from(name, "latin1")]);
+    writeFileSync(named("repo-\xff-policy.json"), policy(vpcPull));
+    writeFileSync(named("logo-\xfe.png"), "not a policy");
+    git(dir, "add", "-A");
+    git(dir, "commit", "-q", "-m", "odd names");
+    writeFileSync(named("repo-\xff-policy.json"), policy({ ...vpcPull, Principal: "*", Condition: undefined }));
+    writeFileSync(named("logo-\xfe.png"), "still not a policy");
+    const run = await runBin(["diff", "HEAD", "--format", "json", "--fail-on", "new-public"], { cwd: dir });
+    const words = "its name is not valid UTF-8, so neither version can be read (the bytes that do not decode show as \uFFFD): rename it";
+    expect(run.stderr).toBe(`repo-\uFFFD-policy.json:1:1: ${words} (in the working tree); no access is compared for this file\n`);
+    expect(run.code).toBe(2);
+    const parsed = report(run.stdout);
+    // The picture is not a policy file by its name: it is no error.
+    expect(parsed.errors).toEqual([{ path: "repo-\uFFFD-policy.json", side: "working tree", line: 1, column: 1, message: words }]);
+    expect([parsed.status, parsed.summary]).toEqual(["inconclusive", "no change in access; 1 changed file not compared (it could not be read)"]);
+    const schema = JSON.parse(readFileSync(join(packageDir, "schema", "diff.json"), "utf8")) as object;
+    const validate = new Ajv({ strict: true, allErrors: true }).compile(schema);
+    expect(validate(parsed), JSON.stringify(validate.errors)).toBe(true);
+  });
+
   it("CloudFormation pseudo parameters in Fn::Sub read the same in explain as in the diff", { timeout: 120_000 }, async () => {
     const dir = repository();
     const template = (actions: string[]) =>

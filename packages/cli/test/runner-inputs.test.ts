@@ -441,6 +441,13 @@ describe("names that are not valid UTF-8", () => {
         ["team\uFFFD", [`null Folder not read: ${words} (ENOENT). The files in it were not linted.`]],
       ],
     });
+    // Named on the command line, the bytes reach Node as U+FFFD too: the error says what else it may be.
+    const named = spawnSync("bash", ["-c", `"$0" "$1" $'repo\\xffsitory-policy.json'`, process.execPath, binPath], { cwd: dir, encoding: "utf8" });
+    expect([named.status, named.stdout, named.stderr]).toEqual([
+      2,
+      "",
+      'ecrlint: No files matching the pattern "repo\uFFFDsitory-policy.json" were found.\nIf it names a file or folder whose name is not valid UTF-8 (the bytes that do not decode show as \uFFFD), Node cannot open it by that name: rename it.\n',
+    ]);
   });
 });
 
