@@ -87,3 +87,9 @@ resource "aws_ecr_repository_creation_template" "conditional" {
   applied_for       = ["PULL_THROUGH_CACHE"]
   repository_policy = var.policy == "" ? null : var.policy
 }
+
+resource "aws_ecr_repository_creation_template" "unset" {
+  prefix            = "unset"
+  applied_for       = ["PULL_THROUGH_CACHE"]
+  repository_policy = null
+}

@@ -271,15 +271,18 @@ export function declaredDocuments(ast: JsonProgram, root: JsonExpression, kind: 
   }
 }
 
-/** A copy of a Terraform object with its keys renamed to the API's (`registry_id` → `registryId`), at the same places. */
+/**
+ * A copy of a Terraform object with its keys renamed to the API's (`registry_id` → `registryId`), at the same places.
+ * An argument set to `null` is left out: Terraform reads it as not set.
+ */
 function renamed(node: JsonExpression | undefined, names: Record<string, string>, nested: Record<string, (item: JsonObject) => JsonObject> = {}): JsonObject | undefined {
   if (node?.type !== "JSONObjectExpression") return undefined;
   const properties = node.properties.flatMap((p) => {
     const name = propertyName(p);
     const to = names[name];
-    if (!to) return [];
+    if (!to || (p.value.type === "JSONLiteral" && p.value.value === null)) return [];
     const key = { ...p.key, value: to } as JsonProperty["key"];
-    let value = p.value;
+    let value: JsonExpression = p.value;
     const inner = nested[name];
     if (inner && value.type === "JSONArrayExpression") {
       value = { ...value, elements: value.elements.map((e) => (e?.type === "JSONObjectExpression" ? inner(e) : e)) } as JsonExpression;
