@@ -78,8 +78,9 @@ function header(rule) {
   ].filter(Boolean).join("\n");
 }
 
+/** The code block's language by the file's host syntax: Terraform, CloudFormation YAML, JSON or JSON with comments. */
 function fence(file, code) {
-  const lang = file.endsWith(".json") ? "json" : "jsonc";
+  const lang = file.endsWith(".tf") ? "hcl" : /\.ya?ml$/.test(file) ? "yaml" : file.endsWith(".json") ? "json" : "jsonc";
   return "```" + lang + "\n" + code.trimEnd() + "\n```";
 }
 

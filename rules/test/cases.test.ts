@@ -1,7 +1,7 @@
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, sep } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as jsoncParser from "jsonc-eslint-parser";
 import { ESLint as ESLint10, RuleTester as RuleTester10 } from "eslint";
 import { ESLint as ESLint9, RuleTester as RuleTester9 } from "eslint9";
@@ -11,6 +11,7 @@ import {
   fixUntilStable,
   formatMessage,
   loadPolicyFile,
+  loadTerraformParser,
   mergeOptions,
   readEcrFile,
   RULE_PREFIX,
@@ -63,6 +64,8 @@ const located = ({ messageId, data, line, column, endLine, endColumn }: Expected
 
 function checkInCore(rule: AnyRule): void {
   const cases = loadRuleCases(rule.id);
+  // Core reads a Terraform case synchronously, once the HCL grammar (WebAssembly) has loaded.
+  beforeAll(() => loadTerraformParser());
   for (const c of cases.valid) {
     it(`core, valid: ${c.case.name}`, () => {
       expect(lintCase(rule, c)).toEqual([]);
@@ -103,12 +106,18 @@ for (const [, RuleTester] of testers) {
   Tester.afterAll = afterAll;
 }
 
-/** The parser the plugin's configs give `.json` files (jsonc-eslint-parser behind the plugin's guards), as users run it. */
-const jsonParser = (() => {
-  const parser = (plugin.configs.recommended as { name?: string; languageOptions?: { parser?: unknown } }[]).find((c) => c.name === "@ecrlint/recommended")?.languageOptions?.parser;
-  if (!parser) throw new Error("the plugin's recommended config has no parser for .json files");
+/**
+ * The parser the plugin's configs give a case's file by its extension (jsonc-eslint-parser behind the plugin's
+ * guards for `.json`, the YAML and Terraform parsers for templates), as users run it.
+ */
+function parserFor(filePath: string): unknown {
+  const configs = plugin.configs.recommended as { files?: string[]; languageOptions?: { parser?: unknown } }[];
+  const parser = configs.find((c) => c.files?.some((glob) => glob.startsWith("**/*") && filePath.endsWith(glob.slice("**/*".length))))?.languageOptions?.parser;
+  if (!parser) throw new Error(`the plugin's recommended config has no parser for ${filePath}`);
   return parser;
-})();
+}
+
+const jsonParser = parserFor("policy.json");
 
 /** Real ESLint 9 and 10 with the plugin's rule: messageId, data, full location, fixes, suggestions. */
 function checkInEslint(rule: AnyRule): void {
@@ -118,6 +127,7 @@ function checkInEslint(rule: AnyRule): void {
     code: c.code,
     filename: c.filePath,
     settings: { ecrlint: c.ecrlintSettings },
+    languageOptions: { parser: parserFor(c.filePath) },
     ...(c.case.options ? { options: c.case.options } : {}),
   });
   for (const [version, RuleTester] of testers) {

@@ -10,6 +10,16 @@ const PREFIX = /^(?:(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]
 const MAX_PREFIX_LENGTH = 256;
 const KMS_ENCRYPTION = new Set(["KMS", "KMS_DSSE"]);
 
+/**
+ * How each host names the policy argument and writes it as a string: the API and CloudFormation (whose type for
+ * `RepositoryPolicy` is String, unlike `RepositoryPolicyText`'s Json) take JSON text, and so does the AWS provider.
+ */
+const POLICY_STRING = {
+  api: { property: "repositoryPolicy", takes: "the API", hint: "" },
+  cloudformation: { property: "RepositoryPolicy", takes: "CloudFormation", hint: ": write the JSON in a string, with Fn::Sub, or with Fn::ToJsonString (AWS::LanguageExtensions)" },
+  terraform: { property: "repository_policy", takes: "the AWS provider", hint: ": wrap it in jsonencode()" },
+};
+
 const known = (v: StringValue | undefined): v is StringValue => v !== undefined && !v.unknown;
 
 export const validRepositoryCreationTemplate = defineRule({
@@ -32,7 +42,7 @@ export const validRepositoryCreationTemplate = defineRule({
       invalidPrefix:
         'Prefix "{{prefix}}" is not a repository name prefix{{hint}}: write lowercase name segments separated by "/" (such as "docker-hub/"), or ROOT for every repository.',
       invalidCustomRole: 'customRoleArn "{{value}}" is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME).',
-      policyNotString: "repositoryPolicy must be the policy written as a JSON string, as the API takes it, not {{actual}}.",
+      policyNotString: "{{property}} must be the policy written as a JSON string, as {{takes}} takes it, not {{actual}}{{hint}}.",
       replaceValue: 'Replace with "{{value}}".',
     },
     schema: [],
@@ -101,12 +111,18 @@ export const validRepositoryCreationTemplate = defineRule({
       }
     }
 
-    // The policy itself is its own document, linted as a repository policy by every policy rule.
+    // The policy itself is its own document, linted as a repository policy by every policy rule. Only a value that
+    // is no string in its host is reported: every form a host writes a string with (Terraform's jsonencode(), a
+    // heredoc, file(), a policy document's .json, a reference; CloudFormation's Fn::Sub, Fn::ToJsonString, a
+    // parameter) is one, and the reader says so.
     const policy = template.repositoryPolicyProperty;
     if (policy && template.repositoryPolicy === undefined) {
       const value = policy.value;
       const actual = value.type === "JSONObjectExpression" ? "an object" : value.type === "JSONArrayExpression" ? "a list" : "a value of another type";
-      context.report({ node: value, messageId: "policyNotString", data: { actual } });
+      const host = POLICY_STRING[file.host.type === "terraform" || file.host.type === "cloudformation" ? file.host.type : "api"];
+      // The hint writes an object as a string; a list of policies has no such fix.
+      const hint = value.type === "JSONObjectExpression" ? host.hint : "";
+      context.report({ node: value, messageId: "policyNotString", data: { property: host.property, takes: host.takes, actual, hint } });
     }
   },
 });

@@ -60,4 +60,14 @@ resource "aws_ecr_repository_creation_template" "team_c" {
   resource_tags = {
     cost-center = "42"
   }
+  # The policy each new repository gets: JSON text, as the AWS provider takes it, linted as a repository policy.
+  repository_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid       = "TeamPull"
+      Effect    = "Allow"
+      Principal = { AWS = "arn:aws:iam::444455556666:role/team-c-ci" }
+      Action    = ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]
+    }]
+  })
 }

@@ -74,6 +74,9 @@ export function cloudFormationValues(registry: RegistryContext | undefined): Val
     if (node.type === "JSONLiteral" && typeof node.value === "string") return { value: node.value, unknown: false };
     const name = intrinsicName(node);
     if (!name) return undefined;
+    // JSON text CloudFormation writes: a string not judged as one, over a value read in place (`encoded`), which
+    // marking the call unknown would hide.
+    if (name === "Fn::ToJsonString") return unknown(name);
     const arg = (node as JsonObject).properties[0]!.value;
     let result: HostString;
     switch (name) {
@@ -123,7 +126,9 @@ export function cloudFormationValues(registry: RegistryContext | undefined): Val
     };
     return { literal: sub.template, values: strings };
   };
-  return { language: "CloudFormation", string: read, isExpression: (node) => intrinsicName(node) !== undefined, template };
+  // Fn::ToJsonString (AWS::LanguageExtensions) writes its argument as JSON text: a policy written there is that value.
+  const encoded = (node: JsonExpression): JsonExpression | undefined => (intrinsicName(node) === "Fn::ToJsonString" ? (node as JsonObject).properties[0]!.value : undefined);
+  return { language: "CloudFormation", string: read, isExpression: (node) => intrinsicName(node) !== undefined, template, encoded };
 }
 
 /** The arguments of `Fn::Sub`: `"text"` or `[text, {Name: value}]`; undefined when the template is not a string. */

@@ -2,7 +2,7 @@ import { partitionOfRegion } from "./partitions.js";
 import type { JsonExpression, JsonNode, JsonObject, JsonProgram, JsonProperty, ParseResult, SourceLocation } from "./parse.js";
 import { decodeWithOffsets } from "./embedded-json.js";
 import { hiddenField, markUnknown, setForeignHost, setHiddenField, setStringOffsets, setValuePieces, setVerbatimString, type ForeignHost, type HostString, type ValuePiece, type ValueReader } from "./model/values.js";
-import { isUnknownValue } from "./model/values.js";
+import { isEncodedJson, isUnknownValue, markEncodedJson } from "./model/values.js";
 import { hostComment, lineIndex, setParents, type HostComment } from "./yaml.js";
 import type { RegistryContext } from "./config/registry.js";
 import { MAX_HCL_DEPTH, readHclTree, type CstNode as TsNode } from "./terraform-cst.js";
@@ -59,7 +59,8 @@ export interface TerraformBlock {
 }
 
 /**
- * Parses HCL2 into JSON-shaped nodes in the file's coordinates: objects and tuples of `jsonencode`, strings
+ * Parses HCL2 into JSON-shaped nodes in the file's coordinates: objects and tuples of `jsonencode` (read in place,
+ * and strings to the reader, `encoded`: the JSON text an argument such as `policy` takes), strings
  * (quoted and heredoc) with their interpolations, and the attributes and nested blocks of each block. A reference
  * to `data.aws_region.*.name`/`.region`, `data.aws_caller_identity.*.account_id` or `data.aws_partition.*.partition`
  * is the registry's value; every other expression (variables, locals, module outputs, resources, functions other
@@ -204,8 +205,15 @@ export function parseTerraformText(text: string, registry: RegistryContext | und
       case "null_lit":
         return literal(null, node.startIndex, node.endIndex);
       case "string_lit":
-      case "quoted_template":
+      case "quoted_template": {
+        // `"${jsonencode(…)}"` (Terraform 0.11's style) is the call itself: Terraform unwraps a template that is one
+        // interpolation, so its value is read as jsonencode's is. Other such templates stay unknown (see template).
+        const parts = node.namedChildren.filter((c) => c?.type !== "quoted_template_start" && c?.type !== "quoted_template_end");
+        const inner = parts.length === 1 && parts[0]!.type === "template_interpolation" ? parts[0]!.namedChildren.find((c) => c?.type === "expression") : undefined;
+        const call = inner?.namedChildCount === 1 ? inner.namedChild(0) : undefined;
+        if (call?.type === "function_call" && call.namedChild(0)?.text === "jsonencode") return convert(inner);
         return template(node, node.startIndex + 1, node.endIndex - 1, true);
+      }
       case "heredoc_template": {
         const start = text.indexOf("\n", node.startIndex) + 1;
         const closing = node.namedChildren.filter((c) => c?.type === "heredoc_identifier").pop();
@@ -235,7 +243,12 @@ export function parseTerraformText(text: string, registry: RegistryContext | und
         const name = node.namedChild(0)?.text;
         const args = node.namedChildren.find((c) => c?.type === "function_arguments");
         const first = args?.namedChildren.find((c) => c?.type === "expression");
-        if (name === "jsonencode" && first) return convert(first);
+        if (name === "jsonencode" && first) {
+          // The value is read where it is written; the argument Terraform gets is its JSON text, a string.
+          const encoded = convert(first);
+          markEncodedJson(encoded);
+          return encoded;
+        }
         const out = unknownOf(node);
         (out as unknown as { call?: { name: string; args: JsonExpression[] } }).call = {
           name: name ?? "",
@@ -478,10 +491,14 @@ function findLeaf(node: TsNode, type: string, before: number): TsNode | undefine
 export const terraformValues: ValueReader = {
   language: "Terraform",
   string(node: JsonExpression): HostString | undefined {
+    // JSON text that Terraform writes (keys sorted, its own spacing): a string, whose characters the file does not
+    // show, so never judged as one. The value it encodes is read in place (`encoded`).
+    if (isEncodedJson(node)) return { value: "${jsonencode(…)}", unknown: true };
     if (node.type === "JSONLiteral" && typeof node.value === "string") return { value: node.value, unknown: isUnknownValue(node) };
     return undefined;
   },
   isExpression: (node) => computedNodes.has(node),
+  encoded: (node) => (isEncodedJson(node) ? node : undefined),
 };
 
 /** `.tf.json` files (Terraform's JSON syntax, which `cdktf synth` writes). */

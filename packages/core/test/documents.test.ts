@@ -262,6 +262,31 @@ describe("CloudFormation templates", () => {
   });
 });
 
+describe("CloudFormation Fn::ToJsonString", () => {
+  const encoded = { "Fn::ToJsonString": repositoryPolicy };
+  const template = cfnTemplate({
+    Policy: { Type: "AWS::ECR::RegistryPolicy", Properties: { PolicyText: { "Fn::ToJsonString": registryPolicy } } },
+    Repo: { Type: "AWS::ECR::Repository", Properties: { RepositoryPolicyText: encoded } },
+    Template: { Type: "AWS::ECR::RepositoryCreationTemplate", Properties: { Prefix: "ROOT", AppliedFor: ["REPLICATION"], RepositoryPolicy: encoded } },
+    Computed: { Type: "AWS::ECR::RepositoryCreationTemplate", Properties: { Prefix: "computed", AppliedFor: ["REPLICATION"], RepositoryPolicy: { "Fn::ToJsonString": { Ref: "Policy" } } } },
+  });
+
+  it("is a string whose encoded value is read as the policy, known where it is written; of a computed value, no document", () => {
+    const docs = documents(template, { registry });
+    expect(summary(docs).map(([kind, , path]) => [kind, path])).toEqual([
+      ["registry-policy", "Resources.Policy.Properties.PolicyText"],
+      ["repository-policy", "Resources.Repo.Properties.RepositoryPolicyText"],
+      ["repository-creation-template", "Resources.Template.Properties"],
+      ["repository-policy", "Resources.Template.Properties.RepositoryPolicy"],
+      ["repository-creation-template", "Resources.Computed.Properties"],
+    ]);
+    for (const doc of docs) {
+      if (doc.kind === "registry-policy" || doc.kind === "repository-policy") expect(doc.policy.statements.map((s) => [s.sid?.value, s.unknown])).toEqual([[doc.policy.statements[0]!.sid?.value, false]]);
+      if (doc.kind === "repository-creation-template") expect(doc.template.repositoryPolicy).toMatchObject({ value: "${Fn.ToJsonString}", unknown: true });
+    }
+  });
+});
+
 describe("CloudFormation values", () => {
   const withResource = (resource: unknown, extra: Record<string, unknown> = {}) =>
     cfnTemplate({ Policy: { Type: "AWS::ECR::RegistryPolicy", Properties: { PolicyText: { Version: "2012-10-17", Statement: [grant({ Resource: resource, ...extra })] } } } });

@@ -21,6 +21,50 @@ function strings(doc: PolicyFile): [string, boolean][] {
   return [...walkNodes(doc.root)].flatMap((n) => (n.type === "JSONLiteral" && typeof n.value === "string" && n !== (n as { parent?: { key?: unknown } }).parent?.key ? [[n.value, isUnknownValue(n)] as [string, boolean]] : []));
 }
 
+describe("string arguments written with jsonencode() or a policy document's .json", () => {
+  const template = (policy: string) => `resource "aws_ecr_repository_creation_template" "t" {\n  prefix = "p"\n  applied_for = ["REPLICATION"]\n  repository_policy = ${policy}\n}\n`;
+  const pull = 'Statement = [{ Sid = "Pull", Effect = "Allow", Principal = { AWS = "arn:aws:iam::444455556666:root" }, Action = "ecr:BatchGetImage" }]';
+  const read = (text: string) => {
+    const [creation, ...policies] = documentsOf(text);
+    if (creation?.kind !== "repository-creation-template") throw new Error("no creation template");
+    return { repositoryPolicy: creation.template.repositoryPolicy, policies };
+  };
+  const sids = (doc: PolicyFile | undefined) => (doc && "policy" in doc ? doc.policy.statements.map((s) => [s.sid?.value, s.unknown]) : undefined);
+
+  it("are strings, never judged by their text, whose encoded value is read as the policy in place", () => {
+    const encoded = read(template(`jsonencode({ Version = "2012-10-17", ${pull} })`));
+    expect(encoded.repositoryPolicy).toMatchObject({ unknown: true });
+    expect(sids(encoded.policies[0])).toEqual([["Pull", false]]);
+    expect(encoded.policies[0]!.root.loc.start).toEqual({ line: 4, column: 33 });
+    // Terraform 0.11's style: a template that is one interpolation is the call itself.
+    const interpolated = read(template(`"\${jsonencode({ Version = "2012-10-17", ${pull} })}"`));
+    expect(interpolated.repositoryPolicy).toMatchObject({ unknown: true });
+    expect(sids(interpolated.policies[0])).toEqual([["Pull", false]]);
+    const data = `data "aws_iam_policy_document" "pull" {\n  statement {\n    sid = "Pull"\n    actions = ["ecr:BatchGetImage"]\n  }\n}\n`;
+    const document = read(data + template("data.aws_iam_policy_document.pull.json"));
+    expect(document.repositoryPolicy).toMatchObject({ unknown: true });
+    expect(sids(document.policies[0])).toEqual([["Pull", false]]);
+  });
+
+  it("jsonencode() of a computed value is an unknown string with no document; of a list or a string, JSON text that holds no policy", () => {
+    const computed = read(template("jsonencode(var.policy)"));
+    expect(computed.repositoryPolicy).toMatchObject({ unknown: true });
+    expect(computed.policies).toEqual([]);
+    for (const value of ['jsonencode([{ Version = "2012-10-17" }])', 'jsonencode("{}")']) {
+      const { repositoryPolicy, policies } = read(template(value));
+      expect(repositoryPolicy).toMatchObject({ unknown: true });
+      expect(policies.map((d) => ("policy" in d ? d.policy.problems.map((p) => p.message) : []))).toEqual([['"repositoryPolicy" must hold a policy: a JSON object with a "Statement".']]);
+    }
+  });
+
+  it("an HCL object or tuple is no string: the creation template has no string policy, and the object is still read", () => {
+    const object = read(template(`{ Version = "2012-10-17", ${pull} }`));
+    expect(object.repositoryPolicy).toBeUndefined();
+    expect(sids(object.policies[0])).toEqual([["Pull", false]]);
+    expect(read(template("[]")).repositoryPolicy).toBeUndefined();
+  });
+});
+
 describe("Terraform files", () => {
   it("are skipped by their text when they name no aws_ecr_ resource, before any parse", () => {
     expect(readEcrFile('resource "aws_s3_bucket" "b" {\n', { filePath: "s3.tf" }).status).toBe("not-ours");

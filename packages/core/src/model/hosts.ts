@@ -19,7 +19,7 @@ import {
   readRepositoryCreationTemplate,
   replicationRoot,
 } from "./other-kinds.js";
-import { foreignHost, isUnknownValue, markUnknown, plainJsonValues, type ValueReader } from "./values.js";
+import { foreignHost, isUnknownValue, markEncodedJson, markUnknown, plainJsonValues, type ValueReader } from "./values.js";
 import { policyNameVerdict, type DeclaredKind, type KindDecision } from "./kinds.js";
 import type { DocumentHost, PolicyFile } from "./policy-file.js";
 
@@ -43,13 +43,23 @@ export function unreadablePolicy(ast: JsonProgram, literal: JsonExpression, kind
   return { kind, ast, root: node, policy, host, decision };
 }
 
+const notAPolicy = (label: string) => `${label} must hold a policy: a JSON object with a "Statement".`;
+
 /**
- * The policy of a host property: a JSON object (read in place, with the host's values), or a JSON string (parsed
- * and moved onto host coordinates). A host expression (`{"Fn::If": …}`) gives no document: its policy is unknown.
+ * The policy of a host property: a JSON object (read in place, with the host's values), a value the host encodes
+ * as JSON text (`jsonencode({…})`, `Fn::ToJsonString`: read in place), or a JSON string (parsed and moved onto host
+ * coordinates). A host expression (`{"Fn::If": …}`) gives no document: its policy is unknown.
  */
 function policyAt(ast: JsonProgram, property: JsonProperty, kind: PolicyKind, host: DocumentHost, decision: KindDecision, values: ValueReader): PolicyFile | undefined {
   const value = property.value;
   const label = `"${propertyName(property)}"`;
+  const encoded = values.encoded?.(value);
+  if (encoded) {
+    // jsonencode({…}), Fn::ToJsonString: the string is the JSON text of the value written there.
+    if (encoded.type === "JSONObjectExpression" && !values.isExpression(encoded)) return policyDocumentOf(ast, encoded, readPolicyDocument(encoded, values), kind, host, decision);
+    if (values.isExpression(encoded) || isUnknownValue(encoded)) return undefined;
+    return unreadablePolicy(ast, value, kind, host, decision, notAPolicy(label), encoded);
+  }
   if (value.type === "JSONObjectExpression") {
     // A policy written as JSON text under CloudFormation's Fn::Sub is read as the text the stack fills in; a ${…}
     // outside the JSON's strings (`"Principal": ${Principals}`) leaves it unparsable, and so unknown.
@@ -93,7 +103,7 @@ function policyInString(ast: JsonProgram, label: string, value: AST.JSONLiteral,
   }
   const root = rootExpression(parsed.ast);
   if (root?.type !== "JSONObjectExpression") {
-    return unreadablePolicy(ast, value, kind, embedded, decision, `${label} must hold a policy: a JSON object with a "Statement".`, value);
+    return unreadablePolicy(ast, value, kind, embedded, decision, notAPolicy(label), value);
   }
   // Interpolated strings were marked unknown above; Terraform's reader says so of every marked node.
   return policyDocumentOf(parsed.ast, root, readPolicyDocument(root, substituted ?? (interpolated ? terraformValues : undefined)), kind, embedded, decision);
@@ -261,15 +271,18 @@ export function declaredDocuments(ast: JsonProgram, root: JsonExpression, kind: 
   }
 }
 
-/** A copy of a Terraform object with its keys renamed to the API's (`registry_id` → `registryId`), at the same places. */
+/**
+ * A copy of a Terraform object with its keys renamed to the API's (`registry_id` → `registryId`), at the same places.
+ * An argument set to `null` is left out: Terraform reads it as not set.
+ */
 function renamed(node: JsonExpression | undefined, names: Record<string, string>, nested: Record<string, (item: JsonObject) => JsonObject> = {}): JsonObject | undefined {
   if (node?.type !== "JSONObjectExpression") return undefined;
   const properties = node.properties.flatMap((p) => {
     const name = propertyName(p);
     const to = names[name];
-    if (!to) return [];
+    if (!to || (p.value.type === "JSONLiteral" && p.value.value === null)) return [];
     const key = { ...p.key, value: to } as JsonProperty["key"];
-    let value = p.value;
+    let value: JsonExpression = p.value;
     const inner = nested[name];
     if (inner && value.type === "JSONArrayExpression") {
       value = { ...value, elements: value.elements.map((e) => (e?.type === "JSONObjectExpression" ? inner(e) : e)) } as JsonExpression;
@@ -287,7 +300,7 @@ const TERRAFORM_POLICIES: Record<string, PolicyKind> = { aws_ecr_registry_policy
  * `aws_ecr_pull_through_cache_rule` and `aws_ecr_repository_creation_template` (with its `repository_policy`),
  * each read with the API's names at the places Terraform writes them. A policy given by a reference or a function
  * other than `jsonencode` gives no document: its value is unknown, except a `data "aws_iam_policy_document"` block
- * of the module. Such a block is linted where it is written: in this file for a resource of this file, and for each
+ * of the module. `jsonencode({…})` and a block's `.json` are strings whose value is read as the policy in place. Such a block is linted where it is written: in this file for a resource of this file, and for each
  * of `uses` (resources of the module's other files, see `terraformModuleFacts`) whose block this file defines, as
  * that resource's kind. Resources of other files reading one block as one kind give one document, not one each.
  */
@@ -368,6 +381,9 @@ function policyDocumentReference(property: JsonProperty | undefined, blocks: Ter
   const reference = policyDocumentName(value.value);
   const data = reference && blocks.find((b) => matchesReference(b, reference.name, reference.instance));
   const root = data ? dataDocumentRoot(data, blocks, property.parent as JsonNode) : undefined;
-  return root ? ({ ...property, value: root } as JsonProperty) : undefined;
+  if (!root) return undefined;
+  // `.json` is the document's JSON text: a string, as the argument wants.
+  markEncodedJson(root);
+  return { ...property, value: root } as JsonProperty;
 }
 

@@ -32,7 +32,12 @@ export interface RepositoryCreationTemplate {
   /** The `appliedFor` property (a list is expected). */
   appliedForProperty: JsonProperty | undefined;
   appliedFor: StringValue[];
-  /** The policy as a string, when written as one (the API's type); its document is read separately. */
+  /**
+   * The policy as a string, when the host writes one (the API's type, and CloudFormation's and the AWS provider's):
+   * a JSON string, or a host expression that gives one (`jsonencode({…})`, a policy document's `.json`, `file()`,
+   * `Fn::Sub`, `Fn::ToJsonString`, a variable or parameter), then unknown unless written out. Undefined when the value
+   * is no string in its host (an object, a list). Its document is read separately.
+   */
   repositoryPolicy: StringValue | undefined;
   repositoryPolicyProperty: JsonProperty | undefined;
   /** `resourceTags` (a list of `{Key, Value}`), when present. */

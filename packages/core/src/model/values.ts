@@ -71,6 +71,12 @@ export interface ValueReader {
    * how the strings of a JSON document written in it read once the host has filled the template in.
    */
   template?(node: JsonExpression): { literal: JsonExpression; values: ValueReader } | undefined;
+  /**
+   * For an expression whose value is the JSON text of a value written in the host (Terraform's `jsonencode({…})` and
+   * a `data "aws_iam_policy_document"` block's `.json`, CloudFormation's `Fn::ToJsonString`): the node of that value,
+   * which a document written there is read from. The expression itself is a string, as `string` says.
+   */
+  encoded?(node: JsonExpression): JsonExpression | undefined;
 }
 
 const unknownNodes = new WeakSet<JsonNode>();
@@ -87,6 +93,20 @@ export function markUnknown(node: JsonNode): void {
 export function isUnknownValue(node: JsonNode | undefined): boolean {
   for (let n: JsonNode | undefined = node; n; n = (n as { parent?: JsonNode }).parent) if (unknownNodes.has(n)) return true;
   return false;
+}
+
+const encodedNodes = new WeakSet<JsonNode>();
+
+/**
+ * Records that the host writes a node's value as JSON text (Terraform's `jsonencode({…})`): the node is read as the
+ * value, and stands for a string (see {@link ValueReader.encoded}).
+ */
+export function markEncodedJson(node: JsonNode): void {
+  encodedNodes.add(node);
+}
+
+export function isEncodedJson(node: JsonNode): boolean {
+  return encodedNodes.has(node);
 }
 
 /** Plain JSON: only string literals are strings (JSON5 template literals included). */
