@@ -175,7 +175,11 @@ function diffFile(file: ChangedFile, cwd: string, registry: RegistryContext, bas
   const path = toPosix(relative(cwd, file.filePath));
   const previousPath = file.previousRepoPath !== undefined ? toPosix(relative(cwd, resolve(top, file.previousRepoPath))) : undefined;
   // A file that may hold policies and could not be read is never passed over as unchanged access.
-  if (file.unreadable) return mayHoldPolicies(file.filePath) ? { path, side: "working tree", line: 1, column: 1, message: file.unreadable, unread: true } : undefined;
+  if (file.unreadable) {
+    const { side, reason } = file.unreadable;
+    const at = side === "base" ? (previousPath ?? path) : path;
+    return mayHoldPolicies(at) ? { path: at, side, line: 1, column: 1, message: reason, unread: true } : undefined;
+  }
   const before = policies(file.before, file.filePath, registry);
   if (!Array.isArray(before)) return { path: previousPath ?? path, side: "base", ...before };
   const after = policies(file.after, file.filePath, registry);

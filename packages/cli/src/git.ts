@@ -211,11 +211,11 @@ export interface ChangedFile {
   /** Undefined when the file was deleted. */
   after: string | undefined;
   /**
-   * Why neither version could be read, when that is so for a reason other than the file being new or deleted: a
-   * name that is not valid UTF-8 (git's bytes reach Node with U+FFFD in place of what does not decode, and no file
-   * or blob has that name).
+   * A version that could not be read for another reason than the file being new or deleted, and why: a name that is
+   * not valid UTF-8 (git's bytes reach Node with U+FFFD in place of what does not decode, and no file or blob has
+   * that name).
    */
-  unreadable?: string;
+  unreadable?: { side: "base" | "working tree"; reason: string };
 }
 
 /** `git diff --name-status -z`: a status, then one path (two for a rename: old, new), each ended by NUL. */
@@ -251,7 +251,7 @@ function pairUntrackedMoves(files: ChangedFile[], untracked: ReadonlySet<string>
   return files.filter((f) => !paired.has(f));
 }
 
-const UNDECODABLE_CHANGE = "its name is not valid UTF-8, so neither version can be read (the bytes that do not decode show as \uFFFD): rename it";
+const UNDECODABLE_NAME = "its name is not valid UTF-8, so this version cannot be read (the bytes that do not decode show as \uFFFD): rename it";
 
 /**
  * Files changed between the merge base of `ref` and HEAD and the working tree (uncommitted and untracked files
@@ -292,7 +292,10 @@ export async function filesChangedSince(cwd: string, ref: string): Promise<{ top
       before = undefined;
     }
     const after = existsSync(filePath) ? readFileSync(filePath, "utf8") : undefined;
-    const unreadable = before === undefined && after === undefined && [repoPath, previousRepoPath].some((name) => name?.includes("\uFFFD")) ? UNDECODABLE_CHANGE : undefined;
+    // A side missing under a name with U+FFFD may be there under bytes Node cannot name: a rename to or from such a
+    // name would otherwise read as a deletion or an addition, and the diff would invent the access it loses or gains.
+    const side: "base" | "working tree" | undefined = after === undefined && repoPath.includes("\uFFFD") ? "working tree" : before === undefined && (previousRepoPath ?? repoPath).includes("\uFFFD") ? "base" : undefined;
+    const unreadable = side ? { side, reason: UNDECODABLE_NAME } : undefined;
     files.push({ filePath, repoPath, ...(previousRepoPath !== undefined ? { previousRepoPath } : {}), before, after, ...(unreadable ? { unreadable } : {}) });
   }
   return { top, base, files: pairUntrackedMoves(files, untracked) };

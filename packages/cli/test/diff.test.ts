@@ -355,7 +355,7 @@ describe("ecrlint diff: gates, Not* elements, renames, unreadable versions", () 
     writeFileSync(named("repo-\xff-policy.json"), policy({ ...vpcPull, Principal: "*", Condition: undefined }));
     writeFileSync(named("logo-\xfe.png"), "still not a policy");
     const run = await runBin(["diff", "HEAD", "--format", "json", "--fail-on", "new-public"], { cwd: dir });
-    const words = "its name is not valid UTF-8, so neither version can be read (the bytes that do not decode show as \uFFFD): rename it";
+    const words = "its name is not valid UTF-8, so this version cannot be read (the bytes that do not decode show as \uFFFD): rename it";
     expect(run.stderr).toBe(`repo-\uFFFD-policy.json:1:1: ${words} (in the working tree); no access is compared for this file\n`);
     expect(run.code).toBe(2);
     const parsed = report(run.stdout);
@@ -365,6 +365,19 @@ describe("ecrlint diff: gates, Not* elements, renames, unreadable versions", () 
     const schema = JSON.parse(readFileSync(join(packageDir, "schema", "diff.json"), "utf8")) as object;
     const validate = new Ajv({ strict: true, allErrors: true }).compile(schema);
     expect(validate(parsed), JSON.stringify(validate.errors)).toBe(true);
+  });
+
+  it("a policy renamed with git mv to or from a name that is not valid UTF-8 is an error for that side, never an invented loss or gain", { timeout: 120_000 }, async () => {
+    const words = "its name is not valid UTF-8, so this version cannot be read (the bytes that do not decode show as \uFFFD): rename it";
+    const bash = (dir: string, script: string) => execFileSync("bash", ["-c", script], { cwd: dir, stdio: "pipe" });
+    const to = repository();
+    bash(to, "git mv registry-policy.json $'registry-policy-\\xfd.json'");
+    const toBad = await runBin(["diff", "main", "--format", "json"], { cwd: to });
+    expect([toBad.code, report(toBad.stdout).errors, report(toBad.stdout).files]).toEqual([2, [{ path: "registry-policy-\uFFFD.json", side: "working tree", line: 1, column: 1, message: words }], []]);
+    const from = repository();
+    bash(from, "git mv registry-policy.json $'old-\\xfd.json' && git commit -q -m 'odd name' && git tag odd && git mv $'old-\\xfd.json' renamed-policy.json");
+    const fromBad = await runBin(["diff", "odd", "--format", "json"], { cwd: from });
+    expect([fromBad.code, report(fromBad.stdout).errors, report(fromBad.stdout).files]).toEqual([2, [{ path: "old-\uFFFD.json", side: "base", line: 1, column: 1, message: words }], []]);
   });
 
   it("CloudFormation pseudo parameters in Fn::Sub read the same in explain as in the diff", { timeout: 120_000 }, async () => {
