@@ -414,7 +414,7 @@ async function lintFiles(options: LintOptions, configs: Configs, cwd: string, pa
   for (const empty of discovery.emptyFolders) {
     if (!namedTemplates.some((p) => isInside(empty.path, p))) throw empty.error;
   }
-  const files = [...new Set([...discovery.files, ...namedTemplates, ...[...terraform.readByRun].filter((p) => terraform.referenced.has(p) && isInside(configs.base, p))])].sort();
+  const files = [...new Set([...discovery.files, ...namedTemplates])].sort();
   let entries: FileEntry[];
   try {
     entries = await readAll(files, configs, options, cache, cwd, { referenced: terraform.referenced, dataUses: terraform.dataUses, listed: discovery.listed }, pool.early);

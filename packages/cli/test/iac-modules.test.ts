@@ -4,7 +4,7 @@ import { ESLint, type Linter } from "eslint";
 import { describe, expect, it } from "vitest";
 import plugin, { terraformTemplateParser } from "@ecrlint/eslint-plugin";
 import { lint } from "../src/index.js";
-import { fileTree, gitInit, runBin, tempDir } from "./helpers.js";
+import { fileTree, gitInit, runBin, runEslint, tempDir, writeEslintConfig } from "./helpers.js";
 
 const config = { registries: [{ files: ["**"], account: "444455556666", region: "us-west-2" }] };
 
@@ -442,5 +442,27 @@ resource "aws_ecr_registry_policy" "both" {
     expect(rules(dir, await eslint().lintFiles(["infra/shared/up.json"]))).toEqual(of("infra/shared/up.json"));
     expect(rules(dir, await eslint().lintFiles(["infra/app/policies/both.json"]))).toEqual(of("infra/app/policies/both.json"));
     expect(rules(dir, await eslint().lintFiles(["infra/tpl/q.tftpl"]))).toEqual(of("infra/tpl/q.tftpl"));
+  });
+});
+
+describe("a .tf file named alone, whose resource reads a policy file with file()", () => {
+  it("is the only file reported and fixed, as in ESLint: the file it reads is linted when named or walked, not otherwise", async () => {
+    const wrongRegion = `${JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "Pull", Effect: "Allow", Principal: { AWS: "arn:aws:iam::444455556666:root" }, Action: "ecr:BatchGetImage", Resource: "arn:aws:ecr:us-east-1:111122223333:repository/*" }] }, null, 2)}\n`;
+    const dir = fileTree({
+      ".ecrlintrc.json": { registries: [{ files: ["**"], account: "111122223333", region: "us-west-2" }] },
+      "m1/use.tf": 'resource "aws_ecr_registry_policy" "one" {\n  policy = file("${path.module}/one.json")\n}\n',
+      "m1/one.json": wrongRegion,
+    });
+    writeEslintConfig(dir);
+    gitInit(dir);
+    const reported = (stdout: string) => (JSON.parse(stdout) as { filePath: string; messages: { ruleId: string | null }[] }[]).filter((r) => r.messages.length > 0).map((r) => [r.filePath.slice(dir.length + 1), r.messages.map((m) => m.ruleId)]);
+    for (const run of [runBin, runEslint]) {
+      const named = await run(["-f", "json", "m1/use.tf"], { cwd: dir });
+      expect({ run: run.name, code: named.code, reported: reported(named.stdout) }).toEqual({ run: run.name, code: 0, reported: [] });
+      const walked = await run(["-f", "json", "m1"], { cwd: dir });
+      expect({ run: run.name, code: walked.code, reported: reported(walked.stdout) }).toEqual({ run: run.name, code: 1, reported: [["m1/one.json", ["@ecrlint/no-region-mismatch"]]] });
+    }
+    await runBin(["--fix", "m1/use.tf"], { cwd: dir });
+    expect(readFileSync(join(dir, "m1/one.json"), "utf8")).toBe(wrongRegion);
   });
 });

@@ -43,7 +43,10 @@ export interface TerraformReferences {
    * (absolute path) → the kind it is linted as and the resource that reads it (see `referenceOfReaders`).
    */
   referenced: Map<string, TerraformFileReference>;
-  /** The policy files that the given `.tf` files themselves read: a run lints them even when no pattern names them. */
+  /**
+   * The policy files that the given `.tf` files themselves read. The runner does not lint them for that alone: as in
+   * ESLint, a file is linted when a pattern names it or a named folder holds it (`ecrlint m1/use.tf` reports use.tf).
+   */
   readByRun: Set<string>;
   /**
    * A `.tf`/`.tf.json` file (absolute path) → the resources of other files of its module that read a
