@@ -111,3 +111,18 @@ describe("Terraform files", () => {
     expect(hostEdit(doc!, { range: [region, region + 9], text: "${x}" })).toBeUndefined();
   });
 });
+
+describe("a data \"aws_iam_policy_document\" block that several resources of the file read", () => {
+  const data = 'data "aws_iam_policy_document" "pull" {\n  statement {\n    sid     = "Pull"\n    actions = ["ecr:BatchGetImage"]\n  }\n}\n';
+  const reader = (type: string, name: string) => `resource "${type}" "${name}" {\n  repository = "${name}"\n  policy     = data.aws_iam_policy_document.pull.json\n}\n`;
+
+  it("is one document per kind it is read as, so that a finding in it is reported once, not once per resource", () => {
+    const sameKind = documentsOf(data + reader("aws_ecr_repository_policy", "a") + reader("aws_ecr_repository_policy", "b"));
+    expect(sameKind.map((d) => [d.kind, d.host.path])).toEqual([["repository-policy", "resource.aws_ecr_repository_policy.a.policy"]]);
+    const twoKinds = documentsOf(data + reader("aws_ecr_repository_policy", "a") + reader("aws_ecr_registry_policy", "r") + reader("aws_ecr_repository_policy", "b"));
+    expect(twoKinds.map((d) => [d.kind, d.host.path])).toEqual([
+      ["repository-policy", "resource.aws_ecr_repository_policy.a.policy"],
+      ["registry-policy", "resource.aws_ecr_registry_policy.r.policy"],
+    ]);
+  });
+});

@@ -302,10 +302,13 @@ const TERRAFORM_POLICIES: Record<string, PolicyKind> = { aws_ecr_registry_policy
  * other than `jsonencode` gives no document: its value is unknown, except a `data "aws_iam_policy_document"` block
  * of the module. `jsonencode({…})` and a block's `.json` are strings whose value is read as the policy in place. Such a block is linted where it is written: in this file for a resource of this file, and for each
  * of `uses` (resources of the module's other files, see `terraformModuleFacts`) whose block this file defines, as
- * that resource's kind. Resources of other files reading one block as one kind give one document, not one each.
+ * that resource's kind. Resources (of this file or others) reading one block as one kind give one document, not one each.
  */
 export function terraformDocuments(ast: JsonProgram, blocks: TerraformBlock[], uses: readonly TerraformDataUse[] = []): { documents: PolicyFile[]; decision: KindDecision } {
   const documents: PolicyFile[] = [];
+  // The data blocks read as a document so far, by kind and name: resources reading one block as one kind (in this
+  // file or in others of the module) give one document, so each finding in it is reported once, not once per reader.
+  const read = new Set<string>();
   let count = 0;
   for (const block of blocks) {
     if (block.kind !== "resource") continue;
@@ -316,6 +319,11 @@ export function terraformDocuments(ast: JsonProgram, blocks: TerraformBlock[], u
     const field = (name: string) => block.body.properties.find((p) => propertyName(p) === name);
     const policyKind = TERRAFORM_POLICIES[block.type];
     if (policyKind) {
+      const data = referencedDataBlock(field("policy"), blocks);
+      if (data) {
+        if (read.has(`${policyKind}\0${data.name}`)) continue;
+        read.add(`${policyKind}\0${data.name}`);
+      }
       const property = policyDocumentReference(field("policy"), blocks) ?? field("policy");
       const document = property && policyAt(ast, property, policyKind, host("policy"), decision(policyKind, "the policy"), terraformValues);
       if (document) documents.push(document);
@@ -349,7 +357,6 @@ export function terraformDocuments(ast: JsonProgram, blocks: TerraformBlock[], u
       }
     }
   }
-  const read = new Set<string>();
   let used = 0;
   for (const use of uses) {
     const data = blocks.find((b) => matchesReference(b, use.data, use.instance));
@@ -370,17 +377,22 @@ export function terraformDocuments(ast: JsonProgram, blocks: TerraformBlock[], u
 }
 
 
+/** The `data "aws_iam_policy_document"` block of this file that a property's value names (see below), if any. */
+function referencedDataBlock(property: JsonProperty | undefined, blocks: readonly TerraformBlock[]): TerraformBlock | undefined {
+  const value = property?.value;
+  if (value?.type !== "JSONLiteral") return undefined;
+  const reference = policyDocumentName(value.value);
+  return reference ? blocks.find((b) => matchesReference(b, reference.name, reference.instance)) : undefined;
+}
+
 /**
  * `policy = data.aws_iam_policy_document.<name>.json` (or `.minified_json`, or `<name>[0].json` of a block with
  * `count`/`for_each`) with the block in the same file: the policy that block builds (see {@link dataDocumentRoot}).
  * Undefined for any other value.
  */
 function policyDocumentReference(property: JsonProperty | undefined, blocks: TerraformBlock[]): JsonProperty | undefined {
-  const value = property?.value;
-  if (!property || value?.type !== "JSONLiteral") return undefined;
-  const reference = policyDocumentName(value.value);
-  const data = reference && blocks.find((b) => matchesReference(b, reference.name, reference.instance));
-  const root = data ? dataDocumentRoot(data, blocks, property.parent as JsonNode) : undefined;
+  const data = referencedDataBlock(property, blocks);
+  const root = data ? dataDocumentRoot(data, blocks, property!.parent as JsonNode) : undefined;
   if (!root) return undefined;
   // `.json` is the document's JSON text: a string, as the argument wants.
   markEncodedJson(root);
