@@ -158,3 +158,33 @@ describe("a creation template's policy read with file() or templatefile()", () =
     }
   });
 });
+
+describe("a policy in a folded YAML block scalar (>, >-, >+, under !Sub)", () => {
+  const policyLines = (action: string, more = "") => [`{"Version": "2012-10-17", "Statement": [{"Sid": "Pull", "Effect": "Allow",`, `${more}"Principal": {"AWS": "arn:aws:iam::444455556666:root"},`, `"Action": ["${action}"]}]}`];
+  const block = (key: string, header: string, lines: string[]) => [`      ${key}: ${header}`, ...lines.map((l) => (l === "" ? "" : `        ${l}`))].join("\n");
+  const repository = (name: string, body: string) => `  ${name}:\n    Type: AWS::ECR::Repository\n    Properties:\n${body}\n`;
+  const text = [
+    'AWSTemplateFormatVersion: "2010-09-09"',
+    "Resources:",
+    repository("Folded", block("RepositoryPolicyText", ">", policyLines("ecr:BatchGetImages"))),
+    repository("Stripped", block("RepositoryPolicyText", ">-", policyLines("ecr:PutImages"))),
+    // A blank line folds to a line break, a more indented line keeps its own: JSON reads both as spaces.
+    repository("Kept", block("RepositoryPolicyText", ">+", [policyLines("ecr:ListImage")[0]!, "", ...policyLines("ecr:ListImage", "  ").slice(1)])),
+    repository("Substituted", block("RepositoryPolicyText", "!Sub >-", policyLines("ecr:DescribeImage"))),
+  ].join("\n");
+
+  it("is linted, each finding at its place in the block, the CLI and ESLint 9 and 10 alike (it was passed over)", async () => {
+    const dir = fileTree({ ".ecrlintrc.json": config, "stack.yaml": text });
+    gitInit(dir);
+    writeEslintConfig(dir);
+    const lines = text.split("\n");
+    const at = (needle: string) => {
+      const line = lines.findIndex((l) => l.includes(needle));
+      return { line: line + 1, column: lines[line]!.indexOf(needle) + 1 };
+    };
+    const expected = ["ecr:BatchGetImages", "ecr:PutImages", "ecr:ListImage", "ecr:DescribeImage"].map((action) => ({ ruleId: "@ecrlint/valid-action", ...at(`"${action}"`) }));
+    const actionFindings = (all: Finding[]) => all.filter((m) => m.ruleId === "@ecrlint/valid-action").map((m) => ({ ruleId: m.ruleId, line: m.line, column: m.column }));
+    expect(actionFindings(await findings(binPath, dir, "stack.yaml"))).toEqual(expected);
+    for (const eslint of Object.values(eslintBins)) expect(actionFindings(await findings(eslint, dir, "stack.yaml"))).toEqual(expected);
+  });
+});

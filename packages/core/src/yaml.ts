@@ -51,14 +51,43 @@ export function lineIndex(text: string): (offset: number) => { line: number; col
 }
 
 /**
- * A YAML block scalar (`|`, `>`) written with one value character per source character (a literal block, or a
- * folded block whose lines do not fold): the value's characters and their host offsets, or undefined.
+ * Where each character of a folded block scalar's value (`>`) is written: a line break the block folds into a space
+ * is that space's place, one it folds away (before a blank line) is skipped, and each line's indentation is not part
+ * of the value. Undefined when the value does not align with the source that way.
+ */
+function foldedOffsets(value: string, written: { char: string; offset: number }[], end: number): number[] | undefined {
+  const offsets: number[] = [];
+  let j = 0;
+  for (const char of value) {
+    for (;;) {
+      const at = written[j];
+      if (!at) return undefined;
+      j++;
+      if (at.char === char || (at.char === "\n" && char === " ")) {
+        offsets.push(at.offset);
+        break;
+      }
+      if (at.char !== "\n") return undefined;
+    }
+  }
+  offsets.push(written[j]?.offset ?? end);
+  return offsets;
+}
+
+/**
+ * A YAML block scalar (`|`, `>`): the value's characters and their host offsets. A literal block is written one
+ * value character per source character; a folded one too but for its folds (see {@link foldedOffsets}). A block
+ * that aligns neither way (chomping or indentation the reading here does not follow) has every character at the
+ * block's start: a policy written there is still read and checked, its findings placed at the block, never passed
+ * over in silence. Undefined for any other scalar.
  */
 function blockOffsets(text: string, scalar: Scalar, start: number, end: number): { text: string; offsets: number[] } | undefined {
-  if (scalar.type !== "BLOCK_LITERAL" || typeof scalar.value !== "string") return undefined;
+  if ((scalar.type !== "BLOCK_LITERAL" && scalar.type !== "BLOCK_FOLDED") || typeof scalar.value !== "string") return undefined;
+  const value = scalar.value;
+  const atStart = { text: value, offsets: Array.from({ length: value.length + 1 }, () => start) };
   const source = text.slice(start, end);
   const headerEnd = source.indexOf("\n");
-  if (headerEnd < 0) return undefined;
+  if (headerEnd < 0) return atStart;
   const lines: { offset: number; line: string }[] = [];
   let offset = start + headerEnd + 1;
   for (const line of source.slice(headerEnd + 1).split("\n")) {
@@ -66,19 +95,21 @@ function blockOffsets(text: string, scalar: Scalar, start: number, end: number):
     offset += line.length + 1;
   }
   const indent = Math.min(...lines.filter((l) => l.line.trim() !== "").map((l) => l.line.length - l.line.trimStart().length));
-  if (!Number.isFinite(indent)) return undefined;
-  let value = "";
-  const offsets: number[] = [];
+  if (!Number.isFinite(indent)) return atStart;
+  const written: { char: string; offset: number }[] = [];
   for (const { offset: at, line } of lines) {
     const content = line.slice(indent);
-    for (let i = 0; i < content.length; i++) offsets.push(at + indent + i);
-    offsets.push(at + Math.max(line.length, indent));
-    value += content + "\n";
+    for (let i = 0; i < content.length; i++) written.push({ char: content[i]!, offset: at + indent + i });
+    written.push({ char: "\n", offset: at + Math.max(line.length, indent) });
   }
-  if (!value.startsWith(scalar.value)) return undefined;
-  const used = offsets.slice(0, scalar.value.length);
-  used.push(offsets[scalar.value.length] ?? end);
-  return { text: scalar.value, offsets: used };
+  if (scalar.type === "BLOCK_FOLDED") {
+    const folded = foldedOffsets(value, written, end);
+    return folded ? { text: value, offsets: folded } : atStart;
+  }
+  if (!written.map((w) => w.char).join("").startsWith(value)) return atStart;
+  const used = written.slice(0, value.length).map((w) => w.offset);
+  used.push(written[value.length]?.offset ?? end);
+  return { text: value, offsets: used };
 }
 
 /**
