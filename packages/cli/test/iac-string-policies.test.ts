@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import { binPath, fileTree, gitInit, repoDir, runNode, writeEslintConfig } from "./helpers.js";
@@ -186,5 +187,36 @@ describe("a policy in a folded YAML block scalar (>, >-, >+, under !Sub)", () =>
     const actionFindings = (all: Finding[]) => all.filter((m) => m.ruleId === "@ecrlint/valid-action").map((m) => ({ ruleId: m.ruleId, line: m.line, column: m.column }));
     expect(actionFindings(await findings(binPath, dir, "stack.yaml"))).toEqual(expected);
     for (const eslint of Object.values(eslintBins)) expect(actionFindings(await findings(eslint, dir, "stack.yaml"))).toEqual(expected);
+  });
+});
+
+describe("a policy CloudFormation writes with Fn::Join of literal pieces", () => {
+  const text = [
+    'AWSTemplateFormatVersion: "2010-09-09"',
+    "Resources:",
+    "  Joined:",
+    "    Type: AWS::ECR::RegistryPolicy",
+    "    Properties:",
+    "      PolicyText: !Join",
+    '        - ""',
+    `        - - '{"Version": "2012-10-17", "Statement": [{"Sid": "R", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"},'`,
+    `          - '"Action": ["ecr:ReplicateImages"], "Resource": ["arn:aws:ecr:us-west-2:444455556666:repository/*"]}]}'`,
+    "  Referenced:",
+    "    Type: AWS::ECR::RegistryPolicy",
+    "    Properties:",
+    `      PolicyText: !Join ["", ['{"Version": "2012-10-17", "Statement": ', !Ref Statements, ']}']]`,
+    "",
+  ].join("\n");
+
+  it("is linted, its findings at the Fn::Join (its text comes from several strings), and never fixed there; one with a Ref is unknown: the CLI and ESLint 9 and 10 alike", async () => {
+    const dir = fileTree({ ".ecrlintrc.json": config, "stack.yaml": text });
+    gitInit(dir);
+    writeEslintConfig(dir);
+    const expected = [{ ruleId: "@ecrlint/valid-action", line: 6, column: 19 }];
+    const brief = (all: Finding[]) => all.map((m) => ({ ruleId: m.ruleId, line: m.line, column: m.column }));
+    expect(brief(await findings(binPath, dir, "stack.yaml"))).toEqual(expected);
+    for (const eslint of Object.values(eslintBins)) expect(brief(await findings(eslint, dir, "stack.yaml"))).toEqual(expected);
+    await runNode([binPath, "--fix", "stack.yaml"], { cwd: dir });
+    expect(readFileSync(join(dir, "stack.yaml"), "utf8")).toBe(text);
   });
 });

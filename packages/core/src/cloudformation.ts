@@ -1,6 +1,6 @@
 import { partitionOfRegion } from "./partitions.js";
 import { propertyName, type JsonExpression, type JsonObject } from "./parse.js";
-import { markUnknown, setValuePieces, type HostString, type ValuePiece, type ValueReader } from "./model/values.js";
+import { markUnknown, setStringOffsets, setValuePieces, type HostString, type ValuePiece, type ValueReader } from "./model/values.js";
 import type { RegistryContext } from "./config/registry.js";
 
 /**
@@ -109,6 +109,7 @@ export function cloudFormationValues(registry: RegistryContext | undefined): Val
   // CloudFormation fills in a Sub's whole text before anything reads it, so a policy written as JSON under Fn::Sub
   // (`RepositoryPolicyText: !Sub |`) is the JSON with each string's ${…} filled in as a Sub string's are.
   const template = (node: JsonExpression): { literal: JsonExpression; values: ValueReader } | undefined => {
+    if (intrinsicName(node) === "Fn::Join") return joinedText(node as JsonObject);
     if (intrinsicName(node) !== "Fn::Sub") return undefined;
     const sub = subArguments((node as JsonObject).properties[0]!.value);
     if (!sub) return undefined;
@@ -129,6 +130,34 @@ export function cloudFormationValues(registry: RegistryContext | undefined): Val
   // Fn::ToJsonString (AWS::LanguageExtensions) writes its argument as JSON text: a policy written there is that value.
   const encoded = (node: JsonExpression): JsonExpression | undefined => (intrinsicName(node) === "Fn::ToJsonString" ? (node as JsonObject).properties[0]!.value : undefined);
   return { language: "CloudFormation", string: read, isExpression: (node) => intrinsicName(node) !== undefined, template, encoded };
+}
+
+/**
+ * A policy CloudFormation writes as the text of `Fn::Join` of literal pieces (`!Join ["", ['{"Version": …', '…}']]`):
+ * that text, as one string whose characters are all placed at the `Fn::Join`, since they come from several strings
+ * of the template (findings are reported there, and no fix is made inside it). Undefined when the delimiter or a
+ * piece is not a literal string (a `Ref`, an `Fn::GetAtt`): the text is then not known, nor the policy.
+ */
+function joinedText(node: JsonObject): { literal: JsonExpression; values: ValueReader } | undefined {
+  const arg = node.properties[0]!.value;
+  if (arg.type !== "JSONArrayExpression" || arg.elements.length !== 2) return undefined;
+  const [delimiter, list] = arg.elements;
+  if (delimiter?.type !== "JSONLiteral" || typeof delimiter.value !== "string" || list?.type !== "JSONArrayExpression") return undefined;
+  const pieces: string[] = [];
+  for (const element of list.elements) {
+    if (element?.type !== "JSONLiteral" || typeof element.value !== "string") return undefined;
+    pieces.push(element.value);
+  }
+  const text = pieces.join(delimiter.value);
+  const at = node.range[0];
+  const literal = { type: "JSONLiteral", value: text, raw: JSON.stringify(text), range: [at, at], loc: { start: node.loc.start, end: node.loc.start }, parent: node.parent } as unknown as JsonExpression;
+  setStringOffsets(literal, { text, offsets: Array.from({ length: text.length + 1 }, () => at) });
+  const strings: ValueReader = {
+    language: "CloudFormation",
+    string: (inner) => (inner.type === "JSONLiteral" && typeof inner.value === "string" ? { value: inner.value, unknown: false } : undefined),
+    isExpression: () => false,
+  };
+  return { literal, values: strings };
 }
 
 /** The arguments of `Fn::Sub`: `"text"` or `[text, {Name: value}]`; undefined when the template is not a string. */
