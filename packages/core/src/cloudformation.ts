@@ -1,6 +1,6 @@
 import { partitionOfRegion } from "./partitions.js";
 import { propertyName, type JsonExpression, type JsonObject } from "./parse.js";
-import { markUnknown, setStringOffsets, setValuePieces, type HostString, type ValuePiece, type ValueReader } from "./model/values.js";
+import { markUnknown, plainJsonValues, setStringOffsets, setValuePieces, type HostString, type ValuePiece, type ValueReader } from "./model/values.js";
 import type { RegistryContext } from "./config/registry.js";
 
 /**
@@ -152,12 +152,8 @@ function joinedText(node: JsonObject): { literal: JsonExpression; values: ValueR
   const at = node.range[0];
   const literal = { type: "JSONLiteral", value: text, raw: JSON.stringify(text), range: [at, at], loc: { start: node.loc.start, end: node.loc.start }, parent: node.parent } as unknown as JsonExpression;
   setStringOffsets(literal, { text, offsets: Array.from({ length: text.length + 1 }, () => at) });
-  const strings: ValueReader = {
-    language: "CloudFormation",
-    string: (inner) => (inner.type === "JSONLiteral" && typeof inner.value === "string" ? { value: inner.value, unknown: false } : undefined),
-    isExpression: () => false,
-  };
-  return { literal, values: strings };
+  // The joined text is plain JSON: its strings are what they say, in a CloudFormation template.
+  return { literal, values: { ...plainJsonValues, language: "CloudFormation" } };
 }
 
 /** The arguments of `Fn::Sub`: `"text"` or `[text, {Name: value}]`; undefined when the template is not a string. */

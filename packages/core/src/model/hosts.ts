@@ -324,7 +324,7 @@ export function terraformDocuments(ast: JsonProgram, blocks: TerraformBlock[], u
         if (read.has(`${policyKind}\0${data.name}`)) continue;
         read.add(`${policyKind}\0${data.name}`);
       }
-      const property = policyDocumentReference(field("policy"), blocks) ?? field("policy");
+      const property = policyDocumentReference(field("policy"), blocks, data) ?? field("policy");
       const document = property && policyAt(ast, property, policyKind, host("policy"), decision(policyKind, "the policy"), terraformValues);
       if (document) documents.push(document);
       continue;
@@ -390,8 +390,7 @@ function referencedDataBlock(property: JsonProperty | undefined, blocks: readonl
  * `count`/`for_each`) with the block in the same file: the policy that block builds (see {@link dataDocumentRoot}).
  * Undefined for any other value.
  */
-function policyDocumentReference(property: JsonProperty | undefined, blocks: TerraformBlock[]): JsonProperty | undefined {
-  const data = referencedDataBlock(property, blocks);
+function policyDocumentReference(property: JsonProperty | undefined, blocks: TerraformBlock[], data = referencedDataBlock(property, blocks)): JsonProperty | undefined {
   const root = data ? dataDocumentRoot(data, blocks, property!.parent as JsonNode) : undefined;
   if (!root) return undefined;
   // `.json` is the document's JSON text: a string, as the argument wants.
